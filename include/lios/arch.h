@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The small interface generic code (kernel/, mm/, drivers/ outside arch) uses to reach the
+ * CPU. x86_64 implements it under src/arch/x86_64/, host builds under src/arch/host/.
+ */
+#ifndef LIOS_ARCH_H
+#define LIOS_ARCH_H
+
+#include <lios/compiler.h>
+
+/* First boot step: serial, GDT/TSS with IST stacks, IDT with all 256 vectors, boot
+ * identity map dropped. After it any fault is reported. */
+void arch_early_init(void);
+/* After the memory stack is up: unmap the stack guard pages. */
+void arch_mm_ready(void);
+
+/* Disable interrupts, returning the previous state for arch_irq_restore(). */
+uint64_t arch_irq_save(void);
+void arch_irq_restore(uint64_t state);
+void arch_irq_enable(void);
+
+/* Wait for the next interrupt (hlt); returns after it was handled. */
+void arch_wait_for_interrupt(void);
+/* Stop this CPU for good: interrupts off, hlt in a loop. Never reboots. */
+__noreturn void arch_halt(void);
+void arch_cpu_relax(void);
+
+/* Cycle counter (TSC), for timing and benchmarks. */
+uint64_t arch_cycles(void);
+
+/* QEMU isa-debug-exit (port 0xf4): ends the emulator with status (code << 1) | 1. Returns
+ * only when the device is absent (real hardware). */
+void arch_qemu_exit(uint8_t code);
+
+/* Non-local jumps for the self-test runner and expected-fault recovery: callee-saved
+ * registers, stack pointer and return address. arch_setjmp returns 0, then v != 0 when
+ * arch_longjmp comes back to it. */
+struct arch_jmpbuf {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+int arch_setjmp(struct arch_jmpbuf *jb) __attribute__((returns_twice));
+__noreturn void arch_longjmp(struct arch_jmpbuf *jb, int v);
+
+/* Expected-fault hook: while armed, the exception handler stores what it saw into *info and
+ * longjmps to *jb instead of panicking (once; it disarms itself). */
+struct fault_info;
+void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info);
+void arch_fault_recovery_disarm(void);
+
+/* Legacy port I/O for drivers outside arch/ (UART, 8042): the driver owns the register
+ * meaning, arch owns the instruction. */
+uint8_t arch_pio_read8(uint16_t port);
+void arch_pio_write8(uint16_t port, uint8_t v);
+
+/* Start of the symbolized backtrace: walk frame pointers from the caller's frame. */
+void arch_backtrace(uintptr_t rbp, int max_frames);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct bootinfo: what the boot loader told us, in kernel-owned plain arrays. Only the
+ * Multiboot2 parser (src/kernel/multiboot2.c) knows Multiboot2; everything after it sees
+ * this structure.
+ */
+#ifndef LIOS_BOOTINFO_H
+#define LIOS_BOOTINFO_H
+
+#include <lios/types.h>
+
+#define BOOTINFO_MAX_REGIONS 256
+#define BOOTINFO_MAX_MODULES 8
+#define BOOTINFO_CMDLINE_MAX 512
+
+enum mem_type {
+	MEM_USABLE = 1,
+	MEM_RESERVED = 2,
+	MEM_ACPI_RECLAIMABLE = 3,
+	MEM_ACPI_NVS = 4,
+	MEM_BAD = 5,
+};
+
+/* One firmware memory-map entry exactly as reported: may be unsorted, overlapping,
+ * unaligned or zero-length; the memmap sanitiser deals with that. */
+struct mem_region {
+	uint64_t base;   /* bytes */
+	uint64_t length; /* bytes */
+	uint32_t type;   /* enum mem_type; unknown values are kept and treated as reserved */
+};
+
+enum fb_kind {
+	FB_NONE = 0,
+	FB_INDEXED = 1, /* palette framebuffer */
+	FB_RGB = 2,     /* direct colour, positions/sizes below */
+	FB_EGA_TEXT = 3 /* VGA text mode, width/height in characters */
+};
+
+struct fb_info {
+	enum fb_kind kind;
+	paddr_t addr;     /* physical address of the first pixel/cell */
+	uint32_t pitch;   /* bytes per line */
+	uint32_t width;   /* pixels (characters for EGA text) */
+	uint32_t height;  /* pixels (characters for EGA text) */
+	uint8_t bpp;      /* bits per pixel */
+	uint8_t red_pos, red_size; /* bit position and width of each channel (FB_RGB) */
+	uint8_t green_pos, green_size;
+	uint8_t blue_pos, blue_size;
+	uint16_t palette_colors; /* FB_INDEXED: entries in the palette */
+};
+
+enum firmware { FIRMWARE_BIOS = 0, FIRMWARE_UEFI = 1 };
+
+struct boot_module {
+	paddr_t start, end; /* bytes, end exclusive */
+	char cmdline[64];
+};
+
+struct bootinfo {
+	char cmdline[BOOTINFO_CMDLINE_MAX];
+	char loader[64];
+	enum firmware firmware;    /* UEFI when an EFI system table tag was present */
+	bool efi_boot_services;    /* GRUB left boot services running (tag 18) */
+
+	struct mem_region regions[BOOTINFO_MAX_REGIONS];
+	size_t nregions;
+	bool regions_truncated;    /* the map had more entries than fit */
+
+	struct fb_info fb;         /* kind FB_NONE when no framebuffer tag */
+
+	uint8_t rsdp[36];          /* copy of the ACPI RSDP (20 bytes v1, 36 bytes v2+) */
+	uint8_t rsdp_len;          /* 0: no ACPI tag */
+
+	struct boot_module modules[BOOTINFO_MAX_MODULES];
+	size_t nmodules;
+
+	paddr_t mbi_start, mbi_end; /* where the loader put the info, bytes */
+	const char *fb_rejected;   /* why a framebuffer tag was refused, or NULL */
+	uint64_t mem_lower_kib, mem_upper_kib; /* basic meminfo tag, 0 if absent */
+};
+
+/*
+ * Multiboot2 information -> struct bootinfo (src/kernel/multiboot2.c). mbi points to a copy
+ * of avail bytes; mbi_phys is where the loader put the original. Safe on hostile input:
+ * bounded by total_size and avail, tags 8-byte aligned, entry sizes honoured, unknown tags
+ * skipped. Returns 0, or -EINVAL with the reason in err (a missing end tag, sizes that
+ * overflow). Pure; compiled for the host, unit-tested and fuzzed.
+ */
+int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
+	      struct bootinfo *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hardware interrupt lines (src/arch/x86_64/cpu/irq.c over the 8259 PICs in pic.c):
+ * drivers register one handler per legacy IRQ line 0-15; registering unmasks the line,
+ * unregistering masks it again. The interrupt layer sends the EOI, recognises spurious
+ * IRQ 7/15 and the spurious vector 0xff, and counts everything.
+ *
+ * Handlers run with interrupts disabled, on the interrupted stack: they must be short and
+ * must not sleep. Lines without a handler stay masked.
+ */
+#ifndef LIOS_IRQ_H
+#define LIOS_IRQ_H
+
+#include <lios/compiler.h>
+
+#define IRQ_LINES 16    /* legacy ISA lines, vectors 32-47 */
+#define IRQ_TIMER 0     /* PIT channel 0 */
+#define IRQ_KEYBOARD 1  /* 8042 first port */
+#define IRQ_CASCADE 2   /* the slave PIC: never delivered */
+#define IRQ_COM1 4
+#define IRQ_MOUSE 12    /* 8042 second port */
+
+typedef void (*irq_handler_fn)(unsigned int irq, void *ctx);
+
+/* Remap the PICs to vectors 32-47 and mask every line. Interrupts must be disabled; call
+ * once, after the IDT is loaded and before arch_irq_enable(). */
+void irq_init(void);
+/* Install fn(irq, ctx) on line irq and unmask it. Returns 0, -EINVAL (bad line, no fn) or
+ * -EBUSY (the line has a handler). Any context. */
+int irq_register(unsigned int irq, irq_handler_fn fn, void *ctx);
+/* Mask line irq and remove its handler. */
+void irq_unregister(unsigned int irq);
+/* Mask or unmask a line without changing its handler (e.g. while polling a device). */
+void irq_mask(unsigned int irq);
+void irq_unmask(unsigned int irq);
+/* Bit n set: line n is masked (both PICs, the cascade line included). */
+uint16_t irq_mask_state(void);
+/* Interrupts handled on line irq since boot. */
+uint64_t irq_count(unsigned int irq);
+/* Spurious interrupts seen (IRQ 7/15 without an in-service bit, vector 0xff). */
+uint64_t irq_spurious_count(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * printk: formatted kernel messages. Everything goes into a log ring buffer (so messages
+ * printed before the console exists are shown once it does) and to every registered sink
+ * (serial from the start, the screen console once it is up).
+ *
+ * Formats: %s %c %d %i %u %x %X %p %o %%, with flags '-' '0', width, precision ('.N' and
+ * '.*' for strings), length modifiers hh h l ll z; %pS prints a symbolized code address
+ * (name+0xoff). A message may start with a level prefix (KERN_ERR ...).
+ */
+#ifndef LIOS_PRINTK_H
+#define LIOS_PRINTK_H
+
+#include <lios/compiler.h>
+
+#define KERN_ERR "\0013"
+#define KERN_WARN "\0014"
+#define KERN_INFO "\0016"
+#define KERN_DEBUG "\0017"
+
+int printk(const char *fmt, ...) __printf(1, 2);
+int vprintk(const char *fmt, va_list ap);
+
+/* snprintf-style formatting into a buffer; always terminated when size > 0. Returns the
+ * length the full output would have. Safe in any context. */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* A sink receives every byte printk emits. Up to 4 sinks. 'replay' sends the log ring
+ * buffer's content (what was printed before the sink existed) to the new sink first. */
+typedef void (*printk_sink_fn)(const char *s, size_t len);
+int printk_add_sink(printk_sink_fn fn, bool replay);
+void printk_remove_sink(printk_sink_fn fn);
+
+/* Minimum level shown on sinks (default KERN_INFO level 6 shows all but debug). */
+void printk_set_level(int level);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The 8042 PS/2 controller (src/drivers/input/ps2.c): bring-up following the controller's
+ * specification with a timeout on every wait, byte exchange with the keyboard on the first
+ * port, and the CPU reset line. Only the first port (keyboard) is used; the second (mouse)
+ * stays disabled. The keyboard driver (kbd.c) sits on top.
+ */
+#ifndef LIOS_PS2_H
+#define LIOS_PS2_H
+
+#include <lios/compiler.h>
+
+/* Probe and initialise the controller and reset the keyboard, leaving it scanning with
+ * translation to set 1 and the port's interrupt still off. Returns 0, or -ENODEV with a
+ * short reason in why ("no controller (status 0xff)", "self-test failed (0x..)", ...).
+ * Needs timer_init(); IRQ 1 must be masked. */
+int ps2_init(char *why, size_t n);
+/* Let the controller raise IRQ 1 for keyboard bytes. Returns 0 or -ETIMEDOUT. */
+int ps2_enable_irq(void);
+/* Send a command byte (and an argument byte when arg >= 0) to the keyboard, waiting for
+ * its acknowledge; resend requests are retried. Returns 0, -EIO or -ETIMEDOUT. Bytes that
+ * are not replies are handed to stray(b) (keys typed meanwhile). IRQ 1 must be masked. */
+int ps2_kbd_command(uint8_t cmd, int arg, void (*stray)(uint8_t b));
+/* IRQ side: true when the controller holds a byte from the keyboard port. */
+bool ps2_kbd_byte_ready(void);
+/* Read the data port (no wait). */
+uint8_t ps2_read_data(void);
+/* Pulse the CPU reset line through the controller. Returns -EIO if the machine is still
+ * running afterwards (or -ENODEV without a controller). */
+int ps2_reset_system(void);
+
+#endif

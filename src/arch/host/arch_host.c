@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arch interface (<lios/arch.h>) for host programs: unit tests, fuzzers, benchmarks.
+ * Interrupt state is a plain variable, halting aborts the test program, cycles come from
+ * the monotonic clock. Nothing here touches hardware.
+ */
+#include <lios/arch.h>
+#include <lios/ksyms.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static uint64_t host_irq_state = 1;
+
+uint64_t arch_irq_save(void)
+{
+	uint64_t s = host_irq_state;
+	host_irq_state = 0;
+	return s;
+}
+
+void arch_irq_restore(uint64_t state) { host_irq_state = state; }
+void arch_irq_enable(void) { host_irq_state = 1; }
+void arch_wait_for_interrupt(void) {}
+void arch_cpu_relax(void) {}
+
+void arch_halt(void)
+{
+	fprintf(stderr, "arch_halt() called in a host program\n");
+	abort();
+}
+
+uint64_t arch_cycles(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void arch_qemu_exit(uint8_t code) { exit(code == 0x10 ? 0 : 1); }
+
+void arch_backtrace(uintptr_t rbp, int max_frames) { (void)rbp, (void)max_frames; }
+
+/* Host programs carry no kernel symbol table. */
+const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset)
+{
+	(void)addr, (void)offset;
+	return NULL;
+}

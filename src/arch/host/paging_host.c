@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The paging API (<lios/paging.h>) for host programs. A window of HOST_PAGING_WINDOW bytes
+ * is reserved PROT_NONE with mmap(MAP_NORESERVE) on first use; paging_map() opens pages
+ * with mprotect and records their physical address and flags in a page table of one
+ * 64-bit entry per page (itself a lazily touched MAP_NORESERVE array); paging_unmap()
+ * closes them again and drops their contents with madvise(MADV_DONTNEED), so a guard page
+ * or a freed area faults exactly as in the kernel, and freed memory really goes back.
+ * Addresses outside the window are refused with -EINVAL. No execute permission is ever
+ * given. Single-threaded, like the tests that use it.
+ */
+#include <lios/errno.h>
+#include <lios/paging.h>
+#include <sys/mman.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "host_paging.h"
+
+#define HPTE_PRESENT (1ull << 63)
+#define HPTE_FLAGS_SHIFT 52 /* PG_* flags live in bits 52..62 */
+#define HPTE_FLAGS_MASK 0x7ffull
+#define HOST_NPAGES (HOST_PAGING_WINDOW >> PAGE_SHIFT)
+
+static char *host_window;
+static uint64_t *host_pte; /* HOST_NPAGES entries: pa | flags << 52 | present */
+static uint64_t host_mapped;
+
+static void host_reserve(void)
+{
+	void *w, *t;
+
+	if (host_window)
+		return;
+	w = mmap(NULL, HOST_PAGING_WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	t = mmap(NULL, HOST_NPAGES * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (w == MAP_FAILED || t == MAP_FAILED) {
+		perror("paging_host: mmap of the vmalloc window");
+		abort();
+	}
+	host_window = w;
+	host_pte = t;
+}
+
+/* See host_paging.h. */
+void host_paging_window(vaddr_t *start, vaddr_t *end)
+{
+	host_reserve();
+	*start = (vaddr_t)(uintptr_t)host_window;
+	*end = *start + HOST_PAGING_WINDOW;
+}
+
+uint64_t host_paging_mapped_pages(void) { return host_mapped; }
+
+/* Index of va's page in the window, or -1 when [va, va + n pages) is not inside it. */
+static int64_t host_index(vaddr_t va, size_t n)
+{
+	vaddr_t base;
+
+	host_reserve();
+	base = (vaddr_t)(uintptr_t)host_window;
+	if (va & (PAGE_SIZE - 1) || va < base || n > HOST_NPAGES ||
+	    (va - base) / PAGE_SIZE > HOST_NPAGES - n)
+		return -1;
+	return (int64_t)((va - base) / PAGE_SIZE);
+}
+
+static int host_prot(unsigned flags) { return PROT_READ | (flags & PG_WRITE ? PROT_WRITE : 0); }
+
+/* Maps n pages at va to [pa, pa + n pages). -EINVAL outside the window or unaligned,
+ * -EEXIST when a page is already mapped (nothing changes then). */
+int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
+{
+	int64_t i = host_index(va, npages);
+
+	if (i < 0 || pa & (PAGE_SIZE - 1))
+		return -EINVAL;
+	for (size_t k = 0; k < npages; k++)
+		if (host_pte[i + k] & HPTE_PRESENT)
+			return -EEXIST;
+	if (mprotect((void *)(uintptr_t)va, npages * PAGE_SIZE, host_prot(flags)))
+		return -ENOMEM;
+	for (size_t k = 0; k < npages; k++)
+		host_pte[i + k] = (pa + k * PAGE_SIZE) | ((uint64_t)(flags & HPTE_FLAGS_MASK)
+							    << HPTE_FLAGS_SHIFT) | HPTE_PRESENT;
+	host_mapped += npages;
+	return 0;
+}
+
+/* Unmaps n pages at va; pages that were not mapped are skipped. -EINVAL outside the window. */
+int paging_unmap(vaddr_t va, size_t npages)
+{
+	int64_t i = host_index(va, npages);
+
+	if (i < 0)
+		return -EINVAL;
+	for (size_t k = 0; k < npages; k++) {
+		if (host_pte[i + k] & HPTE_PRESENT)
+			host_mapped--;
+		host_pte[i + k] = 0;
+	}
+	madvise((void *)(uintptr_t)va, npages * PAGE_SIZE, MADV_DONTNEED);
+	mprotect((void *)(uintptr_t)va, npages * PAGE_SIZE, PROT_NONE);
+	return 0;
+}
+
+/* True when va is mapped; *pa gets its physical address (offset kept), *flags its PG_*. */
+bool paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
+{
+	int64_t i = host_index(va & PAGE_MASK, 1);
+	uint64_t e;
+
+	if (i < 0 || !((e = host_pte[i]) & HPTE_PRESENT))
+		return false;
+	if (pa)
+		*pa = (e & ((1ull << HPTE_FLAGS_SHIFT) - 1) & PAGE_MASK) | (va & (PAGE_SIZE - 1));
+	if (flags)
+		*flags = (unsigned)((e >> HPTE_FLAGS_SHIFT) & HPTE_FLAGS_MASK);
+	return true;
+}
+
+/* Changes the flags of n mapped pages. -EINVAL outside the window, -ENOENT if one is not
+ * mapped (nothing changes then). */
+int paging_protect(vaddr_t va, size_t npages, unsigned flags)
+{
+	int64_t i = host_index(va, npages);
+
+	if (i < 0)
+		return -EINVAL;
+	for (size_t k = 0; k < npages; k++)
+		if (!(host_pte[i + k] & HPTE_PRESENT))
+			return -ENOENT;
+	if (mprotect((void *)(uintptr_t)va, npages * PAGE_SIZE, host_prot(flags)))
+		return -ENOMEM;
+	for (size_t k = 0; k < npages; k++)
+		host_pte[i + k] = (host_pte[i + k] & ~(HPTE_FLAGS_MASK << HPTE_FLAGS_SHIFT)) |
+				  ((uint64_t)(flags & HPTE_FLAGS_MASK) << HPTE_FLAGS_SHIFT);
+	return 0;
+}

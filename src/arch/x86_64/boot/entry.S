@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The 32-bit entry. GRUB jumps here in protected mode, paging off, interrupts off, with
+ * EAX = Multiboot2 magic and EBX = physical address of the boot information.
+ *
+ * Steps: check the magic and that the CPU has long mode (if not, say so on VGA text memory
+ * and COM1 and halt: never reboot); copy the boot information into the kernel's bss (the
+ * loader may have put it anywhere below 4 GiB, beyond the 2 GiB direct map); build early
+ * page tables (identity map of the first 1 GiB for the switch, and the first 2 GiB at
+ * KERNEL_OFFSET, 2 MiB pages); enable PAE, long mode, NX when present, paging; load a 64-bit
+ * GDT and jump to kentry64 in the higher half with RDI = magic, RSI = info physical address.
+ *
+ * Register contract on the way to 64-bit code: EDI = magic, ESI = info address (preserved).
+ */
+#define KERNEL_OFFSET 0xffffffff80000000
+#define MB2_BOOT_MAGIC 0x36d76289
+#define MB2_COPY_MAX 0x10000
+
+#define EFLAGS_ID (1 << 21)
+#define CPUID_EXT_MAX 0x80000000
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_EXT_EDX_NX (1 << 20)
+#define CPUID_EXT_EDX_LM (1 << 29)
+#define CR0_PG (1 << 31)
+#define CR0_WP (1 << 16)
+#define CR4_PAE (1 << 5)
+#define MSR_EFER 0xc0000080
+#define EFER_LME (1 << 8)
+#define EFER_NXE (1 << 11)
+#define PTE_P 0x1
+#define PTE_W 0x2
+#define PTE_PS 0x80
+#define PAGE_2M 0x200000
+
+#define COM1 0x3f8
+#define VGA_TEXT 0xb8000
+
+#define PHYS(sym) ((sym) - KERNEL_OFFSET)
+
+	.section .boot.text, "ax"
+	.code32
+	.globl _start32
+_start32:
+	cli
+	cld
+	movl $boot32_stack_top, %esp
+	movl %eax, %edi
+	movl %ebx, %esi
+
+	cmpl $MB2_BOOT_MAGIC, %edi
+	jne .Lbad_magic
+
+	/* CPUID exists when EFLAGS.ID can be toggled. */
+	pushfl
+	popl %eax
+	movl %eax, %ecx
+	xorl $EFLAGS_ID, %eax
+	pushl %eax
+	popfl
+	pushfl
+	popl %eax
+	pushl %ecx
+	popfl
+	xorl %ecx, %eax
+	jz .Lno_long_mode
+
+	movl $CPUID_EXT_MAX, %eax
+	cpuid
+	cmpl $CPUID_EXT_FEATURES, %eax
+	jb .Lno_long_mode
+	movl $CPUID_EXT_FEATURES, %eax
+	cpuid
+	testl $CPUID_EXT_EDX_LM, %edx
+	jz .Lno_long_mode
+	movl %edx, %ebp                 /* keep the feature bits for NX below */
+
+	/* Copy the boot information (at most MB2_COPY_MAX bytes) into mb2_copy. */
+	movl (%esi), %ecx               /* total_size */
+	cmpl $MB2_COPY_MAX, %ecx
+	jbe 1f
+	movl $MB2_COPY_MAX, %ecx
+1:	movl %ecx, PHYS(mb2_copy_len)
+	pushl %esi
+	pushl %edi
+	movl $PHYS(mb2_copy), %edi
+	rep movsb
+	popl %edi
+	popl %esi
+
+	/* Early page tables: zero them, then fill. */
+	pushl %edi
+	movl $boot_pml4, %edi
+	movl $(5 * 4096 / 4), %ecx
+	xorl %eax, %eax
+	rep stosl
+	popl %edi
+
+	/* pd0 maps physical 0-1 GiB, pd1 1-2 GiB, with 2 MiB pages. */
+	movl $boot_pd0, %ebx
+	movl $(PTE_P | PTE_W | PTE_PS), %eax
+	movl $1024, %ecx
+2:	movl %eax, (%ebx)
+	addl $PAGE_2M, %eax
+	addl $8, %ebx
+	loop 2b
+
+	movl $(boot_pd0 + PTE_P + PTE_W), boot_pdpt_low
+	movl $(boot_pd0 + PTE_P + PTE_W), boot_pdpt_high + 510 * 8
+	movl $(boot_pd1 + PTE_P + PTE_W), boot_pdpt_high + 511 * 8
+	movl $(boot_pdpt_low + PTE_P + PTE_W), boot_pml4
+	movl $(boot_pdpt_high + PTE_P + PTE_W), boot_pml4 + 511 * 8
+
+	movl %cr4, %eax
+	orl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $boot_pml4, %eax
+	movl %eax, %cr3
+
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	testl $CPUID_EXT_EDX_NX, %ebp
+	jz 3f
+	orl $EFER_NXE, %eax
+3:	wrmsr
+
+	movl %cr0, %eax
+	orl $(CR0_PG | CR0_WP), %eax
+	movl %eax, %cr0
+
+	lgdt boot_gdt_ptr
+	ljmp $0x08, $.Lentry64
+
+	.code64
+.Lentry64:
+	movw $0x10, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	xorw %ax, %ax
+	movw %ax, %fs
+	movw %ax, %gs
+	movabsq $boot_stack_top, %rsp
+	movl %edi, %edi                 /* magic, zero-extended */
+	movl %esi, %esi                 /* info physical address */
+	movabsq $kentry64, %rax
+	jmpq *%rax
+
+	.code32
+	/* Print the NUL-terminated string at ESI on COM1 and VGA text line 0, then halt. */
+.Lbad_magic:
+	movl $msg_bad_magic, %esi
+	jmp .Lfatal32
+.Lno_long_mode:
+	movl $msg_no_long_mode, %esi
+.Lfatal32:
+	/* COM1: 115200 8N1 (divisor 1), FIFO on. */
+	movw $(COM1 + 1), %dx
+	xorb %al, %al
+	outb %al, %dx                   /* IER: no interrupts */
+	movw $(COM1 + 3), %dx
+	movb $0x80, %al
+	outb %al, %dx                   /* LCR: DLAB */
+	movw $COM1, %dx
+	movb $1, %al
+	outb %al, %dx                   /* divisor low */
+	movw $(COM1 + 1), %dx
+	xorb %al, %al
+	outb %al, %dx                   /* divisor high */
+	movw $(COM1 + 3), %dx
+	movb $0x03, %al
+	outb %al, %dx                   /* LCR: 8N1 */
+	movw $(COM1 + 2), %dx
+	movb $0xc7, %al
+	outb %al, %dx                   /* FCR: enable and clear FIFOs */
+
+	movl $VGA_TEXT, %edi
+4:	lodsb
+	testb %al, %al
+	jz 6f
+	movb %al, %bl
+	movb $0x4f, %ah                 /* white on red */
+	movw %ax, (%edi)
+	addl $2, %edi
+	movw $(COM1 + 5), %dx           /* wait (bounded) for THR empty */
+	movl $100000, %ecx
+5:	inb %dx, %al
+	testb $0x20, %al
+	jnz 7f
+	loop 5b
+7:	movw $COM1, %dx
+	movb %bl, %al
+	outb %al, %dx
+	jmp 4b
+6:	cli
+	hlt
+	jmp 6b
+
+	.section .boot.data, "aw"
+	.balign 8
+boot_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff        /* 0x08: 64-bit code, ring 0 */
+	.quad 0x00cf92000000ffff        /* 0x10: data, ring 0 */
+boot_gdt_end:
+	.balign 8
+boot_gdt_ptr:
+	.short boot_gdt_end - boot_gdt - 1
+	.long boot_gdt
+
+msg_bad_magic:
+	.asciz "LiOS: not started by a Multiboot2 boot loader; halted.\r\n"
+msg_no_long_mode:
+	.asciz "LiOS needs a 64-bit x86_64 CPU (this one has no long mode); halted.\r\n"
+
+	.section .boot.bss, "aw", @nobits
+	.balign 4096
+boot_pml4:      .skip 4096
+boot_pdpt_low:  .skip 4096
+boot_pdpt_high: .skip 4096
+boot_pd0:       .skip 4096
+boot_pd1:       .skip 4096
+boot32_stack:   .skip 1024
+boot32_stack_top:
+
+	.section .bss
+	.balign 16
+	.globl mb2_copy, mb2_copy_len
+mb2_copy:       .skip MB2_COPY_MAX
+mb2_copy_len:   .skip 8
+	.balign 4096
+	.globl boot_stack_guard, boot_stack_top
+boot_stack_guard: .skip 4096            /* unmapped once paging is the kernel's own */
+boot_stack:     .skip 16384
+boot_stack_top:
+
+	.section .text.kentry, "ax"
+	.code64
+	.globl kentry64
+kentry64:
+	xorl %ebp, %ebp
+	/* Seed the stack-protector canary before any C runs (TSC mixed with a constant). */
+	pushq %rdi
+	pushq %rsi
+	rdtsc
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movabsq $0x9e3779b97f4a7c15, %rcx
+	imulq %rcx, %rax
+	movq %rax, __stack_chk_guard(%rip)
+	popq %rsi
+	popq %rdi
+	call kmain
+1:	cli
+	hlt
+	jmp 1b

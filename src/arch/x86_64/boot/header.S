@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Multiboot2 header: the first bytes of the image (GRUB searches the first 32 KiB,
+ * 8-byte aligned). It asks for the information the kernel uses (all optional, so an old
+ * loader that lacks one still boots us) and for a framebuffer of no fixed mode: on BIOS the
+ * GRUB menu entry decides between VGA text and a VBE mode with gfxpayload, on UEFI GRUB
+ * hands over the GOP mode.
+ */
+#define MB2_HEADER_MAGIC 0xe85250d6
+#define MB2_ARCH_I386 0
+#define MB2_TAG_END 0
+#define MB2_TAG_INFO_REQUEST 1
+#define MB2_TAG_FRAMEBUFFER 5
+#define MB2_TAG_OPTIONAL 1
+
+#define MB2_INFO_CMDLINE 1
+#define MB2_INFO_LOADER_NAME 2
+#define MB2_INFO_MODULE 3
+#define MB2_INFO_BASIC_MEMINFO 4
+#define MB2_INFO_MMAP 6
+#define MB2_INFO_FRAMEBUFFER 8
+#define MB2_INFO_EFI64 12
+#define MB2_INFO_ACPI_OLD 14
+#define MB2_INFO_ACPI_NEW 15
+
+	.section .multiboot2, "a"
+	.balign 8
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long MB2_ARCH_I386
+	.long mb2_header_end - mb2_header
+	.long -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+
+	.balign 8
+info_request:
+	.short MB2_TAG_INFO_REQUEST, MB2_TAG_OPTIONAL
+	.long info_request_end - info_request
+	.long MB2_INFO_CMDLINE, MB2_INFO_LOADER_NAME, MB2_INFO_MODULE, MB2_INFO_BASIC_MEMINFO
+	.long MB2_INFO_MMAP, MB2_INFO_FRAMEBUFFER, MB2_INFO_EFI64
+	.long MB2_INFO_ACPI_OLD, MB2_INFO_ACPI_NEW
+info_request_end:
+
+	.balign 8
+framebuffer_tag:
+	.short MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	.long 20
+	.long 0, 0, 0   /* width, height, depth: no preference */
+
+	.balign 8
+	.short MB2_TAG_END, 0
+	.long 8
+mb2_header_end:

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The x86_64 side of the arch interface (lios/arch.h) and the first boot step: serial,
+ * GDT/TSS, IDT, dropping the boot identity map. After arch_early_init() every fault is
+ * reported on serial with registers and a backtrace.
+ */
+#include <arch/cpu.h>
+#include <arch/io.h>
+#include <lios/arch.h>
+#include <lios/ksyms.h>
+#include <lios/printk.h>
+#include <lios/serial.h>
+#include "cpu_internal.h"
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+#define PIC_MASK_ALL 0xff
+#define PML4_IDENTITY_SLOT 0
+
+uint64_t arch_irq_save(void) { return irq_save(); }
+void arch_irq_restore(uint64_t state) { irq_restore(state); }
+void arch_irq_enable(void) { sti(); }
+void arch_cpu_relax(void) { cpu_pause(); }
+uint64_t arch_cycles(void) { return rdtsc(); }
+uint8_t arch_pio_read8(uint16_t port) { return inb(port); }
+void arch_pio_write8(uint16_t port, uint8_t v) { outb(port, v); }
+
+/* Sleeps until the next interrupt with interrupts enabled; "sti; hlt" has no window in
+ * which an interrupt could slip by between the two. */
+void arch_wait_for_interrupt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+
+void arch_halt(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+void arch_qemu_exit(uint8_t code) { outb(QEMU_DEBUG_EXIT_PORT, code); }
+
+/*
+ * Walks saved frame pointers from rbp and prints one symbolized return address per line.
+ * Stops at a NULL or non-kernel frame, or after max_frames. Any context.
+ */
+void arch_backtrace(uintptr_t rbp, int max_frames)
+{
+	for (int i = 0; i < max_frames; i++) {
+		if (rbp < KERNEL_OFFSET || rbp & 7)
+			break;
+		const uintptr_t *frame = (const uintptr_t *)rbp;
+		uintptr_t ret = frame[1];
+		if (ret < KERNEL_OFFSET)
+			break;
+		printk("  %pS\n", (void *)ret);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
+
+static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
+
+/* The boot page tables' identity map served only the jump to the higher half; without it
+ * a null pointer dereference faults. */
+static void drop_identity_map(void)
+{
+	uint64_t *pml4 = (uint64_t *)((read_cr3() & PAGE_MASK) + KERNEL_OFFSET);
+
+	pml4[PML4_IDENTITY_SLOT] = 0;
+	write_cr3(read_cr3());
+}
+
+void arch_early_init(void)
+{
+	bool have_serial = serial_init() == 0;
+
+	if (have_serial)
+		printk_add_sink(serial_sink, true);
+	/* The firmware may leave 8259 lines unmasked at vectors that collide with exceptions
+	 * (IRQ0 is vector 8 before a remap): silence them until irq_init() remaps the PICs. */
+	outb(PIC1_DATA, PIC_MASK_ALL);
+	outb(PIC2_DATA, PIC_MASK_ALL);
+	gdt_init();
+	idt_init();
+	drop_identity_map();
+}
+
+/* After the memory stack: unmap the stack guard pages. */
+void arch_mm_ready(void)
+{
+	int err = gdt_guard_stacks();
+
+	if (err)
+		printk(KERN_WARN "cpu: stack guard pages not unmapped (%d)\n", err);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trap_dispatch: every interrupt and exception arrives here from isr_common. Vectors 32 and
+ * up go to the interrupt layer (irq.c). An exception is fatal: it prints
+ * "PANIC: <name> (vector N)", the error code, RIP, CR2 for page faults, all general
+ * registers and a symbolized backtrace of the interrupted code, then halts. The one
+ * exception is the self-test hook: while a fault is expected, the handler records it and
+ * resumes the test (arch_fault_recovery_arm).
+ */
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <lios/arch.h>
+#include <lios/panic.h>
+#include <lios/printk.h>
+#include <lios/selftest.h>
+
+static const char *const exception_names[32] = {
+	"Divide error", "Debug", "Non-maskable interrupt", "Breakpoint", "Overflow",
+	"BOUND range exceeded", "Invalid opcode", "Device not available", "Double fault",
+	"Coprocessor segment overrun", "Invalid TSS", "Segment not present",
+	"Stack-segment fault", "General protection fault", "Page fault", "Reserved (15)",
+	"x87 floating-point error", "Alignment check", "Machine check", "SIMD floating-point error",
+	"Virtualization exception", "Control protection exception", "Reserved (22)",
+	"Reserved (23)", "Reserved (24)", "Reserved (25)", "Reserved (26)", "Reserved (27)",
+	"Hypervisor injection exception", "VMM communication exception", "Security exception",
+	"Reserved (31)",
+};
+
+static struct arch_jmpbuf *recovery_jb;
+static struct fault_info *recovery_info;
+
+void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info)
+{
+	recovery_info = info;
+	recovery_jb = jb;
+}
+
+void arch_fault_recovery_disarm(void) { recovery_jb = NULL; }
+
+void trap_print_frame(const struct trap_frame *tf)
+{
+	printk("RIP %016lx %pS\n", tf->rip, (void *)tf->rip);
+	printk("RSP %016lx RFLAGS %016lx CS %04lx SS %04lx\n", tf->rsp, tf->rflags, tf->cs, tf->ss);
+	printk("RAX %016lx RBX %016lx RCX %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	printk("RDX %016lx RSI %016lx RDI %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	printk("RBP %016lx R8  %016lx R9  %016lx\n", tf->rbp, tf->r8, tf->r9);
+	printk("R10 %016lx R11 %016lx R12 %016lx\n", tf->r10, tf->r11, tf->r12);
+	printk("R13 %016lx R14 %016lx R15 %016lx\n", tf->r13, tf->r14, tf->r15);
+	printk("CR0 %016lx CR3 %016lx CR4 %016lx\n", read_cr0(), read_cr3(), read_cr4());
+}
+
+static __noreturn void exception_panic(struct trap_frame *tf)
+{
+	panic_begin();
+	printk("\n" PANIC_COLOR "PANIC: %s (vector %lu)" PANIC_RESET "\n",
+	       exception_names[tf->vector], tf->vector);
+	printk("error code %#lx", tf->error_code);
+	if (tf->vector == VEC_PF) {
+		printk(", CR2 %016lx (%s %s, %s)", read_cr2(),
+		       tf->error_code & PF_INSTR ? "instruction fetch" :
+		       tf->error_code & PF_WRITE ? "write" : "read",
+		       tf->error_code & PF_PRESENT ? "protection violation" : "page not present",
+		       tf->error_code & PF_USER ? "user" : "kernel");
+	}
+	printk("\n");
+	trap_print_frame(tf);
+	printk("Backtrace:\n  %pS\n", (void *)tf->rip);
+	arch_backtrace(tf->rbp, 16);
+	panic_end();
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector >= VEC_IRQ_BASE) {
+		irq_dispatch(tf);
+		return;
+	}
+	if (recovery_jb) {
+		struct arch_jmpbuf *jb = recovery_jb;
+
+		recovery_jb = NULL;
+		recovery_info->vector = (int)tf->vector;
+		recovery_info->error_code = tf->error_code;
+		recovery_info->rip = tf->rip;
+		recovery_info->cr2 = tf->vector == VEC_PF ? read_cr2() : 0;
+		arch_longjmp(jb, 1);
+	}
+	exception_panic(tf);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Model-specific registers. */
+#ifndef ARCH_MSR_H
+#define ARCH_MSR_H
+
+#include <lios/types.h>
+
+#define MSR_EFER 0xc0000080u
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_NXE (1ull << 11)
+#define MSR_PAT 0x277u
+#define MSR_APIC_BASE 0x1bu
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console's ANSI escape-sequence parser: pure C, no state outside struct ansi_parser,
+ * compiled for the host too (tests/unit/console). It recognises the subset LiOS emits:
+ * SGR (ESC[...m) colours 30-37, 90-97, 40-47, 39, 49, bold 1, normal 22, reset 0;
+ * ESC[2J (clear screen), ESC[H (cursor home), ESC[K (erase to end of line). Any other
+ * complete sequence is swallowed, so unknown escapes never show up as garbage.
+ *
+ * Colours are kept as console attributes in VGA order (bits 0-3 foreground, 4-6
+ * background), the format of struct con_cell.
+ */
+#ifndef CONSOLE_ANSI_H
+#define CONSOLE_ANSI_H
+
+#include <lios/types.h>
+
+#define ANSI_MAX_PARAMS 8
+
+/* VGA attribute: foreground in bits 0-3 (bit 3 = bright), background in bits 4-6. */
+#define CON_ATTR(fg, bg) ((uint8_t)(((bg) & 7) << 4 | ((fg) & 15)))
+#define CON_ATTR_FG(a) ((a) & 15)
+#define CON_ATTR_BG(a) (((a) >> 4) & 7)
+#define CON_COLOR_BLACK 0
+#define CON_COLOR_LIGHT_GREY 7
+#define CON_COLOR_WHITE 15
+#define CON_COLOR_RED 4
+#define CON_ATTR_DEFAULT CON_ATTR(CON_COLOR_LIGHT_GREY, CON_COLOR_BLACK)
+
+enum ansi_action {
+	ANSI_NONE,        /* byte consumed by a sequence in progress or ignored */
+	ANSI_BYTE,        /* not part of a sequence: the terminal handles it (text, \n ...) */
+	ANSI_ATTR,        /* the attribute changed: read ansi_attr() */
+	ANSI_CLEAR,       /* ESC[2J: clear the whole screen */
+	ANSI_HOME,        /* ESC[H: cursor to row 0, column 0 */
+	ANSI_ERASE_EOL,   /* ESC[K: clear from the cursor to the end of the line */
+};
+
+struct ansi_parser {
+	uint8_t state;                    /* private: ground, escape, CSI */
+	uint8_t nparams;                  /* parameters seen in the current CSI */
+	uint16_t params[ANSI_MAX_PARAMS]; /* values, saturated at 9999 */
+	uint8_t fg, bg;                   /* current colours, VGA numbering (fg 0-7) */
+	bool bold;                        /* bright foreground */
+	uint8_t default_attr;             /* what SGR 0 / 39 / 49 return to */
+};
+
+/* Start in the ground state with default_attr as the current and reset attribute. */
+void ansi_init(struct ansi_parser *p, uint8_t default_attr);
+
+/* Change what SGR 0 resets to and apply it now, leaving any sequence (panic colours). */
+void ansi_set_default(struct ansi_parser *p, uint8_t default_attr);
+
+/* Feed one byte; returns what the terminal must do. Pure, any context. */
+enum ansi_action ansi_feed(struct ansi_parser *p, uint8_t byte);
+
+/* The current attribute (colours after all SGRs so far). */
+uint8_t ansi_attr(const struct ansi_parser *p);
+
+#endif

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The screen console: chooses the backend from the boot info and the command line, sets
+ * it up (mapping the framebuffer write-combining, allocating the cell grid), and attaches
+ * the terminal (term.c) to printk as a sink that replays the boot log.
+ *
+ * Concurrency: printk calls sinks with interrupts off, and there is one CPU, so writes
+ * never interleave; the busy flag only catches reentry (a fault while drawing), whose
+ * output is dropped so the console does not recurse. console_panic_mode() clears it.
+ */
+#include <lios/cmdline.h>
+#include <lios/console.h>
+#include <lios/errno.h>
+#include <lios/kmalloc.h>
+#include <lios/paging.h>
+#include <lios/printk.h>
+#include <lios/serial.h>
+#include <lios/string.h>
+#include <lios/arch.h>
+#include <lios/vmalloc.h>
+#include "console_priv.h"
+#include "font.h"
+
+struct console console;
+
+/* The VGA text grid is static: it must work whatever the allocators do. */
+#define VGA_TEXT_MAX_CELLS (80 * 50)
+static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
+
+/* Screens this tall get the native 16x32 font instead of the 8x16 one. */
+#define CONSOLE_HIDPI_HEIGHT 1440
+#define CONSOLE_PANIC_ATTR CON_ATTR(CON_COLOR_WHITE, CON_COLOR_RED)
+
+static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+/*
+ * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB ->
+ * framebuffer, none -> VGA text on BIOS; console=vga|fb|serial overrides when the screen
+ * can do it. Sets *why to the reason when the answer is serial. Pure apart from cmdline.
+ */
+enum console_backend console_choose(const struct bootinfo *bi, const char **why)
+{
+	enum fb_kind kind = bi->fb.kind;
+	char want[16] = "";
+
+	*why = NULL;
+	cmdline_get("console", want, sizeof(want));
+	if (streq(want, "serial")) {
+		*why = "console=serial";
+		return CONSOLE_SERIAL;
+	}
+	if (streq(want, "vga")) {
+		if (kind == FB_EGA_TEXT || kind == FB_NONE)
+			return CONSOLE_VGA_TEXT;
+		*why = "console=vga but the screen is in graphics mode";
+		return CONSOLE_SERIAL;
+	}
+	if (streq(want, "fb")) {
+		if (kind == FB_RGB)
+			return CONSOLE_FB;
+		*why = "console=fb but no RGB framebuffer";
+		return CONSOLE_SERIAL;
+	}
+	switch (kind) {
+	case FB_EGA_TEXT:
+		return CONSOLE_VGA_TEXT;
+	case FB_RGB:
+		return CONSOLE_FB;
+	case FB_INDEXED:
+		*why = "indexed framebuffer not supported";
+		return CONSOLE_SERIAL;
+	default:
+		if (bi->firmware == FIRMWARE_BIOS)
+			return CONSOLE_VGA_TEXT;
+		*why = "no framebuffer from the firmware";
+		return CONSOLE_SERIAL;
+	}
+}
+
+/* console.scale=N, 1..FB_MAX_SCALE; 0 when absent or invalid. */
+static unsigned console_scale_arg(void)
+{
+	char buf[8];
+	unsigned v = 0;
+
+	if (!cmdline_get("console.scale", buf, sizeof(buf)) || !buf[0])
+		return 0;
+	for (const char *p = buf; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	return v >= 1 && v <= FB_MAX_SCALE ? v : 0;
+}
+
+/* Direct-map address of a physical range inside the first 2 GiB, or NULL. */
+static void *console_direct_map(paddr_t phys, size_t size)
+{
+	if (phys + size > DIRECT_MAP_SIZE)
+		return NULL;
+	return (void *)(uintptr_t)(phys + KERNEL_OFFSET);
+}
+
+static int console_start_vga(const struct bootinfo *bi)
+{
+	unsigned cols = 80, rows = 25;
+	paddr_t phys = VGA_TEXT_PHYS;
+	void *mem;
+
+	if (bi->fb.kind == FB_EGA_TEXT) {
+		cols = bi->fb.width;
+		rows = bi->fb.height;
+		phys = bi->fb.addr;
+	}
+	if (!cols || !rows || cols * rows > VGA_TEXT_MAX_CELLS) {
+		console.why = "unexpected VGA text size";
+		return -ENOTSUP;
+	}
+	mem = console_direct_map(phys, cols * rows * 2);
+	if (!mem)
+		mem = ioremap(phys, cols * rows * 2, PG_CACHE_UC);
+	if (!mem) {
+		console.why = "cannot map VGA text memory";
+		return -ENOMEM;
+	}
+	vga_text_setup(&console.vga, mem, cols, rows);
+	term_init(&console.term, vga_cells, cols, rows, &vga_text_ops, &console.vga);
+	return 0;
+}
+
+static int console_start_fb(const struct bootinfo *bi)
+{
+	const struct fb_info *fb = &bi->fb;
+	const struct console_font *font = &console_font_8x16;
+	unsigned scale = console_scale_arg();
+	struct con_cell *cells;
+	void *mem;
+	int err;
+
+	if (!scale) {
+		scale = 1;
+		if (fb->height >= CONSOLE_HIDPI_HEIGHT)
+			font = &console_font_16x32;
+	}
+	/* check the format before mapping anything */
+	err = fb_console_setup(&console.fb, NULL, fb, font, scale);
+	if (err) {
+		console.why = err == -ENOTSUP ? "framebuffer format not supported"
+					      : "framebuffer too small for the font";
+		return err;
+	}
+	mem = ioremap(fb->addr, (size_t)fb->pitch * fb->height, PG_CACHE_WC);
+	if (!mem) {
+		console.why = "cannot map the framebuffer";
+		return -ENOMEM;
+	}
+	cells = kzalloc((size_t)console.fb.cols * console.fb.rows * sizeof(*cells));
+	if (!cells) {
+		iounmap(mem);
+		console.why = "no memory for the cell grid";
+		return -ENOMEM;
+	}
+	fb_console_setup(&console.fb, mem, fb, font, scale);
+	fb_fill(&console.fb, CON_COLOR_BLACK);
+	term_init(&console.term, cells, console.fb.cols, console.fb.rows, &fb_console_ops,
+		  &console.fb);
+	return 0;
+}
+
+static void console_sink(const char *s, size_t len)
+{
+	if (console.busy)
+		return;
+	console.busy = true;
+	term_write(&console.term, s, len);
+	console.busy = false;
+}
+
+static void console_announce(const struct bootinfo *bi)
+{
+	const struct fb_info *fb = &bi->fb;
+
+	switch (console.backend) {
+	case CONSOLE_VGA_TEXT:
+		printk("console: vga-text %ux%u\n", console.term.cols, console.term.rows);
+		break;
+	case CONSOLE_FB:
+		printk("console: framebuffer %ux%u %ubpp pitch %u\n", fb->width, fb->height,
+		       fb->bpp, fb->pitch);
+		printk("console: font %ux%u scale %u, %ux%u cells\n", console.fb.font->width,
+		       console.fb.font->height, console.fb.scale, console.fb.cols, console.fb.rows);
+		break;
+	default:
+		printk("console: serial (%s)\n", console.why);
+		break;
+	}
+}
+
+/*
+ * console_init - choose and start the screen backend, register it as a printk sink with
+ * replay of the log, and print the "console: ..." line. Returns 0 with a screen, -ENODEV
+ * when only serial is left (the line says why). Context: boot, after mm_init.
+ */
+int console_init(const struct bootinfo *bi)
+{
+	int err = 0;
+
+	console.backend = console_choose(bi, &console.why);
+	if (console.backend == CONSOLE_VGA_TEXT)
+		err = console_start_vga(bi);
+	else if (console.backend == CONSOLE_FB)
+		err = console_start_fb(bi);
+	if (err)
+		console.backend = CONSOLE_SERIAL;
+	if (console.backend != CONSOLE_SERIAL &&
+	    printk_add_sink(console_sink, true) < 0) {
+		console.backend = CONSOLE_SERIAL;
+		console.why = "no free printk sink";
+	}
+	console_announce(bi);
+	return console.backend == CONSOLE_SERIAL ? -ENODEV : 0;
+}
+
+/*
+ * console_write - show s on the screen and send it to serial, bypassing the log.
+ * Any context; no allocation.
+ */
+void console_write(const char *s, size_t len)
+{
+	uint64_t irq = arch_irq_save();
+
+	serial_write(s, len);
+	if (console.backend != CONSOLE_SERIAL)
+		console_sink(s, len);
+	arch_irq_restore(irq);
+}
+
+/*
+ * console_clear - blank the screen with the current background, cursor home. Any context.
+ */
+void console_clear(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	if (console.backend != CONSOLE_SERIAL && !console.busy) {
+		console.busy = true;
+		term_clear(&console.term);
+		console.busy = false;
+	}
+	arch_irq_restore(irq);
+}
+
+/*
+ * console_describe - one line for the shell describing the console. Any context.
+ */
+void console_describe(char *buf, size_t n)
+{
+	const struct fb_console *fc = &console.fb;
+
+	switch (console.backend) {
+	case CONSOLE_VGA_TEXT:
+		ksnprintf(buf, n, "vga-text %ux%u, hardware font, cursor by CRTC",
+			  console.term.cols, console.term.rows);
+		break;
+	case CONSOLE_FB:
+		ksnprintf(buf, n, "framebuffer %ux%u %ubpp pitch %u, font Terminus %ux%u, scale %u, %ux%u cells",
+			  fc->width, fc->height, fc->bpp, fc->pitch, fc->font->width,
+			  fc->font->height, fc->scale, fc->cols, fc->rows);
+		break;
+	default:
+		ksnprintf(buf, n, "serial (%s)", console.why ? console.why : "not started");
+		break;
+	}
+}
+
+/*
+ * console_panic_mode - switch to the panic colours (white on red) on a fresh line.
+ * Interrupts off, no allocation; also works when the panic interrupted a console write.
+ */
+void console_panic_mode(void)
+{
+	if (console.backend == CONSOLE_SERIAL)
+		return;
+	console.busy = false;
+	console.term.cursor_enabled = true;
+	term_set_default_attr(&console.term, CONSOLE_PANIC_ATTR);
+	if (console.term.cx != 0)
+		console_sink("\n", 1);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel self-tests of the console (suite "console"): the backend matches the boot info
+ * and command line, text written through the console lands in the cell grid with its
+ * colours, VGA text memory holds exactly the grid, and the framebuffer was never read.
+ */
+#include <lios/console.h>
+#include <lios/selftest.h>
+#include <lios/string.h>
+#include "console_priv.h"
+
+const struct bootinfo *kernel_bootinfo(void);
+
+KTEST(console, backend_matches_bootinfo)
+{
+	const char *why;
+	enum console_backend want = console_choose(kernel_bootinfo(), &why);
+
+	/* a started backend may only have fallen back to serial, never changed otherwise */
+	KEXPECT(console.backend == want || console.backend == CONSOLE_SERIAL);
+	if (console.backend == CONSOLE_SERIAL)
+		KEXPECT(console.why != NULL);
+}
+
+KTEST(console, text_lands_in_grid)
+{
+	static const char msg[] = "\x1b[32mKTEST-console\x1b[0m\n";
+	struct term *t = &console.term;
+	unsigned row;
+
+	if (console.backend == CONSOLE_SERIAL)
+		ktest_skip("no screen console");
+	console_write(msg, sizeof(msg) - 1);
+	KASSERT(t->cy > 0);
+	row = t->cy - 1;
+	for (unsigned i = 0; i < 12; i++) {
+		struct con_cell c = term_cell(t, i, row);
+
+		KEXPECT(c.ch == (uint8_t)"KTEST-console"[i]);
+		KEXPECT(c.attr == CON_ATTR(2, CON_COLOR_BLACK));
+	}
+}
+
+KTEST(console, vga_memory_equals_grid)
+{
+	struct term *t = &console.term;
+
+	if (console.backend != CONSOLE_VGA_TEXT)
+		ktest_skip("not VGA text");
+	for (unsigned r = 0; r < t->rows; r++)
+		for (unsigned c = 0; c < t->cols; c++) {
+			struct con_cell cell = term_cell(t, c, r);
+			uint16_t want = (uint16_t)(cell.ch | (uint16_t)cell.attr << 8);
+
+			KEXPECT(console.vga.mem[r * t->cols + c] == want);
+		}
+}
+
+KTEST(console, framebuffer_never_read)
+{
+	if (console.backend != CONSOLE_FB)
+		ktest_skip("not a framebuffer");
+	KEXPECT(fb_reads == 0);
+}
+
+KTEST(console, describe_names_backend)
+{
+	char buf[160];
+
+	console_describe(buf, sizeof(buf));
+	if (console.backend == CONSOLE_FB)
+		KEXPECT(strncmp(buf, "framebuffer ", 12) == 0);
+	else if (console.backend == CONSOLE_VGA_TEXT)
+		KEXPECT(strncmp(buf, "vga-text ", 9) == 0);
+	else
+		KEXPECT(strncmp(buf, "serial (", 8) == 0);
+}

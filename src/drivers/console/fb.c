@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The framebuffer renderer (see fb.h): pixel format from the Multiboot2 channel masks,
+ * the 16 console colours precomputed as pixel values, and glyph drawing.
+ *
+ * Drawing never reads video memory (slow on real hardware, uncached or write-combined):
+ * a glyph row is expanded from the font bits straight into stores. The common case,
+ * 32 bpp at scale 1, stores two pixels at a time from a 4-entry table of pixel pairs;
+ * every other format builds one scaled glyph row in a small stack buffer and copies it
+ * scale times. All video-memory accesses go through the fb_store*() helpers below.
+ */
+#include <lios/errno.h>
+#include <lios/string.h>
+#include "fb.h"
+
+unsigned long fb_reads;
+
+/* The standard VGA/CGA text palette (index = attribute nibble), as 0xRRGGBB. */
+const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
+	0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa, 0xaa5500, 0xaaaaaa,
+	0x555555, 0x5555ff, 0x55ff55, 0x55ffff, 0xff5555, 0xff55ff, 0xffff55, 0xffffff,
+};
+
+/* Rows of the cell (counted from the bottom, in font pixels) drawn as the cursor mark. */
+#define FB_CURSOR_ROWS 2u
+/* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
+#define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
+
+static inline void fb_store16(uintptr_t a, uint16_t v) { __builtin_memcpy((void *)a, &v, 2); }
+static inline void fb_store32(uintptr_t a, uint32_t v) { __builtin_memcpy((void *)a, &v, 4); }
+static inline void fb_store64(uintptr_t a, uint64_t v) { __builtin_memcpy((void *)a, &v, 8); }
+static inline void fb_store24(uintptr_t a, uint32_t v)
+{
+	uint8_t b[3] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16) };
+
+	__builtin_memcpy((void *)a, b, 3);
+}
+static inline void fb_store_bytes(uintptr_t a, const void *src, size_t n) { memcpy((void *)a, src, n); }
+
+/* The only read path into video memory; nothing uses it (see fb_reads). */
+static inline __attribute__((unused)) uint32_t fb_load32(uintptr_t a)
+{
+	fb_reads++;
+	return *(volatile uint32_t *)a;
+}
+
+static uint32_t fb_channel(uint8_t v8, uint8_t pos, uint8_t size)
+{
+	uint32_t v = size <= 8 ? (uint32_t)v8 >> (8 - size) : (uint32_t)v8 << (size - 8);
+
+	return size ? v << pos : 0;
+}
+
+/*
+ * fb_pixel - the pixel value of colour (r, g, b) in fc's format.
+ */
+uint32_t fb_pixel(const struct fb_console *fc, uint8_t r, uint8_t g, uint8_t b)
+{
+	return fb_channel(r, fc->red_pos, fc->red_size) |
+	       fb_channel(g, fc->green_pos, fc->green_size) |
+	       fb_channel(b, fc->blue_pos, fc->blue_size);
+}
+
+static bool fb_channel_ok(uint8_t pos, uint8_t size, uint8_t bpp)
+{
+	return size >= 1 && size <= 16 && pos + size <= bpp;
+}
+
+/*
+ * fb_console_setup - check fb's format and prepare fc to draw on it at base with font
+ * magnified scale times. Returns 0, -ENOTSUP (not direct colour, bpp not 15/16/24/32, bad
+ * channels) or -EINVAL (bad scale, pitch too small, or no whole cell fits). Draws nothing.
+ */
+int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
+		     const struct console_font *font, unsigned scale)
+{
+	if (fb->kind != FB_RGB)
+		return -ENOTSUP;
+	if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
+		return -ENOTSUP;
+	if (!fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
+	    !fb_channel_ok(fb->green_pos, fb->green_size, fb->bpp) ||
+	    !fb_channel_ok(fb->blue_pos, fb->blue_size, fb->bpp))
+		return -ENOTSUP;
+	if (scale < 1 || scale > FB_MAX_SCALE)
+		return -EINVAL;
+
+	fc->base = (uintptr_t)base;
+	fc->width = fb->width;
+	fc->height = fb->height;
+	fc->pitch = fb->pitch;
+	fc->bpp = fb->bpp;
+	fc->bytes_pp = (uint8_t)((fb->bpp + 7) / 8);
+	if ((uint64_t)fc->width * fc->bytes_pp > fc->pitch)
+		return -EINVAL;
+	fc->font = font;
+	fc->scale = scale;
+	fc->cell_w = font->width * scale;
+	fc->cell_h = font->height * scale;
+	fc->cols = fc->width / fc->cell_w;
+	fc->rows = fc->height / fc->cell_h;
+	if (fc->cols == 0 || fc->rows == 0)
+		return -EINVAL;
+
+	fc->red_pos = fb->red_pos;
+	fc->red_size = fb->red_size;
+	fc->green_pos = fb->green_pos;
+	fc->green_size = fb->green_size;
+	fc->blue_pos = fb->blue_pos;
+	fc->blue_size = fb->blue_size;
+	for (unsigned i = 0; i < FB_PALETTE_SIZE; i++) {
+		uint32_t rgb = fb_rgb_colors[i];
+
+		fc->palette[i] = fb_pixel(fc, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);
+	}
+	return 0;
+}
+
+/* 32 bpp, scale 1, even font width: two pixels per 64-bit store. */
+static void fb_draw_fast32(struct fb_console *fc, uintptr_t dst, uint8_t ch, uint32_t fg,
+			   uint32_t bg, bool cursor)
+{
+	const struct console_font *f = fc->font;
+	uint64_t pair[4];
+	unsigned w = f->width;
+
+	/* index bit 1: left pixel (low half) is foreground; bit 0: right pixel */
+	pair[0] = (uint64_t)bg << 32 | bg;
+	pair[1] = (uint64_t)fg << 32 | bg;
+	pair[2] = (uint64_t)bg << 32 | fg;
+	pair[3] = (uint64_t)fg << 32 | fg;
+	for (unsigned y = 0; y < f->height; y++, dst += fc->pitch) {
+		uint32_t bits = font_row_bits(f, ch, y);
+
+		if (cursor && y >= f->height - FB_CURSOR_ROWS)
+			bits = ~0u;
+		for (unsigned x = 0; x < w; x += 2)
+			fb_store64(dst + x * 4, pair[(bits >> (w - 2 - x)) & 3]);
+	}
+}
+
+/* Any format and scale: build one scaled glyph row, copy it scale times. */
+static void fb_draw_generic(struct fb_console *fc, uintptr_t dst, uint8_t ch, uint32_t fg,
+			    uint32_t bg, bool cursor)
+{
+	const struct console_font *f = fc->font;
+	uint8_t line[FB_LINE_MAX];
+	unsigned bpp = fc->bytes_pp, s = fc->scale;
+	size_t n = (size_t)fc->cell_w * bpp;
+
+	for (unsigned y = 0; y < f->height; y++) {
+		uint32_t bits = font_row_bits(f, ch, y);
+		uint8_t *p = line;
+
+		if (cursor && y >= f->height - FB_CURSOR_ROWS)
+			bits = ~0u;
+		for (unsigned x = 0; x < f->width; x++) {
+			uint32_t v = (bits >> (f->width - 1 - x)) & 1 ? fg : bg;
+
+			for (unsigned k = 0; k < s; k++, p += bpp) {
+				p[0] = (uint8_t)v;
+				p[1] = (uint8_t)(v >> 8);
+				if (bpp > 2)
+					p[2] = (uint8_t)(v >> 16);
+				if (bpp > 3)
+					p[3] = (uint8_t)(v >> 24);
+			}
+		}
+		for (unsigned k = 0; k < s; k++, dst += fc->pitch)
+			fb_store_bytes(dst, line, n);
+	}
+}
+
+/*
+ * fb_draw_cell - draw cell at (col, row): its glyph in the attribute's colours, with the
+ * cursor underline when cursor. col < cols, row < rows. Any context; no allocation.
+ */
+void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_cell cell,
+		  bool cursor)
+{
+	uintptr_t dst = fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
+			(uintptr_t)col * fc->cell_w * fc->bytes_pp;
+	uint32_t fg = fc->palette[CON_ATTR_FG(cell.attr)];
+	uint32_t bg = fc->palette[CON_ATTR_BG(cell.attr)];
+
+	if (fc->bytes_pp == 4 && fc->scale == 1 && !(fc->font->width & 1))
+		fb_draw_fast32(fc, dst, cell.ch, fg, bg, cursor);
+	else
+		fb_draw_generic(fc, dst, cell.ch, fg, bg, cursor);
+}
+
+/*
+ * fb_fill - paint every pixel of the framebuffer (margins included) with palette colour
+ * color. Used once at start, so the area right of and below the cells is defined.
+ */
+void fb_fill(struct fb_console *fc, unsigned color)
+{
+	uint32_t v = fc->palette[color % FB_PALETTE_SIZE];
+
+	for (uint32_t y = 0; y < fc->height; y++) {
+		uintptr_t p = fc->base + (uintptr_t)y * fc->pitch;
+
+		for (uint32_t x = 0; x < fc->width; x++, p += fc->bytes_pp) {
+			if (fc->bytes_pp == 4)
+				fb_store32(p, v);
+			else if (fc->bytes_pp == 3)
+				fb_store24(p, v);
+			else
+				fb_store16(p, (uint16_t)v);
+		}
+	}
+}
+
+static void fb_console_draw(void *ctx, unsigned col, unsigned row, struct con_cell cell,
+			    bool cursor)
+{
+	fb_draw_cell(ctx, col, row, cell, cursor);
+}
+
+const struct con_backend_ops fb_console_ops = {
+	.draw = fb_console_draw,
+	.move_cursor = NULL,
+};

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The framebuffer console backend: draws text cells into a linear direct-colour
+ * framebuffer of 15, 16, 24 or 32 bits per pixel, any pitch, any channel positions (RGB or
+ * BGR as the Multiboot2 tag says), with a PSF font scaled by an integer factor. Pure C:
+ * the host tests and benchmarks render into RAM with the same code.
+ *
+ * Geometry: cell (col, row) covers pixels (col * cell_w, row * cell_h) to
+ * ((col + 1) * cell_w - 1, (row + 1) * cell_h - 1), cell_w = font width * scale; no margins.
+ *
+ * Video memory is only written, never read: every access goes through the fb_store*()
+ * helpers; fb_reads counts reads in host builds and there are none.
+ */
+#ifndef CONSOLE_FB_H
+#define CONSOLE_FB_H
+
+#include <lios/bootinfo.h>
+#include "font.h"
+#include "term.h"
+
+#define FB_MAX_SCALE 8
+#define FB_PALETTE_SIZE 16
+
+struct fb_console {
+	uintptr_t base;          /* virtual address of pixel (0, 0); only fb_store*() use it */
+	uint32_t width, height;  /* pixels */
+	uint32_t pitch;          /* bytes per line */
+	uint8_t bpp;             /* bits per pixel: 15, 16, 24 or 32 */
+	uint8_t bytes_pp;        /* bytes per pixel: 2, 3 or 4 */
+	uint8_t red_pos, red_size;     /* channel bit position and width */
+	uint8_t green_pos, green_size;
+	uint8_t blue_pos, blue_size;
+	uint32_t palette[FB_PALETTE_SIZE]; /* the 16 console colours as pixel values */
+	const struct console_font *font;
+	unsigned scale;          /* 1..FB_MAX_SCALE */
+	unsigned cell_w, cell_h; /* pixels */
+	unsigned cols, rows;     /* text cells that fit */
+};
+
+/* Reads from video memory: fb_load32() is the only way the renderer could read a pixel
+ * and it counts here. Nothing calls it; tests and the benchmark check the count stays 0. */
+extern unsigned long fb_reads;
+
+/*
+ * Prepare fc to draw into the RGB framebuffer fb mapped at base, with font scaled by scale.
+ * Returns 0, or -ENOTSUP for an unsupported format (not FB_RGB, bpp, channel sizes), or
+ * -EINVAL when not even one cell fits. Draws nothing.
+ */
+int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
+		     const struct console_font *font, unsigned scale);
+
+/* Pixel value of an 8-bit-per-channel colour in fc's format. */
+uint32_t fb_pixel(const struct fb_console *fc, uint8_t r, uint8_t g, uint8_t b);
+
+/* Draw one cell (glyph ch in attr's colours, the cursor mark as an underline when cursor). */
+void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_cell cell,
+		  bool cursor);
+
+/* Fill the whole framebuffer (also the margin right/below the cells) with colour index. */
+void fb_fill(struct fb_console *fc, unsigned color);
+
+/* The console's 16 colours as 0xRRGGBB, VGA order (index = attribute nibble). */
+extern const uint32_t fb_rgb_colors[FB_PALETTE_SIZE];
+
+/* Backend operations for term.c; ctx is the struct fb_console. */
+extern const struct con_backend_ops fb_console_ops;
+
+#endif

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Keyboard layouts: which character each key types at each shift level, for the US
+ * (default), German and UK layouts, and the one function that applies the modifiers
+ * (Shift, AltGr, Caps Lock, Num Lock, Ctrl) to a key. Pure: no state, no hardware;
+ * compiled for the host (lios_host_input) and tested there. Dead keys are not composed:
+ * a dead key types its own character.
+ */
+#include <lios/kbd.h>
+#include <lios/string.h>
+
+/* Typing keys identical on every layout (see fixed_char() for Enter, Tab, keypad...). */
+#define COMMON_KEYS                                                                      \
+	[KEY_SPACE] = {' ', ' ', ' ', ' '}
+
+static const struct kbd_layout layout_us = {
+	.name = "us",
+	.description = "English (US)",
+	.right_alt_is_altgr = false,
+	.map = {
+		COMMON_KEYS,
+		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '@'}, [KEY_3] = {'3', '#'},
+		[KEY_4] = {'4', '$'}, [KEY_5] = {'5', '%'}, [KEY_6] = {'6', '^'},
+		[KEY_7] = {'7', '&'}, [KEY_8] = {'8', '*'}, [KEY_9] = {'9', '('},
+		[KEY_0] = {'0', ')'}, [KEY_MINUS] = {'-', '_'}, [KEY_EQUAL] = {'=', '+'},
+		[KEY_Q] = {'q', 'Q'}, [KEY_W] = {'w', 'W'}, [KEY_E] = {'e', 'E'},
+		[KEY_R] = {'r', 'R'}, [KEY_T] = {'t', 'T'}, [KEY_Y] = {'y', 'Y'},
+		[KEY_U] = {'u', 'U'}, [KEY_I] = {'i', 'I'}, [KEY_O] = {'o', 'O'},
+		[KEY_P] = {'p', 'P'}, [KEY_LEFTBRACE] = {'[', '{'}, [KEY_RIGHTBRACE] = {']', '}'},
+		[KEY_A] = {'a', 'A'}, [KEY_S] = {'s', 'S'}, [KEY_D] = {'d', 'D'},
+		[KEY_F] = {'f', 'F'}, [KEY_G] = {'g', 'G'}, [KEY_H] = {'h', 'H'},
+		[KEY_J] = {'j', 'J'}, [KEY_K] = {'k', 'K'}, [KEY_L] = {'l', 'L'},
+		[KEY_SEMICOLON] = {';', ':'}, [KEY_APOSTROPHE] = {'\'', '"'}, [KEY_GRAVE] = {'`', '~'},
+		[KEY_BACKSLASH] = {'\\', '|'},
+		[KEY_Z] = {'z', 'Z'}, [KEY_X] = {'x', 'X'}, [KEY_C] = {'c', 'C'},
+		[KEY_V] = {'v', 'V'}, [KEY_B] = {'b', 'B'}, [KEY_N] = {'n', 'N'},
+		[KEY_M] = {'m', 'M'}, [KEY_COMMA] = {',', '<'}, [KEY_DOT] = {'.', '>'},
+		[KEY_SLASH] = {'/', '?'},
+		/* the ISO key, absent on ANSI keyboards: X11's us layout maps it like this */
+		[KEY_102ND] = {'<', '>'},
+	},
+};
+
+/* German (T1, QWERTZ). AltGr is the right Alt key. */
+static const struct kbd_layout layout_de = {
+	.name = "de",
+	.description = "German (QWERTZ)",
+	.right_alt_is_altgr = true,
+	.map = {
+		COMMON_KEYS,
+		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '"', 0xb2}, [KEY_3] = {'3', 0xa7, 0xb3},
+		[KEY_4] = {'4', '$'}, [KEY_5] = {'5', '%'}, [KEY_6] = {'6', '&'},
+		[KEY_7] = {'7', '/', '{'}, [KEY_8] = {'8', '(', '['}, [KEY_9] = {'9', ')', ']'},
+		[KEY_0] = {'0', '=', '}'}, [KEY_MINUS] = {0xdf, '?', '\\'},
+		[KEY_EQUAL] = {0xb4, '`'},
+		[KEY_Q] = {'q', 'Q', '@'}, [KEY_W] = {'w', 'W'}, [KEY_E] = {'e', 'E', 0x20ac},
+		[KEY_R] = {'r', 'R'}, [KEY_T] = {'t', 'T'}, [KEY_Y] = {'z', 'Z'},
+		[KEY_U] = {'u', 'U'}, [KEY_I] = {'i', 'I'}, [KEY_O] = {'o', 'O'},
+		[KEY_P] = {'p', 'P'}, [KEY_LEFTBRACE] = {0xfc, 0xdc}, [KEY_RIGHTBRACE] = {'+', '*', '~'},
+		[KEY_A] = {'a', 'A'}, [KEY_S] = {'s', 'S'}, [KEY_D] = {'d', 'D'},
+		[KEY_F] = {'f', 'F'}, [KEY_G] = {'g', 'G'}, [KEY_H] = {'h', 'H'},
+		[KEY_J] = {'j', 'J'}, [KEY_K] = {'k', 'K'}, [KEY_L] = {'l', 'L'},
+		[KEY_SEMICOLON] = {0xf6, 0xd6}, [KEY_APOSTROPHE] = {0xe4, 0xc4}, [KEY_GRAVE] = {'^', 0xb0},
+		[KEY_BACKSLASH] = {'#', '\''},
+		[KEY_Z] = {'y', 'Y'}, [KEY_X] = {'x', 'X'}, [KEY_C] = {'c', 'C'},
+		[KEY_V] = {'v', 'V'}, [KEY_B] = {'b', 'B'}, [KEY_N] = {'n', 'N'},
+		[KEY_M] = {'m', 'M', 0xb5}, [KEY_COMMA] = {',', ';'}, [KEY_DOT] = {'.', ':'},
+		[KEY_SLASH] = {'-', '_'},
+		[KEY_102ND] = {'<', '>', '|'},
+	},
+};
+
+/* United Kingdom. AltGr is the right Alt key. */
+static const struct kbd_layout layout_uk = {
+	.name = "uk",
+	.description = "English (UK)",
+	.right_alt_is_altgr = true,
+	.map = {
+		COMMON_KEYS,
+		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '"'}, [KEY_3] = {'3', 0xa3},
+		[KEY_4] = {'4', '$', 0x20ac}, [KEY_5] = {'5', '%'}, [KEY_6] = {'6', '^'},
+		[KEY_7] = {'7', '&'}, [KEY_8] = {'8', '*'}, [KEY_9] = {'9', '('},
+		[KEY_0] = {'0', ')'}, [KEY_MINUS] = {'-', '_'}, [KEY_EQUAL] = {'=', '+'},
+		[KEY_Q] = {'q', 'Q'}, [KEY_W] = {'w', 'W'}, [KEY_E] = {'e', 'E', 0xe9, 0xc9},
+		[KEY_R] = {'r', 'R'}, [KEY_T] = {'t', 'T'}, [KEY_Y] = {'y', 'Y'},
+		[KEY_U] = {'u', 'U', 0xfa, 0xda}, [KEY_I] = {'i', 'I', 0xed, 0xcd},
+		[KEY_O] = {'o', 'O', 0xf3, 0xd3},
+		[KEY_P] = {'p', 'P'}, [KEY_LEFTBRACE] = {'[', '{'}, [KEY_RIGHTBRACE] = {']', '}'},
+		[KEY_A] = {'a', 'A', 0xe1, 0xc1}, [KEY_S] = {'s', 'S'}, [KEY_D] = {'d', 'D'},
+		[KEY_F] = {'f', 'F'}, [KEY_G] = {'g', 'G'}, [KEY_H] = {'h', 'H'},
+		[KEY_J] = {'j', 'J'}, [KEY_K] = {'k', 'K'}, [KEY_L] = {'l', 'L'},
+		[KEY_SEMICOLON] = {';', ':'}, [KEY_APOSTROPHE] = {'\'', '@'},
+		[KEY_GRAVE] = {'`', 0xac, 0xa6},
+		[KEY_BACKSLASH] = {'#', '~'},
+		[KEY_Z] = {'z', 'Z'}, [KEY_X] = {'x', 'X'}, [KEY_C] = {'c', 'C'},
+		[KEY_V] = {'v', 'V'}, [KEY_B] = {'b', 'B'}, [KEY_N] = {'n', 'N'},
+		[KEY_M] = {'m', 'M'}, [KEY_COMMA] = {',', '<'}, [KEY_DOT] = {'.', '>'},
+		[KEY_SLASH] = {'/', '?'},
+		[KEY_102ND] = {'\\', '|'},
+	},
+};
+
+static const struct kbd_layout *const layouts[] = { &layout_us, &layout_de, &layout_uk };
+
+/*
+ * kbd_layout_at - the i-th built-in layout, 0 being the default (US).
+ * Returns NULL when i is past the last one. Pure.
+ */
+const struct kbd_layout *kbd_layout_at(size_t i)
+{
+	return i < ARRAY_SIZE(layouts) ? layouts[i] : NULL;
+}
+
+/*
+ * kbd_layout_find - the built-in layout called name ("us", "de", "uk"); "gb" is accepted
+ * for "uk". Returns NULL for an unknown name. Pure.
+ */
+const struct kbd_layout *kbd_layout_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strcmp(name, "gb") == 0)
+		name = "uk";
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++)
+		if (strcmp(layouts[i]->name, name) == 0)
+			return layouts[i];
+	return NULL;
+}
+
+/* Latin-1 lower-case letters: Caps Lock shifts exactly these. */
+static bool is_lower_letter(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7);
+}
+
+/* Keys typing the same character on every layout and at every level. */
+static uint32_t fixed_char(uint16_t key, uint16_t mods)
+{
+	bool num = mods & KBD_MOD_NUMLOCK;
+
+	switch (key) {
+	case KEY_ESC: return 0x1b;
+	case KEY_BACKSPACE: return '\b';
+	case KEY_TAB: return '\t';
+	case KEY_ENTER:
+	case KEY_KPENTER: return '\n';
+	case KEY_KPSLASH: return '/';
+	case KEY_KPASTERISK: return '*';
+	case KEY_KPMINUS: return '-';
+	case KEY_KPPLUS: return '+';
+	case KEY_KP7: return num ? '7' : 0;
+	case KEY_KP8: return num ? '8' : 0;
+	case KEY_KP9: return num ? '9' : 0;
+	case KEY_KP4: return num ? '4' : 0;
+	case KEY_KP5: return num ? '5' : 0;
+	case KEY_KP6: return num ? '6' : 0;
+	case KEY_KP1: return num ? '1' : 0;
+	case KEY_KP2: return num ? '2' : 0;
+	case KEY_KP3: return num ? '3' : 0;
+	case KEY_KP0: return num ? '0' : 0;
+	case KEY_KPDOT: return num ? '.' : 0;
+	default: return 0;
+	}
+}
+
+/* Ctrl with a character: letters and @[\]^_ give the ASCII control codes; keys that already
+ * type a control character keep it; anything else types nothing. */
+static uint32_t apply_ctrl(uint32_t c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 1;
+	if (c >= '@' && c <= '_')
+		return c & 0x1f;
+	if (c < 0x20)
+		return c;
+	return 0;
+}
+
+/*
+ * kbd_layout_char - the character key types under layout l with the modifiers mods.
+ * Shift and Caps Lock (letters only) cancel each other; AltGr selects the third and fourth
+ * level; Ctrl turns letters into control codes. Returns 0 when the key types nothing.
+ * Pure; l must not be NULL.
+ */
+uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods)
+{
+	uint32_t c = fixed_char(key, mods);
+
+	if (!c && key < KBD_LAYOUT_KEYS) {
+		bool shift = mods & KBD_MOD_SHIFT;
+		int level;
+
+		if ((mods & KBD_MOD_CAPSLOCK) && is_lower_letter(l->map[key][0]))
+			shift = !shift;
+		level = (shift ? 1 : 0) + ((mods & KBD_MOD_ALTGR) ? 2 : 0);
+		c = l->map[key][level];
+	}
+	if (c && (mods & KBD_MOD_CTRL))
+		c = apply_ctrl(c);
+	return c;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scan code set 1 decoder: bytes from the keyboard in, key events out. It owns the
+ * prefix state (0xe0, the 0xe1 Pause sequence), the modifier keys held and the three lock
+ * toggles, and it tells its caller when the LEDs must change. Pure: no hardware, no
+ * globals; compiled for the host (lios_host_input) and tested over the whole table there.
+ *
+ * Set 1: a make code k (0x01-0x7f) is sent on press and typematic repeat, k | 0x80 on
+ * release; extended keys are preceded by 0xe0. Keyboards wrap some extended keys in "fake
+ * shifts" (e0 2a / e0 aa / e0 36 / e0 b6) that must be ignored.
+ */
+#include <lios/kbd.h>
+
+#define SC_RELEASE 0x80      /* release = make | 0x80 */
+#define SC_PREFIX_E0 0xe0
+#define SC_PREFIX_E1 0xe1
+#define SC_E1_SEQ_LEN 6      /* e1 1d 45 e1 9d c5 */
+#define SC_FAKE_LSHIFT 0x2a  /* after e0 */
+#define SC_FAKE_RSHIFT 0x36  /* after e0 */
+#define PS2_REPLY_ACK 0xfa
+#define PS2_REPLY_RESEND 0xfe
+#define PS2_REPLY_ECHO 0xee
+#define PS2_REPLY_ERROR0 0x00
+#define PS2_REPLY_ERROR1 0xff
+
+/*
+ * kbd_decoder_init - reset d: nothing held, all locks off, layout (US when NULL).
+ * Pure.
+ */
+void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout)
+{
+	d->layout = layout ? layout : kbd_layout_at(0);
+	d->mods = 0;
+	d->prefix = 0;
+	d->e1_left = 0;
+	d->locks_held = 0;
+	d->leds_changed = false;
+}
+
+/* The modifier bit a key holds while down, 0 for other keys. */
+static uint16_t modifier_bit(const struct kbd_decoder *d, uint16_t key)
+{
+	switch (key) {
+	case KEY_LEFTSHIFT: return KBD_MOD_LSHIFT;
+	case KEY_RIGHTSHIFT: return KBD_MOD_RSHIFT;
+	case KEY_LEFTCTRL: return KBD_MOD_LCTRL;
+	case KEY_RIGHTCTRL: return KBD_MOD_RCTRL;
+	case KEY_LEFTALT: return KBD_MOD_LALT;
+	case KEY_RIGHTALT: return d->layout->right_alt_is_altgr ? KBD_MOD_ALTGR : KBD_MOD_RALT;
+	default: return 0;
+	}
+}
+
+/* Lock keys: their LED bit, and the mods bit they toggle. */
+static uint8_t lock_led(uint16_t key, uint16_t *mod)
+{
+	switch (key) {
+	case KEY_CAPSLOCK: *mod = KBD_MOD_CAPSLOCK; return KBD_LED_CAPSLOCK;
+	case KEY_NUMLOCK: *mod = KBD_MOD_NUMLOCK; return KBD_LED_NUMLOCK;
+	case KEY_SCROLLLOCK: *mod = KBD_MOD_SCROLLLOCK; return KBD_LED_SCROLLLOCK;
+	default: return 0;
+	}
+}
+
+/* With Num Lock off (or Shift inverting it) the keypad is a second cursor block. */
+static uint16_t keypad_navigation(uint16_t key, uint16_t mods)
+{
+	static const uint16_t nav[] = {
+		[KEY_KP7 - KEY_KP7] = KEY_HOME, [KEY_KP8 - KEY_KP7] = KEY_UP,
+		[KEY_KP9 - KEY_KP7] = KEY_PAGEUP, [KEY_KPMINUS - KEY_KP7] = KEY_KPMINUS,
+		[KEY_KP4 - KEY_KP7] = KEY_LEFT, [KEY_KP5 - KEY_KP7] = KEY_KP5,
+		[KEY_KP6 - KEY_KP7] = KEY_RIGHT, [KEY_KPPLUS - KEY_KP7] = KEY_KPPLUS,
+		[KEY_KP1 - KEY_KP7] = KEY_END, [KEY_KP2 - KEY_KP7] = KEY_DOWN,
+		[KEY_KP3 - KEY_KP7] = KEY_PAGEDOWN, [KEY_KP0 - KEY_KP7] = KEY_INSERT,
+		[KEY_KPDOT - KEY_KP7] = KEY_DELETE,
+	};
+	bool digits = !!(mods & KBD_MOD_NUMLOCK) != !!(mods & KBD_MOD_SHIFT);
+
+	if (key < KEY_KP7 || key > KEY_KPDOT || digits)
+		return key;
+	return nav[key - KEY_KP7];
+}
+
+/* Apply a key to the modifier and lock state. */
+static void track_modifiers(struct kbd_decoder *d, uint16_t key, bool pressed)
+{
+	uint16_t bit = modifier_bit(d, key), lock_mod = 0;
+	uint8_t led = lock_led(key, &lock_mod);
+
+	if (bit) {
+		if (pressed)
+			d->mods |= bit;
+		else
+			d->mods &= ~bit;
+	}
+	if (led) {
+		if (pressed && !(d->locks_held & led)) {
+			d->mods ^= lock_mod;
+			d->leds_changed = true;
+		}
+		if (pressed)
+			d->locks_held |= led;
+		else
+			d->locks_held &= ~led;
+	}
+}
+
+/*
+ * kbd_decode - feed one byte; true when it completed a key event, written to *ev.
+ * Prefix bytes, fake shifts and controller replies produce no event. Pure.
+ */
+bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
+{
+	uint16_t key;
+	bool pressed;
+
+	if (d->e1_left) {
+		if (--d->e1_left)
+			return false;
+		key = KEY_PAUSE;
+		pressed = true;
+		goto out_event;
+	}
+	switch (byte) {
+	case SC_PREFIX_E0:
+		d->prefix = SC_PREFIX_E0;
+		return false;
+	case SC_PREFIX_E1:
+		d->prefix = 0;
+		d->e1_left = SC_E1_SEQ_LEN - 1;
+		return false;
+	case PS2_REPLY_ACK:
+	case PS2_REPLY_RESEND:
+	case PS2_REPLY_ECHO:
+	case PS2_REPLY_ERROR0:
+	case PS2_REPLY_ERROR1:
+		d->prefix = 0;
+		return false;
+	}
+
+	pressed = !(byte & SC_RELEASE);
+	key = byte & ~SC_RELEASE;
+	if (d->prefix == SC_PREFIX_E0) {
+		d->prefix = 0;
+		if (key == SC_FAKE_LSHIFT || key == SC_FAKE_RSHIFT)
+			return false;
+		key |= KEY_E0;
+	} else {
+		key = keypad_navigation(key, d->mods);
+	}
+	track_modifiers(d, key, pressed);
+
+out_event:
+	ev->key = key;
+	ev->pressed = pressed;
+	ev->mods = d->mods;
+	ev->ch = pressed ? kbd_layout_char(d->layout, key, d->mods) : 0;
+	return true;
+}
+
+/*
+ * kbd_decoder_take_leds - true once after a lock key toggled; *leds gets the KBD_LED_*
+ * bits to send to the keyboard. Pure.
+ */
+bool kbd_decoder_take_leds(struct kbd_decoder *d, uint8_t *leds)
+{
+	uint8_t l = 0;
+
+	if (!d->leds_changed)
+		return false;
+	d->leds_changed = false;
+	if (d->mods & KBD_MOD_CAPSLOCK)
+		l |= KBD_LED_CAPSLOCK;
+	if (d->mods & KBD_MOD_NUMLOCK)
+		l |= KBD_LED_NUMLOCK;
+	if (d->mods & KBD_MOD_SCROLLLOCK)
+		l |= KBD_LED_SCROLLLOCK;
+	*leds = l;
+	return true;
+}
+
+static const struct {
+	uint16_t key;
+	const char *name;
+} key_names[] = {
+	{KEY_ESC, "Esc"}, {KEY_1, "1"}, {KEY_2, "2"}, {KEY_3, "3"}, {KEY_4, "4"}, {KEY_5, "5"},
+	{KEY_6, "6"}, {KEY_7, "7"}, {KEY_8, "8"}, {KEY_9, "9"}, {KEY_0, "0"},
+	{KEY_MINUS, "Minus"}, {KEY_EQUAL, "Equal"}, {KEY_BACKSPACE, "Backspace"},
+	{KEY_TAB, "Tab"}, {KEY_Q, "Q"}, {KEY_W, "W"}, {KEY_E, "E"}, {KEY_R, "R"}, {KEY_T, "T"},
+	{KEY_Y, "Y"}, {KEY_U, "U"}, {KEY_I, "I"}, {KEY_O, "O"}, {KEY_P, "P"},
+	{KEY_LEFTBRACE, "LeftBrace"}, {KEY_RIGHTBRACE, "RightBrace"}, {KEY_ENTER, "Enter"},
+	{KEY_LEFTCTRL, "LeftCtrl"}, {KEY_A, "A"}, {KEY_S, "S"}, {KEY_D, "D"}, {KEY_F, "F"},
+	{KEY_G, "G"}, {KEY_H, "H"}, {KEY_J, "J"}, {KEY_K, "K"}, {KEY_L, "L"},
+	{KEY_SEMICOLON, "Semicolon"}, {KEY_APOSTROPHE, "Apostrophe"}, {KEY_GRAVE, "Grave"},
+	{KEY_LEFTSHIFT, "LeftShift"}, {KEY_BACKSLASH, "Backslash"}, {KEY_Z, "Z"}, {KEY_X, "X"},
+	{KEY_C, "C"}, {KEY_V, "V"}, {KEY_B, "B"}, {KEY_N, "N"}, {KEY_M, "M"},
+	{KEY_COMMA, "Comma"}, {KEY_DOT, "Dot"}, {KEY_SLASH, "Slash"},
+	{KEY_RIGHTSHIFT, "RightShift"}, {KEY_KPASTERISK, "KP *"}, {KEY_LEFTALT, "LeftAlt"},
+	{KEY_SPACE, "Space"}, {KEY_CAPSLOCK, "CapsLock"}, {KEY_F1, "F1"}, {KEY_F2, "F2"},
+	{KEY_F3, "F3"}, {KEY_F4, "F4"}, {KEY_F5, "F5"}, {KEY_F6, "F6"}, {KEY_F7, "F7"},
+	{KEY_F8, "F8"}, {KEY_F9, "F9"}, {KEY_F10, "F10"}, {KEY_NUMLOCK, "NumLock"},
+	{KEY_SCROLLLOCK, "ScrollLock"}, {KEY_KP7, "KP 7"}, {KEY_KP8, "KP 8"}, {KEY_KP9, "KP 9"},
+	{KEY_KPMINUS, "KP -"}, {KEY_KP4, "KP 4"}, {KEY_KP5, "KP 5"}, {KEY_KP6, "KP 6"},
+	{KEY_KPPLUS, "KP +"}, {KEY_KP1, "KP 1"}, {KEY_KP2, "KP 2"}, {KEY_KP3, "KP 3"},
+	{KEY_KP0, "KP 0"}, {KEY_KPDOT, "KP ."}, {KEY_SYSRQ, "SysRq"}, {KEY_102ND, "102nd"},
+	{KEY_F11, "F11"}, {KEY_F12, "F12"},
+	{KEY_PREVIOUSSONG, "PreviousSong"}, {KEY_NEXTSONG, "NextSong"},
+	{KEY_KPENTER, "KP Enter"}, {KEY_RIGHTCTRL, "RightCtrl"}, {KEY_MUTE, "Mute"},
+	{KEY_CALC, "Calc"}, {KEY_PLAYPAUSE, "PlayPause"}, {KEY_STOPCD, "Stop"},
+	{KEY_VOLUMEDOWN, "VolumeDown"}, {KEY_VOLUMEUP, "VolumeUp"}, {KEY_HOMEPAGE, "HomePage"},
+	{KEY_KPSLASH, "KP /"}, {KEY_PRINT, "Print"}, {KEY_RIGHTALT, "RightAlt"},
+	{KEY_BREAK, "Break"}, {KEY_HOME, "Home"}, {KEY_UP, "Up"}, {KEY_PAGEUP, "PageUp"},
+	{KEY_LEFT, "Left"}, {KEY_RIGHT, "Right"}, {KEY_END, "End"}, {KEY_DOWN, "Down"},
+	{KEY_PAGEDOWN, "PageDown"}, {KEY_INSERT, "Insert"}, {KEY_DELETE, "Delete"},
+	{KEY_LEFTMETA, "LeftMeta"}, {KEY_RIGHTMETA, "RightMeta"}, {KEY_COMPOSE, "Menu"},
+	{KEY_POWER, "Power"}, {KEY_SLEEP, "Sleep"}, {KEY_WAKEUP, "WakeUp"},
+	{KEY_PAUSE, "Pause"},
+};
+
+/*
+ * kbd_key_name - a short English name for key, "?" when it has none. Pure.
+ */
+const char *kbd_key_name(uint16_t key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(key_names); i++)
+		if (key_names[i].key == key)
+			return key_names[i].name;
+	return "?";
+}

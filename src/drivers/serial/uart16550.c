@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * 16550 UART driver for COM1, polled. The UART is probed before use (scratch register,
+ * then the modem-control loopback test), so a machine without one never blocks on a
+ * transmitter that does not exist; every wait on the line status is bounded.
+ */
+#include <lios/arch.h>
+#include <lios/errno.h>
+#include <lios/serial.h>
+
+#define COM1_BASE 0x3f8
+#define UART_THR 0 /* transmit holding (write, DLAB=0) */
+#define UART_RBR 0 /* receive buffer (read, DLAB=0) */
+#define UART_DLL 0 /* divisor latch low (DLAB=1) */
+#define UART_IER 1 /* interrupt enable (DLAB=0) */
+#define UART_DLM 1 /* divisor latch high (DLAB=1) */
+#define UART_FCR 2 /* FIFO control (write) */
+#define UART_LCR 3 /* line control */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status */
+#define UART_SCR 7 /* scratch */
+
+#define LCR_8N1 0x03
+#define LCR_DLAB 0x80
+#define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear both */
+#define MCR_DTR 0x01
+#define MCR_RTS 0x02
+#define MCR_OUT2 0x08
+#define MCR_LOOP 0x10
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+
+#define UART_CLOCK_DIV_115200 1
+#define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is far less than this many polls */
+
+static bool uart_ok;
+
+static uint8_t uart_in(unsigned reg) { return arch_pio_read8(COM1_BASE + reg); }
+static void uart_out(unsigned reg, uint8_t v) { arch_pio_write8(COM1_BASE + reg, v); }
+
+int serial_init(void)
+{
+	uart_ok = false;
+	uart_out(UART_SCR, 0x5a);
+	if (uart_in(UART_SCR) != 0x5a)
+		return -ENODEV;
+
+	uart_out(UART_IER, 0);
+	uart_out(UART_LCR, LCR_DLAB);
+	uart_out(UART_DLL, UART_CLOCK_DIV_115200 & 0xff);
+	uart_out(UART_DLM, UART_CLOCK_DIV_115200 >> 8);
+	uart_out(UART_LCR, LCR_8N1);
+	uart_out(UART_FCR, FCR_ENABLE_CLEAR);
+
+	/* Loopback: a byte sent must come back. */
+	uart_out(UART_MCR, MCR_LOOP | MCR_RTS | MCR_DTR);
+	uart_out(UART_THR, 0xae);
+	for (int i = 0; i < TX_SPIN_LIMIT && !(uart_in(UART_LSR) & LSR_DATA_READY); i++)
+		arch_cpu_relax();
+	if (uart_in(UART_RBR) != 0xae)
+		return -ENODEV;
+
+	uart_out(UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+	uart_ok = true;
+	return 0;
+}
+
+bool serial_present(void) { return uart_ok; }
+
+static void serial_putc(char c)
+{
+	for (int i = 0; i < TX_SPIN_LIMIT && !(uart_in(UART_LSR) & LSR_THR_EMPTY); i++)
+		arch_cpu_relax();
+	uart_out(UART_THR, (uint8_t)c);
+}
+
+void serial_write(const char *s, size_t len)
+{
+	if (!uart_ok)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+int serial_read(void)
+{
+	if (!uart_ok || !(uart_in(UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return uart_in(UART_RBR);
+}

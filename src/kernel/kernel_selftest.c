@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of the kernel core on the real machine: the embedded symbol table, printk's
+ * formatting in the kernel build, the command line and the parsed boot information.
+ */
+#include <lios/bootinfo.h>
+#include <lios/cmdline.h>
+#include <lios/ksyms.h>
+#include <lios/printk.h>
+#include <lios/selftest.h>
+#include <lios/string.h>
+#include "kernel.h"
+
+void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
+
+KTEST(kernel, ksyms_finds_kmain)
+{
+	uintptr_t off = 99;
+	const char *name = ksyms_lookup((uintptr_t)kmain + 5, &off);
+
+	KASSERT(name != NULL);
+	KEXPECT(strcmp(name, "kmain") == 0);
+	KEXPECT(off == 5);
+}
+
+KTEST(kernel, ksyms_rejects_data)
+{
+	uintptr_t off;
+
+	KEXPECT(ksyms_lookup(0x1000, &off) == NULL);
+}
+
+KTEST(kernel, printk_formats)
+{
+	char buf[64];
+
+	ksnprintf(buf, sizeof(buf), "%5d|%-4s|%08llx|%.2s|%c", -42, "ab", 0xbeefull, "xyz", 'q');
+	KEXPECT(strcmp(buf, "  -42|ab  |0000beef|xy|q") == 0);
+	KEXPECT(ksnprintf(buf, 4, "%s", "truncate") == 8);
+	KEXPECT(strcmp(buf, "tru") == 0);
+}
+
+KTEST(kernel, cmdline_has_selftest)
+{
+	/* This test runs in self-test mode, which the command line selects. */
+	KEXPECT(cmdline_has("selftest"));
+	KEXPECT(!cmdline_has("selftes"));
+}
+
+KTEST(kernel, bootinfo_sane)
+{
+	const struct bootinfo *bi = kernel_bootinfo();
+
+	KEXPECT(bi->nregions > 0);
+	KEXPECT(bi->loader[0] != '\0');
+	KEXPECT(bi->mbi_end > bi->mbi_start);
+}

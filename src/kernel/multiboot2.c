@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Multiboot2 parser: the only code that knows Multiboot2's layout. It walks the tags
+ * of the boot information and copies what the kernel needs into struct bootinfo, one small
+ * handler per tag. It trusts nothing: every read is checked against total_size and the
+ * bytes actually available, tags must be 8-byte aligned and at least 8 bytes long, entry
+ * sizes are honoured, unknown tags are skipped, and the walk must end at an end tag.
+ */
+#include <lios/bootinfo.h>
+#include <lios/compiler.h>
+#include <lios/errno.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289u
+
+enum mb2_tag_type {
+	MB2_TAG_END = 0,
+	MB2_TAG_CMDLINE = 1,
+	MB2_TAG_LOADER_NAME = 2,
+	MB2_TAG_MODULE = 3,
+	MB2_TAG_BASIC_MEMINFO = 4,
+	MB2_TAG_MMAP = 6,
+	MB2_TAG_FRAMEBUFFER = 8,
+	MB2_TAG_EFI32 = 11,
+	MB2_TAG_EFI64 = 12,
+	MB2_TAG_ACPI_OLD = 14,
+	MB2_TAG_ACPI_NEW = 15,
+	MB2_TAG_EFI_MMAP = 17,
+	MB2_TAG_EFI_BS = 18,
+	MB2_TAG_EFI32_IH = 19,
+	MB2_TAG_EFI64_IH = 20,
+};
+
+struct mb2_info_header {
+	uint32_t total_size;
+	uint32_t reserved;
+};
+
+struct mb2_tag {
+	uint32_t type;
+	uint32_t size; /* bytes, including this header, excluding padding */
+};
+
+struct mb2_mmap_entry {
+	uint64_t base;
+	uint64_t length;
+	uint32_t type;
+	uint32_t reserved;
+};
+
+struct mb2_fb_common {
+	uint64_t addr;
+	uint32_t pitch, width, height;
+	uint8_t bpp, type;
+	uint16_t reserved;
+};
+
+static_assert(sizeof(struct mb2_tag) == 8, "Multiboot2 tag header");
+static_assert(sizeof(struct mb2_mmap_entry) == 24, "Multiboot2 mmap entry");
+static_assert(sizeof(struct mb2_fb_common) == 24, "Multiboot2 framebuffer tag body");
+
+#define MB2_FB_INDEXED 0
+#define MB2_FB_RGB 1
+#define MB2_FB_EGA_TEXT 2
+
+/* A tag's payload: the bytes after its 8-byte header. */
+struct payload {
+	const uint8_t *p;
+	size_t len;
+};
+
+static void copy_string(char *dst, size_t size, struct payload pl)
+{
+	size_t n = strnlen((const char *)pl.p, pl.len);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, pl.p, n);
+	dst[n] = '\0';
+}
+
+static int tag_module(struct bootinfo *bi, struct payload pl)
+{
+	uint32_t range[2];
+
+	if (pl.len < sizeof(range))
+		return -EINVAL;
+	if (bi->nmodules >= BOOTINFO_MAX_MODULES)
+		return 0; /* more modules than we keep: ignore the rest */
+	memcpy(range, pl.p, sizeof(range));
+	if (range[1] < range[0])
+		return -EINVAL;
+	struct boot_module *m = &bi->modules[bi->nmodules++];
+	m->start = range[0];
+	m->end = range[1];
+	copy_string(m->cmdline, sizeof(m->cmdline), (struct payload){pl.p + 8, pl.len - 8});
+	return 0;
+}
+
+static int tag_mmap(struct bootinfo *bi, struct payload pl)
+{
+	uint32_t hdr[2]; /* entry_size, entry_version */
+
+	if (pl.len < sizeof(hdr))
+		return -EINVAL;
+	memcpy(hdr, pl.p, sizeof(hdr));
+	uint32_t esize = hdr[0];
+	if (esize < sizeof(struct mb2_mmap_entry) || esize % 8)
+		return -EINVAL;
+	for (size_t off = 8; off + esize <= pl.len; off += esize) {
+		struct mb2_mmap_entry e;
+		if (bi->nregions >= BOOTINFO_MAX_REGIONS) {
+			bi->regions_truncated = true;
+			break;
+		}
+		memcpy(&e, pl.p + off, sizeof(e));
+		bi->regions[bi->nregions++] = (struct mem_region){e.base, e.length, e.type};
+	}
+	return 0;
+}
+
+/* Why a framebuffer description cannot be used, or NULL when it can. */
+static const char *fb_check(const struct fb_info *fb)
+{
+	if (fb->width == 0 || fb->height == 0)
+		return "zero width or height";
+	if (fb->kind == FB_EGA_TEXT)
+		return fb->pitch >= fb->width * 2ull ? NULL : "pitch smaller than a text line";
+	if (fb->bpp == 0 || fb->bpp > 32)
+		return "unsupported bits per pixel";
+	if ((uint64_t)fb->pitch * 8 < (uint64_t)fb->width * fb->bpp)
+		return "pitch smaller than a line of pixels";
+	if (fb->addr + (uint64_t)fb->pitch * fb->height < fb->addr)
+		return "framebuffer wraps the address space";
+	return NULL;
+}
+
+static int tag_framebuffer(struct bootinfo *bi, struct payload pl)
+{
+	struct mb2_fb_common c;
+	struct fb_info *fb = &bi->fb;
+
+	if (pl.len < sizeof(c))
+		return -EINVAL;
+	memcpy(&c, pl.p, sizeof(c));
+	memset(fb, 0, sizeof(*fb));
+	fb->addr = c.addr;
+	fb->pitch = c.pitch;
+	fb->width = c.width;
+	fb->height = c.height;
+	fb->bpp = c.bpp;
+	const uint8_t *extra = pl.p + sizeof(c);
+	size_t extra_len = pl.len - sizeof(c);
+
+	switch (c.type) {
+	case MB2_FB_RGB:
+		if (extra_len < 6)
+			return -EINVAL;
+		fb->kind = FB_RGB;
+		fb->red_pos = extra[0], fb->red_size = extra[1];
+		fb->green_pos = extra[2], fb->green_size = extra[3];
+		fb->blue_pos = extra[4], fb->blue_size = extra[5];
+		if (fb->red_pos + fb->red_size > fb->bpp || fb->green_pos + fb->green_size > fb->bpp ||
+		    fb->blue_pos + fb->blue_size > fb->bpp) {
+			bi->fb_rejected = "colour channels outside the pixel";
+			fb->kind = FB_NONE;
+			return 0;
+		}
+		break;
+	case MB2_FB_INDEXED:
+		fb->kind = FB_INDEXED;
+		if (extra_len >= 2)
+			memcpy(&fb->palette_colors, extra, 2);
+		break;
+	case MB2_FB_EGA_TEXT:
+		fb->kind = FB_EGA_TEXT;
+		break;
+	default:
+		bi->fb_rejected = "unknown framebuffer type";
+		return 0;
+	}
+	bi->fb_rejected = fb_check(fb);
+	if (bi->fb_rejected)
+		fb->kind = FB_NONE;
+	return 0;
+}
+
+static int tag_acpi(struct bootinfo *bi, struct payload pl, size_t want)
+{
+	size_t n = MIN(pl.len, sizeof(bi->rsdp));
+
+	if (pl.len < want)
+		return -EINVAL;
+	/* Prefer the ACPI 2.0+ RSDP when both tags are present. */
+	if (bi->rsdp_len > want)
+		return 0;
+	memcpy(bi->rsdp, pl.p, n);
+	bi->rsdp_len = (uint8_t)n;
+	return 0;
+}
+
+static int handle_tag(struct bootinfo *bi, uint32_t type, struct payload pl)
+{
+	uint32_t meminfo[2];
+
+	switch (type) {
+	case MB2_TAG_CMDLINE:
+		copy_string(bi->cmdline, sizeof(bi->cmdline), pl);
+		return 0;
+	case MB2_TAG_LOADER_NAME:
+		copy_string(bi->loader, sizeof(bi->loader), pl);
+		return 0;
+	case MB2_TAG_MODULE:
+		return tag_module(bi, pl);
+	case MB2_TAG_BASIC_MEMINFO:
+		if (pl.len < sizeof(meminfo))
+			return -EINVAL;
+		memcpy(meminfo, pl.p, sizeof(meminfo));
+		bi->mem_lower_kib = meminfo[0];
+		bi->mem_upper_kib = meminfo[1];
+		return 0;
+	case MB2_TAG_MMAP:
+		return tag_mmap(bi, pl);
+	case MB2_TAG_FRAMEBUFFER:
+		return tag_framebuffer(bi, pl);
+	case MB2_TAG_ACPI_OLD:
+		return tag_acpi(bi, pl, 20);
+	case MB2_TAG_ACPI_NEW:
+		return tag_acpi(bi, pl, 36);
+	case MB2_TAG_EFI32:
+	case MB2_TAG_EFI64:
+	case MB2_TAG_EFI_MMAP:
+	case MB2_TAG_EFI32_IH:
+	case MB2_TAG_EFI64_IH:
+		bi->firmware = FIRMWARE_UEFI;
+		return 0;
+	case MB2_TAG_EFI_BS:
+		bi->firmware = FIRMWARE_UEFI;
+		bi->efi_boot_services = true;
+		return 0;
+	default:
+		return 0; /* unknown tags are skipped */
+	}
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, uint64_t a, uint64_t b)
+{
+	ksnprintf(err, errlen, fmt, a, b);
+	return -EINVAL;
+}
+
+int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
+	      struct bootinfo *bi, char *err, size_t errlen)
+{
+	const uint8_t *base = mbi;
+	struct mb2_info_header hdr;
+
+	memset(bi, 0, sizeof(*bi));
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		return fail(err, errlen, "not loaded by a Multiboot2 loader (magic %#llx)", magic, 0);
+	if (!mbi || avail < sizeof(hdr))
+		return fail(err, errlen, "boot information missing (%llu bytes)", avail, 0);
+	memcpy(&hdr, base, sizeof(hdr));
+	if (hdr.total_size < sizeof(hdr) + sizeof(struct mb2_tag))
+		return fail(err, errlen, "boot information too small (%llu bytes)", hdr.total_size, 0);
+	if (hdr.total_size > avail)
+		return fail(err, errlen, "boot information of %llu bytes, only %llu available",
+			    hdr.total_size, avail);
+	bi->mbi_start = mbi_phys;
+	bi->mbi_end = mbi_phys + hdr.total_size;
+
+	size_t off = sizeof(hdr);
+	for (;;) {
+		struct mb2_tag tag;
+
+		if (off + sizeof(tag) > hdr.total_size)
+			return fail(err, errlen, "no end tag before byte %llu", hdr.total_size, 0);
+		memcpy(&tag, base + off, sizeof(tag));
+		if (tag.size < sizeof(tag) || tag.size > hdr.total_size - off)
+			return fail(err, errlen, "tag type %llu has a bad size %llu", tag.type, tag.size);
+		if (tag.type == MB2_TAG_END)
+			break;
+		struct payload pl = {base + off + sizeof(tag), tag.size - sizeof(tag)};
+		if (handle_tag(bi, tag.type, pl) < 0)
+			return fail(err, errlen, "malformed tag of type %llu (%llu bytes)", tag.type, tag.size);
+		off = ALIGN_UP(off + tag.size, (size_t)8);
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/*
+ * panic(): the last words of the kernel. Interrupts go off, the message is printed as
+ * "PANIC: <reason>" on every printk sink (serial and, once it exists, the screen, switched
+ * to its highlighted panic colours), followed by the caller's backtrace with symbol names
+ * and whatever the info hook adds (firmware, console mode, memory). Then the CPU halts; it
+ * never reboots. A panic during a panic only halts.
+ */
+#include <lios/arch.h>
+#include <lios/panic.h>
+#include <lios/ksyms.h>
+#include <lios/printk.h>
+#include "kernel.h"
+
+static panic_info_fn info_hook;
+static volatile int panic_depth;
+
+void panic_set_info_hook(panic_info_fn fn) { info_hook = fn; }
+
+/* Called with interrupts off: the screen console's hook to show panics highlighted. */
+__weak void console_panic_mode(void) {}
+
+void panic_begin(void)
+{
+	arch_irq_save();
+	if (panic_depth++ > 1)
+		arch_halt();
+	if (panic_depth == 1)
+		console_panic_mode();
+}
+
+__noreturn void panic_end(void)
+{
+	if (panic_depth == 1 && info_hook)
+		info_hook();
+	printk("System halted. Please photograph this screen for a bug report.\n");
+	arch_halt();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	panic_begin();
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("\n" PANIC_COLOR "PANIC: %s" PANIC_RESET "\n", msg);
+	printk("Backtrace:\n");
+	arch_backtrace((uintptr_t)__builtin_frame_address(0), 16);
+	panic_end();
+}

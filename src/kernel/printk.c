@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk: formatting (kvsnprintf), the log ring buffer and the sinks.
+ *
+ * Every message is formatted into a bounded line buffer, appended to the ring (the last
+ * LOG_RING_SIZE bytes of the boot are kept) and written to each registered sink. A sink added
+ * later (the screen console) may replay the ring, so nothing printed before it existed is
+ * lost. Interrupts are off while a message is emitted so lines never interleave; printk is
+ * callable from any context, including exception handlers, and never allocates.
+ * Pure apart from arch_irq_save: compiled for the host too (unit tests).
+ */
+#include <lios/arch.h>
+#include <lios/ksyms.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+
+#ifdef LIOS_HOST
+#include <stdio.h>
+#endif
+
+#define LOG_RING_SIZE 65536
+#define PRINTK_LINE_MAX 1024
+#define MAX_SINKS 4
+#define LEVEL_DEFAULT 6
+
+static char log_ring[LOG_RING_SIZE];
+static size_t log_head;    /* total bytes ever written; ring index = head % size */
+static printk_sink_fn sinks[MAX_SINKS];
+static int sink_level = LEVEL_DEFAULT;
+
+/* ------------------------------------------------------------------ formatting */
+
+struct outbuf {
+	char *buf;
+	size_t size;
+	size_t len; /* length of the full output, may exceed size */
+};
+
+static void out_char(struct outbuf *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void out_pad(struct outbuf *o, char c, int n)
+{
+	while (n-- > 0)
+		out_char(o, c);
+}
+
+static void out_str(struct outbuf *o, const char *s, int width, int prec, bool left)
+{
+	int len = 0;
+
+	if (!s)
+		s = "(null)";
+	while ((prec < 0 || len < prec) && s[len])
+		len++;
+	if (!left)
+		out_pad(o, ' ', width - len);
+	for (int i = 0; i < len; i++)
+		out_char(o, s[i]);
+	if (left)
+		out_pad(o, ' ', width - len);
+}
+
+static void out_num(struct outbuf *o, uint64_t v, bool neg, unsigned base, bool upper,
+		    int width, bool zero, bool left, const char *prefix)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	int n = 0, plen = prefix ? (int)strlen(prefix) : 0;
+
+	do {
+		tmp[n++] = digits[v % base];
+		v /= base;
+	} while (v);
+	int total = n + (neg ? 1 : 0) + plen;
+	if (!left && !zero)
+		out_pad(o, ' ', width - total);
+	if (neg)
+		out_char(o, '-');
+	for (int i = 0; i < plen; i++)
+		out_char(o, prefix[i]);
+	if (!left && zero)
+		out_pad(o, '0', width - total);
+	while (n)
+		out_char(o, tmp[--n]);
+	if (left)
+		out_pad(o, ' ', width - total);
+}
+
+/* %pS: "name+0xoff" when the address is in a known function, else the raw address. */
+static void out_symbol(struct outbuf *o, uintptr_t addr)
+{
+	uintptr_t off;
+	const char *name = ksyms_lookup(addr, &off);
+
+	if (!name) {
+		out_num(o, addr, false, 16, false, 0, false, false, "0x");
+		return;
+	}
+	out_str(o, name, 0, -1, false);
+	out_num(o, off, false, 16, false, 0, false, false, "+0x");
+}
+
+/*
+ * Formats like vsnprintf into buf (always terminated when size > 0). Returns the length
+ * the whole output would have. Supports the formats listed in printk.h. Any context.
+ */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct outbuf o = {buf, size, 0};
+
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			out_char(&o, *p);
+			continue;
+		}
+		bool left = false, zero = false, alt = false;
+		int width = 0, prec = -1, lng = 0;
+
+		for (;; p++) {
+			if (p[1] == '-')
+				left = true;
+			else if (p[1] == '0')
+				zero = true;
+			else if (p[1] == '#')
+				alt = true;
+			else
+				break;
+		}
+		if (p[1] == '*') {
+			width = va_arg(ap, int);
+			p++;
+		} else {
+			while (p[1] >= '0' && p[1] <= '9')
+				width = width * 10 + (*++p - '0');
+		}
+		if (p[1] == '.') {
+			p++;
+			prec = 0;
+			if (p[1] == '*') {
+				prec = va_arg(ap, int);
+				p++;
+			} else {
+				while (p[1] >= '0' && p[1] <= '9')
+					prec = prec * 10 + (*++p - '0');
+			}
+		}
+		for (;; p++) {
+			if (p[1] == 'l')
+				lng++;
+			else if (p[1] == 'z')
+				lng = 2;
+			else if (p[1] == 'h')
+				lng = lng > 0 ? lng : -1;
+			else
+				break;
+		}
+		char c = *++p;
+		uint64_t u;
+		int64_t s;
+
+		switch (c) {
+		case 'd':
+		case 'i':
+			s = lng >= 1 ? va_arg(ap, long) : va_arg(ap, int);
+			if (lng < 0)
+				s = (short)s;
+			out_num(&o, s < 0 ? -(uint64_t)s : (uint64_t)s, s < 0, 10, false, width, zero, left, NULL);
+			break;
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
+			u = lng >= 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			out_num(&o, u, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', width, zero, left,
+				alt && c != 'u' ? (c == 'o' ? "0" : "0x") : NULL);
+			break;
+		case 'p':
+			u = (uintptr_t)va_arg(ap, void *);
+			if (p[1] == 'S') {
+				p++;
+				out_symbol(&o, u);
+			} else {
+				out_num(&o, u, false, 16, false, width, zero, left, "0x");
+			}
+			break;
+		case 'c':
+			out_pad(&o, ' ', left ? 0 : width - 1);
+			out_char(&o, (char)va_arg(ap, int));
+			out_pad(&o, ' ', left ? width - 1 : 0);
+			break;
+		case 's':
+			out_str(&o, va_arg(ap, const char *), width, prec, left);
+			break;
+		case '%':
+			out_char(&o, '%');
+			break;
+		case '\0':
+			p--;
+			break;
+		default:
+			out_char(&o, '%');
+			out_char(&o, c);
+			break;
+		}
+	}
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* ------------------------------------------------------------------ ring and sinks */
+
+static void ring_append(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		log_ring[(log_head + i) % LOG_RING_SIZE] = s[i];
+	log_head += len;
+}
+
+static void ring_replay(printk_sink_fn fn)
+{
+	size_t start = log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
+	size_t pos = start;
+
+	while (pos < log_head) {
+		size_t idx = pos % LOG_RING_SIZE;
+		size_t chunk = MIN(log_head - pos, (size_t)LOG_RING_SIZE - idx);
+		fn(&log_ring[idx], chunk);
+		pos += chunk;
+	}
+}
+
+/*
+ * Registers a sink that receives all further output; with replay, it first receives what
+ * the ring still holds. Returns 0 or -1 when all slots are taken. Any context.
+ */
+int printk_add_sink(printk_sink_fn fn, bool replay)
+{
+	uint64_t irq = arch_irq_save();
+	int ret = -1;
+
+	for (int i = 0; i < MAX_SINKS; i++) {
+		if (!sinks[i]) {
+			if (replay)
+				ring_replay(fn);
+			sinks[i] = fn;
+			ret = 0;
+			break;
+		}
+	}
+	arch_irq_restore(irq);
+	return ret;
+}
+
+void printk_remove_sink(printk_sink_fn fn)
+{
+	for (int i = 0; i < MAX_SINKS; i++)
+		if (sinks[i] == fn)
+			sinks[i] = NULL;
+}
+
+void printk_set_level(int level) { sink_level = level; }
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char line[PRINTK_LINE_MAX];
+	int level = LEVEL_DEFAULT, n;
+	bool any = false;
+
+	if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '7') {
+		level = fmt[1] - '0';
+		fmt += 2;
+	}
+	n = kvsnprintf(line, sizeof(line), fmt, ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+
+	uint64_t irq = arch_irq_save();
+	ring_append(line, n);
+	if (level <= sink_level) {
+		for (int i = 0; i < MAX_SINKS; i++) {
+			if (sinks[i]) {
+				sinks[i](line, n);
+				any = true;
+			}
+		}
+	}
+#ifdef LIOS_HOST
+	if (!any)
+		fwrite(line, 1, n, stderr);
+#endif
+	(void)any;
+	arch_irq_restore(irq);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The self-test runner. KTEST() places a struct ktest in the .ktests section; this file
+ * runs them grouped by suite and prints KTAP version 1: "KTAP version 1", the plan "1..N",
+ * one "ok N suite.name" / "not ok N suite.name" line per test (with "# SKIP reason" for
+ * skipped ones) and the closing line "selftest: P passed, F failed". In self-test mode
+ * (command line "selftest") the verdict then leaves QEMU through isa-debug-exit: 0x10 on
+ * success (exit status 33), 0x11 on failure (35); without that device it stays on screen.
+ *
+ * A test ends early through ktest_abort/ktest_skip (a longjmp back into the runner), and may
+ * provoke CPU exceptions through ktest_expect_fault without ending the boot.
+ */
+#include <lios/arch.h>
+#include <lios/printk.h>
+#include <lios/selftest.h>
+#include <lios/string.h>
+#include "kernel.h"
+
+#define MAX_TESTS 512
+#define QEMU_EXIT_PASS 0x10
+#define QEMU_EXIT_FAIL 0x11
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+enum test_result { TEST_PASS, TEST_FAIL, TEST_SKIP };
+
+static struct arch_jmpbuf test_exit;
+static enum test_result current;
+static const char *skip_reason;
+
+void ktest_fail(const char *file, int line, const char *expr)
+{
+	printk("    # %s:%d: expected %s\n", file, line, expr);
+	current = TEST_FAIL;
+}
+
+void ktest_abort(void) { arch_longjmp(&test_exit, 1); }
+
+void ktest_skip(const char *reason)
+{
+	skip_reason = reason;
+	if (current != TEST_FAIL)
+		current = TEST_SKIP;
+	arch_longjmp(&test_exit, 1);
+}
+
+/*
+ * Runs fn(arg) with the expected-fault hook armed. Returns true and fills *out when fn
+ * raised an exception (the handler resumed here); false when it returned normally.
+ */
+bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out)
+{
+	static struct arch_jmpbuf jb;
+	uint64_t irq = arch_irq_save();
+
+	out->vector = -1;
+	if (arch_setjmp(&jb) == 0) {
+		arch_fault_recovery_arm(&jb, out);
+		fn(arg);
+		arch_fault_recovery_disarm();
+	}
+	arch_irq_restore(irq);
+	return out->vector >= 0;
+}
+
+static size_t collect(const struct ktest **list, const char *suite)
+{
+	size_t n = 0;
+
+	for (const struct ktest *t = __ktests_start; t < __ktests_end && n < MAX_TESTS; t++)
+		if (!suite || strcmp(t->suite, suite) == 0)
+			list[n++] = t;
+	/* Group by suite, keeping link order within a suite (insertion sort is stable). */
+	for (size_t i = 1; i < n; i++) {
+		const struct ktest *t = list[i];
+		size_t j = i;
+		while (j > 0 && strcmp(list[j - 1]->suite, t->suite) > 0) {
+			list[j] = list[j - 1];
+			j--;
+		}
+		list[j] = t;
+	}
+	return n;
+}
+
+/* Runs the tests (all, or one suite) and prints KTAP. Returns the number of failures.
+ * Context: after boot, interrupts in any state. */
+int selftest_run(const char *suite)
+{
+	static const struct ktest *list[MAX_TESTS];
+	size_t n = collect(list, suite);
+	unsigned passed = 0, failed = 0, skipped = 0;
+	const char *last_suite = "";
+
+	printk("KTAP version 1\n1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct ktest *t = list[i];
+
+		if (strcmp(t->suite, last_suite) != 0)
+			printk("# suite: %s\n", last_suite = t->suite);
+		current = TEST_PASS;
+		skip_reason = NULL;
+		if (arch_setjmp(&test_exit) == 0)
+			t->fn();
+		switch (current) {
+		case TEST_PASS:
+			passed++;
+			printk("ok %zu %s.%s\n", i + 1, t->suite, t->name);
+			break;
+		case TEST_SKIP:
+			skipped++;
+			printk("ok %zu %s.%s # SKIP %s\n", i + 1, t->suite, t->name, skip_reason);
+			break;
+		case TEST_FAIL:
+			failed++;
+			printk("not ok %zu %s.%s\n", i + 1, t->suite, t->name);
+			break;
+		}
+	}
+	if (skipped)
+		printk("selftest: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	else
+		printk("selftest: %u passed, %u failed\n", passed, failed);
+	return failed;
+}
+
+void selftest_main(void)
+{
+	int failed = selftest_run(NULL);
+
+	arch_qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	printk("selftest: %s; halted (no QEMU exit device).\n", failed ? "FAILED" : "all passed");
+	arch_halt();
+}

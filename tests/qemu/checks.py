@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: MIT
+"""Verdicts on a boot: pure functions over the serial log text and QEMU's exit status.
+
+This file owns what "the boot passed" means for the QEMU tests, apart from running QEMU:
+expected and forbidden markers (DESIGN.md's serial contract), the isa-debug-exit status
+(0x10 -> 33 pass, 0x11 -> 35 fail), and KTAP version 1 as printed by the self-test runner
+(src/kernel/selftest.c): "KTAP version 1", the plan "1..N", one "ok N name" / "not ok N name"
+line per test (optionally "# SKIP reason"), and the closing line
+"selftest: P passed, F failed[, S skipped]". Every check returns a list of failure messages;
+an empty list is a pass. No QEMU, no I/O: tests/qemu/selfcheck.py feeds these bad logs.
+"""
+import re
+
+EXIT_PASS = 33  # isa-debug-exit, value 0x10: (0x10 << 1) | 1
+EXIT_FAIL = 35  # isa-debug-exit, value 0x11
+
+FORBIDDEN_DEFAULT = [r"^PANIC: ", r"^PANIC\b"]
+
+_KTAP_VERSION = re.compile(r"^KTAP version 1\s*$")
+_KTAP_PLAN = re.compile(r"^1\.\.(\d+)\s*$")
+_KTAP_RESULT = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(.*))?$")
+_SELFTEST_LINE = re.compile(
+    r"^selftest: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
+
+
+def log_lines(text):
+    """Splits a serial log into lines without CR, LF or trailing blanks."""
+    return [ln.rstrip("\r\n ").replace("\r", "") for ln in text.splitlines()]
+
+
+def check_expected(text, patterns):
+    """Each regex in 'patterns' must match at least one line (re.search). In order of
+    appearance: pattern i+1 must match on or after the line pattern i matched."""
+    lines = log_lines(text)
+    failures = []
+    start = 0
+    for pat in patterns:
+        rx = re.compile(pat)
+        for i in range(start, len(lines)):
+            if rx.search(lines[i]):
+                start = i
+                break
+        else:
+            if any(rx.search(ln) for ln in lines):
+                failures.append("expected line /%s/ appears, but before an earlier marker" % pat)
+            else:
+                failures.append("expected line /%s/ not found" % pat)
+    return failures
+
+
+def check_forbidden(text, patterns=None):
+    """No line may match any regex of 'patterns' (default: a PANIC line)."""
+    failures = []
+    for pat in FORBIDDEN_DEFAULT if patterns is None else patterns:
+        rx = re.compile(pat)
+        for n, ln in enumerate(log_lines(text), 1):
+            if rx.search(ln):
+                failures.append("forbidden line /%s/ at log line %d: %s" % (pat, n, ln))
+                break
+    return failures
+
+
+def check_exit(status, expected):
+    """'status' is QEMU's exit status (None when it was killed on timeout); 'expected' an
+    int, or None when QEMU is expected to still run (the harness stopped it)."""
+    if expected is None:
+        return []
+    if status is None:
+        return ["QEMU did not exit (expected exit status %d)" % expected]
+    if status != expected:
+        what = {EXIT_PASS: "self-test pass", EXIT_FAIL: "self-test failure",
+                0: "reset/triple fault or quit", 1: "QEMU error"}.get(status, "unknown")
+        return ["QEMU exit status %d (%s), expected %d" % (status, what, expected)]
+    return []
+
+
+class Ktap:
+    """The parsed top-level KTAP stream of a log."""
+
+    def __init__(self):
+        self.version = False
+        self.plan = None           # N of "1..N", or None
+        self.results = []          # (number, ok, name, directive) in order of appearance
+        self.summary = None        # (passed, failed, skipped) of the "selftest:" line
+        self.errors = []           # malformed or duplicate lines
+
+    @property
+    def failed(self):
+        return [r for r in self.results if not r[1]]
+
+    @property
+    def skipped(self):
+        return [r for r in self.results if r[1] and r[3] and r[3].upper().startswith("SKIP")]
+
+
+def parse_ktap(text):
+    """Parses the first KTAP version 1 stream of 'text' (top level only: indented subtest
+    lines and '#' diagnostics are ignored). Returns a Ktap."""
+    k = Ktap()
+    for ln in log_lines(text):
+        if not k.version:
+            k.version = bool(_KTAP_VERSION.match(ln))
+            continue
+        if _KTAP_VERSION.match(ln):
+            k.errors.append("a second 'KTAP version 1' line before the first stream ended")
+            continue
+        m = _KTAP_PLAN.match(ln)
+        if m:
+            if k.plan is not None:
+                k.errors.append("second plan line: %s" % ln)
+            else:
+                k.plan = int(m.group(1))
+            continue
+        m = _KTAP_RESULT.match(ln)
+        if m:
+            k.results.append((int(m.group(2)), m.group(1) == "ok",
+                              (m.group(3) or "").strip(), (m.group(4) or "").strip()))
+            continue
+        m = _SELFTEST_LINE.match(ln)
+        if m:
+            k.summary = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+            break
+    return k
+
+
+def check_ktap(text, allow_failures=False):
+    """The whole self-test contract: version line, plan, plan count equals the number of
+    results, results numbered 1..N in order, no 'not ok' (unless allow_failures), and a
+    final 'selftest:' line consistent with the results."""
+    k = parse_ktap(text)
+    if not k.version:
+        return ["no 'KTAP version 1' line"]
+    failures = list(k.errors)
+    if k.plan is None:
+        failures.append("no KTAP plan line '1..N'")
+    elif k.plan != len(k.results):
+        failures.append("KTAP plan says %d tests, %d results printed" % (k.plan, len(k.results)))
+    for i, r in enumerate(k.results, 1):
+        if r[0] != i:
+            failures.append("KTAP result #%d is numbered %d" % (i, r[0]))
+            break
+    if not allow_failures:
+        for r in k.failed:
+            failures.append("not ok %d %s" % (r[0], r[2]))
+    if k.summary is None:
+        failures.append("no final line 'selftest: P passed, F failed'")
+    else:
+        passed, failed, skipped = k.summary
+        n_ok = len(k.results) - len(k.failed)
+        n_skip = len(k.skipped)
+        if failed != len(k.failed):
+            failures.append("final line says %d failed, %d 'not ok' results" % (failed, len(k.failed)))
+        if skipped and skipped != n_skip:
+            failures.append("final line says %d skipped, %d '# SKIP' results" % (skipped, n_skip))
+        if passed + skipped != n_ok and passed != n_ok - n_skip:
+            failures.append("final line says %d passed, %d 'ok' results (%d skipped)"
+                            % (passed, n_ok, n_skip))
+    return failures
+
+
+def check_selftest_exit(text, status):
+    """The exit status must agree with the self-test verdict: 33 when nothing failed."""
+    k = parse_ktap(text)
+    want = EXIT_FAIL if (k.summary and k.summary[1]) or k.failed else EXIT_PASS
+    return check_exit(status, want)

@@ -1,0 +1,326 @@
+# SPDX-License-Identifier: MIT
+"""Booting LiOS in QEMU for the tests: profiles, the QEMU process, QMP, the serial log.
+
+This file owns one QEMU run: a Profile says which machine to emulate (firmware, memory,
+CPU model, machine type, display device, extra arguments) and what GRUB passes to the
+kernel (command line, gfxpayload); Machine starts QEMU on the test ISO with `-accel tcg`
+(unless LIOS_ACCEL=kvm), `-no-reboot`, isa-debug-exit on port 0xf4, the serial port written
+to build/test-logs/<test>.log, a fresh OVMF VARS copy per UEFI run, and QMP on a Unix socket,
+then offers the helpers the tests need: wait for a serial line, type keys, take a
+screendump, read VGA text memory, wait for the exit status.
+
+The test ISO's grub.cfg (iso/grub-test.cfg) looks for a file /lios-test.cfg on any disk and
+sources it; this harness writes that file (GRUB variables lios_cmdline, lios_gfxpayload)
+into a small FAT image made with mtools and attaches it as a second disk. The CD stays the
+boot device (bootindex 0). Standard library only.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import screen
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+DEBUG_EXIT_ARGS = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+DISPLAYS = {
+    "std": ["-vga", "std"],
+    "cirrus": ["-vga", "cirrus"],
+    "none": ["-vga", "none"],
+    "virtio-vga": ["-vga", "none", "-device", "virtio-vga"],
+    "bochs-display": ["-vga", "none", "-device", "bochs-display"],
+}
+
+
+class HarnessError(Exception):
+    """The harness could not do what a test asked (QEMU missing, QMP error, timeout)."""
+
+
+class Profile:
+    """What to boot. firmware: "bios" (SeaBIOS) or "uefi" (OVMF); memory: QEMU -m;
+    cpu: -cpu model or None; machine: "pc" or "q35" plus options ("q35,i8042=off");
+    display: a key of DISPLAYS; extra: more QEMU arguments; cmdline: kernel command line;
+    gfxpayload: GRUB gfxpayload after multiboot2 ("text", "1024x768x32", "" = keep the
+    firmware's mode) or None for the test ISO's default; smp: CPU count or None."""
+
+    def __init__(self, firmware="bios", memory="512M", cpu=None, machine="pc",
+                 display="std", extra=(), cmdline="", gfxpayload=None, smp=None):
+        if firmware not in ("bios", "uefi"):
+            raise HarnessError("firmware must be bios or uefi, not %r" % firmware)
+        if display not in DISPLAYS:
+            raise HarnessError("unknown display %r (one of %s)" % (display, ", ".join(DISPLAYS)))
+        self.firmware, self.memory, self.cpu, self.machine = firmware, memory, cpu, machine
+        self.display, self.extra, self.cmdline = display, list(extra), cmdline
+        self.gfxpayload, self.smp = gfxpayload, smp
+
+
+def _grub_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def make_config_disk(path, profile):
+    """Writes the FAT image holding /lios-test.cfg for 'profile' (mtools, 1.44 MB)."""
+    cfg = path + ".cfg"
+    with open(cfg, "w") as f:
+        f.write("# written by tests/qemu/lios_qemu.py\n")
+        f.write("set lios_cmdline=%s\n" % _grub_quote(profile.cmdline))
+        if profile.gfxpayload is not None:
+            f.write("set lios_gfxpayload=%s\n" % _grub_quote(profile.gfxpayload))
+    for cmd in (["mformat", "-i", path, "-C", "-f", "1440", "::"],
+                ["mcopy", "-i", path, cfg, "::/lios-test.cfg"]):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise HarnessError("%s failed: %s" % (" ".join(cmd), r.stdout.strip()))
+
+
+class Qmp:
+    """A QMP client on a Unix socket: greeting, qmp_capabilities, then one JSON object per
+    line each way. Asynchronous events that arrive between replies are kept in .events."""
+
+    def __init__(self, path, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise HarnessError("cannot connect to QMP socket %s" % path)
+                time.sleep(0.05)
+        self.sock.settimeout(timeout)
+        self.buf, self.events, self.next_id = b"", [], 1
+        greeting = self._read()
+        if "QMP" not in greeting:
+            raise HarnessError("unexpected QMP greeting %r" % greeting)
+        self.command("qmp_capabilities")
+
+    def _read(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise HarnessError("QMP connection closed (QEMU exited?)")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, name, **args):
+        """Runs one QMP command and returns its "return" value; raises on an error reply."""
+        msg = {"execute": name, "id": self.next_id}
+        self.next_id += 1
+        if args:
+            msg["arguments"] = args
+        try:
+            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        except OSError as e:
+            raise HarnessError("QMP %s: %s (QEMU exited?)" % (name, e))
+        while True:
+            try:
+                reply = self._read()
+            except OSError as e:
+                raise HarnessError("QMP %s: no reply (%s)" % (name, e))
+            if "event" in reply:
+                self.events.append(reply)
+                continue
+            if reply.get("id") != msg["id"]:
+                continue
+            if "error" in reply:
+                raise HarnessError("QMP %s: %s" % (name, reply["error"].get("desc", reply)))
+            return reply.get("return")
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# Characters to QMP qcodes (US layout): unshifted, then shifted.
+_QCODE_PLAIN = {" ": "spc", "\n": "ret", "\t": "tab", "-": "minus", "=": "equal",
+                "[": "bracket_left", "]": "bracket_right", ";": "semicolon",
+                "'": "apostrophe", "`": "grave_accent", "\\": "backslash", ",": "comma",
+                ".": "dot", "/": "slash"}
+_QCODE_SHIFT = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7",
+                "*": "8", "(": "9", ")": "0", "_": "minus", "+": "equal",
+                "{": "bracket_left", "}": "bracket_right", ":": "semicolon",
+                "\"": "apostrophe", "~": "grave_accent", "|": "backslash", "<": "comma",
+                ">": "dot", "?": "slash"}
+
+
+def char_to_keys(ch):
+    """The qcode combination typing 'ch' on a US keyboard, e.g. ["shift", "h"]."""
+    if ch.isascii() and (ch.islower() or ch.isdigit()):
+        return [ch]
+    if ch.isascii() and ch.isupper():
+        return ["shift", ch.lower()]
+    if ch in _QCODE_PLAIN:
+        return [_QCODE_PLAIN[ch]]
+    if ch in _QCODE_SHIFT:
+        return ["shift", _QCODE_SHIFT[ch]]
+    raise HarnessError("no key for character %r" % ch)
+
+
+class Machine:
+    """One QEMU run of the test ISO. Use as a context manager; .status is QEMU's exit status
+    once it exited (None while running or when it had to be killed)."""
+
+    def __init__(self, name, profile, iso, logdir, timeout=60.0):
+        self.name, self.profile, self.iso, self.timeout = name, profile, iso, timeout
+        os.makedirs(logdir, exist_ok=True)
+        self.logdir = logdir
+        self.serial_log = os.path.join(logdir, name + ".log")
+        self.qemu_log = os.path.join(logdir, name + ".qemu.log")
+        self.proc, self.qmp, self.status = None, None, None
+        self.tmp = tempfile.mkdtemp(prefix="lios-qemu-")
+        self.started = None
+
+    def command_line(self):
+        p = self.profile
+        qemu = os.environ.get("LIOS_QEMU", "qemu-system-x86_64")
+        accel = "kvm" if os.environ.get("LIOS_ACCEL") == "kvm" else "tcg"
+        args = [qemu, "-accel", accel, "-machine", p.machine, "-m", p.memory,
+                "-no-reboot", "-display", "none", "-serial", "file:" + self.serial_log,
+                "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
+                "-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % self.iso,
+                "-device", "ide-cd,drive=cd,bootindex=0",
+                "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
+                "-device", "ide-hd,drive=cfg"]
+        args += DEBUG_EXIT_ARGS + DISPLAYS[p.display]
+        if p.cpu:
+            args += ["-cpu", p.cpu]
+        if p.smp:
+            args += ["-smp", str(p.smp)]
+        if p.firmware == "uefi":
+            args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                     "-drive", "if=pflash,format=raw,file=" + os.path.join(self.tmp, "vars.fd")]
+        return args + p.extra
+
+    def start(self):
+        if not os.path.exists(self.iso):
+            raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)
+        make_config_disk(os.path.join(self.tmp, "cfg.img"), self.profile)
+        if self.profile.firmware == "uefi":
+            shutil.copyfile(OVMF_VARS, os.path.join(self.tmp, "vars.fd"))
+        open(self.serial_log, "w").close()
+        args = self.command_line()
+        self.qemu_out = open(self.qemu_log, "w")
+        self.qemu_out.write("$ " + " ".join(args) + "\n")
+        self.qemu_out.flush()
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.qemu_out,
+                                     stderr=subprocess.STDOUT)
+        try:
+            self.qmp = Qmp(os.path.join(self.tmp, "qmp.sock"))
+        except HarnessError:
+            self.poll()
+            raise HarnessError("QEMU did not start (status %s); see %s"
+                               % (self.status, self.qemu_log))
+        return self
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def remaining(self):
+        """Seconds left of this test's overall timeout."""
+        return max(0.0, self.timeout - self.elapsed())
+
+    def poll(self):
+        if self.proc is not None and self.status is None:
+            self.status = self.proc.poll()
+        return self.status
+
+    def serial(self):
+        """The serial output so far, as text (CRs removed)."""
+        with open(self.serial_log, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+
+    def wait_for_serial(self, regex, timeout=None, start=0):
+        """Waits until a serial line (from character offset 'start') matches 'regex'
+        (re.MULTILINE search over the text). Returns the match; raises HarnessError on
+        timeout or when QEMU exits first."""
+        rx = re.compile(regex, re.MULTILINE)
+        deadline = time.monotonic() + (self.remaining() if timeout is None
+                                       else min(timeout, self.remaining()))
+        while True:
+            m = rx.search(self.serial(), start)
+            if m:
+                return m
+            if self.poll() is not None:
+                raise HarnessError("QEMU exited (status %s) before serial showed /%s/"
+                                   % (self.status, regex))
+            if time.monotonic() > deadline:
+                raise HarnessError("timeout waiting for serial /%s/" % regex)
+            time.sleep(0.1)
+
+    def wait_exit(self, timeout=None):
+        """Waits for QEMU to exit; returns its status, or None if it is still running
+        after 'timeout' (default: the rest of the test's timeout)."""
+        t = self.remaining() if timeout is None else min(timeout, self.remaining())
+        try:
+            self.status = self.proc.wait(timeout=t)
+        except subprocess.TimeoutExpired:
+            return None
+        return self.status
+
+    def send_key(self, keys, hold_ms=None):
+        """Presses the qcodes in 'keys' together, e.g. ["shift", "a"] or ["up"]."""
+        args = {"keys": [{"type": "qcode", "data": k} for k in keys]}
+        if hold_ms:
+            args["hold-time"] = hold_ms
+        self.qmp.command("send-key", **args)
+        time.sleep(0.03)  # let the guest drain its 8042 buffer between presses
+
+    def send_keys(self, text):
+        """Types 'text' (US layout); "\\n" is Enter."""
+        for ch in text:
+            self.send_key(char_to_keys(ch))
+
+    def screendump(self, path_base):
+        """Takes a screendump: writes path_base.ppm and path_base.png, returns the Image."""
+        ppm = path_base + ".ppm"
+        self.qmp.command("screendump", filename=os.path.abspath(ppm))
+        img = screen.read_ppm(ppm)
+        screen.write_png(img, path_base + ".png")
+        return img
+
+    def vga_text(self):
+        """Dumps VGA text memory (0xB8000, 4000 bytes) through QMP pmemsave and returns its
+        25 lines."""
+        dump = os.path.join(self.tmp, "vga.bin")
+        self.qmp.command("pmemsave", val=screen.VGA_TEXT_BASE, size=screen.VGA_TEXT_BYTES,
+                         filename=dump)
+        with open(dump, "rb") as f:
+            return screen.decode_vga_text(f.read())
+
+    def close(self):
+        """Stops QEMU if it still runs (quit, then kill) and removes the temporary files."""
+        if self.proc is not None and self.poll() is None:
+            try:
+                if self.qmp:
+                    self.qmp.command("quit")
+            except (HarnessError, OSError):
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            # Killed or quit by the harness: not an exit the guest chose.
+            self.status = None
+        if self.qmp:
+            self.qmp.close()
+        if self.proc is not None:
+            self.qemu_out.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)

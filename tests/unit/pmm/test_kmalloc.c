@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of kmalloc (src/mm/kmalloc.c) over the frame allocator and the simulated direct
+ * map: sizes and alignment, contents never overlap under a random chaos run, misuse is
+ * reported and ignored, exhaustion returns NULL and everything comes back, and the direct-map
+ * translations refuse foreign addresses with a panic naming the function.
+ */
+#include <lios/kmalloc.h>
+#include <lios/pmm.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "internal.h"
+
+static int failures;
+static struct memmap map;
+
+#define EXPECT(cond)                                                                       \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
+			failures++;                                                        \
+		}                                                                          \
+	} while (0)
+
+static uint64_t free_frames(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st.free_frames;
+}
+
+static void setup(paddr_t start, paddr_t end)
+{
+	map.n = 1;
+	map.r[0].start = start;
+	map.r[0].end = end;
+	if (pmm_init(&map) != 0 || kmalloc_init() != 0) {
+		fprintf(stderr, "setup failed\n");
+		exit(1);
+	}
+}
+
+/* Every size from 1 to 9000 bytes in steps: 16-byte aligned, page aligned from 4096 up,
+ * usable over its whole length, translating to a physical address below 2 GiB and back.
+ * After freeing all and shrinking, pmm has exactly as many free frames as before. */
+static void test_sizes(void)
+{
+	static void *p[1000];
+	uint64_t before;
+	size_t n = 0;
+
+	setup(MiB(1), MiB(64));
+	before = free_frames();
+	for (size_t size = 1; size <= 9000; size += 13 + size / 8) {
+		void *q = kmalloc(size);
+
+		EXPECT(q != NULL);
+		if (!q)
+			continue;
+		EXPECT(((uintptr_t)q & 15) == 0);
+		if (size >= PAGE_SIZE)
+			EXPECT(((uintptr_t)q & (PAGE_SIZE - 1)) == 0);
+		EXPECT(virt_to_phys(q) < GiB(2));
+		EXPECT(phys_to_virt(virt_to_phys(q)) == q);
+		memset(q, 0xa5, size);
+		p[n++] = q;
+	}
+	EXPECT(kmalloc(0) == NULL);
+	EXPECT(kmalloc(KMALLOC_MAX_SIZE + 1) == NULL);
+	while (n > 0)
+		kfree(p[--n]);
+	kmalloc_shrink();
+	EXPECT(free_frames() == before);
+}
+
+/* kzalloc returns zeroed memory even when the object was used before (junk-filled). */
+static void test_kzalloc(void)
+{
+	unsigned char *a, *b;
+
+	setup(MiB(1), MiB(8));
+	a = kmalloc(100);
+	memset(a, 0xff, 100);
+	kfree(a);
+	b = kzalloc(100);
+	EXPECT(b != NULL);
+	for (int i = 0; b && i < 100; i++)
+		EXPECT(b[i] == 0);
+	kfree(b);
+}
+
+/* Misuse: freeing a libc pointer, an interior pointer, a tail page of a large block and the
+ * same object twice are each reported once and ignored; the memory stays usable. */
+static void test_misuse(void)
+{
+	unsigned long before;
+	char *small, *large, *libc = malloc(32);
+
+	setup(MiB(1), MiB(8));
+	small = kmalloc(64);
+	large = kmalloc(3 * PAGE_SIZE);
+	before = kmalloc_misuse_count;
+	kfree(libc);
+	kfree(small + 16);
+	kfree(large + PAGE_SIZE);
+	kfree(large + 8);
+	EXPECT(kmalloc_misuse_count == before + 4);
+	kfree(small);
+	kfree(small);
+	EXPECT(kmalloc_misuse_count == before + 5);
+	kfree(large);
+	kfree(large);
+	EXPECT(kmalloc_misuse_count == before + 6);
+	free(libc);
+}
+
+struct obj {
+	unsigned char *p;
+	size_t size;
+	unsigned char fill;
+};
+
+/* Chaos: 100,000 random allocations and frees (8 B .. 20 KiB, random lifetimes), each
+ * filled with its own byte; on free the contents are intact (no two live objects overlap).
+ * At the end everything is freed and pmm's free count is back to its start value. */
+static void test_chaos(void)
+{
+	static struct obj live[512];
+	uint64_t rng = 12345, before;
+	size_t n = 0;
+
+	setup(MiB(1), MiB(128));
+	before = free_frames();
+	for (int step = 0; step < 100000; step++) {
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		if (n == 512 || (n > 0 && rng % 2)) {
+			size_t i = (rng >> 8) % n;
+			bool ok = true;
+
+			for (size_t k = 0; k < live[i].size; k++)
+				ok &= live[i].p[k] == live[i].fill;
+			EXPECT(ok);
+			kfree(live[i].p);
+			live[i] = live[--n];
+		} else {
+			size_t size = rng % 8 ? 8 + (rng >> 8) % 512 : 1 + (rng >> 8) % 20480;
+			unsigned char *p = kmalloc(size);
+
+			EXPECT(p != NULL);
+			if (!p)
+				continue;
+			live[n] = (struct obj){ p, size, (unsigned char)step };
+			memset(p, live[n].fill, size);
+			n++;
+		}
+	}
+	while (n > 0)
+		kfree(live[--n].p);
+	kmalloc_shrink();
+	EXPECT(free_frames() == before);
+}
+
+/* Out of memory on a 3 MiB machine: alternating kmalloc(64) and kmalloc(8192) end with NULL
+ * (no panic) once memory is gone, and a further 8 KiB request fails too; after freeing everything a 1 MiB allocation succeeds and the free
+ * count is what it was. */
+static void test_oom(void)
+{
+	static void *p[200000];
+	size_t n = 0;
+	uint64_t before;
+
+	setup(MiB(1), MiB(4));
+	before = free_frames();
+	while (n < 200000 && (p[n] = kmalloc(n % 2 ? 64 : 8192)) != NULL)
+		n++;
+	EXPECT(n > 0 && n < 200000);
+	EXPECT(kmalloc(8192) == NULL);
+	while (n > 0)
+		kfree(p[--n]);
+	kmalloc_shrink();
+	EXPECT(free_frames() == before);
+	p[0] = kmalloc(MiB(1));
+	EXPECT(p[0] != NULL);
+	kfree(p[0]);
+}
+
+static jmp_buf panic_jmp;
+static char panic_msg[512];
+
+static void catch_panic(const char *msg)
+{
+	snprintf(panic_msg, sizeof(panic_msg), "%s", msg);
+	longjmp(panic_jmp, 1);
+}
+
+/* phys_to_virt of an address above 2 GiB and virt_to_phys of a libc pointer panic with a
+ * message naming the function. */
+static void test_translate_refuses(void)
+{
+	static int x;
+
+	host_panic_hook = catch_panic;
+	panic_msg[0] = 0;
+	if (!setjmp(panic_jmp))
+		phys_to_virt(GiB(3));
+	EXPECT(strstr(panic_msg, "phys_to_virt") != NULL);
+	panic_msg[0] = 0;
+	if (!setjmp(panic_jmp))
+		virt_to_phys(&x);
+	EXPECT(strstr(panic_msg, "virt_to_phys") != NULL);
+	host_panic_hook = NULL;
+}
+
+int main(void)
+{
+	test_sizes();
+	test_kzalloc();
+	test_misuse();
+	test_chaos();
+	test_oom();
+	test_translate_refuses();
+	if (failures) {
+		fprintf(stderr, "test_kmalloc: %d failures\n", failures);
+		return 1;
+	}
+	printf("test_kmalloc: all passed\n");
+	return 0;
+}

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the frame allocator (src/mm/pmm.c) on simulated physical memory
+ * (src/arch/host/phys_host.c): fixed scenarios, 10,000 seeded random alloc/free sequences
+ * checked against a shadow model after every step, misuse reports, and a 1 TiB machine.
+ */
+#include <lios/errno.h>
+#include <lios/pmm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static int failures;
+static struct memmap map;
+static char why[200];
+
+#define EXPECT(cond)                                                                       \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
+			failures++;                                                        \
+		}                                                                          \
+	} while (0)
+
+#define CONSISTENT()                                                                       \
+	do {                                                                               \
+		if (!pmm_check(why, sizeof(why))) {                                        \
+			fprintf(stderr, "%s:%d: %s: pmm_check: %s\n", __FILE__, __LINE__, __func__, why); \
+			failures++;                                                        \
+		}                                                                          \
+	} while (0)
+
+static void set_map(size_t n, const paddr_t (*r)[2])
+{
+	map.n = n;
+	for (size_t i = 0; i < n; i++) {
+		map.r[i].start = r[i][0];
+		map.r[i].end = r[i][1];
+	}
+}
+
+static struct pmm_stats stats(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st;
+}
+
+/* Two ranges below 16 MiB and 48 MiB: totals add up, the metadata sits in the first range
+ * and is reserved, and a single frame goes out and comes back. */
+static void test_basic(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), MiB(16) }, { MiB(32), MiB(48) } };
+	struct pmm_stats st, st2;
+	paddr_t pa;
+
+	set_map(2, r);
+	EXPECT(pmm_init(&map) == 0);
+	st = stats();
+	EXPECT(st.total_frames == (MiB(15) + MiB(16)) / PAGE_SIZE);
+	EXPECT(st.reserved_frames * PAGE_SIZE == st.metadata_bytes);
+	EXPECT(st.free_frames + st.reserved_frames == st.total_frames);
+	EXPECT(pmm_frame_state(MiB(1) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* metadata */
+	EXPECT(pmm_frame_state(MiB(20) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* hole */
+	EXPECT(pmm_frame_state(MiB(40) / PAGE_SIZE) == PMM_FRAME_FREE);
+	CONSISTENT();
+
+	pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+	EXPECT(pa != 0 && pa % PAGE_SIZE == 0);
+	EXPECT(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
+	EXPECT(stats().free_frames == st.free_frames - 1);
+	CONSISTENT();
+	EXPECT(pmm_free(pa, 1) == 0);
+	st2 = stats();
+	EXPECT(st2.free_frames == st.free_frames);
+	EXPECT(pmm_largest_free_order() >= 11);
+	CONSISTENT();
+}
+
+/* Every misuse is refused with -EINVAL and leaves the allocator exactly as it was: double
+ * free (whole and partial), reserved frame (hole, metadata, beyond the end), misaligned
+ * address, zero count. */
+static void test_misuse(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), MiB(8) }, { MiB(16), MiB(24) } };
+	unsigned long before = pmm_misuse_count;
+	struct pmm_stats st;
+	paddr_t pa;
+
+	set_map(2, r);
+	EXPECT(pmm_init(&map) == 0);
+	pa = pmm_alloc(4, 0, PMM_LIMIT_NONE);
+	EXPECT(pa != 0);
+	EXPECT(pmm_free(pa + PAGE_SIZE, 1) == 0);
+	st = stats();
+	EXPECT(pmm_free(pa + PAGE_SIZE, 1) == -EINVAL);      /* double free */
+	EXPECT(pmm_free(pa, 4) == -EINVAL);                  /* partly double free */
+	EXPECT(pmm_free(MiB(10), 1) == -EINVAL);             /* hole between ranges */
+	EXPECT(pmm_free(MiB(1), 1) == -EINVAL);              /* pmm's own metadata */
+	EXPECT(pmm_free(GiB(1), 1) == -EINVAL);              /* beyond the managed end */
+	EXPECT(pmm_free(MiB(24) - PAGE_SIZE, 2) == -EINVAL); /* run crossing the end */
+	EXPECT(pmm_free(pa + 12, 1) == -EINVAL);             /* misaligned */
+	EXPECT(pmm_free(pa, 0) == -EINVAL);                  /* zero count */
+	EXPECT(pmm_misuse_count == before + 8);
+	EXPECT(stats().free_frames == st.free_frames);
+	EXPECT(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
+	CONSISTENT();
+	EXPECT(pmm_free(pa, 1) == 0);
+	EXPECT(pmm_free(pa + 2 * PAGE_SIZE, 2) == 0);
+	CONSISTENT();
+}
+
+/* With RAM above 4 GiB: PMM_LIMIT_NONE serves from above 2 GiB, PMM_LIMIT_DIRECT below
+ * 2 GiB, an explicit limit keeps the whole run under it, alignment is honoured, and
+ * impossible requests return 0. */
+static void test_limits(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), MiB(64) }, { GiB(4), GiB(4) + MiB(64) } };
+	paddr_t pa;
+
+	set_map(2, r);
+	EXPECT(pmm_init(&map) == 0);
+	pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+	EXPECT(pa >= GiB(4));
+	pa = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
+	EXPECT(pa != 0 && pa < GiB(2));
+	pa = pmm_alloc(5, 0, MiB(16));
+	EXPECT(pa != 0 && pa + 5 * PAGE_SIZE <= MiB(16));
+	pa = pmm_alloc(3, KiB(64), PMM_LIMIT_NONE);
+	EXPECT(pa != 0 && pa % KiB(64) == 0);
+	pa = pmm_alloc(512, MiB(2), PMM_LIMIT_DIRECT);
+	EXPECT(pa != 0 && pa % MiB(2) == 0 && pa < GiB(2));
+	EXPECT(pmm_alloc(1, 3 * PAGE_SIZE, PMM_LIMIT_NONE) == 0); /* alignment not a power of 2 */
+	EXPECT(pmm_alloc(0, 0, PMM_LIMIT_NONE) == 0);
+	EXPECT(pmm_alloc(1, 0, MiB(1)) == 0);                      /* nothing below 1 MiB */
+	EXPECT(pmm_alloc((1u << PMM_MAX_ORDER) + 1, 0, PMM_LIMIT_NONE) == 0);
+	CONSISTENT();
+}
+
+/* Exhaustion: single frames until 0 comes back (no panic), exactly free_frames of them, all
+ * distinct; after freeing them all the counters and the largest block are as before. */
+static void test_exhaust(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), MiB(3) }, { MiB(5), MiB(9) } };
+	struct pmm_stats st;
+	paddr_t *got;
+	size_t n = 0;
+	int largest;
+
+	set_map(2, r);
+	EXPECT(pmm_init(&map) == 0);
+	st = stats();
+	largest = pmm_largest_free_order();
+	got = calloc(st.free_frames + 1, sizeof(*got));
+	while ((got[n] = pmm_alloc(1, 0, PMM_LIMIT_NONE)) != 0) {
+		EXPECT(pmm_frame_state(got[n] / PAGE_SIZE) == PMM_FRAME_USED);
+		n++;
+		if (n > st.free_frames)
+			break;
+	}
+	EXPECT(n == st.free_frames);
+	EXPECT(stats().free_frames == 0);
+	EXPECT(pmm_largest_free_order() == -1);
+	CONSISTENT();
+	while (n > 0)
+		EXPECT(pmm_free(got[--n], 1) == 0);
+	EXPECT(stats().free_frames == st.free_frames);
+	EXPECT(pmm_largest_free_order() == largest);
+	CONSISTENT();
+	free(got);
+}
+
+/* ---- random sequences against a shadow model ---- */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+struct live {
+	paddr_t pa;
+	size_t count;
+};
+
+enum { SH_FREE, SH_USED, SH_OUTSIDE };
+
+static bool random_sequence(uint64_t seed, int steps)
+{
+	static struct live live[256];
+	static uint8_t *shadow;
+	static size_t shadow_len;
+	struct pmm_stats st0, st;
+	size_t nlive = 0, nranges, used = 0;
+	paddr_t cur = MiB(1);
+	pfn_t end_pfn;
+	int largest0;
+
+	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	nranges = 1 + rnd() % 4;
+	map.n = 0;
+	for (size_t i = 0; i < nranges; i++) {
+		cur += (rnd() % 64) * PAGE_SIZE;
+		map.r[map.n].start = cur;
+		cur += (1 + rnd() % 600) * PAGE_SIZE;
+		map.r[map.n].end = cur;
+		map.n++;
+		cur += PAGE_SIZE;
+	}
+	if (seed % 100 == 0) { /* sometimes memory around and above 2 GiB */
+		map.r[map.n].start = GiB(2) - MiB(1);
+		map.r[map.n].end = GiB(2) + MiB(1);
+		map.n++;
+	}
+	if (pmm_init(&map) != 0) {
+		fprintf(stderr, "seed %llu: pmm_init failed\n", (unsigned long long)seed);
+		return false;
+	}
+	end_pfn = pmm_end_pfn();
+	if (shadow_len < end_pfn) {
+		free(shadow);
+		shadow = malloc(end_pfn);
+		shadow_len = end_pfn;
+	}
+	for (pfn_t p = 0; p < end_pfn; p++)
+		shadow[p] = pmm_frame_state(p) == PMM_FRAME_FREE ? SH_FREE : SH_OUTSIDE;
+	st0 = stats();
+	largest0 = pmm_largest_free_order();
+
+	for (int step = 0; step < steps || nlive > 0; step++) {
+		uint64_t op = step >= steps ? 0 : rnd() % 10;
+
+		if (op < 4 && nlive > 0) {
+			/* free a live run, sometimes only its first part */
+			size_t i = rnd() % nlive;
+			size_t n = live[i].count > 1 && rnd() % 3 == 0 ? 1 + rnd() % (live[i].count - 1)
+								 : live[i].count;
+			pfn_t p = live[i].pa / PAGE_SIZE;
+
+			if (pmm_free(live[i].pa, n) != 0) {
+				fprintf(stderr, "seed %llu step %d: free refused\n", (unsigned long long)seed, step);
+				return false;
+			}
+			for (size_t k = 0; k < n; k++)
+				shadow[p + k] = SH_FREE;
+			used -= n;
+			live[i].pa += n * PAGE_SIZE;
+			live[i].count -= n;
+			if (live[i].count == 0)
+				live[i] = live[--nlive];
+		} else if (op == 4 && nlive > 0) {
+			/* misuse: free a frame that is free now, or a hole; nothing must change */
+			struct pmm_stats before = stats();
+			paddr_t bad = rnd() % 2 ? (paddr_t)(rnd() % end_pfn) * PAGE_SIZE : live[0].pa + 1;
+
+			if (shadow[bad / PAGE_SIZE] == SH_USED && bad % PAGE_SIZE == 0)
+				continue;
+			if (pmm_free(bad, 1) != -EINVAL || stats().free_frames != before.free_frames) {
+				fprintf(stderr, "seed %llu step %d: misuse at 0x%llx accepted\n",
+					(unsigned long long)seed, step, (unsigned long long)bad);
+				return false;
+			}
+		} else if (nlive < 256) {
+			size_t count = rnd() % 8 ? 1 + rnd() % 8 : 1 + rnd() % 300;
+			size_t align = rnd() % 4 ? 0 : PAGE_SIZE << (rnd() % 7);
+			paddr_t limit = rnd() % 3 ? PMM_LIMIT_NONE : (rnd() % end_pfn) * PAGE_SIZE;
+			paddr_t pa = pmm_alloc(count, align, limit);
+			pfn_t p = pa / PAGE_SIZE;
+
+			if (pa == 0) {
+				if (count == 1 && limit == PMM_LIMIT_NONE && align == 0 &&
+				    stats().free_frames != 0) {
+					fprintf(stderr, "seed %llu: single frame refused while free\n",
+						(unsigned long long)seed);
+					return false;
+				}
+			} else {
+				if ((align && pa % align) || (limit != PMM_LIMIT_NONE && pa + count * PAGE_SIZE > limit)) {
+					fprintf(stderr, "seed %llu step %d: alignment or limit broken\n",
+						(unsigned long long)seed, step);
+					return false;
+				}
+				for (size_t k = 0; k < count; k++) {
+					if (p + k >= end_pfn || shadow[p + k] != SH_FREE) {
+						fprintf(stderr, "seed %llu step %d: frame 0x%llx handed out twice or reserved\n",
+							(unsigned long long)seed, step,
+							(unsigned long long)(p + k));
+						return false;
+					}
+					shadow[p + k] = SH_USED;
+				}
+				used += count;
+				live[nlive++] = (struct live){ pa, count };
+			}
+		}
+		st = stats();
+		if (st.free_frames + used + st.reserved_frames != st.total_frames ||
+		    !pmm_check(why, sizeof(why))) {
+			fprintf(stderr, "seed %llu step %d: free %llu + used %zu + reserved %llu != total %llu; %s\n",
+				(unsigned long long)seed, step, (unsigned long long)st.free_frames, used,
+				(unsigned long long)st.reserved_frames,
+				(unsigned long long)st.total_frames, why);
+			return false;
+		}
+	}
+	st = stats();
+	if (st.free_frames != st0.free_frames || pmm_largest_free_order() != largest0) {
+		fprintf(stderr, "seed %llu: after freeing all, %llu free (was %llu), largest order %d (was %d)\n",
+			(unsigned long long)seed, (unsigned long long)st.free_frames,
+			(unsigned long long)st0.free_frames, pmm_largest_free_order(), largest0);
+		return false;
+	}
+	return true;
+}
+
+/* 10,000 seeded random sequences of single-frame and run allocations (random alignment and
+ * limits), partial frees and misuse attempts: after every step free + used + reserved ==
+ * total and pmm_check holds; no frame is handed out twice or from outside the map; at the
+ * end no frame is lost and the largest free block is back. */
+static void test_random(void)
+{
+	for (uint64_t seed = 1; seed <= 10000; seed++) {
+		if (!random_sequence(seed, 40)) {
+			failures++;
+			return;
+		}
+	}
+}
+
+/* A 1 TiB machine (RAM from 1 MiB to 2 GiB and 4 GiB to 1 TiB): metadata stays at a few bits
+ * per frame, 1 GiB runs are found, high memory goes first, and everything comes back. */
+static void test_1tib(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), GiB(2) }, { GiB(4), GiB(1024) } };
+	struct pmm_stats st;
+	paddr_t big, small, low;
+	double bits;
+
+	set_map(2, r);
+	EXPECT(pmm_init(&map) == 0);
+	st = stats();
+	bits = (double)st.metadata_bytes * 8 / (double)pmm_end_pfn();
+	printf("1 TiB: %llu frames, metadata %llu KiB, %.2f bits per frame\n",
+	       (unsigned long long)st.total_frames, (unsigned long long)(st.metadata_bytes >> 10), bits);
+	EXPECT(bits <= 16);
+	big = pmm_alloc(1u << PMM_MAX_ORDER, 0, PMM_LIMIT_NONE);
+	EXPECT(big >= GiB(4) && big % GiB(1) == 0);
+	small = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+	EXPECT(small >= GiB(4));
+	low = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
+	EXPECT(low != 0 && low < GiB(2));
+	CONSISTENT();
+	EXPECT(pmm_free(big, 1u << PMM_MAX_ORDER) == 0);
+	EXPECT(pmm_free(small, 1) == 0);
+	EXPECT(pmm_free(low, 1) == 0);
+	EXPECT(stats().free_frames == st.free_frames);
+	EXPECT(pmm_largest_free_order() == PMM_MAX_ORDER);
+	CONSISTENT();
+}
+
+int main(void)
+{
+	test_basic();
+	test_misuse();
+	test_limits();
+	test_exhaust();
+	test_random();
+	test_1tib();
+	if (failures) {
+		fprintf(stderr, "test_pmm: %d failures\n", failures);
+		return 1;
+	}
+	printf("test_pmm: all passed\n");
+	return 0;
+}
