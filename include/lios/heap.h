@@ -19,6 +19,7 @@ struct heap_stats {
 	uint64_t live_allocs;   /* live allocations */
 	uint64_t vmalloc_bytes; /* bytes the heap holds from vmalloc now (all mapped) */
 	uint64_t vmalloc_peak;  /* highest vmalloc_bytes since heap_init */
+	uint64_t vmalloc_calls; /* blocks taken from vmalloc since heap_init */
 	uint64_t allocs;        /* successful allocations (realloc moves count too) */
 	uint64_t frees;         /* successful frees */
 	uint64_t failed;        /* allocations that returned NULL */

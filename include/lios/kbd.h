@@ -134,6 +134,10 @@ int kbd_init(void);
 bool kbd_present(void);
 /* Take the next key event; false when none is queued. Thread context. */
 bool kbd_poll_event(struct kbd_event *ev);
+/* Bytes are waiting to be decoded (check with interrupts disabled before halting). */
+bool kbd_has_input(void);
+/* Queue a byte as if the keyboard had sent it (self-tests). Any context. */
+void kbd_inject_byte(uint8_t b);
 /* Switch layout by name; -ENOENT if unknown. */
 int kbd_set_layout(const char *name);
 const struct kbd_layout *kbd_get_layout(void);

@@ -58,7 +58,7 @@ int memmap_from_bootinfo(const struct bootinfo *bi, paddr_t kernel_start, paddr_
 /* Bytes of m at or above physical address 'from' (0: all of it). */
 uint64_t memmap_bytes(const struct memmap *m, paddr_t from);
 
-/* Prints the firmware regions of bi and the sanitised ranges of m (printk). */
-void memmap_print(const struct bootinfo *bi, const struct memmap *m);
+/* Prints the firmware regions of bi and the sanitised ranges of m; debug: at KERN_DEBUG. */
+void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug);
 
 #endif

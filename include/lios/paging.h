@@ -18,9 +18,32 @@
 #define PG_CACHE_WT (3u << PG_CACHE_SHIFT) /* write-through */
 #define PG_CACHE_MASK (3u << PG_CACHE_SHIFT)
 
+/*
+ * Builds the kernel's own tables (from kmalloc) and switches to them: the first 2 GiB at
+ * KERNEL_OFFSET, no-execute except kernel text, the kernel image W^X with 4 KiB pages,
+ * global pages when the CPU has PGE, the PAT programmed for PG_CACHE_*. Prints the W+X
+ * count. Returns 0 or -ENOMEM. Context: boot, after kmalloc_init. (x86_64 only.)
+ */
+int paging_init(void);
+
+/* Maps npages 4 KiB pages va -> pa (both page aligned). Returns 0, -EINVAL (misaligned),
+ * -ENOMEM (a table could not be allocated) or -EEXIST (a page is already mapped); on error
+ * nothing of this call stays mapped. */
 int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags);
+/* Unmaps npages pages from va (pages not mapped are skipped), splitting large pages,
+ * freeing emptied tables and invalidating the TLB. Returns 0 or -ENOMEM (split failed). */
 int paging_unmap(vaddr_t va, size_t npages);
+/* True when va is mapped; then *pa (physical address of va, may be NULL) and *flags (PG_*,
+ * may be NULL) are set. */
 bool paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
+/* Sets the PG_* flags of npages mapped pages from va. Returns 0, -ENOENT at the first page
+ * not mapped (earlier pages keep their new flags) or -ENOMEM (split failed). */
 int paging_protect(vaddr_t va, size_t npages, unsigned flags);
+
+/* Number of 4 KiB pages that are both writable and executable in the kernel tables, or -1
+ * when the CPU has no NX (then every page is executable). x86_64 only. */
+long paging_count_wx(void);
+/* True when no-execute is in force (CPU has NX, EFER.NXE set). x86_64 only. */
+bool paging_has_nx(void);
 
 #endif

@@ -26,13 +26,17 @@ int vprintk(const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
-/* A sink receives every byte printk emits. Up to 4 sinks. 'replay' sends the log ring
- * buffer's content (what was printed before the sink existed) to the new sink first. */
+/* A sink receives the messages at or below its level (KERN_INFO by default: all but
+ * debug). Up to 4 sinks. 'replay' first sends the new sink what the log ring still holds
+ * (what was printed before the sink existed), filtered by the same level. */
 typedef void (*printk_sink_fn)(const char *s, size_t len);
 int printk_add_sink(printk_sink_fn fn, bool replay);
 void printk_remove_sink(printk_sink_fn fn);
+/* Sets one sink's level: 7 (KERN_DEBUG) shows everything. The serial log uses 7, the
+ * screen 6, so detail (the firmware memory map) stays off a 25-line screen. */
+void printk_set_sink_level(printk_sink_fn fn, int level);
 
-/* Minimum level shown on sinks (default KERN_INFO level 6 shows all but debug). */
-void printk_set_level(int level);
+/* Sends the whole log ring (every level) to fn: the shell's dmesg. */
+void printk_dump_log(printk_sink_fn fn);
 
 #endif

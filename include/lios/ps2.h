@@ -12,7 +12,7 @@
 
 /* Probe and initialise the controller and reset the keyboard, leaving it scanning with
  * translation to set 1 and the port's interrupt still off. Returns 0, or -ENODEV with a
- * short reason in why ("no controller (status 0xff)", "self-test failed (0x..)", ...).
+ * short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
  * Needs timer_init(); IRQ 1 must be masked. */
 int ps2_init(char *why, size_t n);
 /* Let the controller raise IRQ 1 for keyboard bytes. Returns 0 or -ETIMEDOUT. */

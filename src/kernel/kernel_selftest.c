@@ -40,11 +40,18 @@ KTEST(kernel, printk_formats)
 	KEXPECT(strcmp(buf, "tru") == 0);
 }
 
-KTEST(kernel, cmdline_has_selftest)
+KTEST(kernel, cmdline_matches_bootinfo)
 {
-	/* This test runs in self-test mode, which the command line selects. */
-	KEXPECT(cmdline_has("selftest"));
-	KEXPECT(!cmdline_has("selftes"));
+	const char *raw = cmdline_raw();
+
+	/* The kernel's copy is the loader's command line; the words the harness passes are
+	 * found as flags, and a prefix of a word is not. */
+	KEXPECT(strcmp(raw, kernel_bootinfo()->cmdline) == 0);
+	if (strcmp(raw, "selftest") == 0) {
+		KEXPECT(cmdline_has("selftest"));
+		KEXPECT(!cmdline_has("selftes"));
+	}
+	KEXPECT(!cmdline_has("no-such-option-anywhere"));
 }
 
 KTEST(kernel, bootinfo_sane)

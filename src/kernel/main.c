@@ -7,8 +7,16 @@
  *
  * Subsystem owners add their init call inside their own BEGIN/END block.
  */
+#include <lios/acpi.h>
 #include <lios/bootinfo.h>
 #include <lios/cmdline.h>
+#include <lios/console.h>
+#include <lios/irq.h>
+#include <lios/kbd.h>
+#include <lios/shell.h>
+#include <lios/mm.h>
+#include <lios/pmm.h>
+#include <lios/timer.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
@@ -25,6 +33,38 @@ const struct bootinfo *kernel_bootinfo(void) { return &boot_info; }
 extern const uint8_t mb2_copy[];
 extern const uint64_t mb2_copy_len;
 
+/* TSC at kentry64, stored by the entry code: the start of kernel initialisation. */
+extern const uint64_t boot_tsc_start;
+
+/* Extra lines of the panic screen: what a bug report needs besides the registers. */
+static void panic_info(void)
+{
+	char con[96];
+	struct pmm_stats st;
+
+	console_describe(con, sizeof(con));
+	pmm_get_stats(&st);
+	printk("firmware %s, loader %s, cmdline \"%s\"\n",
+	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
+	printk("console %s\n", con);
+	printk("memory %llu MiB free of %llu MiB\n", (unsigned long long)(st.free_frames >> 8),
+	       (unsigned long long)(st.total_frames >> 8));
+}
+
+/* "init: N ms": kernel entry to ready, from the TSC calibrated against the timer. The raw
+ * cycle count is printed too: under QEMU -icount it counts instructions (./lios bench). */
+static void report_init_time(void)
+{
+	uint64_t cycles = arch_cycles() - boot_tsc_start;
+	uint64_t khz = timer_cycles_khz();
+
+	if (khz)
+		printk("init: %llu ms (%llu TSC cycles)\n", (unsigned long long)(cycles / khz),
+		       (unsigned long long)cycles);
+	else
+		printk("init: %llu TSC cycles (TSC not calibrated)\n", (unsigned long long)cycles);
+}
+
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 {
 	char err[128];
@@ -39,25 +79,40 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
 
 	/* BEGIN mm */
+	{
+		int mm_err = mm_init(&boot_info); /* memmap, pmm, kmalloc, paging, vmalloc, heap */
+
+		if (mm_err)
+			panic("memory init failed (%d): see the mm: line above", mm_err);
+	}
 	/* END mm */
 
 	arch_mm_ready();
+	panic_set_info_hook(panic_info);
+	acpi_init(&boot_info);  /* tables may lie above the direct map: needs ioremap */
 
 	/* BEGIN console */
+	console_init(&boot_info); /* "console: ..." line; serial only (-ENODEV) is not fatal */
 	/* END console */
 
 	/* BEGIN cpu-late */
+	irq_init();          /* PICs remapped to 32-47, every line masked */
+	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
+	arch_irq_enable();
 	/* END cpu-late */
 
 	/* BEGIN input */
+	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
 
+	report_init_time();
 	printk("LiOS ready\n");
 
 	if (cmdline_has("selftest"))
 		selftest_main();
 
 	/* BEGIN shell */
+	shell_run();
 	/* END shell */
 
 	for (;;)

@@ -3,9 +3,10 @@
  * printk: formatting (kvsnprintf), the log ring buffer and the sinks.
  *
  * Every message is formatted into a bounded line buffer, appended to the ring (the last
- * LOG_RING_SIZE bytes of the boot are kept) and written to each registered sink. A sink added
- * later (the screen console) may replay the ring, so nothing printed before it existed is
- * lost. Interrupts are off while a message is emitted so lines never interleave; printk is
+ * LOG_RING_SIZE bytes of the boot are kept) and written to each registered sink whose level
+ * admits it. In the ring each message is a record: LOG_MARK, the level digit, the text
+ * (which never contains LOG_MARK). A sink added later (the screen console) may replay the
+ * ring, filtered by its level, so nothing printed before it existed is lost. Interrupts are off while a message is emitted so lines never interleave; printk is
  * callable from any context, including exception handlers, and never allocates.
  * Pure apart from arch_irq_save: compiled for the host too (unit tests).
  */
@@ -21,12 +22,18 @@
 #define LOG_RING_SIZE 65536
 #define PRINTK_LINE_MAX 1024
 #define MAX_SINKS 4
-#define LEVEL_DEFAULT 6
+#define LEVEL_DEFAULT 6 /* KERN_INFO */
+#define LEVEL_SINK_DEFAULT 6
+#define LOG_MARK '\001'
 
 static char log_ring[LOG_RING_SIZE];
 static size_t log_head;    /* total bytes ever written; ring index = head % size */
-static printk_sink_fn sinks[MAX_SINKS];
-static int sink_level = LEVEL_DEFAULT;
+
+struct sink {
+	printk_sink_fn fn;
+	int level; /* messages with level <= this are sent */
+};
+static struct sink sinks[MAX_SINKS];
 
 /* ------------------------------------------------------------------ formatting */
 
@@ -226,56 +233,95 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ ring and sinks */
 
-static void ring_append(const char *s, size_t len)
+static void ring_put(char c) { log_ring[log_head++ % LOG_RING_SIZE] = c; }
+
+static void ring_append(int level, const char *s, size_t len)
 {
+	ring_put(LOG_MARK);
+	ring_put((char)('0' + level));
 	for (size_t i = 0; i < len; i++)
-		log_ring[(log_head + i) % LOG_RING_SIZE] = s[i];
-	log_head += len;
+		ring_put(s[i] == LOG_MARK ? '?' : s[i]);
 }
 
-static void ring_replay(printk_sink_fn fn)
+/* Sends the ring's records with level <= max_level to fn, in order. The oldest record may
+ * have been partly overwritten: text before the first complete mark is skipped. */
+static void ring_replay(printk_sink_fn fn, int max_level)
 {
-	size_t start = log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
-	size_t pos = start;
+	size_t pos = log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
+	bool show = false, synced = log_head <= LOG_RING_SIZE;
 
 	while (pos < log_head) {
-		size_t idx = pos % LOG_RING_SIZE;
-		size_t chunk = MIN(log_head - pos, (size_t)LOG_RING_SIZE - idx);
-		fn(&log_ring[idx], chunk);
-		pos += chunk;
+		char c = log_ring[pos % LOG_RING_SIZE];
+		if (c == LOG_MARK && pos + 1 < log_head) {
+			int level = log_ring[(pos + 1) % LOG_RING_SIZE] - '0';
+			show = level <= max_level;
+			synced = true;
+			pos += 2;
+			continue;
+		}
+		/* Send the run of text up to the next mark or the ring's wrap point. */
+		size_t run = 0, idx = pos % LOG_RING_SIZE;
+		while (pos + run < log_head && idx + run < LOG_RING_SIZE && log_ring[idx + run] != LOG_MARK)
+			run++;
+		if (run == 0)
+			run = 1; /* a lone trailing mark */
+		if (show && synced)
+			fn(&log_ring[idx], run);
+		pos += run;
 	}
 }
 
+static struct sink *find_sink(printk_sink_fn fn)
+{
+	for (int i = 0; i < MAX_SINKS; i++)
+		if (sinks[i].fn == fn)
+			return &sinks[i];
+	return NULL;
+}
+
 /*
- * Registers a sink that receives all further output; with replay, it first receives what
- * the ring still holds. Returns 0 or -1 when all slots are taken. Any context.
+ * Registers a sink that receives all further output at its level (KERN_INFO to start
+ * with); with replay, it first receives what the ring still holds. Returns 0 or -1 when all
+ * slots are taken. Any context.
  */
 int printk_add_sink(printk_sink_fn fn, bool replay)
 {
 	uint64_t irq = arch_irq_save();
-	int ret = -1;
+	struct sink *s = find_sink(NULL);
 
-	for (int i = 0; i < MAX_SINKS; i++) {
-		if (!sinks[i]) {
-			if (replay)
-				ring_replay(fn);
-			sinks[i] = fn;
-			ret = 0;
-			break;
-		}
+	if (s) {
+		if (replay)
+			ring_replay(fn, LEVEL_SINK_DEFAULT);
+		s->fn = fn;
+		s->level = LEVEL_SINK_DEFAULT;
 	}
 	arch_irq_restore(irq);
-	return ret;
+	return s ? 0 : -1;
 }
 
 void printk_remove_sink(printk_sink_fn fn)
 {
-	for (int i = 0; i < MAX_SINKS; i++)
-		if (sinks[i] == fn)
-			sinks[i] = NULL;
+	struct sink *s = find_sink(fn);
+
+	if (s)
+		s->fn = NULL;
 }
 
-void printk_set_level(int level) { sink_level = level; }
+void printk_set_sink_level(printk_sink_fn fn, int level)
+{
+	struct sink *s = find_sink(fn);
+
+	if (s)
+		s->level = level;
+}
+
+void printk_dump_log(printk_sink_fn fn)
+{
+	uint64_t irq = arch_irq_save();
+
+	ring_replay(fn, 7);
+	arch_irq_restore(irq);
+}
 
 int vprintk(const char *fmt, va_list ap)
 {
@@ -292,13 +338,12 @@ int vprintk(const char *fmt, va_list ap)
 		n = sizeof(line) - 1;
 
 	uint64_t irq = arch_irq_save();
-	ring_append(line, n);
-	if (level <= sink_level) {
-		for (int i = 0; i < MAX_SINKS; i++) {
-			if (sinks[i]) {
-				sinks[i](line, n);
-				any = true;
-			}
+	ring_append(level, line, n);
+	for (int i = 0; i < MAX_SINKS; i++) {
+		if (sinks[i].fn) {
+			if (level <= sinks[i].level)
+				sinks[i].fn(line, n);
+			any = true;
 		}
 	}
 #ifdef LIOS_HOST

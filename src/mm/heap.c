@@ -2,16 +2,16 @@
 /*
  * The general kernel heap: heap_alloc / heap_calloc / heap_realloc / heap_free.
  *
- * Small sizes (up to HEAP_SMALL_MAX with the red zone) are served from 36 size classes (16
- * bytes apart up to 128, then four per power of two). Each class carves objects out of
- * spans: 16-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB), laid out as
+ * Small sizes (up to HEAP_SMALL_MAX = 16 KiB with the red zone) come from 52 size classes
+ * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above). Each class
+ * carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB):
  *     [span header | allocated bitmap | object 0 | object 1 | ... ]
  * The header holds the free-object list (threaded through the free objects), a bump index
  * for objects never handed out, and one "allocated" bit per object. The fast path pops the
  * class's first partial span's list; freeing finds the span from the pointer through a hash
  * of chunk numbers, so a pointer the heap never returned is recognised without touching it.
- * Larger sizes get their own vmalloc block (header + data), so their cost is bounded by
- * one vmalloc; a few freed large blocks (HEAP_LARGE_CACHE bytes) are kept for reuse.
+ * Larger sizes get their own vmalloc block (heap_large.c), so their cost is bounded by one
+ * vmalloc; a few freed large blocks (at most HEAP_LARGE_CACHE bytes) are kept for reuse.
  *
  * Giving memory back: a class keeps at most one empty span; the next one that empties goes
  * back to vmalloc (which returns its frames). heap_trim(), also run before an allocation
@@ -24,8 +24,8 @@
  * check is reported with size and caller, counted, and the operation refused (the object
  * stays allocated), so nothing is corrupted further.
  *
- * Bookkeeping: span headers live inside the spans, the chunk hash table is one vzalloc'd
- * block made at heap_init. The heap only ever calls vmalloc, and vmalloc never calls the
+ * Bookkeeping: span and large-block headers live inside the blocks themselves, the chunk
+ * hash table is one vzalloc'd block made at heap_init. The heap only ever calls vmalloc, and vmalloc never calls the
  * heap (see vmalloc.c), so nothing recurses.
  * Context: any; entry points mask interrupts around the heap state.
  */
@@ -35,101 +35,32 @@
 #include <lios/printk.h>
 #include <lios/string.h>
 #include <lios/vmalloc.h>
+#include "heap_internal.h"
 
-#define HEAP_CHUNK_SHIFT 18
-#define HEAP_CHUNK ((size_t)1 << HEAP_CHUNK_SHIFT)
-#define HEAP_NCLASSES 36
-#define HEAP_SMALL_MAX 16384u         /* largest class, bytes */
-#define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
-#define HEAP_CANARY 0xcb
-#define HEAP_CANARY_CHECK 32u         /* canary bytes written and checked at most */
-#define HEAP_TAG_KEY 0x5a17c0deu
-#define HEAP_HASH_BITS 12
-#define HEAP_SPAN_MIN_PAGES 16
-#define HEAP_SPAN_MAX_PAGES 64
-#define HEAP_LARGE_CACHE MiB(4)       /* bytes of freed large blocks kept for reuse */
-#define HEAP_LARGE_BINS 64            /* large blocks cached by page count 1..63 */
-#define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
-#define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
-#define HEAP_DIV_SHIFT 40
-
-struct heap_span {
-	uint32_t magic;              /* HEAP_SPAN_MAGIC or HEAP_LARGE_MAGIC */
-	uint16_t cls;                /* size class (small spans) */
-	uint8_t cached;              /* large block in the cache (not live) */
-	uint8_t broken;              /* free list found corrupted: never allocate from it */
-	struct heap_span *hnext;     /* chunk hash chain */
-	struct heap_span *prev, *next; /* class partial list, or large cache bin */
-	char *data;                  /* first object (small) or the block (large) */
-	void *free;                  /* free objects, each holding the next pointer */
-	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
-	uint32_t pad;
-	uint64_t map_bytes;          /* bytes taken from vmalloc */
-	uint64_t req;                /* large: requested size, bytes */
-	uint64_t bits[];             /* small: one "allocated" bit per object */
-};
-
-struct heap_class {
-	uint32_t size;               /* object size, bytes (multiple of 16) */
-	uint32_t nobj;               /* objects per span */
-	uint32_t data_off;           /* bytes from span start to object 0 */
-	uint32_t pages;              /* span size, pages */
-	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
-	struct heap_span *partial;   /* spans with a free object */
-	uint32_t nempty;             /* empty spans kept (0 or 1) */
-};
-
-static struct heap_class heap_classes[HEAP_NCLASSES];
-static uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1]; /* (x+15)/16 -> class, x <= 1024 */
-static struct heap_span **heap_hash;
-static struct heap_span *heap_lcache[HEAP_LARGE_BINS];
-static uint64_t heap_lcache_bytes;
-static struct heap_stats heap_st;
+struct heap_class heap_classes[HEAP_NCLASSES];
+uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1];
+struct heap_span **heap_hash;
+struct heap_span *heap_last;
+struct heap_stats heap_st;
 static bool heap_ready;
 
-#define HEAP_LARGE_HDR ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN)
-
+/* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
+ * up to 16 KiB (finer where objects are big, so rounding wastes less than 1/8). */
 static uint32_t heap_class_size(unsigned cls)
 {
 	unsigned lg;
 
 	if (cls < 8)
 		return 16 * (cls + 1);
-	lg = 7 + (cls - 8) / 4;
-	return (1u << lg) + ((cls - 8) % 4 + 1) * (1u << (lg - 2));
+	if (cls < 20) {
+		lg = 7 + (cls - 8) / 4;
+		return (1u << lg) + ((cls - 8) % 4 + 1) * (1u << (lg - 2));
+	}
+	lg = 10 + (cls - 20) / 8;
+	return (1u << lg) + ((cls - 20) % 8 + 1) * (1u << (lg - 3));
 }
 
-/* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX. */
-static inline unsigned heap_class_of(size_t x)
-{
-	unsigned lg;
-
-	if (x <= 1024)
-		return heap_small_class[(x + 15) >> 4];
-	lg = 63u - (unsigned)__builtin_clzll(x - 1);
-	return 8 + (lg - 7) * 4 + (unsigned)(((x - 1) - ((size_t)1 << lg)) >> (lg - 2));
-}
-
-static size_t heap_hash_index(const void *p)
-{
-	uint64_t chunk = (uint64_t)(uintptr_t)p >> HEAP_CHUNK_SHIFT;
-
-	return (size_t)((chunk * 0x9e3779b97f4a7c15ull) >> (64 - HEAP_HASH_BITS));
-}
-
-/* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
-static inline struct heap_span *heap_lookup(const void *p)
-{
-	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
-	struct heap_span *s;
-
-	for (s = heap_hash[heap_hash_index(p)]; s; s = s->hnext)
-		if ((uintptr_t)s == base)
-			return s;
-	return NULL;
-}
-
-static void heap_hash_add(struct heap_span *s)
+void heap_hash_add(struct heap_span *s)
 {
 	size_t i = heap_hash_index(s);
 
@@ -137,8 +68,10 @@ static void heap_hash_add(struct heap_span *s)
 	heap_hash[i] = s;
 }
 
-static void heap_hash_del(struct heap_span *s)
+void heap_hash_del(struct heap_span *s)
 {
+	if (heap_last == s)
+		heap_last = NULL;
 	struct heap_span **pp = &heap_hash[heap_hash_index(s)];
 
 	while (*pp != s)
@@ -146,22 +79,26 @@ static void heap_hash_del(struct heap_span *s)
 	*pp = s->hnext;
 }
 
-static void heap_account(int64_t bytes)
+void heap_account(int64_t bytes)
 {
+	if (bytes > 0)
+		heap_st.vmalloc_calls++;
 	heap_st.vmalloc_bytes += (uint64_t)bytes;
 	if (heap_st.vmalloc_bytes > heap_st.vmalloc_peak)
 		heap_st.vmalloc_peak = heap_st.vmalloc_bytes;
 }
 
-static void heap_report(const char *what, const void *p, size_t size, uintptr_t caller)
+void heap_report(const char *op, const void *p, const char *why, size_t size,
+			uintptr_t caller)
 {
 	heap_st.misuse++;
-	printk(KERN_ERR "heap: %s %p (size %zu) from %pS, refused\n", what, p, size,
-	       (void *)caller);
+	printk(KERN_ERR "heap: %s(%p) from %pS: %s (size %zu), refused\n", op, p, (void *)caller,
+	       why, size);
 }
 
-/* Lays out class c: the smallest span (16-64 pages) wasting at most 1/32 of itself, else
- * the one wasting the least. */
+/* Lays out class c: the smallest span (4-64 pages) holding at least 8 objects and wasting
+ * at most 1/16 of itself, else the one wasting the least. Small spans keep the memory
+ * parked in partly used spans low. */
 static void heap_class_setup(struct heap_class *c, uint32_t size)
 {
 	uint64_t best_waste = 0;
@@ -186,7 +123,7 @@ static void heap_class_setup(struct heap_class *c, uint32_t size)
 			c->data_off = (uint32_t)off;
 			best_waste = waste;
 		}
-		if (waste * 32 <= bytes)
+		if (n >= HEAP_SPAN_MIN_OBJS && waste * 16 <= bytes)
 			break;
 	}
 }
@@ -233,7 +170,7 @@ static struct heap_span *heap_span_new(unsigned cls)
 	return s;
 }
 
-static void heap_span_release(struct heap_span *s)
+void heap_span_release(struct heap_span *s)
 {
 	heap_hash_del(s);
 	heap_account(-(int64_t)s->map_bytes);
@@ -241,45 +178,16 @@ static void heap_span_release(struct heap_span *s)
 	vfree(s);
 }
 
-/* Writes the red zone of an object of 'slot' bytes holding n requested bytes. */
-static inline void heap_redzone_set(char *obj, size_t n, size_t slot)
-{
-	uint32_t tag = (uint32_t)n ^ HEAP_TAG_KEY;
-
-	memset(obj + n, HEAP_CANARY, MIN(slot - 4 - n, HEAP_CANARY_CHECK));
-	memcpy(obj + slot - 4, &tag, 4);
-}
-
-/* The requested size stored in the red zone, or SIZE_MAX when the red zone is damaged. */
-static size_t heap_redzone_check(const char *obj, size_t slot)
-{
-	uint32_t tag;
-	size_t n, end;
-
-	memcpy(&tag, obj + slot - 4, 4);
-	n = tag ^ HEAP_TAG_KEY;
-	if (n > slot - HEAP_REDZONE)
-		return SIZE_MAX;
-	end = n + MIN(slot - 4 - n, HEAP_CANARY_CHECK);
-	for (size_t i = n; i < end; i++)
-		if ((unsigned char)obj[i] != HEAP_CANARY)
-			return SIZE_MAX;
-	return n;
-}
-
-static inline bool heap_bit(const struct heap_span *s, size_t i)
-{
-	return s->bits[i >> 6] & (1ull << (i & 63));
-}
-
-static void *heap_small_alloc(size_t n)
+static inline __attribute__((always_inline)) void *heap_small_alloc(size_t n)
 {
 	unsigned cls = heap_class_of(n + HEAP_REDZONE);
 	struct heap_class *c = &heap_classes[cls];
-	struct heap_span *s = c->partial;
+	struct heap_span *s;
 	char *obj;
 	size_t i;
 
+retry:
+	s = c->partial;
 	if (unlikely(!s) && !(s = heap_span_new(cls)))
 		return NULL;
 	if (s->nfree == s->nobj)
@@ -289,13 +197,14 @@ static void *heap_small_alloc(size_t n)
 		char *next = *(char **)obj;
 		size_t off = (size_t)(next - s->data);
 
-		if (next && (off >= (size_t)s->bump * c->size || off % c->size)) {
+		if (next && (off >= (size_t)s->bump * c->size ||
+			     ((off * c->magic) >> HEAP_DIV_SHIFT) * c->size != off)) {
 			printk(KERN_ERR "heap: free list of span %p (size %u) corrupted: "
 			       "written after free?\n", (void *)s, c->size);
 			heap_st.misuse++;
 			s->broken = 1;
 			heap_partial_del(c, s);
-			return heap_small_alloc(n);
+			goto retry;
 		}
 		s->free = next;
 	} else {
@@ -309,59 +218,6 @@ static void *heap_small_alloc(size_t n)
 	return obj;
 }
 
-/* A large block of n bytes: from the cache when one of the same page count is there. */
-static void *heap_large_alloc(size_t n)
-{
-	size_t bytes = ALIGN_UP(HEAP_LARGE_HDR + n + HEAP_REDZONE, PAGE_SIZE);
-	size_t pages = bytes >> PAGE_SHIFT;
-	struct heap_span *s = NULL;
-
-	if (n > SIZE_MAX / 2)
-		return NULL;
-	if (pages < HEAP_LARGE_BINS && (s = heap_lcache[pages])) {
-		heap_lcache[pages] = s->next;
-		heap_lcache_bytes -= bytes;
-	} else {
-		s = vmalloc_aligned(bytes, HEAP_CHUNK);
-		if (!s)
-			return NULL;
-		memset(s, 0, sizeof(*s));
-		s->magic = HEAP_LARGE_MAGIC;
-		s->data = (char *)s + HEAP_LARGE_HDR;
-		s->map_bytes = bytes;
-		heap_hash_add(s);
-		heap_account((int64_t)bytes);
-	}
-	s->cached = 0;
-	s->req = n;
-	memset(s->data + n, HEAP_CANARY, MIN(bytes - HEAP_LARGE_HDR - n, HEAP_CANARY_CHECK));
-	return s->data;
-}
-
-static bool heap_large_redzone_ok(const struct heap_span *s)
-{
-	size_t end = MIN(s->map_bytes - HEAP_LARGE_HDR - s->req, HEAP_CANARY_CHECK);
-
-	for (size_t i = 0; i < end; i++)
-		if ((unsigned char)s->data[s->req + i] != HEAP_CANARY)
-			return false;
-	return true;
-}
-
-static void heap_large_free(struct heap_span *s)
-{
-	size_t pages = s->map_bytes >> PAGE_SHIFT;
-
-	if (pages < HEAP_LARGE_BINS && heap_lcache_bytes + s->map_bytes <= HEAP_LARGE_CACHE) {
-		s->cached = 1;
-		s->next = heap_lcache[pages];
-		heap_lcache[pages] = s;
-		heap_lcache_bytes += s->map_bytes;
-		return;
-	}
-	heap_span_release(s);
-}
-
 /*
  * Checks that p is a live allocation: returns its span and its requested size in *n, or
  * NULL after reporting the misuse ('op' names the operation). Interrupts off.
@@ -373,18 +229,16 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 	size_t off, i;
 
 	if (!s || (s->magic == HEAP_LARGE_MAGIC && (const char *)p != s->data)) {
-		heap_report(op[0] == 'f' ? "free of foreign pointer" : "realloc of foreign pointer",
-			    p, 0, caller);
+		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
 	if (s->magic == HEAP_LARGE_MAGIC) {
 		if (s->cached) {
-			heap_report(op[0] == 'f' ? "double free of" : "realloc of freed", p, s->req,
-				    caller);
+			heap_report(op, p, "already freed", s->req, caller);
 			return NULL;
 		}
 		if (!heap_large_redzone_ok(s)) {
-			heap_report("red zone overwritten after", p, s->req, caller);
+			heap_report(op, p, "red zone overwritten", s->req, caller);
 			return NULL;
 		}
 		*n = s->req;
@@ -393,22 +247,24 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 	c = &heap_classes[s->cls];
 	off = (size_t)((const char *)p - s->data);
 	i = ((uint64_t)off * c->magic) >> HEAP_DIV_SHIFT;
-	if ((const char *)p < s->data || off >= (size_t)s->bump * c->size || i * c->size != off) {
-		heap_report(op[0] == 'f' ? "free of foreign pointer" : "realloc of foreign pointer",
-			    p, 0, caller);
+	if (off >= (size_t)s->bump * c->size || i * c->size != off) { /* p < data wraps */
+		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
 	if (!heap_bit(s, i)) {
-		heap_report(op[0] == 'f' ? "double free of" : "realloc of freed", p, c->size, caller);
+		heap_report(op, p, "already freed", c->size - HEAP_REDZONE, caller);
 		return NULL;
 	}
 	*n = heap_redzone_check(p, c->size);
 	if (*n == SIZE_MAX) {
-		heap_report("red zone overwritten after", p, c->size - HEAP_REDZONE, caller);
+		heap_report(op, p, "red zone overwritten", c->size - HEAP_REDZONE, caller);
 		return NULL;
 	}
 	return s;
 }
+
+static inline void heap_small_release(struct heap_class *c, struct heap_span *s, void *p,
+				      size_t i);
 
 /* Frees checked allocation p of span s. Interrupts off. */
 static void heap_release(struct heap_span *s, void *p, size_t n)
@@ -425,6 +281,13 @@ static void heap_release(struct heap_span *s, void *p, size_t n)
 	}
 	c = &heap_classes[s->cls];
 	i = ((uint64_t)((char *)p - s->data) * c->magic) >> HEAP_DIV_SHIFT;
+	heap_small_release(c, s, p, i);
+}
+
+/* Frees object i (at p) of small span s of class c. Interrupts off. */
+static inline void heap_small_release(struct heap_class *c, struct heap_span *s, void *p,
+				      size_t i)
+{
 	s->bits[i >> 6] &= ~(1ull << (i & 63));
 	if (s->broken)
 		return;
@@ -458,17 +321,7 @@ static size_t heap_trim_locked(void)
 		}
 		c->nempty = 0;
 	}
-	for (unsigned b = 0; b < HEAP_LARGE_BINS; b++) {
-		while (heap_lcache[b]) {
-			struct heap_span *s = heap_lcache[b];
-
-			heap_lcache[b] = s->next;
-			heap_lcache_bytes -= s->map_bytes;
-			released += s->map_bytes;
-			heap_span_release(s);
-		}
-	}
-	return released;
+	return released + heap_large_trim();
 }
 
 static void *heap_alloc_locked(size_t n)
@@ -499,9 +352,9 @@ int heap_init(void)
 	unsigned cls = 0;
 
 	heap_ready = false;
+	heap_last = NULL;
 	memset(&heap_st, 0, sizeof(heap_st));
-	memset(heap_lcache, 0, sizeof(heap_lcache));
-	heap_lcache_bytes = 0;
+	heap_large_reset();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		memset(&heap_classes[k], 0, sizeof(heap_classes[k]));
 		heap_class_setup(&heap_classes[k], heap_class_size(k));
@@ -558,6 +411,26 @@ void heap_free(void *p)
 	if (!p || !heap_ready)
 		return;
 	irq = arch_irq_save();
+	s = heap_lookup(p);
+	if (likely(s && s->magic == HEAP_SPAN_MAGIC)) {
+		/* Fast path: the checks of heap_check, computed once; any failure goes the
+		 * slow way, which reports it. */
+		struct heap_class *c = &heap_classes[s->cls];
+		size_t off = (size_t)((char *)p - s->data);
+		size_t i = ((uint64_t)off * c->magic) >> HEAP_DIV_SHIFT;
+
+		if (likely(off < (size_t)s->bump * c->size && i * c->size == off && heap_bit(s, i))) {
+			n = heap_redzone_check(p, c->size);
+			if (likely(n != SIZE_MAX)) {
+				heap_st.frees++;
+				heap_st.live_allocs--;
+				heap_st.live_bytes -= n;
+				heap_small_release(c, s, p, i);
+				arch_irq_restore(irq);
+				return;
+			}
+		}
+	}
 	s = heap_check(p, &n, "free", CALLER_ADDR);
 	if (s)
 		heap_release(s, p, n);
@@ -592,8 +465,8 @@ void *heap_realloc(void *p, size_t size)
 	} else if (s->magic == HEAP_LARGE_MAGIC && size > HEAP_SMALL_MAX - HEAP_REDZONE &&
 		   ALIGN_UP(HEAP_LARGE_HDR + size + HEAP_REDZONE, PAGE_SIZE) == s->map_bytes) {
 		s->req = size;
-		memset(s->data + size, HEAP_CANARY,
-		       MIN(s->map_bytes - HEAP_LARGE_HDR - size, HEAP_CANARY_CHECK));
+		heap_canary_put(s->data + size, MIN(s->map_bytes - HEAP_LARGE_HDR - size,
+						    HEAP_CANARY_CHECK));
 		q = p;
 	}
 	if (q) {

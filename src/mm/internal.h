@@ -6,7 +6,7 @@
 #ifndef LIOS_MM_INTERNAL_H
 #define LIOS_MM_INTERNAL_H
 
-#include <lios/types.h>
+#include <lios/memmap.h>
 
 /* What pmm knows about one frame. */
 enum pmm_frame_state {
@@ -17,7 +17,8 @@ enum pmm_frame_state {
 enum pmm_frame_state pmm_frame_state(pfn_t pfn);
 
 /* Full consistency walk of the allocator (O(frames)): every free frame in exactly one free
- * block, blocks maximal... Returns true when consistent, else false with a reason in why. */
+ * block, no free block with a free buddy, summary levels and counters right. Returns true
+ * when consistent, else false with a reason in why. */
 bool pmm_check(char *why, size_t len);
 
 /* Order of the largest free block, -1 when nothing is free. */
@@ -27,5 +28,8 @@ int pmm_largest_free_order(void);
 extern unsigned long kmalloc_misuse_count;
 /* pmm's count of reported misuses, for tests. */
 extern unsigned long pmm_misuse_count;
+
+/* The sanitised map pmm was built from (mm_init.c, kernel only). */
+extern struct memmap mm_usable_map;
 
 #endif

@@ -55,6 +55,8 @@ static struct km_free_obj *km_free[KM_NCLASSES];
 
 unsigned long kmalloc_misuse_count;
 
+/* Allocates the per-frame tags (2 bytes per direct-mapped frame) from pmm. Returns 0 or
+ * -ENOMEM. Boot, after pmm_init. */
 int kmalloc_init(void)
 {
 	size_t bytes, frames;
@@ -138,6 +140,8 @@ static void *alloc_large(size_t size)
 	return phys_to_virt(pa);
 }
 
+/* size bytes, physically contiguous, 16-byte aligned (page aligned from one page up), in the
+ * direct map. NULL when size is 0 or too big, or memory is exhausted. Any context. */
 void *kmalloc(size_t size)
 {
 	uint64_t irq;
@@ -152,6 +156,7 @@ void *kmalloc(size_t size)
 	return p;
 }
 
+/* kmalloc() then zero-filled; NULL like kmalloc. */
 void *kzalloc(size_t size)
 {
 	void *p = kmalloc(size);
@@ -167,6 +172,8 @@ static void report(const char *what, const void *p, void *caller)
 	printk(KERN_ERR "kmalloc: %s: kfree(%p) called from %pS\n", what, p, caller);
 }
 
+/* Frees what kmalloc returned (NULL ignored); a foreign pointer or a double free is
+ * reported with the caller and ignored. Any context. */
 void kfree(void *p)
 {
 	void *caller = __builtin_return_address(0);
@@ -212,6 +219,7 @@ void kfree(void *p)
 	arch_irq_restore(irq);
 }
 
+/* Returns size-class pages with no object in use to pmm; returns how many. Any context. */
 size_t kmalloc_shrink(void)
 {
 	size_t returned = 0;

@@ -12,12 +12,17 @@
  *                that block is free as a whole and not part of a larger free block; above each
  *                bitmap sit summary levels (bit i of level l+1 = word i of level l is not 0),
  *                up to a single top word.
- * That is about 4 bits per frame. Finding the highest free block of an order below a limit
- * walks up and down the summary levels: O(log64 frames), independent of where memory is
- * free, so single-frame cost does not grow with RAM and runs need no scan.
+ * That is about 4 bits per frame; a count per order of free blocks above 2 GiB sits beside
+ * it. Finding the highest free block of an order below a limit walks up and down the summary
+ * levels: O(log64 frames), one more step per 64 times more RAM and independent of where
+ * memory is free, so single-frame cost stays flat as RAM grows and runs need no scan.
  *
- * Invariants (pmm_check): every frame with a clear used bit lies in exactly one free block;
- * free blocks never overlap; free_frames counts them. A run of any length is served from a
+ * Up to PMM_CACHE_FRAMES single frames freed last are kept aside instead (used bit clear,
+ * counted free) and handed out first, so an alloc/free pair of one frame touches no
+ * summary level; they go back into the bitmaps when a block request would otherwise fail.
+ *
+ * Invariants (pmm_check): every frame with a clear used bit lies in exactly one free block
+ * or is cached; free blocks never overlap; free_frames counts both. A run of any length is served from a
  * block of the next power of two whose tail is given back at once.
  * Policy: PMM_LIMIT_NONE takes the smallest order that has a block above 2 GiB (so direct-
  * mapped memory lasts); a limited request takes the highest block under the limit.
@@ -32,6 +37,9 @@
 #include "internal.h"
 
 #define HBM_MAX_LEVELS 8
+/* Single frames freed recently are kept aside (used bit clear, counted free, not merged)
+ * and handed out first: an alloc/free pair then touches no bitmap summary. */
+#define PMM_CACHE_FRAMES 16
 #define DIRECT_PFN (DIRECT_MAP_SIZE >> PAGE_SHIFT)
 
 /* A bitmap with summary levels: lvl[0] holds the bits, lvl[nlevels - 1] is one word. */
@@ -48,7 +56,10 @@ static struct {
 	uint64_t *reserved;     /* end_pfn bits */
 	struct hbm free[PMM_MAX_ORDER + 1];
 	uint64_t total_frames, free_frames, reserved_frames;
-	uint64_t free_high;     /* free frames at or above 2 GiB */
+	uint64_t high_blocks[PMM_MAX_ORDER + 1]; /* free blocks at or above 2 GiB, per order */
+	uint64_t high_total;    /* sum of high_blocks */
+	pfn_t cache[PMM_CACHE_FRAMES]; /* recently freed single frames, not in free[] */
+	int ncache;
 	paddr_t meta_pa;
 	uint64_t meta_bytes;    /* whole frames */
 } pmm;
@@ -57,6 +68,15 @@ unsigned long pmm_misuse_count;
 
 static inline uint64_t bit(uint64_t i) { return 1ull << (i & 63); }
 static inline int fls64(uint64_t w) { return 63 - __builtin_clzll(w); }
+
+/* Set bits of w (the kernel links no libgcc, so no __builtin_popcountll). */
+static unsigned popcount64(uint64_t w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555ull);
+	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((w * 0x0101010101010101ull) >> 56);
+}
 
 /* Words needed by an hbm of n bits, all levels (n >= 1). */
 static uint64_t hbm_words(uint64_t n, struct hbm *h)
@@ -110,6 +130,13 @@ static int64_t hbm_last_below(const struct hbm *h, uint64_t bound)
 	uint64_t b = MIN(bound, h->nbits), idx;
 	int l;
 
+	if (b == h->nbits) { /* no limit: straight down from the top word */
+		l = h->nlevels - 1;
+		if (!h->lvl[l][0])
+			return -1;
+		idx = (uint64_t)fls64(h->lvl[l][0]);
+		goto descend;
+	}
 	for (l = 0; l < h->nlevels; l++) {
 		uint64_t i, w, m;
 
@@ -163,17 +190,30 @@ static uint64_t bits_find(const uint64_t *map, uint64_t a, uint64_t b, bool v)
 	return b;
 }
 
-static void count_free(pfn_t pfn, uint64_t n, bool add)
+static void count_free(uint64_t n, bool add)
 {
 	if (add)
 		pmm.free_frames += n;
 	else
 		pmm.free_frames -= n;
-	if (pfn >= DIRECT_PFN) {
-		if (add)
-			pmm.free_high += n;
-		else
-			pmm.free_high -= n;
+}
+
+/* Free-block bitmap updates, keeping the per-order count of blocks above 2 GiB. */
+static void free_insert(int order, uint64_t idx)
+{
+	hbm_set(&pmm.free[order], idx);
+	if ((idx << order) >= DIRECT_PFN) {
+		pmm.high_blocks[order]++;
+		pmm.high_total++;
+	}
+}
+
+static void free_remove(int order, uint64_t idx)
+{
+	hbm_clear(&pmm.free[order], idx);
+	if ((idx << order) >= DIRECT_PFN) {
+		pmm.high_blocks[order]--;
+		pmm.high_total--;
 	}
 }
 
@@ -184,17 +224,17 @@ static void give_block(pfn_t pfn, int order)
 	uint64_t idx = pfn >> order;
 
 	bits_fill(pmm.used, pfn, pfn + (1ull << order), false);
-	count_free(pfn, 1ull << order, true);
+	count_free(1ull << order, true);
 	while (order < PMM_MAX_ORDER) {
 		uint64_t buddy = idx ^ 1;
 
 		if (buddy >= pmm.free[order].nbits || !hbm_test(&pmm.free[order], buddy))
 			break;
-		hbm_clear(&pmm.free[order], buddy);
+		free_remove(order, buddy);
 		idx >>= 1;
 		order++;
 	}
-	hbm_set(&pmm.free[order], idx);
+	free_insert(order, idx);
 }
 
 /* Frees [start, end) as the largest aligned blocks that fit. */
@@ -207,6 +247,17 @@ static void give_range(pfn_t start, pfn_t end)
 			order--;
 		give_block(start, order);
 		start += 1ull << order;
+	}
+}
+
+/* Returns every cached single frame to the buddy bitmaps (merging). */
+static void drain_cache(void)
+{
+	while (pmm.ncache > 0) {
+		pfn_t pfn = pmm.cache[--pmm.ncache];
+
+		count_free(1, false); /* give_block counts it again */
+		give_block(pfn, 0);
 	}
 }
 
@@ -223,6 +274,8 @@ static bool carve_metadata(const struct memmap *m, uint64_t bytes)
 	return false;
 }
 
+/* Takes every frame of a sanitised map; metadata from the first range below 2 GiB that
+ * fits. Returns 0, -EINVAL (empty/unsorted map) or -ENOMEM. Boot; may be re-run (host). */
 int pmm_init(const struct memmap *usable)
 {
 	uint64_t words, *p;
@@ -287,34 +340,37 @@ static int order_of(uint64_t n)
 	return n <= 1 ? 0 : 64 - __builtin_clzll(n - 1);
 }
 
-/* Picks the free block for an order-o request ending at or below limit_pfn. */
+/* Picks the free block for an order-o request ending at or below limit_pfn: the highest
+ * block of the smallest order that has one; with prefer_high, the smallest order that has a
+ * block above 2 GiB comes first (its highest block is then above 2 GiB). */
 static bool find_block(int o, pfn_t limit_pfn, bool prefer_high, int *order, uint64_t *idx)
 {
-	bool have_low = false;
-
+	for (int k = o; prefer_high && pmm.high_total && k <= PMM_MAX_ORDER; k++) {
+		if (pmm.high_blocks[k]) {
+			*order = k;
+			*idx = (uint64_t)hbm_last_below(&pmm.free[k], limit_pfn >> k);
+			return true;
+		}
+	}
 	for (int k = o; k <= PMM_MAX_ORDER; k++) {
 		int64_t i = hbm_last_below(&pmm.free[k], limit_pfn >> k);
 
-		if (i < 0)
-			continue;
-		if (!prefer_high || pmm.free_high == 0 || ((uint64_t)i << k) >= DIRECT_PFN) {
+		if (i >= 0) {
 			*order = k;
 			*idx = (uint64_t)i;
 			return true;
 		}
-		if (!have_low) {
-			have_low = true;
-			*order = k;
-			*idx = (uint64_t)i;
-		}
 	}
-	return have_low;
+	return false;
 }
 
+/* count frames aligned to align bytes (0: a page), ending at or below limit; highest block
+ * of the smallest fitting order (above 2 GiB first for PMM_LIMIT_NONE). Returns the address
+ * or 0. Any context: interrupts masked inside. */
 paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 {
-	int o, k, align_order = 0;
-	uint64_t idx, irq;
+	int o, k = 0, align_order = 0;
+	uint64_t idx = 0, irq;
 	pfn_t pfn, limit_pfn;
 
 	if (count == 0 || count > (1ull << PMM_MAX_ORDER) || pmm.end_pfn == 0)
@@ -330,19 +386,37 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 	limit_pfn = MIN(limit >> PAGE_SHIFT, pmm.end_pfn);
 
 	irq = arch_irq_save();
-	if (!find_block(o, limit_pfn, limit == PMM_LIMIT_NONE, &k, &idx)) {
-		arch_irq_restore(irq);
-		return 0;
+	if (o == 0 && pmm.ncache > 0) {
+		pfn = pmm.cache[pmm.ncache - 1];
+		if (pfn < limit_pfn &&
+		    (limit != PMM_LIMIT_NONE || pfn >= DIRECT_PFN || pmm.high_total == 0)) {
+			pmm.ncache--;
+			pmm.used[pfn / 64] |= bit(pfn);
+			count_free(1, false);
+			arch_irq_restore(irq);
+			return (paddr_t)pfn << PAGE_SHIFT;
+		}
 	}
-	hbm_clear(&pmm.free[k], idx);
+	if (!find_block(o, limit_pfn, limit == PMM_LIMIT_NONE, &k, &idx)) {
+		if (pmm.ncache == 0) {
+			arch_irq_restore(irq);
+			return 0;
+		}
+		drain_cache(); /* cached frames may complete a block */
+		if (!find_block(o, limit_pfn, limit == PMM_LIMIT_NONE, &k, &idx)) {
+			arch_irq_restore(irq);
+			return 0;
+		}
+	}
+	free_remove(k, idx);
 	pfn = idx << k;
 	while (k > o) {
 		k--;
-		hbm_set(&pmm.free[k], (pfn >> k) | 1);
+		free_insert(k, (pfn >> k) | 1);
 	}
 	/* The block's used bits are clear: mark the run, give the tail back. */
 	bits_fill(pmm.used, pfn, pfn + count, true);
-	count_free(pfn, 1ull << o, false);
+	count_free(1ull << o, false);
 	give_range(pfn + count, pfn + (1ull << o));
 	arch_irq_restore(irq);
 	return (paddr_t)pfn << PAGE_SHIFT;
@@ -356,6 +430,8 @@ static int report_misuse(const char *what, paddr_t pa, size_t count, uint64_t fr
 	return -EINVAL;
 }
 
+/* Gives back count frames from pa. Returns 0, or -EINVAL after a report naming the misuse
+ * and the caller; then nothing changed. Any context. */
 int pmm_free(paddr_t pa, size_t count)
 {
 	void *caller = __builtin_return_address(0);
@@ -381,11 +457,18 @@ int pmm_free(paddr_t pa, size_t count)
 		arch_irq_restore(irq);
 		return report_misuse("double free", pa, count, bad << PAGE_SHIFT, caller);
 	}
-	give_range(pfn, pfn + count);
+	if (count == 1 && pmm.ncache < PMM_CACHE_FRAMES) {
+		pmm.used[pfn / 64] &= ~bit(pfn);
+		count_free(1, true);
+		pmm.cache[pmm.ncache++] = pfn;
+	} else {
+		give_range(pfn, pfn + count);
+	}
 	arch_irq_restore(irq);
 	return 0;
 }
 
+/* Copies the counters into *st. Any context. */
 void pmm_get_stats(struct pmm_stats *st)
 {
 	st->total_frames = pmm.total_frames;
@@ -394,8 +477,10 @@ void pmm_get_stats(struct pmm_stats *st)
 	st->metadata_bytes = pmm.meta_bytes;
 }
 
+/* One past the highest managed frame, 0 before pmm_init. */
 pfn_t pmm_end_pfn(void) { return pmm.end_pfn; }
 
+/* State of one frame (tests): free, handed out, or reserved/unmanaged. */
 enum pmm_frame_state pmm_frame_state(pfn_t pfn)
 {
 	if (pfn >= pmm.end_pfn || (pmm.reserved[pfn / 64] & bit(pfn)))
@@ -403,8 +488,13 @@ enum pmm_frame_state pmm_frame_state(pfn_t pfn)
 	return (pmm.used[pfn / 64] & bit(pfn)) ? PMM_FRAME_USED : PMM_FRAME_FREE;
 }
 
+/* Order of the largest free block, -1 when nothing is free (tests, benches). */
 int pmm_largest_free_order(void)
 {
+	uint64_t irq = arch_irq_save();
+
+	drain_cache();
+	arch_irq_restore(irq);
 	for (int k = PMM_MAX_ORDER; k >= 0; k--)
 		if (pmm.end_pfn && hbm_last_below(&pmm.free[k], UINT64_MAX) >= 0)
 			return k;
@@ -432,12 +522,14 @@ static bool check_summaries(const struct hbm *h, int k, char *why, size_t len)
 	return true;
 }
 
+/* Full O(frames) consistency walk (tests and self-tests): false with the reason in why. */
 bool pmm_check(char *why, size_t len)
 {
-	uint64_t in_blocks = 0, high = 0, clear = 0;
+	uint64_t in_blocks = 0, clear = 0;
 
 	for (int k = 0; k <= PMM_MAX_ORDER; k++) {
 		const struct hbm *h = &pmm.free[k];
+		uint64_t high = 0;
 
 		if (!check_summaries(h, k, why, len))
 			return false;
@@ -459,21 +551,33 @@ bool pmm_check(char *why, size_t len)
 					      (unsigned long long)s, k, a);
 				in_blocks += e - s;
 				if (s >= DIRECT_PFN)
-					high += e - s;
+					high++;
 			}
 		}
+		CHECK(high == pmm.high_blocks[k], "order %d: %llu blocks above 2 GiB, counter %llu", k,
+		      (unsigned long long)high, (unsigned long long)pmm.high_blocks[k]);
 	}
 	for (uint64_t w = 0; w < (pmm.end_pfn + 63) / 64; w++) {
-		clear += (uint64_t)__builtin_popcountll(~pmm.used[w]);
+		clear += popcount64(~pmm.used[w]);
 		CHECK(!(pmm.reserved[w] & ~pmm.used[w]), "reserved frame not marked used near 0x%llx",
 		      (unsigned long long)(w * 64));
 	}
-	CHECK(clear == in_blocks, "%llu free frames but %llu in free blocks",
+	for (int i = 0; i < pmm.ncache; i++) {
+		pfn_t p = pmm.cache[i];
+
+		CHECK(p < pmm.end_pfn && !(pmm.used[p / 64] & bit(p)), "cached frame 0x%llx not free",
+		      (unsigned long long)p);
+		for (int k = 0; k <= PMM_MAX_ORDER; k++)
+			CHECK(!hbm_test(&pmm.free[k], p >> k), "cached frame 0x%llx also in a free block",
+			      (unsigned long long)p);
+		for (int j = 0; j < i; j++)
+			CHECK(pmm.cache[j] != p, "frame 0x%llx cached twice", (unsigned long long)p);
+		in_blocks++;
+	}
+	CHECK(clear == in_blocks, "%llu free frames but %llu in free blocks and the cache",
 	      (unsigned long long)clear, (unsigned long long)in_blocks);
 	CHECK(in_blocks == pmm.free_frames, "free counter %llu, blocks hold %llu",
 	      (unsigned long long)pmm.free_frames, (unsigned long long)in_blocks);
-	CHECK(high == pmm.free_high, "high counter %llu, blocks hold %llu",
-	      (unsigned long long)pmm.free_high, (unsigned long long)high);
 	CHECK(pmm.free_frames + pmm.reserved_frames <= pmm.total_frames, "more free than total");
 	return true;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * vmalloc / vfree and ioremap / iounmap: virtually contiguous, page-granular blocks of the
- * vmalloc window. vmalloc backs each page with any frame (pmm_alloc(1, 0, PMM_LIMIT_NONE),
+ * vmalloc window. vmalloc backs the pages with any frames (pmm_alloc(.., PMM_LIMIT_NONE),
  * high memory first) and maps it PG_WRITE | PG_NX | PG_GLOBAL; ioremap maps a given
  * physical range with the caller's cache type (the framebuffer uses PG_CACHE_WC). Every
  * area is followed by one guard page that stays unmapped, so an overrun faults.
@@ -27,6 +27,7 @@
 #include "vmem.h"
 
 #define VMALLOC_FLAGS (PG_WRITE | PG_NX | PG_GLOBAL)
+#define VMALLOC_RUN 16 /* most frames asked for at once, as one contiguous run */
 
 static struct vmem vm_arena;
 static bool vm_ready;
@@ -52,11 +53,10 @@ int vmalloc_init(vaddr_t start, vaddr_t end)
 	return err;
 }
 
-static void vmalloc_report(const char *what, const void *p, uintptr_t caller)
+static void vmalloc_report(const char *op, const void *p, const char *why, uintptr_t caller)
 {
 	vm_misuse++;
-	printk(KERN_ERR "vmalloc: %s %p from %pS: not a live area, ignored\n", what, p,
-	       (void *)caller);
+	printk(KERN_ERR "vmalloc: %s(%p) from %pS: %s, ignored\n", op, p, (void *)caller, why);
 }
 
 /* Frees the frames behind the n pages at va, then unmaps them in one call (interrupts are
@@ -85,38 +85,32 @@ static bool vmalloc_map_run(vaddr_t va, paddr_t pa, size_t n)
 	return true;
 }
 
-/* Backs npages at va with frames, mapping physically contiguous runs in one call. Returns
- * the number of pages mapped from va on (npages on success). */
+/* Backs npages at va with frames, taking runs of up to VMALLOC_RUN contiguous frames when
+ * the pmm has them (one mapping call per run) and single frames otherwise. Returns the
+ * number of pages mapped from va on (npages on success). */
 static size_t vmalloc_populate(vaddr_t va, size_t npages)
 {
-	size_t done = 0, run = 0;
-	paddr_t run_pa = 0;
+	size_t done = 0;
 
-	while (done + run < npages) {
-		paddr_t pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+	while (done < npages) {
+		size_t want = MIN(npages - done, VMALLOC_RUN);
+		paddr_t pa = pmm_alloc(want, 0, PMM_LIMIT_NONE);
 
-		if (!pa)
+		if (!pa && want > 1) {
+			want = 1;
+			pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+		}
+		if (!pa || !vmalloc_map_run(va + done * PAGE_SIZE, pa, want))
 			break;
-		if (run && pa == run_pa + run * PAGE_SIZE) {
-			run++;
-			continue;
-		}
-		if (run && !vmalloc_map_run(va + done * PAGE_SIZE, run_pa, run)) {
-			pmm_free(pa, 1);
-			return done;
-		}
-		done += run;
-		run_pa = pa;
-		run = 1;
+		done += want;
 	}
-	if (run && vmalloc_map_run(va + done * PAGE_SIZE, run_pa, run))
-		done += run;
 	return done;
 }
 
 static void *vmalloc_common(size_t size, size_t align, uintptr_t caller)
 {
 	size_t npages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	struct pmm_stats ps;
 	struct vmem_seg *s;
 	uint64_t irq;
 	size_t i;
@@ -124,6 +118,9 @@ static void *vmalloc_common(size_t size, size_t align, uintptr_t caller)
 	if (!vm_ready || !size || size > (vm_arena.end - vm_arena.start) / 2)
 		return NULL;
 	irq = arch_irq_save();
+	pmm_get_stats(&ps);
+	if (npages > ps.free_frames) /* fail at once rather than after taking every frame */
+		goto out_fail;
 	s = vmem_alloc(&vm_arena, (npages + 1) * PAGE_SIZE, align, VMEM_VMALLOC);
 	if (!s)
 		goto out_fail;
@@ -177,7 +174,8 @@ void vfree(void *p)
 	irq = arch_irq_save();
 	s = vmem_lookup(&vm_arena, (vaddr_t)(uintptr_t)p);
 	if (!s || s->kind != VMEM_VMALLOC) {
-		vmalloc_report(s ? "vfree of ioremap area" : "vfree of", p, CALLER_ADDR);
+		vmalloc_report("vfree", p, s ? "an ioremap area (use iounmap)" :
+			       "not the start of a live vmalloc area (double free?)", CALLER_ADDR);
 	} else {
 		vmalloc_release_pages(s->start, s->mapped);
 		vmem_free(&vm_arena, s);
@@ -226,7 +224,8 @@ void iounmap(void *p)
 	irq = arch_irq_save();
 	s = vmem_lookup(&vm_arena, (vaddr_t)(uintptr_t)p & PAGE_MASK);
 	if (!s || s->kind != VMEM_IOREMAP) {
-		vmalloc_report(s ? "iounmap of vmalloc area" : "iounmap of", p, CALLER_ADDR);
+		vmalloc_report("iounmap", p, s ? "a vmalloc area (use vfree)" :
+			       "not a live ioremap area (double iounmap?)", CALLER_ADDR);
 	} else {
 		paging_unmap(s->start, s->mapped);
 		vm_mapped_pages -= s->mapped;

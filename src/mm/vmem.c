@@ -233,6 +233,28 @@ static bool vmem_fits(const struct vmem_seg *s, uint64_t size, uint64_t align)
 	return va >= s->start && va - s->start <= s->size && s->size - (va - s->start) >= size;
 }
 
+/* Aligned requests: instant fit must assume the worst misalignment (size + align - page),
+ * which would never reuse a hole that is exactly an aligned block. So first look at up to
+ * VMEM_FIT_SCAN free segments of the smaller lists (from size up to, not including, list
+ * 'below') for one that fits once aligned. */
+static struct vmem_seg *vmem_aligned_fit(struct vmem *a, uint64_t size, uint64_t align,
+					 unsigned below)
+{
+	unsigned n = 0;
+
+	for (unsigned b = vmem_log2(size >> PAGE_SHIFT); b < MIN(below, VMEM_NBUCKETS); b++) {
+		if (!(a->freemap & (1ull << b)))
+			continue;
+		for (struct vmem_seg *s = a->freelist[b]; s; s = s->lnext) {
+			if (vmem_fits(s, size, align))
+				return s;
+			if (++n == VMEM_FIT_SCAN)
+				return NULL;
+		}
+	}
+	return NULL;
+}
+
 /*
  * A busy segment of 'size' bytes (page multiple, > 0) whose start is aligned to 'align'
  * (power of two >= PAGE_SIZE), or NULL. O(1): one bitmap lookup, or a bounded scan.
@@ -251,9 +273,11 @@ struct vmem_seg *vmem_alloc(struct vmem *a, uint64_t size, uint64_t align, enum 
 	pages = search >> PAGE_SHIFT;
 	b = vmem_log2(pages) + ((pages & (pages - 1)) ? 1 : 0);
 	mask = b < VMEM_NBUCKETS ? a->freemap & (~0ull << b) : 0;
-	if (mask) {
+	if (align > PAGE_SIZE)
+		s = vmem_aligned_fit(a, size, align, b);
+	if (!s && mask) {
 		s = a->freelist[__builtin_ctzll(mask)];
-	} else {
+	} else if (!s) {
 		unsigned n = 0;
 
 		for (s = a->freelist[vmem_log2(size >> PAGE_SHIFT)]; s && n < VMEM_FIT_SCAN;

@@ -23,9 +23,20 @@ _SELFTEST_LINE = re.compile(
     r"^selftest: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
 
 
+ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-9;=?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])")
+
+
 def log_lines(text):
-    """Splits a serial log into lines without CR, LF or trailing blanks."""
-    return [ln.rstrip("\r\n ").replace("\r", "") for ln in text.splitlines()]
+    """Splits a serial log into lines without CR, LF or ANSI escape
+    sequences (the firmware and GRUB write them before the kernel starts)."""
+    text = ANSI_ESCAPE.sub("", text)
+    out = []
+    for ln in text.split("\n"):
+        ln = ln.rstrip("\r")
+        if "\r" in ln:  # a carriage return inside a line: what remains visible is the last part
+            ln = ln.rsplit("\r", 1)[1]
+        out.append(ln)
+    return out
 
 
 def check_expected(text, patterns):
@@ -72,6 +83,27 @@ def check_exit(status, expected):
                 0: "reset/triple fault or quit", 1: "QEMU error"}.get(status, "unknown")
         return ["QEMU exit status %d (%s), expected %d" % (status, what, expected)]
     return []
+
+
+_MEM_LINE = re.compile(r"^mem: (\d+) MiB usable \((\d+) MiB above 4 GiB\)")
+
+
+def check_mem_line(text, min_usable_mib, min_above_4g_mib=0):
+    """The contract's 'mem:' line ("mem: U MiB usable (A MiB above 4 GiB), ...") must
+    count at least min_usable_mib usable and min_above_4g_mib above 4 GiB."""
+    for ln in log_lines(text):
+        m = _MEM_LINE.match(ln)
+        if m:
+            usable, above = int(m.group(1)), int(m.group(2))
+            failures = []
+            if usable < min_usable_mib:
+                failures.append("mem: %d MiB usable, expected at least %d"
+                                % (usable, min_usable_mib))
+            if above < min_above_4g_mib:
+                failures.append("mem: %d MiB above 4 GiB, expected at least %d"
+                                % (above, min_above_4g_mib))
+            return failures
+    return ["no line 'mem: U MiB usable (A MiB above 4 GiB)'"]
 
 
 class Ktap:
@@ -149,7 +181,8 @@ def check_ktap(text, allow_failures=False):
         n_ok = len(k.results) - len(k.failed)
         n_skip = len(k.skipped)
         if failed != len(k.failed):
-            failures.append("final line says %d failed, %d 'not ok' results" % (failed, len(k.failed)))
+            failures.append("final line says %d failed, %d 'not ok' results"
+                            % (failed, len(k.failed)))
         if skipped and skipped != n_skip:
             failures.append("final line says %d skipped, %d '# SKIP' results" % (skipped, n_skip))
         if passed + skipped != n_ok and passed != n_ok - n_skip:

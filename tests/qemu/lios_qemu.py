@@ -23,6 +23,8 @@ import subprocess
 import tempfile
 import time
 
+import checks
+import esp
 import screen
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -46,10 +48,20 @@ class Profile:
     cpu: -cpu model or None; machine: "pc" or "q35" plus options ("q35,i8042=off");
     display: a key of DISPLAYS; extra: more QEMU arguments; cmdline: kernel command line;
     gfxpayload: GRUB gfxpayload after multiboot2 ("text", "1024x768x32", "" = keep the
-    firmware's mode) or None for the test ISO's default; smp: CPU count or None."""
+    firmware's mode) or None for the test ISO's default; smp: CPU count or None;
+    media: how the ISO is attached, "cdrom" or "usb" (a USB stick on an xHCI controller),
+    or "esp": no ISO, an installed GRUB on an EFI system partition (esp.py) booting the
+    kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default'."""
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine="pc",
-                 display="std", extra=(), cmdline="", gfxpayload=None, smp=None):
+                 display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
+                 media="cdrom", elf=None, grub_entries=None, grub_default=None):
+        if media not in ("cdrom", "usb", "esp"):
+            raise HarnessError("media must be cdrom, usb or esp, not %r" % media)
+        if media == "esp" and not (elf and grub_entries and grub_default):
+            raise HarnessError("media esp needs elf, grub_entries and grub_default")
+        self.media, self.elf = media, elf
+        self.grub_entries, self.grub_default = grub_entries, grub_default
         if firmware not in ("bios", "uefi"):
             raise HarnessError("firmware must be bios or uefi, not %r" % firmware)
         if display not in DISPLAYS:
@@ -187,10 +199,19 @@ class Machine:
         args = [qemu, "-accel", accel, "-machine", p.machine, "-m", p.memory,
                 "-no-reboot", "-display", "none", "-serial", "file:" + self.serial_log,
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
-                "-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % self.iso,
-                "-device", "ide-cd,drive=cd,bootindex=0",
                 "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
-                "-device", "ide-hd,drive=cfg"]
+                "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]
+        if p.media == "esp":
+            esp_dir = os.path.join(self.tmp, "esp")
+            args += ["-drive", "file=fat:rw:%s,format=raw,if=none,id=esp" % esp_dir,
+                     "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0"]
+        elif p.media == "usb":
+            args += ["-drive", "file=%s,format=raw,if=none,id=stick,snapshot=on" % self.iso,
+                     "-device", "qemu-xhci,id=xhci",
+                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
+        else:
+            args += ["-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % self.iso,
+                     "-device", "ide-cd,drive=cd,bus=ide.0,bootindex=0"]
         args += DEBUG_EXIT_ARGS + DISPLAYS[p.display]
         if p.cpu:
             args += ["-cpu", p.cpu]
@@ -202,7 +223,13 @@ class Machine:
         return args + p.extra
 
     def start(self):
-        if not os.path.exists(self.iso):
+        if self.profile.media == "esp":
+            try:
+                esp.make_esp(os.path.join(self.tmp, "esp"), self.profile.elf,
+                             self.profile.grub_entries, self.profile.grub_default)
+            except esp.EspError as e:
+                raise HarnessError(str(e))
+        elif not os.path.exists(self.iso):
             raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)
         make_config_disk(os.path.join(self.tmp, "cfg.img"), self.profile)
         if self.profile.firmware == "uefi":
@@ -218,7 +245,10 @@ class Machine:
         try:
             self.qmp = Qmp(os.path.join(self.tmp, "qmp.sock"))
         except HarnessError:
-            self.poll()
+            try:
+                self.status = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
             raise HarnessError("QEMU did not start (status %s); see %s"
                                % (self.status, self.qemu_log))
         return self
@@ -242,9 +272,10 @@ class Machine:
         return self.status
 
     def serial(self):
-        """The serial output so far, as text (CRs removed)."""
+        """The serial output so far, as text without CRs and ANSI escape sequences."""
         with open(self.serial_log, "rb") as f:
-            return f.read().decode("utf-8", "replace").replace("\r", "")
+            text = f.read().decode("utf-8", "replace").replace("\r", "")
+        return checks.ANSI_ESCAPE.sub("", text)
 
     def wait_for_serial(self, regex, timeout=None, start=0):
         """Waits until a serial line (from character offset 'start') matches 'regex'

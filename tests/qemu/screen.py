@@ -26,6 +26,8 @@ VGA_TEXT_BASE = 0xB8000
 VGA_TEXT_COLS, VGA_TEXT_ROWS = 80, 25
 VGA_TEXT_BYTES = VGA_TEXT_COLS * VGA_TEXT_ROWS * 2
 
+CURSOR_ROWS = 2  # an underline cursor covers at most the bottom 2 font rows
+
 PSF1_MAGIC = b"\x36\x04"
 PSF1_MODE512, PSF1_MODEHASTAB = 0x01, 0x02
 PSF1_SEPARATOR, PSF1_STARTSEQ = 0xFFFF, 0xFFFE
@@ -162,11 +164,17 @@ class Font:
             pos = end
 
     def match(self, rows):
-        """The character whose glyph is 'rows' exactly, or the nearest one when at most
-        a few pixels differ (a cursor bar, an underline), else None."""
-        ch = self.chars.get(rows)
-        if ch is not None:
-            return ch
+        """The character whose glyph is 'rows' exactly; else the same with the text cursor
+        taken away (an underline in the bottom rows, or an inverted cell); else the nearest
+        glyph when at most a few pixels differ; else None."""
+        full = (1 << self.width) - 1
+        under = tuple(rows[:-CURSOR_ROWS]) + (0,) * CURSOR_ROWS
+        for cand in (rows, under, tuple(r ^ full for r in rows)):
+            if not any(cand):
+                return " "
+            ch = self.chars.get(cand)
+            if ch is not None:
+                return ch
         best, best_d = None, self.width * self.height // 16 + 1
         for glyph, c in self.chars.items():
             d = sum(bin(a ^ b).count("1") for a, b in zip(glyph, rows))

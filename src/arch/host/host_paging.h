@@ -14,7 +14,11 @@
 
 /* The window [*start, *end) (reserved on first call; aborts when mmap fails). */
 void host_paging_window(vaddr_t *start, vaddr_t *end);
+/* Unmaps every page of the window (tests starting over). */
+void host_paging_reset(void);
 /* Pages currently mapped in the window. */
 uint64_t host_paging_mapped_pages(void);
+/* paging_map and paging_unmap calls so far (each is one mprotect). */
+uint64_t host_paging_calls(void);
 
 #endif

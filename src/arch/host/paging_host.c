@@ -4,11 +4,14 @@
  * is reserved PROT_NONE with mmap(MAP_NORESERVE) on first use; paging_map() opens pages
  * with mprotect and records their physical address and flags in a page table of one
  * 64-bit entry per page (itself a lazily touched MAP_NORESERVE array); paging_unmap()
- * closes them again and drops their contents with madvise(MADV_DONTNEED), so a guard page
- * or a freed area faults exactly as in the kernel, and freed memory really goes back.
+ * closes them again, so a guard page or a freed area faults exactly as in the kernel.
+ * Contents survive an unmap, as frames do in the kernel (nothing clears them): host memory
+ * is the simulation's, the frame allocator is what accounts for freed memory. Only
+ * host_paging_reset() gives host memory back (madvise MADV_DONTNEED).
  * Addresses outside the window are refused with -EINVAL. No execute permission is ever
  * given. Single-threaded, like the tests that use it.
  */
+#include <lios/compiler.h>
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <sys/mman.h>
@@ -24,6 +27,8 @@
 static char *host_window;
 static uint64_t *host_pte; /* HOST_NPAGES entries: pa | flags << 52 | present */
 static uint64_t host_mapped;
+static uint64_t host_map_calls; /* paging_map + paging_unmap calls */
+static uint64_t host_lo = UINT64_MAX, host_hi; /* page indexes ever mapped: [lo, hi) */
 
 static void host_reserve(void)
 {
@@ -52,6 +57,20 @@ void host_paging_window(vaddr_t *start, vaddr_t *end)
 }
 
 uint64_t host_paging_mapped_pages(void) { return host_mapped; }
+uint64_t host_paging_calls(void) { return host_map_calls; }
+
+/* See host_paging.h. */
+void host_paging_reset(void)
+{
+	if (host_lo < host_hi) {
+		vaddr_t va = (vaddr_t)(uintptr_t)host_window + host_lo * PAGE_SIZE;
+
+		paging_unmap(va, host_hi - host_lo);
+		madvise((void *)(uintptr_t)va, (host_hi - host_lo) * PAGE_SIZE, MADV_DONTNEED);
+	}
+	host_lo = UINT64_MAX;
+	host_hi = 0;
+}
 
 /* Index of va's page in the window, or -1 when [va, va + n pages) is not inside it. */
 static int64_t host_index(vaddr_t va, size_t n)
@@ -74,6 +93,7 @@ int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
 {
 	int64_t i = host_index(va, npages);
 
+	host_map_calls++;
 	if (i < 0 || pa & (PAGE_SIZE - 1))
 		return -EINVAL;
 	for (size_t k = 0; k < npages; k++)
@@ -85,6 +105,8 @@ int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
 		host_pte[i + k] = (pa + k * PAGE_SIZE) | ((uint64_t)(flags & HPTE_FLAGS_MASK)
 							    << HPTE_FLAGS_SHIFT) | HPTE_PRESENT;
 	host_mapped += npages;
+	host_lo = MIN(host_lo, (uint64_t)i);
+	host_hi = MAX(host_hi, (uint64_t)i + npages);
 	return 0;
 }
 
@@ -93,6 +115,7 @@ int paging_unmap(vaddr_t va, size_t npages)
 {
 	int64_t i = host_index(va, npages);
 
+	host_map_calls++;
 	if (i < 0)
 		return -EINVAL;
 	for (size_t k = 0; k < npages; k++) {
@@ -100,7 +123,6 @@ int paging_unmap(vaddr_t va, size_t npages)
 			host_mapped--;
 		host_pte[i + k] = 0;
 	}
-	madvise((void *)(uintptr_t)va, npages * PAGE_SIZE, MADV_DONTNEED);
 	mprotect((void *)(uintptr_t)va, npages * PAGE_SIZE, PROT_NONE);
 	return 0;
 }

@@ -5,9 +5,12 @@
  *
  * Drawing never reads video memory (slow on real hardware, uncached or write-combined):
  * a glyph row is expanded from the font bits straight into stores. The common case,
- * 32 bpp at scale 1, stores two pixels at a time from a 4-entry table of pixel pairs;
- * every other format builds one scaled glyph row in a small stack buffer and copies it
- * scale times. All video-memory accesses go through the fb_store*() helpers below.
+ * 32 bpp at scale 1, stores four pixels at a time from a 16-entry table (one per nibble
+ * of a glyph row) built once per attribute, and draws runs of cells pixel line by pixel
+ * line so memory is written sequentially; when scrolling it skips glyph rows whose pixels
+ * stay the same (known from the old cells, not by reading). Every other format builds one
+ * scaled glyph row in a small stack buffer and copies it scale times. All video-memory
+ * accesses go through the fb_store*() helpers below.
  */
 #include <lios/errno.h>
 #include <lios/string.h>
@@ -23,18 +26,20 @@ const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
 
 /* Rows of the cell (counted from the bottom, in font pixels) drawn as the cursor mark. */
 #define FB_CURSOR_ROWS 2u
+/* Cells drawn together by the span fast path (two pointer arrays of this size on the stack). */
+#define FB_SPAN_CHUNK 64
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
 
 static inline void fb_store16(uintptr_t a, uint16_t v) { __builtin_memcpy((void *)a, &v, 2); }
 static inline void fb_store32(uintptr_t a, uint32_t v) { __builtin_memcpy((void *)a, &v, 4); }
-static inline void fb_store64(uintptr_t a, uint64_t v) { __builtin_memcpy((void *)a, &v, 8); }
 static inline void fb_store24(uintptr_t a, uint32_t v)
 {
 	uint8_t b[3] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16) };
 
 	__builtin_memcpy((void *)a, b, 3);
 }
+static inline void fb_store_bytes16(uintptr_t a, const uint32_t *src) { __builtin_memcpy((void *)a, src, 16); }
 static inline void fb_store_bytes(uintptr_t a, const void *src, size_t n) { memcpy((void *)a, src, n); }
 
 /* The only read path into video memory; nothing uses it (see fb_reads). */
@@ -42,6 +47,12 @@ static inline __attribute__((unused)) uint32_t fb_load32(uintptr_t a)
 {
 	fb_reads++;
 	return *(volatile uint32_t *)a;
+}
+
+static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, unsigned row)
+{
+	return fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
+	       (uintptr_t)col * fc->cell_w * fc->bytes_pp;
 }
 
 static uint32_t fb_channel(uint8_t v8, uint8_t pos, uint8_t size)
@@ -113,37 +124,66 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 
 		fc->palette[i] = fb_pixel(fc, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);
 	}
+	fc->lut_attr = -1;
 	return 0;
 }
 
-/* 32 bpp, scale 1, even font width: two pixels per 64-bit store. */
-static void fb_draw_fast32(struct fb_console *fc, uintptr_t dst, uint8_t ch, uint32_t fg,
-			   uint32_t bg, bool cursor)
+/* The 32 bpp fast path: font width a multiple of 4, scale 1. */
+static inline bool fb_fast32(const struct fb_console *fc)
+{
+	return fc->bytes_pp == 4 && fc->scale == 1 && !(fc->font->width & 3);
+}
+
+/* fc->lut[n] = the 4 pixels of glyph-row nibble n (bit 3 leftmost) in attr's colours. */
+static void fb_lut_load(struct fb_console *fc, uint8_t attr)
+{
+	uint32_t fg = fc->palette[CON_ATTR_FG(attr)];
+	uint32_t bg = fc->palette[CON_ATTR_BG(attr)];
+
+	if (fc->lut_attr == (int)attr)
+		return;
+	for (unsigned n = 0; n < 16; n++)
+		for (unsigned k = 0; k < 4; k++)
+			fc->lut[n][k] = (n >> (3 - k)) & 1 ? fg : bg;
+	fc->lut_attr = attr;
+}
+
+/* One glyph row of bits (width w, a multiple of 4) at dst: 16-byte stores of 4 pixels. */
+static inline void fb_row_fast32(const struct fb_console *fc, uintptr_t dst, uint32_t bits,
+				 unsigned w)
+{
+	if (w == 8) { /* the common font: two stores, unrolled */
+		fb_store_bytes16(dst, fc->lut[(bits >> 4) & 15]);
+		fb_store_bytes16(dst + 16, fc->lut[bits & 15]);
+		return;
+	}
+	for (unsigned x = 0; x < w; x += 4)
+		fb_store_bytes16(dst + x * 4, fc->lut[(bits >> (w - 4 - x)) & 15]);
+}
+
+static void fb_draw_fast32(struct fb_console *fc, uintptr_t dst, struct con_cell cell,
+			   bool cursor)
 {
 	const struct console_font *f = fc->font;
-	uint64_t pair[4];
-	unsigned w = f->width;
 
-	/* index bit 1: left pixel (low half) is foreground; bit 0: right pixel */
-	pair[0] = (uint64_t)bg << 32 | bg;
-	pair[1] = (uint64_t)fg << 32 | bg;
-	pair[2] = (uint64_t)bg << 32 | fg;
-	pair[3] = (uint64_t)fg << 32 | fg;
+	fb_lut_load(fc, cell.attr);
 	for (unsigned y = 0; y < f->height; y++, dst += fc->pitch) {
-		uint32_t bits = font_row_bits(f, ch, y);
+		uint32_t bits = font_row_bits(f, cell.ch, y);
 
 		if (cursor && y >= f->height - FB_CURSOR_ROWS)
 			bits = ~0u;
-		for (unsigned x = 0; x < w; x += 2)
-			fb_store64(dst + x * 4, pair[(bits >> (w - 2 - x)) & 3]);
+		fb_row_fast32(fc, dst, bits, f->width);
 	}
 }
 
 /* Any format and scale: build one scaled glyph row, copy it scale times. */
-static void fb_draw_generic(struct fb_console *fc, uintptr_t dst, uint8_t ch, uint32_t fg,
-			    uint32_t bg, bool cursor)
+static void fb_draw_generic(struct fb_console *fc, uintptr_t dst, struct con_cell cell,
+			    bool cursor)
 {
 	const struct console_font *f = fc->font;
+	uint32_t fg = fc->palette[CON_ATTR_FG(cell.attr)];
+	uint32_t bg = fc->palette[CON_ATTR_BG(cell.attr)];
+	uint8_t ch = cell.ch;
 	uint8_t line[FB_LINE_MAX];
 	unsigned bpp = fc->bytes_pp, s = fc->scale;
 	size_t n = (size_t)fc->cell_w * bpp;
@@ -178,15 +218,100 @@ static void fb_draw_generic(struct fb_console *fc, uintptr_t dst, uint8_t ch, ui
 void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_cell cell,
 		  bool cursor)
 {
-	uintptr_t dst = fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
-			(uintptr_t)col * fc->cell_w * fc->bytes_pp;
-	uint32_t fg = fc->palette[CON_ATTR_FG(cell.attr)];
-	uint32_t bg = fc->palette[CON_ATTR_BG(cell.attr)];
+	uintptr_t dst = fb_cell_addr(fc, col, row);
 
-	if (fc->bytes_pp == 4 && fc->scale == 1 && !(fc->font->width & 1))
-		fb_draw_fast32(fc, dst, cell.ch, fg, bg, cursor);
+	if (fb_fast32(fc))
+		fb_draw_fast32(fc, dst, cell, cursor);
 	else
-		fb_draw_generic(fc, dst, cell.ch, fg, bg, cursor);
+		fb_draw_generic(fc, dst, cell, cursor);
+}
+
+/* Glyph row y of the cell's character (fast path: the font is at most 16 wide). */
+static inline uint32_t fb_glyph_row(const struct console_font *f, const uint8_t *glyph,
+				    unsigned y)
+{
+	const uint8_t *g = glyph + y * f->row_bytes;
+
+	return f->row_bytes > 1 ? (uint32_t)g[0] << 8 | g[1] : g[0];
+}
+
+/* The 8-pixel-wide font: one byte per glyph row, 32 bytes of pixels per cell row. */
+static void fb_span_fast32_w8(const struct fb_console *fc, uintptr_t dst,
+			      const uint8_t *const *gnew, const uint8_t *const *gold, unsigned n)
+{
+	unsigned h = fc->font->height;
+	size_t pitch = fc->pitch;
+
+	for (unsigned y = 0; y < h; y++, dst += pitch) {
+		uintptr_t p = dst;
+
+		for (unsigned k = 0; k < n; k++, p += 32) {
+			uint8_t bits = gnew[k][y];
+
+			if (gold[k] && gold[k][y] == bits)
+				continue;
+			fb_store_bytes16(p, fc->lut[bits >> 4]);
+			fb_store_bytes16(p + 16, fc->lut[bits & 15]);
+		}
+	}
+}
+
+/* Fast path of fb_draw_span for cells[0..n) sharing one attribute, at most FB_SPAN_CHUNK. */
+static void fb_span_fast32(struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
+			   const struct con_cell *old, unsigned n)
+{
+	const struct console_font *f = fc->font;
+	size_t stride = (size_t)f->height * f->row_bytes;
+	const uint8_t *gnew[FB_SPAN_CHUNK], *gold[FB_SPAN_CHUNK];
+	unsigned shift = f->row_bytes * 8 - f->width;
+
+	for (unsigned k = 0; k < n; k++) {
+		gnew[k] = f->glyphs + cells[k].ch * stride;
+		/* a glyph row only needs storing when the pixels there were different */
+		gold[k] = old && old[k].attr == cells[k].attr ? f->glyphs + old[k].ch * stride : NULL;
+	}
+	fb_lut_load(fc, cells[0].attr);
+	if (f->row_bytes == 1 && f->width == 8) {
+		fb_span_fast32_w8(fc, dst, gnew, gold, n);
+		return;
+	}
+	for (unsigned y = 0; y < f->height; y++, dst += fc->pitch) {
+		uintptr_t p = dst;
+
+		for (unsigned k = 0; k < n; k++, p += fc->cell_w * 4) {
+			uint32_t bits = fb_glyph_row(f, gnew[k], y);
+
+			if (gold[k] && fb_glyph_row(f, gold[k], y) == bits)
+				continue;
+			fb_row_fast32(fc, p, bits >> shift, f->width);
+		}
+	}
+}
+
+/*
+ * fb_draw_span - show the n cells of row starting at col (col + n <= cols), no cursor.
+ * old, when not NULL, is what those cells showed until now (the screen must match it):
+ * glyph rows whose pixels do not change are then skipped. The fast path writes pixel line
+ * by pixel line across the cells, so video memory is written in long sequential streams.
+ * Any context; no allocation.
+ */
+void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
+		  const struct con_cell *cells, const struct con_cell *old, unsigned n)
+{
+	unsigned run;
+
+	if (!fb_fast32(fc)) {
+		for (unsigned i = 0; i < n; i++)
+			fb_draw_cell(fc, col + i, row, cells[i], false);
+		return;
+	}
+	for (unsigned i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && run < FB_SPAN_CHUNK &&
+			      cells[i + run].attr == cells[i].attr; run++)
+			;
+		fb_span_fast32(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL,
+			       run);
+	}
 }
 
 /*
@@ -217,7 +342,15 @@ static void fb_console_draw(void *ctx, unsigned col, unsigned row, struct con_ce
 	fb_draw_cell(ctx, col, row, cell, cursor);
 }
 
+static void fb_console_draw_span(void *ctx, unsigned col, unsigned row,
+				 const struct con_cell *cells, const struct con_cell *old,
+				 unsigned n)
+{
+	fb_draw_span(ctx, col, row, cells, old, n);
+}
+
 const struct con_backend_ops fb_console_ops = {
 	.draw = fb_console_draw,
+	.draw_span = fb_console_draw_span,
 	.move_cursor = NULL,
 };

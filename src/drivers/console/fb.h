@@ -35,6 +35,8 @@ struct fb_console {
 	unsigned scale;          /* 1..FB_MAX_SCALE */
 	unsigned cell_w, cell_h; /* pixels */
 	unsigned cols, rows;     /* text cells that fit */
+	uint32_t lut[16][4];     /* 32 bpp fast path: glyph nibble -> 4 pixels for lut_attr */
+	int lut_attr;            /* attribute lut[] holds, -1: none */
 };
 
 /* Reads from video memory: fb_load32() is the only way the renderer could read a pixel
@@ -55,6 +57,11 @@ uint32_t fb_pixel(const struct fb_console *fc, uint8_t r, uint8_t g, uint8_t b);
 /* Draw one cell (glyph ch in attr's colours, the cursor mark as an underline when cursor). */
 void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_cell cell,
 		  bool cursor);
+
+/* Show n consecutive cells of one row (no cursor): what scrolling uses. old (or NULL) is
+ * what the screen shows there now; glyph rows that stay the same are not rewritten. */
+void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
+		  const struct con_cell *cells, const struct con_cell *old, unsigned n);
 
 /* Fill the whole framebuffer (also the margin right/below the cells) with colour index. */
 void fb_fill(struct fb_console *fc, unsigned color);

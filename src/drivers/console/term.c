@@ -41,18 +41,45 @@ static void term_set(struct term *t, unsigned col, unsigned row, struct con_cell
 	t->ops->draw(t->ctx, col, row, c, false);
 }
 
+/*
+ * Make cells [from, cols) of row equal src[from..cols) (or blank when src is NULL). Each
+ * run of consecutive changed cells is drawn with one draw_span() when the backend has it,
+ * telling it the old content so it can skip pixels that stay the same.
+ */
+static void term_set_row(struct term *t, unsigned row, unsigned from,
+			 const struct con_cell *src, struct con_cell blank)
+{
+	struct con_cell *dst = &t->cells[(size_t)row * t->cols];
+	struct con_cell old[TERM_SPAN_MAX];
+	unsigned c = from;
+
+	while (c < t->cols) {
+		unsigned start;
+
+		while (c < t->cols && cell_eq(dst[c], src ? src[c] : blank))
+			c++;
+		start = c;
+		for (; c < t->cols && c - start < TERM_SPAN_MAX &&
+		       !cell_eq(dst[c], src ? src[c] : blank); c++) {
+			old[c - start] = dst[c];
+			dst[c] = src ? src[c] : blank;
+		}
+		if (c == start)
+			break;
+		if (t->ops->draw_span) {
+			t->ops->draw_span(t->ctx, start, row, dst + start, old, c - start);
+		} else {
+			for (unsigned k = start; k < c; k++)
+				t->ops->draw(t->ctx, k, row, dst[k], false);
+		}
+	}
+}
+
 static void term_scroll(struct term *t)
 {
-	struct con_cell blank = term_blank(t);
-
-	for (unsigned r = 0; r + 1 < t->rows; r++) {
-		const struct con_cell *below = &t->cells[(size_t)(r + 1) * t->cols];
-
-		for (unsigned c = 0; c < t->cols; c++)
-			term_set(t, c, r, below[c]);
-	}
-	for (unsigned c = 0; c < t->cols; c++)
-		term_set(t, c, t->rows - 1, blank);
+	for (unsigned r = 0; r + 1 < t->rows; r++)
+		term_set_row(t, r, 0, &t->cells[(size_t)(r + 1) * t->cols], term_blank(t));
+	term_set_row(t, t->rows - 1, 0, NULL, term_blank(t));
 }
 
 static void term_newline(struct term *t)
@@ -66,10 +93,7 @@ static void term_newline(struct term *t)
 
 static void term_erase(struct term *t, unsigned row, unsigned from_col)
 {
-	struct con_cell blank = term_blank(t);
-
-	for (unsigned c = from_col; c < t->cols; c++)
-		term_set(t, c, row, blank);
+	term_set_row(t, row, from_col, NULL, term_blank(t));
 }
 
 static void term_put(struct term *t, uint8_t ch)
@@ -78,6 +102,49 @@ static void term_put(struct term *t, uint8_t ch)
 		term_newline(t);
 	term_set(t, t->cx, t->cy, (struct con_cell){ ch, ansi_attr(&t->ansi) });
 	t->cx++; /* may become cols: the wrap happens with the next character */
+}
+
+/*
+ * term_cp437_from_unicode - the CP437 byte for Unicode character cp ('?' when CP437 has
+ * none). Pure.
+ */
+uint8_t term_cp437_from_unicode(uint32_t cp)
+{
+	if (cp >= 0x20 && cp < 0x7f)
+		return (uint8_t)cp;
+	for (unsigned i = 0; i < 128; i++)
+		if (console_cp437_unicode[i] == cp)
+			return (uint8_t)(0x80 + i);
+	return '?';
+}
+
+/* UTF-8 lead bytes: 0xc2-0xdf start 2-byte, 0xe0-0xef 3-byte, 0xf0-0xf4 4-byte sequences. */
+#define UTF8_LEAD_MIN 0xc2
+#define UTF8_LEAD3_MIN 0xe0
+#define UTF8_LEAD4_MIN 0xf0
+#define UTF8_LEAD_MAX 0xf4
+#define UTF8_CONT_MASK 0xc0
+#define UTF8_CONT 0x80
+
+/* A byte >= 0x80 of UTF-8 text. */
+static void term_utf8(struct term *t, uint8_t ch)
+{
+	if (t->utf8_left) {
+		if ((ch & UTF8_CONT_MASK) == UTF8_CONT) {
+			t->utf8_cp = t->utf8_cp << 6 | (ch & 0x3f);
+			if (--t->utf8_left == 0)
+				term_put(t, term_cp437_from_unicode(t->utf8_cp));
+			return;
+		}
+		t->utf8_left = 0;
+		term_put(t, '?'); /* truncated sequence */
+	}
+	if (ch >= UTF8_LEAD_MIN && ch <= UTF8_LEAD_MAX) {
+		t->utf8_left = ch >= UTF8_LEAD4_MIN ? 3 : ch >= UTF8_LEAD3_MIN ? 2 : 1;
+		t->utf8_cp = ch & (0x3fu >> t->utf8_left);
+		return;
+	}
+	term_put(t, ch); /* not UTF-8: the byte's own CP437 glyph */
 }
 
 static void term_control(struct term *t, uint8_t ch)
@@ -137,6 +204,14 @@ static void term_byte(struct term *t, uint8_t ch)
 {
 	switch (ansi_feed(&t->ansi, ch)) {
 	case ANSI_BYTE:
+		if (ch >= 0x80) {
+			term_utf8(t, ch);
+			break;
+		}
+		if (t->utf8_left) { /* an ASCII byte cuts a UTF-8 sequence short */
+			t->utf8_left = 0;
+			term_put(t, '?');
+		}
 		if (ch < ASCII_SPACE || ch == ASCII_DEL)
 			term_control(t, ch);
 		else
@@ -222,6 +297,7 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	t->ops = ops;
 	t->ctx = ctx;
 	ansi_init(&t->ansi, CON_ATTR_DEFAULT);
+	t->utf8_left = 0;
 	for (size_t i = 0; i < (size_t)cols * rows; i++)
 		cells[i] = term_blank(t);
 	term_redraw(t);

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The 8042 PS/2 controller: its status, command and configuration bytes, the bring-up
+ * sequence its specification asks for (disable both ports, flush, configuration byte,
+ * self-test, port test, enable, reset the keyboard), byte exchange with the keyboard, and
+ * the CPU reset line. Only controller bytes live here; decoding is scancode.c's.
+ *
+ * Every wait is bounded: a deadline on the calibrated clock (timer_uptime_us) and a cap on
+ * the number of polls in case the clock is not running. A machine without a controller
+ * reads 0xff from every port and is recognised by its first status read, so boot goes on
+ * at once. Ports are reached through arch_pio_read8/arch_pio_write8 (lios/arch.h).
+ */
+#include <lios/arch.h>
+#include <lios/errno.h>
+#include <lios/printk.h>
+#include <lios/ps2.h>
+#include <lios/timer.h>
+
+#define PS2_DATA 0x60
+#define PS2_STATUS 0x64 /* read */
+#define PS2_COMMAND 0x64 /* write */
+
+#define PS2_STATUS_OUTPUT_FULL 0x01 /* a byte waits at PS2_DATA */
+#define PS2_STATUS_INPUT_FULL 0x02  /* the controller has not taken our last byte yet */
+#define PS2_STATUS_AUX_DATA 0x20    /* the waiting byte is from the second port */
+#define PS2_STATUS_ABSENT 0xff      /* floating bus: no controller decodes the port */
+
+#define PS2_CMD_READ_CONFIG 0x20
+#define PS2_CMD_WRITE_CONFIG 0x60
+#define PS2_CMD_DISABLE_PORT2 0xa7
+#define PS2_CMD_SELF_TEST 0xaa
+#define PS2_CMD_TEST_PORT1 0xab
+#define PS2_CMD_DISABLE_PORT1 0xad
+#define PS2_CMD_ENABLE_PORT1 0xae
+#define PS2_CMD_PULSE_RESET 0xfe    /* pulse output line 0: CPU reset */
+
+#define PS2_CONFIG_PORT1_IRQ 0x01
+#define PS2_CONFIG_PORT2_IRQ 0x02
+#define PS2_CONFIG_PORT1_CLOCK_OFF 0x10
+#define PS2_CONFIG_TRANSLATE 0x40   /* translate the keyboard's set 2 into set 1 */
+
+#define PS2_SELF_TEST_OK 0x55
+#define PS2_PORT_TEST_OK 0x00
+
+#define KBD_CMD_RESET 0xff
+#define KBD_CMD_ENABLE_SCANNING 0xf4
+#define KBD_REPLY_ACK 0xfa
+#define KBD_REPLY_RESEND 0xfe
+#define KBD_REPLY_BAT_OK 0xaa
+
+#define PS2_TIMEOUT_US 20000        /* controller commands answer within microseconds */
+#define KBD_REPLY_TIMEOUT_US 50000
+#define KBD_BAT_TIMEOUT_US 750000   /* the keyboard's basic assurance test after reset */
+#define PS2_MAX_POLLS 2000000u      /* bound when the clock does not run */
+#define PS2_FLUSH_MAX 32
+#define KBD_TRIES 3
+
+static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
+
+/* Poll until (status & bit) == want, at most timeout_us. Returns 0 or -ETIMEDOUT. */
+static int wait_status(uint8_t bit, bool want, uint64_t timeout_us)
+{
+	uint64_t deadline = timer_uptime_us() + timeout_us;
+
+	for (uint32_t polls = 0; polls < PS2_MAX_POLLS; polls++) {
+		if (!!(ps2_status() & bit) == want)
+			return 0;
+		if (timer_uptime_us() > deadline)
+			break;
+		arch_cpu_relax();
+	}
+	return -ETIMEDOUT;
+}
+
+static int write_command(uint8_t cmd)
+{
+	if (wait_status(PS2_STATUS_INPUT_FULL, false, PS2_TIMEOUT_US))
+		return -ETIMEDOUT;
+	arch_pio_write8(PS2_COMMAND, cmd);
+	return 0;
+}
+
+static int write_data(uint8_t b)
+{
+	if (wait_status(PS2_STATUS_INPUT_FULL, false, PS2_TIMEOUT_US))
+		return -ETIMEDOUT;
+	arch_pio_write8(PS2_DATA, b);
+	return 0;
+}
+
+/* Wait for a byte; returns it (0-255) or -ETIMEDOUT. */
+static int read_data(uint64_t timeout_us)
+{
+	if (wait_status(PS2_STATUS_OUTPUT_FULL, true, timeout_us))
+		return -ETIMEDOUT;
+	return arch_pio_read8(PS2_DATA);
+}
+
+/* A controller command that answers with one byte; returns it or -ETIMEDOUT. */
+static int command_reply(uint8_t cmd)
+{
+	if (write_command(cmd))
+		return -ETIMEDOUT;
+	return read_data(PS2_TIMEOUT_US);
+}
+
+static int write_config(uint8_t config)
+{
+	if (write_command(PS2_CMD_WRITE_CONFIG))
+		return -ETIMEDOUT;
+	return write_data(config);
+}
+
+static void flush_output(void)
+{
+	for (int i = 0; i < PS2_FLUSH_MAX && (ps2_status() & PS2_STATUS_OUTPUT_FULL); i++)
+		arch_pio_read8(PS2_DATA);
+}
+
+/*
+ * ps2_kbd_command - send cmd (and arg when >= 0) to the keyboard and wait for each ACK.
+ * A resend request repeats the byte (KBD_TRIES times); other bytes arriving meanwhile go to
+ * stray (may be NULL). Returns 0, -EIO (keyboard kept refusing) or -ETIMEDOUT.
+ * Thread context with IRQ 1 masked.
+ */
+int ps2_kbd_command(uint8_t cmd, int arg, void (*stray)(uint8_t b))
+{
+	uint8_t bytes[2] = {cmd, (uint8_t)arg};
+	int nbytes = arg >= 0 ? 2 : 1;
+
+	for (int i = 0; i < nbytes; i++) {
+		int tries = 0, reply;
+
+		if (write_data(bytes[i]))
+			return -ETIMEDOUT;
+		for (;;) {
+			reply = read_data(KBD_REPLY_TIMEOUT_US);
+			if (reply < 0)
+				return reply;
+			if (reply == KBD_REPLY_ACK)
+				break;
+			if (reply == KBD_REPLY_RESEND) {
+				if (++tries >= KBD_TRIES)
+					return -EIO;
+				if (write_data(bytes[i]))
+					return -ETIMEDOUT;
+				continue;
+			}
+			if (stray)
+				stray((uint8_t)reply);
+		}
+	}
+	return 0;
+}
+
+/* Reset the keyboard and wait for its self-test verdict. 0, or -ENODEV with a reason. */
+static int reset_keyboard(char *why, size_t n)
+{
+	int err = ps2_kbd_command(KBD_CMD_RESET, -1, NULL), bat;
+
+	if (err) {
+		ksnprintf(why, n, "no keyboard, reset %s", err == -ETIMEDOUT ? "timeout" : "refused");
+		return -ENODEV;
+	}
+	bat = read_data(KBD_BAT_TIMEOUT_US);
+	if (bat != KBD_REPLY_BAT_OK) {
+		if (bat < 0)
+			ksnprintf(why, n, "keyboard self-test timeout");
+		else
+			ksnprintf(why, n, "keyboard self-test failed, 0x%02x", bat);
+		return -ENODEV;
+	}
+	if (ps2_kbd_command(KBD_CMD_ENABLE_SCANNING, -1, NULL)) {
+		ksnprintf(why, n, "keyboard does not enable scanning");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/*
+ * ps2_init - bring the controller up and reset the keyboard; see lios/ps2.h.
+ * Returns 0 or -ENODEV with the reason in why. Boot, after timer_init, IRQ 1 masked.
+ */
+int ps2_init(char *why, size_t n)
+{
+	uint8_t status = ps2_status();
+	int config, reply;
+
+	if (status == PS2_STATUS_ABSENT) {
+		ksnprintf(why, n, "no controller, status 0x%02x", status);
+		return -ENODEV;
+	}
+	if (write_command(PS2_CMD_DISABLE_PORT1) || write_command(PS2_CMD_DISABLE_PORT2)) {
+		ksnprintf(why, n, "no controller, command timeout");
+		return -ENODEV;
+	}
+	flush_output();
+
+	config = command_reply(PS2_CMD_READ_CONFIG);
+	if (config < 0) {
+		ksnprintf(why, n, "no controller, configuration byte timeout");
+		return -ENODEV;
+	}
+	config &= ~(PS2_CONFIG_PORT1_IRQ | PS2_CONFIG_PORT2_IRQ);
+	config |= PS2_CONFIG_TRANSLATE;
+	if (write_config((uint8_t)config)) {
+		ksnprintf(why, n, "no controller, configuration write timeout");
+		return -ENODEV;
+	}
+
+	reply = command_reply(PS2_CMD_SELF_TEST);
+	if (reply != PS2_SELF_TEST_OK) {
+		if (reply < 0)
+			ksnprintf(why, n, "controller self-test timeout");
+		else
+			ksnprintf(why, n, "controller self-test failed, 0x%02x", reply);
+		return -ENODEV;
+	}
+	/* the self-test may reset the controller: write the configuration again */
+	if (write_config((uint8_t)config)) {
+		ksnprintf(why, n, "controller lost after self-test");
+		return -ENODEV;
+	}
+
+	reply = command_reply(PS2_CMD_TEST_PORT1);
+	if (reply != PS2_PORT_TEST_OK) {
+		ksnprintf(why, n, "keyboard port test failed, %d", reply);
+		return -ENODEV;
+	}
+	if (write_command(PS2_CMD_ENABLE_PORT1) ||
+	    write_config((uint8_t)(config & ~PS2_CONFIG_PORT1_CLOCK_OFF))) {
+		ksnprintf(why, n, "keyboard port does not enable");
+		return -ENODEV;
+	}
+	return reset_keyboard(why, n);
+}
+
+/*
+ * ps2_enable_irq - set the first port's interrupt bit in the configuration byte.
+ * Returns 0 or -ETIMEDOUT. Boot, IRQ 1 masked at the PIC.
+ */
+int ps2_enable_irq(void)
+{
+	int config = command_reply(PS2_CMD_READ_CONFIG);
+
+	if (config < 0)
+		return -ETIMEDOUT;
+	return write_config((uint8_t)(config | PS2_CONFIG_PORT1_IRQ));
+}
+
+/*
+ * ps2_kbd_byte_ready - a keyboard byte waits (mouse bytes do not count). IRQ context.
+ */
+bool ps2_kbd_byte_ready(void)
+{
+	uint8_t st = ps2_status();
+
+	return (st & PS2_STATUS_OUTPUT_FULL) && !(st & PS2_STATUS_AUX_DATA);
+}
+
+/* ps2_read_data - the data port as it is, no wait (after ps2_kbd_byte_ready). IRQ context. */
+uint8_t ps2_read_data(void) { return arch_pio_read8(PS2_DATA); }
+
+/*
+ * ps2_reset_system - pulse the CPU reset line. Returns only if that did not reset the
+ * machine: -ENODEV without a controller, -EIO otherwise. Any context.
+ */
+int ps2_reset_system(void)
+{
+	if (ps2_status() == PS2_STATUS_ABSENT)
+		return -ENODEV;
+	if (write_command(PS2_CMD_PULSE_RESET))
+		return -EIO;
+	timer_delay_us(50000);
+	return -EIO;
+}

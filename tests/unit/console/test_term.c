@@ -39,6 +39,29 @@ static void fake_draw(void *ctx, unsigned col, unsigned row, struct con_cell c, 
 
 static const struct con_backend_ops fake_ops = { .draw = fake_draw };
 
+/* The same screen with a draw_span(): records each span and checks that 'old' is what the
+ * screen showed there. */
+static int spans, span_cells, span_bad_old;
+
+static void fake_draw_span(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
+			   const struct con_cell *old, unsigned n)
+{
+	struct fake_screen *s = ctx;
+
+	spans++;
+	span_cells += (int)n;
+	for (unsigned i = 0; i < n; i++) {
+		struct con_cell was = s->shown[row][col + i];
+
+		if (was.ch != old[i].ch || was.attr != old[i].attr)
+			span_bad_old++;
+		s->shown[row][col + i] = cells[i];
+	}
+}
+
+static const struct con_backend_ops fake_span_ops = { .draw = fake_draw,
+						      .draw_span = fake_draw_span };
+
 static struct con_cell cells[ROWS * COLS];
 static struct fake_screen screen;
 static struct term t;
@@ -195,11 +218,52 @@ int main(void)
 	CHECK_EQ(term_cell(&t, 0, 0).attr, CON_ATTR(15, 4));
 	CHECK_EQ(term_cell(&t, 1, 0).attr, CON_ATTR(15, 4));
 
-	/* Bytes >= 0x80 are glyphs (CP437), DEL and other controls are not shown. */
+	/* A byte that is not UTF-8 (a lone 0xb0) shows its own CP437 glyph; DEL and other
+	 * controls are not shown. */
 	setup();
 	put("\xb0\x7f\x01z");
 	CHECK_EQ(term_cell(&t, 0, 0).ch, 0xb0);
 	CHECK_EQ(term_cell(&t, 1, 0).ch, 'z');
+
+	/* UTF-8 is shown with CP437 glyphs: "é" (C3 A9) -> 0x82, "░" (E2 96 91) -> 0xb0,
+	 * "€" (E2 82 AC, not in CP437) -> '?', "😀" (4 bytes, none) -> '?'; one cell each. */
+	setup();
+	put("\xc3\xa9\xe2\x96\x91\xe2\x82\xac\xf0\x9f\x98\x80!");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 0x82);
+	CHECK_EQ(term_cell(&t, 1, 0).ch, 0xb0);
+	CHECK_EQ(term_cell(&t, 2, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 3, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 4, 0).ch, '!');
+
+	/* A UTF-8 sequence split across writes still decodes; one cut short by ASCII shows
+	 * '?' and then the ASCII character. */
+	setup();
+	put("\xc3");
+	put("\xa9\xc3X");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 0x82);
+	CHECK_EQ(term_cell(&t, 1, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 2, 0).ch, 'X');
+
+	/* The CP437 table: every byte 0x80-0xff maps back to itself. */
+	for (unsigned b = 0x80; b < 0x100; b++)
+		CHECK_EQ(term_cp437_from_unicode(console_cp437_unicode[b - 0x80]), b);
+
+	/* With draw_span: scrolling "aXc" / "abc" / "" up draws one span per run of changed
+	 * cells with the right old content: row0 "aXc"->"abc" is 1 span of 1 cell, row1
+	 * "abc"->"" is 1 span of 3 cells (c..), the blank rows below do not change. */
+	memset(&screen, 0, sizeof(screen));
+	screen.cursor_col = screen.cursor_row = -1;
+	term_init(&t, cells, COLS, ROWS, &fake_span_ops, &screen);
+	put("aXc\nabc\x1b[H");
+	spans = span_cells = span_bad_old = 0;
+	for (int i = 0; i < ROWS - 1; i++)
+		put("\n");
+	put("\n"); /* the scroll */
+	CHECK_EQ(spans, 2);
+	CHECK_EQ(span_cells, 4);
+	CHECK_EQ(span_bad_old, 0);
+	CHECK(!strcmp(row_text(0), "abc"));
+	CHECK(screen_matches_grid());
 
 	return check_exit("console_term");
 }

@@ -86,6 +86,67 @@ static void test_sink_replay_and_levels(void)
 	printk_remove_sink(capture);
 }
 
+static char dbg[8192];
+static size_t tail_len;
+static char tail_first[16];
+static bool tail_last_ok;
+/* Records the first bytes, total length and whether the output ends with "newest\n". */
+static void capture_tail(const char *s, size_t n)
+{
+	if (tail_len == 0)
+		memcpy(tail_first, s, n < 15 ? n : 15);
+	tail_len += n;
+	tail_last_ok = n >= 7 && memcmp(s + n - 7, "newest\n", 7) == 0;
+}
+static size_t dbg_len;
+static void capture_debug(const char *s, size_t n)
+{
+	memcpy(dbg + dbg_len, s, n);
+	dbg_len += n;
+}
+
+/* Per-sink levels: a sink raised to KERN_DEBUG sees debug messages, including those replayed
+ * from before it existed through printk_dump_log; a default sink does not. */
+static void test_sink_levels_and_dump(void)
+{
+	captured_len = 0;
+	printk(KERN_DEBUG "detail-before\n");
+	CHECK(printk_add_sink(capture, false) == 0);
+	CHECK(printk_add_sink(capture_debug, false) == 0);
+	printk_set_sink_level(capture_debug, 7);
+	printk(KERN_DEBUG "detail-after\n");
+	printk(KERN_ERR "error-after\n");
+	captured[captured_len] = '\0';
+	dbg[dbg_len] = '\0';
+	CHECK(strstr(captured, "detail") == NULL);
+	CHECK(strstr(captured, "error-after\n") != NULL);
+	CHECK(strstr(dbg, "detail-after\n") != NULL);
+	CHECK(strstr(dbg, "error-after\n") != NULL);
+	CHECK(strstr(dbg, "detail-before") == NULL);
+	printk_remove_sink(capture);
+	printk_remove_sink(capture_debug);
+
+	dbg_len = 0;
+	printk_dump_log(capture_debug);
+	dbg[dbg_len] = '\0';
+	CHECK(strstr(dbg, "detail-before\n") != NULL);
+	CHECK(strstr(dbg, "detail-before\n") < strstr(dbg, "error-after\n"));
+	CHECK(strchr(dbg, '\001') == NULL); /* level marks never reach a sink */
+}
+
+/* The ring keeps the newest 64 KiB: after 100 KiB of output, a replay starts at a record
+ * boundary (no torn first message) and ends with the newest message. */
+static void test_ring_wraps(void)
+{
+	for (int i = 0; i < 4000; i++)
+		printk(KERN_DEBUG "wrap-line-%05d-padding-padding\n", i);
+	printk("newest\n");
+	printk_dump_log(capture_tail);
+	CHECK(tail_len > 60000 && tail_len <= 65536);
+	CHECK(strncmp(tail_first, "wrap-line-", 10) == 0);
+	CHECK(tail_last_ok);
+}
+
 /* Command line: bare flags, key=value, prefixes that must not match, empty values. */
 static void test_cmdline(void)
 {
@@ -111,6 +172,8 @@ int main(void)
 	RUN(test_special);
 	RUN(test_truncation);
 	RUN(test_sink_replay_and_levels);
+	RUN(test_sink_levels_and_dump);
+	RUN(test_ring_wraps);
 	RUN(test_cmdline);
 	return unit_summary();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The properties every sanitised memory map must have, checked against the input that
- * produced it. Shared by the memmap unit test and the memmap fuzzer (fuzz/memmap_fuzz.c).
+ * produced it. Shared by the memmap unit test and the memmap fuzzer (fuzz/memmap_fuzz.c, binary fuzz_memmap).
  */
 #ifndef LIOS_TEST_MEMMAP_CHECK_H
 #define LIOS_TEST_MEMMAP_CHECK_H

@@ -7,12 +7,16 @@
 #ifndef LIOS_TEST_MM_HOST_H
 #define LIOS_TEST_MM_HOST_H
 
+#include <lios/compiler.h>
 #include <lios/heap.h>
+#include <lios/paging.h>
 #include <lios/pmm.h>
 #include <lios/vmalloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "host_paging.h"
@@ -43,8 +47,7 @@ static inline void mm_host_setup(uint64_t high_frames)
 	map.r[1].start = GiB(4);
 	map.r[1].end = GiB(4) + high_frames * PAGE_SIZE;
 	host_paging_window(&start, &end);
-	/* Unmap whatever an earlier case left in the window. */
-	paging_unmap(start, (end - start) >> PAGE_SHIFT);
+	host_paging_reset(); /* whatever an earlier case left mapped */
 	if (pmm_init(&map) || vmalloc_init(start, end)) {
 		fprintf(stderr, "mm_host_setup: init failed\n");
 		exit(1);
@@ -90,6 +93,7 @@ static inline bool faults_in_child(void (*fn)(void *), void *arg)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		freopen("/dev/null", "w", stderr); /* no ASan report for the expected fault */
 		fn(arg);
 		_exit(0);
 	}

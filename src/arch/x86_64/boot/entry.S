@@ -179,9 +179,12 @@ _start32:
 	testb %al, %al
 	jz 6f
 	movb %al, %bl
+	cmpb $0x20, %al                 /* control characters go to serial only */
+	jb 8f
 	movb $0x4f, %ah                 /* white on red */
 	movw %ax, (%edi)
 	addl $2, %edi
+8:
 	movw $(COM1 + 5), %dx           /* wait (bounded) for THR empty */
 	movl $100000, %ecx
 5:	inb %dx, %al
@@ -225,7 +228,8 @@ boot32_stack_top:
 
 	.section .bss
 	.balign 16
-	.globl mb2_copy, mb2_copy_len
+	.globl mb2_copy, mb2_copy_len, boot_tsc_start
+boot_tsc_start: .skip 8
 mb2_copy:       .skip MB2_COPY_MAX
 mb2_copy_len:   .skip 8
 	.balign 4096
@@ -245,6 +249,7 @@ kentry64:
 	rdtsc
 	shlq $32, %rdx
 	orq %rdx, %rax
+	movq %rax, boot_tsc_start(%rip)
 	movabsq $0x9e3779b97f4a7c15, %rcx
 	imulq %rcx, %rax
 	movq %rax, __stack_chk_guard(%rip)

@@ -76,8 +76,10 @@ void arch_early_init(void)
 {
 	bool have_serial = serial_init() == 0;
 
-	if (have_serial)
+	if (have_serial) {
 		printk_add_sink(serial_sink, true);
+		printk_set_sink_level(serial_sink, 7); /* the serial log keeps every detail */
+	}
 	/* The firmware may leave 8259 lines unmasked at vectors that collide with exceptions
 	 * (IRQ0 is vector 8 before a remap): silence them until irq_init() remaps the PICs. */
 	outb(PIC1_DATA, PIC_MASK_ALL);

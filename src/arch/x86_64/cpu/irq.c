@@ -93,21 +93,32 @@ void irq_unregister(unsigned int irq)
 	irq_restore(flags);
 }
 
-/* Masking a line without a handler is allowed; unmasking one is refused (the invariant). */
+/*
+ * irq_mask - mask line irq, handler or not (a driver polling its device). Any context.
+ */
 void irq_mask(unsigned int irq)
 {
 	if (irq < IRQ_LINES && irq != IRQ_CASCADE)
 		set_line_masked(irq, true);
 }
 
+/*
+ * irq_unmask - unmask line irq again; refused for a line without a handler, which keeps
+ * the invariant "unmasked only with a handler". Any context.
+ */
 void irq_unmask(unsigned int irq)
 {
 	if (irq < IRQ_LINES && irq != IRQ_CASCADE && lines[irq].fn)
 		set_line_masked(irq, false);
 }
 
+/* irq_mask_state - the mask as the PICs hold it (bit n: line n masked). Any context. */
 uint16_t irq_mask_state(void) { return ready ? pic_get_mask() : 0xffff; }
+
+/* irq_count - interrupts handled on line irq (0 for a bad line). Any context. */
 uint64_t irq_count(unsigned int irq) { return irq < IRQ_LINES ? lines[irq].count : 0; }
+
+/* irq_spurious_count - spurious IRQ 7/15 and vector 0xff seen. Any context. */
 uint64_t irq_spurious_count(void) { return spurious; }
 
 static void legacy_irq(unsigned int irq)

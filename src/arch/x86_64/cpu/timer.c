@@ -98,7 +98,10 @@ void timer_init(void)
 		       PIT_INPUT_HZ / PIT_DIVISOR);
 }
 
+/* timer_ticks - IRQ 0 ticks since timer_init. Any context. */
 uint64_t timer_ticks(void) { return ticks; }
+
+/* timer_cycles_khz - the TSC rate measured at timer_init, 0 if it failed. Any context. */
 uint64_t timer_cycles_khz(void) { return tsc_khz; }
 
 /*

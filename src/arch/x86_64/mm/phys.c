@@ -26,6 +26,7 @@ paddr_t virt_to_phys(const void *p)
 	return (uintptr_t)p - KERNEL_OFFSET;
 }
 
+/* True for every address from KERNEL_OFFSET up: the direct map ends at 2^64. */
 bool virt_is_direct(const void *p)
 {
 	return (uintptr_t)p >= KERNEL_OFFSET;

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot benchmarks, run by ./lios bench. Prints BENCH lines (see bench/CMakeLists.txt).
+
+boot.init_over_firmware  kernel init time / time from QEMU start to kernel entry, SeaBIOS,
+                         both from host timestamps of serial lines in the same boot: entry is
+                         the kernel's first line ("LiOS ..."), init ends at "LiOS ready".
+boot.init_4g_over_128m   kernel init cost at -m 4G / at -m 128M, in instructions: under
+                         -icount shift=0,sleep=off the TSC counts retired instructions, and
+                         the kernel prints them ("init: ... (N TSC cycles)").
+
+    bench_boot.py ISO [--runs N]
+"""
+import argparse
+import os
+import re
+import selectors
+import statistics
+import subprocess
+import sys
+import time
+
+
+def boot(iso, mem, icount=False, timeout=60.0):
+    """Boots ISO under SeaBIOS; returns (t_entry, t_ready, init_cycles) relative to start."""
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", mem, "-display", "none",
+           "-no-reboot", "-cdrom", iso, "-serial", "stdio", "-monitor", "none"]
+    if icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    buf, t_entry, t_ready, cycles = b"", None, None, None
+    try:
+        while time.monotonic() - start < timeout and t_ready is None:
+            if not sel.select(timeout=0.5):
+                continue
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            now = time.monotonic() - start
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                text = line.decode("latin-1").strip()
+                if t_entry is None and text.startswith("LiOS "):
+                    t_entry = now
+                m = re.search(r"init: .*\((\d+) TSC cycles\)", text)
+                if m:
+                    cycles = int(m.group(1))
+                if text == "LiOS ready":
+                    t_ready = now
+    finally:
+        proc.kill()
+        proc.wait()
+    if t_entry is None or t_ready is None:
+        sys.exit("bench_boot: the kernel did not reach 'LiOS ready' at -m %s" % mem)
+    return t_entry, t_ready, cycles
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("iso")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+
+    ratios = []
+    for _ in range(args.runs):
+        t_entry, t_ready, _ = boot(args.iso, "512M")
+        ratios.append((t_ready - t_entry) / t_entry)
+    print("BENCH boot.init_over_firmware %.4f <= 0.05" % statistics.median(ratios))
+
+    _, _, small = boot(args.iso, "128M", icount=True)
+    _, _, large = boot(args.iso, "4G", icount=True)
+    if small and large:
+        print("BENCH boot.init_4g_over_128m %.4f <= 1.5" % (large / small))
+    else:
+        print("bench_boot: no 'init: ... TSC cycles' line in the log", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

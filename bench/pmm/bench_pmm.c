@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Frame allocator benchmarks (src/mm/pmm.c built -O2 without sanitizers, on the simulated
+ * physical memory of src/arch/host/phys_host.c). Each machine size is filled to 90 %
+ * occupancy with runs of random length, then every run on average is freed and replaced by
+ * one of another length so free memory is scattered; then single-frame alloc+free pairs and 2 MiB run pairs are timed.
+ * Every result is a ratio within this process (see ../CMakeLists.txt for the BENCH format).
+ */
+#include <lios/pmm.h>
+#include "internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define PAIRS 50000   /* per repetition */
+#define RUN_PAIRS 5000
+#define REPS 40       /* the fastest repetition counts: the machine is shared */
+
+struct run {
+	paddr_t pa;
+	size_t count;
+};
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A machine with 'ram' bytes: the first 2 GiB minus 1 MiB, the rest from 4 GiB up. */
+static void machine(uint64_t ram)
+{
+	static struct memmap map;
+
+	map.n = 1;
+	map.r[0].start = MiB(1);
+	map.r[0].end = ram > GiB(2) ? GiB(2) : ram;
+	if (ram > GiB(2)) {
+		map.r[1].start = GiB(4);
+		map.r[1].end = GiB(4) + ram - GiB(2);
+		map.n = 2;
+	}
+	if (pmm_init(&map) != 0) {
+		fprintf(stderr, "bench_pmm: pmm_init failed\n");
+		exit(1);
+	}
+}
+
+/* Fills to 90 % with random runs, then churns. Returns the runs (caller frees). */
+static struct run *fill(size_t *nruns)
+{
+	struct pmm_stats st;
+	struct run *runs;
+	size_t n = 0, cap;
+
+	pmm_get_stats(&st);
+	cap = st.total_frames / 8 + 16;
+	runs = malloc(cap * sizeof(*runs));
+	for (;;) {
+		size_t count = 1 + rnd() % 16;
+		paddr_t pa;
+
+		pmm_get_stats(&st);
+		if (st.free_frames < st.total_frames / 10 + count || n == cap)
+			break;
+		pa = pmm_alloc(count, 0, PMM_LIMIT_NONE);
+		if (!pa)
+			break;
+		runs[n++] = (struct run){ pa, count };
+	}
+	for (size_t i = 0; i < n; i++) { /* churn: free a random run, take one of a new length */
+		size_t k = rnd() % n, count = 1 + rnd() % 16;
+
+		pmm_free(runs[k].pa, runs[k].count);
+		runs[k].pa = pmm_alloc(count, 0, PMM_LIMIT_NONE);
+		runs[k].count = runs[k].pa ? count : 0;
+		if (!runs[k].pa)
+			runs[k] = runs[--n];
+	}
+	*nruns = n;
+	return runs;
+}
+
+/* Seconds per alloc+free pair of 'count' frames, best of REPS. */
+static double time_pairs(size_t count, int pairs)
+{
+	double best = 1e9;
+
+	for (int rep = 0; rep < REPS; rep++) {
+		double t0 = now();
+
+		for (int i = 0; i < pairs; i++) {
+			paddr_t pa = pmm_alloc(count, 0, PMM_LIMIT_NONE);
+
+			if (!pa || pmm_free(pa, count) != 0) {
+				fprintf(stderr, "bench_pmm: allocation of %zu frames failed (pa 0x%llx)\n", count, (unsigned long long)pa);
+				exit(1);
+			}
+		}
+		double t = (now() - t0) / pairs;
+
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static double measure(uint64_t ram, double *order9, double *bits)
+{
+	struct pmm_stats st;
+	size_t n;
+	struct run *runs;
+	double pair;
+
+	machine(ram);
+	runs = fill(&n);
+	pair = time_pairs(1, PAIRS);
+	if (order9) {
+		/* Churn at 90 % leaves no aligned 2 MiB hole (a buddy allocator does not compact):
+		 * free random runs until one appears, then time run pairs. */
+		while (pmm_largest_free_order() < 9 && n > 0) {
+			size_t k = rnd() % n;
+
+			pmm_free(runs[k].pa, runs[k].count);
+			runs[k] = runs[--n];
+		}
+		pmm_get_stats(&st);
+		printf("# 2 MiB block free again at %.1f%% occupancy\n",
+		       100.0 - 100.0 * (double)st.free_frames / (double)st.total_frames);
+		*order9 = time_pairs(512, RUN_PAIRS);
+	}
+	pmm_get_stats(&st);
+	if (bits)
+		*bits = (double)st.metadata_bytes * 8 / (double)st.total_frames;
+	printf("# %6llu MiB: %llu frames, %.1f ns per single-frame pair at 90%% occupancy\n",
+	       (unsigned long long)(ram >> 20), (unsigned long long)st.total_frames, pair * 1e9);
+	free(runs);
+	return pair;
+}
+
+static void report(const char *key, double ratio, const char *op, double goal)
+{
+	bool met = op[0] == '<' ? ratio <= goal : ratio >= goal;
+
+	printf("BENCH %s %.2f %s %g\n", key, ratio, op, goal);
+	if (!met)
+		printf("# goal not met: %s\n", key);
+}
+
+int main(void)
+{
+	double order9, bits;
+	double small = measure(MiB(64), NULL, NULL);
+	double g4 = measure(GiB(4), &order9, NULL);
+	double g64 = measure(GiB(64), NULL, &bits);
+
+	printf("# 4 GiB: %.1f ns per 2 MiB run pair after churn\n", order9 * 1e9);
+	report("pmm.pair_4g_over_64m", g4 / small, "<=", 1.2);
+	report("pmm.pair_64g_over_64m", g64 / small, "<=", 1.3);
+	report("pmm.order9_over_order0", order9 / g4, "<=", 5);
+	report("pmm.metadata_bits_per_frame", bits, "<=", 16);
+	return 0;
+}

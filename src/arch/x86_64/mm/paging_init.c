@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's own page tables, built once at boot to replace the boot code's RWX 2 MiB
+ * mapping: the first 2 GiB of physical memory at KERNEL_OFFSET, no-execute everywhere except
+ * kernel text; the 2 MiB blocks holding the kernel image use 4 KiB pages so the image is
+ * W^X (text R+X, rodata R, data/bss RW, the 32-bit .boot code RW+NX). Also owns the CPU
+ * features paging depends on: NX (EFER.NXE, only when CPUID says the CPU has it), global
+ * pages (CR4.PGE), supervisor write protection (CR0.WP) and the PAT (write-combining for
+ * framebuffers), and the boot-time W+X audit.
+ * Tables come from kzalloc like every later table (see paging.c); the boot tables in .boot
+ * are simply abandoned.
+ */
+#include <arch/cpu.h>
+#include <arch/msr.h>
+#include <lios/compiler.h>
+#include <lios/errno.h>
+#include <lios/kmalloc.h>
+#include <lios/paging.h>
+#include <lios/printk.h>
+#include "pte.h"
+
+#define CPUID_EXT_MAX 0x80000000u
+#define CPUID_EXT_FEATURES 0x80000001u
+#define LARGE_PAGE MiB(2)
+
+extern char _kernel_phys_start[], _kernel_phys_end[];
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+
+uint64_t *paging_pml4;
+uint64_t paging_nx_mask;
+uint64_t paging_global_mask;
+uint64_t paging_cache_bits[4];
+
+/* True when PTE_NX is in use (CPU has NX and EFER.NXE is set). */
+bool paging_has_nx(void) { return paging_nx_mask != 0; }
+
+static paddr_t kphys(const char *sym) { return (uintptr_t)sym - KERNEL_OFFSET; }
+
+static void detect_features(bool *pat)
+{
+	uint32_t a, b, c, d, max_ext;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	paging_global_mask = (d & CPUID_1_EDX_PGE) ? PTE_G : 0;
+	*pat = d & CPUID_1_EDX_PAT;
+	cpuid(CPUID_EXT_MAX, 0, &max_ext, &b, &c, &d);
+	paging_nx_mask = 0;
+	if (max_ext >= CPUID_EXT_FEATURES) {
+		cpuid(CPUID_EXT_FEATURES, 0, &a, &b, &c, &d);
+		if (d & CPUID_EXT_EDX_NX)
+			paging_nx_mask = PTE_NX;
+	}
+}
+
+/* PG_CACHE_* -> PTE bits, for our PAT or, without PAT, the power-on default
+ * (PA0 WB, PA1 WT, PA2 UC-, PA3 UC: write-combining falls back to uncached). */
+static void setup_cache_types(bool pat)
+{
+	paging_cache_bits[PG_CACHE_WB >> PG_CACHE_SHIFT] = 0;
+	paging_cache_bits[PG_CACHE_UC >> PG_CACHE_SHIFT] = PTE_PCD | PTE_PWT;
+	if (pat) {
+		wrmsr(MSR_PAT, PAT_VALUE);
+		paging_cache_bits[PG_CACHE_WC >> PG_CACHE_SHIFT] = PTE_PWT;
+		paging_cache_bits[PG_CACHE_WT >> PG_CACHE_SHIFT] = PTE_PAT_4K | PTE_PWT;
+	} else {
+		paging_cache_bits[PG_CACHE_WC >> PG_CACHE_SHIFT] = PTE_PCD | PTE_PWT;
+		paging_cache_bits[PG_CACHE_WT >> PG_CACHE_SHIFT] = PTE_PWT;
+	}
+}
+
+/* Protection of the kernel-image page at physical address pa. */
+static uint64_t image_page_bits(paddr_t pa)
+{
+	uint64_t e = PTE_P | paging_global_mask;
+
+	if (pa >= kphys(__text_start) && pa < kphys(__text_end))
+		return e;
+	if (pa >= kphys(__rodata_start) && pa < kphys(__rodata_end))
+		return e | paging_nx_mask;
+	return e | PTE_W | paging_nx_mask;
+}
+
+/* Fills the page directory for physical [base, base + 1 GiB). */
+static int fill_pd(uint64_t *pd, paddr_t base, paddr_t img_start, paddr_t img_end)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		paddr_t pa = base + (paddr_t)i * LARGE_PAGE;
+		uint64_t *pt;
+
+		if (pa + LARGE_PAGE <= img_start || pa >= img_end) {
+			pd[i] = pa | PTE_P | PTE_W | PTE_PS | paging_global_mask | paging_nx_mask;
+			continue;
+		}
+		pt = kzalloc(PAGE_SIZE);
+		if (!pt)
+			return -ENOMEM;
+		for (int j = 0; j < PT_ENTRIES; j++)
+			pt[j] = (pa + (paddr_t)j * PAGE_SIZE) | image_page_bits(pa + (paddr_t)j * PAGE_SIZE);
+		pd[i] = virt_to_phys(pt) | PTE_P | PTE_W;
+	}
+	return 0;
+}
+
+/* Builds the kernel tables from kzalloc and switches CR3 to them (contract in paging.h).
+ * Returns 0 or -ENOMEM (the boot tables stay in use then). Boot, after kmalloc_init. */
+int paging_init(void)
+{
+	/* _kernel_phys_* are absolute (physical) linker symbols. */
+	paddr_t img_start = ALIGN_DOWN((paddr_t)(uintptr_t)_kernel_phys_start, LARGE_PAGE);
+	paddr_t img_end = ALIGN_UP((paddr_t)(uintptr_t)_kernel_phys_end, LARGE_PAGE);
+	uint64_t *pml4, *pdpt;
+	char wx_text[24];
+	bool pat;
+	long wx;
+
+	detect_features(&pat);
+	if (paging_nx_mask)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	setup_cache_types(pat);
+
+	pml4 = kzalloc(PAGE_SIZE);
+	pdpt = kzalloc(PAGE_SIZE);
+	if (!pml4 || !pdpt)
+		return -ENOMEM;
+	pml4[PT_INDEX(KERNEL_OFFSET, 4)] = virt_to_phys(pdpt) | PTE_P | PTE_W;
+	for (paddr_t base = 0; base < DIRECT_MAP_SIZE; base += GiB(1)) {
+		uint64_t *pd = kzalloc(PAGE_SIZE);
+		int err;
+
+		if (!pd)
+			return -ENOMEM;
+		err = fill_pd(pd, base, img_start, img_end);
+		if (err)
+			return err;
+		pdpt[PT_INDEX(KERNEL_OFFSET + base, 3)] = virt_to_phys(pd) | PTE_P | PTE_W;
+	}
+
+	paging_pml4 = pml4;
+	write_cr0(read_cr0() | CR0_WP);
+	write_cr3(virt_to_phys(pml4));
+	if (paging_global_mask) {
+		uint64_t cr4 = read_cr4();
+
+		write_cr4(cr4 & ~CR4_PGE); /* toggling PGE flushes global entries too */
+		write_cr4(cr4 | CR4_PGE);
+	}
+	wx = paging_count_wx();
+	if (wx < 0)
+		ksnprintf(wx_text, sizeof(wx_text), "n/a (no NX)");
+	else
+		ksnprintf(wx_text, sizeof(wx_text), "%ld", wx);
+	printk("paging: kernel image W^X in 4 KiB pages, direct map 2 GiB%s%s%s; W+X pages: %s\n",
+	       paging_nx_mask ? " NX" : " (CPU without NX: all executable)",
+	       paging_global_mask ? ", global" : "", pat ? ", PAT with WC" : "", wx_text);
+	return 0;
+}
+
+/* Counts leaf pages (in 4 KiB units) under table 'table' at 'level' that end up writable
+ * and executable given the W and NX bits collected on the way down. */
+static long count_wx(const uint64_t *table, int level, bool w, bool nx)
+{
+	long n = 0;
+
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = table[i];
+		bool ew = w && (e & PTE_W), enx = nx || (e & PTE_NX);
+
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1 || (e & PTE_PS)) {
+			if (ew && !enx)
+				n += 1l << (PT_LEVEL_SHIFT(level) - PAGE_SHIFT);
+		} else {
+			n += count_wx(phys_to_virt(e & PTE_ADDR), level - 1, ew, enx);
+		}
+	}
+	return n;
+}
+
+/* Writable+executable 4 KiB pages in the kernel tables; -1 without NX. */
+long paging_count_wx(void)
+{
+	if (!paging_nx_mask || !paging_pml4)
+		return -1;
+	return count_wx(paging_pml4, 4, true, false);
+}

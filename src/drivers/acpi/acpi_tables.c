@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ACPI table parsing: RSDP -> RSDT/XSDT -> FADT and MADT. Pure C with all physical memory
+ * access behind struct acpi_os, so the same code runs in the kernel and in host tests.
+ * Nothing is trusted: signatures, lengths and checksums are checked before a table is
+ * used, lengths are bounded, and a bad table is skipped with a message naming it.
+ */
+#include <lios/acpi.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+
+#define RSDP_V1_LEN 20
+#define RSDP_V2_LEN 36
+#define SDT_HEADER_LEN 36
+#define ACPI_TABLE_MAX (1u << 20) /* no table we read is anywhere near 1 MiB */
+#define ROOT_MAX_ENTRIES 256
+
+/* FADT offsets (ACPI 6.x, table 5.9). */
+#define FADT_FLAGS 112
+#define FADT_FLAG_RESET_REG_SUP (1u << 10)
+#define FADT_IAPC_BOOT_ARCH 109
+#define IAPC_8042 (1u << 1)
+#define FADT_RESET_REG 116
+#define FADT_RESET_VALUE 128
+#define FADT_MIN_LEN_RESET 129     /* ACPI 2.0 layout up to the reset value */
+#define FADT_MIN_REV_BOOT_ARCH 3  /* IAPC_BOOT_ARCH exists from FADT revision 3 */
+
+/* MADT: 44-byte header, then variable entries (type, length). */
+#define MADT_ENTRIES 44
+#define MADT_LOCAL_APIC 0
+#define MADT_LOCAL_X2APIC 9
+#define MADT_CPU_ENABLED (1u << 0)
+#define MADT_CPU_ONLINE_CAPABLE (1u << 1)
+
+struct sdt_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision;
+	uint8_t checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	uint32_t oem_revision;
+	uint32_t creator_id;
+	uint32_t creator_revision;
+} __attribute__((packed));
+static_assert(sizeof(struct sdt_header) == SDT_HEADER_LEN, "ACPI SDT header");
+static_assert(sizeof(struct acpi_gas) == 12, "ACPI generic address");
+
+static uint8_t checksum(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum += p[i];
+	return sum;
+}
+
+/* Maps a whole table after checking its header. Returns the mapping (length in *len) or
+ * NULL, with a message when the table is broken. */
+static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t *len,
+				struct acpi_info *info)
+{
+	const struct sdt_header *h = os->map(phys, SDT_HEADER_LEN);
+	struct sdt_header hdr;
+
+	if (!h)
+		return NULL;
+	memcpy(&hdr, h, sizeof(hdr));
+	os->unmap(h, SDT_HEADER_LEN);
+	if (hdr.length < SDT_HEADER_LEN || hdr.length > ACPI_TABLE_MAX) {
+		printk(KERN_WARN "acpi: table at %#llx has a bad length %u, ignored\n",
+		       (unsigned long long)phys, hdr.length);
+		info->bad_tables++;
+		return NULL;
+	}
+	const uint8_t *t = os->map(phys, hdr.length);
+	if (!t)
+		return NULL;
+	if (checksum(t, hdr.length) != 0) {
+		printk(KERN_WARN "acpi: %.4s at %#llx has a bad checksum, ignored\n", hdr.signature,
+		       (unsigned long long)phys);
+		os->unmap(t, hdr.length);
+		info->bad_tables++;
+		return NULL;
+	}
+	*len = hdr.length;
+	return t;
+}
+
+static void parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
+{
+	const struct sdt_header *h = (const void *)t;
+	uint32_t flags = 0;
+	uint16_t boot_arch = 0;
+
+	info->have_fadt = true;
+	if (len >= FADT_FLAGS + 4)
+		memcpy(&flags, t + FADT_FLAGS, 4);
+	if (h->revision >= FADT_MIN_REV_BOOT_ARCH && len >= FADT_IAPC_BOOT_ARCH + 2) {
+		memcpy(&boot_arch, t + FADT_IAPC_BOOT_ARCH, 2);
+		info->i8042_flag_valid = true;
+		info->i8042_present = boot_arch & IAPC_8042;
+	}
+	if ((flags & FADT_FLAG_RESET_REG_SUP) && len >= FADT_MIN_LEN_RESET) {
+		memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
+		info->reset_value = t[FADT_RESET_VALUE];
+		info->reset_supported = info->reset_reg.address != 0;
+	}
+}
+
+static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
+{
+	info->have_madt = true;
+	for (uint32_t off = MADT_ENTRIES; off + 2 <= len;) {
+		uint8_t type = t[off], elen = t[off + 1];
+		uint32_t flags;
+
+		if (elen < 2 || off + elen > len)
+			break; /* a malformed entry ends the walk */
+		if (type == MADT_LOCAL_APIC && elen >= 8) {
+			memcpy(&flags, t + off + 4, 4);
+			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
+				info->cpu_count++;
+		} else if (type == MADT_LOCAL_X2APIC && elen >= 16) {
+			memcpy(&flags, t + off + 8, 4);
+			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
+				info->cpu_count++;
+		}
+		off += elen;
+	}
+}
+
+static void parse_table(const struct acpi_os *os, paddr_t phys, struct acpi_info *info)
+{
+	uint32_t len;
+	const uint8_t *t = map_table(os, phys, &len, info);
+
+	if (!t)
+		return;
+	if (memcmp(t, "FACP", 4) == 0 && !info->have_fadt)
+		parse_fadt(t, len, info);
+	else if (memcmp(t, "APIC", 4) == 0 && !info->have_madt)
+		parse_madt(t, len, info);
+	os->unmap(t, len);
+}
+
+/* Checks the RSDP; returns the root table's address and entry size (4 RSDT, 8 XSDT). */
+static paddr_t check_rsdp(const uint8_t *rsdp, size_t len, unsigned *entry_size,
+			  struct acpi_info *info)
+{
+	uint32_t rsdt;
+	uint64_t xsdt;
+	uint32_t xlen;
+
+	if (len < RSDP_V1_LEN || memcmp(rsdp, "RSD PTR ", 8) != 0) {
+		printk(KERN_WARN "acpi: no valid RSDP\n");
+		return 0;
+	}
+	if (checksum(rsdp, RSDP_V1_LEN) != 0) {
+		printk(KERN_WARN "acpi: RSDP has a bad checksum, ignored\n");
+		return 0;
+	}
+	info->revision = rsdp[15];
+	memcpy(info->oem_id, rsdp + 9, 6);
+	info->oem_id[6] = '\0';
+	for (int i = 5; i >= 0 && (info->oem_id[i] == ' ' || info->oem_id[i] == '\0'); i--)
+		info->oem_id[i] = '\0'; /* OEM IDs are padded with spaces */
+	memcpy(&rsdt, rsdp + 16, 4);
+	if (info->revision >= 2 && len >= RSDP_V2_LEN) {
+		memcpy(&xlen, rsdp + 20, 4);
+		memcpy(&xsdt, rsdp + 24, 8);
+		if (xlen >= RSDP_V2_LEN && xlen <= len && checksum(rsdp, xlen) == 0 && xsdt) {
+			*entry_size = 8;
+			return xsdt;
+		}
+		printk(KERN_WARN "acpi: extended RSDP invalid, using the RSDT\n");
+	}
+	*entry_size = 4;
+	return rsdt;
+}
+
+void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
+		struct acpi_info *info)
+{
+	unsigned esize;
+	uint32_t len;
+
+	memset(info, 0, sizeof(*info));
+	paddr_t root = check_rsdp(rsdp, rsdp_len, &esize, info);
+	if (!root)
+		return;
+	const uint8_t *t = map_table(os, root, &len, info);
+	if (!t)
+		return;
+	if (memcmp(t, esize == 8 ? "XSDT" : "RSDT", 4) != 0) {
+		printk(KERN_WARN "acpi: root table has the wrong signature %.4s\n", (const char *)t);
+		os->unmap(t, len);
+		return;
+	}
+	info->present = true;
+	unsigned n = (len - SDT_HEADER_LEN) / esize;
+	if (n > ROOT_MAX_ENTRIES)
+		n = ROOT_MAX_ENTRIES;
+	paddr_t entries[ROOT_MAX_ENTRIES];
+	for (unsigned i = 0; i < n; i++) {
+		entries[i] = 0;
+		memcpy(&entries[i], t + SDT_HEADER_LEN + i * esize, esize);
+	}
+	os->unmap(t, len);
+	info->tables = n;
+	for (unsigned i = 0; i < n; i++)
+		if (entries[i])
+			parse_table(os, entries[i], info);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Terminal bytes to key events, for the shell's serial input: a small state machine over
+ * plain bytes, UTF-8 sequences and the escape sequences terminals send for cursor and
+ * editing keys (ESC [ A-D/H/F, ESC O A-D/H/F, ESC [ n ~). Pure: no hardware, no globals;
+ * compiled for the host (lios_host_shell) and tested there.
+ */
+#include <lios/termkeys.h>
+
+#define ASCII_BS 0x08
+#define ASCII_ESC 0x1b
+#define ASCII_DEL 0x7f
+#define UTF8_LEAD_MIN 0xc0
+#define UTF8_REPLACEMENT 0xfffd
+
+enum { TERMKEYS_PLAIN, TERMKEYS_ESC, TERMKEYS_SEQ };
+
+/*
+ * termkeys_init - plain state, nothing pending. Pure.
+ */
+void termkeys_init(struct termkeys *t)
+{
+	t->state = TERMKEYS_PLAIN;
+	t->param = 0;
+	t->utf8 = 0;
+	t->utf8_left = 0;
+	t->last_cr = false;
+}
+
+static bool key(struct kbd_event *ev, uint16_t k, uint32_t ch)
+{
+	ev->key = k;
+	ev->pressed = true;
+	ev->mods = 0;
+	ev->ch = ch;
+	return true;
+}
+
+/* The key a sequence's final byte (and ~ parameter) names; KEY_NONE if unknown. */
+static uint16_t seq_key(uint8_t final, uint8_t param)
+{
+	switch (final) {
+	case 'A': return KEY_UP;
+	case 'B': return KEY_DOWN;
+	case 'C': return KEY_RIGHT;
+	case 'D': return KEY_LEFT;
+	case 'H': return KEY_HOME;
+	case 'F': return KEY_END;
+	case '~':
+		switch (param) {
+		case 1: case 7: return KEY_HOME;
+		case 2: return KEY_INSERT;
+		case 3: return KEY_DELETE;
+		case 4: case 8: return KEY_END;
+		case 5: return KEY_PAGEUP;
+		case 6: return KEY_PAGEDOWN;
+		}
+	}
+	return KEY_NONE;
+}
+
+static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
+{
+	uint16_t k;
+
+	if (t->state == TERMKEYS_ESC) {
+		t->state = (b == '[' || b == 'O') ? TERMKEYS_SEQ : TERMKEYS_PLAIN;
+		t->param = 0;
+		return false;
+	}
+	if (b >= '0' && b <= '9') {
+		t->param = (uint8_t)(t->param * 10 + (b - '0'));
+		return false;
+	}
+	if (b == ';')
+		return false; /* modifier parameters: ignored */
+	t->state = TERMKEYS_PLAIN;
+	k = seq_key(b, t->param);
+	return k != KEY_NONE && key(ev, k, 0);
+}
+
+static bool utf8_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
+{
+	if ((b & 0xc0) != 0x80) {
+		/* a lead byte where a continuation was due: drop the broken character */
+		t->utf8_left = 0;
+		return termkeys_byte(t, b, ev);
+	}
+	t->utf8 = t->utf8 << 6 | (b & 0x3f);
+	if (--t->utf8_left)
+		return false;
+	return key(ev, KEY_NONE, t->utf8 > 0x10ffff ? UTF8_REPLACEMENT : t->utf8);
+}
+
+/*
+ * termkeys_byte - feed one byte; true with *ev filled when a key is complete. Pure.
+ */
+bool termkeys_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
+{
+	bool after_cr = t->last_cr;
+
+	t->last_cr = false;
+	if (t->state != TERMKEYS_PLAIN)
+		return escape_byte(t, b, ev);
+	if (t->utf8_left)
+		return utf8_byte(t, b, ev);
+	if (b >= UTF8_LEAD_MIN) {
+		t->utf8_left = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+		t->utf8 = b & (0x3f >> t->utf8_left);
+		return false;
+	}
+	switch (b) {
+	case ASCII_ESC:
+		t->state = TERMKEYS_ESC;
+		return false;
+	case '\r':
+		t->last_cr = true;
+		return key(ev, KEY_ENTER, '\n');
+	case '\n':
+		return !after_cr && key(ev, KEY_ENTER, '\n');
+	case ASCII_DEL:
+	case ASCII_BS:
+		return key(ev, KEY_BACKSPACE, '\b');
+	}
+	return b < 0x80 && key(ev, KEY_NONE, b);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the heap (src/mm/heap.c, heap_large.c): span and class layouts, the shared
+ * state, and the inline helpers of the fast paths (class lookup, span lookup, red zone).
+ * See heap.c for the design.
+ */
+#ifndef LIOS_MM_HEAP_INTERNAL_H
+#define LIOS_MM_HEAP_INTERNAL_H
+
+#include <lios/compiler.h>
+#include <lios/heap.h>
+#include <lios/string.h>
+
+#define HEAP_CHUNK_SHIFT 18
+#define HEAP_CHUNK ((size_t)1 << HEAP_CHUNK_SHIFT)
+#define HEAP_NCLASSES 52
+#define HEAP_SMALL_MAX 16384u         /* largest class, bytes */
+#define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
+#define HEAP_CANARY 0xcb
+#define HEAP_CANARY_CHECK 32u         /* canary bytes written and checked at most */
+#define HEAP_TAG_KEY 0x5a17c0deu
+#define HEAP_HASH_BITS 12
+#define HEAP_SPAN_MIN_PAGES 4
+#define HEAP_SPAN_MAX_PAGES 64
+#define HEAP_SPAN_MIN_OBJS 8
+#define HEAP_LARGE_CACHE MiB(4)       /* most bytes of freed large blocks kept for reuse, */
+#define HEAP_LARGE_CACHE_MIN KiB(512) /* ... at least this, else 1/8 of the live bytes */
+#define HEAP_LARGE_SLACK 2            /* a cached block may be this many pages too big */
+#define HEAP_LARGE_BINS 64            /* large blocks cached by page count 1..63 */
+#define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
+#define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
+#define HEAP_DIV_SHIFT 40
+
+struct heap_span {
+	uint32_t magic;              /* HEAP_SPAN_MAGIC or HEAP_LARGE_MAGIC */
+	uint16_t cls;                /* size class (small spans) */
+	uint8_t cached;              /* large block in the cache (not live) */
+	uint8_t broken;              /* free list found corrupted: never allocate from it */
+	struct heap_span *hnext;     /* chunk hash chain */
+	struct heap_span *prev, *next; /* class partial list, or large cache bin */
+	char *data;                  /* first object (small) or the block (large) */
+	void *free;                  /* free objects, each holding the next pointer */
+	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
+	uint32_t pad;
+	uint64_t map_bytes;          /* bytes taken from vmalloc */
+	uint64_t req;                /* large: requested size, bytes */
+	uint64_t bits[];             /* small: one "allocated" bit per object */
+};
+
+struct heap_class {
+	uint32_t size;               /* object size, bytes (multiple of 16) */
+	uint32_t nobj;               /* objects per span */
+	uint32_t data_off;           /* bytes from span start to object 0 */
+	uint32_t pages;              /* span size, pages */
+	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
+	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
+	uint32_t nempty;             /* empty spans kept (0 or 1) */
+};
+
+/* State shared by heap.c and heap_large.c (defined in heap.c). */
+extern struct heap_class heap_classes[HEAP_NCLASSES];
+extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1]; /* (x+15)/16 -> class, x <= 1024 */
+extern struct heap_span **heap_hash;  /* 1 << HEAP_HASH_BITS chains of spans and large blocks */
+extern struct heap_span *heap_last;   /* last span heap_lookup found (a one-entry cache) */
+extern struct heap_stats heap_st;
+
+#define HEAP_LARGE_HDR ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN)
+
+void heap_hash_add(struct heap_span *s);
+void heap_hash_del(struct heap_span *s);
+/* Adds bytes (negative: removes) to the bytes held from vmalloc. */
+void heap_account(int64_t bytes);
+/* Counts and prints one misuse: "heap: op(p) from caller: why (size n), refused". */
+void heap_report(const char *op, const void *p, const char *why, size_t size, uintptr_t caller);
+/* Takes a span or large block out of the hash and gives it back to vmalloc. */
+void heap_span_release(struct heap_span *s);
+
+/* heap_large.c: blocks above HEAP_SMALL_MAX, one vmalloc each, and their cache. */
+void *heap_large_alloc(size_t n);
+bool heap_large_redzone_ok(const struct heap_span *s);
+void heap_large_free(struct heap_span *s);
+size_t heap_large_trim(void);
+void heap_large_reset(void);
+
+/* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX. */
+static inline unsigned heap_class_of(size_t x)
+{
+	unsigned lg;
+
+	if (x <= 1024)
+		return heap_small_class[(x + 15) >> 4];
+	lg = 63u - (unsigned)__builtin_clzll(x - 1);
+	return 20 + (lg - 10) * 8 + (unsigned)(((x - 1) - ((size_t)1 << lg)) >> (lg - 3));
+}
+
+static inline size_t heap_hash_index(const void *p)
+{
+	uint64_t chunk = (uint64_t)(uintptr_t)p >> HEAP_CHUNK_SHIFT;
+
+	return (size_t)((chunk * 0x9e3779b97f4a7c15ull) >> (64 - HEAP_HASH_BITS));
+}
+
+/* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
+static inline struct heap_span *heap_lookup(const void *p)
+{
+	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
+	struct heap_span *s;
+
+	if ((uintptr_t)heap_last == base && base)
+		return heap_last;
+	for (s = heap_hash[heap_hash_index(p)]; s; s = s->hnext)
+		if ((uintptr_t)s == base)
+			return heap_last = s;
+	return NULL;
+}
+
+#define HEAP_CANARY64 (0x0101010101010101ull * HEAP_CANARY)
+
+/* Stores/compares the canary over [p, p + len), 4 <= len <= HEAP_CANARY_CHECK, with a few
+ * possibly overlapping unaligned word accesses instead of a byte loop. */
+static inline void heap_canary_put(char *p, size_t len)
+{
+	uint64_t c = HEAP_CANARY64;
+	uint32_t c4 = (uint32_t)c;
+
+	if (len < 8) {
+		__builtin_memcpy(p, &c4, 4);
+		__builtin_memcpy(p + len - 4, &c4, 4);
+		return;
+	}
+	__builtin_memcpy(p, &c, 8);
+	__builtin_memcpy(p + len - 8, &c, 8);
+	if (len > 16) {
+		__builtin_memcpy(p + 8, &c, 8);
+		__builtin_memcpy(p + len - 16, &c, 8);
+	}
+}
+
+static inline bool heap_canary_ok(const char *p, size_t len)
+{
+	uint64_t a, b, c = 0, d = 0;
+	uint32_t x, y;
+
+	if (len < 8) {
+		__builtin_memcpy(&x, p, 4);
+		__builtin_memcpy(&y, p + len - 4, 4);
+		return (x & y) == (uint32_t)HEAP_CANARY64 && (x | y) == (uint32_t)HEAP_CANARY64;
+	}
+	__builtin_memcpy(&a, p, 8);
+	__builtin_memcpy(&b, p + len - 8, 8);
+	if (len > 16) {
+		__builtin_memcpy(&c, p + 8, 8);
+		__builtin_memcpy(&d, p + len - 16, 8);
+		c ^= HEAP_CANARY64;
+		d ^= HEAP_CANARY64;
+	}
+	return ((a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64) | c | d) == 0;
+}
+
+/* Writes the red zone of an object of 'slot' bytes holding n requested bytes. */
+static inline void heap_redzone_set(char *obj, size_t n, size_t slot)
+{
+	uint32_t tag = (uint32_t)n ^ HEAP_TAG_KEY;
+
+	heap_canary_put(obj + n, MIN(slot - 4 - n, HEAP_CANARY_CHECK));
+	__builtin_memcpy(obj + slot - 4, &tag, 4);
+}
+
+/* The requested size stored in the red zone, or SIZE_MAX when the red zone is damaged. */
+static inline size_t heap_redzone_check(const char *obj, size_t slot)
+{
+	uint32_t tag;
+	size_t n;
+
+	__builtin_memcpy(&tag, obj + slot - 4, 4);
+	n = tag ^ HEAP_TAG_KEY;
+	if (n > slot - HEAP_REDZONE || !heap_canary_ok(obj + n, MIN(slot - 4 - n, HEAP_CANARY_CHECK)))
+		return SIZE_MAX;
+	return n;
+}
+
+static inline bool heap_bit(const struct heap_span *s, size_t i)
+{
+	return s->bits[i >> 6] & (1ull << (i & 63));
+}
+
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel self-tests of the heap on vmalloc and the real frame allocator: alignment and
+ * contents across size classes and large blocks, a seeded chaos run, every misuse refused,
+ * exhaustion gives NULL, and after freeing and trimming the frames are back exactly.
+ */
+#include <lios/heap.h>
+#include <lios/pmm.h>
+#include <lios/selftest.h>
+#include <lios/string.h>
+#include <lios/vmalloc.h>
+
+static uint64_t heap_frames_accounted(void)
+{
+	struct pmm_stats ps;
+	struct vmalloc_stats vs;
+
+	pmm_get_stats(&ps);
+	vmalloc_get_stats(&vs);
+	return ps.free_frames + vs.meta_pages;
+}
+
+static struct heap_stats hst(void)
+{
+	struct heap_stats st;
+
+	heap_get_stats(&st);
+	return st;
+}
+
+KTEST(heap, sizes_aligned_and_distinct)
+{
+	static unsigned char *p[200];
+	uint64_t live0 = hst().live_allocs;
+
+	for (int i = 0; i < 200; i++) {
+		size_t n = (size_t)i * i * 3 + 1;
+
+		p[i] = heap_alloc(n);
+		KASSERT(p[i] != NULL);
+		KEXPECT(((uintptr_t)p[i] & (HEAP_ALIGN - 1)) == 0);
+		memset(p[i], i, n);
+	}
+	for (int i = 0; i < 200; i++) {
+		size_t n = (size_t)i * i * 3 + 1;
+
+		KEXPECT(p[i][0] == (unsigned char)i && p[i][n - 1] == (unsigned char)i);
+		heap_free(p[i]);
+	}
+	KEXPECT(hst().live_allocs == live0);
+}
+
+KTEST(heap, chaos_then_frames_back)
+{
+	static struct { unsigned char *p; size_t n; } live[500];
+	uint64_t rng = 0x1234abcd, before, live0 = hst().live_allocs, peak;
+	size_t nlive = 0;
+	void *big;
+
+	heap_trim();
+	before = heap_frames_accounted();
+	for (int step = 0; step < 20000; step++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		if (nlive < 500 && (rng & 1)) {
+			size_t n = 1 + (size_t)((rng >> 8) % ((rng >> 40) % 16 ? 512 : 40000));
+
+			live[nlive].p = heap_alloc(n);
+			KASSERT(live[nlive].p != NULL);
+			live[nlive].n = n;
+			live[nlive].p[0] = live[nlive].p[n - 1] = (unsigned char)n;
+			nlive++;
+		} else if (nlive) {
+			size_t k = (size_t)(rng >> 20) % nlive;
+
+			KEXPECT(live[k].p[0] == (unsigned char)live[k].n);
+			KEXPECT(live[k].p[live[k].n - 1] == (unsigned char)live[k].n);
+			heap_free(live[k].p);
+			live[k] = live[--nlive];
+		}
+	}
+	while (nlive)
+		heap_free(live[--nlive].p);
+	KEXPECT(hst().live_allocs == live0);
+	peak = hst().vmalloc_peak;
+	heap_trim();
+	KEXPECT(heap_frames_accounted() == before);
+	big = heap_alloc(peak); /* as large as the heap ever was */
+	KEXPECT(big != NULL);
+	heap_free(big);
+	heap_trim();
+	KEXPECT(heap_frames_accounted() == before);
+}
+
+KTEST(heap, misuse_is_refused)
+{
+	uint64_t m = hst().misuse, live0 = hst().live_allocs;
+	char *a = heap_alloc(48), *b = heap_alloc(48), *l = heap_alloc(70000);
+	int local;
+
+	KASSERT(a && b && l);
+	heap_free(a);
+	heap_free(a);           /* double free */
+	heap_free(&local);      /* foreign */
+	heap_free(b + 16);      /* interior */
+	heap_free(l + 8);       /* interior of a large block */
+	b[48] = 0;              /* overflow into the red zone */
+	heap_free(b);
+	KEXPECT(hst().misuse == m + 5);
+	KEXPECT(hst().live_allocs == live0 + 2); /* b and l refused/kept */
+	b[48] = (char)0xcb;     /* canary restored */
+	heap_free(b);
+	heap_free(l);
+	KEXPECT(hst().misuse == m + 5);
+	KEXPECT(hst().live_allocs == live0);
+}
+
+KTEST(heap, exhaustion_gives_null)
+{
+	struct pmm_stats ps;
+	uint64_t failed = hst().failed, before;
+
+	heap_trim();
+	before = heap_frames_accounted();
+	pmm_get_stats(&ps);
+	KEXPECT(heap_alloc((ps.free_frames + 16) * PAGE_SIZE) == NULL);
+	KEXPECT(hst().failed == failed + 1);
+	KEXPECT(heap_frames_accounted() == before);
+}

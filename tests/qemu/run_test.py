@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""One QEMU test case for CTest: boot the test ISO with a profile, run the checks, and exit
+0 (pass) or 1 (fail), printing every failure and the tail of the serial log.
+
+This file owns the command line of the QEMU tests (tests/qemu/CMakeLists.txt is its only
+caller) and the keyboard scenarios of the shell tests. A run:
+  1. boots (lios_qemu.Machine) with the profile given by --firmware/--memory/--cpu/
+     --machine/--display/--smp/--qemu-arg and what GRUB passes (--cmdline, --gfxpayload);
+  2. waits: with --ktap or --exit for QEMU to exit; otherwise for --ready (default: the
+     shell prompt or "LiOS ready") on serial;
+  3. optionally reads the screen (--screen vga|fb|auto) and checks --screen-expect lines,
+     and runs a keyboard --scenario;
+  4. checks the serial log: the contract's banner, console line and "LiOS ready" in
+     this order (unless --no-contract), each --expect line anywhere, --forbid lines
+     (default PANIC), KTAP, the exit status and the "mem:" line (--mem-min).
+Logs: LOGDIR/NAME.log (serial), NAME.qemu.log (QEMU's command line and output),
+NAME.screen.txt and NAME.png (screens).
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402
+import lios_qemu  # noqa: E402
+import screen  # noqa: E402
+
+CONTRACT = [r"^LiOS [0-9]", r"^console: ", r"^LiOS ready$"]  # in this order
+PROMPT = r"lios> "
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--name", required=True, help="test name; the logs are named after it")
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--logdir", required=True)
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run")
+    ap.add_argument("--firmware", choices=("bios", "uefi"), default="bios")
+    ap.add_argument("--memory", default="512M")
+    ap.add_argument("--cpu")
+    ap.add_argument("--machine", default="pc")
+    ap.add_argument("--display", default="std", choices=sorted(lios_qemu.DISPLAYS))
+    ap.add_argument("--smp", type=int)
+    ap.add_argument("--media", choices=("cdrom", "usb", "esp"), default="cdrom",
+                    help="attach the ISO as a CD or as a USB stick, or boot an installed "
+                         "GRUB on an EFI system partition (needs --elf, --grub-entries, "
+                         "--grub-default)")
+    ap.add_argument("--elf", help="kernel for --media esp")
+    ap.add_argument("--grub-entries", help="script printing the menu entries (--media esp)")
+    ap.add_argument("--grub-default", help="title of the entry to boot (--media esp)")
+    ap.add_argument("--qemu-arg", action="append", default=[], help="one more QEMU argument")
+    ap.add_argument("--cmdline", default="", help="kernel command line")
+    ap.add_argument("--gfxpayload", help="GRUB gfxpayload: text, WxHxD, or '' (keep)")
+    ap.add_argument("--ready", help="serial regex that ends the boot phase")
+    ap.add_argument("--expect", action="append", help="serial regex, anywhere (repeatable)")
+    ap.add_argument("--no-contract", action="store_true",
+                    help="do not expect the contract's banner/console/ready lines")
+    ap.add_argument("--forbid", action="append", help="serial regex that must not appear")
+    ap.add_argument("--ktap", action="store_true", help="self-test run: KTAP + exit 33")
+    ap.add_argument("--mem-min", metavar="USABLE[:ABOVE4G]",
+                    help="minimum MiB the 'mem:' line must count (usable, above 4 GiB)")
+    ap.add_argument("--halts", type=float, metavar="SECONDS",
+                    help="after --ready, QEMU must still be running SECONDS later")
+    ap.add_argument("--exit", type=int, help="expected QEMU exit status")
+    ap.add_argument("--screen", choices=("vga", "fb", "auto"),
+                    help="decode the screen after boot (VGA text memory or screendump)")
+    ap.add_argument("--screen-expect", action="append", default=[],
+                    help="regex a decoded screen line must match, in order (repeatable)")
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS), help="keyboard scenario")
+    return ap.parse_args(argv)
+
+
+def read_screen(m, mode, name):
+    """Returns the decoded screen lines; keeps NAME.png and NAME.screen.txt."""
+    base = os.path.join(m.logdir, name)
+    if mode == "auto":
+        con = re.search(r"^console: (\S+)", m.serial(), re.MULTILINE)
+        mode = "vga" if con and con.group(1).startswith("vga") else "fb"
+    img = m.screendump(base)
+    if mode == "vga":
+        lines = m.vga_text()
+    else:
+        lines = screen.decode_framebuffer(img)
+    os.unlink(base + ".ppm")
+    with open(base + ".screen.txt", "w") as f:
+        f.write("# %s, screendump %dx%d\n" % (mode, img.width, img.height))
+        f.write("\n".join(lines) + "\n")
+    return lines
+
+
+def check_screen(m, mode, name, patterns, settle=8.0):
+    """Reads the screen until 'patterns' all match (the console may lag behind serial),
+    at most 'settle' seconds. Returns the failures of the last attempt."""
+    deadline = time.monotonic() + min(settle, m.remaining())
+    patterns = [p.rstrip(" ") for p in patterns]  # decoded lines have no trailing blanks
+    while True:
+        lines = read_screen(m, mode, name)
+        failures = checks.check_expected("\n".join(lines), patterns)
+        if not failures or time.monotonic() > deadline:
+            return ["screen: " + f for f in failures]
+        time.sleep(1.0)
+
+
+# Keyboard scenarios: each types into the shell after the prompt and returns failures.
+# 'start' is the serial offset after which the answer must appear.
+
+def _answer(m, regex, timeout=15.0):
+    start = len(m.serial())
+    return lambda: m.wait_for_serial(regex, timeout, start)
+
+
+def scenario_echo(m, args):
+    wait = _answer(m, r"^Hello, World!$")
+    m.send_keys("echo Hello, World!\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"echo Hello, World!$",
+                                                             r"^Hello, World!$"])
+
+
+def scenario_edit(m, args):
+    # "echo Hellx" Backspace "o Wrld" Left Left Left "o" Enter -> "Hello World"
+    wait = _answer(m, r"^Hello World$")
+    m.send_keys("echo Hellx")
+    m.send_key(["backspace"])
+    m.send_keys("o Wrld")
+    for _ in range(3):
+        m.send_key(["left"])
+    m.send_keys("o\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"^Hello World$"])
+
+
+def scenario_history(m, args):
+    # "echo again" Enter, then Up Enter recalls and runs it a second time.
+    wait = _answer(m, r"^again$")
+    m.send_keys("echo again\n")
+    wait()
+    start = len(m.serial())
+    m.send_key(["up"])
+    m.send_key(["ret"])
+    m.wait_for_serial(r"^again$", 15.0, start)
+    return []
+
+
+def scenario_mem(m, args):
+    wait = _answer(m, r"(?i)^.*(frames|heap|vmalloc).*\d")
+    m.send_keys("mem\n")
+    wait()
+    return []
+
+
+def scenario_unknown(m, args):
+    wait = _answer(m, r"^unknown command: frobnicate")
+    m.send_keys("frobnicate\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"unknown command: frobnicate"])
+
+
+def scenario_reboot(m, args):
+    m.send_keys("reboot\n")
+    status = m.wait_exit(30.0)
+    # -no-reboot turns the reset into an exit with status 0.
+    return checks.check_exit(status, 0)
+
+
+SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
+             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot}
+
+
+def run(args):
+    profile = lios_qemu.Profile(firmware=args.firmware, memory=args.memory, cpu=args.cpu,
+                                machine=args.machine, display=args.display,
+                                extra=args.qemu_arg, cmdline=args.cmdline,
+                                gfxpayload=args.gfxpayload, smp=args.smp,
+                                media=args.media, elf=args.elf,
+                                grub_entries=args.grub_entries,
+                                grub_default=args.grub_default)
+    failures = []
+    m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
+    try:
+        m.start()
+        if args.ktap or args.exit is not None:
+            if m.wait_exit() is None:
+                failures.append("timeout: QEMU still running after %.0f s" % args.timeout)
+        else:
+            m.wait_for_serial(args.ready or r"^(%s|LiOS ready$)" % PROMPT)
+            if args.scenario:
+                m.wait_for_serial(r"^" + PROMPT)
+                time.sleep(0.5)  # let the shell finish drawing its prompt
+            if args.screen and args.screen_expect:
+                failures += check_screen(m, args.screen, args.name, args.screen_expect)
+            if args.scenario:
+                failures += SCENARIOS[args.scenario](m, args)
+            if args.halts:
+                if m.wait_exit(args.halts) is not None:
+                    failures.append("QEMU exited (status %s): the machine should halt"
+                                    % m.status)
+    except lios_qemu.HarnessError as e:
+        failures.append(str(e))
+    finally:
+        m.close()
+    text = m.serial()
+    if not args.no_contract:
+        failures += checks.check_expected(text, CONTRACT)
+    for pat in args.expect or []:
+        failures += checks.check_expected(text, [pat])
+    failures += checks.check_forbidden(text, args.forbid)
+    if args.ktap:
+        failures += checks.check_ktap(text)
+        failures += checks.check_selftest_exit(text, m.status)
+    elif args.exit is not None:
+        failures += checks.check_exit(m.status, args.exit)
+    if args.mem_min:
+        usable, _, above = args.mem_min.partition(":")
+        failures += checks.check_mem_line(text, int(usable), int(above or 0))
+    return failures, m
+
+
+def main(argv):
+    args = parse_args(argv)
+    t0 = time.monotonic()
+    failures, m = run(args)
+    print("%s: %s in %.1f s (QEMU status %s); serial log %s"
+          % (args.name, "FAIL" if failures else "PASS", time.monotonic() - t0,
+             m.status, m.serial_log))
+    for f in failures:
+        print("  FAIL: " + f)
+    if failures:
+        tail = checks.log_lines(m.serial())[-40:]
+        print("---- last %d serial lines ----" % len(tail))
+        print("\n".join(tail))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""harness.selfcheck: the QEMU harness's own unit test, no QEMU involved.
+
+Shows that the harness can fail: every check of checks.py is fed a good log (must pass)
+and bad logs (missing results, plan mismatch, not ok, PANIC, wrong exit status, an
+inconsistent final line, markers out of order), each of which must be reported. Also
+checks the screen side (a text rendered with the Terminus PSF font decodes back to the same
+text at scale 1 and 2, cursors; VGA text memory decoding; the PNG encoder's output), the
+key mapping, the El Torito report parser and the installed-GRUB config. Standard library
+unittest; exit status 0 = pass.
+"""
+import os
+import struct
+import sys
+import tempfile
+import unittest
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_iso  # noqa: E402
+import checks  # noqa: E402
+import esp  # noqa: E402
+import lios_qemu  # noqa: E402
+import screen  # noqa: E402
+
+GOOD_BOOT = """\x1b[2J\x1b[01;01HBdsDxe: starting Boot0001\r
+\rLiOS 0.1.0 (x86_64)\r
+mem: 510 MiB usable (0 MiB above 4 GiB), 130556 free frames of 130671\r
+console: vga-text 80x25\r
+kbd: ps2\r
+LiOS ready\r
+lios> """
+
+GOOD_KTAP = """LiOS 0.1.0 (x86_64)
+console: serial
+LiOS ready
+KTAP version 1
+1..4
+# suite: exceptions
+ok 1 exceptions.divide_error
+    # a diagnostic line
+ok 2 exceptions.invalid_opcode
+ok 3 mm.oom # SKIP needs -m 64M
+ok 4 mm.heap
+selftest: 3 passed, 0 failed, 1 skipped
+"""
+
+
+def ktap_with(old, new):
+    bad = GOOD_KTAP.replace(old, new)
+    assert bad != GOOD_KTAP, old
+    return bad
+
+
+class MarkerChecks(unittest.TestCase):
+    def test_good_boot_passes(self):
+        # Scenario: a normal boot log with firmware escape sequences and CRLF.
+        # Expected: banner, console and ready markers found in order; no PANIC.
+        self.assertEqual(checks.check_expected(GOOD_BOOT, [r"^LiOS ", r"^console: ",
+                                                           r"^LiOS ready$", r"^lios> "]), [])
+        self.assertEqual(checks.check_forbidden(GOOD_BOOT), [])
+
+    def test_missing_marker_fails(self):
+        # Scenario: the boot stopped before "LiOS ready". Expected: reported missing.
+        log = GOOD_BOOT.replace("LiOS ready", "LiOS not quite")
+        self.assertTrue(checks.check_expected(log, [r"^LiOS ready$"]))
+
+    def test_markers_out_of_order_fail(self):
+        # Scenario: "LiOS ready" printed before the console line. Expected: failure.
+        log = "LiOS 0.1\nLiOS ready\nconsole: serial\n"
+        self.assertTrue(checks.check_expected(log, [r"^console: ", r"^LiOS ready$"]))
+        self.assertEqual(checks.check_expected(log, [r"^LiOS ready$", r"^console: "]), [])
+
+    def test_panic_fails(self):
+        # Scenario: a PANIC line in an otherwise complete log. Expected: forbidden line.
+        log = GOOD_BOOT.replace("kbd: ps2", "PANIC: page fault (vector 14)")
+        self.assertTrue(checks.check_forbidden(log))
+        # The same line highlighted with SGR colours, as the console mirrors it.
+        log = GOOD_BOOT.replace("kbd: ps2", "\x1b[1;31mPANIC: page fault (vector 14)\x1b[0m")
+        self.assertTrue(checks.check_forbidden(log))
+
+    def test_custom_forbidden(self):
+        # Scenario: a test forbids a triple-fault marker. Expected: reported.
+        self.assertTrue(checks.check_forbidden("a\ntriple fault\n", [r"triple"]))
+        self.assertEqual(checks.check_forbidden("a\nb\n", [r"triple"]), [])
+
+
+class MemLine(unittest.TestCase):
+    def test_mem_line(self):
+        # Scenario: -m 8G reports 7 GiB usable with 4 GiB above 4 GiB. Expected: the
+        # thresholds of an 8G boot pass; a report without RAM above 4 GiB, a short count and
+        # a missing line fail.
+        good = "mem: 7990 MiB usable (4096 MiB above 4 GiB), 2045000 free frames of 2045500\n"
+        self.assertEqual(checks.check_mem_line(good, 7500, 4000), [])
+        self.assertTrue(checks.check_mem_line(good.replace("4096 MiB above", "0 MiB above"),
+                                              7500, 4000))
+        self.assertTrue(checks.check_mem_line(good.replace("7990", "3000"), 7500, 4000))
+        self.assertTrue(checks.check_mem_line("mem: lots\n", 1))
+
+
+class ExitChecks(unittest.TestCase):
+    def test_exit_codes(self):
+        # Scenario: every way QEMU can end. Expected: only the expected status passes.
+        self.assertEqual(checks.check_exit(33, 33), [])
+        self.assertTrue(checks.check_exit(35, 33))     # self-test failure
+        self.assertTrue(checks.check_exit(0, 33))      # reset / triple fault
+        self.assertTrue(checks.check_exit(None, 33))   # killed on timeout
+        self.assertEqual(checks.check_exit(None, None), [])
+
+    def test_selftest_exit_must_match_verdict(self):
+        # Scenario: all tests pass but QEMU exited with 35, and vice versa. Expected: both
+        # reported; the matching pairs pass.
+        failing = ktap_with("ok 4 mm.heap", "not ok 4 mm.heap").replace("0 failed", "1 failed")
+        failing = failing.replace("3 passed", "2 passed")
+        self.assertEqual(checks.check_selftest_exit(GOOD_KTAP, 33), [])
+        self.assertTrue(checks.check_selftest_exit(GOOD_KTAP, 35))
+        self.assertEqual(checks.check_selftest_exit(failing, 35), [])
+        self.assertTrue(checks.check_selftest_exit(failing, 33))
+
+
+class KtapChecks(unittest.TestCase):
+    def test_good_ktap_passes(self):
+        # Scenario: complete KTAP with a skip, suite comments and diagnostics. Expected: pass.
+        self.assertEqual(checks.check_ktap(GOOD_KTAP), [])
+        k = checks.parse_ktap(GOOD_KTAP)
+        self.assertEqual((k.plan, len(k.results), len(k.skipped)), (4, 4, 1))
+
+    def test_summary_without_skip_count(self):
+        # Scenario: no skips, final line without the ", S skipped" part. Expected: pass.
+        log = ktap_with("ok 3 mm.oom # SKIP needs -m 64M", "ok 3 mm.oom")
+        log = log.replace("3 passed, 0 failed, 1 skipped", "4 passed, 0 failed")
+        self.assertEqual(checks.check_ktap(log), [])
+
+    def test_missing_version(self):
+        # Scenario: no "KTAP version 1" line. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("KTAP version 1", "KTAP version 2")))
+
+    def test_missing_results(self):
+        # Scenario: the kernel died after result 2 (no more results, no final line).
+        # Expected: plan mismatch and missing final line reported.
+        log = GOOD_KTAP.split("ok 3")[0]
+        f = checks.check_ktap(log)
+        self.assertTrue(any("plan says 4" in x for x in f), f)
+        self.assertTrue(any("final line" in x for x in f), f)
+
+    def test_plan_mismatch(self):
+        # Scenario: plan 1..5 but 4 results. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("1..4", "1..5")))
+
+    def test_no_plan(self):
+        # Scenario: the plan line is missing. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("1..4\n", "")))
+
+    def test_not_ok(self):
+        # Scenario: one test failed and the final line says so. Expected: the not ok result
+        # is reported (though the log is consistent).
+        log = ktap_with("ok 4 mm.heap", "not ok 4 mm.heap")
+        log = log.replace("3 passed, 0 failed", "2 passed, 1 failed")
+        f = checks.check_ktap(log)
+        self.assertEqual(f, ["not ok 4 mm.heap"])
+        self.assertEqual(checks.check_ktap(log, allow_failures=True), [])
+
+    def test_inconsistent_final_line(self):
+        # Scenario: the final line's counts disagree with the results. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed", "4 passed, 0 failed")))
+        self.assertTrue(checks.check_ktap(ktap_with("0 failed, 1", "1 failed, 1")))
+        self.assertTrue(checks.check_ktap(ktap_with("1 skipped", "2 skipped")))
+
+    def test_missing_final_line(self):
+        # Scenario: every result printed but no "selftest:" line. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("selftest: 3 passed, 0 failed, 1 skipped",
+                                                    "")))
+
+    def test_misnumbered_and_duplicate(self):
+        # Scenario: results numbered 1,2,2,4 / a second plan line. Expected: failures.
+        self.assertTrue(checks.check_ktap(ktap_with("ok 3 mm.oom", "ok 2 mm.oom")))
+        self.assertTrue(checks.check_ktap(ktap_with("1..4\n", "1..4\n1..4\n")))
+
+    def test_empty_log(self):
+        # Scenario: nothing on serial at all. Expected: failure, not an exception.
+        self.assertTrue(checks.check_ktap(""))
+
+
+class ScreenDecoding(unittest.TestCase):
+    TEXT = ["LiOS 0.1.0 (x86_64)", "console: framebuffer 1024x768 32bpp pitch 4096",
+            "Hello, World! {[(<|>)]} ~`@#$%^&*_+-=;:'\",./?\\", "lios> "]
+
+    def test_framebuffer_round_trip(self):
+        # Scenario: text drawn with Lat15-Terminus16 at scale 1 on a 40x6-cell screen.
+        # Expected: decoded back exactly (trailing blanks cut).
+        font = screen.load_font(screen.FONT_8X16)
+        img = screen.render_text(self.TEXT, font, 60, 6)
+        lines = screen.decode_framebuffer(img)
+        self.assertEqual(lines[:4], [t[:60].rstrip() for t in self.TEXT])
+        self.assertEqual(lines[4:], ["", ""])
+
+    def test_framebuffer_round_trip_hidpi(self):
+        # Scenario: a screen taller than 1440 pixels, text drawn at scale 2, blue background.
+        # Expected: the decoder picks scale 2 and reads the text back.
+        font = screen.load_font(screen.FONT_8X16)
+        img = screen.render_text(self.TEXT, font, 60, 46, scale=2, bg=b"\x00\x00\x80")
+        self.assertGreaterEqual(img.height, screen.HIDPI_HEIGHT)
+        lines = screen.decode_framebuffer(img)
+        self.assertEqual(lines[:4], [t[:60].rstrip() for t in self.TEXT])
+
+    def test_cursor_cells(self):
+        # Scenario: an underline cursor (bottom 2 rows) over an "x" and after "lios> xy", and
+        # an inverted block cursor over "y". Expected: read as blank, "x" and "y".
+        font = screen.load_font(screen.FONT_8X16)
+        img = screen.render_text(["lios> xy"], font, 10, 1)
+        buf = bytearray(img.rgb)
+        for x in list(range(6 * 8, 7 * 8)) + list(range(8 * 8, 9 * 8)):
+            for y in (14, 15):
+                buf[(y * img.width + x) * 3:(y * img.width + x) * 3 + 3] = b"\xaa\xaa\xaa"
+        for x in range(7 * 8, 8 * 8):  # invert the "y" cell
+            for y in range(16):
+                o = (y * img.width + x) * 3
+                lit = buf[o:o + 3] != b"\x00\x00\x00"
+                buf[o:o + 3] = b"\x00\x00\x00" if lit else b"\xaa\xaa\xaa"
+        lines = screen.decode_framebuffer(screen.Image(img.width, img.height, buf))
+        self.assertEqual(lines, ["lios> xy"])
+
+    def test_wrong_text_is_not_decoded_as_expected(self):
+        # Scenario: the screen says "LiOS raedy". Expected: the ready check fails on it.
+        font = screen.load_font(screen.FONT_8X16)
+        img = screen.render_text(["LiOS raedy"], font, 20, 2)
+        lines = screen.decode_framebuffer(img)
+        self.assertTrue(checks.check_expected("\n".join(lines), [r"^LiOS ready$"]))
+
+    def test_vga_text(self):
+        # Scenario: VGA text memory with attributes, NULs and a CP437 box character.
+        # Expected: 25 lines, attributes ignored, NUL as blank, 0xC4 as U+2500.
+        mem = bytearray(screen.VGA_TEXT_BYTES)
+        for i, b in enumerate(b"lios> \xc4"):
+            mem[2 * i], mem[2 * i + 1] = b, 0x1F
+        lines = screen.decode_vga_text(bytes(mem))
+        self.assertEqual(len(lines), 25)
+        self.assertEqual(lines[0], "lios> \u2500")
+        self.assertEqual(lines[1:], [""] * 24)
+
+    def test_png_and_ppm(self):
+        # Scenario: write a 3x2 image as PNG and PPM. Expected: the PNG's signature, IHDR
+        # and decompressed rows match; the PPM reads back identical.
+        img = screen.Image(3, 2, bytes(range(18)))
+        with tempfile.TemporaryDirectory() as d:
+            screen.write_png(img, d + "/x.png")
+            screen.write_ppm(img, d + "/x.ppm")
+            data = open(d + "/x.png", "rb").read()
+            back = screen.read_ppm(d + "/x.ppm")
+        self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+        w, h, depth, ctype = struct.unpack(">IIBB", data[16:26])
+        self.assertEqual((w, h, depth, ctype), (3, 2, 8, 2))
+        idat_len = struct.unpack(">I", data[33:37])[0]
+        raw = zlib.decompress(data[41:41 + idat_len])
+        self.assertEqual(raw, b"\0" + bytes(range(9)) + b"\0" + bytes(range(9, 18)))
+        self.assertEqual((back.width, back.height, back.rgb), (3, 2, img.rgb))
+
+
+class Keys(unittest.TestCase):
+    def test_char_to_keys(self):
+        # Scenario: letters, capitals, digits and punctuation of "echo Hello, World!".
+        # Expected: shift for capitals and '!', qcode names for the rest.
+        self.assertEqual(lios_qemu.char_to_keys("e"), ["e"])
+        self.assertEqual(lios_qemu.char_to_keys("H"), ["shift", "h"])
+        self.assertEqual(lios_qemu.char_to_keys("!"), ["shift", "1"])
+        self.assertEqual(lios_qemu.char_to_keys(","), ["comma"])
+        self.assertEqual(lios_qemu.char_to_keys(" "), ["spc"])
+        self.assertEqual(lios_qemu.char_to_keys("\n"), ["ret"])
+        self.assertEqual(lios_qemu.char_to_keys("?"), ["shift", "slash"])
+        with self.assertRaises(lios_qemu.HarnessError):
+            lios_qemu.char_to_keys("\u00e9")
+
+
+class EltoritoReport(unittest.TestCase):
+    REPORT = """El Torito images   :   N  Pltf  B   Emul  Ld_seg  Hdpt  Ldsiz         LBA
+El Torito boot img :   1  BIOS  y   none  0x0000  0x00      4        2973
+El Torito boot img :   2  UEFI  y   none  0x0000  0x00   5760          72
+"""
+
+    def test_both_platforms(self):
+        # Scenario: grub-mkrescue's hybrid ISO. Expected: BIOS and UEFI found.
+        self.assertEqual(check_iso.boot_platforms(self.REPORT), {"BIOS", "UEFI"})
+
+    def test_bios_only(self):
+        # Scenario: an ISO without the UEFI image, and one whose UEFI image is not bootable.
+        # Expected: UEFI missing in both.
+        bios_only = "\n".join(self.REPORT.splitlines()[:2])
+        self.assertEqual(check_iso.boot_platforms(bios_only), {"BIOS"})
+        not_bootable = self.REPORT.replace("UEFI  y", "UEFI  n")
+        self.assertEqual(check_iso.boot_platforms(not_bootable), {"BIOS"})
+
+
+class InstalledGrubConfig(unittest.TestCase):
+    def test_entries_after_other_distribution(self):
+        # Scenario: an entries script in 42_lios's shape. Expected: grub.cfg boots the named
+        # default at once, and the other distribution's entry comes first.
+        with tempfile.TemporaryDirectory() as d:
+            script = d + "/42_test"
+            with open(script, "w") as f:
+                f.write("exec sed -e '1,/^### entries ###$/d' \"$0\"\n### entries ###\n"
+                        "menuentry \"LiOS (self-test)\" {\n"
+                        "\tmultiboot2 /boot/lios.elf selftest\n}\n")
+            cfg = esp.grub_cfg(script, "LiOS (self-test)")
+        self.assertIn('set default="LiOS (self-test)"', cfg)
+        self.assertIn("set timeout=0", cfg)
+        self.assertLess(cfg.index("Debian GNU/Linux"), cfg.index("menuentry \"LiOS (self-test)\""))
+        self.assertNotIn("### entries ###", cfg)
+
+    def test_script_without_entries_fails(self):
+        # Scenario: the entries script prints nothing. Expected: EspError, not an empty menu.
+        with tempfile.TemporaryDirectory() as d:
+            script = d + "/empty"
+            open(script, "w").write("true\n")
+            with self.assertRaises(esp.EspError):
+                esp.grub_cfg(script, "LiOS")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
