@@ -52,6 +52,9 @@ void arch_fault_recovery_disarm(void);
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
 
+/* Prints the current stack and control registers (panic screens outside an exception). */
+void arch_print_registers(void);
+
 /* Start of the symbolized backtrace: walk frame pointers from the caller's frame. */
 void arch_backtrace(uintptr_t rbp, int max_frames);
 

@@ -47,6 +47,7 @@ void panic(const char *fmt, ...)
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk("\n" PANIC_COLOR "PANIC: %s" PANIC_RESET "\n", msg);
+	arch_print_registers();
 	printk("Backtrace:\n");
 	arch_backtrace((uintptr_t)__builtin_frame_address(0), 16);
 	panic_end();

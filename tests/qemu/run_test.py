@@ -166,8 +166,25 @@ def scenario_reboot(m, args):
     return checks.check_exit(status, 0)
 
 
+def scenario_panic(m, args):
+    # "panic": the panic screen must be readable on the screen itself (reason, backtrace
+    # with names, firmware/console/memory summary), and the machine halts, never reboots.
+    wait = _answer(m, r"^System halted", 20.0)
+    m.send_keys("panic\n")
+    wait()
+    failures = check_screen(m, args.screen or "auto", args.name,
+                            [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
+                             r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
+                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory \d+ MiB free",
+                             r"^System halted"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
+    return failures
+
+
 SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
-             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot}
+             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot,
+             "panic": scenario_panic}
 
 
 def run(args):

@@ -1,21 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The smallest test harness that does the job: CHECK(cond) records a failure with its
- * location and goes on; RUN(fn) runs a case; unit_summary() prints
- * "N passed, N failed" and returns the process exit status.
+ * The checks every host unit test uses. CHECK(cond) records a failure with its place and
+ * goes on; CHECK_EQ(got, want) also prints both values. Tests organised in cases wrap each
+ * in RUN(fn) and end with unit_summary() ("N passed, N failed"); flat tests end with
+ * unit_exit(name). Both return the process exit status.
  */
 #ifndef LIOS_UNIT_H
 #define LIOS_UNIT_H
 
 #include <stdio.h>
 
-static int unit_failures_in_case, unit_passed, unit_failed;
+static int unit_failures;         /* failed checks in the whole program */
+static int unit_failures_in_case; /* failed checks in the current RUN() case */
+static int unit_passed, unit_failed;
+
+#define UNIT_FAIL()                                                                      \
+	do {                                                                                 \
+		unit_failures++;                                                                 \
+		unit_failures_in_case++;                                                         \
+	} while (0)
 
 #define CHECK(cond)                                                                      \
 	do {                                                                                 \
 		if (!(cond)) {                                                                   \
 			fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
-			unit_failures_in_case++;                                                     \
+			UNIT_FAIL();                                                                 \
+		}                                                                                \
+	} while (0)
+
+#define CHECK_EQ(got, want)                                                              \
+	do {                                                                                 \
+		unsigned long long got_ = (unsigned long long)(got);                             \
+		unsigned long long want_ = (unsigned long long)(want);                           \
+		if (got_ != want_) {                                                             \
+			fprintf(stderr, "  %s:%d: %s is %lld (0x%llx), expected %s = %lld (0x%llx)\n", \
+				__FILE__, __LINE__, #got, (long long)got_, got_, #want,                  \
+				(long long)want_, want_);                                                \
+			UNIT_FAIL();                                                                 \
 		}                                                                                \
 	} while (0)
 
@@ -36,6 +57,16 @@ static inline int unit_summary(void)
 {
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
+}
+
+static inline int unit_exit(const char *program)
+{
+	if (unit_failures) {
+		fprintf(stderr, "%s: %d check(s) failed\n", program, unit_failures);
+		return 1;
+	}
+	printf("%s: all checks passed\n", program);
+	return 0;
 }
 
 #endif

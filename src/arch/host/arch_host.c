@@ -39,6 +39,8 @@ uint64_t arch_cycles(void)
 
 void arch_qemu_exit(uint8_t code) { exit(code == 0x10 ? 0 : 1); }
 
+void arch_print_registers(void) {}
+
 void arch_backtrace(uintptr_t rbp, int max_frames) { (void)rbp, (void)max_frames; }
 
 /* Host programs carry no kernel symbol table. */

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 #include "ansi.h"
-#include "check.h"
+#include "../unit.h"
 
 /* Feed a whole string; returns the action of the last byte and counts ANSI_BYTE results. */
 static enum ansi_action feed(struct ansi_parser *p, const char *s, int *bytes)
@@ -124,5 +124,5 @@ int main(void)
 	ansi_set_default(&p, CON_ATTR(15, 4));
 	CHECK_EQ(ansi_feed(&p, 'P'), ANSI_BYTE);
 
-	return check_exit("console_ansi");
+	return unit_exit("console_ansi");
 }

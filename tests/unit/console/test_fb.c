@@ -11,7 +11,7 @@
 #include <string.h>
 #include <lios/errno.h>
 #include "fb.h"
-#include "check.h"
+#include "../unit.h"
 
 #define CANARY 0x5a
 
@@ -284,5 +284,5 @@ int main(void)
 
 	/* No scenario ever read video memory. */
 	CHECK_EQ(fb_reads, 0);
-	return check_exit("console_fb");
+	return unit_exit("console_fb");
 }

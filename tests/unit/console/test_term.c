@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "term.h"
-#include "check.h"
+#include "../unit.h"
 
 #define COLS 20
 #define ROWS 5
@@ -265,5 +265,5 @@ int main(void)
 	CHECK(!strcmp(row_text(0), "abc"));
 	CHECK(screen_matches_grid());
 
-	return check_exit("console_term");
+	return unit_exit("console_term");
 }

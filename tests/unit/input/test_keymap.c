@@ -6,7 +6,7 @@
  */
 #include <lios/kbd.h>
 #include <string.h>
-#include "check.h"
+#include "../unit.h"
 
 static struct kbd_decoder dec;
 
@@ -14,7 +14,7 @@ static uint32_t type(uint8_t code)
 {
 	struct kbd_event ev = {0};
 
-	EXPECT(kbd_decode(&dec, code, &ev));
+	CHECK(kbd_decode(&dec, code, &ev));
 	kbd_decode(&dec, code | 0x80, &(struct kbd_event){0});
 	return ev.ch;
 }
@@ -30,15 +30,15 @@ static void hold_e0(uint8_t code)
  * the US default and the list ends with NULL. */
 static void test_lookup(void)
 {
-	EXPECT(kbd_layout_find("us") == kbd_layout_at(0));
-	EXPECT(strcmp(kbd_layout_find("de")->name, "de") == 0);
-	EXPECT(kbd_layout_find("gb") == kbd_layout_find("uk"));
-	EXPECT(kbd_layout_find("fr") == NULL);
-	EXPECT(kbd_layout_find("") == NULL);
-	EXPECT(kbd_layout_find(NULL) == NULL);
-	EXPECT(kbd_layout_at(3) == NULL);
+	CHECK(kbd_layout_find("us") == kbd_layout_at(0));
+	CHECK(strcmp(kbd_layout_find("de")->name, "de") == 0);
+	CHECK(kbd_layout_find("gb") == kbd_layout_find("uk"));
+	CHECK(kbd_layout_find("fr") == NULL);
+	CHECK(kbd_layout_find("") == NULL);
+	CHECK(kbd_layout_find(NULL) == NULL);
+	CHECK(kbd_layout_at(3) == NULL);
 	for (size_t i = 0; kbd_layout_at(i); i++)
-		EXPECT(kbd_layout_at(i)->description != NULL);
+		CHECK(kbd_layout_at(i)->description != NULL);
 }
 
 /* German: Y and Z swapped, umlauts and sharp s where US has punctuation, shifted digits
@@ -47,44 +47,44 @@ static void test_lookup(void)
 static void test_german(void)
 {
 	kbd_decoder_init(&dec, kbd_layout_find("de"));
-	EXPECT_EQ(type(0x15), 'z');
-	EXPECT_EQ(type(0x2c), 'y');
-	EXPECT_EQ(type(0x1a), 0xfc); /* ü */
-	EXPECT_EQ(type(0x27), 0xf6); /* ö */
-	EXPECT_EQ(type(0x28), 0xe4); /* ä */
-	EXPECT_EQ(type(0x0c), 0xdf); /* ß */
-	EXPECT_EQ(type(0x35), '-');
-	EXPECT_EQ(type(0x56), '<');
+	CHECK_EQ(type(0x15), 'z');
+	CHECK_EQ(type(0x2c), 'y');
+	CHECK_EQ(type(0x1a), 0xfc); /* ü */
+	CHECK_EQ(type(0x27), 0xf6); /* ö */
+	CHECK_EQ(type(0x28), 0xe4); /* ä */
+	CHECK_EQ(type(0x0c), 0xdf); /* ß */
+	CHECK_EQ(type(0x35), '-');
+	CHECK_EQ(type(0x56), '<');
 	hold(0x2a);
-	EXPECT_EQ(type(0x08), '/');
-	EXPECT_EQ(type(0x0b), '=');
-	EXPECT_EQ(type(0x03), '"');
-	EXPECT_EQ(type(0x04), 0xa7); /* § */
-	EXPECT_EQ(type(0x35), '_');
-	EXPECT_EQ(type(0x1a), 0xdc); /* Ü */
-	EXPECT_EQ(type(0x56), '>');
+	CHECK_EQ(type(0x08), '/');
+	CHECK_EQ(type(0x0b), '=');
+	CHECK_EQ(type(0x03), '"');
+	CHECK_EQ(type(0x04), 0xa7); /* § */
+	CHECK_EQ(type(0x35), '_');
+	CHECK_EQ(type(0x1a), 0xdc); /* Ü */
+	CHECK_EQ(type(0x56), '>');
 	hold(0xaa);
 
 	hold_e0(0x38); /* AltGr down */
-	EXPECT_EQ(type(0x10), '@');
-	EXPECT_EQ(type(0x08), '{');
-	EXPECT_EQ(type(0x09), '[');
-	EXPECT_EQ(type(0x0a), ']');
-	EXPECT_EQ(type(0x0b), '}');
-	EXPECT_EQ(type(0x0c), '\\');
-	EXPECT_EQ(type(0x1b), '~');
-	EXPECT_EQ(type(0x56), '|');
-	EXPECT_EQ(type(0x12), 0x20ac);
-	EXPECT_EQ(type(0x1e), 0); /* AltGr+A: nothing */
+	CHECK_EQ(type(0x10), '@');
+	CHECK_EQ(type(0x08), '{');
+	CHECK_EQ(type(0x09), '[');
+	CHECK_EQ(type(0x0a), ']');
+	CHECK_EQ(type(0x0b), '}');
+	CHECK_EQ(type(0x0c), '\\');
+	CHECK_EQ(type(0x1b), '~');
+	CHECK_EQ(type(0x56), '|');
+	CHECK_EQ(type(0x12), 0x20ac);
+	CHECK_EQ(type(0x1e), 0); /* AltGr+A: nothing */
 	hold_e0(0xb8);
-	EXPECT_EQ(type(0x10), 'q');
+	CHECK_EQ(type(0x10), 'q');
 
 	hold(0x3a);
 	hold(0xba);
-	EXPECT_EQ(type(0x27), 0xd6); /* Ö */
-	EXPECT_EQ(type(0x0c), 0xdf); /* ß stays */
-	EXPECT_EQ(type(0x15), 'Z');
-	EXPECT_EQ(type(0x02), '1');
+	CHECK_EQ(type(0x27), 0xd6); /* Ö */
+	CHECK_EQ(type(0x0c), 0xdf); /* ß stays */
+	CHECK_EQ(type(0x15), 'Z');
+	CHECK_EQ(type(0x02), '1');
 }
 
 /* UK: Shift+2 = '"', Shift+3 = pound, Shift+' = '@', # and ~ on the key by Enter, the
@@ -92,21 +92,21 @@ static void test_german(void)
 static void test_uk(void)
 {
 	kbd_decoder_init(&dec, kbd_layout_find("uk"));
-	EXPECT_EQ(type(0x2b), '#');
-	EXPECT_EQ(type(0x56), '\\');
-	EXPECT_EQ(type(0x28), '\'');
+	CHECK_EQ(type(0x2b), '#');
+	CHECK_EQ(type(0x56), '\\');
+	CHECK_EQ(type(0x28), '\'');
 	hold(0x36);
-	EXPECT_EQ(type(0x03), '"');
-	EXPECT_EQ(type(0x04), 0xa3);
-	EXPECT_EQ(type(0x28), '@');
-	EXPECT_EQ(type(0x2b), '~');
-	EXPECT_EQ(type(0x56), '|');
-	EXPECT_EQ(type(0x29), 0xac);
+	CHECK_EQ(type(0x03), '"');
+	CHECK_EQ(type(0x04), 0xa3);
+	CHECK_EQ(type(0x28), '@');
+	CHECK_EQ(type(0x2b), '~');
+	CHECK_EQ(type(0x56), '|');
+	CHECK_EQ(type(0x29), 0xac);
 	hold(0xb6);
 	hold_e0(0x38);
-	EXPECT_EQ(type(0x05), 0x20ac);
+	CHECK_EQ(type(0x05), 0x20ac);
 	hold_e0(0xb8);
-	EXPECT_EQ(type(0x05), '4');
+	CHECK_EQ(type(0x05), '4');
 }
 
 /* Ctrl on another layout follows the character, not the position: on de, Ctrl + the key
@@ -115,9 +115,9 @@ static void test_ctrl_follows_layout(void)
 {
 	kbd_decoder_init(&dec, kbd_layout_find("de"));
 	hold(0x1d);
-	EXPECT_EQ(type(0x15), 26);
-	EXPECT_EQ(type(0x2c), 25);
-	EXPECT_EQ(type(0x3b), 0);
+	CHECK_EQ(type(0x15), 26);
+	CHECK_EQ(type(0x2c), 25);
+	CHECK_EQ(type(0x3b), 0);
 	hold(0x9d);
 }
 
@@ -128,16 +128,16 @@ static void test_fixed_keys(void)
 	for (size_t i = 0; kbd_layout_at(i); i++) {
 		const struct kbd_layout *l = kbd_layout_at(i);
 
-		EXPECT_EQ(kbd_layout_char(l, KEY_ENTER, 0), '\n');
-		EXPECT_EQ(kbd_layout_char(l, KEY_KPENTER, 0), '\n');
-		EXPECT_EQ(kbd_layout_char(l, KEY_TAB, KBD_MOD_LSHIFT), '\t');
-		EXPECT_EQ(kbd_layout_char(l, KEY_ESC, 0), 0x1b);
-		EXPECT_EQ(kbd_layout_char(l, KEY_BACKSPACE, 0), '\b');
-		EXPECT_EQ(kbd_layout_char(l, KEY_SPACE, KBD_MOD_LSHIFT), ' ');
-		EXPECT_EQ(kbd_layout_char(l, KEY_KP1, 0), 0);
-		EXPECT_EQ(kbd_layout_char(l, KEY_KP1, KBD_MOD_NUMLOCK), '1');
-		EXPECT_EQ(kbd_layout_char(l, KEY_UP, 0), 0);
-		EXPECT_EQ(kbd_layout_char(l, KEY_PAUSE, 0), 0);
+		CHECK_EQ(kbd_layout_char(l, KEY_ENTER, 0), '\n');
+		CHECK_EQ(kbd_layout_char(l, KEY_KPENTER, 0), '\n');
+		CHECK_EQ(kbd_layout_char(l, KEY_TAB, KBD_MOD_LSHIFT), '\t');
+		CHECK_EQ(kbd_layout_char(l, KEY_ESC, 0), 0x1b);
+		CHECK_EQ(kbd_layout_char(l, KEY_BACKSPACE, 0), '\b');
+		CHECK_EQ(kbd_layout_char(l, KEY_SPACE, KBD_MOD_LSHIFT), ' ');
+		CHECK_EQ(kbd_layout_char(l, KEY_KP1, 0), 0);
+		CHECK_EQ(kbd_layout_char(l, KEY_KP1, KBD_MOD_NUMLOCK), '1');
+		CHECK_EQ(kbd_layout_char(l, KEY_UP, 0), 0);
+		CHECK_EQ(kbd_layout_char(l, KEY_PAUSE, 0), 0);
 	}
 }
 
@@ -148,5 +148,5 @@ int main(void)
 	test_uk();
 	test_ctrl_follows_layout();
 	test_fixed_keys();
-	return test_verdict("input_keymap");
+	return unit_exit("input_keymap");
 }

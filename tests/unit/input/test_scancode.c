@@ -7,7 +7,7 @@
  */
 #include <lios/kbd.h>
 #include <string.h>
-#include "check.h"
+#include "../unit.h"
 
 struct sc_row {
 	uint8_t code;
@@ -89,7 +89,7 @@ static struct kbd_event one(uint8_t byte)
 {
 	struct kbd_event ev = {0};
 
-	EXPECT(kbd_decode(&dec, byte, &ev));
+	CHECK(kbd_decode(&dec, byte, &ev));
 	return ev;
 }
 
@@ -103,28 +103,28 @@ static void test_base_table(void)
 
 		kbd_decoder_init(&dec, NULL);
 		ev = one(r->code);
-		EXPECT_EQ(ev.key, r->code);
-		EXPECT(ev.pressed);
-		EXPECT_EQ(ev.ch, r->plain);
+		CHECK_EQ(ev.key, r->code);
+		CHECK(ev.pressed);
+		CHECK_EQ(ev.ch, r->plain);
 		if (strcmp(kbd_key_name(ev.key), r->name) != 0) {
 			fprintf(stderr, "code 0x%02x: name %s, expected %s\n", r->code,
 				kbd_key_name(ev.key), r->name);
-			test_failures++;
+			unit_failures++;
 		}
 		ev = one(r->code | 0x80);
-		EXPECT_EQ(ev.key, r->code);
-		EXPECT(!ev.pressed);
-		EXPECT_EQ(ev.ch, 0);
+		CHECK_EQ(ev.key, r->code);
+		CHECK(!ev.pressed);
+		CHECK_EQ(ev.ch, 0);
 
 		/* shifted, with the left and the right Shift */
 		kbd_decoder_init(&dec, NULL);
 		one(0x2a);
-		EXPECT_EQ(one(r->code).ch, r->shifted);
+		CHECK_EQ(one(r->code).ch, r->shifted);
 		one(0xaa);
 		one(0x36);
-		EXPECT_EQ(one(r->code).ch, r->shifted);
+		CHECK_EQ(one(r->code).ch, r->shifted);
 		one(0xb6);
-		EXPECT_EQ(one(r->code).ch, r->plain);
+		CHECK_EQ(one(r->code).ch, r->plain);
 	}
 }
 
@@ -137,17 +137,17 @@ static void test_e0_table(void)
 		struct kbd_event ev = {0};
 
 		kbd_decoder_init(&dec, NULL);
-		EXPECT(!kbd_decode(&dec, 0xe0, &ev));
+		CHECK(!kbd_decode(&dec, 0xe0, &ev));
 		ev = one(r->code);
-		EXPECT_EQ(ev.key, r->key);
-		EXPECT(ev.pressed);
-		EXPECT_EQ(ev.ch, r->ch);
-		EXPECT(strcmp(kbd_key_name(r->key), r->name) == 0);
-		EXPECT(!kbd_decode(&dec, 0xe0, &ev));
+		CHECK_EQ(ev.key, r->key);
+		CHECK(ev.pressed);
+		CHECK_EQ(ev.ch, r->ch);
+		CHECK(strcmp(kbd_key_name(r->key), r->name) == 0);
+		CHECK(!kbd_decode(&dec, 0xe0, &ev));
 		ev = one(r->code | 0x80);
-		EXPECT_EQ(ev.key, r->key);
-		EXPECT(!ev.pressed);
-		EXPECT_EQ(one(0x1e).key, KEY_A);
+		CHECK_EQ(ev.key, r->key);
+		CHECK(!ev.pressed);
+		CHECK_EQ(one(0x1e).key, KEY_A);
 	}
 }
 
@@ -160,14 +160,14 @@ static void test_fake_shifts(void)
 	struct kbd_event ev;
 
 	kbd_decoder_init(&dec, NULL);
-	EXPECT_EQ(feed(press, sizeof(press), &ev), 1);
-	EXPECT_EQ(ev.key, KEY_PRINT);
-	EXPECT(ev.pressed);
-	EXPECT_EQ(ev.mods & KBD_MOD_SHIFT, 0);
-	EXPECT_EQ(feed(release, sizeof(release), &ev), 1);
-	EXPECT_EQ(ev.key, KEY_PRINT);
-	EXPECT(!ev.pressed);
-	EXPECT_EQ(one(0x1e).ch, 'a');
+	CHECK_EQ(feed(press, sizeof(press), &ev), 1);
+	CHECK_EQ(ev.key, KEY_PRINT);
+	CHECK(ev.pressed);
+	CHECK_EQ(ev.mods & KBD_MOD_SHIFT, 0);
+	CHECK_EQ(feed(release, sizeof(release), &ev), 1);
+	CHECK_EQ(ev.key, KEY_PRINT);
+	CHECK(!ev.pressed);
+	CHECK_EQ(one(0x1e).ch, 'a');
 }
 
 /* Pause (e1 1d 45 e1 9d c5) is one KEY_PAUSE press and does not leave Ctrl held or
@@ -180,13 +180,13 @@ static void test_pause_and_replies(void)
 	uint8_t leds;
 
 	kbd_decoder_init(&dec, NULL);
-	EXPECT_EQ(feed(pause, sizeof(pause), &ev), 1);
-	EXPECT_EQ(ev.key, KEY_PAUSE);
-	EXPECT(ev.pressed);
-	EXPECT_EQ(ev.mods, 0);
-	EXPECT(!kbd_decoder_take_leds(&dec, &leds));
-	EXPECT_EQ(feed(replies, sizeof(replies), &ev), 0);
-	EXPECT_EQ(one(0x2e).ch, 'c');
+	CHECK_EQ(feed(pause, sizeof(pause), &ev), 1);
+	CHECK_EQ(ev.key, KEY_PAUSE);
+	CHECK(ev.pressed);
+	CHECK_EQ(ev.mods, 0);
+	CHECK(!kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(feed(replies, sizeof(replies), &ev), 0);
+	CHECK_EQ(one(0x2e).ch, 'c');
 }
 
 /* Modifier bits follow presses and releases of each side; Ctrl+letter gives the control
@@ -194,34 +194,34 @@ static void test_pause_and_replies(void)
 static void test_modifiers(void)
 {
 	kbd_decoder_init(&dec, NULL);
-	EXPECT_EQ(one(0x1d).mods, KBD_MOD_LCTRL);
-	EXPECT_EQ(one(0x2e).ch, 3);
-	EXPECT_EQ(one(0x26).ch, 12);
-	EXPECT_EQ(one(0x02).ch, 0); /* Ctrl+1 types nothing */
-	EXPECT_EQ(one(0x9d).mods, 0);
-	EXPECT_EQ(one(0x2e).ch, 'c');
+	CHECK_EQ(one(0x1d).mods, KBD_MOD_LCTRL);
+	CHECK_EQ(one(0x2e).ch, 3);
+	CHECK_EQ(one(0x26).ch, 12);
+	CHECK_EQ(one(0x02).ch, 0); /* Ctrl+1 types nothing */
+	CHECK_EQ(one(0x9d).mods, 0);
+	CHECK_EQ(one(0x2e).ch, 'c');
 
-	EXPECT(!kbd_decode(&dec, 0xe0, &(struct kbd_event){0}));
-	EXPECT_EQ(one(0x1d).mods, KBD_MOD_RCTRL);
+	CHECK(!kbd_decode(&dec, 0xe0, &(struct kbd_event){0}));
+	CHECK_EQ(one(0x1d).mods, KBD_MOD_RCTRL);
 	one(0x2a);
-	EXPECT_EQ(one(0x2e).ch, 3);
-	EXPECT_EQ(one(0xaa).mods, KBD_MOD_RCTRL);
+	CHECK_EQ(one(0x2e).ch, 3);
+	CHECK_EQ(one(0xaa).mods, KBD_MOD_RCTRL);
 	kbd_decode(&dec, 0xe0, &(struct kbd_event){0});
-	EXPECT_EQ(one(0x9d).mods, 0);
+	CHECK_EQ(one(0x9d).mods, 0);
 
-	EXPECT_EQ(one(0x38).mods, KBD_MOD_LALT);
+	CHECK_EQ(one(0x38).mods, KBD_MOD_LALT);
 	kbd_decode(&dec, 0xe0, &(struct kbd_event){0});
-	EXPECT_EQ(one(0x38).mods, KBD_MOD_LALT | KBD_MOD_RALT);
-	EXPECT_EQ(one(0xb8).mods, KBD_MOD_RALT);
+	CHECK_EQ(one(0x38).mods, KBD_MOD_LALT | KBD_MOD_RALT);
+	CHECK_EQ(one(0xb8).mods, KBD_MOD_RALT);
 	kbd_decode(&dec, 0xe0, &(struct kbd_event){0});
-	EXPECT_EQ(one(0xb8).mods, 0);
+	CHECK_EQ(one(0xb8).mods, 0);
 
 	/* both shifts: releasing one keeps the other */
 	one(0x2a);
 	one(0x36);
-	EXPECT_EQ(one(0xaa).mods, KBD_MOD_RSHIFT);
-	EXPECT_EQ(one(0x1e).ch, 'A');
-	EXPECT_EQ(one(0xb6).mods, 0);
+	CHECK_EQ(one(0xaa).mods, KBD_MOD_RSHIFT);
+	CHECK_EQ(one(0x1e).ch, 'A');
+	CHECK_EQ(one(0xb6).mods, 0);
 }
 
 /* Caps Lock toggles on the press only (a typematic repeat or the release does not), makes
@@ -232,27 +232,27 @@ static void test_capslock(void)
 	uint8_t leds = 0xaa;
 
 	kbd_decoder_init(&dec, NULL);
-	EXPECT(!kbd_decoder_take_leds(&dec, &leds));
-	EXPECT(one(0x3a).mods & KBD_MOD_CAPSLOCK);
-	EXPECT(one(0x3a).mods & KBD_MOD_CAPSLOCK); /* repeat */
-	EXPECT(one(0xba).mods & KBD_MOD_CAPSLOCK);
-	EXPECT(kbd_decoder_take_leds(&dec, &leds));
-	EXPECT_EQ(leds, KBD_LED_CAPSLOCK);
-	EXPECT(!kbd_decoder_take_leds(&dec, &leds));
+	CHECK(!kbd_decoder_take_leds(&dec, &leds));
+	CHECK(one(0x3a).mods & KBD_MOD_CAPSLOCK);
+	CHECK(one(0x3a).mods & KBD_MOD_CAPSLOCK); /* repeat */
+	CHECK(one(0xba).mods & KBD_MOD_CAPSLOCK);
+	CHECK(kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(leds, KBD_LED_CAPSLOCK);
+	CHECK(!kbd_decoder_take_leds(&dec, &leds));
 
-	EXPECT_EQ(one(0x10).ch, 'Q');
-	EXPECT_EQ(one(0x02).ch, '1');
-	EXPECT_EQ(one(0x27).ch, ';');
+	CHECK_EQ(one(0x10).ch, 'Q');
+	CHECK_EQ(one(0x02).ch, '1');
+	CHECK_EQ(one(0x27).ch, ';');
 	one(0x2a);
-	EXPECT_EQ(one(0x10).ch, 'q');
-	EXPECT_EQ(one(0x02).ch, '!');
+	CHECK_EQ(one(0x10).ch, 'q');
+	CHECK_EQ(one(0x02).ch, '!');
 	one(0xaa);
 
 	one(0x3a);
 	one(0xba);
-	EXPECT(kbd_decoder_take_leds(&dec, &leds));
-	EXPECT_EQ(leds, 0);
-	EXPECT_EQ(one(0x10).ch, 'q');
+	CHECK(kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(leds, 0);
+	CHECK_EQ(one(0x10).ch, 'q');
 }
 
 /* Num Lock on: keypad keys type digits and '.'; Shift turns them into the cursor keys.
@@ -276,30 +276,30 @@ static void test_numlock(void)
 	for (size_t i = 0; i < sizeof(kp) / sizeof(kp[0]); i++) {
 		struct kbd_event ev = one(kp[i].code);
 
-		EXPECT_EQ(ev.key, kp[i].nav);
-		EXPECT_EQ(ev.ch, 0);
-		EXPECT_EQ(one(kp[i].code | 0x80).key, kp[i].nav);
+		CHECK_EQ(ev.key, kp[i].nav);
+		CHECK_EQ(ev.ch, 0);
+		CHECK_EQ(one(kp[i].code | 0x80).key, kp[i].nav);
 	}
 	one(0x45);
 	one(0xc5);
-	EXPECT(kbd_decoder_take_leds(&dec, &leds));
-	EXPECT_EQ(leds, KBD_LED_NUMLOCK);
+	CHECK(kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(leds, KBD_LED_NUMLOCK);
 	for (size_t i = 0; i < sizeof(kp) / sizeof(kp[0]); i++) {
 		struct kbd_event ev = one(kp[i].code);
 
-		EXPECT_EQ(ev.key, kp[i].code);
-		EXPECT_EQ(ev.ch, kp[i].digit);
+		CHECK_EQ(ev.key, kp[i].code);
+		CHECK_EQ(ev.ch, kp[i].digit);
 		one(0x2a);
-		EXPECT_EQ(one(kp[i].code).key, kp[i].nav);
+		CHECK_EQ(one(kp[i].code).key, kp[i].nav);
 		one(0xaa);
 	}
 	one(0x3a);
 	one(0x46);
-	EXPECT(kbd_decoder_take_leds(&dec, &leds));
-	EXPECT_EQ(leds, KBD_LED_NUMLOCK | KBD_LED_CAPSLOCK | KBD_LED_SCROLLLOCK);
+	CHECK(kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(leds, KBD_LED_NUMLOCK | KBD_LED_CAPSLOCK | KBD_LED_SCROLLLOCK);
 	/* E0 cursor keys stay cursor keys whatever Num Lock says */
 	kbd_decode(&dec, 0xe0, &(struct kbd_event){0});
-	EXPECT_EQ(one(0x48).key, KEY_UP);
+	CHECK_EQ(one(0x48).key, KEY_UP);
 }
 
 /* Every code 0x01-0x7f decodes to a key equal to the code (keys without a name too) and
@@ -312,10 +312,10 @@ static void test_no_gaps(void)
 		if (c == 0x60 || c == 0x61 || c == 0x6e || c == 0x7a || c == 0x7e || c == 0x7f)
 			continue; /* releases equal e0 e1 ee fa fe ff */
 		kbd_decoder_init(&dec, NULL);
-		EXPECT(kbd_decode(&dec, (uint8_t)c, &ev));
-		EXPECT_EQ(ev.key, c < KEY_KP7 || c > KEY_KPDOT ? c : ev.key);
-		EXPECT(kbd_decode(&dec, (uint8_t)(c | 0x80), &ev));
-		EXPECT(!ev.pressed);
+		CHECK(kbd_decode(&dec, (uint8_t)c, &ev));
+		CHECK_EQ(ev.key, c < KEY_KP7 || c > KEY_KPDOT ? c : ev.key);
+		CHECK(kbd_decode(&dec, (uint8_t)(c | 0x80), &ev));
+		CHECK(!ev.pressed);
 	}
 }
 
@@ -329,5 +329,5 @@ int main(void)
 	test_capslock();
 	test_numlock();
 	test_no_gaps();
-	return test_verdict("input_scancode");
+	return unit_exit("input_scancode");
 }

@@ -13,17 +13,10 @@
 #include <string.h>
 #include "host.h"
 #include "internal.h"
+#include "../unit.h"
 
-static int failures;
 static struct memmap map;
 
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 static uint64_t free_frames(void)
 {
@@ -58,23 +51,23 @@ static void test_sizes(void)
 	for (size_t size = 1; size <= 9000; size += 13 + size / 8) {
 		void *q = kmalloc(size);
 
-		EXPECT(q != NULL);
+		CHECK(q != NULL);
 		if (!q)
 			continue;
-		EXPECT(((uintptr_t)q & 15) == 0);
+		CHECK(((uintptr_t)q & 15) == 0);
 		if (size >= PAGE_SIZE)
-			EXPECT(((uintptr_t)q & (PAGE_SIZE - 1)) == 0);
-		EXPECT(virt_to_phys(q) < GiB(2));
-		EXPECT(phys_to_virt(virt_to_phys(q)) == q);
+			CHECK(((uintptr_t)q & (PAGE_SIZE - 1)) == 0);
+		CHECK(virt_to_phys(q) < GiB(2));
+		CHECK(phys_to_virt(virt_to_phys(q)) == q);
 		memset(q, 0xa5, size);
 		p[n++] = q;
 	}
-	EXPECT(kmalloc(0) == NULL);
-	EXPECT(kmalloc(KMALLOC_MAX_SIZE + 1) == NULL);
+	CHECK(kmalloc(0) == NULL);
+	CHECK(kmalloc(KMALLOC_MAX_SIZE + 1) == NULL);
 	while (n > 0)
 		kfree(p[--n]);
 	kmalloc_shrink();
-	EXPECT(free_frames() == before);
+	CHECK(free_frames() == before);
 }
 
 /* kzalloc returns zeroed memory even when the object was used before (junk-filled). */
@@ -87,9 +80,9 @@ static void test_kzalloc(void)
 	memset(a, 0xff, 100);
 	kfree(a);
 	b = kzalloc(100);
-	EXPECT(b != NULL);
+	CHECK(b != NULL);
 	for (int i = 0; b && i < 100; i++)
-		EXPECT(b[i] == 0);
+		CHECK(b[i] == 0);
 	kfree(b);
 }
 
@@ -108,13 +101,13 @@ static void test_misuse(void)
 	kfree(small + 16);
 	kfree(large + PAGE_SIZE);
 	kfree(large + 8);
-	EXPECT(kmalloc_misuse_count == before + 4);
+	CHECK(kmalloc_misuse_count == before + 4);
 	kfree(small);
 	kfree(small);
-	EXPECT(kmalloc_misuse_count == before + 5);
+	CHECK(kmalloc_misuse_count == before + 5);
 	kfree(large);
 	kfree(large);
-	EXPECT(kmalloc_misuse_count == before + 6);
+	CHECK(kmalloc_misuse_count == before + 6);
 	free(libc);
 }
 
@@ -143,14 +136,14 @@ static void test_chaos(void)
 
 			for (size_t k = 0; k < live[i].size; k++)
 				ok &= live[i].p[k] == live[i].fill;
-			EXPECT(ok);
+			CHECK(ok);
 			kfree(live[i].p);
 			live[i] = live[--n];
 		} else {
 			size_t size = rng % 8 ? 8 + (rng >> 8) % 512 : 1 + (rng >> 8) % 20480;
 			unsigned char *p = kmalloc(size);
 
-			EXPECT(p != NULL);
+			CHECK(p != NULL);
 			if (!p)
 				continue;
 			live[n] = (struct obj){ p, size, (unsigned char)step };
@@ -161,7 +154,7 @@ static void test_chaos(void)
 	while (n > 0)
 		kfree(live[--n].p);
 	kmalloc_shrink();
-	EXPECT(free_frames() == before);
+	CHECK(free_frames() == before);
 }
 
 /* Out of memory on a 3 MiB machine: alternating kmalloc(64) and kmalloc(8192) end with NULL
@@ -177,14 +170,14 @@ static void test_oom(void)
 	before = free_frames();
 	while (n < 200000 && (p[n] = kmalloc(n % 2 ? 64 : 8192)) != NULL)
 		n++;
-	EXPECT(n > 0 && n < 200000);
-	EXPECT(kmalloc(8192) == NULL);
+	CHECK(n > 0 && n < 200000);
+	CHECK(kmalloc(8192) == NULL);
 	while (n > 0)
 		kfree(p[--n]);
 	kmalloc_shrink();
-	EXPECT(free_frames() == before);
+	CHECK(free_frames() == before);
 	p[0] = kmalloc(MiB(1));
-	EXPECT(p[0] != NULL);
+	CHECK(p[0] != NULL);
 	kfree(p[0]);
 }
 
@@ -207,11 +200,11 @@ static void test_translate_refuses(void)
 	panic_msg[0] = 0;
 	if (!setjmp(panic_jmp))
 		phys_to_virt(GiB(3));
-	EXPECT(strstr(panic_msg, "phys_to_virt") != NULL);
+	CHECK(strstr(panic_msg, "phys_to_virt") != NULL);
 	panic_msg[0] = 0;
 	if (!setjmp(panic_jmp))
 		virt_to_phys(&x);
-	EXPECT(strstr(panic_msg, "virt_to_phys") != NULL);
+	CHECK(strstr(panic_msg, "virt_to_phys") != NULL);
 	host_panic_hook = NULL;
 }
 
@@ -223,10 +216,5 @@ int main(void)
 	test_chaos();
 	test_oom();
 	test_translate_refuses();
-	if (failures) {
-		fprintf(stderr, "test_kmalloc: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_kmalloc: all passed\n");
-	return 0;
+	return unit_exit("test_kmalloc");
 }

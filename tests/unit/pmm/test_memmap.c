@@ -10,17 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memmap_check.h"
+#include "../unit.h"
 
-static int failures;
 static struct memmap out;
 
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 #define R(b, l, t) { .base = (b), .length = (l), .type = (t) }
 #define U MEM_USABLE
@@ -81,19 +74,19 @@ static void test_table(void)
 		const char *err;
 		bool same;
 
-		EXPECT(memmap_sanitize(t->in, t->nin, t->res, t->nres, &out) == 0);
+		CHECK(memmap_sanitize(t->in, t->nin, t->res, t->nres, &out) == 0);
 		same = out.n == t->nwant && !memcmp(out.r, t->want, t->nwant * sizeof(t->want[0]));
 		if (!same) {
 			fprintf(stderr, "case %s: got %zu ranges:\n", t->name, out.n);
 			for (size_t i = 0; i < out.n; i++)
 				fprintf(stderr, "  [0x%llx-0x%llx)\n", (unsigned long long)out.r[i].start,
 					(unsigned long long)out.r[i].end);
-			failures++;
+			UNIT_FAIL();
 		}
 		err = memmap_check(t->in, t->nin, t->res, t->nres, &out);
 		if (err) {
 			fprintf(stderr, "case %s: %s\n", t->name, err);
-			failures++;
+			UNIT_FAIL();
 		}
 	}
 }
@@ -103,8 +96,8 @@ static void test_too_many(void)
 {
 	static struct mem_region many[MEMMAP_MAX_RANGES + 1];
 
-	EXPECT(memmap_sanitize(many, MEMMAP_MAX_RANGES + 1, NULL, 0, &out) == -E2BIG);
-	EXPECT(out.n == 0);
+	CHECK(memmap_sanitize(many, MEMMAP_MAX_RANGES + 1, NULL, 0, &out) == -E2BIG);
+	CHECK(out.n == 0);
 }
 
 /* memmap_boot_reserved lists the low 1 MiB, kernel, boot info, modules and framebuffer;
@@ -129,16 +122,16 @@ static void test_bootinfo(void)
 	bi.fb.pitch = 4096;
 	bi.fb.height = 768;
 	n = memmap_boot_reserved(&bi, 0x200000, 0x400000, res, MEMMAP_MAX_RESERVED);
-	EXPECT(n == 5);
-	EXPECT(memmap_from_bootinfo(&bi, 0x200000, 0x400000, &out) == 0);
-	EXPECT(out.n == 4);
-	EXPECT(out.r[0].start == 0x100000 && out.r[0].end == 0x200000);
-	EXPECT(out.r[1].start == 0x400000 && out.r[1].end == 0x1000000);
-	EXPECT(out.r[2].start == 0x1001000 && out.r[2].end == 0x4000000);
-	EXPECT(out.r[3].start == 0x4300000 && out.r[3].end == 0x7fe0000);
-	EXPECT(memmap_bytes(&out, 0) == 0x100000 + 0xc00000 + 0x2fff000 + 0x3ce0000);
-	EXPECT(memmap_bytes(&out, 0x4000000) == 0x3ce0000);
-	EXPECT(memmap_check(bi.regions, bi.nregions, res, n, &out) == NULL);
+	CHECK(n == 5);
+	CHECK(memmap_from_bootinfo(&bi, 0x200000, 0x400000, &out) == 0);
+	CHECK(out.n == 4);
+	CHECK(out.r[0].start == 0x100000 && out.r[0].end == 0x200000);
+	CHECK(out.r[1].start == 0x400000 && out.r[1].end == 0x1000000);
+	CHECK(out.r[2].start == 0x1001000 && out.r[2].end == 0x4000000);
+	CHECK(out.r[3].start == 0x4300000 && out.r[3].end == 0x7fe0000);
+	CHECK(memmap_bytes(&out, 0) == 0x100000 + 0xc00000 + 0x2fff000 + 0x3ce0000);
+	CHECK(memmap_bytes(&out, 0x4000000) == 0x3ce0000);
+	CHECK(memmap_check(bi.regions, bi.nregions, res, n, &out) == NULL);
 }
 
 static uint64_t rng_state;
@@ -186,11 +179,11 @@ static void test_random(void)
 			res[i].start = rnd_addr();
 			res[i].end = rnd() % 16 ? res[i].start + rnd() % 0x100000 : rnd();
 		}
-		EXPECT(memmap_sanitize(in, n, res, nres, &out) == 0);
+		CHECK(memmap_sanitize(in, n, res, nres, &out) == 0);
 		err = memmap_check(in, n, res, nres, &out);
 		if (err) {
 			fprintf(stderr, "random seed %llu: %s\n", (unsigned long long)seed, err);
-			failures++;
+			UNIT_FAIL();
 			return;
 		}
 	}
@@ -202,10 +195,5 @@ int main(void)
 	test_too_many();
 	test_bootinfo();
 	test_random();
-	if (failures) {
-		fprintf(stderr, "test_memmap: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_memmap: all passed\n");
-	return 0;
+	return unit_exit("test_memmap");
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "pte.h"
+#include "../unit.h"
 
 #define TEST_VA 0xffffa00000000000ull
 
@@ -21,16 +22,8 @@ uint64_t paging_global_mask = PTE_G;
 uint64_t paging_cache_bits[4] = { 0, PTE_PWT, PTE_PCD | PTE_PWT, PTE_PAT_4K | PTE_PWT };
 unsigned long test_invlpg_count;
 
-static int failures;
 static struct memmap map;
 
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 static uint64_t free_frames(void)
 {
@@ -73,22 +66,22 @@ static void test_map_unmap(void)
 	paddr_t pa;
 	unsigned flags;
 
-	EXPECT(paging_map(TEST_VA + PAGE_SIZE, MiB(8), 3, PG_WRITE | PG_NX | PG_CACHE_WC) == 0);
-	EXPECT(free_frames() == before - 3); /* PDPT, PD, PT */
-	EXPECT(paging_translate(TEST_VA + 2 * PAGE_SIZE + 7, &pa, &flags));
-	EXPECT(pa == MiB(8) + PAGE_SIZE + 7);
-	EXPECT(flags == (PG_WRITE | PG_NX | PG_CACHE_WC));
-	EXPECT(!paging_translate(TEST_VA, NULL, NULL));
-	EXPECT(paging_map(TEST_VA, MiB(9), 2, PG_WRITE) == -EEXIST);
-	EXPECT(!paging_translate(TEST_VA, NULL, NULL)); /* rolled back */
-	EXPECT(paging_map(TEST_VA + 8, MiB(9), 1, PG_WRITE) == -EINVAL);
-	EXPECT(paging_protect(TEST_VA + PAGE_SIZE, 3, PG_NX) == 0);
-	EXPECT(paging_translate(TEST_VA + PAGE_SIZE, NULL, &flags) && flags == PG_NX);
-	EXPECT(paging_protect(TEST_VA, 1, PG_NX) == -ENOENT);
-	EXPECT(paging_unmap(TEST_VA, 8) == 0);
-	EXPECT(!paging_translate(TEST_VA + PAGE_SIZE, NULL, NULL));
-	EXPECT(free_frames() == before);
-	EXPECT(paging_pml4[PT_INDEX(TEST_VA, 4)] == 0);
+	CHECK(paging_map(TEST_VA + PAGE_SIZE, MiB(8), 3, PG_WRITE | PG_NX | PG_CACHE_WC) == 0);
+	CHECK(free_frames() == before - 3); /* PDPT, PD, PT */
+	CHECK(paging_translate(TEST_VA + 2 * PAGE_SIZE + 7, &pa, &flags));
+	CHECK(pa == MiB(8) + PAGE_SIZE + 7);
+	CHECK(flags == (PG_WRITE | PG_NX | PG_CACHE_WC));
+	CHECK(!paging_translate(TEST_VA, NULL, NULL));
+	CHECK(paging_map(TEST_VA, MiB(9), 2, PG_WRITE) == -EEXIST);
+	CHECK(!paging_translate(TEST_VA, NULL, NULL)); /* rolled back */
+	CHECK(paging_map(TEST_VA + 8, MiB(9), 1, PG_WRITE) == -EINVAL);
+	CHECK(paging_protect(TEST_VA + PAGE_SIZE, 3, PG_NX) == 0);
+	CHECK(paging_translate(TEST_VA + PAGE_SIZE, NULL, &flags) && flags == PG_NX);
+	CHECK(paging_protect(TEST_VA, 1, PG_NX) == -ENOENT);
+	CHECK(paging_unmap(TEST_VA, 8) == 0);
+	CHECK(!paging_translate(TEST_VA + PAGE_SIZE, NULL, NULL));
+	CHECK(free_frames() == before);
+	CHECK(paging_pml4[PT_INDEX(TEST_VA, 4)] == 0);
 }
 
 /* Unmapping one 4 KiB page inside a 2 MiB page splits it: its neighbours keep address,
@@ -101,20 +94,20 @@ static void test_split(void)
 	paddr_t pa;
 	unsigned flags;
 
-	EXPECT(paging_translate(big + 5 * PAGE_SIZE + 1, &pa, NULL) && pa == MiB(2) + 5 * PAGE_SIZE + 1);
-	EXPECT(paging_unmap(big + PAGE_SIZE, 1) == 0);
-	EXPECT(test_invlpg_count > inv);
-	EXPECT(!paging_translate(big + PAGE_SIZE, NULL, NULL));
-	EXPECT(paging_translate(big + 2 * PAGE_SIZE, &pa, &flags));
-	EXPECT(pa == MiB(2) + 2 * PAGE_SIZE);
-	EXPECT(flags == (PG_WRITE | PG_NX | PG_GLOBAL));
-	EXPECT(paging_map(big + PAGE_SIZE, MiB(2) + PAGE_SIZE, 1, PG_WRITE | PG_NX | PG_GLOBAL) == 0);
+	CHECK(paging_translate(big + 5 * PAGE_SIZE + 1, &pa, NULL) && pa == MiB(2) + 5 * PAGE_SIZE + 1);
+	CHECK(paging_unmap(big + PAGE_SIZE, 1) == 0);
+	CHECK(test_invlpg_count > inv);
+	CHECK(!paging_translate(big + PAGE_SIZE, NULL, NULL));
+	CHECK(paging_translate(big + 2 * PAGE_SIZE, &pa, &flags));
+	CHECK(pa == MiB(2) + 2 * PAGE_SIZE);
+	CHECK(flags == (PG_WRITE | PG_NX | PG_GLOBAL));
+	CHECK(paging_map(big + PAGE_SIZE, MiB(2) + PAGE_SIZE, 1, PG_WRITE | PG_NX | PG_GLOBAL) == 0);
 
-	EXPECT(paging_translate(wt, NULL, &flags) && (flags & PG_CACHE_MASK) == PG_CACHE_WT);
-	EXPECT(paging_protect(wt + 3 * PAGE_SIZE, 1, PG_NX | PG_CACHE_WT) == 0);
-	EXPECT(paging_translate(wt + 3 * PAGE_SIZE, NULL, &flags) && flags == (PG_NX | PG_CACHE_WT));
-	EXPECT(paging_translate(wt + 4 * PAGE_SIZE, &pa, &flags) && pa == MiB(4) + 4 * PAGE_SIZE);
-	EXPECT(flags == (PG_WRITE | PG_NX | PG_GLOBAL | PG_CACHE_WT));
+	CHECK(paging_translate(wt, NULL, &flags) && (flags & PG_CACHE_MASK) == PG_CACHE_WT);
+	CHECK(paging_protect(wt + 3 * PAGE_SIZE, 1, PG_NX | PG_CACHE_WT) == 0);
+	CHECK(paging_translate(wt + 3 * PAGE_SIZE, NULL, &flags) && flags == (PG_NX | PG_CACHE_WT));
+	CHECK(paging_translate(wt + 4 * PAGE_SIZE, &pa, &flags) && pa == MiB(4) + 4 * PAGE_SIZE);
+	CHECK(flags == (PG_WRITE | PG_NX | PG_GLOBAL | PG_CACHE_WT));
 }
 
 /* With every frame taken, mapping at an address that needs new tables fails with -ENOMEM
@@ -131,24 +124,24 @@ static void test_enomem(void)
 	kmalloc_shrink();
 	while (n < 20000 && (held[n] = pmm_alloc(1, 0, PMM_LIMIT_NONE)) != 0)
 		n++;
-	EXPECT(free_frames() == 0);
+	CHECK(free_frames() == 0);
 	/* keep two frames: the PDPT and PD get allocated, the PT does not */
 	pmm_free(held[--n], 1);
 	pmm_free(held[--n], 1);
 	before = free_frames();
-	EXPECT(paging_map(TEST_VA, MiB(8), 1, PG_WRITE) == -ENOMEM);
-	EXPECT(free_frames() == before);
-	EXPECT(paging_pml4[PT_INDEX(TEST_VA, 4)] == 0);
+	CHECK(paging_map(TEST_VA, MiB(8), 1, PG_WRITE) == -ENOMEM);
+	CHECK(free_frames() == before);
+	CHECK(paging_pml4[PT_INDEX(TEST_VA, 4)] == 0);
 	while (free_frames() > 0)
 		held[n++] = pmm_alloc(1, 0, PMM_LIMIT_NONE);
-	EXPECT(paging_unmap(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, 1) == -ENOMEM); /* split needs a PT */
-	EXPECT(paging_translate(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, NULL, NULL));
+	CHECK(paging_unmap(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, 1) == -ENOMEM); /* split needs a PT */
+	CHECK(paging_translate(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, NULL, NULL));
 	while (n > 0)
 		pmm_free(held[--n], 1);
-	EXPECT(paging_map(TEST_VA, MiB(8), 1, PG_WRITE) == 0);
-	EXPECT(paging_unmap(TEST_VA, 1) == 0);
-	EXPECT(paging_unmap(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, 1) == 0);
-	EXPECT(!paging_translate(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, NULL, NULL));
+	CHECK(paging_map(TEST_VA, MiB(8), 1, PG_WRITE) == 0);
+	CHECK(paging_unmap(TEST_VA, 1) == 0);
+	CHECK(paging_unmap(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, 1) == 0);
+	CHECK(!paging_translate(KERNEL_OFFSET + MiB(6) + PAGE_SIZE, NULL, NULL));
 	free(held);
 }
 
@@ -158,10 +151,5 @@ int main(void)
 	test_map_unmap();
 	test_split();
 	test_enomem();
-	if (failures) {
-		fprintf(stderr, "test_paging_x86: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_paging_x86: all passed\n");
-	return 0;
+	return unit_exit("test_paging_x86");
 }

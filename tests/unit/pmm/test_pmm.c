@@ -10,24 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "../unit.h"
 
-static int failures;
 static struct memmap map;
 static char why[200];
 
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__, __func__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 #define CONSISTENT()                                                                       \
 	do {                                                                               \
 		if (!pmm_check(why, sizeof(why))) {                                        \
 			fprintf(stderr, "%s:%d: %s: pmm_check: %s\n", __FILE__, __LINE__, __func__, why); \
-			failures++;                                                        \
+			UNIT_FAIL();                                                        \
 		}                                                                          \
 	} while (0)
 
@@ -57,25 +50,25 @@ static void test_basic(void)
 	paddr_t pa;
 
 	set_map(2, r);
-	EXPECT(pmm_init(&map) == 0);
+	CHECK(pmm_init(&map) == 0);
 	st = stats();
-	EXPECT(st.total_frames == (MiB(15) + MiB(16)) / PAGE_SIZE);
-	EXPECT(st.reserved_frames * PAGE_SIZE == st.metadata_bytes);
-	EXPECT(st.free_frames + st.reserved_frames == st.total_frames);
-	EXPECT(pmm_frame_state(MiB(1) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* metadata */
-	EXPECT(pmm_frame_state(MiB(20) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* hole */
-	EXPECT(pmm_frame_state(MiB(40) / PAGE_SIZE) == PMM_FRAME_FREE);
+	CHECK(st.total_frames == (MiB(15) + MiB(16)) / PAGE_SIZE);
+	CHECK(st.reserved_frames * PAGE_SIZE == st.metadata_bytes);
+	CHECK(st.free_frames + st.reserved_frames == st.total_frames);
+	CHECK(pmm_frame_state(MiB(1) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* metadata */
+	CHECK(pmm_frame_state(MiB(20) / PAGE_SIZE) == PMM_FRAME_RESERVED); /* hole */
+	CHECK(pmm_frame_state(MiB(40) / PAGE_SIZE) == PMM_FRAME_FREE);
 	CONSISTENT();
 
 	pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
-	EXPECT(pa != 0 && pa % PAGE_SIZE == 0);
-	EXPECT(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
-	EXPECT(stats().free_frames == st.free_frames - 1);
+	CHECK(pa != 0 && pa % PAGE_SIZE == 0);
+	CHECK(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
+	CHECK(stats().free_frames == st.free_frames - 1);
 	CONSISTENT();
-	EXPECT(pmm_free(pa, 1) == 0);
+	CHECK(pmm_free(pa, 1) == 0);
 	st2 = stats();
-	EXPECT(st2.free_frames == st.free_frames);
-	EXPECT(pmm_largest_free_order() >= 11);
+	CHECK(st2.free_frames == st.free_frames);
+	CHECK(pmm_largest_free_order() >= 11);
 	CONSISTENT();
 }
 
@@ -90,25 +83,25 @@ static void test_misuse(void)
 	paddr_t pa;
 
 	set_map(2, r);
-	EXPECT(pmm_init(&map) == 0);
+	CHECK(pmm_init(&map) == 0);
 	pa = pmm_alloc(4, 0, PMM_LIMIT_NONE);
-	EXPECT(pa != 0);
-	EXPECT(pmm_free(pa + PAGE_SIZE, 1) == 0);
+	CHECK(pa != 0);
+	CHECK(pmm_free(pa + PAGE_SIZE, 1) == 0);
 	st = stats();
-	EXPECT(pmm_free(pa + PAGE_SIZE, 1) == -EINVAL);      /* double free */
-	EXPECT(pmm_free(pa, 4) == -EINVAL);                  /* partly double free */
-	EXPECT(pmm_free(MiB(10), 1) == -EINVAL);             /* hole between ranges */
-	EXPECT(pmm_free(MiB(1), 1) == -EINVAL);              /* pmm's own metadata */
-	EXPECT(pmm_free(GiB(1), 1) == -EINVAL);              /* beyond the managed end */
-	EXPECT(pmm_free(MiB(24) - PAGE_SIZE, 2) == -EINVAL); /* run crossing the end */
-	EXPECT(pmm_free(pa + 12, 1) == -EINVAL);             /* misaligned */
-	EXPECT(pmm_free(pa, 0) == -EINVAL);                  /* zero count */
-	EXPECT(pmm_misuse_count == before + 8);
-	EXPECT(stats().free_frames == st.free_frames);
-	EXPECT(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
+	CHECK(pmm_free(pa + PAGE_SIZE, 1) == -EINVAL);      /* double free */
+	CHECK(pmm_free(pa, 4) == -EINVAL);                  /* partly double free */
+	CHECK(pmm_free(MiB(10), 1) == -EINVAL);             /* hole between ranges */
+	CHECK(pmm_free(MiB(1), 1) == -EINVAL);              /* pmm's own metadata */
+	CHECK(pmm_free(GiB(1), 1) == -EINVAL);              /* beyond the managed end */
+	CHECK(pmm_free(MiB(24) - PAGE_SIZE, 2) == -EINVAL); /* run crossing the end */
+	CHECK(pmm_free(pa + 12, 1) == -EINVAL);             /* misaligned */
+	CHECK(pmm_free(pa, 0) == -EINVAL);                  /* zero count */
+	CHECK(pmm_misuse_count == before + 8);
+	CHECK(stats().free_frames == st.free_frames);
+	CHECK(pmm_frame_state(pa / PAGE_SIZE) == PMM_FRAME_USED);
 	CONSISTENT();
-	EXPECT(pmm_free(pa, 1) == 0);
-	EXPECT(pmm_free(pa + 2 * PAGE_SIZE, 2) == 0);
+	CHECK(pmm_free(pa, 1) == 0);
+	CHECK(pmm_free(pa + 2 * PAGE_SIZE, 2) == 0);
 	CONSISTENT();
 }
 
@@ -121,21 +114,21 @@ static void test_limits(void)
 	paddr_t pa;
 
 	set_map(2, r);
-	EXPECT(pmm_init(&map) == 0);
+	CHECK(pmm_init(&map) == 0);
 	pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
-	EXPECT(pa >= GiB(4));
+	CHECK(pa >= GiB(4));
 	pa = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
-	EXPECT(pa != 0 && pa < GiB(2));
+	CHECK(pa != 0 && pa < GiB(2));
 	pa = pmm_alloc(5, 0, MiB(16));
-	EXPECT(pa != 0 && pa + 5 * PAGE_SIZE <= MiB(16));
+	CHECK(pa != 0 && pa + 5 * PAGE_SIZE <= MiB(16));
 	pa = pmm_alloc(3, KiB(64), PMM_LIMIT_NONE);
-	EXPECT(pa != 0 && pa % KiB(64) == 0);
+	CHECK(pa != 0 && pa % KiB(64) == 0);
 	pa = pmm_alloc(512, MiB(2), PMM_LIMIT_DIRECT);
-	EXPECT(pa != 0 && pa % MiB(2) == 0 && pa < GiB(2));
-	EXPECT(pmm_alloc(1, 3 * PAGE_SIZE, PMM_LIMIT_NONE) == 0); /* alignment not a power of 2 */
-	EXPECT(pmm_alloc(0, 0, PMM_LIMIT_NONE) == 0);
-	EXPECT(pmm_alloc(1, 0, MiB(1)) == 0);                      /* nothing below 1 MiB */
-	EXPECT(pmm_alloc((1u << PMM_MAX_ORDER) + 1, 0, PMM_LIMIT_NONE) == 0);
+	CHECK(pa != 0 && pa % MiB(2) == 0 && pa < GiB(2));
+	CHECK(pmm_alloc(1, 3 * PAGE_SIZE, PMM_LIMIT_NONE) == 0); /* alignment not a power of 2 */
+	CHECK(pmm_alloc(0, 0, PMM_LIMIT_NONE) == 0);
+	CHECK(pmm_alloc(1, 0, MiB(1)) == 0);                      /* nothing below 1 MiB */
+	CHECK(pmm_alloc((1u << PMM_MAX_ORDER) + 1, 0, PMM_LIMIT_NONE) == 0);
 	CONSISTENT();
 }
 
@@ -150,24 +143,24 @@ static void test_exhaust(void)
 	int largest;
 
 	set_map(2, r);
-	EXPECT(pmm_init(&map) == 0);
+	CHECK(pmm_init(&map) == 0);
 	st = stats();
 	largest = pmm_largest_free_order();
 	got = calloc(st.free_frames + 1, sizeof(*got));
 	while ((got[n] = pmm_alloc(1, 0, PMM_LIMIT_NONE)) != 0) {
-		EXPECT(pmm_frame_state(got[n] / PAGE_SIZE) == PMM_FRAME_USED);
+		CHECK(pmm_frame_state(got[n] / PAGE_SIZE) == PMM_FRAME_USED);
 		n++;
 		if (n > st.free_frames)
 			break;
 	}
-	EXPECT(n == st.free_frames);
-	EXPECT(stats().free_frames == 0);
-	EXPECT(pmm_largest_free_order() == -1);
+	CHECK(n == st.free_frames);
+	CHECK(stats().free_frames == 0);
+	CHECK(pmm_largest_free_order() == -1);
 	CONSISTENT();
 	while (n > 0)
-		EXPECT(pmm_free(got[--n], 1) == 0);
-	EXPECT(stats().free_frames == st.free_frames);
-	EXPECT(pmm_largest_free_order() == largest);
+		CHECK(pmm_free(got[--n], 1) == 0);
+	CHECK(stats().free_frames == st.free_frames);
+	CHECK(pmm_largest_free_order() == largest);
 	CONSISTENT();
 	free(got);
 }
@@ -327,7 +320,7 @@ static void test_random(void)
 {
 	for (uint64_t seed = 1; seed <= 10000; seed++) {
 		if (!random_sequence(seed, 40)) {
-			failures++;
+			UNIT_FAIL();
 			return;
 		}
 	}
@@ -343,24 +336,24 @@ static void test_1tib(void)
 	double bits;
 
 	set_map(2, r);
-	EXPECT(pmm_init(&map) == 0);
+	CHECK(pmm_init(&map) == 0);
 	st = stats();
 	bits = (double)st.metadata_bytes * 8 / (double)pmm_end_pfn();
 	printf("1 TiB: %llu frames, metadata %llu KiB, %.2f bits per frame\n",
 	       (unsigned long long)st.total_frames, (unsigned long long)(st.metadata_bytes >> 10), bits);
-	EXPECT(bits <= 16);
+	CHECK(bits <= 16);
 	big = pmm_alloc(1u << PMM_MAX_ORDER, 0, PMM_LIMIT_NONE);
-	EXPECT(big >= GiB(4) && big % GiB(1) == 0);
+	CHECK(big >= GiB(4) && big % GiB(1) == 0);
 	small = pmm_alloc(1, 0, PMM_LIMIT_NONE);
-	EXPECT(small >= GiB(4));
+	CHECK(small >= GiB(4));
 	low = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
-	EXPECT(low != 0 && low < GiB(2));
+	CHECK(low != 0 && low < GiB(2));
 	CONSISTENT();
-	EXPECT(pmm_free(big, 1u << PMM_MAX_ORDER) == 0);
-	EXPECT(pmm_free(small, 1) == 0);
-	EXPECT(pmm_free(low, 1) == 0);
-	EXPECT(stats().free_frames == st.free_frames);
-	EXPECT(pmm_largest_free_order() == PMM_MAX_ORDER);
+	CHECK(pmm_free(big, 1u << PMM_MAX_ORDER) == 0);
+	CHECK(pmm_free(small, 1) == 0);
+	CHECK(pmm_free(low, 1) == 0);
+	CHECK(stats().free_frames == st.free_frames);
+	CHECK(pmm_largest_free_order() == PMM_MAX_ORDER);
 	CONSISTENT();
 }
 
@@ -372,10 +365,5 @@ int main(void)
 	test_exhaust();
 	test_random();
 	test_1tib();
-	if (failures) {
-		fprintf(stderr, "test_pmm: %d failures\n", failures);
-		return 1;
-	}
-	printf("test_pmm: all passed\n");
-	return 0;
+	return unit_exit("test_pmm");
 }

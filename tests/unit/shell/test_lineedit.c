@@ -7,7 +7,7 @@
  */
 #include <lios/lineedit.h>
 #include <string.h>
-#include "check.h"
+#include "../unit.h"
 
 #define TERM_COLS 128
 
@@ -101,7 +101,7 @@ static enum lineedit_result key(uint16_t k, uint32_t ch)
 static void type(const char *s)
 {
 	while (*s)
-		EXPECT_EQ(key(KEY_NONE, (uint8_t)*s++), LINEEDIT_CONTINUE);
+		CHECK_EQ(key(KEY_NONE, (uint8_t)*s++), LINEEDIT_CONTINUE);
 }
 
 static const char *text(void)
@@ -118,7 +118,7 @@ static const char *text(void)
 		if (strcmp(g_, w_) != 0) {                                                       \
 			fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,         \
 				__LINE__, #got, g_, w_);                                                 \
-			test_failures++;                                                             \
+			unit_failures++;                                                             \
 		}                                                                                \
 	} while (0)
 
@@ -127,7 +127,7 @@ static const char *text(void)
 	do {                                                                                 \
 		EXPECT_STR(text(), want);                                                        \
 		EXPECT_STR(screen(), want);                                                      \
-		EXPECT_EQ(term.col, le.cursor);                                                  \
+		CHECK_EQ(term.col, le.cursor);                                                  \
 	} while (0)
 
 static void fresh(void)
@@ -143,11 +143,11 @@ static void test_type_and_enter(void)
 	fresh();
 	type("echo Hello, World!");
 	EXPECT_IN_STEP("echo Hello, World!");
-	EXPECT_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
 	EXPECT_STR(text(), "echo Hello, World!");
-	EXPECT_EQ(term.nfinished, 1);
+	CHECK_EQ(term.nfinished, 1);
 	EXPECT_STR(term.finished[0], "echo Hello, World!");
-	EXPECT_EQ(term.col, 0);
+	CHECK_EQ(term.col, 0);
 }
 
 /* Insert in the middle with Left, Backspace and Delete at the cursor, Home and End: each
@@ -157,27 +157,27 @@ static void test_editing(void)
 	fresh();
 	type("helo");
 	key(KEY_LEFT, 0);
-	EXPECT_EQ(le.cursor, 3);
+	CHECK_EQ(le.cursor, 3);
 	type("l");
 	EXPECT_IN_STEP("hello");
-	EXPECT_EQ(le.cursor, 4);
+	CHECK_EQ(le.cursor, 4);
 	key(KEY_HOME, 0);
-	EXPECT_EQ(le.cursor, 0);
+	CHECK_EQ(le.cursor, 0);
 	key(KEY_DELETE, 0);
 	EXPECT_IN_STEP("ello");
 	key(KEY_END, 0);
-	EXPECT_EQ(le.cursor, 4);
+	CHECK_EQ(le.cursor, 4);
 	key(KEY_BACKSPACE, '\b');
 	EXPECT_IN_STEP("ell");
 	key(KEY_LEFT, 0);
 	key(KEY_LEFT, 0);
 	key(KEY_BACKSPACE, '\b');
 	EXPECT_IN_STEP("ll");
-	EXPECT_EQ(le.cursor, 0);
+	CHECK_EQ(le.cursor, 0);
 	key(KEY_RIGHT, 0);
 	type("XY");
 	EXPECT_IN_STEP("lXYl");
-	EXPECT_EQ(le.cursor, 3);
+	CHECK_EQ(le.cursor, 3);
 }
 
 /* Edges: Backspace and Left at column 0, Delete and Right at the end change nothing;
@@ -195,7 +195,7 @@ static void test_edges(void)
 	key(KEY_DELETE, 0);
 	key(KEY_RIGHT, 0);
 	EXPECT_IN_STEP("ab");
-	EXPECT_EQ(le.cursor, 2);
+	CHECK_EQ(le.cursor, 2);
 	lineedit_key(&le, &release);
 	lineedit_key(&le, &alt_x);
 	key(KEY_F1, 0);
@@ -209,12 +209,12 @@ static void test_max_length(void)
 	fresh();
 	for (int i = 0; i < LINEEDIT_MAX + 10; i++)
 		type("x");
-	EXPECT_EQ(le.line.len, LINEEDIT_MAX);
+	CHECK_EQ(le.line.len, LINEEDIT_MAX);
 	key(KEY_HOME, 0);
 	type("y");
-	EXPECT_EQ(le.line.len, LINEEDIT_MAX);
-	EXPECT_EQ(text()[0], 'x');
-	EXPECT_EQ(term.col, le.cursor);
+	CHECK_EQ(le.line.len, LINEEDIT_MAX);
+	CHECK_EQ(text()[0], 'x');
+	CHECK_EQ(term.col, le.cursor);
 }
 
 /* History: two lines entered; Up shows the newest then the older one, Up at the oldest
@@ -247,7 +247,7 @@ static void test_history(void)
 	/* a recalled line edited and entered becomes the newest entry */
 	key(KEY_UP, 0);
 	type("!");
-	EXPECT_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
 	EXPECT_STR(text(), "two!");
 	lineedit_reset(&le);
 	term_reset();
@@ -265,13 +265,13 @@ static void test_history_ring(void)
 
 	fresh();
 	key(KEY_ENTER, '\n');
-	EXPECT_EQ(le.hist_count, 0);
+	CHECK_EQ(le.hist_count, 0);
 	type("same");
 	key(KEY_ENTER, '\n');
 	lineedit_reset(&le);
 	type("same");
 	key(KEY_ENTER, '\n');
-	EXPECT_EQ(le.hist_count, 1);
+	CHECK_EQ(le.hist_count, 1);
 
 	for (int i = 0; i < 20; i++) {
 		lineedit_reset(&le);
@@ -279,7 +279,7 @@ static void test_history_ring(void)
 		type(cmd);
 		key(KEY_ENTER, '\n');
 	}
-	EXPECT_EQ(le.hist_count, LINEEDIT_HISTORY);
+	CHECK_EQ(le.hist_count, LINEEDIT_HISTORY);
 	lineedit_reset(&le);
 	term_reset();
 	for (int i = 0; i < 30; i++)
@@ -296,18 +296,18 @@ static void test_ctrl_keys(void)
 	fresh();
 	type("oops");
 	key(KEY_LEFT, 0);
-	EXPECT_EQ(key(KEY_C, 0x03), LINEEDIT_CANCEL);
+	CHECK_EQ(key(KEY_C, 0x03), LINEEDIT_CANCEL);
 	EXPECT_STR(term.finished[0], "oops^C");
 	EXPECT_IN_STEP("");
-	EXPECT_EQ(le.hist_count, 0);
+	CHECK_EQ(le.hist_count, 0);
 
 	type("keep me");
 	key(KEY_LEFT, 0);
-	EXPECT_EQ(key(KEY_L, 0x0c), LINEEDIT_CLEAR);
+	CHECK_EQ(key(KEY_L, 0x0c), LINEEDIT_CLEAR);
 	term_reset();
 	lineedit_redraw(&le);
 	EXPECT_IN_STEP("keep me");
-	EXPECT_EQ(le.cursor, 6);
+	CHECK_EQ(le.cursor, 6);
 }
 
 /* Non-ASCII characters (German umlauts, the euro sign) are one column each on the screen
@@ -320,16 +320,16 @@ static void test_unicode(void)
 	key(KEY_LEFTBRACE, 0xfc);
 	key(KEY_E, 0x20ac);
 	type("x");
-	EXPECT_EQ(term.col, 3);
-	EXPECT_EQ(term.row[0], 0xfc);
-	EXPECT_EQ(term.row[1], 0x20ac);
+	CHECK_EQ(term.col, 3);
+	CHECK_EQ(term.row[0], 0xfc);
+	CHECK_EQ(term.row[1], 0x20ac);
 	EXPECT_STR(text(), "\xc3\xbc\xe2\x82\xac" "x");
-	EXPECT_EQ(lineedit_text(&le, small, sizeof(small)), 2);
+	CHECK_EQ(lineedit_text(&le, small, sizeof(small)), 2);
 	EXPECT_STR(small, "\xc3\xbc");
 	key(KEY_HOME, 0);
 	key(KEY_DELETE, 0);
-	EXPECT_EQ(term.row[0], 0x20ac);
-	EXPECT_EQ(term.row[2], ' ');
+	CHECK_EQ(term.row[0], 0x20ac);
+	CHECK_EQ(term.row[2], ' ');
 }
 
 int main(void)
@@ -342,5 +342,5 @@ int main(void)
 	test_history_ring();
 	test_ctrl_keys();
 	test_unicode();
-	return test_verdict("shell_lineedit");
+	return unit_exit("shell_lineedit");
 }

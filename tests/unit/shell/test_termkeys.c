@@ -6,7 +6,7 @@
  */
 #include <lios/termkeys.h>
 #include <string.h>
-#include "check.h"
+#include "../unit.h"
 
 #define MAX_EVENTS 16
 
@@ -33,31 +33,31 @@ static int feed(const char *bytes, size_t n)
 /* Printable ASCII gives one pressed event per byte with the character and no modifiers. */
 static void test_plain(void)
 {
-	EXPECT_EQ(FEED("ab Z~"), 5);
-	EXPECT_EQ(events[0].ch, 'a');
-	EXPECT(events[0].pressed);
-	EXPECT_EQ(events[0].mods, 0);
-	EXPECT_EQ(events[2].ch, ' ');
-	EXPECT_EQ(events[4].ch, '~');
+	CHECK_EQ(FEED("ab Z~"), 5);
+	CHECK_EQ(events[0].ch, 'a');
+	CHECK(events[0].pressed);
+	CHECK_EQ(events[0].mods, 0);
+	CHECK_EQ(events[2].ch, ' ');
+	CHECK_EQ(events[4].ch, '~');
 }
 
 /* Enter: CR, LF and CR LF are each a single Enter; LF LF is two. DEL and BS are Backspace;
  * Ctrl-C and Ctrl-L pass through as their control codes. */
 static void test_control(void)
 {
-	EXPECT_EQ(FEED("\r"), 1);
-	EXPECT_EQ(events[0].key, KEY_ENTER);
-	EXPECT_EQ(events[0].ch, '\n');
-	EXPECT_EQ(FEED("\r\n"), 1);
-	EXPECT_EQ(FEED("\n\n"), 2);
-	EXPECT_EQ(FEED("a\r\nb"), 3);
-	EXPECT_EQ(events[2].ch, 'b');
-	EXPECT_EQ(FEED("\x7f\x08"), 2);
-	EXPECT_EQ(events[0].key, KEY_BACKSPACE);
-	EXPECT_EQ(events[1].ch, '\b');
-	EXPECT_EQ(FEED("\x03\x0c"), 2);
-	EXPECT_EQ(events[0].ch, 3);
-	EXPECT_EQ(events[1].ch, 12);
+	CHECK_EQ(FEED("\r"), 1);
+	CHECK_EQ(events[0].key, KEY_ENTER);
+	CHECK_EQ(events[0].ch, '\n');
+	CHECK_EQ(FEED("\r\n"), 1);
+	CHECK_EQ(FEED("\n\n"), 2);
+	CHECK_EQ(FEED("a\r\nb"), 3);
+	CHECK_EQ(events[2].ch, 'b');
+	CHECK_EQ(FEED("\x7f\x08"), 2);
+	CHECK_EQ(events[0].key, KEY_BACKSPACE);
+	CHECK_EQ(events[1].ch, '\b');
+	CHECK_EQ(FEED("\x03\x0c"), 2);
+	CHECK_EQ(events[0].ch, 3);
+	CHECK_EQ(events[1].ch, 12);
 }
 
 /* Cursor and editing keys in both CSI and SS3 forms and the ESC [ n ~ family. */
@@ -76,9 +76,9 @@ static void test_sequences(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		EXPECT_EQ(feed(cases[i].seq, strlen(cases[i].seq)), 1);
-		EXPECT_EQ(events[0].key, cases[i].key);
-		EXPECT_EQ(events[0].ch, 0);
+		CHECK_EQ(feed(cases[i].seq, strlen(cases[i].seq)), 1);
+		CHECK_EQ(events[0].key, cases[i].key);
+		CHECK_EQ(events[0].ch, 0);
 	}
 }
 
@@ -86,12 +86,12 @@ static void test_sequences(void)
  * followed by a letter swallows both, and typing resumes afterwards. */
 static void test_unknown_sequences(void)
 {
-	EXPECT_EQ(FEED("\x1b[99~x"), 1);
-	EXPECT_EQ(events[0].ch, 'x');
-	EXPECT_EQ(FEED("\x1b[Zy"), 1);
-	EXPECT_EQ(events[0].ch, 'y');
-	EXPECT_EQ(FEED("\x1bqz"), 1);
-	EXPECT_EQ(events[0].ch, 'z');
+	CHECK_EQ(FEED("\x1b[99~x"), 1);
+	CHECK_EQ(events[0].ch, 'x');
+	CHECK_EQ(FEED("\x1b[Zy"), 1);
+	CHECK_EQ(events[0].ch, 'y');
+	CHECK_EQ(FEED("\x1bqz"), 1);
+	CHECK_EQ(events[0].ch, 'z');
 }
 
 /* UTF-8: two-, three- and four-byte characters give their code points; a stray
@@ -99,14 +99,14 @@ static void test_unknown_sequences(void)
  * the new one decodes. */
 static void test_utf8(void)
 {
-	EXPECT_EQ(FEED("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
-	EXPECT_EQ(events[0].ch, 0xfc);
-	EXPECT_EQ(events[1].ch, 0x20ac);
-	EXPECT_EQ(events[2].ch, 0x1f600);
-	EXPECT_EQ(FEED("\x80" "a"), 1);
-	EXPECT_EQ(events[0].ch, 'a');
-	EXPECT_EQ(FEED("\xe2\x82" "\xc3\xa4"), 1);
-	EXPECT_EQ(events[0].ch, 0xe4);
+	CHECK_EQ(FEED("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
+	CHECK_EQ(events[0].ch, 0xfc);
+	CHECK_EQ(events[1].ch, 0x20ac);
+	CHECK_EQ(events[2].ch, 0x1f600);
+	CHECK_EQ(FEED("\x80" "a"), 1);
+	CHECK_EQ(events[0].ch, 'a');
+	CHECK_EQ(FEED("\xe2\x82" "\xc3\xa4"), 1);
+	CHECK_EQ(events[0].ch, 0xe4);
 }
 
 int main(void)
@@ -116,5 +116,5 @@ int main(void)
 	test_sequences();
 	test_unknown_sequences();
 	test_utf8();
-	return test_verdict("shell_termkeys");
+	return unit_exit("shell_termkeys");
 }

@@ -60,6 +60,16 @@ void arch_backtrace(uintptr_t rbp, int max_frames)
 	}
 }
 
+void arch_print_registers(void)
+{
+	uint64_t rsp, rbp;
+
+	__asm__ volatile("movq %%rsp, %0; movq %%rbp, %1" : "=r"(rsp), "=r"(rbp));
+	printk("RSP %016lx RBP %016lx RFLAGS %016lx\n", rsp, rbp, read_rflags());
+	printk("CR0 %016lx CR2 %016lx CR3 %016lx CR4 %016lx\n", read_cr0(), read_cr2(),
+	       read_cr3(), read_cr4());
+}
+
 static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
 
 /* The boot page tables' identity map served only the jump to the higher half; without it
