@@ -6,27 +6,32 @@
  * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above). Each class
  * carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB):
  *     [span header | allocated bitmap | object 0 | object 1 | ... ]
- * The header holds the free-object list (threaded through the free objects), a bump index
- * for objects never handed out, and one "allocated" bit per object. The fast path pops the
- * class's first partial span's list; freeing finds the span from the pointer through a hash
- * of chunk numbers, so a pointer the heap never returned is recognised without touching it.
- * Larger sizes get their own vmalloc block (heap_large.c), so their cost is bounded by one
- * vmalloc; a few freed large blocks (at most HEAP_LARGE_CACHE bytes) are kept for reuse.
+ * The header holds the free-object list (threaded through the free objects as
+ * (index + 1) ^ HEAP_LINK_KEY, so a stray write is recognised), a bump index for objects
+ * never handed out, and one "allocated" bit per object. The fast path pops the class's
+ * first partial span's list; freeing finds the span from the pointer through a hash of
+ * chunk numbers, so a pointer the heap never returned is recognised without touching it.
+ * Larger sizes get their own block (heap_large.c), so their cost is bounded by one vmalloc.
  *
- * Giving memory back: a class keeps at most one empty span; the next one that empties goes
- * back to vmalloc (which returns its frames). heap_trim(), also run before an allocation
- * fails, returns the rest, so after everything is freed the frame count is back.
+ * Giving memory back: a class keeps at most one empty span; the next one that empties, and
+ * every freed large block, go to the cache of heap_large.c, which keeps them for reuse by
+ * any class while the heap holds at most 1/8 more than its peak live bytes and gives the
+ * rest back to vmalloc (which returns the frames). heap_trim(), also run before an
+ * allocation fails, returns everything, so after everything is freed the frame count is back.
  *
  * Debug checks that stay on: every object ends with a red zone: the bytes after the
  * requested size are a canary pattern and its last 4 bytes hold the size (xored with a
  * key). Free and realloc check the allocated bit (double free), that the pointer is the
  * start of an object of a heap span (foreign pointer) and the canary (overflow); a failed
  * check is reported with size and caller, counted, and the operation refused (the object
- * stays allocated), so nothing is corrupted further.
+ * stays allocated), so nothing is corrupted further. Allocation checks that the next link
+ * of the free list names an object of the span and that the object it pops is not
+ * allocated (write after free): a damaged span is reported and never allocated from again.
  *
  * Bookkeeping: span and large-block headers live inside the blocks themselves, the chunk
- * hash table is one vzalloc'd block made at heap_init. The heap only ever calls vmalloc, and vmalloc never calls the
- * heap (see vmalloc.c), so nothing recurses.
+ * hash table is one vzalloc'd block made at heap_init. The heap only ever calls vmalloc,
+ * and vmalloc never calls the heap (see vmalloc.c), so nothing recurses. The live-object
+ * count is allocs - frees (heap_get_stats), so the fast paths update two counters.
  * Context: any; entry points mask interrupts around the heap state.
  */
 #include <lios/arch.h>
@@ -148,25 +153,33 @@ static void heap_partial_del(struct heap_class *c, struct heap_span *s)
 	s->prev = s->next = NULL;
 }
 
-/* A new empty span for class cls, on the class's partial list; NULL when vmalloc fails. */
+/* A new empty span for class cls (a cached block or fresh from vmalloc), on the class's
+ * partial list; NULL when vmalloc fails. */
 static struct heap_span *heap_span_new(unsigned cls)
 {
 	struct heap_class *c = &heap_classes[cls];
-	size_t bytes = (size_t)c->pages * PAGE_SIZE;
-	struct heap_span *s = vmalloc_aligned(bytes, HEAP_CHUNK);
+	struct heap_span *s;
+	bool fresh;
 
+	s = heap_block_get((size_t)c->pages * PAGE_SIZE, &fresh);
 	if (!s)
 		return NULL;
-	memset(s, 0, c->data_off);
+	/* Keeps hnext and map_bytes (the block's); clears the rest and the bitmap. */
 	s->magic = HEAP_SPAN_MAGIC;
 	s->cls = (uint16_t)cls;
-	s->data = (char *)s + c->data_off;
+	s->cached = 0;
+	s->size = c->size;
+	s->head = 0;
 	s->nobj = s->nfree = c->nobj;
-	s->map_bytes = bytes;
-	heap_hash_add(s);
+	s->bump = 0;
+	s->limit = c->nobj * c->size;
+	s->div = c->magic;
+	s->data = (char *)s + c->data_off;
+	s->prev = s->next = NULL;
+	s->req = 0;
+	memset(s->bits, 0, c->data_off - sizeof(*s));
 	heap_partial_add(c, s);
 	c->nempty++;
-	heap_account((int64_t)bytes);
 	return s;
 }
 
@@ -178,44 +191,80 @@ void heap_span_release(struct heap_span *s)
 	vfree(s);
 }
 
-static inline __attribute__((always_inline)) void *heap_small_alloc(size_t n)
+/* Takes span s of class c out of service: its free list is damaged. */
+static void heap_span_break(struct heap_class *c, struct heap_span *s)
 {
-	unsigned cls = heap_class_of(n + HEAP_REDZONE);
-	struct heap_class *c = &heap_classes[cls];
-	struct heap_span *s;
-	char *obj;
-	size_t i;
-
-retry:
-	s = c->partial;
-	if (unlikely(!s) && !(s = heap_span_new(cls)))
-		return NULL;
+	printk(KERN_ERR "heap: free list of span %p (size %u) corrupted: written after free?\n",
+	       (void *)s, c->size);
+	heap_st.misuse++;
 	if (s->nfree == s->nobj)
 		c->nempty--;
-	obj = s->free;
-	if (obj) {
-		char *next = *(char **)obj;
-		size_t off = (size_t)(next - s->data);
+	s->magic = HEAP_BROKEN_MAGIC;
+	heap_partial_del(c, s);
+}
 
-		if (next && (off >= (size_t)s->bump * c->size ||
-			     ((off * c->magic) >> HEAP_DIV_SHIFT) * c->size != off)) {
-			printk(KERN_ERR "heap: free list of span %p (size %u) corrupted: "
-			       "written after free?\n", (void *)s, c->size);
-			heap_st.misuse++;
-			s->broken = 1;
-			heap_partial_del(c, s);
-			goto retry;
-		}
-		s->free = next;
+/*
+ * Pops an object of n bytes from class c's first partial span. Returns NULL when the class
+ * has no partial span, or after taking a damaged span out of service (the caller retries).
+ * Interrupts off.
+ */
+static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_class *c,
+								  size_t n)
+{
+	struct heap_span *s = c->partial;
+	uint32_t i, h;
+	uint64_t *w, m;
+	char *obj;
+
+	if (unlikely(!s))
+		return NULL;
+	h = s->head;
+	if (likely(h)) {
+		uint32_t link;
+
+		i = h - 1;
+		obj = s->data + (size_t)i * s->size;
+		__builtin_memcpy(&link, obj, 4);
+		link ^= HEAP_LINK_KEY;
+		if (unlikely(link > s->bump))
+			goto broken;
+		s->head = link;
 	} else {
-		obj = s->data + (size_t)s->bump++ * c->size;
+		i = s->bump;
+		if (unlikely(i >= s->nobj))
+			goto broken;
+		s->bump = i + 1;
+		obj = s->data + (size_t)i * s->size;
 	}
-	i = ((uint64_t)(obj - s->data) * c->magic) >> HEAP_DIV_SHIFT;
-	s->bits[i >> 6] |= 1ull << (i & 63);
-	if (--s->nfree == 0)
+	w = &s->bits[i >> 6];
+	m = 1ull << (i & 63);
+	if (unlikely(*w & m))  /* the list leads to an allocated object */
+		goto broken;
+	*w |= m;
+	if (unlikely(s->nfree-- == s->nobj))
+		c->nempty--;
+	if (unlikely(s->nfree == 0))
 		heap_partial_del(c, s);
-	heap_redzone_set(obj, n, c->size);
+	heap_redzone_set(obj, n, s->size);
 	return obj;
+broken:
+	heap_span_break(c, s);
+	return NULL;
+}
+
+/* The slow path of a small allocation: new spans, damaged spans. Interrupts off. */
+static __attribute__((noinline)) void *heap_small_alloc_slow(size_t n)
+{
+	struct heap_class *c = &heap_classes[heap_class_of(n + HEAP_REDZONE)];
+	void *p;
+
+	for (;;) {
+		if (!c->partial && !heap_span_new((unsigned)(c - heap_classes)))
+			return NULL;
+		p = heap_small_pop(c, n);
+		if (p)
+			return p;
+	}
 }
 
 /*
@@ -225,18 +274,19 @@ retry:
 static struct heap_span *heap_check(const void *p, size_t *n, const char *op, uintptr_t caller)
 {
 	struct heap_span *s = heap_lookup(p);
-	struct heap_class *c;
 	size_t off, i;
+	bool large;
 
-	if (!s || (s->magic == HEAP_LARGE_MAGIC && (const char *)p != s->data)) {
+	if (!s || ((large = s->magic == HEAP_LARGE_MAGIC) && (const char *)p != s->data) ||
+	    (s->cached && !large && (size_t)((const char *)p - s->data) >= s->limit)) {
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
-	if (s->magic == HEAP_LARGE_MAGIC) {
-		if (s->cached) {
-			heap_report(op, p, "already freed", s->req, caller);
-			return NULL;
-		}
+	if (s->cached) {
+		heap_report(op, p, "already freed", large ? s->req : s->size - HEAP_REDZONE, caller);
+		return NULL;
+	}
+	if (large) {
 		if (!heap_large_redzone_ok(s)) {
 			heap_report(op, p, "red zone overwritten", s->req, caller);
 			return NULL;
@@ -244,65 +294,67 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 		*n = s->req;
 		return s;
 	}
-	c = &heap_classes[s->cls];
 	off = (size_t)((const char *)p - s->data);
-	i = ((uint64_t)off * c->magic) >> HEAP_DIV_SHIFT;
-	if (off >= (size_t)s->bump * c->size || i * c->size != off) { /* p < data wraps */
+	i = (off * s->div) >> HEAP_DIV_SHIFT;
+	if (off >= (size_t)s->bump * s->size || i * s->size != off) { /* p < data wraps */
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
 	if (!heap_bit(s, i)) {
-		heap_report(op, p, "already freed", c->size - HEAP_REDZONE, caller);
+		heap_report(op, p, "already freed", s->size - HEAP_REDZONE, caller);
 		return NULL;
 	}
-	*n = heap_redzone_check(p, c->size);
+	*n = heap_redzone_check(p, s->size);
 	if (*n == SIZE_MAX) {
-		heap_report(op, p, "red zone overwritten", c->size - HEAP_REDZONE, caller);
+		heap_report(op, p, "red zone overwritten", s->size - HEAP_REDZONE, caller);
 		return NULL;
 	}
 	return s;
 }
 
-static inline void heap_small_release(struct heap_class *c, struct heap_span *s, void *p,
-				      size_t i);
+/* A span that just got its first free object or became empty: list moves. Interrupts off. */
+static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
+{
+	struct heap_class *c = &heap_classes[s->cls];
+
+	if (s->nfree == 1)
+		heap_partial_add(c, s);
+	if (s->nfree == s->nobj && c->nempty++) {
+		c->nempty--;
+		heap_partial_del(c, s);
+		heap_block_put(s);
+	}
+}
+
+/* Frees object i (at p) of small span s. Interrupts off. */
+static inline __attribute__((always_inline)) void heap_small_release(struct heap_span *s,
+								     void *p, size_t i)
+{
+	uint32_t link = s->head ^ HEAP_LINK_KEY;
+
+	s->bits[i >> 6] &= ~(1ull << (i & 63));
+	if (unlikely(s->magic == HEAP_BROKEN_MAGIC))
+		return;
+	__builtin_memcpy(p, &link, 4);
+	s->head = (uint32_t)i + 1;
+	s->nfree++;
+	if (unlikely(s->nfree == 1 || s->nfree == s->nobj))
+		heap_small_edge(s);
+}
 
 /* Frees checked allocation p of span s. Interrupts off. */
 static void heap_release(struct heap_span *s, void *p, size_t n)
 {
-	struct heap_class *c;
-	size_t i;
-
 	heap_st.frees++;
-	heap_st.live_allocs--;
 	heap_st.live_bytes -= n;
 	if (s->magic == HEAP_LARGE_MAGIC) {
 		heap_large_free(s);
 		return;
 	}
-	c = &heap_classes[s->cls];
-	i = ((uint64_t)((char *)p - s->data) * c->magic) >> HEAP_DIV_SHIFT;
-	heap_small_release(c, s, p, i);
+	heap_small_release(s, p, (((uint64_t)((char *)p - s->data)) * s->div) >> HEAP_DIV_SHIFT);
 }
 
-/* Frees object i (at p) of small span s of class c. Interrupts off. */
-static inline void heap_small_release(struct heap_class *c, struct heap_span *s, void *p,
-				      size_t i)
-{
-	s->bits[i >> 6] &= ~(1ull << (i & 63));
-	if (s->broken)
-		return;
-	*(void **)p = s->free;
-	s->free = p;
-	if (++s->nfree == 1)
-		heap_partial_add(c, s);
-	if (s->nfree == s->nobj && c->nempty++) {
-		c->nempty--;
-		heap_partial_del(c, s);
-		heap_span_release(s);
-	}
-}
-
-/* Releases every empty span and every cached large block. Interrupts off. */
+/* Releases every empty span and every cached block. Interrupts off. */
 static size_t heap_trim_locked(void)
 {
 	size_t released = 0;
@@ -313,7 +365,7 @@ static size_t heap_trim_locked(void)
 
 		for (; s; s = next) {
 			next = s->next;
-			if (s->nfree == s->nobj && !s->broken) {
+			if (s->nfree == s->nobj) {
 				heap_partial_del(c, s);
 				released += s->map_bytes;
 				heap_span_release(s);
@@ -324,20 +376,24 @@ static size_t heap_trim_locked(void)
 	return released + heap_large_trim();
 }
 
-static void *heap_alloc_locked(size_t n)
+/* Any allocation, the slow way (large sizes, new spans, trimming before failing). */
+static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 {
-	void *p = n <= HEAP_SMALL_MAX - HEAP_REDZONE ? heap_small_alloc(n) : heap_large_alloc(n);
+	bool small = n <= HEAP_SMALL_MAX - HEAP_REDZONE;
+	void *p;
 
+	if (unlikely(!heap_ready))
+		return NULL;
+	p = small ? heap_small_alloc_slow(n) : heap_large_alloc(n);
 	if (unlikely(!p)) {
 		heap_trim_locked();
-		p = n <= HEAP_SMALL_MAX - HEAP_REDZONE ? heap_small_alloc(n) : heap_large_alloc(n);
+		p = small ? heap_small_alloc_slow(n) : heap_large_alloc(n);
 		if (!p) {
 			heap_st.failed++;
 			return NULL;
 		}
 	}
 	heap_st.allocs++;
-	heap_st.live_allocs++;
 	heap_st.live_bytes += n;
 	return p;
 }
@@ -377,13 +433,18 @@ int heap_init(void)
 /* See <lios/heap.h>. NULL when memory runs out (or before heap_init). Context: any. */
 void *heap_alloc(size_t size)
 {
-	uint64_t irq;
+	uint64_t irq = arch_irq_save();
 	void *p;
 
-	if (unlikely(!heap_ready))
-		return NULL;
-	irq = arch_irq_save();
-	p = heap_alloc_locked(size);
+	/* Fast path: a small object from the class's first partial span (the classes have no
+	 * partial span before heap_init). */
+	if (likely(size <= HEAP_SMALL_MAX - HEAP_REDZONE) &&
+	    likely((p = heap_small_pop(&heap_classes[heap_class_of(size + HEAP_REDZONE)], size)))) {
+		heap_st.allocs++;
+		heap_st.live_bytes += size;
+	} else {
+		p = heap_alloc_locked(size);
+	}
 	arch_irq_restore(irq);
 	return p;
 }
@@ -415,17 +476,15 @@ void heap_free(void *p)
 	if (likely(s && s->magic == HEAP_SPAN_MAGIC)) {
 		/* Fast path: the checks of heap_check, computed once; any failure goes the
 		 * slow way, which reports it. */
-		struct heap_class *c = &heap_classes[s->cls];
 		size_t off = (size_t)((char *)p - s->data);
-		size_t i = ((uint64_t)off * c->magic) >> HEAP_DIV_SHIFT;
+		size_t i = (off * s->div) >> HEAP_DIV_SHIFT;
 
-		if (likely(off < (size_t)s->bump * c->size && i * c->size == off && heap_bit(s, i))) {
-			n = heap_redzone_check(p, c->size);
+		if (likely(off < s->limit && i * s->size == off && heap_bit(s, i))) {
+			n = heap_redzone_check(p, s->size);
 			if (likely(n != SIZE_MAX)) {
 				heap_st.frees++;
-				heap_st.live_allocs--;
 				heap_st.live_bytes -= n;
-				heap_small_release(c, s, p, i);
+				heap_small_release(s, p, i);
 				arch_irq_restore(irq);
 				return;
 			}
@@ -518,5 +577,22 @@ void heap_get_stats(struct heap_stats *st)
 	uint64_t irq = arch_irq_save();
 
 	*st = heap_st;
+	st->live_allocs = st->allocs - st->frees;
 	arch_irq_restore(irq);
+}
+
+/* TEMP debug breakdown */
+void heap_dbg_breakdown(uint64_t *o)
+{
+	for (int k = 0; k < 8; k++) o[k] = 0;
+	for (size_t h = 0; h < ((size_t)1 << HEAP_HASH_BITS); h++)
+		for (struct heap_span *s = heap_hash[h]; s; s = s->hnext) {
+			if (s->cached) { o[0] += s->map_bytes; continue; }
+			if (s->magic == HEAP_LARGE_MAGIC) { o[1] += s->req; o[2] += s->map_bytes - s->req; continue; }
+			o[3] += (uint64_t)(s->nobj - s->nfree) * s->size; /* live slots */
+			o[4] += (uint64_t)s->nfree * s->size;  /* free slots */
+			o[5] += s->map_bytes - (uint64_t)s->nobj * s->size; /* hdr+tail */
+			if (s->nfree == s->nobj) o[6] += s->map_bytes;
+		}
+	o[7] = heap_st.live_bytes;
 }

@@ -22,26 +22,37 @@
 #define HEAP_HASH_BITS 12
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 64
-#define HEAP_SPAN_MIN_OBJS 8
-#define HEAP_LARGE_CACHE MiB(4)       /* most bytes of freed large blocks kept for reuse, */
-#define HEAP_LARGE_CACHE_MIN KiB(512) /* ... at least this, else 1/8 of the live bytes */
-#define HEAP_LARGE_SLACK 2            /* a cached block may be this many pages too big */
-#define HEAP_LARGE_BINS 64            /* large blocks cached by page count 1..63 */
+#ifndef HEAP_SPAN_MIN_OBJS
+#define HEAP_SPAN_MIN_OBJS 4
+#endif
+#define HEAP_CACHE_BINS 65         /* free blocks cached by page count 1..64 */
+#ifndef HEAP_CACHE_SLACK
+#define HEAP_CACHE_SLACK 4
+#endif
+/* HEAP_CACHE_SLACK: a cached block may be this many pages too big */
+#define HEAP_CACHE_MIN MiB(1)       /* free blocks always allowed, bytes (see heap_large.c) */
+#ifndef HEAP_KEEP_PCT
+#define HEAP_KEEP_PCT 23            /* hold at most peak live + this % (see heap_large.c) */
+#endif
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
+#define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
+#define HEAP_LINK_KEY 0x9e3779b9u     /* free-list links are (index + 1) ^ key */
 #define HEAP_DIV_SHIFT 40
 
 struct heap_span {
-	uint32_t magic;              /* HEAP_SPAN_MAGIC or HEAP_LARGE_MAGIC */
+	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
 	uint16_t cls;                /* size class (small spans) */
-	uint8_t cached;              /* large block in the cache (not live) */
-	uint8_t broken;              /* free list found corrupted: never allocate from it */
-	struct heap_span *hnext;     /* chunk hash chain */
-	struct heap_span *prev, *next; /* class partial list, or large cache bin */
-	char *data;                  /* first object (small) or the block (large) */
-	void *free;                  /* free objects, each holding the next pointer */
+	uint8_t cached;              /* free block in the cache (not live) */
+	uint8_t pad0;
+	uint32_t size;               /* small: object size (the class's, copied for free) */
+	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
-	uint32_t pad;
+	uint32_t limit;              /* small: nobj * size */
+	uint64_t div;                /* small: the class's magic (offset -> index) */
+	char *data;                  /* first object (small) or the block (large) */
+	struct heap_span *hnext;     /* chunk hash chain */
+	struct heap_span *prev, *next; /* class partial list, or cache bin */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
 	uint64_t req;                /* large: requested size, bytes */
 	uint64_t bits[];             /* small: one "allocated" bit per object */
@@ -54,7 +65,7 @@ struct heap_class {
 	uint32_t pages;              /* span size, pages */
 	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
-	uint32_t nempty;             /* empty spans kept (0 or 1) */
+	uint32_t nempty;             /* empty spans kept on the partial list (0 or 1) */
 };
 
 /* State shared by heap.c and heap_large.c (defined in heap.c). */
@@ -63,6 +74,7 @@ extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1]; /* (x+15)/16 -> c
 extern struct heap_span **heap_hash;  /* 1 << HEAP_HASH_BITS chains of spans and large blocks */
 extern struct heap_span *heap_last;   /* last span heap_lookup found (a one-entry cache) */
 extern struct heap_stats heap_st;
+extern uint64_t heap_peak_live;       /* highest live_bytes seen by a slow path since trim */
 
 #define HEAP_LARGE_HDR ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN)
 
@@ -75,10 +87,17 @@ void heap_report(const char *op, const void *p, const char *why, size_t size, ui
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);
 
-/* heap_large.c: blocks above HEAP_SMALL_MAX, one vmalloc each, and their cache. */
+/* heap_large.c: blocks above HEAP_SMALL_MAX, and the cache of free blocks (empty spans and
+ * freed large blocks) that the heap keeps instead of giving them back at once. */
 void *heap_large_alloc(size_t n);
 bool heap_large_redzone_ok(const struct heap_span *s);
 void heap_large_free(struct heap_span *s);
+/* A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one a few
+ * pages bigger at most is there (*fresh = false; header to be rewritten), else from
+ * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
+struct heap_span *heap_block_get(size_t bytes, bool *fresh);
+/* Caches free block s (an empty span or a freed large block) or gives it back. */
+void heap_block_put(struct heap_span *s);
 size_t heap_large_trim(void);
 void heap_large_reset(void);
 

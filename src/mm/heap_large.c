@@ -1,48 +1,123 @@
 // SPDX-License-Identifier: MIT
 /*
- * The heap's large blocks: every allocation above HEAP_SMALL_MAX gets its own vmalloc block
- * aligned to HEAP_CHUNK, laid out as [struct heap_span header | data | red zone], followed
- * by vmalloc's guard page. Cost is one vmalloc, bounded. Freed blocks of up to 63 pages are
- * kept in a small cache (bins by page count, at most HEAP_LARGE_CACHE bytes and 1/8 of the
- * live heap) so that a workload freeing and allocating large blocks does not map and unmap
- * each time; a block up to HEAP_LARGE_SLACK pages too big may be reused. heap_trim() (and an
- * allocation about to fail) empties the cache. Header and cache live in the blocks
- * themselves; nothing here allocates for itself. Context: called by heap.c, interrupts off.
+ * The heap's large blocks and its cache of free blocks.
+ *
+ * Large blocks: every allocation above HEAP_SMALL_MAX gets its own block aligned to
+ * HEAP_CHUNK, laid out as [struct heap_span header | data | red zone], followed by
+ * vmalloc's guard page. Cost is bounded by one vmalloc.
+ *
+ * The cache: a small span that empties (beyond the one its class keeps) and a freed large
+ * block are not given back to vmalloc at once but kept in bins by page count (1-64 pages),
+ * and heap_block_get() hands them out again, as a span of any class or a large block, when
+ * the page count fits (up to HEAP_CACHE_SLACK pages too big). Without it a workload whose
+ * live bytes go up and down maps and unmaps the same memory over and over (on the host
+ * every map change is an mprotect). The cache is bounded by the heap's high-water mark:
+ * a free block is kept only while the heap holds at most peak_live * (1 + 1/8) bytes from
+ * vmalloc (or the cache is under HEAP_CACHE_MIN), and before taking fresh memory from
+ * vmalloc, cached blocks are given back until that bound holds again, so the cache never
+ * makes the heap's footprint grow past what its peak needed. It is also capped at 1/8 of
+ * the frames (heap_init). heap_trim() (also run before an allocation fails) empties it
+ * and restarts the high-water mark from the current live bytes.
+ *
+ * Headers and the cache links live in the blocks themselves; nothing here allocates for
+ * itself. Context: called by heap.c, interrupts off.
  */
+#include <lios/pmm.h>
 #include <lios/vmalloc.h>
 #include "heap_internal.h"
 
-static struct heap_span *heap_lcache[HEAP_LARGE_BINS];
-static uint64_t heap_lcache_bytes;
+static struct heap_span *heap_cache[HEAP_CACHE_BINS]; /* singly linked through next */
+static uint64_t heap_cache_bytes;
+static uint64_t heap_cache_cap;
+uint64_t heap_peak_live;
+uint64_t heap_dbg[8];
 
-/* A large block of n bytes: from the cache when one of the same page count is there. */
+/* Bytes the heap may hold from vmalloc before cached blocks must go. */
+static uint64_t heap_keep_limit(void)
+{
+	heap_peak_live = MAX(heap_peak_live, heap_st.live_bytes);
+	return heap_peak_live + MAX(heap_peak_live * HEAP_KEEP_PCT / 100, (uint64_t)HEAP_CACHE_MIN);
+}
+
+/* Gives back the largest cached block; false when the cache is empty. */
+static bool heap_cache_evict(void)
+{
+	for (unsigned b = HEAP_CACHE_BINS - 1; b > 0; b--) {
+		struct heap_span *s = heap_cache[b];
+
+		if (s) {
+			heap_cache[b] = s->next;
+			heap_cache_bytes -= s->map_bytes;
+			heap_span_release(s);
+			heap_dbg[0]++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* See heap_internal.h. */
+struct heap_span *heap_block_get(size_t bytes, bool *fresh)
+{
+	size_t pages = bytes >> PAGE_SHIFT;
+	uint64_t limit = heap_keep_limit();
+	struct heap_span *s;
+
+	for (size_t b = pages; b < MIN(pages + HEAP_CACHE_SLACK + 1, HEAP_CACHE_BINS); b++) {
+		if ((s = heap_cache[b])) {
+			heap_cache[b] = s->next;
+			heap_cache_bytes -= s->map_bytes;
+			s->cached = 0;
+			*fresh = false;
+			return s;
+		}
+	}
+	while (heap_cache_bytes && heap_st.vmalloc_bytes + bytes > limit)
+		heap_cache_evict();
+	heap_dbg[pages > 4 ? 2 : 1]++;
+	s = vmalloc_aligned(bytes, HEAP_CHUNK);
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->map_bytes = bytes;
+	heap_hash_add(s);
+	heap_account((int64_t)bytes);
+	*fresh = true;
+	return s;
+}
+
+/* See heap_internal.h. */
+void heap_block_put(struct heap_span *s)
+{
+	size_t pages = s->map_bytes >> PAGE_SHIFT;
+	uint64_t limit = heap_keep_limit();
+
+	if (pages < HEAP_CACHE_BINS && heap_cache_bytes + s->map_bytes <= heap_cache_cap &&
+	    heap_st.vmalloc_bytes <= limit) {
+		s->cached = 1;
+		s->next = heap_cache[pages];
+		heap_cache[pages] = s;
+		heap_cache_bytes += s->map_bytes;
+		return;
+	}
+	heap_dbg[3]++;
+	heap_span_release(s);
+}
+
+/* A large block of n bytes, from the cache when one of about the same page count is there. */
 void *heap_large_alloc(size_t n)
 {
 	size_t bytes = ALIGN_UP(HEAP_LARGE_HDR + n + HEAP_REDZONE, PAGE_SIZE);
-	size_t pages = bytes >> PAGE_SHIFT;
-	struct heap_span *s = NULL;
+	struct heap_span *s;
+	bool fresh;
 
 	if (n > SIZE_MAX / 2)
 		return NULL;
-	for (size_t b = pages; b < MIN(pages + HEAP_LARGE_SLACK + 1, HEAP_LARGE_BINS); b++) {
-		if ((s = heap_lcache[b])) {
-			heap_lcache[b] = s->next;
-			heap_lcache_bytes -= s->map_bytes;
-			break;
-		}
-	}
-	if (!s) {
-		s = vmalloc_aligned(bytes, HEAP_CHUNK);
-		if (!s)
-			return NULL;
-		memset(s, 0, sizeof(*s));
-		s->magic = HEAP_LARGE_MAGIC;
-		s->data = (char *)s + HEAP_LARGE_HDR;
-		s->map_bytes = bytes;
-		heap_hash_add(s);
-		heap_account((int64_t)bytes);
-	}
-	s->cached = 0;
+	s = heap_block_get(bytes, &fresh);
+	if (!s)
+		return NULL;
+	s->magic = HEAP_LARGE_MAGIC;
+	s->data = (char *)s + HEAP_LARGE_HDR;
 	s->req = n;
 	heap_canary_put(s->data + n, MIN(s->map_bytes - HEAP_LARGE_HDR - n, HEAP_CANARY_CHECK));
 	return s->data;
@@ -56,41 +131,29 @@ bool heap_large_redzone_ok(const struct heap_span *s)
 
 void heap_large_free(struct heap_span *s)
 {
-	size_t pages = s->map_bytes >> PAGE_SHIFT;
-
-	uint64_t budget = MIN(HEAP_LARGE_CACHE, MAX(HEAP_LARGE_CACHE_MIN, heap_st.live_bytes / 8));
-
-	if (pages < HEAP_LARGE_BINS && heap_lcache_bytes + s->map_bytes <= budget) {
-		s->cached = 1;
-		s->next = heap_lcache[pages];
-		heap_lcache[pages] = s;
-		heap_lcache_bytes += s->map_bytes;
-		return;
-	}
-	heap_span_release(s);
+	heap_block_put(s);
 }
 
-/* Gives every cached block back to vmalloc; returns the bytes released. */
+/* Gives every cached block back to vmalloc and restarts the high-water mark; returns the
+ * bytes released. */
 size_t heap_large_trim(void)
 {
-	size_t released = 0;
+	size_t released = heap_cache_bytes;
 
-	for (unsigned b = 0; b < HEAP_LARGE_BINS; b++) {
-		while (heap_lcache[b]) {
-			struct heap_span *s = heap_lcache[b];
-
-			heap_lcache[b] = s->next;
-			heap_lcache_bytes -= s->map_bytes;
-			released += s->map_bytes;
-			heap_span_release(s);
-		}
-	}
+	while (heap_cache_evict())
+		;
+	heap_peak_live = heap_st.live_bytes;
 	return released;
 }
 
-/* Forgets the cache (heap_init starting over). */
+/* Forgets the cache (heap_init starting over) and sizes its cap from the frame count. */
 void heap_large_reset(void)
 {
-	memset(heap_lcache, 0, sizeof(heap_lcache));
-	heap_lcache_bytes = 0;
+	struct pmm_stats ps;
+
+	memset(heap_cache, 0, sizeof(heap_cache));
+	heap_cache_bytes = 0;
+	heap_peak_live = 0;
+	pmm_get_stats(&ps);
+	heap_cache_cap = MAX(ps.total_frames * PAGE_SIZE / 8, (uint64_t)HEAP_CACHE_MIN);
 }

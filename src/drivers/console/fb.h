@@ -37,6 +37,10 @@ struct fb_console {
 	unsigned cols, rows;     /* text cells that fit */
 	uint32_t lut[16][4];     /* 32 bpp fast path: glyph nibble -> 4 pixels for lut_attr */
 	int lut_attr;            /* attribute lut[] holds, -1: none */
+	/* 32 bpp, 8-pixel font: row_lut[q][b] = pixels 2q, 2q + 1 of glyph row byte b as one
+	 * 64-bit store (left pixel at the lower address), for row_lut_attr (-1: none) */
+	uint64_t row_lut[4][256];
+	int row_lut_attr;
 };
 
 /* Reads from video memory: fb_load32() is the only way the renderer could read a pixel

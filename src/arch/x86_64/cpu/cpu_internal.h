@@ -18,6 +18,7 @@
 void gdt_init(void);
 int gdt_guard_stacks(void);
 bool gdt_is_guard_page(uintptr_t addr);
+uintptr_t gdt_ist_guard(int i); /* guard page below IST stack i (0-based) */
 void idt_init(void);
 
 /* lgdt, reload CS (far return) and the data segments, ltr. */

@@ -107,6 +107,9 @@ int gdt_guard_stacks(void)
 	return err;
 }
 
+/* For tests: the guard page below IST stack i. */
+uintptr_t gdt_ist_guard(int i) { return (uintptr_t)ist_stacks[i].guard; }
+
 /* For tests: is addr inside a stack guard page? */
 bool gdt_is_guard_page(uintptr_t addr)
 {

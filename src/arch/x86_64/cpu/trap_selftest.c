@@ -5,6 +5,7 @@
  * page faults) CR2, and that the boot goes on afterwards.
  */
 #include <arch/trap.h>
+#include <lios/paging.h>
 #include <lios/selftest.h>
 #include "cpu_internal.h"
 
@@ -91,4 +92,41 @@ KTEST(exceptions, stub_stride)
 	size_t idt_stub_area_size(void);
 
 	KEXPECT(idt_stub_area_size() == 256 * 16);
+}
+
+/* Every stack guard page (boot stack, IST 1-3) is unmapped once paging is the kernel's. */
+KTEST(exceptions, stack_guard_pages_unmapped)
+{
+	extern char boot_stack_guard[];
+	paddr_t pa;
+
+	KEXPECT(!paging_translate((vaddr_t)boot_stack_guard, &pa, NULL));
+	for (int i = 0; i < IST_COUNT; i++)
+		KEXPECT(!paging_translate(gdt_ist_guard(i), &pa, NULL));
+}
+
+/* Recurses with big frames until the stack runs into its guard page (the bound, 512 MiB of
+ * frames, is never reached on a 16 KiB stack). */
+static __attribute__((noinline)) unsigned recurse(unsigned depth)
+{
+	volatile uint8_t frame[512];
+
+	if (depth > (1u << 20))
+		return 0;
+	frame[0] = (uint8_t)depth;
+	return recurse(depth + 1) + frame[0];
+}
+
+static void do_stack_overflow(void *arg) { recurse(0); }
+
+/* A kernel stack overflow: the page fault on the guard page cannot push its frame, so the
+ * CPU raises a double fault, which runs on its own IST stack and is reported (here: caught)
+ * instead of triple-faulting the machine. */
+KTEST(exceptions, stack_overflow_is_a_double_fault)
+{
+	struct fault_info fi;
+
+	KASSERT(ktest_expect_fault(do_stack_overflow, NULL, &fi));
+	KEXPECT(fi.vector == VEC_DF);
+	KEXPECT(fi.error_code == 0);
 }
