@@ -179,7 +179,6 @@ static struct heap_span *heap_span_new(unsigned cls)
 	s->req = 0;
 	memset(s->bits, 0, c->data_off - sizeof(*s));
 	heap_partial_add(c, s);
-	c->nempty++;
 	return s;
 }
 
@@ -192,13 +191,11 @@ void heap_span_release(struct heap_span *s)
 }
 
 /* Takes span s of class c out of service: its free list is damaged. */
-static void heap_span_break(struct heap_class *c, struct heap_span *s)
+static __attribute__((noinline)) void heap_span_break(struct heap_class *c, struct heap_span *s)
 {
 	printk(KERN_ERR "heap: free list of span %p (size %u) corrupted: written after free?\n",
 	       (void *)s, c->size);
 	heap_st.misuse++;
-	if (s->nfree == s->nobj)
-		c->nempty--;
 	s->magic = HEAP_BROKEN_MAGIC;
 	heap_partial_del(c, s);
 }
@@ -241,15 +238,43 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 	if (unlikely(*w & m))  /* the list leads to an allocated object */
 		goto broken;
 	*w |= m;
-	if (unlikely(s->nfree-- == s->nobj))
-		c->nempty--;
-	if (unlikely(s->nfree == 0))
+	if (unlikely(--s->nfree == 0))
 		heap_partial_del(c, s);
 	heap_redzone_set(obj, n, s->size);
 	return obj;
 broken:
 	heap_span_break(c, s);
 	return NULL;
+}
+
+/* heap_small_pop without the rare cases (no partial span, bump allocation, damaged list,
+ * span becoming full): returns NULL for them, having changed nothing. Interrupts off. */
+static inline __attribute__((always_inline)) void *heap_small_pop_fast(struct heap_class *c,
+								       size_t n)
+{
+	struct heap_span *s = c->partial;
+	uint32_t i, h, link;
+	uint64_t *w, m;
+	char *obj;
+
+	if (unlikely(!s))
+		return NULL;
+	h = s->head;
+	if (unlikely(!h || s->nfree == 1))
+		return NULL;
+	i = h - 1;
+	obj = s->data + (size_t)i * s->size;
+	__builtin_memcpy(&link, obj, 4);
+	link ^= HEAP_LINK_KEY;
+	w = &s->bits[i >> 6];
+	m = 1ull << (i & 63);
+	if (unlikely(link > s->bump || (*w & m)))
+		return NULL;
+	s->head = link;
+	*w |= m;
+	s->nfree--;
+	heap_redzone_set(obj, n, s->size);
+	return obj;
 }
 
 /* The slow path of a small allocation: new spans, damaged spans. Interrupts off. */
@@ -312,15 +337,25 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 	return s;
 }
 
-/* A span that just got its first free object or became empty: list moves. Interrupts off. */
+/*
+ * A span that just got its first free object or became empty: list moves. Only the head of
+ * a class's partial list (the span allocations come from) may stay empty: a span that
+ * empties elsewhere, or an empty head that a new head pushes down, goes to the cache.
+ * Interrupts off.
+ */
 static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
 {
 	struct heap_class *c = &heap_classes[s->cls];
+	struct heap_span *old = c->partial;
 
-	if (s->nfree == 1)
+	if (s->nfree == 1) {
 		heap_partial_add(c, s);
-	if (s->nfree == s->nobj && c->nempty++) {
-		c->nempty--;
+		if (old && old->nfree == old->nobj && s->nfree != s->nobj) {
+			heap_partial_del(c, old);
+			heap_block_put(old);
+		}
+	}
+	if (s->nfree == s->nobj && c->partial != s) {
 		heap_partial_del(c, s);
 		heap_block_put(s);
 	}
@@ -338,7 +373,7 @@ static inline __attribute__((always_inline)) void heap_small_release(struct heap
 	__builtin_memcpy(p, &link, 4);
 	s->head = (uint32_t)i + 1;
 	s->nfree++;
-	if (unlikely(s->nfree == 1 || s->nfree == s->nobj))
+	if (unlikely(s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s)))
 		heap_small_edge(s);
 }
 
@@ -355,7 +390,7 @@ static void heap_release(struct heap_span *s, void *p, size_t n)
 }
 
 /* Releases every empty span and every cached block. Interrupts off. */
-static size_t heap_trim_locked(void)
+static __attribute__((noinline)) size_t heap_trim_locked(void)
 {
 	size_t released = 0;
 
@@ -371,7 +406,6 @@ static size_t heap_trim_locked(void)
 				heap_span_release(s);
 			}
 		}
-		c->nempty = 0;
 	}
 	return released + heap_large_trim();
 }
@@ -434,12 +468,13 @@ int heap_init(void)
 void *heap_alloc(size_t size)
 {
 	uint64_t irq = arch_irq_save();
-	void *p;
+	void *p = NULL;
 
 	/* Fast path: a small object from the class's first partial span (the classes have no
 	 * partial span before heap_init). */
-	if (likely(size <= HEAP_SMALL_MAX - HEAP_REDZONE) &&
-	    likely((p = heap_small_pop(&heap_classes[heap_class_of(size + HEAP_REDZONE)], size)))) {
+	if (likely(size <= HEAP_SMALL_MAX - HEAP_REDZONE))
+		p = heap_small_pop_fast(&heap_classes[heap_class_of(size + HEAP_REDZONE)], size);
+	if (likely(p)) {
 		heap_st.allocs++;
 		heap_st.live_bytes += size;
 	} else {

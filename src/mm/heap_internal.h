@@ -65,7 +65,6 @@ struct heap_class {
 	uint32_t pages;              /* span size, pages */
 	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
-	uint32_t nempty;             /* empty spans kept on the partial list (0 or 1) */
 };
 
 /* State shared by heap.c and heap_large.c (defined in heap.c). */
