@@ -52,6 +52,9 @@ void arch_fault_recovery_disarm(void);
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
 
+/* Writes one byte of PCI configuration space on bus 0 (mechanism #1, ports 0xcf8/0xcfc). */
+void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v);
+
 /* Prints the current stack and control registers (panic screens outside an exception). */
 void arch_print_registers(void);
 

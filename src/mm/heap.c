@@ -350,7 +350,7 @@ static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
 
 	if (s->nfree == 1) {
 		heap_partial_add(c, s);
-		if (old && old->nfree == old->nobj && s->nfree != s->nobj) {
+		if (old && old->nfree == old->nobj) {
 			heap_partial_del(c, old);
 			heap_block_put(old);
 		}
@@ -497,37 +497,62 @@ void *heap_calloc(size_t n, size_t size)
 	return p;
 }
 
-/* Frees p; NULL is ignored, misuse reported and refused. Context: any. */
-void heap_free(void *p)
+/*
+ * The fast path of heap_free: p is a live object of a small span that stays on its lists
+ * as it is. Returns false, having changed nothing, for anything else. Interrupts off.
+ */
+static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
+{
+	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
+	struct heap_span *s = heap_last;
+	size_t off, i, n;
+	uint64_t *w, m;
+	uint32_t link;
+
+	if (unlikely((uintptr_t)s != base || !base))
+		return false;
+	if (unlikely(s->magic != HEAP_SPAN_MAGIC))
+		return false;
+	off = (size_t)((char *)p - s->data);
+	i = (off * s->div) >> HEAP_DIV_SHIFT;
+	w = &s->bits[i >> 6];
+	m = 1ull << (i & 63);
+	if (unlikely(off >= s->limit || i * s->size != off || !(*w & m)))
+		return false;
+	n = heap_redzone_check(p, s->size);
+	if (unlikely(n == SIZE_MAX || s->nfree + 1 >= s->nobj || !s->nfree))
+		return false;
+	link = s->head ^ HEAP_LINK_KEY;
+	*w &= ~m;
+	__builtin_memcpy(p, &link, 4);
+	s->head = (uint32_t)i + 1;
+	s->nfree++;
+	heap_st.frees++;
+	heap_st.live_bytes -= n;
+	return true;
+}
+
+/* heap_free for everything heap_free_fast leaves: lookup through the hash, list moves,
+ * misuse. Interrupts off. */
+static __attribute__((noinline)) void heap_free_slow(void *p, uintptr_t caller)
 {
 	struct heap_span *s;
-	uint64_t irq;
 	size_t n;
 
 	if (!p || !heap_ready)
 		return;
-	irq = arch_irq_save();
-	s = heap_lookup(p);
-	if (likely(s && s->magic == HEAP_SPAN_MAGIC)) {
-		/* Fast path: the checks of heap_check, computed once; any failure goes the
-		 * slow way, which reports it. */
-		size_t off = (size_t)((char *)p - s->data);
-		size_t i = (off * s->div) >> HEAP_DIV_SHIFT;
-
-		if (likely(off < s->limit && i * s->size == off && heap_bit(s, i))) {
-			n = heap_redzone_check(p, s->size);
-			if (likely(n != SIZE_MAX)) {
-				heap_st.frees++;
-				heap_st.live_bytes -= n;
-				heap_small_release(s, p, i);
-				arch_irq_restore(irq);
-				return;
-			}
-		}
-	}
-	s = heap_check(p, &n, "free", CALLER_ADDR);
+	s = heap_check(p, &n, "free", caller);
 	if (s)
 		heap_release(s, p, n);
+}
+
+/* Frees p; NULL is ignored, misuse reported and refused. Context: any. */
+void heap_free(void *p)
+{
+	uint64_t irq = arch_irq_save();
+
+	if (unlikely(!heap_free_fast(p)))
+		heap_free_slow(p, CALLER_ADDR);
 	arch_irq_restore(irq);
 }
 

@@ -40,6 +40,7 @@ uint64_t arch_cycles(void)
 void arch_qemu_exit(uint8_t code) { exit(code == 0x10 ? 0 : 1); }
 
 void arch_print_registers(void) {}
+void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v) {}
 
 void arch_backtrace(uintptr_t rbp, int max_frames) { (void)rbp, (void)max_frames; }
 

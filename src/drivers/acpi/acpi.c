@@ -59,8 +59,13 @@ int acpi_reset(void)
 		*reg = acpi.reset_value;
 		break;
 	}
+	case ACPI_SPACE_PCI_CONFIG:
+		/* Address: device in bits 32-47, function 16-31, offset 0-15; bus 0 always. */
+		arch_pci_config_write8((uint8_t)(r->address >> 32), (uint8_t)(r->address >> 16),
+				       (uint16_t)r->address, acpi.reset_value);
+		break;
 	default:
-		return -ENOTSUP; /* PCI configuration space resets are not implemented */
+		return -ENOTSUP;
 	}
 	/* The reset takes a moment to reach the chipset. */
 	for (int i = 0; i < 1000000; i++)

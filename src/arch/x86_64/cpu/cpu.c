@@ -17,6 +17,9 @@
 #define PIC2_DATA 0xa1
 #define PIC_MASK_ALL 0xff
 #define PML4_IDENTITY_SLOT 0
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA 0xcfc
+#define PCI_CONFIG_ENABLE (1u << 31)
 
 uint64_t arch_irq_save(void) { return irq_save(); }
 void arch_irq_restore(uint64_t state) { irq_restore(state); }
@@ -58,6 +61,15 @@ void arch_backtrace(uintptr_t rbp, int max_frames)
 			break;
 		rbp = frame[0];
 	}
+}
+
+void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v)
+{
+	uint32_t addr = PCI_CONFIG_ENABLE | (uint32_t)(device & 0x1f) << 11 |
+			(uint32_t)(function & 0x7) << 8 | (offset & 0xfc);
+
+	outl(PCI_CONFIG_ADDRESS, addr);
+	outb(PCI_CONFIG_DATA + (offset & 3), v);
 }
 
 void arch_print_registers(void)
