@@ -18,12 +18,14 @@ struct ktest {
 	const char *suite;
 	const char *name;
 	void (*fn)(void);
+	const char *file; /* with line: the order tests are written in, for the report */
+	int line;
 };
 
 #define KTEST(suite_, name_)                                                             \
 	static void ktest_fn_##suite_##_##name_(void);                                        \
 	static const struct ktest ktest_##suite_##_##name_ __used __section(".ktests")         \
-		__aligned(8) = {#suite_, #name_, ktest_fn_##suite_##_##name_};                    \
+		__aligned(8) = {#suite_, #name_, ktest_fn_##suite_##_##name_, __FILE__, __LINE__}; \
 	static void ktest_fn_##suite_##_##name_(void)
 
 void ktest_fail(const char *file, int line, const char *expr);

@@ -63,6 +63,15 @@ bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out)
 	return out->vector >= 0;
 }
 
+static bool ktest_after(const struct ktest *a, const struct ktest *b)
+{
+	int c = strcmp(a->suite, b->suite);
+
+	if (c == 0)
+		c = strcmp(a->file, b->file);
+	return c > 0 || (c == 0 && a->line > b->line);
+}
+
 static size_t collect(const struct ktest **list, const char *suite)
 {
 	size_t n = 0;
@@ -70,11 +79,12 @@ static size_t collect(const struct ktest **list, const char *suite)
 	for (const struct ktest *t = __ktests_start; t < __ktests_end && n < MAX_TESTS; t++)
 		if (!suite || strcmp(t->suite, suite) == 0)
 			list[n++] = t;
-	/* Group by suite, keeping link order within a suite (insertion sort is stable). */
+	/* Group by suite; within a suite, the order the tests are written in (the compiler
+	 * emits a file's section entries in no particular order). */
 	for (size_t i = 1; i < n; i++) {
 		const struct ktest *t = list[i];
 		size_t j = i;
-		while (j > 0 && strcmp(list[j - 1]->suite, t->suite) > 0) {
+		while (j > 0 && ktest_after(list[j - 1], t)) {
 			list[j] = list[j - 1];
 			j--;
 		}

@@ -509,8 +509,15 @@ static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
 	uint64_t *w, m;
 	uint32_t link;
 
-	if (unlikely((uintptr_t)s != base || !base))
-		return false;
+	if (unlikely((uintptr_t)s != base || !base)) {
+		if (unlikely(!base || !heap_hash))
+			return false;
+		for (s = heap_hash[heap_hash_index(p)]; s && (uintptr_t)s != base; s = s->hnext)
+			;
+		if (!s)
+			return false;
+		heap_last = s;
+	}
 	if (unlikely(s->magic != HEAP_SPAN_MAGIC))
 		return false;
 	off = (size_t)((char *)p - s->data);
@@ -520,7 +527,8 @@ static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
 	if (unlikely(off >= s->limit || i * s->size != off || !(*w & m)))
 		return false;
 	n = heap_redzone_check(p, s->size);
-	if (unlikely(n == SIZE_MAX || s->nfree + 1 >= s->nobj || !s->nfree))
+	if (unlikely(n == SIZE_MAX || !s->nfree ||
+		     (s->nfree + 1 == s->nobj && heap_classes[s->cls].partial != s)))
 		return false;
 	link = s->head ^ HEAP_LINK_KEY;
 	*w &= ~m;

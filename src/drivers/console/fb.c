@@ -4,13 +4,15 @@
  * the 16 console colours precomputed as pixel values, and glyph drawing.
  *
  * Drawing never reads video memory (slow on real hardware, uncached or write-combined):
- * a glyph row is expanded from the font bits straight into stores. The common case,
- * 32 bpp at scale 1, stores four pixels at a time from a 16-entry table (one per nibble
- * of a glyph row) built once per attribute, and draws runs of cells pixel line by pixel
- * line so memory is written sequentially; when scrolling it skips glyph rows whose pixels
- * stay the same (known from the old cells, not by reading). Every other format builds one
- * scaled glyph row in a small stack buffer and copies it scale times. All video-memory
- * accesses go through the fb_store*() helpers below.
+ * a glyph row is expanded from the font bits straight into stores. The common case, the
+ * 8-pixel font at 32 bpp and scale 1, writes a glyph row as four 64-bit stores (two pixels
+ * each, general registers only as in the kernel) from a 256-entry table per attribute,
+ * cell by cell; when scrolling, it skips the top and bottom rows of a cell when they stay
+ * the same (known from the old cells, not by reading). Other 32 bpp fonts store four
+ * pixels at a time from a 16-entry nibble table, pixel line by pixel line, skipping glyph
+ * rows that stay the same. Every other format builds one scaled glyph row in a small stack
+ * buffer and copies it scale times. All video-memory accesses go through the fb_store*()
+ * helpers below.
  */
 #include <lios/errno.h>
 #include <lios/string.h>
