@@ -222,8 +222,40 @@ static void scenario(const char *name, struct fb_info info, const struct console
 	close_screen(&s);
 }
 
+/* Scrolling text whose glyphs differ in their top and bottom rows (descenders, accents,
+ * box drawing that runs the full cell height, colour changes): the renderer's fast path
+ * skips glyph rows it believes unchanged, and every pixel must still be right after every
+ * line. Checked with this file's decoder after each of 120 scrolled lines. */
+static void scroll_changes_edge_rows(struct fb_info info)
+{
+	static const char *const pieces[] = {
+		"_", "g", "j", "p", "q", "y", ",", "'", "`", "^", "\xc3\x89", "\xc3\x96",
+		"\xe2\x94\x82", "\xe2\x94\x80", "\xe2\x94\xbc", "\xe2\x96\x88",
+		"\xe2\x96\x80", "\xe2\x96\x84", "A", "-", " ", "\x1b[32m", "\x1b[0m", "\x1b[1;37;41m",
+	};
+	struct screen s;
+	long bad = 0;
+
+	open_screen(&s, info, &console_font_8x16, 1);
+	srand(7);
+	for (int line = 0; line < 120; line++) {
+		int n = rand() % (int)(s.fc.cols + 20);
+
+		for (int i = 0; i < n; i++)
+			put(&s, pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))]);
+		put(&s, "\x1b[0m\n");
+		bad += verify_screen(&s);
+	}
+	CHECK_EQ(bad, 0);
+	close_screen(&s);
+}
+
 int main(void)
 {
+	/* The 32 bpp 8x16 fast path, which skips unchanged edge rows, at two widths. */
+	scroll_changes_edge_rows(rgb_info(640, 480, 2560, 32, false));
+	scroll_changes_edge_rows(rgb_info(1366, 200, 5504, 32, true));
+
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
 	 * colours, scroll, wrap and clear all match the font; the padding is untouched. */
 	scenario("1366x768x32 rgb pitch 5504", rgb_info(1366, 768, 5504, 32, false),
