@@ -93,11 +93,6 @@ static uint64_t replay(void *(*alloc)(size_t), void (*release)(void *))
 			p[0] = 1;
 			p[ev->size - 1] = 2;
 			slots[ev->slot] = p;
-			if (getenv("DBG") && alloc == heap_alloc) {
-				static uint64_t best; struct heap_stats st; heap_get_stats(&st);
-				if (st.vmalloc_bytes > best) { extern void heap_dbg_breakdown(uint64_t *); uint64_t o[8]; best = st.vmalloc_bytes; heap_dbg_breakdown(o);
-				fprintf(stderr, "peak %.2f live %.2f | cached %.2f largereq %.2f largewaste %.2f smalllive %.2f smallfree %.2f hdrtail %.2f emptyspans %.2f\n", best/1048576.0, o[7]/1048576.0, o[0]/1048576.0,o[1]/1048576.0,o[2]/1048576.0,o[3]/1048576.0,o[4]/1048576.0,o[5]/1048576.0,o[6]/1048576.0); }
-			}
 		} else {
 			release(slots[ev->slot]);
 		}
@@ -164,7 +159,6 @@ int main(void)
 		peak = st.vmalloc_peak;
 		replay_cleanup(heap_free);
 		ours = MIN(ours, t);
-		{ extern uint64_t heap_dbg[8]; fprintf(stderr, "dbg evict %lu fresh4 %lu fresh>4 %lu putrel %lu\n", heap_dbg[0], heap_dbg[1], heap_dbg[2], heap_dbg[3]); }
 	}
 	fprintf(stderr, "# trace: %d events, peak live %.1f MiB; heap %.1f ms, glibc %.1f ms, "
 		"heap peak from vmalloc %.1f MiB in %llu vmalloc calls, %llu map/unmap calls\n",

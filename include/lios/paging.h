@@ -44,6 +44,10 @@ int paging_protect(vaddr_t va, size_t npages, unsigned flags);
  * when the CPU has no NX (then every page is executable). x86_64 only. */
 long paging_count_wx(void);
 /* True when no-execute is in force (CPU has NX, EFER.NXE set). x86_64 only. */
+/* The CPU features the tables use: without the PAT, PG_CACHE_WC maps as uncached (and
+ * paging_translate reports PG_CACHE_UC); without global pages, PG_GLOBAL is dropped. */
+bool paging_has_pat(void);
+bool paging_has_global(void);
 bool paging_has_nx(void);
 
 #endif

@@ -7,17 +7,20 @@
  * carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB):
  *     [span header | allocated bitmap | object 0 | object 1 | ... ]
  * The header holds the free-object list (threaded through the free objects as
- * (index + 1) ^ HEAP_LINK_KEY, so a stray write is recognised), a bump index for objects
- * never handed out, and one "allocated" bit per object. The fast path pops the class's
- * first partial span's list; freeing finds the span from the pointer through a hash of
- * chunk numbers, so a pointer the heap never returned is recognised without touching it.
+ * (index + 1) ^ HEAP_LINK_KEY, so a stray write, even zeros, is recognised), a bump index
+ * for objects never handed out, and one "allocated" bit per object. The fast path pops the
+ * class's first partial span's list; freeing finds the span from the pointer through a
+ * one-entry cache, then a hash of chunk numbers, so a pointer the heap never returned is
+ * recognised without touching it. heap_alloc and heap_free are a fast path inline (the
+ * common case, every check included) and a slow path out of line.
  * Larger sizes get their own block (heap_large.c), so their cost is bounded by one vmalloc.
  *
- * Giving memory back: a class keeps at most one empty span; the next one that empties, and
- * every freed large block, go to the cache of heap_large.c, which keeps them for reuse by
- * any class while the heap holds at most 1/8 more than its peak live bytes and gives the
- * rest back to vmalloc (which returns the frames). heap_trim(), also run before an
- * allocation fails, returns everything, so after everything is freed the frame count is back.
+ * Giving memory back: only the head of a class's partial list may stay empty; any other
+ * span that empties, and every freed large block, go to the cache of heap_large.c, which
+ * keeps them for reuse by any class while the heap holds at most HEAP_KEEP_PCT % more than
+ * its peak live bytes and gives the rest back to vmalloc (which returns the frames).
+ * heap_trim(), also run before an allocation fails, returns everything, so after
+ * everything is freed the frame count is back. The class layouts are in heap_large.c.
  *
  * Debug checks that stay on: every object ends with a red zone: the bytes after the
  * requested size are a canary pattern and its last 4 bytes hold the size (xored with a
@@ -43,27 +46,11 @@
 #include "heap_internal.h"
 
 struct heap_class heap_classes[HEAP_NCLASSES];
-uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1];
+uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1];
 struct heap_span **heap_hash;
-struct heap_span *heap_last;
+struct heap_span *heap_last = HEAP_NO_SPAN;
 struct heap_stats heap_st;
 static bool heap_ready;
-
-/* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
- * up to 16 KiB (finer where objects are big, so rounding wastes less than 1/8). */
-static uint32_t heap_class_size(unsigned cls)
-{
-	unsigned lg;
-
-	if (cls < 8)
-		return 16 * (cls + 1);
-	if (cls < 20) {
-		lg = 7 + (cls - 8) / 4;
-		return (1u << lg) + ((cls - 8) % 4 + 1) * (1u << (lg - 2));
-	}
-	lg = 10 + (cls - 20) / 8;
-	return (1u << lg) + ((cls - 20) % 8 + 1) * (1u << (lg - 3));
-}
 
 void heap_hash_add(struct heap_span *s)
 {
@@ -76,7 +63,7 @@ void heap_hash_add(struct heap_span *s)
 void heap_hash_del(struct heap_span *s)
 {
 	if (heap_last == s)
-		heap_last = NULL;
+		heap_last = HEAP_NO_SPAN;
 	struct heap_span **pp = &heap_hash[heap_hash_index(s)];
 
 	while (*pp != s)
@@ -101,56 +88,38 @@ void heap_report(const char *op, const void *p, const char *why, size_t size,
 	       why, size);
 }
 
-/* Lays out class c: the smallest span (4-64 pages) holding at least 8 objects and wasting
- * at most 1/16 of itself, else the one wasting the least. Small spans keep the memory
- * parked in partly used spans low. */
-static void heap_class_setup(struct heap_class *c, uint32_t size)
+/* free_max of span s (see heap_internal.h): 'head' when it heads its partial list. */
+static void heap_set_free_max(struct heap_span *s, bool head)
 {
-	uint64_t best_waste = 0;
-
-	c->size = size;
-	c->magic = ((uint64_t)1 << HEAP_DIV_SHIFT) / size + 1;
-	c->pages = 0;
-	for (uint32_t pages = HEAP_SPAN_MIN_PAGES; pages <= HEAP_SPAN_MAX_PAGES; pages++) {
-		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
-		uint64_t n = (bytes - sizeof(struct heap_span)) / size, off, waste;
-
-		for (;;) {
-			off = ALIGN_UP(sizeof(struct heap_span) + (n + 63) / 64 * 8, HEAP_ALIGN);
-			if (off + n * size <= bytes)
-				break;
-			n--;
-		}
-		waste = bytes - n * size;
-		if (!c->pages || waste * c->pages * PAGE_SIZE < best_waste * bytes) {
-			c->pages = pages;
-			c->nobj = (uint32_t)n;
-			c->data_off = (uint32_t)off;
-			best_waste = waste;
-		}
-		if (n >= HEAP_SPAN_MIN_OBJS && waste * 16 <= bytes)
-			break;
-	}
+	s->free_max = head ? s->nobj - 1 : s->nobj > 2 ? s->nobj - 2 : 0;
 }
 
 static void heap_partial_add(struct heap_class *c, struct heap_span *s)
 {
 	s->prev = NULL;
 	s->next = c->partial;
-	if (c->partial)
+	if (c->partial) {
 		c->partial->prev = s;
+		heap_set_free_max(c->partial, false);
+	}
 	c->partial = s;
+	heap_set_free_max(s, true);
 }
 
-static void heap_partial_del(struct heap_class *c, struct heap_span *s)
+static __attribute__((noinline)) void heap_partial_del(struct heap_class *c,
+							    struct heap_span *s)
 {
-	if (s->prev)
+	if (s->prev) {
 		s->prev->next = s->next;
-	else
+	} else {
 		c->partial = s->next;
+		if (s->next)
+			heap_set_free_max(s->next, true);
+	}
 	if (s->next)
 		s->next->prev = s->prev;
 	s->prev = s->next = NULL;
+	heap_set_free_max(s, false);
 }
 
 /* A new empty span for class cls (a cached block or fresh from vmalloc), on the class's
@@ -202,14 +171,15 @@ static __attribute__((noinline)) void heap_span_break(struct heap_class *c, stru
 
 /*
  * Pops an object of n bytes from class c's first partial span. Returns NULL when the class
- * has no partial span, or after taking a damaged span out of service (the caller retries).
- * Interrupts off.
+ * has no partial span or the span's free list is damaged: with 'fast', having changed
+ * nothing (the slow path comes back); else after taking the damaged span out of service
+ * (the caller retries). Interrupts off.
  */
 static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_class *c,
-								  size_t n)
+								  size_t n, bool fast)
 {
 	struct heap_span *s = c->partial;
-	uint32_t i, h;
+	uint32_t i, h, link = 0;
 	uint64_t *w, m;
 	char *obj;
 
@@ -217,64 +187,35 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 		return NULL;
 	h = s->head;
 	if (likely(h)) {
-		uint32_t link;
-
 		i = h - 1;
 		obj = s->data + (size_t)i * s->size;
 		__builtin_memcpy(&link, obj, 4);
 		link ^= HEAP_LINK_KEY;
 		if (unlikely(link > s->bump))
 			goto broken;
-		s->head = link;
 	} else {
 		i = s->bump;
 		if (unlikely(i >= s->nobj))
 			goto broken;
-		s->bump = i + 1;
 		obj = s->data + (size_t)i * s->size;
 	}
 	w = &s->bits[i >> 6];
 	m = 1ull << (i & 63);
 	if (unlikely(*w & m))  /* the list leads to an allocated object */
 		goto broken;
+	if (h)
+		s->head = link;
+	else
+		s->bump = i + 1;
 	*w |= m;
 	if (unlikely(--s->nfree == 0))
 		heap_partial_del(c, s);
 	heap_redzone_set(obj, n, s->size);
 	return obj;
 broken:
-	heap_span_break(c, s);
+	if (!fast)
+		heap_span_break(c, s);
 	return NULL;
-}
-
-/* heap_small_pop without the rare cases (no partial span, bump allocation, damaged list,
- * span becoming full): returns NULL for them, having changed nothing. Interrupts off. */
-static inline __attribute__((always_inline)) void *heap_small_pop_fast(struct heap_class *c,
-								       size_t n)
-{
-	struct heap_span *s = c->partial;
-	uint32_t i, h, link;
-	uint64_t *w, m;
-	char *obj;
-
-	if (unlikely(!s))
-		return NULL;
-	h = s->head;
-	if (unlikely(!h || s->nfree == 1))
-		return NULL;
-	i = h - 1;
-	obj = s->data + (size_t)i * s->size;
-	__builtin_memcpy(&link, obj, 4);
-	link ^= HEAP_LINK_KEY;
-	w = &s->bits[i >> 6];
-	m = 1ull << (i & 63);
-	if (unlikely(link > s->bump || (*w & m)))
-		return NULL;
-	s->head = link;
-	*w |= m;
-	s->nfree--;
-	heap_redzone_set(obj, n, s->size);
-	return obj;
 }
 
 /* The slow path of a small allocation: new spans, damaged spans. Interrupts off. */
@@ -286,10 +227,26 @@ static __attribute__((noinline)) void *heap_small_alloc_slow(size_t n)
 	for (;;) {
 		if (!c->partial && !heap_span_new((unsigned)(c - heap_classes)))
 			return NULL;
-		p = heap_small_pop(c, n);
+		p = heap_small_pop(c, n, false);
 		if (p)
 			return p;
 	}
+}
+
+/* The fast path of heap_alloc: NULL for a large size, a class without a partial span or a
+ * damaged free list. Interrupts off. */
+static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
+{
+	void *p;
+
+	if (unlikely(size > HEAP_SMALL_MAX - HEAP_REDZONE))
+		return NULL;
+	p = heap_small_pop(&heap_classes[heap_class_of(size + HEAP_REDZONE)], size, true);
+	if (likely(p)) {
+		heap_st.allocs++;
+		heap_st.live_bytes += size;
+	}
+	return p;
 }
 
 /*
@@ -361,32 +318,26 @@ static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
 	}
 }
 
-/* Frees object i (at p) of small span s. Interrupts off. */
-static inline __attribute__((always_inline)) void heap_small_release(struct heap_span *s,
-								     void *p, size_t i)
-{
-	uint32_t link = s->head ^ HEAP_LINK_KEY;
-
-	s->bits[i >> 6] &= ~(1ull << (i & 63));
-	if (unlikely(s->magic == HEAP_BROKEN_MAGIC))
-		return;
-	__builtin_memcpy(p, &link, 4);
-	s->head = (uint32_t)i + 1;
-	s->nfree++;
-	if (unlikely(s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s)))
-		heap_small_edge(s);
-}
-
-/* Frees checked allocation p of span s. Interrupts off. */
+/* Frees checked allocation p of span s (the slow way). Interrupts off. */
 static void heap_release(struct heap_span *s, void *p, size_t n)
 {
+	size_t i = (((uint64_t)((char *)p - s->data)) * s->div) >> HEAP_DIV_SHIFT;
+	uint32_t link = s->head ^ HEAP_LINK_KEY;
+
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
 	if (s->magic == HEAP_LARGE_MAGIC) {
 		heap_large_free(s);
 		return;
 	}
-	heap_small_release(s, p, (((uint64_t)((char *)p - s->data)) * s->div) >> HEAP_DIV_SHIFT);
+	s->bits[i >> 6] &= ~(1ull << (i & 63));
+	if (s->magic == HEAP_BROKEN_MAGIC)
+		return;
+	__builtin_memcpy(p, &link, 4);
+	s->head = (uint32_t)i + 1;
+	s->nfree++;
+	if (s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s))
+		heap_small_edge(s);
 }
 
 /* Releases every empty span and every cached block. Interrupts off. */
@@ -442,7 +393,7 @@ int heap_init(void)
 	unsigned cls = 0;
 
 	heap_ready = false;
-	heap_last = NULL;
+	heap_last = HEAP_NO_SPAN;
 	memset(&heap_st, 0, sizeof(heap_st));
 	heap_large_reset();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
@@ -468,18 +419,12 @@ int heap_init(void)
 void *heap_alloc(size_t size)
 {
 	uint64_t irq = arch_irq_save();
-	void *p = NULL;
-
 	/* Fast path: a small object from the class's first partial span (the classes have no
 	 * partial span before heap_init). */
-	if (likely(size <= HEAP_SMALL_MAX - HEAP_REDZONE))
-		p = heap_small_pop_fast(&heap_classes[heap_class_of(size + HEAP_REDZONE)], size);
-	if (likely(p)) {
-		heap_st.allocs++;
-		heap_st.live_bytes += size;
-	} else {
+	void *p = heap_alloc_fast(size);
+
+	if (unlikely(!p))
 		p = heap_alloc_locked(size);
-	}
 	arch_irq_restore(irq);
 	return p;
 }
@@ -509,7 +454,7 @@ static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
 	uint64_t *w, m;
 	uint32_t link;
 
-	if (unlikely((uintptr_t)s != base || !base)) {
+	if (unlikely((uintptr_t)s != base)) {   /* HEAP_NO_SPAN never matches */
 		if (unlikely(!base || !heap_hash))
 			return false;
 		for (s = heap_hash[heap_hash_index(p)]; s && (uintptr_t)s != base; s = s->hnext)
@@ -527,16 +472,16 @@ static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
 	if (unlikely(off >= s->limit || i * s->size != off || !(*w & m)))
 		return false;
 	n = heap_redzone_check(p, s->size);
-	if (unlikely(n == SIZE_MAX || !s->nfree ||
-		     (s->nfree + 1 == s->nobj && heap_classes[s->cls].partial != s)))
+	if (unlikely(n == SIZE_MAX))
 		return false;
 	link = s->head ^ HEAP_LINK_KEY;
 	*w &= ~m;
 	__builtin_memcpy(p, &link, 4);
 	s->head = (uint32_t)i + 1;
-	s->nfree++;
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
+	if (unlikely(s->nfree++ - 1 >= s->free_max))
+		heap_small_edge(s);
 	return true;
 }
 
@@ -649,18 +594,3 @@ void heap_get_stats(struct heap_stats *st)
 	arch_irq_restore(irq);
 }
 
-/* TEMP debug breakdown */
-void heap_dbg_breakdown(uint64_t *o)
-{
-	for (int k = 0; k < 8; k++) o[k] = 0;
-	for (size_t h = 0; h < ((size_t)1 << HEAP_HASH_BITS); h++)
-		for (struct heap_span *s = heap_hash[h]; s; s = s->hnext) {
-			if (s->cached) { o[0] += s->map_bytes; continue; }
-			if (s->magic == HEAP_LARGE_MAGIC) { o[1] += s->req; o[2] += s->map_bytes - s->req; continue; }
-			o[3] += (uint64_t)(s->nobj - s->nfree) * s->size; /* live slots */
-			o[4] += (uint64_t)s->nfree * s->size;  /* free slots */
-			o[5] += s->map_bytes - (uint64_t)s->nobj * s->size; /* hdr+tail */
-			if (s->nfree == s->nobj) o[6] += s->map_bytes;
-		}
-	o[7] = heap_st.live_bytes;
-}

@@ -49,6 +49,9 @@ struct heap_span {
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
 	uint32_t limit;              /* small: nobj * size */
+	uint32_t free_max;           /* small: heap_free's fast path takes 1..free_max free
+				      * objects: nobj - 1 for the head of the class's partial
+				      * list (which may stay empty), nobj - 2 otherwise */
 	uint64_t div;                /* small: the class's magic (offset -> index) */
 	char *data;                  /* first object (small) or the block (large) */
 	struct heap_span *hnext;     /* chunk hash chain */
@@ -69,9 +72,11 @@ struct heap_class {
 
 /* State shared by heap.c and heap_large.c (defined in heap.c). */
 extern struct heap_class heap_classes[HEAP_NCLASSES];
-extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 / 16 + 1]; /* (x+15)/16 -> class, x <= 1024 */
+extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
 extern struct heap_span **heap_hash;  /* 1 << HEAP_HASH_BITS chains of spans and large blocks */
-extern struct heap_span *heap_last;   /* last span heap_lookup found (a one-entry cache) */
+extern struct heap_span *heap_last;   /* last span looked up (a one-entry cache), never NULL */
+/* heap_last when there is none: never a chunk address, so never matches and never read. */
+#define HEAP_NO_SPAN ((struct heap_span *)(uintptr_t)HEAP_ALIGN)
 extern struct heap_stats heap_st;
 extern uint64_t heap_peak_live;       /* highest live_bytes seen by a slow path since trim */
 
@@ -86,6 +91,9 @@ void heap_report(const char *op, const void *p, const char *why, size_t size, ui
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);
 
+/* heap_large.c: class layouts (size of class cls; span layout of class c). */
+uint32_t heap_class_size(unsigned cls);
+void heap_class_setup(struct heap_class *c, uint32_t size);
 /* heap_large.c: blocks above HEAP_SMALL_MAX, and the cache of free blocks (empty spans and
  * freed large blocks) that the heap keeps instead of giving them back at once. */
 void *heap_large_alloc(size_t n);
@@ -100,15 +108,11 @@ void heap_block_put(struct heap_span *s);
 size_t heap_large_trim(void);
 void heap_large_reset(void);
 
-/* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX. */
+/* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX: one table load
+ * (heap_init fills the table from the class sizes). */
 static inline unsigned heap_class_of(size_t x)
 {
-	unsigned lg;
-
-	if (x <= 1024)
-		return heap_small_class[(x + 15) >> 4];
-	lg = 63u - (unsigned)__builtin_clzll(x - 1);
-	return 20 + (lg - 10) * 8 + (unsigned)(((x - 1) - ((size_t)1 << lg)) >> (lg - 3));
+	return heap_small_class[(x + 15) >> 4];
 }
 
 static inline size_t heap_hash_index(const void *p)
@@ -124,7 +128,7 @@ static inline struct heap_span *heap_lookup(const void *p)
 	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s;
 
-	if ((uintptr_t)heap_last == base && base)
+	if ((uintptr_t)heap_last == base)
 		return heap_last;
 	for (s = heap_hash[heap_hash_index(p)]; s; s = s->hnext)
 		if ((uintptr_t)s == base)
@@ -156,7 +160,7 @@ static inline void heap_canary_put(char *p, size_t len)
 
 static inline bool heap_canary_ok(const char *p, size_t len)
 {
-	uint64_t a, b, c = 0, d = 0;
+	uint64_t a, b, bad;
 	uint32_t x, y;
 
 	if (len < 8) {
@@ -166,13 +170,13 @@ static inline bool heap_canary_ok(const char *p, size_t len)
 	}
 	__builtin_memcpy(&a, p, 8);
 	__builtin_memcpy(&b, p + len - 8, 8);
+	bad = (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
 	if (len > 16) {
-		__builtin_memcpy(&c, p + 8, 8);
-		__builtin_memcpy(&d, p + len - 16, 8);
-		c ^= HEAP_CANARY64;
-		d ^= HEAP_CANARY64;
+		__builtin_memcpy(&a, p + 8, 8);
+		__builtin_memcpy(&b, p + len - 16, 8);
+		bad |= (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
 	}
-	return ((a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64) | c | d) == 0;
+	return bad == 0;
 }
 
 /* Writes the red zone of an object of 'slot' bytes holding n requested bytes. */

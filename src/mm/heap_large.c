@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The heap's large blocks and its cache of free blocks.
+ * The heap's blocks: the size-class layouts, large blocks and the cache of free blocks.
+ *
+ * Classes: 16..128 bytes by 16, then 4 per power of two up to 1 KiB, then 8 per power of
+ * two up to 16 KiB; each gets the smallest span (4-64 pages) holding HEAP_SPAN_MIN_OBJS
+ * objects and wasting at most 1/16 of itself.
  *
  * Large blocks: every allocation above HEAP_SMALL_MAX gets its own block aligned to
  * HEAP_CHUNK, laid out as [struct heap_span header | data | red zone], followed by
@@ -30,7 +34,54 @@ static struct heap_span *heap_cache[HEAP_CACHE_BINS]; /* singly linked through n
 static uint64_t heap_cache_bytes;
 static uint64_t heap_cache_cap;
 uint64_t heap_peak_live;
-uint64_t heap_dbg[8];
+
+/* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
+ * up to 16 KiB (finer where objects are big, so rounding wastes less than 1/8). */
+uint32_t heap_class_size(unsigned cls)
+{
+	unsigned lg;
+
+	if (cls < 8)
+		return 16 * (cls + 1);
+	if (cls < 20) {
+		lg = 7 + (cls - 8) / 4;
+		return (1u << lg) + ((cls - 8) % 4 + 1) * (1u << (lg - 2));
+	}
+	lg = 10 + (cls - 20) / 8;
+	return (1u << lg) + ((cls - 20) % 8 + 1) * (1u << (lg - 3));
+}
+
+/* Lays out class c: the smallest span (4-64 pages) holding at least 8 objects and wasting
+ * at most 1/16 of itself, else the one wasting the least. Small spans keep the memory
+ * parked in partly used spans low. */
+void heap_class_setup(struct heap_class *c, uint32_t size)
+{
+	uint64_t best_waste = 0;
+
+	c->size = size;
+	c->magic = ((uint64_t)1 << HEAP_DIV_SHIFT) / size + 1;
+	c->pages = 0;
+	for (uint32_t pages = HEAP_SPAN_MIN_PAGES; pages <= HEAP_SPAN_MAX_PAGES; pages++) {
+		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
+		uint64_t n = (bytes - sizeof(struct heap_span)) / size, off, waste;
+
+		for (;;) {
+			off = ALIGN_UP(sizeof(struct heap_span) + (n + 63) / 64 * 8, HEAP_ALIGN);
+			if (off + n * size <= bytes)
+				break;
+			n--;
+		}
+		waste = bytes - n * size;
+		if (!c->pages || waste * c->pages * PAGE_SIZE < best_waste * bytes) {
+			c->pages = pages;
+			c->nobj = (uint32_t)n;
+			c->data_off = (uint32_t)off;
+			best_waste = waste;
+		}
+		if (n >= HEAP_SPAN_MIN_OBJS && waste * 16 <= bytes)
+			break;
+	}
+}
 
 /* Bytes the heap may hold from vmalloc before cached blocks must go. */
 static uint64_t heap_keep_limit(void)
@@ -49,7 +100,6 @@ static bool heap_cache_evict(void)
 			heap_cache[b] = s->next;
 			heap_cache_bytes -= s->map_bytes;
 			heap_span_release(s);
-			heap_dbg[0]++;
 			return true;
 		}
 	}
@@ -74,7 +124,6 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh)
 	}
 	while (heap_cache_bytes && heap_st.vmalloc_bytes + bytes > limit)
 		heap_cache_evict();
-	heap_dbg[pages > 4 ? 2 : 1]++;
 	s = vmalloc_aligned(bytes, HEAP_CHUNK);
 	if (!s)
 		return NULL;
@@ -100,7 +149,6 @@ void heap_block_put(struct heap_span *s)
 		heap_cache_bytes += s->map_bytes;
 		return;
 	}
-	heap_dbg[3]++;
 	heap_span_release(s);
 }
 

@@ -303,6 +303,64 @@ static void test_oom(void)
 	EXPECT(frames_accounted() == before);
 }
 
+/* Cache of free blocks: 200 blocks of 40 KiB and 2,000 of 3 KiB are taken, all freed, and
+ * taken again, three times. Expected: the second and third rounds take nothing new from
+ * vmalloc (the freed spans and blocks were kept), what the heap holds never exceeds its
+ * peak live bytes by more than 23% plus one span per class, and heap_trim gives every
+ * byte back (frames exact). */
+static void test_cache(void)
+{
+	static void *p[2200];
+	uint64_t before, base_bytes, calls = 0, live_peak = 0;
+
+	setup(65536);
+	before = frames_accounted();
+	base_bytes = hstats().vmalloc_bytes;
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 2200; i++) {
+			p[i] = heap_alloc(i < 200 ? 40000 : 3000);
+			EXPECT(p[i] != NULL);
+		}
+		live_peak = MAX(live_peak, hstats().live_bytes);
+		if (round == 0)
+			calls = hstats().vmalloc_calls;
+		else
+			EXPECT(hstats().vmalloc_calls == calls);
+		for (int i = 0; i < 2200; i++)
+			heap_free(p[i]);
+	}
+	EXPECT(hstats().vmalloc_peak - base_bytes <=
+	       live_peak + live_peak * 23 / 100 + 52 * 64 * PAGE_SIZE);
+	EXPECT(hstats().misuse == 0 && hstats().live_allocs == 0);
+	heap_trim();
+	EXPECT(hstats().vmalloc_bytes == base_bytes);
+	EXPECT(frames_accounted() == before);
+}
+
+/* Write after free, zeroed: a freed object's first word (its free-list link) is cleared, as
+ * a stray memset would. Expected: the damaged list is reported when the object is popped,
+ * the object is not handed out, and the heap keeps working. */
+static void test_write_after_free_zero(void)
+{
+	uint64_t m;
+	char *a, *b, *c;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	a = heap_alloc(100);
+	c = heap_alloc(100);
+	heap_free(a);
+	memset(a, 0, 8);
+	b = heap_alloc(100);
+	EXPECT(b != NULL && b != a && b != c);
+	EXPECT(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	heap_free(b);
+	heap_free(c);
+	EXPECT(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -310,6 +368,8 @@ int main(void)
 	test_realloc();
 	test_misuse();
 	test_write_after_free();
+	test_write_after_free_zero();
+	test_cache();
 	test_oom();
 	if (failures) {
 		fprintf(stderr, "heap_test: %d failure(s)\n", failures);

@@ -54,8 +54,14 @@ static void detect_features(bool *pat)
 
 /* PG_CACHE_* -> PTE bits, for our PAT or, without PAT, the power-on default
  * (PA0 WB, PA1 WT, PA2 UC-, PA3 UC: write-combining falls back to uncached). */
+static bool paging_pat;
+
+bool paging_has_pat(void) { return paging_pat; }
+bool paging_has_global(void) { return paging_global_mask != 0; }
+
 static void setup_cache_types(bool pat)
 {
+	paging_pat = pat;
 	paging_cache_bits[PG_CACHE_WB >> PG_CACHE_SHIFT] = 0;
 	paging_cache_bits[PG_CACHE_UC >> PG_CACHE_SHIFT] = PTE_PCD | PTE_PWT;
 	if (pat) {
