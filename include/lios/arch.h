@@ -14,10 +14,9 @@ void arch_early_init(void);
 /* After the memory stack is up: unmap the stack guard pages. */
 void arch_mm_ready(void);
 
-/* Disable interrupts, returning the previous state for arch_irq_restore(). */
-uint64_t arch_irq_save(void);
-void arch_irq_restore(uint64_t state);
-void arch_irq_enable(void);
+/* arch_irq_save() (disable interrupts, return the previous state), arch_irq_restore(),
+ * arch_irq_enable(): static inline, per architecture. */
+#include <arch/irqflags.h>
 
 /* Wait for the next interrupt (hlt); returns after it was handled. */
 void arch_wait_for_interrupt(void);

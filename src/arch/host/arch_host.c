@@ -10,17 +10,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-static uint64_t host_irq_state = 1;
+uint64_t host_irq_state = 1;
 
-uint64_t arch_irq_save(void)
-{
-	uint64_t s = host_irq_state;
-	host_irq_state = 0;
-	return s;
-}
-
-void arch_irq_restore(uint64_t state) { host_irq_state = state; }
-void arch_irq_enable(void) { host_irq_state = 1; }
 void arch_wait_for_interrupt(void) {}
 void arch_cpu_relax(void) {}
 

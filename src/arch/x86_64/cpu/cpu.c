@@ -21,9 +21,6 @@
 #define PCI_CONFIG_DATA 0xcfc
 #define PCI_CONFIG_ENABLE (1u << 31)
 
-uint64_t arch_irq_save(void) { return irq_save(); }
-void arch_irq_restore(uint64_t state) { irq_restore(state); }
-void arch_irq_enable(void) { sti(); }
 void arch_cpu_relax(void) { cpu_pause(); }
 uint64_t arch_cycles(void) { return rdtsc(); }
 uint8_t arch_pio_read8(uint16_t port) { return inb(port); }

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interrupt-flag part of the arch interface (lios/arch.h), inline: allocators and
+ * printk save and restore interrupts on every call, so these must cost a few instructions,
+ * not a call.
+ */
+#ifndef ARCH_IRQFLAGS_H
+#define ARCH_IRQFLAGS_H
+
+#include <arch/cpu.h>
+
+/* Disables interrupts and returns the previous state for arch_irq_restore(). Any context. */
+static inline uint64_t arch_irq_save(void) { return irq_save(); }
+static inline void arch_irq_restore(uint64_t state) { irq_restore(state); }
+static inline void arch_irq_enable(void) { sti(); }
+
+#endif
