@@ -17,14 +17,16 @@
  * levels: O(log64 frames), one more step per 64 times more RAM and independent of where
  * memory is free, so single-frame cost stays flat as RAM grows and runs need no scan.
  *
- * Up to PMM_CACHE_FRAMES single frames freed last are kept aside instead (used bit clear,
- * counted free) and handed out first, so an alloc/free pair of one frame touches no
- * summary level; they go back into the bitmaps when a block request would otherwise fail.
+ * Two caches keep blocks freed last aside instead (used bits clear, counted free, not merged)
+ * and hand them out first: up to 16 single frames and up to 4 aligned 2 MiB (order 9)
+ * blocks, so an alloc/free pair of either size touches no summary level and neither splits
+ * nor merges. They go back into the bitmaps when a request would otherwise fail and before
+ * pmm_largest_free_order(); a double free of a cached block is caught by its clear used bits.
  *
  * Invariants (pmm_check): every frame with a clear used bit lies in exactly one free block
- * or is cached; free blocks never overlap; free_frames counts both. A run of any length is served from a
- * block of the next power of two whose tail is given back at once.
- * Policy: PMM_LIMIT_NONE takes the smallest order that has a block above 2 GiB (so direct-
+ * or in one cached block; free blocks never overlap; free_frames counts both. A run of any
+ * length is served from a block of the next power of two whose tail is given back at once.
+ * Policy (after the caches): PMM_LIMIT_NONE takes the smallest order that has a block above 2 GiB (so direct-
  * mapped memory lasts); a limited request takes the highest block under the limit.
  * Context: single CPU; every entry point masks interrupts around the state it changes.
  */
@@ -37,9 +39,13 @@
 #include "internal.h"
 
 #define HBM_MAX_LEVELS 8
-/* Single frames freed recently are kept aside (used bit clear, counted free, not merged)
- * and handed out first: an alloc/free pair then touches no bitmap summary. */
-#define PMM_CACHE_FRAMES 16
+/* Caches of recently freed blocks (see above): cache c holds up to cache_cap[c] blocks of
+ * order cache_order[c]; cache 0 is the single-frame one, cache 1 the 2 MiB one. */
+#define PMM_NCACHES 2
+#define PMM_CACHE_MAX 16
+#define PMM_BLOCK_CACHE_ORDER 9
+static const int cache_order[PMM_NCACHES] = { 0, PMM_BLOCK_CACHE_ORDER };
+static const int cache_cap[PMM_NCACHES] = { 16, 4 };
 #define DIRECT_PFN (DIRECT_MAP_SIZE >> PAGE_SHIFT)
 
 /* A bitmap with summary levels: lvl[0] holds the bits, lvl[nlevels - 1] is one word. */
@@ -57,9 +63,11 @@ static struct {
 	struct hbm free[PMM_MAX_ORDER + 1];
 	uint64_t total_frames, free_frames, reserved_frames;
 	uint64_t high_blocks[PMM_MAX_ORDER + 1]; /* free blocks at or above 2 GiB, per order */
-	uint64_t high_total;    /* sum of high_blocks */
-	pfn_t cache[PMM_CACHE_FRAMES]; /* recently freed single frames, not in free[] */
-	int ncache;
+	uint32_t high_mask;     /* bit k set when high_blocks[k] != 0 */
+	struct {
+		pfn_t pfn[PMM_CACHE_MAX]; /* recently freed blocks, not in free[] */
+		int n;
+	} cache[PMM_NCACHES];
 	paddr_t meta_pa;
 	uint64_t meta_bytes;    /* whole frames */
 } pmm;
@@ -160,9 +168,14 @@ descend:
 	return (int64_t)idx;
 }
 
-/* Sets (v = true) or clears bits [a, b) of map. */
+/* Sets (v = true) or clears bits [a, b) of map; whole words are stored directly. */
 static void bits_fill(uint64_t *map, uint64_t a, uint64_t b, bool v)
 {
+	if (!((a | b) & 63)) {
+		for (uint64_t w = a / 64; w < b / 64; w++)
+			map[w] = v ? ~0ull : 0;
+		return;
+	}
 	while (a < b) {
 		uint64_t n = MIN(64 - (a & 63), b - a);
 		uint64_t m = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (a & 63);
@@ -175,9 +188,18 @@ static void bits_fill(uint64_t *map, uint64_t a, uint64_t b, bool v)
 	}
 }
 
-/* First index in [a, b) whose bit equals v, or b. */
+/* First index in [a, b) whose bit equals v, or b; whole words are tested directly. */
 static uint64_t bits_find(const uint64_t *map, uint64_t a, uint64_t b, bool v)
 {
+	if (!((a | b) & 63)) {
+		for (uint64_t w = a / 64; w < b / 64; w++) {
+			uint64_t x = v ? map[w] : ~map[w];
+
+			if (x)
+				return w * 64 + (uint64_t)__builtin_ctzll(x);
+		}
+		return b;
+	}
 	while (a < b) {
 		uint64_t n = MIN(64 - (a & 63), b - a);
 		uint64_t m = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (a & 63);
@@ -202,19 +224,15 @@ static void count_free(uint64_t n, bool add)
 static void free_insert(int order, uint64_t idx)
 {
 	hbm_set(&pmm.free[order], idx);
-	if ((idx << order) >= DIRECT_PFN) {
-		pmm.high_blocks[order]++;
-		pmm.high_total++;
-	}
+	if ((idx << order) >= DIRECT_PFN && pmm.high_blocks[order]++ == 0)
+		pmm.high_mask |= 1u << order;
 }
 
 static void free_remove(int order, uint64_t idx)
 {
 	hbm_clear(&pmm.free[order], idx);
-	if ((idx << order) >= DIRECT_PFN) {
-		pmm.high_blocks[order]--;
-		pmm.high_total--;
-	}
+	if ((idx << order) >= DIRECT_PFN && --pmm.high_blocks[order] == 0)
+		pmm.high_mask &= ~(1u << order);
 }
 
 /* Frees the aligned block [pfn, pfn + 2^order): clears its used bits, merges with free
@@ -250,15 +268,35 @@ static void give_range(pfn_t start, pfn_t end)
 	}
 }
 
-/* Returns every cached single frame to the buddy bitmaps (merging). */
+/* Returns every cached block to the buddy bitmaps (merging). */
 static void drain_cache(void)
 {
-	while (pmm.ncache > 0) {
-		pfn_t pfn = pmm.cache[--pmm.ncache];
+	for (int c = 0; c < PMM_NCACHES; c++) {
+		while (pmm.cache[c].n > 0) {
+			pfn_t pfn = pmm.cache[c].pfn[--pmm.cache[c].n];
 
-		count_free(1, false); /* give_block counts it again */
-		give_block(pfn, 0);
+			count_free(1ull << cache_order[c], false); /* give_block counts it again */
+			give_block(pfn, cache_order[c]);
+		}
 	}
+}
+
+/* Takes the block put last into cache c if it ends at or below limit_pfn and, with
+ * prefer_high, lies above 2 GiB or no free block of its order or more does: true with its
+ * first frame in *pfn (used bits still clear, still counted free). */
+static inline bool cache_take(int c, pfn_t limit_pfn, bool prefer_high, pfn_t *pfn)
+{
+	int o = cache_order[c];
+	pfn_t p;
+
+	if (pmm.cache[c].n == 0)
+		return false;
+	p = pmm.cache[c].pfn[pmm.cache[c].n - 1];
+	if (p + (1ull << o) > limit_pfn || (prefer_high && p < DIRECT_PFN && (pmm.high_mask >> o)))
+		return false;
+	pmm.cache[c].n--;
+	*pfn = p;
+	return true;
 }
 
 static bool carve_metadata(const struct memmap *m, uint64_t bytes)
@@ -345,12 +383,12 @@ static int order_of(uint64_t n)
  * block above 2 GiB comes first (its highest block is then above 2 GiB). */
 static bool find_block(int o, pfn_t limit_pfn, bool prefer_high, int *order, uint64_t *idx)
 {
-	for (int k = o; prefer_high && pmm.high_total && k <= PMM_MAX_ORDER; k++) {
-		if (pmm.high_blocks[k]) {
-			*order = k;
-			*idx = (uint64_t)hbm_last_below(&pmm.free[k], limit_pfn >> k);
-			return true;
-		}
+	if (prefer_high && (pmm.high_mask >> o)) {
+		int k = o + __builtin_ctz(pmm.high_mask >> o);
+
+		*order = k;
+		*idx = (uint64_t)hbm_last_below(&pmm.free[k], limit_pfn >> k);
+		return true;
 	}
 	for (int k = o; k <= PMM_MAX_ORDER; k++) {
 		int64_t i = hbm_last_below(&pmm.free[k], limit_pfn >> k);
@@ -386,19 +424,16 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 	limit_pfn = MIN(limit >> PAGE_SHIFT, pmm.end_pfn);
 
 	irq = arch_irq_save();
-	if (o == 0 && pmm.ncache > 0) {
-		pfn = pmm.cache[pmm.ncache - 1];
-		if (pfn < limit_pfn &&
-		    (limit != PMM_LIMIT_NONE || pfn >= DIRECT_PFN || pmm.high_total == 0)) {
-			pmm.ncache--;
-			pmm.used[pfn / 64] |= bit(pfn);
-			count_free(1, false);
-			arch_irq_restore(irq);
-			return (paddr_t)pfn << PAGE_SHIFT;
-		}
+	if (o == 0 && cache_take(0, limit_pfn, limit == PMM_LIMIT_NONE, &pfn)) {
+		pmm.used[pfn / 64] |= bit(pfn);
+		count_free(1, false);
+		arch_irq_restore(irq);
+		return (paddr_t)pfn << PAGE_SHIFT;
 	}
+	if (o == PMM_BLOCK_CACHE_ORDER && cache_take(1, limit_pfn, limit == PMM_LIMIT_NONE, &pfn))
+		goto take;
 	if (!find_block(o, limit_pfn, limit == PMM_LIMIT_NONE, &k, &idx)) {
-		if (pmm.ncache == 0) {
+		if (pmm.cache[0].n + pmm.cache[1].n == 0) {
 			arch_irq_restore(irq);
 			return 0;
 		}
@@ -414,6 +449,7 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 		k--;
 		free_insert(k, (pfn >> k) | 1);
 	}
+take:
 	/* The block's used bits are clear: mark the run, give the tail back. */
 	bits_fill(pmm.used, pfn, pfn + count, true);
 	count_free(1ull << o, false);
@@ -457,10 +493,15 @@ int pmm_free(paddr_t pa, size_t count)
 		arch_irq_restore(irq);
 		return report_misuse("double free", pa, count, bad << PAGE_SHIFT, caller);
 	}
-	if (count == 1 && pmm.ncache < PMM_CACHE_FRAMES) {
+	if (count == 1 && pmm.cache[0].n < cache_cap[0]) {
 		pmm.used[pfn / 64] &= ~bit(pfn);
 		count_free(1, true);
-		pmm.cache[pmm.ncache++] = pfn;
+		pmm.cache[0].pfn[pmm.cache[0].n++] = pfn;
+	} else if (count == (1u << PMM_BLOCK_CACHE_ORDER) && IS_ALIGNED(pfn, (pfn_t)count) &&
+		   pmm.cache[1].n < cache_cap[1]) {
+		bits_fill(pmm.used, pfn, pfn + count, false);
+		count_free(count, true);
+		pmm.cache[1].pfn[pmm.cache[1].n++] = pfn;
 	} else {
 		give_range(pfn, pfn + count);
 	}
@@ -522,6 +563,38 @@ static bool check_summaries(const struct hbm *h, int k, char *why, size_t len)
 	return true;
 }
 
+/* Cache c: its blocks are aligned, managed, wholly free, in no free block (of any order),
+ * and overlap no other cached block. */
+static bool check_cache(int c, char *why, size_t len)
+{
+	int o = cache_order[c];
+
+	CHECK(pmm.cache[c].n >= 0 && pmm.cache[c].n <= cache_cap[c], "cache %d holds %d", c,
+	      pmm.cache[c].n);
+	for (int i = 0; i < pmm.cache[c].n; i++) {
+		pfn_t p = pmm.cache[c].pfn[i], e = p + (1ull << o);
+
+		CHECK(IS_ALIGNED(p, 1ull << o) && e <= pmm.end_pfn &&
+		      bits_find(pmm.used, p, e, true) == e,
+		      "cached order %d block 0x%llx not free", o, (unsigned long long)p);
+		for (int k = 0; k <= PMM_MAX_ORDER; k++)
+			CHECK(k >= o ? !hbm_test(&pmm.free[k], p >> k)
+				     : bits_find(pmm.free[k].lvl[0], p >> k, e >> k, true) == e >> k,
+			      "cached order %d block 0x%llx also in a free block", o,
+			      (unsigned long long)p);
+		for (int d = 0; d < PMM_NCACHES; d++) {
+			for (int j = 0; j < pmm.cache[d].n; j++) {
+				pfn_t q = pmm.cache[d].pfn[j];
+
+				CHECK((d == c && j == i) || q + (1ull << cache_order[d]) <= p || e <= q,
+				      "cached blocks 0x%llx and 0x%llx overlap", (unsigned long long)p,
+				      (unsigned long long)q);
+			}
+		}
+	}
+	return true;
+}
+
 /* Full O(frames) consistency walk (tests and self-tests): false with the reason in why. */
 bool pmm_check(char *why, size_t len)
 {
@@ -556,23 +629,17 @@ bool pmm_check(char *why, size_t len)
 		}
 		CHECK(high == pmm.high_blocks[k], "order %d: %llu blocks above 2 GiB, counter %llu", k,
 		      (unsigned long long)high, (unsigned long long)pmm.high_blocks[k]);
+		CHECK(!high == !(pmm.high_mask & (1u << k)), "order %d: high_mask bit wrong", k);
 	}
 	for (uint64_t w = 0; w < (pmm.end_pfn + 63) / 64; w++) {
 		clear += popcount64(~pmm.used[w]);
 		CHECK(!(pmm.reserved[w] & ~pmm.used[w]), "reserved frame not marked used near 0x%llx",
 		      (unsigned long long)(w * 64));
 	}
-	for (int i = 0; i < pmm.ncache; i++) {
-		pfn_t p = pmm.cache[i];
-
-		CHECK(p < pmm.end_pfn && !(pmm.used[p / 64] & bit(p)), "cached frame 0x%llx not free",
-		      (unsigned long long)p);
-		for (int k = 0; k <= PMM_MAX_ORDER; k++)
-			CHECK(!hbm_test(&pmm.free[k], p >> k), "cached frame 0x%llx also in a free block",
-			      (unsigned long long)p);
-		for (int j = 0; j < i; j++)
-			CHECK(pmm.cache[j] != p, "frame 0x%llx cached twice", (unsigned long long)p);
-		in_blocks++;
+	for (int c = 0; c < PMM_NCACHES; c++) {
+		if (!check_cache(c, why, len))
+			return false;
+		in_blocks += (uint64_t)pmm.cache[c].n << cache_order[c];
 	}
 	CHECK(clear == in_blocks, "%llu free frames but %llu in free blocks and the cache",
 	      (unsigned long long)clear, (unsigned long long)in_blocks);
