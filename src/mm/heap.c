@@ -22,10 +22,10 @@
  * heap_trim(), also run before an allocation fails, returns everything, so after
  * everything is freed the frame count is back. The class layouts are in heap_large.c.
  *
- * Debug checks that stay on: every object ends with a red zone: the bytes after the
- * requested size are a canary pattern and its last 4 bytes hold the size (xored with a
- * key). Free and realloc check the allocated bit (double free), that the pointer is the
- * start of an object of a heap span (foreign pointer) and the canary (overflow); a failed
+ * Debug checks that stay on: every object ends with a red zone: the 8 bytes after the
+ * requested size are a canary pattern, and the object's last 8 bytes are 4 canary bytes
+ * and the size xored with a key (heap_redzone_set). Free and realloc check the allocated
+ * bit (double free), that the pointer is the start of an object of a heap span (foreign pointer) and the canary (overflow); a failed
  * check is reported with size and caller, counted, and the operation refused (the object
  * stays allocated), so nothing is corrupted further. Allocation checks that the next link
  * of the free list names an object of the span and that the object it pops is not
@@ -94,20 +94,24 @@ static void heap_set_free_max(struct heap_span *s, bool head)
 	s->free_max = head ? s->nobj - 1 : s->nobj > 2 ? s->nobj - 2 : 0;
 }
 
+/* Puts span s on class c's partial list: first when the list is empty, else second (the
+ * head keeps serving allocations until it fills). */
 static void heap_partial_add(struct heap_class *c, struct heap_span *s)
 {
-	s->prev = NULL;
-	s->next = c->partial;
-	if (c->partial) {
-		c->partial->prev = s;
-		heap_set_free_max(c->partial, false);
-	}
-	c->partial = s;
-	heap_set_free_max(s, true);
+	struct heap_span *h = c->partial;
+
+	s->prev = h;
+	s->next = h ? h->next : NULL;
+	if (s->next)
+		s->next->prev = s;
+	if (h)
+		h->next = s;
+	else
+		c->partial = s;
+	heap_set_free_max(s, !h);
 }
 
-static __attribute__((noinline)) void heap_partial_del(struct heap_class *c,
-							    struct heap_span *s)
+__attribute__((noinline)) void heap_partial_del(struct heap_class *c, struct heap_span *s)
 {
 	if (s->prev) {
 		s->prev->next = s->next;
@@ -171,9 +175,9 @@ static __attribute__((noinline)) void heap_span_break(struct heap_class *c, stru
 
 /*
  * Pops an object of n bytes from class c's first partial span. Returns NULL when the class
- * has no partial span or the span's free list is damaged: with 'fast', having changed
- * nothing (the slow path comes back); else after taking the damaged span out of service
- * (the caller retries). Interrupts off.
+ * has no partial span, its head is full or its free list is damaged: with 'fast', having
+ * changed nothing (the slow path comes back); else after taking the damaged span out of
+ * service (the caller retries). Interrupts off.
  */
 static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_class *c,
 								  size_t n, bool fast)
@@ -184,6 +188,9 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 	char *obj;
 
 	if (unlikely(!s))
+		return NULL;
+	/* A full head (left on the list by its last allocation): the slow path unlinks it. */
+	if (unlikely(s->nfree == 0))
 		return NULL;
 	h = s->head;
 	if (likely(h)) {
@@ -208,9 +215,10 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 	else
 		s->bump = i + 1;
 	*w |= m;
-	if (unlikely(--s->nfree == 0))
-		heap_partial_del(c, s);
+	s->nfree--;    /* a span that fills stays the head until the next allocation */
 	heap_redzone_set(obj, n, s->size);
+	if (!obj)      /* never: tells the callers' NULL tests that this path succeeded */
+		__builtin_unreachable();
 	return obj;
 broken:
 	if (!fast)
@@ -225,6 +233,8 @@ static __attribute__((noinline)) void *heap_small_alloc_slow(size_t n)
 	void *p;
 
 	for (;;) {
+		if (c->partial && !c->partial->nfree)
+			heap_partial_del(c, c->partial);    /* full since its last allocation */
 		if (!c->partial && !heap_span_new((unsigned)(c - heap_classes)))
 			return NULL;
 		p = heap_small_pop(c, n, false);
@@ -295,23 +305,19 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 }
 
 /*
- * A span that just got its first free object or became empty: list moves. Only the head of
- * a class's partial list (the span allocations come from) may stay empty: a span that
- * empties elsewhere, or an empty head that a new head pushes down, goes to the cache.
- * Interrupts off.
+ * A span that just got its first free object or became empty: list moves. A span that
+ * gets a free object goes second on its class's partial list (the head, which allocations
+ * come from, stays), or first on an empty list. Only the head may stay empty: a span that
+ * empties elsewhere goes to the cache. The head may also be full (so that alloc/free at a
+ * span's last object moves nothing): the next allocation takes it off. Interrupts off.
  */
 static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
 {
 	struct heap_class *c = &heap_classes[s->cls];
 	struct heap_span *old = c->partial;
 
-	if (s->nfree == 1) {
+	if (s->nfree == 1 && s != old)    /* a full head is still on the list */
 		heap_partial_add(c, s);
-		if (old && old->nfree == old->nobj) {
-			heap_partial_del(c, old);
-			heap_block_put(old);
-		}
-	}
 	if (s->nfree == s->nobj && c->partial != s) {
 		heap_partial_del(c, s);
 		heap_block_put(s);
@@ -338,27 +344,6 @@ static void heap_release(struct heap_span *s, void *p, size_t n)
 	s->nfree++;
 	if (s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s))
 		heap_small_edge(s);
-}
-
-/* Releases every empty span and every cached block. Interrupts off. */
-static __attribute__((noinline)) size_t heap_trim_locked(void)
-{
-	size_t released = 0;
-
-	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
-		struct heap_class *c = &heap_classes[k];
-		struct heap_span *s = c->partial, *next;
-
-		for (; s; s = next) {
-			next = s->next;
-			if (s->nfree == s->nobj) {
-				heap_partial_del(c, s);
-				released += s->map_bytes;
-				heap_span_release(s);
-			}
-		}
-	}
-	return released + heap_large_trim();
 }
 
 /* Any allocation, the slow way (large sizes, new spans, trimming before failing). */
@@ -415,16 +400,24 @@ int heap_init(void)
 	return 0;
 }
 
+/* heap_alloc's slow path; restores irq (a tail call: the fast path saves no register). */
+static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
+{
+	void *p = heap_alloc_locked(n);
+
+	arch_irq_restore(irq);
+	return p;
+}
+
 /* See <lios/heap.h>. NULL when memory runs out (or before heap_init). Context: any. */
 void *heap_alloc(size_t size)
 {
 	uint64_t irq = arch_irq_save();
-	/* Fast path: a small object from the class's first partial span (the classes have no
-	 * partial span before heap_init). */
+	/* Fast path (no class has a partial span before heap_init). */
 	void *p = heap_alloc_fast(size);
 
 	if (unlikely(!p))
-		p = heap_alloc_locked(size);
+		return heap_alloc_slow(size, irq);
 	arch_irq_restore(irq);
 	return p;
 }
@@ -443,10 +436,11 @@ void *heap_calloc(size_t n, size_t size)
 }
 
 /*
- * The fast path of heap_free: p is a live object of a small span that stays on its lists
- * as it is. Returns false, having changed nothing, for anything else. Interrupts off.
+ * The fast path of heap_free: p is a live object of a small span. Returns the span, p
+ * freed (the caller then checks whether the span needs list moves), or NULL, having
+ * changed nothing, for anything else. Interrupts off.
  */
-static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
+static inline __attribute__((always_inline)) struct heap_span *heap_free_fast(void *p)
 {
 	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s = heap_last;
@@ -455,57 +449,67 @@ static inline __attribute__((always_inline)) bool heap_free_fast(void *p)
 	uint32_t link;
 
 	if (unlikely((uintptr_t)s != base)) {   /* HEAP_NO_SPAN never matches */
-		if (unlikely(!base || !heap_hash))
-			return false;
-		for (s = heap_hash[heap_hash_index(p)]; s && (uintptr_t)s != base; s = s->hnext)
-			;
-		if (!s)
-			return false;
+		/* The chain's first span (the only one in vmalloc's first GiB), else slow. */
+		if (unlikely(!heap_hash))
+			return NULL;
+		s = heap_hash[heap_hash_index(p)];
+		if (unlikely((uintptr_t)s != base || !s))
+			return NULL;
 		heap_last = s;
 	}
 	if (unlikely(s->magic != HEAP_SPAN_MAGIC))
-		return false;
+		return NULL;
 	off = (size_t)((char *)p - s->data);
 	i = (off * s->div) >> HEAP_DIV_SHIFT;
+	if (unlikely(off >= s->limit || i * s->size != off))
+		return NULL;
+	n = heap_redzone_check(p, s->size);
 	w = &s->bits[i >> 6];
 	m = 1ull << (i & 63);
-	if (unlikely(off >= s->limit || i * s->size != off || !(*w & m)))
-		return false;
-	n = heap_redzone_check(p, s->size);
-	if (unlikely(n == SIZE_MAX))
-		return false;
+	if (unlikely(n == SIZE_MAX || !(*w & m)))
+		return NULL;
 	link = s->head ^ HEAP_LINK_KEY;
-	*w &= ~m;
+	*w ^= m;       /* the bit is set (checked above) */
 	__builtin_memcpy(p, &link, 4);
 	s->head = (uint32_t)i + 1;
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
-	if (unlikely(s->nfree++ - 1 >= s->free_max))
-		heap_small_edge(s);
-	return true;
+	s->nfree++;
+	if (!s)        /* never: tells the caller's NULL test that this path succeeded */
+		__builtin_unreachable();
+	return s;
 }
 
-/* heap_free for everything heap_free_fast leaves: lookup through the hash, list moves,
- * misuse. Interrupts off. */
-static __attribute__((noinline)) void heap_free_slow(void *p, uintptr_t caller)
+/* heap_free for what heap_free_fast leaves: with s, the list moves of span s that p was
+ * just freed into; else the whole free (lookup through the hash, misuse). Then restores
+ * the interrupt state irq. Interrupts off. */
+static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *s,
+						     uintptr_t caller, uint64_t irq)
 {
-	struct heap_span *s;
 	size_t n;
 
-	if (!p || !heap_ready)
-		return;
-	s = heap_check(p, &n, "free", caller);
-	if (s)
-		heap_release(s, p, n);
+	if (s) {
+		heap_small_edge(s);
+	} else if (p && heap_ready) {
+		s = heap_check(p, &n, "free", caller);
+		if (s)
+			heap_release(s, p, n);
+	}
+	arch_irq_restore(irq);
 }
 
-/* Frees p; NULL is ignored, misuse reported and refused. Context: any. */
+/* Frees p; NULL is ignored, misuse reported and refused. Context: any. The slow paths are
+ * tail calls that restore the interrupt state themselves. */
 void heap_free(void *p)
 {
 	uint64_t irq = arch_irq_save();
+	struct heap_span *s = heap_free_fast(p);
 
-	if (unlikely(!heap_free_fast(p)))
-		heap_free_slow(p, CALLER_ADDR);
+	/* Not freed, or list moves due (the span's first free object, or above free_max). */
+	if (unlikely(!s || s->nfree - 2 >= s->free_max)) {
+		heap_free_slow(p, s, CALLER_ADDR, irq);
+		return;
+	}
 	arch_irq_restore(irq);
 }
 

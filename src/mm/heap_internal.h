@@ -17,7 +17,7 @@
 #define HEAP_SMALL_MAX 16384u         /* largest class, bytes */
 #define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
 #define HEAP_CANARY 0xcb
-#define HEAP_CANARY_CHECK 32u         /* canary bytes written and checked at most */
+#define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
 #define HEAP_TAG_KEY 0x5a17c0deu
 #define HEAP_HASH_BITS 12
 #define HEAP_SPAN_MIN_PAGES 4
@@ -106,6 +106,10 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
 size_t heap_large_trim(void);
+/* heap_large.c: releases every empty span (heap_trim) and every cached block. */
+size_t heap_trim_locked(void);
+/* heap.c: takes span s off class c's partial list. */
+void heap_partial_del(struct heap_class *c, struct heap_span *s);
 void heap_large_reset(void);
 
 /* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX: one table load
@@ -117,9 +121,9 @@ static inline unsigned heap_class_of(size_t x)
 
 static inline size_t heap_hash_index(const void *p)
 {
-	uint64_t chunk = (uint64_t)(uintptr_t)p >> HEAP_CHUNK_SHIFT;
-
-	return (size_t)((chunk * 0x9e3779b97f4a7c15ull) >> (64 - HEAP_HASH_BITS));
+	/* Direct-mapped: vmalloc hands out addresses from the bottom of its window, so the
+	 * spans of the first 1 << HEAP_HASH_BITS chunks (1 GiB) each get a chain alone. */
+	return (size_t)((uintptr_t)p >> HEAP_CHUNK_SHIFT) & ((1u << HEAP_HASH_BITS) - 1);
 }
 
 /* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
@@ -179,24 +183,41 @@ static inline bool heap_canary_ok(const char *p, size_t len)
 	return bad == 0;
 }
 
-/* Writes the red zone of an object of 'slot' bytes holding n requested bytes. */
+/*
+ * The red zone of a small object of 'slot' bytes holding n requested bytes, n <= slot - 8:
+ * an 8-byte canary word at obj + n (right past the requested bytes, where overflows land)
+ * and the end word at obj + slot - 8: 4 canary bytes then the size tag (n ^ key). Written
+ * in that order, so when the two overlap (n > slot - 16) the end word wins; the 4 bytes at
+ * obj + n are canary either way, and the 8 are when n <= slot - 12. Two stores, two loads;
+ * bytes between the two words (slot - n > 16) are not checked.
+ */
 static inline void heap_redzone_set(char *obj, size_t n, size_t slot)
 {
-	uint32_t tag = (uint32_t)n ^ HEAP_TAG_KEY;
+	uint64_t c = HEAP_CANARY64;
+	uint64_t e = (uint64_t)(uint32_t)n << 32 ^
+		     ((uint64_t)HEAP_TAG_KEY << 32 | (uint32_t)HEAP_CANARY64);
 
-	heap_canary_put(obj + n, MIN(slot - 4 - n, HEAP_CANARY_CHECK));
-	__builtin_memcpy(obj + slot - 4, &tag, 4);
+	__builtin_memcpy(obj + n, &c, 8);
+	__builtin_memcpy(obj + slot - 8, &e, 8);
 }
 
 /* The requested size stored in the red zone, or SIZE_MAX when the red zone is damaged. */
 static inline size_t heap_redzone_check(const char *obj, size_t slot)
 {
-	uint32_t tag;
+	uint64_t e, w;
 	size_t n;
+	int64_t gap;           /* slot - 8 - n: bytes from obj + n to the end word */
 
-	__builtin_memcpy(&tag, obj + slot - 4, 4);
-	n = tag ^ HEAP_TAG_KEY;
-	if (n > slot - HEAP_REDZONE || !heap_canary_ok(obj + n, MIN(slot - 4 - n, HEAP_CANARY_CHECK)))
+	__builtin_memcpy(&e, obj + slot - 8, 8);
+	n = (uint32_t)(e >> 32) ^ HEAP_TAG_KEY;
+	gap = (int64_t)(slot - HEAP_REDZONE) - (int64_t)n;
+	if ((uint32_t)e != (uint32_t)HEAP_CANARY64 || gap < 0)
+		return SIZE_MAX;
+	__builtin_memcpy(&w, obj + n, 8);
+	w ^= HEAP_CANARY64;
+	if (gap < 4)           /* the word's last 4 bytes are the tag's */
+		w = (uint32_t)w;
+	if (w)
 		return SIZE_MAX;
 	return n;
 }

@@ -20,8 +20,9 @@
  * vmalloc (or the cache is under HEAP_CACHE_MIN), and before taking fresh memory from
  * vmalloc, cached blocks are given back until that bound holds again, so the cache never
  * makes the heap's footprint grow past what its peak needed. It is also capped at 1/8 of
- * the frames (heap_init). heap_trim() (also run before an allocation fails) empties it
- * and restarts the high-water mark from the current live bytes.
+ * the frames (heap_init). heap_trim() (also run before an allocation fails) empties it,
+ * gives back the empty spans the classes kept (heap_trim_locked) and restarts the
+ * high-water mark from the current live bytes.
  *
  * Headers and the cache links live in the blocks themselves; nothing here allocates for
  * itself. Context: called by heap.c, interrupts off.
@@ -192,6 +193,27 @@ size_t heap_large_trim(void)
 		;
 	heap_peak_live = heap_st.live_bytes;
 	return released;
+}
+
+/* Releases every empty span and every cached block; returns the bytes released. */
+size_t heap_trim_locked(void)
+{
+	size_t released = 0;
+
+	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
+		struct heap_class *c = &heap_classes[k];
+		struct heap_span *s = c->partial, *next;
+
+		for (; s; s = next) {
+			next = s->next;
+			if (s->nfree == s->nobj) {
+				heap_partial_del(c, s);
+				released += s->map_bytes;
+				heap_span_release(s);
+			}
+		}
+	}
+	return released + heap_large_trim();
 }
 
 /* Forgets the cache (heap_init starting over) and sizes its cap from the frame count. */

@@ -248,6 +248,41 @@ static void test_misuse(void)
 	printk_remove_sink(sink);
 }
 
+/* Red zone coverage: for every requested size 0..300 (small classes of several spacings,
+ * so the gap between the size and the object's end varies), each of the 8 bytes right past
+ * the requested size is changed in turn. Expected: every change makes heap_free report
+ * "red zone overwritten" and refuse (the block stays live, heap_size still gives n);
+ * restoring the byte lets the free succeed, and nothing is left live. */
+static void test_redzone_bytes(void)
+{
+	uint64_t m;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	for (size_t n = 0; n <= 300; n++) {
+		for (size_t k = 0; k < 8; k++) {
+			char *p = heap_alloc(n);
+			char old;
+
+			EXPECT(p != NULL);
+			if (!p)
+				continue;
+			old = p[n + k];
+			p[n + k] = (char)(old ^ 0x5a);
+			heap_free(p);
+			expect_report(&m, "red zone overwritten");
+			EXPECT(hstats().live_allocs == 1);
+			p[n + k] = old;
+			EXPECT(heap_size(p) == n);
+			heap_free(p);
+			EXPECT(hstats().misuse == m);
+		}
+	}
+	EXPECT(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
 /* Write after free: a freed small object's first word (the free-list link) is overwritten
  * with a wild pointer. Expected: the next allocation of that class detects the damaged
  * free list, reports it on a "heap: " line, never hands out the wild pointer or the damaged
@@ -367,6 +402,7 @@ int main(void)
 	test_chaos();
 	test_realloc();
 	test_misuse();
+	test_redzone_bytes();
 	test_write_after_free();
 	test_write_after_free_zero();
 	test_cache();
