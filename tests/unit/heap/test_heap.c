@@ -62,28 +62,42 @@ static void test_sizes(void)
 	for (size_t s = 0; s <= 20000; s += 7, n++) {
 		sz[n] = s;
 		p[n] = heap_alloc(s);
-		EXPECT(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
+		CHECK(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
 		if (!p[n])
 			return;
-		EXPECT(heap_size(p[n]) == s);
+		CHECK(heap_size(p[n]) == s);
 		memset(p[n], n & 0xff, s);
 	}
 	for (size_t s = 100000; s <= MiB(1); s += 150001, n++) {
 		sz[n] = s;
 		p[n] = heap_alloc(s);
-		EXPECT(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
+		CHECK(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
 		memset(p[n], n & 0xff, s);
 	}
 	for (int i = 0; i < n; i++) {
 		for (size_t k = 0; k < sz[i]; k += 61)
 			if (p[i][k] != (i & 0xff)) {
-				EXPECT(!"pattern intact");
+				CHECK(!"pattern intact");
 				break;
 			}
 		heap_free(p[i]);
 	}
-	EXPECT(hstats().live_allocs == 0 && hstats().live_bytes == 0);
-	EXPECT(hstats().misuse == 0);
+	CHECK(hstats().live_allocs == 0 && hstats().live_bytes == 0);
+	CHECK(hstats().misuse == 0);
+}
+
+/* After everything was freed and trimmed: the frames are back exactly, one allocation as
+ * large as 'peak' bytes succeeds, and freeing it gives every frame back again. */
+static void check_all_back(uint64_t frames_before, size_t peak)
+{
+	void *big;
+
+	CHECK(frames_accounted() == frames_before);
+	big = heap_alloc(peak);
+	CHECK(big != NULL);
+	heap_free(big);
+	heap_trim();
+	CHECK(frames_accounted() == frames_before);
 }
 
 /* Chaos: 300,000 seeded steps of alloc (sizes 1 B-64 KiB, skewed small, sometimes up to 300
@@ -96,7 +110,6 @@ static void test_chaos(void)
 	static struct { unsigned char *p; size_t n; unsigned char v; } live[4000];
 	uint64_t rng = 0xfeedbeef, before, base_bytes, peak;
 	size_t nlive = 0;
-	void *big;
 
 	setup(65536);
 	before = frames_accounted();
@@ -111,11 +124,11 @@ static void test_chaos(void)
 			size_t n = 1 + (size_t)(rng_next(&rng) % max);
 			unsigned char *p = (r >> 20) & 1 ? heap_calloc(1, n) : heap_alloc(n);
 
-			EXPECT(p != NULL);
+			CHECK(p != NULL);
 			if (!p)
 				break;
 			if ((r >> 20) & 1)
-				EXPECT(p[0] == 0 && p[n - 1] == 0 && p[n / 2] == 0);
+				CHECK(p[0] == 0 && p[n - 1] == 0 && p[n / 2] == 0);
 			live[nlive].p = p;
 			live[nlive].n = n;
 			live[nlive].v = (unsigned char)(r >> 32);
@@ -126,15 +139,15 @@ static void test_chaos(void)
 			unsigned char *p = live[k].p;
 			size_t n = live[k].n;
 
-			EXPECT(p[0] == live[k].v && p[n - 1] == live[k].v && p[n / 2] == live[k].v);
+			CHECK(p[0] == live[k].v && p[n - 1] == live[k].v && p[n / 2] == live[k].v);
 			if (op == 15) {
 				size_t m = 1 + (size_t)(rng_next(&rng) % (n * 2 + 64));
 				unsigned char *q = heap_realloc(p, m);
 
-				EXPECT(q != NULL);
+				CHECK(q != NULL);
 				if (!q)
 					break;
-				EXPECT(q[0] == live[k].v && q[MIN(n, m) - 1] == live[k].v);
+				CHECK(q[0] == live[k].v && q[MIN(n, m) - 1] == live[k].v);
 				memset(q, live[k].v, m);
 				live[k].p = q;
 				live[k].n = m;
@@ -148,17 +161,12 @@ static void test_chaos(void)
 		nlive--;
 		heap_free(live[nlive].p);
 	}
-	EXPECT(hstats().live_allocs == 0 && hstats().live_bytes == 0);
-	EXPECT(hstats().misuse == 0 && hstats().failed == 0);
+	CHECK(hstats().live_allocs == 0 && hstats().live_bytes == 0);
+	CHECK(hstats().misuse == 0 && hstats().failed == 0);
 	peak = hstats().vmalloc_peak;
 	heap_trim();
-	EXPECT(hstats().vmalloc_bytes == base_bytes);
-	EXPECT(frames_accounted() == before);
-	big = heap_alloc(peak);
-	EXPECT(big != NULL);
-	heap_free(big);
-	heap_trim();
-	EXPECT(frames_accounted() == before);
+	CHECK(hstats().vmalloc_bytes == base_bytes);
+	check_all_back(before, peak);
 }
 
 /* realloc: NULL acts as alloc, growing and shrinking keep the contents, a resize within the
@@ -169,31 +177,31 @@ static void test_realloc(void)
 
 	setup(65536);
 	p = heap_realloc(NULL, 36);
-	EXPECT(p != NULL);
+	CHECK(p != NULL);
 	memset(p, 0x11, 36);
 	q = heap_realloc(p, 40);
-	EXPECT(q == p && heap_size(q) == 40);
+	CHECK(q == p && heap_size(q) == 40);
 	memset(q, 0x11, 44 - 4);
 	q = heap_realloc(q, 44);
-	EXPECT(q != p && q[39] == 0x11);
+	CHECK(q != p && q[39] == 0x11);
 	q[43] = 0x11;
 	p = heap_realloc(q, 50000);
-	EXPECT(p != NULL && p[0] == 0x11 && p[43] == 0x11 && heap_size(p) == 50000);
+	CHECK(p != NULL && p[0] == 0x11 && p[43] == 0x11 && heap_size(p) == 50000);
 	memset(p, 0x22, 50000);
 	q = heap_realloc(p, 50100);
-	EXPECT(q == p);
+	CHECK(q == p);
 	p = heap_realloc(q, 10);
-	EXPECT(p != NULL && p[9] == 0x22 && heap_size(p) == 10);
-	EXPECT(heap_realloc(p, 0) == NULL);
-	EXPECT(hstats().live_allocs == 0);
-	EXPECT(heap_calloc(SIZE_MAX / 2, 4) == NULL);
+	CHECK(p != NULL && p[9] == 0x22 && heap_size(p) == 10);
+	CHECK(heap_realloc(p, 0) == NULL);
+	CHECK(hstats().live_allocs == 0);
+	CHECK(heap_calloc(SIZE_MAX / 2, 4) == NULL);
 }
 
 static void expect_report(uint64_t *misuse, const char *why)
 {
-	EXPECT(hstats().misuse == *misuse + 1);
-	EXPECT(strstr(last_line, why) != NULL);
-	EXPECT(strstr(last_line, "size ") != NULL && strstr(last_line, " from ") != NULL);
+	CHECK(hstats().misuse == *misuse + 1);
+	CHECK(strstr(last_line, why) != NULL);
+	CHECK(strstr(last_line, "size ") != NULL && strstr(last_line, " from ") != NULL);
 	*misuse = hstats().misuse;
 }
 
@@ -227,23 +235,23 @@ static void test_misuse(void)
 	expect_report(&m, "foreign pointer");
 	heap_free(v);
 	expect_report(&m, "foreign pointer");
-	EXPECT(heap_realloc(b + 32, 10) == NULL);
+	CHECK(heap_realloc(b + 32, 10) == NULL);
 	expect_report(&m, "foreign pointer");
 	b[64] = 'x'; /* one byte past the requested size */
 	heap_free(b);
 	expect_report(&m, "red zone overwritten");
-	EXPECT(hstats().live_allocs == 2);
+	CHECK(hstats().live_allocs == 2);
 	b[64] = (char)0xcb; /* the canary restored: now a valid free */
 	heap_free(b);
-	EXPECT(hstats().misuse == m);
+	CHECK(hstats().misuse == m);
 	large[100000] = 0;
-	EXPECT(heap_realloc(large, 200000) == NULL);
+	CHECK(heap_realloc(large, 200000) == NULL);
 	expect_report(&m, "red zone overwritten");
 	large[100000] = (char)0xcb;
 	heap_free(large);
 	heap_free(large);
 	expect_report(&m, "already freed");
-	EXPECT(hstats().live_allocs == 0);
+	CHECK(hstats().live_allocs == 0);
 	vfree(v);
 	printk_remove_sink(sink);
 }
@@ -265,21 +273,21 @@ static void test_redzone_bytes(void)
 			char *p = heap_alloc(n);
 			char old;
 
-			EXPECT(p != NULL);
+			CHECK(p != NULL);
 			if (!p)
 				continue;
 			old = p[n + k];
 			p[n + k] = (char)(old ^ 0x5a);
 			heap_free(p);
 			expect_report(&m, "red zone overwritten");
-			EXPECT(hstats().live_allocs == 1);
+			CHECK(hstats().live_allocs == 1);
 			p[n + k] = old;
-			EXPECT(heap_size(p) == n);
+			CHECK(heap_size(p) == n);
 			heap_free(p);
-			EXPECT(hstats().misuse == m);
+			CHECK(hstats().misuse == m);
 		}
 	}
-	EXPECT(hstats().live_allocs == 0);
+	CHECK(hstats().live_allocs == 0);
 	printk_remove_sink(sink);
 }
 
@@ -300,12 +308,12 @@ static void test_write_after_free(void)
 	*(uintptr_t *)a = (uintptr_t)0xdeadbeef000ull;
 	b = heap_alloc(200);
 	c = heap_alloc(200);
-	EXPECT(b != NULL && b != a && (uintptr_t)b != 0xdeadbeef000ull);
-	EXPECT(c != NULL && c != a && (uintptr_t)c != 0xdeadbeef000ull);
-	EXPECT(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	CHECK(b != NULL && b != a && (uintptr_t)b != 0xdeadbeef000ull);
+	CHECK(c != NULL && c != a && (uintptr_t)c != 0xdeadbeef000ull);
+	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
 	heap_free(b);
 	heap_free(c);
-	EXPECT(hstats().live_allocs == 0);
+	CHECK(hstats().live_allocs == 0);
 	printk_remove_sink(sink);
 }
 
@@ -318,24 +326,18 @@ static void test_oom(void)
 	static void *p[100000];
 	uint64_t before, live_peak;
 	int n = 0;
-	void *big;
 
 	setup(2048);
 	before = frames_accounted();
 	while (n < 100000 && (p[n] = heap_alloc(n % 2 ? 1000 : 40000)))
 		n++;
-	EXPECT(n > 0 && n < 100000);
-	EXPECT(hstats().failed == 1);
+	CHECK(n > 0 && n < 100000);
+	CHECK(hstats().failed == 1);
 	live_peak = hstats().live_bytes;
 	for (int i = 0; i < n; i++)
 		heap_free(p[i]);
 	heap_trim();
-	EXPECT(frames_accounted() == before);
-	big = heap_alloc(live_peak);
-	EXPECT(big != NULL);
-	heap_free(big);
-	heap_trim();
-	EXPECT(frames_accounted() == before);
+	check_all_back(before, live_peak);
 }
 
 /* Cache of free blocks: 200 blocks of 40 KiB and 2,000 of 3 KiB are taken, all freed, and
@@ -354,22 +356,22 @@ static void test_cache(void)
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < 2200; i++) {
 			p[i] = heap_alloc(i < 200 ? 40000 : 3000);
-			EXPECT(p[i] != NULL);
+			CHECK(p[i] != NULL);
 		}
 		live_peak = MAX(live_peak, hstats().live_bytes);
 		if (round == 0)
 			calls = hstats().vmalloc_calls;
 		else
-			EXPECT(hstats().vmalloc_calls == calls);
+			CHECK(hstats().vmalloc_calls == calls);
 		for (int i = 0; i < 2200; i++)
 			heap_free(p[i]);
 	}
-	EXPECT(hstats().vmalloc_peak - base_bytes <=
+	CHECK(hstats().vmalloc_peak - base_bytes <=
 	       live_peak + live_peak * 23 / 100 + 52 * 64 * PAGE_SIZE);
-	EXPECT(hstats().misuse == 0 && hstats().live_allocs == 0);
+	CHECK(hstats().misuse == 0 && hstats().live_allocs == 0);
 	heap_trim();
-	EXPECT(hstats().vmalloc_bytes == base_bytes);
-	EXPECT(frames_accounted() == before);
+	CHECK(hstats().vmalloc_bytes == base_bytes);
+	CHECK(frames_accounted() == before);
 }
 
 /* Write after free, zeroed: a freed object's first word (its free-list link) is cleared, as
@@ -388,11 +390,11 @@ static void test_write_after_free_zero(void)
 	heap_free(a);
 	memset(a, 0, 8);
 	b = heap_alloc(100);
-	EXPECT(b != NULL && b != a && b != c);
-	EXPECT(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	CHECK(b != NULL && b != a && b != c);
+	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
 	heap_free(b);
 	heap_free(c);
-	EXPECT(hstats().live_allocs == 0);
+	CHECK(hstats().live_allocs == 0);
 	printk_remove_sink(sink);
 }
 
@@ -407,10 +409,5 @@ int main(void)
 	test_write_after_free_zero();
 	test_cache();
 	test_oom();
-	if (failures) {
-		fprintf(stderr, "heap_test: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("heap_test: all passed\n");
-	return 0;
+	return unit_exit("heap_test");
 }

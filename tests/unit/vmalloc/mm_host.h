@@ -2,7 +2,7 @@
 /*
  * Shared set-up of the vmalloc and heap host tests: the real frame allocator (src/mm/pmm.c)
  * over a small simulated machine, the host paging window (src/arch/host/paging_host.c),
- * and a tiny EXPECT framework. Header-only so each test stays one program.
+ * and the shared checks of tests/unit/unit.h. Header-only so each test stays one program.
  */
 #ifndef LIOS_TEST_MM_HOST_H
 #define LIOS_TEST_MM_HOST_H
@@ -21,16 +21,7 @@
 #include <unistd.h>
 #include "host_paging.h"
 
-static int failures;
-
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: %s: expected %s\n", __FILE__, __LINE__,     \
-				__func__, #cond);                                          \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
+#include "../unit.h"
 
 /*
  * A machine with 16 MiB of low memory (pmm metadata) at 16 MiB and 'high_frames' frames

@@ -41,15 +41,15 @@ static void test_fixed_size(void)
 	for (int i = 0; i < 500; i++) {
 		char *p = vmalloc(3 * PAGE_SIZE);
 
-		EXPECT(p != NULL);
+		CHECK(p != NULL);
 		if (!p)
 			return;
 		memset(p, 0xa5, 3 * PAGE_SIZE);
 		vfree(p);
 	}
-	EXPECT(vm_stats().areas == 0);
-	EXPECT(vm_stats().mapped_pages == 0);
-	EXPECT(frames_accounted() == before);
+	CHECK(vm_stats().areas == 0);
+	CHECK(vm_stats().mapped_pages == 0);
+	CHECK(frames_accounted() == before);
 }
 
 /* Random size: 20,000 seeded steps allocating 1 byte..64 pages or freeing a random live
@@ -72,12 +72,12 @@ static void test_random_size(void)
 			bool zero = (r & 6) == 0;
 			char *p = zero ? vzalloc(n) : vmalloc(n);
 
-			EXPECT(p != NULL);
+			CHECK(p != NULL);
 			if (!p)
 				break;
-			EXPECT(((uintptr_t)p & (PAGE_SIZE - 1)) == 0);
+			CHECK(((uintptr_t)p & (PAGE_SIZE - 1)) == 0);
 			if (zero)
-				EXPECT(p[0] == 0 && p[n - 1] == 0);
+				CHECK(p[0] == 0 && p[n - 1] == 0);
 			live[nlive].p = p;
 			live[nlive].n = n & ~(size_t)7;
 			live[nlive].seed = r;
@@ -86,19 +86,19 @@ static void test_random_size(void)
 		} else if (nlive) {
 			size_t k = (size_t)(r >> 8) % nlive;
 
-			EXPECT(check_pattern(live[k].p, live[k].n, live[k].seed));
+			CHECK(check_pattern(live[k].p, live[k].n, live[k].seed));
 			vfree(live[k].p);
 			live[k] = live[--nlive];
 		}
 	}
 	while (nlive) {
 		nlive--;
-		EXPECT(check_pattern(live[nlive].p, live[nlive].n, live[nlive].seed));
+		CHECK(check_pattern(live[nlive].p, live[nlive].n, live[nlive].seed));
 		vfree(live[nlive].p);
 	}
-	EXPECT(vm_stats().areas == 0);
-	EXPECT(frames_accounted() == before);
-	EXPECT(vm_stats().misuse == 0);
+	CHECK(vm_stats().areas == 0);
+	CHECK(frames_accounted() == before);
+	CHECK(vm_stats().misuse == 0);
 }
 
 /* Alignment: vmalloc_aligned with alignments of 1 page to 16 MiB, interleaved with
@@ -116,18 +116,18 @@ static void test_align(void)
 
 		b[k] = vmalloc(PAGE_SIZE);
 		a[k] = vmalloc_aligned(2 * PAGE_SIZE, align);
-		EXPECT(a[k] != NULL && b[k] != NULL);
-		EXPECT(((uintptr_t)a[k] & (align - 1)) == 0);
+		CHECK(a[k] != NULL && b[k] != NULL);
+		CHECK(((uintptr_t)a[k] & (align - 1)) == 0);
 		memset(a[k], 1, 2 * PAGE_SIZE);
 	}
-	EXPECT(vmalloc_aligned(PAGE_SIZE, 3 * PAGE_SIZE) == NULL);
-	EXPECT(vmalloc_aligned(PAGE_SIZE, 16) == NULL);
+	CHECK(vmalloc_aligned(PAGE_SIZE, 3 * PAGE_SIZE) == NULL);
+	CHECK(vmalloc_aligned(PAGE_SIZE, 16) == NULL);
 	for (int k = 0; k < 13; k++) {
 		vfree(a[k]);
 		vfree(b[k]);
 	}
-	EXPECT(vm_stats().areas == 0);
-	EXPECT(frames_accounted() == before);
+	CHECK(vm_stats().areas == 0);
+	CHECK(frames_accounted() == before);
 }
 
 /* Long busy list: 10,000 live one-page areas, then every other one freed (5,000 holes),
@@ -143,24 +143,24 @@ static void test_long_busy_list(void)
 	largest = vm_stats().largest_free_bytes;
 	for (int i = 0; i < 10000; i++) {
 		p[i] = vmalloc(PAGE_SIZE);
-		EXPECT(p[i] != NULL);
+		CHECK(p[i] != NULL);
 	}
-	EXPECT(vm_stats().areas == 10000);
+	CHECK(vm_stats().areas == 10000);
 	for (int i = 0; i < 10000; i += 2)
 		vfree(p[i]);
 	for (int i = 0; i < 2000; i++) {
 		char *q = vmalloc((size_t)(1 + i % 3) * PAGE_SIZE);
 
-		EXPECT(q != NULL);
+		CHECK(q != NULL);
 		if (q)
 			q[0] = 1;
 		vfree(q);
 	}
 	for (int i = 1; i < 10000; i += 2)
 		vfree(p[i]);
-	EXPECT(vm_stats().areas == 0);
-	EXPECT(vm_stats().largest_free_bytes == largest);
-	EXPECT(frames_accounted() == before);
+	CHECK(vm_stats().areas == 0);
+	CHECK(vm_stats().largest_free_bytes == largest);
+	CHECK(frames_accounted() == before);
 }
 
 /* Full fit, address space only: an arena over a 64 MiB raw range (mapped bookkeeping in its
@@ -177,18 +177,18 @@ static void test_full_fit(void)
 	mm_host_setup(HIGH_FRAMES);
 	host_paging_window(&start, &end);
 	start = end - MiB(64); /* top of the window, unused by the vmalloc arena so far */
-	EXPECT(vmem_init(&a, start, end) == 0);
+	CHECK(vmem_init(&a, start, end) == 0);
 	largest = vmem_largest_free(&a);
-	EXPECT(largest == MiB(64) - MiB(4));
+	CHECK(largest == MiB(64) - MiB(4));
 	all = vmem_alloc(&a, largest, PAGE_SIZE, VMEM_RAW);
-	EXPECT(all != NULL);
-	EXPECT(vmem_alloc(&a, PAGE_SIZE, PAGE_SIZE, VMEM_RAW) == NULL);
-	EXPECT(vmem_largest_free(&a) == 0);
+	CHECK(all != NULL);
+	CHECK(vmem_alloc(&a, PAGE_SIZE, PAGE_SIZE, VMEM_RAW) == NULL);
+	CHECK(vmem_largest_free(&a) == 0);
 	if (all)
 		vmem_free(&a, all);
-	EXPECT(vmem_largest_free(&a) == largest);
+	CHECK(vmem_largest_free(&a) == largest);
 	for (int i = 0; i < 100; i++)
-		EXPECT((s[i] = vmem_alloc(&a, (uint64_t)(1 + i % 7) * PAGE_SIZE, PAGE_SIZE, VMEM_RAW)));
+		CHECK((s[i] = vmem_alloc(&a, (uint64_t)(1 + i % 7) * PAGE_SIZE, PAGE_SIZE, VMEM_RAW)));
 	for (int i = 99; i > 0; i--) {
 		int j = (int)(rng_next(&rng) % (uint64_t)(i + 1));
 		struct vmem_seg *t = s[i];
@@ -199,8 +199,8 @@ static void test_full_fit(void)
 	for (int i = 0; i < 100; i++)
 		if (s[i])
 			vmem_free(&a, s[i]);
-	EXPECT(vmem_largest_free(&a) == largest);
-	EXPECT(a.busy == 0);
+	CHECK(vmem_largest_free(&a) == largest);
+	CHECK(a.busy == 0);
 	paging_unmap(start, MiB(64) >> PAGE_SHIFT);
 }
 
@@ -217,22 +217,22 @@ static void test_guard_page(void)
 	mm_host_setup(HIGH_FRAMES);
 	for (int i = 0; i < 64; i++) {
 		p[i] = vmalloc((size_t)(1 + i % 4) * PAGE_SIZE);
-		EXPECT(p[i] != NULL);
+		CHECK(p[i] != NULL);
 		if (!p[i])
 			return;
 	}
 	for (int i = 0; i < 64; i++)
-		EXPECT(!paging_translate((vaddr_t)(uintptr_t)p[i] + (1 + i % 4) * PAGE_SIZE, NULL,
+		CHECK(!paging_translate((vaddr_t)(uintptr_t)p[i] + (1 + i % 4) * PAGE_SIZE, NULL,
 					 NULL));
-	EXPECT(!faults_in_child(write_byte, p[2] + 3 * PAGE_SIZE - 1));
-	EXPECT(faults_in_child(write_byte, p[2] + 3 * PAGE_SIZE));
-	EXPECT(faults_in_child(write_byte, p[5] + 2 * PAGE_SIZE));
+	CHECK(!faults_in_child(write_byte, p[2] + 3 * PAGE_SIZE - 1));
+	CHECK(faults_in_child(write_byte, p[2] + 3 * PAGE_SIZE));
+	CHECK(faults_in_child(write_byte, p[5] + 2 * PAGE_SIZE));
 	vfree(p[2]);
-	EXPECT(faults_in_child(write_byte, p[2]));
+	CHECK(faults_in_child(write_byte, p[2]));
 	for (int i = 0; i < 64; i++)
 		if (i != 2)
 			vfree(p[i]);
-	EXPECT(vm_stats().misuse == 0 && vm_stats().areas == 0);
+	CHECK(vm_stats().misuse == 0 && vm_stats().areas == 0);
 }
 
 /* Mapping flags: vmalloc pages are PG_WRITE | PG_NX | PG_GLOBAL, write-back. */
@@ -244,9 +244,9 @@ static void test_vmalloc_flags(void)
 
 	mm_host_setup(HIGH_FRAMES);
 	p = vmalloc(PAGE_SIZE);
-	EXPECT(p && paging_translate((vaddr_t)(uintptr_t)p, &pa, &flags));
-	EXPECT(flags == (PG_WRITE | PG_NX | PG_GLOBAL));
-	EXPECT(pa >= GiB(4)); /* high memory first */
+	CHECK(p && paging_translate((vaddr_t)(uintptr_t)p, &pa, &flags));
+	CHECK(flags == (PG_WRITE | PG_NX | PG_GLOBAL));
+	CHECK(pa >= GiB(4)); /* high memory first */
 	vfree(p);
 }
 
@@ -263,20 +263,20 @@ static void test_ioremap(void)
 	mm_host_setup(HIGH_FRAMES);
 	before = frames_accounted();
 	p = ioremap(phys, 0x2000, PG_CACHE_WC);
-	EXPECT(p != NULL);
+	CHECK(p != NULL);
 	if (!p)
 		return;
-	EXPECT(((uintptr_t)p & (PAGE_SIZE - 1)) == 0x123);
-	EXPECT(paging_translate((vaddr_t)(uintptr_t)p, &pa, &flags) && pa == phys);
-	EXPECT(paging_translate((vaddr_t)(uintptr_t)p + 0x2000 - 1, &pa, NULL) &&
+	CHECK(((uintptr_t)p & (PAGE_SIZE - 1)) == 0x123);
+	CHECK(paging_translate((vaddr_t)(uintptr_t)p, &pa, &flags) && pa == phys);
+	CHECK(paging_translate((vaddr_t)(uintptr_t)p + 0x2000 - 1, &pa, NULL) &&
 	       pa == phys + 0x2000 - 1);
-	EXPECT(flags == (PG_WRITE | PG_NX | PG_GLOBAL | PG_CACHE_WC));
-	EXPECT(vm_stats().mapped_pages == 3);
-	EXPECT(frames_accounted() == before);
-	EXPECT(faults_in_child(write_byte, p - 0x123 + 3 * PAGE_SIZE));
+	CHECK(flags == (PG_WRITE | PG_NX | PG_GLOBAL | PG_CACHE_WC));
+	CHECK(vm_stats().mapped_pages == 3);
+	CHECK(frames_accounted() == before);
+	CHECK(faults_in_child(write_byte, p - 0x123 + 3 * PAGE_SIZE));
 	iounmap(p);
-	EXPECT(vm_stats().areas == 0 && vm_stats().mapped_pages == 0);
-	EXPECT(ioremap(phys, 0, PG_CACHE_UC) == NULL);
+	CHECK(vm_stats().areas == 0 && vm_stats().mapped_pages == 0);
+	CHECK(ioremap(phys, 0, PG_CACHE_UC) == NULL);
 }
 
 /* Misuse: vfree of a stack pointer, of an interior pointer, twice, of an ioremap area, and
@@ -291,28 +291,28 @@ static void test_misuse(void)
 	mm_host_setup(HIGH_FRAMES);
 	p = vmalloc(2 * PAGE_SIZE);
 	io = ioremap(0xfe000000, PAGE_SIZE, PG_CACHE_UC);
-	EXPECT(p && io);
+	CHECK(p && io);
 	m0 = vm_stats().misuse;
 	vfree(&local);
-	EXPECT(vm_stats().misuse == m0 + 1);
+	CHECK(vm_stats().misuse == m0 + 1);
 	vfree(p + PAGE_SIZE);
-	EXPECT(vm_stats().misuse == m0 + 2);
+	CHECK(vm_stats().misuse == m0 + 2);
 	vfree(io);
-	EXPECT(vm_stats().misuse == m0 + 3);
+	CHECK(vm_stats().misuse == m0 + 3);
 	iounmap(p);
-	EXPECT(vm_stats().misuse == m0 + 4);
-	EXPECT(vm_stats().areas == 2);
+	CHECK(vm_stats().misuse == m0 + 4);
+	CHECK(vm_stats().areas == 2);
 	p[2 * PAGE_SIZE - 1] = 1; /* still mapped */
 	vfree(p);
 	vfree(p);
-	EXPECT(vm_stats().misuse == m0 + 5);
+	CHECK(vm_stats().misuse == m0 + 5);
 	iounmap(io);
 	iounmap(io);
-	EXPECT(vm_stats().misuse == m0 + 6);
-	EXPECT(vm_stats().areas == 0);
+	CHECK(vm_stats().misuse == m0 + 6);
+	CHECK(vm_stats().areas == 0);
 	vfree(NULL);
 	iounmap(NULL);
-	EXPECT(vm_stats().misuse == m0 + 6);
+	CHECK(vm_stats().misuse == m0 + 6);
 }
 
 /* Out of memory: with 2,048 high frames, 16-page areas are taken until vmalloc returns
@@ -330,23 +330,23 @@ static void test_oom(void)
 	before = frames_accounted();
 	while (n < 4096 && (p[n] = vmalloc(16 * PAGE_SIZE)))
 		n++;
-	EXPECT(n > 0 && n < 4096);
-	EXPECT(vmalloc(16 * PAGE_SIZE) == NULL);
-	EXPECT(vm_stats().areas == (uint64_t)n);
+	CHECK(n > 0 && n < 4096);
+	CHECK(vmalloc(16 * PAGE_SIZE) == NULL);
+	CHECK(vm_stats().areas == (uint64_t)n);
 	for (int i = 0; i < n; i++) {
 		got += 16;
 		vfree(p[i]);
 	}
-	EXPECT(frames_accounted() == before);
+	CHECK(frames_accounted() == before);
 	big = vmalloc(got * PAGE_SIZE);
-	EXPECT(big != NULL);
+	CHECK(big != NULL);
 	if (big) {
 		big[got * PAGE_SIZE - 1] = 7;
 		vfree(big);
 	}
-	EXPECT(vmalloc(0) == NULL);
-	EXPECT(vmalloc((size_t)1 << 62) == NULL);
-	EXPECT(frames_accounted() == before);
+	CHECK(vmalloc(0) == NULL);
+	CHECK(vmalloc((size_t)1 << 62) == NULL);
+	CHECK(frames_accounted() == before);
 }
 
 int main(void)
@@ -361,10 +361,5 @@ int main(void)
 	test_ioremap();
 	test_misuse();
 	test_oom();
-	if (failures) {
-		fprintf(stderr, "vmalloc_test: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("vmalloc_test: all passed\n");
-	return 0;
+	return unit_exit("vmalloc_test");
 }
