@@ -8,8 +8,8 @@
 
 #include <lios/compiler.h>
 
-/* First boot step: serial, GDT/TSS with IST stacks, IDT with all 256 vectors, boot
- * identity map dropped. After it any fault is reported. */
+/* First boot step: serial, GDT/TSS with IST stacks, IDT with all 256 vectors, SSE/AVX
+ * switched on, boot identity map dropped. After it any fault is reported. */
 void arch_early_init(void);
 /* After the memory stack is up: unmap the stack guard pages. */
 void arch_mm_ready(void);
@@ -17,6 +17,23 @@ void arch_mm_ready(void);
 /* arch_irq_save() (disable interrupts, return the previous state), arch_irq_restore(),
  * arch_irq_enable(): static inline, per architecture. */
 #include <arch/irqflags.h>
+
+/*
+ * Vector registers in the kernel. All kernel code is built without them
+ * (-mgeneral-regs-only): no interrupt or exception handler and no ordinary function ever
+ * touches a vector register, so a routine that gains from wide loads and stores (the
+ * framebuffer renderer) may use them, compiled with a target attribute, between
+ * arch_simd_begin() and arch_simd_end(). Sections do not nest: a handler that interrupts
+ * one and wants vectors itself is refused and takes its scalar path.
+ *
+ * arch_simd_bytes(): the widest vector load/store enabled, 0 (none), 16 (SSE2) or 32
+ * (AVX2). arch_simd_begin(): true when the vector registers are the caller's until
+ * arch_simd_end(); false when another section on this CPU is open (or there are none).
+ * Any context; nothing inside a section may sleep or switch tasks.
+ */
+unsigned arch_simd_bytes(void);
+bool arch_simd_begin(void);
+void arch_simd_end(void);
 
 /* Wait for the next interrupt (hlt); returns after it was handled. */
 void arch_wait_for_interrupt(void);

@@ -41,3 +41,12 @@ const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset)
 	(void)addr, (void)offset;
 	return NULL;
 }
+
+/* Vector registers: what the host CPU has; sections exclude each other as in the kernel. */
+static bool host_simd_busy;
+
+unsigned arch_simd_bytes(void) { return __builtin_cpu_supports("avx2") ? 32 : 16; }
+
+bool arch_simd_begin(void) { return !__atomic_exchange_n(&host_simd_busy, true, __ATOMIC_ACQUIRE); }
+
+void arch_simd_end(void) { __atomic_store_n(&host_simd_busy, false, __ATOMIC_RELEASE); }

@@ -77,20 +77,50 @@ enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 	}
 }
 
+/* The decimal value of command-line option name, or -1 when absent, empty or not a number. */
+static long console_uint_arg(const char *name)
+{
+	char buf[8];
+	long v = 0;
+
+	if (!cmdline_get(name, buf, sizeof(buf)) || !buf[0])
+		return -1;
+	for (const char *p = buf; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
 /* console.scale=N, 1..FB_MAX_SCALE; 0 when absent or invalid. */
 static unsigned console_scale_arg(void)
 {
-	char buf[8];
-	unsigned v = 0;
+	long v = console_uint_arg("console.scale");
 
-	if (!cmdline_get("console.scale", buf, sizeof(buf)) || !buf[0])
-		return 0;
-	for (const char *p = buf; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		v = v * 10 + (unsigned)(*p - '0');
+	return v >= 1 && v <= FB_MAX_SCALE ? (unsigned)v : 0;
+}
+
+/* console.simd=0|16|32 caps the renderer's vector stores (bytes); a value the CPU
+ * cannot do or a malformed one is reported and ignored. */
+static void console_simd_arg(struct fb_console *fc)
+{
+	char buf[8];
+	long v;
+
+	if (!cmdline_get("console.simd", buf, sizeof(buf)))
+		return;
+	v = console_uint_arg("console.simd");
+	if (v != 0 && v != 16 && v != 32) {
+		printk(KERN_WARN "console: console.simd takes 0, 16 or 32, ignored\n");
+		return;
 	}
-	return v >= 1 && v <= FB_MAX_SCALE ? v : 0;
+	if ((unsigned)v > fc->simd_bytes) {
+		printk(KERN_WARN "console: console.simd=%ld: this CPU allows at most %u\n", v,
+		       fc->simd_bytes);
+		return;
+	}
+	fc->simd_bytes = (unsigned)v;
 }
 
 /* Direct-map address of a physical range inside the first 2 GiB, or NULL. */
@@ -161,6 +191,7 @@ static int console_start_fb(const struct bootinfo *bi)
 		return -ENOMEM;
 	}
 	fb_console_setup(&console.fb, mem, fb, font, scale);
+	console_simd_arg(&console.fb);
 	fb_fill(&console.fb, CON_COLOR_BLACK);
 	term_init(&console.term, cells, console.fb.cols, console.fb.rows, &fb_console_ops,
 		  &console.fb);
@@ -187,8 +218,10 @@ static void console_announce(const struct bootinfo *bi)
 	case CONSOLE_FB:
 		printk("console: framebuffer %ux%u %ubpp pitch %u\n", fb->width, fb->height,
 		       fb->bpp, fb->pitch);
-		printk("console: font %ux%u scale %u, %ux%u cells\n", console.fb.font->width,
-		       console.fb.font->height, console.fb.scale, console.fb.cols, console.fb.rows);
+		printk("console: font %ux%u scale %u, %u-byte stores, %ux%u cells\n",
+		       console.fb.font->width, console.fb.font->height, console.fb.scale,
+		       console.fb.simd_bytes ? console.fb.simd_bytes : 8, console.fb.cols,
+		       console.fb.rows);
 		break;
 	default:
 		printk("console: serial (%s)\n", console.why);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel self-tests of the console (suite "console"): the backend matches the boot info
- * and command line, text written to the screen lands in the cell grid with its colours, VGA text memory holds exactly the grid, and the framebuffer was never read.
+ * and command line, text written to the screen lands in the cell grid with its colours,
+ * VGA text memory holds exactly the grid, the framebuffer was never read, and a scroll
+ * inside someone else's vector-register section falls back to general registers.
  */
 #include <lios/arch.h>
 #include <lios/console.h>
@@ -65,6 +67,31 @@ KTEST(console, framebuffer_never_read)
 	if (console.backend != CONSOLE_FB)
 		ktest_skip("not a framebuffer");
 	KEXPECT(fb_reads == 0);
+}
+
+/* Scrolling while another user holds the vector registers (as when an interrupt handler
+ * prints in the middle of a draw) draws with general registers and counts the refusal. */
+KTEST(console, scroll_inside_simd_section_uses_gpr)
+{
+	static const char msg[] = "scrolling inside a vector-register section\n";
+	struct term *t = &console.term;
+	unsigned long refused;
+	uint64_t irq;
+
+	if (console.backend != CONSOLE_FB || !console.fb.simd_bytes)
+		ktest_skip("no framebuffer with vector stores");
+	if (console.fb.font->width != 8 || console.fb.scale != 1 || console.fb.bytes_pp != 4)
+		ktest_skip("not the 8-pixel font at 32 bpp");
+	irq = arch_irq_save();
+	refused = console.fb.simd_refused;
+	KASSERT(arch_simd_begin());
+	/* enough lines to reach the bottom row and scroll at least once, with text that
+	 * moves so the scroll redraws */
+	for (unsigned r = t->cy; r <= t->rows; r++)
+		term_write(t, msg, sizeof(msg) - 1);
+	arch_simd_end();
+	arch_irq_restore(irq);
+	KEXPECT(console.fb.simd_refused > refused);
 }
 
 KTEST(console, describe_names_backend)

@@ -5,19 +5,16 @@
  *
  * Drawing never reads video memory (slow on real hardware, uncached or write-combined):
  * a glyph row is expanded from the font bits straight into stores. The common case, the
- * 8-pixel font at 32 bpp and scale 1, writes a glyph row as four 64-bit stores (two pixels
- * each, general registers only as in the kernel) from a 256-entry table per attribute,
- * two cells at a time so that each pixel line of the pair fills one 64-byte cache line;
- * when scrolling, it skips the top two and the bottom four rows of a cell, two at a time,
- * when they stay the same (known from the old cells, not by reading). Other 32 bpp fonts
- * store four pixels at a time from a 16-entry nibble table, pixel line by pixel line,
- * skipping glyph rows that stay the same. Every other format builds one scaled glyph row
- * in a small stack buffer and copies it scale times. All video-memory accesses go through
- * the fb_store*() helpers below.
+ * 8-pixel font at 32 bpp and scale 1, is fb_glyph8.c: whole glyph rows from a per-attribute
+ * table, with SSE2 or AVX2 stores when the CPU has them. Other 32 bpp fonts store four
+ * pixels at a time from a 16-entry nibble table, pixel line by pixel line, skipping glyph
+ * rows that stay the same. Every other format builds one scaled glyph row in a small stack
+ * buffer and copies it scale times. All video-memory accesses go through the fb_store*()
+ * helpers of fb_internal.h.
  */
+#include <lios/arch.h>
 #include <lios/errno.h>
-#include <lios/string.h>
-#include "fb.h"
+#include "fb_internal.h"
 
 unsigned long fb_reads;
 
@@ -33,31 +30,6 @@ const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
 #define FB_SPAN_CHUNK 64
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
-
-static inline void fb_store16(uintptr_t a, uint16_t v) { __builtin_memcpy((void *)a, &v, 2); }
-static inline void fb_store32(uintptr_t a, uint32_t v) { __builtin_memcpy((void *)a, &v, 4); }
-static inline void fb_store24(uintptr_t a, uint32_t v)
-{
-	uint8_t b[3] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16) };
-
-	__builtin_memcpy((void *)a, b, 3);
-}
-static inline void fb_store64(uintptr_t a, uint64_t v) { __builtin_memcpy((void *)a, &v, 8); }
-static inline void fb_store_bytes16(uintptr_t a, const uint32_t *src) { __builtin_memcpy((void *)a, src, 16); }
-static inline void fb_store_bytes(uintptr_t a, const void *src, size_t n) { memcpy((void *)a, src, n); }
-
-/* The only read path into video memory; nothing uses it (see fb_reads). */
-static inline __attribute__((unused)) uint32_t fb_load32(uintptr_t a)
-{
-	fb_reads++;
-	return *(volatile uint32_t *)a;
-}
-
-static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, unsigned row)
-{
-	return fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
-	       (uintptr_t)col * fc->cell_w * fc->bytes_pp;
-}
 
 static uint32_t fb_channel(uint8_t v8, uint8_t pos, uint8_t size)
 {
@@ -130,6 +102,8 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 	}
 	fc->lut_attr = -1;
 	fc->row_lut_attr = -1;
+	fc->simd_bytes = arch_simd_bytes();
+	fc->simd_refused = 0;
 	return 0;
 }
 
@@ -246,209 +220,6 @@ static inline uint32_t fb_glyph_row(const struct console_font *f, const uint8_t 
 	return f->row_bytes > 1 ? (uint32_t)g[0] << 8 | g[1] : g[0];
 }
 
-/* fc->row_lut for attr: each glyph row byte's 8 pixels as four 64-bit pixel pairs. */
-static void fb_row_lut_load(struct fb_console *fc, uint8_t attr)
-{
-	uint64_t fg = fc->palette[CON_ATTR_FG(attr)];
-	uint64_t bg = fc->palette[CON_ATTR_BG(attr)];
-	/* two glyph bits (left pixel in the high bit) -> the pair, left pixel at the low address */
-	uint64_t pair[4] = { bg << 32 | bg, fg << 32 | bg, bg << 32 | fg, fg << 32 | fg };
-
-	if (fc->row_lut_attr == (int)attr)
-		return;
-	for (unsigned b = 0; b < 256; b++)
-		for (unsigned q = 0; q < 4; q++)
-			fc->row_lut[q][b] = pair[(b >> (6 - 2 * q)) & 3];
-	fc->row_lut_attr = attr;
-}
-
-/* Glyph row byte b (8-pixel font) at p: four 64-bit stores from the row table lut. */
-static inline void fb_row8(const uint64_t (*lut)[256], uintptr_t p, unsigned b)
-{
-	fb_store64(p, lut[0][b]);
-	fb_store64(p + 8, lut[1][b]);
-	fb_store64(p + 16, lut[2][b]);
-	fb_store64(p + 24, lut[3][b]);
-}
-
-/* Glyph rows [0, h) of g at p, four rows per step: no per-row branch or index arithmetic. */
-static inline void fb_cell8(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			    unsigned h)
-{
-	const uint64_t (*lut)[256] = fc->row_lut;
-	size_t pitch = fc->pitch, pitch3 = 3 * pitch;
-	const uint8_t *end = g + h;
-
-	for (; g + 4 <= end; g += 4, p += 4 * pitch) {
-		fb_row8(lut, p, g[0]);
-		fb_row8(lut, p + pitch, g[1]);
-		fb_row8(lut, p + 2 * pitch, g[2]);
-		fb_row8(lut, p + pitch3, g[3]);
-	}
-	for (; g < end; g++, p += pitch)
-		fb_row8(lut, p, g[0]);
-}
-
-/* Glyph rows g[0], g[1] at p and p + pitch. */
-static inline void fb_rows2(const uint64_t (*lut)[256], uintptr_t p, size_t pitch,
-			    const uint8_t *g)
-{
-	fb_row8(lut, p, g[0]);
-	fb_row8(lut, p + pitch, g[1]);
-}
-
-/* Glyph row byte a at p and b at p + 32: one 64-byte line when p is 64-byte aligned. */
-static inline void fb_row8x2(const uint64_t (*lut)[256], uintptr_t p, unsigned a, unsigned b)
-{
-	fb_row8(lut, p, a);
-	fb_row8(lut, p + 32, b);
-}
-
-/* Which glyph rows of an 8x16 cell need storing: the rest stay the same on screen. */
-struct fb_edges {
-	bool top;    /* rows 0-1 */
-	bool low;    /* rows 12-13 (descenders) */
-	bool bottom; /* rows 14-15 */
-};
-
-/*
- * Rows whose pixels stay the same could be skipped, but which ones differ is close to
- * random from cell to cell and a mispredicted branch costs more than the four stores it
- * saves. Only the edge groups are tested (two rows at once): rows 0-1, 12-13 and 14-15 are
- * blank in most glyphs, so those branches are well predicted and skip up to six rows of
- * most cells. g is the new glyph, o the old one (NULL: different colours, store all).
- */
-static inline struct fb_edges fb_edges8x16(const uint8_t *g, const uint8_t *o)
-{
-	uint64_t g0, g1, o0, o1, d1;
-
-	if (!o)
-		return (struct fb_edges){ true, true, true };
-	__builtin_memcpy(&g0, g, 8);
-	__builtin_memcpy(&g1, g + 8, 8);
-	__builtin_memcpy(&o0, o, 8);
-	__builtin_memcpy(&o1, o + 8, 8);
-	/* little-endian: byte y of g0 is glyph row y, byte y of g1 row 8 + y */
-	d1 = g1 ^ o1;
-	return (struct fb_edges){ (uint16_t)(g0 ^ o0) != 0, (uint16_t)(d1 >> 32) != 0,
-				  d1 >> 48 != 0 };
-}
-
-/* One cell of the 8x16 font at p: glyph g, old glyph o (NULL: different colours). */
-static inline void fb_cell8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			       const uint8_t *o)
-{
-	const uint64_t (*lut)[256] = fc->row_lut;
-	size_t pitch = fc->pitch;
-	struct fb_edges e = fb_edges8x16(g, o);
-
-	/* written out: the compiler does not unroll the loop by itself */
-	if (e.top)
-		fb_rows2(lut, p, pitch, g);
-	fb_rows2(lut, p + 2 * pitch, pitch, g + 2);
-	fb_rows2(lut, p + 4 * pitch, pitch, g + 4);
-	fb_rows2(lut, p + 6 * pitch, pitch, g + 6);
-	fb_rows2(lut, p + 8 * pitch, pitch, g + 8);
-	fb_rows2(lut, p + 10 * pitch, pitch, g + 10);
-	if (e.low)
-		fb_rows2(lut, p + 12 * pitch, pitch, g + 12);
-	if (e.bottom)
-		fb_rows2(lut, p + 14 * pitch, pitch, g + 14);
-}
-
-/*
- * Two neighbouring cells of the 8x16 font at p (64-byte aligned): glyphs g and h, old
- * glyphs o and q (NULL: different colours). Each pixel line of the pair is one whole
- * 64-byte cache line, written by eight stores in a row before the next line: the core
- * merges them, and no line is left half written to be fetched again for the second cell
- * (which is what made 1024-pixel screens slow, see fb_span8()).
- */
-static inline void fb_pair8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			       const uint8_t *h, const uint8_t *o, const uint8_t *q)
-{
-	const uint64_t (*lut)[256] = fc->row_lut;
-	size_t pitch = fc->pitch;
-	struct fb_edges eg = fb_edges8x16(g, o), eh = fb_edges8x16(h, q);
-
-	if (eg.top)
-		fb_rows2(lut, p, pitch, g);
-	if (eh.top)
-		fb_rows2(lut, p + 32, pitch, h);
-	/* rows 2-11 nearly always change: written out, no branch */
-	fb_row8x2(lut, p + 2 * pitch, g[2], h[2]);
-	fb_row8x2(lut, p + 3 * pitch, g[3], h[3]);
-	p += 4 * pitch;
-	fb_row8x2(lut, p, g[4], h[4]);
-	fb_row8x2(lut, p + pitch, g[5], h[5]);
-	fb_row8x2(lut, p + 2 * pitch, g[6], h[6]);
-	fb_row8x2(lut, p + 3 * pitch, g[7], h[7]);
-	p += 4 * pitch;
-	fb_row8x2(lut, p, g[8], h[8]);
-	fb_row8x2(lut, p + pitch, g[9], h[9]);
-	fb_row8x2(lut, p + 2 * pitch, g[10], h[10]);
-	fb_row8x2(lut, p + 3 * pitch, g[11], h[11]);
-	p += 4 * pitch;
-	if (eg.low)
-		fb_rows2(lut, p, pitch, g + 12);
-	if (eh.low)
-		fb_rows2(lut, p + 32, pitch, h + 12);
-	if (eg.bottom)
-		fb_rows2(lut, p + 2 * pitch, pitch, g + 14);
-	if (eh.bottom)
-		fb_rows2(lut, p + 2 * pitch + 32, pitch, h + 14);
-}
-
-/* The 8x16 glyph of cells[k], and of old[k] when that has the same colours (else NULL). */
-static inline const uint8_t *fb_glyph16(const struct console_font *f,
-					const struct con_cell *cells, unsigned k)
-{
-	return f->glyphs + (size_t)cells[k].ch * 16;
-}
-
-static inline const uint8_t *fb_old16(const struct console_font *f,
-				      const struct con_cell *cells,
-				      const struct con_cell *old, unsigned k)
-{
-	return old && old[k].attr == cells[k].attr ? fb_glyph16(f, old, k) : NULL;
-}
-
-/*
- * The 8-pixel-wide font at 32 bpp: cells[0..n) share one attribute and fc->row_lut holds
- * it; old (or NULL) is what the screen shows there now.
- *
- * The 8x16 font goes two cells at a time, pixel line by pixel line (fb_pair8x16()). One
- * cell at a time, glyph row by glyph row, was twice as slow as a copy of the screen at
- * 1024x768 but only 1.3 times at 1920x1080. Two reasons: the copy is faster per byte at
- * 768p (3 MiB stay in cache better than 8 MiB) while the renderer's time per cell is the
- * same, and with a pitch of 4096 bytes the 16 lines of a cell fall in one L1 cache set,
- * more than its ways, so the half of a 64-byte line written for one cell was often evicted
- * before its neighbour wrote the other half and had to be fetched again (a 1032-pixel-wide
- * screen scrolled in 87 instead of 105 us; 1920 * 4 is not a multiple of 4 KiB).
- */
-static void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
-		     const struct con_cell *old, unsigned n)
-{
-	const struct console_font *f = fc->font;
-	unsigned h = f->height;
-
-	if (h == 16) {
-		for (unsigned k = 0; k < n; k++, dst += 32) {
-			/* a lone cell when the pair would straddle two lines, or at the end */
-			if (k + 1 == n || dst & 32) {
-				fb_cell8x16(fc, dst, fb_glyph16(f, cells, k), fb_old16(f, cells, old, k));
-				continue;
-			}
-			fb_pair8x16(fc, dst, fb_glyph16(f, cells, k), fb_glyph16(f, cells, k + 1),
-				    fb_old16(f, cells, old, k), fb_old16(f, cells, old, k + 1));
-			k++;
-			dst += 32;
-		}
-		return;
-	}
-	for (unsigned k = 0; k < n; k++, dst += 32)
-		fb_cell8(fc, dst, f->glyphs + (size_t)cells[k].ch * h, h);
-}
-
 /* Fast path of fb_draw_span for cells[0..n) sharing one attribute, at most FB_SPAN_CHUNK. */
 static void fb_span_fast32(struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
 			   const struct con_cell *old, unsigned n)
@@ -495,13 +266,21 @@ void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 		return;
 	}
 	if (fb_fast8(fc)) {
+		/* vector stores when the CPU has them and no one else on this CPU uses them */
+		unsigned vec = fc->simd_bytes && arch_simd_begin() ? fc->simd_bytes : 0;
+
+		if (fc->simd_bytes && !vec)
+			fc->simd_refused++;
+
 		for (unsigned i = 0; i < n; i += run) {
 			for (run = 1; i + run < n && cells[i + run].attr == cells[i].attr; run++)
 				;
 			fb_row_lut_load(fc, cells[i].attr);
 			fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL,
-				 run);
+				 run, vec);
 		}
+		if (vec)
+			arch_simd_end();
 		return;
 	}
 	for (unsigned i = 0; i < n; i += run) {

@@ -37,10 +37,16 @@ struct fb_console {
 	unsigned cols, rows;     /* text cells that fit */
 	uint32_t lut[16][4];     /* 32 bpp fast path: glyph nibble -> 4 pixels for lut_attr */
 	int lut_attr;            /* attribute lut[] holds, -1: none */
-	/* 32 bpp, 8-pixel font: row_lut[q][b] = pixels 2q, 2q + 1 of glyph row byte b as one
-	 * 64-bit store (left pixel at the lower address), for row_lut_attr (-1: none) */
-	uint64_t row_lut[4][256];
+	/* 32 bpp, 8-pixel font: row_lut[b] = the 8 pixels of glyph row byte b (32 bytes, left
+	 * pixel at the lowest address) for row_lut_attr (-1: none), see fb_glyph8.c */
+	uint64_t row_lut[256][4] __attribute__((aligned(64)));
 	int row_lut_attr;
+	/* widest vector store the 8-pixel fast path may use: 0, 16 or 32 bytes; set to
+	 * arch_simd_bytes() by fb_console_setup(), tests lower it to compare the paths */
+	unsigned simd_bytes;
+	/* spans the fast path drew with general registers although simd_bytes allowed vectors,
+	 * because another section held them (an interrupted draw, a panic) */
+	unsigned long simd_refused;
 };
 
 /* Reads from video memory: fb_load32() is the only way the renderer could read a pixel

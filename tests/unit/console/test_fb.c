@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <lios/arch.h>
 #include <lios/errno.h>
 #include "fb.h"
 #include "../unit.h"
@@ -225,8 +226,11 @@ static void scenario(const char *name, struct fb_info info, const struct console
 /* Scrolling text whose glyphs differ in their top and bottom rows (descenders, accents,
  * box drawing that runs the full cell height, colour changes): the renderer's fast path
  * skips glyph rows it believes unchanged, and every pixel must still be right after every
- * line. Checked with this file's decoder after each of 120 scrolled lines. */
-static void scroll_changes_edge_rows(struct fb_info info)
+ * line. Checked with this file's decoder after each of 120 scrolled lines. The fast path
+ * stores at most simd bytes at once (0: general registers); with section_taken another
+ * user holds the vector registers, so the renderer must fall back to general registers.
+ * Returns a copy of the final framebuffer (free() it). */
+static uint8_t *scroll_changes_edge_rows(struct fb_info info, unsigned simd, bool section_taken)
 {
 	static const char *const pieces[] = {
 		"_", "g", "j", "p", "q", "y", ",", "'", "`", "^", "\xc3\x89", "\xc3\x96",
@@ -235,8 +239,14 @@ static void scroll_changes_edge_rows(struct fb_info info)
 	};
 	struct screen s;
 	long bad = 0;
+	uint8_t *copy;
 
+	fprintf(stderr, "edge rows %ux%u, %u-byte stores%s\n", info.width, info.height, simd,
+		section_taken ? ", vector registers taken" : "");
 	open_screen(&s, info, &console_font_8x16, 1);
+	s.fc.simd_bytes = simd;
+	if (section_taken)
+		CHECK(arch_simd_begin());
 	srand(7);
 	for (int line = 0; line < 120; line++) {
 		int n = rand() % (int)(s.fc.cols + 20);
@@ -246,15 +256,47 @@ static void scroll_changes_edge_rows(struct fb_info info)
 		put(&s, "\x1b[0m\n");
 		bad += verify_screen(&s);
 	}
+	if (section_taken)
+		arch_simd_end();
 	CHECK_EQ(bad, 0);
+	/* refused exactly when vectors were allowed but taken */
+	CHECK_EQ(s.fc.simd_refused != 0, simd && section_taken);
+	copy = malloc(s.size);
+	memcpy(copy, s.mem, s.size);
 	close_screen(&s);
+	return copy;
+}
+
+/* The fast path at every store width the host allows (general registers, SSE2, AVX2, and
+ * general registers because the vector registers are taken): each screen right pixel by
+ * pixel, and the framebuffers byte for byte the same. */
+static void scroll_every_store_width(struct fb_info info)
+{
+	unsigned widths[] = { 0, 16, 32 };
+	size_t size = (size_t)info.pitch * info.height;
+	uint8_t *ref = scroll_changes_edge_rows(info, 0, false), *other;
+
+	for (unsigned i = 1; i < 3; i++) {
+		if (widths[i] > arch_simd_bytes()) {
+			fprintf(stderr, "  not run: this CPU has no %u-byte vector stores\n", widths[i]);
+			continue;
+		}
+		other = scroll_changes_edge_rows(info, widths[i], false);
+		CHECK(memcmp(ref, other, size) == 0);
+		free(other);
+	}
+	other = scroll_changes_edge_rows(info, arch_simd_bytes(), true);
+	CHECK(memcmp(ref, other, size) == 0);
+	free(other);
+	free(ref);
 }
 
 int main(void)
 {
-	/* The 32 bpp 8x16 fast path, which skips unchanged edge rows, at two widths. */
-	scroll_changes_edge_rows(rgb_info(640, 480, 2560, 32, false));
-	scroll_changes_edge_rows(rgb_info(1366, 200, 5504, 32, true));
+	/* The 32 bpp 8x16 fast path, which skips unchanged edge rows, at two screen widths
+	 * (1366: a pair of cells can straddle a cache line) and every store width. */
+	scroll_every_store_width(rgb_info(640, 480, 2560, 32, false));
+	scroll_every_store_width(rgb_info(1366, 200, 5504, 32, true));
 
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
 	 * colours, scroll, wrap and clear all match the font; the padding is untouched. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The x86_64 side of the arch interface (lios/arch.h) and the first boot step: serial,
- * GDT/TSS, IDT, dropping the boot identity map. After arch_early_init() every fault is
- * reported on serial with registers and a backtrace.
+ * GDT/TSS, IDT, the SSE/AVX units, dropping the boot identity map. After arch_early_init()
+ * every fault is reported on serial with registers and a backtrace.
  */
 #include <arch/cpu.h>
 #include <arch/io.h>
@@ -105,6 +105,7 @@ void arch_early_init(void)
 	outb(PIC2_DATA, PIC_MASK_ALL);
 	gdt_init();
 	idt_init();
+	simd_init();
 	drop_identity_map();
 }
 

@@ -20,6 +20,7 @@ int gdt_guard_stacks(void);
 bool gdt_is_guard_page(uintptr_t addr);
 uintptr_t gdt_ist_guard(int i); /* guard page below IST stack i (0-based) */
 void idt_init(void);
+void simd_init(void);
 
 /* lgdt, reload CS (far return) and the data segments, ltr. */
 static inline void cpu_load_gdt(const void *ptr, uint16_t code, uint16_t data, uint16_t tss)

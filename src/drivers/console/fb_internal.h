@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the framebuffer renderer (fb.c, fb_glyph8.c): the video-memory access helpers,
+ * the only code that touches the framebuffer, and the 8-pixel-font fast path's entry points.
+ */
+#ifndef CONSOLE_FB_INTERNAL_H
+#define CONSOLE_FB_INTERNAL_H
+
+#include <lios/string.h>
+#include "fb.h"
+
+/* Plain stores of 2, 3, 4, 8, 16 and n bytes at address a (any alignment). */
+static inline void fb_store16(uintptr_t a, uint16_t v) { __builtin_memcpy((void *)a, &v, 2); }
+static inline void fb_store32(uintptr_t a, uint32_t v) { __builtin_memcpy((void *)a, &v, 4); }
+static inline void fb_store24(uintptr_t a, uint32_t v)
+{
+	uint8_t b[3] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16) };
+
+	__builtin_memcpy((void *)a, b, 3);
+}
+static inline void fb_store64(uintptr_t a, uint64_t v) { __builtin_memcpy((void *)a, &v, 8); }
+static inline void fb_store_bytes16(uintptr_t a, const uint32_t *src) { __builtin_memcpy((void *)a, src, 16); }
+static inline void fb_store_bytes(uintptr_t a, const void *src, size_t n) { memcpy((void *)a, src, n); }
+
+/* Vectors of 16 and 32 bytes: only used inside functions built for SSE2 or AVX2. */
+typedef uint64_t fb_vec16 __attribute__((vector_size(16)));
+typedef uint64_t fb_vec32 __attribute__((vector_size(32)));
+
+/*
+ * The 32 bytes at src (8 pixels of 32 bpp) stored at a in pieces of width bytes: 8 (general
+ * registers), 16 (one SSE2 register each) or 32 (one AVX2 register). width must be a
+ * constant, and 16 or 32 only in a function compiled for that instruction set.
+ */
+static inline __attribute__((always_inline)) void fb_store_row32(uintptr_t a,
+								  const uint64_t *src,
+								  unsigned width)
+{
+	if (width == 32) {
+		fb_vec32 v;
+
+		__builtin_memcpy(&v, src, 32);
+		__builtin_memcpy((void *)a, &v, 32);
+	} else if (width == 16) {
+		fb_vec16 lo, hi;
+
+		__builtin_memcpy(&lo, src, 16);
+		__builtin_memcpy(&hi, src + 2, 16);
+		__builtin_memcpy((void *)a, &lo, 16);
+		__builtin_memcpy((void *)(a + 16), &hi, 16);
+	} else {
+		fb_store64(a, src[0]);
+		fb_store64(a + 8, src[1]);
+		fb_store64(a + 16, src[2]);
+		fb_store64(a + 24, src[3]);
+	}
+}
+
+/* The only read path into video memory; nothing uses it (see fb_reads). */
+static inline __attribute__((unused)) uint32_t fb_load32(uintptr_t a)
+{
+	fb_reads++;
+	return *(volatile uint32_t *)a;
+}
+
+/* Address of the top-left pixel of cell (col, row). */
+static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, unsigned row)
+{
+	return fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
+	       (uintptr_t)col * fc->cell_w * fc->bytes_pp;
+}
+
+/* fb_glyph8.c: the 8-pixel font at 32 bpp and scale 1. */
+void fb_row_lut_load(struct fb_console *fc, uint8_t attr);
+void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
+	      const struct con_cell *old, unsigned n, unsigned vec);
+
+#endif
