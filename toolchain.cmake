@@ -18,10 +18,19 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(LIOS_KERNEL_CFLAGS
   -std=gnu11 -ffreestanding -fno-builtin-printf -nostdinc -isystem ${LIOS_CC_INCLUDE} -mno-red-zone -mcmodel=kernel
   -mgeneral-regs-only -fno-pic -fno-pie -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
-  -fstack-protector-strong -mstack-protector-guard=global -fno-strict-aliasing -fno-tree-loop-distribute-patterns
+  -fstack-protector-strong -mstack-protector-guard=global -fno-strict-aliasing
   -Wall -Wextra -Werror -Wno-unused-parameter)
+# gcc turns copy loops into memcpy/memset calls unless told not to (clang has no such flag;
+# the kernel's memcpy/memset are rep movsb/stosb, so neither can recurse into itself).
+if(NOT LIOS_KERNEL_CC MATCHES "clang")
+  list(APPEND LIOS_KERNEL_CFLAGS -fno-tree-loop-distribute-patterns)
+endif()
 string(REPLACE ";" " " _flags "${LIOS_KERNEL_CFLAGS}")
 set(CMAKE_C_FLAGS_INIT "${_flags}")
 set(CMAKE_ASM_FLAGS_INIT "-fno-pic -fno-pie -mcmodel=kernel")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments")
+if(LIOS_KERNEL_CC MATCHES "clang")
+  # the link step sees the compile flags too; clang warns (-Werror) about the unused ones
+  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -Wno-unused-command-line-argument")
+endif()
 set(CMAKE_C_STANDARD_LIBRARIES "")

@@ -19,6 +19,9 @@ struct arch_cpu_info {
 	bool gib_pages;       /* 1 GiB pages */
 	bool apic, x2apic;    /* local APIC (the kernel uses the 8259 PICs) */
 	bool tsc;
+	bool sse2, sse_enabled; /* SSE2: supported, CR4.OSFXSR set */
+	bool avx, avx_enabled;  /* AVX: supported, its state enabled in XCR0 */
+	bool avx2;
 	bool hypervisor;      /* running under a hypervisor or emulator */
 };
 

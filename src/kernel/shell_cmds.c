@@ -133,6 +133,9 @@ static int cmd_cpu(int argc, char **argv, const char *rest)
 	print_feature("APIC", c.apic, false, false);
 	print_feature("x2APIC", c.x2apic, false, false);
 	print_feature("TSC", c.tsc, false, false);
+	print_feature("SSE2", c.sse2, c.sse_enabled, true);
+	print_feature("AVX", c.avx, c.avx_enabled, true);
+	print_feature("AVX2", c.avx2, false, false);
 	printk("\ncpu: interrupts via 8259 PICs, timer PIT %u Hz\n", TIMER_HZ);
 	return 0;
 }

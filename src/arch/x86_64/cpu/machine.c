@@ -51,6 +51,15 @@ void arch_cpu_info(struct arch_cpu_info *out)
 	out->x2apic = c & CPUID_1_ECX_X2APIC;
 	out->hypervisor = c & CPUID_1_ECX_HYPERVISOR;
 	out->pge_enabled = read_cr4() & CR4_PGE;
+	out->sse2 = d & CPUID_1_EDX_SSE2;
+	out->sse_enabled = read_cr4() & CR4_OSFXSR;
+	out->avx = c & CPUID_1_ECX_AVX;
+	out->avx_enabled = out->avx && (c & CPUID_1_ECX_OSXSAVE) && (xgetbv(0) & XCR0_AVX);
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a >= CPUID_LEAF_EXT_FEATURES) {
+		cpuid(CPUID_LEAF_EXT_FEATURES, 0, &a, &b, &c, &d);
+		out->avx2 = b & CPUID_7_EBX_AVX2;
+	}
 
 	cpuid(CPUID_EXT_MAX, 0, &max_ext, &b, &c, &d);
 	if (max_ext >= CPUID_EXT_FEATURES) {
