@@ -5,6 +5,9 @@
  *   console.scroll_over_memcpy_1080p  scroll one line of a full 1920x1080x32 text screen /
  *                                     one memcpy of the whole visible framebuffer (<= 1.0)
  *   console.scroll_over_memcpy_768p   the same at 1024x768x32 (<= 1.0)
+ *   console.scroll_over_memcpy_2160p_16x32
+ *                                     the same at 3840x2160x32 with the 16x32 font that
+ *                                     the console picks for screens that tall (<= 1.0)
  *   console.scroll_over_glibc_memcpy_1080p, _768p
  *                                     the same scroll / glibc's memcpy (information only)
  *   console.glyph_over_stores         draw one 8x16 glyph / the same number (128) of plain
@@ -72,7 +75,8 @@ static void *alloc(size_t n)
 	return p;
 }
 
-static void screen_open(struct screen *s, uint32_t w, uint32_t h)
+static void screen_open(struct screen *s, uint32_t w, uint32_t h,
+			const struct console_font *font)
 {
 	s->info = (struct fb_info){ .kind = FB_RGB, .width = w, .height = h, .pitch = w * 4,
 				    .bpp = 32, .red_pos = 16, .red_size = 8, .green_pos = 8,
@@ -80,7 +84,7 @@ static void screen_open(struct screen *s, uint32_t w, uint32_t h)
 	s->size = (size_t)s->info.pitch * h;
 	s->fb = alloc(s->size);
 	s->shadow = alloc(s->size);
-	if (fb_console_setup(&s->fc, s->fb, &s->info, &console_font_8x16, 1)) {
+	if (fb_console_setup(&s->fc, s->fb, &s->info, font, 1)) {
 		fprintf(stderr, "bench: setup failed\n");
 		exit(1);
 	}
@@ -125,12 +129,12 @@ struct scroll_result {
 };
 
 /* Best time of one scroll of a full screen and of one full-framebuffer memcpy of each kind. */
-static struct scroll_result bench_scroll(uint32_t w, uint32_t h)
+static struct scroll_result bench_scroll(uint32_t w, uint32_t h, const struct console_font *font)
 {
 	struct screen s;
 	double best_scroll = 1e9, best_kcopy = 1e9, best_gcopy = 1e9;
 
-	screen_open(&s, w, h);
+	screen_open(&s, w, h, font);
 	fill_screen(&s);
 	for (int i = 0; i < ROUNDS; i++) {
 		double t0 = now();
@@ -165,7 +169,7 @@ static double bench_glyph(void)
 	struct screen s;
 	double best_glyph = 1e9, best_store = 1e9;
 
-	screen_open(&s, 1920, 1080);
+	screen_open(&s, 1920, 1080, &console_font_8x16);
 	for (int i = 0; i < ROUNDS; i++) {
 		double t0 = now();
 
@@ -203,8 +207,10 @@ static double bench_glyph(void)
 int main(void)
 {
 	printf("console: the renderer stores %u bytes at once on this CPU\n", arch_simd_bytes());
-	struct scroll_result r1080 = bench_scroll(1920, 1080);
-	struct scroll_result r768 = bench_scroll(1024, 768);
+	struct scroll_result r1080 = bench_scroll(1920, 1080, &console_font_8x16);
+	struct scroll_result r768 = bench_scroll(1024, 768, &console_font_8x16);
+	/* a 4K panel uses the native 16x32 font (the console's HiDPI rule) */
+	struct scroll_result r2160 = bench_scroll(3840, 2160, &console_font_16x32);
 
 	/* baseline: the kernel's memcpy (rep movsb), see the top of this file */
 	printf("BENCH console.scroll_over_memcpy_1080p %.3f <= 1.0\n", r1080.over_kernel_memcpy);
@@ -212,6 +218,7 @@ int main(void)
 	/* information: the same scroll against glibc's memcpy */
 	printf("BENCH console.scroll_over_glibc_memcpy_1080p %.3f <= 1.0\n", r1080.over_glibc_memcpy);
 	printf("BENCH console.scroll_over_glibc_memcpy_768p %.3f <= 1.0\n", r768.over_glibc_memcpy);
+	printf("BENCH console.scroll_over_memcpy_2160p_16x32 %.3f <= 1.0\n", r2160.over_kernel_memcpy);
 	printf("BENCH console.glyph_over_stores %.3f <= 2.0\n", bench_glyph());
 	printf("BENCH console.fb_reads %lu <= 0\n", fb_reads);
 	return 0;

@@ -39,6 +39,19 @@ def log_lines(text):
     return out
 
 
+def wrap_lines(lines, cols):
+    """The lines as a console cols wide shows them: trailing blanks cut, longer lines
+    continued on the next row."""
+    out = []
+    for ln in lines:
+        ln = ln.rstrip(" ")
+        while len(ln) > cols:
+            out.append(ln[:cols])
+            ln = ln[cols:]
+        out.append(ln)
+    return out
+
+
 def check_expected(text, patterns):
     """Each regex in 'patterns' must match at least one line (re.search). In order of
     appearance: pattern i+1 must match on or after the line pattern i matched."""

@@ -182,32 +182,20 @@ def scenario_panic(m, args):
     return failures
 
 
-def wrap_lines(lines, cols):
-    """The lines as a console cols wide shows them: longer ones wrap onto the next row."""
-    out = []
-    for ln in lines:
-        ln = ln.rstrip(" ")
-        while len(ln) > cols:
-            out.append(ln[:cols])
-            ln = ln[cols:]
-        out.append(ln)
-    return out
-
-
 def scenario_scroll(m, args):
-    # "help" three times: far more output than the screen has rows, so every row is
+    # "help" four times: far more output than the screen has rows, so every row is
     # redrawn by dozens of scrolls. Shell output goes to the screen and to serial alike,
     # so the whole screen, row by row, must then equal the last lines of the serial log.
     start = begin = len(m.serial())
-    m.send_keys("help\nhelp\nhelp\n")
-    for _ in range(3):  # the prompt after each command
+    m.send_keys("help\n" * 4)
+    for _ in range(4):  # the prompt after each command
         start = m.wait_for_serial(r"^" + PROMPT, 20.0, start).end()
     time.sleep(0.5)  # let the console catch up with serial
     text = m.serial()
     cells = re.search(r"(\d+)x(\d+) cells$", text, re.MULTILINE)
     cols, rows = (int(cells.group(1)), int(cells.group(2))) if cells else (80, 25)
-    sent = wrap_lines(checks.log_lines(text), cols)
-    output = len(wrap_lines(checks.log_lines(text[begin:]), cols))
+    sent = checks.wrap_lines(checks.log_lines(text), cols)
+    output = len(checks.wrap_lines(checks.log_lines(text[begin:]), cols))
     if output <= rows:
         return ["scroll: %d lines of output do not fill a %d-row screen" % (output, rows)]
     shown = read_screen(m, args.screen or "auto", args.name)

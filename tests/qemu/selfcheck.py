@@ -86,6 +86,16 @@ class MarkerChecks(unittest.TestCase):
         self.assertEqual(checks.check_forbidden("a\nb\n", [r"triple"]), [])
 
 
+class WrapLines(unittest.TestCase):
+    # What the scroll scenario compares the screen with: serial lines cut like a console.
+    def test_wrap(self):
+        self.assertEqual(checks.wrap_lines(["abcdefg", "", "xy  "], 3),
+                         ["abc", "def", "g", "", "xy"])
+
+    def test_exact_width_does_not_wrap(self):
+        self.assertEqual(checks.wrap_lines(["abc"], 3), ["abc"])
+
+
 class MemLine(unittest.TestCase):
     def test_mem_line(self):
         # Scenario: -m 8G reports 7 GiB usable with 4 GiB above 4 GiB. Expected: the

@@ -4,11 +4,11 @@
  * the 16 console colours precomputed as pixel values, and glyph drawing.
  *
  * Drawing never reads video memory (slow on real hardware, uncached or write-combined):
- * a glyph row is expanded from the font bits straight into stores. The common case, the
- * 8-pixel font at 32 bpp and scale 1, is fb_glyph8.c: whole glyph rows from a per-attribute
- * table, with SSE2 or AVX2 stores when the CPU has them. Other 32 bpp fonts store four
- * pixels at a time from a 16-entry nibble table, pixel line by pixel line, skipping glyph
- * rows that stay the same. Every other format builds one scaled glyph row in a small stack
+ * a glyph row is expanded from the font bits straight into stores. The common case, fonts
+ * 8 or 16 pixels wide at 32 bpp and scale 1, is fb_glyph8.c when scrolling: whole glyph
+ * rows from a per-attribute table, with SSE2 or AVX2 stores when the CPU has them. Single
+ * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table
+ * (other fonts pixel line by pixel line, skipping glyph rows that stay the same). Every other format builds one scaled glyph row in a small stack
  * buffer and copies it scale times. All video-memory accesses go through the fb_store*()
  * helpers of fb_internal.h.
  */
@@ -113,10 +113,10 @@ static inline bool fb_fast32(const struct fb_console *fc)
 	return fc->bytes_pp == 4 && fc->scale == 1 && !(fc->font->width & 3);
 }
 
-/* The 8-pixel font at 32 bpp and scale 1: whole glyph rows from fc->row_lut. */
+/* Fonts 8 or 16 pixels wide at 32 bpp and scale 1: glyph rows from fc->row_lut (fb_glyph8.c). */
 static inline bool fb_fast8(const struct fb_console *fc)
 {
-	return fb_fast32(fc) && fc->font->width == 8 && fc->font->row_bytes == 1;
+	return fb_fast32(fc) && (fc->font->width == 8 || fc->font->width == 16);
 }
 
 /* fc->lut[n] = the 4 pixels of glyph-row nibble n (bit 3 leftmost) in attr's colours. */

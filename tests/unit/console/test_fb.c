@@ -230,7 +230,8 @@ static void scenario(const char *name, struct fb_info info, const struct console
  * stores at most simd bytes at once (0: general registers); with section_taken another
  * user holds the vector registers, so the renderer must fall back to general registers.
  * Returns a copy of the final framebuffer (free() it). */
-static uint8_t *scroll_changes_edge_rows(struct fb_info info, unsigned simd, bool section_taken)
+static uint8_t *scroll_changes_edge_rows(struct fb_info info, const struct console_font *font,
+					 unsigned simd, bool section_taken)
 {
 	static const char *const pieces[] = {
 		"_", "g", "j", "p", "q", "y", ",", "'", "`", "^", "\xc3\x89", "\xc3\x96",
@@ -241,9 +242,10 @@ static uint8_t *scroll_changes_edge_rows(struct fb_info info, unsigned simd, boo
 	long bad = 0;
 	uint8_t *copy;
 
-	fprintf(stderr, "edge rows %ux%u, %u-byte stores%s\n", info.width, info.height, simd,
+	fprintf(stderr, "edge rows %ux%u, font %ux%u, %u-byte stores%s\n", info.width,
+		info.height, font->width, font->height, simd,
 		section_taken ? ", vector registers taken" : "");
-	open_screen(&s, info, &console_font_8x16, 1);
+	open_screen(&s, info, font, 1);
 	s.fc.simd_bytes = simd;
 	if (section_taken)
 		CHECK(arch_simd_begin());
@@ -270,22 +272,22 @@ static uint8_t *scroll_changes_edge_rows(struct fb_info info, unsigned simd, boo
 /* The fast path at every store width the host allows (general registers, SSE2, AVX2, and
  * general registers because the vector registers are taken): each screen right pixel by
  * pixel, and the framebuffers byte for byte the same. */
-static void scroll_every_store_width(struct fb_info info)
+static void scroll_every_store_width(struct fb_info info, const struct console_font *font)
 {
 	unsigned widths[] = { 0, 16, 32 };
 	size_t size = (size_t)info.pitch * info.height;
-	uint8_t *ref = scroll_changes_edge_rows(info, 0, false), *other;
+	uint8_t *ref = scroll_changes_edge_rows(info, font, 0, false), *other;
 
 	for (unsigned i = 1; i < 3; i++) {
 		if (widths[i] > arch_simd_bytes()) {
 			fprintf(stderr, "  not run: this CPU has no %u-byte vector stores\n", widths[i]);
 			continue;
 		}
-		other = scroll_changes_edge_rows(info, widths[i], false);
+		other = scroll_changes_edge_rows(info, font, widths[i], false);
 		CHECK(memcmp(ref, other, size) == 0);
 		free(other);
 	}
-	other = scroll_changes_edge_rows(info, arch_simd_bytes(), true);
+	other = scroll_changes_edge_rows(info, font, arch_simd_bytes(), true);
 	CHECK(memcmp(ref, other, size) == 0);
 	free(other);
 	free(ref);
@@ -293,10 +295,12 @@ static void scroll_every_store_width(struct fb_info info)
 
 int main(void)
 {
-	/* The 32 bpp 8x16 fast path, which skips unchanged edge rows, at two screen widths
-	 * (1366: a pair of cells can straddle a cache line) and every store width. */
-	scroll_every_store_width(rgb_info(640, 480, 2560, 32, false));
-	scroll_every_store_width(rgb_info(1366, 200, 5504, 32, true));
+	/* The 32 bpp fast path, which skips glyph rows that stay the same, at every store
+	 * width: the 8x16 font at two screen widths (1366: a pair of cells can straddle a
+	 * cache line) and the 16x32 font with a pitch that is no multiple of 64. */
+	scroll_every_store_width(rgb_info(640, 480, 2560, 32, false), &console_font_8x16);
+	scroll_every_store_width(rgb_info(1366, 200, 5504, 32, true), &console_font_8x16);
+	scroll_every_store_width(rgb_info(1000, 400, 4008, 32, false), &console_font_16x32);
 
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
 	 * colours, scroll, wrap and clear all match the font; the padding is untouched. */
