@@ -17,6 +17,8 @@
  * levels: O(log64 frames), one more step per 64 times more RAM and independent of where
  * memory is free, so single-frame cost stays flat as RAM grows and runs need no scan.
  *
+ * The hierarchical bitmaps themselves are hbm.c's.
+ *
  * Two caches keep blocks freed last aside instead (used bits clear, counted free, not merged)
  * and hand them out first: up to 16 single frames and up to 4 aligned 2 MiB (order 9)
  * blocks, so an alloc/free pair of either size touches no summary level and neither splits
@@ -36,9 +38,9 @@
 #include <lios/pmm.h>
 #include <lios/printk.h>
 #include <lios/string.h>
+#include "hbm.h"
 #include "internal.h"
 
-#define HBM_MAX_LEVELS 8
 /* Caches of recently freed blocks (see above): cache c holds up to cache_cap[c] blocks of
  * order cache_order[c]; cache 0 is the single-frame one, cache 1 the 2 MiB one. */
 #define PMM_NCACHES 2
@@ -47,14 +49,6 @@
 static const int cache_order[PMM_NCACHES] = { 0, PMM_BLOCK_CACHE_ORDER };
 static const int cache_cap[PMM_NCACHES] = { 16, 4 };
 #define DIRECT_PFN (DIRECT_MAP_SIZE >> PAGE_SHIFT)
-
-/* A bitmap with summary levels: lvl[0] holds the bits, lvl[nlevels - 1] is one word. */
-struct hbm {
-	uint64_t *lvl[HBM_MAX_LEVELS];
-	uint64_t words[HBM_MAX_LEVELS];
-	uint64_t nbits;
-	int nlevels;
-};
 
 static struct {
 	pfn_t end_pfn;          /* one past the highest managed frame */
@@ -73,144 +67,6 @@ static struct {
 } pmm;
 
 unsigned long pmm_misuse_count;
-
-static inline uint64_t bit(uint64_t i) { return 1ull << (i & 63); }
-static inline int fls64(uint64_t w) { return 63 - __builtin_clzll(w); }
-
-/* Set bits of w (the kernel links no libgcc, so no __builtin_popcountll). */
-static unsigned popcount64(uint64_t w)
-{
-	w = w - ((w >> 1) & 0x5555555555555555ull);
-	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
-	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (unsigned)((w * 0x0101010101010101ull) >> 56);
-}
-
-/* Words needed by an hbm of n bits, all levels (n >= 1). */
-static uint64_t hbm_words(uint64_t n, struct hbm *h)
-{
-	uint64_t total = 0, w = (n + 63) / 64;
-	int l = 0;
-
-	if (h)
-		h->nbits = n;
-	for (;;) {
-		if (h)
-			h->words[l] = w;
-		total += w;
-		l++;
-		if (w == 1)
-			break;
-		w = (w + 63) / 64;
-	}
-	if (h)
-		h->nlevels = l;
-	return total;
-}
-
-static bool hbm_test(const struct hbm *h, uint64_t i) { return h->lvl[0][i / 64] & bit(i); }
-
-static void hbm_set(struct hbm *h, uint64_t i)
-{
-	for (int l = 0; l < h->nlevels; l++) {
-		uint64_t old = h->lvl[l][i / 64];
-
-		h->lvl[l][i / 64] = old | bit(i);
-		if (old)
-			break;
-		i /= 64;
-	}
-}
-
-static void hbm_clear(struct hbm *h, uint64_t i)
-{
-	for (int l = 0; l < h->nlevels; l++) {
-		h->lvl[l][i / 64] &= ~bit(i);
-		if (h->lvl[l][i / 64])
-			break;
-		i /= 64;
-	}
-}
-
-/* Highest set bit with index < bound, or -1. */
-static int64_t hbm_last_below(const struct hbm *h, uint64_t bound)
-{
-	uint64_t b = MIN(bound, h->nbits), idx;
-	int l;
-
-	if (b == h->nbits) { /* no limit: straight down from the top word */
-		l = h->nlevels - 1;
-		if (!h->lvl[l][0])
-			return -1;
-		idx = (uint64_t)fls64(h->lvl[l][0]);
-		goto descend;
-	}
-	for (l = 0; l < h->nlevels; l++) {
-		uint64_t i, w, m;
-
-		if (b == 0)
-			return -1;
-		i = b - 1;
-		w = h->lvl[l][i / 64];
-		m = (i & 63) == 63 ? w : w & ((2ull << (i & 63)) - 1);
-		if (m) {
-			idx = (i & ~63ull) + (uint64_t)fls64(m);
-			goto descend;
-		}
-		b = i / 64; /* words strictly before this one, one level up */
-	}
-	return -1;
-descend:
-	while (l > 0) {
-		l--;
-		idx = idx * 64 + (uint64_t)fls64(h->lvl[l][idx]);
-	}
-	return (int64_t)idx;
-}
-
-/* Sets (v = true) or clears bits [a, b) of map; whole words are stored directly. */
-static void bits_fill(uint64_t *map, uint64_t a, uint64_t b, bool v)
-{
-	if (!((a | b) & 63)) {
-		for (uint64_t w = a / 64; w < b / 64; w++)
-			map[w] = v ? ~0ull : 0;
-		return;
-	}
-	while (a < b) {
-		uint64_t n = MIN(64 - (a & 63), b - a);
-		uint64_t m = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (a & 63);
-
-		if (v)
-			map[a / 64] |= m;
-		else
-			map[a / 64] &= ~m;
-		a += n;
-	}
-}
-
-/* First index in [a, b) whose bit equals v, or b; whole words are tested directly. */
-static uint64_t bits_find(const uint64_t *map, uint64_t a, uint64_t b, bool v)
-{
-	if (!((a | b) & 63)) {
-		for (uint64_t w = a / 64; w < b / 64; w++) {
-			uint64_t x = v ? map[w] : ~map[w];
-
-			if (x)
-				return w * 64 + (uint64_t)__builtin_ctzll(x);
-		}
-		return b;
-	}
-	while (a < b) {
-		uint64_t n = MIN(64 - (a & 63), b - a);
-		uint64_t m = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (a & 63);
-		uint64_t w = (v ? map[a / 64] : ~map[a / 64]) & m;
-
-		if (w)
-			return (a & ~63ull) + (uint64_t)__builtin_ctzll(w);
-		a += n;
-	}
-	return b;
-}
 
 static void count_free(uint64_t n, bool add)
 {
@@ -241,7 +97,7 @@ static void give_block(pfn_t pfn, int order)
 {
 	uint64_t idx = pfn >> order;
 
-	bits_fill(pmm.used, pfn, pfn + (1ull << order), false);
+	hbm_fill_bits(pmm.used, pfn, pfn + (1ull << order), false);
 	count_free(1ull << order, true);
 	while (order < PMM_MAX_ORDER) {
 		uint64_t buddy = idx ^ 1;
@@ -360,7 +216,7 @@ int pmm_init(const struct memmap *usable)
 		pfn_t s = usable->r[i].start >> PAGE_SHIFT, e = usable->r[i].end >> PAGE_SHIFT;
 
 		pmm.total_frames += e - s;
-		bits_fill(pmm.reserved, s, e, false);
+		hbm_fill_bits(pmm.reserved, s, e, false);
 		if (meta_start >= s && meta_end <= e) {
 			give_range(s, meta_start);
 			give_range(meta_end, e);
@@ -368,7 +224,7 @@ int pmm_init(const struct memmap *usable)
 			give_range(s, e);
 		}
 	}
-	bits_fill(pmm.reserved, meta_start, meta_end, true);
+	hbm_fill_bits(pmm.reserved, meta_start, meta_end, true);
 	pmm.reserved_frames = meta_end - meta_start;
 	return 0;
 }
@@ -425,7 +281,7 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 
 	irq = arch_irq_save();
 	if (o == 0 && cache_take(0, limit_pfn, limit == PMM_LIMIT_NONE, &pfn)) {
-		pmm.used[pfn / 64] |= bit(pfn);
+		pmm.used[pfn / 64] |= hbm_bit(pfn);
 		count_free(1, false);
 		arch_irq_restore(irq);
 		return (paddr_t)pfn << PAGE_SHIFT;
@@ -451,7 +307,7 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 	}
 take:
 	/* The block's used bits are clear: mark the run, give the tail back. */
-	bits_fill(pmm.used, pfn, pfn + count, true);
+	hbm_fill_bits(pmm.used, pfn, pfn + count, true);
 	count_free(1ull << o, false);
 	give_range(pfn + count, pfn + (1ull << o));
 	arch_irq_restore(irq);
@@ -483,23 +339,23 @@ int pmm_free(paddr_t pa, size_t count)
 				     pfn >= pmm.end_pfn ? pa : (paddr_t)pmm.end_pfn << PAGE_SHIFT, caller);
 
 	irq = arch_irq_save();
-	bad = bits_find(pmm.reserved, pfn, pfn + count, true);
+	bad = hbm_find_bit(pmm.reserved, pfn, pfn + count, true);
 	if (bad < pfn + count) {
 		arch_irq_restore(irq);
 		return report_misuse("free of a reserved frame", pa, count, bad << PAGE_SHIFT, caller);
 	}
-	bad = bits_find(pmm.used, pfn, pfn + count, false);
+	bad = hbm_find_bit(pmm.used, pfn, pfn + count, false);
 	if (bad < pfn + count) {
 		arch_irq_restore(irq);
 		return report_misuse("double free", pa, count, bad << PAGE_SHIFT, caller);
 	}
 	if (count == 1 && pmm.cache[0].n < cache_cap[0]) {
-		pmm.used[pfn / 64] &= ~bit(pfn);
+		pmm.used[pfn / 64] &= ~hbm_bit(pfn);
 		count_free(1, true);
 		pmm.cache[0].pfn[pmm.cache[0].n++] = pfn;
 	} else if (count == (1u << PMM_BLOCK_CACHE_ORDER) && IS_ALIGNED(pfn, (pfn_t)count) &&
 		   pmm.cache[1].n < cache_cap[1]) {
-		bits_fill(pmm.used, pfn, pfn + count, false);
+		hbm_fill_bits(pmm.used, pfn, pfn + count, false);
 		count_free(count, true);
 		pmm.cache[1].pfn[pmm.cache[1].n++] = pfn;
 	} else {
@@ -524,9 +380,9 @@ pfn_t pmm_end_pfn(void) { return pmm.end_pfn; }
 /* State of one frame (tests): free, handed out, or reserved/unmanaged. */
 enum pmm_frame_state pmm_frame_state(pfn_t pfn)
 {
-	if (pfn >= pmm.end_pfn || (pmm.reserved[pfn / 64] & bit(pfn)))
+	if (pfn >= pmm.end_pfn || (pmm.reserved[pfn / 64] & hbm_bit(pfn)))
 		return PMM_FRAME_RESERVED;
-	return (pmm.used[pfn / 64] & bit(pfn)) ? PMM_FRAME_USED : PMM_FRAME_FREE;
+	return (pmm.used[pfn / 64] & hbm_bit(pfn)) ? PMM_FRAME_USED : PMM_FRAME_FREE;
 }
 
 /* Order of the largest free block, -1 when nothing is free (tests, benches). */
@@ -554,7 +410,7 @@ static bool check_summaries(const struct hbm *h, int k, char *why, size_t len)
 {
 	for (int l = 0; l + 1 < h->nlevels; l++)
 		for (uint64_t w = 0; w < h->words[l]; w++)
-			CHECK(!!h->lvl[l][w] == !!(h->lvl[l + 1][w / 64] & bit(w)),
+			CHECK(!!h->lvl[l][w] == !!(h->lvl[l + 1][w / 64] & hbm_bit(w)),
 			      "order %d level %d word %llu: summary bit wrong", k, l,
 			      (unsigned long long)w);
 	if (h->nbits & 63)
@@ -575,11 +431,11 @@ static bool check_cache(int c, char *why, size_t len)
 		pfn_t p = pmm.cache[c].pfn[i], e = p + (1ull << o);
 
 		CHECK(IS_ALIGNED(p, 1ull << o) && e <= pmm.end_pfn &&
-		      bits_find(pmm.used, p, e, true) == e,
+		      hbm_find_bit(pmm.used, p, e, true) == e,
 		      "cached order %d block 0x%llx not free", o, (unsigned long long)p);
 		for (int k = 0; k <= PMM_MAX_ORDER; k++)
 			CHECK(k >= o ? !hbm_test(&pmm.free[k], p >> k)
-				     : bits_find(pmm.free[k].lvl[0], p >> k, e >> k, true) == e >> k,
+				     : hbm_find_bit(pmm.free[k].lvl[0], p >> k, e >> k, true) == e >> k,
 			      "cached order %d block 0x%llx also in a free block", o,
 			      (unsigned long long)p);
 		for (int d = 0; d < PMM_NCACHES; d++) {
@@ -613,7 +469,7 @@ bool pmm_check(char *why, size_t len)
 
 				CHECK(e <= pmm.end_pfn, "order %d block %llu past the end", k,
 				      (unsigned long long)i);
-				CHECK(bits_find(pmm.used, s, e, true) == e,
+				CHECK(hbm_find_bit(pmm.used, s, e, true) == e,
 				      "free block 0x%llx order %d has used frames", (unsigned long long)s, k);
 				CHECK(k == PMM_MAX_ORDER || !hbm_test(h, i ^ 1),
 				      "free block 0x%llx order %d and its buddy not merged",
@@ -632,7 +488,7 @@ bool pmm_check(char *why, size_t len)
 		CHECK(!high == !(pmm.high_mask & (1u << k)), "order %d: high_mask bit wrong", k);
 	}
 	for (uint64_t w = 0; w < (pmm.end_pfn + 63) / 64; w++) {
-		clear += popcount64(~pmm.used[w]);
+		clear += hbm_popcount64(~pmm.used[w]);
 		CHECK(!(pmm.reserved[w] & ~pmm.used[w]), "reserved frame not marked used near 0x%llx",
 		      (unsigned long long)(w * 64));
 	}
