@@ -39,7 +39,7 @@ extern const uint64_t boot_tsc_start;
 /* Extra lines of the panic screen: what a bug report needs besides the registers. */
 static void panic_info(void)
 {
-	char con[96];
+	char con[160];
 	struct pmm_stats st;
 
 	console_describe(con, sizeof(con));
