@@ -9,6 +9,10 @@
  * make code (KEY_A == 0x1e); keys sent with the 0xe0 prefix use 0x100 | make code
  * (KEY_UP == 0x148). Key events carry the key, pressed or released, the modifiers held and
  * the character (a Unicode code point, 0 when the key types none).
+ *
+ * Dead keys (the German ^ ´ `) type nothing when pressed; the decoder combines their accent
+ * with the next character (^ then a: U+00E2). When the two do not combine, one key press
+ * gives two events: the accent (key KEY_NONE) and then the key itself.
  */
 #ifndef LIOS_KBD_H
 #define LIOS_KBD_H
@@ -85,6 +89,12 @@ struct kbd_event {
 
 #define KBD_LAYOUT_KEYS 0x59 /* base keys 0x00-0x58 */
 
+/* A layout entry (and a kbd_layout_char() result) with this bit set is a dead key; the low
+ * bits are its accent as a spacing character (U+005E ^, U+00B4 ´, U+0060 `). Never in
+ * struct kbd_event.ch: the decoder resolves it. */
+#define KBD_DEAD 0x80000000u
+#define KBD_DEAD_KEY(accent) (KBD_DEAD | (accent))
+
 /* Characters of the base keys at each shift level; 0 where the key types nothing. Caps
  * Lock acts as Shift on keys whose plain character is a lower-case letter. */
 struct kbd_layout {
@@ -99,8 +109,12 @@ const struct kbd_layout *kbd_layout_find(const char *name);
 /* The i-th built-in layout (0 is the US default), NULL past the end. Pure. */
 const struct kbd_layout *kbd_layout_at(size_t i);
 /* The character key types with mods under layout l (Shift, AltGr, Caps/Num Lock, Ctrl
- * applied; keypad and E0 keys included). 0 when none. Pure. */
+ * applied; keypad and E0 keys included). 0 when none; KBD_DEAD | accent for a dead key
+ * (with Ctrl held a dead key is an ordinary one). Pure. */
 uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods);
+/* The character a dead key's accent and the character typed after it make (U+00E2 for
+ * '^' and 'a'), 0 when they do not combine. Pure. */
+uint32_t kbd_compose(uint32_t accent, uint32_t c);
 
 /* ---- the set-1 decoder (scancode.c, pure) ---- */
 
@@ -111,6 +125,10 @@ struct kbd_decoder {
 	uint8_t e1_left;      /* bytes of an 0xe1 (Pause) sequence still to swallow */
 	uint8_t locks_held;   /* KBD_LED_* of lock keys now down: typematic repeats do not toggle */
 	bool leds_changed;    /* a lock key toggled since kbd_decoder_take_leds() */
+	uint32_t dead;        /* accent of the pending dead key, 0 when none */
+	uint16_t dead_down;   /* the dead key that set it while still held, else KEY_NONE */
+	bool queued;          /* 'next' waits for kbd_decoder_next() */
+	struct kbd_event next; /* the key event that follows an accent that did not combine */
 };
 
 /* Start with no modifier held, all locks off, the given layout (US if NULL). Pure. */
@@ -119,6 +137,10 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout);
  * event; prefixes, fake shifts (E0 2A / E0 AA around Print Screen) and controller replies
  * (0xfa ack, 0xfe resend, 0x00/0xff errors) produce no event. Pure. */
 bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev);
+/* True once with the event kbd_decode() held back when a dead key's accent did not combine
+ * with the next key (kbd_decode gave the accent, this gives the key). Call it before
+ * feeding the next byte. Pure. */
+bool kbd_decoder_next(struct kbd_decoder *d, struct kbd_event *ev);
 /* Returns true once after a lock key changed the LED state; *leds gets KBD_LED_* bits. */
 bool kbd_decoder_take_leds(struct kbd_decoder *d, uint8_t *leds);
 /* Key name for logs and tests ("A", "Up", "KP Enter"); "?" for codes without a name. */

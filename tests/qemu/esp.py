@@ -30,7 +30,8 @@ class EspError(Exception):
 
 def grub_cfg(entries_script, default_entry):
     """The grub.cfg of the simulated installed system: update-grub's shape, with the
-    output of 'entries_script' (run with sh, as update-grub does) after another entry."""
+    output of 'entries_script' (run with sh, as update-grub does) after another entry.
+    biosdisk.py puts the same file on its BIOS disk."""
     r = subprocess.run(["sh", entries_script], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0 or "menuentry" not in r.stdout:

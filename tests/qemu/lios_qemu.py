@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import time
 
+import biosdisk
 import checks
 import esp
 import screen
@@ -51,15 +52,18 @@ class Profile:
     firmware's mode) or None for the test ISO's default; smp: CPU count or None;
     media: how the ISO is attached, "cdrom" or "usb" (a USB stick on an xHCI controller),
     or "esp": no ISO, an installed GRUB on an EFI system partition (esp.py) booting the
-    kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default'."""
+    kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default';
+    "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only)."""
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine="pc",
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
                  media="cdrom", elf=None, grub_entries=None, grub_default=None):
-        if media not in ("cdrom", "usb", "esp"):
-            raise HarnessError("media must be cdrom, usb or esp, not %r" % media)
-        if media == "esp" and not (elf and grub_entries and grub_default):
-            raise HarnessError("media esp needs elf, grub_entries and grub_default")
+        if media not in ("cdrom", "usb", "esp", "bios-disk"):
+            raise HarnessError("media must be cdrom, usb, esp or bios-disk, not %r" % media)
+        if media in ("esp", "bios-disk") and not (elf and grub_entries and grub_default):
+            raise HarnessError("media %s needs elf, grub_entries and grub_default" % media)
+        if media == "bios-disk" and firmware != "bios":
+            raise HarnessError("media bios-disk boots through the MBR: firmware bios only")
         self.media, self.elf = media, elf
         self.grub_entries, self.grub_default = grub_entries, grub_default
         if firmware not in ("bios", "uefi"):
@@ -205,6 +209,10 @@ class Machine:
             esp_dir = os.path.join(self.tmp, "esp")
             args += ["-drive", "file=fat:rw:%s,format=raw,if=none,id=esp" % esp_dir,
                      "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0"]
+        elif p.media == "bios-disk":
+            disk = os.path.join(self.tmp, "bios-disk.img")
+            args += ["-drive", "file=%s,format=raw,if=none,id=disk" % disk,
+                     "-device", "ide-hd,drive=disk,bus=ide.0,bootindex=0"]
         elif p.media == "usb":
             args += ["-drive", "file=%s,format=raw,if=none,id=stick,snapshot=on" % self.iso,
                      "-device", "qemu-xhci,id=xhci",
@@ -228,6 +236,13 @@ class Machine:
                 esp.make_esp(os.path.join(self.tmp, "esp"), self.profile.elf,
                              self.profile.grub_entries, self.profile.grub_default)
             except esp.EspError as e:
+                raise HarnessError(str(e))
+        elif self.profile.media == "bios-disk":
+            try:
+                biosdisk.make_bios_disk(os.path.join(self.tmp, "bios-disk.img"),
+                                        self.profile.elf, self.profile.grub_entries,
+                                        self.profile.grub_default)
+            except biosdisk.BiosDiskError as e:
                 raise HarnessError(str(e))
         elif not os.path.exists(self.iso):
             raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)

@@ -44,13 +44,14 @@ def parse_args(argv):
     ap.add_argument("--machine", default="pc")
     ap.add_argument("--display", default="std", choices=sorted(lios_qemu.DISPLAYS))
     ap.add_argument("--smp", type=int)
-    ap.add_argument("--media", choices=("cdrom", "usb", "esp"), default="cdrom",
+    ap.add_argument("--media", choices=("cdrom", "usb", "esp", "bios-disk"), default="cdrom",
                     help="attach the ISO as a CD or as a USB stick, or boot an installed "
-                         "GRUB on an EFI system partition (needs --elf, --grub-entries, "
-                         "--grub-default)")
-    ap.add_argument("--elf", help="kernel for --media esp")
-    ap.add_argument("--grub-entries", help="script printing the menu entries (--media esp)")
-    ap.add_argument("--grub-default", help="title of the entry to boot (--media esp)")
+                         "GRUB on an EFI system partition or in a BIOS disk's MBR (needs "
+                         "--elf, --grub-entries, --grub-default)")
+    ap.add_argument("--elf", help="kernel for --media esp/bios-disk")
+    ap.add_argument("--grub-entries",
+                    help="script printing the menu entries (--media esp/bios-disk)")
+    ap.add_argument("--grub-default", help="title of the entry to boot (--media esp/bios-disk)")
     ap.add_argument("--qemu-arg", action="append", default=[], help="one more QEMU argument")
     ap.add_argument("--cmdline", default="", help="kernel command line")
     ap.add_argument("--gfxpayload", help="GRUB gfxpayload: text, WxHxD, or '' (keep)")
@@ -208,9 +209,31 @@ def scenario_scroll(m, args):
     return failures[:10]
 
 
+def scenario_deadkeys(m, args):
+    # Dead keys of the German layout (boot with --cmdline kbd.layout=de). QEMU names keys by
+    # their US position: grave_accent is ^, equal is ´ (Shift: `), apostrophe is ä.
+    # "echo " ^a ´e `a ´E ^space ´x ^^ ä ^Backspace Enter -> "âéàÉ^´x^ä": compositions,
+    # the accent alone, an accent that does not combine (both characters), the same dead
+    # key twice (once), and Backspace taking back a dead key without erasing the ä.
+    text = r"âéàÉ\^´x\^ä"
+    wait = _answer(m, r"echo %s\n%s$" % (text, text))
+    m.send_keys("echo ")
+    for keys in (["grave_accent"], ["a"], ["equal"], ["e"], ["shift", "equal"], ["a"],
+                 ["equal"], ["shift", "e"], ["grave_accent"], ["spc"], ["equal"], ["x"],
+                 ["grave_accent"], ["grave_accent"], ["apostrophe"],
+                 ["grave_accent"], ["backspace"], ["ret"]):
+        m.send_key(keys)
+    wait()
+    # CP437 has no ´ (U+00B4): the console draws its look-alike ' (term.c).
+    shown = text.replace("´", "'")
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"echo %s$" % shown, r"^%s$" % shown])
+
+
 SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
              "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot,
-             "panic": scenario_panic, "scroll": scenario_scroll}
+             "panic": scenario_panic, "scroll": scenario_scroll,
+             "deadkeys": scenario_deadkeys}
 
 
 def run(args):

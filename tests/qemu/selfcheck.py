@@ -7,8 +7,8 @@ and bad logs (missing results, plan mismatch, not ok, PANIC, wrong exit status, 
 inconsistent final line, markers out of order), each of which must be reported. Also
 checks the screen side (a text rendered with the Terminus PSF font decodes back to the same
 text at scale 1 and 2, cursors; VGA text memory decoding; the PNG encoder's output), the
-key mapping, the El Torito report parser and the installed-GRUB config. Standard library
-unittest; exit status 0 = pass.
+key mapping, the El Torito report parser, the installed-GRUB config and the BIOS disk's MBR
+and GRUB boot fields. Standard library unittest; exit status 0 = pass.
 """
 import os
 import struct
@@ -18,6 +18,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import biosdisk  # noqa: E402
 import check_iso  # noqa: E402
 import checks  # noqa: E402
 import esp  # noqa: E402
@@ -324,6 +325,107 @@ class InstalledGrubConfig(unittest.TestCase):
             open(script, "w").write("true\n")
             with self.assertRaises(esp.EspError):
                 esp.grub_cfg(script, "LiOS")
+
+
+def fake_grub_images(core_sectors, core_tail=100):
+    """A boot.img and a core.img shaped like GRUB's: the drive-check short jmp, 0x55AA, and
+    diskboot's default first blocklist (start 2, grub-mkimage's length, segment 0x820)."""
+    boot = bytearray(512)
+    boot[0x66:0x68] = b"\xeb\x05"
+    boot[0x5c] = 1
+    boot[0x64] = 0xff
+    boot[0x1fe:] = b"\x55\xaa"
+    core = bytearray(b"\xcc" * (core_sectors * 512 - core_tail))
+    core[488:500] = bytes(12)
+    core[500:512] = struct.pack("<QHH", 2, core_sectors - 1, 0x820)
+    core[512 + 0x14:512 + 0x16] = struct.pack("<H", 0x400)
+    return bytes(boot), bytes(core)
+
+
+class BiosDisk(unittest.TestCase):
+    def test_partition_entry_bytes(self):
+        # Scenario: partition 1 of the test disk, LBA 2048, 32768 sectors, FAT16 LBA, active.
+        # Expected: status 0x80, CHS 0/32/33 to 2/42/40 (255 heads, 63 sectors), type 0x0e,
+        # LBA and size little endian.
+        self.assertEqual(biosdisk.partition_entry(2048, 32768, 0x0e).hex(),
+                         "80202100" "0e2a2802" "00080000" "00800000")
+
+    def test_chs_high_cylinders(self):
+        # Scenario: cylinder 1023 exactly, and one past it. Expected: cylinder bits 8-9 in
+        # the sector byte's top bits; past 1023 the 1023/254/63 marker fe ff ff.
+        self.assertEqual(biosdisk.chs(1023 * 255 * 63).hex(), "00c1ff")
+        self.assertEqual(biosdisk.chs(1024 * 255 * 63).hex(), "feffff")
+
+    def test_mbr_decoded_independently(self):
+        # Scenario: an MBR with one entry, decoded here with struct; then five entries.
+        # Expected: the disk signature at 0x1b8, entry 1 in place, entries 2-4 empty, 0x55AA
+        # at 0x1fe; five entries refused.
+        entry = biosdisk.partition_entry(2048, 32768, 0x0e)
+        m = biosdisk.mbr([entry], 0x4c494f53)
+        self.assertEqual(len(m), 512)
+        self.assertEqual(struct.unpack_from("<I", m, 0x1b8)[0], 0x4c494f53)
+        status, ptype, lba, count = struct.unpack_from("<B3xB3xII", m, 0x1be)
+        self.assertEqual((status, ptype, lba, count), (0x80, 0x0e, 2048, 32768))
+        self.assertEqual(m[0x1ce:0x1fe], bytes(48))
+        self.assertEqual(m[0x1fe:], b"\x55\xaa")
+        with self.assertRaises(biosdisk.BiosDiskError):
+            biosdisk.mbr([entry] * 5, 0)
+
+    def test_install_boot_code(self):
+        # Scenario: a core.img of 2.8 sectors embedded at LBA 100 (not the usual 1).
+        # Expected: the partition table and disk signature kept, drive check NOPs, boot
+        # drive 0xff, kernel sector 100; core zero-padded to 3 sectors, otherwise unchanged
+        # but for its first blocklist (101, 2 sectors, segment 0x820); the slot below empty.
+        old = biosdisk.mbr([biosdisk.partition_entry(2048, 32768, 0x0e)], 0x12345678)
+        boot, core = fake_grub_images(3)
+        sector0, out = biosdisk.install_boot_code(old, boot, core, 100, 2047)
+        self.assertEqual(sector0[0x1b8:0x1fe], old[0x1b8:0x1fe])
+        self.assertEqual(sector0[0x66:0x68], b"\x90\x90")
+        self.assertEqual(sector0[0x64], 0xff)
+        self.assertEqual(struct.unpack_from("<Q", sector0, 0x5c)[0], 100)
+        self.assertEqual(sector0[0x1fe:], b"\x55\xaa")
+        self.assertEqual(len(out), 3 * 512)
+        self.assertEqual(out[:500] + out[512:len(core)], core[:500] + core[512:])
+        self.assertEqual(out[len(core):], bytes(100))
+        self.assertEqual(struct.unpack_from("<QHH", out, 500), (101, 2, 0x820))
+        self.assertEqual(out[488:500], bytes(12))
+
+    def test_install_refusals(self):
+        # Scenario: core.img larger than the gap; a blocklist with no terminator slot; a
+        # boot.img without its signature; a core.img of another GRUB version.
+        # Expected: BiosDiskError each time.
+        old = biosdisk.mbr([], 0)
+        boot, core = fake_grub_images(5)
+        with self.assertRaises(biosdisk.BiosDiskError):
+            biosdisk.install_boot_code(old, boot, core, 1, 4)
+        busy = bytearray(core)
+        busy[488:500] = struct.pack("<QHH", 9, 1, 0x900)
+        with self.assertRaises(biosdisk.BiosDiskError):
+            biosdisk.install_boot_code(old, boot, bytes(busy), 1, 2047)
+        with self.assertRaises(biosdisk.BiosDiskError):
+            biosdisk.install_boot_code(old, boot[:510] + b"\0\0", core, 1, 2047)
+        other = bytearray(core)
+        other[512 + 0x14:512 + 0x16] = b"\xff\xff"
+        with self.assertRaises(biosdisk.BiosDiskError):
+            biosdisk.install_boot_code(old, boot, bytes(other), 1, 2047)
+
+    def test_offsets_match_installed_grub(self):
+        # Scenario: the named offsets against the installed grub-pc-bin images.
+        # Expected: boot.img has the short jmp at DRIVE_CHECK, boot drive 0xff and kernel
+        # sector 1; diskboot.img's first blocklist is (2, 0, 0x820) with an empty one below.
+        d = biosdisk.GRUB_PC_DIR
+        if not os.path.exists(os.path.join(d, "diskboot.img")):
+            self.skipTest("grub-pc-bin not installed")
+        with open(os.path.join(d, "boot.img"), "rb") as f:
+            boot = f.read()
+        with open(os.path.join(d, "diskboot.img"), "rb") as f:
+            disk = f.read()
+        self.assertEqual(boot[biosdisk.GRUB_BOOT_MACHINE_DRIVE_CHECK], 0xeb)
+        self.assertEqual(boot[biosdisk.GRUB_BOOT_MACHINE_BOOT_DRIVE], 0xff)
+        kernel_sector = biosdisk.GRUB_BOOT_MACHINE_KERNEL_SECTOR
+        self.assertEqual(struct.unpack_from("<Q", boot, kernel_sector), (1,))
+        self.assertEqual(struct.unpack_from("<QHH", disk, 500), (2, 0, 0x820))
+        self.assertEqual(disk[488:500], bytes(12))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
  * the others the cursor cell is drawn with the cursor mark at the end of each write and
  * redrawn plain before the next one.
  */
+#include <lios/compiler.h>
 #include "term.h"
 
 #define ASCII_BS 0x08
@@ -104,9 +105,21 @@ static void term_put(struct term *t, uint8_t ch)
 	t->cx++; /* may become cols: the wrap happens with the next character */
 }
 
+/* Characters CP437 lacks that have an obvious ASCII look-alike (as the Linux console's
+ * fallback glyphs): the German layout types the acute accent itself, for one. */
+static const struct {
+	uint16_t cp;
+	uint8_t ascii;
+} term_lookalikes[] = {
+	{ 0x00b4, '\'' }, /* acute accent */
+	{ 0x2018, '\'' }, { 0x2019, '\'' }, /* single quotation marks */
+	{ 0x201c, '"' }, { 0x201d, '"' },   /* double quotation marks */
+	{ 0x2010, '-' }, { 0x2013, '-' }, { 0x2014, '-' }, /* hyphen, en and em dash */
+};
+
 /*
- * term_cp437_from_unicode - the CP437 byte for Unicode character cp ('?' when CP437 has
- * none). Pure.
+ * term_cp437_from_unicode - the CP437 byte for Unicode character cp, an ASCII look-alike
+ * for a few it lacks, else '?'. Pure.
  */
 uint8_t term_cp437_from_unicode(uint32_t cp)
 {
@@ -115,6 +128,9 @@ uint8_t term_cp437_from_unicode(uint32_t cp)
 	for (unsigned i = 0; i < 128; i++)
 		if (console_cp437_unicode[i] == cp)
 			return (uint8_t)(0x80 + i);
+	for (unsigned i = 0; i < ARRAY_SIZE(term_lookalikes); i++)
+		if (term_lookalikes[i].cp == cp)
+			return term_lookalikes[i].ascii;
 	return '?';
 }
 

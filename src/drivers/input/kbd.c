@@ -87,13 +87,16 @@ static void update_leds(void)
 }
 
 /*
- * kbd_poll_event - decode queued bytes until one completes a key event.
- * Returns true with *ev filled, false when the queue ran dry. Thread context.
+ * kbd_poll_event - decode queued bytes until one completes a key event (first the event a
+ * dead key's accent held back, if any). Returns true with *ev filled, false when the queue
+ * ran dry. Thread context.
  */
 bool kbd_poll_event(struct kbd_event *ev)
 {
 	uint8_t b;
 
+	if (kbd_decoder_next(&decoder, ev))
+		return true;
 	while (ring_pop(&b)) {
 		if (kbd_decode(&decoder, b, ev)) {
 			update_leds();
@@ -151,6 +154,7 @@ int kbd_init(void)
 	char why[80], name[KBD_LAYOUT_ARG_MAX];
 	const struct kbd_layout *layout = NULL;
 	uint64_t t0 = timer_uptime_us();
+	uint64_t flags;
 	int err;
 
 	if (cmdline_get("kbd.layout", name, sizeof(name))) {
@@ -173,6 +177,12 @@ int kbd_init(void)
 		printk("kbd: none (IRQ 1 not available, %d)\n", err);
 		return -ENODEV;
 	}
+	/* A key pressed during boot may already wait in the controller. An 8042 that raises
+	 * IRQ 1 only when a byte arrives would never signal that one, and the full buffer
+	 * would hold back every later key: take it now, interrupts off so no IRQ races us. */
+	flags = arch_irq_save();
+	kbd_irq(IRQ_KEYBOARD, NULL);
+	arch_irq_restore(flags);
 	present = true;
 	printk("kbd: ps2\n");
 	printk("kbd: layout %s (%s), ready in %lu ms\n", decoder.layout->name,

@@ -2,12 +2,15 @@
 /*
  * Keyboard layouts: which character each key types at each shift level, for the US
  * (default), German and UK layouts, and the one function that applies the modifiers
- * (Shift, AltGr, Caps Lock, Num Lock, Ctrl) to a key. Pure: no state, no hardware;
- * compiled for the host (lios_host_input) and tested there. Dead keys are not composed:
- * a dead key types its own character.
+ * (Shift, AltGr, Caps Lock, Num Lock, Ctrl) to a key. Dead keys are marked in the tables
+ * (KBD_DEAD_KEY) and the accents they put on the next letter are listed in one composition
+ * table; the decoder (scancode.c) holds the pending accent. Pure: no state, no hardware;
+ * compiled for the host (lios_host_input) and tested there.
  */
 #include <lios/kbd.h>
 #include <lios/string.h>
+
+#define ACUTE 0xb4 /* ´ U+00B4 ACUTE ACCENT, the spacing form of the dead acute */
 
 /* Typing keys identical on every layout (see fixed_char() for Enter, Tab, keypad...). */
 #define COMMON_KEYS                                                                      \
@@ -41,7 +44,8 @@ static const struct kbd_layout layout_us = {
 	},
 };
 
-/* German (T1, QWERTZ). AltGr is the right Alt key. */
+/* German (T1, QWERTZ). AltGr is the right Alt key. ^ (left of 1), ´ (right of ß) and
+ * Shift+´ = ` are dead keys, as in Linux's de-latin1 and Windows' German layout. */
 static const struct kbd_layout layout_de = {
 	.name = "de",
 	.description = "German (QWERTZ)",
@@ -52,7 +56,7 @@ static const struct kbd_layout layout_de = {
 		[KEY_4] = {'4', '$'}, [KEY_5] = {'5', '%'}, [KEY_6] = {'6', '&'},
 		[KEY_7] = {'7', '/', '{'}, [KEY_8] = {'8', '(', '['}, [KEY_9] = {'9', ')', ']'},
 		[KEY_0] = {'0', '=', '}'}, [KEY_MINUS] = {0xdf, '?', '\\'},
-		[KEY_EQUAL] = {0xb4, '`'},
+		[KEY_EQUAL] = {KBD_DEAD_KEY(ACUTE), KBD_DEAD_KEY('`')},
 		[KEY_Q] = {'q', 'Q', '@'}, [KEY_W] = {'w', 'W'}, [KEY_E] = {'e', 'E', 0x20ac},
 		[KEY_R] = {'r', 'R'}, [KEY_T] = {'t', 'T'}, [KEY_Y] = {'z', 'Z'},
 		[KEY_U] = {'u', 'U'}, [KEY_I] = {'i', 'I'}, [KEY_O] = {'o', 'O'},
@@ -60,7 +64,8 @@ static const struct kbd_layout layout_de = {
 		[KEY_A] = {'a', 'A'}, [KEY_S] = {'s', 'S'}, [KEY_D] = {'d', 'D'},
 		[KEY_F] = {'f', 'F'}, [KEY_G] = {'g', 'G'}, [KEY_H] = {'h', 'H'},
 		[KEY_J] = {'j', 'J'}, [KEY_K] = {'k', 'K'}, [KEY_L] = {'l', 'L'},
-		[KEY_SEMICOLON] = {0xf6, 0xd6}, [KEY_APOSTROPHE] = {0xe4, 0xc4}, [KEY_GRAVE] = {'^', 0xb0},
+		[KEY_SEMICOLON] = {0xf6, 0xd6}, [KEY_APOSTROPHE] = {0xe4, 0xc4},
+		[KEY_GRAVE] = {KBD_DEAD_KEY('^'), 0xb0},
 		[KEY_BACKSLASH] = {'#', '\''},
 		[KEY_Z] = {'y', 'Y'}, [KEY_X] = {'x', 'X'}, [KEY_C] = {'c', 'C'},
 		[KEY_V] = {'v', 'V'}, [KEY_B] = {'b', 'B'}, [KEY_N] = {'n', 'N'},
@@ -127,6 +132,32 @@ const struct kbd_layout *kbd_layout_find(const char *name)
 	return NULL;
 }
 
+/*
+ * What a dead key's accent does to the next character: the vowels with acute, grave and
+ * circumflex that the console can show (CP437 has them all in lower case, and only É in
+ * upper case). Anything else does not combine: the accent is typed, then the character.
+ */
+static const struct {
+	uint32_t accent, c, result;
+} compose_table[] = {
+	{ACUTE, 'a', 0xe1}, {ACUTE, 'e', 0xe9}, {ACUTE, 'i', 0xed}, {ACUTE, 'o', 0xf3},
+	{ACUTE, 'u', 0xfa}, {ACUTE, 'E', 0xc9},
+	{'`', 'a', 0xe0}, {'`', 'e', 0xe8}, {'`', 'i', 0xec}, {'`', 'o', 0xf2}, {'`', 'u', 0xf9},
+	{'^', 'a', 0xe2}, {'^', 'e', 0xea}, {'^', 'i', 0xee}, {'^', 'o', 0xf4}, {'^', 'u', 0xfb},
+};
+
+/*
+ * kbd_compose - the character accent (a dead key's spacing accent) and c make, 0 when the
+ * composition table has no such pair. Pure.
+ */
+uint32_t kbd_compose(uint32_t accent, uint32_t c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(compose_table); i++)
+		if (compose_table[i].accent == accent && compose_table[i].c == c)
+			return compose_table[i].result;
+	return 0;
+}
+
 /* Latin-1 lower-case letters: Caps Lock shifts exactly these. */
 static bool is_lower_letter(uint32_t c)
 {
@@ -179,8 +210,9 @@ static uint32_t apply_ctrl(uint32_t c)
 /*
  * kbd_layout_char - the character key types under layout l with the modifiers mods.
  * Shift and Caps Lock (letters only) cancel each other; AltGr selects the third and fourth
- * level; Ctrl turns letters into control codes. Returns 0 when the key types nothing.
- * Pure; l must not be NULL.
+ * level; Ctrl turns letters into control codes. Returns 0 when the key types nothing, and
+ * KBD_DEAD | accent for a dead key; with Ctrl a dead key counts as its accent (Ctrl+^ is
+ * 0x1e like on US). Pure; l must not be NULL.
  */
 uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods)
 {
@@ -196,6 +228,6 @@ uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods
 		c = l->map[key][level];
 	}
 	if (c && (mods & KBD_MOD_CTRL))
-		c = apply_ctrl(c);
+		c = apply_ctrl(c & ~KBD_DEAD);
 	return c;
 }

@@ -55,6 +55,8 @@
 #define PS2_FLUSH_MAX 32
 #define KBD_TRIES 3
 
+static uint8_t ps2_config; /* the configuration byte ps2_init wrote last */
+
 static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
 
 /* Poll until (status & bit) == want, at most timeout_us. Returns 0 or -ETIMEDOUT. */
@@ -224,11 +226,15 @@ int ps2_init(char *why, size_t n)
 
 	reply = command_reply(PS2_CMD_TEST_PORT1);
 	if (reply != PS2_PORT_TEST_OK) {
-		ksnprintf(why, n, "keyboard port test failed, %d", reply);
+		/* a timeout is no test result: never print -ETIMEDOUT as a line code */
+		if (reply < 0)
+			ksnprintf(why, n, "keyboard port test timeout");
+		else
+			ksnprintf(why, n, "keyboard port test failed, 0x%02x", reply);
 		return -ENODEV;
 	}
-	if (write_command(PS2_CMD_ENABLE_PORT1) ||
-	    write_config((uint8_t)(config & ~PS2_CONFIG_PORT1_CLOCK_OFF))) {
+	ps2_config = (uint8_t)(config & ~PS2_CONFIG_PORT1_CLOCK_OFF);
+	if (write_command(PS2_CMD_ENABLE_PORT1) || write_config(ps2_config)) {
 		ksnprintf(why, n, "keyboard port does not enable");
 		return -ENODEV;
 	}
@@ -237,15 +243,15 @@ int ps2_init(char *why, size_t n)
 
 /*
  * ps2_enable_irq - set the first port's interrupt bit in the configuration byte.
- * Returns 0 or -ETIMEDOUT. Boot, IRQ 1 masked at the PIC.
+ * Returns 0 or -ETIMEDOUT. Boot, after ps2_init returned 0, IRQ 1 masked at the PIC.
  */
 int ps2_enable_irq(void)
 {
-	int config = command_reply(PS2_CMD_READ_CONFIG);
-
-	if (config < 0)
-		return -ETIMEDOUT;
-	return write_config((uint8_t)(config | PS2_CONFIG_PORT1_IRQ));
+	/* Not read back with PS2_CMD_READ_CONFIG: the keyboard scans already, and a key byte
+	 * waiting at PS2_DATA would be taken for the configuration (0x1e | IRQ = translation
+	 * off, keyboard clock off). Writing the known byte leaves that key for the IRQ. */
+	ps2_config |= PS2_CONFIG_PORT1_IRQ;
+	return write_config(ps2_config);
 }
 
 /*

@@ -1,9 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scan code set 1 decoder: bytes from the keyboard in, key events out. It owns the
- * prefix state (0xe0, the 0xe1 Pause sequence), the modifier keys held and the three lock
- * toggles, and it tells its caller when the LEDs must change. Pure: no hardware, no
- * globals; compiled for the host (lios_host_input) and tested over the whole table there.
+ * prefix state (0xe0, the 0xe1 Pause sequence), the modifier keys held, the three lock
+ * toggles and the pending dead key, and it tells its caller when the LEDs must change.
+ * Pure: no hardware, no globals; compiled for the host (lios_host_input) and tested over
+ * the whole table there.
+ *
+ * Dead keys (marked in the layout, see keymap.c): the press types nothing and the accent
+ * waits for the next key press that types something.
+ *   - a character the composition table pairs with it: the composed one (^ a -> â);
+ *   - space: the accent itself (^ space -> ^);
+ *   - the same dead key again: the accent, once (X11's choice; Linux's console instead
+ *     keeps the accent pending until a third key, Windows types it twice);
+ *   - another dead key: the first accent is typed and the second one waits (as Linux);
+ *   - any other printable character: two events, the accent (key KEY_NONE), then the key;
+ *   - Backspace or Esc: they take back the dead key and do nothing else (their event
+ *     types nothing), so a dead key pressed by mistake costs no other character;
+ *   - another control character (Enter, Tab, Ctrl+key) or a key with Alt: the accent is
+ *     dropped and the key acts as usual, so the line Enter runs is the line on the screen.
+ * Keys that type nothing (Shift, AltGr, cursor keys, F-keys) and releases leave the accent
+ * pending; a typematic repeat of the dead key just pressed is ignored.
  *
  * Set 1: a make code k (0x01-0x7f) is sent on press and typematic repeat, k | 0x80 on
  * release; extended keys are preceded by 0xe0. Keyboards wrap some extended keys in "fake
@@ -35,6 +51,9 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout)
 	d->e1_left = 0;
 	d->locks_held = 0;
 	d->leds_changed = false;
+	d->dead = 0;
+	d->dead_down = KEY_NONE;
+	d->queued = false;
 }
 
 /* The modifier bit a key holds while down, 0 for other keys. */
@@ -105,9 +124,67 @@ static void track_modifiers(struct kbd_decoder *d, uint16_t key, bool pressed)
 	}
 }
 
+#define CH_BACKSPACE '\b'
+#define CH_ESC 0x1b
+#define CH_DEL 0x7f
+
+/* True for characters the line editor treats as commands, not text. */
+static bool is_control(uint32_t c)
+{
+	return c < 0x20 || c == CH_DEL;
+}
+
+/* A dead key pressed: pending, or resolving the accent already pending. */
+static void press_dead_key(struct kbd_decoder *d, struct kbd_event *ev, uint32_t accent)
+{
+	uint32_t pending = d->dead;
+
+	ev->ch = 0;
+	if (ev->key == d->dead_down)
+		return; /* typematic repeat of a dead key: nothing more */
+	d->dead_down = ev->key;
+	d->dead = accent;
+	if (pending == accent)
+		d->dead = 0; /* the same dead key twice: its accent, once */
+	ev->ch = pending;
+}
+
+/* Set ev->ch from the layout's character sym, resolving a pending dead key; may queue a
+ * second event (d->next) after ev. */
+static void apply_dead_keys(struct kbd_decoder *d, struct kbd_event *ev, uint32_t sym)
+{
+	uint32_t pending = d->dead, composed;
+
+	ev->ch = sym;
+	if (sym & KBD_DEAD) {
+		press_dead_key(d, ev, sym & ~KBD_DEAD);
+		return;
+	}
+	if (!pending || !sym)
+		return;
+	d->dead = 0;
+	d->dead_down = KEY_NONE;
+	if (sym == CH_BACKSPACE || sym == CH_ESC)
+		ev->ch = 0; /* they undo the dead key, nothing more */
+	if (is_control(sym) || (ev->mods & KBD_MOD_ALT))
+		return; /* the accent is dropped */
+	composed = kbd_compose(pending, sym);
+	if (composed) {
+		ev->ch = composed;
+	} else if (sym == ' ') {
+		ev->ch = pending;
+	} else {
+		d->next = *ev;
+		d->queued = true;
+		ev->key = KEY_NONE;
+		ev->ch = pending;
+	}
+}
+
 /*
  * kbd_decode - feed one byte; true when it completed a key event, written to *ev.
- * Prefix bytes, fake shifts and controller replies produce no event. Pure.
+ * Prefix bytes, fake shifts and controller replies produce no event. After a true return
+ * the caller takes kbd_decoder_next() before the next byte. Pure.
  */
 bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 {
@@ -154,7 +231,24 @@ out_event:
 	ev->key = key;
 	ev->pressed = pressed;
 	ev->mods = d->mods;
-	ev->ch = pressed ? kbd_layout_char(d->layout, key, d->mods) : 0;
+	ev->ch = 0;
+	if (pressed)
+		apply_dead_keys(d, ev, kbd_layout_char(d->layout, key, d->mods));
+	else if (key == d->dead_down)
+		d->dead_down = KEY_NONE;
+	return true;
+}
+
+/*
+ * kbd_decoder_next - true once with the key event held back behind an accent that did not
+ * combine (kbd_decode returned the accent as its own event). Pure.
+ */
+bool kbd_decoder_next(struct kbd_decoder *d, struct kbd_event *ev)
+{
+	if (!d->queued)
+		return false;
+	d->queued = false;
+	*ev = d->next;
 	return true;
 }
 

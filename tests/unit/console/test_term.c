@@ -244,6 +244,13 @@ int main(void)
 	CHECK_EQ(term_cell(&t, 1, 0).ch, '?');
 	CHECK_EQ(term_cell(&t, 2, 0).ch, 'X');
 
+	/* Characters CP437 lacks: the acute accent and typographic quotes and dashes show as
+	 * their ASCII look-alikes, anything else (here a CJK ideograph) as '?'. */
+	CHECK_EQ(term_cp437_from_unicode(0x00b4), '\'');
+	CHECK_EQ(term_cp437_from_unicode(0x201c), '"');
+	CHECK_EQ(term_cp437_from_unicode(0x2014), '-');
+	CHECK_EQ(term_cp437_from_unicode(0x4e00), '?');
+
 	/* The CP437 table: every byte 0x80-0xff maps back to itself. */
 	for (unsigned b = 0x80; b < 0x100; b++)
 		CHECK_EQ(term_cp437_from_unicode(console_cp437_unicode[b - 0x80]), b);
