@@ -15,7 +15,8 @@
  * short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
  * Needs timer_init(); IRQ 1 must be masked. */
 int ps2_init(char *why, size_t n);
-/* Let the controller raise IRQ 1 for keyboard bytes. Returns 0 or -ETIMEDOUT. */
+/* Let the controller raise IRQ 1 for keyboard bytes (after ps2_init returned 0; writes the
+ * configuration byte ps2_init chose, never reads it back). Returns 0 or -ETIMEDOUT. */
 int ps2_enable_irq(void);
 /* Send a command byte (and an argument byte when arg >= 0) to the keyboard, waiting for
  * its acknowledge; resend requests are retried. Returns 0, -EIO or -ETIMEDOUT. Bytes that
