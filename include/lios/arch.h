@@ -22,7 +22,7 @@ void arch_mm_ready(void);
  * Vector registers in the kernel. All kernel code is built without them
  * (-mgeneral-regs-only): no interrupt or exception handler and no ordinary function ever
  * touches a vector register, so a routine that gains from wide loads and stores (the
- * framebuffer renderer) may use them, compiled with a target attribute, between
+ * framebuffer renderer) may use them, compiled with __simd_target(), between
  * arch_simd_begin() and arch_simd_end(). Sections do not nest: a handler that interrupts
  * one and wants vectors itself is refused and takes its scalar path.
  *

@@ -29,6 +29,7 @@
  * (./lios bench): 1.36 with 64-bit stores, 1.09 with SSE2, 0.90 with AVX2; a 3840x2160
  * screen with the 16x32 font: 1.4-2.0 with the nibble table fb.c used before, 0.62 here.
  */
+#include <lios/compiler.h>
 #include "fb_internal.h"
 
 /*
@@ -248,14 +249,14 @@ static void fb_span_gp(const struct fb_console *fc, uintptr_t dst,
 	fb_span_rows(fc, dst, cells, old, n, 8);
 }
 
-__attribute__((target("sse2")))
+__simd_target("sse2")
 static void fb_span_sse2(const struct fb_console *fc, uintptr_t dst,
 			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
 {
 	fb_span_rows(fc, dst, cells, old, n, 16);
 }
 
-__attribute__((target("avx2")))
+__simd_target("avx2")
 static void fb_span_avx2(const struct fb_console *fc, uintptr_t dst,
 			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
 {
