@@ -6,7 +6,8 @@
  *
  * Formats: %s %c %d %i %u %x %X %p %o %%, with flags '-' '0', width, precision ('.N' and
  * '.*' for strings), length modifiers hh h l ll z; %pS prints a symbolized code address
- * (name+0xoff). A message may start with a level prefix (KERN_ERR ...).
+ * (name+0xoff), %pB the same for a return address (backtraces, "called from": the
+ * function is the one holding the call, even when the call was its last instruction). A message may start with a level prefix (KERN_ERR ...).
  */
 #ifndef LIOS_PRINTK_H
 #define LIOS_PRINTK_H

@@ -40,6 +40,23 @@ KTEST(kernel, printk_formats)
 	KEXPECT(strcmp(buf, "tru") == 0);
 }
 
+/* %pS names the function an address is in; %pB takes the address as a return address, so
+ * a function's first byte belongs to the function before it (the call that returns there
+ * was that function's last instruction), with the same offset arithmetic. */
+KTEST(kernel, printk_symbol_formats)
+{
+	char buf[96];
+	uintptr_t kmain_addr = (uintptr_t)kmain;
+
+	ksnprintf(buf, sizeof(buf), "%pS", (void *)kmain_addr);
+	KEXPECT(strcmp(buf, "kmain+0x0") == 0);
+	ksnprintf(buf, sizeof(buf), "%pB", (void *)(kmain_addr + 5));
+	KEXPECT(strcmp(buf, "kmain+0x5") == 0);
+	ksnprintf(buf, sizeof(buf), "%pB", (void *)kmain_addr);
+	KEXPECT(strncmp(buf, "kmain+", 6) != 0);
+	KEXPECT(strchr(buf, '+') != NULL); /* a symbol name, not a bare address */
+}
+
 KTEST(kernel, cmdline_matches_bootinfo)
 {
 	const char *raw = cmdline_raw();

@@ -98,18 +98,21 @@ static void out_num(struct outbuf *o, uint64_t v, bool neg, unsigned base, bool 
 		out_pad(o, ' ', width - total);
 }
 
-/* %pS: "name+0xoff" when the address is in a known function, else the raw address. */
-static void out_symbol(struct outbuf *o, uintptr_t addr)
+/* %pS: "name+0xoff" when the address is in a known function, else the raw address.
+ * %pB (ret true): addr is a return address, so the function is the one holding addr - 1:
+ * after a call to a noreturn function the return address is the next function's first
+ * byte. The offset printed is still addr's. */
+static void out_symbol(struct outbuf *o, uintptr_t addr, bool ret)
 {
 	uintptr_t off;
-	const char *name = ksyms_lookup(addr, &off);
+	const char *name = ksyms_lookup(ret && addr ? addr - 1 : addr, &off);
 
 	if (!name) {
 		out_num(o, addr, false, 16, false, 0, false, false, "0x");
 		return;
 	}
 	out_str(o, name, 0, -1, false);
-	out_num(o, off, false, 16, false, 0, false, false, "+0x");
+	out_num(o, ret && addr ? off + 1 : off, false, 16, false, 0, false, false, "+0x");
 }
 
 /*
@@ -188,9 +191,9 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		case 'p':
 			u = (uintptr_t)va_arg(ap, void *);
-			if (p[1] == 'S') {
+			if (p[1] == 'S' || p[1] == 'B') {
 				p++;
-				out_symbol(&o, u);
+				out_symbol(&o, u, *p == 'B');
 			} else {
 				out_num(&o, u, false, 16, false, width, zero, left, "0x");
 			}

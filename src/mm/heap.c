@@ -84,7 +84,7 @@ void heap_report(const char *op, const void *p, const char *why, size_t size,
 			uintptr_t caller)
 {
 	heap_st.misuse++;
-	printk(KERN_ERR "heap: %s(%p) from %pS: %s (size %zu), refused\n", op, p, (void *)caller,
+	printk(KERN_ERR "heap: %s(%p) from %pB: %s (size %zu), refused\n", op, p, (void *)caller,
 	       why, size);
 }
 

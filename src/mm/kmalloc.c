@@ -169,7 +169,7 @@ void *kzalloc(size_t size)
 static void report(const char *what, const void *p, void *caller)
 {
 	kmalloc_misuse_count++;
-	printk(KERN_ERR "kmalloc: %s: kfree(%p) called from %pS\n", what, p, caller);
+	printk(KERN_ERR "kmalloc: %s: kfree(%p) called from %pB\n", what, p, caller);
 }
 
 /* Frees what kmalloc returned (NULL ignored); a foreign pointer or a double free is

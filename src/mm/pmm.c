@@ -317,7 +317,7 @@ take:
 static int report_misuse(const char *what, paddr_t pa, size_t count, uint64_t frame, void *caller)
 {
 	pmm_misuse_count++;
-	printk(KERN_ERR "pmm: %s (at 0x%llx) in pmm_free(0x%llx, %zu) called from %pS\n", what,
+	printk(KERN_ERR "pmm: %s (at 0x%llx) in pmm_free(0x%llx, %zu) called from %pB\n", what,
 	       (unsigned long long)frame, (unsigned long long)pa, count, caller);
 	return -EINVAL;
 }

@@ -56,7 +56,7 @@ int vmalloc_init(vaddr_t start, vaddr_t end)
 static void vmalloc_report(const char *op, const void *p, const char *why, uintptr_t caller)
 {
 	vm_misuse++;
-	printk(KERN_ERR "vmalloc: %s(%p) from %pS: %s, ignored\n", op, p, (void *)caller, why);
+	printk(KERN_ERR "vmalloc: %s(%p) from %pB: %s, ignored\n", op, p, (void *)caller, why);
 }
 
 /* Frees the frames behind the n pages at va, then unmaps them in one call (interrupts are

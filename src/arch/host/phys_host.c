@@ -33,7 +33,7 @@ static char *arena(void)
 void *phys_to_virt(paddr_t pa)
 {
 	if (pa >= DIRECT_MAP_SIZE)
-		panic("phys_to_virt(0x%llx): outside the direct map, called from %pS",
+		panic("phys_to_virt(0x%llx): outside the direct map, called from %pB",
 		      (unsigned long long)pa, __builtin_return_address(0));
 	return arena() + pa;
 }
@@ -44,7 +44,7 @@ paddr_t virt_to_phys(const void *p)
 	const char *c = p, *base = arena();
 
 	if (c < base || c >= base + DIRECT_MAP_SIZE)
-		panic("virt_to_phys(%p): outside the direct map, called from %pS", p,
+		panic("virt_to_phys(%p): outside the direct map, called from %pB", p,
 		      __builtin_return_address(0));
 	return (paddr_t)(c - base);
 }

@@ -42,7 +42,8 @@ static void test_strings(void)
 	SAME_AS_LIBC("[%*d]", 6, 12);
 }
 
-/* NULL strings print "(null)", pointers as 0x..., %pS without a symbol table as an address. */
+/* NULL strings print "(null)", pointers as 0x..., %pS and %pB without a symbol table as the
+ * address itself (%pB looks up address - 1 but never prints it). */
 static void test_special(void)
 {
 	ksnprintf(buf, sizeof(buf), "%s", (char *)NULL);
@@ -51,6 +52,8 @@ static void test_special(void)
 	CHECK(strcmp(buf, "0xdead") == 0);
 	ksnprintf(buf, sizeof(buf), "%pS", (void *)0x1234);
 	CHECK(strcmp(buf, "0x1234") == 0);
+	ksnprintf(buf, sizeof(buf), "%pB|%pB", (void *)0x1234, (void *)0);
+	CHECK(strcmp(buf, "0x1234|0x0") == 0);
 }
 
 /* Truncation: the output is cut and terminated, the return value is the full length. */

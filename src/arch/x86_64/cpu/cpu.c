@@ -53,7 +53,7 @@ void arch_backtrace(uintptr_t rbp, int max_frames)
 		uintptr_t ret = frame[1];
 		if (ret < KERNEL_OFFSET)
 			break;
-		printk("  %pS\n", (void *)ret);
+		printk("  %pB\n", (void *)ret);
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];

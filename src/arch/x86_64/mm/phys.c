@@ -12,7 +12,7 @@
 void *phys_to_virt(paddr_t pa)
 {
 	if (pa >= DIRECT_MAP_SIZE)
-		panic("phys_to_virt(0x%llx): outside the direct map, called from %pS",
+		panic("phys_to_virt(0x%llx): outside the direct map, called from %pB",
 		      (unsigned long long)pa, __builtin_return_address(0));
 	return (void *)(uintptr_t)(pa + KERNEL_OFFSET);
 }
@@ -21,7 +21,7 @@ void *phys_to_virt(paddr_t pa)
 paddr_t virt_to_phys(const void *p)
 {
 	if (!virt_is_direct(p))
-		panic("virt_to_phys(%p): outside the direct map, called from %pS", p,
+		panic("virt_to_phys(%p): outside the direct map, called from %pB", p,
 		      __builtin_return_address(0));
 	return (uintptr_t)p - KERNEL_OFFSET;
 }
