@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hardware interrupt lines (src/arch/x86_64/cpu/irq.c over the 8259 PICs in pic.c):
+ * Hardware interrupt lines (src/arch/x86_64/cpu/irq.c over the I/O APIC and local APIC in
+ * ioapic.c/apic.c, or the 8259 PICs in pic.c with `noapic` or without a usable MADT):
  * drivers register one handler per legacy IRQ line 0-15; registering unmasks the line,
  * unregistering masks it again. The interrupt layer sends the EOI, recognises spurious
  * IRQ 7/15 and the spurious vector 0xff, and counts everything.
@@ -22,18 +23,32 @@
 
 typedef void (*irq_handler_fn)(unsigned int irq, void *ctx);
 
-/* Remap the PICs to vectors 32-47 and mask every line. Interrupts must be disabled; call
- * once, after the IDT is loaded and before arch_irq_enable(). */
+enum irq_backend {
+	IRQ_BACKEND_NONE,   /* before irq_init */
+	IRQ_BACKEND_PIC,    /* the 8259s */
+	IRQ_BACKEND_IOAPIC, /* I/O APIC lines, local APIC EOI; the 8259s fully masked */
+};
+
+/* Choose the backend (I/O APIC unless `noapic`, no MADT I/O APIC or no CPU APIC), route
+ * lines 0-15 to vectors 32-47 and mask every line; print "irq: ...". Interrupts must be
+ * disabled; call once, after the IDT is loaded, acpi_init and mm, before
+ * arch_irq_enable(). */
 void irq_init(void);
-/* Install fn(irq, ctx) on line irq and unmask it. Returns 0, -EINVAL (bad line, no fn) or
- * -EBUSY (the line has a handler). Any context. */
+enum irq_backend irq_backend(void);
+/* "I/O APIC", "8259 PICs" or "none". */
+const char *irq_backend_name(void);
+/* Install fn(irq, ctx) on line irq and unmask it. Returns 0, -EINVAL (bad line, no fn),
+ * -ENODEV (no I/O APIC input for the line) or -EBUSY (the line has a handler). Any
+ * context. */
 int irq_register(unsigned int irq, irq_handler_fn fn, void *ctx);
 /* Mask line irq and remove its handler. */
 void irq_unregister(unsigned int irq);
 /* Mask or unmask a line without changing its handler (e.g. while polling a device). */
 void irq_mask(unsigned int irq);
 void irq_unmask(unsigned int irq);
-/* Bit n set: line n is masked (both PICs, the cascade line included). */
+/* Bit n set: line n is masked, as the hardware holds it: both PICs' masks (the cascade
+ * line included), or the I/O APIC redirection entries (lines without an input, the
+ * cascade among them, read as masked). */
 uint16_t irq_mask_state(void);
 /* Interrupts handled on line irq since boot. */
 uint64_t irq_count(unsigned int irq);

@@ -17,7 +17,7 @@ struct arch_cpu_info {
 	bool pge, pge_enabled;/* global pages: supported, CR4.PGE set */
 	bool pat;             /* page attribute table */
 	bool gib_pages;       /* 1 GiB pages */
-	bool apic, x2apic;    /* local APIC (the kernel uses the 8259 PICs) */
+	bool apic, x2apic;    /* local APIC (used in xAPIC mode, see irq_backend()) */
 	bool tsc;
 	bool sse2, sse_enabled; /* SSE2: supported, CR4.OSFXSR set */
 	bool avx, avx_enabled;  /* AVX: supported, its state enabled in XCR0 */

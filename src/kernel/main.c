@@ -96,7 +96,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* END console */
 
 	/* BEGIN cpu-late */
-	irq_init();          /* PICs remapped to 32-47, every line masked */
+	irq_init();          /* I/O APIC (MADT) or 8259s: lines on 32-47, every one masked */
 	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
 	arch_irq_enable();
 	/* END cpu-late */

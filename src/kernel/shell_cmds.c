@@ -136,7 +136,7 @@ static int cmd_cpu(int argc, char **argv, const char *rest)
 	print_feature("SSE2", c.sse2, c.sse_enabled, true);
 	print_feature("AVX", c.avx, c.avx_enabled, true);
 	print_feature("AVX2", c.avx2, false, false);
-	printk("\ncpu: interrupts via 8259 PICs, timer PIT %u Hz\n", TIMER_HZ);
+	printk("\ncpu: interrupts via %s, timer PIT %u Hz\n", irq_backend_name(), TIMER_HZ);
 	return 0;
 }
 
@@ -169,7 +169,8 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 
 static int cmd_irq(int argc, char **argv, const char *rest)
 {
-	printk("irq: mask 0x%04x, spurious %lu\n", irq_mask_state(), irq_spurious_count());
+	printk("irq: %s, mask 0x%04x, spurious %lu\n", irq_backend_name(), irq_mask_state(),
+	       irq_spurious_count());
 	for (unsigned int i = 0; i < IRQ_LINES; i++)
 		if (irq_count(i))
 			printk("irq: line %u: %lu\n", i, irq_count(i));

@@ -25,10 +25,25 @@
 #define FADT_MIN_LEN_RESET 129     /* ACPI 2.0 layout up to the reset value */
 #define FADT_MIN_REV_BOOT_ARCH 3  /* IAPC_BOOT_ARCH exists from FADT revision 3 */
 
-/* MADT: 44-byte header, then variable entries (type, length). */
+/* MADT (ACPI 6.x section 5.2.12): the header, the local interrupt controller address and
+ * the flags, then variable entries (type, length). Minimum lengths are the spec's. */
+#define MADT_LAPIC_ADDRESS 36
+#define MADT_FLAGS 40
+#define MADT_FLAG_PCAT_COMPAT (1u << 0)
 #define MADT_ENTRIES 44
-#define MADT_LOCAL_APIC 0
+#define MADT_LOCAL_APIC 0          /* 8 bytes: UID, APIC ID, flags */
+#define MADT_LOCAL_APIC_LEN 8
+#define MADT_IO_APIC 1             /* 12 bytes: ID, reserved, address, GSI base */
+#define MADT_IO_APIC_LEN 12
+#define MADT_INT_SRC_OVERRIDE 2    /* 10 bytes: bus, source, GSI, MPS INTI flags */
+#define MADT_INT_SRC_OVERRIDE_LEN 10
+#define MADT_BUS_ISA 0
+#define MADT_LOCAL_APIC_NMI 4      /* 6 bytes: UID, MPS INTI flags, LINT# */
+#define MADT_LOCAL_APIC_NMI_LEN 6
+#define MADT_LAPIC_ADDR_OVERRIDE 5 /* 12 bytes: reserved, 64-bit address */
+#define MADT_LAPIC_ADDR_OVERRIDE_LEN 12
 #define MADT_LOCAL_X2APIC 9
+#define MADT_LOCAL_X2APIC_LEN 16
 #define MADT_CPU_ENABLED (1u << 0)
 #define MADT_CPU_ONLINE_CAPABLE (1u << 1)
 
@@ -108,25 +123,131 @@ static void parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	}
 }
 
+static const uint8_t madt_min_len[] = {
+	[MADT_LOCAL_APIC] = MADT_LOCAL_APIC_LEN,
+	[MADT_IO_APIC] = MADT_IO_APIC_LEN,
+	[MADT_INT_SRC_OVERRIDE] = MADT_INT_SRC_OVERRIDE_LEN,
+	[MADT_LOCAL_APIC_NMI] = MADT_LOCAL_APIC_NMI_LEN,
+	[MADT_LAPIC_ADDR_OVERRIDE] = MADT_LAPIC_ADDR_OVERRIDE_LEN,
+	[MADT_LOCAL_X2APIC] = MADT_LOCAL_X2APIC_LEN,
+};
+
+static void madt_refuse(struct acpi_info *info, uint32_t off, uint8_t type, const char *why)
+{
+	info->madt_bad_entries++;
+	printk(KERN_WARN "acpi: MADT entry type %u at offset %u %s, ignored\n", type, off, why);
+}
+
+static void madt_local_apic(const uint8_t *e, struct acpi_info *info)
+{
+	uint32_t flags;
+
+	memcpy(&flags, e + 4, 4);
+	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+		return;
+	info->cpu_count++;
+	if (info->cpu_ids < ACPI_MAX_CPUS) /* only needed to match NMI entries: no message */
+		info->cpus[info->cpu_ids++] = (struct acpi_cpu){.uid = e[2], .apic_id = e[3]};
+}
+
+static void madt_io_apic(const uint8_t *e, uint32_t off, struct acpi_info *info)
+{
+	struct acpi_ioapic io = {.id = e[2]};
+
+	memcpy(&io.address, e + 4, 4);
+	memcpy(&io.gsi_base, e + 8, 4);
+	if (!io.address)
+		madt_refuse(info, off, MADT_IO_APIC, "has address 0");
+	else if (info->ioapic_count >= ACPI_MAX_IOAPICS)
+		madt_refuse(info, off, MADT_IO_APIC, "is one I/O APIC too many");
+	else
+		info->ioapics[info->ioapic_count++] = io;
+}
+
+static void madt_override(const uint8_t *e, uint32_t off, struct acpi_info *info)
+{
+	struct acpi_irq_override o = {.source = e[3]};
+
+	memcpy(&o.gsi, e + 4, 4);
+	memcpy(&o.flags, e + 8, 2);
+	if (e[2] != MADT_BUS_ISA || o.source >= ACPI_ISA_IRQS)
+		madt_refuse(info, off, MADT_INT_SRC_OVERRIDE, "is not for an ISA IRQ 0-15");
+	else if (info->override_count >= ACPI_MAX_OVERRIDES)
+		madt_refuse(info, off, MADT_INT_SRC_OVERRIDE, "is one override too many");
+	else
+		info->overrides[info->override_count++] = o;
+}
+
+static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *info)
+{
+	struct acpi_lapic_nmi n = {.uid = e[2], .lint = e[5]};
+
+	memcpy(&n.flags, e + 3, 2);
+	if (n.lint > 1)
+		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "names a LINT other than 0 or 1");
+	else if (info->lapic_nmi_count >= ACPI_MAX_LAPIC_NMIS)
+		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "is one NMI entry too many");
+	else
+		info->lapic_nmis[info->lapic_nmi_count++] = n;
+}
+
+/* Walks the MADT entries. A length below 2 or past the table ends the walk (nothing after
+ * it can be located); an entry too short for its type is skipped; either is reported. */
 static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
-	info->have_madt = true;
-	for (uint32_t off = MADT_ENTRIES; off + 2 <= len;) {
-		uint8_t type = t[off], elen = t[off + 1];
-		uint32_t flags;
+	uint32_t lapic32 = 0, flags = 0;
 
-		if (elen < 2 || off + elen > len)
-			break; /* a malformed entry ends the walk */
-		if (type == MADT_LOCAL_APIC && elen >= 8) {
-			memcpy(&flags, t + off + 4, 4);
-			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
-				info->cpu_count++;
-		} else if (type == MADT_LOCAL_X2APIC && elen >= 16) {
-			memcpy(&flags, t + off + 8, 4);
-			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
-				info->cpu_count++;
+	info->have_madt = true;
+	if (len < MADT_ENTRIES) {
+		printk(KERN_WARN "acpi: MADT is %u bytes, shorter than its header\n", len);
+		info->madt_truncated = true;
+		return;
+	}
+	memcpy(&lapic32, t + MADT_LAPIC_ADDRESS, 4);
+	memcpy(&flags, t + MADT_FLAGS, 4);
+	info->lapic_address = lapic32;
+	info->pcat_compat = flags & MADT_FLAG_PCAT_COMPAT;
+	for (uint32_t off = MADT_ENTRIES; off < len;) {
+		const uint8_t *e = t + off;
+		uint8_t type, elen;
+
+		if (off + 2 > len || e[1] < 2 || off + e[1] > len) {
+			printk(KERN_WARN "acpi: MADT entry at offset %u runs past the table (length %u of %u), rest ignored\n",
+			       off, off + 2 <= len ? e[1] : 0, len);
+			info->madt_bad_entries++;
+			info->madt_truncated = true;
+			break;
 		}
+		type = e[0], elen = e[1];
 		off += elen;
+		if (type < ARRAY_SIZE(madt_min_len) && madt_min_len[type] && elen < madt_min_len[type]) {
+			madt_refuse(info, off - elen, type, "is too short");
+			continue;
+		}
+		switch (type) {
+		case MADT_LOCAL_APIC:
+			madt_local_apic(e, info);
+			break;
+		case MADT_IO_APIC:
+			madt_io_apic(e, off - elen, info);
+			break;
+		case MADT_INT_SRC_OVERRIDE:
+			madt_override(e, off - elen, info);
+			break;
+		case MADT_LOCAL_APIC_NMI:
+			madt_lapic_nmi(e, off - elen, info);
+			break;
+		case MADT_LAPIC_ADDR_OVERRIDE:
+			memcpy(&info->lapic_address, e + 4, 8);
+			break;
+		case MADT_LOCAL_X2APIC:
+			memcpy(&flags, e + 8, 4);
+			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
+				info->cpu_count++;
+			break;
+		default:
+			break; /* other interrupt models and x2APIC NMI: not used */
+		}
 	}
 }
 

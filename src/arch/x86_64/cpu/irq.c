@@ -1,19 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
  * The interrupt layer for vectors 32-255: the handler table of the 16 legacy lines, their
- * masks, the EOI and the spurious cases. trap_dispatch() calls irq_dispatch() for every
- * vector >= 32 with interrupts disabled, so a handler never nests with another.
+ * masks, the EOI and the spurious cases, over one of two backends chosen once by irq_init():
  *
- * Vectors: 32-47 are the 8259 lines (pic.c, remapped away from the exceptions); 0xff is the
- * local APIC spurious vector (counted, no EOI); anything else has no source and is
- * reported once. Invariant: a line is unmasked exactly while it has a handler (the cascade
- * line 2 is always unmasked so the slave's lines can reach the CPU).
+ * - I/O APIC (ioapic.c, apic.c): when the ACPI MADT lists an I/O APIC and is intact, the
+ *   CPU has a local APIC, and the command line does not say `noapic`. ISA line n arrives
+ *   through its redirection entry (the MADT's override gives the GSI: QEMU's IRQ 0 is GSI 2)
+ *   on vector 32 + n; the EOI goes to the local APIC. The 8259s are remapped to 32-47 (so
+ *   a stray 8259 interrupt can never look like an exception) and fully masked, the cascade
+ *   included; line 2 does not exist on this backend and reads as masked.
+ * - 8259 PICs (pic.c) otherwise: lines on vectors 32-47, EOI to the PICs, spurious IRQ 7/15
+ *   recognised by their in-service bit; the cascade line 2 stays unmasked so the slave's
+ *   lines reach the CPU.
+ *
+ * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
+ * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
+ * no EOI); anything else has no source and is reported once. Invariant: a line is unmasked
+ * exactly while it has a handler; each delivered line gets exactly one EOI, after its
+ * handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
+#include <lios/acpi.h>
+#include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/printk.h>
+#include "apic.h"
 #include "pic.h"
 
 struct irq_line {
@@ -26,19 +39,96 @@ static struct irq_line lines[IRQ_LINES];
 static uint16_t mask = 0xffff;   /* bit n: line n masked */
 static uint64_t spurious;
 static bool unexpected_reported;
-static bool ready;
+static enum irq_backend backend = IRQ_BACKEND_NONE;
+
+/* Tries the I/O APIC backend. Returns 0, or a negative error with *why; on failure no
+ * local APIC register was written and every I/O APIC entry written is masked, so the 8259s
+ * work as the firmware left them. */
+static int apic_backend_init(const char **why)
+{
+	const struct acpi_info *acpi = acpi_get_info();
+	int err;
+
+	if (cmdline_has("noapic")) {
+		*why = "noapic on the command line";
+		return -ENODEV;
+	}
+	if (!acpi->have_madt) {
+		*why = "no ACPI MADT";
+		return -ENODEV;
+	}
+	if (acpi->madt_truncated) {
+		*why = "the MADT is malformed";
+		return -ENODEV;
+	}
+	/* lapic_init checks CPUID and IA32_APIC_BASE and maps the local APIC, so its ID (the
+	 * entries' destination) is known; the I/O APICs are programmed with every entry
+	 * masked, and only then is the local APIC switched over */
+	err = lapic_init(acpi, why);
+	if (err)
+		return err;
+	err = ioapic_init(acpi, (uint8_t)lapic_id(), why);
+	if (err) {
+		lapic_release();
+		return err;
+	}
+	pic_init(VEC_IRQ_BASE);
+	pic_set_mask(0xffff);
+	lapic_enable(acpi);
+	return 0;
+}
+
+static void print_apic_line(void)
+{
+	uint8_t id;
+	paddr_t phys;
+	unsigned int inputs, n = 0;
+
+	while (ioapic_describe(n, &id, &phys, &inputs))
+		n++;
+	ioapic_describe(0, &id, &phys, &inputs);
+	printk("irq: I/O APIC %u at %#llx, %u lines%s, local APIC %u at %#llx, IRQ 0 -> GSI %u\n",
+	       id, (unsigned long long)phys, inputs, n > 1 ? " (and more I/O APICs)" : "",
+	       lapic_id(), (unsigned long long)lapic_phys(), ioapic_line_gsi(IRQ_TIMER));
+}
 
 /*
- * irq_init - remap the PICs to vectors 32-47 with every device line masked.
- * Interrupts disabled; once, after idt_init().
+ * irq_init - choose the backend (see the top of the file) and set it up with every device
+ * line masked; print the "irq: ..." line saying which. Interrupts disabled; once, after
+ * idt_init() and acpi_init() (the MADT) and mm (ioremap).
  */
 void irq_init(void)
 {
+	const char *why = "";
+
+	if (apic_backend_init(&why) == 0) {
+		mask = 0xffff;
+		backend = IRQ_BACKEND_IOAPIC;
+		print_apic_line();
+		return;
+	}
+	printk("irq: APIC not used: %s\n", why);
 	pic_init(VEC_IRQ_BASE);
 	mask = (uint16_t)~(1u << IRQ_CASCADE);
-	ready = true;
+	backend = IRQ_BACKEND_PIC;
 	printk("irq: 8259 PICs at vectors %d-%d, all lines masked\n", VEC_IRQ_BASE,
 	       VEC_IRQ_BASE + IRQ_LINES - 1);
+}
+
+/* irq_backend - the backend irq_init chose (IRQ_BACKEND_NONE before). Any context. */
+enum irq_backend irq_backend(void) { return backend; }
+
+/* irq_backend_name - "I/O APIC", "8259 PICs" or "none". Any context. */
+const char *irq_backend_name(void)
+{
+	return backend == IRQ_BACKEND_IOAPIC ? "I/O APIC" : backend == IRQ_BACKEND_PIC ? "8259 PICs" : "none";
+}
+
+/* line_routable - line irq can be unmasked on the current backend (before irq_init,
+ * as on the PICs: every line but the cascade). Any context. */
+static bool line_routable(unsigned int irq)
+{
+	return backend != IRQ_BACKEND_IOAPIC || ioapic_line_routed(irq);
 }
 
 static void set_line_masked(unsigned int irq, bool masked)
@@ -49,15 +139,17 @@ static void set_line_masked(unsigned int irq, bool masked)
 		mask |= (uint16_t)(1u << irq);
 	else
 		mask &= (uint16_t)~(1u << irq);
-	if (ready)
+	if (backend == IRQ_BACKEND_PIC)
 		pic_set_mask(mask);
+	else if (backend == IRQ_BACKEND_IOAPIC)
+		ioapic_set_masked(irq, masked);
 	irq_restore(flags);
 }
 
 /*
  * irq_register - install fn(irq, ctx) for line irq and unmask the line.
- * Returns 0, -EINVAL for a bad line (>= 16, the cascade) or no fn, -EBUSY when taken.
- * Any context.
+ * Returns 0, -EINVAL for a bad line (>= 16, the cascade) or no fn, -ENODEV when the I/O
+ * APIC backend has no input for the line, -EBUSY when taken. Any context.
  */
 int irq_register(unsigned int irq, irq_handler_fn fn, void *ctx)
 {
@@ -65,6 +157,8 @@ int irq_register(unsigned int irq, irq_handler_fn fn, void *ctx)
 
 	if (irq >= IRQ_LINES || irq == IRQ_CASCADE || !fn)
 		return -EINVAL;
+	if (!line_routable(irq))
+		return -ENODEV;
 	flags = irq_save();
 	if (lines[irq].fn) {
 		irq_restore(flags);
@@ -112,8 +206,17 @@ void irq_unmask(unsigned int irq)
 		set_line_masked(irq, false);
 }
 
-/* irq_mask_state - the mask as the PICs hold it (bit n: line n masked). Any context. */
-uint16_t irq_mask_state(void) { return ready ? pic_get_mask() : 0xffff; }
+/* irq_mask_state - the mask as the backend's hardware holds it (bit n: line n masked):
+ * the PICs' OCW1, or the redirection entries' mask bits (unrouted lines read as masked).
+ * Any context. */
+uint16_t irq_mask_state(void)
+{
+	if (backend == IRQ_BACKEND_PIC)
+		return pic_get_mask();
+	if (backend == IRQ_BACKEND_IOAPIC)
+		return ioapic_mask_state();
+	return 0xffff;
+}
 
 /* irq_count - interrupts handled on line irq (0 for a bad line). Any context. */
 uint64_t irq_count(unsigned int irq) { return irq < IRQ_LINES ? lines[irq].count : 0; }
@@ -124,8 +227,9 @@ uint64_t irq_spurious_count(void) { return spurious; }
 static void legacy_irq(unsigned int irq)
 {
 	struct irq_line *l = &lines[irq];
+	bool apic = backend == IRQ_BACKEND_IOAPIC;
 
-	if (pic_is_spurious(irq)) {
+	if (!apic && pic_is_spurious(irq)) {
 		spurious++;
 		return;
 	}
@@ -137,7 +241,10 @@ static void legacy_irq(unsigned int irq)
 		unexpected_reported = true;
 		printk(KERN_WARN "irq: line %u raised without a handler\n", irq);
 	}
-	pic_eoi(irq);
+	if (apic)
+		lapic_eoi();
+	else
+		pic_eoi(irq);
 }
 
 /*

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The local APIC of the boot CPU in xAPIC mode (memory-mapped registers), as the interrupt
+ * layer's end-of-interrupt target when irq.c chose the I/O APIC backend. This file owns the
+ * IA32_APIC_BASE check, the uncached mapping of the register page, the spurious-interrupt
+ * vector register (software enable, vector 0xff), the task priority and the local vector
+ * table; it starts no LAPIC timer. Register names follow the Intel SDM vol. 3A, chapter 11.
+ *
+ * Invariants: no register is written before lapic_enable(), which irq.c calls only once
+ * the whole backend was accepted (setting a cleared global enable bit in lapic_init() is the
+ * one exception), so a refusal leaves the firmware's state (virtual wire: 8259 INTR through
+ * LINT0) for the 8259 fallback. Once enabled, LINT0 is masked (the 8259s are masked too and reach
+ * the CPU only through the I/O APIC's lines, never as ExtINT), and every interrupt delivered
+ * through the I/O APIC needs exactly one lapic_eoi(); the spurious vector needs none.
+ * x2APIC mode (registers only through MSRs) is refused: the 8259s are used instead.
+ */
+#include <arch/cpu.h>
+#include <arch/msr.h>
+#include <arch/trap.h>
+#include <lios/errno.h>
+#include <lios/paging.h>
+#include <lios/printk.h>
+#include <lios/vmalloc.h>
+#include "apic.h"
+
+static volatile uint32_t *regs; /* NULL until lapic_init succeeded */
+static paddr_t regs_phys;
+
+static uint32_t lapic_read(unsigned int reg) { return regs[reg / 4]; }
+static void lapic_write(unsigned int reg, uint32_t v) { regs[reg / 4] = v; }
+
+/* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
+ * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
+ * for the boot CPU once the I/O APIC takes over. */
+static uint32_t lint_value(const struct acpi_info *acpi, unsigned int lint, uint8_t my_id)
+{
+	int my_uid = -1;
+
+	for (unsigned int i = 0; i < acpi->cpu_ids; i++)
+		if (acpi->cpus[i].apic_id == my_id)
+			my_uid = acpi->cpus[i].uid;
+	for (unsigned int i = 0; i < acpi->lapic_nmi_count; i++) {
+		const struct acpi_lapic_nmi *n = &acpi->lapic_nmis[i];
+		uint32_t v = LAPIC_LVT_DM_NMI;
+
+		if (n->lint != lint || (n->uid != ACPI_UID_ALL && n->uid != my_uid))
+			continue;
+		/* NMI delivery is always edge triggered; only the polarity applies */
+		if ((n->flags & ACPI_MPS_POLARITY_MASK) == ACPI_MPS_POLARITY_LOW)
+			v |= LAPIC_LVT_POLARITY_LOW;
+		return v;
+	}
+	return (lint == 0 ? LAPIC_LVT_DM_EXTINT : LAPIC_LVT_DM_FIXED) | LAPIC_LVT_MASKED;
+}
+
+/* Finds the register page: the MSR is what the CPU decodes; the MADT's address should
+ * agree, and a disagreement is reported. Returns 0 or -ENODEV with *why. Reads only. */
+static int lapic_locate(const struct acpi_info *acpi, paddr_t *phys, const char **why)
+{
+	uint32_t a, b, c, d;
+	uint64_t base;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(d & CPUID_1_EDX_APIC)) {
+		*why = "the CPU has no local APIC (CPUID)";
+		return -ENODEV;
+	}
+	base = rdmsr(MSR_APIC_BASE);
+	if (base & APIC_BASE_X2APIC_ENABLE) {
+		*why = "the firmware left the local APIC in x2APIC mode (not supported)";
+		return -ENODEV;
+	}
+	*phys = base & APIC_BASE_ADDR_MASK;
+	if (acpi->lapic_address && acpi->lapic_address != *phys)
+		printk(KERN_WARN "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
+		       (unsigned long long)acpi->lapic_address, (unsigned long long)*phys);
+	return 0;
+}
+
+/*
+ * lapic_init - find and map this CPU's local APIC; no register is written yet.
+ * Returns 0; -ENODEV or -ENOMEM with *why. Boot, interrupts disabled, after mm (ioremap).
+ */
+int lapic_init(const struct acpi_info *acpi, const char **why)
+{
+	paddr_t phys;
+	int err = lapic_locate(acpi, &phys, why);
+
+	if (err)
+		return err;
+	regs = ioremap(phys, LAPIC_MMIO_SIZE, PG_CACHE_UC);
+	if (!regs) {
+		*why = "no address space to map the local APIC";
+		return -ENOMEM;
+	}
+	if (!(rdmsr(MSR_APIC_BASE) & APIC_BASE_GLOBAL_ENABLE)) {
+		/* globally disabled by the firmware: the one MSR write before the decision */
+		wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_GLOBAL_ENABLE);
+		if (!(rdmsr(MSR_APIC_BASE) & APIC_BASE_GLOBAL_ENABLE)) {
+			lapic_release();
+			*why = "the local APIC is disabled in IA32_APIC_BASE and stays so";
+			return -ENODEV;
+		}
+	}
+	regs_phys = phys;
+	return 0;
+}
+
+/* lapic_release - forget a mapped but not enabled local APIC (the backend was refused
+ * after lapic_init). Boot. */
+void lapic_release(void)
+{
+	iounmap((void *)regs);
+	regs = NULL;
+}
+
+/*
+ * lapic_enable - program the local APIC mapped by lapic_init (see apic.h) and software-
+ * enable it. From here on the 8259s cannot reach the CPU through LINT0. Boot, interrupts
+ * disabled.
+ */
+void lapic_enable(const struct acpi_info *acpi)
+{
+	uint8_t id = (uint8_t)lapic_id();
+	unsigned int max_lvt = (lapic_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
+
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
+	if (max_lvt >= 4)
+		lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
+	if (max_lvt >= 5)
+		lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, lint_value(acpi, 0, id));
+	lapic_write(LAPIC_LVT_LINT1, lint_value(acpi, 1, id));
+	lapic_write(LAPIC_TPR, 0);  /* accept every priority class */
+	lapic_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
+	lapic_eoi();                /* drop anything the firmware left in service */
+}
+
+/* lapic_eoi - end of interrupt for the highest in-service vector. Interrupts disabled. */
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* lapic_id - this CPU's xAPIC ID; 0 when the APIC is not in use. Any context. */
+uint32_t lapic_id(void) { return regs ? lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT : 0; }
+
+/* lapic_version - the version register (version in bits 7-0, max LVT in 23-16); 0 when
+ * not in use. Any context. */
+uint32_t lapic_version(void) { return regs ? lapic_read(LAPIC_VERSION) : 0; }
+
+/* lapic_svr - the spurious-interrupt vector register; 0 when not in use. Any context. */
+uint32_t lapic_svr(void) { return regs ? lapic_read(LAPIC_SVR) : 0; }
+
+/* lapic_lvt - an LVT register (LAPIC_LVT_*); 0 when not in use. Any context. */
+uint32_t lapic_lvt(unsigned int reg) { return regs ? lapic_read(reg) : 0; }
+
+/* lapic_phys - the physical address of the register page; 0 when not in use. */
+paddr_t lapic_phys(void) { return regs ? regs_phys : 0; }

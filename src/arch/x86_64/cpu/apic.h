@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local APIC (apic.c) and the I/O APICs (ioapic.c), used only by the interrupt layer
+ * (irq.c) and its self-tests. Both are set up from the ACPI MADT by irq_init() when it
+ * chooses the APIC backend; before that, or on the 8259 backend, every query here reports
+ * "not in use" and nothing touches the hardware.
+ */
+#ifndef ARCH_APIC_H
+#define ARCH_APIC_H
+
+#include <lios/acpi.h>
+#include <lios/types.h>
+
+/* Local APIC register offsets (Intel SDM vol. 3A, table 11-1) and bits. */
+#define LAPIC_ID 0x020
+#define LAPIC_ID_SHIFT 24            /* xAPIC ID in bits 31-24 */
+#define LAPIC_VERSION 0x030
+#define LAPIC_VERSION_MASK 0xff
+#define LAPIC_MAX_LVT_SHIFT 16       /* bits 23-16: entries in the LVT minus one */
+#define LAPIC_TPR 0x080              /* task priority register */
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0              /* spurious-interrupt vector register */
+#define LAPIC_SVR_VECTOR_MASK 0xff
+#define LAPIC_SVR_APIC_ENABLE (1u << 8)  /* APIC software enable */
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_THERMAL 0x330
+#define LAPIC_LVT_PERF 0x340
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_LVT_DM_FIXED (0u << 8)     /* delivery mode, bits 10-8 */
+#define LAPIC_LVT_DM_NMI (4u << 8)
+#define LAPIC_LVT_DM_EXTINT (7u << 8)
+#define LAPIC_LVT_POLARITY_LOW (1u << 13)/* input pin polarity: active low */
+#define LAPIC_LVT_TRIGGER_LEVEL (1u << 15)
+#define LAPIC_LVT_MASKED (1u << 16)
+#define LAPIC_MMIO_SIZE 0x400            /* registers up to 0x3f0 */
+
+/* IA32_APIC_BASE (MSR 0x1b) bits. */
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_X2APIC_ENABLE (1ull << 10) /* EXTD: registers only through MSRs */
+#define APIC_BASE_GLOBAL_ENABLE (1ull << 11)
+#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
+
+/* Checks the CPU (CPUID APIC, xAPIC mode) and maps the local APIC at the address
+ * IA32_APIC_BASE holds (the MADT's should agree). Returns 0, or a negative error with *why;
+ * writes no APIC register. lapic_release() undoes it. Boot, interrupts off. */
+int lapic_init(const struct acpi_info *acpi, const char **why);
+void lapic_release(void);
+/* Enables the mapped local APIC: spurious vector VEC_SPURIOUS, task priority 0, LINT0
+ * masked, LINT1 as the MADT's NMI entry says (else masked), timer/error/perf/thermal LVTs
+ * masked. Boot, interrupts off. */
+void lapic_enable(const struct acpi_info *acpi);
+/* Signal end of interrupt to the local APIC. Interrupt context. */
+void lapic_eoi(void);
+/* Register reads for irq.c's log line and the self-tests; 0 when the APIC is not in use. */
+uint32_t lapic_id(void);
+uint32_t lapic_version(void);
+uint32_t lapic_svr(void);
+uint32_t lapic_lvt(unsigned int reg);
+paddr_t lapic_phys(void);
+
+/* Maps every MADT I/O APIC, masks all of their inputs, and routes ISA lines 0-15 (except
+ * the cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed
+ * delivery to local APIC dest_id, each entry masked. Returns 0, or a negative error with
+ * *why (then the redirection entries it wrote are masked). Boot, interrupts off. */
+int ioapic_init(const struct acpi_info *acpi, uint8_t dest_id, const char **why);
+/* Mask or unmask ISA line irq's redirection entry. Returns -ENODEV when the line has no
+ * route. Interrupts off. */
+int ioapic_set_masked(unsigned int irq, bool masked);
+/* True when ISA line irq has an input on an I/O APIC. */
+bool ioapic_line_routed(unsigned int irq);
+/* The global system interrupt of ISA line irq (valid when routed). */
+uint32_t ioapic_line_gsi(unsigned int irq);
+/* The line's redirection entry as the I/O APIC holds it (read back); all ones when the
+ * line has no route. */
+uint64_t ioapic_line_entry(unsigned int irq);
+/* Bit n set: line n masked in its redirection entry or without route. */
+uint16_t ioapic_mask_state(void);
+/* For the log line: I/O APIC i's ID, physical address, number of inputs; false past the
+ * last. */
+bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *inputs);
+
+/* Redirection entry bits (82093AA data sheet, 3.2.4), low dword unless stated. */
+#define IOAPIC_RTE_VECTOR_MASK 0xffull
+#define IOAPIC_RTE_DELMOD_MASK (7ull << 8)
+#define IOAPIC_RTE_DELMOD_FIXED (0ull << 8)
+#define IOAPIC_RTE_DESTMOD_LOGICAL (1ull << 11)
+#define IOAPIC_RTE_INTPOL_LOW (1ull << 13)
+#define IOAPIC_RTE_TRIGGER_LEVEL (1ull << 15)
+#define IOAPIC_RTE_MASKED (1ull << 16)
+#define IOAPIC_RTE_DEST_SHIFT 56          /* physical destination: APIC ID, bits 63-56 */
+
+#endif

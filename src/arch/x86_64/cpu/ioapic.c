@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The I/O APICs the MADT lists (Intel 82093AA and its chipset successors): their uncached
+ * register windows, the redirection table of each, and the routing of the 16 ISA lines onto
+ * global system interrupts (GSIs). irq.c decides what to mask and when; this file owns
+ * where each line goes and how its redirection entry is written. Register names follow
+ * the 82093AA data sheet: IOREGSEL selects a register, IOWIN reads or writes it; IOAPICVER
+ * holds the version and the highest redirection entry; IOREDTBLn is entry n, two dwords.
+ *
+ * Routing: ISA line n arrives on GSI n unless an interrupt source override says otherwise
+ * (QEMU: IRQ 0 -> GSI 2), with the override's polarity and trigger, else ISA's (edge,
+ * active high). The GSI belongs to the I/O APIC whose [gsi_base, gsi_base + inputs) holds
+ * it. Line n gets vector 32 + n, fixed delivery, physical destination the boot CPU.
+ *
+ * Invariants: every input of every I/O APIC is masked from ioapic_init() on, except the
+ * entries of lines irq.c unmasked; a line without a route (no I/O APIC input, or its GSI
+ * taken by another line's override) is reported masked and cannot be unmasked. IOREGSEL
+ * and IOWIN are used as a pair with interrupts disabled, so nothing changes the selection
+ * in between (one CPU).
+ */
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <lios/errno.h>
+#include <lios/irq.h>
+#include <lios/paging.h>
+#include <lios/printk.h>
+#include <lios/vmalloc.h>
+#include "apic.h"
+
+#define IOREGSEL 0x00         /* byte offset of the register select */
+#define IOWIN 0x10            /* byte offset of the data window */
+#define IOAPIC_MMIO_SIZE 0x20
+#define IOAPICID 0x00
+#define IOAPICVER 0x01
+#define IOAPICVER_MRE_SHIFT 16 /* bits 23-16: maximum redirection entry (inputs - 1) */
+#define IOREDTBL(n) (0x10 + 2 * (n))
+
+struct ioapic {
+	volatile uint32_t *regs;  /* the mapped IOREGSEL/IOWIN window */
+	paddr_t phys;
+	uint8_t id;               /* MADT's I/O APIC ID */
+	uint32_t gsi_base;        /* GSI of input 0 */
+	unsigned int inputs;      /* redirection entries */
+};
+
+struct isa_route {
+	bool routed;
+	uint8_t ioapic;           /* index in ioapics[] */
+	uint8_t pin;              /* input of that I/O APIC */
+	uint32_t gsi;
+	uint16_t flags;           /* ACPI_MPS_* of the override, 0 without one */
+};
+
+static struct ioapic ioapics[ACPI_MAX_IOAPICS];
+static unsigned int ioapic_count;
+static struct isa_route routes[IRQ_LINES];
+
+static uint32_t ioapic_read(const struct ioapic *io, uint8_t reg)
+{
+	uint64_t flags = irq_save();
+	uint32_t v;
+
+	io->regs[IOREGSEL / 4] = reg;
+	v = io->regs[IOWIN / 4];
+	irq_restore(flags);
+	return v;
+}
+
+static void ioapic_write(const struct ioapic *io, uint8_t reg, uint32_t v)
+{
+	uint64_t flags = irq_save();
+
+	io->regs[IOREGSEL / 4] = reg;
+	io->regs[IOWIN / 4] = v;
+	irq_restore(flags);
+}
+
+static uint64_t rte_read(const struct ioapic *io, unsigned int pin)
+{
+	return ioapic_read(io, (uint8_t)IOREDTBL(pin)) |
+	       (uint64_t)ioapic_read(io, (uint8_t)(IOREDTBL(pin) + 1)) << 32;
+}
+
+/* High dword first, then the low one with the mask bit: the entry is never live with a
+ * half-written destination. */
+static void rte_write(const struct ioapic *io, unsigned int pin, uint64_t v)
+{
+	ioapic_write(io, (uint8_t)(IOREDTBL(pin) + 1), (uint32_t)(v >> 32));
+	ioapic_write(io, (uint8_t)IOREDTBL(pin), (uint32_t)v);
+}
+
+static void mask_all_inputs(void)
+{
+	for (unsigned int i = 0; i < ioapic_count; i++)
+		for (unsigned int pin = 0; pin < ioapics[i].inputs; pin++) {
+			uint32_t lo = ioapic_read(&ioapics[i], (uint8_t)IOREDTBL(pin));
+
+			ioapic_write(&ioapics[i], (uint8_t)IOREDTBL(pin), lo | (uint32_t)IOAPIC_RTE_MASKED);
+		}
+}
+
+/* Maps and sizes one I/O APIC. Returns 0 or a negative error with *why. */
+static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **why)
+{
+	uint32_t ver;
+
+	io->regs = ioremap(a->address, IOAPIC_MMIO_SIZE, PG_CACHE_UC);
+	if (!io->regs) {
+		*why = "no address space to map an I/O APIC";
+		return -ENOMEM;
+	}
+	ver = ioapic_read(io, IOAPICVER);
+	if (ver == 0xffffffffu) {
+		iounmap((void *)io->regs);
+		*why = "an I/O APIC of the MADT does not answer (IOAPICVER reads all ones)";
+		return -ENODEV;
+	}
+	io->phys = a->address;
+	io->id = a->id;
+	io->gsi_base = a->gsi_base;
+	io->inputs = ((ver >> IOAPICVER_MRE_SHIFT) & 0xff) + 1;
+	return 0;
+}
+
+/* Where ISA line irq arrives: its override's GSI and flags, else GSI irq; unrouted when
+ * another line's override took that GSI or no I/O APIC has the input. */
+static struct isa_route route_line(const struct acpi_info *acpi, unsigned int irq)
+{
+	struct isa_route r = {.gsi = irq};
+	bool overridden = false;
+
+	for (unsigned int i = 0; i < acpi->override_count; i++) {
+		const struct acpi_irq_override *o = &acpi->overrides[i];
+
+		if (o->source == irq && !overridden) {
+			r.gsi = o->gsi, r.flags = o->flags;
+			overridden = true;
+		}
+	}
+	for (unsigned int i = 0; i < acpi->override_count && !overridden; i++)
+		if (acpi->overrides[i].gsi == irq && acpi->overrides[i].source != irq)
+			return r; /* GSI irq carries another ISA line */
+	for (unsigned int i = 0; i < irq; i++)
+		if (routes[i].routed && routes[i].gsi == r.gsi)
+			return r; /* two lines on one GSI: the first keeps it */
+	for (unsigned int i = 0; i < ioapic_count; i++) {
+		const struct ioapic *io = &ioapics[i];
+
+		if (r.gsi >= io->gsi_base && r.gsi - io->gsi_base < io->inputs) {
+			r.routed = true;
+			r.ioapic = (uint8_t)i;
+			r.pin = (uint8_t)(r.gsi - io->gsi_base);
+			break;
+		}
+	}
+	return r;
+}
+
+static uint64_t route_entry(const struct isa_route *r, unsigned int irq, uint8_t dest_id)
+{
+	uint64_t v = (VEC_IRQ_BASE + irq) | IOAPIC_RTE_DELMOD_FIXED | IOAPIC_RTE_MASKED |
+		     (uint64_t)dest_id << IOAPIC_RTE_DEST_SHIFT;
+
+	if ((r->flags & ACPI_MPS_POLARITY_MASK) == ACPI_MPS_POLARITY_LOW)
+		v |= IOAPIC_RTE_INTPOL_LOW;
+	if ((r->flags & ACPI_MPS_TRIGGER_MASK) == ACPI_MPS_TRIGGER_LEVEL)
+		v |= IOAPIC_RTE_TRIGGER_LEVEL;
+	return v;
+}
+
+/*
+ * ioapic_init - map the MADT's I/O APICs, mask every input, route the ISA lines (see the
+ * top of the file), all masked. Returns 0; -ENODEV (no I/O APIC, one does not answer, the
+ * timer line has no input) or -ENOMEM with *why. Boot, interrupts off, after mm.
+ */
+int ioapic_init(const struct acpi_info *acpi, uint8_t dest_id, const char **why)
+{
+	int err;
+
+	if (!acpi->ioapic_count) {
+		*why = "the MADT lists no I/O APIC";
+		return -ENODEV;
+	}
+	for (unsigned int i = 0; i < acpi->ioapic_count; i++) {
+		err = map_one(&acpi->ioapics[i], &ioapics[ioapic_count], why);
+		if (err)
+			goto out_fail;
+		ioapic_count++;
+	}
+	mask_all_inputs();
+	for (unsigned int irq = 0; irq < IRQ_LINES; irq++) {
+		if (irq == IRQ_CASCADE)
+			continue;
+		routes[irq] = route_line(acpi, irq);
+		if (routes[irq].routed)
+			rte_write(&ioapics[routes[irq].ioapic], routes[irq].pin,
+				  route_entry(&routes[irq], irq, dest_id));
+		else
+			printk(KERN_DEBUG "irq: ISA line %u has no I/O APIC input\n", irq);
+	}
+	if (!routes[IRQ_TIMER].routed) {
+		*why = "the timer's line (IRQ 0) has no I/O APIC input";
+		err = -ENODEV;
+		goto out_fail;
+	}
+	return 0;
+
+out_fail:
+	mask_all_inputs();
+	for (unsigned int i = 0; i < ioapic_count; i++)
+		iounmap((void *)ioapics[i].regs);
+	ioapic_count = 0;
+	for (unsigned int irq = 0; irq < IRQ_LINES; irq++)
+		routes[irq].routed = false;
+	return err;
+}
+
+/*
+ * ioapic_set_masked - set or clear the mask bit of line irq's redirection entry.
+ * Returns 0, or -ENODEV for a line without a route. Any context.
+ */
+int ioapic_set_masked(unsigned int irq, bool masked)
+{
+	const struct isa_route *r;
+	uint64_t flags;
+	uint32_t lo;
+
+	if (irq >= IRQ_LINES || !routes[irq].routed)
+		return -ENODEV;
+	r = &routes[irq];
+	flags = irq_save();
+	lo = ioapic_read(&ioapics[r->ioapic], (uint8_t)IOREDTBL(r->pin));
+	if (masked)
+		lo |= (uint32_t)IOAPIC_RTE_MASKED;
+	else
+		lo &= ~(uint32_t)IOAPIC_RTE_MASKED;
+	ioapic_write(&ioapics[r->ioapic], (uint8_t)IOREDTBL(r->pin), lo);
+	irq_restore(flags);
+	return 0;
+}
+
+/* ioapic_line_routed - line irq has an I/O APIC input. Any context. */
+bool ioapic_line_routed(unsigned int irq) { return irq < IRQ_LINES && routes[irq].routed; }
+
+/* ioapic_line_gsi - line irq's GSI (meaningful when routed). Any context. */
+uint32_t ioapic_line_gsi(unsigned int irq) { return irq < IRQ_LINES ? routes[irq].gsi : 0; }
+
+/* ioapic_line_entry - the redirection entry read back; all ones without a route. */
+uint64_t ioapic_line_entry(unsigned int irq)
+{
+	if (!ioapic_line_routed(irq))
+		return ~0ull;
+	return rte_read(&ioapics[routes[irq].ioapic], routes[irq].pin);
+}
+
+/* ioapic_mask_state - bit n: line n masked in hardware or without a route. Any context. */
+uint16_t ioapic_mask_state(void)
+{
+	uint16_t mask = 0;
+
+	for (unsigned int irq = 0; irq < IRQ_LINES; irq++)
+		if (ioapic_line_entry(irq) & IOAPIC_RTE_MASKED)
+			mask |= (uint16_t)(1u << irq);
+	return mask;
+}
+
+/* ioapic_describe - I/O APIC i's ID, address and inputs; false past the last one. */
+bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *inputs)
+{
+	if (i >= ioapic_count)
+		return false;
+	*id = ioapics[i].id;
+	*phys = ioapics[i].phys;
+	*inputs = ioapics[i].inputs;
+	return true;
+}
