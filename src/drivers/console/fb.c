@@ -7,10 +7,10 @@
  * a glyph row is expanded from the font bits straight into stores. The common case, fonts
  * 8 or 16 pixels wide at 32 bpp and scale 1, is fb_glyph8.c when scrolling: whole glyph
  * rows from a per-attribute table, with SSE2 or AVX2 stores when the CPU has them. Single
- * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table
- * (other fonts pixel line by pixel line, skipping glyph rows that stay the same). Every other format builds one scaled glyph row in a small stack
- * buffer and copies it scale times. All video-memory accesses go through the fb_store*()
- * helpers of fb_internal.h.
+ * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table.
+ * Every other format builds one scaled glyph row in a small stack buffer and copies it
+ * scale times. All video-memory accesses go through the fb_store*() helpers of
+ * fb_internal.h.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -26,8 +26,6 @@ const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
 
 /* Rows of the cell (counted from the bottom, in font pixels) drawn as the cursor mark. */
 #define FB_CURSOR_ROWS 2u
-/* Cells drawn together by the span fast path (two pointer arrays of this size on the stack). */
-#define FB_SPAN_CHUNK 64
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
 
@@ -114,7 +112,7 @@ static inline bool fb_fast32(const struct fb_console *fc)
 }
 
 /* Fonts 8 or 16 pixels wide at 32 bpp and scale 1: glyph rows from fc->row_lut (fb_glyph8.c). */
-static inline bool fb_fast8(const struct fb_console *fc)
+static inline bool fb_fast_rows(const struct fb_console *fc)
 {
 	return fb_fast32(fc) && (fc->font->width == 8 || fc->font->width == 16);
 }
@@ -211,85 +209,36 @@ void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_
 		fb_draw_generic(fc, dst, cell, cursor);
 }
 
-/* Glyph row y of the cell's character (fast path: the font is at most 16 wide). */
-static inline uint32_t fb_glyph_row(const struct console_font *f, const uint8_t *glyph,
-				    unsigned y)
-{
-	const uint8_t *g = glyph + y * f->row_bytes;
-
-	return f->row_bytes > 1 ? (uint32_t)g[0] << 8 | g[1] : g[0];
-}
-
-/* Fast path of fb_draw_span for cells[0..n) sharing one attribute, at most FB_SPAN_CHUNK. */
-static void fb_span_fast32(struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
-			   const struct con_cell *old, unsigned n)
-{
-	const struct console_font *f = fc->font;
-	size_t stride = (size_t)f->height * f->row_bytes;
-	const uint8_t *gnew[FB_SPAN_CHUNK], *gold[FB_SPAN_CHUNK];
-	unsigned shift = f->row_bytes * 8 - f->width;
-
-	for (unsigned k = 0; k < n; k++) {
-		gnew[k] = f->glyphs + cells[k].ch * stride;
-		/* a glyph row only needs storing when the pixels there were different */
-		gold[k] = old && old[k].attr == cells[k].attr ? f->glyphs + old[k].ch * stride : NULL;
-	}
-	fb_lut_load(fc, cells[0].attr);
-	for (unsigned y = 0; y < f->height; y++, dst += fc->pitch) {
-		uintptr_t p = dst;
-
-		for (unsigned k = 0; k < n; k++, p += fc->cell_w * 4) {
-			uint32_t bits = fb_glyph_row(f, gnew[k], y);
-
-			if (gold[k] && fb_glyph_row(f, gold[k], y) == bits)
-				continue;
-			fb_row_fast32(fc, p, bits >> shift, f->width);
-		}
-	}
-}
-
 /*
  * fb_draw_span - show the n cells of row starting at col (col + n <= cols), no cursor.
  * old, when not NULL, is what those cells showed until now (the screen must match it):
- * glyph rows whose pixels do not change are then skipped. The fast path writes pixel line
- * by pixel line across the cells, so video memory is written in long sequential streams.
+ * the fast path (fb_glyph8.c: the built-in 8x16 and 16x32 fonts at 32 bpp) then skips
+ * glyph rows whose pixels do not change. Other formats and fonts draw cell by cell.
  * Any context; no allocation.
  */
 void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 		  const struct con_cell *cells, const struct con_cell *old, unsigned n)
 {
-	unsigned run;
+	unsigned run, vec;
 
-	if (!fb_fast32(fc)) {
+	if (!fb_fast_rows(fc)) {
 		for (unsigned i = 0; i < n; i++)
 			fb_draw_cell(fc, col + i, row, cells[i], false);
 		return;
 	}
-	if (fb_fast8(fc)) {
-		/* vector stores when the CPU has them and no one else on this CPU uses them */
-		unsigned vec = fc->simd_bytes && arch_simd_begin() ? fc->simd_bytes : 0;
-
-		if (fc->simd_bytes && !vec)
-			fc->simd_refused++;
-
-		for (unsigned i = 0; i < n; i += run) {
-			for (run = 1; i + run < n && cells[i + run].attr == cells[i].attr; run++)
-				;
-			fb_row_lut_load(fc, cells[i].attr);
-			fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL,
-				 run, vec);
-		}
-		if (vec)
-			arch_simd_end();
-		return;
-	}
+	/* vector stores when the CPU has them and no one else on this CPU uses them */
+	vec = fc->simd_bytes && arch_simd_begin() ? fc->simd_bytes : 0;
+	if (fc->simd_bytes && !vec)
+		fc->simd_refused++;
 	for (unsigned i = 0; i < n; i += run) {
-		for (run = 1; i + run < n && run < FB_SPAN_CHUNK &&
-			      cells[i + run].attr == cells[i].attr; run++)
+		for (run = 1; i + run < n && cells[i + run].attr == cells[i].attr; run++)
 			;
-		fb_span_fast32(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL,
-			       run);
+		fb_row_lut_load(fc, cells[i].attr);
+		fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL, run,
+			 vec);
 	}
+	if (vec)
+		arch_simd_end();
 }
 
 /*
