@@ -179,6 +179,21 @@ static int reset_keyboard(char *why, size_t n)
 	return 0;
 }
 
+/* Runs controller test cmd; 0 when it answers ok, else -ENODEV with "<name> timeout" or
+ * "<name> failed, 0x.." in why (a timeout is no test result, never printed as a code). */
+static int run_test(uint8_t cmd, uint8_t ok, const char *name, char *why, size_t n)
+{
+	int reply = command_reply(cmd);
+
+	if (reply == ok)
+		return 0;
+	if (reply < 0)
+		ksnprintf(why, n, "%s timeout", name);
+	else
+		ksnprintf(why, n, "%s failed, 0x%02x", name, reply);
+	return -ENODEV;
+}
+
 /*
  * ps2_init - bring the controller up and reset the keyboard; see lios/ps2.h.
  * Returns 0 or -ENODEV with the reason in why. Boot, after timer_init, IRQ 1 masked.
@@ -186,7 +201,7 @@ static int reset_keyboard(char *why, size_t n)
 int ps2_init(char *why, size_t n)
 {
 	uint8_t status = ps2_status();
-	int config, reply;
+	int config;
 
 	if (status == PS2_STATUS_ABSENT) {
 		ksnprintf(why, n, "no controller, status 0x%02x", status);
@@ -210,29 +225,16 @@ int ps2_init(char *why, size_t n)
 		return -ENODEV;
 	}
 
-	reply = command_reply(PS2_CMD_SELF_TEST);
-	if (reply != PS2_SELF_TEST_OK) {
-		if (reply < 0)
-			ksnprintf(why, n, "controller self-test timeout");
-		else
-			ksnprintf(why, n, "controller self-test failed, 0x%02x", reply);
+	if (run_test(PS2_CMD_SELF_TEST, PS2_SELF_TEST_OK, "controller self-test", why, n))
 		return -ENODEV;
-	}
 	/* the self-test may reset the controller: write the configuration again */
 	if (write_config((uint8_t)config)) {
 		ksnprintf(why, n, "controller lost after self-test");
 		return -ENODEV;
 	}
 
-	reply = command_reply(PS2_CMD_TEST_PORT1);
-	if (reply != PS2_PORT_TEST_OK) {
-		/* a timeout is no test result: never print -ETIMEDOUT as a line code */
-		if (reply < 0)
-			ksnprintf(why, n, "keyboard port test timeout");
-		else
-			ksnprintf(why, n, "keyboard port test failed, 0x%02x", reply);
+	if (run_test(PS2_CMD_TEST_PORT1, PS2_PORT_TEST_OK, "keyboard port test", why, n))
 		return -ENODEV;
-	}
 	ps2_config = (uint8_t)(config & ~PS2_CONFIG_PORT1_CLOCK_OFF);
 	if (write_command(PS2_CMD_ENABLE_PORT1) || write_config(ps2_config)) {
 		ksnprintf(why, n, "keyboard port does not enable");
