@@ -28,6 +28,9 @@ extern char _kernel_phys_start[], _kernel_phys_end[];
 /* The sanitised map pmm was built from; the self-tests check against it. */
 struct memmap mm_usable_map;
 
+/* mm_usable - the sanitised usable map (valid after mm_init). Any context. */
+const struct memmap *mm_usable(void) { return &mm_usable_map; }
+
 /*
  * Brings up the whole memory stack from the boot information. Prints the firmware and usable
  * maps and "mem: ..." (usable MiB, of which above 4 GiB, free frames). Returns 0 or the first
