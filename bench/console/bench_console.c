@@ -12,7 +12,6 @@
  *                                     the same scroll / glibc's memcpy (information only)
  *   console.glyph_over_stores         draw one 8x16 glyph / the same number (128) of plain
  *                                     32-bit stores at the same places (<= 2.0)
- *   console.fb_reads                  reads of video memory during the whole run (0)
  * The text screen is "full": every cell holds a character and each line differs from the
  * next in every column, so a scroll really redraws every cell. Best of several rounds,
  * alternating the sides, to keep noise from other processes out of the ratio.
@@ -220,6 +219,5 @@ int main(void)
 	printf("BENCH console.scroll_over_glibc_memcpy_768p %.3f <= 1.0\n", r768.over_glibc_memcpy);
 	printf("BENCH console.scroll_over_memcpy_2160p_16x32 %.3f <= 1.0\n", r2160.over_kernel_memcpy);
 	printf("BENCH console.glyph_over_stores %.3f <= 2.0\n", bench_glyph());
-	printf("BENCH console.fb_reads %lu <= 0\n", fb_reads);
 	return 0;
 }

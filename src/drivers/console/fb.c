@@ -16,8 +16,6 @@
 #include <lios/errno.h>
 #include "fb_internal.h"
 
-unsigned long fb_reads;
-
 /* The standard VGA/CGA text palette (index = attribute nibble), as 0xRRGGBB. */
 const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
 	0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa, 0xaa5500, 0xaaaaaa,

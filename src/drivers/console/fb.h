@@ -9,7 +9,8 @@
  * ((col + 1) * cell_w - 1, (row + 1) * cell_h - 1), cell_w = font width * scale; no margins.
  *
  * Video memory is only written, never read: every access goes through the fb_store*()
- * helpers; fb_reads counts reads in host builds and there are none.
+ * helpers. The host test console_fb --never-reads draws on framebuffers that report every
+ * read (tests/support/fb_trap.h) and checks there are none.
  */
 #ifndef CONSOLE_FB_H
 #define CONSOLE_FB_H
@@ -48,10 +49,6 @@ struct fb_console {
 	 * because another section held them (an interrupted draw, a panic) */
 	unsigned long simd_refused;
 };
-
-/* Reads from video memory: fb_load32() is the only way the renderer could read a pixel
- * and it counts here. Nothing calls it; tests and the benchmark check the count stays 0. */
-extern unsigned long fb_reads;
 
 /*
  * Prepare fc to draw into the RGB framebuffer fb mapped at base, with font scaled by scale.

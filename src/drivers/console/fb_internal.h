@@ -55,13 +55,6 @@ static inline __attribute__((always_inline)) void fb_store_row32(uintptr_t a,
 	}
 }
 
-/* The only read path into video memory; nothing uses it (see fb_reads). */
-static inline __attribute__((unused)) uint32_t fb_load32(uintptr_t a)
-{
-	fb_reads++;
-	return *(volatile uint32_t *)a;
-}
-
 /* Address of the top-left pixel of cell (col, row). */
 static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, unsigned row)
 {

@@ -4,14 +4,18 @@
  * terminal: text rendered into RAM framebuffers of 15, 16, 24 and 32 bpp, RGB and BGR,
  * odd widths and padded pitch, scaled fonts. Pixels are checked against the font bitmap
  * and the VGA palette with a decoder written here (not the renderer's code): every pixel
- * of every cell must be the glyph bit's colour, the pitch padding must stay untouched,
- * and the renderer must never have read video memory.
+ * of every cell must be the glyph bit's colour and the pitch padding must stay untouched.
+ *
+ * Run with --never-reads, the same renderer draws into small framebuffers that report
+ * every read (tests/support/fb_trap.h) at every format and store width, and must not read
+ * one byte; a planted pixel read shows the detector catching it.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <lios/arch.h>
 #include <lios/errno.h>
 #include "fb.h"
+#include "fb_trap.h"
 #include "../unit.h"
 
 #define CANARY 0x5a
@@ -29,7 +33,11 @@ struct screen {
 	struct fb_console fc;
 	struct term t;
 	struct con_cell *cells;
+	bool trapped;            /* mem is fb_trap's area: the renderer runs armed */
 };
+
+/* --never-reads: screens are opened in fb_trap's area (one at a time). */
+static bool use_trap;
 
 static struct fb_info rgb_info(uint32_t w, uint32_t h, uint32_t pitch, uint8_t bpp, bool bgr)
 {
@@ -55,20 +63,43 @@ static void open_screen(struct screen *s, struct fb_info info, const struct cons
 {
 	s->info = info;
 	s->size = (size_t)info.pitch * info.height;
-	s->mem = malloc(s->size);
+	s->trapped = use_trap;
+	s->mem = s->trapped ? fb_trap_map(s->size) : malloc(s->size);
 	memset(s->mem, CANARY, s->size);
 	CHECK_EQ(fb_console_setup(&s->fc, s->mem, &info, font, scale), 0);
 	s->cells = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->cells));
+	if (s->trapped)
+		fb_trap_arm();
 	term_init(&s->t, s->cells, s->fc.cols, s->fc.rows, &fb_console_ops, &s->fc);
+	if (s->trapped)
+		fb_trap_disarm();
 }
+
+/* Accesses of the renderer to every trapped screen closed so far. */
+static unsigned long trapped_reads, trapped_writes;
 
 static void close_screen(struct screen *s)
 {
-	free(s->mem);
+	if (s->trapped) {
+		trapped_reads += fb_trap_reads();
+		trapped_writes += fb_trap_writes();
+		fb_trap_unmap();
+	}
+	else
+		free(s->mem);
 	free(s->cells);
 }
 
-static void put(struct screen *s, const char *str) { term_write(&s->t, str, strlen(str)); }
+/* Write str to the terminal; on a trapped screen the renderer runs armed, and the test's
+ * own checks (which read the pixels) run disarmed. */
+static void put(struct screen *s, const char *str)
+{
+	if (s->trapped)
+		fb_trap_arm();
+	term_write(&s->t, str, strlen(str));
+	if (s->trapped)
+		fb_trap_disarm();
+}
 
 /* Read pixel (x, y) from the RAM framebuffer and expand its channels to 0xRRGGBB with the
  * tag's masks: the inverse of what a monitor does, written independently of fb.c. */
@@ -226,10 +257,12 @@ static void scenario(const char *name, struct fb_info info, const struct console
 /* Scrolling text whose glyphs differ in their top and bottom rows (descenders, accents,
  * box drawing that runs the full cell height, colour changes): the renderer's fast path
  * skips glyph rows it believes unchanged, and every pixel must still be right after every
- * line. Checked with this file's decoder after each of 120 scrolled lines. The fast path
+ * line. Checked with this file's decoder after each of edge_lines (120) scrolled lines. The fast path
  * stores at most simd bytes at once (0: general registers); with section_taken another
  * user holds the vector registers, so the renderer must fall back to general registers.
  * Returns a copy of the final framebuffer (free() it). */
+static int edge_lines = 120;
+
 static uint8_t *scroll_changes_edge_rows(struct fb_info info, const struct console_font *font,
 					 unsigned simd, bool section_taken)
 {
@@ -250,7 +283,7 @@ static uint8_t *scroll_changes_edge_rows(struct fb_info info, const struct conso
 	if (section_taken)
 		CHECK(arch_simd_begin());
 	srand(7);
-	for (int line = 0; line < 120; line++) {
+	for (int line = 0; line < edge_lines; line++) {
 		int n = rand() % (int)(s.fc.cols + 20);
 
 		for (int i = 0; i < n; i++)
@@ -293,8 +326,130 @@ static void scroll_every_store_width(struct fb_info info, const struct console_f
 	free(ref);
 }
 
-int main(void)
+/* The detector itself on a bare page: a plain store is a write; a load, a read-modify-write
+ * (OR into memory) and a locked add are reads; SSE stores and memset are writes only; and
+ * every instruction it stepped over really happened. */
+static void detector_classifies_accesses(void)
 {
+	typedef uint32_t v4u __attribute__((vector_size(16)));
+	volatile uint32_t *p = fb_trap_map(4096);
+	v4u four = { 5, 6, 7, 8 };
+	uint32_t v;
+
+	fb_trap_arm();
+	p[0] = 7;
+	CHECK_EQ(fb_trap_reads(), 0);
+	CHECK_EQ(fb_trap_writes(), 1);
+	v = p[0];
+	CHECK_EQ(fb_trap_reads(), 1);
+	__asm__ volatile("orl $0x10, %0" : "+m"(p[1]));
+	CHECK_EQ(fb_trap_reads(), 2);
+	__atomic_fetch_add(&p[2], 3, __ATOMIC_SEQ_CST);
+	CHECK_EQ(fb_trap_reads(), 3);
+	*(volatile v4u *)(p + 4) = four;
+	memset((void *)(p + 64), 0xab, 512);
+	CHECK_EQ(fb_trap_reads(), 3);
+	CHECK(fb_trap_writes() >= 6);
+	fb_trap_disarm();
+	CHECK_EQ(v, 7);
+	CHECK_EQ(p[1], 0x10);
+	CHECK_EQ(p[2], 3);
+	CHECK_EQ(p[6], 7);
+	CHECK_EQ(p[64 + 127], 0xabababab);
+	fb_trap_unmap();
+}
+
+/* The planted bug: code that reads one pixel of a trapped screen is caught. */
+static void planted_pixel_read_is_caught(void)
+{
+	struct screen s;
+	uint32_t px;
+
+	open_screen(&s, rgb_info(32, 48, 128, 32, false), &console_font_8x16, 1);
+	put(&s, "A");
+	CHECK_EQ(fb_trap_reads(), 0);
+	fb_trap_arm();
+	px = read_rgb(&s, 0, 0); /* what a renderer blending into the screen would do */
+	fb_trap_disarm();
+	CHECK(fb_trap_reads() >= 1);
+	CHECK_EQ(px, quantize(&s, vga_rgb[0]));
+	close_screen(&s);
+	trapped_reads = trapped_writes = 0;
+}
+
+/* Fill, text in colours, scrolling, wrap and clear on a small trapped screen: right pixels
+ * and not one read of video memory. simd: widest store the fast path may use. */
+static void renderer_never_reads(const char *name, struct fb_info info,
+				 const struct console_font *font, unsigned scale, unsigned simd)
+{
+	struct screen s;
+
+	fprintf(stderr, "never reads: %s\n", name);
+	open_screen(&s, info, font, scale);
+	s.fc.simd_bytes = simd;
+	fb_trap_arm();
+	fb_fill(&s.fc, 1);
+	term_redraw(&s.t);
+	fb_trap_disarm();
+	CHECK_EQ(verify_screen(&s), 0);
+	put(&s, "Hi\x1b[31mred\x1b[0m\n\x1b[1;44mgj\x1b[0m\tx\n");
+	CHECK_EQ(verify_screen(&s), 0);
+	for (unsigned i = 0; i <= s.fc.rows; i++) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "%u\x1b[3%um_y\x1b[0m\n", i, i % 8);
+		put(&s, line);
+		CHECK_EQ(verify_screen(&s), 0);
+	}
+	for (unsigned i = 0; i < s.fc.cols + 1; i++)
+		put(&s, "W");
+	put(&s, "\x1b[2J\x1b[Hok");
+	CHECK_EQ(verify_screen(&s), 0);
+	CHECK_EQ(fb_trap_reads(), 0);
+	CHECK(fb_trap_writes() > 0);
+	close_screen(&s);
+}
+
+/* --never-reads: the renderer on trapped framebuffers (tests/support/fb_trap.h). */
+static int never_reads_main(void)
+{
+	unsigned simd = arch_simd_bytes();
+
+	detector_classifies_accesses();
+	use_trap = true;
+	planted_pixel_read_is_caught();
+	/* 32 bpp, 8x16 font: the single-cell path and the row fast path at every store width */
+	renderer_never_reads("32x48x32 general registers", rgb_info(32, 48, 136, 32, false),
+			     &console_font_8x16, 1, 0);
+	if (simd >= 16)
+		renderer_never_reads("32x48x32 sse2", rgb_info(32, 48, 128, 32, true),
+				     &console_font_8x16, 1, 16);
+	if (simd >= 32)
+		renderer_never_reads("32x48x32 avx2", rgb_info(32, 48, 128, 32, false),
+				     &console_font_8x16, 1, 32);
+	renderer_never_reads("32x64x32 font 16x32", rgb_info(32, 64, 128, 32, false),
+			     &console_font_16x32, 1, simd);
+	/* the generic path: 24, 16, 15 bpp and scaling */
+	renderer_never_reads("32x48x24", rgb_info(32, 48, 100, 24, true), &console_font_8x16, 1, simd);
+	renderer_never_reads("32x48x16", rgb_info(32, 48, 66, 16, false), &console_font_8x16, 1, simd);
+	renderer_never_reads("32x48x15", rgb_info(32, 48, 64, 15, false), &console_font_8x16, 1, simd);
+	renderer_never_reads("32x64x32 scale 2", rgb_info(32, 64, 128, 32, false),
+			     &console_font_8x16, 2, simd);
+	/* the edge-row fast path, byte-identical at every store width, vector registers taken */
+	edge_lines = 6;
+	scroll_every_store_width(rgb_info(32, 48, 128, 32, false), &console_font_8x16);
+	CHECK_EQ(trapped_reads, 0);
+	CHECK(trapped_writes > 0);
+	fprintf(stderr, "renderer: %lu stores into video memory, %lu reads\n", trapped_writes,
+		trapped_reads);
+	return unit_exit("console_fb --never-reads");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--never-reads"))
+		return never_reads_main();
+
 	/* The 32 bpp fast path, which skips glyph rows that stay the same, at every store
 	 * width: the 8x16 font at two screen widths (1366: a pair of cells can straddle a
 	 * cache line) and the 16x32 font with a pitch that is no multiple of 64. */
@@ -359,8 +514,5 @@ int main(void)
 	for (int a = 0x21; a < 0x7f; a++)
 		for (int b = a + 1; b < 0x7f; b++)
 			CHECK(memcmp(console_font_8x16.glyphs + a * 16, console_font_8x16.glyphs + b * 16, 16));
-
-	/* No scenario ever read video memory. */
-	CHECK_EQ(fb_reads, 0);
 	return unit_exit("console_fb");
 }
