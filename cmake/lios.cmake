@@ -4,6 +4,7 @@
 # nothing on the host; lios_shared_sources(<host-library> <sources...>) adds sources that
 # build in both worlds (mm, pure decoders) to the kernel and to a host static library.
 option(LIOS_KERNEL "configure the kernel world (set by the superbuild)" OFF)
+option(LIOS_FUZZ "configure the fuzz world (set by the superbuild, with clang)" OFF)
 
 set(LIOS_HOST_SANITIZE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 set(LIOS_HOST_WARN -Wall -Wextra -Werror -Wno-unused-parameter)
@@ -35,11 +36,13 @@ function(lios_host_target tgt)
 endfunction()
 
 # lios_unit_test(<name> <sources...> LIBS <libs...>): a host unit test under ASan/UBSan,
-# registered with CTest under the label "unit".
+# registered with CTest under the label "unit"; tests/support/ (prng.h, ...) is on its
+# include path.
 function(lios_unit_test name)
   cmake_parse_arguments(U "" "" "LIBS" ${ARGN})
   add_executable(${name} ${U_UNPARSED_ARGUMENTS})
   lios_host_target(${name})
+  target_include_directories(${name} PRIVATE ${LIOS_ROOT}/tests/support)
   target_link_libraries(${name} PRIVATE ${U_LIBS})
   add_test(NAME unit.${name} COMMAND ${name})
   set_tests_properties(unit.${name} PROPERTIES LABELS unit TIMEOUT 300)

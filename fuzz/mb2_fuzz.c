@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../tests/unit/pmm/memmap_check.h"
+#include "memmap_check.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define FUZZ_MBI_PHYS 0x10000u

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../tests/unit/pmm/memmap_check.h"
+#include "memmap_check.h"
 
 #define FUZZ_MAX_REGIONS 32
 #define FUZZ_MAX_RESERVED 6

@@ -20,13 +20,16 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "qemu"))
+import qemu_cmdline  # noqa: E402  (the one QEMU command line, tests/qemu/qemu_cmdline.py)
+
 
 def boot(iso, mem, icount=False, timeout=60.0):
     """Boots ISO under SeaBIOS; returns (t_entry, t_ready, init_cycles) relative to start."""
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", mem, "-display", "none",
-           "-no-reboot", "-cdrom", iso, "-serial", "stdio", "-monitor", "none"]
+    extra = ["-display", "none", "-serial", "stdio", "-monitor", "none"]
     if icount:
-        cmd += ["-icount", "shift=0,sleep=off"]
+        extra += ["-icount", "shift=0,sleep=off"]
+    cmd = qemu_cmdline.command_line(iso, memory=mem, extra=extra)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     sel = selectors.DefaultSelector()

@@ -35,9 +35,9 @@ static uint64_t trace_peak_live;
 
 static uint32_t trace_size(uint64_t *rng)
 {
-	uint64_t r = bench_rng(rng) % 100;
+	uint64_t r = prng_next(rng) % 100;
 	unsigned lo = r < 70 ? 4 : r < 95 ? 8 : 12, hi = r < 70 ? 8 : r < 95 ? 12 : 16;
-	double e = lo + (double)(bench_rng(rng) % 10000) / 10000.0 * (hi - lo);
+	double e = lo + (double)(prng_next(rng) % 10000) / 10000.0 * (hi - lo);
 	uint32_t n = (uint32_t)__builtin_exp2(e);
 
 	return n < 16 ? 16 : n;
@@ -53,7 +53,7 @@ static void trace_build(void)
 	for (uint32_t i = 0; i < TRACE_LIVE; i++)
 		freeslot[i] = TRACE_LIVE - 1 - i;
 	for (size_t e = 0; e < TRACE_EVENTS; e++) {
-		uint64_t r = bench_rng(&rng);
+		uint64_t r = prng_next(&rng);
 		/* Fill up to ~3/4 of the slots, then hover around there. */
 		bool alloc = nfree && (nlive < TRACE_LIVE / 2 || (r & 0xff) < 128 + (nlive < TRACE_LIVE * 3 / 4 ? 8 : -8));
 

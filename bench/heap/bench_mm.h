@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared helpers of the heap and vmalloc benchmarks: a fresh simulated machine (the real
- * pmm over 4 GiB of high frames, the host paging window, vmalloc), a nanosecond clock and
- * the BENCH line printer.
+ * Shared helpers of the heap and vmalloc benchmarks: a fresh simulated machine
+ * (tests/support/sim_mm.h with 4 GiB of high frames), a nanosecond clock and the BENCH
+ * line printer; prng.h for the random traces.
  */
 #ifndef LIOS_BENCH_MM_H
 #define LIOS_BENCH_MM_H
@@ -13,24 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "host_paging.h"
+#include "prng.h"
+#include "sim_mm.h"
 
+/* A fresh machine: 48 MiB low, 4 GiB of high frames (tests/support/sim_mm.h). */
 static inline void bench_mm_setup(void)
 {
-	static struct memmap map;
-	vaddr_t start, end;
-
-	map.n = 2;
-	map.r[0].start = MiB(16);
-	map.r[0].end = MiB(64);
-	map.r[1].start = GiB(4);
-	map.r[1].end = GiB(8);
-	host_paging_window(&start, &end);
-	host_paging_reset();
-	if (pmm_init(&map) || vmalloc_init(start, end)) {
-		fprintf(stderr, "bench: mm init failed\n");
-		exit(1);
-	}
+	sim_mm_setup(MiB(64), GiB(4));
 }
 
 static inline uint64_t bench_ns(void)
@@ -49,14 +38,6 @@ static inline void bench_result(const char *key, double ratio, const char *op, d
 	printf("BENCH %s %.3f %s %g\n", key, ratio, op, goal);
 	fprintf(stderr, "# %-28s %8.3f  goal %s %g: %s\n", key, ratio, op, goal,
 		met ? "met" : "NOT met");
-}
-
-static inline uint64_t bench_rng(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
 }
 
 #endif

@@ -44,7 +44,7 @@ static uint64_t pairs_ours(int rounds)
 	uint64_t rng = 42, t0 = bench_ns();
 
 	for (int i = 0; i < rounds; i++) {
-		uint64_t pages = 3 + bench_rng(&rng) % 7;
+		uint64_t pages = 3 + prng_next(&rng) % 7;
 		struct vmem_seg *s = vmem_alloc(&arena, pages * PAGE_SIZE, PAGE_SIZE, VMEM_RAW);
 
 		if (!s)
@@ -72,7 +72,7 @@ static uint64_t pairs_list(int rounds)
 	uint64_t rng = 42, t0 = bench_ns();
 
 	for (int i = 0; i < rounds; i++) {
-		uint64_t pages = 3 + bench_rng(&rng) % 7;
+		uint64_t pages = 3 + prng_next(&rng) % 7;
 		vaddr_t va = list_vmem_alloc(&list, pages * PAGE_SIZE);
 
 		if (!va)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include "prng.h"
 
 #define PAIRS 50000   /* per repetition */
 #define RUN_PAIRS 5000
@@ -23,13 +24,7 @@ struct run {
 
 static uint64_t rng = 88172645463325252ull;
 
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+static uint64_t rnd(void) { return prng_next(&rng); }
 
 static double now(void)
 {

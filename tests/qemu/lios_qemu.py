@@ -3,8 +3,8 @@
 
 This file owns one QEMU run: a Profile says which machine to emulate (firmware, memory,
 CPU model, machine type, display device, extra arguments) and what GRUB passes to the
-kernel (command line, gfxpayload); Machine starts QEMU on the test ISO with `-accel tcg`
-(unless LIOS_ACCEL=kvm), `-no-reboot`, isa-debug-exit on port 0xf4, the serial port written
+kernel (command line, gfxpayload); Machine starts QEMU on the test ISO with the command
+line of qemu_cmdline.py (shared with ./lios and the boot benchmark), the serial port written
 to build/test-logs/<test>.log, a fresh OVMF VARS copy per UEFI run, and QMP on a Unix socket,
 then offers the helpers the tests need: wait for a serial line, type keys, take a
 screendump, read VGA text memory, wait for the exit status.
@@ -26,18 +26,10 @@ import time
 import biosdisk
 import checks
 import esp
+import qemu_cmdline
 import screen
 
-OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
-OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
-DEBUG_EXIT_ARGS = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
-DISPLAYS = {
-    "std": ["-vga", "std"],
-    "cirrus": ["-vga", "cirrus"],
-    "none": ["-vga", "none"],
-    "virtio-vga": ["-vga", "none", "-device", "virtio-vga"],
-    "bochs-display": ["-vga", "none", "-device", "bochs-display"],
-}
+from qemu_cmdline import DISPLAYS
 
 
 class HarnessError(Exception):
@@ -198,37 +190,18 @@ class Machine:
 
     def command_line(self):
         p = self.profile
-        qemu = os.environ.get("LIOS_QEMU", "qemu-system-x86_64")
-        accel = "kvm" if os.environ.get("LIOS_ACCEL") == "kvm" else "tcg"
-        args = [qemu, "-accel", accel, "-machine", p.machine, "-m", p.memory,
-                "-no-reboot", "-display", "none", "-serial", "file:" + self.serial_log,
-                "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
-                "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
-                "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]
-        if p.media == "esp":
-            esp_dir = os.path.join(self.tmp, "esp")
-            args += ["-drive", "file=fat:rw:%s,format=raw,if=none,id=esp" % esp_dir,
-                     "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0"]
-        elif p.media == "bios-disk":
-            disk = os.path.join(self.tmp, "bios-disk.img")
-            args += ["-drive", "file=%s,format=raw,if=none,id=disk" % disk,
-                     "-device", "ide-hd,drive=disk,bus=ide.0,bootindex=0"]
-        elif p.media == "usb":
-            args += ["-drive", "file=%s,format=raw,if=none,id=stick,snapshot=on" % self.iso,
-                     "-device", "qemu-xhci,id=xhci",
-                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
-        else:
-            args += ["-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % self.iso,
-                     "-device", "ide-cd,drive=cd,bus=ide.0,bootindex=0"]
-        args += DEBUG_EXIT_ARGS + DISPLAYS[p.display]
-        if p.cpu:
-            args += ["-cpu", p.cpu]
-        if p.smp:
-            args += ["-smp", str(p.smp)]
-        if p.firmware == "uefi":
-            args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
-                     "-drive", "if=pflash,format=raw,file=" + os.path.join(self.tmp, "vars.fd")]
-        return args + p.extra
+        boot = {"esp": os.path.join(self.tmp, "esp"),
+                "bios-disk": os.path.join(self.tmp, "bios-disk.img")}.get(p.media, self.iso)
+        media = {"bios-disk": "disk"}.get(p.media, p.media)
+        # the test's own: serial to the log, QMP, and the disk holding /lios-test.cfg
+        own = ["-display", "none", "-serial", "file:" + self.serial_log,
+               "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
+               "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
+               "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]
+        return qemu_cmdline.command_line(
+            boot, memory=p.memory, firmware=p.firmware, media=media, machine=p.machine,
+            cpu=p.cpu, smp=p.smp, display=p.display,
+            vars_fd=os.path.join(self.tmp, "vars.fd"), extra=own + p.extra)
 
     def start(self):
         if self.profile.media == "esp":
@@ -248,7 +221,7 @@ class Machine:
             raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)
         make_config_disk(os.path.join(self.tmp, "cfg.img"), self.profile)
         if self.profile.firmware == "uefi":
-            shutil.copyfile(OVMF_VARS, os.path.join(self.tmp, "vars.fd"))
+            qemu_cmdline.fresh_vars(os.path.join(self.tmp, "vars.fd"))
         open(self.serial_log, "w").close()
         args = self.command_line()
         self.qemu_out = open(self.qemu_log, "w")

@@ -11,6 +11,7 @@ key mapping, the El Torito report parser, the installed-GRUB config and the BIOS
 and GRUB boot fields. Standard library unittest; exit status 0 = pass.
 """
 import os
+import shutil
 import struct
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import check_iso  # noqa: E402
 import checks  # noqa: E402
 import esp  # noqa: E402
 import lios_qemu  # noqa: E402
+import qemu_cmdline  # noqa: E402
 import screen  # noqa: E402
 
 GOOD_BOOT = """\x1b[2J\x1b[01;01HBdsDxe: starting Boot0001\r
@@ -340,6 +342,69 @@ def fake_grub_images(core_sectors, core_tail=100):
     core[500:512] = struct.pack("<QHH", 2, core_sectors - 1, 0x820)
     core[512 + 0x14:512 + 0x16] = struct.pack("<H", 0x400)
     return bytes(boot), bytes(core)
+
+
+class QemuCommandLine(unittest.TestCase):
+    """qemu_cmdline.py, the one command line of ./lios, the harness and the boot bench."""
+
+    def setUp(self):
+        self.env = {k: os.environ.pop(k) for k in ("LIOS_ACCEL", "LIOS_QEMU") if k in os.environ}
+
+    def tearDown(self):
+        os.environ.update(self.env)
+
+    def test_bios_cdrom(self):
+        a = qemu_cmdline.command_line("x.iso", memory="64M")
+        self.assertEqual(a[:3], ["qemu-system-x86_64", "-accel", "tcg"])
+        self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", a)
+        self.assertIn("-no-reboot", a)
+        self.assertEqual(a[a.index("-m") + 1], "64M")
+        self.assertIn("ide-cd,drive=cd,bus=ide.0,bootindex=0", a)
+        self.assertFalse(any("pflash" in x for x in a))
+
+    def test_uefi_needs_vars_and_gets_both_flashes(self):
+        with self.assertRaises(ValueError):
+            qemu_cmdline.command_line("x.iso", firmware="uefi")
+        a = qemu_cmdline.command_line("x.iso", firmware="uefi", vars_fd="/tmp/v.fd")
+        self.assertIn("if=pflash,format=raw,readonly=on,file=" + qemu_cmdline.OVMF_CODE, a)
+        self.assertIn("if=pflash,format=raw,file=/tmp/v.fd", a)
+
+    def test_kvm_uses_the_host_cpu_unless_a_model_is_asked(self):
+        os.environ["LIOS_ACCEL"] = "kvm"
+        try:
+            a = qemu_cmdline.command_line("x.iso")
+            self.assertEqual(a[1:5], ["-accel", "kvm", "-cpu", "host"])
+            a = qemu_cmdline.command_line("x.iso", cpu="Nehalem")
+            self.assertEqual(a.count("-cpu"), 1)
+            self.assertEqual(a[a.index("-cpu") + 1], "Nehalem")
+        finally:
+            del os.environ["LIOS_ACCEL"]
+
+    def test_bad_arguments_are_refused(self):
+        for kw in ({"media": "floppy"}, {"firmware": "coreboot"}, {"display": "sdl"}):
+            with self.assertRaises(ValueError):
+                qemu_cmdline.command_line("x.iso", **kw)
+
+    def test_harness_uses_it(self):
+        with tempfile.TemporaryDirectory() as logdir:
+            m = lios_qemu.Machine("t", lios_qemu.Profile(media="usb", smp=2), "x.iso", logdir)
+            a = m.command_line()
+            shutil.rmtree(m.tmp)
+        self.assertIn("usb-storage,bus=xhci.0,drive=stick,bootindex=0", a)
+        self.assertIn("ide-hd,drive=cfg,bus=ide.1,bootindex=1", a)
+        self.assertEqual(a[a.index("-smp") + 1], "2")
+
+    def test_cli_prints_one_argument_per_line(self):
+        import subprocess
+        with tempfile.TemporaryDirectory() as d:
+            vars_fd = os.path.join(d, "vars.fd")
+            out = subprocess.run([sys.executable, qemu_cmdline.__file__, "--iso", "a b.iso",
+                                  "--uefi", "--vars", vars_fd, "--", "-s", "-S"],
+                                 capture_output=True, text=True, check=True).stdout
+            lines = out.splitlines()
+            self.assertIn("file=a b.iso,media=cdrom,if=none,id=cd,readonly=on", lines)
+            self.assertEqual(lines[-2:], ["-s", "-S"])
+            self.assertTrue(os.path.getsize(vars_fd) > 0)
 
 
 class BiosDisk(unittest.TestCase):

@@ -16,6 +16,7 @@
 #include <lios/errno.h>
 #include "fb.h"
 #include "fb_trap.h"
+#include "prng.h"
 #include "../unit.h"
 
 #define CANARY 0x5a
@@ -282,12 +283,13 @@ static uint8_t *scroll_changes_edge_rows(struct fb_info info, const struct conso
 	s.fc.simd_bytes = simd;
 	if (section_taken)
 		CHECK(arch_simd_begin());
-	srand(7);
+	uint64_t rng = prng_seed(7);
+
 	for (int line = 0; line < edge_lines; line++) {
-		int n = rand() % (int)(s.fc.cols + 20);
+		int n = (int)prng_below(&rng, s.fc.cols + 20);
 
 		for (int i = 0; i < n; i++)
-			put(&s, pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))]);
+			put(&s, pieces[prng_below(&rng, sizeof(pieces) / sizeof(pieces[0]))]);
 		put(&s, "\x1b[0m\n");
 		bad += verify_screen(&s);
 	}

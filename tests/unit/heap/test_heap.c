@@ -115,13 +115,13 @@ static void test_chaos(void)
 	before = frames_accounted();
 	base_bytes = hstats().vmalloc_bytes;
 	for (int step = 0; step < 300000; step++) {
-		uint64_t r = rng_next(&rng);
+		uint64_t r = prng_next(&rng);
 		unsigned op = (unsigned)(r % 16);
 
 		if (nlive < ARRAY_SIZE(live) && op < 8) {
 			unsigned band = (unsigned)(r >> 8) % 100;
 			size_t max = band < 70 ? 256 : band < 95 ? 4096 : band < 99 ? 65536 : 300000;
-			size_t n = 1 + (size_t)(rng_next(&rng) % max);
+			size_t n = 1 + (size_t)(prng_next(&rng) % max);
 			unsigned char *p = (r >> 20) & 1 ? heap_calloc(1, n) : heap_alloc(n);
 
 			CHECK(p != NULL);
@@ -141,7 +141,7 @@ static void test_chaos(void)
 
 			CHECK(p[0] == live[k].v && p[n - 1] == live[k].v && p[n / 2] == live[k].v);
 			if (op == 15) {
-				size_t m = 1 + (size_t)(rng_next(&rng) % (n * 2 + 64));
+				size_t m = 1 + (size_t)(prng_next(&rng) % (n * 2 + 64));
 				unsigned char *q = heap_realloc(p, m);
 
 				CHECK(q != NULL);

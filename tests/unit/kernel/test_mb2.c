@@ -8,6 +8,7 @@
 #include <lios/bootinfo.h>
 #include <lios/string.h>
 #include <stdlib.h>
+#include "prng.h"
 #include "../unit.h"
 
 #define MAGIC 0x36d76289u
@@ -277,17 +278,19 @@ static void test_random_corruption(void)
 {
 	static struct mbi good, m;
 	static const uint8_t rgb[6] = {16, 8, 8, 8, 0, 8};
+	uint64_t rng = prng_seed(1234);
 
 	mbi_begin(&good);
 	add_string(&good, 1, "console=serial");
 	add_mmap(&good, 24, 8);
 	add_fb_rgb(&good, 4096, 1024, 768, 32, rgb);
 	mbi_end(&good);
-	srand(1234);
 	for (int i = 0; i < 20000; i++) {
+		int corruptions = 1 + (int)prng_below(&rng, 4);
+
 		m = good;
-		for (int k = 0; k < 1 + rand() % 4; k++)
-			m.buf[rand() % m.len] = (uint8_t)rand();
+		for (int k = 0; k < corruptions; k++)
+			m.buf[prng_below(&rng, m.len)] = (uint8_t)prng_next(&rng);
 		/* Copy to an exact-size heap buffer so ASan sees any overrun. */
 		uint8_t *copy = malloc(m.len);
 		memcpy(copy, m.buf, m.len);

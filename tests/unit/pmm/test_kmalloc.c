@@ -13,6 +13,7 @@
 #include <string.h>
 #include "host.h"
 #include "internal.h"
+#include "prng.h"
 #include "../unit.h"
 
 static struct memmap map;
@@ -129,7 +130,7 @@ static void test_chaos(void)
 	setup(MiB(1), MiB(128));
 	before = free_frames();
 	for (int step = 0; step < 100000; step++) {
-		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		prng_next(&rng);
 		if (n == 512 || (n > 0 && rng % 2)) {
 			size_t i = (rng >> 8) % n;
 			bool ok = true;

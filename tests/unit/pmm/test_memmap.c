@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memmap_check.h"
+#include "prng.h"
 #include "../unit.h"
 
 static struct memmap out;
@@ -136,13 +137,7 @@ static void test_bootinfo(void)
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rnd(void) { return prng_next(&rng_state); }
 
 /* A random address: mostly near a few interesting places (low memory, 4 GiB, the limit),
  * sometimes anywhere. */
@@ -167,7 +162,7 @@ static void test_random(void)
 		size_t n, nres;
 		const char *err;
 
-		rng_state = seed * 0x9e3779b97f4a7c15ull;
+		rng_state = prng_seed(seed);
 		n = rnd() % 41;
 		nres = rnd() % 7;
 		for (size_t i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "prng.h"
 #include "../unit.h"
 
 static struct memmap map;
@@ -251,13 +252,7 @@ static void test_block_cache(void)
 
 static uint64_t rng;
 
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+static uint64_t rnd(void) { return prng_next(&rng); }
 
 struct live {
 	paddr_t pa;
@@ -277,7 +272,7 @@ static bool random_sequence(uint64_t seed, int steps)
 	pfn_t end_pfn;
 	int largest0;
 
-	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	rng = prng_seed(seed);
 	nranges = 1 + rnd() % 4;
 	map.n = 0;
 	for (size_t i = 0; i < nranges; i++) {

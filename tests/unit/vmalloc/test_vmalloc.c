@@ -65,10 +65,10 @@ static void test_random_size(void)
 	mm_host_setup(HIGH_FRAMES);
 	before = frames_accounted();
 	for (int step = 0; step < 20000; step++) {
-		uint64_t r = rng_next(&rng);
+		uint64_t r = prng_next(&rng);
 
 		if (nlive < ARRAY_SIZE(live) && (r & 1)) {
-			size_t n = 1 + (size_t)(rng_next(&rng) % (64 * PAGE_SIZE));
+			size_t n = 1 + (size_t)(prng_next(&rng) % (64 * PAGE_SIZE));
 			bool zero = (r & 6) == 0;
 			char *p = zero ? vzalloc(n) : vmalloc(n);
 
@@ -190,7 +190,7 @@ static void test_full_fit(void)
 	for (int i = 0; i < 100; i++)
 		CHECK((s[i] = vmem_alloc(&a, (uint64_t)(1 + i % 7) * PAGE_SIZE, PAGE_SIZE, VMEM_RAW)));
 	for (int i = 99; i > 0; i--) {
-		int j = (int)(rng_next(&rng) % (uint64_t)(i + 1));
+		int j = (int)(prng_next(&rng) % (uint64_t)(i + 1));
 		struct vmem_seg *t = s[i];
 
 		s[i] = s[j];

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The one place that builds LiOS's QEMU command line.
+
+Used by the test harness (lios_qemu.Machine), the boot benchmark (bench/boot/bench_boot.py)
+and, through the small command-line interface below, by ./lios run and ./lios debug. Every
+LiOS machine gets: `-accel tcg` (LIOS_ACCEL=kvm: `-accel kvm`, with `-cpu host` unless a
+CPU model is asked for), `-no-reboot` (a triple fault ends QEMU instead of looping),
+isa-debug-exit on port 0xf4 (the self-tests' exit status), the boot medium on the first
+IDE channel with boot index 0, a display device, and under UEFI OVMF's code read-only plus
+a writable copy of its variable store. The caller adds its own serial, monitor and display
+front-end arguments. QEMU binary: LIOS_QEMU, default qemu-system-x86_64. Standard library
+only.
+
+    qemu_cmdline.py [--uefi --vars FILE] [--mem SIZE] [--machine M] [--cpu C] [--smp N]
+                    [--iso ISO] [-- EXTRA...]
+prints the command line, one argument per line (bash: mapfile -t QEMU < <(...)); --vars
+FILE receives a fresh copy of OVMF's variable store first.
+"""
+import argparse
+import os
+import shutil
+import sys
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+DEBUG_EXIT_ARGS = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+DISPLAYS = {
+    "std": ["-vga", "std"],
+    "cirrus": ["-vga", "cirrus"],
+    "none": ["-vga", "none"],
+    "virtio-vga": ["-vga", "none", "-device", "virtio-vga"],
+    "bochs-display": ["-vga", "none", "-device", "bochs-display"],
+}
+MEDIA = ("cdrom", "usb", "esp", "disk")
+
+
+def media_args(media, path):
+    """The boot medium as boot index 0: "cdrom" (an ISO on the first IDE channel), "usb"
+    (the ISO as a USB stick on an xHCI controller, never written), "esp" (a directory shown
+    as a FAT disk) or "disk" (a raw hard-disk image)."""
+    if media == "cdrom":
+        return ["-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % path,
+                "-device", "ide-cd,drive=cd,bus=ide.0,bootindex=0"]
+    if media == "usb":
+        return ["-drive", "file=%s,format=raw,if=none,id=stick,snapshot=on" % path,
+                "-device", "qemu-xhci,id=xhci",
+                "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
+    if media == "esp":
+        return ["-drive", "file=fat:rw:%s,format=raw,if=none,id=esp" % path,
+                "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0"]
+    if media == "disk":
+        return ["-drive", "file=%s,format=raw,if=none,id=disk" % path,
+                "-device", "ide-hd,drive=disk,bus=ide.0,bootindex=0"]
+    raise ValueError("media must be one of %s, not %r" % (", ".join(MEDIA), media))
+
+
+def fresh_vars(path):
+    """Copy OVMF's pristine variable store to path (one per UEFI run: OVMF writes it)."""
+    shutil.copyfile(OVMF_VARS, path)
+
+
+def command_line(boot, memory="512M", firmware="bios", media="cdrom", machine="pc",
+                 cpu=None, smp=None, display="std", vars_fd=None, extra=()):
+    """The argument list for one LiOS machine booting 'boot' (see media_args). firmware:
+    "bios" (SeaBIOS) or "uefi" (OVMF, with vars_fd: a writable copy of the variable store,
+    see fresh_vars); memory: -m; machine: -machine ("pc", "q35,i8042=off", ...); cpu: -cpu
+    model or None; smp: CPU count or None; display: a key of DISPLAYS; extra: appended."""
+    if firmware not in ("bios", "uefi"):
+        raise ValueError("firmware must be bios or uefi, not %r" % firmware)
+    if display not in DISPLAYS:
+        raise ValueError("unknown display %r (one of %s)" % (display, ", ".join(DISPLAYS)))
+    args = [os.environ.get("LIOS_QEMU", "qemu-system-x86_64")]
+    if os.environ.get("LIOS_ACCEL") == "kvm":
+        args += ["-accel", "kvm"] + ([] if cpu else ["-cpu", "host"])
+    else:
+        args += ["-accel", "tcg"]
+    args += ["-machine", machine, "-m", memory, "-no-reboot"] + DEBUG_EXIT_ARGS
+    args += media_args(media, boot) + DISPLAYS[display]
+    if cpu:
+        args += ["-cpu", cpu]
+    if smp:
+        args += ["-smp", str(smp)]
+    if firmware == "uefi":
+        if not vars_fd:
+            raise ValueError("firmware uefi needs vars_fd (a copy of %s)" % OVMF_VARS)
+        args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                 "-drive", "if=pflash,format=raw,file=" + vars_fd]
+    return args + list(extra)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Print LiOS's QEMU command line, one argument "
+                                 "per line.")
+    ap.add_argument("--iso", default="build/lios.iso", help="the ISO to boot (default %(default)s)")
+    ap.add_argument("--uefi", action="store_true", help="boot OVMF instead of SeaBIOS")
+    ap.add_argument("--vars", help="with --uefi: where to put a fresh copy of OVMF's variables")
+    ap.add_argument("--mem", default="512M", help="memory size (default %(default)s)")
+    ap.add_argument("--machine", default="pc", help="QEMU machine (default %(default)s)")
+    ap.add_argument("--cpu", help="CPU model (default QEMU's)")
+    ap.add_argument("--smp", type=int, help="CPU count")
+    ap.add_argument("extra", nargs="*", help="more QEMU arguments, after --")
+    a = ap.parse_args(argv)
+    if a.uefi and not a.vars:
+        ap.error("--uefi needs --vars FILE")
+    if a.uefi:
+        fresh_vars(a.vars)
+    try:
+        args = command_line(a.iso, memory=a.mem, firmware="uefi" if a.uefi else "bios",
+                            machine=a.machine, cpu=a.cpu, smp=a.smp, vars_fd=a.vars,
+                            extra=a.extra)
+    except ValueError as e:
+        ap.error(str(e))
+    sys.stdout.write("".join(x + "\n" for x in args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
