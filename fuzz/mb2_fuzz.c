@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for the Multiboot2 parser (mb2_parse, src/kernel/multiboot2.c): the
+ * libFuzzer target for the Multiboot2 parser (mb2_parse, src/kernel/core/multiboot2.c): the
  * input is the boot information as a loader would leave it. The parser must never read out
  * of bounds (ASan), and whenever it accepts the input its output must be sane: counts within
  * their arrays, strings terminated, boot-info range as given; the memory map it produced

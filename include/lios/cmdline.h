@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel command line: space-separated words, "key" or "key=value".
- * cmdline_get("console") returns the value of console=..., cmdline_has("selftest") tests
- * a bare flag. Pure; compiled for the host too.
+ * cmdline_get("console", buf, size) copies the value of console=..., cmdline_has("selftest")
+ * tests a bare flag. Pure; compiled for the host too.
  */
 #ifndef LIOS_CMDLINE_H
 #define LIOS_CMDLINE_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The line editor under the shell (src/kernel/lineedit.c): one line of text with a cursor,
+ * The line editor under the shell (src/kernel/shell/lineedit.c): one line of text with a cursor,
  * edited by key events, and a history recalled with Up/Down. Pure: it draws by writing
  * characters through a callback and knows only three terminal controls, '\b' (cursor one
  * column left, not erasing), '\n' and plain characters overwriting in place, so it works on

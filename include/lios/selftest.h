@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * In-kernel self-tests. KTEST(suite, name) defines a test and registers it in the
- * .ktests linker section; the runner (src/kernel/selftest.c) runs them all after boot when
+ * .ktests linker section; the runner (src/kernel/core/selftest.c) runs them all after boot when
  * the command line says "selftest", printing KTAP version 1.
  *
  * Inside a test: KEXPECT(cond) records a failure and goes on; KASSERT(cond) records a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Terminal input to key events (src/kernel/termkeys.c): the bytes a serial terminal sends
+ * Terminal input to key events (src/kernel/shell/termkeys.c): the bytes a serial terminal sends
  * (UTF-8 characters, CR or CR LF for Enter, DEL or BS for Backspace, control characters,
  * VT100/xterm sequences for the cursor and editing keys) become the same struct kbd_event
  * the keyboard produces, so the shell's line editor treats both alike. Pure; host-tested.

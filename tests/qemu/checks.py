@@ -4,7 +4,7 @@
 This file owns what "the boot passed" means for the QEMU tests, apart from running QEMU:
 expected and forbidden markers (DESIGN.md's serial contract), the isa-debug-exit status
 (0x10 -> 33 pass, 0x11 -> 35 fail), and KTAP version 1 as printed by the self-test runner
-(src/kernel/selftest.c): "KTAP version 1", the plan "1..N", one "ok N name" / "not ok N name"
+(src/kernel/core/selftest.c): "KTAP version 1", the plan "1..N", one "ok N name" / "not ok N name"
 line per test (optionally "# SKIP reason"), and the closing line
 "selftest: P passed, F failed[, S skipped]". Every check returns a list of failure messages;
 an empty list is a pass. No QEMU, no I/O: tests/qemu/selfcheck.py feeds these bad logs.

@@ -16,7 +16,7 @@ void cmdline_set(const char *s) { lios_strlcpy(cmdline, s ? s : "", sizeof(cmdli
 const char *cmdline_raw(void) { return cmdline; }
 
 /* Finds the word whose key is 'key'; returns a pointer to the word or NULL, and the length
- * of the key part in *keylen (the '=' follows when a value is present). */
+ * of the whole word ("key" or "key=value") in *wordlen. */
 static const char *find_word(const char *key, size_t *wordlen)
 {
 	size_t klen = strlen(key);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests of the Multiboot2 parser (src/kernel/multiboot2.c): a well-formed info block
+ * Host tests of the Multiboot2 parser (src/kernel/core/multiboot2.c): a well-formed info block
  * is turned into struct bootinfo field by field, and every malformed case a loader or a
  * corrupted memory could produce is rejected with a message, or skipped, never read out
  * of bounds (ASan watches every access).

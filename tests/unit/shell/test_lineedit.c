@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests of the shell's line editor (src/kernel/lineedit.c). Its output is played on a
+ * Unit tests of the shell's line editor (src/kernel/shell/lineedit.c). Its output is played on a
  * model terminal (one row of cells, a cursor; '\b' moves left without erasing, '\n' ends
  * the row), so each case checks both the edited text and what the user sees, including
  * that no stale characters remain after deletions and history recalls.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests of the serial terminal input decoder (src/kernel/termkeys.c): the bytes a
+ * Unit tests of the serial terminal input decoder (src/kernel/shell/termkeys.c): the bytes a
  * terminal emulator sends for typing, Enter, Backspace, control keys and the cursor and
  * editing keys become the key events the line editor expects.
  */
