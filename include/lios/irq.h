@@ -73,7 +73,7 @@ uint64_t irq_spurious_count(void);
  * CPU (fixed delivery, edge); -EINVAL for a vector that is not allocated. Any context.
  */
 #define IRQ_VECTOR_DYN_FIRST 48
-#define IRQ_VECTOR_DYN_LAST 239
+#define IRQ_VECTOR_DYN_LAST 0xdf /* 0xe0-0xfe stay free for fixed system vectors */
 int irq_alloc_vector(irq_handler_fn fn, void *ctx);
 void irq_free_vector(int vector);
 int arch_msi_message(int vector, uint64_t *addr, uint32_t *data);
