@@ -246,6 +246,18 @@ int usb_parse_hub_desc(const uint8_t *buf, size_t len, bool super_speed, struct 
 	return 0;
 }
 
+/* usb_xhci_interval - see usb_desc.h. Pure. */
+unsigned int usb_xhci_interval(enum usb_speed speed, uint8_t binterval)
+{
+	unsigned int b = binterval ? binterval : 1, log2 = 0;
+
+	if (speed == USB_SPEED_HIGH || speed == USB_SPEED_SUPER)
+		return MIN(b, 16u) - 1;
+	while ((2u << log2) <= b)
+		log2++;
+	return MIN(3 + log2, 10u);
+}
+
 /* usb_speed_name - "low", "full", "high", "super" or "?". Pure. */
 const char *usb_speed_name(enum usb_speed s)
 {

@@ -132,6 +132,11 @@ int usb_find_hub_iface(const struct usb_config_info *c, const char **why);
  * its type, no ports or more than 15. Pure. */
 int usb_parse_hub_desc(const uint8_t *buf, size_t len, bool super_speed, struct usb_hub_info *h,
 		       const char **why);
+/* The xHCI endpoint context Interval (period 2^Interval x 125 us) for an interrupt
+ * endpoint's bInterval at this speed: high/super speed bInterval - 1 (bInterval 1-16 is
+ * 2^(bInterval-1) microframes), low/full speed 3 + floor(log2(bInterval ms)); clamped to
+ * what the speed allows (3-10 low/full, 0-15 high/super), bInterval 0 taken as 1. Pure. */
+unsigned int usb_xhci_interval(enum usb_speed speed, uint8_t binterval);
 /* Short names for logs: "full", "low", "high", "super", "?" and a class ("HID", "hub",
  * "mass storage", ...). Pure. */
 const char *usb_speed_name(enum usb_speed s);

@@ -18,6 +18,7 @@
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/timer.h>
+#include <lios/usb.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
@@ -122,6 +123,10 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
+
+	/* BEGIN usb */
+	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
+	/* END usb */
 
 	report_init_time();
 	printk("LiOS ready\n");
