@@ -100,12 +100,13 @@ int usb_config_total_length(const uint8_t *buf, size_t len, const char **why)
 /* One endpoint descriptor of the current interface. */
 static int add_endpoint(struct usb_iface_info *it, const uint8_t *p, const char **why)
 {
-	struct usb_endpoint_info ep = {
+	struct usb_endpoint_info ep;
+
+	if (p[0] < USB_DT_ENDPOINT_SIZE) /* before any field is read: p[0] bytes are there */
+		return refuse(why, "endpoint descriptor shorter than 7 bytes");
+	ep = (struct usb_endpoint_info){
 		.address = p[2], .attributes = p[3], .max_packet = le16(p + 4) & 0x7ff, .interval = p[6],
 	};
-
-	if (p[0] < USB_DT_ENDPOINT_SIZE)
-		return refuse(why, "endpoint descriptor shorter than 7 bytes");
 	if ((ep.address & USB_EP_NUM_MASK) == 0)
 		return refuse(why, "endpoint descriptor for endpoint 0");
 	if (ep.max_packet == 0)

@@ -130,6 +130,13 @@ static void bad_lengths(void)
 	memcpy(b, kbd_config, sizeof(b));
 	b[27] = 4; /* endpoint too short: 4 + 3 stray bytes follow */
 	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	/* a 2-byte endpoint descriptor as the very last bytes (found by fuzz_usb_desc: the
+	 * fields were read before the length was checked) */
+	{
+		static const uint8_t tail[] = {9, 2, 20, 0, 1, 1, 0, 0xa0, 50, 9, 4, 0, 0, 1, 3, 1, 1, 0, 2, 5};
+
+		CHECK_EQ(parse(tail, sizeof(tail), &c, &why), -EINVAL);
+	}
 	CHECK_EQ(parse(kbd_config, 8, &c, &why), -EINVAL);
 	CHECK_EQ(parse(kbd_config, 0, &c, &why), -EINVAL);
 }
