@@ -15,6 +15,7 @@
  * MSI-X (pci_irq_enable) can be added later to wake the tick's work early; not needed.
  */
 #include <lios/arch.h>
+#include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/pci.h>
@@ -24,6 +25,7 @@
 #include <lios/usb.h>
 #include "usb_internal.h"
 
+#define SETTLE_FOR_SELFTEST_MS 3000
 #define HEALTH_CHECK_TICKS 100   /* USBSTS checked for a dead controller every 100 ms */
 
 struct xhci *usb_controllers;
@@ -131,6 +133,42 @@ static int probe(struct pci_dev *pd)
 	return 0;
 }
 
+static bool busy_port(struct xhci *hc)
+{
+	for (unsigned int p = 1; p <= hc->max_ports; p++) {
+		enum xhci_port_state s = hc->port[p].state;
+
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+			return true;
+		/* connected but not yet seen by the port scan */
+		if (s == PORT_EMPTY && (xhci_read(hc, hc->op + XHCI_PORTSC(p)) & XHCI_PORTSC_CCS))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * usb_wait_settled - wait (at most ms) until no root port is debouncing or resetting and
+ * no device is still enumerating. True when settled. Thread context, interrupts enabled.
+ */
+bool usb_wait_settled(uint64_t ms)
+{
+	for (uint64_t waited = 0; waited <= ms; waited += 10) {
+		uint64_t flags = arch_irq_save();
+		bool busy = false;
+
+		for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
+			busy |= !hc->dead && busy_port(hc);
+		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+			busy |= !strcmp(usb_dev_state_name(d), "enumerating");
+		arch_irq_restore(flags);
+		if (!busy)
+			return true;
+		timer_sleep_ms(10);
+	}
+	return false;
+}
+
 /*
  * usb_init - take over and start every xHCI controller, then let the tick drive them.
  * Returns the number started. Boot, after pci_init and timer_init.
@@ -149,6 +187,10 @@ int usb_init(void)
 	err = timer_add_tick_hook(usb_tick);
 	if (err)
 		printk(KERN_ERR "usb: no tick hook (%d): USB devices will not be seen\n", err);
+	/* Self-tests count heap allocations and must not race enumeration: only then does
+	 * boot wait for the devices present now (bounded). A normal boot never waits. */
+	if (!err && cmdline_has("selftest") && !usb_wait_settled(SETTLE_FOR_SELFTEST_MS))
+		printk(KERN_WARN "usb: devices still enumerating after %u ms\n", SETTLE_FOR_SELFTEST_MS);
 	return controller_count;
 }
 

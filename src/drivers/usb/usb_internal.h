@@ -202,5 +202,6 @@ void usb_kbd_tick(void);
 /* usb.c */
 extern struct xhci *usb_controllers;
 uint64_t usb_now_us(void);
+bool usb_wait_settled(uint64_t ms);
 
 #endif
