@@ -16,7 +16,8 @@
  * The text screen is "full": every cell holds a character and each line differs from the
  * next in every column, so a scroll really redraws every cell. Each key is the median of
  * interleaved rounds with its spread (bench.h); the 768p scroll's goal is a median <= 0.9
- * with no round above 1.0. "./bench_console 768p" runs one part alone (for profiling).
+ * with no round above 1.0. "./bench_console 768p" runs one part alone and BENCH_ABS=1
+ * prints the absolute times of both sides too (for profiling).
  *
  * Both sides are the kernel's code: the renderer is compiled with the kernel's
  * -mgeneral-regs-only (CMakeLists.txt) and, like the kernel, stores glyph rows with the
@@ -176,6 +177,16 @@ static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font
 	fill_screen(&s);
 	side_scroll(&ours); /* warm up both sides */
 	side_copy(&kcopy);
+	if (getenv("BENCH_ABS")) { /* absolute times, best of 30, for profiling */
+		uint64_t a = UINT64_MAX, b = UINT64_MAX;
+
+		for (int i = 0; i < 30; i++) {
+			a = MIN(a, side_scroll(&ours));
+			b = MIN(b, side_copy(&kcopy));
+		}
+		fprintf(stderr, "# %ux%u: scroll %.1f us, rep movsb %.1f us for %zu bytes\n", w, h,
+			(double)a / 1e3, (double)b / 1e3, s.size);
+	}
 	bench_print(key, bench_compare(side_scroll, &ours, side_copy, &kcopy, rounds, NULL), "<=",
 		    goal, worst);
 	if (glibc_key)
