@@ -47,6 +47,7 @@
 #include <lios/memmap.h>
 #include <lios/mm.h>
 #include <lios/paging.h>
+#include <lios/panic.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
 #include <lios/vmalloc.h>
@@ -70,6 +71,7 @@ int mm_init(const struct bootinfo *bi)
 	struct pmm_stats st;
 	int err;
 
+	assert(bi);
 	err = memmap_from_bootinfo(bi, (paddr_t)(uintptr_t)_kernel_phys_start,
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
 	memmap_print(bi, &mm_usable_map, true);
