@@ -29,8 +29,8 @@
  *   6. heap     any size; grows and shrinks through vmalloc only.
  *
  * Why nothing recurses: each step calls only the steps above it in this list, with one
- * sanctioned cycle between layers: paging (arch) takes its table pages from kmalloc (mm),
- * and vmalloc (mm) maps through paging. It is not a loop at run time because kmalloc never
+ * sanctioned cycle: paging (src/arch/x86_64/mm/, the mm layer's arch half) takes its table
+ * pages from kmalloc, and vmalloc maps through paging. It is not a loop at run time because kmalloc never
  * maps anything: its memory is already on the direct map. This is what the author's first
  * journal found missing: page tables that had to be mapped before they could map.
  *
