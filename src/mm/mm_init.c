@@ -29,8 +29,8 @@
  *   6. heap     any size; grows and shrinks through vmalloc only.
  *
  * Why nothing recurses: each step calls only the steps above it in this list, with one
- * sanctioned cycle between layers: paging (arch) takes its table pages from kmalloc (mm),
- * and vmalloc (mm) maps through paging. It is not a loop at run time because kmalloc never
+ * sanctioned cycle: paging (src/arch/x86_64/mm/, the mm layer's arch half) takes its table
+ * pages from kmalloc, and vmalloc maps through paging. It is not a loop at run time because kmalloc never
  * maps anything: its memory is already on the direct map. This is what the author's first
  * journal found missing: page tables that had to be mapped before they could map.
  *
@@ -47,6 +47,7 @@
 #include <lios/memmap.h>
 #include <lios/mm.h>
 #include <lios/paging.h>
+#include <lios/panic.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
 #include <lios/vmalloc.h>
@@ -70,6 +71,7 @@ int mm_init(const struct bootinfo *bi)
 	struct pmm_stats st;
 	int err;
 
+	assert(bi);
 	err = memmap_from_bootinfo(bi, (paddr_t)(uintptr_t)_kernel_phys_start,
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
 	memmap_print(bi, &mm_usable_map, true);
