@@ -21,7 +21,7 @@
 #include <lios/heap.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
-#include <lios/timer.h>
+#include <lios/time.h>
 #include <lios/vmalloc.h>
 #include "pci_internal.h"
 
@@ -45,8 +45,8 @@ static bool ecam_used;
 static struct pci_dev *devices;
 static unsigned int device_count;
 
-/* pci_delay_us - the pure code's wait. TODO(time): udelay() once <lios/time.h> is on main. */
-void pci_delay_us(uint64_t us) { timer_delay_us(us); }
+/* pci_delay_us - the pure code's wait (PM transitions): udelay, any context. */
+void pci_delay_us(uint64_t us) { udelay(us); }
 
 static uint32_t all_ones(unsigned int width) { return 0xffffffffu >> (32 - 8 * width); }
 
