@@ -24,7 +24,9 @@
 #define CMD_TIMEOUT_US 2000000     /* a command or control transfer not done in 2 s: refused */
 #define EVENTS_PER_POLL 64         /* bound the work of one tick */
 
-static inline void wmb_compiler(void) { __asm__ volatile("" ::: "memory"); }
+/* Order the TRB's body before its cycle bit (x86 keeps stores in order: only the compiler
+ * must not move them), and TRBs before the doorbell write. */
+static inline void wmb_compiler(void) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
 
 /* xhci_ring_init - a zeroed page of TRBs with the Link TRB at the end. 0 or -ENOMEM. */
 int xhci_ring_init(struct xhci_ring *r)
