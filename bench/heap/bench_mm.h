@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the heap and vmalloc benchmarks: a fresh simulated machine
- * (tests/support/sim_mm.h with 4 GiB of high frames), a nanosecond clock and the BENCH
- * line printer; prng.h for the random traces.
+ * (tests/support/sim_mm.h with 4 GiB of high frames) and tests/support/prng.h; the clock
+ * and the BENCH lines are bench.h's.
  */
 #ifndef LIOS_BENCH_MM_H
 #define LIOS_BENCH_MM_H
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include "bench.h"
 #include "prng.h"
 #include "sim_mm.h"
 
@@ -20,14 +21,6 @@
 static inline void bench_mm_setup(void)
 {
 	sim_mm_setup(MiB(64), GiB(4));
-}
-
-static inline uint64_t bench_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* One result line: "BENCH key ratio op goal", plus whether the goal is met. */

@@ -153,6 +153,16 @@ def scenario_mem(m, args):
     return []
 
 
+def scenario_pci(m, args):
+    # `pci` lists QEMU's host bridge first: i440FX on pc, the Q35 MCH on q35.
+    bridge = r"^00:00\.0 8086:(1237|29c0) 060000 host bridge +-$"
+    wait = _answer(m, r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
+    m.send_keys("pci\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [bridge])
+    return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
+
+
 def scenario_unknown(m, args):
     wait = _answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
@@ -230,10 +240,62 @@ def scenario_deadkeys(m, args):
                         [r"echo %s$" % shown, r"^%s$" % shown])
 
 
+# USB keyboard scenarios (issue 12): boot with a usb-kbd and --ready "^kbd: usb .* ready".
+USB_KBD_LINE = r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4}, \w+ speed, LEDs "
+
+
+def scenario_capslock(m, args):
+    # Caps Lock on: "ECHO abc" types "echo ABC"; `kbd` (typed "KBD") reports the LED state
+    # the driver sent (HID Caps Lock bit, 0x2); Caps Lock off again: LEDs 0.
+    m.send_key(["caps_lock"])
+    wait = _answer(m, r"^ABC$")
+    m.send_keys("ECHO abc\n")
+    wait()
+    wait = _answer(m, USB_KBD_LINE + r"0x2,")
+    m.send_keys("KBD\n")
+    wait()
+    m.send_key(["caps_lock"])
+    wait = _answer(m, USB_KBD_LINE + r"0x0,")
+    m.send_keys("kbd\n")
+    wait()
+    return []
+
+
+def scenario_repeat(m, args):
+    # One x held for 1.5 s: typematic repeat (500 ms delay, 30 Hz) gives dozens of x.
+    wait = _answer(m, r"^x{10,80}$")
+    m.send_keys("echo ")
+    m.send_key(["x"], hold_ms=1500)
+    time.sleep(1.6)
+    m.send_keys("\n")
+    wait()
+    return []
+
+
+def scenario_replug(m, args):
+    # The keyboard (QEMU id kbd0) unplugged and plugged in again while the shell runs.
+    start = len(m.serial())
+    m.qmp.command("device_del", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ removed$", 15.0, start)
+    start = len(m.serial())
+    m.qmp.command("device_add", driver="usb-kbd", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in", 15.0, start)
+    return scenario_echo(m, args)
+
+
+def scenario_usb(m, args):
+    # The `usb` listing names the controller, the keyboard and any other device.
+    wait = _answer(m, r"^devices:$")
+    m.send_keys("usb\n")
+    wait()
+    return []
+
+
 SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
-             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot,
+             "mem": scenario_mem, "pci": scenario_pci, "unknown": scenario_unknown, "reboot": scenario_reboot,
              "panic": scenario_panic, "scroll": scenario_scroll,
-             "deadkeys": scenario_deadkeys}
+             "deadkeys": scenario_deadkeys, "capslock": scenario_capslock,
+             "repeat": scenario_repeat, "replug": scenario_replug, "usb": scenario_usb}
 
 
 def run(args):

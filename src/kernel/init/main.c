@@ -13,10 +13,12 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/timer.h>
+#include <lios/usb.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
@@ -114,9 +116,17 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_irq_enable();
 	/* END cpu-late */
 
+	/* BEGIN pci */
+	pci_init(NULL, 0);   /* "pci: N functions on M buses (ports)"; TODO: MCFG regions from acpi */
+	/* END pci */
+
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
+
+	/* BEGIN usb */
+	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
+	/* END usb */
 
 	report_init_time();
 	printk("LiOS ready\n");
