@@ -97,8 +97,8 @@ static const char *check_page(const struct mem_region *regions, size_t n,
 }
 
 static const char *check_boundary(const struct mem_region *regions, size_t n,
-				  const struct memmap_range *res, size_t nres, const struct memmap *out,
-				  uint64_t b)
+				  const struct memmap_range *res, size_t nres,
+				  const struct memmap *out, uint64_t b)
 {
 	uint64_t base = b & PAGE_MASK;
 	const char *err;
@@ -106,7 +106,8 @@ static const char *check_boundary(const struct mem_region *regions, size_t n,
 	for (int d = -1; d <= 1; d++) {
 		uint64_t p = base + (uint64_t)((int64_t)d * (int64_t)PAGE_SIZE);
 
-		if ((d < 0 && base == 0) || (err = check_page(regions, n, res, nres, out, p)) == NULL)
+		if ((d < 0 && base == 0) ||
+		    (err = check_page(regions, n, res, nres, out, p)) == NULL)
 			continue;
 		return err;
 	}
@@ -138,13 +139,15 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 			return "range overlaps a reserved or non-usable input";
 	}
 	for (size_t i = 0; i < nregions; i++) {
-		if ((err = check_boundary(regions, nregions, reserved, nreserved, out, regions[i].base)) ||
+		if ((err = check_boundary(regions, nregions, reserved, nreserved, out,
+					  regions[i].base)) ||
 		    (err = check_boundary(regions, nregions, reserved, nreserved, out,
 					  region_end(regions[i].base, regions[i].length))))
 			return err;
 	}
 	for (size_t i = 0; i < nreserved; i++) {
-		if ((err = check_boundary(regions, nregions, reserved, nreserved, out, reserved[i].start)) ||
+		if ((err = check_boundary(regions, nregions, reserved, nreserved, out,
+					  reserved[i].start)) ||
 		    (err = check_boundary(regions, nregions, reserved, nreserved, out,
 					  reserved_end(&reserved[i]))))
 			return err;

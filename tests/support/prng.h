@@ -13,10 +13,7 @@
 
 /* A state for seed: the seed spread over all 64 bits (golden-ratio multiply), plus one.
  * Distinct small seeds give unrelated sequences; only seed 0x0e217c1e66c88cc3 gives 0. */
-static inline uint64_t prng_seed(uint64_t seed)
-{
-	return seed * 0x9e3779b97f4a7c15ull + 1;
-}
+static inline uint64_t prng_seed(uint64_t seed) { return seed * 0x9e3779b97f4a7c15ull + 1; }
 
 /* Advance *state and return the new value (never 0 for a nonzero state). */
 static inline uint64_t prng_next(uint64_t *state)
@@ -31,9 +28,6 @@ static inline uint64_t prng_next(uint64_t *state)
 }
 
 /* A value in [0, n), n > 0 (modulo bias below 2^-40 for n < 2^24: fine for tests). */
-static inline uint64_t prng_below(uint64_t *state, uint64_t n)
-{
-	return prng_next(state) % n;
-}
+static inline uint64_t prng_below(uint64_t *state, uint64_t n) { return prng_next(state) % n; }
 
 #endif

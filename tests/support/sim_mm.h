@@ -57,9 +57,6 @@ static inline struct vmalloc_stats vm_stats(void)
 
 /* Free frames plus frames the vmalloc arena keeps for its bookkeeping: this sum must come
  * back exactly when everything is freed. */
-static inline uint64_t frames_accounted(void)
-{
-	return free_frames() + vm_stats().meta_pages;
-}
+static inline uint64_t frames_accounted(void) { return free_frames() + vm_stats().meta_pages; }
 
 #endif
