@@ -38,10 +38,12 @@ def parse_args(argv):
     ap.add_argument("--iso", required=True)
     ap.add_argument("--logdir", required=True)
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run")
-    ap.add_argument("--firmware", choices=("bios", "uefi"), default="bios")
+    ap.add_argument("--firmware", choices=lios_qemu.FIRMWARES, default="bios",
+                    help="bios (SeaBIOS), uefi (OVMF), uefi32 (32-bit OVMF), uefi-sb "
+                         "(OVMF, Secure Boot with Microsoft's keys)")
     ap.add_argument("--memory", default="512M")
     ap.add_argument("--cpu")
-    ap.add_argument("--machine", default="pc")
+    ap.add_argument("--machine", help="default: pc, or q35,smm=on for the secure firmwares")
     ap.add_argument("--display", default="std", choices=sorted(lios_qemu.DISPLAYS))
     ap.add_argument("--smp", type=int)
     ap.add_argument("--media", choices=("cdrom", "usb", "esp", "bios-disk"), default="cdrom",

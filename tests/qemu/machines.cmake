@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: MIT
+# Real machines, round 2 (issue 13): the firmwares and machine shapes real PCs add to the
+# boot matrix. Included by tests/qemu/CMakeLists.txt (lios_qemu_test, LIOS_* variables).
+# One cheap cell of each kind carries a default label (selftest, boot, screen); the rest are
+# label matrix.
+
+# 32-bit UEFI (Bay Trail / Cherry Trail tablets: a 64-bit CPU under 32-bit firmware):
+# Debian's OVMF32 (built with SMM: q35,smm=on and a secure flash, which the harness adds)
+# runs the ISO's BOOTIA32.EFI, an i386-efi GRUB, which enters the kernel's 32-bit entry.
+# The kernel sees the EFI32 system-table tag and says UEFI.
+set(LIOS_QEMU_TIMEOUT_uefi32 120)
+set(LIOS_QEMU_TIMEOUT_uefi-sb 120)
+lios_qemu_test(selftest.uefi32 FIRMWARE uefi32 LABELS selftest
+  ARGS --cmdline selftest --ktap --expect "^boot: UEFI via GRUB ")
+lios_qemu_test(matrix.uefi32.q35.6G.smp2 FIRMWARE uefi32 LABELS matrix
+  ARGS --memory 6G --smp 2 --cmdline selftest --ktap --expect "^boot: UEFI via GRUB "
+       --mem-min 5500:3500)
+lios_qemu_test(screen.uefi32.default FIRMWARE uefi32 LABELS matrix
+  ARGS --expect "^console: framebuffer" --screen fb ${LIOS_SCREEN_EXPECT})
+# The installed-GRUB path on such a machine: grub-install --target=i386-efi's GRUB on the
+# EFI system partition (EFI/BOOT/BOOTIA32.EFI) with the shipped 42_lios entries.
+lios_qemu_test(matrix.uefi32.installed-grub FIRMWARE uefi32 LABELS matrix
+  ARGS --media esp --elf ${CMAKE_BINARY_DIR}/lios.elf --expect "^boot: UEFI via GRUB "
+       --grub-entries ${LIOS_ROOT}/iso/grub.d/42_lios --grub-default "LiOS (self-test)" --ktap)
