@@ -17,6 +17,7 @@
 #include <lios/pmm.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 #include <lios/timer.h>
@@ -25,7 +26,6 @@
 #include "shell_internal.h"
 
 /* Physical bounds of the kernel image (linker.ld). */
-extern char _kernel_phys_start[], _kernel_phys_end[];
 
 static int cmd_help(int argc, char **argv, const char *rest);
 

@@ -19,11 +19,10 @@
 #include <lios/mm.h>
 #include <lios/paging.h>
 #include <lios/pmm.h>
+#include <lios/sections.h>
 #include <lios/printk.h>
 #include <lios/vmalloc.h>
 #include "internal.h"
-
-extern char _kernel_phys_start[], _kernel_phys_end[];
 
 /* The sanitised map pmm was built from; the self-tests check against it. */
 struct memmap mm_usable_map;

@@ -12,25 +12,11 @@
  *
  * Register contract on the way to 64-bit code: EDI = magic, ESI = info address (preserved).
  */
-#define KERNEL_OFFSET 0xffffffff80000000
+#include <arch/memlayout.h>
+
 #define MB2_BOOT_MAGIC 0x36d76289
 #define MB2_COPY_MAX 0x10000
-
 #define EFLAGS_ID (1 << 21)
-#define CPUID_EXT_MAX 0x80000000
-#define CPUID_EXT_FEATURES 0x80000001
-#define CPUID_EXT_EDX_NX (1 << 20)
-#define CPUID_EXT_EDX_LM (1 << 29)
-#define CR0_PG (1 << 31)
-#define CR0_WP (1 << 16)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_PS 0x80
-#define PAGE_2M 0x200000
 
 #define COM1 0x3f8
 #define VGA_TEXT 0xb8000
@@ -100,7 +86,7 @@ _start32:
 	movl $(PTE_P | PTE_W | PTE_PS), %eax
 	movl $1024, %ecx
 2:	movl %eax, (%ebx)
-	addl $PAGE_2M, %eax
+	addl $PAGE_SIZE_2M, %eax
 	addl $8, %ebx
 	loop 2b
 
