@@ -15,7 +15,6 @@
 #include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
-#include "kernel.h"
 
 #define MAX_TESTS 512
 #define QEMU_EXIT_PASS 0x10
