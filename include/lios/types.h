@@ -25,9 +25,6 @@ typedef int64_t ssize_t;
 #define PAGE_SIZE ((size_t)1 << PAGE_SHIFT)
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
-/* KERNEL_OFFSET, DIRECT_MAP_SIZE, the vmalloc window: the arch's memory layout. */
-#include <arch/memlayout.h>
-
 #define KiB(x) ((uint64_t)(x) << 10)
 #define MiB(x) ((uint64_t)(x) << 20)
 #define GiB(x) ((uint64_t)(x) << 30)

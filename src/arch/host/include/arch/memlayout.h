@@ -7,6 +7,8 @@
 #ifndef HOST_ARCH_MEMLAYOUT_H
 #define HOST_ARCH_MEMLAYOUT_H
 
-#include "../../../x86_64/include/arch/memlayout.h"
+/* Relative to this folder's parent include directory (src/arch/host/include/), so every
+ * host build that finds <arch/...> finds the x86_64 file too. */
+#include <../../x86_64/include/arch/memlayout.h>
 
 #endif
