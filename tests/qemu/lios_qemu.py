@@ -73,7 +73,7 @@ class Profile:
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine=None,
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
-                 media="cdrom", elf=None, grub_entries=None, grub_default=None):
+                 media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True):
         if media not in ("cdrom", "usb", "esp", "bios-disk"):
             raise HarnessError("media must be cdrom, usb, esp or bios-disk, not %r" % media)
         if media in ("esp", "bios-disk") and not (elf and grub_entries and grub_default):
@@ -99,6 +99,7 @@ class Profile:
         self.firmware, self.memory, self.cpu, self.machine = firmware, memory, cpu, machine
         self.display, self.extra, self.cmdline = display, list(extra), cmdline
         self.gfxpayload, self.smp = gfxpayload, smp
+        self.serial = serial  # False: no COM1 at all (-serial none); only the screen tells
 
 
 def _grub_quote(s):
@@ -227,7 +228,8 @@ class Machine:
         qemu = os.environ.get("LIOS_QEMU", "qemu-system-x86_64")
         accel = "kvm" if os.environ.get("LIOS_ACCEL") == "kvm" else "tcg"
         args = [qemu, "-accel", accel, "-machine", p.machine, "-m", p.memory,
-                "-no-reboot", "-display", "none", "-serial", "file:" + self.serial_log,
+                "-no-reboot", "-display", "none",
+                "-serial", "file:" + self.serial_log if p.serial else "none",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
                 "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
                 "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]

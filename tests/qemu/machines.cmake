@@ -33,3 +33,28 @@ lios_qemu_test(mem.bios.hole-1G.6G FIRMWARE bios LABELS selftest mem
 lios_qemu_test(matrix.uefi.hole-1G.6G FIRMWARE uefi LABELS matrix
   ARGS --machine pc,max-ram-below-4g=1G --memory 6G --cmdline selftest --ktap
        --mem-min 5800:5000)
+
+# What already worked untested. No serial port at all (-serial none: COM1 reads 0xFF): the
+# boot completes on the screen within seconds (no serial timeout on the way), checked on the
+# decoded screen since there is no log.
+set(LIOS_NO_SERIAL_SCREEN
+  --screen-expect "^LiOS [0-9]" --screen-expect "^console: "
+  --screen-expect "^init: [0-9]{1,4} ms" --screen-expect "^LiOS ready$" --screen-expect "^lios> ")
+lios_qemu_test(screen.bios.serial-none FIRMWARE bios LABELS screen
+  ARGS --no-serial --screen vga ${LIOS_NO_SERIAL_SCREEN})
+lios_qemu_test(matrix.uefi.serial-none FIRMWARE uefi LABELS matrix
+  ARGS --no-serial --screen fb ${LIOS_NO_SERIAL_SCREEN})
+# Real MADTs: disabled entries (-smp 2,maxcpus=8 lists 6 CPUs that are not there), sparse
+# APIC IDs (-smp 6,sockets=2,cores=3: IDs 0,1,2,4,5,6), and 16 CPUs; the acpi: line counts
+# the CPUs that are enabled.
+lios_qemu_test(selftest.bios.smp6-sparse-apic-ids FIRMWARE bios LABELS selftest
+  ARGS --qemu-arg=-smp --qemu-arg=6,sockets=2,cores=3 --cmdline selftest --ktap
+       --expect "^acpi: .*, 6 CPUs, ")
+lios_qemu_test(matrix.bios.smp2-maxcpus8 FIRMWARE bios LABELS matrix
+  ARGS --qemu-arg=-smp --qemu-arg=2,maxcpus=8 --cmdline selftest --ktap
+       --expect "^acpi: .*, 2 CPUs, ")
+lios_qemu_test(matrix.bios.smp16 FIRMWARE bios LABELS matrix
+  ARGS --qemu-arg=-smp --qemu-arg=16 --cmdline selftest --ktap --expect "^acpi: .*, 16 CPUs, ")
+lios_qemu_test(matrix.uefi.smp6-sparse-apic-ids FIRMWARE uefi LABELS matrix
+  ARGS --machine q35 --qemu-arg=-smp --qemu-arg=6,sockets=2,cores=3 --cmdline selftest --ktap
+       --expect "^acpi: .*, 6 CPUs, ")
