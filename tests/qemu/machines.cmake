@@ -58,3 +58,13 @@ lios_qemu_test(matrix.bios.smp16 FIRMWARE bios LABELS matrix
 lios_qemu_test(matrix.uefi.smp6-sparse-apic-ids FIRMWARE uefi LABELS matrix
   ARGS --machine q35 --qemu-arg=-smp --qemu-arg=6,sockets=2,cores=3 --cmdline selftest --ktap
        --expect "^acpi: .*, 6 CPUs, ")
+
+# Secure Boot on, Microsoft's keys enrolled (a PC as sold): the firmware refuses the ISO's
+# unsigned GRUB ("Access Denied"), and its own shell ("Security Violation"), then offers its
+# Boot Manager. README's "Boot on a real machine" quotes these lines; the screen is kept in
+# test-logs/secureboot.uefi.refused.png.
+lios_qemu_test(secureboot.uefi.refused FIRMWARE uefi-sb LABELS boot
+  ARGS --no-contract --ready "No bootable option or device was found"
+       --expect "failed to load Boot0001 \"UEFI QEMU DVD-ROM .*: Access Denied"
+       --expect "Press any key to enter the Boot Manager Menu"
+       --forbid "Welcome to GRUB" --forbid "^LiOS " --forbid "PANIC" --screen fb)

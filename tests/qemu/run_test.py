@@ -278,6 +278,8 @@ def run(args):
                 time.sleep(0.5)  # let the shell finish drawing its prompt
             if args.screen and args.screen_expect:
                 failures += check_screen(m, args.screen, args.name, args.screen_expect)
+            elif args.screen:  # only a record of the screen: NAME.png
+                read_screen(m, args.screen, args.name)
             if args.scenario:
                 failures += SCENARIOS[args.scenario](m, args)
             if args.halts:
