@@ -176,7 +176,7 @@ def scenario_panic(m, args):
     failures = check_screen(m, args.screen or "auto", args.name,
                             [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
                              r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
-                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory \d+ MiB free",
+                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory [0-9.]+ [KMGTPE]?i?B free",
                              r"^System halted"])
     if m.wait_exit(3.0) is not None:
         failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
