@@ -24,6 +24,7 @@ static int cmd_help(int argc, char **argv, const char *rest)
 	const struct shell_cmd *cmds = shell_commands(&n);
 	const char *last = "";
 
+	printk("Commands:\n");
 	for (size_t done = 0; done < n; done++) {
 		const struct shell_cmd *next = NULL;
 		char left[24];
