@@ -41,6 +41,7 @@ FOLDERS = {
 # src/arch/ implements (arch.h, paging.h, time.h, irq_model.h).
 HEADERS = {
     "types.h": "base", "compiler.h": "base", "errno.h": "base", "string.h": "base",
+    "size.h": "base",
     "arch.h": "base", "paging.h": "base", "time.h": "base", "irq_model.h": "base",
     "printk.h": "core", "panic.h": "core", "cmdline.h": "core", "ksyms.h": "core",
     "selftest.h": "core", "bootinfo.h": "core",
