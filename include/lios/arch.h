@@ -15,7 +15,7 @@ void arch_early_init(void);
 void arch_mm_ready(void);
 
 /* arch_irq_save() (disable interrupts, return the previous state), arch_irq_restore(),
- * arch_irq_enable(): static inline, per architecture. */
+ * arch_irq_enable(), arch_irqs_enabled(): static inline, per architecture. */
 #include <arch/irqflags.h>
 
 /*
@@ -67,6 +67,10 @@ void arch_fault_recovery_disarm(void);
  * meaning, arch owns the instruction. */
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
+uint16_t arch_pio_read16(uint16_t port);
+void arch_pio_write16(uint16_t port, uint16_t v);
+uint32_t arch_pio_read32(uint16_t port);
+void arch_pio_write32(uint16_t port, uint32_t v);
 
 /* Writes one byte of PCI configuration space on bus 0 (mechanism #1, ports 0xcf8/0xcfc). */
 void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v);

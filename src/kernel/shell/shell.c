@@ -22,6 +22,7 @@
 #include <lios/heap.h>
 #include <lios/kbd.h>
 #include <lios/lineedit.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/serial.h>
 #include <lios/shell.h>
@@ -267,6 +268,7 @@ void shell_run(const struct bootinfo *bi)
 {
 	static char line[LINEEDIT_UTF8_MAX];
 
+	assert(bi && arch_irqs_enabled());
 	boot_info = bi;
 	lineedit_init(&editor, heap_alloc, heap_free);
 	if (console_cols())

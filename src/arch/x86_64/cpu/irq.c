@@ -15,16 +15,20 @@
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
- * no EOI); anything else has no source and is reported once. Invariant: a line is unmasked
+ * no EOI); vectors 48-0xdf are the dynamic MSI vectors of irq_vector.c (handler, then local
+ * APIC EOI); anything else has no source and is reported once. Invariant: a line is unmasked
  * exactly while it has a handler; each delivered line gets exactly one EOI, after its
  * handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
+#include <arch/irqflags.h>
 #include <arch/trap.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include "apic.h"
+#include "irq_vector.h"
 #include "pic.h"
 
 struct irq_line {
@@ -100,6 +104,7 @@ void irq_init(const struct irq_model *model, bool noapic)
 {
 	const char *why = "";
 
+	assert(backend == IRQ_BACKEND_NONE && !arch_irqs_enabled());
 	given_model = model;
 	if (apic_backend_init(model, noapic, &why) == 0) {
 		mask = 0xffff;
@@ -261,6 +266,8 @@ void irq_dispatch(struct trap_frame *tf)
 		legacy_irq((unsigned int)(vec - VEC_IRQ_BASE));
 		return;
 	}
+	if (irq_vector_dispatch((unsigned int)vec))
+		return;
 	if (vec == VEC_SPURIOUS) {
 		spurious++;
 		return;
