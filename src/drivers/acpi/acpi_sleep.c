@@ -39,7 +39,7 @@ static void table_name(const uint8_t *t, const struct acpi_info *info, char *out
 }
 
 /*
- * acpi_parse_aml - read one DSDT or SSDT for \_S5 and keep the best candidate so far in
+ * acpi_parse_aml - read one DSDT or SSDT (counted by acpi_parse_table) for \_S5 and keep the best candidate so far in
  * info->s5 (the DSDT wins a tie); without one, keep the most telling reason. A table the
  * reader refuses is counted in bad_tables.
  */
@@ -52,8 +52,6 @@ int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info)
 
 	if (memcmp(t, "DSDT", 4) == 0)
 		info->have_dsdt = true;
-	else
-		info->ssdt_count++;
 	table_name(t, info, name);
 	st = aml_find_s5(t, len, &r);
 	if (st == AML_S5_MALFORMED) {

@@ -244,6 +244,11 @@ int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
 {
 	uint32_t tlen;
 
+	/* The FACS has no standard header (no checksum): not ours to judge, not read. */
+	if (len >= 4 && memcmp(t, "FACS", 4) == 0)
+		return -ENOENT;
+	if (len >= 4 && memcmp(t, "SSDT", 4) == 0)
+		info->ssdt_count++; /* refused ones too: SSDTn names the n-th, as Linux does */
 	if (!table_sound(t, len, info))
 		return -EINVAL;
 	memcpy(&tlen, t + 4, 4);
