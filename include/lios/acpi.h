@@ -14,6 +14,7 @@
 #define LIOS_ACPI_H
 
 #include <lios/bootinfo.h>
+#include <lios/irq_model.h>
 
 /* A Generic Address Structure: where a register lives. */
 struct acpi_gas {
@@ -28,49 +29,8 @@ struct acpi_gas {
 #define ACPI_SPACE_IO 1
 #define ACPI_SPACE_PCI_CONFIG 2
 
-#define ACPI_MAX_CPUS 64      /* processor UID -> APIC ID pairs kept (type 0 entries) */
-#define ACPI_MAX_IOAPICS 8
-#define ACPI_MAX_OVERRIDES 16 /* one per ISA line is the most a sane MADT has */
-#define ACPI_MAX_LAPIC_NMIS 8
 #define ACPI_MAX_MCFG 8       /* ECAM windows kept (one per segment and bus range) */
 #define ACPI_S5_PATH_MAX 48   /* "\\_SB_.PCI0._S5_" and the like, terminated */
-#define ACPI_ISA_IRQS 16      /* source range of an interrupt source override (bus 0, ISA) */
-#define ACPI_UID_ALL 0xff     /* local APIC NMI entry for every processor */
-
-/* MPS INTI flags of overrides and NMI entries (ACPI 6.x table 5.50, after MPS 1.4). */
-#define ACPI_MPS_POLARITY_MASK 0x3
-#define ACPI_MPS_POLARITY_CONFORMS 0x0 /* as the bus says: ISA is active high */
-#define ACPI_MPS_POLARITY_HIGH 0x1
-#define ACPI_MPS_POLARITY_LOW 0x3
-#define ACPI_MPS_TRIGGER_MASK 0xc
-#define ACPI_MPS_TRIGGER_CONFORMS 0x0  /* as the bus says: ISA is edge triggered */
-#define ACPI_MPS_TRIGGER_EDGE 0x4
-#define ACPI_MPS_TRIGGER_LEVEL 0xc
-
-struct acpi_cpu {
-	uint8_t uid;           /* ACPI processor UID */
-	uint8_t apic_id;       /* its local APIC ID */
-};
-
-struct acpi_ioapic {
-	uint8_t id;            /* I/O APIC ID */
-	uint32_t address;      /* physical MMIO base of IOREGSEL/IOWIN */
-	uint32_t gsi_base;     /* global system interrupt of input 0 */
-};
-
-/* ISA line 'source' arrives on global system interrupt 'gsi' (QEMU: IRQ 0 -> GSI 2). */
-struct acpi_irq_override {
-	uint8_t source;        /* ISA IRQ 0-15 (only bus 0, ISA, is recorded) */
-	uint32_t gsi;
-	uint16_t flags;        /* ACPI_MPS_* polarity and trigger */
-};
-
-/* A local APIC LINT input wired to NMI. */
-struct acpi_lapic_nmi {
-	uint8_t uid;           /* processor UID, ACPI_UID_ALL = every processor */
-	uint8_t lint;          /* 0 = LINT0, 1 = LINT1 */
-	uint16_t flags;        /* ACPI_MPS_* polarity and trigger */
-};
 
 /* One PCI Express ECAM window (MCFG allocation structure). */
 struct acpi_mcfg {
@@ -99,28 +59,14 @@ struct acpi_info {
 	char oem_id[7];
 	unsigned tables;       /* tables listed by the root table */
 	unsigned bad_tables;   /* of those, refused for a bad checksum or size */
-	bool have_fadt, have_madt;
+	bool have_fadt;          /* have the MADT: madt.present */
 	bool i8042_flag_valid; /* the FADT is new enough to carry IAPC_BOOT_ARCH */
 	bool i8042_present;    /* IAPC_BOOT_ARCH bit 1 (only a hint: firmware gets it wrong) */
 	bool reset_supported;  /* FADT RESET_REG_SUP */
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;
 	unsigned cpu_count;    /* enabled or online-capable processors in the MADT; 0 = unknown */
-	/* MADT interrupt model; meaningful only with have_madt. */
-	uint64_t lapic_address;   /* physical; the header's, or the type 5 override's */
-	bool pcat_compat;         /* MADT flag PCAT_COMPAT: dual 8259s present as well */
-	unsigned cpu_ids;         /* entries used in cpus[] */
-	struct acpi_cpu cpus[ACPI_MAX_CPUS];
-	unsigned ioapic_count;
-	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
-	unsigned override_count;
-	struct acpi_irq_override overrides[ACPI_MAX_OVERRIDES];
-	unsigned lapic_nmi_count;
-	struct acpi_lapic_nmi lapic_nmis[ACPI_MAX_LAPIC_NMIS];
-	unsigned madt_bad_entries; /* malformed, out-of-range or excess entries ignored */
-	bool madt_truncated;      /* an entry ran past the table or had a length < 2: the walk
-				   * stopped there, later entries are unknown */
-
+	struct irq_model madt;    /* the MADT interrupt model (lios/irq_model.h) */
 	/* FADT power management (have_fadt). A register whose address is 0 is absent; the
 	 * 64-bit X_ field is used when the FADT is long enough and it is non-zero, else the
 	 * ACPI 1.0 I/O port block, presented as a GAS. */

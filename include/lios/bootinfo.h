@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * struct bootinfo: what the boot loader told us, in kernel-owned plain arrays. Only the
- * Multiboot2 parser (src/kernel/multiboot2.c) knows Multiboot2; everything after it sees
+ * Multiboot2 parser (src/kernel/core/multiboot2.c) knows Multiboot2; everything after it sees
  * this structure.
  */
 #ifndef LIOS_BOOTINFO_H
@@ -80,7 +80,7 @@ struct bootinfo {
 };
 
 /*
- * Multiboot2 information -> struct bootinfo (src/kernel/multiboot2.c). mbi points to a copy
+ * Multiboot2 information -> struct bootinfo (src/kernel/core/multiboot2.c). mbi points to a copy
  * of avail bytes; mbi_phys is where the loader put the original. Safe on hostile input:
  * bounded by total_size and avail, tags 8-byte aligned, entry sizes honoured, unknown tags
  * skipped. Returns 0, or -EINVAL with the reason in err (a missing end tag, sizes that
@@ -88,5 +88,10 @@ struct bootinfo {
  */
 int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
 	      struct bootinfo *out, char *err, size_t errlen);
+
+/* The kernel's parsed boot information (src/kernel/core/bootinfo.c): kmain publishes it
+ * once after parsing; bootinfo_get() returns NULL before that. */
+void bootinfo_publish(const struct bootinfo *bi);
+const struct bootinfo *bootinfo_get(void);
 
 #endif

@@ -13,6 +13,7 @@
 #define LIOS_IRQ_H
 
 #include <lios/compiler.h>
+#include <lios/irq_model.h>
 
 #define IRQ_LINES 16    /* legacy ISA lines, vectors 32-47 */
 #define IRQ_TIMER 0     /* PIT channel 0 */
@@ -29,11 +30,14 @@ enum irq_backend {
 	IRQ_BACKEND_IOAPIC, /* I/O APIC lines, local APIC EOI; the 8259s fully masked */
 };
 
-/* Choose the backend (I/O APIC unless `noapic`, no MADT I/O APIC or no CPU APIC), route
- * lines 0-15 to vectors 32-47 and mask every line; print "irq: ...". Interrupts must be
- * disabled; call once, after the IDT is loaded, acpi_init and mm, before
- * arch_irq_enable(). */
-void irq_init(void);
+/* Choose the backend (I/O APIC unless noapic, no MADT I/O APIC in model (NULL: no model)
+ * or no CPU APIC), route lines 0-15 to vectors 32-47 and mask every line; print
+ * "irq: ...". kmain hands down the firmware's model (from ACPI) and the `noapic` wish; the
+ * model must stay valid. Interrupts must be disabled; call once, after the IDT is loaded
+ * and mm, before arch_irq_enable(). */
+void irq_init(const struct irq_model *model, bool noapic);
+/* The model irq_init() was given (NULL if none). */
+const struct irq_model *irq_given_model(void);
 enum irq_backend irq_backend(void);
 /* "I/O APIC", "8259 PICs" or "none". */
 const char *irq_backend_name(void);
@@ -50,6 +54,8 @@ void irq_unmask(unsigned int irq);
  * line included), or the I/O APIC redirection entries (lines without an input, the
  * cascade among them, read as masked). */
 uint16_t irq_mask_state(void);
+/* True when line irq has a registered handler. */
+bool irq_has_handler(unsigned int irq);
 /* Interrupts handled on line irq since boot. */
 uint64_t irq_count(unsigned int irq);
 /* Spurious interrupts seen (IRQ 7/15 without an in-service bit, vector 0xff). */

@@ -12,4 +12,8 @@
  * the "mem: ..." line. Returns 0 or the failing step's error (already reported). */
 int mm_init(const struct bootinfo *bi);
 
+struct memmap;
+/* The sanitised usable ranges the frame allocator was built from (after mm_init). */
+const struct memmap *mm_usable(void);
+
 #endif

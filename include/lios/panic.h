@@ -23,8 +23,11 @@ __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 void panic_begin(void);
 __noreturn void panic_end(void);
 
-/* Kernel hook: extra lines for the panic screen (firmware, console mode, memory). */
+/* Hooks handed down by kmain (panic is core and never calls up): extra lines for the panic
+ * screen (firmware, console mode, memory), and the screen's switch to its panic colours
+ * (called first, interrupts off). */
 typedef void (*panic_info_fn)(void);
 void panic_set_info_hook(panic_info_fn fn);
+void panic_set_screen_hook(panic_info_fn fn);
 
 #endif

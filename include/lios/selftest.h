@@ -63,4 +63,8 @@ bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out);
  * the number of failures. */
 int selftest_run(const char *suite);
 
+/* Self-test mode (the `selftest` command-line word): run every test, print the verdict,
+ * exit QEMU through isa-debug-exit or halt. Called by kmain after boot. */
+__noreturn void selftest_main(void);
+
 #endif

@@ -144,27 +144,27 @@ static const char *space(uint8_t s)
 static void show_interrupts(void)
 {
 	printf("interrupts: ");
-	if (!info.have_madt) {
+	if (!info.madt.present) {
 		printf("no MADT: LiOS would use the 8259 PICs (no I/O APIC is known)\n");
-	} else if (info.madt_truncated) {
+	} else if (info.madt.truncated) {
 		printf("the MADT is malformed: LiOS would use the 8259 PICs\n");
-	} else if (!info.ioapic_count) {
+	} else if (!info.madt.ioapic_count) {
 		printf("the MADT lists no I/O APIC: LiOS would use the 8259 PICs\n");
 	} else {
 		printf("LiOS would use the I/O APIC and the local APIC (if the CPU has an xAPIC)%s\n",
-		       info.pcat_compat ? ", the 8259s masked" : "");
-		for (unsigned i = 0; i < info.ioapic_count; i++)
-			printf("    I/O APIC %u at %#x, GSI base %u\n", info.ioapics[i].id,
-			       info.ioapics[i].address, info.ioapics[i].gsi_base);
-		printf("    local APIC at %#llx", (unsigned long long)info.lapic_address);
-		for (unsigned i = 0; i < info.override_count; i++)
-			printf("%s IRQ %u -> GSI %u", i ? "," : "; ISA overrides:", info.overrides[i].source,
-			       info.overrides[i].gsi);
+		       info.madt.pcat_compat ? ", the 8259s masked" : "");
+		for (unsigned i = 0; i < info.madt.ioapic_count; i++)
+			printf("    I/O APIC %u at %#x, GSI base %u\n", info.madt.ioapics[i].id,
+			       info.madt.ioapics[i].address, info.madt.ioapics[i].gsi_base);
+		printf("    local APIC at %#llx", (unsigned long long)info.madt.lapic_address);
+		for (unsigned i = 0; i < info.madt.override_count; i++)
+			printf("%s IRQ %u -> GSI %u", i ? "," : "; ISA overrides:", info.madt.overrides[i].source,
+			       info.madt.overrides[i].gsi);
 		printf("\n");
 	}
-	if (info.have_madt)
+	if (info.madt.present)
 		printf("cpus: %u usable in the MADT (LiOS runs on the boot CPU only)%s\n", info.cpu_count,
-		       info.madt_bad_entries ? "; some MADT entries were ignored (see above)" : "");
+		       info.madt.bad_entries ? "; some MADT entries were ignored (see above)" : "");
 }
 
 static void show_clocks(void)

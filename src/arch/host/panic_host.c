@@ -27,3 +27,4 @@ void panic(const char *fmt, ...)
 }
 
 void panic_set_info_hook(panic_info_fn fn) { (void)fn; }
+void panic_set_screen_hook(panic_info_fn fn) { (void)fn; }

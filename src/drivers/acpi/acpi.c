@@ -12,7 +12,7 @@
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
-#include <lios/timer.h>
+#include <lios/time.h>
 #include <lios/vmalloc.h>
 
 #define PM1_CNT_SCI_EN (1u << 0)        /* ACPI mode: set by firmware after ACPI_ENABLE */
@@ -156,11 +156,10 @@ static void enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *
 	    (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN))
 		return;
 	arch_pio_write8((uint16_t)acpi.smi_cmd, acpi.acpi_enable);
-	for (int ms = 0; ms < ACPI_ENABLE_WAIT_MS; ms++) {
+	uint64_t deadline = deadline_us(ACPI_ENABLE_WAIT_MS * 1000ull);
+	while (!deadline_passed(deadline))
 		if (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN)
 			return;
-		timer_delay_us(1000);
-	}
 	printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
 }
 
@@ -211,8 +210,7 @@ int acpi_poweroff(void)
 	for (int i = 0; i < 2; i++)
 		if (w[i]->reg.address)
 			sleep_write(w[i], mmio[i], v[i] | w[i]->enable);
-	for (int ms = 0; ms < POWEROFF_WAIT_MS; ms++)
-		timer_delay_us(1000);
+	mdelay(POWEROFF_WAIT_MS);
 	arch_irq_restore(flags);
 	printk("poweroff: the machine is still running after S5\n");
 out_unmap:

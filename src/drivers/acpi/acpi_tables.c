@@ -117,7 +117,7 @@ static const uint8_t madt_min_len[] = {
 
 static void madt_refuse(struct acpi_info *info, uint32_t off, uint8_t type, const char *why)
 {
-	info->madt_bad_entries++;
+	info->madt.bad_entries++;
 	printk(KERN_WARN "acpi: MADT entry type %u at offset %u %s, ignored\n", type, off, why);
 }
 
@@ -129,8 +129,8 @@ static void madt_local_apic(const uint8_t *e, struct acpi_info *info)
 	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
 		return;
 	info->cpu_count++;
-	if (info->cpu_ids < ACPI_MAX_CPUS) /* only needed to match NMI entries: no message */
-		info->cpus[info->cpu_ids++] = (struct acpi_cpu){.uid = e[2], .apic_id = e[3]};
+	if (info->madt.cpu_ids < ACPI_MAX_CPUS) /* only needed to match NMI entries: no message */
+		info->madt.cpus[info->madt.cpu_ids++] = (struct acpi_cpu){.uid = e[2], .apic_id = e[3]};
 }
 
 static void madt_io_apic(const uint8_t *e, uint32_t off, struct acpi_info *info)
@@ -141,10 +141,10 @@ static void madt_io_apic(const uint8_t *e, uint32_t off, struct acpi_info *info)
 	memcpy(&io.gsi_base, e + 8, 4);
 	if (!io.address)
 		madt_refuse(info, off, MADT_IO_APIC, "has address 0");
-	else if (info->ioapic_count >= ACPI_MAX_IOAPICS)
+	else if (info->madt.ioapic_count >= ACPI_MAX_IOAPICS)
 		madt_refuse(info, off, MADT_IO_APIC, "is one I/O APIC too many");
 	else
-		info->ioapics[info->ioapic_count++] = io;
+		info->madt.ioapics[info->madt.ioapic_count++] = io;
 }
 
 static void madt_override(const uint8_t *e, uint32_t off, struct acpi_info *info)
@@ -155,10 +155,10 @@ static void madt_override(const uint8_t *e, uint32_t off, struct acpi_info *info
 	memcpy(&o.flags, e + 8, 2);
 	if (e[2] != MADT_BUS_ISA || o.source >= ACPI_ISA_IRQS)
 		madt_refuse(info, off, MADT_INT_SRC_OVERRIDE, "is not for an ISA IRQ 0-15");
-	else if (info->override_count >= ACPI_MAX_OVERRIDES)
+	else if (info->madt.override_count >= ACPI_MAX_OVERRIDES)
 		madt_refuse(info, off, MADT_INT_SRC_OVERRIDE, "is one override too many");
 	else
-		info->overrides[info->override_count++] = o;
+		info->madt.overrides[info->madt.override_count++] = o;
 }
 
 static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *info)
@@ -168,10 +168,10 @@ static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *inf
 	memcpy(&n.flags, e + 3, 2);
 	if (n.lint > 1)
 		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "names a LINT other than 0 or 1");
-	else if (info->lapic_nmi_count >= ACPI_MAX_LAPIC_NMIS)
+	else if (info->madt.lapic_nmi_count >= ACPI_MAX_LAPIC_NMIS)
 		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "is one NMI entry too many");
 	else
-		info->lapic_nmis[info->lapic_nmi_count++] = n;
+		info->madt.lapic_nmis[info->madt.lapic_nmi_count++] = n;
 }
 
 /* Walks the MADT entries. A length below 2 or past the table ends the walk (nothing after
@@ -180,16 +180,16 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
 	uint32_t lapic32 = 0, flags = 0;
 
-	info->have_madt = true;
+	info->madt.present = true;
 	if (len < MADT_ENTRIES) {
 		printk(KERN_WARN "acpi: MADT is %u bytes, shorter than its header\n", len);
-		info->madt_truncated = true;
+		info->madt.truncated = true;
 		return;
 	}
 	memcpy(&lapic32, t + MADT_LAPIC_ADDRESS, 4);
 	memcpy(&flags, t + MADT_FLAGS, 4);
-	info->lapic_address = lapic32;
-	info->pcat_compat = flags & MADT_FLAG_PCAT_COMPAT;
+	info->madt.lapic_address = lapic32;
+	info->madt.pcat_compat = flags & MADT_FLAG_PCAT_COMPAT;
 	for (uint32_t off = MADT_ENTRIES; off < len;) {
 		const uint8_t *e = t + off;
 		uint8_t type, elen;
@@ -197,8 +197,8 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		if (off + 2 > len || e[1] < 2 || off + e[1] > len) {
 			printk(KERN_WARN "acpi: MADT entry at offset %u runs past the table (length %u of %u), rest ignored\n",
 			       off, off + 2 <= len ? e[1] : 0, len);
-			info->madt_bad_entries++;
-			info->madt_truncated = true;
+			info->madt.bad_entries++;
+			info->madt.truncated = true;
 			break;
 		}
 		type = e[0], elen = e[1];
@@ -221,7 +221,7 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 			madt_lapic_nmi(e, off - elen, info);
 			break;
 		case MADT_LAPIC_ADDR_OVERRIDE:
-			memcpy(&info->lapic_address, e + 4, 8);
+			memcpy(&info->madt.lapic_address, e + 4, 8);
 			break;
 		case MADT_LOCAL_X2APIC:
 			memcpy(&flags, e + 8, 4);
@@ -254,7 +254,7 @@ int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
 	memcpy(&tlen, t + 4, 4);
 	if (memcmp(t, "FACP", 4) == 0 && !info->have_fadt)
 		return acpi_parse_fadt(t, tlen, info);
-	if (memcmp(t, "APIC", 4) == 0 && !info->have_madt) {
+	if (memcmp(t, "APIC", 4) == 0 && !info->madt.present) {
 		parse_madt(t, tlen, info);
 		return 0;
 	}

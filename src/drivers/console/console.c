@@ -128,7 +128,7 @@ static void *console_direct_map(paddr_t phys, size_t size)
 {
 	if (phys + size > DIRECT_MAP_SIZE)
 		return NULL;
-	return (void *)(uintptr_t)(phys + KERNEL_OFFSET);
+	return phys_to_virt(phys);
 }
 
 static int console_start_vga(const struct bootinfo *bi)

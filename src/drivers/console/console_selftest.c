@@ -7,16 +7,15 @@
  */
 #include <lios/arch.h>
 #include <lios/console.h>
+#include <lios/bootinfo.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 #include "console_priv.h"
 
-const struct bootinfo *kernel_bootinfo(void);
-
 KTEST(console, backend_matches_bootinfo)
 {
 	const char *why;
-	enum console_backend want = console_choose(kernel_bootinfo(), &why);
+	enum console_backend want = console_choose(bootinfo_get(), &why);
 
 	/* a started backend may only have fallen back to serial, never changed otherwise */
 	KEXPECT(console.backend == want || console.backend == CONSOLE_SERIAL);

@@ -5,7 +5,7 @@
  * cursor is the hardware one: CRT controller registers 0x0E/0x0F hold its cell index,
  * 0x0A/0x0B its first and last scan line (here 14-15: an underline).
  */
-#include <arch/io.h>
+#include <lios/arch.h>
 #include "vga_text.h"
 
 /* CRT controller of a colour adapter (IBM VGA manual: CRTC index/data at 3D4h/3D5h). */
@@ -20,8 +20,8 @@
 
 static void vga_crtc_write(uint8_t index, uint8_t value)
 {
-	outb(VGA_CRTC_INDEX, index);
-	outb(VGA_CRTC_DATA, value);
+	arch_pio_write8(VGA_CRTC_INDEX, index);
+	arch_pio_write8(VGA_CRTC_DATA, value);
 }
 
 static void vga_text_draw(void *ctx, unsigned col, unsigned row, struct con_cell cell,

@@ -5,6 +5,7 @@
  * Bytes are injected with kbd_inject_byte(), so no key has to be pressed.
  */
 #include <lios/arch.h>
+#include <lios/irq.h>
 #include <lios/kbd.h>
 #include <lios/selftest.h>
 
@@ -56,4 +57,12 @@ KTEST(kbd, full_ring_drops_new_bytes)
 	arch_irq_restore(flags);
 	drain();
 	KEXPECT(!kbd_has_input());
+}
+
+/* The 8042's first-port line has a handler and is unmasked exactly when a keyboard was
+ * found. */
+KTEST(kbd, irq_line_matches_presence)
+{
+	KEXPECT(irq_has_handler(IRQ_KEYBOARD) == kbd_present());
+	KEXPECT(!(irq_mask_state() & (1u << IRQ_KEYBOARD)) == kbd_present());
 }

@@ -32,15 +32,15 @@ static void lapic_write(unsigned int reg, uint32_t v) { regs[reg / 4] = v; }
 /* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
  * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
  * for the boot CPU once the I/O APIC takes over. */
-static uint32_t lint_value(const struct acpi_info *acpi, unsigned int lint, uint8_t my_id)
+static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uint8_t my_id)
 {
 	int my_uid = -1;
 
-	for (unsigned int i = 0; i < acpi->cpu_ids; i++)
-		if (acpi->cpus[i].apic_id == my_id)
-			my_uid = acpi->cpus[i].uid;
-	for (unsigned int i = 0; i < acpi->lapic_nmi_count; i++) {
-		const struct acpi_lapic_nmi *n = &acpi->lapic_nmis[i];
+	for (unsigned int i = 0; i < model->cpu_ids; i++)
+		if (model->cpus[i].apic_id == my_id)
+			my_uid = model->cpus[i].uid;
+	for (unsigned int i = 0; i < model->lapic_nmi_count; i++) {
+		const struct acpi_lapic_nmi *n = &model->lapic_nmis[i];
 		uint32_t v = LAPIC_LVT_DM_NMI;
 
 		if (n->lint != lint || (n->uid != ACPI_UID_ALL && n->uid != my_uid))
@@ -55,7 +55,7 @@ static uint32_t lint_value(const struct acpi_info *acpi, unsigned int lint, uint
 
 /* Finds the register page: the MSR is what the CPU decodes; the MADT's address should
  * agree, and a disagreement is reported. Returns 0 or -ENODEV with *why. Reads only. */
-static int lapic_locate(const struct acpi_info *acpi, paddr_t *phys, const char **why)
+static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char **why)
 {
 	uint32_t a, b, c, d;
 	uint64_t base;
@@ -71,9 +71,9 @@ static int lapic_locate(const struct acpi_info *acpi, paddr_t *phys, const char 
 		return -ENODEV;
 	}
 	*phys = base & APIC_BASE_ADDR_MASK;
-	if (acpi->lapic_address && acpi->lapic_address != *phys)
+	if (model->lapic_address && model->lapic_address != *phys)
 		printk(KERN_WARN "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
-		       (unsigned long long)acpi->lapic_address, (unsigned long long)*phys);
+		       (unsigned long long)model->lapic_address, (unsigned long long)*phys);
 	return 0;
 }
 
@@ -81,10 +81,10 @@ static int lapic_locate(const struct acpi_info *acpi, paddr_t *phys, const char 
  * lapic_init - find and map this CPU's local APIC; no register is written yet.
  * Returns 0; -ENODEV or -ENOMEM with *why. Boot, interrupts disabled, after mm (ioremap).
  */
-int lapic_init(const struct acpi_info *acpi, const char **why)
+int lapic_init(const struct irq_model *model, const char **why)
 {
 	paddr_t phys;
-	int err = lapic_locate(acpi, &phys, why);
+	int err = lapic_locate(model, &phys, why);
 
 	if (err)
 		return err;
@@ -119,7 +119,7 @@ void lapic_release(void)
  * enable it. From here on the 8259s cannot reach the CPU through LINT0. Boot, interrupts
  * disabled.
  */
-void lapic_enable(const struct acpi_info *acpi)
+void lapic_enable(const struct irq_model *model)
 {
 	uint8_t id = (uint8_t)lapic_id();
 	unsigned int max_lvt = (lapic_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
@@ -130,8 +130,8 @@ void lapic_enable(const struct acpi_info *acpi)
 		lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
 	if (max_lvt >= 5)
 		lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_LVT_LINT0, lint_value(acpi, 0, id));
-	lapic_write(LAPIC_LVT_LINT1, lint_value(acpi, 1, id));
+	lapic_write(LAPIC_LVT_LINT0, lint_value(model, 0, id));
+	lapic_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
 	lapic_write(LAPIC_TPR, 0);  /* accept every priority class */
 	lapic_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
 	lapic_eoi();                /* drop anything the firmware left in service */

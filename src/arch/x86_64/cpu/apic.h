@@ -8,7 +8,7 @@
 #ifndef ARCH_APIC_H
 #define ARCH_APIC_H
 
-#include <lios/acpi.h>
+#include <lios/irq_model.h>
 #include <lios/types.h>
 
 /* Local APIC register offsets (Intel SDM vol. 3A, table 11-1) and bits. */
@@ -45,12 +45,12 @@
 /* Checks the CPU (CPUID APIC, xAPIC mode) and maps the local APIC at the address
  * IA32_APIC_BASE holds (the MADT's should agree). Returns 0, or a negative error with *why;
  * writes no APIC register. lapic_release() undoes it. Boot, interrupts off. */
-int lapic_init(const struct acpi_info *acpi, const char **why);
+int lapic_init(const struct irq_model *model, const char **why);
 void lapic_release(void);
 /* Enables the mapped local APIC: spurious vector VEC_SPURIOUS, task priority 0, LINT0
  * masked, LINT1 as the MADT's NMI entry says (else masked), timer/error/perf/thermal LVTs
  * masked. Boot, interrupts off. */
-void lapic_enable(const struct acpi_info *acpi);
+void lapic_enable(const struct irq_model *model);
 /* Signal end of interrupt to the local APIC. Interrupt context. */
 void lapic_eoi(void);
 /* Register reads for irq.c's log line and the self-tests; 0 when the APIC is not in use. */
@@ -64,7 +64,7 @@ paddr_t lapic_phys(void);
  * the cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed
  * delivery to local APIC dest_id, each entry masked. Returns 0, or a negative error with
  * *why (then the redirection entries it wrote are masked). Boot, interrupts off. */
-int ioapic_init(const struct acpi_info *acpi, uint8_t dest_id, const char **why);
+int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why);
 /* Mask or unmask ISA line irq's redirection entry. Returns -ENODEV when the line has no
  * route. Interrupts off. */
 int ioapic_set_masked(unsigned int irq, bool masked);

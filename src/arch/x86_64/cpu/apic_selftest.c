@@ -10,7 +10,6 @@
 #include <arch/cpu.h>
 #include <arch/msr.h>
 #include <arch/trap.h>
-#include <lios/acpi.h>
 #include <lios/arch.h>
 #include <lios/cmdline.h>
 #include <lios/errno.h>
@@ -35,12 +34,12 @@ static void require_apic(void)
  * CPU has an xAPIC-mode local APIC and `noapic` was not given; the 8259s otherwise. */
 KTEST(apic, backend_matches_madt_and_cmdline)
 {
-	const struct acpi_info *a = acpi_get_info();
+	const struct irq_model *a = irq_given_model();
 	uint32_t eax, ebx, ecx, edx;
 	bool want;
 
 	cpuid(1, 0, &eax, &ebx, &ecx, &edx);
-	want = !cmdline_has("noapic") && a->have_madt && !a->madt_truncated && a->ioapic_count &&
+	want = !cmdline_has("noapic") && a && a->present && !a->truncated && a->ioapic_count &&
 	       (edx & CPUID_1_EDX_APIC) && !(rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC_ENABLE);
 	KEXPECT(irq_backend() == (want ? IRQ_BACKEND_IOAPIC : IRQ_BACKEND_PIC));
 	if (irq_backend() == IRQ_BACKEND_PIC) {

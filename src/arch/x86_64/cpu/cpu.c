@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * The x86_64 side of the arch interface (lios/arch.h) and the first boot step: serial,
- * GDT/TSS, IDT, the SSE/AVX units, dropping the boot identity map. After arch_early_init()
- * every fault is reported on serial with registers and a backtrace.
+ * The x86_64 side of the arch interface (lios/arch.h) and the first boot step: GDT/TSS,
+ * IDT, the SSE/AVX units, dropping the boot identity map. After arch_early_init() every
+ * fault is reported on the printk sinks (kmain registers serial before calling it) with
+ * registers and a backtrace.
  */
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <lios/arch.h>
 #include <lios/ksyms.h>
 #include <lios/printk.h>
-#include <lios/serial.h>
+#include <lios/kmalloc.h>
 #include "cpu_internal.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
@@ -83,13 +84,11 @@ void arch_print_registers(void)
 	       read_cr3(), read_cr4());
 }
 
-static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
-
 /* The boot page tables' identity map served only the jump to the higher half; without it
  * a null pointer dereference faults. */
 static void drop_identity_map(void)
 {
-	uint64_t *pml4 = (uint64_t *)((read_cr3() & PAGE_MASK) + KERNEL_OFFSET);
+	uint64_t *pml4 = phys_to_virt(read_cr3() & PAGE_MASK);
 
 	pml4[PML4_IDENTITY_SLOT] = 0;
 	write_cr3(read_cr3());
@@ -97,12 +96,6 @@ static void drop_identity_map(void)
 
 void arch_early_init(void)
 {
-	bool have_serial = serial_init() == 0;
-
-	if (have_serial) {
-		printk_add_sink(serial_sink, true);
-		printk_set_sink_level(serial_sink, 7); /* the serial log keeps every detail */
-	}
 	/* The firmware may leave 8259 lines unmasked at vectors that collide with exceptions
 	 * (IRQ0 is vector 8 before a remap): silence them until irq_init() remaps the PICs. */
 	outb(PIC1_DATA, PIC_MASK_ALL);

@@ -124,21 +124,21 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 
 /* Where ISA line irq arrives: its override's GSI and flags, else GSI irq; unrouted when
  * another line's override took that GSI or no I/O APIC has the input. */
-static struct isa_route route_line(const struct acpi_info *acpi, unsigned int irq)
+static struct isa_route route_line(const struct irq_model *model, unsigned int irq)
 {
 	struct isa_route r = {.gsi = irq};
 	bool overridden = false;
 
-	for (unsigned int i = 0; i < acpi->override_count; i++) {
-		const struct acpi_irq_override *o = &acpi->overrides[i];
+	for (unsigned int i = 0; i < model->override_count; i++) {
+		const struct acpi_irq_override *o = &model->overrides[i];
 
 		if (o->source == irq && !overridden) {
 			r.gsi = o->gsi, r.flags = o->flags;
 			overridden = true;
 		}
 	}
-	for (unsigned int i = 0; i < acpi->override_count && !overridden; i++)
-		if (acpi->overrides[i].gsi == irq && acpi->overrides[i].source != irq)
+	for (unsigned int i = 0; i < model->override_count && !overridden; i++)
+		if (model->overrides[i].gsi == irq && model->overrides[i].source != irq)
 			return r; /* GSI irq carries another ISA line */
 	for (unsigned int i = 0; i < irq; i++)
 		if (routes[i].routed && routes[i].gsi == r.gsi)
@@ -173,16 +173,16 @@ static uint64_t route_entry(const struct isa_route *r, unsigned int irq, uint8_t
  * top of the file), all masked. Returns 0; -ENODEV (no I/O APIC, one does not answer, the
  * timer line has no input) or -ENOMEM with *why. Boot, interrupts off, after mm.
  */
-int ioapic_init(const struct acpi_info *acpi, uint8_t dest_id, const char **why)
+int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why)
 {
 	int err;
 
-	if (!acpi->ioapic_count) {
+	if (!model->ioapic_count) {
 		*why = "the MADT lists no I/O APIC";
 		return -ENODEV;
 	}
-	for (unsigned int i = 0; i < acpi->ioapic_count; i++) {
-		err = map_one(&acpi->ioapics[i], &ioapics[ioapic_count], why);
+	for (unsigned int i = 0; i < model->ioapic_count; i++) {
+		err = map_one(&model->ioapics[i], &ioapics[ioapic_count], why);
 		if (err)
 			goto out_fail;
 		ioapic_count++;
@@ -191,7 +191,7 @@ int ioapic_init(const struct acpi_info *acpi, uint8_t dest_id, const char **why)
 	for (unsigned int irq = 0; irq < IRQ_LINES; irq++) {
 		if (irq == IRQ_CASCADE)
 			continue;
-		routes[irq] = route_line(acpi, irq);
+		routes[irq] = route_line(model, irq);
 		if (routes[irq].routed)
 			rte_write(&ioapics[routes[irq].ioapic], routes[irq].pin,
 				  route_entry(&routes[irq], irq, dest_id));

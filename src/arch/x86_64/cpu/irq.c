@@ -20,11 +20,11 @@
  * handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
+#include <arch/irqflags.h>
 #include <arch/trap.h>
-#include <lios/acpi.h>
-#include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include "apic.h"
 #include "pic.h"
@@ -40,41 +40,41 @@ static uint16_t mask = 0xffff;   /* bit n: line n masked */
 static uint64_t spurious;
 static bool unexpected_reported;
 static enum irq_backend backend = IRQ_BACKEND_NONE;
+static const struct irq_model *given_model; /* what kmain handed to irq_init() */
 
 /* Tries the I/O APIC backend. Returns 0, or a negative error with *why; on failure no
  * local APIC register was written and every I/O APIC entry written is masked, so the 8259s
  * work as the firmware left them. */
-static int apic_backend_init(const char **why)
+static int apic_backend_init(const struct irq_model *model, bool noapic, const char **why)
 {
-	const struct acpi_info *acpi = acpi_get_info();
 	int err;
 
-	if (cmdline_has("noapic")) {
+	if (noapic) {
 		*why = "noapic on the command line";
 		return -ENODEV;
 	}
-	if (!acpi->have_madt) {
+	if (!model || !model->present) {
 		*why = "no ACPI MADT";
 		return -ENODEV;
 	}
-	if (acpi->madt_truncated) {
+	if (model->truncated) {
 		*why = "the MADT is malformed";
 		return -ENODEV;
 	}
 	/* lapic_init checks CPUID and IA32_APIC_BASE and maps the local APIC, so its ID (the
 	 * entries' destination) is known; the I/O APICs are programmed with every entry
 	 * masked, and only then is the local APIC switched over */
-	err = lapic_init(acpi, why);
+	err = lapic_init(model, why);
 	if (err)
 		return err;
-	err = ioapic_init(acpi, (uint8_t)lapic_id(), why);
+	err = ioapic_init(model, (uint8_t)lapic_id(), why);
 	if (err) {
 		lapic_release();
 		return err;
 	}
 	pic_init(VEC_IRQ_BASE);
 	pic_set_mask(0xffff);
-	lapic_enable(acpi);
+	lapic_enable(model);
 	return 0;
 }
 
@@ -94,14 +94,17 @@ static void print_apic_line(void)
 
 /*
  * irq_init - choose the backend (see the top of the file) and set it up with every device
- * line masked; print the "irq: ..." line saying which. Interrupts disabled; once, after
- * idt_init() and acpi_init() (the MADT) and mm (ioremap).
+ * line masked; print the "irq: ..." line saying which. model is the firmware's interrupt
+ * model (NULL or !present: none), noapic the user's wish for the 8259s; model must stay
+ * valid for the whole run. Interrupts disabled; once, after idt_init() and mm (ioremap).
  */
-void irq_init(void)
+void irq_init(const struct irq_model *model, bool noapic)
 {
 	const char *why = "";
 
-	if (apic_backend_init(&why) == 0) {
+	assert(backend == IRQ_BACKEND_NONE && !arch_irqs_enabled());
+	given_model = model;
+	if (apic_backend_init(model, noapic, &why) == 0) {
 		mask = 0xffff;
 		backend = IRQ_BACKEND_IOAPIC;
 		print_apic_line();
@@ -221,6 +224,9 @@ uint16_t irq_mask_state(void)
 /* irq_count - interrupts handled on line irq (0 for a bad line). Any context. */
 uint64_t irq_count(unsigned int irq) { return irq < IRQ_LINES ? lines[irq].count : 0; }
 
+/* irq_has_handler - true when line irq has a registered handler. Any context. */
+bool irq_has_handler(unsigned int irq) { return irq < IRQ_LINES && lines[irq].fn; }
+
 /* irq_spurious_count - spurious IRQ 7/15 and vector 0xff seen. Any context. */
 uint64_t irq_spurious_count(void) { return spurious; }
 
@@ -267,3 +273,6 @@ void irq_dispatch(struct trap_frame *tf)
 		printk(KERN_WARN "irq: unexpected vector %lu (no source; reported once)\n", vec);
 	}
 }
+
+/* irq_given_model - the model irq_init() was handed (NULL if none), for the self-tests. */
+const struct irq_model *irq_given_model(void) { return given_model; }

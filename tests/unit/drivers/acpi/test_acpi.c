@@ -125,7 +125,7 @@ static void test_acpi2_full(void)
 	CHECK(info.present && info.revision == 2);
 	CHECK(strcmp(info.oem_id, "LIOS") == 0); /* trailing padding removed */
 	CHECK(info.tables == 2 && info.bad_tables == 0);
-	CHECK(info.have_fadt && info.have_madt);
+	CHECK(info.have_fadt && info.madt.present);
 	CHECK(info.i8042_flag_valid && info.i8042_present);
 	CHECK(info.reset_supported && info.reset_reg.space == ACPI_SPACE_IO);
 	CHECK(info.reset_reg.address == 0xcf9 && info.reset_value == 6);
@@ -170,7 +170,7 @@ static void test_bad_fadt_checksum(void)
 	acpi_parse(rsdp, 36, &os, &info);
 	CHECK(info.present && !info.have_fadt && !info.reset_supported);
 	CHECK(info.bad_tables == 1);
-	CHECK(info.have_madt && info.cpu_count == 3);
+	CHECK(info.madt.present && info.cpu_count == 3);
 }
 
 /* A broken extended RSDP checksum: fall back to the RSDT. */
@@ -200,7 +200,7 @@ static void test_hostile_lengths(void)
 	make_rsdp(rsdp, 2);
 	acpi_parse(rsdp, 36, &os, &info);
 	CHECK(info.present && !info.have_fadt && info.bad_tables == 1);
-	CHECK(info.have_madt && info.cpu_count == 3);
+	CHECK(info.madt.present && info.cpu_count == 3);
 }
 
 /* A root table with the wrong signature: ACPI is treated as absent. */
@@ -298,23 +298,23 @@ static void test_madt_qemu_model(void)
 	madt_override(&m, 0, 9, 9, ACPI_MPS_POLARITY_HIGH | ACPI_MPS_TRIGGER_LEVEL);
 	madt_nmi(&m, ACPI_UID_ALL, 0, 1);
 	parse_with_madt(&m);
-	CHECK(info.have_madt && !info.madt_truncated);
-	CHECK_EQ(info.madt_bad_entries, 0);
-	CHECK_EQ(info.lapic_address, 0xfee00000);
-	CHECK(info.pcat_compat);
+	CHECK(info.madt.present && !info.madt.truncated);
+	CHECK_EQ(info.madt.bad_entries, 0);
+	CHECK_EQ(info.madt.lapic_address, 0xfee00000);
+	CHECK(info.madt.pcat_compat);
 	CHECK_EQ(info.cpu_count, 2);
-	CHECK_EQ(info.cpu_ids, 2);
-	CHECK(info.cpus[1].uid == 1 && info.cpus[1].apic_id == 2);
-	CHECK_EQ(info.ioapic_count, 1);
-	CHECK(info.ioapics[0].id == 0 && info.ioapics[0].gsi_base == 0);
-	CHECK_EQ(info.ioapics[0].address, 0xfec00000);
-	CHECK_EQ(info.override_count, 2);
-	CHECK(info.overrides[0].source == 0 && info.overrides[0].gsi == 2);
-	CHECK_EQ(info.overrides[0].flags, 0);
-	CHECK(info.overrides[1].source == 9 && info.overrides[1].gsi == 9);
-	CHECK_EQ(info.overrides[1].flags & ACPI_MPS_TRIGGER_MASK, ACPI_MPS_TRIGGER_LEVEL);
-	CHECK_EQ(info.lapic_nmi_count, 1);
-	CHECK(info.lapic_nmis[0].uid == ACPI_UID_ALL && info.lapic_nmis[0].lint == 1);
+	CHECK_EQ(info.madt.cpu_ids, 2);
+	CHECK(info.madt.cpus[1].uid == 1 && info.madt.cpus[1].apic_id == 2);
+	CHECK_EQ(info.madt.ioapic_count, 1);
+	CHECK(info.madt.ioapics[0].id == 0 && info.madt.ioapics[0].gsi_base == 0);
+	CHECK_EQ(info.madt.ioapics[0].address, 0xfec00000);
+	CHECK_EQ(info.madt.override_count, 2);
+	CHECK(info.madt.overrides[0].source == 0 && info.madt.overrides[0].gsi == 2);
+	CHECK_EQ(info.madt.overrides[0].flags, 0);
+	CHECK(info.madt.overrides[1].source == 9 && info.madt.overrides[1].gsi == 9);
+	CHECK_EQ(info.madt.overrides[1].flags & ACPI_MPS_TRIGGER_MASK, ACPI_MPS_TRIGGER_LEVEL);
+	CHECK_EQ(info.madt.lapic_nmi_count, 1);
+	CHECK(info.madt.lapic_nmis[0].uid == ACPI_UID_ALL && info.madt.lapic_nmis[0].lint == 1);
 }
 
 /* A machine without dual 8259s whose local APIC sits above 4 GiB: the 64-bit address
@@ -327,8 +327,8 @@ static void test_madt_lapic_address_override(void)
 	madt_cpu(&m, 0, 0, 1);
 	memcpy(madt_entry(&m, 5, 12) + 4, &high, 8);
 	parse_with_madt(&m);
-	CHECK(!info.pcat_compat && info.madt_bad_entries == 0);
-	CHECK_EQ(info.lapic_address, high);
+	CHECK(!info.madt.pcat_compat && info.madt.bad_entries == 0);
+	CHECK_EQ(info.madt.lapic_address, high);
 }
 
 /* Broken entries in the middle: an I/O APIC entry 8 bytes long, one at address 0, an
@@ -346,12 +346,12 @@ static void test_madt_bad_entries_skipped(void)
 	madt_ioapic(&m, 12, 5, 0xfec01000, 24);
 	madt_override(&m, 0, 0, 2, 0);
 	parse_with_madt(&m);
-	CHECK(info.have_madt && !info.madt_truncated);
-	CHECK_EQ(info.madt_bad_entries, 5);
-	CHECK_EQ(info.ioapic_count, 1);
-	CHECK(info.ioapics[0].id == 5 && info.ioapics[0].gsi_base == 24);
-	CHECK_EQ(info.override_count, 1);
-	CHECK_EQ(info.lapic_nmi_count, 0);
+	CHECK(info.madt.present && !info.madt.truncated);
+	CHECK_EQ(info.madt.bad_entries, 5);
+	CHECK_EQ(info.madt.ioapic_count, 1);
+	CHECK(info.madt.ioapics[0].id == 5 && info.madt.ioapics[0].gsi_base == 24);
+	CHECK_EQ(info.madt.override_count, 1);
+	CHECK_EQ(info.madt.lapic_nmi_count, 0);
 }
 
 /* The last entry claims 40 bytes where 6 remain: the walk stops there, marked truncated,
@@ -364,16 +364,16 @@ static void test_madt_entry_past_end(void)
 	madt_nmi(&m, ACPI_UID_ALL, 0, 1);
 	m.b[m.len - 5] = 40; /* the NMI entry's length */
 	parse_with_madt(&m);
-	CHECK(info.madt_truncated && info.madt_bad_entries == 1);
-	CHECK_EQ(info.ioapic_count, 1);
-	CHECK_EQ(info.lapic_nmi_count, 0);
+	CHECK(info.madt.truncated && info.madt.bad_entries == 1);
+	CHECK_EQ(info.madt.ioapic_count, 1);
+	CHECK_EQ(info.madt.lapic_nmi_count, 0);
 
 	madt_begin(&m, 0xfee00000, 1);
 	madt_ioapic(&m, 12, 0, 0xfec00000, 0);
 	m.b[m.len++] = 2; /* a lone type byte at the very end */
 	parse_with_madt(&m);
-	CHECK(info.madt_truncated && info.madt_bad_entries == 1);
-	CHECK_EQ(info.ioapic_count, 1);
+	CHECK(info.madt.truncated && info.madt.bad_entries == 1);
+	CHECK_EQ(info.madt.ioapic_count, 1);
 }
 
 /* More I/O APICs, overrides and NMI entries than the arrays hold: the excess is counted
@@ -389,11 +389,11 @@ static void test_madt_capacity(void)
 	for (unsigned i = 0; i < ACPI_MAX_LAPIC_NMIS + 3; i++)
 		madt_nmi(&m, (uint8_t)i, 0, 1);
 	parse_with_madt(&m);
-	CHECK_EQ(info.ioapic_count, ACPI_MAX_IOAPICS);
-	CHECK_EQ(info.override_count, ACPI_MAX_OVERRIDES);
-	CHECK_EQ(info.lapic_nmi_count, ACPI_MAX_LAPIC_NMIS);
-	CHECK_EQ(info.madt_bad_entries, 2 + 1 + 3);
-	CHECK_EQ(info.ioapics[ACPI_MAX_IOAPICS - 1].gsi_base, (ACPI_MAX_IOAPICS - 1) * 24);
+	CHECK_EQ(info.madt.ioapic_count, ACPI_MAX_IOAPICS);
+	CHECK_EQ(info.madt.override_count, ACPI_MAX_OVERRIDES);
+	CHECK_EQ(info.madt.lapic_nmi_count, ACPI_MAX_LAPIC_NMIS);
+	CHECK_EQ(info.madt.bad_entries, 2 + 1 + 3);
+	CHECK_EQ(info.madt.ioapics[ACPI_MAX_IOAPICS - 1].gsi_base, (ACPI_MAX_IOAPICS - 1) * 24);
 }
 
 /* A MADT of 40 bytes, shorter than its own 44-byte header: marked truncated, no address
@@ -404,9 +404,9 @@ static void test_madt_shorter_than_header(void)
 	madt_begin(&m, 0xfee00000, 1);
 	m.len = 4;
 	parse_with_madt(&m);
-	CHECK(info.have_madt && info.madt_truncated);
-	CHECK_EQ(info.lapic_address, 0);
-	CHECK(!info.pcat_compat && info.ioapic_count == 0);
+	CHECK(info.madt.present && info.madt.truncated);
+	CHECK_EQ(info.madt.lapic_address, 0);
+	CHECK(!info.madt.pcat_compat && info.madt.ioapic_count == 0);
 }
 
 int main(void)

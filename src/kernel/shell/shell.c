@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shell loop: print the prompt, feed key events into the line editor until a line is
- * complete, split it into words and run the command (shell_cmds.c). Key events come from
+ * complete, split it into words and run the command (registered by the cmd_*.c files). Key events come from
  * the keyboard driver and from the serial port, whose bytes (a terminal's characters and
  * its VT100 cursor sequences) termkeys.c turns into the same events, so a machine without
  * a PS/2 keyboard can still be driven over COM1. Everything is printed with printk, so the
@@ -16,6 +16,7 @@
 #include <lios/errno.h>
 #include <lios/kbd.h>
 #include <lios/lineedit.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/serial.h>
 #include <lios/shell.h>
@@ -28,6 +29,19 @@
 
 static struct lineedit editor;
 static struct termkeys serial_keys;
+static const struct bootinfo *boot_info;
+
+extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+/* shell_commands - the registered commands and their count. Any context. */
+const struct shell_cmd *shell_commands(size_t *count)
+{
+	*count = (size_t)(__shell_cmds_end - __shell_cmds_start);
+	return __shell_cmds_start;
+}
+
+/* shell_bootinfo - what shell_run() was given. */
+const struct bootinfo *shell_bootinfo(void) { return boot_info; }
 
 static void shell_write(void *ctx, const char *s, size_t n)
 {
@@ -109,7 +123,7 @@ int shell_execute(const char *line)
 }
 
 /* Ctrl-L and `clear`: the screen and a serial terminal both start over. */
-static void clear_screen(void)
+void shell_clear_screen(void)
 {
 	console_clear();
 	serial_write(ANSI_CLEAR_HOME, sizeof(ANSI_CLEAR_HOME) - 1);
@@ -118,11 +132,13 @@ static void clear_screen(void)
 /*
  * shell_run - the interactive loop; never returns. Boot, last step, interrupts enabled.
  */
-void shell_run(void)
+void shell_run(const struct bootinfo *bi)
 {
 	char line[LINEEDIT_MAX * 4 + 1];
 	struct kbd_event ev;
 
+	assert(bi && arch_irqs_enabled());
+	boot_info = bi;
 	lineedit_init(&editor, shell_write, NULL);
 	termkeys_init(&serial_keys);
 	printk("Type 'help' for the list of commands.\n");
@@ -135,7 +151,7 @@ void shell_run(void)
 			wait_event(&ev);
 			r = lineedit_key(&editor, &ev);
 			if (r == LINEEDIT_CLEAR) {
-				clear_screen();
+				shell_clear_screen();
 				printk(SHELL_PROMPT);
 				lineedit_redraw(&editor);
 			}
@@ -145,11 +161,4 @@ void shell_run(void)
 			shell_execute(line);
 		}
 	}
-}
-
-/* `clear` lives with the loop because it shares clear_screen(). */
-int shell_cmd_clear(int argc, char **argv, const char *rest)
-{
-	clear_screen();
-	return 0;
 }

@@ -20,14 +20,12 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
+#include <lios/serial.h>
 #include <lios/arch.h>
-#include "kernel.h"
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
 static struct bootinfo boot_info;
-
-const struct bootinfo *kernel_bootinfo(void) { return &boot_info; }
 
 /* Filled by the 32-bit entry: a copy of the boot information and its length. */
 extern const uint8_t mb2_copy[];
@@ -65,15 +63,28 @@ static void report_init_time(void)
 		printk("init: %llu TSC cycles (TSC not calibrated)\n", (unsigned long long)cycles);
 }
 
+static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
+
+/* The serial log first: every later line, and any fault, reaches COM1 when it exists. */
+static void start_serial(void)
+{
+	if (serial_init() == 0) {
+		printk_add_sink(serial_sink, true);
+		printk_set_sink_level(serial_sink, 7); /* KERN_DEBUG: the serial log keeps every detail */
+	}
+}
+
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 {
 	char err[128];
 
-	arch_early_init();   /* serial, GDT/TSS, IDT: faults are reported from here on */
+	start_serial();
+	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
 	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
 	if (mb2_parse(mb2_magic, mb2_copy, mb2_copy_len, mbi_phys, &boot_info, err, sizeof(err)) < 0)
 		panic("boot info: %s", err);
+	bootinfo_publish(&boot_info);
 	cmdline_set(boot_info.cmdline);
 	printk("boot: %s via %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
@@ -93,10 +104,12 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 
 	/* BEGIN console */
 	console_init(&boot_info); /* "console: ..." line; serial only (-ENODEV) is not fatal */
+	panic_set_screen_hook(console_panic_mode);
 	/* END console */
 
 	/* BEGIN cpu-late */
-	irq_init();          /* I/O APIC (MADT) or 8259s: lines on 32-47, every one masked */
+	/* I/O APIC (the MADT's model) or 8259s: lines on 32-47, every one masked */
+	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
 	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
 	arch_irq_enable();
 	/* END cpu-late */
@@ -112,7 +125,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 		selftest_main();
 
 	/* BEGIN shell */
-	shell_run();
+	shell_run(&boot_info);
 	/* END shell */
 
 	for (;;)

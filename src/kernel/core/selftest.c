@@ -14,7 +14,6 @@
 #include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
-#include "kernel.h"
 
 #define MAX_TESTS 512
 #define QEMU_EXIT_PASS 0x10

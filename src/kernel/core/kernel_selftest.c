@@ -9,7 +9,6 @@
 #include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
-#include "kernel.h"
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
@@ -63,7 +62,7 @@ KTEST(kernel, cmdline_matches_bootinfo)
 
 	/* The kernel's copy is the loader's command line; the words the harness passes are
 	 * found as flags, and a prefix of a word is not. */
-	KEXPECT(strcmp(raw, kernel_bootinfo()->cmdline) == 0);
+	KEXPECT(strcmp(raw, bootinfo_get()->cmdline) == 0);
 	if (strcmp(raw, "selftest") == 0) {
 		KEXPECT(cmdline_has("selftest"));
 		KEXPECT(!cmdline_has("selftes"));
@@ -73,7 +72,7 @@ KTEST(kernel, cmdline_matches_bootinfo)
 
 KTEST(kernel, bootinfo_sane)
 {
-	const struct bootinfo *bi = kernel_bootinfo();
+	const struct bootinfo *bi = bootinfo_get();
 
 	KEXPECT(bi->nregions > 0);
 	KEXPECT(bi->loader[0] != '\0');

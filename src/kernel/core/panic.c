@@ -10,23 +10,22 @@
 #include <lios/panic.h>
 #include <lios/ksyms.h>
 #include <lios/printk.h>
-#include "kernel.h"
 
 static panic_info_fn info_hook;
+static panic_info_fn screen_hook;
 static volatile int panic_depth;
 
+/* Hooks from above (kmain hands them down: core never calls up). Boot context. */
 void panic_set_info_hook(panic_info_fn fn) { info_hook = fn; }
-
-/* Called with interrupts off: the screen console's hook to show panics highlighted. */
-__weak void console_panic_mode(void) {}
+void panic_set_screen_hook(panic_info_fn fn) { screen_hook = fn; }
 
 void panic_begin(void)
 {
 	arch_irq_save();
 	if (panic_depth++ > 1)
 		arch_halt();
-	if (panic_depth == 1)
-		console_panic_mode();
+	if (panic_depth == 1 && screen_hook)
+		screen_hook(); /* interrupts off: the console switches to its panic colours */
 }
 
 __noreturn void panic_end(void)

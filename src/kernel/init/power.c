@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine's reset and power-off policy. Drivers offer mechanisms (the ACPI reset
+ * register and S5 in drivers/acpi, the 8042 reset line in drivers/input/ps2.c, the triple
+ * fault in arch); this file alone decides their order, so the shell, a future panic option
+ * or a watchdog all end the machine the same way.
+ */
+#include <lios/acpi.h>
+#include <lios/errno.h>
+#include <lios/machine.h>
+#include <lios/power.h>
+#include <lios/printk.h>
+#include <lios/ps2.h>
+
+/*
+ * machine_reboot - ACPI reset register, then the 8042 reset line, then a triple fault:
+ * each is tried only when the one before is absent or did not reset the machine.
+ * Thread context; never returns.
+ */
+void machine_reboot(void)
+{
+	int err;
+
+	printk("reboot: ACPI reset register\n");
+	err = acpi_reset();
+	printk("reboot: %s; pulsing the 8042 reset line\n",
+	       err == -ENODEV ? "no ACPI reset register" : "ACPI reset did not happen");
+	err = ps2_reset_system();
+	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no 8042" : "8042 reset did not happen");
+	arch_reset_triple_fault();
+}
+
+/*
+ * machine_poweroff - ACPI S5. Returns a negative error, after saying why, when the machine
+ * is still running: -ENODEV without ACPI S5, -EIO when the write did not turn it off.
+ * Thread context.
+ */
+int machine_poweroff(void)
+{
+	printk("poweroff: not possible: LiOS has no ACPI S5 support yet\n");
+	return -ENODEV;
+}

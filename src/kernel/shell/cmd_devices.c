@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shell's device commands: `console` (backend, mode, font) and `kbd` (keyboards and
+ * the layout).
+ */
+#include <lios/console.h>
+#include <lios/errno.h>
+#include <lios/kbd.h>
+#include <lios/printk.h>
+#include "shell_internal.h"
+
+static int cmd_console(int argc, char **argv, const char *rest)
+{
+	char buf[160];
+
+	console_describe(buf, sizeof(buf));
+	printk("console: %s\n", buf);
+	return 0;
+}
+
+static void print_layouts(void)
+{
+	printk("kbd: layouts");
+	for (size_t i = 0; kbd_layout_at(i); i++)
+		printk(" %s", kbd_layout_at(i)->name);
+	printk("\n");
+}
+
+static int cmd_kbd(int argc, char **argv, const char *rest)
+{
+	const struct kbd_layout *l;
+
+	if (argc > 1 && kbd_set_layout(argv[1]) < 0) {
+		printk("kbd: unknown layout '%s'\n", argv[1]);
+		print_layouts();
+		return -ENOENT;
+	}
+	l = kbd_get_layout();
+	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : "none", l->name, l->description);
+	if (kbd_dropped())
+		printk(", %lu bytes dropped", kbd_dropped());
+	printk("\n");
+	if (argc == 1)
+		print_layouts();
+	return 0;
+}
+
+SHELL_COMMAND(console, "", "console backend, mode and font", cmd_console);
+SHELL_COMMAND(kbd, "[LAYOUT]", "show or set the keyboard layout", cmd_kbd);

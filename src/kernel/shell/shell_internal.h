@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Between the shell loop (shell.c) and the command files (cmd_*.c). */
+#ifndef KERNEL_SHELL_INTERNAL_H
+#define KERNEL_SHELL_INTERNAL_H
+
+#include <lios/shell.h>
+
+#define SHELL_MAX_ARGS 16
+
+/* The registered commands (the .shell_cmds section), in link order, and their count. */
+const struct shell_cmd *shell_commands(size_t *count);
+/* The boot information shell_run() was given (for `mmap`). */
+const struct bootinfo *shell_bootinfo(void);
+/* Clear the screen and a serial terminal (Ctrl-L and `clear`). */
+void shell_clear_screen(void);
+
+#endif
