@@ -153,6 +153,16 @@ def scenario_mem(m, args):
     return []
 
 
+def scenario_pci(m, args):
+    # `pci` lists QEMU's host bridge first: i440FX on pc, the Q35 MCH on q35.
+    bridge = r"^00:00\.0 8086:(1237|29c0) 060000 host bridge +-$"
+    wait = _answer(m, r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
+    m.send_keys("pci\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [bridge])
+    return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
+
+
 def scenario_unknown(m, args):
     wait = _answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
@@ -253,7 +263,7 @@ def scenario_deadkeys(m, args):
 
 
 SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
-             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot,
+             "mem": scenario_mem, "pci": scenario_pci, "unknown": scenario_unknown, "reboot": scenario_reboot,
              "panic": scenario_panic, "scroll": scenario_scroll,
              "poweroff": scenario_poweroff, "poweroff-halts": scenario_poweroff_halts,
              "deadkeys": scenario_deadkeys}

@@ -13,6 +13,7 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
@@ -113,6 +114,10 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
 	arch_irq_enable();
 	/* END cpu-late */
+
+	/* BEGIN pci */
+	pci_init(NULL, 0);   /* "pci: N functions on M buses (ports)"; TODO: MCFG regions from acpi */
+	/* END pci */
 
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
