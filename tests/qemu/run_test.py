@@ -177,6 +177,28 @@ def scenario_reboot(m, args):
     return checks.check_exit(status, 0)
 
 
+def scenario_poweroff(m, args):
+    # ACPI S5 from the shell: QEMU (started without -no-shutdown) exits with status 0 on
+    # its own, and the kernel said it was entering S5 (a reset would exit 0 as well under
+    # -no-reboot: the serial line tells them apart).
+    m.send_keys("poweroff\n")
+    status = m.wait_exit(30.0)
+    failures = checks.check_exit(status, 0)
+    failures += checks.check_expected(m.serial(), [r"^acpi: S5 SLP_TYP \d/\d ", r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
+    return failures + checks.check_forbidden(m.serial(), [r"^reboot: "])
+
+
+def scenario_poweroff_halts(m, args):
+    # No ACPI S5 (acpi=off): the message, then a halt; QEMU keeps running.
+    wait = _answer(m, r"^poweroff: cannot power off this machine; halting", 15.0)
+    m.send_keys("poweroff\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [r"^poweroff: ACPI S5 unavailable: no ACPI tables$"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after poweroff without S5: it must halt" % m.status)
+    return failures
+
+
 def scenario_panic(m, args):
     # "panic": the panic screen must be readable on the screen itself (reason, backtrace
     # with names, firmware/console/memory summary), and the machine halts, never reboots.
@@ -390,7 +412,8 @@ SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_h
              "deadkeys": scenario_deadkeys, "capslock": scenario_capslock,
              "repeat": scenario_repeat, "replug": scenario_replug, "usb": scenario_usb,
              "scrollback": scenario_scrollback, "longline": scenario_longline,
-             "pager": scenario_pager, "complete": scenario_complete}
+             "pager": scenario_pager, "complete": scenario_complete,
+             "poweroff": scenario_poweroff, "poweroff-halts": scenario_poweroff_halts}
 
 
 def run(args):
