@@ -24,6 +24,20 @@ import sys
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+# UEFI firmware images (Debian's ovmf and ovmf-ia32): (code, vars template, secure). A
+# "secure" image is built with SMM: it needs q35 with smm=on and the flash marked secure.
+#   uefi     OVMF, 64-bit UEFI, no Secure Boot
+#   uefi32   OVMF32, 32-bit UEFI (Bay Trail tablets) on a 64-bit CPU; GRUB runs as i386-efi
+#   uefi-sb  OVMF with Microsoft's keys enrolled and Secure Boot on (a PC as sold)
+UEFI_FIRMWARES = {
+    "uefi": (OVMF_CODE, OVMF_VARS, False),
+    "uefi32": ("/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
+               "/usr/share/OVMF/OVMF32_VARS_4M.fd", True),
+    "uefi-sb": ("/usr/share/OVMF/OVMF_CODE_4M.ms.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd",
+                True),
+}
+FIRMWARES = ("bios",) + tuple(UEFI_FIRMWARES)
+SECURE_FLASH_ARGS = ["-global", "driver=cfi.pflash01,property=secure,value=on"]
 DEBUG_EXIT_ARGS = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
 DISPLAYS = {
     "std": ["-vga", "std"],
@@ -55,19 +69,21 @@ def media_args(media, path):
     raise ValueError("media must be one of %s, not %r" % (", ".join(MEDIA), media))
 
 
-def fresh_vars(path):
-    """Copy OVMF's pristine variable store to path (one per UEFI run: OVMF writes it)."""
-    shutil.copyfile(OVMF_VARS, path)
+def fresh_vars(path, firmware="uefi"):
+    """Copy the pristine variable store of 'firmware' (a key of UEFI_FIRMWARES) to path:
+    one per UEFI run, the firmware writes it."""
+    shutil.copyfile(UEFI_FIRMWARES[firmware][1], path)
 
 
 def command_line(boot, memory="512M", firmware="bios", media="cdrom", machine="pc",
                  cpu=None, smp=None, display="std", vars_fd=None, extra=()):
     """The argument list for one LiOS machine booting 'boot' (see media_args). firmware:
-    "bios" (SeaBIOS) or "uefi" (OVMF, with vars_fd: a writable copy of the variable store,
-    see fresh_vars); memory: -m; machine: -machine ("pc", "q35,i8042=off", ...); cpu: -cpu
+    "bios" (SeaBIOS) or a key of UEFI_FIRMWARES (with vars_fd: a writable copy of its
+    variable store, see fresh_vars; a secure image also needs machine "q35,smm=on");
+    memory: -m; machine: -machine ("pc", "q35,i8042=off", ...); cpu: -cpu
     model or None; smp: CPU count or None; display: a key of DISPLAYS; extra: appended."""
-    if firmware not in ("bios", "uefi"):
-        raise ValueError("firmware must be bios or uefi, not %r" % firmware)
+    if firmware not in FIRMWARES:
+        raise ValueError("firmware must be one of %s, not %r" % (", ".join(FIRMWARES), firmware))
     if display not in DISPLAYS:
         raise ValueError("unknown display %r (one of %s)" % (display, ", ".join(DISPLAYS)))
     args = [os.environ.get("LIOS_QEMU", "qemu-system-x86_64")]
@@ -81,10 +97,13 @@ def command_line(boot, memory="512M", firmware="bios", media="cdrom", machine="p
         args += ["-cpu", cpu]
     if smp:
         args += ["-smp", str(smp)]
-    if firmware == "uefi":
+    if firmware in UEFI_FIRMWARES:
+        code, template, secure = UEFI_FIRMWARES[firmware]
         if not vars_fd:
-            raise ValueError("firmware uefi needs vars_fd (a copy of %s)" % OVMF_VARS)
-        args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+            raise ValueError("firmware %s needs vars_fd (a copy of %s)" % (firmware, template))
+        if secure:
+            args += SECURE_FLASH_ARGS
+        args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + code,
                  "-drive", "if=pflash,format=raw,file=" + vars_fd]
     return args + list(extra)
 

@@ -10,6 +10,7 @@
 #define LIOS_TEST_SIM_MM_H
 
 #include <lios/compiler.h>
+#include <lios/memmap.h>
 #include <lios/pmm.h>
 #include <lios/vmalloc.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
  */
 static inline void sim_mm_setup(paddr_t low_end, uint64_t high_bytes)
 {
-	static struct memmap map;
+	MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 	vaddr_t start, end;
 
 	map.n = 2;

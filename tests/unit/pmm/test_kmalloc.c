@@ -16,7 +16,7 @@
 #include "prng.h"
 #include "../unit.h"
 
-static struct memmap map;
+MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 
 
 static uint64_t free_frames(void)

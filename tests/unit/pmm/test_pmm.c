@@ -13,7 +13,7 @@
 #include "prng.h"
 #include "../unit.h"
 
-static struct memmap map;
+MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 static char why[200];
 
 
