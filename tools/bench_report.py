@@ -1,36 +1,75 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Gather the "BENCH <key> <ratio> <op> <goal>" lines of the bench programs into a flat JSON
-object of ratios and print a table saying which goals are met. Benchmarks never fail a run.
+"""Gather the BENCH lines of the bench programs into build/bench/results.json and print a
+table of medians, spreads and verdicts. Benchmarks never fail a run.
 
     bench_report.py RESULTS.txt RESULTS.json
+
+Line formats (bench/bench.h):
+    BENCH <key> <median> <op> <goal> <min> <max> <rounds> [<worst goal>]
+    BENCH <key> <value> <op> <goal>                 (one figure, no spread)
+op is <=, >= or ~= (the goal must lie within [min, max]). Verdicts:
+    yes    the median meets the goal and so does the worst round (against the worst goal
+           when one is given)
+    NO     the median misses the goal
+    wide   the median meets the goal but the worst round does not: the spread is too wide to
+           judge (run again on a quieter machine)
 """
 import json
 import operator
 import sys
 
-OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt, "==": operator.eq}
+OPS = {"<=": operator.le, ">=": operator.ge, "~=": None}
+
+
+def parse(line):
+    parts = line.split()
+    if len(parts) < 5 or parts[0] != "BENCH" or parts[3] not in OPS:
+        return None
+    key, median, op, goal = parts[1], float(parts[2]), parts[3], float(parts[4])
+    if len(parts) >= 8:
+        lo, hi, rounds = float(parts[5]), float(parts[6]), int(parts[7])
+    else:
+        lo, hi, rounds = median, median, 1
+    worst_goal = float(parts[8]) if len(parts) >= 9 else goal
+    return {"key": key, "median": median, "op": op, "goal": goal, "min": lo, "max": hi,
+            "rounds": rounds, "worst_goal": worst_goal}
+
+
+def verdict(r):
+    op, goal = r["op"], r["goal"]
+    if op == "~=":
+        return "yes" if r["min"] <= goal <= r["max"] else "NO"
+    if not OPS[op](r["median"], goal):
+        return "NO"
+    worst = r["max"] if op == "<=" else r["min"]
+    return "yes" if OPS[op](worst, r["worst_goal"]) else "wide"
 
 
 def main(src, dst):
-    results, rows = {}, []
+    results = {}
     with open(src) as f:
         for line in f:
-            parts = line.split()
-            if len(parts) != 5 or parts[0] != "BENCH" or parts[3] not in OPS:
-                continue
-            key, value, op, goal = parts[1], float(parts[2]), parts[3], float(parts[4])
-            results[key] = value
-            rows.append((key, value, op, goal, OPS[op](value, goal)))
+            r = parse(line)
+            if r:
+                r["verdict"] = verdict(r)
+                results[r.pop("key")] = r
     with open(dst, "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
         f.write("\n")
-    width = max([len(r[0]) for r in rows] + [3])
-    print("%-*s %10s  %-10s %s" % (width, "key", "ratio", "goal", "met"))
-    for key, value, op, goal, met in rows:
-        print("%-*s %10.3f  %-10s %s" % (width, key, value, op + " " + ("%g" % goal), "yes" if met else "NO"))
-    met = sum(1 for r in rows if r[4])
-    print("%d of %d goals met; written to %s" % (met, len(rows), dst))
+    width = max([len(k) for k in results] + [3])
+    print("%-*s %9s  %-19s %6s  %-12s %s" % (width, "key", "median", "spread (min-max)", "rounds",
+                                             "goal", "met"))
+    for key, r in results.items():
+        spread = "%.3f-%.3f" % (r["min"], r["max"]) if r["rounds"] > 1 else "-"
+        goal = "%s %g" % (r["op"], r["goal"])
+        if r["worst_goal"] != r["goal"]:
+            goal += ", max %g" % r["worst_goal"]
+        print("%-*s %9.3f  %-19s %6d  %-12s %s" % (width, key, r["median"], spread, r["rounds"],
+                                                   goal, r["verdict"]))
+    n = {v: sum(1 for r in results.values() if r["verdict"] == v) for v in ("yes", "NO", "wide")}
+    print("%d of %d goals met, %d missed, %d too wide to judge; written to %s"
+          % (n["yes"], len(results), n["NO"], n["wide"], dst))
 
 
 if __name__ == "__main__":

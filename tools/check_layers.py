@@ -29,6 +29,7 @@ FOLDERS = {
     "src/lib/": "base",
     "src/kernel/core/": "core",
     "src/mm/": "mm",
+    "src/arch/x86_64/mm/": "mm",
     "src/arch/x86_64/": "arch",
     "src/arch/host/": "arch",
     "src/drivers/": "drivers",
@@ -38,10 +39,12 @@ FOLDERS = {
 
 # Every public header and its layer. A header missing here fails the test: classify it.
 # "base" headers are plain types and the arch *interfaces* that lower layers call and
-# src/arch/ implements (arch.h, paging.h, time.h, irq_model.h).
+# src/arch/ implements (arch.h, time.h, irq_model.h). The page tables are the mm layer's
+# own arch half: src/arch/x86_64/mm/ ranks with src/mm/ (the sanctioned kmalloc <-> paging
+# cycle stays inside one layer).
 HEADERS = {
     "types.h": "base", "compiler.h": "base", "errno.h": "base", "string.h": "base",
-    "arch.h": "base", "paging.h": "base", "time.h": "base", "irq_model.h": "base",
+    "arch.h": "base", "time.h": "base", "irq_model.h": "base", "paging.h": "mm",
     "printk.h": "core", "panic.h": "core", "cmdline.h": "core", "ksyms.h": "core",
     "selftest.h": "core", "bootinfo.h": "core",
     "memmap.h": "mm", "pmm.h": "mm", "kmalloc.h": "mm", "vmalloc.h": "mm", "heap.h": "mm",

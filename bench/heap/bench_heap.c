@@ -1,36 +1,47 @@
 // SPDX-License-Identifier: MIT
 /*
- * Heap benchmark: the LiOS heap (src/mm/heap.c on vmalloc, the real pmm and the host paging
- * window) against glibc malloc in the same process, on
- *  - a mixed trace: 2,000,000 alloc/free events, sizes 16 B-64 KiB (70% up to 256 B, 25% up
- *    to 4 KiB, 5% up to 64 KiB, log-uniform within each band), lifetimes varied by freeing
- *    either one of the newest blocks (short-lived) or a random live one (long-lived), up
- *    to 20,000 live; each block gets its first and last bytes written;
- *  - a 64-byte alloc+free pair in a loop.
- * The trace is generated once, then replayed by both allocators alternately, 5 times each
- * on the same heap (glibc keeps its arena, the heap its caches), and the best time kept.
- * Also reports the heap's peak vmalloc footprint over the peak live bytes of the trace.
- * On the host, every vmalloc/vfree of the heap costs an mprotect (the stand-in of a page
- * table update), which in a VM is far dearer than PTE writes in the kernel: the number of
- * such calls is printed with the trace result.
- * Env: BENCH_TRACE_ONLY=1 or BENCH_PAIR_ONLY=1 run one part (for profiling).
+ * Heap benchmark: the LiOS heap (src/mm/heap*.c on vmalloc, the real pmm and the host
+ * paging window) against the allocators people pick: glibc's malloc, jemalloc, mimalloc and
+ * tcmalloc (Debian's libraries), on the same workloads in the same process:
+ *  - trace: a mixed trace of 2,000,000 alloc/free events, sizes 16 B-64 KiB (70% up to
+ *    256 B, 25% up to 4 KiB, 5% up to 64 KiB, log-uniform within each band), lifetimes
+ *    varied by freeing either one of the newest blocks (short-lived) or a random live one
+ *    (long-lived), up to 20,000 live; each block gets its first and last bytes written;
+ *  - pair64: a 64-byte alloc+free pair in a loop;
+ *  - kernel_trace: the kernel's own allocation pattern (kernel_trace.c: console grid,
+ *    ACPI tables, driver objects at boot, then the shell's history, parser, pager and key
+ *    events), 1,000,000 events.
+ * How the peers are loaded: bench_heap (the driver) runs a copy of itself per allocator,
+ * with LD_PRELOAD=<the library> for jemalloc, mimalloc and tcmalloc and nothing for glibc,
+ * so "malloc" in the copy is that allocator for everything, as when a user preloads it. In
+ * each copy the heap and malloc replay the same events interleaved (bench.h: round k runs
+ * heap then malloc, or malloc then heap), each keeping what it learnt from earlier rounds
+ * (malloc its arenas, the heap its cached spans), and the copy prints the rounds' ratios.
+ * The driver prints heap.<workload>_vs_<allocator> for each and heap.<workload>_vs_best
+ * against the allocator the heap fares worst against (the highest median ratio).
+ * Also heap.footprint_vs_live: the heap's peak vmalloc footprint / the trace's peak live
+ * bytes. On the host, every vmalloc/vfree of the heap costs an mprotect (the stand-in of a
+ * page table update): their number is printed with the trace result.
+ * Args: a workload name (trace, pair64, kernel_trace) runs that one only; BENCH_PEERS=
+ * "glibc mimalloc" limits the allocators; BENCH_ROUNDS sets the rounds (bench.h).
  */
 #include <lios/heap.h>
 #include <string.h>
+#include "bench.h"
 #include "bench_mm.h"
+#include "kernel_trace.h"
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define TRACE_EVENTS 2000000
-#define TRACE_LIVE 20000
-#define PAIR_ROUNDS 5000000
-#define RUNS 5
+#define TRACE_LIVE TRACE_MAX_SLOTS
+#define KTRACE_EVENTS 1000000
+#define PAIR_ROUNDS 1000000
+#define ROUNDS 11
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
 
-struct event {
-	uint32_t slot;  /* which live block */
-	uint32_t size;  /* bytes to allocate; 0: free the slot */
-};
-
-static struct event *trace;
-static void *slots[TRACE_LIVE];
+static struct trace_event *trace;
+static void *slots[TRACE_MAX_SLOTS];
 static uint64_t trace_peak_live;
 
 static uint32_t trace_size(uint64_t *rng)
@@ -61,7 +72,7 @@ static void trace_build(void)
 			uint32_t s = freeslot[--nfree];
 
 			sizes[s] = trace_size(&rng);
-			trace[e] = (struct event){ s, sizes[s] };
+			trace[e] = (struct trace_event){ s, sizes[s] };
 			live[nlive++] = s;
 			cur += sizes[s];
 			if (cur > trace_peak_live)
@@ -73,57 +84,63 @@ static void trace_build(void)
 			uint32_t s = live[k];
 
 			live[k] = live[--nlive];
-			trace[e] = (struct event){ s, 0 };
+			trace[e] = (struct trace_event){ s, 0 };
 			freeslot[nfree++] = s;
 			cur -= sizes[s];
 		}
 	}
 }
 
-static uint64_t replay(void *(*alloc)(size_t), void (*release)(void *))
-{
-	uint64_t t0 = bench_ns();
+/* A workload for one allocator: a trace to replay (events, n) or, with n == 0, the pair. */
+struct side {
+	const struct trace_event *ev;
+	size_t n;
+	void *(*alloc)(size_t);
+	void (*release)(void *);
+};
 
-	for (size_t e = 0; e < TRACE_EVENTS; e++) {
-		const struct event *ev = &trace[e];
+/* Replays the trace (timed), then frees what it left live (not timed). */
+static uint64_t side_replay(void *ctx)
+{
+	static bool live_at_end[TRACE_MAX_SLOTS];
+	const struct side *sd = ctx;
+	uint64_t t0 = bench_ns(), t;
+
+	for (size_t e = 0; e < sd->n; e++) {
+		const struct trace_event *ev = &sd->ev[e];
 
 		if (ev->size) {
-			char *p = alloc(ev->size);
+			char *p = sd->alloc(ev->size);
 
 			p[0] = 1;
 			p[ev->size - 1] = 2;
 			slots[ev->slot] = p;
 		} else {
-			release(slots[ev->slot]);
+			sd->release(slots[ev->slot]);
 		}
 	}
-	return bench_ns() - t0;
-}
-
-/* Frees what the trace left live (not timed). */
-static void replay_cleanup(void (*release)(void *))
-{
-	static bool live_at_end[TRACE_LIVE];
-
+	t = bench_ns() - t0;
 	memset(live_at_end, 0, sizeof(live_at_end));
-	for (size_t e = 0; e < TRACE_EVENTS; e++)
-		live_at_end[trace[e].slot] = trace[e].size != 0;
-	for (size_t i = 0; i < TRACE_LIVE; i++) {
+	for (size_t e = 0; e < sd->n; e++)
+		live_at_end[sd->ev[e].slot] = sd->ev[e].size != 0;
+	for (size_t i = 0; i < TRACE_MAX_SLOTS; i++) {
 		if (live_at_end[i])
-			release(slots[i]);
+			sd->release(slots[i]);
 		slots[i] = NULL;
 	}
+	return t;
 }
 
 static void *volatile sink;
 
-static uint64_t pair64(void *(*alloc)(size_t), void (*release)(void *))
+static uint64_t side_pair64(void *ctx)
 {
+	const struct side *sd = ctx;
 	uint64_t t0 = bench_ns();
 
 	for (int i = 0; i < PAIR_ROUNDS; i++) {
-		sink = alloc(64);
-		release(sink);
+		sink = sd->alloc(64);
+		sd->release(sink);
 	}
 	return bench_ns() - t0;
 }
@@ -137,48 +154,166 @@ static void heap_fresh(void)
 	}
 }
 
-int main(void)
+/* The child: runs one workload against this process's malloc; prints "RATIOS <workload>
+ * r1 r2 ...". */
+static void child_run(const char *peer, const char *what, int rounds)
 {
-	uint64_t ours = UINT64_MAX, glibc = UINT64_MAX, peak = 0;
+	struct side ours = { NULL, 0, heap_alloc, heap_free }, base = { NULL, 0, malloc, free };
+	double r[BENCH_MAX_ROUNDS];
 	struct heap_stats st;
+	uint64_t peak_live = 0;
+	bench_side_fn fn = side_replay;
 
-	if (getenv("BENCH_PAIR_ONLY"))
-		goto pair;
-	trace_build();
-	heap_fresh();
-	/* Both allocators keep what they learnt from earlier runs (glibc its arena, the heap
-	 * its cached spans), as in a long-running system. */
-	for (int run = 0; run < RUNS; run++) {
-		uint64_t t;
-
-		t = replay(malloc, free);
-		replay_cleanup(free);
-		glibc = MIN(glibc, t);
-		t = replay(heap_alloc, heap_free);
-		heap_get_stats(&st);
-		peak = st.vmalloc_peak;
-		replay_cleanup(heap_free);
-		ours = MIN(ours, t);
+	if (!strcmp(what, "trace")) {
+		trace_build();
+		ours.ev = base.ev = trace;
+		ours.n = base.n = TRACE_EVENTS;
+		peak_live = trace_peak_live;
+	} else if (!strcmp(what, "kernel_trace")) {
+		ours.ev = base.ev = kernel_trace_build(KTRACE_EVENTS, &ours.n, &peak_live);
+		base.n = ours.n;
+	} else {
+		fn = side_pair64;
 	}
-	fprintf(stderr, "# trace: %d events, peak live %.1f MiB; heap %.1f ms, glibc %.1f ms, "
-		"heap peak from vmalloc %.1f MiB in %llu vmalloc calls, %llu map/unmap calls\n",
-		TRACE_EVENTS, trace_peak_live / 1048576.0, ours / 1e6, glibc / 1e6,
-		peak / 1048576.0, (unsigned long long)st.vmalloc_calls,
-		(unsigned long long)host_paging_calls());
-	bench_result("heap.trace_vs_glibc", (double)ours / (double)glibc, "<=", 1.0);
+	heap_fresh();
+	bench_compare(fn, &ours, fn, &base, rounds, r);
+	heap_get_stats(&st);
+	printf("RATIOS %s", what);
+	for (int k = 0; k < rounds; k++)
+		printf(" %.5f", r[k]);
+	printf("\n");
+	if (!strcmp(what, "trace") && !strcmp(peer, "glibc")) {
+		fprintf(stderr, "# trace: %d events, peak live %.1f MiB; heap peak from vmalloc "
+			"%.1f MiB in %llu vmalloc calls, %llu map/unmap calls (mprotect) over %d "
+			"rounds\n", TRACE_EVENTS, trace_peak_live / 1048576.0,
+			st.vmalloc_peak / 1048576.0, (unsigned long long)st.vmalloc_calls,
+			(unsigned long long)host_paging_calls(), rounds);
+		printf("FOOTPRINT %.5f\n", (double)st.vmalloc_peak / (double)peak_live);
+	}
+	fflush(stdout);
+}
 
-	if (getenv("BENCH_TRACE_ONLY"))
+struct peer {
+	const char *name;
+	const char *lib; /* LD_PRELOAD, NULL: glibc */
+};
+
+static const struct peer peers[] = {
+	{ "glibc", NULL },
+	{ "jemalloc", LIBDIR "libjemalloc.so.2" },
+	{ "mimalloc", LIBDIR "libmimalloc.so.2" },
+	{ "tcmalloc", LIBDIR "libtcmalloc_minimal.so.4" },
+};
+
+/* Runs this program again as the child for (peer, workload); reads its ratios into r.
+ * Returns the number of rounds read (0: the child failed). Forwards other lines. */
+static int run_child(const char *self, const struct peer *p, const char *what, double *r,
+		     double *footprint)
+{
+	int fd[2], n = 0, status;
+	char line[8192];
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(fd))
 		return 0;
-pair:
-	ours = glibc = UINT64_MAX;
-	heap_fresh();
-	for (int run = 0; run < RUNS; run++) {
-		glibc = MIN(glibc, pair64(malloc, free));
-		ours = MIN(ours, pair64(heap_alloc, heap_free));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		setenv("BENCH_HEAP_CHILD", p->name, 1);
+		if (p->lib)
+			setenv("LD_PRELOAD", p->lib, 1);
+		execl(self, self, what, (char *)NULL);
+		_exit(127);
 	}
-	fprintf(stderr, "# pair64: heap %.2f ns, glibc %.2f ns\n", (double)ours / PAIR_ROUNDS,
-		(double)glibc / PAIR_ROUNDS);
-	bench_result("heap.pair64_vs_glibc", (double)ours / (double)glibc, "<=", 1.0);
-	bench_result("heap.footprint_vs_live", (double)peak / (double)trace_peak_live, "<=", 1.25);
+	close(fd[1]);
+	f = fdopen(fd[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "RATIOS ", 7)) {
+			char *s = line + 7 + strlen(what), *end;
+
+			while (n < BENCH_MAX_ROUNDS) {
+				double v = strtod(s, &end);
+
+				if (end == s)
+					break;
+				r[n++] = v;
+				s = end;
+			}
+		} else if (!strncmp(line, "FOOTPRINT ", 10)) {
+			*footprint = strtod(line + 10, NULL);
+		} else {
+			fputs(line, stdout);
+		}
+	}
+	if (f)
+		fclose(f);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? n : 0;
+}
+
+/* The driver: every workload against every allocator found, then the _vs_best keys. */
+static void driver(const char *self, const char *only)
+{
+	static const char *const what[] = { "trace", "pair64", "kernel_trace" };
+	const char *want = getenv("BENCH_PEERS");
+	double footprint = -1;
+
+	for (size_t w = 0; w < ARRAY_SIZE(what); w++) {
+		struct bench_summary best = { 0 };
+		const char *best_name = NULL;
+		char key[96];
+
+		if (only && strcmp(only, what[w]))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
+			const struct peer *p = &peers[i];
+			double r[BENCH_MAX_ROUNDS];
+			struct bench_summary s;
+			int n;
+
+			if ((want && !strstr(want, p->name)) || (p->lib && access(p->lib, R_OK))) {
+				fprintf(stderr, "# %s: %s not measured (%s)\n", what[w], p->name,
+					want ? "BENCH_PEERS" : "library not installed");
+				continue;
+			}
+			n = run_child(self, p, what[w], r, &footprint);
+			if (!n) {
+				fprintf(stderr, "# %s: the run with %s failed\n", what[w], p->name);
+				continue;
+			}
+			s = bench_summarise(r, n);
+			snprintf(key, sizeof(key), "heap.%s_vs_%s", what[w], p->name);
+			bench_print(key, s, "<=", 1.0, -1);
+			if (!best_name || s.median > best.median) {
+				best = s;
+				best_name = p->name;
+			}
+		}
+		if (best_name) {
+			fprintf(stderr, "# %s: the fastest allocator against the heap: %s\n", what[w],
+				best_name);
+			snprintf(key, sizeof(key), "heap.%s_vs_best", what[w]);
+			bench_print(key, best, "<=", 1.0, -1);
+		}
+	}
+	if (footprint >= 0)
+		bench_print_value("heap.footprint_vs_live", footprint, "<=", 1.25);
+}
+
+int main(int argc, char **argv)
+{
+	const char *child = getenv("BENCH_HEAP_CHILD");
+	const char *only = argc > 1 ? argv[1] : NULL;
+
+	if (child) {
+		child_run(child, only ? only : "trace", bench_rounds(ROUNDS));
+		return 0;
+	}
+	bench_pin(); /* the children inherit the CPU */
+	driver("/proc/self/exe", only);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the heap and vmalloc benchmarks: a fresh simulated machine (the real
- * pmm over 4 GiB of high frames, the host paging window, vmalloc), a nanosecond clock and
- * the BENCH line printer.
+ * pmm over 4 GiB of high frames, the host paging window, vmalloc), the xorshift PRNG; the
+ * clock and the BENCH lines are bench.h's.
  */
 #ifndef LIOS_BENCH_MM_H
 #define LIOS_BENCH_MM_H
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include "bench.h"
 #include "host_paging.h"
 
 static inline void bench_mm_setup(void)
@@ -31,14 +32,6 @@ static inline void bench_mm_setup(void)
 		fprintf(stderr, "bench: mm init failed\n");
 		exit(1);
 	}
-}
-
-static inline uint64_t bench_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* One result line: "BENCH key ratio op goal", plus whether the goal is met. */

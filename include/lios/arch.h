@@ -15,7 +15,7 @@ void arch_early_init(void);
 void arch_mm_ready(void);
 
 /* arch_irq_save() (disable interrupts, return the previous state), arch_irq_restore(),
- * arch_irq_enable(): static inline, per architecture. */
+ * arch_irq_enable(), arch_irqs_enabled(): static inline, per architecture. */
 #include <arch/irqflags.h>
 
 /*

@@ -14,18 +14,21 @@
  * recognised without touching it. heap_alloc and heap_free are a fast path inline (the
  * common case, every check included) and a slow path out of line.
  * Larger sizes get their own block (heap_large.c), so their cost is bounded by one vmalloc.
+ * The class layouts are in heap_class.c.
  *
  * Giving memory back: only the head of a class's partial list may stay empty; any other
- * span that empties, and every freed large block, go to the cache of heap_large.c, which
- * keeps them for reuse by any class while the heap holds at most HEAP_KEEP_PCT % more than
- * its peak live bytes and gives the rest back to vmalloc (which returns the frames).
- * heap_trim(), also run before an allocation fails, returns everything, so after
- * everything is freed the frame count is back. The class layouts are in heap_large.c.
+ * span that empties, and every freed large block, go to the block cache (heap_cache.c),
+ * which keeps them for reuse by any class while the heap holds at most HEAP_KEEP_PCT %
+ * more than its peak live bytes and gives the rest back to vmalloc (which returns the
+ * frames). heap_trim(), also run before an allocation fails, returns everything, so after
+ * everything is freed the frame count is back.
  *
  * Debug checks that stay on: every object ends with a red zone: the 8 bytes after the
  * requested size are a canary pattern, and the object's last 8 bytes are 4 canary bytes
  * and the size xored with a key (heap_redzone_set). Free and realloc check the allocated
- * bit (double free), that the pointer is the start of an object of a heap span (foreign pointer) and the canary (overflow); a failed
+ * bit (double free), that the pointer is the start of an object of a heap span (foreign
+ * pointer) and the canary (overflow): the fast path and the slow path run the same checks
+ * (heap_obj_index, heap_obj_check in heap_internal.h), the slow one to name what failed; a failed
  * check is reported with size and caller, counted, and the operation refused (the object
  * stays allocated), so nothing is corrupted further. Allocation checks that the next link
  * of the free list names an object of the span and that the object it pops is not
@@ -45,8 +48,6 @@
 #include <lios/vmalloc.h>
 #include "heap_internal.h"
 
-struct heap_class heap_classes[HEAP_NCLASSES];
-uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1];
 struct heap_span **heap_hash;
 struct heap_span *heap_last = HEAP_NO_SPAN;
 struct heap_stats heap_st;
@@ -266,7 +267,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 static struct heap_span *heap_check(const void *p, size_t *n, const char *op, uintptr_t caller)
 {
 	struct heap_span *s = heap_lookup(p);
-	size_t off, i;
+	size_t i;
 	bool large;
 
 	if (!s || ((large = s->magic == HEAP_LARGE_MAGIC) && (const char *)p != s->data) ||
@@ -286,20 +287,20 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 		*n = s->req;
 		return s;
 	}
-	off = (size_t)((const char *)p - s->data);
-	i = (off * s->div) >> HEAP_DIV_SHIFT;
-	if (off >= (size_t)s->bump * s->size || i * s->size != off) { /* p < data wraps */
+	/* the same checks as heap_free_fast, in an order that names the failure */
+	if (!heap_obj_index(s, p, (size_t)s->bump * s->size, &i)) {
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
-	if (!heap_bit(s, i)) {
+	switch (heap_obj_check(s, p, i, n)) {
+	case HEAP_OBJ_FREED:
 		heap_report(op, p, "already freed", s->size - HEAP_REDZONE, caller);
 		return NULL;
-	}
-	*n = heap_redzone_check(p, s->size);
-	if (*n == SIZE_MAX) {
+	case HEAP_OBJ_REDZONE:
 		heap_report(op, p, "red zone overwritten", s->size - HEAP_REDZONE, caller);
 		return NULL;
+	case HEAP_OBJ_LIVE:
+		break;
 	}
 	return s;
 }
@@ -346,6 +347,28 @@ static void heap_release(struct heap_span *s, void *p, size_t n)
 		heap_small_edge(s);
 }
 
+/* Releases every empty span and every cached block; returns the bytes released. */
+static size_t heap_trim_locked(void)
+{
+	size_t released = 0;
+
+	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
+		struct heap_class *c = &heap_classes[k];
+		struct heap_span *s = c->partial, *next;
+
+		for (; s; s = next) {
+			next = s->next;
+			if (s->nfree == s->nobj) {
+				heap_partial_del(c, s);
+				released += s->map_bytes;
+				heap_span_release(s);
+			}
+		}
+	}
+	return released + heap_cache_trim();
+}
+
+
 /* Any allocation, the slow way (large sizes, new spans, trimming before failing). */
 static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 {
@@ -375,21 +398,12 @@ static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 int heap_init(void)
 {
 	size_t hash_bytes = sizeof(*heap_hash) << HEAP_HASH_BITS;
-	unsigned cls = 0;
 
 	heap_ready = false;
 	heap_last = HEAP_NO_SPAN;
 	memset(&heap_st, 0, sizeof(heap_st));
-	heap_large_reset();
-	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
-		memset(&heap_classes[k], 0, sizeof(heap_classes[k]));
-		heap_class_setup(&heap_classes[k], heap_class_size(k));
-	}
-	for (unsigned i = 1; i < ARRAY_SIZE(heap_small_class); i++) {
-		while (heap_classes[cls].size < i * 16)
-			cls++;
-		heap_small_class[i] = (uint8_t)cls;
-	}
+	heap_cache_reset();
+	heap_classes_init();
 	heap_hash = vzalloc(hash_bytes);
 	if (!heap_hash) {
 		printk(KERN_ERR "heap: no memory for the span table\n");
@@ -444,7 +458,7 @@ static inline __attribute__((always_inline)) struct heap_span *heap_free_fast(vo
 {
 	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s = heap_last;
-	size_t off, i, n;
+	size_t i, n;
 	uint64_t *w, m;
 	uint32_t link;
 
@@ -459,15 +473,11 @@ static inline __attribute__((always_inline)) struct heap_span *heap_free_fast(vo
 	}
 	if (unlikely(s->magic != HEAP_SPAN_MAGIC))
 		return NULL;
-	off = (size_t)((char *)p - s->data);
-	i = (off * s->div) >> HEAP_DIV_SHIFT;
-	if (unlikely(off >= s->limit || i * s->size != off))
+	if (unlikely(!heap_obj_index(s, p, s->limit, &i) ||
+		     heap_obj_check(s, p, i, &n) != HEAP_OBJ_LIVE))
 		return NULL;
-	n = heap_redzone_check(p, s->size);
 	w = &s->bits[i >> 6];
 	m = 1ull << (i & 63);
-	if (unlikely(n == SIZE_MAX || !(*w & m)))
-		return NULL;
 	link = s->head ^ HEAP_LINK_KEY;
 	*w ^= m;       /* the bit is set (checked above) */
 	__builtin_memcpy(p, &link, 4);
@@ -538,11 +548,7 @@ void *heap_realloc(void *p, size_t size)
 	    heap_class_of(size + HEAP_REDZONE) == s->cls) {
 		heap_redzone_set(p, size, heap_classes[s->cls].size);
 		q = p;
-	} else if (s->magic == HEAP_LARGE_MAGIC && size > HEAP_SMALL_MAX - HEAP_REDZONE &&
-		   ALIGN_UP(HEAP_LARGE_HDR + size + HEAP_REDZONE, PAGE_SIZE) == s->map_bytes) {
-		s->req = size;
-		heap_canary_put(s->data + size, MIN(s->map_bytes - HEAP_LARGE_HDR - size,
-						    HEAP_CANARY_CHECK));
+	} else if (s->magic == HEAP_LARGE_MAGIC && heap_large_resize(s, size)) {
 		q = p;
 	}
 	if (q) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the heap (src/mm/heap.c, heap_large.c): span and class layouts, the shared
- * state, and the inline helpers of the fast paths (class lookup, span lookup, red zone).
- * See heap.c for the design.
+ * Private to the heap (src/mm/heap.c: entry points and small objects; heap_class.c: class
+ * layouts; heap_large.c: large blocks; heap_cache.c: the block cache): span and class
+ * layouts, the shared state, and the inline helpers shared by the fast and slow paths
+ * (class lookup, span lookup, object checks, red zone). See heap.c for the design.
  */
 #ifndef LIOS_MM_HEAP_INTERNAL_H
 #define LIOS_MM_HEAP_INTERNAL_H
@@ -22,18 +23,11 @@
 #define HEAP_HASH_BITS 12
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 64
-#ifndef HEAP_SPAN_MIN_OBJS
-#define HEAP_SPAN_MIN_OBJS 4
-#endif
-#define HEAP_CACHE_BINS 65         /* free blocks cached by page count 1..64 */
-#ifndef HEAP_CACHE_SLACK
-#define HEAP_CACHE_SLACK 4
-#endif
-/* HEAP_CACHE_SLACK: a cached block may be this many pages too big */
-#define HEAP_CACHE_MIN MiB(1)       /* free blocks always allowed, bytes (see heap_large.c) */
-#ifndef HEAP_KEEP_PCT
-#define HEAP_KEEP_PCT 23            /* hold at most peak live + this % (see heap_large.c) */
-#endif
+#define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
+#define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
+#define HEAP_CACHE_SLACK 4           /* a cached block may be this many pages too big */
+#define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_cache.c) */
+#define HEAP_KEEP_PCT 23             /* hold at most peak live + this % (heap_cache.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
 #define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
@@ -70,18 +64,19 @@ struct heap_class {
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
 };
 
-/* State shared by heap.c and heap_large.c (defined in heap.c). */
-extern struct heap_class heap_classes[HEAP_NCLASSES];
+/* State shared by the heap's files. */
+extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-extern struct heap_span **heap_hash;  /* 1 << HEAP_HASH_BITS chains of spans and large blocks */
-extern struct heap_span *heap_last;   /* last span looked up (a one-entry cache), never NULL */
+extern struct heap_span **heap_hash;  /* heap.c: 1 << HEAP_HASH_BITS chains of spans and large blocks */
+extern struct heap_span *heap_last;   /* heap.c: last span looked up (a one-entry cache), never NULL */
 /* heap_last when there is none: never a chunk address, so never matches and never read. */
 #define HEAP_NO_SPAN ((struct heap_span *)(uintptr_t)HEAP_ALIGN)
-extern struct heap_stats heap_st;
-extern uint64_t heap_peak_live;       /* highest live_bytes seen by a slow path since trim */
+extern struct heap_stats heap_st;     /* heap.c */
+extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
 
 #define HEAP_LARGE_HDR ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN)
 
+/* heap.c */
 void heap_hash_add(struct heap_span *s);
 void heap_hash_del(struct heap_span *s);
 /* Adds bytes (negative: removes) to the bytes held from vmalloc. */
@@ -90,27 +85,30 @@ void heap_account(int64_t bytes);
 void heap_report(const char *op, const void *p, const char *why, size_t size, uintptr_t caller);
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);
+/* Takes span s off class c's partial list. */
+void heap_partial_del(struct heap_class *c, struct heap_span *s);
 
-/* heap_large.c: class layouts (size of class cls; span layout of class c). */
-uint32_t heap_class_size(unsigned cls);
-void heap_class_setup(struct heap_class *c, uint32_t size);
-/* heap_large.c: blocks above HEAP_SMALL_MAX, and the cache of free blocks (empty spans and
- * freed large blocks) that the heap keeps instead of giving them back at once. */
+/* heap_class.c: lays out every class and fills heap_small_class. */
+void heap_classes_init(void);
+
+/* heap_large.c: blocks above HEAP_SMALL_MAX. */
 void *heap_large_alloc(size_t n);
 bool heap_large_redzone_ok(const struct heap_span *s);
 void heap_large_free(struct heap_span *s);
-/* A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one a few
+bool heap_large_resize(struct heap_span *s, size_t n);
+
+/* heap_cache.c: the cache of free blocks (empty spans and freed large blocks) that the heap
+ * keeps instead of giving them back at once.
+ * A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one a few
  * pages bigger at most is there (*fresh = false; header to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
 struct heap_span *heap_block_get(size_t bytes, bool *fresh);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
-size_t heap_large_trim(void);
-/* heap_large.c: releases every empty span (heap_trim) and every cached block. */
-size_t heap_trim_locked(void);
-/* heap.c: takes span s off class c's partial list. */
-void heap_partial_del(struct heap_class *c, struct heap_span *s);
-void heap_large_reset(void);
+/* Gives every cached block back; returns the bytes released. */
+size_t heap_cache_trim(void);
+/* Forgets the cache (heap_init starting over) and sizes its cap from the frame count. */
+void heap_cache_reset(void);
 
 /* Class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX: one table load
  * (heap_init fills the table from the class sizes). */
@@ -225,6 +223,40 @@ static inline size_t heap_redzone_check(const char *obj, size_t slot)
 static inline bool heap_bit(const struct heap_span *s, size_t i)
 {
 	return s->bits[i >> 6] & (1ull << (i & 63));
+}
+
+/*
+ * The checks a free runs on small object p of span s, shared by heap_free's fast path and
+ * heap_check (the slow path, which names what failed). heap_obj_index: true, with p's
+ * index in *i, when p is the start of an object within the span's first 'limit' bytes of
+ * objects (the fast path passes all of them, the slow path those ever handed out).
+ * Never dereferences p.
+ */
+static inline bool heap_obj_index(const struct heap_span *s, const void *p, size_t limit,
+				  size_t *i)
+{
+	size_t off = (size_t)((const char *)p - s->data); /* p < data wraps: too big */
+
+	*i = (off * s->div) >> HEAP_DIV_SHIFT;
+	return off < limit && *i * s->size == off;
+}
+
+enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE };
+
+/* Whether object i (at p) of small span s is allocated with its red zone intact; when it
+ * is, its requested size in *n. Both tests are computed before either is branched on (the
+ * red zone of a free object is readable: it lies in the span), so the fast path tests
+ * them with one branch. */
+static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, const void *p,
+						 size_t i, size_t *n)
+{
+	size_t req = heap_redzone_check(p, s->size);
+	bool live = heap_bit(s, i);
+
+	*n = req;
+	if (!live)
+		return HEAP_OBJ_FREED;
+	return req == SIZE_MAX ? HEAP_OBJ_REDZONE : HEAP_OBJ_LIVE;
 }
 
 #endif

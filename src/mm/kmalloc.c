@@ -3,8 +3,8 @@
  * kmalloc: physically contiguous kernel memory, used at phys + KERNEL_OFFSET.
  *
  * Where things come from: every byte comes from pmm_alloc(..., PMM_LIMIT_DIRECT), so it is
- * always reachable through the direct map without mapping anything. That is what lets the
- * paging code take its page tables from here: kmalloc never calls into paging.
+ * always reachable through the direct map without mapping anything (why paging relies on
+ * that: "DOC: The memory story" in mm_init.c).
  *  - Sizes up to 2048 bytes use eight power-of-two size classes. A class page is one frame
  *    cut into equal objects; free objects of a class form a singly linked list threaded
  *    through the objects themselves, each marked with KM_FREE_MAGIC (double-free check).

@@ -2,15 +2,44 @@
 /*
  * The memory bring-up, in dependency order, and the "mem:" contract line.
  *
- * Who allocates from where, so that nothing recurses:
- *   memmap   static scratch arrays; needs nothing.
- *   pmm      its bitmaps are carved out of the usable map below 2 GiB and reached through
- *            the boot code's direct map (phys + KERNEL_OFFSET); needs nothing else.
- *   kmalloc  frames from pmm below 2 GiB, used through the direct map; its per-frame tags too.
- *   paging   every table page from kzalloc; switches from the boot tables to its own.
- *   vmalloc  address space from its own window, frames from pmm (any), mappings via paging.
- *   heap     grows through vmalloc.
- * Each step only uses the steps above it.
+ * DOC: The memory story
+ *
+ * This is the one place that tells how LiOS's memory fits together; every other file of
+ * src/mm/ and src/arch/x86_64/mm/ describes only its own mechanism and points here.
+ *
+ * Address space (<arch/memlayout.h>): the first 2 GiB of physical memory are mapped at
+ * KERNEL_OFFSET (the "direct map", where the kernel image runs); the vmalloc window is a
+ * disjoint range for everything mapped on demand. Nothing else is mapped; the lower half
+ * is empty after boot.
+ *
+ * The steps, in the order mm_init() runs them, each using only the steps before it:
+ *   1. memmap   the firmware's map -> sorted, disjoint, page-aligned usable ranges, minus
+ *               the kernel, the boot information, modules, the framebuffer and the first
+ *               MiB. Static scratch; needs nothing.
+ *   2. pmm      owns every frame. Its bitmaps are carved from the first usable range below
+ *               2 GiB and reached on the boot code's direct map; it never allocates.
+ *   3. kmalloc  physically contiguous memory, frames from pmm below 2 GiB, used at
+ *               phys_to_virt(phys): still on the boot code's direct map, no paging call.
+ *   4. paging   the kernel's own tables (W^X image, NX direct map) replace the boot tables.
+ *               Every table page comes from kzalloc, so a table is always reachable through
+ *               the direct map: mapping never needs a mapping.
+ *   5. vmalloc  virtually contiguous areas of the vmalloc window, any frames from pmm (high
+ *      ioremap memory first), mapped through paging, each followed by a guard page. Its own
+ *               bookkeeping lives in pages it maps itself (pmm + paging).
+ *   6. heap     any size; grows and shrinks through vmalloc only.
+ *
+ * Why nothing recurses: each step calls only the steps above it in this list, with one
+ * sanctioned cycle: paging (src/arch/x86_64/mm/, the mm layer's arch half) takes its table
+ * pages from kmalloc, and vmalloc maps through paging. It is not a loop at run time because kmalloc never
+ * maps anything: its memory is already on the direct map. This is what the author's first
+ * journal found missing: page tables that had to be mapped before they could map.
+ *
+ * Which allocator to use: kmalloc only for memory that must be physically contiguous or
+ * have a known physical address (page tables, DMA rings and buffers, anything a device
+ * reads); ioremap for device memory; the heap for every other dynamic object (console
+ * grid, shell history, copied ACPI tables, driver objects); vmalloc for large page-granular
+ * buffers that need no physical address. Every allocator returns NULL when memory runs out
+ * and none panics on exhaustion; misuse is reported by name.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -18,6 +47,7 @@
 #include <lios/memmap.h>
 #include <lios/mm.h>
 #include <lios/paging.h>
+#include <lios/panic.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
 #include <lios/vmalloc.h>
@@ -41,6 +71,7 @@ int mm_init(const struct bootinfo *bi)
 	struct pmm_stats st;
 	int err;
 
+	assert(bi);
 	err = memmap_from_bootinfo(bi, (paddr_t)(uintptr_t)_kernel_phys_start,
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
 	memmap_print(bi, &mm_usable_map, true);

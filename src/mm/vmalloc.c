@@ -9,8 +9,8 @@
  * Bookkeeping: the address-space arena (vmem.c) records each area in a segment node kept in
  * the arena's own region of the window, mapped with pmm_alloc + paging_map. The frames of a
  * vmalloc area are not listed anywhere: vfree reads them back from the page tables with
- * paging_translate. Page tables come from kmalloc (direct map). So nothing here calls
- * vmalloc or the heap, and no allocation can recurse.
+ * paging_translate. Nothing here calls vmalloc or the heap (the allocation order:
+ * "DOC: The memory story" in mm_init.c).
  *
  * Invariants: a segment of kind VMEM_VMALLOC owns exactly 'mapped' frames, mapped at its
  * start; its last page (the guard) is never mapped. Misuse is reported on a "vmalloc: "

@@ -13,11 +13,10 @@
  * are found again from their start address through a hash table. Allocation and free thus
  * cost the same with 10 or 100,000 live areas; no list of areas is ever walked.
  *
- * Where the bookkeeping lives, and why it never recurses: the first part of the window
- * (1/16 of it, at most 64 MiB) is the arena's own region, a permanently busy segment. The
- * hash table and the segment nodes live there, in pages this file maps itself with
- * pmm_alloc() + paging_map(). Neither calls vmalloc or the heap (paging takes its table
- * pages from kmalloc, the direct map), so the arena never needs itself to grow. Node pages
+ * Where the bookkeeping lives: the first part of the window (1/16 of it, at most 64 MiB) is
+ * the arena's own region, a permanently busy segment. The hash table and the segment nodes
+ * live there, in pages this file maps itself with pmm_alloc() + paging_map(), so the arena
+ * never needs itself to grow ("DOC: The memory story" in mm_init.c). Node pages
  * are a high-water mark: they are kept (reported as meta_pages) and reused, never given back.
  * Every operation first makes sure two spare nodes exist, so a split never fails halfway.
  *

@@ -16,6 +16,7 @@
 #include <lios/errno.h>
 #include <lios/kbd.h>
 #include <lios/lineedit.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/serial.h>
 #include <lios/shell.h>
@@ -136,6 +137,7 @@ void shell_run(const struct bootinfo *bi)
 	char line[LINEEDIT_MAX * 4 + 1];
 	struct kbd_event ev;
 
+	assert(bi && arch_irqs_enabled());
 	boot_info = bi;
 	lineedit_init(&editor, shell_write, NULL);
 	termkeys_init(&serial_keys);

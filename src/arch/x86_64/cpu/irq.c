@@ -22,11 +22,13 @@
  * handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
+#include <arch/irqflags.h>
 #include <arch/trap.h>
 #include <arch/lapic.h>
 #include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include "apic.h"
 #include "pic.h"
@@ -124,6 +126,7 @@ void irq_init(const struct irq_model *model, bool noapic)
 {
 	const char *why = "";
 
+	assert(backend == IRQ_BACKEND_NONE && !arch_irqs_enabled());
 	given_model = model;
 	if (apic_backend_init(model, noapic, &why) == 0) {
 		mask = 0xffff;

@@ -3,9 +3,9 @@
  * The kernel page tables after boot: map, unmap, translate, protect, on 4-level x86_64
  * tables with 4 KiB granularity in the interface.
  *
- * Where the tables live: every table page comes from kzalloc(PAGE_SIZE), i.e. from the
- * direct map, and is reached with phys_to_virt(). Mapping never needs a mapping, so there is
- * no recursion; kmalloc never calls back into paging.
+ * Where the tables live: every table page comes from kzalloc(PAGE_SIZE) and is reached
+ * with phys_to_virt() (the sanctioned kmalloc <-> paging cycle: "DOC: The memory story" in
+ * src/mm/mm_init.c).
  * Invariants: intermediate entries are present+writable and carry no NX, so a leaf entry
  * alone decides the protection; a table left empty by paging_unmap is freed and its parent
  * entry cleared (the PML4 itself is never freed). Large pages (the direct map uses 2 MiB

@@ -7,8 +7,8 @@
  * features paging depends on: NX (EFER.NXE, only when CPUID says the CPU has it), global
  * pages (CR4.PGE), supervisor write protection (CR0.WP) and the PAT (write-combining for
  * framebuffers), and the boot-time W+X audit.
- * Tables come from kzalloc like every later table (see paging.c); the boot tables in .boot
- * are simply abandoned.
+ * Tables come from kzalloc like every later table (see paging.c and "DOC: The memory story"
+ * in src/mm/mm_init.c); the boot tables in .boot are simply abandoned.
  */
 #include <arch/cpu.h>
 #include <arch/msr.h>

@@ -17,5 +17,6 @@ static inline uint64_t arch_irq_save(void)
 }
 static inline void arch_irq_restore(uint64_t state) { host_irq_state = state; }
 static inline void arch_irq_enable(void) { host_irq_state = 1; }
+static inline bool arch_irqs_enabled(void) { return host_irq_state != 0; }
 
 #endif

@@ -13,5 +13,7 @@
 static inline uint64_t arch_irq_save(void) { return irq_save(); }
 static inline void arch_irq_restore(uint64_t state) { irq_restore(state); }
 static inline void arch_irq_enable(void) { sti(); }
+/* True while interrupts are enabled (for assert()ing a context contract). Any context. */
+static inline bool arch_irqs_enabled(void) { return read_rflags() & RFLAGS_IF; }
 
 #endif

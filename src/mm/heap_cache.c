@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The heap's block cache: free blocks kept for reuse instead of going back to vmalloc.
+ *
+ * A small span that empties (beyond the one its class keeps) and a freed large block are
+ * not given back to vmalloc at once but kept in bins by page count (1-64 pages), and
+ * heap_block_get() hands them out again, as a span of any class or a large block, when
+ * the page count fits (up to HEAP_CACHE_SLACK pages too big). Without it a workload whose
+ * live bytes go up and down maps and unmaps the same memory over and over (on the host
+ * every map change is an mprotect). The cache is bounded by the heap's high-water mark:
+ * a free block is kept only while the heap holds at most peak_live * (1 + HEAP_KEEP_PCT %)
+ * bytes from vmalloc (or the cache is under HEAP_CACHE_MIN), and before taking fresh memory
+ * from vmalloc, cached blocks are given back until that bound holds again, so the cache
+ * never makes the heap's footprint grow past what its peak needed. It is also capped at
+ * 1/8 of the frames (heap_cache_reset). heap_cache_trim() (heap_trim, and before an
+ * allocation fails) empties it and restarts the high-water mark from the live bytes.
+ *
+ * The cache links live in the blocks themselves (their headers); nothing here allocates
+ * for itself. Context: called by heap.c and heap_large.c, interrupts off.
+ */
+#include <lios/pmm.h>
+#include <lios/vmalloc.h>
+#include "heap_internal.h"
+
+static struct heap_span *heap_cache[HEAP_CACHE_BINS]; /* singly linked through next */
+static uint64_t heap_cache_bytes;
+static uint64_t heap_cache_cap;
+uint64_t heap_peak_live;
+
+/* Bytes the heap may hold from vmalloc before cached blocks must go. */
+static uint64_t heap_keep_limit(void)
+{
+	heap_peak_live = MAX(heap_peak_live, heap_st.live_bytes);
+	return heap_peak_live + MAX(heap_peak_live * HEAP_KEEP_PCT / 100, (uint64_t)HEAP_CACHE_MIN);
+}
+
+/* Gives back the largest cached block; false when the cache is empty. */
+static bool heap_cache_evict(void)
+{
+	for (unsigned b = HEAP_CACHE_BINS - 1; b > 0; b--) {
+		struct heap_span *s = heap_cache[b];
+
+		if (s) {
+			heap_cache[b] = s->next;
+			heap_cache_bytes -= s->map_bytes;
+			heap_span_release(s);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* See heap_internal.h. */
+struct heap_span *heap_block_get(size_t bytes, bool *fresh)
+{
+	size_t pages = bytes >> PAGE_SHIFT;
+	uint64_t limit = heap_keep_limit();
+	struct heap_span *s;
+
+	for (size_t b = pages; b < MIN(pages + HEAP_CACHE_SLACK + 1, HEAP_CACHE_BINS); b++) {
+		if ((s = heap_cache[b])) {
+			heap_cache[b] = s->next;
+			heap_cache_bytes -= s->map_bytes;
+			s->cached = 0;
+			*fresh = false;
+			return s;
+		}
+	}
+	while (heap_cache_bytes && heap_st.vmalloc_bytes + bytes > limit)
+		heap_cache_evict();
+	s = vmalloc_aligned(bytes, HEAP_CHUNK);
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->map_bytes = bytes;
+	heap_hash_add(s);
+	heap_account((int64_t)bytes);
+	*fresh = true;
+	return s;
+}
+
+/* See heap_internal.h. */
+void heap_block_put(struct heap_span *s)
+{
+	size_t pages = s->map_bytes >> PAGE_SHIFT;
+	uint64_t limit = heap_keep_limit();
+
+	if (pages < HEAP_CACHE_BINS && heap_cache_bytes + s->map_bytes <= heap_cache_cap &&
+	    heap_st.vmalloc_bytes <= limit) {
+		s->cached = 1;
+		s->next = heap_cache[pages];
+		heap_cache[pages] = s;
+		heap_cache_bytes += s->map_bytes;
+		return;
+	}
+	heap_span_release(s);
+}
+
+/* Gives every cached block back to vmalloc and restarts the high-water mark; returns the
+ * bytes released. */
+size_t heap_cache_trim(void)
+{
+	size_t released = heap_cache_bytes;
+
+	while (heap_cache_evict())
+		;
+	heap_peak_live = heap_st.live_bytes;
+	return released;
+}
+
+/* Forgets the cache (heap_init starting over) and sizes its cap from the frame count. */
+void heap_cache_reset(void)
+{
+	struct pmm_stats ps;
+
+	memset(heap_cache, 0, sizeof(heap_cache));
+	heap_cache_bytes = 0;
+	heap_peak_live = 0;
+	pmm_get_stats(&ps);
+	heap_cache_cap = MAX(ps.total_frames * PAGE_SIZE / 8, (uint64_t)HEAP_CACHE_MIN);
+}
