@@ -63,10 +63,14 @@ struct fault_info;
 void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info);
 void arch_fault_recovery_disarm(void);
 
-/* Legacy port I/O for drivers outside arch/ (UART, 8042): the driver owns the register
- * meaning, arch owns the instruction. */
+/* Legacy port I/O for drivers outside arch/ (UART, 8042, ACPI PM registers): the driver
+ * owns the register meaning, arch owns the instruction. 8, 16 and 32-bit accesses. */
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
+uint16_t arch_pio_read16(uint16_t port);
+void arch_pio_write16(uint16_t port, uint16_t v);
+uint32_t arch_pio_read32(uint16_t port);
+void arch_pio_write32(uint16_t port, uint32_t v);
 
 /* Writes one byte of PCI configuration space on bus 0 (mechanism #1, ports 0xcf8/0xcfc). */
 void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <lios/acpi.h>
 #include <lios/string.h>
-#include "../unit.h"
+#include "../../unit.h"
 
 static uint8_t phys_mem[65536];
 
