@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the processor can do, probed once from CPUID at the very start of boot (layer: arch;
- * filled by src/arch/x86_64/cpu/cpu_features.c in arch_early_init(), before paging, SIMD,
- * the APIC and the clocks read it). Every user reads this one record instead of issuing
+ * What the processor can do, probed once from CPUID at the very start of boot (layer: base,
+ * an arch interface: declared low so paging, at the mm rank, reads it too; filled by
+ * src/arch/x86_64/cpu/cpu_features.c in arch_early_init(), before paging, SIMD, the APIC
+ * and the clocks read it). Every user reads this one record instead of issuing
  * CPUID itself, so a feature has one name and one meaning in the whole kernel. Fields are
  * what the CPU reports; whether the kernel switched a feature on is asked elsewhere
  * (arch_cpu_info() in <lios/machine.h>). All zero on a host build.

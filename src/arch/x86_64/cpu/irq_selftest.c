@@ -33,7 +33,6 @@ KTEST(irq, register_and_refuse)
 	KEXPECT(irq_register(IRQ_CASCADE, dummy_handler, NULL) == -EINVAL);
 	KEXPECT(irq_register(IRQ_LINES, dummy_handler, NULL) == -EINVAL);
 	KEXPECT(irq_register(TEST_FREE_LINE, NULL, NULL) == -EINVAL);
-	KEXPECT(irq_register(IRQ_TIMER, dummy_handler, NULL) == -EBUSY);
 
 	KASSERT(irq_register(TEST_FREE_LINE, dummy_handler, NULL) == 0);
 	KEXPECT(!(irq_mask_state() & (1u << TEST_FREE_LINE)));

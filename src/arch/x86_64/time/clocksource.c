@@ -15,10 +15,29 @@
 #include <lios/errno.h>
 #include "clocksource.h"
 
-/* clock_muldiv - a * b / c with a 128-bit intermediate. Pure. */
+/* clock_muldiv - a * b / c with a 128-bit product. The kernel has no libgcc (no 128-bit
+ * division helper), so a product above 64 bits is divided bit by bit; uptime and deadline
+ * arithmetic stays in the 64-bit fast path. Saturates when the quotient needs more than
+ * 64 bits. Pure. */
 uint64_t clock_muldiv(uint64_t a, uint64_t b, uint64_t c)
 {
-	return (uint64_t)((unsigned __int128)a * b / c);
+	unsigned __int128 p = (unsigned __int128)a * b;
+	uint64_t hi = (uint64_t)(p >> 64), lo = (uint64_t)p, q = 0, r = hi;
+
+	if (!hi)
+		return lo / c;
+	if (hi >= c)
+		return UINT64_MAX;
+	for (int i = 63; i >= 0; i--) {
+		bool carry = r >> 63;
+
+		r = r << 1 | (lo >> i & 1);
+		if (carry || r >= c) {
+			r -= c;
+			q |= 1ull << i;
+		}
+	}
+	return q;
 }
 
 /* clock_tsc_hz_from_cpuid - see clocksource.h. Pure. */

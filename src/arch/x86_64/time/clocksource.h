@@ -40,7 +40,7 @@ uint64_t clock_hz_from_brand(const char *brand);
 /* Ticks a counter of 'bits' (1-64) advanced from prev to now, one wrap allowed. */
 uint64_t clock_counter_delta(uint64_t prev, uint64_t now, unsigned bits);
 
-/* a * b / c without overflow for any 64-bit a, b (c > 0; the result is cut to 64 bits). */
+/* a * b / c without overflow for any 64-bit a, b (c > 0; saturates at UINT64_MAX). */
 uint64_t clock_muldiv(uint64_t a, uint64_t b, uint64_t c);
 
 /* |a - b| / b in parts per million (b > 0); saturates at UINT32_MAX. */

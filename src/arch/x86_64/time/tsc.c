@@ -219,6 +219,8 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 		if (!lapic_hz && !f->tsc_deadline)
 			lapic_hz = lapic_against_tsc(tsc_hz);
 		rep.lapic_timer_hz = lapic_hz;
+		printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
+		       (unsigned long long)lapic_hz);
 		err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
 		if (!err) {
 			tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
@@ -247,7 +249,10 @@ static const char *origin_name(enum tsc_origin o, int primary)
 	switch (o) {
 	case TSC_ORIGIN_CPUID_15: return "CPUID 0x15";
 	case TSC_ORIGIN_CPUID_16: return "CPUID 0x15+0x16";
-	case TSC_ORIGIN_MEASURED: return rep.sources[primary].name;
+	case TSC_ORIGIN_MEASURED:
+		if (primary >= 0 && primary < TIMER_MAX_SOURCES)
+			return rep.sources[primary].name;
+		return "a reference";
 	default: return "estimate";
 	}
 }
