@@ -2,7 +2,7 @@
 /*
  * The local APIC of the boot CPU in xAPIC mode (memory-mapped registers), as the interrupt
  * layer's end-of-interrupt target when irq.c chose the I/O APIC backend, and for its timer
- * beside the 8259s otherwise (virtual wire mode, unless `nolapic`). This file owns the
+ * beside the 8259s otherwise (virtual wire mode, unless `nolapic_timer`). This file owns the
  * IA32_APIC_BASE check, the uncached mapping of the register page, the spurious-interrupt
  * vector register (software enable, vector 0xff), the task priority and the local vector
  * table; the timer is time/lapic_timer.c's. Register names follow the Intel SDM vol. 3A,

@@ -12,7 +12,7 @@
  * - 8259 PICs (pic.c) otherwise: lines on vectors 32-47, EOI to the PICs, spurious IRQ 7/15
  *   recognised by their in-service bit; the cascade line 2 stays unmasked so the slave's
  *   lines reach the CPU. The local APIC is enabled beside them in virtual wire mode for its
- *   timer (not with `nolapic`).
+ *   timer (not with `nolapic_timer`).
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
@@ -98,13 +98,13 @@ static void print_apic_line(void)
 
 /* On the 8259 backend the local APIC still serves as the tick (its timer is a local
  * vector, no ISA line): enabled in virtual wire mode, so the 8259s keep reaching the CPU
- * through LINT0. `nolapic` leaves it as the firmware had it (the PIT is the tick then). */
+ * through LINT0. `nolapic_timer` leaves it as the firmware had it (the PIT is the tick). */
 static void local_apic_beside_pics(const struct irq_model *model)
 {
 	const char *why = "";
 
-	if (cmdline_has("nolapic")) {
-		printk("irq: local APIC not used: nolapic on the command line\n");
+	if (cmdline_has("nolapic_timer")) {
+		printk("irq: local APIC not used: nolapic_timer on the command line\n");
 		return;
 	}
 	if (lapic_init(model, &why)) {

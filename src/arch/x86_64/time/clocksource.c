@@ -201,7 +201,7 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 			const struct clock_calib_limits *lim, uint64_t give_up,
 			struct clock_calib *out)
 {
-	uint64_t want = clock_muldiv(ref->hz, lim->window_us, 1000000);
+	uint64_t want = clock_muldiv(ref->hz, lim->window_us, 1000000) ?: 1;
 	uint64_t ticks = 0, prev = ref->read(ref->ctx), last_tsc;
 	struct bracket b0, b1;
 

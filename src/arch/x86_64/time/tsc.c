@@ -10,12 +10,14 @@
  * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", or an assumed
  * 2 GHz) and says so. The local APIC timer runs free during the first calibration and so
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
- * the local APIC on both interrupt backends unless `nolapic`), else from PIT channel 0.
+ * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
+ * local APIC, or with `nolapic_timer` on the command line.
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
  * so a counter that never moves costs milliseconds, never a hang.
  */
 #include <arch/cpu.h>
+#include <lios/cmdline.h>
 #include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/printk.h>
@@ -294,7 +296,7 @@ void timer_init(const struct clock_hw *hw)
 				    f->crystal_hz, f->base_mhz};
 	enum tsc_origin origin;
 	uint64_t cpuid_hz = clock_tsc_hz_from_cpuid(&leaves, &origin);
-	bool lapic = lapic_timer_usable();
+	bool lapic = lapic_timer_usable() && !cmdline_has("nolapic_timer");
 	uint64_t lapic_hz = 0;
 	int primary, check;
 
