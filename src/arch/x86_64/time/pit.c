@@ -21,7 +21,6 @@
 #define PIT_RW_LOHI 0x30          /* read/write low byte then high byte */
 #define PIT_MODE_RATE_GEN 0x04    /* mode 2: one pulse every 'divisor' input clocks */
 #define PIT_BINARY 0x00
-#define PIT_INPUT_HZ 1193182u     /* 14.31818 MHz / 12 */
 #define PIT_DIVISOR ((PIT_INPUT_HZ + TIMER_HZ / 2) / TIMER_HZ)
 #define PIT_FREE_RUN 0            /* a count of 0 is 65536: the longest period */
 
@@ -83,8 +82,18 @@ int pit_tick_start(void)
 	return irq_register(IRQ_TIMER, pit_tick_irq, NULL);
 }
 
-/* pit_tick_millihz - channel 0's true rate (1193182 / divisor), millihertz. Pure. */
-uint64_t pit_tick_millihz(void)
+/* pit_ch0_count - channel 0's current count (latched; counts down from the divisor), for
+ * the tick self-test. Any context. */
+uint32_t pit_ch0_count(void)
 {
-	return (uint64_t)PIT_INPUT_HZ * 1000 / PIT_DIVISOR;
+	uint8_t lo, hi;
+
+	outb(PIT_MODE_CMD, PIT_SEL_CH0 | PIT_RW_LATCH);
+	lo = inb(PIT_CH0_DATA);
+	hi = inb(PIT_CH0_DATA);
+	return (uint32_t)(lo | hi << 8);
 }
+
+/* pit_tick_divisor - the count channel 0 reloads for each tick; PIT_INPUT_HZ counts per
+ * second. Pure. */
+uint32_t pit_tick_divisor(void) { return PIT_DIVISOR; }

@@ -15,11 +15,13 @@ void pmtimer_ref_init(uint16_t port, bool bits32, struct clock_ref *ref);
 
 /* pit.c: channel 2 as a free-running reference (gate on, speaker off, no IRQ), and its
  * release (gate off); channel 0 as the TIMER_HZ tick on IRQ 0. pit_tick_start returns 0 or
- * the irq_register error. */
+ * the irq_register error. Channel 0's count and reload value for the tick self-test. */
 void pit_ch2_ref_init(struct clock_ref *ref);
 void pit_ch2_release(void);
 int pit_tick_start(void);
-uint64_t pit_tick_millihz(void); /* the rate channel 0 really runs at, mHz */
+uint32_t pit_ch0_count(void);     /* channel 0's count now (down from the divisor) */
+uint32_t pit_tick_divisor(void);
+#define PIT_INPUT_HZ 1193182u     /* 14.31818 MHz / 12 */
 
 /* lapic_timer.c: the local APIC timer, only when the local APIC is in use. */
 bool lapic_timer_usable(void);
