@@ -30,8 +30,9 @@
 #define LAPIC_WINDOW_US 5000     /* the local APIC timer against the TSC, when no window ran */
 #define FREEZE_US 2000           /* a counter must move within this (at the assumed rate) */
 #define CAL_MAX_US 200000        /* a calibration gives up after this (at the assumed rate) */
-#define CAL_ATTEMPTS 4           /* starts over after a pause that could hide a wrap */
-#define MIN_TSC_KHZ 500000ull    /* slowest TSC assumed when bounding such a pause */
+#define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
+#define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
+				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
 #define ESTIMATE_ASSUMED_HZ 2000000000ull
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
@@ -117,6 +118,7 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	if (err) {
 		s->state = CLOCK_COUNTING;
 		s->note = err == -EAGAIN ? "calibration kept being interrupted" : "stopped during calibration";
+		printk(KERN_INFO "timer: %s counts, but not measured: %s\n", s->name, s->note);
 		return err;
 	}
 	s->tsc_hz = cal.tsc_hz;
