@@ -11,7 +11,7 @@
 static const char *state_name(enum clock_state s)
 {
 	switch (s) {
-	case CLOCK_FROZEN: return "does not count";
+	case CLOCK_FROZEN: return "frozen";
 	case CLOCK_COUNTING: return "counts, not measured against";
 	case CLOCK_USED: return "the TSC was calibrated against it";
 	case CLOCK_CHECKED: return "the TSC was cross-checked against it";

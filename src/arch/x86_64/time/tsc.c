@@ -112,7 +112,7 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	err = clock_calibrate(&refs[i], tsc_read, &lim, &cal);
 	if (err == -ENODEV) {
 		s->state = CLOCK_FROZEN;
-		s->note = "does not count";
+		s->note = "the counter never moves (clock-gated or absent)";
 		return err;
 	}
 	if (err) {
@@ -150,7 +150,8 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
 			s->state = clock_counter_moves(&refs[i], tsc_read, lim.freeze_cycles) ?
 				   CLOCK_COUNTING : CLOCK_FROZEN;
-			s->note = s->state == CLOCK_FROZEN ? "does not count" : "";
+			s->note = s->state == CLOCK_FROZEN ?
+				  "the counter never moves (clock-gated or absent)" : "";
 			continue;
 		}
 		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US,
@@ -302,6 +303,8 @@ void timer_init(const struct clock_hw *hw)
 	uint64_t lapic_hz = 0;
 	int primary, check;
 
+	printk(KERN_DEBUG "timer: CPUID max leaf %#x, 0x15 %u/%u crystal %u Hz, 0x16 base %u MHz\n",
+	       f->max_leaf, f->tsc_ratio_num, f->tsc_ratio_den, f->crystal_hz, f->base_mhz);
 	rep.invariant_tsc = f->invariant_tsc;
 	rep.tsc_deadline = f->tsc_deadline;
 	find_sources(hw);
