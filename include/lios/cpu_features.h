@@ -6,7 +6,7 @@
  * and the clocks read it). Every user reads this one record instead of issuing
  * CPUID itself, so a feature has one name and one meaning in the whole kernel. Fields are
  * what the CPU reports; whether the kernel switched a feature on is asked elsewhere
- * (arch_cpu_info() in <lios/machine.h>). All zero on a host build.
+ * (arch_cpu_info() in <lios/machine.h>).
  */
 #ifndef LIOS_CPU_FEATURES_H
 #define LIOS_CPU_FEATURES_H

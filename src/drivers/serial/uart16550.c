@@ -50,11 +50,11 @@ static bool wait_lsr(uint8_t bit, uint64_t timeout_us)
 	if (uart_in(UART_LSR) & bit)
 		return true;
 	dl = deadline_us(timeout_us);
-	while (!(uart_in(UART_LSR) & bit))
+	while (!(uart_in(UART_LSR) & bit)) {
 		if (deadline_passed(dl))
 			return false;
-		else
-			arch_cpu_relax();
+		arch_cpu_relax();
+	}
 	return true;
 }
 
