@@ -63,8 +63,8 @@ struct fault_info;
 void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info);
 void arch_fault_recovery_disarm(void);
 
-/* Legacy port I/O for drivers outside arch/ (UART, 8042, ACPI PM registers): the driver
- * owns the register meaning, arch owns the instruction. 8, 16 and 32-bit accesses. */
+/* Legacy port I/O for drivers outside arch/ (UART, 8042): the driver owns the register
+ * meaning, arch owns the instruction. */
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
 uint16_t arch_pio_read16(uint16_t port);

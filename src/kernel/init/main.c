@@ -13,12 +13,15 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/timer.h>
+#include <lios/usb.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
 #include <lios/arch.h>
@@ -37,7 +40,7 @@ extern const uint64_t boot_tsc_start;
 /* Extra lines of the panic screen: what a bug report needs besides the registers. */
 static void panic_info(void)
 {
-	char con[160];
+	char con[160], free_sz[SIZE_STR_MAX], total_sz[SIZE_STR_MAX];
 	struct pmm_stats st;
 
 	console_describe(con, sizeof(con));
@@ -45,8 +48,8 @@ static void panic_info(void)
 	printk("firmware %s, loader %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
 	printk("console %s\n", con);
-	printk("memory %llu MiB free of %llu MiB\n", (unsigned long long)(st.free_frames >> 8),
-	       (unsigned long long)(st.total_frames >> 8));
+	printk("memory %s free of %s\n", size_format(free_sz, st.free_frames * PAGE_SIZE),
+	       size_format(total_sz, st.total_frames * PAGE_SIZE));
 }
 
 /* "init: N ms": kernel entry to ready, from the TSC calibrated against the timer. The raw
@@ -130,9 +133,17 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_irq_enable();
 	/* END cpu-late */
 
+	/* BEGIN pci */
+	pci_init(NULL, 0);   /* "pci: N functions on M buses (ports)"; TODO: MCFG regions from acpi */
+	/* END pci */
+
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
+
+	/* BEGIN usb */
+	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
+	/* END usb */
 
 	report_init_time();
 	printk("LiOS ready\n");

@@ -17,9 +17,10 @@
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
  * no EOI); VEC_LAPIC_TIMER is the local APIC timer's tick (time/lapic_timer.c, then a local
- * APIC EOI, on either backend); anything else has no source and is reported once. Invariant: a line is unmasked
- * exactly while it has a handler; each delivered line gets exactly one EOI, after its
- * handler, on the backend that delivered it.
+ * APIC EOI, on either backend); vectors 48-0xdf are the dynamic MSI vectors of
+ * irq_vector.c (handler, then local APIC EOI); anything else has no source and is reported
+ * once. Invariant: a line is unmasked exactly while it has a handler; each delivered line
+ * gets exactly one EOI, after its handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
 #include <arch/irqflags.h>
@@ -31,6 +32,7 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include "apic.h"
+#include "irq_vector.h"
 #include "pic.h"
 
 struct irq_line {
@@ -294,6 +296,8 @@ void irq_dispatch(struct trap_frame *tf)
 		lapic_eoi();
 		return;
 	}
+	if (irq_vector_dispatch((unsigned int)vec))
+		return;
 	if (vec == VEC_SPURIOUS) {
 		spurious++;
 		return;

@@ -11,6 +11,7 @@
  */
 #include <arch/cpu.h>
 #include <lios/arch.h>
+#include <lios/errno.h>
 #include <lios/time.h>
 #include <lios/timer.h>
 #include "time_internal.h"
@@ -20,8 +21,39 @@ static uint64_t tsc_start;          /* TSC at timer_init */
 static uint64_t tsc_khz;            /* 0 before timer_init */
 static const char *tick_source;     /* NULL: no tick */
 
-/* tick_account - one tick. The tick's interrupt handler only. */
-void tick_account(void) { ticks++; }
+#define TIMER_TICK_HOOKS 4
+static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
+
+/* tick_account - one tick: count it, run the hooks. The tick's interrupt handler only
+ * (interrupts off). */
+void tick_account(void)
+{
+	ticks++;
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (tick_hooks[i])
+			tick_hooks[i]();
+}
+
+/*
+ * timer_add_tick_hook - run fn on every tick, in the tick's interrupt handler (interrupts
+ * off: it must be short and never wait), whichever source drives the tick. For drivers
+ * that poll their device (the USB stack). Returns 0, or -ENOSPC when TIMER_TICK_HOOKS are
+ * taken. Any context.
+ */
+int timer_add_tick_hook(void (*fn)(void))
+{
+	uint64_t flags = arch_irq_save();
+	int err = -ENOSPC;
+
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (!tick_hooks[i]) {
+			tick_hooks[i] = fn;
+			err = 0;
+			break;
+		}
+	arch_irq_restore(flags);
+	return err;
+}
 
 /* tick_set_clock - the TSC rate from now on and the TSC value uptime counts from. Boot. */
 void tick_set_clock(uint64_t tsc_hz, uint64_t start)
