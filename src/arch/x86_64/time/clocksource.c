@@ -223,6 +223,8 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 	window_end(ref, tsc, &prev, &ticks, &b1);
 	if (b1.mid - last_tsc > lim->gap_cycles)
 		return -EAGAIN;
+	if (!ticks) /* only a counter jumping by 2^64 in the window wraps the sum to 0 */
+		return -ETIMEDOUT;
 	out->ref_ticks = ticks;
 	out->tsc_cycles = b1.mid - b0.mid;
 	out->uncertainty_cycles = b0.width + b1.width;
