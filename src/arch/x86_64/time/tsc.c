@@ -34,6 +34,7 @@
 #define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
 				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
 #define ESTIMATE_ASSUMED_HZ 2000000000ull
+#define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
 
@@ -112,7 +113,7 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	err = clock_calibrate(&refs[i], tsc_read, &lim, &cal);
 	if (err == -ENODEV) {
 		s->state = CLOCK_FROZEN;
-		s->note = "the counter never moves (clock-gated or absent)";
+		s->note = FROZEN_NOTE;
 		return err;
 	}
 	if (err) {
@@ -150,8 +151,7 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
 			s->state = clock_counter_moves(&refs[i], tsc_read, lim.freeze_cycles) ?
 				   CLOCK_COUNTING : CLOCK_FROZEN;
-			s->note = s->state == CLOCK_FROZEN ?
-				  "the counter never moves (clock-gated or absent)" : "";
+			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
 			continue;
 		}
 		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US,
