@@ -34,7 +34,8 @@ struct acpi_gas {
 
 /* One PCI Express ECAM window (MCFG allocation structure). */
 struct acpi_mcfg {
-	uint64_t base;         /* physical address of bus bus_start's configuration space */
+	uint64_t base;         /* as the table says: where bus 0's space would be, even when
+				* bus_start > 0 (bus b is at base + (b << 20), as Linux reads it) */
 	uint16_t segment;      /* PCI segment group */
 	uint8_t bus_start, bus_end; /* decoded buses, inclusive */
 };

@@ -93,6 +93,19 @@ static void start_serial(void)
 	}
 }
 
+/* PCI through the MCFG's ECAM windows when ACPI has them, the legacy ports otherwise. */
+static void start_pci(void)
+{
+	const struct acpi_info *a = acpi_get_info();
+	struct pci_ecam ecam[ACPI_MAX_MCFG];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < a->mcfg_count && n < ARRAY_SIZE(ecam); i++, n++)
+		ecam[n] = (struct pci_ecam){a->mcfg[i].base, a->mcfg[i].segment, a->mcfg[i].bus_start,
+					    a->mcfg[i].bus_end};
+	pci_init(ecam, n);
+}
+
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 {
 	char err[128];
@@ -134,7 +147,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* END cpu-late */
 
 	/* BEGIN pci */
-	pci_init(NULL, 0);   /* "pci: N functions on M buses (ports)"; TODO: MCFG regions from acpi */
+	start_pci();         /* "pci: N functions on M buses (ECAM|ports)" */
 	/* END pci */
 
 	/* BEGIN input */
