@@ -5,7 +5,7 @@
  * through the rate timer_init() settled, so uptime stays true even when a loaded emulator
  * delivers ticks late or coalesces them, and it runs with interrupts disabled.
  *
- * Invariant: ticks only grows, and only in the tick's interrupt handler; readers on this
+ * Invariant: ticks (and periods) only grow, and only in the tick's interrupt handler; readers on this
  * single CPU read it with one 64-bit load. tsc_khz and tsc_start are written once, at boot,
  * before interrupts are enabled.
  */
@@ -24,11 +24,24 @@ static const char *tick_source;     /* NULL: no tick */
 #define TIMER_TICK_HOOKS 4
 static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
 
+/* Tick periods the interrupts account for: each interrupt adds the gap since the previous
+ * one in whole periods (rounded), so a tick an emulator merged into the next one still
+ * counts, while interrupts at the wrong rate do not add up to the right count. */
+static volatile uint64_t periods;
+static uint64_t last_tick_tsc, period_cycles;
+
 /* tick_account - one tick: count it, run the hooks. The tick's interrupt handler only
  * (interrupts off). */
 void tick_account(void)
 {
+	uint64_t now = rdtsc();
+
 	ticks++;
+	if (period_cycles && last_tick_tsc)
+		periods += (now - last_tick_tsc + period_cycles / 2) / period_cycles;
+	else
+		periods++;
+	last_tick_tsc = now;
 	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
 		if (tick_hooks[i])
 			tick_hooks[i]();
@@ -60,7 +73,11 @@ void tick_set_clock(uint64_t tsc_hz, uint64_t start)
 {
 	tsc_khz = tsc_hz / 1000;
 	tsc_start = start;
+	period_cycles = tsc_hz / TIMER_HZ;
 }
+
+/* tick_periods - tick periods the interrupts so far account for (see above). Any context. */
+uint64_t tick_periods(void) { return periods; }
 
 /* tick_set_source - name the tick's source (static text; NULL: no tick). Boot. */
 void tick_set_source(const char *name) { tick_source = name; }

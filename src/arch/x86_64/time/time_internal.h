@@ -39,6 +39,9 @@ bool lapic_timer_deadline_mode(void);
 void tick_account(void);
 void tick_set_clock(uint64_t tsc_hz, uint64_t tsc_start);
 void tick_set_source(const char *name);
+/* Tick periods the tick interrupts account for: each adds its distance from the previous
+ * one in whole periods of the TSC, so ticks an emulator merged still count (self-tests). */
+uint64_t tick_periods(void);
 
 /* tsc.c: the report timer_init fills. */
 struct timer_report *timer_report_mut(void);
