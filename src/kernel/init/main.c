@@ -2,8 +2,8 @@
 /*
  * kmain: the boot sequence, one call per step. Each step reports its own failure; only this
  * function decides whether a failure is fatal. The 32-bit entry (arch/x86_64/boot/entry.S)
- * has already checked the CPU, built the early page tables, copied the Multiboot2 info into
- * the kernel and switched to long mode in the higher half.
+ * has already checked the CPU, built the early page tables and switched to long mode in the
+ * higher half; the Multiboot2 info lies below 2 GiB (arch/x86_64/boot/boot_info.c).
  *
  * Subsystem owners add their init call inside their own BEGIN/END block.
  */
@@ -13,6 +13,7 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/kmalloc.h> /* phys_to_virt */
 #include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
@@ -29,10 +30,6 @@
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
 static struct bootinfo boot_info;
-
-/* Filled by the 32-bit entry: a copy of the boot information and its length. */
-extern const uint8_t mb2_copy[];
-extern const uint64_t mb2_copy_len;
 
 /* TSC at kentry64, stored by the entry code: the start of kernel initialisation. */
 extern const uint64_t boot_tsc_start;
@@ -114,7 +111,12 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
 	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
-	if (mb2_parse(mb2_magic, mb2_copy, mb2_copy_len, mbi_phys, &boot_info, err, sizeof(err)) < 0)
+	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
+	if (mbi_phys >= DIRECT_MAP_SIZE)
+		panic("boot info at %#llx, above the direct map, and no room to move it below 2 GiB",
+		      (unsigned long long)mbi_phys);
+	if (mb2_parse(mb2_magic, phys_to_virt(mbi_phys), DIRECT_MAP_SIZE - mbi_phys, mbi_phys,
+		      &boot_info, err, sizeof(err)) < 0)
 		panic("boot info: %s", err);
 	bootinfo_publish(&boot_info);
 	cmdline_set(boot_info.cmdline);
