@@ -53,21 +53,26 @@ KTEST(timer, ticks_advance)
 
 /* The rate of a down-counter (read()), counts per second, measured against the TSC over
  * 200 us samples that see no reload (the tick's period is 1 ms): the median of five, each
- * bracketed by TSC reads. 0 when no clean sample came in 50 tries. */
+ * end bracketed by TSC reads. A sample whose brackets are wider than 1% of it (the vCPU
+ * descheduled between a TSC read and the counter read) is dropped. 0 when five clean
+ * samples did not come in 200 tries. */
 static uint64_t down_counter_hz(uint32_t (*read)(void))
 {
 	uint64_t khz = timer_cycles_khz(), rates[RATE_SAMPLES];
+	uint64_t span = khz * RATE_SAMPLE_US / 1000;
 	unsigned n = 0;
 
-	for (int tries = 0; tries < 50 && n < RATE_SAMPLES; tries++) {
+	for (int tries = 0; tries < 200 && n < RATE_SAMPLES; tries++) {
 		uint64_t t0 = rdtsc(), c0 = read(), t0b = rdtsc(), t1, c1, t1b;
 
-		while (rdtsc() - t0 < khz * RATE_SAMPLE_US / 1000)
+		while (rdtsc() - t0 < span)
 			cpu_pause();
 		t1 = rdtsc();
 		c1 = read();
 		t1b = rdtsc();
 		if (c1 >= c0) /* reloaded in between */
+			continue;
+		if ((t0b - t0) + (t1b - t1) > span / 100)
 			continue;
 		rates[n++] = (c0 - c1) * khz * 1000 / ((t1 + t1b) / 2 - (t0 + t0b) / 2);
 	}
