@@ -88,6 +88,7 @@ void heap_block_put(struct heap_span *s)
 	if (pages < HEAP_CACHE_BINS && heap_cache_bytes + s->map_bytes <= heap_cache_cap &&
 	    heap_st.vmalloc_bytes <= limit) {
 		s->cached = 1;
+		s->fast_limit = 0;   /* heap_free's fast path leaves it to heap_check */
 		s->next = heap_cache[pages];
 		heap_cache[pages] = s;
 		heap_cache_bytes += s->map_bytes;

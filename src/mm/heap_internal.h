@@ -32,7 +32,6 @@
 #define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
 #define HEAP_LINK_KEY 0x9e3779b9u     /* free-list links are (index + 1) ^ key */
-#define HEAP_DIV_SHIFT 40
 
 struct heap_span {
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
@@ -42,17 +41,18 @@ struct heap_span {
 	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
-	uint32_t limit;              /* small: nobj * size */
+	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
+				      * out); 0 for a large, cached or broken block, so that
+				      * heap_free's fast path leaves those to the slow path */
 	uint32_t free_max;           /* small: heap_free's fast path takes 1..free_max free
 				      * objects: nobj - 1 for the head of the class's partial
 				      * list (which may stay empty), nobj - 2 otherwise */
-	uint64_t div;                /* small: the class's magic (offset -> index) */
+	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
 	char *data;                  /* first object (small) or the block (large) */
 	struct heap_span *hnext;     /* chunk hash chain */
 	struct heap_span *prev, *next; /* class partial list, or cache bin */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
 	uint64_t req;                /* large: requested size, bytes */
-	uint64_t bits[];             /* small: one "allocated" bit per object */
 };
 
 struct heap_class {
@@ -60,16 +60,23 @@ struct heap_class {
 	uint32_t nobj;               /* objects per span */
 	uint32_t data_off;           /* bytes from span start to object 0 */
 	uint32_t pages;              /* span size, pages */
-	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
+	uint64_t magic;              /* ceil(2^64 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
 };
 
 /* State shared by the heap's files. */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-extern struct heap_span **heap_hash;  /* heap.c: 1 << HEAP_HASH_BITS chains of spans and large blocks */
-extern struct heap_span *heap_last;   /* heap.c: last span looked up (a one-entry cache), never NULL */
-/* heap_last when there is none: never a chunk address, so never matches and never read. */
+/* heap.c: 1 << HEAP_HASH_BITS chains of spans and large blocks, each ended by HEAP_NO_SPAN */
+extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
+/* heap.c: per class, the span allocations come from (the head of its partial list), or
+ * &heap_no_span when the list is empty: never NULL, so the fast path tests nothing else. */
+extern struct heap_span *heap_cur[HEAP_NCLASSES];
+extern struct heap_span heap_no_span;
+/* heap.c: the block heap_free's fast path found last (its guess for the next free, so the
+ * span is known before the pointer is), or HEAP_NO_SPAN */
+extern struct heap_span *heap_last;  /* no free object, nothing to bump: always "full" */
+/* The end of a hash chain: never a chunk address, so never matches and never read. */
 #define HEAP_NO_SPAN ((struct heap_span *)(uintptr_t)HEAP_ALIGN)
 extern struct heap_stats heap_st;     /* heap.c */
 extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
@@ -130,15 +137,22 @@ static inline struct heap_span *heap_lookup(const void *p)
 	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s;
 
-	if ((uintptr_t)heap_last == base)
-		return heap_last;
-	for (s = heap_hash[heap_hash_index(p)]; s; s = s->hnext)
+	for (s = heap_hash[heap_hash_index(p)]; s != HEAP_NO_SPAN; s = s->hnext)
 		if ((uintptr_t)s == base)
-			return heap_last = s;
+			return s;
 	return NULL;
 }
 
 #define HEAP_CANARY64 (0x0101010101010101ull * HEAP_CANARY)
+/*
+ * The end word of a free small object (one that was handed out and freed): the word of a
+ * live object's red zone (heap_redzone_set) with the size 0xffffffff, which no slot holds,
+ * so heap_redzone_check refuses it. The end word is the object's allocated state: free
+ * checks it as part of the red zone (a second free finds HEAP_FREE_WORD: "already freed"),
+ * allocation checks that the object it pops carries it (else the object was written after
+ * it was freed, or the list leads to a live object).
+ */
+#define HEAP_FREE_WORD ((uint64_t)(HEAP_TAG_KEY ^ 0xffffffffu) << 32 | (uint32_t)HEAP_CANARY64)
 
 /* Stores/compares the canary over [p, p + len), 4 <= len <= HEAP_CANARY_CHECK, with a few
  * possibly overlapping unaligned word accesses instead of a byte loop. */
@@ -220,43 +234,47 @@ static inline size_t heap_redzone_check(const char *obj, size_t slot)
 	return n;
 }
 
-static inline bool heap_bit(const struct heap_span *s, size_t i)
-{
-	return s->bits[i >> 6] & (1ull << (i & 63));
-}
-
 /*
  * The checks a free runs on small object p of span s, shared by heap_free's fast path and
  * heap_check (the slow path, which names what failed). heap_obj_index: true, with p's
  * index in *i, when p is the start of an object within the span's first 'limit' bytes of
- * objects (the fast path passes all of them, the slow path those ever handed out).
- * Never dereferences p.
+ * objects (the fast path passes fast_limit, the slow path bump * size: those ever handed
+ * out). One multiplication gives both (offset < 2^32, div = ceil(2^64 / size)): the index
+ * is the high half of offset * div, and the offset is a multiple of the size exactly when
+ * the low half is below div. Never dereferences p.
  */
 static inline bool heap_obj_index(const struct heap_span *s, const void *p, size_t limit,
 				  size_t *i)
 {
-	size_t off = (size_t)((const char *)p - s->data); /* p < data wraps: too big */
+	uint64_t off = (uint64_t)((const char *)p - s->data); /* p < data wraps: too big */
+	unsigned __int128 m = (unsigned __int128)off * s->div;
 
-	*i = (off * s->div) >> HEAP_DIV_SHIFT;
-	return off < limit && *i * s->size == off;
+	*i = (size_t)(m >> 64);
+	return off < limit && (uint64_t)m < s->div;
 }
 
 enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE };
 
-/* Whether object i (at p) of small span s is allocated with its red zone intact; when it
- * is, its requested size in *n. Both tests are computed before either is branched on (the
- * red zone of a free object is readable: it lies in the span), so the fast path tests
- * them with one branch. */
+/* Whether handed-out object p of small span s is allocated with its red zone intact (when
+ * it is, its requested size in *n), freed (its end word is HEAP_FREE_WORD) or damaged. */
 static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, const void *p,
-						 size_t i, size_t *n)
+						 size_t *n)
 {
-	size_t req = heap_redzone_check(p, s->size);
-	bool live = heap_bit(s, i);
+	uint64_t e;
 
-	*n = req;
-	if (!live)
-		return HEAP_OBJ_FREED;
-	return req == SIZE_MAX ? HEAP_OBJ_REDZONE : HEAP_OBJ_LIVE;
+	*n = heap_redzone_check(p, s->size);
+	if (*n != SIZE_MAX)
+		return HEAP_OBJ_LIVE;
+	__builtin_memcpy(&e, (const char *)p + s->size - 8, 8);
+	return e == HEAP_FREE_WORD ? HEAP_OBJ_FREED : HEAP_OBJ_REDZONE;
+}
+
+/* Marks small object obj of 'slot' bytes free (see HEAP_FREE_WORD). */
+static inline void heap_mark_free(char *obj, size_t slot)
+{
+	uint64_t e = HEAP_FREE_WORD;
+
+	__builtin_memcpy(obj + slot - 8, &e, 8);
 }
 
 #endif
