@@ -142,18 +142,24 @@ static struct heap_span *heap_span_new(unsigned cls)
 {
 	struct heap_class *c = &heap_classes[cls];
 	struct heap_span *s;
+	uintptr_t base, end;
 	bool fresh;
 
 	s = heap_block_get((size_t)c->pages * PAGE_SIZE, &fresh);
 	if (!s)
 		return NULL;
-	/* Keeps hnext and map_bytes (the block's); sets the rest. */
+	base = heap_chunk_of(s);
+	end = base + s->map_bytes;
+	s = heap_block_move(s, heap_colour(base, c->pages));
+	/* Keeps hnext and map_bytes (the block's); sets the rest. The colour may cost the
+	 * span an object of its class's layout. */
 	s->magic = HEAP_SPAN_MAGIC;
 	s->cls = (uint16_t)cls;
 	s->cached = 0;
 	s->size = c->size;
 	s->head = 0;
-	s->nobj = s->nfree = c->nobj;
+	s->nobj = s->nfree = (uint32_t)MIN((size_t)c->nobj,
+					   (end - (uintptr_t)s - c->data_off) / c->size);
 	s->bump = 0;
 	s->fast_limit = 0;
 	s->div = c->magic;
@@ -169,7 +175,7 @@ void heap_span_release(struct heap_span *s)
 	heap_hash_del(s);
 	heap_account(-(int64_t)s->map_bytes);
 	s->magic = 0;
-	vfree(s);
+	vfree((void *)heap_chunk_of(s));
 }
 
 /* Takes span s of class c out of service: its free list is damaged. */
@@ -454,15 +460,14 @@ void *heap_calloc(size_t n, size_t size)
  */
 static inline __attribute__((always_inline)) struct heap_span *heap_free_fast(void *p)
 {
-	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s = heap_last;
 	size_t i, n;
 	uint32_t link;
 
-	if (unlikely((uintptr_t)s != base)) {
+	if (unlikely(!heap_same_chunk(s, p))) {
 		/* The chain's first block (the only one in vmalloc's first GiB), else slow. */
 		s = heap_hash[heap_hash_index(p)];
-		if (unlikely((uintptr_t)s != base))    /* HEAP_NO_SPAN never matches */
+		if (unlikely(!heap_same_chunk(s, p)))
 			return NULL;
 		heap_last = s;
 	}

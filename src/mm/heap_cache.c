@@ -80,6 +80,20 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh)
 }
 
 /* See heap_internal.h. */
+struct heap_span *heap_block_move(struct heap_span *s, size_t off)
+{
+	struct heap_span *h = (struct heap_span *)(heap_chunk_of(s) + off), tmp;
+
+	if (h == s)
+		return s;
+	heap_hash_del(s);
+	memcpy(&tmp, s, sizeof(tmp));     /* the two may overlap */
+	memcpy(h, &tmp, sizeof(tmp));
+	heap_hash_add(h);
+	return h;
+}
+
+/* See heap_internal.h. */
 void heap_block_put(struct heap_span *s)
 {
 	size_t pages = s->map_bytes >> PAGE_SHIFT;

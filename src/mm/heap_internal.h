@@ -21,6 +21,7 @@
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
 #define HEAP_TAG_KEY 0x5a17c0deu
 #define HEAP_HASH_BITS 12
+#define HEAP_COLOURS 64              /* span header positions (cache lines), heap_colour */
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 64
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
@@ -67,17 +68,20 @@ struct heap_class {
 /* State shared by the heap's files. */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-/* heap.c: 1 << HEAP_HASH_BITS chains of spans and large blocks, each ended by HEAP_NO_SPAN */
+/* heap.c: 1 << HEAP_HASH_BITS chains of block headers (spans and large blocks), each ended
+ * by HEAP_NO_SPAN; a block is found by the chunk its header lies in (the block's first). */
 extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
 /* heap.c: per class, the span allocations come from (the head of its partial list), or
  * &heap_no_span when the list is empty: never NULL, so the fast path tests nothing else. */
 extern struct heap_span *heap_cur[HEAP_NCLASSES];
+/* heap.c: a header that owns nothing: no free object, nothing to bump (always "full"),
+ * fast_limit 0 (heap_free's fast path never takes a pointer for it). Being a real object,
+ * it may stand where a header is expected: the end of hash chains, heap_last, heap_cur. */
 extern struct heap_span heap_no_span;
 /* heap.c: the block heap_free's fast path found last (its guess for the next free, so the
  * span is known before the pointer is), or HEAP_NO_SPAN */
-extern struct heap_span *heap_last;  /* no free object, nothing to bump: always "full" */
-/* The end of a hash chain: never a chunk address, so never matches and never read. */
-#define HEAP_NO_SPAN ((struct heap_span *)(uintptr_t)HEAP_ALIGN)
+extern struct heap_span *heap_last;
+#define HEAP_NO_SPAN (&heap_no_span)
 extern struct heap_stats heap_st;     /* heap.c */
 extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
 
@@ -110,6 +114,9 @@ bool heap_large_resize(struct heap_span *s, size_t n);
  * pages bigger at most is there (*fresh = false; header to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
 struct heap_span *heap_block_get(size_t bytes, bool *fresh);
+/* Moves the header of block s to its block's chunk address + off (hash updated); returns
+ * the header's new address. */
+struct heap_span *heap_block_move(struct heap_span *s, size_t off);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
 /* Gives every cached block back; returns the bytes released. */
@@ -131,14 +138,37 @@ static inline size_t heap_hash_index(const void *p)
 	return (size_t)((uintptr_t)p >> HEAP_CHUNK_SHIFT) & ((1u << HEAP_HASH_BITS) - 1);
 }
 
+/* Whether a and b lie in the same HEAP_CHUNK. */
+static inline bool heap_same_chunk(const void *a, const void *b)
+{
+	return ((uintptr_t)a ^ (uintptr_t)b) < HEAP_CHUNK;
+}
+
+/* The chunk address of a block, from any address in its first chunk (its header). */
+static inline uintptr_t heap_chunk_of(const void *p)
+{
+	return (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
+}
+
+/*
+ * Where a span of 'pages' pages at chunk address base keeps its header: at one of
+ * MIN(pages, HEAP_COLOURS) cache lines, by chunk number. Blocks are HEAP_CHUNK aligned, so
+ * headers at their first byte would all fall in the same cache set (at most 8 in L1 and
+ * L2: the free path's header loads missed, measured); coloured, they spread over up to 64
+ * sets. The cost is at most 1/64 of a span's room.
+ */
+static inline size_t heap_colour(uintptr_t base, size_t pages)
+{
+	return (size_t)((base >> HEAP_CHUNK_SHIFT) % MIN(pages, (size_t)HEAP_COLOURS)) * 64;
+}
+
 /* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
 static inline struct heap_span *heap_lookup(const void *p)
 {
-	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s;
 
 	for (s = heap_hash[heap_hash_index(p)]; s != HEAP_NO_SPAN; s = s->hnext)
-		if ((uintptr_t)s == base)
+		if (heap_same_chunk(s, p))
 			return s;
 	return NULL;
 }
