@@ -5,7 +5,7 @@
  * Small sizes (up to HEAP_SMALL_MAX = 16 KiB with the red zone) come from 52 size classes
  * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above). Each class
  * carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB):
- *     [span header | object 0 | object 1 | ... ]
+ *     [colour | span header | object 0 | object 1 | ... ]
  * The header holds the free-object list (threaded through the free objects as
  * (index + 1) ^ HEAP_LINK_KEY, so a stray write, even zeros, is recognised) and a bump
  * index for objects never handed out. An object's allocated state is its last word: the
@@ -39,9 +39,10 @@
  * object it pops still carries HEAP_FREE_WORD (write after free, or a list leading to a
  * live object): a damaged span is reported and never allocated from again.
  *
- * Bookkeeping: span and large-block headers live inside the blocks themselves, the chunk
- * hash table is a static array (32 KiB). The heap only ever calls vmalloc,
- * and vmalloc never calls the heap (see vmalloc.c), so nothing recurses. The live-object
+ * Bookkeeping: span and large-block headers live inside the blocks themselves (a span's
+ * at one of up to 64 cache lines, heap_colour, so that headers do not all share one cache
+ * set), the chunk hash table is a static array (32 KiB). The heap only ever calls
+ * vmalloc, and vmalloc never calls the heap (see vmalloc.c), so nothing recurses. The live-object
  * count is allocs - frees (heap_get_stats), so the fast paths update two counters.
  * Context: any; entry points mask interrupts around the heap state.
  */

@@ -6,6 +6,8 @@
  * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-64 pages) holding
  * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself. A span is
  *     [struct heap_span | object 0 | object 1 | ... ]
+ * (the layout is computed with the header at the block's start; a span whose header is
+ * coloured, heap_colour, may hold one object fewer)
  * and heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a
  * class with one table load. Nothing here allocates. Context: heap_init, boot.
  */
