@@ -8,6 +8,10 @@
 
 #include <lios/compiler.h>
 
+/* The memory layout: KERNEL_OFFSET, DIRECT_MAP_SIZE, KERNEL_PHYS, the vmalloc window
+ * (VMALLOC_START, VMALLOC_END), one definition shared with entry.S and linker.ld. */
+#include <arch/memlayout.h>
+
 /* First boot step: serial, GDT/TSS with IST stacks, IDT with all 256 vectors, SSE/AVX
  * switched on, boot identity map dropped. After it any fault is reported. */
 void arch_early_init(void);
@@ -67,6 +71,10 @@ void arch_fault_recovery_disarm(void);
  * meaning, arch owns the instruction. */
 uint8_t arch_pio_read8(uint16_t port);
 void arch_pio_write8(uint16_t port, uint8_t v);
+uint16_t arch_pio_read16(uint16_t port);
+void arch_pio_write16(uint16_t port, uint16_t v);
+uint32_t arch_pio_read32(uint16_t port);
+void arch_pio_write32(uint16_t port, uint32_t v);
 
 /* Writes one byte of PCI configuration space on bus 0 (mechanism #1, ports 0xcf8/0xcfc). */
 void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v);

@@ -61,4 +61,23 @@ uint64_t irq_count(unsigned int irq);
 /* Spurious interrupts seen (IRQ 7/15 without an in-service bit, vector 0xff). */
 uint64_t irq_spurious_count(void);
 
+/*
+ * Dynamic vectors for message-signalled interrupts (MSI, MSI-X): vectors
+ * IRQ_VECTOR_DYN_FIRST..IRQ_VECTOR_DYN_LAST, delivered by the local APIC, EOI to the local
+ * APIC. Only on the I/O APIC backend (the local APIC is enabled and mapped); on the 8259
+ * backend the local APIC is left as firmware had it, so irq_alloc_vector returns -ENODEV
+ * and drivers fall back to their INTx line or polling.
+ * irq_alloc_vector: install fn(vector, ctx), return the vector, or -EINVAL (no fn),
+ * -ENODEV, -ENOSPC (all taken). irq_free_vector: drop the handler (the device must no
+ * longer send it). arch_msi_message: the address/data pair that raises 'vector' on this
+ * CPU (fixed delivery, edge); -EINVAL for a vector that is not allocated. Any context.
+ */
+#define IRQ_VECTOR_DYN_FIRST 48
+#define IRQ_VECTOR_DYN_LAST 0xdf /* 0xe0-0xfe stay free for fixed system vectors */
+int irq_alloc_vector(irq_handler_fn fn, void *ctx);
+void irq_free_vector(int vector);
+int arch_msi_message(int vector, uint64_t *addr, uint32_t *data);
+/* Interrupts handled on a dynamic vector since it was allocated (0 when free). */
+uint64_t irq_vector_count(int vector);
+
 #endif

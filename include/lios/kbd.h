@@ -163,6 +163,12 @@ void kbd_inject_byte(uint8_t b);
 /* Switch layout by name; -ENOENT if unknown. */
 int kbd_set_layout(const char *name);
 const struct kbd_layout *kbd_get_layout(void);
+/* Queue a key event from another keyboard (USB) as the set-1 bytes of key. Any context. */
+void kbd_report_key(uint16_t key, bool pressed);
+/* fn(KBD_LED_* bits) runs in thread context whenever a lock key changes the LEDs. */
+void kbd_set_led_listener(void (*fn)(uint8_t leds));
+/* The LED state (KBD_LED_*) the lock keys have set. Any context. */
+uint8_t kbd_leds(void);
 /* Bytes lost because the ring buffer was full. */
 uint64_t kbd_dropped(void);
 

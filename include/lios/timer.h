@@ -26,6 +26,9 @@ void timer_delay_us(uint64_t us);
 /* Wait at least ms milliseconds, halting between ticks when interrupts are enabled.
  * Thread context. */
 void timer_sleep_ms(uint64_t ms);
+/* Run fn on every tick, inside the IRQ 0 handler (interrupts off: short, never waits).
+ * Returns 0 or -ENOSPC (4 hooks at most). Any context. */
+int timer_add_tick_hook(void (*fn)(void));
 /* The calibrated cycle counter rate in kHz (0 if calibration failed). */
 uint64_t timer_cycles_khz(void);
 

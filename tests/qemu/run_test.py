@@ -38,10 +38,12 @@ def parse_args(argv):
     ap.add_argument("--iso", required=True)
     ap.add_argument("--logdir", required=True)
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run")
-    ap.add_argument("--firmware", choices=("bios", "uefi"), default="bios")
+    ap.add_argument("--firmware", choices=lios_qemu.FIRMWARES, default="bios",
+                    help="bios (SeaBIOS), uefi (OVMF), uefi32 (32-bit OVMF), uefi-sb "
+                         "(OVMF, Secure Boot with Microsoft's keys)")
     ap.add_argument("--memory", default="512M")
     ap.add_argument("--cpu")
-    ap.add_argument("--machine", default="pc")
+    ap.add_argument("--machine", help="default: pc, or q35,smm=on for the secure firmwares")
     ap.add_argument("--display", default="std", choices=sorted(lios_qemu.DISPLAYS))
     ap.add_argument("--smp", type=int)
     ap.add_argument("--media", choices=("cdrom", "usb", "esp", "bios-disk"), default="cdrom",
@@ -71,6 +73,9 @@ def parse_args(argv):
     ap.add_argument("--screen-expect", action="append", default=[],
                     help="regex a decoded screen line must match, in order (repeatable)")
     ap.add_argument("--scenario", choices=sorted(SCENARIOS), help="keyboard scenario")
+    ap.add_argument("--no-serial", action="store_true",
+                    help="no serial port (-serial none): wait for --screen-expect on the "
+                         "screen instead of serial; serial checks are skipped")
     return ap.parse_args(argv)
 
 
@@ -153,6 +158,16 @@ def scenario_mem(m, args):
     return []
 
 
+def scenario_pci(m, args):
+    # `pci` lists QEMU's host bridge first: i440FX on pc, the Q35 MCH on q35.
+    bridge = r"^00:00\.0 8086:(1237|29c0) 060000 host bridge +-$"
+    wait = _answer(m, r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
+    m.send_keys("pci\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [bridge])
+    return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
+
+
 def scenario_unknown(m, args):
     wait = _answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
@@ -167,6 +182,28 @@ def scenario_reboot(m, args):
     return checks.check_exit(status, 0)
 
 
+def scenario_poweroff(m, args):
+    # ACPI S5 from the shell: QEMU (started without -no-shutdown) exits with status 0 on
+    # its own, and the kernel said it was entering S5 (a reset would exit 0 as well under
+    # -no-reboot: the serial line tells them apart).
+    m.send_keys("poweroff\n")
+    status = m.wait_exit(30.0)
+    failures = checks.check_exit(status, 0)
+    failures += checks.check_expected(m.serial(), [r"^acpi: S5 SLP_TYP \d/\d ", r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
+    return failures + checks.check_forbidden(m.serial(), [r"^reboot: "])
+
+
+def scenario_poweroff_halts(m, args):
+    # No ACPI S5 (acpi=off): the message, then a halt; QEMU keeps running.
+    wait = _answer(m, r"^poweroff: cannot power off this machine; halting", 15.0)
+    m.send_keys("poweroff\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [r"^poweroff: ACPI S5 unavailable: no ACPI tables$"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after poweroff without S5: it must halt" % m.status)
+    return failures
+
+
 def scenario_panic(m, args):
     # "panic": the panic screen must be readable on the screen itself (reason, backtrace
     # with names, firmware/console/memory summary), and the machine halts, never reboots.
@@ -176,7 +213,7 @@ def scenario_panic(m, args):
     failures = check_screen(m, args.screen or "auto", args.name,
                             [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
                              r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
-                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory \d+ MiB free",
+                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory [0-9.]+ [KMGTPE]?i?B free",
                              r"^System halted"])
     if m.wait_exit(3.0) is not None:
         failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
@@ -230,10 +267,158 @@ def scenario_deadkeys(m, args):
                         [r"echo %s$" % shown, r"^%s$" % shown])
 
 
+# USB keyboard scenarios (issue 12): boot with a usb-kbd and --ready "^kbd: usb .* ready".
+USB_KBD_LINE = r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4}, \w+ speed, LEDs "
+
+
+def scenario_capslock(m, args):
+    # Caps Lock on: "ECHO abc" types "echo ABC"; `kbd` (typed "KBD") reports the LED state
+    # the driver sent (HID Caps Lock bit, 0x2); Caps Lock off again: LEDs 0.
+    m.send_key(["caps_lock"])
+    wait = _answer(m, r"^ABC$")
+    m.send_keys("ECHO abc\n")
+    wait()
+    wait = _answer(m, USB_KBD_LINE + r"0x2,")
+    m.send_keys("KBD\n")
+    wait()
+    m.send_key(["caps_lock"])
+    wait = _answer(m, USB_KBD_LINE + r"0x0,")
+    m.send_keys("kbd\n")
+    wait()
+    return []
+
+
+def scenario_repeat(m, args):
+    # One x held for 1.5 s: typematic repeat (500 ms delay, 30 Hz) gives dozens of x.
+    wait = _answer(m, r"^x{10,80}$")
+    m.send_keys("echo ")
+    m.send_key(["x"], hold_ms=1500)
+    time.sleep(1.6)
+    m.send_keys("\n")
+    wait()
+    return []
+
+
+def scenario_replug(m, args):
+    # The keyboard (QEMU id kbd0) unplugged and plugged in again while the shell runs.
+    start = len(m.serial())
+    m.qmp.command("device_del", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ removed$", 15.0, start)
+    start = len(m.serial())
+    m.qmp.command("device_add", driver="usb-kbd", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in", 15.0, start)
+    return scenario_echo(m, args)
+
+
+def scenario_usb(m, args):
+    # The `usb` listing names the controller, the keyboard and any other device.
+    wait = _answer(m, r"^devices:$")
+    m.send_keys("usb\n")
+    wait()
+    return []
+
+
+def _screen_cols(m, mode):
+    """Columns of the screen console, from its "console:" lines (80 for VGA text)."""
+    cells = re.search(r"(\d+)x(\d+) cells$", m.serial(), re.MULTILINE)
+    return int(cells.group(1)) if cells and mode != "vga" else 80
+
+
+def _last_row(lines):
+    rows = [ln for ln in lines if ln.strip()]
+    return rows[-1] if rows else ""
+
+
+def scenario_scrollback(m, args):
+    # Issue 14: Shift+PgUp pages back through the screen's history to the first boot lines
+    # (the banner), Shift+PgDn returns to the live screen with the prompt at the bottom.
+    mode = args.screen or "auto"
+    banner = re.compile(r"^LiOS [0-9]")
+    for _ in range(4):  # a tall screen may still show the banner: push it off first
+        if not any(banner.search(ln) for ln in read_screen(m, mode, args.name)):
+            break
+        start = len(m.serial())
+        m.send_keys("help\n")
+        m.wait_for_serial(r"^Keys:", 20.0, start)
+        time.sleep(1.0)
+        if not re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+            m.send_keys("q")  # the pager stopped it (a short screen)
+        m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+        time.sleep(0.5)
+    else:
+        return ["scrollback: the banner is still on the live screen"]
+    for _ in range(40):  # far more pages than the boot log has: clamps at the oldest row
+        m.send_key(["shift", "pgup"])
+    failures = check_screen(m, mode, args.name + ".back", [r"^LiOS [0-9]"])
+    for _ in range(40):
+        m.send_key(["shift", "pgdn"])
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(banner.search(ln) for ln in lines):
+        failures.append("scrollback: the banner is still shown after Shift+PgDn")
+    if _last_row(lines) != PROMPT.rstrip():
+        failures.append("scrollback: last row %r after Shift+PgDn, expected the prompt"
+                        % _last_row(lines))
+    return failures
+
+
+def scenario_longline(m, args):
+    # Issue 14: a 200-character echo prints all 200 characters, on serial and on the
+    # screen (wrapped at the screen's width).
+    text = "0123456789" * 20
+    wait = _answer(m, r"^%s$" % text, 40.0)
+    m.send_keys("echo %s\n" % text)
+    wait()
+    mode = args.screen or "auto"
+    cols = _screen_cols(m, mode)
+    rows = [text[i:i + cols] for i in range(0, len(text), cols)]
+    return check_screen(m, mode, args.name, ["^%s$" % re.escape(r) for r in rows])
+
+
+def scenario_pager(m, args):
+    # Issue 14: "help" on a 80x25 screen does not fit: it stops at "-- more --" (serial
+    # has all of it at once), and q returns to the prompt.
+    mode = args.screen or "auto"
+    start = len(m.serial())
+    m.send_keys("help\n")
+    m.wait_for_serial(r"^Keys:", 20.0, start)
+    failures = check_screen(m, mode, args.name + ".more", [r"^-- more --$"])
+    if re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+        failures.append("pager: the prompt came back while -- more -- waited")
+    m.send_keys("q")
+    m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(ln == "-- more --" for ln in lines):
+        failures.append("pager: -- more -- still shown after q")
+    if _last_row(lines) != PROMPT.rstrip():
+        failures.append("pager: last row %r after q, expected the prompt" % _last_row(lines))
+    return failures
+
+
+def scenario_complete(m, args):
+    # Issue 14: Tab completes "sel" to "selftest "; a second Tab after "kbd " lists the
+    # layouts.
+    wait = _answer(m, r"selftest $")
+    m.send_keys("sel\t")
+    wait()
+    failures = check_screen(m, args.screen or "auto", args.name, [r"^lios> selftest$"])
+    m.send_key(["ctrl", "c"])
+    wait = _answer(m, r"^us  .*\bde\b")
+    m.send_keys("kbd \t\t")
+    wait()
+    m.send_key(["ctrl", "c"])
+    return failures
+
+
 SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
-             "mem": scenario_mem, "unknown": scenario_unknown, "reboot": scenario_reboot,
+             "mem": scenario_mem, "pci": scenario_pci, "unknown": scenario_unknown, "reboot": scenario_reboot,
              "panic": scenario_panic, "scroll": scenario_scroll,
-             "deadkeys": scenario_deadkeys}
+             "deadkeys": scenario_deadkeys, "capslock": scenario_capslock,
+             "repeat": scenario_repeat, "replug": scenario_replug, "usb": scenario_usb,
+             "scrollback": scenario_scrollback, "longline": scenario_longline,
+             "pager": scenario_pager, "complete": scenario_complete,
+             "poweroff": scenario_poweroff, "poweroff-halts": scenario_poweroff_halts}
 
 
 def run(args):
@@ -243,12 +428,17 @@ def run(args):
                                 gfxpayload=args.gfxpayload, smp=args.smp,
                                 media=args.media, elf=args.elf,
                                 grub_entries=args.grub_entries,
-                                grub_default=args.grub_default)
+                                grub_default=args.grub_default,
+                                serial=not args.no_serial)
     failures = []
     m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
     try:
         m.start()
-        if args.ktap or args.exit is not None:
+        if args.no_serial:
+            # Nothing on serial: the boot is done when the screen shows every line asked.
+            failures += check_screen(m, args.screen or "auto", args.name, args.screen_expect,
+                                     settle=m.remaining())
+        elif args.ktap or args.exit is not None:
             if m.wait_exit() is None:
                 failures.append("timeout: QEMU still running after %.0f s" % args.timeout)
         else:
@@ -258,6 +448,8 @@ def run(args):
                 time.sleep(0.5)  # let the shell finish drawing its prompt
             if args.screen and args.screen_expect:
                 failures += check_screen(m, args.screen, args.name, args.screen_expect)
+            elif args.screen:  # only a record of the screen: NAME.png
+                read_screen(m, args.screen, args.name)
             if args.scenario:
                 failures += SCENARIOS[args.scenario](m, args)
             if args.halts:
@@ -269,6 +461,8 @@ def run(args):
     finally:
         m.close()
     text = m.serial()
+    if args.no_serial:
+        return failures, m
     if not args.no_contract:
         failures += checks.check_expected(text, CONTRACT)
     for pat in args.expect or []:

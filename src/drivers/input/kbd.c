@@ -17,6 +17,7 @@
 #include <lios/kbd.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
+#include <lios/string.h>
 #include <lios/timer.h>
 
 #define KBD_RING_SIZE 256 /* bytes; a power of two */
@@ -29,6 +30,7 @@ static volatile uint32_t ring_tail; /* next slot to read (thread side) */
 static uint64_t dropped;
 static struct kbd_decoder decoder;
 static bool present;
+static void (*led_listener)(uint8_t leds);
 
 static_assert((KBD_RING_SIZE & (KBD_RING_SIZE - 1)) == 0, "ring index wraps by masking");
 
@@ -61,6 +63,53 @@ void kbd_inject_byte(uint8_t b)
 	arch_irq_restore(flags);
 }
 
+/*
+ * kbd_report_key - queue a key press or release from a keyboard that is not the 8042 (a
+ * USB keyboard) as the set-1 bytes the same key sends on PS/2, so the decoder, the layouts
+ * and dead keys treat it alike. key is an enum kbd_keycode; KEY_PAUSE only presses. The
+ * bytes of one key go in together or not at all (counted as dropped). Any context.
+ */
+void kbd_report_key(uint16_t key, bool pressed)
+{
+	static const uint8_t pause[] = {0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5};
+	uint8_t bytes[sizeof(pause)];
+	size_t n = 0;
+	uint64_t flags;
+
+	if (key == KEY_PAUSE) {
+		if (!pressed)
+			return;
+		memcpy(bytes, pause, sizeof(pause));
+		n = sizeof(pause);
+	} else if (key != KEY_NONE && key < KEY_PAUSE) {
+		if (key & KEY_E0)
+			bytes[n++] = 0xe0;
+		bytes[n++] = (uint8_t)((key & 0x7f) | (pressed ? 0 : 0x80));
+	}
+	if (!n)
+		return;
+	flags = arch_irq_save();
+	if (KBD_RING_SIZE - (ring_head - ring_tail) < n)
+		dropped += n;
+	else
+		for (size_t i = 0; i < n; i++)
+			ring_push(bytes[i]);
+	arch_irq_restore(flags);
+}
+
+/* kbd_set_led_listener - fn(KBD_LED_* bits) is called (thread context) whenever a lock key
+ * changes the LED state, besides the PS/2 keyboard's own update. One listener. */
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
+
+/* kbd_leds - the LED state (KBD_LED_*) the lock keys have set. Any context. */
+uint8_t kbd_leds(void)
+{
+	uint16_t m = decoder.mods;
+
+	return (uint8_t)((m & KBD_MOD_CAPSLOCK ? KBD_LED_CAPSLOCK : 0) | (m & KBD_MOD_NUMLOCK ? KBD_LED_NUMLOCK : 0) |
+			 (m & KBD_MOD_SCROLLLOCK ? KBD_LED_SCROLLLOCK : 0));
+}
+
 static bool ring_pop(uint8_t *b)
 {
 	uint64_t flags = arch_irq_save();
@@ -78,7 +127,11 @@ static void update_leds(void)
 {
 	uint8_t leds;
 
-	if (!kbd_decoder_take_leds(&decoder, &leds) || !present)
+	if (!kbd_decoder_take_leds(&decoder, &leds))
+		return;
+	if (led_listener)
+		led_listener(leds);
+	if (!present)
 		return;
 	irq_mask(IRQ_KEYBOARD);
 	if (ps2_kbd_command(KBD_CMD_SET_LEDS, leds, ring_push))

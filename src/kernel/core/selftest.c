@@ -12,14 +12,13 @@
  */
 #include <lios/arch.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 
 #define MAX_TESTS 512
 #define QEMU_EXIT_PASS 0x10
 #define QEMU_EXIT_FAIL 0x11
-
-extern const struct ktest __ktests_start[], __ktests_end[];
 
 enum test_result { TEST_PASS, TEST_FAIL, TEST_SKIP };
 
@@ -90,6 +89,28 @@ static size_t collect(const struct ktest **list, const char *suite)
 		list[j] = t;
 	}
 	return n;
+}
+
+/*
+ * selftest_suite - the i-th suite name in name order (each once), NULL past the last: the
+ * shell's completion of `selftest SUITE`. Any context.
+ */
+const char *selftest_suite(size_t i)
+{
+	const char *last = NULL;
+
+	for (size_t k = 0; k <= i; k++) {
+		const char *next = NULL;
+
+		for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+			if ((!last || strcmp(t->suite, last) > 0) &&
+			    (!next || strcmp(t->suite, next) < 0))
+				next = t->suite;
+		if (!next)
+			return NULL;
+		last = next;
+	}
+	return last;
 }
 
 /* Runs the tests (all, or one suite) and prints KTAP. Returns the number of failures.

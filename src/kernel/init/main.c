@@ -2,8 +2,8 @@
 /*
  * kmain: the boot sequence, one call per step. Each step reports its own failure; only this
  * function decides whether a failure is fatal. The 32-bit entry (arch/x86_64/boot/entry.S)
- * has already checked the CPU, built the early page tables, copied the Multiboot2 info into
- * the kernel and switched to long mode in the higher half.
+ * has already checked the CPU, built the early page tables and switched to long mode in the
+ * higher half; the Multiboot2 info lies below 2 GiB (arch/x86_64/boot/boot_info.c).
  *
  * Subsystem owners add their init call inside their own BEGIN/END block.
  */
@@ -13,12 +13,16 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/kmalloc.h> /* phys_to_virt */
+#include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/timer.h>
+#include <lios/usb.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
 #include <lios/arch.h>
@@ -27,17 +31,13 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
 static struct bootinfo boot_info;
 
-/* Filled by the 32-bit entry: a copy of the boot information and its length. */
-extern const uint8_t mb2_copy[];
-extern const uint64_t mb2_copy_len;
-
 /* TSC at kentry64, stored by the entry code: the start of kernel initialisation. */
 extern const uint64_t boot_tsc_start;
 
 /* Extra lines of the panic screen: what a bug report needs besides the registers. */
 static void panic_info(void)
 {
-	char con[160];
+	char con[160], free_sz[SIZE_STR_MAX], total_sz[SIZE_STR_MAX];
 	struct pmm_stats st;
 
 	console_describe(con, sizeof(con));
@@ -45,8 +45,8 @@ static void panic_info(void)
 	printk("firmware %s, loader %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
 	printk("console %s\n", con);
-	printk("memory %llu MiB free of %llu MiB\n", (unsigned long long)(st.free_frames >> 8),
-	       (unsigned long long)(st.total_frames >> 8));
+	printk("memory %s free of %s\n", size_format(free_sz, st.free_frames * PAGE_SIZE),
+	       size_format(total_sz, st.total_frames * PAGE_SIZE));
 }
 
 /* "init: N ms": kernel entry to ready, from the TSC calibrated against the timer. The raw
@@ -74,6 +74,19 @@ static void start_serial(void)
 	}
 }
 
+/* PCI through the MCFG's ECAM windows when ACPI has them, the legacy ports otherwise. */
+static void start_pci(void)
+{
+	const struct acpi_info *a = acpi_get_info();
+	struct pci_ecam ecam[ACPI_MAX_MCFG];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < a->mcfg_count && n < ARRAY_SIZE(ecam); i++, n++)
+		ecam[n] = (struct pci_ecam){a->mcfg[i].base, a->mcfg[i].segment, a->mcfg[i].bus_start,
+					    a->mcfg[i].bus_end};
+	pci_init(ecam, n);
+}
+
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 {
 	char err[128];
@@ -82,7 +95,12 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
 	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
-	if (mb2_parse(mb2_magic, mb2_copy, mb2_copy_len, mbi_phys, &boot_info, err, sizeof(err)) < 0)
+	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
+	if (mbi_phys >= DIRECT_MAP_SIZE)
+		panic("boot info at %#llx, above the direct map, and no room to move it below 2 GiB",
+		      (unsigned long long)mbi_phys);
+	if (mb2_parse(mb2_magic, phys_to_virt(mbi_phys), DIRECT_MAP_SIZE - mbi_phys, mbi_phys,
+		      &boot_info, err, sizeof(err)) < 0)
 		panic("boot info: %s", err);
 	bootinfo_publish(&boot_info);
 	cmdline_set(boot_info.cmdline);
@@ -114,9 +132,17 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_irq_enable();
 	/* END cpu-late */
 
+	/* BEGIN pci */
+	start_pci();         /* "pci: N functions on M buses (ECAM|ports)" */
+	/* END pci */
+
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
+
+	/* BEGIN usb */
+	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
+	/* END usb */
 
 	report_init_time();
 	printk("LiOS ready\n");

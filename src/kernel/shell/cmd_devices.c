@@ -7,6 +7,7 @@
 #include <lios/errno.h>
 #include <lios/kbd.h>
 #include <lios/printk.h>
+#include <lios/usb.h>
 #include "shell_internal.h"
 
 static int cmd_console(int argc, char **argv, const char *rest)
@@ -36,14 +37,25 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 		return -ENOENT;
 	}
 	l = kbd_get_layout();
-	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : "none", l->name, l->description);
+	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : usb_kbd_count() ? "usb" : "none", l->name,
+	       l->description);
 	if (kbd_dropped())
 		printk(", %lu bytes dropped", kbd_dropped());
 	printk("\n");
+	usb_kbd_print(); /* one "kbd: usb ..." line per USB keyboard */
 	if (argc == 1)
 		print_layouts();
 	return 0;
 }
 
 SHELL_COMMAND(console, "", "console backend, mode and font", cmd_console);
-SHELL_COMMAND(kbd, "[LAYOUT]", "show or set the keyboard layout", cmd_kbd);
+/* Tab completion of `kbd LAYOUT`: the built-in layouts. */
+static const char *kbd_layout_choice(size_t i)
+{
+	const struct kbd_layout *l = kbd_layout_at(i);
+
+	return l ? l->name : NULL;
+}
+
+SHELL_COMMAND_ARGS(kbd, "[LAYOUT]", "show or set the keyboard layout", cmd_kbd,
+		   kbd_layout_choice);

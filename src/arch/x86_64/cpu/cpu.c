@@ -26,6 +26,10 @@ void arch_cpu_relax(void) { cpu_pause(); }
 uint64_t arch_cycles(void) { return rdtsc(); }
 uint8_t arch_pio_read8(uint16_t port) { return inb(port); }
 void arch_pio_write8(uint16_t port, uint8_t v) { outb(port, v); }
+uint16_t arch_pio_read16(uint16_t port) { return inw(port); }
+void arch_pio_write16(uint16_t port, uint16_t v) { outw(port, v); }
+uint32_t arch_pio_read32(uint16_t port) { return inl(port); }
+void arch_pio_write32(uint16_t port, uint32_t v) { outl(port, v); }
 
 /* Sleeps until the next interrupt with interrupts enabled; "sti; hlt" has no window in
  * which an interrupt could slip by between the two. */

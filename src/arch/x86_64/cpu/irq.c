@@ -15,7 +15,8 @@
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
- * no EOI); anything else has no source and is reported once. Invariant: a line is unmasked
+ * no EOI); vectors 48-0xdf are the dynamic MSI vectors of irq_vector.c (handler, then local
+ * APIC EOI); anything else has no source and is reported once. Invariant: a line is unmasked
  * exactly while it has a handler; each delivered line gets exactly one EOI, after its
  * handler, on the backend that delivered it.
  */
@@ -27,6 +28,7 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include "apic.h"
+#include "irq_vector.h"
 #include "pic.h"
 
 struct irq_line {
@@ -264,6 +266,8 @@ void irq_dispatch(struct trap_frame *tf)
 		legacy_irq((unsigned int)(vec - VEC_IRQ_BASE));
 		return;
 	}
+	if (irq_vector_dispatch((unsigned int)vec))
+		return;
 	if (vec == VEC_SPURIOUS) {
 		spurious++;
 		return;

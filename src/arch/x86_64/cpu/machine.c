@@ -9,8 +9,6 @@
 #include <lios/machine.h>
 #include <lios/string.h>
 
-#define CPUID_EXT_MAX 0x80000000u
-#define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_BRAND_FIRST 0x80000002u
 #define CPUID_BRAND_LAST 0x80000004u
 

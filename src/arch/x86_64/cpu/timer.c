@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <lios/arch.h>
+#include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/printk.h>
 #include <lios/timer.h>
@@ -67,9 +68,35 @@ static uint64_t calibrate_tsc(void)
 	return 0;
 }
 
+#define TIMER_TICK_HOOKS 4
+static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
+
 static void timer_irq(unsigned int irq, void *ctx)
 {
 	ticks++;
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (tick_hooks[i])
+			tick_hooks[i]();
+}
+
+/*
+ * timer_add_tick_hook - run fn on every tick, in the IRQ 0 handler (interrupts off: it must
+ * be short and never wait). For drivers that poll their device (the USB stack). Returns 0,
+ * or -ENOSPC when TIMER_TICK_HOOKS are taken. Any context.
+ */
+int timer_add_tick_hook(void (*fn)(void))
+{
+	uint64_t flags = arch_irq_save();
+	int err = -ENOSPC;
+
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (!tick_hooks[i]) {
+			tick_hooks[i] = fn;
+			err = 0;
+			break;
+		}
+	arch_irq_restore(flags);
+	return err;
 }
 
 /*

@@ -17,14 +17,10 @@
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include "pte.h"
 
-#define CPUID_EXT_MAX 0x80000000u
-#define CPUID_EXT_FEATURES 0x80000001u
 #define LARGE_PAGE MiB(2)
-
-extern char _kernel_phys_start[], _kernel_phys_end[];
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 
 uint64_t *paging_pml4;
 uint64_t paging_nx_mask;

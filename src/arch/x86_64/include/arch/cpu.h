@@ -4,6 +4,7 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
+#include <arch/memlayout.h> /* CR0_WP, CR0_PG, CR4_PAE, CPUID_EXT_*: shared with entry.S */
 #include <lios/types.h>
 
 #define CR0_PE (1ull << 0)
@@ -11,9 +12,6 @@
 #define CR0_EM (1ull << 2)  /* emulation: x87/SSE instructions raise #UD when set */
 #define CR0_TS (1ull << 3)  /* task switched: the next x87/SSE instruction raises #NM */
 #define CR0_NE (1ull << 5)  /* native x87 error reporting (#MF, not IRQ 13) */
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)      /* OS saves state with FXSAVE: SSE instructions allowed */
 #define CR4_OSXMMEXCPT (1ull << 10) /* unmasked SIMD FP exceptions raise #XM */
@@ -42,9 +40,7 @@
 #define CPUID_LEAF_EXT_FEATURES 7
 #define CPUID_LEAF_XSAVE 0xd        /* subleaf 0 EAX: XCR0 bits the CPU supports (low half) */
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_EXT_EDX_NX (1u << 20)
 #define CPUID_EXT_EDX_PDPE1GB (1u << 26)
-#define CPUID_EXT_EDX_LM (1u << 29)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * USB (src/drivers/usb/). Layer: drivers. usb_init() takes every xHCI controller PCI
+ * found from the firmware, resets and starts it; from then on the timer tick drives
+ * everything: root ports, hubs, enumeration, HID boot keyboards (their keys go into the
+ * kernel keyboard, <lios/kbd.h>, as kbd_report_key events). Nothing here waits for a
+ * device: the shell comes up at once and a keyboard works as soon as it is ready, which
+ * the log says as "kbd: usb <port> <vendor:product> ready in N ms".
+ */
+#ifndef LIOS_USB_H
+#define LIOS_USB_H
+
+#include <lios/compiler.h>
+
+/* Take over and start every xHCI function in the PCI list, then hook the tick. Logs one
+ * "usb: ..." line per controller ("usb: none" without one). Returns the number of
+ * controllers started. Boot, after pci_init and timer_init, interrupts enabled. */
+int usb_init(void);
+/* The `usb` listing: controllers, their ports, devices (speed, vendor:product, class,
+ * driver). Thread context. */
+void usb_print(void);
+/* One "kbd: usb ..." line per ready USB keyboard; returns how many. Thread context. */
+unsigned int usb_kbd_print(void);
+/* Ready USB keyboards. Any context. */
+unsigned int usb_kbd_count(void);
+
+#endif

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel side of PCI: the two ways to configuration space, the list of functions
+ * pci_init builds, and what needs the kernel (heap, ioremap, the delay).
+ *
+ * Configuration access (struct pci_cfg_ops kernel_ops): a (segment, bus) inside an MCFG
+ * region goes through ECAM (PCIe base spec 7.2.2: 1 MiB per bus, 4 KiB per function), mapped
+ * uncached one bus at a time on first use, so a 256-bus region costs only the buses that
+ * exist; anything else on segment 0 goes through configuration mechanism #1 (address to port
+ * 0xcf8, data at 0xcfc + offset & 3; only the first 256 bytes); other segments without ECAM
+ * read all ones. A port access is two I/O operations that must not interleave with another,
+ * so it runs with interrupts off.
+ *
+ * Enumeration (pci_init): pci_scan (pci_config.c: the walk and why it is a walk) from bus 0
+ * of segment 0, and from the first bus of every other segment's MCFG region. Each function
+ * found becomes a heap-allocated struct pci_dev, kept in one list sorted by address; the
+ * list is built once at boot and never shrinks, so the pointers drivers hold stay valid.
+ */
+#include <lios/arch.h>
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <lios/paging.h>
+#include <lios/printk.h>
+#include <lios/time.h>
+#include <lios/vmalloc.h>
+#include "pci_internal.h"
+
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA 0xcfc
+#define PCI_CONFIG_ENABLE (1u << 31)
+#define ECAM_BUS_SIZE (1u << 20)          /* 32 devices x 8 functions x 4 KiB */
+#define ECAM_BUS_SHIFT 20
+#define ECAM_FN_SHIFT 12                  /* devfn in bits 19-12 */
+#define PCI_MAX_ECAM_REGIONS 8
+
+struct ecam_region {
+	struct pci_ecam r;
+	volatile uint8_t *bus[256];      /* ioremap of each bus's 1 MiB, NULL until used */
+	bool failed[256];                /* ioremap failed once: ports from then on */
+};
+
+static struct ecam_region ecam[PCI_MAX_ECAM_REGIONS];
+static size_t ecam_count;
+static bool ecam_used;
+static struct pci_dev *devices;
+static unsigned int device_count;
+
+/* pci_delay_us - the pure code's wait (PM transitions): udelay, any context. */
+void pci_delay_us(uint64_t us) { udelay(us); }
+
+static uint32_t all_ones(unsigned int width) { return 0xffffffffu >> (32 - 8 * width); }
+
+static uint32_t port_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (off & 3));
+	uint64_t flags;
+	uint32_t v;
+
+	(void)ctx;
+	if (PCI_ADDR_SEG(addr) != 0 || off >= PCI_CFG_LEGACY_SIZE)
+		return all_ones(width);
+	flags = arch_irq_save();
+	arch_pio_write32(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | (addr & 0xffff) << 8 | (off & 0xfc));
+	if (width == 1)
+		v = arch_pio_read8(port);
+	else if (width == 2)
+		v = arch_pio_read16(port);
+	else
+		v = arch_pio_read32(port);
+	arch_irq_restore(flags);
+	return v;
+}
+
+static void port_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+{
+	uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (off & 3));
+	uint64_t flags;
+
+	(void)ctx;
+	if (PCI_ADDR_SEG(addr) != 0 || off >= PCI_CFG_LEGACY_SIZE)
+		return;
+	flags = arch_irq_save();
+	arch_pio_write32(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | (addr & 0xffff) << 8 | (off & 0xfc));
+	if (width == 1)
+		arch_pio_write8(port, (uint8_t)v);
+	else if (width == 2)
+		arch_pio_write16(port, (uint16_t)v);
+	else
+		arch_pio_write32(port, v);
+	arch_irq_restore(flags);
+}
+
+/* The ECAM bytes of (addr, off), mapping the bus on first use; NULL when no region covers
+ * it or the mapping failed. */
+static volatile uint8_t *ecam_ptr(uint32_t addr, uint16_t off)
+{
+	uint8_t bus = PCI_ADDR_BUS(addr);
+
+	for (size_t i = 0; i < ecam_count; i++) {
+		struct ecam_region *e = &ecam[i];
+
+		if (e->r.segment != PCI_ADDR_SEG(addr) || bus < e->r.bus_start || bus > e->r.bus_end)
+			continue;
+		if (!e->bus[bus] && !e->failed[bus]) {
+			paddr_t phys = e->r.base + ((paddr_t)bus << ECAM_BUS_SHIFT);
+
+			e->bus[bus] = ioremap(phys, ECAM_BUS_SIZE, PG_CACHE_UC);
+			if (!e->bus[bus]) {
+				e->failed[bus] = true;
+				printk(KERN_WARN "pci: cannot map ECAM of bus %u at %#llx\n", bus,
+				       (unsigned long long)phys);
+			}
+		}
+		if (!e->bus[bus])
+			return NULL;
+		return e->bus[bus] + ((addr & 0xff) << ECAM_FN_SHIFT) + off;
+	}
+	return NULL;
+}
+
+static uint32_t ecam_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	(void)ctx;
+	if (!p)
+		return all_ones(width);
+	if (width == 1)
+		return *p;
+	if (width == 2)
+		return *(volatile uint16_t *)p;
+	return *(volatile uint32_t *)p;
+}
+
+static void ecam_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+{
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	(void)ctx;
+	if (!p)
+		return;
+	if (width == 1)
+		*p = (uint8_t)v;
+	else if (width == 2)
+		*(volatile uint16_t *)p = (uint16_t)v;
+	else
+		*(volatile uint32_t *)p = v;
+}
+
+static bool ecam_covers(uint32_t addr)
+{
+	for (size_t i = 0; i < ecam_count; i++)
+		if (ecam[i].r.segment == PCI_ADDR_SEG(addr) && PCI_ADDR_BUS(addr) >= ecam[i].r.bus_start &&
+		    PCI_ADDR_BUS(addr) <= ecam[i].r.bus_end && !ecam[i].failed[PCI_ADDR_BUS(addr)])
+			return true;
+	return false;
+}
+
+static uint32_t kernel_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	return ecam_covers(addr) ? ecam_read(ctx, addr, off, width) : port_read(ctx, addr, off, width);
+}
+
+static void kernel_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+{
+	if (ecam_covers(addr))
+		ecam_write(ctx, addr, off, width, v);
+	else
+		port_write(ctx, addr, off, width, v);
+}
+
+static const struct pci_cfg_ops kernel_ops = { kernel_read, kernel_write, NULL };
+static const struct pci_cfg_ops port_ops = { port_read, port_write, NULL };
+static const struct pci_cfg_ops ecam_ops = { ecam_read, ecam_write, NULL };
+
+const struct pci_cfg_ops *pci_port_ops(void) { return &port_ops; }
+const struct pci_cfg_ops *pci_ecam_ops(void) { return ecam_count ? &ecam_ops : NULL; }
+
+/* Insert in address order (the walk is breadth-first; the list reads bus by bus). */
+static void insert_sorted(struct pci_dev *d)
+{
+	struct pci_dev **pp = &devices;
+
+	while (*pp && (*pp)->addr < d->addr)
+		pp = &(*pp)->next;
+	d->next = *pp;
+	*pp = d;
+	device_count++;
+}
+
+static bool found_fn(uint32_t addr, void *arg)
+{
+	struct pci_dev *d = heap_alloc(sizeof(*d));
+
+	(void)arg;
+	if (!d) {
+		printk(KERN_ERR "pci: out of memory at %02x:%02x.%u: list incomplete\n", PCI_ADDR_BUS(addr),
+		       PCI_ADDR_DEV(addr), PCI_ADDR_FN(addr));
+		return false;
+	}
+	pci_dev_probe(d, &kernel_ops, addr);
+	insert_sorted(d);
+	return true;
+}
+
+static void log_function(const struct pci_dev *d)
+{
+	printk(KERN_DEBUG "pci: %02x:%02x.%u %04x:%04x class %02x.%02x.%02x %s%s", PCI_ADDR_BUS(d->addr),
+	       PCI_ADDR_DEV(d->addr), PCI_ADDR_FN(d->addr), d->vendor, d->device, d->class_code, d->subclass,
+	       d->prog_if, pci_class_name(d->class_code, d->subclass, d->prog_if),
+	       d->irq_pin ? "" : "\n");
+	if (d->irq_pin)
+		printk(KERN_DEBUG " INT%c# line %u\n", 'A' + d->irq_pin - 1, d->irq_line);
+	for (unsigned int i = 0; i < PCI_BARS; i++) {
+		const struct pci_bar *b = &d->bar[i];
+
+		if (b->size)
+			printk(KERN_DEBUG "pci:   BAR%u %s %#llx size %#llx%s%s\n", i, b->flags & PCI_BAR_IO ? "io" : "mem",
+			       (unsigned long long)b->addr, (unsigned long long)b->size,
+			       b->flags & PCI_BAR_MEM64 ? " 64-bit" : "", b->flags & PCI_BAR_PREFETCH ? " prefetch" : "");
+	}
+}
+
+/* pci_init - see pci.h. */
+int pci_init(const struct pci_ecam *regions, size_t n)
+{
+	unsigned int buses = 0, bad = 0, bad_total = 0;
+
+	for (size_t i = 0; i < n && ecam_count < PCI_MAX_ECAM_REGIONS; i++) {
+		if (!regions[i].base || regions[i].bus_end < regions[i].bus_start)
+			continue;
+		ecam[ecam_count++].r = regions[i];
+	}
+	buses = pci_scan(&kernel_ops, 0, 0, found_fn, NULL, &bad);
+	bad_total += bad;
+	for (size_t i = 0; i < ecam_count; i++) {
+		if (ecam[i].r.segment == 0)
+			continue;
+		buses += pci_scan(&kernel_ops, ecam[i].r.segment, ecam[i].r.bus_start, found_fn, NULL, &bad);
+		bad_total += bad;
+	}
+	for (const struct pci_dev *d = devices; d; d = d->next)
+		if (ecam_covers(d->addr))
+			ecam_used = true;
+	for (const struct pci_dev *d = devices; d; d = d->next)
+		log_function(d);
+	if (bad_total)
+		printk(KERN_WARN "pci: %u bridge(s) with a secondary bus already seen or below their own: skipped\n",
+		       bad_total);
+	printk(KERN_INFO "pci: %u functions on %u buses (%s)\n", device_count, buses, ecam_used ? "ECAM" : "ports");
+	return device_count ? 0 : -ENODEV;
+}
+
+bool pci_using_ecam(void) { return ecam_used; }
+unsigned int pci_count(void) { return device_count; }
+
+struct pci_dev *pci_next(const struct pci_dev *prev) { return prev ? prev->next : devices; }
+
+static bool match(int want, unsigned int have) { return want == PCI_ANY || (unsigned int)want == have; }
+
+struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, const struct pci_dev *from)
+{
+	for (struct pci_dev *d = pci_next(from); d; d = d->next)
+		if (match(class_code, d->class_code) && match(subclass, d->subclass) && match(prog_if, d->prog_if))
+			return d;
+	return NULL;
+}
+
+struct pci_dev *pci_find_device(int vendor, int device, const struct pci_dev *from)
+{
+	for (struct pci_dev *d = pci_next(from); d; d = d->next)
+		if (match(vendor, d->vendor) && match(device, d->device))
+			return d;
+	return NULL;
+}
+
+struct pci_dev *pci_get(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	uint32_t addr = PCI_ADDR(seg, bus, dev, fn);
+
+	for (struct pci_dev *d = devices; d; d = d->next)
+		if (d->addr == addr)
+			return d;
+	return NULL;
+}
+
+/* pci_bind - see pci.h. */
+int pci_bind(struct pci_dev *dev, const char *driver)
+{
+	if (dev->driver && dev->driver != driver)
+		return -EBUSY;
+	dev->driver = driver;
+	return 0;
+}
+
+/* pci_bar_map - see pci.h. */
+void *pci_bar_map(struct pci_dev *dev, unsigned int i)
+{
+	struct pci_bar *b;
+
+	if (i >= PCI_BARS)
+		return NULL;
+	b = &dev->bar[i];
+	if (b->virt)
+		return b->virt;
+	if (!b->size || !b->addr || b->flags & (PCI_BAR_IO | PCI_BAR_UPPER))
+		return NULL;
+	b->virt = ioremap((paddr_t)b->addr, (size_t)b->size, PG_CACHE_UC);
+	return b->virt;
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The USB stack's kernel side: find the xHCI functions in the PCI list, take each over
+ * (xhci.c), and drive everything from the timer tick; plus the `usb` listing.
+ *
+ * Interrupts: none. The controller's event ring is polled from the 1 kHz tick. Why: the
+ * stack needs the tick anyway (debounce, reset and enumeration deadlines, typematic
+ * repeat), and with the tick doing all the work there is one context and no locking; a
+ * keyboard reports at most every 8-10 ms, so polling adds under 1 ms of latency; it works
+ * the same on every controller and interrupt backend (the 8259 backend has no MSI, QEMU's
+ * qemu-xhci only raises INTx when MSI and MSI-X are off, and a real board's INTx routing
+ * needs the ACPI _PRT we do not read). The cost of an idle tick is one memory read of the
+ * next event TRB per controller plus a port scan every 10 ms. Interrupter 0 is set up with
+ * IE clear and INTx disabled in PCI_COMMAND, so the controller never raises anything.
+ * MSI-X (pci_irq_enable) can be added later to wake the tick's work early; not needed.
+ */
+#include <lios/arch.h>
+#include <lios/cmdline.h>
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <lios/pci.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/timer.h>
+#include <lios/usb.h>
+#include "usb_internal.h"
+
+#define SETTLE_FOR_SELFTEST_MS 3000
+#define HEALTH_CHECK_TICKS 100   /* USBSTS checked for a dead controller every 100 ms */
+
+struct xhci *usb_controllers;
+static int controller_count;
+
+/* usb_now_us - the stack's clock (microseconds, monotonic). Any context. */
+uint64_t usb_now_us(void) { return timer_uptime_us(); }
+
+static uint32_t mmio_read32(void *ctx, uint32_t off) { return *(volatile uint32_t *)((uint8_t *)ctx + off); }
+static void mmio_write32(void *ctx, uint32_t off, uint32_t v) { *(volatile uint32_t *)((uint8_t *)ctx + off) = v; }
+static void mmio_write8(void *ctx, uint32_t off, uint8_t v) { *(volatile uint8_t *)((uint8_t *)ctx + off) = v; }
+
+/* A controller that reports a fatal error, or vanished, is stopped being polled. */
+static void health_check(struct xhci *hc)
+{
+	uint32_t sts = xhci_read(hc, hc->op + XHCI_USBSTS);
+
+	if (sts == 0xffffffffu || (sts & (XHCI_STS_HSE | XHCI_STS_HCE))) {
+		printk(KERN_ERR "usb: %s: controller %s, USBSTS %#x: stopped\n", hc->name,
+		       sts == 0xffffffffu ? "gone" : "error", sts);
+		hc->dead = true;
+	}
+}
+
+/* The tick: events, ports, one step of every device, typematic repeat. IRQ 0 context. */
+static void usb_tick(void)
+{
+	static uint64_t n;
+	struct usb_dev *d, *next;
+
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
+		if (hc->dead)
+			continue;
+		if (++n % HEALTH_CHECK_TICKS == 0)
+			health_check(hc);
+		xhci_process_events(hc);
+		xhci_ports_poll(hc);
+	}
+	for (d = usb_dev_list(); d; d = next) {
+		next = d->next;
+		usb_dev_step(d);
+	}
+	usb_kbd_tick();
+}
+
+static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
+{
+	hc->mmio_store = (struct xhci_mmio){mmio_read32, mmio_write32, mmio_write8, base};
+	return &hc->mmio_store;
+}
+
+static int probe(struct pci_dev *pd)
+{
+	struct xhci *hc = heap_calloc(1, sizeof(*hc));
+	const struct pci_bar *bar = pci_bar(pd, 0);
+	char why[80];
+	void *base;
+	int err;
+
+	if (!hc)
+		return -ENOMEM;
+	ksnprintf(hc->name, sizeof(hc->name), "xhci %02x:%02x.%u", PCI_ADDR_BUS(pd->addr), PCI_ADDR_DEV(pd->addr),
+		  PCI_ADDR_FN(pd->addr));
+	hc->vendor = pd->vendor;
+	hc->device = pd->device;
+	if (pd->vendor == 0x1912 && (pd->device == 0x0014 || pd->device == 0x0015))
+		printk(KERN_WARN "usb: %s: Renesas uPD72020x: needs firmware when it has no ROM; trying anyway\n",
+		       hc->name);
+	if (!bar || !bar->size || (bar->flags & PCI_BAR_IO) || !bar->addr) {
+		printk(KERN_WARN "usb: %s: BAR 0 is not an assigned memory BAR: skipped\n", hc->name);
+		heap_free(hc);
+		return -ENODEV;
+	}
+	pci_set_d0(pd);
+	base = pci_bar_map(pd, 0);
+	if (!base) {
+		printk(KERN_WARN "usb: %s: BAR 0 could not be mapped: skipped\n", hc->name);
+		heap_free(hc);
+		return -ENOMEM;
+	}
+	/* firmware (OVMF) may have left decoding and bus mastering off; no INTx: polled */
+	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
+	hc->mmio = kernel_mmio(hc, base);
+	hc->index = controller_count;
+	hc->takeover_us = usb_now_us();
+	err = xhci_takeover(hc, why, sizeof(why));
+	if (!err)
+		err = xhci_setup(hc, why, sizeof(why));
+	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
+		lios_strlcpy(why, "out of memory", sizeof(why));
+		err = -ENOMEM;
+	}
+	if (err) {
+		printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
+		return err; /* hc leaks on purpose: the controller may still point into its memory */
+	}
+	xhci_ports_start(hc);
+	pci_bind(pd, "xhci");
+	printk("usb: %s %04x:%04x xHCI %x.%02x, %u ports, %u slots, %u-byte contexts, %u scratchpads, polled\n",
+	       hc->name, hc->vendor, hc->device, hc->hci_version >> 8, hc->hci_version & 0xff, hc->max_ports,
+	       hc->max_slots, hc->ctx_size, hc->scratchpads);
+	controller_count++;
+	hc->next = usb_controllers;
+	usb_controllers = hc;
+	return 0;
+}
+
+static bool busy_port(struct xhci *hc)
+{
+	for (unsigned int p = 1; p <= hc->max_ports; p++) {
+		enum xhci_port_state s = hc->port[p].state;
+
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+			return true;
+		/* connected but not yet seen by the port scan */
+		if (s == PORT_EMPTY && (xhci_read(hc, hc->op + XHCI_PORTSC(p)) & XHCI_PORTSC_CCS))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * usb_wait_settled - wait (at most ms) until no root port is debouncing or resetting and
+ * no device is still enumerating. True when settled. Thread context, interrupts enabled.
+ */
+bool usb_wait_settled(uint64_t ms)
+{
+	for (uint64_t waited = 0; waited <= ms; waited += 10) {
+		uint64_t flags = arch_irq_save();
+		bool busy = false;
+
+		for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
+			busy |= !hc->dead && busy_port(hc);
+		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+			busy |= !strcmp(usb_dev_state_name(d), "enumerating");
+		arch_irq_restore(flags);
+		if (!busy)
+			return true;
+		timer_sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * usb_init - take over and start every xHCI controller, then let the tick drive them.
+ * Returns the number started. Boot, after pci_init and timer_init.
+ */
+int usb_init(void)
+{
+	struct pci_dev *pd = NULL;
+	int err;
+
+	while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
+		probe(pd);
+	if (!controller_count) {
+		printk("usb: none (no xHCI controller)\n");
+		return 0;
+	}
+	err = timer_add_tick_hook(usb_tick);
+	if (err)
+		printk(KERN_ERR "usb: no tick hook (%d): USB devices will not be seen\n", err);
+	/* Self-tests count heap allocations and must not race enumeration: only then does
+	 * boot wait for the devices present now (bounded). A normal boot never waits. */
+	if (!err && cmdline_has("selftest") && !usb_wait_settled(SETTLE_FOR_SELFTEST_MS))
+		printk(KERN_WARN "usb: devices still enumerating after %u ms\n", SETTLE_FOR_SELFTEST_MS);
+	return controller_count;
+}
+
+static void print_device(const struct usb_dev *d)
+{
+	uint8_t cls = d->desc.dev_class ? d->desc.dev_class : d->cfg.n_ifaces ? d->cfg.iface[0].cls : 0;
+
+	printk("  %-8s slot %-3u %-5s %04x:%04x %-13s %s\n", d->name, d->slot, usb_speed_name(d->speed),
+	       d->desc.vendor, d->desc.product, d->desc.vendor || d->desc.product ? usb_class_name(cls) : "-",
+	       usb_dev_state_name(d));
+}
+
+/* usb_print - the `usb` command's listing (see usb.h). Thread context. */
+void usb_print(void)
+{
+	uint64_t flags;
+
+	if (!usb_controllers) {
+		printk("usb: no xHCI controller\n");
+		return;
+	}
+	flags = arch_irq_save(); /* the tick changes what is listed */
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
+		printk("%s %04x:%04x: %u ports, %u slots, %u-byte contexts, %u scratchpads%s\n", hc->name,
+		       hc->vendor, hc->device, hc->max_ports, hc->max_slots, hc->ctx_size, hc->scratchpads,
+		       hc->dead ? ", STOPPED" : "");
+		for (unsigned int p = 1; p <= hc->max_ports; p++) {
+			const struct xhci_port *pt = &hc->port[p];
+
+			printk("  port %-2u USB %u  %s%s%s\n", p, pt->major ? pt->major : 2,
+			       xhci_port_state_name(pt->state), pt->dev ? " " : "", pt->dev ? pt->dev->name : "");
+		}
+	}
+	printk("devices:\n");
+	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		print_device(d);
+	arch_irq_restore(flags);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A USB device's life on an xHCI (xHCI 1.2 section 4.3, USB 2.0 section 9.1): Enable Slot,
+ * Address Device, the first 8 bytes of the device descriptor (endpoint 0's max packet size,
+ * put into the context with Evaluate Context when it is not what the speed suggested), the
+ * whole device descriptor, the configuration (its 9-byte header, then wTotalLength bytes),
+ * a class driver chosen (boot keyboard, hub, or none: the device stays addressed and is
+ * left alone), SET_CONFIGURATION, then the class driver's own steps. Unplugged or refused,
+ * it is torn down: Disable Slot, memory back, struct freed.
+ *
+ * It is a state machine stepped from the tick: each state starts one operation (a command
+ * or a control transfer) and returns; the next state first checks how that operation
+ * ended. An operation that does not end within its deadline, a completion code that is
+ * not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
+ * naming it and the reason; nothing else is affected.
+ */
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <lios/kmalloc.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/time.h>
+#include "usb_internal.h"
+
+#define PAGE 4096
+#define SET_ADDRESS_RECOVERY_US 2000  /* USB 2.0 9.2.6.3 */
+
+/* Standard requests (USB 2.0 table 9-4). */
+#define USB_REQ_GET_DESCRIPTOR 0x06
+#define USB_REQ_SET_CONFIGURATION 0x09
+#define USB_RT_DEV_IN 0x80
+#define USB_RT_DEV_OUT 0x00
+
+enum {
+	S_ENABLE_SLOT, S_ADDRESS, S_DESC8, S_EVALUATE, S_DESC18, S_CONFIG9, S_CONFIG_ALL,
+	S_CHOOSE, S_CLASS, S_DRIVER, S_IDLE, S_DISABLE, S_FREE,
+};
+
+static struct usb_dev *devices;
+
+/* usb_dev_list - every device, newest first. Tick context, or interrupts off. */
+struct usb_dev *usb_dev_list(void) { return devices; }
+
+static void free_mem(struct usb_dev *d)
+{
+	kfree(d->in_ctx);
+	kfree(d->out_ctx);
+	kfree(d->buf);
+	kfree(d->intr_buf);
+	if (d->ep0.trb)
+		xhci_ring_free(&d->ep0);
+	if (d->intr.trb)
+		xhci_ring_free(&d->intr);
+}
+
+/*
+ * usb_dev_new - a device found on port of parent (NULL: a root port) at speed; enumeration
+ * starts on the next step. NULL when memory runs out (logged). Tick context.
+ */
+struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed)
+{
+	struct usb_dev *d = heap_calloc(1, sizeof(*d));
+
+	if (!d)
+		goto nomem;
+	d->hc = hc;
+	d->parent = parent;
+	d->port = port;
+	d->speed = speed;
+	if (parent) {
+		d->depth = (uint8_t)(parent->depth + 1);
+		d->root_port = parent->root_port;
+		d->route = parent->route | (uint32_t)(port & 0xf) << (4 * parent->depth);
+		if (parent->speed == USB_SPEED_HIGH && (speed == USB_SPEED_LOW || speed == USB_SPEED_FULL)) {
+			d->tt_slot = parent->slot;
+			d->tt_port = port;
+		} else {
+			d->tt_slot = parent->tt_slot;
+			d->tt_port = parent->tt_port;
+		}
+		ksnprintf(d->name, sizeof(d->name), "%s.%u", parent->name, port);
+	} else {
+		d->root_port = port;
+		ksnprintf(d->name, sizeof(d->name), "%d-%u", hc->index + 1, port);
+	}
+	d->in_ctx = kzalloc(PAGE);
+	d->out_ctx = kzalloc(PAGE);
+	d->buf = kzalloc(PAGE);
+	if (!d->in_ctx || !d->out_ctx || !d->buf || xhci_ring_init(&d->ep0)) {
+		free_mem(d);
+		heap_free(d);
+		goto nomem;
+	}
+	d->in_ctx_phys = virt_to_phys(d->in_ctx);
+	d->out_ctx_phys = virt_to_phys(d->out_ctx);
+	d->buf_phys = virt_to_phys(d->buf);
+	d->state = S_ENABLE_SLOT;
+	d->next = devices;
+	devices = d;
+	printk(KERN_DEBUG "usb: %s: %s-speed device connected\n", d->name, usb_speed_name(speed));
+	return d;
+nomem:
+	printk(KERN_WARN "usb: %s port %u: out of memory for a device\n", hc->name, port);
+	return NULL;
+}
+
+/* Tear down the class driver's side (keyboard unregistered, hub children unplugged). */
+static void detach_driver(struct usb_dev *d)
+{
+	if (d->driver == USB_DRV_KBD)
+		usb_kbd_free(d);
+	else if (d->driver == USB_DRV_HUB)
+		usb_hub_free(d);
+	d->driver = USB_DRV_NONE;
+}
+
+/*
+ * usb_dev_refuse - log "usb: <name> [vvvv:pppp]: refused: <why>" and tear the device down;
+ * its port waits for a disconnect. Tick context.
+ */
+void usb_dev_refuse(struct usb_dev *d, const char *why)
+{
+	if (d->failed || d->gone)
+		return;
+	if (d->desc.vendor || d->desc.product)
+		printk(KERN_WARN "usb: %s %04x:%04x: refused: %s\n", d->name, d->desc.vendor, d->desc.product, why);
+	else
+		printk(KERN_WARN "usb: %s: refused: %s\n", d->name, why);
+	d->failed = true;
+	detach_driver(d);
+	if (d->parent)
+		usb_hub_child_gone(d->parent, d);
+	else
+		xhci_port_device_failed(d->hc, d->root_port);
+	d->parent = NULL;
+	d->state = S_DISABLE;
+}
+
+/* usb_dev_unplug - the device is gone from its port: tear it down. Tick context. */
+void usb_dev_unplug(struct usb_dev *d)
+{
+	if (d->gone)
+		return;
+	printk(KERN_INFO "usb: %s: disconnected\n", d->name);
+	d->gone = true;
+	detach_driver(d);
+	d->parent = NULL;
+	d->state = S_DISABLE;
+}
+
+/* usb_dev_ok - the last operation succeeded (success or short packet); refuses d if not. */
+bool usb_dev_ok(struct usb_dev *d)
+{
+	static char msg[48];
+
+	if (d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET)
+		return true;
+	if (d->cc == XHCI_CC_STALL)
+		ksnprintf(msg, sizeof(msg), "%s stalled", d->op);
+	else if (d->cc == 0)
+		ksnprintf(msg, sizeof(msg), "no answer to %s", d->op);
+	else
+		ksnprintf(msg, sizeof(msg), "%s failed (completion code %u)", d->op, d->cc);
+	usb_dev_refuse(d, msg);
+	return false;
+}
+
+/* Slot context of the input context, rewritten whole. */
+static void fill_slot(struct usb_dev *d, unsigned int entries, bool hub, uint8_t nports)
+{
+	uint32_t *slot = xhci_ctx(d->hc, d->in_ctx, 1);
+
+	slot[0] = XHCI_SLOT_ROUTE(d->route) | XHCI_SLOT_SPEED(d->speed) | XHCI_SLOT_ENTRIES(entries) |
+		  (hub ? XHCI_SLOT_HUB : 0);
+	slot[1] = XHCI_SLOT_ROOT_PORT(d->root_port) | (hub ? XHCI_SLOT_NUM_PORTS(nports) : 0);
+	slot[2] = XHCI_SLOT_TT_HUB(d->tt_slot) | XHCI_SLOT_TT_PORT(d->tt_port);
+}
+
+static void fill_ep0(struct usb_dev *d)
+{
+	uint32_t *ep = xhci_ctx(d->hc, d->in_ctx, 1 + XHCI_DCI_EP0);
+
+	ep[1] = XHCI_EP_CERR(3) | XHCI_EP_TYPE(XHCI_EP_TYPE_CONTROL) | XHCI_EP_MPS(d->mps0);
+	ep[2] = (uint32_t)d->ep0.phys | d->ep0.cycle;
+	ep[3] = (uint32_t)(d->ep0.phys >> 32);
+	ep[4] = XHCI_EP_AVG_TRB(8);
+}
+
+static void address_device(struct usb_dev *d)
+{
+	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
+
+	d->hc->slot_dev[d->slot] = d;
+	memset(d->in_ctx, 0, PAGE);
+	d->mps0 = d->speed == USB_SPEED_SUPER ? 512 : d->speed == USB_SPEED_HIGH ? 64 : 8;
+	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << XHCI_DCI_EP0;
+	fill_slot(d, 1, false, 0);
+	fill_ep0(d);
+	d->hc->dcbaa[d->slot] = d->out_ctx_phys;
+	xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
+		     TRB_TYPE(TRB_ADDRESS_DEVICE) | TRB_SLOT(d->slot), "Address Device");
+}
+
+/* Evaluate Context with the max packet size the device descriptor gave. */
+static void evaluate_mps0(struct usb_dev *d, uint16_t mps)
+{
+	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
+
+	d->mps0 = mps;
+	memset(d->in_ctx, 0, PAGE);
+	icc[XHCI_ICC_ADD] = 1u << XHCI_DCI_EP0;
+	fill_ep0(d);
+	xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
+		     TRB_TYPE(TRB_EVALUATE_CTX) | TRB_SLOT(d->slot), "Evaluate Context");
+}
+
+/*
+ * usb_dev_configure_ep - Configure Endpoint for ep (an interrupt IN endpoint) with a fresh
+ * ring, and the hub fields of the slot when hub. False when the command ring is busy or
+ * memory ran out (the device is then refused); ask again on the next step.
+ */
+bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, bool hub, uint8_t nports)
+{
+	uint8_t dci = (uint8_t)(2 * (ep->address & USB_EP_NUM_MASK) + 1);
+	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
+	uint32_t *epc = xhci_ctx(d->hc, d->in_ctx, 1 + dci);
+
+	if (d->hc->cmd_busy)
+		return false;
+	if (!d->intr.trb) {
+		d->intr_buf = kzalloc(XHCI_INTR_BUF_ALLOC);
+		if (!d->intr_buf || xhci_ring_init(&d->intr)) {
+			usb_dev_refuse(d, "out of memory for the interrupt ring");
+			return false;
+		}
+		d->intr_buf_phys = virt_to_phys(d->intr_buf);
+	}
+	d->intr_dci = dci;
+	memset(d->in_ctx, 0, PAGE);
+	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << dci;
+	fill_slot(d, dci, hub, nports);
+	epc[0] = XHCI_EP_INTERVAL(usb_xhci_interval(d->speed, ep->interval));
+	epc[1] = XHCI_EP_CERR(3) | XHCI_EP_TYPE(XHCI_EP_TYPE_INT_IN) | XHCI_EP_MPS(ep->max_packet);
+	epc[2] = (uint32_t)d->intr.phys | d->intr.cycle;
+	epc[3] = (uint32_t)(d->intr.phys >> 32);
+	epc[4] = XHCI_EP_AVG_TRB(MIN(ep->max_packet, (uint16_t)8)) | XHCI_EP_ESIT_LO(ep->max_packet);
+	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
+			    TRB_TYPE(TRB_CONFIGURE_EP) | TRB_SLOT(d->slot), "Configure Endpoint");
+}
+
+static void get_descriptor(struct usb_dev *d, uint8_t type, uint16_t len, const char *op)
+{
+	xhci_control(d, USB_RT_DEV_IN, USB_REQ_GET_DESCRIPTOR, (uint16_t)(type << 8), 0, len, op);
+}
+
+static size_t got(const struct usb_dev *d, size_t asked)
+{
+	return d->residual <= asked ? asked - d->residual : 0;
+}
+
+/* Pick the class driver from the configuration; false when the device was refused or is
+ * left alone. */
+static bool choose_driver(struct usb_dev *d)
+{
+	const char *why = NULL;
+	int kbd = usb_find_boot_keyboard(&d->cfg, &why);
+	int hub = kbd == -ENOENT ? usb_find_hub_iface(&d->cfg, &why) : -ENOENT;
+	uint8_t cls = d->desc.dev_class ? d->desc.dev_class : d->cfg.iface[0].cls;
+
+	if ((kbd < 0 && kbd != -ENOENT) || (hub < 0 && hub != -ENOENT)) {
+		usb_dev_refuse(d, why);
+		return false;
+	}
+	if (hub >= 0 && d->depth >= 4) {
+		usb_dev_refuse(d, "hub nested deeper than 4 levels");
+		return false;
+	}
+	if (hub >= 0 && d->speed == USB_SPEED_SUPER) {
+		usb_dev_refuse(d, "USB 3 hubs are not supported");
+		return false;
+	}
+	printk(KERN_INFO "usb: %s: %04x:%04x %s, %s speed, %s\n", d->name, d->desc.vendor, d->desc.product,
+	       usb_class_name(cls), usb_speed_name(d->speed),
+	       kbd >= 0 ? "boot keyboard" : hub >= 0 ? "hub" : "no driver, left alone");
+	if (kbd >= 0) {
+		d->iface = kbd;
+		d->driver = USB_DRV_KBD;
+	} else if (hub >= 0) {
+		d->iface = hub;
+		d->driver = USB_DRV_HUB;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* One step of enumeration (see the top comment). */
+static void enum_step(struct usb_dev *d)
+{
+	const char *why = NULL;
+	int n;
+
+	switch (d->state) {
+	case S_ENABLE_SLOT:
+		if (xhci_command(d->hc, d, 0, 0, 0, TRB_TYPE(TRB_ENABLE_SLOT), "Enable Slot"))
+			d->state = S_ADDRESS;
+		return;
+	case S_ADDRESS:
+		if (!usb_dev_ok(d))
+			return;
+		if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
+			usb_dev_refuse(d, "controller gave a bad slot");
+			return;
+		}
+		address_device(d);
+		d->state = S_DESC8;
+		d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
+		return;
+	case S_DESC8:
+		if (!usb_dev_ok(d) || !deadline_passed(d->wait_until))
+			return;
+		get_descriptor(d, USB_DT_DEVICE, 8, "GET_DESCRIPTOR(device, 8)");
+		d->state = S_EVALUATE;
+		return;
+	case S_EVALUATE:
+		if (!usb_dev_ok(d))
+			return;
+		n = usb_parse_max_packet0(d->buf, got(d, 8), d->speed, &why);
+		if (n < 0) {
+			usb_dev_refuse(d, why);
+			return;
+		}
+		d->state = S_DESC18;
+		if (n != d->mps0)
+			evaluate_mps0(d, (uint16_t)n);
+		return;
+	case S_DESC18:
+		if (!usb_dev_ok(d))
+			return;
+		get_descriptor(d, USB_DT_DEVICE, USB_DT_DEVICE_SIZE, "GET_DESCRIPTOR(device)");
+		d->state = S_CONFIG9;
+		return;
+	case S_CONFIG9:
+		if (!usb_dev_ok(d))
+			return;
+		if (usb_parse_device_desc(d->buf, got(d, USB_DT_DEVICE_SIZE), &d->desc, &why) < 0) {
+			usb_dev_refuse(d, why);
+			return;
+		}
+		get_descriptor(d, USB_DT_CONFIG, USB_DT_CONFIG_SIZE, "GET_DESCRIPTOR(configuration, 9)");
+		d->state = S_CONFIG_ALL;
+		return;
+	case S_CONFIG_ALL:
+		if (!usb_dev_ok(d))
+			return;
+		n = usb_config_total_length(d->buf, got(d, USB_DT_CONFIG_SIZE), &why);
+		if (n < 0) {
+			usb_dev_refuse(d, why);
+			return;
+		}
+		d->cfg.total_length = (uint16_t)n;
+		get_descriptor(d, USB_DT_CONFIG, (uint16_t)n, "GET_DESCRIPTOR(configuration)");
+		d->state = S_CHOOSE;
+		return;
+	case S_CHOOSE:
+		if (!usb_dev_ok(d))
+			return;
+		n = d->cfg.total_length;
+		if (usb_parse_config(d->buf, got(d, (size_t)n), &d->cfg, &why) < 0) {
+			usb_dev_refuse(d, why);
+			return;
+		}
+		if (!choose_driver(d)) {
+			if (!d->failed)
+				d->state = S_IDLE;
+			return;
+		}
+		xhci_control(d, USB_RT_DEV_OUT, USB_REQ_SET_CONFIGURATION, d->cfg.value, 0, 0, "SET_CONFIGURATION");
+		d->state = S_CLASS;
+		return;
+	case S_CLASS:
+		if (!usb_dev_ok(d))
+			return;
+		if (d->driver == USB_DRV_KBD)
+			usb_kbd_attach(d);
+		else
+			usb_hub_attach(d);
+		if (!d->failed)
+			d->state = S_DRIVER;
+		return;
+	case S_DRIVER:
+		if (d->driver == USB_DRV_KBD)
+			usb_kbd_step(d);
+		else if (d->driver == USB_DRV_HUB)
+			usb_hub_step(d);
+		return;
+	}
+}
+
+static void unlink(struct usb_dev *d)
+{
+	for (struct usb_dev **pp = &devices; *pp; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			return;
+		}
+}
+
+/* Disable Slot, then free everything once the controller confirmed it. */
+static void teardown_step(struct usb_dev *d)
+{
+	struct xhci *hc = d->hc;
+
+	if (d->state == S_DISABLE) {
+		if (d->slot && !hc->dead) {
+			if (!xhci_command(hc, d, 0, 0, 0, TRB_TYPE(TRB_DISABLE_SLOT) | TRB_SLOT(d->slot), "Disable Slot"))
+				return;
+		}
+		d->state = S_FREE;
+		return;
+	}
+	if (d->slot && hc->slot_dev[d->slot] == d) {
+		hc->slot_dev[d->slot] = NULL;
+		hc->dcbaa[d->slot] = 0;
+	}
+	unlink(d);
+	free_mem(d);
+	heap_free(d);
+}
+
+/*
+ * usb_dev_step - advance d by at most one operation; may free d (after teardown). Tick
+ * context.
+ */
+void usb_dev_step(struct usb_dev *d)
+{
+	if (d->busy) {
+		/* a command ends in xhci_process_events (or its timeout there): wait for it */
+		if (d->hc->cmd_owner == d)
+			return;
+		if (d->state >= S_DISABLE) {
+			d->busy = false; /* a transfer to a device being removed: not waited for */
+		} else if (!deadline_passed(d->deadline)) {
+			return;
+		} else {
+			d->busy = false;
+			d->cc = 0; /* usb_dev_ok says "no answer to <op>" */
+		}
+	}
+	if (d->state >= S_DISABLE) {
+		teardown_step(d);
+		return;
+	}
+	if (d->state == S_IDLE)
+		return;
+	enum_step(d);
+}
+
+/* usb_dev_state_name - what d is doing, for the `usb` listing. */
+const char *usb_dev_state_name(const struct usb_dev *d)
+{
+	if (d->failed)
+		return "refused";
+	if (d->gone)
+		return "removing";
+	if (d->state == S_IDLE)
+		return "no driver";
+	if (d->state == S_DRIVER)
+		return d->driver == USB_DRV_KBD ? "keyboard" : "hub";
+	return "enumerating";
+}

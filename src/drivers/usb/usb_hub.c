@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The USB 2 hub class driver (USB 2.0 chapter 11.24). After SET_CONFIGURATION: the hub
+ * descriptor (port count, power-on time), Configure Endpoint for the status change endpoint
+ * with the slot's Hub fields, SET_FEATURE(PORT_POWER) on every port, the power-on wait, then
+ * interrupt transfers queued and every port's status read once. From then on a status
+ * change bitmap from the interrupt endpoint (or a port's own timer) marks ports to look at;
+ * each look is GET_STATUS, then CLEAR_FEATURE of each change bit seen, then the port's
+ * state machine: debounce 100 ms, SET_FEATURE(PORT_RESET), wait until enabled, 10 ms
+ * recovery, then the child enumerates like any device (usb_enum.c) with the route string
+ * and, behind a high-speed hub, the transaction translator this hub provides.
+ *
+ * Depth: hubs are accepted down to tier 4 below the root port (children to tier 5, the
+ * route string's limit); QEMU tests one level. USB 3 hubs (different port status, SET
+ * HUB_DEPTH) are refused by usb_enum.c. One control transfer at a time, like every device.
+ */
+#include <lios/heap.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/time.h>
+#include "usb_internal.h"
+
+#define HUB_REQ_GET_STATUS 0x00
+#define HUB_REQ_CLEAR_FEATURE 0x01
+#define HUB_REQ_SET_FEATURE 0x03
+#define HUB_REQ_GET_DESCRIPTOR 0x06
+#define HUB_RT_CLASS_DEV_IN 0xa0
+#define HUB_RT_PORT_IN 0xa3
+#define HUB_RT_PORT_OUT 0x23
+#define HUB_PORT_RESET 4
+#define HUB_PORT_POWER 8
+#define HUB_C_PORT_CONNECTION 16  /* change features are 16 + the change bit */
+#define HUB_PS_CONNECTION (1u << 0)
+#define HUB_PS_ENABLE (1u << 1)
+#define HUB_PS_RESET (1u << 4)
+#define HUB_PS_LOW_SPEED (1u << 9)
+#define HUB_PS_HIGH_SPEED (1u << 10)
+#define HUB_CHANGE_MASK 0x1f      /* C_CONNECTION, C_ENABLE, C_SUSPEND, C_OVER_CURRENT, C_RESET */
+#define HUB_MIN_POWER_MS 100
+#define HUB_DESC_ASK 9u           /* a hub descriptor with up to 7 ports' bitmaps */
+#define DEBOUNCE_US 100000
+#define RESET_POLL_US 10000
+#define RESET_TIMEOUT_US 500000
+#define RECOVERY_US 10000
+
+enum { H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR };
+enum { HP_EMPTY, HP_DEBOUNCE, HP_RESET, HP_RECOVERY, HP_DEVICE, HP_FAILED };
+
+struct hub_port {
+	int state;
+	uint64_t deadline;    /* end of debounce, recovery, reset timeout */
+	uint64_t next_look;   /* while timed: when to read the status again */
+	struct usb_dev *child;
+};
+
+struct usb_hub {
+	int state;
+	struct usb_hub_info info;
+	unsigned int cur;      /* port being powered or looked at */
+	uint16_t status, change;
+	uint16_t need;         /* bit p: read port p's status */
+	uint16_t to_clear;     /* change bits of the status just read not yet acknowledged */
+	struct hub_port port[16];
+};
+
+/* usb_hub_attach - d's hub interface is configured: start the class steps. */
+void usb_hub_attach(struct usb_dev *d)
+{
+	d->hub = heap_calloc(1, sizeof(*d->hub));
+	if (!d->hub)
+		usb_dev_refuse(d, "out of memory");
+}
+
+/* usb_hub_report - a status change bitmap: bit p means port p changed (bit 0 the hub). */
+void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
+{
+	if (!d->hub)
+		return;
+	for (size_t i = 0; i < len && i < 2; i++)
+		d->hub->need |= (uint16_t)(data[i] << (8 * i));
+	d->hub->need &= (uint16_t)~1u;
+}
+
+/* usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect. */
+void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child)
+{
+	if (!hub->hub)
+		return;
+	for (unsigned int p = 1; p <= hub->hub->info.num_ports; p++)
+		if (hub->hub->port[p].child == child) {
+			hub->hub->port[p].child = NULL;
+			hub->hub->port[p].state = HP_FAILED;
+		}
+}
+
+/* usb_hub_free - the hub is going: every device behind it goes too. */
+void usb_hub_free(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (!h)
+		return;
+	for (unsigned int p = 1; p <= h->info.num_ports; p++)
+		if (h->port[p].child)
+			usb_dev_unplug(h->port[p].child);
+	d->hub = NULL;
+	heap_free(h);
+}
+
+static void port_request(struct usb_dev *d, uint8_t req, uint16_t feature, unsigned int p, const char *op)
+{
+	xhci_control(d, HUB_RT_PORT_OUT, req, feature, (uint16_t)p, 0, op);
+}
+
+/* What the status just read means for port p (its changes are acknowledged already). */
+static void port_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+	bool connected = h->status & HUB_PS_CONNECTION;
+	bool reconnected = h->change & HUB_PS_CONNECTION;
+	enum usb_speed speed;
+
+	if ((hp->state == HP_DEVICE || hp->state == HP_FAILED) && (!connected || reconnected)) {
+		if (hp->child)
+			usb_dev_unplug(hp->child);
+		hp->child = NULL;
+		hp->state = HP_EMPTY;
+	}
+	if (!connected && hp->state != HP_EMPTY) {
+		hp->state = HP_EMPTY;
+		return;
+	}
+	switch (hp->state) {
+	case HP_EMPTY:
+		if (connected) {
+			hp->state = HP_DEBOUNCE;
+			hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
+		}
+		break;
+	case HP_DEBOUNCE:
+		if (deadline_passed(hp->deadline)) {
+			port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_RESET, p, "SET_FEATURE(PORT_RESET)");
+			hp->state = HP_RESET;
+			hp->deadline = deadline_us(RESET_TIMEOUT_US);
+		}
+		hp->next_look = deadline_us(RESET_POLL_US);
+		break;
+	case HP_RESET:
+		if ((h->status & HUB_PS_ENABLE) && !(h->status & HUB_PS_RESET)) {
+			hp->state = HP_RECOVERY;
+			hp->deadline = hp->next_look = deadline_us(RECOVERY_US);
+		} else if (deadline_passed(hp->deadline)) {
+			printk(KERN_WARN "usb: %s port %u: port reset did not finish in 500 ms\n", d->name, p);
+			hp->state = HP_FAILED;
+		} else {
+			hp->next_look = deadline_us(RESET_POLL_US);
+		}
+		break;
+	case HP_RECOVERY:
+		if (!deadline_passed(hp->deadline))
+			break;
+		speed = h->status & HUB_PS_LOW_SPEED ? USB_SPEED_LOW
+			: h->status & HUB_PS_HIGH_SPEED ? USB_SPEED_HIGH : USB_SPEED_FULL;
+		hp->child = usb_dev_new(d->hc, d, (uint8_t)p, speed);
+		hp->state = hp->child ? HP_DEVICE : HP_FAILED;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool timed(const struct hub_port *hp)
+{
+	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY;
+}
+
+/* The next port to look at: one marked by the hub, or one whose timer is due. */
+static unsigned int next_port(struct usb_hub *h)
+{
+	for (unsigned int p = 1; p <= h->info.num_ports; p++) {
+		struct hub_port *hp = &h->port[p];
+
+		if ((h->need & (1u << p)) || (timed(hp) && deadline_passed(hp->next_look))) {
+			h->need &= (uint16_t)~(1u << p);
+			return p;
+		}
+	}
+	return 0;
+}
+
+/* usb_hub_step - one class step (see the top comment). Tick context, d not busy. */
+void usb_hub_step(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+	const char *why = NULL;
+	unsigned int c;
+
+	switch (h->state) {
+	case H_DESC:
+		xhci_control(d, HUB_RT_CLASS_DEV_IN, HUB_REQ_GET_DESCRIPTOR, USB_DT_HUB << 8, 0, HUB_DESC_ASK,
+			     "GET_DESCRIPTOR(hub)");
+		h->state = H_CONFIG_EP;
+		return;
+	case H_CONFIG_EP:
+		/* (again when the command ring was busy: the same bytes parse the same) */
+		if (!usb_dev_ok(d))
+			return;
+		if (usb_parse_hub_desc(d->buf, HUB_DESC_ASK - MIN(d->residual, HUB_DESC_ASK), false, &h->info, &why) < 0) {
+			usb_dev_refuse(d, why);
+			return;
+		}
+		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, true, h->info.num_ports))
+			h->state = H_POWER;
+		return;
+	case H_POWER:
+		if (!usb_dev_ok(d))
+			return;
+		if (h->cur++ < h->info.num_ports) {
+			port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, h->cur, "SET_FEATURE(PORT_POWER)");
+			return;
+		}
+		d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+		h->state = H_POWER_WAIT;
+		return;
+	case H_POWER_WAIT:
+		if (!deadline_passed(d->wait_until))
+			return;
+		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
+			xhci_intr_queue(d);
+		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
+		h->need = (uint16_t)(((1u << h->info.num_ports) - 1) << 1); /* look at every port once */
+		printk(KERN_INFO "usb: %s: hub with %u ports ready\n", d->name, h->info.num_ports);
+		h->state = H_RUN;
+		return;
+	case H_RUN:
+		if (!usb_dev_ok(d))
+			return;
+		h->cur = next_port(h);
+		if (!h->cur)
+			return;
+		xhci_control(d, HUB_RT_PORT_IN, HUB_REQ_GET_STATUS, 0, (uint16_t)h->cur, 4, "GET_STATUS(port)");
+		h->state = H_STATUS;
+		return;
+	case H_STATUS:
+		if (!usb_dev_ok(d))
+			return;
+		if (d->residual) {
+			usb_dev_refuse(d, "short port status");
+			return;
+		}
+		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
+		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_CHANGE_MASK;
+		h->to_clear = h->change;
+		h->state = H_CLEAR;
+		/* fall through */
+	case H_CLEAR:
+		if (!usb_dev_ok(d))
+			return;
+		if (h->to_clear) {
+			c = (unsigned int)__builtin_ctz(h->to_clear);
+			h->to_clear &= (uint16_t)~(1u << c);
+			port_request(d, HUB_REQ_CLEAR_FEATURE, (uint16_t)(HUB_C_PORT_CONNECTION + c), h->cur,
+				     "CLEAR_FEATURE(port change)");
+			return;
+		}
+		port_update(d, h->cur);
+		h->state = H_RUN;
+		return;
+	}
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The USB stack's private structures, shared by the files of src/drivers/usb/:
+ *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c)
+ *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
+ *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
+ *   usb_enum.c   a device from Enable Slot to configured, and its removal
+ *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows)
+ *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
+ *   usb.c        PCI probe, the tick that drives everything, the listing for `usb`
+ *
+ * Concurrency: everything after usb_init runs from the timer tick (interrupts off), one
+ * step at a time; thread context (the `usb` and `kbd` commands, LED requests) only reads,
+ * or sets request flags, with interrupts disabled.
+ */
+#ifndef LIOS_USB_INTERNAL_H
+#define LIOS_USB_INTERNAL_H
+
+#include <lios/compiler.h>
+#include "hid_kbd.h"
+#include "usb_desc.h"
+#include "xhci_regs.h"
+
+/* Register access, so the host tests can run the driver on a simulated register file.
+ * off is a byte offset from the BAR's start; every access is aligned 32-bit except write8
+ * (the legacy-support OS Owned byte). */
+struct xhci_mmio {
+	uint32_t (*read32)(void *ctx, uint32_t off);
+	void (*write32)(void *ctx, uint32_t off, uint32_t v);
+	void (*write8)(void *ctx, uint32_t off, uint8_t v);
+	void *ctx;
+};
+
+struct xhci_ring {
+	struct xhci_trb *trb;   /* a kmalloc'd page: XHCI_RING_TRBS, the last one a Link */
+	uint64_t phys;
+	unsigned int enq;       /* producer: next TRB to write */
+	uint32_t cycle;         /* producer cycle state */
+};
+#define XHCI_RING_TRBS 256      /* one 4 KiB page */
+#define XHCI_INTR_BUF_SIZE 32   /* bytes per interrupt transfer */
+#define XHCI_INTR_BUF_ALLOC (XHCI_RING_TRBS * XHCI_INTR_BUF_SIZE)
+#define XHCI_INTR_QUEUED 8      /* interrupt transfers kept queued */
+#define XHCI_EVENT_TRBS 256     /* event ring segment: QEMU takes 16-4096 */
+
+enum xhci_port_state {
+	PORT_EMPTY,        /* nothing connected (or not yet seen) */
+	PORT_DEBOUNCE,     /* connected: waiting 100 ms before the reset (USB 2.0 7.1.7.3) */
+	PORT_RESETTING,    /* PR set (USB 2) or link training (USB 3): waiting for PED */
+	PORT_RECOVERY,     /* 10 ms reset recovery before the first request */
+	PORT_DEVICE,       /* a device is attached (enumerating or running) */
+	PORT_FAILED,       /* refused: waits for a disconnect */
+};
+
+struct usb_dev;
+
+struct xhci_port {
+	enum xhci_port_state state;
+	uint8_t major;          /* 2 or 3, from the Supported Protocol capability (0: unknown) */
+	uint64_t deadline;
+	struct usb_dev *dev;
+};
+
+#define XHCI_MAX_PORTS 32
+
+struct xhci {
+	const struct xhci_mmio *mmio;
+	struct xhci_mmio mmio_store;
+	uint32_t op, rt, db;    /* operational, runtime, doorbell offsets from the BAR */
+	uint8_t max_slots, max_ports;
+	uint16_t hci_version;
+	unsigned int ctx_size;  /* 32 or 64 */
+	unsigned int scratchpads;
+	uint32_t page_size;
+	bool ac64;
+	uint64_t *dcbaa;
+	uint64_t *scratch_array;
+	void **scratch_pages;
+	struct xhci_ring cmd;
+	struct xhci_trb *ev;    /* event ring segment */
+	uint64_t ev_phys;
+	uint64_t *erst;
+	unsigned int ev_deq;
+	uint32_t ev_cycle;
+	/* the one command in flight */
+	bool cmd_busy;
+	uint64_t cmd_trb_phys;
+	struct usb_dev *cmd_owner;
+	uint64_t cmd_deadline;
+	struct xhci_port port[XHCI_MAX_PORTS + 1]; /* [1..max_ports] */
+	struct usb_dev **slot_dev;   /* heap, max_slots + 1 */
+	uint64_t takeover_us;   /* timer_uptime_us() when usb_init took it */
+	uint64_t ticks;
+	bool dead;              /* halted on an error: polling stops */
+	char name[24];          /* "xhci 00:04.0" */
+	uint16_t vendor, device;
+	int index;
+	struct xhci *next;
+};
+
+enum usb_driver {
+	USB_DRV_NONE,      /* enumerated and left alone */
+	USB_DRV_KBD,
+	USB_DRV_HUB,
+};
+
+struct usb_kbd;
+struct usb_hub;
+
+struct usb_dev {
+	struct xhci *hc;
+	struct usb_dev *parent;  /* hub, NULL on a root port */
+	uint8_t port;            /* port on the parent hub, or the root port */
+	uint8_t root_port;
+	uint8_t depth;           /* 0 on a root port */
+	uint32_t route;
+	enum usb_speed speed;
+	uint8_t slot;
+	uint8_t tt_slot, tt_port; /* transaction translator (LS/FS behind a HS hub) */
+	char name[16];           /* "1-5" or "1-5.2" (controller index, port path) */
+	/* memory (kmalloc pages) */
+	uint8_t *in_ctx, *out_ctx, *buf;
+	uint64_t in_ctx_phys, out_ctx_phys, buf_phys;
+	struct xhci_ring ep0;
+	struct xhci_ring intr;
+	uint8_t *intr_buf;       /* XHCI_INTR_BUF_SIZE bytes per interrupt ring TRB */
+	uint64_t intr_buf_phys;
+	uint8_t intr_dci;
+	/* the operation in flight */
+	int state;
+	bool busy;
+	const char *op;          /* for the timeout message */
+	uint64_t deadline;
+	uint32_t cc;             /* completion code of the last operation */
+	uint32_t residual;       /* bytes not transferred in its data stage */
+	uint64_t data_trb_phys, status_trb_phys;
+	uint64_t wait_until;     /* a step that waits for time, not for an event */
+	/* what the device is */
+	uint16_t mps0;
+	struct usb_device_desc desc;
+	struct usb_config_info cfg;
+	int iface;               /* index in cfg.iface of the driven interface */
+	enum usb_driver driver;
+	struct usb_kbd *kbd;
+	struct usb_hub *hub;
+	bool gone;               /* unplugged: being torn down */
+	bool failed;
+	struct usb_dev *next;    /* all devices, newest first */
+};
+
+/* xhci.c */
+int xhci_takeover(struct xhci *hc, char *why, size_t n);
+int xhci_setup(struct xhci *hc, char *why, size_t n);
+uint32_t xhci_read(struct xhci *hc, uint32_t off);
+void xhci_write(struct xhci *hc, uint32_t off, uint32_t v);
+void xhci_write64(struct xhci *hc, uint32_t off, uint64_t v);
+void *xhci_ctx(struct xhci *hc, void *ctx, unsigned int index);
+
+/* xhci_ring.c */
+int xhci_ring_init(struct xhci_ring *r);
+void xhci_ring_free(struct xhci_ring *r);
+uint64_t xhci_ring_push(struct xhci_ring *r, uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3);
+bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t d1, uint32_t d2,
+		  uint32_t d3, const char *op);
+void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t value, uint16_t index,
+		  uint16_t length, const char *op);
+void xhci_intr_queue(struct usb_dev *d);
+void xhci_process_events(struct xhci *hc);
+void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target);
+
+/* xhci_port.c */
+void xhci_ports_start(struct xhci *hc);
+void xhci_ports_poll(struct xhci *hc);
+void xhci_port_changed(struct xhci *hc, unsigned int port);
+void xhci_port_device_failed(struct xhci *hc, unsigned int port);
+const char *xhci_port_state_name(enum xhci_port_state s);
+
+/* usb_enum.c */
+struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed);
+void usb_dev_step(struct usb_dev *d);
+void usb_dev_unplug(struct usb_dev *d);
+void usb_dev_refuse(struct usb_dev *d, const char *why);
+bool usb_dev_ok(struct usb_dev *d);
+bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, bool hub, uint8_t nports);
+const char *usb_dev_state_name(const struct usb_dev *d);
+struct usb_dev *usb_dev_list(void);
+
+/* usb_hub.c */
+void usb_hub_attach(struct usb_dev *d);
+void usb_hub_step(struct usb_dev *d);
+void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len);
+void usb_hub_free(struct usb_dev *d);
+void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child);
+
+/* usb_kbd.c */
+void usb_kbd_attach(struct usb_dev *d);
+void usb_kbd_step(struct usb_dev *d);
+void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
+void usb_kbd_free(struct usb_dev *d);
+void usb_kbd_tick(void);
+
+/* usb.c */
+extern struct xhci *usb_controllers;
+uint64_t usb_now_us(void);
+bool usb_wait_settled(uint64_t ms);
+
+#endif

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The HID boot keyboard class driver (HID 1.11 section 7.2 and appendix B). After
+ * SET_CONFIGURATION: Configure Endpoint for the interrupt IN endpoint, SET_PROTOCOL(boot)
+ * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
+ * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
+ * queued. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
+ * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
+ * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
+ * flag the keyboard's next step turns into SET_REPORT.
+ *
+ * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
+ * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
+ */
+#include <lios/arch.h>
+#include <lios/heap.h>
+#include <lios/printk.h>
+#include <lios/timer.h>
+#include <lios/usb.h>
+#include "usb_internal.h"
+
+/* HID class requests (HID 1.11 7.2). */
+#define HID_REQ_SET_REPORT 0x09
+#define HID_REQ_SET_IDLE 0x0a
+#define HID_REQ_SET_PROTOCOL 0x0b
+#define HID_RT_CLASS_IFACE_OUT 0x21
+#define HID_PROTOCOL_BOOT 0
+#define HID_REPORT_OUTPUT 0x02        /* wValue high byte of SET_REPORT */
+
+enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE };
+
+struct usb_kbd {
+	int state;
+	struct hid_kbd_state report;
+	struct hid_repeat repeat;
+	bool led_request;          /* set from thread context, taken by the step */
+	uint8_t leds_sent;         /* HID_LED_* last sent */
+	bool led_failed;
+	uint64_t reports;
+};
+
+static volatile uint8_t wanted_leds; /* KBD_LED_*, from kbd.c */
+
+/* kbd.c's LED listener: every keyboard sends the new state on its next step. */
+static void leds_changed(uint8_t leds)
+{
+	uint64_t flags = arch_irq_save();
+
+	wanted_leds = leds;
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (d->kbd)
+			d->kbd->led_request = true;
+	arch_irq_restore(flags);
+}
+
+/* usb_kbd_attach - d's boot keyboard interface is chosen and configured: start the class
+ * steps. Tick context. */
+void usb_kbd_attach(struct usb_dev *d)
+{
+	static bool listening;
+
+	d->kbd = heap_calloc(1, sizeof(*d->kbd));
+	if (!d->kbd) {
+		usb_dev_refuse(d, "out of memory");
+		return;
+	}
+	if (!listening) {
+		wanted_leds = kbd_leds();
+		kbd_set_led_listener(leds_changed);
+		listening = true;
+	}
+	hid_repeat_init(&d->kbd->repeat, HID_REPEAT_DELAY_MS, HID_REPEAT_RATE_HZ);
+}
+
+static uint16_t iface_number(const struct usb_dev *d) { return d->cfg.iface[d->iface].number; }
+
+static void send_leds(struct usb_dev *d)
+{
+	d->kbd->led_request = false;
+	d->kbd->leds_sent = hid_leds_from_kbd(wanted_leds);
+	d->buf[0] = d->kbd->leds_sent;
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, HID_REPORT_OUTPUT << 8, iface_number(d), 1,
+		     "SET_REPORT(LEDs)");
+}
+
+/* usb_kbd_step - one class step (see the top comment). Tick context, d not busy. */
+void usb_kbd_step(struct usb_dev *d)
+{
+	struct usb_kbd *k = d->kbd;
+
+	switch (k->state) {
+	case K_CONFIG_EP:
+		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, false, 0))
+			k->state = K_PROTOCOL;
+		return;
+	case K_PROTOCOL:
+		if (!usb_dev_ok(d))
+			return;
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_PROTOCOL, HID_PROTOCOL_BOOT, iface_number(d), 0,
+			     "SET_PROTOCOL(boot)");
+		k->state = K_IDLE;
+		return;
+	case K_IDLE:
+		if (!usb_dev_ok(d))
+			return;
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+		k->state = K_LEDS;
+		return;
+	case K_LEDS:
+		if (!usb_dev_ok(d))
+			return;
+		send_leds(d);
+		k->state = K_START;
+		return;
+	case K_START:
+		if (d->cc != XHCI_CC_SUCCESS)
+			k->led_failed = true; /* LEDs are a nicety: typing works without them */
+		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
+			xhci_intr_queue(d);
+		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
+		k->state = K_RUN;
+		printk("kbd: usb %s %04x:%04x ready in %lu ms\n", d->name, d->desc.vendor, d->desc.product,
+		       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
+		return;
+	case K_LED_DONE:
+		if (d->cc != XHCI_CC_SUCCESS && !k->led_failed) {
+			k->led_failed = true;
+			printk(KERN_WARN "usb: %s: LED report not accepted (code %u)\n", d->name, d->cc);
+		}
+		k->state = K_RUN;
+		/* fall through */
+	case K_RUN:
+		if (k->led_request) {
+			send_leds(d);
+			k->state = K_LED_DONE;
+		}
+		return;
+	}
+}
+
+/* usb_kbd_report - one interrupt IN report of len bytes. Tick context. */
+void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
+{
+	struct hid_key_event ev[HID_KBD_MAX_EVENTS];
+	struct usb_kbd *k = d->kbd;
+	uint64_t now = usb_now_us();
+	size_t n;
+
+	if (!k)
+		return;
+	k->reports++;
+	n = hid_kbd_diff(&k->report, data, len, ev);
+	for (size_t i = 0; i < n; i++) {
+		kbd_report_key(ev[i].key, ev[i].pressed);
+		hid_repeat_event(&k->repeat, &ev[i], now);
+	}
+}
+
+/* usb_kbd_free - the keyboard is gone: release what it held down, stop its repeat. */
+void usb_kbd_free(struct usb_dev *d)
+{
+	struct usb_kbd *k = d->kbd;
+	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
+
+	if (!k)
+		return;
+	usb_kbd_report(d, nothing, sizeof(nothing)); /* a held Shift must not stay held */
+	if (k->state >= K_RUN)
+		printk("kbd: usb %s removed\n", d->name);
+	d->kbd = NULL;
+	heap_free(k);
+}
+
+/* usb_kbd_tick - typematic repeats that are due. Tick context. */
+void usb_kbd_tick(void)
+{
+	uint64_t now = usb_now_us();
+	uint16_t key;
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (d->kbd && d->kbd->state >= K_RUN && hid_repeat_poll(&d->kbd->repeat, now, &key))
+			kbd_report_key(key, true);
+}
+
+/*
+ * usb_kbd_print - one "kbd: usb <name> vvvv:pppp, <speed> speed, LEDs xx, N reports" line
+ * per ready USB keyboard; returns how many. Thread context.
+ */
+unsigned int usb_kbd_print(void)
+{
+	unsigned int n = 0;
+	uint64_t flags = arch_irq_save();
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
+		struct usb_kbd *k = d->kbd;
+
+		if (!k || k->state < K_RUN)
+			continue;
+		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports\n", d->name, d->desc.vendor,
+		       d->desc.product, usb_speed_name(d->speed), k->leds_sent, k->led_failed ? " (refused)" : "",
+		       (unsigned long)k->reports);
+		n++;
+	}
+	arch_irq_restore(flags);
+	return n;
+}
+
+/* usb_kbd_count - ready USB keyboards. Any context. */
+unsigned int usb_kbd_count(void)
+{
+	unsigned int n = 0;
+	uint64_t flags = arch_irq_save();
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (d->kbd && d->kbd->state >= K_RUN)
+			n++;
+	arch_irq_restore(flags);
+	return n;
+}

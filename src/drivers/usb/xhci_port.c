@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Root hub ports (xHCI 1.2 section 4.19, USB 2.0 section 7.1.7.3 for the timings). Each
+ * port runs a small state machine from the tick: a connection is debounced for 100 ms, then
+ * a USB 2 port is reset (PR) while a USB 3 port trains its link by itself; once the port is
+ * enabled and 10 ms of reset recovery have passed, the speed in PORTSC names the device's
+ * speed and enumeration starts (usb_enum.c). A disconnect (CCS clear, or a new connect
+ * change) tears the device down. Ports are scanned every PORT_SCAN_MS and at once on a Port
+ * Status Change event; QEMU only posts those while running, so the scan also finds devices
+ * that were there before the controller started.
+ *
+ * PORTSC writes are built from XHCI_PORTSC_KEEP plus the bits meant: writing back what was
+ * read would disable the port (PED is RW1C-like) and acknowledge changes we never saw.
+ */
+#include <lios/printk.h>
+#include <lios/time.h>
+#include "usb_internal.h"
+
+#define DEBOUNCE_US 100000
+#define RECOVERY_US 10000
+#define USB2_RESET_TIMEOUT_US 500000
+#define USB3_TRAIN_TIMEOUT_US 1000000
+#define PORT_SCAN_TICKS 10        /* at the 1 kHz tick: every 10 ms */
+
+static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
+
+static void portsc_write(struct xhci *hc, unsigned int p, uint32_t read, uint32_t set)
+{
+	xhci_write(hc, hc->op + XHCI_PORTSC(p), (read & XHCI_PORTSC_KEEP) | set);
+}
+
+/* xhci_ports_start - power every port (ports without power control ignore it). */
+void xhci_ports_start(struct xhci *hc)
+{
+	for (unsigned int p = 1; p <= hc->max_ports; p++) {
+		uint32_t v = portsc(hc, p);
+
+		hc->port[p].state = PORT_EMPTY;
+		if (!(v & XHCI_PORTSC_PP))
+			portsc_write(hc, p, v, XHCI_PORTSC_PP);
+	}
+}
+
+/* xhci_port_changed - a Port Status Change event: look at that port on this tick. */
+void xhci_port_changed(struct xhci *hc, unsigned int port)
+{
+	if (port >= 1 && port <= hc->max_ports)
+		hc->ticks = 0; /* the next xhci_ports_poll scans */
+}
+
+/* xhci_port_device_failed - the device on port was refused: wait for its disconnect. */
+void xhci_port_device_failed(struct xhci *hc, unsigned int port)
+{
+	if (port >= 1 && port <= hc->max_ports) {
+		hc->port[port].state = PORT_FAILED;
+		hc->port[port].dev = NULL;
+	}
+}
+
+static bool is_usb3(const struct xhci *hc, unsigned int p) { return hc->port[p].major == 3; }
+
+static void port_step(struct xhci *hc, unsigned int p)
+{
+	struct xhci_port *pt = &hc->port[p];
+	uint32_t v = portsc(hc, p);
+	bool connected = v & XHCI_PORTSC_CCS;
+
+	if (v == 0xffffffffu)
+		return;
+	switch (pt->state) {
+	case PORT_EMPTY:
+		if (v & XHCI_PORTSC_CHANGES)
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		if (connected) {
+			pt->state = PORT_DEBOUNCE;
+			pt->deadline = deadline_us(DEBOUNCE_US);
+		}
+		break;
+	case PORT_DEBOUNCE:
+		if (!connected) {
+			pt->state = PORT_EMPTY;
+		} else if (deadline_passed(pt->deadline)) {
+			pt->state = PORT_RESETTING;
+			if (is_usb3(hc, p)) {
+				pt->deadline = deadline_us(USB3_TRAIN_TIMEOUT_US);
+			} else {
+				pt->deadline = deadline_us(USB2_RESET_TIMEOUT_US);
+				portsc_write(hc, p, v, XHCI_PORTSC_PR);
+			}
+		}
+		break;
+	case PORT_RESETTING:
+		if (!connected) {
+			pt->state = PORT_EMPTY;
+		} else if ((v & XHCI_PORTSC_PED) && !(v & XHCI_PORTSC_PR)) {
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+			pt->state = PORT_RECOVERY;
+			pt->deadline = deadline_us(RECOVERY_US);
+		} else if (deadline_passed(pt->deadline)) {
+			printk(KERN_WARN "usb: %s port %u: %s\n", hc->name, p,
+			       is_usb3(hc, p) ? "USB 3 link did not train in 1 s" : "port reset did not finish in 500 ms");
+			pt->state = PORT_FAILED;
+		}
+		break;
+	case PORT_RECOVERY:
+		if (!connected) {
+			pt->state = PORT_EMPTY;
+		} else if (deadline_passed(pt->deadline)) {
+			pt->dev = usb_dev_new(hc, NULL, (uint8_t)p, (enum usb_speed)XHCI_PORTSC_SPEED(v));
+			pt->state = pt->dev ? PORT_DEVICE : PORT_FAILED;
+		}
+		break;
+	case PORT_DEVICE:
+		if (!connected || (v & XHCI_PORTSC_CSC)) {
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+			if (pt->dev)
+				usb_dev_unplug(pt->dev);
+			pt->dev = NULL;
+			pt->state = PORT_EMPTY;
+		}
+		break;
+	case PORT_FAILED:
+		if (!connected || (v & XHCI_PORTSC_CSC)) {
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+			pt->state = PORT_EMPTY;
+		}
+		break;
+	}
+}
+
+/* xhci_ports_poll - step the ports: every PORT_SCAN_TICKS calls, or at once after a port
+ * change event, or while some port is in a timed state. Tick context. */
+void xhci_ports_poll(struct xhci *hc)
+{
+	bool timed = false;
+
+	for (unsigned int p = 1; p <= hc->max_ports; p++) {
+		enum xhci_port_state s = hc->port[p].state;
+
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+			timed = true;
+	}
+	if (!timed && hc->ticks++ % PORT_SCAN_TICKS)
+		return;
+	for (unsigned int p = 1; p <= hc->max_ports; p++)
+		port_step(hc, p);
+}
+
+/* xhci_port_state_name - for the `usb` listing. */
+const char *xhci_port_state_name(enum xhci_port_state s)
+{
+	static const char *const names[] = {"empty", "debounce", "reset", "recovery", "device", "refused"};
+
+	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
+}

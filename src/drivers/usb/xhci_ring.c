@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TRB rings and the events that complete them (xHCI 1.2 sections 4.9-4.11, 6.4). A
+ * producer ring (the command ring, each device's endpoint 0 and interrupt IN ring) is one
+ * page of XHCI_RING_TRBS TRBs whose last TRB links back to the first with Toggle Cycle; a
+ * TRB is handed to the controller by writing its control dword, with the producer cycle
+ * bit, last. The event ring is one segment the controller fills; we consume while the cycle
+ * bit of the next event matches ours, then write ERDP once.
+ *
+ * One operation is in flight per device (its state machine waits for it: usb_enum.c) and
+ * one command per controller; a command asked for while another runs is refused and the
+ * state machine asks again on the next tick. Completions are matched by TRB address
+ * (commands, control stages) or slot and endpoint (interrupt transfers). A control transfer
+ * sets IOC on its data stage (for the residual length) and on its status stage (the end).
+ */
+#include <lios/errno.h>
+#include <lios/kmalloc.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/time.h>
+#include "usb_internal.h"
+
+#define PAGE 4096
+#define CMD_TIMEOUT_US 2000000     /* a command or control transfer not done in 2 s: refused */
+#define EVENTS_PER_POLL 64         /* bound the work of one tick */
+
+/* Order the TRB's body before its cycle bit (x86 keeps stores in order: only the compiler
+ * must not move them), and TRBs before the doorbell write. */
+static inline void wmb_compiler(void) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
+
+/* xhci_ring_init - a zeroed page of TRBs with the Link TRB at the end. 0 or -ENOMEM. */
+int xhci_ring_init(struct xhci_ring *r)
+{
+	struct xhci_trb *link;
+
+	r->trb = kzalloc(PAGE);
+	if (!r->trb)
+		return -ENOMEM;
+	r->phys = virt_to_phys(r->trb);
+	r->enq = 0;
+	r->cycle = 1;
+	link = &r->trb[XHCI_RING_TRBS - 1];
+	link->d[0] = (uint32_t)r->phys;
+	link->d[1] = (uint32_t)(r->phys >> 32);
+	link->d[3] = TRB_TYPE(TRB_LINK) | TRB_LINK_TC; /* cycle 0: not yet the controller's */
+	return 0;
+}
+
+/* xhci_ring_free - give the page back (the controller must no longer use the ring). */
+void xhci_ring_free(struct xhci_ring *r)
+{
+	kfree(r->trb);
+	r->trb = NULL;
+}
+
+/*
+ * xhci_ring_push - write one TRB at the enqueue point and hand it over (the cycle bit is
+ * added here). Returns its physical address. Passing the Link TRB hands it over too and
+ * flips the producer cycle.
+ */
+uint64_t xhci_ring_push(struct xhci_ring *r, uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+	volatile struct xhci_trb *t = &r->trb[r->enq];
+	uint64_t phys = r->phys + r->enq * sizeof(struct xhci_trb);
+
+	t->d[0] = d0;
+	t->d[1] = d1;
+	t->d[2] = d2;
+	wmb_compiler();
+	t->d[3] = (d3 & ~TRB_CYCLE) | r->cycle;
+	if (++r->enq == XHCI_RING_TRBS - 1) {
+		volatile struct xhci_trb *link = &r->trb[r->enq];
+
+		wmb_compiler();
+		link->d[3] = (link->d[3] & ~TRB_CYCLE) | r->cycle;
+		r->cycle ^= 1;
+		r->enq = 0;
+	}
+	return phys;
+}
+
+/* xhci_ring_doorbell - ring doorbell slot (0: the command ring) for target (an endpoint's
+ * DCI, 0 for commands). */
+void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target)
+{
+	wmb_compiler();
+	xhci_write(hc, hc->db + 4 * slot, target);
+}
+
+/*
+ * xhci_command - queue a command TRB for owner (may be NULL) and ring doorbell 0. Returns
+ * false when another command is still in flight (ask again later). On completion
+ * owner->busy clears with owner->cc set and, for Enable Slot, owner->slot.
+ */
+bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t d1, uint32_t d2,
+		  uint32_t d3, const char *op)
+{
+	if (hc->cmd_busy)
+		return false;
+	hc->cmd_busy = true;
+	hc->cmd_owner = owner;
+	hc->cmd_deadline = deadline_us(CMD_TIMEOUT_US);
+	if (owner) {
+		owner->busy = true;
+		owner->op = op;
+		owner->deadline = hc->cmd_deadline;
+		owner->cc = 0;
+	}
+	hc->cmd_trb_phys = xhci_ring_push(&hc->cmd, d0, d1, d2, d3);
+	xhci_ring_doorbell(hc, 0, 0);
+	return true;
+}
+
+/*
+ * xhci_control - a control transfer on endpoint 0 of d: setup stage, a data stage of
+ * length bytes into (IN) or from (OUT) d->buf when length > 0, status stage. d->busy is
+ * set until it completes; then d->cc and d->residual tell how it went.
+ */
+void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t value, uint16_t index,
+		  uint16_t length, const char *op)
+{
+	bool in = req_type & USB_EP_DIR_IN;
+	uint32_t trt = length ? (in ? TRB_TRT_IN : TRB_TRT_OUT) : TRB_TRT_NONE;
+
+	d->busy = true;
+	d->op = op;
+	d->cc = 0;
+	d->residual = 0;
+	d->deadline = deadline_us(CMD_TIMEOUT_US);
+	xhci_ring_push(&d->ep0, req_type | (uint32_t)req << 8 | (uint32_t)value << 16,
+		       index | (uint32_t)length << 16, 8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt);
+	d->data_trb_phys = 0;
+	if (length)
+		d->data_trb_phys = xhci_ring_push(&d->ep0, (uint32_t)d->buf_phys, (uint32_t)(d->buf_phys >> 32),
+						  length, TRB_TYPE(TRB_DATA) | TRB_IOC | (in ? TRB_DIR_IN : 0));
+	/* the status stage goes the other way: IN after no data or OUT data */
+	d->status_trb_phys = xhci_ring_push(&d->ep0, 0, 0, 0,
+					    TRB_TYPE(TRB_STATUS) | TRB_IOC | (length && in ? 0 : TRB_DIR_IN));
+	xhci_ring_doorbell(d->hc, d->slot, XHCI_DCI_EP0);
+}
+
+/* Bytes asked for per interrupt transfer: a boot keyboard sends 8, a hub 1-2. */
+static uint16_t intr_len(const struct usb_dev *d)
+{
+	return MIN(d->cfg.iface[d->iface].int_in.max_packet, (uint16_t)XHCI_INTR_BUF_SIZE);
+}
+
+/* xhci_intr_queue - queue one interrupt IN transfer on d's interrupt ring, into the buffer
+ * slot of its TRB's index; the caller rings the doorbell. */
+void xhci_intr_queue(struct usb_dev *d)
+{
+	uint64_t buf = d->intr_buf_phys + d->intr.enq * XHCI_INTR_BUF_SIZE;
+	uint16_t len = intr_len(d);
+
+	xhci_ring_push(&d->intr, (uint32_t)buf, (uint32_t)(buf >> 32), len,
+		       TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
+}
+
+static void command_done(struct xhci *hc, const struct xhci_trb *ev)
+{
+	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
+	struct usb_dev *d = hc->cmd_owner;
+
+	if (!hc->cmd_busy || ptr != hc->cmd_trb_phys)
+		return; /* a completion we did not wait for (e.g. after a timeout) */
+	hc->cmd_busy = false;
+	hc->cmd_owner = NULL;
+	if (d) {
+		d->cc = TRB_GET_CC(ev->d[2]);
+		if (d->cc == XHCI_CC_SUCCESS && !d->slot)
+			d->slot = (uint8_t)TRB_GET_SLOT(ev->d[3]);
+		d->busy = false;
+	}
+}
+
+static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
+{
+	unsigned int slot = TRB_GET_SLOT(ev->d[3]), ep = TRB_GET_EP(ev->d[3]);
+	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
+	uint32_t cc = TRB_GET_CC(ev->d[2]);
+	struct usb_dev *d = slot <= hc->max_slots ? hc->slot_dev[slot] : NULL;
+	bool good = cc == XHCI_CC_SUCCESS || cc == XHCI_CC_SHORT_PACKET;
+
+	if (!d || d->gone)
+		return;
+	if (ep == XHCI_DCI_EP0) {
+		if (!d->busy)
+			return;
+		if (ptr == d->data_trb_phys) {
+			d->residual = TRB_GET_LEN(ev->d[2]);
+			if (good)
+				return; /* the status stage follows */
+		} else if (ptr != d->status_trb_phys) {
+			if (good)
+				return; /* the setup stage (no IOC) or a stale TRB */
+		}
+		d->cc = cc;
+		d->busy = false;
+		return;
+	}
+	if (ep == d->intr_dci && d->intr.trb) {
+		unsigned int i = (unsigned int)((ptr - d->intr.phys) / sizeof(struct xhci_trb));
+		uint32_t len = intr_len(d);
+		uint32_t residual = TRB_GET_LEN(ev->d[2]);
+
+		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1)
+			return;
+		if (!good) {
+			usb_dev_refuse(d, cc == XHCI_CC_STALL ? "interrupt endpoint stalled"
+							      : "interrupt transfer failed");
+			return;
+		}
+		if (residual <= len) {
+			const uint8_t *data = d->intr_buf + i * XHCI_INTR_BUF_SIZE;
+
+			if (d->driver == USB_DRV_KBD)
+				usb_kbd_report(d, data, len - residual);
+			else if (d->driver == USB_DRV_HUB)
+				usb_hub_report(d, data, len - residual);
+		}
+		if (!d->gone && !d->failed) {
+			xhci_intr_queue(d); /* one back for each one done */
+			xhci_ring_doorbell(hc, d->slot, d->intr_dci);
+		}
+	}
+}
+
+/*
+ * xhci_process_events - consume the event ring (at most EVENTS_PER_POLL events), dispatch
+ * each, update ERDP; time out a command that never completed. Tick context.
+ */
+void xhci_process_events(struct xhci *hc)
+{
+	uint32_t ir = hc->rt + XHCI_IR(0);
+	int handled = 0;
+
+	while (handled < EVENTS_PER_POLL) {
+		volatile struct xhci_trb *t = &hc->ev[hc->ev_deq];
+		struct xhci_trb ev;
+
+		if ((t->d[3] & TRB_CYCLE) != hc->ev_cycle)
+			break;
+		ev.d[0] = t->d[0];
+		ev.d[1] = t->d[1];
+		ev.d[2] = t->d[2];
+		ev.d[3] = t->d[3];
+		switch (TRB_GET_TYPE(ev.d[3])) {
+		case TRB_EV_CMD_COMPLETION:
+			command_done(hc, &ev);
+			break;
+		case TRB_EV_TRANSFER:
+			transfer_done(hc, &ev);
+			break;
+		case TRB_EV_PORT_STATUS:
+			xhci_port_changed(hc, ev.d[0] >> 24);
+			break;
+		default:
+			break;
+		}
+		if (++hc->ev_deq == XHCI_EVENT_TRBS) {
+			hc->ev_deq = 0;
+			hc->ev_cycle ^= 1;
+		}
+		handled++;
+	}
+	if (handled)
+		xhci_write64(hc, ir + XHCI_ERDP,
+			     (hc->ev_phys + hc->ev_deq * sizeof(struct xhci_trb)) | XHCI_ERDP_EHB);
+	if (hc->cmd_busy && deadline_passed(hc->cmd_deadline)) {
+		struct usb_dev *d = hc->cmd_owner;
+
+		printk(KERN_WARN "usb: %s: command timed out\n", hc->name);
+		hc->cmd_busy = false; /* its completion, if it ever comes, is ignored */
+		hc->cmd_owner = NULL;
+		if (d) {
+			d->busy = false;
+			d->cc = 0;
+		}
+	}
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the USB descriptor parsers (src/drivers/usb/usb_desc.c): a real keyboard's
+ * and a real hub's descriptors parse to what the stack needs; hostile ones (zero or
+ * oversized lengths, a configuration whose total length lies, an interface without
+ * endpoints, an endpoint of the wrong type, an endpoint before any interface) are refused
+ * with a reason and never read out of bounds (ASan watches: buffers are exact-size copies).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <lios/errno.h>
+#include "../../unit.h"
+#include "../../../../src/drivers/usb/usb_desc.h"
+
+/* QEMU's usb-kbd at high speed: configuration, interface, HID, endpoint 0x81. */
+static const uint8_t kbd_config[] = {
+	9, 2, 34, 0, 1, 1, 0, 0xa0, 50,
+	9, 4, 0, 0, 1, 3, 1, 1, 0,
+	9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0,
+	7, 5, 0x81, 3, 8, 0, 7,
+};
+
+static const uint8_t kbd_device[] = {18, 1, 0, 2, 0, 0, 0, 64, 0x27, 6, 1, 0, 0, 0, 1, 4, 11, 1};
+
+/* Parse an exact-size heap copy so ASan sees any read past the end. */
+static int parse(const uint8_t *bytes, size_t len, struct usb_config_info *c, const char **why)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	int r;
+
+	memcpy(copy, bytes, len);
+	r = usb_parse_config(copy, len, c, why);
+	free(copy);
+	return r;
+}
+
+static void keyboard_config(void)
+{
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	CHECK_EQ(parse(kbd_config, sizeof(kbd_config), &c, &why), 0);
+	CHECK_EQ(c.total_length, 34);
+	CHECK_EQ(c.value, 1);
+	CHECK_EQ(c.n_ifaces, 1);
+	CHECK(c.iface[0].has_hid);
+	CHECK(c.iface[0].has_int_in);
+	CHECK_EQ(c.iface[0].int_in.address, 0x81);
+	CHECK_EQ(c.iface[0].int_in.max_packet, 8);
+	CHECK_EQ(c.iface[0].int_in.interval, 7);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), 0);
+	CHECK_EQ(usb_find_hub_iface(&c, &why), -ENOENT);
+}
+
+static void device_descriptor(void)
+{
+	struct usb_device_desc d;
+	const char *why = NULL;
+
+	CHECK_EQ(usb_parse_device_desc(kbd_device, sizeof(kbd_device), &d, &why), 0);
+	CHECK_EQ(d.vendor, 0x0627);
+	CHECK_EQ(d.product, 0x0001);
+	CHECK_EQ(d.num_configs, 1);
+	CHECK_EQ(usb_parse_max_packet0(kbd_device, 8, USB_SPEED_HIGH, &why), 64);
+	CHECK_EQ(usb_parse_max_packet0(kbd_device, 8, USB_SPEED_FULL, &why), 64);
+	CHECK_EQ(usb_parse_max_packet0(kbd_device, 8, USB_SPEED_LOW, &why), -EINVAL);
+	CHECK_EQ(usb_parse_max_packet0(kbd_device, 7, USB_SPEED_HIGH, &why), -EINVAL);
+	/* short, bLength 0, wrong type, no configuration */
+	CHECK_EQ(usb_parse_device_desc(kbd_device, 17, &d, &why), -EINVAL);
+	{
+		uint8_t b[18];
+
+		memcpy(b, kbd_device, 18);
+		b[0] = 0;
+		CHECK_EQ(usb_parse_device_desc(b, 18, &d, &why), -EINVAL);
+		memcpy(b, kbd_device, 18);
+		b[1] = 2;
+		CHECK_EQ(usb_parse_device_desc(b, 18, &d, &why), -EINVAL);
+		memcpy(b, kbd_device, 18);
+		b[17] = 0;
+		CHECK_EQ(usb_parse_device_desc(b, 18, &d, &why), -EINVAL);
+		memcpy(b, kbd_device, 18);
+		b[7] = 9;
+		CHECK_EQ(usb_parse_max_packet0(b, 8, USB_SPEED_SUPER, &why), 512);
+		b[7] = 12;
+		CHECK_EQ(usb_parse_max_packet0(b, 8, USB_SPEED_FULL, &why), -EINVAL);
+	}
+}
+
+static void lying_total_length(void)
+{
+	uint8_t b[sizeof(kbd_config)];
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	memcpy(b, kbd_config, sizeof(b));
+	b[2] = 200; /* says 200, 34 were read */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	CHECK(why && strstr(why, "total length"));
+	b[2] = 5; /* below the header itself */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	b[2] = 0x01;
+	b[3] = 0x10; /* 4097: above what we read at all */
+	CHECK_EQ(usb_config_total_length(b, sizeof(b), &why), -EINVAL);
+	/* total shorter than what arrived: only total bytes count (the endpoint is cut off) */
+	b[2] = 27;
+	b[3] = 0;
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), 0);
+	CHECK(!c.iface[0].has_int_in);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -EINVAL);
+	CHECK(why && strstr(why, "without endpoints"));
+}
+
+static void bad_lengths(void)
+{
+	uint8_t b[sizeof(kbd_config)];
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	memcpy(b, kbd_config, sizeof(b));
+	b[18] = 0; /* the HID descriptor's bLength: would loop forever */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	CHECK(why && strstr(why, "zero-length"));
+	memcpy(b, kbd_config, sizeof(b));
+	b[27] = 200; /* the endpoint's bLength runs past the end */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	memcpy(b, kbd_config, sizeof(b));
+	b[9] = 5; /* an interface descriptor of 5 bytes */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	memcpy(b, kbd_config, sizeof(b));
+	b[27] = 4; /* endpoint too short: 4 + 3 stray bytes follow */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	/* a 2-byte endpoint descriptor as the very last bytes (found by fuzz_usb_desc: the
+	 * fields were read before the length was checked) */
+	{
+		static const uint8_t tail[] = {9, 2, 20, 0, 1, 1, 0, 0xa0, 50, 9, 4, 0, 0, 1, 3, 1, 1, 0, 2, 5};
+
+		CHECK_EQ(parse(tail, sizeof(tail), &c, &why), -EINVAL);
+	}
+	CHECK_EQ(parse(kbd_config, 8, &c, &why), -EINVAL);
+	CHECK_EQ(parse(kbd_config, 0, &c, &why), -EINVAL);
+}
+
+static void wrong_endpoints(void)
+{
+	uint8_t b[sizeof(kbd_config)];
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	memcpy(b, kbd_config, sizeof(b));
+	b[30] = 2; /* bulk, not interrupt */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), 0);
+	CHECK(c.iface[0].ep_bad_type);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -EINVAL);
+	CHECK(why && strstr(why, "not interrupt IN"));
+	memcpy(b, kbd_config, sizeof(b));
+	b[29] = 0x01; /* OUT */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), 0);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -EINVAL);
+	memcpy(b, kbd_config, sizeof(b));
+	b[31] = 0; /* max packet 0 */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	memcpy(b, kbd_config, sizeof(b));
+	b[29] = 0x80; /* endpoint 0 */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), -EINVAL);
+	memcpy(b, kbd_config, sizeof(b));
+	b[31] = 4; /* max packet 4: too small for an 8-byte report */
+	CHECK_EQ(parse(b, sizeof(b), &c, &why), 0);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -EINVAL);
+	/* an endpoint before any interface */
+	{
+		static const uint8_t early[] = {9, 2, 25, 0, 1, 1, 0, 0xa0, 50, 7, 5, 0x81, 3, 8, 0, 7,
+						9, 4, 0, 0, 1, 3, 1, 1, 0};
+
+		CHECK_EQ(parse(early, sizeof(early), &c, &why), -EINVAL);
+		CHECK(why && strstr(why, "before any interface"));
+	}
+}
+
+static void alternate_settings_and_tablet(void)
+{
+	/* interface 0 alt 0 is a tablet (protocol 2), alt 1 claims to be a keyboard: ignored */
+	static const uint8_t cfg[] = {9, 2, 41, 0, 1, 1, 0, 0xa0, 50,
+				      9, 4, 0, 0, 1, 3, 1, 2, 0, 7, 5, 0x81, 3, 8, 0, 7,
+				      9, 4, 0, 1, 1, 3, 1, 1, 0, 7, 5, 0x82, 3, 8, 0, 7};
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	CHECK_EQ(parse(cfg, sizeof(cfg), &c, &why), 0);
+	CHECK_EQ(c.n_ifaces, 1);
+	CHECK_EQ(c.iface[0].protocol, 2);
+	CHECK_EQ(c.iface[0].int_in.address, 0x81);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -ENOENT);
+}
+
+static void hub_descriptor(void)
+{
+	static const uint8_t hub_cfg[] = {9, 2, 25, 0, 1, 1, 0, 0xe0, 0,
+					  9, 4, 0, 0, 1, 9, 0, 0, 0, 7, 5, 0x81, 3, 2, 0, 0xff};
+	static const uint8_t hub[] = {9, 0x29, 8, 0, 0, 50, 0, 0, 0xff};
+	struct usb_config_info c;
+	struct usb_hub_info h;
+	const char *why = NULL;
+	uint8_t b[sizeof(hub)];
+
+	CHECK_EQ(parse(hub_cfg, sizeof(hub_cfg), &c, &why), 0);
+	CHECK_EQ(usb_find_hub_iface(&c, &why), 0);
+	CHECK_EQ(usb_parse_hub_desc(hub, sizeof(hub), false, &h, &why), 0);
+	CHECK_EQ(h.num_ports, 8);
+	CHECK_EQ(h.power_on_ms, 100);
+	CHECK_EQ(usb_parse_hub_desc(hub, 6, false, &h, &why), -EINVAL);
+	CHECK_EQ(usb_parse_hub_desc(hub, sizeof(hub), true, &h, &why), -EINVAL);
+	memcpy(b, hub, sizeof(b));
+	b[2] = 0;
+	CHECK_EQ(usb_parse_hub_desc(b, sizeof(b), false, &h, &why), -EINVAL);
+	b[2] = 16;
+	CHECK_EQ(usb_parse_hub_desc(b, sizeof(b), false, &h, &why), -EINVAL);
+	b[2] = 4;
+	b[0] = 0;
+	CHECK_EQ(usb_parse_hub_desc(b, sizeof(b), false, &h, &why), -EINVAL);
+}
+
+static void intervals(void)
+{
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 7), 6);   /* 2^6 x 125 us = 8 ms */
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 0), 0);
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 200), 15);
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_FULL, 10), 6);  /* 8 ms: the power of two below 10 */
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_FULL, 1), 3);   /* 1 ms */
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_LOW, 255), 10); /* 128 ms */
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_FULL, 0), 3);
+}
+
+int main(void)
+{
+	RUN(keyboard_config);
+	RUN(device_descriptor);
+	RUN(lying_total_length);
+	RUN(bad_lengths);
+	RUN(wrong_endpoints);
+	RUN(alternate_settings_and_tablet);
+	RUN(hub_descriptor);
+	RUN(intervals);
+	return unit_summary();
+}
