@@ -4,7 +4,7 @@
  * usable ranges out, with reserved ranges (kernel image, boot info, modules, framebuffer,
  * first 1 MiB) carved out. Pure; host-tested and fuzzed. Owner: mm.
  *
- * Output invariants (checked by tests/unit/pmm and fuzz/memmap_fuzz.c): ranges sorted by
+ * Output invariants (checked by tests/unit/mm/test_memmap.c and fuzz/memmap_fuzz.c): ranges sorted by
  * start, non-empty, page aligned, pairwise disjoint and never adjacent, below
  * MEMMAP_PHYS_LIMIT, each byte inside some usable input region and outside every
  * non-usable region and every reserved range. Sanitising the output again changes nothing.

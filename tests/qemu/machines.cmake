@@ -24,8 +24,8 @@ lios_qemu_test(matrix.uefi32.installed-grub FIRMWARE uefi32 LABELS matrix
        --grub-entries ${LIOS_ROOT}/iso/grub.d/42_lios --grub-default "LiOS (self-test)" --ktap)
 
 # Boot information and memory maps of any size: the info is parsed in place (no 64 KiB
-# copy) and the map kept whole (no 256-region limit); host tests: unit.kernel_bigboot (1 MiB
-# of info, 10,000 entries), unit.kernel_mb2, unit.test_memmap. Here a machine with a large
+# copy) and the map kept whole (no 256-region limit); host tests: unit.test_bigboot (1 MiB
+# of info, 10,000 entries), unit.test_mb2, unit.test_memmap. Here a machine with a large
 # hole: 1 GiB below 4 GiB, 5 GiB above, all counted on the mem: line.
 lios_qemu_test(mem.bios.hole-1G.6G FIRMWARE bios LABELS selftest mem
   ARGS --machine pc,max-ram-below-4g=1G --memory 6G --cmdline selftest --ktap

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console's ANSI escape-sequence parser: pure C, no state outside struct ansi_parser,
- * compiled for the host too (tests/unit/console). It recognises the subset LiOS emits:
+ * compiled for the host too (tests/unit/drivers/console). It recognises the subset LiOS emits:
  * SGR (ESC[...m) colours 30-37, 90-97, 40-47, 39, 49, bold 1, normal 22, reset 0;
  * ESC[2J (clear screen), ESC[H (cursor home), ESC[K (erase to end of line). Any other
  * complete sequence is swallowed, so unknown escapes never show up as garbage.

@@ -4,7 +4,7 @@
  * and command line, text written to the screen lands in the cell grid with its colours,
  * VGA text memory holds exactly the grid, and a scroll inside someone else's
  * vector-register section falls back to general registers. (That the framebuffer is
- * never read is checked on the host: console_fb --never-reads.)
+ * never read is checked on the host: test_fb --never-reads.)
  */
 #include <lios/arch.h>
 #include <lios/console.h>

@@ -9,7 +9,7 @@
  * ((col + 1) * cell_w - 1, (row + 1) * cell_h - 1), cell_w = font width * scale; no margins.
  *
  * Video memory is only written, never read: every access goes through the fb_store*()
- * helpers. The host test console_fb --never-reads draws on framebuffers that report every
+ * helpers. The host test test_fb --never-reads draws on framebuffers that report every
  * read (tests/support/fb_trap.h) and checks there are none.
  */
 #ifndef CONSOLE_FB_H

@@ -63,6 +63,22 @@ static void report_init_time(void)
 		printk("init: %llu TSC cycles (TSC not calibrated)\n", (unsigned long long)cycles);
 }
 
+/* What arch's clock code needs from the ACPI tables (arch never reads ACPI itself): the
+ * HPET's address and the PM timer's I/O port; a PM timer outside I/O space is not used. */
+static struct clock_hw clock_hw;
+
+static const struct clock_hw *clock_hw_from_acpi(const struct acpi_info *a, struct clock_hw *hw)
+{
+	if (a->have_hpet)
+		hw->hpet_base = a->hpet_address;
+	if (a->pm_timer_bits && a->pm_timer.space == ACPI_SPACE_IO && a->pm_timer.address &&
+	    a->pm_timer.address <= 0xffff) {
+		hw->pm_timer_port = (uint16_t)a->pm_timer.address;
+		hw->pm_timer_32bit = a->pm_timer_bits == 32;
+	}
+	return hw;
+}
+
 static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
 
 /* The serial log first: every later line, and any fault, reaches COM1 when it exists. */
@@ -128,7 +144,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* BEGIN cpu-late */
 	/* I/O APIC (the MADT's model) or 8259s: lines on 32-47, every one masked */
 	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
-	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
+	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
 	/* END cpu-late */
 

@@ -24,7 +24,20 @@
 #define MXCSR_DEFAULT 0x1f80u /* all SIMD FP exceptions masked, round to nearest */
 #define RFLAGS_IF (1ull << 9)
 
-/* CPUID leaf 1 EDX/ECX and leaf 0x80000001 EDX bits used by the kernel. */
+/* CPUID leaves and the bits the kernel uses (Intel SDM vol. 2A, CPUID). Only
+ * src/arch/x86_64/cpu/cpu_features.c issues CPUID; everyone else reads struct cpu_features. */
+#define CPUID_LEAF_VENDOR 0
+#define CPUID_LEAF_FEATURES 1
+#define CPUID_LEAF_POWER 6          /* thermal and power management */
+#define CPUID_LEAF_TSC_CRYSTAL 0x15 /* TSC/crystal ratio and crystal frequency */
+#define CPUID_LEAF_FREQUENCY 0x16   /* base/max/bus frequency in MHz */
+/* CPUID_EXT_MAX, CPUID_EXT_FEATURES and the NX/LM bits: <arch/memlayout.h> (entry.S too) */
+#define CPUID_BRAND_FIRST 0x80000002u
+#define CPUID_BRAND_LAST 0x80000004u
+#define CPUID_EXT_POWER 0x80000007u /* advanced power management */
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_6_EAX_ARAT (1u << 2)  /* APIC timer always running */
+#define CPUID_EXT7_EDX_INVARIANT_TSC (1u << 8)
 #define CPUID_1_EDX_PAT (1u << 16)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_1_EDX_APIC (1u << 9)

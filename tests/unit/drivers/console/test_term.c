@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the text-cell terminal (src/drivers/console/term.c) behind a fake backend
+ * that keeps its own copy of the screen and counts draws: cursor movement, wrap, scroll,
+ * control characters, escapes, and the promise that only changed cells are redrawn.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "term.h"
+#include "../../unit.h"
+
+#define COLS 20
+#define ROWS 5
+
+struct fake_screen {
+	struct con_cell shown[ROWS][COLS];
+	int draws;                 /* draw() calls without the cursor flag */
+	int cursor_col, cursor_row; /* last cell drawn with the cursor flag, -1 if none */
+};
+
+static void fake_draw(void *ctx, unsigned col, unsigned row, struct con_cell c, bool cursor)
+{
+	struct fake_screen *s = ctx;
+
+	if (col >= COLS || row >= ROWS) {
+		fprintf(stderr, "draw outside the screen: %u,%u\n", col, row);
+		abort();
+	}
+	s->shown[row][col] = c;
+	if (cursor) {
+		s->cursor_col = (int)col;
+		s->cursor_row = (int)row;
+	} else {
+		s->draws++;
+		if (s->cursor_col == (int)col && s->cursor_row == (int)row)
+			s->cursor_col = s->cursor_row = -1;
+	}
+}
+
+static const struct con_backend_ops fake_ops = { .draw = fake_draw };
+
+/* The same screen with a draw_span(): records each span and checks that 'old' is what the
+ * screen showed there. */
+static int spans, span_cells, span_bad_old;
+
+static void fake_draw_span(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
+			   const struct con_cell *old, unsigned n)
+{
+	struct fake_screen *s = ctx;
+
+	spans++;
+	span_cells += (int)n;
+	for (unsigned i = 0; i < n; i++) {
+		struct con_cell was = s->shown[row][col + i];
+
+		if (was.ch != old[i].ch || was.attr != old[i].attr)
+			span_bad_old++;
+		s->shown[row][col + i] = cells[i];
+	}
+}
+
+static const struct con_backend_ops fake_span_ops = { .draw = fake_draw,
+						      .draw_span = fake_draw_span };
+
+static struct con_cell cells[ROWS * COLS];
+static struct fake_screen screen;
+static struct term t;
+
+static void setup(void)
+{
+	memset(&screen, 0, sizeof(screen));
+	screen.cursor_col = screen.cursor_row = -1;
+	term_init(&t, cells, COLS, ROWS, &fake_ops, &screen);
+}
+
+static void put(const char *s) { term_write(&t, s, strlen(s)); }
+
+/* The characters of one row, trailing blanks removed. */
+static const char *row_text(unsigned row)
+{
+	static char buf[COLS + 1];
+	int end = 0;
+
+	for (unsigned c = 0; c < COLS; c++) {
+		buf[c] = (char)term_cell(&t, c, row).ch;
+		if (buf[c] != ' ')
+			end = (int)c + 1;
+	}
+	buf[end] = 0;
+	return buf;
+}
+
+/* The fake screen shows exactly the grid (the invariant of term.c). */
+static bool screen_matches_grid(void)
+{
+	for (unsigned r = 0; r < ROWS; r++)
+		for (unsigned c = 0; c < COLS; c++) {
+			struct con_cell a = term_cell(&t, c, r), b = screen.shown[r][c];
+
+			if (a.ch != b.ch || a.attr != b.attr)
+				return false;
+		}
+	return true;
+}
+
+int main(void)
+{
+	/* Init draws every cell blank, light grey on black, cursor at (0,0) drawn as cursor. */
+	setup();
+	CHECK_EQ(screen.draws, COLS * ROWS);
+	CHECK_EQ(term_cell(&t, 3, 3).ch, ' ');
+	CHECK_EQ(term_cell(&t, 3, 3).attr, 0x07);
+	CHECK(screen.cursor_col == 0 && screen.cursor_row == 0);
+
+	/* Text lands at the cursor; \n goes to the start of the next line; the cursor mark
+	 * follows to (2,1) and the old cursor cell was redrawn plain. */
+	put("abc\nde");
+	CHECK(!strcmp(row_text(0), "abc"));
+	CHECK(!strcmp(row_text(1), "de"));
+	CHECK(t.cx == 2 && t.cy == 1);
+	CHECK(screen.cursor_col == 2 && screen.cursor_row == 1);
+	CHECK(screen_matches_grid());
+
+	/* \r returns to column 0 and overwrites; \b moves back one without erasing;
+	 * "\b \b" erases the last character like the shell does. */
+	put("\rXY");
+	CHECK(!strcmp(row_text(1), "XY"));
+	put("\b\bQ");
+	CHECK(!strcmp(row_text(1), "QY"));
+	put("Z\b \b");
+	CHECK(!strcmp(row_text(1), "Q"));
+	CHECK_EQ(t.cx, 1);
+	/* \b at column 0 stays at column 0. */
+	put("\r\b\b");
+	CHECK_EQ(t.cx, 0);
+
+	/* \t moves to the next multiple of 8, and stops at the last column. */
+	setup();
+	put("a\tb\tc\t\td");
+	CHECK_EQ(term_cell(&t, 8, 0).ch, 'b');
+	CHECK_EQ(term_cell(&t, 16, 0).ch, 'c');
+	CHECK_EQ(term_cell(&t, 19, 0).ch, 'd');
+
+	/* Wrap: the 21st character of a 20-column line goes to the next line; exactly 20
+	 * characters then \n make one line break, not two (pending wrap). */
+	setup();
+	put("0123456789ABCDEFGHIJK");
+	CHECK(!strcmp(row_text(0), "0123456789ABCDEFGHIJ"));
+	CHECK(!strcmp(row_text(1), "K"));
+	setup();
+	put("0123456789ABCDEFGHIJ\nnext");
+	CHECK(!strcmp(row_text(1), "next"));
+	CHECK(!strcmp(row_text(2), ""));
+
+	/* Scrolling: 7 lines on a 5-row screen keep the last 5; the bottom row is blank after
+	 * the final \n and the screen still equals the grid. */
+	setup();
+	put("l1\nl2\nl3\nl4\nl5\nl6\nl7\n");
+	CHECK(!strcmp(row_text(0), "l4"));
+	CHECK(!strcmp(row_text(3), "l7"));
+	CHECK(!strcmp(row_text(4), ""));
+	CHECK(t.cx == 0 && t.cy == 4);
+	CHECK(screen_matches_grid());
+
+	/* Only changed cells are redrawn on scroll: rows "l5","l6","l7","" move up by one;
+	 * row r changes in the cells where the new content differs from the old one:
+	 * row0 l4->l5 (1 cell), row1 l5->l6 (1), row2 l6->l7 (1), row3 l7->"" (2), row4 none,
+	 * plus one plain redraw of the cell that carried the cursor mark: 6. */
+	screen.draws = 0;
+	put("\n");
+	CHECK_EQ(screen.draws, 6);
+	CHECK(!strcmp(row_text(0), "l5"));
+	CHECK(screen_matches_grid());
+
+	/* A blank screen scrolls with no cell draws at all: the only draw is the plain
+	 * redraw of the cursor cell. */
+	setup();
+	put("\n\n\n\n");
+	screen.draws = 0;
+	put("\n\n\n");
+	CHECK_EQ(screen.draws, 1);
+
+	/* Colours: ESC[31m text is stored as red on black; ESC[0m goes back to grey. */
+	setup();
+	put("\x1b[31mR\x1b[0mG");
+	CHECK_EQ(term_cell(&t, 0, 0).attr, CON_ATTR(4, 0));
+	CHECK_EQ(term_cell(&t, 1, 0).attr, 0x07);
+	CHECK(screen_matches_grid());
+
+	/* ESC[K erases from the cursor to the end of the line with the current background;
+	 * ESC[H homes the cursor; ESC[2J blanks everything. */
+	setup();
+	put("hello world\rhel\x1b[44m\x1b[K");
+	CHECK(!strcmp(row_text(0), "hel"));
+	CHECK_EQ(term_cell(&t, 5, 0).attr, CON_ATTR(7, 1));
+	CHECK_EQ(term_cell(&t, 1, 0).attr, 0x07);
+	put("\x1b[0m\nx\x1b[HZ");
+	CHECK(!strcmp(row_text(0), "Zel"));
+	put("\x1b[2J");
+	CHECK(!strcmp(row_text(0), "") && !strcmp(row_text(1), ""));
+	CHECK(screen_matches_grid());
+
+	/* Escapes split across writes still work (printk may cut anywhere). */
+	setup();
+	put("\x1b[3");
+	put("2mG");
+	CHECK_EQ(term_cell(&t, 0, 0).attr, CON_ATTR(2, 0));
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 'G');
+
+	/* term_clear blanks the screen and homes the cursor; term_set_default_attr makes the
+	 * panic colours current: new text is white on red and ESC[0m keeps them. */
+	setup();
+	put("junk\njunk");
+	term_clear(&t);
+	CHECK(t.cx == 0 && t.cy == 0 && !strcmp(row_text(1), ""));
+	term_set_default_attr(&t, CON_ATTR(15, 4));
+	put("P\x1b[0mQ");
+	CHECK_EQ(term_cell(&t, 0, 0).attr, CON_ATTR(15, 4));
+	CHECK_EQ(term_cell(&t, 1, 0).attr, CON_ATTR(15, 4));
+
+	/* A byte that is not UTF-8 (a lone 0xb0) shows its own CP437 glyph; DEL and other
+	 * controls are not shown. */
+	setup();
+	put("\xb0\x7f\x01z");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 0xb0);
+	CHECK_EQ(term_cell(&t, 1, 0).ch, 'z');
+
+	/* UTF-8 is shown with CP437 glyphs: "é" (C3 A9) -> 0x82, "░" (E2 96 91) -> 0xb0,
+	 * "€" (E2 82 AC, not in CP437) -> '?', "😀" (4 bytes, none) -> '?'; one cell each. */
+	setup();
+	put("\xc3\xa9\xe2\x96\x91\xe2\x82\xac\xf0\x9f\x98\x80!");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 0x82);
+	CHECK_EQ(term_cell(&t, 1, 0).ch, 0xb0);
+	CHECK_EQ(term_cell(&t, 2, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 3, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 4, 0).ch, '!');
+
+	/* A UTF-8 sequence split across writes still decodes; one cut short by ASCII shows
+	 * '?' and then the ASCII character. */
+	setup();
+	put("\xc3");
+	put("\xa9\xc3X");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, 0x82);
+	CHECK_EQ(term_cell(&t, 1, 0).ch, '?');
+	CHECK_EQ(term_cell(&t, 2, 0).ch, 'X');
+
+	/* Characters CP437 lacks: the acute accent and typographic quotes and dashes show as
+	 * their ASCII look-alikes, anything else (here a CJK ideograph) as '?'. */
+	CHECK_EQ(term_cp437_from_unicode(0x00b4), '\'');
+	CHECK_EQ(term_cp437_from_unicode(0x201c), '"');
+	CHECK_EQ(term_cp437_from_unicode(0x2014), '-');
+	CHECK_EQ(term_cp437_from_unicode(0x4e00), '?');
+
+	/* The CP437 table: every byte 0x80-0xff maps back to itself. */
+	for (unsigned b = 0x80; b < 0x100; b++)
+		CHECK_EQ(term_cp437_from_unicode(console_cp437_unicode[b - 0x80]), b);
+
+	/* With draw_span: scrolling "aXc" / "abc" / "" up draws one span per run of changed
+	 * cells with the right old content: row0 "aXc"->"abc" is 1 span of 1 cell, row1
+	 * "abc"->"" is 1 span of 3 cells (c..), the blank rows below do not change. */
+	memset(&screen, 0, sizeof(screen));
+	screen.cursor_col = screen.cursor_row = -1;
+	term_init(&t, cells, COLS, ROWS, &fake_span_ops, &screen);
+	put("aXc\nabc\x1b[H");
+	spans = span_cells = span_bad_old = 0;
+	for (int i = 0; i < ROWS - 1; i++)
+		put("\n");
+	put("\n"); /* the scroll */
+	CHECK_EQ(spans, 2);
+	CHECK_EQ(span_cells, 4);
+	CHECK_EQ(span_bad_old, 0);
+	CHECK(!strcmp(row_text(0), "abc"));
+	CHECK(screen_matches_grid());
+
+	return unit_exit("test_term");
+}

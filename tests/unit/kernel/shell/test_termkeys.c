@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the serial terminal input decoder (src/kernel/shell/termkeys.c): the bytes a
+ * terminal emulator sends for typing, Enter, Backspace, control keys and the cursor and
+ * editing keys become the key events the line editor expects.
+ */
+#include <lios/termkeys.h>
+#include <string.h>
+#include "../../unit.h"
+
+#define MAX_EVENTS 16
+
+static struct kbd_event events[MAX_EVENTS];
+
+/* Feed a byte string from a fresh decoder; returns the number of events. */
+static int feed(const char *bytes, size_t n)
+{
+	struct termkeys t;
+	int count = 0;
+
+	termkeys_init(&t);
+	for (size_t i = 0; i < n; i++) {
+		struct kbd_event ev;
+
+		if (termkeys_byte(&t, (uint8_t)bytes[i], &ev) && count < MAX_EVENTS)
+			events[count++] = ev;
+	}
+	return count;
+}
+
+#define FEED(lit) feed(lit, sizeof(lit) - 1)
+
+/* Printable ASCII gives one pressed event per byte with the character and no modifiers. */
+static void test_plain(void)
+{
+	CHECK_EQ(FEED("ab Z~"), 5);
+	CHECK_EQ(events[0].ch, 'a');
+	CHECK(events[0].pressed);
+	CHECK_EQ(events[0].mods, 0);
+	CHECK_EQ(events[2].ch, ' ');
+	CHECK_EQ(events[4].ch, '~');
+}
+
+/* Enter: CR, LF and CR LF are each a single Enter; LF LF is two. DEL and BS are Backspace;
+ * Ctrl-C and Ctrl-L pass through as their control codes. */
+static void test_control(void)
+{
+	CHECK_EQ(FEED("\r"), 1);
+	CHECK_EQ(events[0].key, KEY_ENTER);
+	CHECK_EQ(events[0].ch, '\n');
+	CHECK_EQ(FEED("\r\n"), 1);
+	CHECK_EQ(FEED("\n\n"), 2);
+	CHECK_EQ(FEED("a\r\nb"), 3);
+	CHECK_EQ(events[2].ch, 'b');
+	CHECK_EQ(FEED("\x7f\x08"), 2);
+	CHECK_EQ(events[0].key, KEY_BACKSPACE);
+	CHECK_EQ(events[1].ch, '\b');
+	CHECK_EQ(FEED("\x03\x0c"), 2);
+	CHECK_EQ(events[0].ch, 3);
+	CHECK_EQ(events[1].ch, 12);
+}
+
+/* Cursor and editing keys in both CSI and SS3 forms and the ESC [ n ~ family. */
+static void test_sequences(void)
+{
+	static const struct {
+		const char *seq;
+		uint16_t key;
+	} cases[] = {
+		{"\x1b[A", KEY_UP}, {"\x1b[B", KEY_DOWN}, {"\x1b[C", KEY_RIGHT},
+		{"\x1b[D", KEY_LEFT}, {"\x1b[H", KEY_HOME}, {"\x1b[F", KEY_END},
+		{"\x1bOA", KEY_UP}, {"\x1bOH", KEY_HOME}, {"\x1bOF", KEY_END},
+		{"\x1b[1~", KEY_HOME}, {"\x1b[7~", KEY_HOME}, {"\x1b[4~", KEY_END},
+		{"\x1b[8~", KEY_END}, {"\x1b[3~", KEY_DELETE}, {"\x1b[2~", KEY_INSERT},
+		{"\x1b[5~", KEY_PAGEUP}, {"\x1b[6~", KEY_PAGEDOWN}, {"\x1b[1;5C", KEY_RIGHT},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_EQ(feed(cases[i].seq, strlen(cases[i].seq)), 1);
+		CHECK_EQ(events[0].key, cases[i].key);
+		CHECK_EQ(events[0].ch, 0);
+	}
+}
+
+/* Unknown sequences vanish whole (nothing of "[99~" or "[Z" is typed), a lone ESC
+ * followed by a letter swallows both, and typing resumes afterwards. */
+static void test_unknown_sequences(void)
+{
+	CHECK_EQ(FEED("\x1b[99~x"), 1);
+	CHECK_EQ(events[0].ch, 'x');
+	CHECK_EQ(FEED("\x1b[Zy"), 1);
+	CHECK_EQ(events[0].ch, 'y');
+	CHECK_EQ(FEED("\x1bqz"), 1);
+	CHECK_EQ(events[0].ch, 'z');
+}
+
+/* UTF-8: two-, three- and four-byte characters give their code points; a stray
+ * continuation byte is dropped; a character cut short by a new lead byte is dropped and
+ * the new one decodes. */
+static void test_utf8(void)
+{
+	CHECK_EQ(FEED("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80"), 3);
+	CHECK_EQ(events[0].ch, 0xfc);
+	CHECK_EQ(events[1].ch, 0x20ac);
+	CHECK_EQ(events[2].ch, 0x1f600);
+	CHECK_EQ(FEED("\x80" "a"), 1);
+	CHECK_EQ(events[0].ch, 'a');
+	CHECK_EQ(FEED("\xe2\x82" "\xc3\xa4"), 1);
+	CHECK_EQ(events[0].ch, 0xe4);
+}
+
+int main(void)
+{
+	test_plain();
+	test_control();
+	test_sequences();
+	test_unknown_sequences();
+	test_utf8();
+	return unit_exit("test_termkeys");
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the general heap (src/mm/heap.c) on the real vmalloc, pmm and the host
+ * paging window: every size class and the large path, a random size/lifetime chaos run with
+ * realloc and calloc, exact accounting after freeing everything, one allocation as large
+ * as the whole heap, out of memory, and every misuse (double free, foreign pointer, red zone
+ * overflow, write after free) detected, reported with size and caller, and refused.
+ */
+#include <lios/printk.h>
+#include "mm_host.h"
+
+static char last_line[256];
+static int heap_lines;
+
+/* printk sink: remembers the last "heap: " line. */
+static void sink(const char *s, size_t len)
+{
+	static char buf[256];
+	static size_t n;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n' || n == sizeof(buf) - 1) {
+			buf[n] = 0;
+			if (!strncmp(buf, "heap: ", 6) || (buf[0] < ' ' && !strncmp(buf + 2, "heap: ", 6))) {
+				strcpy(last_line, buf[0] < ' ' ? buf + 2 : buf);
+				heap_lines++;
+			}
+			n = 0;
+		} else {
+			buf[n++] = s[i];
+		}
+	}
+}
+
+static struct heap_stats hstats(void)
+{
+	struct heap_stats st;
+
+	heap_get_stats(&st);
+	return st;
+}
+
+static void setup(uint64_t frames)
+{
+	mm_host_setup(frames);
+	if (heap_init()) {
+		fprintf(stderr, "heap_init failed\n");
+		exit(1);
+	}
+}
+
+/* Every size from 0 to 20,000 bytes (step 7) and a few large ones up to 1 MiB: each block is
+ * 16-byte aligned, writable over its whole size, heap_size gives the size back, no two
+ * blocks overlap (patterns intact), and after freeing all, live counters are 0. */
+static void test_sizes(void)
+{
+	static unsigned char *p[3000];
+	static size_t sz[3000];
+	int n = 0;
+
+	setup(65536);
+	for (size_t s = 0; s <= 20000; s += 7, n++) {
+		sz[n] = s;
+		p[n] = heap_alloc(s);
+		CHECK(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
+		if (!p[n])
+			return;
+		CHECK(heap_size(p[n]) == s);
+		memset(p[n], n & 0xff, s);
+	}
+	for (size_t s = 100000; s <= MiB(1); s += 150001, n++) {
+		sz[n] = s;
+		p[n] = heap_alloc(s);
+		CHECK(p[n] != NULL && ((uintptr_t)p[n] & 15) == 0);
+		memset(p[n], n & 0xff, s);
+	}
+	for (int i = 0; i < n; i++) {
+		for (size_t k = 0; k < sz[i]; k += 61)
+			if (p[i][k] != (i & 0xff)) {
+				CHECK(!"pattern intact");
+				break;
+			}
+		heap_free(p[i]);
+	}
+	CHECK(hstats().live_allocs == 0 && hstats().live_bytes == 0);
+	CHECK(hstats().misuse == 0);
+}
+
+/* After everything was freed and trimmed: the frames are back exactly, one allocation as
+ * large as 'peak' bytes succeeds, and freeing it gives every frame back again. */
+static void check_all_back(uint64_t frames_before, size_t peak)
+{
+	void *big;
+
+	CHECK(frames_accounted() == frames_before);
+	big = heap_alloc(peak);
+	CHECK(big != NULL);
+	heap_free(big);
+	heap_trim();
+	CHECK(frames_accounted() == frames_before);
+}
+
+/* Chaos: 300,000 seeded steps of alloc (sizes 1 B-64 KiB, skewed small, sometimes up to 300
+ * KiB), calloc, realloc and free of random live blocks (up to 4,000 live, so lifetimes
+ * vary). Contents are checked before every free/realloc. After freeing all and trimming,
+ * the heap holds only its span table, the frames are back exactly, and one allocation as
+ * large as the heap's peak succeeds. */
+static void test_chaos(void)
+{
+	static struct { unsigned char *p; size_t n; unsigned char v; } live[4000];
+	uint64_t rng = 0xfeedbeef, before, base_bytes, peak;
+	size_t nlive = 0;
+
+	setup(65536);
+	before = frames_accounted();
+	base_bytes = hstats().vmalloc_bytes;
+	for (int step = 0; step < 300000; step++) {
+		uint64_t r = prng_next(&rng);
+		unsigned op = (unsigned)(r % 16);
+
+		if (nlive < ARRAY_SIZE(live) && op < 8) {
+			unsigned band = (unsigned)(r >> 8) % 100;
+			size_t max = band < 70 ? 256 : band < 95 ? 4096 : band < 99 ? 65536 : 300000;
+			size_t n = 1 + (size_t)(prng_next(&rng) % max);
+			unsigned char *p = (r >> 20) & 1 ? heap_calloc(1, n) : heap_alloc(n);
+
+			CHECK(p != NULL);
+			if (!p)
+				break;
+			if ((r >> 20) & 1)
+				CHECK(p[0] == 0 && p[n - 1] == 0 && p[n / 2] == 0);
+			live[nlive].p = p;
+			live[nlive].n = n;
+			live[nlive].v = (unsigned char)(r >> 32);
+			memset(p, live[nlive].v, n);
+			nlive++;
+		} else if (nlive) {
+			size_t k = (size_t)(r >> 24) % nlive;
+			unsigned char *p = live[k].p;
+			size_t n = live[k].n;
+
+			CHECK(p[0] == live[k].v && p[n - 1] == live[k].v && p[n / 2] == live[k].v);
+			if (op == 15) {
+				size_t m = 1 + (size_t)(prng_next(&rng) % (n * 2 + 64));
+				unsigned char *q = heap_realloc(p, m);
+
+				CHECK(q != NULL);
+				if (!q)
+					break;
+				CHECK(q[0] == live[k].v && q[MIN(n, m) - 1] == live[k].v);
+				memset(q, live[k].v, m);
+				live[k].p = q;
+				live[k].n = m;
+			} else {
+				heap_free(p);
+				live[k] = live[--nlive];
+			}
+		}
+	}
+	while (nlive) {
+		nlive--;
+		heap_free(live[nlive].p);
+	}
+	CHECK(hstats().live_allocs == 0 && hstats().live_bytes == 0);
+	CHECK(hstats().misuse == 0 && hstats().failed == 0);
+	peak = hstats().vmalloc_peak;
+	heap_trim();
+	CHECK(hstats().vmalloc_bytes == base_bytes);
+	check_all_back(before, peak);
+}
+
+/* realloc: NULL acts as alloc, growing and shrinking keep the contents, a resize within the
+ * same class stays in place, size 0 frees. */
+static void test_realloc(void)
+{
+	unsigned char *p, *q;
+
+	setup(65536);
+	p = heap_realloc(NULL, 36);
+	CHECK(p != NULL);
+	memset(p, 0x11, 36);
+	q = heap_realloc(p, 40);
+	CHECK(q == p && heap_size(q) == 40);
+	memset(q, 0x11, 44 - 4);
+	q = heap_realloc(q, 44);
+	CHECK(q != p && q[39] == 0x11);
+	q[43] = 0x11;
+	p = heap_realloc(q, 50000);
+	CHECK(p != NULL && p[0] == 0x11 && p[43] == 0x11 && heap_size(p) == 50000);
+	memset(p, 0x22, 50000);
+	q = heap_realloc(p, 50100);
+	CHECK(q == p);
+	p = heap_realloc(q, 10);
+	CHECK(p != NULL && p[9] == 0x22 && heap_size(p) == 10);
+	CHECK(heap_realloc(p, 0) == NULL);
+	CHECK(hstats().live_allocs == 0);
+	CHECK(heap_calloc(SIZE_MAX / 2, 4) == NULL);
+}
+
+static void expect_report(uint64_t *misuse, const char *why)
+{
+	CHECK(hstats().misuse == *misuse + 1);
+	CHECK(strstr(last_line, why) != NULL);
+	CHECK(strstr(last_line, "size ") != NULL && strstr(last_line, " from ") != NULL);
+	*misuse = hstats().misuse;
+}
+
+/* Misuse: double free (small and large), foreign pointers (stack, interior of a small and
+ * of a large block, a vmalloc block, a pointer past the last object), and a one-byte
+ * overflow into the red zone (small and large). Expected: each is reported on a "heap: "
+ * line with its size and caller, the misuse counter goes up by one, the operation is
+ * refused (the overflowed block stays allocated), and the heap still works: fixing the
+ * red zone byte lets the block be freed normally, and the counters end at zero. */
+static void test_misuse(void)
+{
+	uint64_t m;
+	int local;
+	char *a, *b, *large, *v;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	a = heap_alloc(64);
+	b = heap_alloc(64);
+	large = heap_alloc(100000);
+	v = vmalloc(PAGE_SIZE);
+	heap_free(a);
+	heap_free(a);
+	expect_report(&m, "already freed");
+	heap_free(&local);
+	expect_report(&m, "foreign pointer");
+	heap_free(b + 16);
+	expect_report(&m, "foreign pointer");
+	heap_free(large + 4096);
+	expect_report(&m, "foreign pointer");
+	heap_free(v);
+	expect_report(&m, "foreign pointer");
+	CHECK(heap_realloc(b + 32, 10) == NULL);
+	expect_report(&m, "foreign pointer");
+	b[64] = 'x'; /* one byte past the requested size */
+	heap_free(b);
+	expect_report(&m, "red zone overwritten");
+	CHECK(hstats().live_allocs == 2);
+	b[64] = (char)0xcb; /* the canary restored: now a valid free */
+	heap_free(b);
+	CHECK(hstats().misuse == m);
+	large[100000] = 0;
+	CHECK(heap_realloc(large, 200000) == NULL);
+	expect_report(&m, "red zone overwritten");
+	large[100000] = (char)0xcb;
+	heap_free(large);
+	heap_free(large);
+	expect_report(&m, "already freed");
+	CHECK(hstats().live_allocs == 0);
+	vfree(v);
+	printk_remove_sink(sink);
+}
+
+/* Red zone coverage: for every requested size 0..300 (small classes of several spacings,
+ * so the gap between the size and the object's end varies), each of the 8 bytes right past
+ * the requested size is changed in turn. Expected: every change makes heap_free report
+ * "red zone overwritten" and refuse (the block stays live, heap_size still gives n);
+ * restoring the byte lets the free succeed, and nothing is left live. */
+static void test_redzone_bytes(void)
+{
+	uint64_t m;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	for (size_t n = 0; n <= 300; n++) {
+		for (size_t k = 0; k < 8; k++) {
+			char *p = heap_alloc(n);
+			char old;
+
+			CHECK(p != NULL);
+			if (!p)
+				continue;
+			old = p[n + k];
+			p[n + k] = (char)(old ^ 0x5a);
+			heap_free(p);
+			expect_report(&m, "red zone overwritten");
+			CHECK(hstats().live_allocs == 1);
+			p[n + k] = old;
+			CHECK(heap_size(p) == n);
+			heap_free(p);
+			CHECK(hstats().misuse == m);
+		}
+	}
+	CHECK(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
+/* Write after free: a freed small object's first word (the free-list link) is overwritten
+ * with a wild pointer. Expected: the next allocation of that class detects the damaged
+ * free list, reports it on a "heap: " line, never hands out the wild pointer or the damaged
+ * object, and the heap keeps working. */
+static void test_write_after_free(void)
+{
+	uint64_t m;
+	char *a, *b, *c;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	a = heap_alloc(200);
+	heap_free(a);
+	*(uintptr_t *)a = (uintptr_t)0xdeadbeef000ull;
+	b = heap_alloc(200);
+	c = heap_alloc(200);
+	CHECK(b != NULL && b != a && (uintptr_t)b != 0xdeadbeef000ull);
+	CHECK(c != NULL && c != a && (uintptr_t)c != 0xdeadbeef000ull);
+	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	heap_free(b);
+	heap_free(c);
+	CHECK(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
+/* Out of memory: on a machine with 2,048 high frames (8 MiB, plus 16 MiB low), 1000-byte and
+ * 40 KiB blocks are taken until heap_alloc returns NULL (no panic, failed counter up).
+ * After freeing all and trimming, the frames are back exactly, and one allocation of as
+ * many bytes as were live at the peak succeeds. */
+static void test_oom(void)
+{
+	static void *p[100000];
+	uint64_t before, live_peak;
+	int n = 0;
+
+	setup(2048);
+	before = frames_accounted();
+	while (n < 100000 && (p[n] = heap_alloc(n % 2 ? 1000 : 40000)))
+		n++;
+	CHECK(n > 0 && n < 100000);
+	CHECK(hstats().failed == 1);
+	live_peak = hstats().live_bytes;
+	for (int i = 0; i < n; i++)
+		heap_free(p[i]);
+	heap_trim();
+	check_all_back(before, live_peak);
+}
+
+/* Cache of free blocks: 200 blocks of 40 KiB and 2,000 of 3 KiB are taken, all freed, and
+ * taken again, three times. Expected: the second and third rounds take nothing new from
+ * vmalloc (the freed spans and blocks were kept), what the heap holds never exceeds its
+ * peak live bytes by more than 23% plus one span per class, and heap_trim gives every
+ * byte back (frames exact). */
+static void test_cache(void)
+{
+	static void *p[2200];
+	uint64_t before, base_bytes, calls = 0, live_peak = 0;
+
+	setup(65536);
+	before = frames_accounted();
+	base_bytes = hstats().vmalloc_bytes;
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 2200; i++) {
+			p[i] = heap_alloc(i < 200 ? 40000 : 3000);
+			CHECK(p[i] != NULL);
+		}
+		live_peak = MAX(live_peak, hstats().live_bytes);
+		if (round == 0)
+			calls = hstats().vmalloc_calls;
+		else
+			CHECK(hstats().vmalloc_calls == calls);
+		for (int i = 0; i < 2200; i++)
+			heap_free(p[i]);
+	}
+	CHECK(hstats().vmalloc_peak - base_bytes <=
+	       live_peak + live_peak * 23 / 100 + 52 * 64 * PAGE_SIZE);
+	CHECK(hstats().misuse == 0 && hstats().live_allocs == 0);
+	heap_trim();
+	CHECK(hstats().vmalloc_bytes == base_bytes);
+	CHECK(frames_accounted() == before);
+}
+
+/* Write after free, zeroed: a freed object's first word (its free-list link) is cleared, as
+ * a stray memset would. Expected: the damaged list is reported when the object is popped,
+ * the object is not handed out, and the heap keeps working. */
+static void test_write_after_free_zero(void)
+{
+	uint64_t m;
+	char *a, *b, *c;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	a = heap_alloc(100);
+	c = heap_alloc(100);
+	heap_free(a);
+	memset(a, 0, 8);
+	b = heap_alloc(100);
+	CHECK(b != NULL && b != a && b != c);
+	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	heap_free(b);
+	heap_free(c);
+	CHECK(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
+int main(void)
+{
+	test_sizes();
+	test_chaos();
+	test_realloc();
+	test_misuse();
+	test_redzone_bytes();
+	test_write_after_free();
+	test_write_after_free_zero();
+	test_cache();
+	test_oom();
+	return unit_exit("test_heap");
+}
