@@ -28,7 +28,13 @@
 #define HID_PROTOCOL_BOOT 0
 #define HID_REPORT_OUTPUT 0x02        /* wValue high byte of SET_REPORT */
 
-enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE };
+#define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
+
+enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE, K_PROBE_STALL, K_PROBE_AFTER };
+
+/* The stall probe (usb_kbd_stall_probe): its two completion codes, -1 while pending. */
+static volatile bool probe_wanted;
+static volatile int probe_cc[2] = {-1, -1};
 
 struct usb_kbd {
 	int state;
@@ -108,7 +114,11 @@ void usb_kbd_step(struct usb_dev *d)
 		k->state = K_LEDS;
 		return;
 	case K_LEDS:
-		if (!usb_dev_ok(d))
+		/* HID 1.11 7.2.4: a keyboard may not support SET_IDLE; without it it repeats its
+		 * report every few ms, which the differ ignores (no change, no key) */
+		if (d->cc == XHCI_CC_STALL)
+			printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
+		else if (!usb_dev_ok(d))
 			return;
 		send_leds(d);
 		k->state = K_START;
@@ -130,7 +140,23 @@ void usb_kbd_step(struct usb_dev *d)
 		}
 		k->state = K_RUN;
 		/* fall through */
+	case K_PROBE_STALL:
+		probe_cc[0] = (int)d->cc;
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+		k->state = K_PROBE_AFTER;
+		return;
+	case K_PROBE_AFTER:
+		probe_cc[1] = (int)d->cc;
+		k->state = K_RUN;
+		/* fall through */
 	case K_RUN:
+		if (probe_wanted) {
+			probe_wanted = false;
+			xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_UNDEFINED, 0, iface_number(d), 0,
+				     "undefined HID request (stall probe)");
+			k->state = K_PROBE_STALL;
+			return;
+		}
 		if (k->led_request) {
 			send_leds(d);
 			k->state = K_LED_DONE;
@@ -217,4 +243,26 @@ unsigned int usb_kbd_count(void)
 			n++;
 	arch_irq_restore(flags);
 	return n;
+}
+
+/*
+ * usb_kbd_stall_probe - self-test of endpoint 0 stall recovery on a real keyboard: the
+ * next ready keyboard's step sends a request no HID device knows (it stalls: endpoint 0
+ * halts and is reset, usb_enum.c), then SET_IDLE(0) again, which must succeed. Returns
+ * false while a probe is pending. usb_kbd_probe_result gives the two completion codes
+ * (-1 until each is known). Thread context.
+ */
+bool usb_kbd_stall_probe(void)
+{
+	if (probe_wanted)
+		return false;
+	probe_cc[0] = probe_cc[1] = -1;
+	probe_wanted = true;
+	return true;
+}
+
+void usb_kbd_probe_result(int *stalled, int *after)
+{
+	*stalled = probe_cc[0];
+	*after = probe_cc[1];
 }
