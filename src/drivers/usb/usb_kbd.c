@@ -124,6 +124,10 @@ void usb_kbd_step(struct usb_dev *d)
 		k->state = K_START;
 		return;
 	case K_START:
+		if (!d->cc) {
+			usb_dev_ok(d); /* no answer at all (timed out): refused, as for any request */
+			return;
+		}
 		if (d->cc != XHCI_CC_SUCCESS)
 			k->led_failed = true; /* LEDs are a nicety: typing works without them */
 		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
@@ -134,6 +138,10 @@ void usb_kbd_step(struct usb_dev *d)
 		       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
 		return;
 	case K_LED_DONE:
+		if (!d->cc) {
+			usb_dev_ok(d);
+			return;
+		}
 		if (d->cc != XHCI_CC_SUCCESS && !k->led_failed) {
 			k->led_failed = true;
 			printk(KERN_WARN "usb: %s: LED report not accepted (code %u)\n", d->name, d->cc);

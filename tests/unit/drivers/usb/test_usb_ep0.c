@@ -6,9 +6,10 @@
  * ready, with 32- and 64-byte contexts (the input context layout checked where the
  * controller reads it); a keyboard that stalls SET_IDLE (allowed by HID 1.11) is recovered
  * with Reset Endpoint and Set TR Dequeue Pointer and still gets ready; a device that stalls
- * a descriptor request is refused with a `usb:` line after the same recovery; a device
- * that never answers is refused after the bounded timeout while a keyboard beside it
- * becomes ready.
+ * a descriptor request is refused with a `usb:` line after the same recovery, one that
+ * stalls the LED report keeps typing; a device that never answers (a descriptor request,
+ * the LED report) is refused after the bounded timeout while a keyboard beside it becomes
+ * ready.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -50,6 +51,7 @@ static struct {
 	uint8_t stall_req;        /* bRequest answered with STALL (0: none) */
 	uint8_t stall_type;       /* ... of this bmRequestType */
 	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
+	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
 	unsigned int requests, after_stall;
 	bool stalled;
 } dev[SIM_SLOTS + 1];
@@ -65,6 +67,8 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 		dev[slot].stalled = true;
 		return SIM_STALL;
 	}
+	if (su->type == 0x21 && dev[slot].silent_class_req && su->req == dev[slot].silent_class_req)
+		return SIM_SILENT;
 	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
 		if ((su->value >> 8) == USB_DT_DEVICE) {
 			memcpy(data, dev_desc, *len = sizeof(dev_desc));
@@ -198,6 +202,33 @@ static void silent_device_refused_other_works(void)
 	cleanup();
 }
 
+static void led_report_stall_tolerated(void)
+{
+	start(false);
+	dev[1].stall_req = 0x09; /* SET_REPORT */
+	dev[1].stall_type = 0x21;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(!sim_logged("refused"));
+	cleanup();
+}
+
+static void led_report_silent_refused(void)
+{
+	start(false);
+	dev[1].silent_class_req = 0x09; /* SET_REPORT never answered */
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	host_time_skip_ns = 1000000;
+	ticks(3000);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_REPORT(LEDs)"));
+	CHECK(!sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -206,5 +237,7 @@ int main(void)
 	RUN(set_idle_stall_recovered);
 	RUN(descriptor_stall_refused);
 	RUN(silent_device_refused_other_works);
+	RUN(led_report_stall_tolerated);
+	RUN(led_report_silent_refused);
 	return unit_summary();
 }
