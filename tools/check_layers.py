@@ -44,6 +44,7 @@ FOLDERS = {
 # cycle stays inside one layer).
 HEADERS = {
     "types.h": "base", "compiler.h": "base", "errno.h": "base", "string.h": "base",
+    "size.h": "base",
     "arch.h": "base", "time.h": "base", "irq_model.h": "base", "paging.h": "mm",
     "printk.h": "core", "panic.h": "core", "cmdline.h": "core", "ksyms.h": "core",
     "selftest.h": "core", "bootinfo.h": "core",

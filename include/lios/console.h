@@ -7,6 +7,13 @@
  * Backend choice: EGA-text tag -> VGA text; RGB tag -> framebuffer; no tag -> VGA text on
  * BIOS, serial only on UEFI; "console=vga|fb|serial" overrides; "console.scale=N" sets the
  * font magnification (default: native 16x32 font when the screen is 1440 pixels or taller).
+ *
+ * Scrollback: rows scrolling off the top are kept (at least 1,000, on the heap) and
+ * console_scrollback() shows them again (the shell's Shift+PgUp / Shift+PgDn); any output
+ * returns to the live screen. Pager: between console_pager_begin() and _end() a command's
+ * output that does not fit on the screen waits behind "-- more --" for keys the shell
+ * passes on; "console.pager=off" on the command line turns it off. Serial always gets
+ * everything at once.
  */
 #ifndef LIOS_CONSOLE_H
 #define LIOS_CONSOLE_H
@@ -17,7 +24,7 @@
  * Picks and starts the backend, registers the screen as a printk sink (replaying the log,
  * so every earlier message shows) and prints the "console: ..." contract line.
  * Returns 0 with a screen, or -ENODEV when only serial is left (the line says why).
- * Context: boot, after mm_init (needs ioremap and kmalloc).
+ * Context: boot, after mm_init (needs ioremap and the heap).
  */
 int console_init(const struct bootinfo *bi);
 
@@ -35,5 +42,26 @@ void console_describe(char *buf, size_t n);
 /* Panic screen: from now on text is white on red and the cursor is shown. Callable with
  * interrupts off, even from inside a console write that faulted; never allocates. */
 void console_panic_mode(void);
+
+/* Columns of the screen; 0 when there is none (serial only). Any context. */
+unsigned console_cols(void);
+
+/* Writes bytes to the screen only: not to serial, not to the log (the line editor draws
+ * the screen and a serial terminal separately). Any context; no allocation. */
+void console_screen_write(const char *s, size_t len);
+
+/* Moves the view 'pages' screens (a screen less one row each) back in time, negative:
+ * forward; clamped. Returns the rows now scrolled back, 0 at the live screen. */
+size_t console_scrollback(int pages);
+/* Back to the live screen (also done by any output). Any context. */
+void console_scroll_bottom(void);
+
+/* Paging of one command's screen output (thread context): begin before it runs (cursor at
+ * a row start), end after it returns; then, while console_pager_waiting(), pass each key's
+ * character to console_pager_key(): Space a page, Enter a row, q or Ctrl-C the end. */
+void console_pager_begin(void);
+void console_pager_end(void);
+bool console_pager_waiting(void);
+void console_pager_key(uint32_t ch);
 
 #endif

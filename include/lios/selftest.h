@@ -63,6 +63,9 @@ bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out);
  * the number of failures. */
 int selftest_run(const char *suite);
 
+/* The i-th suite name in name order, each once; NULL past the last. Any context. */
+const char *selftest_suite(size_t i);
+
 /* Self-test mode (the `selftest` command-line word): run every test, print the verdict,
  * exit QEMU through isa-debug-exit or halt. Called by kmain after boot. */
 __noreturn void selftest_main(void);

@@ -7,6 +7,9 @@
  * Commands register themselves, each in the file of its topic under src/kernel/shell/:
  *	SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
  * places a struct shell_cmd in the .shell_cmds section; `help` lists them by name.
+ * A command whose first argument is one of a fixed set offers it to Tab completion:
+ *	SHELL_COMMAND_ARGS(kbd, "[LAYOUT]", "...", cmd_kbd, kbd_layout_choice);
+ * where kbd_layout_choice(i) returns the i-th choice and NULL past the last.
  */
 #ifndef LIOS_SHELL_H
 #define LIOS_SHELL_H
@@ -20,11 +23,14 @@ struct shell_cmd {
 	const char *help;    /* one line */
 	/* argv[0] is the name; rest is the raw text after the name, blanks skipped */
 	int (*run)(int argc, char **argv, const char *rest);
+	/* optional: the i-th choice of the first argument, NULL past the end (completion) */
+	const char *(*arg_choice)(size_t i);
 };
 
-#define SHELL_COMMAND(name_, usage_, help_, fn_)                                          \
+#define SHELL_COMMAND_ARGS(name_, usage_, help_, fn_, choice_)                            \
 	static const struct shell_cmd shell_cmd_##name_ __used __section(".shell_cmds")      \
-		__aligned(8) = {#name_, usage_, help_, fn_}
+		__aligned(8) = {#name_, usage_, help_, fn_, choice_}
+#define SHELL_COMMAND(name_, usage_, help_, fn_) SHELL_COMMAND_ARGS(name_, usage_, help_, fn_, NULL)
 
 /* The interactive loop: never returns. Halts between keys. Boot, last step, interrupts
  * enabled, after kbd_init(). bi is what `mmap` shows as the firmware's map. */

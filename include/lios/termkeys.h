@@ -13,6 +13,8 @@
 struct termkeys {
 	uint8_t state;     /* TERMKEYS_* position inside an escape sequence */
 	uint8_t param;     /* numeric parameter of ESC [ n ~ */
+	uint8_t mod;       /* xterm modifier parameter of ESC [ n ; m ~ (1 + bits), 0: none */
+	bool in_mod;       /* digits now go to mod */
 	uint32_t utf8;     /* code point being assembled */
 	uint8_t utf8_left; /* continuation bytes still expected */
 	bool last_cr;      /* a CR was the last byte: its LF is not a second Enter */
@@ -20,7 +22,8 @@ struct termkeys {
 
 /* Start in the plain state. Pure. */
 void termkeys_init(struct termkeys *t);
-/* Feed one byte; true and *ev filled (a press, no modifiers) when it completed a key.
+/* Feed one byte; true and *ev filled (a press; modifiers only from an xterm modifier
+ * parameter, e.g. Shift+PgUp as ESC [ 5 ; 2 ~) when it completed a key.
  * Unknown escape sequences are swallowed whole. Pure. */
 bool termkeys_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev);
 

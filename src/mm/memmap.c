@@ -16,6 +16,7 @@
 #include <lios/errno.h>
 #include <lios/memmap.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/string.h>
 
 #define SCRATCH_USABLE MEMMAP_MAX_RANGES
@@ -231,12 +232,18 @@ void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug)
 	for (size_t i = 0; i < bi->nregions && i < BOOTINFO_MAX_REGIONS; i++) {
 		const struct mem_region *r = &bi->regions[i];
 
-		map_line(debug, "memmap:   [0x%016llx-0x%016llx) %s\n", (unsigned long long)r->base,
-			 (unsigned long long)(r->base + r->length), type_name(r->type));
+		char sz[SIZE_STR_MAX];
+
+		map_line(debug, "memmap:   [0x%016llx-0x%016llx) %-10s %s\n",
+			 (unsigned long long)r->base, (unsigned long long)(r->base + r->length),
+			 size_format(sz, r->length), type_name(r->type));
 	}
 	map_line(debug, "memmap: usable after carving out boot ranges, %zu ranges\n", m->n);
-	for (size_t i = 0; i < m->n; i++)
-		map_line(debug, "memmap:   [0x%016llx-0x%016llx) %llu KiB\n",
+	for (size_t i = 0; i < m->n; i++) {
+		char sz[SIZE_STR_MAX];
+
+		map_line(debug, "memmap:   [0x%016llx-0x%016llx) %s\n",
 			 (unsigned long long)m->r[i].start, (unsigned long long)m->r[i].end,
-			 (unsigned long long)((m->r[i].end - m->r[i].start) >> 10));
+			 size_format(sz, m->r[i].end - m->r[i].start));
+	}
 }

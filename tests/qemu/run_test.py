@@ -177,6 +177,28 @@ def scenario_reboot(m, args):
     return checks.check_exit(status, 0)
 
 
+def scenario_poweroff(m, args):
+    # ACPI S5 from the shell: QEMU (started without -no-shutdown) exits with status 0 on
+    # its own, and the kernel said it was entering S5 (a reset would exit 0 as well under
+    # -no-reboot: the serial line tells them apart).
+    m.send_keys("poweroff\n")
+    status = m.wait_exit(30.0)
+    failures = checks.check_exit(status, 0)
+    failures += checks.check_expected(m.serial(), [r"^acpi: S5 SLP_TYP \d/\d ", r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
+    return failures + checks.check_forbidden(m.serial(), [r"^reboot: "])
+
+
+def scenario_poweroff_halts(m, args):
+    # No ACPI S5 (acpi=off): the message, then a halt; QEMU keeps running.
+    wait = _answer(m, r"^poweroff: cannot power off this machine; halting", 15.0)
+    m.send_keys("poweroff\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [r"^poweroff: ACPI S5 unavailable: no ACPI tables$"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after poweroff without S5: it must halt" % m.status)
+    return failures
+
+
 def scenario_panic(m, args):
     # "panic": the panic screen must be readable on the screen itself (reason, backtrace
     # with names, firmware/console/memory summary), and the machine halts, never reboots.
@@ -186,7 +208,7 @@ def scenario_panic(m, args):
     failures = check_screen(m, args.screen or "auto", args.name,
                             [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
                              r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
-                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory \d+ MiB free",
+                             r"^firmware (BIOS|UEFI)", r"^console ", r"^memory [0-9.]+ [KMGTPE]?i?B free",
                              r"^System halted"])
     if m.wait_exit(3.0) is not None:
         failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
@@ -291,6 +313,99 @@ def scenario_usb(m, args):
     return []
 
 
+def _screen_cols(m, mode):
+    """Columns of the screen console, from its "console:" lines (80 for VGA text)."""
+    cells = re.search(r"(\d+)x(\d+) cells$", m.serial(), re.MULTILINE)
+    return int(cells.group(1)) if cells and mode != "vga" else 80
+
+
+def _last_row(lines):
+    rows = [ln for ln in lines if ln.strip()]
+    return rows[-1] if rows else ""
+
+
+def scenario_scrollback(m, args):
+    # Issue 14: Shift+PgUp pages back through the screen's history to the first boot lines
+    # (the banner), Shift+PgDn returns to the live screen with the prompt at the bottom.
+    mode = args.screen or "auto"
+    banner = re.compile(r"^LiOS [0-9]")
+    for _ in range(4):  # a tall screen may still show the banner: push it off first
+        if not any(banner.search(ln) for ln in read_screen(m, mode, args.name)):
+            break
+        start = len(m.serial())
+        m.send_keys("help\n")
+        m.wait_for_serial(r"^Keys:", 20.0, start)
+        time.sleep(1.0)
+        if not re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+            m.send_keys("q")  # the pager stopped it (a short screen)
+        m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+        time.sleep(0.5)
+    else:
+        return ["scrollback: the banner is still on the live screen"]
+    for _ in range(40):  # far more pages than the boot log has: clamps at the oldest row
+        m.send_key(["shift", "pgup"])
+    failures = check_screen(m, mode, args.name + ".back", [r"^LiOS [0-9]"])
+    for _ in range(40):
+        m.send_key(["shift", "pgdn"])
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(banner.search(ln) for ln in lines):
+        failures.append("scrollback: the banner is still shown after Shift+PgDn")
+    if _last_row(lines) != PROMPT.rstrip():
+        failures.append("scrollback: last row %r after Shift+PgDn, expected the prompt"
+                        % _last_row(lines))
+    return failures
+
+
+def scenario_longline(m, args):
+    # Issue 14: a 200-character echo prints all 200 characters, on serial and on the
+    # screen (wrapped at the screen's width).
+    text = "0123456789" * 20
+    wait = _answer(m, r"^%s$" % text, 40.0)
+    m.send_keys("echo %s\n" % text)
+    wait()
+    mode = args.screen or "auto"
+    cols = _screen_cols(m, mode)
+    rows = [text[i:i + cols] for i in range(0, len(text), cols)]
+    return check_screen(m, mode, args.name, ["^%s$" % re.escape(r) for r in rows])
+
+
+def scenario_pager(m, args):
+    # Issue 14: "help" on a 80x25 screen does not fit: it stops at "-- more --" (serial
+    # has all of it at once), and q returns to the prompt.
+    mode = args.screen or "auto"
+    start = len(m.serial())
+    m.send_keys("help\n")
+    m.wait_for_serial(r"^Keys:", 20.0, start)
+    failures = check_screen(m, mode, args.name + ".more", [r"^-- more --$"])
+    if re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+        failures.append("pager: the prompt came back while -- more -- waited")
+    m.send_keys("q")
+    m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(ln == "-- more --" for ln in lines):
+        failures.append("pager: -- more -- still shown after q")
+    if _last_row(lines) != PROMPT.rstrip():
+        failures.append("pager: last row %r after q, expected the prompt" % _last_row(lines))
+    return failures
+
+
+def scenario_complete(m, args):
+    # Issue 14: Tab completes "sel" to "selftest "; a second Tab after "kbd " lists the
+    # layouts.
+    wait = _answer(m, r"selftest $")
+    m.send_keys("sel\t")
+    wait()
+    failures = check_screen(m, args.screen or "auto", args.name, [r"^lios> selftest$"])
+    m.send_key(["ctrl", "c"])
+    wait = _answer(m, r"^us  .*\bde\b")
+    m.send_keys("kbd \t\t")
+    wait()
+    m.send_key(["ctrl", "c"])
+    return failures
+
+
 def type_bound(m, device, text):
     # Types text with input-send-event aimed at the keyboard bound to display 'device'
     # (usb-kbd,display=<id>); send-key, which has no device, reaches the unbound one (PS/2).
@@ -325,7 +440,10 @@ SCENARIOS = {"both": scenario_both, "echo": scenario_echo, "edit": scenario_edit
              "mem": scenario_mem, "pci": scenario_pci, "unknown": scenario_unknown, "reboot": scenario_reboot,
              "panic": scenario_panic, "scroll": scenario_scroll,
              "deadkeys": scenario_deadkeys, "capslock": scenario_capslock,
-             "repeat": scenario_repeat, "replug": scenario_replug, "usb": scenario_usb}
+             "repeat": scenario_repeat, "replug": scenario_replug, "usb": scenario_usb,
+             "scrollback": scenario_scrollback, "longline": scenario_longline,
+             "pager": scenario_pager, "complete": scenario_complete,
+             "poweroff": scenario_poweroff, "poweroff-halts": scenario_poweroff_halts}
 
 
 def run(args):

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI in the kernel: parse the tables the boot loader pointed at (the RSDP copy in struct
- * bootinfo), reaching them through ioremap (they may lie above the 2 GiB direct map), print
- * one summary line, and offer the FADT reset register to `reboot`. Runs after the memory
- * stack; before it, or without ACPI, everything here reports "absent".
+ * bootinfo), reaching them through ioremap (they may lie above the 2 GiB direct map; the
+ * DSDT and SSDTs are read for \_S5 in place, mapped, never copied), print the summary
+ * lines, and carry out the two ways of leaving: the FADT reset register (`reboot`) and S5
+ * soft off (`poweroff`, as acpi_s5_plan() in acpi_sleep.c works it out). Runs after the
+ * memory stack; before it, or without ACPI, everything here reports "absent".
  */
 #include <lios/acpi.h>
 #include <lios/arch.h>
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
+#include <lios/time.h>
 #include <lios/vmalloc.h>
+
+#define PM1_CNT_SCI_EN (1u << 0)        /* ACPI mode: set by firmware after ACPI_ENABLE */
+#define ACPI_ENABLE_WAIT_MS 3000        /* ACPI 6.x 4.8.2.1.1: firmware may take a while */
+#define POWEROFF_WAIT_MS 1000           /* the power goes within microseconds; be patient */
 
 static struct acpi_info acpi;
 
@@ -18,6 +25,47 @@ static const void *kernel_map(paddr_t phys, size_t len) { return ioremap(phys, l
 static void kernel_unmap(const void *p, size_t len) { iounmap((void *)p); }
 
 static const struct acpi_os kernel_os = {kernel_map, kernel_unmap};
+
+static const char *space_name(uint8_t space)
+{
+	return space == ACPI_SPACE_IO ? "io" : space == ACPI_SPACE_MEMORY ? "mmio" : "space?";
+}
+
+/* "acpi: PM timer io 0x608 24-bit, HPET 0xfed00000 64-bit 3 timers, ECAM 0xb0000000 buses 0-255" */
+static void print_clocks_and_pci(void)
+{
+	char pm[48] = "no PM timer", hpet[64] = "no HPET", ecam[64] = "no MCFG";
+
+	if (acpi.pm_timer_bits)
+		ksnprintf(pm, sizeof(pm), "PM timer %s %#llx %u-bit", space_name(acpi.pm_timer.space),
+			  (unsigned long long)acpi.pm_timer.address, acpi.pm_timer_bits);
+	if (acpi.have_hpet)
+		ksnprintf(hpet, sizeof(hpet), "HPET %#llx %s-bit %u timers",
+			  (unsigned long long)acpi.hpet_address, acpi.hpet_64bit ? "64" : "32",
+			  acpi.hpet_comparators);
+	if (acpi.mcfg_count)
+		ksnprintf(ecam, sizeof(ecam), "ECAM %#llx buses %u-%u%s",
+			  (unsigned long long)acpi.mcfg[0].base, acpi.mcfg[0].bus_start,
+			  acpi.mcfg[0].bus_end, acpi.mcfg_count > 1 ? " (and more)" : "");
+	printk("acpi: %s, %s, %s\n", pm, hpet, ecam);
+}
+
+/* "acpi: S5 SLP_TYP 0/0 (\_S5_ in DSDT) via PM1a_CNT io 0x604" or why not. */
+static void print_s5(void)
+{
+	struct acpi_sleep_plan plan;
+
+	acpi_s5_plan(&acpi, &plan);
+	if (plan.why) {
+		printk("acpi: S5 unavailable: %s%s%s%s\n", plan.why, acpi.s5.why ? " (" : "",
+		       acpi.s5.why ? acpi.s5.why : "", acpi.s5.why ? ")" : "");
+		return;
+	}
+	printk("acpi: S5 SLP_TYP %u/%u (%s in %s) via %s %s %#llx\n", acpi.s5.slp_typ_a,
+	       acpi.s5.slp_typ_b, acpi.s5.path, acpi.s5.table,
+	       plan.hw_reduced ? "SLEEP_CONTROL" : "PM1a_CNT", space_name(plan.a.reg.space),
+	       (unsigned long long)plan.a.reg.address);
+}
 
 /* Parses the ACPI tables and prints "acpi: ...". Returns 0, or -ENODEV without ACPI.
  * Context: boot, after mm_init. */
@@ -37,6 +85,8 @@ int acpi_init(const struct bootinfo *bi)
 	       acpi.cpu_count == 1 ? "" : "s",
 	       !acpi.i8042_flag_valid ? "not stated" : acpi.i8042_present ? "present" : "absent",
 	       acpi.reset_supported ? "yes" : "no");
+	print_clocks_and_pci();
+	print_s5();
 	return 0;
 }
 
@@ -71,4 +121,101 @@ int acpi_reset(void)
 	for (int i = 0; i < 1000000; i++)
 		arch_cpu_relax();
 	return -EIO;
+}
+
+/* A sleep register access of w->width bits; memory-space registers are mapped by the
+ * caller (*mmio). */
+static uint16_t sleep_read(const struct acpi_sleep_write *w, volatile void *mmio)
+{
+	if (w->reg.space == ACPI_SPACE_IO)
+		return w->width == 8 ? arch_pio_read8((uint16_t)w->reg.address)
+				     : arch_pio_read16((uint16_t)w->reg.address);
+	return w->width == 8 ? *(volatile uint8_t *)mmio : *(volatile uint16_t *)mmio;
+}
+
+static void sleep_write(const struct acpi_sleep_write *w, volatile void *mmio, uint16_t v)
+{
+	if (w->reg.space == ACPI_SPACE_IO) {
+		if (w->width == 8)
+			arch_pio_write8((uint16_t)w->reg.address, (uint8_t)v);
+		else
+			arch_pio_write16((uint16_t)w->reg.address, v);
+	} else if (w->width == 8) {
+		*(volatile uint8_t *)mmio = (uint8_t)v;
+	} else {
+		*(volatile uint16_t *)mmio = v;
+	}
+}
+
+/* Legacy ACPI: switch the chipset to ACPI mode (SCI_EN) through SMI_CMD when the firmware
+ * left it in legacy mode, as ACPI 6.x 4.8.2.1.1 describes; some chipsets ignore SLP_EN
+ * otherwise. Waits at most ACPI_ENABLE_WAIT_MS. */
+static void enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *mmio)
+{
+	if (acpi.hw_reduced || !acpi.smi_cmd || !acpi.acpi_enable ||
+	    (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN))
+		return;
+	arch_pio_write8((uint16_t)acpi.smi_cmd, acpi.acpi_enable);
+	uint64_t deadline = deadline_us(ACPI_ENABLE_WAIT_MS * 1000ull);
+	while (!deadline_passed(deadline))
+		if (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN)
+			return;
+	printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
+}
+
+/*
+ * acpi_poweroff - see <lios/acpi.h>. Prints "poweroff: ACPI S5 ..." before the writes, or
+ * "poweroff: ACPI S5 unavailable: <why>" and returns -ENODEV.
+ */
+int acpi_poweroff(void)
+{
+	struct acpi_sleep_plan plan;
+	struct acpi_sleep_write *w[2];
+	volatile void *mmio[2] = {NULL, NULL};
+	uint16_t v[2] = {0, 0};
+	int err = -EIO;
+
+	if (!acpi.present)
+		plan.why = "no ACPI tables";
+	else
+		acpi_s5_plan(&acpi, &plan);
+	if (plan.why) {
+		printk("poweroff: ACPI S5 unavailable: %s\n", plan.why);
+		return -ENODEV;
+	}
+	w[0] = &plan.a, w[1] = &plan.b;
+	for (int i = 0; i < 2; i++) {
+		if (!w[i]->reg.address || w[i]->reg.space != ACPI_SPACE_MEMORY)
+			continue;
+		mmio[i] = ioremap(w[i]->reg.address, w[i]->width / 8, PG_CACHE_UC);
+		if (!mmio[i]) {
+			printk("poweroff: cannot map the sleep register at %#llx\n",
+			       (unsigned long long)w[i]->reg.address);
+			err = -ENOMEM;
+			goto out_unmap;
+		}
+	}
+	printk("poweroff: ACPI S5 (SLP_TYP %u/%u)\n", acpi.s5.slp_typ_a, acpi.s5.slp_typ_b);
+	uint64_t flags = arch_irq_save();
+	if (!plan.hw_reduced)
+		enter_acpi_mode(&plan.a, mmio[0]);
+	/* SLP_TYP into both halves first, then SLP_EN: PM1a's SLP_EN may end everything. */
+	for (int i = 0; i < 2; i++) {
+		if (!w[i]->reg.address)
+			continue;
+		v[i] = w[i]->keep_mask ? (uint16_t)(sleep_read(w[i], mmio[i]) & w[i]->keep_mask) : 0;
+		v[i] |= w[i]->value;
+		sleep_write(w[i], mmio[i], v[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		if (w[i]->reg.address)
+			sleep_write(w[i], mmio[i], v[i] | w[i]->enable);
+	mdelay(POWEROFF_WAIT_MS);
+	arch_irq_restore(flags);
+	printk("poweroff: the machine is still running after S5\n");
+out_unmap:
+	for (int i = 0; i < 2; i++)
+		if (mmio[i])
+			iounmap((void *)mmio[i]);
+	return err;
 }

@@ -1,29 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * ACPI table parsing: RSDP -> RSDT/XSDT -> FADT and MADT. Pure C with all physical memory
- * access behind struct acpi_os, so the same code runs in the kernel and in host tests.
- * Nothing is trusted: signatures, lengths and checksums are checked before a table is
- * used, lengths are bounded, and a bad table is skipped with a message naming it.
+ * ACPI table discovery: RSDP -> RSDT/XSDT -> each table, then the DSDT the FADT names;
+ * the MADT is parsed here, the FADT, HPET and MCFG in acpi_fadt.c, the AML tables by
+ * aml.c. Pure C with all physical memory access behind struct acpi_os, so the same code
+ * runs in the kernel, in host tests and in `./lios check-machine` (which feeds tables one
+ * by one to acpi_parse_table). Nothing is trusted: signatures, lengths and checksums are
+ * checked before a table is used, lengths are bounded, and a bad table is skipped with a
+ * message naming it.
  */
 #include <lios/acpi.h>
+#include <lios/errno.h>
 #include <lios/printk.h>
 #include <lios/string.h>
+#include "acpi_internal.h"
 
 #define RSDP_V1_LEN 20
 #define RSDP_V2_LEN 36
-#define SDT_HEADER_LEN 36
-#define ACPI_TABLE_MAX (1u << 20) /* no table we read is anywhere near 1 MiB */
 #define ROOT_MAX_ENTRIES 256
-
-/* FADT offsets (ACPI 6.x, table 5.9). */
-#define FADT_FLAGS 112
-#define FADT_FLAG_RESET_REG_SUP (1u << 10)
-#define FADT_IAPC_BOOT_ARCH 109
-#define IAPC_8042 (1u << 1)
-#define FADT_RESET_REG 116
-#define FADT_RESET_VALUE 128
-#define FADT_MIN_LEN_RESET 129     /* ACPI 2.0 layout up to the reset value */
-#define FADT_MIN_REV_BOOT_ARCH 3  /* IAPC_BOOT_ARCH exists from FADT revision 3 */
 
 /* MADT (ACPI 6.x section 5.2.12): the header, the local interrupt controller address and
  * the flags, then variable entries (type, length). Minimum lengths are the spec's. */
@@ -47,19 +40,6 @@
 #define MADT_CPU_ENABLED (1u << 0)
 #define MADT_CPU_ONLINE_CAPABLE (1u << 1)
 
-struct sdt_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	uint32_t creator_id;
-	uint32_t creator_revision;
-} __attribute__((packed));
-static_assert(sizeof(struct sdt_header) == SDT_HEADER_LEN, "ACPI SDT header");
-static_assert(sizeof(struct acpi_gas) == 12, "ACPI generic address");
 
 static uint8_t checksum(const uint8_t *p, size_t len)
 {
@@ -68,6 +48,33 @@ static uint8_t checksum(const uint8_t *p, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sum += p[i];
 	return sum;
+}
+
+/* A table's header length must cover the header, stay below ACPI_TABLE_MAX and fit in
+ * the 'avail' bytes at t; its bytes must sum to 0. Counts and reports a refusal. */
+static bool table_sound(const uint8_t *t, size_t avail, struct acpi_info *info)
+{
+	const struct sdt_header *h = (const void *)t;
+	uint32_t len;
+
+	if (avail < SDT_HEADER_LEN) {
+		printk(KERN_WARN "acpi: table of %zu bytes is shorter than its header, ignored\n", avail);
+		info->bad_tables++;
+		return false;
+	}
+	memcpy(&len, &h->length, 4);
+	if (len < SDT_HEADER_LEN || len > ACPI_TABLE_MAX || len > avail) {
+		printk(KERN_WARN "acpi: %.4s has a bad length %u (%zu bytes there), ignored\n",
+		       h->signature, len, avail);
+		info->bad_tables++;
+		return false;
+	}
+	if (checksum(t, len) != 0) {
+		printk(KERN_WARN "acpi: %.4s has a bad checksum, ignored\n", h->signature);
+		info->bad_tables++;
+		return false;
+	}
+	return true;
 }
 
 /* Maps a whole table after checking its header. Returns the mapping (length in *len) or
@@ -91,36 +98,12 @@ static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t
 	const uint8_t *t = os->map(phys, hdr.length);
 	if (!t)
 		return NULL;
-	if (checksum(t, hdr.length) != 0) {
-		printk(KERN_WARN "acpi: %.4s at %#llx has a bad checksum, ignored\n", hdr.signature,
-		       (unsigned long long)phys);
+	if (!table_sound(t, hdr.length, info)) {
 		os->unmap(t, hdr.length);
-		info->bad_tables++;
 		return NULL;
 	}
 	*len = hdr.length;
 	return t;
-}
-
-static void parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
-{
-	const struct sdt_header *h = (const void *)t;
-	uint32_t flags = 0;
-	uint16_t boot_arch = 0;
-
-	info->have_fadt = true;
-	if (len >= FADT_FLAGS + 4)
-		memcpy(&flags, t + FADT_FLAGS, 4);
-	if (h->revision >= FADT_MIN_REV_BOOT_ARCH && len >= FADT_IAPC_BOOT_ARCH + 2) {
-		memcpy(&boot_arch, t + FADT_IAPC_BOOT_ARCH, 2);
-		info->i8042_flag_valid = true;
-		info->i8042_present = boot_arch & IAPC_8042;
-	}
-	if ((flags & FADT_FLAG_RESET_REG_SUP) && len >= FADT_MIN_LEN_RESET) {
-		memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
-		info->reset_value = t[FADT_RESET_VALUE];
-		info->reset_supported = info->reset_reg.address != 0;
-	}
 }
 
 static const uint8_t madt_min_len[] = {
@@ -251,17 +234,50 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	}
 }
 
-static void parse_table(const struct acpi_os *os, paddr_t phys, struct acpi_info *info)
+void acpi_info_init(struct acpi_info *info) { memset(info, 0, sizeof(*info)); }
+
+/*
+ * acpi_parse_table - see <lios/acpi.h>. The first FADT and MADT count (a second one is a
+ * firmware bug and is ignored); every SSDT is read for \_S5.
+ */
+int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
+{
+	uint32_t tlen;
+
+	/* The FACS has no standard header (no checksum): not ours to judge, not read. */
+	if (len >= 4 && memcmp(t, "FACS", 4) == 0)
+		return -ENOENT;
+	if (len >= 4 && memcmp(t, "SSDT", 4) == 0)
+		info->ssdt_count++; /* refused ones too: SSDTn names the n-th, as Linux does */
+	if (!table_sound(t, len, info))
+		return -EINVAL;
+	memcpy(&tlen, t + 4, 4);
+	if (memcmp(t, "FACP", 4) == 0 && !info->have_fadt)
+		return acpi_parse_fadt(t, tlen, info);
+	if (memcmp(t, "APIC", 4) == 0 && !info->madt.present) {
+		parse_madt(t, tlen, info);
+		return 0;
+	}
+	if (memcmp(t, "HPET", 4) == 0 && !info->have_hpet)
+		return acpi_parse_hpet(t, tlen, info);
+	if (memcmp(t, "MCFG", 4) == 0 && !info->have_mcfg)
+		return acpi_parse_mcfg(t, tlen, info);
+	if (memcmp(t, "DSDT", 4) == 0 && !info->have_dsdt)
+		return acpi_parse_aml(t, tlen, info);
+	if (memcmp(t, "SSDT", 4) == 0)
+		return acpi_parse_aml(t, tlen, info);
+	return -ENOENT;
+}
+
+/* Maps, checks and parses the table at phys. */
+static void parse_at(const struct acpi_os *os, paddr_t phys, struct acpi_info *info)
 {
 	uint32_t len;
 	const uint8_t *t = map_table(os, phys, &len, info);
 
 	if (!t)
 		return;
-	if (memcmp(t, "FACP", 4) == 0 && !info->have_fadt)
-		parse_fadt(t, len, info);
-	else if (memcmp(t, "APIC", 4) == 0 && !info->madt.present)
-		parse_madt(t, len, info);
+	acpi_parse_table(t, len, info);
 	os->unmap(t, len);
 }
 
@@ -306,7 +322,7 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 	unsigned esize;
 	uint32_t len;
 
-	memset(info, 0, sizeof(*info));
+	acpi_info_init(info);
 	paddr_t root = check_rsdp(rsdp, rsdp_len, &esize, info);
 	if (!root)
 		return;
@@ -331,5 +347,7 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 	info->tables = n;
 	for (unsigned i = 0; i < n; i++)
 		if (entries[i])
-			parse_table(os, entries[i], info);
+			parse_at(os, entries[i], info);
+	if (info->dsdt_address) /* not listed by the root table: not in info->tables */
+		parse_at(os, info->dsdt_address, info);
 }

@@ -5,6 +5,8 @@
 
 #include <lios/bootinfo.h>
 #include "fb.h"
+#include "pager.h"
+#include "scrollback.h"
 #include "term.h"
 #include "vga_text.h"
 
@@ -17,6 +19,17 @@ struct console {
 	struct vga_text vga;
 	struct fb_console fb;
 	bool busy;                /* a write is in progress (reentry is dropped) */
+	struct scrollback sb;     /* rows scrolled off the top (storage from the heap) */
+	bool pager_off;           /* console.pager=off on the command line */
+	struct console_paging {
+		bool active;          /* a command's output is being paged */
+		bool ended;           /* the command returned: no more output of its own */
+		bool prompt_shown;    /* "-- more --" is on the last row */
+		struct pager p;
+		char *held;           /* output waiting for a key (heap), held_len bytes */
+		size_t held_len, held_cap;
+		uint64_t dropped;     /* bytes that did not fit in CONSOLE_HOLD_MAX */
+	} pg;
 };
 
 extern struct console console;

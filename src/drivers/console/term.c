@@ -11,6 +11,7 @@
  * redrawn plain before the next one.
  */
 #include <lios/compiler.h>
+#include "scrollback.h"
 #include "term.h"
 
 #define ASCII_BS 0x08
@@ -76,20 +77,43 @@ static void term_set_row(struct term *t, unsigned row, unsigned from,
 	}
 }
 
-static void term_scroll(struct term *t)
+static bool term_cont(const struct term *t, unsigned row)
 {
-	for (unsigned r = 0; r + 1 < t->rows; r++)
-		term_set_row(t, r, 0, &t->cells[(size_t)(r + 1) * t->cols], term_blank(t));
-	term_set_row(t, t->rows - 1, 0, NULL, term_blank(t));
+	return row < TERM_CONT_ROWS && t->row_cont[row];
 }
 
-static void term_newline(struct term *t)
+static void term_set_cont(struct term *t, unsigned row, bool cont)
 {
+	if (row < TERM_CONT_ROWS)
+		t->row_cont[row] = cont;
+}
+
+static void term_scroll(struct term *t)
+{
+	if (t->sb)
+		scrollback_push(t->sb, t->cells, term_cont(t, 0));
+	for (unsigned r = 0; r + 1 < t->rows; r++) {
+		term_set_row(t, r, 0, &t->cells[(size_t)(r + 1) * t->cols], term_blank(t));
+		term_set_cont(t, r, term_cont(t, r + 1));
+	}
+	term_set_row(t, t->rows - 1, 0, NULL, term_blank(t));
+	term_set_cont(t, t->rows - 1, false);
+}
+
+/* Cursor to the start of the next row; wrapped: the text goes on there (autowrap). */
+static void term_newline_cont(struct term *t, bool wrapped)
+{
+	term_set_cont(t, t->cy, wrapped);
 	t->cx = 0;
 	if (t->cy + 1 < t->rows)
 		t->cy++;
 	else
 		term_scroll(t);
+}
+
+static void term_newline(struct term *t)
+{
+	term_newline_cont(t, false);
 }
 
 static void term_erase(struct term *t, unsigned row, unsigned from_col)
@@ -100,7 +124,7 @@ static void term_erase(struct term *t, unsigned row, unsigned from_col)
 static void term_put(struct term *t, uint8_t ch)
 {
 	if (t->cx >= t->cols)
-		term_newline(t);
+		term_newline_cont(t, true);
 	term_set(t, t->cx, t->cy, (struct con_cell){ ch, ansi_attr(&t->ansi) });
 	t->cx++; /* may become cols: the wrap happens with the next character */
 }
@@ -234,8 +258,10 @@ static void term_byte(struct term *t, uint8_t ch)
 			term_put(t, ch);
 		break;
 	case ANSI_CLEAR:
-		for (unsigned r = 0; r < t->rows; r++)
+		for (unsigned r = 0; r < t->rows; r++) {
 			term_erase(t, r, 0);
+			term_set_cont(t, r, false);
+		}
 		break;
 	case ANSI_HOME:
 		t->cx = 0;
@@ -257,6 +283,7 @@ static void term_byte(struct term *t, uint8_t ch)
  */
 void term_write(struct term *t, const char *s, size_t len)
 {
+	term_view_reset(t);
 	term_cursor_hide(t);
 	for (size_t i = 0; i < len; i++)
 		term_byte(t, (uint8_t)s[i]);
@@ -268,9 +295,12 @@ void term_write(struct term *t, const char *s, size_t len)
  */
 void term_clear(struct term *t)
 {
+	term_view_reset(t);
 	term_cursor_hide(t);
-	for (unsigned r = 0; r < t->rows; r++)
+	for (unsigned r = 0; r < t->rows; r++) {
 		term_erase(t, r, 0);
+		term_set_cont(t, r, false);
+	}
 	t->cx = 0;
 	t->cy = 0;
 	term_cursor_show(t);
@@ -281,6 +311,7 @@ void term_clear(struct term *t)
  */
 void term_redraw(struct term *t)
 {
+	t->view = 0;
 	for (unsigned r = 0; r < t->rows; r++)
 		for (unsigned c = 0; c < t->cols; c++)
 			t->ops->draw(t->ctx, c, r, term_cell(t, c, r), false);
@@ -312,9 +343,101 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	t->cursor_enabled = true;
 	t->ops = ops;
 	t->ctx = ctx;
+	t->sb = NULL;
+	t->view = 0;
+	for (unsigned r = 0; r < TERM_CONT_ROWS; r++)
+		t->row_cont[r] = false;
 	ansi_init(&t->ansi, CON_ATTR_DEFAULT);
 	t->utf8_left = 0;
 	for (size_t i = 0; i < (size_t)cols * rows; i++)
 		cells[i] = term_blank(t);
 	term_redraw(t);
+}
+
+/* ------------------------------------------------------------------ scrollback view */
+
+/*
+ * term_attach_scrollback - keep the rows scrolling off the top in sb (sb->cols must equal
+ * the screen's columns), or stop keeping them with NULL. Returns the view to the bottom.
+ */
+void term_attach_scrollback(struct term *t, struct scrollback *sb)
+{
+	term_view_reset(t);
+	t->sb = sb && sb->cols == t->cols ? sb : NULL;
+}
+
+/* Row r of the picture scrolled back by view rows: scrollback rows, then the grid's. */
+static const struct con_cell *term_view_row(const struct term *t, size_t view, unsigned r)
+{
+	size_t held = t->sb ? t->sb->count : 0;
+	size_t v = held - view + r;
+
+	if (v < held)
+		return scrollback_row(t->sb, v);
+	return &t->cells[(v - held) * t->cols];
+}
+
+/* Change the picture from view 'from' to view 'to', drawing only the cells that differ. */
+static void term_view_draw(struct term *t, size_t from, size_t to)
+{
+	for (unsigned r = 0; r < t->rows; r++) {
+		const struct con_cell *was = term_view_row(t, from, r);
+		const struct con_cell *now = term_view_row(t, to, r);
+		unsigned c = 0;
+
+		while (c < t->cols) {
+			unsigned start;
+
+			while (c < t->cols && cell_eq(was[c], now[c]))
+				c++;
+			start = c;
+			while (c < t->cols && c - start < TERM_SPAN_MAX && !cell_eq(was[c], now[c]))
+				c++;
+			if (c == start)
+				break;
+			if (t->ops->draw_span) {
+				t->ops->draw_span(t->ctx, start, r, now + start, was + start, c - start);
+			} else {
+				for (unsigned k = start; k < c; k++)
+					t->ops->draw(t->ctx, k, r, now[k], false);
+			}
+		}
+	}
+}
+
+/*
+ * term_view_scroll - move the view delta rows back in time (negative: forward), clamped to
+ * [0, rows held]. The cursor is hidden while the view is not at the bottom. Returns the
+ * new offset. Any context; no allocation.
+ */
+size_t term_view_scroll(struct term *t, long delta)
+{
+	size_t held = t->sb ? t->sb->count : 0;
+	size_t to;
+
+	if (delta < 0)
+		to = (size_t)-delta >= t->view ? 0 : t->view - (size_t)-delta;
+	else
+		to = held - t->view < (size_t)delta ? held : t->view + (size_t)delta;
+	if (to == t->view)
+		return to;
+	if (t->view == 0) {
+		term_cursor_hide(t);
+		if (t->ops->move_cursor)
+			t->ops->move_cursor(t->ctx, 0, t->rows); /* past the last row: hidden */
+	}
+	term_view_draw(t, t->view, to);
+	t->view = to;
+	if (to == 0)
+		term_cursor_show(t);
+	return to;
+}
+
+/*
+ * term_view_reset - show the live screen again (no-op when it is shown).
+ */
+void term_view_reset(struct term *t)
+{
+	if (t->view)
+		term_view_scroll(t, -(long)t->view);
 }

@@ -21,6 +21,7 @@
 #include <lios/usb.h>
 #include <lios/panic.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
 #include <lios/arch.h>
@@ -39,7 +40,7 @@ extern const uint64_t boot_tsc_start;
 /* Extra lines of the panic screen: what a bug report needs besides the registers. */
 static void panic_info(void)
 {
-	char con[160];
+	char con[160], free_sz[SIZE_STR_MAX], total_sz[SIZE_STR_MAX];
 	struct pmm_stats st;
 
 	console_describe(con, sizeof(con));
@@ -47,8 +48,8 @@ static void panic_info(void)
 	printk("firmware %s, loader %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
 	printk("console %s\n", con);
-	printk("memory %llu MiB free of %llu MiB\n", (unsigned long long)(st.free_frames >> 8),
-	       (unsigned long long)(st.total_frames >> 8));
+	printk("memory %s free of %s\n", size_format(free_sz, st.free_frames * PAGE_SIZE),
+	       size_format(total_sz, st.total_frames * PAGE_SIZE));
 }
 
 /* "init: N ms": kernel entry to ready, from the TSC calibrated against the timer. The raw
@@ -74,6 +75,19 @@ static void start_serial(void)
 		printk_add_sink(serial_sink, true);
 		printk_set_sink_level(serial_sink, 7); /* KERN_DEBUG: the serial log keeps every detail */
 	}
+}
+
+/* PCI through the MCFG's ECAM windows when ACPI has them, the legacy ports otherwise. */
+static void start_pci(void)
+{
+	const struct acpi_info *a = acpi_get_info();
+	struct pci_ecam ecam[ACPI_MAX_MCFG];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < a->mcfg_count && n < ARRAY_SIZE(ecam); i++, n++)
+		ecam[n] = (struct pci_ecam){a->mcfg[i].base, a->mcfg[i].segment, a->mcfg[i].bus_start,
+					    a->mcfg[i].bus_end};
+	pci_init(ecam, n);
 }
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
@@ -117,7 +131,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* END cpu-late */
 
 	/* BEGIN pci */
-	pci_init(NULL, 0);   /* "pci: N functions on M buses (ports)"; TODO: MCFG regions from acpi */
+	start_pci();         /* "pci: N functions on M buses (ECAM|ports)" */
 	/* END pci */
 
 	/* BEGIN input */

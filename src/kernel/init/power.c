@@ -31,12 +31,11 @@ void machine_reboot(void)
 }
 
 /*
- * machine_poweroff - ACPI S5. Returns a negative error, after saying why, when the machine
- * is still running: -ENODEV without ACPI S5, -EIO when the write did not turn it off.
- * Thread context.
+ * machine_poweroff - ACPI S5 (acpi_poweroff prints what it does or why it cannot).
+ * Returns a negative error when the machine is still running: -ENODEV without ACPI S5,
+ * -EIO when the write did not turn it off. Thread context.
  */
 int machine_poweroff(void)
 {
-	printk("poweroff: not possible: LiOS has no ACPI S5 support yet\n");
-	return -ENODEV;
+	return acpi_poweroff();
 }

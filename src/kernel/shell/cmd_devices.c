@@ -49,4 +49,13 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 }
 
 SHELL_COMMAND(console, "", "console backend, mode and font", cmd_console);
-SHELL_COMMAND(kbd, "[LAYOUT]", "show or set the keyboard layout", cmd_kbd);
+/* Tab completion of `kbd LAYOUT`: the built-in layouts. */
+static const char *kbd_layout_choice(size_t i)
+{
+	const struct kbd_layout *l = kbd_layout_at(i);
+
+	return l ? l->name : NULL;
+}
+
+SHELL_COMMAND_ARGS(kbd, "[LAYOUT]", "show or set the keyboard layout", cmd_kbd,
+		   kbd_layout_choice);

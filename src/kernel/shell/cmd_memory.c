@@ -9,15 +9,16 @@
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/vmalloc.h>
 #include "shell_internal.h"
 
-/* Frames in MiB with one decimal, for humans. */
+/* A count of frames and its size, for humans. */
 static void print_frames(const char *what, uint64_t frames)
 {
-	uint64_t kib = frames * (PAGE_SIZE / 1024);
+	char sz[SIZE_STR_MAX];
 
-	printk("%s %lu (%lu.%lu MiB)", what, frames, kib / 1024, (kib % 1024) * 10 / 1024);
+	printk("%s %lu (%s)", what, frames, size_format(sz, frames * PAGE_SIZE));
 }
 
 static int cmd_mem(int argc, char **argv, const char *rest)
@@ -25,6 +26,7 @@ static int cmd_mem(int argc, char **argv, const char *rest)
 	struct pmm_stats p;
 	struct vmalloc_stats v;
 	struct heap_stats h;
+	char a[SIZE_STR_MAX], b[SIZE_STR_MAX], c[SIZE_STR_MAX];
 
 	pmm_get_stats(&p);
 	vmalloc_get_stats(&v);
@@ -33,13 +35,15 @@ static int cmd_mem(int argc, char **argv, const char *rest)
 	print_frames(" total", p.total_frames);
 	print_frames(", free", p.free_frames);
 	print_frames(", in use", p.total_frames - p.free_frames - p.reserved_frames);
-	printk(", reserved %lu, metadata %lu KiB\n", p.reserved_frames, p.metadata_bytes / 1024);
-	printk("vmalloc: %lu areas, %lu pages mapped, largest free range %lu MiB of %lu GiB, "
+	printk(", reserved %lu, metadata %s\n", p.reserved_frames, size_format(a, p.metadata_bytes));
+	printk("vmalloc: %lu areas, %lu pages mapped, largest free range %s of %s, "
 	       "bookkeeping %lu pages, misuse %lu\n", v.areas, v.mapped_pages,
-	       v.largest_free_bytes >> 20, v.window_bytes >> 30, v.meta_pages, v.misuse);
-	printk("heap: %lu bytes in %lu live allocations, %lu KiB from vmalloc (peak %lu KiB), "
-	       "%lu allocs, %lu frees, %lu failed, misuse %lu\n", h.live_bytes, h.live_allocs,
-	       h.vmalloc_bytes >> 10, h.vmalloc_peak >> 10, h.allocs, h.frees, h.failed, h.misuse);
+	       size_format(a, v.largest_free_bytes), size_format(b, v.window_bytes), v.meta_pages,
+	       v.misuse);
+	printk("heap: %s in %lu live allocations, %s from vmalloc (peak %s), "
+	       "%lu allocs, %lu frees, %lu failed, misuse %lu\n", size_format(a, h.live_bytes),
+	       h.live_allocs, size_format(b, h.vmalloc_bytes), size_format(c, h.vmalloc_peak),
+	       h.allocs, h.frees, h.failed, h.misuse);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ static int cmd_help(int argc, char **argv, const char *rest)
 	const struct shell_cmd *cmds = shell_commands(&n);
 	const char *last = "";
 
+	printk("Commands:\n");
 	for (size_t done = 0; done < n; done++) {
 		const struct shell_cmd *next = NULL;
 		char left[24];
@@ -37,7 +38,15 @@ static int cmd_help(int argc, char **argv, const char *rest)
 		printk("  %-18s %s\n", left, next->help);
 		last = next->name;
 	}
-	printk("Keys: Left/Right Home/End Backspace Delete, Up/Down history, Ctrl-C, Ctrl-L\n");
+	printk("Keys:\n"
+	       "  Left/Right Home/End     move in the line (up to 1024 characters, wrapped)\n"
+	       "  Backspace/Delete        erase before/at the cursor\n"
+	       "  Up/Down                 walk the history\n"
+	       "  Tab                     complete a command or argument; twice: list them\n"
+	       "  Shift+PgUp/Shift+PgDn   scroll the screen back/forward (any key returns)\n"
+	       "  Ctrl-C / Ctrl-L         drop the line / clear the screen\n"
+	       "  at -- more --           Space: next page, Enter: next line, q: stop\n"
+	       "                          (console.pager=off on the kernel command line: no pager)\n");
 	return 0;
 }
 
@@ -140,6 +149,6 @@ SHELL_COMMAND(dmesg, "", "the kernel log since boot, debug lines too", cmd_dmesg
 SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
 SHELL_COMMAND(cpu, "", "processor and the features the kernel uses", cmd_cpu);
 SHELL_COMMAND(irq, "", "interrupt counts and masks", cmd_irq);
-SHELL_COMMAND(selftest, "[SUITE]", "run the in-kernel tests", cmd_selftest);
+SHELL_COMMAND_ARGS(selftest, "[SUITE]", "run the in-kernel tests", cmd_selftest, selftest_suite);
 SHELL_COMMAND(reboot, "", "restart the machine", cmd_reboot);
 SHELL_COMMAND(panic, "", "stop with a kernel panic (to see the panic screen)", cmd_panic);

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shell's line editor: one line of code points with a cursor, a ring of past lines,
- * and the drawing that keeps the terminal in step with both. Pure (no hardware, no
- * globals): the kernel shell and the host tests drive the same code.
+ * The shell's line editor (see lios/lineedit.h): one line of code points with a cursor, a
+ * ring of past lines, and the drawing that keeps every view's terminal in step with both.
+ * Pure (no hardware, no globals): the kernel shell and the host tests drive the same code.
  *
- * Invariant after every call: the terminal shows the prompt followed by line.c[0..len) and
- * its cursor sits line.cursor columns after the prompt. Drawing uses only plain characters
- * (overwriting), '\b' (one column left) and '\n', so the line must fit on one screen row
- * (LINEEDIT_MAX); keys that would overflow it are ignored.
+ * Geometry: on a view of width W, the character at index i of the line sits at position
+ * p = prompt_cols + i, on row p / W (counted from the prompt's row) and column p % W.
+ * Invariant after every call, on every view: the terminal shows the prompt followed by
+ * line.c[0..len), and its cursor sits at position prompt_cols + cursor, never in a
+ * terminal's "pending wrap" state: writing the last column of a row is always followed by
+ * CR LF, so the cursor moves to the next row's column 0 explicitly.
  */
 #include <lios/lineedit.h>
 #include <lios/string.h>
 
 #define CH_CTRL_C 0x03
+#define CH_BELL 0x07
 #define CH_CTRL_L 0x0c
 #define CH_BACKSPACE '\b'
 #define CH_DEL 0x7f
+#define CSI "\033["
+#define VIEW_COLS_UNBOUNDED ((unsigned)-1)
 
 /*
  * lineedit_utf8 - encode c as UTF-8 into out (room for 4 bytes); returns the byte count.
@@ -47,71 +52,215 @@ size_t lineedit_utf8(uint32_t c, char *out)
 	return 4;
 }
 
-static void put_char(struct lineedit *le, uint32_t c)
+/* Decode one character of the UTF-8 string at *s (advanced past it); U+FFFD for a broken
+ * sequence. The string is terminated; returns 0 at its end. */
+static uint32_t utf8_next(const char **s)
+{
+	const uint8_t *p = (const uint8_t *)*s;
+	uint32_t c = p[0];
+	unsigned more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+	if (!c)
+		return 0;
+	*s += 1;
+	if (c >= 0x80 && !more)
+		return 0xfffd;
+	if (more)
+		c &= 0x3fu >> more;
+	while (more--) {
+		if ((**s & 0xc0) != 0x80)
+			return 0xfffd;
+		c = c << 6 | ((uint8_t)**s & 0x3f);
+		*s += 1;
+	}
+	return c;
+}
+
+/* ------------------------------------------------------------------ drawing, per view */
+
+static void vwrite(const struct lineedit_view *v, const char *s, size_t n)
+{
+	v->write(v->ctx, s, n);
+}
+
+/* Write c at position p: the cursor moves to p + 1, to the next row at a row's end. */
+static void vput(const struct lineedit_view *v, uint32_t c, size_t p)
 {
 	char b[4];
 
-	le->write(le->ctx, b, lineedit_utf8(c, b));
+	vwrite(v, b, lineedit_utf8(c, b));
+	if ((p + 1) % v->cols == 0)
+		vwrite(v, "\r\n", 2);
 }
 
-static void put_repeat(struct lineedit *le, char c, size_t n)
+/* ESC [ n final, for n >= 1. */
+static void vcsi(const struct lineedit_view *v, size_t n, char final)
 {
-	while (n--)
-		le->write(le->ctx, &c, 1);
+	char b[24];
+	size_t k = sizeof(b);
+
+	b[--k] = final;
+	do {
+		b[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n && k > 2);
+	b[--k] = '[';
+	b[--k] = '\033';
+	vwrite(v, b + k, sizeof(b) - k);
 }
 
-/* Write line.c[from..len), then pad blanks over 'erase' stale columns, then move the
- * cursor back to column 'from' + 'back_to' (relative to from). */
-static void draw_tail(struct lineedit *le, size_t from, size_t erase, size_t back_to)
+/* Move the cursor from position a to position b (both on rows already drawn). */
+static void vmove(const struct lineedit_view *v, size_t a, size_t b)
 {
-	size_t drawn = le->line.len - from;
+	size_t ra = a / v->cols, ca = a % v->cols, rb = b / v->cols, cb = b % v->cols;
 
-	for (size_t i = from; i < le->line.len; i++)
-		put_char(le, le->line.c[i]);
-	put_repeat(le, ' ', erase);
-	put_repeat(le, '\b', drawn + erase - back_to);
+	if (rb < ra)
+		vcsi(v, ra - rb, 'A');
+	else if (rb > ra)
+		vcsi(v, rb - ra, 'B');
+	if (cb + 1 == ca)
+		vwrite(v, "\b", 1);
+	else if (cb < ca)
+		vcsi(v, ca - cb, 'D');
+	else if (cb > ca)
+		vcsi(v, cb - ca, 'C');
+}
+
+/* Leave the line: cursor at a fresh row below it (at the end p, unless already at a
+ * row's start). */
+static void vleave(const struct lineedit_view *v, size_t p)
+{
+	if (p % v->cols != 0)
+		vwrite(v, "\r\n", 2);
 }
 
 /*
- * lineedit_init - empty line, empty history; draws through write(ctx, ...). Pure.
+ * Redraw after the line changed from index 'from' on: the cursor goes from its position to
+ * 'from', the characters from..len are written, then blanks over what the old line (old_len
+ * characters) showed beyond the new end, then the cursor goes to new_cursor.
  */
-void lineedit_init(struct lineedit *le, lineedit_write_fn write, void *ctx)
+static void update(struct lineedit *le, size_t from, size_t old_len, size_t new_cursor)
+{
+	const struct lineedit_line *l = &le->line;
+	size_t p0 = le->prompt_cols;
+
+	for (unsigned i = 0; i < le->nviews; i++) {
+		const struct lineedit_view *v = &le->views[i];
+		size_t end = l->len > old_len ? l->len : old_len;
+
+		vmove(v, p0 + le->cursor, p0 + from);
+		for (size_t k = from; k < l->len; k++)
+			vput(v, l->c[k], p0 + k);
+		for (size_t k = l->len; k < old_len; k++)
+			vput(v, ' ', p0 + k);
+		vmove(v, p0 + (from < end ? end : from), p0 + new_cursor);
+	}
+	le->cursor = new_cursor;
+}
+
+static void move_to(struct lineedit *le, size_t idx)
+{
+	for (unsigned i = 0; i < le->nviews; i++)
+		vmove(&le->views[i], le->prompt_cols + le->cursor, le->prompt_cols + idx);
+	le->cursor = idx;
+}
+
+/*
+ * lineedit_bell - ring every view's bell (BEL): a key that did nothing. Pure.
+ */
+void lineedit_bell(struct lineedit *le)
+{
+	static const char b = CH_BELL;
+
+	for (unsigned i = 0; i < le->nviews; i++)
+		vwrite(&le->views[i], &b, 1);
+}
+
+/* ------------------------------------------------------------------ setup */
+
+/*
+ * lineedit_init - no views, empty line and history; history lines from alloc/free. Pure.
+ */
+void lineedit_init(struct lineedit *le, lineedit_alloc_fn alloc, lineedit_free_fn free)
 {
 	memset(le, 0, sizeof(*le));
-	le->write = write;
-	le->ctx = ctx;
+	le->prompt = "";
+	le->alloc = alloc;
+	le->free = free;
 }
 
 /*
- * lineedit_reset - start a new empty line; the history stays. Pure.
+ * lineedit_add_view - draw on one more terminal of cols columns. Returns 0 or -1 (full).
  */
-void lineedit_reset(struct lineedit *le)
+int lineedit_add_view(struct lineedit *le, lineedit_write_fn write, void *ctx, unsigned cols)
+{
+	if (le->nviews == LINEEDIT_VIEWS)
+		return -1;
+	le->views[le->nviews].write = write;
+	le->views[le->nviews].ctx = ctx;
+	le->views[le->nviews].cols = cols ? cols : VIEW_COLS_UNBOUNDED;
+	le->nviews++;
+	return 0;
+}
+
+/*
+ * lineedit_start - a new, empty line after prompt, written on every view; the history
+ * stays. A view not wider than the prompt is treated as unbounded. Pure.
+ */
+void lineedit_start(struct lineedit *le, const char *prompt)
 {
 	le->line.len = 0;
 	le->cursor = 0;
 	le->browse = 0;
+	le->refused = false;
+	le->prompt = prompt;
+	le->prompt_cols = strlen(prompt);
+	for (unsigned i = 0; i < le->nviews; i++) {
+		struct lineedit_view *v = &le->views[i];
+
+		if (v->cols <= le->prompt_cols)
+			v->cols = VIEW_COLS_UNBOUNDED;
+		vwrite(v, prompt, le->prompt_cols);
+	}
 }
 
 /*
- * lineedit_redraw - write the whole line and restore the cursor column; for a screen that
- * was cleared and re-prompted. Pure.
+ * lineedit_suspend - move every view's cursor below the line, to a fresh row, so other
+ * output does not overwrite it. Pure.
  */
-void lineedit_redraw(struct lineedit *le)
+void lineedit_suspend(struct lineedit *le)
 {
-	draw_tail(le, 0, 0, le->cursor);
+	size_t cursor = le->cursor;
+
+	move_to(le, le->line.len);
+	for (unsigned i = 0; i < le->nviews; i++)
+		vleave(&le->views[i], le->prompt_cols + le->line.len);
+	le->cursor = cursor;
 }
 
 /*
- * lineedit_text - the line as UTF-8 into buf, always terminated when size > 0; characters
- * that do not fit whole are left out. Returns the bytes written. Pure.
+ * lineedit_resume - write the prompt and the whole line again at the cursor (a fresh row)
+ * and put the cursor back where it was: after lineedit_suspend() or a cleared screen. Pure.
  */
-size_t lineedit_text(const struct lineedit *le, char *buf, size_t size)
+void lineedit_resume(struct lineedit *le)
+{
+	size_t cursor = le->cursor;
+
+	for (unsigned i = 0; i < le->nviews; i++)
+		vwrite(&le->views[i], le->prompt, le->prompt_cols);
+	le->cursor = 0;
+	update(le, 0, 0, cursor);
+}
+
+/* ------------------------------------------------------------------ text out */
+
+static size_t text_range(const struct lineedit *le, size_t end, char *buf, size_t size)
 {
 	size_t n = 0;
 
 	if (size == 0)
 		return 0;
-	for (size_t i = 0; i < le->line.len; i++) {
+	for (size_t i = 0; i < end; i++) {
 		char b[4];
 		size_t k = lineedit_utf8(le->line.c[i], b);
 
@@ -124,38 +273,38 @@ size_t lineedit_text(const struct lineedit *le, char *buf, size_t size)
 	return n;
 }
 
-static void insert_char(struct lineedit *le, uint32_t c)
+/*
+ * lineedit_text - the line as UTF-8 into buf, always terminated when size > 0; characters
+ * that do not fit whole are left out. Returns the bytes written. Pure.
+ */
+size_t lineedit_text(const struct lineedit *le, char *buf, size_t size)
 {
-	struct lineedit_line *l = &le->line;
-
-	if (l->len >= LINEEDIT_MAX)
-		return;
-	memmove(&l->c[le->cursor + 1], &l->c[le->cursor], (l->len - le->cursor) * sizeof(l->c[0]));
-	l->c[le->cursor] = c;
-	l->len++;
-	draw_tail(le, le->cursor, 0, 1);
-	le->cursor++;
+	return text_range(le, le->line.len, buf, size);
 }
 
-/* Remove the character at index at, with the cursor already standing on column at. */
-static void delete_at(struct lineedit *le, size_t at)
+/*
+ * lineedit_text_before_cursor - the characters before the cursor, as lineedit_text. Pure.
+ */
+size_t lineedit_text_before_cursor(const struct lineedit *le, char *buf, size_t size)
 {
-	struct lineedit_line *l = &le->line;
-
-	memmove(&l->c[at], &l->c[at + 1], (l->len - at - 1) * sizeof(l->c[0]));
-	l->len--;
-	draw_tail(le, at, 1, 0);
+	return text_range(le, le->cursor, buf, size);
 }
 
-static void move_to(struct lineedit *le, size_t col)
+/* ------------------------------------------------------------------ history */
+
+/* The k-th newest history entry, k >= 1. */
+static const char *history_entry(const struct lineedit *le, size_t k)
 {
-	if (col < le->cursor) {
-		put_repeat(le, '\b', le->cursor - col);
-	} else {
-		for (size_t i = le->cursor; i < col; i++)
-			put_char(le, le->line.c[i]);
-	}
-	le->cursor = col;
+	return le->hist[(le->hist_next + LINEEDIT_HISTORY - k) % LINEEDIT_HISTORY];
+}
+
+static void line_from_utf8(struct lineedit_line *l, const char *s)
+{
+	uint32_t c;
+
+	l->len = 0;
+	while (l->len < LINEEDIT_MAX && (c = utf8_next(&s)) != 0)
+		l->c[l->len++] = c;
 }
 
 /* Show 'next' in place of the current line, cursor at its end. */
@@ -163,54 +312,148 @@ static void replace_line(struct lineedit *le, const struct lineedit_line *next)
 {
 	size_t old_len = le->line.len;
 
-	move_to(le, 0);
 	le->line = *next;
-	draw_tail(le, 0, old_len > next->len ? old_len - next->len : 0, next->len);
-	le->cursor = next->len;
-}
-
-/* The k-th newest history entry, k >= 1. */
-static const struct lineedit_line *history_entry(const struct lineedit *le, size_t k)
-{
-	size_t slot = (le->hist_next + LINEEDIT_HISTORY - k) % LINEEDIT_HISTORY;
-
-	return &le->hist[slot];
+	update(le, 0, old_len, next->len);
 }
 
 static void history_move(struct lineedit *le, bool older)
 {
+	struct lineedit_line recalled;
+
 	if (older) {
 		if (le->browse >= le->hist_count)
 			return;
 		if (le->browse == 0)
 			le->draft = le->line;
 		le->browse++;
-		replace_line(le, history_entry(le, le->browse));
 	} else {
 		if (le->browse == 0)
 			return;
 		le->browse--;
-		replace_line(le, le->browse ? history_entry(le, le->browse) : &le->draft);
 	}
+	if (le->browse == 0) {
+		replace_line(le, &le->draft);
+		return;
+	}
+	line_from_utf8(&recalled, history_entry(le, le->browse));
+	replace_line(le, &recalled);
 }
 
-/* Remember a finished line unless it is empty or repeats the newest entry. */
+/* Remember a finished line unless it is empty, repeats the newest entry, or no memory is
+ * left for it (the history then simply does not grow). */
 static void history_add(struct lineedit *le)
 {
-	const struct lineedit_line *l = &le->line;
+	char text[LINEEDIT_UTF8_MAX];
+	size_t n, slot = le->hist_next;
+	char *copy;
 
-	if (l->len == 0)
+	if (le->line.len == 0 || !le->alloc)
 		return;
-	if (le->hist_count) {
-		const struct lineedit_line *last = history_entry(le, 1);
-
-		if (last->len == l->len && memcmp(last->c, l->c, l->len * sizeof(l->c[0])) == 0)
-			return;
-	}
-	le->hist[le->hist_next] = *l;
-	le->hist_next = (le->hist_next + 1) % LINEEDIT_HISTORY;
-	if (le->hist_count < LINEEDIT_HISTORY)
+	n = lineedit_text(le, text, sizeof(text));
+	if (le->hist_count && strcmp(history_entry(le, 1), text) == 0)
+		return;
+	copy = le->alloc(n + 1);
+	if (!copy)
+		return;
+	memcpy(copy, text, n + 1);
+	if (le->hist_count == LINEEDIT_HISTORY)
+		le->free(le->hist[slot]); /* the oldest entry */
+	else
 		le->hist_count++;
+	le->hist[slot] = copy;
+	le->hist_next = (slot + 1) % LINEEDIT_HISTORY;
+}
+
+/*
+ * lineedit_free_history - give every history line back; the history is empty after.
+ */
+void lineedit_free_history(struct lineedit *le)
+{
+	for (size_t k = 1; k <= le->hist_count; k++)
+		le->free((void *)history_entry(le, k));
+	le->hist_count = 0;
+	le->hist_next = 0;
+	le->browse = 0;
+}
+
+/* ------------------------------------------------------------------ editing */
+
+/* Refuse a character: the bell, and LINEEDIT_FULL the first time on this line. */
+static enum lineedit_result refuse(struct lineedit *le)
+{
+	lineedit_bell(le);
+	if (le->refused)
+		return LINEEDIT_CONTINUE;
+	le->refused = true;
+	return LINEEDIT_FULL;
+}
+
+/*
+ * lineedit_insert - insert the UTF-8 text at the cursor and redraw once. Returns 0, or -1
+ * with the bell when the line filled up before the text's end (the rest is dropped).
+ */
+int lineedit_insert(struct lineedit *le, const char *utf8)
+{
+	struct lineedit_line *l = &le->line;
+	size_t at = le->cursor, n = 0;
+	uint32_t c;
+	int ret = 0;
+
+	while ((c = utf8_next(&utf8)) != 0) {
+		if (l->len >= LINEEDIT_MAX) {
+			ret = -1;
+			break;
+		}
+		memmove(&l->c[at + n + 1], &l->c[at + n], (l->len - at - n) * sizeof(l->c[0]));
+		l->c[at + n++] = c;
+		l->len++;
+	}
+	if (n)
+		update(le, at, l->len - n, at + n);
+	if (ret)
+		lineedit_bell(le);
+	return ret;
+}
+
+static enum lineedit_result insert_char(struct lineedit *le, uint32_t c)
+{
+	struct lineedit_line *l = &le->line;
+	size_t at = le->cursor;
+
+	if (l->len >= LINEEDIT_MAX)
+		return refuse(le);
+	memmove(&l->c[at + 1], &l->c[at], (l->len - at) * sizeof(l->c[0]));
+	l->c[at] = c;
+	l->len++;
+	update(le, at, l->len - 1, at + 1);
+	return LINEEDIT_CONTINUE;
+}
+
+/* Remove the character at index at and leave the cursor there. */
+static void delete_at(struct lineedit *le, size_t at)
+{
+	struct lineedit_line *l = &le->line;
+
+	memmove(&l->c[at], &l->c[at + 1], (l->len - at - 1) * sizeof(l->c[0]));
+	l->len--;
+	le->refused = false;
+	update(le, at, l->len + 1, at);
+}
+
+/* Leave the line's rows after writing tail (ASCII) at its end: Enter, Ctrl-C. */
+static void finish_line(struct lineedit *le, const char *tail)
+{
+	size_t end = le->prompt_cols + le->line.len;
+
+	move_to(le, le->line.len);
+	for (unsigned i = 0; i < le->nviews; i++) {
+		const struct lineedit_view *v = &le->views[i];
+		size_t p = end;
+
+		for (const char *t = tail; *t; t++)
+			vput(v, (uint8_t)*t, p++);
+		vleave(v, p);
+	}
 }
 
 /* Keys identified by their character: Enter, Backspace, Ctrl-C, Ctrl-L, printables. */
@@ -219,39 +462,38 @@ static enum lineedit_result char_key(struct lineedit *le, uint32_t c)
 	switch (c) {
 	case '\n':
 	case '\r':
-		move_to(le, le->line.len);
-		put_char(le, '\n');
+		finish_line(le, "");
 		history_add(le);
 		le->browse = 0;
 		return LINEEDIT_DONE;
 	case CH_BACKSPACE:
 	case CH_DEL:
-		if (le->cursor > 0) {
-			put_char(le, '\b');
-			le->cursor--;
-			delete_at(le, le->cursor);
-		}
+		if (le->cursor > 0)
+			delete_at(le, le->cursor - 1);
 		return LINEEDIT_CONTINUE;
 	case CH_CTRL_C:
-		move_to(le, le->line.len);
-		le->write(le->ctx, "^C\n", 3);
-		lineedit_reset(le);
+		finish_line(le, "^C");
+		le->line.len = 0;
+		le->cursor = 0;
+		le->browse = 0;
 		return LINEEDIT_CANCEL;
 	case CH_CTRL_L:
 		return LINEEDIT_CLEAR;
+	case '\t':
+		return LINEEDIT_TAB;
 	}
-	if (c == '\t')
-		c = ' ';
 	if (c >= 0x20 && c != CH_DEL && !(c >= 0x80 && c < 0xa0))
-		insert_char(le, c);
+		return insert_char(le, c);
 	return LINEEDIT_CONTINUE;
 }
 
 /*
  * lineedit_key - apply one key event: printable characters insert at the cursor;
- * Backspace, Delete, Left, Right, Home, End edit and move; Up/Down walk the history; Enter
- * ends the line (LINEEDIT_DONE), Ctrl-C drops it (LINEEDIT_CANCEL), Ctrl-L asks for a
- * clear screen (LINEEDIT_CLEAR). Releases and other keys change nothing. Pure.
+ * Backspace, Delete, Left, Right, Home, End edit and move (across wrapped rows); Up/Down
+ * walk the history; Enter ends the line (LINEEDIT_DONE), Ctrl-C drops it
+ * (LINEEDIT_CANCEL), Ctrl-L asks for a clear screen (LINEEDIT_CLEAR), Tab for a completion
+ * (LINEEDIT_TAB); a character beyond LINEEDIT_MAX rings the bell (LINEEDIT_FULL the first
+ * time). Releases and other keys change nothing. Pure.
  */
 enum lineedit_result lineedit_key(struct lineedit *le, const struct kbd_event *ev)
 {
@@ -282,6 +524,8 @@ enum lineedit_result lineedit_key(struct lineedit *le, const struct kbd_event *e
 	case KEY_DOWN:
 		history_move(le, false);
 		return LINEEDIT_CONTINUE;
+	case KEY_TAB:
+		return LINEEDIT_TAB;
 	}
 	if (ev->ch == 0 || (ev->mods & KBD_MOD_ALT))
 		return LINEEDIT_CONTINUE;

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shell loop: print the prompt, feed key events into the line editor until a line is
- * complete, split it into words and run the command (registered by the cmd_*.c files). Key events come from
- * the keyboard driver and from the serial port, whose bytes (a terminal's characters and
- * its VT100 cursor sequences) termkeys.c turns into the same events, so a machine without
- * a PS/2 keyboard can still be driven over COM1. Everything is printed with printk, so the
- * screen and serial show the same session.
+ * complete, split it into words and run the command (registered by the cmd_*.c files).
+ * Key events come from the keyboard driver and from the serial port, whose bytes (a
+ * terminal's characters and its VT100 cursor sequences) termkeys.c turns into the same
+ * events, so a machine without a PS/2 keyboard can still be driven over COM1.
+ *
+ * Output: the line editor draws the prompt and the line on the screen and on serial
+ * separately (each terminal has its own width, see lios/lineedit.h); commands print with
+ * printk, so the screen and serial show the same session. A command's screen output is
+ * paged (console_pager_*); Shift+PgUp/PgDn scroll the screen's history at any prompt; Tab
+ * completes (complete.c). History lines come from the heap.
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
@@ -14,6 +19,7 @@
 #include <lios/arch.h>
 #include <lios/console.h>
 #include <lios/errno.h>
+#include <lios/heap.h>
 #include <lios/kbd.h>
 #include <lios/lineedit.h>
 #include <lios/panic.h>
@@ -22,9 +28,11 @@
 #include <lios/shell.h>
 #include <lios/string.h>
 #include <lios/termkeys.h>
+#include "complete.h"
 #include "shell_internal.h"
 
 #define SHELL_PROMPT "lios> "
+#define SHELL_SERIAL_COLS 80 /* a serial terminal's width is unknown: the VT100 default */
 #define ANSI_CLEAR_HOME "\033[2J\033[H"
 
 static struct lineedit editor;
@@ -43,10 +51,8 @@ const struct shell_cmd *shell_commands(size_t *count)
 /* shell_bootinfo - what shell_run() was given. */
 const struct bootinfo *shell_bootinfo(void) { return boot_info; }
 
-static void shell_write(void *ctx, const char *s, size_t n)
-{
-	printk("%.*s", (int)n, s);
-}
+static void screen_view_write(void *ctx, const char *s, size_t n) { console_screen_write(s, n); }
+static void serial_view_write(void *ctx, const char *s, size_t n) { serial_write(s, n); }
 
 static bool next_event(struct kbd_event *ev)
 {
@@ -95,7 +101,7 @@ static int split_words(char *line, char **argv, int max)
  */
 int shell_execute(const char *line)
 {
-	char buf[LINEEDIT_MAX * 4 + 1];
+	char buf[LINEEDIT_UTF8_MAX];
 	char *argv[SHELL_MAX_ARGS + 1];
 	const struct shell_cmd *cmds;
 	const char *rest;
@@ -129,36 +135,148 @@ void shell_clear_screen(void)
 	serial_write(ANSI_CLEAR_HOME, sizeof(ANSI_CLEAR_HOME) - 1);
 }
 
+/* Shift+PgUp / Shift+PgDn scroll the screen's history; true when ev was one of them.
+ * Any other key press (not a lone modifier) returns the view to the bottom. */
+static bool scroll_key(const struct kbd_event *ev)
+{
+	if (!ev->pressed)
+		return false;
+	if ((ev->mods & KBD_MOD_SHIFT) && (ev->key == KEY_PAGEUP || ev->key == KEY_PAGEDOWN)) {
+		console_scrollback(ev->key == KEY_PAGEUP ? 1 : -1);
+		return true;
+	}
+	if (ev->ch || ev->key == KEY_ESC ||
+	    (ev->key >= KEY_E0 && ev->key != KEY_RIGHTCTRL && ev->key != KEY_RIGHTALT &&
+	     ev->key != KEY_LEFTMETA && ev->key != KEY_RIGHTMETA))
+		console_scroll_bottom();
+	return false;
+}
+
+/* Wait for the next key that is not a scroll key. */
+static void next_key(struct kbd_event *ev)
+{
+	do
+		wait_event(ev);
+	while (scroll_key(ev));
+}
+
+/* The choices of a completion, in rows as wide as the screen (80 columns on serial). */
+static void list_choices(const char *word, const struct complete_set *set)
+{
+	unsigned width = console_cols() ? console_cols() : SHELL_SERIAL_COLS, col = 0;
+	const char *c;
+
+	for (size_t i = 0; (c = complete_match(word, set, i)) != NULL; i++) {
+		unsigned n = (unsigned)strlen(c) + 2;
+
+		if (col && col + n > width) {
+			printk("\n");
+			col = 0;
+		}
+		printk("%s  ", c);
+		col += n;
+	}
+	printk("\n");
+}
+
+/* Tab: complete the word before the cursor; a second Tab with nothing to add lists the
+ * choices. *tabs counts the Tabs in a row. */
+static void complete(unsigned *tabs)
+{
+	char before[LINEEDIT_UTF8_MAX], insert[COMPLETE_INSERT_MAX];
+	const struct shell_cmd *cmds;
+	struct complete_set set;
+	const char *word;
+	size_t ncmds, n;
+
+	lineedit_text_before_cursor(&editor, before, sizeof(before));
+	cmds = shell_commands(&ncmds);
+	n = complete_context(before, cmds, ncmds, &set, &word) ?
+		    complete_word(word, &set, insert, sizeof(insert)) : 0;
+	if (n && insert[0]) {
+		lineedit_insert(&editor, insert);
+		*tabs = 0;
+		return;
+	}
+	if (n > 1 && *tabs >= 2) {
+		lineedit_suspend(&editor);
+		list_choices(word, &set);
+		lineedit_resume(&editor);
+		*tabs = 0;
+		return;
+	}
+	lineedit_bell(&editor); /* nothing to add (yet: a second Tab lists) */
+}
+
+/* Edit one line; returns true when it is complete (Enter) in line. */
+static bool read_line(char *line, size_t size)
+{
+	unsigned tabs = 0;
+	struct kbd_event ev;
+
+	lineedit_start(&editor, SHELL_PROMPT);
+	for (;;) {
+		enum lineedit_result r;
+
+		next_key(&ev);
+		r = lineedit_key(&editor, &ev);
+		tabs = r == LINEEDIT_TAB ? tabs + 1 : ev.pressed ? 0 : tabs;
+		switch (r) {
+		case LINEEDIT_DONE:
+			lineedit_text(&editor, line, size);
+			return true;
+		case LINEEDIT_CANCEL:
+			return false;
+		case LINEEDIT_CLEAR:
+			shell_clear_screen();
+			lineedit_resume(&editor);
+			break;
+		case LINEEDIT_TAB:
+			complete(&tabs);
+			break;
+		case LINEEDIT_FULL:
+			lineedit_suspend(&editor);
+			printk("shell: a line holds at most %u characters; the rest is not taken\n",
+			       LINEEDIT_MAX);
+			lineedit_resume(&editor);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Run line with its screen output paged; returns once all of it was shown or dropped. */
+static void run_paged(const char *line)
+{
+	struct kbd_event ev;
+
+	console_pager_begin();
+	shell_execute(line);
+	console_pager_end();
+	while (console_pager_waiting()) {
+		next_key(&ev);
+		if (ev.pressed && ev.ch)
+			console_pager_key(ev.ch);
+	}
+}
+
 /*
  * shell_run - the interactive loop; never returns. Boot, last step, interrupts enabled.
  */
 void shell_run(const struct bootinfo *bi)
 {
-	char line[LINEEDIT_MAX * 4 + 1];
-	struct kbd_event ev;
+	static char line[LINEEDIT_UTF8_MAX];
 
 	assert(bi && arch_irqs_enabled());
 	boot_info = bi;
-	lineedit_init(&editor, shell_write, NULL);
+	lineedit_init(&editor, heap_alloc, heap_free);
+	if (console_cols())
+		lineedit_add_view(&editor, screen_view_write, NULL, console_cols());
+	lineedit_add_view(&editor, serial_view_write, NULL, SHELL_SERIAL_COLS);
 	termkeys_init(&serial_keys);
 	printk("Type 'help' for the list of commands.\n");
-	for (;;) {
-		enum lineedit_result r = LINEEDIT_CONTINUE;
-
-		printk(SHELL_PROMPT);
-		lineedit_reset(&editor);
-		while (r != LINEEDIT_DONE && r != LINEEDIT_CANCEL) {
-			wait_event(&ev);
-			r = lineedit_key(&editor, &ev);
-			if (r == LINEEDIT_CLEAR) {
-				shell_clear_screen();
-				printk(SHELL_PROMPT);
-				lineedit_redraw(&editor);
-			}
-		}
-		if (r == LINEEDIT_DONE) {
-			lineedit_text(&editor, line, sizeof(line));
-			shell_execute(line);
-		}
-	}
+	for (;;)
+		if (read_line(line, sizeof(line)))
+			run_paged(line);
 }

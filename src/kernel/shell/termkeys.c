@@ -2,7 +2,8 @@
 /*
  * Terminal bytes to key events, for the shell's serial input: a small state machine over
  * plain bytes, UTF-8 sequences and the escape sequences terminals send for cursor and
- * editing keys (ESC [ A-D/H/F, ESC O A-D/H/F, ESC [ n ~). Pure: no hardware, no globals;
+ * editing keys (ESC [ A-D/H/F, ESC O A-D/H/F, ESC [ n ~, with xterm's modifier parameter
+ * as in ESC [ 5 ; 2 ~ for Shift+PgUp). Pure: no hardware, no globals;
  * compiled for the host (lios_host_shell) and tested there.
  */
 #include <lios/termkeys.h>
@@ -22,6 +23,8 @@ void termkeys_init(struct termkeys *t)
 {
 	t->state = TERMKEYS_PLAIN;
 	t->param = 0;
+	t->mod = 0;
+	t->in_mod = false;
 	t->utf8 = 0;
 	t->utf8_left = 0;
 	t->last_cr = false;
@@ -59,6 +62,27 @@ static uint16_t seq_key(uint8_t final, uint8_t param)
 	return KEY_NONE;
 }
 
+/* xterm's modifier parameter (ESC [ n ; m ~): m - 1 is a bit set, 1 Shift, 2 Alt, 4 Ctrl. */
+#define XTERM_MOD_SHIFT 1
+#define XTERM_MOD_ALT 2
+#define XTERM_MOD_CTRL 4
+
+static uint16_t xterm_mods(uint8_t m)
+{
+	uint16_t mods = 0;
+
+	if (m < 2)
+		return 0;
+	m--;
+	if (m & XTERM_MOD_SHIFT)
+		mods |= KBD_MOD_LSHIFT;
+	if (m & XTERM_MOD_ALT)
+		mods |= KBD_MOD_LALT;
+	if (m & XTERM_MOD_CTRL)
+		mods |= KBD_MOD_LCTRL;
+	return mods;
+}
+
 static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 {
 	uint16_t k;
@@ -66,17 +90,27 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	if (t->state == TERMKEYS_ESC) {
 		t->state = (b == '[' || b == 'O') ? TERMKEYS_SEQ : TERMKEYS_PLAIN;
 		t->param = 0;
+		t->mod = 0;
+		t->in_mod = false;
 		return false;
 	}
 	if (b >= '0' && b <= '9') {
-		t->param = (uint8_t)(t->param * 10 + (b - '0'));
+		uint8_t *p = t->in_mod ? &t->mod : &t->param;
+
+		*p = (uint8_t)(*p * 10 + (b - '0'));
 		return false;
 	}
-	if (b == ';')
-		return false; /* modifier parameters: ignored */
+	if (b == ';') { /* the modifier parameter follows */
+		t->in_mod = true;
+		return false;
+	}
 	t->state = TERMKEYS_PLAIN;
 	k = seq_key(b, t->param);
-	return k != KEY_NONE && key(ev, k, 0);
+	if (k == KEY_NONE)
+		return false;
+	key(ev, k, 0);
+	ev->mods = xterm_mods(t->mod);
+	return true;
 }
 
 static bool utf8_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)

@@ -8,8 +8,9 @@
  */
 #include <stdlib.h>
 #include <lios/acpi.h>
+#include <lios/errno.h>
 #include <lios/string.h>
-#include "../unit.h"
+#include "../../unit.h"
 
 static uint8_t phys_mem[65536];
 
@@ -52,6 +53,9 @@ static void put_table(paddr_t phys, const char *sig, uint8_t rev, const uint8_t 
 #define MADT_AT 0x2000
 #define XSDT_AT 0x3000
 #define RSDT_AT 0x4000
+#define MCFG_AT 0x5000
+#define DSDT_AT 0x6000
+#define SSDT_AT 0x7000
 
 /* FADT body (offsets relative to the table start minus 36). */
 static void put_fadt(uint8_t rev, bool reset, bool i8042)
@@ -409,6 +413,188 @@ static void test_madt_shorter_than_header(void)
 	CHECK(!info.madt.pcat_compat && info.madt.ioapic_count == 0);
 }
 
+
+/* Reads tables/<dir>/<name> into an exact-size heap block (NULL and a failure if absent). */
+static uint8_t *load_fixture(const char *dir, const char *name, size_t *len)
+{
+	const char *root = getenv("LIOS_ACPI_TABLES");
+	char path[512];
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", root ? root : ".", dir, name);
+	if (!(f = fopen(path, "rb"))) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		UNIT_FAIL();
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void parse_fixture(const char *dir, const char *name, struct acpi_info *in, int want)
+{
+	size_t len;
+	uint8_t *t = load_fixture(dir, name, &len);
+
+	if (t)
+		CHECK_EQ(acpi_parse_table(t, len, in), want);
+	free(t);
+}
+
+/* QEMU q35's own tables, file by file as check-machine reads them: every field issue 11
+ * needs, with the values QEMU 7.2 builds (ICH9 PM base 0x600). */
+static void test_qemu_q35_tables(void)
+{
+	static const char *const names[] = {"DSDT", "FACP", "APIC", "HPET", "MCFG"};
+	struct acpi_sleep_plan plan;
+
+	acpi_info_init(&info);
+	for (unsigned i = 0; i < 5; i++)
+		parse_fixture("qemu-q35", names[i], &info, 0);
+	parse_fixture("qemu-q35", "WAET", &info, -ENOENT); /* not read: said so */
+	parse_fixture("qemu-q35", "FACS", &info, -ENOENT); /* no standard header */
+	CHECK(info.have_fadt && info.fadt_revision == 3 && info.fadt_length == 244);
+	CHECK(!info.hw_reduced && info.dsdt_address != 0);
+	CHECK(info.pm1a_cnt.space == ACPI_SPACE_IO && info.pm1a_cnt.address == 0x604);
+	CHECK(info.pm1b_cnt.address == 0);
+	CHECK(info.pm_timer.address == 0x608 && info.pm_timer_bits == 24);
+	CHECK(info.smi_cmd == 0xb2);
+	CHECK(info.have_hpet && info.hpet_address == 0xfed00000 && info.hpet_64bit);
+	CHECK(info.hpet_comparators == 3);
+	CHECK(info.have_mcfg && info.mcfg_count == 1 && info.mcfg[0].base == 0xb0000000);
+	CHECK(info.mcfg[0].segment == 0 && info.mcfg[0].bus_start == 0 && info.mcfg[0].bus_end == 255);
+	CHECK(info.s5.found && info.s5.at_root && strcmp(info.s5.table, "DSDT") == 0);
+	CHECK(info.madt.present && info.cpu_count == 1 && info.bad_tables == 0);
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && !plan.hw_reduced && plan.a.reg.address == 0x604 && plan.a.width == 16);
+	CHECK(plan.a.value == 0 && plan.a.enable == 1u << 13 && plan.a.keep_mask == 0xc3ff);
+	CHECK(plan.b.reg.address == 0);
+}
+
+/* QEMU pc: an ACPI 1.0 FADT (116 bytes) whose PM blocks are plain ports; no MCFG. */
+static void test_qemu_pc_fadt_v1(void)
+{
+	acpi_info_init(&info);
+	parse_fixture("qemu-pc", "FACP", &info, 0);
+	CHECK(info.fadt_length == 116 && !info.i8042_flag_valid && !info.reset_supported);
+	CHECK(info.pm1a_cnt.address == 0x604 && info.pm1a_cnt.bit_width == 16);
+	CHECK(info.pm_timer.address == 0x608 && info.pm_timer_bits == 24);
+}
+
+/* A 5.0 FADT: X_ blocks win over the 32-bit ones, TMR_VAL_EXT gives 32 bits, X_DSDT wins;
+ * then the same FADT hardware-reduced: the sleep control register is the plan. */
+static void test_fadt_x_fields_and_hw_reduced(void)
+{
+	uint8_t body[276 - 36] = {0};
+	struct acpi_gas xpm1a = {ACPI_SPACE_IO, 16, 0, 2, 0x1804};
+	struct acpi_gas xtmr = {ACPI_SPACE_IO, 32, 0, 3, 0x1808};
+	struct acpi_gas sctl = {ACPI_SPACE_MEMORY, 8, 0, 1, 0xfe000000};
+	struct acpi_sleep_plan plan;
+	uint32_t port = 0x404, dsdt32 = 0x1000, flags = 1u << 8;
+	uint64_t xdsdt = 0x2000;
+
+	memcpy(body + 64 - 36, &port, 4);  /* PM1A_CNT_BLK, shadowed by X_PM1a */
+	memcpy(body + 40 - 36, &dsdt32, 4);
+	memcpy(body + 140 - 36, &xdsdt, 8);
+	memcpy(body + 172 - 36, &xpm1a, 12);
+	memcpy(body + 208 - 36, &xtmr, 12);
+	memcpy(body + 244 - 36, &sctl, 12);
+	memcpy(body + 112 - 36, &flags, 4);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(info.pm1a_cnt.address == 0x1804 && info.pm_timer.address == 0x1808);
+	CHECK(info.pm_timer_bits == 32 && info.dsdt_address == 0x2000);
+	CHECK(info.sleep_control.address == 0xfe000000 && !info.hw_reduced);
+	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 7};
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && plan.a.value == 5 << 10 && plan.a.reg.address == 0x1804);
+	flags |= 1u << 20; /* HW_REDUCED_ACPI */
+	memcpy(body + 112 - 36, &flags, 4);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	acpi_parse_table(phys_mem + FADT_AT, 276, &info);
+	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 7};
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && plan.hw_reduced && plan.a.reg.address == 0xfe000000);
+	CHECK(plan.a.width == 8 && plan.a.value == 5 << 2 && plan.a.enable == 1 << 5);
+	CHECK(plan.a.keep_mask == 0 && plan.b.reg.address == 0);
+	info.s5.found = false;
+	acpi_s5_plan(&info, &plan);
+	CHECK(plan.why && strstr(plan.why, "\\_S5"));
+}
+
+/* Short FADT, short HPET, an HPET in I/O space, an MCFG with a reversed bus range, a
+ * partial entry and more windows than kept: refused or trimmed, each counted. */
+static void test_hostile_fixed_tables(void)
+{
+	uint8_t body[8 + 16 * 10 + 5] = {0};
+	uint64_t base = 0xe0000000;
+
+	acpi_info_init(&info);
+	put_table(FADT_AT, "FACP", 1, body, 60);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 96, &info), -EINVAL);
+	CHECK(!info.have_fadt && info.bad_tables == 1);
+	put_table(FADT_AT, "HPET", 1, body, 10);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 46, &info), -EINVAL);
+	body[4] = ACPI_SPACE_IO; /* base address GAS at table offset 40 */
+	put_table(FADT_AT, "HPET", 1, body, 20);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 56, &info), -EINVAL);
+	CHECK(!info.have_hpet && info.bad_tables == 3);
+	memset(body, 0, sizeof(body));
+	for (unsigned i = 0; i < 10; i++) {
+		uint8_t *e = body + 8 + 16 * i;
+		memcpy(e, &base, 8);
+		e[10] = 0, e[11] = i == 1 ? 0 : 255;
+		if (i == 1)
+			e[10] = 9; /* buses 9-0 */
+	}
+	put_table(MCFG_AT, "MCFG", 1, body, sizeof(body));
+	CHECK_EQ(acpi_parse_table(phys_mem + MCFG_AT, 36 + sizeof(body), &info), 0);
+	CHECK_EQ(info.mcfg_count, ACPI_MAX_MCFG);
+	CHECK_EQ(info.mcfg_bad_entries, 2); /* the reversed one, the tenth */
+	CHECK_EQ(acpi_parse_table(phys_mem + MCFG_AT, 40, &info), -EINVAL); /* shorter than claimed */
+}
+
+/* The whole path through the RSDP: XSDT -> FADT -> DSDT (no \_S5) and an SSDT with it. */
+static void test_dsdt_and_ssdt_through_rsdp(void)
+{
+	static const uint8_t dsdt_aml[] = {0x08, '_', 'S', '3', '_', 0x12, 0x03, 0x01, 0x01};
+	static const uint8_t ssdt_aml[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 5, 0x0a, 6};
+	uint8_t fadt[276 - 36] = {0}, rsdp[36];
+	uint64_t x[3] = {FADT_AT, MADT_AT, SSDT_AT}, dsdt = DSDT_AT;
+	uint32_t port = 0x604;
+	struct acpi_sleep_plan plan;
+
+	memset(phys_mem, 0, sizeof(phys_mem));
+	memcpy(fadt + 140 - 36, &dsdt, 8);
+	memcpy(fadt + 64 - 36, &port, 4);
+	fadt[89 - 36] = 2;
+	put_table(FADT_AT, "FACP", 5, fadt, sizeof(fadt));
+	put_madt(false);
+	put_table(DSDT_AT, "DSDT", 2, dsdt_aml, sizeof(dsdt_aml));
+	put_table(SSDT_AT, "SSDT", 2, ssdt_aml, sizeof(ssdt_aml));
+	put_table(XSDT_AT, "XSDT", 1, (uint8_t *)x, sizeof(x));
+	make_rsdp(rsdp, 2);
+	acpi_parse(rsdp, 36, &os, &info);
+	CHECK(info.have_dsdt && info.ssdt_count == 1 && info.tables == 3);
+	CHECK(info.s5.found && info.s5.slp_typ_a == 5 && info.s5.slp_typ_b == 6);
+	CHECK(strcmp(info.s5.table, "SSDT1") == 0);
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && plan.a.reg.address == 0x604 && plan.a.value == 5 << 10);
+	if (plan.why)
+		fprintf(stderr, "  plan: %s; pm1a %#llx\n", plan.why, (unsigned long long)info.pm1a_cnt.address);
+}
+
 int main(void)
 {
 	RUN(test_acpi2_full);
@@ -424,5 +610,10 @@ int main(void)
 	RUN(test_madt_entry_past_end);
 	RUN(test_madt_capacity);
 	RUN(test_madt_shorter_than_header);
+	RUN(test_qemu_q35_tables);
+	RUN(test_qemu_pc_fadt_v1);
+	RUN(test_fadt_x_fields_and_hw_reduced);
+	RUN(test_hostile_fixed_tables);
+	RUN(test_dsdt_and_ssdt_through_rsdp);
 	return unit_summary();
 }

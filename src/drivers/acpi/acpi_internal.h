@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to src/drivers/acpi/: the SDT header and the per-table parsers that
+ * acpi_tables.c (discovery, MADT) dispatches to: acpi_fadt.c (FADT, HPET, MCFG) and
+ * acpi_sleep.c (DSDT/SSDT through the AML reader). Each parser gets a table whose length
+ * and checksum were already checked, and reads nothing past 'len'.
+ */
+#ifndef LIOS_ACPI_INTERNAL_H
+#define LIOS_ACPI_INTERNAL_H
+
+#include <lios/acpi.h>
+
+#define SDT_HEADER_LEN 36
+#define ACPI_TABLE_MAX (4u << 20) /* the largest DSDTs seen are well below 1 MiB */
+
+struct sdt_header {
+	char signature[4];
+	uint32_t length;          /* bytes, header included */
+	uint8_t revision;
+	uint8_t checksum;         /* all bytes of the table sum to 0 */
+	char oem_id[6];
+	char oem_table_id[8];
+	uint32_t oem_revision;
+	uint32_t creator_id;
+	uint32_t creator_revision;
+} __attribute__((packed));
+static_assert(sizeof(struct sdt_header) == SDT_HEADER_LEN, "ACPI SDT header");
+static_assert(sizeof(struct acpi_gas) == 12, "ACPI generic address");
+
+/* Each returns 0, or -EINVAL when the table is refused (with a message, counted in
+ * info->bad_tables). */
+int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info);
+int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
+int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
+int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host test of `./lios check-machine` (tools/check_machine): the program run over folders
+of tables laid out as Linux's /sys/firmware/acpi/tables, checking what it says it would
+do. Folders: QEMU's own tables (pc, q35: dumped by tables/dump_qemu_tables.py), QEMU's
+q35 tables with an iasl-compiled DSDT in place of its own (no \\_S5; \\_S5 in an SSDT
+only), and hostile folders (a truncated DSDT, a garbage file, an empty file, an unknown
+table). The program must exit 0 on all of them and name every refused table.
+
+    test_check_machine.py CHECK_MACHINE TABLES_DIR AML_DIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def run(prog, folder):
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
+    p = subprocess.run([prog, folder], capture_output=True, text=True, errors="replace", env=env, timeout=60)
+    if p.returncode != 0:
+        failures.append("%s: exit status %d\n%s" % (folder, p.returncode, p.stderr))
+    return p.stdout
+
+
+def expect(name, out, patterns, forbid=()):
+    for pat in patterns:
+        if not re.search(pat, out, re.MULTILINE):
+            failures.append("%s: no line matches /%s/" % (name, pat))
+    for pat in forbid:
+        if re.search(pat, out, re.MULTILINE):
+            failures.append("%s: a line matches the forbidden /%s/" % (name, pat))
+
+
+def folder(tmp, name, files):
+    """A folder holding (file name, bytes) pairs."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    for fname, data in files:
+        with open(os.path.join(d, fname), "wb") as f:
+            f.write(data)
+    return d
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def as_ssdt(table):
+    """The same AML table under the SSDT signature, its checksum fixed."""
+    t = bytearray(b"SSDT" + table[4:])
+    t[9] = 0
+    t[9] = (-sum(t)) & 0xff
+    return bytes(t)
+
+
+def main():
+    prog, tables, aml = sys.argv[1:4]
+    out = run(prog, os.path.join(tables, "qemu-pc"))
+    expect("qemu-pc", out, [
+        r"^interrupts: LiOS would use the I/O APIC", r"I/O APIC 0 at 0xfec00000",
+        r"IRQ 0 -> GSI 2", r"^cpus: 1 usable",
+        r"HPET at 0xfed00000, 64-bit", r"ACPI PM timer at io 0x608, 24-bit",
+        r"^pci: no MCFG: configuration space through I/O ports 0xcf8/0xcfc",
+        r"^ps2: FADT revision 1 does not state",
+        r"^poweroff: ACPI S5: \\_S5_ in DSDT = SLP_TYPa 0, SLP_TYPb 0$",
+        r"PM1a_CNT: io 0x604, 16-bit", r"^reset: no ACPI reset register",
+        r"FACS .*not used by LiOS", r"WAET .*not used by LiOS"], forbid=[r"refused"])
+    q35 = os.path.join(tables, "qemu-q35")
+    out = run(prog, q35)
+    expect("qemu-q35", out, [
+        r"segment 0, buses 0-255 at 0xb0000000", r"^ps2: the FADT says an 8042 is present",
+        r"^poweroff: ACPI S5: \\_S5_ in DSDT", r"^reset: ACPI reset register io 0xcf9, value 0xf$"],
+        forbid=[r"refused"])
+
+    tmp = tempfile.mkdtemp()
+    try:
+        base = [(f, read(os.path.join(q35, f))) for f in ("FACP", "APIC", "HPET", "MCFG")]
+        d = folder(tmp, "no-s5", base + [("DSDT", read(os.path.join(aml, "no_s5.aml")))])
+        expect("no-s5", run(prog, d), [
+            r"^poweroff: not possible through ACPI: no usable \\_S5",
+            r"DSDT: no \\_S5 in the table", r"LiOS would say so and halt"])
+        d = folder(tmp, "ssdt", base + [("DSDT", read(os.path.join(aml, "no_s5.aml"))),
+                                        ("SSDT1", as_ssdt(read(os.path.join(aml, "s5_method.aml")))),
+                                        ("SSDT2", read(os.path.join(aml, "ssdt_s5.aml")))])
+        expect("ssdt", run(prog, d), [r"^poweroff: ACPI S5: \\_S5_ in SSDT2 = SLP_TYPa 3, SLP_TYPb 4$"])
+        dsdt = read(os.path.join(aml, "s5_root.aml"))
+        d = folder(tmp, "hostile", base + [
+            ("DSDT", dsdt[:len(dsdt) // 2]), ("SSDT1", b"\xff" * 100), ("SSDT2", b""),
+            ("XYZW", b"XYZW" + b"\0" * 60), ("HPET", b"HPET\x08\0\0\0")])
+        out = run(prog, d)
+        expect("hostile", out, [r"DSDT +refused", r"SSDT1 +refused", r"SSDT2 +refused",
+                                r"^poweroff: not possible through ACPI",
+                                r"^interrupts: LiOS would use the I/O APIC"])
+        # A refused DSDT is named with why (the same bytes the kernel's printk says).
+        expect("hostile", out, [r"has a bad length|truncated"])
+    finally:
+        shutil.rmtree(tmp)
+    if os.path.isdir("/sys/firmware/acpi/tables") and os.access("/sys/firmware/acpi/tables/DSDT", os.R_OK):
+        expect("this machine", run(prog, "/sys/firmware/acpi/tables"), [r"^poweroff: ", r"^reset: "])
+    for f in failures:
+        print("FAIL:", f)
+    print("check-machine: %s" % ("%d failure(s)" % len(failures) if failures else "all checks passed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `./lios check-machine [DIR]`: the kernel's own ACPI parsers (src/drivers/acpi: MADT,
+ * FADT, HPET, MCFG and the \_S5 reader), built for the host, run over a folder of ACPI
+ * tables, printing what LiOS would do on that machine: interrupt model and CPU count,
+ * clock sources, PCI configuration access, the PS/2 hint, power-off and reset. DIR
+ * defaults to /sys/firmware/acpi/tables, where Linux names each table by its signature
+ * (SSDT1, SSDT2, ... for several); there is no RSDP there, so tables are read by file
+ * name. A table that is malformed or unknown is reported (the parsers' own messages, then
+ * a verdict line); the program itself fails only when the folder cannot be read at all.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lios/acpi.h>
+#include <lios/printk.h> /* errno values: <errno.h>, the same numbers as lios/errno.h */
+
+#define DEFAULT_DIR "/sys/firmware/acpi/tables"
+#define MAX_FILES 256
+#define FILE_MAX (8u << 20) /* larger than any table the parsers accept */
+
+static struct acpi_info info;
+
+/* Parser messages (printk) are shown indented under the table being read; bytes of a
+ * garbage signature they quote are shown as '?'. */
+static void show_message(const char *s, size_t len)
+{
+	printf("    ");
+	for (size_t i = 0; i < len; i++)
+		putchar((s[i] >= ' ' && s[i] < 0x7f) || s[i] == '\n' ? s[i] : '?');
+}
+
+/* The 4-byte signature at t, printable. */
+static const char *signature(const uint8_t *t, size_t len, char out[5])
+{
+	for (int i = 0; i < 4; i++)
+		out[i] = (size_t)i < len && t[i] >= ' ' && t[i] < 0x7f ? (char)t[i] : '?';
+	out[4] = '\0';
+	return out;
+}
+
+/* Order: DSDT first (as the kernel reads it with the FADT), then by name, SSDT2 before
+ * SSDT10. */
+static int file_order(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+
+	if (strcmp(a, "DSDT") == 0 || strcmp(b, "DSDT") == 0)
+		return strcmp(b, "DSDT") == 0 ? (strcmp(a, "DSDT") != 0) : -1;
+	if (strncmp(a, "SSDT", 4) == 0 && strncmp(b, "SSDT", 4) == 0 && strlen(a) != strlen(b))
+		return strlen(a) < strlen(b) ? -1 : 1;
+	return strcmp(a, b);
+}
+
+/* Reads one file whole; NULL with a message when it cannot. */
+static uint8_t *read_file(const char *dir, const char *name, size_t *len)
+{
+	char path[4096];
+	uint8_t *buf;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		printf("  %-6s cannot be read: %s%s\n", name, strerror(errno),
+		       errno == EACCES ? " (the tables are readable by root only: sudo ./lios check-machine)" : "");
+		return NULL;
+	}
+	buf = malloc(FILE_MAX + 1);
+	n = buf ? fread(buf, 1, FILE_MAX + 1, f) : 0;
+	fclose(f);
+	if (!buf || n > FILE_MAX) {
+		printf("  %-6s is larger than %u bytes: not an ACPI table, skipped\n", name, FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* An RSDP file (our QEMU dumps have one; Linux does not export it): revision and OEM. */
+static void show_rsdp(const uint8_t *p, size_t len)
+{
+	if (len < 20 || memcmp(p, "RSD PTR ", 8) != 0) {
+		printf("  RSDP   is not a valid RSDP, ignored\n");
+		return;
+	}
+	printf("  RSDP   revision %u (%s), OEM %.6s\n", p[15], p[15] >= 2 ? "ACPI 2.0+, XSDT" : "ACPI 1.0, RSDT",
+	       (const char *)p + 9);
+}
+
+static int read_tables(const char *dir)
+{
+	char *names[MAX_FILES];
+	unsigned n = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		printf("check-machine: cannot open %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) && n < MAX_FILES)
+		if (e->d_name[0] != '.' && e->d_type != DT_DIR) /* Linux: data/, dynamic/ */
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), file_order);
+	printf("tables in %s:\n", dir);
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = 0;
+		uint8_t *t = read_file(dir, names[i], &len);
+
+		if (t && strcmp(names[i], "RSDP") == 0) {
+			show_rsdp(t, len);
+		} else if (t) {
+			unsigned bad = info.bad_tables;
+			char sig[5];
+			int err = acpi_parse_table(t, len, &info);
+
+			info.tables++;
+			if (err == -ENOENT)
+				printf("  %-6s %s, %zu bytes: not used by LiOS\n", names[i], signature(t, len, sig), len);
+			else if (err || info.bad_tables != bad)
+				printf("  %-6s refused (the message above says why)\n", names[i]);
+			else
+				printf("  %-6s %s, %zu bytes: read\n", names[i], signature(t, len, sig), len);
+		}
+		free(t);
+		free(names[i]);
+	}
+	if (!n)
+		printf("  (no files)\n");
+	return 0;
+}
+
+static const char *space(uint8_t s)
+{
+	return s == ACPI_SPACE_IO ? "io" : s == ACPI_SPACE_MEMORY ? "mmio" : s == ACPI_SPACE_PCI_CONFIG ? "pci-config" : "unknown space";
+}
+
+static void show_interrupts(void)
+{
+	printf("interrupts: ");
+	if (!info.madt.present) {
+		printf("no MADT: LiOS would use the 8259 PICs (no I/O APIC is known)\n");
+	} else if (info.madt.truncated) {
+		printf("the MADT is malformed: LiOS would use the 8259 PICs\n");
+	} else if (!info.madt.ioapic_count) {
+		printf("the MADT lists no I/O APIC: LiOS would use the 8259 PICs\n");
+	} else {
+		printf("LiOS would use the I/O APIC and the local APIC (if the CPU has an xAPIC)%s\n",
+		       info.madt.pcat_compat ? ", the 8259s masked" : "");
+		for (unsigned i = 0; i < info.madt.ioapic_count; i++)
+			printf("    I/O APIC %u at %#x, GSI base %u\n", info.madt.ioapics[i].id,
+			       info.madt.ioapics[i].address, info.madt.ioapics[i].gsi_base);
+		printf("    local APIC at %#llx", (unsigned long long)info.madt.lapic_address);
+		for (unsigned i = 0; i < info.madt.override_count; i++)
+			printf("%s IRQ %u -> GSI %u", i ? "," : "; ISA overrides:", info.madt.overrides[i].source,
+			       info.madt.overrides[i].gsi);
+		printf("\n");
+	}
+	if (info.madt.present)
+		printf("cpus: %u usable in the MADT (LiOS runs on the boot CPU only)%s\n", info.cpu_count,
+		       info.madt.bad_entries ? "; some MADT entries were ignored (see above)" : "");
+}
+
+static void show_clocks(void)
+{
+	printf("clocks:\n");
+	if (info.have_hpet)
+		printf("    HPET at %#llx, %s-bit main counter, %u timers, minimum tick %u\n",
+		       (unsigned long long)info.hpet_address, info.hpet_64bit ? "64" : "32",
+		       info.hpet_comparators, info.hpet_min_tick);
+	else
+		printf("    no HPET table\n");
+	if (info.pm_timer_bits)
+		printf("    ACPI PM timer at %s %#llx, %u-bit\n", space(info.pm_timer.space),
+		       (unsigned long long)info.pm_timer.address, info.pm_timer_bits);
+	else
+		printf("    no ACPI PM timer%s\n", info.hw_reduced ? " (hardware-reduced ACPI)" : "");
+	printf("    LiOS calibrates the TSC from CPUID leaf 0x15 when the CPU reports it, else against %s\n",
+	       info.have_hpet ? "the HPET" : info.pm_timer_bits ? "the PM timer" : "the PIT (channel 2)");
+}
+
+static void show_pci(void)
+{
+	if (!info.mcfg_count) {
+		printf("pci: %s: configuration space through I/O ports 0xcf8/0xcfc (256 bytes per function)\n",
+		       info.have_mcfg ? "the MCFG lists no usable window" : "no MCFG");
+		return;
+	}
+	printf("pci: ECAM (memory-mapped configuration, 4 KiB per function):\n");
+	for (unsigned i = 0; i < info.mcfg_count; i++)
+		printf("    segment %u, buses %u-%u at %#llx\n", info.mcfg[i].segment, info.mcfg[i].bus_start,
+		       info.mcfg[i].bus_end, (unsigned long long)info.mcfg[i].base);
+}
+
+static void show_ps2(void)
+{
+	printf("ps2: ");
+	if (!info.have_fadt)
+		printf("no FADT; ");
+	else if (!info.i8042_flag_valid)
+		printf("FADT revision %u does not state whether an 8042 exists; ", info.fadt_revision);
+	else
+		printf("the FADT says an 8042 is %s; ", info.i8042_present ? "present" : "absent");
+	printf("LiOS probes the controller either way (the flag is only a hint)\n");
+}
+
+static void show_write(const char *what, const struct acpi_sleep_write *w)
+{
+	printf("    %s: %s %#llx, %u-bit: %s(SLP_TYP %#x), then | SLP_EN %#x\n", what, space(w->reg.space),
+	       (unsigned long long)w->reg.address, w->width,
+	       w->keep_mask ? "keep the other bits, write " : "write ", w->value, w->enable);
+}
+
+static void show_power(void)
+{
+	struct acpi_sleep_plan plan;
+	const struct acpi_s5 *s5 = &info.s5;
+
+	acpi_s5_plan(&info, &plan);
+	if (plan.why) {
+		printf("poweroff: not possible through ACPI: %s\n", plan.why);
+		if (s5->why)
+			printf("    %s: %s (offset %#x)\n", s5->table, s5->why, s5->why_offset);
+		printf("    LiOS would say so and halt\n");
+	} else {
+		printf("poweroff: ACPI S5: %s in %s = SLP_TYPa %u, SLP_TYPb %u%s%s\n", s5->path, s5->table,
+		       s5->slp_typ_a, s5->slp_typ_b, s5->at_root ? "" : " (not at the root; used for want of \\_S5)",
+		       s5->scanned ? " (found inside a conditional block)" : "");
+		if (plan.hw_reduced) {
+			show_write("sleep control register", &plan.a);
+		} else {
+			show_write("PM1a_CNT", &plan.a);
+			if (plan.b.reg.address)
+				show_write("PM1b_CNT", &plan.b);
+			if (info.smi_cmd && info.acpi_enable)
+				printf("    first ACPI mode if SCI_EN is clear: %#x to SMI_CMD io %#x\n",
+				       info.acpi_enable, info.smi_cmd);
+		}
+	}
+	if (info.reset_supported)
+		printf("reset: ACPI reset register %s %#llx, value %#x\n", space(info.reset_reg.space),
+		       (unsigned long long)info.reset_reg.address, info.reset_value);
+	else
+		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : DEFAULT_DIR;
+
+	if (argc > 2 || (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
+		printf("usage: check-machine [DIR]   (default %s)\n", DEFAULT_DIR);
+		return argc > 2 ? 2 : 0;
+	}
+	acpi_info_init(&info);
+	printk_add_sink(show_message, false);
+	printf("LiOS check-machine: what LiOS would do with these ACPI tables\n");
+	if (read_tables(dir))
+		return 1;
+	show_interrupts();
+	show_clocks();
+	show_pci();
+	show_ps2();
+	show_power();
+	return 0;
+}
