@@ -10,9 +10,12 @@
  *
  * It is a state machine stepped from the tick: each state starts one operation (a command
  * or a control transfer) and returns; the next state first checks how that operation
- * ended. An operation that does not end within its deadline, a completion code that is
- * not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
- * naming it and the reason; nothing else is affected.
+ * ended. An operation that does not end within its deadline (2 s), a completion code that
+ * is not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
+ * naming it and the reason; nothing else is affected. A control transfer that halts
+ * endpoint 0 (STALL, babble, transaction error) is first recovered (Reset Endpoint, Set TR
+ * Dequeue Pointer) so the device stays usable when the state decides the request was
+ * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The USB stack's private structures, shared by the files of src/drivers/usb/:
- *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c)
+ *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c, and with
+ *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
  *   usb_enum.c   a device from Enable Slot to configured, and its removal
  *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows)
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
- *   usb.c        PCI probe, the tick that drives everything, the listing for `usb`
+ *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing
  *
  * Concurrency: everything after usb_init runs from the timer tick or the controller's
  * MSI/MSI-X handler (both with interrupts off, so never at the same time), one step at a

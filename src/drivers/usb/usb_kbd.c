@@ -4,7 +4,8 @@
  * SET_CONFIGURATION: Configure Endpoint for the interrupt IN endpoint, SET_PROTOCOL(boot)
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
- * queued. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
+ * usb_enum.c has reset endpoint 0 by then); a request never answered refuses the keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
