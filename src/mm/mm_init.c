@@ -49,14 +49,15 @@
 #include <lios/paging.h>
 #include <lios/panic.h>
 #include <lios/pmm.h>
+#include <lios/sections.h>
 #include <lios/printk.h>
 #include <lios/vmalloc.h>
 #include "internal.h"
 
-extern char _kernel_phys_start[], _kernel_phys_end[];
-
-/* The sanitised map pmm was built from; the self-tests check against it. */
-struct memmap mm_usable_map;
+/* The sanitised map pmm was built from; the self-tests check against it. Static room for
+ * MEMMAP_STATIC_RANGES; memmap_from_bootinfo finds room in the map for bigger ones. */
+static struct memmap_range mm_usable_ranges[MEMMAP_STATIC_RANGES];
+struct memmap mm_usable_map = { mm_usable_ranges, 0, MEMMAP_STATIC_RANGES };
 
 /* mm_usable - the sanitised usable map (valid after mm_init). Any context. */
 const struct memmap *mm_usable(void) { return &mm_usable_map; }
@@ -76,8 +77,8 @@ int mm_init(const struct bootinfo *bi)
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
 	memmap_print(bi, &mm_usable_map, true);
 	if (err)
-		printk(KERN_WARN "memmap: map did not fit (%d); using the first %zu ranges\n", err,
-		       mm_usable_map.n);
+		printk(KERN_WARN "memmap: no room for a map of %zu entries (%d); using %zu ranges\n",
+		       bi->nregions, err, mm_usable_map.n);
 	err = pmm_init(&mm_usable_map);
 	if (err) {
 		printk(KERN_ERR "mm: frame allocator: %d (no usable memory below 2 GiB for its metadata?)\n", err);
