@@ -49,8 +49,9 @@
 #include <lios/paging.h>
 #include <lios/panic.h>
 #include <lios/pmm.h>
-#include <lios/sections.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
+#include <lios/size.h>
 #include <lios/vmalloc.h>
 #include "internal.h"
 
@@ -64,11 +65,13 @@ const struct memmap *mm_usable(void) { return &mm_usable_map; }
 
 /*
  * Brings up the whole memory stack from the boot information. Prints the firmware and usable
- * maps and "mem: ..." (usable MiB, of which above 4 GiB, free frames). Returns 0 or the first
+ * maps and "mem: ..." (usable memory, of which above 4 GiB, free frames; sizes as
+ * size_format() writes them everywhere). Returns 0 or the first
  * failing step's error, after printing which step failed. Context: boot, once, from kmain.
  */
 int mm_init(const struct bootinfo *bi)
 {
+	char usable[SIZE_STR_MAX], high[SIZE_STR_MAX], meta[SIZE_STR_MAX];
 	struct pmm_stats st;
 	int err;
 
@@ -106,10 +109,10 @@ int mm_init(const struct bootinfo *bi)
 	}
 
 	pmm_get_stats(&st);
-	printk("mem: %llu MiB usable (%llu MiB above 4 GiB), %llu free frames of %llu, pmm metadata %llu KiB\n",
-	       (unsigned long long)(memmap_bytes(&mm_usable_map, 0) >> 20),
-	       (unsigned long long)(memmap_bytes(&mm_usable_map, GiB(4)) >> 20),
+	printk("mem: %s usable (%s above 4 GiB), %llu free frames of %llu, pmm metadata %s\n",
+	       size_format(usable, memmap_bytes(&mm_usable_map, 0)),
+	       size_format(high, memmap_bytes(&mm_usable_map, GiB(4))),
 	       (unsigned long long)st.free_frames, (unsigned long long)st.total_frames,
-	       (unsigned long long)(st.metadata_bytes >> 10));
+	       size_format(meta, st.metadata_bytes));
 	return 0;
 }
