@@ -411,7 +411,37 @@ def scenario_complete(m, args):
     return failures
 
 
-SCENARIOS = {"echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
+def type_bound(m, device, text):
+    # Types text with input-send-event aimed at the keyboard bound to display 'device'
+    # (usb-kbd,display=<id>); send-key, which has no device, reaches the unbound one (PS/2).
+    for ch in text:
+        keys = lios_qemu.char_to_keys(ch)
+        for down in (True, False):
+            events = [{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": k}}}
+                      for k in (keys if down else reversed(keys))]
+            m.qmp.command("input-send-event", device=device, events=events)
+            time.sleep(0.03)  # QEMU queues only 16 usb-kbd events
+
+
+def scenario_both(m, args):
+    # A PS/2 and a USB keyboard at once (issue 12): the usb-kbd is bound to display video0,
+    # so input-send-event with that device reaches it and send-key the 8042. Each types its
+    # own line; `kbd` then lists both.
+    wait = _answer(m, r"^from ps2$")
+    m.send_keys("echo from ps2\n")
+    wait()
+    wait = _answer(m, r"^from usb$")
+    type_bound(m, "video0", "echo from usb\n")
+    wait()
+    start = len(m.serial())
+    m.send_keys("kbd\n")
+    m.wait_for_serial(r"^kbd: ps2, layout ", 15.0, start)
+    # the usb line counts reports: the USB keyboard really typed (not the 8042 twice)
+    m.wait_for_serial(USB_KBD_LINE + r"0x\w+( \(refused\))?, [1-9]\d* reports$", 15.0, start)
+    return check_screen(m, args.screen or "auto", args.name, [r"^from ps2$", r"^from usb$"])
+
+
+SCENARIOS = {"both": scenario_both, "echo": scenario_echo, "edit": scenario_edit, "history": scenario_history,
              "mem": scenario_mem, "pci": scenario_pci, "unknown": scenario_unknown, "reboot": scenario_reboot,
              "panic": scenario_panic, "scroll": scenario_scroll,
              "deadkeys": scenario_deadkeys, "capslock": scenario_capslock,

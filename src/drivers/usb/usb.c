@@ -3,16 +3,23 @@
  * The USB stack's kernel side: find the xHCI functions in the PCI list, take each over
  * (xhci.c), and drive everything from the timer tick; plus the `usb` listing.
  *
- * Interrupts: none. The controller's event ring is polled from the 1 kHz tick. Why: the
- * stack needs the tick anyway (debounce, reset and enumeration deadlines, typematic
- * repeat), and with the tick doing all the work there is one context and no locking; a
- * keyboard reports at most every 8-10 ms, so polling adds under 1 ms of latency; it works
- * the same on every controller and interrupt backend (the 8259 backend has no MSI, QEMU's
- * qemu-xhci only raises INTx when MSI and MSI-X are off, and a real board's INTx routing
- * needs the ACPI _PRT we do not read). The cost of an idle tick is one memory read of the
- * next event TRB per controller plus a port scan every 10 ms. Interrupter 0 is set up with
- * IE clear and INTx disabled in PCI_COMMAND, so the controller never raises anything.
- * MSI-X (pci_irq_enable) can be added later to wake the tick's work early; not needed.
+ * Interrupts: MSI-X, else MSI, on interrupter 0, with the tick's poll kept as fallback and
+ * watchdog. Why this order: a message-signalled interrupt needs no routing knowledge (no
+ * ACPI _PRT, no shared level-triggered line that a confused controller could hold
+ * asserted), and QEMU's qemu-xhci has only MSI-X, nec-usb-xhci both, as do real parts.
+ * INTx is not used: its routing on an I/O APIC needs the _PRT we do not read, and firmware's
+ * INTERRUPT_LINE is only right for the 8259; where MSIs are impossible (`noapic`: the 8259
+ * backend has no dynamic vectors, pci_irq_enable says -ENODEV) the controller is polled.
+ * The interrupt handler only acknowledges (USBSTS.EINT, IMAN.IP) and consumes the event
+ * ring, so a key report reaches kbd at once instead of on the next tick; everything timed
+ * (port debounce and reset, enumeration steps, deadlines, typematic repeat) stays on the
+ * 1 kHz tick, which also consumes the event ring on every tick: an MSI that never arrives
+ * (a broken platform, a lost message) costs at most 1 ms, never a dead keyboard. Both
+ * contexts run with interrupts off on the one CPU, so they never overlap: no locking. The
+ * cost of an idle tick is one memory read of the next event TRB per controller plus a port
+ * scan every 10 ms. IMOD is 40 us: a burst of events raises one interrupt. Polled mode
+ * leaves IMAN.IE and USBCMD.INTE clear and INTx disabled, so the controller raises nothing.
+ * `usb` shows which mode each controller is in and how many events each path consumed.
  */
 #include <lios/arch.h>
 #include <lios/cmdline.h>
@@ -61,7 +68,7 @@ static void usb_tick(void)
 			continue;
 		if (++n % HEALTH_CHECK_TICKS == 0)
 			health_check(hc);
-		xhci_process_events(hc);
+		hc->tick_events += xhci_process_events(hc);
 		xhci_ports_poll(hc);
 	}
 	for (d = usb_dev_list(); d; d = next) {
@@ -69,6 +76,43 @@ static void usb_tick(void)
 		usb_dev_step(d);
 	}
 	usb_kbd_tick();
+}
+
+/* MSI/MSI-X handler of a controller (interrupter 0). Interrupt context. */
+static void usb_irq(unsigned int vector, void *ctx)
+{
+	struct xhci *hc = ctx;
+	uint32_t ir = hc->rt + XHCI_IR(0);
+
+	(void)vector;
+	hc->irqs++;
+	if (hc->dead)
+		return;
+	xhci_write(hc, hc->op + XHCI_USBSTS, XHCI_STS_EINT);          /* RW1C */
+	xhci_write(hc, ir + XHCI_IMAN, XHCI_IMAN_IP | XHCI_IMAN_IE);   /* IP is RW1C */
+	hc->irq_events += xhci_process_events(hc);
+}
+
+/* MSI-X, else MSI; on success the controller interrupts on every event. */
+static void enable_irq(struct xhci *hc, struct pci_dev *pd)
+{
+	uint32_t ir = hc->rt + XHCI_IR(0);
+	int v = pci_msix_enable(pd, 0, usb_irq, hc);
+
+	hc->irq_kind = "MSI-X";
+	if (v < 0 && v != -ENOSPC) {
+		v = pci_msi_enable(pd, usb_irq, hc);
+		hc->irq_kind = "MSI";
+	}
+	if (v < 0) {
+		hc->irq_kind = NULL;
+		printk(KERN_INFO "usb: %s: no MSI/MSI-X (%d): polled from the tick\n", hc->name, v);
+		return;
+	}
+	hc->irq_vector = v;
+	xhci_write(hc, ir + XHCI_IMOD, XHCI_IMOD_INTERVAL_40US);
+	xhci_write(hc, ir + XHCI_IMAN, XHCI_IMAN_IP | XHCI_IMAN_IE);
+	xhci_write(hc, hc->op + XHCI_USBCMD, xhci_read(hc, hc->op + XHCI_USBCMD) | XHCI_CMD_INTE);
 }
 
 static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
@@ -124,9 +168,12 @@ static int probe(struct pci_dev *pd)
 	}
 	xhci_ports_start(hc);
 	pci_bind(pd, "xhci");
-	printk("usb: %s %04x:%04x xHCI %x.%02x, %u ports, %u slots, %u-byte contexts, %u scratchpads, polled\n",
+	if (!cmdline_has("usb.poll"))
+		enable_irq(hc, pd);
+	printk("usb: %s %04x:%04x xHCI %x.%02x, %u ports, %u slots, %u-byte contexts, %u scratchpads, %s%s\n",
 	       hc->name, hc->vendor, hc->device, hc->hci_version >> 8, hc->hci_version & 0xff, hc->max_ports,
-	       hc->max_slots, hc->ctx_size, hc->scratchpads);
+	       hc->max_slots, hc->ctx_size, hc->scratchpads, hc->irq_kind ? hc->irq_kind : "polled",
+	       hc->irq_kind ? " and polled" : "");
 	controller_count++;
 	hc->next = usb_controllers;
 	usb_controllers = hc;
@@ -217,6 +264,12 @@ void usb_print(void)
 		printk("%s %04x:%04x: %u ports, %u slots, %u-byte contexts, %u scratchpads%s\n", hc->name,
 		       hc->vendor, hc->device, hc->max_ports, hc->max_slots, hc->ctx_size, hc->scratchpads,
 		       hc->dead ? ", STOPPED" : "");
+		if (hc->irq_kind)
+			printk("  %s vector %d: %lu interrupts, events %lu by interrupt, %lu by tick\n", hc->irq_kind,
+			       hc->irq_vector, (unsigned long)hc->irqs, (unsigned long)hc->irq_events,
+			       (unsigned long)hc->tick_events);
+		else
+			printk("  polled: events %lu by tick\n", (unsigned long)hc->tick_events);
 		for (unsigned int p = 1; p <= hc->max_ports; p++) {
 			const struct xhci_port *pt = &hc->port[p];
 

@@ -10,9 +10,12 @@
  *
  * It is a state machine stepped from the tick: each state starts one operation (a command
  * or a control transfer) and returns; the next state first checks how that operation
- * ended. An operation that does not end within its deadline, a completion code that is
- * not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
- * naming it and the reason; nothing else is affected.
+ * ended. An operation that does not end within its deadline (2 s), a completion code that
+ * is not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
+ * naming it and the reason; nothing else is affected. A control transfer that halts
+ * endpoint 0 (STALL, babble, transaction error) is first recovered (Reset Endpoint, Set TR
+ * Dequeue Pointer) so the device stays usable when the state decides the request was
+ * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -24,6 +27,7 @@
 
 #define PAGE 4096
 #define SET_ADDRESS_RECOVERY_US 2000  /* USB 2.0 9.2.6.3 */
+#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 a device is forgiven */
 
 /* Standard requests (USB 2.0 table 9-4). */
 #define USB_REQ_GET_DESCRIPTOR 0x06
@@ -429,6 +433,48 @@ static void teardown_step(struct usb_dev *d)
 }
 
 /*
+ * Endpoint 0 halted (a STALL handshake, babble, or a transaction error: xHCI 4.10.2.1):
+ * Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the TRBs left of the
+ * failed transfer are skipped and the next request starts clean. Then the state that
+ * issued the request sees its completion code and decides: most refuse the device
+ * ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
+ * Returns true when d may take its next step now.
+ */
+static bool ep0_recover_step(struct usb_dev *d)
+{
+	uint64_t deq = d->ep0.phys + d->ep0.enq * sizeof(struct xhci_trb);
+	uint32_t ep = TRB_SLOT(d->slot) | TRB_EP(XHCI_DCI_EP0);
+
+	switch (d->ep0_recover) {
+	case EP0_RECOVER_RESET:
+		if (++d->ep0_stalls > EP0_MAX_RECOVERIES) {
+			usb_dev_refuse(d, "endpoint 0 keeps halting");
+			return false;
+		}
+		if (xhci_command(d->hc, d, 0, 0, 0, TRB_TYPE(TRB_RESET_EP) | ep, "Reset Endpoint"))
+			d->ep0_recover = EP0_RECOVER_DEQUEUE;
+		else
+			d->ep0_stalls--; /* the command ring is busy: again next tick */
+		return false;
+	case EP0_RECOVER_DEQUEUE:
+		if (!usb_dev_ok(d))
+			return false;
+		if (xhci_command(d->hc, d, (uint32_t)deq | d->ep0.cycle, (uint32_t)(deq >> 32), 0,
+				 TRB_TYPE(TRB_SET_TR_DEQUEUE) | ep, "Set TR Dequeue Pointer"))
+			d->ep0_recover = EP0_RECOVER_DONE;
+		return false;
+	default:
+		if (!usb_dev_ok(d))
+			return false;
+		d->ep0_recover = EP0_RECOVER_NONE;
+		d->cc = d->halted_cc;
+		d->op = d->halted_op;
+		printk(KERN_INFO "usb: %s: %s: endpoint 0 halted (code %u), reset\n", d->name, d->op, d->cc);
+		return true;
+	}
+}
+
+/*
  * usb_dev_step - advance d by at most one operation; may free d (after teardown). Tick
  * context.
  */
@@ -451,6 +497,8 @@ void usb_dev_step(struct usb_dev *d)
 		teardown_step(d);
 		return;
 	}
+	if (d->ep0_recover && !ep0_recover_step(d))
+		return;
 	if (d->state == S_IDLE)
 		return;
 	enum_step(d);

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The USB stack's private structures, shared by the files of src/drivers/usb/:
- *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c)
+ *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c, and with
+ *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
  *   usb_enum.c   a device from Enable Slot to configured, and its removal
  *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows)
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
- *   usb.c        PCI probe, the tick that drives everything, the listing for `usb`
+ *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing
  *
- * Concurrency: everything after usb_init runs from the timer tick (interrupts off), one
- * step at a time; thread context (the `usb` and `kbd` commands, LED requests) only reads,
+ * Concurrency: everything after usb_init runs from the timer tick or the controller's
+ * MSI/MSI-X handler (both with interrupts off, so never at the same time), one step at a
+ * time; thread context (the `usb` and `kbd` commands, LED requests) only reads,
  * or sets request flags, with interrupts disabled.
  */
 #ifndef LIOS_USB_INTERNAL_H
@@ -91,6 +93,12 @@ struct xhci {
 	struct usb_dev **slot_dev;   /* heap, max_slots + 1 */
 	uint64_t takeover_us;   /* timer_uptime_us() when usb_init took it */
 	uint64_t ticks;
+	/* interrupts (usb.c): "MSI-X", "MSI" or NULL (polled only) */
+	const char *irq_kind;
+	int irq_vector;
+	uint64_t irqs;          /* interrupts taken */
+	uint64_t irq_events;    /* events the interrupt handler consumed (the tick took the rest) */
+	uint64_t tick_events;
 	bool dead;              /* halted on an error: polling stops */
 	char name[24];          /* "xhci 00:04.0" */
 	uint16_t vendor, device;
@@ -135,6 +143,10 @@ struct usb_dev {
 	uint32_t residual;       /* bytes not transferred in its data stage */
 	uint64_t data_trb_phys, status_trb_phys;
 	uint64_t wait_until;     /* a step that waits for time, not for an event */
+	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum.c) */
+	uint32_t halted_cc;      /* the completion code that halted it and the request, given */
+	const char *halted_op;   /* back once it is reset */
+	unsigned int ep0_stalls; /* recoveries so far (a device that stalls forever is refused) */
 	/* what the device is */
 	uint16_t mps0;
 	struct usb_device_desc desc;
@@ -165,7 +177,7 @@ bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t 
 void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t value, uint16_t index,
 		  uint16_t length, const char *op);
 void xhci_intr_queue(struct usb_dev *d);
-void xhci_process_events(struct xhci *hc);
+unsigned int xhci_process_events(struct xhci *hc);
 void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target);
 
 /* xhci_port.c */
@@ -176,6 +188,7 @@ void xhci_port_device_failed(struct xhci *hc, unsigned int port);
 const char *xhci_port_state_name(enum xhci_port_state s);
 
 /* usb_enum.c */
+enum { EP0_RECOVER_NONE, EP0_RECOVER_RESET, EP0_RECOVER_DEQUEUE, EP0_RECOVER_DONE };
 struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed);
 void usb_dev_step(struct usb_dev *d);
 void usb_dev_unplug(struct usb_dev *d);
@@ -198,6 +211,8 @@ void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_kbd_free(struct usb_dev *d);
 void usb_kbd_tick(void);
+bool usb_kbd_stall_probe(void);
+void usb_kbd_probe_result(int *stalled, int *after);
 
 /* usb.c */
 extern struct xhci *usb_controllers;

@@ -4,7 +4,8 @@
  * SET_CONFIGURATION: Configure Endpoint for the interrupt IN endpoint, SET_PROTOCOL(boot)
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
- * queued. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
+ * usb_enum.c has reset endpoint 0 by then); a request never answered refuses the keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
@@ -28,7 +29,13 @@
 #define HID_PROTOCOL_BOOT 0
 #define HID_REPORT_OUTPUT 0x02        /* wValue high byte of SET_REPORT */
 
-enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE };
+#define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
+
+enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE, K_PROBE_STALL, K_PROBE_AFTER };
+
+/* The stall probe (usb_kbd_stall_probe): its two completion codes, -1 while pending. */
+static volatile bool probe_wanted;
+static volatile int probe_cc[2] = {-1, -1};
 
 struct usb_kbd {
 	int state;
@@ -108,12 +115,20 @@ void usb_kbd_step(struct usb_dev *d)
 		k->state = K_LEDS;
 		return;
 	case K_LEDS:
-		if (!usb_dev_ok(d))
+		/* HID 1.11 7.2.4: a keyboard may not support SET_IDLE; without it it repeats its
+		 * report every few ms, which the differ ignores (no change, no key) */
+		if (d->cc == XHCI_CC_STALL)
+			printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
+		else if (!usb_dev_ok(d))
 			return;
 		send_leds(d);
 		k->state = K_START;
 		return;
 	case K_START:
+		if (!d->cc) {
+			usb_dev_ok(d); /* no answer at all (timed out): refused, as for any request */
+			return;
+		}
 		if (d->cc != XHCI_CC_SUCCESS)
 			k->led_failed = true; /* LEDs are a nicety: typing works without them */
 		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
@@ -124,13 +139,33 @@ void usb_kbd_step(struct usb_dev *d)
 		       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
 		return;
 	case K_LED_DONE:
+		if (!d->cc) {
+			usb_dev_ok(d);
+			return;
+		}
 		if (d->cc != XHCI_CC_SUCCESS && !k->led_failed) {
 			k->led_failed = true;
 			printk(KERN_WARN "usb: %s: LED report not accepted (code %u)\n", d->name, d->cc);
 		}
 		k->state = K_RUN;
 		/* fall through */
+	case K_PROBE_STALL:
+		probe_cc[0] = (int)d->cc;
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+		k->state = K_PROBE_AFTER;
+		return;
+	case K_PROBE_AFTER:
+		probe_cc[1] = (int)d->cc;
+		k->state = K_RUN;
+		/* fall through */
 	case K_RUN:
+		if (probe_wanted) {
+			probe_wanted = false;
+			xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_UNDEFINED, 0, iface_number(d), 0,
+				     "undefined HID request (stall probe)");
+			k->state = K_PROBE_STALL;
+			return;
+		}
 		if (k->led_request) {
 			send_leds(d);
 			k->state = K_LED_DONE;
@@ -217,4 +252,26 @@ unsigned int usb_kbd_count(void)
 			n++;
 	arch_irq_restore(flags);
 	return n;
+}
+
+/*
+ * usb_kbd_stall_probe - self-test of endpoint 0 stall recovery on a real keyboard: the
+ * next ready keyboard's step sends a request no HID device knows (it stalls: endpoint 0
+ * halts and is reset, usb_enum.c), then SET_IDLE(0) again, which must succeed. Returns
+ * false while a probe is pending. usb_kbd_probe_result gives the two completion codes
+ * (-1 until each is known). Thread context.
+ */
+bool usb_kbd_stall_probe(void)
+{
+	if (probe_wanted)
+		return false;
+	probe_cc[0] = probe_cc[1] = -1;
+	probe_wanted = true;
+	return true;
+}
+
+void usb_kbd_probe_result(int *stalled, int *after)
+{
+	*stalled = probe_cc[0];
+	*after = probe_cc[1];
 }

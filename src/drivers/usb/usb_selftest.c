@@ -4,11 +4,14 @@
  * qemu-xhci, a usb-kbd and a usb-tablet, selftest.*.usb). Each waits (bounded) for the
  * tick to finish enumerating, then checks: the controller runs with the state setup gave
  * it, a port without a device is powered, empty and holds nothing, and a device that is
- * not a keyboard is enumerated and left alone (no driver, not counted as a keyboard).
+ * not a keyboard is enumerated and left alone (no driver, not counted as a keyboard), and
+ * the controller's MSI/MSI-X handler consumes events (or, polled, the tick alone does),
+ * and a keyboard whose endpoint 0 stalls is recovered and answers the next request.
  * Tests skip on machines without the hardware they need.
  */
 #include <lios/arch.h>
 #include <lios/kmalloc.h>
+#include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/time.h>
 #include <lios/timer.h>
@@ -86,4 +89,50 @@ KTEST(usb, non_keyboard_left_alone)
 	KEXPECT(usb_kbd_count() == kbds);
 	if (!others)
 		ktest_skip("no device without a driver");
+}
+
+/* With MSI/MSI-X the controller interrupts and its handler consumes events (enumeration
+ * produced some); polled (`noapic`, usb.poll) it raises nothing and the tick does it all. */
+KTEST(usb, interrupt_path_used)
+{
+	if (!usb_controllers)
+		ktest_skip("no xHCI controller");
+	usb_wait_settled(SETTLE_TIMEOUT_MS);
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
+		uint32_t iman = xhci_read(hc, hc->rt + XHCI_IR(0) + XHCI_IMAN);
+
+		if (!hc->irq_kind) {
+			KEXPECT(!(iman & XHCI_IMAN_IE));
+			KEXPECT(hc->irqs == 0);
+			KEXPECT(hc->tick_events > 0);
+			printk(KERN_INFO "usb: %s: polled, %lu events by tick\n", hc->name,
+			       (unsigned long)hc->tick_events);
+			continue;
+		}
+		KEXPECT(iman & XHCI_IMAN_IE);
+		KEXPECT(xhci_read(hc, hc->op + XHCI_USBCMD) & XHCI_CMD_INTE);
+		KEXPECT(hc->irqs > 0);
+		KEXPECT(hc->irq_events > 0);
+		printk(KERN_INFO "usb: %s: %s, %lu interrupts, events %lu by interrupt, %lu by tick\n", hc->name,
+		       hc->irq_kind, (unsigned long)hc->irqs, (unsigned long)hc->irq_events,
+		       (unsigned long)hc->tick_events);
+	}
+}
+
+/* Endpoint 0 stall recovery on a real keyboard: a request it stalls, Reset Endpoint and Set
+ * TR Dequeue Pointer (usb_enum.c), then a request it answers. */
+KTEST(usb, ep0_stall_recovered)
+{
+	int stalled = -1, after = -1;
+
+	if (!usb_controllers || !usb_kbd_count())
+		ktest_skip("no USB keyboard");
+	KASSERT(usb_kbd_stall_probe());
+	for (int ms = 0; ms < 3000 && after < 0; ms += 10) {
+		timer_sleep_ms(10);
+		usb_kbd_probe_result(&stalled, &after);
+	}
+	KEXPECT(stalled == XHCI_CC_STALL);
+	KEXPECT(after == XHCI_CC_SUCCESS);
+	KEXPECT(usb_kbd_count() > 0); /* still a keyboard, not refused */
 }

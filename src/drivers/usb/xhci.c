@@ -7,7 +7,8 @@
  * leaves it running with its own transfers queued) and reset (OVMF leaves it halted with
  * pointers into freed memory). Setup then gives it fresh memory: the device context base
  * address array, scratchpad buffers when it asks for them, the command ring and one event
- * ring, and starts it with interrupts off: the tick polls the event ring (usb.c says why).
+ * ring, and starts it with interrupts off (usb.c then enables MSI-X or MSI when it can and
+ * says why the tick polls the event ring in any case).
  *
  * Every wait is a deadline from <lios/time.h>, and every failure says which wait. All
  * controller memory comes from kmalloc (physically contiguous and below 2 GiB, so any

@@ -77,6 +77,7 @@
 #define XHCI_ERSTSZ 0x08
 #define XHCI_ERSTBA 0x10           /* 64-bit */
 #define XHCI_ERDP 0x18             /* 64-bit */
+#define XHCI_IMOD_INTERVAL_40US 160  /* IMODI counts 250 ns */
 #define XHCI_IMAN_IP (1u << 0)
 #define XHCI_IMAN_IE (1u << 1)
 #define XHCI_ERDP_EHB (1u << 3)
@@ -132,6 +133,7 @@ enum xhci_trb_type {
 /* Completion codes (6.4.5). */
 #define XHCI_CC_SUCCESS 1
 #define XHCI_CC_BABBLE 3
+#define XHCI_CC_USB_TRANSACTION 4
 #define XHCI_CC_TRB_ERROR 5
 #define XHCI_CC_STALL 6
 #define XHCI_CC_SHORT_PACKET 13

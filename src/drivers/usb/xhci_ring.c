@@ -196,6 +196,12 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		}
 		d->cc = cc;
 		d->busy = false;
+		/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
+		if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION) {
+			d->ep0_recover = EP0_RECOVER_RESET;
+			d->halted_cc = cc;
+			d->halted_op = d->op;
+		}
 		return;
 	}
 	if (ep == d->intr_dci && d->intr.trb) {
@@ -227,9 +233,10 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 
 /*
  * xhci_process_events - consume the event ring (at most EVENTS_PER_POLL events), dispatch
- * each, update ERDP; time out a command that never completed. Tick context.
+ * each, update ERDP; time out a command that never completed. Returns the events handled.
+ * Tick or the controller's interrupt (never both at once: both run with interrupts off).
  */
-void xhci_process_events(struct xhci *hc)
+unsigned int xhci_process_events(struct xhci *hc)
 {
 	uint32_t ir = hc->rt + XHCI_IR(0);
 	int handled = 0;
@@ -277,4 +284,5 @@ void xhci_process_events(struct xhci *hc)
 			d->cc = 0;
 		}
 	}
+	return (unsigned int)handled;
 }

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of a device's life on endpoint 0 (src/drivers/usb/usb_enum.c and usb_kbd.c,
+ * over xhci.c and xhci_ring.c) on the simulated controller of xhci_sim.c, which runs the
+ * command ring and the control TRBs as a controller does: a keyboard enumerates and gets
+ * ready, with 32- and 64-byte contexts (the input context layout checked where the
+ * controller reads it); a keyboard that stalls SET_IDLE (allowed by HID 1.11) is recovered
+ * with Reset Endpoint and Set TR Dequeue Pointer and still gets ready; a device that stalls
+ * a descriptor request is refused with a `usb:` line after the same recovery, one that
+ * stalls the LED report keeps typing; a device that never answers (a descriptor request,
+ * the LED report) is refused after the bounded timeout while a keyboard beside it becomes
+ * ready.
+ */
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../unit.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+/* ------------------------------------------------------------------ the rest of the stack */
+void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+void heap_free(void *p) { free(p); }
+uint64_t usb_now_us(void) { return time_ns() / 1000; }
+void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+void xhci_port_device_failed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+void usb_hub_attach(struct usb_dev *d) { (void)d; }
+void usb_hub_step(struct usb_dev *d) { (void)d; }
+void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
+void usb_hub_free(struct usb_dev *d) { (void)d; }
+void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
+void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* ------------------------------------------------------------------ simulated devices */
+static const uint8_t dev_desc[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
+				     0, 0, 0, 0, 0, 1};
+static const uint8_t kbd_config[34] = {
+	9, USB_DT_CONFIG, 34, 0, 1, 1, 0, 0xa0, 50,
+	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_KEYBOARD, 0,
+	9, USB_DT_HID, 0x11, 0x01, 0, 1, 0x22, 63, 0,
+	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
+};
+
+/* per slot: what to do with which request */
+static struct {
+	uint8_t stall_req;        /* bRequest answered with STALL (0: none) */
+	uint8_t stall_type;       /* ... of this bmRequestType */
+	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
+	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
+	unsigned int requests, after_stall;
+	bool stalled;
+} dev[SIM_SLOTS + 1];
+
+static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su, uint8_t *data,
+			      size_t *len)
+{
+	(void)s;
+	dev[slot].requests++;
+	if (dev[slot].stalled)
+		dev[slot].after_stall++;
+	if (dev[slot].stall_req && su->req == dev[slot].stall_req && su->type == dev[slot].stall_type) {
+		dev[slot].stalled = true;
+		return SIM_STALL;
+	}
+	if (su->type == 0x21 && dev[slot].silent_class_req && su->req == dev[slot].silent_class_req)
+		return SIM_SILENT;
+	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
+		if ((su->value >> 8) == USB_DT_DEVICE) {
+			memcpy(data, dev_desc, *len = sizeof(dev_desc));
+		} else if ((su->value >> 8) == USB_DT_CONFIG) {
+			if (dev[slot].silent_on_config)
+				return SIM_SILENT;
+			memcpy(data, kbd_config, *len = sizeof(kbd_config));
+		} else {
+			return SIM_STALL;
+		}
+	}
+	return SIM_ANSWER;
+}
+
+static struct xhci_sim sim;
+static struct xhci hc;
+
+static void start(bool csz)
+{
+	char why[80];
+
+	memset(dev, 0, sizeof(dev));
+	memset(&sim, 0, sizeof(sim));
+	sim.csz = csz;
+	sim.device = device;
+	sim_init(&sim);
+	sim_attach(&sim, &hc);
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
+	sim_log_clear();
+	host_time_skip_ns = 50000; /* 50 us per clock read: the 2 ms address recovery passes */
+}
+
+/* The tick, n times (or until every device is idle, driven or gone). */
+static void ticks(int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct usb_dev *d, *next;
+
+		xhci_process_events(&hc);
+		for (d = usb_dev_list(); d; d = next) {
+			next = d->next;
+			usb_dev_step(d);
+		}
+	}
+}
+
+static void cleanup(void)
+{
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		usb_dev_unplug(d);
+	ticks(50);
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
+static void enumerates(bool csz)
+{
+	struct usb_dev *d;
+
+	start(csz);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 0);
+	CHECK_EQ(sim.addr_icc_add, 3);                      /* slot and endpoint 0 added */
+	CHECK_EQ(sim.addr_slot_dw0 >> 20 & 0xf, USB_SPEED_HIGH); /* slot context at 1 x size */
+	CHECK_EQ(sim.addr_slot_dw0 >> 27, 1);
+	CHECK_EQ(sim.addr_ep0_deq, d->ep0.phys | 1);        /* endpoint 0 context at 2 x size */
+	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], 1);
+	cleanup();
+}
+
+static void enumerates_32(void) { enumerates(false); }
+static void enumerates_64(void) { enumerates(true); }
+
+static void set_idle_stall_recovered(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	dev[1].stall_req = 0x0a; /* SET_IDLE */
+	dev[1].stall_type = 0x21;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(dev[1].stalled);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK_EQ(sim.commands[TRB_SET_TR_DEQUEUE], 1);
+	CHECK(sim_logged("usb: 1-5: SET_IDLE(0): endpoint 0 halted (code 6), reset"));
+	CHECK(sim_logged("SET_IDLE not supported"));
+	CHECK(!sim_logged("refused"));
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(dev[1].after_stall >= 1);       /* SET_REPORT(LEDs) answered after the reset */
+	CHECK(!d->failed);
+	CHECK_EQ(d->ep0_recover, EP0_RECOVER_NONE);
+	/* the endpoint runs again from where the driver enqueues next */
+	CHECK_EQ(sim.last_set_deq & ~0xfull, d->ep0.phys + 18 * 16);
+	CHECK_EQ(sim.last_set_deq & 1, d->ep0.cycle);
+	cleanup();
+}
+
+static void descriptor_stall_refused(void)
+{
+	start(false);
+	dev[1].stall_req = 0x06; /* every GET_DESCRIPTOR */
+	dev[1].stall_type = 0x80;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(100);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK(sim_logged("usb: 1-5: refused: GET_DESCRIPTOR(device, 8) stalled"));
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
+static void silent_device_refused_other_works(void)
+{
+	start(false);
+	dev[1].silent_on_config = true;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);  /* slot 1: never answers */
+	ticks(20);
+	usb_dev_new(&hc, NULL, 6, USB_SPEED_FULL);  /* slot 2: a keyboard */
+	host_time_skip_ns = 1000000;                 /* 1 ms per clock read */
+	ticks(3000);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to GET_DESCRIPTOR(configuration, 9)"));
+	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
+	CHECK(usb_dev_list() != NULL && usb_dev_list()->slot == 2 && !usb_dev_list()->failed);
+	cleanup();
+}
+
+static void led_report_stall_tolerated(void)
+{
+	start(false);
+	dev[1].stall_req = 0x09; /* SET_REPORT */
+	dev[1].stall_type = 0x21;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(!sim_logged("refused"));
+	cleanup();
+}
+
+static void led_report_silent_refused(void)
+{
+	start(false);
+	dev[1].silent_class_req = 0x09; /* SET_REPORT never answered */
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	host_time_skip_ns = 1000000;
+	ticks(3000);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_REPORT(LEDs)"));
+	CHECK(!sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
+int main(void)
+{
+	sim_log_start();
+	RUN(enumerates_32);
+	RUN(enumerates_64);
+	RUN(set_idle_stall_recovered);
+	RUN(descriptor_stall_refused);
+	RUN(silent_device_refused_other_works);
+	RUN(led_report_stall_tolerated);
+	RUN(led_report_silent_refused);
+	return unit_summary();
+}

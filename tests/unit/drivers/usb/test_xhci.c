@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the xHCI takeover and setup (src/drivers/usb/xhci.c) against the simulated
+ * register file of xhci_sim.c, for the paths QEMU never takes: the USB Legacy Support
+ * handoff (a BIOS that lets go, one that never does: forced, SMIs off, reported), a
+ * controller whose CNR never clears or that never halts (bounded, reported), a controller
+ * left running by firmware, scratchpad buffers (the count split over HCSPARAMS2 bits 25:21
+ * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes.
+ */
+#include <lios/errno.h>
+#include <lios/kmalloc.h>
+#include <string.h>
+#include "../../unit.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+
+/* stand-ins for what xhci_ring.c calls in the rest of the stack */
+void usb_dev_refuse(struct usb_dev *d, const char *why) { (void)d, (void)why; }
+void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
+void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
+void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+
+static struct xhci_sim sim;
+static struct xhci hc;
+static char why[80];
+
+/* A fresh simulator with the knobs of *knobs. */
+static void fresh(const struct xhci_sim *knobs)
+{
+	sim = *knobs;
+	sim_init(&sim);
+	sim_attach(&sim, &hc);
+	sim_log_clear();
+	why[0] = 0;
+	host_time_skip_ns = 0;
+}
+
+#define LEGSUP sim.reg[SIM_XCAP / 4]
+#define LEGCTL sim.reg[(SIM_XCAP + XHCI_LEGCTLSTS) / 4]
+#define OPREG(r) sim.reg[(SIM_OP + (r)) / 4]
+
+static void handoff_bios_lets_go(void)
+{
+	fresh(&(struct xhci_sim){.legacy = true, .bios_owned = true, .bios_lets_go = true});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK(LEGSUP & XHCI_LEGSUP_OS_OWNED);
+	CHECK(!(LEGSUP & XHCI_LEGSUP_BIOS_OWNED));
+	CHECK_EQ(sim.byte_writes, 1);           /* OS Owned set with a byte write */
+	CHECK_EQ(LEGCTL & XHCI_LEGCTLSTS_SMI_ENABLES, 0);
+	CHECK_EQ(LEGCTL & XHCI_LEGCTLSTS_SMI_EVENTS, 0); /* acknowledged */
+	CHECK(sim_logged("BIOS handed the controller over"));
+	CHECK(!sim_logged("taking it"));
+	CHECK_EQ(sim.reset_count, 1);
+}
+
+static void handoff_bios_never_lets_go(void)
+{
+	fresh(&(struct xhci_sim){.legacy = true, .bios_owned = true});
+	host_time_skip_ns = 20000000; /* 20 ms per clock read: the 1 s wait ends at once */
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	host_time_skip_ns = 0;
+	CHECK(LEGSUP & XHCI_LEGSUP_OS_OWNED);
+	CHECK(!(LEGSUP & XHCI_LEGSUP_BIOS_OWNED)); /* forced */
+	CHECK_EQ(LEGCTL & XHCI_LEGCTLSTS_SMI_ENABLES, 0);
+	CHECK(sim_logged("usb: xhci sim: BIOS kept the controller for 1 s, taking it"));
+	CHECK_EQ(sim.reset_count, 1);
+}
+
+static void handoff_not_bios_owned(void)
+{
+	fresh(&(struct xhci_sim){.legacy = true});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK(LEGSUP & XHCI_LEGSUP_OS_OWNED);
+	CHECK_EQ(LEGCTL & XHCI_LEGCTLSTS_SMI_ENABLES, 0);
+	CHECK(!sim_logged("BIOS"));
+
+	fresh(&(struct xhci_sim){0}); /* no capability: nothing written byte-wise */
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(sim.byte_writes, 0);
+}
+
+static void cnr_never_clears(void)
+{
+	fresh(&(struct xhci_sim){.cnr_stuck = true});
+	host_time_skip_ns = 50000000;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(strstr(why, "not ready") != NULL);
+	CHECK_EQ(sim.reset_count, 0);
+}
+
+static void never_halts(void)
+{
+	fresh(&(struct xhci_sim){.running = true, .never_halts = true});
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(strstr(why, "did not halt") != NULL);
+	CHECK_EQ(sim.reset_count, 0); /* never reset while running */
+}
+
+static void left_running(void)
+{
+	fresh(&(struct xhci_sim){.running = true});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(sim.reset_count, 1);
+	CHECK_EQ(hc.op, SIM_OP);
+	CHECK_EQ(hc.rt, SIM_RT);
+	CHECK_EQ(hc.db, SIM_DB);
+	CHECK_EQ(hc.max_ports, SIM_PORTS);
+	CHECK_EQ(hc.max_slots, SIM_SLOTS);
+	CHECK_EQ(hc.port[1].major, 3);
+	CHECK_EQ(hc.port[4].major, 3);
+	CHECK_EQ(hc.port[5].major, 2);
+	CHECK_EQ(hc.port[8].major, 2);
+}
+
+static void setup_plain(void)
+{
+	fresh(&(struct xhci_sim){0});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.ctx_size, 32);
+	CHECK_EQ(hc.page_size, 4096);
+	CHECK_EQ(hc.scratchpads, 0);
+	CHECK_EQ(hc.dcbaa[0], 0);
+	CHECK_EQ(OPREG(XHCI_DCBAAP) | (uint64_t)OPREG(XHCI_DCBAAP + 4) << 32, virt_to_phys(hc.dcbaa));
+	CHECK_EQ(OPREG(XHCI_CONFIG), SIM_SLOTS);
+	CHECK_EQ(sim.cmd_deq, hc.cmd.phys);
+	CHECK_EQ(sim.ev_base, hc.ev_phys);
+	CHECK_EQ(sim.ev_size, XHCI_EVENT_TRBS);
+	CHECK(!(OPREG(XHCI_USBSTS) & XHCI_STS_HCH));
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN);
+}
+
+static void scratchpads(void)
+{
+	/* 35 = Hi 1 (bits 25:21) << 5 | Lo 3 (bits 31:27) */
+	fresh(&(struct xhci_sim){.scratch_hi = 1, .scratch_lo = 3});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.scratchpads, 35);
+	CHECK(hc.scratch_array != NULL);
+	if (!hc.scratch_array)
+		return;
+	CHECK_EQ(hc.dcbaa[0], virt_to_phys(hc.scratch_array));
+	CHECK_EQ(hc.dcbaa[0] % 64, 0);
+	for (unsigned int i = 0; i < 35; i++) {
+		CHECK(hc.scratch_array[i] != 0);
+		CHECK_EQ(hc.scratch_array[i] % 4096, 0);
+		if (i)
+			CHECK(hc.scratch_array[i] != hc.scratch_array[i - 1]);
+	}
+	CHECK_EQ(hc.scratch_array[35], 0);
+
+	fresh(&(struct xhci_sim){.scratch_lo = 31}); /* Lo alone */
+	xhci_takeover(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.scratchpads, 31);
+	fresh(&(struct xhci_sim){.scratch_hi = 2}); /* Hi alone: 64 */
+	xhci_takeover(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.scratchpads, 64);
+	CHECK_EQ(hc.dcbaa[0], virt_to_phys(hc.scratch_array));
+}
+
+static void context_size(void)
+{
+	uint8_t *ctx = (uint8_t *)0x1000;
+
+	fresh(&(struct xhci_sim){.csz = true});
+	xhci_takeover(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.ctx_size, 64);
+	CHECK(xhci_ctx(&hc, ctx, 1) == ctx + 64);  /* input: slot context after the control one */
+	CHECK(xhci_ctx(&hc, ctx, 2) == ctx + 128); /* input: endpoint 0 */
+	fresh(&(struct xhci_sim){0});
+	xhci_takeover(&hc, why, sizeof(why));
+	xhci_setup(&hc, why, sizeof(why));
+	CHECK(xhci_ctx(&hc, ctx, 2) == ctx + 64);
+}
+
+static void page_size(void)
+{
+	fresh(&(struct xhci_sim){.pagesize = 0x6}); /* 8 and 16 KiB: the smallest is used */
+	xhci_takeover(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.page_size, 8192);
+	fresh(&(struct xhci_sim){.pagesize = 0x2, .scratch_lo = 2}); /* scratchpads need 4 KiB pages */
+	xhci_takeover(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), -ENOTSUP);
+	CHECK(strstr(why, "page size") != NULL);
+	fresh(&(struct xhci_sim){0});
+	xhci_takeover(&hc, why, sizeof(why));
+	OPREG(XHCI_PAGESIZE) = 0;
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), -EIO);
+	CHECK(strstr(why, "PAGESIZE") != NULL);
+}
+
+int main(void)
+{
+	sim_log_start();
+	RUN(handoff_bios_lets_go);
+	RUN(handoff_bios_never_lets_go);
+	RUN(handoff_not_bios_owned);
+	RUN(cnr_never_clears);
+	RUN(never_halts);
+	RUN(left_running);
+	RUN(setup_plain);
+	RUN(scratchpads);
+	RUN(context_size);
+	RUN(page_size);
+	return unit_summary();
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulated xHCI of xhci_sim.h. Registers are an array; writes with side effects
+ * (USBCMD, the legacy semaphore, LEGCTLSTS, CRCR, ERSTBA, doorbells) are modelled, reads
+ * count down the few things that take time (a BIOS letting go, a reset finishing). Doorbell
+ * 0 runs the command ring; a device doorbell for endpoint 0 runs its control TRBs against
+ * the test's device function and posts Transfer Events as a controller does: a stall halts
+ * the endpoint on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue
+ * Pointer before the endpoint runs again), silence leaves it stuck. kmalloc/kzalloc are a
+ * bump allocator in the host's simulated physical memory, so the driver's virt_to_phys and
+ * the simulator's phys_to_virt meet.
+ */
+#include <lios/kmalloc.h>
+#include <lios/printk.h>
+#include <stdio.h>
+#include <string.h>
+#include "xhci_sim.h"
+
+#define DMA_BASE 0x100000u
+
+static uint64_t dma_next = DMA_BASE;
+
+void *kmalloc(size_t size)
+{
+	uint64_t p = (dma_next + 4095) & ~4095ull;
+
+	dma_next = p + ((size + 4095) & ~(size_t)4095);
+	return phys_to_virt(p);
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p) { (void)p; }
+
+uint64_t sim_dma_used(void) { return dma_next - DMA_BASE; }
+
+/* ------------------------------------------------------------------ captured printk */
+static char log_buf[16384];
+static size_t log_len;
+
+static void log_sink(const char *s, size_t len)
+{
+	if (log_len + len >= sizeof(log_buf))
+		log_len = 0;
+	memcpy(log_buf + log_len, s, len);
+	log_len += len;
+	log_buf[log_len] = 0;
+	fwrite(s, 1, len, stdout);
+}
+
+void sim_log_start(void)
+{
+	printk_add_sink(log_sink, false);
+	printk_set_sink_level(log_sink, 7);
+}
+
+void sim_log_clear(void) { log_len = 0, log_buf[0] = 0; }
+bool sim_logged(const char *needle) { return strstr(log_buf, needle) != NULL; }
+
+/* ------------------------------------------------------------------ registers */
+#define R(off) s->reg[(off) / 4]
+#define USBCMD (SIM_OP + XHCI_USBCMD)
+#define USBSTS (SIM_OP + XHCI_USBSTS)
+#define LEGSUP SIM_XCAP
+#define LEGCTL (SIM_XCAP + XHCI_LEGCTLSTS)
+
+static int bios_release_reads; /* reads of LEGSUP before BIOS Owned clears (-1: never) */
+static int reset_reads;        /* reads of USBCMD before HCRST clears */
+
+void sim_init(struct xhci_sim *s)
+{
+	uint32_t proto = SIM_XCAP + 0x10;
+
+	memset(s->reg, 0, sizeof(s->reg));
+	R(XHCI_CAPLENGTH) = 0x01000000u | SIM_OP;
+	R(XHCI_HCSPARAMS1) = (uint32_t)SIM_PORTS << 24 | 1u << 8 | SIM_SLOTS;
+	R(XHCI_HCSPARAMS2) = s->scratch_hi << 21 | s->scratch_lo << 27;
+	R(XHCI_HCCPARAMS1) = (uint32_t)(SIM_XCAP / 4) << 16 | (s->csz ? XHCI_HCC1_CSZ : 0) | XHCI_HCC1_AC64;
+	R(XHCI_DBOFF) = SIM_DB;
+	R(XHCI_RTSOFF) = SIM_RT;
+	R(SIM_OP + XHCI_PAGESIZE) = s->pagesize ? s->pagesize : 1;
+	R(USBCMD) = s->running ? XHCI_CMD_RUN : 0;
+	R(USBSTS) = (s->running ? 0 : XHCI_STS_HCH) | (s->cnr_stuck ? XHCI_STS_CNR : 0);
+	/* extended capabilities: legacy support (optional), then USB 3 ports 1-4, USB 2 5-8 */
+	if (s->legacy) {
+		R(LEGSUP) = XHCI_XCAP_LEGACY | 4u << 8 | (s->bios_owned ? XHCI_LEGSUP_BIOS_OWNED : 0);
+		R(LEGCTL) = 0x0000e011u | 0xe0000000u; /* SMIs enabled, events pending */
+	} else {
+		R(XHCI_HCCPARAMS1) = (R(XHCI_HCCPARAMS1) & 0xffff) | (proto / 4) << 16;
+	}
+	R(proto) = XHCI_XCAP_PROTOCOL | 4u << 8 | 3u << 24;
+	R(proto + 8) = 1 | 4u << 8;
+	R(proto + 16) = XHCI_XCAP_PROTOCOL | 2u << 24;
+	R(proto + 24) = 5 | 4u << 8;
+	for (unsigned int p = 1; p <= SIM_PORTS; p++)
+		R(SIM_OP + XHCI_PORTSC(p)) = XHCI_PORTSC_PP;
+	bios_release_reads = s->bios_lets_go ? 3 : -1;
+	reset_reads = 0;
+	s->next_slot = 1;
+	s->byte_writes = 0;
+	s->reset_count = 0;
+	memset(s->ep0, 0, sizeof(s->ep0));
+	memset(s->commands, 0, sizeof(s->commands));
+}
+
+void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
+{
+	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | speed << 10 |
+					 XHCI_PORTSC_CSC;
+}
+
+static uint32_t sim_read32(void *ctx, uint32_t off)
+{
+	struct xhci_sim *s = ctx;
+
+	if (off % 4 || off >= SIM_SIZE)
+		return 0xffffffffu;
+	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
+	    !--bios_release_reads)
+		R(LEGSUP) &= ~XHCI_LEGSUP_BIOS_OWNED;
+	if (off == USBCMD && reset_reads > 0 && !--reset_reads) {
+		R(USBCMD) = 0;
+		R(USBSTS) = XHCI_STS_HCH | (s->cnr_stuck ? XHCI_STS_CNR : 0);
+	}
+	return R(off);
+}
+
+/* ------------------------------------------------------------------ event ring */
+static void *mem(uint64_t phys) { return phys_to_virt(phys); }
+
+static void post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
+{
+	struct xhci_trb *t = (struct xhci_trb *)mem(s->ev_base) + s->ev_enq;
+
+	t->d[0] = (uint32_t)ptr;
+	t->d[1] = (uint32_t)(ptr >> 32);
+	t->d[2] = d2;
+	t->d[3] = (d3 & ~TRB_CYCLE) | s->pcs;
+	if (++s->ev_enq == s->ev_size) {
+		s->ev_enq = 0;
+		s->pcs ^= 1;
+	}
+}
+
+/* The next TRB owned by the controller on a ring at *deq with cycle *cs, following Link
+ * TRBs; NULL when the producer has not handed one over. */
+static struct xhci_trb *next_trb(uint64_t *deq, uint32_t *cs)
+{
+	for (int links = 0; links < 4; links++) {
+		struct xhci_trb *t = mem(*deq);
+
+		if ((t->d[3] & TRB_CYCLE) != *cs)
+			return NULL;
+		if (TRB_GET_TYPE(t->d[3]) != TRB_LINK)
+			return t;
+		*deq = (t->d[0] | (uint64_t)t->d[1] << 32) & ~0xfull;
+		if (t->d[3] & TRB_LINK_TC)
+			*cs ^= 1;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ commands */
+static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsigned int *slot)
+{
+	unsigned int type = TRB_GET_TYPE(t->d[3]);
+	uint64_t ptr = t->d[0] | (uint64_t)t->d[1] << 32;
+	unsigned int csz = s->csz ? 64 : 32;
+	struct sim_ep0 *ep;
+
+	*slot = TRB_GET_SLOT(t->d[3]);
+	if (type < 64)
+		s->commands[type]++;
+	if (type == TRB_ENABLE_SLOT) {
+		if (s->next_slot > SIM_SLOTS)
+			return 9; /* No Slots Available */
+		*slot = s->next_slot++;
+		return XHCI_CC_SUCCESS;
+	}
+	if (*slot < 1 || *slot > SIM_SLOTS)
+		return 11; /* Slot Not Enabled */
+	ep = &s->ep0[*slot];
+	switch (type) {
+	case TRB_ADDRESS_DEVICE: {
+		const uint8_t *in = mem(ptr);
+		const uint32_t *ep0c = (const uint32_t *)(in + 2 * csz);
+
+		s->addr_icc_add = ((const uint32_t *)in)[XHCI_ICC_ADD];
+		s->addr_slot_dw0 = *(const uint32_t *)(in + csz);
+		s->addr_ep0_deq = ep0c[2] | (uint64_t)ep0c[3] << 32;
+		ep->deq = s->addr_ep0_deq & ~0xfull;
+		ep->dcs = ep0c[2] & 1;
+		ep->halted = false;
+		return XHCI_CC_SUCCESS;
+	}
+	case TRB_RESET_EP:
+		if (TRB_GET_EP(t->d[3]) != XHCI_DCI_EP0 || !ep->halted)
+			return 19; /* Context State Error */
+		ep->halted = false;
+		ep->deq |= 1ull << 63; /* stopped: only a Set TR Dequeue Pointer makes it usable */
+		return XHCI_CC_SUCCESS;
+	case TRB_SET_TR_DEQUEUE:
+		if (ep->halted)
+			return 19;
+		s->last_set_deq = ptr;
+		ep->deq = ptr & ~0xfull;
+		ep->dcs = ptr & 1;
+		ep->silent = false;
+		return XHCI_CC_SUCCESS;
+	case TRB_DISABLE_SLOT:
+		memset(ep, 0, sizeof(*ep));
+		return XHCI_CC_SUCCESS;
+	default:
+		return XHCI_CC_SUCCESS; /* Evaluate Context, Configure Endpoint */
+	}
+}
+
+static void ring_commands(struct xhci_sim *s)
+{
+	struct xhci_trb *t;
+
+	while ((t = next_trb(&s->cmd_deq, &s->ccs))) {
+		unsigned int slot;
+		uint32_t cc = run_command(s, t, &slot);
+
+		post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
+		s->cmd_deq += sizeof(struct xhci_trb);
+	}
+}
+
+/* ------------------------------------------------------------------ endpoint 0 */
+static void xfer_event(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc, uint32_t residual)
+{
+	post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(XHCI_DCI_EP0));
+}
+
+/* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,
+ * or the device stays silent. */
+static void ring_ep0(struct xhci_sim *s, unsigned int slot)
+{
+	struct sim_ep0 *ep = &s->ep0[slot];
+	struct xhci_trb *t;
+	uint8_t data[4096];
+	size_t len = 0;
+	enum sim_answer answer = SIM_ANSWER;
+
+	if (slot < 1 || slot > SIM_SLOTS || ep->halted || ep->silent || (ep->deq >> 63))
+		return; /* a halted or stopped endpoint ignores its doorbell */
+	while ((t = next_trb(&ep->deq, &ep->dcs))) {
+		unsigned int type = TRB_GET_TYPE(t->d[3]);
+		uint64_t here = ep->deq;
+
+		if (type == TRB_SETUP) {
+			struct sim_setup su = {(uint8_t)t->d[0], (uint8_t)(t->d[0] >> 8), (uint16_t)(t->d[0] >> 16),
+					       (uint16_t)t->d[1], (uint16_t)(t->d[1] >> 16)};
+
+			len = 0;
+			answer = s->device ? s->device(s, slot, &su, data, &len) : SIM_SILENT;
+			if (answer == SIM_SILENT) {
+				ep->silent = true;
+				return;
+			}
+			if (len > su.length)
+				len = su.length;
+		} else if (answer == SIM_STALL) {
+			/* the data or status stage is where a device's STALL handshake shows */
+			xfer_event(s, slot, here, XHCI_CC_STALL, t->d[2] & 0x1ffff);
+			ep->halted = true;
+			return;
+		} else if (type == TRB_DATA) {
+			uint32_t want = t->d[2] & 0x1ffff;
+			size_t n = len < want ? len : want;
+
+			if (t->d[3] & TRB_DIR_IN)
+				memcpy(mem(t->d[0] | (uint64_t)t->d[1] << 32), data, n);
+			if (t->d[3] & TRB_IOC)
+				xfer_event(s, slot, here, n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS,
+					   (uint32_t)(want - n));
+		} else if (type == TRB_STATUS && (t->d[3] & TRB_IOC)) {
+			xfer_event(s, slot, here, XHCI_CC_SUCCESS, 0);
+		}
+		ep->deq += sizeof(struct xhci_trb);
+	}
+}
+
+static void sim_write32(void *ctx, uint32_t off, uint32_t v)
+{
+	struct xhci_sim *s = ctx;
+
+	if (off % 4 || off >= SIM_SIZE)
+		return;
+	if (off == USBCMD) {
+		R(USBCMD) = v;
+		if (v & XHCI_CMD_HCRST) {
+			s->reset_count++;
+			reset_reads = 2;
+			s->pcs = 1;
+		} else if (v & XHCI_CMD_RUN) {
+			R(USBSTS) &= ~XHCI_STS_HCH;
+		} else if (!s->never_halts) {
+			R(USBSTS) |= XHCI_STS_HCH;
+		}
+	} else if (off == USBSTS) {
+		R(USBSTS) &= ~(v & (XHCI_STS_HSE | XHCI_STS_EINT | XHCI_STS_PCD));
+	} else if (s->legacy && off == LEGCTL) {
+		R(LEGCTL) = (v & 0x0000ffffu) | (R(LEGCTL) & ~v & 0xe0000000u);
+	} else if (off == SIM_OP + XHCI_CRCR + 4) {
+		R(off) = v;
+		s->cmd_deq = (R(off - 4) | (uint64_t)v << 32) & ~0x3full;
+		s->ccs = R(off - 4) & XHCI_CRCR_RCS;
+	} else if (off == SIM_RT + XHCI_IR(0) + XHCI_ERSTBA + 4) {
+		const uint64_t *erst;
+
+		R(off) = v;
+		erst = mem(R(off - 4) | (uint64_t)v << 32);
+		s->ev_base = erst[0] & ~0x3full;
+		s->ev_size = (unsigned int)erst[1] & 0xffff;
+		s->ev_enq = 0;
+		s->pcs = 1;
+	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
+		unsigned int slot = (off - SIM_DB) / 4;
+
+		if (!slot)
+			ring_commands(s);
+		else if (v == XHCI_DCI_EP0)
+			ring_ep0(s, slot);
+	} else {
+		R(off) = v;
+	}
+}
+
+static void sim_write8(void *ctx, uint32_t off, uint8_t v)
+{
+	struct xhci_sim *s = ctx;
+	uint32_t shift = (off % 4) * 8, word = off & ~3u;
+
+	s->byte_writes++;
+	if (word >= SIM_SIZE)
+		return;
+	R(word) = (R(word) & ~(0xffu << shift)) | (uint32_t)v << shift;
+}
+
+void sim_attach(struct xhci_sim *s, struct xhci *hc)
+{
+	memset(hc, 0, sizeof(*hc));
+	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
+	hc->mmio = &s->mmio;
+	strcpy(hc->name, "xhci sim");
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A simulated xHCI for host tests (test_xhci, test_usb_ep0): a register file behind the
+ * driver's struct xhci_mmio, with the firmware states and faults QEMU never shows (USB
+ * Legacy Support with a BIOS that lets go or not, CNR stuck, HCHalted never set,
+ * scratchpads, 64-byte contexts, page sizes), and a command ring and endpoint 0 executed
+ * on doorbell writes in the host's simulated physical memory (src/arch/host/phys_host.c),
+ * with one scripted device per slot that answers, stalls or never answers a request.
+ * Register layout: capabilities at 0, operational at 0x20, runtime at 0x600, doorbells at
+ * 0x800, USB Legacy Support at 0x1000 then two Supported Protocol capabilities (ports 1-4
+ * USB 3, 5-8 USB 2, as QEMU).
+ */
+#ifndef LIOS_XHCI_SIM_H
+#define LIOS_XHCI_SIM_H
+
+#include <lios/types.h>
+#include "../../../../src/drivers/usb/usb_internal.h"
+
+#define SIM_OP 0x20
+#define SIM_RT 0x600
+#define SIM_DB 0x800
+#define SIM_XCAP 0x1000
+#define SIM_SIZE 0x2000
+#define SIM_PORTS 8
+#define SIM_SLOTS 8
+
+/* What a device does with one control request. */
+enum sim_answer { SIM_ANSWER, SIM_STALL, SIM_SILENT };
+
+struct sim_setup {
+	uint8_t type, req;
+	uint16_t value, index, length;
+};
+
+struct xhci_sim;
+/* Answer a request on slot: fill data (up to setup->length bytes, *len), or stall, or
+ * stay silent. */
+typedef enum sim_answer (*sim_device_fn)(struct xhci_sim *s, unsigned int slot, const struct sim_setup *setup,
+					 uint8_t *data, size_t *len);
+
+struct sim_ep0 {
+	uint64_t deq;           /* physical address of the next TRB */
+	uint32_t dcs;
+	bool halted;
+	bool silent;            /* a request went unanswered: the endpoint is stuck on it */
+};
+
+struct xhci_sim {
+	uint32_t reg[SIM_SIZE / 4];
+	/* knobs, set before use */
+	bool legacy;            /* a USB Legacy Support capability */
+	bool bios_owned;        /* BIOS Owned set at start */
+	bool bios_lets_go;      /* BIOS Owned clears after OS Owned is set */
+	bool cnr_stuck;         /* Controller Not Ready never clears */
+	bool never_halts;       /* HCHalted never set */
+	bool running;           /* firmware left it running (SeaBIOS) */
+	bool csz;               /* 64-byte contexts */
+	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
+	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
+	sim_device_fn device;
+	/* what the driver did */
+	unsigned int byte_writes, reset_count;
+	uint64_t cmd_deq;
+	uint32_t ccs;
+	uint64_t ev_base;
+	unsigned int ev_size, ev_enq;
+	uint32_t pcs;
+	unsigned int next_slot;
+	struct sim_ep0 ep0[SIM_SLOTS + 1];
+	unsigned int commands[64];  /* how many of each command TRB type were executed */
+	uint64_t last_set_deq;      /* the pointer of the last Set TR Dequeue Pointer */
+	uint32_t addr_icc_add;      /* Address Device: input control context Add flags */
+	uint32_t addr_slot_dw0;     /* ... slot context dword 0 (at 1 x ctx size) */
+	uint64_t addr_ep0_deq;      /* ... endpoint 0 context TR Dequeue (at 2 x ctx size) */
+	struct xhci_mmio mmio;
+};
+
+/* Set the knobs first, then sim_init: registers as firmware left them. */
+void sim_init(struct xhci_sim *s);
+/* A struct xhci ready for xhci_takeover on s. */
+void sim_attach(struct xhci_sim *s, struct xhci *hc);
+/* Connect a device on port (PORTSC: CCS, PED, speed). */
+void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
+
+/* printk captured: test whether a line containing needle was printed since sim_log_clear. */
+void sim_log_clear(void);
+bool sim_logged(const char *needle);
+void sim_log_start(void);
+
+/* Simulated DMA memory for kzalloc (the host direct map): everything ever allocated. */
+uint64_t sim_dma_used(void);
+
+#endif
