@@ -19,8 +19,11 @@
  * the 16 lines of a cell fall in one L1 cache set, more than its ways, so the half of a
  * 64-byte line written for one cell was often evicted before its neighbour wrote the other
  * half and had to be fetched again (1920 * 4 is not a multiple of 4 KiB, so 1080p suffered
- * less). When scrolling, rows 0-1, 12-13 and 14-15 of a cell are skipped when they stay
- * the same (known from the old cell, never by reading video memory).
+ * less). When scrolling, rows 0-1, 12-13 and 14-15 of a cell are skipped when they are
+ * blank in the old glyph and in the new one (known from the old cell, never by reading
+ * video memory). The hot loop is three instructions per 32-byte store: glyph row offsets
+ * come precomputed from fc->glyph_off[y][ch] (no shift, no glyph address), the edge
+ * groups from fc->glyph_edges[ch] (fb_glyph8_setup()).
  *
  * A 16-pixel glyph row is 64 bytes, a whole cache line by itself: that font goes cell by
  * cell and skips each glyph row that stays the same (fb_span16()).
@@ -55,17 +58,31 @@ void fb_row_lut_load(struct fb_console *fc, uint8_t attr)
 
 #define FB_INLINE static inline __attribute__((always_inline))
 
+/*
+ * fb_glyph8_setup - fill fc->glyph_off[] and fc->glyph_edges[] from fc->font when it is
+ * 8x16 (the fast path's tables; other fonts leave them unused). Any context.
+ */
+void fb_glyph8_setup(struct fb_console *fc)
+{
+	const struct console_font *f = fc->font;
+
+	if (f->width != 8 || f->height != 16)
+		return;
+	for (unsigned ch = 0; ch < 256; ch++) {
+		const uint8_t *g = f->glyphs + ch * 16;
+
+		for (unsigned y = 0; y < 16; y++)
+			fc->glyph_off[y][ch] = (uint16_t)(g[y] * sizeof(fc->row_lut[0]));
+		fc->glyph_edges[ch] = (uint8_t)((g[0] | g[1] ? FB_EDGE_TOP : 0) |
+						(g[12] | g[13] ? FB_EDGE_LOW : 0) |
+						(g[14] | g[15] ? FB_EDGE_BOTTOM : 0));
+	}
+}
+
 /* Glyph row byte b at p: 32 bytes in pieces of w bytes. */
 FB_INLINE void fb_row8(const struct fb_console *fc, uintptr_t p, unsigned b, unsigned w)
 {
 	fb_store_row32(p, fc->row_lut[b], w);
-}
-
-/* Glyph rows g[0], g[1] at p and p + pitch. */
-FB_INLINE void fb_rows2(const struct fb_console *fc, uintptr_t p, const uint8_t *g, unsigned w)
-{
-	fb_row8(fc, p, g[0], w);
-	fb_row8(fc, p + fc->pitch, g[1], w);
 }
 
 /* Glyph row byte a at p and b at p + 32: one 64-byte line when p is 64-byte aligned. */
@@ -76,107 +93,103 @@ FB_INLINE void fb_row8x2(const struct fb_console *fc, uintptr_t p, unsigned a, u
 	fb_row8(fc, p + 32, b, w);
 }
 
-/* Which glyph rows of an 8x16 cell need storing: the rest stay the same on screen. */
-struct fb_edges {
-	bool top;    /* rows 0-1 */
-	bool low;    /* rows 12-13 (descenders) */
-	bool bottom; /* rows 14-15 */
-};
-
-/*
- * Rows whose pixels stay the same could be skipped, but which ones differ is close to
- * random from cell to cell and a mispredicted branch costs more than the stores it saves.
- * Only the edge groups are tested (two rows at once): rows 0-1, 12-13 and 14-15 are blank
- * in most glyphs, so those branches are well predicted and skip up to six rows of most
- * cells. g is the new glyph, o the old one (NULL: different colours, store all).
- */
-FB_INLINE struct fb_edges fb_edges8x16(const uint8_t *g, const uint8_t *o)
+/* Row y of 8x16 glyph ch at p: fc->glyph_off[] gives its pixels' place in fc->row_lut. */
+FB_INLINE void fb_line16(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned ch,
+			 unsigned w)
 {
-	uint64_t g0, g1, o0, o1, d1;
+	const uint8_t *lut = (const uint8_t *)fc->row_lut;
 
-	if (!o)
-		return (struct fb_edges){ true, true, true };
-	__builtin_memcpy(&g0, g, 8);
-	__builtin_memcpy(&g1, g + 8, 8);
-	__builtin_memcpy(&o0, o, 8);
-	__builtin_memcpy(&o1, o + 8, 8);
-	/* little-endian: byte y of g0 is glyph row y, byte y of g1 row 8 + y */
-	d1 = g1 ^ o1;
-	return (struct fb_edges){ (uint16_t)(g0 ^ o0) != 0, (uint16_t)(d1 >> 32) != 0,
-				  d1 >> 48 != 0 };
+	fb_store_row32(p, (const uint64_t *)(lut + fc->glyph_off[y][ch]), w);
 }
 
-/* One cell of the 8x16 font at p: glyph g, old glyph o (NULL: different colours). */
-FB_INLINE void fb_cell8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			   const uint8_t *o, unsigned w)
+/* Rows y and y + 1 of glyph ch at p and p + pitch. */
+FB_INLINE void fb_lines16x2(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned ch,
+			    unsigned w)
+{
+	fb_line16(fc, p, y, ch, w);
+	fb_line16(fc, p + fc->pitch, y + 1, ch, w);
+}
+
+/*
+ * Which edge row groups of an 8x16 cell need storing (FB_EDGE_* bits), the rest stay the
+ * same on screen. Rows whose pixels stay the same could be skipped, but which ones differ
+ * is close to random from cell to cell and a mispredicted branch costs more than the
+ * stores it saves. Only the edge groups are tested (two rows at once): rows 0-1, 12-13 and
+ * 14-15 are blank in most glyphs, so those branches are well predicted and skip up to six
+ * rows of most cells. A group is skipped when it is blank in the old glyph and in the new
+ * one (fc->glyph_edges[], one load each; the colours are the same, fb_span8()'s contract);
+ * force is FB_EDGES_ALL when the old content is unknown.
+ */
+FB_INLINE unsigned fb_edges8x16(const struct fb_console *fc, uint8_t now, uint8_t was,
+				unsigned force)
+{
+	return fc->glyph_edges[now] | fc->glyph_edges[was] | force;
+}
+
+/* One cell of the 8x16 font at p: glyph a, edge groups e (fb_edges8x16()). */
+FB_INLINE void fb_cell8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned e,
+			   unsigned w)
 {
 	size_t pitch = fc->pitch;
-	struct fb_edges e = fb_edges8x16(g, o);
 
 	/* written out: the compiler does not unroll the loop by itself */
-	if (e.top)
-		fb_rows2(fc, p, g, w);
-	fb_rows2(fc, p + 2 * pitch, g + 2, w);
-	fb_rows2(fc, p + 4 * pitch, g + 4, w);
-	fb_rows2(fc, p + 6 * pitch, g + 6, w);
-	fb_rows2(fc, p + 8 * pitch, g + 8, w);
-	fb_rows2(fc, p + 10 * pitch, g + 10, w);
-	if (e.low)
-		fb_rows2(fc, p + 12 * pitch, g + 12, w);
-	if (e.bottom)
-		fb_rows2(fc, p + 14 * pitch, g + 14, w);
+	if (e & FB_EDGE_TOP)
+		fb_lines16x2(fc, p, 0, a, w);
+	fb_lines16x2(fc, p + 2 * pitch, 2, a, w);
+	fb_lines16x2(fc, p + 4 * pitch, 4, a, w);
+	fb_lines16x2(fc, p + 6 * pitch, 6, a, w);
+	fb_lines16x2(fc, p + 8 * pitch, 8, a, w);
+	fb_lines16x2(fc, p + 10 * pitch, 10, a, w);
+	if (e & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 12 * pitch, 12, a, w);
+	if (e & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 14 * pitch, 14, a, w);
+}
+
+/* Row y of glyphs a and b side by side at p: one 64-byte line when p is 64-byte aligned. */
+FB_INLINE void fb_line16x2(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned a,
+			   unsigned b, unsigned w)
+{
+	fb_line16(fc, p, y, a, w);
+	fb_line16(fc, p + 32, y, b, w);
 }
 
 /*
- * Two neighbouring cells of the 8x16 font at p (64-byte aligned): glyphs g and h, old
- * glyphs o and q (NULL: different colours). Each pixel line of the pair is one whole
- * 64-byte cache line, written before the next line.
+ * Two neighbouring cells of the 8x16 font at p (64-byte aligned): glyphs a and b, edge
+ * groups ea and eb. Each pixel line of the pair is one whole 64-byte cache line, written
+ * before the next line.
  */
-FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			   const uint8_t *h, const uint8_t *o, const uint8_t *q, unsigned w)
+FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned b,
+			   unsigned ea, unsigned eb, unsigned w)
 {
 	size_t pitch = fc->pitch;
-	struct fb_edges eg = fb_edges8x16(g, o), eh = fb_edges8x16(h, q);
 
-	if (eg.top)
-		fb_rows2(fc, p, g, w);
-	if (eh.top)
-		fb_rows2(fc, p + 32, h, w);
+	if (ea & FB_EDGE_TOP)
+		fb_lines16x2(fc, p, 0, a, w);
+	if (eb & FB_EDGE_TOP)
+		fb_lines16x2(fc, p + 32, 0, b, w);
 	/* rows 2-11 nearly always change: written out (no branch, no loop counter) */
-	fb_row8x2(fc, p + 2 * pitch, g[2], h[2], w);
-	fb_row8x2(fc, p + 3 * pitch, g[3], h[3], w);
+	fb_line16x2(fc, p + 2 * pitch, 2, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 3, a, b, w);
 	p += 4 * pitch;
-	fb_row8x2(fc, p, g[4], h[4], w);
-	fb_row8x2(fc, p + pitch, g[5], h[5], w);
-	fb_row8x2(fc, p + 2 * pitch, g[6], h[6], w);
-	fb_row8x2(fc, p + 3 * pitch, g[7], h[7], w);
+	fb_line16x2(fc, p, 4, a, b, w);
+	fb_line16x2(fc, p + pitch, 5, a, b, w);
+	fb_line16x2(fc, p + 2 * pitch, 6, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 7, a, b, w);
 	p += 4 * pitch;
-	fb_row8x2(fc, p, g[8], h[8], w);
-	fb_row8x2(fc, p + pitch, g[9], h[9], w);
-	fb_row8x2(fc, p + 2 * pitch, g[10], h[10], w);
-	fb_row8x2(fc, p + 3 * pitch, g[11], h[11], w);
+	fb_line16x2(fc, p, 8, a, b, w);
+	fb_line16x2(fc, p + pitch, 9, a, b, w);
+	fb_line16x2(fc, p + 2 * pitch, 10, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 11, a, b, w);
 	p += 4 * pitch;
-	if (eg.low)
-		fb_rows2(fc, p, g + 12, w);
-	if (eh.low)
-		fb_rows2(fc, p + 32, h + 12, w);
-	if (eg.bottom)
-		fb_rows2(fc, p + 2 * pitch, g + 14, w);
-	if (eh.bottom)
-		fb_rows2(fc, p + 2 * pitch + 32, h + 14, w);
-}
-
-/* The 8x16 glyph of cells[k], and of old[k] when that has the same colours (else NULL). */
-FB_INLINE const uint8_t *fb_glyph16(const struct console_font *f,
-				    const struct con_cell *cells, unsigned k)
-{
-	return f->glyphs + (size_t)cells[k].ch * 16;
-}
-
-FB_INLINE const uint8_t *fb_old16(const struct console_font *f, const struct con_cell *cells,
-				  const struct con_cell *old, unsigned k)
-{
-	return old && old[k].attr == cells[k].attr ? fb_glyph16(f, old, k) : NULL;
+	if (ea & FB_EDGE_LOW)
+		fb_lines16x2(fc, p, 12, a, w);
+	if (eb & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 32, 12, b, w);
+	if (ea & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 2 * pitch, 14, a, w);
+	if (eb & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 2 * pitch + 32, 14, b, w);
 }
 
 /* cells[0..n) of the 8x16 font at dst, in pairs where a pair fills whole 64-byte lines. */
@@ -184,19 +197,26 @@ FB_INLINE void fb_span8x16(const struct fb_console *fc, uintptr_t dst,
 			   const struct con_cell *cells, const struct con_cell *old, unsigned n,
 			   unsigned w)
 {
-	const struct console_font *f = fc->font;
+	/* unknown old content: every edge group, compared against the new cells themselves */
+	unsigned force = old ? 0 : FB_EDGES_ALL, k = 0;
 
-	for (unsigned k = 0; k < n; k++, dst += 32) {
-		/* a lone cell when the pair would straddle two lines, or at the end */
-		if (k + 1 == n || dst & 32) {
-			fb_cell8x16(fc, dst, fb_glyph16(f, cells, k), fb_old16(f, cells, old, k), w);
-			continue;
-		}
-		fb_pair8x16(fc, dst, fb_glyph16(f, cells, k), fb_glyph16(f, cells, k + 1),
-			    fb_old16(f, cells, old, k), fb_old16(f, cells, old, k + 1), w);
+	if (!old)
+		old = cells;
+	if (dst & 32) { /* a lone cell first: the pairs then fill whole 64-byte lines */
+		fb_cell8x16(fc, dst, cells[0].ch, fb_edges8x16(fc, cells[0].ch, old[0].ch, force),
+			    w);
 		k++;
 		dst += 32;
 	}
+	for (; k + 2 <= n; k += 2, dst += 64) {
+		uint8_t a = cells[k].ch, b = cells[k + 1].ch;
+
+		fb_pair8x16(fc, dst, a, b, fb_edges8x16(fc, a, old[k].ch, force),
+			    fb_edges8x16(fc, b, old[k + 1].ch, force), w);
+	}
+	if (k < n)
+		fb_cell8x16(fc, dst, cells[k].ch, fb_edges8x16(fc, cells[k].ch, old[k].ch, force),
+			    w);
 }
 
 /*
@@ -214,8 +234,7 @@ FB_INLINE void fb_span16(const struct fb_console *fc, uintptr_t dst,
 
 	for (unsigned k = 0; k < n; k++, dst += 64) {
 		const uint8_t *g = f->glyphs + cells[k].ch * stride, *end = g + stride;
-		const uint8_t *o = old && old[k].attr == cells[k].attr ?
-				   f->glyphs + old[k].ch * stride : NULL;
+		const uint8_t *o = old ? f->glyphs + old[k].ch * stride : NULL;
 		uintptr_t p = dst;
 
 		for (; g < end; g += 2, p += fc->pitch) {
@@ -280,10 +299,10 @@ static void fb_span8_any(const struct fb_console *fc, uintptr_t dst,
 
 /*
  * fb_span8 - cells[0..n) of a font 8 or 16 pixels wide at dst (the first cell's top-left
- * pixel); they share one attribute and fc->row_lut holds it; old (or NULL) is what the
- * screen shows there now. vec is the vector width to store with, 0, 16 or 32: nonzero
- * only inside an open arch_simd_begin() section (and 32 only where arch_simd_bytes() is
- * 32).
+ * pixel); they share one attribute and fc->row_lut holds it; old, when not NULL, is what
+ * the screen shows there now, in the same attribute. vec is the vector width to store
+ * with, 0, 16 or 32: nonzero only inside an open arch_simd_begin() section (and 32 only
+ * where arch_simd_bytes() is 32).
  */
 void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
 	      const struct con_cell *old, unsigned n, unsigned vec)
