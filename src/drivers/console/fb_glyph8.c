@@ -13,24 +13,33 @@
  * versions run only inside arch_simd_begin()/arch_simd_end() (fb.c), whose contract makes
  * that safe in the kernel; every version writes the same pixels.
  *
- * The 8x16 font goes two cells at a time, pixel line by pixel line (fb_pair8x16()): each
- * pixel line of the pair fills one 64-byte cache line with stores in a row. One cell at a
- * time was twice as slow as a copy of the screen at 1024x768: with a pitch of 4096 bytes
- * the 16 lines of a cell fall in one L1 cache set, more than its ways, so the half of a
- * 64-byte line written for one cell was often evicted before its neighbour wrote the other
- * half and had to be fetched again (1920 * 4 is not a multiple of 4 KiB, so 1080p suffered
- * less). When scrolling, rows 0-1, 12-13 and 14-15 of a cell are skipped when they are
- * blank in the old glyph and in the new one (known from the old cell, never by reading
- * video memory). The hot loop is three instructions per 32-byte store: glyph row offsets
- * come precomputed from fc->glyph_off[y][ch] (no shift, no glyph address), the edge
- * groups from fc->glyph_edges[ch] (fb_glyph8_setup()).
+ * The 8x16 font goes pixel line by pixel line over a few neighbouring cells, so each
+ * pixel line of them fills whole 64-byte lines with stores in a row: two cells at a time
+ * in one pass (fb_pair8x16()), or, when the pitch is a multiple of 4096 bytes, four cells
+ * at a time in two passes over the span, rows 0-7 of all its cells, then rows 8-15
+ * (fb_quad8x16()). The order matters where video memory is cached (write-back: what the
+ * host benchmark measures; the kernel maps the framebuffer write-combining, where any
+ * order that fills whole 64-byte lines does): every store first fetches its line, and at
+ * a 4096-byte pitch the lines of one column of cells all fall in one L1 cache set (at
+ * 1920 * 4 bytes only two of a cell's 16 rows share a set, and the single pass is faster
+ * there: fewer instructions). Measured with plain stores of a full 1024x768 screen in
+ * these patterns (us, lower is better): all 16 rows of a cell, 2 cells wide: 113-125;
+ * without 4 blank edge rows, 2 cells wide (the single pass): 50-57; the same 12 rows, 8
+ * at a time and 4 cells wide (the two passes): 28; line by line across the screen: 26.
+ * Rows 0-1, 12-13 and 14-15 of a cell are skipped when they are blank in the old glyph and in the new one (known
+ * from the old cell, never by reading video memory). The hot loop is three instructions
+ * per 32-byte store: glyph row offsets come precomputed from fc->glyph_off[y][ch] (no
+ * shift, no glyph address), the edge groups from fc->glyph_edges[ch]
+ * (fb_glyph8_setup()).
  *
  * A 16-pixel glyph row is 64 bytes, a whole cache line by itself: that font goes cell by
  * cell and skips each glyph row that stays the same (fb_span16()).
  *
  * Measured on one machine, scrolling a full 1024x768 screen over one rep-movsb copy of it
- * (./lios bench): 1.36 with 64-bit stores, 1.09 with SSE2, 0.90 with AVX2; a 3840x2160
- * screen with the 16x32 font: 1.4-2.0 with the nibble table fb.c used before, 0.62 here.
+ * (./lios bench): 1.36 with 64-bit stores, 1.09 with SSE2, 0.90 with AVX2 one cell at a
+ * time; 0.92 with AVX2 in the single pass, 0.72 with the precomputed tables and the two
+ * passes; a 3840x2160 screen with the 16x32 font: 1.4-2.0 with the nibble table fb.c used
+ * before, 0.62 here.
  */
 #include <lios/compiler.h>
 #include "fb_internal.h"
@@ -102,12 +111,13 @@ FB_INLINE void fb_line16(const struct fb_console *fc, uintptr_t p, unsigned y, u
 	fb_store_row32(p, (const uint64_t *)(lut + fc->glyph_off[y][ch]), w);
 }
 
-/* Rows y and y + 1 of glyph ch at p and p + pitch. */
-FB_INLINE void fb_lines16x2(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned ch,
-			    unsigned w)
+/* Rows y and y + 1 of glyph ch at p and p + pitch (fc->pitch, read once by the caller:
+ * the compiler cannot keep it in a register across stores that might change it). */
+FB_INLINE void fb_lines16x2(const struct fb_console *fc, uintptr_t p, size_t pitch,
+			    unsigned y, unsigned ch, unsigned w)
 {
 	fb_line16(fc, p, y, ch, w);
-	fb_line16(fc, p + fc->pitch, y + 1, ch, w);
+	fb_line16(fc, p + pitch, y + 1, ch, w);
 }
 
 /*
@@ -126,24 +136,101 @@ FB_INLINE unsigned fb_edges8x16(const struct fb_console *fc, uint8_t now, uint8_
 	return fc->glyph_edges[now] | fc->glyph_edges[was] | force;
 }
 
-/* One cell of the 8x16 font at p: glyph a, edge groups e (fb_edges8x16()). */
+/* Half h of a cell: glyph rows 0-7 (h = 0) or 8-15 (h = 1). */
+#define FB_HALF_ROWS 8
+
+/* Rows of half h of one 8x16 cell at p (the cell's top-left pixel): glyph a, edge groups
+ * e (fb_edges8x16()). */
 FB_INLINE void fb_cell8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned e,
-			   unsigned w)
+			   unsigned h, unsigned w)
 {
 	size_t pitch = fc->pitch;
 
 	/* written out: the compiler does not unroll the loop by itself */
-	if (e & FB_EDGE_TOP)
-		fb_lines16x2(fc, p, 0, a, w);
-	fb_lines16x2(fc, p + 2 * pitch, 2, a, w);
-	fb_lines16x2(fc, p + 4 * pitch, 4, a, w);
-	fb_lines16x2(fc, p + 6 * pitch, 6, a, w);
-	fb_lines16x2(fc, p + 8 * pitch, 8, a, w);
-	fb_lines16x2(fc, p + 10 * pitch, 10, a, w);
+	if (h == 0) {
+		if (e & FB_EDGE_TOP)
+			fb_lines16x2(fc, p, pitch, 0, a, w);
+		fb_lines16x2(fc, p + 2 * pitch, pitch, 2, a, w);
+		fb_lines16x2(fc, p + 4 * pitch, pitch, 4, a, w);
+		fb_lines16x2(fc, p + 6 * pitch, pitch, 6, a, w);
+		return;
+	}
+	fb_lines16x2(fc, p + 8 * pitch, pitch, 8, a, w);
+	fb_lines16x2(fc, p + 10 * pitch, pitch, 10, a, w);
 	if (e & FB_EDGE_LOW)
-		fb_lines16x2(fc, p + 12 * pitch, 12, a, w);
+		fb_lines16x2(fc, p + 12 * pitch, pitch, 12, a, w);
 	if (e & FB_EDGE_BOTTOM)
-		fb_lines16x2(fc, p + 14 * pitch, 14, a, w);
+		fb_lines16x2(fc, p + 14 * pitch, pitch, 14, a, w);
+}
+
+/* Row y of glyphs a, b, c, d side by side at p: two 64-byte lines when p is 64-byte
+ * aligned. */
+FB_INLINE void fb_line16x4(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned a,
+			   unsigned b, unsigned c, unsigned d, unsigned w)
+{
+	fb_line16(fc, p, y, a, w);
+	fb_line16(fc, p + 32, y, b, w);
+	fb_line16(fc, p + 64, y, c, w);
+	fb_line16(fc, p + 96, y, d, w);
+}
+
+/*
+ * Rows of half h of four neighbouring cells of the 8x16 font at p: glyphs cells[0..4).ch,
+ * edge groups e[0..4) (fb_edges8x16()). Each pixel line of the four is 128 bytes stored
+ * in a row.
+ */
+FB_INLINE void fb_quad8x16(const struct fb_console *fc, uintptr_t p,
+			   const struct con_cell *cells, const uint8_t *e, unsigned h,
+			   unsigned w)
+{
+	size_t pitch = fc->pitch;
+	unsigned a = cells[0].ch, b = cells[1].ch, c = cells[2].ch, d = cells[3].ch;
+
+	if (h == 0) {
+		if (e[0] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p, pitch, 0, a, w);
+		if (e[1] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 32, pitch, 0, b, w);
+		if (e[2] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 64, pitch, 0, c, w);
+		if (e[3] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 96, pitch, 0, d, w);
+		/* rows 2-11 nearly always change: written out, no branch */
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 2, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 3, a, b, c, d, w);
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 4, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 5, a, b, c, d, w);
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 6, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 7, a, b, c, d, w);
+		return;
+	}
+	p += FB_HALF_ROWS * pitch;
+	fb_line16x4(fc, p, 8, a, b, c, d, w);
+	fb_line16x4(fc, p + pitch, 9, a, b, c, d, w);
+	p += 2 * pitch;
+	fb_line16x4(fc, p, 10, a, b, c, d, w);
+	fb_line16x4(fc, p + pitch, 11, a, b, c, d, w);
+	p += 2 * pitch;
+	if (e[0] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p, pitch, 12, a, w);
+	if (e[1] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 32, pitch, 12, b, w);
+	if (e[2] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 64, pitch, 12, c, w);
+	if (e[3] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 96, pitch, 12, d, w);
+	p += 2 * pitch;
+	if (e[0] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p, pitch, 14, a, w);
+	if (e[1] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 32, pitch, 14, b, w);
+	if (e[2] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 64, pitch, 14, c, w);
+	if (e[3] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 96, pitch, 14, d, w);
 }
 
 /* Row y of glyphs a and b side by side at p: one 64-byte line when p is 64-byte aligned. */
@@ -155,19 +242,21 @@ FB_INLINE void fb_line16x2(const struct fb_console *fc, uintptr_t p, unsigned y,
 }
 
 /*
- * Two neighbouring cells of the 8x16 font at p (64-byte aligned): glyphs a and b, edge
- * groups ea and eb. Each pixel line of the pair is one whole 64-byte cache line, written
- * before the next line.
+ * Two neighbouring cells of the 8x16 font at p (64-byte aligned), all 16 rows: glyphs a
+ * and b, edge groups ea and eb. Each pixel line of the pair is one whole 64-byte cache
+ * line, written before the next line.
  */
 FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned b,
 			   unsigned ea, unsigned eb, unsigned w)
 {
+	/* read here, not once per span: a pitch the compiler knows is constant over the loop
+	 * makes it keep one pointer per pixel row, more than there are registers */
 	size_t pitch = fc->pitch;
 
 	if (ea & FB_EDGE_TOP)
-		fb_lines16x2(fc, p, 0, a, w);
+		fb_lines16x2(fc, p, pitch, 0, a, w);
 	if (eb & FB_EDGE_TOP)
-		fb_lines16x2(fc, p + 32, 0, b, w);
+		fb_lines16x2(fc, p + 32, pitch, 0, b, w);
 	/* rows 2-11 nearly always change: written out (no branch, no loop counter) */
 	fb_line16x2(fc, p + 2 * pitch, 2, a, b, w);
 	fb_line16x2(fc, p + 3 * pitch, 3, a, b, w);
@@ -183,28 +272,34 @@ FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, unsigned a,
 	fb_line16x2(fc, p + 3 * pitch, 11, a, b, w);
 	p += 4 * pitch;
 	if (ea & FB_EDGE_LOW)
-		fb_lines16x2(fc, p, 12, a, w);
+		fb_lines16x2(fc, p, pitch, 12, a, w);
 	if (eb & FB_EDGE_LOW)
-		fb_lines16x2(fc, p + 32, 12, b, w);
+		fb_lines16x2(fc, p + 32, pitch, 12, b, w);
 	if (ea & FB_EDGE_BOTTOM)
-		fb_lines16x2(fc, p + 2 * pitch, 14, a, w);
+		fb_lines16x2(fc, p + 2 * pitch, pitch, 14, a, w);
 	if (eb & FB_EDGE_BOTTOM)
-		fb_lines16x2(fc, p + 2 * pitch + 32, 14, b, w);
+		fb_lines16x2(fc, p + 2 * pitch + 32, pitch, 14, b, w);
 }
 
-/* cells[0..n) of the 8x16 font at dst, in pairs where a pair fills whole 64-byte lines. */
-FB_INLINE void fb_span8x16(const struct fb_console *fc, uintptr_t dst,
-			   const struct con_cell *cells, const struct con_cell *old, unsigned n,
-			   unsigned w)
+/* All rows of one cell at p: glyph a, edge groups e. */
+FB_INLINE void fb_whole8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned e,
+			    unsigned w)
 {
-	/* unknown old content: every edge group, compared against the new cells themselves */
-	unsigned force = old ? 0 : FB_EDGES_ALL, k = 0;
+	fb_cell8x16(fc, p, a, e, 0, w);
+	fb_cell8x16(fc, p, a, e, 1, w);
+}
 
-	if (!old)
-		old = cells;
+/* cells[0..n) of the 8x16 font at dst in one pass, two cells at a time, 64-byte aligned;
+ * old as fb_span8x16(), force its edge groups. */
+FB_INLINE void fb_pairs8x16(const struct fb_console *fc, uintptr_t dst,
+			    const struct con_cell *cells, const struct con_cell *old, unsigned n,
+			    unsigned force, unsigned w)
+{
+	unsigned k = 0;
+
 	if (dst & 32) { /* a lone cell first: the pairs then fill whole 64-byte lines */
-		fb_cell8x16(fc, dst, cells[0].ch, fb_edges8x16(fc, cells[0].ch, old[0].ch, force),
-			    w);
+		fb_whole8x16(fc, dst, cells[0].ch, fb_edges8x16(fc, cells[0].ch, old[0].ch, force),
+			     w);
 		k++;
 		dst += 32;
 	}
@@ -215,8 +310,71 @@ FB_INLINE void fb_span8x16(const struct fb_console *fc, uintptr_t dst,
 			    fb_edges8x16(fc, b, old[k + 1].ch, force), w);
 	}
 	if (k < n)
-		fb_cell8x16(fc, dst, cells[k].ch, fb_edges8x16(fc, cells[k].ch, old[k].ch, force),
-			    w);
+		fb_whole8x16(fc, dst, cells[k].ch, fb_edges8x16(fc, cells[k].ch, old[k].ch, force),
+			     w);
+}
+
+/* Half h of cells[0..n) of the 8x16 font at dst, edge groups e[0..n): four cells at a
+ * time, 64-byte aligned. */
+FB_INLINE void fb_half8x16(const struct fb_console *fc, uintptr_t dst,
+			   const struct con_cell *cells, const uint8_t *e, unsigned n, unsigned h,
+			   unsigned w)
+{
+	unsigned k = 0;
+
+	if (dst & 32) { /* a lone cell first: the quads then fill whole 64-byte lines */
+		fb_cell8x16(fc, dst, cells[0].ch, e[0], h, w);
+		k++;
+		dst += 32;
+	}
+	for (; k + 4 <= n; k += 4, dst += 128)
+		fb_quad8x16(fc, dst, cells + k, e + k, h, w);
+	for (; k < n; k++, dst += 32)
+		fb_cell8x16(fc, dst, cells[k].ch, e[k], h, w);
+}
+
+/* Bytes between two addresses in the same L1 data cache set: 64 sets of 64-byte lines on
+ * the x86 cores of the last decade (32 KiB 8-way, 48 KiB 12-way). */
+#define FB_SET_STRIDE 4096
+
+/* Cells fb_span8x16() draws per pass (its edge table is on the stack). */
+#define FB_PASS_CELLS 128
+
+/* cells[0..n) of the 8x16 font at dst in one pass, two cells at a time (old as
+ * fb_span8()). */
+FB_INLINE void fb_span8x16_pairs(const struct fb_console *fc, uintptr_t dst,
+				 const struct con_cell *cells, const struct con_cell *old,
+				 unsigned n, unsigned w)
+{
+	/* unknown old content: every edge group, compared against the new cells themselves */
+	if (old)
+		fb_pairs8x16(fc, dst, cells, old, n, 0, w);
+	else
+		fb_pairs8x16(fc, dst, cells, cells, n, FB_EDGES_ALL, w);
+}
+
+/* cells[0..n) of the 8x16 font at dst: the top halves of the cells, then the bottom
+ * halves, FB_PASS_CELLS at a time (old as fb_span8()). */
+FB_INLINE void fb_span8x16_halves(const struct fb_console *fc, uintptr_t dst,
+				  const struct con_cell *cells, const struct con_cell *old,
+				  unsigned n, unsigned w)
+{
+	uint8_t e[FB_PASS_CELLS];
+
+	for (unsigned k0 = 0; k0 < n; k0 += FB_PASS_CELLS, dst += 32 * FB_PASS_CELLS) {
+		unsigned m = n - k0 < FB_PASS_CELLS ? n - k0 : FB_PASS_CELLS;
+		const struct con_cell *c = cells + k0, *o = old + k0;
+
+		if (!old) { /* unknown old content: every edge group */
+			for (unsigned k = 0; k < m; k++)
+				e[k] = FB_EDGES_ALL;
+		} else {
+			for (unsigned k = 0; k < m; k++)
+				e[k] = fc->glyph_edges[c[k].ch] | fc->glyph_edges[o[k].ch];
+		}
+		fb_half8x16(fc, dst, c, e, m, 0, w);
+		fb_half8x16(fc, dst, c, e, m, 1, w);
+	}
 }
 
 /*
@@ -250,37 +408,38 @@ FB_INLINE void fb_span16(const struct fb_console *fc, uintptr_t dst,
 	}
 }
 
-/* cells[0..n) at dst for the font's width, in stores of w bytes. */
-FB_INLINE void fb_span_rows(const struct fb_console *fc, uintptr_t dst,
-			    const struct con_cell *cells, const struct con_cell *old, unsigned n,
-			    unsigned w)
-{
-	if (fc->font->width == 16)
-		fb_span16(fc, dst, cells, old, n, w);
-	else
-		fb_span8x16(fc, dst, cells, old, n, w);
-}
+/*
+ * The compiled versions: each way of drawing (the 16-pixel font, the 8x16 font in pairs or
+ * in halves) with 64-bit, SSE2 and AVX2 stores, each its own function, so the registers
+ * one way needs do not make the compiler spill in another.
+ */
+#define FB_SPAN_ARGS const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells, \
+		     const struct con_cell *old, unsigned n
+#define FB_SPAN_VERSIONS(isa, name, w)                                                    \
+	isa static void fb_span16_##name(FB_SPAN_ARGS)                                    \
+	{                                                                                 \
+		fb_span16(fc, dst, cells, old, n, w);                                     \
+	}                                                                                 \
+	isa static void fb_pairs_##name(FB_SPAN_ARGS)                                     \
+	{                                                                                 \
+		fb_span8x16_pairs(fc, dst, cells, old, n, w);                             \
+	}                                                                                 \
+	isa static void fb_halves_##name(FB_SPAN_ARGS)                                    \
+	{                                                                                 \
+		fb_span8x16_halves(fc, dst, cells, old, n, w);                            \
+	}
 
-/* The three compiled versions: 64-bit, SSE2 and AVX2 stores. */
-static void fb_span_gp(const struct fb_console *fc, uintptr_t dst,
-		       const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 8);
-}
+FB_SPAN_VERSIONS(, gp, 8)
+FB_SPAN_VERSIONS(__simd_target("sse2"), sse2, 16)
+FB_SPAN_VERSIONS(__simd_target("avx2"), avx2, 32)
 
-__simd_target("sse2")
-static void fb_span_sse2(const struct fb_console *fc, uintptr_t dst,
-			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 16);
-}
-
-__simd_target("avx2")
-static void fb_span_avx2(const struct fb_console *fc, uintptr_t dst,
-			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 32);
-}
+/* [way][store width: general registers, SSE2, AVX2] */
+enum { FB_WAY_16, FB_WAY_PAIRS, FB_WAY_HALVES, FB_WAYS };
+static void (*const fb_span_versions[FB_WAYS][3])(FB_SPAN_ARGS) = {
+	[FB_WAY_16] = { fb_span16_gp, fb_span16_sse2, fb_span16_avx2 },
+	[FB_WAY_PAIRS] = { fb_pairs_gp, fb_pairs_sse2, fb_pairs_avx2 },
+	[FB_WAY_HALVES] = { fb_halves_gp, fb_halves_sse2, fb_halves_avx2 },
+};
 
 /* Any other height of an 8-pixel font: every glyph row, cell by cell. */
 static void fb_span8_any(const struct fb_console *fc, uintptr_t dst,
@@ -307,12 +466,17 @@ static void fb_span8_any(const struct fb_console *fc, uintptr_t dst,
 void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
 	      const struct con_cell *old, unsigned n, unsigned vec)
 {
-	if (fc->font->width == 8 && fc->font->height != 16)
+	unsigned way;
+
+	if (fc->font->width == 8 && fc->font->height != 16) {
 		fb_span8_any(fc, dst, cells, n);
-	else if (vec == 32)
-		fb_span_avx2(fc, dst, cells, old, n);
-	else if (vec == 16)
-		fb_span_sse2(fc, dst, cells, old, n);
+		return;
+	}
+	if (fc->font->width == 16)
+		way = FB_WAY_16;
+	else if (fc->pitch % FB_SET_STRIDE) /* the rows of a cell do not share an L1 set */
+		way = FB_WAY_PAIRS;
 	else
-		fb_span_gp(fc, dst, cells, old, n);
+		way = FB_WAY_HALVES;
+	fb_span_versions[way][vec == 32 ? 2 : vec == 16 ? 1 : 0](fc, dst, cells, old, n);
 }
