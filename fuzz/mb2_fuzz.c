@@ -28,7 +28,7 @@ static void fail(const char *what)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct bootinfo bi;
-	static struct memmap out;
+	MEMMAP_STATIC(out, MEMMAP_STATIC_RANGES);
 	char err[128];
 	size_t n;
 
@@ -37,8 +37,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(copy, data, size);
 	if (mb2_parse(MB2_BOOTLOADER_MAGIC, copy, size, FUZZ_MBI_PHYS, &bi, err, sizeof(err)) == 0) {
-		if (bi.nregions > BOOTINFO_MAX_REGIONS)
+		if (bi.nregions > size / sizeof(struct mem_region))
 			fail("nregions");
+		if (bi.nregions && ((const uint8_t *)bi.regions < copy ||
+				    (const uint8_t *)(bi.regions + bi.nregions) > copy + size))
+			fail("regions outside the info");
+		/* The map was rewritten in place: a second parse must see the same. */
+		static struct bootinfo again;
+		if (mb2_parse(MB2_BOOTLOADER_MAGIC, copy, size, FUZZ_MBI_PHYS, &again, err,
+			      sizeof(err)) != 0)
+			fail("second parse of the rewritten info failed");
+		if (again.nregions != bi.nregions || again.regions != bi.regions ||
+		    strcmp(again.cmdline, bi.cmdline) || again.fb.kind != bi.fb.kind ||
+		    again.nmodules != bi.nmodules || again.rsdp_len != bi.rsdp_len)
+			fail("second parse differs");
 		if (bi.nmodules > BOOTINFO_MAX_MODULES)
 			fail("nmodules");
 		if (!memchr(bi.cmdline, 0, sizeof(bi.cmdline)) || !memchr(bi.loader, 0, sizeof(bi.loader)))

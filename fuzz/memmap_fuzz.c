@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct memmap out;
+	MEMMAP_STATIC(out, MEMMAP_STATIC_RANGES);
 	struct mem_region regions[FUZZ_MAX_REGIONS];
 	struct memmap_range reserved[FUZZ_MAX_RESERVED];
 	size_t nres, nreg = 0, off = 1;

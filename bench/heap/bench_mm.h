@@ -18,7 +18,7 @@
 
 static inline void bench_mm_setup(void)
 {
-	static struct memmap map;
+	MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 	vaddr_t start, end;
 
 	map.n = 2;

@@ -49,7 +49,7 @@ static double now(void)
 /* A machine with 'ram' bytes: the first 2 GiB minus 1 MiB, the rest from 4 GiB up. */
 static void machine(uint64_t ram)
 {
-	static struct memmap map;
+	MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 
 	map.n = 1;
 	map.r[0].start = MiB(1);

@@ -8,6 +8,10 @@
 
 #include <lios/compiler.h>
 
+/* The memory layout: KERNEL_OFFSET, DIRECT_MAP_SIZE, KERNEL_PHYS, the vmalloc window
+ * (VMALLOC_START, VMALLOC_END), one definition shared with entry.S and linker.ld. */
+#include <arch/memlayout.h>
+
 /* First boot step: serial, GDT/TSS with IST stacks, IDT with all 256 vectors, SSE/AVX
  * switched on, boot identity map dropped. After it any fault is reported. */
 void arch_early_init(void);

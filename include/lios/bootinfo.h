@@ -9,7 +9,6 @@
 
 #include <lios/types.h>
 
-#define BOOTINFO_MAX_REGIONS 256
 #define BOOTINFO_MAX_MODULES 8
 #define BOOTINFO_CMDLINE_MAX 512
 
@@ -22,7 +21,8 @@ enum mem_type {
 };
 
 /* One firmware memory-map entry exactly as reported: may be unsorted, overlapping,
- * unaligned or zero-length; the memmap sanitiser deals with that. */
+ * unaligned or zero-length; the memmap sanitiser deals with that. 24 bytes, the size of a
+ * Multiboot2 map entry: the parser rewrites the map tag into an array of these in place. */
 struct mem_region {
 	uint64_t base;   /* bytes */
 	uint64_t length; /* bytes */
@@ -62,9 +62,10 @@ struct bootinfo {
 	enum firmware firmware;    /* UEFI when an EFI system table tag was present */
 	bool efi_boot_services;    /* GRUB left boot services running (tag 18) */
 
-	struct mem_region regions[BOOTINFO_MAX_REGIONS];
+	/* The firmware memory map, any number of entries: it lives inside the boot information
+	 * itself (the map tag, rewritten in place by mb2_parse), which stays reserved. */
+	const struct mem_region *regions;
 	size_t nregions;
-	bool regions_truncated;    /* the map had more entries than fit */
 
 	struct fb_info fb;         /* kind FB_NONE when no framebuffer tag */
 
@@ -80,13 +81,16 @@ struct bootinfo {
 };
 
 /*
- * Multiboot2 information -> struct bootinfo (src/kernel/core/multiboot2.c). mbi points to a copy
- * of avail bytes; mbi_phys is where the loader put the original. Safe on hostile input:
- * bounded by total_size and avail, tags 8-byte aligned, entry sizes honoured, unknown tags
- * skipped. Returns 0, or -EINVAL with the reason in err (a missing end tag, sizes that
- * overflow). Pure; compiled for the host, unit-tested and fuzzed.
+ * Multiboot2 information -> struct bootinfo (src/kernel/core/multiboot2.c). mbi points to
+ * the info (8-byte aligned), readable and writable for avail bytes; mbi_phys is its physical
+ * address. Safe on hostile input: bounded by total_size and avail, tags 8-byte aligned,
+ * entry sizes honoured, unknown tags skipped. The first memory-map tag is rewritten in place
+ * into struct mem_region entries (out->regions points there; the bytes it frees become a
+ * tag the parser skips), so the info must stay where it is, and parsing it again gives the
+ * same result. Returns 0, or -EINVAL with the reason in err (a missing end tag, sizes that
+ * overflow). Pure but for that rewrite; compiled for the host, unit-tested and fuzzed.
  */
-int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
+int mb2_parse(uint32_t magic, void *mbi, size_t avail, paddr_t mbi_phys,
 	      struct bootinfo *out, char *err, size_t errlen);
 
 /* The kernel's parsed boot information (src/kernel/core/bootinfo.c): kmain publishes it

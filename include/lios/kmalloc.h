@@ -9,6 +9,7 @@
 #ifndef LIOS_KMALLOC_H
 #define LIOS_KMALLOC_H
 
+#include <lios/arch.h> /* the memory layout (arch/memlayout.h) */
 #include <lios/types.h>
 
 /* Largest kmalloc size: bigger requests return NULL (use vmalloc). */

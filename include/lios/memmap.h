@@ -14,8 +14,12 @@
 
 #include <lios/bootinfo.h>
 
-#define MEMMAP_MAX_RANGES 512
+/* Ranges the boot itself reserves (memmap_boot_reserved): low 1 MiB, kernel, boot info,
+ * modules, framebuffer, the boot area. */
 #define MEMMAP_MAX_RESERVED 32
+/* Output ranges a statically declared map holds (MEMMAP_STATIC); memmap_from_bootinfo
+ * finds room for bigger ones in the map itself. */
+#define MEMMAP_STATIC_RANGES 512
 /* Architectural maximum of physical addresses (52 bits): anything above is dropped. */
 #define MEMMAP_PHYS_LIMIT (1ull << 52)
 /* Always reserved: real-mode IVT, BIOS data, EBDA, VGA and ROM areas. */
@@ -26,19 +30,36 @@ struct memmap_range {
 	paddr_t end;   /* bytes, page aligned, exclusive */
 };
 
+/* A list of ranges in caller-provided storage: r[0..n) used, room for cap. */
 struct memmap {
-	struct memmap_range r[MEMMAP_MAX_RANGES];
+	struct memmap_range *r;
 	size_t n;
+	size_t cap;
 };
+
+/* A map with static storage for cap ranges: MEMMAP_STATIC(map, 512); at file scope or as
+ * a static local. */
+#define MEMMAP_STATIC(name, cap_)                                                          \
+	static struct memmap_range name##_ranges[cap_];                                    \
+	static struct memmap name = { name##_ranges, 0, (cap_) }
+
+/* Output ranges memmap_sanitize may need for these inputs (each blocked range can split one
+ * usable range in two). */
+static inline size_t memmap_ranges_needed(size_t nregions, size_t nreserved)
+{
+	return nregions + nreserved + 1;
+}
 
 /*
  * Builds the usable map from firmware regions (any order, overlaps, zero lengths, lengths
- * wrapping past 2^64) minus the reserved ranges [start, end) (a range whose end is below its
- * start is taken as reaching MEMMAP_PHYS_LIMIT). Where a usable and a non-usable region
- * overlap, the non-usable one wins. Usable pieces shrink inward to page boundaries.
- * Returns 0, -E2BIG when more than MEMMAP_MAX_RANGES regions are given (out is then empty)
- * or when the result did not fit (out keeps the lowest MEMMAP_MAX_RANGES ranges).
- * Context: boot, single-threaded (uses static scratch space); needs no allocator.
+ * wrapping past 2^64, any number of them) minus the reserved ranges [start, end) (a range
+ * whose end is below its start is taken as reaching MEMMAP_PHYS_LIMIT). Where a usable and
+ * a non-usable region overlap, the non-usable one wins. Usable pieces shrink inward to page
+ * boundaries. The result goes to out->r (out->cap ranges; memmap_ranges_needed() is always
+ * enough). Returns 0, or -E2BIG when the result did not fit (out then holds only part of
+ * the usable memory, never anything else).
+ * Uses no memory besides out. O((n + reserved) log n) for maps without nested ranges.
+ * Context: any; pure.
  */
 int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 		    const struct memmap_range *reserved, size_t nreserved, struct memmap *out);
@@ -51,7 +72,23 @@ int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 size_t memmap_boot_reserved(const struct bootinfo *bi, paddr_t kernel_start, paddr_t kernel_end,
 			    struct memmap_range *out, size_t max);
 
-/* memmap_boot_reserved() then memmap_sanitize() on bi's regions. Same return values. */
+/*
+ * Lowest page-aligned address at or above 1 MiB with [addr, addr + bytes) below 'limit',
+ * inside usable regions and clear of every non-usable region and reserved range: room for
+ * boot-time data before any allocator exists. Returns 0 and *addr, or -ENOMEM.
+ * O(regions x (regions + reserved)) at worst. Context: any; pure.
+ */
+int memmap_find_room(const struct mem_region *regions, size_t nregions,
+		     const struct memmap_range *reserved, size_t nreserved, uint64_t bytes,
+		     paddr_t limit, paddr_t *addr);
+
+/*
+ * memmap_boot_reserved() then memmap_sanitize() on bi's regions. When out->cap is too small
+ * for the map, the storage comes from the map itself: room below the direct map's end
+ * (memmap_find_room), reserved like the kernel and reached through phys_to_virt; out->r
+ * then points there for good. Same return values as memmap_sanitize, or -ENOMEM when no
+ * room was found (out then holds what its own storage took). Context: boot, once.
+ */
 int memmap_from_bootinfo(const struct bootinfo *bi, paddr_t kernel_start, paddr_t kernel_end,
 			 struct memmap *out);
 

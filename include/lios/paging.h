@@ -6,6 +6,7 @@
 #ifndef LIOS_PAGING_H
 #define LIOS_PAGING_H
 
+#include <lios/arch.h> /* the memory layout (arch/memlayout.h) */
 #include <lios/types.h>
 
 #define PG_WRITE (1u << 0)  /* writable */

@@ -6,6 +6,7 @@
 #ifndef LIOS_PMM_H
 #define LIOS_PMM_H
 
+#include <lios/arch.h> /* DIRECT_MAP_SIZE */
 #include <lios/memmap.h>
 
 #define PMM_LIMIT_NONE UINT64_MAX      /* any frame; served from high memory first */

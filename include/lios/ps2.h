@@ -13,7 +13,7 @@
 /* Probe and initialise the controller and reset the keyboard, leaving it scanning with
  * translation to set 1 and the port's interrupt still off. Returns 0, or -ENODEV with a
  * short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
- * Needs timer_init(); IRQ 1 must be masked. */
+ * Every wait is a <lios/time.h> deadline (works before timer_init); IRQ 1 must be masked. */
 int ps2_init(char *why, size_t n);
 /* Let the controller raise IRQ 1 for keyboard bytes (after ps2_init returned 0; writes the
  * configuration byte ps2_init chose, never reads it back). Returns 0 or -ETIMEDOUT. */

@@ -1,35 +1,81 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Time (src/arch/x86_64/cpu/timer.c): a periodic tick from the PIT at TIMER_HZ, uptime, and
- * the waits drivers use for their timeouts. The cycle counter is calibrated against the PIT
- * at init, so timer_uptime_us() and timer_delay_us() also work with interrupts disabled.
+ * Time (src/arch/x86_64/time/): the TSC's frequency from CPUID or calibrated against the
+ * best reference counter (HPET, ACPI PM timer, PIT channel 2), a periodic tick at TIMER_HZ
+ * from the local APIC timer (the PIT's channel 0 only without a usable local APIC), uptime
+ * from the TSC, and the report the `timer` command prints. Bounded waits are <lios/time.h>.
  */
 #ifndef LIOS_TIMER_H
 #define LIOS_TIMER_H
 
+#include <lios/clock.h>
 #include <lios/compiler.h>
 
 #define TIMER_HZ 1000 /* ticks per second */
 
-/* Program PIT channel 0 for TIMER_HZ, calibrate the cycle counter against it and hook
- * IRQ 0. Needs irq_init(); the tick runs once interrupts are enabled. */
-void timer_init(void);
-/* Ticks since timer_init (advance only while interrupts are enabled). */
+/* Find the clock sources (hw: what the firmware describes; NULL for none), settle the
+ * TSC frequency, start the tick and print the "timer: ..." line. Needs irq_init() (the
+ * local APIC) and ioremap; the tick runs once interrupts are enabled. Boot, once,
+ * interrupts disabled. Never fails: without any reference it says so and estimates. */
+void timer_init(const struct clock_hw *hw);
+/* Tick interrupts handled since timer_init (they advance only while interrupts are
+ * enabled; under a loaded emulator some may be lost: time comes from the TSC). */
 uint64_t timer_ticks(void);
-/* Milliseconds since timer_init, from the tick. */
+/* Milliseconds / microseconds since timer_init, from the TSC: any context, interrupts off
+ * too; 0 before timer_init. */
 uint64_t timer_uptime_ms(void);
-/* Microseconds since timer_init, from the cycle counter: any context, interrupts off too.
- * 0 before timer_init. */
 uint64_t timer_uptime_us(void);
-/* Busy-wait at least us microseconds. Any context, after timer_init. */
+/* Busy-wait at least us microseconds. Any context. */
 void timer_delay_us(uint64_t us);
 /* Wait at least ms milliseconds, halting between ticks when interrupts are enabled.
  * Thread context. */
 void timer_sleep_ms(uint64_t ms);
-/* Run fn on every tick, inside the IRQ 0 handler (interrupts off: short, never waits).
- * Returns 0 or -ENOSPC (4 hooks at most). Any context. */
+/* Run fn on every tick, inside the tick's interrupt handler (interrupts off: short, never
+ * waits). Returns 0 or -ENOSPC (4 hooks at most). Any context. */
 int timer_add_tick_hook(void (*fn)(void));
-/* The calibrated cycle counter rate in kHz (0 if calibration failed). */
+/* The TSC rate in kHz (0 before timer_init; an estimate when no reference existed). */
 uint64_t timer_cycles_khz(void);
+/* "local APIC timer (periodic)", "local APIC timer (TSC-deadline)", "PIT channel 0" or
+ * "none". */
+const char *timer_tick_source_name(void);
+
+/* What timer_init found, for the `timer` command and the self-tests. */
+enum clock_state {
+	CLOCK_ABSENT,   /* not described / not present */
+	CLOCK_FROZEN,   /* answers but does not count (a clock-gated PIT, an absent device) */
+	CLOCK_COUNTING, /* counts; not measured against */
+	CLOCK_USED,     /* the TSC was calibrated against it */
+	CLOCK_CHECKED,  /* the TSC was cross-checked against it */
+};
+
+struct timer_source {
+	const char *name;      /* "HPET", "ACPI PM timer", "PIT channel 2" */
+	enum clock_state state;
+	uint64_t hz;           /* the counter's own rate, Hz (0 if unknown) */
+	uint64_t tsc_hz;       /* the TSC rate measured against it (USED/CHECKED), Hz */
+	unsigned bits;         /* counter width */
+	const char *note;      /* why absent or frozen, "" otherwise */
+};
+
+#define TIMER_MAX_SOURCES 3
+struct timer_report {
+	uint64_t tsc_hz;               /* the TSC rate in use, Hz */
+	const char *tsc_origin;        /* "CPUID 0x15", "CPUID 0x15+0x16", "HPET", ..., "estimate" */
+	const char *estimate_basis;    /* origin "estimate": "CPUID 0x16 base", "brand string", "assumed" */
+	bool invariant_tsc;
+	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
+	const char *tick_source;       /* see timer_tick_source_name() */
+	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
+	uint64_t lapic_timer_hz;       /* local APIC timer input after its divider, Hz; 0 unused */
+	unsigned nsources;
+	struct timer_source sources[TIMER_MAX_SOURCES];
+	bool cross_checked;            /* a second measurement of the TSC rate exists */
+	const char *check_a, *check_b; /* the two sides compared */
+	uint64_t check_a_hz, check_b_hz;
+	uint32_t check_ppm;            /* their disagreement, parts per million */
+};
+
+/* The record timer_init() built. Any context. */
+const struct timer_report *timer_report(void);
 
 #endif

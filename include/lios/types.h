@@ -25,14 +25,6 @@ typedef int64_t ssize_t;
 #define PAGE_SIZE ((size_t)1 << PAGE_SHIFT)
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
-/* The first 2 GiB of physical memory are mapped at phys + KERNEL_OFFSET. */
-#define KERNEL_OFFSET 0xffffffff80000000ull
-#define DIRECT_MAP_SIZE 0x80000000ull
-
-/* The vmalloc window (vmalloc, ioremap), disjoint from the direct map. */
-#define VMALLOC_START 0xffffc90000000000ull
-#define VMALLOC_END 0xffffe90000000000ull /* exclusive */
-
 #define KiB(x) ((uint64_t)(x) << 10)
 #define MiB(x) ((uint64_t)(x) << 20)
 #define GiB(x) ((uint64_t)(x) << 30)

@@ -11,6 +11,7 @@
 #ifndef LIOS_VMALLOC_H
 #define LIOS_VMALLOC_H
 
+#include <lios/arch.h> /* the memory layout (arch/memlayout.h) */
 #include <lios/types.h>
 
 struct vmalloc_stats {

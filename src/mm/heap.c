@@ -5,14 +5,17 @@
  * Small sizes (up to HEAP_SMALL_MAX = 16 KiB with the red zone) come from 52 size classes
  * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above). Each class
  * carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK (256 KiB):
- *     [span header | allocated bitmap | object 0 | object 1 | ... ]
+ *     [colour | span header | object 0 | object 1 | ... ]
  * The header holds the free-object list (threaded through the free objects as
- * (index + 1) ^ HEAP_LINK_KEY, so a stray write, even zeros, is recognised), a bump index
- * for objects never handed out, and one "allocated" bit per object. The fast path pops the
- * class's first partial span's list; freeing finds the span from the pointer through a
- * one-entry cache, then a hash of chunk numbers, so a pointer the heap never returned is
- * recognised without touching it. heap_alloc and heap_free are a fast path inline (the
- * common case, every check included) and a slow path out of line.
+ * (index + 1) ^ HEAP_LINK_KEY, so a stray write, even zeros, is recognised) and a bump
+ * index for objects never handed out. An object's allocated state is its last word: the
+ * red zone's size tag while live, HEAP_FREE_WORD once freed (heap_internal.h), so the
+ * double-free test is part of the red-zone check and needs no bitmap. The fast path pops
+ * the list of the class's current span (heap_cur, never NULL); freeing finds the span
+ * from the pointer through a one-entry guess (the last span freed into), then a hash of
+ * chunk numbers, so a pointer the heap never returned is recognised without touching it.
+ * heap_alloc and heap_free are a fast path inline (the common case, every check included)
+ * and a slow path out of line.
  * Larger sizes get their own block (heap_large.c), so their cost is bounded by one vmalloc.
  * The class layouts are in heap_class.c.
  *
@@ -25,31 +28,35 @@
  *
  * Debug checks that stay on: every object ends with a red zone: the 8 bytes after the
  * requested size are a canary pattern, and the object's last 8 bytes are 4 canary bytes
- * and the size xored with a key (heap_redzone_set). Free and realloc check the allocated
- * bit (double free), that the pointer is the start of an object of a heap span (foreign
- * pointer) and the canary (overflow): the fast path and the slow path run the same checks
- * (heap_obj_index, heap_obj_check in heap_internal.h), the slow one to name what failed; a failed
- * check is reported with size and caller, counted, and the operation refused (the object
- * stays allocated), so nothing is corrupted further. Allocation checks that the next link
- * of the free list names an object of the span and that the object it pops is not
- * allocated (write after free): a damaged span is reported and never allocated from again.
+ * and the size xored with a key (heap_redzone_set). Free and realloc check that the
+ * pointer is the start of a handed-out object of a heap span (foreign pointer), that its
+ * last word is a live size tag (not HEAP_FREE_WORD: double free) and the canary
+ * (overflow): the fast path and the slow path run the same checks (heap_obj_index,
+ * heap_redzone_check, heap_obj_check in heap_internal.h), the slow one to name what
+ * failed; a failed check is reported with size and caller, counted, and the operation
+ * refused (the object stays allocated), so nothing is corrupted further. Allocation checks
+ * that the next link of the free list names a handed-out object of the span and that the
+ * object it pops still carries HEAP_FREE_WORD (write after free, or a list leading to a
+ * live object): a damaged span is reported and never allocated from again.
  *
- * Bookkeeping: span and large-block headers live inside the blocks themselves, the chunk
- * hash table is one vzalloc'd block made at heap_init. The heap only ever calls vmalloc,
- * and vmalloc never calls the heap (see vmalloc.c), so nothing recurses. The live-object
+ * Bookkeeping: span and large-block headers live inside the blocks themselves (a span's
+ * at one of up to 64 cache lines, heap_colour, so that headers do not all share one cache
+ * set), the chunk hash table is a static array (32 KiB). The heap only ever calls
+ * vmalloc, and vmalloc never calls the heap (see vmalloc.c), so nothing recurses. The live-object
  * count is allocs - frees (heap_get_stats), so the fast paths update two counters.
  * Context: any; entry points mask interrupts around the heap state.
  */
 #include <lios/arch.h>
-#include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/printk.h>
 #include <lios/string.h>
 #include <lios/vmalloc.h>
 #include "heap_internal.h"
 
-struct heap_span **heap_hash;
+struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
+struct heap_span *heap_cur[HEAP_NCLASSES];
 struct heap_span *heap_last = HEAP_NO_SPAN;
+struct heap_span heap_no_span;
 struct heap_stats heap_st;
 static bool heap_ready;
 
@@ -105,10 +112,12 @@ static void heap_partial_add(struct heap_class *c, struct heap_span *s)
 	s->next = h ? h->next : NULL;
 	if (s->next)
 		s->next->prev = s;
-	if (h)
+	if (h) {
 		h->next = s;
-	else
+	} else {
 		c->partial = s;
+		heap_cur[c - heap_classes] = s;
+	}
 	heap_set_free_max(s, !h);
 }
 
@@ -118,6 +127,7 @@ __attribute__((noinline)) void heap_partial_del(struct heap_class *c, struct hea
 		s->prev->next = s->next;
 	} else {
 		c->partial = s->next;
+		heap_cur[c - heap_classes] = s->next ? s->next : &heap_no_span;
 		if (s->next)
 			heap_set_free_max(s->next, true);
 	}
@@ -133,25 +143,30 @@ static struct heap_span *heap_span_new(unsigned cls)
 {
 	struct heap_class *c = &heap_classes[cls];
 	struct heap_span *s;
+	uintptr_t base, end;
 	bool fresh;
 
 	s = heap_block_get((size_t)c->pages * PAGE_SIZE, &fresh);
 	if (!s)
 		return NULL;
-	/* Keeps hnext and map_bytes (the block's); clears the rest and the bitmap. */
+	base = heap_chunk_of(s);
+	end = base + s->map_bytes;
+	s = heap_block_move(s, heap_colour(base, c->pages));
+	/* Keeps hnext and map_bytes (the block's); sets the rest. The colour may cost the
+	 * span an object of its class's layout. */
 	s->magic = HEAP_SPAN_MAGIC;
 	s->cls = (uint16_t)cls;
 	s->cached = 0;
 	s->size = c->size;
 	s->head = 0;
-	s->nobj = s->nfree = c->nobj;
+	s->nobj = s->nfree = (uint32_t)MIN((size_t)c->nobj,
+					   (end - (uintptr_t)s - c->data_off) / c->size);
 	s->bump = 0;
-	s->limit = c->nobj * c->size;
+	s->fast_limit = 0;
 	s->div = c->magic;
 	s->data = (char *)s + c->data_off;
 	s->prev = s->next = NULL;
 	s->req = 0;
-	memset(s->bits, 0, c->data_off - sizeof(*s));
 	heap_partial_add(c, s);
 	return s;
 }
@@ -161,7 +176,7 @@ void heap_span_release(struct heap_span *s)
 	heap_hash_del(s);
 	heap_account(-(int64_t)s->map_bytes);
 	s->magic = 0;
-	vfree(s);
+	vfree((void *)heap_chunk_of(s));
 }
 
 /* Takes span s of class c out of service: its free list is damaged. */
@@ -171,53 +186,47 @@ static __attribute__((noinline)) void heap_span_break(struct heap_class *c, stru
 	       (void *)s, c->size);
 	heap_st.misuse++;
 	s->magic = HEAP_BROKEN_MAGIC;
+	s->fast_limit = 0;
 	heap_partial_del(c, s);
 }
 
 /*
- * Pops an object of n bytes from class c's first partial span. Returns NULL when the class
- * has no partial span, its head is full or its free list is damaged: with 'fast', having
- * changed nothing (the slow path comes back); else after taking the damaged span out of
- * service (the caller retries). Interrupts off.
+ * Pops an object of n bytes from class c's current span (heap_cur: the head of its partial
+ * list, or heap_no_span). Returns NULL when there is none, it is full or its free list is
+ * damaged (the next link names no handed-out object, or the popped object does not carry
+ * HEAP_FREE_WORD: written after free, or live): with 'fast', having changed nothing (the
+ * slow path comes back); else after taking the damaged span out of service (the caller
+ * retries). Interrupts off.
  */
 static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_class *c,
 								  size_t n, bool fast)
 {
-	struct heap_span *s = c->partial;
-	uint32_t i, h, link = 0;
-	uint64_t *w, m;
+	struct heap_span *s = heap_cur[c - heap_classes];
+	uint32_t i, h, size = s->size, link = 0;
+	uint64_t end;
 	char *obj;
 
-	if (unlikely(!s))
-		return NULL;
-	/* A full head (left on the list by its last allocation): the slow path unlinks it. */
-	if (unlikely(s->nfree == 0))
-		return NULL;
 	h = s->head;
 	if (likely(h)) {
 		i = h - 1;
-		obj = s->data + (size_t)i * s->size;
+		obj = s->data + (size_t)i * size;
 		__builtin_memcpy(&link, obj, 4);
+		__builtin_memcpy(&end, obj + size - 8, 8);
 		link ^= HEAP_LINK_KEY;
-		if (unlikely(link > s->bump))
+		if (unlikely(link > s->bump || end != HEAP_FREE_WORD))
 			goto broken;
+		s->head = link;
 	} else {
+		/* Never handed out: nothing to check. A full span (or heap_no_span) goes slow. */
 		i = s->bump;
 		if (unlikely(i >= s->nobj))
-			goto broken;
-		obj = s->data + (size_t)i * s->size;
-	}
-	w = &s->bits[i >> 6];
-	m = 1ull << (i & 63);
-	if (unlikely(*w & m))  /* the list leads to an allocated object */
-		goto broken;
-	if (h)
-		s->head = link;
-	else
+			return NULL;
+		obj = s->data + (size_t)i * size;
 		s->bump = i + 1;
-	*w |= m;
+		s->fast_limit += size;
+	}
 	s->nfree--;    /* a span that fills stays the head until the next allocation */
-	heap_redzone_set(obj, n, s->size);
+	heap_redzone_set(obj, n, size);
 	if (!obj)      /* never: tells the callers' NULL tests that this path succeeded */
 		__builtin_unreachable();
 	return obj;
@@ -271,7 +280,8 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 	bool large;
 
 	if (!s || ((large = s->magic == HEAP_LARGE_MAGIC) && (const char *)p != s->data) ||
-	    (s->cached && !large && (size_t)((const char *)p - s->data) >= s->limit)) {
+	    (s->cached && !large &&
+	     (size_t)((const char *)p - s->data) >= (size_t)s->nobj * s->size)) {
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
@@ -292,7 +302,7 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
-	switch (heap_obj_check(s, p, i, n)) {
+	switch (heap_obj_check(s, p, n)) {
 	case HEAP_OBJ_FREED:
 		heap_report(op, p, "already freed", s->size - HEAP_REDZONE, caller);
 		return NULL;
@@ -328,8 +338,8 @@ static __attribute__((noinline)) void heap_small_edge(struct heap_span *s)
 /* Frees checked allocation p of span s (the slow way). Interrupts off. */
 static void heap_release(struct heap_span *s, void *p, size_t n)
 {
-	size_t i = (((uint64_t)((char *)p - s->data)) * s->div) >> HEAP_DIV_SHIFT;
 	uint32_t link = s->head ^ HEAP_LINK_KEY;
+	size_t i;
 
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
@@ -337,7 +347,8 @@ static void heap_release(struct heap_span *s, void *p, size_t n)
 		heap_large_free(s);
 		return;
 	}
-	s->bits[i >> 6] &= ~(1ull << (i & 63));
+	heap_obj_index(s, p, (size_t)s->bump * s->size, &i);
+	heap_mark_free(p, s->size);
 	if (s->magic == HEAP_BROKEN_MAGIC)
 		return;
 	__builtin_memcpy(p, &link, 4);
@@ -392,24 +403,18 @@ static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 }
 
 /*
- * Sets up the classes and the chunk hash table (one vzalloc). Returns 0 or -ENOMEM.
+ * Sets up the classes and empties the chunk hash table. Returns 0 (nothing to allocate).
  * Context: boot, after vmalloc_init; host tests may call it again after a new vmalloc_init.
  */
 int heap_init(void)
 {
-	size_t hash_bytes = sizeof(*heap_hash) << HEAP_HASH_BITS;
-
 	heap_ready = false;
 	heap_last = HEAP_NO_SPAN;
 	memset(&heap_st, 0, sizeof(heap_st));
 	heap_cache_reset();
 	heap_classes_init();
-	heap_hash = vzalloc(hash_bytes);
-	if (!heap_hash) {
-		printk(KERN_ERR "heap: no memory for the span table\n");
-		return -ENOMEM;
-	}
-	heap_account((int64_t)ALIGN_UP(hash_bytes, PAGE_SIZE));
+	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
+		heap_hash[i] = HEAP_NO_SPAN;
 	heap_ready = true;
 	return 0;
 }
@@ -456,30 +461,24 @@ void *heap_calloc(size_t n, size_t size)
  */
 static inline __attribute__((always_inline)) struct heap_span *heap_free_fast(void *p)
 {
-	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s = heap_last;
 	size_t i, n;
-	uint64_t *w, m;
 	uint32_t link;
 
-	if (unlikely((uintptr_t)s != base)) {   /* HEAP_NO_SPAN never matches */
-		/* The chain's first span (the only one in vmalloc's first GiB), else slow. */
-		if (unlikely(!heap_hash))
-			return NULL;
+	if (unlikely(!heap_same_chunk(s, p))) {
+		/* The chain's first block (the only one in vmalloc's first GiB), else slow. */
 		s = heap_hash[heap_hash_index(p)];
-		if (unlikely((uintptr_t)s != base || !s))
+		if (unlikely(!heap_same_chunk(s, p)))
 			return NULL;
 		heap_last = s;
 	}
-	if (unlikely(s->magic != HEAP_SPAN_MAGIC))
+	/* fast_limit is 0 for large, cached and broken blocks: those go slow. The red zone
+	 * check also refuses a freed object (HEAP_FREE_WORD). */
+	if (unlikely(!heap_obj_index(s, p, s->fast_limit, &i) ||
+		     (n = heap_redzone_check(p, s->size)) == SIZE_MAX))
 		return NULL;
-	if (unlikely(!heap_obj_index(s, p, s->limit, &i) ||
-		     heap_obj_check(s, p, i, &n) != HEAP_OBJ_LIVE))
-		return NULL;
-	w = &s->bits[i >> 6];
-	m = 1ull << (i & 63);
 	link = s->head ^ HEAP_LINK_KEY;
-	*w ^= m;       /* the bit is set (checked above) */
+	heap_mark_free(p, s->size);
 	__builtin_memcpy(p, &link, 4);
 	s->head = (uint32_t)i + 1;
 	heap_st.frees++;

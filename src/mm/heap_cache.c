@@ -80,6 +80,20 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh)
 }
 
 /* See heap_internal.h. */
+struct heap_span *heap_block_move(struct heap_span *s, size_t off)
+{
+	struct heap_span *h = (struct heap_span *)(heap_chunk_of(s) + off), tmp;
+
+	if (h == s)
+		return s;
+	heap_hash_del(s);
+	memcpy(&tmp, s, sizeof(tmp));     /* the two may overlap */
+	memcpy(h, &tmp, sizeof(tmp));
+	heap_hash_add(h);
+	return h;
+}
+
+/* See heap_internal.h. */
 void heap_block_put(struct heap_span *s)
 {
 	size_t pages = s->map_bytes >> PAGE_SHIFT;
@@ -88,6 +102,7 @@ void heap_block_put(struct heap_span *s)
 	if (pages < HEAP_CACHE_BINS && heap_cache_bytes + s->map_bytes <= heap_cache_cap &&
 	    heap_st.vmalloc_bytes <= limit) {
 		s->cached = 1;
+		s->fast_limit = 0;   /* heap_free's fast path leaves it to heap_check */
 		s->next = heap_cache[pages];
 		heap_cache[pages] = s;
 		heap_cache_bytes += s->map_bytes;

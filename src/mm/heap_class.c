@@ -5,7 +5,9 @@
  * Classes: 16..128 bytes by 16, then 4 per power of two up to 1 KiB, then 8 per power of
  * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-64 pages) holding
  * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself. A span is
- *     [struct heap_span | allocated bitmap | object 0 | object 1 | ... ]
+ *     [struct heap_span | object 0 | object 1 | ... ]
+ * (the layout is computed with the header at the block's start; a span whose header is
+ * coloured, heap_colour, may hold one object fewer)
  * and heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a
  * class with one table load. Nothing here allocates. Context: heap_init, boot.
  */
@@ -38,18 +40,13 @@ static void heap_class_setup(struct heap_class *c, uint32_t size)
 	uint64_t best_waste = 0;
 
 	c->size = size;
-	c->magic = ((uint64_t)1 << HEAP_DIV_SHIFT) / size + 1;
+	c->magic = UINT64_MAX / size + 1;       /* ceil(2^64 / size) */
 	c->pages = 0;
 	for (uint32_t pages = HEAP_SPAN_MIN_PAGES; pages <= HEAP_SPAN_MAX_PAGES; pages++) {
 		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
-		uint64_t n = (bytes - sizeof(struct heap_span)) / size, off, waste;
+		uint64_t off = ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN);
+		uint64_t n = (bytes - off) / size, waste;
 
-		for (;;) {
-			off = ALIGN_UP(sizeof(struct heap_span) + (n + 63) / 64 * 8, HEAP_ALIGN);
-			if (off + n * size <= bytes)
-				break;
-			n--;
-		}
 		waste = bytes - n * size;
 		if (!c->pages || waste * c->pages * PAGE_SIZE < best_waste * bytes) {
 			c->pages = pages;
@@ -70,6 +67,7 @@ void heap_classes_init(void)
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		memset(&heap_classes[k], 0, sizeof(heap_classes[k]));
 		heap_class_setup(&heap_classes[k], heap_class_size(k));
+		heap_cur[k] = &heap_no_span;
 	}
 	for (unsigned i = 1; i < ARRAY_SIZE(heap_small_class); i++) {
 		while (heap_classes[cls].size < i * 16)

@@ -21,6 +21,7 @@
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
 #define HEAP_TAG_KEY 0x5a17c0deu
 #define HEAP_HASH_BITS 12
+#define HEAP_COLOURS 64              /* span header positions (cache lines), heap_colour */
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 64
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
@@ -32,7 +33,6 @@
 #define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
 #define HEAP_LINK_KEY 0x9e3779b9u     /* free-list links are (index + 1) ^ key */
-#define HEAP_DIV_SHIFT 40
 
 struct heap_span {
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
@@ -42,17 +42,18 @@ struct heap_span {
 	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
-	uint32_t limit;              /* small: nobj * size */
+	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
+				      * out); 0 for a large, cached or broken block, so that
+				      * heap_free's fast path leaves those to the slow path */
 	uint32_t free_max;           /* small: heap_free's fast path takes 1..free_max free
 				      * objects: nobj - 1 for the head of the class's partial
 				      * list (which may stay empty), nobj - 2 otherwise */
-	uint64_t div;                /* small: the class's magic (offset -> index) */
+	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
 	char *data;                  /* first object (small) or the block (large) */
 	struct heap_span *hnext;     /* chunk hash chain */
 	struct heap_span *prev, *next; /* class partial list, or cache bin */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
 	uint64_t req;                /* large: requested size, bytes */
-	uint64_t bits[];             /* small: one "allocated" bit per object */
 };
 
 struct heap_class {
@@ -60,17 +61,27 @@ struct heap_class {
 	uint32_t nobj;               /* objects per span */
 	uint32_t data_off;           /* bytes from span start to object 0 */
 	uint32_t pages;              /* span size, pages */
-	uint64_t magic;              /* ceil(2^40 / size): offset -> index by multiplication */
+	uint64_t magic;              /* ceil(2^64 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
 };
 
 /* State shared by the heap's files. */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-extern struct heap_span **heap_hash;  /* heap.c: 1 << HEAP_HASH_BITS chains of spans and large blocks */
-extern struct heap_span *heap_last;   /* heap.c: last span looked up (a one-entry cache), never NULL */
-/* heap_last when there is none: never a chunk address, so never matches and never read. */
-#define HEAP_NO_SPAN ((struct heap_span *)(uintptr_t)HEAP_ALIGN)
+/* heap.c: 1 << HEAP_HASH_BITS chains of block headers (spans and large blocks), each ended
+ * by HEAP_NO_SPAN; a block is found by the chunk its header lies in (the block's first). */
+extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
+/* heap.c: per class, the span allocations come from (the head of its partial list), or
+ * &heap_no_span when the list is empty: never NULL, so the fast path tests nothing else. */
+extern struct heap_span *heap_cur[HEAP_NCLASSES];
+/* heap.c: a header that owns nothing: no free object, nothing to bump (always "full"),
+ * fast_limit 0 (heap_free's fast path never takes a pointer for it). Being a real object,
+ * it may stand where a header is expected: the end of hash chains, heap_last, heap_cur. */
+extern struct heap_span heap_no_span;
+/* heap.c: the block heap_free's fast path found last (its guess for the next free, so the
+ * span is known before the pointer is), or HEAP_NO_SPAN */
+extern struct heap_span *heap_last;
+#define HEAP_NO_SPAN (&heap_no_span)
 extern struct heap_stats heap_st;     /* heap.c */
 extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
 
@@ -103,6 +114,9 @@ bool heap_large_resize(struct heap_span *s, size_t n);
  * pages bigger at most is there (*fresh = false; header to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
 struct heap_span *heap_block_get(size_t bytes, bool *fresh);
+/* Moves the header of block s to its block's chunk address + off (hash updated); returns
+ * the header's new address. */
+struct heap_span *heap_block_move(struct heap_span *s, size_t off);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
 /* Gives every cached block back; returns the bytes released. */
@@ -124,21 +138,51 @@ static inline size_t heap_hash_index(const void *p)
 	return (size_t)((uintptr_t)p >> HEAP_CHUNK_SHIFT) & ((1u << HEAP_HASH_BITS) - 1);
 }
 
+/* Whether a and b lie in the same HEAP_CHUNK. */
+static inline bool heap_same_chunk(const void *a, const void *b)
+{
+	return ((uintptr_t)a ^ (uintptr_t)b) < HEAP_CHUNK;
+}
+
+/* The chunk address of a block, from any address in its first chunk (its header). */
+static inline uintptr_t heap_chunk_of(const void *p)
+{
+	return (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
+}
+
+/*
+ * Where a span of 'pages' pages at chunk address base keeps its header: at one of
+ * MIN(pages, HEAP_COLOURS) cache lines, by chunk number. Blocks are HEAP_CHUNK aligned, so
+ * headers at their first byte would all fall in the same cache set (at most 8 in L1 and
+ * L2: the free path's header loads missed, measured); coloured, they spread over up to 64
+ * sets. The cost is at most 1/64 of a span's room.
+ */
+static inline size_t heap_colour(uintptr_t base, size_t pages)
+{
+	return (size_t)((base >> HEAP_CHUNK_SHIFT) % MIN(pages, (size_t)HEAP_COLOURS)) * 64;
+}
+
 /* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
 static inline struct heap_span *heap_lookup(const void *p)
 {
-	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
 	struct heap_span *s;
 
-	if ((uintptr_t)heap_last == base)
-		return heap_last;
-	for (s = heap_hash[heap_hash_index(p)]; s; s = s->hnext)
-		if ((uintptr_t)s == base)
-			return heap_last = s;
+	for (s = heap_hash[heap_hash_index(p)]; s != HEAP_NO_SPAN; s = s->hnext)
+		if (heap_same_chunk(s, p))
+			return s;
 	return NULL;
 }
 
 #define HEAP_CANARY64 (0x0101010101010101ull * HEAP_CANARY)
+/*
+ * The end word of a free small object (one that was handed out and freed): the word of a
+ * live object's red zone (heap_redzone_set) with the size 0xffffffff, which no slot holds,
+ * so heap_redzone_check refuses it. The end word is the object's allocated state: free
+ * checks it as part of the red zone (a second free finds HEAP_FREE_WORD: "already freed"),
+ * allocation checks that the object it pops carries it (else the object was written after
+ * it was freed, or the list leads to a live object).
+ */
+#define HEAP_FREE_WORD ((uint64_t)(HEAP_TAG_KEY ^ 0xffffffffu) << 32 | (uint32_t)HEAP_CANARY64)
 
 /* Stores/compares the canary over [p, p + len), 4 <= len <= HEAP_CANARY_CHECK, with a few
  * possibly overlapping unaligned word accesses instead of a byte loop. */
@@ -220,43 +264,47 @@ static inline size_t heap_redzone_check(const char *obj, size_t slot)
 	return n;
 }
 
-static inline bool heap_bit(const struct heap_span *s, size_t i)
-{
-	return s->bits[i >> 6] & (1ull << (i & 63));
-}
-
 /*
  * The checks a free runs on small object p of span s, shared by heap_free's fast path and
  * heap_check (the slow path, which names what failed). heap_obj_index: true, with p's
  * index in *i, when p is the start of an object within the span's first 'limit' bytes of
- * objects (the fast path passes all of them, the slow path those ever handed out).
- * Never dereferences p.
+ * objects (the fast path passes fast_limit, the slow path bump * size: those ever handed
+ * out). One multiplication gives both (offset < 2^32, div = ceil(2^64 / size)): the index
+ * is the high half of offset * div, and the offset is a multiple of the size exactly when
+ * the low half is below div. Never dereferences p.
  */
 static inline bool heap_obj_index(const struct heap_span *s, const void *p, size_t limit,
 				  size_t *i)
 {
-	size_t off = (size_t)((const char *)p - s->data); /* p < data wraps: too big */
+	uint64_t off = (uint64_t)((const char *)p - s->data); /* p < data wraps: too big */
+	unsigned __int128 m = (unsigned __int128)off * s->div;
 
-	*i = (off * s->div) >> HEAP_DIV_SHIFT;
-	return off < limit && *i * s->size == off;
+	*i = (size_t)(m >> 64);
+	return off < limit && (uint64_t)m < s->div;
 }
 
 enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE };
 
-/* Whether object i (at p) of small span s is allocated with its red zone intact; when it
- * is, its requested size in *n. Both tests are computed before either is branched on (the
- * red zone of a free object is readable: it lies in the span), so the fast path tests
- * them with one branch. */
+/* Whether handed-out object p of small span s is allocated with its red zone intact (when
+ * it is, its requested size in *n), freed (its end word is HEAP_FREE_WORD) or damaged. */
 static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, const void *p,
-						 size_t i, size_t *n)
+						 size_t *n)
 {
-	size_t req = heap_redzone_check(p, s->size);
-	bool live = heap_bit(s, i);
+	uint64_t e;
 
-	*n = req;
-	if (!live)
-		return HEAP_OBJ_FREED;
-	return req == SIZE_MAX ? HEAP_OBJ_REDZONE : HEAP_OBJ_LIVE;
+	*n = heap_redzone_check(p, s->size);
+	if (*n != SIZE_MAX)
+		return HEAP_OBJ_LIVE;
+	__builtin_memcpy(&e, (const char *)p + s->size - 8, 8);
+	return e == HEAP_FREE_WORD ? HEAP_OBJ_FREED : HEAP_OBJ_REDZONE;
+}
+
+/* Marks small object obj of 'slot' bytes free (see HEAP_FREE_WORD). */
+static inline void heap_mark_free(char *obj, size_t slot)
+{
+	uint64_t e = HEAP_FREE_WORD;
+
+	__builtin_memcpy(obj + slot - 8, &e, 8);
 }
 
 #endif

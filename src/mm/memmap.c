@@ -3,27 +3,27 @@
  * The memory-map sanitiser: turns whatever the firmware reported into the sorted, disjoint,
  * page-aligned list of usable ranges the frame allocator is built from.
  *
- * Method: usable regions and "blocked" ranges (every non-usable region plus the ranges the
- * boot occupies) are each clamped to [0, MEMMAP_PHYS_LIMIT), sorted and merged; usable minus
- * blocked is then walked with two cursors and every piece shrinks inward to page boundaries.
+ * Method, in the output's own storage (no scratch, no limit on the number of regions): the
+ * usable regions, clamped to [0, MEMMAP_PHYS_LIMIT), are copied out, sorted (heapsort) and
+ * merged; then every "blocked" range (each non-usable region and each range the boot
+ * occupies) is subtracted from that sorted list, found by binary search: it trims, deletes
+ * or splits the ranges it overlaps. Last, every piece shrinks inward to page boundaries.
  * Non-usable therefore always wins an overlap, and a page is usable only when every byte of
- * it is. Two merged pieces are always separated by a blocked byte, which after the inward
- * rounding leaves at least one page between them: no two output ranges touch, so running
- * the sanitiser on its own output returns it unchanged.
+ * it is. Two pieces are always separated by a byte that is not usable, which after the
+ * inward rounding leaves at least one page between them: no two output ranges touch, so
+ * running the sanitiser on its own output returns it unchanged.
  *
- * Bookkeeping: static scratch arrays (this runs once at boot, before any allocator exists).
+ * Storage: the caller's (struct memmap carries it). At boot, memmap_from_bootinfo takes a
+ * static 512-range map, and for a bigger firmware map finds room in the map itself
+ * (memmap_find_room) before any allocator exists.
  */
+#include <lios/arch.h>
 #include <lios/errno.h>
+#include <lios/kmalloc.h>
 #include <lios/memmap.h>
 #include <lios/printk.h>
 #include <lios/size.h>
 #include <lios/string.h>
-
-#define SCRATCH_USABLE MEMMAP_MAX_RANGES
-#define SCRATCH_BLOCKED (MEMMAP_MAX_RANGES + MEMMAP_MAX_RESERVED)
-
-static struct memmap_range scratch_usable[SCRATCH_USABLE];
-static struct memmap_range scratch_blocked[SCRATCH_BLOCKED];
 
 /* [base, base + length) clamped to the physical limit; false when nothing is left. */
 static bool clamp_region(uint64_t base, uint64_t length, struct memmap_range *out)
@@ -39,18 +39,45 @@ static bool clamp_region(uint64_t base, uint64_t length, struct memmap_range *ou
 	return true;
 }
 
-/* Insertion sort by start: at most a few hundred entries, once per boot. */
+/* A reserved range as a clamped range (end below start: up to the limit); false if empty. */
+static bool clamp_reserved(struct memmap_range r, struct memmap_range *out)
+{
+	if (r.start >= MEMMAP_PHYS_LIMIT || r.start == r.end)
+		return false;
+	if (r.end < r.start || r.end > MEMMAP_PHYS_LIMIT)
+		r.end = MEMMAP_PHYS_LIMIT;
+	*out = r;
+	return true;
+}
+
+static void sift_down(struct memmap_range *r, size_t root, size_t n)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && r[child + 1].start > r[child].start)
+			child++;
+		if (r[root].start >= r[child].start)
+			return;
+		struct memmap_range t = r[root];
+		r[root] = r[child];
+		r[child] = t;
+		root = child;
+	}
+}
+
+/* Heapsort by start: O(n log n) whatever order the firmware used, no extra memory. */
 static void sort_ranges(struct memmap_range *r, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		struct memmap_range v = r[i];
-		size_t j = i;
-
-		while (j > 0 && r[j - 1].start > v.start) {
-			r[j] = r[j - 1];
-			j--;
-		}
-		r[j] = v;
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(r, i, n);
+	for (size_t end = n; end > 1; end--) {
+		struct memmap_range t = r[0];
+		r[0] = r[end - 1];
+		r[end - 1] = t;
+		sift_down(r, 0, end - 1);
 	}
 }
 
@@ -71,69 +98,151 @@ static size_t merge_ranges(struct memmap_range *r, size_t n)
 	return out;
 }
 
-/* Appends [start, end) shrunk to page boundaries; false when out is full. */
-static bool emit(struct memmap *out, paddr_t start, paddr_t end)
+/* Index of the first range of the sorted, disjoint list m whose end lies above addr. */
+static size_t first_ending_above(const struct memmap *m, paddr_t addr)
 {
-	paddr_t s = ALIGN_UP(start, (paddr_t)PAGE_SIZE);
-	paddr_t e = ALIGN_DOWN(end, (paddr_t)PAGE_SIZE);
+	size_t lo = 0, hi = m->n;
 
-	if (s >= e)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->r[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Removes [b.start, b.end) from the sorted, disjoint list m. false when a split found m
+ * full (m is then unchanged). */
+static bool subtract(struct memmap *m, struct memmap_range b)
+{
+	size_t i = first_ending_above(m, b.start), j;
+
+	if (i == m->n || m->r[i].start >= b.end)
 		return true;
-	if (out->n == MEMMAP_MAX_RANGES)
-		return false;
-	out->r[out->n].start = s;
-	out->r[out->n].end = e;
-	out->n++;
+	if (m->r[i].start < b.start && m->r[i].end > b.end) { /* strictly inside: split */
+		if (m->n == m->cap)
+			return false;
+		memmove(&m->r[i + 2], &m->r[i + 1], (m->n - i - 1) * sizeof(m->r[0]));
+		m->r[i + 1] = (struct memmap_range){ b.end, m->r[i].end };
+		m->r[i].end = b.start;
+		m->n++;
+		return true;
+	}
+	if (m->r[i].start < b.start) { /* keeps its head */
+		m->r[i].end = b.start;
+		i++;
+	}
+	for (j = i; j < m->n && m->r[j].end <= b.end; j++)
+		; /* [i, j) lie wholly inside b */
+	if (j < m->n && m->r[j].start < b.end)
+		m->r[j].start = b.end; /* keeps its tail */
+	if (j > i) {
+		memmove(&m->r[i], &m->r[j], (m->n - j) * sizeof(m->r[0]));
+		m->n -= j - i;
+	}
 	return true;
 }
 
 /* Regions minus non-usable regions minus reserved ranges, sorted, merged and shrunk to pages
- * (contract in memmap.h). Returns 0 or -E2BIG. Boot, single-threaded (static scratch). */
+ * (contract in memmap.h). Returns 0 or -E2BIG. Pure; out's storage only. */
 int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 		    const struct memmap_range *reserved, size_t nreserved, struct memmap *out)
 {
-	size_t nu = 0, nb = 0, j = 0;
+	struct memmap_range r;
+	int err = 0;
+	size_t n = 0;
 
 	out->n = 0;
-	if (nregions > MEMMAP_MAX_RANGES || nreserved > MEMMAP_MAX_RESERVED)
-		return -E2BIG;
-
 	for (size_t i = 0; i < nregions; i++) {
-		struct memmap_range r;
-
-		if (!clamp_region(regions[i].base, regions[i].length, &r))
+		if (regions[i].type != MEM_USABLE ||
+		    !clamp_region(regions[i].base, regions[i].length, &r))
 			continue;
-		if (regions[i].type == MEM_USABLE)
-			scratch_usable[nu++] = r;
-		else
-			scratch_blocked[nb++] = r;
-	}
-	for (size_t i = 0; i < nreserved; i++) {
-		struct memmap_range r = reserved[i];
-
-		if (r.start >= MEMMAP_PHYS_LIMIT || r.start == r.end)
+		if (out->n == out->cap)
+			out->n = merge_ranges(out->r, out->n);
+		if (out->n == out->cap) {
+			err = -E2BIG; /* out keeps a subset of the usable memory */
 			continue;
-		if (r.end < r.start || r.end > MEMMAP_PHYS_LIMIT)
-			r.end = MEMMAP_PHYS_LIMIT;
-		scratch_blocked[nb++] = r;
-	}
-	nu = merge_ranges(scratch_usable, nu);
-	nb = merge_ranges(scratch_blocked, nb);
-
-	for (size_t i = 0; i < nu; i++) {
-		paddr_t cur = scratch_usable[i].start, end = scratch_usable[i].end;
-
-		while (j < nb && scratch_blocked[j].end <= cur)
-			j++;
-		for (size_t k = j; k < nb && scratch_blocked[k].start < end; k++) {
-			if (scratch_blocked[k].start > cur && !emit(out, cur, scratch_blocked[k].start))
-				return -E2BIG;
-			if (scratch_blocked[k].end > cur)
-				cur = scratch_blocked[k].end;
 		}
-		if (cur < end && !emit(out, cur, end))
-			return -E2BIG;
+		out->r[out->n++] = r;
 	}
+	out->n = merge_ranges(out->r, out->n);
+
+	for (size_t i = 0; i < nregions; i++)
+		if (regions[i].type != MEM_USABLE &&
+		    clamp_region(regions[i].base, regions[i].length, &r) && !subtract(out, r))
+			err = -E2BIG;
+	for (size_t i = 0; i < nreserved; i++)
+		if (clamp_reserved(reserved[i], &r) && !subtract(out, r))
+			err = -E2BIG;
+
+	for (size_t i = 0; i < out->n; i++) {
+		paddr_t s = ALIGN_UP(out->r[i].start, (paddr_t)PAGE_SIZE);
+		paddr_t e = ALIGN_DOWN(out->r[i].end, (paddr_t)PAGE_SIZE);
+
+		if (s < e)
+			out->r[n++] = (struct memmap_range){ s, e };
+	}
+	out->n = n;
+	return err;
+}
+
+/* Where [*at, *at + bytes) hits a non-usable region or reserved range, moves *at past it
+ * (page aligned) and returns true; false when the span is clear. */
+static bool bump_past_blocked(const struct mem_region *regions, size_t nregions,
+			      const struct memmap_range *reserved, size_t nreserved,
+			      uint64_t bytes, paddr_t *at)
+{
+	struct memmap_range r;
+	paddr_t end = *at + bytes;
+
+	for (size_t i = 0; i < nregions; i++)
+		if (regions[i].type != MEM_USABLE &&
+		    clamp_region(regions[i].base, regions[i].length, &r) &&
+		    r.start < end && r.end > *at) {
+			*at = ALIGN_UP(r.end, (paddr_t)PAGE_SIZE);
+			return true;
+		}
+	for (size_t i = 0; i < nreserved; i++)
+		if (clamp_reserved(reserved[i], &r) && r.start < end && r.end > *at) {
+			*at = ALIGN_UP(r.end, (paddr_t)PAGE_SIZE);
+			return true;
+		}
+	return false;
+}
+
+/* Room for boot-time data in usable memory (contract in memmap.h). Pure. */
+int memmap_find_room(const struct mem_region *regions, size_t nregions,
+		     const struct memmap_range *reserved, size_t nreserved, uint64_t bytes,
+		     paddr_t limit, paddr_t *addr)
+{
+	paddr_t best = 0;
+	bool found = false;
+
+	if (bytes == 0 || bytes > limit)
+		return -ENOMEM;
+	for (size_t i = 0; i < nregions; i++) {
+		struct memmap_range u;
+
+		if (regions[i].type != MEM_USABLE ||
+		    !clamp_region(regions[i].base, regions[i].length, &u))
+			continue;
+		paddr_t at = ALIGN_UP(MAX(u.start, (paddr_t)MEMMAP_LOW_RESERVED), (paddr_t)PAGE_SIZE);
+		paddr_t end = MIN(u.end, limit);
+
+		while (at < end && end - at >= bytes && (!found || at < best)) {
+			if (!bump_past_blocked(regions, nregions, reserved, nreserved, bytes, &at)) {
+				best = at;
+				found = true;
+				break;
+			}
+		}
+	}
+	if (!found)
+		return -ENOMEM;
+	*addr = best;
 	return 0;
 }
 
@@ -168,17 +277,30 @@ size_t memmap_boot_reserved(const struct bootinfo *bi, paddr_t kernel_start, pad
 	return n;
 }
 
-/* memmap_boot_reserved + memmap_sanitize over bi's regions; same returns as sanitize. */
+/* memmap_boot_reserved + memmap_sanitize over bi's regions, with storage from the map itself
+ * when out's is too small (contract in memmap.h). Boot, once. */
 int memmap_from_bootinfo(const struct bootinfo *bi, paddr_t kernel_start, paddr_t kernel_end,
 			 struct memmap *out)
 {
 	struct memmap_range reserved[MEMMAP_MAX_RESERVED];
-	size_t nres = memmap_boot_reserved(bi, kernel_start, kernel_end, reserved, MEMMAP_MAX_RESERVED);
-	size_t nreg = bi->nregions;
+	size_t nres = memmap_boot_reserved(bi, kernel_start, kernel_end, reserved,
+					   MEMMAP_MAX_RESERVED - 1);
+	size_t need = memmap_ranges_needed(bi->nregions, nres + 1);
 
-	if (nreg > BOOTINFO_MAX_REGIONS)
-		nreg = BOOTINFO_MAX_REGIONS;
-	return memmap_sanitize(bi->regions, nreg, reserved, nres, out);
+	if (need > out->cap) {
+		uint64_t bytes = ALIGN_UP(need * sizeof(struct memmap_range), (uint64_t)PAGE_SIZE);
+		paddr_t at;
+
+		if (memmap_find_room(bi->regions, bi->nregions, reserved, nres, bytes,
+				     DIRECT_MAP_SIZE, &at) < 0) {
+			memmap_sanitize(bi->regions, bi->nregions, reserved, nres, out);
+			return -ENOMEM;
+		}
+		reserved[nres++] = (struct memmap_range){ at, at + bytes };
+		out->r = phys_to_virt(at);
+		out->cap = need;
+	}
+	return memmap_sanitize(bi->regions, bi->nregions, reserved, nres, out);
 }
 
 /* Bytes of m at or above from. Pure. */
@@ -207,6 +329,9 @@ static const char *type_name(uint32_t type)
 	}
 }
 
+/* Firmware entries printed at boot (serial log); the shell's mmap prints them all. */
+#define MEMMAP_PRINT_BOOT 256
+
 /* One line of the map at the chosen level: debug at boot (serial log only), info when the
  * shell asks. */
 static void map_line(bool debug, const char *fmt, ...)
@@ -227,9 +352,13 @@ static void map_line(bool debug, const char *fmt, ...)
  * screen (the serial log still has them). Any context after boot info is parsed. */
 void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug)
 {
-	map_line(debug, "memmap: firmware map, %zu entries%s\n", bi->nregions,
-		 bi->regions_truncated ? " (truncated)" : "");
-	for (size_t i = 0; i < bi->nregions && i < BOOTINFO_MAX_REGIONS; i++) {
+	/* At boot a server's thousands of entries would hold the serial port for seconds. */
+	size_t shown = debug ? MIN(bi->nregions, (size_t)MEMMAP_PRINT_BOOT) : bi->nregions;
+
+	map_line(debug, "memmap: firmware map, %zu entries\n", bi->nregions);
+	if (shown < bi->nregions)
+		map_line(debug, "memmap:   (the first %zu; the shell's mmap lists all)\n", shown);
+	for (size_t i = 0; i < shown; i++) {
 		const struct mem_region *r = &bi->regions[i];
 
 		char sz[SIZE_STR_MAX];

@@ -50,24 +50,28 @@
 #include <lios/panic.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
+#include <lios/size.h>
 #include <lios/vmalloc.h>
 #include "internal.h"
 
-extern char _kernel_phys_start[], _kernel_phys_end[];
-
-/* The sanitised map pmm was built from; the self-tests check against it. */
-struct memmap mm_usable_map;
+/* The sanitised map pmm was built from; the self-tests check against it. Static room for
+ * MEMMAP_STATIC_RANGES; memmap_from_bootinfo finds room in the map for bigger ones. */
+static struct memmap_range mm_usable_ranges[MEMMAP_STATIC_RANGES];
+struct memmap mm_usable_map = { mm_usable_ranges, 0, MEMMAP_STATIC_RANGES };
 
 /* mm_usable - the sanitised usable map (valid after mm_init). Any context. */
 const struct memmap *mm_usable(void) { return &mm_usable_map; }
 
 /*
  * Brings up the whole memory stack from the boot information. Prints the firmware and usable
- * maps and "mem: ..." (usable MiB, of which above 4 GiB, free frames). Returns 0 or the first
+ * maps and "mem: ..." (usable memory, of which above 4 GiB, free frames; sizes as
+ * size_format() writes them everywhere). Returns 0 or the first
  * failing step's error, after printing which step failed. Context: boot, once, from kmain.
  */
 int mm_init(const struct bootinfo *bi)
 {
+	char usable[SIZE_STR_MAX], high[SIZE_STR_MAX], meta[SIZE_STR_MAX];
 	struct pmm_stats st;
 	int err;
 
@@ -76,8 +80,8 @@ int mm_init(const struct bootinfo *bi)
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
 	memmap_print(bi, &mm_usable_map, true);
 	if (err)
-		printk(KERN_WARN "memmap: map did not fit (%d); using the first %zu ranges\n", err,
-		       mm_usable_map.n);
+		printk(KERN_WARN "memmap: no room for a map of %zu entries (%d); using %zu ranges\n",
+		       bi->nregions, err, mm_usable_map.n);
 	err = pmm_init(&mm_usable_map);
 	if (err) {
 		printk(KERN_ERR "mm: frame allocator: %d (no usable memory below 2 GiB for its metadata?)\n", err);
@@ -105,10 +109,10 @@ int mm_init(const struct bootinfo *bi)
 	}
 
 	pmm_get_stats(&st);
-	printk("mem: %llu MiB usable (%llu MiB above 4 GiB), %llu free frames of %llu, pmm metadata %llu KiB\n",
-	       (unsigned long long)(memmap_bytes(&mm_usable_map, 0) >> 20),
-	       (unsigned long long)(memmap_bytes(&mm_usable_map, GiB(4)) >> 20),
+	printk("mem: %s usable (%s above 4 GiB), %llu free frames of %llu, pmm metadata %s\n",
+	       size_format(usable, memmap_bytes(&mm_usable_map, 0)),
+	       size_format(high, memmap_bytes(&mm_usable_map, GiB(4))),
 	       (unsigned long long)st.free_frames, (unsigned long long)st.total_frames,
-	       (unsigned long long)(st.metadata_bytes >> 10));
+	       size_format(meta, st.metadata_bytes));
 	return 0;
 }

@@ -9,10 +9,9 @@
 #include <lios/kmalloc.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include "internal.h"
-
-extern char _kernel_phys_start[], _kernel_phys_end[];
 
 static struct pmm_stats stats(void)
 {

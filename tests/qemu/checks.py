@@ -98,16 +98,25 @@ def check_exit(status, expected):
     return []
 
 
-_MEM_LINE = re.compile(r"^mem: (\d+) MiB usable \((\d+) MiB above 4 GiB\)")
+_SIZE = r"(\d+(?:\.\d)?) (B|KiB|MiB|GiB|TiB|PiB|EiB)"
+_MEM_LINE = re.compile(r"^mem: %s usable \(%s above 4 GiB\)" % (_SIZE, _SIZE))
+_UNIT_MIB = {"B": 1 / 1048576, "KiB": 1 / 1024, "MiB": 1, "GiB": 1024, "TiB": 1 << 20,
+             "PiB": 1 << 30, "EiB": 1 << 40}
+
+
+def size_mib(number, unit):
+    """A size as the kernel's size_format() prints it ("510 MiB", "7.8 GiB"), in MiB. The
+    kernel truncates to one decimal, so this never overstates."""
+    return float(number) * _UNIT_MIB[unit]
 
 
 def check_mem_line(text, min_usable_mib, min_above_4g_mib=0):
-    """The contract's 'mem:' line ("mem: U MiB usable (A MiB above 4 GiB), ...") must
-    count at least min_usable_mib usable and min_above_4g_mib above 4 GiB."""
+    """The contract's 'mem:' line ("mem: U usable (A above 4 GiB), ...", sizes with binary
+    units) must count at least min_usable_mib usable and min_above_4g_mib above 4 GiB."""
     for ln in log_lines(text):
         m = _MEM_LINE.match(ln)
         if m:
-            usable, above = int(m.group(1)), int(m.group(2))
+            usable, above = size_mib(*m.group(1, 2)), size_mib(*m.group(3, 4))
             failures = []
             if usable < min_usable_mib:
                 failures.append("mem: %d MiB usable, expected at least %d"
@@ -116,7 +125,7 @@ def check_mem_line(text, min_usable_mib, min_above_4g_mib=0):
                 failures.append("mem: %d MiB above 4 GiB, expected at least %d"
                                 % (above, min_above_4g_mib))
             return failures
-    return ["no line 'mem: U MiB usable (A MiB above 4 GiB)'"]
+    return ["no line 'mem: U usable (A above 4 GiB)'"]
 
 
 class Ktap:

@@ -3,7 +3,8 @@
 
 This file owns the installed-GRUB path of issue 6's matrix. Instead of the test ISO, QEMU
 boots a folder presented as a FAT disk (`-drive file=fat:DIR`) holding
-  EFI/BOOT/BOOTX64.EFI   GRUB made by grub-mkstandalone -O x86_64-efi, with a grub.cfg in
+  EFI/BOOT/BOOTX64.EFI   GRUB made by grub-mkstandalone -O x86_64-efi (BOOTIA32.EFI and
+                         -O i386-efi for 32-bit UEFI), with a grub.cfg in
                          its memdisk that looks like a distribution's: another system's
                          entry first, then the entries that iso/grub.d/42_lios prints (the
                          same text users paste into /etc/grub.d/40_custom);
@@ -43,8 +44,13 @@ def grub_cfg(entries_script, default_entry):
             + "### END /etc/grub.d/42_lios ###\n")
 
 
-def make_esp(dirpath, elf, entries_script, default_entry):
-    """Builds the ESP tree in 'dirpath' (created). Raises EspError when a tool fails."""
+# GRUB platform -> the removable-media file name the firmware looks for.
+EFI_LOADER = {"x86_64-efi": "BOOTX64.EFI", "i386-efi": "BOOTIA32.EFI"}
+
+
+def make_esp(dirpath, elf, entries_script, default_entry, platform="x86_64-efi"):
+    """Builds the ESP tree in 'dirpath' (created) with GRUB for 'platform' (a key of
+    EFI_LOADER). Raises EspError when a tool fails."""
     if not os.path.exists(elf):
         raise EspError("kernel %s does not exist" % elf)
     os.makedirs(os.path.join(dirpath, "EFI", "BOOT"))
@@ -53,8 +59,8 @@ def make_esp(dirpath, elf, entries_script, default_entry):
     cfg = os.path.join(dirpath, "..", "installed-grub.cfg")
     with open(cfg, "w") as f:
         f.write(grub_cfg(entries_script, default_entry))
-    cmd = ["grub-mkstandalone", "-O", "x86_64-efi",
-           "-o", os.path.join(dirpath, "EFI", "BOOT", "BOOTX64.EFI"),
+    cmd = ["grub-mkstandalone", "-O", platform,
+           "-o", os.path.join(dirpath, "EFI", "BOOT", EFI_LOADER[platform]),
            "--modules=part_gpt part_msdos fat ext2 all_video multiboot2 search",
            "boot/grub/grub.cfg=" + os.path.abspath(cfg)]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -30,6 +30,20 @@ import screen
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+# UEFI firmware images (Debian's ovmf and ovmf-ia32): (code, vars template, secure). A
+# "secure" image is built with SMM: it needs q35 with smm=on and the flash marked secure.
+#   uefi     OVMF, 64-bit UEFI, no Secure Boot
+#   uefi32   OVMF32, 32-bit UEFI (Bay Trail tablets) on a 64-bit CPU; GRUB runs as i386-efi
+#   uefi-sb  OVMF with Microsoft's keys enrolled and Secure Boot on (a PC as sold)
+UEFI_FIRMWARES = {
+    "uefi": (OVMF_CODE, OVMF_VARS, False),
+    "uefi32": ("/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
+               "/usr/share/OVMF/OVMF32_VARS_4M.fd", True),
+    "uefi-sb": ("/usr/share/OVMF/OVMF_CODE_4M.ms.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd",
+                True),
+}
+FIRMWARES = ("bios",) + tuple(UEFI_FIRMWARES)
+SECURE_FLASH_ARGS = ["-global", "driver=cfi.pflash01,property=secure,value=on"]
 DEBUG_EXIT_ARGS = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
 DISPLAYS = {
     "std": ["-vga", "std"],
@@ -45,8 +59,10 @@ class HarnessError(Exception):
 
 
 class Profile:
-    """What to boot. firmware: "bios" (SeaBIOS) or "uefi" (OVMF); memory: QEMU -m;
-    cpu: -cpu model or None; machine: "pc" or "q35" plus options ("q35,i8042=off");
+    """What to boot. firmware: "bios" (SeaBIOS) or a key of UEFI_FIRMWARES ("uefi" is
+    OVMF); memory: QEMU -m; cpu: -cpu model or None (uefi32: "max", a 64-bit CPU);
+    machine: "pc" or "q35" plus options ("q35,i8042=off"), None for the firmware's default
+    (q35 with SMM for the secure images, else pc);
     display: a key of DISPLAYS; extra: more QEMU arguments; cmdline: kernel command line;
     gfxpayload: GRUB gfxpayload after multiboot2 ("text", "1024x768x32", "" = keep the
     firmware's mode) or None for the test ISO's default; smp: CPU count or None;
@@ -55,9 +71,9 @@ class Profile:
     kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default';
     "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only)."""
 
-    def __init__(self, firmware="bios", memory="512M", cpu=None, machine="pc",
+    def __init__(self, firmware="bios", memory="512M", cpu=None, machine=None,
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
-                 media="cdrom", elf=None, grub_entries=None, grub_default=None):
+                 media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True):
         if media not in ("cdrom", "usb", "esp", "bios-disk"):
             raise HarnessError("media must be cdrom, usb, esp or bios-disk, not %r" % media)
         if media in ("esp", "bios-disk") and not (elf and grub_entries and grub_default):
@@ -66,13 +82,24 @@ class Profile:
             raise HarnessError("media bios-disk boots through the MBR: firmware bios only")
         self.media, self.elf = media, elf
         self.grub_entries, self.grub_default = grub_entries, grub_default
-        if firmware not in ("bios", "uefi"):
-            raise HarnessError("firmware must be bios or uefi, not %r" % firmware)
+        if firmware not in FIRMWARES:
+            raise HarnessError("firmware must be one of %s, not %r"
+                               % (", ".join(FIRMWARES), firmware))
+        secure = firmware in UEFI_FIRMWARES and UEFI_FIRMWARES[firmware][2]
+        if machine is None:
+            machine = "q35,smm=on" if secure else "pc"
+        elif secure and "smm=on" not in machine:
+            if not machine.startswith("q35"):
+                raise HarnessError("firmware %s needs SMM: machine q35 only" % firmware)
+            machine += ",smm=on"
+        if cpu is None and firmware == "uefi32":
+            cpu = "max"  # OVMF32's default CPU would be 32-bit: LiOS needs long mode
         if display not in DISPLAYS:
             raise HarnessError("unknown display %r (one of %s)" % (display, ", ".join(DISPLAYS)))
         self.firmware, self.memory, self.cpu, self.machine = firmware, memory, cpu, machine
         self.display, self.extra, self.cmdline = display, list(extra), cmdline
         self.gfxpayload, self.smp = gfxpayload, smp
+        self.serial = serial  # False: no COM1 at all (-serial none); only the screen tells
 
 
 def _grub_quote(s):
@@ -201,7 +228,8 @@ class Machine:
         qemu = os.environ.get("LIOS_QEMU", "qemu-system-x86_64")
         accel = "kvm" if os.environ.get("LIOS_ACCEL") == "kvm" else "tcg"
         args = [qemu, "-accel", accel, "-machine", p.machine, "-m", p.memory,
-                "-no-reboot", "-display", "none", "-serial", "file:" + self.serial_log,
+                "-no-reboot", "-display", "none",
+                "-serial", "file:" + self.serial_log if p.serial else "none",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
                 "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
                 "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]
@@ -225,8 +253,11 @@ class Machine:
             args += ["-cpu", p.cpu]
         if p.smp:
             args += ["-smp", str(p.smp)]
-        if p.firmware == "uefi":
-            args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+        if p.firmware in UEFI_FIRMWARES:
+            code, _, secure = UEFI_FIRMWARES[p.firmware]
+            if secure:
+                args += SECURE_FLASH_ARGS
+            args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + code,
                      "-drive", "if=pflash,format=raw,file=" + os.path.join(self.tmp, "vars.fd")]
         return args + p.extra
 
@@ -234,7 +265,8 @@ class Machine:
         if self.profile.media == "esp":
             try:
                 esp.make_esp(os.path.join(self.tmp, "esp"), self.profile.elf,
-                             self.profile.grub_entries, self.profile.grub_default)
+                             self.profile.grub_entries, self.profile.grub_default,
+                             "i386-efi" if self.profile.firmware == "uefi32" else "x86_64-efi")
             except esp.EspError as e:
                 raise HarnessError(str(e))
         elif self.profile.media == "bios-disk":
@@ -247,8 +279,9 @@ class Machine:
         elif not os.path.exists(self.iso):
             raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)
         make_config_disk(os.path.join(self.tmp, "cfg.img"), self.profile)
-        if self.profile.firmware == "uefi":
-            shutil.copyfile(OVMF_VARS, os.path.join(self.tmp, "vars.fd"))
+        if self.profile.firmware in UEFI_FIRMWARES:  # a fresh copy of the variable store
+            shutil.copyfile(UEFI_FIRMWARES[self.profile.firmware][1],
+                            os.path.join(self.tmp, "vars.fd"))
         open(self.serial_log, "w").close()
         args = self.command_line()
         self.qemu_out = open(self.qemu_log, "w")

@@ -27,7 +27,7 @@ import screen  # noqa: E402
 
 GOOD_BOOT = """\x1b[2J\x1b[01;01HBdsDxe: starting Boot0001\r
 \rLiOS 0.1.0 (x86_64)\r
-mem: 510 MiB usable (0 MiB above 4 GiB), 130556 free frames of 130671\r
+mem: 510 MiB usable (0 B above 4 GiB), 130556 free frames of 130671\r
 console: vga-text 80x25\r
 kbd: ps2\r
 LiOS ready\r
@@ -99,14 +99,17 @@ class WrapLines(unittest.TestCase):
 
 class MemLine(unittest.TestCase):
     def test_mem_line(self):
-        # Scenario: -m 8G reports 7 GiB usable with 4 GiB above 4 GiB. Expected: the
+        # Scenario: -m 8G reports 7.8 GiB usable with 4 GiB above 4 GiB. Expected: the
         # thresholds of an 8G boot pass; a report without RAM above 4 GiB, a short count and
         # a missing line fail.
-        good = "mem: 7990 MiB usable (4096 MiB above 4 GiB), 2045000 free frames of 2045500\n"
+        good = "mem: 7.8 GiB usable (4 GiB above 4 GiB), 2045000 free frames of 2045500\n"
         self.assertEqual(checks.check_mem_line(good, 7500, 4000), [])
-        self.assertTrue(checks.check_mem_line(good.replace("4096 MiB above", "0 MiB above"),
+        self.assertTrue(checks.check_mem_line(good.replace("4 GiB above", "0 B above"),
                                               7500, 4000))
-        self.assertTrue(checks.check_mem_line(good.replace("7990", "3000"), 7500, 4000))
+        self.assertTrue(checks.check_mem_line(good.replace("7.8 GiB", "3000 MiB"), 7500, 4000))
+        # units: 1.5 GiB is 1536 MiB, and 512 KiB is half a MiB
+        self.assertEqual(checks.check_mem_line(good.replace("7.8 GiB", "1.5 GiB"), 1536), [])
+        self.assertTrue(checks.check_mem_line(good.replace("7.8 GiB", "512 KiB"), 1))
         self.assertTrue(checks.check_mem_line("mem: lots\n", 1))
 
 

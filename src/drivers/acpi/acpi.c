@@ -18,6 +18,7 @@
 #define PM1_CNT_SCI_EN (1u << 0)        /* ACPI mode: set by firmware after ACPI_ENABLE */
 #define ACPI_ENABLE_WAIT_MS 3000        /* ACPI 6.x 4.8.2.1.1: firmware may take a while */
 #define POWEROFF_WAIT_MS 1000           /* the power goes within microseconds; be patient */
+#define ACPI_RESET_WAIT_MS 100          /* the reset reaches the chipset within microseconds */
 
 static struct acpi_info acpi;
 
@@ -118,8 +119,7 @@ int acpi_reset(void)
 		return -ENOTSUP;
 	}
 	/* The reset takes a moment to reach the chipset. */
-	for (int i = 0; i < 1000000; i++)
-		arch_cpu_relax();
+	mdelay(ACPI_RESET_WAIT_MS);
 	return -EIO;
 }
 

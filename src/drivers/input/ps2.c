@@ -5,8 +5,8 @@
  * self-test, port test, enable, reset the keyboard), byte exchange with the keyboard, and
  * the CPU reset line. Only controller bytes live here; decoding is scancode.c's.
  *
- * Every wait is bounded: a deadline on the calibrated clock (timer_uptime_us) and a cap on
- * the number of polls in case the clock is not running. A machine without a controller
+ * Every wait is bounded in time by a <lios/time.h> deadline (on the TSC; before the clock
+ * is calibrated a deadline assumes the fastest TSC, so it is never shorter than asked). A machine without a controller
  * reads 0xff from every port and is recognised by its first status read, so boot goes on
  * at once. Ports are reached through arch_pio_read8/arch_pio_write8 (lios/arch.h).
  */
@@ -14,7 +14,7 @@
 #include <lios/errno.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
-#include <lios/timer.h>
+#include <lios/time.h>
 
 #define PS2_DATA 0x60
 #define PS2_STATUS 0x64 /* read */
@@ -51,7 +51,7 @@
 #define PS2_TIMEOUT_US 20000        /* controller commands answer within microseconds */
 #define KBD_REPLY_TIMEOUT_US 50000
 #define KBD_BAT_TIMEOUT_US 750000   /* the keyboard's basic assurance test after reset */
-#define PS2_MAX_POLLS 2000000u      /* bound when the clock does not run */
+#define PS2_RESET_WAIT_MS 50        /* the reset pulse takes effect within microseconds */
 #define PS2_FLUSH_MAX 32
 #define KBD_TRIES 3
 
@@ -62,16 +62,14 @@ static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
 /* Poll until (status & bit) == want, at most timeout_us. Returns 0 or -ETIMEDOUT. */
 static int wait_status(uint8_t bit, bool want, uint64_t timeout_us)
 {
-	uint64_t deadline = timer_uptime_us() + timeout_us;
+	uint64_t deadline = deadline_us(timeout_us);
 
-	for (uint32_t polls = 0; polls < PS2_MAX_POLLS; polls++) {
-		if (!!(ps2_status() & bit) == want)
-			return 0;
-		if (timer_uptime_us() > deadline)
-			break;
+	while (!!(ps2_status() & bit) != want) {
+		if (deadline_passed(deadline))
+			return -ETIMEDOUT;
 		arch_cpu_relax();
 	}
-	return -ETIMEDOUT;
+	return 0;
 }
 
 static int write_command(uint8_t cmd)
@@ -196,7 +194,7 @@ static int run_test(uint8_t cmd, uint8_t ok, const char *name, char *why, size_t
 
 /*
  * ps2_init - bring the controller up and reset the keyboard; see lios/ps2.h.
- * Returns 0 or -ENODEV with the reason in why. Boot, after timer_init, IRQ 1 masked.
+ * Returns 0 or -ENODEV with the reason in why. Boot, IRQ 1 masked (before timer_init too).
  */
 int ps2_init(char *why, size_t n)
 {
@@ -279,6 +277,6 @@ int ps2_reset_system(void)
 		return -ENODEV;
 	if (write_command(PS2_CMD_PULSE_RESET))
 		return -EIO;
-	timer_delay_us(50000);
+	mdelay(PS2_RESET_WAIT_MS);
 	return -EIO;
 }

@@ -2,11 +2,14 @@
 /*
  * 16550 UART driver for COM1, polled. The UART is probed before use (scratch register,
  * then the modem-control loopback test), so a machine without one never blocks on a
- * transmitter that does not exist; every wait on the line status is bounded.
+ * transmitter that does not exist; every wait on the line status is bounded in time
+ * (<lios/time.h> deadlines). The UART starts before the TSC is calibrated: until then a
+ * deadline assumes the fastest TSC, so a wait is at most a few times longer, never shorter.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
 #include <lios/serial.h>
+#include <lios/time.h>
 
 #define COM1_BASE 0x3f8
 #define UART_THR 0 /* transmit holding (write, DLAB=0) */
@@ -31,12 +34,29 @@
 #define LSR_THR_EMPTY 0x20
 
 #define UART_CLOCK_DIV_115200 1
-#define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is far less than this many polls */
+#define UART_TX_TIMEOUT_US 2000  /* a full 16-byte FIFO drains in 1.4 ms at 115200 baud */
+#define UART_LOOP_TIMEOUT_US 1000 /* one byte through the loopback: 87 us */
 
 static bool uart_ok;
 
 static uint8_t uart_in(unsigned reg) { return arch_pio_read8(COM1_BASE + reg); }
 static void uart_out(unsigned reg, uint8_t v) { arch_pio_write8(COM1_BASE + reg, v); }
+
+/* Poll the line status until bit is set, at most timeout_us. Returns true when set. */
+static bool wait_lsr(uint8_t bit, uint64_t timeout_us)
+{
+	uint64_t dl;
+
+	if (uart_in(UART_LSR) & bit)
+		return true;
+	dl = deadline_us(timeout_us);
+	while (!(uart_in(UART_LSR) & bit)) {
+		if (deadline_passed(dl))
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
+}
 
 int serial_init(void)
 {
@@ -55,8 +75,7 @@ int serial_init(void)
 	/* Loopback: a byte sent must come back. */
 	uart_out(UART_MCR, MCR_LOOP | MCR_RTS | MCR_DTR);
 	uart_out(UART_THR, 0xae);
-	for (int i = 0; i < TX_SPIN_LIMIT && !(uart_in(UART_LSR) & LSR_DATA_READY); i++)
-		arch_cpu_relax();
+	wait_lsr(LSR_DATA_READY, UART_LOOP_TIMEOUT_US);
 	if (uart_in(UART_RBR) != 0xae)
 		return -ENODEV;
 
@@ -69,8 +88,7 @@ bool serial_present(void) { return uart_ok; }
 
 static void serial_putc(char c)
 {
-	for (int i = 0; i < TX_SPIN_LIMIT && !(uart_in(UART_LSR) & LSR_THR_EMPTY); i++)
-		arch_cpu_relax();
+	wait_lsr(LSR_THR_EMPTY, UART_TX_TIMEOUT_US); /* stuck: send anyway, lose the byte */
 	uart_out(UART_THR, (uint8_t)c);
 }
 

@@ -30,6 +30,9 @@ enum mb2_tag_type {
 	MB2_TAG_EFI_BS = 18,
 	MB2_TAG_EFI32_IH = 19,
 	MB2_TAG_EFI64_IH = 20,
+	/* Not Multiboot2's: the bytes a rewritten map tag no longer uses (tag_mmap). A type
+	 * far above the specification's, skipped like every unknown tag. */
+	LIOS_TAG_FREED = 0x4c694f53,
 };
 
 struct mb2_info_header {
@@ -58,6 +61,8 @@ struct mb2_fb_common {
 
 static_assert(sizeof(struct mb2_tag) == 8, "Multiboot2 tag header");
 static_assert(sizeof(struct mb2_mmap_entry) == 24, "Multiboot2 mmap entry");
+static_assert(sizeof(struct mem_region) == sizeof(struct mb2_mmap_entry),
+	      "the map is rewritten in place: a region must not be larger than an entry");
 static_assert(sizeof(struct mb2_fb_common) == 24, "Multiboot2 framebuffer tag body");
 
 #define MB2_FB_INDEXED 0
@@ -98,24 +103,52 @@ static int tag_module(struct bootinfo *bi, struct payload pl)
 	return 0;
 }
 
-static int tag_mmap(struct bootinfo *bi, struct payload pl)
+/*
+ * The memory-map tag, rewritten in place into bi's region array: entry i (entry_size bytes
+ * at 8 + i * entry_size in the payload) becomes struct mem_region i (24 bytes at 8 + i * 24),
+ * read before anything is written over it. The tag then says entry_size 24 and its size
+ * covers just those entries; the bytes behind them become a LIOS_TAG_FREED tag, which the
+ * walk skips, so the tag list stays intact and a second parse finds the same map. Only the
+ * first map tag counts.
+ */
+static int tag_mmap(struct bootinfo *bi, uint8_t *tag, uint8_t *payload, size_t len, size_t room)
 {
 	uint32_t hdr[2]; /* entry_size, entry_version */
 
-	if (pl.len < sizeof(hdr))
+	/* room: bytes from the tag to the end of the info; a map tag whose padding does not
+	 * fit leaves no place for the end tag: refused before anything is rewritten. */
+	if (len < sizeof(hdr) || ALIGN_UP(sizeof(struct mb2_tag) + len, (size_t)8) > room)
 		return -EINVAL;
-	memcpy(hdr, pl.p, sizeof(hdr));
+	memcpy(hdr, payload, sizeof(hdr));
 	uint32_t esize = hdr[0];
 	if (esize < sizeof(struct mb2_mmap_entry) || esize % 8)
 		return -EINVAL;
-	for (size_t off = 8; off + esize <= pl.len; off += esize) {
+	if (bi->regions)
+		return 0;
+	size_t n = (len - sizeof(hdr)) / esize;
+	struct mem_region *out = (struct mem_region *)(payload + sizeof(hdr));
+
+	for (size_t i = 0; i < n; i++) {
 		struct mb2_mmap_entry e;
-		if (bi->nregions >= BOOTINFO_MAX_REGIONS) {
-			bi->regions_truncated = true;
-			break;
-		}
-		memcpy(&e, pl.p + off, sizeof(e));
-		bi->regions[bi->nregions++] = (struct mem_region){e.base, e.length, e.type};
+
+		memcpy(&e, payload + sizeof(hdr) + i * esize, sizeof(e));
+		out[i] = (struct mem_region){ e.base, e.length, e.type };
+	}
+	bi->regions = out;
+	bi->nregions = n;
+
+	/* Close the rewritten tag and hand its unused tail to a tag nobody reads. */
+	struct mb2_tag t;
+	memcpy(&t, tag, sizeof(t));
+	uint32_t old_end = ALIGN_UP(t.size, 8u);
+	t.size = (uint32_t)(sizeof(t) + sizeof(hdr) + n * sizeof(*out));
+	hdr[0] = sizeof(*out);
+	memcpy(payload, hdr, sizeof(hdr[0]));
+	memcpy(tag, &t, sizeof(t));
+	if (old_end > t.size) {
+		struct mb2_tag freed = { LIOS_TAG_FREED, old_end - t.size };
+
+		memcpy(tag + t.size, &freed, sizeof(freed));
 	}
 	return 0;
 }
@@ -200,7 +233,8 @@ static int tag_acpi(struct bootinfo *bi, struct payload pl, size_t want)
 	return 0;
 }
 
-static int handle_tag(struct bootinfo *bi, uint32_t type, struct payload pl)
+static int handle_tag(struct bootinfo *bi, uint32_t type, uint8_t *tag, size_t room,
+		      struct payload pl)
 {
 	uint32_t meminfo[2];
 
@@ -221,7 +255,7 @@ static int handle_tag(struct bootinfo *bi, uint32_t type, struct payload pl)
 		bi->mem_upper_kib = meminfo[1];
 		return 0;
 	case MB2_TAG_MMAP:
-		return tag_mmap(bi, pl);
+		return tag_mmap(bi, tag, tag + sizeof(struct mb2_tag), pl.len, room);
 	case MB2_TAG_FRAMEBUFFER:
 		return tag_framebuffer(bi, pl);
 	case MB2_TAG_ACPI_OLD:
@@ -250,10 +284,10 @@ static int fail(char *err, size_t errlen, const char *fmt, uint64_t a, uint64_t 
 	return -EINVAL;
 }
 
-int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
+int mb2_parse(uint32_t magic, void *mbi, size_t avail, paddr_t mbi_phys,
 	      struct bootinfo *bi, char *err, size_t errlen)
 {
-	const uint8_t *base = mbi;
+	uint8_t *base = mbi;
 	struct mb2_info_header hdr;
 
 	memset(bi, 0, sizeof(*bi));
@@ -261,6 +295,8 @@ int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
 		return fail(err, errlen, "not loaded by a Multiboot2 loader (magic %#llx)", magic, 0);
 	if (!mbi || avail < sizeof(hdr))
 		return fail(err, errlen, "boot information missing (%llu bytes)", avail, 0);
+	if ((uintptr_t)mbi % 8)
+		return fail(err, errlen, "boot information not 8-byte aligned (%#llx)", mbi_phys, 0);
 	memcpy(&hdr, base, sizeof(hdr));
 	if (hdr.total_size < sizeof(hdr) + sizeof(struct mb2_tag))
 		return fail(err, errlen, "boot information too small (%llu bytes)", hdr.total_size, 0);
@@ -282,7 +318,7 @@ int mb2_parse(uint32_t magic, const void *mbi, size_t avail, paddr_t mbi_phys,
 		if (tag.type == MB2_TAG_END)
 			break;
 		struct payload pl = {base + off + sizeof(tag), tag.size - sizeof(tag)};
-		if (handle_tag(bi, tag.type, pl) < 0)
+		if (handle_tag(bi, tag.type, base + off, hdr.total_size - off, pl) < 0)
 			return fail(err, errlen, "malformed tag of type %llu (%llu bytes)", tag.type, tag.size);
 		off = ALIGN_UP(off + tag.size, (size_t)8);
 	}

@@ -12,14 +12,13 @@
  */
 #include <lios/arch.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 
 #define MAX_TESTS 512
 #define QEMU_EXIT_PASS 0x10
 #define QEMU_EXIT_FAIL 0x11
-
-extern const struct ktest __ktests_start[], __ktests_end[];
 
 enum test_result { TEST_PASS, TEST_FAIL, TEST_SKIP };
 

@@ -2,8 +2,8 @@
 /*
  * kmain: the boot sequence, one call per step. Each step reports its own failure; only this
  * function decides whether a failure is fatal. The 32-bit entry (arch/x86_64/boot/entry.S)
- * has already checked the CPU, built the early page tables, copied the Multiboot2 info into
- * the kernel and switched to long mode in the higher half.
+ * has already checked the CPU, built the early page tables and switched to long mode in the
+ * higher half; the Multiboot2 info lies below 2 GiB (arch/x86_64/boot/boot_info.c).
  *
  * Subsystem owners add their init call inside their own BEGIN/END block.
  */
@@ -13,6 +13,7 @@
 #include <lios/console.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/kmalloc.h> /* phys_to_virt */
 #include <lios/pci.h>
 #include <lios/shell.h>
 #include <lios/mm.h>
@@ -29,10 +30,6 @@
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
 static struct bootinfo boot_info;
-
-/* Filled by the 32-bit entry: a copy of the boot information and its length. */
-extern const uint8_t mb2_copy[];
-extern const uint64_t mb2_copy_len;
 
 /* TSC at kentry64, stored by the entry code: the start of kernel initialisation. */
 extern const uint64_t boot_tsc_start;
@@ -64,6 +61,22 @@ static void report_init_time(void)
 		       (unsigned long long)cycles);
 	else
 		printk("init: %llu TSC cycles (TSC not calibrated)\n", (unsigned long long)cycles);
+}
+
+/* What arch's clock code needs from the ACPI tables (arch never reads ACPI itself): the
+ * HPET's address and the PM timer's I/O port; a PM timer outside I/O space is not used. */
+static struct clock_hw clock_hw;
+
+static const struct clock_hw *clock_hw_from_acpi(const struct acpi_info *a, struct clock_hw *hw)
+{
+	if (a->have_hpet)
+		hw->hpet_base = a->hpet_address;
+	if (a->pm_timer_bits && a->pm_timer.space == ACPI_SPACE_IO && a->pm_timer.address &&
+	    a->pm_timer.address <= 0xffff) {
+		hw->pm_timer_port = (uint16_t)a->pm_timer.address;
+		hw->pm_timer_32bit = a->pm_timer_bits == 32;
+	}
+	return hw;
 }
 
 static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
@@ -98,7 +111,12 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
 	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
-	if (mb2_parse(mb2_magic, mb2_copy, mb2_copy_len, mbi_phys, &boot_info, err, sizeof(err)) < 0)
+	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
+	if (mbi_phys >= DIRECT_MAP_SIZE)
+		panic("boot info at %#llx, above the direct map, and no room to move it below 2 GiB",
+		      (unsigned long long)mbi_phys);
+	if (mb2_parse(mb2_magic, phys_to_virt(mbi_phys), DIRECT_MAP_SIZE - mbi_phys, mbi_phys,
+		      &boot_info, err, sizeof(err)) < 0)
 		panic("boot info: %s", err);
 	bootinfo_publish(&boot_info);
 	cmdline_set(boot_info.cmdline);
@@ -126,7 +144,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* BEGIN cpu-late */
 	/* I/O APIC (the MADT's model) or 8259s: lines on 32-47, every one masked */
 	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
-	timer_init();        /* PIT tick on IRQ 0, TSC calibrated */
+	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
 	/* END cpu-late */
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shell's general commands: help, echo, clear, dmesg, uptime, cpu, irq, selftest,
+ * The shell's general commands: help, echo, clear, dmesg, cpu, irq, selftest,
  * reboot and panic. Each reads its subsystem through the public header and prints with
  * printk; it returns 0 or a negative error after printing its own message.
  */
 #include <lios/arch.h>
 #include <lios/console.h>
+#include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/machine.h>
@@ -72,15 +73,6 @@ static int cmd_dmesg(int argc, char **argv, const char *rest)
 	return 0;
 }
 
-static int cmd_uptime(int argc, char **argv, const char *rest)
-{
-	uint64_t ms = timer_uptime_ms(), khz = timer_cycles_khz();
-
-	printk("up %lu.%03lu s (%lu ticks at %u Hz), TSC %lu.%03lu MHz\n", ms / 1000, ms % 1000,
-	       timer_ticks(), TIMER_HZ, khz / 1000, khz % 1000);
-	return 0;
-}
-
 static void print_feature(const char *name, bool present, bool enabled, bool has_enable)
 {
 	if (!present)
@@ -93,24 +85,28 @@ static void print_feature(const char *name, bool present, bool enabled, bool has
 
 static int cmd_cpu(int argc, char **argv, const char *rest)
 {
-	struct arch_cpu_info c;
+	const struct cpu_features *f = cpu_features();
+	struct arch_cpu_info on;
 
-	arch_cpu_info(&c);
-	printk("cpu: %s, %s\n", c.vendor, c.brand[0] ? c.brand : "(no brand string)");
-	printk("cpu: family %u, model %u, stepping %u%s\n", c.family, c.model, c.stepping,
-	       c.hypervisor ? ", under a hypervisor" : "");
+	arch_cpu_info(&on);
+	printk("cpu: %s, %s\n", f->vendor, f->brand[0] ? f->brand : "(no brand string)");
+	printk("cpu: family %u, model %u, stepping %u%s\n", f->family, f->model, f->stepping,
+	       f->hypervisor ? ", under a hypervisor" : "");
 	printk("cpu: features");
-	print_feature("NX", c.nx, c.nx_enabled, true);
-	print_feature("PGE", c.pge, c.pge_enabled, true);
-	print_feature("PAT", c.pat, false, false);
-	print_feature("1GiB-pages", c.gib_pages, false, false);
-	print_feature("APIC", c.apic, false, false);
-	print_feature("x2APIC", c.x2apic, false, false);
-	print_feature("TSC", c.tsc, false, false);
-	print_feature("SSE2", c.sse2, c.sse_enabled, true);
-	print_feature("AVX", c.avx, c.avx_enabled, true);
-	print_feature("AVX2", c.avx2, false, false);
-	printk("\ncpu: interrupts via %s, timer PIT %u Hz\n", irq_backend_name(), TIMER_HZ);
+	print_feature("NX", f->nx, on.nx_enabled, true);
+	print_feature("PGE", f->pge, on.pge_enabled, true);
+	print_feature("PAT", f->pat, false, false);
+	print_feature("1GiB-pages", f->gib_pages, false, false);
+	print_feature("APIC", f->apic, false, false);
+	print_feature("x2APIC", f->x2apic, false, false);
+	print_feature("TSC", f->tsc, false, false);
+	print_feature("invariant-TSC", f->invariant_tsc, false, false);
+	print_feature("TSC-deadline", f->tsc_deadline, false, false);
+	print_feature("SSE2", f->sse2, on.sse_enabled, true);
+	print_feature("AVX", f->avx, on.avx_enabled, true);
+	print_feature("AVX2", f->avx2, false, false);
+	printk("\ncpu: interrupts via %s, tick from the %s\n", irq_backend_name(),
+	       timer_tick_source_name());
 	return 0;
 }
 
@@ -146,7 +142,6 @@ SHELL_COMMAND(help, "", "list the commands", cmd_help);
 SHELL_COMMAND(echo, "TEXT", "print TEXT", cmd_echo);
 SHELL_COMMAND(clear, "", "clear the screen", cmd_clear);
 SHELL_COMMAND(dmesg, "", "the kernel log since boot, debug lines too", cmd_dmesg);
-SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
 SHELL_COMMAND(cpu, "", "processor and the features the kernel uses", cmd_cpu);
 SHELL_COMMAND(irq, "", "interrupt counts and masks", cmd_irq);
 SHELL_COMMAND_ARGS(selftest, "[SUITE]", "run the in-kernel tests", cmd_selftest, selftest_suite);

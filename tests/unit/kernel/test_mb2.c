@@ -203,16 +203,53 @@ static void test_mmap_larger_entries(void)
 	CHECK(bi.regions[2].base == 0x200000 && bi.regions[2].type == 3);
 }
 
-/* More regions than bootinfo holds: the first BOOTINFO_MAX_REGIONS kept, truncation flagged. */
-static void test_mmap_truncated(void)
+/* More regions than the old 256-entry limit: all kept, in order. */
+static void test_mmap_many(void)
 {
 	static struct mbi m;
 	mbi_begin(&m);
-	add_mmap(&m, 24, BOOTINFO_MAX_REGIONS + 10);
+	add_mmap(&m, 24, 600);
 	mbi_end(&m);
 	CHECK(parse(&m) == 0);
-	CHECK(bi.nregions == BOOTINFO_MAX_REGIONS);
-	CHECK(bi.regions_truncated);
+	CHECK_EQ(bi.nregions, 600);
+	CHECK(bi.regions[599].base == 0x100000ull * 599 && bi.regions[599].length == 0x1000 + 599);
+}
+
+/* The map is rewritten in place into 24-byte regions; the freed bytes become a skipped tag,
+ * so parsing the same info again gives the same map and finds the tags after it. */
+static void test_mmap_rewritten_in_place(void)
+{
+	static struct mbi m;
+	static const uint8_t rgb[6] = {16, 8, 8, 8, 0, 8};
+	mbi_begin(&m);
+	add_mmap(&m, 40, 7);
+	add_fb_rgb(&m, 4096, 1024, 768, 32, rgb);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK((uint8_t *)bi.regions == m.buf + 8 + 16);
+	struct mem_region first[7];
+	memcpy(first, bi.regions, sizeof(first));
+	CHECK(parse(&m) == 0);
+	CHECK_EQ(bi.nregions, 7);
+	CHECK(memcmp(first, bi.regions, sizeof(first)) == 0);
+	CHECK(bi.regions[6].base == 0x600000 && bi.regions[6].type == 1);
+	CHECK(bi.fb.kind == FB_RGB && bi.fb.width == 1024);
+}
+
+/* A map tag too close to the end for its padding: refused, nothing rewritten. */
+static void test_mmap_no_room_for_end(void)
+{
+	static struct mbi m;
+	mbi_begin(&m);
+	add_mmap(&m, 24, 2);
+	mbi_end(&m);
+	uint32_t tag_size = 8 + 8 + 48 + 4, total = 8 + tag_size; /* 4 trailing bytes, no end */
+	memcpy(m.buf + 12, &tag_size, 4);
+	memcpy(m.buf, &total, 4);
+	uint8_t before[8 + 8 + 48 + 4];
+	memcpy(before, m.buf + 8, sizeof(before));
+	CHECK(mb2_parse(MAGIC, m.buf, m.len, 0, &bi, err, sizeof(err)) < 0);
+	CHECK(memcmp(before, m.buf + 8, sizeof(before)) == 0);
 }
 
 /* Unknown tag types are skipped; a command line without a terminator stays in bounds. */
@@ -293,7 +330,7 @@ static void test_random_corruption(void)
 		memcpy(copy, m.buf, m.len);
 		int r = mb2_parse(MAGIC, copy, m.len, 0, &bi, err, sizeof(err));
 		CHECK(r == 0 || err[0] != '\0');
-		CHECK(bi.nregions <= BOOTINFO_MAX_REGIONS);
+		CHECK(bi.nregions <= m.len / sizeof(struct mem_region));
 		free(copy);
 	}
 }
@@ -309,7 +346,9 @@ int main(void)
 	RUN(test_tag_overflows_total);
 	RUN(test_mmap_bad_entry_size);
 	RUN(test_mmap_larger_entries);
-	RUN(test_mmap_truncated);
+	RUN(test_mmap_many);
+	RUN(test_mmap_rewritten_in_place);
+	RUN(test_mmap_no_room_for_end);
 	RUN(test_unknown_tag_and_unterminated_string);
 	RUN(test_fb_pitch_too_small);
 	RUN(test_fb_channels);

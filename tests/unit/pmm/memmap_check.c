@@ -9,7 +9,6 @@
 #include <string.h>
 #include "memmap_check.h"
 
-static struct memmap again;
 
 /* End of [base, base + length) clamped the way the documentation promises. */
 static uint64_t region_end(uint64_t base, uint64_t length)
@@ -156,11 +155,15 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 		as_regions[i].length = out->r[i].end - out->r[i].start;
 		as_regions[i].type = MEM_USABLE;
 	}
+	struct memmap again = { calloc(memmap_ranges_needed(out->n, nreserved), sizeof(again.r[0])),
+				0, memmap_ranges_needed(out->n, nreserved) };
 	memmap_sanitize(as_regions, out->n, reserved, nreserved, &again);
 	free(as_regions);
 	if (again.n != out->n || memcmp(again.r, out->r, out->n * sizeof(out->r[0]))) {
 		snprintf(msg, sizeof(msg), "not idempotent: %zu ranges, then %zu", out->n, again.n);
+		free(again.r);
 		return msg;
 	}
+	free(again.r);
 	return NULL;
 }

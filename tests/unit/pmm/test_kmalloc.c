@@ -15,7 +15,7 @@
 #include "internal.h"
 #include "../unit.h"
 
-static struct memmap map;
+MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 
 
 static uint64_t free_frames(void)

@@ -12,7 +12,7 @@
 #include "memmap_check.h"
 #include "../unit.h"
 
-static struct memmap out;
+MEMMAP_STATIC(out, MEMMAP_STATIC_RANGES);
 
 
 #define R(b, l, t) { .base = (b), .length = (l), .type = (t) }
@@ -91,13 +91,20 @@ static void test_table(void)
 	}
 }
 
-/* Too many regions: -E2BIG and an empty map, never an overflow. */
-static void test_too_many(void)
+/* More ranges than the output holds: -E2BIG, never an overflow, and what was kept is still
+ * usable memory only. */
+static void test_output_full(void)
 {
-	static struct mem_region many[MEMMAP_MAX_RANGES + 1];
+	static struct mem_region many[20];
+	struct memmap_range room[4];
+	struct memmap small = { room, 0, 4 };
 
-	CHECK(memmap_sanitize(many, MEMMAP_MAX_RANGES + 1, NULL, 0, &out) == -E2BIG);
-	CHECK(out.n == 0);
+	for (size_t i = 0; i < 20; i++)
+		many[i] = (struct mem_region)R(MiB(2) * (i + 1), MiB(1), i % 2 ? X : U);
+	CHECK(memmap_sanitize(many, 20, NULL, 0, &small) == -E2BIG);
+	CHECK(small.n <= 4);
+	for (size_t i = 0; i < small.n; i++)
+		CHECK(small.r[i].start % MiB(4) == MiB(2) && small.r[i].end - small.r[i].start == MiB(1));
 }
 
 /* memmap_boot_reserved lists the low 1 MiB, kernel, boot info, modules and framebuffer;
@@ -108,9 +115,10 @@ static void test_bootinfo(void)
 	struct memmap_range res[MEMMAP_MAX_RESERVED];
 	size_t n;
 
+	static const struct mem_region map[] = { R(0, 0x9fc00, U), R(0x100000, 0x7ee0000, U) };
+
 	memset(&bi, 0, sizeof(bi));
-	bi.regions[0] = (struct mem_region)R(0, 0x9fc00, U);
-	bi.regions[1] = (struct mem_region)R(0x100000, 0x7ee0000, U);
+	bi.regions = map;
 	bi.nregions = 2;
 	bi.mbi_start = 0x10000;
 	bi.mbi_end = 0x10800;
@@ -192,7 +200,7 @@ static void test_random(void)
 int main(void)
 {
 	test_table();
-	test_too_many();
+	test_output_full();
 	test_bootinfo();
 	test_random();
 	return unit_exit("test_memmap");

@@ -22,7 +22,7 @@ uint64_t paging_global_mask = PTE_G;
 uint64_t paging_cache_bits[4] = { 0, PTE_PWT, PTE_PCD | PTE_PWT, PTE_PAT_4K | PTE_PWT };
 unsigned long test_invlpg_count;
 
-static struct memmap map;
+MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 
 
 static uint64_t free_frames(void)

@@ -12,7 +12,7 @@
 #include "internal.h"
 #include "../unit.h"
 
-static struct memmap map;
+MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 static char why[200];
 
 

@@ -29,7 +29,7 @@
  */
 static inline void mm_host_setup(uint64_t high_frames)
 {
-	static struct memmap map;
+	MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 	vaddr_t start, end;
 
 	map.n = 2;

@@ -4,38 +4,26 @@
  * EAX = Multiboot2 magic and EBX = physical address of the boot information.
  *
  * Steps: check the magic and that the CPU has long mode (if not, say so on VGA text memory
- * and COM1 and halt: never reboot); copy the boot information into the kernel's bss (the
- * loader may have put it anywhere below 4 GiB, beyond the 2 GiB direct map); build early
- * page tables (identity map of the first 1 GiB for the switch, and the first 2 GiB at
- * KERNEL_OFFSET, 2 MiB pages); enable PAE, long mode, NX when present, paging; load a 64-bit
- * GDT and jump to kentry64 in the higher half with RDI = magic, RSI = info physical address.
+ * and COM1 and halt: never reboot); build early page tables with 2 MiB pages: the first
+ * 2 GiB at KERNEL_OFFSET, an identity map of the first 1 GiB for the switch, and an identity
+ * map of the GiB holding the boot information and the next one (the loader may put it
+ * anywhere below 4 GiB, of any size); enable PAE, long mode, NX when present, paging; load
+ * a 64-bit GDT and jump to kentry64 in the higher half. kentry64 lets boot_info_home()
+ * (boot_info.c) move the information below 2 GiB when it lies above (it is parsed in place,
+ * so nothing copies it into a buffer of fixed size), then calls kmain with RDI = magic,
+ * RSI = the info's physical address.
  *
  * Register contract on the way to 64-bit code: EDI = magic, ESI = info address (preserved).
  */
-#define KERNEL_OFFSET 0xffffffff80000000
-#define MB2_BOOT_MAGIC 0x36d76289
-#define MB2_COPY_MAX 0x10000
+#include <arch/memlayout.h>
 
+#define MB2_BOOT_MAGIC 0x36d76289
 #define EFLAGS_ID (1 << 21)
-#define CPUID_EXT_MAX 0x80000000
-#define CPUID_EXT_FEATURES 0x80000001
-#define CPUID_EXT_EDX_NX (1 << 20)
-#define CPUID_EXT_EDX_LM (1 << 29)
-#define CR0_PG (1 << 31)
-#define CR0_WP (1 << 16)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_PS 0x80
-#define PAGE_2M 0x200000
+#define BOOT_PT_PAGES 7 /* boot_pml4 .. boot_pd_info1, contiguous in .boot.bss */
 
 #define COM1 0x3f8
 #define VGA_TEXT 0xb8000
 
-#define PHYS(sym) ((sym) - KERNEL_OFFSET)
 
 	.section .boot.text, "ax"
 	.code32
@@ -74,37 +62,36 @@ _start32:
 	jz .Lno_long_mode
 	movl %edx, %ebp                 /* keep the feature bits for NX below */
 
-	/* Copy the boot information (at most MB2_COPY_MAX bytes) into mb2_copy. */
-	movl (%esi), %ecx               /* total_size */
-	cmpl $MB2_COPY_MAX, %ecx
-	jbe 1f
-	movl $MB2_COPY_MAX, %ecx
-1:	movl %ecx, PHYS(mb2_copy_len)
-	pushl %esi
-	pushl %edi
-	movl $PHYS(mb2_copy), %edi
-	rep movsb
-	popl %edi
-	popl %esi
-
 	/* Early page tables: zero them, then fill. */
 	pushl %edi
 	movl $boot_pml4, %edi
-	movl $(5 * 4096 / 4), %ecx
+	movl $(BOOT_PT_PAGES * 4096 / 4), %ecx
 	xorl %eax, %eax
 	rep stosl
 	popl %edi
 
-	/* pd0 maps physical 0-1 GiB, pd1 1-2 GiB, with 2 MiB pages. */
+	/* pd0 maps physical 0-1 GiB, pd1 1-2 GiB. */
 	movl $boot_pd0, %ebx
 	movl $(PTE_P | PTE_W | PTE_PS), %eax
 	movl $1024, %ecx
-2:	movl %eax, (%ebx)
-	addl $PAGE_2M, %eax
-	addl $8, %ebx
-	loop 2b
-
+	call .Lfill_pd
 	movl $(boot_pd0 + PTE_P + PTE_W), boot_pdpt_low
+
+	/* pd_info0 maps the GiB the boot information starts in, pd_info1 the next one (if
+	 * below 4 GiB), both identity: PDPT entry (ESI >> 30), 8 bytes each. */
+	movl %esi, %eax
+	andl $0xc0000000, %eax
+	movl %eax, %edx
+	shrl $27, %edx                  /* (GiB index) * 8 */
+	orl $(PTE_P | PTE_W | PTE_PS), %eax
+	movl $boot_pd_info0, %ebx
+	movl $1024, %ecx                /* wraps past 4 GiB in pd_info1 only when unused */
+	call .Lfill_pd
+	movl $(boot_pd_info0 + PTE_P + PTE_W), boot_pdpt_low(%edx)
+	cmpl $(3 * 8), %edx
+	je 1f
+	movl $(boot_pd_info1 + PTE_P + PTE_W), boot_pdpt_low + 8(%edx)
+1:
 	movl $(boot_pd0 + PTE_P + PTE_W), boot_pdpt_high + 510 * 8
 	movl $(boot_pd1 + PTE_P + PTE_W), boot_pdpt_high + 511 * 8
 	movl $(boot_pdpt_low + PTE_P + PTE_W), boot_pml4
@@ -147,6 +134,14 @@ _start32:
 	jmpq *%rax
 
 	.code32
+	/* ECX 2 MiB page entries from EAX (address | flags) at EBX, up. Clobbers EAX, EBX, ECX. */
+.Lfill_pd:
+2:	movl %eax, (%ebx)
+	addl $PAGE_SIZE_2M, %eax
+	addl $8, %ebx
+	loop 2b
+	ret
+
 	/* Print the NUL-terminated string at ESI on COM1 and VGA text line 0, then halt. */
 .Lbad_magic:
 	movl $msg_bad_magic, %esi
@@ -223,15 +218,15 @@ boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096
 boot_pd0:       .skip 4096
 boot_pd1:       .skip 4096
+boot_pd_info0:  .skip 4096
+boot_pd_info1:  .skip 4096
 boot32_stack:   .skip 1024
 boot32_stack_top:
 
 	.section .bss
 	.balign 16
-	.globl mb2_copy, mb2_copy_len, boot_tsc_start
+	.globl boot_tsc_start
 boot_tsc_start: .skip 8
-mb2_copy:       .skip MB2_COPY_MAX
-mb2_copy_len:   .skip 8
 	.balign 4096
 	.globl boot_stack_guard, boot_stack_top
 boot_stack_guard: .skip 4096            /* unmapped once paging is the kernel's own */
@@ -255,6 +250,13 @@ kentry64:
 	movq %rax, __stack_chk_guard(%rip)
 	popq %rsi
 	popq %rdi
+	/* The boot information below 2 GiB, while the identity maps above still exist. */
+	pushq %rdi
+	pushq %rdi
+	call boot_info_home
+	popq %rdi
+	popq %rdi
+	movq %rax, %rsi
 	call kmain
 1:	cli
 	hlt

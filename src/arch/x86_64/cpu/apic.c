@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The local APIC of the boot CPU in xAPIC mode (memory-mapped registers), as the interrupt
- * layer's end-of-interrupt target when irq.c chose the I/O APIC backend. This file owns the
+ * layer's end-of-interrupt target when irq.c chose the I/O APIC backend, and for its timer
+ * beside the 8259s otherwise (virtual wire mode, unless `nolapic_timer`). This file owns the
  * IA32_APIC_BASE check, the uncached mapping of the register page, the spurious-interrupt
  * vector register (software enable, vector 0xff), the task priority and the local vector
- * table; it starts no LAPIC timer. Register names follow the Intel SDM vol. 3A, chapter 11.
+ * table; the timer is time/lapic_timer.c's. Register names follow the Intel SDM vol. 3A,
+ * chapter 11 (<arch/lapic.h>).
  *
  * Invariants: no register is written before lapic_enable(), which irq.c calls only once
  * the whole backend was accepted (setting a cleared global enable bit in lapic_init() is the
@@ -17,6 +19,7 @@
 #include <arch/cpu.h>
 #include <arch/msr.h>
 #include <arch/trap.h>
+#include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
@@ -26,8 +29,15 @@
 static volatile uint32_t *regs; /* NULL until lapic_init succeeded */
 static paddr_t regs_phys;
 
-static uint32_t lapic_read(unsigned int reg) { return regs[reg / 4]; }
-static void lapic_write(unsigned int reg, uint32_t v) { regs[reg / 4] = v; }
+static bool enabled;            /* software-enabled by lapic_enable or _virtual_wire */
+
+/* lapic_reg_read/lapic_reg_write - a register of the mapped local APIC (see
+ * <arch/lapic.h>). Any context, only while mapped. */
+uint32_t lapic_reg_read(unsigned int reg) { return regs[reg / 4]; }
+void lapic_reg_write(unsigned int reg, uint32_t v) { regs[reg / 4] = v; }
+
+/* lapic_in_use - mapped and software-enabled, on either interrupt backend. Any context. */
+bool lapic_in_use(void) { return regs && enabled; }
 
 /* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
  * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
@@ -57,11 +67,9 @@ static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uin
  * agree, and a disagreement is reported. Returns 0 or -ENODEV with *why. Reads only. */
 static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char **why)
 {
-	uint32_t a, b, c, d;
 	uint64_t base;
 
-	cpuid(1, 0, &a, &b, &c, &d);
-	if (!(d & CPUID_1_EDX_APIC)) {
+	if (!cpu_features()->apic) {
 		*why = "the CPU has no local APIC (CPUID)";
 		return -ENODEV;
 	}
@@ -71,15 +79,16 @@ static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char
 		return -ENODEV;
 	}
 	*phys = base & APIC_BASE_ADDR_MASK;
-	if (model->lapic_address && model->lapic_address != *phys)
+	if (model && model->present && model->lapic_address && model->lapic_address != *phys)
 		printk(KERN_WARN "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
 		       (unsigned long long)model->lapic_address, (unsigned long long)*phys);
 	return 0;
 }
 
 /*
- * lapic_init - find and map this CPU's local APIC; no register is written yet.
- * Returns 0; -ENODEV or -ENOMEM with *why. Boot, interrupts disabled, after mm (ioremap).
+ * lapic_init - find and map this CPU's local APIC; no register is written yet. model may
+ * be NULL (no MADT: the 8259 backend). Returns 0; -ENODEV or -ENOMEM with *why. Boot,
+ * interrupts disabled, after mm (ioremap).
  */
 int lapic_init(const struct irq_model *model, const char **why)
 {
@@ -110,8 +119,23 @@ int lapic_init(const struct irq_model *model, const char **why)
  * after lapic_init). Boot. */
 void lapic_release(void)
 {
+	enabled = false;
 	iounmap((void *)regs);
 	regs = NULL;
+}
+
+/* Masks the timer, error, performance and thermal entries (those the version register
+ * says exist). */
+static void mask_local_lvts(void)
+{
+	unsigned int max_lvt = (lapic_reg_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
+
+	lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_reg_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
+	if (max_lvt >= 4)
+		lapic_reg_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
+	if (max_lvt >= 5)
+		lapic_reg_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
 }
 
 /*
@@ -122,39 +146,52 @@ void lapic_release(void)
 void lapic_enable(const struct irq_model *model)
 {
 	uint8_t id = (uint8_t)lapic_id();
-	unsigned int max_lvt = (lapic_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
 
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
-	if (max_lvt >= 4)
-		lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
-	if (max_lvt >= 5)
-		lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
-	lapic_write(LAPIC_LVT_LINT0, lint_value(model, 0, id));
-	lapic_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
-	lapic_write(LAPIC_TPR, 0);  /* accept every priority class */
-	lapic_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
+	mask_local_lvts();
+	lapic_reg_write(LAPIC_LVT_LINT0, lint_value(model, 0, id));
+	lapic_reg_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
+	lapic_reg_write(LAPIC_TPR, 0);  /* accept every priority class */
+	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
 	lapic_eoi();                /* drop anything the firmware left in service */
+	enabled = true;
+}
+
+/*
+ * lapic_enable_virtual_wire - software-enable the mapped local APIC beside the 8259s, for
+ * its timer alone: LINT0 stays the 8259s' way in (ExtINT, unmasked: "virtual wire" mode,
+ * Intel MP specification 3.6.2.2), LINT1 is NMI, the timer/error/perf/thermal LVTs are
+ * masked. The 8259s' interrupts still get their EOI at the PICs, never here. Boot,
+ * interrupts disabled, after lapic_init.
+ */
+void lapic_enable_virtual_wire(void)
+{
+	mask_local_lvts();
+	lapic_reg_write(LAPIC_LVT_LINT0, LAPIC_LVT_DM_EXTINT);
+	lapic_reg_write(LAPIC_LVT_LINT1, LAPIC_LVT_DM_NMI);
+	lapic_reg_write(LAPIC_TPR, 0);
+	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
+	lapic_eoi();
+	enabled = true;
 }
 
 /* lapic_eoi - end of interrupt for the highest in-service vector. Interrupts disabled. */
 void lapic_eoi(void)
 {
-	lapic_write(LAPIC_EOI, 0);
+	lapic_reg_write(LAPIC_EOI, 0);
 }
 
 /* lapic_id - this CPU's xAPIC ID; 0 when the APIC is not in use. Any context. */
-uint32_t lapic_id(void) { return regs ? lapic_read(LAPIC_ID) >> LAPIC_ID_SHIFT : 0; }
+uint32_t lapic_id(void) { return regs ? lapic_reg_read(LAPIC_ID) >> LAPIC_ID_SHIFT : 0; }
 
 /* lapic_version - the version register (version in bits 7-0, max LVT in 23-16); 0 when
  * not in use. Any context. */
-uint32_t lapic_version(void) { return regs ? lapic_read(LAPIC_VERSION) : 0; }
+uint32_t lapic_version(void) { return regs ? lapic_reg_read(LAPIC_VERSION) : 0; }
 
 /* lapic_svr - the spurious-interrupt vector register; 0 when not in use. Any context. */
-uint32_t lapic_svr(void) { return regs ? lapic_read(LAPIC_SVR) : 0; }
+uint32_t lapic_svr(void) { return regs ? lapic_reg_read(LAPIC_SVR) : 0; }
 
 /* lapic_lvt - an LVT register (LAPIC_LVT_*); 0 when not in use. Any context. */
-uint32_t lapic_lvt(unsigned int reg) { return regs ? lapic_read(reg) : 0; }
+uint32_t lapic_lvt(unsigned int reg) { return regs ? lapic_reg_read(reg) : 0; }
 
 /* lapic_phys - the physical address of the register page; 0 when not in use. */
 paddr_t lapic_phys(void) { return regs ? regs_phys : 0; }

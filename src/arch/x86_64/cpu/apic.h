@@ -10,31 +10,7 @@
 
 #include <lios/irq_model.h>
 #include <lios/types.h>
-
-/* Local APIC register offsets (Intel SDM vol. 3A, table 11-1) and bits. */
-#define LAPIC_ID 0x020
-#define LAPIC_ID_SHIFT 24            /* xAPIC ID in bits 31-24 */
-#define LAPIC_VERSION 0x030
-#define LAPIC_VERSION_MASK 0xff
-#define LAPIC_MAX_LVT_SHIFT 16       /* bits 23-16: entries in the LVT minus one */
-#define LAPIC_TPR 0x080              /* task priority register */
-#define LAPIC_EOI 0x0b0
-#define LAPIC_SVR 0x0f0              /* spurious-interrupt vector register */
-#define LAPIC_SVR_VECTOR_MASK 0xff
-#define LAPIC_SVR_APIC_ENABLE (1u << 8)  /* APIC software enable */
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_THERMAL 0x330
-#define LAPIC_LVT_PERF 0x340
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
-#define LAPIC_LVT_DM_FIXED (0u << 8)     /* delivery mode, bits 10-8 */
-#define LAPIC_LVT_DM_NMI (4u << 8)
-#define LAPIC_LVT_DM_EXTINT (7u << 8)
-#define LAPIC_LVT_POLARITY_LOW (1u << 13)/* input pin polarity: active low */
-#define LAPIC_LVT_TRIGGER_LEVEL (1u << 15)
-#define LAPIC_LVT_MASKED (1u << 16)
-#define LAPIC_MMIO_SIZE 0x400            /* registers up to 0x3f0 */
+#include <arch/lapic.h>
 
 /* IA32_APIC_BASE (MSR 0x1b) bits. */
 #define APIC_BASE_BSP (1ull << 8)
@@ -51,8 +27,9 @@ void lapic_release(void);
  * masked, LINT1 as the MADT's NMI entry says (else masked), timer/error/perf/thermal LVTs
  * masked. Boot, interrupts off. */
 void lapic_enable(const struct irq_model *model);
-/* Signal end of interrupt to the local APIC. Interrupt context. */
-void lapic_eoi(void);
+/* Enables the mapped local APIC beside the 8259s, for its timer only: LINT0 ExtINT
+ * (virtual wire), LINT1 NMI, other LVTs masked. Boot, interrupts off. */
+void lapic_enable_virtual_wire(void);
 /* Register reads for irq.c's log line and the self-tests; 0 when the APIC is not in use. */
 uint32_t lapic_id(void);
 uint32_t lapic_version(void);

@@ -8,6 +8,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <lios/arch.h>
+#include <lios/cpu_features.h>
 #include <lios/ksyms.h>
 #include <lios/printk.h>
 #include <lios/kmalloc.h>
@@ -100,6 +101,7 @@ void arch_early_init(void)
 	 * (IRQ0 is vector 8 before a remap): silence them until irq_init() remaps the PICs. */
 	outb(PIC1_DATA, PIC_MASK_ALL);
 	outb(PIC2_DATA, PIC_MASK_ALL);
+	cpu_features_probe(); /* before anything that asks what the CPU can do */
 	gdt_init();
 	idt_init();
 	simd_init();

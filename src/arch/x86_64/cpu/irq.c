@@ -11,18 +11,22 @@
  *   included; line 2 does not exist on this backend and reads as masked.
  * - 8259 PICs (pic.c) otherwise: lines on vectors 32-47, EOI to the PICs, spurious IRQ 7/15
  *   recognised by their in-service bit; the cascade line 2 stays unmasked so the slave's
- *   lines reach the CPU.
+ *   lines reach the CPU. The local APIC is enabled beside them in virtual wire mode for its
+ *   timer (not with `nolapic_timer`).
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
- * no EOI); vectors 48-0xdf are the dynamic MSI vectors of irq_vector.c (handler, then local
- * APIC EOI); anything else has no source and is reported once. Invariant: a line is unmasked
- * exactly while it has a handler; each delivered line gets exactly one EOI, after its
- * handler, on the backend that delivered it.
+ * no EOI); VEC_LAPIC_TIMER is the local APIC timer's tick (time/lapic_timer.c, then a local
+ * APIC EOI, on either backend); vectors 48-0xdf are the dynamic MSI vectors of
+ * irq_vector.c (handler, then local APIC EOI); anything else has no source and is reported
+ * once. Invariant: a line is unmasked exactly while it has a handler; each delivered line
+ * gets exactly one EOI, after its handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
 #include <arch/irqflags.h>
 #include <arch/trap.h>
+#include <arch/lapic.h>
+#include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/panic.h>
@@ -94,6 +98,26 @@ static void print_apic_line(void)
 	       lapic_id(), (unsigned long long)lapic_phys(), ioapic_line_gsi(IRQ_TIMER));
 }
 
+/* On the 8259 backend the local APIC still serves as the tick (its timer is a local
+ * vector, no ISA line): enabled in virtual wire mode, so the 8259s keep reaching the CPU
+ * through LINT0. `nolapic_timer` leaves it as the firmware had it (the PIT is the tick). */
+static void local_apic_beside_pics(const struct irq_model *model)
+{
+	const char *why = "";
+
+	if (cmdline_has("nolapic_timer")) {
+		printk("irq: local APIC not used: nolapic_timer on the command line\n");
+		return;
+	}
+	if (lapic_init(model, &why)) {
+		printk("irq: local APIC not used: %s\n", why);
+		return;
+	}
+	lapic_enable_virtual_wire();
+	printk("irq: local APIC %u at %#llx beside the 8259s (virtual wire), for the timer\n",
+	       lapic_id(), (unsigned long long)lapic_phys());
+}
+
 /*
  * irq_init - choose the backend (see the top of the file) and set it up with every device
  * line masked; print the "irq: ..." line saying which. model is the firmware's interrupt
@@ -118,6 +142,7 @@ void irq_init(const struct irq_model *model, bool noapic)
 	backend = IRQ_BACKEND_PIC;
 	printk("irq: 8259 PICs at vectors %d-%d, all lines masked\n", VEC_IRQ_BASE,
 	       VEC_IRQ_BASE + IRQ_LINES - 1);
+	local_apic_beside_pics(model);
 }
 
 /* irq_backend - the backend irq_init chose (IRQ_BACKEND_NONE before). Any context. */
@@ -264,6 +289,11 @@ void irq_dispatch(struct trap_frame *tf)
 
 	if (vec >= VEC_IRQ_BASE && vec < VEC_IRQ_BASE + IRQ_LINES) {
 		legacy_irq((unsigned int)(vec - VEC_IRQ_BASE));
+		return;
+	}
+	if (vec == VEC_LAPIC_TIMER) {
+		timer_local_interrupt();
+		lapic_eoi();
 		return;
 	}
 	if (irq_vector_dispatch((unsigned int)vec))

@@ -21,6 +21,7 @@
  */
 #include <arch/cpu.h>
 #include <lios/arch.h>
+#include <lios/cpu_features.h>
 #include <lios/printk.h>
 #include "cpu_internal.h"
 
@@ -28,15 +29,13 @@ static unsigned simd_bytes; /* widest enabled vector access, bytes (0 before sim
 static bool simd_busy;      /* a section is open */
 
 /* Enables XSAVE-managed AVX state if the CPU has it; returns true when AVX is usable. */
-static bool simd_enable_avx(uint32_t ecx1)
+static bool simd_enable_avx(const struct cpu_features *f)
 {
-	uint32_t a, b, c, d;
 	uint64_t want = XCR0_X87 | XCR0_SSE | XCR0_AVX;
 
-	if (!(ecx1 & CPUID_1_ECX_XSAVE) || !(ecx1 & CPUID_1_ECX_AVX))
+	if (!f->xsave || !f->avx)
 		return false;
-	cpuid(CPUID_LEAF_XSAVE, 0, &a, &b, &c, &d);
-	if ((a & want) != want) /* the CPU cannot manage the AVX state component */
+	if ((f->xcr0_supported & want) != want) /* the CPU cannot manage the AVX state component */
 		return false;
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	xsetbv(0, xgetbv(0) | want);
@@ -49,12 +48,10 @@ static bool simd_enable_avx(uint32_t ecx1)
  */
 void simd_init(void)
 {
-	uint32_t a, b, c, d, max_leaf, ecx1;
-	bool avx, avx2 = false;
+	const struct cpu_features *f = cpu_features();
+	bool avx, avx2;
 
-	cpuid(0, 0, &max_leaf, &b, &c, &d);
-	cpuid(1, 0, &a, &b, &ecx1, &d);
-	if (!(d & CPUID_1_EDX_FXSR) || !(d & CPUID_1_EDX_SSE2)) {
+	if (!f->fxsr || !f->sse2) {
 		/* not an x86_64 CPU by the book; stay scalar rather than fault */
 		printk(KERN_WARN "simd: CPU reports no SSE2/FXSR, vector paths off\n");
 		return;
@@ -63,11 +60,8 @@ void simd_init(void)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	fninit();
 	ldmxcsr(MXCSR_DEFAULT);
-	avx = simd_enable_avx(ecx1);
-	if (avx && max_leaf >= CPUID_LEAF_EXT_FEATURES) {
-		cpuid(CPUID_LEAF_EXT_FEATURES, 0, &a, &b, &c, &d);
-		avx2 = b & CPUID_7_EBX_AVX2;
-	}
+	avx = simd_enable_avx(f);
+	avx2 = avx && f->avx2;
 	simd_bytes = avx2 ? 32 : 16;
 	printk(KERN_DEBUG "simd: sse2%s%s, %u-byte vectors for the console\n", avx ? " avx" : "",
 	       avx2 ? " avx2" : "", simd_bytes);

@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <lios/arch.h>
+#include <lios/cpu_features.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
@@ -16,24 +17,15 @@
  * and XSAVE, and then XCR0 enables the AVX state. */
 KTEST(simd, enabled_as_cpuid_allows)
 {
-	uint32_t a, b, c, d, max_leaf;
+	const struct cpu_features *f = cpu_features();
 	bool avx2 = false;
 
 	KEXPECT(!(read_cr0() & (CR0_EM | CR0_TS)));
 	KEXPECT(read_cr4() & CR4_OSFXSR);
 	KEXPECT(stmxcsr() == MXCSR_DEFAULT);
-	cpuid(0, 0, &max_leaf, &b, &c, &d);
-	cpuid(1, 0, &a, &b, &c, &d);
-	if ((c & CPUID_1_ECX_XSAVE) && (c & CPUID_1_ECX_AVX) &&
-	    max_leaf >= CPUID_LEAF_EXT_FEATURES) {
-		uint32_t ecx1 = c;
-
-		cpuid(CPUID_LEAF_EXT_FEATURES, 0, &a, &b, &c, &d);
-		avx2 = b & CPUID_7_EBX_AVX2;
+	if (f->xsave && f->avx && (f->xcr0_supported & XCR0_AVX)) {
+		avx2 = f->avx2;
 		KEXPECT(read_cr4() & CR4_OSXSAVE);
-		/* the OS bit in CPUID follows CR4.OSXSAVE */
-		cpuid(1, 0, &a, &b, &ecx1, &d);
-		KEXPECT(ecx1 & CPUID_1_ECX_OSXSAVE);
 		KEXPECT((xgetbv(0) & (XCR0_X87 | XCR0_SSE | XCR0_AVX)) ==
 			(XCR0_X87 | XCR0_SSE | XCR0_AVX));
 	}

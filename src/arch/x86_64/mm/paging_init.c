@@ -13,18 +13,15 @@
 #include <arch/cpu.h>
 #include <arch/msr.h>
 #include <lios/compiler.h>
+#include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include "pte.h"
 
-#define CPUID_EXT_MAX 0x80000000u
-#define CPUID_EXT_FEATURES 0x80000001u
 #define LARGE_PAGE MiB(2)
-
-extern char _kernel_phys_start[], _kernel_phys_end[];
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 
 uint64_t *paging_pml4;
 uint64_t paging_nx_mask;
@@ -38,18 +35,11 @@ static paddr_t kphys(const char *sym) { return (uintptr_t)sym - KERNEL_OFFSET; }
 
 static void detect_features(bool *pat)
 {
-	uint32_t a, b, c, d, max_ext;
+	const struct cpu_features *f = cpu_features();
 
-	cpuid(1, 0, &a, &b, &c, &d);
-	paging_global_mask = (d & CPUID_1_EDX_PGE) ? PTE_G : 0;
-	*pat = d & CPUID_1_EDX_PAT;
-	cpuid(CPUID_EXT_MAX, 0, &max_ext, &b, &c, &d);
-	paging_nx_mask = 0;
-	if (max_ext >= CPUID_EXT_FEATURES) {
-		cpuid(CPUID_EXT_FEATURES, 0, &a, &b, &c, &d);
-		if (d & CPUID_EXT_EDX_NX)
-			paging_nx_mask = PTE_NX;
-	}
+	paging_global_mask = f->pge ? PTE_G : 0;
+	*pat = f->pat;
+	paging_nx_mask = f->nx ? PTE_NX : 0;
 }
 
 /* PG_CACHE_* -> PTE bits, for our PAT or, without PAT, the power-on default

@@ -12,14 +12,13 @@
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
 #include <lios/pmm.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 
 /* PML4 slot 320: outside the direct map, the vmalloc window and the exception tests' page. */
 #define TEST_VA 0xffffa00000000000ull
 #define X86_RET 0xc3
-
-extern char _kernel_phys_start[];
 
 static const uint64_t ro_value = 0x1234; /* .rodata (volatile would move it to .data) */
 static uint8_t data_code[16] = { X86_RET };

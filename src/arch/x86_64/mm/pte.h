@@ -6,16 +6,14 @@
 #ifndef ARCH_MM_PTE_H
 #define ARCH_MM_PTE_H
 
+#include <arch/memlayout.h> /* PTE_P, PTE_W, PTE_PS: shared with the 32-bit entry */
 #include <lios/types.h>
 
-#define PTE_P (1ull << 0)       /* present */
-#define PTE_W (1ull << 1)       /* writable */
 #define PTE_U (1ull << 2)       /* user */
 #define PTE_PWT (1ull << 3)     /* write-through: PAT index bit 0 */
 #define PTE_PCD (1ull << 4)     /* cache disable: PAT index bit 1 */
 #define PTE_A (1ull << 5)
 #define PTE_D (1ull << 6)
-#define PTE_PS (1ull << 7)      /* large page (PDPTE, PDE) */
 #define PTE_PAT_4K (1ull << 7)  /* PAT index bit 2 in a 4 KiB PTE */
 #define PTE_G (1ull << 8)       /* global */
 #define PTE_PAT_LARGE (1ull << 12) /* PAT index bit 2 in a 2 MiB / 1 GiB entry */

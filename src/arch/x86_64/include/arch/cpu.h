@@ -4,6 +4,7 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
+#include <arch/memlayout.h> /* CR0_WP, CR0_PG, CR4_PAE, CPUID_EXT_*: shared with entry.S */
 #include <lios/types.h>
 
 #define CR0_PE (1ull << 0)
@@ -11,9 +12,6 @@
 #define CR0_EM (1ull << 2)  /* emulation: x87/SSE instructions raise #UD when set */
 #define CR0_TS (1ull << 3)  /* task switched: the next x87/SSE instruction raises #NM */
 #define CR0_NE (1ull << 5)  /* native x87 error reporting (#MF, not IRQ 13) */
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)      /* OS saves state with FXSAVE: SSE instructions allowed */
 #define CR4_OSXMMEXCPT (1ull << 10) /* unmasked SIMD FP exceptions raise #XM */
@@ -26,7 +24,20 @@
 #define MXCSR_DEFAULT 0x1f80u /* all SIMD FP exceptions masked, round to nearest */
 #define RFLAGS_IF (1ull << 9)
 
-/* CPUID leaf 1 EDX/ECX and leaf 0x80000001 EDX bits used by the kernel. */
+/* CPUID leaves and the bits the kernel uses (Intel SDM vol. 2A, CPUID). Only
+ * src/arch/x86_64/cpu/cpu_features.c issues CPUID; everyone else reads struct cpu_features. */
+#define CPUID_LEAF_VENDOR 0
+#define CPUID_LEAF_FEATURES 1
+#define CPUID_LEAF_POWER 6          /* thermal and power management */
+#define CPUID_LEAF_TSC_CRYSTAL 0x15 /* TSC/crystal ratio and crystal frequency */
+#define CPUID_LEAF_FREQUENCY 0x16   /* base/max/bus frequency in MHz */
+/* CPUID_EXT_MAX, CPUID_EXT_FEATURES and the NX/LM bits: <arch/memlayout.h> (entry.S too) */
+#define CPUID_BRAND_FIRST 0x80000002u
+#define CPUID_BRAND_LAST 0x80000004u
+#define CPUID_EXT_POWER 0x80000007u /* advanced power management */
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_6_EAX_ARAT (1u << 2)  /* APIC timer always running */
+#define CPUID_EXT7_EDX_INVARIANT_TSC (1u << 8)
 #define CPUID_1_EDX_PAT (1u << 16)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_1_EDX_APIC (1u << 9)
@@ -42,9 +53,7 @@
 #define CPUID_LEAF_EXT_FEATURES 7
 #define CPUID_LEAF_XSAVE 0xd        /* subleaf 0 EAX: XCR0 bits the CPU supports (low half) */
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_EXT_EDX_NX (1u << 20)
 #define CPUID_EXT_EDX_PDPE1GB (1u << 26)
-#define CPUID_EXT_EDX_LM (1u << 29)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

@@ -3,12 +3,10 @@
 #ifndef ARCH_MSR_H
 #define ARCH_MSR_H
 
+#include <arch/memlayout.h> /* MSR_EFER, EFER_LME, EFER_NXE: shared with entry.S */
 #include <lios/types.h>
 
-#define MSR_EFER 0xc0000080u
 #define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_NXE (1ull << 11)
 #define MSR_PAT 0x277u
 #define MSR_APIC_BASE 0x1bu
 #define MSR_FS_BASE 0xc0000100u

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel self-tests of the CPUID record: what cpu_features_probe() kept at boot is what
+ * CPUID answers now (the one place outside cpu_features.c that issues CPUID, as the test's
+ * independent oracle), and the facts the rest of the kernel derived from it hold.
+ */
+#include <arch/cpu.h>
+#include <lios/cpu_features.h>
+#include <lios/selftest.h>
+#include <lios/string.h>
+
+/* Leaf 0 and 1 as read now match the record: vendor, highest leaf, the feature bits the
+ * kernel uses. */
+KTEST(cpu, features_match_cpuid)
+{
+	const struct cpu_features *f = cpu_features();
+	uint32_t a, b, c, d;
+	char vendor[13];
+
+	cpuid(CPUID_LEAF_VENDOR, 0, &a, &b, &c, &d);
+	memcpy(vendor, &b, 4);
+	memcpy(vendor + 4, &d, 4);
+	memcpy(vendor + 8, &c, 4);
+	vendor[12] = '\0';
+	KEXPECT(strcmp(vendor, f->vendor) == 0);
+	KEXPECT(a == f->max_leaf);
+	cpuid(CPUID_LEAF_FEATURES, 0, &a, &b, &c, &d);
+	KEXPECT(!!(d & CPUID_1_EDX_TSC) == f->tsc);
+	KEXPECT(!!(d & CPUID_1_EDX_APIC) == f->apic);
+	KEXPECT(!!(d & CPUID_1_EDX_PGE) == f->pge);
+	KEXPECT(!!(d & CPUID_1_EDX_SSE2) == f->sse2);
+	KEXPECT(!!(c & CPUID_1_ECX_TSC_DEADLINE) == f->tsc_deadline);
+	KEXPECT(!!(c & CPUID_1_ECX_AVX) == f->avx);
+	KEXPECT((a & 0xf) == f->stepping);
+}
+
+/* The frequency leaves: 0x15's three values are kept exactly, and nothing is invented
+ * when the CPU does not reach the leaf. */
+KTEST(cpu, frequency_leaves)
+{
+	const struct cpu_features *f = cpu_features();
+	uint32_t a, b, c, d;
+
+	if (f->max_leaf < CPUID_LEAF_TSC_CRYSTAL) {
+		KEXPECT(f->tsc_ratio_den == 0 && f->tsc_ratio_num == 0 && f->crystal_hz == 0);
+		ktest_skip("no CPUID leaf 0x15");
+	}
+	cpuid(CPUID_LEAF_TSC_CRYSTAL, 0, &a, &b, &c, &d);
+	KEXPECT(a == f->tsc_ratio_den && b == f->tsc_ratio_num && c == f->crystal_hz);
+}
+
+/* Every x86_64 CPU has long mode, a TSC, SSE2 and FXSR; the kernel runs, so these hold. */
+KTEST(cpu, long_mode_basics)
+{
+	const struct cpu_features *f = cpu_features();
+
+	KEXPECT(f->long_mode && f->tsc && f->sse2 && f->fxsr);
+	KEXPECT(f->max_ext_leaf >= CPUID_EXT_FEATURES);
+}

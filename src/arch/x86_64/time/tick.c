@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tick count and the time since boot. Whatever drives the tick (the local APIC timer or
+ * PIT channel 0) calls tick_account() from its interrupt; time itself comes from the TSC
+ * through the rate timer_init() settled, so uptime stays true even when a loaded emulator
+ * delivers ticks late or coalesces them, and it runs with interrupts disabled.
+ *
+ * Invariant: ticks (and periods) only grow, and only in the tick's interrupt handler; readers on this
+ * single CPU read it with one 64-bit load. tsc_khz and tsc_start are written once, at boot,
+ * before interrupts are enabled.
+ */
+#include <arch/cpu.h>
+#include <lios/arch.h>
+#include <lios/errno.h>
+#include <lios/time.h>
+#include <lios/timer.h>
+#include "time_internal.h"
+
+static volatile uint64_t ticks;
+static uint64_t tsc_start;          /* TSC at timer_init */
+static uint64_t tsc_khz;            /* 0 before timer_init */
+static const char *tick_source;     /* NULL: no tick */
+
+#define TIMER_TICK_HOOKS 4
+static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
+
+/* Tick periods the interrupts account for: each interrupt adds the gap since the previous
+ * one in whole periods (rounded), so a tick an emulator merged into the next one still
+ * counts, while interrupts at the wrong rate do not add up to the right count. */
+static volatile uint64_t periods;
+static uint64_t last_tick_tsc, period_cycles;
+
+/* tick_account - one tick: count it, run the hooks. The tick's interrupt handler only
+ * (interrupts off). */
+void tick_account(void)
+{
+	uint64_t now = rdtsc();
+
+	ticks++;
+	if (period_cycles && last_tick_tsc)
+		periods += (now - last_tick_tsc + period_cycles / 2) / period_cycles;
+	else
+		periods++;
+	last_tick_tsc = now;
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (tick_hooks[i])
+			tick_hooks[i]();
+}
+
+/*
+ * timer_add_tick_hook - run fn on every tick, in the tick's interrupt handler (interrupts
+ * off: it must be short and never wait), whichever source drives the tick. For drivers
+ * that poll their device (the USB stack). Returns 0, or -ENOSPC when TIMER_TICK_HOOKS are
+ * taken. Any context.
+ */
+int timer_add_tick_hook(void (*fn)(void))
+{
+	uint64_t flags = arch_irq_save();
+	int err = -ENOSPC;
+
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (!tick_hooks[i]) {
+			tick_hooks[i] = fn;
+			err = 0;
+			break;
+		}
+	arch_irq_restore(flags);
+	return err;
+}
+
+/* tick_set_clock - the TSC rate from now on and the TSC value uptime counts from. Boot. */
+void tick_set_clock(uint64_t tsc_hz, uint64_t start)
+{
+	tsc_khz = tsc_hz / 1000;
+	tsc_start = start;
+	period_cycles = tsc_hz / TIMER_HZ;
+}
+
+/* tick_periods - tick periods the interrupts so far account for (see above). Any context. */
+uint64_t tick_periods(void) { return periods; }
+
+/* tick_set_source - name the tick's source (static text; NULL: no tick). Boot. */
+void tick_set_source(const char *name) { tick_source = name; }
+
+/* timer_tick_source_name - see lios/timer.h. Any context. */
+const char *timer_tick_source_name(void) { return tick_source ? tick_source : "none"; }
+
+/* timer_ticks - tick interrupts since timer_init. Any context. */
+uint64_t timer_ticks(void) { return ticks; }
+
+/* timer_cycles_khz - the TSC rate in use (calibrated, from CPUID, or the estimate). Any
+ * context; 0 before timer_init. */
+uint64_t timer_cycles_khz(void) { return tsc_khz; }
+
+/* timer_uptime_us - microseconds since timer_init from the TSC; 0 before. Any context. */
+uint64_t timer_uptime_us(void)
+{
+	if (!tsc_khz)
+		return 0;
+	return clock_muldiv(rdtsc() - tsc_start, 1000, tsc_khz);
+}
+
+/* timer_uptime_ms - milliseconds since timer_init. Any context. */
+uint64_t timer_uptime_ms(void) { return timer_uptime_us() / 1000; }
+
+/* timer_delay_us - spin at least us microseconds (udelay). Any context. */
+void timer_delay_us(uint64_t us) { udelay(us); }
+
+/*
+ * timer_sleep_ms - wait at least ms milliseconds; halts until each interrupt when interrupts
+ * are enabled and a tick runs, spins otherwise. Thread context.
+ */
+void timer_sleep_ms(uint64_t ms)
+{
+	uint64_t dl = deadline_us(ms * 1000);
+
+	if (!(read_rflags() & RFLAGS_IF) || !tick_source) {
+		udelay(ms * 1000);
+		return;
+	}
+	while (!deadline_passed(dl))
+		arch_wait_for_interrupt();
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces between the files of src/arch/x86_64/time/. */
+#ifndef TIME_INTERNAL_H
+#define TIME_INTERNAL_H
+
+#include <lios/compiler.h>
+#include "clocksource.h"
+
+/* hpet.c: maps the HPET at base, starts its main counter and fills *ref (32 bits read).
+ * Returns 0, or -ENODEV/-ENOMEM with *why. Boot. */
+int hpet_ref_init(paddr_t base, struct clock_ref *ref, const char **why);
+
+/* pmtimer.c: the ACPI PM timer at I/O port 'port', 24 or 32 bits. Boot. */
+void pmtimer_ref_init(uint16_t port, bool bits32, struct clock_ref *ref);
+
+/* pit.c: channel 2 as a free-running reference (gate on, speaker off, no IRQ), and its
+ * release (gate off); channel 0 as the TIMER_HZ tick on IRQ 0. pit_tick_start returns 0 or
+ * the irq_register error. Channel 0's count and reload value for the tick self-test. */
+void pit_ch2_ref_init(struct clock_ref *ref);
+void pit_ch2_release(void);
+int pit_tick_start(void);
+uint32_t pit_ch0_count(void);     /* channel 0's count now (down from the divisor) */
+uint32_t pit_tick_divisor(void);
+#define PIT_INPUT_HZ 1193182u     /* 14.31818 MHz / 12 */
+
+/* lapic_timer.c: the local APIC timer, only when the local APIC is in use. */
+bool lapic_timer_usable(void);
+/* Free-running, masked, divide by 16, from 0xffffffff: the aux counter of a calibration
+ * (up-counting view, 32 bits). */
+void lapic_timer_free_run(void);
+uint64_t lapic_timer_read(void *ctx);
+/* Start the tick: TSC-deadline mode when tsc_deadline, else periodic at lapic_hz / TIMER_HZ.
+ * Returns 0, -EINVAL for a rate too slow or too fast for TIMER_HZ. */
+int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline);
+bool lapic_timer_deadline_mode(void);
+
+/* tick.c: the tick count (called from the tick's interrupt), the TSC rate in use and the
+ * TSC at timer_init. */
+void tick_account(void);
+void tick_set_clock(uint64_t tsc_hz, uint64_t tsc_start);
+void tick_set_source(const char *name);
+/* Tick periods the tick interrupts account for: each adds its distance from the previous
+ * one in whole periods of the TSC, so ticks an emulator merged still count (self-tests). */
+uint64_t tick_periods(void);
+
+/* tsc.c: the report timer_init fills. */
+struct timer_report *timer_report_mut(void);
+
+#endif

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+/*
+ * timer_init: which clock sources the machine has, the TSC's frequency, and the tick.
+ *
+ * The TSC frequency comes, in this order of preference, from CPUID leaf 0x15 (with leaf
+ * 0x16 for a crystal it leaves out), else from a calibration against the first reference
+ * that counts: the HPET, the ACPI PM timer, PIT channel 2. A second measurement (the next
+ * reference that counts) cross-checks the first, and a disagreement above 1% is logged.
+ * Without any reference (no HPET, no PM timer, a gated or absent PIT) boot goes on with an
+ * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", or an assumed
+ * 2 GHz) and says so. The local APIC timer runs free during the first calibration and so
+ * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
+ * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
+ * local APIC, or with `nolapic_timer` on the command line.
+ *
+ * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
+ * so a counter that never moves costs milliseconds, never a hang.
+ */
+#include <arch/cpu.h>
+#include <lios/cmdline.h>
+#include <lios/cpu_features.h>
+#include <lios/errno.h>
+#include <lios/printk.h>
+#include <lios/time.h>
+#include <lios/timer.h>
+#include "time_internal.h"
+
+#define CAL_WINDOW_US 10000      /* the calibration the TSC rate comes from */
+#define CHECK_WINDOW_US 5000     /* the cross-check */
+#define LAPIC_WINDOW_US 5000     /* the local APIC timer against the TSC, when no window ran */
+#define FREEZE_US 2000           /* a counter must move within this (at the assumed rate) */
+#define CAL_MAX_US 200000        /* a calibration gives up after this (at the assumed rate) */
+#define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
+#define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
+				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
+#define ESTIMATE_ASSUMED_HZ 2000000000ull
+#define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
+
+enum { SRC_HPET, SRC_PM, SRC_PIT };
+
+static struct timer_report rep;
+static struct clock_ref refs[TIMER_MAX_SOURCES];
+static bool ref_valid[TIMER_MAX_SOURCES];
+
+static uint64_t tsc_read(void) { return rdtsc(); }
+
+/* timer_report - see lios/timer.h. Any context. */
+const struct timer_report *timer_report(void) { return &rep; }
+
+/* Limits for one calibration against r: the pause allowed between two reads is half the
+ * counter's wrap period at the slowest TSC assumed. */
+static void limits_for(const struct clock_ref *r, uint64_t window_us,
+		       struct clock_calib_limits *lim)
+{
+	uint64_t wrap_us = r->bits >= 40 ? UINT32_MAX : clock_muldiv(1ull << r->bits, 1000000, r->hz);
+
+	lim->window_us = window_us;
+	lim->freeze_cycles = FREEZE_US * DELAY_ASSUMED_MAX_KHZ / 1000;
+	lim->gap_cycles = wrap_us / 2 * MIN_TSC_KHZ / 1000;
+	lim->max_cycles = CAL_MAX_US * DELAY_ASSUMED_MAX_KHZ / 1000;
+	lim->attempts = CAL_ATTEMPTS;
+}
+
+static void source_absent(unsigned i, const char *name, const char *why)
+{
+	rep.sources[i].name = name;
+	rep.sources[i].state = CLOCK_ABSENT;
+	rep.sources[i].note = why;
+}
+
+/* Describe the references the firmware and the machine offer (not measured yet). */
+static void find_sources(const struct clock_hw *hw)
+{
+	const char *why = "";
+
+	rep.nsources = TIMER_MAX_SOURCES;
+	source_absent(SRC_HPET, "HPET", "no ACPI HPET table");
+	if (hw && hw->hpet_base) {
+		if (hpet_ref_init(hw->hpet_base, &refs[SRC_HPET], &why) == 0)
+			ref_valid[SRC_HPET] = true;
+		else
+			rep.sources[SRC_HPET].note = why;
+	}
+	source_absent(SRC_PM, "ACPI PM timer", "no FADT PM timer");
+	if (hw && hw->pm_timer_port) {
+		pmtimer_ref_init(hw->pm_timer_port, hw->pm_timer_32bit, &refs[SRC_PM]);
+		ref_valid[SRC_PM] = true;
+	}
+	pit_ch2_ref_init(&refs[SRC_PIT]);
+	ref_valid[SRC_PIT] = true;
+	for (unsigned i = 0; i < TIMER_MAX_SOURCES; i++) {
+		if (!ref_valid[i])
+			continue;
+		rep.sources[i].name = refs[i].name;
+		rep.sources[i].hz = refs[i].hz;
+		rep.sources[i].bits = refs[i].bits;
+		rep.sources[i].note = "";
+	}
+}
+
+/* Calibrate against source i; on success its tsc_hz is set and, when aux sampled the
+ * local APIC timer, *lapic_hz too. Returns 0 or the clock_calibrate error. */
+static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *lapic_hz)
+{
+	struct clock_calib_limits lim;
+	struct clock_calib cal;
+	struct timer_source *s = &rep.sources[i];
+	int err;
+
+	refs[i].aux = sample_lapic ? lapic_timer_read : NULL;
+	refs[i].aux_bits = 32;
+	limits_for(&refs[i], window_us, &lim);
+	err = clock_calibrate(&refs[i], tsc_read, &lim, &cal);
+	if (err == -ENODEV) {
+		s->state = CLOCK_FROZEN;
+		s->note = FROZEN_NOTE;
+		return err;
+	}
+	if (err) {
+		s->state = CLOCK_COUNTING;
+		s->note = err == -EAGAIN ? "calibration kept being interrupted" : "stopped during calibration";
+		printk(KERN_INFO "timer: %s counts, but not measured: %s\n", s->name, s->note);
+		return err;
+	}
+	s->tsc_hz = cal.tsc_hz;
+	if (sample_lapic && cal.ref_ticks)
+		*lapic_hz = clock_muldiv(cal.aux_ticks, refs[i].hz, cal.ref_ticks);
+	printk(KERN_DEBUG "timer: %s %llu Hz: TSC %llu Hz over %llu us (bracket %llu cycles, %u restarts)\n",
+	       s->name, (unsigned long long)refs[i].hz, (unsigned long long)cal.tsc_hz,
+	       (unsigned long long)window_us, (unsigned long long)cal.uncertainty_cycles,
+	       cal.restarts);
+	return 0;
+}
+
+/* Measure against references in order: the first that counts gives the rate (unless
+ * CPUID did), the next cross-checks it; the rest are only checked to count. Returns the
+ * index of the rate's source (-1: none) and sets *check (-1: none). */
+static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int *check)
+{
+	int primary = -1;
+
+	*check = -1;
+	for (unsigned i = 0; i < TIMER_MAX_SOURCES; i++) {
+		struct timer_source *s = &rep.sources[i];
+		bool need_primary = !from_cpuid && primary < 0;
+		struct clock_calib_limits lim;
+
+		if (!ref_valid[i])
+			continue;
+		if (!need_primary && *check >= 0) {
+			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
+			s->state = clock_counter_moves(&refs[i], tsc_read, lim.freeze_cycles) ?
+				   CLOCK_COUNTING : CLOCK_FROZEN;
+			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
+			continue;
+		}
+		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US,
+			    lapic && !*lapic_hz, lapic_hz))
+			continue;
+		if (need_primary) {
+			primary = (int)i;
+			s->state = CLOCK_USED;
+		} else {
+			*check = (int)i;
+			s->state = CLOCK_CHECKED;
+		}
+	}
+	pit_ch2_release();
+	return primary;
+}
+
+/* The local APIC timer against the TSC, when no reference window sampled it. */
+static uint64_t lapic_against_tsc(uint64_t tsc_hz)
+{
+	uint64_t t0 = rdtsc(), c0 = lapic_timer_read(NULL), t1, c1;
+	uint64_t span = clock_muldiv(tsc_hz, LAPIC_WINDOW_US, 1000000);
+
+	do
+		t1 = rdtsc();
+	while (t1 - t0 < span);
+	c1 = lapic_timer_read(NULL);
+	return clock_muldiv(c1 - c0, tsc_hz, t1 - t0);
+}
+
+/* No reference: leaf 0x16's base frequency, the brand string, or the assumed rate. */
+static uint64_t estimate(const struct cpu_features *f)
+{
+	uint64_t hz = clock_hz_from_brand(f->brand);
+
+	if (f->base_mhz) {
+		rep.estimate_basis = "CPUID 0x16 base frequency";
+		return (uint64_t)f->base_mhz * 1000000;
+	}
+	if (hz) {
+		rep.estimate_basis = "the brand string";
+		return hz;
+	}
+	rep.estimate_basis = "assumed";
+	return ESTIMATE_ASSUMED_HZ;
+}
+
+static void cross_check(const char *a, uint64_t a_hz, const char *b, uint64_t b_hz)
+{
+	rep.cross_checked = true;
+	rep.check_a = a;
+	rep.check_b = b;
+	rep.check_a_hz = a_hz;
+	rep.check_b_hz = b_hz;
+	rep.check_ppm = clock_disagreement_ppm(a_hz, b_hz);
+	if (rep.check_ppm > CLOCK_DISAGREE_PPM)
+		printk(KERN_WARN "timer: %s and %s disagree on the TSC rate by %u.%02u%% (%llu vs %llu Hz)\n",
+		       a, b, rep.check_ppm / 10000, rep.check_ppm % 10000 / 100,
+		       (unsigned long long)a_hz, (unsigned long long)b_hz);
+}
+
+/* The tick: the local APIC timer whenever the local APIC is in use, else PIT channel 0
+ * (only if channel 2 was seen counting: a gated PIT would never tick). */
+static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_counts)
+{
+	const struct cpu_features *f = cpu_features();
+	int err;
+
+	if (lapic) {
+		if (!lapic_hz && !f->tsc_deadline)
+			lapic_hz = lapic_against_tsc(tsc_hz);
+		rep.lapic_timer_hz = lapic_hz;
+		printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
+		       (unsigned long long)lapic_hz);
+		err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
+		if (!err) {
+			tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
+					"local APIC timer (periodic)");
+			rep.tick_hz = TIMER_HZ;
+			return;
+		}
+		printk(KERN_WARN "timer: local APIC timer at %llu Hz cannot tick at %u Hz\n",
+		       (unsigned long long)lapic_hz, TIMER_HZ);
+	}
+	if (!pit_counts) {
+		printk(KERN_WARN "timer: no tick (no usable local APIC, the PIT does not count)\n");
+		return;
+	}
+	err = pit_tick_start();
+	if (err) {
+		printk(KERN_ERR "timer: IRQ 0 not available (%d): no tick\n", err);
+		return;
+	}
+	tick_set_source("PIT channel 0");
+	rep.tick_hz = TIMER_HZ;
+}
+
+static const char *origin_name(enum tsc_origin o, int primary)
+{
+	switch (o) {
+	case TSC_ORIGIN_CPUID_15: return "CPUID 0x15";
+	case TSC_ORIGIN_CPUID_16: return "CPUID 0x15+0x16";
+	case TSC_ORIGIN_MEASURED:
+		if (primary >= 0 && primary < TIMER_MAX_SOURCES)
+			return rep.sources[primary].name;
+		return "a reference";
+	default: return "estimate";
+	}
+}
+
+/* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline]
+ * [, checked against <source>: <x>% apart]"; an estimate is a warning and says its basis. */
+static void print_timer_line(void)
+{
+	uint64_t khz = rep.tsc_hz / 1000;
+	char origin[80], check[96] = "", line[256];
+
+	if (rep.estimate_basis)
+		ksnprintf(origin, sizeof(origin), "estimated (%s): no reference counts",
+			  rep.estimate_basis);
+	else
+		ksnprintf(origin, sizeof(origin), "from %s", rep.tsc_origin);
+	if (rep.cross_checked)
+		ksnprintf(check, sizeof(check), ", checked against %s: %u.%03u%% apart",
+			  rep.check_b, rep.check_ppm / 10000, rep.check_ppm % 10000 / 10);
+	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s",
+		  timer_tick_source_name(), rep.tick_hz, (unsigned long long)(khz / 1000),
+		  (unsigned long long)(khz % 1000), origin, rep.invariant_tsc ? ", invariant" : "",
+		  rep.tsc_deadline ? ", TSC-deadline" : "", check);
+	if (rep.estimate_basis)
+		printk(KERN_WARN "%s\n", line);
+	else
+		printk("%s\n", line);
+}
+
+/*
+ * timer_init - see lios/timer.h and the top of this file. Takes about 15 ms with an HPET or
+ * PM timer (10 ms calibration, 5 ms cross-check), a few more when a PIT is gated. Boot,
+ * once, interrupts disabled, after irq_init() and the memory stack.
+ */
+void timer_init(const struct clock_hw *hw)
+{
+	const struct cpu_features *f = cpu_features();
+	struct cpuid_freq leaves = {f->max_leaf, f->tsc_ratio_den, f->tsc_ratio_num,
+				    f->crystal_hz, f->base_mhz};
+	enum tsc_origin origin;
+	uint64_t cpuid_hz = clock_tsc_hz_from_cpuid(&leaves, &origin);
+	bool lapic = lapic_timer_usable() && !cmdline_has("nolapic_timer");
+	uint64_t lapic_hz = 0;
+	int primary, check;
+
+	printk(KERN_DEBUG "timer: CPUID max leaf %#x, 0x15 %u/%u crystal %u Hz, 0x16 base %u MHz\n",
+	       f->max_leaf, f->tsc_ratio_num, f->tsc_ratio_den, f->crystal_hz, f->base_mhz);
+	rep.invariant_tsc = f->invariant_tsc;
+	rep.tsc_deadline = f->tsc_deadline;
+	find_sources(hw);
+	if (lapic)
+		lapic_timer_free_run();
+	primary = measure_sources(cpuid_hz != 0, lapic, &lapic_hz, &check);
+	if (cpuid_hz) {
+		rep.tsc_hz = cpuid_hz;
+		if (check >= 0)
+			cross_check(origin_name(origin, -1), cpuid_hz, rep.sources[check].name,
+				    rep.sources[check].tsc_hz);
+	} else if (primary >= 0) {
+		origin = TSC_ORIGIN_MEASURED;
+		rep.tsc_hz = rep.sources[primary].tsc_hz;
+		if (check >= 0)
+			cross_check(rep.sources[primary].name, rep.tsc_hz, rep.sources[check].name,
+				    rep.sources[check].tsc_hz);
+	} else {
+		origin = TSC_ORIGIN_ESTIMATE;
+		rep.tsc_hz = estimate(f);
+	}
+	rep.tsc_origin = origin_name(origin, primary);
+	tick_set_clock(rep.tsc_hz, rdtsc());
+	start_tick(lapic, lapic_hz, rep.tsc_hz, rep.sources[SRC_PIT].state != CLOCK_FROZEN);
+	rep.tick_source = timer_tick_source_name();
+	print_timer_line();
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shell's time commands: `uptime` (time since boot, from the TSC, whichever source
+ * calibrated it) and `timer` (the clock sources timer_init() found, which one gave the TSC
+ * rate, the cross-check, and the tick). Both only read <lios/timer.h>.
+ */
+#include <lios/printk.h>
+#include <lios/shell.h>
+#include <lios/timer.h>
+
+static const char *state_name(enum clock_state s)
+{
+	switch (s) {
+	case CLOCK_FROZEN: return "frozen";
+	case CLOCK_COUNTING: return "counts, not measured against";
+	case CLOCK_USED: return "the TSC was calibrated against it";
+	case CLOCK_CHECKED: return "the TSC was cross-checked against it";
+	default: return "absent";
+	}
+}
+
+/* MHz with three decimals from Hz. */
+static void print_mhz(uint64_t hz)
+{
+	uint64_t khz = hz / 1000;
+
+	printk("%llu.%03llu MHz", (unsigned long long)(khz / 1000), (unsigned long long)(khz % 1000));
+}
+
+static int cmd_uptime(int argc, char **argv, const char *rest)
+{
+	uint64_t ms = timer_uptime_ms();
+	const struct timer_report *r = timer_report();
+
+	printk("up %llu.%03llu s (%llu ticks at %u Hz from the %s), TSC ", (unsigned long long)(ms / 1000),
+	       (unsigned long long)(ms % 1000), (unsigned long long)timer_ticks(), r->tick_hz,
+	       timer_tick_source_name());
+	print_mhz(r->tsc_hz);
+	printk(" from %s\n", r->estimate_basis ? "an estimate" : r->tsc_origin);
+	return 0;
+}
+
+static int cmd_timer(int argc, char **argv, const char *rest)
+{
+	const struct timer_report *r = timer_report();
+
+	printk("TSC: ");
+	print_mhz(r->tsc_hz);
+	if (r->estimate_basis)
+		printk(", estimated (%s): no reference counts", r->estimate_basis);
+	else
+		printk(", from %s", r->tsc_origin);
+	printk("; %sinvariant, TSC-deadline %s\n", r->invariant_tsc ? "" : "not ",
+	       r->tsc_deadline ? "offered" : "not offered");
+	for (unsigned i = 0; i < r->nsources; i++) {
+		const struct timer_source *s = &r->sources[i];
+
+		printk("  %-14s ", s->name);
+		if (s->hz) {
+			print_mhz(s->hz);
+			printk(", %u bits, ", s->bits);
+		}
+		printk("%s", state_name(s->state));
+		if (s->state == CLOCK_USED || s->state == CLOCK_CHECKED) {
+			printk(": TSC ");
+			print_mhz(s->tsc_hz);
+		}
+		printk("%s%s\n", s->note && s->note[0] ? ": " : "", s->note ? s->note : "");
+	}
+	if (r->cross_checked) {
+		printk("cross-check: %s ", r->check_a);
+		print_mhz(r->check_a_hz);
+		printk(", %s ", r->check_b);
+		print_mhz(r->check_b_hz);
+		printk(": %u.%03u%% apart%s\n", r->check_ppm / 10000, r->check_ppm % 10000 / 10,
+		       r->check_ppm > 10000 ? " (more than 1%!)" : "");
+	} else {
+		printk("cross-check: none (fewer than two measurements)\n");
+	}
+	printk("tick: %s", timer_tick_source_name());
+	if (r->tick_hz)
+		printk(", %u Hz", r->tick_hz);
+	if (r->lapic_timer_hz) {
+		printk(", local APIC timer ");
+		print_mhz(r->lapic_timer_hz);
+		printk(" after its divider");
+	}
+	printk(", %llu ticks so far\n", (unsigned long long)timer_ticks());
+	return 0;
+}
+
+SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
+SHELL_COMMAND(timer, "", "clock sources, the TSC rate and where it came from, the tick", cmd_timer);
