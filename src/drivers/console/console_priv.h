@@ -34,6 +34,9 @@ struct console {
 
 extern struct console console;
 
+/* console_pager.c: show s through the pager (console.pg.active, console.busy held). */
+void console_pager_show(const char *s, size_t len);
+
 /* The backend the boot info and command line ask for; *why says why when serial. */
 enum console_backend console_choose(const struct bootinfo *bi, const char **why);
 

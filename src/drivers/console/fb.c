@@ -98,6 +98,7 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 	}
 	fc->lut_attr = -1;
 	fc->row_lut_attr = -1;
+	fb_glyph8_setup(fc);
 	fc->simd_bytes = arch_simd_bytes();
 	fc->simd_refused = 0;
 	return 0;
@@ -207,6 +208,43 @@ void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_
 		fb_draw_generic(fc, dst, cell, cursor);
 }
 
+/* The attribute bytes of four cells read as one 64-bit word (little-endian). */
+#define FB_ATTR4_MASK 0xff00ff00ff00ff00ull
+#define FB_ATTR4_ONE 0x0100010001000100ull
+
+static inline uint64_t fb_cells4(const struct con_cell *c)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, c, sizeof(v));
+	return v;
+}
+
+/*
+ * Length of the run of cells from i (i < n) that fb_span8() can draw at once: they share
+ * cells[i]'s attribute, and either old shows that attribute under all of them (*same) or
+ * under none of them (or old is NULL). Checked four cells at a time where it can.
+ */
+static unsigned fb_run(const struct con_cell *cells, const struct con_cell *old, unsigned i,
+		       unsigned n, bool *same)
+{
+	uint8_t attr = cells[i].attr;
+	bool s = old && old[i].attr == attr;
+	unsigned j = i + 1;
+
+	if (s) {
+		uint64_t a4 = attr * FB_ATTR4_ONE;
+
+		while (j + 4 <= n && (fb_cells4(cells + j) & FB_ATTR4_MASK) == a4 &&
+		       (fb_cells4(old + j) & FB_ATTR4_MASK) == a4)
+			j += 4;
+	}
+	while (j < n && cells[j].attr == attr && (old && old[j].attr == attr) == s)
+		j++;
+	*same = s;
+	return j - i;
+}
+
 /*
  * fb_draw_span - show the n cells of row starting at col (col + n <= cols), no cursor.
  * old, when not NULL, is what those cells showed until now (the screen must match it):
@@ -229,10 +267,11 @@ void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 	if (fc->simd_bytes && !vec)
 		fc->simd_refused++;
 	for (unsigned i = 0; i < n; i += run) {
-		for (run = 1; i + run < n && cells[i + run].attr == cells[i].attr; run++)
-			;
+		bool same;
+
+		run = fb_run(cells, old, i, n, &same);
 		fb_row_lut_load(fc, cells[i].attr);
-		fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, old ? old + i : NULL, run,
+		fb_span8(fc, fb_cell_addr(fc, col + i, row), cells + i, same ? old + i : NULL, run,
 			 vec);
 	}
 	if (vec)

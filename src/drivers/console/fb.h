@@ -42,6 +42,10 @@ struct fb_console {
 	 * pixel at the lowest address) for row_lut_attr (-1: none), see fb_glyph8.c */
 	uint64_t row_lut[256][4] __attribute__((aligned(64)));
 	int row_lut_attr;
+	/* 8x16 font (fb_glyph8.c): glyph_off[y][ch] = byte offset in row_lut of glyph ch's
+	 * row y; glyph_edges[ch] = its edge row groups that have a pixel set (FB_EDGE_*) */
+	uint16_t glyph_off[16][256];
+	uint8_t glyph_edges[256];
 	/* widest vector store the 8-pixel fast path may use: 0, 16 or 32 bytes; set to
 	 * arch_simd_bytes() by fb_console_setup(), tests lower it to compare the paths */
 	unsigned simd_bytes;

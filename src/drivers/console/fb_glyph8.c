@@ -13,21 +13,33 @@
  * versions run only inside arch_simd_begin()/arch_simd_end() (fb.c), whose contract makes
  * that safe in the kernel; every version writes the same pixels.
  *
- * The 8x16 font goes two cells at a time, pixel line by pixel line (fb_pair8x16()): each
- * pixel line of the pair fills one 64-byte cache line with stores in a row. One cell at a
- * time was twice as slow as a copy of the screen at 1024x768: with a pitch of 4096 bytes
- * the 16 lines of a cell fall in one L1 cache set, more than its ways, so the half of a
- * 64-byte line written for one cell was often evicted before its neighbour wrote the other
- * half and had to be fetched again (1920 * 4 is not a multiple of 4 KiB, so 1080p suffered
- * less). When scrolling, rows 0-1, 12-13 and 14-15 of a cell are skipped when they stay
- * the same (known from the old cell, never by reading video memory).
+ * The 8x16 font goes pixel line by pixel line over a few neighbouring cells, so each
+ * pixel line of them fills whole 64-byte lines with stores in a row: two cells at a time
+ * in one pass (fb_pair8x16()), or, when the pitch is a multiple of 4096 bytes, four cells
+ * at a time in two passes over the span, rows 0-7 of all its cells, then rows 8-15
+ * (fb_quad8x16()). The order matters where video memory is cached (write-back: what the
+ * host benchmark measures; the kernel maps the framebuffer write-combining, where any
+ * order that fills whole 64-byte lines does): every store first fetches its line, and at
+ * a 4096-byte pitch the lines of one column of cells all fall in one L1 cache set (at
+ * 1920 * 4 bytes only two of a cell's 16 rows share a set, and the single pass is faster
+ * there: fewer instructions). Measured with plain stores of a full 1024x768 screen in
+ * these patterns (us, lower is better): all 16 rows of a cell, 2 cells wide: 113-125;
+ * without 4 blank edge rows, 2 cells wide (the single pass): 50-57; the same 12 rows, 8
+ * at a time and 4 cells wide (the two passes): 28; line by line across the screen: 26.
+ * Rows 0-1, 12-13 and 14-15 of a cell are skipped when they are blank in the old glyph and in the new one (known
+ * from the old cell, never by reading video memory). The hot loop is three instructions
+ * per 32-byte store: glyph row offsets come precomputed from fc->glyph_off[y][ch] (no
+ * shift, no glyph address), the edge groups from fc->glyph_edges[ch]
+ * (fb_glyph8_setup()).
  *
  * A 16-pixel glyph row is 64 bytes, a whole cache line by itself: that font goes cell by
  * cell and skips each glyph row that stays the same (fb_span16()).
  *
  * Measured on one machine, scrolling a full 1024x768 screen over one rep-movsb copy of it
- * (./lios bench): 1.36 with 64-bit stores, 1.09 with SSE2, 0.90 with AVX2; a 3840x2160
- * screen with the 16x32 font: 1.4-2.0 with the nibble table fb.c used before, 0.62 here.
+ * (./lios bench): 1.36 with 64-bit stores, 1.09 with SSE2, 0.90 with AVX2 one cell at a
+ * time; 0.92 with AVX2 in the single pass, 0.72 with the precomputed tables and the two
+ * passes; a 3840x2160 screen with the 16x32 font: 1.4-2.0 with the nibble table fb.c used
+ * before, 0.62 here.
  */
 #include <lios/compiler.h>
 #include "fb_internal.h"
@@ -55,17 +67,31 @@ void fb_row_lut_load(struct fb_console *fc, uint8_t attr)
 
 #define FB_INLINE static inline __attribute__((always_inline))
 
+/*
+ * fb_glyph8_setup - fill fc->glyph_off[] and fc->glyph_edges[] from fc->font when it is
+ * 8x16 (the fast path's tables; other fonts leave them unused). Any context.
+ */
+void fb_glyph8_setup(struct fb_console *fc)
+{
+	const struct console_font *f = fc->font;
+
+	if (f->width != 8 || f->height != 16)
+		return;
+	for (unsigned ch = 0; ch < 256; ch++) {
+		const uint8_t *g = f->glyphs + ch * 16;
+
+		for (unsigned y = 0; y < 16; y++)
+			fc->glyph_off[y][ch] = (uint16_t)(g[y] * sizeof(fc->row_lut[0]));
+		fc->glyph_edges[ch] = (uint8_t)((g[0] | g[1] ? FB_EDGE_TOP : 0) |
+						(g[12] | g[13] ? FB_EDGE_LOW : 0) |
+						(g[14] | g[15] ? FB_EDGE_BOTTOM : 0));
+	}
+}
+
 /* Glyph row byte b at p: 32 bytes in pieces of w bytes. */
 FB_INLINE void fb_row8(const struct fb_console *fc, uintptr_t p, unsigned b, unsigned w)
 {
 	fb_store_row32(p, fc->row_lut[b], w);
-}
-
-/* Glyph rows g[0], g[1] at p and p + pitch. */
-FB_INLINE void fb_rows2(const struct fb_console *fc, uintptr_t p, const uint8_t *g, unsigned w)
-{
-	fb_row8(fc, p, g[0], w);
-	fb_row8(fc, p + fc->pitch, g[1], w);
 }
 
 /* Glyph row byte a at p and b at p + 32: one 64-byte line when p is 64-byte aligned. */
@@ -76,126 +102,278 @@ FB_INLINE void fb_row8x2(const struct fb_console *fc, uintptr_t p, unsigned a, u
 	fb_row8(fc, p + 32, b, w);
 }
 
-/* Which glyph rows of an 8x16 cell need storing: the rest stay the same on screen. */
-struct fb_edges {
-	bool top;    /* rows 0-1 */
-	bool low;    /* rows 12-13 (descenders) */
-	bool bottom; /* rows 14-15 */
-};
-
-/*
- * Rows whose pixels stay the same could be skipped, but which ones differ is close to
- * random from cell to cell and a mispredicted branch costs more than the stores it saves.
- * Only the edge groups are tested (two rows at once): rows 0-1, 12-13 and 14-15 are blank
- * in most glyphs, so those branches are well predicted and skip up to six rows of most
- * cells. g is the new glyph, o the old one (NULL: different colours, store all).
- */
-FB_INLINE struct fb_edges fb_edges8x16(const uint8_t *g, const uint8_t *o)
+/* Row y of 8x16 glyph ch at p: fc->glyph_off[] gives its pixels' place in fc->row_lut. */
+FB_INLINE void fb_line16(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned ch,
+			 unsigned w)
 {
-	uint64_t g0, g1, o0, o1, d1;
+	const uint8_t *lut = (const uint8_t *)fc->row_lut;
 
-	if (!o)
-		return (struct fb_edges){ true, true, true };
-	__builtin_memcpy(&g0, g, 8);
-	__builtin_memcpy(&g1, g + 8, 8);
-	__builtin_memcpy(&o0, o, 8);
-	__builtin_memcpy(&o1, o + 8, 8);
-	/* little-endian: byte y of g0 is glyph row y, byte y of g1 row 8 + y */
-	d1 = g1 ^ o1;
-	return (struct fb_edges){ (uint16_t)(g0 ^ o0) != 0, (uint16_t)(d1 >> 32) != 0,
-				  d1 >> 48 != 0 };
+	fb_store_row32(p, (const uint64_t *)(lut + fc->glyph_off[y][ch]), w);
 }
 
-/* One cell of the 8x16 font at p: glyph g, old glyph o (NULL: different colours). */
-FB_INLINE void fb_cell8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			   const uint8_t *o, unsigned w)
+/* Rows y and y + 1 of glyph ch at p and p + pitch (fc->pitch, read once by the caller:
+ * the compiler cannot keep it in a register across stores that might change it). */
+FB_INLINE void fb_lines16x2(const struct fb_console *fc, uintptr_t p, size_t pitch,
+			    unsigned y, unsigned ch, unsigned w)
+{
+	fb_line16(fc, p, y, ch, w);
+	fb_line16(fc, p + pitch, y + 1, ch, w);
+}
+
+/*
+ * Which edge row groups of an 8x16 cell need storing (FB_EDGE_* bits), the rest stay the
+ * same on screen. Rows whose pixels stay the same could be skipped, but which ones differ
+ * is close to random from cell to cell and a mispredicted branch costs more than the
+ * stores it saves. Only the edge groups are tested (two rows at once): rows 0-1, 12-13 and
+ * 14-15 are blank in most glyphs, so those branches are well predicted and skip up to six
+ * rows of most cells. A group is skipped when it is blank in the old glyph and in the new
+ * one (fc->glyph_edges[], one load each; the colours are the same, fb_span8()'s contract);
+ * force is FB_EDGES_ALL when the old content is unknown.
+ */
+FB_INLINE unsigned fb_edges8x16(const struct fb_console *fc, uint8_t now, uint8_t was,
+				unsigned force)
+{
+	return fc->glyph_edges[now] | fc->glyph_edges[was] | force;
+}
+
+/* Half h of a cell: glyph rows 0-7 (h = 0) or 8-15 (h = 1). */
+#define FB_HALF_ROWS 8
+
+/* Rows of half h of one 8x16 cell at p (the cell's top-left pixel): glyph a, edge groups
+ * e (fb_edges8x16()). */
+FB_INLINE void fb_cell8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned e,
+			   unsigned h, unsigned w)
 {
 	size_t pitch = fc->pitch;
-	struct fb_edges e = fb_edges8x16(g, o);
 
 	/* written out: the compiler does not unroll the loop by itself */
-	if (e.top)
-		fb_rows2(fc, p, g, w);
-	fb_rows2(fc, p + 2 * pitch, g + 2, w);
-	fb_rows2(fc, p + 4 * pitch, g + 4, w);
-	fb_rows2(fc, p + 6 * pitch, g + 6, w);
-	fb_rows2(fc, p + 8 * pitch, g + 8, w);
-	fb_rows2(fc, p + 10 * pitch, g + 10, w);
-	if (e.low)
-		fb_rows2(fc, p + 12 * pitch, g + 12, w);
-	if (e.bottom)
-		fb_rows2(fc, p + 14 * pitch, g + 14, w);
+	if (h == 0) {
+		if (e & FB_EDGE_TOP)
+			fb_lines16x2(fc, p, pitch, 0, a, w);
+		fb_lines16x2(fc, p + 2 * pitch, pitch, 2, a, w);
+		fb_lines16x2(fc, p + 4 * pitch, pitch, 4, a, w);
+		fb_lines16x2(fc, p + 6 * pitch, pitch, 6, a, w);
+		return;
+	}
+	fb_lines16x2(fc, p + 8 * pitch, pitch, 8, a, w);
+	fb_lines16x2(fc, p + 10 * pitch, pitch, 10, a, w);
+	if (e & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 12 * pitch, pitch, 12, a, w);
+	if (e & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 14 * pitch, pitch, 14, a, w);
+}
+
+/* Row y of glyphs a, b, c, d side by side at p: two 64-byte lines when p is 64-byte
+ * aligned. */
+FB_INLINE void fb_line16x4(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned a,
+			   unsigned b, unsigned c, unsigned d, unsigned w)
+{
+	fb_line16(fc, p, y, a, w);
+	fb_line16(fc, p + 32, y, b, w);
+	fb_line16(fc, p + 64, y, c, w);
+	fb_line16(fc, p + 96, y, d, w);
 }
 
 /*
- * Two neighbouring cells of the 8x16 font at p (64-byte aligned): glyphs g and h, old
- * glyphs o and q (NULL: different colours). Each pixel line of the pair is one whole
- * 64-byte cache line, written before the next line.
+ * Rows of half h of four neighbouring cells of the 8x16 font at p: glyphs cells[0..4).ch,
+ * edge groups e[0..4) (fb_edges8x16()). Each pixel line of the four is 128 bytes stored
+ * in a row.
  */
-FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, const uint8_t *g,
-			   const uint8_t *h, const uint8_t *o, const uint8_t *q, unsigned w)
-{
-	size_t pitch = fc->pitch;
-	struct fb_edges eg = fb_edges8x16(g, o), eh = fb_edges8x16(h, q);
-
-	if (eg.top)
-		fb_rows2(fc, p, g, w);
-	if (eh.top)
-		fb_rows2(fc, p + 32, h, w);
-	/* rows 2-11 nearly always change: written out (no branch, no loop counter) */
-	fb_row8x2(fc, p + 2 * pitch, g[2], h[2], w);
-	fb_row8x2(fc, p + 3 * pitch, g[3], h[3], w);
-	p += 4 * pitch;
-	fb_row8x2(fc, p, g[4], h[4], w);
-	fb_row8x2(fc, p + pitch, g[5], h[5], w);
-	fb_row8x2(fc, p + 2 * pitch, g[6], h[6], w);
-	fb_row8x2(fc, p + 3 * pitch, g[7], h[7], w);
-	p += 4 * pitch;
-	fb_row8x2(fc, p, g[8], h[8], w);
-	fb_row8x2(fc, p + pitch, g[9], h[9], w);
-	fb_row8x2(fc, p + 2 * pitch, g[10], h[10], w);
-	fb_row8x2(fc, p + 3 * pitch, g[11], h[11], w);
-	p += 4 * pitch;
-	if (eg.low)
-		fb_rows2(fc, p, g + 12, w);
-	if (eh.low)
-		fb_rows2(fc, p + 32, h + 12, w);
-	if (eg.bottom)
-		fb_rows2(fc, p + 2 * pitch, g + 14, w);
-	if (eh.bottom)
-		fb_rows2(fc, p + 2 * pitch + 32, h + 14, w);
-}
-
-/* The 8x16 glyph of cells[k], and of old[k] when that has the same colours (else NULL). */
-FB_INLINE const uint8_t *fb_glyph16(const struct console_font *f,
-				    const struct con_cell *cells, unsigned k)
-{
-	return f->glyphs + (size_t)cells[k].ch * 16;
-}
-
-FB_INLINE const uint8_t *fb_old16(const struct console_font *f, const struct con_cell *cells,
-				  const struct con_cell *old, unsigned k)
-{
-	return old && old[k].attr == cells[k].attr ? fb_glyph16(f, old, k) : NULL;
-}
-
-/* cells[0..n) of the 8x16 font at dst, in pairs where a pair fills whole 64-byte lines. */
-FB_INLINE void fb_span8x16(const struct fb_console *fc, uintptr_t dst,
-			   const struct con_cell *cells, const struct con_cell *old, unsigned n,
+FB_INLINE void fb_quad8x16(const struct fb_console *fc, uintptr_t p,
+			   const struct con_cell *cells, const uint8_t *e, unsigned h,
 			   unsigned w)
 {
-	const struct console_font *f = fc->font;
+	size_t pitch = fc->pitch;
+	unsigned a = cells[0].ch, b = cells[1].ch, c = cells[2].ch, d = cells[3].ch;
 
-	for (unsigned k = 0; k < n; k++, dst += 32) {
-		/* a lone cell when the pair would straddle two lines, or at the end */
-		if (k + 1 == n || dst & 32) {
-			fb_cell8x16(fc, dst, fb_glyph16(f, cells, k), fb_old16(f, cells, old, k), w);
-			continue;
-		}
-		fb_pair8x16(fc, dst, fb_glyph16(f, cells, k), fb_glyph16(f, cells, k + 1),
-			    fb_old16(f, cells, old, k), fb_old16(f, cells, old, k + 1), w);
+	if (h == 0) {
+		if (e[0] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p, pitch, 0, a, w);
+		if (e[1] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 32, pitch, 0, b, w);
+		if (e[2] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 64, pitch, 0, c, w);
+		if (e[3] & FB_EDGE_TOP)
+			fb_lines16x2(fc, p + 96, pitch, 0, d, w);
+		/* rows 2-11 nearly always change: written out, no branch */
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 2, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 3, a, b, c, d, w);
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 4, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 5, a, b, c, d, w);
+		p += 2 * pitch;
+		fb_line16x4(fc, p, 6, a, b, c, d, w);
+		fb_line16x4(fc, p + pitch, 7, a, b, c, d, w);
+		return;
+	}
+	p += FB_HALF_ROWS * pitch;
+	fb_line16x4(fc, p, 8, a, b, c, d, w);
+	fb_line16x4(fc, p + pitch, 9, a, b, c, d, w);
+	p += 2 * pitch;
+	fb_line16x4(fc, p, 10, a, b, c, d, w);
+	fb_line16x4(fc, p + pitch, 11, a, b, c, d, w);
+	p += 2 * pitch;
+	if (e[0] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p, pitch, 12, a, w);
+	if (e[1] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 32, pitch, 12, b, w);
+	if (e[2] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 64, pitch, 12, c, w);
+	if (e[3] & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 96, pitch, 12, d, w);
+	p += 2 * pitch;
+	if (e[0] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p, pitch, 14, a, w);
+	if (e[1] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 32, pitch, 14, b, w);
+	if (e[2] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 64, pitch, 14, c, w);
+	if (e[3] & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 96, pitch, 14, d, w);
+}
+
+/* Row y of glyphs a and b side by side at p: one 64-byte line when p is 64-byte aligned. */
+FB_INLINE void fb_line16x2(const struct fb_console *fc, uintptr_t p, unsigned y, unsigned a,
+			   unsigned b, unsigned w)
+{
+	fb_line16(fc, p, y, a, w);
+	fb_line16(fc, p + 32, y, b, w);
+}
+
+/*
+ * Two neighbouring cells of the 8x16 font at p (64-byte aligned), all 16 rows: glyphs a
+ * and b, edge groups ea and eb. Each pixel line of the pair is one whole 64-byte cache
+ * line, written before the next line.
+ */
+FB_INLINE void fb_pair8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned b,
+			   unsigned ea, unsigned eb, unsigned w)
+{
+	/* read here, not once per span: a pitch the compiler knows is constant over the loop
+	 * makes it keep one pointer per pixel row, more than there are registers */
+	size_t pitch = fc->pitch;
+
+	if (ea & FB_EDGE_TOP)
+		fb_lines16x2(fc, p, pitch, 0, a, w);
+	if (eb & FB_EDGE_TOP)
+		fb_lines16x2(fc, p + 32, pitch, 0, b, w);
+	/* rows 2-11 nearly always change: written out (no branch, no loop counter) */
+	fb_line16x2(fc, p + 2 * pitch, 2, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 3, a, b, w);
+	p += 4 * pitch;
+	fb_line16x2(fc, p, 4, a, b, w);
+	fb_line16x2(fc, p + pitch, 5, a, b, w);
+	fb_line16x2(fc, p + 2 * pitch, 6, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 7, a, b, w);
+	p += 4 * pitch;
+	fb_line16x2(fc, p, 8, a, b, w);
+	fb_line16x2(fc, p + pitch, 9, a, b, w);
+	fb_line16x2(fc, p + 2 * pitch, 10, a, b, w);
+	fb_line16x2(fc, p + 3 * pitch, 11, a, b, w);
+	p += 4 * pitch;
+	if (ea & FB_EDGE_LOW)
+		fb_lines16x2(fc, p, pitch, 12, a, w);
+	if (eb & FB_EDGE_LOW)
+		fb_lines16x2(fc, p + 32, pitch, 12, b, w);
+	if (ea & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 2 * pitch, pitch, 14, a, w);
+	if (eb & FB_EDGE_BOTTOM)
+		fb_lines16x2(fc, p + 2 * pitch + 32, pitch, 14, b, w);
+}
+
+/* All rows of one cell at p: glyph a, edge groups e. */
+FB_INLINE void fb_whole8x16(const struct fb_console *fc, uintptr_t p, unsigned a, unsigned e,
+			    unsigned w)
+{
+	fb_cell8x16(fc, p, a, e, 0, w);
+	fb_cell8x16(fc, p, a, e, 1, w);
+}
+
+/* cells[0..n) of the 8x16 font at dst in one pass, two cells at a time, 64-byte aligned;
+ * old as fb_span8x16(), force its edge groups. */
+FB_INLINE void fb_pairs8x16(const struct fb_console *fc, uintptr_t dst,
+			    const struct con_cell *cells, const struct con_cell *old, unsigned n,
+			    unsigned force, unsigned w)
+{
+	unsigned k = 0;
+
+	if (dst & 32) { /* a lone cell first: the pairs then fill whole 64-byte lines */
+		fb_whole8x16(fc, dst, cells[0].ch, fb_edges8x16(fc, cells[0].ch, old[0].ch, force),
+			     w);
 		k++;
 		dst += 32;
+	}
+	for (; k + 2 <= n; k += 2, dst += 64) {
+		uint8_t a = cells[k].ch, b = cells[k + 1].ch;
+
+		fb_pair8x16(fc, dst, a, b, fb_edges8x16(fc, a, old[k].ch, force),
+			    fb_edges8x16(fc, b, old[k + 1].ch, force), w);
+	}
+	if (k < n)
+		fb_whole8x16(fc, dst, cells[k].ch, fb_edges8x16(fc, cells[k].ch, old[k].ch, force),
+			     w);
+}
+
+/* Half h of cells[0..n) of the 8x16 font at dst, edge groups e[0..n): four cells at a
+ * time, 64-byte aligned. */
+FB_INLINE void fb_half8x16(const struct fb_console *fc, uintptr_t dst,
+			   const struct con_cell *cells, const uint8_t *e, unsigned n, unsigned h,
+			   unsigned w)
+{
+	unsigned k = 0;
+
+	if (dst & 32) { /* a lone cell first: the quads then fill whole 64-byte lines */
+		fb_cell8x16(fc, dst, cells[0].ch, e[0], h, w);
+		k++;
+		dst += 32;
+	}
+	for (; k + 4 <= n; k += 4, dst += 128)
+		fb_quad8x16(fc, dst, cells + k, e + k, h, w);
+	for (; k < n; k++, dst += 32)
+		fb_cell8x16(fc, dst, cells[k].ch, e[k], h, w);
+}
+
+/* Bytes between two addresses in the same L1 data cache set: 64 sets of 64-byte lines on
+ * the x86 cores of the last decade (32 KiB 8-way, 48 KiB 12-way). */
+#define FB_SET_STRIDE 4096
+
+/* Cells fb_span8x16() draws per pass (its edge table is on the stack). */
+#define FB_PASS_CELLS 128
+
+/* cells[0..n) of the 8x16 font at dst in one pass, two cells at a time (old as
+ * fb_span8()). */
+FB_INLINE void fb_span8x16_pairs(const struct fb_console *fc, uintptr_t dst,
+				 const struct con_cell *cells, const struct con_cell *old,
+				 unsigned n, unsigned w)
+{
+	/* unknown old content: every edge group, compared against the new cells themselves */
+	if (old)
+		fb_pairs8x16(fc, dst, cells, old, n, 0, w);
+	else
+		fb_pairs8x16(fc, dst, cells, cells, n, FB_EDGES_ALL, w);
+}
+
+/* cells[0..n) of the 8x16 font at dst: the top halves of the cells, then the bottom
+ * halves, FB_PASS_CELLS at a time (old as fb_span8()). */
+FB_INLINE void fb_span8x16_halves(const struct fb_console *fc, uintptr_t dst,
+				  const struct con_cell *cells, const struct con_cell *old,
+				  unsigned n, unsigned w)
+{
+	uint8_t e[FB_PASS_CELLS];
+
+	for (unsigned k0 = 0; k0 < n; k0 += FB_PASS_CELLS, dst += 32 * FB_PASS_CELLS) {
+		unsigned m = n - k0 < FB_PASS_CELLS ? n - k0 : FB_PASS_CELLS;
+		const struct con_cell *c = cells + k0, *o = old + k0;
+
+		if (!old) { /* unknown old content: every edge group */
+			for (unsigned k = 0; k < m; k++)
+				e[k] = FB_EDGES_ALL;
+		} else {
+			for (unsigned k = 0; k < m; k++)
+				e[k] = fc->glyph_edges[c[k].ch] | fc->glyph_edges[o[k].ch];
+		}
+		fb_half8x16(fc, dst, c, e, m, 0, w);
+		fb_half8x16(fc, dst, c, e, m, 1, w);
 	}
 }
 
@@ -214,8 +392,7 @@ FB_INLINE void fb_span16(const struct fb_console *fc, uintptr_t dst,
 
 	for (unsigned k = 0; k < n; k++, dst += 64) {
 		const uint8_t *g = f->glyphs + cells[k].ch * stride, *end = g + stride;
-		const uint8_t *o = old && old[k].attr == cells[k].attr ?
-				   f->glyphs + old[k].ch * stride : NULL;
+		const uint8_t *o = old ? f->glyphs + old[k].ch * stride : NULL;
 		uintptr_t p = dst;
 
 		for (; g < end; g += 2, p += fc->pitch) {
@@ -231,37 +408,38 @@ FB_INLINE void fb_span16(const struct fb_console *fc, uintptr_t dst,
 	}
 }
 
-/* cells[0..n) at dst for the font's width, in stores of w bytes. */
-FB_INLINE void fb_span_rows(const struct fb_console *fc, uintptr_t dst,
-			    const struct con_cell *cells, const struct con_cell *old, unsigned n,
-			    unsigned w)
-{
-	if (fc->font->width == 16)
-		fb_span16(fc, dst, cells, old, n, w);
-	else
-		fb_span8x16(fc, dst, cells, old, n, w);
-}
+/*
+ * The compiled versions: each way of drawing (the 16-pixel font, the 8x16 font in pairs or
+ * in halves) with 64-bit, SSE2 and AVX2 stores, each its own function, so the registers
+ * one way needs do not make the compiler spill in another.
+ */
+#define FB_SPAN_ARGS const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells, \
+		     const struct con_cell *old, unsigned n
+#define FB_SPAN_VERSIONS(isa, name, w)                                                    \
+	isa static void fb_span16_##name(FB_SPAN_ARGS)                                    \
+	{                                                                                 \
+		fb_span16(fc, dst, cells, old, n, w);                                     \
+	}                                                                                 \
+	isa static void fb_pairs_##name(FB_SPAN_ARGS)                                     \
+	{                                                                                 \
+		fb_span8x16_pairs(fc, dst, cells, old, n, w);                             \
+	}                                                                                 \
+	isa static void fb_halves_##name(FB_SPAN_ARGS)                                    \
+	{                                                                                 \
+		fb_span8x16_halves(fc, dst, cells, old, n, w);                            \
+	}
 
-/* The three compiled versions: 64-bit, SSE2 and AVX2 stores. */
-static void fb_span_gp(const struct fb_console *fc, uintptr_t dst,
-		       const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 8);
-}
+FB_SPAN_VERSIONS(, gp, 8)
+FB_SPAN_VERSIONS(__simd_target("sse2"), sse2, 16)
+FB_SPAN_VERSIONS(__simd_target("avx2"), avx2, 32)
 
-__simd_target("sse2")
-static void fb_span_sse2(const struct fb_console *fc, uintptr_t dst,
-			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 16);
-}
-
-__simd_target("avx2")
-static void fb_span_avx2(const struct fb_console *fc, uintptr_t dst,
-			 const struct con_cell *cells, const struct con_cell *old, unsigned n)
-{
-	fb_span_rows(fc, dst, cells, old, n, 32);
-}
+/* [way][store width: general registers, SSE2, AVX2] */
+enum { FB_WAY_16, FB_WAY_PAIRS, FB_WAY_HALVES, FB_WAYS };
+static void (*const fb_span_versions[FB_WAYS][3])(FB_SPAN_ARGS) = {
+	[FB_WAY_16] = { fb_span16_gp, fb_span16_sse2, fb_span16_avx2 },
+	[FB_WAY_PAIRS] = { fb_pairs_gp, fb_pairs_sse2, fb_pairs_avx2 },
+	[FB_WAY_HALVES] = { fb_halves_gp, fb_halves_sse2, fb_halves_avx2 },
+};
 
 /* Any other height of an 8-pixel font: every glyph row, cell by cell. */
 static void fb_span8_any(const struct fb_console *fc, uintptr_t dst,
@@ -280,20 +458,25 @@ static void fb_span8_any(const struct fb_console *fc, uintptr_t dst,
 
 /*
  * fb_span8 - cells[0..n) of a font 8 or 16 pixels wide at dst (the first cell's top-left
- * pixel); they share one attribute and fc->row_lut holds it; old (or NULL) is what the
- * screen shows there now. vec is the vector width to store with, 0, 16 or 32: nonzero
- * only inside an open arch_simd_begin() section (and 32 only where arch_simd_bytes() is
- * 32).
+ * pixel); they share one attribute and fc->row_lut holds it; old, when not NULL, is what
+ * the screen shows there now, in the same attribute. vec is the vector width to store
+ * with, 0, 16 or 32: nonzero only inside an open arch_simd_begin() section (and 32 only
+ * where arch_simd_bytes() is 32).
  */
 void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
 	      const struct con_cell *old, unsigned n, unsigned vec)
 {
-	if (fc->font->width == 8 && fc->font->height != 16)
+	unsigned way;
+
+	if (fc->font->width == 8 && fc->font->height != 16) {
 		fb_span8_any(fc, dst, cells, n);
-	else if (vec == 32)
-		fb_span_avx2(fc, dst, cells, old, n);
-	else if (vec == 16)
-		fb_span_sse2(fc, dst, cells, old, n);
+		return;
+	}
+	if (fc->font->width == 16)
+		way = FB_WAY_16;
+	else if (fc->pitch % FB_SET_STRIDE) /* the rows of a cell do not share an L1 set */
+		way = FB_WAY_PAIRS;
 	else
-		fb_span_gp(fc, dst, cells, old, n);
+		way = FB_WAY_HALVES;
+	fb_span_versions[way][vec == 32 ? 2 : vec == 16 ? 1 : 0](fc, dst, cells, old, n);
 }

@@ -63,6 +63,11 @@ static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, 
 }
 
 /* fb_glyph8.c: the 8-pixel font at 32 bpp and scale 1. */
+#define FB_EDGE_TOP 1u    /* glyph rows 0-1 */
+#define FB_EDGE_LOW 2u    /* glyph rows 12-13 (descenders) */
+#define FB_EDGE_BOTTOM 4u /* glyph rows 14-15 */
+#define FB_EDGES_ALL 7u
+void fb_glyph8_setup(struct fb_console *fc);
 void fb_row_lut_load(struct fb_console *fc, uint8_t attr);
 void fb_span8(const struct fb_console *fc, uintptr_t dst, const struct con_cell *cells,
 	      const struct con_cell *old, unsigned n, unsigned vec);

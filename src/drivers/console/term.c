@@ -43,31 +43,74 @@ static void term_set(struct term *t, unsigned col, unsigned row, struct con_cell
 	t->ops->draw(t->ctx, col, row, c, false);
 }
 
+/* Four cells as one 64-bit word (any alignment), and back. */
+static inline uint64_t cells4_load(const struct con_cell *c)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, c, sizeof(v));
+	return v;
+}
+
+static inline void cells4_store(struct con_cell *c, uint64_t v)
+{
+	__builtin_memcpy(c, &v, sizeof(v));
+}
+
+/* Whether each of the four 16-bit cells of x is nonzero: x = old ^ new, all four change. */
+static inline bool cells4_all_differ(uint64_t x)
+{
+	const uint64_t low15 = 0x7fff7fff7fff7fffull, high = ~low15;
+
+	return ((((x & low15) + low15) | x) & high) == high;
+}
+
 /*
  * Make cells [from, cols) of row equal src[from..cols) (or blank when src is NULL). Each
  * run of consecutive changed cells is drawn with one draw_span() when the backend has it,
- * telling it the old content so it can skip pixels that stay the same.
+ * telling it the old content so it can skip pixels that stay the same. Cells are compared
+ * and copied four at a time where they can: a scroll changes nearly every cell of a full
+ * screen, and this loop runs for every one of them.
  */
 static void term_set_row(struct term *t, unsigned row, unsigned from,
 			 const struct con_cell *src, struct con_cell blank)
 {
 	struct con_cell *dst = &t->cells[(size_t)row * t->cols];
 	struct con_cell old[TERM_SPAN_MAX];
-	unsigned c = from;
+	struct con_cell blanks[4] = { blank, blank, blank, blank };
+	uint64_t blank4 = cells4_load(blanks);
+	unsigned c = from, cols = t->cols;
 
-	while (c < t->cols) {
-		unsigned start;
+#define NEW1(i) (src ? src[i] : blank)
+#define NEW4(i) (src ? cells4_load(src + (i)) : blank4)
+	while (c < cols) {
+		unsigned start, end;
 
-		while (c < t->cols && cell_eq(dst[c], src ? src[c] : blank))
+		while (c + 4 <= cols && cells4_load(dst + c) == NEW4(c))
+			c += 4;
+		while (c < cols && cell_eq(dst[c], NEW1(c)))
 			c++;
-		start = c;
-		for (; c < t->cols && c - start < TERM_SPAN_MAX &&
-		       !cell_eq(dst[c], src ? src[c] : blank); c++) {
-			old[c - start] = dst[c];
-			dst[c] = src ? src[c] : blank;
-		}
-		if (c == start)
+		if (c == cols)
 			break;
+		start = c;
+		end = cols - start < TERM_SPAN_MAX ? cols : start + TERM_SPAN_MAX;
+		while (c < end) {
+			if (c + 4 <= end) {
+				uint64_t was = cells4_load(dst + c), now = NEW4(c);
+
+				if (cells4_all_differ(was ^ now)) {
+					cells4_store(old + (c - start), was);
+					cells4_store(dst + c, now);
+					c += 4;
+					continue;
+				}
+			}
+			if (cell_eq(dst[c], NEW1(c)))
+				break;
+			old[c - start] = dst[c];
+			dst[c] = NEW1(c);
+			c++;
+		}
 		if (t->ops->draw_span) {
 			t->ops->draw_span(t->ctx, start, row, dst + start, old, c - start);
 		} else {
@@ -75,6 +118,8 @@ static void term_set_row(struct term *t, unsigned row, unsigned from,
 				t->ops->draw(t->ctx, k, row, dst[k], false);
 		}
 	}
+#undef NEW1
+#undef NEW4
 }
 
 static bool term_cont(const struct term *t, unsigned row)

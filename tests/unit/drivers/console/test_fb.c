@@ -453,10 +453,12 @@ int main(int argc, char **argv)
 		return never_reads_main();
 
 	/* The 32 bpp fast path, which skips glyph rows that stay the same, at every store
-	 * width: the 8x16 font at two screen widths (1366: a pair of cells can straddle a
+	 * width: the 8x16 font at three screen widths (1366: a pair of cells can straddle a
 	 * cache line) and the 16x32 font with a pitch that is no multiple of 64. */
 	scroll_every_store_width(rgb_info(640, 480, 2560, 32, false), &console_font_8x16);
 	scroll_every_store_width(rgb_info(1366, 200, 5504, 32, true), &console_font_8x16);
+	/* a pitch of 4096 takes the two-pass order (fb_glyph8.c); 125 columns: odd spans */
+	scroll_every_store_width(rgb_info(1000, 200, 4096, 32, false), &console_font_8x16);
 	scroll_every_store_width(rgb_info(1000, 400, 4008, 32, false), &console_font_16x32);
 
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
