@@ -113,9 +113,10 @@ KTEST(usb, interrupt_path_used)
 		KEXPECT(xhci_read(hc, hc->op + XHCI_USBCMD) & XHCI_CMD_INTE);
 		KEXPECT(hc->irqs > 0);
 		KEXPECT(hc->irq_events > 0);
-		printk(KERN_INFO "usb: %s: %s, %lu interrupts, events %lu by interrupt, %lu by tick\n", hc->name,
-		       hc->irq_kind, (unsigned long)hc->irqs, (unsigned long)hc->irq_events,
-		       (unsigned long)hc->tick_events);
+		printk(KERN_INFO
+		       "usb: %s: %s, %lu interrupts, events %lu by interrupt, %lu by tick\n",
+		       hc->name, hc->irq_kind, (unsigned long)hc->irqs,
+		       (unsigned long)hc->irq_events, (unsigned long)hc->tick_events);
 	}
 }
 
