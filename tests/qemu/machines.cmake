@@ -68,3 +68,21 @@ lios_qemu_test(secureboot.uefi.refused FIRMWARE uefi-sb LABELS boot
        --expect "failed to load Boot0001 \"UEFI QEMU DVD-ROM .*: Access Denied"
        --expect "Press any key to enter the Boot Manager Menu"
        --forbid "Welcome to GRUB" --forbid "^LiOS " --forbid "PANIC" --screen fb)
+
+# A framebuffer on UEFI whatever the menu entry says (issue 13 item 2): an installed GRUB
+# whose menu is in the EFI text console, with a Linux entry's `set gfxpayload=keep` (or
+# `text`), sets no GOP mode; the kernel's UEFI stub sets one before it exits boot services.
+# Checked on the decoded screen. Without a display (-vga none) there is no GOP and the
+# console stays on serial (matrix.uefi.display.none; the message below).
+lios_qemu_test(screen.uefi.installed-grub.gfxpayload-keep FIRMWARE uefi LABELS screen
+  ARGS --media esp --elf ${CMAKE_BINARY_DIR}/lios.elf
+       --grub-entries ${CMAKE_CURRENT_SOURCE_DIR}/gfxpayload_entries.sh
+       --grub-default "LiOS (gfxpayload=keep)" --expect "^console: framebuffer "
+       --screen fb ${LIOS_SCREEN_EXPECT})
+lios_qemu_test(matrix.uefi.installed-grub.gfxpayload-text FIRMWARE uefi LABELS matrix
+  ARGS --media esp --elf ${CMAKE_BINARY_DIR}/lios.elf
+       --grub-entries ${CMAKE_CURRENT_SOURCE_DIR}/gfxpayload_entries.sh
+       --grub-default "LiOS (gfxpayload=text)" --expect "^console: framebuffer "
+       --screen fb ${LIOS_SCREEN_EXPECT})
+lios_qemu_test(matrix.uefi.vga-none.no-framebuffer FIRMWARE uefi LABELS matrix
+  ARGS --display none --expect "^console: serial \\(no framebuffer")

@@ -3,7 +3,9 @@
  * The 32-bit entry. GRUB jumps here in protected mode, paging off, interrupts off, with
  * EAX = Multiboot2 magic and EBX = physical address of the boot information.
  *
- * Steps: check the magic and that the CPU has long mode (if not, say so on VGA text memory
+ * Steps: check the magic; end UEFI boot services if the loader left them running (GRUB
+ * i386-efi, see efi_entry.S; the x86_64 UEFI entry arrives here with them ended); check
+ * that the CPU has long mode (if not, say so on VGA text memory
  * and COM1 and halt: never reboot); build early page tables with 2 MiB pages: the first
  * 2 GiB at KERNEL_OFFSET, an identity map of the first 1 GiB for the switch, and an identity
  * map of the GiB holding the boot information and the next one (the loader may put it
@@ -37,6 +39,8 @@ _start32:
 
 	cmpl $MB2_BOOT_MAGIC, %edi
 	jne .Lbad_magic
+	/* GRUB i386-efi enters here with boot services still running (efi_entry.S). */
+	call efi32_exit_boot_services
 
 	/* CPUID exists when EFLAGS.ID can be toggled. */
 	pushfl
@@ -220,7 +224,7 @@ boot_pd0:       .skip 4096
 boot_pd1:       .skip 4096
 boot_pd_info0:  .skip 4096
 boot_pd_info1:  .skip 4096
-boot32_stack:   .skip 1024
+boot32_stack:   .skip 16384            /* firmware calls run on it (efi_entry.S) */
 boot32_stack_top:
 
 	.section .bss
@@ -250,9 +254,15 @@ kentry64:
 	movq %rax, __stack_chk_guard(%rip)
 	popq %rsi
 	popq %rdi
-	/* The boot information below 2 GiB, while the identity maps above still exist. */
+	/* After a 32-bit UEFI boot, the information with the EFI map (efi_stub.c, linked low:
+	 * reached through the identity map); then the information below 2 GiB, while the
+	 * identity maps above still exist. */
 	pushq %rdi
 	pushq %rdi
+	movabsq $efi32_finish, %rax
+	call *%rax
+	movq %rax, %rsi
+	movq (%rsp), %rdi
 	call boot_info_home
 	popq %rdi
 	popq %rdi

@@ -3,14 +3,17 @@
  * The Multiboot2 header: the first bytes of the image (GRUB searches the first 32 KiB,
  * 8-byte aligned). It asks for the information the kernel uses (all optional, so an old
  * loader that lacks one still boots us) and for a framebuffer of no fixed mode: on BIOS the
- * GRUB menu entry decides between VGA text and a VBE mode with gfxpayload, on UEFI GRUB
- * hands over the GOP mode.
+ * GRUB menu entry decides between VGA text and a VBE mode with gfxpayload. On x86_64 UEFI
+ * the kernel enters with boot services running and takes the GOP mode itself (efi_stub.c),
+ * whatever gfxpayload said.
  */
 #define MB2_HEADER_MAGIC 0xe85250d6
 #define MB2_ARCH_I386 0
 #define MB2_TAG_END 0
 #define MB2_TAG_INFO_REQUEST 1
 #define MB2_TAG_FRAMEBUFFER 5
+#define MB2_TAG_EFI_BS 7
+#define MB2_TAG_ENTRY_EFI64 9
 #define MB2_TAG_OPTIONAL 1
 
 #define MB2_INFO_CMDLINE 1
@@ -45,6 +48,19 @@ framebuffer_tag:
 	.short MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
 	.long 20
 	.long 0, 0, 0   /* width, height, depth: no preference */
+
+	/* On x86_64 UEFI: keep boot services running and enter at _start_efi64 (efi_entry.S) in
+	 * 64-bit mode, so the kernel sets the GOP mode and exits boot services itself. GRUB
+	 * i386-efi ignores the entry tag but still keeps boot services for the 32-bit entry;
+	 * BIOS GRUB ignores both. */
+	.balign 8
+	.short MB2_TAG_EFI_BS, MB2_TAG_OPTIONAL
+	.long 8
+
+	.balign 8
+	.short MB2_TAG_ENTRY_EFI64, MB2_TAG_OPTIONAL
+	.long 12
+	.long _start_efi64
 
 	.balign 8
 	.short MB2_TAG_END, 0
