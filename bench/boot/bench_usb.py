@@ -56,7 +56,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     ms = [usb_enum_ms(args.iso) for _ in range(args.runs)]
-    print("BENCH usb.enum_ms %d report" % statistics.median(ms))
+    print("BENCH usb.enum_ms %d report %d %d %d" % (statistics.median(ms), min(ms), max(ms), len(ms)))
 
 
 if __name__ == "__main__":
