@@ -11,6 +11,7 @@
 #include <lios/errno.h>
 #include <lios/string.h>
 #include "../../unit.h"
+#include "read_file.h"
 
 static uint8_t phys_mem[65536];
 
@@ -420,23 +421,11 @@ static uint8_t *load_fixture(const char *dir, const char *name, size_t *len)
 	const char *root = getenv("LIOS_ACPI_TABLES");
 	char path[512];
 	uint8_t *buf;
-	FILE *f;
-	long n;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", root ? root : ".", dir, name);
-	if (!(f = fopen(path, "rb"))) {
-		fprintf(stderr, "  cannot open %s\n", path);
+	snprintf(path, sizeof(path), "%s/%s", root ? root : ".", dir);
+	buf = support_read_file(path, name, len);
+	if (!buf)
 		UNIT_FAIL();
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	*len = (size_t)n;
 	return buf;
 }
 

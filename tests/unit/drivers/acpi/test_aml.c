@@ -12,32 +12,17 @@
 #include <lios/acpi.h>
 #include "aml.h"
 #include "../../unit.h"
+#include "read_file.h"
 
 static const char *aml_dir, *tables_dir;
 
 /* Reads dir/name into an exact-size heap block; NULL (and a failed check) if missing. */
 static uint8_t *load(const char *dir, const char *name, size_t *len)
 {
-	char path[512];
-	FILE *f;
-	uint8_t *buf;
-	long n;
+	uint8_t *buf = support_read_file(dir, name, len);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "  cannot open %s\n", path);
+	if (!buf)
 		UNIT_FAIL();
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n ? (size_t)n : 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	*len = (size_t)n;
 	return buf;
 }
 
