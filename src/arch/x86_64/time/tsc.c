@@ -149,6 +149,10 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			continue;
 		if (!need_primary && *check >= 0) {
 			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
+			/* the rate is known by now: a frozen counter (a gated PIT) costs FREEZE_US,
+			 * not FREEZE_US at the conservative assumed rate (5x longer here) */
+			if (primary >= 0 && rep.sources[primary].tsc_hz)
+				lim.freeze_cycles = clock_muldiv(rep.sources[primary].tsc_hz, FREEZE_US, 1000000);
 			s->state = clock_counter_moves(&refs[i], tsc_read, lim.freeze_cycles) ?
 				   CLOCK_COUNTING : CLOCK_FROZEN;
 			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
