@@ -15,8 +15,9 @@
  * 1/8 of the frames (heap_cache_reset). heap_cache_trim() (heap_trim, and before an
  * allocation fails) empties it and restarts the high-water mark from the live bytes.
  *
- * The cache links live in the blocks themselves (their headers); nothing here allocates
- * for itself. Context: called by heap.c and heap_large.c, interrupts off.
+ * A cached block's header is at its first byte (a span's descriptor is copied there and
+ * goes back to the pool: heap.c), and the cache links live in those headers; nothing here
+ * allocates for itself. Context: called by heap.c and heap_large.c, interrupts off.
  */
 #include <lios/pmm.h>
 #include <lios/vmalloc.h>
@@ -72,25 +73,12 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh)
 	if (!s)
 		return NULL;
 	memset(s, 0, sizeof(*s));
+	s->base = (uintptr_t)s;
 	s->map_bytes = bytes;
 	heap_hash_add(s);
 	heap_account((int64_t)bytes);
 	*fresh = true;
 	return s;
-}
-
-/* See heap_internal.h. */
-struct heap_span *heap_block_move(struct heap_span *s, size_t off)
-{
-	struct heap_span *h = (struct heap_span *)(heap_chunk_of(s) + off), tmp;
-
-	if (h == s)
-		return s;
-	heap_hash_del(s);
-	memcpy(&tmp, s, sizeof(tmp));     /* the two may overlap */
-	memcpy(h, &tmp, sizeof(tmp));
-	heap_hash_add(h);
-	return h;
 }
 
 /* See heap_internal.h. */

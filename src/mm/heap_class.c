@@ -1,20 +1,35 @@
 // SPDX-License-Identifier: MIT
 /*
- * The heap's size classes: which sizes exist and how each lays out its spans.
+ * The heap's size classes and span descriptors: which sizes exist, how each lays out its
+ * spans, and where the spans' descriptors live.
  *
  * Classes: 16..128 bytes by 16, then 4 per power of two up to 1 KiB, then 8 per power of
  * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-64 pages) holding
- * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself. A span is
- *     [struct heap_span | object 0 | object 1 | ... ]
- * (the layout is computed with the header at the block's start; a span whose header is
- * coloured, heap_colour, may hold one object fewer)
- * and heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a
- * class with one table load. Nothing here allocates. Context: heap_init, boot.
+ * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself (the side array not counted
+ * as waste). A span is
+ *     [colour | object 0 | object 1 | ... | side array: uint16_t per object]
+ * (a coloured span, heap_colour, may hold one object fewer than its class's layout), and
+ * heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a class
+ * with one table load.
+ *
+ * The descriptor pool: a small span's struct heap_span lives apart from the span, in
+ * pool blocks of HEAP_POOL_BYTES taken from vmalloc, handed out through a free list, so
+ * that all descriptors share a few dense cache lines. The pool only grows while spans are
+ * live; heap_desc_trim (heap_trim) gives its blocks back once no descriptor is in use.
+ * Context: heap_init (classes), interrupts off (pool).
  */
+#include <lios/vmalloc.h>
 #include "heap_internal.h"
+
+#define HEAP_POOL_BYTES (16 * PAGE_SIZE)
+#define HEAP_POOL_MAX 4096           /* pool blocks: 2^21 spans, 32 GiB of 16 KiB spans */
 
 struct heap_class heap_classes[HEAP_NCLASSES];
 uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1];
+static void *heap_pool[HEAP_POOL_MAX];     /* the pool's blocks */
+static unsigned heap_pool_blocks;
+static struct heap_span *heap_desc_free;   /* free descriptors, linked through next */
+static uint64_t heap_desc_used;
 
 /* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
  * up to 16 KiB (finer where objects are big, so rounding wastes less than 1/8). */
@@ -32,6 +47,29 @@ static uint32_t heap_class_size(unsigned cls)
 	return (1u << lg) + ((cls - 20) % 8 + 1) * (1u << (lg - 3));
 }
 
+/* How many objects of 'size' bytes and their side array (a uint16_t each, 16-aligned)
+ * fit in 'bytes'. */
+static uint32_t heap_span_fit(uint32_t size, uint64_t bytes)
+{
+	uint64_t n = bytes / (size + sizeof(uint16_t));
+
+	while (n * size + ALIGN_UP(n * sizeof(uint16_t), HEAP_ALIGN) > bytes)
+		n--;
+	return (uint32_t)n;
+}
+
+/* See heap_internal.h: the objects from the block's colour (heap_colour) on, the side array
+ * right after them. The colour may cost the span an object of its class's layout. */
+void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t base,
+		      size_t bytes)
+{
+	size_t off = heap_colour(base, c->pages);
+
+	s->nobj = MIN(c->nobj, heap_span_fit(c->size, bytes - off));
+	s->data = (char *)base + off;
+	s->side = (uint16_t *)(s->data + (size_t)s->nobj * c->size);
+}
+
 /* Lays out class c: the smallest span (4-64 pages) holding at least HEAP_SPAN_MIN_OBJS
  * objects and wasting at most 1/16 of itself, else the one wasting the least. Small spans keep the memory
  * parked in partly used spans low. */
@@ -44,14 +82,12 @@ static void heap_class_setup(struct heap_class *c, uint32_t size)
 	c->pages = 0;
 	for (uint32_t pages = HEAP_SPAN_MIN_PAGES; pages <= HEAP_SPAN_MAX_PAGES; pages++) {
 		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
-		uint64_t off = ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN);
-		uint64_t n = (bytes - off) / size, waste;
+		uint64_t n = heap_span_fit(size, bytes), waste;
 
-		waste = bytes - n * size;
+		waste = bytes - n * (size + sizeof(uint16_t)); /* the side array is not waste */
 		if (!c->pages || waste * c->pages * PAGE_SIZE < best_waste * bytes) {
 			c->pages = pages;
 			c->nobj = (uint32_t)n;
-			c->data_off = (uint32_t)off;
 			best_waste = waste;
 		}
 		if (n >= HEAP_SPAN_MIN_OBJS && waste * 16 <= bytes)
@@ -74,4 +110,60 @@ void heap_classes_init(void)
 			cls++;
 		heap_small_class[i] = (uint8_t)cls;
 	}
+}
+
+/* See heap_internal.h. */
+struct heap_span *heap_desc_get(void)
+{
+	struct heap_span *d = heap_desc_free;
+
+	if (!d) {
+		char *b;
+
+		if (heap_pool_blocks == HEAP_POOL_MAX || !(b = vmalloc(HEAP_POOL_BYTES)))
+			return NULL;
+		heap_account(HEAP_POOL_BYTES);
+		heap_pool[heap_pool_blocks++] = b;
+		for (size_t k = HEAP_POOL_BYTES / sizeof(*d); k-- > 0;) {
+			d = (struct heap_span *)b + k;
+			d->next = heap_desc_free;
+			heap_desc_free = d;
+		}
+	}
+	heap_desc_free = d->next;
+	heap_desc_used++;
+	memset(d, 0, sizeof(*d));
+	return d;
+}
+
+/* See heap_internal.h. */
+void heap_desc_put(struct heap_span *d)
+{
+	d->magic = 0;
+	d->next = heap_desc_free;
+	heap_desc_free = d;
+	heap_desc_used--;
+}
+
+/* See heap_internal.h. */
+size_t heap_desc_trim(void)
+{
+	size_t released = (size_t)heap_pool_blocks * HEAP_POOL_BYTES;
+
+	if (heap_desc_used)
+		return 0;
+	while (heap_pool_blocks) {
+		vfree(heap_pool[--heap_pool_blocks]);
+		heap_account(-(int64_t)HEAP_POOL_BYTES);
+	}
+	heap_desc_free = NULL;
+	return released;
+}
+
+/* See heap_internal.h. */
+void heap_desc_reset(void)
+{
+	heap_pool_blocks = 0;
+	heap_desc_free = NULL;
+	heap_desc_used = 0;
 }

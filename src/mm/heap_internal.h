@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the heap (src/mm/heap.c: entry points and small objects; heap_class.c: class
- * layouts; heap_large.c: large blocks; heap_cache.c: the block cache): span and class
- * layouts, the shared state, and the inline helpers shared by the fast and slow paths
- * (class lookup, span lookup, object checks, red zone). See heap.c for the design.
+ * Private to the heap (src/mm/heap.c: entry points, fast paths, magazines; heap_span.c:
+ * the span layer; heap_class.c: class layouts and the descriptor pool; heap_large.c: large
+ * blocks; heap_cache.c: the block cache): descriptor, class and magazine layouts, the
+ * shared state, and the inline helpers shared by the fast and slow paths (class lookup,
+ * span lookup, side entries, free records, object checks, red zone). See heap.c for the
+ * design.
  */
 #ifndef LIOS_MM_HEAP_INTERNAL_H
 #define LIOS_MM_HEAP_INTERNAL_H
@@ -19,7 +21,6 @@
 #define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
 #define HEAP_CANARY 0xcb
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
-#define HEAP_TAG_KEY 0x5a17c0deu
 #define HEAP_HASH_BITS 12
 #define HEAP_COLOURS 64              /* span header positions (cache lines), heap_colour */
 #define HEAP_SPAN_MIN_PAGES 4
@@ -34,53 +35,88 @@
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
 #define HEAP_LINK_KEY 0x9e3779b9u     /* free-list links are (index + 1) ^ key */
 
+/*
+ * A block's descriptor. A small span's lives in the descriptor pool (heap_class.c), apart
+ * from the span, so that the descriptors of all spans share a few dense, hot cache lines
+ * (inside the spans they fell in a few cache sets and missed, measured); a large block's
+ * and a cached block's lives at the block's first byte. Line 0 holds what the fast paths
+ * read.
+ */
 struct heap_span {
-	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
-	uint16_t cls;                /* size class (small spans) */
-	uint8_t cached;              /* free block in the cache (not live) */
-	uint8_t pad0;
+	uintptr_t base;              /* the block's address (HEAP_CHUNK aligned) */
+	char *data;                  /* first object (small) or the block's data (large) */
+	uint16_t *side;              /* small: the side array (heap_side) */
+	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
 	uint32_t size;               /* small: object size (the class's, copied for free) */
-	uint32_t head;               /* small: first free object's index + 1, 0: none */
-	uint32_t nobj, nfree, bump;  /* objects; free ones; objects [bump, nobj) never used */
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
 				      * heap_free's fast path leaves those to the slow path */
-	uint32_t free_max;           /* small: heap_free's fast path takes 1..free_max free
+	uint16_t cls;                /* size class (small spans) */
+	uint8_t cached;              /* free block in the cache (not live) */
+	uint8_t pad0;
+	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
+	uint32_t head;               /* small: first free object's index + 1, 0: none */
+	uint32_t nfree;              /* small: free objects (not counting those in heap_mag) */
+	uint32_t bump;               /* small: objects [bump, nobj) were never handed out */
+	uint32_t nobj;               /* small: objects */
+	/* line 1 */
+	uint32_t free_max;           /* small: heap_free's span path takes 1..free_max free
 				      * objects: nobj - 1 for the head of the class's partial
 				      * list (which may stay empty), nobj - 2 otherwise */
-	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
-	char *data;                  /* first object (small) or the block (large) */
+	uint32_t pad1;
 	struct heap_span *hnext;     /* chunk hash chain */
-	struct heap_span *prev, *next; /* class partial list, or cache bin */
+	struct heap_span *prev, *next; /* class partial list, cache bin, or pool free list */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
 	uint64_t req;                /* large: requested size, bytes */
+	uint64_t pad2[2];
 };
+static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
 
 struct heap_class {
 	uint32_t size;               /* object size, bytes (multiple of 16) */
 	uint32_t nobj;               /* objects per span */
-	uint32_t data_off;           /* bytes from span start to object 0 */
 	uint32_t pages;              /* span size, pages */
 	uint64_t magic;              /* ceil(2^64 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
 };
 
+/*
+ * A class's magazine: the objects last freed into the class (LIFO), each with its side
+ * entry, handed out again before any span is asked: a freed object is reused while its
+ * lines are still cached, and the spans' free lists and partial lists only move when the
+ * magazine overflows (free) or runs dry (allocation). An object in a magazine is free (its
+ * side entry is 0) but still counted as used by its span; its first word is
+ * HEAP_MAG_RECORD, checked before it is handed out again. At most HEAP_MAG_BYTES per class
+ * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
+ */
+#define HEAP_MAG_MAX 31             /* a magazine is 512 bytes */
+#define HEAP_MAG_BYTES 8192u
+struct heap_mag_ent {
+	char *obj;
+	uint16_t *side;              /* its side entry */
+};
+struct heap_mag {
+	uint32_t count, cap;         /* objects held; at most */
+	uint32_t size;               /* the class's object size, bytes */
+	uint32_t pad;
+	struct heap_mag_ent ent[HEAP_MAG_MAX];
+};
+static_assert(sizeof(struct heap_mag) == 512, "indexed by a shift");
+
 /* State shared by the heap's files. */
+extern struct heap_mag heap_mags[HEAP_NCLASSES];           /* heap.c */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-/* heap.c: 1 << HEAP_HASH_BITS chains of block headers (spans and large blocks), each ended
- * by HEAP_NO_SPAN; a block is found by the chunk its header lies in (the block's first). */
+/* heap.c: 1 << HEAP_HASH_BITS chains of block descriptors (spans, large and cached blocks),
+ * each ended by HEAP_NO_SPAN; a block is found by its first chunk (its base). */
 extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
 /* heap.c: per class, the span allocations come from (the head of its partial list), or
  * &heap_no_span when the list is empty: never NULL, so the fast path tests nothing else. */
 extern struct heap_span *heap_cur[HEAP_NCLASSES];
 /* heap.c: a header that owns nothing: no free object, nothing to bump (always "full"),
  * fast_limit 0 (heap_free's fast path never takes a pointer for it). Being a real object,
- * it may stand where a header is expected: the end of hash chains, heap_last, heap_cur. */
+ * it may stand where a header is expected: the end of hash chains, heap_cur. */
 extern struct heap_span heap_no_span;
-/* heap.c: the block heap_free's fast path found last (its guess for the next free, so the
- * span is known before the pointer is), or HEAP_NO_SPAN */
-extern struct heap_span *heap_last;
 #define HEAP_NO_SPAN (&heap_no_span)
 extern struct heap_stats heap_st;     /* heap.c */
 extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
@@ -99,8 +135,33 @@ void heap_span_release(struct heap_span *s);
 /* Takes span s off class c's partial list. */
 void heap_partial_del(struct heap_class *c, struct heap_span *s);
 
+/* heap_span.c: the span layer. Interrupts off for all. */
+/* A small allocation of n bytes the slow way (magazine, damaged records, new spans); NULL
+ * when vmalloc fails. */
+void *heap_small_alloc_slow(size_t n);
+/* Pops an object of n bytes of class cls from its current span; NULL (nothing changed)
+ * when there is none or its free list is damaged. */
+void *heap_span_alloc(unsigned cls, size_t n);
+/* Puts checked object p of span s (side: its side entry) on the span's free list. */
+void heap_span_free(struct heap_span *s, uint16_t *side, void *p);
+/* Frees checked allocation p of n bytes of block s (span or large) the slow way. */
+void heap_release(struct heap_span *s, void *p, size_t n);
+/* Empties the magazines, then releases every empty span, cached block and the unused
+ * descriptor pool; returns the bytes released. */
+size_t heap_trim_locked(void);
+
 /* heap_class.c: lays out every class and fills heap_small_class. */
 void heap_classes_init(void);
+/* heap_class.c: the descriptor pool. A zeroed descriptor, NULL when vmalloc fails. */
+struct heap_span *heap_desc_get(void);
+void heap_desc_put(struct heap_span *d);
+/* Gives the pool's memory back when no descriptor is in use; returns the bytes released. */
+size_t heap_desc_trim(void);
+/* Forgets the pool (heap_init starting over). */
+void heap_desc_reset(void);
+/* The span layout of class c in the block at base (bytes long): data, side, nobj. */
+void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t base,
+		      size_t bytes);
 
 /* heap_large.c: blocks above HEAP_SMALL_MAX. */
 void *heap_large_alloc(size_t n);
@@ -114,9 +175,6 @@ bool heap_large_resize(struct heap_span *s, size_t n);
  * pages bigger at most is there (*fresh = false; header to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
 struct heap_span *heap_block_get(size_t bytes, bool *fresh);
-/* Moves the header of block s to its block's chunk address + off (hash updated); returns
- * the header's new address. */
-struct heap_span *heap_block_move(struct heap_span *s, size_t off);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
 /* Gives every cached block back; returns the bytes released. */
@@ -131,58 +189,42 @@ static inline unsigned heap_class_of(size_t x)
 	return heap_small_class[(x + 15) >> 4];
 }
 
-static inline size_t heap_hash_index(const void *p)
+static inline size_t heap_hash_index(uintptr_t addr)
 {
 	/* Direct-mapped: vmalloc hands out addresses from the bottom of its window, so the
-	 * spans of the first 1 << HEAP_HASH_BITS chunks (1 GiB) each get a chain alone. */
-	return (size_t)((uintptr_t)p >> HEAP_CHUNK_SHIFT) & ((1u << HEAP_HASH_BITS) - 1);
+	 * blocks of the first 1 << HEAP_HASH_BITS chunks (1 GiB) each get a chain alone. */
+	return (size_t)(addr >> HEAP_CHUNK_SHIFT) & ((1u << HEAP_HASH_BITS) - 1);
 }
 
-/* Whether a and b lie in the same HEAP_CHUNK. */
-static inline bool heap_same_chunk(const void *a, const void *b)
+/* Whether p lies in the first HEAP_CHUNK of block s (a span: anywhere in it). */
+static inline bool heap_in_chunk(const struct heap_span *s, const void *p)
 {
-	return ((uintptr_t)a ^ (uintptr_t)b) < HEAP_CHUNK;
-}
-
-/* The chunk address of a block, from any address in its first chunk (its header). */
-static inline uintptr_t heap_chunk_of(const void *p)
-{
-	return (uintptr_t)p & ~(uintptr_t)(HEAP_CHUNK - 1);
+	return ((uintptr_t)p ^ s->base) < HEAP_CHUNK;
 }
 
 /*
- * Where a span of 'pages' pages at chunk address base keeps its header: at one of
- * MIN(pages, HEAP_COLOURS) cache lines, by chunk number. Blocks are HEAP_CHUNK aligned, so
- * headers at their first byte would all fall in the same cache set (at most 8 in L1 and
- * L2: the free path's header loads missed, measured); coloured, they spread over up to 64
- * sets. The cost is at most 1/64 of a span's room.
+ * Where a span of 'pages' pages at chunk address base starts its objects: at one of
+ * MIN(pages, HEAP_COLOURS) cache lines, by chunk number, so that the first objects (and
+ * the side arrays after the last) of the spans, which are all HEAP_CHUNK aligned, do not
+ * all share one cache set. The cost is at most 1/64 of a span's room.
  */
 static inline size_t heap_colour(uintptr_t base, size_t pages)
 {
 	return (size_t)((base >> HEAP_CHUNK_SHIFT) % MIN(pages, (size_t)HEAP_COLOURS)) * 64;
 }
 
-/* The span or large block whose first chunk holds p, or NULL. Never dereferences p. */
+/* The block whose first chunk holds p, or NULL. Never dereferences p. */
 static inline struct heap_span *heap_lookup(const void *p)
 {
 	struct heap_span *s;
 
-	for (s = heap_hash[heap_hash_index(p)]; s != HEAP_NO_SPAN; s = s->hnext)
-		if (heap_same_chunk(s, p))
+	for (s = heap_hash[heap_hash_index((uintptr_t)p)]; s != HEAP_NO_SPAN; s = s->hnext)
+		if (heap_in_chunk(s, p))
 			return s;
 	return NULL;
 }
 
 #define HEAP_CANARY64 (0x0101010101010101ull * HEAP_CANARY)
-/*
- * The end word of a free small object (one that was handed out and freed): the word of a
- * live object's red zone (heap_redzone_set) with the size 0xffffffff, which no slot holds,
- * so heap_redzone_check refuses it. The end word is the object's allocated state: free
- * checks it as part of the red zone (a second free finds HEAP_FREE_WORD: "already freed"),
- * allocation checks that the object it pops carries it (else the object was written after
- * it was freed, or the list leads to a live object).
- */
-#define HEAP_FREE_WORD ((uint64_t)(HEAP_TAG_KEY ^ 0xffffffffu) << 32 | (uint32_t)HEAP_CANARY64)
 
 /* Stores/compares the canary over [p, p + len), 4 <= len <= HEAP_CANARY_CHECK, with a few
  * possibly overlapping unaligned word accesses instead of a byte loop. */
@@ -224,44 +266,64 @@ static inline bool heap_canary_ok(const char *p, size_t len)
 	}
 	return bad == 0;
 }
-
 /*
- * The red zone of a small object of 'slot' bytes holding n requested bytes, n <= slot - 8:
- * an 8-byte canary word at obj + n (right past the requested bytes, where overflows land)
- * and the end word at obj + slot - 8: 4 canary bytes then the size tag (n ^ key). Written
- * in that order, so when the two overlap (n > slot - 16) the end word wins; the 4 bytes at
- * obj + n are canary either way, and the 8 are when n <= slot - 12. Two stores, two loads;
- * bytes between the two words (slot - n > 16) are not checked.
+ * Per-object state of a small span: the side array, one uint16_t per object after the
+ * span's last object (heap_side), written by allocation and free and read by free, so that free
+ * touches no word of the object but the red zone. HEAP_SIDE_LIVE | gap while the object is
+ * allocated, gap = slot - HEAP_REDZONE - n (n: the requested size, so the red zone is at
+ * obj + n); 0 once freed (a second free finds it: "already freed"). Entries of objects never
+ * handed out are never read (free refuses them by index first).
  */
-static inline void heap_redzone_set(char *obj, size_t n, size_t slot)
-{
-	uint64_t c = HEAP_CANARY64;
-	uint64_t e = (uint64_t)(uint32_t)n << 32 ^
-		     ((uint64_t)HEAP_TAG_KEY << 32 | (uint32_t)HEAP_CANARY64);
+#define HEAP_SIDE_LIVE 0x8000u
+#define HEAP_SIDE_GAP 0x7fffu
 
-	__builtin_memcpy(obj + n, &c, 8);
-	__builtin_memcpy(obj + slot - 8, &e, 8);
+static inline uint16_t *heap_side(const struct heap_span *s)
+{
+	return s->side;
 }
 
-/* The requested size stored in the red zone, or SIZE_MAX when the red zone is damaged. */
-static inline size_t heap_redzone_check(const char *obj, size_t slot)
-{
-	uint64_t e, w;
-	size_t n;
-	int64_t gap;           /* slot - 8 - n: bytes from obj + n to the end word */
+/*
+ * A free small object's first word, its free-record: the free-list link (index + 1 of the
+ * next free object, 0: none) xored with HEAP_LINK_KEY in the low half, HEAP_FREE_MARK in the
+ * high half. Allocation checks both before handing the object out again (the mark: written
+ * after free, even with zeros; the link: names a handed-out object), so a write after free
+ * or a damaged free list is caught where the next caller would write anyway: the object's
+ * first line.
+ */
+#define HEAP_FREE_MARK 0xf4eef4eeu
 
-	__builtin_memcpy(&e, obj + slot - 8, 8);
-	n = (uint32_t)(e >> 32) ^ HEAP_TAG_KEY;
-	gap = (int64_t)(slot - HEAP_REDZONE) - (int64_t)n;
-	if ((uint32_t)e != (uint32_t)HEAP_CANARY64 || gap < 0)
-		return SIZE_MAX;
-	__builtin_memcpy(&w, obj + n, 8);
-	w ^= HEAP_CANARY64;
-	if (gap < 4)           /* the word's last 4 bytes are the tag's */
-		w = (uint32_t)w;
-	if (w)
-		return SIZE_MAX;
-	return n;
+static inline uint64_t heap_free_record(uint32_t next)
+{
+	return (uint64_t)HEAP_FREE_MARK << 32 | (next ^ HEAP_LINK_KEY);
+}
+
+/* The next link of free record w, or UINT32_MAX when w is not a free record (its mark
+ * damaged). */
+/* The free record of an object in a magazine: its link names no object (so a span's free
+ * list never leads into a magazine). */
+#define HEAP_MAG_RECORD ((uint64_t)HEAP_FREE_MARK << 32 | (UINT32_MAX ^ HEAP_LINK_KEY))
+
+static inline uint32_t heap_free_next(uint64_t w)
+{
+	return (uint32_t)(w >> 32) == HEAP_FREE_MARK ? (uint32_t)w ^ HEAP_LINK_KEY : UINT32_MAX;
+}
+
+/*
+ * Hands out object i (at obj) of small span s for n bytes, n <= slot - HEAP_REDZONE: the
+ * side entry records it live with its size, and the red zone, 8 canary bytes right past the
+ * requested bytes (where overflows land), is written as one store.
+ */
+static inline void heap_obj_live_at(uint16_t *side, char *obj, size_t n, size_t slot)
+{
+	uint64_t c = HEAP_CANARY64;
+
+	*side = (uint16_t)(HEAP_SIDE_LIVE | (slot - HEAP_REDZONE - n));
+	__builtin_memcpy(obj + n, &c, 8);
+}
+
+static inline void heap_obj_live(struct heap_span *s, size_t i, char *obj, size_t n)
+{
+	heap_obj_live_at(&heap_side(s)[i], obj, n, s->size);
 }
 
 /*
@@ -283,28 +345,43 @@ static inline bool heap_obj_index(const struct heap_span *s, const void *p, size
 	return off < limit && (uint64_t)m < s->div;
 }
 
-enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE };
+enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE, HEAP_OBJ_DAMAGED };
 
-/* Whether handed-out object p of small span s is allocated with its red zone intact (when
- * it is, its requested size in *n), freed (its end word is HEAP_FREE_WORD) or damaged. */
-static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, const void *p,
-						 size_t *n)
+/*
+ * The gap of side entry e of a span of 'slot'-byte objects (slot - HEAP_REDZONE - n for a
+ * live object of n bytes), or a value above slot - HEAP_REDZONE when e is not a live entry:
+ * one compare tests both the live bit and a damaged gap (which must not send the red zone
+ * check out of the object).
+ */
+static inline uint32_t heap_side_gap(uint16_t e)
 {
-	uint64_t e;
-
-	*n = heap_redzone_check(p, s->size);
-	if (*n != SIZE_MAX)
-		return HEAP_OBJ_LIVE;
-	__builtin_memcpy(&e, (const char *)p + s->size - 8, 8);
-	return e == HEAP_FREE_WORD ? HEAP_OBJ_FREED : HEAP_OBJ_REDZONE;
+	return (uint32_t)e - HEAP_SIDE_LIVE;
 }
 
-/* Marks small object obj of 'slot' bytes free (see HEAP_FREE_WORD). */
-static inline void heap_mark_free(char *obj, size_t slot)
+/* Whether handed-out object i (at p) of small span s is allocated with its red zone intact
+ * (then its requested size is in *n), freed, overflowed, or with a damaged side entry.
+ * Reads the side entry and the red zone's 8 bytes only. */
+static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, size_t i,
+						 const char *p, size_t *n)
 {
-	uint64_t e = HEAP_FREE_WORD;
+	uint16_t e = heap_side(s)[i];
+	uint32_t gap = heap_side_gap(e);
+	uint64_t w;
 
-	__builtin_memcpy(obj + slot - 8, &e, 8);
+	if (gap > s->size - HEAP_REDZONE)
+		return e ? HEAP_OBJ_DAMAGED : HEAP_OBJ_FREED;
+	*n = s->size - HEAP_REDZONE - gap;
+	__builtin_memcpy(&w, p + *n, 8);
+	return w == HEAP_CANARY64 ? HEAP_OBJ_LIVE : HEAP_OBJ_REDZONE;
+}
+
+/* Marks object i (at obj) of small span s free, its free record linking to 'next'. */
+static inline void heap_obj_free(struct heap_span *s, size_t i, char *obj, uint32_t next)
+{
+	uint64_t w = heap_free_record(next);
+
+	heap_side(s)[i] = 0;
+	__builtin_memcpy(obj, &w, 8);
 }
 
 #endif

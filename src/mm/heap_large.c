@@ -23,7 +23,6 @@ void *heap_large_alloc(size_t n)
 	s = heap_block_get(bytes, &fresh);
 	if (!s)
 		return NULL;
-	s = heap_block_move(s, 0);         /* a cached span's header may be coloured */
 	s->magic = HEAP_LARGE_MAGIC;
 	s->data = (char *)s + HEAP_LARGE_HDR;
 	s->req = n;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel self-tests of the heap on vmalloc and the real frame allocator: alignment and
- * contents across size classes and large blocks, a seeded chaos run, every misuse refused,
- * exhaustion gives NULL, and after freeing and trimming the frames are back exactly.
+ * contents across size classes and large blocks, a seeded chaos run, every misuse refused
+ * (double free, foreign and interior pointers, red zone overflow, write after free into a
+ * magazine and into a span's free list), exhaustion gives NULL, and after freeing and
+ * trimming the frames are back exactly.
  */
 #include <lios/heap.h>
 #include <lios/pmm.h>
@@ -113,6 +115,38 @@ KTEST(heap, misuse_is_refused)
 	heap_free(b);
 	heap_free(l);
 	KEXPECT(hst().misuse == m + 5);
+	KEXPECT(hst().live_allocs == live0);
+}
+
+/* Write after free: a freed 48-byte object (in its class's magazine) and the head of a
+ * span's free list of 6,000-byte objects (a class without magazine) get their first word
+ * overwritten; the next allocations of those classes report each once and never hand the
+ * damaged object out. */
+KTEST(heap, write_after_free_detected)
+{
+	static const size_t sizes[] = { 48, 6000 };
+	uint64_t m = hst().misuse, live0 = hst().live_allocs;
+	char *p[8], *q[8];
+
+	heap_trim();    /* empty magazines: the 48-byte frees below all go to one */
+	for (int t = 0; t < 2; t++) {
+		for (int i = 0; i < 8; i++) {
+			p[i] = heap_alloc(sizes[t]);
+			KASSERT(p[i] != NULL);
+		}
+		for (int i = 0; i < 8; i++)
+			heap_free(p[i]);
+		memset(p[7], 0x41, 8);       /* the last freed: popped first */
+		for (int i = 0; i < 8; i++) {
+			q[i] = heap_alloc(sizes[t]);
+			KASSERT(q[i] != NULL);
+			KEXPECT(q[i] != p[7]);
+		}
+		KEXPECT(hst().misuse == m + (uint64_t)t + 1);
+		for (int i = 0; i < 8; i++)
+			heap_free(q[i]);
+	}
+	KEXPECT(hst().misuse == m + 2);
 	KEXPECT(hst().live_allocs == live0);
 }
 

@@ -8,6 +8,7 @@
  */
 #include <lios/printk.h>
 #include "mm_host.h"
+#include "heap_internal.h" /* heap_lookup, heap_side: to damage a side entry on purpose */
 
 static char last_line[256];
 static int heap_lines;
@@ -291,10 +292,10 @@ static void test_redzone_bytes(void)
 	printk_remove_sink(sink);
 }
 
-/* Write after free: a freed small object's first word (the free-list link) is overwritten
- * with a wild pointer. Expected: the next allocation of that class detects the damaged
- * free list, reports it on a "heap: " line, never hands out the wild pointer or the damaged
- * object, and the heap keeps working. */
+/* Write after free: a freed small object's first word (its free record, the object sitting
+ * in its class's magazine) is overwritten with a wild pointer. Expected: the next
+ * allocation of that class detects it, reports it on a "heap: " line, never hands out the
+ * wild pointer or the damaged object, and the heap keeps working. */
 static void test_write_after_free(void)
 {
 	uint64_t m;
@@ -374,8 +375,8 @@ static void test_cache(void)
 	CHECK(frames_accounted() == before);
 }
 
-/* Write after free, zeroed: a freed object's first word (its free-list link) is cleared, as
- * a stray memset would. Expected: the damaged list is reported when the object is popped,
+/* Write after free, zeroed: a freed object's first word (its free record, in the magazine)
+ * is cleared, as a stray memset would. Expected: the damaged list is reported when the object is popped,
  * the object is not handed out, and the heap keeps working. */
 static void test_write_after_free_zero(void)
 {
@@ -398,6 +399,76 @@ static void test_write_after_free_zero(void)
 	printk_remove_sink(sink);
 }
 
+/* A damaged free list of a span: 40 objects of 200 bytes are taken from one span and freed;
+ * the first ones fill the class's magazine (4096 / 224 = 18), the rest go onto the span's
+ * free list, whose head (the last freed) then gets its first word zeroed and, in a second
+ * run, of a 6,000-byte class (no magazine), a wild value. Expected: taking 40 objects again
+ * reports the damaged list once ("corrupted"), never hands out the damaged object, every
+ * allocation succeeds from another span, and everything can be freed. */
+static void test_span_list_damage(void)
+{
+	static const size_t sizes[] = { 200, 6000 };
+	static const uint64_t junk[] = { 0, 0x4141414141414141ull };
+	char *p[40], *q[40];
+	uint64_t m;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	for (int t = 0; t < 2; t++) {
+		m = hstats().misuse;
+		for (int i = 0; i < 40; i++)
+			p[i] = heap_alloc(sizes[t]);
+		for (int i = 0; i < 40; i++)
+			heap_free(p[i]);
+		memcpy(p[39], &junk[t], 8);
+		for (int i = 0; i < 40; i++) {
+			q[i] = heap_alloc(sizes[t]);
+			CHECK(q[i] != NULL && q[i] != p[39]);
+		}
+		CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+		for (int i = 0; i < 40; i++)
+			heap_free(q[i]);
+		CHECK(hstats().misuse == m + 1);
+	}
+	CHECK(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
+/* A damaged side entry (the per-object state of a span): a live object's entry is set to
+ * "live" with a gap larger than the object. Expected: heap_free reports "heap state
+ * damaged" and refuses (it never reads outside the object); with the entry restored the
+ * free succeeds. An entry cleared (as if freed) makes heap_free report "already freed". */
+static void test_side_damage(void)
+{
+	struct heap_span *s;
+	uint16_t *side, old;
+	uint64_t m;
+	size_t i;
+	char *p;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	p = heap_alloc(100);
+	s = heap_lookup(p);
+	CHECK(s != NULL && heap_obj_index(s, p, (size_t)s->bump * s->size, &i));
+	side = &heap_side(s)[i];
+	old = *side;
+	*side = HEAP_SIDE_LIVE | HEAP_SIDE_GAP;
+	heap_free(p);
+	expect_report(&m, "heap state damaged");
+	*side = 0;
+	heap_free(p);
+	expect_report(&m, "already freed");
+	CHECK(heap_size(p) == 0);
+	expect_report(&m, "already freed");
+	*side = old;
+	CHECK(heap_size(p) == 100);
+	heap_free(p);
+	CHECK(hstats().misuse == m && hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -407,6 +478,8 @@ int main(void)
 	test_redzone_bytes();
 	test_write_after_free();
 	test_write_after_free_zero();
+	test_span_list_damage();
+	test_side_damage();
 	test_cache();
 	test_oom();
 	return unit_exit("test_heap");
