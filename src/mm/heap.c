@@ -112,22 +112,23 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	struct heap_mag *m;
 	struct heap_mag_ent *e;
 	uint64_t rec, c = HEAP_CANARY64;
-	uint32_t k;
+	uint32_t top;
 	void *p;
 
 	if (unlikely(size > HEAP_SMALL_MAX - HEAP_REDZONE))
 		return NULL;
 	m = &heap_mags[heap_class_of(size + HEAP_REDZONE)];
-	k = m->count;
-	if (unlikely(!k))
+	top = m->top;
+	if (unlikely(!top))
 		return NULL;
-	e = &m->ent[k - 1];
+	top -= sizeof(*e);
+	e = heap_mag_at(m, top);
 	p = e->obj;
 	__builtin_memcpy(&rec, p, 8);
 	if (unlikely(rec != HEAP_MAG_RECORD))
 		return NULL;
-	m->count = k - 1;
-	*e->side = (uint16_t)(HEAP_SIDE_LIVE | (m->size - HEAP_REDZONE - size));
+	m->top = top;
+	*e->side = (uint16_t)(m->live - size);
 	__builtin_memcpy((char *)p + size, &c, 8);
 	heap_st.allocs++;
 	heap_st.live_bytes += size;
@@ -217,9 +218,11 @@ int heap_init(void)
 	heap_desc_reset();
 	heap_classes_init();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
-		heap_mags[k].count = 0;
+		heap_mags[k].top = 0;
 		heap_mags[k].size = heap_classes[k].size;
-		heap_mags[k].cap = MIN(HEAP_MAG_BYTES / heap_classes[k].size,
+		heap_mags[k].live = HEAP_SIDE_LIVE + heap_classes[k].size - HEAP_REDZONE;
+		heap_mags[k].limit = sizeof(struct heap_mag_ent) *
+				     MIN(HEAP_MAG_BYTES / heap_classes[k].size,
 				       (uint32_t)HEAP_MAG_MAX);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
@@ -235,7 +238,7 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 {
 	void *p = NULL;
 
-	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && !heap_mags[heap_class_of(n + HEAP_REDZONE)].count)
+	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && !heap_mags[heap_class_of(n + HEAP_REDZONE)].top)
 		p = heap_span_alloc(heap_class_of(n + HEAP_REDZONE), n);
 	if (likely(p)) {
 		heap_st.allocs++;
@@ -309,16 +312,18 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p, struc
 /* heap_free for what its fast path leaves: a checked object whose class's magazine is full
  * (s: its span, side: its side entry) goes on its span's free list, with list moves when
  * due; anything else (s NULL) the whole way (lookup through the hash, misuse). Then
- * restores the interrupt state irq. Interrupts off. */
+ * restores the interrupt state irq. Interrupts off. Reached by tail calls (jumps) from
+ * heap_free, so its return address is heap_free's caller, the one a report names (heap_free
+ * itself then needs no frame). */
 static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *s,
-						     uint16_t *side, uintptr_t caller, uint64_t irq)
+						     uint16_t *side, uint64_t irq)
 {
 	size_t n;
 
 	if (s) {
 		heap_span_free(s, side, p);
 	} else if (p && heap_ready) {
-		s = heap_check(p, &n, "free", caller);
+		s = heap_check(p, &n, "free", CALLER_ADDR);
 		if (s)
 			heap_release(s, p, n);
 	}
@@ -332,30 +337,30 @@ void heap_free(void *p)
 {
 	uint64_t irq = arch_irq_save(), rec = HEAP_MAG_RECORD;
 	struct heap_span *s = NULL;
+	struct heap_mag_ent *e;
 	struct heap_mag *m;
 	uint16_t *side;
+	uint32_t top;
 	size_t n;
-	uint32_t k;
 
 	if (unlikely(!heap_free_check(p, &s, &side, &n))) {
-		heap_free_slow(p, NULL, NULL, CALLER_ADDR, irq);
+		heap_free_slow(p, NULL, NULL, irq);
 		return;
 	}
 	m = &heap_mags[s->cls];
-	k = m->count;
-	if (unlikely(k == m->cap)) {
-		heap_st.frees++;
-		heap_st.live_bytes -= n;
-		heap_free_slow(p, s, side, CALLER_ADDR, irq);
-		return;
-	}
-	m->count = k + 1;
-	m->ent[k].obj = p;
-	m->ent[k].side = side;
-	*side = 0;
-	__builtin_memcpy(p, &rec, 8);
+	top = m->top;
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
+	if (unlikely(top == m->limit)) {
+		heap_free_slow(p, s, side, irq);
+		return;
+	}
+	e = heap_mag_at(m, top);
+	m->top = top + sizeof(*e);
+	e->obj = p;
+	e->side = side;
+	*side = 0;
+	__builtin_memcpy(p, &rec, 8);
 	arch_irq_restore(irq);
 }
 

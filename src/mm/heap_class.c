@@ -8,7 +8,7 @@
  * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself (the side array not counted
  * as waste). A span is
  *     [colour | object 0 | object 1 | ... | side array: uint16_t per object]
- * (a coloured span, heap_colour, may hold one object fewer than its class's layout), and
+ * (the colour, heap_colour, uses the bytes the objects leave free), and
  * heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a class
  * with one table load.
  *
@@ -28,7 +28,10 @@ struct heap_class heap_classes[HEAP_NCLASSES];
 uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1];
 static void *heap_pool[HEAP_POOL_MAX];     /* the pool's blocks */
 static unsigned heap_pool_blocks;
-static struct heap_span *heap_desc_free;   /* free descriptors, linked through next */
+static char *heap_pool_cur;                /* the last block's unused part */
+static size_t heap_pool_left;
+/* free records by size in HEAP_DESC_UNITs, linked through next */
+static struct heap_span *heap_desc_free[HEAP_DESC_UNITS_MAX + 1];
 static uint64_t heap_desc_used;
 
 /* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
@@ -47,27 +50,19 @@ static uint32_t heap_class_size(unsigned cls)
 	return (1u << lg) + ((cls - 20) % 8 + 1) * (1u << (lg - 3));
 }
 
-/* How many objects of 'size' bytes and their side array (a uint16_t each, 16-aligned)
- * fit in 'bytes'. */
+/* How many objects of 'size' bytes fit in 'bytes'. */
 static uint32_t heap_span_fit(uint32_t size, uint64_t bytes)
 {
-	uint64_t n = bytes / (size + sizeof(uint16_t));
-
-	while (n * size + ALIGN_UP(n * sizeof(uint16_t), HEAP_ALIGN) > bytes)
-		n--;
-	return (uint32_t)n;
+	return (uint32_t)(bytes / size);
 }
 
-/* See heap_internal.h: the objects from the block's colour (heap_colour) on, the side array
- * right after them. The colour may cost the span an object of its class's layout. */
+/* See heap_internal.h: the class's objects from the block's colour (heap_colour, within
+ * the bytes the objects leave free) on (the side array is right after the descriptor). */
 void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t base,
 		      size_t bytes)
 {
-	size_t off = heap_colour(base, c->pages);
-
-	s->nobj = MIN(c->nobj, heap_span_fit(c->size, bytes - off));
-	s->data = (char *)base + off;
-	s->side = (uint16_t *)(s->data + (size_t)s->nobj * c->size);
+	s->nobj = c->nobj;
+	s->data = (char *)base + heap_colour(base, bytes - (size_t)c->nobj * c->size);
 }
 
 /* Lays out class c: the smallest span (4-64 pages) holding at least HEAP_SPAN_MIN_OBJS
@@ -84,7 +79,7 @@ static void heap_class_setup(struct heap_class *c, uint32_t size)
 		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
 		uint64_t n = heap_span_fit(size, bytes), waste;
 
-		waste = bytes - n * (size + sizeof(uint16_t)); /* the side array is not waste */
+		waste = bytes - n * size;
 		if (!c->pages || waste * c->pages * PAGE_SIZE < best_waste * bytes) {
 			c->pages = pages;
 			c->nobj = (uint32_t)n;
@@ -113,26 +108,33 @@ void heap_classes_init(void)
 }
 
 /* See heap_internal.h. */
-struct heap_span *heap_desc_get(void)
+struct heap_span *heap_desc_get(uint32_t nobj)
 {
-	struct heap_span *d = heap_desc_free;
+	uint32_t units = heap_desc_units(nobj);
+	struct heap_span *d = heap_desc_free[units];
 
-	if (!d) {
-		char *b;
+	if (d) {
+		heap_desc_free[units] = d->next;
+	} else {
+		size_t bytes = (size_t)units * HEAP_DESC_UNIT;
 
-		if (heap_pool_blocks == HEAP_POOL_MAX || !(b = vmalloc(HEAP_POOL_BYTES)))
-			return NULL;
-		heap_account(HEAP_POOL_BYTES);
-		heap_pool[heap_pool_blocks++] = b;
-		for (size_t k = HEAP_POOL_BYTES / sizeof(*d); k-- > 0;) {
-			d = (struct heap_span *)b + k;
-			d->next = heap_desc_free;
-			heap_desc_free = d;
+		if (heap_pool_left < bytes) {
+			char *b;
+
+			if (heap_pool_blocks == HEAP_POOL_MAX || !(b = vmalloc(HEAP_POOL_BYTES)))
+				return NULL;
+			heap_account(HEAP_POOL_BYTES);
+			heap_pool[heap_pool_blocks++] = b;
+			heap_pool_cur = b;
+			heap_pool_left = HEAP_POOL_BYTES;
 		}
+		d = (struct heap_span *)heap_pool_cur;
+		heap_pool_cur += bytes;
+		heap_pool_left -= bytes;
 	}
-	heap_desc_free = d->next;
 	heap_desc_used++;
 	memset(d, 0, sizeof(*d));
+	d->units = (uint16_t)units;
 	return d;
 }
 
@@ -140,8 +142,8 @@ struct heap_span *heap_desc_get(void)
 void heap_desc_put(struct heap_span *d)
 {
 	d->magic = 0;
-	d->next = heap_desc_free;
-	heap_desc_free = d;
+	d->next = heap_desc_free[d->units];
+	heap_desc_free[d->units] = d;
 	heap_desc_used--;
 }
 
@@ -156,7 +158,7 @@ size_t heap_desc_trim(void)
 		vfree(heap_pool[--heap_pool_blocks]);
 		heap_account(-(int64_t)HEAP_POOL_BYTES);
 	}
-	heap_desc_free = NULL;
+	heap_desc_reset();
 	return released;
 }
 
@@ -164,6 +166,8 @@ size_t heap_desc_trim(void)
 void heap_desc_reset(void)
 {
 	heap_pool_blocks = 0;
-	heap_desc_free = NULL;
+	heap_pool_cur = NULL;
+	heap_pool_left = 0;
+	memset(heap_desc_free, 0, sizeof(heap_desc_free));
 	heap_desc_used = 0;
 }

@@ -22,7 +22,7 @@
 #define HEAP_CANARY 0xcb
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
 #define HEAP_HASH_BITS 12
-#define HEAP_COLOURS 64              /* span header positions (cache lines), heap_colour */
+#define HEAP_COLOURS 64              /* span start positions (cache lines), heap_colour */
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 64
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
@@ -45,7 +45,7 @@
 struct heap_span {
 	uintptr_t base;              /* the block's address (HEAP_CHUNK aligned) */
 	char *data;                  /* first object (small) or the block's data (large) */
-	uint16_t *side;              /* small: the side array (heap_side) */
+	uint64_t req;                /* large: requested size, bytes */
 	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
 	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
@@ -63,12 +63,12 @@ struct heap_span {
 	uint32_t free_max;           /* small: heap_free's span path takes 1..free_max free
 				      * objects: nobj - 1 for the head of the class's partial
 				      * list (which may stay empty), nobj - 2 otherwise */
-	uint32_t pad1;
+	uint16_t units;              /* pool record size, HEAP_DESC_UNITs (pool descriptors) */
+	uint16_t pad1;
 	struct heap_span *hnext;     /* chunk hash chain */
 	struct heap_span *prev, *next; /* class partial list, cache bin, or pool free list */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
-	uint64_t req;                /* large: requested size, bytes */
-	uint64_t pad2[2];
+	uint64_t pad2[3];
 };
 static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
 
@@ -90,18 +90,26 @@ struct heap_class {
  * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
  */
 #define HEAP_MAG_MAX 31             /* a magazine is 512 bytes */
-#define HEAP_MAG_BYTES 8192u
+#define HEAP_MAG_BYTES 4096u
 struct heap_mag_ent {
 	char *obj;
 	uint16_t *side;              /* its side entry */
 };
 struct heap_mag {
-	uint32_t count, cap;         /* objects held; at most */
-	uint32_t size;               /* the class's object size, bytes */
-	uint32_t pad;
 	struct heap_mag_ent ent[HEAP_MAG_MAX];
+	uint32_t top;                /* bytes of ent[] in use: count * sizeof(ent[0]) */
+	uint32_t limit;              /* top when full: the class's capacity, in bytes */
+	uint32_t live;               /* HEAP_SIDE_LIVE + size - HEAP_REDZONE: the side entry of
+				      * n live bytes is live - n */
+	uint32_t size;               /* the class's object size, bytes */
 };
 static_assert(sizeof(struct heap_mag) == 512, "indexed by a shift");
+
+/* The entry below byte offset top of magazine m. */
+static inline struct heap_mag_ent *heap_mag_at(struct heap_mag *m, uint32_t top)
+{
+	return (struct heap_mag_ent *)((char *)m->ent + top);
+}
 
 /* State shared by the heap's files. */
 extern struct heap_mag heap_mags[HEAP_NCLASSES];           /* heap.c */
@@ -152,14 +160,23 @@ size_t heap_trim_locked(void);
 
 /* heap_class.c: lays out every class and fills heap_small_class. */
 void heap_classes_init(void);
-/* heap_class.c: the descriptor pool. A zeroed descriptor, NULL when vmalloc fails. */
-struct heap_span *heap_desc_get(void);
+/* heap_class.c: the descriptor pool. A span's record is its descriptor followed by its
+ * side array, in HEAP_DESC_UNITs. */
+#define HEAP_DESC_UNIT 64
+#define HEAP_DESC_UNITS_MAX 64
+static inline uint32_t heap_desc_units(uint32_t nobj)
+{
+	return (uint32_t)((sizeof(struct heap_span) + nobj * sizeof(uint16_t) + HEAP_DESC_UNIT - 1) /
+			  HEAP_DESC_UNIT);
+}
+/* A zeroed descriptor with room for nobj side entries after it; NULL when vmalloc fails. */
+struct heap_span *heap_desc_get(uint32_t nobj);
 void heap_desc_put(struct heap_span *d);
 /* Gives the pool's memory back when no descriptor is in use; returns the bytes released. */
 size_t heap_desc_trim(void);
 /* Forgets the pool (heap_init starting over). */
 void heap_desc_reset(void);
-/* The span layout of class c in the block at base (bytes long): data, side, nobj. */
+/* The span layout of class c in the block at base (bytes long): data, nobj. */
 void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t base,
 		      size_t bytes);
 
@@ -203,14 +220,14 @@ static inline bool heap_in_chunk(const struct heap_span *s, const void *p)
 }
 
 /*
- * Where a span of 'pages' pages at chunk address base starts its objects: at one of
- * MIN(pages, HEAP_COLOURS) cache lines, by chunk number, so that the first objects (and
- * the side arrays after the last) of the spans, which are all HEAP_CHUNK aligned, do not
- * all share one cache set. The cost is at most 1/64 of a span's room.
+ * Where a span at chunk address base whose objects leave 'slack' bytes free starts its
+ * objects: at one of up to HEAP_COLOURS cache lines within the slack, by chunk number, so
+ * that the first objects of the spans, which are all HEAP_CHUNK aligned, do not all share
+ * one cache set. Free: it only uses bytes no object would.
  */
-static inline size_t heap_colour(uintptr_t base, size_t pages)
+static inline size_t heap_colour(uintptr_t base, size_t slack)
 {
-	return (size_t)((base >> HEAP_CHUNK_SHIFT) % MIN(pages, (size_t)HEAP_COLOURS)) * 64;
+	return (size_t)((base >> HEAP_CHUNK_SHIFT) % MIN(slack / 64 + 1, (size_t)HEAP_COLOURS)) * 64;
 }
 
 /* The block whose first chunk holds p, or NULL. Never dereferences p. */
@@ -267,8 +284,9 @@ static inline bool heap_canary_ok(const char *p, size_t len)
 	return bad == 0;
 }
 /*
- * Per-object state of a small span: the side array, one uint16_t per object after the
- * span's last object (heap_side), written by allocation and free and read by free, so that free
+ * Per-object state of a small span: the side array, one uint16_t per object right after
+ * the span's descriptor in the pool (heap_side), dense and away from the spans' cache
+ * sets, written by allocation and free and read by free, so that free
  * touches no word of the object but the red zone. HEAP_SIDE_LIVE | gap while the object is
  * allocated, gap = slot - HEAP_REDZONE - n (n: the requested size, so the red zone is at
  * obj + n); 0 once freed (a second free finds it: "already freed"). Entries of objects never
@@ -279,7 +297,7 @@ static inline bool heap_canary_ok(const char *p, size_t len)
 
 static inline uint16_t *heap_side(const struct heap_span *s)
 {
-	return s->side;
+	return (uint16_t *)(s + 1);     /* a pool descriptor: its record (heap_desc_get) */
 }
 
 /*

@@ -62,7 +62,7 @@ __attribute__((noinline)) void heap_partial_del(struct heap_class *c, struct hea
 static struct heap_span *heap_span_new(unsigned cls)
 {
 	struct heap_class *c = &heap_classes[cls];
-	struct heap_span *b, *s = heap_desc_get();
+	struct heap_span *b, *s = heap_desc_get(c->nobj);
 	bool fresh;
 
 	if (!s)
@@ -175,7 +175,7 @@ broken:
 static __attribute__((noinline)) void heap_mag_broken(unsigned cls)
 {
 	struct heap_mag *m = &heap_mags[cls];
-	char *obj = m->ent[--m->count].obj;
+	char *obj = heap_mag_at(m, m->top -= sizeof(m->ent[0]))->obj;
 
 	printk(KERN_ERR "heap: freed object %p (size %u) corrupted: written after free?\n",
 	       (void *)obj, m->size);
@@ -191,17 +191,18 @@ void *heap_small_alloc_slow(size_t n)
 	void *p;
 
 	for (;;) {
-		if (m->count) {             /* the fast path found a damaged free record */
+		if (m->top) {               /* the fast path found a damaged free record */
+			struct heap_mag_ent *e = heap_mag_at(m, m->top - sizeof(*e));
 			uint64_t rec;
 
-			__builtin_memcpy(&rec, m->ent[m->count - 1].obj, 8);
+			__builtin_memcpy(&rec, e->obj, 8);
 			if (rec != HEAP_MAG_RECORD) {
 				heap_mag_broken(cls);
 				continue;
 			}
-			p = m->ent[--m->count].obj;
-			heap_obj_live_at(m->ent[m->count].side, p, n, m->size);
-			return p;
+			m->top -= sizeof(*e);
+			heap_obj_live_at(e->side, e->obj, n, m->size);
+			return e->obj;
 		}
 		if (c->partial && !c->partial->nfree)
 			heap_partial_del(c, c->partial);    /* full since its last allocation */
@@ -278,8 +279,8 @@ static void heap_mag_drain(void)
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		struct heap_mag *m = &heap_mags[k];
 
-		while (m->count) {
-			char *obj = m->ent[--m->count].obj;
+		while (m->top) {
+			char *obj = heap_mag_at(m, m->top -= sizeof(m->ent[0]))->obj;
 			struct heap_span *s = heap_lookup(obj);
 			size_t i;
 
