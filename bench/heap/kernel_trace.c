@@ -13,8 +13,10 @@
  * of events. The recording ends with objects the session made still live (the shell keeps
  * its last 64 lines): in the replay those survivors of one repetition stay live through the
  * next and are freed at its end, oldest first, and where the session frees a boot object
- * (the history line typed before the session began), which only exists the first time,
- * later repetitions free the oldest survivor instead. So the live set and the lifetimes stay
+ * (the history line typed before the session began, the USB keyboard's objects on a
+ * replug), which only exists the first time, later repetitions free the oldest survivor of
+ * the same size instead (the history line, the keyboard object made on the last replug),
+ * else the oldest survivor. So the live set and the lifetimes stay
  * close to the recording's and do not grow with the repetitions. A resize becomes an
  * allocation of the new size and the free of the old block (what a moving realloc does).
  */
@@ -152,11 +154,12 @@ struct replay {
 	struct trace_event *ev;
 	size_t n, cap;
 	uint32_t free_slots[TRACE_MAX_SLOTS], nfree;
-	uint32_t slot_size[TRACE_MAX_SLOTS];          /* bytes of the block in each live slot */
-	uint32_t slot_of[KTRACE_MAX_ID];              /* NO_SLOT: the id has no block now */
-	uint32_t gen[KTRACE_MAX_ID];                  /* 0: made by the boot; k: by repetition k */
-	uint64_t seq[KTRACE_MAX_ID];                  /* allocation order */
-	uint32_t queue[TRACE_MAX_SLOTS], qhead, qlen; /* the last repetition's survivors */
+	uint32_t slot_size[TRACE_MAX_SLOTS];   /* bytes of the block in each live slot */
+	uint32_t slot_of[KTRACE_MAX_ID];       /* NO_SLOT: the id has no block now */
+	uint32_t gen[KTRACE_MAX_ID];           /* 0: made by the boot; k: by repetition k */
+	uint64_t seq[KTRACE_MAX_ID];           /* allocation order */
+	uint32_t last_size[KTRACE_MAX_ID];     /* bytes of the id's latest block */
+	uint32_t queue[TRACE_MAX_SLOTS], qlen; /* the last repetition's survivors, NO_SLOT: freed */
 	uint64_t live, peak, nseq;
 	bool full;
 };
@@ -196,16 +199,33 @@ static void r_free(struct replay *r, uint32_t s)
 	emit(r, s, 0);
 }
 
+/* Frees the oldest queued survivor of 'size' bytes, else the oldest one, if any. */
+static void r_free_survivor(struct replay *r, uint32_t size)
+{
+	uint32_t *pick = NULL;
+
+	for (uint32_t i = 0; i < r->qlen; i++) {
+		uint32_t *q = &r->queue[i];
+
+		if (*q != NO_SLOT &&
+		    (!pick || (r->slot_size[*q] == size && r->slot_size[*pick] != size)))
+			pick = q;
+	}
+	if (pick) {
+		r_free(r, *pick);
+		*pick = NO_SLOT;
+	}
+}
+
 /* One recorded call in repetition g (0: the boot). */
 static void r_call(struct replay *r, const struct ktrace_call *c, uint32_t g)
 {
 	uint32_t *slot = &r->slot_of[c->id];
 
+	if (c->op != '-')
+		r->last_size[c->id] = c->size;
 	if (c->op == '-' && *slot == NO_SLOT) { /* a boot object gone since: see the top */
-		if (r->qlen) {
-			r_free(r, r->queue[r->qhead++]);
-			r->qlen--;
-		}
+		r_free_survivor(r, r->last_size[c->id]);
 	} else if (c->op == '-') {
 		r_free(r, *slot);
 		*slot = NO_SLOT;
@@ -241,15 +261,14 @@ static void r_end_repetition(struct replay *r, uint32_t g)
 	static struct survivor sv[TRACE_MAX_SLOTS];
 	size_t n = 0;
 
-	while (r->qlen) {
-		r_free(r, r->queue[r->qhead++]);
-		r->qlen--;
-	}
+	for (uint32_t i = 0; i < r->qlen; i++)
+		if (r->queue[i] != NO_SLOT)
+			r_free(r, r->queue[i]);
+	r->qlen = 0;
 	for (uint32_t id = 0; id < KTRACE_MAX_ID; id++)
 		if (r->slot_of[id] != NO_SLOT && r->gen[id] == g)
 			sv[n++] = (struct survivor){ r->seq[id], id };
 	qsort(sv, n, sizeof(*sv), by_seq);
-	r->qhead = 0;
 	for (size_t i = 0; i < n; i++) {
 		r->queue[r->qlen++] = r->slot_of[sv[i].id];
 		r->slot_of[sv[i].id] = NO_SLOT;

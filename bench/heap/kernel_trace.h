@@ -48,9 +48,9 @@ void ktrace_rec_free(struct ktrace_rec *rec);
  * The replay of rec, about 'events' events long (malloc'd; *n events, the peak of live
  * requested bytes in *peak_live): the boot once, then the session again and again. Each
  * repetition allocates its own blocks; a block the session leaves live (a history line)
- * stays live through the next repetition and is freed at its end, and a free of a boot
- * object the session made (gone after the first time) frees the oldest such block
- * instead, so the live set stays what the recording showed. A resize is replayed as an
+ * stays live through the next repetition and is freed at its end, and the session's free
+ * of a boot object (gone after the first time) frees the oldest such block of the same
+ * size (else the oldest) instead, so the live set stays what the recording showed. A resize is replayed as an
  * allocation of the new size followed by the free of the old block. NULL with a message in
  * err when the replay would need more than TRACE_MAX_SLOTS live blocks.
  */

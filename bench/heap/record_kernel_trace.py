@@ -18,7 +18,7 @@ own counters) and fails loudly otherwise; nothing is written then.
 
     record_kernel_trace.py [--iso build/lios-test.iso] [--out bench/heap/kernel_trace.txt]
                            [--firmware uefi|bios] [--logdir build/test-logs]
-Standard library only. Takes 3-5 minutes under TCG.
+Standard library only. Takes 1-2 minutes under TCG.
 """
 import argparse
 import collections

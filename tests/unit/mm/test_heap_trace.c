@@ -234,6 +234,36 @@ static void test_replay(void)
 	ktrace_rec_free(&rec);
 }
 
+/* The session frees a boot object (id 0, 10 bytes): the second time, when it is gone, the
+ * replay frees the first session's survivor of the same size (id 2's block), not the
+ * oldest (id 1's); the rest of the survivors go at the end of the repetition. */
+static void test_replay_boot_free(void)
+{
+	static const struct trace_event want[] = {
+		{ 0, 10 }, { 1, 20 }, { 2, 10 }, { 0, 0 },                 /* boot, session 1 */
+		{ 0, 20 }, { 3, 10 }, { 2, 0 },  /* session 2 */ { 1, 0 }, /* its end */
+	};
+	struct ktrace_rec rec;
+	struct trace_event *ev;
+	uint64_t peak;
+	char err[160] = "";
+	size_t n = 0;
+
+	CHECK(ktrace_parse("boot\n+ 0 10\nsession\n+ 1 20\n+ 2 10\n- 0\nend\n", &rec, err,
+			   sizeof(err)) == 0);
+	ev = ktrace_replay(&rec, 5, &n, &peak, err, sizeof(err));
+	CHECK(ev != NULL);
+	CHECK_EQ(n, ARRAY_SIZE(want));
+	for (size_t i = 0; ev && i < n && i < ARRAY_SIZE(want); i++)
+		if (ev[i].slot != want[i].slot || ev[i].size != want[i].size) {
+			fprintf(stderr, "  event %zu: slot %u size %u, want %u %u\n", i, ev[i].slot,
+				ev[i].size, want[i].slot, want[i].size);
+			CHECK(!"the survivor of the same size freed");
+		}
+	free(ev);
+	ktrace_rec_free(&rec);
+}
+
 int main(void)
 {
 	RUN(test_every_call);
@@ -242,5 +272,6 @@ int main(void)
 	RUN(test_parse_good);
 	RUN(test_parse_bad);
 	RUN(test_replay);
+	RUN(test_replay_boot_free);
 	return unit_summary();
 }
