@@ -142,6 +142,7 @@ int ktrace_parse(const char *text, struct ktrace_rec *rec, char *err, size_t err
 	return 0;
 }
 
+/* See kernel_trace.h. */
 void ktrace_rec_free(struct ktrace_rec *rec)
 {
 	free(rec->boot);

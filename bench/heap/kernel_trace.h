@@ -42,6 +42,7 @@ struct ktrace_rec {
  * -1 with a message naming the line in err (rec then holds nothing to free).
  */
 int ktrace_parse(const char *text, struct ktrace_rec *rec, char *err, size_t errlen);
+/* Frees what ktrace_parse put in rec and empties it (calling it twice is harmless). */
 void ktrace_rec_free(struct ktrace_rec *rec);
 
 /*
