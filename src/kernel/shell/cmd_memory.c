@@ -3,8 +3,8 @@
  * The shell's memory commands: `mem` (frame allocator, vmalloc and heap statistics) and
  * `mmap` (the firmware's map as the boot information carries it, and the usable ranges mm
  * built from it), and `heaptrace` (the heap calls recorded under `heap.trace`, written to the
- * serial port only: src/mm/heap_trace.c says what is recorded, tools/record_heap_trace.py
- * reads it).
+ * serial port only: src/mm/heap_trace.c says what is recorded,
+ * bench/heap/record_kernel_trace.py reads it).
  */
 #include <lios/arch.h>
 #include <lios/heap.h>
