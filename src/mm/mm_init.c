@@ -37,7 +37,8 @@
  * Which allocator to use: kmalloc only for memory that must be physically contiguous or
  * have a known physical address (page tables, DMA rings and buffers, anything a device
  * reads); ioremap for device memory; the heap for every other dynamic object (console
- * grid, shell history, copied ACPI tables, driver objects); vmalloc for large page-granular
+ * grid and scrollback, shell history, the pager's held output, PCI, xHCI, USB device and
+ * HID objects; ACPI tables are read in place, never copied); vmalloc for large page-granular
  * buffers that need no physical address. Every allocator returns NULL when memory runs out
  * and none panics on exhaustion; misuse is reported by name.
  */
