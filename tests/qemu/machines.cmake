@@ -97,5 +97,9 @@ lios_qemu_test(matrix.uefi.installed-grub.gfxpayload-text FIRMWARE uefi LABELS m
        --grub-entries ${CMAKE_CURRENT_SOURCE_DIR}/gfxpayload_entries.sh
        --grub-default "LiOS (gfxpayload=text)" --expect "^console: framebuffer "
        --screen fb ${LIOS_SCREEN_EXPECT})
+# console.mode=WxH beats the mode GRUB set for gfxpayload (efi_wanted_mode).
+lios_qemu_test(matrix.uefi.console-mode FIRMWARE uefi LABELS matrix
+  ARGS --gfxpayload 1024x768x32 --cmdline console.mode=640x480
+       --expect "^console: framebuffer 640x480 ")
 lios_qemu_test(matrix.uefi.vga-none.no-framebuffer FIRMWARE uefi LABELS matrix
   ARGS --display none --expect "^console: serial \\(no framebuffer")

@@ -145,6 +145,9 @@ struct efi_system_table {
 };
 
 static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI_MEMORY_DESCRIPTOR");
+static_assert(sizeof(struct efi_gop_mode_info) == 36, "EFI_GRAPHICS_OUTPUT_MODE_INFORMATION");
+static_assert(__builtin_offsetof(struct efi_boot_services, allocate_pages) == 40, "AllocatePages");
+static_assert(__builtin_offsetof(struct efi_boot_services, free_pages) == 48, "FreePages");
 static_assert(__builtin_offsetof(struct efi_boot_services, get_memory_map) == 56, "GetMemoryMap");
 static_assert(__builtin_offsetof(struct efi_boot_services, exit_boot_services) == 232,
 	      "ExitBootServices");

@@ -129,6 +129,18 @@ bool efi_cmdline_mode(const char *s, size_t len, uint32_t *w, uint32_t *h)
 	return v[0] && v[1];
 }
 
+/*
+ * The mode size wanted of the GOP, in *w x *h: console.mode=WxH on the command line, else
+ * the mode GRUB set for gfxpayload. False (nothing wanted) when neither names one. Pure.
+ */
+bool efi_wanted_mode(const struct efi_grub_info *g, uint32_t *w, uint32_t *h)
+{
+	if (efi_cmdline_mode(g->cmdline, g->cmdline_len, w, h))
+		return true;
+	*w = g->fb_width, *h = g->fb_height;
+	return *w && *h;
+}
+
 static uint32_t mask_pos(uint32_t m) { return m ? (uint32_t)__builtin_ctz(m) : 0; }
 
 static uint32_t mask_size(uint32_t m)

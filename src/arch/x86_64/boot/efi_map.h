@@ -81,6 +81,7 @@ typedef bool (*efi_mode_query_fn)(void *ctx, uint32_t mode, struct efi_gop_mode_
 void efi_scan_info(const uint8_t *mbi, struct efi_grub_info *out);
 bool efi_cmdline_word(const char *s, size_t len, const char *word);
 bool efi_cmdline_mode(const char *s, size_t len, uint32_t *w, uint32_t *h);
+bool efi_wanted_mode(const struct efi_grub_info *g, uint32_t *w, uint32_t *h);
 bool efi_mode_usable(const struct efi_gop_mode_info *m);
 uint32_t efi_mode_bpp(const struct efi_gop_mode_info *m);
 uint32_t efi_choose_mode(uint32_t current, bool current_ok, uint32_t max_mode,

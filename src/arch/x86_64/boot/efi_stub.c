@@ -111,14 +111,12 @@ static bool gop_framebuffer(struct efi_boot_services *bs, const struct efi_grub_
 			    struct mb2_fb_tag *tag)
 {
 	struct efi_gop *gop = NULL;
-	uint32_t ww = g->fb_width, wh = g->fb_height;
-	bool want = ww && wh;
+	uint32_t ww, wh;
+	bool want = efi_wanted_mode(g, &ww, &wh);
 
 	if (bs->locate_protocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS || !gop ||
 	    !gop->mode)
 		return false;
-	if (efi_cmdline_mode(g->cmdline, g->cmdline_len, &ww, &wh))
-		want = true;
 	struct efi_gop_mode *gm = gop->mode;
 	bool current_ok = gm->info && efi_mode_usable(gm->info) && gm->frame_buffer_base;
 	uint32_t mode =

@@ -103,6 +103,29 @@ static void put_desc(uint8_t *map, uint64_t dsize, size_t i, uint32_t type, uint
 	memcpy(map + i * dsize, &d, sizeof(d));
 }
 
+/* The type of the tag at off in info, its size in *size. */
+static uint32_t tag_at(const uint8_t *info, uint32_t off, uint32_t *size)
+{
+	uint32_t type;
+
+	memcpy(&type, info + off, 4);
+	memcpy(size, info + off + 4, 4);
+	return type;
+}
+
+/* How many tags of type the information holds, up to its end tag. */
+static int count_tags(const uint8_t *info, uint32_t type)
+{
+	uint32_t total, size, t;
+	int n = 0;
+
+	memcpy(&total, info, 4);
+	for (uint32_t off = 8; off + 8 <= total && (t = tag_at(info, off, &size));
+	     off += (size + 7) & ~7u)
+		n += t == type;
+	return n;
+}
+
 /* The types an OS may allocate from after ExitBootServices (UEFI 2.9, table 7-6). */
 static bool efi_usable(uint32_t t)
 {
@@ -148,23 +171,16 @@ static uint8_t *build_and_parse(const struct mbi *m, const uint8_t *map, uint64_
 static void test_types(void)
 {
 	static const uint32_t want[] = {
-		[EFI_RESERVED_MEMORY] = MB2_MEM_RESERVED,
-		[EFI_LOADER_CODE] = MB2_MEM_AVAILABLE,
-		[EFI_LOADER_DATA] = MB2_MEM_AVAILABLE,
-		[EFI_BOOT_SERVICES_CODE] = MB2_MEM_AVAILABLE,
-		[EFI_BOOT_SERVICES_DATA] = MB2_MEM_AVAILABLE,
-		[EFI_RUNTIME_SERVICES_CODE] = MB2_MEM_RESERVED,
-		[EFI_RUNTIME_SERVICES_DATA] = MB2_MEM_RESERVED,
-		[EFI_CONVENTIONAL_MEMORY] = MB2_MEM_AVAILABLE,
-		[EFI_UNUSABLE_MEMORY] = MB2_MEM_BAD,
-		[EFI_ACPI_RECLAIM_MEMORY] = MB2_MEM_ACPI,
-		[EFI_ACPI_MEMORY_NVS] = MB2_MEM_NVS,
-		[EFI_MEMORY_MAPPED_IO] = MB2_MEM_RESERVED,
-		[EFI_MEMORY_MAPPED_IO_PORT_SPACE] = MB2_MEM_RESERVED,
-		[EFI_PAL_CODE] = MB2_MEM_RESERVED,
-		[EFI_PERSISTENT_MEMORY] = MB2_MEM_RESERVED,
-		[EFI_UNACCEPTED_MEMORY] = MB2_MEM_RESERVED,
+		/* by EFI_MEMORY_TYPE, 0 to 15 */
+		MB2_MEM_RESERVED,  MB2_MEM_AVAILABLE, MB2_MEM_AVAILABLE, MB2_MEM_AVAILABLE,
+		MB2_MEM_AVAILABLE, MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_AVAILABLE,
+		MB2_MEM_BAD,       MB2_MEM_ACPI,      MB2_MEM_NVS,       MB2_MEM_RESERVED,
+		MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_RESERVED
 	};
+	static_assert(ARRAY_SIZE(want) == EFI_UNACCEPTED_MEMORY + 1, "every type");
+	CHECK_EQ(efi_mb2_type(EFI_BOOT_SERVICES_DATA), MB2_MEM_AVAILABLE); /* after exit */
+	CHECK_EQ(efi_mb2_type(EFI_RUNTIME_SERVICES_CODE), MB2_MEM_RESERVED);
+	CHECK_EQ(efi_mb2_type(EFI_PERSISTENT_MEMORY), MB2_MEM_RESERVED);
 	for (uint32_t t = 0; t < ARRAY_SIZE(want); t++)
 		CHECK_EQ(efi_mb2_type(t), want[t]);
 	CHECK_EQ(efi_mb2_type(16), MB2_MEM_RESERVED);
@@ -282,9 +298,7 @@ static void test_grub_tags(void)
 	uint32_t off = 8, total;
 	memcpy(&total, info, 4);
 	for (size_t i = 0; i < ARRAY_SIZE(order) && off + 8 <= total; i++) {
-		uint32_t type, size;
-		memcpy(&type, info + off, 4);
-		memcpy(&size, info + off + 4, 4);
+		uint32_t size, type = tag_at(info, off, &size);
 		CHECK_EQ(type, order[i]);
 		if (type == 21)
 			CHECK(size == 13 && memcmp(info + off + 8, "odd!", 5) == 0);
@@ -306,17 +320,7 @@ static void test_grub_tags(void)
 	CHECK_EQ(bi.fb.width, 800);
 	CHECK_EQ(bi.fb.addr, 0xc0000000);
 	CHECK_EQ(bi.fb.red_pos, 16);
-	int fbs = 0;
-	for (off = 8; off + 8 <= total;) {
-		uint32_t type, size;
-		memcpy(&type, info + off, 4);
-		memcpy(&size, info + off + 4, 4);
-		if (type == MB2_TAG_END)
-			break;
-		fbs += type == MB2_TAG_FRAMEBUFFER;
-		off = (off + size + 7) & ~7u;
-	}
-	CHECK_EQ(fbs, 1);
+	CHECK_EQ(count_tags(info, MB2_TAG_FRAMEBUFFER), 1);
 	free(info);
 }
 
@@ -423,7 +427,7 @@ static void test_scan_info(void)
 }
 
 /* The command line: the test knob is a whole word anywhere; console.mode=WxH is read where
- * it stands, and refused when either number is missing or zero. */
+ * it stands, and refused when either number is missing or zero; it beats GRUB's mode. */
 static void test_cmdline(void)
 {
 	const char *w = EFI_TINY_MAP_WORD;
@@ -446,26 +450,28 @@ static void test_cmdline(void)
 	CHECK(!efi_cmdline_mode("console.mode=1024x", 18, &x, &y));
 	/* cut by len after "1024x7": nothing past len is read */
 	CHECK(efi_cmdline_mode("console.mode=1024x768", 19, &x, &y) && x == 1024 && y == 7);
+
+	/* The size wanted of the GOP: console.mode=WxH beats the mode GRUB set for gfxpayload,
+	 * a malformed one does not; nothing is wanted when neither names a mode. */
+	struct efi_grub_info g = { 0, 0, 0, "console.mode=640x480", 20, 1024, 768 };
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 640 && y == 480);
+	g.cmdline = "console.mode=0x480";
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 1024 && y == 768);
+	g.fb_width = 0;
+	CHECK(!efi_wanted_mode(&g, &x, &y));
+	g.cmdline = "", g.cmdline_len = 0, g.fb_width = 800, g.fb_height = 600;
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 800 && y == 600);
 }
 
+/* Modes: w x h in 8-bit BGR; 640 x 480 with bit masks r, g, b, x. */
 static struct efi_gop_mode_info rgb(uint32_t w, uint32_t h)
 {
-	return (struct efi_gop_mode_info){ .width = w,
-					   .height = h,
-					   .pixels_per_scan_line = w,
-					   .pixel_format = EFI_PIXEL_BGR_RESERVED_8BIT };
+	return (struct efi_gop_mode_info){ 0, w, h, EFI_PIXEL_BGR_RESERVED_8BIT, 0, 0, 0, 0, w };
 }
 
 static struct efi_gop_mode_info masks(uint32_t r, uint32_t g, uint32_t b, uint32_t x)
 {
-	return (struct efi_gop_mode_info){ .width = 640,
-					   .height = 480,
-					   .pixels_per_scan_line = 640,
-					   .pixel_format = EFI_PIXEL_BIT_MASK,
-					   .red_mask = r,
-					   .green_mask = g,
-					   .blue_mask = b,
-					   .reserved_mask = x };
+	return (struct efi_gop_mode_info){ 0, 640, 480, EFI_PIXEL_BIT_MASK, r, g, b, x, 640 };
 }
 
 /* Usable modes: RGB and BGR, and bit masks that are single runs, disjoint, 16 bits or more.
