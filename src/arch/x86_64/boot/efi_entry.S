@@ -98,8 +98,8 @@ _start_efi64:
 
 /*
  * Called by _start32 (32-bit, paging off, interrupts off, its own stack) with ESI = the boot
- * information. When it carries the boot-services tag and a 32-bit system table and image
- * handle: asks GetMemoryMap for the map's size, allocates a buffer below 1 GiB for it
+ * information. When it carries the boot-services tag and a 32-bit system table (and an image
+ * handle, or it says that one is missing): asks GetMemoryMap for the map's size, allocates a buffer below 1 GiB for it
  * (loader data; efi_info_room's size, the map at efi_map_offset: efi_map.h's layout), reads
  * the map, freeing and growing the buffer while the map outgrows it, and exits boot
  * services, reading the map again into the same buffer while the firmware refuses the key.
@@ -151,11 +151,13 @@ efi32_exit_boot_services:
 4:	cmpl $0, efi32_bs_seen
 	je .Lebs32_done
 	testl %ebx, %ebx
-	jz .Lebs32_done
-	testl %edi, %edi
-	jz .Lebs32_done
+	jz .Lebs32_done                 /* no system table: no firmware to talk to */
 	movl %ebx, efi32_st
 	movl %edi, efi32_image
+	movl $msg_no_image, %eax
+	xorl %edx, %edx
+	testl %edi, %edi
+	jz .Lebs32_fail
 	movl EFI32_ST_BOOT_SERVICES(%ebx), %ebx /* EBX = boot services from here on */
 	movl $msg_no_bs, %eax
 	xorl %edx, %edx
@@ -410,6 +412,7 @@ msg_status: .asciz " (status 0x"
 msg_crlf: .asciz "\r\n"
 msg_halted: .asciz "halted."
 msg_no_bs: .asciz "the system table has no boot services"
+msg_no_image: .asciz "GRUB passed no image handle"
 msg_no_size: .asciz "GetMemoryMap gives no size"
 msg_no_memory: .asciz "no memory below 1 GiB for the memory map"
 msg_map_failed: .asciz "GetMemoryMap failed"
