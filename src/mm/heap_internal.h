@@ -89,7 +89,7 @@ struct heap_class {
  * HEAP_MAG_RECORD, checked before it is handed out again. At most HEAP_MAG_BYTES per class
  * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
  */
-#define HEAP_MAG_MAX 31             /* a magazine is 512 bytes */
+#define HEAP_MAG_MAX 63             /* a magazine is 1 KiB */
 #define HEAP_MAG_BYTES 4096u
 struct heap_mag_ent {
 	char *obj;
@@ -103,7 +103,7 @@ struct heap_mag {
 				      * n live bytes is live - n */
 	uint32_t size;               /* the class's object size, bytes */
 };
-static_assert(sizeof(struct heap_mag) == 512, "indexed by a shift");
+static_assert(sizeof(struct heap_mag) == 1024, "indexed by a shift");
 
 /* The entry below byte offset top of magazine m. */
 static inline struct heap_mag_ent *heap_mag_at(struct heap_mag *m, uint32_t top)
