@@ -118,7 +118,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 
 	if (unlikely(size > HEAP_SMALL_MAX - HEAP_REDZONE))
 		return NULL;
-	m = &heap_mags[heap_class_of(size + HEAP_REDZONE)];
+	m = heap_mag_of(size + HEAP_REDZONE);
 	top = m->top;
 	if (unlikely(!top))
 		return NULL;
@@ -293,7 +293,6 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p, struc
 	/* The chain's first block (the only one in vmalloc's first GiB), else slow. */
 	struct heap_span *s = heap_hash[heap_hash_index((uintptr_t)p)];
 	uint64_t zone;
-	uint32_t gap;
 	size_t i;
 
 	if (unlikely(!heap_in_chunk(s, p)))
@@ -303,10 +302,10 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p, struc
 	if (unlikely(!heap_obj_index(s, p, s->fast_limit, &i)))
 		return false;
 	*sidep = &heap_side(s)[i];
-	gap = heap_side_gap(**sidep);
-	if (unlikely(gap > s->size - HEAP_REDZONE))
+	/* not live (entry below HEAP_SIDE_LIVE) or a size beyond the object: n above maxn */
+	*np = (uint32_t)(s->live - **sidep);
+	if (unlikely(*np > s->maxn))
 		return false;
-	*np = s->size - HEAP_REDZONE - gap;
 	__builtin_memcpy(&zone, (char *)p + *np, 8);
 	*sp = s;
 	return zone == HEAP_CANARY64;
@@ -351,7 +350,7 @@ void heap_free(void *p)
 		heap_free_slow(p, NULL, NULL, irq);
 		return;
 	}
-	m = &heap_mags[s->cls];
+	m = s->mag;
 	top = m->top;
 	heap_st.frees++;
 	heap_st.live_bytes -= n;

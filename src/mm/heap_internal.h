@@ -42,33 +42,39 @@
  * and a cached block's lives at the block's first byte. Line 0 holds what the fast paths
  * read.
  */
+struct heap_mag;
+
 struct heap_span {
 	uintptr_t base;              /* the block's address (HEAP_CHUNK aligned) */
 	char *data;                  /* first object (small) or the block's data (large) */
-	uint64_t req;                /* large: requested size, bytes */
 	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
-	uint32_t size;               /* small: object size (the class's, copied for free) */
+	struct heap_mag *mag;        /* small: the class's magazine */
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
 				      * heap_free's fast path leaves those to the slow path */
-	uint16_t cls;                /* size class (small spans) */
-	uint8_t cached;              /* free block in the cache (not live) */
-	uint8_t pad0;
+	uint32_t live;               /* small: HEAP_SIDE_LIVE + maxn: the side entry of a live
+				      * object of n bytes is live - n */
+	uint32_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
+	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nfree;              /* small: free objects (not counting those in heap_mag) */
 	uint32_t bump;               /* small: objects [bump, nobj) were never handed out */
-	uint32_t nobj;               /* small: objects */
 	/* line 1 */
+	uint32_t nobj;               /* small: objects */
 	uint32_t free_max;           /* small: heap_free's span path takes 1..free_max free
 				      * objects: nobj - 1 for the head of the class's partial
 				      * list (which may stay empty), nobj - 2 otherwise */
+	uint16_t cls;                /* size class (small spans) */
+	uint8_t cached;              /* free block in the cache (not live) */
+	uint8_t pad0;
 	uint16_t units;              /* pool record size, HEAP_DESC_UNITs (pool descriptors) */
 	uint16_t pad1;
 	struct heap_span *hnext;     /* chunk hash chain */
 	struct heap_span *prev, *next; /* class partial list, cache bin, or pool free list */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
-	uint64_t pad2[3];
+	uint64_t req;                /* large: requested size, bytes */
+	uint64_t pad2;
 };
 static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
 
@@ -104,17 +110,20 @@ struct heap_mag {
 	uint32_t size;               /* the class's object size, bytes */
 };
 static_assert(sizeof(struct heap_mag) == 1024, "indexed by a shift");
+static_assert(offsetof(struct heap_mag, ent) == 0, "an entry is at mag + top");
 
-/* The entry below byte offset top of magazine m. */
+/* The entry at byte offset top of magazine m. */
 static inline struct heap_mag_ent *heap_mag_at(struct heap_mag *m, uint32_t top)
 {
-	return (struct heap_mag_ent *)((char *)m->ent + top);
+	return (struct heap_mag_ent *)((char *)m + top);
 }
 
 /* State shared by the heap's files. */
 extern struct heap_mag heap_mags[HEAP_NCLASSES];           /* heap.c */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
+/* heap_class.c: (x+15)/16 -> the class's magazine, as its byte offset in heap_mags */
+extern uint16_t heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
 /* heap.c: 1 << HEAP_HASH_BITS chains of block descriptors (spans, large and cached blocks),
  * each ended by HEAP_NO_SPAN; a block is found by its first chunk (its base). */
 extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
@@ -204,6 +213,12 @@ void heap_cache_reset(void);
 static inline unsigned heap_class_of(size_t x)
 {
 	return heap_small_class[(x + 15) >> 4];
+}
+
+/* The magazine of the class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX. */
+static inline struct heap_mag *heap_mag_of(size_t x)
+{
+	return (struct heap_mag *)((char *)heap_mags + heap_small_mag[(x + 15) >> 4]);
 }
 
 static inline size_t heap_hash_index(uintptr_t addr)

@@ -80,6 +80,9 @@ static struct heap_span *heap_span_new(unsigned cls)
 	s->magic = HEAP_SPAN_MAGIC;
 	s->cls = (uint16_t)cls;
 	s->size = c->size;
+	s->maxn = c->size - HEAP_REDZONE;
+	s->live = HEAP_SIDE_LIVE + s->maxn;
+	s->mag = &heap_mags[cls];
 	s->nfree = s->nobj;
 	s->div = c->magic;
 	heap_partial_add(c, s);
