@@ -6,11 +6,11 @@
  * Small sizes (up to HEAP_SMALL_MAX = 16 KiB with the red zone) come from 52 size classes
  * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above: heap_class.c).
  * Each class carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK
- * (256 KiB), laid out as [colour | objects | side array]; a span's descriptor (struct
- * heap_span: free list, bump index, counts) lives apart in the descriptor pool, so the
- * descriptors of all spans share a few dense cache lines. A chunk-number table (heap_hash,
- * direct-mapped over vmalloc's first GiB, chained beyond) finds a block's descriptor from
- * any pointer without touching the pointer's memory.
+ * (256 KiB), laid out as [colour | objects]; a span's descriptor (struct heap_span: free
+ * list, bump index, counts) and its side array live apart in the descriptor pool
+ * (heap_class.c), so they share a few dense cache lines instead of a few cache sets. A
+ * chunk-number table (heap_hash, direct-mapped over vmalloc's first GiB, chained beyond)
+ * finds a block's descriptor from any pointer without touching the pointer's memory.
  *
  * Touch what the caller touches: a live object's state is its side entry (uint16_t per
  * object: live bit and size, heap_internal.h), not a word of the object, and a free
@@ -20,13 +20,17 @@
  * the free record of the object it hands out.
  *
  * Magazines (heap_mag, classes up to 4 KiB): free puts a checked object into its class's
- * magazine, a LIFO of up to 31 objects and 4 KiB, and allocation takes the last one back:
+ * magazine, a LIFO of up to 63 objects and 4 KiB, and allocation takes the last one back:
  * the common alloc/free pair is a few loads and stores on hot lines, reuses objects while
  * they are cached, and leaves the spans alone. Only when a magazine is empty (allocation)
  * or full (free) does the span layer (heap_span.c) move objects, free lists and partial
  * lists. The magazines are small so that the objects they hold back do not keep spans
  * from emptying (larger ones cost footprint and vmalloc traffic, measured).
  * Larger sizes get their own block (heap_large.c), so their cost is bounded by one vmalloc.
+ *
+ * Where the time goes (bench/heap/README.md): on the host trace, the canary load of a
+ * long-lived block at free (the one miss the checks add) and vmalloc calls (each a
+ * page-table change and TLB flush), which the block cache keeps rare.
  *
  * Giving memory back: only the head of a class's partial list may stay empty; any other
  * span that empties, and every freed large block, go to the block cache (heap_cache.c),
@@ -41,7 +45,8 @@
  * span (foreign or interior pointer: from the descriptor alone), that its side entry is
  * live (else double free) with a size that fits the object (else damaged state), and the
  * canary (overflow); the fast path and the slow path run the same checks (heap_obj_index,
- * heap_side_gap, heap_obj_check in heap_internal.h), the slow one to name what failed. A
+ * the side entry against live/maxn, heap_obj_check in heap_internal.h), the slow one to
+ * name what failed. A
  * failed check is reported with size and caller, counted, and the operation refused (the
  * object stays allocated), so nothing is corrupted further. Allocation checks that the
  * object it takes still carries its free record (write after free, even with zeros): an
@@ -51,7 +56,7 @@
  *
  * Bookkeeping: descriptors in the pool (heap_class.c); large and cached blocks keep
  * theirs at their first byte; the chunk table is a static array (32 KiB), the magazines
- * another (26 KiB). The heap only ever calls vmalloc, and vmalloc never calls the heap (see
+ * another (52 KiB). The heap only ever calls vmalloc, and vmalloc never calls the heap (see
  * vmalloc.c), so nothing recurses. The live-object count is allocs - frees
  * (heap_get_stats), so the fast paths update two counters.
  * Context: any; entry points mask interrupts around the heap state.
@@ -287,7 +292,8 @@ void *heap_calloc(size_t n, size_t size)
  * Reads the span's descriptor, the side entry and the red zone, never the rest of the
  * object. Interrupts off.
  */
-static inline __attribute__((always_inline)) bool heap_free_check(void *p, struct heap_span **sp,
+static inline __attribute__((always_inline)) bool heap_free_check(void *p,
+								  struct heap_span **sp,
 								  uint16_t **sidep, size_t *np)
 {
 	/* The chain's first block (the only one in vmalloc's first GiB), else slow. */

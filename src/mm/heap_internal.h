@@ -27,7 +27,7 @@
 #define HEAP_SPAN_MAX_PAGES 64
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
 #define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
-#define HEAP_CACHE_SLACK 4           /* a cached block may be this many pages too big */
+#define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big */
 #define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_cache.c) */
 #define HEAP_KEEP_PCT 23             /* hold at most peak live + this % (heap_cache.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
@@ -215,7 +215,8 @@ static inline unsigned heap_class_of(size_t x)
 	return heap_small_class[(x + 15) >> 4];
 }
 
-/* The magazine of the class of an object of x bytes (red zone included), x <= HEAP_SMALL_MAX. */
+/* The magazine of the class of an object of x bytes (red zone included), x <=
+ * HEAP_SMALL_MAX. */
 static inline struct heap_mag *heap_mag_of(size_t x)
 {
 	return (struct heap_mag *)((char *)heap_mags + heap_small_mag[(x + 15) >> 4]);
