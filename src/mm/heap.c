@@ -14,8 +14,8 @@
  *
  * Touch what the caller touches: a live object's state is its side entry (uint16_t per
  * object: live bit and size, heap_internal.h), not a word of the object, and a free
- * object's free record (link + mark) is its first word, the line the next caller writes
- * anyway. So free reads the descriptor, the side entry and the 8-byte red zone right after
+ * object's free record (link + marks) is its first 16 bytes, the line the next caller
+ * writes anyway. So free reads the descriptor, the side entry and the 8-byte red zone right after
  * the requested bytes (next to the last byte the caller wrote), and allocation reads only
  * the free record of the object it hands out.
  *
@@ -117,7 +117,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 {
 	struct heap_mag *m;
 	struct heap_mag_ent *e;
-	uint64_t rec, c = HEAP_CANARY64;
+	uint64_t c = HEAP_CANARY64;
 	uint32_t top;
 	void *p;
 
@@ -130,8 +130,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	top -= sizeof(*e);
 	e = heap_mag_at(m, top);
 	p = e->obj;
-	__builtin_memcpy(&rec, p, 8);
-	if (unlikely(rec != HEAP_MAG_RECORD))
+	if (unlikely(!heap_mag_record_ok(p)))
 		return NULL;
 	m->top = top;
 	*e->side = (uint16_t)(m->live - size);
@@ -344,7 +343,7 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 void heap_free(void *p)
 {
 	if (unlikely(heap_tracing)) { heap_trace_free(p); return; } /* heap.trace */
-	uint64_t irq = arch_irq_save(), rec = HEAP_MAG_RECORD;
+	uint64_t irq = arch_irq_save();
 	struct heap_span *s = NULL;
 	struct heap_mag_ent *e;
 	struct heap_mag *m;
@@ -369,7 +368,7 @@ void heap_free(void *p)
 	e->obj = p;
 	e->side = side;
 	*side = 0;
-	__builtin_memcpy(p, &rec, 8);
+	heap_record_put(p, HEAP_MAG_RECORD);
 	arch_irq_restore(irq);
 }
 

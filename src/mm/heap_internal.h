@@ -91,7 +91,7 @@ struct heap_class {
  * entry, handed out again before any span is asked: a freed object is reused while its
  * lines are still cached, and the spans' free lists and partial lists only move when the
  * magazine overflows (free) or runs dry (allocation). An object in a magazine is free (its
- * side entry is 0) but still counted as used by its span; its first word is
+ * side entry is 0) but still counted as used by its span; its free record holds
  * HEAP_MAG_RECORD, checked before it is handed out again. At most HEAP_MAG_BYTES per class
  * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
  */
@@ -317,26 +317,57 @@ static inline uint16_t *heap_side(const struct heap_span *s)
 }
 
 /*
- * A free small object's first word, its free-record: the free-list link (index + 1 of the
- * next free object, 0: none) xored with HEAP_LINK_KEY in the low half, HEAP_FREE_MARK in the
- * high half. Allocation checks both before handing the object out again (the mark: written
- * after free, even with zeros; the link: names a handed-out object), so a write after free
- * or a damaged free list is caught where the next caller would write anyway: the object's
- * first line.
+ * A free small object's first 16 bytes, its free record: the free-list link (index + 1 of
+ * the next free object, 0: none) xored with HEAP_LINK_KEY in the low half of the first
+ * word, HEAP_FREE_MARK in its high half, and HEAP_FREE_MARK64 in the second word (every
+ * object is at least 16 bytes). Allocation checks all of it before handing the object out
+ * again (the marks: written after free, even with zeros; the link: names a handed-out
+ * object), so a write after free into the object's first 16 bytes or a damaged free list
+ * is caught where the next caller would write anyway: the object's first line.
  */
 #define HEAP_FREE_MARK 0xf4eef4eeu
+#define HEAP_FREE_MARK64 0xf4eef4eef4eef4eeull
 
 static inline uint64_t heap_free_record(uint32_t next)
 {
 	return (uint64_t)HEAP_FREE_MARK << 32 | (next ^ HEAP_LINK_KEY);
 }
 
-/* The next link of free record w, or UINT32_MAX when w is not a free record (its mark
- * damaged). */
 /* The free record of an object in a magazine: its link names no object (so a span's free
  * list never leads into a magazine). */
 #define HEAP_MAG_RECORD ((uint64_t)HEAP_FREE_MARK << 32 | (UINT32_MAX ^ HEAP_LINK_KEY))
 
+/* Writes the free record (first word w) at obj. */
+static inline void heap_record_put(char *obj, uint64_t w)
+{
+	uint64_t m = HEAP_FREE_MARK64;
+
+	__builtin_memcpy(obj, &w, 8);
+	__builtin_memcpy(obj + 8, &m, 8);
+}
+
+/* The first word of obj's free record, or 0 (never a record's) when its marks are
+ * damaged. */
+static inline uint64_t heap_record_get(const char *obj)
+{
+	uint64_t w, m;
+
+	__builtin_memcpy(&w, obj, 8);
+	__builtin_memcpy(&m, obj + 8, 8);
+	return (uint32_t)(w >> 32) == HEAP_FREE_MARK && m == HEAP_FREE_MARK64 ? w : 0;
+}
+
+/* Whether obj carries the free record of a magazine object. */
+static inline bool heap_mag_record_ok(const char *obj)
+{
+	uint64_t w, m;
+
+	__builtin_memcpy(&w, obj, 8);
+	__builtin_memcpy(&m, obj + 8, 8);
+	return ((w ^ HEAP_MAG_RECORD) | (m ^ HEAP_FREE_MARK64)) == 0;
+}
+
+/* The next link of free record w (heap_record_get), or UINT32_MAX when w is not one. */
 static inline uint32_t heap_free_next(uint64_t w)
 {
 	return (uint32_t)(w >> 32) == HEAP_FREE_MARK ? (uint32_t)w ^ HEAP_LINK_KEY : UINT32_MAX;
@@ -412,10 +443,8 @@ static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, size
 /* Marks object i (at obj) of small span s free, its free record linking to 'next'. */
 static inline void heap_obj_free(struct heap_span *s, size_t i, char *obj, uint32_t next)
 {
-	uint64_t w = heap_free_record(next);
-
 	heap_side(s)[i] = 0;
-	__builtin_memcpy(obj, &w, 8);
+	heap_record_put(obj, heap_free_record(next));
 }
 
 #endif

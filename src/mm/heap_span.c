@@ -141,15 +141,13 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 {
 	struct heap_span *s = heap_cur[c - heap_classes];
 	uint32_t i, h, size = s->size, link;
-	uint64_t rec;
 	char *obj;
 
 	h = s->head;
 	if (likely(h)) {
 		i = h - 1;
 		obj = s->data + (size_t)i * size;
-		__builtin_memcpy(&rec, obj, 8);
-		link = heap_free_next(rec);     /* UINT32_MAX: not a free record */
+		link = heap_free_next(heap_record_get(obj)); /* UINT32_MAX: not a record */
 		if (unlikely(link > s->bump))
 			goto broken;
 		s->head = link;
@@ -196,10 +194,7 @@ void *heap_small_alloc_slow(size_t n)
 	for (;;) {
 		if (m->top) {               /* the fast path found a damaged free record */
 			struct heap_mag_ent *e = heap_mag_at(m, m->top - sizeof(*e));
-			uint64_t rec;
-
-			__builtin_memcpy(&rec, e->obj, 8);
-			if (rec != HEAP_MAG_RECORD) {
+			if (!heap_mag_record_ok(e->obj)) {
 				heap_mag_broken(cls);
 				continue;
 			}

@@ -402,13 +402,14 @@ static void test_write_after_free_zero(void)
 /* A damaged free list of a span: 40 objects of 200 bytes are taken from one span and freed;
  * the first ones fill the class's magazine (4096 / 224 = 18), the rest go onto the span's
  * free list, whose head (the last freed) then gets its first word zeroed and, in a second
- * run, of a 6,000-byte class (no magazine), a wild value. Expected: taking 40 objects again
+ * run, of a 6,000-byte class (no magazine), its second word (bytes 8-15) overwritten. Expected: taking 40 objects again
  * reports the damaged list once ("corrupted"), never hands out the damaged object, every
  * allocation succeeds from another span, and everything can be freed. */
 static void test_span_list_damage(void)
 {
 	static const size_t sizes[] = { 200, 6000 };
 	static const uint64_t junk[] = { 0, 0x4141414141414141ull };
+	static const size_t at[] = { 0, 8 };
 	char *p[40], *q[40];
 	uint64_t m;
 
@@ -420,7 +421,7 @@ static void test_span_list_damage(void)
 			p[i] = heap_alloc(sizes[t]);
 		for (int i = 0; i < 40; i++)
 			heap_free(p[i]);
-		memcpy(p[39], &junk[t], 8);
+		memcpy(p[39] + at[t], &junk[t], 8);
 		for (int i = 0; i < 40; i++) {
 			q[i] = heap_alloc(sizes[t]);
 			CHECK(q[i] != NULL && q[i] != p[39]);
@@ -469,6 +470,28 @@ static void test_side_damage(void)
 	printk_remove_sink(sink);
 }
 
+/* Write after free into the second word of a freed object (bytes 8-15 of its 16-byte free
+ * record) sitting in its class's magazine. Expected: the next allocation of the class
+ * reports it ("corrupted"), does not hand the object out, and the heap keeps working. */
+static void test_write_after_free_second_word(void)
+{
+	uint64_t m;
+	char *a, *b;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	a = heap_alloc(100);
+	heap_free(a);
+	a[12] = 'x';
+	b = heap_alloc(100);
+	CHECK(b != NULL && b != a);
+	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	heap_free(b);
+	CHECK(hstats().live_allocs == 0);
+	printk_remove_sink(sink);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -479,6 +502,7 @@ int main(void)
 	test_write_after_free();
 	test_write_after_free_zero();
 	test_span_list_damage();
+	test_write_after_free_second_word();
 	test_side_damage();
 	test_cache();
 	test_oom();
