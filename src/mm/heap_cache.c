@@ -16,7 +16,7 @@
  * allocation fails) empties it and restarts the high-water mark from the live bytes.
  *
  * A cached block's header is at its first byte (a span's descriptor is copied there and
- * goes back to the pool: heap.c), and the cache links live in those headers; nothing here
+ * goes back to the pool: heap_span.c), and the cache links live in those headers; nothing here
  * allocates for itself. Context: called by heap.c and heap_large.c, interrupts off.
  */
 #include <lios/pmm.h>
