@@ -15,9 +15,9 @@
  * Touch what the caller touches: a live object's state is its side entry (uint16_t per
  * object: live bit and size, heap_internal.h), not a word of the object, and a free
  * object's free record (link + marks) is its first 16 bytes, the line the next caller
- * writes anyway. So free reads the descriptor, the side entry and the 8-byte red zone right after
- * the requested bytes (next to the last byte the caller wrote), and allocation reads only
- * the free record of the object it hands out.
+ * writes anyway. So free reads the descriptor, the side entry and the 8-byte red zone
+ * right after the requested bytes (next to the last byte the caller wrote), and
+ * allocation reads only the free record of the object it hands out.
  *
  * Magazines (heap_mag, classes up to 4 KiB): free puts a checked object into its class's
  * magazine, a LIFO of up to 63 objects and 4 KiB, and allocation takes the last one back:
@@ -54,10 +54,10 @@
  * free list is damaged (a bad record, or a link to no handed-out object) is reported and
  * never allocated from again.
  *
- * Bookkeeping: descriptors in the pool (heap_class.c); large and cached blocks keep
- * theirs at their first byte; the chunk table is a static array (32 KiB), the magazines
- * another (52 KiB). The heap only ever calls vmalloc, and vmalloc never calls the heap (see
- * vmalloc.c), so nothing recurses. The live-object count is allocs - frees
+ * Bookkeeping: every block's descriptor (spans, large and cached blocks) is in the pool
+ * (heap_class.c), none inside a block; the chunk table is a static array (32 KiB), the
+ * magazines another (52 KiB). The heap only ever calls vmalloc, and vmalloc never calls
+ * the heap (see vmalloc.c), so nothing recurses. The live-object count is allocs - frees
  * (heap_get_stats), so the fast paths update two counters.
  * Context: any; entry points mask interrupts around the heap state.
  */

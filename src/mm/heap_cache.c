@@ -15,9 +15,10 @@
  * 1/8 of the frames (heap_cache_reset). heap_cache_trim() (heap_trim, and before an
  * allocation fails) empties it and restarts the high-water mark from the live bytes.
  *
- * A cached block's header is at its first byte (a span's descriptor is copied there and
- * goes back to the pool: heap_span.c), and the cache links live in those headers; nothing here
- * allocates for itself. Context: called by heap.c and heap_large.c, interrupts off.
+ * Every block's descriptor, cached or not, lives in the descriptor pool (heap_class.c),
+ * none in the block: a cached block keeps the descriptor it had (a span's keeps its layout,
+ * so a pointer into it is still told "already freed"), and the cache links live in the
+ * descriptors. Context: called by heap.c and heap_large.c, interrupts off.
  */
 #include <lios/pmm.h>
 #include <lios/vmalloc.h>
@@ -69,11 +70,14 @@ struct heap_span *heap_block_get(size_t bytes, bool *fresh)
 	}
 	while (heap_cache_bytes && heap_st.vmalloc_bytes + bytes > limit)
 		heap_cache_evict();
-	s = vmalloc_aligned(bytes, HEAP_CHUNK);
+	s = heap_desc_get(0);
 	if (!s)
 		return NULL;
-	memset(s, 0, sizeof(*s));
-	s->base = (uintptr_t)s;
+	s->base = (uintptr_t)vmalloc_aligned(bytes, HEAP_CHUNK);
+	if (!s->base) {
+		heap_desc_put(s);
+		return NULL;
+	}
 	s->map_bytes = bytes;
 	heap_hash_add(s);
 	heap_account((int64_t)bytes);

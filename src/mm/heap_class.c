@@ -12,10 +12,11 @@
  * heap_small_class[] maps (size + 15) / 16 to the class, so the fast paths find a class
  * with one table load.
  *
- * The descriptor pool: a small span's struct heap_span lives apart from the span, in
- * pool blocks of HEAP_POOL_BYTES taken from vmalloc, handed out through a free list, so
- * that all descriptors share a few dense cache lines. The pool only grows while spans are
- * live; heap_desc_trim (heap_trim) gives its blocks back once no descriptor is in use.
+ * The descriptor pool: every block's struct heap_span (a span's followed by its side
+ * array) lives apart from the block, in records of 64-byte units carved from pool blocks
+ * of HEAP_POOL_BYTES taken from vmalloc and recycled through free lists by size, so that
+ * all descriptors share a few dense cache lines. The pool only grows while blocks are
+ * held; heap_desc_trim (heap_trim) gives its blocks back once no descriptor is in use.
  * Context: heap_init (classes), interrupts off (pool).
  */
 #include <lios/vmalloc.h>

@@ -36,11 +36,11 @@
 #define HEAP_LINK_KEY 0x9e3779b9u     /* free-list links are (index + 1) ^ key */
 
 /*
- * A block's descriptor. A small span's lives in the descriptor pool (heap_class.c), apart
- * from the span, so that the descriptors of all spans share a few dense, hot cache lines
- * (inside the spans they fell in a few cache sets and missed, measured); a large block's
- * and a cached block's lives at the block's first byte. Line 0 holds what the fast paths
- * read.
+ * A block's descriptor (a span, a large block or a cached block). All live in the
+ * descriptor pool (heap_class.c), apart from the blocks, so that they share a few dense,
+ * hot cache lines (inside the 256 KiB-aligned blocks they fell in a few cache sets and
+ * missed, measured); a span's side array follows its descriptor. Line 0 holds what the
+ * fast paths read.
  */
 struct heap_mag;
 
@@ -138,7 +138,6 @@ extern struct heap_span heap_no_span;
 extern struct heap_stats heap_st;     /* heap.c */
 extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
 
-#define HEAP_LARGE_HDR ALIGN_UP(sizeof(struct heap_span), HEAP_ALIGN)
 
 /* heap.c */
 void heap_hash_add(struct heap_span *s);
@@ -198,7 +197,7 @@ bool heap_large_resize(struct heap_span *s, size_t n);
 /* heap_cache.c: the cache of free blocks (empty spans and freed large blocks) that the heap
  * keeps instead of giving them back at once.
  * A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one a few
- * pages bigger at most is there (*fresh = false; header to be rewritten), else from
+ * pages bigger at most is there (*fresh = false; descriptor to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
 struct heap_span *heap_block_get(size_t bytes, bool *fresh);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */

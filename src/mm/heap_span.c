@@ -72,9 +72,11 @@ static struct heap_span *heap_span_new(unsigned cls)
 		heap_desc_put(s);
 		return NULL;
 	}
+	/* the block's descriptor may be too small for this class's side array: s replaces it */
 	s->base = b->base;
 	s->map_bytes = b->map_bytes;
 	heap_hash_del(b);
+	heap_desc_put(b);
 	heap_hash_add(s);
 	heap_span_layout(s, c, s->base, s->map_bytes);
 	s->magic = HEAP_SPAN_MAGIC;
@@ -89,31 +91,22 @@ static struct heap_span *heap_span_new(unsigned cls)
 	return s;
 }
 
-/* Gives span or large block s back to vmalloc (a span's descriptor to the pool). */
+/* Gives span or large block s back to vmalloc, its descriptor to the pool. */
 void heap_span_release(struct heap_span *s)
 {
 	uintptr_t base = s->base;
 
 	heap_hash_del(s);
 	heap_account(-(int64_t)s->map_bytes);
-	s->magic = 0;
-	if ((uintptr_t)s != base)
-		heap_desc_put(s);
+	heap_desc_put(s);
 	vfree((void *)base);
 }
 
-/* Empty span s (off every list) becomes a free block with its header at its first byte,
- * which the cache keeps or gives back; its descriptor goes back to the pool. The header
- * keeps the span's layout, so that a pointer into it is still told "already freed". */
+/* Empty span s (off every list) becomes a free block, which the cache keeps (with its
+ * descriptor, whose layout still tells a pointer into it "already freed") or gives back. */
 static void heap_span_retire(struct heap_span *s)
 {
-	struct heap_span *h = (struct heap_span *)s->base;
-
-	memcpy(h, s, sizeof(*h));
-	heap_hash_del(s);
-	heap_hash_add(h);
-	heap_desc_put(s);
-	heap_block_put(h);
+	heap_block_put(s);
 }
 
 /* Takes span s of class c out of service: its free list is damaged. */
