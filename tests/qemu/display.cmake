@@ -5,10 +5,11 @@
 # the default run, the rest label matrix.
 #
 # 8 bpp: GRUB 2.06 sets the mode (its own gfxterm runs at 640x480x8) but never starts the
-# kernel in it: grub_multiboot2_get_mbi_size() reserves a framebuffer tag without its
-# palette, and retrieve_video_parameters() writes the 256 palette entries (768 bytes) past
-# the end of the boot information, over GRUB's own memory. GRUB then hangs or triple-faults
-# (tried: 640x480, 800x600, 1024x768, 1280x1024, "1024x768x8,auto"; std VGA and Cirrus).
+# kernel in it. grub_multiboot2_get_mbi_size() reserves 40 bytes for the framebuffer tag,
+# no palette; retrieve_video_parameters() writes 82 (a 16-colour palette: GRUB's VGA
+# colours in steps of 0x54/0xa8/0xfe, found in guest memory after the failure), past the
+# room of the boot information; GRUB then hangs or triple-faults in its own code (tried:
+# 640x480, 800x600, 1024x768, 1280x1024, "1024x768x8,auto"; std VGA and Cirrus).
 # These cells assert exactly that, so they fail the day a GRUB hands the mode over: then
 # turn them into screen checks (LiOS draws on 8 bpp: unit.test_fb_indexed).
 lios_qemu_test(boot.bios.gfxpayload-8bpp.grub-fails FIRMWARE bios LABELS boot

@@ -325,8 +325,9 @@ static void two_colours_stay_readable(void)
 	close_screen(&s);
 }
 
-/* GRUB's own palette (grub_video_fbstd_colors: the VGA colours in 8-bit steps of 0xa8 and
- * 0x54, then 240 black entries): console colour c is drawn with pixel value c. */
+/* GRUB's own palette, as GRUB 2.06 writes it into the tag (read from guest memory after a
+ * gfxpayload=1024x768x8 boot): 16 entries, the VGA colours in steps of 0x54, 0xa8, 0xfe.
+ * Console colour c is drawn with pixel value c. */
 static void grub_palette_maps_in_order(void)
 {
 	static const uint8_t lvl[] = { 0x00, 0xa8, 0x54, 0xfe };
@@ -340,7 +341,7 @@ static void grub_palette_maps_in_order(void)
 				.width = 1024,
 				.height = 768,
 				.bpp = 8,
-				.palette_colors = 256 };
+				.palette_colors = 16 };
 	struct fb_console fc;
 	uint8_t dummy[8];
 
