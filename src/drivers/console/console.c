@@ -373,9 +373,10 @@ void console_describe(char *buf, size_t n)
 			  console.term.cols, console.term.rows);
 		break;
 	case CONSOLE_FB:
-		ksnprintf(buf, n, "framebuffer %ux%u %ubpp pitch %u, font Terminus %ux%u, scale %u, "
+		ksnprintf(buf, n, "framebuffer %ux%u %ubpp%s pitch %u, font Terminus %ux%u, scale %u, "
 			  "%ux%u cells, %u-byte stores (%lu refused)",
-			  fc->width, fc->height, fc->bpp, fc->pitch, fc->font->width,
+			  fc->width, fc->height, fc->bpp, fc->bytes_pp == 1 ? " indexed" : "",
+			  fc->pitch, fc->font->width,
 			  fc->font->height, fc->scale, fc->cols, fc->rows,
 			  fc->simd_bytes ? fc->simd_bytes : 8, fc->simd_refused);
 		break;
