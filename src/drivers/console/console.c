@@ -170,11 +170,6 @@ static int console_start_vga(const struct bootinfo *bi)
 			console.why = "EGA text pitch is not 2 bytes per column";
 			return -ENOTSUP;
 		}
-		printk(KERN_DEBUG "console: EGA text tag: %ux%u at 0x%lx, pitch %u\n", cols, rows,
-		       (unsigned long)phys, bi->fb.pitch);
-	} else {
-		printk(KERN_DEBUG "console: no framebuffer tag: BIOS text mode %ux%u assumed at 0x%lx\n",
-		       cols, rows, (unsigned long)phys);
 	}
 	if (!cols || !rows || cols * rows > VGA_TEXT_MAX_CELLS) {
 		console.why = "unexpected VGA text size";
@@ -278,6 +273,13 @@ static void console_announce(const struct bootinfo *bi)
 	case CONSOLE_VGA_TEXT:
 		printk("console: vga-text %ux%u, scrollback %lu lines\n", console.term.cols,
 		       console.term.rows, console.sb.cap);
+		/* after the line above: the tests take the first console: line as the mode */
+		if (fb->kind == FB_EGA_TEXT)
+			printk(KERN_DEBUG "console: EGA text tag: %ux%u at 0x%lx, pitch %u\n",
+			       fb->width, fb->height, (unsigned long)fb->addr, fb->pitch);
+		else
+			printk(KERN_DEBUG "console: no framebuffer tag: BIOS text mode assumed at "
+					  "0x%lx\n", (unsigned long)VGA_TEXT_PHYS);
 		break;
 	case CONSOLE_FB:
 		printk("console: framebuffer %ux%u %ubpp pitch %u\n", fb->width, fb->height,

@@ -14,10 +14,10 @@
  *
  * The VGA DAC is not programmed. The tag's palette is what is on the screen, and the DAC
  * is not reliably reachable: in a VBE mode that is not VGA-compatible (mode attribute bit
- * 5) or whose RAMDAC is not (capability bit 1) only the real-mode VBE call 4F09h can set
- * it, which a 64-bit kernel cannot make, and on a machine without legacy VGA the ports
- * reach nothing. The nearest-entry rule plus the contrast fallback needs no hardware and
- * keeps text readable on every palette; 16-colour ANSI art may lose colours there.
+ * 5), or on a controller that is not (capability bit 1), only the real-mode VBE call 4F09h
+ * sets it, which a 64-bit kernel cannot make, and on a machine without legacy VGA the
+ * ports reach nothing. The nearest-entry rule plus the contrast fallback needs no hardware
+ * and keeps text readable on every palette; 16-colour ANSI art may lose colours there.
  *
  * Drawing: a glyph row is expanded 4 pixels at a time from a 16-entry table of 32-bit
  * words (ix_lut, one byte per pixel, left pixel lowest) for the cell's attribute; scaled
