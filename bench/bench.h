@@ -158,4 +158,43 @@ static inline struct bench_summary bench_compare(bench_side_fn ours, void *ours_
 	return bench_summarise(r, rounds);
 }
 
+/*
+ * Like bench_compare, but each round takes 'reps' single runs of each side, alternating
+ * one by one (ours, base, base, ours, ...), and its ratio is the fastest run of ours over
+ * the fastest run of base. For workloads of well under a millisecond: a disturbance that
+ * lasts longer than one run (a neighbour's burst, a cache flushed by another process) then
+ * lands on both sides of the round instead of on all the runs of one side.
+ * rounds <= BENCH_MAX_ROUNDS, reps >= 1.
+ */
+static inline struct bench_summary bench_compare_paired(bench_side_fn ours, void *ours_ctx,
+							bench_side_fn base, void *base_ctx,
+							int rounds, int reps, double *ratios)
+{
+	double r[BENCH_MAX_ROUNDS];
+
+	if (rounds > BENCH_MAX_ROUNDS)
+		rounds = BENCH_MAX_ROUNDS;
+	for (int k = 0; k < rounds; k++) {
+		uint64_t a = UINT64_MAX, b = UINT64_MAX;
+
+		for (int i = 0; i < reps; i++) {
+			uint64_t x, y;
+
+			if ((k + i) & 1) {
+				y = base(base_ctx);
+				x = ours(ours_ctx);
+			} else {
+				x = ours(ours_ctx);
+				y = base(base_ctx);
+			}
+			a = x < a ? x : a;
+			b = y < b ? y : b;
+		}
+		r[k] = (double)a / (double)(b ? b : 1);
+	}
+	if (ratios)
+		memcpy(ratios, r, sizeof(*r) * (size_t)rounds);
+	return bench_summarise(r, rounds);
+}
+
 #endif

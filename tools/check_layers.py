@@ -50,6 +50,7 @@ HEADERS = {
     "printk.h": "core", "panic.h": "core", "cmdline.h": "core", "ksyms.h": "core",
     "selftest.h": "core", "bootinfo.h": "core", "sections.h": "core",
     "memmap.h": "mm", "pmm.h": "mm", "kmalloc.h": "mm", "vmalloc.h": "mm", "heap.h": "mm",
+    "heap_trace.h": "mm",
     "mm.h": "mm",
     "machine.h": "arch", "irq.h": "arch", "timer.h": "arch", "clock.h": "arch",
     "acpi.h": "drivers", "console.h": "drivers", "kbd.h": "drivers", "ps2.h": "drivers",

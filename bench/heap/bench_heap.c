@@ -8,9 +8,9 @@
  *    varied by freeing either one of the newest blocks (short-lived) or a random live one
  *    (long-lived), up to 20,000 live; each block gets its first and last bytes written;
  *  - pair64: a 64-byte alloc+free pair in a loop;
- *  - kernel_trace: the kernel's own allocation pattern (kernel_trace.c: console grid,
- *    ACPI tables, driver objects at boot, then the shell's history, parser, pager and key
- *    events), 1,000,000 events.
+ *  - kernel_trace: the kernel's own heap calls, recorded during a boot and a shell session
+ *    (kernel_trace.txt, read by kernel_trace.c): the boot once, then the session repeated,
+ *    1,000,000 events.
  * How the peers are loaded: bench_heap (the driver) runs a copy of itself per allocator,
  * with LD_PRELOAD=<the library> for jemalloc, mimalloc and tcmalloc and nothing for glibc,
  * so "malloc" in the copy is that allocator for everything, as when a user preloads it. In

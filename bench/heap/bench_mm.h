@@ -23,14 +23,4 @@ static inline void bench_mm_setup(void)
 	sim_mm_setup(MiB(64), GiB(4));
 }
 
-/* One result line: "BENCH key ratio op goal", plus whether the goal is met. */
-static inline void bench_result(const char *key, double ratio, const char *op, double goal)
-{
-	bool met = op[0] == '<' ? ratio <= goal : ratio >= goal;
-
-	printf("BENCH %s %.3f %s %g\n", key, ratio, op, goal);
-	fprintf(stderr, "# %-28s %8.3f  goal %s %g: %s\n", key, ratio, op, goal,
-		met ? "met" : "NOT met");
-}
-
 #endif

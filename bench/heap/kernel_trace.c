@@ -1,169 +1,369 @@
 // SPDX-License-Identifier: MIT
 /*
- * A kernel allocation trace for bench_heap, synthesised from what the heap's kernel users
- * request (issue 10 gives them the heap this round; when this was written none had landed,
- * so nothing could be recorded yet: see bench/heap/README.md for how to record a real one).
+ * The kernel's recorded allocation trace, for bench_heap: reads kernel_trace.txt (the
+ * kernel's own heap calls during a boot and a shell session, recorded under `heap.trace`
+ * by record_kernel_trace.py; how and from which commit is in the file's header) and turns
+ * it into the slot/size events bench_heap replays on every allocator.
  *
- * Boot, long-lived: the console's cell grid and its copy for the pager (cols x rows x 2
- * bytes: 12 KiB at 1024x768, 31 KiB at 1920x1080, 32 KiB at 3840x2160 with the 16x32
- * font), the copied ACPI tables (DSDT 6-40 KiB, FACP 276, APIC 120-1,000, HPET 56, MCFG
- * 60, WAET 40, a few SSDTs of 0.2-4 KiB), one object per PCI function (8-40 functions,
- * 160-320 bytes, plus 0-6 BAR records of 48 bytes), the xHCI controller, slot and
- * endpoint objects (2 KiB, 256-512, 96 bytes) and the HID keyboard (192 bytes + an 8-byte
- * report copy), the shell's history ring (64 slots of pointers).
- * Interactive, the loop: per command typed, a history entry (the line, 3-80 bytes; the
- * oldest freed once 64 are kept), the parser's copy of the line and its argv array (freed
- * after the command), per output line of the command a formatted line of 20-100 bytes
- * handed to the pager and freed at the end, sometimes a temporary table (the PCI list:
- * 40 x 64 bytes; completion candidates: 256 bytes) and, for long outputs, the pager's line
- * index (1-16 KiB); USB hot-plug now and then (a slot's objects made and freed); every
- * key press a 32-byte input event, freed after the line editor has taken it.
+ * Parsing refuses anything that would make the replay meaningless: a free or resize of an
+ * id that is not live, an allocation into a live id, a size of 0, a truncated file (no
+ * "end"), sections out of order; the message names the line.
+ *
+ * The replay runs the boot once and then the session over and over until the asked number
+ * of events. The recording ends with objects the session made still live (the shell keeps
+ * its last 64 lines): in the replay those survivors of one repetition stay live through the
+ * next and are freed at its end, oldest first, and where the session frees a boot object
+ * (the history line typed before the session began, the USB keyboard's objects on a
+ * replug), which only exists the first time, later repetitions free the oldest survivor of
+ * the same size instead (the history line, the keyboard object made on the last replug),
+ * else the oldest survivor. So the live set and the lifetimes stay
+ * close to the recording's and do not grow with the repetitions. A resize becomes an
+ * allocation of the new size and the free of the old block (what a moving realloc does).
  */
 #include "kernel_trace.h"
-#include "prng.h"
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct ktrace {
+#define NO_SLOT UINT32_MAX
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int push_call(struct ktrace_call **v, size_t *n, size_t *cap, struct ktrace_call c)
+{
+	if (*n == *cap) {
+		struct ktrace_call *bigger = realloc(*v, (*cap ? *cap * 2 : 1024) * sizeof(**v));
+
+		if (!bigger)
+			return -1;
+		*v = bigger;
+		*cap = *cap ? *cap * 2 : 1024;
+	}
+	(*v)[(*n)++] = c;
+	return 0;
+}
+
+/* One event line into c; checks it against the live ids. Returns NULL or what is wrong. */
+static const char *parse_call(const char *line, bool *live, struct ktrace_call *c)
+{
+	unsigned long id, size = 0;
+	char op = line[0], tail;
+	int want = op == '-' ? 1 : 2;
+
+	if (op != '+' && op != '-' && op != '~')
+		return "not an event, a section or a comment";
+	if (line[1] != ' ' ||
+	    (want == 1 ? sscanf(line + 2, "%lu %c", &id, &tail)
+		       : sscanf(line + 2, "%lu %lu %c", &id, &size, &tail)) != want)
+		return op == '-' ? "'-' takes one number: - ID" : "takes two numbers: ID SIZE";
+	if (id >= KTRACE_MAX_ID)
+		return "id out of range";
+	if (op != '-' && (size == 0 || size > KTRACE_MAX_SIZE))
+		return "size must be 1 to 1 GiB";
+	if (op == '+' && live[id])
+		return "allocation into an id that is live";
+	if (op != '+' && !live[id])
+		return "free or resize of an id that is not live";
+	live[id] = op != '-';
+	*c = (struct ktrace_call){ op, (uint32_t)id, (uint32_t)size };
+	return NULL;
+}
+
+/* See kernel_trace.h. */
+int ktrace_parse(const char *text, struct ktrace_rec *rec, char *err, size_t errlen)
+{
+	enum { WANT_BOOT, IN_BOOT, IN_SESSION, DONE } state = WANT_BOOT;
+	bool *live = calloc(KTRACE_MAX_ID, sizeof(*live));
+	size_t capb = 0, caps = 0, lineno = 0;
+	const char *why = NULL;
+
+	memset(rec, 0, sizeof(*rec));
+	while (*text && !why) {
+		size_t len = strcspn(text, "\n");
+		char line[128];
+		struct ktrace_call c;
+
+		lineno++;
+		if (text[0] == '#') { /* a comment, of any length */
+			text += len + (text[len] == '\n');
+			continue;
+		}
+		if (len >= sizeof(line)) {
+			why = "line too long";
+			break;
+		}
+		memcpy(line, text, len);
+		line[len] = 0;
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = 0;
+		text += len + (text[len] == '\n');
+		if (line[0] == 0)
+			continue;
+		if (state == DONE) {
+			why = "text after 'end'";
+		} else if (!strcmp(line, "boot")) {
+			why = state == WANT_BOOT ? NULL : "a second 'boot'";
+			state = IN_BOOT;
+		} else if (!strcmp(line, "session")) {
+			why = state == IN_BOOT ? NULL : "'session' out of place";
+			state = IN_SESSION;
+		} else if (!strcmp(line, "end")) {
+			why = state == IN_SESSION ? NULL : "'end' before 'session'";
+			state = DONE;
+		} else if (state == WANT_BOOT) {
+			why = "an event before 'boot'";
+		} else if (!(why = parse_call(line, live, &c))) {
+			if (state == IN_BOOT ? push_call(&rec->boot, &rec->nboot, &capb, c)
+					     : push_call(&rec->session, &rec->nsession, &caps, c))
+				why = "out of memory";
+		}
+	}
+	if (!why && state != DONE) {
+		why = "no 'end': the file is cut short";
+		lineno++;
+	}
+	if (!why && !rec->nsession)
+		why = "the session has no events";
+	free(live);
+	if (why) {
+		say(err, errlen, "line %zu: %s", lineno, why);
+		ktrace_rec_free(rec);
+		return -1;
+	}
+	return 0;
+}
+
+/* See kernel_trace.h. */
+void ktrace_rec_free(struct ktrace_rec *rec)
+{
+	free(rec->boot);
+	free(rec->session);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* The replay under construction. */
+struct replay {
 	struct trace_event *ev;
 	size_t n, cap;
-	uint32_t *free_slots;  /* a stack of unused slot numbers */
-	size_t nfree;
-	uint64_t rng;
-	uint64_t live, peak;
-	uint32_t sizes[TRACE_MAX_SLOTS];
+	uint32_t free_slots[TRACE_MAX_SLOTS], nfree;
+	uint32_t slot_size[TRACE_MAX_SLOTS];   /* bytes of the block in each live slot */
+	uint32_t slot_of[KTRACE_MAX_ID];       /* NO_SLOT: the id has no block now */
+	uint32_t gen[KTRACE_MAX_ID];           /* 0: made by the boot; k: by repetition k */
+	uint64_t seq[KTRACE_MAX_ID];           /* allocation order */
+	uint32_t last_size[KTRACE_MAX_ID];     /* bytes of the id's latest block */
+	uint32_t queue[TRACE_MAX_SLOTS], qlen; /* the last repetition's survivors, NO_SLOT: freed */
+	uint64_t live, peak, nseq;
+	bool full;
 };
 
-static uint64_t kt_rng(struct ktrace *t) { return prng_next(&t->rng); }
-
-/* A size in [lo, hi], uniform. */
-static uint32_t kt_between(struct ktrace *t, uint32_t lo, uint32_t hi)
+static void emit(struct replay *r, uint32_t slot, uint32_t size)
 {
-	return lo + (uint32_t)(kt_rng(t) % (hi - lo + 1));
-}
-
-static void kt_push(struct ktrace *t, uint32_t slot, uint32_t size)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 65536;
-		t->ev = realloc(t->ev, t->cap * sizeof(*t->ev));
-		if (!t->ev)
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 65536;
+		r->ev = realloc(r->ev, r->cap * sizeof(*r->ev));
+		if (!r->ev)
 			abort();
 	}
-	t->ev[t->n++] = (struct trace_event){ slot, size };
+	r->ev[r->n++] = (struct trace_event){ slot, size };
 }
 
-/* Allocates size bytes; returns the slot. */
-static uint32_t kt_alloc(struct ktrace *t, uint32_t size)
+static uint32_t r_alloc(struct replay *r, uint32_t size)
 {
-	uint32_t s = t->free_slots[--t->nfree];
+	uint32_t s;
 
-	t->sizes[s] = size;
-	t->live += size;
-	if (t->live > t->peak)
-		t->peak = t->live;
-	kt_push(t, s, size);
+	if (!r->nfree) {
+		r->full = true;
+		return NO_SLOT;
+	}
+	s = r->free_slots[--r->nfree];
+	r->slot_size[s] = size;
+	r->live += size;
+	if (r->live > r->peak)
+		r->peak = r->live;
+	emit(r, s, size);
 	return s;
 }
 
-static void kt_free(struct ktrace *t, uint32_t s)
+static void r_free(struct replay *r, uint32_t s)
 {
-	t->live -= t->sizes[s];
-	t->free_slots[t->nfree++] = s;
-	kt_push(t, s, 0);
+	r->live -= r->slot_size[s];
+	r->free_slots[r->nfree++] = s;
+	emit(r, s, 0);
 }
 
-static void kt_boot(struct ktrace *t)
+/* Frees the oldest queued survivor of 'size' bytes, else the oldest one, if any. */
+static void r_free_survivor(struct replay *r, uint32_t size)
 {
-	static const uint32_t screens[] = { 128 * 48 * 2, 240 * 67 * 2, 240 * 67 * 2, 80 * 25 * 2 };
-	uint32_t grid = screens[kt_rng(t) % 4];
-	unsigned nfn = kt_between(t, 8, 40), nssdt = kt_between(t, 0, 4);
+	uint32_t *pick = NULL;
 
-	kt_alloc(t, grid);                          /* console cell grid */
-	kt_alloc(t, grid);                          /* the pager's copy */
-	kt_alloc(t, kt_between(t, 6 << 10, 40 << 10)); /* DSDT */
-	kt_alloc(t, 276);                           /* FACP */
-	kt_alloc(t, kt_between(t, 120, 1000));      /* APIC */
-	kt_alloc(t, 56);                            /* HPET */
-	kt_alloc(t, 60);                            /* MCFG */
-	kt_alloc(t, 40);                            /* WAET */
-	for (unsigned i = 0; i < nssdt; i++)
-		kt_alloc(t, kt_between(t, 200, 4096));
-	for (unsigned i = 0; i < nfn; i++) {        /* PCI functions and their BARs */
-		unsigned bars = kt_between(t, 0, 6);
+	for (uint32_t i = 0; i < r->qlen; i++) {
+		uint32_t *q = &r->queue[i];
 
-		kt_alloc(t, kt_between(t, 160, 320));
-		for (unsigned b = 0; b < bars; b++)
-			kt_alloc(t, 48);
+		if (*q != NO_SLOT &&
+		    (!pick || (r->slot_size[*q] == size && r->slot_size[*pick] != size)))
+			pick = q;
 	}
-	kt_alloc(t, 2048);                          /* xHCI controller */
-	kt_alloc(t, 192);                           /* HID keyboard */
-	kt_alloc(t, 8);                             /* its report copy */
-	kt_alloc(t, 64 * sizeof(void *));           /* shell history ring */
+	if (pick) {
+		r_free(r, *pick);
+		*pick = NO_SLOT;
+	}
 }
 
-/* One USB device's objects (a slot, 2-5 endpoints); freed on unplug. */
-static void kt_usb_plug(struct ktrace *t, uint32_t *objs, unsigned *nobjs)
+/* One recorded call in repetition g (0: the boot). */
+static void r_call(struct replay *r, const struct ktrace_call *c, uint32_t g)
 {
-	unsigned eps = kt_between(t, 2, 5);
+	uint32_t *slot = &r->slot_of[c->id];
 
-	objs[(*nobjs)++] = kt_alloc(t, kt_between(t, 256, 512));
-	for (unsigned i = 0; i < eps; i++)
-		objs[(*nobjs)++] = kt_alloc(t, 96);
+	if (c->op != '-')
+		r->last_size[c->id] = c->size;
+	if (c->op == '-' && *slot == NO_SLOT) { /* a boot object gone since: see the top */
+		r_free_survivor(r, r->last_size[c->id]);
+	} else if (c->op == '-') {
+		r_free(r, *slot);
+		*slot = NO_SLOT;
+	} else if (c->op == '~' && *slot != NO_SLOT) {
+		uint32_t old = *slot;
+
+		*slot = r_alloc(r, c->size);
+		if (*slot != NO_SLOT)
+			r_free(r, old);
+	} else { /* '+', or a resize of a boot object gone since: a new block */
+		*slot = r_alloc(r, c->size);
+		r->gen[c->id] = g;
+		r->seq[c->id] = r->nseq++;
+	}
+}
+
+struct survivor {
+	uint64_t seq;
+	uint32_t id;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = ((const struct survivor *)a)->seq, y = ((const struct survivor *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* End of repetition g: the previous survivors still queued are freed; this repetition's
+ * live blocks become the queue, oldest first, and leave their ids. */
+static void r_end_repetition(struct replay *r, uint32_t g)
+{
+	static struct survivor sv[TRACE_MAX_SLOTS];
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < r->qlen; i++)
+		if (r->queue[i] != NO_SLOT)
+			r_free(r, r->queue[i]);
+	r->qlen = 0;
+	for (uint32_t id = 0; id < KTRACE_MAX_ID; id++)
+		if (r->slot_of[id] != NO_SLOT && r->gen[id] == g)
+			sv[n++] = (struct survivor){ r->seq[id], id };
+	qsort(sv, n, sizeof(*sv), by_seq);
+	for (size_t i = 0; i < n; i++) {
+		r->queue[r->qlen++] = r->slot_of[sv[i].id];
+		r->slot_of[sv[i].id] = NO_SLOT;
+	}
+}
+
+/* See kernel_trace.h. */
+struct trace_event *ktrace_replay(const struct ktrace_rec *rec, size_t events, size_t *n,
+				  uint64_t *peak_live, char *err, size_t errlen)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	struct trace_event *ev;
+
+	if (!r)
+		abort();
+	for (uint32_t i = 0; i < TRACE_MAX_SLOTS; i++)
+		r->free_slots[i] = TRACE_MAX_SLOTS - 1 - i;
+	r->nfree = TRACE_MAX_SLOTS;
+	for (uint32_t i = 0; i < KTRACE_MAX_ID; i++)
+		r->slot_of[i] = NO_SLOT;
+	for (size_t i = 0; i < rec->nboot && !r->full; i++)
+		r_call(r, &rec->boot[i], 0);
+	for (uint32_t g = 1; r->n < events && !r->full; g++) {
+		for (size_t i = 0; i < rec->nsession && !r->full; i++)
+			r_call(r, &rec->session[i], g);
+		r_end_repetition(r, g);
+	}
+	if (r->full) {
+		say(err, errlen, "the replay needs more than %d live blocks", TRACE_MAX_SLOTS);
+		free(r->ev);
+		free(r);
+		return NULL;
+	}
+	*n = r->n;
+	*peak_live = r->peak;
+	ev = r->ev;
+	free(r);
+	return ev;
+}
+
+/* The whole file as a string (malloc'd), NULL when it cannot be read. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long size;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc((size_t)size + 1)) && fread(buf, 1, (size_t)size, f) == (size_t)size) {
+		buf[size] = 0;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
 }
 
 /* See kernel_trace.h. */
 struct trace_event *kernel_trace_build(size_t events, size_t *n, uint64_t *peak_live)
 {
-	struct ktrace *t = calloc(1, sizeof(*t));
-	uint32_t history[64], usb[8];
-	unsigned nhist = 0, hist_head = 0, nusb = 0;
-	struct trace_event *ev;
+	const char *path = getenv("BENCH_KERNEL_TRACE");
+	struct ktrace_rec rec;
+	struct trace_event *ev = NULL;
+	char err[160];
+	char *text;
 
-	t->free_slots = malloc(TRACE_MAX_SLOTS * sizeof(*t->free_slots));
-	for (uint32_t i = 0; i < TRACE_MAX_SLOTS; i++)
-		t->free_slots[i] = TRACE_MAX_SLOTS - 1 - i;
-	t->nfree = TRACE_MAX_SLOTS;
-	t->rng = 0x6b65726e656cull; /* "kernel" */
-	kt_boot(t);
-	while (t->n < events) {
-		uint32_t tmp[160];
-		unsigned ntmp = 0, keys = kt_between(t, 2, 40), lines;
-		uint32_t len = kt_between(t, 3, 80);
-
-		for (unsigned k = 0; k < keys; k++)     /* key events, taken at once */
-			kt_free(t, kt_alloc(t, 32));
-		if (nhist == 64) {                      /* history: the oldest goes */
-			kt_free(t, history[hist_head]);
-			nhist--;
-		}
-		history[(hist_head + nhist++) % 64] = kt_alloc(t, len);
-		if (nhist == 64)
-			hist_head = (hist_head + 1) % 64;
-		tmp[ntmp++] = kt_alloc(t, len);         /* the parser's copy and argv */
-		tmp[ntmp++] = kt_alloc(t, 8 * kt_between(t, 2, 8));
-		if (kt_rng(t) % 4 == 0)                 /* a temporary table or candidates */
-			tmp[ntmp++] = kt_alloc(t, kt_rng(t) % 2 ? 40 * 64 : 256);
-		lines = kt_rng(t) % 8 == 0 ? kt_between(t, 30, 150) : kt_between(t, 0, 12);
-		if (lines > 24)                         /* the pager's line index */
-			tmp[ntmp++] = kt_alloc(t, kt_between(t, 1024, 16384));
-		for (unsigned l = 0; l < lines && ntmp < 160; l++)
-			tmp[ntmp++] = kt_alloc(t, kt_between(t, 20, 100));
-		while (ntmp)                            /* the command ends: newest first */
-			kt_free(t, tmp[--ntmp]);
-		if (kt_rng(t) % 200 == 0) {             /* USB: plug in, or pull out */
-			if (nusb) {
-				while (nusb)
-					kt_free(t, usb[--nusb]);
-			} else {
-				kt_usb_plug(t, usb, &nusb);
-			}
-		}
+#ifdef KERNEL_TRACE_FILE
+	if (!path)
+		path = KERNEL_TRACE_FILE;
+#endif
+	text = path ? read_text(path) : NULL;
+	if (!text) {
+		fprintf(stderr, "bench_heap: cannot read the kernel trace %s\n",
+			path ? path : "(no KERNEL_TRACE_FILE, no $BENCH_KERNEL_TRACE)");
+		exit(1);
 	}
-	*n = t->n;
-	*peak_live = t->peak;
-	ev = t->ev;
-	free(t->free_slots);
-	free(t);
+	if (ktrace_parse(text, &rec, err, sizeof(err)) == 0) {
+		const char *child = getenv("BENCH_HEAP_CHILD");
+
+		ev = ktrace_replay(&rec, events, n, peak_live, err, sizeof(err));
+		if (ev && (!child || !strcmp(child, "glibc")))
+			fprintf(stderr,
+				"# kernel_trace: %s: %zu boot and %zu session calls, "
+				"replayed as %zu events, peak live %.1f KiB\n",
+				path, rec.nboot, rec.nsession, *n, *peak_live / 1024.0);
+		ktrace_rec_free(&rec);
+	}
+	free(text);
+	if (!ev) {
+		fprintf(stderr, "bench_heap: kernel trace %s: %s\n", path, err);
+		exit(1);
+	}
 	return ev;
 }

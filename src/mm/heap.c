@@ -48,6 +48,7 @@
  */
 #include <lios/arch.h>
 #include <lios/heap.h>
+#include <lios/heap_trace.h>
 #include <lios/printk.h>
 #include <lios/string.h>
 #include <lios/vmalloc.h>
@@ -431,6 +432,7 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 /* See <lios/heap.h>. NULL when memory runs out (or before heap_init). Context: any. */
 void *heap_alloc(size_t size)
 {
+	if (unlikely(heap_tracing)) return heap_trace_alloc(size); /* heap.trace: heap_trace.c */
 	uint64_t irq = arch_irq_save();
 	/* Fast path (no class has a partial span before heap_init). */
 	void *p = heap_alloc_fast(size);
@@ -444,6 +446,7 @@ void *heap_alloc(size_t size)
 /* n * size zeroed bytes; NULL on overflow or exhaustion. Context: any. */
 void *heap_calloc(size_t n, size_t size)
 {
+	if (unlikely(heap_tracing)) return heap_trace_calloc(n, size); /* heap.trace */
 	void *p;
 
 	if (size && n > SIZE_MAX / size)
@@ -511,6 +514,7 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
  * tail calls that restore the interrupt state themselves. */
 void heap_free(void *p)
 {
+	if (unlikely(heap_tracing)) { heap_trace_free(p); return; } /* heap.trace */
 	uint64_t irq = arch_irq_save();
 	struct heap_span *s = heap_free_fast(p);
 
@@ -526,6 +530,7 @@ void heap_free(void *p)
  * blocks), else moves. NULL, p untouched, on exhaustion or misuse. Context: any. */
 void *heap_realloc(void *p, size_t size)
 {
+	if (unlikely(heap_tracing)) return heap_trace_realloc(p, size); /* heap.trace */
 	struct heap_span *s;
 	void *q = NULL;
 	uint64_t irq;

@@ -7,7 +7,7 @@ and bad logs (missing results, plan mismatch, not ok, PANIC, wrong exit status, 
 inconsistent final line, markers out of order), each of which must be reported. Also
 checks the screen side (a text rendered with the Terminus PSF font decodes back to the same
 text at scale 1 and 2, cursors; VGA text memory decoding; the PNG encoder's output), the
-key mapping, the El Torito report parser, the installed-GRUB config and the BIOS disk's MBR
+key mapping, the heap-call trace reader (heaptrace.py), the El Torito report parser, the installed-GRUB config and the BIOS disk's MBR
 and GRUB boot fields. Standard library unittest; exit status 0 = pass.
 """
 import os
@@ -23,6 +23,7 @@ import biosdisk  # noqa: E402
 import check_iso  # noqa: E402
 import checks  # noqa: E402
 import esp  # noqa: E402
+import heaptrace  # noqa: E402
 import lios_qemu  # noqa: E402
 import qemu_cmdline  # noqa: E402
 import screen  # noqa: E402
@@ -330,6 +331,58 @@ class InstalledGrubConfig(unittest.TestCase):
             open(script, "w").write("true\n")
             with self.assertRaises(esp.EspError):
                 esp.grub_cfg(script, "LiOS")
+
+
+GOOD_HEAPTRACE = """lios> heaptrace\r
+heaptrace: begin 3 events from 0, capacity 64\r
+H+ ffffc90000001000 4000\r
+H+ ffffc90000002000 48\r
+H- ffffc90000002000\r
+heaptrace: end 3 recorded, 0 lost, 0 failed, 0 refused; heap since start: 2 allocs, 1 frees, 1 live\r
+heaptrace: 3 events on serial, 0 lost, ring of 64\r
+lios> heaptrace\r
+heaptrace: begin 3 events from 3, capacity 64\r
+H+ ffffc90000002000 5\r
+kbd: usb 1-5 removed\r
+H~ ffffc90000002000 ffffc90000003000 600\r
+H- ffffc90000001000\r
+heaptrace: end 6 recorded, 0 lost, 0 failed, 0 refused; heap since start: 4 allocs, 3 frees, 1 live\r
+""".replace("\r", "")
+
+
+class HeapTraceChecks(unittest.TestCase):
+    def test_good_trace(self):
+        t = heaptrace.from_log(GOOD_HEAPTRACE, ["boot", "session"])
+        self.assertEqual(t.sections, [("boot", [("+", 0, 4000), ("+", 1, 48), ("-", 1)]),
+                                      ("session", [("+", 1, 5), ("~", 1, 600), ("-", 0)])])
+        self.assertEqual((t.peak_bytes, t.peak_live), (4600, 2))
+        self.assertTrue(t.reached(4, 2, 2))   # after the move
+        self.assertFalse(t.reached(3, 2, 1))
+
+    def test_bad_traces_refused(self):
+        bad = {"is not a live allocation": ("H- ffffc90000001000\nheaptrace: end 6",
+                                            "H- ffffc90000009000\nheaptrace: end 6"),
+               "events were lost": ("H- ffffc90000001000\n", "H- ffffc90000001000\nH! 2\n"),
+               "announces 3 events, has 2": ("H~ ffffc90000002000 ffffc90000003000 600\n", ""),
+               "a dump is missing": ("events from 3", "events from 4"),
+               "heap frees 4, the events add up to 3": ("4 allocs, 3 frees", "4 allocs, 4 frees"),
+               "not a positive number": ("H+ ffffc90000002000 5", "H+ ffffc90000002000 0"),
+               "allocated again while live": ("H+ ffffc90000002000 5", "H+ ffffc90000001000 5"),
+               "never ends": ("heaptrace: end 6", "heaptrace: ended 6")}
+        for why, (old, new) in bad.items():
+            text = GOOD_HEAPTRACE.replace(old, new, 1)
+            self.assertNotEqual(text, GOOD_HEAPTRACE, why)
+            with self.assertRaises(heaptrace.TraceError, msg=why) as cm:
+                heaptrace.from_log(text, ["boot", "session"])
+            self.assertIn(why, str(cm.exception))
+
+    def test_write(self):
+        with tempfile.TemporaryDirectory() as d:
+            t = heaptrace.from_log(GOOD_HEAPTRACE, ["boot", "session"])
+            t.write(os.path.join(d, "t.txt"), ["a header"])
+            with open(os.path.join(d, "t.txt")) as f:
+                self.assertEqual(f.read(), "# a header\nboot\n+ 0 4000\n+ 1 48\n- 1\n"
+                                           "session\n+ 1 5\n~ 1 600\n- 0\nend\n")
 
 
 def fake_grub_images(core_sectors, core_tail=100):

@@ -2,13 +2,18 @@
 /*
  * The shell's memory commands: `mem` (frame allocator, vmalloc and heap statistics) and
  * `mmap` (the firmware's map as the boot information carries it, and the usable ranges mm
- * built from it).
+ * built from it), and `heaptrace` (the heap calls recorded under `heap.trace`, written to the
+ * serial port only: src/mm/heap_trace.c says what is recorded,
+ * bench/heap/record_kernel_trace.py reads it).
  */
+#include <lios/arch.h>
 #include <lios/heap.h>
+#include <lios/heap_trace.h>
 #include <lios/memmap.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
+#include <lios/serial.h>
 #include <lios/size.h>
 #include <lios/vmalloc.h>
 #include "shell_internal.h"
@@ -53,5 +58,38 @@ static int cmd_mmap(int argc, char **argv, const char *rest)
 	return 0;
 }
 
+/* One dump line, whole: an interrupt handler's printk cannot land inside it. */
+static void heaptrace_out(const char *s, size_t len)
+{
+	uint64_t irq = arch_irq_save();
+
+	serial_write(s, len);
+	arch_irq_restore(irq);
+}
+
+/* Dumps the events recorded since the last dump to serial (thousands of lines: not for
+ * the screen), then says on every console how many. */
+static int cmd_heaptrace(int argc, char **argv, const char *rest)
+{
+	struct heap_trace_summary s;
+
+	if (!heap_trace_get_summary(&s)) {
+		printk("heaptrace: not recording (boot with heap.trace on the command line)\n");
+		return 1;
+	}
+	if (!serial_present()) {
+		printk("heaptrace: no serial port to write the events to\n");
+		return 1;
+	}
+	heap_trace_dump(heaptrace_out, &s);
+	printk("heaptrace: %llu events on serial, %llu lost, ring of %zu%s\n",
+	       (unsigned long long)s.recorded, (unsigned long long)s.lost, s.capacity,
+	       s.lost ? ": the trace is incomplete, dump more often or boot with a larger "
+			"heap.trace=EVENTS" : "");
+	return 0;
+}
+
 SHELL_COMMAND(mem, "", "frame, vmalloc and heap statistics", cmd_mem);
 SHELL_COMMAND(mmap, "", "the firmware and the sanitised memory map", cmd_mmap);
+SHELL_COMMAND(heaptrace, "", "write the recorded heap calls to serial (heap.trace)",
+	      cmd_heaptrace);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The few UEFI types the boot stub (efi_stub.c) uses, private to src/arch/x86_64/boot/:
- * the x86_64 system table, the boot-services slots it calls, the simple text output and
- * graphics output protocols, and the memory descriptor. Layouts and names follow the UEFI
- * specification 2.9 (4.3 system table, 4.4 boot services, 7.2 memory services, 12.4 simple
- * text output, 12.9 graphics output); only the members the stub reads are named, the rest
- * are padding of the same size. Every function pointer uses the Microsoft x64 convention.
+ * The few UEFI types the boot stubs (efi_stub.c, efi_map.c) use, private to
+ * src/arch/x86_64/boot/: the x86_64 system table, the boot-services slots the stub calls,
+ * the simple text output and graphics output protocols, and the memory descriptor. Layouts
+ * and names follow the UEFI specification 2.9 (4.3 system table, 4.4 boot services, 7.2
+ * memory services, 12.4 simple text output, 12.9 graphics output); only the members the
+ * stub reads are named, the rest are padding of the same size. Every function pointer uses
+ * the Microsoft x64 convention.
  */
 #ifndef ARCH_BOOT_EFI_H
 #define ARCH_BOOT_EFI_H
@@ -37,6 +38,11 @@ enum efi_memory_type {
 	EFI_UNUSABLE_MEMORY = 8,
 	EFI_ACPI_RECLAIM_MEMORY = 9,
 	EFI_ACPI_MEMORY_NVS = 10,
+	EFI_MEMORY_MAPPED_IO = 11,
+	EFI_MEMORY_MAPPED_IO_PORT_SPACE = 12,
+	EFI_PAL_CODE = 13,
+	EFI_PERSISTENT_MEMORY = 14,
+	EFI_UNACCEPTED_MEMORY = 15,
 };
 #define EFI_PAGE_SIZE 4096
 
@@ -106,7 +112,7 @@ struct efi_boot_services {
 	void *raise_tpl, *restore_tpl;
 	efi_status_t(EFIAPI *allocate_pages)(uint32_t type, uint32_t memory_type, uint64_t pages,
 					     uint64_t *memory);
-	void *free_pages;
+	efi_status_t(EFIAPI *free_pages)(uint64_t memory, uint64_t pages);
 	efi_status_t(EFIAPI *get_memory_map)(uint64_t *map_size, void *map, uint64_t *map_key,
 					     uint64_t *descriptor_size, uint32_t *descriptor_version);
 	void *allocate_pool, *free_pool;
@@ -139,6 +145,9 @@ struct efi_system_table {
 };
 
 static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI_MEMORY_DESCRIPTOR");
+static_assert(sizeof(struct efi_gop_mode_info) == 36, "EFI_GRAPHICS_OUTPUT_MODE_INFORMATION");
+static_assert(__builtin_offsetof(struct efi_boot_services, allocate_pages) == 40, "AllocatePages");
+static_assert(__builtin_offsetof(struct efi_boot_services, free_pages) == 48, "FreePages");
 static_assert(__builtin_offsetof(struct efi_boot_services, get_memory_map) == 56, "GetMemoryMap");
 static_assert(__builtin_offsetof(struct efi_boot_services, exit_boot_services) == 232,
 	      "ExitBootServices");

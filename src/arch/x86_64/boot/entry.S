@@ -224,7 +224,7 @@ boot_pd0:       .skip 4096
 boot_pd1:       .skip 4096
 boot_pd_info0:  .skip 4096
 boot_pd_info1:  .skip 4096
-boot32_stack:   .skip 16384            /* firmware calls run on it (efi_entry.S) */
+boot32_stack:   .skip 65536            /* firmware calls run on it (efi_entry.S) */
 boot32_stack_top:
 
 	.section .bss

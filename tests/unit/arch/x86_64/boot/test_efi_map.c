@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the pure half of the UEFI boot stubs (src/arch/x86_64/boot/efi_map.c): EFI
+ * memory maps of any descriptor size and length turned into Multiboot2 regions of the right
+ * type with every usable frame kept, GRUB's information rewritten around them into a buffer
+ * of exactly efi_info_room bytes (ASan's bound, and guard bytes behind a second copy), the
+ * result accepted by the kernel's own Multiboot2 parser, and the GOP mode choice. The
+ * firmware calls of the stubs are tested by the QEMU cells (selftest.uefi*.efi-map-grows).
+ */
+#include <lios/bootinfo.h>
+#include <lios/string.h>
+#include <stdlib.h>
+#include "efi_map.h"
+#include "prng.h"
+#include "../../../unit.h"
+
+#define MAGIC MB2_BOOTLOADER_MAGIC
+#define GUARD 64
+#define GUARD_BYTE 0xa5
+
+/* GRUB's information, built tag by tag (8-byte aligned after the 8-byte header). */
+struct mbi {
+	uint8_t buf[4096] __attribute__((aligned(8)));
+	uint32_t len;
+};
+
+static void *mbi_tag(struct mbi *m, uint32_t type, uint32_t size)
+{
+	uint8_t *t = m->buf + m->len;
+
+	memcpy(t, &type, 4);
+	memcpy(t + 4, &size, 4);
+	m->len = (m->len + size + 7) & ~7u;
+	return t + 8;
+}
+
+static void mbi_begin(struct mbi *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->len = 8;
+}
+
+static void mbi_end(struct mbi *m)
+{
+	mbi_tag(m, MB2_TAG_END, 8);
+	memcpy(m->buf, &m->len, 4);
+}
+
+static void add_string(struct mbi *m, uint32_t type, const char *s)
+{
+	memcpy(mbi_tag(m, type, 8 + (uint32_t)strlen(s) + 1), s, strlen(s) + 1);
+}
+
+/* A framebuffer tag: w x h at addr, 32 bpp BGR, direct colour (fb_type 1) or indexed (0). */
+static struct mb2_fb_tag fb_tag(uint64_t addr, uint32_t w, uint32_t h, uint8_t fb_type)
+{
+	struct mb2_fb_tag t = {
+		MB2_TAG_FRAMEBUFFER, sizeof(t), addr, w * 4, w, h, 32, fb_type, 0, 16, 8, 8, 8, 0, 8
+	};
+	return t;
+}
+
+/* GRUB's framebuffer tag, as fb_tag. */
+static void add_grub_fb(struct mbi *m, uint32_t w, uint32_t h, uint8_t fb_type)
+{
+	struct mb2_fb_tag t = fb_tag(0x80000000, w, h, fb_type);
+
+	memcpy(mbi_tag(m, MB2_TAG_FRAMEBUFFER, sizeof(t)), (uint8_t *)&t + 8, sizeof(t) - 8);
+}
+
+/* A GRUB x86_64-efi hand-over as LiOS gets it: every tag kind the stubs keep or drop. */
+static void grub_info(struct mbi *m, bool with_fb)
+{
+	uint64_t st = 0x7f000000, ih = 0x7e000000;
+	uint32_t meminfo[2] = { 639, 1024 * 1024 };
+	uint32_t mod[2] = { 0x400000, 0x401000 };
+	uint8_t rsdp[36] = "RSD PTR ";
+
+	mbi_begin(m);
+	add_string(m, MB2_TAG_CMDLINE, "selftest console.mode=800x600");
+	add_string(m, 2, "GRUB 2.06");
+	memcpy(mbi_tag(m, 3, 8 + 8 + 5), mod, 8);
+	memcpy((uint8_t *)mbi_tag(m, 21, 8 + 5), "odd!", 5); /* unknown, odd size: kept */
+	memcpy(mbi_tag(m, MB2_TAG_BASIC_MEMINFO, 16), meminfo, 8);
+	mbi_tag(m, MB2_TAG_MMAP, 16);     /* GRUB's empty map on this path */
+	mbi_tag(m, MB2_TAG_EFI_MMAP, 16); /* stale */
+	mbi_tag(m, MB2_TAG_EFI_BS, 8);    /* over once the stub exits them */
+	memcpy(mbi_tag(m, MB2_TAG_EFI64, 16), &st, 8);
+	memcpy(mbi_tag(m, MB2_TAG_EFI64_IH, 16), &ih, 8);
+	memcpy(mbi_tag(m, 15, 8 + 36), rsdp, 36);
+	if (with_fb)
+		add_grub_fb(m, 1024, 768, MB2_FB_RGB);
+	mbi_end(m);
+}
+
+/* Descriptor i of a map of dsize-byte descriptors; the bytes past the struct are junk. */
+static void put_desc(uint8_t *map, uint64_t dsize, size_t i, uint32_t type, uint64_t base,
+		     uint64_t pages)
+{
+	struct efi_memory_descriptor d = { type, 0, base, 0xdead, pages, 0xf };
+
+	memset(map + i * dsize, 0xee, dsize);
+	memcpy(map + i * dsize, &d, sizeof(d));
+}
+
+/* The type of the tag at off in info, its size in *size. */
+static uint32_t tag_at(const uint8_t *info, uint32_t off, uint32_t *size)
+{
+	uint32_t type;
+
+	memcpy(&type, info + off, 4);
+	memcpy(size, info + off + 4, 4);
+	return type;
+}
+
+/* How many tags of type the information holds, up to its end tag. */
+static int count_tags(const uint8_t *info, uint32_t type)
+{
+	uint32_t total, size, t;
+	int n = 0;
+
+	memcpy(&total, info, 4);
+	for (uint32_t off = 8; off + 8 <= total && (t = tag_at(info, off, &size));
+	     off += (size + 7) & ~7u)
+		n += t == type;
+	return n;
+}
+
+/* The types an OS may allocate from after ExitBootServices (UEFI 2.9, table 7-6). */
+static bool efi_usable(uint32_t t)
+{
+	return t == EFI_LOADER_CODE || t == EFI_LOADER_DATA || t == EFI_BOOT_SERVICES_CODE ||
+	       t == EFI_BOOT_SERVICES_DATA || t == EFI_CONVENTIONAL_MEMORY;
+}
+
+/*
+ * Runs efi_build_info as the stubs do, twice: into a buffer of exactly efi_info_room bytes
+ * (ASan stops any write past it) and into one followed by GUARD pattern bytes, which must
+ * stay untouched; both results must be equal. Then parses it with the kernel's mb2_parse
+ * into *bi (must succeed). Returns the parsed buffer (free it).
+ */
+static uint8_t *build_and_parse(const struct mbi *m, const uint8_t *map, uint64_t map_size,
+				uint64_t dsize, const struct mb2_fb_tag *fb, struct bootinfo *bi)
+{
+	uint64_t room = efi_info_room(m->len, map_size);
+	uint8_t *exact = malloc(room), *guarded = malloc(room + GUARD);
+	char err[128] = "";
+
+	memset(exact, 0x5a, room);
+	memset(guarded, 0x5a, room);
+	memset(guarded + room, GUARD_BYTE, GUARD);
+	memcpy(exact + efi_map_offset(m->len), map, map_size);
+	memcpy(guarded + efi_map_offset(m->len), map, map_size);
+	uint32_t n1 = efi_build_info(exact, m->buf, m->len, fb, map_size, dsize, 1);
+	uint32_t n2 = efi_build_info(guarded, m->buf, m->len, fb, map_size, dsize, 1);
+	CHECK_EQ(n1, n2);
+	CHECK(n1 <= room);
+	CHECK(memcmp(exact, guarded, n1) == 0);
+	for (int i = 0; i < GUARD; i++)
+		CHECK_EQ(guarded[room + i], GUARD_BYTE);
+	free(guarded);
+	int rc = mb2_parse(MAGIC, exact, room, (paddr_t)(uintptr_t)exact, bi, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "  mb2_parse: %s\n", err);
+	CHECK_EQ(rc, 0);
+	return exact;
+}
+
+/* Every EFI memory type, and types the specification reserves for OEMs and OS loaders,
+ * land in the Multiboot2 type the kernel must treat them as. */
+static void test_types(void)
+{
+	static const uint32_t want[] = {
+		/* by EFI_MEMORY_TYPE, 0 to 15 */
+		MB2_MEM_RESERVED,  MB2_MEM_AVAILABLE, MB2_MEM_AVAILABLE, MB2_MEM_AVAILABLE,
+		MB2_MEM_AVAILABLE, MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_AVAILABLE,
+		MB2_MEM_BAD,       MB2_MEM_ACPI,      MB2_MEM_NVS,       MB2_MEM_RESERVED,
+		MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_RESERVED,  MB2_MEM_RESERVED
+	};
+	static_assert(ARRAY_SIZE(want) == EFI_UNACCEPTED_MEMORY + 1, "every type");
+	CHECK_EQ(efi_mb2_type(EFI_BOOT_SERVICES_DATA), MB2_MEM_AVAILABLE); /* after exit */
+	CHECK_EQ(efi_mb2_type(EFI_RUNTIME_SERVICES_CODE), MB2_MEM_RESERVED);
+	CHECK_EQ(efi_mb2_type(EFI_PERSISTENT_MEMORY), MB2_MEM_RESERVED);
+	for (uint32_t t = 0; t < ARRAY_SIZE(want); t++)
+		CHECK_EQ(efi_mb2_type(t), want[t]);
+	CHECK_EQ(efi_mb2_type(16), MB2_MEM_RESERVED);
+	CHECK_EQ(efi_mb2_type(0x70000000), MB2_MEM_RESERVED); /* OEM */
+	CHECK_EQ(efi_mb2_type(0x80000000), MB2_MEM_RESERVED); /* OS loader */
+}
+
+/* Descriptor sizes of 40 (the struct), 48 (OVMF, most firmware), and odd larger ones, read
+ * from a map at an odd address: every descriptor becomes its own region (alternating types,
+ * no merging), junk past the struct ignored, no misaligned access (UBSan). */
+static void test_descriptor_sizes(void)
+{
+	static const uint64_t sizes[] = { 40, 48, 41, 47, 56, 100, 4096 };
+
+	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
+		uint64_t dsize = sizes[s];
+		uint8_t *raw = malloc(8 * dsize + 1), *map = raw + 1;
+		uint8_t out[16 + 8 * 24] __attribute__((aligned(8)));
+		for (size_t i = 0; i < 8; i++)
+			put_desc(map, dsize, i,
+				 i % 2 ? EFI_RUNTIME_SERVICES_DATA : EFI_CONVENTIONAL_MEMORY,
+				 0x100000 * (i + 1), 16);
+		uint32_t size = efi_write_mmap_tag(out, map, 8 * dsize, dsize);
+		CHECK_EQ(size, 16 + 8 * 24);
+		for (size_t i = 0; i < 8; i++) {
+			struct mb2_mmap_entry e;
+			memcpy(&e, out + 16 + i * 24, sizeof(e));
+			CHECK_EQ(e.base, 0x100000 * (i + 1));
+			CHECK_EQ(e.length, 16 * 4096);
+			CHECK_EQ(e.type, i % 2 ? MB2_MEM_RESERVED : MB2_MEM_AVAILABLE);
+		}
+		free(raw);
+	}
+}
+
+/* Adjacent descriptors of the same resulting type merge (loader data after conventional
+ * memory: both free RAM); a gap, another type, or a descriptor that goes back in address
+ * starts a new region; empty descriptors vanish. */
+static void test_adjacent(void)
+{
+	uint8_t map[10 * 48], out[16 + 10 * 24] __attribute__((aligned(8)));
+	const uint64_t P = 4096;
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, 0, 4);       /* [0, 4P) */
+	put_desc(map, 48, 1, EFI_LOADER_DATA, 4 * P, 2);           /* merges: [0, 6P) */
+	put_desc(map, 48, 2, EFI_BOOT_SERVICES_CODE, 6 * P, 0);    /* empty: dropped */
+	put_desc(map, 48, 3, EFI_BOOT_SERVICES_DATA, 6 * P, 1);    /* merges: [0, 7P) */
+	put_desc(map, 48, 4, EFI_CONVENTIONAL_MEMORY, 8 * P, 1);   /* gap: new */
+	put_desc(map, 48, 5, EFI_ACPI_RECLAIM_MEMORY, 9 * P, 1);   /* type: new */
+	put_desc(map, 48, 6, EFI_ACPI_RECLAIM_MEMORY, 10 * P, 1);  /* merges */
+	put_desc(map, 48, 7, EFI_CONVENTIONAL_MEMORY, 2 * P, 1);   /* backwards: new */
+	put_desc(map, 48, 8, EFI_RUNTIME_SERVICES_CODE, 3 * P, 1); /* new */
+	put_desc(map, 48, 9, EFI_RUNTIME_SERVICES_DATA, 4 * P, 1); /* both reserved: merges */
+	uint32_t size = efi_write_mmap_tag(out, map, sizeof(map), 48);
+	static const uint64_t want[][3] = { { 0, 7 * P, 1 },
+					    { 8 * P, P, 1 },
+					    { 9 * P, 2 * P, 3 },
+					    { 2 * P, P, 1 },
+					    { 3 * P, 2 * P, 2 } };
+	CHECK_EQ(size, 16 + ARRAY_SIZE(want) * 24);
+	for (size_t i = 0; i < ARRAY_SIZE(want) && 16 + i * 24 < size; i++) {
+		struct mb2_mmap_entry e;
+		memcpy(&e, out + 16 + i * 24, sizeof(e));
+		CHECK_EQ(e.base, want[i][0]);
+		CHECK_EQ(e.length, want[i][1]);
+		CHECK_EQ(e.type, want[i][2]);
+	}
+}
+
+/* An empty EFI map: an empty map tag, and an information the parser accepts with no
+ * regions. A map shorter than one descriptor counts as empty. */
+static void test_empty_map(void)
+{
+	struct mbi m;
+	struct bootinfo bi;
+	uint8_t map[48];
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, 0x100000, 1);
+	grub_info(&m, false);
+	free(build_and_parse(&m, map, 0, 48, NULL, &bi));
+	CHECK_EQ(bi.nregions, 0);
+	CHECK_EQ(bi.firmware, FIRMWARE_UEFI);
+	free(build_and_parse(&m, map, 39, 48, NULL, &bi));
+	CHECK_EQ(bi.nregions, 0);
+}
+
+/* GRUB's tags: the maps, the boot-services and basic-meminfo tags are dropped; everything
+ * else is kept byte for byte and in order (the unknown odd-sized tag included); GRUB's
+ * framebuffer is kept unless the stub describes the GOP's, which then replaces it. */
+static void test_grub_tags(void)
+{
+	struct mbi m;
+	struct bootinfo bi;
+	uint8_t map[2 * 48];
+	struct mb2_fb_tag fb = fb_tag(0xc0000000, 800, 600, MB2_FB_RGB);
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, 0x100000, 256);
+	put_desc(map, 48, 1, EFI_ACPI_MEMORY_NVS, 0x200000, 1);
+	grub_info(&m, true);
+	uint8_t *info = build_and_parse(&m, map, sizeof(map), 48, NULL, &bi);
+	CHECK(strcmp(bi.cmdline, "selftest console.mode=800x600") == 0);
+	CHECK(strcmp(bi.loader, "GRUB 2.06") == 0);
+	CHECK_EQ(bi.nmodules, 1);
+	CHECK_EQ(bi.modules[0].start, 0x400000);
+	CHECK_EQ(bi.rsdp_len, 36);
+	CHECK_EQ(bi.firmware, FIRMWARE_UEFI);
+	CHECK(!bi.efi_boot_services);  /* the tag is gone with the services */
+	CHECK_EQ(bi.mem_upper_kib, 0); /* GRUB's meminfo dropped */
+	CHECK_EQ(bi.fb.kind, FB_RGB);  /* GRUB's framebuffer kept */
+	CHECK_EQ(bi.fb.width, 1024);
+	CHECK_EQ(bi.nregions, 2);
+	CHECK_EQ(bi.regions[1].type, MEM_ACPI_NVS);
+	/* Walk the tags: kept ones in GRUB's order, then the EFI map, the map, the end. */
+	static const uint32_t order[] = { 1, 2, 3, 21, 12, 20, 15, 8, 17, 6, 0 };
+	uint32_t off = 8, total;
+	memcpy(&total, info, 4);
+	for (size_t i = 0; i < ARRAY_SIZE(order) && off + 8 <= total; i++) {
+		uint32_t size, type = tag_at(info, off, &size);
+		CHECK_EQ(type, order[i]);
+		if (type == 21)
+			CHECK(size == 13 && memcmp(info + off + 8, "odd!", 5) == 0);
+		if (type == 17) {
+			uint32_t ds;
+			memcpy(&ds, info + off + 8, 4);
+			CHECK_EQ(ds, 48);
+			CHECK_EQ(size, 16 + sizeof(map));
+			CHECK(memcmp(info + off + 16, map, sizeof(map)) == 0);
+		}
+		off = (off + size + 7) & ~7u;
+	}
+	CHECK_EQ(off, total);
+	free(info);
+
+	/* With the GOP's framebuffer: GRUB's is replaced, not doubled. */
+	info = build_and_parse(&m, map, sizeof(map), 48, &fb, &bi);
+	CHECK_EQ(bi.fb.kind, FB_RGB);
+	CHECK_EQ(bi.fb.width, 800);
+	CHECK_EQ(bi.fb.addr, 0xc0000000);
+	CHECK_EQ(bi.fb.red_pos, 16);
+	CHECK_EQ(count_tags(info, MB2_TAG_FRAMEBUFFER), 1);
+	free(info);
+}
+
+/* A server's map: 10,000 descriptors of random types and sizes, many adjacent. Every usable
+ * frame of the EFI map is a usable frame of the parsed map, none more; the other types'
+ * bytes are kept too. Odd descriptor size 56 + 1 for good measure. */
+static void test_big_map(void)
+{
+	const size_t n = 10000;
+	const uint64_t dsize = 57;
+	uint8_t *map = malloc(n * dsize);
+	uint64_t r = prng_seed(13);
+	uint64_t base = 0, usable = 0, other = 0;
+	struct mbi m;
+	struct bootinfo bi;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t type = (uint32_t)(prng_next(&r) % 16);
+		uint64_t pages = 1 + prng_next(&r) % 300;
+		if (prng_next(&r) % 4 == 0)
+			base += 4096 * (1 + prng_next(&r) % 8); /* a hole */
+		put_desc(map, dsize, i, type, base, pages);
+		if (efi_usable(type))
+			usable += pages;
+		else
+			other += pages;
+		base += pages * 4096;
+	}
+	grub_info(&m, false);
+	uint8_t *info = build_and_parse(&m, map, n * dsize, dsize, NULL, &bi);
+	uint64_t got_usable = 0, got_other = 0;
+	for (size_t i = 0; i < bi.nregions; i++) {
+		CHECK_EQ(bi.regions[i].length % 4096, 0);
+		if (bi.regions[i].type == MEM_USABLE)
+			got_usable += bi.regions[i].length / 4096;
+		else
+			got_other += bi.regions[i].length / 4096;
+	}
+	CHECK_EQ(got_usable, usable);
+	CHECK_EQ(got_other, other);
+	CHECK(bi.nregions > n / 4 && bi.nregions < n); /* merged, but not all */
+	free(info);
+	free(map);
+}
+
+/* The buffer's size never falls short, whatever GRUB's tags (odd sizes), the descriptor
+ * size, the number of descriptors, and whether a framebuffer tag is added: random shapes
+ * through build_and_parse (exact-size buffer under ASan, guard bytes). */
+static void test_room(void)
+{
+	uint64_t r = prng_seed(42);
+	static const uint64_t sizes[] = { 40, 41, 48, 63, 64, 4096 };
+	struct mb2_fb_tag fb = fb_tag(1, 1, 1, MB2_FB_RGB);
+
+	CHECK_EQ(efi_map_capacity(4800, 48), 4800 + EFI_MAP_SLACK_DESCRIPTORS * 48);
+	CHECK_EQ(efi_map_offset(9), 16 + EFI_MAP_GAP);
+	CHECK_EQ(efi_info_room(16, 100), 16 + EFI_MAP_GAP + 200 + EFI_INFO_EXTRA);
+	for (int round = 0; round < 300; round++) {
+		struct mbi m;
+		struct bootinfo bi;
+		mbi_begin(&m);
+		int tags = (int)(prng_next(&r) % 12);
+		for (int t = 0; t < tags; t++) { /* unknown tags of odd sizes, kept */
+			uint32_t len = (uint32_t)(prng_next(&r) % 61);
+			memset(mbi_tag(&m, 100 + t, 8 + len), t, len);
+		}
+		mbi_end(&m);
+		uint64_t dsize = sizes[prng_next(&r) % ARRAY_SIZE(sizes)];
+		size_t n = prng_next(&r) % 40;
+		uint8_t *map = malloc(n * dsize + 1);
+		for (size_t i = 0; i < n; i++) /* no two alike: no merging, the most output */
+			put_desc(map, dsize, i, (uint32_t)(i % 2 ? 7 : 0), 0x10000000 * i, 1);
+		free(build_and_parse(&m, map, n * dsize, dsize, round % 2 ? &fb : NULL, &bi));
+		CHECK_EQ(bi.nregions, n);
+		free(map);
+	}
+}
+
+/* efi_scan_info finds the system table, image handle, command line and GRUB's direct-
+ * colour mode; an indexed framebuffer says no mode; the walk stops at a tag that overruns. */
+static void test_scan_info(void)
+{
+	struct mbi m;
+	struct efi_grub_info g;
+
+	grub_info(&m, true);
+	efi_scan_info(m.buf, &g);
+	CHECK_EQ(g.total, m.len);
+	CHECK_EQ(g.system_table, 0x7f000000);
+	CHECK_EQ(g.image_handle, 0x7e000000);
+	CHECK(strcmp(g.cmdline, "selftest console.mode=800x600") == 0);
+	CHECK_EQ(g.fb_width, 1024);
+	CHECK_EQ(g.fb_height, 768);
+
+	mbi_begin(&m);
+	add_grub_fb(&m, 640, 480, 0);
+	uint8_t *bad = mbi_tag(&m, MB2_TAG_EFI64, 16) - 8;
+	mbi_end(&m);
+	memcpy(bad + 4, &(uint32_t){ 4000 }, 4); /* runs past total_size: ignored */
+	efi_scan_info(m.buf, &g);
+	CHECK_EQ(g.fb_width, 0);
+	CHECK_EQ(g.system_table, 0);
+	CHECK_EQ(g.cmdline_len, 0);
+}
+
+/* The command line: the test knob is a whole word anywhere; console.mode=WxH is read where
+ * it stands, and refused when either number is missing or zero; it beats GRUB's mode. */
+static void test_cmdline(void)
+{
+	const char *w = EFI_TINY_MAP_WORD;
+	uint32_t x = 0, y = 0;
+
+	CHECK(efi_cmdline_word("efi.tiny_map", 12, w));
+	CHECK(efi_cmdline_word("selftest efi.tiny_map", 22, w)); /* NUL inside len */
+	CHECK(efi_cmdline_word("a efi.tiny_map b", 16, w));
+	CHECK(efi_cmdline_word("efi.tiny_mapx efi.tiny_map", 26, w));
+	CHECK(!efi_cmdline_word("efi.tiny_mapx", 13, w));
+	CHECK(!efi_cmdline_word("xefi.tiny_map", 13, w));
+	CHECK(!efi_cmdline_word("efi.tiny_map", 11, w));    /* cut by len */
+	CHECK(!efi_cmdline_word("a\0efi.tiny_map", 15, w)); /* after the NUL */
+	CHECK(!efi_cmdline_word("", 0, w));
+	CHECK(efi_cmdline_mode("console.mode=1024x768", 21, &x, &y) && x == 1024 && y == 768);
+	CHECK(efi_cmdline_mode("a console.mode=800x600 b", 24, &x, &y) && x == 800 && y == 600);
+	CHECK(!efi_cmdline_mode("xconsole.mode=800x600", 21, &x, &y));
+	CHECK(!efi_cmdline_mode("console.mode=1024", 17, &x, &y));
+	CHECK(!efi_cmdline_mode("console.mode=0x768", 18, &x, &y));
+	CHECK(!efi_cmdline_mode("console.mode=1024x", 18, &x, &y));
+	/* cut by len after "1024x7": nothing past len is read */
+	CHECK(efi_cmdline_mode("console.mode=1024x768", 19, &x, &y) && x == 1024 && y == 7);
+
+	/* The size wanted of the GOP: console.mode=WxH beats the mode GRUB set for gfxpayload,
+	 * a malformed one does not; nothing is wanted when neither names a mode. */
+	struct efi_grub_info g = { 0, 0, 0, "console.mode=640x480", 20, 1024, 768 };
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 640 && y == 480);
+	g.cmdline = "console.mode=0x480";
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 1024 && y == 768);
+	g.fb_width = 0;
+	CHECK(!efi_wanted_mode(&g, &x, &y));
+	g.cmdline = "", g.cmdline_len = 0, g.fb_width = 800, g.fb_height = 600;
+	CHECK(efi_wanted_mode(&g, &x, &y) && x == 800 && y == 600);
+}
+
+/* Modes: w x h in 8-bit BGR; 640 x 480 with bit masks r, g, b, x. */
+static struct efi_gop_mode_info rgb(uint32_t w, uint32_t h)
+{
+	return (struct efi_gop_mode_info){ 0, w, h, EFI_PIXEL_BGR_RESERVED_8BIT, 0, 0, 0, 0, w };
+}
+
+static struct efi_gop_mode_info masks(uint32_t r, uint32_t g, uint32_t b, uint32_t x)
+{
+	return (struct efi_gop_mode_info){ 0, 640, 480, EFI_PIXEL_BIT_MASK, r, g, b, x, 640 };
+}
+
+/* Usable modes: RGB and BGR, and bit masks that are single runs, disjoint, 16 bits or more.
+ * Refused: block-transfer only, unknown formats, no size, a scan line shorter than a line,
+ * zero, overlapping, split or 8-bit masks. */
+static void test_mode_usable(void)
+{
+	struct efi_gop_mode_info m = rgb(800, 600);
+
+	CHECK(efi_mode_usable(&m));
+	CHECK_EQ(efi_mode_bpp(&m), 32);
+	m.pixel_format = EFI_PIXEL_RGB_RESERVED_8BIT;
+	CHECK(efi_mode_usable(&m));
+	m.pixel_format = EFI_PIXEL_BLT_ONLY;
+	CHECK(!efi_mode_usable(&m));
+	m.pixel_format = 4;
+	CHECK(!efi_mode_usable(&m));
+	m = rgb(0, 600);
+	CHECK(!efi_mode_usable(&m));
+	m = rgb(800, 600), m.pixels_per_scan_line = 799;
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0xf800, 0x07e0, 0x001f, 0); /* 5-6-5 */
+	CHECK(efi_mode_usable(&m) && efi_mode_bpp(&m) == 16);
+	m = masks(0x7c00, 0x03e0, 0x001f, 0x8000); /* 5-5-5 + 1 */
+	CHECK(efi_mode_usable(&m) && efi_mode_bpp(&m) == 16);
+	m = masks(0xff0000, 0xff00, 0xff, 0); /* 24 bits */
+	CHECK(efi_mode_usable(&m) && efi_mode_bpp(&m) == 24);
+	m = masks(0xff0000, 0xff00, 0xff, 0xff000000);
+	CHECK(efi_mode_usable(&m) && efi_mode_bpp(&m) == 32);
+	m = masks(0, 0xff00, 0xff, 0);
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0xff0000, 0xff00, 0xff80, 0); /* green and blue overlap */
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0xff0000, 0xff00, 0xff, 0x0ff00000); /* reserved overlaps red */
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0xf0f000, 0x0f00, 0xff, 0); /* red split in two runs */
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0xe0, 0x1c, 0x03, 0); /* 3-3-2: 8 bits */
+	CHECK(!efi_mode_usable(&m));
+	m = masks(0, 0, 0, 0);
+	CHECK_EQ(efi_mode_bpp(&m), 0);
+}
+
+/* A fake GOP for efi_choose_mode: a table of modes, some the firmware will not describe. */
+struct fake_gop {
+	struct efi_gop_mode_info modes[8];
+	bool fails[8];
+	int queries;
+};
+
+static bool fake_query(void *ctx, uint32_t i, struct efi_gop_mode_info *info)
+{
+	struct fake_gop *g = ctx;
+
+	g->queries++;
+	if (i >= 8 || g->fails[i])
+		return false;
+	*info = g->modes[i];
+	return true;
+}
+
+/* The mode choice: the current mode when usable (no query at all); console.mode=WxH (or
+ * GRUB's mode) when offered, else the same policy without it; the largest usable mode when
+ * the current one is not usable, skipping block-transfer-only and bad-mask modes and modes
+ * the firmware does not describe; the current one when nothing is usable. */
+static void test_choose_mode(void)
+{
+	struct fake_gop g = { .modes = { rgb(640, 480), rgb(800, 600), rgb(1024, 768),
+					 rgb(1920, 1080), masks(0xf800, 0x07e0, 0x001f, 0),
+					 rgb(2560, 1600), rgb(4000, 3000), rgb(1280, 800) } };
+
+	g.modes[5].pixel_format = EFI_PIXEL_BLT_ONLY; /* largest, but no framebuffer */
+	g.modes[6].red_mask = 0xff, g.modes[6].pixel_format = EFI_PIXEL_BIT_MASK; /* bad */
+	g.fails[7] = true;
+	CHECK_EQ(efi_choose_mode(1, true, 8, fake_query, &g, false, 0, 0), 1);
+	CHECK_EQ(g.queries, 0);
+	CHECK_EQ(efi_choose_mode(1, true, 8, fake_query, &g, true, 1024, 768), 2);
+	CHECK_EQ(efi_choose_mode(1, true, 8, fake_query, &g, true, 1280, 800), 1); /* undescribed */
+	CHECK_EQ(efi_choose_mode(1, true, 8, fake_query, &g, true, 2560, 1600), 1); /* Blt only */
+	CHECK_EQ(efi_choose_mode(1, false, 8, fake_query, &g, false, 0, 0), 3);
+	CHECK_EQ(efi_choose_mode(1, false, 8, fake_query, &g, true, 333, 333), 3);
+	CHECK_EQ(efi_choose_mode(0, false, 3, fake_query, &g, false, 0, 0), 2); /* max_mode */
+	for (int i = 0; i < 8; i++)
+		g.modes[i].pixel_format = EFI_PIXEL_BLT_ONLY;
+	CHECK_EQ(efi_choose_mode(4, false, 8, fake_query, &g, false, 0, 0), 4);
+}
+
+/* The framebuffer tag from a mode: channel positions for RGB, BGR and 5-6-5 masks, the
+ * pitch from the scan line; no tag without a framebuffer address or for an unusable mode. */
+static void test_fb_tag(void)
+{
+	struct efi_gop_mode_info m = rgb(800, 600);
+	struct mb2_fb_tag t;
+
+	m.pixels_per_scan_line = 832;
+	CHECK(efi_fb_tag(&m, 0xc0000000, &t));
+	CHECK(t.type == MB2_TAG_FRAMEBUFFER && t.size == 38 && t.fb_type == MB2_FB_RGB);
+	CHECK(t.width == 800 && t.height == 600 && t.bpp == 32 && t.pitch == 832 * 4);
+	CHECK(t.red_pos == 16 && t.green_pos == 8 && t.blue_pos == 0 && t.red_size == 8);
+	m.pixel_format = EFI_PIXEL_RGB_RESERVED_8BIT;
+	CHECK(efi_fb_tag(&m, 0xc0000000, &t) && t.red_pos == 0 && t.blue_pos == 16);
+	m = masks(0xf800, 0x07e0, 0x001f, 0);
+	CHECK(efi_fb_tag(&m, 0xc0000000, &t) && t.bpp == 16 && t.pitch == 1280);
+	CHECK(t.red_pos == 11 && t.red_size == 5 && t.green_pos == 5 && t.green_size == 6);
+	CHECK(t.blue_pos == 0 && t.blue_size == 5);
+	CHECK(!efi_fb_tag(&m, 0, &t));
+	m.pixel_format = EFI_PIXEL_BLT_ONLY;
+	CHECK(!efi_fb_tag(&m, 0xc0000000, &t));
+}
+
+int main(void)
+{
+	RUN(test_types);
+	RUN(test_descriptor_sizes);
+	RUN(test_adjacent);
+	RUN(test_empty_map);
+	RUN(test_grub_tags);
+	RUN(test_big_map);
+	RUN(test_room);
+	RUN(test_scan_info);
+	RUN(test_cmdline);
+	RUN(test_mode_usable);
+	RUN(test_choose_mode);
+	RUN(test_fb_tag);
+	return unit_summary();
+}
