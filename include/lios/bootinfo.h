@@ -36,6 +36,14 @@ enum fb_kind {
 	FB_EGA_TEXT = 3 /* VGA text mode, width/height in characters */
 };
 
+/* One palette entry of an indexed framebuffer, 8 bits per channel as the tag gives it. */
+struct fb_color {
+	uint8_t red, green, blue;
+};
+
+/* The most palette entries an indexed framebuffer can have (8 bits per pixel). */
+#define FB_PALETTE_MAX 256
+
 struct fb_info {
 	enum fb_kind kind;
 	paddr_t addr;     /* physical address of the first pixel/cell */
@@ -46,7 +54,8 @@ struct fb_info {
 	uint8_t red_pos, red_size; /* bit position and width of each channel (FB_RGB) */
 	uint8_t green_pos, green_size;
 	uint8_t blue_pos, blue_size;
-	uint16_t palette_colors; /* FB_INDEXED: entries in the palette */
+	uint16_t palette_colors; /* FB_INDEXED: entries in palette[], 1..FB_PALETTE_MAX */
+	struct fb_color palette[FB_PALETTE_MAX]; /* FB_INDEXED: colour of pixel value i */
 };
 
 enum firmware { FIRMWARE_BIOS = 0, FIRMWARE_UEFI = 1 };

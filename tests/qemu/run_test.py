@@ -7,8 +7,9 @@ This file owns the command line of the QEMU tests (tests/qemu/CMakeLists.txt is 
 caller) and the keyboard scenarios of the shell tests. A run:
   1. boots (lios_qemu.Machine) with the profile given by --firmware/--memory/--cpu/
      --machine/--display/--smp/--qemu-arg and what GRUB passes (--cmdline, --gfxpayload);
-  2. waits: with --ktap or --exit for QEMU to exit; otherwise for --ready (default: the
-     shell prompt or "LiOS ready") on serial;
+  2. waits: with --ktap or --exit for QEMU to exit; with --loader-fails for the given
+     time, the CPU never in long mode (GRUB failed before the kernel); otherwise for
+     --ready (default: the shell prompt or "LiOS ready") on serial;
   3. optionally reads the screen (--screen vga|fb|auto) and checks --screen-expect lines,
      and runs a keyboard --scenario;
   4. checks the serial log: the contract's banner, console line and "LiOS ready" in
@@ -74,6 +75,9 @@ def parse_args(argv):
     ap.add_argument("--screen-expect", action="append", default=[],
                     help="regex a decoded screen line must match, in order (repeatable)")
     ap.add_argument("--scenario", choices=sorted(SCENARIOS), help="keyboard scenario")
+    ap.add_argument("--loader-fails", type=float, metavar="SECONDS",
+                    help="the boot loader must fail: for SECONDS the CPU never reaches long "
+                         "mode (the kernel's first step); QEMU may exit (a triple fault)")
     ap.add_argument("--no-serial", action="store_true",
                     help="no serial port (-serial none): wait for --screen-expect on the "
                          "screen instead of serial; serial checks are skipped")
@@ -96,6 +100,28 @@ def read_screen(m, mode, name):
         f.write("# %s, screendump %dx%d\n" % (mode, img.width, img.height))
         f.write("\n".join(lines) + "\n")
     return lines
+
+
+EFER_LMA = 1 << 10  # IA32_EFER: long mode active
+
+
+def check_loader_fails(m, args):
+    """--loader-fails: GRUB must fail before the kernel runs. The kernel's 32-bit entry
+    switches to long mode within milliseconds, so a CPU that is still not in long mode after
+    the wait (or QEMU gone through a triple fault: -no-reboot, status 0) never ran it. The
+    screen is kept as NAME.png when QEMU still runs."""
+    if m.wait_exit(args.loader_fails) is not None:
+        return [] if m.status == 0 else ["QEMU exited with status %s, not by a triple fault"
+                                         % m.status]
+    regs = m.qmp.command("human-monitor-command", **{"command-line": "info registers"})
+    efer = re.search(r"\bEFER=([0-9a-fA-F]+)", regs)
+    m.screendump(os.path.join(m.logdir, args.name))
+    os.unlink(os.path.join(m.logdir, args.name + ".ppm"))
+    if not efer:
+        return ["cannot read EFER from QEMU's 'info registers'"]
+    if int(efer.group(1), 16) & EFER_LMA:
+        return ["the CPU is in long mode: the kernel ran (EFER=%s)" % efer.group(1)]
+    return []
 
 
 def check_screen(m, mode, name, patterns, settle=8.0):
@@ -515,7 +541,9 @@ def run(args):
     m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
     try:
         m.start()
-        if args.no_serial:
+        if args.loader_fails:
+            failures += check_loader_fails(m, args)
+        elif args.no_serial:
             # Nothing on serial: the boot is done when the screen shows every line asked.
             failures += check_screen(m, args.screen or "auto", args.name, args.screen_expect,
                                      settle=m.remaining())

@@ -41,10 +41,15 @@ static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 
 static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
+/* "framebuffer tag refused: <the parser's reason>", the serial console's reason then. */
+static char console_refused[96];
+
 /*
- * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB ->
- * framebuffer, none -> VGA text on BIOS; console=vga|fb|serial overrides when the screen
- * can do it. Sets *why to the reason when the answer is serial. Pure apart from cmdline.
+ * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB or
+ * indexed -> framebuffer, none -> VGA text on BIOS; a framebuffer tag the parser refused
+ * (bi->fb_rejected) -> serial, since the screen's mode is then unknown; console=vga|fb|
+ * serial overrides when the screen can do it. Sets *why to the reason when the answer is
+ * serial (for a refused tag, the parser's own reason). Pure apart from cmdline.
  */
 enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 {
@@ -64,19 +69,21 @@ enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 		return CONSOLE_SERIAL;
 	}
 	if (streq(want, "fb")) {
-		if (kind == FB_RGB)
+		if (kind == FB_RGB || kind == FB_INDEXED)
 			return CONSOLE_FB;
-		*why = "console=fb but no RGB framebuffer";
+		*why = "console=fb but no framebuffer";
+		return CONSOLE_SERIAL;
+	}
+	if (bi->fb_rejected) {
+		*why = bi->fb_rejected;
 		return CONSOLE_SERIAL;
 	}
 	switch (kind) {
 	case FB_EGA_TEXT:
 		return CONSOLE_VGA_TEXT;
 	case FB_RGB:
-		return CONSOLE_FB;
 	case FB_INDEXED:
-		*why = "indexed framebuffer not supported";
-		return CONSOLE_SERIAL;
+		return CONSOLE_FB;
 	default:
 		if (bi->firmware == FIRMWARE_BIOS)
 			return CONSOLE_VGA_TEXT;
@@ -158,6 +165,11 @@ static int console_start_vga(const struct bootinfo *bi)
 		cols = bi->fb.width;
 		rows = bi->fb.height;
 		phys = bi->fb.addr;
+		/* the CRTC's line offset is the column count: rows packed at 2 bytes a cell */
+		if (bi->fb.pitch != cols * 2) {
+			console.why = "EGA text pitch is not 2 bytes per column";
+			return -ENOTSUP;
+		}
 	}
 	if (!cols || !rows || cols * rows > VGA_TEXT_MAX_CELLS) {
 		console.why = "unexpected VGA text size";
@@ -194,8 +206,9 @@ static int console_start_fb(const struct bootinfo *bi)
 	/* check the format before mapping anything */
 	err = fb_console_setup(&console.fb, NULL, fb, font, scale);
 	if (err) {
-		console.why = err == -ENOTSUP ? "framebuffer format not supported"
-					      : "framebuffer too small for the font";
+		console.why = err == -EINVAL		? "framebuffer too small for the font"
+			      : fb->kind == FB_INDEXED ? fb_indexed_check(fb)
+						       : "framebuffer format not supported";
 		return err;
 	}
 	mem = ioremap(fb->addr, (size_t)fb->pitch * fb->height, PG_CACHE_WC);
@@ -260,10 +273,21 @@ static void console_announce(const struct bootinfo *bi)
 	case CONSOLE_VGA_TEXT:
 		printk("console: vga-text %ux%u, scrollback %lu lines\n", console.term.cols,
 		       console.term.rows, console.sb.cap);
+		/* after the line above: the tests take the first console: line as the mode */
+		if (fb->kind == FB_EGA_TEXT)
+			printk(KERN_DEBUG "console: EGA text tag: %ux%u at 0x%lx, pitch %u\n",
+			       fb->width, fb->height, (unsigned long)fb->addr, fb->pitch);
+		else
+			printk(KERN_DEBUG "console: no framebuffer tag: BIOS text mode assumed at "
+					  "0x%lx\n", (unsigned long)VGA_TEXT_PHYS);
 		break;
 	case CONSOLE_FB:
 		printk("console: framebuffer %ux%u %ubpp pitch %u\n", fb->width, fb->height,
 		       fb->bpp, fb->pitch);
+		if (fb->kind == FB_INDEXED)
+			printk("console: palette of %u colours, %u of the 16 console colours exact%s\n",
+			       console.fb.ix_colors, console.fb.ix_exact,
+			       console.fb.ix_exact == FB_PALETTE_SIZE ? "" : ", the rest nearest");
 		printk("console: font %ux%u scale %u, %u-byte stores, %ux%u cells\n",
 		       console.fb.font->width, console.fb.font->height, console.fb.scale,
 		       console.fb.simd_bytes ? console.fb.simd_bytes : 8, console.fb.cols,
@@ -286,6 +310,11 @@ int console_init(const struct bootinfo *bi)
 	int err = 0;
 
 	console.backend = console_choose(bi, &console.why);
+	if (console.backend == CONSOLE_SERIAL && console.why == bi->fb_rejected) {
+		ksnprintf(console_refused, sizeof(console_refused), "framebuffer tag refused: %s",
+			  bi->fb_rejected);
+		console.why = console_refused;
+	}
 	if (console.backend == CONSOLE_VGA_TEXT)
 		err = console_start_vga(bi);
 	else if (console.backend == CONSOLE_FB)
@@ -346,9 +375,10 @@ void console_describe(char *buf, size_t n)
 			  console.term.cols, console.term.rows);
 		break;
 	case CONSOLE_FB:
-		ksnprintf(buf, n, "framebuffer %ux%u %ubpp pitch %u, font Terminus %ux%u, scale %u, "
+		ksnprintf(buf, n, "framebuffer %ux%u %ubpp%s pitch %u, font Terminus %ux%u, scale %u, "
 			  "%ux%u cells, %u-byte stores (%lu refused)",
-			  fc->width, fc->height, fc->bpp, fc->pitch, fc->font->width,
+			  fc->width, fc->height, fc->bpp, fc->bytes_pp == 1 ? " indexed" : "",
+			  fc->pitch, fc->font->width,
 			  fc->font->height, fc->scale, fc->cols, fc->rows,
 			  fc->simd_bytes ? fc->simd_bytes : 8, fc->simd_refused);
 		break;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel self-tests of the console (suite "console"): the backend matches the boot info
- * and command line, text written to the screen lands in the cell grid with its colours,
+ * and command line, a refused or indexed framebuffer tag is chosen as it should be, text written to the screen lands in the cell grid with its colours,
  * VGA text memory holds exactly the grid, and a scroll inside someone else's
  * vector-register section falls back to general registers. (That the framebuffer is
  * never read is checked on the host: test_fb --never-reads.)
  */
 #include <lios/arch.h>
+#include <lios/cmdline.h>
 #include <lios/console.h>
 #include <lios/bootinfo.h>
 #include <lios/selftest.h>
@@ -22,6 +23,27 @@ KTEST(console, backend_matches_bootinfo)
 	KEXPECT(console.backend == want || console.backend == CONSOLE_SERIAL);
 	if (console.backend == CONSOLE_SERIAL)
 		KEXPECT(console.why != NULL);
+}
+
+/* A framebuffer tag the parser refused (its mode unknown) gives serial with the parser's
+ * reason, never VGA text; an indexed one gives the framebuffer backend. */
+KTEST(console, refused_or_indexed_tag_choice)
+{
+	static struct bootinfo bi;
+	char want[16];
+	const char *why;
+
+	if (cmdline_get("console", want, sizeof(want)))
+		ktest_skip("console= on the command line");
+	memset(&bi, 0, sizeof(bi));
+	bi.firmware = FIRMWARE_BIOS;
+	bi.fb_rejected = "palette longer than the tag";
+	KEXPECT(console_choose(&bi, &why) == CONSOLE_SERIAL);
+	KEXPECT(why == bi.fb_rejected);
+	bi.fb_rejected = NULL;
+	KEXPECT(console_choose(&bi, &why) == CONSOLE_VGA_TEXT);
+	bi.fb.kind = FB_INDEXED;
+	KEXPECT(console_choose(&bi, &why) == CONSOLE_FB);
 }
 
 KTEST(console, text_lands_in_grid)

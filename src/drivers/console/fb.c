@@ -9,8 +9,8 @@
  * rows from a per-attribute table, with SSE2 or AVX2 stores when the CPU has them. Single
  * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table.
  * Every other format builds one scaled glyph row in a small stack buffer and copies it
- * scale times. All video-memory accesses go through the fb_store*() helpers of
- * fb_internal.h.
+ * scale times. Indexed 8 bpp framebuffers are drawn by fb_indexed.c. All video-memory
+ * accesses go through the fb_store*() helpers of fb_internal.h.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -22,8 +22,6 @@ const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
 	0x555555, 0x5555ff, 0x55ff55, 0x55ffff, 0xff5555, 0xff55ff, 0xffff55, 0xffffff,
 };
 
-/* Rows of the cell (counted from the bottom, in font pixels) drawn as the cursor mark. */
-#define FB_CURSOR_ROWS 2u
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
 
@@ -57,14 +55,18 @@ static bool fb_channel_ok(uint8_t pos, uint8_t size, uint8_t bpp)
 int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
 		     const struct console_font *font, unsigned scale)
 {
-	if (fb->kind != FB_RGB)
+	if (fb->kind == FB_INDEXED) {
+		if (fb_indexed_check(fb))
+			return -ENOTSUP;
+	} else if (fb->kind != FB_RGB) {
 		return -ENOTSUP;
-	if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
+	} else if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) {
 		return -ENOTSUP;
-	if (!fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
-	    !fb_channel_ok(fb->green_pos, fb->green_size, fb->bpp) ||
-	    !fb_channel_ok(fb->blue_pos, fb->blue_size, fb->bpp))
+	} else if (!fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
+		   !fb_channel_ok(fb->green_pos, fb->green_size, fb->bpp) ||
+		   !fb_channel_ok(fb->blue_pos, fb->blue_size, fb->bpp)) {
 		return -ENOTSUP;
+	}
 	if (scale < 1 || scale > FB_MAX_SCALE)
 		return -EINVAL;
 
@@ -96,6 +98,8 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 
 		fc->palette[i] = fb_pixel(fc, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);
 	}
+	if (fb->kind == FB_INDEXED)
+		fb_indexed_setup(fc, fb);
 	fc->lut_attr = -1;
 	fc->row_lut_attr = -1;
 	fb_glyph8_setup(fc);
@@ -202,7 +206,9 @@ void fb_draw_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_
 {
 	uintptr_t dst = fb_cell_addr(fc, col, row);
 
-	if (fb_fast32(fc))
+	if (fc->bytes_pp == 1)
+		fb_indexed_cell(fc, col, row, cell, cursor);
+	else if (fb_fast32(fc))
 		fb_draw_fast32(fc, dst, cell, cursor);
 	else
 		fb_draw_generic(fc, dst, cell, cursor);
@@ -257,6 +263,10 @@ void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 {
 	unsigned run, vec;
 
+	if (fc->bytes_pp == 1) {
+		fb_indexed_span(fc, col, row, cells, old, n);
+		return;
+	}
 	if (!fb_fast_rows(fc)) {
 		for (unsigned i = 0; i < n; i++)
 			fb_draw_cell(fc, col + i, row, cells[i], false);
@@ -286,6 +296,10 @@ void fb_fill(struct fb_console *fc, unsigned color)
 {
 	uint32_t v = fc->palette[color % FB_PALETTE_SIZE];
 
+	if (fc->bytes_pp == 1) {
+		fb_indexed_fill(fc, (uint8_t)v);
+		return;
+	}
 	for (uint32_t y = 0; y < fc->height; y++) {
 		uintptr_t p = fc->base + (uintptr_t)y * fc->pitch;
 

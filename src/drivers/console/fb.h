@@ -2,8 +2,9 @@
 /*
  * The framebuffer console backend: draws text cells into a linear direct-colour
  * framebuffer of 15, 16, 24 or 32 bits per pixel, any pitch, any channel positions (RGB or
- * BGR as the Multiboot2 tag says), with a PSF font scaled by an integer factor. Pure C:
- * the host tests and benchmarks render into RAM with the same code.
+ * BGR as the Multiboot2 tag says), or an indexed (palette) one of 8 bits per pixel
+ * (fb_indexed.c), with a PSF font scaled by an integer factor. Pure C: the host tests and
+ * benchmarks render into RAM with the same code.
  *
  * Geometry: cell (col, row) covers pixels (col * cell_w, row * cell_h) to
  * ((col + 1) * cell_w - 1, (row + 1) * cell_h - 1), cell_w = font width * scale; no margins.
@@ -26,12 +27,21 @@ struct fb_console {
 	uintptr_t base;          /* virtual address of pixel (0, 0); only fb_store*() use it */
 	uint32_t width, height;  /* pixels */
 	uint32_t pitch;          /* bytes per line */
-	uint8_t bpp;             /* bits per pixel: 15, 16, 24 or 32 */
-	uint8_t bytes_pp;        /* bytes per pixel: 2, 3 or 4 */
+	uint8_t bpp;             /* bits per pixel: 15, 16, 24 or 32; 8 when indexed */
+	uint8_t bytes_pp;        /* bytes per pixel: 2, 3 or 4; 1 when indexed */
 	uint8_t red_pos, red_size;     /* channel bit position and width */
 	uint8_t green_pos, green_size;
 	uint8_t blue_pos, blue_size;
 	uint32_t palette[FB_PALETTE_SIZE]; /* the 16 console colours as pixel values */
+	/* indexed (fb_indexed.c): entries in the loader's palette; console colours it holds
+	 * exactly; ix_contrast[c] = the entry farthest from the one drawn for colour c (the
+	 * foreground when it would equal the background); ix_lut[n] = the 4 pixels of glyph
+	 * nibble n, left pixel in the low byte, for attribute ix_lut_attr (-1: none) */
+	uint16_t ix_colors;
+	uint8_t ix_exact;
+	uint8_t ix_contrast[FB_PALETTE_SIZE];
+	uint32_t ix_lut[16];
+	int ix_lut_attr;
 	const struct console_font *font;
 	unsigned scale;          /* 1..FB_MAX_SCALE */
 	unsigned cell_w, cell_h; /* pixels */
@@ -55,9 +65,9 @@ struct fb_console {
 };
 
 /*
- * Prepare fc to draw into the RGB framebuffer fb mapped at base, with font scaled by scale.
- * Returns 0, or -ENOTSUP for an unsupported format (not FB_RGB, bpp, channel sizes), or
- * -EINVAL when not even one cell fits. Draws nothing.
+ * Prepare fc to draw into the framebuffer fb mapped at base, with font scaled by scale.
+ * Returns 0, or -ENOTSUP for an unsupported format (RGB: bpp, channel sizes; indexed: see
+ * fb_indexed_check), or -EINVAL when not even one cell fits. Draws nothing.
  */
 int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
 		     const struct console_font *font, unsigned scale);
@@ -76,6 +86,9 @@ void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
 
 /* Fill the whole framebuffer (also the margin right/below the cells) with colour index. */
 void fb_fill(struct fb_console *fc, unsigned color);
+
+/* Why the indexed framebuffer fb cannot be drawn on (a sentence), or NULL when it can. */
+const char *fb_indexed_check(const struct fb_info *fb);
 
 /* The console's 16 colours as 0xRRGGBB, VGA order (index = attribute nibble). */
 extern const uint32_t fb_rgb_colors[FB_PALETTE_SIZE];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the framebuffer renderer (fb.c, fb_glyph8.c): the video-memory access helpers,
- * the only code that touches the framebuffer, and the 8-pixel-font fast path's entry points.
+ * Private to the framebuffer renderer (fb.c, fb_glyph8.c, fb_indexed.c): the video-memory
+ * access helpers, the only code that touches the framebuffer, and the entry points of the
+ * 8-pixel-font fast path and of the indexed renderer.
  */
 #ifndef CONSOLE_FB_INTERNAL_H
 #define CONSOLE_FB_INTERNAL_H
@@ -9,7 +10,8 @@
 #include <lios/string.h>
 #include "fb.h"
 
-/* Plain stores of 2, 3, 4, 8, 16 and n bytes at address a (any alignment). */
+/* Plain stores of 1, 2, 3, 4, 8, 16 and n bytes at address a (any alignment). */
+static inline void fb_store8(uintptr_t a, uint8_t v) { __builtin_memcpy((void *)a, &v, 1); }
 static inline void fb_store16(uintptr_t a, uint16_t v) { __builtin_memcpy((void *)a, &v, 2); }
 static inline void fb_store32(uintptr_t a, uint32_t v) { __builtin_memcpy((void *)a, &v, 4); }
 static inline void fb_store24(uintptr_t a, uint32_t v)
@@ -61,6 +63,18 @@ static inline uintptr_t fb_cell_addr(const struct fb_console *fc, unsigned col, 
 	return fc->base + (uintptr_t)row * fc->cell_h * fc->pitch +
 	       (uintptr_t)col * fc->cell_w * fc->bytes_pp;
 }
+
+/* Rows of the cell (counted from the bottom, in font pixels) drawn as the cursor mark. */
+#define FB_CURSOR_ROWS 2u
+
+/* fb_indexed.c: 8 bpp palette framebuffers (fc->bytes_pp == 1). */
+#define FB_IX_LINE_MAX (16 * FB_MAX_SCALE) /* widest scaled glyph row, bytes */
+void fb_indexed_setup(struct fb_console *fc, const struct fb_info *fb);
+void fb_indexed_cell(struct fb_console *fc, unsigned col, unsigned row, struct con_cell cell,
+		     bool cursor);
+void fb_indexed_span(struct fb_console *fc, unsigned col, unsigned row,
+		     const struct con_cell *cells, const struct con_cell *old, unsigned n);
+void fb_indexed_fill(struct fb_console *fc, uint8_t v);
 
 /* fb_glyph8.c: the 8-pixel font at 32 bpp and scale 1. */
 #define FB_EDGE_TOP 1u    /* glyph rows 0-1 */

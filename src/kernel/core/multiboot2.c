@@ -64,6 +64,7 @@ static_assert(sizeof(struct mb2_mmap_entry) == 24, "Multiboot2 mmap entry");
 static_assert(sizeof(struct mem_region) == sizeof(struct mb2_mmap_entry),
 	      "the map is rewritten in place: a region must not be larger than an entry");
 static_assert(sizeof(struct mb2_fb_common) == 24, "Multiboot2 framebuffer tag body");
+static_assert(sizeof(struct fb_color) == 3, "a Multiboot2 palette entry is 3 bytes");
 
 #define MB2_FB_INDEXED 0
 #define MB2_FB_RGB 1
@@ -169,6 +170,32 @@ static const char *fb_check(const struct fb_info *fb)
 	return NULL;
 }
 
+/*
+ * The palette of an indexed framebuffer: a 16-bit count, then count entries of red, green,
+ * blue (one byte each) right after it. This is GRUB's layout (include/multiboot2.h and
+ * grub-core/loader/multiboot_mbi2.c); the specification's text says a 32-bit count, which
+ * no loader writes. Copies it into fb; returns why it cannot be used, or NULL.
+ */
+static const char *fb_palette(struct fb_info *fb, const uint8_t *extra, size_t extra_len)
+{
+	uint16_t n;
+
+	if (extra_len < sizeof(n))
+		return "indexed framebuffer without a palette";
+	memcpy(&n, extra, sizeof(n));
+	if (n == 0)
+		return "indexed framebuffer with a palette of 0 colours";
+	if (n > FB_PALETTE_MAX)
+		return "palette of more than 256 colours";
+	if (sizeof(n) + (size_t)n * sizeof(struct fb_color) > extra_len)
+		return "palette longer than the tag";
+	if (fb->bpp >= 1 && fb->bpp < 8 && n > (1u << fb->bpp))
+		return "more palette colours than the pixel can index";
+	fb->palette_colors = n;
+	memcpy(fb->palette, extra + sizeof(n), (size_t)n * sizeof(struct fb_color));
+	return NULL;
+}
+
 static int tag_framebuffer(struct bootinfo *bi, struct payload pl)
 {
 	struct mb2_fb_common c;
@@ -203,8 +230,11 @@ static int tag_framebuffer(struct bootinfo *bi, struct payload pl)
 		break;
 	case MB2_FB_INDEXED:
 		fb->kind = FB_INDEXED;
-		if (extra_len >= 2)
-			memcpy(&fb->palette_colors, extra, 2);
+		bi->fb_rejected = fb_palette(fb, extra, extra_len);
+		if (bi->fb_rejected) {
+			fb->kind = FB_NONE;
+			return 0;
+		}
 		break;
 	case MB2_FB_EGA_TEXT:
 		fb->kind = FB_EGA_TEXT;

@@ -493,8 +493,9 @@ int main(int argc, char **argv)
 		close_screen(&s);
 	}
 
-	/* Refused formats: indexed colour, 8 bpp, a channel beyond the pixel, a pitch smaller
-	 * than a line, and a screen too small for one cell. */
+	/* Refused formats: indexed colour at 32 bpp (indexed is drawn at 8 bpp only, see
+	 * test_fb_indexed), direct colour at 8 bpp, a channel beyond the pixel, a pitch
+	 * smaller than a line, and a screen too small for one cell. */
 	{
 		struct fb_console fc;
 		struct fb_info i = rgb_info(640, 480, 2560, 32, false);

@@ -299,6 +299,98 @@ static void test_fb_channels(void)
 	CHECK(bi.fb.kind == FB_RGB && bi.fb.bpp == 16 && bi.fb.green_size == 6 && !bi.fb_rejected);
 }
 
+/* Indexed framebuffer tag as GRUB writes it: common part, type 0, a 16-bit colour count
+ * `count`, then `entries` palette entries of 3 bytes (entry i = i, 2i, 3i). */
+static void add_fb_indexed(struct mbi *m, uint32_t pitch, uint32_t w, uint32_t h, uint8_t bpp,
+			   uint16_t count, unsigned entries)
+{
+	uint8_t *p = mbi_tag(m, 8, 8 + 24 + 2 + 3 * entries);
+	uint64_t addr = 0xfd000000;
+
+	memcpy(p, &addr, 8);
+	memcpy(p + 8, &pitch, 4);
+	memcpy(p + 12, &w, 4);
+	memcpy(p + 16, &h, 4);
+	p[20] = bpp;
+	p[21] = 0; /* indexed */
+	memcpy(p + 24, &count, 2);
+	for (unsigned i = 0; i < entries; i++) {
+		p[26 + 3 * i] = (uint8_t)i;
+		p[27 + 3 * i] = (uint8_t)(2 * i);
+		p[28 + 3 * i] = (uint8_t)(3 * i);
+	}
+}
+
+/* An indexed 1024x768x8 framebuffer with GRUB's 256-colour palette, and one with 16
+ * colours and a padded pitch: kept, with every palette entry copied in order. */
+static void test_fb_indexed(void)
+{
+	static struct mbi m;
+
+	mbi_begin(&m);
+	add_fb_indexed(&m, 1024, 1024, 768, 8, 256, 256);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_INDEXED && !bi.fb_rejected);
+	CHECK(bi.fb.bpp == 8 && bi.fb.pitch == 1024 && bi.fb.palette_colors == 256);
+	CHECK(bi.fb.palette[0].red == 0 && bi.fb.palette[255].red == 255);
+	CHECK(bi.fb.palette[100].green == 200 && bi.fb.palette[5].blue == 15);
+
+	mbi_begin(&m);
+	add_fb_indexed(&m, 1040, 1000, 600, 8, 16, 16);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_INDEXED && bi.fb.palette_colors == 16 && bi.fb.pitch == 1040);
+	CHECK(bi.fb.palette[15].blue == 45);
+}
+
+/* Malformed indexed tags: each refused with its own reason, no framebuffer kept. */
+static void test_fb_indexed_malformed(void)
+{
+	static struct mbi m;
+	static const struct {
+		uint32_t pitch, w;
+		uint8_t bpp;
+		uint16_t count;
+		unsigned entries;
+		const char *why;
+	} cases[] = {
+		{ 1024, 1024, 8, 0, 0, "palette of 0 colours" },
+		{ 1024, 1024, 8, 256, 255, "palette longer than the tag" },
+		{ 1024, 1024, 8, 17, 16, "palette longer than the tag" },
+		{ 1024, 1024, 8, 257, 257, "more than 256 colours" },
+		{ 1024, 1024, 8, 0xffff, 1, "more than 256 colours" },
+		{ 512, 1024, 4, 17, 17, "more palette colours than the pixel can index" },
+		{ 1024, 1024, 0, 16, 16, "unsupported bits per pixel" },
+		{ 1024, 1024, 64, 16, 16, "unsupported bits per pixel" },
+		{ 1000, 1024, 8, 16, 16, "pitch smaller than a line" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mbi_begin(&m);
+		add_fb_indexed(&m, cases[i].pitch, cases[i].w, 768, cases[i].bpp, cases[i].count,
+			       cases[i].entries);
+		mbi_end(&m);
+		CHECK(parse(&m) == 0);
+		CHECK(bi.fb.kind == FB_NONE);
+		CHECK(bi.fb_rejected && strstr(bi.fb_rejected, cases[i].why));
+		if (!bi.fb_rejected || !strstr(bi.fb_rejected, cases[i].why))
+			fprintf(stderr, "case %zu: got \"%s\", want \"%s\"\n", i,
+				bi.fb_rejected ? bi.fb_rejected : "(accepted)", cases[i].why);
+	}
+	/* the count alone, cut off: no palette at all */
+	mbi_begin(&m);
+	uint8_t *p = mbi_tag(&m, 8, 8 + 24 + 1);
+	uint32_t pitch = 1024, w = 1024, h = 768;
+	memcpy(p + 8, &pitch, 4);
+	memcpy(p + 12, &w, 4);
+	memcpy(p + 16, &h, 4);
+	p[20] = 8;
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_NONE && bi.fb_rejected && strstr(bi.fb_rejected, "without a palette"));
+}
+
 /* A module whose end lies before its start: refused. */
 static void test_module_inverted(void)
 {
@@ -355,6 +447,8 @@ int main(void)
 	RUN(test_unknown_tag_and_unterminated_string);
 	RUN(test_fb_pitch_too_small);
 	RUN(test_fb_channels);
+	RUN(test_fb_indexed);
+	RUN(test_fb_indexed_malformed);
 	RUN(test_module_inverted);
 	RUN(test_random_corruption);
 	return unit_summary();

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+# What the user sees on BIOS with the video modes a menu entry can ask GRUB for beyond
+# direct colour (issue 13 item 2): VGA text through GRUB's EGA-text tag, and 8 bpp
+# palette modes. Included by tests/qemu/CMakeLists.txt; one cheap cell of each kind in
+# the default run, the rest label matrix.
+#
+# 8 bpp: GRUB 2.06 sets the mode (its own gfxterm runs at 640x480x8) but never starts the
+# kernel in it. grub_multiboot2_get_mbi_size() reserves 40 bytes for the framebuffer tag,
+# no palette; retrieve_video_parameters() writes 82 (a 16-colour palette: GRUB's VGA
+# colours in steps of 0x54/0xa8/0xfe, found in guest memory after the failure), past the
+# room of the boot information; GRUB then hangs or triple-faults in its own code (tried:
+# 640x480, 800x600, 1024x768, 1280x1024, "1024x768x8,auto"; std VGA and Cirrus).
+# These cells assert exactly that, so they fail the day a GRUB hands the mode over: then
+# turn them into screen checks (LiOS draws on 8 bpp: unit.test_fb_indexed).
+lios_qemu_test(boot.bios.gfxpayload-8bpp.grub-fails FIRMWARE bios LABELS boot
+  ARGS --gfxpayload 1024x768x8 --no-contract --loader-fails 15 --forbid "^LiOS ")
+foreach(cell "std 640x480x8" "std 800x600x8" "cirrus 1024x768x8" "std 1280x1024x8,auto")
+  separate_arguments(cell)
+  list(GET cell 0 display)
+  list(GET cell 1 mode)
+  string(REPLACE "," "-" mode_name ${mode})
+  lios_qemu_test(matrix.bios.gfxpayload-8bpp.${display}.${mode_name} FIRMWARE bios
+    LABELS matrix
+    ARGS --display ${display} --gfxpayload ${mode} --no-contract --loader-fails 15
+         --forbid "^LiOS ")
+endforeach()
+
+# gfxpayload=text: GRUB hands over an EGA-text tag (80x25 at 0xb8000, pitch 160; GRUB 2.06
+# writes 80x25 for BIOS mode 3 without asking the BIOS, and has no command to set another text
+# mode), and the console uses the tag's address and size. The default run checks the tag
+# line in screen.bios.vga; here the shipped "LiOS" entry of an installed GRUB (MBR disk,
+# iso/grub.d/42_lios, gfxpayload=text after multiboot2) shows the console in VGA text.
+lios_qemu_test(matrix.bios.installed-grub.ega-text FIRMWARE bios LABELS matrix
+  ARGS --media bios-disk --elf ${CMAKE_BINARY_DIR}/lios.elf
+       --grub-entries ${LIOS_ROOT}/iso/grub.d/42_lios --grub-default "LiOS"
+       --expect "^console: EGA text tag: 80x25 at 0xb8000, pitch 160$"
+       --expect "^console: vga-text 80x25, " --screen vga ${LIOS_SCREEN_EXPECT})
