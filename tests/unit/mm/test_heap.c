@@ -4,7 +4,8 @@
  * paging window: every size class and the large path, a random size/lifetime chaos run with
  * realloc and calloc, exact accounting after freeing everything, one allocation as large
  * as the whole heap, out of memory, and every misuse (double free, foreign pointer, red zone
- * overflow, write after free) detected, reported with size and caller, and refused.
+ * overflow, write after free into a magazine object or a span's free list, a damaged side
+ * entry) detected, reported with size and caller, and refused.
  */
 #include <lios/printk.h>
 #include "mm_host.h"
