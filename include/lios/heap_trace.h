@@ -6,7 +6,9 @@
  * never from the heap itself, from heap_init on; the shell's `heaptrace` dumps the events
  * not yet dumped as text lines (format at heap_trace_dump) on the serial port. Events that
  * do not fit are counted as lost and reported, never dropped silently. Off (the default),
- * the cost is one predictable branch per heap entry point on heap_tracing.
+ * heap_alloc's and heap_free's fast paths pay nothing (recording switches the heap's
+ * magazines off, so every call reaches the slow path, which tests heap_tracing); heap_calloc
+ * and heap_realloc test it at their start.
  */
 #ifndef LIOS_HEAP_TRACE_H
 #define LIOS_HEAP_TRACE_H
@@ -61,7 +63,8 @@ int heap_trace_dump(heap_trace_out_fn out, struct heap_trace_summary *sum);
 bool heap_trace_get_summary(struct heap_trace_summary *sum);
 
 /*
- * The hooks: each heap entry point starts with
+ * The hooks: heap_calloc and heap_realloc start with, and heap_alloc's and heap_free's slow
+ * paths begin with, e.g.
  *     if (unlikely(heap_tracing)) return heap_trace_alloc(size);
  * The hook runs the entry point again with heap_tracing cleared and interrupts off, then
  * records what it did. For heap.c only.

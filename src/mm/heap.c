@@ -211,6 +211,31 @@ static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 	return p;
 }
 
+/* Class k's magazine capacity (struct heap_mag's limit), bytes of entries. */
+static uint32_t heap_mag_capacity(unsigned k)
+{
+	return sizeof(struct heap_mag_ent) *
+	       MIN(HEAP_MAG_BYTES / heap_classes[k].size, (uint32_t)HEAP_MAG_MAX);
+}
+
+/* Whether the magazines are on (heap_magazines_enable); heap_init keeps the setting. */
+static bool heap_mags_on = true;
+
+/* See heap_internal.h. */
+void heap_magazines_enable(bool on)
+{
+	uint64_t irq = arch_irq_save();
+
+	heap_mags_on = on;
+	if (heap_ready) {
+		if (!on)
+			heap_mag_drain();
+		for (unsigned k = 0; k < HEAP_NCLASSES; k++)
+			heap_mags[k].limit = on ? heap_mag_capacity(k) : 0;
+	}
+	arch_irq_restore(irq);
+}
+
 /*
  * Sets up the classes and empties the chunk hash table. Returns 0 (nothing to allocate).
  * Context: boot, after vmalloc_init; host tests may call it again after a new vmalloc_init.
@@ -226,9 +251,7 @@ int heap_init(void)
 		heap_mags[k].top = 0;
 		heap_mags[k].size = heap_classes[k].size;
 		heap_mags[k].live = HEAP_SIDE_LIVE + heap_classes[k].size - HEAP_REDZONE;
-		heap_mags[k].limit = sizeof(struct heap_mag_ent) *
-				     MIN(HEAP_MAG_BYTES / heap_classes[k].size,
-				       (uint32_t)HEAP_MAG_MAX);
+		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
 		heap_hash[i] = HEAP_NO_SPAN;
@@ -243,6 +266,10 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 {
 	void *p = NULL;
 
+	if (unlikely(heap_tracing)) { /* heap.trace: the magazines are off, all calls come here */
+		arch_irq_restore(irq);
+		return heap_trace_alloc(n);
+	}
 	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && !heap_mags[heap_class_of(n + HEAP_REDZONE)].top)
 		p = heap_span_alloc(heap_class_of(n + HEAP_REDZONE), n);
 	if (likely(p)) {
@@ -259,7 +286,6 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 /* See <lios/heap.h>. NULL when memory runs out (or before heap_init). Context: any. */
 void *heap_alloc(size_t size)
 {
-	if (unlikely(heap_tracing)) return heap_trace_alloc(size); /* heap.trace: heap_trace.c */
 	uint64_t irq = arch_irq_save();
 	/* Fast path (no class has a partial span before heap_init). */
 	void *p = heap_alloc_fast(size);
@@ -317,17 +343,23 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p,
 }
 
 /* heap_free for what its fast path leaves: a checked object whose class's magazine is full
- * (s: its span, side: its side entry) goes on its span's free list, with list moves when
- * due; anything else (s NULL) the whole way (lookup through the hash, misuse). Then
- * restores the interrupt state irq. Interrupts off. Reached by tail calls (jumps) from
+ * (s: its span, side: its side entry, n: its requested size) goes on its span's free list,
+ * with list moves when due; anything else (s NULL) the whole way (lookup through the hash,
+ * misuse); every call while heap.trace records (the magazines are off then) to its hook.
+ * Then restores the interrupt state irq. Interrupts off. Reached by tail calls (jumps) from
  * heap_free, so its return address is heap_free's caller, the one a report names (heap_free
  * itself then needs no frame). */
 static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *s,
-						     uint16_t *side, uint64_t irq)
+						     uint16_t *side, size_t n, uint64_t irq)
 {
-	size_t n;
-
+	if (unlikely(heap_tracing)) {
+		arch_irq_restore(irq);
+		heap_trace_free(p);
+		return;
+	}
 	if (s) {
+		heap_st.frees++;
+		heap_st.live_bytes -= n;
 		heap_span_free(s, side, p);
 	} else if (p && heap_ready) {
 		s = heap_check(p, &n, "free", CALLER_ADDR);
@@ -342,7 +374,6 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
  * state themselves. */
 void heap_free(void *p)
 {
-	if (unlikely(heap_tracing)) { heap_trace_free(p); return; } /* heap.trace */
 	uint64_t irq = arch_irq_save();
 	struct heap_span *s = NULL;
 	struct heap_mag_ent *e;
@@ -352,17 +383,17 @@ void heap_free(void *p)
 	size_t n;
 
 	if (unlikely(!heap_free_check(p, &s, &side, &n))) {
-		heap_free_slow(p, NULL, NULL, irq);
+		heap_free_slow(p, NULL, NULL, 0, irq);
 		return;
 	}
 	m = s->mag;
 	top = m->top;
-	heap_st.frees++;
-	heap_st.live_bytes -= n;
 	if (unlikely(top == m->limit)) {
-		heap_free_slow(p, s, side, irq);
+		heap_free_slow(p, s, side, n, irq);
 		return;
 	}
+	heap_st.frees++;
+	heap_st.live_bytes -= n;
 	e = heap_mag_at(m, top);
 	m->top = top + sizeof(*e);
 	e->obj = p;

@@ -165,6 +165,12 @@ void heap_release(struct heap_span *s, void *p, size_t n);
 /* Empties the magazines, then releases every empty span, cached block and the unused
  * descriptor pool; returns the bytes released. */
 size_t heap_trim_locked(void);
+/* heap_span.c: puts every object of the magazines back on its span's free list.
+ * Interrupts off. */
+void heap_mag_drain(void);
+/* heap.c: switches the magazines off (drained, capacity 0: every heap_alloc and heap_free
+ * then takes its slow path, where heap_tracing is tested) or back on. Context: any. */
+void heap_magazines_enable(bool on);
 
 /* heap_class.c: lays out every class and fills heap_small_class. */
 void heap_classes_init(void);

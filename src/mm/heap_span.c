@@ -264,8 +264,8 @@ void heap_release(struct heap_span *s, void *p, size_t n)
 		heap_small_edge(s);
 }
 
-/* Puts every object of the magazines back on its span's free list. Interrupts off. */
-static void heap_mag_drain(void)
+/* See heap_internal.h. */
+void heap_mag_drain(void)
 {
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		struct heap_mag *m = &heap_mags[k];

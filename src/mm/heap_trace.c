@@ -3,8 +3,11 @@
  * The heap-call recorder: what the kernel asks of the heap, call by call, so that the
  * benchmarks can replay the kernel's real allocation pattern (bench/heap/README.md).
  *
- * Each heap entry point (heap.c) begins with one test of heap_tracing, false unless
- * `heap.trace` was given; when it is set the entry point hands the call to its hook here,
+ * heap_tracing is false unless `heap.trace` was given. heap_calloc and heap_realloc begin
+ * with a test of it; heap_alloc and heap_free test it on their slow paths only, and while
+ * recording the magazines are switched off (heap_magazines_enable), so that every call
+ * reaches its slow path: the fast paths carry no cost for the recorder. When it is set the
+ * entry point hands the call to its hook here,
  * which clears heap_tracing, calls the same entry point again (so the heap's own code and
  * its internal calls, such as heap_realloc's heap_alloc, run untraced and unchanged), sets
  * it again and records the outcome as one event. Interrupts stay off from before the call
@@ -29,6 +32,7 @@
 #include <lios/printk.h>
 #include <lios/string.h>
 #include <lios/vmalloc.h>
+#include "heap_internal.h"
 
 enum heap_trace_kind { HT_ALLOC = 1, HT_FREE, HT_REALLOC };
 
@@ -179,6 +183,7 @@ int heap_trace_start(size_t events)
 	st = ht_stats();
 	ht.allocs0 = st.allocs;
 	ht.frees0 = st.frees;
+	heap_magazines_enable(false); /* every heap_alloc/heap_free to its slow path */
 	heap_tracing = true;
 	arch_irq_restore(irq);
 	return 0;
@@ -191,6 +196,7 @@ void heap_trace_stop(void)
 	struct heap_trace_event *ring = ht.ring;
 
 	heap_tracing = false;
+	heap_magazines_enable(true);
 	ht.ring = NULL;
 	arch_irq_restore(irq);
 	if (ring)
