@@ -7,10 +7,12 @@ and bad logs (missing results, plan mismatch, not ok, PANIC, wrong exit status, 
 inconsistent final line, markers out of order), each of which must be reported. Also
 checks the screen side (a text rendered with the Terminus PSF font decodes back to the same
 text at scale 1 and 2, cursors; VGA text memory decoding; the PNG encoder's output), the
-key mapping, the heap-call trace reader (heaptrace.py), the El Torito report parser, the installed-GRUB config and the BIOS disk's MBR
-and GRUB boot fields. Standard library unittest; exit status 0 = pass.
+key mapping, the scenario registry (every --scenario name of the CTest cells registered,
+duplicates refused), the heap-call trace reader (heaptrace.py), the El Torito report parser,
+the installed-GRUB config and the BIOS disk's MBR and GRUB boot fields. Standard library unittest; exit status 0 = pass.
 """
 import os
+import re
 import shutil
 import struct
 import sys
@@ -26,6 +28,7 @@ import esp  # noqa: E402
 import heaptrace  # noqa: E402
 import lios_qemu  # noqa: E402
 import qemu_cmdline  # noqa: E402
+import scenarios  # noqa: E402
 import screen  # noqa: E402
 
 GOOD_BOOT = """\x1b[2J\x1b[01;01HBdsDxe: starting Boot0001\r
@@ -287,6 +290,35 @@ class Keys(unittest.TestCase):
         self.assertEqual(lios_qemu.char_to_keys("?"), ["shift", "slash"])
         with self.assertRaises(lios_qemu.HarnessError):
             lios_qemu.char_to_keys("\u00e9")
+
+
+class ScenarioRegistry(unittest.TestCase):
+    def test_cells_name_registered_scenarios(self):
+        # Scenario: every --scenario NAME in the CTest cells (CMakeLists.txt and the
+        # included *.cmake files, foreach lists included). Expected: each is registered,
+        # to a function of a scenarios/ topic module.
+        here = os.path.dirname(os.path.abspath(__file__))
+        names = set()
+        for f in sorted(os.listdir(here)):
+            if f == "CMakeLists.txt" or f.endswith(".cmake"):
+                with open(os.path.join(here, f)) as cm:
+                    text = cm.read()
+                names.update(re.findall(r"--scenario ([\w-]+)", text))
+                for words in re.findall(r"foreach\(scenario ([^)]*)\)", text):
+                    names.update(words.split())
+        self.assertIn("echo", names)
+        self.assertEqual(sorted(names - set(scenarios.SCENARIOS)), [])
+        for name, fn in scenarios.SCENARIOS.items():
+            self.assertTrue(fn.__module__.startswith("scenarios."), name)
+
+    def test_bad_registrations_refused(self):
+        # Scenario: a second function under a name already taken, an empty name, a name
+        # with a blank. Expected: ValueError each time, the registry unchanged.
+        before = dict(scenarios.SCENARIOS)
+        for name in ("echo", "", "two words"):
+            with self.assertRaises(ValueError):
+                scenarios.scenario(name)(lambda m, args: [])
+        self.assertEqual(scenarios.SCENARIOS, before)
 
 
 class EltoritoReport(unittest.TestCase):

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: MIT
+"""Keyboard scenarios of the shell commands that report on the machine or end its run:
+`mem`, `pci`, `reboot`, `poweroff` (with ACPI S5, and without it: a halt) and `panic`.
+
+The reporting commands are checked on serial (and `pci`'s host bridge on the screen too);
+the ending ones by what QEMU does next: -no-reboot turns a reset into an exit with status
+0, an ACPI S5 makes QEMU exit with status 0 on its own (the kernel's serial lines tell the
+two apart), and a halt leaves QEMU running. Registered with scenarios.scenario; the
+helpers are scenarios/common.py's.
+"""
+import checks
+
+from .common import answer, check_screen
+from . import scenario
+
+
+@scenario("mem")
+def scenario_mem(m, args):
+    wait = answer(m, r"(?i)^.*(frames|heap|vmalloc).*\d")
+    m.send_keys("mem\n")
+    wait()
+    return []
+
+
+@scenario("pci")
+def scenario_pci(m, args):
+    # `pci` lists QEMU's host bridge first: i440FX on pc, the Q35 MCH on q35.
+    bridge = r"^00:00\.0 8086:(1237|29c0) 060000 host bridge +-$"
+    wait = answer(m, r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
+    m.send_keys("pci\n")
+    wait()
+    failures = checks.check_expected(m.serial(), [bridge])
+    return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
+
+
+@scenario("reboot")
+def scenario_reboot(m, args):
+    m.send_keys("reboot\n")
+    status = m.wait_exit(30.0)
+    # -no-reboot turns the reset into an exit with status 0.
+    return checks.check_exit(status, 0)
+
+
+@scenario("poweroff")
+def scenario_poweroff(m, args):
+    # ACPI S5 from the shell: QEMU (started without -no-shutdown) exits with status 0 on
+    # its own, and the kernel said it was entering S5 (a reset would exit 0 as well under
+    # -no-reboot: the serial line tells them apart).
+    m.send_keys("poweroff\n")
+    status = m.wait_exit(30.0)
+    failures = checks.check_exit(status, 0)
+    failures += checks.check_expected(m.serial(), [r"^acpi: S5 SLP_TYP \d/\d ",
+                                                   r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
+    return failures + checks.check_forbidden(m.serial(), [r"^reboot: "])
+
+
+@scenario("poweroff-halts")
+def scenario_poweroff_halts(m, args):
+    # No ACPI S5 (acpi=off): the message, then a halt; QEMU keeps running.
+    wait = answer(m, r"^poweroff: cannot power off this machine; halting", 15.0)
+    m.send_keys("poweroff\n")
+    wait()
+    failures = checks.check_expected(m.serial(),
+                                     [r"^poweroff: ACPI S5 unavailable: no ACPI tables$"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after poweroff without S5: it must halt"
+                        % m.status)
+    return failures
+
+
+@scenario("panic")
+def scenario_panic(m, args):
+    # "panic": the panic screen must be readable on the screen itself (reason, backtrace
+    # with names, firmware/console/memory summary), and the machine halts, never reboots.
+    wait = answer(m, r"^System halted", 20.0)
+    m.send_keys("panic\n")
+    wait()
+    failures = check_screen(m, args.screen or "auto", args.name,
+                            [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
+                             r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
+                             r"^firmware (BIOS|UEFI)", r"^console ",
+                             r"^memory [0-9.]+ [KMGTPE]?i?B free", r"^System halted"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
+    return failures

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: MIT
+"""Keyboard scenarios of the screen console as output outgrows it (issues 4 and 14):
+scrolling, the scrollback (Shift+PgUp/PgDn) and the pager's "-- more --".
+
+Shell output goes to the screen and to serial alike, so the serial log is the reference
+the decoded screen is compared with: after scrolling, every screen row must equal the
+serial line the console shows there (serial lines wrapped at the console's width, from its
+"WxH cells" line; 80x25 for VGA text). The pager stops only the screen; serial gets all
+of a command's output at once. Registered with scenarios.scenario; the helpers are
+scenarios/common.py's.
+"""
+import re
+import time
+
+import checks
+
+from .common import PROMPT, check_screen, last_row, read_screen
+from . import scenario
+
+
+@scenario("scroll")
+def scenario_scroll(m, args):
+    # "help" four times: far more output than the screen has rows, so every row is
+    # redrawn by dozens of scrolls. Shell output goes to the screen and to serial alike,
+    # so the whole screen, row by row, must then equal the last lines of the serial log.
+    start = begin = len(m.serial())
+    m.send_keys("help\n" * 4)
+    for _ in range(4):  # the prompt after each command
+        start = m.wait_for_serial(r"^" + PROMPT, 20.0, start).end()
+    time.sleep(0.5)  # let the console catch up with serial
+    text = m.serial()
+    cells = re.search(r"(\d+)x(\d+) cells$", text, re.MULTILINE)
+    cols, rows = (int(cells.group(1)), int(cells.group(2))) if cells else (80, 25)
+    sent = checks.wrap_lines(checks.log_lines(text), cols)
+    output = len(checks.wrap_lines(checks.log_lines(text[begin:]), cols))
+    if output <= rows:
+        return ["scroll: %d lines of output do not fill a %d-row screen" % (output, rows)]
+    shown = read_screen(m, args.screen or "auto", args.name)
+    failures = []
+    if len(shown) != rows:
+        failures.append("scroll: %d screen rows decoded, the console has %d" % (len(shown), rows))
+    for i, (want, got) in enumerate(zip(sent[-rows:], shown)):
+        if want.rstrip(" ") != got:
+            failures.append("scroll: screen row %d is %r, serial has %r" % (i, got, want))
+    return failures[:10]
+
+
+@scenario("scrollback")
+def scenario_scrollback(m, args):
+    # Issue 14: Shift+PgUp pages back through the screen's history to the first boot lines
+    # (the banner), Shift+PgDn returns to the live screen with the prompt at the bottom.
+    mode = args.screen or "auto"
+    banner = re.compile(r"^LiOS [0-9]")
+    for _ in range(4):  # a tall screen may still show the banner: push it off first
+        if not any(banner.search(ln) for ln in read_screen(m, mode, args.name)):
+            break
+        start = len(m.serial())
+        m.send_keys("help\n")
+        m.wait_for_serial(r"^Keys:", 20.0, start)
+        time.sleep(1.0)
+        if not re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+            m.send_keys("q")  # the pager stopped it (a short screen)
+        m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+        time.sleep(0.5)
+    else:
+        return ["scrollback: the banner is still on the live screen"]
+    for _ in range(40):  # far more pages than the boot log has: clamps at the oldest row
+        m.send_key(["shift", "pgup"])
+    failures = check_screen(m, mode, args.name + ".back", [r"^LiOS [0-9]"])
+    for _ in range(40):
+        m.send_key(["shift", "pgdn"])
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(banner.search(ln) for ln in lines):
+        failures.append("scrollback: the banner is still shown after Shift+PgDn")
+    if last_row(lines) != PROMPT.rstrip():
+        failures.append("scrollback: last row %r after Shift+PgDn, expected the prompt"
+                        % last_row(lines))
+    return failures
+
+
+@scenario("pager")
+def scenario_pager(m, args):
+    # Issue 14: "help" on a 80x25 screen does not fit: it stops at "-- more --" (serial
+    # has all of it at once), and q returns to the prompt.
+    mode = args.screen or "auto"
+    start = len(m.serial())
+    m.send_keys("help\n")
+    m.wait_for_serial(r"^Keys:", 20.0, start)
+    failures = check_screen(m, mode, args.name + ".more", [r"^-- more --$"])
+    if re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
+        failures.append("pager: the prompt came back while -- more -- waited")
+    m.send_keys("q")
+    m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+    time.sleep(0.5)
+    lines = read_screen(m, mode, args.name)
+    if any(ln == "-- more --" for ln in lines):
+        failures.append("pager: -- more -- still shown after q")
+    if last_row(lines) != PROMPT.rstrip():
+        failures.append("pager: last row %r after q, expected the prompt" % last_row(lines))
+    return failures

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+"""Keyboard scenarios of typing at the shell's prompt: a line typed and echoed, the line
+editor (Backspace, cursor keys, history, Tab completion, a line longer than the screen),
+an unknown command, and the dead keys of the German layout.
+
+Each scenario types through QMP send-key (US key positions, lios_qemu.char_to_keys) and
+checks the answer on serial first, then on the screen (--screen, default auto), so a
+line that reached the shell but not the console fails too. Registered with
+scenarios.scenario; the helpers are scenarios/common.py's.
+"""
+import re
+
+from .common import answer, check_screen, screen_cols
+from . import scenario
+
+
+@scenario("echo")
+def scenario_echo(m, args):
+    wait = answer(m, r"^Hello, World!$")
+    m.send_keys("echo Hello, World!\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"echo Hello, World!$",
+                                                             r"^Hello, World!$"])
+
+
+@scenario("edit")
+def scenario_edit(m, args):
+    # "echo Hellx" Backspace "o Wrld" Left Left Left "o" Enter -> "Hello World"
+    wait = answer(m, r"^Hello World$")
+    m.send_keys("echo Hellx")
+    m.send_key(["backspace"])
+    m.send_keys("o Wrld")
+    for _ in range(3):
+        m.send_key(["left"])
+    m.send_keys("o\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"^Hello World$"])
+
+
+@scenario("history")
+def scenario_history(m, args):
+    # "echo again" Enter, then Up Enter recalls and runs it a second time.
+    wait = answer(m, r"^again$")
+    m.send_keys("echo again\n")
+    wait()
+    start = len(m.serial())
+    m.send_key(["up"])
+    m.send_key(["ret"])
+    m.wait_for_serial(r"^again$", 15.0, start)
+    return []
+
+
+@scenario("unknown")
+def scenario_unknown(m, args):
+    wait = answer(m, r"^unknown command: frobnicate")
+    m.send_keys("frobnicate\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name, [r"unknown command: frobnicate"])
+
+
+@scenario("complete")
+def scenario_complete(m, args):
+    # Issue 14: Tab completes "sel" to "selftest "; a second Tab after "kbd " lists the
+    # layouts.
+    wait = answer(m, r"selftest $")
+    m.send_keys("sel\t")
+    wait()
+    failures = check_screen(m, args.screen or "auto", args.name, [r"^lios> selftest$"])
+    m.send_key(["ctrl", "c"])
+    wait = answer(m, r"^us  .*\bde\b")
+    m.send_keys("kbd \t\t")
+    wait()
+    m.send_key(["ctrl", "c"])
+    return failures
+
+
+@scenario("longline")
+def scenario_longline(m, args):
+    # Issue 14: a 200-character echo prints all 200 characters, on serial and on the
+    # screen (wrapped at the screen's width).
+    text = "0123456789" * 20
+    wait = answer(m, r"^%s$" % text, 40.0)
+    m.send_keys("echo %s\n" % text)
+    wait()
+    mode = args.screen or "auto"
+    cols = screen_cols(m, mode)
+    rows = [text[i:i + cols] for i in range(0, len(text), cols)]
+    return check_screen(m, mode, args.name, ["^%s$" % re.escape(r) for r in rows])
+
+
+@scenario("deadkeys")
+def scenario_deadkeys(m, args):
+    # Dead keys of the German layout (boot with --cmdline kbd.layout=de). QEMU names keys by
+    # their US position: grave_accent is ^, equal is ´ (Shift: `), apostrophe is ä.
+    # "echo " ^a ´e `a ´E ^space ´x ^^ ä ^Backspace Enter -> "âéàÉ^´x^ä": compositions,
+    # the accent alone, an accent that does not combine (both characters), the same dead
+    # key twice (once), and Backspace taking back a dead key without erasing the ä.
+    text = r"âéàÉ\^´x\^ä"
+    wait = answer(m, r"echo %s\n%s$" % (text, text))
+    m.send_keys("echo ")
+    for keys in (["grave_accent"], ["a"], ["equal"], ["e"], ["shift", "equal"], ["a"],
+                 ["equal"], ["shift", "e"], ["grave_accent"], ["spc"], ["equal"], ["x"],
+                 ["grave_accent"], ["grave_accent"], ["apostrophe"],
+                 ["grave_accent"], ["backspace"], ["ret"]):
+        m.send_key(keys)
+    wait()
+    # CP437 has no ´ (U+00B4): the console draws its look-alike ' (term.c).
+    shown = text.replace("´", "'")
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"echo %s$" % shown, r"^%s$" % shown])

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: MIT
+"""Keyboard scenarios of the USB keyboard (issue 12): Caps Lock and its LED, typematic
+repeat, unplugging and plugging the keyboard again, the `usb` listing, and a PS/2 and a
+USB keyboard typing at once.
+
+The cells boot with a usb-kbd (QEMU id kbd0) on an xHCI and --ready "^kbd: usb .* ready",
+so typing starts once the driver has the keyboard. QMP send-key reaches the USB keyboard
+whenever one exists, except a usb-kbd bound to a display (display=<id>): type_bound()
+reaches that one with input-send-event, and send-key then goes to the 8042. `kbd` reports
+each keyboard on a line (USB_KBD_LINE for the USB one, with its LED state and the reports
+counted). Registered with scenarios.scenario; the helpers are scenarios/common.py's.
+"""
+import time
+
+import lios_qemu
+
+from .common import answer, check_screen
+from .shell import scenario_echo
+from . import scenario
+
+USB_KBD_LINE = r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4}, \w+ speed, LEDs "
+
+
+@scenario("capslock")
+def scenario_capslock(m, args):
+    # Caps Lock on: "ECHO abc" types "echo ABC"; `kbd` (typed "KBD") reports the LED state
+    # the driver sent (HID Caps Lock bit, 0x2); Caps Lock off again: LEDs 0.
+    m.send_key(["caps_lock"])
+    wait = answer(m, r"^ABC$")
+    m.send_keys("ECHO abc\n")
+    wait()
+    wait = answer(m, USB_KBD_LINE + r"0x2,")
+    m.send_keys("KBD\n")
+    wait()
+    m.send_key(["caps_lock"])
+    wait = answer(m, USB_KBD_LINE + r"0x0,")
+    m.send_keys("kbd\n")
+    wait()
+    return []
+
+
+@scenario("repeat")
+def scenario_repeat(m, args):
+    # One x held for 1.5 s: typematic repeat (500 ms delay, 30 Hz) gives dozens of x.
+    wait = answer(m, r"^x{10,80}$")
+    m.send_keys("echo ")
+    m.send_key(["x"], hold_ms=1500)
+    time.sleep(1.6)
+    m.send_keys("\n")
+    wait()
+    return []
+
+
+@scenario("replug")
+def scenario_replug(m, args):
+    # The keyboard (QEMU id kbd0) unplugged and plugged in again while the shell runs.
+    start = len(m.serial())
+    m.qmp.command("device_del", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ removed$", 15.0, start)
+    start = len(m.serial())
+    m.qmp.command("device_add", driver="usb-kbd", id="kbd0")
+    m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in", 15.0, start)
+    return scenario_echo(m, args)
+
+
+@scenario("usb")
+def scenario_usb(m, args):
+    # The `usb` listing names the controller, the keyboard and any other device.
+    wait = answer(m, r"^devices:$")
+    m.send_keys("usb\n")
+    wait()
+    return []
+
+
+def type_bound(m, device, text):
+    """Types 'text' with input-send-event aimed at the keyboard bound to display 'device'
+    (usb-kbd,display=<id>); send-key, which has no device, reaches the unbound one (PS/2)."""
+    for ch in text:
+        keys = lios_qemu.char_to_keys(ch)
+        for down in (True, False):
+            events = [{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": k}}}
+                      for k in (keys if down else reversed(keys))]
+            m.qmp.command("input-send-event", device=device, events=events)
+            time.sleep(0.03)  # QEMU queues only 16 usb-kbd events
+
+
+@scenario("both")
+def scenario_both(m, args):
+    # A PS/2 and a USB keyboard at once (issue 12): the usb-kbd is bound to display video0,
+    # so input-send-event with that device reaches it and send-key the 8042. Each types its
+    # own line; `kbd` then lists both.
+    wait = answer(m, r"^from ps2$")
+    m.send_keys("echo from ps2\n")
+    wait()
+    wait = answer(m, r"^from usb$")
+    type_bound(m, "video0", "echo from usb\n")
+    wait()
+    start = len(m.serial())
+    m.send_keys("kbd\n")
+    m.wait_for_serial(r"^kbd: ps2, layout ", 15.0, start)
+    # the usb line counts reports: the USB keyboard really typed (not the 8042 twice)
+    m.wait_for_serial(USB_KBD_LINE + r"0x\w+( \(refused\))?, [1-9]\d* reports$", 15.0, start)
+    return check_screen(m, args.screen or "auto", args.name, [r"^from ps2$", r"^from usb$"])
