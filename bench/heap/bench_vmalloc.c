@@ -7,7 +7,7 @@
  * not fit, the "long busy list" case), then timed alloc+free pairs of 2-8 pages + guard.
  * Address space only: no frames, no mapping. The three arenas live side by side in
  * disjoint thirds of the host paging window, so each comparison runs interleaved
- * (bench_compare_paired: a round takes the fastest of 3 alternating runs of each side)
+ * (bench_compare_paired: a round takes the fastest of 5 alternating runs of each side)
  * and reports a median with its spread; each side's time is scaled to nanoseconds per pair times 1000, so the list's few
  * pairs and ours' many compare per pair.
  */
@@ -18,7 +18,7 @@
 #define PAIRS_OURS 300000 /* per run */
 #define PAIRS_LIST 300
 #define ROUNDS 21
-#define REPS 3 /* runs of each side per round, alternating (bench_compare_paired) */
+#define REPS 5 /* runs of each side per round, alternating (bench_compare_paired) */
 
 static struct vmem arena10, arena10k;
 static struct list_vmem list;
