@@ -15,17 +15,12 @@
 #include <lios/arch.h>
 #include <lios/errno.h>
 #include "fb.h"
+#include "fb_decode.h"
 #include "fb_trap.h"
 #include "prng.h"
 #include "../../unit.h"
 
 #define CANARY 0x5a
-
-/* Standard VGA text colours 0xRRGGBB (IBM VGA palette), the expected screen colours. */
-static const uint32_t vga_rgb[16] = {
-	0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa, 0xaa5500, 0xaaaaaa,
-	0x555555, 0x5555ff, 0x55ff55, 0x55ffff, 0xff5555, 0xff55ff, 0xffff55, 0xffffff,
-};
 
 struct screen {
 	struct fb_info info;
@@ -131,13 +126,6 @@ static uint32_t quantize(const struct screen *s, uint32_t rgb)
 	return r << 16 | g << 8 | b;
 }
 
-static bool glyph_bit(const struct console_font *f, uint8_t ch, unsigned x, unsigned y)
-{
-	const uint8_t *row = f->glyphs + ((size_t)ch * f->height + y) * f->row_bytes;
-
-	return (row[x / 8] >> (7 - x % 8)) & 1;
-}
-
 /* Compare every pixel of every cell with the grid: glyph bit set -> foreground colour,
  * clear -> background; the cursor cell's two bottom font rows are all foreground.
  * Returns the number of wrong pixels (0 expected). */
@@ -151,13 +139,13 @@ static long verify_screen(const struct screen *s)
 		for (unsigned col = 0; col < fc->cols; col++) {
 			struct con_cell c = term_cell(&s->t, col, row);
 			bool cur = col == s->t.cx && row == s->t.cy;
-			uint32_t fg = quantize(s, vga_rgb[c.attr & 15]);
-			uint32_t bg = quantize(s, vga_rgb[(c.attr >> 4) & 7]);
+			uint32_t fg = quantize(s, fb_vga_rgb[c.attr & 15]);
+			uint32_t bg = quantize(s, fb_vga_rgb[(c.attr >> 4) & 7]);
 
 			for (unsigned py = 0; py < fc->cell_h; py++)
 				for (unsigned px = 0; px < fc->cell_w; px++) {
 					unsigned fx = px / fc->scale, fy = py / fc->scale;
-					bool on = glyph_bit(f, c.ch, fx, fy) ||
+					bool on = fb_glyph_bit(f, c.ch, fx, fy) ||
 						  (cur && fy >= f->height - 2u);
 					uint32_t got = read_rgb(s, col * fc->cell_w + px,
 								row * fc->cell_h + py);
@@ -170,27 +158,17 @@ static long verify_screen(const struct screen *s)
 	return bad;
 }
 
+/* read_rgb as fb_decode.h's pixel reader */
+static uint32_t screen_pixel(const void *s, unsigned x, unsigned y)
+{
+	return read_rgb(s, x, y);
+}
+
 /* Decode the character in a cell from pixels alone, like the QEMU screen tests do:
  * the glyph whose bitmap matches the cell's foreground/background pattern. */
 static int decode_cell(const struct screen *s, unsigned col, unsigned row)
 {
-	const struct fb_console *fc = &s->fc;
-	const struct console_font *f = fc->font;
-	uint32_t bg = read_rgb(s, col * fc->cell_w, row * fc->cell_h);
-
-	for (int ch = 0x20; ch < 0x7f; ch++) {
-		bool ok = true;
-
-		for (unsigned y = 0; y < f->height && ok; y++)
-			for (unsigned x = 0; x < f->width && ok; x++) {
-				uint32_t px = read_rgb(s, col * fc->cell_w + x * fc->scale,
-						       row * fc->cell_h + y * fc->scale);
-				ok = glyph_bit(f, (uint8_t)ch, x, y) == (px != bg);
-			}
-		if (ok)
-			return ch;
-	}
-	return -1;
+	return fb_decode_cell(&s->fc, screen_pixel, s, col, row);
 }
 
 static const char *decode_row(const struct screen *s, unsigned row, unsigned n)
@@ -374,7 +352,7 @@ static void planted_pixel_read_is_caught(void)
 	px = read_rgb(&s, 0, 0); /* what a renderer blending into the screen would do */
 	fb_trap_disarm();
 	CHECK(fb_trap_reads() >= 1);
-	CHECK_EQ(px, quantize(&s, vga_rgb[0]));
+	CHECK_EQ(px, quantize(&s, fb_vga_rgb[0]));
 	close_screen(&s);
 	trapped_reads = trapped_writes = 0;
 }

@@ -14,17 +14,12 @@
 #include <string.h>
 #include <lios/errno.h>
 #include "fb.h"
+#include "fb_decode.h"
 #include "fb_trap.h"
 #include "scrollback.h"
 #include "../../unit.h"
 
 #define CANARY 0x5a
-
-/* Standard VGA text colours 0xRRGGBB: what each console colour must look like. */
-static const uint32_t vga_rgb[16] = {
-	0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa, 0xaa5500, 0xaaaaaa,
-	0x555555, 0x5555ff, 0x55ff55, 0x55ffff, 0xff5555, 0xff55ff, 0xffff55, 0xffffff,
-};
 
 static struct fb_color rgb_color(uint32_t rgb)
 {
@@ -52,7 +47,7 @@ static struct fb_info palette_256(uint32_t w, uint32_t h, uint32_t pitch)
 							   (k % 6 * 51u)
 						 : (k - 216) * 0x060606u + 0x0a0a0a);
 	for (unsigned c = 0; c < 16; c++)
-		i.palette[16 * c + 5] = rgb_color(vga_rgb[c]);
+		i.palette[16 * c + 5] = rgb_color(fb_vga_rgb[c]);
 	return i;
 }
 
@@ -67,7 +62,7 @@ static struct fb_info palette_16(uint32_t w, uint32_t h, uint32_t pitch)
 			     .palette_colors = 16 };
 
 	for (unsigned c = 0; c < 16; c++)
-		i.palette[15 - c] = rgb_color(vga_rgb[c]);
+		i.palette[15 - c] = rgb_color(fb_vga_rgb[c]);
 	return i;
 }
 
@@ -141,11 +136,6 @@ static uint32_t read_rgb(const struct screen *s, unsigned x, unsigned y)
 	return color_rgb(s->info.palette[s->mem[(size_t)y * s->info.pitch + x]]);
 }
 
-static bool glyph_bit(const struct console_font *f, uint8_t ch, unsigned x, unsigned y)
-{
-	return (f->glyphs[((size_t)ch * f->height + y) * f->row_bytes + x / 8] >> (7 - x % 8)) & 1;
-}
-
 /* What screen cell (col, row) shows: the grid, or the scrollback rows above it while the
  * view is scrolled back. */
 static struct con_cell shown(const struct screen *s, unsigned col, unsigned row)
@@ -170,12 +160,12 @@ static long verify_exact(const struct screen *s)
 			struct con_cell c = shown(s, col, row);
 			bool cur = !s->t.view && s->t.cursor_enabled && col == s->t.cx &&
 				   row == s->t.cy;
-			uint32_t fg = vga_rgb[c.attr & 15], bg = vga_rgb[(c.attr >> 4) & 7];
+			uint32_t fg = fb_vga_rgb[c.attr & 15], bg = fb_vga_rgb[(c.attr >> 4) & 7];
 
 			for (unsigned py = 0; py < fc->cell_h; py++)
 				for (unsigned px = 0; px < fc->cell_w; px++) {
 					unsigned fx = px / fc->scale, fy = py / fc->scale;
-					bool on = glyph_bit(f, c.ch, fx, fy) ||
+					bool on = fb_glyph_bit(f, c.ch, fx, fy) ||
 						  (cur && fy >= f->height - 2u);
 					uint32_t got = read_rgb(s, col * fc->cell_w + px,
 								row * fc->cell_h + py);
@@ -191,24 +181,12 @@ static long verify_exact(const struct screen *s)
 
 /* The character in a cell from its pixels: the printable glyph whose bits are exactly the
  * pixels that differ from the cell's top-left pixel (the background). -1: none. */
+/* read_rgb as fb_decode.h's pixel reader */
+static uint32_t screen_pixel(const void *s, unsigned x, unsigned y) { return read_rgb(s, x, y); }
+
 static int decode_cell(const struct screen *s, unsigned col, unsigned row)
 {
-	const struct fb_console *fc = &s->fc;
-	const struct console_font *f = fc->font;
-	uint32_t bg = read_rgb(s, col * fc->cell_w, row * fc->cell_h);
-
-	for (int ch = 0x20; ch < 0x7f; ch++) {
-		bool ok = true;
-
-		for (unsigned y = 0; y < f->height && ok; y++)
-			for (unsigned x = 0; x < f->width && ok; x++)
-				ok = glyph_bit(f, (uint8_t)ch, x, y) ==
-				     (read_rgb(s, col * fc->cell_w + x * fc->scale,
-					       row * fc->cell_h + y * fc->scale) != bg);
-		if (ok)
-			return ch;
-	}
-	return -1;
+	return fb_decode_cell(&s->fc, screen_pixel, s, col, row);
 }
 
 static bool row_reads(const struct screen *s, unsigned row, const char *want)
