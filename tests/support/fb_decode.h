@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading a framebuffer console's screen back in host tests (tests/unit/drivers/console):
- * the colours the console must show, a font's glyph bits, and the character a cell shows,
- * found from its pixels through the test's own pixel reader (32-bit RGB or a palette
- * index, whatever the format under test is). Header only; pure.
+ * the colours the console must show, a font's glyph bits, the character a cell shows
+ * (found from its pixels) and a cell checked pixel by pixel against the glyph it should
+ * show, both through the test's own pixel reader (32-bit RGB or a palette index, whatever
+ * the format under test is). Header only; pure.
  */
 #ifndef LIOS_TESTS_FB_DECODE_H
 #define LIOS_TESTS_FB_DECODE_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "fb.h"
 
 /* Standard VGA text colours 0xRRGGBB (IBM VGA palette): what each console colour must look
@@ -51,6 +53,28 @@ static inline int fb_decode_cell(const struct fb_console *fc, fb_pixel_fn pixel,
 			return ch;
 	}
 	return -1;
+}
+
+/* Compares every pixel of cell (col, row) with glyph ch drawn in fg on bg (0xRRGGBB), with
+ * the live cursor's two bottom font rows in fg when cursor is true, read through
+ * pixel(screen, x, y); prints the first wrong pixels (while *bad < 5) and adds the number
+ * of wrong ones to *bad. */
+static inline void fb_check_cell(const struct fb_console *fc, fb_pixel_fn pixel, const void *screen,
+				 unsigned col, unsigned row, uint8_t ch, bool cursor, uint32_t fg,
+				 uint32_t bg, long *bad)
+{
+	const struct console_font *f = fc->font;
+
+	for (unsigned py = 0; py < fc->cell_h; py++)
+		for (unsigned px = 0; px < fc->cell_w; px++) {
+			unsigned fx = px / fc->scale, fy = py / fc->scale;
+			bool on = fb_glyph_bit(f, ch, fx, fy) || (cursor && fy >= f->height - 2u);
+			uint32_t got = pixel(screen, col * fc->cell_w + px, row * fc->cell_h + py);
+
+			if (got != (on ? fg : bg) && (*bad)++ < 5)
+				fprintf(stderr, "cell %u,%u pixel %u,%u: %06x want %06x\n", col,
+					row, px, py, got, on ? fg : bg);
+		}
 }
 
 #endif

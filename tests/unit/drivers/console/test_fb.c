@@ -126,13 +126,18 @@ static uint32_t quantize(const struct screen *s, uint32_t rgb)
 	return r << 16 | g << 8 | b;
 }
 
+/* read_rgb as fb_decode.h's pixel reader */
+static uint32_t screen_pixel(const void *s, unsigned x, unsigned y)
+{
+	return read_rgb(s, x, y);
+}
+
 /* Compare every pixel of every cell with the grid: glyph bit set -> foreground colour,
  * clear -> background; the cursor cell's two bottom font rows are all foreground.
  * Returns the number of wrong pixels (0 expected). */
 static long verify_screen(const struct screen *s)
 {
 	const struct fb_console *fc = &s->fc;
-	const struct console_font *f = fc->font;
 	long bad = 0;
 
 	for (unsigned row = 0; row < fc->rows; row++)
@@ -142,26 +147,9 @@ static long verify_screen(const struct screen *s)
 			uint32_t fg = quantize(s, fb_vga_rgb[c.attr & 15]);
 			uint32_t bg = quantize(s, fb_vga_rgb[(c.attr >> 4) & 7]);
 
-			for (unsigned py = 0; py < fc->cell_h; py++)
-				for (unsigned px = 0; px < fc->cell_w; px++) {
-					unsigned fx = px / fc->scale, fy = py / fc->scale;
-					bool on = fb_glyph_bit(f, c.ch, fx, fy) ||
-						  (cur && fy >= f->height - 2u);
-					uint32_t got = read_rgb(s, col * fc->cell_w + px,
-								row * fc->cell_h + py);
-
-					if (got != (on ? fg : bg) && bad++ < 5)
-						fprintf(stderr, "cell %u,%u pixel %u,%u: %06x want %06x\n",
-							col, row, px, py, got, on ? fg : bg);
-				}
+			fb_check_cell(fc, screen_pixel, s, col, row, c.ch, cur, fg, bg, &bad);
 		}
 	return bad;
-}
-
-/* read_rgb as fb_decode.h's pixel reader */
-static uint32_t screen_pixel(const void *s, unsigned x, unsigned y)
-{
-	return read_rgb(s, x, y);
 }
 
 /* Decode the character in a cell from pixels alone, like the QEMU screen tests do:

@@ -147,12 +147,14 @@ static struct con_cell shown(const struct screen *s, unsigned col, unsigned row)
 	return term_cell(&s->t, col, row - (unsigned)v);
 }
 
+/* read_rgb as fb_decode.h's pixel reader */
+static uint32_t screen_pixel(const void *s, unsigned x, unsigned y) { return read_rgb(s, x, y); }
+
 /* Every pixel of every cell against the font: glyph bit (or the live cursor's two bottom
  * rows) -> the foreground's VGA colour, else the background's. Returns wrong pixels. */
 static long verify_exact(const struct screen *s)
 {
 	const struct fb_console *fc = &s->fc;
-	const struct console_font *f = fc->font;
 	long bad = 0;
 
 	for (unsigned row = 0; row < fc->rows; row++)
@@ -162,28 +164,12 @@ static long verify_exact(const struct screen *s)
 				   row == s->t.cy;
 			uint32_t fg = fb_vga_rgb[c.attr & 15], bg = fb_vga_rgb[(c.attr >> 4) & 7];
 
-			for (unsigned py = 0; py < fc->cell_h; py++)
-				for (unsigned px = 0; px < fc->cell_w; px++) {
-					unsigned fx = px / fc->scale, fy = py / fc->scale;
-					bool on = fb_glyph_bit(f, c.ch, fx, fy) ||
-						  (cur && fy >= f->height - 2u);
-					uint32_t got = read_rgb(s, col * fc->cell_w + px,
-								row * fc->cell_h + py);
-
-					if (got != (on ? fg : bg) && bad++ < 5)
-						fprintf(stderr,
-							"cell %u,%u pixel %u,%u: %06x want %06x\n",
-							col, row, px, py, got, on ? fg : bg);
-				}
+			fb_check_cell(fc, screen_pixel, s, col, row, c.ch, cur, fg, bg, &bad);
 		}
 	return bad;
 }
 
-/* The character in a cell from its pixels: the printable glyph whose bits are exactly the
- * pixels that differ from the cell's top-left pixel (the background). -1: none. */
-/* read_rgb as fb_decode.h's pixel reader */
-static uint32_t screen_pixel(const void *s, unsigned x, unsigned y) { return read_rgb(s, x, y); }
-
+/* The character in a cell from its pixels (fb_decode_cell): -1 when none matches. */
 static int decode_cell(const struct screen *s, unsigned col, unsigned row)
 {
 	return fb_decode_cell(&s->fc, screen_pixel, s, col, row);
