@@ -152,6 +152,8 @@ static inline struct bench_summary bench_compare(bench_side_fn ours, void *ours_
 			b = base(base_ctx);
 		}
 		r[k] = (double)a / (double)(b ? b : 1);
+		if (getenv("BENCH_TIMES"))
+			fprintf(stderr, "# round %d: ours %.3f ms, base %.3f ms\n", k, a / 1e6, b / 1e6);
 	}
 	if (ratios)
 		memcpy(ratios, r, sizeof(*r) * (size_t)rounds);
