@@ -321,13 +321,14 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p,
 								  struct heap_span **sp,
 								  uint16_t **sidep, size_t *np)
 {
-	/* The chain's first block (the only one in vmalloc's first GiB), else slow. */
+	/* The chain's first block: p's own only when p lies within its first fast_limit
+	 * bytes of objects, which heap_obj_index checks: any other block of the chain is a
+	 * multiple of 1 << (HEAP_CHUNK_SHIFT + HEAP_HASH_BITS) bytes away (a GiB), far beyond
+	 * any fast_limit (at most a span's size), so no chunk compare is needed. */
 	struct heap_span *s = heap_hash[heap_hash_index((uintptr_t)p)];
 	uint64_t zone;
 	size_t i;
 
-	if (unlikely(!heap_in_chunk(s, p)))
-		return false;
 	/* fast_limit is 0 for large, cached and broken blocks: those go slow; so does an
 	 * object whose side entry is not live (freed) and one whose red zone is damaged. */
 	if (unlikely(!heap_obj_index(s, p, s->fast_limit, &i)))

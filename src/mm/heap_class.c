@@ -4,7 +4,7 @@
  * spans, and where the spans' descriptors live.
  *
  * Classes: 16..128 bytes by 16, then 4 per power of two up to 1 KiB, then 8 per power of
- * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-64 pages) holding
+ * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-48 pages) holding
  * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself (the side array not counted
  * as waste). A span is
  *     [colour | object 0 | object 1 | ... | side array: uint16_t per object]
@@ -67,7 +67,7 @@ void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t
 	s->data = (char *)base + heap_colour(base, bytes - (size_t)c->nobj * c->size);
 }
 
-/* Lays out class c: the smallest span (4-64 pages) holding at least HEAP_SPAN_MIN_OBJS
+/* Lays out class c: the smallest span (4-48 pages) holding at least HEAP_SPAN_MIN_OBJS
  * objects and wasting at most 1/16 of itself, else the one wasting the least. Small spans keep the memory
  * parked in partly used spans low. */
 static void heap_class_setup(struct heap_class *c, uint32_t size)

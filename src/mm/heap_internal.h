@@ -24,7 +24,7 @@
 #define HEAP_HASH_BITS 12
 #define HEAP_COLOURS 64              /* span start positions (cache lines), heap_colour */
 #define HEAP_SPAN_MIN_PAGES 4
-#define HEAP_SPAN_MAX_PAGES 64
+#define HEAP_SPAN_MAX_PAGES 48
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
 #define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
 #define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big */
@@ -77,6 +77,8 @@ struct heap_span {
 	uint64_t pad2;
 };
 static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
+static_assert((HEAP_SPAN_MAX_PAGES + HEAP_CACHE_SLACK) * PAGE_SIZE + HEAP_COLOURS * 64 <= HEAP_CHUNK,
+	      "a span lies in one chunk (heap_free_check needs no chunk compare)");
 
 struct heap_class {
 	uint32_t size;               /* object size, bytes (multiple of 16) */
