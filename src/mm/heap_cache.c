@@ -5,7 +5,8 @@
  * A small span that empties (beyond the one its class keeps) and a freed large block are
  * not given back to vmalloc at once but kept in bins by page count (1-64 pages), and
  * heap_block_get() hands them out again, as a span of any class or a large block, when
- * the page count fits (up to HEAP_CACHE_SLACK pages too big). Without it a workload whose
+ * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block,
+ * HEAP_SPAN_SLACK for a span, whose extra pages stay unused). Without it a workload whose
  * live bytes go up and down maps and unmaps the same memory over and over (on the host
  * every map change is an mprotect). The cache is bounded by the heap's high-water mark:
  * a free block is kept only while the heap holds at most peak_live * (1 + HEAP_KEEP_PCT %)
@@ -53,13 +54,13 @@ static bool heap_cache_evict(void)
 }
 
 /* See heap_internal.h. */
-struct heap_span *heap_block_get(size_t bytes, bool *fresh)
+struct heap_span *heap_block_get(size_t bytes, size_t slack, bool *fresh)
 {
 	size_t pages = bytes >> PAGE_SHIFT;
 	uint64_t limit = heap_keep_limit();
 	struct heap_span *s;
 
-	for (size_t b = pages; b < MIN(pages + HEAP_CACHE_SLACK + 1, HEAP_CACHE_BINS); b++) {
+	for (size_t b = pages; b < MIN(pages + slack + 1, HEAP_CACHE_BINS); b++) {
 		if ((s = heap_cache[b])) {
 			heap_cache[b] = s->next;
 			heap_cache_bytes -= s->map_bytes;

@@ -27,7 +27,10 @@
 #define HEAP_SPAN_MAX_PAGES 48
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
 #define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
-#define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big */
+#define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big for a
+				      * large block (heap_large.c) */
+#define HEAP_SPAN_SLACK 3            /* ... and for a span (heap_span_new): its extra pages
+				      * are the span's tail, unused (bench/heap/README.md) */
 #define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_cache.c) */
 #define HEAP_KEEP_PCT 23             /* hold at most peak live + this % (heap_cache.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
@@ -204,10 +207,10 @@ bool heap_large_resize(struct heap_span *s, size_t n);
 
 /* heap_cache.c: the cache of free blocks (empty spans and freed large blocks) that the heap
  * keeps instead of giving them back at once.
- * A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one a few
- * pages bigger at most is there (*fresh = false; descriptor to be rewritten), else from
+ * A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one at most
+ * 'slack' pages bigger is there (*fresh = false; descriptor to be rewritten), else from
  * vmalloc (hashed and accounted, *fresh = true); NULL when vmalloc fails. */
-struct heap_span *heap_block_get(size_t bytes, bool *fresh);
+struct heap_span *heap_block_get(size_t bytes, size_t slack, bool *fresh);
 /* Caches free block s (an empty span or a freed large block) or gives it back. */
 void heap_block_put(struct heap_span *s);
 /* Gives every cached block back; returns the bytes released. */

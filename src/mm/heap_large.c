@@ -31,7 +31,7 @@ void *heap_large_alloc(size_t n)
 
 	if (n > SIZE_MAX / 2)
 		return NULL;
-	s = heap_block_get(bytes, &fresh);
+	s = heap_block_get(bytes, HEAP_CACHE_SLACK, &fresh);
 	if (!s)
 		return NULL;
 	s->magic = HEAP_LARGE_MAGIC;

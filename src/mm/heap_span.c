@@ -67,7 +67,7 @@ static struct heap_span *heap_span_new(unsigned cls)
 
 	if (!s)
 		return NULL;
-	b = heap_block_get((size_t)c->pages * PAGE_SIZE, &fresh);
+	b = heap_block_get((size_t)c->pages * PAGE_SIZE, HEAP_SPAN_SLACK, &fresh);
 	if (!b) {
 		heap_desc_put(s);
 		return NULL;
