@@ -20,7 +20,7 @@
  * allocation reads only the free record of the object it hands out.
  *
  * Magazines (heap_mag, classes up to 4 KiB): free puts a checked object into its class's
- * magazine, a LIFO of up to 63 objects and 4 KiB, and allocation takes the last one back:
+ * magazine, a LIFO of up to 62 objects and 4 KiB, and allocation takes the last one back:
  * the common alloc/free pair is a few loads and stores on hot lines, reuses objects while
  * they are cached, and leaves the spans alone. Only when a magazine is empty (allocation)
  * or full (free) does the span layer (heap_span.c) move objects, free lists and partial
@@ -118,21 +118,19 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	struct heap_mag *m;
 	struct heap_mag_ent *e;
 	uint64_t c = HEAP_CANARY64;
-	uint32_t top;
 	void *p;
 
 	if (unlikely(size > HEAP_SMALL_MAX - HEAP_REDZONE))
 		return NULL;
 	m = heap_mag_of(size + HEAP_REDZONE);
-	top = m->top;
-	if (unlikely(!top))
+	e = m->top;
+	if (unlikely(e == m->ent))
 		return NULL;
-	top -= sizeof(*e);
-	e = heap_mag_at(m, top);
+	e--;
 	p = e->obj;
 	if (unlikely(!heap_mag_record_ok(p)))
 		return NULL;
-	m->top = top;
+	m->top = e;
 	*e->side = (uint16_t)(m->live - size);
 	__builtin_memcpy((char *)p + size, &c, 8);
 	heap_st.allocs++;
@@ -211,11 +209,10 @@ static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 	return p;
 }
 
-/* Class k's magazine capacity (struct heap_mag's limit), bytes of entries. */
-static uint32_t heap_mag_capacity(unsigned k)
+/* Class k's magazine when full (struct heap_mag's limit): its capacity's end. */
+static struct heap_mag_ent *heap_mag_capacity(unsigned k)
 {
-	return sizeof(struct heap_mag_ent) *
-	       MIN(HEAP_MAG_BYTES / heap_classes[k].size, (uint32_t)HEAP_MAG_MAX);
+	return heap_mags[k].ent + MIN(HEAP_MAG_BYTES / heap_classes[k].size, (uint32_t)HEAP_MAG_MAX);
 }
 
 /* Whether the magazines are on (heap_magazines_enable); heap_init keeps the setting. */
@@ -231,7 +228,7 @@ void heap_magazines_enable(bool on)
 		if (!on)
 			heap_mag_drain();
 		for (unsigned k = 0; k < HEAP_NCLASSES; k++)
-			heap_mags[k].limit = on ? heap_mag_capacity(k) : 0;
+			heap_mags[k].limit = on ? heap_mag_capacity(k) : heap_mags[k].ent;
 	}
 	arch_irq_restore(irq);
 }
@@ -248,10 +245,10 @@ int heap_init(void)
 	heap_desc_reset();
 	heap_classes_init();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
-		heap_mags[k].top = 0;
+		heap_mags[k].top = heap_mags[k].ent;
 		heap_mags[k].size = heap_classes[k].size;
 		heap_mags[k].live = HEAP_SIDE_LIVE + heap_classes[k].size - HEAP_REDZONE;
-		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : 0;
+		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
 		heap_hash[i] = HEAP_NO_SPAN;
@@ -270,7 +267,7 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 		arch_irq_restore(irq);
 		return heap_trace_alloc(n);
 	}
-	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && !heap_mags[heap_class_of(n + HEAP_REDZONE)].top)
+	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && heap_mag_empty(&heap_mags[heap_class_of(n + HEAP_REDZONE)]))
 		p = heap_span_alloc(heap_class_of(n + HEAP_REDZONE), n);
 	if (likely(p)) {
 		heap_st.allocs++;
@@ -380,7 +377,6 @@ void heap_free(void *p)
 	struct heap_mag_ent *e;
 	struct heap_mag *m;
 	uint16_t *side;
-	uint32_t top;
 	size_t n;
 
 	if (unlikely(!heap_free_check(p, &s, &side, &n))) {
@@ -388,15 +384,14 @@ void heap_free(void *p)
 		return;
 	}
 	m = s->mag;
-	top = m->top;
-	if (unlikely(top == m->limit)) {
+	e = m->top;
+	if (unlikely(e == m->limit)) {
 		heap_free_slow(p, s, side, n, irq);
 		return;
 	}
 	heap_st.frees++;
 	heap_st.live_bytes -= n;
-	e = heap_mag_at(m, top);
-	m->top = top + sizeof(*e);
+	m->top = e + 1;
 	e->obj = p;
 	e->side = side;
 	*side = 0;

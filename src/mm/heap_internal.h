@@ -100,7 +100,7 @@ struct heap_class {
  * HEAP_MAG_RECORD, checked before it is handed out again. At most HEAP_MAG_BYTES per class
  * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
  */
-#define HEAP_MAG_MAX 63             /* a magazine is 1 KiB */
+#define HEAP_MAG_MAX 62             /* a magazine is 1 KiB */
 #define HEAP_MAG_BYTES 4096u
 struct heap_mag_ent {
 	char *obj;
@@ -108,19 +108,20 @@ struct heap_mag_ent {
 };
 struct heap_mag {
 	struct heap_mag_ent ent[HEAP_MAG_MAX];
-	uint32_t top;                /* bytes of ent[] in use: count * sizeof(ent[0]) */
-	uint32_t limit;              /* top when full: the class's capacity, in bytes */
+	struct heap_mag_ent *top;    /* the first unused entry: ent when empty */
+	struct heap_mag_ent *limit;  /* top when full: ent + the class's capacity */
 	uint32_t live;               /* HEAP_SIDE_LIVE + size - HEAP_REDZONE: the side entry of
 				      * n live bytes is live - n */
 	uint32_t size;               /* the class's object size, bytes */
+	uint64_t pad;
 };
-static_assert(sizeof(struct heap_mag) == 1024, "indexed by a shift");
-static_assert(offsetof(struct heap_mag, ent) == 0, "an entry is at mag + top");
+static_assert(sizeof(struct heap_mag) == 1024, "indexed by byte offsets (heap_small_mag)");
+static_assert(offsetof(struct heap_mag, ent) == 0, "empty: top == the magazine's address");
 
-/* The entry at byte offset top of magazine m. */
-static inline struct heap_mag_ent *heap_mag_at(struct heap_mag *m, uint32_t top)
+/* Whether magazine m holds no object. */
+static inline bool heap_mag_empty(const struct heap_mag *m)
 {
-	return (struct heap_mag_ent *)((char *)m + top);
+	return m->top == m->ent;
 }
 
 /* State shared by the heap's files. */

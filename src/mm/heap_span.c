@@ -169,7 +169,7 @@ broken:
 static __attribute__((noinline)) void heap_mag_broken(unsigned cls)
 {
 	struct heap_mag *m = &heap_mags[cls];
-	char *obj = heap_mag_at(m, m->top -= sizeof(m->ent[0]))->obj;
+	char *obj = (--m->top)->obj;
 
 	printk(KERN_ERR "heap: freed object %p (size %u) corrupted: written after free?\n",
 	       (void *)obj, m->size);
@@ -185,13 +185,13 @@ void *heap_small_alloc_slow(size_t n)
 	void *p;
 
 	for (;;) {
-		if (m->top) {               /* the fast path found a damaged free record */
-			struct heap_mag_ent *e = heap_mag_at(m, m->top - sizeof(*e));
+		if (!heap_mag_empty(m)) {   /* the fast path found a damaged free record */
+			struct heap_mag_ent *e = m->top - 1;
 			if (!heap_mag_record_ok(e->obj)) {
 				heap_mag_broken(cls);
 				continue;
 			}
-			m->top -= sizeof(*e);
+			m->top = e;
 			heap_obj_live_at(e->side, e->obj, n, m->size);
 			return e->obj;
 		}
@@ -270,8 +270,8 @@ void heap_mag_drain(void)
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		struct heap_mag *m = &heap_mags[k];
 
-		while (m->top) {
-			char *obj = heap_mag_at(m, m->top -= sizeof(m->ent[0]))->obj;
+		while (!heap_mag_empty(m)) {
+			char *obj = (--m->top)->obj;
 			struct heap_span *s = heap_lookup(obj);
 			size_t i;
 
