@@ -47,6 +47,8 @@ size_t heap_size(const void *p);
  * released. The heap does this by itself before failing an allocation. */
 size_t heap_trim(void);
 
+/* The heap's statistics. Live allocations and bytes are counted when asked (a walk over
+ * the heap's blocks), so call it for reports and tests, not on a hot path. */
 void heap_get_stats(struct heap_stats *st);
 
 #endif

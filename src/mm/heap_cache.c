@@ -8,13 +8,15 @@
  * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block,
  * HEAP_SPAN_SLACK for a span, whose extra pages stay unused). Without it a workload whose
  * live bytes go up and down maps and unmaps the same memory over and over (on the host
- * every map change is an mprotect). The cache is bounded by the heap's high-water mark:
- * a free block is kept only while the heap holds at most peak_live * (1 + HEAP_KEEP_PCT %)
+ * every map change is an mprotect). The cache is bounded by the heap's high-water mark of
+ * used bytes (heap_used_bytes: the slots objects hold, live or waiting in a magazine, and
+ * live large blocks' pages; the requested bytes are not counted on the fast paths): a free
+ * block is kept only while the heap holds at most peak_used * (1 + HEAP_KEEP_PCT %)
  * bytes from vmalloc (or the cache is under HEAP_CACHE_MIN), and before taking fresh memory
  * from vmalloc, cached blocks are given back until that bound holds again, so the cache
  * never makes the heap's footprint grow past what its peak needed. It is also capped at
  * 1/8 of the frames (heap_cache_reset). heap_cache_trim() (heap_trim, and before an
- * allocation fails) empties it and restarts the high-water mark from the live bytes.
+ * allocation fails) empties it and restarts the high-water mark from the used bytes.
  *
  * Every block's descriptor, cached or not, lives in the descriptor pool (heap_class.c),
  * none in the block: a cached block keeps the descriptor it had (a span's keeps its layout,
@@ -33,7 +35,7 @@ uint64_t heap_peak_live;
 /* Bytes the heap may hold from vmalloc before cached blocks must go. */
 static uint64_t heap_keep_limit(void)
 {
-	heap_peak_live = MAX(heap_peak_live, heap_st.live_bytes);
+	heap_peak_live = MAX(heap_peak_live, heap_used_bytes);
 	return heap_peak_live + MAX(heap_peak_live * HEAP_KEEP_PCT / 100, (uint64_t)HEAP_CACHE_MIN);
 }
 
@@ -112,7 +114,7 @@ size_t heap_cache_trim(void)
 
 	while (heap_cache_evict())
 		;
-	heap_peak_live = heap_st.live_bytes;
+	heap_peak_live = heap_used_bytes;
 	return released;
 }
 

@@ -27,7 +27,7 @@
 
 struct heap_class heap_classes[HEAP_NCLASSES];
 uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1];
-uint16_t heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
+struct heap_mag *heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
 static void *heap_pool[HEAP_POOL_MAX];     /* the pool's blocks */
 static unsigned heap_pool_blocks;
 static char *heap_pool_cur;                /* the last block's unused part */
@@ -106,7 +106,7 @@ void heap_classes_init(void)
 		while (heap_classes[cls].size < i * 16)
 			cls++;
 		heap_small_class[i] = (uint8_t)cls;
-		heap_small_mag[i] = (uint16_t)(cls * sizeof(struct heap_mag));
+		heap_small_mag[i] = &heap_mags[cls];
 	}
 }
 

@@ -32,7 +32,7 @@
 #define HEAP_SPAN_SLACK 3            /* ... and for a span (heap_span_new): its extra pages
 				      * are the span's tail, unused (bench/heap/README.md) */
 #define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_cache.c) */
-#define HEAP_KEEP_PCT 23             /* hold at most peak live + this % (heap_cache.c) */
+#define HEAP_KEEP_PCT 11             /* hold at most peak used + this % (heap_cache.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
 #define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
@@ -115,7 +115,7 @@ struct heap_mag {
 	uint32_t size;               /* the class's object size, bytes */
 	uint64_t pad;
 };
-static_assert(sizeof(struct heap_mag) == 1024, "indexed by byte offsets (heap_small_mag)");
+static_assert(sizeof(struct heap_mag) == 1024, "a magazine is 1 KiB");
 static_assert(offsetof(struct heap_mag, ent) == 0, "empty: top == the magazine's address");
 
 /* Whether magazine m holds no object. */
@@ -128,8 +128,8 @@ static inline bool heap_mag_empty(const struct heap_mag *m)
 extern struct heap_mag heap_mags[HEAP_NCLASSES];           /* heap.c */
 extern struct heap_class heap_classes[HEAP_NCLASSES];      /* heap_class.c */
 extern uint8_t heap_small_class[HEAP_SMALL_MAX / 16 + 1]; /* (x+15)/16 -> class, any small x */
-/* heap_class.c: (x+15)/16 -> the class's magazine, as its byte offset in heap_mags */
-extern uint16_t heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
+/* heap_class.c: (x+15)/16 -> the class's magazine (8 KiB: one load, no base to add) */
+extern struct heap_mag *heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
 /* heap.c: 1 << HEAP_HASH_BITS chains of block descriptors (spans, large and cached blocks),
  * each ended by HEAP_NO_SPAN; a block is found by its first chunk (its base). */
 extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
@@ -141,8 +141,16 @@ extern struct heap_span *heap_cur[HEAP_NCLASSES];
  * it may stand where a header is expected: the end of hash chains, heap_cur. */
 extern struct heap_span heap_no_span;
 #define HEAP_NO_SPAN (&heap_no_span)
-extern struct heap_stats heap_st;     /* heap.c */
-extern uint64_t heap_peak_live;       /* heap_cache.c: highest live_bytes seen by a slow path since trim */
+/* heap.c: the counters that change on slow paths only (vmalloc, failures, misuse) and
+ * frees, the one counter the fast paths keep: allocs, live_allocs and live_bytes are
+ * counted when asked (heap_count_live), as a kernel allocator's statistics are, so that
+ * heap_alloc's fast path updates no counter at all. */
+extern struct heap_stats heap_st;
+/* heap_span.c: bytes of the slots handed out by spans (live, or free in a magazine) plus
+ * those of live large blocks: what the block cache measures its bound against (changed
+ * only where objects leave or return to spans). */
+extern uint64_t heap_used_bytes;
+extern uint64_t heap_peak_live;       /* heap_cache.c: highest heap_used_bytes seen by a slow path since trim */
 
 
 /* heap.c */
@@ -171,6 +179,9 @@ void heap_release(struct heap_span *s, void *p, size_t n);
 /* Empties the magazines, then releases every empty span, cached block and the unused
  * descriptor pool; returns the bytes released. */
 size_t heap_trim_locked(void);
+/* heap_span.c: counts the live allocations and their requested bytes by walking every
+ * block's descriptor (side entries of spans, large blocks). Interrupts off. */
+void heap_count_live(uint64_t *allocs, uint64_t *bytes);
 /* heap_span.c: puts every object of the magazines back on its span's free list.
  * Interrupts off. */
 void heap_mag_drain(void);
@@ -230,7 +241,7 @@ static inline unsigned heap_class_of(size_t x)
  * HEAP_SMALL_MAX. */
 static inline struct heap_mag *heap_mag_of(size_t x)
 {
-	return (struct heap_mag *)((char *)heap_mags + heap_small_mag[(x + 15) >> 4]);
+	return heap_small_mag[(x + 15) >> 4];
 }
 
 static inline size_t heap_hash_index(uintptr_t addr)

@@ -38,6 +38,7 @@ void *heap_large_alloc(size_t n)
 	s->data = (char *)s->base + heap_colour(s->base, s->map_bytes - n - HEAP_REDZONE);
 	s->req = n;
 	heap_canary_put(s->data + n, heap_large_zone(s));
+	heap_used_bytes += s->map_bytes;
 	return s->data;
 }
 

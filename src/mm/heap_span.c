@@ -154,6 +154,7 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 		s->fast_limit += size;
 	}
 	s->nfree--;    /* a span that fills stays the head until the next allocation */
+	heap_used_bytes += size;
 	heap_obj_live(s, i, obj, n);
 	if (!obj)      /* never: tells the callers' NULL tests that this path succeeded */
 		__builtin_unreachable();
@@ -231,6 +232,7 @@ void heap_span_free(struct heap_span *s, uint16_t *side, void *p)
 	size_t i = (size_t)(side - heap_side(s));
 
 	heap_obj_free(s, i, p, s->head);
+	heap_used_bytes -= s->size;
 	s->head = (uint32_t)i + 1;
 	s->nfree++;
 	if (s->nfree - 2 >= s->free_max) /* its first free object, or above free_max */
@@ -249,19 +251,52 @@ void heap_release(struct heap_span *s, void *p, size_t n)
 	size_t i;
 
 	heap_st.frees++;
-	heap_st.live_bytes -= n;
 	if (s->magic == HEAP_LARGE_MAGIC) {
+		heap_used_bytes -= s->map_bytes;
 		heap_large_free(s);
 		return;
 	}
 	heap_obj_index(s, p, (size_t)s->bump * s->size, &i);
 	heap_obj_free(s, i, p, s->head);
+	heap_used_bytes -= s->size;
 	if (s->magic == HEAP_BROKEN_MAGIC)
 		return;
 	s->head = (uint32_t)i + 1;
 	s->nfree++;
 	if (s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s))
 		heap_small_edge(s);
+}
+
+uint64_t heap_used_bytes;
+
+/* See heap_internal.h. */
+void heap_count_live(uint64_t *allocs, uint64_t *bytes)
+{
+	uint64_t a = 0, b = 0;
+
+	for (size_t h = 0; h < ARRAY_SIZE(heap_hash); h++) {
+		for (struct heap_span *s = heap_hash[h]; s != HEAP_NO_SPAN; s = s->hnext) {
+			const uint16_t *side = heap_side(s);
+
+			if (s->cached)
+				continue;
+			if (s->magic == HEAP_LARGE_MAGIC) {
+				a++;
+				b += s->req;
+				continue;
+			}
+			for (uint32_t i = 0; i < s->bump; i++) {
+				uint32_t gap = heap_side_gap(side[i]);
+
+				if (gap <= s->size - HEAP_REDZONE) {
+					a++;
+					b += s->size - HEAP_REDZONE - gap;
+				}
+			}
+		}
+	}
+	*allocs = a;
+	*bytes = b;
 }
 
 /* See heap_internal.h. */
@@ -277,6 +312,7 @@ void heap_mag_drain(void)
 
 			heap_obj_index(s, obj, (size_t)s->bump * s->size, &i);
 			heap_obj_free(s, i, obj, s->head);
+			heap_used_bytes -= s->size;
 			if (s->magic == HEAP_BROKEN_MAGIC)
 				continue;
 			s->head = (uint32_t)i + 1;

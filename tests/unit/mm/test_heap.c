@@ -102,16 +102,33 @@ static void check_all_back(uint64_t frames_before, size_t peak)
 	CHECK(frames_accounted() == frames_before);
 }
 
+/* The heap's statistics against a model of the test's own calls: allocations (a realloc
+ * that moves is one more, and one more free), frees, live allocations and live bytes.
+ * heap_get_stats counts the live ones by walking the heap, so this is what tests it. */
+struct stats_model {
+	uint64_t allocs, frees, live, bytes;
+};
+
+static bool stats_match(const struct stats_model *m)
+{
+	struct heap_stats st = hstats();
+
+	return st.allocs == m->allocs && st.frees == m->frees && st.live_allocs == m->live &&
+	       st.live_bytes == m->bytes;
+}
+
 /* Chaos: 300,000 seeded steps of alloc (sizes 1 B-64 KiB, skewed small, sometimes up to 300
  * KiB), calloc, realloc and free of random live blocks (up to 4,000 live, so lifetimes
- * vary). Contents are checked before every free/realloc. After freeing all and trimming,
- * the heap holds only its span table, the frames are back exactly, and one allocation as
- * large as the heap's peak succeeds. */
+ * vary). Contents are checked before every free/realloc, the statistics against a model
+ * every 997 steps. After freeing all and trimming, the heap holds only its span table, the
+ * frames are back exactly, and one allocation as large as the heap's peak succeeds. */
 static void test_chaos(void)
 {
 	static struct { unsigned char *p; size_t n; unsigned char v; } live[4000];
 	uint64_t rng = 0xfeedbeef, before, base_bytes, peak;
+	struct stats_model model = { 0 };
 	size_t nlive = 0;
+	int mismatches = 0;
 
 	setup(65536);
 	before = frames_accounted();
@@ -136,6 +153,9 @@ static void test_chaos(void)
 			live[nlive].v = (unsigned char)(r >> 32);
 			memset(p, live[nlive].v, n);
 			nlive++;
+			model.allocs++;
+			model.live++;
+			model.bytes += n;
 		} else if (nlive) {
 			size_t k = (size_t)(r >> 24) % nlive;
 			unsigned char *p = live[k].p;
@@ -153,12 +173,24 @@ static void test_chaos(void)
 				memset(q, live[k].v, m);
 				live[k].p = q;
 				live[k].n = m;
+				model.bytes += m - n;
+				if (q != p) {
+					model.allocs++;
+					model.frees++;
+				}
 			} else {
 				heap_free(p);
 				live[k] = live[--nlive];
+				model.frees++;
+				model.live--;
+				model.bytes -= n;
 			}
 		}
+		if (step % 997 == 0 && !stats_match(&model))
+			mismatches++;
 	}
+	CHECK(mismatches == 0);
+	CHECK(stats_match(&model));
 	while (nlive) {
 		nlive--;
 		heap_free(live[nlive].p);
