@@ -75,7 +75,7 @@ static void heap_class_setup(struct heap_class *c, uint32_t size)
 	uint64_t best_waste = 0;
 
 	c->size = size;
-	c->magic = UINT64_MAX / size + 1;       /* ceil(2^64 / size) */
+	c->magic = (uint64_t)(UINT32_MAX / size) + 1; /* ceil(2^32 / size) */
 	c->pages = 0;
 	for (uint32_t pages = HEAP_SPAN_MIN_PAGES; pages <= HEAP_SPAN_MAX_PAGES; pages++) {
 		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;

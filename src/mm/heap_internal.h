@@ -50,7 +50,7 @@ struct heap_mag;
 struct heap_span {
 	uintptr_t base;              /* the block's address (HEAP_CHUNK aligned) */
 	char *data;                  /* first object (small) or the block's data (large) */
-	uint64_t div;                /* small: the class's ceil(2^64 / size) (heap_obj_index) */
+	uint64_t div;                /* small: the class's ceil(2^32 / size) (heap_obj_index) */
 	struct heap_mag *mag;        /* small: the class's magazine */
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
@@ -87,7 +87,7 @@ struct heap_class {
 	uint32_t size;               /* object size, bytes (multiple of 16) */
 	uint32_t nobj;               /* objects per span */
 	uint32_t pages;              /* span size, pages */
-	uint64_t magic;              /* ceil(2^64 / size): offset -> index by multiplication */
+	uint64_t magic;              /* ceil(2^32 / size): offset -> index by multiplication */
 	struct heap_span *partial;   /* spans with a free object: allocation takes the head */
 };
 
@@ -418,18 +418,25 @@ static inline void heap_obj_live(struct heap_span *s, size_t i, char *obj, size_
  * heap_check (the slow path, which names what failed). heap_obj_index: true, with p's
  * index in *i, when p is the start of an object within the span's first 'limit' bytes of
  * objects (the fast path passes fast_limit, the slow path bump * size: those ever handed
- * out). One multiplication gives both (offset < 2^32, div = ceil(2^64 / size)): the index
- * is the high half of offset * div, and the offset is a multiple of the size exactly when
- * the low half is below div. Never dereferences p.
+ * out). One 64-bit multiplication gives both (div = ceil(2^32 / size)): for an offset
+ * below limit the index is bits 32-63 of offset * div, and the offset is a multiple of the
+ * size exactly when bits 0-31 are below div. Exact while (offset + size) * size < 2^32
+ * (then (index + 1) * (div * size - 2^32) < div: the rounding error never reaches the low
+ * half's bound), which the static_assert below guarantees for every span. Never
+ * dereferences p.
  */
+static_assert(((uint64_t)HEAP_SPAN_MAX_PAGES * PAGE_SIZE + HEAP_SMALL_MAX) * HEAP_SMALL_MAX <
+		      (1ull << 32),
+	      "heap_obj_index's 32-bit reciprocal is exact for every offset in a span");
+
 static inline bool heap_obj_index(const struct heap_span *s, const void *p, size_t limit,
 				  size_t *i)
 {
 	uint64_t off = (uint64_t)((const char *)p - s->data); /* p < data wraps: too big */
-	unsigned __int128 m = (unsigned __int128)off * s->div;
+	uint64_t m = off * s->div;                             /* wraps only when off >= limit */
 
-	*i = (size_t)(m >> 64);
-	return off < limit && (uint64_t)m < s->div;
+	*i = (size_t)(m >> 32);
+	return off < limit && (uint32_t)m < s->div;
 }
 
 enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE, HEAP_OBJ_DAMAGED };
