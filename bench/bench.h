@@ -116,6 +116,16 @@ static inline void bench_print(const char *key, struct bench_summary s, const ch
 		key, s.median, s.q1, s.q3, s.min, s.max, s.rounds);
 }
 
+/* Prints the BENCH line of a summary reported without a goal (information beside a key
+ * that has one) and the readable comment line on stderr. */
+static inline void bench_print_report(const char *key, struct bench_summary s)
+{
+	printf("BENCH %s %.4f report %.4f %.4f %d\n", key, s.median, s.min, s.max, s.rounds);
+	fflush(stdout);
+	fprintf(stderr, "# %-36s median %.3f  [%.3f..%.3f] min..max %.3f..%.3f  (%d rounds)\n",
+		key, s.median, s.q1, s.q3, s.min, s.max, s.rounds);
+}
+
 /* A single figure that is not a timing ratio (a count, a footprint): no spread. */
 static inline void bench_print_value(const char *key, double v, const char *op, double goal)
 {
