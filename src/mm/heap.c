@@ -388,7 +388,7 @@ void heap_free(void *p)
 	e->obj = p;
 	e->side = side;
 	*side = 0;
-	heap_record_put(p, HEAP_MAG_RECORD);
+	heap_mag_record_put(p);
 	arch_irq_restore(irq);
 }
 

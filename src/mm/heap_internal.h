@@ -355,9 +355,19 @@ static inline uint64_t heap_free_record(uint32_t next)
 	return (uint64_t)HEAP_FREE_MARK << 32 | (next ^ HEAP_LINK_KEY);
 }
 
-/* The free record of an object in a magazine: its link names no object (so a span's free
- * list never leads into a magazine). */
+/* The free record of an object in a magazine: this word twice (one constant for the fast
+ * paths to load); its link names no object and its second word is not HEAP_FREE_MARK64,
+ * so a span's free list that leads into a magazine is found damaged. */
 #define HEAP_MAG_RECORD ((uint64_t)HEAP_FREE_MARK << 32 | (UINT32_MAX ^ HEAP_LINK_KEY))
+
+/* Writes the free record of a magazine object at obj. */
+static inline void heap_mag_record_put(char *obj)
+{
+	uint64_t w = HEAP_MAG_RECORD;
+
+	__builtin_memcpy(obj, &w, 8);
+	__builtin_memcpy(obj + 8, &w, 8);
+}
 
 /* Writes the free record (first word w) at obj. */
 static inline void heap_record_put(char *obj, uint64_t w)
@@ -386,7 +396,7 @@ static inline bool heap_mag_record_ok(const char *obj)
 
 	__builtin_memcpy(&w, obj, 8);
 	__builtin_memcpy(&m, obj + 8, 8);
-	return ((w ^ HEAP_MAG_RECORD) | (m ^ HEAP_FREE_MARK64)) == 0;
+	return ((w ^ HEAP_MAG_RECORD) | (m ^ HEAP_MAG_RECORD)) == 0;
 }
 
 /* The next link of free record w (heap_record_get), or UINT32_MAX when w is not one. */
