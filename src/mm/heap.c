@@ -3,9 +3,10 @@
  * The general kernel heap: heap_alloc / heap_calloc / heap_realloc / heap_free: the entry
  * points, their fast paths and the magazines.
  *
- * Small sizes (up to HEAP_SMALL_MAX = 16 KiB with the red zone) come from 52 size classes
- * (16 bytes apart up to 128, four per power of two up to 1 KiB, eight above: heap_class.c).
- * Each class carves objects out of spans: 4-64 page vmalloc blocks aligned to HEAP_CHUNK
+ * Small sizes (up to HEAP_SMALL_MAX = 18 KiB with the red zone, so a 16 KiB request is
+ * small) come from 53 size classes (16 bytes apart up to 128, four per power of two up to
+ * 1 KiB, eight above: heap_class.c).
+ * Each class carves objects out of spans: 4-48 page vmalloc blocks aligned to HEAP_CHUNK
  * (256 KiB), laid out as [colour | objects]; a span's descriptor (struct heap_span: free
  * list, bump index, counts) and its side array live apart in the descriptor pool
  * (heap_class.c), so they share a few dense cache lines instead of a few cache sets. A
@@ -56,7 +57,7 @@
  *
  * Bookkeeping: every block's descriptor (spans, large and cached blocks) is in the pool
  * (heap_class.c), none inside a block; the chunk table is a static array (32 KiB), the
- * magazines another (52 KiB). The heap only ever calls vmalloc, and vmalloc never calls
+ * magazines another (53 KiB). The heap only ever calls vmalloc, and vmalloc never calls
  * the heap (see vmalloc.c), so nothing recurses. Statistics cost the fast paths one
  * counter (frees): heap_get_stats counts the live allocations and bytes by walking the
  * descriptors' side entries, and allocations are frees + live (counting them, and the

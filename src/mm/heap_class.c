@@ -4,7 +4,9 @@
  * spans, and where the spans' descriptors live.
  *
  * Classes: 16..128 bytes by 16, then 4 per power of two up to 1 KiB, then 8 per power of
- * two up to 16 KiB (HEAP_NCLASSES = 52); each gets the smallest span (4-48 pages) holding
+ * two up to 16 KiB and one above it, 18 KiB, so that a 16 KiB request with its red zone is
+ * still small (HEAP_NCLASSES = 53; as a large block it took 5 pages and a guard page);
+ * each gets the smallest span (4-48 pages) holding
  * HEAP_SPAN_MIN_OBJS objects and wasting at most 1/16 of itself (the side array not counted
  * as waste). A span is
  *     [colour | object 0 | object 1 | ... | side array: uint16_t per object]
@@ -37,7 +39,8 @@ static struct heap_span *heap_desc_free[HEAP_DESC_UNITS_MAX + 1];
 static uint64_t heap_desc_used;
 
 /* Class sizes: 16..128 by 16, then 4 per power of two up to 1 KiB, then 8 per power of two
- * up to 16 KiB (finer where objects are big, so rounding wastes less than 1/8). */
+ * up to 16 KiB and the first step above (finer where objects are big, so rounding wastes
+ * less than 1/8). */
 static uint32_t heap_class_size(unsigned cls)
 {
 	unsigned lg;

@@ -16,8 +16,8 @@
 
 #define HEAP_CHUNK_SHIFT 18
 #define HEAP_CHUNK ((size_t)1 << HEAP_CHUNK_SHIFT)
-#define HEAP_NCLASSES 52
-#define HEAP_SMALL_MAX 16384u         /* largest class, bytes */
+#define HEAP_NCLASSES 53
+#define HEAP_SMALL_MAX 18432u         /* largest class, bytes: 16 KiB requests are small */
 #define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
 #define HEAP_CANARY 0xcb
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
