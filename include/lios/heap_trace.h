@@ -67,12 +67,13 @@ bool heap_trace_get_summary(struct heap_trace_summary *sum);
  * paths begin with, e.g.
  *     if (unlikely(heap_tracing)) return heap_trace_alloc(size);
  * The hook runs the entry point again with heap_tracing cleared and interrupts off, then
- * records what it did. For heap.c only.
+ * records what it did. The free and realloc hooks get the entry point's caller, so that a
+ * misuse the heap reports under them names it, not the hook. For heap.c only.
  */
 extern bool heap_tracing;
 void *heap_trace_alloc(size_t size);
 void *heap_trace_calloc(size_t n, size_t size);
-void *heap_trace_realloc(void *p, size_t size);
-void heap_trace_free(void *p);
+void *heap_trace_realloc(void *p, size_t size, uintptr_t caller);
+void heap_trace_free(void *p, uintptr_t caller);
 
 #endif

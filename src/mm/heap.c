@@ -105,9 +105,13 @@ void heap_account(int64_t bytes)
 		heap_st.vmalloc_peak = heap_st.vmalloc_bytes;
 }
 
+uintptr_t heap_report_caller;
+
 void heap_report(const char *op, const void *p, const char *why, size_t size,
 			uintptr_t caller)
 {
+	if (heap_report_caller) /* a heap_trace hook's caller, not the hook */
+		caller = heap_report_caller;
 	heap_st.misuse++;
 	printk(KERN_ERR "heap: %s(%p) from %pB: %s (size %zu), refused\n", op, p, (void *)caller,
 	       why, size);
@@ -340,22 +344,23 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p,
  * (s: its span, side: its side entry, n: its requested size) goes on its span's free list,
  * with list moves when due; anything else (s NULL) the whole way (lookup through the hash,
  * misuse); every call while heap.trace records (the magazines are off then) to its hook.
- * Then restores the interrupt state irq. Interrupts off. Reached by tail calls (jumps) from
- * heap_free, so its return address is heap_free's caller, the one a report names (heap_free
- * itself then needs no frame). */
+ * Then restores the interrupt state irq. Interrupts off. 'caller' is heap_free's caller,
+ * the one a report names (passed, not taken from this function's return address: a
+ * sanitizer build calls this instead of jumping to it). */
 static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *s,
-						     uint16_t *side, size_t n, uint64_t irq)
+						     uint16_t *side, size_t n, uint64_t irq,
+						     uintptr_t caller)
 {
 	if (unlikely(heap_tracing)) {
 		arch_irq_restore(irq);
-		heap_trace_free(p);
+		heap_trace_free(p, caller);
 		return;
 	}
 	if (s) {
 		heap_st.frees++;
 		heap_span_free(s, side, p);
 	} else if (p && heap_ready) {
-		s = heap_check(p, &n, "free", CALLER_ADDR);
+		s = heap_check(p, &n, "free", caller);
 		if (s)
 			heap_release(s, p, n);
 	}
@@ -364,8 +369,10 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 
 /* Frees p; NULL is ignored, misuse reported and refused. Context: any. The fast path puts
  * p into its class's magazine; the slow paths are tail calls that restore the interrupt
- * state themselves. */
-void heap_free(void *p)
+ * state themselves and get heap_free's caller for reports. Without a frame pointer (the
+ * kernel builds with them): the fast path needs no frame, and the caller is read from the
+ * stack only on the slow branches (with a frame, every call paid push/mov/pop for it). */
+__attribute__((optimize("omit-frame-pointer"))) void heap_free(void *p)
 {
 	uint64_t irq = arch_irq_save();
 	struct heap_span *s = NULL;
@@ -375,13 +382,13 @@ void heap_free(void *p)
 	size_t n;
 
 	if (unlikely(!heap_free_check(p, &s, &side, &n))) {
-		heap_free_slow(p, NULL, NULL, 0, irq);
+		heap_free_slow(p, NULL, NULL, 0, irq, CALLER_ADDR);
 		return;
 	}
 	m = s->mag;
 	e = m->top;
 	if (unlikely(e == m->limit)) {
-		heap_free_slow(p, s, side, n, irq);
+		heap_free_slow(p, s, side, n, irq, CALLER_ADDR);
 		return;
 	}
 	heap_st.frees++;
@@ -397,7 +404,8 @@ void heap_free(void *p)
  * blocks), else moves. NULL, p untouched, on exhaustion or misuse. Context: any. */
 void *heap_realloc(void *p, size_t size)
 {
-	if (unlikely(heap_tracing)) return heap_trace_realloc(p, size); /* heap.trace */
+	if (unlikely(heap_tracing)) /* heap.trace */
+		return heap_trace_realloc(p, size, CALLER_ADDR);
 	struct heap_span *s;
 	void *q = NULL;
 	uint64_t irq;

@@ -158,7 +158,9 @@ void heap_hash_add(struct heap_span *s);
 void heap_hash_del(struct heap_span *s);
 /* Adds bytes (negative: removes) to the bytes held from vmalloc. */
 void heap_account(int64_t bytes);
-/* Counts and prints one misuse: "heap: op(p) from caller: why (size n), refused". */
+/* Counts and prints one misuse: "heap: op(p) from caller: why (size n), refused"; when
+ * heap_report_caller is set (by a heap_trace hook around its call), it names that caller. */
+extern uintptr_t heap_report_caller;
 void heap_report(const char *op, const void *p, const char *why, size_t size, uintptr_t caller);
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);

@@ -118,13 +118,15 @@ void *heap_trace_calloc(size_t n, size_t size)
 }
 
 /* Hook of heap_free: an event only when the heap counted a free. Context: any. */
-void heap_trace_free(void *p)
+void heap_trace_free(void *p, uintptr_t caller)
 {
 	uint64_t irq = arch_irq_save();
 	uint64_t frees = heap_st.frees; /* the counter itself: heap_get_stats walks the heap */
 
 	heap_tracing = false;
+	heap_report_caller = caller;
 	heap_free(p);
+	heap_report_caller = 0;
 	heap_tracing = true;
 	if (heap_st.frees != frees)
 		ht_put(HT_FREE, p, NULL, 0);
@@ -135,14 +137,16 @@ void heap_trace_free(void *p)
 
 /* Hook of heap_realloc: NULL -> an allocation, size 0 -> a free, else a realloc; a
  * NULL result is a failure, or a refusal when the heap counted misuse. Context: any. */
-void *heap_trace_realloc(void *p, size_t size)
+void *heap_trace_realloc(void *p, size_t size, uintptr_t caller)
 {
 	uint64_t irq = arch_irq_save();
 	struct heap_stats before = heap_st, after; /* frees and misuse: the counters themselves */
 	void *q;
 
 	heap_tracing = false;
+	heap_report_caller = caller;
 	q = heap_realloc(p, size);
+	heap_report_caller = 0;
 	heap_tracing = true;
 	after = heap_st;
 	if (!p && q)

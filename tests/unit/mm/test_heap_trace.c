@@ -9,6 +9,7 @@
  */
 #include <lios/errno.h>
 #include <lios/heap_trace.h>
+#include <lios/printk.h>
 #include "kernel_trace.h"
 #include "mm_host.h"
 
@@ -106,6 +107,73 @@ static void test_every_call(void)
 	heap_trace_stop();
 	CHECK(!heap_tracing);
 	CHECK(heap_trace_dump(collect, NULL) == -ENODEV);
+}
+
+/* printk sink: the last line that starts with "heap: " (a misuse report). */
+static char report[256];
+
+static void report_sink(const char *s, size_t len)
+{
+	static char buf[256];
+	static size_t n;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n' || n == sizeof(buf) - 1) {
+			buf[n] = '\0';
+			if (strstr(buf, "heap: "))
+				strcpy(report, strstr(buf, "heap: "));
+			n = 0;
+		} else {
+			buf[n++] = s[i];
+		}
+	}
+}
+
+/* The address a report names after " from ", or 0. */
+static uintptr_t report_caller(void)
+{
+	const char *f = strstr(report, " from ");
+
+	return f ? (uintptr_t)strtoull(f + 6, NULL, 16) : 0;
+}
+
+static __attribute__((noinline)) void free_here(void *p)
+{
+	heap_free(p);
+	__asm__ volatile("" ::: "memory"); /* not a tail call: the return address is in here */
+}
+
+static __attribute__((noinline)) void *realloc_here(void *p, size_t n)
+{
+	void *q = heap_realloc(p, n);
+
+	__asm__ volatile("" ::: "memory");
+	return q;
+}
+
+/* Misuse while recording: a double free and a realloc of a foreign pointer are refused and
+ * reported naming their callers (free_here, realloc_here), not the recorder's hooks that
+ * ran them again. */
+static void test_misuse_caller(void)
+{
+	int local;
+	void *a;
+
+	fresh();
+	printk_add_sink(report_sink, false);
+	CHECK(heap_trace_start(64) == 0);
+	a = heap_alloc(64);
+	free_here(a);
+	free_here(a);
+	CHECK(strstr(report, "already freed") != NULL);
+	CHECK(report_caller() > (uintptr_t)free_here &&
+	      report_caller() < (uintptr_t)free_here + 64);
+	CHECK(realloc_here(&local, 10) == NULL);
+	CHECK(strstr(report, "realloc(") && strstr(report, "foreign pointer"));
+	CHECK(report_caller() > (uintptr_t)realloc_here &&
+	      report_caller() < (uintptr_t)realloc_here + 64);
+	heap_trace_stop();
+	printk_remove_sink(report_sink);
 }
 
 /* A ring of 4 events and 6 allocations: 4 dumped, "H! 2" after them, lost 2 in the end
@@ -269,6 +337,7 @@ int main(void)
 	RUN(test_every_call);
 	RUN(test_lost);
 	RUN(test_off);
+	RUN(test_misuse_caller);
 	RUN(test_parse_good);
 	RUN(test_parse_bad);
 	RUN(test_replay);
