@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the heap (src/mm/heap.c: entry points, fast paths, magazines; heap_span.c:
- * the span layer; heap_class.c: class layouts and the descriptor pool; heap_large.c: large
- * blocks; heap_cache.c: the block cache): descriptor, class and magazine layouts, the
+ * the span layer; heap_class.c: class layouts and the descriptor pool; heap_block.c: large
+ * blocks and the block cache): descriptor, class and magazine layouts, the
  * shared state, and the inline helpers shared by the fast and slow paths (class lookup,
  * span lookup, side entries, free records, object checks, red zone). See heap.c for the
  * design.
@@ -28,11 +28,11 @@
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
 #define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
 #define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big for a
-				      * large block (heap_large.c) */
+				      * large block (heap_block.c) */
 #define HEAP_SPAN_SLACK 3            /* ... and for a span (heap_span_new): its extra pages
 				      * are the span's tail, unused (bench/heap/README.md) */
-#define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_cache.c) */
-#define HEAP_KEEP_PCT 11             /* hold at most peak used + this % (heap_cache.c) */
+#define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_block.c) */
+#define HEAP_KEEP_PCT 11             /* hold at most peak used + this % (heap_block.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
 #define HEAP_BROKEN_MAGIC 0x42524b4eu /* "BRKN": small span whose free list is damaged */
 #define HEAP_LARGE_MAGIC 0x4c524745u  /* "LRGE" */
@@ -150,7 +150,7 @@ extern struct heap_stats heap_st;
  * those of live large blocks: what the block cache measures its bound against (changed
  * only where objects leave or return to spans). */
 extern uint64_t heap_used_bytes;
-extern uint64_t heap_peak_live;       /* heap_cache.c: highest heap_used_bytes seen by a slow path since trim */
+extern uint64_t heap_peak_live;       /* heap_block.c: highest heap_used_bytes seen by a slow path since trim */
 
 
 /* heap.c */
@@ -213,13 +213,13 @@ void heap_desc_reset(void);
 void heap_span_layout(struct heap_span *s, const struct heap_class *c, uintptr_t base,
 		      size_t bytes);
 
-/* heap_large.c: blocks above HEAP_SMALL_MAX. */
+/* heap_block.c: large blocks, above HEAP_SMALL_MAX. */
 void *heap_large_alloc(size_t n);
 bool heap_large_redzone_ok(const struct heap_span *s);
 void heap_large_free(struct heap_span *s);
 bool heap_large_resize(struct heap_span *s, size_t n);
 
-/* heap_cache.c: the cache of free blocks (empty spans and freed large blocks) that the heap
+/* heap_block.c: the cache of free blocks (empty spans and freed large blocks) that the heap
  * keeps instead of giving them back at once.
  * A block of 'bytes' (page multiple) aligned to HEAP_CHUNK: from the cache when one at most
  * 'slack' pages bigger is there (*fresh = false; descriptor to be rewritten), else from

@@ -7,7 +7,7 @@
  * pool) when the list is empty; free pushes onto the object's span's list. The list moves:
  * a full span that gets a free object goes second on its class's list (the head keeps
  * serving), only the head may stay empty, any other span that empties is retired to the
- * block cache (heap_cache.c). A span whose free list is found damaged is reported and
+ * block cache (heap_block.c). A span whose free list is found damaged is reported and
  * never allocated from again. heap_trim empties the magazines into their spans, then
  * gives every empty span and cached block back. Context: called by heap.c, interrupts off.
  */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The heap's block cache: free blocks kept for reuse instead of going back to vmalloc.
+ * The heap's blocks: the vmalloc blocks behind spans and large allocations, the cache of
+ * free blocks kept for reuse instead of going back to vmalloc, and the large blocks.
  *
  * A small span that empties (beyond the one its class keeps) and a freed large block are
  * not given back to vmalloc at once but kept in bins by page count (1-64 pages), and
@@ -21,7 +22,15 @@
  * Every block's descriptor, cached or not, lives in the descriptor pool (heap_class.c),
  * none in the block: a cached block keeps the descriptor it had (a span's keeps its layout,
  * so a pointer into it is still told "already freed"), and the cache links live in the
- * descriptors. Context: called by heap.c and heap_large.c, interrupts off.
+ * descriptors.
+ *
+ * Large blocks: every allocation above HEAP_SMALL_MAX gets its own block from the cache or
+ * vmalloc, aligned to HEAP_CHUNK, laid out as
+ *     [colour | data | red zone]
+ * (its descriptor is in the pool, not in the block) and followed by vmalloc's guard page,
+ * so its cost is bounded by one vmalloc and an overflow past the block faults. The red
+ * zone is HEAP_CANARY_CHECK canary bytes at most (the rest of the last page is not
+ * checked). Context: called by heap.c and heap_span.c, interrupts off.
  */
 #include <lios/pmm.h>
 #include <lios/vmalloc.h>
@@ -128,4 +137,57 @@ void heap_cache_reset(void)
 	heap_peak_live = 0;
 	pmm_get_stats(&ps);
 	heap_cache_cap = MAX(ps.total_frames * PAGE_SIZE / 8, (uint64_t)HEAP_CACHE_MIN);
+}
+
+/* The red zone's length of large block s: the bytes after its data up to the block's end,
+ * at most HEAP_CANARY_CHECK (at least HEAP_REDZONE). */
+static size_t heap_large_zone(const struct heap_span *s)
+{
+	return MIN(s->base + s->map_bytes - (uintptr_t)(s->data + s->req),
+		   (size_t)HEAP_CANARY_CHECK);
+}
+
+/* A large block of n bytes, from the cache when one of about the same page count is there;
+ * its data starts at a colour (heap_colour) within the bytes the pages leave free, so that
+ * the first lines of large blocks, all HEAP_CHUNK aligned, do not share one cache set. */
+void *heap_large_alloc(size_t n)
+{
+	size_t bytes = ALIGN_UP(n + HEAP_REDZONE, PAGE_SIZE);
+	struct heap_span *s;
+	bool fresh;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	s = heap_block_get(bytes, HEAP_CACHE_SLACK, &fresh);
+	if (!s)
+		return NULL;
+	s->magic = HEAP_LARGE_MAGIC;
+	s->data = (char *)s->base + heap_colour(s->base, s->map_bytes - n - HEAP_REDZONE);
+	s->req = n;
+	heap_canary_put(s->data + n, heap_large_zone(s));
+	heap_used_bytes += s->map_bytes;
+	return s->data;
+}
+
+bool heap_large_redzone_ok(const struct heap_span *s)
+{
+	return heap_canary_ok(s->data + s->req, heap_large_zone(s));
+}
+
+void heap_large_free(struct heap_span *s)
+{
+	heap_block_put(s);
+}
+
+/* Resizes large block s to n bytes in place when its pages still fit exactly (n above
+ * HEAP_SMALL_MAX); false when it must move. */
+bool heap_large_resize(struct heap_span *s, size_t n)
+{
+	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE ||
+	    ALIGN_UP(n + HEAP_REDZONE, PAGE_SIZE) != s->map_bytes ||
+	    (uintptr_t)s->data - s->base + n + HEAP_REDZONE > s->map_bytes)
+		return false;
+	s->req = n;
+	heap_canary_put(s->data + n, heap_large_zone(s));
+	return true;
 }
