@@ -50,7 +50,8 @@ struct heap_mag;
 struct heap_span {
 	uintptr_t base;              /* the block's address (HEAP_CHUNK aligned) */
 	char *data;                  /* first object (small) or the block's data (large) */
-	uint64_t div;                /* small: the class's ceil(2^32 / size) (heap_obj_index) */
+	uint32_t div;                /* small: the class's ceil(2^32 / size) (heap_obj_index) */
+	uint32_t pad3;
 	struct heap_mag *mag;        /* small: the class's magazine */
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
