@@ -138,7 +138,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	if (unlikely(!heap_mag_record_ok(p)))
 		return NULL;
 	m->top = e;
-	*e->side = (uint16_t)(m->live - size);
+	*e->side = (uint16_t)(HEAP_SIDE_LIVE | size);
 	__builtin_memcpy((char *)p + size, &c, 8);
 	return p;
 }
@@ -251,7 +251,6 @@ int heap_init(void)
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		heap_mags[k].top = heap_mags[k].ent;
 		heap_mags[k].size = heap_classes[k].size;
-		heap_mags[k].live = HEAP_SIDE_LIVE + heap_classes[k].size - HEAP_REDZONE;
 		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
@@ -332,7 +331,7 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p,
 		return false;
 	*sidep = &heap_side(s)[i];
 	/* not live (entry below HEAP_SIDE_LIVE) or a size beyond the object: n above maxn */
-	*np = (uint32_t)(s->live - **sidep);
+	*np = heap_side_size(**sidep);
 	if (unlikely(*np > s->maxn))
 		return false;
 	__builtin_memcpy(&zone, (char *)p + *np, 8);

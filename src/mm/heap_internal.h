@@ -56,8 +56,7 @@ struct heap_span {
 	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
 				      * heap_free's fast path leaves those to the slow path */
-	uint32_t live;               /* small: HEAP_SIDE_LIVE + maxn: the side entry of a live
-				      * object of n bytes is live - n */
+	uint32_t pad3b;
 	uint32_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
 	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
@@ -111,10 +110,9 @@ struct heap_mag {
 	struct heap_mag_ent ent[HEAP_MAG_MAX];
 	struct heap_mag_ent *top;    /* the first unused entry: ent when empty */
 	struct heap_mag_ent *limit;  /* top when full: ent + the class's capacity */
-	uint32_t live;               /* HEAP_SIDE_LIVE + size - HEAP_REDZONE: the side entry of
-				      * n live bytes is live - n */
+	uint32_t pad;                /* (keeps size where the fast paths expect it) */
 	uint32_t size;               /* the class's object size, bytes */
-	uint64_t pad;
+	uint64_t pad2;
 };
 static_assert(sizeof(struct heap_mag) == 1024, "a magazine is 1 KiB");
 static_assert(offsetof(struct heap_mag, ent) == 0, "empty: top == the magazine's address");
@@ -328,13 +326,14 @@ static inline bool heap_canary_ok(const char *p, size_t len)
  * Per-object state of a small span: the side array, one uint16_t per object right after
  * the span's descriptor in the pool (heap_side), dense and away from the spans' cache
  * sets, written by allocation and free and read by free, so that free
- * touches no word of the object but the red zone. HEAP_SIDE_LIVE | gap while the object is
- * allocated, gap = slot - HEAP_REDZONE - n (n: the requested size, so the red zone is at
- * obj + n); 0 once freed (a second free finds it: "already freed"). Entries of objects never
- * handed out are never read (free refuses them by index first).
+ * touches no word of the object but the red zone. HEAP_SIDE_LIVE | n while the object is
+ * allocated (n: the requested size, so the red zone is at obj + n); 0 once freed (a second
+ * free finds it: "already freed"). Entries of objects never handed out are never read
+ * (free refuses them by index first).
  */
 #define HEAP_SIDE_LIVE 0x8000u
-#define HEAP_SIDE_GAP 0x7fffu
+#define HEAP_SIDE_SIZE 0x7fffu          /* the bits of n */
+static_assert(HEAP_SMALL_MAX - HEAP_REDZONE <= HEAP_SIDE_SIZE, "a side entry holds any small n");
 
 static inline uint16_t *heap_side(const struct heap_span *s)
 {
@@ -413,17 +412,17 @@ static inline uint32_t heap_free_next(uint64_t w)
  * side entry records it live with its size, and the red zone, 8 canary bytes right past the
  * requested bytes (where overflows land), is written as one store.
  */
-static inline void heap_obj_live_at(uint16_t *side, char *obj, size_t n, size_t slot)
+static inline void heap_obj_live_at(uint16_t *side, char *obj, size_t n)
 {
 	uint64_t c = HEAP_CANARY64;
 
-	*side = (uint16_t)(HEAP_SIDE_LIVE | (slot - HEAP_REDZONE - n));
+	*side = (uint16_t)(HEAP_SIDE_LIVE | n);
 	__builtin_memcpy(obj + n, &c, 8);
 }
 
 static inline void heap_obj_live(struct heap_span *s, size_t i, char *obj, size_t n)
 {
-	heap_obj_live_at(&heap_side(s)[i], obj, n, s->size);
+	heap_obj_live_at(&heap_side(s)[i], obj, n);
 }
 
 /*
@@ -455,12 +454,12 @@ static inline bool heap_obj_index(const struct heap_span *s, const void *p, size
 enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE, HEAP_OBJ_DAMAGED };
 
 /*
- * The gap of side entry e of a span of 'slot'-byte objects (slot - HEAP_REDZONE - n for a
- * live object of n bytes), or a value above slot - HEAP_REDZONE when e is not a live entry:
- * one compare tests both the live bit and a damaged gap (which must not send the red zone
- * check out of the object).
+ * The requested size n of side entry e of a live object, or a value above any object when
+ * e is not a live entry (freed: 0 - HEAP_SIDE_LIVE wraps): one compare of the result with
+ * the class's largest n tests both the live bit and a damaged size (which must not send
+ * the red zone check out of the object).
  */
-static inline uint32_t heap_side_gap(uint16_t e)
+static inline uint32_t heap_side_size(uint16_t e)
 {
 	return (uint32_t)e - HEAP_SIDE_LIVE;
 }
@@ -472,12 +471,12 @@ static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, size
 						 const char *p, size_t *n)
 {
 	uint16_t e = heap_side(s)[i];
-	uint32_t gap = heap_side_gap(e);
+	uint32_t size = heap_side_size(e);
 	uint64_t w;
 
-	if (gap > s->size - HEAP_REDZONE)
+	if (size > s->size - HEAP_REDZONE)
 		return e ? HEAP_OBJ_DAMAGED : HEAP_OBJ_FREED;
-	*n = s->size - HEAP_REDZONE - gap;
+	*n = size;
 	__builtin_memcpy(&w, p + *n, 8);
 	return w == HEAP_CANARY64 ? HEAP_OBJ_LIVE : HEAP_OBJ_REDZONE;
 }

@@ -83,7 +83,6 @@ static struct heap_span *heap_span_new(unsigned cls)
 	s->cls = (uint16_t)cls;
 	s->size = c->size;
 	s->maxn = c->size - HEAP_REDZONE;
-	s->live = HEAP_SIDE_LIVE + s->maxn;
 	s->mag = &heap_mags[cls];
 	s->nfree = s->nobj;
 	s->div = c->magic;
@@ -193,7 +192,7 @@ void *heap_small_alloc_slow(size_t n)
 				continue;
 			}
 			m->top = e;
-			heap_obj_live_at(e->side, e->obj, n, m->size);
+			heap_obj_live_at(e->side, e->obj, n);
 			return e->obj;
 		}
 		if (c->partial && !c->partial->nfree)
@@ -286,11 +285,11 @@ void heap_count_live(uint64_t *allocs, uint64_t *bytes)
 				continue;
 			}
 			for (uint32_t i = 0; i < s->bump; i++) {
-				uint32_t gap = heap_side_gap(side[i]);
+				uint32_t n = heap_side_size(side[i]);
 
-				if (gap <= s->size - HEAP_REDZONE) {
+				if (n <= s->size - HEAP_REDZONE) {
 					a++;
-					b += s->size - HEAP_REDZONE - gap;
+					b += n;
 				}
 			}
 		}

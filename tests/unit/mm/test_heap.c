@@ -488,7 +488,7 @@ static void test_side_damage(void)
 	CHECK(s != NULL && heap_obj_index(s, p, (size_t)s->bump * s->size, &i));
 	side = &heap_side(s)[i];
 	old = *side;
-	*side = HEAP_SIDE_LIVE | HEAP_SIDE_GAP;
+	*side = HEAP_SIDE_LIVE | HEAP_SIDE_SIZE;
 	heap_free(p);
 	expect_report(&m, "heap state damaged");
 	*side = 0;
