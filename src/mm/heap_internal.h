@@ -53,10 +53,10 @@ struct heap_span {
 	uint32_t div;                /* small: the class's ceil(2^32 / size) (heap_obj_index) */
 	uint32_t pad3;
 	struct heap_mag *mag;        /* small: the class's magazine */
-	uint32_t fast_limit;         /* small, in service: bump * size (the objects ever handed
+	uint64_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
-				      * heap_free's fast path leaves those to the slow path */
-	uint32_t pad3b;
+				      * heap_free's fast path leaves those to the slow path (64
+				      * bits: compared with the offset straight from memory) */
 	uint32_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
 	uint32_t size;               /* small: object size (the class's, copied for free) */
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
