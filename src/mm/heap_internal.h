@@ -57,8 +57,8 @@ struct heap_span {
 				      * out); 0 for a large, cached or broken block, so that
 				      * heap_free's fast path leaves those to the slow path (64
 				      * bits: compared with the offset straight from memory) */
-	uint32_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
-	uint32_t size;               /* small: object size (the class's, copied for free) */
+	uint64_t maxn;               /* small: size - HEAP_REDZONE, the largest n (64 bits:
+				      * compared straight from memory) */
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nfree;              /* small: free objects (not counting those in heap_mag) */
@@ -77,7 +77,8 @@ struct heap_span {
 	struct heap_span *prev, *next; /* class partial list, cache bin, or pool free list */
 	uint64_t map_bytes;          /* bytes taken from vmalloc */
 	uint64_t req;                /* large: requested size, bytes */
-	uint64_t pad2;
+	uint32_t size;               /* small: object size (the class's, copied for free) */
+	uint32_t pad2;
 };
 static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
 static_assert((HEAP_SPAN_MAX_PAGES + HEAP_CACHE_SLACK) * PAGE_SIZE + HEAP_COLOURS * 64 <= HEAP_CHUNK,
