@@ -138,7 +138,7 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	if (unlikely(!heap_mag_record_ok(p)))
 		return NULL;
 	m->top = e;
-	*e->side = (uint16_t)(HEAP_SIDE_LIVE | size);
+	*e->side = (uint16_t)(HEAP_SIDE_LIVE + size); /* size < HEAP_SIDE_LIVE: one lea */
 	__builtin_memcpy((char *)p + size, &c, 8);
 	return p;
 }
