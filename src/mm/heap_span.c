@@ -244,17 +244,13 @@ void *heap_span_alloc(unsigned cls, size_t n)
 	return heap_small_pop(&heap_classes[cls], n, true);
 }
 
-/* See heap_internal.h. */
-void heap_release(struct heap_span *s, void *p, size_t n)
+/* Puts object p of small span s (checked, or leaving a magazine) back on the span's free
+ * list, with list moves when due; an object of a broken span only becomes free. The span
+ * layer's slow paths (heap_release, heap_mag_drain). */
+static void heap_span_put(struct heap_span *s, void *p)
 {
 	size_t i;
 
-	heap_st.frees++;
-	if (s->magic == HEAP_LARGE_MAGIC) {
-		heap_used_bytes -= s->map_bytes;
-		heap_large_free(s);
-		return;
-	}
 	heap_obj_index(s, p, (size_t)s->bump * s->size, &i);
 	heap_obj_free(s, i, p, s->head);
 	heap_used_bytes -= s->size;
@@ -262,8 +258,20 @@ void heap_release(struct heap_span *s, void *p, size_t n)
 		return;
 	s->head = (uint32_t)i + 1;
 	s->nfree++;
-	if (s->nfree == 1 || (s->nfree == s->nobj && heap_classes[s->cls].partial != s))
+	if (s->nfree == 1 || s->nfree == s->nobj) /* heap_small_edge keeps a head that empties */
 		heap_small_edge(s);
+}
+
+/* See heap_internal.h. */
+void heap_release(struct heap_span *s, void *p, size_t n)
+{
+	heap_st.frees++;
+	if (s->magic == HEAP_LARGE_MAGIC) {
+		heap_used_bytes -= s->map_bytes;
+		heap_large_free(s);
+		return;
+	}
+	heap_span_put(s, p);
 }
 
 uint64_t heap_used_bytes;
@@ -306,18 +314,8 @@ void heap_mag_drain(void)
 
 		while (!heap_mag_empty(m)) {
 			char *obj = (--m->top)->obj;
-			struct heap_span *s = heap_lookup(obj);
-			size_t i;
 
-			heap_obj_index(s, obj, (size_t)s->bump * s->size, &i);
-			heap_obj_free(s, i, obj, s->head);
-			heap_used_bytes -= s->size;
-			if (s->magic == HEAP_BROKEN_MAGIC)
-				continue;
-			s->head = (uint32_t)i + 1;
-			s->nfree++;
-			if (s->nfree == 1 || s->nfree == s->nobj)
-				heap_small_edge(s);
+			heap_span_put(heap_lookup(obj), obj);
 		}
 	}
 }
