@@ -29,15 +29,16 @@
  * from emptying (larger ones cost footprint and vmalloc traffic, measured).
  * Larger sizes get their own block (heap_block.c), so their cost is bounded by one vmalloc.
  *
- * Where the time goes (bench/heap/README.md): on the host trace, the canary load of a
- * long-lived block at free (the one miss the checks add) and vmalloc calls (each a
- * page-table change and TLB flush), which the block cache keeps rare.
+ * Where the time goes (bench/heap/README.md): the fast paths' instructions (about 70 per
+ * alloc/free pair with every check); on the mixed host trace also the lines a free of a
+ * long-lived block reads (descriptor, side entry, red zone, the object's first line) and
+ * vmalloc calls (each a page-table change and TLB flush), which the block cache keeps rare.
  *
  * Giving memory back: only the head of a class's partial list may stay empty; any other
  * span that empties, and every freed large block, go to the block cache (heap_block.c),
  * which keeps them for reuse by any class while the heap holds at most HEAP_KEEP_PCT %
- * more than the peak of the bytes its objects use (heap_used_bytes) and gives the rest back to vmalloc (which returns the
- * frames). heap_trim(), also run before an allocation fails, empties the magazines and
+ * more than the peak of the bytes its objects use (heap_used_bytes) and gives the rest back
+ * to vmalloc (which returns the frames). heap_trim(), also run before an allocation fails, empties the magazines and
  * returns everything, so after everything is freed the frame count is back.
  *
  * Debug checks that stay on, in the fast paths too: every object has a red zone, the 8
