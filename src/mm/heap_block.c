@@ -39,13 +39,13 @@
 static struct heap_span *heap_cache[HEAP_CACHE_BINS]; /* singly linked through next */
 static uint64_t heap_cache_bytes;
 static uint64_t heap_cache_cap;
-uint64_t heap_peak_live;
+uint64_t heap_peak_used;
 
 /* Bytes the heap may hold from vmalloc before cached blocks must go. */
 static uint64_t heap_keep_limit(void)
 {
-	heap_peak_live = MAX(heap_peak_live, heap_used_bytes);
-	return heap_peak_live + MAX(heap_peak_live * HEAP_KEEP_PCT / 100, (uint64_t)HEAP_CACHE_MIN);
+	heap_peak_used = MAX(heap_peak_used, heap_used_bytes);
+	return heap_peak_used + MAX(heap_peak_used * HEAP_KEEP_PCT / 100, (uint64_t)HEAP_CACHE_MIN);
 }
 
 /* Gives back the largest cached block; false when the cache is empty. */
@@ -123,7 +123,7 @@ size_t heap_cache_trim(void)
 
 	while (heap_cache_evict())
 		;
-	heap_peak_live = heap_used_bytes;
+	heap_peak_used = heap_used_bytes;
 	return released;
 }
 
@@ -134,7 +134,7 @@ void heap_cache_reset(void)
 
 	memset(heap_cache, 0, sizeof(heap_cache));
 	heap_cache_bytes = 0;
-	heap_peak_live = 0;
+	heap_peak_used = 0;
 	pmm_get_stats(&ps);
 	heap_cache_cap = MAX(ps.total_frames * PAGE_SIZE / 8, (uint64_t)HEAP_CACHE_MIN);
 }

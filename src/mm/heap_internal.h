@@ -81,7 +81,8 @@ struct heap_span {
 	uint32_t pad2;
 };
 static_assert(sizeof(struct heap_span) == 128, "two cache lines, the first the fast paths'");
-static_assert((HEAP_SPAN_MAX_PAGES + HEAP_CACHE_SLACK) * PAGE_SIZE + HEAP_COLOURS * 64 <= HEAP_CHUNK,
+static_assert((HEAP_SPAN_MAX_PAGES + HEAP_CACHE_SLACK) * PAGE_SIZE + HEAP_COLOURS * 64 <=
+		      HEAP_CHUNK,
 	      "a span lies in one chunk (heap_free_check needs no chunk compare)");
 
 struct heap_class {
@@ -150,7 +151,8 @@ extern struct heap_stats heap_st;
  * those of live large blocks: what the block cache measures its bound against (changed
  * only where objects leave or return to spans). */
 extern uint64_t heap_used_bytes;
-extern uint64_t heap_peak_live;       /* heap_block.c: highest heap_used_bytes seen by a slow path since trim */
+/* heap_block.c: the highest heap_used_bytes a slow path saw since the last trim */
+extern uint64_t heap_peak_used;
 
 
 /* heap.c */
