@@ -59,18 +59,28 @@ static void add_mmap(struct mbi *m, uint32_t esize, int n)
 	}
 }
 
-/* Framebuffer tag: common part, then RGB channel layout. */
-static void add_fb_rgb(struct mbi *m, uint32_t pitch, uint32_t w, uint32_t h, uint8_t bpp,
-		       const uint8_t chan[6])
+/* The framebuffer tag's common part at p (after the tag header): address 0xfd000000,
+ * pitch, width, height, bpp and type (0 indexed, 1 RGB). */
+static void fb_common(uint8_t *p, uint32_t pitch, uint32_t w, uint32_t h, uint8_t bpp,
+		      uint8_t type)
 {
-	uint8_t *p = mbi_tag(m, 8, 8 + 24 + 6);
 	uint64_t addr = 0xfd000000;
+
 	memcpy(p, &addr, 8);
 	memcpy(p + 8, &pitch, 4);
 	memcpy(p + 12, &w, 4);
 	memcpy(p + 16, &h, 4);
 	p[20] = bpp;
-	p[21] = 1; /* RGB */
+	p[21] = type;
+}
+
+/* Framebuffer tag: common part, then RGB channel layout. */
+static void add_fb_rgb(struct mbi *m, uint32_t pitch, uint32_t w, uint32_t h, uint8_t bpp,
+		       const uint8_t chan[6])
+{
+	uint8_t *p = mbi_tag(m, 8, 8 + 24 + 6);
+
+	fb_common(p, pitch, w, h, bpp, 1); /* RGB */
 	memcpy(p + 24, chan, 6);
 }
 
@@ -305,14 +315,8 @@ static void add_fb_indexed(struct mbi *m, uint32_t pitch, uint32_t w, uint32_t h
 			   uint16_t count, unsigned entries)
 {
 	uint8_t *p = mbi_tag(m, 8, 8 + 24 + 2 + 3 * entries);
-	uint64_t addr = 0xfd000000;
 
-	memcpy(p, &addr, 8);
-	memcpy(p + 8, &pitch, 4);
-	memcpy(p + 12, &w, 4);
-	memcpy(p + 16, &h, 4);
-	p[20] = bpp;
-	p[21] = 0; /* indexed */
+	fb_common(p, pitch, w, h, bpp, 0); /* indexed */
 	memcpy(p + 24, &count, 2);
 	for (unsigned i = 0; i < entries; i++) {
 		p[26 + 3 * i] = (uint8_t)i;
