@@ -4,18 +4,24 @@
 table of medians, spreads and verdicts. Benchmarks never fail a run.
 
     bench_report.py RESULTS.txt RESULTS.json
+    bench_report.py --self-test
 
 Line formats (bench/bench.h):
     BENCH <key> <median> <op> <goal> <min> <max> <rounds> [<worst goal>]
+    BENCH <key> <median> <op> <goal> <min> <max> <rounds> iqr <q1> <q3>   (judged by median)
     BENCH <key> <value> <op> <goal>                 (one figure, no spread)
     BENCH <key> <median> report [<min> <max> <rounds>]   (a figure without a goal)
 op is <=, >= or ~= (the goal must lie within [min, max]). Verdicts:
     yes    the median meets the goal and so does the worst round (against the worst goal
-           when one is given)
-    NO     the median misses the goal
-    wide   the median meets the goal but the worst round does not: the spread is too wide to
-           judge (run again on a quieter machine)
+           when one is given); for a key judged by its median: the median meets the goal and
+           so does the whole interquartile range
+    NO     the median misses the goal (and, judged by the median, so does the whole
+           interquartile range)
+    wide   the median meets the goal but the worst round does not; judged by the median:
+           the interquartile range straddles the goal. The spread is too wide to judge (run
+           again on a quieter machine)
     report a figure the issue asks to report, with no goal
+--self-test checks these verdicts on made-up lines (CTest unit.bench_report.selftest).
 """
 import json
 import operator
@@ -39,9 +45,13 @@ def parse(line):
         lo, hi, rounds = float(parts[5]), float(parts[6]), int(parts[7])
     else:
         lo, hi, rounds = median, median, 1
-    worst_goal = float(parts[8]) if len(parts) >= 9 else goal
-    return {"key": key, "median": median, "op": op, "goal": goal, "min": lo, "max": hi,
-            "rounds": rounds, "worst_goal": worst_goal}
+    r = {"key": key, "median": median, "op": op, "goal": goal, "min": lo, "max": hi,
+         "rounds": rounds, "worst_goal": goal}
+    if len(parts) >= 11 and parts[8] == "iqr":
+        r.update(worst_goal=None, judged="median", q1=float(parts[9]), q3=float(parts[10]))
+    elif len(parts) >= 9:
+        r["worst_goal"] = float(parts[8])
+    return r
 
 
 def verdict(r):
@@ -50,6 +60,9 @@ def verdict(r):
         return "report"
     if op == "~=":
         return "yes" if r["min"] <= goal <= r["max"] else "NO"
+    if r.get("judged") == "median":
+        met = [OPS[op](x, goal) for x in (r["q1"], r["median"], r["q3"])]
+        return "yes" if all(met) else "NO" if not any(met) else "wide"
     if not OPS[op](r["median"], goal):
         return "NO"
     worst = r["max"] if op == "<=" else r["min"]
@@ -73,7 +86,9 @@ def main(src, dst):
     for key, r in results.items():
         spread = "%.3f-%.3f" % (r["min"], r["max"]) if r["rounds"] > 1 else "-"
         goal = "report" if r["op"] == "report" else "%s %g" % (r["op"], r["goal"])
-        if r["op"] != "report" and r["worst_goal"] != r["goal"]:
+        if r.get("judged") == "median":
+            goal += ", median"
+        elif r["op"] != "report" and r["worst_goal"] != r["goal"]:
             goal += ", max %g" % r["worst_goal"]
         print("%-*s %9.3f  %-19s %6d  %-12s %s" % (width, key, r["median"], spread, r["rounds"],
                                                    goal, r["verdict"]))
@@ -83,7 +98,41 @@ def main(src, dst):
           % (n["yes"], goals, n["NO"], n["wide"], dst))
 
 
+def self_test():
+    """Each made-up line against the verdict it must get; exits non-zero on any mismatch."""
+    cases = [
+        ("BENCH a 0.90 <= 1 0.85 0.95 11", "yes"),
+        ("BENCH a 0.90 <= 1 0.85 1.03 11", "wide"),          # worst round misses
+        ("BENCH a 1.10 <= 1 0.85 1.20 11", "NO"),
+        ("BENCH a 0.80 <= 0.9 0.70 0.99 11 1", "yes"),       # worst goal 1.0
+        ("BENCH a 0.80 <= 0.9 0.70 1.01 11 1", "wide"),
+        ("BENCH a 0.90 <= 1 0.85 1.03 11 iqr 0.88 0.93", "yes"),  # one round beyond: judged by median
+        ("BENCH a 0.98 <= 1 0.85 1.10 11 iqr 0.94 1.02", "wide"),  # the quartiles straddle
+        ("BENCH a 1.02 <= 1 0.90 1.10 11 iqr 0.98 1.04", "wide"),
+        ("BENCH a 1.20 <= 1 0.95 1.40 11 iqr 1.10 1.30", "NO"),
+        ("BENCH a 2.50 >= 2 1.90 2.80 11 iqr 2.20 2.60", "yes"),
+        ("BENCH a 1.00 ~= 1 0.99 1.01 11", "yes"),
+        ("BENCH a 1.05 ~= 1 1.01 1.09 11", "NO"),
+        ("BENCH a 4.16 <= 16", "yes"),
+        ("BENCH a 0.50 report 0.40 0.60 11", "report"),
+    ]
+    bad = 0
+    for line, want in cases:
+        got = verdict(parse(line))
+        if got != want:
+            print("bench_report self-test: %r gave %s, expected %s" % (line, got, want))
+            bad += 1
+    if parse("BENCH a 0.9 <= 1 0.8 1.0 11 iqr 0.85 0.95").get("judged") != "median" or \
+            parse("not a bench line") is not None:
+        print("bench_report self-test: parse")
+        bad += 1
+    print("bench_report self-test: %d cases, %d failed" % (len(cases) + 1, bad))
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--self-test"]:
+        sys.exit(self_test())
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     main(sys.argv[1], sys.argv[2])

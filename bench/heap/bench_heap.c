@@ -310,7 +310,7 @@ static void driver(const char *self, const char *only)
 			fprintf(stderr, "# %s: the fastest allocator against the heap: %s\n", what[w],
 				best_name);
 			snprintf(key, sizeof(key), "heap.%s_vs_best", what[w]);
-			bench_print(key, best, "<=", 1.0, -1);
+			bench_print_median(key, best, "<=", 1.0);
 		}
 	}
 	if (footprint >= 0)
