@@ -24,8 +24,14 @@
  * Also heap.footprint_vs_live: the heap's peak vmalloc footprint / the trace's peak live
  * bytes. On the host, every vmalloc/vfree of the heap costs an mprotect (the stand-in of a
  * page table update): their number is printed with the trace result.
+ * Each allocator gets PROCS children per workload, one after another in turn with the other
+ * allocators, their rounds pooled into one median and spread: within one process the rounds
+ * agree, but the medians of separate processes of the same binary differ (the 64-byte pair
+ * 0.87-1.02 of tcmalloc over eight processes in a row), so one process per allocator made
+ * whole runs of ./lios bench disagree.
  * Args: a workload name (trace, pair64, kernel_trace) runs that one only; BENCH_PEERS=
- * "glibc mimalloc" limits the allocators; BENCH_ROUNDS sets the rounds (bench.h).
+ * "glibc mimalloc" limits the allocators; BENCH_ROUNDS sets the rounds (bench.h),
+ * BENCH_HEAP_PROCS the processes.
  */
 #include <lios/heap.h>
 #include <string.h>
@@ -41,6 +47,7 @@
 #define PAIR_ROUNDS 200000 /* pairs per run */
 #define PAIR_REPS 5      /* runs of each side per round, alternating (bench_compare_paired) */
 #define ROUNDS 11
+#define PROCS 5          /* child processes per allocator and workload, their rounds pooled */
 #define LIBDIR "/usr/lib/x86_64-linux-gnu/"
 
 static struct trace_event *trace;
@@ -217,10 +224,11 @@ static const struct peer peers[] = {
 	{ "tcmalloc", LIBDIR "libtcmalloc_minimal.so.4" },
 };
 
-/* Runs this program again as the child for (peer, workload); reads its ratios into r.
- * Returns the number of rounds read (0: the child failed). Forwards other lines. */
+/* Runs this program again as the child for (peer, workload); reads at most cap of its
+ * ratios into r. Returns the number of rounds read (0: the child failed). Forwards other
+ * lines. */
 static int run_child(const char *self, const struct peer *p, const char *what, double *r,
-		     double *footprint)
+		     int cap, double *footprint)
 {
 	int fd[2], n = 0, status;
 	char line[8192];
@@ -247,7 +255,7 @@ static int run_child(const char *self, const struct peer *p, const char *what, d
 		if (!strncmp(line, "RATIOS ", 7)) {
 			char *s = line + 7 + strlen(what), *end;
 
-			while (n < BENCH_MAX_ROUNDS) {
+			while (n < cap) {
 				double v = strtod(s, &end);
 
 				if (end == s)
@@ -274,7 +282,13 @@ static void driver(const char *self, const char *only)
 	const char *want = getenv("BENCH_PEERS");
 	double footprint = -1;
 
+	const char *procs_env = getenv("BENCH_HEAP_PROCS");
+	int procs = MAX(procs_env ? atoi(procs_env) : PROCS, 1);
+
 	for (size_t w = 0; w < ARRAY_SIZE(what); w++) {
+		static double r[ARRAY_SIZE(peers)][BENCH_MAX_ROUNDS];
+		int n[ARRAY_SIZE(peers)] = { 0 };
+		bool use[ARRAY_SIZE(peers)];
 		struct bench_summary best = { 0 };
 		const char *best_name = NULL;
 		char key[96];
@@ -283,21 +297,37 @@ static void driver(const char *self, const char *only)
 			continue;
 		for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
 			const struct peer *p = &peers[i];
-			double r[BENCH_MAX_ROUNDS];
-			struct bench_summary s;
-			int n;
 
-			if ((want && !strstr(want, p->name)) || (p->lib && access(p->lib, R_OK))) {
+			use[i] = !(want && !strstr(want, p->name)) && !(p->lib && access(p->lib, R_OK));
+			if (!use[i])
 				fprintf(stderr, "# %s: %s not measured (%s)\n", what[w], p->name,
 					want ? "BENCH_PEERS" : "library not installed");
-				continue;
+		}
+		/* process by process, each allocator in turn, so that a slow spell of the machine
+		 * or one process's unlucky layout lands on one of several runs of each */
+		for (int k = 0; k < procs; k++) {
+			for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
+				int got;
+
+				if (!use[i] || n[i] == BENCH_MAX_ROUNDS)
+					continue;
+				got = run_child(self, &peers[i], what[w], r[i] + n[i],
+						BENCH_MAX_ROUNDS - n[i], &footprint);
+				if (!got) {
+					fprintf(stderr, "# %s: the run with %s failed\n", what[w],
+						peers[i].name);
+					use[i] = false;
+				}
+				n[i] += got;
 			}
-			n = run_child(self, p, what[w], r, &footprint);
-			if (!n) {
-				fprintf(stderr, "# %s: the run with %s failed\n", what[w], p->name);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
+			const struct peer *p = &peers[i];
+			struct bench_summary s;
+
+			if (!use[i] || !n[i])
 				continue;
-			}
-			s = bench_summarise(r, n);
+			s = bench_summarise(r[i], n[i]);
 			/* each allocator's ratio is information; the goal is against the best */
 			snprintf(key, sizeof(key), "heap.%s_vs_%s", what[w], p->name);
 			bench_print_report(key, s);
