@@ -279,11 +279,9 @@ static int run_child(const char *self, const struct peer *p, const char *what, d
 static void driver(const char *self, const char *only)
 {
 	static const char *const what[] = { "trace", "pair64", "kernel_trace" };
-	const char *want = getenv("BENCH_PEERS");
-	double footprint = -1;
-
-	const char *procs_env = getenv("BENCH_HEAP_PROCS");
+	const char *want = getenv("BENCH_PEERS"), *procs_env = getenv("BENCH_HEAP_PROCS");
 	int procs = MAX(procs_env ? atoi(procs_env) : PROCS, 1);
+	double footprint = -1;
 
 	for (size_t w = 0; w < ARRAY_SIZE(what); w++) {
 		static double r[ARRAY_SIZE(peers)][BENCH_MAX_ROUNDS];
@@ -298,7 +296,7 @@ static void driver(const char *self, const char *only)
 		for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
 			const struct peer *p = &peers[i];
 
-			use[i] = !(want && !strstr(want, p->name)) && !(p->lib && access(p->lib, R_OK));
+			use[i] = (!want || strstr(want, p->name)) && (!p->lib || !access(p->lib, R_OK));
 			if (!use[i])
 				fprintf(stderr, "# %s: %s not measured (%s)\n", what[w], p->name,
 					want ? "BENCH_PEERS" : "library not installed");
