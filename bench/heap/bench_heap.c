@@ -296,10 +296,12 @@ static void driver(const char *self, const char *only)
 		for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
 			const struct peer *p = &peers[i];
 
-			use[i] = (!want || strstr(want, p->name)) && (!p->lib || !access(p->lib, R_OK));
+			bool wanted = !want || strstr(want, p->name);
+
+			use[i] = wanted && (!p->lib || !access(p->lib, R_OK));
 			if (!use[i])
 				fprintf(stderr, "# %s: %s not measured (%s)\n", what[w], p->name,
-					want ? "BENCH_PEERS" : "library not installed");
+					wanted ? "library not installed" : "BENCH_PEERS");
 		}
 		/* process by process, each allocator in turn, so that a slow spell of the machine
 		 * or one process's unlucky layout lands on one of several runs of each */
