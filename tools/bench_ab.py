@@ -1,33 +1,73 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Compare two builds of bench_heap (or one build under two environments) on one workload by
-alternating whole runs: A, B, A, B, ... pinned to one CPU, each run's heap.<workload>_vs_best
-median collected, and the medians of the runs printed side by side.
+alternating many short runs: A, B, B, A, ... pinned to one CPU, each run one process of
+--rounds rounds (BENCH_HEAP_PROCS=1), each run's heap.<workload>_vs_best median collected.
+Prints both sides' runs and the ratio B / A of their geometric means with a 95 % interval,
+and says whether the interval resolves a difference.
 
-    bench_ab.py [--runs N] [--cpu C] [--peers "tcmalloc"] [--env-a K=V]... [--env-b K=V]...
-                WORKLOAD BIN_A [BIN_B]
+    bench_ab.py [--runs N] [--rounds R] [--cpu C] [--peers "tcmalloc"] [--env-a K=V]...
+                [--env-b K=V]... WORKLOAD BIN_A [BIN_B]
+    bench_ab.py --self-test
 
 Single runs of this VM drift by up to 1.5x over tens of minutes and two processes of the same
-binary give different medians, so one run of each build says nothing about a change of a few
-per cent; alternating whole runs puts both builds on the same moments (bench/heap/README.md).
-BIN_B defaults to BIN_A (then --env-a / --env-b tell the sides apart). Exit status 1 when a
-run gives no result.
+binary give different medians (the process, not the round, is the unit of variance), so one
+run of each build says nothing about a change of a few per cent; many short alternating
+processes put both builds on the same moments and give the interval its width
+(bench/heap/README.md). BIN_B defaults to BIN_A (then --env-a / --env-b tell the sides
+apart). Exit status 1 when a run gives no result. --self-test checks the interval on made-up
+runs (CTest unit.bench_ab.selftest).
 """
 import argparse
+import math
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
 
 
-def one_run(binary, workload, cpu, peers, env):
-    """The heap.<workload>_vs_best median of one run of binary, or None."""
-    full = dict(os.environ, BENCH_PEERS=peers, **env)
+def one_run(binary, workload, cpu, peers, rounds, env):
+    """The heap.<workload>_vs_best median of one run (one process) of binary, or None."""
+    full = dict(os.environ, BENCH_PEERS=peers, BENCH_HEAP_PROCS="1", BENCH_ROUNDS=str(rounds),
+                **env)
     cmd = ["taskset", "-c", str(cpu), binary, workload]
     out = subprocess.run(cmd, env=full, capture_output=True, text=True).stdout
     m = re.search(r"^BENCH heap\.%s_vs_best (\S+)" % re.escape(workload), out, re.M)
     return float(m.group(1)) if m else None
+
+
+def compare(a, b):
+    """(B / A of the geometric means, low, high of its 95 % interval, verdict) for two lists
+    of per-run ratios (at least two each). The interval is the normal one on the difference
+    of the mean logarithms (Welch's standard error): the runs are independent processes."""
+    la = [math.log(x) for x in a]
+    lb = [math.log(x) for x in b]
+    d = statistics.mean(lb) - statistics.mean(la)
+    se = math.sqrt(statistics.variance(la) / len(la) + statistics.variance(lb) / len(lb))
+    lo, hi = math.exp(d - 1.96 * se), math.exp(d + 1.96 * se)
+    verdict = "B faster" if hi < 1 else "B slower" if lo > 1 else "no difference resolved"
+    return math.exp(d), lo, hi, verdict
+
+
+def self_test():
+    """Made-up runs: one spread of 30 process ratios, as this VM gives (+-15 %), against the
+    same spread (no difference), the same 7 % lower (B faster) and 7 % higher (B slower).
+    Exits non-zero on any wrong verdict or an interval that misses the planted ratio."""
+    rng = random.Random(7)
+    a = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
+    b = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
+    bad = 0
+    for name, scale, want in (("same", 1.0, "no difference resolved"),
+                              ("faster", 0.93, "B faster"), ("slower", 1.07, "B slower")):
+        r, lo, hi, verdict = compare(a, [x * scale for x in b])
+        ok = verdict == want and lo <= scale <= hi
+        bad += not ok
+        print("%-6s B/A %.3f [%.3f..%.3f] %-22s %s" % (name, r, lo, hi, verdict,
+                                                          "ok" if ok else "WRONG"))
+    print("bench_ab self-test: %s" % ("FAILED" if bad else "passed"))
+    return 1 if bad else 0
 
 
 def parse_env(pairs):
@@ -41,8 +81,11 @@ def parse_env(pairs):
 
 
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=6)
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cpu", type=int, default=0)
     ap.add_argument("--peers", default="tcmalloc")
     ap.add_argument("--env-a", action="append", default=[])
@@ -57,7 +100,7 @@ def main():
     for i in range(args.runs):
         for name in ("A", "B") if i % 2 == 0 else ("B", "A"):
             binary, env = sides[name]
-            r = one_run(binary, args.workload, args.cpu, args.peers, env)
+            r = one_run(binary, args.workload, args.cpu, args.peers, args.rounds, env)
             if r is None:
                 print("bench_ab: run %d of %s (%s) gave no result" % (i + 1, name, binary))
                 return 1
@@ -65,7 +108,12 @@ def main():
     for name in ("A", "B"):
         print("%s %s  median %.3f" % (name, " ".join("%.3f" % x for x in got[name]),
                                       statistics.median(got[name])))
-    print("B / A: %.3f" % (statistics.median(got["B"]) / statistics.median(got["A"])))
+    if args.runs < 2:
+        print("B / A of the medians: %.3f (two runs or more give an interval)"
+              % (statistics.median(got["B"]) / statistics.median(got["A"])))
+        return 0
+    r, lo, hi, verdict = compare(got["A"], got["B"])
+    print("B / A: %.3f, 95 %% interval %.3f..%.3f: %s" % (r, lo, hi, verdict))
     return 0
 
 
