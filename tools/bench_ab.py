@@ -53,14 +53,18 @@ def compare(a, b):
 
 def self_test():
     """Made-up runs: one spread of 30 process ratios, as this VM gives (+-15 %), against the
-    same spread (no difference), the same 7 % lower (B faster) and 7 % higher (B slower).
-    Exits non-zero on any wrong verdict or an interval that misses the planted ratio."""
+    same spread (no difference), the same 7 % lower (B faster) and 7 % higher (B slower),
+    and 1.5 % lower or 2 % higher (inside the interval's half-width: not resolved, which an
+    interval too narrow on either side would call). Exits non-zero on any wrong verdict or
+    an interval that misses the planted ratio."""
     rng = random.Random(7)
     a = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
     b = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
     bad = 0
     for name, scale, want in (("same", 1.0, "no difference resolved"),
-                              ("faster", 0.93, "B faster"), ("slower", 1.07, "B slower")):
+                              ("faster", 0.93, "B faster"), ("slower", 1.07, "B slower"),
+                              ("-1.5%", 0.985, "no difference resolved"),
+                              ("+2%", 1.02, "no difference resolved")):
         r, lo, hi, verdict = compare(a, [x * scale for x in b])
         ok = verdict == want and lo <= scale <= hi
         bad += not ok
