@@ -38,8 +38,9 @@
  * span that empties, and every freed large block, go to the block cache (heap_block.c),
  * which keeps them for reuse by any class while the heap holds at most HEAP_KEEP_PCT %
  * more than the peak of the bytes its objects use (heap_used_bytes) and gives the rest back
- * to vmalloc (which returns the frames). heap_trim(), also run before an allocation fails, empties the magazines and
- * returns everything, so after everything is freed the frame count is back.
+ * to vmalloc (which returns the frames). heap_trim(), also run before an allocation fails,
+ * empties the magazines and returns everything, so after everything is freed the frame
+ * count is back.
  *
  * Debug checks that stay on, in the fast paths too: every object has a red zone, the 8
  * canary bytes right after the requested size (one store at allocation, one load at free).
@@ -251,7 +252,6 @@ int heap_init(void)
 	heap_classes_init();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		heap_mags[k].top = heap_mags[k].ent;
-		heap_mags[k].size = heap_classes[k].size;
 		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)

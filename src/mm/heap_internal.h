@@ -112,9 +112,7 @@ struct heap_mag {
 	struct heap_mag_ent ent[HEAP_MAG_MAX];
 	struct heap_mag_ent *top;    /* the first unused entry: ent when empty */
 	struct heap_mag_ent *limit;  /* top when full: ent + the class's capacity */
-	uint32_t pad;                /* (keeps size where the fast paths expect it) */
-	uint32_t size;               /* the class's object size, bytes */
-	uint64_t pad2;
+	uint64_t pad[2];
 };
 static_assert(sizeof(struct heap_mag) == 1024, "a magazine is 1 KiB");
 static_assert(offsetof(struct heap_mag, ent) == 0, "empty: top == the magazine's address");
@@ -477,7 +475,7 @@ static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, size
 	uint32_t size = heap_side_size(e);
 	uint64_t w;
 
-	if (size > s->size - HEAP_REDZONE)
+	if (size > s->maxn)
 		return e ? HEAP_OBJ_DAMAGED : HEAP_OBJ_FREED;
 	*n = size;
 	__builtin_memcpy(&w, p + *n, 8);

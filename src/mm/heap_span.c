@@ -172,7 +172,7 @@ static __attribute__((noinline)) void heap_mag_broken(unsigned cls)
 	char *obj = (--m->top)->obj;
 
 	printk(KERN_ERR "heap: freed object %p (size %u) corrupted: written after free?\n",
-	       (void *)obj, m->size);
+	       (void *)obj, heap_classes[cls].size);
 	heap_st.misuse++;
 }
 
@@ -295,7 +295,7 @@ void heap_count_live(uint64_t *allocs, uint64_t *bytes)
 			for (uint32_t i = 0; i < s->bump; i++) {
 				uint32_t n = heap_side_size(side[i]);
 
-				if (n <= s->size - HEAP_REDZONE) {
+				if (n <= s->maxn) {
 					a++;
 					b += n;
 				}
