@@ -16,9 +16,11 @@
  * Touch what the caller touches: a live object's state is its side entry (uint16_t per
  * object: live bit and size, heap_internal.h), not a word of the object, and a free
  * object's free record (link + marks) is its first 16 bytes, the line the next caller
- * writes anyway. So free reads the descriptor, the side entry and the 8-byte red zone
- * right after the requested bytes (next to the last byte the caller wrote), and
- * allocation reads only the free record of the object it hands out.
+ * writes anyway. So free reads its chunk's fast-path entry (heap_hent: what it needs of
+ * the span's descriptor, one dependent load less than the descriptor behind the chunk
+ * table), the side entry, the class's magazine and the 8-byte red zone right after the
+ * requested bytes (next to the last byte the caller wrote), and allocation reads only the
+ * free record of the object it hands out.
  *
  * Magazines (heap_mag, classes up to 4 KiB): free puts a checked object into its class's
  * magazine, a LIFO of up to 62 objects and 4 KiB, and allocation takes the last one back:
@@ -31,7 +33,7 @@
  *
  * Where the time goes (bench/heap/README.md): the fast paths' instructions (about 70 per
  * alloc/free pair with every check); on the mixed host trace also the lines a free of a
- * long-lived block reads (descriptor, side entry, red zone, the object's first line) and
+ * long-lived block reads (chunk entry, side entry, red zone, the object's first line) and
  * vmalloc calls (each a page-table change and TLB flush), which the block cache keeps rare.
  *
  * Giving memory back: only the head of a class's partial list may stay empty; any other
@@ -58,8 +60,8 @@
  * never allocated from again.
  *
  * Bookkeeping: every block's descriptor (spans, large and cached blocks) is in the pool
- * (heap_class.c), none inside a block; the chunk table is a static array (32 KiB), the
- * magazines another (53 KiB). The heap only ever calls vmalloc, and vmalloc never calls
+ * (heap_class.c), none inside a block; the chunk table and its fast-path entries are
+ * static arrays (32 and 128 KiB), the magazines another (53 KiB). The heap only ever calls vmalloc, and vmalloc never calls
  * the heap (see vmalloc.c), so nothing recurses. Statistics cost the fast paths one
  * counter (frees): heap_get_stats counts the live allocations and bytes by walking the
  * descriptors' side entries, and allocations are frees + live (counting them, and the
@@ -75,6 +77,7 @@
 #include "heap_internal.h"
 
 struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
+struct heap_hent heap_hent[1u << HEAP_HASH_BITS];
 struct heap_span *heap_cur[HEAP_NCLASSES];
 struct heap_mag heap_mags[HEAP_NCLASSES];
 struct heap_span heap_no_span;
@@ -87,6 +90,25 @@ void heap_hash_add(struct heap_span *s)
 
 	s->hnext = heap_hash[i];
 	heap_hash[i] = s;
+	heap_hent_sync(s->base);
+}
+
+/* See heap_internal.h. */
+void heap_hent_sync(uintptr_t base)
+{
+	size_t i = heap_hash_index(base);
+	struct heap_span *s = heap_hash[i];
+	struct heap_hent *h = &heap_hent[i];
+
+	if (s == HEAP_NO_SPAN || !s->fast_limit) {
+		memset(h, 0, sizeof(*h));
+		return;
+	}
+	h->data = s->data;
+	h->div = s->div;
+	h->fast_limit = (uint32_t)s->fast_limit;
+	h->side = heap_side(s);
+	h->mag = s->mag;
 }
 
 void heap_hash_del(struct heap_span *s)
@@ -96,6 +118,7 @@ void heap_hash_del(struct heap_span *s)
 	while (*pp != s)
 		pp = &(*pp)->hnext;
 	*pp = s->hnext;
+	heap_hent_sync(s->base);
 }
 
 void heap_account(int64_t bytes)
@@ -173,7 +196,7 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 		*n = s->req;
 		return s;
 	}
-	/* the same checks as heap_free_fast, in an order that names the failure */
+	/* the same checks as heap_free_check, in an order that names the failure */
 	if (!heap_obj_index(s, p, (size_t)s->bump * s->size, &i)) {
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
@@ -252,10 +275,12 @@ int heap_init(void)
 	heap_classes_init();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		heap_mags[k].top = heap_mags[k].ent;
+		heap_mags[k].maxn = heap_classes[k].size - HEAP_REDZONE;
 		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
 		heap_hash[i] = HEAP_NO_SPAN;
+	memset(heap_hent, 0, sizeof(heap_hent));
 	heap_ready = true;
 	return 0;
 }
@@ -309,34 +334,34 @@ void *heap_calloc(size_t n, size_t size)
 
 /*
  * The checks of heap_free's fast path: true when p is a live object of a small span with
- * its red zone intact, with its span in *sp, its side entry in *sidep and its requested
- * size in *np; false, having changed nothing, for anything else (the slow path names it).
- * Reads the span's descriptor, the side entry and the red zone, never the rest of the
- * object. Interrupts off.
+ * its red zone intact, with its chunk's entry in *hp, its side entry in *sidep and its
+ * requested size in *np; false, having changed nothing, for anything else (the slow path
+ * names it). Reads the chunk's heap_hent, the side entry, the magazine's maxn and the red
+ * zone, never the descriptor or the rest of the object. Interrupts off.
  */
 static inline __attribute__((always_inline)) bool heap_free_check(void *p,
-								  struct heap_span **sp,
+								  const struct heap_hent **hp,
 								  uint16_t **sidep, size_t *np)
 {
 	/* The chain's first block: p's own only when p lies within its first fast_limit
-	 * bytes of objects, which heap_obj_index checks: any other block of the chain is a
+	 * bytes of objects, which the index check tests: any other block of the chain is a
 	 * multiple of 1 << (HEAP_CHUNK_SHIFT + HEAP_HASH_BITS) bytes away (a GiB), far beyond
 	 * any fast_limit (at most a span's size), so no chunk compare is needed. */
-	struct heap_span *s = heap_hash[heap_hash_index((uintptr_t)p)];
+	const struct heap_hent *h = &heap_hent[heap_hash_index((uintptr_t)p)];
 	uint64_t zone;
 	size_t i;
 
 	/* fast_limit is 0 for large, cached and broken blocks: those go slow; so does an
 	 * object whose side entry is not live (freed) and one whose red zone is damaged. */
-	if (unlikely(!heap_obj_index(s, p, s->fast_limit, &i)))
+	if (unlikely(!heap_obj_index_at(h->data, h->div, p, h->fast_limit, &i)))
 		return false;
-	*sidep = &heap_side(s)[i];
+	*sidep = h->side + i;
 	/* not live (entry below HEAP_SIDE_LIVE) or a size beyond the object: n above maxn */
 	*np = heap_side_size(**sidep);
-	if (unlikely(*np > s->maxn))
+	if (unlikely(*np > h->mag->maxn))
 		return false;
 	__builtin_memcpy(&zone, (char *)p + *np, 8);
-	*sp = s;
+	*hp = h;
 	return zone == HEAP_CANARY64;
 }
 
@@ -375,20 +400,20 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 __attribute__((optimize("omit-frame-pointer"))) void heap_free(void *p)
 {
 	uint64_t irq = arch_irq_save();
-	struct heap_span *s = NULL;
+	const struct heap_hent *h;
 	struct heap_mag_ent *e;
 	struct heap_mag *m;
 	uint16_t *side;
 	size_t n;
 
-	if (unlikely(!heap_free_check(p, &s, &side, &n))) {
+	if (unlikely(!heap_free_check(p, &h, &side, &n))) {
 		heap_free_slow(p, NULL, NULL, 0, irq, CALLER_ADDR);
 		return;
 	}
-	m = s->mag;
+	m = h->mag;
 	e = m->top;
-	if (unlikely(e == m->limit)) {
-		heap_free_slow(p, s, side, n, irq, CALLER_ADDR);
+	if (unlikely(e == m->limit)) { /* the span: its side array follows its descriptor */
+		heap_free_slow(p, (struct heap_span *)h->side - 1, side, n, irq, CALLER_ADDR);
 		return;
 	}
 	heap_st.frees++;

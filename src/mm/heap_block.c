@@ -107,6 +107,7 @@ void heap_block_put(struct heap_span *s)
 	    heap_st.vmalloc_bytes <= limit) {
 		s->cached = 1;
 		s->fast_limit = 0;   /* heap_free's fast path leaves it to heap_check */
+		heap_hent_sync(s->base);
 		s->next = heap_cache[pages];
 		heap_cache[pages] = s;
 		heap_cache_bytes += s->map_bytes;

@@ -55,10 +55,9 @@ struct heap_span {
 	struct heap_mag *mag;        /* small: the class's magazine */
 	uint64_t fast_limit;         /* small, in service: bump * size (the objects ever handed
 				      * out); 0 for a large, cached or broken block, so that
-				      * heap_free's fast path leaves those to the slow path (64
-				      * bits: compared with the offset straight from memory) */
-	uint64_t maxn;               /* small: size - HEAP_REDZONE, the largest n (64 bits:
-				      * compared straight from memory) */
+				      * heap_free's fast path (which reads it from heap_hent)
+				      * leaves those to the slow path */
+	uint64_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nfree;              /* small: free objects (not counting those in heap_mag) */
@@ -112,7 +111,8 @@ struct heap_mag {
 	struct heap_mag_ent ent[HEAP_MAG_MAX];
 	struct heap_mag_ent *top;    /* the first unused entry: ent when empty */
 	struct heap_mag_ent *limit;  /* top when full: ent + the class's capacity */
-	uint64_t pad[2];
+	uint64_t maxn;               /* the class's largest requested size (heap_free's check) */
+	uint64_t pad;
 };
 static_assert(sizeof(struct heap_mag) == 1024, "a magazine is 1 KiB");
 static_assert(offsetof(struct heap_mag, ent) == 0, "empty: top == the magazine's address");
@@ -132,6 +132,21 @@ extern struct heap_mag *heap_small_mag[HEAP_SMALL_MAX / 16 + 1];
 /* heap.c: 1 << HEAP_HASH_BITS chains of block descriptors (spans, large and cached blocks),
  * each ended by HEAP_NO_SPAN; a block is found by its first chunk (its base). */
 extern struct heap_span *heap_hash[1u << HEAP_HASH_BITS];
+/* heap.c: per chain of heap_hash, what heap_free's fast path reads of the chain's first
+ * block, so that it reaches the side entry without loading the descriptor first (one
+ * dependent load less per free): its data, div, fast_limit (0: the fast path takes no
+ * pointer for it), side array and magazine; all zero for an empty chain.
+ * heap_hent_sync refreshes it wherever one of them changes for a chain's first block. */
+struct heap_hent {
+	char *data;
+	uint32_t div;
+	uint32_t fast_limit;
+	uint16_t *side;
+	struct heap_mag *mag;
+};
+static_assert(sizeof(struct heap_hent) == 32, "two entries per cache line");
+extern struct heap_hent heap_hent[1u << HEAP_HASH_BITS];
+void heap_hent_sync(uintptr_t base);
 /* heap.c: per class, the span allocations come from (the head of its partial list), or
  * &heap_no_span when the list is empty: never NULL, so the fast path tests nothing else. */
 extern struct heap_span *heap_cur[HEAP_NCLASSES];
@@ -428,10 +443,11 @@ static inline void heap_obj_live(struct heap_span *s, size_t i, char *obj, size_
 
 /*
  * The checks a free runs on small object p of span s, shared by heap_free's fast path and
- * heap_check (the slow path, which names what failed). heap_obj_index: true, with p's
+ * heap_check (the slow path, which names what failed). heap_obj_index_at: true, with p's
  * index in *i, when p is the start of an object within the span's first 'limit' bytes of
- * objects (the fast path passes fast_limit, the slow path bump * size: those ever handed
- * out). One 64-bit multiplication gives both (div = ceil(2^32 / size)): for an offset
+ * objects (data, div: the span's first object and reciprocal, from its descriptor or, on
+ * the fast path, from its chain's heap_hent; the fast path passes fast_limit, the slow
+ * path bump * size: those ever handed out). One 64-bit multiplication gives both (div = ceil(2^32 / size)): for an offset
  * below limit the index is bits 32-63 of offset * div, and the offset is a multiple of the
  * size exactly when bits 0-31 are below div. Exact while (offset + size) * size < 2^32
  * (then (index + 1) * (div * size - 2^32) < div: the rounding error never reaches the low
@@ -442,14 +458,21 @@ static_assert(((uint64_t)HEAP_SPAN_MAX_PAGES * PAGE_SIZE + HEAP_SMALL_MAX) * HEA
 		      (1ull << 32),
 	      "heap_obj_index's 32-bit reciprocal is exact for every offset in a span");
 
+static inline bool heap_obj_index_at(const char *data, uint32_t div, const void *p,
+				     size_t limit, size_t *i)
+{
+	uint64_t off = (uint64_t)((const char *)p - data); /* p < data wraps: too big */
+	uint64_t m = off * div;                             /* wraps only when off >= limit */
+
+	*i = (size_t)(m >> 32);
+	return off < limit && (uint32_t)m < div;
+}
+
+/* heap_obj_index_at for span s (its first object and div). */
 static inline bool heap_obj_index(const struct heap_span *s, const void *p, size_t limit,
 				  size_t *i)
 {
-	uint64_t off = (uint64_t)((const char *)p - s->data); /* p < data wraps: too big */
-	uint64_t m = off * s->div;                             /* wraps only when off >= limit */
-
-	*i = (size_t)(m >> 32);
-	return off < limit && (uint32_t)m < s->div;
+	return heap_obj_index_at(s->data, s->div, p, limit, i);
 }
 
 enum heap_obj_state { HEAP_OBJ_LIVE, HEAP_OBJ_FREED, HEAP_OBJ_REDZONE, HEAP_OBJ_DAMAGED };

@@ -116,6 +116,7 @@ static __attribute__((noinline)) void heap_span_break(struct heap_class *c, stru
 	heap_st.misuse++;
 	s->magic = HEAP_BROKEN_MAGIC;
 	s->fast_limit = 0;
+	heap_hent_sync(s->base);
 	heap_partial_del(c, s);
 }
 
@@ -151,6 +152,7 @@ static inline __attribute__((always_inline)) void *heap_small_pop(struct heap_cl
 		obj = s->data + (size_t)i * size;
 		s->bump = i + 1;
 		s->fast_limit += size;
+		heap_hent_sync(s->base);
 	}
 	s->nfree--;    /* a span that fills stays the head until the next allocation */
 	heap_used_bytes += size;

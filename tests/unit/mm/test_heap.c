@@ -525,6 +525,56 @@ static void test_write_after_free_second_word(void)
 	printk_remove_sink(sink);
 }
 
+/* Two blocks in one chain of the chunk table (chunks 1 GiB apart): a span A of 64-byte
+ * objects, then large blocks until one, B, falls in A's chain and heads it. Expected: an
+ * object just bumped out of A is freed by the fast path (into the magazine); while
+ * B heads the chain, the fast path's entry describes B and A's objects take the slow path
+ * (which finds A down the chain): freed, not into the magazine, a second free reported;
+ * once B is gone (freed, then trimmed out of the block cache) A's objects take the fast
+ * path again (into the magazine); nothing is left live. */
+static void test_hash_chain(void)
+{
+	enum { MAXB = 4200 };
+	static char *blk[MAXB];
+	struct heap_mag *mag;
+	char *a[3], *b = NULL;
+	size_t idx, nb;
+	uint64_t m;
+
+	setup(65536);
+	printk_add_sink(sink, false);
+	m = hstats().misuse;
+	for (int i = 0; i < 3; i++)
+		a[i] = heap_alloc(64);
+	mag = heap_mag_of(64 + HEAP_REDZONE);
+	heap_free(a[2]);        /* just bumped out of the new span: the fast path, too */
+	CHECK(!heap_mag_empty(mag));
+	a[2] = heap_alloc(64);
+	CHECK(heap_mag_empty(mag));
+	idx = heap_hash_index((uintptr_t)a[0]);
+	for (nb = 0; nb < MAXB && !b; nb++) {
+		blk[nb] = heap_alloc(20000);
+		CHECK(blk[nb] != NULL);
+		if (heap_hash_index((uintptr_t)blk[nb]) == idx)
+			b = blk[nb];
+	}
+	CHECK(b != NULL && heap_hash[idx] == heap_lookup(b));
+	CHECK(heap_mag_empty(mag));
+	heap_free(a[0]);
+	CHECK(heap_mag_empty(mag) && hstats().misuse == m && hstats().live_allocs == nb + 2);
+	heap_free(a[0]);
+	expect_report(&m, "already freed");
+	for (size_t i = 0; i < nb; i++)
+		heap_free(blk[i]);
+	heap_trim();
+	CHECK(heap_hash[idx] == heap_lookup(a[1]));
+	heap_free(a[1]);
+	CHECK(!heap_mag_empty(mag) && hstats().misuse == m);
+	heap_free(a[2]);
+	CHECK(hstats().live_allocs == 0 && hstats().misuse == m);
+	printk_remove_sink(sink);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -537,6 +587,7 @@ int main(void)
 	test_span_list_damage();
 	test_write_after_free_second_word();
 	test_side_damage();
+	test_hash_chain();
 	test_cache();
 	test_oom();
 	return unit_exit("test_heap");
