@@ -60,12 +60,13 @@
  * never allocated from again.
  *
  * Bookkeeping: every block's descriptor (spans, large and cached blocks) is in the pool
- * (heap_class.c), none inside a block; the chunk table and its fast-path entries are
- * static arrays (32 and 128 KiB), the magazines another (53 KiB). The heap only ever calls vmalloc, and vmalloc never calls
- * the heap (see vmalloc.c), so nothing recurses. Statistics cost the fast paths one
- * counter (frees): heap_get_stats counts the live allocations and bytes by walking the
- * descriptors' side entries, and allocations are frees + live (counting them, and the
- * live bytes both ways, was 4 of the pair's ~80 instructions and 5-8 % of its time).
+ * (heap_class.c), none inside a block; the chunk table and its fast-path entries are static
+ * arrays (32 and 128 KiB), the magazines another (53 KiB). The heap only ever calls
+ * vmalloc, and vmalloc never calls the heap (see vmalloc.c), so nothing recurses.
+ * Statistics cost the fast paths one counter (frees): heap_get_stats counts the live
+ * allocations and bytes by walking the descriptors' side entries, and allocations are
+ * frees + live (counting them, and the live bytes both ways, was 4 of the pair's ~80
+ * instructions and 5-8 % of its time).
  * Context: any; entry points mask interrupts around the heap state.
  */
 #include <lios/arch.h>

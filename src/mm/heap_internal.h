@@ -57,7 +57,7 @@ struct heap_span {
 				      * out); 0 for a large, cached or broken block, so that
 				      * heap_free's fast path (which reads it from heap_hent)
 				      * leaves those to the slow path */
-	uint64_t maxn;               /* small: size - HEAP_REDZONE, the largest n */
+	uint64_t pad4;
 	uint32_t magic;              /* HEAP_SPAN/BROKEN/LARGE_MAGIC */
 	uint32_t head;               /* small: first free object's index + 1, 0: none */
 	uint32_t nfree;              /* small: free objects (not counting those in heap_mag) */
@@ -447,12 +447,12 @@ static inline void heap_obj_live(struct heap_span *s, size_t i, char *obj, size_
  * index in *i, when p is the start of an object within the span's first 'limit' bytes of
  * objects (data, div: the span's first object and reciprocal, from its descriptor or, on
  * the fast path, from its chain's heap_hent; the fast path passes fast_limit, the slow
- * path bump * size: those ever handed out). One 64-bit multiplication gives both (div = ceil(2^32 / size)): for an offset
- * below limit the index is bits 32-63 of offset * div, and the offset is a multiple of the
- * size exactly when bits 0-31 are below div. Exact while (offset + size) * size < 2^32
- * (then (index + 1) * (div * size - 2^32) < div: the rounding error never reaches the low
- * half's bound), which the static_assert below guarantees for every span. Never
- * dereferences p.
+ * path bump * size: those ever handed out). One 64-bit multiplication gives both (div =
+ * ceil(2^32 / size)): for an offset below limit the index is bits 32-63 of offset * div,
+ * and the offset is a multiple of the size exactly when bits 0-31 are below div. Exact
+ * while (offset + size) * size < 2^32 (then (index + 1) * (div * size - 2^32) < div: the
+ * rounding error never reaches the low half's bound), which the static_assert below
+ * guarantees for every span. Never dereferences p.
  */
 static_assert(((uint64_t)HEAP_SPAN_MAX_PAGES * PAGE_SIZE + HEAP_SMALL_MAX) * HEAP_SMALL_MAX <
 		      (1ull << 32),
@@ -498,7 +498,7 @@ static inline enum heap_obj_state heap_obj_check(const struct heap_span *s, size
 	uint32_t size = heap_side_size(e);
 	uint64_t w;
 
-	if (size > s->maxn)
+	if (size > s->mag->maxn)
 		return e ? HEAP_OBJ_DAMAGED : HEAP_OBJ_FREED;
 	*n = size;
 	__builtin_memcpy(&w, p + *n, 8);

@@ -82,7 +82,6 @@ static struct heap_span *heap_span_new(unsigned cls)
 	s->magic = HEAP_SPAN_MAGIC;
 	s->cls = (uint16_t)cls;
 	s->size = c->size;
-	s->maxn = c->size - HEAP_REDZONE;
 	s->mag = &heap_mags[cls];
 	s->nfree = s->nobj;
 	s->div = c->magic;
@@ -297,7 +296,7 @@ void heap_count_live(uint64_t *allocs, uint64_t *bytes)
 			for (uint32_t i = 0; i < s->bump; i++) {
 				uint32_t n = heap_side_size(side[i]);
 
-				if (n <= s->maxn) {
+				if (n <= s->mag->maxn) {
 					a++;
 					b += n;
 				}
