@@ -22,8 +22,8 @@
  * requested bytes (next to the last byte the caller wrote), and allocation reads only the
  * free record of the object it hands out.
  *
- * Magazines (heap_mag, classes up to 4 KiB): free puts a checked object into its class's
- * magazine, a LIFO of up to 62 objects and 4 KiB, and allocation takes the last one back:
+ * Magazines (heap_mag, classes up to 16 KiB): free puts a checked object into its class's
+ * magazine, a LIFO of up to 62 objects and 16 KiB, and allocation takes the last one back:
  * the common alloc/free pair is a few loads and stores on hot lines, reuses objects while
  * they are cached, and leaves the spans alone. Only when a magazine is empty (allocation)
  * or full (free) does the span layer (heap_span.c) move objects, free lists and partial

@@ -6,8 +6,8 @@
  * A small span that empties (beyond the one its class keeps) and a freed large block are
  * not given back to vmalloc at once but kept in bins by page count (1-64 pages), and
  * heap_block_get() hands them out again, as a span of any class or a large block, when
- * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block,
- * HEAP_SPAN_SLACK for a span, whose extra pages stay unused). Without it a workload whose
+ * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block; exactly for
+ * a span, whose extra pages would stay unused). Without it a workload whose
  * live bytes go up and down maps and unmaps the same memory over and over (on the host
  * every map change is an mprotect). The cache is bounded by the heap's high-water mark of
  * used bytes (heap_used_bytes: the slots objects hold, live or waiting in a magazine, and

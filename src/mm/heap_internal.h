@@ -28,9 +28,7 @@
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
 #define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
 #define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big for a
-				      * large block (heap_block.c) */
-#define HEAP_SPAN_SLACK 3            /* ... and for a span (heap_span_new): its extra pages
-				      * are the span's tail, unused (bench/heap/README.md) */
+				      * large block (heap_block.c); a span takes exact fits */
 #define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_block.c) */
 #define HEAP_KEEP_PCT 11             /* hold at most peak used + this % (heap_block.c) */
 #define HEAP_SPAN_MAGIC 0x5350414eu   /* "SPAN" */
@@ -102,7 +100,7 @@ struct heap_class {
  * (HEAP_MAG_MAX objects), so the memory they hold back stays small; heap_trim empties them.
  */
 #define HEAP_MAG_MAX 62             /* a magazine is 1 KiB */
-#define HEAP_MAG_BYTES 4096u
+#define HEAP_MAG_BYTES 16384u
 struct heap_mag_ent {
 	char *obj;
 	uint16_t *side;              /* its side entry */

@@ -67,7 +67,9 @@ static struct heap_span *heap_span_new(unsigned cls)
 
 	if (!s)
 		return NULL;
-	b = heap_block_get((size_t)c->pages * PAGE_SIZE, HEAP_SPAN_SLACK, &fresh);
+	/* exact fits only: a bigger block's extra pages would be an unused tail (taking up to
+	 * 3 pages too many cost more footprint and more vmalloc calls: bench/heap/README.md) */
+	b = heap_block_get((size_t)c->pages * PAGE_SIZE, 0, &fresh);
 	if (!b) {
 		heap_desc_put(s);
 		return NULL;
