@@ -5,51 +5,10 @@
  * realloc and calloc, exact accounting after freeing everything, one allocation as large
  * as the whole heap, out of memory, and every misuse (double free, foreign pointer, red zone
  * overflow, write after free into a magazine object or a span's free list, a damaged side
- * entry) detected, reported with size and caller, and refused.
+ * entry) detected, reported with size and caller, and refused. The heap's structure (block
+ * cache, magazines, chunk table chains): test_heap_layout.c.
  */
-#include <lios/printk.h>
-#include "mm_host.h"
-#include "heap_internal.h" /* heap_lookup, heap_side: to damage a side entry on purpose */
-
-static char last_line[256];
-static int heap_lines;
-
-/* printk sink: remembers the last "heap: " line. */
-static void sink(const char *s, size_t len)
-{
-	static char buf[256];
-	static size_t n;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n' || n == sizeof(buf) - 1) {
-			buf[n] = 0;
-			if (!strncmp(buf, "heap: ", 6) || (buf[0] < ' ' && !strncmp(buf + 2, "heap: ", 6))) {
-				strcpy(last_line, buf[0] < ' ' ? buf + 2 : buf);
-				heap_lines++;
-			}
-			n = 0;
-		} else {
-			buf[n++] = s[i];
-		}
-	}
-}
-
-static struct heap_stats hstats(void)
-{
-	struct heap_stats st;
-
-	heap_get_stats(&st);
-	return st;
-}
-
-static void setup(uint64_t frames)
-{
-	mm_host_setup(frames);
-	if (heap_init()) {
-		fprintf(stderr, "heap_init failed\n");
-		exit(1);
-	}
-}
+#include "heap_test.h"
 
 /* Every size from 0 to 20,000 bytes (step 7) and a few large ones up to 1 MiB: each block is
  * 16-byte aligned, writable over its whole size, heap_size gives the size back, no two
@@ -231,14 +190,6 @@ static void test_realloc(void)
 	CHECK(heap_calloc(SIZE_MAX / 2, 4) == NULL);
 }
 
-static void expect_report(uint64_t *misuse, const char *why)
-{
-	CHECK(hstats().misuse == *misuse + 1);
-	CHECK(strstr(last_line, why) != NULL);
-	CHECK(strstr(last_line, "size ") != NULL && strstr(last_line, " from ") != NULL);
-	*misuse = hstats().misuse;
-}
-
 /* Misuse: double free (small and large), foreign pointers (stack, interior of a small and
  * of a large block, a vmalloc block, a pointer past the last object), and a one-byte
  * overflow into the red zone (small and large). Expected: each is reported on a "heap: "
@@ -374,40 +325,6 @@ static void test_oom(void)
 	check_all_back(before, live_peak);
 }
 
-/* Cache of free blocks: 200 blocks of 40 KiB and 2,000 of 3 KiB are taken, all freed, and
- * taken again, three times. Expected: the second and third rounds take nothing new from
- * vmalloc (the freed spans and blocks were kept), what the heap holds never exceeds its
- * peak live bytes by more than 23% plus one span per class, and heap_trim gives every
- * byte back (frames exact). */
-static void test_cache(void)
-{
-	static void *p[2200];
-	uint64_t before, base_bytes, calls = 0, live_peak = 0;
-
-	setup(65536);
-	before = frames_accounted();
-	base_bytes = hstats().vmalloc_bytes;
-	for (int round = 0; round < 3; round++) {
-		for (int i = 0; i < 2200; i++) {
-			p[i] = heap_alloc(i < 200 ? 40000 : 3000);
-			CHECK(p[i] != NULL);
-		}
-		live_peak = MAX(live_peak, hstats().live_bytes);
-		if (round == 0)
-			calls = hstats().vmalloc_calls;
-		else
-			CHECK(hstats().vmalloc_calls == calls);
-		for (int i = 0; i < 2200; i++)
-			heap_free(p[i]);
-	}
-	CHECK(hstats().vmalloc_peak - base_bytes <=
-	       live_peak + live_peak * 23 / 100 + 52 * 64 * PAGE_SIZE);
-	CHECK(hstats().misuse == 0 && hstats().live_allocs == 0);
-	heap_trim();
-	CHECK(hstats().vmalloc_bytes == base_bytes);
-	CHECK(frames_accounted() == before);
-}
-
 /* Write after free, zeroed: a freed object's first word (its free record, in the magazine)
  * is cleared, as a stray memset would. Expected: the damaged list is reported when the object is popped,
  * the object is not handed out, and the heap keeps working. */
@@ -432,35 +349,39 @@ static void test_write_after_free_zero(void)
 	printk_remove_sink(sink);
 }
 
-/* A damaged free list of a span: 40 objects of 200 bytes are taken from one span and freed;
- * the first ones fill the class's magazine (4096 / 224 = 18), the rest go onto the span's
- * free list, whose head (the last freed) then gets its first word zeroed and, in a second
- * run, of a 6,000-byte class (no magazine), its second word (bytes 8-15) overwritten. Expected: taking 40 objects again
- * reports the damaged list once ("corrupted"), never hands out the damaged object, every
- * allocation succeeds from another span, and everything can be freed. */
+/* A damaged free list of a span: N objects of 200 bytes are taken and freed; the first
+ * ones fill the class's magazine (62 objects: 16384 / 224 is more), the rest go onto their
+ * spans' free lists, whose last head (the last object freed) then gets its first word
+ * zeroed and, in a second run, of a 6,000-byte class (a magazine of 2), its second word
+ * (bytes 8-15) overwritten. Expected: taking N objects again reports the damaged list
+ * once (the span's "free list ... corrupted", not the magazine's), never hands out the
+ * damaged object, every allocation succeeds from another span, and everything can be
+ * freed. */
 static void test_span_list_damage(void)
 {
-	static const size_t sizes[] = { 200, 6000 };
+	static const size_t sizes[] = { 200, 6000 }, count[] = { 100, 40 };
 	static const uint64_t junk[] = { 0, 0x4141414141414141ull };
 	static const size_t at[] = { 0, 8 };
-	char *p[40], *q[40];
+	char *p[100], *q[100];
 	uint64_t m;
 
 	setup(65536);
 	printk_add_sink(sink, false);
 	for (int t = 0; t < 2; t++) {
+		size_t n = count[t];
+
 		m = hstats().misuse;
-		for (int i = 0; i < 40; i++)
+		for (size_t i = 0; i < n; i++)
 			p[i] = heap_alloc(sizes[t]);
-		for (int i = 0; i < 40; i++)
+		for (size_t i = 0; i < n; i++)
 			heap_free(p[i]);
-		memcpy(p[39] + at[t], &junk[t], 8);
-		for (int i = 0; i < 40; i++) {
+		memcpy(p[n - 1] + at[t], &junk[t], 8);
+		for (size_t i = 0; i < n; i++) {
 			q[i] = heap_alloc(sizes[t]);
-			CHECK(q[i] != NULL && q[i] != p[39]);
+			CHECK(q[i] != NULL && q[i] != p[n - 1]);
 		}
-		CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
-		for (int i = 0; i < 40; i++)
+		CHECK(hstats().misuse == m + 1 && strstr(last_line, "free list of span"));
+		for (size_t i = 0; i < n; i++)
 			heap_free(q[i]);
 		CHECK(hstats().misuse == m + 1);
 	}
@@ -525,56 +446,6 @@ static void test_write_after_free_second_word(void)
 	printk_remove_sink(sink);
 }
 
-/* Two blocks in one chain of the chunk table (chunks 1 GiB apart): a span A of 64-byte
- * objects, then large blocks until one, B, falls in A's chain and heads it. Expected: an
- * object just bumped out of A is freed by the fast path (into the magazine); while
- * B heads the chain, the fast path's entry describes B and A's objects take the slow path
- * (which finds A down the chain): freed, not into the magazine, a second free reported;
- * once B is gone (freed, then trimmed out of the block cache) A's objects take the fast
- * path again (into the magazine); nothing is left live. */
-static void test_hash_chain(void)
-{
-	enum { MAXB = 4200 };
-	static char *blk[MAXB];
-	struct heap_mag *mag;
-	char *a[3], *b = NULL;
-	size_t idx, nb;
-	uint64_t m;
-
-	setup(65536);
-	printk_add_sink(sink, false);
-	m = hstats().misuse;
-	for (int i = 0; i < 3; i++)
-		a[i] = heap_alloc(64);
-	mag = heap_mag_of(64 + HEAP_REDZONE);
-	heap_free(a[2]);        /* just bumped out of the new span: the fast path, too */
-	CHECK(!heap_mag_empty(mag));
-	a[2] = heap_alloc(64);
-	CHECK(heap_mag_empty(mag));
-	idx = heap_hash_index((uintptr_t)a[0]);
-	for (nb = 0; nb < MAXB && !b; nb++) {
-		blk[nb] = heap_alloc(20000);
-		CHECK(blk[nb] != NULL);
-		if (heap_hash_index((uintptr_t)blk[nb]) == idx)
-			b = blk[nb];
-	}
-	CHECK(b != NULL && heap_hash[idx] == heap_lookup(b));
-	CHECK(heap_mag_empty(mag));
-	heap_free(a[0]);
-	CHECK(heap_mag_empty(mag) && hstats().misuse == m && hstats().live_allocs == nb + 2);
-	heap_free(a[0]);
-	expect_report(&m, "already freed");
-	for (size_t i = 0; i < nb; i++)
-		heap_free(blk[i]);
-	heap_trim();
-	CHECK(heap_hash[idx] == heap_lookup(a[1]));
-	heap_free(a[1]);
-	CHECK(!heap_mag_empty(mag) && hstats().misuse == m);
-	heap_free(a[2]);
-	CHECK(hstats().live_allocs == 0 && hstats().misuse == m);
-	printk_remove_sink(sink);
-}
-
 int main(void)
 {
 	test_sizes();
@@ -587,8 +458,6 @@ int main(void)
 	test_span_list_damage();
 	test_write_after_free_second_word();
 	test_side_damage();
-	test_hash_chain();
-	test_cache();
 	test_oom();
 	return unit_exit("test_heap");
 }
