@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulated 8042 controller and keyboard of test_ps2.c (ps2_sim.h): the port I/O and
+ * the clock that src/drivers/input/ps2.c calls, defined here for the host (the host arch
+ * library has none). Protocol violations (a write while the input buffer is full, a read of
+ * an empty output buffer, a byte to a disabled port, an unknown command) are counted in
+ * sim.violations and said on stderr; a driver that hangs (more than SIM_MAX_ACCESSES port
+ * accesses) aborts the program.
+ */
+#include <lios/arch.h>
+#include <lios/time.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ps2_sim.h"
+
+struct sim sim;
+
+static void sim_violation(const char *what, unsigned v)
+{
+	fprintf(stderr, "    sim: %s (0x%02x) at %llu us\n", what, v,
+		(unsigned long long)sim.now_us);
+	sim.violations++;
+}
+
+/* See ps2_sim.h. */
+void sim_reset(void)
+{
+	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
+			   .self_test_reply = 0x55, .port_test_reply = 0x00,
+			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_scanning = true,
+			   .kbd_key_before_ack = -1, .kbd_pending = -1};
+}
+
+/* See ps2_sim.h. */
+void sim_push(uint8_t b, bool aux, uint64_t delay_us)
+{
+	uint64_t ready = sim.now_us + delay_us;
+
+	if (sim.out_len == SIM_QUEUE) {
+		sim_violation("output queue overflow", b);
+		return;
+	}
+	if (sim.out_len && ready < sim.out[(sim.out_head + sim.out_len - 1) % SIM_QUEUE].ready_us)
+		ready = sim.out[(sim.out_head + sim.out_len - 1) % SIM_QUEUE].ready_us;
+	sim.out[(sim.out_head + sim.out_len++) % SIM_QUEUE] = (struct sim_byte){b, aux, ready};
+}
+
+static bool sim_output_full(void)
+{
+	return sim.out_len && sim.out[sim.out_head].ready_us <= sim.now_us;
+}
+
+void kbd_send(uint8_t b, uint64_t delay_us) { sim_push(b, false, delay_us); }
+
+/* The keyboard receives one byte from the host. */
+static void kbd_receive(uint8_t v)
+{
+	if (sim.kbd_nrx < sizeof(sim.kbd_rx))
+		sim.kbd_rx[sim.kbd_nrx++] = v;
+	if (!sim.kbd_present)
+		return;
+	if (sim.kbd_resends) {
+		if (sim.kbd_resends != UINT_MAX)
+			sim.kbd_resends--;
+		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);
+		return;
+	}
+	if (sim.kbd_key_before_ack >= 0) {
+		kbd_send((uint8_t)sim.kbd_key_before_ack, KBD_REPLY_US);
+		sim.kbd_key_before_ack = -1;
+	}
+	if (sim.kbd_pending >= 0) { /* the argument of the previous command */
+		if (sim.kbd_pending == KBD_CMD_SET_LEDS)
+			sim.kbd_leds = v;
+		sim.kbd_pending = -1;
+		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		return;
+	}
+	switch (v) {
+	case KBD_CMD_RESET:
+		sim.kbd_scanning = false;
+		sim.kbd_leds = 0;
+		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		if (sim.kbd_bat != NO_REPLY) {
+			kbd_send((uint8_t)sim.kbd_bat, KBD_BAT_US);
+			sim.kbd_scanning = sim.kbd_bat == KBD_REPLY_BAT_OK;
+		}
+		return;
+	case KBD_CMD_ENABLE_SCANNING:
+		sim.kbd_scanning = true;
+		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		return;
+	case KBD_CMD_SET_LEDS:
+		sim.kbd_pending = v;
+		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		return;
+	default: /* a command ps2.c never sends: a keyboard asks for it again */
+		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);
+	}
+}
+
+static void ctrl_command(uint8_t c)
+{
+	if (sim.ncmds < sizeof(sim.cmds))
+		sim.cmds[sim.ncmds++] = c;
+	sim.expect_config = false;
+	switch (c) {
+	case PS2_CMD_READ_CONFIG: sim_push(sim.config, false, CTRL_REPLY_US); break;
+	case PS2_CMD_WRITE_CONFIG: sim.expect_config = true; break;
+	case PS2_CMD_DISABLE_PORT2: sim.config |= PS2_CONFIG_PORT2_CLOCK_OFF; break;
+	case PS2_CMD_DISABLE_PORT1: sim.config |= PS2_CONFIG_PORT1_CLOCK_OFF; break;
+	case PS2_CMD_ENABLE_PORT1: sim.config &= ~PS2_CONFIG_PORT1_CLOCK_OFF; break;
+	case PS2_CMD_SELF_TEST:
+		sim.config = CONFIG_AFTER_SELF_TEST;
+		if (sim.self_test_reply != NO_REPLY)
+			sim_push((uint8_t)sim.self_test_reply, false, CTRL_REPLY_US);
+		break;
+	case PS2_CMD_TEST_PORT1:
+		if (sim.port_test_reply != NO_REPLY)
+			sim_push((uint8_t)sim.port_test_reply, false, CTRL_REPLY_US);
+		break;
+	case PS2_CMD_PULSE_RESET: sim.pulses++; break;
+	default: sim_violation("unknown controller command", c);
+	}
+}
+
+static void ctrl_data(uint8_t v)
+{
+	if (sim.expect_config) {
+		sim.expect_config = false;
+		sim.config = v;
+	} else if (sim.config & PS2_CONFIG_PORT1_CLOCK_OFF) {
+		sim_violation("byte to the disabled keyboard port", v);
+	} else {
+		kbd_receive(v);
+	}
+}
+
+static void sim_tick(void)
+{
+	sim.now_us += PIO_ACCESS_US;
+	if (sim.reads + sim.writes > SIM_MAX_ACCESSES) {
+		fprintf(stderr, "sim: %u port accesses, the driver hangs\n",
+			sim.reads + sim.writes);
+		abort();
+	}
+}
+
+uint8_t arch_pio_read8(uint16_t port)
+{
+	sim_tick();
+	sim.reads++;
+	if (sim.absent)
+		return 0xff;
+	if (sim.dead_zero)
+		return 0x00;
+	if (port == PS2_STATUS) {
+		uint8_t st = PS2_STATUS_SYSTEM_FLAG;
+
+		if (sim.input_stuck || sim.now_us < sim.input_busy_until)
+			st |= PS2_STATUS_INPUT_FULL;
+		if (sim_output_full())
+			st |= PS2_STATUS_OUTPUT_FULL;
+		if (sim_output_full() && sim.out[sim.out_head].aux)
+			st |= PS2_STATUS_AUX_DATA;
+		return st;
+	}
+	if (port != PS2_DATA || !sim_output_full()) {
+		sim_violation("read of an empty output buffer or a foreign port", port);
+		return sim.last_out;
+	}
+	sim.last_out = sim.out[sim.out_head].b;
+	sim.out_head = (sim.out_head + 1) % SIM_QUEUE;
+	sim.out_len--;
+	return sim.last_out;
+}
+
+void arch_pio_write8(uint16_t port, uint8_t v)
+{
+	sim_tick();
+	sim.writes++;
+	if (sim.absent || sim.dead_zero)
+		return;
+	if (sim.input_stuck || sim.now_us < sim.input_busy_until) {
+		sim_violation("write while input full", v);
+		return;
+	}
+	sim.input_busy_until = sim.now_us + CTRL_INPUT_US;
+	if (port == PS2_COMMAND)
+		ctrl_command(v);
+	else if (port == PS2_DATA)
+		ctrl_data(v);
+	else
+		sim_violation("write to a foreign port", port);
+}
+
+uint64_t deadline_us(uint64_t us) { return sim.now_us + us; }
+
+bool deadline_passed(uint64_t deadline) { return sim.now_us >= deadline; }
+
+void udelay(uint64_t us) { sim.now_us += us; }
+
+void mdelay(uint64_t ms) { sim.now_us += ms * 1000; }
