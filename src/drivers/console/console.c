@@ -29,7 +29,6 @@ struct console console;
 
 /* The VGA text grid comes from the heap; this static one is the fallback, so the screen
  * works whatever the allocators do. */
-#define VGA_TEXT_MAX_CELLS (80 * 50)
 static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 
 /* Scrollback rows per screen row (at least SCROLLBACK_MIN_LINES in all). */
@@ -154,27 +153,36 @@ static void *console_direct_map(paddr_t phys, size_t size)
 	return phys_to_virt(phys);
 }
 
+/* See console_priv.h. */
+const char *console_vga_geometry(const struct fb_info *fb, unsigned *cols, unsigned *rows,
+				 paddr_t *phys)
+{
+	*cols = 80;
+	*rows = 25;
+	*phys = VGA_TEXT_PHYS;
+	if (fb->kind == FB_EGA_TEXT) {
+		*cols = fb->width;
+		*rows = fb->height;
+		*phys = fb->addr;
+		/* the CRTC's line offset is the column count: rows packed at 2 bytes a cell */
+		if (fb->pitch != *cols * 2)
+			return "EGA text pitch is not 2 bytes per column";
+	}
+	if (!*cols || !*rows || *cols > VGA_TEXT_MAX_CELLS || *rows > VGA_TEXT_MAX_CELLS / *cols)
+		return "unexpected VGA text size";
+	return NULL;
+}
+
 static int console_start_vga(const struct bootinfo *bi)
 {
-	unsigned cols = 80, rows = 25;
-	paddr_t phys = VGA_TEXT_PHYS;
+	unsigned cols, rows;
+	paddr_t phys;
 	struct con_cell *cells;
 	void *mem;
 
-	if (bi->fb.kind == FB_EGA_TEXT) {
-		cols = bi->fb.width;
-		rows = bi->fb.height;
-		phys = bi->fb.addr;
-		/* the CRTC's line offset is the column count: rows packed at 2 bytes a cell */
-		if (bi->fb.pitch != cols * 2) {
-			console.why = "EGA text pitch is not 2 bytes per column";
-			return -ENOTSUP;
-		}
-	}
-	if (!cols || !rows || cols * rows > VGA_TEXT_MAX_CELLS) {
-		console.why = "unexpected VGA text size";
+	console.why = console_vga_geometry(&bi->fb, &cols, &rows, &phys);
+	if (console.why)
 		return -ENOTSUP;
-	}
 	mem = console_direct_map(phys, cols * rows * 2);
 	if (!mem)
 		mem = ioremap(phys, cols * rows * 2, PG_CACHE_UC);

@@ -40,4 +40,11 @@ void console_pager_show(const char *s, size_t len);
 /* The backend the boot info and command line ask for; *why says why when serial. */
 enum console_backend console_choose(const struct bootinfo *bi, const char **why);
 
+/* The VGA text grid for framebuffer tag fb: 80x25 at VGA_TEXT_PHYS without an EGA-text
+ * tag, else the tag's; NULL, or why the grid cannot be used (a pitch other than 2 bytes
+ * per column, a size of 0 or beyond VGA_TEXT_MAX_CELLS). */
+#define VGA_TEXT_MAX_CELLS (80 * 50)
+const char *console_vga_geometry(const struct fb_info *fb, unsigned *cols, unsigned *rows,
+				 paddr_t *phys);
+
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel self-tests of the console (suite "console"): the backend matches the boot info
- * and command line, a refused or indexed framebuffer tag is chosen as it should be, text written to the screen lands in the cell grid with its colours,
- * VGA text memory holds exactly the grid, and a scroll inside someone else's
+ * and command line, a refused or indexed framebuffer tag is chosen as it should be, an
+ * EGA-text tag's grid is checked, text written to the screen lands in the cell grid with
+ * its colours, VGA text memory holds exactly the grid, and a scroll inside someone else's
  * vector-register section falls back to general registers. (That the framebuffer is
  * never read is checked on the host: test_fb --never-reads.)
  */
@@ -44,6 +45,49 @@ KTEST(console, refused_or_indexed_tag_choice)
 	KEXPECT(console_choose(&bi, &why) == CONSOLE_VGA_TEXT);
 	bi.fb.kind = FB_INDEXED;
 	KEXPECT(console_choose(&bi, &why) == CONSOLE_FB);
+}
+
+/* The VGA text grid an EGA-text tag describes: taken when its pitch is 2 bytes per column
+ * and its size fits the grid, refused with the reason otherwise (a product that wraps 32
+ * bits included); no tag means the BIOS's 80x25 at 0xB8000. */
+KTEST(console, vga_geometry_checks_the_tag)
+{
+	static const struct {
+		uint32_t width, height, pitch;
+		const char *why;   /* NULL: taken */
+	} cases[] = {
+		{ 80, 25, 160, NULL },
+		{ 80, 50, 160, NULL },
+		{ 40, 25, 80, NULL },
+		{ 80, 25, 162, "EGA text pitch is not 2 bytes per column" },
+		{ 80, 25, 0, "EGA text pitch is not 2 bytes per column" },
+		{ 0, 25, 0, "unexpected VGA text size" },
+		{ 80, 0, 160, "unexpected VGA text size" },
+		{ 132, 60, 264, "unexpected VGA text size" },
+		{ 0x10000, 0x10000, 0x20000, "unexpected VGA text size" },
+	};
+	struct fb_info fb;
+	unsigned cols, rows;
+	paddr_t phys;
+	const char *why;
+
+	memset(&fb, 0, sizeof(fb));
+	KEXPECT(console_vga_geometry(&fb, &cols, &rows, &phys) == NULL);
+	KEXPECT(cols == 80 && rows == 25 && phys == VGA_TEXT_PHYS);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		fb.kind = FB_EGA_TEXT;
+		fb.addr = 0xb8000;
+		fb.width = cases[i].width;
+		fb.height = cases[i].height;
+		fb.pitch = cases[i].pitch;
+		why = console_vga_geometry(&fb, &cols, &rows, &phys);
+		if (!cases[i].why) {
+			KEXPECT(why == NULL);
+			KEXPECT(cols == cases[i].width && rows == cases[i].height && phys == 0xb8000);
+		} else {
+			KEXPECT(why != NULL && strcmp(why, cases[i].why) == 0);
+		}
+	}
 }
 
 KTEST(console, text_lands_in_grid)
