@@ -395,10 +395,11 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 
 /* Frees p; NULL is ignored, misuse reported and refused. Context: any. The fast path puts
  * p into its class's magazine; the slow paths are tail calls that restore the interrupt
- * state themselves and get heap_free's caller for reports. Without a frame pointer (the
- * kernel builds with them): the fast path needs no frame, and the caller is read from the
- * stack only on the slow branches (with a frame, every call paid push/mov/pop for it). */
-__attribute__((optimize("omit-frame-pointer"))) void heap_free(void *p)
+ * state themselves and get heap_free's caller for reports. Without a frame pointer
+ * (__no_frame; the kernel builds with them): the fast path needs no frame, and the caller
+ * is read from the stack only on the slow branches (with a frame, every call paid
+ * push/mov/pop for it; a clang build still does). */
+__no_frame void heap_free(void *p)
 {
 	uint64_t irq = arch_irq_save();
 	const struct heap_hent *h;
