@@ -182,8 +182,13 @@ static void alloc_into(struct slot *s, size_t n, bool zeroed, unsigned char fill
 	if (s->p)
 		release(s, step);
 	p = zeroed ? heap_calloc(1, n) : heap_alloc(n);
-	if (!p)
-		return; /* the simulated memory ran out: allowed */
+	if (!p) {
+		/* the simulated memory (48 MiB) may run out, but not while at most 32 objects
+		 * (each pinning at most one span of 48 pages) and 8 MiB are live */
+		if (live_allocs <= 32 && live_bytes + n <= MiB(8))
+			fail("an allocation failed with the memory mostly free", step);
+		return;
+	}
 	if (zeroed)
 		for (size_t i = 0; i < n; i++)
 			if (p[i])
