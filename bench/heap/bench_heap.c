@@ -24,14 +24,16 @@
  * Also heap.footprint_vs_live: the heap's peak vmalloc footprint / the trace's peak live
  * bytes. On the host, every vmalloc/vfree of the heap costs an mprotect (the stand-in of a
  * page table update): their number is printed with the trace result.
- * Each allocator gets PROCS children per workload, one after another in turn with the other
- * allocators, their rounds pooled into one median and spread: within one process the rounds
- * agree, but the medians of separate processes of the same binary differ (the 64-byte pair
- * 0.87-1.02 of tcmalloc over eight processes in a row), so one process per allocator made
- * whole runs of ./lios bench disagree.
+ * Each allocator gets procs_of[workload] children per workload, one after another in turn
+ * with the other allocators, their rounds pooled into one median and spread: within one
+ * process the rounds agree, but the medians of separate processes of the same binary differ
+ * (the 64-byte pair 0.87-1.02 of tcmalloc over eight processes in a row), so one process per
+ * allocator made whole runs of ./lios bench disagree, and five still left the quartiles of
+ * the pair and the kernel trace, which sit next to their goal, to how many of the five
+ * landed in a slow state: those two cost well under a second a process and get 15.
  * Args: a workload name (trace, pair64, kernel_trace) runs that one only; BENCH_PEERS=
  * "glibc mimalloc" limits the allocators; BENCH_ROUNDS sets the rounds (bench.h),
- * BENCH_HEAP_PROCS the processes.
+ * BENCH_HEAP_PROCS the processes (for every workload).
  */
 #include <lios/heap.h>
 #include <string.h>
@@ -47,7 +49,8 @@
 #define PAIR_ROUNDS 200000 /* pairs per run */
 #define PAIR_REPS 5      /* runs of each side per round, alternating (bench_compare_paired) */
 #define ROUNDS 11
-#define PROCS 5          /* child processes per allocator and workload, their rounds pooled */
+/* child processes per allocator for trace, pair64, kernel_trace: their rounds pooled */
+static const int procs_of[] = { 5, 15, 15 };
 #define LIBDIR "/usr/lib/x86_64-linux-gnu/"
 
 static struct trace_event *trace;
@@ -280,10 +283,11 @@ static void driver(const char *self, const char *only)
 {
 	static const char *const what[] = { "trace", "pair64", "kernel_trace" };
 	const char *want = getenv("BENCH_PEERS"), *procs_env = getenv("BENCH_HEAP_PROCS");
-	int procs = MAX(procs_env ? atoi(procs_env) : PROCS, 1);
 	double footprint = -1;
 
+	static_assert(ARRAY_SIZE(procs_of) == ARRAY_SIZE(what), "a process count per workload");
 	for (size_t w = 0; w < ARRAY_SIZE(what); w++) {
+		int procs = MAX(procs_env ? atoi(procs_env) : procs_of[w], 1);
 		static double r[ARRAY_SIZE(peers)][BENCH_MAX_ROUNDS];
 		int n[ARRAY_SIZE(peers)] = { 0 };
 		bool use[ARRAY_SIZE(peers)];
