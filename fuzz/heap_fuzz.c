@@ -4,7 +4,8 @@
  * paging window): the input is a program of 4-byte operations (op, slot, 16-bit argument)
  * run against a fresh heap and a shadow of what every slot of 256 holds. The operations:
  * alloc, calloc (also with a product that overflows), free, realloc (to 0, from NULL),
- * heap_size, trim, magazines off and on, bursts of 16 allocations or frees of one size
+ * heap_size, trim, magazines off and on, heap.trace recording on and off (its dumps'
+ * counters checked), bursts of 16 allocations or frees of one size
  * (to fill and empty magazines and spans), and misuse: a free or realloc after an overflow
  * of 1-8 bytes, of an interior pointer, of a pointer freed before (a double free), and a
  * write into a freed object's free record.
@@ -23,7 +24,9 @@
  * that fill and empty magazines and spans, every misuse on a small and a large object,
  * reallocs across classes. Each input runs on a fresh machine (sim_mm.h) and heap.
  */
+#include <lios/errno.h>
 #include <lios/heap.h>
+#include <lios/heap_trace.h>
 #include <lios/paging.h>
 #include <lios/printk.h>
 #include <stdio.h>
@@ -47,6 +50,8 @@ static uintptr_t stale[STALE]; /* pointers freed earlier (maybe handed out again
 static unsigned nstale;
 static uint64_t live_allocs, live_bytes, misuse;
 static bool written_after_free;
+static bool tracing;                       /* heap.trace recording (heap_trace.c) */
+static uint64_t refused, refused_at_start; /* frees and reallocs refused as misuse */
 static char last_report[256];
 
 static void fail(const char *what, unsigned step)
@@ -173,6 +178,7 @@ static void expect_report(const char *why, uint64_t before, unsigned step)
 	if (!strstr(last_report, why))
 		fail("a misuse report does not say why", step);
 	misuse++;
+	refused++;
 }
 
 static void alloc_into(struct slot *s, size_t n, bool zeroed, unsigned char fill, unsigned step)
@@ -290,6 +296,7 @@ static void op_double_free(uint16_t arg, unsigned step)
 	if (!strstr(last_report, "already freed") && !strstr(last_report, "foreign pointer"))
 		fail("a double free's report does not say why", step);
 	misuse++;
+	refused++;
 }
 
 /* A write into a freed object (within its free record) that still lies in a heap block,
@@ -302,6 +309,40 @@ static void op_write_after_free(uint16_t arg)
 	if (b && p >= b->base && p < b->base + b->map_bytes && !touches_live(p, 1, true)) {
 		*(volatile unsigned char *)p ^= 0x5a;
 		written_after_free = true;
+	}
+}
+
+static void trace_out(const char *s, size_t len)
+{
+	(void)s;
+	(void)len;
+}
+
+/* heap.trace: recording starts (a ring of 1-256 events, so that it also overflows), or a
+ * dump's counters must match the shadow (live objects, refused calls) and, arg odd, it
+ * stops. The heap's own checks run the same while it records. */
+static void op_trace(uint16_t arg, unsigned step)
+{
+	struct heap_trace_summary sum;
+	int err;
+
+	if (!tracing) {
+		err = heap_trace_start(1 + arg % 256);
+		if (err && err != -ENOMEM)
+			fail("heap_trace_start refused a valid ring", step);
+		tracing = !err;
+		refused_at_start = refused;
+		return;
+	}
+	if (heap_trace_dump(trace_out, &sum))
+		fail("heap_trace_dump while recording failed", step);
+	if (sum.live != live_allocs)
+		fail("the recorder's live count is not the shadow's", step);
+	if (sum.refused != refused - refused_at_start)
+		fail("the recorder did not count each refused call once", step);
+	if (arg & 1) {
+		heap_trace_stop();
+		tracing = false;
 	}
 }
 
@@ -338,8 +379,9 @@ static void op_run(unsigned op, unsigned slot, uint16_t arg, unsigned step)
 	case 8:
 		heap_trim();
 		break;
-	case 9:
-		heap_magazines_enable(arg & 1);
+	case 9: /* recording keeps them off: it sees only calls that reach the slow paths */
+		if (!tracing)
+			heap_magazines_enable(arg & 1);
 		break;
 	case 10:
 		op_burst(slot, arg, fill, step);
@@ -358,9 +400,8 @@ static void op_run(unsigned op, unsigned slot, uint16_t arg, unsigned step)
 	case 14:
 		op_write_after_free(arg);
 		break;
-	default:
-		if (s->p)
-			check_contents(s, step);
+	case 15:
+		op_trace(arg, step);
 		break;
 	}
 }
@@ -370,7 +411,7 @@ static void run(const uint8_t *data, size_t size)
 	for (size_t off = 0; off + 4 <= size; off += 4) {
 		unsigned step = (unsigned)(off / 4);
 
-		op_run(data[off] % 16, data[off + 1],
+		op_run(data[off] % 16u, data[off + 1],
 		       (uint16_t)(data[off + 2] | data[off + 3] << 8), step);
 		/* a report only where the operation was a misuse, or a reuse after a write */
 		if (stats().misuse != misuse && !written_after_free)
@@ -405,6 +446,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nstale = 0;
 	live_allocs = live_bytes = misuse = 0;
 	written_after_free = false;
+	tracing = false;
+	refused = refused_at_start = 0;
 	last_report[0] = 0;
 
 	run(data, size);
@@ -412,6 +455,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < SLOTS; i++)
 		if (slots[i].p)
 			release(&slots[i], UINT32_MAX);
+	if (tracing)
+		op_trace(1, UINT32_MAX); /* a last dump, checked, and the recorder's ring back */
 	st = stats();
 	if (st.live_allocs || st.live_bytes)
 		fail("objects live after everything was freed", UINT32_MAX);
