@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "heap_internal.h"
+#include "heap_report.h"
 #include "sim_mm.h"
 
 #define SLOTS 256
@@ -52,34 +53,12 @@ static uint64_t live_allocs, live_bytes, misuse;
 static bool written_after_free;
 static bool tracing;                       /* heap.trace recording (heap_trace.c) */
 static uint64_t refused, refused_at_start; /* frees and reallocs refused as misuse */
-static char last_report[256];
 
 static void fail(const char *what, unsigned step)
 {
 	fprintf(stderr, "heap broken at operation %u: %s (last report: %s)\n", step, what,
-		last_report);
+		heap_report_last);
 	abort();
-}
-
-/* printk sink: keeps the last "heap: " line. */
-static void sink(const char *s, size_t len)
-{
-	static char buf[256];
-	static size_t n;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n' || n == sizeof(buf) - 1) {
-			const char *line;
-
-			buf[n] = 0;
-			line = buf[0] && buf[0] < ' ' ? buf + 2 : buf; /* a KERN_ level mark */
-			if (!strncmp(line, "heap: ", 6))
-				snprintf(last_report, sizeof(last_report), "%s", line);
-			n = 0;
-		} else {
-			buf[n++] = s[i];
-		}
-	}
 }
 
 static struct heap_stats stats(void)
@@ -175,7 +154,7 @@ static void expect_report(const char *why, uint64_t before, unsigned step)
 {
 	if (stats().misuse != before + 1)
 		fail("a misuse was not reported exactly once", step);
-	if (!strstr(last_report, why))
+	if (!strstr(heap_report_last, why))
 		fail("a misuse report does not say why", step);
 	misuse++;
 	refused++;
@@ -293,7 +272,8 @@ static void op_double_free(uint16_t arg, unsigned step)
 	heap_free((void *)p);
 	if (stats().misuse != before + 1)
 		fail("a double free was not reported", step);
-	if (!strstr(last_report, "already freed") && !strstr(last_report, "foreign pointer"))
+	if (!strstr(heap_report_last, "already freed") &&
+	    !strstr(heap_report_last, "foreign pointer"))
 		fail("a double free's report does not say why", step);
 	misuse++;
 	refused++;
@@ -433,7 +413,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct heap_stats st;
 
 	if (!sink_added) {
-		printk_add_sink(sink, false);
+		printk_add_sink(heap_report_sink, false);
 		sink_added = true;
 	}
 	sim_mm_setup(MiB(32), MiB(48));
@@ -448,7 +428,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	written_after_free = false;
 	tracing = false;
 	refused = refused_at_start = 0;
-	last_report[0] = 0;
+	heap_report_last[0] = 0;
 
 	run(data, size);
 

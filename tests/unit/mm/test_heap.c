@@ -203,7 +203,7 @@ static void test_misuse(void)
 	char *a, *b, *large, *v;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	a = heap_alloc(64);
 	b = heap_alloc(64);
@@ -238,7 +238,7 @@ static void test_misuse(void)
 	expect_report(&m, "already freed");
 	CHECK(hstats().live_allocs == 0);
 	vfree(v);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* Red zone coverage: for every requested size 0..300 (small classes of several spacings,
@@ -251,7 +251,7 @@ static void test_redzone_bytes(void)
 	uint64_t m;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	for (size_t n = 0; n <= 300; n++) {
 		for (size_t k = 0; k < 8; k++) {
@@ -273,7 +273,7 @@ static void test_redzone_bytes(void)
 		}
 	}
 	CHECK(hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* Write after free: a freed small object's first word (its free record, the object sitting
@@ -286,7 +286,7 @@ static void test_write_after_free(void)
 	char *a, *b, *c;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	a = heap_alloc(200);
 	heap_free(a);
@@ -295,11 +295,11 @@ static void test_write_after_free(void)
 	c = heap_alloc(200);
 	CHECK(b != NULL && b != a && (uintptr_t)b != 0xdeadbeef000ull);
 	CHECK(c != NULL && c != a && (uintptr_t)c != 0xdeadbeef000ull);
-	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	CHECK(hstats().misuse == m + 1 && strstr(heap_report_last, "corrupted"));
 	heap_free(b);
 	heap_free(c);
 	CHECK(hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* Out of memory: on a machine with 2,048 high frames (8 MiB, plus 16 MiB low), 1000-byte and
@@ -334,7 +334,7 @@ static void test_write_after_free_zero(void)
 	char *a, *b, *c;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	a = heap_alloc(100);
 	c = heap_alloc(100);
@@ -342,11 +342,11 @@ static void test_write_after_free_zero(void)
 	memset(a, 0, 8);
 	b = heap_alloc(100);
 	CHECK(b != NULL && b != a && b != c);
-	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	CHECK(hstats().misuse == m + 1 && strstr(heap_report_last, "corrupted"));
 	heap_free(b);
 	heap_free(c);
 	CHECK(hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* A damaged free list of a span: N objects of 200 bytes are taken and freed; the first
@@ -366,7 +366,7 @@ static void test_span_list_damage(void)
 	uint64_t m;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	for (int t = 0; t < 2; t++) {
 		size_t n = count[t];
 
@@ -380,13 +380,13 @@ static void test_span_list_damage(void)
 			q[i] = heap_alloc(sizes[t]);
 			CHECK(q[i] != NULL && q[i] != p[n - 1]);
 		}
-		CHECK(hstats().misuse == m + 1 && strstr(last_line, "free list of span"));
+		CHECK(hstats().misuse == m + 1 && strstr(heap_report_last, "free list of span"));
 		for (size_t i = 0; i < n; i++)
 			heap_free(q[i]);
 		CHECK(hstats().misuse == m + 1);
 	}
 	CHECK(hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* A damaged side entry (the per-object state of a span): a live object's entry is set to
@@ -402,7 +402,7 @@ static void test_side_damage(void)
 	char *p;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	p = heap_alloc(100);
 	s = heap_lookup(p);
@@ -421,7 +421,7 @@ static void test_side_damage(void)
 	CHECK(heap_size(p) == 100);
 	heap_free(p);
 	CHECK(hstats().misuse == m && hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* Write after free into the second word of a freed object (bytes 8-15 of its 16-byte free
@@ -433,17 +433,17 @@ static void test_write_after_free_second_word(void)
 	char *a, *b;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	a = heap_alloc(100);
 	heap_free(a);
 	a[12] = 'x';
 	b = heap_alloc(100);
 	CHECK(b != NULL && b != a);
-	CHECK(hstats().misuse == m + 1 && strstr(last_line, "corrupted"));
+	CHECK(hstats().misuse == m + 1 && strstr(heap_report_last, "corrupted"));
 	heap_free(b);
 	CHECK(hstats().live_allocs == 0);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 int main(void)

@@ -59,7 +59,7 @@ static void test_hash_chain(void)
 	uint64_t m;
 
 	setup(65536);
-	printk_add_sink(sink, false);
+	printk_add_sink(heap_report_sink, false);
 	m = hstats().misuse;
 	for (int i = 0; i < 3; i++)
 		a[i] = heap_alloc(64);
@@ -89,7 +89,7 @@ static void test_hash_chain(void)
 	CHECK(!heap_mag_empty(mag) && hstats().misuse == m);
 	heap_free(a[2]);
 	CHECK(hstats().live_allocs == 0 && hstats().misuse == m);
-	printk_remove_sink(sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* Magazines for every class up to 16 KiB, each holding at most 16 KiB (and 62 objects):

@@ -11,6 +11,7 @@
 #include <lios/heap_trace.h>
 #include <lios/printk.h>
 #include "kernel_trace.h"
+#include "heap_report.h"
 #include "mm_host.h"
 
 static char dump_buf[8192];
@@ -109,30 +110,10 @@ static void test_every_call(void)
 	CHECK(heap_trace_dump(collect, NULL) == -ENODEV);
 }
 
-/* printk sink: the last line that starts with "heap: " (a misuse report). */
-static char report[256];
-
-static void report_sink(const char *s, size_t len)
-{
-	static char buf[256];
-	static size_t n;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n' || n == sizeof(buf) - 1) {
-			buf[n] = '\0';
-			if (strstr(buf, "heap: "))
-				strcpy(report, strstr(buf, "heap: "));
-			n = 0;
-		} else {
-			buf[n++] = s[i];
-		}
-	}
-}
-
 /* The address a report names after " from ", or 0. */
 static uintptr_t report_caller(void)
 {
-	const char *f = strstr(report, " from ");
+	const char *f = strstr(heap_report_last, " from ");
 
 	return f ? (uintptr_t)strtoull(f + 6, NULL, 16) : 0;
 }
@@ -160,20 +141,20 @@ static void test_misuse_caller(void)
 	void *a;
 
 	fresh();
-	printk_add_sink(report_sink, false);
+	printk_add_sink(heap_report_sink, false);
 	CHECK(heap_trace_start(64) == 0);
 	a = heap_alloc(64);
 	free_here(a);
 	free_here(a);
-	CHECK(strstr(report, "already freed") != NULL);
+	CHECK(strstr(heap_report_last, "already freed") != NULL);
 	CHECK(report_caller() > (uintptr_t)free_here &&
 	      report_caller() < (uintptr_t)free_here + 64);
 	CHECK(realloc_here(&local, 10) == NULL);
-	CHECK(strstr(report, "realloc(") && strstr(report, "foreign pointer"));
+	CHECK(strstr(heap_report_last, "realloc(") && strstr(heap_report_last, "foreign pointer"));
 	CHECK(report_caller() > (uintptr_t)realloc_here &&
 	      report_caller() < (uintptr_t)realloc_here + 64);
 	heap_trace_stop();
-	printk_remove_sink(report_sink);
+	printk_remove_sink(heap_report_sink);
 }
 
 /* A ring of 4 events and 6 allocations: 4 dumped, "H! 2" after them, lost 2 in the end
