@@ -184,7 +184,9 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 	if (!d || d->gone)
 		return;
 	if (ep == XHCI_DCI_EP0) {
-		if (!d->busy)
+		/* not waiting for a transfer: nothing asked, or a command of d's is in flight (a
+		 * transfer given up on can complete late, or be stopped, during its Disable Slot) */
+		if (!d->busy || hc->cmd_owner == d)
 			return;
 		if (ptr == d->data_trb_phys) {
 			d->residual = TRB_GET_LEN(ev->d[2]);

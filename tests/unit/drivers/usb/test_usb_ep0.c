@@ -9,7 +9,8 @@
  * a descriptor request is refused with a `usb:` line after the same recovery, one that
  * stalls the LED report keeps typing; a device that never answers (a descriptor request,
  * the LED report) is refused after the bounded timeout while a keyboard beside it becomes
- * ready.
+ * ready; a transfer that completes late, while its refused device's Disable Slot runs, does
+ * not let the device be freed before the command completes.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -202,6 +203,38 @@ static void silent_device_refused_other_works(void)
 	cleanup();
 }
 
+/* A request given up on can still complete (or be stopped) while its device's Disable Slot
+ * runs: that transfer event must not end the wait for the command, or the device is freed
+ * with the command's completion still to be written into it. */
+static void late_transfer_during_disable_slot(void)
+{
+	struct usb_dev *d;
+	uint64_t status;
+
+	start(false);
+	dev[1].silent_on_config = true;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	for (int i = 0; i < 500 && !(d->busy && d->op && strstr(d->op, "configuration")); i++)
+		ticks(1);
+	status = d->status_trb_phys;         /* the request the device never answers */
+	CHECK(d->busy && d->op && strstr(d->op, "configuration") && status != 0);
+	sim.hold_commands = true;            /* Disable Slot waits in the command ring */
+	host_time_skip_ns = 1000000;
+	ticks(3000);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("refused: no answer to GET_DESCRIPTOR(configuration, 9)"));
+	CHECK(usb_dev_list() == d && hc.cmd_owner == d && d->busy);
+	sim_post_transfer(&sim, d->slot, status, XHCI_CC_SUCCESS); /* the answer, too late */
+	sim_post_transfer(&sim, d->slot, status, 26);              /* Stopped */
+	ticks(5);
+	CHECK(usb_dev_list() == d && hc.cmd_owner == d && d->busy); /* still waiting */
+	sim_run_commands(&sim);
+	ticks(5);
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
+	CHECK(usb_dev_list() == NULL && hc.cmd_owner == NULL && !hc.cmd_busy);
+	free(hc.slot_dev);
+}
+
 static void led_report_stall_tolerated(void)
 {
 	start(false);
@@ -237,6 +270,7 @@ int main(void)
 	RUN(set_idle_stall_recovered);
 	RUN(descriptor_stall_refused);
 	RUN(silent_device_refused_other_works);
+	RUN(late_transfer_during_disable_slot);
 	RUN(led_report_stall_tolerated);
 	RUN(led_report_silent_refused);
 	return unit_summary();

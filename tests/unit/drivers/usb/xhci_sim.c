@@ -18,13 +18,34 @@
 
 #define DMA_BASE 0x100000u
 
+/* Under AddressSanitizer a poisoned page follows every allocation, so the driver writing
+ * past one of its DMA buffers (or the simulator past a ring) is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#define GUARD 4096u
+#else
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define GUARD 0u
+#endif
+
 static uint64_t dma_next = DMA_BASE;
 
 void *kmalloc(size_t size)
 {
 	uint64_t p = (dma_next + 4095) & ~4095ull;
+	size_t len = (size + 4095) & ~(size_t)4095;
 
-	dma_next = p + ((size + 4095) & ~(size_t)4095);
+	dma_next = p + len + GUARD;
+	ASAN_UNPOISON_MEMORY_REGION(phys_to_virt(p), len);
+	ASAN_POISON_MEMORY_REGION(phys_to_virt(p + len), GUARD);
 	return phys_to_virt(p);
 }
 
@@ -39,6 +60,13 @@ void *kzalloc(size_t size)
 void kfree(void *p) { (void)p; }
 
 uint64_t sim_dma_used(void) { return dma_next - DMA_BASE; }
+
+void sim_dma_reset(void)
+{
+	ASAN_UNPOISON_MEMORY_REGION(phys_to_virt(DMA_BASE), dma_next - DMA_BASE);
+	memset(phys_to_virt(DMA_BASE), 0, dma_next - DMA_BASE);
+	dma_next = DMA_BASE;
+}
 
 /* ------------------------------------------------------------------ captured printk */
 static char log_buf[16384];
@@ -225,6 +253,8 @@ static void ring_commands(struct xhci_sim *s)
 {
 	struct xhci_trb *t;
 
+	if (s->hold_commands)
+		return;
 	while ((t = next_trb(&s->cmd_deq, &s->ccs))) {
 		unsigned int slot;
 		uint32_t cc = run_command(s, t, &slot);
@@ -240,6 +270,17 @@ static void xfer_event(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint
 	post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(XHCI_DCI_EP0));
 }
 
+void sim_run_commands(struct xhci_sim *s)
+{
+	s->hold_commands = false;
+	ring_commands(s);
+}
+
+void sim_post_transfer(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc)
+{
+	xfer_event(s, slot, trb, cc, 0);
+}
+
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,
  * or the device stays silent. */
 static void ring_ep0(struct xhci_sim *s, unsigned int slot)
@@ -250,8 +291,8 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 	size_t len = 0;
 	enum sim_answer answer = SIM_ANSWER;
 
-	if (slot < 1 || slot > SIM_SLOTS || ep->halted || ep->silent || (ep->deq >> 63))
-		return; /* a halted or stopped endpoint ignores its doorbell */
+	if (slot < 1 || slot > SIM_SLOTS || ep->halted || ep->silent || (ep->deq >> 63) || !ep->deq)
+		return; /* a halted, stopped or never addressed endpoint ignores its doorbell */
 	while ((t = next_trb(&ep->deq, &ep->dcs))) {
 		unsigned int type = TRB_GET_TYPE(t->d[3]);
 		uint64_t here = ep->deq;
@@ -289,6 +330,22 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 	}
 }
 
+/* A PORTSC write (5.4.8): connection, enable, link state and speed are the port's; change
+ * bits clear where 1 is written, a 1 in PED disables the port, PR resets it (done at once
+ * when a device is there: enabled, PRC set), power, indicator and wake bits take v. */
+static uint32_t portsc_write(uint32_t old, uint32_t v)
+{
+	uint32_t now = old & (XHCI_PORTSC_CCS | XHCI_PORTSC_PED | 0xfu << 5 | 0xfu << 10 | XHCI_PORTSC_CHANGES);
+
+	now &= ~(v & XHCI_PORTSC_CHANGES);
+	if (v & XHCI_PORTSC_PED)
+		now &= ~XHCI_PORTSC_PED;
+	now |= v & XHCI_PORTSC_KEEP;
+	if ((v & XHCI_PORTSC_PR) && (now & XHCI_PORTSC_CCS))
+		now |= XHCI_PORTSC_PED | XHCI_PORTSC_PRC;
+	return now;
+}
+
 static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 {
 	struct xhci_sim *s = ctx;
@@ -323,6 +380,9 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		s->ev_size = (unsigned int)erst[1] & 0xffff;
 		s->ev_enq = 0;
 		s->pcs = 1;
+	} else if (off >= SIM_OP + XHCI_PORTSC(1) && off <= SIM_OP + XHCI_PORTSC(SIM_PORTS) &&
+		   (off - SIM_OP - XHCI_PORTSC(1)) % 0x10 == 0) {
+		R(off) = portsc_write(R(off), v);
 	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
 		unsigned int slot = (off - SIM_DB) / 4;
 

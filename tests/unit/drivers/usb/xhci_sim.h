@@ -57,6 +57,7 @@ struct xhci_sim {
 	bool csz;               /* 64-byte contexts */
 	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
 	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
+	bool hold_commands;     /* doorbell 0 runs nothing until sim_run_commands */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
@@ -82,6 +83,11 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc);
 /* Connect a device on port (PORTSC: CCS, PED, speed). */
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
 
+/* Run the command ring now (after hold_commands), posting each completion. */
+void sim_run_commands(struct xhci_sim *s);
+/* Post a Transfer Event for slot's endpoint 0 naming TRB trb (a late or stopped transfer). */
+void sim_post_transfer(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc);
+
 /* printk captured: test whether a line containing needle was printed since sim_log_clear. */
 void sim_log_clear(void);
 bool sim_logged(const char *needle);
@@ -89,5 +95,7 @@ void sim_log_start(void);
 
 /* Simulated DMA memory for kzalloc (the host direct map): everything ever allocated. */
 uint64_t sim_dma_used(void);
+/* Forget (and zero) every DMA allocation: a fuzzer's next input starts from nothing. */
+void sim_dma_reset(void);
 
 #endif

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target for the USB stack as a whole (src/drivers/usb: xhci.c, xhci_ring.c,
+ * xhci_port.c, usb_enum.c, usb_hub.c, usb_kbd.c, with usb_desc.c and hid_kbd.c) on the
+ * simulated controller of tests/unit/drivers/usb/xhci_sim.c, which runs the command ring and
+ * endpoint 0 as a controller does. The input is a program for a hostile machine: the
+ * controller posts made-up events (command completions and transfer events that name the
+ * TRBs the driver is waiting for, stale ones, other slots, endpoints and completion codes,
+ * residual lengths beyond the transfer, port changes of ports that do not exist), root ports
+ * connect, disconnect and show any PORTSC value, devices behind them act as a keyboard, a
+ * hub (any port count, any port status) or answer every request with whatever bytes the
+ * input holds, stall or never answer, interrupt transfers complete with any data, and time
+ * jumps (every bounded wait times out). Each input starts a fresh controller (takeover and
+ * setup: the capability registers' knobs come from the input too).
+ *
+ * After every step the driver's state must be sound: ring and event indices in range, every
+ * slot table entry a live device with that slot, every root port's device in the device
+ * list, at most a few devices per port path, hubs no deeper than the route string allows.
+ * At the end every port disconnects and the stack must let go of everything: no device left
+ * after a bounded number of ticks, and every heap object it took given back. ASan and UBSan
+ * watch every access to the heap objects (the DMA pages are the simulator's, in the host's
+ * simulated physical memory, with a poisoned page after each). FUZZ_XHCI_LOG=1 prints the
+ * driver's log and the root ports' states (run one input: fuzz_xhci FILE).
+ */
+#include <lios/heap.h>
+#include <lios/kmalloc.h>
+#include <lios/printk.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../tests/unit/drivers/usb/xhci_sim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "usb stack state broken: %s\n", what);
+	abort();
+}
+
+/* ------------------------------------------------------------------ the rest of the kernel */
+static long heap_live; /* the stack's heap objects not yet freed */
+
+void *heap_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	heap_live += p != NULL;
+	return p;
+}
+
+void heap_free(void *p)
+{
+	heap_live -= p != NULL;
+	free(p);
+}
+
+static void quiet(const char *s, size_t len) { (void)s, (void)len; }
+
+struct xhci *usb_controllers;
+uint64_t usb_now_us(void) { return time_ns() / 1000; }
+static unsigned long keys; /* key events the keyboards reported (FUZZ_XHCI_LOG) */
+void kbd_report_key(uint16_t key, bool pressed) { keys += key || pressed; }
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* ------------------------------------------------------------------ the input */
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t byte(struct input *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+static uint32_t word(struct input *in)
+{
+	uint32_t v = byte(in);
+
+	v |= (uint32_t)byte(in) << 8;
+	v |= (uint32_t)byte(in) << 16;
+	return v | (uint32_t)byte(in) << 24;
+}
+
+/* ------------------------------------------------------------------ hostile devices */
+enum persona { P_KBD, P_HUB, P_BYTES, P_STALL, P_SILENT, P_COUNT };
+
+/* clang-format off */
+static const uint8_t kbd_dev[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
+				    0, 0, 0, 0, 0, 1};
+static const uint8_t kbd_config[34] = {
+	9, USB_DT_CONFIG, 34, 0, 1, 1, 0, 0xa0, 50,
+	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_KEYBOARD, 0,
+	9, USB_DT_HID, 0x11, 0x01, 0, 1, 0x22, 63, 0,
+	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
+};
+static const uint8_t hub_dev[18] = {18, USB_DT_DEVICE, 0x00, 0x02, USB_CLASS_HUB, 0, 1, 64, 0x09, 0x04,
+				    0x01, 0x00, 0, 0, 0, 0, 0, 1};
+static const uint8_t hub_config[25] = {
+	9, USB_DT_CONFIG, 25, 0, 1, 1, 0, 0xe0, 0,
+	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HUB, 0, 0, 0,
+	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 2, 0, 12,
+};
+/* clang-format on */
+
+struct sim_dev {
+	enum persona persona;
+	uint8_t ports;       /* a hub's port count (any value: the descriptor says it) */
+	uint16_t status[16]; /* a hub port's wPortStatus */
+	uint16_t change[16]; /* and wPortChange */
+	uint8_t bytes[64];   /* P_BYTES: what every IN request gets */
+	uint8_t nbytes;
+};
+
+static struct sim_dev devs[SIM_SLOTS + 1];
+
+static enum sim_answer hub_request(struct sim_dev *v, const struct sim_setup *su, uint8_t *data,
+				   size_t *len)
+{
+	unsigned int p = su->index & 0xff;
+
+	if (su->type == 0xa0 && su->req == 0x06) { /* hub descriptor */
+		uint8_t desc[9] = { 9, 0x29, v->ports, 0, 0, 10, 0, 0, 0xff };
+
+		memcpy(data, desc, *len = sizeof(desc));
+		return SIM_ANSWER;
+	}
+	if (p >= 16)
+		return SIM_STALL;
+	if (su->type == 0xa3 && su->req == 0x00) { /* port status */
+		data[0] = (uint8_t)v->status[p];
+		data[1] = (uint8_t)(v->status[p] >> 8);
+		data[2] = (uint8_t)v->change[p];
+		data[3] = (uint8_t)(v->change[p] >> 8);
+		*len = 4;
+		return SIM_ANSWER;
+	}
+	if (su->type == 0x23 && su->req == 0x03 && su->value == 4) { /* SET_FEATURE(PORT_RESET) */
+		v->status[p] |= 1u << 1;                             /* enabled at once */
+		v->change[p] |= 1u << 4;                             /* C_PORT_RESET */
+	} else if (su->type == 0x23 && su->req == 0x01 && su->value >= 16 && su->value < 32) {
+		v->change[p] &= (uint16_t) ~(1u << (su->value - 16)); /* CLEAR_FEATURE(C_...) */
+	}
+	return SIM_ANSWER;
+}
+
+static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su,
+			      uint8_t *data, size_t *len)
+{
+	struct sim_dev *v = &devs[slot];
+	bool hub = v->persona == P_HUB;
+
+	(void)s;
+	switch (v->persona) {
+	case P_STALL:
+		return SIM_STALL;
+	case P_SILENT:
+		return SIM_SILENT;
+	case P_BYTES:
+		if (su->type & 0x80)
+			memcpy(data, v->bytes, *len = v->nbytes);
+		return SIM_ANSWER;
+	default:
+		break;
+	}
+	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
+		if ((su->value >> 8) == USB_DT_DEVICE)
+			memcpy(data, hub ? hub_dev : kbd_dev, *len = sizeof(kbd_dev));
+		else if ((su->value >> 8) == USB_DT_CONFIG && hub)
+			memcpy(data, hub_config, *len = sizeof(hub_config));
+		else if ((su->value >> 8) == USB_DT_CONFIG)
+			memcpy(data, kbd_config, *len = sizeof(kbd_config));
+		else
+			return SIM_STALL;
+		return SIM_ANSWER;
+	}
+	return hub ? hub_request(v, su, data, len) : SIM_ANSWER;
+}
+
+/* ------------------------------------------------------------------ the machine */
+static struct xhci_sim sim;
+static struct xhci hc;
+
+static struct usb_dev *nth_dev(unsigned int k)
+{
+	struct usb_dev *d = usb_dev_list();
+	unsigned int n = 0;
+
+	for (struct usb_dev *e = d; e; e = e->next)
+		n++;
+	if (!n)
+		return NULL;
+	for (k %= n; k--; d = d->next)
+		;
+	return d;
+}
+
+static void tick(void)
+{
+	struct usb_dev *d, *next;
+
+	xhci_process_events(&hc);
+	xhci_ports_poll(&hc);
+	usb_kbd_tick();
+	for (d = usb_dev_list(); d; d = next) {
+		next = d->next;
+		usb_dev_step(d);
+	}
+}
+
+static bool listed(const struct usb_dev *d)
+{
+	for (struct usb_dev *e = usb_dev_list(); e; e = e->next)
+		if (e == d)
+			return true;
+	return false;
+}
+
+static void ring_ok(const struct xhci_ring *r, const char *what)
+{
+	if (r->trb && (r->enq >= XHCI_RING_TRBS - 1 || r->cycle > 1))
+		fail(what);
+}
+
+static void check(void)
+{
+	unsigned int n = 0;
+
+	if (hc.ev_deq >= XHCI_EVENT_TRBS || hc.ev_cycle > 1)
+		fail("event ring dequeue index");
+	ring_ok(&hc.cmd, "command ring enqueue index");
+	if (hc.cmd_owner && !listed(hc.cmd_owner))
+		fail("the command's owner is not a device");
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
+		if (++n > SIM_PORTS * 16 * 4)
+			fail("more devices than ports");
+		if (d->slot > hc.max_slots)
+			fail("a device holds a slot the controller does not have");
+		if (d->depth > 5)
+			fail("a device deeper than the route string allows");
+		if (d->parent && !listed(d->parent))
+			fail("a device whose hub is gone");
+		ring_ok(&d->ep0, "endpoint 0 ring enqueue index");
+		ring_ok(&d->intr, "interrupt ring enqueue index");
+	}
+	for (unsigned int s = 1; s <= hc.max_slots; s++)
+		if (hc.slot_dev[s] && (!listed(hc.slot_dev[s]) || hc.slot_dev[s]->slot != s))
+			fail("slot table entry is not the device with that slot");
+	for (unsigned int p = 1; p <= hc.max_ports; p++)
+		if (hc.port[p].dev && !listed(hc.port[p].dev))
+			fail("a root port's device is not in the device list");
+}
+
+/* A TRB address for a made-up event: one the driver waits for, any TRB of one of its rings
+ * or up to a ring's length past its end, or any address at all. */
+static uint64_t pick_ptr(struct input *in, struct usb_dev *d)
+{
+	uint8_t how = byte(in);
+	uint64_t trb = (uint64_t)(byte(in) + (how & 8 ? 256 : 0)) * sizeof(struct xhci_trb);
+
+	switch (how % 8) {
+	case 0:
+		return hc.cmd_trb_phys;
+	case 1:
+		return d ? d->data_trb_phys : 0;
+	case 2:
+		return d ? d->status_trb_phys : 0;
+	case 3:
+		return d && d->intr.trb ? d->intr.phys + trb : 0;
+	case 4:
+		return hc.cmd.phys + trb;
+	case 5:
+		return d ? d->ep0.phys + trb : 0;
+	default: {
+		uint64_t hi = word(in);
+
+		return hi << 32 | word(in);
+	}
+	}
+}
+
+static const uint32_t event_types[] = { TRB_EV_TRANSFER, TRB_EV_CMD_COMPLETION,
+					TRB_EV_PORT_STATUS };
+
+static void post(uint64_t ptr, uint32_t d2, uint32_t d3)
+{
+	struct xhci_trb *t = (struct xhci_trb *)phys_to_virt(sim.ev_base) + sim.ev_enq;
+
+	t->d[0] = (uint32_t)ptr;
+	t->d[1] = (uint32_t)(ptr >> 32);
+	t->d[2] = d2;
+	t->d[3] = (d3 & ~TRB_CYCLE) | sim.pcs;
+	if (++sim.ev_enq == sim.ev_size) {
+		sim.ev_enq = 0;
+		sim.pcs ^= 1;
+	}
+}
+
+/* One of the interrupt transfers d has queued completes: its data (a keyboard or hub report)
+ * in its buffer slot, a residual length (beyond the transfer too) and mostly success. */
+static void intr_done(struct input *in, struct usb_dev *d)
+{
+	uint8_t back = byte(in), residual = byte(in), cc = byte(in);
+	unsigned int i;
+
+	if (!d || !d->intr.trb)
+		return;
+	i = (d->intr.enq + XHCI_RING_TRBS - 1 - 1 - back % XHCI_INTR_QUEUED) % (XHCI_RING_TRBS - 1);
+	for (unsigned int k = 0; k < XHCI_INTR_BUF_SIZE; k++)
+		d->intr_buf[i * XHCI_INTR_BUF_SIZE + k] = byte(in);
+	post(d->intr.phys + i * 16,
+	     (cc & 0x80 ? cc & 0x3f : XHCI_CC_SUCCESS) << 24 | (residual & 0x3f),
+	     TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(d->slot) | TRB_EP(d->intr_dci));
+}
+
+static void step(struct input *in)
+{
+	uint8_t op = byte(in);
+	unsigned int port = 1 + byte(in) % SIM_PORTS, slot, p;
+	uint32_t portsc = SIM_OP + XHCI_PORTSC(port);
+	struct usb_dev *d;
+
+	switch (op % 10) {
+	case 0: /* ticks, with time passing at one of four speeds */
+	case 1: {
+		static const uint64_t skip[] = { 20000, 1000000, 30000000, 700000000 };
+		unsigned int n = 1 + byte(in) % 32;
+
+		host_time_skip_ns = skip[op / 10 % 4];
+		while (n--)
+			tick();
+		break;
+	}
+	case 2: /* a device connects at a speed (0 and 5-15: no such speed) */
+		sim_connect(&sim, port, byte(in) % 16);
+		break;
+	case 3: /* ... or goes */
+		sim.reg[portsc / 4] = XHCI_PORTSC_PP | XHCI_PORTSC_CSC;
+		break;
+	case 4: /* any PORTSC value */
+		sim.reg[portsc / 4] = word(in);
+		break;
+	case 5: /* a device's persona for the next requests */
+		slot = 1 + byte(in) % SIM_SLOTS;
+		devs[slot].persona = (enum persona)(byte(in) % P_COUNT);
+		devs[slot].ports = byte(in);
+		devs[slot].nbytes = byte(in) % (sizeof(devs[slot].bytes) + 1);
+		for (unsigned int k = 0; k < devs[slot].nbytes; k++)
+			devs[slot].bytes[k] = byte(in);
+		break;
+	case 6: /* a hub port's status and change bits */
+		slot = 1 + byte(in) % SIM_SLOTS;
+		p = byte(in) % 16;
+		devs[slot].status[p] = (uint16_t)word(in);
+		devs[slot].change[p] = (uint16_t)word(in);
+		break;
+	case 7: { /* a made-up event */
+		uint32_t type = byte(in), ids = word(in), d2 = word(in);
+
+		d = nth_dev(byte(in));
+		type = type < 0xc0 ? event_types[type % 3] : type & 0x3f;
+		if (ids & 0x80000000u && d) /* aimed at a device's slot and endpoint */
+			ids = TRB_SLOT(d->slot) | TRB_EP(ids & 1 ? XHCI_DCI_EP0 : d->intr_dci);
+		post(pick_ptr(in, d), d2, TRB_TYPE(type) | (ids & 0xffff0000u));
+		break;
+	}
+	case 8: /* an interrupt transfer completes */
+		intr_done(in, nth_dev(byte(in)));
+		break;
+	case 9: /* a burst: the event ring fills past what one poll takes */
+		for (unsigned int k = byte(in) % 200; k--;)
+			post(hc.cmd_trb_phys, XHCI_CC_SUCCESS << 24, TRB_TYPE(TRB_EV_PORT_STATUS));
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size > 4096 ? 4096 : size };
+	uint8_t knobs = byte(&in);
+	static bool logging;
+	char why[80];
+	int ticks;
+
+	if (!logging) { /* the driver's printk on stdout with FUZZ_XHCI_LOG, else nowhere */
+		if (getenv("FUZZ_XHCI_LOG"))
+			sim_log_start();
+		else
+			printk_add_sink(quiet, false);
+		logging = true;
+	}
+	sim_dma_reset();
+	memset(&sim, 0, sizeof(sim));
+	memset(devs, 0, sizeof(devs));
+	sim.csz = knobs & 1;
+	sim.legacy = knobs & 2;
+	sim.bios_owned = knobs & 4;
+	sim.bios_lets_go = knobs & 8;
+	sim.running = knobs & 16;
+	sim.scratch_lo = knobs >> 5;
+	sim.device = device;
+	sim_init(&sim);
+	sim_attach(&sim, &hc);
+	heap_live = 0;
+	host_time_skip_ns = 200000000; /* a firmware that never lets go costs no real time */
+	if (xhci_takeover(&hc, why, sizeof(why)) || xhci_setup(&hc, why, sizeof(why)))
+		fail(why); /* the simulator's knobs are all ones a driver must cope with */
+	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
+	xhci_ports_start(&hc);
+	hc.takeover_us = usb_now_us();
+	while (in.n) {
+		step(&in);
+		check();
+	}
+	if (getenv("FUZZ_XHCI_LOG"))
+		fprintf(stderr, "key events so far: %lu\n", keys);
+	if (getenv("FUZZ_XHCI_LOG"))
+		for (unsigned int p = 1; p <= hc.max_ports; p++)
+			fprintf(stderr, "port %u state %d portsc %x\n", p, hc.port[p].state,
+				sim.reg[(SIM_OP + XHCI_PORTSC(p)) / 4]);
+	/* everything unplugged: the stack must let go of every device and all its memory */
+	for (unsigned int p = 1; p <= SIM_PORTS; p++)
+		sim.reg[(SIM_OP + XHCI_PORTSC(p)) / 4] = XHCI_PORTSC_PP | XHCI_PORTSC_CSC;
+	host_time_skip_ns = 20000000;
+	for (ticks = 0; usb_dev_list() && ticks < 2000; ticks++) {
+		tick();
+		check();
+	}
+	if (usb_dev_list())
+		fail("a device outlived its unplugging by 2000 ticks");
+	if (heap_live)
+		fail("heap objects left after every device went");
+	free(hc.slot_dev);
+	return 0;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Writes the seeds of the xhci fuzzer (fuzz/xhci_fuzz.c) into the folder given (default
+# fuzz/seeds/xhci): programs in its step encoding that reach a ready keyboard, a hub with a
+# keyboard behind it, refused devices, and the made-up events the driver must ignore, so
+# that fuzzing starts from deep states rather than from an empty machine.
+# Step encoding: op byte, root port byte (port = 1 + byte % 8, read by every step), then
+# the op's own bytes; the first byte of a program sets the controller's knobs.
+import os
+import struct
+import sys
+
+TRANSFER, CMD_DONE = 0, 1  # event type bytes (< 0xc0: transfer, command, port status)
+
+
+def tick(n, speed=1):  # speed: 20 us, 1 ms, 30 ms or 700 ms of time per clock read
+    return bytes([10 * speed, 0, n - 1])
+
+
+def connect(port, speed):  # speed: 1 full, 2 low, 3 high, 4 super
+    return bytes([2, port - 1, speed])
+
+
+def disconnect(port):
+    return bytes([3, port - 1])
+
+
+def portsc(port, value):
+    return bytes([4, port - 1]) + struct.pack("<I", value)
+
+
+def persona(slot, kind, ports=0, data=b""):  # kind: 0 kbd, 1 hub, 2 bytes, 3 stall, 4 silent
+    return bytes([5, 0, slot - 1, kind, ports, len(data)]) + data
+
+
+def hub_port(slot, port, status, change):
+    return bytes([6, 0, slot - 1, port]) + struct.pack("<II", status, change)
+
+
+def event(kind, ids, d2, dev, how, index=0, ptr=0):
+    raw = bytes([7, 0, kind]) + struct.pack("<II", ids, d2) + bytes([dev, how, index])
+    if how % 8 >= 6:
+        raw += struct.pack("<II", ptr >> 32, ptr & 0xFFFFFFFF)
+    return raw
+
+
+def report(dev, data, back=0, cc=0):  # an interrupt transfer of all it asked for
+    return bytes([8, 0, dev, back, 0, cc]) + data.ljust(32, b"\0")
+
+
+def burst(n):
+    return bytes([9, 0, n])
+
+
+AIMED_EP0, AIMED_INTR = 0x80000001, 0x80000000  # ids aimed at a device's endpoint
+SUCCESS = 1 << 24
+
+keyboard = (bytes([0]) + connect(5, 3) + tick(32) * 12 + report(0, bytes([0, 0, 4]))
+            + tick(4) + report(0, bytes([2, 0, 4, 5])) + tick(4) + report(0, bytes(8)))
+seeds = {
+    "keyboard": keyboard + tick(32, 2),
+    "hub": (bytes([2]) + persona(1, 1, 4) + hub_port(1, 2, 0x0101, 0x0001) + connect(6, 3)
+            + tick(32) * 16 + report(0, bytes([0x04])) + tick(32) * 16
+            + report(0, bytes([0, 0, 0x1E])) + tick(32) * 4 + disconnect(6) + tick(32) * 4),
+    "hostile": (bytes([0x11]) + connect(1, 4) + connect(5, 3) + tick(16)
+                + event(CMD_DONE, 0x01000000, SUCCESS, 0, 0) + tick(32) * 6
+                + event(TRANSFER, AIMED_EP0, 0x0D000010, 0, 1)
+                + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3) + burst(250) + tick(32) * 4
+                + tick(8, 3) + report(1, bytes([0, 0, 4, 4, 4, 4, 4, 4]), cc=0x86) + tick(16)),
+    "bad-devices": (bytes([0x2E]) + persona(1, 2, 0, bytes([18, 1, 0, 2, 0, 0, 0, 9] + [0xFF] * 10))
+                    + persona(2, 3) + persona(3, 4) + connect(1, 4) + connect(2, 2)
+                    + connect(7, 1) + tick(32) * 10 + tick(32, 2) * 4 + tick(4, 3)
+                    + portsc(4, 0xFFFFFFFF) + tick(32) * 4),
+    # transfer events for the keyboard's interrupt endpoint naming TRBs past its ring's end
+    # and inside it, and late completions on endpoint 0 and the command ring
+    "stale-events": (keyboard + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3 | 8, 0)
+                     + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3 | 8, 7)
+                     + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3, 200)
+                     + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 2)
+                     + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 0) + tick(32)),
+}
+
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "seeds", "xhci")
+os.makedirs(out, exist_ok=True)
+for name, program in seeds.items():
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(program)
