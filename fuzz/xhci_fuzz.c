@@ -9,8 +9,9 @@
  * residual lengths beyond the transfer, port changes of ports that do not exist), root ports
  * connect, disconnect and show any PORTSC value, devices behind them act as a keyboard, a
  * hub (any port count, any port status) or answer every request with whatever bytes the
- * input holds, stall or never answer, interrupt transfers complete with any data, and time
- * jumps (every bounded wait times out). Each input starts a fresh controller (takeover and
+ * input holds, stall or never answer (everything, or a keyboard's SET_IDLE and LED report), interrupt
+ * transfers complete with any data, the kernel's LEDs change, the self-test's stall probe
+ * runs, and time jumps (every bounded wait times out). Each input starts a fresh controller (takeover and
  * setup: the capability registers' knobs come from the input too).
  *
  * After every step the driver's state must be sound: ring and event indices in range, every
@@ -64,7 +65,8 @@ struct xhci *usb_controllers;
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
 static unsigned long keys; /* key events the keyboards reported (FUZZ_XHCI_LOG) */
 void kbd_report_key(uint16_t key, bool pressed) { keys += key || pressed; }
-void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+static void (*led_listener)(uint8_t leds); /* usb_kbd.c's: the LEDs the kernel wants */
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
 uint8_t kbd_leds(void) { return 0; }
 
 /* ------------------------------------------------------------------ the input */
@@ -91,7 +93,16 @@ static uint32_t word(struct input *in)
 }
 
 /* ------------------------------------------------------------------ hostile devices */
-enum persona { P_KBD, P_HUB, P_BYTES, P_STALL, P_SILENT, P_COUNT };
+enum persona {
+	P_KBD,
+	P_HUB,
+	P_BYTES,
+	P_STALL,
+	P_SILENT,
+	P_KBD_NO_CLASS,
+	P_KBD_MUTE_CLASS,
+	P_COUNT
+};
 
 /* clang-format off */
 static const uint8_t kbd_dev[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
@@ -168,6 +179,14 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 		if (su->type & 0x80)
 			memcpy(data, v->bytes, *len = v->nbytes);
 		return SIM_ANSWER;
+	case P_KBD_NO_CLASS: /* a keyboard that stalls SET_IDLE and SET_REPORT (the LEDs) */
+		if (su->type == 0x21 && (su->req == 0x0a || su->req == 0x09))
+			return SIM_STALL;
+		break;
+	case P_KBD_MUTE_CLASS: /* ... or never answers SET_REPORT */
+		if (su->type == 0x21 && su->req == 0x09)
+			return SIM_SILENT;
+		break;
 	default:
 		break;
 	}
@@ -328,13 +347,13 @@ static void step(struct input *in)
 	uint32_t portsc = SIM_OP + XHCI_PORTSC(port);
 	struct usb_dev *d;
 
-	switch (op % 10) {
+	switch (op % 16) {
 	case 0: /* ticks, with time passing at one of four speeds */
 	case 1: {
 		static const uint64_t skip[] = { 20000, 1000000, 30000000, 700000000 };
 		unsigned int n = 1 + byte(in) % 32;
 
-		host_time_skip_ns = skip[op / 10 % 4];
+		host_time_skip_ns = skip[op / 16 % 4];
 		while (n--)
 			tick();
 		break;
@@ -378,6 +397,13 @@ static void step(struct input *in)
 	case 9: /* a burst: the event ring fills past what one poll takes */
 		for (unsigned int k = byte(in) % 200; k--;)
 			post(hc.cmd_trb_phys, XHCI_CC_SUCCESS << 24, TRB_TYPE(TRB_EV_PORT_STATUS));
+		break;
+	case 10: /* the kernel's keyboard LEDs change (Caps Lock) */
+		if (led_listener)
+			led_listener(byte(in));
+		break;
+	case 11: /* the `selftest` stall probe on the next ready keyboard */
+		usb_kbd_stall_probe();
 		break;
 	}
 }

@@ -14,7 +14,7 @@ TRANSFER, CMD_DONE = 0, 1  # event type bytes (< 0xc0: transfer, command, port s
 
 
 def tick(n, speed=1):  # speed: 20 us, 1 ms, 30 ms or 700 ms of time per clock read
-    return bytes([10 * speed, 0, n - 1])
+    return bytes([16 * speed, 0, n - 1])
 
 
 def connect(port, speed):  # speed: 1 full, 2 low, 3 high, 4 super
@@ -29,7 +29,9 @@ def portsc(port, value):
     return bytes([4, port - 1]) + struct.pack("<I", value)
 
 
-def persona(slot, kind, ports=0, data=b""):  # kind: 0 kbd, 1 hub, 2 bytes, 3 stall, 4 silent
+# kind: 0 kbd, 1 hub, 2 bytes, 3 stall, 4 silent, 5 kbd stalling SET_IDLE and SET_REPORT,
+# 6 kbd never answering SET_REPORT
+def persona(slot, kind, ports=0, data=b""):
     return bytes([5, 0, slot - 1, kind, ports, len(data)]) + data
 
 
@@ -52,13 +54,25 @@ def burst(n):
     return bytes([9, 0, n])
 
 
+def leds(bits):
+    return bytes([10, 0, bits])
+
+
+def stall_probe():
+    return bytes([11, 0])
+
+
 AIMED_EP0, AIMED_INTR = 0x80000001, 0x80000000  # ids aimed at a device's endpoint
 SUCCESS = 1 << 24
 
 keyboard = (bytes([0]) + connect(5, 3) + tick(32) * 12 + report(0, bytes([0, 0, 4]))
             + tick(4) + report(0, bytes([2, 0, 4, 5])) + tick(4) + report(0, bytes(8)))
 seeds = {
-    "keyboard": keyboard + tick(32, 2),
+    "keyboard": keyboard + leds(2) + tick(8) + stall_probe() + tick(32) * 2 + tick(32, 2),
+    # keyboards that stall, or never answer, SET_IDLE and the LED report
+    "picky-keyboards": (bytes([0]) + persona(1, 5) + persona(2, 6) + connect(5, 3) + tick(8)
+                        + connect(6, 1) + tick(32) * 12 + leds(4) + tick(32) * 4
+                        + tick(32, 2) * 4 + leds(1) + tick(32) * 4),
     "hub": (bytes([2]) + persona(1, 1, 4) + hub_port(1, 2, 0x0101, 0x0001) + connect(6, 3)
             + tick(32) * 16 + report(0, bytes([0x04])) + tick(32) * 16
             + report(0, bytes([0, 0, 0x1E])) + tick(32) * 4 + disconnect(6) + tick(32) * 4),
