@@ -105,14 +105,6 @@ enum persona {
 };
 
 /* clang-format off */
-static const uint8_t kbd_dev[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
-				    0, 0, 0, 0, 0, 1};
-static const uint8_t kbd_config[34] = {
-	9, USB_DT_CONFIG, 34, 0, 1, 1, 0, 0xa0, 50,
-	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_KEYBOARD, 0,
-	9, USB_DT_HID, 0x11, 0x01, 0, 1, 0x22, 63, 0,
-	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
-};
 static const uint8_t hub_dev[18] = {18, USB_DT_DEVICE, 0x00, 0x02, USB_CLASS_HUB, 0, 1, 64, 0x09, 0x04,
 				    0x01, 0x00, 0, 0, 0, 0, 0, 1};
 static const uint8_t hub_config[25] = {
@@ -192,11 +184,11 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 	}
 	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
 		if ((su->value >> 8) == USB_DT_DEVICE)
-			memcpy(data, hub ? hub_dev : kbd_dev, *len = sizeof(kbd_dev));
+			memcpy(data, hub ? hub_dev : sim_kbd_device_desc, *len = sizeof(hub_dev));
 		else if ((su->value >> 8) == USB_DT_CONFIG && hub)
 			memcpy(data, hub_config, *len = sizeof(hub_config));
 		else if ((su->value >> 8) == USB_DT_CONFIG)
-			memcpy(data, kbd_config, *len = sizeof(kbd_config));
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
 		else
 			return SIM_STALL;
 		return SIM_ANSWER;

@@ -38,15 +38,6 @@ void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
 uint8_t kbd_leds(void) { return 0; }
 
 /* ------------------------------------------------------------------ simulated devices */
-static const uint8_t dev_desc[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
-				     0, 0, 0, 0, 0, 1};
-static const uint8_t kbd_config[34] = {
-	9, USB_DT_CONFIG, 34, 0, 1, 1, 0, 0xa0, 50,
-	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_KEYBOARD, 0,
-	9, USB_DT_HID, 0x11, 0x01, 0, 1, 0x22, 63, 0,
-	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
-};
-
 /* per slot: what to do with which request */
 static struct {
 	uint8_t stall_req;        /* bRequest answered with STALL (0: none) */
@@ -72,11 +63,11 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 		return SIM_SILENT;
 	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
 		if ((su->value >> 8) == USB_DT_DEVICE) {
-			memcpy(data, dev_desc, *len = sizeof(dev_desc));
+			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
 		} else if ((su->value >> 8) == USB_DT_CONFIG) {
 			if (dev[slot].silent_on_config)
 				return SIM_SILENT;
-			memcpy(data, kbd_config, *len = sizeof(kbd_config));
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
 		} else {
 			return SIM_STALL;
 		}

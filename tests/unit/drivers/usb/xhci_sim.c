@@ -68,6 +68,16 @@ void sim_dma_reset(void)
 	dma_next = DMA_BASE;
 }
 
+/* ------------------------------------------------------------------ a keyboard's descriptors */
+const uint8_t sim_kbd_device_desc[18] = {18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64, 0x27, 0x06, 0x01, 0x00,
+					 0, 0, 0, 0, 0, 1};
+const uint8_t sim_kbd_config_desc[34] = {
+	9, USB_DT_CONFIG, 34, 0, 1, 1, 0, 0xa0, 50,
+	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_KEYBOARD, 0,
+	9, USB_DT_HID, 0x11, 0x01, 0, 1, 0x22, 63, 0,
+	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
+};
+
 /* ------------------------------------------------------------------ captured printk */
 static char log_buf[16384];
 static size_t log_len;

@@ -76,6 +76,11 @@ struct xhci_sim {
 	struct xhci_mmio mmio;
 };
 
+/* A high-speed HID boot keyboard's device and configuration descriptors (0627:0001, one
+ * interface, an 8-byte interrupt IN endpoint 0x81): what the tests' devices answer. */
+extern const uint8_t sim_kbd_device_desc[18];
+extern const uint8_t sim_kbd_config_desc[34];
+
 /* Set the knobs first, then sim_init: registers as firmware left them. */
 void sim_init(struct xhci_sim *s);
 /* A struct xhci ready for xhci_takeover on s. */
