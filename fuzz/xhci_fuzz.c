@@ -3,25 +3,26 @@
  * libFuzzer target for the USB stack as a whole (src/drivers/usb: xhci.c, xhci_ring.c,
  * xhci_port.c, usb_enum.c, usb_hub.c, usb_kbd.c, with usb_desc.c and hid_kbd.c) on the
  * simulated controller of tests/unit/drivers/usb/xhci_sim.c, which runs the command ring and
- * endpoint 0 as a controller does. The input is a program for a hostile machine: the
- * controller posts made-up events (command completions and transfer events that name the
- * TRBs the driver is waiting for, stale ones, other slots, endpoints and completion codes,
- * residual lengths beyond the transfer, port changes of ports that do not exist), root ports
- * connect, disconnect and show any PORTSC value, devices behind them act as a keyboard, a
- * hub (any port count, any port status) or answer every request with whatever bytes the
- * input holds, stall or never answer (everything, or a keyboard's SET_IDLE and LED report), interrupt
- * transfers complete with any data, the kernel's LEDs change, the self-test's stall probe
- * runs, and time jumps (every bounded wait times out). Each input starts a fresh controller (takeover and
- * setup: the capability registers' knobs come from the input too).
+ * endpoint 0 as a controller does. The input is a program for a hostile machine: the controller
+ * posts made-up events (command completions and transfer events that name the TRBs the driver
+ * is waiting for, stale ones, other slots, endpoints and completion codes, residual lengths
+ * beyond the transfer, port changes of ports that do not exist), root ports connect, disconnect
+ * and show any PORTSC value, devices behind them act as a keyboard, a hub (any port count, any
+ * port status) or answer every request with whatever bytes the input holds, stall or never
+ * answer (everything, or a keyboard's SET_IDLE and LED report), interrupt transfers complete
+ * with any data, the kernel's LEDs change, the self-test's stall probe runs, and time jumps
+ * (every bounded wait times out). Each input starts a fresh controller (takeover and setup: the
+ * capability registers' knobs come from the input too).
  *
- * After every step the driver's state must be sound: ring and event indices in range, every
- * slot table entry a live device with that slot, every root port's device in the device
- * list, at most a few devices per port path, hubs no deeper than the route string allows.
- * At the end every port disconnects and the stack must let go of everything: no device left
- * after a bounded number of ticks, and every heap object it took given back. ASan and UBSan
- * watch every access to the heap objects (the DMA pages are the simulator's, in the host's
- * simulated physical memory, with a poisoned page after each). FUZZ_XHCI_LOG=1 prints the
- * driver's log and the root ports' states (run one input: fuzz_xhci FILE).
+ * After every step the driver's state must be sound: ring and event indices in range, no more
+ * interrupt transfers queued than the driver keeps (XHCI_INTR_QUEUED), every slot table entry a
+ * live device with that slot, every root port's device in the device list, at most a few
+ * devices per port path, hubs no deeper than the route string allows. At the end every port
+ * disconnects and the stack must let go of everything: no device left after a bounded number of
+ * ticks, and every heap object it took given back. ASan and UBSan watch every access to the
+ * heap objects (the DMA pages are the simulator's, in the host's simulated physical memory,
+ * with a poisoned page after each). FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
+ * states (run one input: fuzz_xhci FILE).
  */
 #include <lios/heap.h>
 #include <lios/kmalloc.h>
@@ -261,6 +262,11 @@ static void check(void)
 			fail("a device whose hub is gone");
 		ring_ok(&d->ep0, "endpoint 0 ring enqueue index");
 		ring_ok(&d->intr, "interrupt ring enqueue index");
+		if (d->intr.trb &&
+		    (d->intr_deq >= XHCI_RING_TRBS - 1 ||
+		     (d->intr.enq + XHCI_RING_TRBS - 1 - d->intr_deq) % (XHCI_RING_TRBS - 1) >
+			     XHCI_INTR_QUEUED))
+			fail("more interrupt transfers queued than the driver keeps");
 	}
 	for (unsigned int s = 1; s <= hc.max_slots; s++)
 		if (hc.slot_dev[s] && (!listed(hc.slot_dev[s]) || hc.slot_dev[s]->slot != s))
@@ -324,7 +330,10 @@ static void intr_done(struct input *in, struct usb_dev *d)
 
 	if (!d || !d->intr.trb)
 		return;
-	i = (d->intr.enq + XHCI_RING_TRBS - 1 - 1 - back % XHCI_INTR_QUEUED) % (XHCI_RING_TRBS - 1);
+	i = back % XHCI_INTR_QUEUED ? /* mostly the next in ring order, else another queued one */
+		    (d->intr.enq + XHCI_RING_TRBS - 1 - back % XHCI_INTR_QUEUED) %
+			    (XHCI_RING_TRBS - 1)
+				    : d->intr_deq;
 	for (unsigned int k = 0; k < XHCI_INTR_BUF_SIZE; k++)
 		d->intr_buf[i * XHCI_INTR_BUF_SIZE + k] = byte(in);
 	post(d->intr.phys + i * 16,

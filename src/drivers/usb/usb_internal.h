@@ -134,6 +134,8 @@ struct usb_dev {
 	uint8_t *intr_buf;       /* XHCI_INTR_BUF_SIZE bytes per interrupt ring TRB */
 	uint64_t intr_buf_phys;
 	uint8_t intr_dci;
+	unsigned int intr_deq;   /* the interrupt TRB whose completion comes next (a ring
+				  * completes in order: any other event is stale or repeated) */
 	/* the operation in flight */
 	int state;
 	bool busy;

@@ -211,8 +211,9 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		uint32_t len = intr_len(d);
 		uint32_t residual = TRB_GET_LEN(ev->d[2]);
 
-		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1)
-			return;
+		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1 || i != d->intr_deq)
+			return; /* not the next transfer: a repeat would queue one too many */
+		d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
 		if (!good) {
 			usb_dev_refuse(d, cc == XHCI_CC_STALL ? "interrupt endpoint stalled"
 							      : "interrupt transfer failed");

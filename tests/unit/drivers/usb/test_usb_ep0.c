@@ -10,7 +10,8 @@
  * stalls the LED report keeps typing; a device that never answers (a descriptor request,
  * the LED report) is refused after the bounded timeout while a keyboard beside it becomes
  * ready; a transfer that completes late, while its refused device's Disable Slot runs, does
- * not let the device be freed before the command completes.
+ * not let the device be freed before the command completes; interrupt transfer events count
+ * only in ring order.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -215,8 +216,8 @@ static void late_transfer_during_disable_slot(void)
 	host_time_skip_ns = 50000;
 	CHECK(sim_logged("refused: no answer to GET_DESCRIPTOR(configuration, 9)"));
 	CHECK(usb_dev_list() == d && hc.cmd_owner == d && d->busy);
-	sim_post_transfer(&sim, d->slot, status, XHCI_CC_SUCCESS); /* the answer, too late */
-	sim_post_transfer(&sim, d->slot, status, 26);              /* Stopped */
+	sim_post_transfer(&sim, d->slot, XHCI_DCI_EP0, status, XHCI_CC_SUCCESS, 0); /* too late */
+	sim_post_transfer(&sim, d->slot, XHCI_DCI_EP0, status, 26, 0);              /* Stopped */
 	ticks(5);
 	CHECK(usb_dev_list() == d && hc.cmd_owner == d && d->busy); /* still waiting */
 	sim_run_commands(&sim);
@@ -224,6 +225,35 @@ static void late_transfer_during_disable_slot(void)
 	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
 	CHECK(usb_dev_list() == NULL && hc.cmd_owner == NULL && !hc.cmd_busy);
 	free(hc.slot_dev);
+}
+
+/* Interrupt transfers complete in ring order: each completion gives one transfer back, and an
+ * event for any other TRB (repeated, stale, out of order) changes nothing, so the driver never
+ * queues more than XHCI_INTR_QUEUED (a repeat used to queue one more each time). */
+static void interrupt_events_in_ring_order(void)
+{
+	struct usb_dev *d;
+	unsigned int enq;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK_EQ(d->intr.enq, XHCI_INTR_QUEUED);
+	CHECK_EQ(d->intr_deq, 0);
+	enq = d->intr.enq;
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);  /* again */
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 5 * 16, XHCI_CC_SUCCESS, 0);
+	ticks(1);
+	CHECK_EQ(d->intr.enq, enq + 1);         /* one given back, for the first event only */
+	CHECK_EQ(d->intr_deq, 1);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 16, XHCI_CC_SHORT_PACKET, 8);
+	ticks(1);
+	CHECK_EQ(d->intr.enq, enq + 2);         /* the next one in order: accepted */
+	CHECK_EQ(d->intr_deq, 2);
+	CHECK(!d->failed);
+	cleanup();
 }
 
 static void led_report_stall_tolerated(void)
@@ -262,6 +292,7 @@ int main(void)
 	RUN(descriptor_stall_refused);
 	RUN(silent_device_refused_other_works);
 	RUN(late_transfer_during_disable_slot);
+	RUN(interrupt_events_in_ring_order);
 	RUN(led_report_stall_tolerated);
 	RUN(led_report_silent_refused);
 	return unit_summary();

@@ -286,9 +286,10 @@ void sim_run_commands(struct xhci_sim *s)
 	ring_commands(s);
 }
 
-void sim_post_transfer(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc)
+void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
+		       uint32_t cc, uint32_t residual)
 {
-	xfer_event(s, slot, trb, cc, 0);
+	post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(dci));
 }
 
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,

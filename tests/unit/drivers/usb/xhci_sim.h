@@ -90,8 +90,10 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
 
 /* Run the command ring now (after hold_commands), posting each completion. */
 void sim_run_commands(struct xhci_sim *s);
-/* Post a Transfer Event for slot's endpoint 0 naming TRB trb (a late or stopped transfer). */
-void sim_post_transfer(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc);
+/* Post a Transfer Event for endpoint dci of slot naming TRB trb, as a controller does when a
+ * transfer completes (or a late, stopped or repeated one: the tests' hostile events). */
+void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
+		       uint32_t cc, uint32_t residual);
 
 /* printk captured: test whether a line containing needle was printed since sim_log_clear. */
 void sim_log_clear(void);
