@@ -211,8 +211,11 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		uint32_t len = intr_len(d);
 		uint32_t residual = TRB_GET_LEN(ev->d[2]);
 
-		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1 || i != d->intr_deq)
-			return; /* not the next transfer: a repeat would queue one too many */
+		/* only the next transfer queued: a repeat would queue one too many, and a
+		 * completion of a TRB never queued is made up */
+		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1 || i != d->intr_deq ||
+		    d->intr_deq == d->intr.enq)
+			return;
 		d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
 		if (!good) {
 			usb_dev_refuse(d, cc == XHCI_CC_STALL ? "interrupt endpoint stalled"

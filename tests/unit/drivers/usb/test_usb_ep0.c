@@ -228,8 +228,9 @@ static void late_transfer_during_disable_slot(void)
 }
 
 /* Interrupt transfers complete in ring order: each completion gives one transfer back, and an
- * event for any other TRB (repeated, stale, out of order) changes nothing, so the driver never
- * queues more than XHCI_INTR_QUEUED (a repeat used to queue one more each time). */
+ * event for any other TRB (repeated, stale, out of order, or one never queued) changes
+ * nothing, so the driver never queues more than XHCI_INTR_QUEUED (a repeat used to queue one
+ * more each time). */
 static void interrupt_events_in_ring_order(void)
 {
 	struct usb_dev *d;
@@ -237,6 +238,12 @@ static void interrupt_events_in_ring_order(void)
 
 	start(false);
 	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	for (int i = 0; i < 200 && !d->intr.trb; i++)
+		ticks(1);
+	CHECK(d->intr.trb != NULL && d->intr.enq == 0); /* the ring is there, nothing queued */
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);
+	ticks(1);
+	CHECK_EQ(d->intr_deq, 0);               /* a completion of nothing: made up, ignored */
 	ticks(200);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	CHECK_EQ(d->intr.enq, XHCI_INTR_QUEUED);
