@@ -213,8 +213,8 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 
 		/* only the next transfer queued: a repeat would queue one too many, and a
 		 * completion of a TRB never queued is made up */
-		if (ptr < d->intr.phys || i >= XHCI_RING_TRBS - 1 || i != d->intr_deq ||
-		    d->intr_deq == d->intr.enq)
+		if (ptr < d->intr.phys || (ptr - d->intr.phys) % sizeof(struct xhci_trb) ||
+		    i >= XHCI_RING_TRBS - 1 || i != d->intr_deq || d->intr_deq == d->intr.enq)
 			return;
 		d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
 		if (!good) {

@@ -252,6 +252,7 @@ static void interrupt_events_in_ring_order(void)
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);  /* again */
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 5 * 16, XHCI_CC_SUCCESS, 0);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 16 + 4, XHCI_CC_SUCCESS, 0);
 	ticks(1);
 	CHECK_EQ(d->intr.enq, enq + 1);         /* one given back, for the first event only */
 	CHECK_EQ(d->intr_deq, 1);
