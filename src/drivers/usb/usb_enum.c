@@ -313,6 +313,7 @@ static void enum_step(struct usb_dev *d)
 		if (!usb_dev_ok(d))
 			return;
 		if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
+			d->slot = 0; /* not d's: its teardown must not disable another's slot */
 			usb_dev_refuse(d, "controller gave a bad slot");
 			return;
 		}

@@ -166,9 +166,15 @@ static void command_done(struct xhci *hc, const struct xhci_trb *ev)
 	hc->cmd_busy = false;
 	hc->cmd_owner = NULL;
 	if (d) {
+		unsigned int slot = TRB_GET_SLOT(ev->d[3]);
+
 		d->cc = TRB_GET_CC(ev->d[2]);
-		if (d->cc == XHCI_CC_SUCCESS && !d->slot)
-			d->slot = (uint8_t)TRB_GET_SLOT(ev->d[3]);
+		/* Enable Slot's: only a slot the controller has and no device holds becomes d's
+		 * (usb_enum.c refuses a device left without one; its teardown then touches no
+		 * slot, neither the table past its end nor another device's slot) */
+		if (d->cc == XHCI_CC_SUCCESS && !d->slot && slot >= 1 && slot <= hc->max_slots &&
+		    !hc->slot_dev[slot])
+			d->slot = (uint8_t)slot;
 		d->busy = false;
 	}
 }

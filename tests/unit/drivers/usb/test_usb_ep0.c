@@ -11,7 +11,8 @@
  * the LED report) is refused after the bounded timeout while a keyboard beside it becomes
  * ready; a transfer that completes late, while its refused device's Disable Slot runs, does
  * not let the device be freed before the command completes; interrupt transfer events count
- * only in ring order.
+ * only in ring order; a slot the controller does not have, or one in use, is refused without
+ * touching the slot table past its end or another device's slot.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -264,6 +265,34 @@ static void interrupt_events_in_ring_order(void)
 	cleanup();
 }
 
+/* Enable Slot answered with a slot the controller does not have, then with the slot a ready
+ * keyboard holds: each device is refused, and its teardown touches no slot (the slot table
+ * was read past its end, and the keyboard's slot would have been disabled). */
+static void bad_slot_from_enable_slot(void)
+{
+	struct usb_dev *kbd;
+
+	start(false);
+	sim.enable_slot_id = SIM_SLOTS + 100;
+	usb_dev_new(&hc, NULL, 6, USB_SPEED_HIGH);
+	ticks(20);
+	CHECK(sim_logged("usb: 1-6: refused: controller gave a bad slot"));
+	CHECK(usb_dev_list() == NULL);
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 0);
+	sim.enable_slot_id = 0;
+	kbd = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	sim.enable_slot_id = kbd->slot;
+	sim_log_clear();
+	usb_dev_new(&hc, NULL, 7, USB_SPEED_HIGH);
+	ticks(20);
+	CHECK(sim_logged("usb: 1-7: refused: controller gave a bad slot"));
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 0);
+	CHECK(usb_dev_list() == kbd && hc.slot_dev[kbd->slot] == kbd && !kbd->failed);
+	cleanup();
+}
+
 static void led_report_stall_tolerated(void)
 {
 	start(false);
@@ -301,6 +330,7 @@ int main(void)
 	RUN(silent_device_refused_other_works);
 	RUN(late_transfer_during_disable_slot);
 	RUN(interrupt_events_in_ring_order);
+	RUN(bad_slot_from_enable_slot);
 	RUN(led_report_stall_tolerated);
 	RUN(led_report_silent_refused);
 	return unit_summary();

@@ -216,6 +216,10 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 	if (type < 64)
 		s->commands[type]++;
 	if (type == TRB_ENABLE_SLOT) {
+		if (s->enable_slot_id) { /* a broken controller: a slot it has not, or one in use */
+			*slot = s->enable_slot_id;
+			return XHCI_CC_SUCCESS;
+		}
 		if (s->next_slot > SIM_SLOTS)
 			return 9; /* No Slots Available */
 		*slot = s->next_slot++;

@@ -58,6 +58,7 @@ struct xhci_sim {
 	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
 	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
 	bool hold_commands;     /* doorbell 0 runs nothing until sim_run_commands */
+	uint8_t enable_slot_id; /* Enable Slot answers this slot id (0: the next unused one) */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
