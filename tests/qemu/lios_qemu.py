@@ -47,17 +47,21 @@ class Profile:
     media: how the ISO is attached, "cdrom" or "usb" (a USB stick on an xHCI controller),
     or "esp": no ISO, an installed GRUB on an EFI system partition (esp.py) booting the
     kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default';
-    "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only)."""
+    "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only);
+    "kernel": no loader at all, QEMU's -kernel booting 'elf' by its PVH note (BIOS only)."""
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine=None,
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
                  media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True):
-        if media not in ("cdrom", "usb", "esp", "bios-disk"):
-            raise HarnessError("media must be cdrom, usb, esp or bios-disk, not %r" % media)
+        if media not in ("cdrom", "usb", "esp", "bios-disk", "kernel"):
+            raise HarnessError("media must be cdrom, usb, esp, bios-disk or kernel, not %r"
+                               % media)
         if media in ("esp", "bios-disk") and not (elf and grub_entries and grub_default):
             raise HarnessError("media %s needs elf, grub_entries and grub_default" % media)
-        if media == "bios-disk" and firmware != "bios":
-            raise HarnessError("media bios-disk boots through the MBR: firmware bios only")
+        if media == "kernel" and not elf:
+            raise HarnessError("media kernel needs elf")
+        if media in ("bios-disk", "kernel") and firmware != "bios":
+            raise HarnessError("media %s: firmware bios only" % media)
         self.media, self.elf = media, elf
         self.grub_entries, self.grub_default = grub_entries, grub_default
         if firmware not in FIRMWARES:
@@ -204,7 +208,8 @@ class Machine:
     def command_line(self):
         p = self.profile
         boot = {"esp": os.path.join(self.tmp, "esp"),
-                "bios-disk": os.path.join(self.tmp, "bios-disk.img")}.get(p.media, self.iso)
+                "bios-disk": os.path.join(self.tmp, "bios-disk.img"),
+                "kernel": p.elf}.get(p.media, self.iso)
         media = {"bios-disk": "disk"}.get(p.media, p.media)
         # the test's own: serial to the log, QMP, and the disk holding /lios-test.cfg
         own = ["-display", "none",
@@ -232,6 +237,9 @@ class Machine:
                                         self.profile.grub_default)
             except biosdisk.BiosDiskError as e:
                 raise HarnessError(str(e))
+        elif self.profile.media == "kernel":
+            if not os.path.exists(self.profile.elf):
+                raise HarnessError("kernel %s does not exist" % self.profile.elf)
         elif not os.path.exists(self.iso):
             raise HarnessError("ISO %s does not exist (build the iso target first)" % self.iso)
         make_config_disk(os.path.join(self.tmp, "cfg.img"), self.profile)

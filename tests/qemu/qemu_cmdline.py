@@ -46,13 +46,14 @@ DISPLAYS = {
     "virtio-vga": ["-vga", "none", "-device", "virtio-vga"],
     "bochs-display": ["-vga", "none", "-device", "bochs-display"],
 }
-MEDIA = ("cdrom", "usb", "esp", "disk")
+MEDIA = ("cdrom", "usb", "esp", "disk", "kernel")
 
 
 def media_args(media, path):
     """The boot medium as boot index 0: "cdrom" (an ISO on the first IDE channel), "usb"
     (the ISO as a USB stick on an xHCI controller, never written), "esp" (a directory shown
-    as a FAT disk) or "disk" (a raw hard-disk image)."""
+    as a FAT disk), "disk" (a raw hard-disk image) or "kernel" (an ELF given to QEMU's
+    -kernel, which boots it through its PVH entry note, without a Multiboot2 loader)."""
     if media == "cdrom":
         return ["-drive", "file=%s,media=cdrom,if=none,id=cd,readonly=on" % path,
                 "-device", "ide-cd,drive=cd,bus=ide.0,bootindex=0"]
@@ -66,6 +67,8 @@ def media_args(media, path):
     if media == "disk":
         return ["-drive", "file=%s,format=raw,if=none,id=disk" % path,
                 "-device", "ide-hd,drive=disk,bus=ide.0,bootindex=0"]
+    if media == "kernel":
+        return ["-kernel", path]
     raise ValueError("media must be one of %s, not %r" % (", ".join(MEDIA), media))
 
 

@@ -49,11 +49,13 @@ def parse_args(argv):
     ap.add_argument("--machine", help="default: pc, or q35,smm=on for the secure firmwares")
     ap.add_argument("--display", default="std", choices=sorted(lios_qemu.DISPLAYS))
     ap.add_argument("--smp", type=int)
-    ap.add_argument("--media", choices=("cdrom", "usb", "esp", "bios-disk"), default="cdrom",
+    ap.add_argument("--media", choices=("cdrom", "usb", "esp", "bios-disk", "kernel"),
+                    default="cdrom",
                     help="attach the ISO as a CD or as a USB stick, or boot an installed "
                          "GRUB on an EFI system partition or in a BIOS disk's MBR (needs "
-                         "--elf, --grub-entries, --grub-default)")
-    ap.add_argument("--elf", help="kernel for --media esp/bios-disk")
+                         "--elf, --grub-entries, --grub-default), or give --elf to QEMU's "
+                         "-kernel (no Multiboot2 loader)")
+    ap.add_argument("--elf", help="kernel for --media esp/bios-disk/kernel")
     ap.add_argument("--grub-entries",
                     help="script printing the menu entries (--media esp/bios-disk)")
     ap.add_argument("--grub-default", help="title of the entry to boot (--media esp/bios-disk)")

@@ -66,3 +66,15 @@ framebuffer_tag:
 	.short MB2_TAG_END, 0
 	.long 8
 mb2_header_end:
+
+	/* A PVH entry note (Xen's ELF note 18, PHYS32_ENTRY): QEMU's `-kernel` boots an ELF
+	 * only through it, entering _start32 in 32-bit protected mode without Multiboot2, so
+	 * the entry's check says "not started by a Multiboot2 boot loader" instead of QEMU
+	 * refusing the file (and the message has a test: tests/qemu). */
+	.section .note.pvh, "a"
+	.balign 4
+	.long 4                         /* name size: "Xen\0" */
+	.long 4                         /* descriptor size */
+	.long 18                        /* XEN_ELFNOTE_PHYS32_ENTRY */
+	.asciz "Xen"
+	.long _start32
