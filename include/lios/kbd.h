@@ -124,6 +124,9 @@ struct kbd_decoder {
 	uint8_t prefix;       /* 0, or 0xe0 after that byte */
 	uint8_t e1_left;      /* bytes of an 0xe1 (Pause) sequence still to swallow */
 	uint8_t locks_held;   /* KBD_LED_* of lock keys now down: typematic repeats do not toggle */
+	uint16_t keypad_down; /* bit i: keypad key KEY_KP7 + i is down ... */
+	uint16_t keypad_nav;  /* ... and was pressed as its cursor key (Num Lock off or Shift):
+			       * repeats and the release keep the key its press gave */
 	bool leds_changed;    /* a lock key toggled since kbd_decoder_take_leds() */
 	uint32_t dead;        /* accent of the pending dead key, 0 when none */
 	uint16_t dead_down;   /* the dead key that set it while still held, else KEY_NONE */

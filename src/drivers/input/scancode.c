@@ -50,6 +50,8 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout)
 	d->prefix = 0;
 	d->e1_left = 0;
 	d->locks_held = 0;
+	d->keypad_down = 0;
+	d->keypad_nav = 0;
 	d->leds_changed = false;
 	d->dead = 0;
 	d->dead_down = KEY_NONE;
@@ -81,7 +83,9 @@ static uint8_t lock_led(uint16_t key, uint16_t *mod)
 	}
 }
 
-/* With Num Lock off (or Shift inverting it) the keypad is a second cursor block. */
+/* With Num Lock off (or Shift inverting it) the keypad is a second cursor block. A keypad
+ * key keeps the key its press gave until it is released (keypad_key), whatever Num Lock and
+ * Shift do meanwhile, so that every press has its release. */
 static uint16_t keypad_navigation(uint16_t key, uint16_t mods)
 {
 	static const uint16_t nav[] = {
@@ -98,6 +102,30 @@ static uint16_t keypad_navigation(uint16_t key, uint16_t mods)
 	if (key < KEY_KP7 || key > KEY_KPDOT || digits)
 		return key;
 	return nav[key - KEY_KP7];
+}
+
+/* Base key 'key' pressed or released: a keypad key as its press decided (see above). */
+static uint16_t keypad_key(struct kbd_decoder *d, uint16_t key, bool pressed)
+{
+	uint16_t bit, nav;
+
+	if (key < KEY_KP7 || key > KEY_KPDOT)
+		return key;
+	bit = (uint16_t)(1u << (key - KEY_KP7));
+	if (d->keypad_down & bit) {
+		nav = d->keypad_nav & bit ? keypad_navigation(key, 0) : key;
+	} else {
+		nav = keypad_navigation(key, d->mods);
+		if (nav != key)
+			d->keypad_nav |= bit;
+	}
+	if (pressed) {
+		d->keypad_down |= bit;
+	} else {
+		d->keypad_down &= (uint16_t)~bit;
+		d->keypad_nav &= (uint16_t)~bit;
+	}
+	return nav;
 }
 
 /* Apply a key to the modifier and lock state. */
@@ -217,13 +245,17 @@ bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 
 	pressed = !(byte & SC_RELEASE);
 	key = byte & ~SC_RELEASE;
+	if (!key) { /* 0x80: the break of make 0x00, which is no key (0x00 is an error reply) */
+		d->prefix = 0;
+		return false;
+	}
 	if (d->prefix == SC_PREFIX_E0) {
 		d->prefix = 0;
 		if (key == SC_FAKE_LSHIFT || key == SC_FAKE_RSHIFT)
 			return false;
 		key |= KEY_E0;
 	} else {
-		key = keypad_navigation(key, d->mods);
+		key = keypad_key(d, key, pressed);
 	}
 	track_modifiers(d, key, pressed);
 

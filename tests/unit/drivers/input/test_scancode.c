@@ -171,11 +171,13 @@ static void test_fake_shifts(void)
 }
 
 /* Pause (e1 1d 45 e1 9d c5) is one KEY_PAUSE press and does not leave Ctrl held or
- * Num Lock toggled; controller replies (ack, resend, echo, errors) are no key. */
+ * Num Lock toggled; controller replies (ack, resend, echo, errors) and 0x80 are no key. */
 static void test_pause_and_replies(void)
 {
 	const uint8_t pause[] = {0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5};
-	const uint8_t replies[] = {0xfa, 0xfe, 0xee, 0x00, 0xff};
+	/* and 0x80, the break of make 0x00, which is no key: it used to be a release of
+	 * KEY_NONE, the key of accent events (found by fuzz_scancode) */
+	const uint8_t replies[] = {0xfa, 0xfe, 0xee, 0x00, 0xff, 0x80, 0xe0, 0x80};
 	struct kbd_event ev;
 	uint8_t leds;
 
@@ -289,8 +291,10 @@ static void test_numlock(void)
 
 		CHECK_EQ(ev.key, kp[i].code);
 		CHECK_EQ(ev.ch, kp[i].digit);
+		CHECK_EQ(one(kp[i].code | 0x80).key, kp[i].code);
 		one(0x2a);
 		CHECK_EQ(one(kp[i].code).key, kp[i].nav);
+		CHECK_EQ(one(kp[i].code | 0x80).key, kp[i].nav);
 		one(0xaa);
 	}
 	one(0x3a);
@@ -300,6 +304,30 @@ static void test_numlock(void)
 	/* E0 cursor keys stay cursor keys whatever Num Lock says */
 	kbd_decode(&dec, 0xe0, &(struct kbd_event){0});
 	CHECK_EQ(one(0x48).key, KEY_UP);
+}
+
+/* A keypad key held while Num Lock or Shift changes keeps the key its press gave, for its
+ * repeats and its release: every press has its release (it used to be released as the other
+ * key: KP 8 pressed as Up, Num Lock on, released as KP 8, and Up stayed down). */
+static void test_keypad_held(void)
+{
+	struct kbd_event ev;
+
+	kbd_decoder_init(&dec, NULL);
+	CHECK_EQ(one(0x48).key, KEY_UP);            /* Num Lock off: Up */
+	one(0x45);                                   /* Num Lock on */
+	one(0xc5);
+	CHECK_EQ(one(0x48).key, KEY_UP);            /* a repeat: still Up */
+	ev = one(0xc8);
+	CHECK_EQ(ev.key, KEY_UP);                   /* released as pressed */
+	CHECK(!ev.pressed);
+	CHECK_EQ(one(0x48).key, KEY_KP8);           /* pressed again: Num Lock decides */
+	one(0x2a);                                   /* Shift while it is down */
+	CHECK_EQ(one(0x48).key, KEY_KP8);
+	CHECK_EQ(one(0xc8).key, KEY_KP8);
+	CHECK_EQ(one(0xc8).key, KEY_UP);            /* a release with no press: as the mods say */
+	one(0xaa);
+	CHECK_EQ(dec.keypad_down, 0);
 }
 
 /* Every code 0x01-0x7f decodes to a key equal to the code (keys without a name too) and
@@ -328,6 +356,7 @@ int main(void)
 	test_modifiers();
 	test_capslock();
 	test_numlock();
+	test_keypad_held();
 	test_no_gaps();
 	return unit_exit("test_scancode");
 }
