@@ -11,115 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../unit.h"
+#include "vt_model.h"
 
-#define ROWS 60
-#define MAXCOLS 40
 #define PROMPT "> "
 
-struct model {
-	unsigned cols;
-	uint32_t cell[ROWS][MAXCOLS];
-	unsigned cx, cy;     /* cx == cols: pending wrap */
-	unsigned origin;     /* row of the prompt */
-	int bells;
-	int esc;             /* 0, 1 after ESC, 2 in CSI */
-	unsigned param;
-	uint32_t acc;
-	int utf8_left;
-};
-
-static struct model term[2];
+static struct vt_model term[2];
 static struct lineedit le;
-
-static void model_reset(struct model *m, unsigned cols)
-{
-	memset(m, 0, sizeof(*m));
-	m->cols = cols;
-	for (unsigned r = 0; r < ROWS; r++)
-		for (unsigned c = 0; c < MAXCOLS; c++)
-			m->cell[r][c] = ' ';
-}
-
-static void model_lf(struct model *m)
-{
-	if (m->cy + 1 < ROWS) {
-		m->cy++;
-		return;
-	}
-	memmove(m->cell[0], m->cell[1], sizeof(m->cell[0]) * (ROWS - 1));
-	for (unsigned c = 0; c < MAXCOLS; c++)
-		m->cell[ROWS - 1][c] = ' ';
-	m->origin--;
-}
-
-static void model_put(struct model *m, uint32_t ch)
-{
-	if (m->esc == 1) {
-		m->esc = ch == '[' ? 2 : 0;
-		m->param = 0;
-		return;
-	}
-	if (m->esc == 2) {
-		unsigned n = m->param ? m->param : 1;
-
-		if (ch >= '0' && ch <= '9') {
-			m->param = m->param * 10 + (ch - '0');
-			return;
-		}
-		m->esc = 0;
-		if (m->cx >= m->cols)
-			m->cx = m->cols - 1;
-		if (ch == 'A')
-			m->cy = m->cy >= n ? m->cy - n : 0;
-		else if (ch == 'B')
-			m->cy = m->cy + n < ROWS ? m->cy + n : ROWS - 1;
-		else if (ch == 'C')
-			m->cx = m->cx + n < m->cols ? m->cx + n : m->cols - 1;
-		else if (ch == 'D')
-			m->cx = m->cx >= n ? m->cx - n : 0;
-		return;
-	}
-	switch (ch) {
-	case 0x1b: m->esc = 1; return;
-	case 0x07: m->bells++; return;
-	case '\r': m->cx = 0; return;
-	case '\n': model_lf(m); return;
-	case '\b':
-		if (m->cx >= m->cols)
-			m->cx = m->cols - 1;
-		if (m->cx)
-			m->cx--;
-		return;
-	}
-	if (m->cx >= m->cols) {
-		m->cx = 0;
-		model_lf(m);
-	}
-	m->cell[m->cy][m->cx++] = ch;
-}
-
-static void model_write(void *ctx, const char *s, size_t n)
-{
-	struct model *m = ctx;
-
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = (uint8_t)s[i];
-
-		if (m->utf8_left) {
-			m->acc = m->acc << 6 | (b & 0x3f);
-			if (--m->utf8_left == 0)
-				model_put(m, m->acc);
-		} else if (b >= 0xf0) {
-			m->acc = b & 0x07, m->utf8_left = 3;
-		} else if (b >= 0xe0) {
-			m->acc = b & 0x0f, m->utf8_left = 2;
-		} else if (b >= 0xc0) {
-			m->acc = b & 0x1f, m->utf8_left = 1;
-		} else {
-			model_put(m, b);
-		}
-	}
-}
 
 static enum lineedit_result key(uint16_t k, uint32_t ch)
 {
@@ -146,29 +43,16 @@ static const char *text(void)
  * rows further) and their cursors sit where the editor's cursor is; the text is want. */
 static void expect_in_step(const char *want, int line)
 {
+	char why[96];
+
 	if (strcmp(text(), want) != 0) {
 		fprintf(stderr, "  line %d: text \"%s\", expected \"%s\"\n", line, text(), want);
 		UNIT_FAIL();
 	}
 	for (int t = 0; t < 2; t++) {
-		struct model *m = &term[t];
-		size_t plen = strlen(PROMPT), n = plen + strlen(want);
-		size_t cur = plen + le.cursor;
-
-		for (size_t p = 0; p < n + 2 * m->cols; p++) {
-			unsigned r = m->origin + (unsigned)(p / m->cols), c = (unsigned)(p % m->cols);
-			uint32_t exp = p < plen ? (uint8_t)PROMPT[p] : p < n ? (uint8_t)want[p - plen] : ' ';
-
-			if (r < ROWS && m->cell[r][c] != exp) {
-				fprintf(stderr, "  line %d: view %d cell %zu is '%c', expected '%c'\n",
-					line, t, p, (char)m->cell[r][c], (char)exp);
-				UNIT_FAIL();
-				break;
-			}
-		}
-		if (m->cy != m->origin + cur / m->cols || m->cx != cur % m->cols) {
-			fprintf(stderr, "  line %d: view %d cursor at %u,%u, expected %zu,%zu\n", line,
-				t, m->cy, m->cx, m->origin + cur / m->cols, cur % m->cols);
+		if (!vt_model_shows(&term[t], PROMPT, le.line.c, le.line.len, le.cursor, why,
+				    sizeof(why))) {
+			fprintf(stderr, "  line %d: view %d: %s\n", line, t, why);
 			UNIT_FAIL();
 		}
 	}
@@ -186,11 +70,11 @@ static void prompt(void)
 static void fresh(void)
 {
 	lineedit_free_history(&le);
-	model_reset(&term[0], 20);
-	model_reset(&term[1], 33);
+	vt_model_reset(&term[0], 20);
+	vt_model_reset(&term[1], 33);
 	lineedit_init(&le, malloc, free);
-	lineedit_add_view(&le, model_write, &term[0], 20);
-	lineedit_add_view(&le, model_write, &term[1], 33);
+	lineedit_add_view(&le, vt_model_write, &term[0], 20);
+	lineedit_add_view(&le, vt_model_write, &term[1], 33);
 	prompt();
 }
 
@@ -354,8 +238,8 @@ static void test_ctrl_suspend_insert(void)
 	key(KEY_LEFT, 0);
 	CHECK_EQ(key(KEY_L, 0x0c), LINEEDIT_CLEAR);
 	lineedit_suspend(&le);
-	model_write(&term[0], "list\r\n", 6);
-	model_write(&term[1], "list\r\n", 6);
+	vt_model_write(&term[0], "list\r\n", 6);
+	vt_model_write(&term[1], "list\r\n", 6);
 	for (int t = 0; t < 2; t++)
 		term[t].origin = term[t].cy;
 	lineedit_resume(&le);
