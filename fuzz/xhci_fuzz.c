@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../tests/unit/drivers/usb/xhci_sim.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,29 +70,6 @@ void kbd_report_key(uint16_t key, bool pressed) { keys += key || pressed; }
 static void (*led_listener)(uint8_t leds); /* usb_kbd.c's: the LEDs the kernel wants */
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
 uint8_t kbd_leds(void) { return 0; }
-
-/* ------------------------------------------------------------------ the input */
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint32_t word(struct input *in)
-{
-	uint32_t v = byte(in);
-
-	v |= (uint32_t)byte(in) << 8;
-	v |= (uint32_t)byte(in) << 16;
-	return v | (uint32_t)byte(in) << 24;
-}
 
 /* ------------------------------------------------------------------ hostile devices */
 enum persona {
