@@ -113,6 +113,7 @@ static uint16_t keypad_key(struct kbd_decoder *d, uint16_t key, bool pressed)
 		return key;
 	bit = (uint16_t)(1u << (key - KEY_KP7));
 	if (d->keypad_down & bit) {
+		/* as pressed: the cursor key (what Num Lock off gives), or the key itself */
 		nav = d->keypad_nav & bit ? keypad_navigation(key, 0) : key;
 	} else {
 		nav = keypad_navigation(key, d->mods);
