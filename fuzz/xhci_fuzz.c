@@ -285,20 +285,6 @@ static uint64_t pick_ptr(struct input *in, struct usb_dev *d)
 static const uint32_t event_types[] = { TRB_EV_TRANSFER, TRB_EV_CMD_COMPLETION,
 					TRB_EV_PORT_STATUS };
 
-static void post(uint64_t ptr, uint32_t d2, uint32_t d3)
-{
-	struct xhci_trb *t = (struct xhci_trb *)phys_to_virt(sim.ev_base) + sim.ev_enq;
-
-	t->d[0] = (uint32_t)ptr;
-	t->d[1] = (uint32_t)(ptr >> 32);
-	t->d[2] = d2;
-	t->d[3] = (d3 & ~TRB_CYCLE) | sim.pcs;
-	if (++sim.ev_enq == sim.ev_size) {
-		sim.ev_enq = 0;
-		sim.pcs ^= 1;
-	}
-}
-
 /* One of the interrupt transfers d has queued completes: its data (a keyboard or hub report)
  * in its buffer slot, a residual length (beyond the transfer too) and mostly success. */
 static void intr_done(struct input *in, struct usb_dev *d)
@@ -314,9 +300,9 @@ static void intr_done(struct input *in, struct usb_dev *d)
 				    : d->intr_deq;
 	for (unsigned int k = 0; k < XHCI_INTR_BUF_SIZE; k++)
 		d->intr_buf[i * XHCI_INTR_BUF_SIZE + k] = byte(in);
-	post(d->intr.phys + i * 16,
-	     (cc & 0x80 ? cc & 0x3f : XHCI_CC_SUCCESS) << 24 | (residual & 0x3f),
-	     TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(d->slot) | TRB_EP(d->intr_dci));
+	sim_post_event(&sim, d->intr.phys + i * 16,
+		       (cc & 0x80 ? cc & 0x3f : XHCI_CC_SUCCESS) << 24 | (residual & 0x3f),
+		       TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(d->slot) | TRB_EP(d->intr_dci));
 }
 
 static void step(struct input *in)
@@ -367,7 +353,7 @@ static void step(struct input *in)
 		type = type < 0xc0 ? event_types[type % 3] : type & 0x3f;
 		if (ids & 0x80000000u && d) /* aimed at a device's slot and endpoint */
 			ids = TRB_SLOT(d->slot) | TRB_EP(ids & 1 ? XHCI_DCI_EP0 : d->intr_dci);
-		post(pick_ptr(in, d), d2, TRB_TYPE(type) | (ids & 0xffff0000u));
+		sim_post_event(&sim, pick_ptr(in, d), d2, TRB_TYPE(type) | (ids & 0xffff0000u));
 		break;
 	}
 	case 8: /* an interrupt transfer completes */
@@ -375,7 +361,8 @@ static void step(struct input *in)
 		break;
 	case 9: /* a burst: the event ring fills past what one poll takes */
 		for (unsigned int k = byte(in) % 200; k--;)
-			post(hc.cmd_trb_phys, XHCI_CC_SUCCESS << 24, TRB_TYPE(TRB_EV_PORT_STATUS));
+			sim_post_event(&sim, hc.cmd_trb_phys, XHCI_CC_SUCCESS << 24,
+				       TRB_TYPE(TRB_EV_PORT_STATUS));
 		break;
 	case 10: /* the kernel's keyboard LEDs change (Caps Lock) */
 		if (led_listener)

@@ -172,7 +172,7 @@ static uint32_t sim_read32(void *ctx, uint32_t off)
 /* ------------------------------------------------------------------ event ring */
 static void *mem(uint64_t phys) { return phys_to_virt(phys); }
 
-static void post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
+void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
 {
 	struct xhci_trb *t = (struct xhci_trb *)mem(s->ev_base) + s->ev_enq;
 
@@ -273,17 +273,12 @@ static void ring_commands(struct xhci_sim *s)
 		unsigned int slot;
 		uint32_t cc = run_command(s, t, &slot);
 
-		post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
+		sim_post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
 		s->cmd_deq += sizeof(struct xhci_trb);
 	}
 }
 
 /* ------------------------------------------------------------------ endpoint 0 */
-static void xfer_event(struct xhci_sim *s, unsigned int slot, uint64_t trb, uint32_t cc, uint32_t residual)
-{
-	post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(XHCI_DCI_EP0));
-}
-
 void sim_run_commands(struct xhci_sim *s)
 {
 	s->hold_commands = false;
@@ -293,7 +288,7 @@ void sim_run_commands(struct xhci_sim *s)
 void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
 		       uint32_t cc, uint32_t residual)
 {
-	post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(dci));
+	sim_post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(dci));
 }
 
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,
@@ -326,7 +321,7 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 				len = su.length;
 		} else if (answer == SIM_STALL) {
 			/* the data or status stage is where a device's STALL handshake shows */
-			xfer_event(s, slot, here, XHCI_CC_STALL, t->d[2] & 0x1ffff);
+			sim_post_transfer(s, slot, XHCI_DCI_EP0, here, XHCI_CC_STALL, t->d[2] & 0x1ffff);
 			ep->halted = true;
 			return;
 		} else if (type == TRB_DATA) {
@@ -336,10 +331,11 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 			if (t->d[3] & TRB_DIR_IN)
 				memcpy(mem(t->d[0] | (uint64_t)t->d[1] << 32), data, n);
 			if (t->d[3] & TRB_IOC)
-				xfer_event(s, slot, here, n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS,
-					   (uint32_t)(want - n));
+				sim_post_transfer(s, slot, XHCI_DCI_EP0, here,
+						  n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS,
+						  (uint32_t)(want - n));
 		} else if (type == TRB_STATUS && (t->d[3] & TRB_IOC)) {
-			xfer_event(s, slot, here, XHCI_CC_SUCCESS, 0);
+			sim_post_transfer(s, slot, XHCI_DCI_EP0, here, XHCI_CC_SUCCESS, 0);
 		}
 		ep->deq += sizeof(struct xhci_trb);
 	}

@@ -91,6 +91,8 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
 
 /* Run the command ring now (after hold_commands), posting each completion. */
 void sim_run_commands(struct xhci_sim *s);
+/* Post an event (its cycle bit added) on the event ring, as the controller does. */
+void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3);
 /* Post a Transfer Event for endpoint dci of slot naming TRB trb, as a controller does when a
  * transfer completes (or a late, stopped or repeated one: the tests' hostile events). */
 void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
