@@ -74,6 +74,7 @@
 #define PCI_SUBCLASS_BRIDGE_PCI 0x04
 #define PCI_CLASS_SERIAL_BUS 0x0c
 #define PCI_SUBCLASS_USB 0x03
+#define PCI_PROG_IF_EHCI 0x20
 #define PCI_PROG_IF_XHCI 0x30
 #define PCI_ANY (-1)             /* wildcard for pci_find_class / pci_find_device */
 

@@ -121,6 +121,15 @@ static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
 	return &hc->mmio_store;
 }
 
+/* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_route.c). */
+static bool intel_ehci_present(void)
+{
+	for (struct pci_dev *e = NULL; (e = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_EHCI, e));)
+		if (e->vendor == 0x8086)
+			return true;
+	return false;
+}
+
 static int probe(struct pci_dev *pd)
 {
 	struct xhci *hc = heap_calloc(1, sizeof(*hc));
@@ -156,8 +165,10 @@ static int probe(struct pci_dev *pd)
 	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();
 	err = xhci_takeover(hc, why, sizeof(why));
-	if (!err)
+	if (!err) {
+		xhci_route_shared_ports(pd, intel_ehci_present(), hc->name, NULL);
 		err = xhci_setup(hc, why, sizeof(why));
+	}
 	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
 		lios_strlcpy(why, "out of memory", sizeof(why));
 		err = -ENOMEM;

@@ -170,6 +170,23 @@ void xhci_write(struct xhci *hc, uint32_t off, uint32_t v);
 void xhci_write64(struct xhci *hc, uint32_t off, uint64_t v);
 void *xhci_ctx(struct xhci *hc, void *ctx, unsigned int index);
 
+/* xhci_route.c: Intel's USB 2/3 ports shared between EHCI and xHCI (7-9 series, Bay Trail) */
+#define XHCI_INTEL_XUSB2PR 0xd0     /* PCI configuration offsets of the xHCI function */
+#define XHCI_INTEL_XUSB2PRM 0xd4
+#define XHCI_INTEL_USB3_PSSEN 0xd8
+#define XHCI_INTEL_USB3PRM 0xdc
+
+enum xhci_route { XHCI_ROUTE_NOT_SHARED, XHCI_ROUTE_KEPT, XHCI_ROUTE_SWITCHED, XHCI_ROUTE_STUCK };
+
+struct xhci_route_regs {
+	uint32_t usb3_mask, usb3_before, usb3_after;
+	uint32_t usb2_mask, usb2_before, usb2_after;
+};
+
+struct pci_dev;
+enum xhci_route xhci_route_shared_ports(const struct pci_dev *pd, bool intel_ehci, const char *name,
+					struct xhci_route_regs *r);
+
 /* xhci_ring.c */
 int xhci_ring_init(struct xhci_ring *r);
 void xhci_ring_free(struct xhci_ring *r);

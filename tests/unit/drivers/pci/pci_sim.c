@@ -66,7 +66,8 @@ static void sim_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width
 		v = (v & f->bar_mask[i]) | (sim_r32(f, off) & ~f->bar_mask[i]);
 	}
 	for (unsigned int i = 0; i < width; i++)
-		f->cfg[off + i] = (uint8_t)(v >> (8 * i));
+		if (off + i < f->ro_lo || off + i >= f->ro_hi)
+			f->cfg[off + i] = (uint8_t)(v >> (8 * i));
 	if (pm)
 		pm_hook(f, pm_old);
 }

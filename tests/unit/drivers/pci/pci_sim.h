@@ -5,7 +5,8 @@
  * ones and drop writes. BAR dwords keep their read-only low bits and accept only the
  * address bits their size allows (bar_mask), as hardware does when sized; a function marked
  * 'mirror' answers for functions 1-7 of its device too (a single-function device that does
- * not decode the function number). A PM control hook models D3hot -> D0 resets.
+ * not decode the function number). A PM control hook models D3hot -> D0 resets; a byte
+ * range can be made read-only (a register firmware locked).
  */
 #ifndef PCI_SIM_H
 #define PCI_SIM_H
@@ -22,6 +23,7 @@ struct sim_fn {
 	uint8_t pm_cap;              /* PM capability offset the hook watches, 0 none */
 	bool pm_stuck;               /* writes to the power state are ignored */
 	bool pm_resets;              /* D3hot -> D0 clears the BARs and the command register */
+	uint16_t ro_lo, ro_hi;       /* bytes [ro_lo, ro_hi) ignore writes (a locked register) */
 };
 
 struct sim {

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Intel's shared USB ports. On Intel 7, 8 and 9 series chipsets (Panther Point, Lynx Point,
+ * Wildcat Point) and Bay Trail, the xHCI shares its USB 2 ports with the EHCI controllers
+ * beside it, and a multiplexer in the chipset decides which of the two sees each port.
+ * Firmware that boots an OS without an xHCI driver in mind (the "xHCI mode: Auto" setting
+ * of many boards of 2012-2015) leaves every port on EHCI: the xHCI's root ports then stay
+ * empty, and a keyboard there is invisible to LiOS, which has no EHCI driver. The chipset's
+ * PCI configuration space of the xHCI holds two routing registers and two masks that
+ * firmware writes once to say which ports the OS may move (Intel's 7/8/9 series PCH
+ * datasheets; Linux and NetBSD switch them the same way):
+ *
+ *   0xd0 XUSB2PR     USB 2 port routing: bit n set, port n belongs to the xHCI
+ *   0xd4 XUSB2PRM    which XUSB2PR bits the OS may set
+ *   0xd8 USB3_PSSEN  SuperSpeed enable: bit n set, port n's SuperSpeed pins are driven
+ *   0xdc USB3PRM     which USB3_PSSEN bits the OS may set
+ *
+ * So every port the masks allow goes to the xHCI, SuperSpeed first (a USB 3 device then
+ * connects as one, not as USB 2 on EHCI first). Only where the sharing exists: an Intel
+ * xHCI with an Intel EHCI in the same machine (later chipsets have no EHCI, and these
+ * offsets mean other things there). One laptop is known not to survive the switch (Sony
+ * VAIO T series, subsystem 104d:90a8); it is left alone, as Linux does. EHCI's own legacy
+ * emulation is not touched: a port the masks keep on EHCI stays served by firmware's
+ * emulated PS/2 keyboard, if it has one.
+ *
+ * Called by usb.c after the firmware handoff of the xHCI and before its setup, so the
+ * moved ports connect on a controller that is ours. Pure over the pci_dev's configuration
+ * access: tests/unit/drivers/usb/test_xhci_route.c runs it on a simulated chipset.
+ */
+#include <lios/pci.h>
+#include <lios/printk.h>
+#include "usb_internal.h"
+
+#define INTEL_VENDOR 0x8086
+#define PCI_SUBSYSTEM_VENDOR 0x2c
+#define PCI_SUBSYSTEM_ID 0x2e
+#define SONY_VENDOR 0x104d
+#define SONY_VAIO_T 0x90a8
+
+/*
+ * xhci_route_shared_ports - on an Intel xHCI that shares its ports with an Intel EHCI
+ * (intel_ehci: the caller found one), move every port the firmware's masks allow to the
+ * xHCI and say so on the log ("usb: <name>: Intel shared ports to xHCI: USB 3 ..."),
+ * warning when a routing register did not take the value. r (may be NULL) receives the
+ * registers before and after. Returns XHCI_ROUTE_NOT_SHARED (not such a controller: nothing
+ * read or written), _KEPT (Sony quirk, or masks of 0: firmware allows no move), _SWITCHED
+ * (both registers now hold their masks) or _STUCK (one did not). Boot, before xhci_setup.
+ */
+enum xhci_route xhci_route_shared_ports(const struct pci_dev *pd, bool intel_ehci, const char *name,
+					struct xhci_route_regs *r)
+{
+	struct xhci_route_regs v = { 0 };
+
+	if (pd->vendor != INTEL_VENDOR || !intel_ehci)
+		return XHCI_ROUTE_NOT_SHARED;
+	if (pci_read16(pd, PCI_SUBSYSTEM_VENDOR) == SONY_VENDOR &&
+	    pci_read16(pd, PCI_SUBSYSTEM_ID) == SONY_VAIO_T) {
+		printk(KERN_INFO
+		       "usb: %s: Intel shared ports left on EHCI (Sony VAIO T: the switch hangs it)\n",
+		       name);
+		return XHCI_ROUTE_KEPT;
+	}
+	v.usb3_mask = pci_read32(pd, XHCI_INTEL_USB3PRM);
+	v.usb2_mask = pci_read32(pd, XHCI_INTEL_XUSB2PRM);
+	v.usb3_before = pci_read32(pd, XHCI_INTEL_USB3_PSSEN);
+	v.usb2_before = pci_read32(pd, XHCI_INTEL_XUSB2PR);
+	if (v.usb3_mask == 0xffffffffu || v.usb2_mask == 0xffffffffu ||
+	    (!v.usb3_mask && !v.usb2_mask)) {
+		v.usb3_after = v.usb3_before;
+		v.usb2_after = v.usb2_before;
+		if (r)
+			*r = v;
+		printk(KERN_WARN
+		       "usb: %s: Intel shared ports: firmware lets none move to the xHCI (masks %#x, %#x); "
+		       "devices on EHCI ports are not seen\n",
+		       name, v.usb3_mask, v.usb2_mask);
+		return XHCI_ROUTE_KEPT;
+	}
+	pci_write32(pd, XHCI_INTEL_USB3_PSSEN, v.usb3_mask);
+	pci_write32(pd, XHCI_INTEL_XUSB2PR, v.usb2_mask);
+	v.usb3_after = pci_read32(pd, XHCI_INTEL_USB3_PSSEN);
+	v.usb2_after = pci_read32(pd, XHCI_INTEL_XUSB2PR);
+	if (r)
+		*r = v;
+	if (v.usb3_after != v.usb3_mask || v.usb2_after != v.usb2_mask) {
+		printk(KERN_WARN
+		       "usb: %s: Intel shared ports: routing did not take: USB 3 %#x (wanted %#x), "
+		       "USB 2 %#x (wanted %#x)\n",
+		       name, v.usb3_after, v.usb3_mask, v.usb2_after, v.usb2_mask);
+		return XHCI_ROUTE_STUCK;
+	}
+	printk(KERN_INFO
+	       "usb: %s: Intel shared ports to xHCI: USB 3 %#x -> %#x, USB 2 %#x -> %#x\n",
+	       name, v.usb3_before, v.usb3_after, v.usb2_before, v.usb2_after);
+	return XHCI_ROUTE_SWITCHED;
+}
