@@ -151,5 +151,7 @@ int acpi_reset(void);
  * (it returns -EIO when the machine is still running a moment later). Interrupts are
  * disabled on the way. Any context after acpi_init. */
 int acpi_poweroff(void);
+/* Whether acpi_poweroff would try S5 (the tables describe it). Any context after acpi_init. */
+bool acpi_can_poweroff(void);
 
 #endif

@@ -172,6 +172,11 @@ uint8_t pci_find_next_cap(const struct pci_dev *dev, uint8_t after, uint8_t id);
  * not reach D0. */
 int pci_set_d0(struct pci_dev *dev);
 
+/* Put dev in D3hot through its PM capability (PME_Status left alone) and wait the 10 ms the
+ * transition takes. Returns 0, -ENODEV without a PM capability, -EIO when it stays out of
+ * D3hot. Only before a reboot or power-off: nothing here brings a driver's state back. */
+int pci_set_d3hot(struct pci_dev *dev);
+
 /*
  * Interrupts. pci_msix_enable programs table entry 'entry' (the table is mapped through
  * the BAR it lives in) and pci_msi_enable the MSI capability (one message), both to a

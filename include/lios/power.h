@@ -15,7 +15,8 @@
 __noreturn void machine_reboot(void);
 /* Power off through ACPI S5 when the firmware describes it. Returns only when it could not
  * (no ACPI, no \_S5, or the write did not take): a negative error after printing why; the
- * caller decides whether to halt. Thread context. */
+ * caller decides whether to halt. USB is stopped before S5 is tried (usb_shutdown), so
+ * after a failed write no USB keyboard is left. Thread context. */
 int machine_poweroff(void);
 
 #endif

@@ -16,6 +16,11 @@
  * "usb: ..." line per controller ("usb: none" without one). Returns the number of
  * controllers started. Boot, after pci_init and timer_init, interrupts enabled. */
 int usb_init(void);
+/* Before a reboot or power-off: every controller stops (no more DMA or interrupts: a
+ * warm reset does not stop a bus master) and the chipset is left as firmware wants it for
+ * S5 (xhci_intel.c). One "usb: <controller>: halted for <why>" line each, or why not.
+ * USB is dead afterwards. Thread context; busy-waits up to ~50 ms per controller. */
+void usb_shutdown(const char *why);
 /* The `usb` listing: controllers, their ports, devices (speed, vendor:product, class,
  * driver). Thread context. */
 void usb_print(void);

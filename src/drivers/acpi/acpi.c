@@ -163,6 +163,23 @@ static void enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *
 	printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
 }
 
+static void s5_plan(struct acpi_sleep_plan *plan)
+{
+	if (!acpi.present)
+		plan->why = "no ACPI tables";
+	else
+		acpi_s5_plan(&acpi, plan);
+}
+
+/* acpi_can_poweroff - see <lios/acpi.h>. */
+bool acpi_can_poweroff(void)
+{
+	struct acpi_sleep_plan plan;
+
+	s5_plan(&plan);
+	return !plan.why;
+}
+
 /*
  * acpi_poweroff - see <lios/acpi.h>. Prints "poweroff: ACPI S5 ..." before the writes, or
  * "poweroff: ACPI S5 unavailable: <why>" and returns -ENODEV.
@@ -175,10 +192,7 @@ int acpi_poweroff(void)
 	uint16_t v[2] = {0, 0};
 	int err = -EIO;
 
-	if (!acpi.present)
-		plan.why = "no ACPI tables";
-	else
-		acpi_s5_plan(&acpi, &plan);
+	s5_plan(&plan);
 	if (plan.why) {
 		printk("poweroff: ACPI S5 unavailable: %s\n", plan.why);
 		return -ENODEV;

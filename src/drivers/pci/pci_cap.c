@@ -89,6 +89,22 @@ int pci_set_d0(struct pci_dev *dev)
 	return 0;
 }
 
+/* pci_set_d3hot - see pci.h. */
+int pci_set_d3hot(struct pci_dev *dev)
+{
+	uint8_t pm = pci_find_cap(dev, PCI_CAP_ID_PM);
+	uint16_t ctrl;
+
+	if (!pm)
+		return -ENODEV;
+	ctrl = pci_read16(dev, (uint16_t)(pm + PCI_PM_CTRL));
+	ctrl &= (uint16_t)~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS);
+	pci_write16(dev, (uint16_t)(pm + PCI_PM_CTRL), (uint16_t)(ctrl | PCI_PM_STATE_D3HOT));
+	pci_delay_us(PCI_PM_D3_DELAY_MS * 1000ull);
+	ctrl = pci_read16(dev, (uint16_t)(pm + PCI_PM_CTRL));
+	return (ctrl & PCI_PM_CTRL_STATE_MASK) == PCI_PM_STATE_D3HOT ? 0 : -EIO;
+}
+
 /* pci_msi_program - one message, 32- or 64-bit address form, per-vector mask cleared. */
 void pci_msi_program(struct pci_dev *dev, uint8_t cap, uint64_t addr, uint32_t data)
 {

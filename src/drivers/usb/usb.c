@@ -121,7 +121,7 @@ static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
 	return &hc->mmio_store;
 }
 
-/* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_route.c). */
+/* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_intel.c). */
 static bool intel_ehci_present(void)
 {
 	for (struct pci_dev *e = NULL; (e = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_EHCI, e));)
@@ -144,6 +144,7 @@ static int probe(struct pci_dev *pd)
 		  PCI_ADDR_FN(pd->addr));
 	hc->vendor = pd->vendor;
 	hc->device = pd->device;
+	hc->pci = pd;
 	if (pd->vendor == 0x1912 && (pd->device == 0x0014 || pd->device == 0x0015))
 		printk(KERN_WARN "usb: %s: Renesas uPD72020x: needs firmware when it has no ROM; trying anyway\n",
 		       hc->name);
@@ -166,7 +167,7 @@ static int probe(struct pci_dev *pd)
 	hc->takeover_us = usb_now_us();
 	err = xhci_takeover(hc, why, sizeof(why));
 	if (!err) {
-		xhci_route_shared_ports(pd, intel_ehci_present(), hc->name, NULL);
+		hc->routed = xhci_intel_route(pd, intel_ehci_present(), hc->name, &hc->route);
 		err = xhci_setup(hc, why, sizeof(why));
 	}
 	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
@@ -189,6 +190,30 @@ static int probe(struct pci_dev *pd)
 	hc->next = usb_controllers;
 	usb_controllers = hc;
 	return 0;
+}
+
+/* usb_shutdown - see <lios/usb.h>. */
+void usb_shutdown(const char *why)
+{
+	uint64_t flags = arch_irq_save();
+	char err[48];
+
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
+		bool quirk = xhci_intel_wakes_from_s5(hc->pci);
+
+		hc->dead = true; /* the tick and the interrupt handler leave it alone from now on */
+		if (xhci_stop(hc, quirk, err, sizeof(err)))
+			printk(KERN_WARN "usb: %s: %s before %s; bus mastering off\n", hc->name, err, why);
+		else
+			printk("usb: %s: halted for %s\n", hc->name, why);
+		/* a controller that did not halt can DMA no more either */
+		pci_command(hc->pci, 0, PCI_COMMAND_MASTER);
+		if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)
+			xhci_intel_unroute(hc->pci, &hc->route);
+		if (quirk && pci_set_d3hot(hc->pci))
+			printk(KERN_WARN "usb: %s: did not enter D3hot\n", hc->name);
+	}
+	arch_irq_restore(flags);
 }
 
 static bool busy_port(struct xhci *hc)

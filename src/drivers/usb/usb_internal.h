@@ -65,6 +65,20 @@ struct xhci_port {
 
 #define XHCI_MAX_PORTS 32
 
+/* xhci_intel.c: Intel's shared USB 2/3 ports and shutdown quirks (7-9 series, Bay Trail) */
+#define XHCI_INTEL_XUSB2PR 0xd0     /* PCI configuration offsets of the xHCI function */
+#define XHCI_INTEL_XUSB2PRM 0xd4
+#define XHCI_INTEL_USB3_PSSEN 0xd8
+#define XHCI_INTEL_USB3PRM 0xdc
+
+struct pci_dev;
+enum xhci_route { XHCI_ROUTE_NOT_SHARED, XHCI_ROUTE_KEPT, XHCI_ROUTE_SWITCHED, XHCI_ROUTE_STUCK };
+
+struct xhci_route_regs {
+	uint32_t usb3_mask, usb3_before, usb3_after;
+	uint32_t usb2_mask, usb2_before, usb2_after;
+};
+
 struct xhci {
 	const struct xhci_mmio *mmio;
 	struct xhci_mmio mmio_store;
@@ -102,6 +116,9 @@ struct xhci {
 	bool dead;              /* halted on an error: polling stops */
 	char name[24];          /* "xhci 00:04.0" */
 	uint16_t vendor, device;
+	struct pci_dev *pci;    /* NULL in host tests */
+	enum xhci_route routed; /* what xhci_intel_route did, and the registers it saw */
+	struct xhci_route_regs route;
 	int index;
 	struct xhci *next;
 };
@@ -165,27 +182,17 @@ struct usb_dev {
 /* xhci.c */
 int xhci_takeover(struct xhci *hc, char *why, size_t n);
 int xhci_setup(struct xhci *hc, char *why, size_t n);
+int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);
 uint32_t xhci_read(struct xhci *hc, uint32_t off);
 void xhci_write(struct xhci *hc, uint32_t off, uint32_t v);
 void xhci_write64(struct xhci *hc, uint32_t off, uint64_t v);
 void *xhci_ctx(struct xhci *hc, void *ctx, unsigned int index);
 
-/* xhci_route.c: Intel's USB 2/3 ports shared between EHCI and xHCI (7-9 series, Bay Trail) */
-#define XHCI_INTEL_XUSB2PR 0xd0     /* PCI configuration offsets of the xHCI function */
-#define XHCI_INTEL_XUSB2PRM 0xd4
-#define XHCI_INTEL_USB3_PSSEN 0xd8
-#define XHCI_INTEL_USB3PRM 0xdc
-
-enum xhci_route { XHCI_ROUTE_NOT_SHARED, XHCI_ROUTE_KEPT, XHCI_ROUTE_SWITCHED, XHCI_ROUTE_STUCK };
-
-struct xhci_route_regs {
-	uint32_t usb3_mask, usb3_before, usb3_after;
-	uint32_t usb2_mask, usb2_before, usb2_after;
-};
-
-struct pci_dev;
-enum xhci_route xhci_route_shared_ports(const struct pci_dev *pd, bool intel_ehci, const char *name,
-					struct xhci_route_regs *r);
+/* xhci_intel.c */
+enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, const char *name,
+				 struct xhci_route_regs *r);
+void xhci_intel_unroute(const struct pci_dev *pd, const struct xhci_route_regs *r);
+bool xhci_intel_wakes_from_s5(const struct pci_dev *pd);
 
 /* xhci_ring.c */
 int xhci_ring_init(struct xhci_ring *r);

@@ -132,6 +132,26 @@ static void read_protocols(struct xhci *hc)
 	}
 }
 
+/* Stop (Run/Stop and interrupts off, HCHalted awaited), then reset when asked. */
+static int halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
+{
+	xhci_write(hc, hc->op + XHCI_USBCMD, xhci_read(hc, hc->op + XHCI_USBCMD) & ~(XHCI_CMD_RUN | XHCI_CMD_INTE));
+	if (!wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_HCH, XHCI_STS_HCH, HALT_TIMEOUT_US)) {
+		say(why, n, "controller did not halt in 32 ms");
+		return -EIO;
+	}
+	if (!reset)
+		return 0;
+	xhci_write(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST);
+	udelay(1000); /* some Intel parts hang when touched within 1 ms of HCRST */
+	if (!wait_reg(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST, 0, RESET_TIMEOUT_US) ||
+	    !wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, RESET_TIMEOUT_US)) {
+		say(why, n, "controller reset did not finish in 1 s");
+		return -EIO;
+	}
+	return 0;
+}
+
 /*
  * xhci_takeover - read the capabilities, claim the controller from firmware, stop and reset
  * it. Returns 0, or -EIO / -ENODEV with why filled ("not ready after 5 s", ...).
@@ -163,19 +183,22 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
 		return -EIO;
 	}
 	bios_handoff(hc);
-	xhci_write(hc, hc->op + XHCI_USBCMD, xhci_read(hc, hc->op + XHCI_USBCMD) & ~(XHCI_CMD_RUN | XHCI_CMD_INTE));
-	if (!wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_HCH, XHCI_STS_HCH, HALT_TIMEOUT_US)) {
-		say(why, n, "controller did not halt in 32 ms");
-		return -EIO;
-	}
-	xhci_write(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST);
-	udelay(1000); /* some Intel parts hang when touched within 1 ms of HCRST */
-	if (!wait_reg(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST, 0, RESET_TIMEOUT_US) ||
-	    !wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, RESET_TIMEOUT_US)) {
-		say(why, n, "controller reset did not finish in 1 s");
-		return -EIO;
-	}
-	return 0;
+	return halt_and_reset(hc, true, why, n);
+}
+
+/*
+ * xhci_stop - end all DMA and interrupts of a running controller before a reboot or
+ * power-off: interrupter 0's enable cleared, Run/Stop cleared, HCHalted awaited (32 ms),
+ * then a reset when reset is set. Returns 0, or -EIO with why filled. The controller's
+ * memory is left as it was (nothing is freed: the machine is going down). Interrupts off;
+ * busy-waits.
+ */
+int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n)
+{
+	uint32_t ir = hc->rt + XHCI_IR(0);
+
+	xhci_write(hc, ir + XHCI_IMAN, XHCI_IMAN_IP); /* IE off; a pending IP acknowledged (RW1C) */
+	return halt_and_reset(hc, reset, why, n);
 }
 
 /* A zeroed kmalloc page and its physical address. */

@@ -3,7 +3,11 @@
  * The machine's reset and power-off policy. Drivers offer mechanisms (the ACPI reset
  * register and S5 in drivers/acpi, the 8042 reset line in drivers/input/ps2.c, the triple
  * fault in arch); this file alone decides their order, so the shell, a future panic option
- * or a watchdog all end the machine the same way.
+ * or a watchdog all end the machine the same way. Before either, the devices that master
+ * the bus are stopped (usb_shutdown): the 8042 and triple-fault resets restart the CPU
+ * only, and a controller still writing its event ring would write into the memory the
+ * firmware reuses; some chipsets also power back on from an S5 entered with the xHCI
+ * running.
  */
 #include <lios/acpi.h>
 #include <lios/errno.h>
@@ -11,6 +15,7 @@
 #include <lios/power.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
+#include <lios/usb.h>
 
 /*
  * machine_reboot - ACPI reset register, then the 8042 reset line, then a triple fault:
@@ -21,6 +26,7 @@ void machine_reboot(void)
 {
 	int err;
 
+	usb_shutdown("reboot");
 	printk("reboot: ACPI reset register\n");
 	err = acpi_reset();
 	printk("reboot: %s; pulsing the 8042 reset line\n",
@@ -33,9 +39,12 @@ void machine_reboot(void)
 /*
  * machine_poweroff - ACPI S5 (acpi_poweroff prints what it does or why it cannot).
  * Returns a negative error when the machine is still running: -ENODEV without ACPI S5,
- * -EIO when the write did not turn it off. Thread context.
+ * -EIO when the write did not turn it off. USB is stopped only when S5 is tried (after
+ * -EIO only a halt is left to the caller). Thread context.
  */
 int machine_poweroff(void)
 {
+	if (acpi_can_poweroff())
+		usb_shutdown("poweroff");
 	return acpi_poweroff();
 }

@@ -5,7 +5,8 @@
  * handoff (a BIOS that lets go, one that never does: forced, SMIs off, reported), a
  * controller whose CNR never clears or that never halts (bounded, reported), a controller
  * left running by firmware, scratchpad buffers (the count split over HCSPARAMS2 bits 25:21
- * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes.
+ * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes, and the stop
+ * before a reboot or power-off.
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -198,6 +199,45 @@ static void page_size(void)
 	CHECK(strstr(why, "PAGESIZE") != NULL);
 }
 
+#define IMAN0 sim.reg[(SIM_RT + XHCI_IR(0) + XHCI_IMAN) / 4]
+
+/* xhci_stop before a reboot or power-off: a running controller with interrupts on ends
+ * halted, interrupter and USBCMD.INTE off, a pending IP acknowledged; reset only if asked. */
+static void stop_running(void)
+{
+	fresh(&(struct xhci_sim){0});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	IMAN0 = XHCI_IMAN_IE | XHCI_IMAN_IP;
+	OPREG(XHCI_USBCMD) |= XHCI_CMD_INTE;
+	CHECK_EQ(xhci_stop(&hc, false, why, sizeof(why)), 0);
+	CHECK(OPREG(XHCI_USBSTS) & XHCI_STS_HCH);
+	CHECK(!(OPREG(XHCI_USBCMD) & (XHCI_CMD_RUN | XHCI_CMD_INTE)));
+	CHECK_EQ(IMAN0, XHCI_IMAN_IP); /* IE clear; IP written 1: acknowledged (RW1C) */
+	CHECK_EQ(sim.reset_count, 1);  /* the takeover's only */
+
+	fresh(&(struct xhci_sim){0});
+	xhci_takeover(&hc, why, sizeof(why));
+	xhci_setup(&hc, why, sizeof(why));
+	CHECK_EQ(xhci_stop(&hc, true, why, sizeof(why)), 0);
+	CHECK_EQ(sim.reset_count, 2);  /* the Lynx Point-LP quirk's reset */
+	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_HCRST));
+}
+
+/* A controller that does not halt: bounded (32 ms), reported, and never reset running. */
+static void stop_never_halts(void)
+{
+	fresh(&(struct xhci_sim){0});
+	xhci_takeover(&hc, why, sizeof(why));
+	xhci_setup(&hc, why, sizeof(why));
+	sim.never_halts = true;
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_stop(&hc, true, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(strstr(why, "did not halt") != NULL);
+	CHECK_EQ(sim.reset_count, 1);
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -211,5 +251,7 @@ int main(void)
 	RUN(scratchpads);
 	RUN(context_size);
 	RUN(page_size);
+	RUN(stop_running);
+	RUN(stop_never_halts);
 	return unit_summary();
 }

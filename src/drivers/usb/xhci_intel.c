@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Intel's shared USB ports. On Intel 7, 8 and 9 series chipsets (Panther Point, Lynx Point,
- * Wildcat Point) and Bay Trail, the xHCI shares its USB 2 ports with the EHCI controllers
- * beside it, and a multiplexer in the chipset decides which of the two sees each port.
- * Firmware that boots an OS without an xHCI driver in mind (the "xHCI mode: Auto" setting
- * of many boards of 2012-2015) leaves every port on EHCI: the xHCI's root ports then stay
- * empty, and a keyboard there is invisible to LiOS, which has no EHCI driver. The chipset's
- * PCI configuration space of the xHCI holds two routing registers and two masks that
- * firmware writes once to say which ports the OS may move (Intel's 7/8/9 series PCH
- * datasheets; Linux and NetBSD switch them the same way):
+ * What Intel's 7, 8 and 9 series chipsets (Panther Point, Lynx Point, Wildcat Point) and
+ * Bay Trail need of an xHCI driver beyond the specification: their USB ports are shared
+ * with EHCI, and some of them do not stay off after a power-off the xHCI was running in.
+ *
+ * Shared ports. The xHCI shares its USB 2 ports with the EHCI controllers beside it, and a
+ * multiplexer in the chipset decides which of the two sees each port. Firmware that boots
+ * an OS without an xHCI driver in mind (the "xHCI mode: Auto" setting of many boards of
+ * 2012-2015) leaves every port on EHCI: the xHCI's root ports then stay empty, and a
+ * keyboard there is invisible to LiOS, which has no EHCI driver. The xHCI's PCI
+ * configuration space holds two routing registers and two masks that firmware writes once
+ * to say which ports the OS may move (Intel's 7/8/9 series PCH datasheets; Linux and NetBSD
+ * switch them the same way):
  *
  *   0xd0 XUSB2PR     USB 2 port routing: bit n set, port n belongs to the xHCI
  *   0xd4 XUSB2PRM    which XUSB2PR bits the OS may set
@@ -23,9 +26,17 @@
  * emulation is not touched: a port the masks keep on EHCI stays served by firmware's
  * emulated PS/2 keyboard, if it has one.
  *
- * Called by usb.c after the firmware handoff of the xHCI and before its setup, so the
- * moved ports connect on a controller that is ours. Pure over the pci_dev's configuration
- * access: tests/unit/drivers/usb/test_xhci_route.c runs it on a simulated chipset.
+ * Shutdown. Boards with these chipsets power themselves back on a few seconds after an S5
+ * entered with the ports on the xHCI (Intel's DH77EB and DH77DF desktops, Lynx Point-LP
+ * laptops), and the Lynx Point-LP and Wildcat Point-LP xHCI wakes the machine unless it
+ * is reset and put in D3hot first (Linux's XHCI_SPURIOUS_REBOOT and _WAKEUP quirks). So
+ * before a reboot or power-off (usb_shutdown) the routing goes back to what firmware left,
+ * and those two parts are reset and put in D3hot after the halt.
+ *
+ * Called by usb.c: routing after the firmware handoff of the xHCI and before its setup, so
+ * the moved ports connect on a controller that is ours; the rest from usb_shutdown. Pure
+ * over the pci_dev's configuration access: tests/unit/drivers/usb/test_xhci_intel.c runs
+ * it on a simulated chipset.
  */
 #include <lios/pci.h>
 #include <lios/printk.h>
@@ -38,7 +49,7 @@
 #define SONY_VAIO_T 0x90a8
 
 /*
- * xhci_route_shared_ports - on an Intel xHCI that shares its ports with an Intel EHCI
+ * xhci_intel_route - on an Intel xHCI that shares its ports with an Intel EHCI
  * (intel_ehci: the caller found one), move every port the firmware's masks allow to the
  * xHCI and say so on the log ("usb: <name>: Intel shared ports to xHCI: USB 3 ..."),
  * warning when a routing register did not take the value. r (may be NULL) receives the
@@ -46,8 +57,8 @@
  * read or written), _KEPT (Sony quirk, or masks of 0: firmware allows no move), _SWITCHED
  * (both registers now hold their masks) or _STUCK (one did not). Boot, before xhci_setup.
  */
-enum xhci_route xhci_route_shared_ports(const struct pci_dev *pd, bool intel_ehci, const char *name,
-					struct xhci_route_regs *r)
+enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, const char *name,
+				 struct xhci_route_regs *r)
 {
 	struct xhci_route_regs v = { 0 };
 
@@ -93,4 +104,22 @@ enum xhci_route xhci_route_shared_ports(const struct pci_dev *pd, bool intel_ehc
 	       "usb: %s: Intel shared ports to xHCI: USB 3 %#x -> %#x, USB 2 %#x -> %#x\n",
 	       name, v.usb3_before, v.usb3_after, v.usb2_before, v.usb2_after);
 	return XHCI_ROUTE_SWITCHED;
+}
+
+/*
+ * xhci_intel_unroute - give the ports back as firmware left them (r: what
+ * xhci_intel_route found; only after it returned _SWITCHED or _STUCK), SuperSpeed first.
+ * Before a reboot or power-off, with the controller halted.
+ */
+void xhci_intel_unroute(const struct pci_dev *pd, const struct xhci_route_regs *r)
+{
+	pci_write32(pd, XHCI_INTEL_USB3_PSSEN, r->usb3_before);
+	pci_write32(pd, XHCI_INTEL_XUSB2PR, r->usb2_before);
+}
+
+/* xhci_intel_wakes_from_s5 - Lynx Point-LP (9c31) and Wildcat Point-LP (9cb1): reset and
+ * D3hot before S5, or the machine wakes again. Pure. */
+bool xhci_intel_wakes_from_s5(const struct pci_dev *pd)
+{
+	return pd->vendor == INTEL_VENDOR && (pd->device == 0x9c31 || pd->device == 0x9cb1);
 }

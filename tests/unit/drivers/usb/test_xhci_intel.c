@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Intel's shared USB ports (src/drivers/usb/xhci_route.c) on a simulated chipset
+ * Intel's shared USB ports (src/drivers/usb/xhci_intel.c) on a simulated chipset
  * (tests/unit/drivers/pci/pci_sim.c): the xHCI of an 8 series PCH with firmware's masks in
  * its configuration space, ports left on EHCI. Every port the masks allow moves to the
  * xHCI; nothing is written where there is no sharing (another vendor, no Intel EHCI), where
  * firmware allows nothing, or on the one laptop known to hang; a register firmware locked
- * is reported, not believed. The log line says what happened.
+ * is reported, not believed. The log line says what happened. Before a reboot or
+ * power-off the routing goes back, and two parts are named for their D3hot quirk.
  */
 #include <string.h>
 #include <lios/printk.h>
@@ -58,7 +59,7 @@ static void switched(void)
 	struct xhci_route_regs r;
 
 	chipset(c, 0x8086, 0x8c31, 0x3f, 0x3fff); /* Lynx Point: 6 SuperSpeed, 14 USB 2 ports */
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "xhci 00:14.0", &r), XHCI_ROUTE_SWITCHED);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "xhci 00:14.0", &r), XHCI_ROUTE_SWITCHED);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_USB3_PSSEN), 0x3fu);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_XUSB2PR), 0x3fffu);
 	CHECK_EQ(r.usb3_before, 0u);
@@ -80,7 +81,7 @@ static void masks_limit(void)
 
 	chipset(c, 0x8086, 0x1e31, 0x0f, 0x0f0f);     /* Panther Point */
 	sim_w32(c->xhci, XHCI_INTEL_XUSB2PR, 0x0001); /* port 0 already on xHCI */
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", NULL), XHCI_ROUTE_SWITCHED);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_SWITCHED);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_USB3_PSSEN), 0x0fu);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_XUSB2PR), 0x0f0fu);
 	CHECK(strstr(logbuf, "USB 2 0x1 -> 0xf0f"));
@@ -94,12 +95,12 @@ static void not_shared(void)
 
 	chipset(c, 0x1b36, 0x000d, 0x3f, 0x3fff); /* QEMU's qemu-xhci */
 	c->sim.reads = 0;
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", NULL), XHCI_ROUTE_NOT_SHARED);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_NOT_SHARED);
 	CHECK_EQ(c->sim.reads, 0u);
 	CHECK_EQ(c->sim.writes, 0u);
 	chipset(c, 0x8086, 0xa12f, 0x3f, 0x3fff); /* Sunrise Point: no EHCI beside it */
 	c->sim.reads = 0;
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, false, "x", NULL), XHCI_ROUTE_NOT_SHARED);
+	CHECK_EQ(xhci_intel_route(&c->dev, false, "x", NULL), XHCI_ROUTE_NOT_SHARED);
 	CHECK_EQ(c->sim.reads, 0u);
 	CHECK_EQ(c->sim.writes, 0u);
 	CHECK_EQ(loglen, 0u);
@@ -113,12 +114,12 @@ static void firmware_allows_none(void)
 	struct xhci_route_regs r;
 
 	chipset(c, 0x8086, 0x8c31, 0, 0);
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", &r), XHCI_ROUTE_KEPT);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", &r), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
 	CHECK_EQ(r.usb2_after, 0u);
 	CHECK(strstr(logbuf, "firmware lets none move"));
 	chipset(c, 0x8086, 0x8c31, 0xffffffffu, 0xffffffffu);
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
 }
 
@@ -130,14 +131,14 @@ static void sony_quirk(void)
 	chipset(c, 0x8086, 0x1e31, 0x0f, 0x0f);
 	sim_w16(c->xhci, 0x2c, 0x104d);
 	sim_w16(c->xhci, 0x2e, 0x90a8);
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
 	CHECK(strstr(logbuf, "Sony VAIO T"));
 	/* another Sony model is switched */
 	chipset(c, 0x8086, 0x1e31, 0x0f, 0x0f);
 	sim_w16(c->xhci, 0x2c, 0x104d);
 	sim_w16(c->xhci, 0x2e, 0x90a9);
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", NULL), XHCI_ROUTE_SWITCHED);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_SWITCHED);
 }
 
 /* A routing register that does not take the write (locked by firmware): reported. */
@@ -149,11 +150,45 @@ static void locked(void)
 	chipset(c, 0x8086, 0x9c31, 0x0f, 0x03ff);
 	c->xhci->ro_lo = XHCI_INTEL_XUSB2PR;
 	c->xhci->ro_hi = XHCI_INTEL_XUSB2PR + 4;
-	CHECK_EQ(xhci_route_shared_ports(&c->dev, true, "x", &r), XHCI_ROUTE_STUCK);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", &r), XHCI_ROUTE_STUCK);
 	CHECK_EQ(r.usb3_after, 0x0fu);
 	CHECK_EQ(r.usb2_after, 0u);
 	CHECK(strstr(logbuf, "routing did not take"));
 	CHECK(strstr(logbuf, "USB 2 0x0 (wanted 0x3ff)"));
+}
+
+/* Before a reboot or power-off the routing goes back to what firmware left (Panther Point
+ * boards power on again after an S5 entered with the ports on the xHCI). */
+static void unroute(void)
+{
+	struct chipset *c = &cs;
+	struct xhci_route_regs r;
+
+	chipset(c, 0x8086, 0x1e31, 0x0f, 0x0f0f);
+	sim_w32(c->xhci, XHCI_INTEL_XUSB2PR, 0x0001);
+	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", &r), XHCI_ROUTE_SWITCHED);
+	xhci_intel_unroute(&c->dev, &r);
+	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_USB3_PSSEN), 0u);
+	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_XUSB2PR), 0x0001u);
+	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_XUSB2PRM), 0x0f0fu);
+}
+
+/* Reset and D3hot before S5: Lynx Point-LP and Wildcat Point-LP only. */
+static void wakes_from_s5(void)
+{
+	static const struct {
+		uint16_t vendor, device;
+		bool quirk;
+	} parts[] = {
+		{ 0x8086, 0x9c31, true },  { 0x8086, 0x9cb1, true },  { 0x8086, 0x8c31, false },
+		{ 0x8086, 0x1e31, false }, { 0x8086, 0xa12f, false }, { 0x1b36, 0x9c31, false },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		struct pci_dev d = { .vendor = parts[i].vendor, .device = parts[i].device };
+
+		CHECK_EQ(xhci_intel_wakes_from_s5(&d), parts[i].quirk);
+	}
 }
 
 int main(void)
@@ -165,6 +200,8 @@ int main(void)
 	RUN(firmware_allows_none);
 	RUN(sony_quirk);
 	RUN(locked);
+	RUN(unroute);
+	RUN(wakes_from_s5);
 	sim_free(&cs.sim);
 	return unit_summary();
 }
