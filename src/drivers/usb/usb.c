@@ -306,6 +306,9 @@ void usb_print(void)
 			       (unsigned long)hc->tick_events);
 		else
 			printk("  polled: events %lu by tick\n", (unsigned long)hc->tick_events);
+		if (hc->routed != XHCI_ROUTE_NOT_SHARED)
+			printk("  ports shared with EHCI: on xHCI USB 3 %#x of %#x, USB 2 %#x of %#x\n",
+			       hc->route.usb3_after, hc->route.usb3_mask, hc->route.usb2_after, hc->route.usb2_mask);
 		for (unsigned int p = 1; p <= hc->max_ports; p++) {
 			const struct xhci_port *pt = &hc->port[p];
 

@@ -53,7 +53,7 @@
  * (intel_ehci: the caller found one), move every port the firmware's masks allow to the
  * xHCI and say so on the log ("usb: <name>: Intel shared ports to xHCI: USB 3 ..."),
  * warning when a routing register did not take the value. r (may be NULL) receives the
- * registers before and after. Returns XHCI_ROUTE_NOT_SHARED (not such a controller: nothing
+ * masks and the registers before and after (after = before when nothing moved). Returns XHCI_ROUTE_NOT_SHARED (not such a controller: nothing
  * read or written), _KEPT (Sony quirk, or masks of 0: firmware allows no move), _SWITCHED
  * (both registers now hold their masks) or _STUCK (one did not). Boot, before xhci_setup.
  */
@@ -64,6 +64,12 @@ enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, cons
 
 	if (pd->vendor != INTEL_VENDOR || !intel_ehci)
 		return XHCI_ROUTE_NOT_SHARED;
+	v.usb3_mask = pci_read32(pd, XHCI_INTEL_USB3PRM);
+	v.usb2_mask = pci_read32(pd, XHCI_INTEL_XUSB2PRM);
+	v.usb3_before = v.usb3_after = pci_read32(pd, XHCI_INTEL_USB3_PSSEN);
+	v.usb2_before = v.usb2_after = pci_read32(pd, XHCI_INTEL_XUSB2PR);
+	if (r)
+		*r = v;
 	if (pci_read16(pd, PCI_SUBSYSTEM_VENDOR) == SONY_VENDOR &&
 	    pci_read16(pd, PCI_SUBSYSTEM_ID) == SONY_VAIO_T) {
 		printk(KERN_INFO
@@ -71,16 +77,8 @@ enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, cons
 		       name);
 		return XHCI_ROUTE_KEPT;
 	}
-	v.usb3_mask = pci_read32(pd, XHCI_INTEL_USB3PRM);
-	v.usb2_mask = pci_read32(pd, XHCI_INTEL_XUSB2PRM);
-	v.usb3_before = pci_read32(pd, XHCI_INTEL_USB3_PSSEN);
-	v.usb2_before = pci_read32(pd, XHCI_INTEL_XUSB2PR);
 	if (v.usb3_mask == 0xffffffffu || v.usb2_mask == 0xffffffffu ||
 	    (!v.usb3_mask && !v.usb2_mask)) {
-		v.usb3_after = v.usb3_before;
-		v.usb2_after = v.usb2_before;
-		if (r)
-			*r = v;
 		printk(KERN_WARN
 		       "usb: %s: Intel shared ports: firmware lets none move to the xHCI (masks %#x, %#x); "
 		       "devices on EHCI ports are not seen\n",
