@@ -97,9 +97,12 @@ struct usb_config_info {
 	struct usb_iface_info iface[USB_MAX_IFACES];
 };
 
+/* A high-speed hub's TT think time from wHubCharacteristics: 0-3, in 8 FS bit times. */
+#define USB_HUB_TT_THINK(c) (((c) >> 5) & 3u)
+
 struct usb_hub_info {
 	uint8_t num_ports;         /* 1-15 */
-	uint16_t characteristics;  /* wHubCharacteristics */
+	uint16_t characteristics;  /* wHubCharacteristics (USB_HUB_TT_THINK: bits 6:5) */
 	uint16_t power_on_ms;      /* bPwrOn2PwrGood * 2 */
 	bool super_speed;          /* USB 3 hub descriptor */
 };

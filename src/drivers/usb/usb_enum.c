@@ -169,15 +169,20 @@ bool usb_dev_ok(struct usb_dev *d)
 	return false;
 }
 
-/* Slot context of the input context, rewritten whole. */
-static void fill_slot(struct usb_dev *d, unsigned int entries, bool hub, uint8_t nports)
+/* Slot context of the input context, rewritten whole. A hub's: the Hub flag, its port
+ * count and, for a high-speed hub, its TT think time (wHubCharacteristics bits 6:5, in
+ * units of 8 full-speed bit times), which the controller schedules split transactions by.
+ * Multi-TT stays off: hubs run in their default single-TT setting. */
+static void fill_slot(struct usb_dev *d, unsigned int entries, const struct usb_hub_info *hub)
 {
 	uint32_t *slot = xhci_ctx(d->hc, d->in_ctx, 1);
 
 	slot[0] = XHCI_SLOT_ROUTE(d->route) | XHCI_SLOT_SPEED(d->speed) | XHCI_SLOT_ENTRIES(entries) |
 		  (hub ? XHCI_SLOT_HUB : 0);
-	slot[1] = XHCI_SLOT_ROOT_PORT(d->root_port) | (hub ? XHCI_SLOT_NUM_PORTS(nports) : 0);
+	slot[1] = XHCI_SLOT_ROOT_PORT(d->root_port) | (hub ? XHCI_SLOT_NUM_PORTS(hub->num_ports) : 0);
 	slot[2] = XHCI_SLOT_TT_HUB(d->tt_slot) | XHCI_SLOT_TT_PORT(d->tt_port);
+	if (hub && d->speed == USB_SPEED_HIGH)
+		slot[2] |= XHCI_SLOT_TTT(USB_HUB_TT_THINK(hub->characteristics));
 }
 
 static void fill_ep0(struct usb_dev *d)
@@ -198,7 +203,7 @@ static void address_device(struct usb_dev *d)
 	memset(d->in_ctx, 0, PAGE);
 	d->mps0 = d->speed == USB_SPEED_SUPER ? 512 : d->speed == USB_SPEED_HIGH ? 64 : 8;
 	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << XHCI_DCI_EP0;
-	fill_slot(d, 1, false, 0);
+	fill_slot(d, 1, NULL);
 	fill_ep0(d);
 	d->hc->dcbaa[d->slot] = d->out_ctx_phys;
 	xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
@@ -220,10 +225,11 @@ static void evaluate_mps0(struct usb_dev *d, uint16_t mps)
 
 /*
  * usb_dev_configure_ep - Configure Endpoint for ep (an interrupt IN endpoint) with a fresh
- * ring, and the hub fields of the slot when hub. False when the command ring is busy or
+ * ring, and the hub fields of the slot when hub is a hub's descriptor (NULL otherwise).
+ * False when the command ring is busy or
  * memory ran out (the device is then refused); ask again on the next step.
  */
-bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, bool hub, uint8_t nports)
+bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub)
 {
 	uint8_t dci = (uint8_t)(2 * (ep->address & USB_EP_NUM_MASK) + 1);
 	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
@@ -242,7 +248,7 @@ bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep,
 	d->intr_dci = dci;
 	memset(d->in_ctx, 0, PAGE);
 	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << dci;
-	fill_slot(d, dci, hub, nports);
+	fill_slot(d, dci, hub);
 	epc[0] = XHCI_EP_INTERVAL(usb_xhci_interval(d->speed, ep->interval));
 	epc[1] = XHCI_EP_CERR(3) | XHCI_EP_TYPE(XHCI_EP_TYPE_INT_IN) | XHCI_EP_MPS(ep->max_packet);
 	epc[2] = (uint32_t)d->intr.phys | d->intr.cycle;

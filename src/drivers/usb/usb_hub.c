@@ -210,7 +210,7 @@ void usb_hub_step(struct usb_dev *d)
 			usb_dev_refuse(d, why);
 			return;
 		}
-		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, true, h->info.num_ports))
+		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, &h->info))
 			h->state = H_POWER;
 		return;
 	case H_POWER:

@@ -220,7 +220,7 @@ void usb_dev_step(struct usb_dev *d);
 void usb_dev_unplug(struct usb_dev *d);
 void usb_dev_refuse(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
-bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, bool hub, uint8_t nports);
+bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 

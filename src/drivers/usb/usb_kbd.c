@@ -98,7 +98,7 @@ void usb_kbd_step(struct usb_dev *d)
 
 	switch (k->state) {
 	case K_CONFIG_EP:
-		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, false, 0))
+		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, NULL))
 			k->state = K_PROTOCOL;
 		return;
 	case K_PROTOCOL:

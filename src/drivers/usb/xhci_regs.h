@@ -151,6 +151,7 @@ enum xhci_trb_type {
 #define XHCI_SLOT_NUM_PORTS(n) ((uint32_t)(n) << 24) /* dword 1 */
 #define XHCI_SLOT_TT_HUB(s) ((uint32_t)(s))          /* dword 2 */
 #define XHCI_SLOT_TT_PORT(p) ((uint32_t)(p) << 8)    /* dword 2 */
+#define XHCI_SLOT_TTT(t) ((uint32_t)(t) << 16)       /* dword 2: a high-speed hub's TT think time */
 #define XHCI_EP_INTERVAL(i) ((uint32_t)(i) << 16)    /* dword 0 */
 #define XHCI_EP_CERR(c) ((uint32_t)(c) << 1)         /* dword 1 */
 #define XHCI_EP_TYPE(t) ((uint32_t)(t) << 3)

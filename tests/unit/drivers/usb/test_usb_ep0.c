@@ -138,6 +138,34 @@ static void enumerates(bool csz)
 }
 
 static void enumerates_32(void) { enumerates(false); }
+
+/* Configure Endpoint's slot context: a keyboard's is no hub; a high-speed hub's carries the
+ * Hub flag, its port count and its TT think time (wHubCharacteristics bits 6:5); a
+ * full-speed hub has no TT, so no think time. */
+static void hub_slot_context(void)
+{
+	struct usb_hub_info hub = { .num_ports = 7, .characteristics = 0x0049 }; /* TTT 2 */
+	struct usb_dev *d;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK_EQ(sim.cfg_slot[0] & XHCI_SLOT_HUB, 0);
+	CHECK_EQ(sim.cfg_slot[1] >> 24, 0);
+	CHECK_EQ(sim.cfg_slot[2], 0);
+	CHECK(usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, &hub));
+	CHECK(sim.cfg_slot[0] & XHCI_SLOT_HUB);
+	CHECK_EQ(sim.cfg_slot[1] >> 24, 7);
+	CHECK_EQ(sim.cfg_slot[2] >> 16 & 3, 2);
+	ticks(5);
+	d->speed = USB_SPEED_FULL;
+	CHECK(usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, &hub));
+	CHECK(sim.cfg_slot[0] & XHCI_SLOT_HUB);
+	CHECK_EQ(sim.cfg_slot[2] >> 16 & 3, 0);
+	ticks(5);
+	cleanup();
+}
 static void enumerates_64(void) { enumerates(true); }
 
 static void set_idle_stall_recovered(void)
@@ -324,6 +352,7 @@ int main(void)
 {
 	sim_log_start();
 	RUN(enumerates_32);
+	RUN(hub_slot_context);
 	RUN(enumerates_64);
 	RUN(set_idle_stall_recovered);
 	RUN(descriptor_stall_refused);

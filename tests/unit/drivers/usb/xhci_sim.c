@@ -241,6 +241,9 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		ep->halted = false;
 		return XHCI_CC_SUCCESS;
 	}
+	case TRB_CONFIGURE_EP:
+		memcpy(s->cfg_slot, mem(ptr) + csz, sizeof(s->cfg_slot));
+		return XHCI_CC_SUCCESS;
 	case TRB_RESET_EP:
 		if (TRB_GET_EP(t->d[3]) != XHCI_DCI_EP0 || !ep->halted)
 			return 19; /* Context State Error */
@@ -259,7 +262,7 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		memset(ep, 0, sizeof(*ep));
 		return XHCI_CC_SUCCESS;
 	default:
-		return XHCI_CC_SUCCESS; /* Evaluate Context, Configure Endpoint */
+		return XHCI_CC_SUCCESS; /* Evaluate Context */
 	}
 }
 

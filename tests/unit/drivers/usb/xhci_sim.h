@@ -73,6 +73,7 @@ struct xhci_sim {
 	uint64_t last_set_deq;      /* the pointer of the last Set TR Dequeue Pointer */
 	uint32_t addr_icc_add;      /* Address Device: input control context Add flags */
 	uint32_t addr_slot_dw0;     /* ... slot context dword 0 (at 1 x ctx size) */
+	uint32_t cfg_slot[3];       /* Configure Endpoint: slot context dwords 0-2 */
 	uint64_t addr_ep0_deq;      /* ... endpoint 0 context TR Dequeue (at 2 x ctx size) */
 	struct xhci_mmio mmio;
 };
