@@ -309,8 +309,10 @@ uint64_t efi_info_room(uint32_t total, uint64_t cap)
 
 /*
  * Writes a Multiboot2 map tag at out (8-byte aligned) from the EFI map (map_size bytes of
- * dsize-byte descriptors, dsize >= 40, any alignment): one entry per descriptor, adjacent
- * descriptors of the same resulting type merged, empty ones left out. Returns the tag's
+ * dsize-byte descriptors, any alignment): one entry per descriptor, adjacent descriptors of
+ * the same resulting type merged, empty ones left out. A descriptor size below the
+ * structure's (a firmware that changed it between calls) gives no entries: the kernel then
+ * reports a map without usable memory instead of this loop never ending. Returns the tag's
  * size: at most 16 + 24 per descriptor. Pure.
  */
 uint32_t efi_write_mmap_tag(uint8_t *out, const uint8_t *map, uint64_t map_size, uint64_t dsize)
@@ -318,6 +320,8 @@ uint32_t efi_write_mmap_tag(uint8_t *out, const uint8_t *map, uint64_t map_size,
 	struct mb2_mmap_entry *e = (struct mb2_mmap_entry *)(out + 16);
 	size_t n = 0;
 
+	if (dsize < sizeof(struct efi_memory_descriptor))
+		map_size = 0;
 	for (uint64_t off = 0; off + sizeof(struct efi_memory_descriptor) <= map_size;
 	     off += dsize) {
 		struct efi_memory_descriptor d;

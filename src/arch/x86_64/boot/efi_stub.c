@@ -129,6 +129,16 @@ static bool gop_framebuffer(struct efi_boot_services *bs, const struct efi_grub_
 	return gm->info && efi_fb_tag(gm->info, gm->frame_buffer_base, tag);
 }
 
+/* A map GetMemoryMap reported good must fit the buffer it was given, in descriptors at least
+ * as large as the structure (the size is reported again by every call): else halt, saying
+ * so, rather than read past the buffer or loop on 0-byte descriptors. */
+static void check_map_result(struct efi_system_table *st, uint64_t size, uint64_t cap,
+			     uint64_t dsize)
+{
+	if (size > cap || dsize < sizeof(struct efi_memory_descriptor))
+		fatal(st, "GetMemoryMap returned %u bytes of %u-byte descriptors", size, dsize);
+}
+
 /*
  * Reads the EFI memory map into a buffer below 2 GiB from AllocatePages (loader data: free
  * RAM for the kernel, which reserves only the information written into it), sized from the
@@ -160,8 +170,10 @@ static void read_map_and_exit(struct efi_system_table *st, efi_handle_t image, u
 		map = (uint8_t *)(uintptr_t)buf + efi_map_offset(total);
 		size = cap;
 		s = bs->get_memory_map(&size, map, &key, &dsize, &dver);
-		if (s == EFI_SUCCESS)
+		if (s == EFI_SUCCESS) {
+			check_map_result(st, size, cap, dsize);
 			break;
+		}
 		if (s != EFI_BUFFER_TOO_SMALL)
 			fatal(st, "GetMemoryMap failed (status %x)", s, 0);
 		bs->free_pages(buf, pages);
@@ -186,6 +198,7 @@ static void read_map_and_exit(struct efi_system_table *st, efi_handle_t image, u
 			fatal(st,
 			      "GetMemoryMap failed after ExitBootServices (status %x, %u bytes)", s,
 			      size);
+		check_map_result(st, size, cap, dsize);
 	}
 	*out = (struct map_buffer){ (uint8_t *)(uintptr_t)buf, size, dsize, dver };
 }

@@ -214,6 +214,16 @@ static void test_descriptor_sizes(void)
 		}
 		free(raw);
 	}
+	/* Below the structure's 40 bytes (a firmware that changed it between calls): no entry,
+	 * and no endless loop on a descriptor size of 0. */
+	static const uint64_t bad[] = { 0, 1, 8, 39 };
+	for (size_t s = 0; s < ARRAY_SIZE(bad); s++) {
+		uint8_t map[4 * 40] = { 0 };
+		uint8_t out[16 + 4 * 24] __attribute__((aligned(8)));
+		for (size_t i = 0; i < 4; i++)
+			put_desc(map, 40, i, EFI_CONVENTIONAL_MEMORY, 0x100000 * (i + 1), 16);
+		CHECK_EQ(efi_write_mmap_tag(out, map, sizeof(map), bad[s]), 16);
+	}
 }
 
 /* Adjacent descriptors of the same resulting type merge (loader data after conventional
