@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The local APIC of the boot CPU in xAPIC mode (memory-mapped registers), as the interrupt
+ * The local APIC of the boot CPU in xAPIC mode (memory-mapped registers) or in x2APIC mode
+ * (the same registers as MSRs) when the firmware left it there, as the interrupt
  * layer's end-of-interrupt target when irq.c chose the I/O APIC backend, and for its timer
  * beside the 8259s otherwise (virtual wire mode, unless `nolapic_timer`). This file owns the
  * IA32_APIC_BASE check, the uncached mapping of the register page, the spurious-interrupt
@@ -14,7 +15,14 @@
  * LINT0) for the 8259 fallback. Once enabled, LINT0 is masked (the 8259s are masked too and reach
  * the CPU only through the I/O APIC's lines, never as ExtINT), and every interrupt delivered
  * through the I/O APIC needs exactly one lapic_eoi(); the spurious vector needs none.
- * x2APIC mode (registers only through MSRs) is refused: the 8259s are used instead.
+ *
+ * x2APIC mode: firmware that enables VT-d (Windows' Kernel DMA Protection on many laptops
+ * since 2019) or has more than 255 CPUs hands over with IA32_APIC_BASE.EXTD set; the MMIO
+ * page then decodes nothing and every register is MSR 0x800 + offset/16. The mode is used
+ * as found, never changed: leaving it needs the APIC globally disabled first, and some
+ * CPUs lock it on (IA32_XAPIC_DISABLE_STATUS). Only the ID reads differently (32 bits, no
+ * shift). An x2APIC ID above 255 cannot be the destination of an MSI or an I/O APIC entry
+ * without interrupt remapping, which LiOS does not set up: refused (the 8259s then).
  */
 #include <arch/cpu.h>
 #include <arch/msr.h>
@@ -26,18 +34,33 @@
 #include <lios/vmalloc.h>
 #include "apic.h"
 
-static volatile uint32_t *regs; /* NULL until lapic_init succeeded */
-static paddr_t regs_phys;
+static volatile uint32_t *regs; /* xAPIC mode: the mapped page; NULL otherwise */
+static paddr_t regs_phys;       /* the page IA32_APIC_BASE names (also in x2APIC mode) */
+static bool x2apic;             /* registers are MSRs */
+static bool present;            /* lapic_init succeeded (mapped, or x2APIC) */
 
 static bool enabled;            /* software-enabled by lapic_enable or _virtual_wire */
 
-/* lapic_reg_read/lapic_reg_write - a register of the mapped local APIC (see
- * <arch/lapic.h>). Any context, only while mapped. */
-uint32_t lapic_reg_read(unsigned int reg) { return regs[reg / 4]; }
-void lapic_reg_write(unsigned int reg, uint32_t v) { regs[reg / 4] = v; }
+/* lapic_reg_read/lapic_reg_write - a register of the local APIC (see <arch/lapic.h>). Any
+ * context, only after lapic_init. */
+uint32_t lapic_reg_read(unsigned int reg)
+{
+	return x2apic ? (uint32_t)rdmsr(lapic_x2apic_msr(reg)) : regs[reg / 4];
+}
 
-/* lapic_in_use - mapped and software-enabled, on either interrupt backend. Any context. */
-bool lapic_in_use(void) { return regs && enabled; }
+void lapic_reg_write(unsigned int reg, uint32_t v)
+{
+	if (x2apic)
+		wrmsr(lapic_x2apic_msr(reg), v);
+	else
+		regs[reg / 4] = v;
+}
+
+/* lapic_in_use - present and software-enabled, on either interrupt backend. Any context. */
+bool lapic_in_use(void) { return present && enabled; }
+
+/* lapic_x2apic_mode - the registers are MSRs (the firmware left x2APIC mode on). */
+bool lapic_x2apic_mode(void) { return present && x2apic; }
 
 /* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
  * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
@@ -64,8 +87,10 @@ static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uin
 }
 
 /* Finds the register page: the MSR is what the CPU decodes; the MADT's address should
- * agree, and a disagreement is reported. Returns 0 or -ENODEV with *why. Reads only. */
-static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char **why)
+ * agree, and a disagreement is reported. *x2 says the firmware left x2APIC mode on (the
+ * registers are MSRs; an ID above 255 is refused). Returns 0 or -ENODEV with *why. Reads
+ * only. */
+static int lapic_locate(const struct irq_model *model, paddr_t *phys, bool *x2, const char **why)
 {
 	uint64_t base;
 
@@ -74,8 +99,14 @@ static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char
 		return -ENODEV;
 	}
 	base = rdmsr(MSR_APIC_BASE);
-	if (base & APIC_BASE_X2APIC_ENABLE) {
-		*why = "the firmware left the local APIC in x2APIC mode (not supported)";
+	*x2 = base & APIC_BASE_X2APIC_ENABLE;
+	if (*x2 && !cpu_features()->x2apic) {
+		*why = "IA32_APIC_BASE says x2APIC mode on a CPU without x2APIC (CPUID)";
+		return -ENODEV;
+	}
+	if (*x2 && rdmsr(lapic_x2apic_msr(LAPIC_ID)) > 0xff) {
+		*why = "the firmware left x2APIC mode on with an APIC ID above 255 (needs interrupt "
+		       "remapping)";
 		return -ENODEV;
 	}
 	*phys = base & APIC_BASE_ADDR_MASK;
@@ -93,10 +124,16 @@ static int lapic_locate(const struct irq_model *model, paddr_t *phys, const char
 int lapic_init(const struct irq_model *model, const char **why)
 {
 	paddr_t phys;
-	int err = lapic_locate(model, &phys, why);
+	bool x2;
+	int err = lapic_locate(model, &phys, &x2, why);
 
 	if (err)
 		return err;
+	if (x2) { /* EXTD implies the global enable: nothing to map or set */
+		x2apic = present = true;
+		regs_phys = phys;
+		return 0;
+	}
 	regs = ioremap(phys, LAPIC_MMIO_SIZE, PG_CACHE_UC);
 	if (!regs) {
 		*why = "no address space to map the local APIC";
@@ -112,6 +149,7 @@ int lapic_init(const struct irq_model *model, const char **why)
 		}
 	}
 	regs_phys = phys;
+	present = true;
 	return 0;
 }
 
@@ -119,8 +157,9 @@ int lapic_init(const struct irq_model *model, const char **why)
  * after lapic_init). Boot. */
 void lapic_release(void)
 {
-	enabled = false;
-	iounmap((void *)regs);
+	enabled = present = x2apic = false;
+	if (regs)
+		iounmap((void *)regs);
 	regs = NULL;
 }
 
@@ -180,18 +219,25 @@ void lapic_eoi(void)
 	lapic_reg_write(LAPIC_EOI, 0);
 }
 
-/* lapic_id - this CPU's xAPIC ID; 0 when the APIC is not in use. Any context. */
-uint32_t lapic_id(void) { return regs ? lapic_reg_read(LAPIC_ID) >> LAPIC_ID_SHIFT : 0; }
+/* lapic_id - this CPU's APIC ID (bits 31-24 of the register in xAPIC mode, all 32 in
+ * x2APIC mode); 0 when the APIC is not in use. Any context. */
+uint32_t lapic_id(void)
+{
+	if (!present)
+		return 0;
+	return x2apic ? lapic_reg_read(LAPIC_ID) : lapic_reg_read(LAPIC_ID) >> LAPIC_ID_SHIFT;
+}
 
 /* lapic_version - the version register (version in bits 7-0, max LVT in 23-16); 0 when
  * not in use. Any context. */
-uint32_t lapic_version(void) { return regs ? lapic_reg_read(LAPIC_VERSION) : 0; }
+uint32_t lapic_version(void) { return present ? lapic_reg_read(LAPIC_VERSION) : 0; }
 
 /* lapic_svr - the spurious-interrupt vector register; 0 when not in use. Any context. */
-uint32_t lapic_svr(void) { return regs ? lapic_reg_read(LAPIC_SVR) : 0; }
+uint32_t lapic_svr(void) { return present ? lapic_reg_read(LAPIC_SVR) : 0; }
 
 /* lapic_lvt - an LVT register (LAPIC_LVT_*); 0 when not in use. Any context. */
-uint32_t lapic_lvt(unsigned int reg) { return regs ? lapic_reg_read(reg) : 0; }
+uint32_t lapic_lvt(unsigned int reg) { return present ? lapic_reg_read(reg) : 0; }
 
-/* lapic_phys - the physical address of the register page; 0 when not in use. */
-paddr_t lapic_phys(void) { return regs ? regs_phys : 0; }
+/* lapic_phys - the physical address of the register page IA32_APIC_BASE names (decoded
+ * only in xAPIC mode); 0 when not in use. */
+paddr_t lapic_phys(void) { return present ? regs_phys : 0; }

@@ -18,9 +18,10 @@
 #define APIC_BASE_GLOBAL_ENABLE (1ull << 11)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
 
-/* Checks the CPU (CPUID APIC, xAPIC mode) and maps the local APIC at the address
- * IA32_APIC_BASE holds (the MADT's should agree). Returns 0, or a negative error with *why;
- * writes no APIC register. lapic_release() undoes it. Boot, interrupts off. */
+/* Checks the CPU (CPUID APIC) and maps the local APIC at the address IA32_APIC_BASE holds
+ * (the MADT's should agree), or, when the firmware left x2APIC mode on, uses its MSRs (an
+ * ID above 255 refused). Returns 0, or a negative error with *why; writes no APIC
+ * register. lapic_release() undoes it. Boot, interrupts off. */
 int lapic_init(const struct irq_model *model, const char **why);
 void lapic_release(void);
 /* Enables the mapped local APIC: spurious vector VEC_SPURIOUS, task priority 0, LINT0
@@ -36,6 +37,7 @@ uint32_t lapic_version(void);
 uint32_t lapic_svr(void);
 uint32_t lapic_lvt(unsigned int reg);
 paddr_t lapic_phys(void);
+bool lapic_x2apic_mode(void);
 
 /* Maps every MADT I/O APIC, masks all of their inputs, and routes ISA lines 0-15 (except
  * the cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed

@@ -34,14 +34,17 @@ static void require_apic(void)
 }
 
 /* The backend is the I/O APIC exactly when the MADT is intact and lists an I/O APIC, the
- * CPU has an xAPIC-mode local APIC and `noapic` was not given; the 8259s otherwise. */
+ * CPU has a local APIC (in xAPIC mode, or in x2APIC mode with an ID up to 255) and `noapic`
+ * was not given; the 8259s otherwise. */
 KTEST(apic, backend_matches_madt_and_cmdline)
 {
 	const struct irq_model *a = irq_given_model();
 	bool want;
 
 	want = !cmdline_has("noapic") && a && a->present && !a->truncated && a->ioapic_count &&
-	       cpu_features()->apic && !(rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC_ENABLE);
+	       cpu_features()->apic &&
+	       (!(rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC_ENABLE) ||
+		rdmsr(lapic_x2apic_msr(LAPIC_ID)) <= 0xff);
 	KEXPECT(irq_backend() == (want ? IRQ_BACKEND_IOAPIC : IRQ_BACKEND_PIC));
 	if (irq_backend() == IRQ_BACKEND_PIC) {
 		uint8_t id;

@@ -93,9 +93,10 @@ static void print_apic_line(void)
 	while (ioapic_describe(n, &id, &phys, &inputs))
 		n++;
 	ioapic_describe(0, &id, &phys, &inputs);
-	printk("irq: I/O APIC %u at %#llx, %u lines%s, local APIC %u at %#llx, IRQ 0 -> GSI %u\n",
+	printk("irq: I/O APIC %u at %#llx, %u lines%s, local APIC %u %s%#llx, IRQ 0 -> GSI %u\n",
 	       id, (unsigned long long)phys, inputs, n > 1 ? " (and more I/O APICs)" : "",
-	       lapic_id(), (unsigned long long)lapic_phys(), ioapic_line_gsi(IRQ_TIMER));
+	       lapic_id(), lapic_x2apic_mode() ? "in x2APIC mode, base " : "at ",
+	       (unsigned long long)lapic_phys(), ioapic_line_gsi(IRQ_TIMER));
 }
 
 /* On the 8259 backend the local APIC still serves as the tick (its timer is a local
@@ -114,8 +115,9 @@ static void local_apic_beside_pics(const struct irq_model *model)
 		return;
 	}
 	lapic_enable_virtual_wire();
-	printk("irq: local APIC %u at %#llx beside the 8259s (virtual wire), for the timer\n",
-	       lapic_id(), (unsigned long long)lapic_phys());
+	printk("irq: local APIC %u %s%#llx beside the 8259s (virtual wire), for the timer\n",
+	       lapic_id(), lapic_x2apic_mode() ? "in x2APIC mode, base " : "at ",
+	       (unsigned long long)lapic_phys());
 }
 
 /*

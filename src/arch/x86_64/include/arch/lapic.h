@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The local APIC's registers as the rest of arch sees them: names (Intel SDM vol. 3A,
- * chapter 11, table 11-1) and access to the mapped register page that
- * src/arch/x86_64/cpu/apic.c owns. The interrupt layer (cpu/) enables the APIC; the clock
+ * chapter 11, table 11-1) and access to the registers (a mapped page, or MSRs in x2APIC
+ * mode) that src/arch/x86_64/cpu/apic.c owns. The interrupt layer (cpu/) enables the APIC; the clock
  * code (time/lapic_timer.c) programs its timer. Private to src/arch/.
  */
 #ifndef ARCH_LAPIC_H
@@ -42,9 +42,15 @@
 #define LAPIC_TIMER_DIVIDE 0x3e0             /* divide configuration */
 #define LAPIC_TIMER_DIVIDE_16 0x3            /* bits 3,1,0 = 0,1,1: divide by 16 */
 
+/* In x2APIC mode the same registers are MSRs (Intel SDM vol. 3A, 11.12.1.2): 0x800 plus the
+ * xAPIC offset divided by 16. Pure. */
+#define X2APIC_MSR_BASE 0x800u
+static inline uint32_t lapic_x2apic_msr(unsigned int reg) { return X2APIC_MSR_BASE + (reg >> 4); }
+
 /* True once the local APIC is mapped and software-enabled (either interrupt backend). */
 bool lapic_in_use(void);
-/* Read or write a register of the mapped local APIC (lapic_in_use()). Any context. */
+/* Read or write a register of the local APIC (lapic_in_use()): the mapped page in xAPIC
+ * mode, the MSR in x2APIC mode. Any context. */
 uint32_t lapic_reg_read(unsigned int reg);
 void lapic_reg_write(unsigned int reg, uint32_t v);
 /* End of interrupt for the highest in-service vector. Interrupts disabled. */
