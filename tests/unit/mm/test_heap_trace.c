@@ -12,33 +12,22 @@
 #include <lios/printk.h>
 #include "kernel_trace.h"
 #include "heap_report.h"
+#include "log_capture.h"
 #include "mm_host.h"
 
-static char dump_buf[8192];
-static size_t dump_len;
-
-/* heap_trace_dump's output: collects the lines. */
-static void collect(const char *s, size_t len)
-{
-	if (dump_len + len < sizeof(dump_buf)) {
-		memcpy(dump_buf + dump_len, s, len);
-		dump_len += len;
-		dump_buf[dump_len] = 0;
-	}
-}
-
+/* heap_trace_dump's output, collected (log_capture.h). */
 static void dump(struct heap_trace_summary *sum)
 {
-	dump_len = 0;
-	dump_buf[0] = 0;
-	CHECK(heap_trace_dump(collect, sum) == 0);
+	log_capture_clear();
+	CHECK(heap_trace_dump(log_capture_sink, sum) == 0);
 }
 
 /* The event lines of the last dump (between begin and end), joined. */
 static const char *events(void)
 {
 	static char ev[8192];
-	const char *b = strchr(dump_buf, '\n'), *e = strstr(dump_buf, "heaptrace: end");
+	const char *b = strchr(log_capture_buf, '\n'),
+		   *e = strstr(log_capture_buf, "heaptrace: end");
 
 	if (!b || !e || e < b + 1)
 		return "";
@@ -93,9 +82,10 @@ static void test_every_call(void)
 	CHECK(!strcmp(events(), want));
 	if (strcmp(events(), want))
 		fprintf(stderr, "  got:\n%s  want:\n%s", events(), want);
-	CHECK(starts_with(dump_buf, "heaptrace: begin 7 events from 0, capacity 64\n"));
-	CHECK(strstr(dump_buf, "heaptrace: end 7 recorded, 0 lost, 1 failed, 1 refused; heap "
-			       "since start: 4 allocs, 3 frees, 1 live\n") != NULL);
+	CHECK(starts_with(log_capture_buf, "heaptrace: begin 7 events from 0, capacity 64\n"));
+	CHECK(strstr(log_capture_buf,
+		     "heaptrace: end 7 recorded, 0 lost, 1 failed, 1 refused; heap "
+		     "since start: 4 allocs, 3 frees, 1 live\n") != NULL);
 	CHECK_EQ(s.recorded, 7);
 	CHECK_EQ(s.dumped, 7);
 	/* A second dump has only what came after the first. */
@@ -103,11 +93,11 @@ static void test_every_call(void)
 	dump(&s);
 	snprintf(want, sizeof(want), "H- %lx\n", (unsigned long)d);
 	CHECK(!strcmp(events(), want));
-	CHECK(starts_with(dump_buf, "heaptrace: begin 1 events from 7,"));
+	CHECK(starts_with(log_capture_buf, "heaptrace: begin 1 events from 7,"));
 	CHECK_EQ(s.live, 0);
 	heap_trace_stop();
 	CHECK(!heap_tracing);
-	CHECK(heap_trace_dump(collect, NULL) == -ENODEV);
+	CHECK(heap_trace_dump(log_capture_sink, NULL) == -ENODEV);
 }
 
 /* The address a report names after " from ", or 0. */
@@ -174,7 +164,7 @@ static void test_lost(void)
 	CHECK_EQ(s.lost, 2);
 	CHECK_EQ(s.recorded, 4);
 	CHECK(strstr(events(), "H! 2\n") != NULL);
-	CHECK(strstr(dump_buf, ", 2 lost,") != NULL);
+	CHECK(strstr(log_capture_buf, ", 2 lost,") != NULL);
 	p[6] = heap_alloc(16);
 	dump(&s);
 	CHECK(starts_with(events(), "H+ ") && !strstr(events(), "H!"));

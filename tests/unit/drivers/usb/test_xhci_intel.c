@@ -13,20 +13,9 @@
 #include "../../../../src/drivers/usb/usb_internal.h"
 #include "../../unit.h"
 #include "../pci/pci_sim.h"
+#include "log_capture.h"
 
 #define XHCI_ADDR PCI_ADDR(0, 0, 0x14, 0)
-
-static char logbuf[2048];
-static size_t loglen;
-
-static void capture(const char *s, size_t len)
-{
-	if (loglen + len < sizeof(logbuf)) {
-		memcpy(logbuf + loglen, s, len);
-		loglen += len;
-		logbuf[loglen] = '\0';
-	}
-}
 
 static struct chipset {
 	struct sim sim;
@@ -49,8 +38,7 @@ static void chipset(struct chipset *c, uint16_t vendor, uint16_t device, uint32_
 	sim_w32(c->xhci, XHCI_INTEL_XUSB2PRM, usb2_mask);
 	pci_dev_probe(&c->dev, &c->ops, XHCI_ADDR);
 	c->sim.writes = 0;
-	loglen = 0;
-	logbuf[0] = '\0';
+	log_capture_clear();
 }
 
 static void switched(void)
@@ -66,8 +54,7 @@ static void switched(void)
 	CHECK_EQ(r.usb2_before, 0u);
 	CHECK_EQ(r.usb3_after, 0x3fu);
 	CHECK_EQ(r.usb2_after, 0x3fffu);
-	CHECK(strstr(
-		logbuf,
+	CHECK(log_captured(
 		"usb: xhci 00:14.0: Intel shared ports to xHCI: USB 3 0x0 -> 0x3f, USB 2 0x0 -> 0x3fff"));
 	/* the masks themselves are firmware's: never written */
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_USB3PRM), 0x3fu);
@@ -84,7 +71,7 @@ static void masks_limit(void)
 	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_SWITCHED);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_USB3_PSSEN), 0x0fu);
 	CHECK_EQ(sim_r32(c->xhci, XHCI_INTEL_XUSB2PR), 0x0f0fu);
-	CHECK(strstr(logbuf, "USB 2 0x1 -> 0xf0f"));
+	CHECK(log_captured("USB 2 0x1 -> 0xf0f"));
 }
 
 /* No sharing: another vendor's xHCI, or an Intel xHCI without an Intel EHCI (100 series
@@ -103,7 +90,7 @@ static void not_shared(void)
 	CHECK_EQ(xhci_intel_route(&c->dev, false, "x", NULL), XHCI_ROUTE_NOT_SHARED);
 	CHECK_EQ(c->sim.reads, 0u);
 	CHECK_EQ(c->sim.writes, 0u);
-	CHECK_EQ(loglen, 0u);
+	CHECK_EQ(log_capture_len, 0u);
 }
 
 /* Firmware allows no move (masks of 0, or the function answers all ones): nothing written,
@@ -117,7 +104,7 @@ static void firmware_allows_none(void)
 	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", &r), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
 	CHECK_EQ(r.usb2_after, 0u);
-	CHECK(strstr(logbuf, "firmware lets none move"));
+	CHECK(log_captured("firmware lets none move"));
 	chipset(c, 0x8086, 0x8c31, 0xffffffffu, 0xffffffffu);
 	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
@@ -133,7 +120,7 @@ static void sony_quirk(void)
 	sim_w16(c->xhci, 0x2e, 0x90a8);
 	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", NULL), XHCI_ROUTE_KEPT);
 	CHECK_EQ(c->sim.writes, 0u);
-	CHECK(strstr(logbuf, "Sony VAIO T"));
+	CHECK(log_captured("Sony VAIO T"));
 	/* another Sony model is switched */
 	chipset(c, 0x8086, 0x1e31, 0x0f, 0x0f);
 	sim_w16(c->xhci, 0x2c, 0x104d);
@@ -153,8 +140,8 @@ static void locked(void)
 	CHECK_EQ(xhci_intel_route(&c->dev, true, "x", &r), XHCI_ROUTE_STUCK);
 	CHECK_EQ(r.usb3_after, 0x0fu);
 	CHECK_EQ(r.usb2_after, 0u);
-	CHECK(strstr(logbuf, "routing did not take"));
-	CHECK(strstr(logbuf, "USB 2 0x0 (wanted 0x3ff)"));
+	CHECK(log_captured("routing did not take"));
+	CHECK(log_captured("USB 2 0x0 (wanted 0x3ff)"));
 }
 
 /* Before a reboot or power-off the routing goes back to what firmware left (Panther Point
@@ -193,7 +180,7 @@ static void wakes_from_s5(void)
 
 int main(void)
 {
-	printk_add_sink(capture, false);
+	printk_add_sink(log_capture_sink, false);
 	RUN(switched);
 	RUN(masks_limit);
 	RUN(not_shared);
