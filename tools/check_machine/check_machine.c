@@ -8,6 +8,14 @@
  * (SSDT1, SSDT2, ... for several); there is no RSDP there, so tables are read by file
  * name. A table that is malformed or unknown is reported (the parsers' own messages, then
  * a verdict line); the program itself fails only when the folder cannot be read at all.
+ *
+ * USB: with the default folder (this machine), or `--pci PCIDIR` (a folder laid out as
+ * Linux's /sys/bus/pci/devices: one folder per function with its class, vendor, device and
+ * config files), the xHCI functions are listed with what the driver's Intel code
+ * (src/drivers/usb/xhci_intel.c) would do there: move ports shared with EHCI (run on a
+ * copy of the configuration space: nothing is written to the machine) and the shutdown
+ * quirk. Linux shows non-root users 64 bytes of configuration space: the routing
+ * registers then need root.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,9 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lios/acpi.h>
+#include <lios/pci.h>
 #include <lios/printk.h> /* errno values: <errno.h>, the same numbers as lios/errno.h */
+#include "../../src/drivers/usb/usb_internal.h"
 
 #define DEFAULT_DIR "/sys/firmware/acpi/tables"
+#define DEFAULT_PCI "/sys/bus/pci/devices"
+#define MAX_FUNCTIONS 512
 #define MAX_FILES 256
 #define FILE_MAX (8u << 20) /* larger than any table the parsers accept */
 
@@ -250,14 +262,153 @@ static void show_power(void)
 		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
 }
 
+/* One PCI function as Linux's sysfs shows it: IDs, class, and a copy of its configuration
+ * space (64 bytes for non-root readers, 256 or 4096 for root). */
+struct sysfs_fn {
+	char name[64];
+	uint16_t vendor, device;
+	uint32_t class_code;
+	uint8_t cfg[PCI_CFG_SIZE];
+	size_t cfg_len;
+};
+
+static unsigned long read_hex(const char *dir, const char *fn, const char *file)
+{
+	char path[4096], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, fn, file);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strtoul(buf, NULL, 16);
+}
+
+/* Configuration reads on the copy; all ones past what could be read, as for an absent
+ * register. Writes land in the copy: the driver's code reads its own writes back. */
+static uint32_t copy_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	const struct sysfs_fn *f = ctx;
+	uint32_t v = 0;
+
+	(void)addr;
+	if (off + width > f->cfg_len)
+		return 0xffffffffu >> (32 - 8 * width);
+	for (unsigned int i = 0; i < width; i++)
+		v |= (uint32_t)f->cfg[off + i] << (8 * i);
+	return v;
+}
+
+static void copy_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+{
+	struct sysfs_fn *f = ctx;
+
+	(void)addr;
+	for (unsigned int i = 0; i < width && off + i < f->cfg_len; i++)
+		f->cfg[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static int read_function(const char *dir, const char *name, struct sysfs_fn *f)
+{
+	char path[4096];
+	FILE *c;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->vendor = (uint16_t)read_hex(dir, name, "vendor");
+	f->device = (uint16_t)read_hex(dir, name, "device");
+	f->class_code = (uint32_t)read_hex(dir, name, "class");
+	snprintf(path, sizeof(path), "%s/%s/config", dir, name);
+	c = fopen(path, "rb");
+	if (c) {
+		f->cfg_len = fread(f->cfg, 1, sizeof(f->cfg), c);
+		fclose(c);
+	}
+	return f->vendor ? 0 : -1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_fn *)a)->name, ((const struct sysfs_fn *)b)->name);
+}
+
+static void show_usb(const char *dir)
+{
+	static struct sysfs_fn fns[MAX_FUNCTIONS];
+	unsigned n = 0, xhcis = 0;
+	bool intel_ehci = false;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		printf("usb: cannot open %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) && n < MAX_FUNCTIONS)
+		if (e->d_name[0] != '.' && read_function(dir, e->d_name, &fns[n]) == 0)
+			n++;
+	closedir(d);
+	qsort(fns, n, sizeof(fns[0]), by_name);
+	for (unsigned i = 0; i < n; i++)
+		if (fns[i].class_code == 0x0c0320 && fns[i].vendor == 0x8086)
+			intel_ehci = true;
+	for (unsigned i = 0; i < n; i++) {
+		struct sysfs_fn *f = &fns[i];
+		unsigned prog_if = f->class_code & 0xff;
+
+		if ((f->class_code >> 8) != 0x0c03)
+			continue;
+		if (prog_if != PCI_PROG_IF_XHCI) {
+			printf("usb: %s %04x:%04x %s: not driven by LiOS (xHCI only)\n", f->name, f->vendor,
+			       f->device, prog_if == 0x20 ? "EHCI" : prog_if == 0x10 ? "OHCI" : prog_if == 0 ? "UHCI" : "USB");
+			continue;
+		}
+		xhcis++;
+		printf("usb: %s %04x:%04x xHCI: LiOS takes it over and drives its keyboards\n", f->name, f->vendor,
+		       f->device);
+		struct pci_cfg_ops ops = { copy_read, copy_write, f };
+		struct pci_dev pd = { .vendor = f->vendor, .device = f->device, .cfg = &ops };
+		bool shared = f->vendor == 0x8086 && intel_ehci;
+		if (shared && f->cfg_len <= XHCI_INTEL_USB3PRM) {
+			printf("    ports shared with EHCI: reading the routing registers needs root (sudo ./lios "
+			       "check-machine)\n");
+		} else if (xhci_intel_route(&pd, intel_ehci, f->name, NULL) == XHCI_ROUTE_NOT_SHARED) {
+			printf("    no ports shared with EHCI\n");
+		}
+		if (xhci_intel_wakes_from_s5(&pd))
+			printf("    before poweroff and reboot: halted, reset and put in D3hot (this part wakes the machine "
+			       "from S5 otherwise)\n");
+	}
+	if (!xhcis)
+		printf("usb: no xHCI: LiOS hears a keyboard here only on PS/2 (or the firmware's emulation of it)\n");
+}
+
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : DEFAULT_DIR;
+	const char *dir = DEFAULT_DIR, *pci = NULL;
+	bool given = false;
 
-	if (argc > 2 || (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
-		printf("usage: check-machine [DIR]   (default %s)\n", DEFAULT_DIR);
-		return argc > 2 ? 2 : 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: check-machine [DIR] [--pci PCIDIR]   (default %s and, for this machine, %s)\n",
+			       DEFAULT_DIR, DEFAULT_PCI);
+			return 0;
+		}
+		if (strcmp(argv[i], "--pci") == 0 && i + 1 < argc) {
+			pci = argv[++i];
+		} else if (argv[i][0] != '-' && !given) {
+			dir = argv[i];
+			given = true;
+		} else {
+			printf("usage: check-machine [DIR] [--pci PCIDIR]\n");
+			return 2;
+		}
 	}
+	if (!pci && !given)
+		pci = DEFAULT_PCI;
 	acpi_info_init(&info);
 	printk_add_sink(show_message, false);
 	printf("LiOS check-machine: what LiOS would do with these ACPI tables\n");
@@ -268,5 +419,7 @@ int main(int argc, char **argv)
 	show_pci();
 	show_ps2();
 	show_power();
+	if (pci)
+		show_usb(pci);
 	return 0;
 }

@@ -5,13 +5,17 @@ of tables laid out as Linux's /sys/firmware/acpi/tables, checking what it says i
 do. Folders: QEMU's own tables (pc, q35: dumped by tables/dump_qemu_tables.py), QEMU's
 q35 tables with an iasl-compiled DSDT in place of its own (no \\_S5; \\_S5 in an SSDT
 only), and hostile folders (a truncated DSDT, a garbage file, an empty file, an unknown
-table). The program must exit 0 on all of them and name every refused table.
+table). The program must exit 0 on all of them and name every refused table. With
+`--pci`, folders laid out as Linux's /sys/bus/pci/devices: an Intel Lynx Point-LP with its
+EHCI (ports to move, the D3hot quirk; the files must be left as they were), the same seen
+without root (64 bytes of configuration space), QEMU's qemu-xhci, and no xHCI at all.
 
     test_check_machine.py CHECK_MACHINE TABLES_DIR AML_DIR
 """
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -19,9 +23,10 @@ import tempfile
 failures = []
 
 
-def run(prog, folder):
+def run(prog, folder, *extra):
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
-    p = subprocess.run([prog, folder], capture_output=True, text=True, errors="replace", env=env, timeout=60)
+    p = subprocess.run([prog, folder, *extra], capture_output=True, text=True, errors="replace", env=env,
+                       timeout=60)
     if p.returncode != 0:
         failures.append("%s: exit status %d\n%s" % (folder, p.returncode, p.stderr))
     return p.stdout
@@ -57,6 +62,52 @@ def as_ssdt(table):
     t[9] = 0
     t[9] = (-sum(t)) & 0xff
     return bytes(t)
+
+
+def pci_folder(tmp, name, functions, cfg_bytes=256):
+    """A /sys/bus/pci/devices look-alike: (address, vendor, device, class, {offset: dword})."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    for addr, vendor, device, cls, regs in functions:
+        f = os.path.join(d, addr)
+        os.makedirs(f)
+        for fname, value in (("vendor", vendor), ("device", device), ("class", cls)):
+            with open(os.path.join(f, fname), "w") as out:
+                out.write("0x%0*x\n" % (6 if fname == "class" else 4, value))
+        cfg = bytearray(256)
+        struct.pack_into("<HH", cfg, 0, vendor, device)
+        struct.pack_into("<I", cfg, 8, cls << 8)
+        for off, v in regs.items():
+            struct.pack_into("<I", cfg, off, v)
+        with open(os.path.join(f, "config"), "wb") as out:
+            out.write(bytes(cfg[:cfg_bytes]))
+    return d
+
+
+def snapshot(d):
+    return {root + "/" + n: read(os.path.join(root, n)) for root, _, names in os.walk(d) for n in names}
+
+
+def check_usb(prog, tables, tmp):
+    lpt = [("0000:00:14.0", 0x8086, 0x9c31, 0x0c0330, {0xd4: 0x7ff, 0xdc: 0xf}),
+           ("0000:00:1d.0", 0x8086, 0x9c26, 0x0c0320, {})]
+    d = pci_folder(tmp, "pci-lynx-point-lp", lpt)
+    before = snapshot(d)
+    expect("pci lynx point", run(prog, tables, "--pci", d), [
+        r"^usb: 0000:00:14\.0 8086:9c31 xHCI: LiOS takes it over",
+        r"Intel shared ports to xHCI: USB 3 0x0 -> 0xf, USB 2 0x0 -> 0x7ff",
+        r"reset and put in D3hot", r"^usb: 0000:00:1d\.0 8086:9c26 EHCI: not driven by LiOS"],
+        forbid=[r"no xHCI", r"needs root"])
+    if snapshot(d) != before:
+        failures.append("pci lynx point: check-machine changed the files it read")
+    expect("pci without root", run(prog, tables, "--pci", pci_folder(tmp, "pci-user", lpt, 64)),
+           [r"reading the routing registers needs root"], forbid=[r"Intel shared ports to xHCI"])
+    qemu = [("0000:00:04.0", 0x1b36, 0x000d, 0x0c0330, {0xd4: 0x7ff, 0xdc: 0xf})]
+    expect("pci qemu", run(prog, tables, "--pci", pci_folder(tmp, "pci-qemu", qemu)),
+           [r"^usb: 0000:00:04\.0 1b36:000d xHCI", r"no ports shared with EHCI"],
+           forbid=[r"D3hot", r"Intel shared"])
+    expect("pci none", run(prog, tables, "--pci", pci_folder(tmp, "pci-none", [])),
+           [r"^usb: no xHCI: LiOS hears a keyboard here only on PS/2"])
 
 
 def main():
@@ -99,6 +150,7 @@ def main():
                                 r"^interrupts: LiOS would use the I/O APIC"])
         # A refused DSDT is named with why (the same bytes the kernel's printk says).
         expect("hostile", out, [r"has a bad length|truncated"])
+        check_usb(prog, q35, tmp)
     finally:
         shutil.rmtree(tmp)
     if os.path.isdir("/sys/firmware/acpi/tables") and os.access("/sys/firmware/acpi/tables/DSDT", os.R_OK):
