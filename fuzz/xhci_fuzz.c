@@ -10,8 +10,9 @@
  * and show any PORTSC value, devices behind them act as a keyboard, a hub (any port count, any
  * port status) or answer every request with whatever bytes the input holds, stall or never
  * answer (everything, or a keyboard's SET_IDLE and LED report), interrupt transfers complete
- * with any data, the kernel's LEDs change, the self-test's stall probe runs, and time jumps
- * (every bounded wait times out). Each input starts a fresh controller (takeover and setup: the
+ * with any data, the kernel's LEDs change, the self-test's stall probe runs, the controller
+ * reports a fatal error (and is reset and set up again by xhci_health.c, its devices
+ * enumerating anew, or stopped after three), and time jumps (every bounded wait times out). Each input starts a fresh controller (takeover and setup: the
  * capability registers' knobs come from the input too).
  *
  * After every step the driver's state must be sound: ring and event indices in range, no more
@@ -21,7 +22,7 @@
  * disconnects and the stack must let go of everything: no device left after a bounded number of
  * ticks, and every heap object it took given back. ASan and UBSan watch every access to the
  * heap objects (the DMA pages are the simulator's, in the host's simulated physical memory,
- * with a poisoned page after each). FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
+ * between poisoned pages, and poisoned once freed). FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
  * states (run one input: fuzz_xhci FILE).
  */
 #include <lios/heap.h>
@@ -197,8 +198,7 @@ static void tick(void)
 {
 	struct usb_dev *d, *next;
 
-	xhci_process_events(&hc);
-	xhci_ports_poll(&hc);
+	xhci_tick(&hc);
 	usb_kbd_tick();
 	for (d = usb_dev_list(); d; d = next) {
 		next = d->next;
@@ -370,6 +370,9 @@ static void step(struct input *in)
 		break;
 	case 11: /* the `selftest` stall probe on the next ready keyboard */
 		usb_kbd_stall_probe();
+		break;
+	case 12: /* a Host Controller Error or Host System Error: the next health check resets */
+		sim.reg[(SIM_OP + XHCI_USBSTS) / 4] |= byte(in) & 1 ? XHCI_STS_HCE : XHCI_STS_HSE;
 		break;
 	}
 }

@@ -3,7 +3,8 @@
 # Writes the seeds of the xhci fuzzer (fuzz/xhci_fuzz.c) into the folder given (default
 # fuzz/seeds/xhci): programs in its step encoding that reach a ready keyboard, a hub with a
 # keyboard behind it, refused devices, and the made-up events the driver must ignore, so
-# that fuzzing starts from deep states rather than from an empty machine.
+# that fuzzing starts from deep states rather than from an empty machine; a controller error
+# with devices in use (the recovery of xhci_health.c).
 # Step encoding: op byte, root port byte (port = 1 + byte % 8, read by every step), then
 # the op's own bytes; the first byte of a program sets the controller's knobs.
 import os
@@ -62,6 +63,10 @@ def stall_probe():
     return bytes([11, 0])
 
 
+def controller_error(hce=True):  # Host Controller Error, else Host System Error
+    return bytes([12, 0, 1 if hce else 0])
+
+
 AIMED_EP0, AIMED_INTR = 0x80000001, 0x80000000  # ids aimed at a device's endpoint
 SUCCESS = 1 << 24
 
@@ -85,6 +90,11 @@ seeds = {
                     + persona(2, 3) + persona(3, 4) + connect(1, 4) + connect(2, 2)
                     + connect(7, 1) + tick(32) * 10 + tick(32, 2) * 4 + tick(4, 3)
                     + portsc(4, 0xFFFFFFFF) + tick(32) * 4),
+    # a controller error with a keyboard in use, and again with a hub and its keyboard
+    # enumerating: reset, set up again, everything found anew
+    "controller-error": (keyboard + controller_error() + tick(32) * 16
+                         + persona(1, 1, 4) + hub_port(1, 2, 0x0101, 0x0001) + connect(6, 3)
+                         + tick(32) * 4 + controller_error(False) + tick(32) * 16),
     # transfer events for the keyboard's interrupt endpoint naming TRBs past its ring's end
     # and inside it, and late completions on endpoint 0 and the command ring
     "stale-events": (keyboard + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3 | 8, 0)

@@ -33,7 +33,6 @@
 #include "usb_internal.h"
 
 #define SETTLE_FOR_SELFTEST_MS 3000
-#define HEALTH_CHECK_TICKS 100   /* USBSTS checked for a dead controller every 100 ms */
 
 struct xhci *usb_controllers;
 static int controller_count;
@@ -45,32 +44,14 @@ static uint32_t mmio_read32(void *ctx, uint32_t off) { return *(volatile uint32_
 static void mmio_write32(void *ctx, uint32_t off, uint32_t v) { *(volatile uint32_t *)((uint8_t *)ctx + off) = v; }
 static void mmio_write8(void *ctx, uint32_t off, uint8_t v) { *(volatile uint8_t *)((uint8_t *)ctx + off) = v; }
 
-/* A controller that reports a fatal error, or vanished, is stopped being polled. */
-static void health_check(struct xhci *hc)
-{
-	uint32_t sts = xhci_read(hc, hc->op + XHCI_USBSTS);
-
-	if (sts == 0xffffffffu || (sts & (XHCI_STS_HSE | XHCI_STS_HCE))) {
-		printk(KERN_ERR "usb: %s: controller %s, USBSTS %#x: stopped\n", hc->name,
-		       sts == 0xffffffffu ? "gone" : "error", sts);
-		hc->dead = true;
-	}
-}
-
-/* The tick: events, ports, one step of every device, typematic repeat. IRQ 0 context. */
+/* The tick: every controller (health, recovery, events, ports: xhci_tick), one step of
+ * every device, typematic repeat. IRQ 0 context. */
 static void usb_tick(void)
 {
-	static uint64_t n;
 	struct usb_dev *d, *next;
 
-	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
-		if (hc->dead)
-			continue;
-		if (++n % HEALTH_CHECK_TICKS == 0)
-			health_check(hc);
-		hc->tick_events += xhci_process_events(hc);
-		xhci_ports_poll(hc);
-	}
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
+		hc->tick_events += xhci_tick(hc);
 	for (d = usb_dev_list(); d; d = next) {
 		next = d->next;
 		usb_dev_step(d);
@@ -96,7 +77,6 @@ static void usb_irq(unsigned int vector, void *ctx)
 /* MSI-X, else MSI; on success the controller interrupts on every event. */
 static void enable_irq(struct xhci *hc, struct pci_dev *pd)
 {
-	uint32_t ir = hc->rt + XHCI_IR(0);
 	int v = pci_msix_enable(pd, 0, usb_irq, hc);
 
 	hc->irq_kind = "MSI-X";
@@ -110,9 +90,7 @@ static void enable_irq(struct xhci *hc, struct pci_dev *pd)
 		return;
 	}
 	hc->irq_vector = v;
-	xhci_write(hc, ir + XHCI_IMOD, XHCI_IMOD_INTERVAL_40US);
-	xhci_write(hc, ir + XHCI_IMAN, XHCI_IMAN_IP | XHCI_IMAN_IE);
-	xhci_write(hc, hc->op + XHCI_USBCMD, xhci_read(hc, hc->op + XHCI_USBCMD) | XHCI_CMD_INTE);
+	xhci_irq_on(hc);
 }
 
 static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
@@ -202,6 +180,7 @@ void usb_shutdown(const char *why)
 		bool quirk = xhci_intel_wakes_from_s5(hc->pci);
 
 		hc->dead = true; /* the tick and the interrupt handler leave it alone from now on */
+		hc->recovery = XHCI_RECOVERY_NONE;
 		if (xhci_stop(hc, quirk, err, sizeof(err)))
 			printk(KERN_WARN "usb: %s: %s before %s; bus mastering off\n", hc->name, err, why);
 		else
@@ -241,7 +220,7 @@ bool usb_wait_settled(uint64_t ms)
 		bool busy = false;
 
 		for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
-			busy |= !hc->dead && busy_port(hc);
+			busy |= hc->recovery != XHCI_RECOVERY_NONE || (!hc->dead && busy_port(hc));
 		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
 			busy |= !strcmp(usb_dev_state_name(d), "enumerating");
 		arch_irq_restore(flags);
@@ -299,7 +278,12 @@ void usb_print(void)
 	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
 		printk("%s %04x:%04x: %u ports, %u slots, %u-byte contexts, %u scratchpads%s\n", hc->name,
 		       hc->vendor, hc->device, hc->max_ports, hc->max_slots, hc->ctx_size, hc->scratchpads,
-		       hc->dead ? ", STOPPED" : "");
+		       hc->recovery != XHCI_RECOVERY_NONE ? ", RESETTING after an error"
+		       : hc->dead                         ? ", STOPPED"
+							  : "");
+		if (hc->recoveries)
+			printk("  reset %u time%s after a controller error\n", hc->recoveries,
+			       hc->recoveries == 1 ? "" : "s");
 		if (hc->irq_kind)
 			printk("  %s vector %d: %lu interrupts, events %lu by interrupt, %lu by tick\n", hc->irq_kind,
 			       hc->irq_vector, (unsigned long)hc->irqs, (unsigned long)hc->irq_events,

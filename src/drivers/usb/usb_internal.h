@@ -79,6 +79,10 @@ struct xhci_route_regs {
 	uint32_t usb2_mask, usb2_before, usb2_after;
 };
 
+/* Recovery from a controller error (xhci_health.c). */
+enum xhci_recovery { XHCI_RECOVERY_NONE, XHCI_RECOVERY_DRAIN, XHCI_RECOVERY_RESET };
+#define XHCI_MAX_RECOVERIES 3
+
 struct xhci {
 	const struct xhci_mmio *mmio;
 	struct xhci_mmio mmio_store;
@@ -113,7 +117,11 @@ struct xhci {
 	uint64_t irqs;          /* interrupts taken */
 	uint64_t irq_events;    /* events the interrupt handler consumed (the tick took the rest) */
 	uint64_t tick_events;
-	bool dead;              /* halted on an error: polling stops */
+	bool dead;              /* gone, stopped on an error, or being recovered: polling stops */
+	enum xhci_recovery recovery;
+	unsigned int recoveries; /* resets after an error so far */
+	uint64_t recovery_settle, recovery_deadline;
+	uint64_t health_ticks;
 	char name[24];          /* "xhci 00:04.0" */
 	uint16_t vendor, device;
 	struct pci_dev *pci;    /* NULL in host tests */
@@ -183,6 +191,10 @@ struct usb_dev {
 int xhci_takeover(struct xhci *hc, char *why, size_t n);
 int xhci_setup(struct xhci *hc, char *why, size_t n);
 int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);
+void xhci_free_memory(struct xhci *hc);
+void xhci_irq_on(struct xhci *hc);
+/* xhci_health.c */
+unsigned int xhci_tick(struct xhci *hc);
 uint32_t xhci_read(struct xhci *hc, uint32_t off);
 void xhci_write(struct xhci *hc, uint32_t off, uint32_t v);
 void xhci_write64(struct xhci *hc, uint32_t off, uint64_t v);

@@ -266,6 +266,8 @@ int xhci_setup(struct xhci *hc, char *why, size_t n)
 		return -ENOTSUP;
 	}
 
+	hc->cmd_busy = false;         /* a reset controller runs no command */
+	hc->cmd_owner = NULL;
 	hc->dcbaa = dma_page(&phys);  /* (255 + 1) x 8 bytes fit one page */
 	if (!hc->dcbaa || setup_scratchpads(hc) || xhci_ring_init(&hc->cmd))
 		goto nomem;
@@ -297,4 +299,41 @@ int xhci_setup(struct xhci *hc, char *why, size_t n)
 nomem:
 	say(why, n, "out of kmalloc memory");
 	return -ENOMEM;
+}
+
+/*
+ * xhci_free_memory - give back what xhci_setup allocated (DCBAA, scratchpads, command and
+ * event rings), only once the controller was reset and no longer points into it (a
+ * recovery, xhci_health.c). Tick context.
+ */
+void xhci_free_memory(struct xhci *hc)
+{
+	for (unsigned int i = 0; hc->scratch_pages && i < hc->scratchpads; i++)
+		kfree(hc->scratch_pages[i]);
+	kfree(hc->scratch_pages);
+	kfree(hc->scratch_array);
+	kfree(hc->dcbaa);
+	kfree(hc->ev);
+	kfree(hc->erst);
+	if (hc->cmd.trb)
+		xhci_ring_free(&hc->cmd);
+	hc->scratch_pages = NULL;
+	hc->scratch_array = NULL;
+	hc->dcbaa = NULL;
+	hc->ev = NULL;
+	hc->erst = NULL;
+}
+
+/*
+ * xhci_irq_on - interrupter 0 raises an interrupt on every event (moderated to one per
+ * 40 us) and the controller signals it: after usb.c enabled MSI-X or MSI, and again after
+ * a recovery's reset. Tick context or boot.
+ */
+void xhci_irq_on(struct xhci *hc)
+{
+	uint32_t ir = hc->rt + XHCI_IR(0);
+
+	xhci_write(hc, ir + XHCI_IMOD, XHCI_IMOD_INTERVAL_40US);
+	xhci_write(hc, ir + XHCI_IMAN, XHCI_IMAN_IP | XHCI_IMAN_IE);
+	xhci_write(hc, hc->op + XHCI_USBCMD, xhci_read(hc, hc->op + XHCI_USBCMD) | XHCI_CMD_INTE);
 }

@@ -8,7 +8,8 @@
  * the endpoint on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue
  * Pointer before the endpoint runs again), silence leaves it stuck. kmalloc/kzalloc are a
  * bump allocator in the host's simulated physical memory, so the driver's virt_to_phys and
- * the simulator's phys_to_virt meet.
+ * the simulator's phys_to_virt meet; allocations are counted (sim_dma_live), and under
+ * ASan each sits between poisoned guard pages and is poisoned when freed.
  */
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
@@ -37,14 +38,20 @@
 #endif
 
 static uint64_t dma_next = DMA_BASE;
+static long dma_live; /* allocations not freed */
 
 void *kmalloc(size_t size)
 {
-	uint64_t p = (dma_next + 4095) & ~4095ull;
+	uint64_t hdr = (dma_next + 4095) & ~4095ull, p = hdr + GUARD;
 	size_t len = (size + 4095) & ~(size_t)4095;
 
 	dma_next = p + len + GUARD;
+	dma_live++;
 	ASAN_UNPOISON_MEMORY_REGION(phys_to_virt(p), len);
+	if (GUARD) { /* the length, for kfree, in the guard page before the allocation */
+		memcpy(phys_to_virt(hdr), &len, sizeof(len));
+		ASAN_POISON_MEMORY_REGION(phys_to_virt(hdr), GUARD);
+	}
 	ASAN_POISON_MEMORY_REGION(phys_to_virt(p + len), GUARD);
 	return phys_to_virt(p);
 }
@@ -57,15 +64,32 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-void kfree(void *p) { (void)p; }
+/* Counted; under ASan the allocation is poisoned, so the driver (or the simulator, as a
+ * controller would) touching memory it gave back is reported. Never reused. */
+void kfree(void *p)
+{
+	size_t len;
+
+	if (!p)
+		return;
+	dma_live--;
+	if (!GUARD)
+		return;
+	ASAN_UNPOISON_MEMORY_REGION((char *)p - GUARD, sizeof(len));
+	memcpy(&len, (char *)p - GUARD, sizeof(len));
+	ASAN_POISON_MEMORY_REGION((char *)p - GUARD, sizeof(len));
+	ASAN_POISON_MEMORY_REGION(p, len);
+}
 
 uint64_t sim_dma_used(void) { return dma_next - DMA_BASE; }
+long sim_dma_live(void) { return dma_live; }
 
 void sim_dma_reset(void)
 {
 	ASAN_UNPOISON_MEMORY_REGION(phys_to_virt(DMA_BASE), dma_next - DMA_BASE);
 	memset(phys_to_virt(DMA_BASE), 0, dma_next - DMA_BASE);
 	dma_next = DMA_BASE;
+	dma_live = 0;
 }
 
 /* ------------------------------------------------------------------ a keyboard's descriptors */
@@ -149,6 +173,7 @@ void sim_init(struct xhci_sim *s)
 
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
 {
+	s->plugged[port] = (uint8_t)speed;
 	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | speed << 10 |
 					 XHCI_PORTSC_CSC;
 }
@@ -162,7 +187,7 @@ static uint32_t sim_read32(void *ctx, uint32_t off)
 	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
 	    !--bios_release_reads)
 		R(LEGSUP) &= ~XHCI_LEGSUP_BIOS_OWNED;
-	if (off == USBCMD && reset_reads > 0 && !--reset_reads) {
+	if (off == USBCMD && reset_reads > 0 && !s->reset_stuck && !--reset_reads) {
 		R(USBCMD) = 0;
 		R(USBSTS) = XHCI_STS_HCH | (s->cnr_stuck ? XHCI_STS_CNR : 0);
 	}
@@ -372,6 +397,16 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 			s->reset_count++;
 			reset_reads = 2;
 			s->pcs = 1;
+			s->next_slot = 1; /* every slot is disabled by the reset */
+			memset(s->ep0, 0, sizeof(s->ep0));
+			/* and every port powered off (port power control): the devices stay plugged
+			 * in and connect again once software powers their port */
+			for (unsigned int p = 1; p <= SIM_PORTS; p++) {
+				uint32_t old = R(SIM_OP + XHCI_PORTSC(p));
+
+				s->plugged[p] = (old & XHCI_PORTSC_CCS) ? (uint8_t)XHCI_PORTSC_SPEED(old) : 0;
+				R(SIM_OP + XHCI_PORTSC(p)) = 0;
+			}
 		} else if (v & XHCI_CMD_RUN) {
 			R(USBSTS) &= ~XHCI_STS_HCH;
 		} else if (!s->never_halts) {
@@ -396,7 +431,12 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		s->pcs = 1;
 	} else if (off >= SIM_OP + XHCI_PORTSC(1) && off <= SIM_OP + XHCI_PORTSC(SIM_PORTS) &&
 		   (off - SIM_OP - XHCI_PORTSC(1)) % 0x10 == 0) {
-		R(off) = portsc_write(R(off), v);
+		unsigned int p = (off - SIM_OP - XHCI_PORTSC(1)) / 0x10 + 1;
+		uint32_t was = R(off);
+
+		R(off) = portsc_write(was, v);
+		if (!(was & XHCI_PORTSC_PP) && (R(off) & XHCI_PORTSC_PP) && s->plugged[p])
+			R(off) |= XHCI_PORTSC_CCS | XHCI_PORTSC_CSC | s->plugged[p] << 10;
 	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
 		unsigned int slot = (off - SIM_DB) / 4;
 

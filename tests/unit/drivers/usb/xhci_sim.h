@@ -53,6 +53,7 @@ struct xhci_sim {
 	bool bios_lets_go;      /* BIOS Owned clears after OS Owned is set */
 	bool cnr_stuck;         /* Controller Not Ready never clears */
 	bool never_halts;       /* HCHalted never set */
+	bool reset_stuck;       /* HCRST never clears */
 	bool running;           /* firmware left it running (SeaBIOS) */
 	bool csz;               /* 64-byte contexts */
 	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
@@ -69,6 +70,7 @@ struct xhci_sim {
 	uint32_t pcs;
 	unsigned int next_slot;
 	struct sim_ep0 ep0[SIM_SLOTS + 1];
+	uint8_t plugged[SIM_PORTS + 1]; /* speed of the device plugged into each port, 0 none */
 	unsigned int commands[64];  /* how many of each command TRB type were executed */
 	uint64_t last_set_deq;      /* the pointer of the last Set TR Dequeue Pointer */
 	uint32_t addr_icc_add;      /* Address Device: input control context Add flags */
@@ -106,6 +108,8 @@ void sim_log_start(void);
 
 /* Simulated DMA memory for kzalloc (the host direct map): everything ever allocated. */
 uint64_t sim_dma_used(void);
+/* kmalloc allocations not yet freed (since the last sim_dma_reset). */
+long sim_dma_live(void);
 /* Forget (and zero) every DMA allocation: a fuzzer's next input starts from nothing. */
 void sim_dma_reset(void);
 

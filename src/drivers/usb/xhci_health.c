@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A controller's health, and the way back from a fatal error. Every HEALTH_CHECK_TICKS
+ * ticks USBSTS is read: all ones means the controller is gone (a surprise removal, a dock
+ * unplugged) and it is never touched again; Host System Error or Host Controller Error
+ * (xHCI 1.2, 4.24.1 and 5.4.2: the controller stops, "software should reset it") starts a
+ * recovery, so that a keyboard on a machine whose only way in is USB comes back instead of
+ * going deaf until the next boot:
+ *
+ *   start   halt the controller (Run/Stop off, HCHalted awaited: it must not write into
+ *           memory about to be freed), unplug every device on it (hubs take their children;
+ *           no Disable Slot: the slots die with the reset), forget the root ports' devices
+ *   drain   wait, tick by tick, until the devices' teardown freed them all
+ *   reset   HCRST, then wait (tick by tick, 1 s at most, never touched within 1 ms) for
+ *           HCRST and Controller Not Ready to clear
+ *   run     give the old memory back, set the controller up afresh, power the ports and
+ *           turn interrupts back on: the ports find their devices again and enumerate
+ *
+ * At most XHCI_MAX_RECOVERIES per controller and boot: a controller that keeps failing is
+ * stopped ("STOPPED" in `usb`), as one that does not reset in time; their devices are gone
+ * (keyboards unregistered). One that does not even halt keeps its devices and their memory:
+ * it may still write there. The waits run
+ * across ticks; only the halt at the start and xhci_setup's start (32 ms at most each)
+ * busy-wait, in the tick. Host-tested with the simulated controller (test_xhci_health,
+ * fuzz_xhci), which is why the per-controller tick (xhci_tick) lives here and not in usb.c.
+ */
+#include <lios/kmalloc.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/time.h>
+#include "usb_internal.h"
+
+#define HEALTH_CHECK_TICKS 100 /* USBSTS read every 100 ms at the 1 kHz tick */
+#define RESET_SETTLE_US 1000   /* some Intel parts hang when touched within 1 ms of HCRST */
+#define RESET_TIMEOUT_US 1000000
+
+static bool has_devices(const struct xhci *hc)
+{
+	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (d->hc == hc)
+			return true;
+	return false;
+}
+
+static void give_up(struct xhci *hc, const char *why)
+{
+	printk(KERN_ERR "usb: %s: %s: stopped\n", hc->name, why);
+	hc->recovery = XHCI_RECOVERY_NONE;
+	hc->dead = true;
+}
+
+/* Every device on hc goes (hubs take their children; no Disable Slot: hc->dead is set),
+ * and the root ports forget theirs. Only once the controller cannot write into their
+ * memory any more: halted, or gone. */
+static void forget_devices(struct xhci *hc)
+{
+	/* the command in flight never completes now: its owner must not wait for it (its
+	 * timeout runs in xhci_process_events, which a dead controller no longer gets) */
+	if (hc->cmd_owner) {
+		hc->cmd_owner->busy = false;
+		hc->cmd_owner->cc = 0;
+	}
+	hc->cmd_owner = NULL;
+	hc->cmd_busy = false;
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (d->hc == hc && !d->parent)
+			usb_dev_unplug(d);
+	for (unsigned int p = 1; p <= hc->max_ports; p++) {
+		hc->port[p].dev = NULL;
+		hc->port[p].state = PORT_EMPTY;
+	}
+}
+
+static void start_recovery(struct xhci *hc, uint32_t sts)
+{
+	char why[48];
+
+	hc->dead = true; /* from here on the interrupt handler and the ports leave it alone */
+	if (xhci_stop(hc, false, why, sizeof(why))) {
+		/* it may still write its rings: the devices and their memory stay */
+		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, and %s: stopped\n",
+		       hc->name, sts, why);
+		return;
+	}
+	if (hc->recoveries >= XHCI_MAX_RECOVERIES) {
+		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, after %u resets: stopped\n",
+		       hc->name, sts, hc->recoveries);
+		forget_devices(hc);
+		return;
+	}
+	hc->recoveries++;
+	printk(KERN_WARN "usb: %s: controller error, USBSTS %#x: resetting it (%u of %u)\n",
+	       hc->name, sts, hc->recoveries, XHCI_MAX_RECOVERIES);
+	forget_devices(hc);
+	hc->recovery = XHCI_RECOVERY_DRAIN;
+}
+
+static void recovery_step(struct xhci *hc)
+{
+	char why[80];
+	uint32_t cmd, sts;
+
+	switch (hc->recovery) {
+	case XHCI_RECOVERY_NONE:
+		return;
+	case XHCI_RECOVERY_DRAIN:
+		if (has_devices(hc))
+			return;
+		xhci_write(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST);
+		hc->recovery_settle = deadline_us(RESET_SETTLE_US);
+		hc->recovery_deadline = deadline_us(RESET_TIMEOUT_US);
+		hc->recovery = XHCI_RECOVERY_RESET;
+		return;
+	case XHCI_RECOVERY_RESET:
+		if (!deadline_passed(hc->recovery_settle))
+			return;
+		cmd = xhci_read(hc, hc->op + XHCI_USBCMD);
+		sts = xhci_read(hc, hc->op + XHCI_USBSTS);
+		if ((cmd & XHCI_CMD_HCRST) || (sts & XHCI_STS_CNR)) {
+			if (deadline_passed(hc->recovery_deadline))
+				give_up(hc, "controller reset did not finish in 1 s");
+			return;
+		}
+		xhci_free_memory(hc);
+		memset(hc->slot_dev, 0, (hc->max_slots + 1u) * sizeof(*hc->slot_dev));
+		if (xhci_setup(hc, why, sizeof(why))) {
+			give_up(hc, why);
+			return;
+		}
+		xhci_ports_start(hc);
+		if (hc->irq_kind)
+			xhci_irq_on(hc);
+		hc->recovery = XHCI_RECOVERY_NONE;
+		hc->dead = false;
+		printk(KERN_WARN "usb: %s: reset after the error; its ports are scanned again\n",
+		       hc->name);
+		return;
+	}
+}
+
+/* USBSTS every HEALTH_CHECK_TICKS: gone, or an error to recover from. */
+static void health_check(struct xhci *hc)
+{
+	uint32_t sts = xhci_read(hc, hc->op + XHCI_USBSTS);
+
+	if (sts == 0xffffffffu) {
+		printk(KERN_ERR "usb: %s: controller gone (registers read all ones): stopped\n",
+		       hc->name);
+		hc->dead = true;
+		forget_devices(hc); /* nothing is there to write into their memory */
+	} else if (sts & (XHCI_STS_HSE | XHCI_STS_HCE)) {
+		start_recovery(hc, sts);
+	}
+}
+
+/*
+ * xhci_tick - one tick of a controller: its recovery when one runs, else the health check
+ * (every HEALTH_CHECK_TICKS), the event ring and the root ports. Returns the events
+ * consumed. The devices' steps are the caller's (usb_dev_step, over every controller).
+ * Tick context.
+ */
+unsigned int xhci_tick(struct xhci *hc)
+{
+	unsigned int n;
+
+	if (hc->recovery != XHCI_RECOVERY_NONE) {
+		recovery_step(hc);
+		return 0;
+	}
+	if (hc->dead)
+		return 0;
+	if (++hc->health_ticks % HEALTH_CHECK_TICKS == 0) {
+		health_check(hc);
+		if (hc->dead)
+			return 0;
+	}
+	n = xhci_process_events(hc);
+	xhci_ports_poll(hc);
+	return n;
+}

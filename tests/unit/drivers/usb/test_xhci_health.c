@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A controller's health and its recovery (src/drivers/usb/xhci_health.c), with the whole
+ * stack (ports, enumeration, hubs, the keyboard) on the simulated controller of xhci_sim.c:
+ * a Host Controller Error or Host System Error while a keyboard is in use halts and resets
+ * the controller, the keyboard goes and comes back by itself (the ports powered again: a
+ * reset powers them off), and the old controller memory is given back (counted, and
+ * poisoned under ASan so that any later touch of it is reported); a controller that keeps failing is stopped
+ * after XHCI_MAX_RECOVERIES resets and one whose reset never finishes after 1 s, their
+ * devices gone; one that does not halt keeps its devices (it may still write their memory);
+ * a controller whose registers read all ones is gone for good, and its devices with it.
+ */
+#include <lios/kmalloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../unit.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+/* ------------------------------------------------------------------ the rest of the kernel */
+void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+void heap_free(void *p) { free(p); }
+uint64_t usb_now_us(void) { return time_ns() / 1000; }
+void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* A keyboard that answers every request. */
+static enum sim_answer keyboard(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su,
+				uint8_t *data, size_t *len)
+{
+	(void)s, (void)slot;
+	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
+		if ((su->value >> 8) == USB_DT_DEVICE)
+			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
+		else if ((su->value >> 8) == USB_DT_CONFIG)
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+		else
+			return SIM_STALL;
+	}
+	return SIM_ANSWER;
+}
+
+static struct xhci_sim sim;
+static struct xhci hc;
+
+#define USBSTS sim.reg[(SIM_OP + XHCI_USBSTS) / 4]
+
+static void tick(void)
+{
+	struct usb_dev *d, *next;
+
+	xhci_tick(&hc);
+	for (d = usb_dev_list(); d; d = next) {
+		next = d->next;
+		usb_dev_step(d);
+	}
+	usb_kbd_tick();
+}
+
+/* Ticks until the log holds needle; false after max ticks. */
+static bool until(const char *needle, int max)
+{
+	for (int i = 0; i < max; i++) {
+		if (sim_logged(needle))
+			return true;
+		tick();
+	}
+	return sim_logged(needle);
+}
+
+/* A fresh controller with a high-speed keyboard on root port 5, ready. */
+static void start(void)
+{
+	char why[80];
+
+	memset(&sim, 0, sizeof(sim));
+	memset(&hc, 0, sizeof(hc));
+	sim_dma_reset();
+	sim.device = keyboard;
+	sim_init(&sim);
+	sim_attach(&sim, &hc);
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
+	xhci_ports_start(&hc);
+	sim_log_clear();
+	host_time_skip_ns = 200000; /* 0.2 ms per clock read: debounce and resets pass in ticks */
+	sim_connect(&sim, 5, USB_SPEED_HIGH);
+	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	sim_log_clear();
+}
+
+static void finish(void)
+{
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		usb_dev_unplug(d);
+	hc.dead = true; /* no Disable Slot: the devices just go */
+	for (int i = 0; i < 10 && usb_dev_list(); i++)
+		tick();
+	CHECK(usb_dev_list() == NULL);
+	xhci_free_memory(&hc);
+	CHECK_EQ(sim_dma_live(), 0); /* every ring, context and buffer given back */
+	free(hc.slot_dev);
+	host_time_skip_ns = 0;
+}
+
+/* An error while the keyboard is in use: halted, reset, the keyboard back by itself. */
+static void recovers(uint32_t error)
+{
+	long live;
+
+	start();
+	live = sim_dma_live();
+	USBSTS |= error;
+	CHECK(until("resetting it (1 of 3)", 200));
+	CHECK(until("kbd: usb 1-5 removed", 50));
+	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(!hc.dead);
+	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
+	CHECK_EQ(hc.recoveries, 1u);
+	CHECK_EQ(sim.reset_count, 2u); /* the takeover's and the recovery's */
+	CHECK(!(USBSTS & (XHCI_STS_HCE | XHCI_STS_HSE | XHCI_STS_HCH)));
+	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(!sim_logged("stopped"));
+	CHECK_EQ(sim_dma_live(), live); /* the old controller memory and device given back */
+	finish();
+}
+
+static void recovers_from_hce(void) { recovers(XHCI_STS_HCE); }
+static void recovers_from_hse(void) { recovers(XHCI_STS_HSE); }
+
+/* The error while a command is in flight (held by the controller): the command never
+ * completes, and its device must not wait for it (its timeout runs only on a live
+ * controller): found by fuzz_xhci, where the recovery waited forever for that device. */
+static void error_during_command(void)
+{
+	start();
+	sim_connect(&sim, 6, USB_SPEED_FULL);
+	sim.hold_commands = true;
+	for (int i = 0; i < 5000 && !hc.cmd_busy; i++)
+		tick();
+	CHECK(hc.cmd_busy);
+	USBSTS |= XHCI_STS_HCE;
+	CHECK(until("resetting it (1 of 3)", 200));
+	sim.hold_commands = false;
+	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(until("kbd: usb 1-6 0627:0001 ready", 5000));
+	finish();
+}
+
+/* Three resets, then a fourth error: stopped for good, the keyboard stays gone. */
+static void stops_after_three(void)
+{
+	start();
+	for (unsigned int i = 1; i <= XHCI_MAX_RECOVERIES; i++) {
+		USBSTS |= XHCI_STS_HCE;
+		CHECK(until("reset after the error", 5000));
+		CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+		sim_log_clear();
+	}
+	USBSTS |= XHCI_STS_HCE;
+	CHECK(until("after 3 resets: stopped", 200));
+	CHECK(until("kbd: usb 1-5 removed", 50)); /* a stopped controller's devices go */
+	for (int i = 0; i < 2000; i++)
+		tick();
+	CHECK(hc.dead);
+	CHECK(usb_dev_list() == NULL);
+	CHECK_EQ(sim.reset_count, 1u + XHCI_MAX_RECOVERIES);
+	CHECK(!sim_logged("kbd: usb 1-5 0627:0001 ready"));
+	finish();
+}
+
+/* A reset that never finishes: given up after 1 s, nothing set up on it. */
+static void reset_never_finishes(void)
+{
+	start();
+	sim.reset_stuck = true;
+	USBSTS |= XHCI_STS_HCE;
+	CHECK(until("controller reset did not finish in 1 s: stopped", 20000));
+	CHECK(hc.dead);
+	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
+	CHECK(usb_dev_list() == NULL); /* the devices went before the reset */
+	CHECK(!sim_logged("scanned again"));
+	finish();
+}
+
+/* A controller that does not halt after the error: stopped at once, its memory kept (it may
+ * still write there). */
+static void does_not_halt(void)
+{
+	start();
+	sim.never_halts = true;
+	USBSTS |= XHCI_STS_HSE;
+	CHECK(until("did not halt in 32 ms: stopped", 200));
+	for (int i = 0; i < 200; i++)
+		tick();
+	CHECK(hc.dead);
+	CHECK_EQ(sim.reset_count, 1u);
+	CHECK(hc.dcbaa != NULL);
+	CHECK(usb_dev_list() != NULL); /* nothing freed that it may still write */
+	CHECK(!sim_logged("kbd: usb 1-5 removed"));
+	finish();
+}
+
+/* Registers reading all ones: the controller is gone, never reset. */
+static void gone(void)
+{
+	start();
+	USBSTS = 0xffffffffu;
+	CHECK(until("controller gone (registers read all ones): stopped", 200));
+	CHECK(until("kbd: usb 1-5 removed", 50));
+	CHECK(hc.dead);
+	CHECK_EQ(hc.recoveries, 0u);
+	CHECK_EQ(sim.reset_count, 1u);
+	USBSTS = XHCI_STS_HCH;
+	finish();
+}
+
+int main(void)
+{
+	sim_log_start();
+	RUN(recovers_from_hce);
+	RUN(recovers_from_hse);
+	RUN(error_during_command);
+	RUN(stops_after_three);
+	RUN(reset_never_finishes);
+	RUN(does_not_halt);
+	RUN(gone);
+	return unit_summary();
+}
