@@ -402,13 +402,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sim.running = knobs & 16;
 	sim.scratch_lo = knobs >> 5;
 	sim.device = device;
-	sim_init(&sim);
-	sim_attach(&sim, &hc);
 	heap_live = 0;
 	host_time_skip_ns = 200000000; /* a firmware that never lets go costs no real time */
-	if (xhci_takeover(&hc, why, sizeof(why)) || xhci_setup(&hc, why, sizeof(why)))
+	if (sim_start(&sim, &hc, why, sizeof(why)))
 		fail(why); /* the simulator's knobs are all ones a driver must cope with */
-	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
 	xhci_ports_start(&hc);
 	hc.takeover_us = usb_now_us();
 	while (in.n) {

@@ -88,11 +88,7 @@ static void start(bool csz)
 	memset(&sim, 0, sizeof(sim));
 	sim.csz = csz;
 	sim.device = device;
-	sim_init(&sim);
-	sim_attach(&sim, &hc);
-	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
-	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
-	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
+	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
 	sim_log_clear();
 	host_time_skip_ns = 50000; /* 50 us per clock read: the 2 ms address recovery passes */
 }

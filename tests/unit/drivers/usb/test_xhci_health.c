@@ -77,14 +77,9 @@ static void start(void)
 	char why[80];
 
 	memset(&sim, 0, sizeof(sim));
-	memset(&hc, 0, sizeof(hc));
 	sim_dma_reset();
 	sim.device = keyboard;
-	sim_init(&sim);
-	sim_attach(&sim, &hc);
-	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
-	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
-	hc.slot_dev = calloc(hc.max_slots + 1u, sizeof(*hc.slot_dev));
+	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
 	xhci_ports_start(&hc);
 	sim_log_clear();
 	host_time_skip_ns = 200000; /* 0.2 ms per clock read: debounce and resets pass in ticks */

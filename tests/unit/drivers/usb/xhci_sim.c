@@ -14,6 +14,7 @@
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "xhci_sim.h"
 
@@ -466,4 +467,18 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc)
 	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
 	hc->mmio = &s->mmio;
 	strcpy(hc->name, "xhci sim");
+}
+
+int sim_start(struct xhci_sim *s, struct xhci *hc, char *why, size_t n)
+{
+	int err;
+
+	sim_init(s);
+	sim_attach(s, hc);
+	err = xhci_takeover(hc, why, n);
+	if (!err)
+		err = xhci_setup(hc, why, n);
+	if (!err)
+		hc->slot_dev = calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev));
+	return err;
 }

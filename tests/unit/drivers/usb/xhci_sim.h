@@ -89,6 +89,10 @@ extern const uint8_t sim_kbd_config_desc[34];
 void sim_init(struct xhci_sim *s);
 /* A struct xhci ready for xhci_takeover on s. */
 void sim_attach(struct xhci_sim *s, struct xhci *hc);
+/* sim_init and sim_attach with the knobs already in *s, then the driver's takeover and
+ * setup, and a slot table (calloc) in hc->slot_dev: the running controller a test or the
+ * fuzzer starts from. Returns the first error (why filled). */
+int sim_start(struct xhci_sim *s, struct xhci *hc, char *why, size_t n);
 /* Connect a device on port (PORTSC: CCS, PED, speed). */
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
 
