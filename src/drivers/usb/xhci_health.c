@@ -10,7 +10,7 @@
  *   start   halt the controller (Run/Stop off, HCHalted awaited: it must not write into
  *           memory about to be freed), unplug every device on it (hubs take their children;
  *           no Disable Slot: the slots die with the reset), forget the root ports' devices
- *   drain   wait, tick by tick, until the devices' teardown freed them all
+ *   drain   wait, tick by tick, until the devices' teardown freed them all (1 s at most)
  *   reset   HCRST, then wait (tick by tick, 1 s at most, never touched within 1 ms) for
  *           HCRST and Controller Not Ready to clear
  *   run     give the old memory back, set the controller up afresh, power the ports and
@@ -33,6 +33,7 @@
 #define HEALTH_CHECK_TICKS 100 /* USBSTS read every 100 ms at the 1 kHz tick */
 #define RESET_SETTLE_US 1000   /* some Intel parts hang when touched within 1 ms of HCRST */
 #define RESET_TIMEOUT_US 1000000
+#define DRAIN_TIMEOUT_US 1000000 /* teardown without commands takes two ticks a device */
 
 static bool has_devices(const struct xhci *hc)
 {
@@ -92,6 +93,7 @@ static void start_recovery(struct xhci *hc, uint32_t sts)
 	printk(KERN_WARN "usb: %s: controller error, USBSTS %#x: resetting it (%u of %u)\n",
 	       hc->name, sts, hc->recoveries, XHCI_MAX_RECOVERIES);
 	forget_devices(hc);
+	hc->recovery_deadline = deadline_us(DRAIN_TIMEOUT_US);
 	hc->recovery = XHCI_RECOVERY_DRAIN;
 }
 
@@ -104,8 +106,11 @@ static void recovery_step(struct xhci *hc)
 	case XHCI_RECOVERY_NONE:
 		return;
 	case XHCI_RECOVERY_DRAIN:
-		if (has_devices(hc))
+		if (has_devices(hc)) {
+			if (deadline_passed(hc->recovery_deadline)) /* never seen: insurance */
+				give_up(hc, "its devices did not go within 1 s");
 			return;
+		}
 		xhci_write(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST);
 		hc->recovery_settle = deadline_us(RESET_SETTLE_US);
 		hc->recovery_deadline = deadline_us(RESET_TIMEOUT_US);

@@ -183,6 +183,22 @@ static void reset_never_finishes(void)
 	finish();
 }
 
+/* A device that does not go while the recovery drains (one made on the dead controller,
+ * which never answers its Enable Slot): given up after 1 s, not waited for forever. */
+static void drain_times_out(void)
+{
+	start();
+	USBSTS |= XHCI_STS_HCE;
+	CHECK(until("resetting it (1 of 3)", 200));
+	CHECK(usb_dev_new(&hc, NULL, 3, USB_SPEED_HIGH) != NULL);
+	CHECK(until("its devices did not go within 1 s: stopped", 20000));
+	CHECK(hc.dead);
+	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
+	CHECK_EQ(sim.reset_count, 1u);
+	hc.cmd_owner = NULL; /* finish() unplugs it */
+	finish();
+}
+
 /* A controller that does not halt after the error: stopped at once, its memory kept (it may
  * still write there). */
 static void does_not_halt(void)
@@ -223,6 +239,7 @@ int main(void)
 	RUN(error_during_command);
 	RUN(stops_after_three);
 	RUN(reset_never_finishes);
+	RUN(drain_times_out);
 	RUN(does_not_halt);
 	RUN(gone);
 	return unit_summary();
