@@ -30,6 +30,8 @@
 #define DEFAULT_DIR "/sys/firmware/acpi/tables"
 #define DEFAULT_PCI "/sys/bus/pci/devices"
 #define MAX_FUNCTIONS 512
+/* sysfs' class file: class, subclass and programming interface in one number */
+#define USB_CLASS(prog_if) ((uint32_t)PCI_CLASS_SERIAL_BUS << 16 | PCI_SUBCLASS_USB << 8 | (prog_if))
 #define MAX_FILES 256
 #define FILE_MAX (8u << 20) /* larger than any table the parsers accept */
 
@@ -353,17 +355,17 @@ static void show_usb(const char *dir)
 	closedir(d);
 	qsort(fns, n, sizeof(fns[0]), by_name);
 	for (unsigned i = 0; i < n; i++)
-		if (fns[i].class_code == 0x0c0320 && fns[i].vendor == 0x8086)
+		if (fns[i].class_code == USB_CLASS(PCI_PROG_IF_EHCI) && fns[i].vendor == 0x8086)
 			intel_ehci = true;
 	for (unsigned i = 0; i < n; i++) {
 		struct sysfs_fn *f = &fns[i];
 		unsigned prog_if = f->class_code & 0xff;
 
-		if ((f->class_code >> 8) != 0x0c03)
+		if ((f->class_code & ~0xffu) != USB_CLASS(0))
 			continue;
 		if (prog_if != PCI_PROG_IF_XHCI) {
 			printf("usb: %s %04x:%04x %s: not driven by LiOS (xHCI only)\n", f->name, f->vendor,
-			       f->device, prog_if == 0x20 ? "EHCI" : prog_if == 0x10 ? "OHCI" : prog_if == 0 ? "UHCI" : "USB");
+			       f->device, prog_if == PCI_PROG_IF_EHCI ? "EHCI" : prog_if == 0x10 ? "OHCI" : prog_if == 0 ? "UHCI" : "USB");
 			continue;
 		}
 		xhcis++;
