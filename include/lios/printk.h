@@ -4,8 +4,9 @@
  * printed before the console exists are shown once it does) and to every registered sink
  * (serial from the start, the screen console once it is up).
  *
- * Formats: %s %c %d %i %u %x %X %p %o %%, with flags '-' '0', width, precision ('.N' and
- * '.*' for strings), length modifiers hh h l ll z; %pS prints a symbolized code address
+ * Formats: %s %c %d %i %u %x %X %p %o %%, with flags '-' '0' '+' ' ' '#' (0x also before
+ * 0, as Linux prints it), width and precision ('.N', '.*': characters of a string, minimum
+ * digits of a number), length modifiers hh h l ll z; %pS prints a symbolized code address
  * (name+0xoff), %pB the same for a return address (backtraces, "called from": the
  * function is the one holding the call, even when the call was its last instruction). A message may start with a level prefix (KERN_ERR ...).
  */
@@ -37,7 +38,18 @@ void printk_remove_sink(printk_sink_fn fn);
  * screen 6, so detail (the firmware memory map) stays off a 25-line screen. */
 void printk_set_sink_level(printk_sink_fn fn, int level);
 
-/* Sends the whole log ring (every level) to fn: the shell's dmesg. */
+/* Sends the whole log ring (every level) to fn: the shell's dmesg. Interrupts are let in
+ * between messages, so thread context only. */
 void printk_dump_log(printk_sink_fn fn);
+
+/* A message longer than 1023 bytes is cut at a character boundary and keeps its line end. */
+
+/* Holding: while on, messages go to the log ring but to no sink, so that a line being
+ * edited is not written over (the shell holds them while it waits for keys, and shows them
+ * on rows of their own, then the line again). Off sends every held message to the sinks,
+ * in order (thread context: interrupts are let in between messages); printk_held says
+ * whether any is waiting. A panic turns holding off. */
+void printk_hold(bool on);
+bool printk_held(void);
 
 #endif

@@ -34,7 +34,8 @@ static void (*led_listener)(uint8_t leds);
 
 static_assert((KBD_RING_SIZE & (KBD_RING_SIZE - 1)) == 0, "ring index wraps by masking");
 
-/* Producer side: IRQ context, or thread context with IRQ 1 masked. */
+/* Producer side: interrupts off (IRQ context, or kbd_inject_byte). Masking IRQ 1 alone
+ * is not enough: kbd_report_key pushes from the USB tick and MSI handlers too. */
 static void ring_push(uint8_t b)
 {
 	if (ring_head - ring_tail >= KBD_RING_SIZE) {
@@ -134,7 +135,9 @@ static void update_leds(void)
 	if (!present)
 		return;
 	irq_mask(IRQ_KEYBOARD);
-	if (ps2_kbd_command(KBD_CMD_SET_LEDS, leds, ring_push))
+	/* a key byte arriving during the command is queued with interrupts off (a USB
+	 * keyboard's report may be queued from an interrupt at the same moment) */
+	if (ps2_kbd_command(KBD_CMD_SET_LEDS, leds, kbd_inject_byte))
 		printk(KERN_WARN "kbd: LED update not acknowledged\n");
 	irq_unmask(IRQ_KEYBOARD);
 }

@@ -26,6 +26,7 @@ void panic_begin(void)
 		arch_halt();
 	if (panic_depth == 1 && screen_hook)
 		screen_hook(); /* interrupts off: the console switches to its panic colours */
+	printk_hold(false); /* the shell may hold messages while it edits: show them, then ours */
 }
 
 __noreturn void panic_end(void)

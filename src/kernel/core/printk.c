@@ -35,12 +35,18 @@ struct sink {
 };
 static struct sink sinks[MAX_SINKS];
 
+/* printk_hold: while held, messages go to the ring only; held_from is where the ones not
+ * yet sent to the sinks start. */
+static bool holding;
+static size_t held_from;
+
 /* ------------------------------------------------------------------ formatting */
 
 struct outbuf {
 	char *buf;
 	size_t size;
 	size_t len; /* length of the full output, may exceed size */
+	char last;  /* the full output's last character (kept beyond size: vprintk's cut) */
 };
 
 static void out_char(struct outbuf *o, char c)
@@ -48,6 +54,7 @@ static void out_char(struct outbuf *o, char c)
 	if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;
+	o->last = c;
 }
 
 static void out_pad(struct outbuf *o, char c, int n)
@@ -72,30 +79,51 @@ static void out_str(struct outbuf *o, const char *s, int width, int prec, bool l
 		out_pad(o, ' ', width - len);
 }
 
-static void out_num(struct outbuf *o, uint64_t v, bool neg, unsigned base, bool upper,
-		    int width, bool zero, bool left, const char *prefix)
+/* How a number is laid out: sign ('-', '+', ' ' or 0), minimum field width, minimum digits
+ * (prec, -1: none; with one, the '0' flag is ignored, as in C), padding and prefix. */
+struct numfmt {
+	char sign;
+	int width, prec;
+	bool zero, left;
+	const char *prefix;
+};
+
+static void out_num(struct outbuf *o, uint64_t v, unsigned base, bool upper, const struct numfmt *f)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
-	int n = 0, plen = prefix ? (int)strlen(prefix) : 0;
+	int n = 0, plen = f->prefix ? (int)strlen(f->prefix) : 0;
+	bool zero = f->zero && f->prec < 0;
 
-	do {
-		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v);
-	int total = n + (neg ? 1 : 0) + plen;
-	if (!left && !zero)
-		out_pad(o, ' ', width - total);
-	if (neg)
-		out_char(o, '-');
+	if (v || f->prec != 0) /* C: precision 0 prints no digit for the value 0 */
+		do {
+			tmp[n++] = digits[v % base];
+			v /= base;
+		} while (v);
+	int zeros = f->prec > n ? f->prec - n : 0;
+	int total = n + zeros + (f->sign ? 1 : 0) + plen;
+
+	if (!f->left && !zero)
+		out_pad(o, ' ', f->width - total);
+	if (f->sign)
+		out_char(o, f->sign);
 	for (int i = 0; i < plen; i++)
-		out_char(o, prefix[i]);
-	if (!left && zero)
-		out_pad(o, '0', width - total);
+		out_char(o, f->prefix[i]);
+	if (!f->left && zero)
+		out_pad(o, '0', f->width - total);
+	out_pad(o, '0', zeros);
 	while (n)
 		out_char(o, tmp[--n]);
-	if (left)
-		out_pad(o, ' ', width - total);
+	if (f->left)
+		out_pad(o, ' ', f->width - total);
+}
+
+/* A plain hexadecimal number with prefix (addresses, symbol offsets). */
+static void out_hex(struct outbuf *o, uint64_t v, const char *prefix)
+{
+	struct numfmt f = {0, 0, -1, false, false, prefix};
+
+	out_num(o, v, 16, false, &f);
 }
 
 /* %pS: "name+0xoff" when the address is in a known function, else the raw address.
@@ -108,27 +136,22 @@ static void out_symbol(struct outbuf *o, uintptr_t addr, bool ret)
 	const char *name = ksyms_lookup(ret && addr ? addr - 1 : addr, &off);
 
 	if (!name) {
-		out_num(o, addr, false, 16, false, 0, false, false, "0x");
+		out_hex(o, addr, "0x");
 		return;
 	}
 	out_str(o, name, 0, -1, false);
-	out_num(o, ret && addr ? off + 1 : off, false, 16, false, 0, false, false, "+0x");
+	out_hex(o, ret && addr ? off + 1 : off, "+0x");
 }
 
-/*
- * Formats like vsnprintf into buf (always terminated when size > 0). Returns the length
- * the whole output would have. Supports the formats listed in printk.h. Any context.
- */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+/* Formats fmt into o (see kvsnprintf). */
+static void vformat(struct outbuf *o, const char *fmt, va_list ap)
 {
-	struct outbuf o = {buf, size, 0};
-
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
-			out_char(&o, *p);
+			out_char(o, *p);
 			continue;
 		}
-		bool left = false, zero = false, alt = false;
+		bool left = false, zero = false, alt = false, plus = false, space = false;
 		int width = 0, prec = -1, lng = 0;
 
 		for (;; p++) {
@@ -138,12 +161,20 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				zero = true;
 			else if (p[1] == '#')
 				alt = true;
+			else if (p[1] == '+')
+				plus = true;
+			else if (p[1] == ' ')
+				space = true;
 			else
 				break;
 		}
 		if (p[1] == '*') {
 			width = va_arg(ap, int);
 			p++;
+			if (width < 0) { /* C: a negative width is '-' and its magnitude */
+				left = true;
+				width = width == INT32_MIN ? INT32_MAX : -width;
+			}
 		} else {
 			while (p[1] >= '0' && p[1] <= '9')
 				width = width * 10 + (*++p - '0');
@@ -152,7 +183,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			p++;
 			prec = 0;
 			if (p[1] == '*') {
-				prec = va_arg(ap, int);
+				prec = va_arg(ap, int); /* negative: as if none (prec < 0) */
 				p++;
 			} else {
 				while (p[1] >= '0' && p[1] <= '9')
@@ -165,11 +196,12 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (p[1] == 'z')
 				lng = 2;
 			else if (p[1] == 'h')
-				lng = lng > 0 ? lng : -1;
+				lng = lng < 0 ? -2 : lng > 0 ? lng : -1; /* h: short, hh: char */
 			else
 				break;
 		}
 		char c = *++p;
+		struct numfmt f = {0, width, prec, zero, left, NULL};
 		uint64_t u;
 		int64_t s;
 
@@ -177,47 +209,69 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i':
 			s = lng >= 1 ? va_arg(ap, long) : va_arg(ap, int);
-			if (lng < 0)
+			if (lng == -1)
 				s = (short)s;
-			out_num(&o, s < 0 ? -(uint64_t)s : (uint64_t)s, s < 0, 10, false, width, zero, left, NULL);
+			else if (lng == -2)
+				s = (signed char)s;
+			f.sign = s < 0 ? '-' : plus ? '+' : space ? ' ' : 0;
+			out_num(o, s < 0 ? -(uint64_t)s : (uint64_t)s, 10, false, &f);
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
 		case 'o':
 			u = lng >= 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			out_num(&o, u, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', width, zero, left,
-				alt && c != 'u' ? (c == 'o' ? "0" : "0x") : NULL);
+			if (lng == -1)
+				u = (unsigned short)u;
+			else if (lng == -2)
+				u = (unsigned char)u;
+			/* '#': 0x before hexadecimal, also for 0 (as Linux does: log lines keep
+			 * one shape), a leading 0 for octal (none more for 0) */
+			if (alt && c != 'u' && (c != 'o' || u))
+				f.prefix = c == 'o' ? "0" : c == 'X' ? "0X" : "0x";
+			out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
 			break;
 		case 'p':
 			u = (uintptr_t)va_arg(ap, void *);
 			if (p[1] == 'S' || p[1] == 'B') {
 				p++;
-				out_symbol(&o, u, *p == 'B');
+				out_symbol(o, u, *p == 'B');
 			} else {
-				out_num(&o, u, false, 16, false, width, zero, left, "0x");
+				f.prefix = "0x";
+				out_num(o, u, 16, false, &f);
 			}
 			break;
 		case 'c':
-			out_pad(&o, ' ', left ? 0 : width - 1);
-			out_char(&o, (char)va_arg(ap, int));
-			out_pad(&o, ' ', left ? width - 1 : 0);
+			out_pad(o, ' ', left ? 0 : width - 1);
+			out_char(o, (char)va_arg(ap, int));
+			out_pad(o, ' ', left ? width - 1 : 0);
 			break;
 		case 's':
-			out_str(&o, va_arg(ap, const char *), width, prec, left);
+			out_str(o, va_arg(ap, const char *), width, prec, left);
 			break;
 		case '%':
-			out_char(&o, '%');
+			out_char(o, '%');
 			break;
 		case '\0':
 			p--;
 			break;
-		default:
-			out_char(&o, '%');
-			out_char(&o, c);
+		default: /* not a conversion printk knows: shown as written, nothing consumed */
+			out_char(o, '%');
+			out_char(o, c);
 			break;
 		}
 	}
+}
+
+/*
+ * Formats like vsnprintf into buf (always terminated when size > 0). Returns the length
+ * the whole output would have. Supports the formats listed in printk.h. Any context.
+ */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct outbuf o = {buf, size, 0, 0};
+
+	vformat(&o, fmt, ap);
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;
@@ -246,31 +300,76 @@ static void ring_append(int level, const char *s, size_t len)
 		ring_put(s[i] == LOG_MARK ? '?' : s[i]);
 }
 
-/* Sends the ring's records with level <= max_level to fn, in order. The oldest record may
- * have been partly overwritten: text before the first complete mark is skipped. */
+/* A walk over the ring, by absolute position (log_head counts every byte ever written). */
+struct walk {
+	size_t pos;
+	int level;   /* the level of the record pos is in */
+	bool synced; /* pos is past a complete mark (else: text of a partly overwritten record) */
+};
+
+/* A walk from absolute position from (a record's start, or 0); where the ring has been
+ * overwritten since, from its oldest byte, not synced. */
+static struct walk walk_from(size_t from)
+{
+	struct walk w = {from, 0, true};
+
+	if (log_head - from > LOG_RING_SIZE) {
+		w.pos = log_head - LOG_RING_SIZE;
+		w.synced = false;
+	}
+	return w;
+}
+
+/* The next run of text of walk w before position to (at most up to the next mark or the
+ * ring's wrap point): its length, with *text and *level (-1: not to be shown, text of a
+ * record overwritten in part); 0 when w only crossed a mark. Moves w on. Interrupts off;
+ * between calls they may be on: a walk that new messages overtook starts over at the
+ * oldest byte (not synced). */
+static size_t walk_next(struct walk *w, size_t to, const char **text, int *level)
+{
+	size_t run = 0, idx;
+
+	if (log_head - w->pos > LOG_RING_SIZE)
+		*w = walk_from(w->pos);
+	idx = w->pos % LOG_RING_SIZE;
+	if (log_ring[idx] == LOG_MARK && w->pos + 1 < to) {
+		w->level = log_ring[(w->pos + 1) % LOG_RING_SIZE] - '0';
+		w->synced = true;
+		w->pos += 2;
+		return 0;
+	}
+	while (w->pos + run < to && idx + run < LOG_RING_SIZE && log_ring[idx + run] != LOG_MARK)
+		run++;
+	if (run == 0)
+		run = 1; /* a lone trailing mark */
+	*text = &log_ring[idx];
+	*level = w->synced ? w->level : -1;
+	w->pos += run;
+	return run;
+}
+
+/* The oldest position the ring still holds. */
+static size_t ring_oldest(void)
+{
+	return log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
+}
+
+/* Sends the ring's records with level <= max_level to fn, in order, at once (interrupts
+ * off: a sink being added). The oldest record may have been partly overwritten: text
+ * before the first complete mark is skipped. */
 static void ring_replay(printk_sink_fn fn, int max_level)
 {
-	size_t pos = log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
-	bool show = false, synced = log_head <= LOG_RING_SIZE;
+	size_t to = log_head;
+	struct walk w = walk_from(ring_oldest());
+	const char *text;
+	int level;
 
-	while (pos < log_head) {
-		char c = log_ring[pos % LOG_RING_SIZE];
-		if (c == LOG_MARK && pos + 1 < log_head) {
-			int level = log_ring[(pos + 1) % LOG_RING_SIZE] - '0';
-			show = level <= max_level;
-			synced = true;
-			pos += 2;
-			continue;
-		}
-		/* Send the run of text up to the next mark or the ring's wrap point. */
-		size_t run = 0, idx = pos % LOG_RING_SIZE;
-		while (pos + run < log_head && idx + run < LOG_RING_SIZE && log_ring[idx + run] != LOG_MARK)
-			run++;
-		if (run == 0)
-			run = 1; /* a lone trailing mark */
-		if (show && synced)
-			fn(&log_ring[idx], run);
-		pos += run;
+	w.synced = log_head <= LOG_RING_SIZE;
+	while (w.pos < to) {
+		size_t n = walk_next(&w, to, &text, &level);
+
+		if (n && level >= 0 && level <= max_level)
+			fn(text, n);
 	}
 }
 
@@ -318,33 +417,114 @@ void printk_set_sink_level(printk_sink_fn fn, int level)
 		s->level = level;
 }
 
+/* Sends the ring's text from absolute position from (a record's start) up to the head to
+ * the sinks (one = NULL: every sink by its level; else only one, at every level), a run at
+ * a time with interrupts as the caller had them in between (a 64 KiB log takes ~6 s to a
+ * 115200-baud UART: the tick and the keyboards must not wait that long). Messages printed
+ * meanwhile are sent too when to_head (they are held), else the walk stops at the head it
+ * found. synced: from is a record's start. Returns the position reached. */
+static size_t send_from(size_t from, bool synced, printk_sink_fn one, bool to_head)
+{
+	uint64_t irq = arch_irq_save();
+	size_t to = log_head;
+	struct walk w = walk_from(from);
+	const char *text;
+	int level;
+
+	w.synced = w.synced && synced;
+	while (w.pos < (to_head ? log_head : to)) {
+		size_t n = walk_next(&w, to_head ? log_head : to, &text, &level);
+
+		if (!n || level < 0)
+			continue;
+		if (one) {
+			one(text, n);
+		} else {
+			for (int i = 0; i < MAX_SINKS; i++)
+				if (sinks[i].fn && level <= sinks[i].level)
+					sinks[i].fn(text, n);
+		}
+		arch_irq_restore(irq); /* a run is at most one message: let interrupts in */
+		irq = arch_irq_save();
+	}
+	arch_irq_restore(irq);
+	return w.pos;
+}
+
+/* See <lios/printk.h>. Thread context (interrupts are let in between messages). */
 void printk_dump_log(printk_sink_fn fn)
+{
+	send_from(ring_oldest(), log_head <= LOG_RING_SIZE, fn, false);
+}
+
+/* See <lios/printk.h>. */
+void printk_hold(bool on)
 {
 	uint64_t irq = arch_irq_save();
 
-	ring_replay(fn, 7);
+	if (on && !holding) {
+		held_from = log_head;
+		holding = true;
+	} else if (!on && holding) {
+		send_from(held_from, true, NULL, true);
+		holding = false;
+	}
 	arch_irq_restore(irq);
+}
+
+/* See <lios/printk.h>. */
+bool printk_held(void)
+{
+	return holding && log_head != held_from;
+}
+
+/* Cuts the text of buf[0, n) back to a UTF-8 character boundary: a sequence whose lead
+ * byte is in it but not all its continuation bytes is dropped. */
+static size_t utf8_cut(const char *buf, size_t n)
+{
+	size_t i = n, cont = 0;
+
+	while (i > 0 && cont < 3 && ((uint8_t)buf[i - 1] & 0xc0) == 0x80) {
+		i--;
+		cont++;
+	}
+	if (i > 0 && ((uint8_t)buf[i - 1] & 0xc0) == 0xc0) {
+		uint8_t lead = (uint8_t)buf[i - 1];
+		size_t len = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (len > cont + 1)
+			return i - 1;
+	}
+	return n;
 }
 
 int vprintk(const char *fmt, va_list ap)
 {
 	char line[PRINTK_LINE_MAX];
-	int level = LEVEL_DEFAULT, n;
+	struct outbuf o = {line, sizeof(line), 0, 0};
+	int level = LEVEL_DEFAULT;
+	size_t n;
 	bool any = false;
 
 	if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '7') {
 		level = fmt[1] - '0';
 		fmt += 2;
 	}
-	n = kvsnprintf(line, sizeof(line), fmt, ap);
-	if (n >= (int)sizeof(line))
-		n = sizeof(line) - 1;
+	vformat(&o, fmt, ap);
+	n = o.len;
+	if (n >= sizeof(line)) {
+		/* Cut whole characters, and keep the line end: the next output (the shell's
+		 * prompt) must start on a row of its own. */
+		n = utf8_cut(line, sizeof(line) - 2);
+		if (o.last == '\n')
+			line[n++] = '\n';
+	}
 
 	uint64_t irq = arch_irq_save();
 	ring_append(level, line, n);
 	for (int i = 0; i < MAX_SINKS; i++) {
 		if (sinks[i].fn) {
-			if (level <= sinks[i].level)
+			if (level <= sinks[i].level && !holding)
 				sinks[i].fn(line, n);
 			any = true;
 		}
@@ -355,7 +535,7 @@ int vprintk(const char *fmt, va_list ap)
 #endif
 	(void)any;
 	arch_irq_restore(irq);
-	return n;
+	return (int)n;
 }
 
 int printk(const char *fmt, ...)

@@ -65,8 +65,9 @@ static int cmd_clear(int argc, char **argv, const char *rest)
 
 static void dmesg_sink(const char *s, size_t len) { console_write(s, len); }
 
-/* The whole kernel log, debug lines included. Written to the screen only: serial already
- * has every line. */
+/* The whole kernel log, debug lines included, on the screen (paged) and on serial (the
+ * command may have been typed there). printk_dump_log lets interrupts in between the
+ * messages: 64 KiB to a 115200-baud UART take about 6 s. */
 static int cmd_dmesg(int argc, char **argv, const char *rest)
 {
 	printk_dump_log(dmesg_sink);

@@ -66,15 +66,21 @@ static bool next_event(struct kbd_event *ev)
 	return false;
 }
 
-static void wait_event(struct kbd_event *ev)
+/* Waits for the next key event; with log, returns false instead when messages are held
+ * (printk_hold: the line editor must make room for them first). */
+static bool wait_event(struct kbd_event *ev, bool log)
 {
 	while (!next_event(ev)) {
 		uint64_t flags = arch_irq_save();
+		bool held = log && printk_held();
 
-		if (!kbd_has_input())
+		if (!held && !kbd_has_input())
 			arch_wait_for_interrupt();
 		arch_irq_restore(flags);
+		if (held)
+			return false;
 	}
+	return true;
 }
 
 /* Split line (modified in place) into words; returns their count. */
@@ -152,17 +158,40 @@ static bool scroll_key(const struct kbd_event *ev)
 	return false;
 }
 
-/* Wait for the next key that is not a scroll key. */
-static void next_key(struct kbd_event *ev)
+/* Wait for the next key that is not a scroll key; with log, false when messages are held
+ * (see wait_event). */
+static bool next_key(struct kbd_event *ev, bool log)
 {
 	do
-		wait_event(ev);
+		if (!wait_event(ev, log))
+			return false;
 	while (scroll_key(ev));
+	return true;
 }
 
-/* The choices of a completion, in rows as wide as the screen (80 columns on serial). */
-static void list_choices(const char *word, const struct complete_set *set)
+/* Output while a line is edited (messages from interrupts and drivers, Tab's list, the
+ * line-full notice) goes on rows of its own below the line, which is then drawn again:
+ * held messages first, then what print() writes (NULL: nothing more). */
+static void print_below_line(void (*print)(const void *ctx), const void *ctx)
 {
+	lineedit_suspend(&editor);
+	printk_hold(false);
+	if (print)
+		print(ctx);
+	printk_hold(true);
+	lineedit_resume(&editor);
+}
+
+struct choices {
+	const char *word;
+	const struct complete_set *set;
+};
+
+/* The choices of a completion, in rows as wide as the screen (80 columns on serial). */
+static void list_choices(const void *ctx)
+{
+	const char *word = ((const struct choices *)ctx)->word;
+	const struct complete_set *set = ((const struct choices *)ctx)->set;
 	unsigned width = console_cols() ? console_cols() : SHELL_SERIAL_COLS, col = 0;
 	const char *c;
 
@@ -199,33 +228,45 @@ static void complete(unsigned *tabs)
 		return;
 	}
 	if (n > 1 && *tabs >= 2) {
-		lineedit_suspend(&editor);
-		list_choices(word, &set);
-		lineedit_resume(&editor);
+		struct choices c = {word, &set};
+
+		print_below_line(list_choices, &c);
 		*tabs = 0;
 		return;
 	}
 	lineedit_bell(&editor); /* nothing to add (yet: a second Tab lists) */
 }
 
-/* Edit one line; returns true when it is complete (Enter) in line. */
+static void print_line_full(const void *ctx)
+{
+	printk("shell: a line holds at most %u characters; the rest is not taken\n", LINEEDIT_MAX);
+}
+
+/* Edit one line; returns true when it is complete (Enter) in line. Messages printed
+ * meanwhile are held and shown below the line (print_below_line), never inside it. */
 static bool read_line(char *line, size_t size)
 {
 	unsigned tabs = 0;
 	struct kbd_event ev;
 
 	lineedit_start(&editor, SHELL_PROMPT);
+	printk_hold(true);
 	for (;;) {
 		enum lineedit_result r;
 
-		next_key(&ev);
+		if (!next_key(&ev, true)) {
+			print_below_line(NULL, NULL);
+			continue;
+		}
 		r = lineedit_key(&editor, &ev);
 		tabs = r == LINEEDIT_TAB ? tabs + 1 : ev.pressed ? 0 : tabs;
 		switch (r) {
 		case LINEEDIT_DONE:
+			printk_hold(false); /* the editor ended the line: below it */
 			lineedit_text(&editor, line, size);
 			return true;
 		case LINEEDIT_CANCEL:
+			printk_hold(false);
 			return false;
 		case LINEEDIT_CLEAR:
 			shell_clear_screen();
@@ -235,10 +276,7 @@ static bool read_line(char *line, size_t size)
 			complete(&tabs);
 			break;
 		case LINEEDIT_FULL:
-			lineedit_suspend(&editor);
-			printk("shell: a line holds at most %u characters; the rest is not taken\n",
-			       LINEEDIT_MAX);
-			lineedit_resume(&editor);
+			print_below_line(print_line_full, NULL);
 			break;
 		default:
 			break;
@@ -255,7 +293,7 @@ static void run_paged(const char *line)
 	shell_execute(line);
 	console_pager_end();
 	while (console_pager_waiting()) {
-		next_key(&ev);
+		next_key(&ev, false);
 		if (ev.pressed && ev.ch)
 			console_pager_key(ev.ch);
 	}

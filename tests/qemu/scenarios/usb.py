@@ -14,7 +14,7 @@ import time
 
 import lios_qemu
 
-from .common import answer, check_screen
+from .common import PROMPT, answer, check_screen
 from .shell import scenario_echo
 from . import scenario
 
@@ -53,14 +53,27 @@ def scenario_repeat(m, args):
 
 @scenario("replug")
 def scenario_replug(m, args):
-    # The keyboard (QEMU id kbd0) unplugged and plugged in again while the shell runs.
+    # The keyboard (QEMU id kbd0) unplugged and plugged in again while a line is being
+    # typed: the driver's messages ("removed", "ready") go on rows of their own below the
+    # line, which is drawn again after each (printk_hold), and the line typed on: "echo re"
+    # before, "plug" after, Enter: "replug". Before, the messages landed inside the line
+    # ("lios> echo rekbd: usb 1-1 removed") and the rest of it on the row after.
+    start = len(m.serial())
+    m.send_keys("echo re")
+    m.wait_for_serial(r"echo re", 15.0, start)
     start = len(m.serial())
     m.qmp.command("device_del", id="kbd0")
-    m.wait_for_serial(r"^kbd: usb \S+ removed$", 15.0, start)
+    m.wait_for_serial(r"^kbd: usb \S+ removed\r?\n" + PROMPT + r"echo re", 15.0, start)
     start = len(m.serial())
     m.qmp.command("device_add", driver="usb-kbd", id="kbd0")
-    m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in", 15.0, start)
-    return scenario_echo(m, args)
+    m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in .*\r?\n" + PROMPT + r"echo re",
+                      15.0, start)
+    wait = answer(m, r"^replug\r?$")
+    m.send_keys("plug\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"^kbd: usb \S+ removed$", r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in ",
+                         PROMPT + r"echo replug$", r"^replug$"])
 
 
 @scenario("usb")

@@ -34,6 +34,23 @@ static void test_integers(void)
 	SAME_AS_LIBC("%016llx", 0x1234ull);
 }
 
+/* The '+' and ' ' flags, precision on integers (minimum digits; precision 0 prints no
+ * digit for 0; the '0' flag gives way to it), h and hh on unsigned values, '#' for octal and
+ * %X, a negative '*' width (left-aligned), as in libc. Before: '+' and ' ' ended the
+ * conversion unconsumed, so every later argument was shifted. */
+static void test_flags_and_precision(void)
+{
+	SAME_AS_LIBC("%+d %+d % d % d|%+5d|%-+5d|", 5, -5, 5, -5, 7, 7);
+	SAME_AS_LIBC("%.3d|%.0d|%5.3d|%-6.2x|%08.3d|%.5u", 7, 0, 42, 10, 5, 123u);
+	SAME_AS_LIBC("%hx %hhx %hu %hhu %hhd", 0x12345, 0x1ff, 70000, 300, 200);
+	SAME_AS_LIBC("%#o %#o %#X %#x", 8, 0, 255, 255);
+	SAME_AS_LIBC("[%*d] [%-*d]", -5, 1, 3, 2);
+	SAME_AS_LIBC("%+d after %s", 1, "ok");
+	/* printk's own rule, unlike libc: %#x of 0 is 0x0, so log lines keep one shape */
+	ksnprintf(buf, sizeof(buf), "%#x", 0);
+	CHECK(strcmp(buf, "0x0") == 0);
+}
+
 /* Strings and characters: width, left alignment, precision, '*' arguments. */
 static void test_strings(void)
 {
@@ -150,6 +167,101 @@ static void test_ring_wraps(void)
 	CHECK(tail_last_ok);
 }
 
+/* A message longer than printk's 1023-byte line is cut, but keeps its line end (the next
+ * prompt must start on a row of its own) and whole UTF-8 characters. Before: the cut took
+ * the line end with it and could split a character. */
+static void test_long_message(void)
+{
+	static char big[3000];
+	size_t n;
+
+	memset(big, 'a', 2000);
+	big[2000] = '\0';
+	captured_len = 0;
+	CHECK(printk_add_sink(capture, false) == 0);
+	printk("unknown command: %s (try 'help')\n", big);
+	CHECK(captured_len > 1000 && captured_len <= 1023);
+	CHECK(captured[captured_len - 1] == '\n');
+	CHECK(memchr(captured, '\n', captured_len) == captured + captured_len - 1);
+
+	for (n = 0; n < 1400; n += 2) /* U+00E9, two bytes each */
+		memcpy(big + n, "\xc3\xa9", 2);
+	big[n] = '\0';
+	captured_len = 0;
+	printk("x%s\n", big); /* the odd offset puts the cut inside a character */
+	CHECK(captured[captured_len - 1] == '\n');
+	CHECK(captured_len % 2 == 0); /* 'x', whole characters, '\n' */
+	for (size_t i = 1; i + 1 < captured_len; i += 2)
+		CHECK((uint8_t)captured[i] == 0xc3 && (uint8_t)captured[i + 1] == 0xa9);
+
+	captured_len = 0;
+	printk("%s", big); /* no line end to keep: none added */
+	CHECK(captured_len <= 1023 && captured[captured_len - 1] != '\n');
+	printk_remove_sink(capture);
+}
+
+/* A sink that prints once more the first time it is called, as an interrupt handler may
+ * while held messages are being sent. */
+static bool reentered;
+static void capture_and_print(const char *s, size_t n)
+{
+	capture(s, n);
+	if (!reentered) {
+		reentered = true;
+		printk("meanwhile\n");
+	}
+}
+
+/* Holding (the shell while a line is edited): messages reach the ring but no sink, and
+ * printk_held says so; turning it off sends them in order, each to the sinks its level
+ * admits, also one printed while they are being sent (after them); then output flows
+ * again. A panic's printk_hold(false) is the same call. */
+static void test_hold(void)
+{
+	captured_len = 0;
+	dbg_len = 0;
+	reentered = false;
+	CHECK(printk_add_sink(capture_and_print, false) == 0);
+	CHECK(printk_add_sink(capture_debug, false) == 0);
+	printk_set_sink_level(capture_debug, 7);
+	CHECK(!printk_held());
+	printk_hold(true);
+	CHECK(!printk_held());
+	printk("kbd: usb 1-1 removed\n");
+	printk(KERN_DEBUG "debug line\n");
+	CHECK(captured_len == 0 && dbg_len == 0);
+	CHECK(printk_held());
+	printk_hold(false);
+	CHECK(!printk_held());
+	captured[captured_len] = '\0';
+	dbg[dbg_len] = '\0';
+	CHECK(strcmp(captured, "kbd: usb 1-1 removed\nmeanwhile\n") == 0);
+	CHECK(strcmp(dbg, "kbd: usb 1-1 removed\ndebug line\nmeanwhile\n") == 0);
+	printk("after\n");
+	captured[captured_len] = '\0';
+	CHECK(strstr(captured, "meanwhile\nafter\n") != NULL);
+	printk_remove_sink(capture_and_print);
+	printk_remove_sink(capture_debug);
+}
+
+/* Held for longer than the ring holds (100 KiB of messages): the release sends what the
+ * ring still has, from a record's start (no torn first message), ending with the newest. */
+static void test_hold_overflow(void)
+{
+	tail_len = 0;
+	CHECK(printk_add_sink(capture_tail, false) == 0);
+	printk_hold(true);
+	for (int i = 0; i < 4000; i++)
+		printk("held-line-%05d-padding-padding\n", i);
+	printk("newest\n");
+	CHECK(tail_len == 0);
+	printk_hold(false);
+	CHECK(tail_len > 60000 && tail_len <= 65536);
+	CHECK(strncmp(tail_first, "held-line-", 10) == 0);
+	CHECK(tail_last_ok);
+	printk_remove_sink(capture_tail);
+}
+
 /* Command line: bare flags, key=value, prefixes that must not match, empty values. */
 static void test_cmdline(void)
 {
@@ -171,12 +283,16 @@ static void test_cmdline(void)
 int main(void)
 {
 	RUN(test_integers);
+	RUN(test_flags_and_precision);
 	RUN(test_strings);
 	RUN(test_special);
 	RUN(test_truncation);
 	RUN(test_sink_replay_and_levels);
 	RUN(test_sink_levels_and_dump);
 	RUN(test_ring_wraps);
+	RUN(test_long_message);
+	RUN(test_hold);
+	RUN(test_hold_overflow);
 	RUN(test_cmdline);
 	return unit_summary();
 }
