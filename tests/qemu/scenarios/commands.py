@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
-`mem`, `pci`, `reboot`, `poweroff` (with ACPI S5, and without it: a halt) and `panic`.
+`mem`, `pci`, `reboot`, `poweroff` (with ACPI S5, and without it: a halt) and `panic`;
+and an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic).
 
 The reporting commands are checked on serial (and `pci`'s host bridge on the screen too);
 the ending ones by what QEMU does next: -no-reboot turns a reset into an exit with status
@@ -11,6 +12,7 @@ helpers are scenarios/common.py's.
 import checks
 
 from .common import answer, check_screen
+from .shell import scenario_echo
 from . import scenario
 
 
@@ -80,6 +82,31 @@ def scenario_panic(m, args):
                              r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
                              r"^firmware (BIOS|UEFI)", r"^console ",
                              r"^memory [0-9.]+ [KMGTPE]?i?B free", r"^System halted"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
+    return failures
+
+
+@scenario("nmi")
+def scenario_nmi(m, args):
+    # An NMI (QMP inject-nmi: no chipset status, as from a watchdog or a BMC) at the prompt:
+    # one line names it, on a row of its own, and the shell goes on (echo answers). Before,
+    # every NMI was a fatal exception.
+    start = len(m.serial())
+    m.qmp.command("inject-nmi")
+    m.wait_for_serial(r"^nmi: NMI of no chipset source at \S+ \(a watchdog, a BMC, the "
+                      r"hypervisor\); going on\r?$", 15.0, start)
+    return scenario_echo(m, args)
+
+
+@scenario("nmi-panic")
+def scenario_nmi_panic(m, args):
+    # With nmi=panic an NMI is fatal (a BMC's diagnostic button asks for the report of
+    # where the machine was): the panic names it and the machine halts.
+    wait = answer(m, r"^System halted", 20.0)
+    m.qmp.command("inject-nmi")
+    wait()
+    failures = checks.check_expected(m.serial(), [r"PANIC: Non-maskable interrupt \(vector 2\)"])
     if m.wait_exit(3.0) is not None:
         failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
     return failures

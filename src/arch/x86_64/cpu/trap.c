@@ -3,7 +3,8 @@
  * trap_dispatch: every interrupt and exception arrives here from isr_common. Vectors 32 and
  * up go to the interrupt layer (irq.c). An exception is fatal: it prints
  * "PANIC: <name> (vector N)", the error code, RIP, CR2 for page faults, all general
- * registers and a symbolized backtrace of the interrupted code, then halts. The one
+ * registers and a symbolized backtrace of the interrupted code, then halts. An NMI is
+ * reported and the machine goes on (nmi.c), unless `nmi=panic` asks for the panic. The other
  * exception is the self-test hook: while a fault is expected, the handler records it and
  * resumes the test (arch_fault_recovery_arm).
  */
@@ -13,6 +14,7 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
+#include "nmi.h"
 
 static const char *const exception_names[32] = {
 	"Divide error", "Debug", "Non-maskable interrupt", "Breakpoint", "Overflow",
@@ -75,6 +77,10 @@ void trap_dispatch(struct trap_frame *tf)
 		irq_dispatch(tf);
 		return;
 	}
+	/* an NMI is no fault of the code it interrupts (nmi.c); first, so that a self-test
+	 * expecting a fault does not take it for one */
+	if (tf->vector == VEC_NMI && nmi_handle(tf->rip))
+		return;
 	if (recovery_jb) {
 		struct arch_jmpbuf *jb = recovery_jb;
 

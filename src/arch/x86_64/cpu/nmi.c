@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Non-maskable interrupts: reported, their source acknowledged, and the machine goes on.
+ *
+ * An NMI is not a fault of the code it interrupts. On a PC it comes from the chipset's NMI
+ * status and control register (port 0x61: a PCI system error, SERR#, bit 7; an I/O channel
+ * check, IOCHK, bit 6), from a watchdog or a BMC's "diagnostic interrupt" button, or from a
+ * hypervisor (QEMU's inject-nmi). Treating it as a fatal exception stopped a machine that
+ * had nothing wrong with its code; like Linux by default, LiOS names the source, clears the
+ * chipset's latch so the next one can be told apart, and returns. `nmi=panic` on the
+ * command line makes every NMI fatal instead (the BMC button's purpose: a report of where
+ * the machine was).
+ *
+ * Port 0x61 (Intel PCH NMI_SC, the AT's port B): bits 7 and 6 are the SERR# and IOCHK
+ * statuses (read-only); writing 1 to bit 2 (SERR#) or bit 3 (IOCHK) disables that source
+ * and clears its status, 0 enables it again; bits 0-1 gate PIT channel 2 and the speaker
+ * (pit.c uses them) and are written back as read; bits 4-5 are read-only. 0xff means no
+ * such register (nothing decodes the port). A source that keeps firing (a device stuck
+ * asserting SERR#) would otherwise hold the CPU in NMIs: after NMI_SOURCE_MAX it stays
+ * disabled, which the log says.
+ *
+ * Context: the NMI handler (interrupts are off, NMIs blocked until its iretq). printk
+ * from here may interleave with a message the NMI interrupted; the screen console drops
+ * output it receives while busy, so nothing is corrupted.
+ */
+#include <arch/io.h>
+#include <lios/cmdline.h>
+#include <lios/printk.h>
+#include <lios/string.h>
+#include "nmi.h"
+
+#define PORT_NMI_SC 0x61
+#define NMI_SC_SERR 0x80      /* status: a PCI system error */
+#define NMI_SC_IOCHK 0x40     /* status: an I/O channel check */
+#define NMI_SC_IOCHK_OFF 0x08 /* write 1: IOCHK NMIs disabled, status cleared */
+#define NMI_SC_SERR_OFF 0x04  /* write 1: SERR# NMIs disabled, status cleared */
+#define NMI_SC_WRITABLE 0x0f  /* bits 4-7 are read-only */
+#define NMI_REPORT_MAX 5      /* then counted without a message */
+
+struct nmi_stats nmi_stats;
+
+/* Clears one source's status by disabling it (off_bit), then enables it again unless it
+ * has fired NMI_SOURCE_MAX times. The other bits are written as they read now (the other
+ * source may have been left disabled). Returns true when it stays disabled. */
+static bool acknowledge(uint8_t off_bit, unsigned count)
+{
+	uint8_t w = (uint8_t)((inb(PORT_NMI_SC) & NMI_SC_WRITABLE) | off_bit);
+
+	outb(PORT_NMI_SC, w);
+	if (count >= NMI_SOURCE_MAX)
+		return true;
+	outb(PORT_NMI_SC, (uint8_t)(w & ~off_bit));
+	return false;
+}
+
+/* Whether "nmi=panic" is on the command line (read here: a pure scan, no allocation). */
+static bool nmi_panics(void)
+{
+	char v[8];
+
+	return cmdline_get("nmi", v, sizeof(v)) && !strcmp(v, "panic");
+}
+
+/*
+ * nmi_handle - an NMI arrived while rip was running: name its source, acknowledge it,
+ * count it. Returns true when the machine goes on, false when the command line asks for
+ * a panic (the caller reports it as the exception it then is). NMI context.
+ */
+bool nmi_handle(uint64_t rip)
+{
+	uint8_t sc = inb(PORT_NMI_SC);
+	bool report = ++nmi_stats.total <= NMI_REPORT_MAX, off;
+
+	if (nmi_panics())
+		return false;
+	if (sc == 0xff) /* no NMI status register */
+		sc = 0;
+	if (sc & NMI_SC_SERR) {
+		off = acknowledge(NMI_SC_SERR_OFF, ++nmi_stats.serr);
+		if (report || off)
+			printk(KERN_ERR
+			       "nmi: PCI system error (SERR#) at %pS, NMI status %#x: a device "
+			       "reported a bus error; going on%s\n",
+			       (void *)rip, sc,
+			       off ? "; SERR# NMIs now off (they kept coming)" : "");
+	}
+	if (sc & NMI_SC_IOCHK) {
+		off = acknowledge(NMI_SC_IOCHK_OFF, ++nmi_stats.iochk);
+		if (report || off)
+			printk(KERN_ERR
+			       "nmi: I/O channel check (IOCHK) at %pS, NMI status %#x; going "
+			       "on%s\n",
+			       (void *)rip, sc,
+			       off ? "; IOCHK NMIs now off (they kept coming)" : "");
+	}
+	if (!(sc & (NMI_SC_SERR | NMI_SC_IOCHK))) {
+		nmi_stats.unknown++;
+		if (report)
+			printk(KERN_WARN
+			       "nmi: NMI of no chipset source at %pS (a watchdog, a BMC, the "
+			       "hypervisor); going on\n",
+			       (void *)rip);
+	}
+	if (nmi_stats.total == NMI_REPORT_MAX)
+		printk(KERN_WARN "nmi: %u NMIs; further ones are not reported\n", nmi_stats.total);
+	return true;
+}
