@@ -52,7 +52,7 @@ HEADERS = {
     "memmap.h": "mm", "pmm.h": "mm", "kmalloc.h": "mm", "vmalloc.h": "mm", "heap.h": "mm",
     "heap_trace.h": "mm",
     "mm.h": "mm",
-    "machine.h": "arch", "irq.h": "arch", "timer.h": "arch", "clock.h": "arch",
+    "machine.h": "arch", "mce.h": "arch", "irq.h": "arch", "timer.h": "arch", "clock.h": "arch",
     "acpi.h": "drivers", "console.h": "drivers", "kbd.h": "drivers", "ps2.h": "drivers",
     "serial.h": "drivers", "pci.h": "drivers", "usb.h": "drivers", "aml.h": "drivers",
     "shell.h": "top", "power.h": "top", "lineedit.h": "top", "termkeys.h": "top",

@@ -22,6 +22,7 @@ struct cpu_features {
 
 	/* leaf 1 */
 	bool tsc, apic, x2apic, pge, pat, fxsr, sse, sse2, xsave, avx;
+	bool mce, mca;            /* machine-check exception; machine-check architecture (banks) */
 	bool tsc_deadline;        /* local APIC timer has TSC-deadline mode */
 	bool hypervisor;          /* running under a hypervisor or emulator */
 	/* leaf 6, 7, 0xd */

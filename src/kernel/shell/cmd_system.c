@@ -12,6 +12,7 @@
 #include <lios/machine.h>
 #include <lios/panic.h>
 #include <lios/power.h>
+#include <lios/mce.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
@@ -106,8 +107,26 @@ static int cmd_cpu(int argc, char **argv, const char *rest)
 	print_feature("SSE2", f->sse2, on.sse_enabled, true);
 	print_feature("AVX", f->avx, on.avx_enabled, true);
 	print_feature("AVX2", f->avx2, false, false);
+	print_feature("MCA", f->mca, mce_state()->enabled, true);
 	printk("\ncpu: interrupts via %s, tick from the %s\n", irq_backend_name(),
 	       timer_tick_source_name());
+	return 0;
+}
+
+/* Machine checks: the banks' state, and the corrected errors they hold now (reported and
+ * cleared: an uncorrected one would have stopped the machine). */
+static int cmd_mce(int argc, char **argv, const char *rest)
+{
+	const struct mce_state *m = mce_state();
+	unsigned found;
+
+	if (!m->enabled) {
+		printk("mce: machine checks not set up (the CPU has no machine-check banks)\n");
+		return 0;
+	}
+	found = mce_poll();
+	printk("mce: %u banks; errors found: %u now, %u earlier, %u from before this boot\n",
+	       m->banks, found, m->polled - found, m->found_at_boot);
 	return 0;
 }
 
@@ -145,6 +164,7 @@ SHELL_COMMAND(clear, "", "clear the screen", cmd_clear);
 SHELL_COMMAND(dmesg, "", "the kernel log since boot, debug lines too", cmd_dmesg);
 SHELL_COMMAND(cpu, "", "processor and the features the kernel uses", cmd_cpu);
 SHELL_COMMAND(irq, "", "interrupt counts and masks", cmd_irq);
+SHELL_COMMAND(mce, "", "machine-check banks: report and clear corrected hardware errors", cmd_mce);
 SHELL_COMMAND_ARGS(selftest, "[SUITE]", "run the in-kernel tests", cmd_selftest, selftest_suite);
 SHELL_COMMAND(reboot, "", "restart the machine", cmd_reboot);
 SHELL_COMMAND(panic, "", "stop with a kernel panic (to see the panic screen)", cmd_panic);

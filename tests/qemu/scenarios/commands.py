@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
 `mem`, `pci`, `reboot`, `poweroff` (with ACPI S5, and without it: a halt) and `panic`;
-and an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic).
+an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic); and
+machine checks injected with QEMU's `mce` monitor command (a corrected error found by the
+shell's `mce`, an uncorrected one: a panic with the bank's report).
 
 The reporting commands are checked on serial (and `pci`'s host bridge on the screen too);
 the ending ones by what QEMU does next: -no-reboot turns a reset into an exit with status
@@ -109,4 +111,45 @@ def scenario_nmi_panic(m, args):
     failures = checks.check_expected(m.serial(), [r"PANIC: Non-maskable interrupt \(vector 2\)"])
     if m.wait_exit(3.0) is not None:
         failures.append("QEMU exited (status %s) after the panic: it must halt" % m.status)
+    return failures
+
+
+def inject_mce(m, bank, status, mcg_status):
+    """QEMU's monitor command `mce CPU BANK STATUS MCG_STATUS ADDR MISC`; returns its reply.
+    QEMU refuses an uncorrected error unless MCG_CTL and the bank's CTL are all ones, and
+    resets the machine instead ("triple fault") unless CR4.MCE is set."""
+    return m.qmp.command("human-monitor-command",
+                         **{"command-line": "mce 0 %d 0x%x 0x%x 0x1234000 0x0" % (bank, status,
+                                                                              mcg_status)})
+
+
+@scenario("mce")
+def scenario_mce(m, args):
+    # A corrected error (VAL|EN|ADDRV) waits in bank 1: `mce` reports it with its address
+    # and clears it; a second `mce` finds none. Then an uncorrected one (VAL|UC|EN|ADDRV|PCC,
+    # MCG_STATUS MCIP): the panic names the machine check and lists the bank; the machine
+    # halts. Before, CR4.MCE was off: QEMU reset the machine instead.
+    failures = []
+    reply = inject_mce(m, 1, 0x9400000000000090, 0)
+    if reply and reply.strip():
+        failures.append("QEMU refused the corrected error: %s" % reply.strip())
+    wait = answer(m, r"^mce: bank 1: corrected error, status 0x9400000000000090, error code "
+                  r"0x0090, address 0x1234000\r?$")
+    m.send_keys("mce\n")
+    wait()
+    wait = answer(m, r"^mce: \d+ banks; errors found: 0 now, 1 earlier, 0 from before this boot")
+    m.send_keys("mce\n")
+    wait()
+    wait = answer(m, r"^System halted", 20.0)
+    reply = inject_mce(m, 2, 0xb600000000000150, 0x4)
+    if reply and reply.strip():
+        failures.append("QEMU refused the uncorrected error: %s" % reply.strip())
+    wait()
+    failures += checks.check_expected(m.serial(), [
+        r"PANIC: Machine check \(vector 18\)",
+        r"^mce: bank 2: uncorrected error, status 0xb600000000000150, error code 0x0150, "
+        r"processor context corrupt, address 0x1234000"])
+    if m.wait_exit(3.0) is not None:
+        failures.append("QEMU exited (status %s) after the machine check: it must halt"
+                        % m.status)
     return failures

@@ -12,6 +12,7 @@
 #include <lios/ksyms.h>
 #include <lios/printk.h>
 #include <lios/kmalloc.h>
+#include <lios/mce.h>
 #include "cpu_internal.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
@@ -105,6 +106,7 @@ void arch_early_init(void)
 	gdt_init();
 	idt_init();
 	simd_init();
+	mce_init(); /* from here a machine check panics with its report instead of a reset */
 	drop_identity_map();
 }
 

@@ -36,6 +36,8 @@ static void probe_leaf1(struct cpu_features *f)
 	f->apic = d & CPUID_1_EDX_APIC;
 	f->pge = d & CPUID_1_EDX_PGE;
 	f->pat = d & CPUID_1_EDX_PAT;
+	f->mce = d & CPUID_1_EDX_MCE;
+	f->mca = d & CPUID_1_EDX_MCA;
 	f->fxsr = d & CPUID_1_EDX_FXSR;
 	f->sse = d & CPUID_1_EDX_SSE;
 	f->sse2 = d & CPUID_1_EDX_SSE2;

@@ -14,6 +14,7 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
+#include "mce_internal.h"
 #include "nmi.h"
 
 static const char *const exception_names[32] = {
@@ -65,6 +66,8 @@ static __noreturn void exception_panic(struct trap_frame *tf)
 		       tf->error_code & PF_USER ? "user" : "kernel");
 	}
 	printk("\n");
+	if (tf->vector == VEC_MC)
+		mce_print_banks();
 	trap_print_frame(tf);
 	printk("Backtrace:\n  %pS\n", (void *)tf->rip);
 	arch_backtrace(tf->rbp, 16);

@@ -39,6 +39,8 @@
 #define CPUID_6_EAX_ARAT (1u << 2)  /* APIC timer always running */
 #define CPUID_EXT7_EDX_INVARIANT_TSC (1u << 8)
 #define CPUID_1_EDX_PAT (1u << 16)
+#define CPUID_1_EDX_MCA (1u << 14)
+#define CPUID_1_EDX_MCE (1u << 7)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_1_EDX_APIC (1u << 9)
 #define CPUID_1_EDX_TSC (1u << 4)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Host stand-in for <arch/cpu.h>: apic.c needs none of its instructions. Test-only. */
+/* Host stand-in for <arch/cpu.h>: apic.c needs none of its instructions; mce.c reads and
+ * writes CR4, which the test that runs it defines (test_mce). Test-only. */
 #ifndef TEST_ARCH_CPU_H
 #define TEST_ARCH_CPU_H
 
 #include <lios/types.h>
+
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
 
 #endif
