@@ -422,8 +422,8 @@ void printk_set_sink_level(printk_sink_fn fn, int level)
  * a time with interrupts as the caller had them in between (a 64 KiB log takes ~6 s to a
  * 115200-baud UART: the tick and the keyboards must not wait that long). Messages printed
  * meanwhile are sent too when to_head (they are held), else the walk stops at the head it
- * found. synced: from is a record's start. Returns the position reached. */
-static size_t send_from(size_t from, bool synced, printk_sink_fn one, bool to_head)
+ * found. synced: from is a record's start. */
+static void send_from(size_t from, bool synced, printk_sink_fn one, bool to_head)
 {
 	uint64_t irq = arch_irq_save();
 	size_t to = log_head;
@@ -448,7 +448,6 @@ static size_t send_from(size_t from, bool synced, printk_sink_fn one, bool to_he
 		irq = arch_irq_save();
 	}
 	arch_irq_restore(irq);
-	return w.pos;
 }
 
 /* See <lios/printk.h>. Thread context (interrupts are let in between messages). */
