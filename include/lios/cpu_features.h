@@ -32,6 +32,8 @@ struct cpu_features {
 	/* extended leaves */
 	bool nx, gib_pages, long_mode;
 	bool invariant_tsc;       /* the TSC runs at a constant rate in every P-, C- and T-state */
+	uint8_t phys_addr_bits;   /* leaf 0x80000008 EAX[7:0]: physical address width, bits;
+				   * 0 when the CPU does not report it */
 
 	/* Frequency leaves, raw (0 when the leaf is absent or the field unreported). */
 	uint32_t tsc_ratio_den;   /* leaf 0x15 EAX: TSC / crystal ratio denominator */

@@ -21,7 +21,8 @@
  * finds room for bigger ones in the map itself. */
 #define MEMMAP_STATIC_RANGES 512
 /* Architectural maximum of physical addresses (52 bits): anything above is dropped. */
-#define MEMMAP_PHYS_LIMIT (1ull << 52)
+#define MEMMAP_PHYS_BITS 52
+#define MEMMAP_PHYS_LIMIT (1ull << MEMMAP_PHYS_BITS)
 /* Always reserved: real-mode IVT, BIOS data, EBDA, VGA and ROM areas. */
 #define MEMMAP_LOW_RESERVED MiB(1)
 
@@ -35,13 +36,16 @@ struct memmap {
 	struct memmap_range *r;
 	size_t n;
 	size_t cap;
+	/* bytes of usable memory the last memmap_sanitize left out for want of room (an upper
+	 * bound: what was left out may overlap what was kept); 0 when everything fit */
+	uint64_t dropped;
 };
 
 /* A map with static storage for cap ranges: MEMMAP_STATIC(map, 512); at file scope or as
  * a static local. */
 #define MEMMAP_STATIC(name, cap_)                                                          \
 	static struct memmap_range name##_ranges[cap_];                                    \
-	static struct memmap name = { name##_ranges, 0, (cap_) }
+	static struct memmap name = { name##_ranges, 0, (cap_), 0 }
 
 /* Output ranges memmap_sanitize may need for these inputs (each blocked range can split one
  * usable range in two). */
@@ -56,8 +60,10 @@ static inline size_t memmap_ranges_needed(size_t nregions, size_t nreserved)
  * whose end is below its start is taken as reaching MEMMAP_PHYS_LIMIT). Where a usable and
  * a non-usable region overlap, the non-usable one wins. Usable pieces shrink inward to page
  * boundaries. The result goes to out->r (out->cap ranges; memmap_ranges_needed() is always
- * enough). Returns 0, or -E2BIG when the result did not fit (out then holds only part of
- * the usable memory, never anything else).
+ * enough). Returns 0, or -E2BIG when the result did not fit: out then holds only part of
+ * the usable memory, never anything else (a blocked range that would split a range of a
+ * full map takes the smaller side with it), the larger usable pieces first, and
+ * out->dropped says at most how much was left out.
  * Uses no memory besides out. O((n + reserved) log n) for maps without nested ranges.
  * Context: any; pure.
  */
@@ -94,6 +100,21 @@ int memmap_from_bootinfo(const struct bootinfo *bi, paddr_t kernel_start, paddr_
 
 /* Bytes of m at or above physical address 'from' (0: all of it). */
 uint64_t memmap_bytes(const struct memmap *m, paddr_t from);
+
+/* Removes everything of m at or above 'end' (page aligned); returns the bytes removed. */
+uint64_t memmap_truncate(struct memmap *m, paddr_t end);
+
+/*
+ * Physical address width of this machine's CPU, in bits (CPUID 0x80000008 EAX[7:0]): no
+ * RAM or device lies at or above 2^memmap_phys_bits. MEMMAP_PHYS_BITS (the architectural
+ * maximum) until mm_init sets it from the CPUID record, first thing; host tests set it
+ * themselves. memmap_phys_end() is the first address beyond it.
+ */
+extern unsigned memmap_phys_bits;
+static inline paddr_t memmap_phys_end(void)
+{
+	return memmap_phys_bits >= MEMMAP_PHYS_BITS ? MEMMAP_PHYS_LIMIT : 1ull << memmap_phys_bits;
+}
 
 /* Prints the firmware regions of bi and the sanitised ranges of m; debug: at KERN_DEBUG. */
 void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug);

@@ -19,6 +19,9 @@
 #define PG_CACHE_WT (3u << PG_CACHE_SHIFT) /* write-through */
 #define PG_CACHE_MASK (3u << PG_CACHE_SHIFT)
 
+/* The first physical address a page-table entry cannot hold (52 bits, architectural). */
+#define PAGING_PHYS_LIMIT (1ull << 52)
+
 /*
  * Builds the kernel's own tables (from kmalloc) and switches to them: the first 2 GiB at
  * KERNEL_OFFSET, no-execute except kernel text, the kernel image W^X with 4 KiB pages,
@@ -27,9 +30,10 @@
  */
 int paging_init(void);
 
-/* Maps npages 4 KiB pages va -> pa (both page aligned). Returns 0, -EINVAL (misaligned),
- * -ENOMEM (a table could not be allocated) or -EEXIST (a page is already mapped); on error
- * nothing of this call stays mapped. */
+/* Maps npages 4 KiB pages va -> pa (both page aligned). Returns 0, -EINVAL (misaligned, or
+ * a page of the range at or above PAGING_PHYS_LIMIT), -ENOMEM (a table could not
+ * be allocated) or -EEXIST (a page is already mapped); on error nothing of this call stays
+ * mapped. */
 int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags);
 /* Unmaps npages pages from va (pages not mapped are skipped), splitting large pages,
  * freeing emptied tables and invalidating the TLB. Returns 0 or -ENOMEM (split failed). */

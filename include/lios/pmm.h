@@ -24,10 +24,13 @@ struct pmm_stats {
 
 /*
  * Takes ownership of every frame of 'usable' (a sanitised map, memmap_sanitize()). The
- * metadata is carved from the first usable range below 2 GiB that can hold it and reached
- * through phys_to_virt(). May be called again to start over (host tests). Returns 0,
- * -EINVAL for an empty or unsorted map, -ENOMEM when no range below 2 GiB fits the metadata.
- * Context: boot, before kmalloc.
+ * metadata (about 4 bits per frame up to the highest usable address) is carved from the
+ * first usable range below 2 GiB that can hold it and reached through phys_to_virt().
+ * When no range has room for the metadata of the whole map, the frames above the highest
+ * address whose metadata fits are left out, with a KERN_WARN "pmm: " line saying how much;
+ * pmm_end_pfn() then ends below the map's end. May be called again to start over (host
+ * tests). Returns 0, -EINVAL for an empty or unsorted map, -ENOMEM when not even the
+ * first range's metadata fits below 2 GiB. Context: boot, before kmalloc.
  */
 int pmm_init(const struct memmap *usable);
 

@@ -40,7 +40,8 @@ void vfree(void *p);
 
 /* Maps the MMIO range [phys, phys + size) writable and no-execute with cache type 'cache'
  * (PG_CACHE_WB/WC/UC/WT). phys need not be page aligned: the pointer keeps its offset.
- * NULL when size is 0 or no space is left. */
+ * NULL when size is 0, no space is left, or the range reaches beyond the CPU's physical
+ * address width (memmap_phys_end(): reported, firmware tables can hold such addresses). */
 void *ioremap(paddr_t phys, size_t size, unsigned cache);
 /* Unmaps an ioremap area (any pointer ioremap returned); misuse reported and ignored. */
 void iounmap(void *p);

@@ -16,6 +16,11 @@
  * Storage: the caller's (struct memmap carries it). At boot, memmap_from_bootinfo takes a
  * static 512-range map, and for a bigger firmware map finds room in the map itself
  * (memmap_find_room) before any allocator exists.
+ *
+ * When the storage is too small (-E2BIG) the output is still safe, only smaller: a usable
+ * region that finds the list full replaces the smallest range when it is larger, and a
+ * blocked range that would split a range of a full list cuts off the smaller side instead.
+ * Memory is lost then, never a blocked byte listed; out->dropped adds up what went.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -24,6 +29,9 @@
 #include <lios/printk.h>
 #include <lios/size.h>
 #include <lios/string.h>
+
+/* See memmap.h: set by mm_init from CPUID before the map is used. */
+unsigned memmap_phys_bits = MEMMAP_PHYS_BITS;
 
 /* [base, base + length) clamped to the physical limit; false when nothing is left. */
 static bool clamp_region(uint64_t base, uint64_t length, struct memmap_range *out)
@@ -114,8 +122,16 @@ static size_t first_ending_above(const struct memmap *m, paddr_t addr)
 	return lo;
 }
 
+/* Bytes of [start, end) counted as dropped: rounded outward to pages, because a dropped
+ * piece that joined two kept ones would have saved their partial pages too. */
+static uint64_t dropped_bytes(struct memmap_range r)
+{
+	return ALIGN_UP(r.end, (paddr_t)PAGE_SIZE) - ALIGN_DOWN(r.start, (paddr_t)PAGE_SIZE);
+}
+
 /* Removes [b.start, b.end) from the sorted, disjoint list m. false when a split found m
- * full (m is then unchanged). */
+ * full: the smaller side of the split range is then removed too (added to m->dropped), so
+ * that no byte of b stays listed. */
 static bool subtract(struct memmap *m, struct memmap_range b)
 {
 	size_t i = first_ending_above(m, b.start), j;
@@ -123,8 +139,19 @@ static bool subtract(struct memmap *m, struct memmap_range b)
 	if (i == m->n || m->r[i].start >= b.end)
 		return true;
 	if (m->r[i].start < b.start && m->r[i].end > b.end) { /* strictly inside: split */
-		if (m->n == m->cap)
+		if (m->n == m->cap) {
+			struct memmap_range head = { m->r[i].start, b.start };
+			struct memmap_range tail = { b.end, m->r[i].end };
+
+			if (head.end - head.start >= tail.end - tail.start) {
+				m->dropped += dropped_bytes(tail);
+				m->r[i] = head;
+			} else {
+				m->dropped += dropped_bytes(head);
+				m->r[i] = tail;
+			}
 			return false;
+		}
 		memmove(&m->r[i + 2], &m->r[i + 1], (m->n - i - 1) * sizeof(m->r[0]));
 		m->r[i + 1] = (struct memmap_range){ b.end, m->r[i].end };
 		m->r[i].end = b.start;
@@ -146,6 +173,27 @@ static bool subtract(struct memmap *m, struct memmap_range b)
 	return true;
 }
 
+/* m is full: r takes the place of m's smallest range when it is larger; whichever loses is
+ * counted in m->dropped. O(m->n), only on maps that do not fit. */
+static void keep_larger(struct memmap *m, struct memmap_range r)
+{
+	size_t small = 0;
+
+	if (m->cap == 0) {
+		m->dropped += dropped_bytes(r);
+		return;
+	}
+	for (size_t i = 1; i < m->n; i++)
+		if (m->r[i].end - m->r[i].start < m->r[small].end - m->r[small].start)
+			small = i;
+	if (r.end - r.start > m->r[small].end - m->r[small].start) {
+		m->dropped += dropped_bytes(m->r[small]);
+		m->r[small] = r; /* unsorted now: the next merge_ranges sorts again */
+	} else {
+		m->dropped += dropped_bytes(r);
+	}
+}
+
 /* Regions minus non-usable regions minus reserved ranges, sorted, merged and shrunk to pages
  * (contract in memmap.h). Returns 0 or -E2BIG. Pure; out's storage only. */
 int memmap_sanitize(const struct mem_region *regions, size_t nregions,
@@ -156,6 +204,7 @@ int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 	size_t n = 0;
 
 	out->n = 0;
+	out->dropped = 0;
 	for (size_t i = 0; i < nregions; i++) {
 		if (regions[i].type != MEM_USABLE ||
 		    !clamp_region(regions[i].base, regions[i].length, &r))
@@ -164,6 +213,7 @@ int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 			out->n = merge_ranges(out->r, out->n);
 		if (out->n == out->cap) {
 			err = -E2BIG; /* out keeps a subset of the usable memory */
+			keep_larger(out, r);
 			continue;
 		}
 		out->r[out->n++] = r;
@@ -301,6 +351,19 @@ int memmap_from_bootinfo(const struct bootinfo *bi, paddr_t kernel_start, paddr_
 		out->cap = need;
 	}
 	return memmap_sanitize(bi->regions, bi->nregions, reserved, nres, out);
+}
+
+/* Cuts m at end (page aligned): ranges at or above it go, one across it ends there.
+ * Returns the bytes removed. Pure. */
+uint64_t memmap_truncate(struct memmap *m, paddr_t end)
+{
+	uint64_t removed = memmap_bytes(m, end);
+	size_t i = first_ending_above(m, end);
+
+	if (i < m->n && m->r[i].start < end)
+		m->r[i++].end = end;
+	m->n = i;
+	return removed;
 }
 
 /* Bytes of m at or above from. Pure. */

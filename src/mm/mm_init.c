@@ -15,9 +15,11 @@
  * The steps, in the order mm_init() runs them, each using only the steps before it:
  *   1. memmap   the firmware's map -> sorted, disjoint, page-aligned usable ranges, minus
  *               the kernel, the boot information, modules, the framebuffer and the first
- *               MiB. Static scratch; needs nothing.
+ *               MiB, and below the CPU's physical address width. Static scratch; needs
+ *               nothing.
  *   2. pmm      owns every frame. Its bitmaps are carved from the first usable range below
- *               2 GiB and reached on the boot code's direct map; it never allocates.
+ *               2 GiB and reached on the boot code's direct map; it never allocates. What
+ *               its bitmaps cannot cover there is cut from the map.
  *   3. kmalloc  physically contiguous memory, frames from pmm below 2 GiB, used at
  *               phys_to_virt(phys): still on the boot code's direct map, no paging call.
  *   4. paging   the kernel's own tables (W^X image, NX direct map) replace the boot tables.
@@ -43,6 +45,7 @@
  * and none panics on exhaustion; misuse is reported by name.
  */
 #include <lios/cmdline.h>
+#include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/heap_trace.h>
@@ -61,7 +64,7 @@
 /* The sanitised map pmm was built from; the self-tests check against it. Static room for
  * MEMMAP_STATIC_RANGES; memmap_from_bootinfo finds room in the map for bigger ones. */
 static struct memmap_range mm_usable_ranges[MEMMAP_STATIC_RANGES];
-struct memmap mm_usable_map = { mm_usable_ranges, 0, MEMMAP_STATIC_RANGES };
+struct memmap mm_usable_map = { mm_usable_ranges, 0, MEMMAP_STATIC_RANGES, 0 };
 
 /* mm_usable - the sanitised usable map (valid after mm_init). Any context. */
 const struct memmap *mm_usable(void) { return &mm_usable_map; }
@@ -99,21 +102,35 @@ static void mm_heap_trace(void)
 int mm_init(const struct bootinfo *bi)
 {
 	char usable[SIZE_STR_MAX], high[SIZE_STR_MAX], meta[SIZE_STR_MAX];
+	unsigned cpu_bits = cpu_features()->phys_addr_bits;
+	uint64_t beyond;
 	struct pmm_stats st;
 	int err;
 
 	assert(bi);
+	/* What the CPU cannot address is not RAM whatever the firmware says; ioremap refuses it
+	 * too. A width outside 32-52 bits is not believed (52 stays). */
+	if (cpu_bits >= 32 && cpu_bits < MEMMAP_PHYS_BITS)
+		memmap_phys_bits = cpu_bits;
 	err = memmap_from_bootinfo(bi, (paddr_t)(uintptr_t)_kernel_phys_start,
 				   (paddr_t)(uintptr_t)_kernel_phys_end, &mm_usable_map);
+	beyond = memmap_truncate(&mm_usable_map, memmap_phys_end());
 	memmap_print(bi, &mm_usable_map, true);
 	if (err)
-		printk(KERN_WARN "memmap: no room for a map of %zu entries (%d); using %zu ranges\n",
-		       bi->nregions, err, mm_usable_map.n);
+		printk(KERN_WARN "memmap: no room for a map of %zu entries (%d); using %zu ranges, "
+		       "up to %s of usable memory left out\n", bi->nregions, err, mm_usable_map.n,
+		       size_format(usable, mm_usable_map.dropped));
+	if (beyond)
+		printk(KERN_WARN "memmap: %s of usable memory lies beyond the CPU's %u-bit physical "
+		       "addresses; left out\n", size_format(usable, beyond), memmap_phys_bits);
 	err = pmm_init(&mm_usable_map);
 	if (err) {
 		printk(KERN_ERR "mm: frame allocator: %d (no usable memory below 2 GiB for its metadata?)\n", err);
 		return err;
 	}
+	/* pmm may have left out memory its bookkeeping could not cover (and said so): the map
+	 * the rest of the kernel sees lists what pmm manages, no more. */
+	memmap_truncate(&mm_usable_map, (paddr_t)pmm_end_pfn() << PAGE_SHIFT);
 	err = kmalloc_init();
 	if (err) {
 		printk(KERN_ERR "mm: kmalloc: %d\n", err);

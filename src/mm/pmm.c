@@ -5,7 +5,9 @@
  * free frames themselves (most of them, above 2 GiB, are not mapped anywhere).
  *
  * Bookkeeping, all in one block carved from the first usable range below 2 GiB at pmm_init()
- * and reached through phys_to_virt() (so the allocator never allocates for itself):
+ * and reached through phys_to_virt() (so the allocator never allocates for itself); when
+ * the bookkeeping up to the map's end has no room there, the frames above the highest end
+ * that fits are left out (pmm_end_pfn() says where the managed frames end):
  *  - used[]:     1 bit per frame, set when the frame is handed out, reserved or unmanaged;
  *  - reserved[]: 1 bit per frame, set for frames outside the usable map and the metadata;
  *  - free[k]:    for each order k, 1 bit per naturally aligned block of 2^k frames, set when
@@ -37,6 +39,7 @@
 #include <lios/kmalloc.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
+#include <lios/size.h>
 #include <lios/string.h>
 #include "hbm.h"
 #include "internal.h"
@@ -155,24 +158,77 @@ static inline bool cache_take(int c, pfn_t limit_pfn, bool prefer_high, pfn_t *p
 	return true;
 }
 
-static bool carve_metadata(const struct memmap *m, uint64_t bytes)
+/* Bytes of bookkeeping for frames [0, end_pfn), whole frames; sets the free[] bitmaps'
+ * geometry for that end. */
+static uint64_t metadata_bytes(pfn_t end_pfn)
 {
+	uint64_t words = 2 * ((end_pfn + 63) / 64);
+
+	for (int k = 0; k <= PMM_MAX_ORDER; k++)
+		words += hbm_words((end_pfn + (1ull << k) - 1) >> k, &pmm.free[k]);
+	return ALIGN_UP(words * 8, (uint64_t)PAGE_SIZE);
+}
+
+/* Places the bookkeeping for frames below end_pfn at the start of the first usable range
+ * with room for it below 2 GiB and below end_pfn (into pmm.meta_pa, .meta_bytes); false
+ * when none has room. */
+static bool carve_metadata(const struct memmap *m, pfn_t end_pfn)
+{
+	paddr_t limit = MIN((paddr_t)end_pfn << PAGE_SHIFT, (paddr_t)DIRECT_MAP_SIZE);
+	uint64_t bytes = metadata_bytes(end_pfn);
+
 	for (size_t i = 0; i < m->n; i++) {
-		paddr_t end = MIN(m->r[i].end, (paddr_t)DIRECT_MAP_SIZE);
+		paddr_t end = MIN(m->r[i].end, limit);
 
 		if (m->r[i].start < end && end - m->r[i].start >= bytes) {
 			pmm.meta_pa = m->r[i].start;
+			pmm.meta_bytes = bytes;
 			return true;
 		}
 	}
 	return false;
 }
 
-/* Takes every frame of a sanitised map; metadata from the first range below 2 GiB that
- * fits. Returns 0, -EINVAL (empty/unsorted map) or -ENOMEM. Boot; may be re-run (host). */
+/*
+ * The end of the managed frames: the end of the map when its bookkeeping fits below 2 GiB,
+ * else the highest frame number whose bookkeeping still fits (a stray usable entry just
+ * below 2^52 would otherwise ask for hundreds of GiB of bitmaps), pulled down to the end
+ * of the usable memory below it so no bookkeeping is spent on a gap. Bookkeeping grows
+ * with the end while the room for it stays the same once the end is past 2 GiB, so the
+ * search is a bisection; below 2 GiB it still returns an end that fits. 0 when not even
+ * the first range can be tracked. Leaves the geometry and placement of that end in pmm.
+ */
+static pfn_t fitting_end(const struct memmap *m)
+{
+	pfn_t lo = m->r[0].end >> PAGE_SHIFT, hi = m->r[m->n - 1].end >> PAGE_SHIFT;
+	size_t i = m->n;
+
+	if (carve_metadata(m, hi))
+		return hi;
+	if (!carve_metadata(m, lo))
+		return 0;
+	while (hi - lo > 1) { /* carve_metadata(lo) holds, carve_metadata(hi) does not */
+		pfn_t mid = lo + (hi - lo) / 2;
+
+		if (carve_metadata(m, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (m->r[i - 1].start >> PAGE_SHIFT >= lo) /* r[0] starts below lo */
+		i--;
+	lo = MIN(lo, m->r[i - 1].end >> PAGE_SHIFT);
+	carve_metadata(m, lo); /* the same ranges below it, less bookkeeping: fits */
+	return lo;
+}
+
+/* Takes every frame of a sanitised map (those below the cut fitting_end makes when the
+ * bookkeeping for all would not fit, saying so); metadata from the first range below 2 GiB
+ * that fits. Returns 0, -EINVAL (empty/unsorted map) or -ENOMEM. Boot; may be re-run
+ * (host). */
 int pmm_init(const struct memmap *usable)
 {
-	uint64_t words, *p;
+	uint64_t *p;
 	pfn_t meta_start, meta_end;
 
 	memset(&pmm, 0, sizeof(pmm));
@@ -185,14 +241,18 @@ int pmm_init(const struct memmap *usable)
 		    (i > 0 && r->start < usable->r[i - 1].end) || r->end > MEMMAP_PHYS_LIMIT)
 			return -EINVAL;
 	}
-	pmm.end_pfn = usable->r[usable->n - 1].end >> PAGE_SHIFT;
-	words = 2 * ((pmm.end_pfn + 63) / 64);
-	for (int k = 0; k <= PMM_MAX_ORDER; k++)
-		words += hbm_words((pmm.end_pfn + (1ull << k) - 1) >> k, &pmm.free[k]);
-	pmm.meta_bytes = ALIGN_UP(words * 8, (uint64_t)PAGE_SIZE);
-	if (!carve_metadata(usable, pmm.meta_bytes)) {
-		pmm.end_pfn = 0;
+	pmm.end_pfn = fitting_end(usable);
+	if (pmm.end_pfn == 0)
 		return -ENOMEM;
+	if (pmm.end_pfn < usable->r[usable->n - 1].end >> PAGE_SHIFT) {
+		char left[SIZE_STR_MAX], meta[SIZE_STR_MAX];
+		paddr_t cut = (paddr_t)pmm.end_pfn << PAGE_SHIFT;
+
+		printk(KERN_WARN "pmm: the bookkeeping for usable memory up to %#llx would not fit "
+		       "below 2 GiB; managing it up to %#llx (%s of bookkeeping), %s above left out\n",
+		       (unsigned long long)usable->r[usable->n - 1].end, (unsigned long long)cut,
+		       size_format(meta, pmm.meta_bytes),
+		       size_format(left, memmap_bytes(usable, cut)));
 	}
 
 	p = phys_to_virt(pmm.meta_pa);
@@ -212,8 +272,9 @@ int pmm_init(const struct memmap *usable)
 
 	meta_start = pmm.meta_pa >> PAGE_SHIFT;
 	meta_end = meta_start + (pmm.meta_bytes >> PAGE_SHIFT);
-	for (size_t i = 0; i < usable->n; i++) {
-		pfn_t s = usable->r[i].start >> PAGE_SHIFT, e = usable->r[i].end >> PAGE_SHIFT;
+	for (size_t i = 0; i < usable->n && usable->r[i].start >> PAGE_SHIFT < pmm.end_pfn; i++) {
+		pfn_t s = usable->r[i].start >> PAGE_SHIFT;
+		pfn_t e = MIN(usable->r[i].end >> PAGE_SHIFT, pmm.end_pfn);
 
 		pmm.total_frames += e - s;
 		hbm_fill_bits(pmm.reserved, s, e, false);

@@ -19,6 +19,7 @@
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
+#include <lios/memmap.h>
 #include <lios/paging.h>
 #include <lios/pmm.h>
 #include <lios/printk.h>
@@ -185,7 +186,9 @@ void vfree(void *p)
 
 /*
  * Maps [phys, phys + size) with cache type 'cache' (PG_CACHE_*), writable and no-execute,
- * plus an unmapped guard page. Returns the address of phys, or NULL. Context: any.
+ * plus an unmapped guard page. Returns the address of phys, or NULL (a range beyond the
+ * CPU's physical address width, memmap_phys_end(), is reported on a KERN_WARN line: such
+ * addresses come from broken firmware tables). Context: any.
  */
 void *ioremap(paddr_t phys, size_t size, unsigned cache)
 {
@@ -196,6 +199,12 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 
 	if (!vm_ready || !size || phys + size < phys || size > (vm_arena.end - vm_arena.start) / 2)
 		return NULL;
+	if (phys + size > memmap_phys_end()) {
+		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: beyond the CPU's %u-bit physical "
+		       "addresses, refused\n", (unsigned long long)phys,
+		       (unsigned long long)(phys + size), (void *)CALLER_ADDR, memmap_phys_bits);
+		return NULL;
+	}
 	npages = (size_t)((ALIGN_UP(phys + size, PAGE_SIZE) - base) >> PAGE_SHIFT);
 	irq = arch_irq_save();
 	s = vmem_alloc(&vm_arena, (npages + 1) * PAGE_SIZE, PAGE_SIZE, VMEM_IOREMAP);

@@ -112,9 +112,10 @@ static const char *check_boundary(const struct mem_region *regions, size_t n,
 	return NULL;
 }
 
-const char *memmap_check(const struct mem_region *regions, size_t nregions,
+/* Both checks; complete: also every usable page next to an input boundary is listed. */
+static const char *check(const struct mem_region *regions, size_t nregions,
 			 const struct memmap_range *reserved, size_t nreserved,
-			 const struct memmap *out)
+			 const struct memmap *out, bool complete)
 {
 	static char msg[160];
 	const char *err;
@@ -136,14 +137,14 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 		if (touches_blocked(regions, nregions, reserved, nreserved, r->start, r->end))
 			return "range overlaps a reserved or non-usable input";
 	}
-	for (size_t i = 0; i < nregions; i++) {
+	for (size_t i = 0; complete && i < nregions; i++) {
 		if ((err = check_boundary(regions, nregions, reserved, nreserved, out,
 					  regions[i].base)) ||
 		    (err = check_boundary(regions, nregions, reserved, nreserved, out,
 					  region_end(regions[i].base, regions[i].length))))
 			return err;
 	}
-	for (size_t i = 0; i < nreserved; i++) {
+	for (size_t i = 0; complete && i < nreserved; i++) {
 		if ((err = check_boundary(regions, nregions, reserved, nreserved, out,
 					  reserved[i].start)) ||
 		    (err = check_boundary(regions, nregions, reserved, nreserved, out,
@@ -158,7 +159,7 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 		as_regions[i].type = MEM_USABLE;
 	}
 	struct memmap again = { calloc(memmap_ranges_needed(out->n, nreserved), sizeof(again.r[0])),
-				0, memmap_ranges_needed(out->n, nreserved) };
+				0, memmap_ranges_needed(out->n, nreserved), 0 };
 	memmap_sanitize(as_regions, out->n, reserved, nreserved, &again);
 	free(as_regions);
 	if (again.n != out->n || memcmp(again.r, out->r, out->n * sizeof(out->r[0]))) {
@@ -168,4 +169,18 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 	}
 	free(again.r);
 	return NULL;
+}
+
+const char *memmap_check(const struct mem_region *regions, size_t nregions,
+			 const struct memmap_range *reserved, size_t nreserved,
+			 const struct memmap *out)
+{
+	return check(regions, nregions, reserved, nreserved, out, true);
+}
+
+const char *memmap_check_subset(const struct mem_region *regions, size_t nregions,
+				const struct memmap_range *reserved, size_t nreserved,
+				const struct memmap *out)
+{
+	return check(regions, nregions, reserved, nreserved, out, false);
 }

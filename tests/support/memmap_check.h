@@ -18,4 +18,14 @@ const char *memmap_check(const struct mem_region *regions, size_t nregions,
 			 const struct memmap_range *reserved, size_t nreserved,
 			 const struct memmap *out);
 
+/*
+ * The same without completeness, for an output that did not fit (memmap_sanitize returned
+ * -E2BIG): usable pages may be missing, but every listed byte must still be usable and
+ * clear of every non-usable region and reserved range, and the list well formed and
+ * idempotent.
+ */
+const char *memmap_check_subset(const struct mem_region *regions, size_t nregions,
+				const struct memmap_range *reserved, size_t nreserved,
+				const struct memmap *out);
+
 #endif

@@ -8,7 +8,8 @@
  * Contents survive an unmap, as frames do in the kernel (nothing clears them): host memory
  * is the simulation's, the frame allocator is what accounts for freed memory. Only
  * host_paging_reset() gives host memory back (madvise MADV_DONTNEED).
- * Addresses outside the window are refused with -EINVAL. No execute permission is ever
+ * Addresses outside the window and physical addresses at or above PAGING_PHYS_LIMIT are
+ * refused with -EINVAL, as the real tables refuse them. No execute permission is ever
  * given. Single-threaded, like the tests that use it.
  */
 #include <lios/compiler.h>
@@ -95,6 +96,11 @@ int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
 
 	host_map_calls++;
 	if (i < 0 || pa & (PAGE_SIZE - 1))
+		return -EINVAL;
+	/* As the real tables: an address wider than an entry holds is refused (here it would
+	 * run into the flags kept in bits 52-62). */
+	if (npages > 0 && (pa >= PAGING_PHYS_LIMIT ||
+			   npages > (PAGING_PHYS_LIMIT - pa) >> PAGE_SHIFT))
 		return -EINVAL;
 	for (size_t k = 0; k < npages; k++)
 		if (host_pte[i + k] & HPTE_PRESENT)

@@ -98,7 +98,7 @@ static void test_output_full(void)
 {
 	static struct mem_region many[20];
 	struct memmap_range room[4];
-	struct memmap small = { room, 0, 4 };
+	struct memmap small = { room, 0, 4, 0 };
 
 	for (size_t i = 0; i < 20; i++)
 		many[i] = (struct mem_region)R(MiB(2) * (i + 1), MiB(1), i % 2 ? X : U);
@@ -106,6 +106,131 @@ static void test_output_full(void)
 	CHECK(small.n <= 4);
 	for (size_t i = 0; i < small.n; i++)
 		CHECK(small.r[i].start % MiB(4) == MiB(2) && small.r[i].end - small.r[i].start == MiB(1));
+}
+
+/* Prints a map the test did not expect. */
+static void show(const char *what, const struct memmap *m)
+{
+	fprintf(stderr, "%s: %zu ranges, dropped %llu:\n", what, m->n,
+		(unsigned long long)m->dropped);
+	for (size_t i = 0; i < m->n; i++)
+		fprintf(stderr, "  [0x%llx-0x%llx)\n", (unsigned long long)m->r[i].start,
+			(unsigned long long)m->r[i].end);
+}
+
+/* Firmware holes strictly inside one usable range, with room for only two output ranges:
+ * the first hole splits [0, 100 MiB); the next two find the map full and each cuts off the
+ * smaller side (9 MiB) instead. Expected: -E2BIG, [0, 10 MiB) and [31 MiB, 100 MiB), no
+ * hole listed, 18 MiB counted as dropped. */
+static void test_full_split_trims(void)
+{
+	static const struct mem_region in[] = {
+		R(0, MiB(100), U),
+		R(MiB(10), MiB(1), X),
+		R(MiB(20), MiB(1), MEM_ACPI_NVS),
+		R(MiB(30), MiB(1), MEM_ACPI_RECLAIMABLE),
+	};
+	struct memmap_range room[2];
+	struct memmap small = { room, 0, 2, 0 };
+	int failed = unit_failures, err = memmap_sanitize(in, 4, NULL, 0, &small);
+
+	CHECK(err == -E2BIG);
+	CHECK(small.n == 2 && small.r[0].start == 0 && small.r[0].end == MiB(10) &&
+	      small.r[1].start == MiB(31) && small.r[1].end == MiB(100));
+	CHECK(small.dropped == MiB(18));
+	CHECK(memmap_check_subset(in, 4, NULL, 0, &small) == NULL);
+	if (unit_failures != failed)
+		show("full split", &small);
+}
+
+/* The boot's own ranges inside a usable range, room for one output range: a firmware hole
+ * at 50 MiB keeps the larger head [0, 50 MiB); the low 1 MiB trims it; the kernel at
+ * [2 MiB, 4 MiB) finds the map full and takes the 1 MiB head with it. Expected: -E2BIG,
+ * only [4 MiB, 50 MiB), the kernel image not listed, 50 MiB counted as dropped. */
+static void test_full_split_kernel(void)
+{
+	static const struct mem_region in[] = { R(0, MiB(100), U), R(MiB(50), MiB(1), X) };
+	static const struct memmap_range res[] = { { 0, MiB(1) }, { MiB(2), MiB(4) } };
+	struct memmap_range room[1];
+	struct memmap small = { room, 0, 1, 0 };
+	int failed = unit_failures;
+
+	CHECK(memmap_sanitize(in, 2, res, 2, &small) == -E2BIG);
+	CHECK(small.n == 1 && small.r[0].start == MiB(4) && small.r[0].end == MiB(50));
+	CHECK(small.dropped == MiB(50));
+	CHECK(memmap_check_subset(in, 2, res, 2, &small) == NULL);
+	if (unit_failures != failed)
+		show("full split, kernel", &small);
+}
+
+/* More usable regions than room, the largest listed last: it replaces the smallest range
+ * kept. Expected: -E2BIG, [16 MiB, 18 MiB) and [4 GiB, 5 GiB) kept, the 1 MiB at 8 MiB
+ * counted as dropped. */
+static void test_full_keeps_larger(void)
+{
+	static const struct mem_region in[] = {
+		R(MiB(8), MiB(1), U),
+		R(MiB(16), MiB(2), U),
+		R(GiB(4), GiB(1), U),
+	};
+	struct memmap_range room[2];
+	struct memmap small = { room, 0, 2, 0 };
+	int failed = unit_failures;
+
+	CHECK(memmap_sanitize(in, 3, NULL, 0, &small) == -E2BIG);
+	CHECK(small.n == 2 && small.r[0].start == MiB(16) && small.r[0].end == MiB(18) &&
+	      small.r[1].start == GiB(4) && small.r[1].end == GiB(5));
+	CHECK(small.dropped == MiB(1));
+	if (unit_failures != failed)
+		show("keeps larger", &small);
+}
+
+/* The kernel's path with a map too big for the static 512 ranges and no room below 2 GiB
+ * for a bigger one: the usable entry holding the kernel [2 MiB-8 KiB, 4 MiB+8 KiB), then
+ * 560 alternating 8 KiB usable and reserved entries, then 4 GiB above 4 GiB. Expected:
+ * -ENOMEM and at most 512 ranges, none touching the kernel image or anything reserved,
+ * the 4 GiB above 4 GiB kept, and 'dropped' covering all that is missing against the map
+ * sanitised with room enough. */
+static void test_from_bootinfo_full(void)
+{
+	static struct mem_region map[1200];
+	static struct memmap_range big_room[1300];
+	static struct bootinfo bi;
+	struct memmap big = { big_room, 0, 1300, 0 };
+	struct memmap_range res[MEMMAP_MAX_RESERVED];
+	size_t n = 0, nres;
+	const char *why;
+	int err;
+
+	map[n++] = (struct mem_region)R(MiB(2) - KiB(8), MiB(2) + KiB(16), U);
+	for (size_t i = 0; i < 560; i++) {
+		paddr_t b = MiB(8) + i * KiB(16);
+
+		map[n++] = (struct mem_region)R(b, KiB(8), U);
+		map[n++] = (struct mem_region)R(b + KiB(8), KiB(8), X);
+	}
+	map[n++] = (struct mem_region)R(GiB(4), GiB(4), U);
+	memset(&bi, 0, sizeof(bi));
+	bi.regions = map;
+	bi.nregions = n;
+	bi.mbi_start = 0x10000;
+	bi.mbi_end = 0x11000;
+	out.cap = MEMMAP_STATIC_RANGES;
+	err = memmap_from_bootinfo(&bi, MiB(2), MiB(4), &out);
+	CHECK(err == -ENOMEM);
+	CHECK(out.n <= MEMMAP_STATIC_RANGES);
+	nres = memmap_boot_reserved(&bi, MiB(2), MiB(4), res, MEMMAP_MAX_RESERVED);
+	why = memmap_check_subset(map, n, res, nres, &out);
+	if (why) {
+		fprintf(stderr, "from_bootinfo, full: %s\n", why);
+		UNIT_FAIL();
+	}
+	for (size_t i = 0; i < out.n; i++)
+		CHECK(out.r[i].end <= MiB(2) || out.r[i].start >= MiB(4));
+	CHECK(memmap_bytes(&out, GiB(4)) == GiB(4));
+	CHECK(memmap_sanitize(map, n, res, nres, &big) == 0);
+	CHECK(memmap_bytes(&out, 0) < memmap_bytes(&big, 0));
+	CHECK(memmap_bytes(&big, 0) <= memmap_bytes(&out, 0) + out.dropped);
 }
 
 /* memmap_boot_reserved lists the low 1 MiB, kernel, boot info, modules and framebuffer;
@@ -192,11 +317,85 @@ static void test_random(void)
 	}
 }
 
+/* 3,000 seeded random maps sanitised into room for 1-6 ranges, and again with room
+ * enough. Expected: when they fit, the same result; when not (-E2BIG), the small map lists
+ * only usable, unblocked pages (memmap_check_subset), no more than the full one, and at
+ * most 'dropped' bytes less. */
+static void test_random_full(void)
+{
+	static struct mem_region in[40];
+	struct memmap_range res[6], room[6];
+
+	for (uint64_t seed = 1; seed <= 3000; seed++) {
+		struct memmap small = { room, 0, 0, 0 };
+		size_t n, nres;
+		const char *err = NULL;
+		int ret;
+
+		rng_state = prng_seed(seed ^ 0x5eed);
+		n = rnd() % 41;
+		nres = rnd() % 7;
+		small.cap = 1 + rnd() % 6;
+		for (size_t i = 0; i < n; i++) {
+			in[i].base = rnd_addr();
+			in[i].length = rnd() % 4 == 0 ? rnd() : rnd() % 0x800000;
+			in[i].type = rnd() % 3 ? MEM_USABLE : (uint32_t)(rnd() % 8);
+		}
+		for (size_t i = 0; i < nres; i++) {
+			res[i].start = rnd_addr();
+			res[i].end = rnd() % 16 ? res[i].start + rnd() % 0x100000 : rnd();
+		}
+		CHECK(memmap_sanitize(in, n, res, nres, &out) == 0);
+		ret = memmap_sanitize(in, n, res, nres, &small);
+		if (ret == 0 && (small.n != out.n || small.dropped != 0 ||
+				 memcmp(small.r, out.r, out.n * sizeof(out.r[0]))))
+			err = "fit, but differs from the result with room enough";
+		else if (ret != 0 && ret != -E2BIG)
+			err = "neither 0 nor -E2BIG";
+		else if (ret == -E2BIG)
+			err = memmap_check_subset(in, n, res, nres, &small);
+		if (!err && (memmap_bytes(&small, 0) > memmap_bytes(&out, 0) ||
+			     memmap_bytes(&out, 0) > memmap_bytes(&small, 0) + small.dropped))
+			err = "'dropped' does not cover what is missing";
+		if (err) {
+			fprintf(stderr, "random full seed %llu (room %zu): %s\n",
+				(unsigned long long)seed, small.cap, err);
+			show("small", &small);
+			UNIT_FAIL();
+			return;
+		}
+	}
+}
+
+/* memmap_truncate: at an address inside a range, the range ends there and the ones above
+ * go; in a gap, only the ones above go; at the end, nothing changes. Expected: the bytes
+ * removed each time, and the ranges left. */
+static void test_truncate(void)
+{
+	static const struct memmap_range r[] = {
+		{ MiB(1), MiB(2) }, { GiB(4), GiB(5) }, { GiB(6), GiB(7) } };
+
+	out.n = 3;
+	memcpy(out.r, r, sizeof(r));
+	CHECK(memmap_truncate(&out, GiB(7)) == 0 && out.n == 3);
+	CHECK(memmap_truncate(&out, GiB(4) + MiB(512)) == MiB(512) + GiB(1));
+	CHECK(out.n == 2 && out.r[1].start == GiB(4) && out.r[1].end == GiB(4) + MiB(512));
+	CHECK(memmap_truncate(&out, GiB(2)) == MiB(512) && out.n == 1);
+	CHECK(out.r[0].start == MiB(1) && out.r[0].end == MiB(2));
+	CHECK(memmap_truncate(&out, 0) == MiB(1) && out.n == 0);
+}
+
 int main(void)
 {
 	test_table();
 	test_output_full();
+	test_full_split_trims();
+	test_full_split_kernel();
+	test_full_keeps_larger();
+	test_from_bootinfo_full();
 	test_bootinfo();
 	test_random();
+	test_random_full();
+	test_truncate();
 	return unit_exit("test_memmap");
 }

@@ -6,10 +6,12 @@
  */
 #include <lios/errno.h>
 #include <lios/pmm.h>
+#include <lios/printk.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "log_capture.h"
 #include "prng.h"
 #include "../unit.h"
 
@@ -435,6 +437,70 @@ static void test_1tib(void)
 	CONSISTENT();
 }
 
+/* 1 GiB of RAM plus one stray usable 4 KiB just below 2^52: the bookkeeping up to 2^52
+ * would need hundreds of GiB below 2 GiB. Expected: pmm_init succeeds anyway, managing the
+ * 1 GiB and leaving out the stray page (pmm_end_pfn ends at 1 GiB, no bookkeeping spent on
+ * the gap), a KERN_WARN line says what was left out, and frames come and go as usual. */
+static void test_stray_high_entry(void)
+{
+	static const paddr_t r[][2] = { { MiB(16), GiB(1) },
+					{ MEMMAP_PHYS_LIMIT - PAGE_SIZE, MEMMAP_PHYS_LIMIT } };
+	paddr_t pa;
+
+	set_map(2, r);
+	log_capture_clear();
+	printk_add_sink(log_capture_sink, false);
+	CHECK(pmm_init(&map) == 0);
+	printk_remove_sink(log_capture_sink);
+	CHECK(pmm_end_pfn() == GiB(1) / PAGE_SIZE);
+	CHECK(stats().total_frames == (GiB(1) - MiB(16)) / PAGE_SIZE);
+	CHECK(stats().metadata_bytes < MiB(1));
+	CHECK(log_captured("pmm: the bookkeeping for usable memory up to 0x10000000000000 would "
+			   "not fit below 2 GiB; managing it up to 0x40000000"));
+	CHECK(log_captured("4 KiB above left out"));
+	pa = pmm_alloc(1, 0, PMM_LIMIT_NONE);
+	CHECK(pa >= MiB(16) && pa < GiB(1));
+	CHECK(pmm_free(pa, 1) == 0);
+	CHECK(pmm_free(MEMMAP_PHYS_LIMIT - PAGE_SIZE, 1) == -EINVAL); /* not managed */
+	CONSISTENT();
+}
+
+/* 16 MiB of low RAM and 64 TiB above 4 GiB: 16 MiB holds the bookkeeping of about 120 GiB,
+ * so the cut falls inside the high range. Expected: pmm_init succeeds, the managed end lies
+ * inside [4 GiB, 64 TiB) and its bookkeeping fills most of the 16 MiB (the highest end that
+ * fits, not a range boundary), and 1 GiB runs still come from high memory. */
+static void test_cut_inside_range(void)
+{
+	static const paddr_t r[][2] = { { MiB(16), MiB(32) }, { GiB(4), GiB(65536) } };
+	paddr_t big;
+
+	set_map(2, r);
+	log_capture_clear();
+	printk_add_sink(log_capture_sink, false);
+	CHECK(pmm_init(&map) == 0);
+	printk_remove_sink(log_capture_sink);
+	CHECK(pmm_end_pfn() > GiB(64) / PAGE_SIZE && pmm_end_pfn() < GiB(65536) / PAGE_SIZE);
+	CHECK(stats().metadata_bytes <= MiB(16) && stats().metadata_bytes > MiB(15));
+	CHECK(stats().total_frames == MiB(16) / PAGE_SIZE + pmm_end_pfn() - GiB(4) / PAGE_SIZE);
+	CHECK(log_captured("above left out"));
+	big = pmm_alloc(1u << PMM_MAX_ORDER, 0, PMM_LIMIT_NONE);
+	CHECK(big >= GiB(4) && big + GiB(1) <= (paddr_t)pmm_end_pfn() * PAGE_SIZE);
+	CHECK(pmm_free(big, 1u << PMM_MAX_ORDER) == 0);
+	CONSISTENT();
+}
+
+/* Usable memory only above 4 GiB: no room below 2 GiB for any bookkeeping, however little
+ * is kept. Expected: -ENOMEM, and nothing is handed out afterwards. */
+static void test_no_low_memory(void)
+{
+	static const paddr_t r[][2] = { { GiB(4), GiB(8) } };
+
+	set_map(1, r);
+	CHECK(pmm_init(&map) == -ENOMEM);
+	CHECK(pmm_end_pfn() == 0);
+	CHECK(pmm_alloc(1, 0, PMM_LIMIT_NONE) == 0);
+}
+
 int main(void)
 {
 	test_basic();
@@ -444,5 +510,8 @@ int main(void)
 	test_block_cache();
 	test_random();
 	test_1tib();
+	test_stray_high_entry();
+	test_cut_inside_range();
+	test_no_low_memory();
 	return unit_exit("test_pmm");
 }

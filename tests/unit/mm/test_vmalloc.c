@@ -5,6 +5,8 @@
  * size, alignment, long busy list, full fit; plus guard pages (a forked child must fault),
  * misuse reports, out of memory, and exact frame accounting after every case.
  */
+#include <lios/printk.h>
+#include "log_capture.h"
 #include "mm_host.h"
 #include "vmem.h"
 
@@ -279,6 +281,42 @@ static void test_ioremap(void)
 	CHECK(ioremap(phys, 0, PG_CACHE_UC) == NULL);
 }
 
+/* ioremap on a CPU with 36 physical address bits, of ranges a broken firmware table might
+ * give. Expected: the last page below 2^36 maps; a range crossing 2^36, one at 2^40 and
+ * one with bit 63 set are refused (NULL) with a KERN_WARN line naming the width, map
+ * nothing and take no address space; with the width unknown (52 bits), 2^40 maps but an
+ * address at or above 2^52 is still refused. */
+static void test_ioremap_phys_width(void)
+{
+	paddr_t top = (1ull << 36) - PAGE_SIZE, pa = 0;
+	uint64_t areas;
+	char *p;
+
+	mm_host_setup(HIGH_FRAMES);
+	memmap_phys_bits = 36;
+	p = ioremap(top + 0x10, 0x100, PG_CACHE_UC);
+	CHECK(p && paging_translate((vaddr_t)(uintptr_t)p, &pa, NULL) && pa == top + 0x10);
+	areas = vm_stats().areas;
+	log_capture_clear();
+	printk_add_sink(log_capture_sink, false);
+	CHECK(ioremap(top, 2 * PAGE_SIZE, PG_CACHE_UC) == NULL);
+	CHECK(ioremap(1ull << 40, PAGE_SIZE, PG_CACHE_UC) == NULL);
+	CHECK(ioremap((1ull << 63) | MiB(8), PAGE_SIZE, PG_CACHE_UC) == NULL);
+	printk_remove_sink(log_capture_sink);
+	CHECK(log_captured("ioremap: [0xffffff000-0x1000001000) from "));
+	CHECK(log_captured("beyond the CPU's 36-bit physical addresses, refused"));
+	CHECK(vm_stats().areas == areas && vm_stats().mapped_pages == 1);
+	iounmap(p);
+
+	memmap_phys_bits = MEMMAP_PHYS_BITS;
+	p = ioremap(1ull << 40, PAGE_SIZE, PG_CACHE_UC);
+	CHECK(p != NULL);
+	iounmap(p);
+	CHECK(ioremap(MEMMAP_PHYS_LIMIT - PAGE_SIZE, 2 * PAGE_SIZE, PG_CACHE_UC) == NULL);
+	CHECK(ioremap((1ull << 63) | MiB(8), PAGE_SIZE, PG_CACHE_UC) == NULL);
+	CHECK(vm_stats().areas == 0 && vm_stats().mapped_pages == 0);
+}
+
 /* Misuse: vfree of a stack pointer, of an interior pointer, twice, of an ioremap area, and
  * iounmap of a vmalloc area. Expected: each is reported (misuse counter +1) and ignored:
  * the live areas stay live and mapped. */
@@ -359,6 +397,7 @@ int main(void)
 	test_guard_page();
 	test_vmalloc_flags();
 	test_ioremap();
+	test_ioremap_phys_width();
 	test_misuse();
 	test_oom();
 	return unit_exit("test_vmalloc");

@@ -2,9 +2,9 @@
 /*
  * The one CPUID probe of the kernel (struct cpu_features, <lios/cpu_features.h>): every
  * leaf the kernel looks at is read here once, at the start of arch_early_init(), and kept.
- * Paging (NX, global pages, PAT, 1 GiB pages), the SIMD set-up, the local APIC, the clock
- * sources (TSC, TSC-deadline, invariant TSC, leaves 0x15/0x16) and the `cpu` command read
- * the record; none of them issues CPUID. Leaf and bit names are in <arch/cpu.h>.
+ * Paging (NX, global pages, PAT, 1 GiB pages), the memory map and ioremap (the physical
+ * address width), the SIMD set-up, the local APIC, the clock sources (TSC, TSC-deadline,
+ * invariant TSC, leaves 0x15/0x16) and the `cpu` command read the record; none of them issues CPUID. Leaf and bit names are in <arch/cpu.h>.
  */
 #include <arch/cpu.h>
 #include <lios/cpu_features.h>
@@ -79,7 +79,7 @@ static void probe_basic(struct cpu_features *f)
 	}
 }
 
-/* Leaves 0x80000001, 0x80000002-4 (brand string) and 0x80000007. */
+/* Leaves 0x80000001, 0x80000002-4 (brand string), 0x80000007 and 0x80000008. */
 static void probe_extended(struct cpu_features *f)
 {
 	uint32_t a, b, c, d;
@@ -104,6 +104,10 @@ static void probe_extended(struct cpu_features *f)
 	if (f->max_ext_leaf >= CPUID_EXT_POWER) {
 		cpuid(CPUID_EXT_POWER, 0, &a, &b, &c, &d);
 		f->invariant_tsc = d & CPUID_EXT7_EDX_INVARIANT_TSC;
+	}
+	if (f->max_ext_leaf >= CPUID_EXT_ADDR_SIZES) {
+		cpuid(CPUID_EXT_ADDR_SIZES, 0, &a, &b, &c, &d);
+		f->phys_addr_bits = a & CPUID_EXT8_EAX_PHYS_BITS;
 	}
 }
 

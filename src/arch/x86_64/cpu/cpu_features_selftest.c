@@ -6,6 +6,8 @@
  */
 #include <arch/cpu.h>
 #include <lios/cpu_features.h>
+#include <lios/memmap.h>
+#include <lios/mm.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 
@@ -56,4 +58,21 @@ KTEST(cpu, long_mode_basics)
 
 	KEXPECT(f->long_mode && f->tsc && f->sse2 && f->fxsr);
 	KEXPECT(f->max_ext_leaf >= CPUID_EXT_FEATURES);
+}
+
+/* Leaf 0x80000008's physical address width is kept as CPUID gives it, and the memory map
+ * (mm_init took the width from the record) lists nothing at or beyond it. */
+KTEST(cpu, phys_addr_bits)
+{
+	const struct cpu_features *f = cpu_features();
+	const struct memmap *m = mm_usable();
+	uint32_t a, b, c, d;
+
+	if (f->max_ext_leaf < CPUID_EXT_ADDR_SIZES) {
+		KEXPECT(f->phys_addr_bits == 0);
+		ktest_skip("no CPUID leaf 0x80000008");
+	}
+	cpuid(CPUID_EXT_ADDR_SIZES, 0, &a, &b, &c, &d);
+	KEXPECT((a & CPUID_EXT8_EAX_PHYS_BITS) == f->phys_addr_bits);
+	KEXPECT(m->n > 0 && m->r[m->n - 1].end <= memmap_phys_end());
 }

@@ -20,6 +20,8 @@
 #include <lios/paging.h>
 #include "pte.h"
 
+static_assert(PTE_ADDR + PAGE_SIZE == PAGING_PHYS_LIMIT, "PTE_ADDR is the 52-bit frame field");
+
 static uint64_t *table_at(uint64_t entry) { return phys_to_virt(entry & PTE_ADDR); }
 
 /*
@@ -128,6 +130,7 @@ static void prune(vaddr_t va)
 			if (child[i])
 				return;
 		*path[k] = 0;
+		invlpg(va); /* drops the paging-structure caches' copy of the entry too */
 		kfree(child);
 	}
 }
@@ -164,6 +167,9 @@ int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
 	uint64_t bits = leaf_bits(flags);
 
 	if (!IS_ALIGNED(va | pa, PAGE_SIZE))
+		return -EINVAL;
+	/* A frame address wider than PTE_ADDR would spill into NX and the ignored bits. */
+	if (npages > 0 && (pa > PTE_ADDR || npages - 1 > (PTE_ADDR - pa) >> PAGE_SHIFT))
 		return -EINVAL;
 	for (size_t i = 0; i < npages; i++) {
 		vaddr_t v = va + i * PAGE_SIZE;

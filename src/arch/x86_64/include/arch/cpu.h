@@ -35,6 +35,8 @@
 #define CPUID_BRAND_FIRST 0x80000002u
 #define CPUID_BRAND_LAST 0x80000004u
 #define CPUID_EXT_POWER 0x80000007u /* advanced power management */
+#define CPUID_EXT_ADDR_SIZES 0x80000008u /* EAX[7:0]: physical address bits */
+#define CPUID_EXT8_EAX_PHYS_BITS 0xffu
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_6_EAX_ARAT (1u << 2)  /* APIC timer always running */
 #define CPUID_EXT7_EDX_INVARIANT_TSC (1u << 8)

@@ -2,9 +2,11 @@
 /*
  * Host tests of the x86_64 page-table code (src/arch/x86_64/mm/paging.c, the real file)
  * over the simulated direct map: tables come from kmalloc exactly as in the kernel, invlpg
- * is counted instead of executed. Covers mapping and rollback, translation, splitting 2 MiB
- * pages (attributes and PAT bit kept), freeing emptied tables, and -ENOMEM without leaks.
+ * is recorded instead of executed. Covers mapping and rollback, translation, splitting 2 MiB
+ * pages (attributes and PAT bit kept), freeing emptied tables (each cleared entry
+ * invalidated), physical addresses beyond 52 bits, and -ENOMEM without leaks.
  */
+#include <arch/cpu.h> /* the x86_stub one: the invlpg record */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
@@ -21,6 +23,7 @@ uint64_t paging_nx_mask = PTE_NX;
 uint64_t paging_global_mask = PTE_G;
 uint64_t paging_cache_bits[4] = { 0, PTE_PWT, PTE_PCD | PTE_PWT, PTE_PAT_4K | PTE_PWT };
 unsigned long test_invlpg_count;
+uint64_t test_invlpg_va[TEST_INVLPG_LOG];
 
 MEMMAP_STATIC(map, MEMMAP_STATIC_RANGES);
 
@@ -145,11 +148,65 @@ static void test_enomem(void)
 	free(held);
 }
 
+/* Checks that the invlpgs since 'since' are exactly 'want', all for va. */
+static void check_invlpgs(unsigned long since, unsigned long want, vaddr_t va)
+{
+	CHECK_EQ(test_invlpg_count - since, want);
+	for (unsigned long i = since; i < test_invlpg_count && i - since < TEST_INVLPG_LOG; i++)
+		CHECK_EQ(test_invlpg_va[i % TEST_INVLPG_LOG], va);
+}
+
+/* Unmapping pages at a fresh address whose tables hold nothing else. Expected: with a
+ * neighbour still mapped, one invlpg (the PTE) and no table freed; then unmapping the last
+ * page clears the PTE and the PDE, PDPTE and PML4E above it as their tables are freed:
+ * four invlpgs, all for that page, and every table frame back. */
+static void test_prune_invalidates(void)
+{
+	uint64_t before = free_frames();
+	unsigned long inv;
+
+	CHECK(paging_map(TEST_VA, MiB(8), 2, PG_WRITE) == 0);
+	inv = test_invlpg_count;
+	CHECK(paging_unmap(TEST_VA + PAGE_SIZE, 1) == 0);
+	check_invlpgs(inv, 1, TEST_VA + PAGE_SIZE);
+	CHECK(paging_pml4[PT_INDEX(TEST_VA, 4)] != 0);
+	inv = test_invlpg_count;
+	CHECK(paging_unmap(TEST_VA, 1) == 0);
+	check_invlpgs(inv, 4, TEST_VA);
+	CHECK(paging_pml4[PT_INDEX(TEST_VA, 4)] == 0);
+	CHECK(free_frames() == before);
+}
+
+/* Physical addresses an entry cannot hold (bits above 51, as a broken ACPI table may give):
+ * bit 63 set, and a range whose second page crosses 2^52. Expected: -EINVAL, nothing
+ * mapped and no table left behind; the last frame below 2^52 maps, and translates back
+ * with exactly the flags asked for (no NX leaking in from the address). */
+static void test_phys_beyond_52_bits(void)
+{
+	uint64_t before = free_frames();
+	paddr_t last = PAGING_PHYS_LIMIT - PAGE_SIZE, pa = 0;
+	unsigned flags = 0;
+
+	CHECK(paging_map(TEST_VA, (1ull << 63) | MiB(8), 1, PG_WRITE) == -EINVAL);
+	CHECK(paging_map(TEST_VA, PAGING_PHYS_LIMIT, 1, PG_WRITE) == -EINVAL);
+	CHECK(paging_map(TEST_VA, last, 2, PG_WRITE) == -EINVAL);
+	CHECK(paging_map(TEST_VA, 0, SIZE_MAX, PG_WRITE) == -EINVAL);
+	CHECK(!paging_translate(TEST_VA, NULL, NULL));
+	CHECK(free_frames() == before);
+	CHECK(paging_map(TEST_VA, last, 1, PG_WRITE) == 0);
+	CHECK(paging_translate(TEST_VA + 5, &pa, &flags));
+	CHECK(pa == last + 5 && flags == PG_WRITE);
+	CHECK(paging_unmap(TEST_VA, 1) == 0);
+	CHECK(free_frames() == before);
+}
+
 int main(void)
 {
 	setup();
 	test_map_unmap();
 	test_split();
+	test_prune_invalidates();
+	test_phys_beyond_52_bits();
 	test_enomem();
 	return unit_exit("test_paging_x86");
 }
