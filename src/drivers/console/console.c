@@ -149,10 +149,12 @@ static void console_simd_arg(struct fb_console *fc)
 	fc->simd_bytes = (unsigned)v;
 }
 
-/* Direct-map address of a physical range inside the first 2 GiB, or NULL. */
+/* Direct-map address of a physical range inside the first 2 GiB, or NULL. Written so
+ * that nothing wraps: phys + size could, for a corrupt tag's address near 2^64, and then
+ * pass the check and make phys_to_virt panic. */
 static void *console_direct_map(paddr_t phys, size_t size)
 {
-	if (phys + size > DIRECT_MAP_SIZE)
+	if (phys >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - phys)
 		return NULL;
 	return phys_to_virt(phys);
 }
