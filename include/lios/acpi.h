@@ -143,9 +143,14 @@ void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan);
 /* Kernel: parse the boot loader's RSDP, print the "acpi: ..." line. Needs ioremap. */
 int acpi_init(const struct bootinfo *bi);
 const struct acpi_info *acpi_get_info(void);
-/* Write the FADT reset value to the reset register. Returns -ENODEV when there is none;
- * on success the machine resets and this does not return (it may on a broken firmware). */
+/* Write the FADT reset value to the reset register. On success the machine resets and
+ * this does not return; else -ENODEV (no reset register), -ENOTSUP (in an address space
+ * LiOS does not write: nothing tried), -ENOMEM (cannot be mapped: nothing tried) or -EIO
+ * (written, and the machine still runs: a broken firmware). */
 int acpi_reset(void);
+/* Pure: why the machine still runs after acpi_reset() returned err, for the reboot log
+ * ("no ACPI reset register", "... not tried", "ACPI reset did not happen"). */
+const char *acpi_reset_why(int err);
 /* Enter S5 (soft off) as acpi_s5_plan says. Returns -ENODEV (with the reason printed)
  * when S5 cannot be entered; on success the machine powers off and this does not return
  * (it returns -EIO when the machine is still running a moment later). Interrupts are

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel command line: space-separated words, "key" or "key=value".
- * cmdline_get("console", buf, size) copies the value of console=..., cmdline_has("selftest")
+ * cmdline_value("console", buf, size) copies the value of console=..., cmdline_has("selftest")
  * tests a bare flag. Pure; compiled for the host too.
  */
 #ifndef LIOS_CMDLINE_H
@@ -10,7 +10,11 @@
 #include <lios/types.h>
 
 void cmdline_set(const char *cmdline);
-/* Copies the value of key=value into buf (terminated); returns false if the key is absent. */
+/* Copies the value of key=value into buf (terminated). Returns its length, -ENOENT when
+ * the key is absent, or -E2BIG when it does not fit in size-1 bytes (buf is then "", never
+ * a cut value): a caller refuses such a value as it refuses a malformed one. */
+int cmdline_value(const char *key, char *buf, size_t size);
+/* The same as a bool: false only when the key is absent (a value too long gives ""). */
 bool cmdline_get(const char *key, char *buf, size_t size);
 bool cmdline_has(const char *key);
 const char *cmdline_raw(void);

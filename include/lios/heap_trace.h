@@ -24,6 +24,13 @@
  * -ENOMEM. Context: boot, right after heap_init (mm_init), or a host test. */
 int heap_trace_start(size_t events);
 
+/* `heap.trace[=EVENTS]` on the command line: heap_trace_start(EVENTS, by default
+ * HEAP_TRACE_DEFAULT_EVENTS), saying so. A value that is not a count of 1 to
+ * HEAP_TRACE_MAX_EVENTS, longer than 15 characters, or too big for the memory left is
+ * refused with a warning. Returns 0 (recording, or no heap.trace) or the error refused
+ * with. Context: boot, right after heap_init (mm_init), or a host test. */
+int heap_trace_start_cmdline(void);
+
 /* Stops recording and gives the ring back (host tests). Context: any but a heap call. */
 void heap_trace_stop(void);
 

@@ -9,7 +9,9 @@
  * -ENODEV when no UART answers (then serial_write does nothing). Callable first thing. */
 int serial_init(void);
 bool serial_present(void);
-/* Writes bytes, turning "\n" into "\r\n". Polled, bounded wait per byte; any context. */
+/* Writes bytes, turning "\n" into "\r\n". Polled, bounded wait per byte; a transmitter
+ * that stays full past one wait is marked stuck and bytes are dropped without waiting
+ * until it empties again (said once with printk). Any context. */
 void serial_write(const char *s, size_t len);
 /* Returns a received byte, or -1 when none is waiting. */
 int serial_read(void);

@@ -27,6 +27,7 @@
  * Context: any (the hooks run with interrupts off); single CPU, as the heap is.
  */
 #include <lios/arch.h>
+#include <lios/cmdline.h>
 #include <lios/errno.h>
 #include <lios/heap_trace.h>
 #include <lios/printk.h>
@@ -191,6 +192,42 @@ int heap_trace_start(size_t events)
 	heap_tracing = true;
 	arch_irq_restore(irq);
 	return 0;
+}
+
+/* Room for heap.trace's value: any count up to HEAP_TRACE_MAX_EVENTS (7 digits) with
+ * leading zeros; a longer value is refused whole, never read cut. */
+#define HEAP_TRACE_ARG_MAX 16
+
+/* See <lios/heap_trace.h>. */
+int heap_trace_start_cmdline(void)
+{
+	char val[HEAP_TRACE_ARG_MAX];
+	int len = cmdline_value("heap.trace", val, sizeof(val)), err;
+	size_t n = HEAP_TRACE_DEFAULT_EVENTS;
+
+	if (len == -ENOENT)
+		return 0;
+	if (len == -E2BIG) {
+		printk(KERN_WARN "heap: heap.trace: value longer than %zu characters: not "
+				 "recording (1-%u events)\n",
+		       sizeof(val) - 1, HEAP_TRACE_MAX_EVENTS);
+		return -E2BIG;
+	}
+	if (len > 0) {
+		n = 0;
+		for (const char *c = val; *c && n <= HEAP_TRACE_MAX_EVENTS; c++)
+			n = *c >= '0' && *c <= '9' ? n * 10 + (size_t)(*c - '0')
+						   : HEAP_TRACE_MAX_EVENTS + 1;
+	}
+	err = heap_trace_start(n);
+	if (err)
+		printk(KERN_WARN "heap: heap.trace=%s: not recording (%d; 1-%u events)\n", val, err,
+		       HEAP_TRACE_MAX_EVENTS);
+	else
+		printk("heap: recording every call (heap.trace), %zu events; `heaptrace` writes "
+		       "them to serial\n",
+		       n);
+	return err;
 }
 
 /* See <lios/heap_trace.h>. Context: not from inside a heap call. */

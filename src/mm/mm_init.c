@@ -44,7 +44,6 @@
  * buffers that need no physical address. Every allocator returns NULL when memory runs out
  * and none panics on exhaustion; misuse is reported by name.
  */
-#include <lios/cmdline.h>
 #include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -68,30 +67,6 @@ struct memmap mm_usable_map = { mm_usable_ranges, 0, MEMMAP_STATIC_RANGES, 0 };
 
 /* mm_usable - the sanitised usable map (valid after mm_init). Any context. */
 const struct memmap *mm_usable(void) { return &mm_usable_map; }
-
-/*
- * `heap.trace[=EVENTS]` on the command line: record every heap call from here on, in a
- * ring of EVENTS (default HEAP_TRACE_DEFAULT_EVENTS); the shell's `heaptrace` dumps it.
- * A bad value or no memory for the ring is reported and boot goes on without it.
- */
-static void mm_heap_trace(void)
-{
-	char val[16];
-	size_t n = 0;
-	int err;
-
-	if (!cmdline_get("heap.trace", val, sizeof(val)))
-		return;
-	for (const char *c = val; *c && n <= HEAP_TRACE_MAX_EVENTS; c++)
-		n = *c >= '0' && *c <= '9' ? n * 10 + (size_t)(*c - '0') : HEAP_TRACE_MAX_EVENTS + 1;
-	err = heap_trace_start(val[0] ? n : HEAP_TRACE_DEFAULT_EVENTS);
-	if (err)
-		printk(KERN_WARN "heap: heap.trace=%s: not recording (%d; 1-%u events)\n", val, err,
-		       HEAP_TRACE_MAX_EVENTS);
-	else
-		printk("heap: recording every call (heap.trace), %zu events; `heaptrace` writes "
-		       "them to serial\n", val[0] ? n : (size_t)HEAP_TRACE_DEFAULT_EVENTS);
-}
 
 /*
  * Brings up the whole memory stack from the boot information. Prints the firmware and usable
@@ -151,7 +126,7 @@ int mm_init(const struct bootinfo *bi)
 		printk(KERN_ERR "mm: heap: %d\n", err);
 		return err;
 	}
-	mm_heap_trace();
+	heap_trace_start_cmdline(); /* a refused heap.trace is reported; boot goes on */
 
 	pmm_get_stats(&st);
 	printk("mem: %s usable (%s above 4 GiB), %llu free frames of %llu, pmm metadata %s\n",

@@ -194,3 +194,19 @@ int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	}
 	return 0;
 }
+
+/* See <lios/acpi.h>. Only -EIO means the register was written; the other errors come
+ * before any write, and the log must not claim a reset was attempted. */
+const char *acpi_reset_why(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "no ACPI reset register";
+	case -ENOTSUP:
+		return "ACPI reset register in an unsupported address space: not tried";
+	case -ENOMEM:
+		return "ACPI reset register could not be mapped: not tried";
+	default:
+		return "ACPI reset did not happen";
+	}
+}

@@ -2,9 +2,12 @@
 /*
  * The console's ANSI escape-sequence parser: pure C, no state outside struct ansi_parser,
  * compiled for the host too (tests/unit/drivers/console). It recognises the subset LiOS emits:
- * SGR (ESC[...m) colours 30-37, 90-97, 40-47, 39, 49, bold 1, normal 22, reset 0;
- * ESC[2J (clear screen), ESC[H (cursor home), ESC[K (erase to end of line). Any other
- * complete sequence is swallowed, so unknown escapes never show up as garbage.
+ * SGR (ESC[...m) colours 30-37, 90-97, 40-47, 39, 49, bold 1, normal 22, reset 0, and the
+ * extended colours 38/48 (5;N from the 256-colour table, 2;R;G;B truecolour, also in the
+ * colon form 38:5:N, 38:2:R:G:B, 38:2:CS:R:G:B) shown as the nearest console colour; 58
+ * (underline colour) is read and ignored; ESC[2J (clear screen), ESC[H (cursor home),
+ * ESC[K (erase to end of line). Any other complete sequence is swallowed, so unknown
+ * escapes never show up as garbage.
  *
  * Colours are kept as console attributes in VGA order (bits 0-3 foreground, 4-6
  * background), the format of struct con_cell.
@@ -14,7 +17,8 @@
 
 #include <lios/types.h>
 
-#define ANSI_MAX_PARAMS 8
+/* Room for two truecolour SGRs in one sequence (38;2;R;G;B;48;2;R;G;B) and a few more. */
+#define ANSI_MAX_PARAMS 16
 
 /* VGA attribute: foreground in bits 0-3 (bit 3 = bright), background in bits 4-6. */
 #define CON_ATTR(fg, bg) ((uint8_t)(((bg) & 7) << 4 | ((fg) & 15)))
@@ -25,6 +29,11 @@
 #define CON_COLOR_WHITE 15
 #define CON_COLOR_RED 4
 #define CON_ATTR_DEFAULT CON_ATTR(CON_COLOR_LIGHT_GREY, CON_COLOR_BLACK)
+
+/* The console's 16 colours as 0xRRGGBB, VGA order (index = attribute nibble): what the
+ * framebuffer draws, and what extended SGR colours are matched against. */
+#define CON_COLORS 16
+extern const uint32_t con_rgb_colors[CON_COLORS];
 
 enum ansi_action {
 	ANSI_NONE,        /* byte consumed by a sequence in progress or ignored */
@@ -39,6 +48,7 @@ struct ansi_parser {
 	uint8_t state;                    /* private: ground, escape, CSI */
 	uint8_t nparams;                  /* parameters seen in the current CSI */
 	uint16_t params[ANSI_MAX_PARAMS]; /* values, saturated at 9999 */
+	uint16_t sub;                     /* bit i: params[i] came after ':' (a sub-parameter) */
 	uint8_t fg, bg;                   /* current colours, VGA numbering (fg 0-7) */
 	bool bold;                        /* bright foreground */
 	uint8_t default_attr;             /* what SGR 0 / 39 / 49 return to */

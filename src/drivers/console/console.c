@@ -53,10 +53,10 @@ static char console_refused[96];
 enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 {
 	enum fb_kind kind = bi->fb.kind;
-	char want[16] = "";
+	char want[16];
 
 	*why = NULL;
-	cmdline_get("console", want, sizeof(want));
+	cmdline_value("console", want, sizeof(want)); /* absent or too long: "", the default */
 	if (streq(want, "serial")) {
 		*why = "console=serial";
 		return CONSOLE_SERIAL;
@@ -91,13 +91,14 @@ enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 	}
 }
 
-/* The decimal value of command-line option name, or -1 when absent, empty or not a number. */
+/* The decimal value of command-line option name, or -1 when absent, empty, not a number
+ * or longer than 7 digits (refused whole: a cut number would be another number). */
 static long console_uint_arg(const char *name)
 {
 	char buf[8];
 	long v = 0;
 
-	if (!cmdline_get(name, buf, sizeof(buf)) || !buf[0])
+	if (cmdline_value(name, buf, sizeof(buf)) <= 0)
 		return -1;
 	for (const char *p = buf; *p; p++) {
 		if (*p < '0' || *p > '9')
@@ -112,27 +113,30 @@ static bool console_pager_arg_off(void)
 {
 	char buf[8];
 
-	return cmdline_get("console.pager", buf, sizeof(buf)) && streq(buf, "off");
+	return cmdline_value("console.pager", buf, sizeof(buf)) >= 0 && streq(buf, "off");
 }
 
-/* console.scale=N, 1..FB_MAX_SCALE; 0 when absent or invalid. */
+/* console.scale=N, 1..FB_MAX_SCALE; 0 when absent or invalid (said when invalid). */
 static unsigned console_scale_arg(void)
 {
 	long v = console_uint_arg("console.scale");
 
-	return v >= 1 && v <= FB_MAX_SCALE ? (unsigned)v : 0;
+	if (v >= 1 && v <= FB_MAX_SCALE)
+		return (unsigned)v;
+	if (cmdline_has("console.scale"))
+		printk(KERN_WARN "console: console.scale takes 1 to %u, ignored\n", FB_MAX_SCALE);
+	return 0;
 }
 
 /* console.simd=0|16|32 caps the renderer's vector stores (bytes); a value the CPU
  * cannot do or a malformed one is reported and ignored. */
 static void console_simd_arg(struct fb_console *fc)
 {
-	char buf[8];
 	long v;
 
-	if (!cmdline_get("console.simd", buf, sizeof(buf)))
+	if (!cmdline_has("console.simd"))
 		return;
-	v = console_uint_arg("console.simd");
+	v = console_uint_arg("console.simd"); /* -1 for a malformed or too long value */
 	if (v != 0 && v != 16 && v != 32) {
 		printk(KERN_WARN "console: console.simd takes 0, 16 or 32, ignored\n");
 		return;
@@ -145,10 +149,12 @@ static void console_simd_arg(struct fb_console *fc)
 	fc->simd_bytes = (unsigned)v;
 }
 
-/* Direct-map address of a physical range inside the first 2 GiB, or NULL. */
+/* Direct-map address of a physical range inside the first 2 GiB, or NULL. Written so
+ * that nothing wraps: phys + size could, for a corrupt tag's address near 2^64, and then
+ * pass the check and make phys_to_virt panic. */
 static void *console_direct_map(paddr_t phys, size_t size)
 {
-	if (phys + size > DIRECT_MAP_SIZE)
+	if (phys >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - phys)
 		return NULL;
 	return phys_to_virt(phys);
 }

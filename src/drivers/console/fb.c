@@ -16,12 +16,6 @@
 #include <lios/errno.h>
 #include "fb_internal.h"
 
-/* The standard VGA/CGA text palette (index = attribute nibble), as 0xRRGGBB. */
-const uint32_t fb_rgb_colors[FB_PALETTE_SIZE] = {
-	0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa, 0xaa5500, 0xaaaaaa,
-	0x555555, 0x5555ff, 0x55ff55, 0x55ffff, 0xff5555, 0xff55ff, 0xffff55, 0xffffff,
-};
-
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
 
@@ -94,7 +88,7 @@ int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb
 	fc->blue_pos = fb->blue_pos;
 	fc->blue_size = fb->blue_size;
 	for (unsigned i = 0; i < FB_PALETTE_SIZE; i++) {
-		uint32_t rgb = fb_rgb_colors[i];
+		uint32_t rgb = con_rgb_colors[i];
 
 		fc->palette[i] = fb_pixel(fc, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);
 	}

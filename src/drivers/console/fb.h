@@ -17,6 +17,7 @@
 #define CONSOLE_FB_H
 
 #include <lios/bootinfo.h>
+#include <lios/compiler.h>
 #include "font.h"
 #include "term.h"
 
@@ -90,8 +91,8 @@ void fb_fill(struct fb_console *fc, unsigned color);
 /* Why the indexed framebuffer fb cannot be drawn on (a sentence), or NULL when it can. */
 const char *fb_indexed_check(const struct fb_info *fb);
 
-/* The console's 16 colours as 0xRRGGBB, VGA order (index = attribute nibble). */
-extern const uint32_t fb_rgb_colors[FB_PALETTE_SIZE];
+/* The 16 colours drawn are ansi.h's con_rgb_colors (the terminal's colour model). */
+static_assert(FB_PALETTE_SIZE == CON_COLORS, "one pixel value per console colour");
 
 /* Backend operations for term.c; ctx is the struct fb_console. */
 extern const struct con_backend_ops fb_console_ops;

@@ -94,7 +94,7 @@ void fb_indexed_setup(struct fb_console *fc, const struct fb_info *fb)
 	for (unsigned c = 0; c < FB_PALETTE_SIZE; c++) {
 		uint32_t d;
 
-		fc->palette[c] = fb_ix_pick(fb, fb_rgb_colors[c], false, &d);
+		fc->palette[c] = fb_ix_pick(fb, con_rgb_colors[c], false, &d);
 		fc->ix_exact += d == 0;
 	}
 	for (unsigned c = 0; c < FB_PALETTE_SIZE; c++)

@@ -3,7 +3,9 @@
  * VGA text mode (see vga_text.h). The terminal keeps the cell grid in RAM and calls draw()
  * only for cells that change, so scrolling never copies or reads the text buffer. The
  * cursor is the hardware one: CRT controller registers 0x0E/0x0F hold its cell index,
- * 0x0A/0x0B its first and last scan line (here 14-15: an underline).
+ * 0x0A/0x0B its first and last scan line: an underline on the cell's last two lines, the
+ * cell height read from the Maximum Scan Line register (16 lines in 80x25, 8 in 80x50, so
+ * a fixed 14-15 would be below an 8-line cell: no cursor at all).
  */
 #include <lios/arch.h>
 #include "vga_text.h"
@@ -11,17 +13,35 @@
 /* CRT controller of a colour adapter (IBM VGA manual: CRTC index/data at 3D4h/3D5h). */
 #define VGA_CRTC_INDEX 0x3D4
 #define VGA_CRTC_DATA 0x3D5
+#define VGA_CRTC_MAX_SCAN_LINE 0x09   /* bits 0-4: character cell height - 1 */
 #define VGA_CRTC_CURSOR_START 0x0A    /* bits 0-4: first scan line; bit 5: cursor off */
 #define VGA_CRTC_CURSOR_END 0x0B      /* bits 0-4: last scan line */
 #define VGA_CRTC_CURSOR_LOC_HIGH 0x0E
 #define VGA_CRTC_CURSOR_LOC_LOW 0x0F
-#define VGA_CURSOR_SCANLINE_FIRST 14
-#define VGA_CURSOR_SCANLINE_LAST 15
+#define VGA_SCAN_LINE_MASK 0x1f       /* the scan-line field of 0x09, 0x0A and 0x0B */
 
 static void vga_crtc_write(uint8_t index, uint8_t value)
 {
 	arch_pio_write8(VGA_CRTC_INDEX, index);
 	arch_pio_write8(VGA_CRTC_DATA, value);
+}
+
+static uint8_t vga_crtc_read(uint8_t index)
+{
+	arch_pio_write8(VGA_CRTC_INDEX, index);
+	return arch_pio_read8(VGA_CRTC_DATA);
+}
+
+/*
+ * vga_cursor_shape - the underline cursor for a Maximum Scan Line register value: the
+ * cell's last two scan lines (its only line for a 1-line cell). The register's other bits
+ * (scan doubling, line compare and vertical blank bit 9) do not change the cell. Pure.
+ */
+struct vga_cursor_shape vga_cursor_shape(uint8_t max_scan_line)
+{
+	uint8_t last = max_scan_line & VGA_SCAN_LINE_MASK;
+
+	return (struct vga_cursor_shape){ .first = last ? last - 1 : 0, .last = last };
 }
 
 static void vga_text_draw(void *ctx, unsigned col, unsigned row, struct con_cell cell,
@@ -44,15 +64,18 @@ static void vga_text_move_cursor(void *ctx, unsigned col, unsigned row)
 
 /*
  * vga_text_setup - use the text buffer at mem (already mapped) of cols x rows cells and
- * turn the hardware cursor on as an underline. Context: boot.
+ * turn the hardware cursor on as an underline on the last two scan lines of the cell
+ * height the CRTC is programmed with. Context: boot.
  */
 void vga_text_setup(struct vga_text *v, void *mem, unsigned cols, unsigned rows)
 {
+	struct vga_cursor_shape c = vga_cursor_shape(vga_crtc_read(VGA_CRTC_MAX_SCAN_LINE));
+
 	v->mem = mem;
 	v->cols = cols;
 	v->rows = rows;
-	vga_crtc_write(VGA_CRTC_CURSOR_START, VGA_CURSOR_SCANLINE_FIRST);
-	vga_crtc_write(VGA_CRTC_CURSOR_END, VGA_CURSOR_SCANLINE_LAST);
+	vga_crtc_write(VGA_CRTC_CURSOR_START, c.first); /* bit 5 clear: cursor on */
+	vga_crtc_write(VGA_CRTC_CURSOR_END, c.last);
 }
 
 const struct con_backend_ops vga_text_ops = {

@@ -2,7 +2,8 @@
 /*
  * The VGA text-mode backend: 80x25 (or what the EGA-text tag says) character cells of
  * 16-bit (character | attribute << 8) at physical 0xB8000, the hardware cursor moved
- * through the CRT controller. Kernel only.
+ * through the CRT controller. Kernel only; its host test (test_vga_text) compiles it against
+ * a simulated CRT controller.
  */
 #ifndef CONSOLE_VGA_TEXT_H
 #define CONSOLE_VGA_TEXT_H
@@ -16,8 +17,17 @@ struct vga_text {
 	unsigned cols, rows;    /* characters */
 };
 
-/* Use the text buffer mapped at mem (cols x rows) and enable an underline hardware cursor. */
+/* Use the text buffer mapped at mem (cols x rows) and enable an underline hardware cursor
+ * on the last two scan lines of the cell (its height read from the CRTC). */
 void vga_text_setup(struct vga_text *v, void *mem, unsigned cols, unsigned rows);
+
+/* First and last scan line of the underline cursor (CRTC registers 0x0A and 0x0B). */
+struct vga_cursor_shape {
+	uint8_t first, last;
+};
+/* The cursor for a cell whose CRTC Maximum Scan Line register (0x09) reads max_scan_line:
+ * its last two scan lines. Pure. */
+struct vga_cursor_shape vga_cursor_shape(uint8_t max_scan_line);
 
 /* Backend operations for term.c; ctx is the struct vga_text. */
 extern const struct con_backend_ops vga_text_ops;

@@ -5,9 +5,18 @@
  * transmitter that does not exist; every wait on the line status is bounded in time
  * (<lios/time.h> deadlines). The UART starts before the TSC is calibrated: until then a
  * deadline assumes the fastest TSC, so a wait is at most a few times longer, never shorter.
+ *
+ * A UART that passed the probe but never empties its transmitter (broken, or a port whose
+ * cable flow control the chip obeys) would cost every byte the full wait, with interrupts
+ * off inside printk: each message would take milliseconds per character. After one wait
+ * that times out the port is marked stuck: bytes are dropped with a single look at the
+ * line status each, no waiting, and output resumes by itself at the first byte that finds
+ * the transmitter empty. That first timeout is said once per boot through printk, for the
+ * screen and dmesg (the serial copy of that line is dropped like the rest).
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
+#include <lios/printk.h>
 #include <lios/serial.h>
 #include <lios/time.h>
 
@@ -38,6 +47,8 @@
 #define UART_LOOP_TIMEOUT_US 1000 /* one byte through the loopback: 87 us */
 
 static bool uart_ok;
+static bool uart_stuck;      /* the transmitter did not empty in time: drop, don't wait */
+static bool uart_stuck_said; /* the "serial output stopped" line was printed (once a boot) */
 
 static uint8_t uart_in(unsigned reg) { return arch_pio_read8(COM1_BASE + reg); }
 static void uart_out(unsigned reg, uint8_t v) { arch_pio_write8(COM1_BASE + reg, v); }
@@ -61,6 +72,7 @@ static bool wait_lsr(uint8_t bit, uint64_t timeout_us)
 int serial_init(void)
 {
 	uart_ok = false;
+	uart_stuck = false;
 	uart_out(UART_SCR, 0x5a);
 	if (uart_in(UART_SCR) != 0x5a)
 		return -ENODEV;
@@ -86,12 +98,25 @@ int serial_init(void)
 
 bool serial_present(void) { return uart_ok; }
 
+/* Send c, or drop it when the transmitter is stuck (see the top of the file). */
 static void serial_putc(char c)
 {
-	wait_lsr(LSR_THR_EMPTY, UART_TX_TIMEOUT_US); /* stuck: send anyway, lose the byte */
+	if (uart_stuck) {
+		if (!(uart_in(UART_LSR) & LSR_THR_EMPTY))
+			return;
+		uart_stuck = false; /* it drained after all: back to normal waits */
+	} else if (!wait_lsr(LSR_THR_EMPTY, UART_TX_TIMEOUT_US)) {
+		uart_stuck = true;
+		return;
+	}
 	uart_out(UART_THR, (uint8_t)c);
 }
 
+/*
+ * serial_write - see <lios/serial.h>. The first time the transmitter is found stuck this
+ * prints one line; printk calls back here for it (the serial sink), where the port is
+ * already marked stuck and the line said, so that inner call only drops bytes.
+ */
 void serial_write(const char *s, size_t len)
 {
 	if (!uart_ok)
@@ -100,6 +125,12 @@ void serial_write(const char *s, size_t len)
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
+	}
+	if (uart_stuck && !uart_stuck_said) {
+		uart_stuck_said = true;
+		printk(KERN_WARN "serial: COM1 not ready to send for %u ms: serial output "
+				 "stopped until it is\n",
+		       UART_TX_TIMEOUT_US / 1000);
 	}
 }
 

@@ -4,6 +4,7 @@
  * a word is "key" or "key=value". Pure: compiled for the host too.
  */
 #include <lios/cmdline.h>
+#include <lios/errno.h>
 #include <lios/string.h>
 
 #define CMDLINE_MAX 512
@@ -45,20 +46,34 @@ bool cmdline_has(const char *key)
 	return find_word(key, &len) != NULL;
 }
 
-/* Copies the value of key=value into buf (terminated, truncated to size-1). Returns false
- * when the key is absent; a bare "key" gives an empty value. */
-bool cmdline_get(const char *key, char *buf, size_t size)
+/*
+ * cmdline_value - copy the value of key=value into buf (size bytes, terminated).
+ * Returns the value's length (0 for a bare "key"), -ENOENT when the key is absent, or
+ * -E2BIG when the value needs more than size-1 bytes: buf then holds "" and never a cut
+ * value, which would be another, valid-looking value (heap.trace=0000000000000012 cut to
+ * 15 bytes is 1). Pure; any context.
+ */
+int cmdline_value(const char *key, char *buf, size_t size)
 {
 	size_t len, klen = strlen(key);
 	const char *w = find_word(key, &len);
+	size_t vlen;
 
+	if (size)
+		buf[0] = '\0';
 	if (!w)
-		return false;
-	if (size) {
-		size_t vlen = len > klen ? len - klen - 1 : 0;
-		size_t n = vlen < size - 1 ? vlen : size - 1;
-		memcpy(buf, w + klen + 1, n);
-		buf[n] = '\0';
-	}
-	return true;
+		return -ENOENT;
+	vlen = len > klen ? len - klen - 1 : 0;
+	if (vlen >= size)
+		return -E2BIG;
+	memcpy(buf, w + klen + 1, vlen);
+	buf[vlen] = '\0';
+	return (int)vlen;
+}
+
+/* Copies the value of key=value into buf (terminated). Returns false when the key is
+ * absent; a bare "key", and a value too long for buf (see cmdline_value), give "". */
+bool cmdline_get(const char *key, char *buf, size_t size)
+{
+	return cmdline_value(key, buf, size) != -ENOENT;
 }

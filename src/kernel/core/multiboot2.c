@@ -159,12 +159,16 @@ static const char *fb_check(const struct fb_info *fb)
 {
 	if (fb->width == 0 || fb->height == 0)
 		return "zero width or height";
-	if (fb->kind == FB_EGA_TEXT)
-		return fb->pitch >= fb->width * 2ull ? NULL : "pitch smaller than a text line";
-	if (fb->bpp == 0 || fb->bpp > 32)
-		return "unsupported bits per pixel";
-	if ((uint64_t)fb->pitch * 8 < (uint64_t)fb->width * fb->bpp)
-		return "pitch smaller than a line of pixels";
+	if (fb->kind == FB_EGA_TEXT) {
+		if (fb->pitch < fb->width * 2ull)
+			return "pitch smaller than a text line";
+	} else {
+		if (fb->bpp == 0 || fb->bpp > 32)
+			return "unsupported bits per pixel";
+		if ((uint64_t)fb->pitch * 8 < (uint64_t)fb->width * fb->bpp)
+			return "pitch smaller than a line of pixels";
+	}
+	/* text or pixels, the screen's bytes must not run past 2^64 (pitch * height < 2^64) */
 	if (fb->addr + (uint64_t)fb->pitch * fb->height < fb->addr)
 		return "framebuffer wraps the address space";
 	return NULL;

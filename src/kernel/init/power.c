@@ -29,8 +29,7 @@ void machine_reboot(void)
 	usb_shutdown("reboot");
 	printk("reboot: ACPI reset register\n");
 	err = acpi_reset();
-	printk("reboot: %s; pulsing the 8042 reset line\n",
-	       err == -ENODEV ? "no ACPI reset register" : "ACPI reset did not happen");
+	printk("reboot: %s; pulsing the 8042 reset line\n", acpi_reset_why(err));
 	err = ps2_reset_system();
 	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no 8042" : "8042 reset did not happen");
 	arch_reset_triple_fault();

@@ -287,6 +287,19 @@ static void test_dsdt_and_ssdt_through_rsdp(void)
 		fprintf(stderr, "  plan: %s; pm1a %#llx\n", plan.why, (unsigned long long)info.pm1a_cnt.address);
 }
 
+/* The reboot log's reason after acpi_reset() returned: only -EIO (the register was
+ * written and the machine still runs) may say the reset "did not happen"; a register in an
+ * unsupported address space (-ENOTSUP) or one that could not be mapped (-ENOMEM) was never
+ * written, and the line must say "not tried"; -ENODEV: there is no register. */
+static void test_reset_why(void)
+{
+	CHECK(strcmp(acpi_reset_why(-ENODEV), "no ACPI reset register") == 0);
+	CHECK(strcmp(acpi_reset_why(-ENOTSUP),
+		     "ACPI reset register in an unsupported address space: not tried") == 0);
+	CHECK(strstr(acpi_reset_why(-ENOMEM), "not tried") != NULL);
+	CHECK(strcmp(acpi_reset_why(-EIO), "ACPI reset did not happen") == 0);
+}
+
 int main(void)
 {
 	RUN(test_acpi2_full);
@@ -301,5 +314,6 @@ int main(void)
 	RUN(test_fadt_x_fields_and_hw_reduced);
 	RUN(test_hostile_fixed_tables);
 	RUN(test_dsdt_and_ssdt_through_rsdp);
+	RUN(test_reset_why);
 	return unit_summary();
 }

@@ -21,6 +21,87 @@ static enum ansi_action feed(struct ansi_parser *p, const char *s, int *bytes)
 	return a;
 }
 
+/* Start from the default attribute, feed s, return the attribute it leaves. */
+static uint8_t attr_after(struct ansi_parser *p, const char *s)
+{
+	int n;
+
+	feed(p, "\x1b[0m", &n);
+	feed(p, s, &n);
+	CHECK_EQ(n, 0);
+	return ansi_attr(p);
+}
+
+/* SGR 38/48/58 with their arguments (256-colour index, truecolour), in the semicolon and
+ * the colon form, and malformed ones. */
+static void test_extended_colours(struct ansi_parser *p)
+{
+	/* 256-colour foreground 31 is the cube's (0,135,175): nearest console colour cyan
+	 * (VGA 3), not red; its 31 must not be read as SGR 31. */
+	CHECK_EQ(attr_after(p, "\x1b[38;5;31m"), CON_ATTR(3, 0));
+
+	/* Truecolour (10,1,200): blue (1), not bold: the G value 1 is no SGR 1. */
+	CHECK_EQ(attr_after(p, "\x1b[38;2;10;1;200m"), CON_ATTR(1, 0));
+
+	/* The 16 system colours of the 256 table: 4 is blue (VGA 1), 9 bright red (VGA 12,
+	 * i.e. red with the bold flag). */
+	CHECK_EQ(attr_after(p, "\x1b[38;5;4m"), CON_ATTR(1, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38;5;9m"), CON_ATTR(12, 0));
+
+	/* The grey ramp: 232 (8,8,8) is black, 255 (238,238,238) white (15). */
+	CHECK_EQ(attr_after(p, "\x1b[37;38;5;232m"), CON_ATTR(0, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38;5;255m"), CON_ATTR(15, 0));
+
+	/* An extended dark foreground after bold takes the brightness away: the colour asked
+	 * for is shown, bold being the console's only brightness. */
+	CHECK_EQ(attr_after(p, "\x1b[1;38;5;2m"), CON_ATTR(2, 0));
+
+	/* Background 256-colour 196 is (255,0,0): backgrounds have 8 colours, so red (4). */
+	CHECK_EQ(attr_after(p, "\x1b[48;5;196m"), CON_ATTR(7, 4));
+
+	/* Two truecolours in one sequence (10 parameters): bright red (255,85,85) = 12 on
+	 * blue (0,0,170) = 1; then a plain SGR after them still applies (bold on the red). */
+	CHECK_EQ(attr_after(p, "\x1b[38;2;255;85;85;48;2;0;0;170m"), CON_ATTR(12, 1));
+	CHECK_EQ(attr_after(p, "\x1b[48;5;4;31;1m"), CON_ATTR(12, 1));
+
+	/* The colon form: 38:5:31 cyan as above; 38:2:R:G:B; 38:2::R:G:B with the empty
+	 * colour-space id of ITU T.416 (green 0,170,0 = 2); 48:5:1 red background. */
+	CHECK_EQ(attr_after(p, "\x1b[38:5:31m"), CON_ATTR(3, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38:2:255:255:85m"), CON_ATTR(14, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38:2::0:170:0m"), CON_ATTR(2, 0));
+	CHECK_EQ(attr_after(p, "\x1b[48:5:1;33m"), CON_ATTR(6, 4));
+
+	/* 58 (underline colour) takes its arguments and changes nothing: the 1s of
+	 * 58;2;1;1;1 and 58:5:1 are no bold; the green before and the blue after stay. */
+	CHECK_EQ(attr_after(p, "\x1b[32;58;2;1;1;1;44m"), CON_ATTR(2, 1));
+	CHECK_EQ(attr_after(p, "\x1b[58:5:1;32m"), CON_ATTR(2, 0));
+
+	/* A sub-parameter of another code is not a code: 4:3 (curly underline) is not 43
+	 * (yellow background) nor 3; 1:5 is bold only. */
+	CHECK_EQ(attr_after(p, "\x1b[4:3m"), CON_ATTR(7, 0));
+	CHECK_EQ(attr_after(p, "\x1b[1:5m"), CON_ATTR(15, 0));
+
+	/* Malformed extended colours end the SGR processing there: what was before applies,
+	 * nothing after it. 38 with nothing; 38 with an unknown kind 7 (its 1 and 44 must not
+	 * become bold and a blue background); 38;5 without the index; an index beyond 255;
+	 * truecolour cut short by the final byte; 48:2:1:2 with too few values. */
+	CHECK_EQ(attr_after(p, "\x1b[31;38m"), CON_ATTR(4, 0));
+	CHECK_EQ(attr_after(p, "\x1b[32;38;7;1;44m"), CON_ATTR(2, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38;5m"), CON_ATTR(7, 0));
+	CHECK_EQ(attr_after(p, "\x1b[38;5;300;1m"), CON_ATTR(7, 0));
+	CHECK_EQ(attr_after(p, "\x1b[34;48;2;1;1m"), CON_ATTR(1, 0));
+	CHECK_EQ(attr_after(p, "\x1b[48:2:1:2;1m"), CON_ATTR(7, 0));
+
+	/* The forms mixed (38;2:1:2:3) are read as neither: the processing stops, no bold. */
+	CHECK_EQ(attr_after(p, "\x1b[38;2:1:1:1m"), CON_ATTR(7, 0));
+
+	/* An extended colour whose arguments were cut off by the 16-parameter limit is
+	 * malformed, never read from stale parameters. */
+	CHECK_EQ(attr_after(p, "\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;33;38;2;1;1;1m"), CON_ATTR(6, 0));
+
+	feed(p, "\x1b[0m", &(int){ 0 });
+}
+
 int main(void)
 {
 	struct ansi_parser p;
@@ -105,12 +186,14 @@ int main(void)
 	feed(&p, "\x1b[3\nZ", &n);
 	CHECK_EQ(n, 2);
 
-	/* Too many parameters: the first 8 count, the rest are dropped, no overflow; huge
+	/* Too many parameters: the first 16 count, the rest are dropped, no overflow; huge
 	 * numbers saturate instead of wrapping into a valid colour (65567 would wrap to 31). */
-	feed(&p, "\x1b[0;0;0;0;0;0;0;32;31;31;31m", &n);
+	feed(&p, "\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;32;31;31;31m", &n);
 	CHECK_EQ(ansi_attr(&p), CON_ATTR(2, 0));
 	feed(&p, "\x1b[65567m", &n);
 	CHECK_EQ(ansi_attr(&p), CON_ATTR(2, 0));
+
+	test_extended_colours(&p);
 
 	/* ansi_set_default (panic colours): white on red becomes current and the SGR 0 target. */
 	ansi_set_default(&p, CON_ATTR(15, 4));

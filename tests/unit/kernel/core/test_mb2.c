@@ -289,6 +289,50 @@ static void test_fb_pitch_too_small(void)
 	CHECK(bi.fb_rejected && strstr(bi.fb_rejected, "pitch"));
 }
 
+/* EGA text framebuffer tag (type 2, no colour info) at address addr. */
+static void add_fb_ega(struct mbi *m, uint64_t addr, uint32_t pitch, uint32_t w, uint32_t h)
+{
+	uint8_t *p = mbi_tag(m, 8, 8 + 24);
+
+	fb_common(p, pitch, w, h, 16, 2); /* EGA text: 16 bits a cell */
+	memcpy(p, &addr, 8);
+}
+
+/* EGA text tags: 80x25 at 0xb8000 is kept; a pitch below 2 bytes a column is refused; an
+ * address whose text rows run past 2^64 (a corrupt tag, 0xffffffffffffff00) is refused
+ * with "wraps" like an RGB one, instead of reaching the console, whose range check the
+ * wrapped sum slipped through (phys_to_virt then panicked). */
+static void test_fb_ega_text(void)
+{
+	static struct mbi m;
+
+	mbi_begin(&m);
+	add_fb_ega(&m, 0xb8000, 160, 80, 25);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_EGA_TEXT && !bi.fb_rejected);
+	CHECK(bi.fb.addr == 0xb8000 && bi.fb.width == 80 && bi.fb.height == 25);
+
+	mbi_begin(&m);
+	add_fb_ega(&m, 0xb8000, 158, 80, 25);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_NONE && bi.fb_rejected && strstr(bi.fb_rejected, "pitch"));
+
+	mbi_begin(&m);
+	add_fb_ega(&m, 0xffffffffffffff00ull, 160, 80, 25);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_NONE && bi.fb_rejected && strstr(bi.fb_rejected, "wraps"));
+
+	/* The last cell ending one byte below 2^64 does not wrap: kept. */
+	mbi_begin(&m);
+	add_fb_ega(&m, 0xffffffffffffffffull - 160 * 25, 160, 80, 25);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK(bi.fb.kind == FB_EGA_TEXT && !bi.fb_rejected);
+}
+
 /* Colour channels beyond the pixel size: refused. 16 bpp 5:6:5 with padded pitch: kept. */
 static void test_fb_channels(void)
 {
@@ -451,6 +495,7 @@ int main(void)
 	RUN(test_unknown_tag_and_unterminated_string);
 	RUN(test_fb_pitch_too_small);
 	RUN(test_fb_channels);
+	RUN(test_fb_ega_text);
 	RUN(test_fb_indexed);
 	RUN(test_fb_indexed_malformed);
 	RUN(test_module_inverted);

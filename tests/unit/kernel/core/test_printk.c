@@ -276,8 +276,10 @@ static void test_cmdline(void)
 	CHECK(cmdline_get("empty", v, sizeof(v)) && v[0] == '\0');
 	CHECK(!cmdline_get("missing", v, sizeof(v)));
 	CHECK(cmdline_get("selftest", v, sizeof(v)) && v[0] == '\0');
+	/* A value too long for the buffer is present but never cut: "" (test_cmdline.c has
+	 * cmdline_value's -E2BIG). */
 	cmdline_set("console=averyveryverylongvalue");
-	CHECK(cmdline_get("console", v, 5) && strcmp(v, "aver") == 0);
+	CHECK(cmdline_get("console", v, 5) && v[0] == '\0');
 }
 
 int main(void)
