@@ -213,7 +213,11 @@ int kbd_init(void)
 	uint64_t flags;
 	int err;
 
-	if (cmdline_get("kbd.layout", name, sizeof(name))) {
+	err = cmdline_value("kbd.layout", name, sizeof(name));
+	if (err == -E2BIG) {
+		printk(KERN_WARN "kbd: kbd.layout: value longer than %zu characters, using us\n",
+		       sizeof(name) - 1);
+	} else if (err >= 0) {
 		layout = kbd_layout_find(name);
 		if (!layout)
 			printk(KERN_WARN "kbd: unknown layout \"%s\", using us\n", name);
