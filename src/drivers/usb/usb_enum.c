@@ -27,7 +27,7 @@
 
 #define PAGE 4096
 #define SET_ADDRESS_RECOVERY_US 2000  /* USB 2.0 9.2.6.3 */
-#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 a device is forgiven */
+#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 in a row a device is forgiven */
 
 /* Standard requests (USB 2.0 table 9-4). */
 #define USB_REQ_GET_DESCRIPTOR 0x06

@@ -173,7 +173,8 @@ struct usb_dev {
 	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum.c) */
 	uint32_t halted_cc;      /* the completion code that halted it and the request, given */
 	const char *halted_op;   /* back once it is reset */
-	unsigned int ep0_stalls; /* recoveries so far (a device that stalls forever is refused) */
+	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
+				  * device that halts it forever is refused) */
 	/* what the device is */
 	uint16_t mps0;
 	struct usb_device_desc desc;

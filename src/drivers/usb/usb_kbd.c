@@ -91,6 +91,17 @@ static void send_leds(struct usb_dev *d)
 		     "SET_REPORT(LEDs)");
 }
 
+/* The keyboard did not take its LED report (a stall: HID 1.11 allows it): it is not sent
+ * another, since every try halts endpoint 0 and costs a recovery. Said once. */
+static void led_refused(struct usb_dev *d)
+{
+	if (d->kbd->led_failed)
+		return;
+	d->kbd->led_failed = true;
+	printk(KERN_WARN "usb: %s: LED report not accepted (code %u): its LEDs are left alone\n", d->name,
+	       d->cc);
+}
+
 /* usb_kbd_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_kbd_step(struct usb_dev *d)
 {
@@ -130,7 +141,7 @@ void usb_kbd_step(struct usb_dev *d)
 			return;
 		}
 		if (d->cc != XHCI_CC_SUCCESS)
-			k->led_failed = true; /* LEDs are a nicety: typing works without them */
+			led_refused(d); /* LEDs are a nicety: typing works without them */
 		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
 			xhci_intr_queue(d);
 		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
@@ -143,12 +154,13 @@ void usb_kbd_step(struct usb_dev *d)
 			usb_dev_ok(d);
 			return;
 		}
-		if (d->cc != XHCI_CC_SUCCESS && !k->led_failed) {
-			k->led_failed = true;
-			printk(KERN_WARN "usb: %s: LED report not accepted (code %u)\n", d->name, d->cc);
-		}
+		if (d->cc != XHCI_CC_SUCCESS)
+			led_refused(d);
+		/* back to running, not on into the stall probe below: that SET_IDLE(0) is the
+		 * self-test's alone (a keyboard that stalls it would halt endpoint 0 on every
+		 * lock key) */
 		k->state = K_RUN;
-		/* fall through */
+		return;
 	case K_PROBE_STALL:
 		probe_cc[0] = (int)d->cc;
 		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
@@ -166,7 +178,9 @@ void usb_kbd_step(struct usb_dev *d)
 			k->state = K_PROBE_STALL;
 			return;
 		}
-		if (k->led_request) {
+		if (k->led_request && k->led_failed) {
+			k->led_request = false; /* it refused them once: each try would halt endpoint 0 */
+		} else if (k->led_request) {
 			send_leds(d);
 			k->state = K_LED_DONE;
 		}
