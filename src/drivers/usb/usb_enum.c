@@ -487,6 +487,10 @@ static bool ep0_recover_step(struct usb_dev *d)
  */
 void usb_dev_step(struct usb_dev *d)
 {
+	/* a stopped controller (xhci_health.c) that kept d may still write into d's memory:
+	 * d waits as it is, its request never timed out into a refusal that frees it */
+	if (d->hc->dead && d->state < S_DISABLE)
+		return;
 	if (d->busy) {
 		/* a command ends in xhci_process_events (or its timeout there): wait for it */
 		if (d->hc->cmd_owner == d)

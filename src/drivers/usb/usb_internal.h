@@ -250,6 +250,7 @@ void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_kbd_free(struct usb_dev *d);
 void usb_kbd_tick(void);
+void usb_kbd_controller_stopped(struct xhci *hc);
 bool usb_kbd_stall_probe(void);
 void usb_kbd_probe_result(int *stalled, int *after);
 

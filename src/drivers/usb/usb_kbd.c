@@ -44,6 +44,7 @@ struct usb_kbd {
 	bool led_request;          /* set from thread context, taken by the step */
 	uint8_t leds_sent;         /* HID_LED_* last sent */
 	bool led_failed;
+	bool frozen;               /* its controller stopped without halting: no more requests */
 	uint64_t reports;
 };
 
@@ -107,6 +108,8 @@ void usb_kbd_step(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
 
+	if (k->frozen)
+		return;
 	switch (k->state) {
 	case K_CONFIG_EP:
 		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, NULL))
@@ -221,6 +224,26 @@ void usb_kbd_free(struct usb_dev *d)
 	heap_free(k);
 }
 
+/*
+ * usb_kbd_controller_stopped - hc stopped on an error without halting, so its devices and
+ * their memory are kept (it may still write there) but no report will come again: every
+ * keyboard on it lets go of its keys, as an empty report would (a key held now would
+ * otherwise repeat forever), and sends nothing more. Nothing is freed. Tick context.
+ */
+void usb_kbd_controller_stopped(struct xhci *hc)
+{
+	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
+		if (d->hc != hc || !d->kbd || d->kbd->frozen)
+			continue;
+		usb_kbd_report(d, nothing, sizeof(nothing));
+		d->kbd->frozen = true;
+		if (d->kbd->state >= K_RUN)
+			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n", d->name);
+	}
+}
+
 /* usb_kbd_tick - typematic repeats that are due. Tick context. */
 void usb_kbd_tick(void)
 {
@@ -228,7 +251,8 @@ void usb_kbd_tick(void)
 	uint16_t key;
 
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		if (d->kbd && d->kbd->state >= K_RUN && hid_repeat_poll(&d->kbd->repeat, now, &key))
+		if (d->kbd && d->kbd->state >= K_RUN && !d->kbd->frozen &&
+		    hid_repeat_poll(&d->kbd->repeat, now, &key))
 			kbd_report_key(key, true);
 }
 
@@ -246,9 +270,9 @@ unsigned int usb_kbd_print(void)
 
 		if (!k || k->state < K_RUN)
 			continue;
-		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports\n", d->name, d->desc.vendor,
+		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s\n", d->name, d->desc.vendor,
 		       d->desc.product, usb_speed_name(d->speed), k->leds_sent, k->led_failed ? " (refused)" : "",
-		       (unsigned long)k->reports);
+		       (unsigned long)k->reports, k->frozen ? ", controller stopped" : "");
 		n++;
 	}
 	arch_irq_restore(flags);

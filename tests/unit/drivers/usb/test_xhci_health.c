@@ -7,7 +7,8 @@
  * reset powers them off), and the old controller memory is given back (counted, and
  * poisoned under ASan so that any later touch of it is reported); a controller that keeps failing is stopped
  * after XHCI_MAX_RECOVERIES resets and one whose reset never finishes after 1 s, their
- * devices gone; one that does not halt keeps its devices (it may still write their memory);
+ * devices gone; one that does not halt keeps its devices (it may still write their memory),
+ * frozen, its keyboards' keys released;
  * a controller whose registers read all ones is gone for good, and its devices with it.
  */
 #include <lios/kmalloc.h>
@@ -23,18 +24,30 @@ extern uint64_t time_ns(void);
 void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
 void heap_free(void *p) { free(p); }
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
-void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+static unsigned int presses, releases; /* key events the keyboards reported */
+void kbd_report_key(uint16_t key, bool pressed)
+{
+	(void)key;
+	if (pressed)
+		presses++;
+	else
+		releases++;
+}
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
 uint8_t kbd_leds(void) { return 0; }
 
-/* A keyboard that answers every request. */
+static unsigned int silent_slot; /* this slot never answers its configuration (0: none) */
+
+/* A keyboard that answers every request (but see silent_slot). */
 static enum sim_answer keyboard(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su,
 				uint8_t *data, size_t *len)
 {
-	(void)s, (void)slot;
+	(void)s;
 	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
 		if ((su->value >> 8) == USB_DT_DEVICE)
 			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
+		else if ((su->value >> 8) == USB_DT_CONFIG && slot == silent_slot)
+			return SIM_SILENT;
 		else if ((su->value >> 8) == USB_DT_CONFIG)
 			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
 		else
@@ -77,6 +90,7 @@ static void start(void)
 	char why[80];
 
 	memset(&sim, 0, sizeof(sim));
+	silent_slot = 0;
 	sim_dma_reset();
 	sim.device = keyboard;
 	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
@@ -217,6 +231,55 @@ static void does_not_halt(void)
 	finish();
 }
 
+/* One boot-keyboard report (8 bytes) from d's interrupt endpoint, as the controller gives
+ * it, and a tick to take it. */
+static void key_report(struct usb_dev *d, const uint8_t r[8])
+{
+	unsigned int i = d->intr_deq;
+
+	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
+	tick();
+}
+
+/* 'a' held down, a second device waiting for an answer that never comes, and the controller
+ * fails and does not halt: both devices are kept (it may still write their memory), the
+ * keyboard lets go of 'a' at once and never repeats it (it repeated forever), and the
+ * waiting device is not timed out and freed (it was, after 2 s). */
+static void kept_devices_quiet(void)
+{
+	static const uint8_t press_a[8] = { 0, 0, 0x04 };
+	struct usb_dev *kbd, *waiting = NULL;
+
+	start();
+	kbd = usb_dev_list();
+	silent_slot = kbd->slot + 1;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	for (int i = 0; i < 5000 && !waiting; i++, tick())
+		if (usb_dev_list()->busy && usb_dev_list()->op &&
+		    strstr(usb_dev_list()->op, "configuration"))
+			waiting = usb_dev_list();
+	CHECK(waiting != NULL && waiting != kbd);
+	presses = releases = 0;
+	key_report(kbd, press_a);
+	CHECK_EQ(presses, 1u);
+	sim.never_halts = true;
+	USBSTS |= XHCI_STS_HSE;
+	CHECK(until("did not halt in 32 ms: stopped", 200));
+	CHECK(until("kbd: usb 1-5: its controller stopped: keys released", 1));
+	CHECK_EQ(releases, 1u);
+	host_time_skip_ns = 1000000; /* 1 ms per clock read: 5 s at least */
+	for (int i = 0; i < 5000; i++)
+		tick();
+	host_time_skip_ns = 200000;
+	CHECK_EQ(presses, 1u);
+	CHECK(usb_dev_list() == waiting && waiting->next == kbd && !waiting->failed &&
+	      !kbd->failed);
+	CHECK(!sim_logged("refused"));
+	sim.never_halts = false;
+	finish();
+}
+
 /* Registers reading all ones: the controller is gone, never reset. */
 static void gone(void)
 {
@@ -241,6 +304,7 @@ int main(void)
 	RUN(reset_never_finishes);
 	RUN(drain_times_out);
 	RUN(does_not_halt);
+	RUN(kept_devices_quiet);
 	RUN(gone);
 	return unit_summary();
 }
