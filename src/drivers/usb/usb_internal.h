@@ -52,6 +52,8 @@ enum xhci_port_state {
 	PORT_RECOVERY,     /* 10 ms reset recovery before the first request */
 	PORT_DEVICE,       /* a device is attached (enumerating or running) */
 	PORT_FAILED,       /* refused: waits for a disconnect */
+	PORT_OVERCURRENT,  /* over-current: unpowered until it is gone, then 100 ms more */
+	PORT_OFF,          /* over-current came back too often: left unpowered */
 };
 
 struct usb_dev;
@@ -61,6 +63,8 @@ struct xhci_port {
 	uint8_t major;          /* 2 or 3, from the Supported Protocol capability (0: unknown) */
 	uint64_t deadline;
 	struct usb_dev *dev;
+	unsigned int over_currents; /* in a row: each less than XHCI_OC_FORGET_US after the last */
+	uint64_t oc_forget;         /* when over_currents starts again from 0 */
 };
 
 #define XHCI_MAX_PORTS 32

@@ -9,6 +9,12 @@
  * Status Change event; QEMU only posts those while running, so the scan also finds devices
  * that were there before the controller started.
  *
+ * Over-current (xHCI 1.2 section 4.19.4): the controller turns the port's power off (PP
+ * clear, with port power control) and sets OCC; the device is gone. Once Over-current
+ * Active has cleared and stayed clear for 100 ms the port is powered again and its device,
+ * still plugged in, connects anew. A port whose over-current comes back OC_MAX_TRIES times,
+ * each within OC_FORGET_US of the last, is left unpowered with a line naming it.
+ *
  * PORTSC writes are built from XHCI_PORTSC_KEEP plus the bits meant: writing back what was
  * read would disable the port (PED is RW1C-like) and acknowledge changes we never saw.
  */
@@ -21,6 +27,9 @@
 #define USB2_RESET_TIMEOUT_US 500000
 #define USB3_TRAIN_TIMEOUT_US 1000000
 #define PORT_SCAN_TICKS 10        /* at the 1 kHz tick: every 10 ms */
+#define OC_REPOWER_US 100000      /* over-current gone this long: power again */
+#define OC_MAX_TRIES 3            /* over-currents in a row before the port is left off */
+#define OC_FORGET_US 10000000     /* an over-current this long after the last starts a new count */
 
 static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
 
@@ -59,6 +68,30 @@ void xhci_port_device_failed(struct xhci *hc, unsigned int port)
 
 static bool is_usb3(const struct xhci *hc, unsigned int p) { return hc->port[p].major == 3; }
 
+/* Over-current on port p (PORTSC v): its device is gone; wait for the condition to end, or
+ * give the port up when it keeps coming back. */
+static void over_current(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+	if (pt->dev)
+		usb_dev_unplug(pt->dev);
+	pt->dev = NULL;
+	if (deadline_passed(pt->oc_forget))
+		pt->over_currents = 0;
+	pt->oc_forget = deadline_us(OC_FORGET_US);
+	if (++pt->over_currents > OC_MAX_TRIES) {
+		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n", hc->name,
+		       p, pt->over_currents);
+		pt->state = PORT_OFF;
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: over-current: powered off until it ends\n", hc->name, p);
+	pt->state = PORT_OVERCURRENT;
+	pt->deadline = 0; /* not ended yet */
+}
+
 static void port_step(struct xhci *hc, unsigned int p)
 {
 	struct xhci_port *pt = &hc->port[p];
@@ -67,6 +100,11 @@ static void port_step(struct xhci *hc, unsigned int p)
 
 	if (v == 0xffffffffu)
 		return;
+	if ((v & (XHCI_PORTSC_OCC | XHCI_PORTSC_OCA)) && pt->state != PORT_OVERCURRENT &&
+	    pt->state != PORT_OFF) {
+		over_current(hc, p, v);
+		return;
+	}
 	switch (pt->state) {
 	case PORT_EMPTY:
 		if (v & XHCI_PORTSC_CHANGES)
@@ -125,6 +163,24 @@ static void port_step(struct xhci *hc, unsigned int p)
 			pt->state = PORT_EMPTY;
 		}
 		break;
+	case PORT_OVERCURRENT:
+		if (v & XHCI_PORTSC_CHANGES)
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		if (v & XHCI_PORTSC_OCA) {
+			pt->deadline = 0;
+		} else if (!pt->deadline) { /* seen ended: power in 100 ms if it stays so */
+			pt->deadline = deadline_us(OC_REPOWER_US);
+		} else if (deadline_passed(pt->deadline)) {
+			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", hc->name, p);
+			if (!(v & XHCI_PORTSC_PP))
+				portsc_write(hc, p, v, XHCI_PORTSC_PP);
+			pt->state = PORT_EMPTY;
+		}
+		break;
+	case PORT_OFF:
+		if (v & XHCI_PORTSC_CHANGES)
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		break;
 	}
 }
 
@@ -149,7 +205,8 @@ void xhci_ports_poll(struct xhci *hc)
 /* xhci_port_state_name - for the `usb` listing. */
 const char *xhci_port_state_name(enum xhci_port_state s)
 {
-	static const char *const names[] = {"empty", "debounce", "reset", "recovery", "device", "refused"};
+	static const char *const names[] = {"empty",  "debounce", "reset", "recovery", "device", "refused",
+					    "over-current", "off (over-current)"};
 
 	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
 }

@@ -48,6 +48,7 @@
 /* PORTSC (5.4.8). RW1C change bits and PED must not be written back as read. */
 #define XHCI_PORTSC_CCS (1u << 0)
 #define XHCI_PORTSC_PED (1u << 1)
+#define XHCI_PORTSC_OCA (1u << 3)   /* over-current active (read-only) */
 #define XHCI_PORTSC_PR (1u << 4)
 #define XHCI_PORTSC_PLS(v) (((v) >> 5) & 0xf)
 #define XHCI_PORTSC_PP (1u << 9)

@@ -179,6 +179,17 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
 					 XHCI_PORTSC_CSC;
 }
 
+void sim_over_current(struct xhci_sim *s, unsigned int port, bool active)
+{
+	uint32_t *r = &R(SIM_OP + XHCI_PORTSC(port));
+
+	if (active) /* the device stays plugged in: it connects again once powered */
+		*r = (*r & ~(XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | 0xfu << 10)) | XHCI_PORTSC_OCA;
+	else
+		*r &= ~XHCI_PORTSC_OCA;
+	*r |= XHCI_PORTSC_OCC;
+}
+
 static uint32_t sim_read32(void *ctx, uint32_t off)
 {
 	struct xhci_sim *s = ctx;
@@ -370,17 +381,21 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 	}
 }
 
-/* A PORTSC write (5.4.8): connection, enable, link state and speed are the port's; change
- * bits clear where 1 is written, a 1 in PED disables the port, PR resets it (done at once
- * when a device is there: enabled, PRC set), power, indicator and wake bits take v. */
+/* A PORTSC write (5.4.8): connection, enable, over-current, link state and speed are the
+ * port's; change bits clear where 1 is written, a 1 in PED disables the port, PR resets it
+ * (done at once when a device is there: enabled, PRC set), power (not while over-current is
+ * active), indicator and wake bits take v. */
 static uint32_t portsc_write(uint32_t old, uint32_t v)
 {
-	uint32_t now = old & (XHCI_PORTSC_CCS | XHCI_PORTSC_PED | 0xfu << 5 | 0xfu << 10 | XHCI_PORTSC_CHANGES);
+	uint32_t now = old & (XHCI_PORTSC_CCS | XHCI_PORTSC_PED | XHCI_PORTSC_OCA | 0xfu << 5 | 0xfu << 10 |
+			      XHCI_PORTSC_CHANGES);
 
 	now &= ~(v & XHCI_PORTSC_CHANGES);
 	if (v & XHCI_PORTSC_PED)
 		now &= ~XHCI_PORTSC_PED;
 	now |= v & XHCI_PORTSC_KEEP;
+	if (now & XHCI_PORTSC_OCA)
+		now &= ~XHCI_PORTSC_PP;
 	if ((v & XHCI_PORTSC_PR) && (now & XHCI_PORTSC_CCS))
 		now |= XHCI_PORTSC_PED | XHCI_PORTSC_PRC;
 	return now;

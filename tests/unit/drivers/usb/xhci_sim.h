@@ -96,6 +96,11 @@ int sim_start(struct xhci_sim *s, struct xhci *hc, char *why, size_t n);
 /* Connect a device on port (PORTSC: CCS, PED, speed). */
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
 
+/* Over-current on port begins (active: Port Power, connection and enable clear, OCA set)
+ * or ends (OCA clear); OCC set either way, as a controller with port power control does
+ * (xHCI 4.19.4). */
+void sim_over_current(struct xhci_sim *s, unsigned int port, bool active);
+
 /* Run the command ring now (after hold_commands), posting each completion. */
 void sim_run_commands(struct xhci_sim *s);
 /* Post an event (its cycle bit added) on the event ring, as the controller does. */
