@@ -200,7 +200,7 @@ static bool busy_port(struct xhci *hc)
 	for (unsigned int p = 1; p <= hc->max_ports; p++) {
 		enum xhci_port_state s = hc->port[p].state;
 
-		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY || s == PORT_WARM_RESET)
 			return true;
 		/* connected but not yet seen by the port scan */
 		if (s == PORT_EMPTY && (xhci_read(hc, hc->op + XHCI_PORTSC(p)) & XHCI_PORTSC_CCS))

@@ -54,6 +54,7 @@ enum xhci_port_state {
 	PORT_FAILED,       /* refused: waits for a disconnect */
 	PORT_OVERCURRENT,  /* over-current: unpowered until it is gone, then 100 ms more */
 	PORT_OFF,          /* over-current came back too often: left unpowered */
+	PORT_WARM_RESET,   /* USB 3 link in SS.Inactive or Compliance Mode: WPR set, waiting */
 };
 
 struct usb_dev;
@@ -65,6 +66,7 @@ struct xhci_port {
 	struct usb_dev *dev;
 	unsigned int over_currents; /* in a row: each less than XHCI_OC_FORGET_US after the last */
 	uint64_t oc_forget;         /* when over_currents starts again from 0 */
+	unsigned int warm_resets;   /* since a device was last found on the port */
 };
 
 #define XHCI_MAX_PORTS 32

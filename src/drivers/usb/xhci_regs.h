@@ -69,6 +69,8 @@
 #define XHCI_PORTSC_KEEP (XHCI_PORTSC_PP | XHCI_PORTSC_PIC_MASK | XHCI_PORTSC_WAKE_MASK)
 #define XHCI_PLS_U0 0
 #define XHCI_PLS_RXDETECT 5
+#define XHCI_PLS_INACTIVE 6        /* SS.Inactive: the link failed, only a warm reset leaves it */
+#define XHCI_PLS_COMPLIANCE 10     /* Compliance Mode: likewise */
 #define XHCI_PLS_POLLING 7
 
 /* Runtime registers (5.5): interrupter n at 0x20 + 32 n. */

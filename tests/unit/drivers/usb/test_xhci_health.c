@@ -12,7 +12,8 @@
  * a controller whose registers read all ones is gone for good, and its devices with it.
  * Over-current on a root port or a hub's port (a small USB 2 hub simulated here): the port
  * is powered again 100 ms after it ends, its keyboard comes back, and a port whose
- * over-current keeps coming back is left off.
+ * over-current keeps coming back is left off. A USB 3 link stuck in Compliance Mode or
+ * SS.Inactive gets a warm reset, a bounded number of them.
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -479,6 +480,43 @@ static void hub_port_powered_again_after_over_current(void)
 	finish();
 }
 
+/* A USB 3 port whose link fell into Compliance Mode (no connection showing) and one in
+ * SS.Inactive (connection showing), each with a keyboard there: each port gets one warm
+ * reset and its keyboard is enumerated (the first port stayed empty, the second failed
+ * after 1 s of waiting for the link to train). The simulated keyboard is a high-speed one:
+ * the link states are all that matters here. */
+static void stuck_usb3_link_warm_reset(void)
+{
+	start();
+	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, USB_SPEED_HIGH);
+	CHECK(until("usb: xhci sim port 2: link in Compliance Mode: warm reset", 100));
+	CHECK(until("kbd: usb 1-2 0627:0001 ready", 5000));
+	CHECK_EQ(sim.warm_resets, 1u);
+	sim_link_fails(&sim, 3, XHCI_PLS_INACTIVE, true, USB_SPEED_HIGH);
+	CHECK(until("usb: xhci sim port 3: link in SS.Inactive: warm reset", 100));
+	CHECK(until("kbd: usb 1-3 0627:0001 ready", 5000));
+	CHECK_EQ(sim.warm_resets, 2u);
+	CHECK(!(PORTSC(2) & XHCI_PORTSC_CHANGES) && !(PORTSC(3) & XHCI_PORTSC_CHANGES));
+	CHECK(!sim_logged("did not train"));
+	finish();
+}
+
+/* A link that stays in Compliance Mode whatever is done: three warm resets, then the port is
+ * left alone with a line naming it, not reset again every scan. */
+static void stuck_usb3_link_given_up(void)
+{
+	start();
+	sim.warm_reset_fails = true;
+	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, USB_SPEED_HIGH);
+	CHECK(until(
+		"usb: xhci sim port 2: link still in Compliance Mode after 3 warm resets: left alone",
+		5000));
+	ticks_ms(2000);
+	CHECK_EQ(sim.warm_resets, 3u);
+	CHECK_EQ(hc.port[2].state, PORT_EMPTY);
+	finish();
+}
+
 /* Registers reading all ones: the controller is gone, never reset. */
 static void gone(void)
 {
@@ -507,6 +545,8 @@ int main(void)
 	RUN(root_port_powered_again_after_over_current);
 	RUN(root_port_left_off_after_repeated_over_current);
 	RUN(hub_port_powered_again_after_over_current);
+	RUN(stuck_usb3_link_warm_reset);
+	RUN(stuck_usb3_link_given_up);
 	RUN(gone);
 	return unit_summary();
 }

@@ -168,6 +168,7 @@ void sim_init(struct xhci_sim *s)
 	s->next_slot = 1;
 	s->byte_writes = 0;
 	s->reset_count = 0;
+	s->warm_resets = 0;
 	memset(s->ep0, 0, sizeof(s->ep0));
 	memset(s->commands, 0, sizeof(s->commands));
 }
@@ -177,6 +178,27 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
 	s->plugged[port] = (uint8_t)speed;
 	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | speed << 10 |
 					 XHCI_PORTSC_CSC;
+}
+
+void sim_link_fails(struct xhci_sim *s, unsigned int port, unsigned int pls, bool ccs, unsigned int speed)
+{
+	s->plugged[port] = (uint8_t)speed;
+	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | pls << 5 | (ccs ? XHCI_PORTSC_CCS | XHCI_PORTSC_CSC : 0) |
+					 XHCI_PORTSC_PLC;
+}
+
+/* A warm reset (WPR) of port p, done at once: the link trains when a device is there. */
+static uint32_t warm_reset(struct xhci_sim *s, unsigned int p, uint32_t now)
+{
+	uint32_t done = XHCI_PORTSC_WRC | XHCI_PORTSC_PRC;
+
+	s->warm_resets++;
+	if (s->warm_reset_fails)
+		return now | done;
+	if (!s->plugged[p])
+		return XHCI_PORTSC_PP | XHCI_PLS_RXDETECT << 5 | done | (now & XHCI_PORTSC_CHANGES);
+	return XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | XHCI_PLS_U0 << 5 | s->plugged[p] << 10 | done |
+	       (now & XHCI_PORTSC_CHANGES);
 }
 
 void sim_over_current(struct xhci_sim *s, unsigned int port, bool active)
@@ -451,6 +473,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		uint32_t was = R(off);
 
 		R(off) = portsc_write(was, v);
+		if (v & XHCI_PORTSC_WPR)
+			R(off) = warm_reset(s, p, R(off));
 		if (!(was & XHCI_PORTSC_PP) && (R(off) & XHCI_PORTSC_PP) && s->plugged[p])
 			R(off) |= XHCI_PORTSC_CCS | XHCI_PORTSC_CSC | s->plugged[p] << 10;
 	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
