@@ -141,6 +141,7 @@ static int probe(struct pci_dev *pd)
 	/* firmware (OVMF) may have left decoding and bus mastering off; no INTx: polled */
 	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
 	hc->mmio = kernel_mmio(hc, base);
+	hc->mmio_size = bar->size;
 	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();
 	err = xhci_takeover(hc, why, sizeof(why));

@@ -92,6 +92,7 @@ enum xhci_recovery { XHCI_RECOVERY_NONE, XHCI_RECOVERY_DRAIN, XHCI_RECOVERY_RESE
 struct xhci {
 	const struct xhci_mmio *mmio;
 	struct xhci_mmio mmio_store;
+	uint64_t mmio_size;     /* bytes mapped at mmio (the BAR): no access reaches past it */
 	uint32_t op, rt, db;    /* operational, runtime, doorbell offsets from the BAR */
 	uint8_t max_slots, max_ports;
 	uint16_t hci_version;

@@ -169,6 +169,7 @@ void sim_init(struct xhci_sim *s)
 	s->byte_writes = 0;
 	s->reset_count = 0;
 	s->warm_resets = 0;
+	s->outside = 0;
 	memset(s->ep0, 0, sizeof(s->ep0));
 	memset(s->commands, 0, sizeof(s->commands));
 }
@@ -216,6 +217,8 @@ static uint32_t sim_read32(void *ctx, uint32_t off)
 {
 	struct xhci_sim *s = ctx;
 
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (off % 4 || off >= SIM_SIZE)
 		return 0xffffffffu;
 	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
@@ -427,6 +430,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 {
 	struct xhci_sim *s = ctx;
 
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (off % 4 || off >= SIM_SIZE)
 		return;
 	if (off == USBCMD) {
@@ -495,6 +500,8 @@ static void sim_write8(void *ctx, uint32_t off, uint8_t v)
 	uint32_t shift = (off % 4) * 8, word = off & ~3u;
 
 	s->byte_writes++;
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (word >= SIM_SIZE)
 		return;
 	R(word) = (R(word) & ~(0xffu << shift)) | (uint32_t)v << shift;
@@ -505,6 +512,7 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc)
 	memset(hc, 0, sizeof(*hc));
 	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
 	hc->mmio = &s->mmio;
+	hc->mmio_size = s->window ? s->window : SIM_SIZE;
 	strcpy(hc->name, "xhci sim");
 }
 
