@@ -155,6 +155,14 @@ static int probe(struct pci_dev *pd)
 	}
 	if (err) {
 		printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
+		/* never linked into usb_controllers, so usb_shutdown will not stop it: stop it
+		 * now, and end its bus mastering whether it halted or not, or it may go on (as
+		 * firmware left it, or as we started it) into memory reused after a warm reboot */
+		if (xhci_abandon(hc))
+			printk(KERN_WARN "usb: %s: not halted; bus mastering off\n", hc->name);
+		pci_command(pd, 0, PCI_COMMAND_MASTER);
+		if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)
+			xhci_intel_unroute(pd, &hc->route); /* its USB 2/3 ports back to the EHCI */
 		return err; /* hc leaks on purpose: the controller may still point into its memory */
 	}
 	xhci_ports_start(hc);

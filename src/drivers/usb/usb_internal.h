@@ -199,6 +199,7 @@ struct usb_dev {
 int xhci_takeover(struct xhci *hc, char *why, size_t n);
 int xhci_setup(struct xhci *hc, char *why, size_t n);
 int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);
+int xhci_abandon(struct xhci *hc);
 void xhci_free_memory(struct xhci *hc);
 void xhci_irq_on(struct xhci *hc);
 /* xhci_health.c */

@@ -201,14 +201,15 @@ static int halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
 
 /*
  * xhci_takeover - read the capabilities, claim the controller from firmware, stop and reset
- * it. Returns 0, or -EIO / -ENODEV with why filled ("not ready after 5 s", ...).
- * Boot (it busy-waits, up to seconds on broken hardware).
+ * it. Returns 0, or -EIO / -ENODEV with why filled ("not ready after 5 s", ...); -ENODEV
+ * means the registers themselves make no sense, and leaves hc->op 0 (xhci_abandon then
+ * touches none). Boot (it busy-waits, up to seconds on broken hardware).
  */
 int xhci_takeover(struct xhci *hc, char *why, size_t n)
 {
 	uint32_t cap0, hcs1;
-	int err;
 
+	hc->op = 0;
 	if (!in_bar(hc, 0, XHCI_CAP_REGS)) {
 		ksnprintf(why, n, "a %#llx-byte BAR cannot hold the registers", (unsigned long long)hc->mmio_size);
 		return -ENODEV;
@@ -227,17 +228,16 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
 	hc->max_ports = (uint8_t)MIN(XHCI_HCS1_MAX_PORTS(hcs1), (uint32_t)XHCI_MAX_PORTS);
 	if (hc->op < 0x20 || !hc->max_slots || !hc->max_ports || !hc->rt || !hc->db) {
 		say(why, n, "capability registers make no sense");
-		return -ENODEV;
+		goto refuse;
 	}
 	if (!in_bar(hc, hc->op, XHCI_OP_REGS + XHCI_PORT_REGS * hc->max_ports) ||
 	    !in_bar(hc, hc->rt, XHCI_IR(0) + XHCI_IR_REGS) || !in_bar(hc, hc->db, 4u * (hc->max_slots + 1u))) {
 		ksnprintf(why, n, "operational, runtime or doorbell registers outside the %#llx-byte BAR",
 			  (unsigned long long)hc->mmio_size);
-		return -ENODEV;
+		goto refuse;
 	}
-	err = check_xcaps(hc, why, n);
-	if (err)
-		return err;
+	if (check_xcaps(hc, why, n))
+		goto refuse;
 	read_protocols(hc);
 
 	if (!wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, CNR_TIMEOUT_US)) {
@@ -246,6 +246,26 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
 	}
 	bios_handoff(hc);
 	return halt_and_reset(hc, true, why, n);
+refuse:
+	hc->op = 0;
+	return -ENODEV;
+}
+
+/*
+ * xhci_abandon - hc's takeover or setup failed: stop it all the same, so that a controller
+ * firmware left running, or one we started, does not go on into memory that firmware
+ * reuses after a warm reboot. Interrupter 0 off, Run/Stop cleared, HCHalted awaited (32
+ * ms), when xhci_takeover found the registers sane; else nothing is touched. Returns 0 when
+ * halted, -EIO otherwise (the caller's clearing of bus mastering is then all that stops
+ * it). Its memory is left as it is: it may still point there. Boot; busy-waits.
+ */
+int xhci_abandon(struct xhci *hc)
+{
+	char why[48];
+
+	if (!hc->op)
+		return -EIO;
+	return xhci_stop(hc, false, why, sizeof(why));
 }
 
 /*

@@ -6,7 +6,8 @@
  * controller whose CNR never clears or that never halts (bounded, reported), a controller
  * left running by firmware, scratchpad buffers (the count split over HCSPARAMS2 bits 25:21
  * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes, the stop
- * before a reboot or power-off, and registers or capabilities placed past the mapped BAR.
+ * before a reboot or power-off, registers or capabilities placed past the mapped BAR, and
+ * the stop of a controller whose takeover failed.
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -284,6 +285,31 @@ static void register_offsets_outside_bar(void)
 	CHECK_EQ(sim.outside, 0);
 }
 
+/* What usb.c's probe does with a controller it failed to take over or set up (xhci_abandon,
+ * then bus mastering off). Firmware (SeaBIOS) left it running and its CNR never clears: the
+ * takeover gives up before halting it, and abandoning it halts it (it ran on: the probe
+ * only returned). Registers placed outside the BAR: nothing is touched, not even to halt,
+ * and -EIO says that only bus mastering can stop it. */
+static void abandon_failed_controller(void)
+{
+	fresh(&(struct xhci_sim){.running = true, .cnr_stuck = true});
+	host_time_skip_ns = 50000000;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN);
+	CHECK_EQ(xhci_abandon(&hc), 0);
+	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN));
+	CHECK(OPREG(XHCI_USBSTS) & XHCI_STS_HCH);
+	CHECK_EQ(sim.reset_count, 0); /* stopped, not reset: its memory may still be pointed at */
+
+	fresh(&(struct xhci_sim){.running = true, .window = SIM_SIZE});
+	sim.reg[XHCI_RTSOFF / 4] = SIM_SIZE;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK_EQ(xhci_abandon(&hc), -EIO);
+	CHECK_EQ(sim.outside, 0);
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN); /* untouched */
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -301,5 +327,6 @@ int main(void)
 	RUN(stop_never_halts);
 	RUN(xcaps_outside_bar);
 	RUN(register_offsets_outside_bar);
+	RUN(abandon_failed_controller);
 	return unit_summary();
 }
