@@ -18,8 +18,13 @@
  *
  * BAR sizing writes all ones and reads the mask back with memory and I/O decoding off
  * (and interrupts off, so no handler touches a device whose BAR is briefly moved), then
- * restores both. The size is the lowest set bit of the mask: a power of two even when a
- * device reads back garbage in the upper bits.
+ * restores both. Host bridges (class 06/00) are the exception: they are sized with decoding
+ * left on, as Linux does (mmio_always_on), because on some chipsets turning a host bridge's
+ * decoding off cuts the CPU off from memory or configuration space, and nothing would turn
+ * it back on. Sizing them rather than skipping them keeps their BARs in the `pci` listing;
+ * the moment a host bridge BAR holds all ones is as short as any other device's. The size
+ * is the lowest set bit of the mask: a power of two even when a device reads back garbage
+ * in the upper bits.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -89,7 +94,7 @@ uint64_t pci_bar_size(uint32_t lo_mask, uint32_t hi_mask, bool io, bool mem64)
 }
 
 /* Sizes BAR i (and its upper half when 64-bit); returns how many BAR slots it used. The
- * caller has turned decoding off. */
+ * caller has turned decoding off (except on a host bridge). */
 static unsigned int probe_bar(struct pci_dev *dev, unsigned int i, unsigned int nbars)
 {
 	uint16_t off = (uint16_t)(PCI_BAR0 + 4 * i);
@@ -129,6 +134,8 @@ static unsigned int probe_bar(struct pci_dev *dev, unsigned int i, unsigned int 
 
 static void probe_bars(struct pci_dev *dev)
 {
+	bool host_bridge =
+		dev->class_code == PCI_CLASS_BRIDGE && dev->subclass == PCI_SUBCLASS_BRIDGE_HOST;
 	unsigned int nbars, i = 0;
 	uint16_t cmd;
 	uint64_t flags;
@@ -140,10 +147,12 @@ static void probe_bars(struct pci_dev *dev)
 	}
 	flags = arch_irq_save();
 	cmd = pci_read16(dev, PCI_COMMAND);
-	pci_write16(dev, PCI_COMMAND, (uint16_t)(cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY)));
+	if (!host_bridge)
+		pci_write16(dev, PCI_COMMAND, (uint16_t)(cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY)));
 	while (i < nbars)
 		i += probe_bar(dev, i, nbars);
-	pci_write16(dev, PCI_COMMAND, cmd);
+	if (!host_bridge)
+		pci_write16(dev, PCI_COMMAND, cmd);
 	arch_irq_restore(flags);
 }
 

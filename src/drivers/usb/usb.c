@@ -141,6 +141,7 @@ static int probe(struct pci_dev *pd)
 	/* firmware (OVMF) may have left decoding and bus mastering off; no INTx: polled */
 	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
 	hc->mmio = kernel_mmio(hc, base);
+	hc->mmio_size = bar->size;
 	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();
 	err = xhci_takeover(hc, why, sizeof(why));
@@ -154,6 +155,14 @@ static int probe(struct pci_dev *pd)
 	}
 	if (err) {
 		printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
+		/* never linked into usb_controllers, so usb_shutdown will not stop it: stop it
+		 * now, and end its bus mastering whether it halted or not, or it may go on (as
+		 * firmware left it, or as we started it) into memory reused after a warm reboot */
+		if (xhci_abandon(hc))
+			printk(KERN_WARN "usb: %s: not halted; bus mastering off\n", hc->name);
+		pci_command(pd, 0, PCI_COMMAND_MASTER);
+		if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)
+			xhci_intel_unroute(pd, &hc->route); /* its USB 2/3 ports back to the EHCI */
 		return err; /* hc leaks on purpose: the controller may still point into its memory */
 	}
 	xhci_ports_start(hc);
@@ -200,7 +209,7 @@ static bool busy_port(struct xhci *hc)
 	for (unsigned int p = 1; p <= hc->max_ports; p++) {
 		enum xhci_port_state s = hc->port[p].state;
 
-		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY || s == PORT_WARM_RESET)
 			return true;
 		/* connected but not yet seen by the port scan */
 		if (s == PORT_EMPTY && (xhci_read(hc, hc->op + XHCI_PORTSC(p)) & XHCI_PORTSC_CCS))

@@ -27,7 +27,7 @@
 
 #define PAGE 4096
 #define SET_ADDRESS_RECOVERY_US 2000  /* USB 2.0 9.2.6.3 */
-#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 a device is forgiven */
+#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 in a row a device is forgiven */
 
 /* Standard requests (USB 2.0 table 9-4). */
 #define USB_REQ_GET_DESCRIPTOR 0x06
@@ -487,6 +487,10 @@ static bool ep0_recover_step(struct usb_dev *d)
  */
 void usb_dev_step(struct usb_dev *d)
 {
+	/* a stopped controller (xhci_health.c) that kept d may still write into d's memory:
+	 * d waits as it is, its request never timed out into a refusal that frees it */
+	if (d->hc->dead && d->state < S_DISABLE)
+		return;
 	if (d->busy) {
 		/* a command ends in xhci_process_events (or its timeout there): wait for it */
 		if (d->hc->cmd_owner == d)

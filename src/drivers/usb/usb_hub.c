@@ -10,6 +10,13 @@
  * recovery, then the child enumerates like any device (usb_enum.c) with the route string
  * and, behind a high-speed hub, the transaction translator this hub provides.
  *
+ * Over-current (11.24.2.7.1.4): the hub turns the port's power off and sets
+ * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
+ * PORT_OVER_CURRENT has cleared and stayed clear for 100 ms, then SET_FEATURE(PORT_POWER),
+ * the hub's power-on time, and a look for the device that is still plugged in. A port whose
+ * over-current comes back OC_MAX_TRIES times, each within OC_FORGET_US of the last, is left
+ * unpowered with a line naming it.
+ *
  * Depth: hubs are accepted down to tier 4 below the root port (children to tier 5, the
  * route string's limit); QEMU tests one level. USB 3 hubs (different port status, SET
  * HUB_DEPTH) are refused by usb_enum.c. One control transfer at a time, like every device.
@@ -32,6 +39,7 @@
 #define HUB_C_PORT_CONNECTION 16  /* change features are 16 + the change bit */
 #define HUB_PS_CONNECTION (1u << 0)
 #define HUB_PS_ENABLE (1u << 1)
+#define HUB_PS_OVER_CURRENT (1u << 3) /* wPortStatus; the same bit of wPortChange: C_OVER_CURRENT */
 #define HUB_PS_RESET (1u << 4)
 #define HUB_PS_LOW_SPEED (1u << 9)
 #define HUB_PS_HIGH_SPEED (1u << 10)
@@ -42,15 +50,26 @@
 #define RESET_POLL_US 10000
 #define RESET_TIMEOUT_US 500000
 #define RECOVERY_US 10000
+#define OC_REPOWER_US 100000      /* over-current gone this long: power again */
+#define OC_POLL_US 100000         /* status read while over-current lasts */
+#define OC_MAX_TRIES 3            /* over-currents in a row before the port is left off */
+#define OC_FORGET_US 10000000     /* an over-current this long after the last starts a new count */
 
 enum { H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR };
-enum { HP_EMPTY, HP_DEBOUNCE, HP_RESET, HP_RECOVERY, HP_DEVICE, HP_FAILED };
+enum {
+	HP_EMPTY, HP_DEBOUNCE, HP_RESET, HP_RECOVERY, HP_DEVICE, HP_FAILED,
+	HP_OVER_CURRENT,      /* unpowered by the hub: waiting for the over-current to end */
+	HP_POWER_ON,          /* powered again: waiting the hub's power-on time */
+	HP_OFF,               /* over-current came back too often: left unpowered */
+};
 
 struct hub_port {
 	int state;
-	uint64_t deadline;    /* end of debounce, recovery, reset timeout */
+	uint64_t deadline;    /* end of debounce, recovery, reset timeout, over-current wait */
 	uint64_t next_look;   /* while timed: when to read the status again */
 	struct usb_dev *child;
+	unsigned int over_currents; /* in a row: each less than OC_FORGET_US after the last */
+	uint64_t oc_forget;         /* when over_currents starts again from 0 */
 };
 
 struct usb_hub {
@@ -112,6 +131,65 @@ static void port_request(struct usb_dev *d, uint8_t req, uint16_t feature, unsig
 	xhci_control(d, HUB_RT_PORT_OUT, req, feature, (uint16_t)p, 0, op);
 }
 
+/* Over-current on port p: its child is gone; wait for the condition to end, or give the
+ * port up when it keeps coming back. */
+static void over_current(struct usb_dev *d, unsigned int p)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	if (hp->child)
+		usb_dev_unplug(hp->child);
+	hp->child = NULL;
+	if (deadline_passed(hp->oc_forget))
+		hp->over_currents = 0;
+	hp->oc_forget = deadline_us(OC_FORGET_US);
+	if (++hp->over_currents > OC_MAX_TRIES) {
+		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n",
+		       d->name, p, hp->over_currents);
+		hp->state = HP_OFF;
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: over-current: powered off until it ends\n", d->name, p);
+	hp->state = HP_OVER_CURRENT;
+	hp->deadline = 0; /* not ended yet */
+	hp->next_look = deadline_us(OC_POLL_US);
+}
+
+/* The over-current states of port p; false when p is in none of them. */
+static bool over_current_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	switch (hp->state) {
+	case HP_OVER_CURRENT:
+		if (h->status & HUB_PS_OVER_CURRENT) {
+			hp->deadline = 0;
+		} else if (!hp->deadline) { /* seen ended: power in 100 ms if it stays so */
+			hp->deadline = hp->next_look = deadline_us(OC_REPOWER_US);
+			return true;
+		} else if (deadline_passed(hp->deadline)) {
+			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", d->name, p);
+			port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, p, "SET_FEATURE(PORT_POWER)");
+			hp->state = HP_POWER_ON;
+			hp->deadline = hp->next_look =
+				deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+			return true;
+		}
+		hp->next_look = deadline_us(OC_POLL_US);
+		return true;
+	case HP_POWER_ON:
+		if (!deadline_passed(hp->deadline))
+			return true;
+		hp->state = HP_EMPTY; /* and on: a device there is debounced */
+		return false;
+	case HP_OFF:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* What the status just read means for port p (its changes are acknowledged already). */
 static void port_update(struct usb_dev *d, unsigned int p)
 {
@@ -121,6 +199,13 @@ static void port_update(struct usb_dev *d, unsigned int p)
 	bool reconnected = h->change & HUB_PS_CONNECTION;
 	enum usb_speed speed;
 
+	if ((h->change | h->status) & HUB_PS_OVER_CURRENT && hp->state != HP_OVER_CURRENT &&
+	    hp->state != HP_OFF) {
+		over_current(d, p);
+		return;
+	}
+	if (over_current_update(d, p))
+		return;
 	if ((hp->state == HP_DEVICE || hp->state == HP_FAILED) && (!connected || reconnected)) {
 		if (hp->child)
 			usb_dev_unplug(hp->child);
@@ -172,7 +257,8 @@ static void port_update(struct usb_dev *d, unsigned int p)
 
 static bool timed(const struct hub_port *hp)
 {
-	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY;
+	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY ||
+	       hp->state == HP_OVER_CURRENT || hp->state == HP_POWER_ON;
 }
 
 /* The next port to look at: one marked by the hub, or one whose timer is due. */

@@ -52,6 +52,9 @@ enum xhci_port_state {
 	PORT_RECOVERY,     /* 10 ms reset recovery before the first request */
 	PORT_DEVICE,       /* a device is attached (enumerating or running) */
 	PORT_FAILED,       /* refused: waits for a disconnect */
+	PORT_OVERCURRENT,  /* over-current: unpowered until it is gone, then 100 ms more */
+	PORT_OFF,          /* over-current came back too often: left unpowered */
+	PORT_WARM_RESET,   /* USB 3 link in SS.Inactive or Compliance Mode: WPR set, waiting */
 };
 
 struct usb_dev;
@@ -61,6 +64,9 @@ struct xhci_port {
 	uint8_t major;          /* 2 or 3, from the Supported Protocol capability (0: unknown) */
 	uint64_t deadline;
 	struct usb_dev *dev;
+	unsigned int over_currents; /* in a row: each less than XHCI_OC_FORGET_US after the last */
+	uint64_t oc_forget;         /* when over_currents starts again from 0 */
+	unsigned int warm_resets;   /* since a device was last found on the port */
 };
 
 #define XHCI_MAX_PORTS 32
@@ -86,6 +92,7 @@ enum xhci_recovery { XHCI_RECOVERY_NONE, XHCI_RECOVERY_DRAIN, XHCI_RECOVERY_RESE
 struct xhci {
 	const struct xhci_mmio *mmio;
 	struct xhci_mmio mmio_store;
+	uint64_t mmio_size;     /* bytes mapped at mmio (the BAR): no access reaches past it */
 	uint32_t op, rt, db;    /* operational, runtime, doorbell offsets from the BAR */
 	uint8_t max_slots, max_ports;
 	uint16_t hci_version;
@@ -173,7 +180,8 @@ struct usb_dev {
 	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum.c) */
 	uint32_t halted_cc;      /* the completion code that halted it and the request, given */
 	const char *halted_op;   /* back once it is reset */
-	unsigned int ep0_stalls; /* recoveries so far (a device that stalls forever is refused) */
+	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
+				  * device that halts it forever is refused) */
 	/* what the device is */
 	uint16_t mps0;
 	struct usb_device_desc desc;
@@ -191,6 +199,7 @@ struct usb_dev {
 int xhci_takeover(struct xhci *hc, char *why, size_t n);
 int xhci_setup(struct xhci *hc, char *why, size_t n);
 int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);
+int xhci_abandon(struct xhci *hc);
 void xhci_free_memory(struct xhci *hc);
 void xhci_irq_on(struct xhci *hc);
 /* xhci_health.c */
@@ -249,6 +258,7 @@ void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_kbd_free(struct usb_dev *d);
 void usb_kbd_tick(void);
+void usb_kbd_controller_stopped(struct xhci *hc);
 bool usb_kbd_stall_probe(void);
 void usb_kbd_probe_result(int *stalled, int *after);
 

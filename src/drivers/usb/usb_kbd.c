@@ -44,6 +44,7 @@ struct usb_kbd {
 	bool led_request;          /* set from thread context, taken by the step */
 	uint8_t leds_sent;         /* HID_LED_* last sent */
 	bool led_failed;
+	bool frozen;               /* its controller stopped without halting: no more requests */
 	uint64_t reports;
 };
 
@@ -91,11 +92,24 @@ static void send_leds(struct usb_dev *d)
 		     "SET_REPORT(LEDs)");
 }
 
+/* The keyboard did not take its LED report (a stall: HID 1.11 allows it): it is not sent
+ * another, since every try halts endpoint 0 and costs a recovery. Said once. */
+static void led_refused(struct usb_dev *d)
+{
+	if (d->kbd->led_failed)
+		return;
+	d->kbd->led_failed = true;
+	printk(KERN_WARN "usb: %s: LED report not accepted (code %u): its LEDs are left alone\n", d->name,
+	       d->cc);
+}
+
 /* usb_kbd_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_kbd_step(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
 
+	if (k->frozen)
+		return;
 	switch (k->state) {
 	case K_CONFIG_EP:
 		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, NULL))
@@ -130,7 +144,7 @@ void usb_kbd_step(struct usb_dev *d)
 			return;
 		}
 		if (d->cc != XHCI_CC_SUCCESS)
-			k->led_failed = true; /* LEDs are a nicety: typing works without them */
+			led_refused(d); /* LEDs are a nicety: typing works without them */
 		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
 			xhci_intr_queue(d);
 		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
@@ -143,12 +157,13 @@ void usb_kbd_step(struct usb_dev *d)
 			usb_dev_ok(d);
 			return;
 		}
-		if (d->cc != XHCI_CC_SUCCESS && !k->led_failed) {
-			k->led_failed = true;
-			printk(KERN_WARN "usb: %s: LED report not accepted (code %u)\n", d->name, d->cc);
-		}
+		if (d->cc != XHCI_CC_SUCCESS)
+			led_refused(d);
+		/* back to running, not on into the stall probe below: that SET_IDLE(0) is the
+		 * self-test's alone (a keyboard that stalls it would halt endpoint 0 on every
+		 * lock key) */
 		k->state = K_RUN;
-		/* fall through */
+		return;
 	case K_PROBE_STALL:
 		probe_cc[0] = (int)d->cc;
 		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
@@ -166,7 +181,9 @@ void usb_kbd_step(struct usb_dev *d)
 			k->state = K_PROBE_STALL;
 			return;
 		}
-		if (k->led_request) {
+		if (k->led_request && k->led_failed) {
+			k->led_request = false; /* it refused them once: each try would halt endpoint 0 */
+		} else if (k->led_request) {
 			send_leds(d);
 			k->state = K_LED_DONE;
 		}
@@ -207,6 +224,26 @@ void usb_kbd_free(struct usb_dev *d)
 	heap_free(k);
 }
 
+/*
+ * usb_kbd_controller_stopped - hc stopped on an error without halting, so its devices and
+ * their memory are kept (it may still write there) but no report will come again: every
+ * keyboard on it lets go of its keys, as an empty report would (a key held now would
+ * otherwise repeat forever), and sends nothing more. Nothing is freed. Tick context.
+ */
+void usb_kbd_controller_stopped(struct xhci *hc)
+{
+	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
+		if (d->hc != hc || !d->kbd || d->kbd->frozen)
+			continue;
+		usb_kbd_report(d, nothing, sizeof(nothing));
+		d->kbd->frozen = true;
+		if (d->kbd->state >= K_RUN)
+			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n", d->name);
+	}
+}
+
 /* usb_kbd_tick - typematic repeats that are due. Tick context. */
 void usb_kbd_tick(void)
 {
@@ -214,7 +251,8 @@ void usb_kbd_tick(void)
 	uint16_t key;
 
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		if (d->kbd && d->kbd->state >= K_RUN && hid_repeat_poll(&d->kbd->repeat, now, &key))
+		if (d->kbd && d->kbd->state >= K_RUN && !d->kbd->frozen &&
+		    hid_repeat_poll(&d->kbd->repeat, now, &key))
 			kbd_report_key(key, true);
 }
 
@@ -232,9 +270,9 @@ unsigned int usb_kbd_print(void)
 
 		if (!k || k->state < K_RUN)
 			continue;
-		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports\n", d->name, d->desc.vendor,
+		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s\n", d->name, d->desc.vendor,
 		       d->desc.product, usb_speed_name(d->speed), k->leds_sent, k->led_failed ? " (refused)" : "",
-		       (unsigned long)k->reports);
+		       (unsigned long)k->reports, k->frozen ? ", controller stopped" : "");
 		n++;
 	}
 	arch_irq_restore(flags);

@@ -14,7 +14,10 @@
  * controller memory comes from kmalloc (physically contiguous and below 2 GiB, so any
  * controller can reach it, AC64 or not); whole pages, so contexts and rings are 64-byte
  * aligned and never cross a page (or a 64 KiB boundary). Register access goes through
- * hc->mmio, aligned 32-bit only, 64-bit registers low dword first.
+ * hc->mmio, aligned 32-bit only, 64-bit registers low dword first, and never past the
+ * mapped BAR (hc->mmio_size): the takeover checks the operational, runtime and doorbell
+ * offsets and every extended capability against it first, and refuses a controller whose
+ * registers point outside (a corrupt capability list would read past the mapping and fault).
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -29,6 +32,12 @@
 #define RESET_TIMEOUT_US 1000000
 #define BIOS_HANDOFF_US 1000000
 #define XECP_MAX 64                /* extended capabilities walked at most */
+#define XHCI_CAP_REGS 0x20         /* the capability registers read before anything else */
+#define XHCI_OP_REGS 0x400         /* operational registers before the port register sets */
+#define XHCI_PORT_REGS 0x10        /* one port's register set */
+#define XHCI_IR_REGS 0x20          /* one interrupter's register set */
+#define XHCI_LEGSUP_LEN 8          /* USBLEGSUP and USBLEGCTLSTS */
+#define XHCI_PROTO_LEN 12          /* the Supported Protocol dwords read: 0 to 2 */
 
 uint32_t xhci_read(struct xhci *hc, uint32_t off) { return hc->mmio->read32(hc->mmio->ctx, off); }
 void xhci_write(struct xhci *hc, uint32_t off, uint32_t v) { hc->mmio->write32(hc->mmio->ctx, off, v); }
@@ -66,14 +75,27 @@ static bool wait_reg(struct xhci *hc, uint32_t off, uint32_t mask, uint32_t want
 	}
 }
 
+/* Whether the register block [off, off + len) lies inside the mapped BAR. */
+static bool in_bar(const struct xhci *hc, uint64_t off, uint64_t len)
+{
+	return off <= hc->mmio_size && len <= hc->mmio_size - off;
+}
+
+/* Bytes of an extended capability with this id that the driver reads. */
+static uint32_t xcap_len(uint8_t id)
+{
+	return id == XHCI_XCAP_LEGACY ? XHCI_LEGSUP_LEN : id == XHCI_XCAP_PROTOCOL ? XHCI_PROTO_LEN : 4;
+}
+
 /* The extended capability list: offset of the first with this id after 'after' (0 from the
- * start), 0 when none. Bounded against loops and offsets outside the BAR's first 64 KiB. */
+ * start), 0 when none. Bounded against loops and against the BAR (check_xcaps has refused a
+ * list that leaves it; the bound stays as a second line). */
 static uint32_t find_xcap(struct xhci *hc, uint32_t after, uint8_t id)
 {
 	uint32_t off = XHCI_HCC1_XECP(xhci_read(hc, XHCI_HCCPARAMS1)) * 4;
 	bool past = after == 0;
 
-	for (int i = 0; off && i < XECP_MAX && off < 0x10000; i++) {
+	for (int i = 0; off && i < XECP_MAX && in_bar(hc, off, xcap_len(id)); i++) {
 		uint32_t v = xhci_read(hc, off);
 		uint32_t next = XHCI_XCAP_NEXT(v) * 4;
 
@@ -86,6 +108,31 @@ static uint32_t find_xcap(struct xhci *hc, uint32_t after, uint8_t id)
 		off += next;
 	}
 	return 0;
+}
+
+/* Every extended capability (the first XECP_MAX) inside the BAR, with the bytes the driver
+ * reads of it; 0, or -ENODEV with why filled. */
+static int check_xcaps(struct xhci *hc, char *why, size_t n)
+{
+	uint32_t off = XHCI_HCC1_XECP(xhci_read(hc, XHCI_HCCPARAMS1)) * 4;
+
+	for (int i = 0; off && i < XECP_MAX; i++) {
+		uint32_t v;
+
+		if (!in_bar(hc, off, 4))
+			goto outside;
+		v = xhci_read(hc, off);
+		if (!in_bar(hc, off, xcap_len(XHCI_XCAP_ID(v))))
+			goto outside;
+		if (!XHCI_XCAP_NEXT(v))
+			break;
+		off += XHCI_XCAP_NEXT(v) * 4;
+	}
+	return 0;
+outside:
+	ksnprintf(why, n, "extended capability at %#x lies outside the %#llx-byte BAR", off,
+		  (unsigned long long)hc->mmio_size);
+	return -ENODEV;
 }
 
 /* Claim the controller from SMM firmware (7.1). Never fails: a BIOS that does not answer is
@@ -154,14 +201,21 @@ static int halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
 
 /*
  * xhci_takeover - read the capabilities, claim the controller from firmware, stop and reset
- * it. Returns 0, or -EIO / -ENODEV with why filled ("not ready after 5 s", ...).
- * Boot (it busy-waits, up to seconds on broken hardware).
+ * it. Returns 0, or -EIO / -ENODEV with why filled ("not ready after 5 s", ...); -ENODEV
+ * means the registers themselves make no sense, and leaves hc->op 0 (xhci_abandon then
+ * touches none). Boot (it busy-waits, up to seconds on broken hardware).
  */
 int xhci_takeover(struct xhci *hc, char *why, size_t n)
 {
-	uint32_t cap0 = xhci_read(hc, XHCI_CAPLENGTH);
-	uint32_t hcs1 = xhci_read(hc, XHCI_HCSPARAMS1);
+	uint32_t cap0, hcs1;
 
+	hc->op = 0;
+	if (!in_bar(hc, 0, XHCI_CAP_REGS)) {
+		ksnprintf(why, n, "a %#llx-byte BAR cannot hold the registers", (unsigned long long)hc->mmio_size);
+		return -ENODEV;
+	}
+	cap0 = xhci_read(hc, XHCI_CAPLENGTH);
+	hcs1 = xhci_read(hc, XHCI_HCSPARAMS1);
 	if (cap0 == 0xffffffffu) {
 		say(why, n, "registers read all ones");
 		return -ENODEV;
@@ -174,8 +228,16 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
 	hc->max_ports = (uint8_t)MIN(XHCI_HCS1_MAX_PORTS(hcs1), (uint32_t)XHCI_MAX_PORTS);
 	if (hc->op < 0x20 || !hc->max_slots || !hc->max_ports || !hc->rt || !hc->db) {
 		say(why, n, "capability registers make no sense");
-		return -ENODEV;
+		goto refuse;
 	}
+	if (!in_bar(hc, hc->op, XHCI_OP_REGS + XHCI_PORT_REGS * hc->max_ports) ||
+	    !in_bar(hc, hc->rt, XHCI_IR(0) + XHCI_IR_REGS) || !in_bar(hc, hc->db, 4u * (hc->max_slots + 1u))) {
+		ksnprintf(why, n, "operational, runtime or doorbell registers outside the %#llx-byte BAR",
+			  (unsigned long long)hc->mmio_size);
+		goto refuse;
+	}
+	if (check_xcaps(hc, why, n))
+		goto refuse;
 	read_protocols(hc);
 
 	if (!wait_reg(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, CNR_TIMEOUT_US)) {
@@ -184,6 +246,26 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
 	}
 	bios_handoff(hc);
 	return halt_and_reset(hc, true, why, n);
+refuse:
+	hc->op = 0;
+	return -ENODEV;
+}
+
+/*
+ * xhci_abandon - hc's takeover or setup failed: stop it all the same, so that a controller
+ * firmware left running, or one we started, does not go on into memory that firmware
+ * reuses after a warm reboot. Interrupter 0 off, Run/Stop cleared, HCHalted awaited (32
+ * ms), when xhci_takeover found the registers sane; else nothing is touched. Returns 0 when
+ * halted, -EIO otherwise (the caller's clearing of bus mastering is then all that stops
+ * it). Its memory is left as it is: it may still point there. Boot; busy-waits.
+ */
+int xhci_abandon(struct xhci *hc)
+{
+	char why[48];
+
+	if (!hc->op)
+		return -EIO;
+	return xhci_stop(hc, false, why, sizeof(why));
 }
 
 /*

@@ -19,7 +19,8 @@
  * At most XHCI_MAX_RECOVERIES per controller and boot: a controller that keeps failing is
  * stopped ("STOPPED" in `usb`), as one that does not reset in time; their devices are gone
  * (keyboards unregistered). One that does not even halt keeps its devices and their memory:
- * it may still write there. The waits run
+ * it may still write there; its keyboards release their keys and stop repeating, and its
+ * devices stay frozen where they were (usb_dev_step), not timed out and freed. The waits run
  * across ticks; only the halt at the start and xhci_setup's start (32 ms at most each)
  * busy-wait, in the tick. Host-tested with the simulated controller (test_xhci_health,
  * fuzz_xhci), which is why the per-controller tick (xhci_tick) lives here and not in usb.c.
@@ -78,9 +79,11 @@ static void start_recovery(struct xhci *hc, uint32_t sts)
 
 	hc->dead = true; /* from here on the interrupt handler and the ports leave it alone */
 	if (xhci_stop(hc, false, why, sizeof(why))) {
-		/* it may still write its rings: the devices and their memory stay */
+		/* it may still write its rings: the devices and their memory stay, but no key
+		 * report comes any more, so the keyboards let go of what they hold */
 		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, and %s: stopped\n",
 		       hc->name, sts, why);
+		usb_kbd_controller_stopped(hc);
 		return;
 	}
 	if (hc->recoveries >= XHCI_MAX_RECOVERIES) {

@@ -9,6 +9,18 @@
  * Status Change event; QEMU only posts those while running, so the scan also finds devices
  * that were there before the controller started.
  *
+ * A USB 3 link that ends in SS.Inactive or Compliance Mode (a failed training, a marginal
+ * cable) stays there until a warm reset (xHCI 1.2 section 4.19.1.2: WPR, then WRC and PRC
+ * set when it is done): the port gets one, and a device found after it is enumerated. At
+ * most WARM_RESET_TRIES before a device is found again; then the port is left alone, with a
+ * line naming it, until the device is plugged in anew.
+ *
+ * Over-current (xHCI 1.2 section 4.19.4): the controller turns the port's power off (PP
+ * clear, with port power control) and sets OCC; the device is gone. Once Over-current
+ * Active has cleared and stayed clear for 100 ms the port is powered again and its device,
+ * still plugged in, connects anew. A port whose over-current comes back OC_MAX_TRIES times,
+ * each within OC_FORGET_US of the last, is left unpowered with a line naming it.
+ *
  * PORTSC writes are built from XHCI_PORTSC_KEEP plus the bits meant: writing back what was
  * read would disable the port (PED is RW1C-like) and acknowledge changes we never saw.
  */
@@ -21,6 +33,11 @@
 #define USB2_RESET_TIMEOUT_US 500000
 #define USB3_TRAIN_TIMEOUT_US 1000000
 #define PORT_SCAN_TICKS 10        /* at the 1 kHz tick: every 10 ms */
+#define WARM_RESET_TIMEOUT_US 500000
+#define WARM_RESET_TRIES 3
+#define OC_REPOWER_US 100000      /* over-current gone this long: power again */
+#define OC_MAX_TRIES 3            /* over-currents in a row before the port is left off */
+#define OC_FORGET_US 10000000     /* an over-current this long after the last starts a new count */
 
 static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
 
@@ -59,6 +76,62 @@ void xhci_port_device_failed(struct xhci *hc, unsigned int port)
 
 static bool is_usb3(const struct xhci *hc, unsigned int p) { return hc->port[p].major == 3; }
 
+static bool link_stuck(uint32_t v)
+{
+	return XHCI_PORTSC_PLS(v) == XHCI_PLS_INACTIVE || XHCI_PORTSC_PLS(v) == XHCI_PLS_COMPLIANCE;
+}
+
+static const char *link_name(uint32_t v)
+{
+	return XHCI_PORTSC_PLS(v) == XHCI_PLS_INACTIVE ? "SS.Inactive" : "Compliance Mode";
+}
+
+/* USB 3 port p's link is stuck (PORTSC v): a warm reset, or give up after WARM_RESET_TRIES. */
+static void warm_reset(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	if (pt->dev)
+		usb_dev_unplug(pt->dev); /* a link that fell there lost its device */
+	pt->dev = NULL;
+	if (pt->warm_resets >= WARM_RESET_TRIES) {
+		printk(KERN_WARN "usb: %s port %u: link still in %s after %u warm resets: left alone\n",
+		       hc->name, p, link_name(v), pt->warm_resets);
+		pt->warm_resets++; /* said once */
+		pt->state = PORT_EMPTY;
+		return;
+	}
+	pt->warm_resets++;
+	printk(KERN_INFO "usb: %s port %u: link in %s: warm reset\n", hc->name, p, link_name(v));
+	portsc_write(hc, p, v, (v & XHCI_PORTSC_CHANGES) | XHCI_PORTSC_WPR);
+	pt->state = PORT_WARM_RESET;
+	pt->deadline = deadline_us(WARM_RESET_TIMEOUT_US);
+}
+
+/* Over-current on port p (PORTSC v): its device is gone; wait for the condition to end, or
+ * give the port up when it keeps coming back. */
+static void over_current(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+	if (pt->dev)
+		usb_dev_unplug(pt->dev);
+	pt->dev = NULL;
+	if (deadline_passed(pt->oc_forget))
+		pt->over_currents = 0;
+	pt->oc_forget = deadline_us(OC_FORGET_US);
+	if (++pt->over_currents > OC_MAX_TRIES) {
+		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n", hc->name,
+		       p, pt->over_currents);
+		pt->state = PORT_OFF;
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: over-current: powered off until it ends\n", hc->name, p);
+	pt->state = PORT_OVERCURRENT;
+	pt->deadline = 0; /* not ended yet */
+}
+
 static void port_step(struct xhci *hc, unsigned int p)
 {
 	struct xhci_port *pt = &hc->port[p];
@@ -67,6 +140,16 @@ static void port_step(struct xhci *hc, unsigned int p)
 
 	if (v == 0xffffffffu)
 		return;
+	if ((v & (XHCI_PORTSC_OCC | XHCI_PORTSC_OCA)) && pt->state != PORT_OVERCURRENT &&
+	    pt->state != PORT_OFF) {
+		over_current(hc, p, v);
+		return;
+	}
+	if (is_usb3(hc, p) && link_stuck(v) && pt->state != PORT_WARM_RESET && pt->state != PORT_OVERCURRENT &&
+	    pt->state != PORT_OFF && pt->warm_resets <= WARM_RESET_TRIES) {
+		warm_reset(hc, p, v);
+		return;
+	}
 	switch (pt->state) {
 	case PORT_EMPTY:
 		if (v & XHCI_PORTSC_CHANGES)
@@ -108,6 +191,8 @@ static void port_step(struct xhci *hc, unsigned int p)
 		} else if (deadline_passed(pt->deadline)) {
 			pt->dev = usb_dev_new(hc, NULL, (uint8_t)p, (enum usb_speed)XHCI_PORTSC_SPEED(v));
 			pt->state = pt->dev ? PORT_DEVICE : PORT_FAILED;
+			if (pt->dev)
+				pt->warm_resets = 0;
 		}
 		break;
 	case PORT_DEVICE:
@@ -125,6 +210,35 @@ static void port_step(struct xhci *hc, unsigned int p)
 			pt->state = PORT_EMPTY;
 		}
 		break;
+	case PORT_OVERCURRENT:
+		if (v & XHCI_PORTSC_CHANGES)
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		if (v & XHCI_PORTSC_OCA) {
+			pt->deadline = 0;
+		} else if (!pt->deadline) { /* seen ended: power in 100 ms if it stays so */
+			pt->deadline = deadline_us(OC_REPOWER_US);
+		} else if (deadline_passed(pt->deadline)) {
+			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", hc->name, p);
+			if (!(v & XHCI_PORTSC_PP))
+				portsc_write(hc, p, v, XHCI_PORTSC_PP);
+			pt->state = PORT_EMPTY;
+		}
+		break;
+	case PORT_OFF:
+		if (v & XHCI_PORTSC_CHANGES)
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		break;
+	case PORT_WARM_RESET:
+		if ((v & (XHCI_PORTSC_WRC | XHCI_PORTSC_PRC)) && !(v & XHCI_PORTSC_PR)) {
+			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+			/* a device there now is enabled: on as after a reset; else wait for one */
+			pt->state = connected && (v & XHCI_PORTSC_PED) ? PORT_RECOVERY : PORT_EMPTY;
+			pt->deadline = deadline_us(RECOVERY_US);
+		} else if (deadline_passed(pt->deadline)) {
+			printk(KERN_WARN "usb: %s port %u: warm reset did not finish in 500 ms\n", hc->name, p);
+			pt->state = PORT_EMPTY;
+		}
+		break;
 	}
 }
 
@@ -137,7 +251,7 @@ void xhci_ports_poll(struct xhci *hc)
 	for (unsigned int p = 1; p <= hc->max_ports; p++) {
 		enum xhci_port_state s = hc->port[p].state;
 
-		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY)
+		if (s == PORT_DEBOUNCE || s == PORT_RESETTING || s == PORT_RECOVERY || s == PORT_WARM_RESET)
 			timed = true;
 	}
 	if (!timed && hc->ticks++ % PORT_SCAN_TICKS)
@@ -149,7 +263,8 @@ void xhci_ports_poll(struct xhci *hc)
 /* xhci_port_state_name - for the `usb` listing. */
 const char *xhci_port_state_name(enum xhci_port_state s)
 {
-	static const char *const names[] = {"empty", "debounce", "reset", "recovery", "device", "refused"};
+	static const char *const names[] = {"empty",  "debounce", "reset", "recovery", "device", "refused",
+					    "over-current", "off (over-current)", "warm reset"};
 
 	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
 }

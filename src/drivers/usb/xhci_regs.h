@@ -48,6 +48,7 @@
 /* PORTSC (5.4.8). RW1C change bits and PED must not be written back as read. */
 #define XHCI_PORTSC_CCS (1u << 0)
 #define XHCI_PORTSC_PED (1u << 1)
+#define XHCI_PORTSC_OCA (1u << 3)   /* over-current active (read-only) */
 #define XHCI_PORTSC_PR (1u << 4)
 #define XHCI_PORTSC_PLS(v) (((v) >> 5) & 0xf)
 #define XHCI_PORTSC_PP (1u << 9)
@@ -68,6 +69,8 @@
 #define XHCI_PORTSC_KEEP (XHCI_PORTSC_PP | XHCI_PORTSC_PIC_MASK | XHCI_PORTSC_WAKE_MASK)
 #define XHCI_PLS_U0 0
 #define XHCI_PLS_RXDETECT 5
+#define XHCI_PLS_INACTIVE 6        /* SS.Inactive: the link failed, only a warm reset leaves it */
+#define XHCI_PLS_COMPLIANCE 10     /* Compliance Mode: likewise */
 #define XHCI_PLS_POLLING 7
 
 /* Runtime registers (5.5): interrupter n at 0x20 + 32 n. */

@@ -204,6 +204,8 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		}
 		d->cc = cc;
 		d->busy = false;
+		if (good)
+			d->ep0_stalls = 0; /* endpoint 0 works: the halt limit counts halts in a row */
 		/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
 		if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION) {
 			d->ep0_recover = EP0_RECOVER_RESET;

@@ -50,7 +50,7 @@ static void sim_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width
 {
 	struct sim *s = ctx;
 	struct sim_fn *f = lookup(s, addr);
-	uint16_t pm_old = 0;
+	uint16_t pm_old = 0, cmd_old;
 	bool pm = false;
 
 	s->writes++;
@@ -65,9 +65,12 @@ static void sim_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width
 
 		v = (v & f->bar_mask[i]) | (sim_r32(f, off) & ~f->bar_mask[i]);
 	}
+	cmd_old = (uint16_t)(f->cfg[PCI_COMMAND] | f->cfg[PCI_COMMAND + 1] << 8);
 	for (unsigned int i = 0; i < width; i++)
 		if (off + i < f->ro_lo || off + i >= f->ro_hi)
 			f->cfg[off + i] = (uint8_t)(v >> (8 * i));
+	if (cmd_old & ~f->cfg[PCI_COMMAND] & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY))
+		f->decode_offs++;
 	if (pm)
 		pm_hook(f, pm_old);
 }

@@ -24,6 +24,8 @@ struct sim_fn {
 	bool pm_stuck;               /* writes to the power state are ignored */
 	bool pm_resets;              /* D3hot -> D0 clears the BARs and the command register */
 	uint16_t ro_lo, ro_hi;       /* bytes [ro_lo, ro_hi) ignore writes (a locked register) */
+	unsigned int decode_offs;    /* command register writes that turned memory or I/O
+				      * decoding off */
 };
 
 struct sim {

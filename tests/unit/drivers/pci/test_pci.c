@@ -3,7 +3,8 @@
  * Host tests of the PCI walker and decoders (src/drivers/pci/pci_config.c, pci_cap.c)
  * against the simulated configuration space of pci_sim.c: absent functions, multi-function
  * devices, a device that mirrors function 0, bridges (also looping or pointing backwards),
- * BAR decoding and sizing (32/64-bit, I/O, prefetchable, above 4 GiB), capability lists
+ * BAR decoding and sizing (32/64-bit, I/O, prefetchable, above 4 GiB; host bridges with
+ * their decoding left on), capability lists
  * that loop or point outside, D3hot -> D0 with a reset, MSI and MSI-X programming.
  */
 #include <stdlib.h>
@@ -191,6 +192,39 @@ static void test_bars(void)
 	CHECK_EQ(pci_read32(&d, 2), 0xffffffffu);
 	CHECK_EQ(pci_read16(&d, PCI_CFG_SIZE), 0xffff);
 	CHECK(pci_bar(&d, PCI_BARS) == NULL);
+	sim_free(&s);
+}
+
+/* BAR sizing on a host bridge (class 06/00) with a memory BAR and decoding on: the BAR is
+ * sized and left as it was, and memory and I/O decoding are never turned off (on some
+ * chipsets that cuts the CPU off from memory). A USB controller beside it still has its
+ * decoding turned off once while its BARs are sized, and back on. */
+static void test_host_bridge_decoding_kept(void)
+{
+	static struct sim s;
+	struct pci_cfg_ops ops;
+	struct pci_dev d;
+	struct sim_fn *host, *usb;
+
+	sim_ops(&s, &ops);
+	host = sim_add(&s, 0, 0, 0, 0x8086, 0x29c0, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST, 0);
+	sim_w16(host, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+	sim_bar(host, 0, 0xe0000000, 0x10000000);
+	usb = sim_add(&s, 0, 4, 0, 0x1b36, 0x000d, PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, 0);
+	sim_w16(usb, PCI_COMMAND, PCI_COMMAND_MEMORY);
+	sim_bar(usb, 0, 0xfebf0000, 0x4000);
+
+	pci_dev_probe(&d, &ops, PCI_ADDR(0, 0, 0, 0));
+	CHECK_EQ(host->decode_offs, 0);
+	CHECK_EQ(d.bar[0].addr, 0xe0000000);
+	CHECK_EQ(d.bar[0].size, 0x10000000);
+	CHECK_EQ(sim_r32(host, PCI_BAR0), 0xe0000000);
+	CHECK_EQ(pci_read16(&d, PCI_COMMAND), PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+
+	pci_dev_probe(&d, &ops, PCI_ADDR(0, 0, 4, 0));
+	CHECK_EQ(usb->decode_offs, 1);
+	CHECK_EQ(d.bar[0].size, 0x4000);
+	CHECK_EQ(pci_read16(&d, PCI_COMMAND), PCI_COMMAND_MEMORY);
 	sim_free(&s);
 }
 
@@ -387,6 +421,7 @@ int main(void)
 	RUN(test_every_bus_once);
 	RUN(test_bar_size);
 	RUN(test_bars);
+	RUN(test_host_bridge_decoding_kept);
 	RUN(test_caps);
 	RUN(test_power_states);
 	RUN(test_msi);

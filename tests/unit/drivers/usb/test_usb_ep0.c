@@ -12,10 +12,14 @@
  * ready; a transfer that completes late, while its refused device's Disable Slot runs, does
  * not let the device be freed before the command completes; interrupt transfer events count
  * only in ring order; a slot the controller does not have, or one in use, is refused without
- * touching the slot table past its end or another device's slot.
+ * touching the slot table past its end or another device's slot; a lock key costs one LED
+ * report and nothing else, a keyboard that refused its LED report gets none again, and only
+ * endpoint 0 halts in a row (no request working in between) refuse a device.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
+#include <lios/kbd.h>
+#include <lios/usb.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../unit.h"
@@ -36,7 +40,8 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)
 void usb_hub_free(struct usb_dev *d) { (void)d; }
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
 void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
-void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+static void (*led_listener)(uint8_t leds); /* usb_kbd.c's, registered by the first keyboard */
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
 uint8_t kbd_leds(void) { return 0; }
 
 /* ------------------------------------------------------------------ simulated devices */
@@ -46,7 +51,10 @@ static struct {
 	uint8_t stall_type;       /* ... of this bmRequestType */
 	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
 	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
+	bool stall_undefined;     /* stalls the undefined HID request of the stall probe (0x3f),
+				   * as real keyboards do (answered by default) */
 	unsigned int requests, after_stall;
+	unsigned int class_req[256]; /* HID class requests (bmRequestType 0x21) seen, by bRequest */
 	bool stalled;
 } dev[SIM_SLOTS + 1];
 
@@ -57,6 +65,10 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 	dev[slot].requests++;
 	if (dev[slot].stalled)
 		dev[slot].after_stall++;
+	if (su->type == 0x21)
+		dev[slot].class_req[su->req]++;
+	if (su->type == 0x21 && su->req == 0x3f && dev[slot].stall_undefined)
+		return SIM_STALL;
 	if (dev[slot].stall_req && su->req == dev[slot].stall_req && su->type == dev[slot].stall_type) {
 		dev[slot].stalled = true;
 		return SIM_STALL;
@@ -344,6 +356,154 @@ static void led_report_silent_refused(void)
 	free(hc.slot_dev);
 }
 
+#define SET_IDLE 0x0a
+#define SET_REPORT 0x09
+
+/* A ready keyboard on slot 1 of port 5, with the device's knobs set by the caller after
+ * start() (none: one that answers everything). */
+static struct usb_dev *ready_keyboard(void)
+{
+	struct usb_dev *d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(led_listener != NULL);
+	return d;
+}
+
+/* A lock key pressed n times (Caps Lock on, off, ...), each followed by 50 ticks. */
+static void lock_keys(int n)
+{
+	for (int i = 0; i < n; i++) {
+		led_listener((uint8_t)(i & 1 ? 0 : KBD_LED_CAPSLOCK));
+		ticks(50);
+	}
+}
+
+/* One stall probe (usb_kbd_stall_probe) run to its end; its two completion codes. */
+static void stall_probe(int *stalled, int *after)
+{
+	CHECK(usb_kbd_stall_probe());
+	for (int i = 0; i < 50; i++) {
+		ticks(1);
+		usb_kbd_probe_result(stalled, after);
+		if (*after != -1)
+			return;
+	}
+}
+
+/* Caps Lock on a ready keyboard: one SET_REPORT(LEDs) with the new state and nothing else
+ * (the LED step fell through into the stall probe's SET_IDLE(0): one more request per lock
+ * key, and a probe result made up). */
+static void led_change_sends_only_set_report(void)
+{
+	struct usb_dev *d;
+	int stalled, after;
+
+	start(false);
+	d = ready_keyboard();
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 1);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 1);
+	usb_kbd_probe_result(&stalled, &after);
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks(50);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2);
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 1);
+	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
+	usb_kbd_probe_result(&stalled, &after);
+	CHECK_EQ(stalled, -1); /* no probe was asked for: no result either */
+	CHECK(!d->failed);
+	cleanup();
+}
+
+/* A keyboard that stalls SET_IDLE (HID 1.11 allows it), and 20 lock-key presses: each costs
+ * one SET_REPORT, endpoint 0 halts only at setup, the keyboard stays (each press sent a
+ * stalling SET_IDLE: refused with "endpoint 0 keeps halting" after 16). */
+static void set_idle_staller_survives_lock_keys(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	dev[1].stall_req = SET_IDLE;
+	dev[1].stall_type = 0x21;
+	d = ready_keyboard();
+	lock_keys(20);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 1);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 21);
+	CHECK(!sim_logged("refused"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
+/* A keyboard that stalls its LED report at setup, then 20 lock-key presses: no LED report is
+ * sent to it again (each one halted endpoint 0: refused after 16), it says so once, and the
+ * `kbd` listing marks its LEDs refused; it keeps working. */
+static void led_staller_not_sent_leds_again(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	dev[1].stall_req = SET_REPORT;
+	dev[1].stall_type = 0x21;
+	d = ready_keyboard();
+	CHECK(sim_logged("usb: 1-5: LED report not accepted (code 6): its LEDs are left alone"));
+	sim_log_clear();
+	lock_keys(20);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 1);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK(!sim_logged("LED report not accepted")); /* said once, at setup */
+	CHECK(!sim_logged("refused"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	CHECK_EQ(usb_kbd_print(), 1);
+	CHECK(sim_logged("LEDs 0x0 (refused)")); /* the state sent at setup */
+	cleanup();
+}
+
+/* The stall probe 20 times on a keyboard that stalls the undefined request and answers
+ * SET_IDLE: 20 halts, each followed by a request that works, so none is "in a row" and the
+ * keyboard stays (the count was over its whole life: refused at the 17th probe). */
+static void halts_counted_in_a_row(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start(false);
+	dev[1].stall_undefined = true;
+	d = ready_keyboard();
+	for (int i = 0; i < 20; i++) {
+		stall_probe(&stalled, &after);
+		CHECK_EQ(stalled, XHCI_CC_STALL);
+		CHECK_EQ(after, XHCI_CC_SUCCESS);
+	}
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 20);
+	CHECK(!sim_logged("refused"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
+/* The same probe on a keyboard that stalls SET_IDLE as well: every request halts endpoint 0,
+ * nothing in between works, and after 16 halts in a row the keyboard is refused (the limit
+ * still holds for a device that never recovers). */
+static void halts_in_a_row_refused(void)
+{
+	int stalled, after;
+
+	start(false);
+	dev[1].stall_undefined = true;
+	dev[1].stall_req = SET_IDLE;
+	dev[1].stall_type = 0x21;
+	ready_keyboard();
+	for (int i = 0; i < 10 && !sim_logged("refused"); i++)
+		stall_probe(&stalled, &after);
+	ticks(20);
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: endpoint 0 keeps halting"));
+	/* setup's (the LED report worked after it), then 16 in a row */
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1 + 16);
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -358,5 +518,10 @@ int main(void)
 	RUN(bad_slot_from_enable_slot);
 	RUN(led_report_stall_tolerated);
 	RUN(led_report_silent_refused);
+	RUN(led_change_sends_only_set_report);
+	RUN(set_idle_staller_survives_lock_keys);
+	RUN(led_staller_not_sent_leds_again);
+	RUN(halts_counted_in_a_row);
+	RUN(halts_in_a_row_refused);
 	return unit_summary();
 }

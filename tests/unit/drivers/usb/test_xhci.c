@@ -5,8 +5,9 @@
  * handoff (a BIOS that lets go, one that never does: forced, SMIs off, reported), a
  * controller whose CNR never clears or that never halts (bounded, reported), a controller
  * left running by firmware, scratchpad buffers (the count split over HCSPARAMS2 bits 25:21
- * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes, and the stop
- * before a reboot or power-off.
+ * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes, the stop
+ * before a reboot or power-off, registers or capabilities placed past the mapped BAR, and
+ * the stop of a controller whose takeover failed.
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -238,6 +239,77 @@ static void stop_never_halts(void)
 	CHECK_EQ(sim.reset_count, 1);
 }
 
+/* The extended capability list against the mapped BAR: a BAR that ends before the list
+ * starts, then a list whose last next pointer (corrupt) leads past the BAR's end. Each
+ * controller is refused with a message naming the capability, and no register outside the
+ * BAR is touched (the walk went on up to 64 KiB: past the mapping, a page fault). */
+static void xcaps_outside_bar(void)
+{
+	fresh(&(struct xhci_sim){.window = 0x1000});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "extended capability at 0x1010 lies outside the 0x1000-byte BAR"));
+	CHECK_EQ(sim.outside, 0);
+
+	fresh(&(struct xhci_sim){.window = 0x1100});
+	sim.reg[(SIM_XCAP + 0x20) / 4] |= 0xffu << 8; /* the last one's next: 0x3fc bytes on */
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "extended capability at 0x141c lies outside the 0x1100-byte BAR"));
+	CHECK_EQ(sim.outside, 0);
+	CHECK_EQ(sim.reset_count, 0); /* refused before anything was written */
+}
+
+/* Runtime, doorbell and operational registers (with the port registers) that the capability
+ * registers place past the BAR's end: refused by the takeover, nothing touched out there
+ * (setup wrote the event ring registers there, and every port scan read past it). */
+static void register_offsets_outside_bar(void)
+{
+	static const struct {
+		uint32_t off, value, window;
+	} bad[] = {
+		{XHCI_RTSOFF, SIM_SIZE, SIM_SIZE},        /* interrupter 0 past the end */
+		{XHCI_DBOFF, SIM_SIZE - 16, SIM_SIZE},    /* doorbells of slots 4-8 past it */
+		{XHCI_CAPLENGTH, 0x01000000u | SIM_OP, 0x440}, /* ports 5-8 past a small BAR */
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fresh(&(struct xhci_sim){.window = bad[i].window});
+		sim.reg[bad[i].off / 4] = bad[i].value;
+		CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+		CHECK(strstr(why, "operational, runtime or doorbell registers outside the") != NULL);
+		CHECK_EQ(sim.outside, 0);
+	}
+	/* the same BAR, registers where they belong: taken over and set up */
+	fresh(&(struct xhci_sim){.window = SIM_SIZE});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(sim.outside, 0);
+}
+
+/* What usb.c's probe does with a controller it failed to take over or set up (xhci_abandon,
+ * then bus mastering off). Firmware (SeaBIOS) left it running and its CNR never clears: the
+ * takeover gives up before halting it, and abandoning it halts it (it ran on: the probe
+ * only returned). Registers placed outside the BAR: nothing is touched, not even to halt,
+ * and -EIO says that only bus mastering can stop it. */
+static void abandon_failed_controller(void)
+{
+	fresh(&(struct xhci_sim){.running = true, .cnr_stuck = true});
+	host_time_skip_ns = 50000000;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN);
+	CHECK_EQ(xhci_abandon(&hc), 0);
+	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN));
+	CHECK(OPREG(XHCI_USBSTS) & XHCI_STS_HCH);
+	CHECK_EQ(sim.reset_count, 0); /* stopped, not reset: its memory may still be pointed at */
+
+	fresh(&(struct xhci_sim){.running = true, .window = SIM_SIZE});
+	sim.reg[XHCI_RTSOFF / 4] = SIM_SIZE;
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK_EQ(xhci_abandon(&hc), -EIO);
+	CHECK_EQ(sim.outside, 0);
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN); /* untouched */
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -253,5 +325,8 @@ int main(void)
 	RUN(page_size);
 	RUN(stop_running);
 	RUN(stop_never_halts);
+	RUN(xcaps_outside_bar);
+	RUN(register_offsets_outside_bar);
+	RUN(abandon_failed_controller);
 	return unit_summary();
 }

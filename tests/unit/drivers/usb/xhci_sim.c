@@ -168,6 +168,8 @@ void sim_init(struct xhci_sim *s)
 	s->next_slot = 1;
 	s->byte_writes = 0;
 	s->reset_count = 0;
+	s->warm_resets = 0;
+	s->outside = 0;
 	memset(s->ep0, 0, sizeof(s->ep0));
 	memset(s->commands, 0, sizeof(s->commands));
 }
@@ -179,10 +181,44 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
 					 XHCI_PORTSC_CSC;
 }
 
+void sim_link_fails(struct xhci_sim *s, unsigned int port, unsigned int pls, bool ccs, unsigned int speed)
+{
+	s->plugged[port] = (uint8_t)speed;
+	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | pls << 5 | (ccs ? XHCI_PORTSC_CCS | XHCI_PORTSC_CSC : 0) |
+					 XHCI_PORTSC_PLC;
+}
+
+/* A warm reset (WPR) of port p, done at once: the link trains when a device is there. */
+static uint32_t warm_reset(struct xhci_sim *s, unsigned int p, uint32_t now)
+{
+	uint32_t done = XHCI_PORTSC_WRC | XHCI_PORTSC_PRC;
+
+	s->warm_resets++;
+	if (s->warm_reset_fails)
+		return now | done;
+	if (!s->plugged[p])
+		return XHCI_PORTSC_PP | XHCI_PLS_RXDETECT << 5 | done | (now & XHCI_PORTSC_CHANGES);
+	return XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | XHCI_PLS_U0 << 5 | s->plugged[p] << 10 | done |
+	       (now & XHCI_PORTSC_CHANGES);
+}
+
+void sim_over_current(struct xhci_sim *s, unsigned int port, bool active)
+{
+	uint32_t *r = &R(SIM_OP + XHCI_PORTSC(port));
+
+	if (active) /* the device stays plugged in: it connects again once powered */
+		*r = (*r & ~(XHCI_PORTSC_PP | XHCI_PORTSC_CCS | XHCI_PORTSC_PED | 0xfu << 10)) | XHCI_PORTSC_OCA;
+	else
+		*r &= ~XHCI_PORTSC_OCA;
+	*r |= XHCI_PORTSC_OCC;
+}
+
 static uint32_t sim_read32(void *ctx, uint32_t off)
 {
 	struct xhci_sim *s = ctx;
 
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (off % 4 || off >= SIM_SIZE)
 		return 0xffffffffu;
 	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
@@ -370,17 +406,21 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 	}
 }
 
-/* A PORTSC write (5.4.8): connection, enable, link state and speed are the port's; change
- * bits clear where 1 is written, a 1 in PED disables the port, PR resets it (done at once
- * when a device is there: enabled, PRC set), power, indicator and wake bits take v. */
+/* A PORTSC write (5.4.8): connection, enable, over-current, link state and speed are the
+ * port's; change bits clear where 1 is written, a 1 in PED disables the port, PR resets it
+ * (done at once when a device is there: enabled, PRC set), power (not while over-current is
+ * active), indicator and wake bits take v. */
 static uint32_t portsc_write(uint32_t old, uint32_t v)
 {
-	uint32_t now = old & (XHCI_PORTSC_CCS | XHCI_PORTSC_PED | 0xfu << 5 | 0xfu << 10 | XHCI_PORTSC_CHANGES);
+	uint32_t now = old & (XHCI_PORTSC_CCS | XHCI_PORTSC_PED | XHCI_PORTSC_OCA | 0xfu << 5 | 0xfu << 10 |
+			      XHCI_PORTSC_CHANGES);
 
 	now &= ~(v & XHCI_PORTSC_CHANGES);
 	if (v & XHCI_PORTSC_PED)
 		now &= ~XHCI_PORTSC_PED;
 	now |= v & XHCI_PORTSC_KEEP;
+	if (now & XHCI_PORTSC_OCA)
+		now &= ~XHCI_PORTSC_PP;
 	if ((v & XHCI_PORTSC_PR) && (now & XHCI_PORTSC_CCS))
 		now |= XHCI_PORTSC_PED | XHCI_PORTSC_PRC;
 	return now;
@@ -390,6 +430,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 {
 	struct xhci_sim *s = ctx;
 
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (off % 4 || off >= SIM_SIZE)
 		return;
 	if (off == USBCMD) {
@@ -436,6 +478,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		uint32_t was = R(off);
 
 		R(off) = portsc_write(was, v);
+		if (v & XHCI_PORTSC_WPR)
+			R(off) = warm_reset(s, p, R(off));
 		if (!(was & XHCI_PORTSC_PP) && (R(off) & XHCI_PORTSC_PP) && s->plugged[p])
 			R(off) |= XHCI_PORTSC_CCS | XHCI_PORTSC_CSC | s->plugged[p] << 10;
 	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
@@ -456,6 +500,8 @@ static void sim_write8(void *ctx, uint32_t off, uint8_t v)
 	uint32_t shift = (off % 4) * 8, word = off & ~3u;
 
 	s->byte_writes++;
+	if (s->window && off >= s->window)
+		s->outside++;
 	if (word >= SIM_SIZE)
 		return;
 	R(word) = (R(word) & ~(0xffu << shift)) | (uint32_t)v << shift;
@@ -466,6 +512,7 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc)
 	memset(hc, 0, sizeof(*hc));
 	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
 	hc->mmio = &s->mmio;
+	hc->mmio_size = s->window ? s->window : SIM_SIZE;
 	strcpy(hc->name, "xhci sim");
 }
 

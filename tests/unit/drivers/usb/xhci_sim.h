@@ -59,10 +59,15 @@ struct xhci_sim {
 	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
 	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
 	bool hold_commands;     /* doorbell 0 runs nothing until sim_run_commands */
+	bool warm_reset_fails;  /* a warm reset completes but the link stays where it was */
+	uint32_t window;        /* the BAR size sim_attach tells the driver (0: SIM_SIZE); the
+				 * accesses at or past it are counted in outside */
 	uint8_t enable_slot_id; /* Enable Slot answers this slot id (0: the next unused one) */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
+	unsigned int warm_resets;   /* PORTSC writes with WPR */
+	unsigned int outside;       /* accesses past the window: past the mapping, a fault */
 	uint64_t cmd_deq;
 	uint32_t ccs;
 	uint64_t ev_base;
@@ -95,6 +100,16 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc);
 int sim_start(struct xhci_sim *s, struct xhci *hc, char *why, size_t n);
 /* Connect a device on port (PORTSC: CCS, PED, speed). */
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
+
+/* Over-current on port begins (active: Port Power, connection and enable clear, OCA set)
+ * or ends (OCA clear); OCC set either way, as a controller with port power control does
+ * (xHCI 4.19.4). */
+void sim_over_current(struct xhci_sim *s, unsigned int port, bool active);
+
+/* A USB 3 port's link fails into link state pls (XHCI_PLS_INACTIVE, XHCI_PLS_COMPLIANCE),
+ * with or without a connection showing; a device of speed plugged there (0: none) comes up
+ * on the next warm reset (WPR: the link back in U0, enabled, WRC and PRC set). */
+void sim_link_fails(struct xhci_sim *s, unsigned int port, unsigned int pls, bool ccs, unsigned int speed);
 
 /* Run the command ring now (after hold_commands), posting each completion. */
 void sim_run_commands(struct xhci_sim *s);
