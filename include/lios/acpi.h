@@ -78,6 +78,11 @@ struct acpi_info {
 	uint32_t smi_cmd;         /* I/O port that switches to ACPI mode; 0 = always in it */
 	uint8_t acpi_enable;      /* value for smi_cmd */
 	struct acpi_gas pm1a_cnt, pm1b_cnt; /* PM1 control registers (SLP_TYP, SLP_EN, SCI_EN) */
+	/* PM1 event blocks (status in the first half, enable in the second: pm1_evt_len bytes)
+	 * and the general-purpose event blocks (status bytes, then as many enable bytes), as
+	 * the FADT gives them; a poweroff quiets them (acpi_s5_plan) */
+	struct acpi_gas pm1a_evt, pm1b_evt, gpe0, gpe1;
+	uint8_t pm1_evt_len, gpe0_len, gpe1_len;
 	struct acpi_gas pm_timer; /* the 3.579545 MHz ACPI PM timer */
 	uint8_t pm_timer_bits;    /* 24, or 32 with TMR_VAL_EXT; 0 when there is no PM timer */
 	struct acpi_gas sleep_control, sleep_status; /* hardware-reduced ACPI (FADT 5.0+) */
@@ -133,10 +138,28 @@ struct acpi_sleep_write {
 	uint16_t value;        /* SLP_TYP in place, without SLP_EN */
 	uint16_t enable;       /* the SLP_EN bit */
 };
+/* A block of bytes the poweroff writes before the sleep registers (see acpi_s5_plan). */
+struct acpi_quiet_write {
+	struct acpi_gas reg;   /* the block's start */
+	uint8_t offset;        /* first byte written, from the block's start */
+	uint8_t count;         /* accesses, one after the other from there... */
+	unsigned width;        /* ...of this many bits each (8 or 16)... */
+	uint16_t value;        /* ...each writing this value */
+};
+#define ACPI_QUIET_WRITES 7
+
 struct acpi_sleep_plan {
 	const char *why;       /* NULL when S5 can be entered, else the reason */
 	bool hw_reduced;
 	struct acpi_sleep_write a, b; /* PM1a and PM1b control, or the sleep control in a */
+	/* Before them, in this order, so that an event already pending does not turn the
+	 * power-off into a power-on (ACPI 6.x 7.4.2 leaves it to the OS; Linux does the same):
+	 * every GPE enable byte 0, every GPE status byte 0xff (write 1 to clear), the PM1
+	 * status registers' fixed wake and event bits cleared, or on hardware-reduced ACPI the
+	 * sleep status register's WAK_STS. A block in another address space, or of an odd
+	 * length, is left alone. */
+	struct acpi_quiet_write quiet[ACPI_QUIET_WRITES];
+	unsigned nquiet;
 };
 void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan);
 

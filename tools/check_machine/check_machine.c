@@ -231,6 +231,16 @@ static void show_write(const char *what, const struct acpi_sleep_write *w)
 	       w->keep_mask ? "keep the other bits, write " : "write ", w->value, w->enable);
 }
 
+/* What quiet write q does, for the listing. */
+static const char *quiet_what(const struct acpi_info *in, const struct acpi_quiet_write *q)
+{
+	if (in->hw_reduced)
+		return "sleep status: clear WAK_STS";
+	if (q->width == 16)
+		return "PM1 status: clear the wake and fixed event bits";
+	return q->value ? "GPE status: clear" : "GPE enables: off";
+}
+
 static void show_power(void)
 {
 	struct acpi_sleep_plan plan;
@@ -255,6 +265,13 @@ static void show_power(void)
 			if (info.smi_cmd && info.acpi_enable)
 				printf("    first ACPI mode if SCI_EN is clear: %#x to SMI_CMD io %#x\n",
 				       info.acpi_enable, info.smi_cmd);
+		}
+		for (unsigned i = 0; i < plan.nquiet; i++) {
+			const struct acpi_quiet_write *q = &plan.quiet[i];
+
+			printf("    before: %s %#llx + %u: %u x %u-bit %#x (%s)\n", space(q->reg.space),
+			       (unsigned long long)q->reg.address, q->offset, q->count, q->width, q->value,
+			       quiet_what(&info, q));
 		}
 	}
 	if (info.reset_supported)

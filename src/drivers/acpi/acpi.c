@@ -163,6 +163,34 @@ static void enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *
 	printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
 }
 
+/* The bytes of quiet write q, mapped for its memory-space block, or NULL. */
+static volatile uint8_t *quiet_map(const struct acpi_quiet_write *q)
+{
+	return ioremap(q->reg.address + q->offset, (size_t)q->count * q->width / 8, PG_CACHE_UC);
+}
+
+/* Carries out the plan's quiet writes (see struct acpi_sleep_plan); map[i] is quiet[i]'s
+ * mapping for memory space. */
+static void quiet_wake_sources(const struct acpi_sleep_plan *plan, volatile uint8_t *const *map)
+{
+	for (unsigned i = 0; i < plan->nquiet; i++) {
+		const struct acpi_quiet_write *q = &plan->quiet[i];
+
+		for (unsigned k = 0; k < q->count; k++) {
+			unsigned at = k * q->width / 8;
+
+			if (q->reg.space == ACPI_SPACE_IO && q->width == 8)
+				arch_pio_write8((uint16_t)(q->reg.address + q->offset + at), (uint8_t)q->value);
+			else if (q->reg.space == ACPI_SPACE_IO)
+				arch_pio_write16((uint16_t)(q->reg.address + q->offset + at), q->value);
+			else if (q->width == 8)
+				map[i][at] = (uint8_t)q->value;
+			else
+				*(volatile uint16_t *)(map[i] + at) = q->value;
+		}
+	}
+}
+
 static void s5_plan(struct acpi_sleep_plan *plan)
 {
 	if (!acpi.present)
@@ -189,6 +217,7 @@ int acpi_poweroff(void)
 	struct acpi_sleep_plan plan;
 	struct acpi_sleep_write *w[2];
 	volatile void *mmio[2] = {NULL, NULL};
+	volatile uint8_t *qmap[ACPI_QUIET_WRITES] = {NULL};
 	uint16_t v[2] = {0, 0};
 	int err = -EIO;
 
@@ -209,10 +238,23 @@ int acpi_poweroff(void)
 			goto out_unmap;
 		}
 	}
+	for (unsigned i = 0; i < plan.nquiet; i++) {
+		if (plan.quiet[i].reg.space != ACPI_SPACE_MEMORY)
+			continue;
+		qmap[i] = quiet_map(&plan.quiet[i]);
+		if (!qmap[i]) {
+			printk("poweroff: cannot map the event block at %#llx\n",
+			       (unsigned long long)plan.quiet[i].reg.address);
+			err = -ENOMEM;
+			goto out_unmap;
+		}
+	}
 	printk("poweroff: ACPI S5 (SLP_TYP %u/%u)\n", acpi.s5.slp_typ_a, acpi.s5.slp_typ_b);
 	uint64_t flags = arch_irq_save();
 	if (!plan.hw_reduced)
 		enter_acpi_mode(&plan.a, mmio[0]);
+	/* the OS owns the GPEs from ACPI mode on: quiet them now, then the fixed events */
+	quiet_wake_sources(&plan, qmap);
 	/* SLP_TYP into both halves first, then SLP_EN: PM1a's SLP_EN may end everything. */
 	for (int i = 0; i < 2; i++) {
 		if (!w[i]->reg.address)
@@ -231,5 +273,8 @@ out_unmap:
 	for (int i = 0; i < 2; i++)
 		if (mmio[i])
 			iounmap((void *)mmio[i]);
+	for (unsigned i = 0; i < plan.nquiet; i++)
+		if (qmap[i])
+			iounmap((void *)qmap[i]);
 	return err;
 }

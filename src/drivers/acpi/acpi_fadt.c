@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The fixed-layout tables: the FADT (8042 hint, reset register, PM timer, PM1 control
- * blocks, hardware-reduced flag and sleep registers, the DSDT address), the HPET table and
+ * The fixed-layout tables: the FADT (8042 hint, reset register, PM timer, PM1 event and
+ * control blocks, GPE blocks, hardware-reduced flag and sleep registers, the DSDT address), the HPET table and
  * the MCFG (PCI Express ECAM windows). Pure: tables arrive checked (length, checksum) from
  * acpi_tables.c; every field is read only when the table's length covers it, so an old
  * or short FADT simply lacks the newer fields. A table too short to mean anything is
@@ -20,11 +20,18 @@
 #define FADT_DSDT 40               /* 32-bit physical address */
 #define FADT_SMI_CMD 48            /* I/O port, 4 bytes */
 #define FADT_ACPI_ENABLE 52
-#define FADT_PM1A_CNT_BLK 64       /* I/O port, 4 bytes */
+#define FADT_PM1A_EVT_BLK 56       /* I/O port, 4 bytes */
+#define FADT_PM1B_EVT_BLK 60
+#define FADT_PM1A_CNT_BLK 64
 #define FADT_PM1B_CNT_BLK 68
 #define FADT_PM_TMR_BLK 76
-#define FADT_PM1_CNT_LEN 89        /* bytes */
+#define FADT_GPE0_BLK 80
+#define FADT_GPE1_BLK 84
+#define FADT_PM1_EVT_LEN 88        /* bytes */
+#define FADT_PM1_CNT_LEN 89
 #define FADT_PM_TMR_LEN 91
+#define FADT_GPE0_BLK_LEN 92
+#define FADT_GPE1_BLK_LEN 93
 #define FADT_IAPC_BOOT_ARCH 109
 #define IAPC_8042 (1u << 1)
 #define FADT_FLAGS 112
@@ -34,9 +41,13 @@
 #define FADT_RESET_REG 116
 #define FADT_RESET_VALUE 128
 #define FADT_X_DSDT 140            /* 64-bit physical address */
-#define FADT_X_PM1A_CNT_BLK 172    /* GAS */
+#define FADT_X_PM1A_EVT_BLK 148    /* GAS */
+#define FADT_X_PM1B_EVT_BLK 160
+#define FADT_X_PM1A_CNT_BLK 172
 #define FADT_X_PM1B_CNT_BLK 184
 #define FADT_X_PM_TMR_BLK 208
+#define FADT_X_GPE0_BLK 220
+#define FADT_X_GPE1_BLK 232
 #define FADT_SLEEP_CONTROL_REG 244 /* GAS, ACPI 5.0 */
 #define FADT_SLEEP_STATUS_REG 256
 #define FADT_V1_LEN 116            /* the ACPI 1.0 FADT ends before RESET_REG */
@@ -117,6 +128,13 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	info->dsdt_address = xdsdt ? xdsdt : dsdt32;
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
+	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
+	fadt_register(t, len, FADT_X_PM1B_EVT_BLK, FADT_PM1B_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1b_evt);
+	fadt_register(t, len, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN, &info->gpe0);
+	fadt_register(t, len, FADT_X_GPE1_BLK, FADT_GPE1_BLK, FADT_GPE1_BLK_LEN, &info->gpe1);
+	info->pm1_evt_len = t[FADT_PM1_EVT_LEN]; /* the lengths hold for the X_ blocks too */
+	info->gpe0_len = t[FADT_GPE0_BLK_LEN];
+	info->gpe1_len = t[FADT_GPE1_BLK_LEN];
 	fadt_register(t, len, FADT_X_PM1A_CNT_BLK, FADT_PM1A_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1a_cnt);
 	fadt_register(t, len, FADT_X_PM1B_CNT_BLK, FADT_PM1B_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1b_cnt);
 	fadt_register(t, len, FADT_X_PM_TMR_BLK, FADT_PM_TMR_BLK, FADT_PM_TMR_LEN, &info->pm_timer);

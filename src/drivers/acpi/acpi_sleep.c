@@ -5,6 +5,10 @@
  * acpi_info alone. The kernel (acpi.c, acpi_poweroff) carries the plan out with port or
  * MMIO writes; `./lios check-machine` prints it. Nothing here touches hardware.
  *
+ * Before the sleep registers, the wake sources are quieted (plan_quiet): a GPE or fixed
+ * event already pending (a wake-on-LAN packet, an RTC alarm, the power button pressed
+ * to choose poweroff) would otherwise power the machine straight back on.
+ *
  * Legacy ACPI (ACPI 6.x section 7.4.2 and 4.8.3.2.1): SLP_TYPa goes into PM1a_CNT and
  * SLP_TYPb into PM1b_CNT (when the FADT has one), the other bits kept; then both again
  * with SLP_EN set, PM1a first, as the specification asks for the two halves of one
@@ -22,6 +26,11 @@
 #define PM1_CNT_SLP_TYP_MASK (0x7u << PM1_CNT_SLP_TYP_SHIFT)
 #define PM1_CNT_SLP_EN (1u << 13)
 #define PM1_CNT_WIDTH 16
+/* PM1 status bits cleared before S5 (ACPI 6.x table 4.11, write 1 to clear): TMR_STS,
+ * BM_STS, GBL_STS, PWRBTN_STS, SLPBTN_STS, RTC_STS, WAK_STS (what Linux clears too). */
+#define PM1_STS_CLEAR 0x8731u
+/* Sleep status register (ACPI 6.x table 4.22): WAK_STS, write 1 to clear. */
+#define SLEEP_STS_WAK 0x80u
 /* Sleep control register bits (ACPI 6.x table 4.21). */
 #define SLEEP_CTL_SLP_TYP_SHIFT 2
 #define SLEEP_CTL_SLP_EN (1u << 5)
@@ -86,6 +95,44 @@ static bool space_usable(const struct acpi_gas *g)
 	return g->space == ACPI_SPACE_IO || g->space == ACPI_SPACE_MEMORY;
 }
 
+/* Adds count writes of value, width bits each, at block reg + offset (when reg is a block
+ * in I/O or memory space). */
+static void quiet(struct acpi_sleep_plan *plan, const struct acpi_gas *reg, unsigned offset,
+		  unsigned count, unsigned width, uint16_t value)
+{
+	if (!reg->address || !count || !space_usable(reg) || plan->nquiet == ACPI_QUIET_WRITES)
+		return;
+	plan->quiet[plan->nquiet++] = (struct acpi_quiet_write){
+		.reg = *reg, .offset = (uint8_t)offset, .count = (uint8_t)count, .width = width,
+		.value = value,
+	};
+}
+
+/* The writes that quiet the wake sources before S5 (struct acpi_sleep_plan): GPE enables
+ * off, GPE statuses cleared, then the PM1 statuses (or the sleep status). A GPE block of odd
+ * length and a PM1 event block under 4 bytes or of odd length are not what the
+ * specification allows: left alone. */
+static void plan_quiet(const struct acpi_info *info, struct acpi_sleep_plan *plan)
+{
+	const struct acpi_gas *gpe[2] = {&info->gpe0, &info->gpe1};
+	const uint8_t len[2] = {info->gpe0_len, info->gpe1_len};
+
+	if (info->hw_reduced) {
+		quiet(plan, &info->sleep_status, 0, 1, 8, SLEEP_STS_WAK);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (len[i] % 2 == 0)
+			quiet(plan, gpe[i], len[i] / 2, len[i] / 2, 8, 0x00);
+	for (int i = 0; i < 2; i++)
+		if (len[i] % 2 == 0)
+			quiet(plan, gpe[i], 0, len[i] / 2, 8, 0xff);
+	if (info->pm1_evt_len >= 4 && info->pm1_evt_len % 2 == 0) {
+		quiet(plan, &info->pm1a_evt, 0, 1, 16, PM1_STS_CLEAR);
+		quiet(plan, &info->pm1b_evt, 0, 1, 16, PM1_STS_CLEAR);
+	}
+}
+
 /*
  * acpi_s5_plan - see <lios/acpi.h>. plan->why names the first missing piece: no FADT, no
  * \_S5, no register to write, or a register in an address space other than I/O or memory.
@@ -134,4 +181,6 @@ void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan)
 	}
 	if (!space_usable(&plan->a.reg) || (plan->b.reg.address && !space_usable(&plan->b.reg)))
 		plan->why = "a sleep register lies in an address space other than I/O or memory";
+	else
+		plan_quiet(info, plan);
 }

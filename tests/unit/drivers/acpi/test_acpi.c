@@ -170,6 +170,17 @@ static void test_qemu_q35_tables(void)
 	CHECK(!plan.why && !plan.hw_reduced && plan.a.reg.address == 0x604 && plan.a.width == 16);
 	CHECK(plan.a.value == 0 && plan.a.enable == 1u << 13 && plan.a.keep_mask == 0xc3ff);
 	CHECK(plan.b.reg.address == 0);
+	/* the wake sources, quieted first: ICH9's GPE0 block (0x620, 16 bytes: 8 status, 8
+	 * enable) and PM1 event block (0x600, 4 bytes) */
+	CHECK(info.gpe0.address == 0x620 && info.gpe0_len == 16 && info.gpe1.address == 0);
+	CHECK(info.pm1a_evt.address == 0x600 && info.pm1_evt_len == 4 && info.pm1b_evt.address == 0);
+	CHECK_EQ(plan.nquiet, 3u);
+	CHECK(plan.quiet[0].reg.address == 0x620 && plan.quiet[0].offset == 8);
+	CHECK(plan.quiet[0].count == 8 && plan.quiet[0].width == 8 && plan.quiet[0].value == 0);
+	CHECK(plan.quiet[1].reg.address == 0x620 && plan.quiet[1].offset == 0);
+	CHECK(plan.quiet[1].count == 8 && plan.quiet[1].value == 0xff);
+	CHECK(plan.quiet[2].reg.address == 0x600 && plan.quiet[2].offset == 0);
+	CHECK(plan.quiet[2].count == 1 && plan.quiet[2].width == 16 && plan.quiet[2].value == 0x8731);
 }
 
 /* QEMU pc: an ACPI 1.0 FADT (116 bytes) whose PM blocks are plain ports; no MCFG. */
@@ -223,6 +234,75 @@ static void test_fadt_x_fields_and_hw_reduced(void)
 	info.s5.found = false;
 	acpi_s5_plan(&info, &plan);
 	CHECK(plan.why && strstr(plan.why, "\\_S5"));
+}
+
+/* The writes that quiet wake sources before S5, from a 5.0 FADT: X_GPE0 (memory space)
+ * wins over its port, GPE1 from its port; both blocks get their enable halves zeroed, then
+ * their status halves cleared, then PM1a and PM1b status; a GPE block of odd length or in
+ * PCI configuration space is left alone; a PM1 event block under 4 bytes too; on
+ * hardware-reduced ACPI only the sleep status register's WAK_STS. Before, nothing was
+ * written: a pending wake event could turn a poweroff into a power-on. */
+static void test_quiet_wake_sources(void)
+{
+	uint8_t body[276 - 36] = {0};
+	struct acpi_gas xgpe0 = {ACPI_SPACE_MEMORY, 64, 0, 1, 0xfe001000};
+	struct acpi_gas cfg = {2 /* PCI configuration space */, 32, 0, 1, 0x100};
+	struct acpi_gas sstat = {ACPI_SPACE_IO, 8, 0, 1, 0x1820};
+	uint32_t pm1a_evt = 0x1800, pm1b_evt = 0x1900, pm1a_cnt = 0x1804, gpe0 = 0x1880, gpe1 = 0x18a0;
+	uint32_t flags = 0;
+	struct acpi_sleep_plan plan;
+
+	memcpy(body + 56 - 36, &pm1a_evt, 4);
+	memcpy(body + 60 - 36, &pm1b_evt, 4);
+	memcpy(body + 64 - 36, &pm1a_cnt, 4);
+	memcpy(body + 80 - 36, &gpe0, 4);
+	memcpy(body + 84 - 36, &gpe1, 4);
+	body[88 - 36] = 4;  /* PM1_EVT_LEN */
+	body[89 - 36] = 2;  /* PM1_CNT_LEN */
+	body[92 - 36] = 8;  /* GPE0_BLK_LEN */
+	body[93 - 36] = 4;  /* GPE1_BLK_LEN */
+	memcpy(body + 220 - 36, &xgpe0, 12);
+	memcpy(body + 256 - 36, &sstat, 12);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(info.gpe0.space == ACPI_SPACE_MEMORY && info.gpe0.address == 0xfe001000);
+	CHECK(info.gpe1.space == ACPI_SPACE_IO && info.gpe1.address == 0x18a0);
+	CHECK(info.pm1a_evt.address == 0x1800 && info.pm1b_evt.address == 0x1900);
+	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 5};
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why);
+	CHECK_EQ(plan.nquiet, 6u);
+	CHECK(plan.quiet[0].reg.address == 0xfe001000 && plan.quiet[0].offset == 4 &&
+	      plan.quiet[0].count == 4 && plan.quiet[0].value == 0);
+	CHECK(plan.quiet[1].reg.address == 0x18a0 && plan.quiet[1].offset == 2 &&
+	      plan.quiet[1].count == 2 && plan.quiet[1].value == 0);
+	CHECK(plan.quiet[2].reg.address == 0xfe001000 && plan.quiet[2].offset == 0 &&
+	      plan.quiet[2].value == 0xff);
+	CHECK(plan.quiet[3].reg.address == 0x18a0 && plan.quiet[3].offset == 0 &&
+	      plan.quiet[3].value == 0xff);
+	CHECK(plan.quiet[4].reg.address == 0x1800 && plan.quiet[4].width == 16 &&
+	      plan.quiet[4].value == 0x8731);
+	CHECK(plan.quiet[5].reg.address == 0x1900 && plan.quiet[5].width == 16);
+
+	info.gpe0_len = 7; /* odd: not a GPE block */
+	info.gpe1 = cfg;   /* an address space LiOS does not write */
+	info.pm1_evt_len = 2;
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && plan.nquiet == 0);
+
+	flags = 1u << 20; /* HW_REDUCED_ACPI */
+	memcpy(body + 112 - 36, &flags, 4);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	acpi_parse_table(phys_mem + FADT_AT, 276, &info);
+	info.sleep_control = sstat;
+	info.sleep_control.address = 0x1821;
+	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 5};
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why && plan.hw_reduced && plan.nquiet == 1);
+	CHECK(plan.quiet[0].reg.address == 0x1820 && plan.quiet[0].width == 8 &&
+	      plan.quiet[0].count == 1 && plan.quiet[0].value == 0x80);
 }
 
 /* Short FADT, short HPET, an HPET in I/O space, an MCFG with a reversed bus range, a
@@ -312,6 +392,7 @@ int main(void)
 	RUN(test_qemu_q35_tables);
 	RUN(test_qemu_pc_fadt_v1);
 	RUN(test_fadt_x_fields_and_hw_reduced);
+	RUN(test_quiet_wake_sources);
 	RUN(test_hostile_fixed_tables);
 	RUN(test_dsdt_and_ssdt_through_rsdp);
 	RUN(test_reset_why);
