@@ -14,7 +14,8 @@
  * local APIC, or with `nolapic_timer` on the command line.
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
- * so a counter that never moves costs milliseconds, never a hang.
+ * so a counter that never moves costs milliseconds, never a hang; a measured rate above
+ * that is no TSC's, and the reference is treated as failed (the next one is measured).
  */
 #include <arch/cpu.h>
 #include <lios/cmdline.h>
@@ -60,6 +61,7 @@ static void limits_for(const struct clock_ref *r, uint64_t window_us,
 	lim->gap_cycles = wrap_us / 2 * MIN_TSC_KHZ / 1000;
 	lim->max_cycles = CAL_MAX_US * DELAY_ASSUMED_MAX_KHZ / 1000;
 	lim->attempts = CAL_ATTEMPTS;
+	lim->max_tsc_hz = DELAY_ASSUMED_MAX_KHZ * 1000;
 }
 
 static void source_absent(unsigned i, const char *name, const char *why)
@@ -115,6 +117,15 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	if (err == -ENODEV) {
 		s->state = CLOCK_FROZEN;
 		s->note = FROZEN_NOTE;
+		return err;
+	}
+	if (err == -ERANGE) {
+		/* counted, but to a rate above any TSC's: the next reference is measured instead */
+		s->state = CLOCK_COUNTING;
+		s->note = "measured a TSC rate above any real one";
+		printk(KERN_WARN "timer: %s gave a TSC rate of %llu Hz, above the %llu Hz no TSC exceeds: not used\n",
+		       s->name, (unsigned long long)clock_muldiv(cal.tsc_cycles, refs[i].hz, cal.ref_ticks),
+		       (unsigned long long)lim.max_tsc_hz);
 		return err;
 	}
 	if (err) {
