@@ -54,15 +54,19 @@ static void fuzz_calibrate(void)
 			      .read = fuzz_read};
 	struct clock_calib_limits lim = {.window_us = take(2), .freeze_cycles = 1 + take(2),
 					 .gap_cycles = take(3), .max_cycles = 200000,
-					 .attempts = (unsigned)(take(1) % 6)};
+					 .attempts = (unsigned)(take(1) % 6),
+					 .max_tsc_hz = 10000000000ull};
 	struct clock_calib c;
 	int err;
 
 	tsc_now = take(8);
 	tsc_calls = 0;
 	err = clock_calibrate(&r, fuzz_tsc, &lim, &c);
-	if (err != 0 && err != -ENODEV && err != -ETIMEDOUT && err != -EAGAIN && err != -EINVAL)
+	if (err != 0 && err != -ENODEV && err != -ETIMEDOUT && err != -EAGAIN && err != -EINVAL &&
+	    err != -ERANGE)
 		fail("undocumented result");
+	if (!err && c.tsc_hz > lim.max_tsc_hz)
+		fail("a rate above the bound accepted");
 	if (err && c.tsc_hz)
 		fail("a rate after a failure");
 	/* every TSC read advances at least one cycle, and every loop checks max_cycles */

@@ -2,8 +2,9 @@
 /*
  * Time (src/arch/x86_64/time/): the TSC's frequency from CPUID or calibrated against the
  * best reference counter (HPET, ACPI PM timer, PIT channel 2), a periodic tick at TIMER_HZ
- * from the local APIC timer (the PIT's channel 0 only without a usable local APIC), uptime
- * from the TSC, and the report the `timer` command prints. Bounded waits are <lios/time.h>.
+ * from the local APIC timer (the PIT's channel 0 without a usable local APIC, or where the
+ * local APIC timer may stop while the CPU halts), uptime from the TSC, and the report the
+ * `timer` command prints. Bounded waits are <lios/time.h>.
  */
 #ifndef LIOS_TIMER_H
 #define LIOS_TIMER_H
@@ -66,6 +67,8 @@ struct timer_report {
 	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
 	const char *tick_source;       /* see timer_tick_source_name() */
 	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
+	const char *tick_note;         /* why the tick is not the usual local APIC timer's, or
+					* why that one may pause (C1E); NULL: nothing to say */
 	uint64_t lapic_timer_hz;       /* local APIC timer input after its divider, Hz; 0 unused */
 	unsigned nsources;
 	struct timer_source sources[TIMER_MAX_SOURCES];

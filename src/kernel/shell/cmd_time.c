@@ -86,6 +86,8 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 		printk(" after its divider");
 	}
 	printk(", %llu ticks so far\n", (unsigned long long)timer_ticks());
+	if (r->tick_note)
+		printk("tick note: %s\n", r->tick_note);
 	return 0;
 }
 

@@ -14,7 +14,8 @@
  * one exception), so a refusal leaves the firmware's state (virtual wire: 8259 INTR through
  * LINT0) for the 8259 fallback. Once enabled, LINT0 is masked (the 8259s are masked too and reach
  * the CPU only through the I/O APIC's lines, never as ExtINT), and every interrupt delivered
- * through the I/O APIC needs exactly one lapic_eoi(); the spurious vector needs none.
+ * through the I/O APIC needs exactly one lapic_eoi(); the spurious vector needs none; a
+ * vector without a source gets one only if it is in service (lapic_eoi_if_in_service).
  *
  * x2APIC mode: firmware that enables VT-d (Windows' Kernel DMA Protection on many laptops
  * since 2019) or has more than 255 CPUs hands over with IA32_APIC_BASE.EXTD set; the MMIO
@@ -163,8 +164,8 @@ void lapic_release(void)
 	regs = NULL;
 }
 
-/* Masks the timer, error, performance and thermal entries (those the version register
- * says exist). */
+/* Masks the timer, error, performance, thermal and corrected machine-check entries
+ * (those the version register says exist: a write to an absent one is an APIC error). */
 static void mask_local_lvts(void)
 {
 	unsigned int max_lvt = (lapic_reg_read(LAPIC_VERSION) >> LAPIC_MAX_LVT_SHIFT) & 0xff;
@@ -175,6 +176,38 @@ static void mask_local_lvts(void)
 		lapic_reg_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
 	if (max_lvt >= 5)
 		lapic_reg_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
+	/* firmware that handles corrected errors itself may leave CMCI on a vector LiOS
+	 * does not know */
+	if (max_lvt >= 6)
+		lapic_reg_write(LAPIC_LVT_CMCI, LAPIC_LVT_MASKED);
+}
+
+static bool in_service(unsigned int vector)
+{
+	return lapic_reg_read(LAPIC_ISR + LAPIC_ISR_STRIDE * (vector / 32)) >> (vector % 32) & 1;
+}
+
+static bool any_in_service(void)
+{
+	for (unsigned int i = 0; i < LAPIC_ISR_REGS; i++)
+		if (lapic_reg_read(LAPIC_ISR + LAPIC_ISR_STRIDE * i))
+			return true;
+	return false;
+}
+
+/* Ends every interrupt the firmware (or the boot loader) left in service: each EOI clears
+ * only the highest one, and any left would block its priority class and all below. At
+ * most one EOI per vector, so a register that never clears cannot hang the boot. */
+static void drain_in_service(void)
+{
+	unsigned int eois = 0;
+
+	while (any_in_service() && eois < LAPIC_ISR_REGS * 32) {
+		lapic_eoi();
+		eois++;
+	}
+	if (any_in_service())
+		printk(KERN_WARN "irq: the local APIC keeps vectors in service after %u EOIs\n", eois);
 }
 
 /*
@@ -191,14 +224,14 @@ void lapic_enable(const struct irq_model *model)
 	lapic_reg_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
 	lapic_reg_write(LAPIC_TPR, 0);  /* accept every priority class */
 	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
-	lapic_eoi();                /* drop anything the firmware left in service */
+	drain_in_service();
 	enabled = true;
 }
 
 /*
  * lapic_enable_virtual_wire - software-enable the mapped local APIC beside the 8259s, for
  * its timer alone: LINT0 stays the 8259s' way in (ExtINT, unmasked: "virtual wire" mode,
- * Intel MP specification 3.6.2.2), LINT1 is NMI, the timer/error/perf/thermal LVTs are
+ * Intel MP specification 3.6.2.2), LINT1 is NMI, the timer/error/perf/thermal/CMCI LVTs are
  * masked. The 8259s' interrupts still get their EOI at the PICs, never here. Boot,
  * interrupts disabled, after lapic_init.
  */
@@ -209,7 +242,7 @@ void lapic_enable_virtual_wire(void)
 	lapic_reg_write(LAPIC_LVT_LINT1, LAPIC_LVT_DM_NMI);
 	lapic_reg_write(LAPIC_TPR, 0);
 	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
-	lapic_eoi();
+	drain_in_service();
 	enabled = true;
 }
 
@@ -217,6 +250,23 @@ void lapic_enable_virtual_wire(void)
 void lapic_eoi(void)
 {
 	lapic_reg_write(LAPIC_EOI, 0);
+}
+
+/*
+ * lapic_eoi_if_in_service - end of interrupt for vector when, and only when, the local
+ * APIC holds it in service: it delivered it (an MSI, an I/O APIC entry or an LVT the
+ * firmware programmed) and will block its priority class until the EOI. An INT
+ * instruction or the 8259s (ExtINT) set no in-service bit, and an EOI then would end
+ * another vector's service. Handlers do not nest, so a vector in service is the highest
+ * one, the one an EOI ends. Returns true when an EOI was sent; false when the local APIC
+ * is not in use. Interrupts disabled.
+ */
+bool lapic_eoi_if_in_service(unsigned int vector)
+{
+	if (!lapic_in_use() || vector >= LAPIC_ISR_REGS * 32 || !in_service(vector))
+		return false;
+	lapic_eoi();
+	return true;
 }
 
 /* lapic_id - this CPU's APIC ID (bits 31-24 of the register in xAPIC mode, all 32 in

@@ -18,8 +18,8 @@
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
  * no EOI); VEC_LAPIC_TIMER is the local APIC timer's tick (time/lapic_timer.c, then a local
  * APIC EOI, on either backend); vectors 48-0xdf are the dynamic MSI vectors of
- * irq_vector.c (handler, then local APIC EOI); anything else has no source and is reported
- * once. Invariant: a line is unmasked exactly while it has a handler; each delivered line
+ * irq_vector.c (handler, then local APIC EOI); anything else has no source, is reported
+ * once, and gets a local APIC EOI only if the local APIC holds it in service. Invariant: a line is unmasked exactly while it has a handler; each delivered line
  * gets exactly one EOI, after its handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
@@ -288,6 +288,7 @@ static void legacy_irq(unsigned int irq)
 void irq_dispatch(struct trap_frame *tf)
 {
 	uint64_t vec = tf->vector;
+	bool eoi;
 
 	if (vec >= VEC_IRQ_BASE && vec < VEC_IRQ_BASE + IRQ_LINES) {
 		legacy_irq((unsigned int)(vec - VEC_IRQ_BASE));
@@ -304,9 +305,14 @@ void irq_dispatch(struct trap_frame *tf)
 		spurious++;
 		return;
 	}
+	/* No source of ours: still, if the local APIC delivered it (an LVT or MSI the
+	 * firmware left programmed), it stays in service and blocks its priority class and
+	 * every lower one, the tick's included, until an EOI. */
+	eoi = lapic_eoi_if_in_service((unsigned int)vec);
 	if (!unexpected_reported) {
 		unexpected_reported = true;
-		printk(KERN_WARN "irq: unexpected vector %lu (no source; reported once)\n", vec);
+		printk(KERN_WARN "irq: unexpected vector %lu (no source%s; reported once)\n", vec,
+		       eoi ? ", ended at the local APIC" : "");
 	}
 }
 

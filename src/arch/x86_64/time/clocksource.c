@@ -166,11 +166,17 @@ bool clock_counter_moves(const struct clock_ref *ref, uint64_t (*tsc)(void),
 
 /* One end of the window: the narrowest of CLOCK_BRACKET_TRIES bracketed reads (an
  * emulator descheduled or an SMI between the TSC reads widens one; the next is narrow).
- * The reference ticks up to the chosen read are added to *ticks; *prev becomes its value. */
+ * The reference ticks up to the chosen read are added to *ticks; *prev becomes its value.
+ * The tries after the chosen one are not part of the window, but time spent in them is:
+ * a pause there lies between the chosen read and the next one the window counts. */
 struct bracket {
 	uint64_t mid, width, aux; /* TSC midpoint and width of the read, the aux counter */
-	uint64_t last_tsc;        /* TSC after the last of the tries */
 };
+
+/* The TSC before the bracketed read began and after it ended: the read itself happened
+ * somewhere in between, so a pause before or after it is measured from these. */
+static uint64_t bracket_start(const struct bracket *b) { return b->mid - b->width / 2; }
+static uint64_t bracket_end(const struct bracket *b) { return b->mid + (b->width - b->width / 2); }
 
 static void window_end(const struct clock_ref *ref, uint64_t (*tsc)(void), uint64_t *prev,
 		       uint64_t *ticks, struct bracket *best)
@@ -190,7 +196,6 @@ static void window_end(const struct clock_ref *ref, uint64_t (*tsc)(void), uint6
 			best_value = v;
 		}
 	}
-	best->last_tsc = tsc();
 	*ticks += best_ticks;
 	/* reads after the chosen one are not part of the window */
 	*prev = best_value;
@@ -207,7 +212,9 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 
 	window_end(ref, tsc, &prev, &ticks, &b0);
 	ticks = 0; /* the window opens at the chosen read */
-	last_tsc = b0.last_tsc;
+	/* from the chosen read on, not from after the last try: a pause in the tries that
+	 * follow it (up to three bracketed reads) may hide a wrap just as well */
+	last_tsc = bracket_start(&b0);
 	while (ticks < want) {
 		uint64_t t = tsc(), now;
 
@@ -221,7 +228,8 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 		prev = now;
 	}
 	window_end(ref, tsc, &prev, &ticks, &b1);
-	if (b1.mid - last_tsc > lim->gap_cycles)
+	/* the tries up to the chosen read counted their ticks: a pause before it counts too */
+	if (bracket_end(&b1) - last_tsc > lim->gap_cycles)
 		return -EAGAIN;
 	if (!ticks) /* only a counter jumping by 2^64 in the window wraps the sum to 0 */
 		return -ETIMEDOUT;
@@ -252,6 +260,11 @@ int clock_calibrate(const struct clock_ref *ref, uint64_t (*tsc)(void),
 			break;
 		out->restarts++;
 	}
+	/* A rate no TSC reaches is a broken measurement (a reference whose stated rate is
+	 * wrong, a wrap lost in a pause no check saw); delays built on it would be too long
+	 * by the same factor. Measuring again against the same counter would not help. */
+	if (!err && lim->max_tsc_hz && out->tsc_hz > lim->max_tsc_hz)
+		err = -ERANGE;
 	if (err)
 		out->tsc_hz = 0;
 	return err;

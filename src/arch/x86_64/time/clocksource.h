@@ -70,6 +70,8 @@ struct clock_calib_limits {
 				       * emulator descheduled, an SMI) may hide a wrap: start over */
 	uint64_t max_cycles;          /* give up after this many TSC cycles in all */
 	unsigned attempts;            /* start over at most this often after a gap */
+	uint64_t max_tsc_hz;          /* a result above this (Hz) is refused: no TSC runs
+				       * that fast (0: no bound) */
 };
 
 struct clock_calib {
@@ -89,7 +91,9 @@ bool clock_counter_moves(const struct clock_ref *ref, uint64_t (*tsc)(void),
  * reading all ones as an absent device does), then the TSC cycles over at least
  * lim->window_us of reference time, each end bracketed by two TSC reads. Returns 0 with
  * *out filled, -ENODEV (frozen), -ETIMEDOUT (stopped or too slow within max_cycles),
- * -EAGAIN (every attempt hit a gap) or -EINVAL (no rate, width or window). Pure: any clock, any context. */
+ * -EAGAIN (every attempt hit a gap), -ERANGE (the rate came out above lim->max_tsc_hz;
+ * ref_ticks and tsc_cycles still say what was counted) or -EINVAL (no rate, width or
+ * window). tsc_hz is 0 after any failure. Pure: any clock, any context. */
 int clock_calibrate(const struct clock_ref *ref, uint64_t (*tsc)(void),
 		    const struct clock_calib_limits *lim, struct clock_calib *out);
 

@@ -11,10 +11,12 @@
  * 2 GHz) and says so. The local APIC timer runs free during the first calibration and so
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
- * local APIC, or with `nolapic_timer` on the command line.
+ * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
+ * may stop when it halts (AMD without ARAT, see tick_choice.c).
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
- * so a counter that never moves costs milliseconds, never a hang.
+ * so a counter that never moves costs milliseconds, never a hang; a measured rate above
+ * that is no TSC's, and the reference is treated as failed (the next one is measured).
  */
 #include <arch/cpu.h>
 #include <lios/cmdline.h>
@@ -23,6 +25,7 @@
 #include <lios/printk.h>
 #include <lios/time.h>
 #include <lios/timer.h>
+#include "tick_choice.h"
 #include "time_internal.h"
 
 #define CAL_WINDOW_US 5000       /* the calibration the TSC rate comes from (was 10 ms: the
@@ -60,6 +63,7 @@ static void limits_for(const struct clock_ref *r, uint64_t window_us,
 	lim->gap_cycles = wrap_us / 2 * MIN_TSC_KHZ / 1000;
 	lim->max_cycles = CAL_MAX_US * DELAY_ASSUMED_MAX_KHZ / 1000;
 	lim->attempts = CAL_ATTEMPTS;
+	lim->max_tsc_hz = DELAY_ASSUMED_MAX_KHZ * 1000;
 }
 
 static void source_absent(unsigned i, const char *name, const char *why)
@@ -115,6 +119,15 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	if (err == -ENODEV) {
 		s->state = CLOCK_FROZEN;
 		s->note = FROZEN_NOTE;
+		return err;
+	}
+	if (err == -ERANGE) {
+		/* counted, but to a rate above any TSC's: the next reference is measured instead */
+		s->state = CLOCK_COUNTING;
+		s->note = "measured a TSC rate above any real one";
+		printk(KERN_WARN "timer: %s gave a TSC rate of %llu Hz, above the %llu Hz no TSC exceeds: not used\n",
+		       s->name, (unsigned long long)clock_muldiv(cal.tsc_cycles, refs[i].hz, cal.ref_ticks),
+		       (unsigned long long)lim.max_tsc_hz);
 		return err;
 	}
 	if (err) {
@@ -218,40 +231,78 @@ static void cross_check(const char *a, uint64_t a_hz, const char *b, uint64_t b_
 		       (unsigned long long)a_hz, (unsigned long long)b_hz);
 }
 
-/* The tick: the local APIC timer whenever the local APIC is in use, else PIT channel 0
- * (only if channel 2 was seen counting: a gated PIT would never tick). */
-static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_counts)
+/* The local APIC timer as the tick; its rate is measured against the TSC now when no
+ * calibration window sampled it. Returns 0 or the lapic_timer_start error (said). */
+static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 {
 	const struct cpu_features *f = cpu_features();
 	int err;
 
-	if (lapic) {
-		if (!lapic_hz && !f->tsc_deadline)
-			lapic_hz = lapic_against_tsc(tsc_hz);
-		rep.lapic_timer_hz = lapic_hz;
-		printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
-		       (unsigned long long)lapic_hz);
-		err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
-		if (!err) {
-			tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
-					"local APIC timer (periodic)");
-			rep.tick_hz = TIMER_HZ;
-			return;
-		}
+	if (!lapic_hz && !f->tsc_deadline)
+		lapic_hz = lapic_against_tsc(tsc_hz);
+	rep.lapic_timer_hz = lapic_hz;
+	printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
+	       (unsigned long long)lapic_hz);
+	err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
+	if (err) {
 		printk(KERN_WARN "timer: local APIC timer at %llu Hz cannot tick at %u Hz\n",
 		       (unsigned long long)lapic_hz, TIMER_HZ);
+		rep.lapic_timer_hz = 0;
+		return err;
 	}
-	if (!pit_counts) {
+	tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
+			"local APIC timer (periodic)");
+	return 0;
+}
+
+/* PIT channel 0 as the tick. Returns 0 or the irq_register error (said). */
+static int start_pit_tick(void)
+{
+	int err = pit_tick_start();
+
+	if (err) {
+		printk(KERN_ERR "timer: IRQ 0 not available (%d) for the PIT tick\n", err);
+		return err;
+	}
+	tick_set_source("PIT channel 0");
+	return 0;
+}
+
+static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
+{
+	if (k == TICK_LAPIC)
+		return start_lapic_tick(lapic_hz, tsc_hz);
+	if (k == TICK_PIT)
+		return start_pit_tick();
+	return -ENODEV;
+}
+
+/* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
+ * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
+ * counting: a gated PIT would never tick); the other one when the first does not start. */
+static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_counts)
+{
+	struct tick_choice c = tick_choose(cpu_features(), lapic, pit_counts);
+
+	rep.tick_note = c.why;
+	if (c.why)
+		printk(KERN_WARN "timer: %s\n", c.why);
+	if (c.first == TICK_NONE) {
 		printk(KERN_WARN "timer: no tick (no usable local APIC, the PIT does not count)\n");
 		return;
 	}
-	err = pit_tick_start();
-	if (err) {
-		printk(KERN_ERR "timer: IRQ 0 not available (%d): no tick\n", err);
+	if (start_tick_from(c.first, lapic_hz, tsc_hz) == 0) {
+		rep.tick_hz = TIMER_HZ;
 		return;
 	}
-	tick_set_source("PIT channel 0");
-	rep.tick_hz = TIMER_HZ;
+	if (c.fallback != TICK_NONE && start_tick_from(c.fallback, lapic_hz, tsc_hz) == 0) {
+		rep.tick_hz = TIMER_HZ;
+		rep.tick_note = c.why_fallback;
+		if (c.why_fallback)
+			printk(KERN_WARN "timer: %s\n", c.why_fallback);
+		return;
+	}
+	printk(KERN_ERR "timer: no tick\n");
 }
 
 static const char *origin_name(enum tsc_origin o, int primary)

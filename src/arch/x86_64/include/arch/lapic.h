@@ -21,6 +21,10 @@
 #define LAPIC_SVR 0x0f0              /* spurious-interrupt vector register */
 #define LAPIC_SVR_VECTOR_MASK 0xff
 #define LAPIC_SVR_APIC_ENABLE (1u << 8)  /* APIC software enable */
+#define LAPIC_ISR 0x100              /* in-service register: 8 of them, 0x10 apart, */
+#define LAPIC_ISR_STRIDE 0x10        /* vector v is bit v % 32 of ISR number v / 32 */
+#define LAPIC_ISR_REGS 8
+#define LAPIC_LVT_CMCI 0x2f0         /* corrected machine-check interrupt (max LVT >= 6) */
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_THERMAL 0x330
 #define LAPIC_LVT_PERF 0x340
@@ -55,6 +59,9 @@ uint32_t lapic_reg_read(unsigned int reg);
 void lapic_reg_write(unsigned int reg, uint32_t v);
 /* End of interrupt for the highest in-service vector. Interrupts disabled. */
 void lapic_eoi(void);
+/* End of interrupt for vector only if the local APIC holds it in service (it delivered
+ * it); true when an EOI was sent. Interrupts disabled. */
+bool lapic_eoi_if_in_service(unsigned int vector);
 /* The timer's tick (time/lapic_timer.c), called by irq_dispatch for VEC_LAPIC_TIMER before
  * its EOI. Interrupts disabled. */
 void timer_local_interrupt(void);

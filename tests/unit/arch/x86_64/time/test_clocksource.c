@@ -3,11 +3,13 @@
  * Host tests of the calibration arithmetic (src/arch/x86_64/time/clocksource.c, compiled
  * into this program): TSC frequencies from CPUID leaves 0x15/0x16 and from brand strings,
  * counter deltas across a wrap, the disagreement of two sources, 64x64/64 arithmetic, and
- * the calibration loop against simulated counters. The simulation keeps one true time in
+ * the calibration loop against simulated counters (pauses that hide a wrap, a result no
+ * TSC could have). The simulation keeps one true time in
  * picoseconds; every TSC read costs 20 ns and every counter read 1 us (port I/O under
  * emulation), so the loop meets the costs it meets on a machine.
  */
 #include <lios/errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../../unit.h"
 #include "clocksource.h"
@@ -79,13 +81,14 @@ static struct clock_ref sim_clock(const char *name)
 				  .read = sim_ref};
 }
 
-/* Limits as tsc.c uses them for a 10 ms window, with the TSC assumed at 10 GHz. */
+/* Limits as tsc.c uses them for a 10 ms window, with the TSC assumed at 10 GHz at most. */
 static struct clock_calib_limits limits(uint64_t window_us, uint64_t gap_cycles)
 {
 	return (struct clock_calib_limits){.window_us = window_us,
 					   .freeze_cycles = 2000ull * 10000,
 					   .gap_cycles = gap_cycles,
-					   .max_cycles = 200000ull * 10000, .attempts = 4};
+					   .max_cycles = 200000ull * 10000, .attempts = 4,
+					   .max_tsc_hz = 10000000000ull};
 }
 
 /* |got - want| / want within ppm. */
@@ -337,6 +340,63 @@ static void test_wide_bracket_avoided(void)
 	CHECK(c.uncertainty_cycles < 10000);
 }
 
+/* A 60 ms pause (an SMI, the emulator descheduled) after each TSC read in turn, from the
+ * first to well inside the window, against a 16-bit PIT (wraps every 55 ms) with tsc.c's
+ * pause limit (half a wrap at 1 GHz: 13.7 ms at this 2 GHz TSC). Among them are pauses
+ * right after the window's chosen opening read, while the other bracketed tries still
+ * run: the wrap they hide must be noticed like any other. Expected: every calibration
+ * succeeds (starting over after the pause) with the right rate within 0.1% (a 0.84 us
+ * PIT tick is 170 ppm of 5 ms), never one a wrap short (11 times too fast). */
+static void test_pause_after_any_read(void)
+{
+	struct clock_calib_limits lim = limits(5000, 27465ull * 1000000 / 1000);
+	struct clock_ref r;
+	struct clock_calib c;
+
+	for (uint64_t k = 1; k <= 80; k++) {
+		sim_reset(2000000000ull, 1193182, 16, 0);
+		sim.slow_tsc_read = k;
+		sim.slow_ps = 60 * 1000000000ull;
+		r = sim_clock("PIT channel 2");
+		CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), 0);
+		if (!near(c.tsc_hz, 2000000000ull, 1000)) {
+			fprintf(stderr, "  60 ms pause after TSC read %llu: TSC %llu Hz\n",
+				(unsigned long long)k, (unsigned long long)c.tsc_hz);
+			CHECK(near(c.tsc_hz, 2000000000ull, 1000));
+		}
+	}
+}
+
+/* A reference whose stated rate is 12 times its real one (a 100 MHz counter described as
+ * 1.2 GHz) makes a 2 GHz TSC measure 24 GHz, above the 10 GHz bound: refused with -ERANGE
+ * and no rate, the counts kept for the message. The same within the bound, or with no
+ * bound given, is accepted. */
+static void test_rate_above_any_tsc(void)
+{
+	struct clock_calib_limits lim = limits(5000, ~0ull);
+	struct clock_ref r;
+	struct clock_calib c;
+
+	sim_reset(2000000000ull, 100000000, 32, 0);
+	r = sim_clock("HPET");
+	r.hz = 1200000000;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), -ERANGE);
+	CHECK_EQ(c.tsc_hz, 0);
+	CHECK(near(clock_muldiv(c.tsc_cycles, r.hz, c.ref_ticks), 24000000000ull, 50));
+	/* 6 times: 12 GHz, still above */
+	r.hz = 600000000;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), -ERANGE);
+	/* 4 times: 8 GHz, a rate some TSC might have: accepted */
+	r.hz = 400000000;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), 0);
+	CHECK(near(c.tsc_hz, 8000000000ull, 50));
+	/* no bound: even 24 GHz is returned */
+	lim.max_tsc_hz = 0;
+	r.hz = 1200000000;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), 0);
+	CHECK(near(c.tsc_hz, 24000000000ull, 50));
+}
+
 /* Two sources measured in turn agree within far less than 1%: the cross-check passes;
  * a TSC rate 2% off one of them is reported as a disagreement. */
 static void test_two_sources_cross_check(void)
@@ -391,6 +451,8 @@ int main(void)
 	RUN(test_counter_stops);
 	RUN(test_gap_restarts);
 	RUN(test_wide_bracket_avoided);
+	RUN(test_pause_after_any_read);
+	RUN(test_rate_above_any_tsc);
 	RUN(test_two_sources_cross_check);
 	RUN(test_bad_ref);
 	return unit_summary();

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The choice of the tick source (see tick_choice.h). The local APIC timer is the natural
+ * tick: a local vector, no ISA line, TSC-deadline mode where the CPU offers it. Its one
+ * weakness is idle: without ARAT ("APIC timer always running", CPUID 6 EAX bit 2) the
+ * timer may stop in a deep C-state. LiOS idles only with HLT (C1), which keeps the timer
+ * running on Intel processors; on AMD processors with C1E (family 0x0f from revision F,
+ * families 0x10-0x12, ...) the chipset may turn HLT into C1E and the timer stops, so the
+ * tick dies whenever the shell waits for a key, with every timer_sleep_ms and every
+ * polled USB controller behind it. PIT channel 0 keeps counting in any C-state, so it
+ * ticks instead there; without it the local APIC timer is still better than no tick.
+ * (The HPET's comparators would be another such source; LiOS does not drive them.)
+ *
+ * A hypervisor's or emulator's local APIC is software that counts on the host's clock
+ * whatever the guest's HLT does, and its CPUID often leaves ARAT out (QEMU's default CPU
+ * model is an AMD family 0x0f without it), so a guest keeps the local APIC timer.
+ */
+#include <lios/string.h>
+#include "tick_choice.h"
+
+#define WHY_HALT_PIT \
+	"local APIC timer may stop in C1E on this CPU (no ARAT): tick from PIT channel 0"
+#define WHY_HALT_KEPT                                                           \
+	"local APIC timer may stop in C1E on this CPU (no ARAT), but no other " \
+	"source can tick: tick from it anyway, it may pause while the CPU idles"
+
+static bool vendor_is(const struct cpu_features *f, const char *v)
+{
+	return strncmp(f->vendor, v, sizeof(f->vendor)) == 0;
+}
+
+/* tick_lapic_stops_in_halt - see tick_choice.h. Pure. */
+bool tick_lapic_stops_in_halt(const struct cpu_features *f)
+{
+	if (f->arat || f->hypervisor)
+		return false;
+	return vendor_is(f, "AuthenticAMD") || vendor_is(f, "HygonGenuine");
+}
+
+/* tick_choose - see tick_choice.h. Pure. */
+struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, bool pit_counts)
+{
+	struct tick_choice c = { TICK_NONE, TICK_NONE, NULL, NULL };
+	enum tick_kind pit = pit_counts ? TICK_PIT : TICK_NONE;
+
+	if (!lapic_usable) {
+		c.first = pit;
+		return c;
+	}
+	if (!tick_lapic_stops_in_halt(f)) {
+		c.first = TICK_LAPIC;
+		c.fallback = pit;
+		return c;
+	}
+	if (pit_counts) {
+		c.first = TICK_PIT;
+		/* IRQ 0 may have no route: a tick that may pause beats none */
+		c.fallback = TICK_LAPIC;
+		c.why = WHY_HALT_PIT;
+		c.why_fallback = WHY_HALT_KEPT;
+	} else {
+		c.first = TICK_LAPIC;
+		c.why = WHY_HALT_KEPT;
+	}
+	return c;
+}

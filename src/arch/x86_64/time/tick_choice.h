@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which counter drives the tick, decided in pure C (tick_choice.c; also built for the host:
+ * tests/unit/arch/x86_64/time/test_tick_choice.c) from what the CPU reports and what
+ * timer_init found; tsc.c's start_tick carries the choice out.
+ */
+#ifndef TIME_TICK_CHOICE_H
+#define TIME_TICK_CHOICE_H
+
+#include <lios/compiler.h>
+#include <lios/cpu_features.h>
+
+enum tick_kind {
+	TICK_NONE,  /* nothing can tick */
+	TICK_LAPIC, /* the local APIC timer, on VEC_LAPIC_TIMER */
+	TICK_PIT,   /* PIT channel 0, on IRQ 0 */
+};
+
+struct tick_choice {
+	enum tick_kind first;     /* start this one */
+	enum tick_kind fallback;  /* when first does not start (TICK_NONE: no other) */
+	const char *why;          /* why the choice is not the usual one, for the log and the
+				   * `timer` command; NULL when it is */
+	const char *why_fallback; /* the same when the fallback ticks; NULL: nothing to add */
+};
+
+/* True when HLT may stop this CPU's local APIC timer: an AMD (or Hygon) processor without
+ * ARAT, whose C1E state, entered from HLT, stops the APIC timer. Pure. */
+bool tick_lapic_stops_in_halt(const struct cpu_features *f);
+
+/* The tick source: the local APIC timer when lapic_usable (the local APIC is in use and not
+ * refused by `nolapic_timer`), unless HLT may stop it and the PIT counts; else PIT channel
+ * 0 when pit_counts (channel 2 was seen counting: a gated PIT never ticks). Pure. */
+struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, bool pit_counts);
+
+#endif

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the tick source choice (src/arch/x86_64/time/tick_choice.c, compiled into
+ * this program) with made-up CPUs: which counter ticks for each vendor, with and without
+ * ARAT, under a hypervisor, with a local APIC or not, with a PIT that counts or is gated;
+ * what is tried when the first choice does not start, and what the log is told.
+ */
+#include <string.h>
+#include "../../../unit.h"
+#include "tick_choice.h"
+
+static struct cpu_features cpu(const char *vendor, bool arat)
+{
+	struct cpu_features f;
+
+	memset(&f, 0, sizeof(f));
+	strcpy(f.vendor, vendor);
+	f.arat = arat;
+	f.apic = true;
+	return f;
+}
+
+/* An Intel CPU without ARAT (a Core 2, a Nehalem): HLT is C1, where the local APIC timer
+ * keeps counting, so it ticks, with the PIT as its fallback and nothing to log. The same
+ * for an Intel CPU with ARAT and an AMD or Hygon CPU with ARAT (every Zen). */
+static void test_lapic_keeps_running(void)
+{
+	static const struct {
+		const char *vendor;
+		bool arat;
+	} cpus[] = {
+		{ "GenuineIntel", false },
+		{ "GenuineIntel", true },
+		{ "AuthenticAMD", true },
+		{ "HygonGenuine", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++) {
+		struct cpu_features f = cpu(cpus[i].vendor, cpus[i].arat);
+		struct tick_choice c = tick_choose(&f, true, true);
+
+		CHECK(!tick_lapic_stops_in_halt(&f));
+		CHECK_EQ(c.first, TICK_LAPIC);
+		CHECK_EQ(c.fallback, TICK_PIT);
+		CHECK(c.why == NULL);
+	}
+}
+
+/* An AMD family 0x10 (a Phenom II: C1E, no ARAT) with a counting PIT: PIT channel 0 ticks,
+ * the local APIC timer only if IRQ 0 cannot be had, and the log says why, naming C1E, ARAT
+ * and the PIT; the fallback's own note says the tick may pause. The same for a Hygon CPU
+ * reporting no ARAT. */
+static void test_amd_without_arat_uses_pit(void)
+{
+	static const char *const vendors[] = { "AuthenticAMD", "HygonGenuine" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct cpu_features f = cpu(vendors[i], false);
+		struct tick_choice c;
+
+		f.family = 0x10;
+		c = tick_choose(&f, true, true);
+		CHECK(tick_lapic_stops_in_halt(&f));
+		CHECK_EQ(c.first, TICK_PIT);
+		CHECK_EQ(c.fallback, TICK_LAPIC);
+		CHECK(c.why && strstr(c.why, "C1E") && strstr(c.why, "no ARAT") &&
+		      strstr(c.why, "PIT channel 0"));
+		CHECK(c.why_fallback && strstr(c.why_fallback, "may pause"));
+	}
+}
+
+/* The same AMD CPU on a chipset that clock-gates the PIT: no other source can tick, so the
+ * local APIC timer still does (better a tick that pauses than none), and the log says it
+ * may pause. */
+static void test_amd_without_arat_no_pit(void)
+{
+	struct cpu_features f = cpu("AuthenticAMD", false);
+	struct tick_choice c = tick_choose(&f, true, false);
+
+	CHECK_EQ(c.first, TICK_LAPIC);
+	CHECK_EQ(c.fallback, TICK_NONE);
+	CHECK(c.why && strstr(c.why, "no ARAT") && strstr(c.why, "may pause"));
+}
+
+/* QEMU's default CPU model: AMD family 0x0f without ARAT, but a guest (the hypervisor bit):
+ * its local APIC timer is software on the host's clock and never stops for HLT: it ticks,
+ * nothing logged. */
+static void test_guest_keeps_lapic(void)
+{
+	struct cpu_features f = cpu("AuthenticAMD", false);
+	struct tick_choice c;
+
+	f.family = 0x0f;
+	f.hypervisor = true;
+	c = tick_choose(&f, true, true);
+	CHECK(!tick_lapic_stops_in_halt(&f));
+	CHECK_EQ(c.first, TICK_LAPIC);
+	CHECK(c.why == NULL);
+}
+
+/* No usable local APIC (none, or `nolapic_timer`), on any CPU: PIT channel 0 when it
+ * counts, with nothing behind it; no tick at all when it does not. Nothing to log here:
+ * the tick's absence is timer_init's to report. */
+static void test_without_lapic(void)
+{
+	struct cpu_features intel = cpu("GenuineIntel", true), amd = cpu("AuthenticAMD", false);
+	struct tick_choice c = tick_choose(&intel, false, true);
+
+	CHECK_EQ(c.first, TICK_PIT);
+	CHECK_EQ(c.fallback, TICK_NONE);
+	CHECK(c.why == NULL);
+	c = tick_choose(&amd, false, true);
+	CHECK_EQ(c.first, TICK_PIT);
+	CHECK(c.why == NULL);
+	c = tick_choose(&intel, false, false);
+	CHECK_EQ(c.first, TICK_NONE);
+	CHECK_EQ(c.fallback, TICK_NONE);
+	/* a local APIC with a gated PIT on Intel: the local APIC timer, nothing behind it */
+	c = tick_choose(&intel, true, false);
+	CHECK_EQ(c.first, TICK_LAPIC);
+	CHECK_EQ(c.fallback, TICK_NONE);
+}
+
+/* A vendor string that only starts like AMD's, and an empty one (no CPUID vendor): not
+ * AMD, so the local APIC timer ticks. */
+static void test_vendor_exact(void)
+{
+	struct cpu_features f = cpu("AuthenticAM", false);
+
+	CHECK(!tick_lapic_stops_in_halt(&f));
+	f = cpu("", false);
+	CHECK(!tick_lapic_stops_in_halt(&f));
+}
+
+int main(void)
+{
+	RUN(test_lapic_keeps_running);
+	RUN(test_amd_without_arat_uses_pit);
+	RUN(test_amd_without_arat_no_pit);
+	RUN(test_guest_keeps_lapic);
+	RUN(test_without_lapic);
+	RUN(test_vendor_exact);
+	return unit_summary();
+}
