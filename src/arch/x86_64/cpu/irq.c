@@ -19,8 +19,9 @@
  * no EOI); VEC_LAPIC_TIMER is the local APIC timer's tick (time/lapic_timer.c, then a local
  * APIC EOI, on either backend); vectors 48-0xdf are the dynamic MSI vectors of
  * irq_vector.c (handler, then local APIC EOI); anything else has no source, is reported
- * once, and gets a local APIC EOI only if the local APIC holds it in service. Invariant: a line is unmasked exactly while it has a handler; each delivered line
- * gets exactly one EOI, after its handler, on the backend that delivered it.
+ * once, and gets a local APIC EOI only if the local APIC holds it in service. Invariant: a
+ * line is unmasked exactly while it has a handler; each delivered line gets exactly one
+ * EOI, after its handler, on the backend that delivered it.
  */
 #include <arch/cpu.h>
 #include <arch/irqflags.h>
