@@ -103,3 +103,9 @@ lios_qemu_test(matrix.uefi.console-mode FIRMWARE uefi LABELS matrix
        --expect "^console: framebuffer 640x480 ")
 lios_qemu_test(matrix.uefi.vga-none.no-framebuffer FIRMWARE uefi LABELS matrix
   ARGS --display none --expect "^console: serial \\(no framebuffer")
+# A CPU without long mode under 32-bit UEFI (GRUB i386-efi enters with boot services
+# running; a Clover Trail tablet has no serial port and no VGA text): said on the firmware's
+# console before boot services end (OVMF mirrors ConOut to serial, where the test reads it).
+lios_qemu_test(matrix.uefi32.cpu.qemu32 FIRMWARE uefi32 LABELS matrix
+  ARGS --cpu qemu32 --no-contract --ready "needs a 64-bit x86_64 CPU" --halts 3
+       --expect "LiOS: UEFI [(]32-bit[)] entry: this CPU has no long mode: LiOS needs a 64-bit x86_64 CPU. halted")

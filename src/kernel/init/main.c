@@ -134,12 +134,16 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 
 	arch_mm_ready();
 	panic_set_info_hook(panic_info);
-	acpi_init(&boot_info);  /* tables may lie above the direct map: needs ioremap */
 
 	/* BEGIN console */
+	/* Right after the memory it needs, before ACPI: the firmware's tables are the input
+	 * most likely to surprise the kernel on a machine it never met, and a panic there must
+	 * reach the screen of a machine without a serial port. */
 	console_init(&boot_info); /* "console: ..." line; serial only (-ENODEV) is not fatal */
 	panic_set_screen_hook(console_panic_mode);
 	/* END console */
+
+	acpi_init(&boot_info);  /* tables may lie above the direct map: needs ioremap */
 
 	/* BEGIN cpu-late */
 	/* I/O APIC (the MADT's model) or 8259s: lines on 32-47, every one masked */

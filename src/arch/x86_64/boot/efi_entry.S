@@ -22,7 +22,6 @@
 #include "efi_map.h"
 
 #define MB2_BOOT_MAGIC 0x36d76289
-#define CR4_LA57 (1 << 12)
 #define CR4_PCIDE (1 << 17)
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10
@@ -117,38 +116,8 @@ efi32_exit_boot_services:
 	pushl %esi                      /* the information, at -12(%ebp) */
 	andl $-16, %esp
 	subl $32, %esp                  /* outgoing arguments at 0..28(%esp), aligned */
-	xorl %ebx, %ebx                 /* system table */
-	xorl %edi, %edi                 /* image handle */
-	movl $0, efi32_bs_seen
-	movl $0, efi32_tiny
-	movl (%esi), %edx
-	addl %esi, %edx                 /* end of the information */
-	addl $8, %esi
-1:	leal 8(%esi), %eax
-	cmpl %edx, %eax
-	ja 4f
-	movl (%esi), %eax               /* type */
-	movl 4(%esi), %ecx              /* size */
-	cmpl $MB2_TAG_END, %eax
-	je 4f
-	cmpl $8, %ecx
-	jb 4f
-	cmpl $MB2_TAG_EFI_BS, %eax
-	jne 2f
-	movl $1, efi32_bs_seen
-2:	cmpl $MB2_TAG_EFI32, %eax
-	jne 3f
-	movl 8(%esi), %ebx
-3:	cmpl $MB2_TAG_EFI32_IH, %eax
-	jne 5f
-	movl 8(%esi), %edi
-5:	cmpl $MB2_TAG_CMDLINE, %eax
-	jne 6f
-	call .Lcmdline_tiny
-6:	leal 7(%esi, %ecx), %esi
-	andl $~7, %esi
-	jmp 1b
-4:	cmpl $0, efi32_bs_seen
+	call .Lscan_tags
+	cmpl $0, efi32_bs_seen
 	je .Lebs32_done
 	testl %ebx, %ebx
 	jz .Lebs32_done                 /* no system table: no firmware to talk to */
@@ -270,6 +239,67 @@ efi32_exit_boot_services:
 	popl %edi
 	popl %ebx
 	popl %ebp
+	ret
+
+	/* The boot information at ESI (preserved): EBX = the 32-bit system table and EDI = the
+	 * image handle (0: no such tag), efi32_bs_seen = boot services still run, efi32_tiny =
+	 * the command line holds EFI_TINY_MAP_WORD. Clobbers EAX, ECX, EDX. */
+.Lscan_tags:
+	pushl %esi
+	xorl %ebx, %ebx
+	xorl %edi, %edi
+	movl $0, efi32_bs_seen
+	movl $0, efi32_tiny
+	movl (%esi), %edx
+	addl %esi, %edx                 /* end of the information */
+	addl $8, %esi
+1:	leal 8(%esi), %eax
+	cmpl %edx, %eax
+	ja 4f
+	movl (%esi), %eax               /* type */
+	movl 4(%esi), %ecx              /* size */
+	cmpl $MB2_TAG_END, %eax
+	je 4f
+	cmpl $8, %ecx
+	jb 4f
+	cmpl $MB2_TAG_EFI_BS, %eax
+	jne 2f
+	movl $1, efi32_bs_seen
+2:	cmpl $MB2_TAG_EFI32, %eax
+	jne 3f
+	movl 8(%esi), %ebx
+3:	cmpl $MB2_TAG_EFI32_IH, %eax
+	jne 5f
+	movl 8(%esi), %edi
+5:	cmpl $MB2_TAG_CMDLINE, %eax
+	jne 6f
+	call .Lcmdline_tiny
+6:	leal 7(%esi, %ecx), %esi
+	andl $~7, %esi
+	jmp 1b
+4:	popl %esi
+	ret
+
+/*
+ * efi32_say - EAX = a message (ASCII) that _start32 is about to halt with: said on the UEFI
+ * console too when the boot information (ESI) shows boot services still running with a
+ * 32-bit system table (GRUB i386-efi), where the screen belongs to the firmware and VGA text
+ * memory shows nothing. Otherwise nothing. Preserves every register.
+ */
+	.globl efi32_say
+efi32_say:
+	pushal
+	movl %eax, %ebp
+	call .Lscan_tags
+	cmpl $0, efi32_bs_seen
+	je 1f
+	testl %ebx, %ebx
+	jz 1f
+	movl %ebx, efi32_st
+	movl %ebp, %eax
+	xorl %edx, %edx
+	call .Lsay
+1:	popal
 	ret
 
 	/* EAX = the message, EDX = the status (0: none): say it, then halt. */

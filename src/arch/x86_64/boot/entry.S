@@ -39,9 +39,9 @@ _start32:
 
 	cmpl $MB2_BOOT_MAGIC, %edi
 	jne .Lbad_magic
-	/* GRUB i386-efi enters here with boot services still running (efi_entry.S). */
-	call efi32_exit_boot_services
 
+	/* The CPU check comes before boot services end (GRUB i386-efi enters with them
+	 * running): on 32-bit UEFI their console is the only screen there is to say it on. */
 	/* CPUID exists when EFLAGS.ID can be toggled. */
 	pushfl
 	popl %eax
@@ -65,6 +65,9 @@ _start32:
 	testl $CPUID_EXT_EDX_LM, %edx
 	jz .Lno_long_mode
 	movl %edx, %ebp                 /* keep the feature bits for NX below */
+
+	/* GRUB i386-efi enters here with boot services still running (efi_entry.S). */
+	call efi32_exit_boot_services
 
 	/* Early page tables: zero them, then fill. */
 	pushl %edi
@@ -102,6 +105,7 @@ _start32:
 	movl $(boot_pdpt_high + PTE_P + PTE_W), boot_pml4 + 511 * 8
 
 	movl %cr4, %eax
+	andl $~CR4_LA57, %eax           /* a loader may come from 5-level firmware: 4 levels */
 	orl $CR4_PAE, %eax
 	movl %eax, %cr4
 	movl $boot_pml4, %eax
@@ -151,6 +155,8 @@ _start32:
 	movl $msg_bad_magic, %esi
 	jmp .Lfatal32
 .Lno_long_mode:
+	movl $msg_no_long_mode_efi, %eax
+	call efi32_say                  /* on the UEFI console, when boot services still run */
 	movl $msg_no_long_mode, %esi
 .Lfatal32:
 	/* COM1: 115200 8N1 (divisor 1), FIFO on. */
@@ -214,6 +220,8 @@ msg_bad_magic:
 	.asciz "LiOS: not started by a Multiboot2 boot loader; halted.\r\n"
 msg_no_long_mode:
 	.asciz "LiOS needs a 64-bit x86_64 CPU (this one has no long mode); halted.\r\n"
+msg_no_long_mode_efi:
+	.asciz "this CPU has no long mode: LiOS needs a 64-bit x86_64 CPU; halted."
 
 	.section .boot.bss, "aw", @nobits
 	.balign 4096
@@ -224,7 +232,8 @@ boot_pd0:       .skip 4096
 boot_pd1:       .skip 4096
 boot_pd_info0:  .skip 4096
 boot_pd_info1:  .skip 4096
-boot32_stack:   .skip 65536            /* firmware calls run on it (efi_entry.S) */
+boot32_stack:   .skip 131072           /* firmware calls run on it (efi_entry.S): UEFI
+					* 2.3.2 promises IA-32 firmware 128 KiB of stack */
 boot32_stack_top:
 
 	.section .bss

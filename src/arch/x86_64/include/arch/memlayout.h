@@ -47,6 +47,7 @@
 #define CR0_WP (ULL(1) << 16) /* write protect: ring 0 honours read-only pages */
 #define CR0_PG (ULL(1) << 31) /* paging */
 #define CR4_PAE (ULL(1) << 5) /* physical address extension: needed for long mode */
+#define CR4_LA57 (ULL(1) << 12) /* 5-level paging: LiOS builds 4-level tables, so it is off */
 
 #define MSR_EFER 0xc0000080
 #define EFER_LME (ULL(1) << 8)  /* long mode enable */
