@@ -94,6 +94,8 @@ static int cmd_cpu(int argc, char **argv, const char *rest)
 	printk("cpu: %s, %s\n", f->vendor, f->brand[0] ? f->brand : "(no brand string)");
 	printk("cpu: family %u, model %u, stepping %u%s\n", f->family, f->model, f->stepping,
 	       f->hypervisor ? ", under a hypervisor" : "");
+	if (f->phys_addr_bits)
+		printk("cpu: physical addresses of %u bits\n", f->phys_addr_bits);
 	printk("cpu: features");
 	print_feature("NX", f->nx, on.nx_enabled, true);
 	print_feature("PGE", f->pge, on.pge_enabled, true);

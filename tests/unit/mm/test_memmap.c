@@ -284,6 +284,23 @@ static uint64_t rnd_addr(void)
 	return bases[rnd() % 6] + rnd() % 0x1000000;
 }
 
+/* A random firmware map of up to 40 regions (a third not usable, some huge or wrapping)
+ * into in[] and up to 6 reserved ranges into res[], from rng_state. */
+static void random_map(struct mem_region *in, size_t *n, struct memmap_range *res, size_t *nres)
+{
+	*n = rnd() % 41;
+	*nres = rnd() % 7;
+	for (size_t i = 0; i < *n; i++) {
+		in[i].base = rnd_addr();
+		in[i].length = rnd() % 4 == 0 ? rnd() : rnd() % 0x800000;
+		in[i].type = rnd() % 3 ? MEM_USABLE : (uint32_t)(rnd() % 8);
+	}
+	for (size_t i = 0; i < *nres; i++) {
+		res[i].start = rnd_addr();
+		res[i].end = rnd() % 16 ? res[i].start + rnd() % 0x100000 : rnd();
+	}
+}
+
 /* 3,000 seeded random maps (up to 40 regions, up to 6 reserved ranges): every property of
  * memmap_check holds. */
 static void test_random(void)
@@ -296,17 +313,7 @@ static void test_random(void)
 		const char *err;
 
 		rng_state = prng_seed(seed);
-		n = rnd() % 41;
-		nres = rnd() % 7;
-		for (size_t i = 0; i < n; i++) {
-			in[i].base = rnd_addr();
-			in[i].length = rnd() % 4 == 0 ? rnd() : rnd() % 0x800000;
-			in[i].type = rnd() % 3 ? MEM_USABLE : (uint32_t)(rnd() % 8);
-		}
-		for (size_t i = 0; i < nres; i++) {
-			res[i].start = rnd_addr();
-			res[i].end = rnd() % 16 ? res[i].start + rnd() % 0x100000 : rnd();
-		}
+		random_map(in, &n, res, &nres);
 		CHECK(memmap_sanitize(in, n, res, nres, &out) == 0);
 		err = memmap_check(in, n, res, nres, &out);
 		if (err) {
@@ -333,18 +340,8 @@ static void test_random_full(void)
 		int ret;
 
 		rng_state = prng_seed(seed ^ 0x5eed);
-		n = rnd() % 41;
-		nres = rnd() % 7;
+		random_map(in, &n, res, &nres);
 		small.cap = 1 + rnd() % 6;
-		for (size_t i = 0; i < n; i++) {
-			in[i].base = rnd_addr();
-			in[i].length = rnd() % 4 == 0 ? rnd() : rnd() % 0x800000;
-			in[i].type = rnd() % 3 ? MEM_USABLE : (uint32_t)(rnd() % 8);
-		}
-		for (size_t i = 0; i < nres; i++) {
-			res[i].start = rnd_addr();
-			res[i].end = rnd() % 16 ? res[i].start + rnd() % 0x100000 : rnd();
-		}
 		CHECK(memmap_sanitize(in, n, res, nres, &out) == 0);
 		ret = memmap_sanitize(in, n, res, nres, &small);
 		if (ret == 0 && (small.n != out.n || small.dropped != 0 ||

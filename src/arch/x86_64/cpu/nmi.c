@@ -53,6 +53,18 @@ static bool acknowledge(uint8_t off_bit, unsigned count)
 	return false;
 }
 
+/* The chipset's two NMI sources in port 0x61. */
+struct nmi_source {
+	uint8_t status, off_bit;
+	const char *name, *what;
+	unsigned *count;
+};
+static const struct nmi_source sources[] = {
+	{ NMI_SC_SERR, NMI_SC_SERR_OFF, "PCI system error (SERR#)",
+	  ": a device reported a bus error", &nmi_stats.serr },
+	{ NMI_SC_IOCHK, NMI_SC_IOCHK_OFF, "I/O channel check (IOCHK)", "", &nmi_stats.iochk },
+};
+
 /* Whether "nmi=panic" is on the command line (read here: a pure scan, no allocation). */
 static bool nmi_panics(void)
 {
@@ -75,23 +87,16 @@ bool nmi_handle(uint64_t rip)
 		return false;
 	if (sc == 0xff) /* no NMI status register */
 		sc = 0;
-	if (sc & NMI_SC_SERR) {
-		off = acknowledge(NMI_SC_SERR_OFF, ++nmi_stats.serr);
+	for (unsigned i = 0; i < ARRAY_SIZE(sources); i++) {
+		const struct nmi_source *src = &sources[i];
+
+		if (!(sc & src->status))
+			continue;
+		off = acknowledge(src->off_bit, ++*src->count);
 		if (report || off)
-			printk(KERN_ERR
-			       "nmi: PCI system error (SERR#) at %pS, NMI status %#x: a device "
-			       "reported a bus error; going on%s\n",
-			       (void *)rip, sc,
-			       off ? "; SERR# NMIs now off (they kept coming)" : "");
-	}
-	if (sc & NMI_SC_IOCHK) {
-		off = acknowledge(NMI_SC_IOCHK_OFF, ++nmi_stats.iochk);
-		if (report || off)
-			printk(KERN_ERR
-			       "nmi: I/O channel check (IOCHK) at %pS, NMI status %#x; going "
-			       "on%s\n",
-			       (void *)rip, sc,
-			       off ? "; IOCHK NMIs now off (they kept coming)" : "");
+			printk(KERN_ERR "nmi: %s at %pS, NMI status %#x%s; going on%s\n", src->name,
+			       (void *)rip, sc, src->what,
+			       off ? "; these NMIs are now off (they kept coming)" : "");
 	}
 	if (!(sc & (NMI_SC_SERR | NMI_SC_IOCHK))) {
 		nmi_stats.unknown++;
