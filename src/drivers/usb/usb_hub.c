@@ -14,8 +14,7 @@
  * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
  * PORT_OVER_CURRENT has cleared and stayed clear for 100 ms, then SET_FEATURE(PORT_POWER),
  * the hub's power-on time, and a look for the device that is still plugged in. A port whose
- * over-current comes back OC_MAX_TRIES times, each within OC_FORGET_US of the last, is left
- * unpowered with a line naming it.
+ * over-current keeps coming back is left unpowered with a line naming it (usb_oc_give_up).
  *
  * Depth: hubs are accepted down to tier 4 below the root port (children to tier 5, the
  * route string's limit); QEMU tests one level. USB 3 hubs (different port status, SET
@@ -50,10 +49,7 @@
 #define RESET_POLL_US 10000
 #define RESET_TIMEOUT_US 500000
 #define RECOVERY_US 10000
-#define OC_REPOWER_US 100000      /* over-current gone this long: power again */
 #define OC_POLL_US 100000         /* status read while over-current lasts */
-#define OC_MAX_TRIES 3            /* over-currents in a row before the port is left off */
-#define OC_FORGET_US 10000000     /* an over-current this long after the last starts a new count */
 
 enum { H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR };
 enum {
@@ -68,8 +64,7 @@ struct hub_port {
 	uint64_t deadline;    /* end of debounce, recovery, reset timeout, over-current wait */
 	uint64_t next_look;   /* while timed: when to read the status again */
 	struct usb_dev *child;
-	unsigned int over_currents; /* in a row: each less than OC_FORGET_US after the last */
-	uint64_t oc_forget;         /* when over_currents starts again from 0 */
+	struct usb_oc_count oc;
 };
 
 struct usb_hub {
@@ -140,12 +135,9 @@ static void over_current(struct usb_dev *d, unsigned int p)
 	if (hp->child)
 		usb_dev_unplug(hp->child);
 	hp->child = NULL;
-	if (deadline_passed(hp->oc_forget))
-		hp->over_currents = 0;
-	hp->oc_forget = deadline_us(OC_FORGET_US);
-	if (++hp->over_currents > OC_MAX_TRIES) {
+	if (usb_oc_give_up(&hp->oc)) {
 		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n",
-		       d->name, p, hp->over_currents);
+		       d->name, p, hp->oc.n);
 		hp->state = HP_OFF;
 		return;
 	}
@@ -166,7 +158,7 @@ static bool over_current_update(struct usb_dev *d, unsigned int p)
 		if (h->status & HUB_PS_OVER_CURRENT) {
 			hp->deadline = 0;
 		} else if (!hp->deadline) { /* seen ended: power in 100 ms if it stays so */
-			hp->deadline = hp->next_look = deadline_us(OC_REPOWER_US);
+			hp->deadline = hp->next_look = deadline_us(USB_OC_REPOWER_US);
 			return true;
 		} else if (deadline_passed(hp->deadline)) {
 			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", d->name, p);

@@ -59,14 +59,27 @@ enum xhci_port_state {
 
 struct usb_dev;
 
+/* Over-currents in a row on one port, root or hub port alike (xhci_port.c, usb_hub.c): one
+ * less than USB_OC_FORGET_US after the last counts on, a later one starts again from 1;
+ * the port is powered again USB_OC_REPOWER_US after the condition ends, and left unpowered
+ * when the count passes USB_OC_MAX_TRIES. */
+#define USB_OC_REPOWER_US 100000
+#define USB_OC_MAX_TRIES 3
+#define USB_OC_FORGET_US 10000000
+struct usb_oc_count {
+	unsigned int n;  /* over-currents in a row */
+	uint64_t forget; /* when n starts again from 0 */
+};
+/* Counts an over-current now; true when the port is to be left unpowered (xhci_port.c). */
+bool usb_oc_give_up(struct usb_oc_count *c);
+
 struct xhci_port {
 	enum xhci_port_state state;
 	uint8_t major;          /* 2 or 3, from the Supported Protocol capability (0: unknown) */
 	uint64_t deadline;
 	struct usb_dev *dev;
-	unsigned int over_currents; /* in a row: each less than XHCI_OC_FORGET_US after the last */
-	uint64_t oc_forget;         /* when over_currents starts again from 0 */
-	unsigned int warm_resets;   /* since a device was last found on the port */
+	struct usb_oc_count oc;
+	unsigned int warm_resets; /* since a device was last found on the port */
 };
 
 #define XHCI_MAX_PORTS 32

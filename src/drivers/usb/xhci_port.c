@@ -18,8 +18,8 @@
  * Over-current (xHCI 1.2 section 4.19.4): the controller turns the port's power off (PP
  * clear, with port power control) and sets OCC; the device is gone. Once Over-current
  * Active has cleared and stayed clear for 100 ms the port is powered again and its device,
- * still plugged in, connects anew. A port whose over-current comes back OC_MAX_TRIES times,
- * each within OC_FORGET_US of the last, is left unpowered with a line naming it.
+ * still plugged in, connects anew. A port whose over-current keeps coming back
+ * (usb_oc_give_up: USB_OC_MAX_TRIES times in a row) is left unpowered with a line naming it.
  *
  * PORTSC writes are built from XHCI_PORTSC_KEEP plus the bits meant: writing back what was
  * read would disable the port (PED is RW1C-like) and acknowledge changes we never saw.
@@ -35,9 +35,6 @@
 #define PORT_SCAN_TICKS 10        /* at the 1 kHz tick: every 10 ms */
 #define WARM_RESET_TIMEOUT_US 500000
 #define WARM_RESET_TRIES 3
-#define OC_REPOWER_US 100000      /* over-current gone this long: power again */
-#define OC_MAX_TRIES 3            /* over-currents in a row before the port is left off */
-#define OC_FORGET_US 10000000     /* an over-current this long after the last starts a new count */
 
 static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
 
@@ -108,6 +105,15 @@ static void warm_reset(struct xhci *hc, unsigned int p, uint32_t v)
 	pt->deadline = deadline_us(WARM_RESET_TIMEOUT_US);
 }
 
+/* See usb_internal.h. */
+bool usb_oc_give_up(struct usb_oc_count *c)
+{
+	if (deadline_passed(c->forget))
+		c->n = 0;
+	c->forget = deadline_us(USB_OC_FORGET_US);
+	return ++c->n > USB_OC_MAX_TRIES;
+}
+
 /* Over-current on port p (PORTSC v): its device is gone; wait for the condition to end, or
  * give the port up when it keeps coming back. */
 static void over_current(struct xhci *hc, unsigned int p, uint32_t v)
@@ -118,12 +124,9 @@ static void over_current(struct xhci *hc, unsigned int p, uint32_t v)
 	if (pt->dev)
 		usb_dev_unplug(pt->dev);
 	pt->dev = NULL;
-	if (deadline_passed(pt->oc_forget))
-		pt->over_currents = 0;
-	pt->oc_forget = deadline_us(OC_FORGET_US);
-	if (++pt->over_currents > OC_MAX_TRIES) {
+	if (usb_oc_give_up(&pt->oc)) {
 		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n", hc->name,
-		       p, pt->over_currents);
+		       p, pt->oc.n);
 		pt->state = PORT_OFF;
 		return;
 	}
@@ -216,7 +219,7 @@ static void port_step(struct xhci *hc, unsigned int p)
 		if (v & XHCI_PORTSC_OCA) {
 			pt->deadline = 0;
 		} else if (!pt->deadline) { /* seen ended: power in 100 ms if it stays so */
-			pt->deadline = deadline_us(OC_REPOWER_US);
+			pt->deadline = deadline_us(USB_OC_REPOWER_US);
 		} else if (deadline_passed(pt->deadline)) {
 			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", hc->name, p);
 			if (!(v & XHCI_PORTSC_PP))
