@@ -60,6 +60,8 @@ bool irq_has_handler(unsigned int irq);
 uint64_t irq_count(unsigned int irq);
 /* Spurious interrupts seen (IRQ 7/15 without an in-service bit, vector 0xff). */
 uint64_t irq_spurious_count(void);
+/* Non-maskable interrupts seen since boot (reported or not: nmi.c says only the first few). */
+uint64_t irq_nmi_count(void);
 
 /*
  * Dynamic vectors for message-signalled interrupts (MSI, MSI-X): vectors

@@ -134,8 +134,8 @@ static int cmd_mce(int argc, char **argv, const char *rest)
 
 static int cmd_irq(int argc, char **argv, const char *rest)
 {
-	printk("irq: %s, mask 0x%04x, spurious %lu\n", irq_backend_name(), irq_mask_state(),
-	       irq_spurious_count());
+	printk("irq: %s, mask 0x%04x, spurious %lu, NMIs %lu\n", irq_backend_name(), irq_mask_state(),
+	       irq_spurious_count(), irq_nmi_count());
 	for (unsigned int i = 0; i < IRQ_LINES; i++)
 		if (irq_count(i))
 			printk("irq: line %u: %lu\n", i, irq_count(i));

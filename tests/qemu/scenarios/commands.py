@@ -92,12 +92,16 @@ def scenario_panic(m, args):
 @scenario("nmi")
 def scenario_nmi(m, args):
     # An NMI (QMP inject-nmi: no chipset status, as from a watchdog or a BMC) at the prompt:
-    # one line names it, on a row of its own, and the shell goes on (echo answers). Before,
+    # one line names it, on a row of its own, `irq` counts it, and the shell goes on (echo
+    # answers). Before,
     # every NMI was a fatal exception.
     start = len(m.serial())
     m.qmp.command("inject-nmi")
     m.wait_for_serial(r"^nmi: NMI of no chipset source at \S+ \(a watchdog, a BMC, the "
                       r"hypervisor\); going on\r?$", 15.0, start)
+    wait = answer(m, r"^irq: .*, NMIs 1\r?$")  # counted
+    m.send_keys("irq\n")
+    wait()
     return scenario_echo(m, args)
 
 

@@ -25,6 +25,7 @@
  */
 #include <arch/io.h>
 #include <lios/cmdline.h>
+#include <lios/irq.h>
 #include <lios/printk.h>
 #include <lios/string.h>
 #include "nmi.h"
@@ -52,6 +53,9 @@ static bool acknowledge(uint8_t off_bit, unsigned count)
 	outb(PORT_NMI_SC, (uint8_t)(w & ~off_bit));
 	return false;
 }
+
+/* See <lios/irq.h>. Any context. */
+uint64_t irq_nmi_count(void) { return nmi_stats.total; }
 
 /* The chipset's two NMI sources in port 0x61. */
 struct nmi_source {
