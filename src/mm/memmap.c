@@ -18,7 +18,8 @@
  * (memmap_find_room) before any allocator exists.
  *
  * When the storage is too small (-E2BIG) the output is still safe, only smaller: a usable
- * region that finds the list full replaces the smallest range when it is larger, and a
+ * region that finds the list full joins a range it overlaps or touches (nothing lost), else
+ * replaces the smallest range when it is larger, and a
  * blocked range that would split a range of a full list cuts off the smaller side instead.
  * Memory is lost then, never a blocked byte listed; out->dropped adds up what went.
  */
@@ -173,15 +174,22 @@ static bool subtract(struct memmap *m, struct memmap_range b)
 	return true;
 }
 
-/* m is full: r takes the place of m's smallest range when it is larger; whichever loses is
- * counted in m->dropped. O(m->n), only on maps that do not fit. */
-static void keep_larger(struct memmap *m, struct memmap_range r)
+/* m is full: r joins a range it overlaps or touches (no slot needed, nothing lost: returns
+ * true), else takes the place of m's smallest range when it is larger; whichever loses is
+ * counted in m->dropped (returns false). O(m->n), only on full maps. */
+static bool keep_larger(struct memmap *m, struct memmap_range r)
 {
 	size_t small = 0;
 
+	for (size_t i = 0; i < m->n; i++)
+		if (r.start <= m->r[i].end && r.end >= m->r[i].start) {
+			m->r[i].start = MIN(m->r[i].start, r.start);
+			m->r[i].end = MAX(m->r[i].end, r.end); /* may reach the next: merged later */
+			return true;
+		}
 	if (m->cap == 0) {
 		m->dropped += dropped_bytes(r);
-		return;
+		return false;
 	}
 	for (size_t i = 1; i < m->n; i++)
 		if (m->r[i].end - m->r[i].start < m->r[small].end - m->r[small].start)
@@ -192,6 +200,7 @@ static void keep_larger(struct memmap *m, struct memmap_range r)
 	} else {
 		m->dropped += dropped_bytes(r);
 	}
+	return false;
 }
 
 /* Regions minus non-usable regions minus reserved ranges, sorted, merged and shrunk to pages
@@ -212,8 +221,8 @@ int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 		if (out->n == out->cap)
 			out->n = merge_ranges(out->r, out->n);
 		if (out->n == out->cap) {
-			err = -E2BIG; /* out keeps a subset of the usable memory */
-			keep_larger(out, r);
+			if (!keep_larger(out, r))
+				err = -E2BIG; /* out keeps a subset of the usable memory */
 			continue;
 		}
 		out->r[out->n++] = r;

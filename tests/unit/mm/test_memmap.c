@@ -185,6 +185,33 @@ static void test_full_keeps_larger(void)
 		show("keeps larger", &small);
 }
 
+/* A full list and usable entries that overlap or touch what it holds (firmware maps list
+ * ranges twice, or in pieces): such an entry needs no slot of its own. Room for two, the
+ * result [0, 100 MiB) and [200 MiB, 201 MiB) fits: expected 0, both ranges, nothing
+ * dropped. Before: the duplicate [0, 50 MiB) took the smallest range's slot, so
+ * [200 MiB, 201 MiB) was lost and -E2BIG returned for a map that fits; the piece
+ * [100 MiB, 110 MiB) touching [0, 100 MiB) likewise. */
+static void test_full_overlapping_entry(void)
+{
+	static const struct mem_region in[] = {
+		R(0, MiB(100), U),
+		R(MiB(200), MiB(1), U),
+		R(0, MiB(50), U),
+		R(MiB(100), MiB(10), U),
+	};
+	struct memmap_range room[2];
+	struct memmap small = { room, 0, 2, 0 };
+	int failed = unit_failures;
+
+	CHECK(memmap_sanitize(in, 4, NULL, 0, &small) == 0);
+	CHECK(small.n == 2 && small.r[0].start == 0 && small.r[0].end == MiB(110) &&
+	      small.r[1].start == MiB(200) && small.r[1].end == MiB(201));
+	CHECK(small.dropped == 0);
+	CHECK(memmap_check(in, 4, NULL, 0, &small) == NULL);
+	if (unit_failures != failed)
+		show("overlapping entry, full", &small);
+}
+
 /* The kernel's path with a map too big for the static 512 ranges and no room below 2 GiB
  * for a bigger one: the usable entry holding the kernel [2 MiB-8 KiB, 4 MiB+8 KiB), then
  * 560 alternating 8 KiB usable and reserved entries, then 4 GiB above 4 GiB. Expected:
@@ -389,6 +416,7 @@ int main(void)
 	test_full_split_trims();
 	test_full_split_kernel();
 	test_full_keeps_larger();
+	test_full_overlapping_entry();
 	test_from_bootinfo_full();
 	test_bootinfo();
 	test_random();

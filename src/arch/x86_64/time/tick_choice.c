@@ -5,11 +5,14 @@
  * weakness is idle: without ARAT ("APIC timer always running", CPUID 6 EAX bit 2) the
  * timer may stop in a deep C-state. LiOS idles only with HLT (C1), which keeps the timer
  * running on Intel processors; on AMD processors with C1E (family 0x0f from revision F,
- * families 0x10-0x12, ...) the chipset may turn HLT into C1E and the timer stops, so the
+ * families 0x10 and 0x11) the chipset may turn HLT into C1E and the timer stops, so the
  * tick dies whenever the shell waits for a key, with every timer_sleep_ms and every
  * polled USB controller behind it. PIT channel 0 keeps counting in any C-state, so it
  * ticks instead there; without it the local APIC timer is still better than no tick.
  * (The HPET's comparators would be another such source; LiOS does not drive them.)
+ * AMD reports no ARAT in CPUID on most of its processors, yet from family 0x12 on the
+ * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
+ * reason); Hygon's processors are family 0x18. Only the older families count as stopping.
  *
  * A hypervisor's or emulator's local APIC is software that counts on the host's clock
  * whatever the guest's HLT does, and its CPUID often leaves ARAT out (QEMU's default CPU
@@ -24,6 +27,9 @@
 	"local APIC timer may stop in C1E on this CPU (no ARAT), but no other " \
 	"source can tick: tick from it anyway, it may pause while the CPU idles"
 
+/* The first AMD family whose local APIC timer runs in every C-state, ARAT reported or not. */
+#define AMD_FAMILY_TIMER_RUNS 0x12
+
 static bool vendor_is(const struct cpu_features *f, const char *v)
 {
 	return strncmp(f->vendor, v, sizeof(f->vendor)) == 0;
@@ -32,7 +38,7 @@ static bool vendor_is(const struct cpu_features *f, const char *v)
 /* tick_lapic_stops_in_halt - see tick_choice.h. Pure. */
 bool tick_lapic_stops_in_halt(const struct cpu_features *f)
 {
-	if (f->arat || f->hypervisor)
+	if (f->arat || f->hypervisor || f->family >= AMD_FAMILY_TIMER_RUNS)
 		return false;
 	return vendor_is(f, "AuthenticAMD") || vendor_is(f, "HygonGenuine");
 }

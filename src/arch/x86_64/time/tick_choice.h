@@ -24,8 +24,8 @@ struct tick_choice {
 	const char *why_fallback; /* the same when the fallback ticks; NULL: nothing to add */
 };
 
-/* True when HLT may stop this CPU's local APIC timer: an AMD (or Hygon) processor without
- * ARAT, whose C1E state, entered from HLT, stops the APIC timer. Pure. */
+/* True when HLT may stop this CPU's local APIC timer: an AMD processor of a family before
+ * 0x12 without ARAT, whose C1E state, entered from HLT, stops the APIC timer. Pure. */
 bool tick_lapic_stops_in_halt(const struct cpu_features *f);
 
 /* The tick source: the local APIC timer when lapic_usable (the local APIC is in use and not

@@ -69,6 +69,35 @@ static void test_amd_without_arat_uses_pit(void)
 	}
 }
 
+/* AMD families 0x12 and later (Llano, Bobcat, Bulldozer to Excavator, Jaguar) keep the local
+ * APIC timer running in every C-state, but report no ARAT in CPUID leaf 6 (Linux's
+ * init_amd sets the flag for them by family; C1E stopping the timer, AMD erratum 400, is a
+ * family 0x0f/0x10 matter). Expected: the local APIC timer ticks, with the PIT behind it,
+ * and nothing is logged. Before: PIT channel 0, and a log line claiming the timer may stop
+ * in C1E. Hygon's family 0x18 (Zen) likewise. */
+static void test_amd_late_families_keep_lapic(void)
+{
+	static const struct {
+		const char *vendor;
+		uint32_t family;
+	} cpus[] = { { "AuthenticAMD", 0x12 },
+		     { "AuthenticAMD", 0x15 },
+		     { "AuthenticAMD", 0x16 },
+		     { "HygonGenuine", 0x18 } };
+
+	for (size_t i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++) {
+		struct cpu_features f = cpu(cpus[i].vendor, false);
+		struct tick_choice c;
+
+		f.family = cpus[i].family;
+		c = tick_choose(&f, true, true);
+		CHECK(!tick_lapic_stops_in_halt(&f));
+		CHECK_EQ(c.first, TICK_LAPIC);
+		CHECK_EQ(c.fallback, TICK_PIT);
+		CHECK(c.why == NULL);
+	}
+}
+
 /* The same AMD CPU on a chipset that clock-gates the PIT: no other source can tick, so the
  * local APIC timer still does (better a tick that pauses than none), and the log says it
  * may pause. */
@@ -136,6 +165,7 @@ int main(void)
 {
 	RUN(test_lapic_keeps_running);
 	RUN(test_amd_without_arat_uses_pit);
+	RUN(test_amd_late_families_keep_lapic);
 	RUN(test_amd_without_arat_no_pit);
 	RUN(test_guest_keeps_lapic);
 	RUN(test_without_lapic);
