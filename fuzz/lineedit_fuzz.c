@@ -110,7 +110,7 @@ static void result(enum lineedit_result r)
 	} else if (r == LINEEDIT_CLEAR) { /* the shell clears the screen and draws again */
 		for (int t = 0; t < 2; t++)
 			vt_model_reset(&term[t], term[t].cols);
-		lineedit_resume(&le);
+		lineedit_resume(&le, LINEEDIT_ALL_VIEWS);
 	}
 }
 
@@ -172,14 +172,19 @@ static void step(struct input *in)
 		result(press(KEY_A, 'a', KBD_MOD_LALT));
 		break;
 	}
-	case 11: /* the line drawn again (a kernel message printed over it, then resumed) */
-		lineedit_suspend(&le);
+	case 11: { /* the line drawn again on the views a kernel message was printed on */
+		unsigned views = 1 + byte(in) % 3; /* view 0, view 1 or both */
+
+		lineedit_suspend(&le, views);
 		for (int t = 0; t < 2; t++) {
+			if (!(views & 1u << t))
+				continue;
 			vt_model_write(&term[t], "msg\r\n", 5);
 			term[t].origin = term[t].cy;
 		}
-		lineedit_resume(&le);
+		lineedit_resume(&le, views);
 		break;
+	}
 	}
 }
 

@@ -46,6 +46,10 @@ void console_panic_mode(void);
 /* Columns of the screen; 0 when there is none (serial only). Any context. */
 unsigned console_cols(void);
 
+/* The console's printk sink (what the screen shows of the log): the shell asks printk
+ * whether held messages will reach it. */
+void console_sink(const char *s, size_t len);
+
 /* Writes bytes to the screen only: not to serial, not to the log (the line editor draws
  * the screen and a serial terminal separately). Any context; no allocation. */
 void console_screen_write(const char *s, size_t len);

@@ -90,10 +90,13 @@ enum lineedit_result lineedit_key(struct lineedit *le, const struct kbd_event *e
 int lineedit_insert(struct lineedit *le, const char *utf8);
 /* Ring the bell on every view (BEL). */
 void lineedit_bell(struct lineedit *le);
-/* Leave the line's rows (cursor to a fresh row below it) so others can print; then
- * lineedit_resume() draws the prompt and the line again, the cursor where it was. */
-void lineedit_suspend(struct lineedit *le);
-void lineedit_resume(struct lineedit *le);
+/* On the views in 'views' (bit i: view i), leave the line's rows (cursor to a fresh row
+ * below it) so others can print; then lineedit_resume() with the same views draws the
+ * prompt and the line again there, the cursor where it was. Other views are untouched (a
+ * message shown on one view only must not leave an empty prompt row on the others). */
+#define LINEEDIT_ALL_VIEWS (~0u)
+void lineedit_suspend(struct lineedit *le, unsigned views);
+void lineedit_resume(struct lineedit *le, unsigned views);
 
 /* The current line as UTF-8 in buf (terminated); returns its length in bytes. */
 size_t lineedit_text(const struct lineedit *le, char *buf, size_t size);

@@ -47,9 +47,17 @@ void printk_dump_log(printk_sink_fn fn);
 /* Holding: while on, messages go to the log ring but to no sink, so that a line being
  * edited is not written over (the shell holds them while it waits for keys, and shows them
  * on rows of their own, then the line again). Off sends every held message to the sinks,
- * in order (thread context: interrupts are let in between messages); printk_held says
- * whether any is waiting. A panic turns holding off. */
+ * in order (thread context: interrupts are let in between messages), also those printed
+ * meanwhile; then output flows again. A panic turns holding off.
+ * printk_held(NULL): some message is held; printk_held(fn): a held message that fn's sink
+ * will show (its level admits it): the shell redraws the line only on the views that
+ * show one. printk_held_mark() is the position after the last held message: taken with
+ * interrupts off together with printk_held's answers, then printk_held_send(mark) sends
+ * exactly the messages held up to there (interrupts let in between them) and goes on
+ * holding; what is printed meanwhile stays held, for the next round. */
 void printk_hold(bool on);
-bool printk_held(void);
+bool printk_held(printk_sink_fn fn);
+size_t printk_held_mark(void);
+void printk_held_send(size_t mark);
 
 #endif

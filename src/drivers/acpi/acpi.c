@@ -170,7 +170,7 @@ static volatile uint8_t *quiet_map(const struct acpi_quiet_write *q)
 }
 
 /* Carries out the plan's quiet writes (see struct acpi_sleep_plan); map[i] is quiet[i]'s
- * mapping for memory space. */
+ * mapping for memory space, NULL when it could not be mapped (that block is skipped). */
 static void quiet_wake_sources(const struct acpi_sleep_plan *plan, volatile uint8_t *const *map)
 {
 	for (unsigned i = 0; i < plan->nquiet; i++) {
@@ -183,6 +183,8 @@ static void quiet_wake_sources(const struct acpi_sleep_plan *plan, volatile uint
 				arch_pio_write8((uint16_t)(q->reg.address + q->offset + at), (uint8_t)q->value);
 			else if (q->reg.space == ACPI_SPACE_IO)
 				arch_pio_write16((uint16_t)(q->reg.address + q->offset + at), q->value);
+			else if (!map[i])
+				break; /* not mapped (acpi_poweroff said so) */
 			else if (q->width == 8)
 				map[i][at] = (uint8_t)q->value;
 			else
@@ -242,12 +244,9 @@ int acpi_poweroff(void)
 		if (plan.quiet[i].reg.space != ACPI_SPACE_MEMORY)
 			continue;
 		qmap[i] = quiet_map(&plan.quiet[i]);
-		if (!qmap[i]) {
-			printk("poweroff: cannot map the event block at %#llx\n",
-			       (unsigned long long)plan.quiet[i].reg.address);
-			err = -ENOMEM;
-			goto out_unmap;
-		}
+		if (!qmap[i]) /* quieting is a precaution: S5 is still worth trying without it */
+			printk("poweroff: cannot map the event block at %#llx: its wake events left as "
+			       "they are\n", (unsigned long long)plan.quiet[i].reg.address);
 	}
 	printk("poweroff: ACPI S5 (SLP_TYP %u/%u)\n", acpi.s5.slp_typ_a, acpi.s5.slp_typ_b);
 	uint64_t flags = arch_irq_save();

@@ -253,7 +253,8 @@ static void console_show(const char *s, size_t len)
 		term_write(&console.term, s, len);
 }
 
-static void console_sink(const char *s, size_t len)
+/* See <lios/console.h>. */
+void console_sink(const char *s, size_t len)
 {
 	if (console.busy)
 		return;

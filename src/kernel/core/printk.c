@@ -417,23 +417,24 @@ void printk_set_sink_level(printk_sink_fn fn, int level)
 		s->level = level;
 }
 
-/* Sends the ring's text from absolute position from (a record's start) up to the head to
- * the sinks (one = NULL: every sink by its level; else only one, at every level), a run at
- * a time with interrupts as the caller had them in between (a 64 KiB log takes ~6 s to a
- * 115200-baud UART: the tick and the keyboards must not wait that long). Messages printed
- * meanwhile are sent too when to_head (they are held), else the walk stops at the head it
- * found. synced: from is a record's start. */
-static void send_from(size_t from, bool synced, printk_sink_fn one, bool to_head)
+/* Sends the ring's text from absolute position from (a record's start) up to position to
+ * (SEND_TO_HEAD: the head, wherever it is by then) to the sinks (one = NULL: every sink by
+ * its level; else only one, at every level), a run at a time with interrupts as the caller
+ * had them in between (a 64 KiB log takes ~6 s to a 115200-baud UART: the tick and the
+ * keyboards must not wait that long). With SEND_TO_HEAD, holding ends when the head is
+ * reached, interrupts off, so that nothing printed meanwhile is left held. synced: from is
+ * a record's start. */
+#define SEND_TO_HEAD ((size_t)-1)
+static void send_from(size_t from, bool synced, printk_sink_fn one, size_t to)
 {
 	uint64_t irq = arch_irq_save();
-	size_t to = log_head;
 	struct walk w = walk_from(from);
 	const char *text;
 	int level;
 
 	w.synced = w.synced && synced;
-	while (w.pos < (to_head ? log_head : to)) {
-		size_t n = walk_next(&w, to_head ? log_head : to, &text, &level);
+	while (w.pos < (to == SEND_TO_HEAD ? log_head : to)) {
+		size_t n = walk_next(&w, to == SEND_TO_HEAD ? log_head : to, &text, &level);
 
 		if (!n || level < 0)
 			continue;
@@ -447,34 +448,71 @@ static void send_from(size_t from, bool synced, printk_sink_fn one, bool to_head
 		arch_irq_restore(irq); /* a run is at most one message: let interrupts in */
 		irq = arch_irq_save();
 	}
+	if (to == SEND_TO_HEAD)
+		holding = false;
 	arch_irq_restore(irq);
 }
 
 /* See <lios/printk.h>. Thread context (interrupts are let in between messages). */
 void printk_dump_log(printk_sink_fn fn)
 {
-	send_from(ring_oldest(), log_head <= LOG_RING_SIZE, fn, false);
+	size_t from = ring_oldest(), to = log_head;
+
+	send_from(from, to <= LOG_RING_SIZE, fn, to);
 }
 
-/* See <lios/printk.h>. */
+/* See <lios/printk.h>. Thread context, or a panic (interrupts off). */
 void printk_hold(bool on)
 {
-	uint64_t irq = arch_irq_save();
+	if (on) {
+		uint64_t irq = arch_irq_save();
 
-	if (on && !holding) {
-		held_from = log_head;
-		holding = true;
-	} else if (!on && holding) {
-		send_from(held_from, true, NULL, true);
-		holding = false;
+		if (!holding) {
+			held_from = log_head;
+			holding = true;
+		}
+		arch_irq_restore(irq);
+	} else if (holding) { /* only thread context turns holding on or off */
+		send_from(held_from, true, NULL, SEND_TO_HEAD);
 	}
-	arch_irq_restore(irq);
 }
 
-/* See <lios/printk.h>. */
-bool printk_held(void)
+/* See <lios/printk.h>. Interrupts off, so that the answer still holds at printk_held_send. */
+bool printk_held(printk_sink_fn fn)
 {
-	return holding && log_head != held_from;
+	struct walk w = walk_from(held_from);
+	const struct sink *s;
+	const char *text;
+	int level;
+
+	if (!holding || log_head == held_from)
+		return false;
+	if (!fn)
+		return true;
+	s = find_sink(fn);
+	if (!s)
+		return false;
+	while (w.pos < log_head)
+		if (walk_next(&w, log_head, &text, &level) && level >= 0 && level <= s->level)
+			return true;
+	return false;
+}
+
+/* See <lios/printk.h>. Interrupts off. */
+size_t printk_held_mark(void)
+{
+	return log_head;
+}
+
+/* See <lios/printk.h>. Thread context (interrupts are let in between messages). */
+void printk_held_send(size_t mark)
+{
+	size_t from = held_from;
+
+	if (!holding || mark <= from || mark > log_head)
+		return;
+	held_from = mark; /* before sending: a message printed meanwhile is after mark, held */
+	send_from(from, true, NULL, mark);
 }
 
 /* Cuts the text of buf[0, n) back to a UTF-8 character boundary: a sequence whose lead

@@ -79,14 +79,12 @@ static const struct clock_hw *clock_hw_from_acpi(const struct acpi_info *a, stru
 	return hw;
 }
 
-static void serial_sink(const char *s, size_t len) { serial_write(s, len); }
-
 /* The serial log first: every later line, and any fault, reaches COM1 when it exists. */
 static void start_serial(void)
 {
 	if (serial_init() == 0) {
-		printk_add_sink(serial_sink, true);
-		printk_set_sink_level(serial_sink, 7); /* KERN_DEBUG: the serial log keeps every detail */
+		printk_add_sink(serial_write, true);
+		printk_set_sink_level(serial_write, 7); /* KERN_DEBUG: the serial log keeps every detail */
 	}
 }
 

@@ -225,31 +225,42 @@ void lineedit_start(struct lineedit *le, const char *prompt)
 }
 
 /*
- * lineedit_suspend - move every view's cursor below the line, to a fresh row, so other
- * output does not overwrite it. Pure.
+ * lineedit_suspend - move the cursor of each view in 'views' (bit i: view i;
+ * LINEEDIT_ALL_VIEWS) below the line, to a fresh row, so other output does not overwrite
+ * it. Views not named keep the line and the cursor as they are. Pure.
  */
-void lineedit_suspend(struct lineedit *le)
+void lineedit_suspend(struct lineedit *le, unsigned views)
 {
-	size_t cursor = le->cursor;
+	size_t p0 = le->prompt_cols;
 
-	move_to(le, le->line.len);
-	for (unsigned i = 0; i < le->nviews; i++)
-		vleave(&le->views[i], le->prompt_cols + le->line.len);
-	le->cursor = cursor;
+	for (unsigned i = 0; i < le->nviews; i++) {
+		if (!(views & 1u << i))
+			continue;
+		vmove(&le->views[i], p0 + le->cursor, p0 + le->line.len);
+		vleave(&le->views[i], p0 + le->line.len);
+	}
 }
 
 /*
- * lineedit_resume - write the prompt and the whole line again at the cursor (a fresh row)
- * and put the cursor back where it was: after lineedit_suspend() or a cleared screen. Pure.
+ * lineedit_resume - on each view in 'views', write the prompt and the whole line again at
+ * the cursor (a fresh row) and put the cursor back where it was: after lineedit_suspend()
+ * of the same views or a cleared screen. Pure.
  */
-void lineedit_resume(struct lineedit *le)
+void lineedit_resume(struct lineedit *le, unsigned views)
 {
-	size_t cursor = le->cursor;
+	const struct lineedit_line *l = &le->line;
+	size_t p0 = le->prompt_cols;
 
-	for (unsigned i = 0; i < le->nviews; i++)
-		vwrite(&le->views[i], le->prompt, le->prompt_cols);
-	le->cursor = 0;
-	update(le, 0, 0, cursor);
+	for (unsigned i = 0; i < le->nviews; i++) {
+		const struct lineedit_view *v = &le->views[i];
+
+		if (!(views & 1u << i))
+			continue;
+		vwrite(v, le->prompt, le->prompt_cols);
+		for (size_t k = 0; k < l->len; k++)
+			vput(v, l->c[k], p0 + k);
+		vmove(v, p0 + l->len, p0 + le->cursor);
+	}
 }
 
 /* ------------------------------------------------------------------ text out */

@@ -36,6 +36,9 @@
 #define ANSI_CLEAR_HOME "\033[2J\033[H"
 
 static struct lineedit editor;
+/* The printk sink behind each view of the editor, in the views' order (screen, serial). */
+static printk_sink_fn view_sinks[2];
+static unsigned nview_sinks;
 static struct termkeys serial_keys;
 static const struct bootinfo *boot_info;
 
@@ -72,7 +75,7 @@ static bool wait_event(struct kbd_event *ev, bool log)
 {
 	while (!next_event(ev)) {
 		uint64_t flags = arch_irq_save();
-		bool held = log && printk_held();
+		bool held = log && printk_held(NULL);
 
 		if (!held && !kbd_has_input())
 			arch_wait_for_interrupt();
@@ -171,15 +174,36 @@ static bool next_key(struct kbd_event *ev, bool log)
 
 /* Output while a line is edited (messages from interrupts and drivers, Tab's list, the
  * line-full notice) goes on rows of its own below the line, which is then drawn again:
- * held messages first, then what print() writes (NULL: nothing more). */
+ * held messages first, then what print() writes (NULL: the held messages only, on the
+ * views that show them). */
 static void print_below_line(void (*print)(const void *ctx), const void *ctx)
 {
-	lineedit_suspend(&editor);
-	printk_hold(false);
-	if (print)
+	unsigned views = LINEEDIT_ALL_VIEWS;
+	uint64_t flags;
+	size_t mark;
+
+	if (print) {
+		lineedit_suspend(&editor, views);
+		printk_hold(false);
 		print(ctx);
-	printk_hold(true);
-	lineedit_resume(&editor);
+		printk_hold(true);
+		lineedit_resume(&editor, views);
+		return;
+	}
+	/* Held messages: only the views whose sink shows one of them leave the line (a debug
+	 * line reaches the serial log, not the screen: the screen got an empty prompt row for
+	 * it). Decided with interrupts off together with the mark, so a message printed after
+	 * the decision stays held for the next round instead of landing inside the line. */
+	flags = arch_irq_save();
+	views = 0;
+	for (unsigned i = 0; i < nview_sinks; i++)
+		if (printk_held(view_sinks[i]))
+			views |= 1u << i;
+	mark = printk_held_mark();
+	arch_irq_restore(flags);
+	lineedit_suspend(&editor, views);
+	printk_held_send(mark);
+	lineedit_resume(&editor, views);
 }
 
 struct choices {
@@ -270,7 +294,7 @@ static bool read_line(char *line, size_t size)
 			return false;
 		case LINEEDIT_CLEAR:
 			shell_clear_screen();
-			lineedit_resume(&editor);
+			lineedit_resume(&editor, LINEEDIT_ALL_VIEWS);
 			break;
 		case LINEEDIT_TAB:
 			complete(&tabs);
@@ -309,9 +333,12 @@ void shell_run(const struct bootinfo *bi)
 	assert(bi && arch_irqs_enabled());
 	boot_info = bi;
 	lineedit_init(&editor, heap_alloc, heap_free);
-	if (console_cols())
+	if (console_cols()) {
 		lineedit_add_view(&editor, screen_view_write, NULL, console_cols());
+		view_sinks[nview_sinks++] = console_sink;
+	}
 	lineedit_add_view(&editor, serial_view_write, NULL, SHELL_SERIAL_COLS);
+	view_sinks[nview_sinks++] = serial_write;
 	termkeys_init(&serial_keys);
 	printk("Type 'help' for the list of commands.\n");
 	for (;;)

@@ -14,7 +14,7 @@ import time
 
 import lios_qemu
 
-from .common import PROMPT, answer, check_screen
+from .common import PROMPT, answer, check_screen, read_screen
 from .shell import scenario_echo
 from . import scenario
 
@@ -71,9 +71,17 @@ def scenario_replug(m, args):
     wait = answer(m, r"^replug\r?$")
     m.send_keys("plug\n")
     wait()
-    return check_screen(m, args.screen or "auto", args.name,
-                        [r"^kbd: usb \S+ removed$", r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in ",
-                         PROMPT + r"echo replug$", r"^replug$"])
+    failures = check_screen(m, args.screen or "auto", args.name,
+                            [r"^kbd: usb \S+ removed$", r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in ",
+                             PROMPT + r"echo replug$", r"^replug$"])
+    # The replug's debug lines ("... device connected") reach the serial log, not the
+    # screen: the screen's line is drawn again only for messages it shows. Before, each
+    # debug line left an empty copy of the line on the screen, row after row.
+    rows = [r for r in read_screen(m, args.screen or "auto", args.name) if r.strip()]
+    for a, b in zip(rows, rows[1:]):
+        if a == b and a.startswith("lios> echo re"):
+            failures.append("screen: the line drawn twice in a row with no message between: " + a)
+    return failures
 
 
 @scenario("usb")

@@ -224,15 +224,15 @@ static void test_hold(void)
 	CHECK(printk_add_sink(capture_and_print, false) == 0);
 	CHECK(printk_add_sink(capture_debug, false) == 0);
 	printk_set_sink_level(capture_debug, 7);
-	CHECK(!printk_held());
+	CHECK(!printk_held(NULL));
 	printk_hold(true);
-	CHECK(!printk_held());
+	CHECK(!printk_held(NULL));
 	printk("kbd: usb 1-1 removed\n");
 	printk(KERN_DEBUG "debug line\n");
 	CHECK(captured_len == 0 && dbg_len == 0);
-	CHECK(printk_held());
+	CHECK(printk_held(NULL) && printk_held(capture_and_print) && printk_held(capture_debug));
 	printk_hold(false);
-	CHECK(!printk_held());
+	CHECK(!printk_held(NULL) && !printk_held(capture_debug));
 	captured[captured_len] = '\0';
 	dbg[dbg_len] = '\0';
 	CHECK(strcmp(captured, "kbd: usb 1-1 removed\nmeanwhile\n") == 0);
@@ -240,6 +240,49 @@ static void test_hold(void)
 	printk("after\n");
 	captured[captured_len] = '\0';
 	CHECK(strstr(captured, "meanwhile\nafter\n") != NULL);
+	printk_remove_sink(capture_and_print);
+	printk_remove_sink(capture_debug);
+}
+
+/* Held messages by the sinks that show them, and sent up to a mark: a debug line alone is
+ * held for the debug sink only (the shell then redraws the line on the serial view, not on
+ * the screen); printk_held_send(mark) sends exactly the messages before the mark, also when
+ * a sink prints meanwhile (an interrupt), and goes on holding what came after it; with
+ * holding off, output flows and nothing is held. */
+static void test_held_by_sink(void)
+{
+	size_t mark;
+
+	captured_len = 0;
+	dbg_len = 0;
+	reentered = false;
+	CHECK(printk_add_sink(capture_and_print, false) == 0);
+	CHECK(printk_add_sink(capture_debug, false) == 0);
+	printk_set_sink_level(capture_debug, 7);
+	printk_hold(true);
+	printk(KERN_DEBUG "usb: high-speed device connected\n");
+	CHECK(printk_held(NULL) && printk_held(capture_debug) && !printk_held(capture_and_print));
+	CHECK(!printk_held(capture)); /* not a sink: shows nothing */
+	printk("kbd: ready\n");
+	CHECK(printk_held(capture_and_print));
+	mark = printk_held_mark();
+	printk("after the mark\n");
+	printk_held_send(mark);
+	captured[captured_len] = '\0';
+	dbg[dbg_len] = '\0';
+	CHECK(strcmp(captured, "kbd: ready\n") == 0);
+	CHECK(strcmp(dbg, "usb: high-speed device connected\nkbd: ready\n") == 0);
+	CHECK(printk_held(capture_and_print)); /* "after the mark" and "meanwhile" */
+	printk_held_send(printk_held_mark());
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "kbd: ready\nafter the mark\nmeanwhile\n") == 0);
+	CHECK(!printk_held(NULL));
+	printk_held_send(printk_held_mark()); /* nothing held: nothing sent */
+	CHECK(captured_len == strlen("kbd: ready\nafter the mark\nmeanwhile\n"));
+	printk_hold(false);
+	printk("flowing\n");
+	captured[captured_len] = '\0';
+	CHECK(strstr(captured, "meanwhile\nflowing\n") != NULL && !printk_held(NULL));
 	printk_remove_sink(capture_and_print);
 	printk_remove_sink(capture_debug);
 }
@@ -294,6 +337,7 @@ int main(void)
 	RUN(test_ring_wraps);
 	RUN(test_long_message);
 	RUN(test_hold);
+	RUN(test_held_by_sink);
 	RUN(test_hold_overflow);
 	RUN(test_cmdline);
 	return unit_summary();

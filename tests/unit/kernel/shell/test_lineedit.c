@@ -237,19 +237,42 @@ static void test_ctrl_suspend_insert(void)
 	EXPECT_IN_STEP("selftest ");
 	key(KEY_LEFT, 0);
 	CHECK_EQ(key(KEY_L, 0x0c), LINEEDIT_CLEAR);
-	lineedit_suspend(&le);
+	lineedit_suspend(&le, LINEEDIT_ALL_VIEWS);
 	vt_model_write(&term[0], "list\r\n", 6);
 	vt_model_write(&term[1], "list\r\n", 6);
 	for (int t = 0; t < 2; t++)
 		term[t].origin = term[t].cy;
-	lineedit_resume(&le);
+	lineedit_resume(&le, LINEEDIT_ALL_VIEWS);
 	EXPECT_IN_STEP("selftest ");
 	CHECK_EQ(le.cursor, 8);
+}
+
+/* A message shown on one view only (a debug line the serial log prints and the screen
+ * does not): only that view leaves the line and draws it again; the other keeps its rows
+ * and cursor exactly, with no empty prompt row added (it got one for every such message). */
+static void test_suspend_one_view(void)
+{
+	struct vt_model before;
+
+	fresh();
+	type("a long line that wraps on view 0");
+	key(KEY_LEFT, 0);
+	before = term[0];
+	lineedit_suspend(&le, 1u << 1);
+	vt_model_write(&term[1], "debug line\r\n", 12);
+	term[1].origin = term[1].cy;
+	lineedit_resume(&le, 1u << 1);
+	CHECK(memcmp(&before, &term[0], sizeof(before)) == 0);
+	EXPECT_IN_STEP("a long line that wraps on view 0");
+	CHECK_EQ(le.cursor, 31);
+	key(KEY_NONE, 'X');
+	EXPECT_IN_STEP("a long line that wraps on view X0");
 }
 
 int main(void)
 {
 	RUN(test_type_and_enter);
+	RUN(test_suspend_one_view);
 	RUN(test_editing);
 	RUN(test_wrapped_rows);
 	RUN(test_exact_row);
