@@ -212,11 +212,9 @@ static void capture_and_print(const char *s, size_t n)
 	}
 }
 
-/* Holding (the shell while a line is edited): messages reach the ring but no sink, and
- * printk_held says so; turning it off sends them in order, each to the sinks its level
- * admits, also one printed while they are being sent (after them); then output flows
- * again. A panic's printk_hold(false) is the same call. */
-static void test_hold(void)
+/* The two sinks of the holding tests, empty: one at the default level that prints once
+ * more on its first call (an interrupt's message), one at KERN_DEBUG. */
+static void hold_sinks_start(void)
 {
 	captured_len = 0;
 	dbg_len = 0;
@@ -224,6 +222,15 @@ static void test_hold(void)
 	CHECK(printk_add_sink(capture_and_print, false) == 0);
 	CHECK(printk_add_sink(capture_debug, false) == 0);
 	printk_set_sink_level(capture_debug, 7);
+}
+
+/* Holding (the shell while a line is edited): messages reach the ring but no sink, and
+ * printk_held says so; turning it off sends them in order, each to the sinks its level
+ * admits, also one printed while they are being sent (after them); then output flows
+ * again. A panic's printk_hold(false) is the same call. */
+static void test_hold(void)
+{
+	hold_sinks_start();
 	CHECK(!printk_held(NULL));
 	printk_hold(true);
 	CHECK(!printk_held(NULL));
@@ -253,12 +260,7 @@ static void test_held_by_sink(void)
 {
 	size_t mark;
 
-	captured_len = 0;
-	dbg_len = 0;
-	reentered = false;
-	CHECK(printk_add_sink(capture_and_print, false) == 0);
-	CHECK(printk_add_sink(capture_debug, false) == 0);
-	printk_set_sink_level(capture_debug, 7);
+	hold_sinks_start();
 	printk_hold(true);
 	printk(KERN_DEBUG "usb: high-speed device connected\n");
 	CHECK(printk_held(NULL) && printk_held(capture_debug) && !printk_held(capture_and_print));
