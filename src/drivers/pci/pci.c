@@ -118,13 +118,8 @@ static volatile uint8_t *ecam_ptr(uint32_t addr, uint16_t off)
 	return NULL;
 }
 
-static uint32_t ecam_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+static uint32_t mmio_read(volatile uint8_t *p, unsigned int width)
 {
-	volatile uint8_t *p = ecam_ptr(addr, off);
-
-	(void)ctx;
-	if (!p)
-		return all_ones(width);
 	if (width == 1)
 		return *p;
 	if (width == 2)
@@ -132,19 +127,31 @@ static uint32_t ecam_read(void *ctx, uint32_t addr, uint16_t off, unsigned int w
 	return *(volatile uint32_t *)p;
 }
 
-static void ecam_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+static void mmio_write(volatile uint8_t *p, unsigned int width, uint32_t v)
 {
-	volatile uint8_t *p = ecam_ptr(addr, off);
-
-	(void)ctx;
-	if (!p)
-		return;
 	if (width == 1)
 		*p = (uint8_t)v;
 	else if (width == 2)
 		*(volatile uint16_t *)p = (uint16_t)v;
 	else
 		*(volatile uint32_t *)p = v;
+}
+
+static uint32_t ecam_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	(void)ctx;
+	return p ? mmio_read(p, width) : all_ones(width);
+}
+
+static void ecam_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
+{
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	(void)ctx;
+	if (p)
+		mmio_write(p, width, v);
 }
 
 static bool ecam_covers(uint32_t addr)
@@ -156,15 +163,22 @@ static bool ecam_covers(uint32_t addr)
 	return false;
 }
 
+/* ECAM where a region covers the bus and its mapping exists or can be made now, else the
+ * ports: a bus whose mapping fails goes to the ports from that very access on (the first
+ * access, the walk's read of device 0's vendor ID, read all ones: device 0 was skipped). */
 static uint32_t kernel_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
 {
-	return ecam_covers(addr) ? ecam_read(ctx, addr, off, width) : port_read(ctx, addr, off, width);
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	return p ? mmio_read(p, width) : port_read(ctx, addr, off, width);
 }
 
 static void kernel_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width, uint32_t v)
 {
-	if (ecam_covers(addr))
-		ecam_write(ctx, addr, off, width, v);
+	volatile uint8_t *p = ecam_ptr(addr, off);
+
+	if (p)
+		mmio_write(p, width, v);
 	else
 		port_write(ctx, addr, off, width, v);
 }

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host test of the kernel side of PCI (src/drivers/pci/pci.c, compiled into this program):
+ * the choice between ECAM and configuration mechanism #1. The ports are simulated here
+ * (0xcf8 address, 0xcfc-0xcff data) over pci_sim's configuration space, the heap and
+ * ioremap run on tests/support/sim_mm.h's machine.
+ *
+ * An MCFG region whose bus cannot be mapped (here: beyond a 36-bit CPU's physical
+ * addresses, which ioremap refuses) sends that bus to the ports, from its first access on:
+ * that first access is the walk's read of device 0's vendor ID, which read all ones, so
+ * device 0 of the bus (the host bridge on bus 0) was missing from the list.
+ */
+#include <lios/arch.h>
+#include <lios/heap.h>
+#include <lios/memmap.h>
+#include <lios/pci.h>
+#include <lios/printk.h>
+#include <string.h>
+#include "../../unit.h"
+#include "pci_sim.h"
+#include "sim_mm.h"
+
+static struct sim sim;
+static struct pci_cfg_ops sim_cfg;
+static uint32_t cf8;
+
+/* The function and offset that a data port access at port reaches. */
+static uint32_t port_addr(uint16_t port, uint16_t *off)
+{
+	uint32_t a = cf8 >> 8 & 0xffff;
+
+	*off = (uint16_t)((cf8 & 0xfc) + (port - 0xcfc));
+	return PCI_ADDR(0, a >> 8, a >> 3 & 31, a & 7);
+}
+
+static uint32_t data_read(uint16_t port, unsigned int width)
+{
+	uint16_t off;
+	uint32_t addr;
+
+	if (port < 0xcfc || port > 0xcff || !(cf8 & 1u << 31))
+		return 0xffffffffu >> (32 - 8 * width);
+	addr = port_addr(port, &off);
+	return sim_cfg.read(sim_cfg.ctx, addr, off, width);
+}
+
+static void data_write(uint16_t port, unsigned int width, uint32_t v)
+{
+	uint16_t off;
+	uint32_t addr;
+
+	if (port < 0xcfc || port > 0xcff || !(cf8 & 1u << 31))
+		return;
+	addr = port_addr(port, &off);
+	sim_cfg.write(sim_cfg.ctx, addr, off, width, v);
+}
+
+uint8_t arch_pio_read8(uint16_t port) { return (uint8_t)data_read(port, 1); }
+uint16_t arch_pio_read16(uint16_t port) { return (uint16_t)data_read(port, 2); }
+uint32_t arch_pio_read32(uint16_t port) { return data_read(port, 4); }
+void arch_pio_write8(uint16_t port, uint8_t v) { data_write(port, 1, v); }
+void arch_pio_write16(uint16_t port, uint16_t v) { data_write(port, 2, v); }
+void arch_pio_write32(uint16_t port, uint32_t v)
+{
+	if (port == 0xcf8)
+		cf8 = v;
+	else
+		data_write(port, 4, v);
+}
+
+static char log_text[4096];
+static size_t log_len;
+
+static void capture(const char *s, size_t n)
+{
+	if (log_len + n < sizeof(log_text)) {
+		memcpy(log_text + log_len, s, n);
+		log_len += n;
+		log_text[log_len] = '\0';
+	}
+}
+
+/* Bus 0 in an MCFG region at 1 TiB on a CPU of 36 address bits: the mapping is refused
+ * (said once), and both functions of bus 0, the host bridge at device 0 included, are
+ * found through the ports; ECAM is not reported as in use. */
+int main(void)
+{
+	const struct pci_ecam region = { 1ull << 40, 0, 0, 0 };
+	const char *first;
+
+	sim_mm_setup(MiB(32), MiB(64));
+	CHECK(heap_init() == 0);
+	CHECK(printk_add_sink(capture, false) == 0);
+	memmap_phys_bits = 36;
+	sim_ops(&sim, &sim_cfg);
+	sim_add(&sim, 0, 0, 0, 0x8086, 0x29c0, 0x06, 0x00, 0);
+	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
+
+	CHECK(pci_init(&region, 1) == 0);
+	CHECK_EQ(pci_count(), 2u);
+	CHECK(pci_find_device(0x8086, 0x29c0, NULL) != NULL);
+	CHECK(pci_find_device(0x1234, 0x1111, NULL) != NULL);
+	CHECK(!pci_using_ecam());
+	first = strstr(log_text, "pci: cannot map ECAM of bus 0 at 0x10000000000");
+	CHECK(first != NULL && strstr(first + 10, "cannot map ECAM") == NULL);
+	printk_remove_sink(capture);
+	sim_free(&sim);
+	return unit_exit("test_pci_kernel");
+}
