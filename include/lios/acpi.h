@@ -70,7 +70,8 @@ struct acpi_info {
 	struct irq_model madt;    /* the MADT interrupt model (lios/irq_model.h) */
 	/* FADT power management (have_fadt). A register whose address is 0 is absent; the
 	 * 64-bit X_ field is used when the FADT is long enough and it is non-zero, else the
-	 * ACPI 1.0 I/O port block, presented as a GAS. */
+	 * ACPI 1.0 I/O port block, presented as a GAS. Hardware-reduced ACPI has no PM1, GPE or
+	 * PM timer block and no SMI_CMD: those fields stay zero (ACPI 6.5 5.2.9). */
 	uint8_t fadt_revision;
 	uint32_t fadt_length;     /* bytes: 116 = ACPI 1.0, 244 = 2.0-4.0, 276 = 5.0+ */
 	bool hw_reduced;          /* HW_REDUCED_ACPI: no PM1/PM timer, sleep registers instead */

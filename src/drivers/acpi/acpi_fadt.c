@@ -10,6 +10,7 @@
  * Register choice follows the specification: a 64-bit X_ field (a Generic Address
  * Structure) wins when the FADT carries it with a non-zero address, else the ACPI 1.0
  * 32-bit I/O port block is presented as an I/O-space GAS of the block's stated length.
+ * A hardware-reduced FADT has none of these blocks (nor SMI_CMD): they are left zero.
  */
 #include <lios/errno.h>
 #include <lios/printk.h>
@@ -126,6 +127,16 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	if (covers(len, FADT_X_DSDT, 8))
 		memcpy(&xdsdt, t + FADT_X_DSDT, 8);
 	info->dsdt_address = xdsdt ? xdsdt : dsdt32;
+	info->hw_reduced = flags & FADT_FLAG_HW_REDUCED_ACPI;
+	if (covers(len, FADT_SLEEP_STATUS_REG, sizeof(struct acpi_gas))) {
+		memcpy(&info->sleep_control, t + FADT_SLEEP_CONTROL_REG, sizeof(struct acpi_gas));
+		memcpy(&info->sleep_status, t + FADT_SLEEP_STATUS_REG, sizeof(struct acpi_gas));
+	}
+	/* ACPI 6.5 5.2.9: on hardware-reduced ACPI the OS ignores the fixed hardware fields
+	 * (offsets 46-108 and 148-232): whatever firmware left there is not a PM timer, PM1
+	 * or GPE block, nor an SMI command port. */
+	if (info->hw_reduced)
+		return 0;
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
 	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
@@ -140,11 +151,6 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	fadt_register(t, len, FADT_X_PM_TMR_BLK, FADT_PM_TMR_BLK, FADT_PM_TMR_LEN, &info->pm_timer);
 	if (info->pm_timer.address)
 		info->pm_timer_bits = flags & FADT_FLAG_TMR_VAL_EXT ? PM_TIMER_BITS_EXT : PM_TIMER_BITS;
-	info->hw_reduced = flags & FADT_FLAG_HW_REDUCED_ACPI;
-	if (covers(len, FADT_SLEEP_STATUS_REG, sizeof(struct acpi_gas))) {
-		memcpy(&info->sleep_control, t + FADT_SLEEP_CONTROL_REG, sizeof(struct acpi_gas));
-		memcpy(&info->sleep_status, t + FADT_SLEEP_STATUS_REG, sizeof(struct acpi_gas));
-	}
 	return 0;
 }
 

@@ -37,6 +37,7 @@
 #define MADT_LAPIC_ADDR_OVERRIDE_LEN 12
 #define MADT_LOCAL_X2APIC 9
 #define MADT_LOCAL_X2APIC_LEN 16
+#define MADT_X2APIC_ONLY_ID 0xff   /* below it, a CPU is a Local APIC entry's (5.2.12.12) */
 #define MADT_CPU_ENABLED (1u << 0)
 #define MADT_CPU_ONLINE_CAPABLE (1u << 1)
 
@@ -121,16 +122,18 @@ static void madt_refuse(struct acpi_info *info, uint32_t off, uint8_t type, cons
 	printk(KERN_WARN "acpi: MADT entry type %u at offset %u %s, ignored\n", type, off, why);
 }
 
-static void madt_local_apic(const uint8_t *e, struct acpi_info *info)
+/* Returns whether the entry is a usable CPU (counted). */
+static bool madt_local_apic(const uint8_t *e, struct acpi_info *info)
 {
 	uint32_t flags;
 
 	memcpy(&flags, e + 4, 4);
 	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
-		return;
+		return false;
 	info->cpu_count++;
 	if (info->madt.cpu_ids < ACPI_MAX_CPUS) /* only needed to match NMI entries: no message */
 		info->madt.cpus[info->madt.cpu_ids++] = (struct acpi_cpu){.uid = e[2], .apic_id = e[3]};
+	return true;
 }
 
 static void madt_io_apic(const uint8_t *e, uint32_t off, struct acpi_info *info)
@@ -175,10 +178,13 @@ static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *inf
 }
 
 /* Walks the MADT entries. A length below 2 or past the table ends the walk (nothing after
- * it can be located); an entry too short for its type is skipped; either is reported. */
+ * it can be located); an entry too short for its type is skipped; either is reported.
+ * An x2APIC entry with an ID below 255 counts only in a table without usable Local APIC
+ * entries: beside them it repeats one (ACPI 6.5 5.2.12.12; Linux ignores it too). */
 static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
-	uint32_t lapic32 = 0, flags = 0;
+	uint32_t lapic32 = 0, flags = 0, x2id;
+	unsigned lapic_cpus = 0, x2apic_low = 0;
 
 	info->madt.present = true;
 	if (len < MADT_ENTRIES) {
@@ -209,7 +215,7 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		}
 		switch (type) {
 		case MADT_LOCAL_APIC:
-			madt_local_apic(e, info);
+			lapic_cpus += madt_local_apic(e, info);
 			break;
 		case MADT_IO_APIC:
 			madt_io_apic(e, off - elen, info);
@@ -224,14 +230,21 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 			memcpy(&info->madt.lapic_address, e + 4, 8);
 			break;
 		case MADT_LOCAL_X2APIC:
+			memcpy(&x2id, e + 4, 4);
 			memcpy(&flags, e + 8, 4);
-			if (flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE))
+			if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+				break;
+			if (x2id < MADT_X2APIC_ONLY_ID)
+				x2apic_low++;
+			else
 				info->cpu_count++;
 			break;
 		default:
 			break; /* other interrupt models and x2APIC NMI: not used */
 		}
 	}
+	if (!lapic_cpus)
+		info->cpu_count += x2apic_low;
 }
 
 void acpi_info_init(struct acpi_info *info) { memset(info, 0, sizeof(*info)); }

@@ -72,17 +72,19 @@ static inline void put_fadt(uint8_t rev, bool reset, bool i8042)
 	put_table(FADT_AT, "FACP", rev, body, sizeof(body));
 }
 
-/* MADT: 2 enabled local APICs, 1 disabled, 1 enabled x2APIC, then an optional bad entry. */
+/* MADT: 2 enabled local APICs, 1 disabled, 1 enabled x2APIC (ID 256: only an x2APIC
+ * entry can describe it), then an optional bad entry. */
 static inline void put_madt(bool malformed)
 {
 	uint8_t body[8 + 8 * 3 + 16 + 2] = {0};
 	uint8_t *e = body + 8;
-	uint32_t en = 1, dis = 0;
+	uint32_t en = 1, dis = 0, x2id = 256;
 	for (int i = 0; i < 3; i++, e += 8) {
 		e[0] = 0, e[1] = 8, e[3] = (uint8_t)i;
 		memcpy(e + 4, i == 2 ? &dis : &en, 4);
 	}
 	e[0] = 9, e[1] = 16;
+	memcpy(e + 4, &x2id, 4);
 	memcpy(e + 8, &en, 4);
 	e += 16;
 	if (malformed)

@@ -202,9 +202,10 @@ static void test_fadt_x_fields_and_hw_reduced(void)
 	struct acpi_gas xtmr = {ACPI_SPACE_IO, 32, 0, 3, 0x1808};
 	struct acpi_gas sctl = {ACPI_SPACE_MEMORY, 8, 0, 1, 0xfe000000};
 	struct acpi_sleep_plan plan;
-	uint32_t port = 0x404, dsdt32 = 0x1000, flags = 1u << 8;
+	uint32_t port = 0x404, dsdt32 = 0x1000, flags = 1u << 8, smi = 0xb2;
 	uint64_t xdsdt = 0x2000;
 
+	memcpy(body + 48 - 36, &smi, 4);   /* SMI_CMD */
 	memcpy(body + 64 - 36, &port, 4);  /* PM1A_CNT_BLK, shadowed by X_PM1a */
 	memcpy(body + 40 - 36, &dsdt32, 4);
 	memcpy(body + 140 - 36, &xdsdt, 8);
@@ -226,6 +227,11 @@ static void test_fadt_x_fields_and_hw_reduced(void)
 	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
 	acpi_info_init(&info);
 	acpi_parse_table(phys_mem + FADT_AT, 276, &info);
+	/* ACPI 6.5 5.2.9: with HW_REDUCED_ACPI, OSPM ignores the ACPI hardware register fields
+	 * (offsets 46-108 and 148-232): no PM timer, PM1 or GPE block, SMI_CMD. Before, the
+	 * X_PM_TMR_BLK left in this FADT was handed to the clock code as a PM timer. */
+	CHECK(info.hw_reduced && info.pm_timer_bits == 0 && info.pm_timer.address == 0);
+	CHECK(info.pm1a_cnt.address == 0 && info.smi_cmd == 0);
 	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 7};
 	acpi_s5_plan(&info, &plan);
 	CHECK(!plan.why && plan.hw_reduced && plan.a.reg.address == 0xfe000000);

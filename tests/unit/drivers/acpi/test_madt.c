@@ -65,6 +65,14 @@ static void madt_cpu(struct madt_body *m, uint8_t uid, uint8_t apic_id, uint32_t
 	memcpy(e + 4, &flags, 4);
 }
 
+static void madt_x2apic(struct madt_body *m, uint32_t uid, uint32_t x2apic_id, uint32_t flags)
+{
+	uint8_t *e = madt_entry(m, 9, 16);
+	memcpy(e + 4, &x2apic_id, 4);
+	memcpy(e + 8, &flags, 4);
+	memcpy(e + 12, &uid, 4);
+}
+
 /* Puts the MADT (and a FADT and the root tables) in the arena and parses from an ACPI 2.0
  * RSDP. */
 static void parse_with_madt(const struct madt_body *m)
@@ -203,6 +211,29 @@ static void test_madt_shorter_than_header(void)
 	CHECK(!info.madt.pcat_compat && info.madt.ioapic_count == 0);
 }
 
+/* ACPI 6.5 5.2.12.12: processors with APIC IDs below 255 are described by Local APIC
+ * entries; an MADT with those may repeat them as x2APIC entries (firmware does: Linux
+ * ignores such x2APIC entries). Two CPUs, each listed twice, one x2APIC-only CPU (ID 300)
+ * behind them: 3 CPUs, not 5. Without Local APIC entries, every x2APIC entry counts. */
+static void test_madt_x2apic_duplicates(void)
+{
+	struct madt_body m;
+	madt_begin(&m, 0xfee00000, 1);
+	madt_x2apic(&m, 0, 0, 1); /* before the Local APIC entries too: order does not matter */
+	madt_cpu(&m, 0, 0, 1);
+	madt_cpu(&m, 1, 1, 1);
+	madt_x2apic(&m, 1, 1, 1);
+	madt_x2apic(&m, 2, 300, 1);
+	parse_with_madt(&m);
+	CHECK_EQ(info.cpu_count, 3);
+
+	madt_begin(&m, 0xfee00000, 1);
+	madt_x2apic(&m, 0, 0, 1);
+	madt_x2apic(&m, 1, 1, 1);
+	madt_x2apic(&m, 2, 2, 0); /* disabled */
+	parse_with_madt(&m);
+	CHECK_EQ(info.cpu_count, 2);
+}
 
 int main(void)
 {
@@ -212,5 +243,6 @@ int main(void)
 	RUN(test_madt_entry_past_end);
 	RUN(test_madt_capacity);
 	RUN(test_madt_shorter_than_header);
+	RUN(test_madt_x2apic_duplicates);
 	return unit_summary();
 }
