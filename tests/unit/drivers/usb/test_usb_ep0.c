@@ -14,7 +14,8 @@
  * only in ring order; a slot the controller does not have, or one in use, is refused without
  * touching the slot table past its end or another device's slot; a lock key costs one LED
  * report and nothing else, a keyboard that refused its LED report gets none again, and only
- * endpoint 0 halts in a row (no request working in between) refuse a device.
+ * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
+ * and Evaluate Context wait for a command ring another device holds instead of being skipped.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -504,6 +505,66 @@ static void halts_in_a_row_refused(void)
 	free(hc.slot_dev);
 }
 
+/* Step d alone (events first) until its request op has completed, before the step that
+ * looks at it. */
+static void step_until_done(struct usb_dev *d, const char *op)
+{
+	for (int i = 0; i < 500; i++) {
+		xhci_process_events(&hc);
+		if (!d->busy && d->op && !strcmp(d->op, op))
+			return;
+		usb_dev_step(d);
+	}
+	CHECK(!"request never completed");
+}
+
+/* Another device's command in flight (held in the ring) when d's step would issue its own. */
+static void step_with_command_ring_busy(struct usb_dev *d)
+{
+	sim.hold_commands = true;
+	CHECK(xhci_command(&hc, NULL, 0, 0, 0, TRB_TYPE(TRB_NOOP_CMD), "No Op"));
+	usb_dev_step(d);
+	sim_run_commands(&sim);
+}
+
+/* Enable Slot done while another command holds the ring: Address Device is asked again on
+ * a later step, not skipped (the device went on to GET_DESCRIPTOR on a slot never addressed
+ * and was refused after the 2 s timeout). */
+static void address_device_waits_for_command_ring(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	step_until_done(d, "Enable Slot");
+	CHECK(d->slot != 0);
+	step_with_command_ring_busy(d);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_ADDRESS_DEVICE], 1);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(!sim_logged("refused"));
+	cleanup();
+}
+
+/* A full-speed device whose endpoint 0 takes 64 bytes, its first 8 bytes read while another
+ * command holds the ring: Evaluate Context is asked again on a later step (it was skipped,
+ * leaving the controller at 8 bytes while the driver believed 64). */
+static void evaluate_context_waits_for_command_ring(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_FULL);
+	step_until_done(d, "GET_DESCRIPTOR(device, 8)");
+	CHECK_EQ(d->mps0, 8);
+	step_with_command_ring_busy(d);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_EVALUATE_CTX], 1);
+	CHECK_EQ(d->mps0, 64);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -523,5 +584,7 @@ int main(void)
 	RUN(led_staller_not_sent_leds_again);
 	RUN(halts_counted_in_a_row);
 	RUN(halts_in_a_row_refused);
+	RUN(address_device_waits_for_command_ring);
+	RUN(evaluate_context_waits_for_command_ring);
 	return unit_summary();
 }
