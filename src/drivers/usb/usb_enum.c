@@ -495,8 +495,9 @@ static bool ep0_recover_step(struct usb_dev *d)
 void usb_dev_step(struct usb_dev *d)
 {
 	/* a stopped controller (xhci_health.c) that kept d may still write into d's memory:
-	 * d waits as it is, its request never timed out into a refusal that frees it */
-	if (d->hc->dead && d->state < S_DISABLE)
+	 * d waits as it is, its request never timed out into a refusal that frees it; one
+	 * being torn down too, when the controller did not halt and its slot is not disabled */
+	if (d->hc->dead && (d->state < S_DISABLE || (d->hc->unhalted && d->state == S_DISABLE)))
 		return;
 	if (d->busy) {
 		/* a command ends in xhci_process_events (or its timeout there): wait for it */
