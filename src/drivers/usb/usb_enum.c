@@ -447,11 +447,11 @@ static void teardown_step(struct usb_dev *d)
 }
 
 /*
- * Endpoint 0 halted (a STALL handshake, babble, or a transaction error: xHCI 4.10.2.1):
- * Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the TRBs left of the
- * failed transfer are skipped and the next request starts clean. Then the state that
- * issued the request sees its completion code and decides: most refuse the device
- * ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
+ * Endpoint 0 halted (a STALL handshake, babble, a transaction or split transaction error:
+ * xHCI 4.10.2): Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the
+ * TRBs left of the failed transfer are skipped and the next request starts clean. Then the
+ * state that issued the request sees its completion code and decides: most refuse the
+ * device ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
  * Returns true when d may take its next step now.
  */
 static bool ep0_recover_step(struct usb_dev *d)

@@ -565,6 +565,34 @@ static void evaluate_context_waits_for_command_ring(void)
 	cleanup();
 }
 
+/* The LED report of a full-speed keyboard behind a hub ends in a Split Transaction Error,
+ * which halts endpoint 0 like a STALL (xHCI 1.2 4.10.2): it is reset (Reset Endpoint, Set TR
+ * Dequeue Pointer) and the next request works (it was left halted: every later request on
+ * endpoint 0 went unanswered). */
+static void split_transaction_error_recovered(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start(false);
+	d = ready_keyboard();
+	dev[1].silent_class_req = SET_REPORT;
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks(2);
+	CHECK(d->busy && d->op && !strcmp(d->op, "SET_REPORT(LEDs)"));
+	sim.ep0[d->slot].halted = true;
+	sim_post_transfer(&sim, d->slot, XHCI_DCI_EP0, d->status_trb_phys, 18, 0);
+	dev[1].silent_class_req = 0;
+	ticks(20);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK_EQ(sim.commands[TRB_SET_TR_DEQUEUE], 1);
+	stall_probe(&stalled, &after);
+	CHECK_EQ(after, XHCI_CC_SUCCESS);
+	CHECK(!sim_logged("refused:"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -586,5 +614,6 @@ int main(void)
 	RUN(halts_in_a_row_refused);
 	RUN(address_device_waits_for_command_ring);
 	RUN(evaluate_context_waits_for_command_ring);
+	RUN(split_transaction_error_recovered);
 	return unit_summary();
 }
