@@ -195,10 +195,13 @@ static void fill_ep0(struct usb_dev *d)
 	ep[4] = XHCI_EP_AVG_TRB(8);
 }
 
-static void address_device(struct usb_dev *d)
+/* Address Device; false (nothing changed) while another command holds the ring. */
+static bool address_device(struct usb_dev *d)
 {
 	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
 
+	if (d->hc->cmd_busy)
+		return false;
 	d->hc->slot_dev[d->slot] = d;
 	memset(d->in_ctx, 0, PAGE);
 	d->mps0 = d->speed == USB_SPEED_SUPER ? 512 : d->speed == USB_SPEED_HIGH ? 64 : 8;
@@ -206,21 +209,24 @@ static void address_device(struct usb_dev *d)
 	fill_slot(d, 1, NULL);
 	fill_ep0(d);
 	d->hc->dcbaa[d->slot] = d->out_ctx_phys;
-	xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
-		     TRB_TYPE(TRB_ADDRESS_DEVICE) | TRB_SLOT(d->slot), "Address Device");
+	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
+			    TRB_TYPE(TRB_ADDRESS_DEVICE) | TRB_SLOT(d->slot), "Address Device");
 }
 
-/* Evaluate Context with the max packet size the device descriptor gave. */
-static void evaluate_mps0(struct usb_dev *d, uint16_t mps)
+/* Evaluate Context with the max packet size the device descriptor gave; false (nothing
+ * changed) while another command holds the ring. */
+static bool evaluate_mps0(struct usb_dev *d, uint16_t mps)
 {
 	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
 
+	if (d->hc->cmd_busy)
+		return false;
 	d->mps0 = mps;
 	memset(d->in_ctx, 0, PAGE);
 	icc[XHCI_ICC_ADD] = 1u << XHCI_DCI_EP0;
 	fill_ep0(d);
-	xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
-		     TRB_TYPE(TRB_EVALUATE_CTX) | TRB_SLOT(d->slot), "Evaluate Context");
+	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
+			    TRB_TYPE(TRB_EVALUATE_CTX) | TRB_SLOT(d->slot), "Evaluate Context");
 }
 
 /*
@@ -323,7 +329,8 @@ static void enum_step(struct usb_dev *d)
 			usb_dev_refuse(d, "controller gave a bad slot");
 			return;
 		}
-		address_device(d);
+		if (!address_device(d))
+			return; /* the command ring is busy: again on the next step */
 		d->state = S_DESC8;
 		d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
 		return;
@@ -341,9 +348,9 @@ static void enum_step(struct usb_dev *d)
 			usb_dev_refuse(d, why);
 			return;
 		}
+		if (n != d->mps0 && !evaluate_mps0(d, (uint16_t)n))
+			return; /* the command ring is busy: the same 8 bytes again next step */
 		d->state = S_DESC18;
-		if (n != d->mps0)
-			evaluate_mps0(d, (uint16_t)n);
 		return;
 	case S_DESC18:
 		if (!usb_dev_ok(d))
@@ -440,11 +447,11 @@ static void teardown_step(struct usb_dev *d)
 }
 
 /*
- * Endpoint 0 halted (a STALL handshake, babble, or a transaction error: xHCI 4.10.2.1):
- * Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the TRBs left of the
- * failed transfer are skipped and the next request starts clean. Then the state that
- * issued the request sees its completion code and decides: most refuse the device
- * ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
+ * Endpoint 0 halted (a STALL handshake, babble, a transaction or split transaction error:
+ * xHCI 4.10.2): Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the
+ * TRBs left of the failed transfer are skipped and the next request starts clean. Then the
+ * state that issued the request sees its completion code and decides: most refuse the
+ * device ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
  * Returns true when d may take its next step now.
  */
 static bool ep0_recover_step(struct usb_dev *d)
@@ -488,8 +495,9 @@ static bool ep0_recover_step(struct usb_dev *d)
 void usb_dev_step(struct usb_dev *d)
 {
 	/* a stopped controller (xhci_health.c) that kept d may still write into d's memory:
-	 * d waits as it is, its request never timed out into a refusal that frees it */
-	if (d->hc->dead && d->state < S_DISABLE)
+	 * d waits as it is, its request never timed out into a refusal that frees it; one
+	 * being torn down too, when the controller did not halt and its slot is not disabled */
+	if (d->hc->dead && (d->state < S_DISABLE || (d->hc->unhalted && d->state == S_DISABLE)))
 		return;
 	if (d->busy) {
 		/* a command ends in xhci_process_events (or its timeout there): wait for it */

@@ -138,6 +138,8 @@ struct xhci {
 	uint64_t irq_events;    /* events the interrupt handler consumed (the tick took the rest) */
 	uint64_t tick_events;
 	bool dead;              /* gone, stopped on an error, or being recovered: polling stops */
+	bool unhalted;          /* stopped on an error without halting: it may still write into
+				 * its devices' memory, so none of it is given back */
 	enum xhci_recovery recovery;
 	unsigned int recoveries; /* resets after an error so far */
 	uint64_t recovery_settle, recovery_deadline;

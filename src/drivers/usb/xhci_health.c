@@ -83,6 +83,7 @@ static void start_recovery(struct xhci *hc, uint32_t sts)
 		 * report comes any more, so the keyboards let go of what they hold */
 		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, and %s: stopped\n",
 		       hc->name, sts, why);
+		hc->unhalted = true;
 		usb_kbd_controller_stopped(hc);
 		return;
 	}

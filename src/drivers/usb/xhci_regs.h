@@ -140,6 +140,7 @@ enum xhci_trb_type {
 #define XHCI_CC_TRB_ERROR 5
 #define XHCI_CC_STALL 6
 #define XHCI_CC_SHORT_PACKET 13
+#define XHCI_CC_SPLIT_TRANSACTION 18
 
 /* Contexts (6.2): 32 or 64 bytes each (CSZ); the input context has the input control
  * context first, so its slot context is entry 1 and endpoint DCI n is entry n + 1. */

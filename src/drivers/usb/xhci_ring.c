@@ -207,7 +207,8 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		if (good)
 			d->ep0_stalls = 0; /* endpoint 0 works: the halt limit counts halts in a row */
 		/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
-		if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION) {
+		if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION ||
+		    cc == XHCI_CC_SPLIT_TRANSACTION) {
 			d->ep0_recover = EP0_RECOVER_RESET;
 			d->halted_cc = cc;
 			d->halted_op = d->op;

@@ -14,7 +14,8 @@
  * only in ring order; a slot the controller does not have, or one in use, is refused without
  * touching the slot table past its end or another device's slot; a lock key costs one LED
  * report and nothing else, a keyboard that refused its LED report gets none again, and only
- * endpoint 0 halts in a row (no request working in between) refuse a device.
+ * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
+ * and Evaluate Context wait for a command ring another device holds instead of being skipped.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -504,6 +505,94 @@ static void halts_in_a_row_refused(void)
 	free(hc.slot_dev);
 }
 
+/* Step d alone (events first) until its request op has completed, before the step that
+ * looks at it. */
+static void step_until_done(struct usb_dev *d, const char *op)
+{
+	for (int i = 0; i < 500; i++) {
+		xhci_process_events(&hc);
+		if (!d->busy && d->op && !strcmp(d->op, op))
+			return;
+		usb_dev_step(d);
+	}
+	CHECK(!"request never completed");
+}
+
+/* Another device's command in flight (held in the ring) when d's step would issue its own. */
+static void step_with_command_ring_busy(struct usb_dev *d)
+{
+	sim.hold_commands = true;
+	CHECK(xhci_command(&hc, NULL, 0, 0, 0, TRB_TYPE(TRB_NOOP_CMD), "No Op"));
+	usb_dev_step(d);
+	sim_run_commands(&sim);
+}
+
+/* Enable Slot done while another command holds the ring: Address Device is asked again on
+ * a later step, not skipped (the device went on to GET_DESCRIPTOR on a slot never addressed
+ * and was refused after the 2 s timeout). */
+static void address_device_waits_for_command_ring(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	step_until_done(d, "Enable Slot");
+	CHECK(d->slot != 0);
+	step_with_command_ring_busy(d);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_ADDRESS_DEVICE], 1);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(!sim_logged("refused"));
+	cleanup();
+}
+
+/* A full-speed device whose endpoint 0 takes 64 bytes, its first 8 bytes read while another
+ * command holds the ring: Evaluate Context is asked again on a later step (it was skipped,
+ * leaving the controller at 8 bytes while the driver believed 64). */
+static void evaluate_context_waits_for_command_ring(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_FULL);
+	step_until_done(d, "GET_DESCRIPTOR(device, 8)");
+	CHECK_EQ(d->mps0, 8);
+	step_with_command_ring_busy(d);
+	ticks(200);
+	CHECK_EQ(sim.commands[TRB_EVALUATE_CTX], 1);
+	CHECK_EQ(d->mps0, 64);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	cleanup();
+}
+
+/* The LED report of a full-speed keyboard behind a hub ends in a Split Transaction Error,
+ * which halts endpoint 0 like a STALL (xHCI 1.2 4.10.2): it is reset (Reset Endpoint, Set TR
+ * Dequeue Pointer) and the next request works (it was left halted: every later request on
+ * endpoint 0 went unanswered). */
+static void split_transaction_error_recovered(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start(false);
+	d = ready_keyboard();
+	dev[1].silent_class_req = SET_REPORT;
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks(2);
+	CHECK(d->busy && d->op && !strcmp(d->op, "SET_REPORT(LEDs)"));
+	sim.ep0[d->slot].halted = true;
+	sim_post_transfer(&sim, d->slot, XHCI_DCI_EP0, d->status_trb_phys, 18, 0);
+	dev[1].silent_class_req = 0;
+	ticks(20);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1);
+	CHECK_EQ(sim.commands[TRB_SET_TR_DEQUEUE], 1);
+	stall_probe(&stalled, &after);
+	CHECK_EQ(after, XHCI_CC_SUCCESS);
+	CHECK(!sim_logged("refused:"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -523,5 +612,8 @@ int main(void)
 	RUN(led_staller_not_sent_leds_again);
 	RUN(halts_counted_in_a_row);
 	RUN(halts_in_a_row_refused);
+	RUN(address_device_waits_for_command_ring);
+	RUN(evaluate_context_waits_for_command_ring);
+	RUN(split_transaction_error_recovered);
 	return unit_summary();
 }

@@ -185,7 +185,8 @@ static void finish(void)
 {
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
 		usb_dev_unplug(d);
-	hc.dead = true; /* no Disable Slot: the devices just go */
+	hc.dead = true;      /* no Disable Slot: the devices just go */
+	hc.unhalted = false; /* (even those a controller that did not halt keeps) */
 	for (int i = 0; i < 10 && usb_dev_list(); i++)
 		tick();
 	CHECK(usb_dev_list() == NULL);
@@ -355,6 +356,40 @@ static void kept_devices_quiet(void)
 	CHECK(usb_dev_list() == waiting && waiting->next == kbd && !waiting->failed &&
 	      !kbd->failed);
 	CHECK(!sim_logged("refused"));
+	sim.never_halts = false;
+	finish();
+}
+
+/* A device refused (its request never answered) on the tick before the controller fails
+ * and does not halt: its Disable Slot never ran, the controller may still complete that
+ * request into its buffer, so it is kept like the others (it was freed: teardown skips
+ * Disable Slot on a dead controller, as if the controller had halted). */
+static void refused_device_kept_when_not_halted(void)
+{
+	struct usb_dev *kbd, *waiting = NULL;
+
+	start();
+	kbd = usb_dev_list();
+	silent_slot = kbd->slot + 1;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	for (int i = 0; i < 5000 && !waiting; i++, tick())
+		if (usb_dev_list()->busy && usb_dev_list()->op &&
+		    strstr(usb_dev_list()->op, "configuration"))
+			waiting = usb_dev_list();
+	CHECK(waiting != NULL && waiting != kbd);
+	host_time_skip_ns = 1000000;
+	for (int i = 0; i < 5000 && !waiting->failed; i++)
+		tick();
+	host_time_skip_ns = 200000;
+	CHECK(waiting->failed && sim.commands[TRB_DISABLE_SLOT] == 0);
+	sim.never_halts = true;
+	USBSTS |= XHCI_STS_HSE;
+	hc.health_ticks = 99; /* the next tick reads USBSTS */
+	CHECK(until("did not halt in 32 ms: stopped", 2));
+	for (int i = 0; i < 20; i++)
+		tick();
+	CHECK(usb_dev_list() == waiting && waiting->next == kbd); /* nothing freed */
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 0);
 	sim.never_halts = false;
 	finish();
 }
@@ -542,6 +577,7 @@ int main(void)
 	RUN(drain_times_out);
 	RUN(does_not_halt);
 	RUN(kept_devices_quiet);
+	RUN(refused_device_kept_when_not_halted);
 	RUN(root_port_powered_again_after_over_current);
 	RUN(root_port_left_off_after_repeated_over_current);
 	RUN(hub_port_powered_again_after_over_current);
