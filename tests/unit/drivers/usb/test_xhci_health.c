@@ -322,6 +322,24 @@ static void key_report(struct usb_dev *d, const uint8_t r[8])
 	tick();
 }
 
+/* start(), then a second device on root port 6 that never answers its configuration
+ * request: returns it, waiting for that answer; *kbd is the keyboard. */
+static struct usb_dev *start_with_silent_device(struct usb_dev **kbd)
+{
+	struct usb_dev *waiting = NULL;
+
+	start();
+	*kbd = usb_dev_list();
+	silent_slot = (*kbd)->slot + 1;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	for (int i = 0; i < 5000 && !waiting; i++, tick())
+		if (usb_dev_list()->busy && usb_dev_list()->op &&
+		    strstr(usb_dev_list()->op, "configuration"))
+			waiting = usb_dev_list();
+	CHECK(waiting != NULL && waiting != *kbd);
+	return waiting;
+}
+
 /* 'a' held down, a second device waiting for an answer that never comes, and the controller
  * fails and does not halt: both devices are kept (it may still write their memory), the
  * keyboard lets go of 'a' at once and never repeats it (it repeated forever), and the
@@ -329,17 +347,9 @@ static void key_report(struct usb_dev *d, const uint8_t r[8])
 static void kept_devices_quiet(void)
 {
 	static const uint8_t press_a[8] = { 0, 0, 0x04 };
-	struct usb_dev *kbd, *waiting = NULL;
+	struct usb_dev *kbd, *waiting;
 
-	start();
-	kbd = usb_dev_list();
-	silent_slot = kbd->slot + 1;
-	sim_connect(&sim, 6, USB_SPEED_HIGH);
-	for (int i = 0; i < 5000 && !waiting; i++, tick())
-		if (usb_dev_list()->busy && usb_dev_list()->op &&
-		    strstr(usb_dev_list()->op, "configuration"))
-			waiting = usb_dev_list();
-	CHECK(waiting != NULL && waiting != kbd);
+	waiting = start_with_silent_device(&kbd);
 	presses = releases = 0;
 	key_report(kbd, press_a);
 	CHECK_EQ(presses, 1u);
@@ -366,17 +376,9 @@ static void kept_devices_quiet(void)
  * Disable Slot on a dead controller, as if the controller had halted). */
 static void refused_device_kept_when_not_halted(void)
 {
-	struct usb_dev *kbd, *waiting = NULL;
+	struct usb_dev *kbd, *waiting;
 
-	start();
-	kbd = usb_dev_list();
-	silent_slot = kbd->slot + 1;
-	sim_connect(&sim, 6, USB_SPEED_HIGH);
-	for (int i = 0; i < 5000 && !waiting; i++, tick())
-		if (usb_dev_list()->busy && usb_dev_list()->op &&
-		    strstr(usb_dev_list()->op, "configuration"))
-			waiting = usb_dev_list();
-	CHECK(waiting != NULL && waiting != kbd);
+	waiting = start_with_silent_device(&kbd);
 	host_time_skip_ns = 1000000;
 	for (int i = 0; i < 5000 && !waiting->failed; i++)
 		tick();
