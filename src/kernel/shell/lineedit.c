@@ -135,26 +135,30 @@ static void vleave(const struct lineedit_view *v, size_t p)
 }
 
 /*
- * Redraw after the line changed from index 'from' on: the cursor goes from its position to
- * 'from', the characters from..len are written, then blanks over what the old line (old_len
- * characters) showed beyond the new end, then the cursor goes to new_cursor.
+ * Redraw view v after the line changed from index 'from' on: its cursor goes from index
+ * 'at' to 'from', the characters from..len are written, then blanks over what the old line
+ * (old_len characters) showed beyond the new end, then the cursor goes to new_cursor.
  */
-static void update(struct lineedit *le, size_t from, size_t old_len, size_t new_cursor)
+static void vredraw(const struct lineedit *le, const struct lineedit_view *v, size_t at,
+		    size_t from, size_t old_len, size_t new_cursor)
 {
 	const struct lineedit_line *l = &le->line;
 	size_t p0 = le->prompt_cols;
+	size_t end = l->len > old_len ? l->len : old_len;
 
-	for (unsigned i = 0; i < le->nviews; i++) {
-		const struct lineedit_view *v = &le->views[i];
-		size_t end = l->len > old_len ? l->len : old_len;
+	vmove(v, p0 + at, p0 + from);
+	for (size_t k = from; k < l->len; k++)
+		vput(v, l->c[k], p0 + k);
+	for (size_t k = l->len; k < old_len; k++)
+		vput(v, ' ', p0 + k);
+	vmove(v, p0 + (from < end ? end : from), p0 + new_cursor);
+}
 
-		vmove(v, p0 + le->cursor, p0 + from);
-		for (size_t k = from; k < l->len; k++)
-			vput(v, l->c[k], p0 + k);
-		for (size_t k = l->len; k < old_len; k++)
-			vput(v, ' ', p0 + k);
-		vmove(v, p0 + (from < end ? end : from), p0 + new_cursor);
-	}
+/* vredraw on every view, from the editor's cursor; the cursor is then new_cursor. */
+static void update(struct lineedit *le, size_t from, size_t old_len, size_t new_cursor)
+{
+	for (unsigned i = 0; i < le->nviews; i++)
+		vredraw(le, &le->views[i], le->cursor, from, old_len, new_cursor);
 	le->cursor = new_cursor;
 }
 
@@ -248,18 +252,11 @@ void lineedit_suspend(struct lineedit *le, unsigned views)
  */
 void lineedit_resume(struct lineedit *le, unsigned views)
 {
-	const struct lineedit_line *l = &le->line;
-	size_t p0 = le->prompt_cols;
-
 	for (unsigned i = 0; i < le->nviews; i++) {
-		const struct lineedit_view *v = &le->views[i];
-
 		if (!(views & 1u << i))
 			continue;
-		vwrite(v, le->prompt, le->prompt_cols);
-		for (size_t k = 0; k < l->len; k++)
-			vput(v, l->c[k], p0 + k);
-		vmove(v, p0 + l->len, p0 + le->cursor);
+		vwrite(&le->views[i], le->prompt, le->prompt_cols);
+		vredraw(le, &le->views[i], 0, 0, 0, le->cursor);
 	}
 }
 
