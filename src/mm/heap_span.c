@@ -309,15 +309,22 @@ void heap_count_live(uint64_t *allocs, uint64_t *bytes)
 	*bytes = b;
 }
 
-/* See heap_internal.h. */
+/* See heap_internal.h. An object whose free record was damaged while it waited is
+ * reported and dropped, as allocation would have done: heap_span_put writes a fresh record,
+ * which would otherwise hand the object out again with the write after free unseen. */
 void heap_mag_drain(void)
 {
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
 		struct heap_mag *m = &heap_mags[k];
 
 		while (!heap_mag_empty(m)) {
-			char *obj = (--m->top)->obj;
+			char *obj = m->top[-1].obj;
 
+			if (!heap_mag_record_ok(obj)) {
+				heap_mag_broken(k);
+				continue;
+			}
+			m->top--;
 			heap_span_put(heap_lookup(obj), obj);
 		}
 	}
