@@ -8,6 +8,9 @@
  *  - Sizes up to 2048 bytes use eight power-of-two size classes. A class page is one frame
  *    cut into equal objects; free objects of a class form a singly linked list threaded
  *    through the objects themselves, each marked with KM_FREE_MAGIC (double-free check).
+ *    A link is followed only to a marked object of a page of its class: a list damaged by
+ *    a write after free (a stale pointer, a device still writing into a freed DMA buffer)
+ *    is reported and dropped, never handed out (km_free_ok).
  *  - Larger sizes take a run of whole frames: page-table pages are single frames, so they
  *    are page aligned for free.
  *  - Bookkeeping: one 16-bit tag per direct-mapped frame (km_tags, allocated from pmm at
@@ -107,12 +110,39 @@ static bool grow_class(int c)
 	return true;
 }
 
+/* Whether o is a free object of class c: the start of an object of a class-c page (a page
+ * being shrunk counts), marked free. Reads o only once it is known to be kmalloc's. */
+static bool km_free_ok(const struct km_free_obj *o, int c)
+{
+	uint16_t tag;
+	pfn_t pfn;
+
+	if (!virt_is_direct(o) || (pfn = virt_to_phys(o) >> PAGE_SHIFT) >= km_ntags)
+		return false;
+	tag = km_tags[pfn];
+	return (tag & KM_KIND_MASK) == KM_KIND_SLAB && ((tag >> KM_CLASS_SHIFT) & 15) == c &&
+	       ((uintptr_t)o & ((1u << (KM_MIN_SHIFT + c)) - 1)) == 0 && o->magic == KM_FREE_MAGIC;
+}
+
+/* Class c's free list leads to o, which is not a free object of the class (written after
+ * free): reported; the rest of the list is dropped (its objects stay out of use). */
+static void km_list_damaged(int c, const void *o)
+{
+	kmalloc_misuse_count++;
+	printk(KERN_ERR "kmalloc: free list of size %u damaged at %p (written after free?), "
+	       "dropped\n", 1u << (KM_MIN_SHIFT + c), o);
+}
+
 static void *alloc_small(size_t size)
 {
 	int c = size_class(size);
 	struct km_free_obj *o;
 	pfn_t pfn;
 
+	if (km_free[c] && !km_free_ok(km_free[c], c)) {
+		km_list_damaged(c, km_free[c]);
+		km_free[c] = NULL;
+	}
 	if (!km_free[c] && !grow_class(c) && !(kmalloc_shrink() && grow_class(c)))
 		return NULL;
 	o = km_free[c];
@@ -231,9 +261,16 @@ size_t kmalloc_shrink(void)
 
 		while (*link) {
 			struct km_free_obj *o = *link;
-			pfn_t pfn = virt_to_phys(o) >> PAGE_SHIFT;
-			uint16_t tag = km_tags[pfn];
+			pfn_t pfn;
+			uint16_t tag;
 
+			if (!km_free_ok(o, c)) {
+				km_list_damaged(c, o);
+				*link = NULL;
+				break;
+			}
+			pfn = virt_to_phys(o) >> PAGE_SHIFT;
+			tag = km_tags[pfn];
 			if ((tag & KM_COUNT_MASK) != 0 && !(tag & KM_SLAB_DYING)) {
 				link = &o->next;
 				continue;

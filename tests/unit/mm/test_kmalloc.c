@@ -112,6 +112,42 @@ static void test_misuse(void)
 	free(libc);
 }
 
+/* Write after free into a class's free list: a freed 64-byte object's first word (the
+ * link) is pointed at a live object of the class, as a stale pointer's write would; then
+ * a freed object's first 16 bytes are cleared (link and mark). Expected: the freed object
+ * itself is handed out again while its mark is intact, but the live object never is; each
+ * damaged list is reported once (misuse count) and dropped, allocation goes on from fresh
+ * objects, and kmalloc_shrink walks the lists without following a damaged link. */
+static void test_write_after_free(void)
+{
+	unsigned long before;
+	char *a, *b, *x, *y, *z;
+
+	setup(MiB(1), MiB(8));
+	a = kmalloc(64);
+	b = kmalloc(64);
+	memset(b, 0, 64);
+	before = kmalloc_misuse_count;
+	kfree(a);
+	*(void **)a = b;
+	x = kmalloc(64);
+	y = kmalloc(64);
+	CHECK(x == a && y != NULL && y != b);
+	CHECK(kmalloc_misuse_count == before + 1);
+	kfree(x);
+	memset(x, 0, 16);
+	z = kmalloc(64);
+	CHECK(z != NULL && z != x && z != b && z != y);
+	CHECK(kmalloc_misuse_count == before + 2);
+	kfree(y);
+	*(void **)y = b + 8; /* not an object start */
+	kmalloc_shrink();
+	CHECK(kmalloc_misuse_count == before + 3);
+	kfree(b);
+	kfree(z);
+	CHECK(kmalloc_misuse_count == before + 3);
+}
+
 struct obj {
 	unsigned char *p;
 	size_t size;
@@ -214,6 +250,7 @@ int main(void)
 	test_sizes();
 	test_kzalloc();
 	test_misuse();
+	test_write_after_free();
 	test_chaos();
 	test_oom();
 	test_translate_refuses();
