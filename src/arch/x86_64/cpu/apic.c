@@ -65,10 +65,15 @@ bool lapic_x2apic_mode(void) { return present && x2apic; }
 
 /* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
  * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
- * for the boot CPU once the I/O APIC takes over. */
+ * for the boot CPU once the I/O APIC takes over. When no entry LiOS can read names this
+ * CPU (none at all, only x2APIC NMI entries, or UIDs of CPUs listed only as x2APIC), LINT1
+ * is NMI, edge, active high: the wiring of every PC since the MP specification's default
+ * configurations, and what Linux programs on the boot CPU whatever the MADT says. Masked,
+ * the chipset's NMIs (SERR#, IOCHK, a BMC's button) would never arrive. */
 static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uint8_t my_id)
 {
 	int my_uid = -1;
+	bool described = false; /* an entry names an NMI input of this CPU */
 
 	for (unsigned int i = 0; i < model->cpu_ids; i++)
 		if (model->cpus[i].apic_id == my_id)
@@ -77,13 +82,18 @@ static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uin
 		const struct acpi_lapic_nmi *n = &model->lapic_nmis[i];
 		uint32_t v = LAPIC_LVT_DM_NMI;
 
-		if (n->lint != lint || (n->uid != ACPI_UID_ALL && n->uid != my_uid))
+		if (n->uid != ACPI_UID_ALL && n->uid != my_uid)
+			continue;
+		described = true;
+		if (n->lint != lint)
 			continue;
 		/* NMI delivery is always edge triggered; only the polarity applies */
 		if ((n->flags & ACPI_MPS_POLARITY_MASK) == ACPI_MPS_POLARITY_LOW)
 			v |= LAPIC_LVT_POLARITY_LOW;
 		return v;
 	}
+	if (lint == 1 && !described)
+		return LAPIC_LVT_DM_NMI;
 	return (lint == 0 ? LAPIC_LVT_DM_EXTINT : LAPIC_LVT_DM_FIXED) | LAPIC_LVT_MASKED;
 }
 
@@ -112,7 +122,8 @@ static int lapic_locate(const struct irq_model *model, paddr_t *phys, bool *x2, 
 	}
 	*phys = base & APIC_BASE_ADDR_MASK;
 	if (model && model->present && model->lapic_address && model->lapic_address != *phys)
-		printk(KERN_WARN "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
+		printk(KERN_WARN
+		       "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
 		       (unsigned long long)model->lapic_address, (unsigned long long)*phys);
 	return 0;
 }
@@ -207,7 +218,8 @@ static void drain_in_service(void)
 		eois++;
 	}
 	if (any_in_service())
-		printk(KERN_WARN "irq: the local APIC keeps vectors in service after %u EOIs\n", eois);
+		printk(KERN_WARN "irq: the local APIC keeps vectors in service after %u EOIs\n",
+		       eois);
 }
 
 /*
@@ -222,7 +234,7 @@ void lapic_enable(const struct irq_model *model)
 	mask_local_lvts();
 	lapic_reg_write(LAPIC_LVT_LINT0, lint_value(model, 0, id));
 	lapic_reg_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
-	lapic_reg_write(LAPIC_TPR, 0);  /* accept every priority class */
+	lapic_reg_write(LAPIC_TPR, 0); /* accept every priority class */
 	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
 	drain_in_service();
 	enabled = true;
@@ -247,10 +259,7 @@ void lapic_enable_virtual_wire(void)
 }
 
 /* lapic_eoi - end of interrupt for the highest in-service vector. Interrupts disabled. */
-void lapic_eoi(void)
-{
-	lapic_reg_write(LAPIC_EOI, 0);
-}
+void lapic_eoi(void) { lapic_reg_write(LAPIC_EOI, 0); }
 
 /*
  * lapic_eoi_if_in_service - end of interrupt for vector when, and only when, the local

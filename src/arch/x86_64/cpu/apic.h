@@ -25,8 +25,9 @@
 int lapic_init(const struct irq_model *model, const char **why);
 void lapic_release(void);
 /* Enables the mapped local APIC: spurious vector VEC_SPURIOUS, task priority 0, LINT0
- * masked, LINT1 as the MADT's NMI entry says (else masked), timer/error/perf/thermal/CMCI
- * LVTs masked, nothing left in service. Boot, interrupts off. */
+ * masked, LINT1 as the MADT's NMI entries say (NMI when none names this CPU),
+ * timer/error/perf/thermal/CMCI LVTs masked, nothing left in service. Boot, interrupts
+ * off. */
 void lapic_enable(const struct irq_model *model);
 /* Enables the mapped local APIC beside the 8259s, for its timer only: LINT0 ExtINT
  * (virtual wire), LINT1 NMI, other LVTs masked, nothing left in service. Boot,

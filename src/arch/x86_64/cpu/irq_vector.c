@@ -14,8 +14,10 @@
  * driver falls back to INTx or polling: a deliberate, documented limit.
  *
  * Invariant: a vector's handler is set only between irq_alloc_vector and irq_free_vector;
- * an MSI arriving on a free vector is counted as unexpected (reported once) and still gets
- * its EOI, since the local APIC holds it in service.
+ * a vector arriving while free is reported once and gets an EOI only if the local APIC
+ * holds it in service (an MSI a device still sent): it may also come from an INT
+ * instruction, or from a source the firmware left programmed on the 8259 backend, where
+ * the local APIC may not even be mapped (`nolapic_timer`) and an EOI would write nowhere.
  */
 #include <lios/errno.h>
 #include <lios/irq.h>
@@ -93,7 +95,8 @@ uint64_t irq_vector_count(int vector)
 }
 
 /* irq_vector_dispatch - from irq_dispatch, interrupts disabled: run the handler of a
- * dynamic vector and send the local APIC its EOI. False when vector is not dynamic. */
+ * dynamic vector and send the local APIC its EOI (a free vector's only if in service).
+ * False when vector is not dynamic. */
 bool irq_vector_dispatch(unsigned int vector)
 {
 	struct dyn_vector *v;
@@ -104,10 +107,13 @@ bool irq_vector_dispatch(unsigned int vector)
 	if (v->fn) {
 		v->count++;
 		v->fn(vector, v->ctx);
-	} else if (!stray_reported) {
+		lapic_eoi(); /* allocated only on the I/O APIC backend: the local APIC is in use */
+		return true;
+	}
+	lapic_eoi_if_in_service(vector);
+	if (!stray_reported) {
 		stray_reported = true;
 		printk(KERN_WARN "irq: message on free vector %u (reported once)\n", vector);
 	}
-	lapic_eoi();
 	return true;
 }

@@ -192,7 +192,7 @@ static void x2apic_mode(void)
 	CHECK_EQ(x2msr[LAPIC_SVR >> 4], LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
 	CHECK_EQ(x2msr[LAPIC_TPR >> 4], 0u);
 	CHECK(x2msr[LAPIC_LVT_LINT0 >> 4] & LAPIC_LVT_MASKED);
-	CHECK(x2msr[LAPIC_LVT_LINT1 >> 4] & LAPIC_LVT_MASKED);
+	CHECK_EQ(x2msr[LAPIC_LVT_LINT1 >> 4], LAPIC_LVT_DM_NMI); /* no NMI entry: the PC's wiring */
 	CHECK(x2msr[LAPIC_LVT_TIMER >> 4] & LAPIC_LVT_MASKED);
 	CHECK(x2msr[LAPIC_LVT_THERMAL >> 4] & LAPIC_LVT_MASKED); /* max LVT 5: it exists */
 	CHECK_EQ(x2msr[LAPIC_LVT_CMCI >> 4], 0u);                /* CMCI does not: untouched */
@@ -270,6 +270,43 @@ static void cmci_masked(void)
 	lapic_enable_virtual_wire();
 	CHECK(x2msr[LAPIC_LVT_CMCI >> 4] & LAPIC_LVT_MASKED);
 	CHECK_EQ(bad_accesses, 0u);
+}
+
+/* LINT0/LINT1 after lapic_enable on the boot CPU (APIC ID 2, ACPI UID 5):
+ * - the MADT's entry for every CPU on LINT1, active low: NMI with that polarity;
+ * - an entry for this CPU's UID on LINT0: LINT0 is NMI and LINT1 stays masked;
+ * - entries only for other UIDs (as when this CPU is listed only by an x2APIC entry) or
+ *   none at all: LINT1 is NMI, edge, active high, the wiring of every PC (masked, the
+ *   chipset's NMIs would be lost); LINT0 masked in every case without an entry. */
+static void lint_nmi(void)
+{
+	struct irq_model model = { .present = true, .cpu_ids = 1, .cpus = { { 5, 2 } } };
+	const char *why = NULL;
+	static const struct {
+		struct acpi_lapic_nmi nmi;
+		unsigned int count;
+		uint32_t lint0, lint1;
+	} cases[] = {
+		{ { ACPI_UID_ALL, 1, ACPI_MPS_POLARITY_LOW },
+		  1,
+		  LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED,
+		  LAPIC_LVT_DM_NMI | LAPIC_LVT_POLARITY_LOW },
+		{ { 5, 0, 0 }, 1, LAPIC_LVT_DM_NMI, LAPIC_LVT_DM_FIXED | LAPIC_LVT_MASKED },
+		{ { 9, 1, 0 }, 1, LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED, LAPIC_LVT_DM_NMI },
+		{ { 0, 0, 0 }, 0, LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED, LAPIC_LVT_DM_NMI },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(BASE_X2APIC, true);
+		x2msr[LAPIC_ID >> 4] = 2;
+		x2msr[LAPIC_VERSION >> 4] = 0x50014;
+		model.lapic_nmi_count = cases[i].count;
+		model.lapic_nmis[0] = cases[i].nmi;
+		CHECK_EQ(lapic_init(&model, &why), 0);
+		lapic_enable(&model);
+		CHECK_EQ(x2msr[LAPIC_LVT_LINT0 >> 4], cases[i].lint0);
+		CHECK_EQ(x2msr[LAPIC_LVT_LINT1 >> 4], cases[i].lint1);
+	}
 }
 
 /* The firmware hands over with three vectors in service (0x31 from a keyboard interrupt,
@@ -382,6 +419,7 @@ int main(void)
 	RUN(x2apic_mode);
 	RUN(x2apic_virtual_wire);
 	RUN(x2apic_refused);
+	RUN(lint_nmi);
 	RUN(cmci_masked);
 	RUN(firmware_leftovers_drained);
 	RUN(stuck_in_service_bounded);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Host stand-in for <arch/cpu.h>: apic.c needs none of its instructions; mce.c reads and
- * writes CR4, which the test that runs it defines (test_mce). Test-only. */
+ * writes CR4, which the test that runs it defines (test_mce); irq_vector.c saves and
+ * restores the interrupt flag, which test_irq_vector defines. Test-only. */
 #ifndef TEST_ARCH_CPU_H
 #define TEST_ARCH_CPU_H
 
@@ -8,5 +9,7 @@
 
 uint64_t read_cr4(void);
 void write_cr4(uint64_t v);
+uint64_t irq_save(void);
+void irq_restore(uint64_t flags);
 
 #endif
