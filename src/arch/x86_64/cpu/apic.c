@@ -122,8 +122,7 @@ static int lapic_locate(const struct irq_model *model, paddr_t *phys, bool *x2, 
 	}
 	*phys = base & APIC_BASE_ADDR_MASK;
 	if (model && model->present && model->lapic_address && model->lapic_address != *phys)
-		printk(KERN_WARN
-		       "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
+		printk(KERN_WARN "irq: MADT says the local APIC is at %#llx, the CPU at %#llx; using the CPU's\n",
 		       (unsigned long long)model->lapic_address, (unsigned long long)*phys);
 	return 0;
 }
@@ -218,8 +217,7 @@ static void drain_in_service(void)
 		eois++;
 	}
 	if (any_in_service())
-		printk(KERN_WARN "irq: the local APIC keeps vectors in service after %u EOIs\n",
-		       eois);
+		printk(KERN_WARN "irq: the local APIC keeps vectors in service after %u EOIs\n", eois);
 }
 
 /*
@@ -234,7 +232,7 @@ void lapic_enable(const struct irq_model *model)
 	mask_local_lvts();
 	lapic_reg_write(LAPIC_LVT_LINT0, lint_value(model, 0, id));
 	lapic_reg_write(LAPIC_LVT_LINT1, lint_value(model, 1, id));
-	lapic_reg_write(LAPIC_TPR, 0); /* accept every priority class */
+	lapic_reg_write(LAPIC_TPR, 0);  /* accept every priority class */
 	lapic_reg_write(LAPIC_SVR, LAPIC_SVR_APIC_ENABLE | VEC_SPURIOUS);
 	drain_in_service();
 	enabled = true;
@@ -259,7 +257,10 @@ void lapic_enable_virtual_wire(void)
 }
 
 /* lapic_eoi - end of interrupt for the highest in-service vector. Interrupts disabled. */
-void lapic_eoi(void) { lapic_reg_write(LAPIC_EOI, 0); }
+void lapic_eoi(void)
+{
+	lapic_reg_write(LAPIC_EOI, 0);
+}
 
 /*
  * lapic_eoi_if_in_service - end of interrupt for vector when, and only when, the local
