@@ -15,7 +15,9 @@
  * touching the slot table past its end or another device's slot; a lock key costs one LED
  * report and nothing else, a keyboard that refused its LED report gets none again, and only
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
- * and Evaluate Context wait for a command ring another device holds instead of being skipped.
+ * and Evaluate Context wait for a command ring another device holds instead of being skipped;
+ * a command that never completes is aborted after 2 s and the ring runs the next one; an
+ * Enable Slot that completes after its timeout leaves no slot enabled for nobody.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -593,6 +595,100 @@ static void split_transaction_error_recovered(void)
 	cleanup();
 }
 
+/* Ticks with 1 ms per clock read until the log holds needle (a command's 2 s timeout). */
+static void ticks_until_logged(const char *needle)
+{
+	host_time_skip_ns = 1000000;
+	for (int i = 0; i < 5000 && !sim_logged(needle); i++)
+		ticks(1);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged(needle));
+}
+
+/* Whether every slot the controller has enabled is a listed device's. */
+static bool no_slot_leaked(void)
+{
+	for (unsigned int s = 1; s <= SIM_SLOTS; s++) {
+		bool owned = false;
+
+		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+			owned |= d->slot == s;
+		if (sim.slot_on[s] && !owned)
+			return false;
+	}
+	return true;
+}
+
+/* A controller that never completes an Enable Slot until it is aborted, with a second device
+ * waiting for the command ring: after 2 s the command is aborted (CRCR.CA; Command Aborted,
+ * then Command Ring Stopped), its device refused, and the second device's Enable Slot runs
+ * and that keyboard gets ready (the command was forgotten and the ring stayed stuck on it:
+ * every later command timed out too). on_trb: the controller stops the ring on the hung
+ * command without completing it, so the next doorbell would run it after all: it must have
+ * become a No Op, not enabled a slot for nobody. */
+static void hung_command_aborted(bool on_trb)
+{
+	start(false);
+	sim.hang_cmd = TRB_ENABLE_SLOT;
+	sim.abort_on_trb = on_trb;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(2);
+	CHECK(sim.hung != 0 && hc.cmd_busy);
+	usb_dev_new(&hc, NULL, 6, USB_SPEED_HIGH);
+	ticks_until_logged("usb: 1-5: refused: no answer to Enable Slot");
+	CHECK(sim_logged("usb: xhci sim: command Enable Slot timed out: aborting it"));
+	CHECK_EQ(sim.aborts, 1);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
+	CHECK(usb_dev_list() != NULL && usb_dev_list()->slot == 1 && usb_dev_list()->next == NULL);
+	CHECK_EQ(sim.commands[TRB_ENABLE_SLOT], 1); /* the hung one never ran */
+	CHECK_EQ(sim.commands[TRB_NOOP_CMD], on_trb ? 1 : 0);
+	CHECK(no_slot_leaked());
+	cleanup();
+}
+
+static void hung_command_aborted_next_runs(void) { hung_command_aborted(false); }
+static void hung_command_stopped_on_its_trb(void) { hung_command_aborted(true); }
+
+/* An Enable Slot that completes only after its 2 s timeout, as the abort comes (the slot is
+ * enabled after all): a device unplugged while it waited has that slot disabled again, and
+ * one still there gets it and becomes ready (the completion was ignored: each slot stayed
+ * enabled in the controller for nobody, and the second device was refused). */
+static void late_enable_slot_not_leaked(void)
+{
+	struct usb_dev *d;
+
+	start(false);
+	sim.hang_cmd = TRB_ENABLE_SLOT;
+	sim.abort_waits = true;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(2);
+	CHECK(sim.hung != 0);
+	usb_dev_unplug(d); /* d is not touched again: the old driver freed it at the timeout */
+	ticks_until_logged("timed out");
+	sim_complete_hung(&sim);
+	CHECK(sim.slot_on[1]);
+	ticks(20);
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
+	CHECK(!sim.slot_on[1]);
+	CHECK(usb_dev_list() == NULL);
+
+	sim_log_clear();
+	sim.hang_cmd = TRB_ENABLE_SLOT;
+	usb_dev_new(&hc, NULL, 6, USB_SPEED_HIGH);
+	ticks(2);
+	CHECK(sim.hung != 0);
+	ticks_until_logged("timed out");
+	sim_complete_hung(&sim);
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
+	CHECK(!sim_logged("refused"));
+	CHECK(usb_dev_list() != NULL && usb_dev_list()->slot == 2 && sim.slot_on[2]);
+	CHECK(no_slot_leaked());
+	cleanup();
+	CHECK(!sim.slot_on[2]);
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -615,5 +711,8 @@ int main(void)
 	RUN(address_device_waits_for_command_ring);
 	RUN(evaluate_context_waits_for_command_ring);
 	RUN(split_transaction_error_recovered);
+	RUN(hung_command_aborted_next_runs);
+	RUN(hung_command_stopped_on_its_trb);
+	RUN(late_enable_slot_not_leaked);
 	return unit_summary();
 }
