@@ -161,7 +161,7 @@ void usb_dev_unplug(struct usb_dev *d)
 /* usb_dev_ok - the last operation succeeded (success or short packet); refuses d if not. */
 bool usb_dev_ok(struct usb_dev *d)
 {
-	static char msg[48];
+	static char msg[80]; /* fits the longest op (the stall probe's) with its failure */
 
 	if (d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET)
 		return true;

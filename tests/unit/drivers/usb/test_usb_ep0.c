@@ -17,7 +17,8 @@
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
  * a command that never completes is aborted after 2 s and the ring runs the next one; an
- * Enable Slot that completes after its timeout leaves no slot enabled for nobody.
+ * Enable Slot that completes after its timeout leaves no slot enabled for nobody; a keyboard
+ * that never answers the self-test's stall probe is refused, not sent more requests.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -689,6 +690,34 @@ static void late_enable_slot_not_leaked(void)
 	CHECK(!sim.slot_on[2]);
 }
 
+/* The self-test's stall probe on a keyboard that never answers it: refused after the 2 s
+ * timeout ("no answer to ..."), and no request queued behind the unanswered one on endpoint
+ * 0 (SET_IDLE(0) was queued behind it, the keyboard kept as if it worked, and its LED
+ * reports went on queueing on that stuck ring). */
+static void stall_probe_unanswered_refused(void)
+{
+	struct usb_dev *d;
+	uint64_t enq;
+
+	start(false);
+	d = ready_keyboard();
+	dev[1].silent_class_req = 0x3f; /* the probe's undefined request */
+	CHECK(usb_kbd_stall_probe());
+	ticks(2);
+	CHECK(d->busy && d->op && strstr(d->op, "stall probe"));
+	enq = d->ep0.enq;
+	host_time_skip_ns = 1000000;
+	for (int i = 0; i < 3000 && usb_dev_list() == d && d->ep0.enq == enq; i++)
+		ticks(1);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged(
+		"usb: 1-5 0627:0001: refused: no answer to undefined HID request (stall probe)"));
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 1); /* setup's only */
+	ticks(20);
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -714,5 +743,6 @@ int main(void)
 	RUN(hung_command_aborted_next_runs);
 	RUN(hung_command_stopped_on_its_trb);
 	RUN(late_enable_slot_not_leaked);
+	RUN(stall_probe_unanswered_refused);
 	return unit_summary();
 }
