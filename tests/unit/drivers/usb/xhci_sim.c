@@ -334,6 +334,8 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		ep->silent = false;
 		return XHCI_CC_SUCCESS;
 	case TRB_DISABLE_SLOT:
+		if (s->disable_slot_cc)
+			return s->disable_slot_cc;
 		memset(ep, 0, sizeof(*ep));
 		s->slot_on[*slot] = false;
 		return XHCI_CC_SUCCESS;
@@ -378,7 +380,8 @@ static void ring_stop(struct xhci_sim *s)
 }
 
 /* CRCR.CA while the ring runs (4.6.1.2): the command it is on (hung, or the first held)
- * ends with Command Aborted, then the ring stops; see abort_waits, abort_on_trb. */
+ * ends with Command Aborted, then the ring stops; see abort_waits, abort_on_trb,
+ * abort_no_event. */
 static void abort_commands(struct xhci_sim *s)
 {
 	const struct xhci_trb *t = NULL;
@@ -391,7 +394,7 @@ static void abort_commands(struct xhci_sim *s)
 	if (s->hung) {
 		t = mem(s->hung);
 		s->hung = 0;
-		if (s->abort_on_trb)
+		if (s->abort_on_trb || s->abort_no_event)
 			t = NULL; /* stopped on it: the next doorbell runs it */
 	} else if (s->hold_commands) {
 		t = next_trb(&s->cmd_deq, &s->ccs);
@@ -400,6 +403,10 @@ static void abort_commands(struct xhci_sim *s)
 		sim_post_event(s, s->cmd_deq, XHCI_CC_CMD_ABORTED << 24,
 			       TRB_TYPE(TRB_EV_CMD_COMPLETION) | (t->d[3] & 0xff000000u));
 		s->cmd_deq += sizeof(struct xhci_trb);
+	}
+	if (s->abort_no_event) {
+		s->crr = false;
+		return;
 	}
 	ring_stop(s);
 }

@@ -71,6 +71,9 @@ struct xhci_sim {
 				 * command completes (sim_complete_hung), never without */
 	bool abort_on_trb;      /* CA stops the ring on the hung command without completing it:
 				 * Command Ring Stopped names its TRB, the next doorbell runs it */
+	bool abort_no_event;    /* ... and posts no event at all: only CRCR.CRR says it stopped */
+	uint8_t disable_slot_cc; /* Disable Slot fails with this code, the slot left enabled (0:
+				  * it works) */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
