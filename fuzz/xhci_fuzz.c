@@ -20,7 +20,8 @@
  * live device with that slot, every root port's device in the device list, at most a few
  * devices per port path, hubs no deeper than the route string allows. At the end every port
  * disconnects and the stack must let go of everything: no device left after a bounded number of
- * ticks, and every heap object it took given back. ASan and UBSan watch every access to the
+ * ticks, and every heap object it took given back (those held since their Disable Slot failed
+ * once the controller is halted). ASan and UBSan watch every access to the
  * heap objects (the DMA pages are the simulator's, in the host's simulated physical memory,
  * between poisoned pages, and poisoned once freed). FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
  * states (run one input: fuzz_xhci FILE).
@@ -428,6 +429,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (usb_dev_list())
 		fail("a device outlived its unplugging by 2000 ticks");
+	/* a device whose Disable Slot failed (its completion lost in an overfull event ring, or
+	 * made up) is held, memory and all, until the controller halts: halt it */
+	if (hc.held) {
+		char why_halt[48];
+
+		xhci_stop(&hc, false, why_halt, sizeof(why_halt));
+		usb_dev_free_held(&hc);
+	}
 	if (heap_live)
 		fail("heap objects left after every device went");
 	free(hc.slot_dev);

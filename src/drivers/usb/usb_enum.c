@@ -6,7 +6,11 @@
  * whole device descriptor, the configuration (its 9-byte header, then wTotalLength bytes),
  * a class driver chosen (boot keyboard, hub, or none: the device stays addressed and is
  * left alone), SET_CONFIGURATION, then the class driver's own steps. Unplugged or refused,
- * it is torn down: Disable Slot, memory back, struct freed.
+ * it is torn down: Disable Slot, memory back, struct freed. When Disable Slot fails or is
+ * not answered, the slot may still be enabled and the controller may still write into the
+ * device's contexts, rings and buffers (xHCI 1.2 4.5.3): the device leaves the device list
+ * but is held, memory and all, on hc->held until the controller is halted for a reset or
+ * for good, or is gone (usb_dev_free_held, from xhci_health.c).
  *
  * It is a state machine stepped from the tick: each state starts one operation (a command
  * or a control transfer) and returns; the next state first checks how that operation
@@ -16,6 +20,8 @@
  * endpoint 0 (STALL, babble, transaction error) is first recovered (Reset Endpoint, Set TR
  * Dequeue Pointer) so the device stays usable when the state decides the request was
  * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
+ * A command past its deadline is aborted first (xhci_ring.c) and its device waits for the
+ * abort: what the controller then reports, a late completion included, is the outcome.
  */
 #include <lios/errno.h>
 #include <lios/heap.h>
@@ -37,7 +43,7 @@
 
 enum {
 	S_ENABLE_SLOT, S_ADDRESS, S_DESC8, S_EVALUATE, S_DESC18, S_CONFIG9, S_CONFIG_ALL,
-	S_CHOOSE, S_CLASS, S_DRIVER, S_IDLE, S_DISABLE, S_FREE,
+	S_CHOOSE, S_CLASS, S_DRIVER, S_IDLE, S_DISABLE, S_DISABLING, S_FREE,
 };
 
 static struct usb_dev *devices;
@@ -155,7 +161,7 @@ void usb_dev_unplug(struct usb_dev *d)
 /* usb_dev_ok - the last operation succeeded (success or short packet); refuses d if not. */
 bool usb_dev_ok(struct usb_dev *d)
 {
-	static char msg[48];
+	static char msg[80]; /* fits the longest op (the stall probe's) with its failure */
 
 	if (d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET)
 		return true;
@@ -424,7 +430,52 @@ static void unlink(struct usb_dev *d)
 		}
 }
 
-/* Disable Slot, then free everything once the controller confirmed it. */
+/* Whether d's Disable Slot left the controller nothing of d's to write into: the slot is
+ * disabled (or was not enabled), or the controller halted or went meanwhile (forget_devices
+ * ended the command). */
+static bool slot_let_go(const struct usb_dev *d)
+{
+	return d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SLOT_NOT_ENABLED ||
+	       (d->hc->dead && !d->hc->unhalted);
+}
+
+/* d's Disable Slot failed: off the device list (no event reaches it) onto hc->held, its
+ * memory kept until usb_dev_free_held. The DCBAA entry stays: the slot may be enabled. */
+static void hold(struct usb_dev *d)
+{
+	struct xhci *hc = d->hc;
+
+	if (d->cc)
+		printk(KERN_WARN "usb: %s: Disable Slot failed (completion code %u): slot %u and "
+		       "its memory kept until the controller is reset\n", d->name, d->cc, d->slot);
+	else
+		printk(KERN_WARN "usb: %s: no answer to Disable Slot: slot %u and its memory kept "
+		       "until the controller is reset\n", d->name, d->slot);
+	if (hc->slot_dev[d->slot] == d)
+		hc->slot_dev[d->slot] = NULL;
+	unlink(d);
+	d->next = hc->held;
+	hc->held = d;
+}
+
+/*
+ * usb_dev_free_held - give back the devices held since their Disable Slot failed, memory
+ * and all: only once hc is halted or gone and writes into nothing. Tick context.
+ */
+void usb_dev_free_held(struct xhci *hc)
+{
+	while (hc->held) {
+		struct usb_dev *d = hc->held;
+
+		hc->held = d->next;
+		if (hc->dcbaa && hc->dcbaa[d->slot] == d->out_ctx_phys)
+			hc->dcbaa[d->slot] = 0;
+		free_mem(d);
+		heap_free(d);
+	}
+}
+
+/* Disable Slot, then free everything once the controller confirmed it (else: hold). */
 static void teardown_step(struct usb_dev *d)
 {
 	struct xhci *hc = d->hc;
@@ -433,8 +484,14 @@ static void teardown_step(struct usb_dev *d)
 		if (d->slot && !hc->dead) {
 			if (!xhci_command(hc, d, 0, 0, 0, TRB_TYPE(TRB_DISABLE_SLOT) | TRB_SLOT(d->slot), "Disable Slot"))
 				return;
+			d->state = S_DISABLING;
+			return;
 		}
 		d->state = S_FREE;
+		return;
+	}
+	if (d->state == S_DISABLING && !slot_let_go(d)) {
+		hold(d);
 		return;
 	}
 	if (d->slot && hc->slot_dev[d->slot] == d) {

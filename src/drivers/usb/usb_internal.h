@@ -122,11 +122,20 @@ struct xhci {
 	uint64_t *erst;
 	unsigned int ev_deq;
 	uint32_t ev_cycle;
-	/* the one command in flight */
+	/* the one command in flight (xhci_ring.c). Its owner waits for it and is not freed
+	 * before it ends: completed, or stopped by an abort, or forgotten by forget_devices
+	 * (xhci_health.c) once the controller is halted or gone, so a completion, however
+	 * late, never reaches a freed device */
 	bool cmd_busy;
 	uint64_t cmd_trb_phys;
 	struct usb_dev *cmd_owner;
-	uint64_t cmd_deadline;
+	const char *cmd_op;     /* its name, for the timeout line */
+	uint64_t cmd_deadline;  /* its timeout; while aborting, the abort's */
+	bool cmd_aborting;      /* timed out: CRCR.CA written, Command Ring Stopped awaited */
+	bool cmd_ring_stuck;    /* the ring did not stop after the abort: xhci_tick resets hc */
+	struct usb_dev *held;   /* devices whose Disable Slot failed, off the device list: the
+				 * controller may still write into their memory, kept until it
+				 * is halted (usb_dev_free_held) */
 	struct xhci_port port[XHCI_MAX_PORTS + 1]; /* [1..max_ports] */
 	struct usb_dev **slot_dev;   /* heap, max_slots + 1 */
 	uint64_t takeover_us;   /* timer_uptime_us() when usb_init took it */
@@ -254,6 +263,7 @@ enum { EP0_RECOVER_NONE, EP0_RECOVER_RESET, EP0_RECOVER_DEQUEUE, EP0_RECOVER_DON
 struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed);
 void usb_dev_step(struct usb_dev *d);
 void usb_dev_unplug(struct usb_dev *d);
+void usb_dev_free_held(struct xhci *hc);
 void usb_dev_refuse(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
 bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);

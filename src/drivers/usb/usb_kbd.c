@@ -166,11 +166,21 @@ void usb_kbd_step(struct usb_dev *d)
 		return;
 	case K_PROBE_STALL:
 		probe_cc[0] = (int)d->cc;
+		/* never answered, as any request: refused, not another request queued on an
+		 * endpoint 0 still stuck on that one (Disable Slot then stops it) */
+		if (!d->cc) {
+			usb_dev_ok(d);
+			return;
+		}
 		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
 		k->state = K_PROBE_AFTER;
 		return;
 	case K_PROBE_AFTER:
 		probe_cc[1] = (int)d->cc;
+		if (!d->cc) {
+			usb_dev_ok(d);
+			return;
+		}
 		k->state = K_RUN;
 		/* fall through */
 	case K_RUN:

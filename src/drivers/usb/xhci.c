@@ -350,6 +350,8 @@ int xhci_setup(struct xhci *hc, char *why, size_t n)
 
 	hc->cmd_busy = false;         /* a reset controller runs no command */
 	hc->cmd_owner = NULL;
+	hc->cmd_aborting = false;
+	hc->cmd_ring_stuck = false;
 	hc->dcbaa = dma_page(&phys);  /* (255 + 1) x 8 bytes fit one page */
 	if (!hc->dcbaa || setup_scratchpads(hc) || xhci_ring_init(&hc->cmd))
 		goto nomem;

@@ -4,12 +4,14 @@
  * ticks USBSTS is read: all ones means the controller is gone (a surprise removal, a dock
  * unplugged) and it is never touched again; Host System Error or Host Controller Error
  * (xHCI 1.2, 4.24.1 and 5.4.2: the controller stops, "software should reset it") starts a
- * recovery, so that a keyboard on a machine whose only way in is USB comes back instead of
- * going deaf until the next boot:
+ * recovery, and so does a command ring that an abort did not stop within 5 s (xhci_ring.c:
+ * every later command would wait behind it), so that a keyboard on a machine whose only way
+ * in is USB comes back instead of going deaf until the next boot:
  *
  *   start   halt the controller (Run/Stop off, HCHalted awaited: it must not write into
  *           memory about to be freed), unplug every device on it (hubs take their children;
- *           no Disable Slot: the slots die with the reset), forget the root ports' devices
+ *           no Disable Slot: the slots die with the reset), give back the memory of those
+ *           whose Disable Slot failed (usb_dev_free_held), forget the root ports' devices
  *   drain   wait, tick by tick, until the devices' teardown freed them all (1 s at most)
  *   reset   HCRST, then wait (tick by tick, 1 s at most, never touched within 1 ms) for
  *           HCRST and Controller Not Ready to clear
@@ -52,8 +54,9 @@ static void give_up(struct xhci *hc, const char *why)
 }
 
 /* Every device on hc goes (hubs take their children; no Disable Slot: hc->dead is set),
- * and the root ports forget theirs. Only once the controller cannot write into their
- * memory any more: halted, or gone. */
+ * and the root ports forget theirs; the devices held since their Disable Slot failed are
+ * freed. Only once the controller cannot write into their memory any more: halted, or
+ * gone. */
 static void forget_devices(struct xhci *hc)
 {
 	/* the command in flight never completes now: its owner must not wait for it (its
@@ -64,16 +67,20 @@ static void forget_devices(struct xhci *hc)
 	}
 	hc->cmd_owner = NULL;
 	hc->cmd_busy = false;
+	hc->cmd_aborting = false;
+	hc->cmd_ring_stuck = false;
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
 		if (d->hc == hc && !d->parent)
 			usb_dev_unplug(d);
+	usb_dev_free_held(hc);
 	for (unsigned int p = 1; p <= hc->max_ports; p++) {
 		hc->port[p].dev = NULL;
 		hc->port[p].state = PORT_EMPTY;
 	}
 }
 
-static void start_recovery(struct xhci *hc, uint32_t sts)
+/* what: the failure, for the log ("controller error, USBSTS 0x1000"). */
+static void start_recovery(struct xhci *hc, const char *what)
 {
 	char why[48];
 
@@ -81,21 +88,20 @@ static void start_recovery(struct xhci *hc, uint32_t sts)
 	if (xhci_stop(hc, false, why, sizeof(why))) {
 		/* it may still write its rings: the devices and their memory stay, but no key
 		 * report comes any more, so the keyboards let go of what they hold */
-		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, and %s: stopped\n",
-		       hc->name, sts, why);
+		printk(KERN_ERR "usb: %s: %s, and %s: stopped\n", hc->name, what, why);
 		hc->unhalted = true;
 		usb_kbd_controller_stopped(hc);
 		return;
 	}
 	if (hc->recoveries >= XHCI_MAX_RECOVERIES) {
-		printk(KERN_ERR "usb: %s: controller error, USBSTS %#x, after %u resets: stopped\n",
-		       hc->name, sts, hc->recoveries);
+		printk(KERN_ERR "usb: %s: %s, after %u resets: stopped\n", hc->name, what,
+		       hc->recoveries);
 		forget_devices(hc);
 		return;
 	}
 	hc->recoveries++;
-	printk(KERN_WARN "usb: %s: controller error, USBSTS %#x: resetting it (%u of %u)\n",
-	       hc->name, sts, hc->recoveries, XHCI_MAX_RECOVERIES);
+	printk(KERN_WARN "usb: %s: %s: resetting it (%u of %u)\n", hc->name, what, hc->recoveries,
+	       XHCI_MAX_RECOVERIES);
 	forget_devices(hc);
 	hc->recovery_deadline = deadline_us(DRAIN_TIMEOUT_US);
 	hc->recovery = XHCI_RECOVERY_DRAIN;
@@ -158,15 +164,18 @@ static void health_check(struct xhci *hc)
 		hc->dead = true;
 		forget_devices(hc); /* nothing is there to write into their memory */
 	} else if (sts & (XHCI_STS_HSE | XHCI_STS_HCE)) {
-		start_recovery(hc, sts);
+		char what[40];
+
+		ksnprintf(what, sizeof(what), "controller error, USBSTS %#x", sts);
+		start_recovery(hc, what);
 	}
 }
 
 /*
  * xhci_tick - one tick of a controller: its recovery when one runs, else the health check
- * (every HEALTH_CHECK_TICKS), the event ring and the root ports. Returns the events
- * consumed. The devices' steps are the caller's (usb_dev_step, over every controller).
- * Tick context.
+ * (every HEALTH_CHECK_TICKS), the event ring (a recovery when an aborted command did not
+ * stop the ring) and the root ports. Returns the events consumed. The devices' steps are
+ * the caller's (usb_dev_step, over every controller). Tick context.
  */
 unsigned int xhci_tick(struct xhci *hc)
 {
@@ -184,6 +193,10 @@ unsigned int xhci_tick(struct xhci *hc)
 			return 0;
 	}
 	n = xhci_process_events(hc);
+	if (hc->cmd_ring_stuck) {
+		start_recovery(hc, "command ring still running 5 s after an abort");
+		return n;
+	}
 	xhci_ports_poll(hc);
 	return n;
 }

@@ -44,6 +44,8 @@
 #define XHCI_STS_CNR (1u << 11)    /* controller not ready */
 #define XHCI_STS_HCE (1u << 12)    /* host controller error */
 #define XHCI_CRCR_RCS (1u << 0)
+#define XHCI_CRCR_CA (1u << 2)     /* command abort */
+#define XHCI_CRCR_CRR (1u << 3)    /* command ring running (read-only) */
 
 /* PORTSC (5.4.8). RW1C change bits and PED must not be written back as read. */
 #define XHCI_PORTSC_CCS (1u << 0)
@@ -139,8 +141,11 @@ enum xhci_trb_type {
 #define XHCI_CC_USB_TRANSACTION 4
 #define XHCI_CC_TRB_ERROR 5
 #define XHCI_CC_STALL 6
+#define XHCI_CC_SLOT_NOT_ENABLED 11
 #define XHCI_CC_SHORT_PACKET 13
 #define XHCI_CC_SPLIT_TRANSACTION 18
+#define XHCI_CC_CMD_RING_STOPPED 24
+#define XHCI_CC_CMD_ABORTED 25
 
 /* Contexts (6.2): 32 or 64 bytes each (CSZ); the input context has the input control
  * context first, so its slot context is entry 1 and endpoint DCI n is entry n + 1. */

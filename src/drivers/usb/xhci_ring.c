@@ -12,6 +12,14 @@
  * state machine asks again on the next tick. Completions are matched by TRB address
  * (commands, control stages) or slot and endpoint (interrupt transfers). A control transfer
  * sets IOC on its data stage (for the residual length) and on its status stage (the end).
+ *
+ * A command not done in 2 s is aborted (4.6.1.2: CRCR.CA), never just forgotten: the ring
+ * would stay stuck behind it, and a completion that came later (an Enable Slot's slot)
+ * would be lost. Its owner keeps waiting until the controller says what became of it: the
+ * completion it gives, even after the timeout, is the outcome (Command Aborted counts as no
+ * answer), and the Command Ring Stopped event that follows frees the ring for the next
+ * command, whose doorbell restarts it. A ring that has not stopped (CRCR.CRR still set)
+ * 5 s after the abort marks the controller failed: xhci_tick resets it (xhci_health.c).
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -22,6 +30,7 @@
 
 #define PAGE 4096
 #define CMD_TIMEOUT_US 2000000     /* a command or control transfer not done in 2 s: refused */
+#define CMD_ABORT_TIMEOUT_US 5000000 /* the ring not stopped 5 s after an abort (as Linux) */
 #define EVENTS_PER_POLL 64         /* bound the work of one tick */
 
 /* Order the TRB's body before its cycle bit (x86 keeps stores in order: only the compiler
@@ -90,7 +99,9 @@ void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target)
 /*
  * xhci_command - queue a command TRB for owner (may be NULL) and ring doorbell 0. Returns
  * false when another command is still in flight (ask again later). On completion
- * owner->busy clears with owner->cc set and, for Enable Slot, owner->slot.
+ * owner->busy clears with owner->cc set and, for Enable Slot, owner->slot; after a timeout
+ * and its abort, with owner->cc 0 unless the command completed after all (top comment).
+ * owner must not be freed before (usb_dev_step waits while it is hc->cmd_owner).
  */
 bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t d1, uint32_t d2,
 		  uint32_t d3, const char *op)
@@ -99,6 +110,7 @@ bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t 
 		return false;
 	hc->cmd_busy = true;
 	hc->cmd_owner = owner;
+	hc->cmd_op = op;
 	hc->cmd_deadline = deadline_us(CMD_TIMEOUT_US);
 	if (owner) {
 		owner->busy = true;
@@ -156,27 +168,100 @@ void xhci_intr_queue(struct usb_dev *d)
 		       TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
 }
 
+/* The command in flight is over: the ring takes the next one, its owner goes on. */
+static void command_finish(struct xhci *hc)
+{
+	struct usb_dev *d = hc->cmd_owner;
+
+	hc->cmd_busy = false;
+	hc->cmd_aborting = false;
+	hc->cmd_owner = NULL;
+	if (d)
+		d->busy = false;
+}
+
+/*
+ * Command Ring Stopped after our abort, or CRCR.CRR seen clear without that event: the
+ * command in flight is over. When it never completed, the ring may have stopped on its TRB
+ * and the next doorbell would run it after all (an Enable Slot nobody waits for, a
+ * Disable Slot of a slot given to another device since): it becomes a No Op.
+ */
+static void command_ring_stopped(struct xhci *hc)
+{
+	if (hc->cmd_trb_phys) {
+		volatile struct xhci_trb *t =
+			&hc->cmd.trb[(hc->cmd_trb_phys - hc->cmd.phys) / sizeof(struct xhci_trb)];
+
+		t->d[0] = 0;
+		t->d[1] = 0;
+		t->d[2] = 0;
+		wmb_compiler();
+		t->d[3] = TRB_TYPE(TRB_NOOP_CMD) | (t->d[3] & TRB_CYCLE);
+	}
+	command_finish(hc);
+}
+
 static void command_done(struct xhci *hc, const struct xhci_trb *ev)
 {
 	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
+	uint32_t cc = TRB_GET_CC(ev->d[2]);
 	struct usb_dev *d = hc->cmd_owner;
 
-	if (!hc->cmd_busy || ptr != hc->cmd_trb_phys)
-		return; /* a completion we did not wait for (e.g. after a timeout) */
-	hc->cmd_busy = false;
-	hc->cmd_owner = NULL;
+	if (!hc->cmd_busy)
+		return; /* nothing in flight: a completion made up or repeated */
+	if (cc == XHCI_CC_CMD_RING_STOPPED) {
+		if (hc->cmd_aborting)
+			command_ring_stopped(hc);
+		return;
+	}
+	if (!hc->cmd_trb_phys || ptr != hc->cmd_trb_phys)
+		return; /* a completion we did not wait for */
 	if (d) {
 		unsigned int slot = TRB_GET_SLOT(ev->d[3]);
 
-		d->cc = TRB_GET_CC(ev->d[2]);
+		d->cc = cc == XHCI_CC_CMD_ABORTED ? 0 : cc; /* aborted: "no answer to <op>" */
 		/* Enable Slot's: only a slot the controller has and no device holds becomes d's
 		 * (usb_enum.c refuses a device left without one; its teardown then touches no
-		 * slot, neither the table past its end nor another device's slot) */
+		 * slot, neither the table past its end nor another device's slot); one that
+		 * comes after the timeout too, so that d's teardown disables it */
 		if (d->cc == XHCI_CC_SUCCESS && !d->slot && slot >= 1 && slot <= hc->max_slots &&
 		    !hc->slot_dev[slot])
 			d->slot = (uint8_t)slot;
-		d->busy = false;
 	}
+	if (!hc->cmd_aborting) {
+		command_finish(hc);
+		return;
+	}
+	/* completed (or aborted) while being aborted: nothing more comes for its TRB, and the
+	 * ring is free once the Command Ring Stopped event that follows says so */
+	hc->cmd_trb_phys = 0;
+}
+
+/*
+ * The command in flight did not complete in CMD_TIMEOUT_US: abort it. Then, when the abort
+ * has not stopped the ring in CMD_ABORT_TIMEOUT_US either (no Command Ring Stopped event):
+ * a ring that did stop (CRR clear) is taken as stopped; one still running means the
+ * controller is failed, and xhci_tick resets it.
+ */
+static void command_timed_out(struct xhci *hc)
+{
+	uint64_t next = hc->cmd.phys + hc->cmd.enq * sizeof(struct xhci_trb);
+
+	if (hc->cmd_aborting) {
+		if (xhci_read(hc, hc->op + XHCI_CRCR) & XHCI_CRCR_CRR)
+			hc->cmd_ring_stuck = true;
+		else
+			command_ring_stopped(hc);
+		return;
+	}
+	printk(KERN_WARN "usb: %s: command %s timed out: aborting it\n", hc->name, hc->cmd_op);
+	hc->cmd_aborting = true;
+	hc->cmd_deadline = deadline_us(CMD_ABORT_TIMEOUT_US);
+	/* CA with our next TRB and cycle as the pointer: while the ring runs the controller
+	 * ignores the pointer, and one that stopped just before the write (and takes it, as
+	 * some do from the high dword) restarts at our next command (Linux: some controllers
+	 * want all 64 bits written for the abort) */
+	xhci_write64(hc, hc->op + XHCI_CRCR, next | hc->cmd.cycle | XHCI_CRCR_CA);
 }
 
 static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
@@ -248,7 +333,8 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 
 /*
  * xhci_process_events - consume the event ring (at most EVENTS_PER_POLL events), dispatch
- * each, update ERDP; time out a command that never completed. Returns the events handled.
+ * each, update ERDP; abort a command that did not complete in time, and set
+ * hc->cmd_ring_stuck when even the abort did not stop the ring. Returns the events handled.
  * Tick or the controller's interrupt (never both at once: both run with interrupts off).
  */
 unsigned int xhci_process_events(struct xhci *hc)
@@ -288,16 +374,7 @@ unsigned int xhci_process_events(struct xhci *hc)
 	if (handled)
 		xhci_write64(hc, ir + XHCI_ERDP,
 			     (hc->ev_phys + hc->ev_deq * sizeof(struct xhci_trb)) | XHCI_ERDP_EHB);
-	if (hc->cmd_busy && deadline_passed(hc->cmd_deadline)) {
-		struct usb_dev *d = hc->cmd_owner;
-
-		printk(KERN_WARN "usb: %s: command timed out\n", hc->name);
-		hc->cmd_busy = false; /* its completion, if it ever comes, is ignored */
-		hc->cmd_owner = NULL;
-		if (d) {
-			d->busy = false;
-			d->cc = 0;
-		}
-	}
+	if (hc->cmd_busy && deadline_passed(hc->cmd_deadline))
+		command_timed_out(hc);
 	return (unsigned int)handled;
 }

@@ -13,7 +13,9 @@
  * Over-current on a root port or a hub's port (a small USB 2 hub simulated here): the port
  * is powered again 100 ms after it ends, its keyboard comes back, and a port whose
  * over-current keeps coming back is left off. A USB 3 link stuck in Compliance Mode or
- * SS.Inactive gets a warm reset, a bounded number of them.
+ * SS.Inactive gets a warm reset, a bounded number of them. A command whose abort never
+ * stops the command ring resets the controller like an error; a device whose Disable Slot
+ * is not answered keeps its memory (the slot may still be enabled) until the reset.
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -554,6 +556,67 @@ static void stuck_usb3_link_given_up(void)
 	finish();
 }
 
+/* A device's Enable Slot hangs, and the abort after 2 s does not stop the command ring
+ * either (CRCR.CRR stays set): 5 s later the controller is taken as failed and goes through
+ * the recovery (halt, reset, set up afresh), after which both keyboards are ready (the
+ * command was forgotten and the ring stayed stuck on it: the second keyboard never came,
+ * and no later command ever ran). */
+static void abort_never_stops_ring(void)
+{
+	start();
+	sim.hang_cmd = TRB_ENABLE_SLOT;
+	sim.abort_waits = true;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	host_time_skip_ns = 1000000;
+	CHECK(until("usb: xhci sim: command Enable Slot timed out: aborting it", 20000));
+	CHECK(until("usb: xhci sim: command ring still running 5 s after an abort: resetting it "
+		    "(1 of 3)",
+		    20000));
+	host_time_skip_ns = 200000;
+	CHECK_EQ(sim.aborts, 1u);
+	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(until("kbd: usb 1-6 0627:0001 ready", 5000));
+	CHECK_EQ(sim.reset_count, 2u);
+	CHECK(!hc.dead);
+	finish();
+}
+
+/* The keyboard unplugged, and its Disable Slot never answered (aborted after 2 s): the slot
+ * may still be enabled, so the device leaves the list but its contexts, rings and buffers
+ * are kept, and the controller writing its output context is no use after free (they were
+ * given back at once: ASan reports that write); the next controller error halts and resets
+ * the controller, and only then is that memory given back. */
+static void disable_slot_unanswered_keeps_memory(void)
+{
+	uint8_t *out;
+	long live;
+
+	start();
+	out = usb_dev_list()->out_ctx;
+	live = sim_dma_live();
+	sim.hang_cmd = TRB_DISABLE_SLOT;
+	PORTSC(5) = XHCI_PORTSC_PP | XHCI_PORTSC_CSC; /* unplugged */
+	CHECK(until("kbd: usb 1-5 removed", 100));
+	host_time_skip_ns = 1000000;
+	CHECK(until("usb: 1-5: no answer to Disable Slot: slot 1 and its memory kept until the "
+		    "controller is reset",
+		    10000));
+	host_time_skip_ns = 200000;
+	CHECK(usb_dev_list() == NULL);
+	CHECK(hc.slot_dev[1] == NULL);
+	CHECK(sim.slot_on[1]);
+	CHECK_EQ(sim_dma_live(), live); /* nothing given back */
+	memset(out, 0xa5, 64);          /* the controller updates the slot's output context */
+	USBSTS |= XHCI_STS_HCE;
+	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(!sim.slot_on[1]);
+	/* its six allocations (contexts, buffer, two rings, interrupt buffers) given back */
+	CHECK_EQ(sim_dma_live(), live - 6);
+	CHECK(hc.held == NULL);
+	finish();
+}
+
 /* Registers reading all ones: the controller is gone, never reset. */
 static void gone(void)
 {
@@ -585,6 +648,8 @@ int main(void)
 	RUN(hub_port_powered_again_after_over_current);
 	RUN(stuck_usb3_link_warm_reset);
 	RUN(stuck_usb3_link_given_up);
+	RUN(abort_never_stops_ring);
+	RUN(disable_slot_unanswered_keeps_memory);
 	RUN(gone);
 	return unit_summary();
 }

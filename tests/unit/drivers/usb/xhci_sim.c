@@ -6,7 +6,10 @@
  * 0 runs the command ring; a device doorbell for endpoint 0 runs its control TRBs against
  * the test's device function and posts Transfer Events as a controller does: a stall halts
  * the endpoint on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue
- * Pointer before the endpoint runs again), silence leaves it stuck. kmalloc/kzalloc are a
+ * Pointer before the endpoint runs again), silence leaves it stuck. A command that hangs
+ * keeps the ring on it (CRCR.CRR set) until CRCR.CA aborts it (Command Aborted for it, then
+ * Command Ring Stopped naming the next TRB; while the ring runs the CRCR pointer is not
+ * taken) or it completes late (sim_complete_hung). kmalloc/kzalloc are a
  * bump allocator in the host's simulated physical memory, so the driver's virt_to_phys and
  * the simulator's phys_to_virt meet; allocations are counted (sim_dma_live), and under
  * ASan each sits between poisoned guard pages and is poisoned when freed.
@@ -170,6 +173,11 @@ void sim_init(struct xhci_sim *s)
 	s->reset_count = 0;
 	s->warm_resets = 0;
 	s->outside = 0;
+	s->crr = false;
+	s->abort_pending = false;
+	s->hung = 0;
+	s->aborts = 0;
+	memset(s->slot_on, 0, sizeof(s->slot_on));
 	memset(s->ep0, 0, sizeof(s->ep0));
 	memset(s->commands, 0, sizeof(s->commands));
 }
@@ -221,6 +229,10 @@ static uint32_t sim_read32(void *ctx, uint32_t off)
 		s->outside++;
 	if (off % 4 || off >= SIM_SIZE)
 		return 0xffffffffu;
+	if (off == SIM_OP + XHCI_CRCR) /* the pointer reads 0 (5.4.5), CRR says if it runs */
+		return s->crr ? XHCI_CRCR_CRR : 0;
+	if (off == SIM_OP + XHCI_CRCR + 4)
+		return 0;
 	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
 	    !--bios_release_reads)
 		R(LEGSUP) &= ~XHCI_LEGSUP_BIOS_OWNED;
@@ -285,6 +297,7 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		if (s->next_slot > SIM_SLOTS)
 			return 9; /* No Slots Available */
 		*slot = s->next_slot++;
+		s->slot_on[*slot] = true;
 		return XHCI_CC_SUCCESS;
 	}
 	if (*slot < 1 || *slot > SIM_SLOTS)
@@ -321,26 +334,93 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		ep->silent = false;
 		return XHCI_CC_SUCCESS;
 	case TRB_DISABLE_SLOT:
+		if (s->disable_slot_cc)
+			return s->disable_slot_cc;
 		memset(ep, 0, sizeof(*ep));
+		s->slot_on[*slot] = false;
 		return XHCI_CC_SUCCESS;
 	default:
 		return XHCI_CC_SUCCESS; /* Evaluate Context */
 	}
 }
 
+/* Run the command at the dequeue pointer (t), post its completion, go past it. */
+static void complete_command(struct xhci_sim *s, const struct xhci_trb *t)
+{
+	unsigned int slot;
+	uint32_t cc = run_command(s, t, &slot);
+
+	sim_post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
+	s->cmd_deq += sizeof(struct xhci_trb);
+}
+
 static void ring_commands(struct xhci_sim *s)
 {
 	struct xhci_trb *t;
 
-	if (s->hold_commands)
+	if (s->hold_commands || s->hung)
 		return;
 	while ((t = next_trb(&s->cmd_deq, &s->ccs))) {
-		unsigned int slot;
-		uint32_t cc = run_command(s, t, &slot);
+		if (s->hang_cmd && TRB_GET_TYPE(t->d[3]) == s->hang_cmd) {
+			s->hang_cmd = 0;
+			s->hung = s->cmd_deq;
+			return;
+		}
+		complete_command(s, t);
+	}
+}
 
-		sim_post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
+/* The ring stops (CRR clear): Command Ring Stopped names the TRB it would run next. */
+static void ring_stop(struct xhci_sim *s)
+{
+	s->crr = false;
+	s->abort_pending = false;
+	sim_post_event(s, s->cmd_deq, XHCI_CC_CMD_RING_STOPPED << 24,
+		       TRB_TYPE(TRB_EV_CMD_COMPLETION));
+}
+
+/* CRCR.CA while the ring runs (4.6.1.2): the command it is on (hung, or the first held)
+ * ends with Command Aborted, then the ring stops; see abort_waits, abort_on_trb,
+ * abort_no_event. */
+static void abort_commands(struct xhci_sim *s)
+{
+	const struct xhci_trb *t = NULL;
+
+	s->aborts++;
+	if (s->hung && s->abort_waits) {
+		s->abort_pending = true;
+		return;
+	}
+	if (s->hung) {
+		t = mem(s->hung);
+		s->hung = 0;
+		if (s->abort_on_trb || s->abort_no_event)
+			t = NULL; /* stopped on it: the next doorbell runs it */
+	} else if (s->hold_commands) {
+		t = next_trb(&s->cmd_deq, &s->ccs);
+	}
+	if (t) {
+		sim_post_event(s, s->cmd_deq, XHCI_CC_CMD_ABORTED << 24,
+			       TRB_TYPE(TRB_EV_CMD_COMPLETION) | (t->d[3] & 0xff000000u));
 		s->cmd_deq += sizeof(struct xhci_trb);
 	}
+	if (s->abort_no_event) {
+		s->crr = false;
+		return;
+	}
+	ring_stop(s);
+}
+
+void sim_complete_hung(struct xhci_sim *s)
+{
+	if (!s->hung)
+		return;
+	s->hung = 0;
+	complete_command(s, mem(s->cmd_deq));
+	if (s->abort_pending)
+		ring_stop(s);
+	else
+		ring_commands(s);
 }
 
 /* ------------------------------------------------------------------ endpoint 0 */
@@ -442,6 +522,10 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 			s->pcs = 1;
 			s->next_slot = 1; /* every slot is disabled by the reset */
 			memset(s->ep0, 0, sizeof(s->ep0));
+			memset(s->slot_on, 0, sizeof(s->slot_on));
+			s->crr = false;
+			s->hung = 0;
+			s->abort_pending = false;
 			/* and every port powered off (port power control): the devices stay plugged
 			 * in and connect again once software powers their port */
 			for (unsigned int p = 1; p <= SIM_PORTS; p++) {
@@ -461,8 +545,12 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		R(LEGCTL) = (v & 0x0000ffffu) | (R(LEGCTL) & ~v & 0xe0000000u);
 	} else if (off == SIM_OP + XHCI_CRCR + 4) {
 		R(off) = v;
-		s->cmd_deq = (R(off - 4) | (uint64_t)v << 32) & ~0x3full;
-		s->ccs = R(off - 4) & XHCI_CRCR_RCS;
+		if (!s->crr) {
+			s->cmd_deq = (R(off - 4) | (uint64_t)v << 32) & ~0x3full;
+			s->ccs = R(off - 4) & XHCI_CRCR_RCS;
+		} else if (R(off - 4) & XHCI_CRCR_CA) {
+			abort_commands(s);
+		}
 	} else if (off == SIM_RT + XHCI_IR(0) + XHCI_ERSTBA + 4) {
 		const uint64_t *erst;
 
@@ -485,8 +573,10 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 	} else if (off >= SIM_DB && off < SIM_DB + 4 * (SIM_SLOTS + 1)) {
 		unsigned int slot = (off - SIM_DB) / 4;
 
-		if (!slot)
+		if (!slot) {
+			s->crr = true;
 			ring_commands(s);
+		}
 		else if (v == XHCI_DCI_EP0)
 			ring_ep0(s, slot);
 	} else {

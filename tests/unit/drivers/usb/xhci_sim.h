@@ -5,7 +5,9 @@
  * Legacy Support with a BIOS that lets go or not, CNR stuck, HCHalted never set,
  * scratchpads, 64-byte contexts, page sizes), and a command ring and endpoint 0 executed
  * on doorbell writes in the host's simulated physical memory (src/arch/host/phys_host.c),
- * with one scripted device per slot that answers, stalls or never answers a request.
+ * with one scripted device per slot that answers, stalls or never answers a request, and
+ * commands that hang until aborted (CRCR.CA: Command Aborted, then Command Ring Stopped),
+ * complete late, or an abort that does not stop the ring.
  * Register layout: capabilities at 0, operational at 0x20, runtime at 0x600, doorbells at
  * 0x800, USB Legacy Support at 0x1000 then two Supported Protocol capabilities (ports 1-4
  * USB 3, 5-8 USB 2, as QEMU).
@@ -63,6 +65,15 @@ struct xhci_sim {
 	uint32_t window;        /* the BAR size sim_attach tells the driver (0: SIM_SIZE); the
 				 * accesses at or past it are counted in outside */
 	uint8_t enable_slot_id; /* Enable Slot answers this slot id (0: the next unused one) */
+	uint8_t hang_cmd;       /* the next command of this TRB type hangs (the ring stays on it,
+				 * CRCR.CRR set) until aborted or sim_complete_hung; 0: none */
+	bool abort_waits;       /* CA does not stop the ring at once: it stops once the hung
+				 * command completes (sim_complete_hung), never without */
+	bool abort_on_trb;      /* CA stops the ring on the hung command without completing it:
+				 * Command Ring Stopped names its TRB, the next doorbell runs it */
+	bool abort_no_event;    /* ... and posts no event at all: only CRCR.CRR says it stopped */
+	uint8_t disable_slot_cc; /* Disable Slot fails with this code, the slot left enabled (0:
+				  * it works) */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
@@ -70,6 +81,11 @@ struct xhci_sim {
 	unsigned int outside;       /* accesses past the window: past the mapping, a fault */
 	uint64_t cmd_deq;
 	uint32_t ccs;
+	bool crr;               /* command ring running: doorbell 0 rung, not stopped since */
+	bool abort_pending;     /* CA written, the ring not yet stopped (abort_waits) */
+	uint64_t hung;          /* the hung command's TRB (0: none) */
+	bool slot_on[SIM_SLOTS + 1]; /* slots enabled (Enable Slot) and not disabled since */
+	unsigned int aborts;        /* CA writes while the ring ran */
 	uint64_t ev_base;
 	unsigned int ev_size, ev_enq;
 	uint32_t pcs;
@@ -113,6 +129,9 @@ void sim_link_fails(struct xhci_sim *s, unsigned int port, unsigned int pls, boo
 
 /* Run the command ring now (after hold_commands), posting each completion. */
 void sim_run_commands(struct xhci_sim *s);
+/* The hung command completes now, as it would have without hanging (a late completion);
+ * then the ring stops if an abort waits for it, or runs on. */
+void sim_complete_hung(struct xhci_sim *s);
 /* Post an event (its cycle bit added) on the event ring, as the controller does. */
 void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3);
 /* Post a Transfer Event for endpoint dci of slot naming TRB trb, as a controller does when a
