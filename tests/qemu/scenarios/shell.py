@@ -25,16 +25,21 @@ def scenario_echo(m, args):
 
 @scenario("edit")
 def scenario_edit(m, args):
-    # "echo Hellx" Backspace "o Wrld" Left Left Left "o" Enter -> "Hello World"
+    # "cho Hellx" Backspace "o Wrld" Left Left Left "o" Home "e" Enter -> "Hello World".
+    # The screen must show the edited line too: Home and the insertions move its cursor
+    # with ESC[nD / ESC[nC, which the console once ignored (the line then showed twice).
     wait = answer(m, r"^Hello World$")
-    m.send_keys("echo Hellx")
+    m.send_keys("cho Hellx")
     m.send_key(["backspace"])
     m.send_keys("o Wrld")
     for _ in range(3):
         m.send_key(["left"])
-    m.send_keys("o\n")
+    m.send_keys("o")
+    m.send_key(["home"])
+    m.send_keys("e\n")
     wait()
-    return check_screen(m, args.screen or "auto", args.name, [r"^Hello World$"])
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"^lios> echo Hello World$", r"^Hello World$"])
 
 
 @scenario("history")
