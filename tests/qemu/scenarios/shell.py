@@ -57,10 +57,18 @@ def scenario_history(m, args):
 
 @scenario("unknown")
 def scenario_unknown(m, args):
+    # An unknown command, then a suite `selftest` does not have: refused with the list of
+    # suites, not run as an empty plan ("0 passed, 0 failed" reads like success).
     wait = answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
     wait()
-    return check_screen(m, args.screen or "auto", args.name, [r"unknown command: frobnicate"])
+    wait = answer(m, r"^selftest: no suite 'frobnicate'; the suites: \w")
+    m.send_keys("selftest frobnicate\n")
+    wait()
+    if re.search(r"^KTAP version", m.serial(), re.MULTILINE):
+        return ["selftest frobnicate: ran an empty test plan"]
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'"])
 
 
 @scenario("complete")
