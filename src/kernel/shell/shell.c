@@ -105,8 +105,8 @@ static int split_words(char *line, char **argv, int max)
 
 /*
  * shell_execute - split line into words and run the command named by the first.
- * Returns 0, the command's negative error, or -ENOENT for an unknown name (reported).
- * Thread context.
+ * Returns 0, the command's negative error, -ENOENT for an unknown name or -EINVAL for
+ * arguments to a command that takes none (both reported). Thread context.
  */
 int shell_execute(const char *line)
 {
@@ -130,9 +130,15 @@ int shell_execute(const char *line)
 		rest++;
 
 	cmds = shell_commands(&ncmds);
-	for (size_t i = 0; i < ncmds; i++)
-		if (strcmp(cmds[i].name, argv[0]) == 0)
-			return cmds[i].run(argc, argv, rest);
+	for (size_t i = 0; i < ncmds; i++) {
+		if (strcmp(cmds[i].name, argv[0]) != 0)
+			continue;
+		if (argc > 1 && !cmds[i].usage[0]) { /* `reboot now`: said, not ignored */
+			printk("%s: takes no arguments\n", argv[0]);
+			return -EINVAL;
+		}
+		return cmds[i].run(argc, argv, rest);
+	}
 	printk("unknown command: %s (try 'help')\n", argv[0]);
 	return -ENOENT;
 }

@@ -58,7 +58,8 @@ def scenario_history(m, args):
 @scenario("unknown")
 def scenario_unknown(m, args):
     # An unknown command, then a suite `selftest` does not have: refused with the list of
-    # suites, not run as an empty plan ("0 passed, 0 failed" reads like success).
+    # suites, not run as an empty plan ("0 passed, 0 failed" reads like success). Then bad
+    # arguments elsewhere.
     wait = answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
     wait()
@@ -67,8 +68,16 @@ def scenario_unknown(m, args):
     wait()
     if re.search(r"^KTAP version", m.serial(), re.MULTILINE):
         return ["selftest frobnicate: ran an empty test plan"]
+    # Arguments to a command that takes none, and an unknown option, are said, not ignored.
+    wait = answer(m, r"^mem: takes no arguments$")
+    m.send_keys("mem now\n")
+    wait()
+    wait = answer(m, r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
+    m.send_keys("pci -x\n")
+    wait()
     return check_screen(m, args.screen or "auto", args.name,
-                        [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'"])
+                        [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
+                         r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
 
 
 @scenario("complete")
