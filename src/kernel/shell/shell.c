@@ -279,8 +279,10 @@ static bool read_line(char *line, size_t size)
 	unsigned tabs = 0;
 	struct kbd_event ev;
 
-	lineedit_start(&editor, SHELL_PROMPT);
+	/* held before the prompt is written: a message from an interrupt (a USB keyboard
+	 * becoming ready) must not land inside the prompt or right after it on its row */
 	printk_hold(true);
+	lineedit_start(&editor, SHELL_PROMPT);
 	for (;;) {
 		enum lineedit_result r;
 
