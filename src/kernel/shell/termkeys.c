@@ -88,6 +88,10 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 {
 	uint16_t k;
 
+	if (b < 0x20) { /* a control byte ends the sequence and acts (Esc, then Enter) */
+		t->state = TERMKEYS_PLAIN;
+		return termkeys_byte(t, b, ev);
+	}
 	if (t->state == TERMKEYS_ESC) {
 		t->state = (b == '[' || b == 'O') ? TERMKEYS_SEQ : TERMKEYS_PLAIN;
 		t->param = 0;
