@@ -130,6 +130,23 @@ static void test_uk(void)
 	hold(0xba);
 }
 
+/* The layout switched (kbd de -> us) while AltGr is held: its release still ends it,
+ * else AltGr stayed on for ever and every letter typed its empty AltGr level. */
+static void test_layout_switch_altgr(void)
+{
+	kbd_decoder_init(&dec, kbd_layout_find("de"));
+	hold_e0(0x38);
+	dec.layout = kbd_layout_find("us"); /* what kbd_set_layout does */
+	hold_e0(0xb8);
+	CHECK_EQ(dec.mods, 0);
+	CHECK_EQ(type(0x10), 'q');
+	hold_e0(0x38); /* and the other way: right Alt on us, released on de */
+	dec.layout = kbd_layout_find("de");
+	hold_e0(0xb8);
+	CHECK_EQ(dec.mods, 0);
+	CHECK_EQ(type(0x10), 'q');
+}
+
 /* Ctrl on another layout follows the character, not the position: on de, Ctrl + the key
  * labelled Z (US Y position) gives 26; keys typing nothing stay nothing. */
 static void test_ctrl_follows_layout(void)
@@ -168,6 +185,7 @@ int main(void)
 	test_german();
 	test_uk();
 	test_ctrl_follows_layout();
+	test_layout_switch_altgr();
 	test_fixed_keys();
 	return unit_exit("test_keymap");
 }
