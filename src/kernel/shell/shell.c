@@ -8,9 +8,10 @@
  *
  * Output: the line editor draws the prompt and the line on the screen and on serial
  * separately (each terminal has its own width, see lios/lineedit.h); commands print with
- * printk, so the screen and serial show the same session. A command's screen output is
- * paged (console_pager_*); Shift+PgUp/PgDn scroll the screen's history at any prompt; Tab
- * completes (complete.c). History lines come from the heap.
+ * printk, so the screen and serial show the same session. A command typed on the
+ * keyboard has its screen output paged (console_pager_*); Shift+PgUp/PgDn scroll the
+ * screen's history at any prompt; Tab completes (complete.c). History lines come from the
+ * heap.
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
@@ -40,6 +41,7 @@ static struct lineedit editor;
 static printk_sink_fn view_sinks[2];
 static unsigned nview_sinks;
 static struct termkeys serial_keys;
+static bool key_from_serial; /* the last key event came from the serial line */
 static const struct bootinfo *boot_info;
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
@@ -61,11 +63,16 @@ static bool next_event(struct kbd_event *ev)
 {
 	int b;
 
-	if (kbd_poll_event(ev))
+	if (kbd_poll_event(ev)) {
+		key_from_serial = false;
 		return true;
-	while ((b = serial_read()) >= 0)
-		if (termkeys_byte(&serial_keys, (uint8_t)b, ev))
+	}
+	while ((b = serial_read()) >= 0) {
+		if (termkeys_byte(&serial_keys, (uint8_t)b, ev)) {
+			key_from_serial = true;
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -316,11 +323,18 @@ static bool read_line(char *line, size_t size)
 	}
 }
 
-/* Run line with its screen output paged; returns once all of it was shown or dropped. */
+/* Run line with its screen output paged; returns once all of it was shown or dropped.
+ * A line entered on the serial line is not paged: its terminal gets the output at once,
+ * and a "-- more --" on a screen nobody watches (a headless QEMU still has a VGA card)
+ * would hold the next prompt back and take the next key typed there. */
 static void run_paged(const char *line)
 {
 	struct kbd_event ev;
 
+	if (key_from_serial) {
+		shell_execute(line);
+		return;
+	}
 	console_pager_begin();
 	shell_execute(line);
 	console_pager_end();
