@@ -75,6 +75,9 @@ def scenario_unknown(m, args):
     wait = answer(m, r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
     m.send_keys("pci -x\n")
     wait()
+    wait = answer(m, r"^kbd: one layout at most")
+    m.send_keys("kbd us de\n")
+    wait()
     return check_screen(m, args.screen or "auto", args.name,
                         [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
                          r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
