@@ -96,7 +96,8 @@ struct kbd_event {
 #define KBD_DEAD_KEY(accent) (KBD_DEAD | (accent))
 
 /* Characters of the base keys at each shift level; 0 where the key types nothing. Caps
- * Lock acts as Shift on keys whose plain character is a lower-case letter. */
+ * Lock acts as Shift where the unshifted character of the level pair (plain, or AltGr) is
+ * a lower-case letter: German AltGr+Q stays @, UK AltGr+E becomes É. */
 struct kbd_layout {
 	const char *name;        /* "us", "de", "uk" */
 	const char *description;

@@ -13,7 +13,8 @@ bool serial_present(void);
  * that stays full past one wait is marked stuck and bytes are dropped without waiting
  * until it empties again (said once with printk). Any context. */
 void serial_write(const char *s, size_t len);
-/* Returns a received byte, or -1 when none is waiting. */
+/* Returns a received byte, or -1 when none is waiting (also when the UART has gone away:
+ * a floating bus reads 0xff, which is never taken for a byte). */
 int serial_read(void);
 
 #endif

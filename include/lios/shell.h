@@ -37,7 +37,8 @@ struct shell_cmd {
 __noreturn void shell_run(const struct bootinfo *bi);
 /* Run one command line as if typed (leading/trailing blanks ignored, empty does nothing).
  * Returns 0, or a negative error (-ENOENT for an unknown command, which is reported as
- * "unknown command: <name> (try 'help')"). Thread context. */
+ * "unknown command: <name> (try 'help')"; -EINVAL for arguments to a command whose usage
+ * is "", reported as "<name>: takes no arguments"). Thread context. */
 int shell_execute(const char *line);
 
 #endif

@@ -104,6 +104,15 @@ uint8_t ansi_attr(const struct ansi_parser *p)
 	return CON_ATTR(p->fg | (p->bold ? 8 : 0), p->bg);
 }
 
+/*
+ * ansi_count - the distance of the cursor move ansi_feed() just returned: its first
+ * parameter (saturated at 9999), 1 when it is absent or 0, as ECMA-48 says. Pure.
+ */
+unsigned ansi_count(const struct ansi_parser *p)
+{
+	return p->nparams && p->params[0] ? p->params[0] : 1;
+}
+
 /* The console colour nearest to (r, g, b) among the first n (16, or 8 for a background). */
 static uint8_t ansi_nearest(unsigned r, unsigned g, unsigned b, unsigned n)
 {
@@ -273,6 +282,14 @@ static enum ansi_action ansi_final(struct ansi_parser *p, uint8_t final)
 		return ANSI_NONE;
 	case 'K':
 		return first == 0 ? ANSI_ERASE_EOL : ANSI_NONE;
+	case 'A':
+		return ANSI_CURSOR_UP;
+	case 'B':
+		return ANSI_CURSOR_DOWN;
+	case 'C':
+		return ANSI_CURSOR_FORWARD;
+	case 'D':
+		return ANSI_CURSOR_BACK;
 	default:
 		return ANSI_NONE;
 	}

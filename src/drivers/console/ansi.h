@@ -6,8 +6,9 @@
  * extended colours 38/48 (5;N from the 256-colour table, 2;R;G;B truecolour, also in the
  * colon form 38:5:N, 38:2:R:G:B, 38:2:CS:R:G:B) shown as the nearest console colour; 58
  * (underline colour) is read and ignored; ESC[2J (clear screen), ESC[H (cursor home),
- * ESC[K (erase to end of line). Any other complete sequence is swallowed, so unknown
- * escapes never show up as garbage.
+ * ESC[K (erase to end of line), ESC[nA/B/C/D (cursor up, down, forward, back n cells: the
+ * shell's line editor moves with them). Any other complete sequence is swallowed, so
+ * unknown escapes never show up as garbage.
  *
  * Colours are kept as console attributes in VGA order (bits 0-3 foreground, 4-6
  * background), the format of struct con_cell.
@@ -42,6 +43,10 @@ enum ansi_action {
 	ANSI_CLEAR,       /* ESC[2J: clear the whole screen */
 	ANSI_HOME,        /* ESC[H: cursor to row 0, column 0 */
 	ANSI_ERASE_EOL,   /* ESC[K: clear from the cursor to the end of the line */
+	ANSI_CURSOR_UP,   /* ESC[nA: cursor ansi_count() rows up, */
+	ANSI_CURSOR_DOWN, /* ESC[nB: down, */
+	ANSI_CURSOR_FORWARD, /* ESC[nC: columns right, */
+	ANSI_CURSOR_BACK, /* ESC[nD: left; each stops at the screen's edge */
 };
 
 struct ansi_parser {
@@ -65,5 +70,8 @@ enum ansi_action ansi_feed(struct ansi_parser *p, uint8_t byte);
 
 /* The current attribute (colours after all SGRs so far). */
 uint8_t ansi_attr(const struct ansi_parser *p);
+
+/* How far the ANSI_CURSOR_* just returned moves: its parameter, 1 when absent or 0. */
+unsigned ansi_count(const struct ansi_parser *p);
 
 #endif

@@ -3,7 +3,12 @@
  * The pager's state machine (see pager.h): a model of the cursor column, fed the bytes of
  * a command's output, stopping where the next byte would need a row the page does not
  * have. It mirrors term.c's rules (wrap happens at the next character after the last
- * column, \t stops at the last column, \b stays on its row) so it agrees with the screen.
+ * column, \t stops at the last column, \b stays on its row, DEL takes no room) and
+ * ansi.c's (a control byte inside an escape sequence ends it and acts, ESC ESC is one
+ * ESC) so it agrees with the screen, also on truncated or hostile output: a line end the
+ * pager missed would scroll the command line away before the prompt. UTF-8 as term.c
+ * decodes it: a lead byte takes the character's column, its continuation bytes none; a
+ * continuation byte no lead expects is a glyph of its own.
  */
 #include "pager.h"
 
@@ -12,12 +17,17 @@
 #define ASCII_LF 0x0a
 #define ASCII_CR 0x0d
 #define ASCII_ESC 0x1b
+#define ASCII_DEL 0x7f
 #define ASCII_CTRL_C 0x03
 #define PAGER_TAB_WIDTH 8
 #define CSI_FINAL_MIN 0x40 /* ECMA-48: a CSI ends with a byte in 0x40-0x7e */
 #define CSI_FINAL_MAX 0x7e
 #define UTF8_CONT_MIN 0x80
 #define UTF8_CONT_MAX 0xbf
+#define UTF8_LEAD_MIN 0xc2 /* term.c's lead bytes: 2, 3 (from 0xe0), 4 (from 0xf0) bytes */
+#define UTF8_LEAD3_MIN 0xe0
+#define UTF8_LEAD4_MIN 0xf0
+#define UTF8_LEAD_MAX 0xf4
 
 /*
  * pager_start - model a cols x rows screen with the cursor at column 0 of the first row
@@ -30,27 +40,38 @@ void pager_start(struct pager *p, unsigned cols, unsigned rows)
 	p->col = 0;
 	p->rows_left = rows >= 3 ? rows - 2 : 0; /* 0: paging off */
 	p->esc = 0;
+	p->utf8_left = 0;
 	p->full = false;
 	p->swallow_lf = false;
 }
 
-/* An escape-sequence byte; true when the byte belongs to a sequence (takes no room). */
+/* An escape-sequence byte as ansi.c reads it; true when the byte belongs to a sequence
+ * (takes no room). A control byte ends a sequence and is then the terminal's (false). */
 static bool pager_escape(struct pager *p, uint8_t b)
 {
-	if (p->esc == 1) {
-		p->esc = b == '[' ? 2 : 0;
-		return true;
-	}
-	if (p->esc == 2) {
-		if (b >= CSI_FINAL_MIN && b <= CSI_FINAL_MAX)
-			p->esc = 0;
-		return true;
-	}
-	if (b == ASCII_ESC) {
+	if (b == ASCII_ESC) { /* starts a sequence, also inside one */
 		p->esc = 1;
 		return true;
 	}
-	return false;
+	if (!p->esc)
+		return false;
+	if (b < 0x20) {
+		p->esc = 0;
+		return false;
+	}
+	if (p->esc == 1)
+		p->esc = b == '[' ? 2 : 0;
+	else if (b >= CSI_FINAL_MIN && b <= CSI_FINAL_MAX)
+		p->esc = 0;
+	return true;
+}
+
+/* Continuation bytes UTF-8 lead byte b announces, 0 when b is no lead (term.c's rule). */
+static uint8_t pager_utf8_len(uint8_t b)
+{
+	if (b < UTF8_LEAD_MIN || b > UTF8_LEAD_MAX)
+		return 0;
+	return b >= UTF8_LEAD4_MIN ? 3 : b >= UTF8_LEAD3_MIN ? 2 : 1;
 }
 
 /* The page has no row for what comes next: stop there. The prompt is drawn on a new row,
@@ -60,6 +81,7 @@ static void pager_stop(struct pager *p, bool at_lf)
 	p->full = true;
 	p->swallow_lf = at_lf;
 	p->col = 0;
+	p->utf8_left = 0; /* the prompt's line end ends a character cut short on the screen */
 }
 
 /*
@@ -73,20 +95,27 @@ size_t pager_take(struct pager *p, const char *s, size_t n)
 		return p->full ? 0 : n;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = (uint8_t)s[i];
+		bool cont, glyph;
 
 		if (pager_escape(p, b))
 			continue;
-		if (b == ASCII_LF || (b >= 0x20 && p->col >= p->cols &&
-				      !(b >= UTF8_CONT_MIN && b <= UTF8_CONT_MAX))) {
+		/* a continuation byte of a character takes no room; any other byte from 0x20,
+		 * DEL aside, is a glyph (a lone continuation byte too) */
+		cont = p->utf8_left && b >= UTF8_CONT_MIN && b <= UTF8_CONT_MAX;
+		glyph = !cont && b >= 0x20 && b != ASCII_DEL;
+		if (b == ASCII_LF || (glyph && p->col >= p->cols)) {
 			if (p->rows_left == 1) {
 				pager_stop(p, b == ASCII_LF);
 				return i;
 			}
 			p->rows_left--;
 			p->col = 0;
-			if (b == ASCII_LF)
-				continue;
 		}
+		if (cont) {
+			p->utf8_left--;
+			continue;
+		}
+		p->utf8_left = pager_utf8_len(b);
 		if (b == ASCII_CR) {
 			p->col = 0;
 		} else if (b == ASCII_BS) {
@@ -99,7 +128,7 @@ size_t pager_take(struct pager *p, const char *s, size_t n)
 
 			if (p->col < p->cols)
 				p->col = next < p->cols ? next : p->cols - 1;
-		} else if (b >= 0x20 && b != 0x7f && !(b >= UTF8_CONT_MIN && b <= UTF8_CONT_MAX)) {
+		} else if (glyph) {
 			p->col++;
 		}
 	}

@@ -6,9 +6,10 @@
  * changed, so a screen of mostly blank lines scrolls at almost no cost and the backend
  * never has to copy or read video memory.
  *
- * Cursor: a backend with a hardware cursor gets move_cursor() once per term_write(); for
- * the others the cursor cell is drawn with the cursor mark at the end of each write and
- * redrawn plain before the next one.
+ * Cursor: ESC[nA/B/C/D move it within the screen (the line editor's moves). A backend with
+ * a hardware cursor gets move_cursor() once per term_write(); for the others the cursor
+ * cell is drawn with the cursor mark at the end of each write and redrawn plain before the
+ * next one.
  */
 #include <lios/compiler.h>
 #include "scrollback.h"
@@ -285,9 +286,34 @@ static void term_cursor_show(struct term *t)
 	t->cursor_drawn = true;
 }
 
+/* ESC[nA/B/C/D: move the cursor n cells, stopping at the screen's edge, never scrolling.
+ * A pending wrap (cx == cols) ends: the cursor is on the last column, as on a VT100. */
+static void term_cursor_move(struct term *t, enum ansi_action action, unsigned n)
+{
+	unsigned cx = t->cx < t->cols ? t->cx : t->cols - 1;
+
+	switch (action) {
+	case ANSI_CURSOR_UP:
+		t->cy -= n < t->cy ? n : t->cy;
+		break;
+	case ANSI_CURSOR_DOWN:
+		t->cy += n < t->rows - 1 - t->cy ? n : t->rows - 1 - t->cy;
+		break;
+	case ANSI_CURSOR_FORWARD:
+		cx += n < t->cols - 1 - cx ? n : t->cols - 1 - cx;
+		break;
+	default: /* ANSI_CURSOR_BACK */
+		cx -= n < cx ? n : cx;
+		break;
+	}
+	t->cx = cx;
+}
+
 static void term_byte(struct term *t, uint8_t ch)
 {
-	switch (ansi_feed(&t->ansi, ch)) {
+	enum ansi_action action = ansi_feed(&t->ansi, ch);
+
+	switch (action) {
 	case ANSI_BYTE:
 		if (ch >= 0x80) {
 			term_utf8(t, ch);
@@ -315,6 +341,12 @@ static void term_byte(struct term *t, uint8_t ch)
 	case ANSI_ERASE_EOL:
 		if (t->cx < t->cols)
 			term_erase(t, t->cy, t->cx);
+		break;
+	case ANSI_CURSOR_UP:
+	case ANSI_CURSOR_DOWN:
+	case ANSI_CURSOR_FORWARD:
+	case ANSI_CURSOR_BACK:
+		term_cursor_move(t, action, ansi_count(&t->ansi));
 		break;
 	case ANSI_ATTR:
 	case ANSI_NONE:

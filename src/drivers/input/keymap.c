@@ -209,10 +209,10 @@ static uint32_t apply_ctrl(uint32_t c)
 
 /*
  * kbd_layout_char - the character key types under layout l with the modifiers mods.
- * Shift and Caps Lock (letters only) cancel each other; AltGr selects the third and fourth
- * level; Ctrl turns letters into control codes. Returns 0 when the key types nothing, and
- * KBD_DEAD | accent for a dead key; with Ctrl a dead key counts as its accent (Ctrl+^ is
- * 0x1e like on US). Pure; l must not be NULL.
+ * Shift and Caps Lock (letters only, at the AltGr levels too) cancel each other; AltGr
+ * selects the third and fourth level; Ctrl turns letters into control codes. Returns 0
+ * when the key types nothing, and KBD_DEAD | accent for a dead key; with Ctrl a dead key
+ * counts as its accent (Ctrl+^ is 0x1e like on US). Pure; l must not be NULL.
  */
 uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods)
 {
@@ -220,12 +220,14 @@ uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods
 
 	if (!c && key < KBD_LAYOUT_KEYS) {
 		bool shift = mods & KBD_MOD_SHIFT;
-		int level;
+		int base = (mods & KBD_MOD_ALTGR) ? 2 : 0; /* the level pair: plain or AltGr */
 
-		if ((mods & KBD_MOD_CAPSLOCK) && is_lower_letter(l->map[key][0]))
+		/* Caps Lock shifts letters only, judged on the pair's own unshifted character:
+		 * AltGr+Q is @ on de, no letter, so it stays @ (its Shift level is empty);
+		 * AltGr+E is é on uk, so Caps Lock makes it É */
+		if ((mods & KBD_MOD_CAPSLOCK) && is_lower_letter(l->map[key][base]))
 			shift = !shift;
-		level = (shift ? 1 : 0) + ((mods & KBD_MOD_ALTGR) ? 2 : 0);
-		c = l->map[key][level];
+		c = l->map[key][base + (shift ? 1 : 0)];
 	}
 	if (c && (mods & KBD_MOD_CTRL))
 		c = apply_ctrl(c & ~KBD_DEAD);

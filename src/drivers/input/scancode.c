@@ -138,6 +138,8 @@ static void track_modifiers(struct kbd_decoder *d, uint16_t key, bool pressed)
 	if (bit) {
 		if (pressed)
 			d->mods |= bit;
+		else if (key == KEY_RIGHTALT) /* AltGr or Alt, as the layout of its press said */
+			d->mods &= ~(KBD_MOD_ALTGR | KBD_MOD_RALT);
 		else
 			d->mods &= ~bit;
 	}

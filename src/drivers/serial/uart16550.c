@@ -41,6 +41,7 @@
 #define MCR_LOOP 0x10
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_FLOATING 0xff /* no device decodes the port: every bit reads 1 */
 
 #define UART_CLOCK_DIV_115200 1
 #define UART_TX_TIMEOUT_US 2000  /* a full 16-byte FIFO drains in 1.4 ms at 115200 baud */
@@ -134,9 +135,21 @@ void serial_write(const char *s, size_t len)
 	}
 }
 
+/*
+ * serial_read - see <lios/serial.h>. A UART that went away after the probe (a card pulled,
+ * a port the firmware turned off) leaves a floating bus whose line status reads 0xff, "data
+ * ready" included: taking that as a byte would receive 0xff forever and keep the shell in
+ * its input loop. It is no byte. A real 16550 that ever shows 0xff (a break with every
+ * error bit) clears its error bits by that read, so its byte is taken at the next poll.
+ */
 int serial_read(void)
 {
-	if (!uart_ok || !(uart_in(UART_LSR) & LSR_DATA_READY))
+	uint8_t lsr;
+
+	if (!uart_ok)
+		return -1;
+	lsr = uart_in(UART_LSR);
+	if (lsr == LSR_FLOATING || !(lsr & LSR_DATA_READY))
 		return -1;
 	return uart_in(UART_RBR);
 }

@@ -11,8 +11,22 @@
 
 static char cmdline[CMDLINE_MAX];
 
-/* Keeps a copy of s (truncated to CMDLINE_MAX-1 bytes). Boot only. */
-void cmdline_set(const char *s) { lios_strlcpy(cmdline, s ? s : "", sizeof(cmdline)); }
+/* Keeps a copy of s. A line longer than CMDLINE_MAX-1 bytes loses the words that do not
+ * fit whole: a word cut there would be another, valid-looking one (heap.trace=...12 cut
+ * to heap.trace=...1). Boot only. */
+void cmdline_set(const char *s)
+{
+	size_t n;
+
+	s = s ? s : "";
+	n = lios_strlcpy(cmdline, s, sizeof(cmdline));
+	if (n >= sizeof(cmdline) && s[sizeof(cmdline) - 1] != ' ') {
+		n = sizeof(cmdline) - 1;
+		while (n && cmdline[n - 1] != ' ')
+			n--; /* back to the cut word's start */
+		cmdline[n] = '\0';
+	}
+}
 
 const char *cmdline_raw(void) { return cmdline; }
 

@@ -31,6 +31,10 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 {
 	const struct kbd_layout *l;
 
+	if (argc > 2) {
+		printk("kbd: one layout at most (usage: kbd [LAYOUT])\n");
+		return -EINVAL;
+	}
 	if (argc > 1 && kbd_set_layout(argv[1]) < 0) {
 		printk("kbd: unknown layout '%s'\n", argv[1]);
 		print_layouts();

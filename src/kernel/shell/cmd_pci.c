@@ -5,6 +5,7 @@
  * `-v`, each function's BARs and interrupt pin too. Reads only what pci_init recorded
  * (lios/pci.h), so it touches no hardware.
  */
+#include <lios/errno.h>
 #include <lios/pci.h>
 #include <lios/printk.h>
 #include <lios/shell.h>
@@ -30,6 +31,11 @@ static void print_bars(const struct pci_dev *d)
 static int cmd_pci(int argc, char **argv, const char *rest)
 {
 	bool verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+
+	if (argc > 2 || (argc > 1 && !verbose)) {
+		printk("pci: unknown option '%s' (usage: pci [-v])\n", argv[argc - 1]);
+		return -EINVAL;
+	}
 
 	for (const struct pci_dev *d = pci_next(NULL); d; d = pci_next(d)) {
 		printk("%02x:%02x.%u %04x:%04x %02x%02x%02x %-13s %s\n", PCI_ADDR_BUS(d->addr),

@@ -8,9 +8,10 @@
  *
  * Output: the line editor draws the prompt and the line on the screen and on serial
  * separately (each terminal has its own width, see lios/lineedit.h); commands print with
- * printk, so the screen and serial show the same session. A command's screen output is
- * paged (console_pager_*); Shift+PgUp/PgDn scroll the screen's history at any prompt; Tab
- * completes (complete.c). History lines come from the heap.
+ * printk, so the screen and serial show the same session. A command typed on the
+ * keyboard has its screen output paged (console_pager_*); Shift+PgUp/PgDn scroll the
+ * screen's history at any prompt; Tab completes (complete.c). History lines come from the
+ * heap.
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
@@ -40,6 +41,7 @@ static struct lineedit editor;
 static printk_sink_fn view_sinks[2];
 static unsigned nview_sinks;
 static struct termkeys serial_keys;
+static bool key_from_serial; /* the last key event came from the serial line */
 static const struct bootinfo *boot_info;
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
@@ -61,11 +63,16 @@ static bool next_event(struct kbd_event *ev)
 {
 	int b;
 
-	if (kbd_poll_event(ev))
+	if (kbd_poll_event(ev)) {
+		key_from_serial = false;
 		return true;
-	while ((b = serial_read()) >= 0)
-		if (termkeys_byte(&serial_keys, (uint8_t)b, ev))
+	}
+	while ((b = serial_read()) >= 0) {
+		if (termkeys_byte(&serial_keys, (uint8_t)b, ev)) {
+			key_from_serial = true;
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -105,8 +112,8 @@ static int split_words(char *line, char **argv, int max)
 
 /*
  * shell_execute - split line into words and run the command named by the first.
- * Returns 0, the command's negative error, or -ENOENT for an unknown name (reported).
- * Thread context.
+ * Returns 0, the command's negative error, -ENOENT for an unknown name or -EINVAL for
+ * arguments to a command that takes none (both reported). Thread context.
  */
 int shell_execute(const char *line)
 {
@@ -130,9 +137,15 @@ int shell_execute(const char *line)
 		rest++;
 
 	cmds = shell_commands(&ncmds);
-	for (size_t i = 0; i < ncmds; i++)
-		if (strcmp(cmds[i].name, argv[0]) == 0)
-			return cmds[i].run(argc, argv, rest);
+	for (size_t i = 0; i < ncmds; i++) {
+		if (strcmp(cmds[i].name, argv[0]) != 0)
+			continue;
+		if (argc > 1 && !cmds[i].usage[0]) { /* `reboot now`: said, not ignored */
+			printk("%s: takes no arguments\n", argv[0]);
+			return -EINVAL;
+		}
+		return cmds[i].run(argc, argv, rest);
+	}
 	printk("unknown command: %s (try 'help')\n", argv[0]);
 	return -ENOENT;
 }
@@ -273,8 +286,10 @@ static bool read_line(char *line, size_t size)
 	unsigned tabs = 0;
 	struct kbd_event ev;
 
-	lineedit_start(&editor, SHELL_PROMPT);
+	/* held before the prompt is written: a message from an interrupt (a USB keyboard
+	 * becoming ready) must not land inside the prompt or right after it on its row */
 	printk_hold(true);
+	lineedit_start(&editor, SHELL_PROMPT);
 	for (;;) {
 		enum lineedit_result r;
 
@@ -308,11 +323,18 @@ static bool read_line(char *line, size_t size)
 	}
 }
 
-/* Run line with its screen output paged; returns once all of it was shown or dropped. */
+/* Run line with its screen output paged; returns once all of it was shown or dropped.
+ * A line entered on the serial line is not paged: its terminal gets the output at once,
+ * and a "-- more --" on a screen nobody watches (a headless QEMU still has a VGA card)
+ * would hold the next prompt back and take the next key typed there. */
 static void run_paged(const char *line)
 {
 	struct kbd_event ev;
 
+	if (key_from_serial) {
+		shell_execute(line);
+		return;
+	}
 	console_pager_begin();
 	shell_execute(line);
 	console_pager_end();

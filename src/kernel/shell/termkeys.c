@@ -66,12 +66,13 @@ static uint16_t seq_key(uint8_t final, uint8_t param)
 #define XTERM_MOD_SHIFT 1
 #define XTERM_MOD_ALT 2
 #define XTERM_MOD_CTRL 4
+#define XTERM_MOD_MAX 16 /* 1 + Shift, Alt, Ctrl and Meta (8): a larger value is no modifier */
 
 static uint16_t xterm_mods(uint8_t m)
 {
 	uint16_t mods = 0;
 
-	if (m < 2)
+	if (m < 2 || m > XTERM_MOD_MAX)
 		return 0;
 	m--;
 	if (m & XTERM_MOD_SHIFT)
@@ -87,6 +88,10 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 {
 	uint16_t k;
 
+	if (b < 0x20) { /* a control byte ends the sequence and acts (Esc, then Enter) */
+		t->state = TERMKEYS_PLAIN;
+		return termkeys_byte(t, b, ev);
+	}
 	if (t->state == TERMKEYS_ESC) {
 		t->state = (b == '[' || b == 'O') ? TERMKEYS_SEQ : TERMKEYS_PLAIN;
 		t->param = 0;
@@ -96,8 +101,9 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	}
 	if (b >= '0' && b <= '9') {
 		uint8_t *p = t->in_mod ? &t->mod : &t->param;
+		unsigned v = *p * 10u + (unsigned)(b - '0');
 
-		*p = (uint8_t)(*p * 10 + (b - '0'));
+		*p = v > UINT8_MAX ? UINT8_MAX : (uint8_t)v; /* saturated: 261 must not be 5 */
 		return false;
 	}
 	if (b == ';') { /* the modifier parameter follows */

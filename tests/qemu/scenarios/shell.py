@@ -25,16 +25,21 @@ def scenario_echo(m, args):
 
 @scenario("edit")
 def scenario_edit(m, args):
-    # "echo Hellx" Backspace "o Wrld" Left Left Left "o" Enter -> "Hello World"
+    # "cho Hellx" Backspace "o Wrld" Left Left Left "o" Home "e" Enter -> "Hello World".
+    # The screen must show the edited line too: Home and the insertions move its cursor
+    # with ESC[nD / ESC[nC, which the console once ignored (the line then showed twice).
     wait = answer(m, r"^Hello World$")
-    m.send_keys("echo Hellx")
+    m.send_keys("cho Hellx")
     m.send_key(["backspace"])
     m.send_keys("o Wrld")
     for _ in range(3):
         m.send_key(["left"])
-    m.send_keys("o\n")
+    m.send_keys("o")
+    m.send_key(["home"])
+    m.send_keys("e\n")
     wait()
-    return check_screen(m, args.screen or "auto", args.name, [r"^Hello World$"])
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"^lios> echo Hello World$", r"^Hello World$"])
 
 
 @scenario("history")
@@ -52,10 +57,30 @@ def scenario_history(m, args):
 
 @scenario("unknown")
 def scenario_unknown(m, args):
+    # An unknown command, then a suite `selftest` does not have: refused with the list of
+    # suites, not run as an empty plan ("0 passed, 0 failed" reads like success). Then bad
+    # arguments elsewhere.
     wait = answer(m, r"^unknown command: frobnicate")
     m.send_keys("frobnicate\n")
     wait()
-    return check_screen(m, args.screen or "auto", args.name, [r"unknown command: frobnicate"])
+    wait = answer(m, r"^selftest: no suite 'frobnicate'; the suites: \w")
+    m.send_keys("selftest frobnicate\n")
+    wait()
+    if re.search(r"^KTAP version", m.serial(), re.MULTILINE):
+        return ["selftest frobnicate: ran an empty test plan"]
+    # Arguments to a command that takes none, and an unknown option, are said, not ignored.
+    wait = answer(m, r"^mem: takes no arguments$")
+    m.send_keys("mem now\n")
+    wait()
+    wait = answer(m, r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
+    m.send_keys("pci -x\n")
+    wait()
+    wait = answer(m, r"^kbd: one layout at most")
+    m.send_keys("kbd us de\n")
+    wait()
+    return check_screen(m, args.screen or "auto", args.name,
+                        [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
+                         r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
 
 
 @scenario("complete")

@@ -170,6 +170,18 @@ int main(void)
 	CHECK_EQ(feed(&p, "\x1b[0K", &n), ANSI_ERASE_EOL);
 	CHECK_EQ(feed(&p, "\x1b[2K", &n), ANSI_NONE);
 
+	/* ESC[nA/B/C/D move the cursor: up, down, forward, back, by n (absent or 0: 1; a
+	 * huge n saturates at 9999, the terminal clamps it to the screen). */
+	CHECK_EQ(feed(&p, "\x1b[A", &n), ANSI_CURSOR_UP);
+	CHECK_EQ(ansi_count(&p), 1);
+	CHECK_EQ(feed(&p, "\x1b[0B", &n), ANSI_CURSOR_DOWN);
+	CHECK_EQ(ansi_count(&p), 1);
+	CHECK_EQ(feed(&p, "\x1b[12C", &n), ANSI_CURSOR_FORWARD);
+	CHECK_EQ(ansi_count(&p), 12);
+	CHECK_EQ(feed(&p, "\x1b[4294967297D", &n), ANSI_CURSOR_BACK);
+	CHECK_EQ(ansi_count(&p), 9999);
+	CHECK_EQ(n, 0);
+
 	/* Unknown sequences vanish whole: ESC[?25l (private) and ESC[3;4r leave no bytes and
 	 * the text after them is back in the ground state. */
 	feed(&p, "\x1b[?25lA\x1b[3;4rB", &n);

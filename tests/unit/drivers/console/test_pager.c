@@ -3,10 +3,11 @@
  * Unit tests of the pager's state machine (pager.c) on a 20x6 screen: the first page
  * leaves the command line in sight (4 rows), Space gives 5 more, Enter one; long lines
  * count the rows they wrap over; escape sequences take no room; q quits; a short output
- * never stops.
+ * never stops; on hostile bytes the pager agrees with the terminal it models (term.c).
  */
 #include <string.h>
 #include "pager.h"
+#include "term.h"
 #include "../../unit.h"
 
 /* Lines "L1\n".."L20\n" as one string. */
@@ -84,10 +85,117 @@ static void test_short(void)
 	CHECK_EQ(pager_take(&p, numbered(), strlen(numbered())), strlen(numbered()));
 }
 
+/* The real terminal, tall enough never to scroll, to check the pager's row count on. */
+#define MODEL_COLS 20
+#define MODEL_ROWS 40
+
+static void null_draw(void *ctx, unsigned col, unsigned row, struct con_cell c, bool cursor)
+{
+	(void)ctx, (void)col, (void)row, (void)c, (void)cursor;
+}
+
+static const struct con_backend_ops null_ops = { .draw = null_draw };
+
+/*
+ * The first page of s on a 20x6 screen (4 rows) against term.c fed the same bytes: what
+ * the pager takes ends on the terminal's 4th row at most, and when it stops, the byte it
+ * held moves the terminal's cursor to a 5th row (with what the terminal needs after it to
+ * move at all: the rest of its character, or what cuts a character short). Text the pager counted
+ * too short scrolls the command line off before the prompt; too long stops early.
+ */
+static void check_agrees(const char *what, const char *s, size_t n)
+{
+	static struct con_cell cells[MODEL_COLS * MODEL_ROWS];
+	static struct term t;
+	struct pager p;
+	size_t take, k;
+	unsigned cx, cy;
+
+	pager_start(&p, MODEL_COLS, 6);
+	term_init(&t, cells, MODEL_COLS, MODEL_ROWS, &null_ops, NULL);
+	take = pager_take(&p, s, n);
+	term_write(&t, s, take);
+	if (t.cy > 3)
+		fprintf(stderr, "    %s: the pager took %zu bytes, the terminal needs row %u\n",
+			what, take, t.cy + 1);
+	CHECK(t.cy <= 3);
+	CHECK_EQ(take < n, p.full);
+	if (take == n)
+		return;
+	/* The terminal shows a character when it is complete (a cut one as '?' when the next
+	 * byte comes), the pager counts it at its lead byte: BEL (no glyph, no move) shows a
+	 * pending one. Then the held byte, and what the terminal needs after it to move its
+	 * cursor (the rest of its character, or what cuts it short). */
+	term_write(&t, "\a", 1);
+	for (k = take, cx = t.cx, cy = t.cy; k < n && t.cx == cx && t.cy == cy; k++)
+		term_write(&t, s + k, 1);
+	if (t.cy < 4) {
+		fprintf(stderr, "    %s: the pager stopped at byte %zu, which fits on row %u:", what,
+			take, t.cy + 1);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, " %02x", (uint8_t)s[i]);
+		fprintf(stderr, "\n");
+	}
+	CHECK(t.cy >= 4);
+}
+
+#define AGREES(lit) check_agrees(#lit, lit, sizeof(lit) - 1)
+
+/* Hostile and truncated input, as term.c and ansi.c read it: a control byte inside an
+ * escape sequence ends it and acts (\n after ESC or ESC[ is a line end); ESC ESC [ is one
+ * sequence; a UTF-8 continuation byte without its lead shows as a glyph of its own; DEL
+ * takes no room, also at a row's end. */
+static void test_agrees_with_term(void)
+{
+	/* ESC[ cut by line ends: "b" is text on its own row, not the CSI's final byte */
+	AGREES("a\n\033[\nb\nc\nd\ne\nf\n");
+	AGREES("a\n\0333\033[12;4\nb\nc\nd\ne\n");
+	AGREES("a\n\033\nb\nc\nd\ne\n");
+	/* ESC ESC [31m: one colour sequence, no text */
+	AGREES("\033\033[31m0123456789012345\033\033[0m6789\n2\n3\n4\n5\n");
+	/* 30 lone continuation bytes: 30 glyphs, two rows */
+	AGREES("\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e"
+	       "\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\n2\n3\n4\n");
+	/* 19 letters, then é and a stray continuation byte: 21 columns, wrapping */
+	AGREES("0123456789012345678\xc3\xa9\xa9\n2\n3\n4\n");
+	/* overlong C0 80: two glyphs */
+	AGREES("012345678901234567\xc0\x80x\n2\n3\n4\n");
+	/* a full row, then DEL: no wrap for it */
+	AGREES("01234567890123456789\x7f\n2\n3\n4\n");
+	/* a lead byte cut short by a line end: the 21 continuation bytes after it are glyphs */
+	AGREES("\xc3\n\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+	       "\x80\x80\x80\x80\x80\n3\n4\n5\n");
+	/* valid UTF-8 wrapping at the row's end: é and € take one column each */
+	AGREES("0123456789012345678\xc3\xa9\xe2\x82\xacz\n3\n4\n5\n");
+}
+
+/* Random output over the bytes that matter (escapes, controls, UTF-8 leads and
+ * continuations, DEL, text; not the cursor-moving ESC[H and ESC[2J the pager does not
+ * model): the pager agrees with the terminal on every one. Fixed seed. */
+static void test_agrees_random(void)
+{
+	static const uint8_t alphabet[] = { 0x1b, '[', ';', '1', 'm', 'K', '\n', '\r', '\t', '\b',
+					    0x7f, 0x80, 0xa9, 0xc3, 0xe2, 0xf0, 0xc0, 0xff, 'a', ' ' };
+	unsigned seed = 12345;
+	char s[160];
+
+	for (int round = 0; round < 3000; round++) {
+		for (size_t i = 0; i < sizeof(s); i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = (char)alphabet[(seed >> 16) % sizeof(alphabet)];
+		}
+		check_agrees("random", s, sizeof(s));
+		if (unit_failures_in_case)
+			break; /* the first disagreement says it all */
+	}
+}
+
 int main(void)
 {
 	RUN(test_pages);
 	RUN(test_wrap_and_escapes);
 	RUN(test_short);
+	RUN(test_agrees_with_term);
+	RUN(test_agrees_random);
 	return unit_summary();
 }

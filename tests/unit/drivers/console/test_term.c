@@ -2,8 +2,10 @@
 /*
  * Unit tests of the text-cell terminal (src/drivers/console/term.c) behind a fake backend
  * that keeps its own copy of the screen and counts draws: cursor movement, wrap, scroll,
- * control characters, escapes, and the promise that only changed cells are redrawn.
+ * control characters, escapes, the promise that only changed cells are redrawn, and the
+ * shell's line editor (lineedit.c) drawing on it as the kernel's screen view does.
  */
+#include <lios/lineedit.h>
 #include <stdlib.h>
 #include <string.h>
 #include "term.h"
@@ -103,6 +105,100 @@ static bool screen_matches_grid(void)
 	return true;
 }
 
+/* The shell's line editor drawing on this terminal, as shell.c's screen view does. */
+static struct lineedit le;
+
+static void le_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	term_write(&t, s, n);
+}
+
+static void le_key(uint16_t key, uint32_t ch)
+{
+	struct kbd_event ev = {.key = key, .pressed = true, .mods = 0, .ch = ch};
+
+	lineedit_key(&le, &ev);
+}
+
+static void le_type(const char *s)
+{
+	while (*s)
+		le_key(KEY_NONE, (uint8_t)*s++);
+}
+
+/* Rows row.. show "> " and the line wrapped at COLS, and the cursor is at index cursor. */
+static bool le_shows(unsigned row, const char *line, size_t cursor)
+{
+	char want[3 * COLS + 1];
+	size_t n = (size_t)snprintf(want, sizeof(want), "> %s", line);
+	size_t pos = 2 + cursor;
+
+	for (size_t r = 0; r * COLS < n || r == 0; r++) {
+		char expect[COLS + 1];
+		size_t len = n - r * COLS < COLS ? n - r * COLS : COLS;
+
+		memcpy(expect, want + r * COLS, len);
+		expect[len] = 0;
+		while (len && expect[len - 1] == ' ')
+			expect[--len] = 0;
+		if (strcmp(row_text(row + (unsigned)r), expect)) {
+			fprintf(stderr, "    row %zu: [%s], expected [%s]\n", row + r,
+				row_text(row + (unsigned)r), expect);
+			return false;
+		}
+	}
+	if (t.cx != pos % COLS || t.cy != row + pos / COLS) {
+		fprintf(stderr, "    cursor at %u,%u, expected %zu,%zu\n", t.cx, t.cy, pos % COLS,
+			row + pos / COLS);
+		return false;
+	}
+	return true;
+}
+
+/* The line editor moves the cursor with ESC[nA/B/C/D (vmove): the screen must follow, or
+ * Home, Left/Right by more than a cell, an insertion in the middle, history and edits
+ * across a wrapped row show the line in the wrong place. */
+static void test_lineedit_on_term(void)
+{
+	setup();
+	lineedit_init(&le, malloc, free);
+	lineedit_add_view(&le, le_write, NULL, COLS);
+	lineedit_start(&le, "> ");
+	le_type("abc");
+	le_key(KEY_LEFT, 0);
+	le_key(KEY_LEFT, 0);
+	le_type("X");
+	CHECK(le_shows(0, "aXbc", 2));
+	le_key(KEY_HOME, 0);
+	le_type("Y");
+	CHECK(le_shows(0, "YaXbc", 1));
+	le_key(KEY_END, 0);
+	CHECK(le_shows(0, "YaXbc", 5));
+
+	/* 30 characters over two rows; Home goes up a row, an insertion there redraws both */
+	le_type("0123456789012345678901234");
+	CHECK(le_shows(0, "YaXbc0123456789012345678901234", 30));
+	le_key(KEY_HOME, 0);
+	CHECK(le_shows(0, "YaXbc0123456789012345678901234", 0));
+	le_type("Z");
+	CHECK(le_shows(0, "ZYaXbc0123456789012345678901234", 1));
+	le_key(KEY_DELETE, 0);
+	CHECK(le_shows(0, "ZaXbc0123456789012345678901234", 1));
+
+	/* Enter, then a short line, then Up recalls the long one over it, Down returns */
+	le_key(KEY_ENTER, '\n');
+	lineedit_start(&le, "> ");
+	le_type("hi");
+	CHECK(le_shows(2, "hi", 2));
+	le_key(KEY_UP, 0);
+	CHECK(le_shows(2, "ZaXbc0123456789012345678901234", 30));
+	le_key(KEY_DOWN, 0);
+	CHECK(le_shows(2, "hi", 2));
+	CHECK(screen_matches_grid());
+	lineedit_free_history(&le);
+}
+
 int main(void)
 {
 	/* Init draws every cell blank, light grey on black, cursor at (0,0) drawn as cursor. */
@@ -200,6 +296,29 @@ int main(void)
 	CHECK(!strcmp(row_text(0), "") && !strcmp(row_text(1), ""));
 	CHECK(screen_matches_grid());
 
+	/* ESC[nA/B/C/D move the cursor n cells (absent or 0: one), stopping at the screen's
+	 * edge without scrolling or wrapping; a pending wrap ends on the last column. */
+	setup();
+	put("abcdef\x1b[3DX");
+	CHECK(!strcmp(row_text(0), "abcXef"));
+	put("\x1b[2B\x1b[DY");
+	CHECK_EQ(t.cy, 2);
+	CHECK_EQ(term_cell(&t, 3, 2).ch, 'Y');
+	put("\x1b[0AZ\x1b[1C\x1b[CW");
+	CHECK_EQ(term_cell(&t, 4, 1).ch, 'Z');
+	CHECK_EQ(term_cell(&t, 7, 1).ch, 'W');
+	put("\x1b[99A\x1b[99D1\x1b[65535B\x1b[9999C2");
+	CHECK_EQ(term_cell(&t, 0, 0).ch, '1');
+	CHECK_EQ(term_cell(&t, COLS - 1, ROWS - 1).ch, '2');
+	CHECK(t.cx == COLS && t.cy == ROWS - 1); /* pending wrap after the last column */
+	put("\x1b[C3\x1b[A4");
+	CHECK_EQ(term_cell(&t, COLS - 1, ROWS - 1).ch, '3');
+	CHECK_EQ(term_cell(&t, COLS - 1, ROWS - 2).ch, '4');
+	put("\x1b[2D5");
+	CHECK_EQ(term_cell(&t, COLS - 3, ROWS - 2).ch, '5');
+	CHECK(!strcmp(row_text(0), "1bcXef"));
+	CHECK(screen_matches_grid());
+
 	/* Escapes split across writes still work (printk may cut anywhere). */
 	setup();
 	put("\x1b[3");
@@ -272,5 +391,6 @@ int main(void)
 	CHECK(!strcmp(row_text(0), "abc"));
 	CHECK(screen_matches_grid());
 
+	test_lineedit_on_term();
 	return unit_exit("test_term");
 }

@@ -43,7 +43,7 @@ static void test_lookup(void)
 
 /* German: Y and Z swapped, umlauts and sharp s where US has punctuation, shifted digits
  * differ (Shift+7 = '/', Shift+0 = '='), AltGr (right Alt) gives @ { [ ] } \ ~ | and the
- * euro sign, Caps Lock upper-cases umlauts but not sharp s. */
+ * euro sign, Caps Lock upper-cases umlauts but not sharp s, and leaves AltGr's @ € µ. */
 static void test_german(void)
 {
 	kbd_decoder_init(&dec, kbd_layout_find("de"));
@@ -85,10 +85,21 @@ static void test_german(void)
 	CHECK_EQ(type(0x0c), 0xdf); /* ß stays */
 	CHECK_EQ(type(0x15), 'Z');
 	CHECK_EQ(type(0x02), '1');
+	/* Caps Lock still on: AltGr's characters on letter keys are no letters and stay
+	 * (an e-mail address typed with Caps Lock on needs its @); before, Caps Lock moved
+	 * them to the Shift+AltGr level, which types nothing there. */
+	hold_e0(0x38);
+	CHECK_EQ(type(0x10), '@');
+	CHECK_EQ(type(0x12), 0x20ac);
+	CHECK_EQ(type(0x32), 0xb5); /* µ */
+	hold_e0(0xb8);
+	hold(0x3a);
+	hold(0xba);
 }
 
 /* UK: Shift+2 = '"', Shift+3 = pound, Shift+' = '@', # and ~ on the key by Enter, the
- * ISO key types \ and |, grave key shifts to the not sign; AltGr+4 = euro. */
+ * ISO key types \ and |, grave key shifts to the not sign; AltGr+4 = euro; AltGr+E = é,
+ * with Caps Lock É. */
 static void test_uk(void)
 {
 	kbd_decoder_init(&dec, kbd_layout_find("uk"));
@@ -107,6 +118,33 @@ static void test_uk(void)
 	CHECK_EQ(type(0x05), 0x20ac);
 	hold_e0(0xb8);
 	CHECK_EQ(type(0x05), '4');
+	/* AltGr's level of a letter key is a letter there (é): Caps Lock makes it capital */
+	hold_e0(0x38);
+	CHECK_EQ(type(0x12), 0xe9);
+	hold(0x3a);
+	hold(0xba);
+	CHECK_EQ(type(0x12), 0xc9);
+	CHECK_EQ(type(0x05), 0x20ac);
+	hold_e0(0xb8);
+	hold(0x3a);
+	hold(0xba);
+}
+
+/* The layout switched (kbd de -> us) while AltGr is held: its release still ends it,
+ * else AltGr stayed on for ever and every letter typed its empty AltGr level. */
+static void test_layout_switch_altgr(void)
+{
+	kbd_decoder_init(&dec, kbd_layout_find("de"));
+	hold_e0(0x38);
+	dec.layout = kbd_layout_find("us"); /* what kbd_set_layout does */
+	hold_e0(0xb8);
+	CHECK_EQ(dec.mods, 0);
+	CHECK_EQ(type(0x10), 'q');
+	hold_e0(0x38); /* and the other way: right Alt on us, released on de */
+	dec.layout = kbd_layout_find("de");
+	hold_e0(0xb8);
+	CHECK_EQ(dec.mods, 0);
+	CHECK_EQ(type(0x10), 'q');
 }
 
 /* Ctrl on another layout follows the character, not the position: on de, Ctrl + the key
@@ -147,6 +185,7 @@ int main(void)
 	test_german();
 	test_uk();
 	test_ctrl_follows_layout();
+	test_layout_switch_altgr();
 	test_fixed_keys();
 	return unit_exit("test_keymap");
 }

@@ -4,8 +4,9 @@
  * program against a simulated UART: the port I/O it calls lands in the registers here,
  * and the clock it waits on (<lios/time.h> deadlines) advances by one microsecond on every
  * port access, as an ISA access costs, so a wait's length is counted in accesses. Checks
- * what a transmitter that never empties costs, and that printk's serial sink calling
- * back into the driver for the "stopped" line does not recurse.
+ * what a transmitter that never empties costs, that printk's serial sink calling back
+ * into the driver for the "stopped" line does not recurse, and that a UART gone away
+ * after the probe gives no input.
  */
 #include <string.h>
 #include <lios/arch.h>
@@ -29,6 +30,7 @@
 static struct {
 	uint8_t reg[8], rbr;
 	bool stuck;   /* the transmitter never empties */
+	bool gone;    /* the UART went away: the bus floats, every read is 0xff */
 	char tx[256]; /* bytes sent on the line (loopback excluded) */
 	size_t ntx;
 	unsigned thr_full; /* bytes written while the holding register was not empty */
@@ -40,7 +42,7 @@ uint8_t arch_pio_read8(uint16_t port)
 	unsigned r = port - COM1;
 
 	uart.now_us++;
-	if (r >= 8)
+	if (r >= 8 || uart.gone)
 		return 0xff;
 	if (r == REG_LSR)
 		return (uint8_t)(uart.reg[REG_LSR] | (uart.stuck ? 0 : LSR_THRE));
@@ -141,5 +143,23 @@ int main(void)
 
 	printk_remove_sink(serial_sink);
 	printk_remove_sink(log_capture_sink);
+
+	/* Input: a received byte is read once, then nothing waits. */
+	uart.stuck = false;
+	uart.rbr = 'x';
+	uart.reg[REG_LSR] |= LSR_DR;
+	CHECK_EQ(serial_read(), 'x');
+	CHECK_EQ(serial_read(), -1);
+
+	/* The UART goes away after the probe (a card pulled, the port turned off): the bus
+	 * floats and its line status reads 0xff, "data ready" included. That is no byte: the
+	 * shell polls serial_read() until -1, and 0xff for ever kept it there (keyboard dead
+	 * too). Output is still dropped without waiting. */
+	uart.gone = true;
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(serial_read(), -1);
+	t0 = uart.now_us;
+	serial_write("gone\n", 5);
+	CHECK(uart.now_us - t0 < 100);
 	return unit_exit("test_uart16550");
 }

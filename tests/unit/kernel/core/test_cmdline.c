@@ -63,5 +63,23 @@ int main(void)
 	CHECK_EQ(cmdline_value("console.scale", buf, 2), 1);
 	CHECK_EQ(cmdline_value("console", buf, 2), -E2BIG);
 
+	/* A line longer than the kernel keeps (511 bytes): the word cut at the end is dropped
+	 * whole, not kept as another one (heap.trace=12 cut to a bare heap.trace, which asks
+	 * for the default ring); the words before it stay. */
+	{
+		char line[600];
+
+		memset(line, 'x', sizeof(line));
+		memcpy(line, "a=1 ", 4);
+		strcpy(line + 500, " heap.trace=12");
+		cmdline_set(line);
+		CHECK(cmdline_has("a"));
+		CHECK_EQ(cmdline_value("heap.trace", buf, sizeof(buf)), -ENOENT);
+		line[511] = ' '; /* "... heap.trace =12": the cut falls on a blank, the word
+				  * before it is whole and stays */
+		cmdline_set(line);
+		CHECK_EQ(cmdline_value("heap.trace", buf, sizeof(buf)), 0);
+	}
+
 	return unit_exit("test_cmdline");
 }

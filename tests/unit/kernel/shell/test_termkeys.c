@@ -83,7 +83,8 @@ static void test_sequences(void)
 }
 
 /* Unknown sequences vanish whole (nothing of "[99~" or "[Z" is typed), a lone ESC
- * followed by a letter swallows both, and typing resumes afterwards. */
+ * followed by a letter swallows both, and typing resumes afterwards; huge parameters
+ * name no key; control bytes are never swallowed. */
 static void test_unknown_sequences(void)
 {
 	CHECK_EQ(FEED("\x1b[99~x"), 1);
@@ -92,6 +93,21 @@ static void test_unknown_sequences(void)
 	CHECK_EQ(events[0].ch, 'y');
 	CHECK_EQ(FEED("\x1bqz"), 1);
 	CHECK_EQ(events[0].ch, 'z');
+	/* Parameters too large for any key do not wrap into one: 261 is no 5 (PageUp), a
+	 * modifier of 258 no 2 (Shift: Shift+PgUp would scroll the screen). */
+	CHECK_EQ(FEED("\x1b[261~x"), 1);
+	CHECK_EQ(events[0].ch, 'x');
+	CHECK_EQ(FEED("\x1b[5;258~"), 1);
+	CHECK_EQ(events[0].key, KEY_PAGEUP);
+	CHECK_EQ(events[0].mods, 0);
+	/* A control byte ends a sequence and acts, as a terminal's own parser does: Esc
+	 * pressed before Enter or Ctrl-C does not eat them; ESC ESC [A is one Up. */
+	CHECK_EQ(FEED("\x1b\r"), 1);
+	CHECK_EQ(events[0].key, KEY_ENTER);
+	CHECK_EQ(FEED("\x1b[1\x03"), 1);
+	CHECK_EQ(events[0].ch, 0x03);
+	CHECK_EQ(FEED("\x1b\x1b[A"), 1);
+	CHECK_EQ(events[0].key, KEY_UP);
 }
 
 /* UTF-8: two-, three- and four-byte characters give their code points; a stray
