@@ -7,7 +7,8 @@
  * Ring rules: only the IRQ handler advances ring_head, only thread context advances
  * ring_tail (with interrupts disabled around the read). When the ring is full the new byte
  * is dropped and counted: it never overwrites unread bytes. LED commands are exchanged by
- * polling with IRQ 1 masked; key bytes that arrive meanwhile are queued like the IRQ would.
+ * polling with IRQ 1 masked; key bytes that arrive meanwhile are queued like the IRQ would,
+ * and one left in the controller at the unmask is taken then (its IRQ edge came masked).
  */
 #include <lios/acpi.h>
 #include <lios/arch.h>
@@ -50,6 +51,21 @@ static void kbd_irq(unsigned int irq, void *ctx)
 {
 	if (ps2_kbd_byte_ready())
 		ring_push(ps2_read_data());
+}
+
+/*
+ * A byte that reached the 8042 while IRQ 1 was masked raised its edge then: an
+ * edge-triggered line (the I/O APIC's ISA inputs) does not signal it after the unmask, and
+ * the full output buffer holds back every later key, so the keyboard would be dead. Take
+ * such a byte once, after unmasking, as the handler would; interrupts off, so an IRQ that
+ * did come finds the buffer empty instead of taking the byte twice. Thread context.
+ */
+static void take_waiting_byte(void)
+{
+	uint64_t flags = arch_irq_save();
+
+	kbd_irq(IRQ_KEYBOARD, NULL);
+	arch_irq_restore(flags);
 }
 
 /*
@@ -140,6 +156,7 @@ static void update_leds(void)
 	if (ps2_kbd_command(KBD_CMD_SET_LEDS, leds, kbd_inject_byte))
 		printk(KERN_WARN "kbd: LED update not acknowledged\n");
 	irq_unmask(IRQ_KEYBOARD);
+	take_waiting_byte(); /* a key that came between the last reply and the unmask */
 }
 
 /*
@@ -210,7 +227,6 @@ int kbd_init(void)
 	char why[80], name[KBD_LAYOUT_ARG_MAX];
 	const struct kbd_layout *layout = NULL;
 	uint64_t t0 = timer_uptime_us();
-	uint64_t flags;
 	int err;
 
 	err = cmdline_value("kbd.layout", name, sizeof(name));
@@ -237,12 +253,8 @@ int kbd_init(void)
 		printk("kbd: none (IRQ 1 not available, %d)\n", err);
 		return -ENODEV;
 	}
-	/* A key pressed during boot may already wait in the controller. An 8042 that raises
-	 * IRQ 1 only when a byte arrives would never signal that one, and the full buffer
-	 * would hold back every later key: take it now, interrupts off so no IRQ races us. */
-	flags = arch_irq_save();
-	kbd_irq(IRQ_KEYBOARD, NULL);
-	arch_irq_restore(flags);
+	/* A key pressed during boot may already wait in the controller. */
+	take_waiting_byte();
 	present = true;
 	printk("kbd: ps2\n");
 	printk("kbd: layout %s (%s), ready in %lu ms\n", decoder.layout->name,

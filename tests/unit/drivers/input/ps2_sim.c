@@ -30,7 +30,8 @@ void sim_reset(void)
 	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
 			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_scanning = true,
-			   .kbd_key_before_ack = -1, .kbd_pending = -1};
+			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
+			   .kbd_pending = -1};
 }
 
 /* See ps2_sim.h. */
@@ -76,6 +77,10 @@ static void kbd_receive(uint8_t v)
 			sim.kbd_leds = v;
 		sim.kbd_pending = -1;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		if (sim.kbd_key_after_arg >= 0) { /* visible as soon as the ack is read */
+			kbd_send((uint8_t)sim.kbd_key_after_arg, 0);
+			sim.kbd_key_after_arg = -1;
+		}
 		return;
 	}
 	switch (v) {

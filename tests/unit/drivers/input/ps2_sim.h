@@ -82,6 +82,7 @@ struct sim {
 	unsigned kbd_resends; /* answer this many bytes with RESEND first; UINT_MAX: always */
 	int kbd_bat;          /* NO_REPLY: the self-test never ends */
 	int kbd_key_before_ack; /* a key byte the keyboard sends ahead of its next ack */
+	int kbd_key_after_arg;  /* a key byte it sends right behind a command argument's ack */
 	int kbd_pending;      /* command waiting for its argument, or -1 */
 	bool kbd_scanning;
 	uint8_t kbd_leds;
