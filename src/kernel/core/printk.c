@@ -8,6 +8,15 @@
  * (which never contains LOG_MARK). A sink added later (the screen console) may replay the
  * ring, filtered by its level, so nothing printed before it existed is lost. Interrupts are off while a message is emitted so lines never interleave; printk is
  * callable from any context, including exception handlers, and never allocates.
+ *
+ * NMIs: an NMI handler may printk while the message it interrupted is half appended to
+ * the ring (ring_busy). Its message must not go into the ring then: it is copied to a
+ * one-message slot instead, and the next printk that is not nested (the interrupted one,
+ * once its own message is out, or a later one) appends it and sends it to the sinks. A
+ * nested message that finds the slot full is dropped and counted; the count is logged
+ * ("printk: messages printed inside a printk lost: N") by the same flush. A printk nested
+ * anywhere else (an NMI during the sinks, a fault in a sink) finds the ring consistent and
+ * prints as usual. Single CPU: only an NMI, an exception or a sink can nest.
  * Pure apart from arch_irq_save: compiled for the host too (unit tests).
  */
 #include <lios/arch.h>
@@ -23,6 +32,7 @@
 #define PRINTK_LINE_MAX 1024
 #define MAX_SINKS 4
 #define LEVEL_DEFAULT 6 /* KERN_INFO */
+#define LEVEL_WARN 4 /* KERN_WARN */
 #define LEVEL_SINK_DEFAULT 6
 #define LOG_MARK '\001'
 
@@ -39,6 +49,27 @@ static struct sink sinks[MAX_SINKS];
  * yet sent to the sinks start. */
 static bool holding;
 static size_t held_from;
+
+/* Nesting (see the top): ring_busy while a record is being appended; the slot holds one
+ * message printed meanwhile (slot_len 0: empty; filled by the nested printk, emptied by
+ * the flush), slot_flushing while a flush owns it; slot_lost counts nested messages
+ * dropped because the slot was full. */
+#define PRINTK_SLOT_MAX 160
+static volatile bool ring_busy;
+static char slot_text[PRINTK_SLOT_MAX];
+static int slot_level;
+static volatile size_t slot_len;
+static volatile bool slot_flushing;
+static uint64_t slot_lost;
+
+/* The compiler must not move ring stores across the flags an NMI reads (one CPU: no
+ * fence instruction is needed against an interrupt on the same CPU). */
+#define nmi_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+#ifdef LIOS_HOST
+/* Host tests only: called in the middle of every ring append, where an NMI can land. */
+void (*printk_host_mid_append)(void);
+#endif
 
 /* ------------------------------------------------------------------ formatting */
 
@@ -296,6 +327,10 @@ static void ring_append(int level, const char *s, size_t len)
 {
 	ring_put(LOG_MARK);
 	ring_put((char)('0' + level));
+#ifdef LIOS_HOST
+	if (printk_host_mid_append)
+		printk_host_mid_append();
+#endif
 	for (size_t i = 0; i < len; i++)
 		ring_put(s[i] == LOG_MARK ? '?' : s[i]);
 }
@@ -535,13 +570,88 @@ static size_t utf8_cut(const char *buf, size_t n)
 	return n;
 }
 
+/* Appends a record to the ring and sends it to the sinks (unless held). Interrupts off,
+ * not nested inside another append (the caller saw ring_busy false). */
+static void emit(int level, const char *line, size_t n)
+{
+	bool any = false;
+
+	ring_busy = true;
+	nmi_barrier();
+	ring_append(level, line, n);
+	nmi_barrier();
+	ring_busy = false;
+	for (int i = 0; i < MAX_SINKS; i++) {
+		if (sinks[i].fn) {
+			if (level <= sinks[i].level && !holding)
+				sinks[i].fn(line, n);
+			any = true;
+		}
+	}
+#ifdef LIOS_HOST
+	if (!any)
+		fwrite(line, 1, n, stderr);
+#endif
+	(void)any;
+}
+
+/* A printk nested inside an append (an NMI): keep the message in the slot, whole or cut
+ * to it, or count it lost when the slot is taken. */
+static void defer(int level, const char *line, size_t n)
+{
+	if (slot_len) {
+		slot_lost++; /* only nested code runs here: nothing interrupts the increment */
+		return;
+	}
+	if (n > sizeof(slot_text)) {
+		n = utf8_cut(line, sizeof(slot_text) - 1);
+		memcpy(slot_text, line, n);
+		slot_text[n++] = '\n';
+	} else {
+		memcpy(slot_text, line, n);
+	}
+	slot_level = level;
+	nmi_barrier();
+	slot_len = n;
+}
+
+/* Emits the slot's message and the count of lost ones, if any. Interrupts off, not inside
+ * an append. A printk nested in here neither flushes (slot_flushing) nor appends into our
+ * records (emit sets ring_busy). */
+static void flush_slot(void)
+{
+	uint64_t lost;
+	size_t n;
+
+	if (slot_flushing)
+		return;
+	slot_flushing = true;
+	nmi_barrier();
+	n = slot_len; /* read after taking the slot: a flush nested before that emptied it */
+	if (n) {
+		emit(slot_level, slot_text, n);
+		nmi_barrier();
+		slot_len = 0;
+	}
+	lost = __atomic_exchange_n(&slot_lost, 0, __ATOMIC_SEQ_CST);
+	if (lost) {
+		char line[80];
+		int len = ksnprintf(line, sizeof(line),
+				    "printk: messages printed inside a printk lost: %lu\n",
+				    (unsigned long)lost);
+
+		emit(LEVEL_WARN, line, (size_t)len);
+	}
+	nmi_barrier();
+	slot_flushing = false;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char line[PRINTK_LINE_MAX];
 	struct outbuf o = {line, sizeof(line), 0, 0};
 	int level = LEVEL_DEFAULT;
 	size_t n;
-	bool any = false;
 
 	if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '7') {
 		level = fmt[1] - '0';
@@ -558,19 +668,12 @@ int vprintk(const char *fmt, va_list ap)
 	}
 
 	uint64_t irq = arch_irq_save();
-	ring_append(level, line, n);
-	for (int i = 0; i < MAX_SINKS; i++) {
-		if (sinks[i].fn) {
-			if (level <= sinks[i].level && !holding)
-				sinks[i].fn(line, n);
-			any = true;
-		}
+	if (ring_busy) {
+		defer(level, line, n);
+	} else {
+		emit(level, line, n);
+		flush_slot();
 	}
-#ifdef LIOS_HOST
-	if (!any)
-		fwrite(line, 1, n, stderr);
-#endif
-	(void)any;
 	arch_irq_restore(irq);
 	return (int)n;
 }

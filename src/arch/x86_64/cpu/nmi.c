@@ -20,8 +20,8 @@
  * disabled, which the log says.
  *
  * Context: the NMI handler (interrupts are off, NMIs blocked until its iretq). printk
- * from here may interleave with a message the NMI interrupted; the screen console drops
- * output it receives while busy, so nothing is corrupted.
+ * from here is safe: inside another message's append it is kept aside and logged after it
+ * (printk.c), and the screen console drops output it receives while busy.
  */
 #include <arch/io.h>
 #include <lios/cmdline.h>

@@ -307,6 +307,71 @@ static void test_hold_overflow(void)
 	printk_remove_sink(capture_tail);
 }
 
+/* printk inside printk, as an NMI handler does when the NMI lands in the middle of another
+ * message's append (printk_host_mid_append: called there on the host). The runs of the log
+ * are written to runs[] separated by '|'. */
+extern void (*printk_host_mid_append)(void);
+static char runs[70000]; /* more than the 64 KiB ring */
+static size_t runs_len;
+static int nested_to_print;
+
+static void capture_runs(const char *s, size_t n)
+{
+	if (runs_len + n + 1 >= sizeof(runs))
+		runs_len = 0; /* only the newest records matter */
+	memcpy(runs + runs_len, s, n);
+	runs_len += n;
+	runs[runs_len++] = '|';
+	runs[runs_len] = '\0';
+}
+
+static void nmi_printk(void)
+{
+	static const char *const msgs[] = {"nmi: first\n", "nmi: second\n"};
+	int count = nested_to_print;
+
+	nested_to_print = 0; /* once: the nested printks' own appends must not print again */
+	for (int i = 0; i < count; i++)
+		printk(KERN_ERR "%s", msgs[i]);
+}
+
+/* 1. One message printed inside the append of another: the interrupted record stays
+ * whole and the nested one follows it as a record of its own, in the log and on the sink
+ * (which gets both, in that order). Before: the nested record was written into the
+ * middle of the other ("nmi: first\nouter record\n" as one record, the outer one empty).
+ * 2. Two of them inside one append: the first is kept, the second is dropped and counted,
+ * and the count is logged right after. */
+static void test_nested_in_append(void)
+{
+	hold_sinks_start();
+	reentered = true; /* no "meanwhile" from the sink here */
+	printk_host_mid_append = nmi_printk;
+	nested_to_print = 1;
+	printk("outer record\n");
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "outer record\nnmi: first\n") == 0);
+	runs_len = 0;
+	printk_dump_log(capture_runs);
+	CHECK(runs_len > 0 && strstr(runs, "|outer record\n|nmi: first\n|") != NULL);
+	CHECK(runs_len >= strlen("outer record\n|nmi: first\n|") && /* the newest records */
+	      strcmp(runs + runs_len - strlen("outer record\n|nmi: first\n|"),
+		     "outer record\n|nmi: first\n|") == 0);
+
+	captured_len = 0;
+	nested_to_print = 2;
+	printk("outer again\n");
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "outer again\nnmi: first\n"
+			       "printk: messages printed inside a printk lost: 1\n") == 0);
+	runs_len = 0;
+	printk_dump_log(capture_runs);
+	CHECK(strstr(runs, "|outer again\n|nmi: first\n|printk: messages printed inside a "
+			   "printk lost: 1\n|") != NULL);
+	printk_host_mid_append = NULL;
+	printk_remove_sink(capture_and_print);
+	printk_remove_sink(capture_debug);
+}
+
 /* Command line: bare flags, key=value, prefixes that must not match, empty values. */
 static void test_cmdline(void)
 {
@@ -341,6 +406,7 @@ int main(void)
 	RUN(test_hold);
 	RUN(test_held_by_sink);
 	RUN(test_hold_overflow);
+	RUN(test_nested_in_append);
 	RUN(test_cmdline);
 	return unit_summary();
 }
