@@ -12,12 +12,14 @@
 
 #include <lios/compiler.h>
 
-#define ACPI_MAX_CPUS 64      /* processor UID -> APIC ID pairs kept (type 0 entries) */
+#define ACPI_MAX_CPUS 64      /* processor UID -> APIC ID pairs kept (Local APIC, x2APIC) */
 #define ACPI_MAX_IOAPICS 8
 #define ACPI_MAX_OVERRIDES 16 /* one per ISA line is the most a sane MADT has */
 #define ACPI_MAX_LAPIC_NMIS 8
 #define ACPI_ISA_IRQS 16      /* source range of an interrupt source override (bus 0, ISA) */
-#define ACPI_UID_ALL 0xff     /* local APIC NMI entry for every processor */
+/* An NMI entry for every processor: a Local x2APIC NMI entry's UID 0xffffffff, and a
+ * Local APIC NMI entry's 0xff, recorded as the same. */
+#define ACPI_UID_ALL 0xffffffff
 
 /* MPS INTI flags of overrides and NMI entries (ACPI 6.x table 5.50, after MPS 1.4). */
 #define ACPI_MPS_POLARITY_MASK 0x3
@@ -30,8 +32,8 @@
 #define ACPI_MPS_TRIGGER_LEVEL 0xc
 
 struct acpi_cpu {
-	uint8_t uid;           /* ACPI processor UID */
-	uint8_t apic_id;       /* its local APIC ID */
+	uint32_t uid;          /* ACPI processor UID (8 bits in a Local APIC entry) */
+	uint32_t apic_id;      /* its local APIC ID (x2APIC ID: 32 bits) */
 };
 
 struct acpi_ioapic {
@@ -47,9 +49,9 @@ struct acpi_irq_override {
 	uint16_t flags;        /* ACPI_MPS_* polarity and trigger */
 };
 
-/* A local APIC LINT input wired to NMI. */
+/* A local APIC LINT input wired to NMI (a Local APIC NMI or a Local x2APIC NMI entry). */
 struct acpi_lapic_nmi {
-	uint8_t uid;           /* processor UID, ACPI_UID_ALL = every processor */
+	uint32_t uid;          /* processor UID, ACPI_UID_ALL = every processor */
 	uint8_t lint;          /* 0 = LINT0, 1 = LINT1 */
 	uint16_t flags;        /* ACPI_MPS_* polarity and trigger */
 };

@@ -35,8 +35,11 @@
 #define MADT_LOCAL_APIC_NMI_LEN 6
 #define MADT_LAPIC_ADDR_OVERRIDE 5 /* 12 bytes: reserved, 64-bit address */
 #define MADT_LAPIC_ADDR_OVERRIDE_LEN 12
-#define MADT_LOCAL_X2APIC 9
+#define MADT_LOCAL_X2APIC 9        /* 16 bytes: reserved, x2APIC ID, flags, UID */
 #define MADT_LOCAL_X2APIC_LEN 16
+#define MADT_LOCAL_X2APIC_NMI 0x0a /* 12 bytes: MPS INTI flags, UID, LINT#, reserved */
+#define MADT_LOCAL_X2APIC_NMI_LEN 12
+#define MADT_NMI_UID_ALL 0xff      /* a Local APIC NMI entry's "every processor" */
 #define MADT_X2APIC_ONLY_ID 0xff   /* below it, a CPU is a Local APIC entry's (5.2.12.12) */
 #define MADT_CPU_ENABLED (1u << 0)
 #define MADT_CPU_ONLINE_CAPABLE (1u << 1)
@@ -114,12 +117,24 @@ static const uint8_t madt_min_len[] = {
 	[MADT_LOCAL_APIC_NMI] = MADT_LOCAL_APIC_NMI_LEN,
 	[MADT_LAPIC_ADDR_OVERRIDE] = MADT_LAPIC_ADDR_OVERRIDE_LEN,
 	[MADT_LOCAL_X2APIC] = MADT_LOCAL_X2APIC_LEN,
+	[MADT_LOCAL_X2APIC_NMI] = MADT_LOCAL_X2APIC_NMI_LEN,
 };
 
 static void madt_refuse(struct acpi_info *info, uint32_t off, uint8_t type, const char *why)
 {
 	info->madt.bad_entries++;
 	printk(KERN_WARN "acpi: MADT entry type %u at offset %u %s, ignored\n", type, off, why);
+}
+
+/* Keeps a CPU's UID for matching NMI entries, once per APIC ID (an x2APIC entry may repeat
+ * a Local APIC one); beyond ACPI_MAX_CPUS they are not needed, so no message. */
+static void madt_record_cpu(struct acpi_info *info, uint32_t uid, uint32_t apic_id)
+{
+	for (unsigned i = 0; i < info->madt.cpu_ids; i++)
+		if (info->madt.cpus[i].apic_id == apic_id)
+			return;
+	if (info->madt.cpu_ids < ACPI_MAX_CPUS)
+		info->madt.cpus[info->madt.cpu_ids++] = (struct acpi_cpu){.uid = uid, .apic_id = apic_id};
 }
 
 /* Returns whether the entry is a usable CPU (counted). */
@@ -131,8 +146,7 @@ static bool madt_local_apic(const uint8_t *e, struct acpi_info *info)
 	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
 		return false;
 	info->cpu_count++;
-	if (info->madt.cpu_ids < ACPI_MAX_CPUS) /* only needed to match NMI entries: no message */
-		info->madt.cpus[info->madt.cpu_ids++] = (struct acpi_cpu){.uid = e[2], .apic_id = e[3]};
+	madt_record_cpu(info, e[2], e[3]);
 	return true;
 }
 
@@ -164,15 +178,25 @@ static void madt_override(const uint8_t *e, uint32_t off, struct acpi_info *info
 		info->madt.overrides[info->madt.override_count++] = o;
 }
 
+/* A Local APIC NMI entry (type 4, 8-bit UID) or a Local x2APIC NMI entry (type 0x0a,
+ * 32-bit UID, ACPI 6.5 5.2.12.13): both land in lapic_nmis, UIDs in one namespace. */
 static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *info)
 {
-	struct acpi_lapic_nmi n = {.uid = e[2], .lint = e[5]};
+	struct acpi_lapic_nmi n;
 
-	memcpy(&n.flags, e + 3, 2);
+	if (e[0] == MADT_LOCAL_X2APIC_NMI) {
+		memcpy(&n.flags, e + 2, 2);
+		memcpy(&n.uid, e + 4, 4);
+		n.lint = e[8];
+	} else {
+		n.uid = e[2] == MADT_NMI_UID_ALL ? ACPI_UID_ALL : e[2];
+		memcpy(&n.flags, e + 3, 2);
+		n.lint = e[5];
+	}
 	if (n.lint > 1)
-		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "names a LINT other than 0 or 1");
+		madt_refuse(info, off, e[0], "names a LINT other than 0 or 1");
 	else if (info->madt.lapic_nmi_count >= ACPI_MAX_LAPIC_NMIS)
-		madt_refuse(info, off, MADT_LOCAL_APIC_NMI, "is one NMI entry too many");
+		madt_refuse(info, off, e[0], "is one NMI entry too many");
 	else
 		info->madt.lapic_nmis[info->madt.lapic_nmi_count++] = n;
 }
@@ -183,7 +207,7 @@ static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *inf
  * entries: beside them it repeats one (ACPI 6.5 5.2.12.12; Linux ignores it too). */
 static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
-	uint32_t lapic32 = 0, flags = 0, x2id;
+	uint32_t lapic32 = 0, flags = 0, x2id, uid;
 	unsigned lapic_cpus = 0, x2apic_low = 0;
 
 	info->madt.present = true;
@@ -224,6 +248,7 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 			madt_override(e, off - elen, info);
 			break;
 		case MADT_LOCAL_APIC_NMI:
+		case MADT_LOCAL_X2APIC_NMI:
 			madt_lapic_nmi(e, off - elen, info);
 			break;
 		case MADT_LAPIC_ADDR_OVERRIDE:
@@ -232,15 +257,17 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		case MADT_LOCAL_X2APIC:
 			memcpy(&x2id, e + 4, 4);
 			memcpy(&flags, e + 8, 4);
+			memcpy(&uid, e + 12, 4);
 			if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
 				break;
+			madt_record_cpu(info, uid, x2id); /* its x2APIC NMI entries name uid */
 			if (x2id < MADT_X2APIC_ONLY_ID)
 				x2apic_low++;
 			else
 				info->cpu_count++;
 			break;
 		default:
-			break; /* other interrupt models and x2APIC NMI: not used */
+			break; /* other interrupt models: not used */
 		}
 	}
 	if (!lapic_cpus)

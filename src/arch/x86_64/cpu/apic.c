@@ -65,14 +65,14 @@ bool lapic_x2apic_mode(void) { return present && x2apic; }
 
 /* The LVT value for LINTn: NMI when the MADT wires it for this CPU (its UID or every CPU),
  * with the entry's polarity; otherwise masked. LINT0 masked as ExtINT, like Linux does
- * for the boot CPU once the I/O APIC takes over. When no entry LiOS can read names this
- * CPU (none at all, only x2APIC NMI entries, or UIDs of CPUs listed only as x2APIC), LINT1
- * is NMI, edge, active high: the wiring of every PC since the MP specification's default
- * configurations, and what Linux programs on the boot CPU whatever the MADT says. Masked,
- * the chipset's NMIs (SERR#, IOCHK, a BMC's button) would never arrive. */
+ * for the boot CPU once the I/O APIC takes over. When no entry names this CPU (none at
+ * all, or only entries for other UIDs), LINT1 is NMI, edge, active high: the wiring of
+ * every PC since the MP specification's default configurations, and what Linux programs
+ * on the boot CPU whatever the MADT says. Masked, the chipset's NMIs (SERR#, IOCHK, a
+ * BMC's button) would never arrive. */
 static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uint8_t my_id)
 {
-	int my_uid = -1;
+	int64_t my_uid = -1; /* not listed: no UID matches */
 	bool described = false; /* an entry names an NMI input of this CPU */
 
 	for (unsigned int i = 0; i < model->cpu_ids; i++)
@@ -82,7 +82,7 @@ static uint32_t lint_value(const struct irq_model *model, unsigned int lint, uin
 		const struct acpi_lapic_nmi *n = &model->lapic_nmis[i];
 		uint32_t v = LAPIC_LVT_DM_NMI;
 
-		if (n->uid != ACPI_UID_ALL && n->uid != my_uid)
+		if (n->uid != ACPI_UID_ALL && (int64_t)n->uid != my_uid)
 			continue;
 		described = true;
 		if (n->lint != lint)

@@ -73,6 +73,16 @@ static void madt_x2apic(struct madt_body *m, uint32_t uid, uint32_t x2apic_id, u
 	memcpy(e + 12, &uid, 4);
 }
 
+/* A Local x2APIC NMI entry (type 0x0a); len below 12 makes a short one. */
+static void madt_x2nmi(struct madt_body *m, uint8_t len, uint32_t uid, uint16_t flags, uint8_t lint)
+{
+	uint8_t *e = madt_entry(m, 0x0a, len);
+	memcpy(e + 2, &flags, 2);
+	memcpy(e + 4, &uid, 4);
+	if (len > 8)
+		e[8] = lint;
+}
+
 /* Puts the MADT (and a FADT and the root tables) in the arena and parses from an ACPI 2.0
  * RSDP. */
 static void parse_with_madt(const struct madt_body *m)
@@ -98,7 +108,7 @@ static void test_madt_qemu_model(void)
 	madt_ioapic(&m, 12, 0, 0xfec00000, 0);
 	madt_override(&m, 0, 0, 2, 0);
 	madt_override(&m, 0, 9, 9, ACPI_MPS_POLARITY_HIGH | ACPI_MPS_TRIGGER_LEVEL);
-	madt_nmi(&m, ACPI_UID_ALL, 0, 1);
+	madt_nmi(&m, 0xff, 0, 1); /* 0xff: every processor */
 	parse_with_madt(&m);
 	CHECK(info.madt.present && !info.madt.truncated);
 	CHECK_EQ(info.madt.bad_entries, 0);
@@ -163,7 +173,7 @@ static void test_madt_entry_past_end(void)
 	struct madt_body m;
 	madt_begin(&m, 0xfee00000, 1);
 	madt_ioapic(&m, 12, 0, 0xfec00000, 0);
-	madt_nmi(&m, ACPI_UID_ALL, 0, 1);
+	madt_nmi(&m, 0xff, 0, 1); /* 0xff: every processor */
 	m.b[m.len - 5] = 40; /* the NMI entry's length */
 	parse_with_madt(&m);
 	CHECK(info.madt.truncated && info.madt.bad_entries == 1);
@@ -235,6 +245,36 @@ static void test_madt_x2apic_duplicates(void)
 	CHECK_EQ(info.cpu_count, 2);
 }
 
+/* ACPI 6.5 5.2.12.13: Local x2APIC NMI entries (flags, 32-bit UID, LINT#) go into the same
+ * list as Local APIC NMI entries, and x2APIC CPUs keep their 32-bit UID to be matched: a
+ * Local APIC NMI entry for every CPU on LINT1, an x2APIC one for every CPU (UID
+ * 0xffffffff) on LINT1 active low, one for the x2APIC-only CPU with UID 0x10005 on LINT0.
+ * Refused and counted: one 10 bytes long (shorter than its 12), one naming LINT2. Before,
+ * type 0x0a was skipped as unknown: one NMI entry, nothing refused. */
+static void test_madt_x2apic_nmi(void)
+{
+	struct madt_body m;
+	madt_begin(&m, 0xfee00000, 1);
+	madt_cpu(&m, 0, 0, 1);
+	madt_x2apic(&m, 0x10005, 300, 1);
+	madt_nmi(&m, 0xff, 0, 1);
+	madt_x2nmi(&m, 12, 0xffffffff, ACPI_MPS_POLARITY_LOW, 1);
+	madt_x2nmi(&m, 12, 0x10005, 0, 0);
+	madt_x2nmi(&m, 10, 0x10005, 0, 1);
+	madt_x2nmi(&m, 12, 0x10005, 0, 2);
+	parse_with_madt(&m);
+	CHECK(!info.madt.truncated);
+	CHECK_EQ(info.madt.bad_entries, 2);
+	CHECK_EQ(info.madt.lapic_nmi_count, 3);
+	CHECK(info.madt.lapic_nmis[0].uid == ACPI_UID_ALL && info.madt.lapic_nmis[0].lint == 1);
+	CHECK(info.madt.lapic_nmis[1].uid == ACPI_UID_ALL && info.madt.lapic_nmis[1].lint == 1);
+	CHECK_EQ(info.madt.lapic_nmis[1].flags, ACPI_MPS_POLARITY_LOW);
+	CHECK(info.madt.lapic_nmis[2].uid == 0x10005 && info.madt.lapic_nmis[2].lint == 0);
+	CHECK_EQ(info.madt.cpu_ids, 2);
+	CHECK(info.madt.cpus[1].uid == 0x10005 && info.madt.cpus[1].apic_id == 300);
+	CHECK_EQ(info.cpu_count, 2);
+}
+
 int main(void)
 {
 	RUN(test_madt_qemu_model);
@@ -244,5 +284,6 @@ int main(void)
 	RUN(test_madt_capacity);
 	RUN(test_madt_shorter_than_header);
 	RUN(test_madt_x2apic_duplicates);
+	RUN(test_madt_x2apic_nmi);
 	return unit_summary();
 }

@@ -275,7 +275,7 @@ static void cmci_masked(void)
 /* LINT0/LINT1 after lapic_enable on the boot CPU (APIC ID 2, ACPI UID 5):
  * - the MADT's entry for every CPU on LINT1, active low: NMI with that polarity;
  * - an entry for this CPU's UID on LINT0: LINT0 is NMI and LINT1 stays masked;
- * - entries only for other UIDs (as when this CPU is listed only by an x2APIC entry) or
+ * - entries only for other UIDs (also 0x105, a 32-bit x2APIC UID whose low byte is 5) or
  *   none at all: LINT1 is NMI, edge, active high, the wiring of every PC (masked, the
  *   chipset's NMIs would be lost); LINT0 masked in every case without an entry. */
 static void lint_nmi(void)
@@ -293,6 +293,7 @@ static void lint_nmi(void)
 		  LAPIC_LVT_DM_NMI | LAPIC_LVT_POLARITY_LOW },
 		{ { 5, 0, 0 }, 1, LAPIC_LVT_DM_NMI, LAPIC_LVT_DM_FIXED | LAPIC_LVT_MASKED },
 		{ { 9, 1, 0 }, 1, LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED, LAPIC_LVT_DM_NMI },
+		{ { 0x105, 0, 0 }, 1, LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED, LAPIC_LVT_DM_NMI },
 		{ { 0, 0, 0 }, 0, LAPIC_LVT_DM_EXTINT | LAPIC_LVT_MASKED, LAPIC_LVT_DM_NMI },
 	};
 
