@@ -23,8 +23,9 @@ struct vmalloc_stats {
 	uint64_t misuse;             /* misuse reports so far */
 };
 
-/* Sets up the window [start, end) (page aligned, at least 1 MiB). The first part of the
- * window holds the arena's bookkeeping. Returns 0, -EINVAL, or -ENOMEM. Context: boot, after
+/* Sets up the window [start, end) (page aligned, at least 1088 KiB). The first part of the
+ * window holds the arena's bookkeeping: a sixteenth of it (at most 64 MiB), which must hold
+ * the busy-range hash (16 pages) and a page of segments, so a 1 MiB window is -EINVAL. Returns 0, -EINVAL, or -ENOMEM. Context: boot, after
  * pmm and paging; kernel: vmalloc_init(VMALLOC_START, VMALLOC_END). */
 int vmalloc_init(vaddr_t start, vaddr_t end);
 
