@@ -124,11 +124,21 @@ static bool km_free_ok(const struct km_free_obj *o, int c)
 	       ((uintptr_t)o & ((1u << (KM_MIN_SHIFT + c)) - 1)) == 0 && o->magic == KM_FREE_MAGIC;
 }
 
+/* Counts a misuse report. Interrupts off: kfree is callable from interrupt handlers, and
+ * an increment they interrupted would lose theirs. */
+static void count_misuse(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	kmalloc_misuse_count++;
+	arch_irq_restore(irq);
+}
+
 /* Class c's free list leads to o, which is not a free object of the class (written after
  * free): reported; the rest of the list is dropped (its objects stay out of use). */
 static void km_list_damaged(int c, const void *o)
 {
-	kmalloc_misuse_count++;
+	count_misuse();
 	printk(KERN_ERR "kmalloc: free list of size %u damaged at %p (written after free?), "
 	       "dropped\n", 1u << (KM_MIN_SHIFT + c), o);
 }
@@ -198,7 +208,7 @@ void *kzalloc(size_t size)
 
 static void report(const char *what, const void *p, void *caller)
 {
-	kmalloc_misuse_count++;
+	count_misuse();
 	printk(KERN_ERR "kmalloc: %s: kfree(%p) called from %pB\n", what, p, caller);
 }
 

@@ -377,7 +377,10 @@ take:
 
 static int report_misuse(const char *what, paddr_t pa, size_t count, uint64_t frame, void *caller)
 {
+	uint64_t irq = arch_irq_save(); /* pmm_free is called from any context: no lost count */
+
 	pmm_misuse_count++;
+	arch_irq_restore(irq);
 	printk(KERN_ERR "pmm: %s (at 0x%llx) in pmm_free(0x%llx, %zu) called from %pB\n", what,
 	       (unsigned long long)frame, (unsigned long long)pa, count, caller);
 	return -EINVAL;
