@@ -24,6 +24,7 @@ ENTRIES = os.path.join(ROOT, "iso", "grub.d", "42_lios")
 LIOS = os.path.join(ROOT, "lios")
 REAL_LIB_DIR = "/usr/share/grub"
 SH = shutil.which("dash") or "sh"
+GRUB_SCRIPT_CHECK = shutil.which("grub-script-check")
 
 UUID = "5d1c3a7e-9b2f-4c61-8e0a-2f4b6d8c0e11"
 DEVICE = "/dev/nvme0n1p2"
@@ -124,7 +125,15 @@ class Generator(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout, r.stderr
 
+    def check_grub_syntax(self, out):
+        # GRUB's own parser accepts the text (the quoting of the path, the if/else of hints).
+        if GRUB_SCRIPT_CHECK:
+            r = subprocess.run([GRUB_SCRIPT_CHECK], input=out, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(r.returncode, 0, r.stdout + out)
+
     def check_device_entries(self, out):
+        self.check_grub_syntax(out)
         # Both entries, each: all_video first, the file system found by UUID, the kernel by
         # the path GRUB sees (subvolume included), gfxpayload=text on BIOS after multiboot2.
         self.assertNotIn("--file", out)
@@ -193,6 +202,7 @@ class Generator(unittest.TestCase):
         # Scenario: the generic entries themselves. Expected: both titles, the file search
         # for /boot/lios.elf and /lios.elf, all_video, gfxpayload=text after multiboot2.
         text = generic_text()
+        self.check_grub_syntax(text)
         self.assertEqual(text.count("menuentry "), 2)
         self.assertIn("search --no-floppy --file --set=root /boot/lios.elf", text)
         self.assertIn("search --no-floppy --file --set=root /lios.elf", text)
