@@ -109,3 +109,12 @@ lios_qemu_test(matrix.uefi.vga-none.no-framebuffer FIRMWARE uefi LABELS matrix
 lios_qemu_test(matrix.uefi32.cpu.qemu32 FIRMWARE uefi32 LABELS matrix
   ARGS --cpu qemu32 --no-contract --ready "needs a 64-bit x86_64 CPU" --halts 3
        --expect "LiOS: UEFI [(]32-bit[)] entry: this CPU has no long mode: LiOS needs a 64-bit x86_64 CPU. halted")
+
+# The entries 42_lios generates under update-grub (grub-mkconfig_lib's insmods, the search by
+# file-system UUID with hints, the quoted path from grub-mkrelpath), booted by GRUB on
+# biosdisk.py's disk: tests/qemu/generated_entries.sh describes that disk to 42_lios.
+# unit.install checks what they say on a btrfs subvolume; this checks that GRUB boots them.
+lios_qemu_test(matrix.bios.installed-grub.generated FIRMWARE bios LABELS matrix
+  ARGS --media bios-disk --elf ${CMAKE_BINARY_DIR}/lios.elf --expect "^boot: BIOS via GRUB "
+       --grub-entries ${CMAKE_CURRENT_SOURCE_DIR}/generated_entries.sh
+       --grub-default "LiOS (self-test)" --ktap)

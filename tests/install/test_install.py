@@ -1,0 +1,309 @@
+# SPDX-License-Identifier: MIT
+"""Host tests of the installed-GRUB path: iso/grub.d/42_lios as update-grub runs it, and
+`./lios install` / `./lios uninstall` into a scratch root.
+
+42_lios runs with /bin/sh (dash where it exists, as on Debian) in a made-up grub-mkconfig
+environment: pkgdatadir points at a fake grub-mkconfig_lib, or at the real one with stub
+grub-probe and grub-mkrelpath programs (the library takes their paths from $grub_probe and
+$grub_mkrelpath). The stubs describe a btrfs root on the "@" subvolume of a GPT disk, so GRUB
+sees the kernel as /@/boot/lios.elf on the file system UUID below. LIOS_INSTALLED_ELF stands
+in for /boot/lios.elf. The QEMU cells (matrix.*.installed-grub, esp.py) boot the generic
+entries; these tests check the generator's choice and what it prints.
+Run: python3 tests/install/test_install.py [-v]
+"""
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ENTRIES = os.path.join(ROOT, "iso", "grub.d", "42_lios")
+LIOS = os.path.join(ROOT, "lios")
+REAL_LIB_DIR = "/usr/share/grub"
+SH = shutil.which("dash") or "sh"
+GRUB_SCRIPT_CHECK = shutil.which("grub-script-check")
+
+UUID = "5d1c3a7e-9b2f-4c61-8e0a-2f4b6d8c0e11"
+DEVICE = "/dev/nvme0n1p2"
+RELPATH = "/@/boot/lios.elf"
+MARKER = "### entries ###\n"
+
+# grub-probe for a btrfs file system on GPT partition 2; only the kernel's own path (in
+# $LIOS_INSTALLED_ELF) or its device may be asked about, anything else fails.
+GRUB_PROBE = """#!/bin/sh
+target= dev= path=
+for a in "$@"; do
+	case $a in
+	--target=*) target=${a#--target=} ;;
+	--device) dev=1 ;;
+	-*) ;;
+	*) path=$a ;;
+	esac
+done
+if [ -z "$dev" ] && [ "$path" != "$LIOS_INSTALLED_ELF" ]; then
+	echo "grub-probe stub: asked about $path" >&2; exit 1
+fi
+if [ -n "$dev" ] && [ "$path" != "%(device)s" ]; then
+	echo "grub-probe stub: asked about device $path" >&2; exit 1
+fi
+case $target in
+device) echo %(device)s ;;
+partmap) echo gpt ;;
+abstraction) ;;
+fs) echo btrfs ;;
+fs_uuid) echo %(uuid)s ;;
+hints_string) echo "--hint-bios=hd0,gpt2 --hint-efi=hd0,gpt2 --hint-baremetal=ahci0,gpt2" ;;
+compatibility_hint) echo hd0,gpt2 ;;
+*) echo "grub-probe stub: target $target" >&2; exit 1 ;;
+esac
+""" % {"device": DEVICE, "uuid": UUID}
+
+GRUB_MKRELPATH = """#!/bin/sh
+[ "$1" = "$LIOS_INSTALLED_ELF" ] || { echo "grub-mkrelpath stub: asked about $1" >&2; exit 1; }
+echo %s
+""" % RELPATH
+
+# The three things 42_lios takes from the library, in the library's words.
+FAKE_LIB = """grub_probe=${grub_probe:-/nonexistent/grub-probe}
+make_system_path_relative_to_its_root () { "$grub_mkrelpath" "$1"; }
+prepare_grub_to_access_device () {
+	[ "$1" = "%(device)s" ] || return 1
+	echo "insmod part_gpt"
+	echo "insmod btrfs"
+	echo "search --no-floppy --fs-uuid --set=root %(uuid)s"
+}
+""" % {"device": DEVICE, "uuid": UUID}
+
+
+def write(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def generic_text():
+    text = read(ENTRIES)
+    return text[text.index(MARKER) + len(MARKER):]
+
+
+class Generator(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lios-grubd ")
+        self.elf = os.path.join(self.tmp, "boot", "lios.elf")
+        write(self.elf, "kernel")
+        self.bin = os.path.join(self.tmp, "bin")
+        write(os.path.join(self.bin, "grub-probe"), GRUB_PROBE, 0o755)
+        write(os.path.join(self.bin, "grub-mkrelpath"), GRUB_MKRELPATH, 0o755)
+        self.fake_lib_dir = os.path.join(self.tmp, "fake-grub")
+        write(os.path.join(self.fake_lib_dir, "grub-mkconfig_lib"), FAKE_LIB)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_entries(self, pkgdatadir, elf=None, probe="grub-probe"):
+        """Runs 42_lios as grub-mkconfig would (pkgdatadir exported) unless pkgdatadir is
+        None; returns (stdout, stderr). A non-zero status fails the test: update-grub
+        would stop on it."""
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("pkgdatadir", "GRUB_DEVICE", "grub_probe", "grub_mkrelpath")}
+        env["LIOS_INSTALLED_ELF"] = elf or self.elf
+        env["grub_probe"] = os.path.join(self.bin, probe)
+        env["grub_mkrelpath"] = os.path.join(self.bin, "grub-mkrelpath")
+        if pkgdatadir is not None:
+            env["pkgdatadir"] = pkgdatadir
+        r = subprocess.run([SH, ENTRIES], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout, r.stderr
+
+    def check_grub_syntax(self, out):
+        # GRUB's own parser accepts the text (the quoting of the path, the if/else of hints).
+        if GRUB_SCRIPT_CHECK:
+            r = subprocess.run([GRUB_SCRIPT_CHECK], input=out, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(r.returncode, 0, r.stdout + out)
+
+    def check_device_entries(self, out):
+        self.check_grub_syntax(out)
+        # Both entries, each: all_video first, the file system found by UUID, the kernel by
+        # the path GRUB sees (subvolume included), gfxpayload=text on BIOS after multiboot2.
+        self.assertNotIn("--file", out)
+        self.assertNotIn("/lios.elf;", out)
+        entries = out.split("menuentry ")[1:]
+        self.assertEqual([e.split("\n")[0] for e in entries],
+                         ['"LiOS" --class os {', '"LiOS (self-test)" --class os {'])
+        for entry, args in zip(entries, ["", " selftest"]):
+            lines = [line.strip() for line in entry.splitlines()]
+            self.assertEqual(lines[1], "insmod all_video")
+            self.assertIn("insmod btrfs", lines)
+            search = [line for line in lines if line.startswith("search ")]
+            self.assertTrue(search, entry)
+            for line in search:
+                self.assertTrue(line.startswith("search --no-floppy --fs-uuid --set=root "), line)
+                self.assertTrue(line.endswith(" " + UUID), line)
+            boot = lines.index("multiboot2 '%s'%s" % (RELPATH, args))
+            self.assertLess(max(lines.index(s) for s in search), boot)
+            self.assertIn("set gfxpayload=text", lines[boot + 1:])
+            self.assertIn('if [ "$grub_platform" = "pc" ]; then', lines[boot + 1:])
+
+    def test_fake_library_btrfs_subvolume(self):
+        # Scenario: update-grub on a btrfs root ("@" subvolume), library of the fake kind.
+        # Expected: entries that search UUID's file system and load /@/boot/lios.elf.
+        out, err = self.run_entries(self.fake_lib_dir)
+        self.check_device_entries(out)
+        self.assertIn("Found LiOS", err)
+
+    @unittest.skipUnless(os.path.isfile(os.path.join(REAL_LIB_DIR, "grub-mkconfig_lib")),
+                         "no %s/grub-mkconfig_lib (grub-common)" % REAL_LIB_DIR)
+    def test_real_library_btrfs_subvolume(self):
+        # Scenario: the same machine, with GRUB's own library and only the probing programs
+        # stubbed. Expected: the same entries, now with the library's search hints.
+        out, _ = self.run_entries(REAL_LIB_DIR)
+        self.check_device_entries(out)
+        self.assertIn("--hint-efi=hd0,gpt2", out)
+
+    def test_no_library(self):
+        # Scenario: grub-mkconfig environment, but its library is not where pkgdatadir says.
+        # Expected: the generic entries, byte for byte the text after the marker.
+        out, _ = self.run_entries(os.path.join(self.tmp, "nowhere"))
+        self.assertEqual(out, generic_text())
+
+    def test_no_installed_kernel(self):
+        # Scenario: the entries script is in /etc/grub.d but /boot/lios.elf is gone.
+        # Expected: the generic entries.
+        out, _ = self.run_entries(self.fake_lib_dir, elf=os.path.join(self.tmp, "gone.elf"))
+        self.assertEqual(out, generic_text())
+
+    def test_not_under_grub_mkconfig(self):
+        # Scenario: run by hand or by esp.py (no pkgdatadir, no GRUB_DEVICE), kernel present.
+        # Expected: the generic entries, the ones pasted into 40_custom.
+        out, _ = self.run_entries(None)
+        self.assertEqual(out, generic_text())
+
+    def test_probe_fails(self):
+        # Scenario: grub-probe cannot tell the device (a file system GRUB cannot read).
+        # Expected: update-grub goes on with the generic entries and a warning.
+        write(os.path.join(self.bin, "no-probe"), "#!/bin/sh\nexit 1\n", 0o755)
+        out, err = self.run_entries(REAL_LIB_DIR if os.path.isdir(REAL_LIB_DIR)
+                                    else self.fake_lib_dir, probe="no-probe")
+        self.assertEqual(out, generic_text())
+        self.assertIn("42_lios:", err)
+
+    def test_generic_entries_find_the_file(self):
+        # Scenario: the generic entries themselves. Expected: both titles, the file search
+        # for /boot/lios.elf and /lios.elf, all_video, gfxpayload=text after multiboot2.
+        text = generic_text()
+        self.check_grub_syntax(text)
+        self.assertEqual(text.count("menuentry "), 2)
+        self.assertIn("search --no-floppy --file --set=root /boot/lios.elf", text)
+        self.assertIn("search --no-floppy --file --set=root /lios.elf", text)
+        self.assertLess(text.index("multiboot2 $lios_kernel selftest"),
+                        text.rindex("set gfxpayload=text"))
+
+
+class InstallUninstall(unittest.TestCase):
+    """./lios install/uninstall --root DIR --elf FILE, from a copy of the checkout whose
+    path has a space (the files install and uninstall use: lios and 42_lios)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lios-install ")
+        self.checkout = os.path.join(self.tmp, "my checkout")
+        write(os.path.join(self.checkout, "lios"), read(LIOS), 0o755)
+        write(os.path.join(self.checkout, "iso", "grub.d", "42_lios"), read(ENTRIES), 0o755)
+        self.root = os.path.join(self.tmp, "target root")
+        self.elf = os.path.join(self.tmp, "a kernel.elf")
+        write(self.elf, "ELF of this test")
+        # Files of the system that are not LiOS's: they must survive uninstall.
+        write(os.path.join(self.root, "boot", "vmlinuz"), "linux")
+        write(os.path.join(self.root, "etc", "grub.d", "40_custom"), "custom")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def lios(self, *args, path=None, ok=True):
+        env = {k: v for k, v in os.environ.items() if k != "SUDO_USER"}
+        if path:
+            env["PATH"] = path + os.pathsep + env["PATH"]
+        r = subprocess.run([os.path.join(self.checkout, "lios")] + list(args), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if ok:
+            self.assertEqual(r.returncode, 0, r.stdout)
+        return r.stdout
+
+    def tree(self):
+        found = {}
+        for d, _, files in os.walk(self.root):
+            for f in files:
+                p = os.path.join(d, f)
+                found[os.path.relpath(p, self.root)] = (read(p),
+                                                        stat.S_IMODE(os.stat(p).st_mode))
+        return found
+
+    def installed(self):
+        return {"boot/lios.elf": ("ELF of this test", 0o644),
+                "etc/grub.d/42_lios": (read(ENTRIES), 0o755)}
+
+    def test_install_then_uninstall(self):
+        # Scenario: install into the scratch root, then uninstall. Expected: the kernel and
+        # the entries script appear with their modes, then only they go; update-grub is named.
+        before = self.tree()
+        out = self.lios("install", "--root", self.root, "--elf", self.elf)
+        self.assertEqual(self.tree(), dict(before, **self.installed()))
+        self.assertIn("update-grub", out)
+        out = self.lios("uninstall", "--root", self.root)
+        self.assertEqual(self.tree(), before)
+        self.assertIn("update-grub", out)
+        # A second uninstall has nothing to do and still succeeds.
+        self.assertIn("not installed", self.lios("uninstall", "--root", self.root))
+
+    def test_dry_run_changes_nothing(self):
+        # Scenario: --dry-run of install, and of uninstall after a real install.
+        # Expected: the commands are shown with the paths quoted, no file changes.
+        before = self.tree()
+        out = self.lios("install", "--dry-run", "--root", self.root, "--elf", self.elf)
+        self.assertEqual(self.tree(), before)
+        self.assertIn("'%s/boot/lios.elf'" % self.root, out)
+        self.lios("install", "--root", self.root, "--elf", self.elf)
+        installed = self.tree()
+        out = self.lios("uninstall", "--dry-run", "--root", self.root)
+        self.assertEqual(self.tree(), installed)
+        self.assertIn("rm -f -- '%s/etc/grub.d/42_lios'" % self.root, out)
+
+    def test_install_rebuilds_the_kernel(self):
+        # Scenario: build/lios.elf is older than the sources. Expected: install runs the
+        # kernel build first (a stub cmake here, which writes a new ELF) and installs the new
+        # one. Skipped when ./lios would first install missing packages (apt-get is stubbed
+        # to fail, so the test never installs anything).
+        write(os.path.join(self.checkout, "build", "lios.elf"), "stale ELF")
+        stubs = os.path.join(self.tmp, "stub bin")
+        write(os.path.join(stubs, "cmake"),
+              '#!/bin/sh\necho "cmake $*" >> "%s/cmake.log"\n'
+              'case "$*" in *"--target kernel"*) echo "fresh ELF" > build/lios.elf ;; esac\n'
+              % self.tmp, 0o755)
+        write(os.path.join(stubs, "apt-get"), "#!/bin/sh\nexit 1\n", 0o755)
+        out = self.lios("install", "--root", self.root, path=stubs, ok=False)
+        if "installing missing packages" in out:
+            self.skipTest("./lios would install packages first: " + out.splitlines()[0])
+        self.assertIn("--target kernel", read(os.path.join(self.tmp, "cmake.log")))
+        self.assertEqual(self.tree()["boot/lios.elf"][0], "fresh ELF\n", out)
+
+    def test_unknown_option(self):
+        # Scenario: a mistyped option, or --elf given to uninstall. Expected: refused.
+        for args in (["install", "--root"], ["uninstall", "--elf", self.elf],
+                     ["uninstall", "--force"]):
+            r = subprocess.run([os.path.join(self.checkout, "lios")] + args,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.assertNotEqual(r.returncode, 0, args)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1] + sys.argv[1:])
