@@ -321,9 +321,10 @@ static void parse_at(const struct acpi_os *os, paddr_t phys, struct acpi_info *i
 	os->unmap(t, len);
 }
 
-/* Checks the RSDP; returns the root table's address and entry size (4 RSDT, 8 XSDT). */
+/* Checks the RSDP; returns the root table's address and entry size (4 RSDT, 8 XSDT), and
+ * the RSDT's address in *rsdt_out (the fallback when the XSDT turns out unusable). */
 static paddr_t check_rsdp(const uint8_t *rsdp, size_t len, unsigned *entry_size,
-			  struct acpi_info *info)
+			  paddr_t *rsdt_out, struct acpi_info *info)
 {
 	uint32_t rsdt;
 	uint64_t xsdt;
@@ -343,6 +344,7 @@ static paddr_t check_rsdp(const uint8_t *rsdp, size_t len, unsigned *entry_size,
 	for (int i = 5; i >= 0 && (info->oem_id[i] == ' ' || info->oem_id[i] == '\0'); i--)
 		info->oem_id[i] = '\0'; /* OEM IDs are padded with spaces */
 	memcpy(&rsdt, rsdp + 16, 4);
+	*rsdt_out = rsdt;
 	if (info->revision >= 2 && len >= RSDP_V2_LEN) {
 		memcpy(&xlen, rsdp + 20, 4);
 		memcpy(&xsdt, rsdp + 24, 8);
@@ -356,24 +358,42 @@ static paddr_t check_rsdp(const uint8_t *rsdp, size_t len, unsigned *entry_size,
 	return rsdt;
 }
 
+/* Maps and checks the root table at phys: an XSDT when esize is 8, else an RSDT. NULL
+ * when it is unusable (with a message). */
+static const uint8_t *map_root(const struct acpi_os *os, paddr_t phys, unsigned esize,
+			       uint32_t *len, struct acpi_info *info)
+{
+	const uint8_t *t = phys ? map_table(os, phys, len, info) : NULL;
+
+	if (t && memcmp(t, esize == 8 ? "XSDT" : "RSDT", 4) != 0) {
+		printk(KERN_WARN "acpi: root table has the wrong signature %.4s\n", (const char *)t);
+		os->unmap(t, *len);
+		return NULL;
+	}
+	return t;
+}
+
+/* A broken XSDT beside a sound RSDT is a known firmware bug (hence Linux's acpi=rsdt): the
+ * RSDT lists the same tables, so it is used rather than no ACPI at all. */
 void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 		struct acpi_info *info)
 {
 	unsigned esize;
 	uint32_t len;
+	paddr_t rsdt = 0;
 
 	acpi_info_init(info);
-	paddr_t root = check_rsdp(rsdp, rsdp_len, &esize, info);
+	paddr_t root = check_rsdp(rsdp, rsdp_len, &esize, &rsdt, info);
 	if (!root)
 		return;
-	const uint8_t *t = map_table(os, root, &len, info);
+	const uint8_t *t = map_root(os, root, esize, &len, info);
+	if (!t && esize == 8 && rsdt) {
+		printk(KERN_WARN "acpi: XSDT unusable, using the RSDT\n");
+		esize = 4;
+		t = map_root(os, rsdt, esize, &len, info);
+	}
 	if (!t)
 		return;
-	if (memcmp(t, esize == 8 ? "XSDT" : "RSDT", 4) != 0) {
-		printk(KERN_WARN "acpi: root table has the wrong signature %.4s\n", (const char *)t);
-		os->unmap(t, len);
-		return;
-	}
 	info->present = true;
 	unsigned n = (len - SDT_HEADER_LEN) / esize;
 	if (n > ROOT_MAX_ENTRIES)

@@ -105,15 +105,28 @@ static void test_hostile_lengths(void)
 	CHECK(info.madt.present && info.cpu_count == 3);
 }
 
-/* A root table with the wrong signature: ACPI is treated as absent. */
+/* An XSDT with the wrong signature or a bad checksum beside a sound RSDT (the firmware bug
+ * behind Linux's acpi=rsdt): the RSDT's tables are read. Both roots broken: ACPI absent. */
 static void test_wrong_root_signature(void)
 {
 	uint8_t rsdp[36];
 	memset(phys_mem, 0, sizeof(phys_mem));
+	put_fadt(5, true, true);
+	put_madt(false);
 	put_roots();
 	memcpy(phys_mem + XSDT_AT, "XSDX", 4);
 	fix_checksum(phys_mem + XSDT_AT, 36 + 16, 9);
 	make_rsdp(rsdp, 2);
+	acpi_parse(rsdp, 36, &os, &info);
+	CHECK(info.present && info.have_fadt && info.i8042_present && info.cpu_count == 3);
+
+	put_roots();
+	phys_mem[XSDT_AT + 40] ^= 1; /* XSDT checksum wrong */
+	acpi_parse(rsdp, 36, &os, &info);
+	CHECK(info.present && info.have_fadt && info.madt.present && info.bad_tables == 1);
+
+	memcpy(phys_mem + RSDT_AT, "RSDX", 4);
+	fix_checksum(phys_mem + RSDT_AT, 36 + 8, 9);
 	acpi_parse(rsdp, 36, &os, &info);
 	CHECK(!info.present);
 }
