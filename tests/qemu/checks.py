@@ -72,12 +72,28 @@ def check_expected(text, patterns):
     return failures
 
 
-def check_forbidden(text, patterns=None):
-    """No line may match any regex of 'patterns' (default: a PANIC line)."""
+def check_forbidden(text, patterns=None, panic=None):
+    """No line may match a PANIC line (FORBIDDEN_DEFAULT) or any regex of 'patterns'.
+    'panic', a regex, is for a test that provokes a panic: then there must be a PANIC line,
+    and every PANIC line must match it; any other panic still fails."""
     failures = []
-    for pat in FORBIDDEN_DEFAULT if patterns is None else patterns:
+    lines = log_lines(text)
+    panics = [(n, ln) for n, ln in enumerate(lines, 1)
+              if any(re.search(p, ln) for p in FORBIDDEN_DEFAULT)]
+    if panic is None:
+        for n, ln in panics[:1]:
+            failures.append("forbidden line /PANIC/ at log line %d: %s" % (n, ln))
+    else:
+        rx = re.compile(panic)
+        if not panics:
+            failures.append("expected a PANIC line /%s/, found none" % panic)
+        for n, ln in panics:
+            if not rx.search(ln):
+                failures.append("PANIC line %d is not the one expected (/%s/): %s"
+                                % (n, panic, ln))
+    for pat in patterns or []:
         rx = re.compile(pat)
-        for n, ln in enumerate(log_lines(text), 1):
+        for n, ln in enumerate(lines, 1):
             if rx.search(ln):
                 failures.append("forbidden line /%s/ at log line %d: %s" % (pat, n, ln))
                 break

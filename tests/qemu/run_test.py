@@ -15,8 +15,9 @@ that registry. A run:
   3. optionally reads the screen (--screen vga|fb|auto) and checks --screen-expect lines,
      and runs a keyboard --scenario (scenarios.SCENARIOS[NAME]);
   4. checks the serial log: the contract's banner, console line and "LiOS ready" in
-     this order (unless --no-contract), each --expect line anywhere, --forbid lines
-     (default PANIC), KTAP, the exit status and the "mem:" line (--mem-min).
+     this order (unless --no-contract), each --expect line anywhere, no PANIC line (unless
+     --panic names the one expected) nor --forbid line, KTAP, the exit status and the
+     "mem:" line (--mem-min).
 Logs: LOGDIR/NAME.log (serial), NAME.qemu.log (QEMU's command line and output),
 NAME.screen.txt and NAME.png (screens).
 """
@@ -66,7 +67,12 @@ def parse_args(argv):
     ap.add_argument("--expect", action="append", help="serial regex, anywhere (repeatable)")
     ap.add_argument("--no-contract", action="store_true",
                     help="do not expect the contract's banner/console/ready lines")
-    ap.add_argument("--forbid", action="append", help="serial regex that must not appear")
+    ap.add_argument("--forbid", action="append",
+                    help="serial regex that must not appear, besides a PANIC line "
+                         "(repeatable)")
+    ap.add_argument("--panic", metavar="REGEX",
+                    help="the test provokes a panic: a PANIC line must appear and every "
+                         "PANIC line must match REGEX")
     ap.add_argument("--ktap", action="store_true", help="self-test run: KTAP + exit 33")
     ap.add_argument("--mem-min", metavar="USABLE[:ABOVE4G]",
                     help="minimum MiB the 'mem:' line must count (usable, above 4 GiB)")
@@ -158,7 +164,7 @@ def run(args):
         failures += checks.check_expected(text, CONTRACT)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
-    failures += checks.check_forbidden(text, args.forbid)
+    failures += checks.check_forbidden(text, args.forbid, args.panic)
     if args.ktap:
         failures += checks.check_ktap(text)
         failures += checks.check_selftest_exit(text, m.status)

@@ -92,6 +92,25 @@ class MarkerChecks(unittest.TestCase):
         self.assertTrue(checks.check_forbidden("a\ntriple fault\n", [r"triple"]))
         self.assertEqual(checks.check_forbidden("a\nb\n", [r"triple"]), [])
 
+    def test_custom_forbidden_keeps_panic(self):
+        # Scenario: a test forbids its own line; the log holds a PANIC instead. Expected:
+        # the PANIC is still reported (--forbid adds to the default, never replaces it).
+        log = GOOD_BOOT.replace("kbd: ps2", "PANIC: page fault (vector 14)")
+        f = checks.check_forbidden(log, [r"^usb: .*refused"])
+        self.assertTrue(any("PANIC" in x for x in f), f)
+
+    def test_expected_panic(self):
+        # Scenario: a test provokes "PANIC: requested from the shell" (--panic). Expected:
+        # that panic passes; no panic at all, another panic, or a second one after it fail.
+        want = r"^PANIC: requested from the shell$"
+        log = GOOD_BOOT + "\n\x1b[1;31mPANIC: requested from the shell\x1b[0m\r\n"
+        self.assertEqual(checks.check_forbidden(log, None, want), [])
+        self.assertTrue(checks.check_forbidden(GOOD_BOOT, None, want))
+        self.assertTrue(checks.check_forbidden(
+            log.replace("requested from the shell", "page fault (vector 14)"), None, want))
+        self.assertTrue(checks.check_forbidden(
+            log + "PANIC: General protection (vector 13)\n", None, want))
+
 
 class WrapLines(unittest.TestCase):
     # What the scroll scenario compares the screen with: serial lines cut like a console.
