@@ -216,6 +216,35 @@ class KtapChecks(unittest.TestCase):
         self.assertTrue(checks.check_ktap(ktap_with("ok 3 mm.oom", "ok 2 mm.oom")))
         self.assertTrue(checks.check_ktap(ktap_with("1..4\n", "1..4\n1..4\n")))
 
+    def test_skip_counted_as_pass(self):
+        # Scenario: a kernel counts the skip as a pass and prints no skipped count, or
+        # counts it twice. Expected: failure each time (a skip is never a pass).
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "4 passed, 0 failed")))
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "3 passed, 0 failed")))
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "4 passed, 0 failed, 1 skipped")))
+
+    def test_empty_plan(self):
+        # Scenario: the runner found no test: "1..0", no results, "0 passed". Expected: fail.
+        log = "KTAP version 1\n1..0\nselftest: 0 passed, 0 failed\n"
+        self.assertTrue(checks.check_ktap(log))
+
+    def test_skip_without_reason_or_unknown_directive(self):
+        # Scenario: "# SKIP" with no reason; "# TODO" instead of a skip. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("# SKIP needs -m 64M", "# SKIP")))
+        self.assertTrue(checks.check_ktap(ktap_with("ok 4 mm.heap", "ok 4 mm.heap # TODO")))
+
+    def test_skip_hiding_a_broken_tick(self):
+        # Scenario: the tick tests skip "no tick on this machine" (tick_hz 0: the timer set-up
+        # broke) or "interrupts disabled". Expected: failure, unless the cell allows it.
+        for reason in ("no tick on this machine", "interrupts disabled"):
+            log = ktap_with("needs -m 64M", reason)
+            f = checks.check_ktap(log)
+            self.assertTrue(any("not expected" in x for x in f), f)
+            self.assertEqual(checks.check_ktap(log, allow_skips=["^" + reason + "$"]), [])
+
     def test_empty_log(self):
         # Scenario: nothing on serial at all. Expected: failure, not an exception.
         self.assertTrue(checks.check_ktap(""))
