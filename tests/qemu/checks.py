@@ -58,12 +58,19 @@ def wrap_lines(lines, cols):
 
 def check_expected(text, patterns):
     """Each regex in 'patterns' must match at least one line (re.search). In order of
-    appearance: pattern i+1 must match on or after the line pattern i matched."""
+    appearance: pattern i+1 must match on or after the line pattern i matched. No patterns,
+    or a pattern that an empty line matches (a blank screen or log would pass it), is a
+    failure: such a check compares nothing."""
     lines = log_lines(text)
     failures = []
+    if not patterns:
+        return ["no expected line given: nothing compared"]
     start = 0
     for pat in patterns:
         rx = re.compile(pat)
+        if rx.search(""):
+            failures.append("expected line /%s/ matches an empty line: it checks nothing" % pat)
+            continue
         for i in range(start, len(lines)):
             if rx.search(lines[i]):
                 start = i

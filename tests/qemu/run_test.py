@@ -94,7 +94,10 @@ def parse_args(argv):
     ap.add_argument("--no-serial", action="store_true",
                     help="no serial port (-serial none): wait for --screen-expect on the "
                          "screen instead of serial; serial checks are skipped")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.screen_expect and not (args.screen or args.no_serial):
+        ap.error("--screen-expect needs --screen (or --no-serial): it would check nothing")
+    return args
 
 
 EFER_LMA = 1 << 10  # IA32_EFER: long mode active

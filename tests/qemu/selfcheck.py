@@ -79,6 +79,15 @@ class MarkerChecks(unittest.TestCase):
         self.assertTrue(checks.check_expected(log, [r"^console: ", r"^LiOS ready$"]))
         self.assertEqual(checks.check_expected(log, [r"^LiOS ready$", r"^console: "]), [])
 
+    def test_expectation_that_checks_nothing(self):
+        # Scenario: no expected lines, or one an empty line matches (".*", "^$", "a*"), on a
+        # blank screen. Expected: failure, never a pass that compared nothing.
+        blank = "\n" * 25
+        self.assertTrue(checks.check_expected(blank, []))
+        for pat in (r".*", r"^$", r"^\s*$", r"a*"):
+            self.assertTrue(checks.check_expected(blank, [pat]), pat)
+            self.assertTrue(checks.check_expected(GOOD_BOOT, [r"^LiOS ready$", pat]), pat)
+
     def test_panic_fails(self):
         # Scenario: a PANIC line in an otherwise complete log. Expected: forbidden line.
         log = GOOD_BOOT.replace("kbd: ps2", "PANIC: page fault (vector 14)")
