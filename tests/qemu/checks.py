@@ -204,6 +204,27 @@ def parse_ktap(text):
     return k
 
 
+_KTEST_DEF = re.compile(r"^KTEST\(\s*(\w+)\s*,\s*(\w+)\s*\)", re.MULTILINE)
+
+
+def ktest_names(texts):
+    """The 'suite.name' of every KTEST(suite, name) defined in the C sources 'texts'."""
+    return {"%s.%s" % m.group(1, 2) for t in texts for m in _KTEST_DEF.finditer(t)}
+
+
+def check_ktest_names(text, expected):
+    """The KTAP results must name each self-test in 'expected' (a set of 'suite.name')
+    exactly once and no other: a test file left out of the kernel, or a runner that
+    skips or repeats a registered test, still prints a consistent plan."""
+    names = [r[2] for r in parse_ktap(text).results]
+    failures = ["self-test %s never reported" % n for n in sorted(set(expected) - set(names))]
+    failures += ["self-test %s reported, but no KTEST defines it" % n
+                 for n in sorted(set(names) - set(expected))]
+    failures += ["self-test %s reported %d times" % (n, names.count(n))
+                 for n in sorted(set(names)) if names.count(n) > 1]
+    return failures
+
+
 def check_ktap(text, allow_failures=False, allow_skips=()):
     """The whole self-test contract: version line, a plan of at least one test, plan count
     equals the number of results, results numbered 1..N in order, no 'not ok' (unless

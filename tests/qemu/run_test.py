@@ -16,7 +16,8 @@ that registry. A run:
      and runs a keyboard --scenario (scenarios.SCENARIOS[NAME]);
   4. checks the serial log: the contract's banner, console line and "LiOS ready" in
      this order (unless --no-contract), each --expect line anywhere, no PANIC line (unless
-     --panic names the one expected) nor --forbid line, KTAP, the exit status and the
+     --panic names the one expected) nor --forbid line, KTAP (every KTEST of src/ reported
+     once), the exit status and the
      "mem:" line (--mem-min).
 Logs: LOGDIR/NAME.log (serial), NAME.qemu.log (QEMU's command line and output),
 NAME.screen.txt and NAME.png (screens).
@@ -34,6 +35,18 @@ import scenarios  # noqa: E402
 from scenarios.common import PROMPT, check_screen, read_screen  # noqa: E402
 
 CONTRACT = [r"^LiOS [0-9]", r"^console: ", r"^LiOS ready$"]  # in this order
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src")
+
+
+def source_ktests():
+    """Every KTEST(suite, name) under src/: what a full self-test run must report."""
+    texts = []
+    for root, _, files in os.walk(SRC):
+        for f in files:
+            if f.endswith(".c"):
+                with open(os.path.join(root, f), errors="replace") as fh:
+                    texts.append(fh.read())
+    return checks.ktest_names(texts)
 
 
 def parse_args(argv):
@@ -173,6 +186,7 @@ def run(args):
     failures += checks.check_forbidden(text, args.forbid, args.panic)
     if args.ktap:
         failures += checks.check_ktap(text, allow_skips=args.allow_skip)
+        failures += checks.check_ktest_names(text, source_ktests())
         failures += checks.check_selftest_exit(text, m.status)
     elif args.exit is not None:
         failures += checks.check_exit(m.status, args.exit)

@@ -254,6 +254,20 @@ class KtapChecks(unittest.TestCase):
             self.assertTrue(any("not expected" in x for x in f), f)
             self.assertEqual(checks.check_ktap(log, allow_skips=["^" + reason + "$"]), [])
 
+    def test_every_ktest_reported_once(self):
+        # Scenario: the sources define the four tests of GOOD_KTAP; then a fifth the kernel
+        # never ran (its file left out of the build), a result no KTEST defines, and one test
+        # reported twice. Expected: only the exact set passes.
+        srcs = ["KTEST(exceptions, divide_error)\n{\n}\nKTEST(exceptions, invalid_opcode)\n",
+                "KTEST(mm, oom)\nKTEST( mm , heap )\n"]
+        names = checks.ktest_names(srcs)
+        self.assertEqual(checks.check_ktest_names(GOOD_KTAP, names), [])
+        self.assertTrue(checks.check_ktest_names(GOOD_KTAP, names | {"usb.port_reset"}))
+        self.assertTrue(checks.check_ktest_names(GOOD_KTAP, names - {"mm.heap"}))
+        self.assertTrue(checks.check_ktest_names(ktap_with("ok 2 exceptions.invalid_opcode",
+                                                           "ok 2 exceptions.divide_error"),
+                                                 names | {"exceptions.divide_error"}))
+
     def test_empty_log(self):
         # Scenario: nothing on serial at all. Expected: failure, not an exception.
         self.assertTrue(checks.check_ktap(""))
