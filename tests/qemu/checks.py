@@ -16,6 +16,10 @@ EXIT_FAIL = 35  # isa-debug-exit, value 0x11
 
 FORBIDDEN_DEFAULT = [r"^PANIC: ", r"^PANIC\b"]
 
+# Skip reasons a working machine never gives: they would hide a broken tick or interrupts
+# behind "ok N name # SKIP". A cell that really has no tick says so (--allow-skip).
+SKIPS_NEED_ALLOWING = [r"^interrupts disabled$", r"^no tick on this machine$"]
+
 _KTAP_VERSION = re.compile(r"^KTAP version 1\s*$")
 _KTAP_PLAN = re.compile(r"^1\.\.(\d+)\s*$")
 _KTAP_RESULT = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(.*))?$")
@@ -54,12 +58,19 @@ def wrap_lines(lines, cols):
 
 def check_expected(text, patterns):
     """Each regex in 'patterns' must match at least one line (re.search). In order of
-    appearance: pattern i+1 must match on or after the line pattern i matched."""
+    appearance: pattern i+1 must match on or after the line pattern i matched. No patterns,
+    or a pattern that an empty line matches (a blank screen or log would pass it), is a
+    failure: such a check compares nothing."""
     lines = log_lines(text)
     failures = []
+    if not patterns:
+        return ["no expected line given: nothing compared"]
     start = 0
     for pat in patterns:
         rx = re.compile(pat)
+        if rx.search(""):
+            failures.append("expected line /%s/ matches an empty line: it checks nothing" % pat)
+            continue
         for i in range(start, len(lines)):
             if rx.search(lines[i]):
                 start = i
@@ -72,12 +83,28 @@ def check_expected(text, patterns):
     return failures
 
 
-def check_forbidden(text, patterns=None):
-    """No line may match any regex of 'patterns' (default: a PANIC line)."""
+def check_forbidden(text, patterns=None, panic=None):
+    """No line may match a PANIC line (FORBIDDEN_DEFAULT) or any regex of 'patterns'.
+    'panic', a regex, is for a test that provokes a panic: then there must be a PANIC line,
+    and every PANIC line must match it; any other panic still fails."""
     failures = []
-    for pat in FORBIDDEN_DEFAULT if patterns is None else patterns:
+    lines = log_lines(text)
+    panics = [(n, ln) for n, ln in enumerate(lines, 1)
+              if any(re.search(p, ln) for p in FORBIDDEN_DEFAULT)]
+    if panic is None:
+        for n, ln in panics[:1]:
+            failures.append("forbidden line /PANIC/ at log line %d: %s" % (n, ln))
+    else:
+        rx = re.compile(panic)
+        if not panics:
+            failures.append("expected a PANIC line /%s/, found none" % panic)
+        for n, ln in panics:
+            if not rx.search(ln):
+                failures.append("PANIC line %d is not the one expected (/%s/): %s"
+                                % (n, panic, ln))
+    for pat in patterns or []:
         rx = re.compile(pat)
-        for n, ln in enumerate(log_lines(text), 1):
+        for n, ln in enumerate(lines, 1):
             if rx.search(ln):
                 failures.append("forbidden line /%s/ at log line %d: %s" % (pat, n, ln))
                 break
@@ -177,16 +204,42 @@ def parse_ktap(text):
     return k
 
 
-def check_ktap(text, allow_failures=False):
-    """The whole self-test contract: version line, plan, plan count equals the number of
-    results, results numbered 1..N in order, no 'not ok' (unless allow_failures), and a
-    final 'selftest:' line consistent with the results."""
+_KTEST_DEF = re.compile(r"^KTEST\(\s*(\w+)\s*,\s*(\w+)\s*\)", re.MULTILINE)
+
+
+def ktest_names(texts):
+    """The 'suite.name' of every KTEST(suite, name) defined in the C sources 'texts'."""
+    return {"%s.%s" % m.group(1, 2) for t in texts for m in _KTEST_DEF.finditer(t)}
+
+
+def check_ktest_names(text, expected):
+    """The KTAP results must name each self-test in 'expected' (a set of 'suite.name')
+    exactly once and no other: a test file left out of the kernel, or a runner that
+    skips or repeats a registered test, still prints a consistent plan."""
+    names = [r[2] for r in parse_ktap(text).results]
+    failures = ["self-test %s never reported" % n for n in sorted(set(expected) - set(names))]
+    failures += ["self-test %s reported, but no KTEST defines it" % n
+                 for n in sorted(set(names) - set(expected))]
+    failures += ["self-test %s reported %d times" % (n, names.count(n))
+                 for n in sorted(set(names)) if names.count(n) > 1]
+    return failures
+
+
+def check_ktap(text, allow_failures=False, allow_skips=()):
+    """The whole self-test contract: version line, a plan of at least one test, plan count
+    equals the number of results, results numbered 1..N in order, no 'not ok' (unless
+    allow_failures), every '# SKIP' with a reason, no skip whose reason hides a broken
+    machine (SKIPS_NEED_ALLOWING) unless a regex of 'allow_skips' matches it, and a final
+    'selftest:' line whose passed, failed and skipped counts equal the results' exactly (a
+    skip is never counted as a pass)."""
     k = parse_ktap(text)
     if not k.version:
         return ["no 'KTAP version 1' line"]
     failures = list(k.errors)
     if k.plan is None:
         failures.append("no KTAP plan line '1..N'")
+    elif k.plan == 0:
+        failures.append("KTAP plan '1..0': no test ran")
     elif k.plan != len(k.results):
         failures.append("KTAP plan says %d tests, %d results printed" % (k.plan, len(k.results)))
     for i, r in enumerate(k.results, 1):
@@ -196,20 +249,31 @@ def check_ktap(text, allow_failures=False):
     if not allow_failures:
         for r in k.failed:
             failures.append("not ok %d %s" % (r[0], r[2]))
+    for r in k.results:
+        if r[3] and not r[3].upper().startswith("SKIP"):
+            failures.append("result %d %s: unknown directive '# %s'" % (r[0], r[2], r[3]))
+    for r in k.skipped:
+        reason = r[3][4:].strip()
+        if not reason:
+            failures.append("result %d %s skipped without a reason" % (r[0], r[2]))
+        elif (any(re.search(p, reason) for p in SKIPS_NEED_ALLOWING)
+              and not any(re.search(p, reason) for p in allow_skips)):
+            failures.append("result %d %s skipped (%s): not expected on this machine"
+                            % (r[0], r[2], reason))
     if k.summary is None:
         failures.append("no final line 'selftest: P passed, F failed'")
     else:
         passed, failed, skipped = k.summary
-        n_ok = len(k.results) - len(k.failed)
         n_skip = len(k.skipped)
+        n_pass = len(k.results) - len(k.failed) - n_skip
         if failed != len(k.failed):
             failures.append("final line says %d failed, %d 'not ok' results"
                             % (failed, len(k.failed)))
-        if skipped and skipped != n_skip:
+        if skipped != n_skip:
             failures.append("final line says %d skipped, %d '# SKIP' results" % (skipped, n_skip))
-        if passed + skipped != n_ok and passed != n_ok - n_skip:
-            failures.append("final line says %d passed, %d 'ok' results (%d skipped)"
-                            % (passed, n_ok, n_skip))
+        if passed != n_pass:
+            failures.append("final line says %d passed, %d 'ok' results without '# SKIP'"
+                            % (passed, n_pass))
     return failures
 
 

@@ -15,8 +15,10 @@ that registry. A run:
   3. optionally reads the screen (--screen vga|fb|auto) and checks --screen-expect lines,
      and runs a keyboard --scenario (scenarios.SCENARIOS[NAME]);
   4. checks the serial log: the contract's banner, console line and "LiOS ready" in
-     this order (unless --no-contract), each --expect line anywhere, --forbid lines
-     (default PANIC), KTAP, the exit status and the "mem:" line (--mem-min).
+     this order (unless --no-contract), each --expect line anywhere, no PANIC line (unless
+     --panic names the one expected) nor --forbid line, KTAP (every KTEST of src/ reported
+     once), the exit status and the
+     "mem:" line (--mem-min).
 Logs: LOGDIR/NAME.log (serial), NAME.qemu.log (QEMU's command line and output),
 NAME.screen.txt and NAME.png (screens).
 """
@@ -33,6 +35,18 @@ import scenarios  # noqa: E402
 from scenarios.common import PROMPT, check_screen, read_screen  # noqa: E402
 
 CONTRACT = [r"^LiOS [0-9]", r"^console: ", r"^LiOS ready$"]  # in this order
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src")
+
+
+def source_ktests():
+    """Every KTEST(suite, name) under src/: what a full self-test run must report."""
+    texts = []
+    for root, _, files in os.walk(SRC):
+        for f in files:
+            if f.endswith(".c"):
+                with open(os.path.join(root, f), errors="replace") as fh:
+                    texts.append(fh.read())
+    return checks.ktest_names(texts)
 
 
 def parse_args(argv):
@@ -66,8 +80,16 @@ def parse_args(argv):
     ap.add_argument("--expect", action="append", help="serial regex, anywhere (repeatable)")
     ap.add_argument("--no-contract", action="store_true",
                     help="do not expect the contract's banner/console/ready lines")
-    ap.add_argument("--forbid", action="append", help="serial regex that must not appear")
+    ap.add_argument("--forbid", action="append",
+                    help="serial regex that must not appear, besides a PANIC line "
+                         "(repeatable)")
+    ap.add_argument("--panic", metavar="REGEX",
+                    help="the test provokes a panic: a PANIC line must appear and every "
+                         "PANIC line must match REGEX")
     ap.add_argument("--ktap", action="store_true", help="self-test run: KTAP + exit 33")
+    ap.add_argument("--allow-skip", action="append", default=[], metavar="REGEX",
+                    help="a self-test skip reason this machine may give although a working "
+                         "machine does not (checks.SKIPS_NEED_ALLOWING; repeatable)")
     ap.add_argument("--mem-min", metavar="USABLE[:ABOVE4G]",
                     help="minimum MiB the 'mem:' line must count (usable, above 4 GiB)")
     ap.add_argument("--halts", type=float, metavar="SECONDS",
@@ -85,7 +107,10 @@ def parse_args(argv):
     ap.add_argument("--no-serial", action="store_true",
                     help="no serial port (-serial none): wait for --screen-expect on the "
                          "screen instead of serial; serial checks are skipped")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.screen_expect and not (args.screen or args.no_serial):
+        ap.error("--screen-expect needs --screen (or --no-serial): it would check nothing")
+    return args
 
 
 EFER_LMA = 1 << 10  # IA32_EFER: long mode active
@@ -158,9 +183,10 @@ def run(args):
         failures += checks.check_expected(text, CONTRACT)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
-    failures += checks.check_forbidden(text, args.forbid)
+    failures += checks.check_forbidden(text, args.forbid, args.panic)
     if args.ktap:
-        failures += checks.check_ktap(text)
+        failures += checks.check_ktap(text, allow_skips=args.allow_skip)
+        failures += checks.check_ktest_names(text, source_ktests())
         failures += checks.check_selftest_exit(text, m.status)
     elif args.exit is not None:
         failures += checks.check_exit(m.status, args.exit)

@@ -79,6 +79,15 @@ class MarkerChecks(unittest.TestCase):
         self.assertTrue(checks.check_expected(log, [r"^console: ", r"^LiOS ready$"]))
         self.assertEqual(checks.check_expected(log, [r"^LiOS ready$", r"^console: "]), [])
 
+    def test_expectation_that_checks_nothing(self):
+        # Scenario: no expected lines, or one an empty line matches (".*", "^$", "a*"), on a
+        # blank screen. Expected: failure, never a pass that compared nothing.
+        blank = "\n" * 25
+        self.assertTrue(checks.check_expected(blank, []))
+        for pat in (r".*", r"^$", r"^\s*$", r"a*"):
+            self.assertTrue(checks.check_expected(blank, [pat]), pat)
+            self.assertTrue(checks.check_expected(GOOD_BOOT, [r"^LiOS ready$", pat]), pat)
+
     def test_panic_fails(self):
         # Scenario: a PANIC line in an otherwise complete log. Expected: forbidden line.
         log = GOOD_BOOT.replace("kbd: ps2", "PANIC: page fault (vector 14)")
@@ -91,6 +100,25 @@ class MarkerChecks(unittest.TestCase):
         # Scenario: a test forbids a triple-fault marker. Expected: reported.
         self.assertTrue(checks.check_forbidden("a\ntriple fault\n", [r"triple"]))
         self.assertEqual(checks.check_forbidden("a\nb\n", [r"triple"]), [])
+
+    def test_custom_forbidden_keeps_panic(self):
+        # Scenario: a test forbids its own line; the log holds a PANIC instead. Expected:
+        # the PANIC is still reported (--forbid adds to the default, never replaces it).
+        log = GOOD_BOOT.replace("kbd: ps2", "PANIC: page fault (vector 14)")
+        f = checks.check_forbidden(log, [r"^usb: .*refused"])
+        self.assertTrue(any("PANIC" in x for x in f), f)
+
+    def test_expected_panic(self):
+        # Scenario: a test provokes "PANIC: requested from the shell" (--panic). Expected:
+        # that panic passes; no panic at all, another panic, or a second one after it fail.
+        want = r"^PANIC: requested from the shell$"
+        log = GOOD_BOOT + "\n\x1b[1;31mPANIC: requested from the shell\x1b[0m\r\n"
+        self.assertEqual(checks.check_forbidden(log, None, want), [])
+        self.assertTrue(checks.check_forbidden(GOOD_BOOT, None, want))
+        self.assertTrue(checks.check_forbidden(
+            log.replace("requested from the shell", "page fault (vector 14)"), None, want))
+        self.assertTrue(checks.check_forbidden(
+            log + "PANIC: General protection (vector 13)\n", None, want))
 
 
 class WrapLines(unittest.TestCase):
@@ -196,6 +224,49 @@ class KtapChecks(unittest.TestCase):
         # Scenario: results numbered 1,2,2,4 / a second plan line. Expected: failures.
         self.assertTrue(checks.check_ktap(ktap_with("ok 3 mm.oom", "ok 2 mm.oom")))
         self.assertTrue(checks.check_ktap(ktap_with("1..4\n", "1..4\n1..4\n")))
+
+    def test_skip_counted_as_pass(self):
+        # Scenario: a kernel counts the skip as a pass and prints no skipped count, or
+        # counts it twice. Expected: failure each time (a skip is never a pass).
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "4 passed, 0 failed")))
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "3 passed, 0 failed")))
+        self.assertTrue(checks.check_ktap(ktap_with("3 passed, 0 failed, 1 skipped",
+                                                    "4 passed, 0 failed, 1 skipped")))
+
+    def test_empty_plan(self):
+        # Scenario: the runner found no test: "1..0", no results, "0 passed". Expected: fail.
+        log = "KTAP version 1\n1..0\nselftest: 0 passed, 0 failed\n"
+        self.assertTrue(checks.check_ktap(log))
+
+    def test_skip_without_reason_or_unknown_directive(self):
+        # Scenario: "# SKIP" with no reason; "# TODO" instead of a skip. Expected: failure.
+        self.assertTrue(checks.check_ktap(ktap_with("# SKIP needs -m 64M", "# SKIP")))
+        self.assertTrue(checks.check_ktap(ktap_with("ok 4 mm.heap", "ok 4 mm.heap # TODO")))
+
+    def test_skip_hiding_a_broken_tick(self):
+        # Scenario: the tick tests skip "no tick on this machine" (tick_hz 0: the timer set-up
+        # broke) or "interrupts disabled". Expected: failure, unless the cell allows it.
+        for reason in ("no tick on this machine", "interrupts disabled"):
+            log = ktap_with("needs -m 64M", reason)
+            f = checks.check_ktap(log)
+            self.assertTrue(any("not expected" in x for x in f), f)
+            self.assertEqual(checks.check_ktap(log, allow_skips=["^" + reason + "$"]), [])
+
+    def test_every_ktest_reported_once(self):
+        # Scenario: the sources define the four tests of GOOD_KTAP; then a fifth the kernel
+        # never ran (its file left out of the build), a result no KTEST defines, and one test
+        # reported twice. Expected: only the exact set passes.
+        srcs = ["KTEST(exceptions, divide_error)\n{\n}\nKTEST(exceptions, invalid_opcode)\n",
+                "KTEST(mm, oom)\nKTEST( mm , heap )\n"]
+        names = checks.ktest_names(srcs)
+        self.assertEqual(checks.check_ktest_names(GOOD_KTAP, names), [])
+        self.assertTrue(checks.check_ktest_names(GOOD_KTAP, names | {"usb.port_reset"}))
+        self.assertTrue(checks.check_ktest_names(GOOD_KTAP, names - {"mm.heap"}))
+        self.assertTrue(checks.check_ktest_names(ktap_with("ok 2 exceptions.invalid_opcode",
+                                                           "ok 2 exceptions.divide_error"),
+                                                 names | {"exceptions.divide_error"}))
 
     def test_empty_log(self):
         # Scenario: nothing on serial at all. Expected: failure, not an exception.

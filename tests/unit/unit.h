@@ -3,7 +3,11 @@
  * The checks every host unit test uses. CHECK(cond) records a failure with its place and
  * goes on; CHECK_EQ(got, want) also prints both values. Tests organised in cases wrap each
  * in RUN(fn) and end with unit_summary() ("N passed, N failed"); flat tests end with
- * unit_exit(name). Both return the process exit status.
+ * unit_exit(name). Both return the process exit status. A case that evaluated no check
+ * fails, and so does a program that evaluated none: a loop of checks that ran zero times,
+ * or a case that returned before its first check, passes nothing. A helper that checks
+ * with a message of its own calls UNIT_CHECKED() for each check, and UNIT_FAIL() when it
+ * fails.
  */
 #ifndef LIOS_UNIT_H
 #define LIOS_UNIT_H
@@ -13,6 +17,14 @@
 static int unit_failures;         /* failed checks in the whole program */
 static int unit_failures_in_case; /* failed checks in the current RUN() case */
 static int unit_passed, unit_failed;
+static unsigned long unit_checks;         /* checks evaluated in the whole program */
+static unsigned long unit_checks_in_case; /* checks evaluated in the current RUN() case */
+
+#define UNIT_CHECKED()                                                                   \
+	do {                                                                                 \
+		unit_checks++;                                                                   \
+		unit_checks_in_case++;                                                           \
+	} while (0)
 
 #define UNIT_FAIL()                                                                      \
 	do {                                                                                 \
@@ -22,6 +34,7 @@ static int unit_passed, unit_failed;
 
 #define CHECK(cond)                                                                      \
 	do {                                                                                 \
+		UNIT_CHECKED();                                                                  \
 		if (!(cond)) {                                                                   \
 			fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
 			UNIT_FAIL();                                                                 \
@@ -32,6 +45,7 @@ static int unit_passed, unit_failed;
 	do {                                                                                 \
 		unsigned long long got_ = (unsigned long long)(got);                             \
 		unsigned long long want_ = (unsigned long long)(want);                           \
+		UNIT_CHECKED();                                                                  \
 		if (got_ != want_) {                                                             \
 			fprintf(stderr, "  %s:%d: %s is %lld (0x%llx), expected %s = %lld (0x%llx)\n", \
 				__FILE__, __LINE__, #got, (long long)got_, got_, #want,                  \
@@ -43,7 +57,12 @@ static int unit_passed, unit_failed;
 #define RUN(fn)                                                                          \
 	do {                                                                                 \
 		unit_failures_in_case = 0;                                                       \
+		unit_checks_in_case = 0;                                                         \
 		fn();                                                                            \
+		if (!unit_checks_in_case) {                                                      \
+			fprintf(stderr, "  %s: no check ran\n", #fn);                                \
+			UNIT_FAIL();                                                                 \
+		}                                                                                \
 		if (unit_failures_in_case) {                                                     \
 			unit_failed++;                                                               \
 			fprintf(stderr, "not ok %s\n", #fn);                                         \
@@ -56,13 +75,19 @@ static int unit_passed, unit_failed;
 static inline int unit_summary(void)
 {
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
-	return unit_failed ? 1 : 0;
+	if (!unit_passed && !unit_failed)
+		fprintf(stderr, "no case ran\n");
+	return unit_failed || !unit_passed ? 1 : 0;
 }
 
 static inline int unit_exit(const char *program)
 {
 	if (unit_failures) {
 		fprintf(stderr, "%s: %d check(s) failed\n", program, unit_failures);
+		return 1;
+	}
+	if (!unit_checks) {
+		fprintf(stderr, "%s: no check ran\n", program);
 		return 1;
 	}
 	printf("%s: all checks passed\n", program);

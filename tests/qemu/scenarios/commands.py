@@ -11,6 +11,8 @@ the ending ones by what QEMU does next: -no-reboot turns a reset into an exit wi
 two apart), and a halt leaves QEMU running. Registered with scenarios.scenario; the
 helpers are scenarios/common.py's.
 """
+import re
+
 import checks
 
 from .common import answer, check_screen
@@ -18,12 +20,29 @@ from .shell import scenario_echo
 from . import scenario
 
 
+_MEM_FRAMES = re.compile(r"^frames: total (\d+) \([0-9.]+ [KMGTPE]?i?B\), free (\d+) \(.*\), "
+                         r"in use (\d+) \(.*\), reserved (\d+), metadata ")
+
+
 @scenario("mem")
 def scenario_mem(m, args):
-    wait = answer(m, r"(?i)^.*(frames|heap|vmalloc).*\d")
+    # `mem` prints the frame, vmalloc and heap counters: free frames left, in use plus free
+    # plus reserved equal to the total, and no misuse counted by vmalloc or the heap.
+    start = len(m.serial())
+    wait = answer(m, r"^heap: .* live allocations, .*, misuse \d+\r?$")
     m.send_keys("mem\n")
     wait()
-    return []
+    out = m.serial()[start:]
+    failures = checks.check_expected(out, [
+        _MEM_FRAMES.pattern, r"^vmalloc: \d+ areas, \d+ pages mapped, .*, misuse 0$",
+        r"^heap: .* in \d+ live allocations, .*, misuse 0$"])
+    f = next(filter(None, map(_MEM_FRAMES.match, checks.log_lines(out))), None)
+    if f:
+        total, free, used, reserved = map(int, f.groups())
+        if not 0 < free < total or used + free + reserved != total:
+            failures.append("mem: frames total %d, free %d, in use %d, reserved %d do not add up"
+                            % (total, free, used, reserved))
+    return failures
 
 
 @scenario("pci")
@@ -39,10 +58,13 @@ def scenario_pci(m, args):
 
 @scenario("reboot")
 def scenario_reboot(m, args):
+    # -no-reboot turns the reset into an exit with status 0; so does a crash into a triple
+    # fault: the kernel's first "reboot:" line tells that it ran machine_reboot().
+    start = len(m.serial())
     m.send_keys("reboot\n")
     status = m.wait_exit(30.0)
-    # -no-reboot turns the reset into an exit with status 0.
-    return checks.check_exit(status, 0)
+    return checks.check_exit(status, 0) + checks.check_expected(
+        m.serial()[start:], [r"^reboot: ACPI reset register$"])
 
 
 @scenario("poweroff")

@@ -12,6 +12,7 @@ counted). Registered with scenarios.scenario; the helpers are scenarios/common.p
 """
 import time
 
+import checks
 import lios_qemu
 
 from .common import PROMPT, answer, check_screen, read_screen
@@ -86,11 +87,17 @@ def scenario_replug(m, args):
 
 @scenario("usb")
 def scenario_usb(m, args):
-    # The `usb` listing names the controller, the keyboard and any other device.
-    wait = answer(m, r"^devices:$")
+    # The `usb` listing names the controller (running: neither RESETTING nor STOPPED), the
+    # port the keyboard is on, and under "devices:" the keyboard itself.
+    start = len(m.serial())
+    wait = answer(m, r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
     m.send_keys("usb\n")
     wait()
-    return []
+    return checks.check_expected(m.serial()[start:], [
+        r"^xhci [0-9a-f:.]+ [0-9a-f]{4}:[0-9a-f]{4}: \d+ ports, \d+ slots, \d+-byte contexts, "
+        r"\d+ scratchpads$",
+        r"^  port \d+ +USB [23]  device (\S+)$", r"^devices:$",
+        r"^  \S+ +slot \d+ +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID +keyboard$"])
 
 
 def type_bound(m, device, text):

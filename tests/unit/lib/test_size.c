@@ -12,6 +12,7 @@ static void expect(uint64_t bytes, const char *want)
 	char buf[SIZE_STR_MAX];
 
 	size_format(buf, bytes);
+	UNIT_CHECKED();
 	if (strcmp(buf, want) != 0) {
 		fprintf(stderr, "  %llu bytes: \"%s\", expected \"%s\"\n", (unsigned long long)bytes,
 			buf, want);

@@ -57,6 +57,7 @@ static void check_typed(int line, const uint32_t *want, size_t n)
 {
 	bool same = ntyped == n && (n == 0 || memcmp(typed, want, n * sizeof(*want)) == 0);
 
+	UNIT_CHECKED();
 	if (!same) {
 		fprintf(stderr, "  %s:%d: typed", __FILE__, line);
 		for (size_t i = 0; i < ntyped; i++)
