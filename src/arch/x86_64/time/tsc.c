@@ -7,8 +7,11 @@
  * that counts: the HPET, the ACPI PM timer, PIT channel 2. A second measurement (the next
  * reference that counts) cross-checks the first, and a disagreement above 1% is logged.
  * Without any reference (no HPET, no PM timer, a gated or absent PIT) boot goes on with an
- * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", or an assumed
- * 2 GHz) and says so. The local APIC timer runs free during the first calibration and so
+ * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", both the rate an
+ * invariant TSC runs at) and says so. With neither, the rate is taken as the fastest TSC
+ * there is (DELAY_ASSUMED_MAX_KHZ): every wait and timeout is then at least as long as asked
+ * (a guess of 2 GHz made them half as long on a 4 GHz CPU, too short for a USB reset), and
+ * the clock runs slow instead. The local APIC timer runs free during the first calibration and so
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
  * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
@@ -37,7 +40,7 @@
 #define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
 #define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
 				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
-#define ESTIMATE_ASSUMED_HZ 2000000000ull
+#define ESTIMATE_ASSUMED_HZ (DELAY_ASSUMED_MAX_KHZ * 1000) /* no wait is ever short */
 #define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
@@ -200,7 +203,8 @@ static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 	return clock_muldiv(c1 - c0, tsc_hz, t1 - t0);
 }
 
-/* No reference: leaf 0x16's base frequency, the brand string, or the assumed rate. */
+/* No reference: leaf 0x16's base frequency, the brand string, or the fastest TSC there is,
+ * so that no wait is shorter than asked (see the top of this file). */
 static uint64_t estimate(const struct cpu_features *f)
 {
 	uint64_t hz = clock_hz_from_brand(f->brand);
@@ -213,7 +217,7 @@ static uint64_t estimate(const struct cpu_features *f)
 		rep.estimate_basis = "the brand string";
 		return hz;
 	}
-	rep.estimate_basis = "assumed";
+	rep.estimate_basis = "assumed the fastest, so no wait is short";
 	return ESTIMATE_ASSUMED_HZ;
 }
 
