@@ -148,6 +148,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
 	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
+	timer_check_tick(); /* a tick that never interrupts is replaced, or waits spin */
 	/* END cpu-late */
 
 	/* BEGIN pci */
