@@ -294,8 +294,10 @@ static bool choose_driver(struct usb_dev *d)
 		usb_dev_refuse(d, why);
 		return false;
 	}
-	if (hub >= 0 && d->depth >= 4) {
-		usb_dev_refuse(d, "hub nested deeper than 4 levels");
+	/* USB 2.0 4.1.1: five hubs in a chain at most (depth 0-4); the devices behind the fifth
+	 * take the route string's fifth and last nibble */
+	if (hub >= 0 && d->depth >= 5) {
+		usb_dev_refuse(d, "more than five hubs in a chain");
 		return false;
 	}
 	if (hub >= 0 && d->speed == USB_SPEED_SUPER) {

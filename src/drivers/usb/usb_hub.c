@@ -16,9 +16,10 @@
  * the hub's power-on time, and a look for the device that is still plugged in. A port whose
  * over-current keeps coming back is left unpowered with a line naming it (usb_oc_give_up).
  *
- * Depth: hubs are accepted down to tier 4 below the root port (children to tier 5, the
- * route string's limit); QEMU tests one level. USB 3 hubs (different port status, SET
- * HUB_DEPTH) are refused by usb_enum.c. One control transfer at a time, like every device.
+ * Depth: five hubs in a chain (USB 2.0 4.1.1: hubs at depth 0-4 below the root port, their
+ * children to depth 5, the route string's fifth nibble); QEMU tests one level, the host
+ * tests five. USB 3 hubs (different port status, SET HUB_DEPTH) are refused by usb_enum.c.
+ * One control transfer at a time, like every device.
  */
 #include <lios/heap.h>
 #include <lios/printk.h>

@@ -12,7 +12,9 @@
  *   only costs that transfer; endless errors refuse the device;
  * - a hub unplugged with a keyboard behind it holding keys, and a keyboard unplugged from a
  *   hub port and plugged back: every slot disabled, every allocation given back, no key
- *   held.
+ *   held;
+ * - five hubs in a chain (USB 2.0 4.1.1), a keyboard behind the fifth using all five
+ *   nibbles of the route string, a sixth hub refused.
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -381,6 +383,35 @@ static int hub_and_keyboard(unsigned int speed, unsigned int p, int *kbd)
 
 /* ------------------------------------------------------------------ the cases */
 
+/* Five hubs in a chain (the most USB 2.0 4.1.1 allows) and a keyboard on port 3 of the
+ * last: it gets ready, its route string 0x31111 (a nibble per hub); a sixth hub in the
+ * chain is refused. (The fifth hub was refused as "nested deeper than 4 levels".) */
+static void five_hubs_deep(void)
+{
+	int prev = -1, kbd;
+
+	start();
+	for (int i = 0; i < 5; i++) {
+		prev = add_node(N_HUB, USB_SPEED_HIGH, prev, prev < 0 ? ROOT_PORT : 1);
+		node[prev].plugged = true;
+	}
+	kbd = add_node(N_KBD, USB_SPEED_HIGH, prev, 3);
+	node[kbd].plugged = true;
+	plug(child_of(-1, ROOT_PORT), true);
+	CHECK(until("kbd: usb 1-5.1.1.1.1.3 0627:0001 ready", 50000));
+	CHECK(dev_of(kbd) != NULL && dev_of(kbd)->route == 0x31111u && dev_of(kbd)->depth == 5);
+	CHECK_EQ(sim.addr_slot[0] & 0xfffffu,
+		 0x31111u); /* what Address Device gave the controller */
+	CHECK(!sim_logged("refused"));
+
+	/* a sixth hub on port 2 of the fifth */
+	sim_log_clear();
+	plug(add_node(N_HUB, USB_SPEED_HIGH, prev, 2), true);
+	hub_notify(prev);
+	CHECK(until("usb: 1-5.1.1.1.1.2 0409:0001: refused: more than five hubs in a chain", 5000));
+	finish();
+}
+
 /* The slot contexts the controller schedules split transactions by (xHCI 6.2.2): the
  * high-speed hub's (Hub, Number of Ports, TT Think Time from wHubCharacteristics bits 6:5,
  * no MTT), a full-speed keyboard's on its port 2 (TT Hub Slot ID the hub's, TT Port 2), and
@@ -662,6 +693,7 @@ static void keyboard_replugged_on_hub_port(void)
 int main(void)
 {
 	sim_log_start();
+	RUN(five_hubs_deep);
 	RUN(transaction_translator_fields);
 	RUN(keyboard_transaction_error);
 	RUN(keyboard_babble);
