@@ -10,6 +10,9 @@
  * recovery, then the child enumerates like any device (usb_enum.c) with the route string
  * and, behind a high-speed hub, the transaction translator this hub provides.
  *
+ * A connection change seen again during the debounce, the reset or its recovery starts the
+ * debounce afresh (7.1.7.3: the interval restarts after a disconnect).
+ *
  * Over-current (11.24.2.7.1.4): the hub turns the port's power off and sets
  * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
  * PORT_OVER_CURRENT has cleared and stayed clear for 100 ms, then SET_FEATURE(PORT_POWER),
@@ -209,6 +212,10 @@ static void port_update(struct usb_dev *d, unsigned int p)
 		hp->state = HP_EMPTY;
 		return;
 	}
+	/* gone and back since the last read, before the device was reached: the 100 ms of
+	 * stable connection start again (USB 2.0 7.1.7.3) */
+	if (reconnected && (hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY))
+		hp->state = HP_EMPTY;
 	switch (hp->state) {
 	case HP_EMPTY:
 		if (connected) {

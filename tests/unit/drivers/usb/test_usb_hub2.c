@@ -14,7 +14,8 @@
  *   hub port and plugged back: every slot disabled, every allocation given back, no key
  *   held;
  * - five hubs in a chain (USB 2.0 4.1.1), a keyboard behind the fifth using all five
- *   nibbles of the route string, a sixth hub refused.
+ *   nibbles of the route string, a sixth hub refused;
+ * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3).
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -456,6 +457,32 @@ static void transaction_translator_fields(void)
 	finish();
 }
 
+/* A keyboard whose connection bounces 50 ms into the debounce (a disconnect and connect
+ * between two reads: C_PORT_CONNECTION set again): the port is reset only once it has been
+ * stable 100 ms since (it was reset 100 ms after the first connect, 50 ms after the bounce). */
+static void debounce_restarts_on_bounce(void)
+{
+	int h, k;
+	uint64_t bounced;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 2, &k);
+	node[k].plugged = false;
+	plug(k, true);
+	hub_notify(h);
+	ticks_ms(50);
+	CHECK_EQ(node[h].reset_requests[2], 0u);
+	node[h].change[2] |= C_CONNECTION; /* gone and back between two reads */
+	bounced = time_ns();
+	hub_notify(h);
+	for (int i = 0; i < 5000 && !node[h].reset_requests[2]; i++)
+		tick();
+	CHECK_EQ(node[h].reset_requests[2], 1u);
+	CHECK(node[h].reset_ns[2] - bounced >= 100000000u);
+	CHECK(until("kbd: usb 1-5.2 0627:0001 ready", 5000));
+	finish();
+}
+
 /* A keyboard holding 'a' whose interrupt endpoint halts with code cc: 'a' is released, the
  * endpoint reset (Reset Endpoint, Set TR Dequeue Pointer to the ring's enqueue point,
  * CLEAR_FEATURE(ENDPOINT_HALT) to the device), transfers queued afresh, and the next
@@ -695,6 +722,7 @@ int main(void)
 	sim_log_start();
 	RUN(five_hubs_deep);
 	RUN(transaction_translator_fields);
+	RUN(debounce_restarts_on_bounce);
 	RUN(keyboard_transaction_error);
 	RUN(keyboard_babble);
 	RUN(keyboard_stall);
