@@ -11,7 +11,9 @@
  * and, behind a high-speed hub, the transaction translator this hub provides.
  *
  * A connection change seen again during the debounce, the reset or its recovery starts the
- * debounce afresh (7.1.7.3: the interval restarts after a disconnect).
+ * debounce afresh (7.1.7.3: the interval restarts after a disconnect). A port the hub has
+ * disabled under its device (C_PORT_ENABLE after a port error, 11.24.2.7.2.2) while the
+ * device is still connected is enumerated again, MAX_DISABLES times at most.
  *
  * Over-current (11.24.2.7.1.4): the hub turns the port's power off and sets
  * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
@@ -54,6 +56,7 @@
 #define RESET_TIMEOUT_US 500000
 #define RECOVERY_US 10000
 #define OC_POLL_US 100000         /* status read while over-current lasts */
+#define MAX_DISABLES 3            /* port errors under one device before it is given up */
 
 enum { H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR };
 enum {
@@ -69,6 +72,7 @@ struct hub_port {
 	uint64_t next_look;   /* while timed: when to read the status again */
 	struct usb_dev *child;
 	struct usb_oc_count oc;
+	unsigned int disables; /* times the hub disabled it under its device since connected */
 };
 
 struct usb_hub {
@@ -208,9 +212,28 @@ static void port_update(struct usb_dev *d, unsigned int p)
 		hp->child = NULL;
 		hp->state = HP_EMPTY;
 	}
-	if (!connected && hp->state != HP_EMPTY) {
+	/* the hub disabled the port under its device (a port error, 11.24.2.7.2.2: babble,
+	 * noise) and the device is still there: unreachable now, so it is enumerated again, as
+	 * if plugged in afresh; a port that keeps doing it is given up */
+	if (hp->state == HP_DEVICE && (h->change & HUB_PS_ENABLE) && !(h->status & HUB_PS_ENABLE)) {
+		if (hp->child)
+			usb_dev_unplug(hp->child);
+		hp->child = NULL;
+		if (++hp->disables > MAX_DISABLES) {
+			printk(KERN_WARN "usb: %s port %u: disabled by the hub %u times: given up until "
+			       "unplugged\n", d->name, p, hp->disables);
+			hp->state = HP_FAILED;
+			return;
+		}
+		printk(KERN_WARN "usb: %s port %u: disabled by the hub: enumerating again\n", d->name, p);
 		hp->state = HP_EMPTY;
-		return;
+	}
+	if (!connected) {
+		hp->disables = 0;
+		if (hp->state != HP_EMPTY) {
+			hp->state = HP_EMPTY;
+			return;
+		}
 	}
 	/* gone and back since the last read, before the device was reached: the 100 ms of
 	 * stable connection start again (USB 2.0 7.1.7.3) */

@@ -15,7 +15,9 @@
  *   held;
  * - five hubs in a chain (USB 2.0 4.1.1), a keyboard behind the fifth using all five
  *   nibbles of the route string, a sixth hub refused;
- * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3).
+ * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3);
+ * - a port the hub disabled (C_PORT_ENABLE) with its device still there is enumerated
+ *   again.
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -483,6 +485,27 @@ static void debounce_restarts_on_bounce(void)
 	finish();
 }
 
+/* The hub disables the keyboard's port (a port error: PORT_ENABLE clear, C_PORT_ENABLE set)
+ * while the keyboard stays connected: it is removed and enumerated again (it stayed on a
+ * dead port, unreachable, until unplugged). */
+static void port_disabled_by_hub_enumerates_again(void)
+{
+	int h, k;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	sim_log_clear();
+	node[h].status[1] &= (uint16_t)~PS_ENABLE;
+	node[h].change[1] |= PS_ENABLE; /* C_PORT_ENABLE */
+	hub_notify(h);
+	CHECK(until("kbd: usb 1-5.1 removed", 200));
+	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK_EQ(node[h].reset_requests[1], 2u);
+	CHECK_EQ(node[h].change[1], 0);
+	finish();
+}
+
 /* A keyboard holding 'a' whose interrupt endpoint halts with code cc: 'a' is released, the
  * endpoint reset (Reset Endpoint, Set TR Dequeue Pointer to the ring's enqueue point,
  * CLEAR_FEATURE(ENDPOINT_HALT) to the device), transfers queued afresh, and the next
@@ -723,6 +746,7 @@ int main(void)
 	RUN(five_hubs_deep);
 	RUN(transaction_translator_fields);
 	RUN(debounce_restarts_on_bounce);
+	RUN(port_disabled_by_hub_enumerates_again);
 	RUN(keyboard_transaction_error);
 	RUN(keyboard_babble);
 	RUN(keyboard_stall);
