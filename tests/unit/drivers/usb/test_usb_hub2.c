@@ -17,7 +17,9 @@
  *   nibbles of the route string, a sixth hub refused;
  * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3);
  * - a port the hub disabled (C_PORT_ENABLE) with its device still there is enumerated
- *   again.
+ *   again;
+ * - a hub's own status change (bit 0 of the bitmap) is read and acknowledged, and its ports
+ *   are powered again after a hub over-current.
  */
 #include <lios/kmalloc.h>
 #include <stdlib.h>
@@ -506,6 +508,38 @@ static void port_disabled_by_hub_enumerates_again(void)
 	finish();
 }
 
+/* The hub's own status changes (bit 0 of the bitmap: C_HUB_LOCAL_POWER, C_HUB_OVER_CURRENT)
+ * are read with GET_STATUS(hub) and acknowledged, an over-current named (they were never
+ * cleared: the hub would report bit 0 on every poll for ever). */
+static void hub_status_change_acknowledged(void)
+{
+	int h, k;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	node[h].hub_change = HUB_LOCAL_POWER;
+	hub_notify(h);
+	ticks_ms(20);
+	CHECK_EQ(node[h].hub_status_reads, 1u);
+	CHECK_EQ(node[h].hub_change, 0);
+	node[h].hub_status = HUB_OVER_CURRENT;
+	node[h].hub_change = HUB_OVER_CURRENT;
+	hub_notify(h);
+	CHECK(until("usb: 1-5: hub over-current", 100));
+	CHECK_EQ(node[h].hub_change, 0);
+	node[h].hub_status = 0;
+	node[h].hub_change = HUB_OVER_CURRENT;
+	hub_notify(h);
+	CHECK(until("usb: 1-5: hub over-current ended", 100));
+	CHECK_EQ(node[h].hub_change, 0);
+	ticks_ms(150); /* the hub's power-on time */
+	for (unsigned int p = 1; p <= 4; p++)
+		CHECK_EQ(node[h].power_requests[p], 2u);
+	CHECK(dev_of(k) != NULL);
+	finish();
+}
+
 /* A keyboard holding 'a' whose interrupt endpoint halts with code cc: 'a' is released, the
  * endpoint reset (Reset Endpoint, Set TR Dequeue Pointer to the ring's enqueue point,
  * CLEAR_FEATURE(ENDPOINT_HALT) to the device), transfers queued afresh, and the next
@@ -747,6 +781,7 @@ int main(void)
 	RUN(transaction_translator_fields);
 	RUN(debounce_restarts_on_bounce);
 	RUN(port_disabled_by_hub_enumerates_again);
+	RUN(hub_status_change_acknowledged);
 	RUN(keyboard_transaction_error);
 	RUN(keyboard_babble);
 	RUN(keyboard_stall);
