@@ -10,9 +10,9 @@
  * - an interrupt endpoint that halts (transaction error, babble, STALL) is reset and polled
  *   again, keys released, the interrupted request's outcome kept; a Missed Service Error
  *   only costs that transfer; endless errors refuse the device;
- * - a hub unplugged with a keyboard behind it holding keys, and a keyboard unplugged from a
- *   hub port and plugged back: every slot disabled, every allocation given back, no key
- *   held;
+ * - a hub unplugged with a keyboard behind it holding keys, or waiting for a command, and a
+ *   keyboard unplugged from a hub port and plugged back: every slot disabled, every
+ *   allocation given back, no key held;
  * - five hubs in a chain (USB 2.0 4.1.1), a keyboard behind the fifth using all five
  *   nibbles of the route string, a sixth hub refused;
  * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3);
@@ -744,6 +744,56 @@ static void hub_unplugged_with_keyboard_holding_keys(void)
 	finish();
 }
 
+/* The hub pulled out while the keyboard behind it waits for its Address Device (the command
+ * ring held): the keyboard goes only once the command has completed (the controller writes
+ * its context until then), then its slot and the hub's are disabled and everything is given
+ * back, nothing touched after it was freed. */
+static void hub_unplugged_during_child_command(void)
+{
+	int h, k;
+	struct usb_dev *kd = NULL;
+	bool kept;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 2, &k);
+	node[k].plugged = false;
+	plug(k, true);
+	hub_notify(h);
+	for (int i = 0; i < 5000 && !kd; i++) {
+		tick();
+		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+			if (d->parent && d->slot && hc.cmd_owner == d)
+				kd = d;
+		if (kd)
+			break;
+	}
+	CHECK(kd != NULL);
+	if (!kd) {
+		finish();
+		return;
+	}
+	sim.hold_commands = true; /* its next command waits in the ring */
+	while (hc.cmd_owner == kd)
+		tick();
+	for (int i = 0; i < 20 && hc.cmd_owner != kd; i++)
+		tick(); /* until it asks for Address Device (or Evaluate Context) */
+	CHECK(hc.cmd_owner == kd);
+	plug(h, false);
+	ticks_ms(10);
+	kept = false;
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		kept |= d == kd;
+	CHECK(kept && kd->gone); /* kept while its command is in the ring */
+	sim_run_commands(&sim);
+	for (int i = 0; i < 200 && usb_dev_list(); i++)
+		tick();
+	CHECK(usb_dev_list() == NULL);
+	for (unsigned int sl = 1; sl <= SIM_SLOTS; sl++)
+		CHECK(!sim.slot_on[sl]);
+	CHECK_EQ(sim_dma_live(), dma_before);
+	finish();
+}
+
 /* A keyboard pulled from hub port 2 while holding 'a', then plugged back: 'a' released,
  * its slot disabled, and it comes back as a new device on a new slot. */
 static void keyboard_replugged_on_hub_port(void)
@@ -791,6 +841,7 @@ int main(void)
 	RUN(missed_service);
 	RUN(endless_errors_refuse);
 	RUN(hub_unplugged_with_keyboard_holding_keys);
+	RUN(hub_unplugged_during_child_command);
 	RUN(keyboard_replugged_on_hub_port);
 	return unit_summary();
 }
