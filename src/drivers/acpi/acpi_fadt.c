@@ -174,6 +174,11 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		return 0;
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
+	if (info->smi_cmd >= IO_PORTS) { /* an I/O port: cut to 16 bits it is another one */
+		printk(KERN_WARN "acpi: FADT SMI command port %#x is not an I/O port, not used\n",
+		       info->smi_cmd);
+		info->smi_cmd = 0;
+	}
 	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
 	fadt_register(t, len, FADT_X_PM1B_EVT_BLK, FADT_PM1B_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1b_evt);
 	fadt_register(t, len, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN, &info->gpe0);

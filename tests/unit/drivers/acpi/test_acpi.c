@@ -330,14 +330,19 @@ static void test_quiet_wake_sources(void)
  * a reset register at PCI device 0x21 is device 1). A PM1a control block at port 0x10604
  * makes S5 unavailable, saying why; a GPE block whose enable half runs past port 0xffff is
  * not quieted (its status half is); a reset register at port 0x10cf9 or at PCI function 9
- * or offset 0x1cf is not used, with a message. Before, all were written truncated. */
+ * or offset 0x1cf is not used, with a message; nor is an SMI command port 0x100b2 (the
+ * poweroff would write ACPI_ENABLE to port 0xb2, a port the FADT did not name). Before,
+ * all were written truncated. */
 static void test_registers_outside_their_space(void)
 {
 	uint8_t body[276 - 36] = {0};
 	struct acpi_gas xpm1a = {ACPI_SPACE_IO, 16, 0, 2, 0x10604};
 	struct acpi_gas reset = {ACPI_SPACE_IO, 8, 0, 1, 0x10cf9};
-	uint32_t gpe0 = 0xfff8, flags = 1u << 10; /* RESET_REG_SUP */
+	uint32_t gpe0 = 0xfff8, flags = 1u << 10, smi = 0x100b2; /* flags: RESET_REG_SUP */
 	struct acpi_sleep_plan plan;
+
+	memcpy(body + 48 - 36, &smi, 4);
+	body[52 - 36] = 0xf0; /* ACPI_ENABLE */
 
 	memcpy(body + 80 - 36, &gpe0, 4);
 	body[92 - 36] = 16; /* GPE0_BLK_LEN: status 0xfff8-0xffff, enable 0x10000-0x10007 */
@@ -348,7 +353,7 @@ static void test_registers_outside_their_space(void)
 	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
 	acpi_info_init(&info);
 	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
-	CHECK(info.have_fadt && !info.reset_supported);
+	CHECK(info.have_fadt && !info.reset_supported && info.smi_cmd == 0);
 	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 5};
 	acpi_s5_plan(&info, &plan);
 	CHECK(plan.why && strstr(plan.why, "0xffff"));
