@@ -107,8 +107,9 @@ _start_efi64:
  * the map, freeing and growing the buffer while the map outgrows it, and exits boot
  * services, reading the map again into the same buffer while the firmware refuses the key.
  * A map reported larger than its buffer, or in descriptors under 40 bytes, is refused, as
- * the 64-bit stub does (efi32_finish would write past the buffer). The command-line word EFI_TINY_MAP_WORD starts from a buffer of one descriptor (the test
- * of the growth). Otherwise does nothing. Any failure is said on the firmware console
+ * the 64-bit stub does (efi32_finish would write past the buffer). The command-line word
+ * EFI_TINY_MAP_WORD starts from a buffer of one descriptor (the test of the growth).
+ * Otherwise does nothing. Any failure is said on the firmware console
  * (ConOut), then it halts. Preserves all registers but EAX, ECX, EDX.
  */
 	.code32
