@@ -53,6 +53,7 @@
 #define MB2_TAG_EFI32 11
 #define MB2_TAG_EFI_BS 18
 #define MB2_TAG_EFI32_IH 19
+#define MB2_TAG_POINTER_SIZE 12         /* tags 11 and 19: header, then a 32-bit pointer */
 
 	.section .boot.text, "ax"
 /* EFI32_HOST_TEST: the 32-bit half alone, linked into a 32-bit host program against a fake
@@ -254,8 +255,8 @@ efi32_exit_boot_services:
 	/* The boot information at ESI (preserved): EBX = the 32-bit system table and EDI = the
 	 * image handle (0: no such tag), efi32_bs_seen = boot services still run, efi32_tiny =
 	 * the command line holds EFI_TINY_MAP_WORD. The walk stops at a tag running past
-	 * total_size (a size that wrapped would send it back over the tags for ever). Clobbers
-	 * EAX, ECX, EDX. */
+	 * total_size (a size that wrapped would send it back over the tags for ever), and reads
+	 * no pointer a tag is too short to hold. Clobbers EAX, ECX, EDX. */
 .Lscan_tags:
 	pushl %esi
 	xorl %ebx, %ebx
@@ -283,9 +284,13 @@ efi32_exit_boot_services:
 	movl $1, efi32_bs_seen
 2:	cmpl $MB2_TAG_EFI32, %eax
 	jne 3f
+	cmpl $MB2_TAG_POINTER_SIZE, %ecx /* a tag too short for its pointer: not read */
+	jb 3f
 	movl 8(%esi), %ebx
 3:	cmpl $MB2_TAG_EFI32_IH, %eax
 	jne 5f
+	cmpl $MB2_TAG_POINTER_SIZE, %ecx
+	jb 5f
 	movl 8(%esi), %edi
 5:	cmpl $MB2_TAG_CMDLINE, %eax
 	jne 6f

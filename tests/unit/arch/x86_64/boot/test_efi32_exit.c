@@ -244,7 +244,8 @@ static uint32_t system_table[16] = {
 
 /* ---------------------------------------------------------------- GRUB's information */
 
-/* Two pages: the first unreadable, so a read before the information faults. */
+/* Three pages: the first and the last unreadable, so a read before the information at the
+ * start of the second page, or past one that ends with it, faults. */
 static uint8_t *guarded;
 
 static void put32(uint8_t *p, uint32_t v)
@@ -409,13 +410,31 @@ static void test_hostile_tag_size(void)
 	CHECK(run(info, (struct script){ .map_size = 10 * DESC }));
 }
 
+/* A 32-bit system table tag or image handle tag of 8 bytes (no value), last in an
+ * information without an end tag that ends where readable memory ends: the tag is not
+ * read for a value it does not hold (the page after it is unreadable), so no firmware is
+ * called. Before, the walk read 4 bytes past the tag. */
+static void test_tag_without_value(void)
+{
+	for (uint32_t type = 11; type <= 19; type += 8) {
+		uint8_t *info = guarded + 2 * PAGE - 24;
+
+		put32(info, 24), put32(info + 4, 0);
+		put32(info + 8, 18), put32(info + 12, 8); /* boot services */
+		put32(info + 16, type), put32(info + 20, 8);
+		CHECK(run(info, (struct script){ .map_size = 10 * DESC }));
+		CHECK(fw.gmm == 0 && efi32_done == 0);
+	}
+}
+
 void test_main(void)
 {
-	long m = sys(SYS_MMAP2, 0, 2 * PAGE, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+	long m = sys(SYS_MMAP2, 0, 3 * PAGE, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
 
 	sys(SYS_ALARM, 20, 0, 0, 0, 0, 0); /* a walk that loops: killed, the test failed */
 	guarded = (uint8_t *)m;
-	if ((unsigned long)m > -4096ul || sys(SYS_MPROTECT, m, PAGE, PROT_NONE, 0, 0, 0) != 0) {
+	if ((unsigned long)m > -4096ul || sys(SYS_MPROTECT, m, PAGE, PROT_NONE, 0, 0, 0) != 0 ||
+	    sys(SYS_MPROTECT, m + 2 * PAGE, PAGE, PROT_NONE, 0, 0, 0) != 0) {
 		put("test_efi32_exit: cannot set up the guarded page\n");
 		sys(SYS_EXIT, 1, 0, 0, 0, 0, 0);
 	}
@@ -428,6 +447,7 @@ void test_main(void)
 	test_tiny_map();
 	test_missing_pieces();
 	test_hostile_tag_size();
+	test_tag_without_value();
 	put("test_efi32_exit: ");
 	put_num(checks - failures);
 	put(" passed, ");
