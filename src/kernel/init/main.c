@@ -25,6 +25,7 @@
 #include <lios/size.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
+#include <lios/string.h>
 #include <lios/arch.h>
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
@@ -120,6 +121,10 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	cmdline_set(boot_info.cmdline);
 	printk("boot: %s via %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
+	if (boot_info.cmdline_len > strlen(boot_info.cmdline))
+		printk(KERN_WARN "boot: the command line has %zu bytes, LiOS keeps %zu: the words "
+		       "past byte %zu are ignored\n", boot_info.cmdline_len,
+		       sizeof(boot_info.cmdline) - 1, strlen(boot_info.cmdline));
 
 	/* BEGIN mm */
 	{
