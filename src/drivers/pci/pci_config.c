@@ -20,7 +20,10 @@
  * (firmware reserved them for that bridge, e.g. for hotplug). A bus whose devices all read
  * exactly as the same slots of the first root is not a root but a chipset that ignores the
  * bus number (old host bridges answer on every bus): counted and skipped, so nothing is
- * listed once per bus number. The cost is 32 vendor-ID reads per unreached bus, once.
+ * listed once per bus number. Reads cannot tell a copy from a real root whose every device
+ * matches bus 0's byte for byte (same IDs, same BARs) at the same slots; such a root holds
+ * nothing of its own (no bridge: its bus numbers would differ), so little is lost. The
+ * cost is 32 vendor-ID reads per unreached bus, once.
  *
  * Invariants that keep it finite on hostile or broken hardware: a 256-bit "seen" map shared
  * by all the walks of a segment, so each bus is scanned at most once; a secondary bus that
