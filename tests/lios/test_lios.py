@@ -54,12 +54,14 @@ class LiosCommandLine(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def lios(self, *args):
-        """Runs the copied ./lios with the stubs first on PATH; returns the CompletedProcess.
-        A run that would install packages first is skipped."""
+    def lios(self, *args, cwd=None):
+        """Runs the copied ./lios (from cwd, default the checkout) with the stubs first on
+        PATH; returns the CompletedProcess. A run that would install packages first is
+        skipped."""
         env = dict(os.environ)
         env["PATH"] = self.stubs + os.pathsep + env["PATH"]
         r = subprocess.run([os.path.join(self.checkout, "lios")] + list(args), env=env,
+                           cwd=cwd or self.checkout,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            timeout=60)
         if "installing missing packages" in r.stdout:
@@ -117,6 +119,24 @@ class LiosCommandLine(unittest.TestCase):
             got = self.ctest_args()
             self.assertEqual(got[-len(args):], args)
             self.assertEqual(got.count("-LE"), args.count("-LE"), args)
+
+    def test_check_machine_folders_from_where_typed(self):
+        # Scenario: ./lios check-machine with table and PCI folders relative to the directory
+        # the command is typed in, which is not the checkout (./lios cd's into it), and an
+        # absolute one. Expected: the program gets folders that name the same places.
+        write(os.path.join(self.checkout, "build", "tools", "check_machine", "check_machine"),
+              '#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "%s/cm.args"\n' % self.tmp,
+              0o755)
+        elsewhere = os.path.join(self.tmp, "elsewhere")
+        os.makedirs(elsewhere)
+        r = self.lios("check-machine", "tables", "--pci", "pci", cwd=elsewhere)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = read(os.path.join(self.tmp, "cm.args")).splitlines()
+        self.assertEqual(got, [os.path.join(elsewhere, "tables"), "--pci",
+                               os.path.join(elsewhere, "pci")])
+        r = self.lios("check-machine", "/sys/firmware/acpi/tables", cwd=elsewhere)
+        self.assertEqual(read(os.path.join(self.tmp, "cm.args")).splitlines(),
+                         ["/sys/firmware/acpi/tables"])
 
     def test_help_lists_every_command(self):
         # Scenario: ./lios --help. Expected: usage on stdout, status 0, one line for every
