@@ -46,6 +46,10 @@ class LiosCommandLine(unittest.TestCase):
               '#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "%s/ctest.args"\n' % self.tmp,
               0o755)
         write(os.path.join(self.stubs, "apt-get"), "#!/bin/sh\nexit 1\n", 0o755)
+        # QEMU and gdb never start for real here: these only say they were run.
+        for prog in ("qemu-system-x86_64", "gdb"):
+            write(os.path.join(self.stubs, prog),
+                  '#!/bin/sh\necho "$0 $*" >> "%s/ran"\n' % self.tmp, 0o755)
         # A fuzzer that records its arguments and ends at once, whatever they are.
         write(os.path.join(self.checkout, "build", "fuzz", "fuzz_stub"),
               '#!/bin/sh\nfor a in "$@"; do echo "$a"; done >> "%s/fuzz.args"\n' % self.tmp,
@@ -137,6 +141,17 @@ class LiosCommandLine(unittest.TestCase):
         r = self.lios("check-machine", "/sys/firmware/acpi/tables", cwd=elsewhere)
         self.assertEqual(read(os.path.join(self.tmp, "cm.args")).splitlines(),
                          ["/sys/firmware/acpi/tables"])
+
+    def test_stray_arguments_refused(self):
+        # Scenario: an option debug does not have, arguments to commands that take none.
+        # Expected: refused with the command named, before anything is built or started
+        # (the old script ignored them: debug --gfx booted as if nothing was said).
+        for args in (["debug", "--gfx"], ["debug", "--uefi", "x"], ["iso", "now"],
+                     ["bench", "heap"], ["deps", "--yes"]):
+            r = self.lios(*args)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn(args[0], r.stderr, args)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, "ran")), args)
 
     def test_help_lists_every_command(self):
         # Scenario: ./lios --help. Expected: usage on stdout, status 0, one line for every
