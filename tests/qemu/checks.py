@@ -16,6 +16,15 @@ EXIT_FAIL = 35  # isa-debug-exit, value 0x11
 
 FORBIDDEN_DEFAULT = [r"^PANIC: ", r"^PANIC\b"]
 
+# The serial log's promised lines (DESIGN.md, "Product contract"), in this order: the banner,
+# the console line in exactly one of its three forms, and "LiOS ready". Extra detail goes on
+# lines of its own (console: scrollback ..., console: font ...), so a script can match these.
+CONTRACT = [
+    r"^LiOS [0-9]",
+    r"^console: (vga-text \d+x\d+|framebuffer \d+x\d+ \d+bpp pitch \d+|serial \(.+\))$",
+    r"^LiOS ready$",
+]
+
 # Skip reasons a working machine never gives: they would hide a broken tick or interrupts
 # behind "ok N name # SKIP". A cell that really has no tick says so (--allow-skip).
 SKIPS_NEED_ALLOWING = [r"^interrupts disabled$", r"^no tick on this machine$"]

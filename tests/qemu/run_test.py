@@ -34,7 +34,6 @@ import lios_qemu  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios.common import PROMPT, check_screen, read_screen  # noqa: E402
 
-CONTRACT = [r"^LiOS [0-9]", r"^console: ", r"^LiOS ready$"]  # in this order
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src")
 
 
@@ -183,7 +182,7 @@ def run(args):
     if args.no_serial:
         return failures, m
     if not args.no_contract:
-        failures += checks.check_expected(text, CONTRACT)
+        failures += checks.check_expected(text, checks.CONTRACT)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
     failures += checks.check_forbidden(text, args.forbid, args.panic)
