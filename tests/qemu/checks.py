@@ -92,6 +92,23 @@ def check_expected(text, patterns):
     return failures
 
 
+# A kernel log line: "subsystem: ..." in lower case. Firmware and GRUB lines before the kernel
+# look otherwise ("BdsDxe: ...", "Welcome to GRUB!"), except GRUB's own "error: ...".
+_KERNEL_LINE = re.compile(r"^(?!error: )[a-z][a-z0-9_]*: ")
+
+
+def check_banner_first(text):
+    """DESIGN.md: the kernel's first line starts with "LiOS " and the version. Whatever the
+    firmware and GRUB wrote before it may stay, but no kernel line (_KERNEL_LINE) may come
+    before the banner. A log without a banner fails in check_expected (CONTRACT)."""
+    for ln in log_lines(text):
+        if re.match(CONTRACT[0], ln):
+            return []
+        if _KERNEL_LINE.match(ln):
+            return ["kernel line %r printed before the banner 'LiOS <version>'" % ln]
+    return []
+
+
 def check_forbidden(text, patterns=None, panic=None):
     """No line may match a PANIC line (FORBIDDEN_DEFAULT) or any regex of 'patterns'.
     'panic', a regex, is for a test that provokes a panic: then there must be a PANIC line,

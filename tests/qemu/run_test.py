@@ -183,6 +183,7 @@ def run(args):
         return failures, m
     if not args.no_contract:
         failures += checks.check_expected(text, checks.CONTRACT)
+        failures += checks.check_banner_first(text)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
     failures += checks.check_forbidden(text, args.forbid, args.panic)

@@ -83,6 +83,16 @@ class MarkerChecks(unittest.TestCase):
             log = GOOD_BOOT.replace(old, new)
             self.assertTrue(checks.check_expected(log, checks.CONTRACT), new)
 
+    def test_banner_first(self):
+        # Scenario: firmware lines, then the kernel's banner first (passes); a kernel line
+        # before the banner (fails, naming it); GRUB's own "error:" before it (passes).
+        self.assertEqual(checks.check_banner_first(GOOD_BOOT), [])
+        early = GOOD_BOOT.replace("\rLiOS 0.1.0", "\rmce: 10 banks, machine checks enabled\r\nLiOS 0.1.0")
+        self.assertEqual(len(checks.check_banner_first(early)), 1)
+        self.assertIn("mce: 10 banks", checks.check_banner_first(early)[0])
+        grub = GOOD_BOOT.replace("\rLiOS 0.1.0", "\rerror: no such device.\r\nLiOS 0.1.0")
+        self.assertEqual(checks.check_banner_first(grub), [])
+
     def test_missing_marker_fails(self):
         # Scenario: the boot stopped before "LiOS ready". Expected: reported missing.
         log = GOOD_BOOT.replace("LiOS ready", "LiOS not quite")

@@ -107,8 +107,8 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	char err[128];
 
 	start_serial();
+	printk("LiOS %s (x86_64)\n", LIOS_VERSION); /* the contract: the first line of the log */
 	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
-	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
 	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
 	if (mbi_phys >= DIRECT_MAP_SIZE)
