@@ -10,6 +10,10 @@
  * modifier keys the events so far pressed and released (Shift, Ctrl, Alt, right Alt as AltGr
  * or Alt by the layout). At the end, every key's release (plain and 0xe0) must leave no
  * modifier and no key down (but the few whose break code is a reply): nothing sticks.
+ * When the first byte's top bit is set, 0xf1 k1 k2 is a whole key as kbd.c queues a USB
+ * keyboard's (kbd_decode_key: key k1 | (k2 & 3) << 8, released when k2's top bit is set),
+ * cutting into the byte sequences as a second keyboard does, and 0xf2 is input lost
+ * (kbd_decoder_lost: every key counts as released).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,22 +89,42 @@ static void check(const struct kbd_layout *l, const struct kbd_event *ev)
 		fail("modifiers differ from the modifier keys held", ev);
 }
 
+/* One event source's result: check the event and the one held back behind it. */
+static void took(struct kbd_decoder *d, bool got, struct kbd_event *ev)
+{
+	if (got) {
+		bool queued = d->queued;
+
+		check(d->layout, ev);
+		if (queued) {
+			if (!kbd_decoder_next(d, ev))
+				fail("a held-back key never given", NULL);
+			check(d->layout, ev);
+		}
+	}
+	if (kbd_decoder_next(d, ev))
+		fail("a key given twice, or with no accent before it", ev);
+}
+
+static void feed_key(struct kbd_decoder *d, uint8_t k1, uint8_t k2)
+{
+	struct kbd_event ev;
+
+	took(d, kbd_decode_key(d, (uint16_t)(k1 | (k2 & 3) << 8), !(k2 & 0x80), &ev), &ev);
+}
+
+static void lose(struct kbd_decoder *d)
+{
+	kbd_decoder_lost(d);
+	for (size_t k = 0; k < KEY_MAX; k++)
+		held[k] = false;
+}
+
 static void feed(struct kbd_decoder *d, uint8_t byte)
 {
 	struct kbd_event ev;
 
-	if (kbd_decode(d, byte, &ev)) {
-		bool queued = d->queued;
-
-		check(d->layout, &ev);
-		if (queued) {
-			if (!kbd_decoder_next(d, &ev))
-				fail("a held-back key never given", NULL);
-			check(d->layout, &ev);
-		}
-	}
-	if (kbd_decoder_next(d, &ev))
-		fail("a key given twice, or with no accent before it", &ev);
+	took(d, kbd_decode(d, byte, &ev), &ev);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -116,9 +140,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (size_t k = 0; k < KEY_MAX; k++)
 		held[k] = false;
-	kbd_decoder_init(&d, kbd_layout_at(data[0] % layouts));
+	kbd_decoder_init(&d, kbd_layout_at((data[0] & 0x7f) % layouts));
 	for (size_t i = 1; i < size; i++) {
-		feed(&d, data[i]);
+		if ((data[0] & 0x80) && data[i] == 0xf1 && i + 2 < size) {
+			feed_key(&d, data[i + 1], data[i + 2]);
+			i += 2;
+		} else if ((data[0] & 0x80) && data[i] == 0xf2) {
+			lose(&d);
+		} else {
+			feed(&d, data[i]);
+		}
 		kbd_decoder_take_leds(&d, &leds);
 	}
 	/* let a Pause sequence or a prefix run out, then release every key */
@@ -133,10 +164,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			feed(&d, (uint8_t)(0x80 | k));
 		}
 	}
+	/* whole keys can also be released whose break byte is a reply or a fake shift */
+	for (unsigned k = 1; (data[0] & 0x80) && k < 0x80; k++) {
+		feed_key(&d, (uint8_t)k, 0x80);
+		feed_key(&d, (uint8_t)k, 0x81);
+	}
 	if (d.mods & HELD_MODS)
 		fail("a modifier still held after every key was released", NULL);
 	for (size_t k = 0; k < KEY_MAX; k++)
-		if (held[k] && k != KEY_PAUSE && !unreleasable(k))
+		if (held[k] && k != KEY_PAUSE && (!unreleasable(k) || (data[0] & 0x80)))
 			fail("a key still down after every key was released", NULL);
 	return 0;
 }

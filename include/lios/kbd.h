@@ -141,6 +141,13 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout);
  * event; prefixes, fake shifts (E0 2A / E0 AA around Print Screen) and controller replies
  * (0xfa ack, 0xfe resend, 0x00/0xff errors) produce no event. Pure. */
 bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev);
+/* Feed one whole key from a keyboard that reports key codes (USB) instead of bytes: decoded
+ * as the key's set-1 bytes would be, but leaving the byte prefix state alone, so that it may
+ * come between the bytes of a PS/2 key. False for no key (KEY_NONE, Pause released). Pure. */
+bool kbd_decode_key(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev);
+/* Input was lost before the next byte: drop a half-received sequence and let go of the
+ * modifier, keypad and lock keys counted as held (their releases may be lost). Pure. */
+void kbd_decoder_lost(struct kbd_decoder *d);
 /* True once with the event kbd_decode() held back when a dead key's accent did not combine
  * with the next key (kbd_decode gave the accent, this gives the key). Call it before
  * feeding the next byte. Pure. */
@@ -167,13 +174,15 @@ void kbd_inject_byte(uint8_t b);
 /* Switch layout by name; -ENOENT if unknown. */
 int kbd_set_layout(const char *name);
 const struct kbd_layout *kbd_get_layout(void);
-/* Queue a key event from another keyboard (USB) as the set-1 bytes of key. Any context. */
+/* Queue a key event from another keyboard (USB): one whole key, never split from the
+ * 8042's byte sequences. Any context. */
 void kbd_report_key(uint16_t key, bool pressed);
 /* fn(KBD_LED_* bits) runs in thread context whenever a lock key changes the LEDs. */
 void kbd_set_led_listener(void (*fn)(uint8_t leds));
 /* The LED state (KBD_LED_*) the lock keys have set. Any context. */
 uint8_t kbd_leds(void);
-/* Bytes lost because the ring buffer was full. */
+/* Entries lost because the ring buffer was full (an 8042 byte or a USB key each); the
+ * first event read after a loss logs "kbd: input overflowed ..." and releases modifiers. */
 uint64_t kbd_dropped(void);
 
 #endif

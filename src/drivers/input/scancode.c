@@ -212,6 +212,23 @@ static void apply_dead_keys(struct kbd_decoder *d, struct kbd_event *ev, uint32_
 	}
 }
 
+/* A key pressed or released, whichever keyboard it came from: a keypad key as its press
+ * decided, the modifiers and locks, the character and dead keys. Always true. */
+static bool key_event(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev)
+{
+	key = keypad_key(d, key, pressed);
+	track_modifiers(d, key, pressed);
+	ev->key = key;
+	ev->pressed = pressed;
+	ev->mods = d->mods;
+	ev->ch = 0;
+	if (pressed)
+		apply_dead_keys(d, ev, kbd_layout_char(d->layout, key, d->mods));
+	else if (key == d->dead_down)
+		d->dead_down = KEY_NONE;
+	return true;
+}
+
 /*
  * kbd_decode - feed one byte; true when it completed a key event, written to *ev.
  * Prefix bytes, fake shifts and controller replies produce no event. After a true return
@@ -225,9 +242,7 @@ bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 	if (d->e1_left) {
 		if (--d->e1_left)
 			return false;
-		key = KEY_PAUSE;
-		pressed = true;
-		goto out_event;
+		return key_event(d, KEY_PAUSE, true, ev);
 	}
 	switch (byte) {
 	case SC_PREFIX_E0:
@@ -257,21 +272,43 @@ bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 		if (key == SC_FAKE_LSHIFT || key == SC_FAKE_RSHIFT)
 			return false;
 		key |= KEY_E0;
-	} else {
-		key = keypad_key(d, key, pressed);
 	}
-	track_modifiers(d, key, pressed);
+	return key_event(d, key, pressed, ev);
+}
 
-out_event:
-	ev->key = key;
-	ev->pressed = pressed;
-	ev->mods = d->mods;
-	ev->ch = 0;
-	if (pressed)
-		apply_dead_keys(d, ev, kbd_layout_char(d->layout, key, d->mods));
-	else if (key == d->dead_down)
-		d->dead_down = KEY_NONE;
-	return true;
+/*
+ * kbd_decode_key - a whole key from a keyboard that sends key codes (USB), decoded like
+ * the same key's set-1 bytes but without touching the byte prefix state, so that it can
+ * come between the bytes of a PS/2 sequence (e0 | key | 48 is still Up, then the key).
+ * Returns false for a code that is no key (KEY_NONE, past KEY_MAX, a release of Pause).
+ * Pure.
+ */
+bool kbd_decode_key(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev)
+{
+	uint16_t code = key & ~KEY_E0;
+
+	if (key == KEY_PAUSE)
+		return pressed && key_event(d, key, true, ev);
+	if (key >= KEY_PAUSE || !code || code & SC_RELEASE)
+		return false;
+	return key_event(d, key, pressed, ev);
+}
+
+/*
+ * kbd_decoder_lost - bytes were lost before the next one (the queue overflowed): a
+ * sequence they began is forgotten, and every key the decoder counts as held is let go,
+ * since its release may be among them (a Shift stuck down is worse than one to press
+ * again). Lock toggles and a pending accent stay. Pure.
+ */
+void kbd_decoder_lost(struct kbd_decoder *d)
+{
+	d->prefix = 0;
+	d->e1_left = 0;
+	d->mods &= (uint16_t)~(KBD_MOD_SHIFT | KBD_MOD_CTRL | KBD_MOD_ALT | KBD_MOD_ALTGR);
+	d->locks_held = 0;
+	d->keypad_down = 0;
+	d->keypad_nav = 0;
+	d->dead_down = KEY_NONE;
 }
 
 /*
