@@ -29,7 +29,8 @@ void sim_reset(void)
 {
 	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
-			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_scanning = true,
+			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_bat_us = KBD_BAT_US,
+			   .kbd_scanning = true, .kbd_repeat_key = -1,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
 			   .kbd_pending = -1};
 }
@@ -87,11 +88,13 @@ static void kbd_receive(uint8_t v)
 	case KBD_CMD_RESET:
 		sim.kbd_scanning = false;
 		sim.kbd_leds = 0;
+		if (sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
+			kbd_send((uint8_t)sim.kbd_bat, KBD_REPLY_US);
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
-		if (sim.kbd_bat != NO_REPLY) {
-			kbd_send((uint8_t)sim.kbd_bat, KBD_BAT_US);
+		if (!sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
+			kbd_send((uint8_t)sim.kbd_bat, sim.kbd_bat_us);
+		if (sim.kbd_bat != NO_REPLY)
 			sim.kbd_scanning = sim.kbd_bat == KBD_REPLY_BAT_OK;
-		}
 		return;
 	case KBD_CMD_ENABLE_SCANNING:
 		sim.kbd_scanning = true;
@@ -146,6 +149,10 @@ static void ctrl_data(uint8_t v)
 static void sim_tick(void)
 {
 	sim.now_us += PIO_ACCESS_US;
+	if (sim.kbd_repeat_key >= 0 && sim.now_us >= sim.kbd_repeat_next && sim.out_len < SIM_QUEUE) {
+		sim_push((uint8_t)sim.kbd_repeat_key, false, 0);
+		sim.kbd_repeat_next = sim.now_us + sim.kbd_repeat_us;
+	}
 	if (sim.reads + sim.writes > SIM_MAX_ACCESSES) {
 		fprintf(stderr, "sim: %u port accesses, the driver hangs\n",
 			sim.reads + sim.writes);

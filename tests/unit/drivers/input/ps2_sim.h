@@ -81,6 +81,10 @@ struct sim {
 	bool kbd_present;
 	unsigned kbd_resends; /* answer this many bytes with RESEND first; UINT_MAX: always */
 	int kbd_bat;          /* NO_REPLY: the self-test never ends */
+	uint64_t kbd_bat_us;  /* how long the self-test takes (KBD_BAT_US unless set) */
+	bool kbd_bat_first;   /* the verdict comes before the reset's ack */
+	int kbd_repeat_key;   /* a byte the keyboard sends every kbd_repeat_us, or -1 */
+	uint64_t kbd_repeat_us, kbd_repeat_next;
 	int kbd_key_before_ack; /* a key byte the keyboard sends ahead of its next ack */
 	int kbd_key_after_arg;  /* a key byte it sends right behind a command argument's ack */
 	int kbd_pending;      /* command waiting for its argument, or -1 */
