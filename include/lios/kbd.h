@@ -125,6 +125,11 @@ struct kbd_decoder {
 	uint8_t prefix;       /* 0, or 0xe0 after that byte */
 	uint8_t e1_left;      /* bytes of an 0xe1 (Pause) sequence still to swallow */
 	uint8_t locks_held;   /* KBD_LED_* of lock keys now down: typematic repeats do not toggle */
+	uint16_t held_bytes;  /* KBD_MOD_* held by the keyboard that sends bytes (the 8042) ... */
+	uint8_t held_keys[6]; /* ... and presses not yet released of each modifier key by those
+			       * that send whole keys (USB, one per keyboard): a modifier is held
+			       * while any keyboard holds it */
+	uint16_t keys_ralt;   /* KBD_MOD_ALTGR or KBD_MOD_RALT: right Alt's whole-key presses */
 	uint16_t keypad_down; /* bit i: keypad key KEY_KP7 + i is down ... */
 	uint16_t keypad_nav;  /* ... and was pressed as its cursor key (Num Lock off or Shift):
 			       * repeats and the release keep the key its press gave */
@@ -143,7 +148,9 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout);
 bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev);
 /* Feed one whole key from a keyboard that reports key codes (USB) instead of bytes: decoded
  * as the key's set-1 bytes would be, but leaving the byte prefix state alone, so that it may
- * come between the bytes of a PS/2 key. False for no key (KEY_NONE, Pause released). Pure. */
+ * come between the bytes of a PS/2 key. Each press is a new one (such keyboards repeat no
+ * modifier or lock key) and has its own release: modifiers are counted, so two keyboards
+ * may hold the same one. False for no key (KEY_NONE, Pause released). Pure. */
 bool kbd_decode_key(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev);
 /* Input was lost before the next byte: drop a half-received sequence and let go of the
  * modifier, keypad and lock keys counted as held (their releases may be lost). Pure. */

@@ -235,11 +235,68 @@ static void test_overflow_releases_modifiers(void)
 	printk_remove_sink(log_capture_sink);
 }
 
+/* 5. The same modifier on two keyboards: Left Shift held on the PS/2 keyboard while the
+ * USB keyboard's Left Shift goes down and up; then the other way round; then two USB
+ * keyboards both holding Left Shift and one letting go. Expected each time: Shift stays
+ * held as long as one keyboard holds it ('a' types 'A'), and is gone when the last lets go
+ * ('a'). A PS/2 Shift repeating (typematic) still needs one release only. */
+static void test_modifier_held_on_two_keyboards(void)
+{
+	struct kbd_event ev;
+
+	boot();
+	irq_byte(KEY_LEFTSHIFT);
+	kbd_report_key(KEY_LEFTSHIFT, true);
+	kbd_report_key(KEY_LEFTSHIFT, false);
+	irq_byte(KEY_A);
+	while (kbd_poll_event(&ev) && ev.key != KEY_A)
+		;
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK_EQ(ev.ch, 'A');
+	irq_byte(KEY_LEFTSHIFT | 0x80);
+	kbd_report_key(KEY_A, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'a');
+
+	boot();
+	kbd_report_key(KEY_LEFTSHIFT, true);
+	irq_byte(KEY_LEFTSHIFT);
+	irq_byte(KEY_LEFTSHIFT); /* typematic */
+	irq_byte(KEY_LEFTSHIFT | 0x80);
+	kbd_report_key(KEY_A, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'A');
+	kbd_report_key(KEY_LEFTSHIFT, false);
+	irq_byte(KEY_A);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'a');
+	CHECK(!(ev.mods & KBD_MOD_SHIFT));
+
+	boot();
+	kbd_report_key(KEY_RIGHTCTRL, true);
+	kbd_report_key(KEY_RIGHTCTRL, true); /* the second USB keyboard */
+	kbd_report_key(KEY_RIGHTCTRL, false);
+	kbd_report_key(KEY_C, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_C && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 0x03);
+	kbd_report_key(KEY_RIGHTCTRL, false);
+	kbd_report_key(KEY_C, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_C && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'c');
+	CHECK(!kbd_poll_event(&ev));
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
 	RUN(test_usb_key_between_ps2_bytes);
 	RUN(test_usb_keys_decode);
 	RUN(test_overflow_releases_modifiers);
+	RUN(test_modifier_held_on_two_keyboards);
 	return unit_summary();
 }
