@@ -25,6 +25,7 @@
 #include <lios/kbd.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
+#include <lios/string.h>
 #include <lios/timer.h>
 
 #define KBD_RING_SIZE 256 /* entries; a power of two */
@@ -237,12 +238,28 @@ int kbd_set_layout(const char *name)
 }
 
 /* The FADT's "no 8042" flag is only a hint (firmware gets it wrong both ways): the
- * controller is probed anyway, the flag only explains a failure. */
+ * controller is probed anyway, and the flag is named beside the outcome when the two
+ * disagree or the probe failed. kbd.ps2=off is the way out where probing itself hurts. */
 static bool acpi_denies_8042(void)
 {
 	const struct acpi_info *a = acpi_get_info();
 
 	return a && a->present && a->have_fadt && a->i8042_flag_valid && !a->i8042_present;
+}
+
+/* kbd.ps2=off on the command line: leave ports 0x60/0x64 alone (a machine whose chipset
+ * misbehaves when they are probed). Another value is said and ignored. */
+static bool ps2_turned_off(void)
+{
+	char v[8];
+	int err = cmdline_value("kbd.ps2", v, sizeof(v));
+
+	if (err == -ENOENT)
+		return false;
+	if (err >= 0 && strcmp(v, "off") == 0)
+		return true;
+	printk(KERN_WARN "kbd: kbd.ps2: only \"off\" is known, probing the 8042\n");
+	return false;
 }
 
 /*
@@ -268,7 +285,12 @@ int kbd_init(void)
 	}
 	kbd_decoder_init(&decoder, layout);
 
+	present = false;
 	irq_mask(IRQ_KEYBOARD);
+	if (ps2_turned_off()) {
+		printk("kbd: none (kbd.ps2=off)\n");
+		return -ENODEV;
+	}
 	if (ps2_init(why, sizeof(why)) < 0) {
 		printk("kbd: none (%s%s)\n", why, acpi_denies_8042() ? ", as ACPI says" : "");
 		return -ENODEV;
@@ -285,6 +307,8 @@ int kbd_init(void)
 	take_waiting_byte();
 	present = true;
 	printk("kbd: ps2\n");
+	if (acpi_denies_8042())
+		printk(KERN_INFO "kbd: the FADT says there is no 8042, but one answered\n");
 	printk("kbd: layout %s (%s), ready in %lu ms\n", decoder.layout->name,
 	       decoder.layout->description, (timer_uptime_us() - t0) / 1000);
 	return 0;

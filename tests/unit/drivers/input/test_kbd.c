@@ -9,6 +9,8 @@
  */
 #include <lios/acpi.h>
 #include <lios/arch.h>
+#include <lios/cmdline.h>
+#include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
 #include <lios/printk.h>
@@ -51,7 +53,9 @@ void irq_unmask(unsigned int irq)
 	}
 }
 
-const struct acpi_info *acpi_get_info(void) { return NULL; }
+static const struct acpi_info *acpi_info; /* what acpi_get_info gives: NULL, no ACPI */
+
+const struct acpi_info *acpi_get_info(void) { return acpi_info; }
 
 uint64_t timer_uptime_us(void) { return sim.now_us; }
 
@@ -291,6 +295,65 @@ static void test_modifier_held_on_two_keyboards(void)
 	CHECK(!kbd_poll_event(&ev));
 }
 
+/* 6. The FADT's 8042 flag against what answers. A FADT saying "no 8042" on a machine
+ * without one: "kbd: none (no controller, status 0xff, as ACPI says)". The same FADT on a
+ * machine whose 8042 answers (firmware gets the flag wrong): the keyboard is used, "kbd:
+ * ps2", and the disagreement is said. A FADT saying "8042" or no FADT: nothing more.
+ * kbd.ps2=off: "kbd: none (kbd.ps2=off)" without a single port access; another value is
+ * said and the 8042 probed as usual. */
+static void test_fadt_8042_flag(void)
+{
+	static const struct acpi_info says_none = {
+		.present = true, .have_fadt = true, .i8042_flag_valid = true, .i8042_present = false
+	};
+	static const struct acpi_info says_one = {
+		.present = true, .have_fadt = true, .i8042_flag_valid = true, .i8042_present = true
+	};
+
+	printk_add_sink(log_capture_sink, false);
+	acpi_info = &says_none;
+	sim_reset();
+	sim.absent = true;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (no controller, status 0xff, as ACPI says)\n"));
+
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(log_captured("kbd: ps2\n"));
+	CHECK(log_captured("kbd: the FADT says there is no 8042, but one answered"));
+
+	acpi_info = &says_one;
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(!log_captured("FADT"));
+	sim_reset();
+	sim.absent = true;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (no controller, status 0xff)\n"));
+
+	acpi_info = NULL;
+	cmdline_set("kbd.ps2=off");
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (kbd.ps2=off)\n"));
+	CHECK_EQ(sim.reads + sim.writes, 0);
+	CHECK(!kbd_present());
+
+	cmdline_set("kbd.ps2=maybe");
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(log_captured("kbd: kbd.ps2: only \"off\" is known"));
+	CHECK(log_captured("kbd: ps2\n"));
+	cmdline_set("");
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
@@ -298,5 +361,6 @@ int main(void)
 	RUN(test_usb_keys_decode);
 	RUN(test_overflow_releases_modifiers);
 	RUN(test_modifier_held_on_two_keyboards);
+	RUN(test_fadt_8042_flag);
 	return unit_summary();
 }
