@@ -3,7 +3,10 @@
  * The 8042 PS/2 controller: its status, command and configuration bytes, the bring-up
  * sequence its specification asks for (disable both ports, flush, configuration byte,
  * self-test, port test, enable, reset the keyboard), byte exchange with the keyboard, and
- * the CPU reset line. Only controller bytes live here; decoding is scancode.c's.
+ * the CPU reset line. Only controller bytes live here; decoding is scancode.c's. Where real
+ * hardware strays from the book and still works (a controller failing its self-test, a
+ * keyboard whose self-test verdict comes late, before the ack or never), it is used and
+ * the deviation is logged with a "ps2: " line: see controller_self_test and reset_keyboard.
  *
  * Every wait is bounded in time by a <lios/time.h> deadline (on the TSC; before the clock
  * is calibrated a deadline assumes the fastest TSC, so it is never shorter than asked). A machine without a controller
