@@ -47,6 +47,8 @@
 
 #define KBD_CMD_RESET 0xff
 #define KBD_CMD_ENABLE_SCANNING 0xf4
+#define KBD_CMD_SCANCODE_SET 0xf0   /* argument: 1, 2 or 3 (0 asks) */
+#define KBD_SCANCODE_SET1 1
 #define KBD_REPLY_ACK 0xfa
 #define KBD_REPLY_RESEND 0xfe
 #define KBD_REPLY_BAT_OK 0xaa
@@ -186,9 +188,10 @@ static void note_early_bat(uint8_t b)
  * Reset the keyboard and wait for its self-test verdict (0xaa, sent after the ack or, by
  * some keyboards, before it). A keyboard that acked the reset but never gives a verdict
  * (KVM switches, some laptop controllers) is enabled anyway and kept if it acks that; the
- * missing verdict is said. 0, or -ENODEV with a reason.
+ * missing verdict is said. When the controller does not translate (translated false), the
+ * keyboard is asked for set 1 itself, which scancode.c decodes. 0, or -ENODEV with a reason.
  */
-static int reset_keyboard(char *why, size_t n)
+static int reset_keyboard(bool translated, char *why, size_t n)
 {
 	int err, bat;
 
@@ -203,6 +206,10 @@ static int reset_keyboard(char *why, size_t n)
 		ksnprintf(why, n, "keyboard self-test failed, 0x%02x", bat);
 		return -ENODEV;
 	}
+	if (!translated && ps2_kbd_command(KBD_CMD_SCANCODE_SET, KBD_SCANCODE_SET1, NULL)) {
+		ksnprintf(why, n, "controller does not translate, keyboard refuses scan code set 1");
+		return -ENODEV;
+	}
 	if (ps2_kbd_command(KBD_CMD_ENABLE_SCANNING, -1, NULL)) {
 		ksnprintf(why, n, bat < 0 ? "keyboard self-test timeout" : "keyboard does not enable scanning");
 		return -ENODEV;
@@ -210,6 +217,8 @@ static int reset_keyboard(char *why, size_t n)
 	if (bat < 0)
 		printk(KERN_WARN "ps2: the keyboard sent no self-test result within %u ms; it acks, so it is used\n",
 		       KBD_BAT_TIMEOUT_US / 1000);
+	if (!translated)
+		printk(KERN_WARN "ps2: the controller keeps translation off; keyboard set to scan code set 1\n");
 	return 0;
 }
 
@@ -261,7 +270,7 @@ static int run_test(uint8_t cmd, uint8_t ok, const char *name, char *why, size_t
 int ps2_init(char *why, size_t n)
 {
 	uint8_t status = ps2_status();
-	int config;
+	int config, readback;
 
 	if (status == PS2_STATUS_ABSENT) {
 		ksnprintf(why, n, "no controller, status 0x%02x", status);
@@ -287,8 +296,10 @@ int ps2_init(char *why, size_t n)
 
 	if (controller_self_test(why, n))
 		return -ENODEV;
-	/* the self-test may reset the controller: write the configuration again */
-	if (write_config((uint8_t)config)) {
+	/* the self-test may reset the controller: write the configuration again, and read it
+	 * back (both ports still off, so no key byte can be taken for it): a controller that
+	 * keeps translation off would pass set 2 to the set-1 decoder, every release a press */
+	if (write_config((uint8_t)config) || (readback = command_reply(PS2_CMD_READ_CONFIG)) < 0) {
 		ksnprintf(why, n, "controller lost after self-test");
 		return -ENODEV;
 	}
@@ -300,7 +311,7 @@ int ps2_init(char *why, size_t n)
 		ksnprintf(why, n, "keyboard port does not enable");
 		return -ENODEV;
 	}
-	return reset_keyboard(why, n);
+	return reset_keyboard(readback & PS2_CONFIG_TRANSLATE, why, n);
 }
 
 /*

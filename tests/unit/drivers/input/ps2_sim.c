@@ -30,7 +30,7 @@ void sim_reset(void)
 	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
 			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_bat_us = KBD_BAT_US,
-			   .kbd_scanning = true, .kbd_repeat_key = -1,
+			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
 			   .kbd_pending = -1};
 }
@@ -76,6 +76,8 @@ static void kbd_receive(uint8_t v)
 	if (sim.kbd_pending >= 0) { /* the argument of the previous command */
 		if (sim.kbd_pending == KBD_CMD_SET_LEDS)
 			sim.kbd_leds = v;
+		if (sim.kbd_pending == KBD_CMD_SCANCODE_SET && v)
+			sim.kbd_set = v;
 		sim.kbd_pending = -1;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		if (sim.kbd_key_after_arg >= 0) { /* visible as soon as the ack is read */
@@ -88,6 +90,7 @@ static void kbd_receive(uint8_t v)
 	case KBD_CMD_RESET:
 		sim.kbd_scanning = false;
 		sim.kbd_leds = 0;
+		sim.kbd_set = 2;
 		if (sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
 			kbd_send((uint8_t)sim.kbd_bat, KBD_REPLY_US);
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
@@ -101,6 +104,7 @@ static void kbd_receive(uint8_t v)
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		return;
 	case KBD_CMD_SET_LEDS:
+	case KBD_CMD_SCANCODE_SET:
 		sim.kbd_pending = v;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		return;
@@ -138,7 +142,7 @@ static void ctrl_data(uint8_t v)
 {
 	if (sim.expect_config) {
 		sim.expect_config = false;
-		sim.config = v;
+		sim.config = sim.translate_off ? v & ~PS2_CONFIG_TRANSLATE : v;
 	} else if (sim.config & PS2_CONFIG_PORT1_CLOCK_OFF) {
 		sim_violation("byte to the disabled keyboard port", v);
 	} else {

@@ -34,6 +34,7 @@
 #define PS2_CONFIG_TRANSLATE 0x40
 /* Keyboard commands and replies. */
 #define KBD_CMD_SET_LEDS 0xed
+#define KBD_CMD_SCANCODE_SET 0xf0
 #define KBD_CMD_ENABLE_SCANNING 0xf4
 #define KBD_CMD_RESET 0xff
 #define KBD_REPLY_ACK 0xfa
@@ -68,6 +69,7 @@ struct sim {
 	bool absent;        /* nothing decodes the ports: every read is 0xff */
 	bool dead_zero;     /* nothing answers, but the bus reads 0x00 */
 	bool input_stuck;   /* input-full never clears, writes are lost */
+	bool translate_off; /* the translation bit does not stick: set 2 goes through as is */
 	uint64_t input_busy_until;
 	uint8_t config;
 	bool expect_config; /* the next data byte is the configuration */
@@ -90,6 +92,7 @@ struct sim {
 	int kbd_pending;      /* command waiting for its argument, or -1 */
 	bool kbd_scanning;
 	uint8_t kbd_leds;
+	uint8_t kbd_set;      /* scan code set the keyboard sends (2 after reset) */
 	uint8_t kbd_rx[32];
 	unsigned kbd_nrx;
 	/* accounting */

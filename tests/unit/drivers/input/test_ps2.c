@@ -81,8 +81,8 @@ static void test_healthy(void)
 	CHECK_EQ(run_init(), 0);
 	CHECK_BYTES(sim.cmds, sim.ncmds, PS2_CMD_DISABLE_PORT1, PS2_CMD_DISABLE_PORT2,
 		    PS2_CMD_READ_CONFIG, PS2_CMD_WRITE_CONFIG, PS2_CMD_SELF_TEST,
-		    PS2_CMD_WRITE_CONFIG, PS2_CMD_TEST_PORT1, PS2_CMD_ENABLE_PORT1,
-		    PS2_CMD_WRITE_CONFIG);
+		    PS2_CMD_WRITE_CONFIG, PS2_CMD_READ_CONFIG, PS2_CMD_TEST_PORT1,
+		    PS2_CMD_ENABLE_PORT1, PS2_CMD_WRITE_CONFIG);
 	CHECK_BYTES(sim.kbd_rx, sim.kbd_nrx, KBD_CMD_RESET, KBD_CMD_ENABLE_SCANNING);
 	CHECK(sim.kbd_scanning);
 	check_config(false);
@@ -400,6 +400,28 @@ static void test_stream_is_no_answer(void)
 	CHECK_EQ(strays[0], 0x1e);
 }
 
+/* 18. A controller whose translation bit does not stick (it would pass the keyboard's
+ * set 2 to the set-1 decoder: 'a' as Enter, every release as a press): the keyboard is
+ * asked for scan code set 1 before scanning, 0, the reason said. The same keyboard on a
+ * translating controller stays in set 2 and is sent no such command. */
+static void test_translation_stuck_off(void)
+{
+	sim_reset();
+	sim.translate_off = true;
+	log_capture_clear();
+	CHECK_EQ(run_init(), 0);
+	CHECK_EQ(sim.kbd_set, 1);
+	CHECK_BYTES(sim.kbd_rx, sim.kbd_nrx, KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, 1,
+		    KBD_CMD_ENABLE_SCANNING);
+	CHECK(log_captured("ps2: the controller keeps translation off"));
+	CHECK_EQ(sim.violations, 0);
+
+	sim_reset();
+	CHECK_EQ(run_init(), 0);
+	CHECK_EQ(sim.kbd_set, 2);
+	CHECK_BYTES(sim.kbd_rx, sim.kbd_nrx, KBD_CMD_RESET, KBD_CMD_ENABLE_SCANNING);
+}
+
 int main(void)
 {
 	printk_add_sink(log_capture_sink, false);
@@ -420,5 +442,6 @@ int main(void)
 	RUN(test_slow_bat);
 	RUN(test_bat_before_ack);
 	RUN(test_stream_is_no_answer);
+	RUN(test_translation_stuck_off);
 	return unit_summary();
 }
