@@ -182,7 +182,8 @@ void kbd_inject_byte(uint8_t b);
 int kbd_set_layout(const char *name);
 const struct kbd_layout *kbd_get_layout(void);
 /* Queue a key event from another keyboard (USB): one whole key, never split from the
- * 8042's byte sequences. Any context. */
+ * 8042's byte sequences. Modifier presses are counted (see kbd_decode_key): each must be
+ * followed by its release, none repeated. Any context. */
 void kbd_report_key(uint16_t key, bool pressed);
 /* fn(KBD_LED_* bits) runs in thread context whenever a lock key changes the LEDs. */
 void kbd_set_led_listener(void (*fn)(uint8_t leds));
