@@ -297,9 +297,16 @@ int ps2_init(char *why, size_t n)
 	if (controller_self_test(why, n))
 		return -ENODEV;
 	/* the self-test may reset the controller: write the configuration again, and read it
-	 * back (both ports still off, so no key byte can be taken for it): a controller that
-	 * keeps translation off would pass set 2 to the set-1 decoder, every release a press */
-	if (write_config((uint8_t)config) || (readback = command_reply(PS2_CMD_READ_CONFIG)) < 0) {
+	 * back: a controller that keeps translation off would pass set 2 to the set-1 decoder,
+	 * every release a press. Both ports are off again, so a byte found waiting came while
+	 * the self-test had them on: flushed, not taken for the configuration. */
+	if (write_config((uint8_t)config)) {
+		ksnprintf(why, n, "controller lost after self-test");
+		return -ENODEV;
+	}
+	flush_output();
+	readback = command_reply(PS2_CMD_READ_CONFIG);
+	if (readback < 0) {
 		ksnprintf(why, n, "controller lost after self-test");
 		return -ENODEV;
 	}

@@ -31,6 +31,7 @@ void sim_reset(void)
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
 			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_bat_us = KBD_BAT_US,
 			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
+			   .key_after_self_test = -1,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
 			   .kbd_pending = -1};
 }
@@ -128,6 +129,8 @@ static void ctrl_command(uint8_t c)
 		sim.config = CONFIG_AFTER_SELF_TEST;
 		if (sim.self_test_reply != NO_REPLY)
 			sim_push((uint8_t)sim.self_test_reply, false, CTRL_REPLY_US);
+		if (sim.key_after_self_test >= 0) /* the reset configuration clocks port 1 */
+			sim_push((uint8_t)sim.key_after_self_test, false, CTRL_REPLY_US);
 		break;
 	case PS2_CMD_TEST_PORT1:
 		if (sim.port_test_reply != NO_REPLY)

@@ -70,6 +70,7 @@ struct sim {
 	bool dead_zero;     /* nothing answers, but the bus reads 0x00 */
 	bool input_stuck;   /* input-full never clears, writes are lost */
 	bool translate_off; /* the translation bit does not stick: set 2 goes through as is */
+	int key_after_self_test; /* a key byte right behind the self-test's answer, or -1 */
 	uint64_t input_busy_until;
 	uint8_t config;
 	bool expect_config; /* the next data byte is the configuration */
