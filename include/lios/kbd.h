@@ -125,6 +125,11 @@ struct kbd_decoder {
 	uint8_t prefix;       /* 0, or 0xe0 after that byte */
 	uint8_t e1_left;      /* bytes of an 0xe1 (Pause) sequence still to swallow */
 	uint8_t locks_held;   /* KBD_LED_* of lock keys now down: typematic repeats do not toggle */
+	uint16_t held_bytes;  /* KBD_MOD_* held by the keyboard that sends bytes (the 8042) ... */
+	uint8_t held_keys[6]; /* ... and presses not yet released of each modifier key by those
+			       * that send whole keys (USB, one per keyboard): a modifier is held
+			       * while any keyboard holds it */
+	uint16_t keys_ralt;   /* KBD_MOD_ALTGR or KBD_MOD_RALT: right Alt's whole-key presses */
 	uint16_t keypad_down; /* bit i: keypad key KEY_KP7 + i is down ... */
 	uint16_t keypad_nav;  /* ... and was pressed as its cursor key (Num Lock off or Shift):
 			       * repeats and the release keep the key its press gave */
@@ -141,6 +146,15 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout);
  * event; prefixes, fake shifts (E0 2A / E0 AA around Print Screen) and controller replies
  * (0xfa ack, 0xfe resend, 0x00/0xff errors) produce no event. Pure. */
 bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev);
+/* Feed one whole key from a keyboard that reports key codes (USB) instead of bytes: decoded
+ * as the key's set-1 bytes would be, but leaving the byte prefix state alone, so that it may
+ * come between the bytes of a PS/2 key. Each press is a new one (such keyboards repeat no
+ * modifier or lock key) and has its own release: modifiers are counted, so two keyboards
+ * may hold the same one. False for no key (KEY_NONE, Pause released). Pure. */
+bool kbd_decode_key(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev);
+/* Input was lost before the next byte: drop a half-received sequence and let go of the
+ * modifier, keypad and lock keys counted as held (their releases may be lost). Pure. */
+void kbd_decoder_lost(struct kbd_decoder *d);
 /* True once with the event kbd_decode() held back when a dead key's accent did not combine
  * with the next key (kbd_decode gave the accent, this gives the key). Call it before
  * feeding the next byte. Pure. */
@@ -167,13 +181,16 @@ void kbd_inject_byte(uint8_t b);
 /* Switch layout by name; -ENOENT if unknown. */
 int kbd_set_layout(const char *name);
 const struct kbd_layout *kbd_get_layout(void);
-/* Queue a key event from another keyboard (USB) as the set-1 bytes of key. Any context. */
+/* Queue a key event from another keyboard (USB): one whole key, never split from the
+ * 8042's byte sequences. Modifier presses are counted (see kbd_decode_key): each must be
+ * followed by its release, none repeated. Any context. */
 void kbd_report_key(uint16_t key, bool pressed);
 /* fn(KBD_LED_* bits) runs in thread context whenever a lock key changes the LEDs. */
 void kbd_set_led_listener(void (*fn)(uint8_t leds));
 /* The LED state (KBD_LED_*) the lock keys have set. Any context. */
 uint8_t kbd_leds(void);
-/* Bytes lost because the ring buffer was full. */
+/* Entries lost because the ring buffer was full (an 8042 byte or a USB key each); the
+ * first event read after a loss logs "kbd: input overflowed ..." and releases modifiers. */
 uint64_t kbd_dropped(void);
 
 #endif

@@ -10,8 +10,9 @@
 
 #include <lios/compiler.h>
 
-/* Probe and initialise the controller and reset the keyboard, leaving it scanning with
- * translation to set 1 and the port's interrupt still off. Returns 0, or -ENODEV with a
+/* Probe and initialise the controller and reset the keyboard, leaving it scanning in set 1
+ * (the controller's translation of set 2, or, where translation does not stick, the
+ * keyboard's own set 1) and the port's interrupt still off. Returns 0, or -ENODEV with a
  * short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
  * Every wait is a <lios/time.h> deadline (works before timer_init); IRQ 1 must be masked. */
 int ps2_init(char *why, size_t n);

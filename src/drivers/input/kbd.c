@@ -4,9 +4,16 @@
  * thread takes them out, decodes them (scancode.c) into key events and sends LED updates
  * back to the keyboard. It also owns the layout choice (kbd.layout= or kbd_set_layout).
  *
- * Ring rules: only the IRQ handler advances ring_head, only thread context advances
- * ring_tail (with interrupts disabled around the read). When the ring is full the new byte
- * is dropped and counted: it never overwrites unread bytes. LED commands are exchanged by
+ * The ring holds entries: a byte from the 8042, or a whole key from a USB keyboard
+ * (kbd_report_key). A USB key is never turned into set-1 bytes: it would land between the
+ * 0xe0 and the make code of a PS/2 key typed at the same moment (the 8042 raises one IRQ
+ * per byte) and both keys would come out wrong.
+ *
+ * Ring rules: producers advance ring_head with interrupts off, only thread context advances
+ * ring_tail (with interrupts disabled around the read). When the ring is full the new entry
+ * is dropped and counted: it never overwrites unread ones. The place of the loss is kept
+ * (a gap entry before the next one queued, or the ring's end): the decoder is told there, so
+ * a release lost with it leaves no modifier stuck, and it is logged. LED commands are exchanged by
  * polling with IRQ 1 masked; key bytes that arrive meanwhile are queued like the IRQ would,
  * and one left in the controller at the unmask is taken then (its IRQ edge came masked).
  */
@@ -21,29 +28,42 @@
 #include <lios/string.h>
 #include <lios/timer.h>
 
-#define KBD_RING_SIZE 256 /* bytes; a power of two */
+#define KBD_RING_SIZE 256 /* entries; a power of two */
+#define ENTRY_KEY 0x8000      /* a whole key (enum kbd_keycode in ENTRY_KEY_MASK) ... */
+#define ENTRY_RELEASED 0x4000 /* ... released */
+#define ENTRY_GAP 0x2000      /* entries were dropped here */
+#define ENTRY_KEY_MASK 0x03ff
 #define KBD_CMD_SET_LEDS 0xed
 #define KBD_LAYOUT_ARG_MAX 16
 
-static uint8_t ring[KBD_RING_SIZE];
+static uint16_t ring[KBD_RING_SIZE]; /* an 8042 byte, or ENTRY_* */
 static volatile uint32_t ring_head; /* next slot to fill (IRQ side) */
 static volatile uint32_t ring_tail; /* next slot to read (thread side) */
 static uint64_t dropped;
+static bool gap;                    /* entries dropped since the last one queued */
 static struct kbd_decoder decoder;
 static bool present;
 static void (*led_listener)(uint8_t leds);
 
 static_assert((KBD_RING_SIZE & (KBD_RING_SIZE - 1)) == 0, "ring index wraps by masking");
+static_assert(KEY_MAX - 1 <= ENTRY_KEY_MASK, "every key fits an entry");
 
-/* Producer side: interrupts off (IRQ context, or kbd_inject_byte). Masking IRQ 1 alone
- * is not enough: kbd_report_key pushes from the USB tick and MSI handlers too. */
-static void ring_push(uint8_t b)
+/* Producer side: interrupts off (IRQ context, kbd_inject_byte, kbd_report_key). Masking
+ * IRQ 1 alone is not enough: kbd_report_key pushes from the USB tick and MSI handlers too.
+ * After a loss, the gap entry goes in first (both or neither). */
+static void ring_push(uint16_t e)
 {
-	if (ring_head - ring_tail >= KBD_RING_SIZE) {
+	if (ring_head - ring_tail + (gap ? 2 : 1) > KBD_RING_SIZE) {
 		dropped++;
+		gap = true;
 		return;
 	}
-	ring[ring_head & (KBD_RING_SIZE - 1)] = b;
+	if (gap) {
+		ring[ring_head & (KBD_RING_SIZE - 1)] = ENTRY_GAP;
+		ring_head++;
+		gap = false;
+	}
+	ring[ring_head & (KBD_RING_SIZE - 1)] = e;
 	ring_head++;
 }
 
@@ -82,35 +102,18 @@ void kbd_inject_byte(uint8_t b)
 
 /*
  * kbd_report_key - queue a key press or release from a keyboard that is not the 8042 (a
- * USB keyboard) as the set-1 bytes the same key sends on PS/2, so the decoder, the layouts
- * and dead keys treat it alike. key is an enum kbd_keycode; KEY_PAUSE only presses. The
- * bytes of one key go in together or not at all (counted as dropped). Any context.
+ * USB keyboard) as one entry, which the same decoder turns into the event the key's set-1
+ * bytes give (kbd_decode_key), so layouts and dead keys treat it alike. key is an enum
+ * kbd_keycode; KEY_PAUSE only presses; codes that are no key are ignored. Any context.
  */
 void kbd_report_key(uint16_t key, bool pressed)
 {
-	static const uint8_t pause[] = {0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5};
-	uint8_t bytes[sizeof(pause)];
-	size_t n = 0;
 	uint64_t flags;
 
-	if (key == KEY_PAUSE) {
-		if (!pressed)
-			return;
-		memcpy(bytes, pause, sizeof(pause));
-		n = sizeof(pause);
-	} else if (key != KEY_NONE && key < KEY_PAUSE) {
-		if (key & KEY_E0)
-			bytes[n++] = 0xe0;
-		bytes[n++] = (uint8_t)((key & 0x7f) | (pressed ? 0 : 0x80));
-	}
-	if (!n)
+	if (key == KEY_NONE || key >= KEY_MAX || (key == KEY_PAUSE && !pressed))
 		return;
 	flags = arch_irq_save();
-	if (KBD_RING_SIZE - (ring_head - ring_tail) < n)
-		dropped += n;
-	else
-		for (size_t i = 0; i < n; i++)
-			ring_push(bytes[i]);
+	ring_push((uint16_t)(ENTRY_KEY | (pressed ? 0 : ENTRY_RELEASED) | key));
 	arch_irq_restore(flags);
 }
 
@@ -127,17 +130,43 @@ uint8_t kbd_leds(void)
 			 (m & KBD_MOD_SCROLLLOCK ? KBD_LED_SCROLLLOCK : 0));
 }
 
-static bool ring_pop(uint8_t *b)
+/* The next entry; a loss at the ring's end (nothing queued since) reads as ENTRY_GAP. */
+static bool ring_pop(uint16_t *e)
 {
 	uint64_t flags = arch_irq_save();
 	bool got = ring_tail != ring_head;
 
 	if (got) {
-		*b = ring[ring_tail & (KBD_RING_SIZE - 1)];
+		*e = ring[ring_tail & (KBD_RING_SIZE - 1)];
 		ring_tail++;
+	} else if (gap) {
+		*e = ENTRY_GAP;
+		gap = false;
+		got = true;
 	}
 	arch_irq_restore(flags);
 	return got;
+}
+
+/* Input was lost at this point of the queue: the decoder forgets what it was in the
+ * middle of and lets go of held keys; said once per loss. Thread context. */
+static void input_lost(void)
+{
+	kbd_decoder_lost(&decoder);
+	printk(KERN_WARN "kbd: input overflowed, %lu key bytes lost since boot; modifiers released\n",
+	       (unsigned long)dropped);
+}
+
+/* One entry to the decoder; true when it completed an event. Thread context. */
+static bool decode_entry(uint16_t e, struct kbd_event *ev)
+{
+	if (e == ENTRY_GAP) {
+		input_lost();
+		return false;
+	}
+	if (e & ENTRY_KEY)
+		return kbd_decode_key(&decoder, e & ENTRY_KEY_MASK, !(e & ENTRY_RELEASED), ev);
+	return kbd_decode(&decoder, (uint8_t)e, ev);
 }
 
 static void update_leds(void)
@@ -166,12 +195,12 @@ static void update_leds(void)
  */
 bool kbd_poll_event(struct kbd_event *ev)
 {
-	uint8_t b;
+	uint16_t e;
 
 	if (kbd_decoder_next(&decoder, ev))
 		return true;
-	while (ring_pop(&b)) {
-		if (kbd_decode(&decoder, b, ev)) {
+	while (ring_pop(&e)) {
+		if (decode_entry(e, ev)) {
 			update_leds();
 			return true;
 		}
@@ -183,12 +212,12 @@ bool kbd_poll_event(struct kbd_event *ev)
  * kbd_has_input - bytes are queued. Callers check it with interrupts disabled before
  * halting, so a byte arriving in between is not slept over. Any context.
  */
-bool kbd_has_input(void) { return ring_tail != ring_head; }
+bool kbd_has_input(void) { return ring_tail != ring_head || gap; }
 
 /* kbd_present - kbd_init found a keyboard. Any context. */
 bool kbd_present(void) { return present; }
 
-/* kbd_dropped - bytes lost to a full ring since boot. Any context. */
+/* kbd_dropped - entries (8042 bytes, USB keys) lost to a full ring since boot. Any context. */
 uint64_t kbd_dropped(void) { return dropped; }
 
 /* kbd_get_layout - the layout in use (never NULL after kbd_init). Thread context. */
@@ -209,12 +238,28 @@ int kbd_set_layout(const char *name)
 }
 
 /* The FADT's "no 8042" flag is only a hint (firmware gets it wrong both ways): the
- * controller is probed anyway, the flag only explains a failure. */
+ * controller is probed anyway, and the flag is named beside the outcome when the two
+ * disagree or the probe failed. kbd.ps2=off is the way out where probing itself hurts. */
 static bool acpi_denies_8042(void)
 {
 	const struct acpi_info *a = acpi_get_info();
 
 	return a && a->present && a->have_fadt && a->i8042_flag_valid && !a->i8042_present;
+}
+
+/* kbd.ps2=off on the command line: leave ports 0x60/0x64 alone (a machine whose chipset
+ * misbehaves when they are probed). Another value is said and ignored. */
+static bool ps2_turned_off(void)
+{
+	char v[8];
+	int err = cmdline_value("kbd.ps2", v, sizeof(v));
+
+	if (err == -ENOENT)
+		return false;
+	if (err >= 0 && strcmp(v, "off") == 0)
+		return true;
+	printk(KERN_WARN "kbd: kbd.ps2: only \"off\" is known, probing the 8042\n");
+	return false;
 }
 
 /*
@@ -240,7 +285,12 @@ int kbd_init(void)
 	}
 	kbd_decoder_init(&decoder, layout);
 
+	present = false;
 	irq_mask(IRQ_KEYBOARD);
+	if (ps2_turned_off()) {
+		printk("kbd: none (kbd.ps2=off)\n");
+		return -ENODEV;
+	}
 	if (ps2_init(why, sizeof(why)) < 0) {
 		printk("kbd: none (%s%s)\n", why, acpi_denies_8042() ? ", as ACPI says" : "");
 		return -ENODEV;
@@ -257,6 +307,8 @@ int kbd_init(void)
 	take_waiting_byte();
 	present = true;
 	printk("kbd: ps2\n");
+	if (acpi_denies_8042())
+		printk(KERN_INFO "kbd: the FADT says there is no 8042, but one answered\n");
 	printk("kbd: layout %s (%s), ready in %lu ms\n", decoder.layout->name,
 	       decoder.layout->description, (timer_uptime_us() - t0) / 1000);
 	return 0;

@@ -21,11 +21,17 @@
  * Keys that type nothing (Shift, AltGr, cursor keys, F-keys) and releases leave the accent
  * pending; a typematic repeat of the dead key just pressed is ignored.
  *
+ * Two sources feed one decoder: the 8042's bytes (kbd_decode) and whole keys from USB
+ * keyboards (kbd_decode_key), which never touch the byte prefix state. A modifier is held
+ * while any keyboard holds it: the byte keyboard's held set (its typematic repeats Shift),
+ * and a count of unreleased whole-key presses per modifier key.
+ *
  * Set 1: a make code k (0x01-0x7f) is sent on press and typematic repeat, k | 0x80 on
  * release; extended keys are preceded by 0xe0. Keyboards wrap some extended keys in "fake
  * shifts" (e0 2a / e0 aa / e0 36 / e0 b6) that must be ignored.
  */
 #include <lios/kbd.h>
+#include <lios/string.h>
 
 #define SC_RELEASE 0x80      /* release = make | 0x80 */
 #define SC_PREFIX_E0 0xe0
@@ -50,6 +56,9 @@ void kbd_decoder_init(struct kbd_decoder *d, const struct kbd_layout *layout)
 	d->prefix = 0;
 	d->e1_left = 0;
 	d->locks_held = 0;
+	d->held_bytes = 0;
+	memset(d->held_keys, 0, sizeof(d->held_keys));
+	d->keys_ralt = 0;
 	d->keypad_down = 0;
 	d->keypad_nav = 0;
 	d->leds_changed = false;
@@ -129,21 +138,59 @@ static uint16_t keypad_key(struct kbd_decoder *d, uint16_t key, bool pressed)
 	return nav;
 }
 
-/* Apply a key to the modifier and lock state. */
-static void track_modifiers(struct kbd_decoder *d, uint16_t key, bool pressed)
+#define HELD_MODS (KBD_MOD_SHIFT | KBD_MOD_CTRL | KBD_MOD_ALT | KBD_MOD_ALTGR)
+
+/* The modifier keys counted in held_keys[], in order. */
+static const uint16_t counted_keys[] = {KEY_LEFTSHIFT, KEY_RIGHTSHIFT, KEY_LEFTCTRL,
+					KEY_RIGHTCTRL, KEY_LEFTALT, KEY_RIGHTALT};
+static_assert(ARRAY_SIZE(counted_keys) == sizeof(((struct kbd_decoder *)0)->held_keys),
+	      "one counter per modifier key");
+
+/* A modifier key pressed or released by the byte keyboard (whole false: a typematic
+ * repeat is no new press) or by a whole-key one (counted). */
+static void hold_modifier(struct kbd_decoder *d, uint16_t key, uint16_t bit, bool pressed, bool whole)
+{
+	size_t i = 0;
+	uint16_t held = 0;
+
+	if (!whole) {
+		if (pressed)
+			d->held_bytes |= bit;
+		else if (key == KEY_RIGHTALT) /* AltGr or Alt, as the layout of its press said */
+			d->held_bytes &= (uint16_t)~(KBD_MOD_ALTGR | KBD_MOD_RALT);
+		else
+			d->held_bytes &= (uint16_t)~bit;
+	} else {
+		while (counted_keys[i] != key)
+			i++;
+		if (pressed && d->held_keys[i] < 0xff) {
+			if (!d->held_keys[i]++ && key == KEY_RIGHTALT)
+				d->keys_ralt = bit;
+		} else if (!pressed && d->held_keys[i]) {
+			d->held_keys[i]--;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(counted_keys); i++)
+		if (d->held_keys[i])
+			held |= counted_keys[i] == KEY_RIGHTALT ? d->keys_ralt : modifier_bit(d, counted_keys[i]);
+	d->mods = (uint16_t)((d->mods & ~HELD_MODS) | d->held_bytes | held);
+}
+
+/* Apply a key to the modifier and lock state; whole: it came as a whole key (see
+ * kbd_decode_key), not as bytes. */
+static void track_modifiers(struct kbd_decoder *d, uint16_t key, bool pressed, bool whole)
 {
 	uint16_t bit = modifier_bit(d, key), lock_mod = 0;
 	uint8_t led = lock_led(key, &lock_mod);
 
-	if (bit) {
-		if (pressed)
-			d->mods |= bit;
-		else if (key == KEY_RIGHTALT) /* AltGr or Alt, as the layout of its press said */
-			d->mods &= ~(KBD_MOD_ALTGR | KBD_MOD_RALT);
-		else
-			d->mods &= ~bit;
-	}
-	if (led) {
+	if (bit)
+		hold_modifier(d, key, bit, pressed, whole);
+	if (led && whole) { /* every whole-key press is a new one: no typematic to ignore */
+		if (pressed) {
+			d->mods ^= lock_mod;
+			d->leds_changed = true;
+		}
+	} else if (led) {
 		if (pressed && !(d->locks_held & led)) {
 			d->mods ^= lock_mod;
 			d->leds_changed = true;
@@ -212,6 +259,24 @@ static void apply_dead_keys(struct kbd_decoder *d, struct kbd_event *ev, uint32_
 	}
 }
 
+/* A key pressed or released, whichever keyboard it came from: a keypad key as its press
+ * decided, the modifiers and locks, the character and dead keys. Always true. */
+static bool key_event(struct kbd_decoder *d, uint16_t key, bool pressed, bool whole,
+		      struct kbd_event *ev)
+{
+	key = keypad_key(d, key, pressed);
+	track_modifiers(d, key, pressed, whole);
+	ev->key = key;
+	ev->pressed = pressed;
+	ev->mods = d->mods;
+	ev->ch = 0;
+	if (pressed)
+		apply_dead_keys(d, ev, kbd_layout_char(d->layout, key, d->mods));
+	else if (key == d->dead_down)
+		d->dead_down = KEY_NONE;
+	return true;
+}
+
 /*
  * kbd_decode - feed one byte; true when it completed a key event, written to *ev.
  * Prefix bytes, fake shifts and controller replies produce no event. After a true return
@@ -225,9 +290,7 @@ bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 	if (d->e1_left) {
 		if (--d->e1_left)
 			return false;
-		key = KEY_PAUSE;
-		pressed = true;
-		goto out_event;
+		return key_event(d, KEY_PAUSE, true, false, ev);
 	}
 	switch (byte) {
 	case SC_PREFIX_E0:
@@ -257,21 +320,45 @@ bool kbd_decode(struct kbd_decoder *d, uint8_t byte, struct kbd_event *ev)
 		if (key == SC_FAKE_LSHIFT || key == SC_FAKE_RSHIFT)
 			return false;
 		key |= KEY_E0;
-	} else {
-		key = keypad_key(d, key, pressed);
 	}
-	track_modifiers(d, key, pressed);
+	return key_event(d, key, pressed, false, ev);
+}
 
-out_event:
-	ev->key = key;
-	ev->pressed = pressed;
-	ev->mods = d->mods;
-	ev->ch = 0;
-	if (pressed)
-		apply_dead_keys(d, ev, kbd_layout_char(d->layout, key, d->mods));
-	else if (key == d->dead_down)
-		d->dead_down = KEY_NONE;
-	return true;
+/*
+ * kbd_decode_key - a whole key from a keyboard that sends key codes (USB), decoded like
+ * the same key's set-1 bytes but without touching the byte prefix state, so that it can
+ * come between the bytes of a PS/2 sequence (e0 | key | 48 is still Up, then the key).
+ * Returns false for a code that is no key (KEY_NONE, past KEY_MAX, a release of Pause).
+ * Pure.
+ */
+bool kbd_decode_key(struct kbd_decoder *d, uint16_t key, bool pressed, struct kbd_event *ev)
+{
+	uint16_t code = key & ~KEY_E0;
+
+	if (key == KEY_PAUSE)
+		return pressed && key_event(d, key, true, true, ev);
+	if (key >= KEY_PAUSE || !code || code & SC_RELEASE)
+		return false;
+	return key_event(d, key, pressed, true, ev);
+}
+
+/*
+ * kbd_decoder_lost - bytes were lost before the next one (the queue overflowed): a
+ * sequence they began is forgotten, and every key the decoder counts as held is let go,
+ * since its release may be among them (a Shift stuck down is worse than one to press
+ * again). Lock toggles and a pending accent stay. Pure.
+ */
+void kbd_decoder_lost(struct kbd_decoder *d)
+{
+	d->prefix = 0;
+	d->e1_left = 0;
+	d->mods &= (uint16_t)~HELD_MODS;
+	d->held_bytes = 0;
+	memset(d->held_keys, 0, sizeof(d->held_keys));
+	d->locks_held = 0;
+	d->keypad_down = 0;
+	d->keypad_nav = 0;
+	d->dead_down = KEY_NONE;
 }
 
 /*

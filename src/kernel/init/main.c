@@ -160,13 +160,16 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	start_pci();         /* "pci: N functions on M buses (ECAM|ports)" */
 	/* END pci */
 
+	/* BEGIN usb */
+	/* Before the 8042: taking the xHCI from the firmware ends its SMM emulation of a PS/2
+	 * keyboard on ports 0x60/0x64, which would otherwise answer the probe (and take the
+	 * configuration writes meant for a real 8042 behind it), then vanish. */
+	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
+	/* END usb */
+
 	/* BEGIN input */
 	kbd_init();          /* "kbd: ps2" or "kbd: none (reason)"; boot goes on either way */
 	/* END input */
-
-	/* BEGIN usb */
-	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
-	/* END usb */
 
 	report_init_time();
 	printk("LiOS ready\n");

@@ -29,7 +29,9 @@ void sim_reset(void)
 {
 	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
-			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_scanning = true,
+			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_bat_us = KBD_BAT_US,
+			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
+			   .key_after_self_test = -1,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
 			   .kbd_pending = -1};
 }
@@ -75,6 +77,8 @@ static void kbd_receive(uint8_t v)
 	if (sim.kbd_pending >= 0) { /* the argument of the previous command */
 		if (sim.kbd_pending == KBD_CMD_SET_LEDS)
 			sim.kbd_leds = v;
+		if (sim.kbd_pending == KBD_CMD_SCANCODE_SET && v)
+			sim.kbd_set = v;
 		sim.kbd_pending = -1;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		if (sim.kbd_key_after_arg >= 0) { /* visible as soon as the ack is read */
@@ -87,17 +91,21 @@ static void kbd_receive(uint8_t v)
 	case KBD_CMD_RESET:
 		sim.kbd_scanning = false;
 		sim.kbd_leds = 0;
+		sim.kbd_set = 2;
+		if (sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
+			kbd_send((uint8_t)sim.kbd_bat, KBD_REPLY_US);
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
-		if (sim.kbd_bat != NO_REPLY) {
-			kbd_send((uint8_t)sim.kbd_bat, KBD_BAT_US);
+		if (!sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
+			kbd_send((uint8_t)sim.kbd_bat, sim.kbd_bat_us);
+		if (sim.kbd_bat != NO_REPLY)
 			sim.kbd_scanning = sim.kbd_bat == KBD_REPLY_BAT_OK;
-		}
 		return;
 	case KBD_CMD_ENABLE_SCANNING:
 		sim.kbd_scanning = true;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		return;
 	case KBD_CMD_SET_LEDS:
+	case KBD_CMD_SCANCODE_SET:
 		sim.kbd_pending = v;
 		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
 		return;
@@ -121,6 +129,8 @@ static void ctrl_command(uint8_t c)
 		sim.config = CONFIG_AFTER_SELF_TEST;
 		if (sim.self_test_reply != NO_REPLY)
 			sim_push((uint8_t)sim.self_test_reply, false, CTRL_REPLY_US);
+		if (sim.key_after_self_test >= 0) /* the reset configuration clocks port 1 */
+			sim_push((uint8_t)sim.key_after_self_test, false, CTRL_REPLY_US);
 		break;
 	case PS2_CMD_TEST_PORT1:
 		if (sim.port_test_reply != NO_REPLY)
@@ -135,7 +145,7 @@ static void ctrl_data(uint8_t v)
 {
 	if (sim.expect_config) {
 		sim.expect_config = false;
-		sim.config = v;
+		sim.config = sim.translate_off ? v & ~PS2_CONFIG_TRANSLATE : v;
 	} else if (sim.config & PS2_CONFIG_PORT1_CLOCK_OFF) {
 		sim_violation("byte to the disabled keyboard port", v);
 	} else {
@@ -146,6 +156,10 @@ static void ctrl_data(uint8_t v)
 static void sim_tick(void)
 {
 	sim.now_us += PIO_ACCESS_US;
+	if (sim.kbd_repeat_key >= 0 && sim.now_us >= sim.kbd_repeat_next && sim.out_len < SIM_QUEUE) {
+		sim_push((uint8_t)sim.kbd_repeat_key, false, 0);
+		sim.kbd_repeat_next = sim.now_us + sim.kbd_repeat_us;
+	}
 	if (sim.reads + sim.writes > SIM_MAX_ACCESSES) {
 		fprintf(stderr, "sim: %u port accesses, the driver hangs\n",
 			sim.reads + sim.writes);

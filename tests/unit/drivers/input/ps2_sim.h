@@ -34,6 +34,7 @@
 #define PS2_CONFIG_TRANSLATE 0x40
 /* Keyboard commands and replies. */
 #define KBD_CMD_SET_LEDS 0xed
+#define KBD_CMD_SCANCODE_SET 0xf0
 #define KBD_CMD_ENABLE_SCANNING 0xf4
 #define KBD_CMD_RESET 0xff
 #define KBD_REPLY_ACK 0xfa
@@ -68,6 +69,8 @@ struct sim {
 	bool absent;        /* nothing decodes the ports: every read is 0xff */
 	bool dead_zero;     /* nothing answers, but the bus reads 0x00 */
 	bool input_stuck;   /* input-full never clears, writes are lost */
+	bool translate_off; /* the translation bit does not stick: set 2 goes through as is */
+	int key_after_self_test; /* a key byte right behind the self-test's answer, or -1 */
 	uint64_t input_busy_until;
 	uint8_t config;
 	bool expect_config; /* the next data byte is the configuration */
@@ -81,11 +84,16 @@ struct sim {
 	bool kbd_present;
 	unsigned kbd_resends; /* answer this many bytes with RESEND first; UINT_MAX: always */
 	int kbd_bat;          /* NO_REPLY: the self-test never ends */
+	uint64_t kbd_bat_us;  /* how long the self-test takes (KBD_BAT_US unless set) */
+	bool kbd_bat_first;   /* the verdict comes before the reset's ack */
+	int kbd_repeat_key;   /* a byte the keyboard sends every kbd_repeat_us, or -1 */
+	uint64_t kbd_repeat_us, kbd_repeat_next;
 	int kbd_key_before_ack; /* a key byte the keyboard sends ahead of its next ack */
 	int kbd_key_after_arg;  /* a key byte it sends right behind a command argument's ack */
 	int kbd_pending;      /* command waiting for its argument, or -1 */
 	bool kbd_scanning;
 	uint8_t kbd_leds;
+	uint8_t kbd_set;      /* scan code set the keyboard sends (2 after reset) */
 	uint8_t kbd_rx[32];
 	unsigned kbd_nrx;
 	/* accounting */

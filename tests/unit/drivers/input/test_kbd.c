@@ -9,10 +9,14 @@
  */
 #include <lios/acpi.h>
 #include <lios/arch.h>
+#include <lios/cmdline.h>
+#include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
+#include <lios/printk.h>
 #include <lios/ps2.h>
 #include <lios/timer.h>
+#include "log_capture.h"
 #include "../../unit.h"
 #include "ps2_sim.h"
 
@@ -49,7 +53,9 @@ void irq_unmask(unsigned int irq)
 	}
 }
 
-const struct acpi_info *acpi_get_info(void) { return NULL; }
+static const struct acpi_info *acpi_info; /* what acpi_get_info gives: NULL, no ACPI */
+
+const struct acpi_info *acpi_get_info(void) { return acpi_info; }
 
 uint64_t timer_uptime_us(void) { return sim.now_us; }
 
@@ -91,8 +97,270 @@ static void test_key_during_led_update(void)
 	CHECK_EQ(sim.violations, 0);
 }
 
+/* The keyboard sends b and IRQ 1 fires for it (one interrupt per byte, as the 8042 does). */
+static void irq_byte(uint8_t b)
+{
+	kbd_send(b, 0);
+	irq1_handler(IRQ_KEYBOARD, NULL);
+}
+
+/* A fresh keyboard driver on a healthy machine, every queued event taken. */
+static void boot(void)
+{
+	struct kbd_event ev;
+
+	sim_reset();
+	host_irq_state = 1;
+	CHECK_EQ(kbd_init(), 0);
+	while (kbd_poll_event(&ev))
+		;
+}
+
+/* 2. Two keyboards at once: the PS/2 keyboard's Up arrow (e0 48) is split by the 8042
+ * into two interrupts, and the USB keyboard's 'a' press is queued from the USB tick in
+ * between. Expected: the events are 'a' then Up, both as typed: the USB key does not take
+ * the PS/2 prefix (no key 0x11e) and the 48 is not the keypad 8. The same with the six
+ * bytes of Pause (e1 1d 45 e1 9d c5) cut by a USB 'b' press and release: Pause once,
+ * and 'b' pressed and released, none swallowed by the 0xe1 sequence. */
+static void test_usb_key_between_ps2_bytes(void)
+{
+	static const uint8_t pause[] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
+	struct kbd_event ev;
+
+	boot();
+	irq_byte(0xe0);
+	kbd_report_key(KEY_A, true);
+	irq_byte(0x48);
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK(ev.pressed);
+	CHECK_EQ(ev.ch, 'a');
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_UP);
+	CHECK(ev.pressed);
+	CHECK(!kbd_poll_event(&ev));
+
+	for (size_t i = 0; i < sizeof(pause); i++) {
+		irq_byte(pause[i]);
+		if (i == 1)
+			kbd_report_key(KEY_B, true);
+		if (i == 3)
+			kbd_report_key(KEY_B, false);
+	}
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_B);
+	CHECK(ev.pressed);
+	CHECK_EQ(ev.ch, 'b');
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_B);
+	CHECK(!ev.pressed);
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_PAUSE);
+	CHECK(!kbd_poll_event(&ev));
+	CHECK_EQ(kbd_dropped(), 0);
+	CHECK_EQ(sim.violations, 0);
+}
+
+/* 3. USB keys alone still decode as their PS/2 twins: Right Ctrl (an 0xe0 key) held with
+ * 'c' gives Ctrl+C (0x03), keypad 8 with Num Lock off is Up, Pause is pressed only, and
+ * codes that are no key (KEY_NONE, KEY_MAX, a release of Pause) give nothing. */
+static void test_usb_keys_decode(void)
+{
+	struct kbd_event ev;
+
+	boot();
+	kbd_report_key(KEY_RIGHTCTRL, true);
+	kbd_report_key(KEY_C, true);
+	kbd_report_key(KEY_C, false);
+	kbd_report_key(KEY_RIGHTCTRL, false);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_RIGHTCTRL && (ev.mods & KBD_MOD_RCTRL));
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_C && ev.ch == 0x03);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_C && !ev.pressed);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_RIGHTCTRL && !ev.pressed && !ev.mods);
+	kbd_report_key(KEY_KP8, true);
+	kbd_report_key(KEY_NONE, true);
+	kbd_report_key(KEY_MAX, true);
+	kbd_report_key(KEY_PAUSE, false);
+	kbd_report_key(KEY_PAUSE, true);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_UP && ev.pressed);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_PAUSE && ev.pressed);
+	CHECK(!kbd_poll_event(&ev));
+}
+
+/* 4. The shell does not read for a while (a long command): Left Shift is pressed, then a
+ * held key repeats until the ring is full, and Shift's release is lost with the overflow.
+ * Expected: the loss is counted and said once ("kbd: input overflowed"), and Shift is not
+ * stuck: an 'a' typed after the queue drained is lower case. The same when the loss is in
+ * the middle of the queue (entries queued after it): everything before the loss decodes
+ * with Shift, the key after it without. */
+static void test_overflow_releases_modifiers(void)
+{
+	struct kbd_event ev;
+	unsigned events = 0;
+	uint64_t lost0;
+
+	boot();
+	lost0 = kbd_dropped();
+	printk_add_sink(log_capture_sink, false);
+	log_capture_clear();
+	kbd_inject_byte(KEY_LEFTSHIFT);
+	for (int i = 0; i < 300; i++)
+		kbd_inject_byte(KEY_X);        /* typematic repeat of X */
+	kbd_inject_byte(KEY_LEFTSHIFT | 0x80); /* lost */
+	CHECK(kbd_dropped() > lost0);
+	while (kbd_poll_event(&ev)) {
+		if (ev.key == KEY_X)
+			CHECK_EQ(ev.ch, 'X');
+		events++;
+	}
+	CHECK(events > 200);
+	CHECK(log_captured("kbd: input overflowed"));
+	kbd_inject_byte(KEY_A);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_A && ev.ch == 'a' && !(ev.mods & KBD_MOD_SHIFT));
+
+	/* the loss in the middle: after it, space freed by one read, then 'a' queued */
+	boot();
+	kbd_inject_byte(KEY_LEFTSHIFT);
+	for (int i = 0; i < 300; i++)
+		kbd_inject_byte(KEY_X);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_LEFTSHIFT);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_X);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_X);
+	kbd_inject_byte(KEY_A);
+	events = 0;
+	while (kbd_poll_event(&ev) && ev.key == KEY_X) {
+		CHECK_EQ(ev.ch, 'X');
+		events++;
+	}
+	CHECK(events > 200);
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK_EQ(ev.ch, 'a');
+	CHECK(!kbd_poll_event(&ev));
+	printk_remove_sink(log_capture_sink);
+}
+
+/* 5. The same modifier on two keyboards: Left Shift held on the PS/2 keyboard while the
+ * USB keyboard's Left Shift goes down and up; then the other way round; then two USB
+ * keyboards both holding Left Shift and one letting go. Expected each time: Shift stays
+ * held as long as one keyboard holds it ('a' types 'A'), and is gone when the last lets go
+ * ('a'). A PS/2 Shift repeating (typematic) still needs one release only. */
+static void test_modifier_held_on_two_keyboards(void)
+{
+	struct kbd_event ev;
+
+	boot();
+	irq_byte(KEY_LEFTSHIFT);
+	kbd_report_key(KEY_LEFTSHIFT, true);
+	kbd_report_key(KEY_LEFTSHIFT, false);
+	irq_byte(KEY_A);
+	while (kbd_poll_event(&ev) && ev.key != KEY_A)
+		;
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK_EQ(ev.ch, 'A');
+	irq_byte(KEY_LEFTSHIFT | 0x80);
+	kbd_report_key(KEY_A, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'a');
+
+	boot();
+	kbd_report_key(KEY_LEFTSHIFT, true);
+	irq_byte(KEY_LEFTSHIFT);
+	irq_byte(KEY_LEFTSHIFT); /* typematic */
+	irq_byte(KEY_LEFTSHIFT | 0x80);
+	kbd_report_key(KEY_A, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'A');
+	kbd_report_key(KEY_LEFTSHIFT, false);
+	irq_byte(KEY_A);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_A && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'a');
+	CHECK(!(ev.mods & KBD_MOD_SHIFT));
+
+	boot();
+	kbd_report_key(KEY_RIGHTCTRL, true);
+	kbd_report_key(KEY_RIGHTCTRL, true); /* the second USB keyboard */
+	kbd_report_key(KEY_RIGHTCTRL, false);
+	kbd_report_key(KEY_C, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_C && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 0x03);
+	kbd_report_key(KEY_RIGHTCTRL, false);
+	kbd_report_key(KEY_C, true);
+	while (kbd_poll_event(&ev) && !(ev.key == KEY_C && ev.pressed))
+		;
+	CHECK_EQ(ev.ch, 'c');
+	CHECK(!kbd_poll_event(&ev));
+}
+
+/* 6. The FADT's 8042 flag against what answers. A FADT saying "no 8042" on a machine
+ * without one: "kbd: none (no controller, status 0xff, as ACPI says)". The same FADT on a
+ * machine whose 8042 answers (firmware gets the flag wrong): the keyboard is used, "kbd:
+ * ps2", and the disagreement is said. A FADT saying "8042" or no FADT: nothing more.
+ * kbd.ps2=off: "kbd: none (kbd.ps2=off)" without a single port access; another value is
+ * said and the 8042 probed as usual. */
+static void test_fadt_8042_flag(void)
+{
+	static const struct acpi_info says_none = {
+		.present = true, .have_fadt = true, .i8042_flag_valid = true, .i8042_present = false
+	};
+	static const struct acpi_info says_one = {
+		.present = true, .have_fadt = true, .i8042_flag_valid = true, .i8042_present = true
+	};
+
+	printk_add_sink(log_capture_sink, false);
+	acpi_info = &says_none;
+	sim_reset();
+	sim.absent = true;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (no controller, status 0xff, as ACPI says)\n"));
+
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(log_captured("kbd: ps2\n"));
+	CHECK(log_captured("kbd: the FADT says there is no 8042, but one answered"));
+
+	acpi_info = &says_one;
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(!log_captured("FADT"));
+	sim_reset();
+	sim.absent = true;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (no controller, status 0xff)\n"));
+
+	acpi_info = NULL;
+	cmdline_set("kbd.ps2=off");
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (kbd.ps2=off)\n"));
+	CHECK_EQ(sim.reads + sim.writes, 0);
+	CHECK(!kbd_present());
+
+	cmdline_set("kbd.ps2=maybe");
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(log_captured("kbd: kbd.ps2: only \"off\" is known"));
+	CHECK(log_captured("kbd: ps2\n"));
+	cmdline_set("");
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
+	RUN(test_usb_key_between_ps2_bytes);
+	RUN(test_usb_keys_decode);
+	RUN(test_overflow_releases_modifiers);
+	RUN(test_modifier_held_on_two_keyboards);
+	RUN(test_fadt_8042_flag);
 	return unit_summary();
 }

@@ -3,7 +3,7 @@
  * Unit tests of the set-1 decoder (src/drivers/input/scancode.c) with the US layout: every
  * base make code and every E0 key against a table written from the scan code reference,
  * releases, fake shifts, the Pause sequence, controller replies, modifiers, Caps Lock, Num
- * Lock, the LED reports and typematic repeats.
+ * Lock, the LED reports and typematic repeats; whole keys (kbd_decode_key) and lost input.
  */
 #include <lios/kbd.h>
 #include <string.h>
@@ -347,6 +347,75 @@ static void test_no_gaps(void)
 	}
 }
 
+/* One whole key (as kbd.c queues a USB keyboard's) that must produce one event. */
+static struct kbd_event whole(uint16_t key, bool pressed)
+{
+	struct kbd_event ev = {0};
+
+	CHECK(kbd_decode_key(&dec, key, pressed, &ev));
+	return ev;
+}
+
+/* Whole keys decode as their bytes: every base make code and every E0 key gives the same
+ * key and character as through bytes; they leave a pending 0xe0 alone (e0, whole 'a', 48
+ * is 'a' then Up); codes that are no key (KEY_NONE, KEY_E0 alone, 0x80-0xff, past
+ * KEY_MAX, a release of Pause) give nothing. */
+static void test_whole_keys(void)
+{
+	struct kbd_event ev = {0};
+
+	for (size_t i = 0; i < sizeof(base_table) / sizeof(base_table[0]); i++) {
+		kbd_decoder_init(&dec, NULL);
+		ev = whole(base_table[i].code, true);
+		CHECK_EQ(ev.key, base_table[i].code);
+		CHECK_EQ(ev.ch, base_table[i].plain);
+	}
+	for (size_t i = 0; i < sizeof(e0_table) / sizeof(e0_table[0]); i++) {
+		kbd_decoder_init(&dec, NULL);
+		ev = whole(e0_table[i].key, true);
+		CHECK_EQ(ev.key, e0_table[i].key);
+		CHECK_EQ(ev.ch, e0_table[i].ch);
+	}
+	kbd_decoder_init(&dec, NULL);
+	CHECK(!kbd_decode(&dec, 0xe0, &ev));
+	CHECK_EQ(whole(KEY_A, true).ch, 'a');
+	CHECK_EQ(one(0x48).key, KEY_UP);
+	CHECK(!kbd_decode_key(&dec, KEY_NONE, true, &ev));
+	CHECK(!kbd_decode_key(&dec, KEY_E0, true, &ev));
+	CHECK(!kbd_decode_key(&dec, 0x9e, true, &ev));
+	CHECK(!kbd_decode_key(&dec, KEY_MAX, true, &ev));
+	CHECK(!kbd_decode_key(&dec, KEY_PAUSE, false, &ev));
+	CHECK_EQ(whole(KEY_PAUSE, true).key, KEY_PAUSE);
+}
+
+/* Input lost (kbd_decoder_lost) while Left Shift and Right Ctrl are held, Caps Lock is on,
+ * and an 0xe0 waits: the held modifiers are let go (byte and whole-key ones), Caps Lock
+ * stays on, the 0xe0 is forgotten (1c is then Enter, not KP Enter), and the LED state is
+ * not reported again. */
+static void test_lost(void)
+{
+	struct kbd_event ev = {0};
+	uint8_t leds;
+
+	kbd_decoder_init(&dec, NULL);
+	one(0x3a);
+	one(0xba);
+	kbd_decoder_take_leds(&dec, &leds);
+	one(0x2a);
+	whole(KEY_RIGHTCTRL, true);
+	whole(KEY_RIGHTCTRL, true);
+	CHECK(!kbd_decode(&dec, 0xe0, &ev));
+	kbd_decoder_lost(&dec);
+	CHECK_EQ(dec.mods, KBD_MOD_CAPSLOCK);
+	CHECK(!kbd_decoder_take_leds(&dec, &leds));
+	CHECK_EQ(one(0x1c).key, KEY_ENTER);
+	ev = one(0x1e);
+	CHECK_EQ(ev.ch, 'A'); /* Caps Lock only */
+	CHECK_EQ(ev.mods, KBD_MOD_CAPSLOCK);
+	whole(KEY_RIGHTCTRL, false); /* a late release of a counted press: nothing below 0 */
+	CHECK_EQ(one(0x1e).mods, KBD_MOD_CAPSLOCK);
+}
+
 int main(void)
 {
 	test_base_table();
@@ -358,5 +427,7 @@ int main(void)
 	test_numlock();
 	test_keypad_held();
 	test_no_gaps();
+	test_whole_keys();
+	test_lost();
 	return unit_exit("test_scancode");
 }
