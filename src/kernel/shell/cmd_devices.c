@@ -44,7 +44,7 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : usb_kbd_count() ? "usb" : "none", l->name,
 	       l->description);
 	if (kbd_dropped())
-		printk(", %lu bytes dropped", kbd_dropped());
+		printk(", %lu keyboard inputs dropped", kbd_dropped());
 	printk("\n");
 	usb_kbd_print(); /* one "kbd: usb ..." line per USB keyboard */
 	if (argc == 1)
