@@ -343,7 +343,8 @@ int pci_init(const struct pci_ecam *regions, size_t n)
 		       bad);
 	if (mirrors)
 		printk(KERN_WARN "pci: %u bus(es) read as copies of their segment's first bus: skipped\n", mirrors);
-	printk(KERN_INFO "pci: %u functions on %u buses (%s)\n", device_count, buses, ecam_used ? "ECAM" : "ports");
+	printk(KERN_INFO "pci: %u function%s on %u bus%s (%s)\n", device_count, device_count == 1 ? "" : "s",
+	       buses, buses == 1 ? "" : "es", ecam_used ? "ECAM" : "ports");
 	return device_count ? 0 : -ENODEV;
 }
 

@@ -157,7 +157,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* END cpu-late */
 
 	/* BEGIN pci */
-	start_pci();         /* "pci: N functions on M buses (ECAM|ports)" */
+	start_pci();         /* "pci: N functions on M buses (ECAM|ports)", singular for 1 */
 	/* END pci */
 
 	/* BEGIN usb */
