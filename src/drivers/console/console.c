@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The screen console: chooses the backend from the boot info and the command line, sets
- * it up (mapping the framebuffer write-combining, taking the cell grid and the scrollback
- * from the heap), and attaches the terminal (term.c) to printk as a sink that replays the
+ * it up (mapping the framebuffer write-combining, taking the cell grid, the batch grid of
+ * term_attach_batch and the scrollback from the heap), and attaches the terminal (term.c) to printk as a sink that replays the
  * boot log. The scrollback is attached before the replay, so the first boot lines can be
  * read again with Shift+PgUp. While a shell command runs, its output goes through the pager
  * (console_pager.c), which holds back what does not fit on the screen.
@@ -263,6 +263,17 @@ void console_sink(const char *s, size_t len)
 	console.busy = false;
 }
 
+/* Allocate the batch grid (term_attach_batch) for the started screen: a write that
+ * scrolls is then drawn once, at its end. Without heap memory every scroll is drawn. */
+static void console_start_batch(void)
+{
+	struct con_cell *shown = heap_calloc((size_t)console.term.cols * console.term.rows,
+					     sizeof(*shown));
+
+	if (shown)
+		term_attach_batch(&console.term, shown);
+}
+
 /* Allocate the scrollback for the started screen (before the log replay). Without heap
  * memory the console works without one. */
 static void console_start_scrollback(void)
@@ -336,8 +347,10 @@ int console_init(const struct bootinfo *bi)
 		err = console_start_fb(bi);
 	if (err)
 		console.backend = CONSOLE_SERIAL;
-	if (console.backend != CONSOLE_SERIAL)
+	if (console.backend != CONSOLE_SERIAL) {
 		console_start_scrollback();
+		console_start_batch();
+	}
 	console.pager_off = console_pager_arg_off();
 	if (console.backend != CONSOLE_SERIAL &&
 	    printk_add_sink(console_sink, true) < 0) {
