@@ -19,9 +19,12 @@
 /* Widest scaled glyph row the generic path buffers: 16 pixels * 8 * 4 bytes. */
 #define FB_LINE_MAX (16 * FB_MAX_SCALE * 4)
 
+/* v8 (0..255) as a channel of size bits at pos. Wider than 8 bits (x2r10g10b10), the
+ * top bits are repeated below, so that 255 is full scale (0x3ff, not 0x3fc). */
 static uint32_t fb_channel(uint8_t v8, uint8_t pos, uint8_t size)
 {
-	uint32_t v = size <= 8 ? (uint32_t)v8 >> (8 - size) : (uint32_t)v8 << (size - 8);
+	uint32_t v = size <= 8 ? (uint32_t)v8 >> (8 - size)
+			       : (uint32_t)v8 << (size - 8) | (uint32_t)v8 >> (16 - size);
 
 	return size ? v << pos : 0;
 }

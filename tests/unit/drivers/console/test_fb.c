@@ -108,7 +108,10 @@ static uint32_t read_rgb(const struct screen *s, unsigned x, unsigned y)
 
 	for (unsigned k = 0; k < bytes; k++)
 		v |= (uint32_t)p[k] << (8 * k);
-#define CH(pos, size) ((((v >> (pos)) & ((1u << (size)) - 1)) << (8 - (size))))
+	/* the channel's top 8 bits (a 10-bit channel has 2 more below them) */
+#define CH(pos, size)                                                                  \
+	((size) <= 8 ? ((v >> (pos)) & ((1u << (size)) - 1)) << (8 - (size))          \
+		     : ((v >> (pos)) & ((1u << (size)) - 1)) >> ((size) - 8))
 	return CH(i->red_pos, i->red_size) << 16 | CH(i->green_pos, i->green_size) << 8 |
 	       CH(i->blue_pos, i->blue_size);
 #undef CH
@@ -120,9 +123,12 @@ static uint32_t quantize(const struct screen *s, uint32_t rgb)
 	const struct fb_info *i = &s->info;
 	uint32_t r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
 
-	r &= 0xffu << (8 - i->red_size) & 0xff;
-	g &= 0xffu << (8 - i->green_size) & 0xff;
-	b &= 0xffu << (8 - i->blue_size) & 0xff;
+	if (i->red_size < 8)
+		r &= 0xffu << (8 - i->red_size) & 0xff;
+	if (i->green_size < 8)
+		g &= 0xffu << (8 - i->green_size) & 0xff;
+	if (i->blue_size < 8)
+		b &= 0xffu << (8 - i->blue_size) & 0xff;
 	return r << 16 | g << 8 | b;
 }
 
@@ -448,6 +454,43 @@ int main(int argc, char **argv)
 	/* The native 16x32 font at 32 bpp (fast path with 16-pixel rows) and at 24 bpp. */
 	scenario("1000x700x32 font 16x32", rgb_info(1000, 700, 4000, 32, false), &console_font_16x32, 1);
 	scenario("1000x700x24 font 16x32", rgb_info(1000, 700, 3000, 24, true), &console_font_16x32, 1);
+
+	/* 24 bpp at 1366 wide: pitch 4098 = 1366 * 3, no multiple of 4 (every line starts
+	 * at another alignment). */
+	scenario("1366x768x24 pitch 4098", rgb_info(1366, 768, 4098, 24, false), &console_font_8x16,
+		 1);
+	/* 30-bit colour (x2r10g10b10, red mask size 10, as GOP reports on some HDR-capable
+	 * panels) and its BGR twin, through the fast path and the 16x32 font. */
+	{
+		struct fb_info i = rgb_info(800, 600, 3200, 32, false);
+
+		i.red_pos = 20, i.red_size = 10, i.green_pos = 10, i.green_size = 10;
+		i.blue_pos = 0, i.blue_size = 10;
+		scenario("800x600 x2r10g10b10", i, &console_font_8x16, 1);
+		scenario("800x600 x2r10g10b10 font 16x32", i, &console_font_16x32, 1);
+		i.red_pos = 0, i.blue_pos = 20;
+		scenario("800x600 x2b10g10r10", i, &console_font_8x16, 1);
+	}
+	/* Full scale is all ones at any channel width: white 0xffffff is 0x3ff in a 10-bit
+	 * channel (it was 0x3fc, the 8-bit value shifted up), 0x1f in 5 bits, 0xff in 8. */
+	{
+		struct fb_console fc;
+		struct fb_info i = rgb_info(800, 600, 3200, 32, false);
+		uint8_t dummy[4];
+
+		i.red_pos = 20, i.red_size = 10, i.green_pos = 10, i.green_size = 10;
+		i.blue_pos = 0, i.blue_size = 10;
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0xff, 0xff), 0x3fffffffu);
+		CHECK_EQ(fb_pixel(&fc, 0, 0, 0), 0u);
+		CHECK_EQ(fb_pixel(&fc, 0x80, 0, 0), 0x202u << 20); /* 0x80 -> 0x202 of 0x3ff */
+		i = rgb_info(800, 600, 1600, 16, false);
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0xff, 0xff), 0xffffu);
+		i = rgb_info(800, 600, 3200, 32, false);
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0x80, 0x01), 0xff8001u);
+	}
 
 	/* Geometry: cell (col,row) starts at pixel (col*8, row*16); 1366/8 = 170 columns. */
 	{
