@@ -29,6 +29,7 @@ struct screen {
 	struct fb_console fc;
 	struct term t;
 	struct con_cell *cells;
+	struct con_cell *shown;  /* the batch grid (term_attach_batch), as the kernel has */
 	bool trapped;            /* mem is fb_trap's area: the renderer runs armed */
 };
 
@@ -69,6 +70,8 @@ static void open_screen(struct screen *s, struct fb_info info, const struct cons
 	term_init(&s->t, s->cells, s->fc.cols, s->fc.rows, &fb_console_ops, &s->fc);
 	if (s->trapped)
 		fb_trap_disarm();
+	s->shown = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->shown));
+	term_attach_batch(&s->t, s->shown);
 }
 
 /* Accesses of the renderer to every trapped screen closed so far. */
@@ -84,6 +87,7 @@ static void close_screen(struct screen *s)
 	else
 		free(s->mem);
 	free(s->cells);
+	free(s->shown);
 }
 
 /* Write str to the terminal; on a trapped screen the renderer runs armed, and the test's
@@ -212,6 +216,24 @@ static void scenario(const char *name, struct fb_info info, const struct console
 	/* 2 header lines + rows lines = rows + 2 newlines: 3 scrolls, "line 1" is on top */
 	CHECK(!strcmp(decode_row(&s, 0, 6), "line 1"));
 	CHECK_EQ(verify_screen(&s), 0);
+
+	/* a page and more in one write (drawn once at its end, term_attach_batch), colours
+	 * changing in the middle of it */
+	{
+		static char page[64 * 1024];
+		size_t n = 0;
+
+		for (unsigned i = 0; i < s.fc.rows + 3 && n + 64 < sizeof(page); i++)
+			n += (size_t)snprintf(page + n, sizeof(page) - n, "page %u \x1b[3%u;4%umgy|\n", i,
+					      i % 8, (i + 3) % 8);
+		char last[16];
+
+		put(&s, page);
+		put(&s, "\x1b[0m");
+		snprintf(last, sizeof(last), "page %u", s.fc.rows + 2);
+		CHECK(!strcmp(decode_row(&s, s.fc.rows - 2, (unsigned)strlen(last)), last));
+		CHECK_EQ(verify_screen(&s), 0);
+	}
 
 	/* a line longer than the screen wraps */
 	for (unsigned i = 0; i < s.fc.cols + 3; i++)
@@ -373,6 +395,15 @@ static void renderer_never_reads(const char *name, struct fb_info info,
 
 		snprintf(line, sizeof(line), "%u\x1b[3%um_y\x1b[0m\n", i, i % 8);
 		put(&s, line);
+		CHECK_EQ(verify_screen(&s), 0);
+	}
+	{ /* more than a screen in one write: the batched drawing (term_attach_batch) */
+		char many[512] = "";
+
+		for (unsigned i = 0; i <= s.fc.rows + 1; i++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many), "b%u\x1b[3%umgj\n", i,
+				 i % 8);
+		put(&s, many);
 		CHECK_EQ(verify_screen(&s), 0);
 	}
 	for (unsigned i = 0; i < s.fc.cols + 1; i++)
