@@ -40,8 +40,9 @@ static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 
 static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
-/* "framebuffer tag refused: <the parser's reason>", the serial console's reason then. */
-static char console_refused[96];
+/* "framebuffer tag refused: <the parser's reason>" or "framebuffer WxH pitch P at A
+ * refused: <console_fb_range_check's reason>", the serial console's reason then. */
+static char console_refused[160];
 
 /*
  * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB or
@@ -203,6 +204,29 @@ static int console_start_vga(const struct bootinfo *bi)
 	return 0;
 }
 
+/* The PC's window below 4 GiB of the I/O APIC, HPET, local APIC and firmware flash: never
+ * video memory, and pixels stored there would program interrupt controllers. */
+#define CONSOLE_PC_MMIO_START 0xfec00000ull
+#define CONSOLE_PC_MMIO_END 0x100000000ull
+
+/* See console_priv.h. */
+const char *console_fb_range_check(const struct bootinfo *bi)
+{
+	uint64_t start = bi->fb.addr, end = start + (uint64_t)bi->fb.pitch * bi->fb.height;
+
+	/* the parser refused a range past 2^64 (fb_check in multiboot2.c) */
+	if (start < CONSOLE_PC_MMIO_END && end > CONSOLE_PC_MMIO_START)
+		return "it runs into the APIC and firmware window at 0xfec00000";
+	for (size_t i = 0; i < bi->nregions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+		uint64_t r_end = r->base + r->length < r->base ? UINT64_MAX : r->base + r->length;
+
+		if (r->type == MEM_USABLE && start < r_end && r->base < end)
+			return "it overlaps usable RAM in the firmware's memory map";
+	}
+	return NULL;
+}
+
 static int console_start_fb(const struct bootinfo *bi)
 {
 	const struct fb_info *fb = &bi->fb;
@@ -217,7 +241,14 @@ static int console_start_fb(const struct bootinfo *bi)
 		if (fb->height >= CONSOLE_HIDPI_HEIGHT)
 			font = &console_font_16x32;
 	}
-	/* check the format before mapping anything */
+	/* check where it is and its format before mapping anything */
+	if (console_fb_range_check(bi)) {
+		ksnprintf(console_refused, sizeof(console_refused),
+			  "framebuffer %ux%u pitch %u at %#llx refused: %s", fb->width, fb->height,
+			  fb->pitch, (unsigned long long)fb->addr, console_fb_range_check(bi));
+		console.why = console_refused;
+		return -EINVAL;
+	}
 	err = fb_console_setup(&console.fb, NULL, fb, font, scale);
 	if (err) {
 		console.why = err == -EINVAL		? "framebuffer too small for the font"

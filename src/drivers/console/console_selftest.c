@@ -90,6 +90,49 @@ KTEST(console, vga_geometry_checks_the_tag)
 	}
 }
 
+/* Where a framebuffer tag may put the screen: a 4K screen's 33 MB at SeaBIOS's usual
+ * 0xfd000000 (a 16 MiB BAR: the tag lies about the size) would store pixels into the I/O
+ * APIC and local APIC; a range over RAM the map calls usable is refused too; a Resizable
+ * BAR above 4 GiB, one ending right below 0xfec00000 and one in reserved memory are taken. */
+KTEST(console, fb_range_check_refuses_lies)
+{
+	static const struct mem_region map[] = {
+		{ 0x0, 0x9f000, MEM_USABLE },
+		{ 0x100000, 0x7ff00000, MEM_USABLE },           /* 1 MiB - 2 GiB */
+		{ 0xc0000000, 0x1000000, MEM_RESERVED },        /* stolen video memory */
+		{ 0x100000000, 0x40000000, MEM_USABLE },        /* 4 - 5 GiB */
+	};
+	static const struct {
+		uint64_t addr;
+		uint32_t pitch, height;
+		bool ok;
+	} cases[] = {
+		{ 0x80000000, 15360, 2160, true },    /* OVMF's BAR, 4K */
+		{ 0x4000000000, 20480, 2880, true },  /* above 4 GiB, 5K */
+		{ 0xfd000000, 4096, 768, true },      /* SeaBIOS's BAR, 1024x768 */
+		{ 0xfd000000, 15360, 2160, false },   /* the same BAR told 4K: past 0xfec00000 */
+		{ 0xfec00000 - 15360 * 2160ull, 15360, 2160, true }, /* ends right below */
+		{ 0xfee00000, 4096, 1, false },       /* inside the window */
+		{ 0xc0000000, 7680, 1080, true },     /* reserved (stolen) memory */
+		{ 0x7fff0000, 4096, 768, false },     /* reaches into usable RAM below 2 GiB */
+		{ 0xfd000000, 4096, 200000, false },  /* runs through the window into RAM */
+		{ 0x13ffff000, 4096, 1, false },      /* the last usable page below 5 GiB */
+		{ 0x140000000, 4096, 1, true },       /* right after it */
+	};
+	static struct bootinfo bi;
+
+	memset(&bi, 0, sizeof(bi));
+	bi.regions = map;
+	bi.nregions = ARRAY_SIZE(map);
+	bi.fb.kind = FB_RGB;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bi.fb.addr = cases[i].addr;
+		bi.fb.pitch = cases[i].pitch;
+		bi.fb.height = cases[i].height;
+		KEXPECT((console_fb_range_check(&bi) == NULL) == cases[i].ok);
+	}
+}
+
 /* The row is read back before interrupts come back on: a line printed from an interrupt
  * in between (a USB keyboard getting ready, polled from the tick) would move the cursor. */
 KTEST(console, text_lands_in_grid)
