@@ -181,15 +181,19 @@ static const char *decode_row(const struct screen *s, unsigned row, unsigned n)
 	return buf;
 }
 
-/* Bytes between width * bytes-per-pixel and the pitch, and below the last full row of
- * cells, are never written: they keep the canary. Returns the number of changed bytes. */
+/* Bytes right of the last column of cells (the margin of a width that is no multiple of
+ * the cell width, and the pitch padding) and below the last full row of cells are never
+ * written by drawing text (only fb_fill paints the margin): they keep the canary. Returns
+ * the number of changed bytes. */
 static long padding_touched(const struct screen *s)
 {
 	unsigned bytes = (s->info.bpp + 7) / 8;
+	size_t text_w = (size_t)s->fc.cols * s->fc.cell_w * bytes;
+	unsigned text_h = s->fc.rows * s->fc.cell_h;
 	long bad = 0;
 
 	for (unsigned y = 0; y < s->info.height; y++)
-		for (size_t x = (size_t)s->info.width * bytes; x < s->info.pitch; x++)
+		for (size_t x = y < text_h ? text_w : 0; x < s->info.pitch; x++)
 			bad += s->mem[(size_t)y * s->info.pitch + x] != CANARY;
 	return bad;
 }
