@@ -468,6 +468,17 @@ int main(int argc, char **argv)
 	scroll_every_store_width(rgb_info(1000, 200, 4096, 32, false), &console_font_8x16);
 	scroll_every_store_width(rgb_info(1000, 400, 4008, 32, false), &console_font_16x32);
 
+	/* 4K and 5K widths with the pitch padded to 16384 (a multiple of 4096: the two-pass
+	 * order) and 5K's 20480, both fonts; a few rows high, the rows are what repeats, and
+	 * 24 lines each (the wide rows are slow to check). */
+	edge_lines = 24;
+	scroll_every_store_width(rgb_info(3840, 160, 16384, 32, false), &console_font_8x16);
+	scroll_every_store_width(rgb_info(3840, 192, 16384, 32, true), &console_font_16x32);
+	scroll_every_store_width(rgb_info(5120, 160, 20480, 32, false), &console_font_16x32);
+	edge_lines = 120;
+	scenario("3840x256x32 pitch 16384 font 16x32", rgb_info(3840, 256, 16384, 32, false),
+		 &console_font_16x32, 1);
+
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
 	 * colours, scroll, wrap and clear all match the font; the padding is untouched. */
 	scenario("1366x768x32 rgb pitch 5504", rgb_info(1366, 768, 5504, 32, false),
@@ -525,6 +536,35 @@ int main(int argc, char **argv)
 		i = rgb_info(800, 600, 3200, 32, false);
 		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
 		CHECK_EQ(fb_pixel(&fc, 0xff, 0x80, 0x01), 0xff8001u);
+	}
+
+	/* The grids of real panels: 4K with the pitch padded to 16384 and 5K with the 16x32
+	 * font (the console's choice at 1440 lines and more), 2560x1600, 1366x768x24 with
+	 * pitch 4098; and 5K with the 8x16 font at console.scale=1. Setup draws nothing, so
+	 * no memory is needed. */
+	{
+		static const struct {
+			uint32_t w, h, pitch;
+			uint8_t bpp;
+			const struct console_font *font;
+			unsigned cols, rows;
+		} modes[] = {
+			{ 3840, 2160, 16384, 32, &console_font_16x32, 240, 67 },
+			{ 5120, 2880, 20480, 32, &console_font_16x32, 320, 90 },
+			{ 2560, 1600, 10240, 32, &console_font_16x32, 160, 50 },
+			{ 1366, 768, 4098, 24, &console_font_8x16, 170, 48 },
+			{ 5120, 2880, 20480, 32, &console_font_8x16, 640, 180 },
+		};
+		struct fb_console fc;
+
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			struct fb_info i = rgb_info(modes[m].w, modes[m].h, modes[m].pitch, modes[m].bpp,
+						    false);
+
+			CHECK_EQ(fb_console_setup(&fc, NULL, &i, modes[m].font, 1), 0);
+			CHECK_EQ(fc.cols, modes[m].cols);
+			CHECK_EQ(fc.rows, modes[m].rows);
+		}
 	}
 
 	/* Geometry: cell (col,row) starts at pixel (col*8, row*16); 1366/8 = 170 columns. */
