@@ -11,6 +11,7 @@
 #include <lios/cmdline.h>
 #include <lios/console.h>
 #include <lios/bootinfo.h>
+#include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 #include "console_priv.h"
@@ -179,6 +180,38 @@ KTEST(console, vga_memory_equals_grid)
 		}
 	arch_irq_restore(irq);
 	KEXPECT(bad == 0);
+}
+
+/* More than a screen of lines in one write is drawn at the write's end (term.c's batch
+ * grid): VGA text memory then holds exactly the grid, every row of it changed. Screen only
+ * (not serial: KTAP), interrupts off from the write to the comparison. */
+KTEST(console, vga_memory_equals_grid_after_a_page)
+{
+	static char page[80 * 60];
+	struct term *t = &console.term;
+	unsigned bad = 0;
+	size_t n = 0;
+	uint64_t irq;
+
+	if (console.backend != CONSOLE_VGA_TEXT)
+		ktest_skip("not VGA text");
+	if (!t->shown)
+		ktest_skip("no batch grid");
+	for (unsigned i = 0; i < t->rows + 3 && n + 40 < sizeof(page); i++)
+		n += (size_t)ksnprintf(page + n, sizeof(page) - n, "\x1b[3%umpage line %u\x1b[0m\n",
+				       i % 8, i);
+	irq = arch_irq_save();
+	term_write(t, page, n);
+	for (unsigned r = 0; r < t->rows; r++)
+		for (unsigned c = 0; c < t->cols; c++) {
+			struct con_cell cell = term_cell(t, c, r);
+
+			bad += console.vga.mem[r * t->cols + c] !=
+			       (uint16_t)(cell.ch | (uint16_t)cell.attr << 8);
+		}
+	arch_irq_restore(irq);
+	KEXPECT(bad == 0);
+	KEXPECT(!t->batched);
 }
 
 /* Scrolling while another user holds the vector registers (as when an interrupt handler
