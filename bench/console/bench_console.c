@@ -10,6 +10,10 @@
  *                                     the console picks for screens that tall (<= 1.0)
  *   console.scroll_over_glibc_memcpy_1080p, _768p
  *                                     the same scroll / glibc's memcpy (information only)
+ *   console.scroll_over_memcpy_1080p_24bpp
+ *                                     the 1080p scroll at 24 bpp (pitch 5760), glyph rows of
+ *                                     packed pixels (<= 2.5; drawn cell by cell through the
+ *                                     generic path it was 21)
  *   console.page_over_memcpy_2160p_16x32
  *                                     a page of the pager (66 full lines) written at once
  *                                     on that 4K screen / one memcpy of its framebuffer
@@ -75,12 +79,14 @@ static void *alloc(size_t n)
 	return p;
 }
 
-static void screen_open(struct screen *s, uint32_t w, uint32_t h,
-			const struct console_font *font)
+/* bpp: 32, or 24 (pitch w * 3, as VBE modes have it) */
+static void screen_open_bpp(struct screen *s, uint32_t w, uint32_t h,
+			    const struct console_font *font, uint8_t bpp)
 {
-	s->info = (struct fb_info){ .kind = FB_RGB, .width = w, .height = h, .pitch = w * 4,
-				    .bpp = 32, .red_pos = 16, .red_size = 8, .green_pos = 8,
-				    .green_size = 8, .blue_pos = 0, .blue_size = 8 };
+	s->info = (struct fb_info){ .kind = FB_RGB, .width = w, .height = h,
+				    .pitch = w * (bpp / 8u), .bpp = bpp, .red_pos = 16,
+				    .red_size = 8, .green_pos = 8, .green_size = 8, .blue_pos = 0,
+				    .blue_size = 8 };
 	s->size = (size_t)s->info.pitch * h;
 	s->fb = alloc(s->size);
 	s->shadow = alloc(s->size);
@@ -93,6 +99,12 @@ static void screen_open(struct screen *s, uint32_t w, uint32_t h,
 	s->shown = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->shown));
 	term_attach_batch(&s->t, s->shown);
 	s->next_line = 0;
+}
+
+static void screen_open(struct screen *s, uint32_t w, uint32_t h,
+			const struct console_font *font)
+{
+	screen_open_bpp(s, w, h, font, 32);
 }
 
 static void screen_close(struct screen *s)
@@ -219,14 +231,15 @@ static void bench_page(uint32_t w, uint32_t h, const struct console_font *font,
 
 /* Scroll of a full w x h screen over one copy of its framebuffer by the kernel's memcpy
  * and by glibc's, interleaved rounds; prints both keys. */
-static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font,
-			 const char *key, const char *glibc_key, double goal, double worst)
+static void bench_scroll_bpp(uint32_t w, uint32_t h, uint8_t bpp,
+			     const struct console_font *font, const char *key,
+			     const char *glibc_key, double goal, double worst)
 {
 	struct screen s;
 	struct side ours = { &s, NULL }, kcopy = { &s, kernel_memcpy }, gcopy = { &s, memcpy };
 	int rounds = bench_rounds(ROUNDS);
 
-	screen_open(&s, w, h, font);
+	screen_open_bpp(&s, w, h, font, bpp);
 	fill_screen(&s);
 	side_scroll(&ours); /* warm up both sides */
 	side_copy(&kcopy);
@@ -249,6 +262,12 @@ static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font
 						 NULL),
 			    "<=", 1.0, -1);
 	screen_close(&s);
+}
+
+static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font,
+			 const char *key, const char *glibc_key, double goal, double worst)
+{
+	bench_scroll_bpp(w, h, 32, font, key, glibc_key, goal, worst);
 }
 
 /* Draw every cell of a 1080p screen once (ours) vs. the same 128 stores per cell, plain. */
@@ -319,6 +338,10 @@ int main(int argc, char **argv)
 	if (!only || strstr("2160p", only))
 		bench_scroll(3840, 2160, &console_font_16x32,
 			     "console.scroll_over_memcpy_2160p_16x32", NULL, 1.0, -1);
+	/* 24 bpp (VBE modes): packed glyph rows from a table (fb.c's fb_span_packed) */
+	if (!only || strstr("1080p24", only))
+		bench_scroll_bpp(1920, 1080, 24, &console_font_8x16,
+				 "console.scroll_over_memcpy_1080p_24bpp", NULL, 2.5, -1);
 	/* a page released by the pager at 4K: drawn once, not once per line (term.c) */
 	if (!only || strstr("page", only))
 		bench_page(3840, 2160, &console_font_16x32, "console.page_over_memcpy_2160p_16x32",

@@ -58,3 +58,13 @@ lios_qemu_test(matrix.uefi.fb.1366x768.bochs-display FIRMWARE uefi LABELS matrix
        --gfxpayload 1366x768x32 --expect "^console: framebuffer 1366x768 32bpp pitch 5464$"
        --expect "^console: font 8x16 scale 1, [0-9]+-byte stores, 170x48 cells$"
        --scenario scroll --screen fb)
+
+# Scrolling at 24 and 16 bpp (VBE modes), where glyph rows of packed pixels are stored
+# from a table and unchanged rows skipped (fb.c's fb_span_packed): every row compared with
+# serial. The 24 bpp one is cheap (SeaBIOS) and runs by default.
+lios_qemu_test(screen.bios.scroll.fb24 FIRMWARE bios LABELS screen
+  ARGS --gfxpayload 1024x768x24 --expect "^console: framebuffer 1024x768 24bpp pitch 3072$"
+       --scenario scroll --screen fb)
+lios_qemu_test(matrix.bios.scroll.fb16 FIRMWARE bios LABELS matrix
+  ARGS --gfxpayload 800x600x16 --expect "^console: framebuffer 800x600 16bpp "
+       --scenario scroll --screen fb)

@@ -468,6 +468,20 @@ int main(int argc, char **argv)
 	scroll_every_store_width(rgb_info(1000, 200, 4096, 32, false), &console_font_8x16);
 	scroll_every_store_width(rgb_info(1000, 400, 4008, 32, false), &console_font_16x32);
 
+	/* 24, 16 and 15 bpp scroll through packed glyph rows (fb.c's fb_span_packed), which
+	 * skip the rows that stay the same: every pixel checked after each line, both fonts,
+	 * RGB and BGR, pitches padded or not a multiple of 4 (no vector stores there). */
+	edge_lines = 60;
+	free(scroll_changes_edge_rows(rgb_info(1021, 200, 3064, 24, true), &console_font_8x16, 0,
+				      false));
+	free(scroll_changes_edge_rows(rgb_info(1000, 400, 3002, 24, false), &console_font_16x32,
+				      0, false));
+	free(scroll_changes_edge_rows(rgb_info(700, 200, 1408, 16, false), &console_font_8x16, 0,
+				      false));
+	free(scroll_changes_edge_rows(rgb_info(640, 192, 1280, 15, true), &console_font_16x32, 0,
+				      false));
+	edge_lines = 120;
+
 	/* 4K and 5K widths with the pitch padded to 16384 (a multiple of 4096: the two-pass
 	 * order) and 5K's 20480, both fonts; a few rows high, the rows are what repeats, and
 	 * 24 lines each (the wide rows are slow to check). */
