@@ -9,8 +9,8 @@
  * rows from a per-attribute table, with SSE2 or AVX2 stores when the CPU has them. Single
  * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table.
  * Scrolling at 15, 16 and 24 bpp takes whole glyph rows of packed pixels from a table
- * too (fb_span_packed()). Every other format builds one scaled glyph row in a small stack buffer and copies it
- * scale times. Indexed 8 bpp framebuffers are drawn by fb_indexed.c. All video-memory
+ * too (fb_span_packed()). Every other case builds one scaled glyph row in a small stack
+ * buffer and copies it scale times. Indexed 8 bpp framebuffers are drawn by fb_indexed.c. All video-memory
  * accesses go through the fb_store*() helpers of fb_internal.h.
  */
 #include <lios/arch.h>
@@ -329,7 +329,8 @@ static void fb_span_packed(const struct fb_console *fc, uintptr_t dst,
  * fb_draw_span - show the n cells of row starting at col (col + n <= cols), no cursor.
  * old, when not NULL, is what those cells showed until now (the screen must match it):
  * the fast path (fb_glyph8.c: the built-in 8x16 and 16x32 fonts at 32 bpp) then skips
- * glyph rows whose pixels do not change. Other formats and fonts draw cell by cell.
+ * glyph rows whose pixels do not change, and so does fb_span_packed() at 15, 16 and 24
+ * bpp. Other formats and fonts draw cell by cell.
  * Any context; no allocation.
  */
 void fb_draw_span(struct fb_console *fc, unsigned col, unsigned row,
