@@ -2,10 +2,11 @@
 /*
  * The screen console: chooses the backend from the boot info and the command line, sets
  * it up (mapping the framebuffer write-combining, taking the cell grid, the batch grid of
- * term_attach_batch and the scrollback from the heap), and attaches the terminal (term.c) to printk as a sink that replays the
- * boot log. The scrollback is attached before the replay, so the first boot lines can be
- * read again with Shift+PgUp. While a shell command runs, its output goes through the pager
- * (console_pager.c), which holds back what does not fit on the screen.
+ * term_attach_batch and the scrollback from the heap), and attaches the terminal (term.c)
+ * to printk as a sink that replays the boot log. The scrollback is attached before the
+ * replay, so the first boot lines can be read again with Shift+PgUp. While a shell command
+ * runs, its output goes through the pager (console_pager.c), which holds back what does
+ * not fit on the screen.
  *
  * Concurrency: printk calls sinks with interrupts off, and there is one CPU, so writes
  * never interleave; the busy flag only catches reentry (a fault while drawing), whose

@@ -10,8 +10,8 @@
  * cells and other 32 bpp fonts store four pixels at a time from a 16-entry nibble table.
  * Scrolling at 15, 16 and 24 bpp takes whole glyph rows of packed pixels from a table
  * too (fb_span_packed()). Every other case builds one scaled glyph row in a small stack
- * buffer and copies it scale times. Indexed 8 bpp framebuffers are drawn by fb_indexed.c. All video-memory
- * accesses go through the fb_store*() helpers of fb_internal.h.
+ * buffer and copies it scale times. Indexed 8 bpp framebuffers are drawn by fb_indexed.c.
+ * All video-memory accesses go through the fb_store*() helpers of fb_internal.h.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>

@@ -488,6 +488,7 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	t->view = 0;
 	t->shown = NULL;
 	t->batched = false;
+	t->write_scrolls = 0;
 	for (unsigned r = 0; r < TERM_CONT_ROWS; r++)
 		t->row_cont[r] = false;
 	ansi_init(&t->ansi, CON_ATTR_DEFAULT);

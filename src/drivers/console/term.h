@@ -12,8 +12,8 @@
  * what the backend shows. Every change to the screen goes through term_set(), which draws
  * a cell only when its content changes; scrolling and clearing are therefore "redraw the
  * cells that differ", and nothing ever reads the screen. Inside a write that scrolls more
- * than once (with a batch grid attached) the drawing waits for the write's end: the screen then shows the
- * batch grid's copy, and the end draws only what differs from it.
+ * than once (with a batch grid attached) the drawing waits for the write's end: the
+ * screen then shows the batch grid's copy, and the end draws only what differs from it.
  *
  * Scrollback: with a ring attached (term_attach_scrollback), each row scrolling off the top
  * is kept there. term_view_scroll() then shows older rows: the screen shows rows of the
@@ -63,7 +63,7 @@ struct term {
 	struct scrollback *sb;   /* rows scrolled off the top, NULL when none */
 	/* Batching (term_attach_batch): cols * rows cells, or NULL. While 'batched', the
 	 * screen shows shown[] and not cells[]: a write that scrolls stops drawing at its
-	 * first scroll and draws the difference once, at its end. */
+	 * second scroll and draws the difference once, at its end. */
 	struct con_cell *shown;
 	bool batched;
 	unsigned write_scrolls;  /* scrolls in the current write */
