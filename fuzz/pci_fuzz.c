@@ -127,11 +127,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pci_cfg_ops ops;
 	struct probe_state p = { &ops, 0 };
 	unsigned int bad = 0, buses;
+	struct pci_scan_result res;
 
 	sim_ops(&s, &ops);
 	load(&s, data, size);
 	buses = pci_scan(&ops, 0, 0, probe, &p, &bad);
 	check(buses >= 1 && buses <= 256);
+	/* the same space again with the peer-root probing of every bus the walk left (pci_init's
+	 * path): it must end too, scan each bus once and count only buses it scanned */
+	p.n = 0;
+	buses = pci_scan_segment(&ops, sim_bus_idle, 0, 0, 0xff, probe, &p, &res);
+	check(buses >= 1 && buses <= 256 && res.buses == buses && res.peer_roots < buses);
 	sim_free(&s);
 	return 0;
 }

@@ -66,7 +66,9 @@ struct boot_module {
 };
 
 struct bootinfo {
-	char cmdline[BOOTINFO_CMDLINE_MAX];
+	char cmdline[BOOTINFO_CMDLINE_MAX]; /* whole words only: see cmdline_len */
+	size_t cmdline_len;        /* bytes the loader passed; more than strlen(cmdline) when
+				    * the words past BOOTINFO_CMDLINE_MAX-1 bytes were dropped */
 	char loader[64];
 	enum firmware firmware;    /* UEFI when an EFI system table tag was present */
 	bool efi_boot_services;    /* GRUB left boot services running (tag 18) */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * PCI (src/drivers/pci/). Layer: drivers. pci_init() enumerates every function reachable
- * from bus 0 (through the legacy configuration ports 0xcf8/0xcfc, or ECAM for the buses an
- * ACPI MCFG region covers) into a list of heap-allocated struct pci_dev; drivers find their
+ * from bus 0 and from the peer root buses found by probing (through the legacy
+ * configuration ports 0xcf8/0xcfc, or ECAM for the buses an ACPI MCFG region covers) into a list of heap-allocated struct pci_dev; drivers find their
  * functions in that list, read and write configuration space, size and map BARs, enable
  * decoding and bus mastering, bring a function to D0, walk its capabilities and route its
  * interrupt through MSI-X, MSI or the INTx line.
@@ -122,8 +122,9 @@ struct pci_dev {
 };
 
 /* Enumerate (see the file's top comment in pci.c for the walk), print
- * "pci: N functions on M buses (ECAM|ports)" at KERN_INFO and one KERN_DEBUG line per
- * function. regions: the MCFG allocations (NULL/0 without MCFG: ports only). Returns 0, or
+ * "pci: N functions on M buses (ECAM|ports)" at KERN_INFO, before it one KERN_INFO line
+ * "pci: peer root bus SSSS:BB (no bridge leads to it)" per peer root bus found and one
+ * KERN_DEBUG line per function. regions: the MCFG allocations (NULL/0 without MCFG: ports only). Returns 0, or
  * -ENODEV when no host bridge answers. Boot, after mm, acpi and irq_init; once. */
 int pci_init(const struct pci_ecam *regions, size_t n);
 /* True when some bus is reached through ECAM. */
@@ -209,6 +210,33 @@ const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if
 typedef bool (*pci_found_fn)(uint32_t addr, void *arg);
 unsigned int pci_scan(const struct pci_cfg_ops *ops, uint16_t seg, uint8_t root, pci_found_fn found,
 		      void *arg, unsigned int *bad_bridges);
+/*
+ * pci_scan_segment: the walk of pci_scan from bus 'first' of segment seg, then every bus
+ * of (first, last] that walk did not reach and that no bridge's secondary-subordinate
+ * range covers is probed (vendor ID of function 0 of its 32 devices); a bus where some
+ * device answers is a peer root bus (a second host bridge: multi-socket boards, QEMU's
+ * pxb) and is walked the same way, in bus order, so its own bridges are followed. A bus
+ * whose every device reads exactly as the same slot of bus 'first' is a copy (a chipset
+ * that ignores the bus number) and is skipped. Each bus is scanned at most once.
+ * idle (may be NULL) is called with ops->ctx for each bus probed and given up (empty or a
+ * copy): the walk reads it no more, so a backend that mapped it may unmap it (an access
+ * after that must still work). Returns the number of buses scanned; *res (may be NULL)
+ * gets the counts below.
+ */
+struct pci_scan_result {
+	unsigned int buses;        /* buses scanned */
+	unsigned int bad_bridges;  /* bridges refused, as pci_scan counts them */
+	unsigned int peer_roots;   /* buses found by probing and walked as roots */
+	unsigned int mirrors;      /* buses skipped as copies of bus 'first' */
+	uint8_t peer[256 / 8];     /* bit (b % 8) of byte b / 8: bus b is a peer root */
+};
+typedef void (*pci_bus_idle_fn)(void *ctx, uint16_t seg, uint8_t bus);
+unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
+			      uint8_t last, pci_found_fn found, void *arg, struct pci_scan_result *res);
+static inline bool pci_scan_is_peer(const struct pci_scan_result *res, uint8_t bus)
+{
+	return res->peer[bus / 8] & (1u << (bus % 8));
+}
 /* Fill *dev from configuration space at addr: IDs, class, header, INTx, and the BARs,
  * sized by writing all ones with decoding off (restored after). Leaves driver NULL,
  * msi_vector -1, next NULL. */

@@ -19,6 +19,11 @@
  * local APIC) and ioremap; the tick runs once interrupts are enabled. Boot, once,
  * interrupts disabled. Never fails: without any reference it says so and estimates. */
 void timer_init(const struct clock_hw *hw);
+/* Check that the tick's interrupts arrive (two within 1 s); when they do not, stop it and
+ * start the other source, or run without a tick (timer_sleep_ms spins), and say so: a
+ * silent tick would otherwise halt the first sleep for good. Boot, once, right after
+ * interrupts are first enabled; does nothing with them disabled. */
+void timer_check_tick(void);
 /* Tick interrupts handled since timer_init (they advance only while interrupts are
  * enabled; under a loaded emulator some may be lost: time comes from the TSC). */
 uint64_t timer_ticks(void);
@@ -67,6 +72,7 @@ struct timer_report {
 	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
 	const char *tick_source;       /* see timer_tick_source_name() */
 	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
+	bool tick_verified;            /* timer_check_tick saw its interrupts arrive */
 	const char *tick_note;         /* why the tick is not the usual local APIC timer's, or
 					* why that one may pause (C1E); NULL: nothing to say */
 	uint64_t lapic_timer_hz;       /* local APIC timer input after its divider, Hz; 0 unused */

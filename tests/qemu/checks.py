@@ -16,6 +16,15 @@ EXIT_FAIL = 35  # isa-debug-exit, value 0x11
 
 FORBIDDEN_DEFAULT = [r"^PANIC: ", r"^PANIC\b"]
 
+# The serial log's promised lines (DESIGN.md, "Product contract"), in this order: the banner,
+# the console line in exactly one of its three forms, and "LiOS ready". Extra detail goes on
+# lines of its own (console: scrollback ..., console: font ...), so a script can match these.
+CONTRACT = [
+    r"^LiOS [0-9]",
+    r"^console: (vga-text \d+x\d+|framebuffer \d+x\d+ \d+bpp pitch \d+|serial \(.+\))$",
+    r"^LiOS ready$",
+]
+
 # Skip reasons a working machine never gives: they would hide a broken tick or interrupts
 # behind "ok N name # SKIP". A cell that really has no tick says so (--allow-skip).
 SKIPS_NEED_ALLOWING = [r"^interrupts disabled$", r"^no tick on this machine$"]
@@ -81,6 +90,23 @@ def check_expected(text, patterns):
             else:
                 failures.append("expected line /%s/ not found" % pat)
     return failures
+
+
+# A kernel log line: "subsystem: ..." in lower case. Firmware and GRUB lines before the kernel
+# look otherwise ("BdsDxe: ...", "Welcome to GRUB!"), except GRUB's own "error: ...".
+_KERNEL_LINE = re.compile(r"^(?!error: )[a-z][a-z0-9_]*: ")
+
+
+def check_banner_first(text):
+    """DESIGN.md: the kernel's first line starts with "LiOS " and the version. Whatever the
+    firmware and GRUB wrote before it may stay, but no kernel line (_KERNEL_LINE) may come
+    before the banner. A log without a banner fails in check_expected (CONTRACT)."""
+    for ln in log_lines(text):
+        if re.match(CONTRACT[0], ln):
+            return []
+        if _KERNEL_LINE.match(ln):
+            return ["kernel line %r printed before the banner 'LiOS <version>'" % ln]
+    return []
 
 
 def check_forbidden(text, patterns=None, panic=None):

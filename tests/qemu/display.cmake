@@ -34,7 +34,7 @@ lios_qemu_test(matrix.bios.installed-grub.ega-text FIRMWARE bios LABELS matrix
   ARGS --media bios-disk --elf ${CMAKE_BINARY_DIR}/lios.elf
        --grub-entries ${LIOS_ROOT}/iso/grub.d/42_lios --grub-default "LiOS"
        --expect "^console: EGA text tag: 80x25 at 0xb8000, pitch 160$"
-       --expect "^console: vga-text 80x25, " --screen vga ${LIOS_SCREEN_EXPECT})
+       --expect "^console: vga-text 80x25$" --screen vga ${LIOS_SCREEN_EXPECT})
 
 # Real machines' modes beyond QEMU's defaults, with a display device whose EDID offers them
 # (-device VGA or bochs-display with xres/yres): a 4K panel under OVMF and under SeaBIOS

@@ -48,11 +48,14 @@ class Profile:
     or "esp": no ISO, an installed GRUB on an EFI system partition (esp.py) booting the
     kernel 'elf' through the entries printed by 'grub_entries', default 'grub_default';
     "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only);
-    "kernel": no loader at all, QEMU's -kernel booting 'elf' by its PVH note (BIOS only)."""
+    "kernel": no loader at all, QEMU's -kernel booting 'elf' by its PVH note (BIOS only);
+    grub_pre: GRUB commands run before the test ISO's menu (from /lios-test.cfg), to leave
+    the machine as a firmware might (e.g. write_dword of module memrw into a device)."""
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine=None,
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
-                 media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True):
+                 media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True,
+                 grub_pre=()):
         if media not in ("cdrom", "usb", "esp", "bios-disk", "kernel"):
             raise HarnessError("media must be cdrom, usb, esp, bios-disk or kernel, not %r"
                                % media)
@@ -63,6 +66,9 @@ class Profile:
         if media in ("bios-disk", "kernel") and firmware != "bios":
             raise HarnessError("media %s: firmware bios only" % media)
         self.media, self.elf = media, elf
+        if grub_pre and media != "cdrom" and media != "usb":
+            raise HarnessError("grub_pre needs the test ISO (media cdrom or usb)")
+        self.grub_pre = list(grub_pre)
         self.grub_entries, self.grub_default = grub_entries, grub_default
         if firmware not in FIRMWARES:
             raise HarnessError("firmware must be one of %s, not %r"
@@ -94,6 +100,8 @@ def make_config_disk(path, profile):
     with open(cfg, "w") as f:
         f.write("# written by tests/qemu/lios_qemu.py\n")
         f.write("set lios_cmdline=%s\n" % _grub_quote(profile.cmdline))
+        for line in profile.grub_pre:
+            f.write(line + "\n")
         if profile.gfxpayload is not None:
             f.write("set lios_gfxpayload=%s\n" % _grub_quote(profile.gfxpayload))
     for cmd in (["mformat", "-i", path, "-C", "-f", "1440", "::"],

@@ -34,7 +34,6 @@ import lios_qemu  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios.common import PROMPT, check_screen, read_screen  # noqa: E402
 
-CONTRACT = [r"^LiOS [0-9]", r"^console: ", r"^LiOS ready$"]  # in this order
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src")
 
 
@@ -76,6 +75,9 @@ def parse_args(argv):
     ap.add_argument("--qemu-arg", action="append", default=[], help="one more QEMU argument")
     ap.add_argument("--cmdline", default="", help="kernel command line")
     ap.add_argument("--gfxpayload", help="GRUB gfxpayload: text, WxHxD, or '' (keep)")
+    ap.add_argument("--grub-pre", action="append", default=[],
+                    help="a GRUB command run before the menu (repeatable), to leave a device "
+                         "as a firmware might")
     ap.add_argument("--ready", help="serial regex that ends the boot phase")
     ap.add_argument("--expect", action="append", help="serial regex, anywhere (repeatable)")
     ap.add_argument("--no-contract", action="store_true",
@@ -143,7 +145,7 @@ def run(args):
                                 media=args.media, elf=args.elf,
                                 grub_entries=args.grub_entries,
                                 grub_default=args.grub_default,
-                                serial=not args.no_serial)
+                                serial=not args.no_serial, grub_pre=args.grub_pre)
     failures = []
     m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
     try:
@@ -180,7 +182,8 @@ def run(args):
     if args.no_serial:
         return failures, m
     if not args.no_contract:
-        failures += checks.check_expected(text, CONTRACT)
+        failures += checks.check_expected(text, checks.CONTRACT)
+        failures += checks.check_banner_first(text)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
     failures += checks.check_forbidden(text, args.forbid, args.panic)

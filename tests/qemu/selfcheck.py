@@ -68,6 +68,31 @@ class MarkerChecks(unittest.TestCase):
                                                            r"^LiOS ready$", r"^lios> "]), [])
         self.assertEqual(checks.check_forbidden(GOOD_BOOT), [])
 
+    def test_contract_lines(self):
+        # Scenario: the contract's banner, console and ready lines, each console form as
+        # DESIGN.md words it. Expected: pass; a console line with detail appended (a script
+        # matching the contract's words would miss it) or a banner without a version fails.
+        self.assertEqual(checks.check_expected(GOOD_BOOT, checks.CONTRACT), [])
+        for console in ("console: framebuffer 1024x768 32bpp pitch 4096",
+                        "console: serial (no framebuffer from the firmware)"):
+            log = GOOD_BOOT.replace("console: vga-text 80x25", console)
+            self.assertEqual(checks.check_expected(log, checks.CONTRACT), [], console)
+        for old, new in (("console: vga-text 80x25", "console: vga-text 80x25, scrollback 1000"),
+                         ("console: vga-text 80x25", "console: serial"),
+                         ("LiOS 0.1.0 (x86_64)", "LiOS (x86_64)")):
+            log = GOOD_BOOT.replace(old, new)
+            self.assertTrue(checks.check_expected(log, checks.CONTRACT), new)
+
+    def test_banner_first(self):
+        # Scenario: firmware lines, then the kernel's banner first (passes); a kernel line
+        # before the banner (fails, naming it); GRUB's own "error:" before it (passes).
+        self.assertEqual(checks.check_banner_first(GOOD_BOOT), [])
+        early = GOOD_BOOT.replace("\rLiOS 0.1.0", "\rmce: 10 banks, machine checks enabled\r\nLiOS 0.1.0")
+        self.assertEqual(len(checks.check_banner_first(early)), 1)
+        self.assertIn("mce: 10 banks", checks.check_banner_first(early)[0])
+        grub = GOOD_BOOT.replace("\rLiOS 0.1.0", "\rerror: no such device.\r\nLiOS 0.1.0")
+        self.assertEqual(checks.check_banner_first(grub), [])
+
     def test_missing_marker_fails(self):
         # Scenario: the boot stopped before "LiOS ready". Expected: reported missing.
         log = GOOD_BOOT.replace("LiOS ready", "LiOS not quite")

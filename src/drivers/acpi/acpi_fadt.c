@@ -71,7 +71,33 @@
 #define MCFG_ENTRIES 44                   /* after the header and 8 reserved bytes */
 #define MCFG_ENTRY_LEN 16                 /* base (8), segment (2), start bus, end bus, 4 reserved */
 
+/* The ranges the kernel's accessors reach (arch_pio_*, arch_pci_config_write8). */
+#define IO_PORTS 0x10000ull
+#define PCI_CFG_DEVICES 32u
+#define PCI_CFG_FUNCTIONS 8u
+#define PCI_CFG_BYTES 256u
+
 static bool covers(uint32_t len, uint32_t off, uint32_t size) { return len >= off && len - off >= size; }
+
+/* acpi_gas_fits - see acpi_internal.h. */
+bool acpi_gas_fits(const struct acpi_gas *g, uint64_t offset, uint64_t bytes)
+{
+	uint64_t a = g->address, dev = a >> 32 & 0xffff, fn = a >> 16 & 0xffff, reg = a & 0xffff;
+
+	if (offset > UINT64_MAX - bytes)
+		return false;
+	switch (g->space) {
+	case ACPI_SPACE_IO:
+		return a <= IO_PORTS && offset + bytes <= IO_PORTS - a;
+	case ACPI_SPACE_PCI_CONFIG:
+		return !(a >> 48) && dev < PCI_CFG_DEVICES && fn < PCI_CFG_FUNCTIONS &&
+		       reg < PCI_CFG_BYTES && offset + bytes <= PCI_CFG_BYTES - reg;
+	case ACPI_SPACE_MEMORY:
+		return offset + bytes <= UINT64_MAX - a;
+	default:
+		return false;
+	}
+}
 
 /* Sets *out from the X_ GAS at xoff when present and non-zero, else from the 32-bit port
  * at off32 whose block length (bytes) is the byte at len_off. */
@@ -122,6 +148,15 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
 		info->reset_value = t[FADT_RESET_VALUE];
 		info->reset_supported = info->reset_reg.address != 0;
+		/* truncated, it would reach another port or device: not written at all (a space
+		 * the kernel does not write at all is acpi_reset's to refuse, saying so) */
+		if (info->reset_supported && info->reset_reg.space <= ACPI_SPACE_PCI_CONFIG &&
+		    !acpi_gas_fits(&info->reset_reg, 0, 1)) {
+			printk(KERN_WARN "acpi: FADT reset register (space %u, %#llx) lies outside "
+			       "its address space, not used\n", info->reset_reg.space,
+			       (unsigned long long)info->reset_reg.address);
+			info->reset_supported = false;
+		}
 	}
 	memcpy(&dsdt32, t + FADT_DSDT, 4);
 	if (covers(len, FADT_X_DSDT, 8))
@@ -139,6 +174,11 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		return 0;
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
+	if (info->smi_cmd >= IO_PORTS) { /* an I/O port: cut to 16 bits it is another one */
+		printk(KERN_WARN "acpi: FADT SMI command port %#x is not an I/O port, not used\n",
+		       info->smi_cmd);
+		info->smi_cmd = 0;
+	}
 	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
 	fadt_register(t, len, FADT_X_PM1B_EVT_BLK, FADT_PM1B_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1b_evt);
 	fadt_register(t, len, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN, &info->gpe0);

@@ -34,4 +34,10 @@ int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
 
+/* Whether bytes bytes at offset from the register g lie inside its address space as the
+ * kernel reaches it: I/O ports below 0x10000; PCI configuration space (ACPI 6.x 5.2.3.2)
+ * with bits 63-48 zero, device below 32, function below 8, offset below 256; memory that
+ * does not wrap. Other spaces: false. Pure. */
+bool acpi_gas_fits(const struct acpi_gas *g, uint64_t offset, uint64_t bytes);
+
 #endif

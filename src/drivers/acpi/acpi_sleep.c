@@ -96,11 +96,12 @@ static bool space_usable(const struct acpi_gas *g)
 }
 
 /* Adds count writes of value, width bits each, at block reg + offset (when reg is a block
- * in I/O or memory space). */
+ * in I/O or memory space and those bytes lie inside it: no port past 0xffff). */
 static void quiet(struct acpi_sleep_plan *plan, const struct acpi_gas *reg, unsigned offset,
 		  unsigned count, unsigned width, uint16_t value)
 {
-	if (!reg->address || !count || !space_usable(reg) || plan->nquiet == ACPI_QUIET_WRITES)
+	if (!reg->address || !count || !space_usable(reg) || plan->nquiet == ACPI_QUIET_WRITES ||
+	    !acpi_gas_fits(reg, offset, (uint64_t)count * width / 8))
 		return;
 	plan->quiet[plan->nquiet++] = (struct acpi_quiet_write){
 		.reg = *reg, .offset = (uint8_t)offset, .count = (uint8_t)count, .width = width,
@@ -135,7 +136,8 @@ static void plan_quiet(const struct acpi_info *info, struct acpi_sleep_plan *pla
 
 /*
  * acpi_s5_plan - see <lios/acpi.h>. plan->why names the first missing piece: no FADT, no
- * \_S5, no register to write, or a register in an address space other than I/O or memory.
+ * \_S5, no register to write, a register in an address space other than I/O or memory, or
+ * one outside its space (a port past 0xffff would be written truncated, to another port).
  */
 void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan)
 {
@@ -181,6 +183,9 @@ void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan)
 	}
 	if (!space_usable(&plan->a.reg) || (plan->b.reg.address && !space_usable(&plan->b.reg)))
 		plan->why = "a sleep register lies in an address space other than I/O or memory";
+	else if (!acpi_gas_fits(&plan->a.reg, 0, plan->a.width / 8) ||
+		 (plan->b.reg.address && !acpi_gas_fits(&plan->b.reg, 0, plan->b.width / 8)))
+		plan->why = "a sleep register lies outside its address space (an I/O port past 0xffff)";
 	else
 		plan_quiet(info, plan);
 }

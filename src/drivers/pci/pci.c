@@ -11,10 +11,17 @@
  * read all ones. A port access is two I/O operations that must not interleave with another,
  * so it runs with interrupts off.
  *
- * Enumeration (pci_init): pci_scan (pci_config.c: the walk and why it is a walk) from bus 0
- * of segment 0, and from the first bus of every other segment's MCFG region. Each function
- * found becomes a heap-allocated struct pci_dev, kept in one list sorted by address; the
- * list is built once at boot and never shrinks, so the pointers drivers hold stay valid.
+ * Enumeration (pci_init): one pci_scan_segment (pci_config.c: the walk, and why probing
+ * besides it) per segment: segment 0 from bus 0, every other MCFG segment from its first
+ * bus, each up to the last bus its MCFG regions cover (segment 0 without MCFG: 255, the
+ * ports reach every bus). The walk from bus 0 finds what hangs below the first host bridge;
+ * probing the buses it did not reach finds the other host bridges' root buses (multi-socket
+ * boards, QEMU's pxb), where an xHCI may sit. Probing through ECAM maps a bus's 1 MiB to
+ * read its 32 vendor IDs and unmaps it at once when no root is there (ecam_bus_idle), so at
+ * most one empty bus is mapped at a time. Each function found becomes a heap-allocated
+ * struct pci_dev, kept in one list sorted by address (an address already listed is not
+ * added again); the list is built once at boot and never shrinks, so the pointers drivers
+ * hold stay valid.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -37,6 +44,8 @@ struct ecam_region {
 	struct pci_ecam r;
 	volatile uint8_t *bus[256];      /* ioremap of each bus's 1 MiB, NULL until used */
 	bool failed[256];                /* ioremap failed once: ports from then on */
+	bool warned;                     /* a failure was reported (once per region: probing
+					  * tries every bus) */
 };
 
 static struct ecam_region ecam[PCI_MAX_ECAM_REGIONS];
@@ -107,8 +116,10 @@ static volatile uint8_t *ecam_ptr(uint32_t addr, uint16_t off)
 			e->bus[bus] = ioremap(phys, ECAM_BUS_SIZE, PG_CACHE_UC);
 			if (!e->bus[bus]) {
 				e->failed[bus] = true;
-				printk(KERN_WARN "pci: cannot map ECAM of bus %u at %#llx\n", bus,
-				       (unsigned long long)phys);
+				if (!e->warned)
+					printk(KERN_WARN "pci: cannot map ECAM of bus %u at %#llx: ports instead\n",
+					       bus, (unsigned long long)phys);
+				e->warned = true;
 			}
 		}
 		if (!e->bus[bus])
@@ -183,6 +194,21 @@ static void kernel_write(void *ctx, uint32_t addr, uint16_t off, unsigned int wi
 		port_write(ctx, addr, off, width, v);
 }
 
+/* The walker probed this bus and found no root there: give its ECAM window back (an
+ * access later maps it again). */
+static void ecam_bus_idle(void *ctx, uint16_t seg, uint8_t bus)
+{
+	(void)ctx;
+	for (size_t i = 0; i < ecam_count; i++) {
+		struct ecam_region *e = &ecam[i];
+
+		if (e->r.segment != seg || bus < e->r.bus_start || bus > e->r.bus_end || !e->bus[bus])
+			continue;
+		iounmap((void *)e->bus[bus]);
+		e->bus[bus] = NULL;
+	}
+}
+
 static const struct pci_cfg_ops kernel_ops = { kernel_read, kernel_write, NULL };
 static const struct pci_cfg_ops port_ops = { port_read, port_write, NULL };
 static const struct pci_cfg_ops ecam_ops = { ecam_read, ecam_write, NULL };
@@ -190,30 +216,34 @@ static const struct pci_cfg_ops ecam_ops = { ecam_read, ecam_write, NULL };
 const struct pci_cfg_ops *pci_port_ops(void) { return &port_ops; }
 const struct pci_cfg_ops *pci_ecam_ops(void) { return ecam_count ? &ecam_ops : NULL; }
 
-/* Insert in address order (the walk is breadth-first; the list reads bus by bus). */
-static void insert_sorted(struct pci_dev *d)
+/* Where a function at addr goes in the list (address order: the walk is breadth-first, the
+ * list reads bus by bus); NULL when addr is listed already. */
+static struct pci_dev **insert_point(uint32_t addr)
 {
 	struct pci_dev **pp = &devices;
 
-	while (*pp && (*pp)->addr < d->addr)
+	while (*pp && (*pp)->addr < addr)
 		pp = &(*pp)->next;
-	d->next = *pp;
-	*pp = d;
-	device_count++;
+	return *pp && (*pp)->addr == addr ? NULL : pp;
 }
 
 static bool found_fn(uint32_t addr, void *arg)
 {
-	struct pci_dev *d = heap_alloc(sizeof(*d));
+	struct pci_dev **pp = insert_point(addr), *d;
 
 	(void)arg;
+	if (!pp)
+		return true; /* a guard: each segment and each of its buses is scanned once */
+	d = heap_alloc(sizeof(*d));
 	if (!d) {
 		printk(KERN_ERR "pci: out of memory at %02x:%02x.%u: list incomplete\n", PCI_ADDR_BUS(addr),
 		       PCI_ADDR_DEV(addr), PCI_ADDR_FN(addr));
 		return false;
 	}
 	pci_dev_probe(d, &kernel_ops, addr);
-	insert_sorted(d);
+	d->next = *pp;
+	*pp = d;
+	device_count++;
 	return true;
 }
 
@@ -235,32 +265,84 @@ static void log_function(const struct pci_dev *d)
 	}
 }
 
+/* The bus range pci_init scans on segment seg: the union of its MCFG regions (segment 0
+ * always from bus 0, through the ports if need be; 0-255 without a region). False for a
+ * segment other than 0 without a region. */
+static bool segment_range(uint16_t seg, uint8_t *first, uint8_t *last)
+{
+	bool any = false;
+
+	*first = 0xff;
+	*last = 0;
+	for (size_t i = 0; i < ecam_count; i++) {
+		if (ecam[i].r.segment != seg)
+			continue;
+		any = true;
+		if (ecam[i].r.bus_start < *first)
+			*first = ecam[i].r.bus_start;
+		if (ecam[i].r.bus_end > *last)
+			*last = ecam[i].r.bus_end;
+	}
+	if (seg == 0) {
+		*first = 0;
+		if (!any)
+			*last = 0xff;
+		return true;
+	}
+	return any;
+}
+
+/* The smallest MCFG segment above 'after', or -1 when none is left. */
+static int next_segment(int after)
+{
+	int next = -1;
+
+	for (size_t i = 0; i < ecam_count; i++)
+		if ((int)ecam[i].r.segment > after && (next < 0 || (int)ecam[i].r.segment < next))
+			next = ecam[i].r.segment;
+	return next;
+}
+
+/* Scans one segment (see the top), says which peer root buses it found; adds to the
+ * totals. */
+static void scan_segment(uint16_t seg, unsigned int *buses, unsigned int *bad, unsigned int *mirrors)
+{
+	struct pci_scan_result res;
+	uint8_t first, last;
+
+	if (!segment_range(seg, &first, &last))
+		return;
+	*buses += pci_scan_segment(&kernel_ops, ecam_bus_idle, seg, first, last, found_fn, NULL, &res);
+	*bad += res.bad_bridges;
+	*mirrors += res.mirrors;
+	for (unsigned int b = 0; b < 256 && res.peer_roots; b++)
+		if (pci_scan_is_peer(&res, (uint8_t)b))
+			printk(KERN_INFO "pci: peer root bus %04x:%02x (no bridge leads to it)\n", seg, b);
+}
+
 /* pci_init - see pci.h. */
 int pci_init(const struct pci_ecam *regions, size_t n)
 {
-	unsigned int buses = 0, bad = 0, bad_total = 0;
+	unsigned int buses = 0, bad = 0, mirrors = 0;
 
 	for (size_t i = 0; i < n && ecam_count < PCI_MAX_ECAM_REGIONS; i++) {
 		if (!regions[i].base || regions[i].bus_end < regions[i].bus_start)
 			continue;
 		ecam[ecam_count++].r = regions[i];
 	}
-	buses = pci_scan(&kernel_ops, 0, 0, found_fn, NULL, &bad);
-	bad_total += bad;
-	for (size_t i = 0; i < ecam_count; i++) {
-		if (ecam[i].r.segment == 0)
-			continue;
-		buses += pci_scan(&kernel_ops, ecam[i].r.segment, ecam[i].r.bus_start, found_fn, NULL, &bad);
-		bad_total += bad;
-	}
+	scan_segment(0, &buses, &bad, &mirrors);
+	for (int seg = next_segment(0); seg > 0; seg = next_segment(seg))
+		scan_segment((uint16_t)seg, &buses, &bad, &mirrors);
 	for (const struct pci_dev *d = devices; d; d = d->next)
 		if (ecam_covers(d->addr))
 			ecam_used = true;
 	for (const struct pci_dev *d = devices; d; d = d->next)
 		log_function(d);
-	if (bad_total)
+	if (bad)
 		printk(KERN_WARN "pci: %u bridge(s) with a secondary bus already seen or below their own: skipped\n",
-		       bad_total);
+		       bad);
+	if (mirrors)
+		printk(KERN_WARN "pci: %u bus(es) read as copies of their segment's first bus: skipped\n", mirrors);
 	printk(KERN_INFO "pci: %u functions on %u buses (%s)\n", device_count, buses, ecam_used ? "ECAM" : "ports");
 	return device_count ? 0 : -ENODEV;
 }

@@ -6,15 +6,29 @@
  * The walk (pci_scan) starts at a root bus and scans each bus's 32 devices: function 0
  * first, functions 1-7 only when function 0's header says multi-function (a single-function
  * device may answer on every function number with the same registers). Every PCI-PCI
- * bridge found queues its secondary bus. Why this and not brute force over 256 buses: the
- * walk touches only buses that exist (32 reads each), works identically through the ports
- * and ECAM, and is what firmware programmed; a bus no bridge leads to is not reachable by
- * transactions anyway. A multi-function host bridge at 00:00 is the old convention for
- * several root buses: its function n's bus n is queued as well.
+ * bridge found queues its secondary bus. A walk touches only buses that exist (32 reads
+ * each), works identically through the ports and ECAM, and follows what firmware
+ * programmed. A multi-function host bridge at 00:00 is the old convention for several root
+ * buses: its function n's bus n is queued as well.
  *
- * Invariants that keep it finite on hostile or broken hardware: a 256-bit "seen" map, so each
- * bus is scanned at most once; a secondary bus that is 0, not above the bridge's own bus,
- * or already seen is refused and counted; the queue holds at most 256 buses.
+ * But a machine may have more than one root bus in a segment: each host bridge (a socket's
+ * root complex, QEMU's pxb) starts its own bus range, and no bridge leads to it; ACPI names
+ * them (_BBN of each PNP0A03/PNP0A08 device), which only an AML interpreter could tell us.
+ * So pci_scan_segment walks the first root, then probes the bus numbers up to the segment's
+ * last that the walk did not reach, in order, and walks each where a device answers as a
+ * peer root. Skipped without a read: buses inside a bridge's secondary-subordinate range
+ * (firmware reserved them for that bridge, e.g. for hotplug). A bus whose devices all read
+ * exactly as the same slots of the first root is not a root but a chipset that ignores the
+ * bus number (old host bridges answer on every bus): counted and skipped, so nothing is
+ * listed once per bus number. Reads cannot tell a copy from a real root whose every device
+ * matches bus 0's byte for byte (same IDs, same BARs) at the same slots; such a root holds
+ * nothing of its own (no bridge: its bus numbers would differ), so little is lost. The
+ * cost is 32 vendor-ID reads per unreached bus, once.
+ *
+ * Invariants that keep it finite on hostile or broken hardware: a 256-bit "seen" map shared
+ * by all the walks of a segment, so each bus is scanned at most once; a secondary bus that
+ * is 0, not above the bridge's own bus, or already seen is refused and counted; the queue
+ * holds at most 256 buses; probing visits each bus number at most once.
  *
  * BAR sizing writes all ones and reads the mask back with memory and I/O decoding off
  * (and interrupts off, so no handler touches a device whose BAR is briefly moved), then
@@ -180,20 +194,36 @@ void pci_dev_probe(struct pci_dev *dev, const struct pci_cfg_ops *ops, uint32_t 
 struct scan_state {
 	const struct pci_cfg_ops *ops;
 	uint16_t seg;
-	uint8_t seen[PCI_BUSES / 8];
+	uint8_t first;                 /* the segment's first root: what a mirror copies */
+	uint8_t seen[PCI_BUSES / 8];   /* queued (scanned or about to be) */
+	uint8_t claimed[PCI_BUSES / 8]; /* inside some bridge's secondary-subordinate range */
 	uint8_t queue[PCI_BUSES];
 	unsigned int head, tail;
-	unsigned int bad_bridges;
+	struct pci_scan_result res;
 };
+
+static bool bit_test(const uint8_t *map, uint8_t bus) { return map[bus / 8] & (1u << (bus % 8)); }
+static void bit_set(uint8_t *map, uint8_t bus) { map[bus / 8] |= (uint8_t)(1u << (bus % 8)); }
 
 /* Queue bus unless seen; a refused bridge target is counted by the caller. */
 static bool queue_bus(struct scan_state *s, uint8_t bus)
 {
-	if (s->seen[bus / 8] & (1u << (bus % 8)) || s->tail >= PCI_BUSES)
+	if (bit_test(s->seen, bus) || s->tail >= PCI_BUSES)
 		return false;
-	s->seen[bus / 8] |= (uint8_t)(1u << (bus % 8));
+	bit_set(s->seen, bus);
 	s->queue[s->tail++] = bus;
 	return true;
+}
+
+/* The buses [secondary, subordinate] belong to the bridge at addr, reached or not. */
+static void claim_range(struct scan_state *s, uint32_t addr, uint8_t secondary)
+{
+	uint8_t subordinate = (uint8_t)cfg_read(s->ops, addr, PCI_SUBORDINATE_BUS, 1);
+
+	if (subordinate < secondary)
+		subordinate = secondary;
+	for (unsigned int b = secondary; b <= subordinate; b++)
+		bit_set(s->claimed, (uint8_t)b);
 }
 
 static void check_bridge(struct scan_state *s, uint32_t addr, uint8_t header)
@@ -203,8 +233,10 @@ static void check_bridge(struct scan_state *s, uint32_t addr, uint8_t header)
 
 	if ((header & PCI_HEADER_TYPE_MASK) == PCI_HEADER_BRIDGE) {
 		secondary = (uint8_t)cfg_read(s->ops, addr, PCI_SECONDARY_BUS, 1);
+		if (secondary > bus)
+			claim_range(s, addr, secondary);
 		if (secondary <= bus || !queue_bus(s, secondary))
-			s->bad_bridges++;
+			s->res.bad_bridges++;
 		return;
 	}
 	/* 00:00.n host bridges of a multi-function host bridge: root bus n */
@@ -243,6 +275,15 @@ static bool scan_bus(struct scan_state *s, uint8_t bus, pci_found_fn found, void
 	return true;
 }
 
+/* Walks from root (already queued) until the queue is empty; false when stopped. */
+static bool walk(struct scan_state *s, pci_found_fn found, void *arg)
+{
+	while (s->head < s->tail)
+		if (!scan_bus(s, s->queue[s->head++], found, arg))
+			return false;
+	return true;
+}
+
 /* pci_scan - the bounded walk described at the top; returns buses scanned. */
 unsigned int pci_scan(const struct pci_cfg_ops *ops, uint16_t seg, uint8_t root, pci_found_fn found,
 		      void *arg, unsigned int *bad_bridges)
@@ -253,11 +294,77 @@ unsigned int pci_scan(const struct pci_cfg_ops *ops, uint16_t seg, uint8_t root,
 	s.ops = ops;
 	s.seg = seg;
 	queue_bus(&s, root);
-	while (s.head < s.tail) {
-		if (!scan_bus(&s, s.queue[s.head++], found, arg))
-			break;
-	}
+	walk(&s, found, arg);
 	if (bad_bridges)
-		*bad_bridges = s.bad_bridges;
+		*bad_bridges = s.res.bad_bridges;
+	return s.head;
+}
+
+/* The header dwords a copy of a function repeats exactly (the command/status dword, which
+ * changes under traffic, left out): IDs, class, header type, BARs, subsystem, ROM, caps, INTx. */
+static bool same_header(const struct scan_state *s, uint32_t a, uint32_t b)
+{
+	for (uint16_t off = 0; off < 0x40; off += 4)
+		if (off != PCI_COMMAND && cfg_read(s->ops, a, off, 4) != cfg_read(s->ops, b, off, 4))
+			return false;
+	return true;
+}
+
+enum probe_result { PROBE_EMPTY, PROBE_MIRROR, PROBE_PEER };
+
+/* Whether any device answers on bus (function 0 of each: a device has one if it has any),
+ * and whether every one that does reads as the same slot of the first root. */
+static enum probe_result probe_bus(const struct scan_state *s, uint8_t bus)
+{
+	bool present = false, copy = true;
+
+	for (unsigned int dev = 0; dev < PCI_DEVICES; dev++) {
+		uint32_t addr = PCI_ADDR(s->seg, bus, dev, 0);
+
+		if (cfg_read(s->ops, addr, PCI_VENDOR_ID, 2) == PCI_VENDOR_NONE)
+			continue;
+		present = true;
+		if (copy && !same_header(s, addr, PCI_ADDR(s->seg, s->first, dev, 0)))
+			copy = false;
+	}
+	if (!present)
+		return PROBE_EMPTY;
+	return copy ? PROBE_MIRROR : PROBE_PEER;
+}
+
+/* pci_scan_segment - see pci.h and the top of this file. */
+unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
+			      uint8_t last, pci_found_fn found, void *arg, struct pci_scan_result *res)
+{
+	struct scan_state s;
+	bool more;
+
+	memset(&s, 0, sizeof(s));
+	s.ops = ops;
+	s.seg = seg;
+	s.first = first;
+	queue_bus(&s, first);
+	more = walk(&s, found, arg);
+	for (unsigned int b = first + 1u; more && b <= last; b++) {
+		uint8_t bus = (uint8_t)b;
+		enum probe_result p;
+
+		if (bit_test(s.seen, bus) || bit_test(s.claimed, bus))
+			continue;
+		p = probe_bus(&s, bus);
+		if (p == PROBE_PEER && queue_bus(&s, bus)) {
+			bit_set(s.res.peer, bus);
+			s.res.peer_roots++;
+			more = walk(&s, found, arg);
+			continue;
+		}
+		if (p == PROBE_MIRROR)
+			s.res.mirrors++;
+		if (idle)
+			idle(ops->ctx, seg, bus);
+	}
+	s.res.buses = s.head;
+	if (res)
+		*res = s.res;
 	return s.head;
 }

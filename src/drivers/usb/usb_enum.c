@@ -20,6 +20,7 @@
  * endpoint 0 (STALL, babble, transaction error) is first recovered (Reset Endpoint, Set TR
  * Dequeue Pointer) so the device stays usable when the state decides the request was
  * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
+ * An interrupt IN endpoint that halts is reset the same way (usb_intr.c).
  * A command past its deadline is aborted first (xhci_ring.c) and its device waits for the
  * abort: what the controller then reports, a late completion included, is the outcome.
  */
@@ -293,8 +294,10 @@ static bool choose_driver(struct usb_dev *d)
 		usb_dev_refuse(d, why);
 		return false;
 	}
-	if (hub >= 0 && d->depth >= 4) {
-		usb_dev_refuse(d, "hub nested deeper than 4 levels");
+	/* USB 2.0 4.1.1: five hubs in a chain at most (depth 0-4); the devices behind the fifth
+	 * take the route string's fifth and last nibble */
+	if (hub >= 0 && d->depth >= 5) {
+		usb_dev_refuse(d, "more than five hubs in a chain");
 		return false;
 	}
 	if (hub >= 0 && d->speed == USB_SPEED_SUPER) {
@@ -574,6 +577,8 @@ void usb_dev_step(struct usb_dev *d)
 		return;
 	}
 	if (d->ep0_recover && !ep0_recover_step(d))
+		return;
+	if (d->intr_recover && !usb_dev_intr_recover_step(d))
 		return;
 	if (d->state == S_IDLE)
 		return;

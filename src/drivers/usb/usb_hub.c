@@ -10,15 +10,24 @@
  * recovery, then the child enumerates like any device (usb_enum.c) with the route string
  * and, behind a high-speed hub, the transaction translator this hub provides.
  *
+ * A connection change seen again during the debounce, the reset or its recovery starts the
+ * debounce afresh (7.1.7.3: the interval restarts after a disconnect). A port the hub has
+ * disabled under its device (C_PORT_ENABLE after a port error, 11.24.2.7.2.2) while the
+ * device is still connected is enumerated again, MAX_DISABLES times at most. Bit 0 of the
+ * bitmap is the hub's own: GET_STATUS(hub), each change acknowledged (11.24.2.6; never
+ * cleared, the hub would report it on every poll); a hub over-current is named, and once it
+ * has ended every port is powered again.
+ *
  * Over-current (11.24.2.7.1.4): the hub turns the port's power off and sets
  * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
  * PORT_OVER_CURRENT has cleared and stayed clear for 100 ms, then SET_FEATURE(PORT_POWER),
  * the hub's power-on time, and a look for the device that is still plugged in. A port whose
  * over-current keeps coming back is left unpowered with a line naming it (usb_oc_give_up).
  *
- * Depth: hubs are accepted down to tier 4 below the root port (children to tier 5, the
- * route string's limit); QEMU tests one level. USB 3 hubs (different port status, SET
- * HUB_DEPTH) are refused by usb_enum.c. One control transfer at a time, like every device.
+ * Depth: five hubs in a chain (USB 2.0 4.1.1: hubs at depth 0-4 below the root port, their
+ * children to depth 5, the route string's fifth nibble); QEMU tests one level, the host
+ * tests five. USB 3 hubs (different port status, SET HUB_DEPTH) are refused by usb_enum.c.
+ * One control transfer at a time, like every device.
  */
 #include <lios/heap.h>
 #include <lios/printk.h>
@@ -36,6 +45,10 @@
 #define HUB_PORT_RESET 4
 #define HUB_PORT_POWER 8
 #define HUB_C_PORT_CONNECTION 16  /* change features are 16 + the change bit */
+#define HUB_RT_HUB_OUT 0x20
+#define HUB_C_HUB_LOCAL_POWER 0   /* hub change features: 0 + the wHubChange bit */
+#define HUB_HS_OVER_CURRENT (1u << 1) /* wHubStatus; the same bit of wHubChange */
+#define HUB_HUB_CHANGE_MASK 0x3   /* C_HUB_LOCAL_POWER, C_HUB_OVER_CURRENT */
 #define HUB_PS_CONNECTION (1u << 0)
 #define HUB_PS_ENABLE (1u << 1)
 #define HUB_PS_OVER_CURRENT (1u << 3) /* wPortStatus; the same bit of wPortChange: C_OVER_CURRENT */
@@ -50,8 +63,15 @@
 #define RESET_TIMEOUT_US 500000
 #define RECOVERY_US 10000
 #define OC_POLL_US 100000         /* status read while over-current lasts */
+#define MAX_DISABLES 3            /* port errors under one device before it is given up */
 
-enum { H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR };
+enum {
+	H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR,
+	H_HUB_STATUS,         /* GET_STATUS(hub) sent: the hub's own change bits */
+	H_HUB_CLEAR,          /* acknowledging them */
+	H_REPOWER,            /* a hub over-current ended: every port powered again */
+	H_REPOWER_WAIT,
+};
 enum {
 	HP_EMPTY, HP_DEBOUNCE, HP_RESET, HP_RECOVERY, HP_DEVICE, HP_FAILED,
 	HP_OVER_CURRENT,      /* unpowered by the hub: waiting for the over-current to end */
@@ -65,6 +85,7 @@ struct hub_port {
 	uint64_t next_look;   /* while timed: when to read the status again */
 	struct usb_dev *child;
 	struct usb_oc_count oc;
+	unsigned int disables; /* times the hub disabled it under its device since connected */
 };
 
 struct usb_hub {
@@ -72,7 +93,7 @@ struct usb_hub {
 	struct usb_hub_info info;
 	unsigned int cur;      /* port being powered or looked at */
 	uint16_t status, change;
-	uint16_t need;         /* bit p: read port p's status */
+	uint16_t need;         /* bit p: read port p's status; bit 0: the hub's own */
 	uint16_t to_clear;     /* change bits of the status just read not yet acknowledged */
 	struct hub_port port[16];
 };
@@ -85,14 +106,13 @@ void usb_hub_attach(struct usb_dev *d)
 		usb_dev_refuse(d, "out of memory");
 }
 
-/* usb_hub_report - a status change bitmap: bit p means port p changed (bit 0 the hub). */
+/* usb_hub_report - a status change bitmap: bit p means port p changed, bit 0 the hub. */
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 {
 	if (!d->hub)
 		return;
 	for (size_t i = 0; i < len && i < 2; i++)
 		d->hub->need |= (uint16_t)(data[i] << (8 * i));
-	d->hub->need &= (uint16_t)~1u;
 }
 
 /* usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect. */
@@ -204,10 +224,33 @@ static void port_update(struct usb_dev *d, unsigned int p)
 		hp->child = NULL;
 		hp->state = HP_EMPTY;
 	}
-	if (!connected && hp->state != HP_EMPTY) {
+	/* the hub disabled the port under its device (a port error, 11.24.2.7.2.2: babble,
+	 * noise) and the device is still there: unreachable now, so it is enumerated again, as
+	 * if plugged in afresh; a port that keeps doing it is given up */
+	if (hp->state == HP_DEVICE && (h->change & HUB_PS_ENABLE) && !(h->status & HUB_PS_ENABLE)) {
+		if (hp->child)
+			usb_dev_unplug(hp->child);
+		hp->child = NULL;
+		if (++hp->disables > MAX_DISABLES) {
+			printk(KERN_WARN "usb: %s port %u: disabled by the hub %u times: given up until "
+			       "unplugged\n", d->name, p, hp->disables);
+			hp->state = HP_FAILED;
+			return;
+		}
+		printk(KERN_WARN "usb: %s port %u: disabled by the hub: enumerating again\n", d->name, p);
 		hp->state = HP_EMPTY;
-		return;
 	}
+	if (!connected) {
+		hp->disables = 0;
+		if (hp->state != HP_EMPTY) {
+			hp->state = HP_EMPTY;
+			return;
+		}
+	}
+	/* gone and back since the last read, before the device was reached: the 100 ms of
+	 * stable connection start again (USB 2.0 7.1.7.3) */
+	if (reconnected && (hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY))
+		hp->state = HP_EMPTY;
 	switch (hp->state) {
 	case HP_EMPTY:
 		if (connected) {
@@ -267,6 +310,24 @@ static unsigned int next_port(struct usb_hub *h)
 	return 0;
 }
 
+/* The hub's own status just read (11.24.2.6): a local power change only wants its
+ * acknowledgement; an over-current of the whole hub is named, and once it has ended every
+ * port is powered again (a hub may have switched them off) and looked at. */
+static void hub_update(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (!(h->change & HUB_HS_OVER_CURRENT))
+		return;
+	if (h->status & HUB_HS_OVER_CURRENT) {
+		printk(KERN_WARN "usb: %s: hub over-current: its ports are off until it ends\n", d->name);
+		return;
+	}
+	printk(KERN_INFO "usb: %s: hub over-current ended: its ports powered again\n", d->name);
+	h->cur = 0;
+	h->state = H_REPOWER;
+}
+
 /* usb_hub_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_hub_step(struct usb_dev *d)
 {
@@ -314,6 +375,12 @@ void usb_hub_step(struct usb_dev *d)
 	case H_RUN:
 		if (!usb_dev_ok(d))
 			return;
+		if (h->need & 1u) {
+			h->need &= (uint16_t)~1u;
+			xhci_control(d, HUB_RT_CLASS_DEV_IN, HUB_REQ_GET_STATUS, 0, 0, 4, "GET_STATUS(hub)");
+			h->state = H_HUB_STATUS;
+			return;
+		}
 		h->cur = next_port(h);
 		if (!h->cur)
 			return;
@@ -343,6 +410,49 @@ void usb_hub_step(struct usb_dev *d)
 			return;
 		}
 		port_update(d, h->cur);
+		h->state = H_RUN;
+		return;
+	case H_HUB_STATUS:
+		if (!usb_dev_ok(d))
+			return;
+		if (d->residual) {
+			usb_dev_refuse(d, "short hub status");
+			return;
+		}
+		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
+		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_HUB_CHANGE_MASK;
+		h->to_clear = h->change;
+		h->state = H_HUB_CLEAR;
+		/* fall through */
+	case H_HUB_CLEAR:
+		if (!usb_dev_ok(d))
+			return;
+		if (h->to_clear) {
+			c = (unsigned int)__builtin_ctz(h->to_clear);
+			h->to_clear &= (uint16_t)~(1u << c);
+			xhci_control(d, HUB_RT_HUB_OUT, HUB_REQ_CLEAR_FEATURE, (uint16_t)(HUB_C_HUB_LOCAL_POWER + c), 0, 0,
+				     "CLEAR_FEATURE(hub change)");
+			return;
+		}
+		h->state = H_RUN;
+		hub_update(d);
+		return;
+	case H_REPOWER:
+		if (!usb_dev_ok(d))
+			return;
+		while (h->cur < h->info.num_ports && h->port[h->cur + 1].state == HP_OFF)
+			h->cur++; /* left off for its own over-currents */
+		if (h->cur++ < h->info.num_ports) {
+			port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, h->cur, "SET_FEATURE(PORT_POWER)");
+			return;
+		}
+		d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+		h->state = H_REPOWER_WAIT;
+		return;
+	case H_REPOWER_WAIT:
+		if (!usb_dev_ok(d) || !deadline_passed(d->wait_until))
+			return;
+		h->need |= (uint16_t)(((1u << h->info.num_ports) - 1) << 1);
 		h->state = H_RUN;
 		return;
 	}

@@ -6,7 +6,9 @@
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
  *   usb_enum.c   a device from Enable Slot to configured, and its removal
- *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows)
+ *   usb_intr.c   interrupt IN endpoints that halt: reset and polled again
+ *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows;
+ *                host-tested with the rest of the stack in test_usb_hub2.c)
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
  *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing
  *
@@ -206,6 +208,13 @@ struct usb_dev {
 	const char *halted_op;   /* back once it is reset */
 	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
 				  * device that halts it forever is refused) */
+	/* the interrupt IN endpoint halted (a STALL, babble, a transaction or split transaction
+	 * error) and being reset (usb_enum.c): the last operation's outcome is kept meanwhile,
+	 * and given back to the state that waits for it once the endpoint runs again */
+	uint8_t intr_recover;    /* INTR_RECOVER_* */
+	unsigned int intr_errors; /* failed interrupt transfers since one last completed */
+	uint32_t kept_cc, kept_residual;
+	const char *kept_op;
 	/* what the device is */
 	uint16_t mps0;
 	struct usb_device_desc desc;
@@ -260,6 +269,8 @@ const char *xhci_port_state_name(enum xhci_port_state s);
 
 /* usb_enum.c */
 enum { EP0_RECOVER_NONE, EP0_RECOVER_RESET, EP0_RECOVER_DEQUEUE, EP0_RECOVER_DONE };
+enum { INTR_RECOVER_NONE, INTR_RECOVER_RESET, INTR_RECOVER_DEQUEUE, INTR_RECOVER_CLEAR,
+       INTR_RECOVER_DONE };
 struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed);
 void usb_dev_step(struct usb_dev *d);
 void usb_dev_unplug(struct usb_dev *d);
@@ -269,6 +280,10 @@ bool usb_dev_ok(struct usb_dev *d);
 bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
+
+/* usb_intr.c */
+void usb_dev_intr_error(struct usb_dev *d, uint32_t cc);
+bool usb_dev_intr_recover_step(struct usb_dev *d);
 
 /* usb_hub.c */
 void usb_hub_attach(struct usb_dev *d);
@@ -282,6 +297,7 @@ void usb_kbd_attach(struct usb_dev *d);
 void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_kbd_free(struct usb_dev *d);
+void usb_kbd_release_all(struct usb_dev *d);
 void usb_kbd_tick(void);
 void usb_kbd_controller_stopped(struct xhci *hc);
 bool usb_kbd_stall_probe(void);

@@ -219,6 +219,24 @@ void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
 	}
 }
 
+/* usb_kbd_release_all - every key d holds is released, as an empty report would (no
+ * report counted): its interrupt endpoint failed and the report that released one may be
+ * lost. Tick context. */
+void usb_kbd_release_all(struct usb_dev *d)
+{
+	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
+	struct hid_key_event ev[HID_KBD_MAX_EVENTS];
+	size_t n;
+
+	if (!d->kbd)
+		return;
+	n = hid_kbd_diff(&d->kbd->report, nothing, sizeof(nothing), ev);
+	for (size_t i = 0; i < n; i++) {
+		kbd_report_key(ev[i].key, false);
+		hid_repeat_event(&d->kbd->repeat, &ev[i], usb_now_us());
+	}
+}
+
 /* usb_kbd_free - the keyboard is gone: release what it held down, stop its repeat. */
 void usb_kbd_free(struct usb_dev *d)
 {

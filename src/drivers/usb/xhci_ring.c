@@ -306,16 +306,18 @@ static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 		uint32_t residual = TRB_GET_LEN(ev->d[2]);
 
 		/* only the next transfer queued: a repeat would queue one too many, and a
-		 * completion of a TRB never queued is made up */
+		 * completion of a TRB never queued is made up; none while the endpoint is being
+		 * reset (its ring starts afresh) */
 		if (ptr < d->intr.phys || (ptr - d->intr.phys) % sizeof(struct xhci_trb) ||
-		    i >= XHCI_RING_TRBS - 1 || i != d->intr_deq || d->intr_deq == d->intr.enq)
+		    i >= XHCI_RING_TRBS - 1 || i != d->intr_deq || d->intr_deq == d->intr.enq ||
+		    d->intr_recover)
 			return;
 		d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
 		if (!good) {
-			usb_dev_refuse(d, cc == XHCI_CC_STALL ? "interrupt endpoint stalled"
-							      : "interrupt transfer failed");
+			usb_dev_intr_error(d, cc); /* usb_enum.c: reset the endpoint, or refuse d */
 			return;
 		}
+		d->intr_errors = 0;
 		if (residual <= len) {
 			const uint8_t *data = d->intr_buf + i * XHCI_INTR_BUF_SIZE;
 

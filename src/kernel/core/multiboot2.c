@@ -86,6 +86,27 @@ static void copy_string(char *dst, size_t size, struct payload pl)
 	dst[n] = '\0';
 }
 
+/*
+ * The command line: like copy_string, but a line longer than bi->cmdline keeps only the
+ * words that fit whole. A word cut at the buffer's end would be another, valid-looking one
+ * (heap.trace=0000000000000012 cut to heap.trace=00000000); cmdline_set cannot tell, as the
+ * copy it gets is never longer than it keeps. cmdline_len keeps the loader's length.
+ */
+static void tag_cmdline(struct bootinfo *bi, struct payload pl)
+{
+	size_t n = strnlen((const char *)pl.p, pl.len), keep = n;
+
+	bi->cmdline_len = n;
+	if (n >= sizeof(bi->cmdline)) {
+		keep = sizeof(bi->cmdline) - 1;
+		if (pl.p[keep] != ' ')
+			while (keep && pl.p[keep - 1] != ' ')
+				keep--; /* back to the cut word's start */
+	}
+	memcpy(bi->cmdline, pl.p, keep);
+	bi->cmdline[keep] = '\0';
+}
+
 static int tag_module(struct bootinfo *bi, struct payload pl)
 {
 	uint32_t range[2];
@@ -274,7 +295,7 @@ static int handle_tag(struct bootinfo *bi, uint32_t type, uint8_t *tag, size_t r
 
 	switch (type) {
 	case MB2_TAG_CMDLINE:
-		copy_string(bi->cmdline, sizeof(bi->cmdline), pl);
+		tag_cmdline(bi, pl);
 		return 0;
 	case MB2_TAG_LOADER_NAME:
 		copy_string(bi->loader, sizeof(bi->loader), pl);

@@ -25,6 +25,7 @@
 #include <lios/size.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
+#include <lios/string.h>
 #include <lios/arch.h>
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
@@ -106,8 +107,8 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	char err[128];
 
 	start_serial();
+	printk("LiOS %s (x86_64)\n", LIOS_VERSION); /* the contract: the first line of the log */
 	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
-	printk("LiOS %s (x86_64)\n", LIOS_VERSION);
 
 	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
 	if (mbi_phys >= DIRECT_MAP_SIZE)
@@ -120,6 +121,10 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	cmdline_set(boot_info.cmdline);
 	printk("boot: %s via %s, cmdline \"%s\"\n",
 	       boot_info.firmware == FIRMWARE_UEFI ? "UEFI" : "BIOS", boot_info.loader, boot_info.cmdline);
+	if (boot_info.cmdline_len > strlen(boot_info.cmdline))
+		printk(KERN_WARN "boot: the command line has %zu bytes, LiOS keeps %zu: the words "
+		       "past byte %zu are ignored\n", boot_info.cmdline_len,
+		       sizeof(boot_info.cmdline) - 1, strlen(boot_info.cmdline));
 
 	/* BEGIN mm */
 	{
@@ -148,6 +153,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
 	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
+	timer_check_tick(); /* a tick that never interrupts is replaced, or waits spin */
 	/* END cpu-late */
 
 	/* BEGIN pci */

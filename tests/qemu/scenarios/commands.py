@@ -15,7 +15,7 @@ import re
 
 import checks
 
-from .common import answer, check_screen
+from .common import answer, check_screen, exchange
 from .shell import scenario_echo
 from . import scenario
 
@@ -29,9 +29,7 @@ def scenario_mem(m, args):
     # `mem` prints the frame, vmalloc and heap counters: free frames left, in use plus free
     # plus reserved equal to the total, and no misuse counted by vmalloc or the heap.
     start = len(m.serial())
-    wait = answer(m, r"^heap: .* live allocations, .*, misuse \d+\r?$")
-    m.send_keys("mem\n")
-    wait()
+    exchange(m, "mem\n", r"^heap: .* live allocations, .*, misuse \d+\r?$")
     out = m.serial()[start:]
     failures = checks.check_expected(out, [
         _MEM_FRAMES.pattern, r"^vmalloc: \d+ areas, \d+ pages mapped, .*, misuse 0$",
@@ -49,9 +47,7 @@ def scenario_mem(m, args):
 def scenario_pci(m, args):
     # `pci` lists QEMU's host bridge first: i440FX on pc, the Q35 MCH on q35.
     bridge = r"^00:00\.0 8086:(1237|29c0) 060000 host bridge +-$"
-    wait = answer(m, r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
-    m.send_keys("pci\n")
-    wait()
+    exchange(m, "pci\n", r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
     failures = checks.check_expected(m.serial(), [bridge])
     return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
 
@@ -83,9 +79,7 @@ def scenario_poweroff(m, args):
 @scenario("poweroff-halts")
 def scenario_poweroff_halts(m, args):
     # No ACPI S5 (acpi=off): the message, then a halt; QEMU keeps running.
-    wait = answer(m, r"^poweroff: cannot power off this machine; halting", 15.0)
-    m.send_keys("poweroff\n")
-    wait()
+    exchange(m, "poweroff\n", r"^poweroff: cannot power off this machine; halting", 15.0)
     failures = checks.check_expected(m.serial(),
                                      [r"^poweroff: ACPI S5 unavailable: no ACPI tables$"])
     if m.wait_exit(3.0) is not None:
@@ -98,9 +92,7 @@ def scenario_poweroff_halts(m, args):
 def scenario_panic(m, args):
     # "panic": the panic screen must be readable on the screen itself (reason, backtrace
     # with names, firmware/console/memory summary), and the machine halts, never reboots.
-    wait = answer(m, r"^System halted", 20.0)
-    m.send_keys("panic\n")
-    wait()
+    exchange(m, "panic\n", r"^System halted", 20.0)
     failures = check_screen(m, args.screen or "auto", args.name,
                             [r"PANIC: requested from the shell", r"^RSP [0-9a-f]{16} RBP",
                              r"^CR0 [0-9a-f]{16}", r"^Backtrace:", r"cmd_panic\+0x",
@@ -121,9 +113,7 @@ def scenario_nmi(m, args):
     m.qmp.command("inject-nmi")
     m.wait_for_serial(r"^nmi: NMI of no chipset source at \S+ \(a watchdog, a BMC, the "
                       r"hypervisor\); going on\r?$", 15.0, start)
-    wait = answer(m, r"^irq: .*, NMIs 1\r?$")  # counted
-    m.send_keys("irq\n")
-    wait()
+    exchange(m, "irq\n", r"^irq: .*, NMIs 1\r?$")  # counted
     return scenario_echo(m, args)
 
 
@@ -159,13 +149,10 @@ def scenario_mce(m, args):
     reply = inject_mce(m, 1, 0x9400000000000090, 0)
     if reply and reply.strip():
         failures.append("QEMU refused the corrected error: %s" % reply.strip())
-    wait = answer(m, r"^mce: bank 1: corrected error, status 0x9400000000000090, error code "
-                  r"0x0090, address 0x1234000\r?$")
-    m.send_keys("mce\n")
-    wait()
-    wait = answer(m, r"^mce: \d+ banks; errors found: 0 now, 1 earlier, 0 from before this boot")
-    m.send_keys("mce\n")
-    wait()
+    exchange(m, "mce\n", r"^mce: bank 1: corrected error, status 0x9400000000000090, error code "
+                         r"0x0090, address 0x1234000\r?$")
+    exchange(m, "mce\n",
+             r"^mce: \d+ banks; errors found: 0 now, 1 earlier, 0 from before this boot")
     wait = answer(m, r"^System halted", 20.0)
     reply = inject_mce(m, 2, 0xb600000000000150, 0x4)
     if reply and reply.strip():

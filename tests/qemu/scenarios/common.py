@@ -4,11 +4,12 @@ for the shell's answer on serial, and reading the screen back as text.
 
 This file owns the helpers every scenario module (and run_test.py's --screen and
 --no-serial checks) uses, one copy each: answer() arms a wait for a serial line that must
-come after the keys typed next; read_screen() decodes the screen (VGA text memory or a
-framebuffer screendump, chosen from the kernel's "console:" line in auto mode) and keeps
-NAME.png and NAME.screen.txt in the log directory; check_screen() retries it until the
-console, which may lag behind serial, shows every expected line; screen_cols() and
-last_row() read the console's width and its last line. Standard library only.
+come after the keys typed next, and exchange() types keys and waits for such a line;
+read_screen() decodes the screen (VGA text memory or a framebuffer screendump, chosen from
+the kernel's "console:" line in auto mode) and keeps NAME.png and NAME.screen.txt in the
+log directory; check_screen() retries it until the console, which may lag behind serial,
+shows every expected line; screen_cols() and last_row() read the console's width and its
+last line. Standard library only.
 """
 import os
 import re
@@ -25,6 +26,16 @@ def answer(m, regex, timeout=15.0):
     'regex' written after this call: call answer() before typing, the result after."""
     start = len(m.serial())
     return lambda: m.wait_for_serial(regex, timeout, start)
+
+
+def exchange(m, keys, regex, timeout=15.0, send=None):
+    """Types 'keys' (with m.send_keys, or send(keys) when given) and waits at most 'timeout'
+    seconds for a serial line matching 'regex' written after the typing began. Returns the
+    match; raises lios_qemu.HarnessError on a timeout. For keys sent any other way (QMP
+    events, held keys), use answer() around them."""
+    wait = answer(m, regex, timeout)
+    (send or m.send_keys)(keys)
+    return wait()
 
 
 def read_screen(m, mode, name):

@@ -14,7 +14,7 @@ import time
 
 import heaptrace
 
-from .common import PROMPT
+from .common import PROMPT, exchange
 from . import scenario
 
 MEM_HEAP = re.compile(r"^heap: .* in (\d+) live allocations, .*, (\d+) allocs, (\d+) frees,",
@@ -29,9 +29,7 @@ def scenario_heaptrace(m, args):
     # free names a live allocation, nothing lost, the end lines' heap counters equal what
     # the events add up to), hold allocations and frees, and `mem`'s allocs, frees and live
     # count must be the trace's after some event.
-    start = len(m.serial())
-    m.send_keys("heaptrace\n")
-    m.wait_for_serial(r"^heaptrace: \d+ events on serial", 30.0, start)
+    exchange(m, "heaptrace\n", r"^heaptrace: \d+ events on serial", 30.0)
     for _ in range(2):  # two `help`s through the pager make the log longer than 4 KiB
         start = len(m.serial())
         m.send_keys("help\n")
@@ -49,9 +47,7 @@ def scenario_heaptrace(m, args):
     m.send_keys("mem\n")
     mem = MEM_HEAP.search(m.wait_for_serial(r"^heap: .* misuse \d+$", 15.0, start).string,
                           start)
-    start = len(m.serial())
-    m.send_keys("heaptrace\n")
-    m.wait_for_serial(r"^heaptrace: \d+ events on serial", 30.0, start)
+    exchange(m, "heaptrace\n", r"^heaptrace: \d+ events on serial", 30.0)
     try:
         t = heaptrace.from_log(m.serial(), ["boot", "session"])
     except heaptrace.TraceError as e:

@@ -10,15 +10,13 @@ scenarios.scenario; the helpers are scenarios/common.py's.
 """
 import re
 
-from .common import answer, check_screen, screen_cols
+from .common import answer, check_screen, exchange, screen_cols
 from . import scenario
 
 
 @scenario("echo")
 def scenario_echo(m, args):
-    wait = answer(m, r"^Hello, World!$")
-    m.send_keys("echo Hello, World!\n")
-    wait()
+    exchange(m, "echo Hello, World!\n", r"^Hello, World!$")
     return check_screen(m, args.screen or "auto", args.name, [r"echo Hello, World!$",
                                                              r"^Hello, World!$"])
 
@@ -45,9 +43,7 @@ def scenario_edit(m, args):
 @scenario("history")
 def scenario_history(m, args):
     # "echo again" Enter, then Up Enter recalls and runs it a second time.
-    wait = answer(m, r"^again$")
-    m.send_keys("echo again\n")
-    wait()
+    exchange(m, "echo again\n", r"^again$")
     start = len(m.serial())
     m.send_key(["up"])
     m.send_key(["ret"])
@@ -60,24 +56,14 @@ def scenario_unknown(m, args):
     # An unknown command, then a suite `selftest` does not have: refused with the list of
     # suites, not run as an empty plan ("0 passed, 0 failed" reads like success). Then bad
     # arguments elsewhere.
-    wait = answer(m, r"^unknown command: frobnicate")
-    m.send_keys("frobnicate\n")
-    wait()
-    wait = answer(m, r"^selftest: no suite 'frobnicate'; the suites: \w")
-    m.send_keys("selftest frobnicate\n")
-    wait()
+    exchange(m, "frobnicate\n", r"^unknown command: frobnicate")
+    exchange(m, "selftest frobnicate\n", r"^selftest: no suite 'frobnicate'; the suites: \w")
     if re.search(r"^KTAP version", m.serial(), re.MULTILINE):
         return ["selftest frobnicate: ran an empty test plan"]
     # Arguments to a command that takes none, and an unknown option, are said, not ignored.
-    wait = answer(m, r"^mem: takes no arguments$")
-    m.send_keys("mem now\n")
-    wait()
-    wait = answer(m, r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
-    m.send_keys("pci -x\n")
-    wait()
-    wait = answer(m, r"^kbd: one layout at most")
-    m.send_keys("kbd us de\n")
-    wait()
+    exchange(m, "mem now\n", r"^mem: takes no arguments$")
+    exchange(m, "pci -x\n", r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
+    exchange(m, "kbd us de\n", r"^kbd: one layout at most")
     return check_screen(m, args.screen or "auto", args.name,
                         [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
                          r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
@@ -87,14 +73,10 @@ def scenario_unknown(m, args):
 def scenario_complete(m, args):
     # Issue 14: Tab completes "sel" to "selftest "; a second Tab after "kbd " lists the
     # layouts.
-    wait = answer(m, r"selftest $")
-    m.send_keys("sel\t")
-    wait()
+    exchange(m, "sel\t", r"selftest $")
     failures = check_screen(m, args.screen or "auto", args.name, [r"^lios> selftest$"])
     m.send_key(["ctrl", "c"])
-    wait = answer(m, r"^us  .*\bde\b")
-    m.send_keys("kbd \t\t")
-    wait()
+    exchange(m, "kbd \t\t", r"^us  .*\bde\b")
     m.send_key(["ctrl", "c"])
     return failures
 
@@ -104,9 +86,7 @@ def scenario_longline(m, args):
     # Issue 14: a 200-character echo prints all 200 characters, on serial and on the
     # screen (wrapped at the screen's width).
     text = "0123456789" * 20
-    wait = answer(m, r"^%s$" % text, 40.0)
-    m.send_keys("echo %s\n" % text)
-    wait()
+    exchange(m, "echo %s\n" % text, r"^%s$" % text, 40.0)
     mode = args.screen or "auto"
     cols = screen_cols(m, mode)
     rows = [text[i:i + cols] for i in range(0, len(text), cols)]

@@ -15,7 +15,7 @@ import time
 import checks
 import lios_qemu
 
-from .common import PROMPT, answer, check_screen, read_screen
+from .common import PROMPT, answer, check_screen, exchange, read_screen
 from .shell import scenario_echo
 from . import scenario
 
@@ -27,16 +27,10 @@ def scenario_capslock(m, args):
     # Caps Lock on: "ECHO abc" types "echo ABC"; `kbd` (typed "KBD") reports the LED state
     # the driver sent (HID Caps Lock bit, 0x2); Caps Lock off again: LEDs 0.
     m.send_key(["caps_lock"])
-    wait = answer(m, r"^ABC$")
-    m.send_keys("ECHO abc\n")
-    wait()
-    wait = answer(m, USB_KBD_LINE + r"0x2,")
-    m.send_keys("KBD\n")
-    wait()
+    exchange(m, "ECHO abc\n", r"^ABC$")
+    exchange(m, "KBD\n", USB_KBD_LINE + r"0x2,")
     m.send_key(["caps_lock"])
-    wait = answer(m, USB_KBD_LINE + r"0x0,")
-    m.send_keys("kbd\n")
-    wait()
+    exchange(m, "kbd\n", USB_KBD_LINE + r"0x0,")
     return []
 
 
@@ -59,9 +53,7 @@ def scenario_replug(m, args):
     # line, which is drawn again after each (printk_hold), and the line typed on: "echo re"
     # before, "plug" after, Enter: "replug". Before, the messages landed inside the line
     # ("lios> echo rekbd: usb 1-1 removed") and the rest of it on the row after.
-    start = len(m.serial())
-    m.send_keys("echo re")
-    m.wait_for_serial(r"echo re", 15.0, start)
+    exchange(m, "echo re", r"echo re")
     start = len(m.serial())
     m.qmp.command("device_del", id="kbd0")
     m.wait_for_serial(r"^kbd: usb \S+ removed\r?\n" + PROMPT + r"echo re", 15.0, start)
@@ -69,9 +61,7 @@ def scenario_replug(m, args):
     m.qmp.command("device_add", driver="usb-kbd", id="kbd0")
     m.wait_for_serial(r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in .*\r?\n" + PROMPT + r"echo re",
                       15.0, start)
-    wait = answer(m, r"^replug\r?$")
-    m.send_keys("plug\n")
-    wait()
+    exchange(m, "plug\n", r"^replug\r?$")
     failures = check_screen(m, args.screen or "auto", args.name,
                             [r"^kbd: usb \S+ removed$", r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4} ready in ",
                              PROMPT + r"echo replug$", r"^replug$"])
@@ -90,9 +80,7 @@ def scenario_usb(m, args):
     # The `usb` listing names the controller (running: neither RESETTING nor STOPPED), the
     # port the keyboard is on, and under "devices:" the keyboard itself.
     start = len(m.serial())
-    wait = answer(m, r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
-    m.send_keys("usb\n")
-    wait()
+    exchange(m, "usb\n", r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
     return checks.check_expected(m.serial()[start:], [
         r"^xhci [0-9a-f:.]+ [0-9a-f]{4}:[0-9a-f]{4}: \d+ ports, \d+ slots, \d+-byte contexts, "
         r"\d+ scratchpads$",
@@ -117,12 +105,8 @@ def scenario_both(m, args):
     # A PS/2 and a USB keyboard at once (issue 12): the usb-kbd is bound to display video0,
     # so input-send-event with that device reaches it and send-key the 8042. Each types its
     # own line; `kbd` then lists both.
-    wait = answer(m, r"^from ps2$")
-    m.send_keys("echo from ps2\n")
-    wait()
-    wait = answer(m, r"^from usb$")
-    type_bound(m, "video0", "echo from usb\n")
-    wait()
+    exchange(m, "echo from ps2\n", r"^from ps2$")
+    exchange(m, "echo from usb\n", r"^from usb$", send=lambda keys: type_bound(m, "video0", keys))
     start = len(m.serial())
     m.send_keys("kbd\n")
     m.wait_for_serial(r"^kbd: ps2, layout ", 15.0, start)

@@ -53,8 +53,12 @@
 #define MB2_TAG_EFI32 11
 #define MB2_TAG_EFI_BS 18
 #define MB2_TAG_EFI32_IH 19
+#define MB2_TAG_POINTER_SIZE 12         /* tags 11 and 19: header, then a 32-bit pointer */
 
 	.section .boot.text, "ax"
+/* EFI32_HOST_TEST: the 32-bit half alone, linked into a 32-bit host program against a fake
+ * firmware (tests/unit/arch/x86_64/boot/test_efi32_exit.c). */
+#ifndef EFI32_HOST_TEST
 	.code64
 	.globl _start_efi64
 _start_efi64:
@@ -94,6 +98,7 @@ _start_efi64:
 	movl %ecx, %cr4
 	movl $MB2_BOOT_MAGIC, %eax
 	jmp _start32
+#endif /* EFI32_HOST_TEST */
 
 /*
  * Called by _start32 (32-bit, paging off, interrupts off, its own stack) with ESI = the boot
@@ -102,8 +107,10 @@ _start_efi64:
  * (loader data; efi_info_room's size, the map at efi_map_offset: efi_map.h's layout), reads
  * the map, freeing and growing the buffer while the map outgrows it, and exits boot
  * services, reading the map again into the same buffer while the firmware refuses the key.
- * The command-line word EFI_TINY_MAP_WORD starts from a buffer of one descriptor (the test
- * of the growth). Otherwise does nothing. Any failure is said on the firmware console
+ * A map reported larger than its buffer, or in descriptors under 40 bytes, is refused, as
+ * the 64-bit stub does (efi32_finish would write past the buffer). The command-line word
+ * EFI_TINY_MAP_WORD starts from a buffer of one descriptor (the test of the growth).
+ * Otherwise does nothing. Any failure is said on the firmware console
  * (ConOut), then it halts. Preserves all registers but EAX, ECX, EDX.
  */
 	.code32
@@ -205,6 +212,7 @@ efi32_exit_boot_services:
 	/* From the first ExitBootServices call on, only GetMemoryMap and ExitBootServices may
 	 * be called (UEFI 2.9, 7.4): a message after it is a last try. */
 .Lebs32_read:
+	call .Lcheck_map
 	movl $EFI_EBS_TRIES, efi32_tries
 .Lebs32_try:
 	movl efi32_image, %eax
@@ -229,11 +237,14 @@ efi32_exit_boot_services:
 	movl $msg_map_after_ebs, %eax
 	testl %edx, %edx
 	jnz .Lebs32_fail
+	call .Lcheck_map
 	jmp .Lebs32_try
 .Lebs32_exited:
 	movl $1, efi32_done
 .Lebs32_done:
+#ifndef EFI32_HOST_TEST                 /* privileged: the host test runs in user mode */
 	cli
+#endif
 	leal -12(%ebp), %esp
 	popl %esi
 	popl %edi
@@ -243,7 +254,9 @@ efi32_exit_boot_services:
 
 	/* The boot information at ESI (preserved): EBX = the 32-bit system table and EDI = the
 	 * image handle (0: no such tag), efi32_bs_seen = boot services still run, efi32_tiny =
-	 * the command line holds EFI_TINY_MAP_WORD. Clobbers EAX, ECX, EDX. */
+	 * the command line holds EFI_TINY_MAP_WORD. The walk stops at a tag running past
+	 * total_size (a size that wrapped would send it back over the tags for ever), and reads
+	 * no pointer a tag is too short to hold. Clobbers EAX, ECX, EDX. */
 .Lscan_tags:
 	pushl %esi
 	xorl %ebx, %ebx
@@ -256,8 +269,12 @@ efi32_exit_boot_services:
 1:	leal 8(%esi), %eax
 	cmpl %edx, %eax
 	ja 4f
-	movl (%esi), %eax               /* type */
 	movl 4(%esi), %ecx              /* size */
+	movl %edx, %eax
+	subl %esi, %eax
+	cmpl %eax, %ecx                 /* past the end (or wrapping): stop */
+	ja 4f
+	movl (%esi), %eax               /* type */
 	cmpl $MB2_TAG_END, %eax
 	je 4f
 	cmpl $8, %ecx
@@ -267,9 +284,13 @@ efi32_exit_boot_services:
 	movl $1, efi32_bs_seen
 2:	cmpl $MB2_TAG_EFI32, %eax
 	jne 3f
+	cmpl $MB2_TAG_POINTER_SIZE, %ecx /* a tag too short for its pointer: not read */
+	jb 3f
 	movl 8(%esi), %ebx
 3:	cmpl $MB2_TAG_EFI32_IH, %eax
 	jne 5f
+	cmpl $MB2_TAG_POINTER_SIZE, %ecx
+	jb 5f
 	movl 8(%esi), %edi
 5:	cmpl $MB2_TAG_CMDLINE, %eax
 	jne 6f
@@ -327,6 +348,21 @@ efi32_say:
 	call *EFI32_BS_GET_MEMORY_MAP(%ebx)
 	leave
 	ret
+
+	/* A map GetMemoryMap answered with success must fit the buffer it was given (it says its
+	 * size again on every call), in descriptors of at least EFI_DESCRIPTOR_MIN bytes: else
+	 * efi32_finish would read and write past the buffer, or find no memory. As
+	 * check_map_result (efi_stub.c): said, then halt. Returns when the map is good. */
+.Lcheck_map:
+	movl efi32_map_size, %eax
+	cmpl efi32_map_cap, %eax
+	ja 1f
+	cmpl $EFI_DESCRIPTOR_MIN, efi32_desc_size
+	jb 1f
+	ret
+1:	movl $msg_map_bad, %eax
+	xorl %edx, %edx
+	jmp .Lebs32_fail
 
 	/* EAX = efi_map_capacity(efi32_map_size, efi32_desc_size). */
 .Lcapacity:
@@ -451,7 +487,9 @@ msg_grown: .asciz "memory map outgrew its buffer: retrying"
 msg_ebs_failed: .asciz "ExitBootServices failed"
 msg_ebs_keys: .asciz "ExitBootServices refused every map key"
 msg_map_after_ebs: .asciz "GetMemoryMap failed after ExitBootServices"
+msg_map_bad: .asciz "GetMemoryMap returned a map past its buffer, or descriptors under 40 bytes"
 
+#ifndef EFI32_HOST_TEST
 	.section .boot.data, "aw"
 	.balign 8
 efi_gdt:
@@ -464,10 +502,12 @@ efi_gdt_end:
 efi_gdt_ptr:                            /* 64-bit lgdt operand: 2 + 8 bytes */
 	.short efi_gdt_end - efi_gdt - 1
 	.quad efi_gdt
+#endif
 
 	.section .boot.bss, "aw", @nobits
 	.balign 8
 	.globl efi32_done, efi32_buf, efi32_map_size, efi32_desc_size, efi32_desc_version
+	.globl efi32_map_cap              /* for the host test */
 efi32_buf: .skip 8                      /* EFI_PHYSICAL_ADDRESS: 64 bits even on IA-32 */
 efi32_done: .skip 4                     /* 1: boot services ended here, efi32_finish to do */
 efi32_st: .skip 4

@@ -74,6 +74,17 @@ int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline)
 	return 0;
 }
 
+/* lapic_timer_stop - no more ticks: the timer masked and stopped, no deadline armed.
+ * Interrupts off. */
+void lapic_timer_stop(void)
+{
+	lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | LAPIC_LVT_TIMER_ONESHOT | VEC_LAPIC_TIMER);
+	lapic_reg_write(LAPIC_TIMER_INITIAL, 0);
+	if (deadline_mode)
+		wrmsr(MSR_TSC_DEADLINE, 0);
+	deadline_mode = false;
+}
+
 /* lapic_timer_deadline_mode - the tick runs in TSC-deadline mode. Any context. */
 bool lapic_timer_deadline_mode(void) { return deadline_mode; }
 

@@ -20,6 +20,7 @@
 #define PIT_RW_LATCH 0x00         /* counter latch command (bits 5-4) */
 #define PIT_RW_LOHI 0x30          /* read/write low byte then high byte */
 #define PIT_MODE_RATE_GEN 0x04    /* mode 2: one pulse every 'divisor' input clocks */
+#define PIT_MODE_TERMINAL 0x00    /* mode 0: waits for a count, then counts it down once */
 #define PIT_BINARY 0x00
 #define PIT_DIVISOR ((PIT_INPUT_HZ + TIMER_HZ / 2) / TIMER_HZ)
 #define PIT_FREE_RUN 0            /* a count of 0 is 65536: the longest period */
@@ -80,6 +81,14 @@ int pit_tick_start(void)
 	outb(PIT_CH0_DATA, PIT_DIVISOR & 0xff);
 	outb(PIT_CH0_DATA, PIT_DIVISOR >> 8);
 	return irq_register(IRQ_TIMER, pit_tick_irq, NULL);
+}
+
+/* pit_tick_stop - IRQ 0 masked and released, channel 0 held in mode 0 with no count loaded
+ * (it waits for one, its output low). Interrupts off. */
+void pit_tick_stop(void)
+{
+	irq_unregister(IRQ_TIMER);
+	outb(PIT_MODE_CMD, PIT_SEL_CH0 | PIT_RW_LOHI | PIT_MODE_TERMINAL | PIT_BINARY);
 }
 
 /* pit_ch0_count - channel 0's current count (latched; counts down from the divisor), for

@@ -14,6 +14,12 @@
  * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
  * reason); Hygon's processors are family 0x18. Only the older families count as stopping.
  *
+ * A tick that starts need not arrive: IRQ 0 behind a wrong or missing interrupt source
+ * override, a PIT whose interrupt the HPET's legacy replacement route took over, a local
+ * APIC timer an emulator never fires. Nothing would notice until the first sleep halted for
+ * good, so tick_verify checks, once interrupts are on, that the interrupts come, and moves
+ * to the other source, or to none (waits then spin), when they do not.
+ *
  * A hypervisor's or emulator's local APIC is software that counts on the host's clock
  * whatever the guest's HLT does, and its CPUID often leaves ARAT out (QEMU's default CPU
  * model is an AMD family 0x0f without it), so a guest keeps the local APIC timer.
@@ -69,4 +75,25 @@ struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, 
 		c.why = WHY_HALT_KEPT;
 	}
 	return c;
+}
+
+/* tick_verify - see tick_choice.h. */
+enum tick_kind tick_verify(const struct tick_choice *c, enum tick_kind running,
+			   const struct tick_ops *ops)
+{
+	enum tick_kind other;
+
+	if (running == TICK_NONE)
+		return TICK_NONE;
+	if (ops->arrives(ops->ctx))
+		return running;
+	ops->stop(running, ops->ctx);
+	/* the fallback runs only when the first did not start: then nothing is left to try */
+	other = running == c->first ? c->fallback : TICK_NONE;
+	if (other == TICK_NONE || other == running || ops->start(other, ops->ctx))
+		return TICK_NONE;
+	if (ops->arrives(ops->ctx))
+		return other;
+	ops->stop(other, ops->ctx);
+	return TICK_NONE;
 }

@@ -33,4 +33,22 @@ bool tick_lapic_stops_in_halt(const struct cpu_features *f);
  * 0 when pit_counts (channel 2 was seen counting: a gated PIT never ticks). Pure. */
 struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, bool pit_counts);
 
+/* What tick_verify needs of the machine: start a kind of tick (0 or a negative errno), stop
+ * one whose interrupts never came, and whether the running tick's interrupts arrive (a
+ * bounded wait). ctx is passed to each. */
+struct tick_ops {
+	int (*start)(enum tick_kind k, void *ctx);
+	void (*stop)(enum tick_kind k, void *ctx);
+	bool (*arrives)(void *ctx);
+	void *ctx;
+};
+
+/* The tick that really ticks: `running` (what c's first choice, or its fallback when the
+ * first did not start, left running; TICK_NONE for none) is kept when its interrupts
+ * arrive; otherwise it is stopped and c's other kind, if any and not yet tried, is started
+ * and checked the same way. Returns the kind that ticks, TICK_NONE when none does (every
+ * silent one stopped). Pure but for ops. */
+enum tick_kind tick_verify(const struct tick_choice *c, enum tick_kind running,
+			   const struct tick_ops *ops);
+
 #endif

@@ -215,6 +215,17 @@ KTEST(timer, delay_without_interrupts)
 	irq_restore(flags);
 }
 
+/* The boot's check saw the tick's interrupts arrive (timer_check_tick, right after
+ * interrupts were first enabled), and a tick that kept running was never left unverified. */
+KTEST(timer, tick_verified_at_boot)
+{
+	const struct timer_report *r = timer_report();
+
+	require_tick();
+	KEXPECT(r->tick_verified);
+	KEXPECT(r->tick_source == timer_tick_source_name());
+}
+
 /* The report holds together: the rate is an estimate exactly when no source was used
  * (and no CPUID leaf gave it); a used or checked source has its own TSC measurement; two
  * measurements of the TSC agree within 1%. */

@@ -15,10 +15,11 @@ void pmtimer_ref_init(uint16_t port, bool bits32, struct clock_ref *ref);
 
 /* pit.c: channel 2 as a free-running reference (gate on, speaker off, no IRQ), and its
  * release (gate off); channel 0 as the TIMER_HZ tick on IRQ 0. pit_tick_start returns 0 or
- * the irq_register error. Channel 0's count and reload value for the tick self-test. */
+ * the irq_register error; pit_tick_stop masks IRQ 0 and holds channel 0. Channel 0's count and reload value for the tick self-test. */
 void pit_ch2_ref_init(struct clock_ref *ref);
 void pit_ch2_release(void);
 int pit_tick_start(void);
+void pit_tick_stop(void);
 uint32_t pit_ch0_count(void);     /* channel 0's count now (down from the divisor) */
 uint32_t pit_tick_divisor(void);
 #define PIT_INPUT_HZ 1193182u     /* 14.31818 MHz / 12 */
@@ -33,6 +34,7 @@ uint64_t lapic_timer_read(void *ctx);
  * Returns 0, -EINVAL for a rate too slow or too fast for TIMER_HZ. */
 int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline);
 bool lapic_timer_deadline_mode(void);
+void lapic_timer_stop(void); /* masked and stopped: no more ticks */
 
 /* tick.c: the tick count (called from the tick's interrupt), the TSC rate in use and the
  * TSC at timer_init. */

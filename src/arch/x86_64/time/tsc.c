@@ -7,8 +7,11 @@
  * that counts: the HPET, the ACPI PM timer, PIT channel 2. A second measurement (the next
  * reference that counts) cross-checks the first, and a disagreement above 1% is logged.
  * Without any reference (no HPET, no PM timer, a gated or absent PIT) boot goes on with an
- * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", or an assumed
- * 2 GHz) and says so. The local APIC timer runs free during the first calibration and so
+ * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", both the rate an
+ * invariant TSC runs at) and says so. With neither, the rate is taken as the fastest TSC
+ * there is (DELAY_ASSUMED_MAX_KHZ): every wait and timeout is then at least as long as asked
+ * (a guess of 2 GHz made them half as long on a 4 GHz CPU, too short for a USB reset), and
+ * the clock runs slow instead. The local APIC timer runs free during the first calibration and so
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
  * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
@@ -37,7 +40,9 @@
 #define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
 #define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
 				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
-#define ESTIMATE_ASSUMED_HZ 2000000000ull
+#define ESTIMATE_ASSUMED_HZ (DELAY_ASSUMED_MAX_KHZ * 1000) /* no wait is ever short */
+#define TICK_CHECK_US 1000000     /* a started tick's interrupts must come within this */
+#define TICK_CHECK_TICKS 2
 #define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
@@ -200,7 +205,8 @@ static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 	return clock_muldiv(c1 - c0, tsc_hz, t1 - t0);
 }
 
-/* No reference: leaf 0x16's base frequency, the brand string, or the assumed rate. */
+/* No reference: leaf 0x16's base frequency, the brand string, or the fastest TSC there is,
+ * so that no wait is shorter than asked (see the top of this file). */
 static uint64_t estimate(const struct cpu_features *f)
 {
 	uint64_t hz = clock_hz_from_brand(f->brand);
@@ -213,7 +219,7 @@ static uint64_t estimate(const struct cpu_features *f)
 		rep.estimate_basis = "the brand string";
 		return hz;
 	}
-	rep.estimate_basis = "assumed";
+	rep.estimate_basis = "assumed the fastest, so no wait is short";
 	return ESTIMATE_ASSUMED_HZ;
 }
 
@@ -277,6 +283,11 @@ static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
 	return -ENODEV;
 }
 
+/* What start_tick chose and started, for timer_check_tick. */
+static struct tick_choice tick_c;
+static enum tick_kind tick_running;
+static uint64_t tick_lapic_hz, tick_tsc_hz;
+
 /* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
  * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
  * counting: a gated PIT would never tick); the other one when the first does not start. */
@@ -284,6 +295,9 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 {
 	struct tick_choice c = tick_choose(cpu_features(), lapic, pit_counts);
 
+	tick_c = c;
+	tick_lapic_hz = lapic_hz;
+	tick_tsc_hz = tsc_hz;
 	rep.tick_note = c.why;
 	if (c.why)
 		printk(KERN_WARN "timer: %s\n", c.why);
@@ -292,10 +306,12 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 		return;
 	}
 	if (start_tick_from(c.first, lapic_hz, tsc_hz) == 0) {
+		tick_running = c.first;
 		rep.tick_hz = TIMER_HZ;
 		return;
 	}
 	if (c.fallback != TICK_NONE && start_tick_from(c.fallback, lapic_hz, tsc_hz) == 0) {
+		tick_running = c.fallback;
 		rep.tick_hz = TIMER_HZ;
 		rep.tick_note = c.why_fallback;
 		if (c.why_fallback)
@@ -303,6 +319,72 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 		return;
 	}
 	printk(KERN_ERR "timer: no tick\n");
+}
+
+static int check_start(enum tick_kind k, void *ctx)
+{
+	uint64_t flags = irq_save();
+	int err = start_tick_from(k, tick_lapic_hz, tick_tsc_hz);
+
+	(void)ctx;
+	irq_restore(flags);
+	return err;
+}
+
+/* A tick whose interrupts never came: stopped, and said. */
+static void check_stop(enum tick_kind k, void *ctx)
+{
+	uint64_t flags = irq_save();
+
+	(void)ctx;
+	printk(KERN_ERR "timer: no interrupt from the %s tick in %u ms: stopped\n",
+	       timer_tick_source_name(), TICK_CHECK_US / 1000);
+	if (k == TICK_LAPIC)
+		lapic_timer_stop();
+	else
+		pit_tick_stop();
+	tick_set_source(NULL);
+	irq_restore(flags);
+}
+
+/* TICK_CHECK_TICKS ticks within TICK_CHECK_US of the TSC (the first may have been pending
+ * from before): generous, since a loaded emulator delivers ticks late. */
+static bool check_arrives(void *ctx)
+{
+	uint64_t t0 = timer_ticks(), dl = deadline_us(TICK_CHECK_US);
+
+	(void)ctx;
+	while (timer_ticks() - t0 < TICK_CHECK_TICKS) {
+		if (deadline_passed(dl))
+			return false;
+		cpu_pause();
+	}
+	return true;
+}
+
+/* timer_check_tick - see lios/timer.h. */
+void timer_check_tick(void)
+{
+	static const struct tick_ops ops = { check_start, check_stop, check_arrives, NULL };
+	enum tick_kind was = tick_running;
+	uint64_t flags;
+
+	if (was == TICK_NONE || !(read_rflags() & RFLAGS_IF))
+		return;
+	tick_running = tick_verify(&tick_c, was, &ops);
+	flags = irq_save();
+	rep.tick_verified = tick_running != TICK_NONE;
+	if (tick_running != was) {
+		rep.tick_note = "the first tick's interrupts never arrived";
+		if (tick_running == TICK_NONE) {
+			rep.tick_hz = 0;
+			printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");
+		} else {
+			printk(KERN_WARN "timer: tick from %s instead\n", timer_tick_source_name());
+		}
+	}
+	rep.tick_source = timer_tick_source_name();
+	irq_restore(flags);
 }
 
 static const char *origin_name(enum tsc_origin o, int primary)

@@ -324,6 +324,72 @@ static void test_quiet_wake_sources(void)
 	      plan.quiet[0].count == 1 && plan.quiet[0].value == 0x80);
 }
 
+/* Registers whose address does not fit their address space: the kernel's port accessors
+ * take 16 bits and its PCI configuration write 5 bits of device, 3 of function and 8 of
+ * offset, so such an address would be written somewhere else (port 0x10604 is port 0x604;
+ * a reset register at PCI device 0x21 is device 1). A PM1a control block at port 0x10604
+ * makes S5 unavailable, saying why; a GPE block whose enable half runs past port 0xffff is
+ * not quieted (its status half is); a reset register at port 0x10cf9 or at PCI function 9
+ * or offset 0x1cf is not used, with a message; nor is an SMI command port 0x100b2 (the
+ * poweroff would write ACPI_ENABLE to port 0xb2, a port the FADT did not name). Before,
+ * all were written truncated. */
+static void test_registers_outside_their_space(void)
+{
+	uint8_t body[276 - 36] = {0};
+	struct acpi_gas xpm1a = {ACPI_SPACE_IO, 16, 0, 2, 0x10604};
+	struct acpi_gas reset = {ACPI_SPACE_IO, 8, 0, 1, 0x10cf9};
+	uint32_t gpe0 = 0xfff8, flags = 1u << 10, smi = 0x100b2; /* flags: RESET_REG_SUP */
+	struct acpi_sleep_plan plan;
+
+	memcpy(body + 48 - 36, &smi, 4);
+	body[52 - 36] = 0xf0; /* ACPI_ENABLE */
+
+	memcpy(body + 80 - 36, &gpe0, 4);
+	body[92 - 36] = 16; /* GPE0_BLK_LEN: status 0xfff8-0xffff, enable 0x10000-0x10007 */
+	memcpy(body + 172 - 36, &xpm1a, 12);
+	memcpy(body + 112 - 36, &flags, 4);
+	memcpy(body + 116 - 36, &reset, 12);
+	body[128 - 36] = 6;
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(info.have_fadt && !info.reset_supported && info.smi_cmd == 0);
+	info.s5 = (struct acpi_s5){.found = true, .slp_typ_a = 5, .slp_typ_b = 5};
+	acpi_s5_plan(&info, &plan);
+	CHECK(plan.why && strstr(plan.why, "0xffff"));
+
+	info.pm1a_cnt.address = 0xfffe; /* the last 16-bit port: fits */
+	acpi_s5_plan(&info, &plan);
+	CHECK(!plan.why);
+	CHECK_EQ(plan.nquiet, 1u); /* the GPE0 status half only */
+	CHECK(plan.quiet[0].reg.address == 0xfff8 && plan.quiet[0].offset == 0 &&
+	      plan.quiet[0].count == 8 && plan.quiet[0].value == 0xff);
+	info.pm1a_cnt.address = 0xffff; /* a 16-bit register on the last port: does not */
+	acpi_s5_plan(&info, &plan);
+	CHECK(plan.why != NULL);
+
+	/* PCI configuration space: device 31 function 7 offset 0xff fits; offset 0x1cf, function 9,
+	 * 0x1cf, device 32 or a segment/bus in bits 48-63 do not. */
+	static const uint64_t pci[] = {0x0000001f000700ffull, 0x00000001000001cfull,
+				       0x0000000100090004ull, 0x0000002000000004ull,
+				       0x0001000100000004ull};
+	for (unsigned i = 0; i < ARRAY_SIZE(pci); i++) {
+		reset = (struct acpi_gas){ACPI_SPACE_PCI_CONFIG, 8, 0, 1, pci[i]};
+		memcpy(body + 116 - 36, &reset, 12);
+		put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+		acpi_info_init(&info);
+		acpi_parse_table(phys_mem + FADT_AT, 276, &info);
+		CHECK_EQ(info.reset_supported, i == 0);
+	}
+	/* memory space: anywhere that does not wrap */
+	reset = (struct acpi_gas){ACPI_SPACE_MEMORY, 8, 0, 1, 0xfed00000};
+	memcpy(body + 116 - 36, &reset, 12);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	acpi_parse_table(phys_mem + FADT_AT, 276, &info);
+	CHECK(info.reset_supported);
+}
+
 /* Short FADT, short HPET, an HPET in I/O space, an MCFG with a reversed bus range, a
  * partial entry and more windows than kept: refused or trimmed, each counted. */
 static void test_hostile_fixed_tables(void)
@@ -412,6 +478,7 @@ int main(void)
 	RUN(test_qemu_pc_fadt_v1);
 	RUN(test_fadt_x_fields_and_hw_reduced);
 	RUN(test_quiet_wake_sources);
+	RUN(test_registers_outside_their_space);
 	RUN(test_hostile_fixed_tables);
 	RUN(test_dsdt_and_ssdt_through_rsdp);
 	RUN(test_reset_why);

@@ -10,16 +10,9 @@
  * Run with --never-reads, the same drawing happens on framebuffers that report every read
  * (tests/support/fb_trap.h): not one read of video memory is allowed.
  */
-#include <stdlib.h>
-#include <string.h>
 #include <lios/errno.h>
-#include "fb.h"
 #include "fb_decode.h"
-#include "fb_trap.h"
-#include "scrollback.h"
-#include "../../unit.h"
-
-#define CANARY 0x5a
+#include "fb_screen.h"
 
 static struct fb_color rgb_color(uint32_t rgb)
 {
@@ -66,42 +59,12 @@ static struct fb_info palette_16(uint32_t w, uint32_t h, uint32_t pitch)
 	return i;
 }
 
-struct screen {
-	struct fb_info info;
-	uint8_t *mem;
-	size_t size;
-	struct fb_console fc;
-	struct term t;
-	struct con_cell *cells;
-	struct scrollback sb;
-	void *sb_mem;
-	bool trapped;
-};
-
-static bool use_trap; /* --never-reads: screens live in fb_trap's area, drawn armed */
-static unsigned long trapped_reads, trapped_writes;
-
-static void arm(const struct screen *s)
-{
-	if (s->trapped)
-		fb_trap_arm();
-}
-static void disarm(const struct screen *s)
-{
-	if (s->trapped)
-		fb_trap_disarm();
-}
-
+/* A screen of format info (fb_screen.h), cleared, with the terminal started on it and a
+ * scrollback of 100 rows. */
 static void open_screen(struct screen *s, const struct fb_info *info,
 			const struct console_font *font, unsigned scale)
 {
-	s->info = *info;
-	s->size = (size_t)info->pitch * info->height;
-	s->trapped = use_trap;
-	s->mem = s->trapped ? fb_trap_map(s->size) : malloc(s->size);
-	memset(s->mem, CANARY, s->size);
-	CHECK_EQ(fb_console_setup(&s->fc, s->mem, info, font, scale), 0);
-	s->cells = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->cells));
+	screen_map(s, info, font, scale);
 	s->sb_mem = malloc(scrollback_bytes(s->fc.cols, 100));
 	scrollback_init(&s->sb, s->sb_mem, s->fc.cols, 100);
 	arm(s);
@@ -109,26 +72,6 @@ static void open_screen(struct screen *s, const struct fb_info *info,
 	term_init(&s->t, s->cells, s->fc.cols, s->fc.rows, &fb_console_ops, &s->fc);
 	disarm(s);
 	term_attach_scrollback(&s->t, &s->sb);
-}
-
-static void close_screen(struct screen *s)
-{
-	if (s->trapped) {
-		trapped_reads += fb_trap_reads();
-		trapped_writes += fb_trap_writes();
-		fb_trap_unmap();
-	} else {
-		free(s->mem);
-	}
-	free(s->cells);
-	free(s->sb_mem);
-}
-
-static void put(struct screen *s, const char *str)
-{
-	arm(s);
-	term_write(&s->t, str, strlen(str));
-	disarm(s);
 }
 
 static uint32_t read_rgb(const struct screen *s, unsigned x, unsigned y)
@@ -370,10 +313,7 @@ int main(int argc, char **argv)
 			 1);
 		scenario("never reads: 209x64x8, 16 colours, scale 2, pitch 216", &c,
 			 &console_font_8x16, 2);
-		CHECK_EQ(trapped_reads, 0);
-		CHECK(trapped_writes > 0);
-		fprintf(stderr, "indexed renderer: %lu stores into video memory, %lu reads\n",
-			trapped_writes, trapped_reads);
+		check_never_read("indexed renderer");
 		return unit_exit("test_fb_indexed --never-reads");
 	}
 	run_scenarios();

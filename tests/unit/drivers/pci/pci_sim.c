@@ -11,8 +11,10 @@ static struct sim_fn *lookup(struct sim *s, uint32_t addr)
 {
 	uint8_t bus = PCI_ADDR_BUS(addr), dev = PCI_ADDR_DEV(addr), fn = PCI_ADDR_FN(addr);
 
-	if (PCI_ADDR_SEG(addr) != 0 || bus >= SIM_BUSES)
+	if (PCI_ADDR_SEG(addr) != 0)
 		return NULL;
+	if (s->mirror_buses)
+		bus = 0;
 	if (!s->fn[bus][dev][fn] && fn && s->fn[bus][dev][0] && s->fn[bus][dev][0]->mirror)
 		return s->fn[bus][dev][0];
 	return s->fn[bus][dev][fn];
@@ -73,6 +75,15 @@ static void sim_write(void *ctx, uint32_t addr, uint16_t off, unsigned int width
 		f->decode_offs++;
 	if (pm)
 		pm_hook(f, pm_old);
+}
+
+void sim_bus_idle(void *ctx, uint16_t seg, uint8_t bus)
+{
+	struct sim *s = ctx;
+
+	(void)seg;
+	s->idle_calls++;
+	s->idled[bus / 8] |= (uint8_t)(1u << (bus % 8));
 }
 
 void sim_ops(struct sim *s, struct pci_cfg_ops *ops)

@@ -5,15 +5,16 @@
  * ones and drop writes. BAR dwords keep their read-only low bits and accept only the
  * address bits their size allows (bar_mask), as hardware does when sized; a function marked
  * 'mirror' answers for functions 1-7 of its device too (a single-function device that does
- * not decode the function number). A PM control hook models D3hot -> D0 resets; a byte
- * range can be made read-only (a register firmware locked).
+ * not decode the function number), and with 'mirror_buses' every bus reads as bus 0. A
+ * PM control hook models D3hot -> D0 resets; a byte range can be made read-only (a
+ * register firmware locked).
  */
 #ifndef PCI_SIM_H
 #define PCI_SIM_H
 
 #include <lios/pci.h>
 
-#define SIM_BUSES 8
+#define SIM_BUSES 256 /* every bus number */
 
 struct sim_fn {
 	uint8_t cfg[PCI_CFG_SIZE];
@@ -31,11 +32,17 @@ struct sim_fn {
 struct sim {
 	struct sim_fn *fn[SIM_BUSES][32][8];
 	unsigned int reads, writes;
+	bool mirror_buses;           /* every bus reads as bus 0 (a chipset that ignores the
+				      * bus number) */
+	unsigned int idle_calls;     /* sim_bus_idle: the walker gave a bus up */
+	uint8_t idled[SIM_BUSES / 8]; /* bit per bus given up */
 };
 
 extern const struct pci_cfg_ops sim_ops_template;
 /* ops bound to sim */
 void sim_ops(struct sim *s, struct pci_cfg_ops *ops);
+/* pci_scan_segment's idle hook for ctx = the sim: records into idle_calls and idled. */
+void sim_bus_idle(void *ctx, uint16_t seg, uint8_t bus);
 /* A present function with IDs, class and header type; everything else zero. */
 struct sim_fn *sim_add(struct sim *s, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t vendor, uint16_t device,
 		       uint8_t class_code, uint8_t subclass, uint8_t header);

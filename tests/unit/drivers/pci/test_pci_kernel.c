@@ -80,13 +80,15 @@ static void capture(const char *s, size_t n)
 	}
 }
 
-/* Bus 0 in an MCFG region at 1 TiB on a CPU of 36 address bits: the mapping is refused
- * (said once), and both functions of bus 0, the host bridge at device 0 included, are
- * found through the ports; ECAM is not reported as in use. */
+/* Buses 0-0x1f in an MCFG region at 1 TiB on a CPU of 36 address bits: the mapping is
+ * refused (said once for the region, though probing for peer root buses tries each bus),
+ * and both functions of bus 0, the host bridge at device 0 included, are found through the
+ * ports; ECAM is not reported as in use. An xHCI on bus 0x10, a root bus no bridge leads
+ * to (QEMU's pxb), is found too, and said once: "pci: peer root bus 0000:10". */
 int main(void)
 {
-	const struct pci_ecam region = { 1ull << 40, 0, 0, 0 };
-	const char *first;
+	const struct pci_ecam region = { 1ull << 40, 0, 0, 0x1f };
+	const char *first, *peer;
 
 	sim_mm_setup(MiB(32), MiB(64));
 	CHECK(heap_init() == 0);
@@ -95,14 +97,19 @@ int main(void)
 	sim_ops(&sim, &sim_cfg);
 	sim_add(&sim, 0, 0, 0, 0x8086, 0x29c0, 0x06, 0x00, 0);
 	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
+	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);
 
 	CHECK(pci_init(&region, 1) == 0);
-	CHECK_EQ(pci_count(), 2u);
+	CHECK_EQ(pci_count(), 3u);
 	CHECK(pci_find_device(0x8086, 0x29c0, NULL) != NULL);
 	CHECK(pci_find_device(0x1234, 0x1111, NULL) != NULL);
+	CHECK(pci_get(0, 0x10, 0, 0) != NULL && pci_get(0, 0x10, 0, 0)->vendor == 0x1b36);
 	CHECK(!pci_using_ecam());
 	first = strstr(log_text, "pci: cannot map ECAM of bus 0 at 0x10000000000");
 	CHECK(first != NULL && strstr(first + 10, "cannot map ECAM") == NULL);
+	peer = strstr(log_text, "pci: peer root bus 0000:10 (no bridge leads to it)\n");
+	CHECK(peer != NULL && strstr(peer + 10, "peer root") == NULL);
+	CHECK(strstr(log_text, "pci: 3 functions on 2 buses (ports)\n") != NULL);
 	printk_remove_sink(capture);
 	sim_free(&sim);
 	return unit_exit("test_pci_kernel");

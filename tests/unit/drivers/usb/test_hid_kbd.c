@@ -20,17 +20,22 @@ static size_t feed(struct hid_kbd_state *s, uint8_t mods, uint8_t k0, uint8_t k1
 	return hid_kbd_diff(s, r, sizeof(r), ev);
 }
 
+/* Event i of the last report: key k, pressed (down true) or released. */
+#define CHECK_EV(i, k, down)                                                             \
+	do {                                                                             \
+		CHECK_EQ(ev[i].key, k);                                                  \
+		CHECK_EQ(ev[i].pressed, down);                                           \
+	} while (0)
+
 static void press_release(void)
 {
 	struct hid_kbd_state s = {0};
 
 	CHECK_EQ(feed(&s, 0, 0x04, 0, 0, 0, 0, 0), 1); /* a */
-	CHECK_EQ(ev[0].key, KEY_A);
-	CHECK(ev[0].pressed);
+	CHECK_EV(0, KEY_A, true);
 	CHECK_EQ(feed(&s, 0, 0x04, 0, 0, 0, 0, 0), 0); /* same report: nothing */
 	CHECK_EQ(feed(&s, 0, 0, 0, 0, 0, 0, 0), 1);
-	CHECK_EQ(ev[0].key, KEY_A);
-	CHECK(!ev[0].pressed);
+	CHECK_EV(0, KEY_A, false);
 }
 
 static void any_order_and_rollover(void)
@@ -40,17 +45,14 @@ static void any_order_and_rollover(void)
 	CHECK_EQ(feed(&s, 0, 0x04, 0x05, 0, 0, 0, 0), 2); /* a b */
 	/* same keys, other order, a third in front: one press */
 	CHECK_EQ(feed(&s, 0, 0x06, 0x05, 0x04, 0, 0, 0), 1);
-	CHECK_EQ(ev[0].key, KEY_C);
-	CHECK(ev[0].pressed);
+	CHECK_EV(0, KEY_C, true);
 	/* ErrorRollOver: a phantom state, nothing changes */
 	CHECK_EQ(feed(&s, 0, 1, 1, 1, 1, 1, 1), 0);
 	CHECK_EQ(feed(&s, 0, 0x06, 0x05, 0x04, 0, 0, 0), 0);
 	/* a released while b c stay held; the release comes before the new press of d */
 	CHECK_EQ(feed(&s, 0, 0x05, 0x07, 0x06, 0, 0, 0), 2);
-	CHECK_EQ(ev[0].key, KEY_A);
-	CHECK(!ev[0].pressed);
-	CHECK_EQ(ev[1].key, KEY_D);
-	CHECK(ev[1].pressed);
+	CHECK_EV(0, KEY_A, false);
+	CHECK_EV(1, KEY_D, true);
 	/* repeated usage IDs count once */
 	CHECK_EQ(feed(&s, 0, 0x05, 0x05, 0x07, 0x07, 0x06, 0x06), 0);
 	/* six keys held at once */
@@ -67,22 +69,19 @@ static void modifiers(void)
 
 	/* left Shift and a in one report: Shift first, so the decoder types 'A' */
 	CHECK_EQ(feed(&s, 0x02, 0x04, 0, 0, 0, 0, 0), 2);
-	CHECK_EQ(ev[0].key, KEY_LEFTSHIFT);
-	CHECK(ev[0].pressed);
-	CHECK_EQ(ev[1].key, KEY_A);
+	CHECK_EV(0, KEY_LEFTSHIFT, true);
+	CHECK_EV(1, KEY_A, true);
 	/* Shift up, right Alt (AltGr) down */
 	CHECK_EQ(feed(&s, 0x40, 0x04, 0, 0, 0, 0, 0), 2);
-	CHECK_EQ(ev[0].key, KEY_LEFTSHIFT);
-	CHECK(!ev[0].pressed);
-	CHECK_EQ(ev[1].key, KEY_RIGHTALT);
-	CHECK(ev[1].pressed);
+	CHECK_EV(0, KEY_LEFTSHIFT, false);
+	CHECK_EV(1, KEY_RIGHTALT, true);
 	/* everything released: modifiers, then keys */
 	CHECK_EQ(feed(&s, 0, 0, 0, 0, 0, 0, 0), 2);
-	CHECK_EQ(ev[0].key, KEY_RIGHTALT);
-	CHECK_EQ(ev[1].key, KEY_A);
+	CHECK_EV(0, KEY_RIGHTALT, false);
+	CHECK_EV(1, KEY_A, false);
 	CHECK_EQ(feed(&s, 0xff, 0, 0, 0, 0, 0, 0), 8);
-	CHECK_EQ(ev[3].key, KEY_LEFTMETA);
-	CHECK_EQ(ev[7].key, KEY_RIGHTMETA);
+	CHECK_EV(3, KEY_LEFTMETA, true);
+	CHECK_EV(7, KEY_RIGHTMETA, true);
 }
 
 static void usage_table(void)

@@ -16,122 +16,11 @@
  * report and nothing else, a keyboard that refused its LED report gets none again, and only
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
- * a command that never completes is aborted after 2 s and the ring runs the next one; an
- * Enable Slot that completes after its timeout leaves no slot enabled for nobody; a device
- * whose Disable Slot fails keeps its memory (the slot may still be enabled); a keyboard
- * that never answers the self-test's stall probe is refused, not sent more requests.
+ * a keyboard that never answers the self-test's stall probe is refused, not sent more
+ * requests. Commands that hang until aborted or complete late: test_xhci_cmd.c, on the same
+ * harness (ep0_harness.h: the simulated devices, start, ticks, cleanup, ready_keyboard).
  */
-#include <lios/errno.h>
-#include <lios/heap.h>
-#include <lios/kbd.h>
-#include <lios/usb.h>
-#include <stdlib.h>
-#include <string.h>
-#include "../../unit.h"
-#include "xhci_sim.h"
-
-extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
-extern uint64_t time_ns(void);
-
-/* ------------------------------------------------------------------ the rest of the stack */
-void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
-void heap_free(void *p) { free(p); }
-uint64_t usb_now_us(void) { return time_ns() / 1000; }
-void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
-void xhci_port_device_failed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
-void usb_hub_attach(struct usb_dev *d) { (void)d; }
-void usb_hub_step(struct usb_dev *d) { (void)d; }
-void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
-void usb_hub_free(struct usb_dev *d) { (void)d; }
-void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
-void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
-static void (*led_listener)(uint8_t leds); /* usb_kbd.c's, registered by the first keyboard */
-void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
-uint8_t kbd_leds(void) { return 0; }
-
-/* ------------------------------------------------------------------ simulated devices */
-/* per slot: what to do with which request */
-static struct {
-	uint8_t stall_req;        /* bRequest answered with STALL (0: none) */
-	uint8_t stall_type;       /* ... of this bmRequestType */
-	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
-	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
-	bool stall_undefined;     /* stalls the undefined HID request of the stall probe (0x3f),
-				   * as real keyboards do (answered by default) */
-	unsigned int requests, after_stall;
-	unsigned int class_req[256]; /* HID class requests (bmRequestType 0x21) seen, by bRequest */
-	bool stalled;
-} dev[SIM_SLOTS + 1];
-
-static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su, uint8_t *data,
-			      size_t *len)
-{
-	(void)s;
-	dev[slot].requests++;
-	if (dev[slot].stalled)
-		dev[slot].after_stall++;
-	if (su->type == 0x21)
-		dev[slot].class_req[su->req]++;
-	if (su->type == 0x21 && su->req == 0x3f && dev[slot].stall_undefined)
-		return SIM_STALL;
-	if (dev[slot].stall_req && su->req == dev[slot].stall_req && su->type == dev[slot].stall_type) {
-		dev[slot].stalled = true;
-		return SIM_STALL;
-	}
-	if (su->type == 0x21 && dev[slot].silent_class_req && su->req == dev[slot].silent_class_req)
-		return SIM_SILENT;
-	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
-		if ((su->value >> 8) == USB_DT_DEVICE) {
-			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
-		} else if ((su->value >> 8) == USB_DT_CONFIG) {
-			if (dev[slot].silent_on_config)
-				return SIM_SILENT;
-			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
-		} else {
-			return SIM_STALL;
-		}
-	}
-	return SIM_ANSWER;
-}
-
-static struct xhci_sim sim;
-static struct xhci hc;
-
-static void start(bool csz)
-{
-	char why[80];
-
-	memset(dev, 0, sizeof(dev));
-	memset(&sim, 0, sizeof(sim));
-	sim.csz = csz;
-	sim.device = device;
-	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
-	sim_log_clear();
-	host_time_skip_ns = 50000; /* 50 us per clock read: the 2 ms address recovery passes */
-}
-
-/* The tick, n times (or until every device is idle, driven or gone). */
-static void ticks(int n)
-{
-	for (int i = 0; i < n; i++) {
-		struct usb_dev *d, *next;
-
-		xhci_process_events(&hc);
-		for (d = usb_dev_list(); d; d = next) {
-			next = d->next;
-			usb_dev_step(d);
-		}
-	}
-}
-
-static void cleanup(void)
-{
-	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		usb_dev_unplug(d);
-	ticks(50);
-	CHECK(usb_dev_list() == NULL);
-	free(hc.slot_dev);
-}
+#include "ep0_harness.h"
 
 static void enumerates(bool csz)
 {
@@ -364,18 +253,6 @@ static void led_report_silent_refused(void)
 #define SET_IDLE 0x0a
 #define SET_REPORT 0x09
 
-/* A ready keyboard on slot 1 of port 5, with the device's knobs set by the caller after
- * start() (none: one that answers everything). */
-static struct usb_dev *ready_keyboard(void)
-{
-	struct usb_dev *d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
-
-	ticks(200);
-	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
-	CHECK(led_listener != NULL);
-	return d;
-}
-
 /* A lock key pressed n times (Caps Lock on, off, ...), each followed by 50 ticks. */
 static void lock_keys(int n)
 {
@@ -597,143 +474,6 @@ static void split_transaction_error_recovered(void)
 	cleanup();
 }
 
-/* Ticks with 1 ms per clock read until the log holds needle (a command's 2 s timeout, the
- * 5 s an abort is given). */
-static void ticks_until_logged(const char *needle)
-{
-	host_time_skip_ns = 1000000;
-	for (int i = 0; i < 20000 && !sim_logged(needle); i++)
-		ticks(1);
-	host_time_skip_ns = 50000;
-	CHECK(sim_logged(needle));
-}
-
-/* Whether every slot the controller has enabled is a listed device's. */
-static bool no_slot_leaked(void)
-{
-	for (unsigned int s = 1; s <= SIM_SLOTS; s++) {
-		bool owned = false;
-
-		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-			owned |= d->slot == s;
-		if (sim.slot_on[s] && !owned)
-			return false;
-	}
-	return true;
-}
-
-/* A controller that never completes an Enable Slot until it is aborted, with a second device
- * waiting for the command ring: after 2 s the command is aborted (CRCR.CA; Command Aborted,
- * then Command Ring Stopped), its device refused, and the second device's Enable Slot runs
- * and that keyboard gets ready (the command was forgotten and the ring stayed stuck on it:
- * every later command timed out too). on_trb: the controller stops the ring on the hung
- * command without completing it, so the next doorbell would run it after all: it must have
- * become a No Op, not enabled a slot for nobody. no_event: the same without any event, so
- * only CRCR.CRR, read 5 s after the abort, says the ring stopped (not a failed controller). */
-static void hung_command_aborted(bool on_trb, bool no_event)
-{
-	start(false);
-	sim.hang_cmd = TRB_ENABLE_SLOT;
-	sim.abort_on_trb = on_trb;
-	sim.abort_no_event = no_event;
-	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
-	ticks(2);
-	CHECK(sim.hung != 0 && hc.cmd_busy);
-	usb_dev_new(&hc, NULL, 6, USB_SPEED_HIGH);
-	ticks_until_logged("usb: 1-5: refused: no answer to Enable Slot");
-	CHECK(sim_logged("usb: xhci sim: command Enable Slot timed out: aborting it"));
-	CHECK_EQ(sim.aborts, 1);
-	CHECK(!hc.cmd_ring_stuck);
-	ticks(200);
-	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
-	CHECK(usb_dev_list() != NULL && usb_dev_list()->slot == 1 && usb_dev_list()->next == NULL);
-	CHECK_EQ(sim.commands[TRB_ENABLE_SLOT], 1); /* the hung one never ran */
-	CHECK_EQ(sim.commands[TRB_NOOP_CMD], on_trb || no_event ? 1 : 0);
-	CHECK(no_slot_leaked());
-	cleanup();
-}
-
-static void hung_command_aborted_next_runs(void) { hung_command_aborted(false, false); }
-static void hung_command_stopped_on_its_trb(void) { hung_command_aborted(true, false); }
-static void hung_command_stopped_without_event(void) { hung_command_aborted(false, true); }
-
-/* An Enable Slot that completes only after its 2 s timeout, as the abort comes (the slot is
- * enabled after all): a device unplugged while it waited has that slot disabled again, and
- * one still there gets it and becomes ready (the completion was ignored: each slot stayed
- * enabled in the controller for nobody, and the second device was refused). */
-static void late_enable_slot_not_leaked(void)
-{
-	struct usb_dev *d;
-
-	start(false);
-	sim.hang_cmd = TRB_ENABLE_SLOT;
-	sim.abort_waits = true;
-	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
-	ticks(2);
-	CHECK(sim.hung != 0);
-	usb_dev_unplug(d); /* d is not touched again: the old driver freed it at the timeout */
-	ticks_until_logged("timed out");
-	sim_complete_hung(&sim);
-	CHECK(sim.slot_on[1]);
-	ticks(20);
-	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
-	CHECK(!sim.slot_on[1]);
-	CHECK(usb_dev_list() == NULL);
-
-	sim_log_clear();
-	sim.hang_cmd = TRB_ENABLE_SLOT;
-	usb_dev_new(&hc, NULL, 6, USB_SPEED_HIGH);
-	ticks(2);
-	CHECK(sim.hung != 0);
-	ticks_until_logged("timed out");
-	sim_complete_hung(&sim);
-	ticks(200);
-	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
-	CHECK(!sim_logged("refused"));
-	CHECK(usb_dev_list() != NULL && usb_dev_list()->slot == 2 && sim.slot_on[2]);
-	CHECK(no_slot_leaked());
-	cleanup();
-	CHECK(!sim.slot_on[2]);
-}
-
-/* A keyboard unplugged whose Disable Slot fails (Context State Error): the slot may still be
- * enabled, so the device leaves the list but keeps its contexts, rings and buffers on
- * hc->held, with a line saying so, until the controller is halted (they were freed while
- * the controller could still write into them). One whose Disable Slot says Slot Not
- * Enabled has nothing left in the controller: freed as usual. */
-static void disable_slot_failure_keeps_memory(void)
-{
-	struct usb_dev *d;
-	long live;
-
-	start(false);
-	d = ready_keyboard();
-	live = sim_dma_live();
-	sim.disable_slot_cc = 19; /* Context State Error */
-	usb_dev_unplug(d);
-	ticks(10);
-	CHECK(sim_logged("usb: 1-5: Disable Slot failed (completion code 19): slot 1 and its "
-			 "memory kept until the controller is reset"));
-	CHECK(usb_dev_list() == NULL && hc.held == d && hc.slot_dev[1] == NULL);
-	CHECK_EQ(sim_dma_live(), live);
-	CHECK(hc.held == d && hc.dcbaa[1] == d->out_ctx_phys && sim.slot_on[1]); /* (d not freed) */
-	hc.dead = true; /* halted: usb_dev_free_held may give it back now */
-	usb_dev_free_held(&hc);
-	CHECK(hc.held == NULL && hc.dcbaa[1] == 0);
-	CHECK_EQ(sim_dma_live(), live - 6);
-	free(hc.slot_dev);
-
-	start(false);
-	d = ready_keyboard();
-	live = sim_dma_live();
-	sim.disable_slot_cc = XHCI_CC_SLOT_NOT_ENABLED;
-	usb_dev_unplug(d);
-	ticks(10);
-	CHECK(usb_dev_list() == NULL && hc.held == NULL);
-	CHECK_EQ(sim_dma_live(), live - 6);
-	CHECK(!sim_logged("kept until"));
-	free(hc.slot_dev);
-}
 
 /* The self-test's stall probe on a keyboard that never answers it: refused after the 2 s
  * timeout ("no answer to ..."), and no request queued behind the unanswered one on endpoint
@@ -785,11 +525,6 @@ int main(void)
 	RUN(address_device_waits_for_command_ring);
 	RUN(evaluate_context_waits_for_command_ring);
 	RUN(split_transaction_error_recovered);
-	RUN(hung_command_aborted_next_runs);
-	RUN(hung_command_stopped_on_its_trb);
-	RUN(hung_command_stopped_without_event);
-	RUN(late_enable_slot_not_leaked);
-	RUN(disable_slot_failure_keeps_memory);
 	RUN(stall_probe_unanswered_refused);
 	return unit_summary();
 }

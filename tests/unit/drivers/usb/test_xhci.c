@@ -19,6 +19,7 @@ extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 
 /* stand-ins for what xhci_ring.c calls in the rest of the stack */
 void usb_dev_refuse(struct usb_dev *d, const char *why) { (void)d, (void)why; }
+void usb_dev_intr_error(struct usb_dev *d, uint32_t cc) { (void)d, (void)cc; }
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len) { (void)d, (void)data, (void)len; }
 void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }

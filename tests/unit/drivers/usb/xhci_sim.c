@@ -180,6 +180,9 @@ void sim_init(struct xhci_sim *s)
 	memset(s->slot_on, 0, sizeof(s->slot_on));
 	memset(s->ep0, 0, sizeof(s->ep0));
 	memset(s->commands, 0, sizeof(s->commands));
+	memset(s->intr_halted, 0, sizeof(s->intr_halted));
+	memset(s->intr_resets, 0, sizeof(s->intr_resets));
+	memset(s->intr_set_deq, 0, sizeof(s->intr_set_deq));
 }
 
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
@@ -303,6 +306,19 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 	if (*slot < 1 || *slot > SIM_SLOTS)
 		return 11; /* Slot Not Enabled */
 	ep = &s->ep0[*slot];
+	if (type == TRB_RESET_EP && TRB_GET_EP(t->d[3]) != XHCI_DCI_EP0) { /* sim_intr_halt */
+		if (!s->intr_halted[*slot])
+			return 19; /* Context State Error */
+		s->intr_halted[*slot] = false;
+		s->intr_resets[*slot]++;
+		return XHCI_CC_SUCCESS;
+	}
+	if (type == TRB_SET_TR_DEQUEUE && TRB_GET_EP(t->d[3]) != XHCI_DCI_EP0) {
+		if (s->intr_halted[*slot])
+			return 19;
+		s->intr_set_deq[*slot] = ptr;
+		return XHCI_CC_SUCCESS;
+	}
 	switch (type) {
 	case TRB_ADDRESS_DEVICE: {
 		const uint8_t *in = mem(ptr);
@@ -310,6 +326,7 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 
 		s->addr_icc_add = ((const uint32_t *)in)[XHCI_ICC_ADD];
 		s->addr_slot_dw0 = *(const uint32_t *)(in + csz);
+		memcpy(s->addr_slot, in + csz, sizeof(s->addr_slot));
 		s->addr_ep0_deq = ep0c[2] | (uint64_t)ep0c[3] << 32;
 		ep->deq = s->addr_ep0_deq & ~0xfull;
 		ep->dcs = ep0c[2] & 1;
@@ -434,6 +451,12 @@ void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, 
 		       uint32_t cc, uint32_t residual)
 {
 	sim_post_event(s, trb, cc << 24 | residual, TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(slot) | TRB_EP(dci));
+}
+
+void sim_intr_halt(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb, uint32_t cc)
+{
+	s->intr_halted[slot] = true;
+	sim_post_transfer(s, slot, dci, trb, cc, 0);
 }
 
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,

@@ -98,6 +98,12 @@ struct xhci_sim {
 	uint32_t addr_slot_dw0;     /* ... slot context dword 0 (at 1 x ctx size) */
 	uint32_t cfg_slot[3];       /* Configure Endpoint: slot context dwords 0-2 */
 	uint64_t addr_ep0_deq;      /* ... endpoint 0 context TR Dequeue (at 2 x ctx size) */
+	uint32_t addr_slot[3];      /* ... slot context dwords 0-2 (route, speed; root port;
+				     * TT hub slot, TT port), of the last Address Device */
+	bool intr_halted[SIM_SLOTS + 1];   /* a non-control endpoint of the slot halted
+					    * (sim_intr_halt) and not yet reset */
+	unsigned int intr_resets[SIM_SLOTS + 1]; /* Reset Endpoint of a halted non-control one */
+	uint64_t intr_set_deq[SIM_SLOTS + 1];   /* last Set TR Dequeue Pointer of one, 0 none */
 	struct xhci_mmio mmio;
 };
 
@@ -138,6 +144,11 @@ void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3);
  * transfer completes (or a late, stopped or repeated one: the tests' hostile events). */
 void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
 		       uint32_t cc, uint32_t residual);
+
+/* The transfer of TRB trb on non-control endpoint dci of slot ends with a code that halts
+ * the endpoint (STALL, babble, transaction error): its Transfer Event posted, the endpoint
+ * halted until a Reset Endpoint for it (then Set TR Dequeue Pointer is taken). */
+void sim_intr_halt(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb, uint32_t cc);
 
 /* printk captured: test whether a line containing needle was printed since sim_log_clear. */
 void sim_log_clear(void);

@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: MIT
+"""Host tests of the ./lios command line itself: what README's command table promises about
+arguments, without building or booting anything.
+
+Each test copies ./lios into a scratch checkout and puts stub programs first on PATH: cmake
+(the build: does nothing), ctest (writes its arguments to a file) and, in build/fuzz/, a stub
+fuzzer that writes its arguments too. So the tests see exactly what ./lios would hand to
+CTest and libFuzzer. ./lios install/uninstall have their own tests (tests/install/).
+When ./lios would first install missing packages (apt-get is stubbed to fail), the tests
+that build are skipped rather than install anything.
+Run: python3 tests/lios/test_lios.py [-v]
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LIOS = os.path.join(ROOT, "lios")
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def write(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+class LiosCommandLine(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lios-cli-")
+        self.checkout = os.path.join(self.tmp, "checkout")
+        write(os.path.join(self.checkout, "lios"), read(LIOS), 0o755)
+        self.stubs = os.path.join(self.tmp, "bin")
+        self.calls = os.path.join(self.tmp, "calls")
+        write(os.path.join(self.stubs, "cmake"), "#!/bin/sh\nexit 0\n", 0o755)
+        write(os.path.join(self.stubs, "ctest"),
+              '#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "%s/ctest.args"\n' % self.tmp,
+              0o755)
+        write(os.path.join(self.stubs, "apt-get"), "#!/bin/sh\nexit 1\n", 0o755)
+        # QEMU and gdb never start for real here: these only say they were run.
+        for prog in ("qemu-system-x86_64", "gdb"):
+            write(os.path.join(self.stubs, prog),
+                  '#!/bin/sh\necho "$0 $*" >> "%s/ran"\n' % self.tmp, 0o755)
+        # A fuzzer that records its arguments and ends at once, whatever they are.
+        write(os.path.join(self.checkout, "build", "fuzz", "fuzz_stub"),
+              '#!/bin/sh\nfor a in "$@"; do echo "$a"; done >> "%s/fuzz.args"\n' % self.tmp,
+              0o755)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def lios(self, *args, cwd=None):
+        """Runs the copied ./lios (from cwd, default the checkout) with the stubs first on
+        PATH; returns the CompletedProcess. A run that would install packages first is
+        skipped."""
+        env = dict(os.environ)
+        env["PATH"] = self.stubs + os.pathsep + env["PATH"]
+        r = subprocess.run([os.path.join(self.checkout, "lios")] + list(args), env=env,
+                           cwd=cwd or self.checkout,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=60)
+        if "installing missing packages" in r.stdout:
+            self.skipTest("./lios would install packages first: " + r.stdout.splitlines()[0])
+        return r
+
+    def ctest_args(self):
+        return read(os.path.join(self.tmp, "ctest.args")).splitlines()
+
+    def fuzz_args(self):
+        path = os.path.join(self.tmp, "fuzz.args")
+        return read(path).splitlines() if os.path.exists(path) else []
+
+    def test_fuzz_seconds(self):
+        # Scenario: ./lios fuzz 7. Expected: each fuzzer runs with -max_total_time=7.
+        r = self.lios("fuzz", "7")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("-max_total_time=7", self.fuzz_args())
+
+    def test_fuzz_default_seconds(self):
+        # Scenario: ./lios fuzz with no argument. Expected: 300 s each, as --help says.
+        r = self.lios("fuzz")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("-max_total_time=300", self.fuzz_args())
+
+    def test_fuzz_bad_seconds_refused(self):
+        # Scenario: SECONDS that libFuzzer would read as 0, i.e. no time limit at all (a word,
+        # 0, a negative or fractional number), or a second argument. Expected: refused with a
+        # message naming SECONDS, non-zero status, no fuzzer started (the old script started
+        # the first fuzzer with no limit, and it ran until killed).
+        for args in (["abc"], ["0"], ["-5"], ["1.5"], ["5s"], ["5", "more"]):
+            r = self.lios("fuzz", *args)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn("SECONDS", r.stderr, args)
+            self.assertEqual(self.fuzz_args(), [], args)
+
+    def test_test_default_leaves_out_matrix(self):
+        # Scenario: ./lios test with arguments that do not choose tests (-j1), or that only
+        # remove some by name (-E). Expected: the matrix and the extra checks stay out.
+        for args in ([], ["-j1"], ["-E", "screen"]):
+            r = self.lios("test", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = self.ctest_args()
+            self.assertIn("-LE", got, args)
+            self.assertEqual(got[got.index("-LE") + 1], "matrix|extra", args)
+            self.assertEqual(got[-2 - len(args):-2], args)
+
+    def test_test_choice_is_kept(self):
+        # Scenario: ./lios test choosing tests by label or name. Expected: ctest gets exactly
+        # the arguments given, no -LE of its own (ctest would keep only one -LE).
+        for args in (["-L", "unit"], ["-L", "matrix"], ["-R", "^boot.bios$"],
+                     ["-LE", "keyboard"], ["--tests-regex", "boot"], ["--label-regex", "unit"]):
+            r = self.lios("test", *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = self.ctest_args()
+            self.assertEqual(got[-len(args):], args)
+            self.assertEqual(got.count("-LE"), args.count("-LE"), args)
+
+    def test_check_machine_folders_from_where_typed(self):
+        # Scenario: ./lios check-machine with table and PCI folders relative to the directory
+        # the command is typed in, which is not the checkout (./lios cd's into it), and an
+        # absolute one. Expected: the program gets folders that name the same places.
+        write(os.path.join(self.checkout, "build", "tools", "check_machine", "check_machine"),
+              '#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "%s/cm.args"\n' % self.tmp,
+              0o755)
+        elsewhere = os.path.join(self.tmp, "elsewhere")
+        os.makedirs(elsewhere)
+        r = self.lios("check-machine", "tables", "--pci", "pci", cwd=elsewhere)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = read(os.path.join(self.tmp, "cm.args")).splitlines()
+        self.assertEqual(got, [os.path.join(elsewhere, "tables"), "--pci",
+                               os.path.join(elsewhere, "pci")])
+        r = self.lios("check-machine", "/sys/firmware/acpi/tables", cwd=elsewhere)
+        self.assertEqual(read(os.path.join(self.tmp, "cm.args")).splitlines(),
+                         ["/sys/firmware/acpi/tables"])
+
+    def test_stray_arguments_refused(self):
+        # Scenario: an option debug does not have, arguments to commands that take none.
+        # Expected: refused with the command named, before anything is built or started
+        # (the old script ignored them: debug --gfx booted as if nothing was said).
+        for args in (["debug", "--gfx"], ["debug", "--uefi", "x"], ["iso", "now"],
+                     ["bench", "heap"], ["deps", "--yes"]):
+            r = self.lios(*args)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn(args[0], r.stderr, args)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, "ran")), args)
+
+    def test_help_lists_every_command(self):
+        # Scenario: ./lios --help. Expected: usage on stdout, status 0, one line for every
+        # command the script dispatches (README: "./lios --help lists the commands").
+        r = self.lios("--help")
+        self.assertEqual(r.returncode, 0)
+        commands = re.findall(r"^([a-z-]+)\) shift;|^([a-z-]+)\) ", read(LIOS), re.M)
+        commands = {a or b for a, b in commands}
+        self.assertGreater(len(commands), 8)
+        for c in commands:
+            self.assertRegex(r.stdout, r"(?m)^  \./lios %s\b" % re.escape(c), c)
+
+    def test_unknown_command(self):
+        # Scenario: a mistyped command. Expected: the error and the usage on stderr, nothing on
+        # stdout (a script reading stdout gets no usage text), status 2.
+        r = self.lios("tset")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("unknown command 'tset'", r.stderr)
+        self.assertIn("./lios run", r.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(unittest.main())

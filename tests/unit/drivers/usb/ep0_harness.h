@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What test_usb_ep0.c and test_xhci_cmd.c share: devices driven on endpoint 0 (usb_enum.c,
+ * usb_kbd.c) over xhci.c and xhci_ring.c on the simulated controller of xhci_sim.c. It holds
+ * stand-ins for the rest of the kernel (heap, clock, ports, hubs, the key path), one
+ * scripted keyboard per slot (dev[]: which request it stalls or never answers), the
+ * simulator and controller (sim, hc), and start/ticks/cleanup/ready_keyboard. The stand-ins
+ * are definitions: include this header from one file per test program.
+ */
+#ifndef LIOS_TEST_EP0_HARNESS_H
+#define LIOS_TEST_EP0_HARNESS_H
+
+#include <lios/heap.h>
+#include <lios/kbd.h>
+#include <lios/usb.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../unit.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+/* ------------------------------------------------------------------ the rest of the stack */
+void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+void heap_free(void *p) { free(p); }
+uint64_t usb_now_us(void) { return time_ns() / 1000; }
+void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+void xhci_port_device_failed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+void usb_hub_attach(struct usb_dev *d) { (void)d; }
+void usb_hub_step(struct usb_dev *d) { (void)d; }
+void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
+{
+	(void)d, (void)data, (void)len;
+}
+void usb_hub_free(struct usb_dev *d) { (void)d; }
+void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
+void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+static void (*led_listener)(uint8_t leds); /* usb_kbd.c's, registered by the first keyboard */
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* ------------------------------------------------------------------ simulated devices */
+/* per slot: what to do with which request */
+static struct {
+	uint8_t stall_req;        /* bRequest answered with STALL (0: none) */
+	uint8_t stall_type;       /* ... of this bmRequestType */
+	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
+	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
+	bool stall_undefined;     /* stalls the undefined HID request of the stall probe (0x3f),
+				   * as real keyboards do (answered by default) */
+	unsigned int requests, after_stall;
+	unsigned int class_req[256]; /* HID class requests (bmRequestType 0x21) seen, by bRequest */
+	bool stalled;
+} dev[SIM_SLOTS + 1];
+
+/* The simulator's sim_device_fn: a keyboard that answers, stalls or ignores a request as
+ * dev[slot] says, counting what it was asked. */
+static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
+				     const struct sim_setup *su, uint8_t *data, size_t *len)
+{
+	(void)s;
+	dev[slot].requests++;
+	if (dev[slot].stalled)
+		dev[slot].after_stall++;
+	if (su->type == 0x21)
+		dev[slot].class_req[su->req]++;
+	if (su->type == 0x21 && su->req == 0x3f && dev[slot].stall_undefined)
+		return SIM_STALL;
+	if (dev[slot].stall_req && su->req == dev[slot].stall_req &&
+	    su->type == dev[slot].stall_type) {
+		dev[slot].stalled = true;
+		return SIM_STALL;
+	}
+	if (su->type == 0x21 && dev[slot].silent_class_req && su->req == dev[slot].silent_class_req)
+		return SIM_SILENT;
+	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
+		if ((su->value >> 8) == USB_DT_DEVICE) {
+			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
+		} else if ((su->value >> 8) == USB_DT_CONFIG) {
+			if (dev[slot].silent_on_config)
+				return SIM_SILENT;
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+		} else {
+			return SIM_STALL;
+		}
+	}
+	return SIM_ANSWER;
+}
+
+static struct xhci_sim sim;
+static struct xhci hc;
+
+/* A running simulated controller (64-byte contexts when csz), every device knob cleared,
+ * the log empty, 50 us per clock read. */
+static inline void start(bool csz)
+{
+	char why[80];
+
+	memset(dev, 0, sizeof(dev));
+	memset(&sim, 0, sizeof(sim));
+	sim.csz = csz;
+	sim.device = device;
+	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
+	sim_log_clear();
+	host_time_skip_ns = 50000; /* 50 us per clock read: the 2 ms address recovery passes */
+}
+
+/* The tick, n times: controller events, then a step of every device. */
+static inline void ticks(int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct usb_dev *d, *next;
+
+		xhci_process_events(&hc);
+		for (d = usb_dev_list(); d; d = next) {
+			next = d->next;
+			usb_dev_step(d);
+		}
+	}
+}
+
+/* Every device unplugged and gone within 50 ticks; the slot table freed. */
+static inline void cleanup(void)
+{
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		usb_dev_unplug(d);
+	ticks(50);
+	CHECK(usb_dev_list() == NULL);
+	free(hc.slot_dev);
+}
+
+/* A ready keyboard on slot 1 of port 5, with the device's knobs set by the caller after
+ * start() (none: one that answers everything). */
+static inline struct usb_dev *ready_keyboard(void)
+{
+	struct usb_dev *d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+
+	ticks(200);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(led_listener != NULL);
+	return d;
+}
+
+#endif
