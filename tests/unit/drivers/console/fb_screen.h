@@ -29,7 +29,7 @@ struct screen {
 	struct term t;
 	struct con_cell *cells;
 	struct con_cell *shown; /* test_fb's batch grid (term_attach_batch), or NULL */
-	struct scrollback sb; /* test_fb_indexed's; unused while sb_mem is NULL */
+	struct scrollback sb;   /* test_fb_indexed's; unused while sb_mem is NULL */
 	void *sb_mem;
 	bool trapped; /* mem is fb_trap's area: the renderer runs armed */
 };
