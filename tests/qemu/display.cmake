@@ -68,3 +68,12 @@ lios_qemu_test(screen.bios.scroll.fb24 FIRMWARE bios LABELS screen
 lios_qemu_test(matrix.bios.scroll.fb16 FIRMWARE bios LABELS matrix
   ARGS --gfxpayload 800x600x16 --expect "^console: framebuffer 800x600 16bpp "
        --scenario scroll --screen fb)
+
+# A framebuffer tag the console must not believe: OVMF's GOP on a virtio-gpu-pci (no VGA,
+# no linear framebuffer) is handed over at address 0, 4 MB over the first megabytes of RAM.
+# The console used to fill it black, over the kernel image loaded at 1 MiB: the boot hung
+# silently, not even a "console:" line on serial. It now says why and stays on serial
+# (console_fb_range_check in console.c; planted back: the 120 s timeout).
+lios_qemu_test(matrix.uefi.fb.virtio-gpu-at-0 FIRMWARE uefi LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=virtio-gpu-pci
+       --expect "^console: serial \\(framebuffer [0-9]+x[0-9]+ pitch [0-9]+ at 0x0 refused: it overlaps usable RAM in the firmware's memory map\\)$")
