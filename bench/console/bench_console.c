@@ -10,6 +10,15 @@
  *                                     the console picks for screens that tall (<= 1.0)
  *   console.scroll_over_glibc_memcpy_1080p, _768p
  *                                     the same scroll / glibc's memcpy (information only)
+ *   console.scroll_over_memcpy_1080p_24bpp
+ *                                     the 1080p scroll at 24 bpp (pitch 5760), glyph rows of
+ *                                     packed pixels (<= 2.5; drawn cell by cell through the
+ *                                     generic path it was 21)
+ *   console.page_over_memcpy_2160p_16x32
+ *                                     a page of the pager (66 full lines) written at once
+ *                                     on that 4K screen / one memcpy of its framebuffer
+ *                                     (<= 2.0: two redraws, not one per line; drawn line by
+ *                                     line it was 42)
  *   console.glyph_over_stores         draw one 8x16 glyph / the same number (128) of plain
  *                                     32-bit stores at the same places (<= 2.0)
  * The text screen is "full": every cell holds a character and each line differs from the
@@ -54,6 +63,7 @@ struct screen {
 	struct fb_console fc;
 	struct term t;
 	struct con_cell *cells;
+	struct con_cell *shown; /* the batch grid (term_attach_batch), as the kernel has */
 	unsigned next_line; /* number of the next line of text */
 };
 
@@ -69,12 +79,14 @@ static void *alloc(size_t n)
 	return p;
 }
 
-static void screen_open(struct screen *s, uint32_t w, uint32_t h,
-			const struct console_font *font)
+/* bpp: 32, or 24 (pitch w * 3, as VBE modes have it) */
+static void screen_open_bpp(struct screen *s, uint32_t w, uint32_t h,
+			    const struct console_font *font, uint8_t bpp)
 {
-	s->info = (struct fb_info){ .kind = FB_RGB, .width = w, .height = h, .pitch = w * 4,
-				    .bpp = 32, .red_pos = 16, .red_size = 8, .green_pos = 8,
-				    .green_size = 8, .blue_pos = 0, .blue_size = 8 };
+	s->info = (struct fb_info){ .kind = FB_RGB, .width = w, .height = h,
+				    .pitch = w * (bpp / 8u), .bpp = bpp, .red_pos = 16,
+				    .red_size = 8, .green_pos = 8, .green_size = 8, .blue_pos = 0,
+				    .blue_size = 8 };
 	s->size = (size_t)s->info.pitch * h;
 	s->fb = alloc(s->size);
 	s->shadow = alloc(s->size);
@@ -84,7 +96,15 @@ static void screen_open(struct screen *s, uint32_t w, uint32_t h,
 	}
 	s->cells = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->cells));
 	term_init(&s->t, s->cells, s->fc.cols, s->fc.rows, &fb_console_ops, &s->fc);
+	s->shown = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->shown));
+	term_attach_batch(&s->t, s->shown);
 	s->next_line = 0;
+}
+
+static void screen_open(struct screen *s, uint32_t w, uint32_t h,
+			const struct console_font *font)
+{
+	screen_open_bpp(s, w, h, font, 32);
 }
 
 static void screen_close(struct screen *s)
@@ -92,6 +112,7 @@ static void screen_close(struct screen *s)
 	free(s->fb);
 	free(s->shadow);
 	free(s->cells);
+	free(s->shown);
 }
 
 /* Write a full line of text number n (no newline): every column printable, and line n
@@ -154,16 +175,71 @@ static uint64_t side_copy(void *ctx)
 	return t;
 }
 
+/* Ours: a page of the pager (rows - 1 full lines) in one write, as Space at "-- more --"
+ * releases it (timed). Each line differs from the one above in every column, so drawn
+ * line by line every line would redraw the whole screen. */
+static uint64_t side_page(void *ctx)
+{
+	struct screen *s = ((struct side *)ctx)->s;
+	unsigned cols = s->fc.cols;
+	static char buf[256 * 1024];
+	size_t n = 0;
+	uint64_t t0, t;
+
+	for (unsigned r = 0; r + 1 < s->fc.rows && n + cols + 2 < sizeof(buf); r++) {
+		unsigned line = s->next_line++;
+
+		buf[n++] = '\r';
+		buf[n++] = '\n';
+		for (unsigned c = 0; c < cols; c++)
+			buf[n++] = (char)(33 + (line * 7 + c) % 94);
+	}
+	t0 = bench_ns();
+	term_write(&s->t, buf, n);
+	t = bench_ns() - t0;
+	return t;
+}
+
+/* A page of rows - 1 lines (side_page) over one copy of the framebuffer by the kernel's
+ * memcpy. */
+static void bench_page(uint32_t w, uint32_t h, const struct console_font *font,
+		       const char *key, double goal)
+{
+	struct screen s;
+	struct side ours = { &s, NULL }, kcopy = { &s, kernel_memcpy };
+
+	screen_open(&s, w, h, font);
+	fill_screen(&s);
+	side_page(&ours);
+	side_copy(&kcopy);
+	if (getenv("BENCH_ABS")) {
+		uint64_t a = UINT64_MAX, b = UINT64_MAX;
+
+		for (int i = 0; i < 10; i++) {
+			a = MIN(a, side_page(&ours));
+			b = MIN(b, side_copy(&kcopy));
+		}
+		fprintf(stderr, "# %ux%u: page of %u lines %.1f us, rep movsb %.1f us\n", w, h,
+			s.fc.rows - 1, (double)a / 1e3, (double)b / 1e3);
+	}
+	bench_print(key,
+		    bench_compare_paired(side_page, &ours, side_copy, &kcopy, bench_rounds(ROUNDS),
+					 3, NULL),
+		    "<=", goal, -1);
+	screen_close(&s);
+}
+
 /* Scroll of a full w x h screen over one copy of its framebuffer by the kernel's memcpy
  * and by glibc's, interleaved rounds; prints both keys. */
-static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font,
-			 const char *key, const char *glibc_key, double goal, double worst)
+static void bench_scroll_bpp(uint32_t w, uint32_t h, uint8_t bpp,
+			     const struct console_font *font, const char *key,
+			     const char *glibc_key, double goal, double worst)
 {
 	struct screen s;
 	struct side ours = { &s, NULL }, kcopy = { &s, kernel_memcpy }, gcopy = { &s, memcpy };
 	int rounds = bench_rounds(ROUNDS);
 
-	screen_open(&s, w, h, font);
+	screen_open_bpp(&s, w, h, font, bpp);
 	fill_screen(&s);
 	side_scroll(&ours); /* warm up both sides */
 	side_copy(&kcopy);
@@ -186,6 +262,12 @@ static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font
 						 NULL),
 			    "<=", 1.0, -1);
 	screen_close(&s);
+}
+
+static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font,
+			 const char *key, const char *glibc_key, double goal, double worst)
+{
+	bench_scroll_bpp(w, h, 32, font, key, glibc_key, goal, worst);
 }
 
 /* Draw every cell of a 1080p screen once (ours) vs. the same 128 stores per cell, plain. */
@@ -256,6 +338,14 @@ int main(int argc, char **argv)
 	if (!only || strstr("2160p", only))
 		bench_scroll(3840, 2160, &console_font_16x32,
 			     "console.scroll_over_memcpy_2160p_16x32", NULL, 1.0, -1);
+	/* 24 bpp (VBE modes): packed glyph rows from a table (fb.c's fb_span_packed) */
+	if (!only || strstr("1080p24", only))
+		bench_scroll_bpp(1920, 1080, 24, &console_font_8x16,
+				 "console.scroll_over_memcpy_1080p_24bpp", NULL, 2.5, -1);
+	/* a page released by the pager at 4K: drawn once, not once per line (term.c) */
+	if (!only || strstr("page", only))
+		bench_page(3840, 2160, &console_font_16x32, "console.page_over_memcpy_2160p_16x32",
+			   2.0);
 	if (!only || strstr("glyph", only))
 		bench_glyph();
 	return 0;

@@ -35,3 +35,45 @@ lios_qemu_test(matrix.bios.installed-grub.ega-text FIRMWARE bios LABELS matrix
        --grub-entries ${LIOS_ROOT}/iso/grub.d/42_lios --grub-default "LiOS"
        --expect "^console: EGA text tag: 80x25 at 0xb8000, pitch 160$"
        --expect "^console: vga-text 80x25$" --screen vga ${LIOS_SCREEN_EXPECT})
+
+# Real machines' modes beyond QEMU's defaults, with a display device whose EDID offers them
+# (-device VGA or bochs-display with xres/yres): a 4K panel under OVMF and under SeaBIOS
+# (the 16x32 font, 240x67 cells, pitch 15360; a 33 MB framebuffer needs vgamem 64 MiB), and
+# 1366x768 (1366 px is no multiple of 8: 170 columns and a 6-pixel margin; pitch 5464).
+# Each scrolls "help" four times and compares every row with serial (scenario scroll).
+# Not here: 5120x2880 (OVMF 2022.11 and SeaBIOS offer no such mode; unit.test_fb and the
+# geometry cases of test_fb cover it on the host).
+lios_qemu_test(matrix.uefi.fb.3840x2160 FIRMWARE uefi LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=VGA,xres=3840,yres=2160,vgamem_mb=64
+       --gfxpayload 3840x2160x32 --expect "^console: framebuffer 3840x2160 32bpp pitch 15360$"
+       --expect "^console: font 16x32 scale 1, [0-9]+-byte stores, 240x67 cells$"
+       --scenario scroll --screen fb)
+lios_qemu_test(matrix.bios.fb.3840x2160 FIRMWARE bios LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=VGA,xres=3840,yres=2160,vgamem_mb=64
+       --gfxpayload 3840x2160x32 --expect "^console: framebuffer 3840x2160 32bpp pitch 15360$"
+       --expect "^console: font 16x32 scale 1, [0-9]+-byte stores, 240x67 cells$"
+       --screen fb ${LIOS_SCREEN_EXPECT})
+lios_qemu_test(matrix.uefi.fb.1366x768.bochs-display FIRMWARE uefi LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=bochs-display,xres=1366,yres=768
+       --gfxpayload 1366x768x32 --expect "^console: framebuffer 1366x768 32bpp pitch 5464$"
+       --expect "^console: font 8x16 scale 1, [0-9]+-byte stores, 170x48 cells$"
+       --scenario scroll --screen fb)
+
+# Scrolling at 24 and 16 bpp (VBE modes), where glyph rows of packed pixels are stored
+# from a table and unchanged rows skipped (fb.c's fb_span_packed): every row compared with
+# serial. The 24 bpp one is cheap (SeaBIOS) and runs by default.
+lios_qemu_test(screen.bios.scroll.fb24 FIRMWARE bios LABELS screen
+  ARGS --gfxpayload 1024x768x24 --expect "^console: framebuffer 1024x768 24bpp pitch 3072$"
+       --scenario scroll --screen fb)
+lios_qemu_test(matrix.bios.scroll.fb16 FIRMWARE bios LABELS matrix
+  ARGS --gfxpayload 800x600x16 --expect "^console: framebuffer 800x600 16bpp "
+       --scenario scroll --screen fb)
+
+# A framebuffer tag the console must not believe: OVMF's GOP on a virtio-gpu-pci (no VGA,
+# no linear framebuffer) is handed over at address 0, 4 MB over the first megabytes of RAM.
+# The console used to fill it black, over the kernel image loaded at 1 MiB: the boot hung
+# silently, not even a "console:" line on serial. It now says why and stays on serial
+# (console_fb_range_check in console.c; planted back: the 120 s timeout).
+lios_qemu_test(matrix.uefi.fb.virtio-gpu-at-0 FIRMWARE uefi LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=virtio-gpu-pci
+       --expect "^console: serial \\(framebuffer [0-9]+x[0-9]+ pitch [0-9]+ at 0x0 refused: it overlaps usable RAM in the firmware's memory map\\)$")

@@ -67,7 +67,13 @@ def read_ppm(path):
         raise ValueError("%s: not a P6 PPM with maxval 255" % path)
     w, h = int(fields[1]), int(fields[2])
     pos += 1  # the single whitespace byte after maxval
-    rgb = data[pos:pos + w * h * 3]
+    # QEMU 7.2 pads each row to a multiple of 4 bytes when w * 3 is not one (1366 wide:
+    # 4100 bytes, not 4098); read past the padding, else every row shears by 2 bytes
+    padded = (w * 3 + 3) & ~3
+    if padded != w * 3 and len(data) - pos == padded * h:
+        rgb = b"".join(data[pos + y * padded:pos + y * padded + w * 3] for y in range(h))
+    else:
+        rgb = data[pos:pos + w * h * 3]
     if len(rgb) != w * h * 3:
         raise ValueError("%s: truncated PPM" % path)
     return Image(w, h, rgb)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The screen console: chooses the backend from the boot info and the command line, sets
- * it up (mapping the framebuffer write-combining, taking the cell grid and the scrollback
- * from the heap), and attaches the terminal (term.c) to printk as a sink that replays the
- * boot log. The scrollback is attached before the replay, so the first boot lines can be
- * read again with Shift+PgUp. While a shell command runs, its output goes through the pager
- * (console_pager.c), which holds back what does not fit on the screen.
+ * it up (mapping the framebuffer write-combining, taking the cell grid, the batch grid of
+ * term_attach_batch and the scrollback from the heap), and attaches the terminal (term.c)
+ * to printk as a sink that replays the boot log. The scrollback is attached before the
+ * replay, so the first boot lines can be read again with Shift+PgUp. While a shell command
+ * runs, its output goes through the pager (console_pager.c), which holds back what does
+ * not fit on the screen.
  *
  * Concurrency: printk calls sinks with interrupts off, and there is one CPU, so writes
  * never interleave; the busy flag only catches reentry (a fault while drawing), whose
@@ -40,8 +41,9 @@ static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 
 static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
-/* "framebuffer tag refused: <the parser's reason>", the serial console's reason then. */
-static char console_refused[96];
+/* "framebuffer tag refused: <the parser's reason>" or "framebuffer WxH pitch P at A
+ * refused: <console_fb_range_check's reason>", the serial console's reason then. */
+static char console_refused[160];
 
 /*
  * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB or
@@ -203,6 +205,29 @@ static int console_start_vga(const struct bootinfo *bi)
 	return 0;
 }
 
+/* The PC's window below 4 GiB of the I/O APIC, HPET, local APIC and firmware flash: never
+ * video memory, and pixels stored there would program interrupt controllers. */
+#define CONSOLE_PC_MMIO_START 0xfec00000ull
+#define CONSOLE_PC_MMIO_END 0x100000000ull
+
+/* See console_priv.h. */
+const char *console_fb_range_check(const struct bootinfo *bi)
+{
+	uint64_t start = bi->fb.addr, end = start + (uint64_t)bi->fb.pitch * bi->fb.height;
+
+	/* the parser refused a range past 2^64 (fb_check in multiboot2.c) */
+	if (start < CONSOLE_PC_MMIO_END && end > CONSOLE_PC_MMIO_START)
+		return "it runs into the APIC and firmware window at 0xfec00000";
+	for (size_t i = 0; i < bi->nregions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+		uint64_t r_end = r->base + r->length < r->base ? UINT64_MAX : r->base + r->length;
+
+		if (r->type == MEM_USABLE && start < r_end && r->base < end)
+			return "it overlaps usable RAM in the firmware's memory map";
+	}
+	return NULL;
+}
+
 static int console_start_fb(const struct bootinfo *bi)
 {
 	const struct fb_info *fb = &bi->fb;
@@ -217,7 +242,14 @@ static int console_start_fb(const struct bootinfo *bi)
 		if (fb->height >= CONSOLE_HIDPI_HEIGHT)
 			font = &console_font_16x32;
 	}
-	/* check the format before mapping anything */
+	/* check where it is and its format before mapping anything */
+	if (console_fb_range_check(bi)) {
+		ksnprintf(console_refused, sizeof(console_refused),
+			  "framebuffer %ux%u pitch %u at %#llx refused: %s", fb->width, fb->height,
+			  fb->pitch, (unsigned long long)fb->addr, console_fb_range_check(bi));
+		console.why = console_refused;
+		return -EINVAL;
+	}
 	err = fb_console_setup(&console.fb, NULL, fb, font, scale);
 	if (err) {
 		console.why = err == -EINVAL		? "framebuffer too small for the font"
@@ -261,6 +293,17 @@ void console_sink(const char *s, size_t len)
 	console.busy = true;
 	console_show(s, len);
 	console.busy = false;
+}
+
+/* Allocate the batch grid (term_attach_batch) for the started screen: a write that
+ * scrolls is then drawn once, at its end. Without heap memory every scroll is drawn. */
+static void console_start_batch(void)
+{
+	struct con_cell *shown = heap_calloc((size_t)console.term.cols * console.term.rows,
+					     sizeof(*shown));
+
+	if (shown)
+		term_attach_batch(&console.term, shown);
 }
 
 /* Allocate the scrollback for the started screen (before the log replay). Without heap
@@ -336,8 +379,10 @@ int console_init(const struct bootinfo *bi)
 		err = console_start_fb(bi);
 	if (err)
 		console.backend = CONSOLE_SERIAL;
-	if (console.backend != CONSOLE_SERIAL)
+	if (console.backend != CONSOLE_SERIAL) {
 		console_start_scrollback();
+		console_start_batch();
+	}
 	console.pager_off = console_pager_arg_off();
 	if (console.backend != CONSOLE_SERIAL &&
 	    printk_add_sink(console_sink, true) < 0) {

@@ -47,4 +47,9 @@ enum console_backend console_choose(const struct bootinfo *bi, const char **why)
 const char *console_vga_geometry(const struct fb_info *fb, unsigned *cols, unsigned *rows,
 				 paddr_t *phys);
 
+/* Why the framebuffer of bi cannot be where its tag says (the tag lies, or its size does:
+ * [addr, addr + pitch * height) runs into the APIC and firmware window below 4 GiB or
+ * overlaps RAM the firmware's map calls usable), or NULL. Pure. */
+const char *console_fb_range_check(const struct bootinfo *bi);
+
 #endif

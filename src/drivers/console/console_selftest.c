@@ -11,6 +11,7 @@
 #include <lios/cmdline.h>
 #include <lios/console.h>
 #include <lios/bootinfo.h>
+#include <lios/printk.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 #include "console_priv.h"
@@ -90,6 +91,49 @@ KTEST(console, vga_geometry_checks_the_tag)
 	}
 }
 
+/* Where a framebuffer tag may put the screen: a 4K screen's 33 MB at SeaBIOS's usual
+ * 0xfd000000 (a 16 MiB BAR: the tag lies about the size) would store pixels into the I/O
+ * APIC and local APIC; a range over RAM the map calls usable is refused too; a Resizable
+ * BAR above 4 GiB, one ending right below 0xfec00000 and one in reserved memory are taken. */
+KTEST(console, fb_range_check_refuses_lies)
+{
+	static const struct mem_region map[] = {
+		{ 0x0, 0x9f000, MEM_USABLE },
+		{ 0x100000, 0x7ff00000, MEM_USABLE },           /* 1 MiB - 2 GiB */
+		{ 0xc0000000, 0x1000000, MEM_RESERVED },        /* stolen video memory */
+		{ 0x100000000, 0x40000000, MEM_USABLE },        /* 4 - 5 GiB */
+	};
+	static const struct {
+		uint64_t addr;
+		uint32_t pitch, height;
+		bool ok;
+	} cases[] = {
+		{ 0x80000000, 15360, 2160, true },    /* OVMF's BAR, 4K */
+		{ 0x4000000000, 20480, 2880, true },  /* above 4 GiB, 5K */
+		{ 0xfd000000, 4096, 768, true },      /* SeaBIOS's BAR, 1024x768 */
+		{ 0xfd000000, 15360, 2160, false },   /* the same BAR told 4K: past 0xfec00000 */
+		{ 0xfec00000 - 15360 * 2160ull, 15360, 2160, true }, /* ends right below */
+		{ 0xfee00000, 4096, 1, false },       /* inside the window */
+		{ 0xc0000000, 7680, 1080, true },     /* reserved (stolen) memory */
+		{ 0x7fff0000, 4096, 768, false },     /* reaches into usable RAM below 2 GiB */
+		{ 0xfd000000, 4096, 200000, false },  /* runs through the window into RAM */
+		{ 0x13ffff000, 4096, 1, false },      /* the last usable page below 5 GiB */
+		{ 0x140000000, 4096, 1, true },       /* right after it */
+	};
+	static struct bootinfo bi;
+
+	memset(&bi, 0, sizeof(bi));
+	bi.regions = map;
+	bi.nregions = ARRAY_SIZE(map);
+	bi.fb.kind = FB_RGB;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bi.fb.addr = cases[i].addr;
+		bi.fb.pitch = cases[i].pitch;
+		bi.fb.height = cases[i].height;
+		KEXPECT((console_fb_range_check(&bi) == NULL) == cases[i].ok);
+	}
+}
+
 /* The row is read back before interrupts come back on: a line printed from an interrupt
  * in between (a USB keyboard getting ready, polled from the tick) would move the cursor. */
 KTEST(console, text_lands_in_grid)
@@ -136,6 +180,38 @@ KTEST(console, vga_memory_equals_grid)
 		}
 	arch_irq_restore(irq);
 	KEXPECT(bad == 0);
+}
+
+/* More than a screen of lines in one write is drawn at the write's end (term.c's batch
+ * grid): VGA text memory then holds exactly the grid, every row of it changed. Screen only
+ * (not serial: KTAP), interrupts off from the write to the comparison. */
+KTEST(console, vga_memory_equals_grid_after_a_page)
+{
+	static char page[80 * 60];
+	struct term *t = &console.term;
+	unsigned bad = 0;
+	size_t n = 0;
+	uint64_t irq;
+
+	if (console.backend != CONSOLE_VGA_TEXT)
+		ktest_skip("not VGA text");
+	if (!t->shown)
+		ktest_skip("no batch grid");
+	for (unsigned i = 0; i < t->rows + 3 && n + 40 < sizeof(page); i++)
+		n += (size_t)ksnprintf(page + n, sizeof(page) - n, "\x1b[3%umpage line %u\x1b[0m\n",
+				       i % 8, i);
+	irq = arch_irq_save();
+	term_write(t, page, n);
+	for (unsigned r = 0; r < t->rows; r++)
+		for (unsigned c = 0; c < t->cols; c++) {
+			struct con_cell cell = term_cell(t, c, r);
+
+			bad += console.vga.mem[r * t->cols + c] !=
+			       (uint16_t)(cell.ch | (uint16_t)cell.attr << 8);
+		}
+	arch_irq_restore(irq);
+	KEXPECT(bad == 0);
+	KEXPECT(!t->batched);
 }
 
 /* Scrolling while another user holds the vector registers (as when an interrupt handler

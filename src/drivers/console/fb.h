@@ -50,7 +50,8 @@ struct fb_console {
 	uint32_t lut[16][4];     /* 32 bpp fast path: glyph nibble -> 4 pixels for lut_attr */
 	int lut_attr;            /* attribute lut[] holds, -1: none */
 	/* 32 bpp, 8-pixel font: row_lut[b] = the 8 pixels of glyph row byte b (32 bytes, left
-	 * pixel at the lowest address) for row_lut_attr (-1: none), see fb_glyph8.c */
+	 * pixel at the lowest address) for row_lut_attr (-1: none), see fb_glyph8.c; at 15,
+	 * 16 and 24 bpp the same pixels packed in its first 16 or 24 bytes (fb.c) */
 	uint64_t row_lut[256][4] __attribute__((aligned(64)));
 	int row_lut_attr;
 	/* 8x16 font (fb_glyph8.c): glyph_off[y][ch] = byte offset in row_lut of glyph ch's

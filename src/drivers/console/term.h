@@ -8,10 +8,12 @@
  * text mode and of the generated fonts), '?' when CP437 has none. A byte that is not valid
  * UTF-8 is shown as the CP437 character of that byte.
  *
- * Invariant: while the view is at the bottom (view == 0), cells[] equals what the backend
- * shows. Every change to the screen goes through term_set(), which draws a cell only when
- * its content changes; scrolling and clearing are therefore "redraw the cells that differ",
- * and nothing ever reads the screen.
+ * Invariant: between writes, while the view is at the bottom (view == 0), cells[] equals
+ * what the backend shows. Every change to the screen goes through term_set(), which draws
+ * a cell only when its content changes; scrolling and clearing are therefore "redraw the
+ * cells that differ", and nothing ever reads the screen. Inside a write that scrolls more
+ * than once (with a batch grid attached) the drawing waits for the write's end: the
+ * screen then shows the batch grid's copy, and the end draws only what differs from it.
  *
  * Scrollback: with a ring attached (term_attach_scrollback), each row scrolling off the top
  * is kept there. term_view_scroll() then shows older rows: the screen shows rows of the
@@ -59,6 +61,12 @@ struct term {
 	const struct con_backend_ops *ops;
 	void *ctx;
 	struct scrollback *sb;   /* rows scrolled off the top, NULL when none */
+	/* Batching (term_attach_batch): cols * rows cells, or NULL. While 'batched', the
+	 * screen shows shown[] and not cells[]: a write that scrolls stops drawing at its
+	 * second scroll and draws the difference once, at its end. */
+	struct con_cell *shown;
+	bool batched;
+	unsigned write_scrolls;  /* scrolls in the current write */
 	size_t view;             /* rows the view is scrolled back, 0: the live screen */
 	bool row_cont[TERM_CONT_ROWS]; /* grid row r's text continues on row r + 1 */
 };
@@ -81,6 +89,11 @@ void term_set_default_attr(struct term *t, uint8_t attr);
 
 /* Keep the rows scrolling off the top in sb (same width as the screen), or stop with NULL. */
 void term_attach_scrollback(struct term *t, struct scrollback *sb);
+
+/* Give the terminal a second grid (cols * rows cells, caller-owned; NULL: none) so that
+ * a write scrolling many rows draws the screen twice (its first scroll, and its end)
+ * instead of once per row: a page of text on a 4K screen is two redraws, not 66. */
+void term_attach_batch(struct term *t, struct con_cell *shown);
 
 /* Scroll the view by delta rows (positive: back in time), clamped to what the scrollback
  * holds; redraws what changes. Returns the new view offset (0: the live screen). */

@@ -28,7 +28,8 @@ struct screen {
 	struct fb_console fc;
 	struct term t;
 	struct con_cell *cells;
-	struct scrollback sb; /* test_fb_indexed's; unused while sb_mem is NULL */
+	struct con_cell *shown; /* test_fb's batch grid (term_attach_batch), or NULL */
+	struct scrollback sb;   /* test_fb_indexed's; unused while sb_mem is NULL */
 	void *sb_mem;
 	bool trapped; /* mem is fb_trap's area: the renderer runs armed */
 };
@@ -61,6 +62,7 @@ static inline void screen_map(struct screen *s, const struct fb_info *info,
 	memset(s->mem, CANARY, s->size);
 	CHECK_EQ(fb_console_setup(&s->fc, s->mem, info, font, scale), 0);
 	s->cells = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->cells));
+	s->shown = NULL;
 	s->sb_mem = NULL;
 }
 
@@ -75,6 +77,7 @@ static inline void close_screen(struct screen *s)
 		free(s->mem);
 	}
 	free(s->cells);
+	free(s->shown);
 	free(s->sb_mem);
 }
 

@@ -43,6 +43,8 @@ static void open_screen(struct screen *s, struct fb_info info, const struct cons
 	arm(s);
 	term_init(&s->t, s->cells, s->fc.cols, s->fc.rows, &fb_console_ops, &s->fc);
 	disarm(s);
+	s->shown = calloc((size_t)s->fc.cols * s->fc.rows, sizeof(*s->shown));
+	term_attach_batch(&s->t, s->shown); /* as the kernel has it (console.c) */
 }
 
 /* Read pixel (x, y) from the RAM framebuffer and expand its channels to 0xRRGGBB with the
@@ -56,7 +58,10 @@ static uint32_t read_rgb(const struct screen *s, unsigned x, unsigned y)
 
 	for (unsigned k = 0; k < bytes; k++)
 		v |= (uint32_t)p[k] << (8 * k);
-#define CH(pos, size) ((((v >> (pos)) & ((1u << (size)) - 1)) << (8 - (size))))
+	/* the channel's top 8 bits (a 10-bit channel has 2 more below them) */
+#define CH(pos, size)                                                                  \
+	((size) <= 8 ? ((v >> (pos)) & ((1u << (size)) - 1)) << (8 - (size))          \
+		     : ((v >> (pos)) & ((1u << (size)) - 1)) >> ((size) - 8))
 	return CH(i->red_pos, i->red_size) << 16 | CH(i->green_pos, i->green_size) << 8 |
 	       CH(i->blue_pos, i->blue_size);
 #undef CH
@@ -68,9 +73,12 @@ static uint32_t quantize(const struct screen *s, uint32_t rgb)
 	const struct fb_info *i = &s->info;
 	uint32_t r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
 
-	r &= 0xffu << (8 - i->red_size) & 0xff;
-	g &= 0xffu << (8 - i->green_size) & 0xff;
-	b &= 0xffu << (8 - i->blue_size) & 0xff;
+	if (i->red_size < 8)
+		r &= 0xffu << (8 - i->red_size) & 0xff;
+	if (i->green_size < 8)
+		g &= 0xffu << (8 - i->green_size) & 0xff;
+	if (i->blue_size < 8)
+		b &= 0xffu << (8 - i->blue_size) & 0xff;
 	return r << 16 | g << 8 | b;
 }
 
@@ -119,15 +127,19 @@ static const char *decode_row(const struct screen *s, unsigned row, unsigned n)
 	return buf;
 }
 
-/* Bytes between width * bytes-per-pixel and the pitch, and below the last full row of
- * cells, are never written: they keep the canary. Returns the number of changed bytes. */
+/* Bytes right of the last column of cells (the margin of a width that is no multiple of
+ * the cell width, and the pitch padding) and below the last full row of cells are never
+ * written by drawing text (only fb_fill paints the margin): they keep the canary. Returns
+ * the number of changed bytes. */
 static long padding_touched(const struct screen *s)
 {
 	unsigned bytes = (s->info.bpp + 7) / 8;
+	size_t text_w = (size_t)s->fc.cols * s->fc.cell_w * bytes;
+	unsigned text_h = s->fc.rows * s->fc.cell_h;
 	long bad = 0;
 
 	for (unsigned y = 0; y < s->info.height; y++)
-		for (size_t x = (size_t)s->info.width * bytes; x < s->info.pitch; x++)
+		for (size_t x = y < text_h ? text_w : 0; x < s->info.pitch; x++)
 			bad += s->mem[(size_t)y * s->info.pitch + x] != CANARY;
 	return bad;
 }
@@ -154,6 +166,24 @@ static void scenario(const char *name, struct fb_info info, const struct console
 	/* 2 header lines + rows lines = rows + 2 newlines: 3 scrolls, "line 1" is on top */
 	CHECK(!strcmp(decode_row(&s, 0, 6), "line 1"));
 	CHECK_EQ(verify_screen(&s), 0);
+
+	/* a page and more in one write (drawn once at its end, term_attach_batch), colours
+	 * changing in the middle of it */
+	{
+		static char page[64 * 1024];
+		size_t n = 0;
+
+		for (unsigned i = 0; i < s.fc.rows + 3 && n + 64 < sizeof(page); i++)
+			n += (size_t)snprintf(page + n, sizeof(page) - n, "page %u \x1b[3%u;4%umgy|\n", i,
+					      i % 8, (i + 3) % 8);
+		char last[16];
+
+		put(&s, page);
+		put(&s, "\x1b[0m");
+		snprintf(last, sizeof(last), "page %u", s.fc.rows + 2);
+		CHECK(!strcmp(decode_row(&s, s.fc.rows - 2, (unsigned)strlen(last)), last));
+		CHECK_EQ(verify_screen(&s), 0);
+	}
 
 	/* a line longer than the screen wraps */
 	for (unsigned i = 0; i < s.fc.cols + 3; i++)
@@ -317,6 +347,15 @@ static void renderer_never_reads(const char *name, struct fb_info info,
 		put(&s, line);
 		CHECK_EQ(verify_screen(&s), 0);
 	}
+	{ /* more than a screen in one write: the batched drawing (term_attach_batch) */
+		char many[512] = "";
+
+		for (unsigned i = 0; i <= s.fc.rows + 1; i++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many), "b%u\x1b[3%umgj\n", i,
+				 i % 8);
+		put(&s, many);
+		CHECK_EQ(verify_screen(&s), 0);
+	}
 	for (unsigned i = 0; i < s.fc.cols + 1; i++)
 		put(&s, "W");
 	put(&s, "\x1b[2J\x1b[Hok");
@@ -372,6 +411,31 @@ int main(int argc, char **argv)
 	scroll_every_store_width(rgb_info(1000, 200, 4096, 32, false), &console_font_8x16);
 	scroll_every_store_width(rgb_info(1000, 400, 4008, 32, false), &console_font_16x32);
 
+	/* 24, 16 and 15 bpp scroll through packed glyph rows (fb.c's fb_span_packed), which
+	 * skip the rows that stay the same: every pixel checked after each line, both fonts,
+	 * RGB and BGR, pitches padded or not a multiple of 4 (no vector stores there). */
+	edge_lines = 60;
+	free(scroll_changes_edge_rows(rgb_info(1021, 200, 3064, 24, true), &console_font_8x16, 0,
+				      false));
+	free(scroll_changes_edge_rows(rgb_info(1000, 400, 3002, 24, false), &console_font_16x32,
+				      0, false));
+	free(scroll_changes_edge_rows(rgb_info(700, 200, 1408, 16, false), &console_font_8x16, 0,
+				      false));
+	free(scroll_changes_edge_rows(rgb_info(640, 192, 1280, 15, true), &console_font_16x32, 0,
+				      false));
+	edge_lines = 120;
+
+	/* 4K and 5K widths with the pitch padded to 16384 (a multiple of 4096: the two-pass
+	 * order) and 5K's 20480, both fonts; a few rows high, the rows are what repeats, and
+	 * 24 lines each (the wide rows are slow to check). */
+	edge_lines = 24;
+	scroll_every_store_width(rgb_info(3840, 160, 16384, 32, false), &console_font_8x16);
+	scroll_every_store_width(rgb_info(3840, 192, 16384, 32, true), &console_font_16x32);
+	scroll_every_store_width(rgb_info(5120, 160, 20480, 32, false), &console_font_16x32);
+	edge_lines = 120;
+	scenario("3840x256x32 pitch 16384 font 16x32", rgb_info(3840, 256, 16384, 32, false),
+		 &console_font_16x32, 1);
+
 	/* 32 bpp RGB, 1366 wide (not a multiple of 8) with pitch 5504 > 1366 * 4: text,
 	 * colours, scroll, wrap and clear all match the font; the padding is untouched. */
 	scenario("1366x768x32 rgb pitch 5504", rgb_info(1366, 768, 5504, 32, false),
@@ -393,6 +457,72 @@ int main(int argc, char **argv)
 	/* The native 16x32 font at 32 bpp (fast path with 16-pixel rows) and at 24 bpp. */
 	scenario("1000x700x32 font 16x32", rgb_info(1000, 700, 4000, 32, false), &console_font_16x32, 1);
 	scenario("1000x700x24 font 16x32", rgb_info(1000, 700, 3000, 24, true), &console_font_16x32, 1);
+
+	/* 24 bpp at 1366 wide: pitch 4098 = 1366 * 3, no multiple of 4 (every line starts
+	 * at another alignment). */
+	scenario("1366x768x24 pitch 4098", rgb_info(1366, 768, 4098, 24, false), &console_font_8x16,
+		 1);
+	/* 30-bit colour (x2r10g10b10, red mask size 10, as GOP reports on some HDR-capable
+	 * panels) and its BGR twin, through the fast path and the 16x32 font. */
+	{
+		struct fb_info i = rgb_info(800, 600, 3200, 32, false);
+
+		i.red_pos = 20, i.red_size = 10, i.green_pos = 10, i.green_size = 10;
+		i.blue_pos = 0, i.blue_size = 10;
+		scenario("800x600 x2r10g10b10", i, &console_font_8x16, 1);
+		scenario("800x600 x2r10g10b10 font 16x32", i, &console_font_16x32, 1);
+		i.red_pos = 0, i.blue_pos = 20;
+		scenario("800x600 x2b10g10r10", i, &console_font_8x16, 1);
+	}
+	/* Full scale is all ones at any channel width: white 0xffffff is 0x3ff in a 10-bit
+	 * channel (it was 0x3fc, the 8-bit value shifted up), 0x1f in 5 bits, 0xff in 8. */
+	{
+		struct fb_console fc;
+		struct fb_info i = rgb_info(800, 600, 3200, 32, false);
+		uint8_t dummy[4];
+
+		i.red_pos = 20, i.red_size = 10, i.green_pos = 10, i.green_size = 10;
+		i.blue_pos = 0, i.blue_size = 10;
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0xff, 0xff), 0x3fffffffu);
+		CHECK_EQ(fb_pixel(&fc, 0, 0, 0), 0u);
+		CHECK_EQ(fb_pixel(&fc, 0x80, 0, 0), 0x202u << 20); /* 0x80 -> 0x202 of 0x3ff */
+		i = rgb_info(800, 600, 1600, 16, false);
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0xff, 0xff), 0xffffu);
+		i = rgb_info(800, 600, 3200, 32, false);
+		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), 0);
+		CHECK_EQ(fb_pixel(&fc, 0xff, 0x80, 0x01), 0xff8001u);
+	}
+
+	/* The grids of real panels: 4K with the pitch padded to 16384 and 5K with the 16x32
+	 * font (the console's choice at 1440 lines and more), 2560x1600, 1366x768x24 with
+	 * pitch 4098; and 5K with the 8x16 font at console.scale=1. Setup draws nothing, so
+	 * no memory is needed. */
+	{
+		static const struct {
+			uint32_t w, h, pitch;
+			uint8_t bpp;
+			const struct console_font *font;
+			unsigned cols, rows;
+		} modes[] = {
+			{ 3840, 2160, 16384, 32, &console_font_16x32, 240, 67 },
+			{ 5120, 2880, 20480, 32, &console_font_16x32, 320, 90 },
+			{ 2560, 1600, 10240, 32, &console_font_16x32, 160, 50 },
+			{ 1366, 768, 4098, 24, &console_font_8x16, 170, 48 },
+			{ 5120, 2880, 20480, 32, &console_font_8x16, 640, 180 },
+		};
+		struct fb_console fc;
+
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			struct fb_info i = rgb_info(modes[m].w, modes[m].h, modes[m].pitch, modes[m].bpp,
+						    false);
+
+			CHECK_EQ(fb_console_setup(&fc, NULL, &i, modes[m].font, 1), 0);
+			CHECK_EQ(fc.cols, modes[m].cols);
+			CHECK_EQ(fc.rows, modes[m].rows);
+		}
+	}
 
 	/* Geometry: cell (col,row) starts at pixel (col*8, row*16); 1366/8 = 170 columns. */
 	{

@@ -199,6 +199,52 @@ static void test_lineedit_on_term(void)
 	lineedit_free_history(&le);
 }
 
+/* A full screen of distinct lines written three screens on in one write: with a batch
+ * grid attached (term_attach_batch), each cell is drawn at most twice (the first scroll,
+ * then the write's end), from the right old content, and the screen then equals the grid;
+ * drawn line by line (no batch grid) the same write redraws the screen once per scroll
+ * (15 times). ops: with or without draw_span. */
+static void test_batched_writes(const struct con_backend_ops *ops)
+{
+	static struct con_cell shown[ROWS * COLS];
+	char text[4 * ROWS * 16];
+	size_t n = 0;
+
+	for (int batch = 1; batch >= 0; batch--) {
+		memset(&screen, 0, sizeof(screen));
+		screen.cursor_col = screen.cursor_row = -1;
+		term_init(&t, cells, COLS, ROWS, ops, &screen);
+		term_attach_batch(&t, batch ? shown : NULL);
+		for (int i = 0; i < ROWS; i++) { /* line i, every column differing from line i+1 */
+			char line[COLS + 2];
+
+			for (int c = 0; c < COLS; c++)
+				line[c] = (char)('A' + (i + c) % 26);
+			line[COLS] = 0;
+			put(line);
+		}
+		n = 0;
+		for (int i = 0; i < 3 * ROWS; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "\n%d.%s", i,
+					      i % 2 ? "\x1b[31mred\x1b[0m" : "xyz");
+		spans = span_cells = span_bad_old = 0;
+		screen.draws = 0;
+		put(text);
+		CHECK(screen_matches_grid());
+		CHECK_EQ(span_bad_old, 0);
+		CHECK(!strcmp(row_text(ROWS - 1), "14.xyz"));
+		if (batch)
+			CHECK(span_cells + screen.draws <= 2 * ROWS * COLS);
+		else /* the reference: once per scroll, about 15 screens of cells */
+			CHECK(span_cells + screen.draws > 3 * ROWS * COLS);
+		/* the next write, the cursor and the scrollback view work on from there */
+		put("!");
+		CHECK(screen_matches_grid());
+		CHECK_EQ(screen.cursor_col, 7);
+		CHECK_EQ(screen.cursor_row, ROWS - 1);
+	}
+}
+
 int main(void)
 {
 	/* Init draws every cell blank, light grey on black, cursor at (0,0) drawn as cursor. */
@@ -391,6 +437,8 @@ int main(void)
 	CHECK(!strcmp(row_text(0), "abc"));
 	CHECK(screen_matches_grid());
 
+	test_batched_writes(&fake_span_ops);
+	test_batched_writes(&fake_ops);
 	test_lineedit_on_term();
 	return unit_exit("test_term");
 }
