@@ -272,7 +272,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("console.mode with a zero side");
 	efi_cmdline_word(g.cmdline, g.cmdline_len, EFI_TINY_MAP_WORD);
 
-	if (efi_fb_tag(&mode, 0xe0000000u, &fbtag)) {
+	if (efi_fb_tag(&mode, 0xe0000000u, 0, &fbtag)) {
 		check_fb(&mode, &fbtag);
 		if (want_fb)
 			fb = &fbtag;

@@ -229,12 +229,21 @@ uint32_t efi_choose_mode(uint32_t current, bool current_ok, uint32_t max_mode,
 }
 
 /*
- * Describes mode m with its framebuffer at base as a Multiboot2 framebuffer tag in *tag.
- * Returns false (tag untouched) when the mode is not usable or has no framebuffer. Pure.
+ * Describes mode m with its framebuffer at base, size bytes long (GOP's FrameBufferSize; 0
+ * when unknown), as a Multiboot2 framebuffer tag in *tag. A mode whose rows do not all fit
+ * in size keeps only the rows that do (nothing is drawn past the memory the firmware owns).
+ * Returns false (tag untouched) when the mode is not usable, has no framebuffer, or not
+ * one whole row fits. Pure.
  */
-bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, struct mb2_fb_tag *tag)
+bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, uint64_t size,
+		struct mb2_fb_tag *tag)
 {
+	uint64_t pitch;
+
 	if (!base || !efi_mode_usable(m))
+		return false;
+	pitch = (uint64_t)m->pixels_per_scan_line * (efi_mode_bpp(m) / 8);
+	if (size && size / pitch == 0)
 		return false;
 	uint32_t r = 0xff, g = 0xff00, b = 0xff0000; /* EFI_PIXEL_RGB_RESERVED_8BIT */
 	if (m->pixel_format == EFI_PIXEL_BGR_RESERVED_8BIT)
@@ -256,7 +265,9 @@ bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, struct mb2_fb_
 		.blue_pos = (uint8_t)mask_pos(b),
 		.blue_size = (uint8_t)mask_size(b),
 	};
-	tag->pitch = m->pixels_per_scan_line * (tag->bpp / 8);
+	tag->pitch = (uint32_t)pitch;
+	if (size && size / pitch < tag->height)
+		tag->height = (uint32_t)(size / pitch);
 	return true;
 }
 

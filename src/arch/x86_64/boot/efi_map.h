@@ -86,7 +86,8 @@ bool efi_mode_usable(const struct efi_gop_mode_info *m);
 uint32_t efi_mode_bpp(const struct efi_gop_mode_info *m);
 uint32_t efi_choose_mode(uint32_t current, bool current_ok, uint32_t max_mode,
 			 efi_mode_query_fn query, void *ctx, bool want, uint32_t ww, uint32_t wh);
-bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, struct mb2_fb_tag *tag);
+bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, uint64_t size,
+		struct mb2_fb_tag *tag);
 uint32_t efi_mb2_type(uint32_t efi_type);
 uint64_t efi_map_capacity(uint64_t reported, uint64_t dsize);
 uint64_t efi_map_offset(uint32_t total);

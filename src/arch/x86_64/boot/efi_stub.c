@@ -126,7 +126,7 @@ static bool gop_framebuffer(struct efi_boot_services *bs, const struct efi_grub_
 	 * current mode is checked below. */
 	gop->set_mode(gop, mode);
 	gm = gop->mode;
-	return gm->info && efi_fb_tag(gm->info, gm->frame_buffer_base, tag);
+	return gm->info && efi_fb_tag(gm->info, gm->frame_buffer_base, gm->frame_buffer_size, tag);
 }
 
 /* A map GetMemoryMap reported good must fit the buffer it was given, in descriptors at least

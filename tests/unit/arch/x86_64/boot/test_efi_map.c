@@ -577,24 +577,44 @@ static void test_fb_tag(void)
 	struct mb2_fb_tag t;
 
 	m.pixels_per_scan_line = 832;
-	CHECK(efi_fb_tag(&m, 0xc0000000, &t));
+	CHECK(efi_fb_tag(&m, 0xc0000000, 0, &t));
 	CHECK(t.type == MB2_TAG_FRAMEBUFFER && t.size == 38 && t.fb_type == MB2_FB_RGB);
 	CHECK(t.width == 800 && t.height == 600 && t.bpp == 32 && t.pitch == 832 * 4);
 	CHECK(t.red_pos == 16 && t.green_pos == 8 && t.blue_pos == 0 && t.red_size == 8);
 	m.pixel_format = EFI_PIXEL_RGB_RESERVED_8BIT;
-	CHECK(efi_fb_tag(&m, 0xc0000000, &t) && t.red_pos == 0 && t.blue_pos == 16);
+	CHECK(efi_fb_tag(&m, 0xc0000000, 0, &t) && t.red_pos == 0 && t.blue_pos == 16);
 	m = masks(0xf800, 0x07e0, 0x001f, 0);
-	CHECK(efi_fb_tag(&m, 0xc0000000, &t) && t.bpp == 16 && t.pitch == 1280);
+	CHECK(efi_fb_tag(&m, 0xc0000000, 0, &t) && t.bpp == 16 && t.pitch == 1280);
 	CHECK(t.red_pos == 11 && t.red_size == 5 && t.green_pos == 5 && t.green_size == 6);
 	CHECK(t.blue_pos == 0 && t.blue_size == 5);
-	CHECK(!efi_fb_tag(&m, 0, &t));
+	CHECK(!efi_fb_tag(&m, 0, 0, &t));
 	m.pixel_format = EFI_PIXEL_BLT_ONLY;
-	CHECK(!efi_fb_tag(&m, 0xc0000000, &t));
+	CHECK(!efi_fb_tag(&m, 0xc0000000, 0, &t));
+}
+
+/* GOP's FrameBufferSize bounds the tag: a size that holds every row changes nothing; a
+ * firmware that reports less than pitch * height (a lying mode) gets only the rows that fit,
+ * so the console never writes past the memory the firmware described; less than one row:
+ * no framebuffer. */
+static void test_fb_tag_size(void)
+{
+	struct efi_gop_mode_info m = rgb(1366, 768);
+	struct mb2_fb_tag t;
+
+	m.pixels_per_scan_line = 1376;
+	CHECK(efi_fb_tag(&m, 0xc0000000, 1376 * 4 * 768, &t) && t.height == 768);
+	CHECK(efi_fb_tag(&m, 0xc0000000, 16u << 20, &t) && t.height == 768);
+	CHECK(efi_fb_tag(&m, 0xc0000000, 1376 * 4 * 700 + 100, &t) && t.height == 700);
+	CHECK(t.pitch == 1376 * 4 && t.width == 1366);
+	CHECK(efi_fb_tag(&m, 0xc0000000, 1376 * 4, &t) && t.height == 1);
+	t.height = 12345;
+	CHECK(!efi_fb_tag(&m, 0xc0000000, 1376 * 4 - 1, &t) && t.height == 12345);
 }
 
 int main(void)
 {
 	RUN(test_types);
+	RUN(test_fb_tag_size);
 	RUN(test_descriptor_sizes);
 	RUN(test_adjacent);
 	RUN(test_empty_map);
