@@ -137,3 +137,37 @@ lios_qemu_test(keyboard.usb.uefi.q35-no8042-pxb-pcie.echo FIRMWARE uefi LABELS k
        --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp1,bus=pxb1,chassis=1
        --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=rp1
        --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0 ${LIOS_USB_PXB_EXPECT})
+
+# A PC's USB: one xHCI with many devices at once (issue 13 round 3): two keyboards, a
+# tablet, a mouse, a USB 3 stick (a null drive) on root ports, a full-speed hub holding a
+# keyboard, a USB audio device, a mouse and a keyboard. Every device is enumerated, the
+# non-keyboards are left alone with one line each and nothing is refused. A self-test boot
+# waits for all of them, behind the hub too (usb.boot_waited_for_every_device: it went on
+# with only the hub, its devices came during the tests that count heap allocations, and
+# usb.non_keyboard_left_alone then saw a keyboard not yet ready); the echo cell types on the
+# keyboard QMP's send-key reaches (the last one created, behind the hub).
+set(LIOS_USB_MANY
+  --qemu-arg=-audiodev --qemu-arg=none,id=snd0
+  --qemu-arg=-blockdev --qemu-arg=driver=null-co,node-name=stick,size=16777216
+  --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,p2=8,p3=8
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0,port=1
+  --qemu-arg=-device --qemu-arg=usb-tablet,bus=xhci.0,port=2
+  --qemu-arg=-device --qemu-arg=usb-mouse,bus=xhci.0,port=3
+  --qemu-arg=-device --qemu-arg=usb-storage,drive=stick,bus=xhci.0,port=4
+  --qemu-arg=-device --qemu-arg=usb-hub,id=hub0,bus=xhci.0,port=5
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd1,bus=xhci.0,port=5.1
+  --qemu-arg=-device --qemu-arg=usb-audio,audiodev=snd0,bus=xhci.0,port=5.2
+  --qemu-arg=-device --qemu-arg=usb-mouse,bus=xhci.0,port=5.3
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd2,bus=xhci.0,port=5.4
+  --forbid "^usb: .*(refused|out of memory|timed out)"
+  --expect "^usb: 1-4: 46f4:0001 mass storage, super speed, no driver, left alone$"
+  --expect "^usb: 1-13\\.2: 46f4:0002 audio, full speed, no driver, left alone$"
+  --expect "^usb: 1-13\\.3: 0627:0001 HID, full speed, no driver, left alone$"
+  --expect "^kbd: usb 1-9 0627:0001 ready in " --expect "^kbd: usb 1-13\\.1 0627:0001 ready in ")
+lios_qemu_test(matrix.bios.q35.usb-many-devices FIRMWARE bios LABELS matrix
+  ARGS --machine q35,i8042=off ${LIOS_USB_MANY} --cmdline selftest --ktap
+       --expect "^ok [0-9]+ usb\\.boot_waited_for_every_device$"
+       --expect "^ok [0-9]+ usb\\.non_keyboard_left_alone$")
+lios_qemu_test(matrix.uefi.q35.usb-many-devices.echo FIRMWARE uefi LABELS matrix
+  ARGS --machine q35,i8042=off ${LIOS_USB_MANY} --ready "^kbd: usb 1-13\\.4 0627:0001 ready in "
+       --scenario echo)
