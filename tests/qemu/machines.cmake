@@ -137,3 +137,108 @@ lios_qemu_test(keyboard.usb.uefi.q35-no8042-pxb-pcie.echo FIRMWARE uefi LABELS k
        --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp1,bus=pxb1,chassis=1
        --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=rp1
        --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0 ${LIOS_USB_PXB_EXPECT})
+
+# A PC's USB: one xHCI with many devices at once (issue 13 round 3): two keyboards, a
+# tablet, a mouse, a USB 3 stick (a null drive) on root ports, a full-speed hub holding a
+# keyboard, a USB audio device, a mouse and a keyboard. Every device is enumerated, the
+# non-keyboards are left alone with one line each and nothing is refused. A self-test boot
+# waits for all of them, behind the hub too (usb.boot_waited_for_every_device: it went on
+# with only the hub, its devices came during the tests that count heap allocations, and
+# usb.non_keyboard_left_alone then saw a keyboard not yet ready); the echo cell types on the
+# keyboard QMP's send-key reaches (the last one created, behind the hub).
+set(LIOS_USB_MANY
+  --qemu-arg=-audiodev --qemu-arg=none,id=snd0
+  --qemu-arg=-blockdev --qemu-arg=driver=null-co,node-name=stick,size=16777216
+  --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,p2=8,p3=8
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0,port=1
+  --qemu-arg=-device --qemu-arg=usb-tablet,bus=xhci.0,port=2
+  --qemu-arg=-device --qemu-arg=usb-mouse,bus=xhci.0,port=3
+  --qemu-arg=-device --qemu-arg=usb-storage,drive=stick,bus=xhci.0,port=4
+  --qemu-arg=-device --qemu-arg=usb-hub,id=hub0,bus=xhci.0,port=5
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd1,bus=xhci.0,port=5.1
+  --qemu-arg=-device --qemu-arg=usb-audio,audiodev=snd0,bus=xhci.0,port=5.2
+  --qemu-arg=-device --qemu-arg=usb-mouse,bus=xhci.0,port=5.3
+  --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd2,bus=xhci.0,port=5.4
+  --forbid "^usb: .*(refused|out of memory|timed out)"
+  --expect "^usb: 1-4: 46f4:0001 mass storage, super speed, no driver, left alone$"
+  --expect "^usb: 1-13\\.2: 46f4:0002 audio, full speed, no driver, left alone$"
+  --expect "^usb: 1-13\\.3: 0627:0001 HID, full speed, no driver, left alone$"
+  --expect "^kbd: usb 1-9 0627:0001 ready in " --expect "^kbd: usb 1-13\\.1 0627:0001 ready in ")
+lios_qemu_test(matrix.bios.q35.usb-many-devices FIRMWARE bios LABELS matrix
+  ARGS --machine q35,i8042=off ${LIOS_USB_MANY} --cmdline selftest --ktap
+       --expect "^ok [0-9]+ usb\\.boot_waited_for_every_device$"
+       --expect "^ok [0-9]+ usb\\.non_keyboard_left_alone$")
+lios_qemu_test(matrix.uefi.q35.usb-many-devices.echo FIRMWARE uefi LABELS matrix
+  ARGS --machine q35,i8042=off ${LIOS_USB_MANY} --ready "^kbd: usb 1-13\\.4 0627:0001 ready in "
+       --scenario echo)
+
+# Two xHCIs, as PCs with a second controller have: a qemu-xhci with the most ports QEMU
+# gives (15 USB 2 + 15 USB 3: the driver keeps 32), its keyboard on the last port (1-30)
+# and a USB 3 stick on port 14, and an nec-usb-xhci with its own keyboard (controller 2).
+# Both keyboards ready before the self-tests; a guard (it passed before too).
+lios_qemu_test(matrix.bios.q35.usb-two-xhci.30-ports FIRMWARE bios LABELS matrix
+  ARGS --machine q35,i8042=off --cmdline selftest --ktap
+       --qemu-arg=-blockdev --qemu-arg=driver=null-co,node-name=stick,size=16777216
+       --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,p2=15,p3=15
+       --qemu-arg=-device --qemu-arg=usb-kbd,bus=xhci.0,port=15
+       --qemu-arg=-device --qemu-arg=usb-storage,drive=stick,bus=xhci.0,port=14
+       --qemu-arg=-device --qemu-arg=nec-usb-xhci,id=nec
+       --qemu-arg=-device --qemu-arg=usb-kbd,bus=nec.0
+       --expect "^usb: xhci [0-9a-f:.]+ 1b36:000d xHCI 1\\.00, 30 ports, "
+       --expect "^kbd: usb 1-30 0627:0001 ready in " --expect "^kbd: usb 2-5 0627:0001 ready in "
+       --expect "^usb: 1-14: 46f4:0001 mass storage, super speed, no driver, left alone$"
+       --expect "^ok [0-9]+ usb\\.boot_waited_for_every_device$" --forbid "^usb: .*refused")
+
+# A PC's chipset on q35: five PCIe root ports (Ethernet e1000e, virtio-net, an NVMe drive
+# LiOS does not drive, the xHCI with the keyboard, one empty), a PCIe-to-PCI bridge with two
+# PCI bridges chained behind it and an e1000 at the end, ICH9 HD audio, an Intel IOMMU (a
+# DMAR table), S3 disabled and no HPET (the PM timer calibrates). `pci` lists every
+# function, the NVMe drive without a driver; the keyboard on bus 4 types. A guard.
+lios_qemu_test(keyboard.uefi.q35.chipset.pci FIRMWARE uefi LABELS keyboard matrix
+  ARGS --machine q35,i8042=off,hpet=off
+       --qemu-arg=-global --qemu-arg=ICH9-LPC.disable_s3=1 --qemu-arg=-device --qemu-arg=intel-iommu
+       --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x10
+       --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x11
+       --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x12
+       --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp4,chassis=4,slot=4,bus=pcie.0,addr=0x13
+       --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp5,chassis=5,slot=5,bus=pcie.0,addr=0x14
+       --qemu-arg=-device --qemu-arg=e1000e,bus=rp1 --qemu-arg=-device --qemu-arg=virtio-net-pci,bus=rp2
+       --qemu-arg=-blockdev --qemu-arg=driver=null-co,node-name=nvm,size=16777216
+       --qemu-arg=-device --qemu-arg=nvme,drive=nvm,serial=lios0001,bus=rp3
+       --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=rp4
+       --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0
+       --qemu-arg=-device --qemu-arg=pcie-pci-bridge,id=pb0,bus=pcie.0,addr=0x15
+       --qemu-arg=-device --qemu-arg=pci-bridge,id=pb1,chassis_nr=6,bus=pb0,addr=1
+       --qemu-arg=-device --qemu-arg=pci-bridge,id=pb2,chassis_nr=7,bus=pb1,addr=2
+       --qemu-arg=-device --qemu-arg=e1000,bus=pb2,addr=3
+       --qemu-arg=-audiodev --qemu-arg=none,id=snd0
+       --qemu-arg=-device --qemu-arg=ich9-intel-hda,bus=pcie.0,addr=0x1b
+       --qemu-arg=-device --qemu-arg=hda-duplex,audiodev=snd0
+       --ready ${LIOS_USB_READY} --scenario pci
+       --expect "^acpi: PM timer io 0x608 24-bit, no HPET, ECAM "
+       --expect "^timer: local APIC timer \\(periodic\\) 1000 Hz, TSC [0-9.]+ MHz from ACPI PM timer"
+       --expect "^03:00\\.0 1b36:0010 010802 NVMe +-$" --expect "^04:00\\.0 1b36:000d 0c0330 USB xHCI +xhci$"
+       --expect "^08:03\\.0 8086:100e 020000 Ethernet +-$" --expect "^00:1b\\.0 8086:293e 040300 multimedia +-$"
+       --expect "^pci: 20 functions, configuration space through ECAM$")
+
+# Server and desktop CPUs with a lot of memory: AMD EPYC-Rome and Intel Skylake-Client, 8
+# CPUs, 64 GiB (TCG allocates only what is touched: reserve=off, so the host needs no
+# 64 GiB), and memory hot-plug slots (maxmem: the hot-plug range is not in the map, only
+# the 4 GiB present is counted). Guards.
+lios_qemu_test(matrix.bios.q35.epyc-rome.smp8.64G FIRMWARE bios LABELS matrix
+  ARGS --machine q35,memory-backend=ram0 --cpu EPYC-Rome --smp 8 --memory 64G
+       --qemu-arg=-object --qemu-arg=memory-backend-ram,id=ram0,size=64G,reserve=off
+       --cmdline selftest --ktap --mem-min 65000:63000 --expect "^acpi: .*, 8 CPUs, ")
+lios_qemu_test(matrix.uefi.q35.skylake.smp8.64G FIRMWARE uefi LABELS matrix
+  ARGS --machine q35,memory-backend=ram0 --cpu Skylake-Client --smp 8 --memory 64G
+       --qemu-arg=-object --qemu-arg=memory-backend-ram,id=ram0,size=64G,reserve=off
+       --cmdline selftest --ktap --mem-min 65000:63000 --expect "^simd: sse2 avx avx2, 32-byte ")
+lios_qemu_test(matrix.bios.q35.maxmem FIRMWARE bios LABELS matrix
+  ARGS --machine q35 --memory 4G,slots=2,maxmem=8G --cmdline selftest --ktap --mem-min 3900:2000)
+
+# A 4K monitor: OVMF's GOP at 3840x2160 (the VGA's EDID says so; 64 MiB of video memory),
+# GRUB keeps it, the console uses the 16x32 font and draws the whole screen. A guard.
+lios_qemu_test(screen.uefi.gop-3840x2160 FIRMWARE uefi LABELS matrix
+  ARGS --display none --qemu-arg=-device --qemu-arg=VGA,xres=3840,yres=2160,vgamem_mb=64
+       --gfxpayload 3840x2160x32 --expect "^console: framebuffer 3840x2160 32bpp pitch 15360$"
+       --expect "^console: font 16x32 scale 1, .*, 240x67 cells$" --screen fb ${LIOS_SCREEN_EXPECT})

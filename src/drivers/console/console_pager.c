@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * The console's paging of a shell command's output: pager.c decides how much fits on the
- * page; this file holds back the rest (on the heap, up to CONSOLE_HOLD_MAX bytes; more is
+ * page; this file holds back the rest (in one buffer of CONSOLE_HOLD_BYTES; more is
  * counted and dropped, serial and dmesg still have it), shows the "-- more --" prompt and
  * releases the held bytes page by page as the shell passes keys. console.c routes the
  * printk sink here while a command's output is paged (console.pg.active).
+ *
+ * The buffer is taken from the heap by console_pager_begin, in the shell's thread before
+ * the command runs, and given back when the paging ends (the command returned and its
+ * output is shown, or dropped by q): the printk sink never allocates nor frees. It grew
+ * inside printk before, so a command's output reached the heap in the middle of what the
+ * command did: the `selftest` command's heap tests counted the pager's buffer as theirs
+ * (heap.misuse_is_refused failed on a 37-row screen), and a heap misuse report, printed
+ * from inside the heap, came back into it.
  *
  * Concurrency: as console.c; every entry point runs with interrupts off and the
  * console.busy flag guards the terminal against reentry.
@@ -16,30 +24,19 @@
 #include <lios/string.h>
 #include "console_priv.h"
 
-/* Most output the pager holds back; more is dropped from the screen (serial has it). */
-#define CONSOLE_HOLD_MAX (1u << 20)
-#define CONSOLE_HOLD_MIN 4096
+/* Most output the pager holds back; more is dropped from the screen (serial has it). Four
+ * times the log ring: `dmesg` whole, and the longest listings. */
+#define CONSOLE_HOLD_BYTES (256u << 10)
 #define PAGER_PROMPT_SHOW "\033[30;47m" PAGER_PROMPT "\033[0m"
 #define PAGER_PROMPT_ERASE "\r\033[K"
 
-/* Keep len bytes for the pager's next page; what does not fit in CONSOLE_HOLD_MAX is
- * counted and dropped (the serial log and dmesg still have it). */
+/* Keep len bytes for the pager's next page; what does not fit in the buffer (none when
+ * console_pager_begin could not have one) is counted and dropped (the serial log and dmesg
+ * still have it). Allocates nothing: printk context. */
 static void console_hold(const char *s, size_t len)
 {
 	struct console_paging *pg = &console.pg;
 
-	if (pg->held_len + len > pg->held_cap) {
-		size_t cap = pg->held_cap ? pg->held_cap : CONSOLE_HOLD_MIN;
-		char *bigger;
-
-		while (cap < pg->held_len + len && cap < CONSOLE_HOLD_MAX)
-			cap *= 2;
-		bigger = cap > pg->held_cap ? heap_realloc(pg->held, cap) : NULL;
-		if (bigger) {
-			pg->held = bigger;
-			pg->held_cap = cap;
-		}
-	}
 	if (pg->held_len + len > pg->held_cap) {
 		pg->dropped += pg->held_len + len - pg->held_cap;
 		len = pg->held_cap - pg->held_len;
@@ -76,35 +73,40 @@ void console_pager_show(const char *s, size_t len)
 	}
 }
 
-/* Drop what the pager holds and stop paging. */
+/* Drop what the pager holds, give its buffer back and stop paging. Thread context (from
+ * console_pager_begin, _end and _key: never from the printk sink). */
 static void console_pager_stop(void)
 {
 	console.pg.active = false;
 	console.pg.held_len = 0;
 	console.pg.prompt_shown = false;
-	if (console.pg.held_cap > CONSOLE_HOLD_MIN) { /* a long output: give the memory back */
-		heap_free(console.pg.held);
-		console.pg.held = NULL;
-		console.pg.held_cap = 0;
-	}
+	heap_free(console.pg.held);
+	console.pg.held = NULL;
+	console.pg.held_cap = 0;
 }
 
 /*
  * console_pager_begin - page the screen output from now on (a shell command starts, the
- * cursor at the start of a row). No-op without a screen or with console.pager=off.
+ * cursor at the start of a row). No-op without a screen or with console.pager=off. Takes
+ * the hold buffer (see the top); without one only a page is shown, the rest dropped.
  * Thread context.
  */
 void console_pager_begin(void)
 {
-	uint64_t irq = arch_irq_save();
+	uint64_t irq;
+	char *buf;
 
-	if (console.backend != CONSOLE_SERIAL && !console.pager_off) {
-		console_pager_stop();
-		pager_start(&console.pg.p, console.term.cols, console.term.rows);
-		console.pg.active = true;
-		console.pg.ended = false;
-		console.pg.dropped = 0;
-	}
+	if (console.backend == CONSOLE_SERIAL || console.pager_off)
+		return;
+	buf = heap_alloc(CONSOLE_HOLD_BYTES); /* with interrupts on: here, not in printk */
+	irq = arch_irq_save();
+	console_pager_stop(); /* the last command's paging, if a key never ended it */
+	console.pg.held = buf;
+	console.pg.held_cap = buf ? CONSOLE_HOLD_BYTES : 0;
+	pager_start(&console.pg.p, console.term.cols, console.term.rows);
+	console.pg.active = true;
+	console.pg.ended = false;
+	console.pg.dropped = 0;
 	arch_irq_restore(irq);
 }
 

@@ -36,6 +36,8 @@
 
 struct xhci *usb_controllers;
 static int controller_count;
+bool usb_boot_waited;
+unsigned int usb_boot_devices;
 
 /* usb_now_us - the stack's clock (microseconds, monotonic). Any context. */
 uint64_t usb_now_us(void) { return timer_uptime_us(); }
@@ -204,6 +206,19 @@ void usb_shutdown(const char *why)
 	arch_irq_restore(flags);
 }
 
+/* usb_live_devices - devices in the list that are neither refused nor unplugged. Thread
+ * context. */
+unsigned int usb_live_devices(void)
+{
+	uint64_t flags = arch_irq_save();
+	unsigned int n = 0;
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		n += !d->failed && !d->gone;
+	arch_irq_restore(flags);
+	return n;
+}
+
 static bool busy_port(struct xhci *hc)
 {
 	for (unsigned int p = 1; p <= hc->max_ports; p++) {
@@ -218,9 +233,27 @@ static bool busy_port(struct xhci *hc)
 	return false;
 }
 
+/* d is on its way to working: enumerating, or its class driver still setting up (a
+ * keyboard before its reports are taken; a hub before it is ready, or while one of its
+ * ports connects a device: the hub is enumerated long before the devices behind it). A
+ * device refused, unplugged or on a stopped controller is not: nothing more will come. */
+static bool dev_settling(const struct usb_dev *d)
+{
+	if (d->failed || d->gone || d->hc->dead)
+		return false;
+	if (!strcmp(usb_dev_state_name(d), "enumerating"))
+		return true;
+	if (d->driver == USB_DRV_KBD)
+		return !usb_kbd_ready(d);
+	if (d->driver == USB_DRV_HUB)
+		return !usb_hub_settled(d);
+	return false;
+}
+
 /*
  * usb_wait_settled - wait (at most ms) until no root port is debouncing or resetting and
- * no device is still enumerating. True when settled. Thread context, interrupts enabled.
+ * no device is still enumerating or setting up, behind hubs too. True when settled. Thread
+ * context, interrupts enabled.
  */
 bool usb_wait_settled(uint64_t ms)
 {
@@ -231,7 +264,7 @@ bool usb_wait_settled(uint64_t ms)
 		for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
 			busy |= hc->recovery != XHCI_RECOVERY_NONE || (!hc->dead && busy_port(hc));
 		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-			busy |= !strcmp(usb_dev_state_name(d), "enumerating");
+			busy |= dev_settling(d);
 		arch_irq_restore(flags);
 		if (!busy)
 			return true;
@@ -259,9 +292,14 @@ int usb_init(void)
 	if (err)
 		printk(KERN_ERR "usb: no tick hook (%d): USB devices will not be seen\n", err);
 	/* Self-tests count heap allocations and must not race enumeration: only then does
-	 * boot wait for the devices present now (bounded). A normal boot never waits. */
-	if (!err && cmdline_has("selftest") && !usb_wait_settled(SETTLE_FOR_SELFTEST_MS))
-		printk(KERN_WARN "usb: devices still enumerating after %u ms\n", SETTLE_FOR_SELFTEST_MS);
+	 * boot wait for the devices present now (bounded), and count them for the self-test
+	 * that checks none came later. A normal boot never waits. */
+	if (!err && cmdline_has("selftest")) {
+		if (!usb_wait_settled(SETTLE_FOR_SELFTEST_MS))
+			printk(KERN_WARN "usb: devices still enumerating after %u ms\n", SETTLE_FOR_SELFTEST_MS);
+		usb_boot_devices = usb_live_devices();
+		usb_boot_waited = true;
+	}
 	return controller_count;
 }
 

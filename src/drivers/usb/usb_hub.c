@@ -457,3 +457,22 @@ void usb_hub_step(struct usb_dev *d)
 		return;
 	}
 }
+
+/*
+ * usb_hub_settled - the hub d is ready and none of its ports is between a connection and a
+ * device: no debounce, reset, recovery or power-on wait, no change not yet looked at (a
+ * port in over-current waits for as long as it lasts: that is not counted). The devices
+ * behind it say for themselves whether they are still enumerating. Tick context, or
+ * interrupts off.
+ */
+bool usb_hub_settled(const struct usb_dev *d)
+{
+	const struct usb_hub *h = d->hub;
+
+	if (!h || h->state != H_RUN || h->need)
+		return false; /* not ready yet, or a port's status being read */
+	for (unsigned int p = 1; p <= h->info.num_ports; p++)
+		if (timed(&h->port[p]) && h->port[p].state != HP_OVER_CURRENT)
+			return false;
+	return true;
+}

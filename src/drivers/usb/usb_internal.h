@@ -291,6 +291,7 @@ void usb_hub_step(struct usb_dev *d);
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_hub_free(struct usb_dev *d);
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child);
+bool usb_hub_settled(const struct usb_dev *d);
 
 /* usb_kbd.c */
 void usb_kbd_attach(struct usb_dev *d);
@@ -298,6 +299,7 @@ void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_kbd_free(struct usb_dev *d);
 void usb_kbd_release_all(struct usb_dev *d);
+bool usb_kbd_ready(const struct usb_dev *d);
 void usb_kbd_tick(void);
 void usb_kbd_controller_stopped(struct xhci *hc);
 bool usb_kbd_stall_probe(void);
@@ -307,5 +309,9 @@ void usb_kbd_probe_result(int *stalled, int *after);
 extern struct xhci *usb_controllers;
 uint64_t usb_now_us(void);
 bool usb_wait_settled(uint64_t ms);
+unsigned int usb_live_devices(void);
+/* set by a self-test boot once it waited for the devices present (usb_init) */
+extern bool usb_boot_waited;
+extern unsigned int usb_boot_devices; /* usb_live_devices() then */
 
 #endif

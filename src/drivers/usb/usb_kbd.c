@@ -307,6 +307,10 @@ unsigned int usb_kbd_print(void)
 	return n;
 }
 
+/* usb_kbd_ready - d is a keyboard whose setup is done: its reports are taken (what
+ * usb_kbd_count counts). Tick context, or interrupts off. */
+bool usb_kbd_ready(const struct usb_dev *d) { return d->kbd && d->kbd->state >= K_RUN; }
+
 /* usb_kbd_count - ready USB keyboards. Any context. */
 unsigned int usb_kbd_count(void)
 {
@@ -314,7 +318,7 @@ unsigned int usb_kbd_count(void)
 	uint64_t flags = arch_irq_save();
 
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		if (d->kbd && d->kbd->state >= K_RUN)
+		if (usb_kbd_ready(d))
 			n++;
 	arch_irq_restore(flags);
 	return n;

@@ -519,6 +519,54 @@ static void hub_port_powered_again_after_over_current(void)
 	finish();
 }
 
+/* Settled as usb_wait_settled (usb.c) asks of each device: not enumerating, a keyboard
+ * ready (usb_kbd_ready), a hub ready with no port connecting a device (usb_hub_settled). */
+static bool devices_settled(void)
+{
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
+		if (d->failed || d->gone)
+			continue;
+		if (!strcmp(usb_dev_state_name(d), "enumerating") ||
+		    (d->driver == USB_DRV_KBD && !usb_kbd_ready(d)) ||
+		    (d->driver == USB_DRV_HUB && !usb_hub_settled(d)))
+			return false;
+	}
+	return true;
+}
+
+/* A hub with keyboards on its ports 1 and 3: the hub is enumerated and configured long
+ * before the devices behind it (its power-on wait, then each port's debounce, reset and
+ * recovery), so the devices never look settled until both keyboards behind it are ready,
+ * and do once they are (a self-test boot waited only for the hub; its devices came during
+ * the tests that count heap allocations). A keyboard is not settled between its driver
+ * being chosen and its reports being taken either. */
+static void hub_settles_after_the_devices_behind_it(void)
+{
+	bool early = false, kbd_setting_up = false;
+
+	start(); /* a keyboard on root port 5, slot 1: the hub takes slot 2 */
+	hub.slot = 2;
+	hub.plugged[1] = hub.plugged[3] = true;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	CHECK(until("usb: 1-6: 0409:0001 hub, high speed, hub", 10000));
+	for (int i = 0; i < 20000; i++) {
+		if (sim_logged("kbd: usb 1-6.1 0627:0001 ready") &&
+		    sim_logged("kbd: usb 1-6.3 0627:0001 ready"))
+			break;
+		early |= devices_settled();
+		kbd_setting_up |=
+			sim_logged("usb: 1-6.1: 0627:0001 HID, high speed, boot keyboard") &&
+			!sim_logged("kbd: usb 1-6.1 0627:0001 ready");
+		tick();
+	}
+	CHECK(sim_logged("kbd: usb 1-6.3 0627:0001 ready"));
+	CHECK(!early);
+	CHECK(kbd_setting_up); /* the window in which only usb_kbd_ready said "not yet" was seen */
+	ticks_ms(10);
+	CHECK(devices_settled());
+	finish();
+}
+
 /* A USB 3 port whose link fell into Compliance Mode (no connection showing) and one in
  * SS.Inactive (connection showing), each with a keyboard there: each port gets one warm
  * reset and its keyboard is enumerated (the first port stayed empty, the second failed
@@ -646,6 +694,7 @@ int main(void)
 	RUN(root_port_powered_again_after_over_current);
 	RUN(root_port_left_off_after_repeated_over_current);
 	RUN(hub_port_powered_again_after_over_current);
+	RUN(hub_settles_after_the_devices_behind_it);
 	RUN(stuck_usb3_link_warm_reset);
 	RUN(stuck_usb3_link_given_up);
 	RUN(abort_never_stops_ring);
