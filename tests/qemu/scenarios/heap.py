@@ -24,8 +24,8 @@ MEM_HEAP = re.compile(r"^heap: .* in (\d+) live allocations, .*, (\d+) allocs, (
 @scenario("heaptrace")
 def scenario_heaptrace(m, args):
     # Issue 15 (boot with heap.trace): `heaptrace` after boot, `help` twice and `dmesg`
-    # through the pager (dmesg is then more than 4 KiB: the pager's buffer is allocated,
-    # grown and freed), `mem`, `heaptrace`. The dumps must parse and hold together (every
+    # through the pager (the pager's 256 KiB buffer is allocated when paging begins and freed
+    # at its end), `mem`, `heaptrace`. The dumps must parse and hold together (every
     # free names a live allocation, nothing lost, the end lines' heap counters equal what
     # the events add up to), hold allocations and frees, and `mem`'s allocs, frees and live
     # count must be the trace's after some event.
