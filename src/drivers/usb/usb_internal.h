@@ -84,7 +84,7 @@ struct xhci_port {
 	unsigned int warm_resets; /* since a device was last found on the port */
 };
 
-#define XHCI_MAX_PORTS 32
+#define XHCI_MAX_PORTS 255 /* HCSPARAMS1 MaxPorts is 8 bits: every port a controller can have */
 
 /* xhci_intel.c: Intel's shared USB 2/3 ports and shutdown quirks (7-9 series, Bay Trail) */
 #define XHCI_INTEL_XUSB2PR 0xd0     /* PCI configuration offsets of the xHCI function */
