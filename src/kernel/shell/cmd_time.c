@@ -58,7 +58,7 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 		printk("  %-14s ", s->name);
 		if (s->hz) {
 			print_mhz(s->hz);
-			printk(", %u bits, ", s->bits);
+			printk(", %u bits read, ", s->bits);
 		}
 		printk("%s", state_name(s->state));
 		if (s->state == CLOCK_USED || s->state == CLOCK_CHECKED) {
