@@ -104,6 +104,11 @@ struct bootinfo {
 int mb2_parse(uint32_t magic, void *mbi, size_t avail, paddr_t mbi_phys,
 	      struct bootinfo *out, char *err, size_t errlen);
 
+/* Why the x86_64 entry (src/arch/x86_64/boot/boot_info.c) left boot information that lies
+ * above 2 GiB where it was (not Multiboot2, malformed, no usable room below 2 GiB), for
+ * kmain's panic; "" when it did not. Any context after kentry64. */
+const char *boot_info_refusal(void);
+
 /* The kernel's parsed boot information (src/kernel/core/bootinfo.c): kmain publishes it
  * once after parsing; bootinfo_get() returns NULL before that. */
 void bootinfo_publish(const struct bootinfo *bi);

@@ -112,8 +112,8 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 
 	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
 	if (mbi_phys >= DIRECT_MAP_SIZE)
-		panic("boot info at %#llx, above the direct map, and no room to move it below 2 GiB",
-		      (unsigned long long)mbi_phys);
+		panic("boot info at %#llx, above the direct map, not moved below 2 GiB: %s",
+		      (unsigned long long)mbi_phys, boot_info_refusal());
 	if (mb2_parse(mb2_magic, phys_to_virt(mbi_phys), DIRECT_MAP_SIZE - mbi_phys, mbi_phys,
 		      &boot_info, err, sizeof(err)) < 0)
 		panic("boot info: %s", err);
