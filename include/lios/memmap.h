@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Memory-map sanitiser (src/mm/memmap.c): firmware regions in, sorted disjoint page-aligned
- * usable ranges out, with reserved ranges (kernel image, boot info, modules, framebuffer,
- * first 1 MiB) carved out. Pure; host-tested and fuzzed. Owner: mm.
+ * usable ranges out, with reserved ranges (kernel image, boot info, modules, an EGA text
+ * screen, first 1 MiB) carved out. Pure; host-tested and fuzzed. Owner: mm.
  *
  * Output invariants (checked by tests/unit/mm/test_memmap.c and fuzz/memmap_fuzz.c): ranges sorted by
  * start, non-empty, page aligned, pairwise disjoint and never adjacent, below
@@ -15,7 +15,7 @@
 #include <lios/bootinfo.h>
 
 /* Ranges the boot itself reserves (memmap_boot_reserved): low 1 MiB, kernel, boot info,
- * modules, framebuffer, the boot area. */
+ * modules, an EGA text screen, the boot area. */
 #define MEMMAP_MAX_RESERVED 32
 /* Output ranges a statically declared map holds (MEMMAP_STATIC); memmap_from_bootinfo
  * finds room for bigger ones in the map itself. */
@@ -72,8 +72,9 @@ int memmap_sanitize(const struct mem_region *regions, size_t nregions,
 
 /*
  * Fills out[] with the ranges the boot itself occupies: the first 1 MiB, the kernel image
- * [kernel_start, kernel_end) (physical), the Multiboot2 info, the modules and the
- * framebuffer. Returns the number of ranges written (at most max).
+ * [kernel_start, kernel_end) (physical), the Multiboot2 info, the modules and an EGA text
+ * screen. Not a pixel framebuffer: the console refuses one over usable RAM, so it costs
+ * no RAM (memmap.c's top comment). Returns the number of ranges written (at most max).
  */
 size_t memmap_boot_reserved(const struct bootinfo *bi, paddr_t kernel_start, paddr_t kernel_end,
 			    struct memmap_range *out, size_t max);

@@ -13,6 +13,14 @@
  * inward rounding leaves at least one page between them: no two output ranges touch, so
  * running the sanitiser on its own output returns it unchanged.
  *
+ * Boot ranges (memmap_boot_reserved): the low 1 MiB, the kernel, the boot information, the
+ * modules and an EGA text screen's cells. A pixel framebuffer costs no RAM: the console
+ * refuses one that overlaps usable RAM in the firmware's map (console_fb_range_check), so
+ * the frame allocator may hand out those pages, and one outside usable RAM has nothing to
+ * carve. A lying framebuffer tag (address 0, a huge pitch * height) therefore takes no
+ * memory away. The VGA text console checks only an EGA tag's geometry, not its address, so
+ * its cells stay reserved.
+ *
  * Storage: the caller's (struct memmap carries it). At boot, memmap_from_bootinfo takes a
  * static 512-range map, and for a bigger firmware map finds room in the map itself
  * (memmap_find_room) before any allocator exists.
@@ -314,8 +322,9 @@ static void add_reserved(struct memmap_range *out, size_t *n, size_t max, paddr_
 	}
 }
 
-/* The ranges the boot occupies (low 1 MiB, kernel, boot info, modules, framebuffer) into
- * out[max]; returns how many. Pure. */
+/* The ranges the boot occupies (low 1 MiB, kernel, boot info, modules, an EGA text screen)
+ * into out[max]; returns how many. A pixel framebuffer is not among them: see the top
+ * comment. Pure. */
 size_t memmap_boot_reserved(const struct bootinfo *bi, paddr_t kernel_start, paddr_t kernel_end,
 			    struct memmap_range *out, size_t max)
 {
@@ -326,11 +335,11 @@ size_t memmap_boot_reserved(const struct bootinfo *bi, paddr_t kernel_start, pad
 	add_reserved(out, &n, max, bi->mbi_start, bi->mbi_end);
 	for (size_t i = 0; i < bi->nmodules && i < BOOTINFO_MAX_MODULES; i++)
 		add_reserved(out, &n, max, bi->modules[i].start, bi->modules[i].end);
-	if (bi->fb.kind != FB_NONE) {
-		uint64_t size = (uint64_t)bi->fb.pitch * bi->fb.height;
+	if (bi->fb.kind == FB_EGA_TEXT) {
+		/* the cells the VGA text console may draw: 2 bytes each, rows at most pitch apart
+		 * (pitch < 2^32 and height < 2^32: no overflow; an end past 2^64 means the limit) */
+		uint64_t size = MIN(2ull * bi->fb.width, (uint64_t)bi->fb.pitch) * bi->fb.height;
 
-		if (size == 0)
-			size = PAGE_SIZE;
 		add_reserved(out, &n, max, bi->fb.addr, bi->fb.addr + size);
 	}
 	return n;

@@ -260,8 +260,9 @@ static void test_from_bootinfo_full(void)
 	CHECK(memmap_bytes(&big, 0) <= memmap_bytes(&out, 0) + out.dropped);
 }
 
-/* memmap_boot_reserved lists the low 1 MiB, kernel, boot info, modules and framebuffer;
- * memmap_from_bootinfo removes them all from a map. */
+/* memmap_boot_reserved lists the low 1 MiB, kernel, boot info, modules and an EGA text
+ * screen (80x25 at 64 MiB: 4000 bytes, one page); memmap_from_bootinfo removes them all
+ * from a map. */
 static void test_bootinfo(void)
 {
 	static struct bootinfo bi;
@@ -278,21 +279,64 @@ static void test_bootinfo(void)
 	bi.nmodules = 1;
 	bi.modules[0].start = 0x1000000;
 	bi.modules[0].end = 0x1000001;
-	bi.fb.kind = FB_RGB;
+	bi.fb.kind = FB_EGA_TEXT;
 	bi.fb.addr = 0x4000000;
-	bi.fb.pitch = 4096;
-	bi.fb.height = 768;
+	bi.fb.pitch = 160;
+	bi.fb.width = 80;
+	bi.fb.height = 25;
 	n = memmap_boot_reserved(&bi, 0x200000, 0x400000, res, MEMMAP_MAX_RESERVED);
 	CHECK(n == 5);
+	CHECK(res[4].start == 0x4000000 && res[4].end == 0x4000000 + 4000);
 	CHECK(memmap_from_bootinfo(&bi, 0x200000, 0x400000, &out) == 0);
 	CHECK(out.n == 4);
 	CHECK(out.r[0].start == 0x100000 && out.r[0].end == 0x200000);
 	CHECK(out.r[1].start == 0x400000 && out.r[1].end == 0x1000000);
 	CHECK(out.r[2].start == 0x1001000 && out.r[2].end == 0x4000000);
-	CHECK(out.r[3].start == 0x4300000 && out.r[3].end == 0x7fe0000);
-	CHECK(memmap_bytes(&out, 0) == 0x100000 + 0xc00000 + 0x2fff000 + 0x3ce0000);
-	CHECK(memmap_bytes(&out, 0x4000000) == 0x3ce0000);
+	CHECK(out.r[3].start == 0x4001000 && out.r[3].end == 0x7fe0000);
+	CHECK(memmap_bytes(&out, 0) == 0x100000 + 0xc00000 + 0x2fff000 + 0x3fdf000);
+	CHECK(memmap_bytes(&out, 0x4000000) == 0x3fdf000);
 	CHECK(memmap_check(bi.regions, bi.nregions, res, n, &out) == NULL);
+}
+
+/* Pixel framebuffer tags cost no RAM, whatever they claim: the console refuses one that
+ * overlaps usable RAM (console_fb_range_check), and one outside it has nothing to carve.
+ * Map: [0, 640 KiB) and [1 MiB, 512 MiB) usable. Cases: a lying tag at address 0 of 4 MiB
+ * (1024 x 1024 pixels of 4 bytes), one whose pitch * height covers nearly 2^64 bytes, and
+ * a plausible one at 0xfd000000 outside RAM. Expected each time: only the low 1 MiB
+ * reserved, all 511 MiB above it usable. An EGA text tag with a pitch far past its 80
+ * columns reserves only its cells (4000 bytes), not pitch * height. */
+static void test_fb_costs_no_ram(void)
+{
+	static const struct mem_region map[] = { R(0, KiB(640), U), R(MiB(1), MiB(511), U) };
+	static const struct { uint64_t addr; uint32_t pitch, height; } tags[] = {
+		{ 0, 4096, 1024 }, { MiB(1), UINT32_MAX, UINT32_MAX }, { 0xfd000000, 4096, 768 } };
+	static struct bootinfo bi;
+	struct memmap_range res[MEMMAP_MAX_RESERVED];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		memset(&bi, 0, sizeof(bi));
+		bi.regions = map;
+		bi.nregions = 2;
+		bi.fb.kind = i % 2 ? FB_INDEXED : FB_RGB;
+		bi.fb.addr = tags[i].addr;
+		bi.fb.pitch = tags[i].pitch;
+		bi.fb.width = 1024;
+		bi.fb.height = tags[i].height;
+		bi.fb.bpp = 32;
+		n = memmap_boot_reserved(&bi, 0, 0, res, MEMMAP_MAX_RESERVED);
+		CHECK_EQ(memmap_from_bootinfo(&bi, 0, 0, &out), 0);
+		CHECK_EQ(out.n, 1);
+		CHECK_EQ(memmap_bytes(&out, 0), MiB(511));
+		CHECK(memmap_check(bi.regions, bi.nregions, res, n, &out) == NULL);
+	}
+	bi.fb.kind = FB_EGA_TEXT;
+	bi.fb.addr = MiB(8);
+	bi.fb.width = 80;
+	bi.fb.height = 25;
+	bi.fb.pitch = UINT32_MAX;
+	CHECK_EQ(memmap_from_bootinfo(&bi, 0, 0, &out), 0);
+	CHECK_EQ(memmap_bytes(&out, 0), MiB(511) - KiB(4));
 }
 
 static uint64_t rng_state;
@@ -424,6 +468,7 @@ int main(void)
 	test_full_overlapping_entry();
 	test_from_bootinfo_full();
 	test_bootinfo();
+	test_fb_costs_no_ram();
 	test_random();
 	test_random_full();
 	test_truncate();
