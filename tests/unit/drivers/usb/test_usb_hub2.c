@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../unit.h"
+#include "stack_drive.h"
 #include "xhci_sim.h"
 
 extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
@@ -269,35 +270,6 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 }
 
 /* ------------------------------------------------------------------ driving it */
-static void tick(void)
-{
-	struct usb_dev *d, *next;
-
-	xhci_tick(&hc);
-	for (d = usb_dev_list(); d; d = next) {
-		next = d->next;
-		usb_dev_step(d);
-	}
-	usb_kbd_tick();
-}
-
-static bool until(const char *needle, int max)
-{
-	for (int i = 0; i < max; i++) {
-		if (sim_logged(needle))
-			return true;
-		tick();
-	}
-	return sim_logged(needle);
-}
-
-/* At least ms milliseconds of the clock (0.2 ms per clock read, one read a tick at least). */
-static void ticks_ms(unsigned int ms)
-{
-	for (unsigned int i = 0; i < 5 * ms; i++)
-		tick();
-}
-
 static long dma_before;
 
 /* A fresh controller and an empty tree. */
@@ -328,7 +300,7 @@ static void finish(void)
 	if (root >= 0) {
 		plug(root, false);
 		for (int i = 0; i < 2000 && usb_dev_list(); i++)
-			tick();
+			stack_tick(&hc);
 	}
 	CHECK(usb_dev_list() == NULL);
 	for (unsigned int s = 1; s <= SIM_SLOTS; s++)
@@ -358,7 +330,7 @@ static void hub_notify(int n)
 	i = d->intr_deq;
 	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = map;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
-	tick();
+	stack_tick(&hc);
 }
 
 /* One 8-byte boot report from keyboard d, taken. */
@@ -368,7 +340,7 @@ static void key_report(struct usb_dev *d, const uint8_t r[8])
 
 	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
-	tick();
+	stack_tick(&hc);
 }
 
 static const uint8_t press_a[8] = { 0, 0, 0x04 };
@@ -382,7 +354,7 @@ static int hub_and_keyboard(unsigned int speed, unsigned int p, int *kbd)
 	*kbd = add_node(N_KBD, speed, h, p);
 	node[*kbd].plugged = true;
 	plug(h, true);
-	CHECK(until("hub with 4 ports ready", 5000));
+	CHECK(stack_until(&hc, "hub with 4 ports ready", 5000));
 	return h;
 }
 
@@ -403,7 +375,7 @@ static void five_hubs_deep(void)
 	kbd = add_node(N_KBD, USB_SPEED_HIGH, prev, 3);
 	node[kbd].plugged = true;
 	plug(child_of(-1, ROOT_PORT), true);
-	CHECK(until("kbd: usb 1-5.1.1.1.1.3 0627:0001 ready", 50000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1.1.1.1.3 0627:0001 ready", 50000));
 	CHECK(dev_of(kbd) != NULL && dev_of(kbd)->route == 0x31111u && dev_of(kbd)->depth == 5);
 	CHECK_EQ(sim.addr_slot[0] & 0xfffffu,
 		 0x31111u); /* what Address Device gave the controller */
@@ -413,7 +385,9 @@ static void five_hubs_deep(void)
 	sim_log_clear();
 	plug(add_node(N_HUB, USB_SPEED_HIGH, prev, 2), true);
 	hub_notify(prev);
-	CHECK(until("usb: 1-5.1.1.1.1.2 0409:0001: refused: more than five hubs in a chain", 5000));
+	CHECK(stack_until(&hc,
+			  "usb: 1-5.1.1.1.1.2 0409:0001: refused: more than five hubs in a chain",
+			  5000));
 	finish();
 }
 
@@ -431,7 +405,7 @@ static void transaction_translator_fields(void)
 	h = add_node(N_HUB, USB_SPEED_HIGH, -1, ROOT_PORT);
 	node[h].characteristics = 0x0049; /* per-port power, TT think time 2 (24 FS bit times) */
 	plug(h, true);
-	CHECK(until("usb: 1-5: hub with 4 ports ready", 5000));
+	CHECK(stack_until(&hc, "usb: 1-5: hub with 4 ports ready", 5000));
 	hd = dev_of(h);
 	CHECK(hd != NULL);
 	CHECK(sim.cfg_slot[0] & XHCI_SLOT_HUB);
@@ -443,7 +417,7 @@ static void transaction_translator_fields(void)
 	fs = add_node(N_KBD, USB_SPEED_FULL, h, 2);
 	plug(fs, true);
 	hub_notify(h);
-	CHECK(until("kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
 	CHECK(dev_of(fs) && dev_of(fs)->tt_slot == hd->slot && dev_of(fs)->tt_port == 2);
 
 	fsh = add_node(N_HUB, USB_SPEED_FULL, h, 3);
@@ -451,7 +425,7 @@ static void transaction_translator_fields(void)
 	node[ls].plugged = true;
 	plug(fsh, true);
 	hub_notify(h);
-	CHECK(until("kbd: usb 1-5.3.1 0627:0001 ready", 10000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3.1 0627:0001 ready", 10000));
 	CHECK_EQ((sim.addr_slot[0] >> 20) & 0xfu, (unsigned int)USB_SPEED_LOW);
 	CHECK_EQ(sim.addr_slot[0] & 0xfffffu, 0x13u);
 	CHECK_EQ((sim.addr_slot[1] >> 16) & 0xffu, (unsigned int)ROOT_PORT);
@@ -474,16 +448,16 @@ static void debounce_restarts_on_bounce(void)
 	node[k].plugged = false;
 	plug(k, true);
 	hub_notify(h);
-	ticks_ms(50);
+	stack_ticks_ms(&hc, 50);
 	CHECK_EQ(node[h].reset_requests[2], 0u);
 	node[h].change[2] |= C_CONNECTION; /* gone and back between two reads */
 	bounced = time_ns();
 	hub_notify(h);
 	for (int i = 0; i < 5000 && !node[h].reset_requests[2]; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK_EQ(node[h].reset_requests[2], 1u);
 	CHECK(node[h].reset_ns[2] - bounced >= 100000000u);
-	CHECK(until("kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
 	finish();
 }
 
@@ -496,13 +470,13 @@ static void port_disabled_by_hub_enumerates_again(void)
 
 	start();
 	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	sim_log_clear();
 	node[h].status[1] &= (uint16_t)~PS_ENABLE;
 	node[h].change[1] |= PS_ENABLE; /* C_PORT_ENABLE */
 	hub_notify(h);
-	CHECK(until("kbd: usb 1-5.1 removed", 200));
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 removed", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	CHECK_EQ(node[h].reset_requests[1], 2u);
 	CHECK_EQ(node[h].change[1], 0);
 	finish();
@@ -517,23 +491,23 @@ static void hub_status_change_acknowledged(void)
 
 	start();
 	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	node[h].hub_change = HUB_LOCAL_POWER;
 	hub_notify(h);
-	ticks_ms(20);
+	stack_ticks_ms(&hc, 20);
 	CHECK_EQ(node[h].hub_status_reads, 1u);
 	CHECK_EQ(node[h].hub_change, 0);
 	node[h].hub_status = HUB_OVER_CURRENT;
 	node[h].hub_change = HUB_OVER_CURRENT;
 	hub_notify(h);
-	CHECK(until("usb: 1-5: hub over-current", 100));
+	CHECK(stack_until(&hc, "usb: 1-5: hub over-current", 100));
 	CHECK_EQ(node[h].hub_change, 0);
 	node[h].hub_status = 0;
 	node[h].hub_change = HUB_OVER_CURRENT;
 	hub_notify(h);
-	CHECK(until("usb: 1-5: hub over-current ended", 100));
+	CHECK(stack_until(&hc, "usb: 1-5: hub over-current ended", 100));
 	CHECK_EQ(node[h].hub_change, 0);
-	ticks_ms(150); /* the hub's power-on time */
+	stack_ticks_ms(&hc, 150); /* the hub's power-on time */
 	for (unsigned int p = 1; p <= 4; p++)
 		CHECK_EQ(node[h].power_requests[p], 2u);
 	CHECK(dev_of(k) != NULL);
@@ -554,7 +528,7 @@ static void keyboard_endpoint_halt(uint32_t cc)
 	start();
 	h = hub_and_keyboard(USB_SPEED_FULL, 1, &k);
 	(void)h;
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	d = dev_of(k);
 	key_report(d, press_a);
 	CHECK_EQ(held(), 1u);
@@ -562,7 +536,7 @@ static void keyboard_endpoint_halt(uint32_t cc)
 	enq = d->intr.phys + d->intr.enq * 16;
 	slot = d->slot;
 	sim_intr_halt(&sim, slot, d->intr_dci, d->intr.phys + d->intr_deq * 16, cc);
-	CHECK(until("usb: 1-5.1: interrupt endpoint reset", 100));
+	CHECK(stack_until(&hc, "usb: 1-5.1: interrupt endpoint reset", 100));
 	CHECK_EQ(held(), 0u);
 	CHECK_EQ(sim.intr_resets[slot], 1u);
 	CHECK_EQ(sim.intr_set_deq[slot] & ~0xfull, enq);
@@ -596,7 +570,7 @@ static void hub_endpoint_halt_during_request(void)
 
 	start();
 	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	d = dev_of(h);
 	k2 = add_node(N_KBD, USB_SPEED_HIGH, h, 4);
 	plug(k2, true);
@@ -607,11 +581,11 @@ static void hub_endpoint_halt_during_request(void)
 				      XHCI_CC_USB_TRANSACTION);
 			halted = true;
 		}
-		tick();
+		stack_tick(&hc);
 	}
 	CHECK(halted);
-	CHECK(until("usb: 1-5: interrupt endpoint reset", 100));
-	CHECK(until("kbd: usb 1-5.4 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "usb: 1-5: interrupt endpoint reset", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.4 0627:0001 ready", 5000));
 	CHECK(dev_of(k) != NULL && dev_of(h) == d);
 	CHECK(!sim_logged("refused"));
 	finish();
@@ -629,7 +603,7 @@ static void outcome_kept_across_endpoint_reset(void)
 
 	start();
 	hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	d = dev_of(k);
 	node[k].stall_leds = true;
 	reports = node[k].led_reports;
@@ -638,14 +612,14 @@ static void outcome_kept_across_endpoint_reset(void)
 		return;
 	led_listener(KBD_LED_CAPSLOCK);
 	for (int i = 0; i < 10 && node[k].led_reports == reports; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK_EQ(node[k].led_reports, reports + 1); /* stalled: its event is on the ring */
 	sim_intr_halt(&sim, d->slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
 		      XHCI_CC_USB_TRANSACTION);
-	CHECK(until("usb: 1-5.1: interrupt endpoint reset", 100));
-	CHECK(until("usb: 1-5.1: LED report not accepted (code 6)", 100));
+	CHECK(stack_until(&hc, "usb: 1-5.1: interrupt endpoint reset", 100));
+	CHECK(stack_until(&hc, "usb: 1-5.1: LED report not accepted (code 6)", 100));
 	led_listener(0);
-	ticks_ms(20);
+	stack_ticks_ms(&hc, 20);
 	CHECK_EQ(node[k].led_reports, reports + 1); /* none again */
 	CHECK(dev_of(k) == d);
 	finish();
@@ -661,12 +635,12 @@ static void missed_service(void)
 
 	start();
 	hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	d = dev_of(k);
 	enq = d->intr.enq;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
 			  XHCI_CC_MISSED_SERVICE, 0);
-	tick();
+	stack_tick(&hc);
 	CHECK(!d->failed);
 	if (d->failed) { /* refused: freed on the next tick */
 		finish();
@@ -691,13 +665,13 @@ static void endless_errors_refuse(void)
 
 	start();
 	hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
-	CHECK(until("kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	d = dev_of(k);
 	for (int i = 0; i < 8; i++) {
 		sim_log_clear();
 		sim_intr_halt(&sim, d->slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
 			      XHCI_CC_USB_TRANSACTION);
-		CHECK(until("interrupt endpoint reset", 100));
+		CHECK(stack_until(&hc, "interrupt endpoint reset", 100));
 		if (dev_of(k) != d) { /* refused, maybe freed */
 			finish();
 			return;
@@ -705,7 +679,8 @@ static void endless_errors_refuse(void)
 	}
 	sim_intr_halt(&sim, d->slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
 		      XHCI_CC_USB_TRANSACTION);
-	CHECK(until(
+	CHECK(stack_until(
+		&hc,
 		"usb: 1-5.1 0627:0001: refused: interrupt endpoint keeps failing (completion code 4)",
 		100));
 	CHECK_EQ(sim.intr_resets[d->slot], 8u);
@@ -722,25 +697,25 @@ static void hub_unplugged_with_keyboard_holding_keys(void)
 
 	start();
 	h = hub_and_keyboard(USB_SPEED_LOW, 3, &k);
-	CHECK(until("kbd: usb 1-5.3 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3 0627:0001 ready", 5000));
 	key_report(dev_of(k), shift_a);
 	CHECK_EQ(held(), 2u);
-	ticks_ms(600); /* 'a' repeats */
+	stack_ticks_ms(&hc, 600); /* 'a' repeats */
 	CHECK(presses > 2u);
 	plug(h, false);
-	CHECK(until("kbd: usb 1-5.3 removed", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3 removed", 100));
 	for (int i = 0; i < 200 && usb_dev_list(); i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(usb_dev_list() == NULL);
 	CHECK_EQ(held(), 0u);
 	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 2u);
 	CHECK_EQ(sim_dma_live(), dma_before);
 	presses = 0;
-	ticks_ms(100);
+	stack_ticks_ms(&hc, 100);
 	CHECK_EQ(presses, 0u); /* no repeat of a key nobody holds */
 	sim_log_clear();
 	plug(h, true);
-	CHECK(until("kbd: usb 1-5.3 0627:0001 ready", 10000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3 0627:0001 ready", 10000));
 	finish();
 }
 
@@ -760,7 +735,7 @@ static void hub_unplugged_during_child_command(void)
 	plug(k, true);
 	hub_notify(h);
 	for (int i = 0; i < 5000 && !kd; i++) {
-		tick();
+		stack_tick(&hc);
 		for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
 			if (d->parent && d->slot && hc.cmd_owner == d)
 				kd = d;
@@ -774,19 +749,19 @@ static void hub_unplugged_during_child_command(void)
 	}
 	sim.hold_commands = true; /* its next command waits in the ring */
 	while (hc.cmd_owner == kd)
-		tick();
+		stack_tick(&hc);
 	for (int i = 0; i < 20 && hc.cmd_owner != kd; i++)
-		tick(); /* until it asks for Address Device (or Evaluate Context) */
+		stack_tick(&hc); /* until it asks for Address Device (or Evaluate Context) */
 	CHECK(hc.cmd_owner == kd);
 	plug(h, false);
-	ticks_ms(10);
+	stack_ticks_ms(&hc, 10);
 	kept = false;
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
 		kept |= d == kd;
 	CHECK(kept && kd->gone); /* kept while its command is in the ring */
 	sim_run_commands(&sim);
 	for (int i = 0; i < 200 && usb_dev_list(); i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(usb_dev_list() == NULL);
 	for (unsigned int sl = 1; sl <= SIM_SLOTS; sl++)
 		CHECK(!sim.slot_on[sl]);
@@ -803,20 +778,20 @@ static void keyboard_replugged_on_hub_port(void)
 
 	start();
 	h = hub_and_keyboard(USB_SPEED_FULL, 2, &k);
-	CHECK(until("kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
 	old_slot = dev_of(k)->slot;
 	key_report(dev_of(k), press_a);
 	plug(k, false);
 	hub_notify(h);
-	CHECK(until("kbd: usb 1-5.2 removed", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 removed", 100));
 	for (int i = 0; i < 50 && sim.slot_on[old_slot]; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(!sim.slot_on[old_slot]);
 	CHECK_EQ(held(), 0u);
 	sim_log_clear();
 	plug(k, true);
 	hub_notify(h);
-	CHECK(until("kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
 	CHECK(dev_of(k) && dev_of(k)->slot != old_slot);
 	key_report(dev_of(k), press_b);
 	CHECK_EQ(held(), 1u);

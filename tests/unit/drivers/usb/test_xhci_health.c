@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../unit.h"
+#include "stack_drive.h"
 #include "xhci_sim.h"
 
 extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
@@ -141,29 +142,6 @@ static struct xhci hc;
 
 #define USBSTS sim.reg[(SIM_OP + XHCI_USBSTS) / 4]
 
-static void tick(void)
-{
-	struct usb_dev *d, *next;
-
-	xhci_tick(&hc);
-	for (d = usb_dev_list(); d; d = next) {
-		next = d->next;
-		usb_dev_step(d);
-	}
-	usb_kbd_tick();
-}
-
-/* Ticks until the log holds needle; false after max ticks. */
-static bool until(const char *needle, int max)
-{
-	for (int i = 0; i < max; i++) {
-		if (sim_logged(needle))
-			return true;
-		tick();
-	}
-	return sim_logged(needle);
-}
-
 /* A fresh controller with a high-speed keyboard on root port 5, ready. */
 static void start(void)
 {
@@ -179,7 +157,7 @@ static void start(void)
 	sim_log_clear();
 	host_time_skip_ns = 200000; /* 0.2 ms per clock read: debounce and resets pass in ticks */
 	sim_connect(&sim, 5, USB_SPEED_HIGH);
-	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
 	sim_log_clear();
 }
 
@@ -190,7 +168,7 @@ static void finish(void)
 	hc.dead = true;      /* no Disable Slot: the devices just go */
 	hc.unhalted = false; /* (even those a controller that did not halt keeps) */
 	for (int i = 0; i < 10 && usb_dev_list(); i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(usb_dev_list() == NULL);
 	xhci_free_memory(&hc);
 	CHECK_EQ(sim_dma_live(), 0); /* every ring, context and buffer given back */
@@ -206,15 +184,15 @@ static void recovers(uint32_t error)
 	start();
 	live = sim_dma_live();
 	USBSTS |= error;
-	CHECK(until("resetting it (1 of 3)", 200));
-	CHECK(until("kbd: usb 1-5 removed", 50));
-	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(stack_until(&hc, "resetting it (1 of 3)", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 50));
+	CHECK(stack_until(&hc, "reset after the error; its ports are scanned again", 5000));
 	CHECK(!hc.dead);
 	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
 	CHECK_EQ(hc.recoveries, 1u);
 	CHECK_EQ(sim.reset_count, 2u); /* the takeover's and the recovery's */
 	CHECK(!(USBSTS & (XHCI_STS_HCE | XHCI_STS_HSE | XHCI_STS_HCH)));
-	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
 	CHECK(!sim_logged("stopped"));
 	CHECK_EQ(sim_dma_live(), live); /* the old controller memory and device given back */
 	finish();
@@ -232,14 +210,14 @@ static void error_during_command(void)
 	sim_connect(&sim, 6, USB_SPEED_FULL);
 	sim.hold_commands = true;
 	for (int i = 0; i < 5000 && !hc.cmd_busy; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(hc.cmd_busy);
 	USBSTS |= XHCI_STS_HCE;
-	CHECK(until("resetting it (1 of 3)", 200));
+	CHECK(stack_until(&hc, "resetting it (1 of 3)", 200));
 	sim.hold_commands = false;
-	CHECK(until("reset after the error; its ports are scanned again", 5000));
-	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
-	CHECK(until("kbd: usb 1-6 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "reset after the error; its ports are scanned again", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-6 0627:0001 ready", 5000));
 	finish();
 }
 
@@ -249,15 +227,15 @@ static void stops_after_three(void)
 	start();
 	for (unsigned int i = 1; i <= XHCI_MAX_RECOVERIES; i++) {
 		USBSTS |= XHCI_STS_HCE;
-		CHECK(until("reset after the error", 5000));
-		CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+		CHECK(stack_until(&hc, "reset after the error", 5000));
+		CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
 		sim_log_clear();
 	}
 	USBSTS |= XHCI_STS_HCE;
-	CHECK(until("after 3 resets: stopped", 200));
-	CHECK(until("kbd: usb 1-5 removed", 50)); /* a stopped controller's devices go */
+	CHECK(stack_until(&hc, "after 3 resets: stopped", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 50)); /* a stopped controller's devices go */
 	for (int i = 0; i < 2000; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(hc.dead);
 	CHECK(usb_dev_list() == NULL);
 	CHECK_EQ(sim.reset_count, 1u + XHCI_MAX_RECOVERIES);
@@ -271,7 +249,7 @@ static void reset_never_finishes(void)
 	start();
 	sim.reset_stuck = true;
 	USBSTS |= XHCI_STS_HCE;
-	CHECK(until("controller reset did not finish in 1 s: stopped", 20000));
+	CHECK(stack_until(&hc, "controller reset did not finish in 1 s: stopped", 20000));
 	CHECK(hc.dead);
 	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
 	CHECK(usb_dev_list() == NULL); /* the devices went before the reset */
@@ -285,9 +263,9 @@ static void drain_times_out(void)
 {
 	start();
 	USBSTS |= XHCI_STS_HCE;
-	CHECK(until("resetting it (1 of 3)", 200));
+	CHECK(stack_until(&hc, "resetting it (1 of 3)", 200));
 	CHECK(usb_dev_new(&hc, NULL, 3, USB_SPEED_HIGH) != NULL);
-	CHECK(until("its devices did not go within 1 s: stopped", 20000));
+	CHECK(stack_until(&hc, "its devices did not go within 1 s: stopped", 20000));
 	CHECK(hc.dead);
 	CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
 	CHECK_EQ(sim.reset_count, 1u);
@@ -302,9 +280,9 @@ static void does_not_halt(void)
 	start();
 	sim.never_halts = true;
 	USBSTS |= XHCI_STS_HSE;
-	CHECK(until("did not halt in 32 ms: stopped", 200));
+	CHECK(stack_until(&hc, "did not halt in 32 ms: stopped", 200));
 	for (int i = 0; i < 200; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(hc.dead);
 	CHECK_EQ(sim.reset_count, 1u);
 	CHECK(hc.dcbaa != NULL);
@@ -321,7 +299,7 @@ static void key_report(struct usb_dev *d, const uint8_t r[8])
 
 	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
-	tick();
+	stack_tick(&hc);
 }
 
 /* start(), then a second device on root port 6 that never answers its configuration
@@ -334,7 +312,7 @@ static struct usb_dev *start_with_silent_device(struct usb_dev **kbd)
 	*kbd = usb_dev_list();
 	silent_slot = (*kbd)->slot + 1;
 	sim_connect(&sim, 6, USB_SPEED_HIGH);
-	for (int i = 0; i < 5000 && !waiting; i++, tick())
+	for (int i = 0; i < 5000 && !waiting; i++, stack_tick(&hc))
 		if (usb_dev_list()->busy && usb_dev_list()->op &&
 		    strstr(usb_dev_list()->op, "configuration"))
 			waiting = usb_dev_list();
@@ -357,12 +335,12 @@ static void kept_devices_quiet(void)
 	CHECK_EQ(presses, 1u);
 	sim.never_halts = true;
 	USBSTS |= XHCI_STS_HSE;
-	CHECK(until("did not halt in 32 ms: stopped", 200));
-	CHECK(until("kbd: usb 1-5: its controller stopped: keys released", 1));
+	CHECK(stack_until(&hc, "did not halt in 32 ms: stopped", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5: its controller stopped: keys released", 1));
 	CHECK_EQ(releases, 1u);
 	host_time_skip_ns = 1000000; /* 1 ms per clock read: 5 s at least */
 	for (int i = 0; i < 5000; i++)
-		tick();
+		stack_tick(&hc);
 	host_time_skip_ns = 200000;
 	CHECK_EQ(presses, 1u);
 	CHECK(usb_dev_list() == waiting && waiting->next == kbd && !waiting->failed &&
@@ -383,15 +361,15 @@ static void refused_device_kept_when_not_halted(void)
 	waiting = start_with_silent_device(&kbd);
 	host_time_skip_ns = 1000000;
 	for (int i = 0; i < 5000 && !waiting->failed; i++)
-		tick();
+		stack_tick(&hc);
 	host_time_skip_ns = 200000;
 	CHECK(waiting->failed && sim.commands[TRB_DISABLE_SLOT] == 0);
 	sim.never_halts = true;
 	USBSTS |= XHCI_STS_HSE;
 	hc.health_ticks = 99; /* the next tick reads USBSTS */
-	CHECK(until("did not halt in 32 ms: stopped", 2));
+	CHECK(stack_until(&hc, "did not halt in 32 ms: stopped", 2));
 	for (int i = 0; i < 20; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(usb_dev_list() == waiting && waiting->next == kbd); /* nothing freed */
 	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 0);
 	sim.never_halts = false;
@@ -399,14 +377,6 @@ static void refused_device_kept_when_not_halted(void)
 }
 
 #define PORTSC(p) sim.reg[(SIM_OP + XHCI_PORTSC(p)) / 4]
-
-/* Ticks for at least ms milliseconds of the clock (0.2 ms per clock read, at least one
- * read per tick). */
-static void ticks_ms(unsigned int ms)
-{
-	for (unsigned int i = 0; i < 5 * ms; i++)
-		tick();
-}
 
 /* Over-current on the keyboard's root port, which stays on for 300 ms: the keyboard goes,
  * the port stays unpowered while over-current is active and for 100 ms after, is then
@@ -418,19 +388,20 @@ static void root_port_powered_again_after_over_current(void)
 
 	start();
 	sim_over_current(&sim, 5, true);
-	CHECK(until("usb: xhci sim port 5: over-current: powered off until it ends", 50));
-	CHECK(until("kbd: usb 1-5 removed", 50));
-	ticks_ms(300);
+	CHECK(stack_until(&hc, "usb: xhci sim port 5: over-current: powered off until it ends",
+			  50));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 50));
+	stack_ticks_ms(&hc, 300);
 	CHECK(!(PORTSC(5) & XHCI_PORTSC_PP));
 	CHECK_EQ(hc.port[5].state, PORT_OVERCURRENT);
 	sim_over_current(&sim, 5, false);
 	ended = time_ns();
 	for (int i = 0; i < 5000 && !(PORTSC(5) & XHCI_PORTSC_PP); i++)
-		tick();
+		stack_tick(&hc);
 	CHECK(PORTSC(5) & XHCI_PORTSC_PP);
 	CHECK(time_ns() - ended >= 100000000u); /* 100 ms after the end, not at once */
 	CHECK(sim_logged("usb: xhci sim port 5: over-current ended: powered again"));
-	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
 	CHECK(!(PORTSC(5) & XHCI_PORTSC_CHANGES)); /* OCC acknowledged */
 	finish();
 }
@@ -442,16 +413,17 @@ static void root_port_left_off_after_repeated_over_current(void)
 	start();
 	for (int i = 0; i < 3; i++) {
 		sim_over_current(&sim, 5, true);
-		CHECK(until("powered off until it ends", 50));
+		CHECK(stack_until(&hc, "powered off until it ends", 50));
 		sim_over_current(&sim, 5, false);
-		CHECK(until("over-current ended: powered again", 5000));
+		CHECK(stack_until(&hc, "over-current ended: powered again", 5000));
 		CHECK(PORTSC(5) & XHCI_PORTSC_PP);
 		sim_log_clear();
 	}
 	sim_over_current(&sim, 5, true);
-	CHECK(until("usb: xhci sim port 5: over-current 4 times in a row: left unpowered", 50));
+	CHECK(stack_until(
+		&hc, "usb: xhci sim port 5: over-current 4 times in a row: left unpowered", 50));
 	sim_over_current(&sim, 5, false);
-	ticks_ms(1000);
+	stack_ticks_ms(&hc, 1000);
 	CHECK(!(PORTSC(5) & XHCI_PORTSC_PP));
 	CHECK_EQ(hc.port[5].state, PORT_OFF);
 	CHECK(!sim_logged("powered again"));
@@ -466,7 +438,7 @@ static void hub_report(struct usb_dev *d, uint8_t bitmap)
 	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = bitmap;
 	d->intr_buf[i * XHCI_INTR_BUF_SIZE + 1] = 0;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
-	tick();
+	stack_tick(&hc);
 }
 
 /* Over-current on the hub port of a keyboard, for 300 ms: the keyboard goes, the port is
@@ -482,37 +454,37 @@ static void hub_port_powered_again_after_over_current(void)
 	hub.slot = 2;
 	hub.plugged[1] = true;
 	sim_connect(&sim, 6, USB_SPEED_HIGH);
-	CHECK(until("kbd: usb 1-6.1 0627:0001 ready", 10000));
+	CHECK(stack_until(&hc, "kbd: usb 1-6.1 0627:0001 ready", 10000));
 	h = usb_dev_list()->next;
 	CHECK(h != NULL && h->slot == 2 && h->hub != NULL);
 	CHECK_EQ(hub.power_requests[1], 1u);
 	hub_over_current(1, true);
 	hub_report(h, 1u << 1);
-	CHECK(until("usb: 1-6 port 1: over-current: powered off until it ends", 100));
-	CHECK(until("kbd: usb 1-6.1 removed", 100));
-	ticks_ms(300);
+	CHECK(stack_until(&hc, "usb: 1-6 port 1: over-current: powered off until it ends", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-6.1 removed", 100));
+	stack_ticks_ms(&hc, 300);
 	CHECK_EQ(hub.power_requests[1], 1u); /* not while over-current lasts */
 	sim_log_clear();
 	hub_over_current(1, false);
 	ended = time_ns();
 	for (int i = 0; i < 5000 && hub.power_requests[1] == 1; i++)
-		tick();
+		stack_tick(&hc);
 	CHECK_EQ(hub.power_requests[1], 2u);
 	CHECK(time_ns() - ended >= 100000000u);
 	CHECK(sim_logged("usb: 1-6 port 1: over-current ended: powered again"));
-	CHECK(until("kbd: usb 1-6.1 0627:0001 ready", 10000));
+	CHECK(stack_until(&hc, "kbd: usb 1-6.1 0627:0001 ready", 10000));
 
 	for (int i = 0; i < 3; i++) {
 		sim_log_clear();
 		hub_over_current(1, true);
 		hub_report(h, 1u << 1);
 		hub_over_current(1, false);
-		CHECK(until("over-current", 2000));
+		CHECK(stack_until(&hc, "over-current", 2000));
 		if (i < 2)
-			CHECK(until("over-current ended: powered again", 5000));
+			CHECK(stack_until(&hc, "over-current ended: powered again", 5000));
 	}
 	CHECK(sim_logged("usb: 1-6 port 1: over-current 4 times in a row: left unpowered"));
-	ticks_ms(1000);
+	stack_ticks_ms(&hc, 1000);
 	CHECK_EQ(hub.power_requests[1], 4u);
 	CHECK(!sim_logged("powered again"));
 	CHECK(!h->failed);
@@ -548,7 +520,7 @@ static void hub_settles_after_the_devices_behind_it(void)
 	hub.slot = 2;
 	hub.plugged[1] = hub.plugged[3] = true;
 	sim_connect(&sim, 6, USB_SPEED_HIGH);
-	CHECK(until("usb: 1-6: 0409:0001 hub, high speed, hub", 10000));
+	CHECK(stack_until(&hc, "usb: 1-6: 0409:0001 hub, high speed, hub", 10000));
 	for (int i = 0; i < 20000; i++) {
 		if (sim_logged("kbd: usb 1-6.1 0627:0001 ready") &&
 		    sim_logged("kbd: usb 1-6.3 0627:0001 ready"))
@@ -557,12 +529,12 @@ static void hub_settles_after_the_devices_behind_it(void)
 		kbd_setting_up |=
 			sim_logged("usb: 1-6.1: 0627:0001 HID, high speed, boot keyboard") &&
 			!sim_logged("kbd: usb 1-6.1 0627:0001 ready");
-		tick();
+		stack_tick(&hc);
 	}
 	CHECK(sim_logged("kbd: usb 1-6.3 0627:0001 ready"));
 	CHECK(!early);
 	CHECK(kbd_setting_up); /* the window in which only usb_kbd_ready said "not yet" was seen */
-	ticks_ms(10);
+	stack_ticks_ms(&hc, 10);
 	CHECK(devices_settled());
 	finish();
 }
@@ -576,12 +548,12 @@ static void stuck_usb3_link_warm_reset(void)
 {
 	start();
 	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, USB_SPEED_HIGH);
-	CHECK(until("usb: xhci sim port 2: link in Compliance Mode: warm reset", 100));
-	CHECK(until("kbd: usb 1-2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "usb: xhci sim port 2: link in Compliance Mode: warm reset", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-2 0627:0001 ready", 5000));
 	CHECK_EQ(sim.warm_resets, 1u);
 	sim_link_fails(&sim, 3, XHCI_PLS_INACTIVE, true, USB_SPEED_HIGH);
-	CHECK(until("usb: xhci sim port 3: link in SS.Inactive: warm reset", 100));
-	CHECK(until("kbd: usb 1-3 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "usb: xhci sim port 3: link in SS.Inactive: warm reset", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-3 0627:0001 ready", 5000));
 	CHECK_EQ(sim.warm_resets, 2u);
 	CHECK(!(PORTSC(2) & XHCI_PORTSC_CHANGES) && !(PORTSC(3) & XHCI_PORTSC_CHANGES));
 	CHECK(!sim_logged("did not train"));
@@ -595,10 +567,11 @@ static void stuck_usb3_link_given_up(void)
 	start();
 	sim.warm_reset_fails = true;
 	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, USB_SPEED_HIGH);
-	CHECK(until(
+	CHECK(stack_until(
+		&hc,
 		"usb: xhci sim port 2: link still in Compliance Mode after 3 warm resets: left alone",
 		5000));
-	ticks_ms(2000);
+	stack_ticks_ms(&hc, 2000);
 	CHECK_EQ(sim.warm_resets, 3u);
 	CHECK_EQ(hc.port[2].state, PORT_EMPTY);
 	finish();
@@ -616,15 +589,17 @@ static void abort_never_stops_ring(void)
 	sim.abort_waits = true;
 	sim_connect(&sim, 6, USB_SPEED_HIGH);
 	host_time_skip_ns = 1000000;
-	CHECK(until("usb: xhci sim: command Enable Slot timed out: aborting it", 20000));
-	CHECK(until("usb: xhci sim: command ring still running 5 s after an abort: resetting it "
-		    "(1 of 3)",
-		    20000));
+	CHECK(stack_until(&hc, "usb: xhci sim: command Enable Slot timed out: aborting it", 20000));
+	CHECK(stack_until(
+		&hc,
+		"usb: xhci sim: command ring still running 5 s after an abort: resetting it "
+		"(1 of 3)",
+		20000));
 	host_time_skip_ns = 200000;
 	CHECK_EQ(sim.aborts, 1u);
-	CHECK(until("reset after the error; its ports are scanned again", 5000));
-	CHECK(until("kbd: usb 1-5 0627:0001 ready", 5000));
-	CHECK(until("kbd: usb 1-6 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "reset after the error; its ports are scanned again", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-6 0627:0001 ready", 5000));
 	CHECK_EQ(sim.reset_count, 2u);
 	CHECK(!hc.dead);
 	finish();
@@ -645,11 +620,13 @@ static void disable_slot_unanswered_keeps_memory(void)
 	live = sim_dma_live();
 	sim.hang_cmd = TRB_DISABLE_SLOT;
 	PORTSC(5) = XHCI_PORTSC_PP | XHCI_PORTSC_CSC; /* unplugged */
-	CHECK(until("kbd: usb 1-5 removed", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 100));
 	host_time_skip_ns = 1000000;
-	CHECK(until("usb: 1-5: no answer to Disable Slot: slot 1 and its memory kept until the "
-		    "controller is reset",
-		    10000));
+	CHECK(stack_until(
+		&hc,
+		"usb: 1-5: no answer to Disable Slot: slot 1 and its memory kept until the "
+		"controller is reset",
+		10000));
 	host_time_skip_ns = 200000;
 	CHECK(usb_dev_list() == NULL);
 	CHECK(hc.slot_dev[1] == NULL);
@@ -657,7 +634,7 @@ static void disable_slot_unanswered_keeps_memory(void)
 	CHECK_EQ(sim_dma_live(), live); /* nothing given back */
 	memset(out, 0xa5, 64);          /* the controller updates the slot's output context */
 	USBSTS |= XHCI_STS_HCE;
-	CHECK(until("reset after the error; its ports are scanned again", 5000));
+	CHECK(stack_until(&hc, "reset after the error; its ports are scanned again", 5000));
 	CHECK(!sim.slot_on[1]);
 	/* its six allocations (contexts, buffer, two rings, interrupt buffers) given back */
 	CHECK_EQ(sim_dma_live(), live - 6);
@@ -670,8 +647,8 @@ static void gone(void)
 {
 	start();
 	USBSTS = 0xffffffffu;
-	CHECK(until("controller gone (registers read all ones): stopped", 200));
-	CHECK(until("kbd: usb 1-5 removed", 50));
+	CHECK(stack_until(&hc, "controller gone (registers read all ones): stopped", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 50));
 	CHECK(hc.dead);
 	CHECK_EQ(hc.recoveries, 0u);
 	CHECK_EQ(sim.reset_count, 1u);
