@@ -7,7 +7,9 @@
  * never has to copy or read video memory. A full screen of text changes nearly every cell
  * per scroll, so a write that scrolls (a page of the pager, a long message) stops drawing
  * at its second scroll and draws the difference once at its end (term_batch_*): on a 4K
- * screen a page of 66 lines is then two redraws instead of 66.
+ * screen a page of 66 lines is then two redraws instead of 66. A caller that writes line
+ * by line (dmesg: a write per message) groups its writes into one such batch
+ * (term_group_*).
  *
  * Cursor: ESC[nA/B/C/D move it within the screen (the line editor's moves). A backend with
  * a hardware cursor gets move_cursor() once per term_write(); for the others the cursor
@@ -141,13 +143,26 @@ static void term_set_cont(struct term *t, unsigned row, bool cont)
 		t->row_cont[row] = cont;
 }
 
-/* A scroll of a write (with a batch grid): from the second on, the screen keeps showing
- * what it shows now, a copy of the grid, to the write's end. The first is drawn as it
- * goes: copying and comparing the grid once more would cost a single scroll (the common
- * case, one line at the bottom) some 8% (bench/console), and saves nothing there. */
+static void term_batch_end(struct term *t);
+
+/* A scroll of a write or group (with a batch grid): from the second on, the screen keeps
+ * showing what it shows now, a copy of the grid, to the write's (group's) end. The first
+ * is drawn as it goes: copying and comparing the grid once more would cost a single scroll
+ * (the common case, one line at the bottom) some 8% (bench/console), and saves nothing
+ * there. A group batches from its first scroll and, as its writes may come seconds apart
+ * (dmesg's pace is the UART's), also draws once per screenful scrolled, so a screen nobody
+ * pages still moves. */
 static void term_batch_begin(struct term *t)
 {
-	if (!t->shown || t->batched || ++t->write_scrolls < 2)
+	if (!t->shown)
+		return;
+	t->write_scrolls++;
+	if (t->batched) {
+		if (!t->grouped || t->write_scrolls % t->rows)
+			return;
+		term_batch_end(t); /* a screenful in the group: show it, then batch on */
+	}
+	if (t->write_scrolls < (t->grouped ? 1u : 2u)) /* a group scrolls many times */
 		return;
 	memcpy(t->shown, t->cells, (size_t)t->cols * t->rows * sizeof(*t->cells));
 	t->batched = true;
@@ -419,14 +434,53 @@ static void term_byte(struct term *t, uint8_t ch)
  */
 void term_write(struct term *t, const char *s, size_t len)
 {
-	term_batch_end(t);
+	if (!t->grouped) {
+		term_batch_end(t);
+		t->write_scrolls = 0;
+	}
 	term_view_reset(t);
 	term_cursor_hide(t);
-	t->write_scrolls = 0;
 	for (size_t i = 0; i < len; i++)
 		term_byte(t, (uint8_t)s[i]);
+	if (!t->grouped)
+		term_batch_end(t);
+	if (!t->batched) /* batched: the cursor shows up with the drawing (term_flush) */
+		term_cursor_show(t);
+}
+
+/*
+ * term_group_begin - batch the writes that follow as one (see term.h) until
+ * term_group_end. Call between writes; no-op without a batch grid. Any context.
+ */
+void term_group_begin(struct term *t)
+{
+	if (t->grouped)
+		return;
+	term_batch_end(t);
+	t->grouped = true;
+	t->write_scrolls = 0;
+}
+
+/*
+ * term_flush - draw what a group has kept back so far (and the cursor); the group goes
+ * on. No-op when nothing is kept back. Any context; no allocation.
+ */
+void term_flush(struct term *t)
+{
+	if (!t->batched)
+		return;
 	term_batch_end(t);
 	term_cursor_show(t);
+}
+
+/*
+ * term_group_end - end the group of term_group_begin and draw what it kept back. Any
+ * context (the panic screen ends a group a fault interrupted).
+ */
+void term_group_end(struct term *t)
+{
+	t->grouped = false;
+	term_flush(t);
 }
 
 /*
@@ -488,6 +542,7 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	t->view = 0;
 	t->shown = NULL;
 	t->batched = false;
+	t->grouped = false;
 	t->write_scrolls = 0;
 	for (unsigned r = 0; r < TERM_CONT_ROWS; r++)
 		t->row_cont[r] = false;
