@@ -82,7 +82,7 @@ def scenario_scrollback(m, args):
 @scenario("pager")
 def scenario_pager(m, args):
     # Issue 14: "help" on a 80x25 screen does not fit: it stops at "-- more --" (serial
-    # has all of it at once), and q returns to the prompt.
+    # has all of it at once), and q returns to the prompt. Then dmesg's first page.
     mode = args.screen or "auto"
     start = len(m.serial())
     m.send_keys("help\n")
@@ -98,6 +98,18 @@ def scenario_pager(m, args):
         failures.append("pager: -- more -- still shown after q")
     if last_row(lines) != PROMPT.rstrip():
         failures.append("pager: last row %r after q, expected the prompt" % last_row(lines))
+    # dmesg writes a message at a time, batched (console_batch_begin): its first page must
+    # be drawn whole before "-- more --" waits, down to the log line above the prompt.
+    start = len(m.serial())
+    m.send_keys("dmesg\n")
+    m.wait_for_serial(r"^console: ", 20.0, start)  # the log's console lines are early
+    failures += check_screen(m, mode, args.name + ".dmesg", [r"^-- more --$"])
+    lines = [ln for ln in read_screen(m, mode, args.name + ".dmesg") if ln.strip()]
+    above = lines[-2] if len(lines) >= 2 and lines[-1] == "-- more --" else ""
+    if not above or above not in m.serial()[start:]:
+        failures.append("pager: dmesg's row above -- more -- %r is no log text" % above)
+    m.send_keys("q")
+    m.wait_for_serial(r"^" + PROMPT, 20.0, start)
     return failures
 
 
