@@ -24,7 +24,7 @@
  *                                     as `dmesg` sends them, batched as it does them
  *                                     (console_batch_begin), on that 4K screen / one
  *                                     memcpy of its framebuffer (<= 2.0; a write each
- *                                     without the batch it was 24: a redraw a line)
+ *                                     without the batch it was 18-24: a redraw a line)
  *   console.glyph_over_stores         draw one 8x16 glyph / the same number (128) of plain
  *                                     32-bit stores at the same places (<= 2.0)
  * The text screen is "full": every cell holds a character and each line differs from the
