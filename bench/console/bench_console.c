@@ -19,6 +19,12 @@
  *                                     on that 4K screen / one memcpy of its framebuffer
  *                                     (<= 2.0: two redraws, not one per line; drawn line by
  *                                     line it was 42)
+ *   console.dmesg_over_memcpy_2160p_16x32
+ *                                     200 log lines of 40-99 characters, one write each
+ *                                     as `dmesg` sends them, batched as it does them
+ *                                     (console_batch_begin), on that 4K screen / one
+ *                                     memcpy of its framebuffer (<= 2.0; a write each
+ *                                     without the batch it was 18-24: a redraw a line)
  *   console.glyph_over_stores         draw one 8x16 glyph / the same number (128) of plain
  *                                     32-bit stores at the same places (<= 2.0)
  * The text screen is "full": every cell holds a character and each line differs from the
@@ -229,6 +235,72 @@ static void bench_page(uint32_t w, uint32_t h, const struct console_font *font,
 	screen_close(&s);
 }
 
+/* Ours: DMESG_LINES log lines of 40-99 characters, a write each as cmd_dmesg sends them
+ * (timed), grouped into one batch as cmd_dmesg does (console_batch_begin: term_group_*),
+ * or not (ctx's grouped false, the code before the batch: BENCH_ABS prints it). */
+#define DMESG_LINES 200
+#define GOAL_DMESG 2.0
+
+struct dmesg_side {
+	struct screen *s;
+	bool grouped;
+};
+
+static uint64_t side_dmesg(void *ctx)
+{
+	struct dmesg_side *d = ctx;
+	struct screen *s = d->s;
+	uint64_t t0 = bench_ns();
+
+	if (d->grouped)
+		term_group_begin(&s->t);
+	for (unsigned i = 0; i < DMESG_LINES; i++) {
+		unsigned n = s->next_line++, len = 40 + n * 13 % 60;
+		char line[128];
+		int k = snprintf(line, sizeof(line), "[%5u.%06u] dmesg-like line %u: ", n / 100,
+				 n % 100 * 9973, n);
+
+		for (; k < (int)len; k++)
+			line[k] = (char)(33 + (n * 7 + (unsigned)k) % 94);
+		line[k++] = '\n';
+		term_write(&s->t, line, (size_t)k);
+	}
+	if (d->grouped)
+		term_group_end(&s->t);
+	return bench_ns() - t0;
+}
+
+/* DMESG_LINES single-line writes in a batch (side_dmesg) over one copy of the
+ * framebuffer by the kernel's memcpy. */
+static void bench_dmesg(uint32_t w, uint32_t h, const struct console_font *font,
+			const char *key, double goal)
+{
+	struct screen s;
+	struct dmesg_side ours = { &s, true }, before = { &s, false };
+	struct side kcopy = { &s, kernel_memcpy };
+
+	screen_open(&s, w, h, font);
+	side_dmesg(&ours); /* a screen full of log lines, the cursor at the bottom */
+	side_copy(&kcopy);
+	if (getenv("BENCH_ABS")) {
+		uint64_t a = UINT64_MAX, b = UINT64_MAX, c = UINT64_MAX;
+
+		for (int i = 0; i < 10; i++) {
+			a = MIN(a, side_dmesg(&ours));
+			b = MIN(b, side_copy(&kcopy));
+			c = MIN(c, side_dmesg(&before));
+		}
+		fprintf(stderr, "# %ux%u: %u log lines %.1f us grouped, %.1f us a write each, "
+			"rep movsb %.1f us\n", w, h, DMESG_LINES, (double)a / 1e3, (double)c / 1e3,
+			(double)b / 1e3);
+	}
+	bench_print(key,
+		    bench_compare_paired(side_dmesg, &ours, side_copy, &kcopy, bench_rounds(ROUNDS),
+					 3, NULL),
+		    "<=", goal, -1);
+	screen_close(&s);
+}
+
 /* Scroll of a full w x h screen over one copy of its framebuffer by the kernel's memcpy
  * and by glibc's, interleaved rounds; prints both keys. */
 static void bench_scroll_bpp(uint32_t w, uint32_t h, uint8_t bpp,
@@ -346,6 +418,10 @@ int main(int argc, char **argv)
 	if (!only || strstr("page", only))
 		bench_page(3840, 2160, &console_font_16x32, "console.page_over_memcpy_2160p_16x32",
 			   2.0);
+	/* dmesg at 4K: 200 writes of a log line each, batched (console_batch_begin) */
+	if (!only || strstr("dmesg", only))
+		bench_dmesg(3840, 2160, &console_font_16x32, "console.dmesg_over_memcpy_2160p_16x32",
+			    GOAL_DMESG);
 	if (!only || strstr("glyph", only))
 		bench_glyph();
 	return 0;

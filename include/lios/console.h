@@ -60,6 +60,13 @@ size_t console_scrollback(int pages);
 /* Back to the live screen (also done by any output). Any context. */
 void console_scroll_bottom(void);
 
+/* Batch the screen drawing of the writes between begin and end (a command writing many
+ * lines, one printk each): drawn once per screenful and at the end, not a full-screen
+ * scroll per line. Nests; the pager's "-- more --" and console_pager_end() draw what
+ * waits, a panic shows it too. Serial is never delayed. Thread context. */
+void console_batch_begin(void);
+void console_batch_end(void);
+
 /* Paging of one command's screen output (thread context): begin before it runs (cursor at
  * a row start), end after it returns; then, while console_pager_waiting(), pass each key's
  * character to console_pager_key(): Space a page, Enter a row, q or Ctrl-C the end. */

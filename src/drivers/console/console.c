@@ -458,6 +458,8 @@ void console_panic_mode(void)
 		return;
 	console.busy = false;
 	console.pg.active = false; /* the panic report is never held back */
+	console.batch_depth = 0;
+	term_group_end(&console.term); /* what a batch kept back is shown, then the report */
 	term_view_reset(&console.term);
 	console.term.cursor_enabled = true;
 	term_set_default_attr(&console.term, CONSOLE_PANIC_ATTR);
@@ -466,6 +468,39 @@ void console_panic_mode(void)
 }
 
 /* ------------------------------------------------------------------ for the shell */
+
+/*
+ * console_batch_begin - draw the screen writes from here to console_batch_end() as one
+ * (term_group_begin): a command writing line by line scrolls a screen per line otherwise.
+ * Calls nest. Thread context; no allocation.
+ */
+void console_batch_begin(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	if (console.backend != CONSOLE_SERIAL && console.batch_depth++ == 0)
+		term_group_begin(&console.term);
+	arch_irq_restore(irq);
+}
+
+/*
+ * console_batch_end - end the batch of the matching console_batch_begin(); the outermost
+ * draws what it kept back. No-op without a batch. Thread context; no allocation.
+ */
+void console_batch_end(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	if (console.batch_depth && --console.batch_depth == 0) {
+		console.term.grouped = false; /* busy (a fault in a write): the next write draws */
+		if (!console.busy) {
+			console.busy = true;
+			term_group_end(&console.term);
+			console.busy = false;
+		}
+	}
+	arch_irq_restore(irq);
+}
 
 /*
  * console_cols - columns of the screen, 0 without one. Any context.

@@ -53,6 +53,7 @@ static void console_pager_prompt(void)
 	if (pg->prompt_shown || pg->held_len <= (size_t)pg->p.swallow_lf)
 		return;
 	term_write(&console.term, "\n" PAGER_PROMPT_SHOW, sizeof("\n" PAGER_PROMPT_SHOW) - 1);
+	term_flush(&console.term); /* a batch's page is drawn before it waits for a key */
 	pg->prompt_shown = true;
 }
 
@@ -155,6 +156,10 @@ void console_pager_end(void)
 	uint64_t irq = arch_irq_save();
 	struct console_paging *pg = &console.pg;
 
+	if (console.batch_depth) { /* a batch the command left open ends with it */
+		console.batch_depth = 1;
+		console_batch_end();
+	}
 	if (pg->active) {
 		pg->ended = true;
 		if (!pg->prompt_shown) {

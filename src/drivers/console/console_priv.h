@@ -21,6 +21,7 @@ struct console {
 	bool busy;                /* a write is in progress (reentry is dropped) */
 	struct scrollback sb;     /* rows scrolled off the top (storage from the heap) */
 	bool pager_off;           /* console.pager=off on the command line */
+	unsigned batch_depth;     /* console_batch_begin calls not yet ended */
 	struct console_paging {
 		bool active;          /* a command's output is being paged */
 		bool ended;           /* the command returned: no more output of its own */

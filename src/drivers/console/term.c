@@ -4,20 +4,19 @@
  * wrap, scrolling, \n \r \t \b and the ANSI subset. The grid mirrors the screen; scrolling
  * moves cells in the grid and asks the backend to draw only the cells whose content
  * changed, so a screen of mostly blank lines scrolls at almost no cost and the backend
- * never has to copy or read video memory. A full screen of text changes nearly every cell
- * per scroll, so a write that scrolls (a page of the pager, a long message) stops drawing
- * at its second scroll and draws the difference once at its end (term_batch_*): on a 4K
- * screen a page of 66 lines is then two redraws instead of 66.
+ * never has to copy or read video memory. A write (or group of writes) that scrolls a
+ * full screen of text many times is drawn once at its end instead (term_diff.c).
  *
  * Cursor: ESC[nA/B/C/D move it within the screen (the line editor's moves). A backend with
  * a hardware cursor gets move_cursor() once per term_write(); for the others the cursor
  * cell is drawn with the cursor mark at the end of each write and redrawn plain before the
- * next one.
+ * next one. Batched drawing and the scrollback view are term_diff.c's.
  */
 #include <lios/compiler.h>
 #include <lios/string.h>
 #include "scrollback.h"
 #include "term.h"
+#include "term_internal.h"
 
 #define ASCII_BS 0x08
 #define ASCII_TAB 0x09
@@ -139,18 +138,6 @@ static void term_set_cont(struct term *t, unsigned row, bool cont)
 {
 	if (row < TERM_CONT_ROWS)
 		t->row_cont[row] = cont;
-}
-
-/* A scroll of a write (with a batch grid): from the second on, the screen keeps showing
- * what it shows now, a copy of the grid, to the write's end. The first is drawn as it
- * goes: copying and comparing the grid once more would cost a single scroll (the common
- * case, one line at the bottom) some 8% (bench/console), and saves nothing there. */
-static void term_batch_begin(struct term *t)
-{
-	if (!t->shown || t->batched || ++t->write_scrolls < 2)
-		return;
-	memcpy(t->shown, t->cells, (size_t)t->cols * t->rows * sizeof(*t->cells));
-	t->batched = true;
 }
 
 static void term_scroll(struct term *t)
@@ -281,46 +268,7 @@ static void term_control(struct term *t, uint8_t ch)
 	}
 }
 
-/* Row r of the screen shows was[] and must show now[]: draw the cells that differ, in
- * spans (the old content given) when the backend has draw_span. */
-static void term_draw_diff(struct term *t, unsigned r, const struct con_cell *was,
-			   const struct con_cell *now)
-{
-	unsigned c = 0;
-
-	while (c < t->cols) {
-		unsigned start;
-
-		while (c < t->cols && cell_eq(was[c], now[c]))
-			c++;
-		start = c;
-		while (c < t->cols && c - start < TERM_SPAN_MAX && !cell_eq(was[c], now[c]))
-			c++;
-		if (c == start)
-			break;
-		if (t->ops->draw_span) {
-			t->ops->draw_span(t->ctx, start, r, now + start, was + start, c - start);
-		} else {
-			for (unsigned k = start; k < c; k++)
-				t->ops->draw(t->ctx, k, r, now[k], false);
-		}
-	}
-}
-
-/* End of a batched write: the screen shows t->shown; draw what differs from the grid, so
- * that the screen equals the grid again. No-op when not batched. Also what the entry
- * points run first, should a write have been cut short (a fault while drawing). */
-static void term_batch_end(struct term *t)
-{
-	if (!t->batched)
-		return;
-	/* cleared after drawing: cut short and run again, it redraws from the same copy */
-	for (unsigned r = 0; r < t->rows; r++)
-		term_draw_diff(t, r, &t->shown[(size_t)r * t->cols], &t->cells[(size_t)r * t->cols]);
-	t->batched = false;
-}
-
-static void term_cursor_hide(struct term *t)
+void term_cursor_hide(struct term *t)
 {
 	if (!t->cursor_drawn)
 		return;
@@ -329,7 +277,7 @@ static void term_cursor_hide(struct term *t)
 		t->ops->draw(t->ctx, t->cx, t->cy, term_cell(t, t->cx, t->cy), false);
 }
 
-static void term_cursor_show(struct term *t)
+void term_cursor_show(struct term *t)
 {
 	unsigned col = t->cx < t->cols ? t->cx : t->cols - 1;
 
@@ -419,14 +367,18 @@ static void term_byte(struct term *t, uint8_t ch)
  */
 void term_write(struct term *t, const char *s, size_t len)
 {
-	term_batch_end(t);
+	if (!t->grouped) {
+		term_batch_end(t);
+		t->write_scrolls = 0;
+	}
 	term_view_reset(t);
 	term_cursor_hide(t);
-	t->write_scrolls = 0;
 	for (size_t i = 0; i < len; i++)
 		term_byte(t, (uint8_t)s[i]);
-	term_batch_end(t);
-	term_cursor_show(t);
+	if (!t->grouped)
+		term_batch_end(t);
+	if (!t->batched) /* batched: the cursor shows up with the drawing (term_flush) */
+		term_cursor_show(t);
 }
 
 /*
@@ -488,6 +440,7 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	t->view = 0;
 	t->shown = NULL;
 	t->batched = false;
+	t->grouped = false;
 	t->write_scrolls = 0;
 	for (unsigned r = 0; r < TERM_CONT_ROWS; r++)
 		t->row_cont[r] = false;
@@ -496,82 +449,4 @@ void term_init(struct term *t, struct con_cell *cells, unsigned cols, unsigned r
 	for (size_t i = 0; i < (size_t)cols * rows; i++)
 		cells[i] = term_blank(t);
 	term_redraw(t);
-}
-
-/*
- * term_attach_batch - use shown (cols * rows cells, caller-owned, or NULL for none) to
- * batch the drawing of writes that scroll (see term.h). Call between writes.
- */
-void term_attach_batch(struct term *t, struct con_cell *shown)
-{
-	term_batch_end(t);
-	t->shown = shown;
-}
-
-/* ------------------------------------------------------------------ scrollback view */
-
-/*
- * term_attach_scrollback - keep the rows scrolling off the top in sb (sb->cols must equal
- * the screen's columns), or stop keeping them with NULL. Returns the view to the bottom.
- */
-void term_attach_scrollback(struct term *t, struct scrollback *sb)
-{
-	term_view_reset(t);
-	t->sb = sb && sb->cols == t->cols ? sb : NULL;
-}
-
-/* Row r of the picture scrolled back by view rows: scrollback rows, then the grid's. */
-static const struct con_cell *term_view_row(const struct term *t, size_t view, unsigned r)
-{
-	size_t held = t->sb ? t->sb->count : 0;
-	size_t v = held - view + r;
-
-	if (v < held)
-		return scrollback_row(t->sb, v);
-	return &t->cells[(v - held) * t->cols];
-}
-
-/* Change the picture from view 'from' to view 'to', drawing only the cells that differ. */
-static void term_view_draw(struct term *t, size_t from, size_t to)
-{
-	for (unsigned r = 0; r < t->rows; r++)
-		term_draw_diff(t, r, term_view_row(t, from, r), term_view_row(t, to, r));
-}
-
-/*
- * term_view_scroll - move the view delta rows back in time (negative: forward), clamped to
- * [0, rows held]. The cursor is hidden while the view is not at the bottom. Returns the
- * new offset. Any context; no allocation.
- */
-size_t term_view_scroll(struct term *t, long delta)
-{
-	size_t held = t->sb ? t->sb->count : 0;
-	size_t to;
-
-	term_batch_end(t);
-	if (delta < 0)
-		to = (size_t)-delta >= t->view ? 0 : t->view - (size_t)-delta;
-	else
-		to = held - t->view < (size_t)delta ? held : t->view + (size_t)delta;
-	if (to == t->view)
-		return to;
-	if (t->view == 0) {
-		term_cursor_hide(t);
-		if (t->ops->move_cursor)
-			t->ops->move_cursor(t->ctx, 0, t->rows); /* past the last row: hidden */
-	}
-	term_view_draw(t, t->view, to);
-	t->view = to;
-	if (to == 0)
-		term_cursor_show(t);
-	return to;
-}
-
-/*
- * term_view_reset - show the live screen again (no-op when it is shown).
- */
-void term_view_reset(struct term *t)
-{
-	if (t->view)
-		term_view_scroll(t, -(long)t->view);
 }

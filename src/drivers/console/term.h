@@ -14,6 +14,7 @@
  * cells that differ", and nothing ever reads the screen. Inside a write that scrolls more
  * than once (with a batch grid attached) the drawing waits for the write's end: the
  * screen then shows the batch grid's copy, and the end draws only what differs from it.
+ * A group (term_group_begin) makes that "between writes" the group's ends instead.
  *
  * Scrollback: with a ring attached (term_attach_scrollback), each row scrolling off the top
  * is kept there. term_view_scroll() then shows older rows: the screen shows rows of the
@@ -66,7 +67,8 @@ struct term {
 	 * second scroll and draws the difference once, at its end. */
 	struct con_cell *shown;
 	bool batched;
-	unsigned write_scrolls;  /* scrolls in the current write */
+	bool grouped;            /* term_group_begin: the writes batch as one */
+	unsigned write_scrolls;  /* scrolls in the current write (or group) */
 	size_t view;             /* rows the view is scrolled back, 0: the live screen */
 	bool row_cont[TERM_CONT_ROWS]; /* grid row r's text continues on row r + 1 */
 };
@@ -94,6 +96,14 @@ void term_attach_scrollback(struct term *t, struct scrollback *sb);
  * a write scrolling many rows draws the screen twice (its first scroll, and its end)
  * instead of once per row: a page of text on a 4K screen is two redraws, not 66. */
 void term_attach_batch(struct term *t, struct con_cell *shown);
+
+/* Group the writes from here to term_group_end() into one batch: many writes of a line
+ * each are drawn as one write of many lines (once per screenful, and at the end), not a
+ * screen per line. term_flush() draws what waits, the group going on (before a wait for a
+ * key). Without a batch grid every write draws as it goes. */
+void term_group_begin(struct term *t);
+void term_flush(struct term *t);
+void term_group_end(struct term *t);
 
 /* Scroll the view by delta rows (positive: back in time), clamped to what the scrollback
  * holds; redraws what changes. Returns the new view offset (0: the live screen). */

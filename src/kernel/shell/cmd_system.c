@@ -68,10 +68,13 @@ static void dmesg_sink(const char *s, size_t len) { console_write(s, len); }
 
 /* The whole kernel log, debug lines included, on the screen (paged) and on serial (the
  * command may have been typed there). printk_dump_log lets interrupts in between the
- * messages: 64 KiB to a 115200-baud UART take about 6 s. */
+ * messages: 64 KiB to a 115200-baud UART take about 6 s. A write per message: batched,
+ * or the first page would scroll the whole screen once per line. */
 static int cmd_dmesg(int argc, char **argv, const char *rest)
 {
+	console_batch_begin();
 	printk_dump_log(dmesg_sink);
+	console_batch_end();
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  * control characters, escapes, the promise that only changed cells are redrawn, and the
  * shell's line editor (lineedit.c) drawing on it as the kernel's screen view does.
  */
+#include <lios/compiler.h>
 #include <lios/lineedit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,74 @@ static void test_batched_writes(const struct con_backend_ops *ops)
 	}
 }
 
+/* Write line i of a dmesg-like run on its own (a write per message): a line end, then a
+ * row but its last column, every column differing from line i + 1's. */
+static void put_numbered_line(int i)
+{
+	char line[COLS + 1];
+
+	line[0] = '\n';
+	for (int c = 0; c < COLS - 1; c++)
+		line[1 + c] = (char)('A' + (i + c) % 26);
+	line[COLS] = 0;
+	put(line);
+}
+
+/* dmesg: n single-line writes, each scrolling the full screen, inside a group
+ * (term_group_begin): the screen is drawn at most twice for less than a screenful of them
+ * (once: at the end), plus once per further screenful, from the right old content; the
+ * end (or term_flush) leaves screen and grid equal with the cursor shown.
+ * Ungrouped, the same writes redraw the screen once per line. ops: with or without
+ * draw_span. */
+static void test_grouped_writes(const struct con_backend_ops *ops)
+{
+	static struct con_cell shown[ROWS * COLS];
+	const int sizes[] = { ROWS - 1, 4 * ROWS };
+
+	for (unsigned k = 0; k < ARRAY_SIZE(sizes); k++) {
+		int n = sizes[k], screens = 2 + n / ROWS;
+
+		memset(&screen, 0, sizeof(screen));
+		screen.cursor_col = screen.cursor_row = -1;
+		term_init(&t, cells, COLS, ROWS, ops, &screen);
+		term_attach_batch(&t, shown);
+		for (int i = 0; i < ROWS; i++)
+			put_numbered_line(i); /* a full screen of distinct lines */
+		spans = span_cells = span_bad_old = 0;
+		screen.draws = 0;
+		term_group_begin(&t);
+		for (int i = 0; i < n; i++)
+			put_numbered_line(ROWS + i);
+		CHECK(!screen_matches_grid()); /* kept back, not lost: */
+		term_group_end(&t);
+		CHECK(screen_matches_grid());
+		CHECK_EQ(span_bad_old, 0);
+		CHECK(span_cells + screen.draws <= screens * ROWS * COLS);
+		CHECK_EQ(screen.cursor_col, COLS - 1);
+		CHECK_EQ(screen.cursor_row, ROWS - 1);
+		CHECK_EQ(term_cell(&t, 0, ROWS - 1).ch, 'A' + (ROWS + n - 1) % 26);
+
+		/* term_flush draws what waits and the group goes on; ungrouped writes draw */
+		term_group_begin(&t);
+		put_numbered_line(0);
+		put_numbered_line(1);
+		CHECK(!screen_matches_grid());
+		term_flush(&t);
+		CHECK(screen_matches_grid());
+		put_numbered_line(2);
+		put_numbered_line(3);
+		CHECK(!screen_matches_grid());
+		term_group_end(&t);
+		CHECK(screen_matches_grid());
+		screen.draws = span_cells = 0;
+		put_numbered_line(4);
+		put_numbered_line(5);
+		CHECK(screen_matches_grid());
+		CHECK(span_cells + screen.draws >= 2 * ROWS * (COLS - 1)); /* a screen a line */
+		CHECK_EQ(span_bad_old, 0);
+	}
+}
+
 int main(void)
 {
 	/* Init draws every cell blank, light grey on black, cursor at (0,0) drawn as cursor. */
@@ -439,6 +508,8 @@ int main(void)
 
 	test_batched_writes(&fake_span_ops);
 	test_batched_writes(&fake_ops);
+	test_grouped_writes(&fake_span_ops);
+	test_grouped_writes(&fake_ops);
 	test_lineedit_on_term();
 	return unit_exit("test_term");
 }
