@@ -506,6 +506,26 @@ static void teardown_step(struct usb_dev *d)
 	heap_free(d);
 }
 
+/* usb_ep_reset - queue Reset Endpoint for d's endpoint dci (xHCI 4.6.8). False when the
+ * command ring is busy. Tick context. */
+bool usb_ep_reset(struct usb_dev *d, unsigned int dci)
+{
+	return xhci_command(d->hc, d, 0, 0, 0,
+			    TRB_TYPE(TRB_RESET_EP) | TRB_SLOT(d->slot) | TRB_EP(dci), "Reset Endpoint");
+}
+
+/* usb_ep_skip_to_enqueue - queue Set TR Dequeue Pointer (xHCI 4.6.10) of d's endpoint dci to
+ * ring r's enqueue point and cycle state: the TRBs still queued on it are skipped. False when
+ * the command ring is busy. Tick context. */
+bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsigned int dci)
+{
+	uint64_t deq = r->phys + r->enq * sizeof(struct xhci_trb);
+
+	return xhci_command(d->hc, d, (uint32_t)deq | r->cycle, (uint32_t)(deq >> 32), 0,
+			    TRB_TYPE(TRB_SET_TR_DEQUEUE) | TRB_SLOT(d->slot) | TRB_EP(dci),
+			    "Set TR Dequeue Pointer");
+}
+
 /*
  * Endpoint 0 halted (a STALL handshake, babble, a transaction or split transaction error:
  * xHCI 4.10.2): Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the
@@ -516,16 +536,13 @@ static void teardown_step(struct usb_dev *d)
  */
 static bool ep0_recover_step(struct usb_dev *d)
 {
-	uint64_t deq = d->ep0.phys + d->ep0.enq * sizeof(struct xhci_trb);
-	uint32_t ep = TRB_SLOT(d->slot) | TRB_EP(XHCI_DCI_EP0);
-
 	switch (d->ep0_recover) {
 	case EP0_RECOVER_RESET:
 		if (++d->ep0_stalls > EP0_MAX_RECOVERIES) {
 			usb_dev_refuse(d, "endpoint 0 keeps halting");
 			return false;
 		}
-		if (xhci_command(d->hc, d, 0, 0, 0, TRB_TYPE(TRB_RESET_EP) | ep, "Reset Endpoint"))
+		if (usb_ep_reset(d, XHCI_DCI_EP0))
 			d->ep0_recover = EP0_RECOVER_DEQUEUE;
 		else
 			d->ep0_stalls--; /* the command ring is busy: again next tick */
@@ -533,8 +550,7 @@ static bool ep0_recover_step(struct usb_dev *d)
 	case EP0_RECOVER_DEQUEUE:
 		if (!usb_dev_ok(d))
 			return false;
-		if (xhci_command(d->hc, d, (uint32_t)deq | d->ep0.cycle, (uint32_t)(deq >> 32), 0,
-				 TRB_TYPE(TRB_SET_TR_DEQUEUE) | ep, "Set TR Dequeue Pointer"))
+		if (usb_ep_skip_to_enqueue(d, &d->ep0, XHCI_DCI_EP0))
 			d->ep0_recover = EP0_RECOVER_DONE;
 		return false;
 	default:

@@ -282,6 +282,9 @@ const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 
 /* usb_intr.c */
+/* usb_enum.c: the two commands that restart a halted endpoint (ep0 and interrupt IN) */
+bool usb_ep_reset(struct usb_dev *d, unsigned int dci);
+bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsigned int dci);
 void usb_dev_intr_error(struct usb_dev *d, uint32_t cc);
 bool usb_dev_intr_recover_step(struct usb_dev *d);
 

@@ -74,9 +74,6 @@ void usb_dev_intr_error(struct usb_dev *d, uint32_t cc)
  */
 bool usb_dev_intr_recover_step(struct usb_dev *d)
 {
-	uint64_t deq = d->intr.phys + d->intr.enq * sizeof(struct xhci_trb);
-	uint32_t ep = TRB_SLOT(d->slot) | TRB_EP(d->intr_dci);
-
 	switch (d->intr_recover) {
 	case INTR_RECOVER_RESET:
 		if (d->hc->cmd_busy)
@@ -84,14 +81,13 @@ bool usb_dev_intr_recover_step(struct usb_dev *d)
 		d->kept_cc = d->cc; /* what d's state waits for, before the commands overwrite it */
 		d->kept_residual = d->residual;
 		d->kept_op = d->op;
-		xhci_command(d->hc, d, 0, 0, 0, TRB_TYPE(TRB_RESET_EP) | ep, "Reset Endpoint");
+		usb_ep_reset(d, d->intr_dci); /* the ring was seen free just above */
 		d->intr_recover = INTR_RECOVER_DEQUEUE;
 		return false;
 	case INTR_RECOVER_DEQUEUE:
 		if (!usb_dev_ok(d))
 			return false;
-		if (xhci_command(d->hc, d, (uint32_t)deq | d->intr.cycle, (uint32_t)(deq >> 32), 0,
-				 TRB_TYPE(TRB_SET_TR_DEQUEUE) | ep, "Set TR Dequeue Pointer"))
+		if (usb_ep_skip_to_enqueue(d, &d->intr, d->intr_dci))
 			d->intr_recover = INTR_RECOVER_CLEAR;
 		return false;
 	case INTR_RECOVER_CLEAR:
