@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The harness of test_usb_hub2 and test_usb_intr: the whole USB stack (usb_hub.c, usb_enum.c,
+ * usb_intr.c, usb_kbd.c over xhci_ring.c and xhci_port.c) on the simulated controller of
+ * xhci_sim.c, with a tree of simulated USB 2 hubs and boot keyboards built here (USB 2.0
+ * 11.24.2.6-7: port status and change bits, hub status), the kernel stand-ins they need, and
+ * the helpers that plug, report and drive it. Header-only, included once by each test
+ * program after unit.h (its checks count per file).
+ */
+#ifndef USB_TREE_HARNESS_H
+#define USB_TREE_HARNESS_H
+#include <lios/kmalloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../unit.h"
+#include "stack_drive.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+/* ------------------------------------------------------------------ the rest of the kernel */
+void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+void heap_free(void *p) { free(p); }
+uint64_t usb_now_us(void) { return time_ns() / 1000; }
+static unsigned int presses; /* key presses (and repeats) the keyboards reported */
+static bool down[KEY_MAX];   /* keys held down, as the keyboard layer sees them */
+void kbd_report_key(uint16_t key, bool pressed)
+{
+	if (pressed)
+		presses++;
+	if (key < KEY_MAX)
+		down[key] = pressed;
+}
+
+/* Keys held down now. */
+static inline unsigned int held(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < KEY_MAX; k++)
+		n += down[k];
+	return n;
+}
+static void (*led_listener)(uint8_t leds); /* usb_kbd.c's */
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* ------------------------------------------------------------------ the simulated tree */
+#define C_CONNECTION (1u << 0) /* wPortStatus / wPortChange bits */
+#define PS_ENABLE (1u << 1)
+#define PS_RESET (1u << 4)
+#define PS_POWER (1u << 8)
+#define PS_LOW_SPEED (1u << 9)
+#define PS_HIGH_SPEED (1u << 10)
+#define HUB_LOCAL_POWER (1u << 0) /* wHubStatus / wHubChange bits */
+#define HUB_OVER_CURRENT (1u << 1)
+#define MAX_NODES 10
+#define ROOT_PORT 5
+
+enum { N_NONE, N_HUB, N_KBD };
+
+struct node {
+	int kind;
+	unsigned int speed;
+	int parent; /* node index of its hub, -1 on root port ROOT_PORT */
+	unsigned int port;
+	bool plugged;
+	/* a hub's */
+	unsigned int nports;
+	uint16_t characteristics;
+	uint16_t status[8], change[8];
+	uint16_t hub_status, hub_change;
+	unsigned int power_requests[8], reset_requests[8];
+	uint64_t reset_ns[8]; /* when the last PORT_RESET came */
+	unsigned int hub_status_reads;
+	/* anyone's */
+	unsigned int clear_halts; /* CLEAR_FEATURE(ENDPOINT_HALT) on 0x81 */
+	bool stall_leds;          /* a keyboard that stalls SET_REPORT (HID 1.11 allows it) */
+	unsigned int led_reports;
+};
+static struct node node[MAX_NODES];
+static int nodes;
+
+/* clang-format off */
+static const uint8_t hub_device_desc[18] = {18, USB_DT_DEVICE, 0x00, 0x02, USB_CLASS_HUB, 0, 1, 64,
+					    0x09, 0x04, 0x01, 0x00, 0, 0, 0, 0, 0, 1};
+static const uint8_t hub_config_desc[25] = {
+	9, USB_DT_CONFIG, 25, 0, 1, 1, 0, 0xe0, 0,
+	9, USB_DT_INTERFACE, 0, 0, 1, USB_CLASS_HUB, 0, 0, 0,
+	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 1, 0, 12,
+};
+/* clang-format on */
+
+static struct xhci_sim sim;
+static struct xhci hc;
+
+/* A device of kind and speed on port of hub parent (-1: the root port); not plugged yet. */
+static inline int add_node(int kind, unsigned int speed, int parent, unsigned int port)
+{
+	int n = nodes++;
+
+	memset(&node[n], 0, sizeof(node[n]));
+	node[n].kind = kind;
+	node[n].speed = speed;
+	node[n].parent = parent;
+	node[n].port = port;
+	node[n].nports = 4;
+	return n;
+}
+
+static inline uint16_t speed_bits(unsigned int speed)
+{
+	return speed == USB_SPEED_LOW ? PS_LOW_SPEED : speed == USB_SPEED_HIGH ? PS_HIGH_SPEED : 0;
+}
+
+/* The node on port p of hub h (-1: the root port), or -1. */
+static inline int child_of(int h, unsigned int p)
+{
+	for (int n = 0; n < nodes; n++)
+		if (node[n].parent == h && node[n].port == p && node[n].plugged)
+			return n;
+	return -1;
+}
+
+/* The node a device of the driver's is, from its root port and route string. */
+static inline int node_of(const struct usb_dev *d)
+{
+	int n = d->root_port == ROOT_PORT ? child_of(-1, ROOT_PORT) : -1;
+
+	for (unsigned int k = 0; n >= 0 && k < d->depth; k++)
+		n = child_of(n, (d->route >> (4 * k)) & 0xf);
+	return n;
+}
+
+/* The driver's live device for node n, or NULL. */
+static inline struct usb_dev *dev_of(int n)
+{
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		if (!d->gone && !d->failed && d->slot && node_of(d) == n)
+			return d;
+	return NULL;
+}
+
+/* Node n is plugged in (connected at once when its port has power) or pulled out. */
+static inline void plug(int n, bool in)
+{
+	struct node *h = node[n].parent >= 0 ? &node[node[n].parent] : NULL;
+	unsigned int p = node[n].port;
+
+	node[n].plugged = in;
+	if (!h) {
+		if (in)
+			sim_connect(&sim, ROOT_PORT, node[n].speed);
+		else
+			sim.reg[(SIM_OP + XHCI_PORTSC(ROOT_PORT)) / 4] =
+				XHCI_PORTSC_PP | XHCI_PORTSC_CSC;
+		return;
+	}
+	if (!(h->status[p] & PS_POWER))
+		return;
+	h->status[p] = in ? (uint16_t)(PS_POWER | C_CONNECTION | speed_bits(node[n].speed))
+			  : (uint16_t)PS_POWER;
+	h->change[p] |= C_CONNECTION;
+}
+
+static inline enum sim_answer hub_request(struct node *h, const struct sim_setup *su, uint8_t *data,
+					  size_t *len)
+{
+	unsigned int p = su->index & 0xff;
+	int c;
+
+	if (su->type == 0x80 && su->req == 0x06 && (su->value >> 8) == USB_DT_DEVICE) {
+		memcpy(data, hub_device_desc, *len = sizeof(hub_device_desc));
+		if (h->speed != USB_SPEED_HIGH)
+			data[6] = 0; /* bDeviceProtocol: no TT */
+	} else if (su->type == 0x80 && su->req == 0x06 && (su->value >> 8) == USB_DT_CONFIG) {
+		memcpy(data, hub_config_desc, *len = sizeof(hub_config_desc));
+	} else if (su->type == 0xa0 && su->req == 0x06) { /* hub descriptor */
+		uint8_t desc[9] = { 9,
+				    USB_DT_HUB,
+				    (uint8_t)h->nports,
+				    (uint8_t)h->characteristics,
+				    (uint8_t)(h->characteristics >> 8),
+				    10,
+				    0,
+				    0,
+				    0xff };
+
+		memcpy(data, desc, *len = sizeof(desc));
+	} else if (su->type == 0xa0 && su->req == 0x00) { /* GET_STATUS(hub) */
+		h->hub_status_reads++;
+		memcpy(data, &h->hub_status, 2);
+		memcpy(data + 2, &h->hub_change, 2);
+		*len = 4;
+	} else if (su->type == 0x20 && su->req == 0x01 && su->value <= 1) {
+		h->hub_change &=
+			(uint16_t) ~(1u << su->value); /* C_HUB_LOCAL_POWER, _OVER_CURRENT */
+	} else if (su->type == 0x02 && su->req == 0x01 && su->value == 0 && su->index == 0x81) {
+		h->clear_halts++;
+	} else if ((su->type & 0x1f) != 3) {
+		return su->type & 0x60 ? SIM_STALL
+				       : SIM_ANSWER; /* standard device requests: fine */
+	} else if (p < 1 || p > h->nports) {
+		return SIM_STALL;
+	} else if (su->type == 0xa3 && su->req == 0x00) { /* GET_STATUS(port) */
+		memcpy(data, &h->status[p], 2);
+		memcpy(data + 2, &h->change[p], 2);
+		*len = 4;
+	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 8) { /* PORT_POWER */
+		h->power_requests[p]++;
+		h->status[p] |= PS_POWER;
+		c = child_of((int)(h - node), p);
+		if (c >= 0 && !(h->status[p] & C_CONNECTION)) {
+			h->status[p] |= C_CONNECTION | speed_bits(node[c].speed);
+			h->change[p] |= C_CONNECTION;
+		}
+	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 4) { /* PORT_RESET */
+		h->reset_requests[p]++;
+		h->reset_ns[p] = time_ns();
+		if (h->status[p] & C_CONNECTION) {
+			h->status[p] |= PS_ENABLE;
+			h->change[p] |= PS_RESET; /* C_PORT_RESET */
+		}
+	} else if (su->type == 0x23 && su->req == 0x01 && su->value >= 16 && su->value <= 20) {
+		h->change[p] &= (uint16_t) ~(1u << (su->value - 16));
+	}
+	return SIM_ANSWER;
+}
+
+static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
+				     const struct sim_setup *su, uint8_t *data, size_t *len)
+{
+	int n = hc.slot_dev[slot] ? node_of(hc.slot_dev[slot]) : -1;
+
+	(void)s;
+	if (n < 0)
+		return SIM_SILENT; /* unplugged: nobody answers */
+	if (node[n].kind == N_HUB)
+		return hub_request(&node[n], su, data, len);
+	if (su->type == 0x80 && su->req == 0x06) {
+		if ((su->value >> 8) == USB_DT_DEVICE) {
+			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
+			if (node[n].speed == USB_SPEED_LOW)
+				data[7] = 8; /* bMaxPacketSize0: 8 is all low speed has */
+		} else if ((su->value >> 8) == USB_DT_CONFIG)
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+		else
+			return SIM_STALL;
+	} else if (su->type == 0x02 && su->req == 0x01 && su->value == 0 && su->index == 0x81) {
+		node[n].clear_halts++;
+	} else if (su->type == 0x21 && su->req == 0x09) {
+		node[n].led_reports++;
+		if (node[n].stall_leds)
+			return SIM_STALL;
+	}
+	return SIM_ANSWER;
+}
+
+/* ------------------------------------------------------------------ driving it */
+static long dma_before;
+
+/* A fresh controller and an empty tree. */
+static inline void start(void)
+{
+	char why[80];
+
+	memset(&sim, 0, sizeof(sim));
+	memset(node, 0, sizeof(node));
+	nodes = 0;
+	presses = 0;
+	memset(down, 0, sizeof(down));
+	sim_dma_reset();
+	sim.device = device;
+	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
+	xhci_ports_start(&hc);
+	dma_before = sim_dma_live();
+	sim_log_clear();
+	host_time_skip_ns = 200000;
+}
+
+/* Everything unplugged through the driver (Disable Slot for each), then nothing left: no
+ * device, no slot enabled, no allocation but the controller's, no key held. */
+static inline void finish(void)
+{
+	int root = child_of(-1, ROOT_PORT);
+
+	if (root >= 0) {
+		plug(root, false);
+		for (int i = 0; i < 2000 && usb_dev_list(); i++)
+			stack_tick(&hc);
+	}
+	CHECK(usb_dev_list() == NULL);
+	for (unsigned int s = 1; s <= SIM_SLOTS; s++)
+		CHECK(!sim.slot_on[s]);
+	CHECK_EQ(sim_dma_live(), dma_before);
+	CHECK_EQ(held(), 0u);
+	hc.dead = true;
+	xhci_free_memory(&hc);
+	free(hc.slot_dev);
+	host_time_skip_ns = 0;
+}
+
+/* The status change bitmap of hub node n from its interrupt endpoint, taken: bit p for a
+ * port with a change, bit 0 for the hub's own. */
+static inline void hub_notify(int n)
+{
+	struct usb_dev *d = dev_of(n);
+	uint8_t map = node[n].hub_change ? 1 : 0;
+	unsigned int i;
+
+	CHECK(d != NULL && d->hub != NULL && d->intr_deq != d->intr.enq);
+	if (!d || d->intr_deq == d->intr.enq)
+		return;
+	for (unsigned int p = 1; p <= node[n].nports; p++)
+		if (node[n].change[p])
+			map |= (uint8_t)(1u << p);
+	i = d->intr_deq;
+	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = map;
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
+	stack_tick(&hc);
+}
+
+/* One 8-byte boot report from keyboard d, taken. */
+static inline void key_report(struct usb_dev *d, const uint8_t r[8])
+{
+	unsigned int i = d->intr_deq;
+
+	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
+	stack_tick(&hc);
+}
+
+static const uint8_t press_a[8] = { 0, 0, 0x04 };
+static const uint8_t press_b[8] = { 0, 0, 0x05 };
+
+/* A high-speed hub on the root port with a keyboard of speed on port p, both ready. */
+static inline int hub_and_keyboard(unsigned int speed, unsigned int p, int *kbd)
+{
+	int h = add_node(N_HUB, USB_SPEED_HIGH, -1, ROOT_PORT);
+
+	*kbd = add_node(N_KBD, speed, h, p);
+	node[*kbd].plugged = true;
+	plug(h, true);
+	CHECK(stack_until(&hc, "hub with 4 ports ready", 5000));
+	return h;
+}
+
+#endif
