@@ -6,7 +6,8 @@
     gen_ksyms.py --verify STAGE1.nm ELF    check every function kept its address in ELF
 
 The table (section .ksyms) is: ksyms_count (u64), ksyms_table (u64 addr, u32 name offset,
-u32 size) sorted by address, and ksyms_names (NUL-terminated names).
+u32 size) sorted by address, and ksyms_names (NUL-terminated names). Each address is written
+as __text_start + offset, so that it moves with the image when GRUB loads it elsewhere.
 """
 import subprocess
 import sys
@@ -27,7 +28,17 @@ def text_symbols(lines):
     return sorted(syms.items())
 
 
-def write_table(syms, out):
+def text_base(lines):
+    """Address of __text_start: the table's addresses are written relative to it, so the
+    relocation table (gen_relocs.py) moves them with the image."""
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "__text_start":
+            return int(parts[0], 16)
+    sys.exit("gen_ksyms: no __text_start in the first link")
+
+
+def write_table(syms, out, base):
     names = bytearray()
     rows = []
     for i, (addr, name) in enumerate(syms):
@@ -41,7 +52,7 @@ def write_table(syms, out):
         f.write("ksyms_count: .quad %d\n" % len(rows))
         f.write("ksyms_table:\n")
         for addr, off, size in rows:
-            f.write("\t.quad 0x%x\n\t.long %d, %d\n" % (addr, off, size))
+            f.write("\t.quad __text_start + 0x%x\n\t.long %d, %d\n" % (addr - base, off, size))
         f.write("ksyms_names:\n")
         for i in range(0, len(names), 32):
             f.write("\t.byte " + ",".join(str(b) for b in names[i:i + 32]) + "\n")
@@ -61,7 +72,8 @@ def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
     with open(argv[1]) as f:
-        write_table(text_symbols(f), argv[2])
+        lines = f.readlines()
+    write_table(text_symbols(lines), argv[2], text_base(lines))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@
 #include <lios/selftest.h>
 
 /* Physical [start, end) of the whole image as loaded, from the Multiboot2 header to the
- * end of .bss: what memmap reserves. */
+ * end of the relocation table (after .bss): what memmap reserves. The image may be loaded
+ * above its link address (KERNEL_PHYS): these are where it is. */
 extern char _kernel_phys_start[], _kernel_phys_end[];
+/* The relocation table the entries applied (tools/gen_relocs.py): u32 count of 32-bit
+ * fields, u32 count of 64-bit fields, then their offsets. */
+extern const uint32_t __relocs_start[], __relocs_end[];
 /* Virtual [start, end) of the higher-half part of the image (text, rodata, data, bss). */
 extern char _kernel_start[], _kernel_end[];
 /* Each segment page aligned, so paging can give each its own permissions (W^X). */

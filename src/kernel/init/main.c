@@ -23,6 +23,7 @@
 #include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/size.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/serial.h>
 #include <lios/string.h>
@@ -125,6 +126,11 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 		printk(KERN_WARN "boot: the command line has %zu bytes, LiOS keeps %zu: the words "
 		       "past byte %zu are ignored\n", boot_info.cmdline_len,
 		       sizeof(boot_info.cmdline) - 1, strlen(boot_info.cmdline));
+
+	if ((uintptr_t)_kernel_phys_start != KERNEL_PHYS)
+		printk("boot: image at %#llx, linked for %#llx: %u addresses moved\n",
+		       (unsigned long long)(uintptr_t)_kernel_phys_start,
+		       (unsigned long long)KERNEL_PHYS, __relocs_start[0] + __relocs_start[1]);
 
 	/* BEGIN mm */
 	{

@@ -64,6 +64,33 @@
 _start_efi64:
 	cld
 	andq $-16, %rsp
+	/* The image may lie above its link address (header.S): move its addresses first, as
+	 * _start32 does (the same words and table, entry.S), RIP-relative until then. RAX
+	 * (magic) and RBX (information) are kept. */
+	leaq boot_reloc_anchor(%rip), %rdx
+	movl boot_reloc_words(%rip), %ecx
+	subq %rcx, %rdx                 /* RDX: the distance moved */
+	jz 3f
+	movl boot_reloc_words + 4(%rip), %edi
+	addq %rdx, %rdi
+	movl boot_reloc_words + 8(%rip), %esi
+	addq %rdx, %rsi
+	movl 4(%rsi), %r8d              /* 64-bit fields */
+	movl (%rsi), %ecx               /* 32-bit fields */
+	addq $8, %rsi
+	jrcxz 2f
+1:	movl (%rsi), %r9d
+	addl %edx, (%rdi,%r9)
+	addq $4, %rsi
+	loop 1b
+2:	movl %r8d, %ecx
+	jrcxz 3f
+4:	movl (%rsi), %r9d
+	addq %rdx, (%rdi,%r9)
+	addq $4, %rsi
+	loop 4b
+	jmp 3f                          /* a jump after rewriting code ahead */
+3:
 	movl %eax, %edi
 	movq %rbx, %rsi
 	call efi_stub_main              /* boot services are gone when it returns */

@@ -3,7 +3,8 @@
  * The 32-bit entry. GRUB jumps here in protected mode, paging off, interrupts off, with
  * EAX = Multiboot2 magic and EBX = physical address of the boot information.
  *
- * Steps: check the magic; end UEFI boot services if the loader left them running (GRUB
+ * Steps: move the image's addresses if GRUB loaded it away from its link address; check the
+ * magic; end UEFI boot services if the loader left them running (GRUB
  * i386-efi, see efi_entry.S; the x86_64 UEFI entry arrives here with them ended); check
  * that the CPU has long mode (if not, say so on VGA text memory
  * and COM1 and halt: never reboot); build early page tables with 2 MiB pages: the first
@@ -33,6 +34,51 @@
 _start32:
 	cli
 	cld
+	/* GRUB may have loaded the image above its link address (header.S's relocatable tag):
+	 * move every absolute address the image holds before any is used. Finding where the
+	 * code runs takes a call, and ESP is undefined: the one slot it needs is the boot
+	 * information's reserved word (bytes 4-7, zero by the spec), zeroed again after. A
+	 * loader without Multiboot2 (wrong magic: PVH) loads the segments where they are
+	 * linked. The 64-bit UEFI entry has done it already (efi_entry.S): then this finds
+	 * nothing to move. */
+	cmpl $MB2_BOOT_MAGIC, %eax
+	jne .Lrelocated
+	leal 8(%ebx), %esp
+	call boot_reloc_anchor
+	.globl boot_reloc_anchor
+boot_reloc_anchor:
+	popl %ebp
+	movl $0, 4(%ebx)
+	movl %ebp, %edx
+	subl (boot_reloc_words - boot_reloc_anchor)(%ebp), %edx
+	jz .Lrelocated                  /* EDX: the distance moved */
+	/* EDI = the image's first byte, ESI = the table: each word holds where the addresses
+	 * say it is (the words are fields of the table themselves). EBX (the information) is
+	 * kept; EAX is the magic again after. */
+	movl (boot_reloc_words + 4 - boot_reloc_anchor)(%ebp), %edi
+	addl %edx, %edi
+	movl (boot_reloc_words + 8 - boot_reloc_anchor)(%ebp), %esi
+	addl %edx, %esi
+	movl 4(%esi), %ebp              /* 64-bit fields */
+	movl (%esi), %ecx               /* 32-bit fields */
+	addl $8, %esi
+	jecxz 2f
+1:	movl (%esi), %eax
+	addl %edx, (%edi,%eax)
+	addl $4, %esi
+	loop 1b
+2:	movl %ebp, %ecx
+	movl %edx, %ebp
+	sarl $31, %ebp                  /* the distance's upper half: 0 or -1 */
+	jecxz 4f
+3:	movl (%esi), %eax
+	addl %edx, (%edi,%eax)
+	adcl %ebp, 4(%edi,%eax)
+	addl $4, %esi
+	loop 3b
+4:	movl $MB2_BOOT_MAGIC, %eax
+	jmp .Lrelocated                 /* a jump after rewriting code ahead (SDM vol. 3A 8.1.3) */
+.Lrelocated:
 	movl $boot32_stack_top, %esp
 	movl %eax, %edi
 	movl %ebx, %esi
@@ -203,6 +249,17 @@ _start32:
 6:	cli
 	hlt
 	jmp 6b
+
+	/* Where the image's absolute addresses say boot_reloc_anchor, the image's first byte
+	 * and the relocation table are: fields of the table themselves, so once moved they say
+	 * where the image is and a second pass (the UEFI path) finds a distance of 0. In
+	 * .boot.text, so both entries reach them without an absolute address. */
+	.balign 4
+	.globl boot_reloc_words
+boot_reloc_words:
+	.long boot_reloc_anchor
+	.long _kernel_phys_start
+	.long __relocs_start - KERNEL_OFFSET
 
 	.section .boot.data, "aw"
 	.balign 8

@@ -7,6 +7,8 @@
  * the kernel enters with boot services running and takes the GOP mode itself (efi_stub.c),
  * whatever gfxpayload said.
  */
+#include <arch/memlayout.h>
+
 #define MB2_HEADER_MAGIC 0xe85250d6
 #define MB2_ARCH_I386 0
 #define MB2_TAG_END 0
@@ -14,6 +16,8 @@
 #define MB2_TAG_FRAMEBUFFER 5
 #define MB2_TAG_EFI_BS 7
 #define MB2_TAG_ENTRY_EFI64 9
+#define MB2_TAG_RELOCATABLE 10
+#define MB2_LOAD_LOWEST 1
 #define MB2_TAG_OPTIONAL 1
 
 #define MB2_INFO_CMDLINE 1
@@ -61,6 +65,19 @@ framebuffer_tag:
 	.short MB2_TAG_ENTRY_EFI64, MB2_TAG_OPTIONAL
 	.long 12
 	.long _start_efi64
+
+	/* The image may be loaded at any 2 MiB boundary from KERNEL_PHYS until it would end past
+	 * KERNEL_IMAGE_LIMIT, the lowest free one first: firmware sometimes owns 2 MiB, and a
+	 * loader that cannot place the image where it is linked refuses it. The entries move
+	 * the image's addresses before using any (entry.S). A loader without this tag (GRUB
+	 * before 2.02) loads the image where it is linked, as before. */
+	.balign 8
+	.short MB2_TAG_RELOCATABLE, MB2_TAG_OPTIONAL
+	.long 24
+	.long KERNEL_PHYS                       /* lowest address of the image */
+	.long KERNEL_IMAGE_LIMIT                /* its end at most */
+	.long KERNEL_IMAGE_ALIGN
+	.long MB2_LOAD_LOWEST
 
 	.balign 8
 	.short MB2_TAG_END, 0

@@ -11,7 +11,7 @@
  *   VMALLOC_START .. VMALLOC_END   vmalloc and ioremap (src/mm/vmalloc.c)
  *   KERNEL_OFFSET ..               the first DIRECT_MAP_SIZE bytes of physical memory: the
  *                                  direct map, which also holds the kernel image, loaded
- *                                  at KERNEL_PHYS and run at KERNEL_OFFSET + KERNEL_PHYS.
+ *                                  at P (KERNEL_PHYS or higher) and run at KERNEL_OFFSET + P.
  */
 #ifndef ARCH_MEMLAYOUT_H
 #define ARCH_MEMLAYOUT_H
@@ -27,8 +27,14 @@
  * addresses). */
 #define KERNEL_OFFSET ULL(0xffffffff80000000)
 #define DIRECT_MAP_SIZE ULL(0x80000000)
-/* Where GRUB loads the image (physical): 2 MiB, above the low megabyte's firmware areas. */
+/* Where the image is linked to load (physical): 2 MiB, above the low megabyte's firmware
+ * areas. GRUB may put it anywhere from there to KERNEL_IMAGE_LIMIT on a KERNEL_IMAGE_ALIGN
+ * boundary (header.S's relocatable tag; lowest first): firmware may own 2 MiB. The limit keeps
+ * the image inside the first GiB, which the 32-bit entry identity-maps for the switch to
+ * long mode. */
 #define KERNEL_PHYS ULL(0x200000)
+#define KERNEL_IMAGE_LIMIT ULL(0x40000000)
+#define KERNEL_IMAGE_ALIGN ULL(0x200000)
 
 /* The vmalloc window (vmalloc, ioremap), disjoint from the direct map. */
 #define VMALLOC_START ULL(0xffffc90000000000)
