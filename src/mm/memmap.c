@@ -18,8 +18,8 @@
  * refuses one that overlaps usable RAM in the firmware's map (console_fb_range_check), so
  * the frame allocator may hand out those pages, and one outside usable RAM has nothing to
  * carve. A lying framebuffer tag (address 0, a huge pitch * height) therefore takes no
- * memory away. The VGA text console checks only an EGA tag's geometry, not its address, so
- * its cells stay reserved.
+ * memory away. The VGA text console takes an EGA tag only at the legacy text window
+ * (vga_text_window_check), which the low 1 MiB covers; its cells stay reserved all the same.
  *
  * Storage: the caller's (struct memmap carries it). At boot, memmap_from_bootinfo takes a
  * static 512-range map, and for a bigger firmware map finds room in the map itself
