@@ -21,7 +21,7 @@
  * total right), carries GRUB's kept tags byte for byte and in order, none of the replaced
  * ones, the EFI map tag byte for byte, and a Multiboot2 map whose entries are never empty,
  * never two mergeable neighbours, and hold per type exactly the bytes of the valid
- * descriptors; with a clean GRUB part the kernel's own parser (mb2_parse) accepts it and
+ * descriptors of that type (from the descriptor's type and attributes, by a model); with a clean GRUB part the kernel's own parser (mb2_parse) accepts it and
  * finds every entry. efi_scan_info reads inside GRUB's total_size only; efi_choose_mode
  * returns what its rule says (checked against a model); efi_fb_tag describes only usable
  * modes, with a pitch and channel fields that fit the pixel.
@@ -159,6 +159,33 @@ static size_t check_info(const uint8_t *out, uint32_t got, const uint8_t *mbi, u
 	return entries;
 }
 
+/* Multiboot2 map types by slot of want[] and have[]: 1-5 as themselves, then the reasons
+ * free RAM is left out for its attributes; 0 for a type the writer must never give. */
+static unsigned type_slot(uint32_t type)
+{
+	if (type >= 1 && type <= 5)
+		return type;
+	if (type == MB2_MEM_EFI_SPECIFIC_PURPOSE)
+		return 6;
+	return type == MB2_MEM_EFI_NOT_WB ? 7 : 0;
+}
+
+/* The slot the writer's rule gives a descriptor of type and attributes attr, written out:
+ * free RAM that the runtime services claim is reserved, specific-purpose or not write-back
+ * capable RAM has its own type; everything else the type alone decides. */
+static unsigned model_slot(uint32_t type, uint64_t attr)
+{
+	uint32_t t = efi_mb2_type(type);
+
+	if (t != MB2_MEM_AVAILABLE)
+		return t;
+	if (attr & EFI_MEMORY_RUNTIME)
+		return MB2_MEM_RESERVED;
+	if (attr & EFI_MEMORY_SP)
+		return 6;
+	return attr & EFI_MEMORY_WB ? t : 7;
+}
+
 /* The Multiboot2 map against the descriptors: per type the same bytes, no empty entry, no
  * two neighbours the writer should have merged. */
 static void check_map(const uint8_t *tag, size_t entries, const uint8_t *map, uint64_t map_size,
@@ -171,7 +198,7 @@ static void check_map(const uint8_t *tag, size_t entries, const uint8_t *map, ui
 		uint64_t start = rd64(map + off + 8), pages = rd64(map + off + 24);
 		if (!pages || pages > (UINT64_MAX - start) / EFI_PAGE_SIZE)
 			continue;
-		want[efi_mb2_type(rd32(map + off))] += pages * EFI_PAGE_SIZE;
+		want[model_slot(rd32(map + off), rd64(map + off + 32))] += pages * EFI_PAGE_SIZE;
 		valid++;
 	}
 	if (entries > valid)
@@ -181,9 +208,9 @@ static void check_map(const uint8_t *tag, size_t entries, const uint8_t *map, ui
 		uint64_t base = rd64(e), len = rd64(e + 8);
 		uint32_t type = rd32(e + 16);
 
-		if (!len || len > UINT64_MAX - base || type < 1 || type > 5 || rd32(e + 20))
+		if (!len || len > UINT64_MAX - base || !type_slot(type) || rd32(e + 20))
 			fail("entry");
-		have[type] += len;
+		have[type_slot(type)] += len;
 		if (i && rd32(e - 24 + 16) == type && rd64(e - 24) + rd64(e - 24 + 8) == base)
 			fail("neighbours not merged");
 	}

@@ -19,6 +19,10 @@ enum mem_type {
 	MEM_ACPI_NVS = 4,
 	MEM_BAD = 5,
 };
+/* Reserved, with the reason: RAM by its EFI memory type that the UEFI stub leaves out for
+ * its attributes (src/arch/x86_64/boot/efi_map.c). Above INT_MAX, hence not enumerators. */
+#define MEM_EFI_NOT_WB 0xeffffffeu           /* cannot be mapped write-back (no EFI_MEMORY_WB) */
+#define MEM_EFI_SPECIFIC_PURPOSE 0xefffffffu /* EFI_MEMORY_SP: set aside for a purpose */
 
 /* One firmware memory-map entry exactly as reported: may be unsorted, overlapping,
  * unaligned or zero-length; the memmap sanitiser deals with that. 24 bytes, the size of a

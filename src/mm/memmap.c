@@ -18,8 +18,8 @@
  * refuses one that overlaps usable RAM in the firmware's map (console_fb_range_check), so
  * the frame allocator may hand out those pages, and one outside usable RAM has nothing to
  * carve. A lying framebuffer tag (address 0, a huge pitch * height) therefore takes no
- * memory away. The VGA text console checks only an EGA tag's geometry, not its address, so
- * its cells stay reserved.
+ * memory away. The VGA text console takes an EGA tag only at the legacy text window
+ * (vga_text_window_check), which the low 1 MiB covers; its cells stay reserved all the same.
  *
  * Storage: the caller's (struct memmap carries it). At boot, memmap_from_bootinfo takes a
  * static 512-range map, and for a bigger firmware map finds room in the map itself
@@ -406,8 +406,29 @@ static const char *type_name(uint32_t type)
 	case MEM_ACPI_RECLAIMABLE: return "ACPI reclaimable";
 	case MEM_ACPI_NVS: return "ACPI NVS";
 	case MEM_BAD: return "bad";
+	case MEM_EFI_NOT_WB: return "reserved (EFI: no write-back)";
+	case MEM_EFI_SPECIFIC_PURPOSE: return "reserved (EFI: specific-purpose)";
 	default: return "unknown (reserved)";
 	}
+}
+
+/* One line, only when the UEFI stub kept RAM out of the usable map for its attributes: how
+ * much and why (lios/bootinfo.h's MEM_EFI_*), so lost memory is never a mystery. */
+static void print_efi_left_out(const struct bootinfo *bi)
+{
+	uint64_t sp = 0, not_wb = 0;
+	char a[SIZE_STR_MAX], b[SIZE_STR_MAX];
+
+	for (size_t i = 0; i < bi->nregions; i++) {
+		if (bi->regions[i].type == MEM_EFI_SPECIFIC_PURPOSE)
+			sp += bi->regions[i].length;
+		else if (bi->regions[i].type == MEM_EFI_NOT_WB)
+			not_wb += bi->regions[i].length;
+	}
+	if (sp || not_wb)
+		printk("memmap: RAM left out: %s specific-purpose (EFI_MEMORY_SP), %s not "
+		       "write-back capable (no EFI_MEMORY_WB)\n",
+		       size_format(a, sp), size_format(b, not_wb));
 }
 
 /* Firmware entries printed at boot (serial log); the shell's mmap prints them all. */
@@ -430,12 +451,15 @@ static void map_line(bool debug, const char *fmt, ...)
 }
 
 /* The firmware map and the sanitised one, one line per range; debug keeps them off the
- * screen (the serial log still has them). Any context after boot info is parsed. */
+ * screen (the serial log still has them). RAM the UEFI stub left out for its attributes
+ * gets one line at the normal level (print_efi_left_out). Any context after boot info is
+ * parsed. */
 void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug)
 {
 	/* At boot a server's thousands of entries would hold the serial port for seconds. */
 	size_t shown = debug ? MIN(bi->nregions, (size_t)MEMMAP_PRINT_BOOT) : bi->nregions;
 
+	print_efi_left_out(bi);
 	map_line(debug, "memmap: firmware map, %zu entries\n", bi->nregions);
 	if (shown < bi->nregions)
 		map_line(debug, "memmap:   (the first %zu; the shell's mmap lists all)\n", shown);

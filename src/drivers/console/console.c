@@ -25,6 +25,7 @@
 #include <lios/vmalloc.h>
 #include "console_priv.h"
 #include "font.h"
+#include "vga_window.h"
 
 struct console console;
 
@@ -41,8 +42,9 @@ static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 
 static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
-/* "framebuffer tag refused: <the parser's reason>" or "framebuffer WxH pitch P at A
- * refused: <console_fb_range_check's reason>", the serial console's reason then. */
+/* "framebuffer tag refused: <the parser's reason>", "framebuffer WxH pitch P at A
+ * refused: <console_fb_range_check's reason>" or "EGA text WxH at A refused: <
+ * vga_text_window_check's reason>", the serial console's reason then. */
 static char console_refused[160];
 
 /*
@@ -181,16 +183,28 @@ const char *console_vga_geometry(const struct fb_info *fb, unsigned *cols, unsig
 	return NULL;
 }
 
+/* Starts the VGA text backend on the grid console_vga_geometry gives, if it lies in the
+ * legacy text window (vga_text_window_check: a tag's address is not trusted). Returns 0, or
+ * an error with console.why saying why not. Boot, after mm_init. */
 static int console_start_vga(const struct bootinfo *bi)
 {
 	unsigned cols, rows;
 	paddr_t phys;
 	struct con_cell *cells;
+	const char *why;
 	void *mem;
 
 	console.why = console_vga_geometry(&bi->fb, &cols, &rows, &phys);
 	if (console.why)
 		return -ENOTSUP;
+	why = vga_text_window_check(phys, cols, rows, cols * 2); /* the geometry's pitch */
+	if (why) {
+		ksnprintf(console_refused, sizeof(console_refused),
+			  "EGA text %ux%u at %#llx refused: %s", cols, rows,
+			  (unsigned long long)phys, why);
+		console.why = console_refused;
+		return -ENOTSUP;
+	}
 	mem = console_direct_map(phys, cols * rows * 2);
 	if (!mem)
 		mem = ioremap(phys, cols * rows * 2, PG_CACHE_UC);

@@ -46,6 +46,12 @@ enum efi_memory_type {
 };
 #define EFI_PAGE_SIZE 4096
 
+/* EFI_MEMORY_DESCRIPTOR.Attribute bits the map conversion reads (7.2, GetMemoryMap's
+ * memory attribute definitions; EFI_MEMORY_SP since UEFI 2.8). */
+#define EFI_MEMORY_WB (1ull << 3)       /* may be mapped cacheable, write-back */
+#define EFI_MEMORY_SP (1ull << 18)      /* specific-purpose memory (HBM, CXL, ...) */
+#define EFI_MEMORY_RUNTIME (1ull << 63) /* runtime services need it mapped */
+
 struct efi_guid {
 	uint32_t d1;
 	uint16_t d2, d3;

@@ -15,7 +15,11 @@
  *   efi_map_offset(total)        the EFI map as GetMemoryMap wrote it (cap bytes)
  *   .. efi_info_room(total, cap) the moved map, the Multiboot2 map and the end tag
  */
+#include <lios/bootinfo.h>
 #include "efi_map.h"
+
+static_assert(MB2_MEM_EFI_SPECIFIC_PURPOSE == MEM_EFI_SPECIFIC_PURPOSE, "the kernel's name");
+static_assert(MB2_MEM_EFI_NOT_WB == MEM_EFI_NOT_WB, "the kernel's name");
 
 /* Byte copy, forward: safe for overlapping ranges when dst <= src. */
 void efi_copy(void *dst, const void *src, size_t n)
@@ -297,6 +301,37 @@ uint32_t efi_mb2_type(uint32_t efi_type)
 	}
 }
 
+/*
+ * Multiboot2 region type of a descriptor of type efi_type with the Attribute attribute:
+ * efi_mb2_type's, except that what that calls free RAM stays out of the usable map when
+ * its attributes say it is no general RAM (UEFI 2.10, 7.2.3 GetMemoryMap(), "Memory
+ * Attribute Definitions"):
+ * - EFI_MEMORY_RUNTIME: the firmware's runtime services need it; it is the firmware's, as
+ *   runtime code and data are (plain reserved).
+ * - EFI_MEMORY_SP (UEFI 2.8+): set aside for a specific purpose (high-bandwidth or CXL
+ *   memory, a device's or an application's); an OS that takes it for its own data defeats
+ *   that purpose and may put unmovable pages in slow or removable memory.
+ * - no EFI_MEMORY_WB: it cannot be cached write-back, and the kernel maps all RAM it
+ *   allocates from (the direct map) write-back.
+ * The last two get types of their own, reserved to every Multiboot2 reader (its
+ * specification treats every type but 1, 3, 4 and 5 as reserved), that LiOS names in its
+ * log. Reserved is the safe side of each doubt: memory lost, never memory misused. Pure.
+ */
+uint32_t efi_desc_mb2_type(uint32_t efi_type, uint64_t attribute)
+{
+	uint32_t type = efi_mb2_type(efi_type);
+
+	if (type != MB2_MEM_AVAILABLE)
+		return type;
+	if (attribute & EFI_MEMORY_RUNTIME)
+		return MB2_MEM_RESERVED;
+	if (attribute & EFI_MEMORY_SP)
+		return MB2_MEM_EFI_SPECIFIC_PURPOSE;
+	if (!(attribute & EFI_MEMORY_WB))
+		return MB2_MEM_EFI_NOT_WB;
+	return type;
+}
+
 /* Bytes of map buffer for a map GetMemoryMap reported as reported bytes of dsize-byte
  * descriptors: that plus EFI_MAP_SLACK_DESCRIPTORS more. Pure. */
 uint64_t efi_map_capacity(uint64_t reported, uint64_t dsize)
@@ -320,11 +355,12 @@ uint64_t efi_info_room(uint32_t total, uint64_t cap)
 
 /*
  * Writes a Multiboot2 map tag at out (8-byte aligned) from the EFI map (map_size bytes of
- * dsize-byte descriptors, any alignment): one entry per descriptor, adjacent descriptors of
- * the same resulting type merged, empty ones left out. A descriptor size below the
- * structure's (a firmware that changed it between calls) gives no entries: the kernel then
- * reports a map without usable memory instead of this loop never ending. Returns the tag's
- * size: at most 16 + 24 per descriptor. Pure.
+ * dsize-byte descriptors, any alignment): one entry per descriptor, of the type its type
+ * and attributes give (efi_desc_mb2_type), adjacent descriptors of the same resulting type
+ * merged, empty ones left out. A descriptor size below the structure's (a firmware that
+ * changed it between calls) gives no entries: the kernel then reports a map without usable
+ * memory instead of this loop never ending. Returns the tag's size: at most 16 + 24 per
+ * descriptor. Pure.
  */
 uint32_t efi_write_mmap_tag(uint8_t *out, const uint8_t *map, uint64_t map_size, uint64_t dsize)
 {
@@ -342,7 +378,7 @@ uint32_t efi_write_mmap_tag(uint8_t *out, const uint8_t *map, uint64_t map_size,
 		    d.number_of_pages > (UINT64_MAX - d.physical_start) / EFI_PAGE_SIZE)
 			continue;
 		uint64_t base = d.physical_start, len = d.number_of_pages * EFI_PAGE_SIZE;
-		uint32_t type = efi_mb2_type(d.type);
+		uint32_t type = efi_desc_mb2_type(d.type, d.attribute);
 
 		if (n > 0 && e[n - 1].type == type && e[n - 1].base + e[n - 1].length == base) {
 			e[n - 1].length += len;

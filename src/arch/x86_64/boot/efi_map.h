@@ -44,6 +44,10 @@
 #define MB2_MEM_ACPI 3
 #define MB2_MEM_NVS 4
 #define MB2_MEM_BAD 5
+/* Free RAM by its EFI type that its attributes keep out (efi_desc_mb2_type): reserved to
+ * any Multiboot2 reader; lios/bootinfo.h's MEM_EFI_* give the kernel the reason. */
+#define MB2_MEM_EFI_SPECIFIC_PURPOSE 0xefffffffu
+#define MB2_MEM_EFI_NOT_WB 0xeffffffeu
 
 /* Multiboot2 framebuffer tag (type 8) with the direct-colour fields. */
 struct mb2_fb_tag {
@@ -89,6 +93,7 @@ uint32_t efi_choose_mode(uint32_t current, bool current_ok, uint32_t max_mode,
 bool efi_fb_tag(const struct efi_gop_mode_info *m, uint64_t base, uint64_t size,
 		struct mb2_fb_tag *tag);
 uint32_t efi_mb2_type(uint32_t efi_type);
+uint32_t efi_desc_mb2_type(uint32_t efi_type, uint64_t attribute);
 uint64_t efi_map_capacity(uint64_t reported, uint64_t dsize);
 uint64_t efi_map_offset(uint32_t total);
 uint64_t efi_info_room(uint32_t total, uint64_t cap);

@@ -4,13 +4,18 @@
  * memory maps of any descriptor size and length turned into Multiboot2 regions of the right
  * type with every usable frame kept, GRUB's information rewritten around them into a buffer
  * of exactly efi_info_room bytes (ASan's bound, and guard bytes behind a second copy), the
- * result accepted by the kernel's own Multiboot2 parser, and the GOP mode choice. The
+ * result accepted by the kernel's own Multiboot2 parser, RAM whose attributes make it unfit
+ * for the kernel (no write-back, specific-purpose, runtime) kept out of the usable map and
+ * named in the memmap log, and the GOP mode choice. The
  * firmware calls of the stubs are tested by the QEMU cells (selftest.uefi*.efi-map-grows).
  */
 #include <lios/bootinfo.h>
+#include <lios/memmap.h>
+#include <lios/printk.h>
 #include <lios/string.h>
 #include <stdlib.h>
 #include "efi_map.h"
+#include "log_capture.h"
 #include "prng.h"
 #include "../../../unit.h"
 
@@ -93,14 +98,25 @@ static void grub_info(struct mbi *m, bool with_fb)
 	mbi_end(m);
 }
 
-/* Descriptor i of a map of dsize-byte descriptors; the bytes past the struct are junk. */
-static void put_desc(uint8_t *map, uint64_t dsize, size_t i, uint32_t type, uint64_t base,
-		     uint64_t pages)
+/* The attributes OVMF gives RAM: UC, WC, WT and WB capable. */
+#define RAM_ATTR 0xfull
+
+/* Descriptor i of a map of dsize-byte descriptors, with attribute attr; the bytes past the
+ * struct are junk. */
+static void put_desc_attr(uint8_t *map, uint64_t dsize, size_t i, uint32_t type, uint64_t base,
+			  uint64_t pages, uint64_t attr)
 {
-	struct efi_memory_descriptor d = { type, 0, base, 0xdead, pages, 0xf };
+	struct efi_memory_descriptor d = { type, 0, base, 0xdead, pages, attr };
 
 	memset(map + i * dsize, 0xee, dsize);
 	memcpy(map + i * dsize, &d, sizeof(d));
+}
+
+/* put_desc_attr with RAM_ATTR. */
+static void put_desc(uint8_t *map, uint64_t dsize, size_t i, uint32_t type, uint64_t base,
+		     uint64_t pages)
+{
+	put_desc_attr(map, dsize, i, type, base, pages, RAM_ATTR);
 }
 
 /* The type of the tag at off in info, its size in *size. */
@@ -186,6 +202,142 @@ static void test_types(void)
 	CHECK_EQ(efi_mb2_type(16), MB2_MEM_RESERVED);
 	CHECK_EQ(efi_mb2_type(0x70000000), MB2_MEM_RESERVED); /* OEM */
 	CHECK_EQ(efi_mb2_type(0x80000000), MB2_MEM_RESERVED); /* OS loader */
+}
+
+/* The attributes that keep free RAM out of the usable map, type by type: without
+ * EFI_MEMORY_WB (uncached-only memory, or no caching attribute at all), with EFI_MEMORY_SP
+ * (whatever the caching), with EFI_MEMORY_RUNTIME. Other attribute bits change nothing, and
+ * types that are not free RAM keep their own type whatever the attributes. */
+static void test_attribute_types(void)
+{
+	static const uint32_t ram[] = { EFI_LOADER_CODE, EFI_LOADER_DATA, EFI_BOOT_SERVICES_CODE,
+					EFI_BOOT_SERVICES_DATA, EFI_CONVENTIONAL_MEMORY };
+	const uint64_t more = (1ull << 12) | (1ull << 14) | (1ull << 16); /* WP, XP, reliable */
+
+	for (size_t i = 0; i < ARRAY_SIZE(ram); i++) {
+		uint32_t t = ram[i];
+		CHECK_EQ(efi_desc_mb2_type(t, RAM_ATTR), MB2_MEM_AVAILABLE);
+		CHECK_EQ(efi_desc_mb2_type(t, EFI_MEMORY_WB), MB2_MEM_AVAILABLE);
+		CHECK_EQ(efi_desc_mb2_type(t, RAM_ATTR | more), MB2_MEM_AVAILABLE);
+		CHECK_EQ(efi_desc_mb2_type(t, 0), MB2_MEM_EFI_NOT_WB);
+		CHECK_EQ(efi_desc_mb2_type(t, 0x7), MB2_MEM_EFI_NOT_WB); /* UC, WC, WT */
+		CHECK_EQ(efi_desc_mb2_type(t, RAM_ATTR | EFI_MEMORY_SP),
+			 MB2_MEM_EFI_SPECIFIC_PURPOSE);
+		CHECK_EQ(efi_desc_mb2_type(t, EFI_MEMORY_SP), MB2_MEM_EFI_SPECIFIC_PURPOSE);
+		CHECK_EQ(efi_desc_mb2_type(t, RAM_ATTR | EFI_MEMORY_RUNTIME), MB2_MEM_RESERVED);
+		CHECK_EQ(efi_desc_mb2_type(t, EFI_MEMORY_RUNTIME | EFI_MEMORY_SP),
+			 MB2_MEM_RESERVED);
+	}
+	CHECK_EQ(efi_desc_mb2_type(EFI_ACPI_RECLAIM_MEMORY, 0), MB2_MEM_ACPI);
+	CHECK_EQ(efi_desc_mb2_type(EFI_ACPI_MEMORY_NVS, EFI_MEMORY_SP), MB2_MEM_NVS);
+	CHECK_EQ(efi_desc_mb2_type(EFI_UNUSABLE_MEMORY, RAM_ATTR), MB2_MEM_BAD);
+	CHECK_EQ(efi_desc_mb2_type(EFI_RUNTIME_SERVICES_DATA, RAM_ATTR | EFI_MEMORY_RUNTIME),
+		 MB2_MEM_RESERVED);
+	CHECK_EQ(efi_desc_mb2_type(EFI_MEMORY_MAPPED_IO, EFI_MEMORY_RUNTIME | 1), MB2_MEM_RESERVED);
+	CHECK_EQ(MB2_MEM_EFI_SPECIFIC_PURPOSE, MEM_EFI_SPECIFIC_PURPOSE);
+	CHECK_EQ(MB2_MEM_EFI_NOT_WB, MEM_EFI_NOT_WB);
+}
+
+/* Usable bytes memmap_sanitize finds in bi (no boot ranges); the memmap log lines in the
+ * capture buffer. */
+static uint64_t usable_after_sanitize(const struct bootinfo *bi)
+{
+	static struct memmap_range r[64];
+	struct memmap m = { r, 0, ARRAY_SIZE(r), 0 };
+
+	CHECK_EQ(memmap_sanitize(bi->regions, bi->nregions, NULL, 0, &m), 0);
+	log_capture_clear();
+	memmap_print(bi, &m, false); /* as the shell's mmap: every line at the normal level */
+	return memmap_bytes(&m, 0);
+}
+
+/* A map with RAM the kernel must not take, through efi_build_info (the writer the 64-bit
+ * stub and efi32_finish on the 32-bit path both call), the kernel's parser and the memmap
+ * sanitiser: conventional memory without write-back, specific-purpose memory (cached or
+ * not), boot-services data the runtime services claim. Only the plain RAM is usable, the
+ * rest are regions of the reason's type, and the log says in one line how much was left
+ * out and why. */
+static void test_attribute_map(void)
+{
+	const uint64_t P = 4096, B = 0x100000;
+	uint8_t map[7 * 48];
+	struct mbi m;
+	struct bootinfo bi;
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, B, 256);                    /* RAM */
+	put_desc_attr(map, 48, 1, EFI_CONVENTIONAL_MEMORY, B + 256 * P, 16, 0x1); /* UC */
+	put_desc_attr(map, 48, 2, EFI_CONVENTIONAL_MEMORY, B + 272 * P, 64,
+		      RAM_ATTR | EFI_MEMORY_SP);                        /* HBM */
+	put_desc(map, 48, 3, EFI_CONVENTIONAL_MEMORY, B + 336 * P, 16); /* RAM */
+	put_desc_attr(map, 48, 4, EFI_BOOT_SERVICES_DATA, B + 352 * P, 4,
+		      RAM_ATTR | EFI_MEMORY_RUNTIME);                              /* firmware's */
+	put_desc_attr(map, 48, 5, EFI_LOADER_DATA, B + 356 * P, 8, EFI_MEMORY_SP); /* no WB */
+	put_desc_attr(map, 48, 6, EFI_CONVENTIONAL_MEMORY, B + 364 * P, 4, 0);     /* none */
+	grub_info(&m, false);
+	uint8_t *info = build_and_parse(&m, map, sizeof(map), 48, NULL, &bi);
+	static const uint64_t want[][3] = {
+		{ B, 256 * P, MEM_USABLE },
+		{ B + 256 * P, 16 * P, MEM_EFI_NOT_WB },
+		{ B + 272 * P, 64 * P, MEM_EFI_SPECIFIC_PURPOSE },
+		{ B + 336 * P, 16 * P, MEM_USABLE },
+		{ B + 352 * P, 4 * P, MEM_RESERVED },
+		{ B + 356 * P, 8 * P, MEM_EFI_SPECIFIC_PURPOSE },
+		{ B + 364 * P, 4 * P, MEM_EFI_NOT_WB },
+	};
+	CHECK_EQ(bi.nregions, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want) && i < bi.nregions; i++) {
+		CHECK_EQ(bi.regions[i].base, want[i][0]);
+		CHECK_EQ(bi.regions[i].length, want[i][1]);
+		CHECK_EQ(bi.regions[i].type, want[i][2]);
+	}
+	CHECK_EQ(usable_after_sanitize(&bi), (256 + 16) * P);
+	CHECK(log_captured("memmap: RAM left out: 288 KiB specific-purpose (EFI_MEMORY_SP), "
+			   "80 KiB not write-back capable (no EFI_MEMORY_WB)\n"));
+	free(info);
+}
+
+/* A normal map, as OVMF gives it (RAM write-back capable; runtime code and data, and the
+ * flash's MMIO, marked runtime): every region has the type its EFI type alone gives, as
+ * before attributes were read, nothing is left out, and the log has no left-out line. */
+static void test_normal_map_unchanged(void)
+{
+	const uint64_t P = 4096, RT = EFI_MEMORY_RUNTIME;
+	static const struct {
+		uint32_t type;
+		uint64_t base, pages, attr;
+	} d[] = {
+		{ EFI_BOOT_SERVICES_CODE, 0, 1, RAM_ATTR },
+		{ EFI_CONVENTIONAL_MEMORY, P, 159, RAM_ATTR },
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 1792, RAM_ATTR },
+		{ EFI_ACPI_MEMORY_NVS, 0x800000, 8, RAM_ATTR },
+		{ EFI_LOADER_CODE, 0x808000, 300, RAM_ATTR },
+		{ EFI_BOOT_SERVICES_DATA, 0x935000, 1999, RAM_ATTR }, /* gaps: no merging */
+		{ EFI_RUNTIME_SERVICES_DATA, 0x1104000, 64, RAM_ATTR | RT },
+		{ EFI_RUNTIME_SERVICES_CODE, 0x1145000, 31, RAM_ATTR | RT },
+		{ EFI_ACPI_RECLAIM_MEMORY, 0x1164000, 4, RAM_ATTR },
+		{ EFI_CONVENTIONAL_MEMORY, 0x1168000, 20000, RAM_ATTR },
+		{ EFI_RESERVED_MEMORY, 0x5f88000, 8, RAM_ATTR },
+		{ EFI_MEMORY_MAPPED_IO, 0xffc00000, 1024, RT | 1 },
+	};
+	uint8_t map[ARRAY_SIZE(d) * 48];
+	uint64_t usable = 0;
+	struct mbi m;
+	struct bootinfo bi;
+
+	for (size_t i = 0; i < ARRAY_SIZE(d); i++) {
+		put_desc_attr(map, 48, i, d[i].type, d[i].base, d[i].pages, d[i].attr);
+		if (efi_mb2_type(d[i].type) == MB2_MEM_AVAILABLE)
+			usable += d[i].pages * P;
+	}
+	grub_info(&m, false);
+	uint8_t *info = build_and_parse(&m, map, sizeof(map), 48, NULL, &bi);
+	CHECK_EQ(bi.nregions, ARRAY_SIZE(d) - 1); /* but the first two, which merge */
+	for (size_t i = 1; i < ARRAY_SIZE(d) && i - 1 < bi.nregions; i++)
+		CHECK_EQ(bi.regions[i - 1].type, efi_mb2_type(d[i].type));
+	CHECK_EQ(usable_after_sanitize(&bi), usable);
+	CHECK(log_captured("memmap: firmware map"));
+	CHECK(!log_captured("left out"));
+	free(info);
 }
 
 /* Descriptor sizes of 40 (the struct), 48 (OVMF, most firmware), and odd larger ones, read
@@ -613,7 +765,11 @@ static void test_fb_tag_size(void)
 
 int main(void)
 {
+	printk_add_sink(log_capture_sink, false);
 	RUN(test_types);
+	RUN(test_attribute_types);
+	RUN(test_attribute_map);
+	RUN(test_normal_map_unchanged);
 	RUN(test_fb_tag_size);
 	RUN(test_descriptor_sizes);
 	RUN(test_adjacent);
