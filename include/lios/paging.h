@@ -22,13 +22,17 @@
 /* The first physical address a page-table entry cannot hold (52 bits, architectural). */
 #define PAGING_PHYS_LIMIT (1ull << 52)
 
+struct mem_region;
+
 /*
  * Builds the kernel's own tables (from kmalloc) and switches to them: the first 2 GiB at
  * KERNEL_OFFSET, no-execute except kernel text, the kernel image W^X with 4 KiB pages,
- * global pages when the CPU has PGE, the PAT programmed for PG_CACHE_*. Prints the W+X
- * count. Returns 0 or -ENOMEM. Context: boot, after kmalloc_init. (x86_64 only.)
+ * global pages when the CPU has PGE, the PAT programmed for PG_CACHE_*. The firmware's
+ * memory map regions[0..nregions) decides the direct map's cache types: RAM write-back,
+ * the rest (reserved ranges, holes) uncached. Prints the uncached size, the table count
+ * and the W+X count. Returns 0 or -ENOMEM. Context: boot, after kmalloc_init. (x86_64.)
  */
-int paging_init(void);
+int paging_init(const struct mem_region *regions, size_t nregions);
 
 /* Maps npages 4 KiB pages va -> pa (both page aligned). Returns 0, -EINVAL (misaligned, or
  * a page of the range at or above PAGING_PHYS_LIMIT), -ENOMEM (a table could not

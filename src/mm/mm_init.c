@@ -111,7 +111,7 @@ int mm_init(const struct bootinfo *bi)
 		printk(KERN_ERR "mm: kmalloc: %d\n", err);
 		return err;
 	}
-	err = paging_init();
+	err = paging_init(bi->regions, bi->nregions);
 	if (err) {
 		printk(KERN_ERR "mm: page tables: %d\n", err);
 		return err;
