@@ -214,11 +214,11 @@ int paging_init(const struct mem_region *regions, size_t nregions)
 		ksnprintf(wx_text, sizeof(wx_text), "n/a (no NX)");
 	else
 		ksnprintf(wx_text, sizeof(wx_text), "%ld", wx);
-	printk("paging: kernel image W^X in 4 KiB pages, direct map 2 GiB%s (%s not RAM: "
-	       "uncached) in %u tables%s%s; W+X pages: %s\n",
+	printk("paging: kernel image W^X in 4 KiB pages, direct map 2 GiB%s, %s uncached (not RAM), "
+	       "%u tables%s%s; W+X pages: %s\n",
 	       paging_nx_mask ? " NX" : " (CPU without NX: all executable)",
-	       size_format(uc_text, dm.uncached), dm.tables,
-	       paging_global_mask ? ", global" : "", pat ? ", PAT with WC" : "", wx_text);
+	       size_format(uc_text, dm.uncached), dm.tables, paging_global_mask ? ", global" : "",
+	       pat ? ", PAT with WC" : "", wx_text);
 	return 0;
 }
 
