@@ -22,13 +22,17 @@
 /* The first physical address a page-table entry cannot hold (52 bits, architectural). */
 #define PAGING_PHYS_LIMIT (1ull << 52)
 
+struct mem_region;
+
 /*
  * Builds the kernel's own tables (from kmalloc) and switches to them: the first 2 GiB at
  * KERNEL_OFFSET, no-execute except kernel text, the kernel image W^X with 4 KiB pages,
- * global pages when the CPU has PGE, the PAT programmed for PG_CACHE_*. Prints the W+X
- * count. Returns 0 or -ENOMEM. Context: boot, after kmalloc_init. (x86_64 only.)
+ * global pages when the CPU has PGE, the PAT programmed for PG_CACHE_*. The firmware's
+ * memory map regions[0..nregions) decides the direct map's cache types: RAM write-back,
+ * the rest (reserved ranges, holes) uncached. Prints the uncached size, the table count
+ * and the W+X count. Returns 0 or -ENOMEM. Context: boot, after kmalloc_init. (x86_64.)
  */
-int paging_init(void);
+int paging_init(const struct mem_region *regions, size_t nregions);
 
 /* Maps npages 4 KiB pages va -> pa (both page aligned). Returns 0, -EINVAL (misaligned, or
  * a page of the range at or above PAGING_PHYS_LIMIT), -ENOMEM (a table could not
@@ -44,6 +48,13 @@ bool paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
 /* Sets the PG_* flags of npages mapped pages from va. Returns 0, -ENOENT at the first page
  * not mapped (earlier pages keep their new flags) or -ENOMEM (split failed). */
 int paging_protect(vaddr_t va, size_t npages, unsigned flags);
+
+/* The cache type (PG_CACHE_WB or PG_CACHE_UC) a second mapping of physical [pa, pa + len)
+ * must use to agree with the direct map: PG_CACHE_UC when the direct map maps any page of
+ * it uncached (not RAM), else PG_CACHE_WB (also for what lies beyond the direct map, and
+ * before paging_init). For memory read in place that may be RAM or not (ACPI tables):
+ * one frame never gets two memory types. Context: any. x86_64 only. */
+unsigned paging_direct_map_cache(paddr_t pa, size_t len);
 
 /* Number of 4 KiB pages that are both writable and executable in the kernel tables, or -1
  * when the CPU has no NX (then every page is executable). x86_64 only. */

@@ -23,8 +23,10 @@
  *   3. kmalloc  physically contiguous memory, frames from pmm below 2 GiB, used at
  *               phys_to_virt(phys): still on the boot code's direct map, no paging call.
  *   4. paging   the kernel's own tables (W^X image, NX direct map) replace the boot tables.
- *               Every table page comes from kzalloc, so a table is always reachable through
- *               the direct map: mapping never needs a mapping.
+ *               The firmware's map (not the sanitised one: ACPI and reserved ranges
+ *               matter here) decides the direct map's memory types: RAM write-back, the
+ *               rest uncached. Every table page comes from kzalloc, so a table is always
+ *               reachable through the direct map: mapping never needs a mapping.
  *   5. vmalloc  virtually contiguous areas of the vmalloc window, any frames from pmm (high
  *      ioremap memory first), mapped through paging, each followed by a guard page. Its own
  *               bookkeeping lives in pages it maps itself (pmm + paging).
@@ -111,7 +113,7 @@ int mm_init(const struct bootinfo *bi)
 		printk(KERN_ERR "mm: kmalloc: %d\n", err);
 		return err;
 	}
-	err = paging_init();
+	err = paging_init(bi->regions, bi->nregions);
 	if (err) {
 		printk(KERN_ERR "mm: page tables: %d\n", err);
 		return err;

@@ -3,18 +3,24 @@
  * In-kernel self-tests of the page tables (suite "paging"): map/translate/protect/unmap on a
  * scratch address, a frame above 4 GiB, splitting a 2 MiB direct-map page, cache types, the
  * W^X layout of the kernel image, and the expected faults: writing to text and rodata,
- * executing from the heap, kmalloc memory, the stack and data.
+ * executing from the heap, kmalloc memory, the stack and data. The direct map's memory
+ * types against the firmware's map: RAM write-back, the VGA window and holes uncached,
+ * large pages wherever a 2 MiB block is all one kind.
  */
 #include <arch/trap.h>
+#include <lios/bootinfo.h>
 #include <lios/compiler.h>
 #include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
 #include <lios/pmm.h>
+#include <lios/printk.h>
 #include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
+#include "memtype.h"
+#include "pte.h"
 
 /* PML4 slot 320: outside the direct map, the vmalloc window and the exception tests' page. */
 #define TEST_VA 0xffffa00000000000ull
@@ -208,4 +214,152 @@ KTEST(paging, exec_from_heap_faults)
 	code[0] = X86_RET;
 	expect_exec_fault(code);
 	heap_free(code);
+}
+
+#define NOT_MAPPED (~0u)
+
+/* The cache type (PG_CACHE_*) the direct map gives physical pa, or NOT_MAPPED. */
+static unsigned direct_cache(paddr_t pa)
+{
+	unsigned flags;
+
+	if (!paging_translate(KERNEL_OFFSET + pa, NULL, &flags))
+		return NOT_MAPPED;
+	return flags & PG_CACHE_MASK;
+}
+
+/* True when no region of the firmware's map touches the page at pa. Plain O(n). */
+static bool page_in_hole(const struct bootinfo *bi, paddr_t pa)
+{
+	for (size_t i = 0; i < bi->nregions; i++) {
+		const struct mem_region *r = &bi->regions[i];
+		uint64_t end = r->base + r->length;
+
+		if (r->length && (end < r->base || end > pa) && r->base < pa + PAGE_SIZE)
+			return false;
+	}
+	return true;
+}
+
+/* The lowest (or, when highest, the highest) page below 2 GiB that starts a hole of the
+ * firmware's map: a hole begins at 0 or where a region ends. True and *pa when found. */
+static bool find_hole(const struct bootinfo *bi, bool highest, paddr_t *pa)
+{
+	bool found = false;
+
+	for (size_t i = 0; i <= bi->nregions; i++) {
+		paddr_t c = 0; /* the extra round: address 0 */
+
+		if (i < bi->nregions) {
+			const struct mem_region *r = &bi->regions[i];
+			uint64_t end = r->base + r->length;
+
+			if (r->length == 0 || end < r->base || end >= DIRECT_MAP_SIZE)
+				continue;
+			c = ALIGN_UP(end, PAGE_SIZE);
+		}
+		if (c >= DIRECT_MAP_SIZE || !page_in_hole(bi, c))
+			continue;
+		if (!found || (highest ? c > *pa : c < *pa))
+			*pa = c;
+		found = true;
+	}
+	return found;
+}
+
+KTEST(paging, direct_map_ram_is_write_back)
+{
+	paddr_t pa = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
+
+	KASSERT(pa != 0);
+	KEXPECT(direct_cache(pa) == PG_CACHE_WB);
+	KEXPECT(direct_cache((uintptr_t)data_code - KERNEL_OFFSET) == PG_CACHE_WB); /* image */
+	KEXPECT(direct_cache((uintptr_t)paging_map - KERNEL_OFFSET) == PG_CACHE_WB);
+	KEXPECT(pmm_free(pa, 1) == 0);
+}
+
+/* The VGA text window at 0xb8000 (the console writes it through the direct map): uncached,
+ * as a PC's fixed MTRRs make it and as ioremap maps it. */
+KTEST(paging, direct_map_vga_window_is_uncached)
+{
+	const struct bootinfo *bi = bootinfo_get();
+
+	KASSERT(bi != NULL);
+	if (memtype_page_is_ram(bi->regions, bi->nregions, 0xb8000))
+		ktest_skip("the firmware's map calls the VGA window memory");
+	KEXPECT(direct_cache(0xb8000) == PG_CACHE_UC);
+}
+
+/* Holes of the firmware's map below 2 GiB (the VGA window and option ROMs under SeaBIOS,
+ * the PCI hole of a machine with max-ram-below-4g=1G, what lies above the RAM of a small
+ * machine): the lowest and the highest page starting one, and the direct map's last page
+ * when it is in a hole, are uncached. */
+KTEST(paging, direct_map_hole_is_uncached)
+{
+	const struct bootinfo *bi = bootinfo_get();
+	paddr_t first, last, top = DIRECT_MAP_SIZE - PAGE_SIZE;
+
+	KASSERT(bi != NULL);
+	if (!find_hole(bi, false, &first) || !find_hole(bi, true, &last))
+		ktest_skip("no hole in the firmware's map below 2 GiB");
+	KEXPECT(direct_cache(first) == PG_CACHE_UC);
+	KEXPECT(direct_cache(last) == PG_CACHE_UC);
+	if (page_in_hole(bi, top))
+		KEXPECT(direct_cache(top) == PG_CACHE_UC);
+}
+
+/* paging_direct_map_cache, the type ACPI maps its tables with: write-back for RAM and for
+ * what lies beyond the direct map, uncached for a range with any uncached page (one
+ * ending one byte into the lowest hole). */
+KTEST(paging, second_mapping_takes_the_direct_map_type)
+{
+	const struct bootinfo *bi = bootinfo_get();
+	paddr_t pa = pmm_alloc(2, 0, PMM_LIMIT_DIRECT), hole;
+
+	KASSERT(bi != NULL && pa != 0);
+	KEXPECT(paging_direct_map_cache(pa, 2 * PAGE_SIZE) == PG_CACHE_WB);
+	KEXPECT(paging_direct_map_cache(pa + 5, 0) == PG_CACHE_WB);
+	KEXPECT(paging_direct_map_cache(DIRECT_MAP_SIZE, GiB(4)) == PG_CACHE_WB);
+	KEXPECT(pmm_free(pa, 2) == 0);
+	if (!find_hole(bi, false, &hole))
+		ktest_skip("no hole in the firmware's map below 2 GiB");
+	KEXPECT(paging_direct_map_cache(hole, 1) == PG_CACHE_UC);
+	if (hole > 0)
+		KEXPECT(paging_direct_map_cache(hole - 1, 2) == PG_CACHE_UC);
+}
+
+/* Every 2 MiB block of the direct map against memtype_block: each page of the right type
+ * (RAM write-back, the rest uncached; kernel image blocks are the W^X tests' business,
+ * pages other tests unmapped are skipped), and at boot a page table only for a mixed or
+ * kernel-image block: PML4, PDPT, 2 PDs and those PTs (5-12 on QEMU's machines), so
+ * building the direct map stays cheap. */
+KTEST(paging, direct_map_follows_memory_map)
+{
+	const struct bootinfo *bi = bootinfo_get();
+	paddr_t img_start = (uintptr_t)_kernel_phys_start, img_end = (uintptr_t)_kernel_phys_end;
+	unsigned tables = 4; /* PML4, PDPT, a PD for each GiB */
+	uint64_t ram[MEMTYPE_WORDS], wrong = 0;
+
+	KASSERT(bi != NULL);
+	for (paddr_t pa = 0; pa < DIRECT_MAP_SIZE; pa += MEMTYPE_BLOCK) {
+		enum memtype_kind kind = memtype_block(bi->regions, bi->nregions, pa, ram);
+
+		if (pa < img_end && pa + MEMTYPE_BLOCK > img_start) {
+			tables++;
+			continue;
+		}
+		tables += kind == MEMTYPE_MIXED;
+		for (size_t j = 0; j < MEMTYPE_BLOCK_PAGES; j++) {
+			bool is_ram = ram[j / 64] & (1ull << (j % 64));
+			unsigned cache = direct_cache(pa + j * PAGE_SIZE);
+
+			if (cache != NOT_MAPPED && cache != (is_ram ? PG_CACHE_WB : PG_CACHE_UC) && !wrong++)
+				printk("# first wrong type: page 0x%llx (%s) has cache type %u\n",
+				       (unsigned long long)(pa + j * PAGE_SIZE), is_ram ? "RAM" : "not RAM",
+				       cache >> PG_CACHE_SHIFT);
+		}
+	}
+	KEXPECT(wrong == 0);
+	KEXPECT(paging_boot_tables == tables);
+	KEXPECT(tables <= 64);
 }

@@ -34,5 +34,6 @@ extern uint64_t *paging_pml4;       /* kernel PML4, direct-mapped */
 extern uint64_t paging_nx_mask;     /* PTE_NX when NX is usable, else 0 */
 extern uint64_t paging_global_mask; /* PTE_G when the CPU has PGE, else 0 */
 extern uint64_t paging_cache_bits[4]; /* PTE_PWT/PCD/PAT_4K bits per PG_CACHE_* index */
+extern unsigned paging_boot_tables;   /* table pages paging_init built for the direct map */
 
 #endif

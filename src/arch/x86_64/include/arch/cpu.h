@@ -99,6 +99,8 @@ static inline void ymm15_load(const uint8_t src[32]) { __asm__ volatile("vmovdqu
 static inline void ymm15_store(uint8_t dst[32]) { __asm__ volatile("vmovdqu %%ymm15, %0" : "=m"(*(uint8_t(*)[32])dst)); }
 
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+/* Writes back and invalidates every cache line (after a memory-type change). */
+static inline void wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
