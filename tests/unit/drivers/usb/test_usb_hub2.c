@@ -17,7 +17,8 @@
  * - a port reset that does not finish, or leaves the port disabled, is tried again, three
  *   times in all, then that port alone is given up;
  * - a short GET_STATUS(port) or GET_STATUS(hub) is read again, then only that port (or the
- *   hub's own status) is given up, the rest of the hub going on.
+ *   hub's own status) is given up, the rest of the hub going on;
+ * - the longest device name (five hubs deep, two-digit ports) is whole.
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
@@ -472,6 +473,34 @@ static void short_hub_status(void)
 	finish();
 }
 
+/* The longest device name: five 15-port hubs in a chain, each on the last port of the one
+ * above, a keyboard on port 15 of the fifth, on controller 255: "255-5.15.15.15.15.15",
+ * as long as "1-255.15.15.15.15.15" (root port 255 of the first controller). Whole in the
+ * log and in the device. (Names were cut at 15 characters: "255-5.15.15.15.".) */
+static void longest_name(void)
+{
+	int prev = -1, kbd;
+	struct usb_dev *d;
+
+	start();
+	hc.index = 254;
+	for (int i = 0; i < 5; i++) {
+		prev = add_node(N_HUB, USB_SPEED_HIGH, prev, prev < 0 ? ROOT_PORT : 15);
+		node[prev].nports = 15;
+		node[prev].plugged = true;
+	}
+	kbd = add_node(N_KBD, USB_SPEED_HIGH, prev, 15);
+	node[kbd].plugged = true;
+	plug(child_of(-1, ROOT_PORT), true);
+	CHECK(stack_until(&hc, "kbd: usb 255-5.15.15.15.15.15 0627:0001 ready", 100000));
+	d = dev_of(kbd);
+	CHECK(d != NULL && !strcmp(d->name, "255-5.15.15.15.15.15"));
+	CHECK(d != NULL && d->route == 0xfffffu);
+	CHECK(!sim_logged("refused"));
+	hc.index = 0;
+	finish();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -488,5 +517,6 @@ int main(void)
 	RUN(short_port_status_read_again);
 	RUN(short_port_status_port_given_up);
 	RUN(short_hub_status);
+	RUN(longest_name);
 	return unit_summary();
 }
