@@ -15,7 +15,7 @@
  * - a hub's own status change (bit 0 of the bitmap) is read and acknowledged, and its ports
  *   are powered again after a hub over-current;
  * - a port reset that does not finish, or leaves the port disabled, is tried again, three
- *   times in all, then that port alone is given up;
+ *   times in all, then that port alone is given up (on a hub and on the root port);
  * - a short GET_STATUS(port) or GET_STATUS(hub) is read again, then only that port (or the
  *   hub's own status) is given up, the rest of the hub going on;
  * - the longest device name (five hubs deep, two-digit ports) is whole.
@@ -388,6 +388,54 @@ static void port_reset_given_up(void)
 	finish();
 }
 
+/* A keyboard on the root port whose first reset never ends (PR stays set) and whose second
+ * one ends with the port not enabled: reset a third time, it gets ready. (The root port
+ * was given up after its first reset.) */
+static void root_port_reset_tried_again(void)
+{
+	int k;
+
+	start();
+	k = add_node(N_KBD, USB_SPEED_HIGH, -1, ROOT_PORT);
+	sim.stuck_port_resets = 1;
+	sim.unenabled_port_resets = 1;
+	plug(k, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 20000));
+	CHECK(sim_logged(
+		"port 5: port reset did not finish in 500 ms (try 1 of 3): resetting again"));
+	CHECK(sim_logged("port 5: port not enabled after reset (try 2 of 3): resetting again"));
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 3u);
+	CHECK(!sim_logged("refused"));
+	finish();
+}
+
+/* A root port whose resets never end is given up after three, with a warning; plugged in
+ * again where resets work, the keyboard gets ready. */
+static void root_port_reset_given_up(void)
+{
+	int k;
+
+	start();
+	k = add_node(N_KBD, USB_SPEED_HIGH, -1, ROOT_PORT);
+	sim.stuck_port_resets = UINT_MAX;
+	plug(k, true);
+	CHECK(stack_until(
+		&hc,
+		"port 5: port reset did not finish in 500 ms (try 3 of 3): given up until "
+		"unplugged",
+		20000));
+	stack_ticks_ms(&hc, 1000);
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 3u);
+	CHECK(usb_dev_list() == NULL);
+	sim.stuck_port_resets = 0;
+	plug(k, false);
+	stack_ticks_ms(&hc, 20);
+	plug(k, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 4u);
+	finish();
+}
+
 /* GET_STATUS(port 2) answers 2 bytes of 4 twice: read again, and the third, whole, answer
  * gets its keyboard ready. (A short port status refused the whole hub.) */
 static void short_port_status_read_again(void)
@@ -514,6 +562,8 @@ int main(void)
 	RUN(keyboard_replugged_on_hub_port);
 	RUN(port_reset_tried_again);
 	RUN(port_reset_given_up);
+	RUN(root_port_reset_tried_again);
+	RUN(root_port_reset_given_up);
 	RUN(short_port_status_read_again);
 	RUN(short_port_status_port_given_up);
 	RUN(short_hub_status);
