@@ -303,19 +303,21 @@ int usb_init(void)
 	return controller_count;
 }
 
-static void print_device(const struct usb_dev *d)
+/* One device's line of the listing, its name padded to name_width. */
+static void print_device(const struct usb_dev *d, int name_width)
 {
-	uint8_t cls = d->desc.dev_class ? d->desc.dev_class : d->cfg.n_ifaces ? d->cfg.iface[0].cls : 0;
+	struct usb_dev_summary s = {d->name, d->slot, d->speed, &d->desc, &d->cfg, usb_dev_state_name(d)};
+	char line[128];
 
-	printk("  %-8s slot %-3u %-5s %04x:%04x %-13s %s\n", d->name, d->slot, usb_speed_name(d->speed),
-	       d->desc.vendor, d->desc.product, d->desc.vendor || d->desc.product ? usb_class_name(cls) : "-",
-	       usb_dev_state_name(d));
+	usb_format_dev_line(line, sizeof(line), name_width, &s);
+	printk("%s\n", line);
 }
 
 /* usb_print - the `usb` command's listing (see usb.h). Thread context. */
 void usb_print(void)
 {
 	uint64_t flags;
+	int width = 8;
 
 	if (!usb_controllers) {
 		printk("usb: no xHCI controller\n");
@@ -347,8 +349,12 @@ void usb_print(void)
 			       xhci_port_state_name(pt->state), pt->dev ? " " : "", pt->dev ? pt->dev->name : "");
 		}
 	}
+	/* every device the stack holds, with a driver or without one (left alone), or on its
+	 * way in or out; names padded to the longest, so the columns line up */
+	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		width = MAX(width, (int)strlen(d->name));
 	printk("devices:\n");
 	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		print_device(d);
+		print_device(d, width);
 	arch_irq_restore(flags);
 }

@@ -8,8 +8,10 @@
  * the wrong kind is refused with a reason, never read beyond. Only alternate setting 0 of
  * each interface is kept: the stack never switches alternate settings.
  * Compiled for the kernel and the host (tests/unit/drivers/usb, fuzz/usb_desc_fuzz.c).
+ * Also the names and the `usb` listing line made from what the descriptors said.
  */
 #include <lios/errno.h>
+#include <lios/printk.h>
 #include <lios/string.h>
 #include "usb_desc.h"
 
@@ -289,4 +291,22 @@ const char *usb_class_name(uint8_t cls)
 	case 0xff: return "vendor";
 	default: return "other";
 	}
+}
+
+/* usb_dev_class_label - see usb_desc.h. Pure. */
+const char *usb_dev_class_label(const struct usb_device_desc *desc, const struct usb_config_info *cfg)
+{
+	if (!desc->vendor && !desc->product)
+		return "-";
+	if (desc->dev_class != USB_CLASS_PER_INTERFACE || !cfg->n_ifaces)
+		return usb_class_name(desc->dev_class);
+	return usb_class_name(cfg->iface[0].cls);
+}
+
+/* usb_format_dev_line - see usb_desc.h. Pure. */
+int usb_format_dev_line(char *buf, size_t n, int name_width, const struct usb_dev_summary *s)
+{
+	return ksnprintf(buf, n, "  %-*s slot %-3u %-5s %04x:%04x %-13s %s", name_width, s->name, s->slot,
+			 usb_speed_name(s->speed), s->desc->vendor, s->desc->product,
+			 usb_dev_class_label(s->desc, s->cfg), s->what);
 }

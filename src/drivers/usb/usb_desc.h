@@ -145,4 +145,22 @@ unsigned int usb_xhci_interval(enum usb_speed speed, uint8_t binterval);
 const char *usb_speed_name(enum usb_speed s);
 const char *usb_class_name(uint8_t cls);
 
+/* A device as the `usb` listing shows it (usb.c fills it from a struct usb_dev). */
+struct usb_dev_summary {
+	const char *name;          /* "1-5.2" */
+	unsigned int slot;         /* xHCI slot, 0 before Enable Slot */
+	enum usb_speed speed;
+	const struct usb_device_desc *desc; /* vendor and product 0: not read yet */
+	const struct usb_config_info *cfg;  /* n_ifaces 0: not read yet */
+	const char *what;          /* what LiOS does with it: "keyboard", "hub", "no driver" ... */
+};
+/* The class a device shows: its own, or its first interface's when it leaves the class to
+ * its interfaces (class 0, as mass storage sticks and mice do); "-" before its device
+ * descriptor was read. Pure. */
+const char *usb_dev_class_label(const struct usb_device_desc *desc, const struct usb_config_info *cfg);
+/* One line of the `usb` listing, without newline, into buf (n bytes, always terminated):
+ * "  <name, padded to name_width> slot <slot> <speed> <vvvv:pppp> <class> <what>". Returns
+ * what ksnprintf returns (the length it wanted). Pure. */
+int usb_format_dev_line(char *buf, size_t n, int name_width, const struct usb_dev_summary *s);
+
 #endif

@@ -10,6 +10,13 @@
  * recovery, then the child enumerates like any device (usb_enum.c) with the route string
  * and, behind a high-speed hub, the transaction translator this hub provides.
  *
+ * Forgiveness, as Linux's hub driver on real hubs: a port reset that does not finish in
+ * 500 ms, or ends with the port not enabled, is tried again, RESET_TRIES times in all, and
+ * only then is the port given up (disabled, waiting for a disconnect). A port whose
+ * GET_STATUS answers short is read again, STATUS_TRIES times in a row, and then that port
+ * alone is given up: the other ports go on. A short GET_STATUS(hub) the same, the hub's own
+ * status then no longer read (see hub_status_short for why the hub is kept).
+ *
  * A connection change seen again during the debounce, the reset or its recovery starts the
  * debounce afresh (7.1.7.3: the interval restarts after a disconnect). A port the hub has
  * disabled under its device (C_PORT_ENABLE after a port error, 11.24.2.7.2.2) while the
@@ -42,6 +49,7 @@
 #define HUB_RT_CLASS_DEV_IN 0xa0
 #define HUB_RT_PORT_IN 0xa3
 #define HUB_RT_PORT_OUT 0x23
+#define HUB_PORT_ENABLE 1         /* CLEAR_FEATURE(PORT_ENABLE) disables the port */
 #define HUB_PORT_RESET 4
 #define HUB_PORT_POWER 8
 #define HUB_C_PORT_CONNECTION 16  /* change features are 16 + the change bit */
@@ -64,6 +72,8 @@
 #define RECOVERY_US 10000
 #define OC_POLL_US 100000         /* status read while over-current lasts */
 #define MAX_DISABLES 3            /* port errors under one device before it is given up */
+#define RESET_TRIES 3             /* port resets for one connection before it is given up */
+#define STATUS_TRIES 3            /* short GET_STATUS replies in a row before giving up */
 
 enum {
 	H_DESC, H_CONFIG_EP, H_POWER, H_POWER_WAIT, H_START, H_RUN, H_STATUS, H_CLEAR,
@@ -77,6 +87,7 @@ enum {
 	HP_OVER_CURRENT,      /* unpowered by the hub: waiting for the over-current to end */
 	HP_POWER_ON,          /* powered again: waiting the hub's power-on time */
 	HP_OFF,               /* over-current came back too often: left unpowered */
+	HP_UNREADABLE,        /* its status kept coming back short: no longer read */
 };
 
 struct hub_port {
@@ -86,6 +97,8 @@ struct hub_port {
 	struct usb_dev *child;
 	struct usb_oc_count oc;
 	unsigned int disables; /* times the hub disabled it under its device since connected */
+	unsigned int resets;   /* PORT_RESETs sent since the connection was debounced */
+	unsigned int short_reads; /* short GET_STATUS(port) replies in a row */
 };
 
 struct usb_hub {
@@ -95,6 +108,8 @@ struct usb_hub {
 	uint16_t status, change;
 	uint16_t need;         /* bit p: read port p's status; bit 0: the hub's own */
 	uint16_t to_clear;     /* change bits of the status just read not yet acknowledged */
+	uint16_t ignored;      /* bit p: port p given up unreadable; bit 0: the hub's own */
+	unsigned int hub_short_reads; /* short GET_STATUS(hub) replies in a row */
 	struct hub_port port[16];
 };
 
@@ -113,6 +128,7 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 		return;
 	for (size_t i = 0; i < len && i < 2; i++)
 		d->hub->need |= (uint16_t)(data[i] << (8 * i));
+	d->hub->need &= (uint16_t)~d->hub->ignored;
 }
 
 /* usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect. */
@@ -202,6 +218,41 @@ static bool over_current_update(struct usb_dev *d, unsigned int p)
 	}
 }
 
+/* SET_FEATURE(PORT_RESET) on port p, counted in its tries; its end is looked for. */
+static void port_reset(struct usb_dev *d, unsigned int p)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_RESET, p, "SET_FEATURE(PORT_RESET)");
+	hp->resets++;
+	hp->state = HP_RESET;
+	hp->deadline = deadline_us(RESET_TIMEOUT_US);
+	hp->next_look = deadline_us(RESET_POLL_US);
+}
+
+/*
+ * The reset of port p failed (why): reset again, or, once RESET_TRIES resets have failed,
+ * the port is disabled and given up until its device is unplugged (a port left enabled
+ * with a device that never got an address would answer the next one's address 0 too).
+ * A USB 2 hub times the reset signal itself (USB 2.0 11.24.2.7.1.5), so a later try cannot
+ * ask for a longer reset; each try keeps the whole 500 ms to finish.
+ */
+static void reset_failed(struct usb_dev *d, unsigned int p, const char *why)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	if (hp->resets < RESET_TRIES) {
+		printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): resetting again\n", d->name, p, why,
+		       hp->resets, RESET_TRIES);
+		port_reset(d, p);
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): port disabled, given up until unplugged\n",
+	       d->name, p, why, hp->resets, RESET_TRIES);
+	port_request(d, HUB_REQ_CLEAR_FEATURE, HUB_PORT_ENABLE, p, "CLEAR_FEATURE(PORT_ENABLE)");
+	hp->state = HP_FAILED;
+}
+
 /* What the status just read means for port p (its changes are acknowledged already). */
 static void port_update(struct usb_dev *d, unsigned int p)
 {
@@ -255,24 +306,24 @@ static void port_update(struct usb_dev *d, unsigned int p)
 	case HP_EMPTY:
 		if (connected) {
 			hp->state = HP_DEBOUNCE;
+			hp->resets = 0;
 			hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
 		}
 		break;
 	case HP_DEBOUNCE:
-		if (deadline_passed(hp->deadline)) {
-			port_request(d, HUB_REQ_SET_FEATURE, HUB_PORT_RESET, p, "SET_FEATURE(PORT_RESET)");
-			hp->state = HP_RESET;
-			hp->deadline = deadline_us(RESET_TIMEOUT_US);
-		}
-		hp->next_look = deadline_us(RESET_POLL_US);
+		if (deadline_passed(hp->deadline))
+			port_reset(d, p);
+		else
+			hp->next_look = deadline_us(RESET_POLL_US);
 		break;
 	case HP_RESET:
 		if ((h->status & HUB_PS_ENABLE) && !(h->status & HUB_PS_RESET)) {
 			hp->state = HP_RECOVERY;
 			hp->deadline = hp->next_look = deadline_us(RECOVERY_US);
+		} else if (!(h->status & HUB_PS_RESET) && (h->change & HUB_PS_RESET)) {
+			reset_failed(d, p, "port not enabled after reset"); /* C_PORT_RESET: it ended */
 		} else if (deadline_passed(hp->deadline)) {
-			printk(KERN_WARN "usb: %s port %u: port reset did not finish in 500 ms\n", d->name, p);
-			hp->state = HP_FAILED;
+			reset_failed(d, p, "port reset did not finish in 500 ms");
 		} else {
 			hp->next_look = deadline_us(RESET_POLL_US);
 		}
@@ -294,6 +345,53 @@ static bool timed(const struct hub_port *hp)
 {
 	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY ||
 	       hp->state == HP_OVER_CURRENT || hp->state == HP_POWER_ON;
+}
+
+/*
+ * GET_STATUS(port p) answered short (got bytes of 4): that port's failure, not the hub's.
+ * It is read again, STATUS_TRIES times in a row at most, then given up: no longer read, its
+ * changes ignored until the hub goes. A device already running there is kept (it needs
+ * nothing from the port to work; its own transfers fail once it is pulled out); a port
+ * still on its way to a device is disabled, so nothing half reset stays at address 0.
+ */
+static void port_status_short(struct usb_dev *d, unsigned int p, unsigned int got)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	if (++hp->short_reads < STATUS_TRIES) {
+		h->need |= (uint16_t)(1u << p);
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: port status short (%u of 4 bytes) %u times in a row: "
+	       "port given up, the other ports go on\n", d->name, p, got, hp->short_reads);
+	h->ignored |= (uint16_t)(1u << p);
+	h->need &= (uint16_t)~(1u << p);
+	if (hp->state != HP_DEVICE)
+		port_request(d, HUB_REQ_CLEAR_FEATURE, HUB_PORT_ENABLE, p, "CLEAR_FEATURE(PORT_ENABLE)");
+	hp->state = HP_UNREADABLE;
+}
+
+/*
+ * GET_STATUS(hub) answered short. Read again, STATUS_TRIES times in a row at most, then its
+ * own status is no longer read: the hub and its ports go on. Why not refuse the hub, as a
+ * short reply refuses most requests: the hub status holds only local power and a whole-hub
+ * over-current (11.24.2.6), while every device behind it depends on the hub; Linux too only
+ * logs a failed hub status and serves the ports. What is lost: the ports powered again
+ * after a whole-hub over-current (a port's own over-current still shows in its status).
+ */
+static void hub_status_short(struct usb_dev *d, unsigned int got)
+{
+	struct usb_hub *h = d->hub;
+
+	if (++h->hub_short_reads < STATUS_TRIES) {
+		h->need |= 1u;
+		return;
+	}
+	printk(KERN_WARN "usb: %s: hub status short (%u of 4 bytes) %u times in a row: no longer "
+	       "read, its ports go on\n", d->name, got, h->hub_short_reads);
+	h->ignored |= 1u;
+	h->need &= (uint16_t)~1u;
 }
 
 /* The next port to look at: one marked by the hub, or one whose timer is due. */
@@ -391,9 +489,11 @@ void usb_hub_step(struct usb_dev *d)
 		if (!usb_dev_ok(d))
 			return;
 		if (d->residual) {
-			usb_dev_refuse(d, "short port status");
+			h->state = H_RUN;
+			port_status_short(d, h->cur, 4 - MIN(d->residual, 4u));
 			return;
 		}
+		h->port[h->cur].short_reads = 0;
 		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
 		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_CHANGE_MASK;
 		h->to_clear = h->change;
@@ -416,9 +516,11 @@ void usb_hub_step(struct usb_dev *d)
 		if (!usb_dev_ok(d))
 			return;
 		if (d->residual) {
-			usb_dev_refuse(d, "short hub status");
+			h->state = H_RUN;
+			hub_status_short(d, 4 - MIN(d->residual, 4u));
 			return;
 		}
+		h->hub_short_reads = 0;
 		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
 		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_HUB_CHANGE_MASK;
 		h->to_clear = h->change;
@@ -452,7 +554,7 @@ void usb_hub_step(struct usb_dev *d)
 	case H_REPOWER_WAIT:
 		if (!usb_dev_ok(d) || !deadline_passed(d->wait_until))
 			return;
-		h->need |= (uint16_t)(((1u << h->info.num_ports) - 1) << 1);
+		h->need |= (uint16_t)(((1u << h->info.num_ports) - 1) << 1) & (uint16_t)~h->ignored;
 		h->state = H_RUN;
 		return;
 	}

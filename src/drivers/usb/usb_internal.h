@@ -82,6 +82,7 @@ struct xhci_port {
 	struct usb_dev *dev;
 	struct usb_oc_count oc;
 	unsigned int warm_resets; /* since a device was last found on the port */
+	unsigned int resets;    /* USB 2 port resets (PR) for the connection being debounced */
 };
 
 #define XHCI_MAX_PORTS 255 /* HCSPARAMS1 MaxPorts is 8 bits: every port a controller can have */
@@ -173,6 +174,13 @@ enum usb_driver {
 struct usb_kbd;
 struct usb_hub;
 
+/* A device's name: controller number, root port, then the hub port of each hub on the way
+ * ("1-5", "1-5.2"). Room for the longest one possible: any controller number (an int),
+ * root port 255 (MaxPorts is 8 bits), five hubs deep (USB 2.0 4.1.1, usb_enum.c refuses a
+ * sixth) with hub ports up to 15 (usb_parse_hub_desc). */
+#define USB_DEV_NAME_SIZE 32
+static_assert(sizeof("2147483647-255.15.15.15.15.15") <= USB_DEV_NAME_SIZE, "USB name room");
+
 struct usb_dev {
 	struct xhci *hc;
 	struct usb_dev *parent;  /* hub, NULL on a root port */
@@ -183,7 +191,7 @@ struct usb_dev {
 	enum usb_speed speed;
 	uint8_t slot;
 	uint8_t tt_slot, tt_port; /* transaction translator (LS/FS behind a HS hub) */
-	char name[16];           /* "1-5" or "1-5.2" (controller index, port path) */
+	char name[USB_DEV_NAME_SIZE]; /* "1-5" or "1-5.2" (controller index, port path) */
 	/* memory (kmalloc pages) */
 	uint8_t *in_ctx, *out_ctx, *buf;
 	uint64_t in_ctx_phys, out_ctx_phys, buf_phys;

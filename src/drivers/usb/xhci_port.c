@@ -4,10 +4,12 @@
  * port runs a small state machine from the tick: a connection is debounced for 100 ms, then
  * a USB 2 port is reset (PR) while a USB 3 port trains its link by itself; once the port is
  * enabled and 10 ms of reset recovery have passed, the speed in PORTSC names the device's
- * speed and enumeration starts (usb_enum.c). A disconnect (CCS clear, or a new connect
- * change) tears the device down. Ports are scanned every PORT_SCAN_MS and at once on a Port
- * Status Change event; QEMU only posts those while running, so the scan also finds devices
- * that were there before the controller started.
+ * speed and enumeration starts (usb_enum.c). A USB 2 reset that does not finish in 500 ms,
+ * or ends with the port not enabled, is tried again, USB2_RESET_TRIES in all (as Linux does
+ * on real ports), then the port waits for a disconnect. A disconnect (CCS clear, or a new
+ * connect change) tears the device down. Ports are scanned every PORT_SCAN_MS and at once
+ * on a Port Status Change event; QEMU only posts those while running, so the scan also finds
+ * devices that were there before the controller started.
  *
  * A USB 3 link that ends in SS.Inactive or Compliance Mode (a failed training, a marginal
  * cable) stays there until a warm reset (xHCI 1.2 section 4.19.1.2: WPR, then WRC and PRC
@@ -35,12 +37,32 @@
 #define PORT_SCAN_TICKS 10        /* at the 1 kHz tick: every 10 ms */
 #define WARM_RESET_TIMEOUT_US 500000
 #define WARM_RESET_TRIES 3
+#define USB2_RESET_TRIES 3
 
 static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
 
 static void portsc_write(struct xhci *hc, unsigned int p, uint32_t read, uint32_t set)
 {
 	xhci_write(hc, hc->op + XHCI_PORTSC(p), (read & XHCI_PORTSC_KEEP) | set);
+}
+
+/* The USB 2 reset of port p failed (why; v is its PORTSC): reset again, USB2_RESET_TRIES
+ * in all, then the port waits for its device to be unplugged. */
+static void reset_failed(struct xhci *hc, unsigned int p, uint32_t v, const char *why)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	if (pt->resets < USB2_RESET_TRIES) {
+		printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): resetting again\n", hc->name, p, why,
+		       pt->resets, USB2_RESET_TRIES);
+		portsc_write(hc, p, v, (v & XHCI_PORTSC_PRC) | XHCI_PORTSC_PR);
+		pt->resets++;
+		pt->deadline = deadline_us(USB2_RESET_TIMEOUT_US);
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): given up until unplugged\n", hc->name, p, why,
+	       pt->resets, USB2_RESET_TRIES);
+	pt->state = PORT_FAILED;
 }
 
 /* xhci_ports_start - power every port (ports without power control ignore it). */
@@ -171,6 +193,7 @@ static void port_step(struct xhci *hc, unsigned int p)
 				pt->deadline = deadline_us(USB3_TRAIN_TIMEOUT_US);
 			} else {
 				pt->deadline = deadline_us(USB2_RESET_TIMEOUT_US);
+				pt->resets = 1;
 				portsc_write(hc, p, v, XHCI_PORTSC_PR);
 			}
 		}
@@ -182,9 +205,12 @@ static void port_step(struct xhci *hc, unsigned int p)
 			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
 			pt->state = PORT_RECOVERY;
 			pt->deadline = deadline_us(RECOVERY_US);
+		} else if (!is_usb3(hc, p) && (v & XHCI_PORTSC_PRC) && !(v & XHCI_PORTSC_PR)) {
+			reset_failed(hc, p, v, "port not enabled after reset");
+		} else if (deadline_passed(pt->deadline) && !is_usb3(hc, p)) {
+			reset_failed(hc, p, v, "port reset did not finish in 500 ms");
 		} else if (deadline_passed(pt->deadline)) {
-			printk(KERN_WARN "usb: %s port %u: %s\n", hc->name, p,
-			       is_usb3(hc, p) ? "USB 3 link did not train in 1 s" : "port reset did not finish in 500 ms");
+			printk(KERN_WARN "usb: %s port %u: USB 3 link did not train in 1 s\n", hc->name, p);
 			pt->state = PORT_FAILED;
 		}
 		break;

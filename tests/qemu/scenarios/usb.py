@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the USB keyboard (issue 12): Caps Lock and its LED, typematic
-repeat, unplugging and plugging the keyboard again, the `usb` listing, and a PS/2 and a
-USB keyboard typing at once.
+repeat, unplugging and plugging the keyboard again, the `usb` listing (also of devices left
+without a driver), and a PS/2 and a USB keyboard typing at once.
 
 The cells boot with a usb-kbd (QEMU id kbd0) on an xHCI and --ready "^kbd: usb .* ready",
 so typing starts once the driver has the keyboard. QMP send-key reaches the USB keyboard
@@ -10,6 +10,7 @@ reaches that one with input-send-event, and send-key then goes to the 8042. `kbd
 each keyboard on a line (USB_KBD_LINE for the USB one, with its LED state and the reports
 counted). Registered with scenarios.scenario; the helpers are scenarios/common.py's.
 """
+import re
 import time
 
 import checks
@@ -86,6 +87,38 @@ def scenario_usb(m, args):
         r"\d+ scratchpads$",
         r"^  port \d+ +USB [23]  device (\S+)$", r"^devices:$",
         r"^  \S+ +slot \d+ +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID +keyboard$"])
+
+
+# What the enumeration log line says a device is ("usb: 1-2: 46f4:0001 mass storage, super
+# speed, no driver, left alone"), and how `usb` names what LiOS does with it.
+USB_DEV_LOG = re.compile(r"^usb: (\S+): ([0-9a-f]{4}:[0-9a-f]{4}) (.+), (\w+) speed, (.+?)\r?$",
+                        re.M)
+USB_DEV_DOING = {"boot keyboard": "keyboard", "hub": "hub", "no driver, left alone": "no driver"}
+
+
+@scenario("usb-devices")
+def scenario_usb_devices(m, args):
+    # Every device the log says was enumerated is in the `usb` listing, with its name,
+    # vendor:product, speed, class and what LiOS does with it, those left without a driver
+    # too. The cell plugs a mass storage stick and a mouse (behind a hub) beside the
+    # keyboard: the scenario first waits for their enumeration lines.
+    for what in (r"mass storage, \w+ speed, no driver", r"HID, \w+ speed, no driver",
+                 r"hub, \w+ speed, hub"):
+        m.wait_for_serial(r"^usb: \S+: [0-9a-f]{4}:[0-9a-f]{4} " + what, 15.0)
+    m.wait_for_serial(r"^usb: \S+: hub with \d+ ports ready$", 15.0)
+    found = USB_DEV_LOG.findall(m.serial())
+    start = len(m.serial())
+    exchange(m, "usb\n", r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
+    listing = m.serial()[start:]
+    expected = [r"^devices:$"]
+    for name, ids, cls, speed, doing in found:
+        expected.append(r"^  %s +slot [1-9]\d* +%s +%s %s +%s$"
+                        % (re.escape(name), speed, ids, re.escape(cls),
+                           re.escape(USB_DEV_DOING.get(doing, doing))))
+    failures = [] if len(found) >= 4 else ["only %d devices enumerated, 4 plugged" % len(found)]
+    # order: "devices:" first, then each device in any order
+    return failures + [f for pat in expected[1:]
+                       for f in checks.check_expected(listing, [expected[0], pat])]
 
 
 def type_bound(m, device, text):

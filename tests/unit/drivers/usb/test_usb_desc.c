@@ -5,6 +5,7 @@
  * oversized lengths, a configuration whose total length lies, an interface without
  * endpoints, an endpoint of the wrong type, an endpoint before any interface) are refused
  * with a reason and never read out of bounds (ASan watches: buffers are exact-size copies).
+ * And the `usb` listing's line for a device, with or without a driver.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,72 @@ static void intervals(void)
 	CHECK_EQ(usb_xhci_interval(USB_SPEED_FULL, 0), 3);
 }
 
+/* got is the string want; when not, what it is goes to stderr too. */
+#define CHECK_STR_EQ(got, want)                                  \
+	do {                                                     \
+		CHECK(!strcmp(got, want));                       \
+		if (strcmp(got, want))                           \
+			fprintf(stderr, "    got \"%s\"\n", got); \
+	} while (0)
+
+/* The `usb` listing's device lines (usb_format_dev_line): a keyboard, a hub, a mass storage
+ * stick and a mouse that leave their class to their interface (class 0: the interface's
+ * class shown) and are driven by nothing, a device not yet read ("-", 0000:0000); a name
+ * longer than the column pads the others to it; a short buffer is cut, terminated. */
+static void listing_lines(void)
+{
+	static const struct usb_device_desc hub = { .dev_class = USB_CLASS_HUB, .vendor = 0x0409,
+						    .product = 0x55aa };
+	static const struct usb_device_desc stick = { .vendor = 0x46f4, .product = 0x0001 };
+	static const struct usb_device_desc none;
+	struct usb_config_info kbd_cfg, stick_cfg, mouse_cfg, empty;
+	struct usb_device_desc kbd;
+	const char *why = NULL;
+	char line[128], a[128], b[128];
+
+	CHECK_EQ(usb_parse_device_desc(kbd_device, sizeof(kbd_device), &kbd, &why), 0);
+	CHECK_EQ(parse(kbd_config, sizeof(kbd_config), &kbd_cfg, &why), 0);
+	memset(&stick_cfg, 0, sizeof(stick_cfg));
+	stick_cfg.n_ifaces = 1;
+	stick_cfg.iface[0].cls = 0x08;
+	mouse_cfg = stick_cfg;
+	mouse_cfg.iface[0].cls = USB_CLASS_HID;
+	memset(&empty, 0, sizeof(empty));
+
+	usb_format_dev_line(line, sizeof(line), 8,
+			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
+	CHECK_STR_EQ(line, "  1-5      slot 2   high  0627:0001 HID           keyboard");
+	usb_format_dev_line(line, sizeof(line), 8,
+			    &(struct usb_dev_summary){ "1-1", 1, USB_SPEED_HIGH, &hub, &empty, "hub" });
+	CHECK_STR_EQ(line, "  1-1      slot 1   high  0409:55aa hub           hub");
+	usb_format_dev_line(line, sizeof(line), 8,
+			    &(struct usb_dev_summary){ "1-2", 3, USB_SPEED_SUPER, &stick, &stick_cfg,
+						       "no driver" });
+	CHECK_STR_EQ(line, "  1-2      slot 3   super 46f4:0001 mass storage  no driver");
+	usb_format_dev_line(line, sizeof(line), 8,
+			    &(struct usb_dev_summary){ "1-1.4", 4, USB_SPEED_LOW, &stick, &mouse_cfg,
+						       "no driver" });
+	CHECK_STR_EQ(line, "  1-1.4    slot 4   low   46f4:0001 HID           no driver");
+	usb_format_dev_line(line, sizeof(line), 8,
+			    &(struct usb_dev_summary){ "1-7", 0, USB_SPEED_FULL, &none, &empty,
+						       "enumerating" });
+	CHECK_STR_EQ(line, "  1-7      slot 0   full  0000:0000 -             enumerating");
+
+	/* the longest name (usb_internal.h) sets the column: both lines' "slot" line up */
+	usb_format_dev_line(a, sizeof(a), 20,
+			    &(struct usb_dev_summary){ "255-5.15.15.15.15.15", 5, USB_SPEED_HIGH, &kbd,
+						       &kbd_cfg, "keyboard" });
+	usb_format_dev_line(b, sizeof(b), 20,
+			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
+	CHECK_STR_EQ(a, "  255-5.15.15.15.15.15 slot 5   high  0627:0001 HID           keyboard");
+	CHECK(strstr(a, " slot ") - a == strstr(b, " slot ") - b);
+
+	CHECK(usb_format_dev_line(line, 12, 8,
+				  &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg,
+							     "keyboard" }) > 11);
+	CHECK_STR_EQ(line, "  1-5      ");
+}
+
 int main(void)
 {
 	RUN(keyboard_config);
@@ -241,5 +308,6 @@ int main(void)
 	RUN(alternate_settings_and_tablet);
 	RUN(hub_descriptor);
 	RUN(intervals);
+	RUN(listing_lines);
 	return unit_summary();
 }

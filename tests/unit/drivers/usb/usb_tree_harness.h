@@ -10,6 +10,7 @@
 #ifndef USB_TREE_HARNESS_H
 #define USB_TREE_HARNESS_H
 #include <lios/kmalloc.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../unit.h"
@@ -67,13 +68,20 @@ struct node {
 	unsigned int port;
 	bool plugged;
 	/* a hub's */
-	unsigned int nports;
+	unsigned int nports; /* 1-15 */
 	uint16_t characteristics;
-	uint16_t status[8], change[8];
+	uint16_t status[16], change[16];
 	uint16_t hub_status, hub_change;
-	unsigned int power_requests[8], reset_requests[8];
-	uint64_t reset_ns[8]; /* when the last PORT_RESET came */
+	unsigned int power_requests[16], reset_requests[16];
+	uint64_t reset_ns[16]; /* when the last PORT_RESET came */
 	unsigned int hub_status_reads;
+	unsigned int status_reads[16];  /* GET_STATUS(port) */
+	unsigned int port_disables[16]; /* CLEAR_FEATURE(PORT_ENABLE) */
+	/* a hub's faults: how many of the next requests go wrong (UINT_MAX: all of them) */
+	unsigned int stuck_resets[16];      /* PORT_RESET that never ends (PORT_RESET stays set) */
+	unsigned int unenabled_resets[16];  /* PORT_RESET that ends, the port not enabled */
+	unsigned int short_port_status[16]; /* GET_STATUS(port) answering 2 bytes of 4 */
+	unsigned int short_hub_status;      /* GET_STATUS(hub) answering 2 bytes of 4 */
 	/* anyone's */
 	unsigned int clear_halts; /* CLEAR_FEATURE(ENDPOINT_HALT) on 0x81 */
 	bool stall_leds;          /* a keyboard that stalls SET_REPORT (HID 1.11 allows it) */
@@ -164,6 +172,16 @@ static inline void plug(int n, bool in)
 	h->change[p] |= C_CONNECTION;
 }
 
+/* One of a fault's count taken: true when the fault happens this time. */
+static inline bool take(unsigned int *n)
+{
+	if (!*n)
+		return false;
+	if (*n != UINT_MAX)
+		(*n)--;
+	return true;
+}
+
 static inline enum sim_answer hub_request(struct node *h, const struct sim_setup *su, uint8_t *data,
 					  size_t *len)
 {
@@ -192,7 +210,7 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 		h->hub_status_reads++;
 		memcpy(data, &h->hub_status, 2);
 		memcpy(data + 2, &h->hub_change, 2);
-		*len = 4;
+		*len = take(&h->short_hub_status) ? 2 : 4;
 	} else if (su->type == 0x20 && su->req == 0x01 && su->value <= 1) {
 		h->hub_change &=
 			(uint16_t) ~(1u << su->value); /* C_HUB_LOCAL_POWER, _OVER_CURRENT */
@@ -204,9 +222,10 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 	} else if (p < 1 || p > h->nports) {
 		return SIM_STALL;
 	} else if (su->type == 0xa3 && su->req == 0x00) { /* GET_STATUS(port) */
+		h->status_reads[p]++;
 		memcpy(data, &h->status[p], 2);
 		memcpy(data + 2, &h->change[p], 2);
-		*len = 4;
+		*len = take(&h->short_port_status[p]) ? 2 : 4;
 	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 8) { /* PORT_POWER */
 		h->power_requests[p]++;
 		h->status[p] |= PS_POWER;
@@ -218,10 +237,20 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 4) { /* PORT_RESET */
 		h->reset_requests[p]++;
 		h->reset_ns[p] = time_ns();
-		if (h->status[p] & C_CONNECTION) {
-			h->status[p] |= PS_ENABLE;
-			h->change[p] |= PS_RESET; /* C_PORT_RESET */
+		if (!(h->status[p] & C_CONNECTION))
+			return SIM_ANSWER; /* nothing there to reset */
+		if (take(&h->stuck_resets[p])) {
+			h->status[p] |= PS_RESET;
+			return SIM_ANSWER;
 		}
+		h->status[p] &= (uint16_t)~PS_RESET;
+		if (!take(&h->unenabled_resets[p]))
+			h->status[p] |= PS_ENABLE;
+		h->change[p] |= PS_RESET; /* C_PORT_RESET */
+	} else if (su->type == 0x23 && su->req == 0x01 && su->value == 1) {
+		/* CLEAR_FEATURE(PORT_ENABLE): the port disabled */
+		h->port_disables[p]++;
+		h->status[p] &= (uint16_t)~PS_ENABLE;
 	} else if (su->type == 0x23 && su->req == 0x01 && su->value >= 16 && su->value <= 20) {
 		h->change[p] &= (uint16_t) ~(1u << (su->value - 16));
 	}

@@ -16,6 +16,7 @@
  */
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,7 @@ void sim_init(struct xhci_sim *s)
 	s->byte_writes = 0;
 	s->reset_count = 0;
 	s->warm_resets = 0;
+	memset(s->port_resets, 0, sizeof(s->port_resets));
 	s->outside = 0;
 	s->crr = false;
 	s->abort_pending = false;
@@ -589,6 +591,16 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		uint32_t was = R(off);
 
 		R(off) = portsc_write(was, v);
+		if (v & XHCI_PORTSC_PR)
+			s->port_resets[p]++;
+		if ((v & XHCI_PORTSC_PR) && (R(off) & XHCI_PORTSC_CCS) && s->stuck_port_resets) {
+			if (s->stuck_port_resets != UINT_MAX)
+				s->stuck_port_resets--;
+			R(off) = (R(off) & ~(XHCI_PORTSC_PED | XHCI_PORTSC_PRC)) | XHCI_PORTSC_PR;
+		} else if ((v & XHCI_PORTSC_PR) && (R(off) & XHCI_PORTSC_CCS) && s->unenabled_port_resets) {
+			s->unenabled_port_resets--;
+			R(off) &= ~XHCI_PORTSC_PED;
+		}
 		if (v & XHCI_PORTSC_WPR)
 			R(off) = warm_reset(s, p, R(off));
 		if (!(was & XHCI_PORTSC_PP) && (R(off) & XHCI_PORTSC_PP) && s->plugged[p])

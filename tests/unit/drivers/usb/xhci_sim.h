@@ -62,6 +62,10 @@ struct xhci_sim {
 	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
 	bool hold_commands;     /* doorbell 0 runs nothing until sim_run_commands */
 	bool warm_reset_fails;  /* a warm reset completes but the link stays where it was */
+	unsigned int stuck_port_resets; /* the next port resets (PR) never end: PR stays set, the
+				 * port disabled (UINT_MAX: every one) */
+	unsigned int unenabled_port_resets; /* the next port resets end (PRC) with the port
+				 * not enabled */
 	uint32_t window;        /* the BAR size sim_attach tells the driver (0: SIM_SIZE); the
 				 * accesses at or past it are counted in outside */
 	uint8_t enable_slot_id; /* Enable Slot answers this slot id (0: the next unused one) */
@@ -78,6 +82,7 @@ struct xhci_sim {
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
 	unsigned int warm_resets;   /* PORTSC writes with WPR */
+	unsigned int port_resets[SIM_PORTS + 1]; /* PORTSC writes with PR, per port */
 	unsigned int outside;       /* accesses past the window: past the mapping, a fault */
 	uint64_t cmd_deq;
 	uint32_t ccs;
