@@ -307,10 +307,11 @@ static void ioremap_report_types(paddr_t phys, size_t size, unsigned want, int e
 		       (unsigned long long)c->refused);
 	} else if (c->changed && !vm_type_warned) {
 		vm_type_warned = true;
-		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: %s asked for %zu pages the direct "
-		       "map has %s (not RAM, from %#llx), mapped %s there; reported once\n",
+		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: %s asked for %zu page%s the "
+		       "direct map has %s (from %#llx), mapped %s there; reported once\n",
 		       (unsigned long long)phys, (unsigned long long)(phys + size), (void *)caller,
-		       cache_name(want), c->changed, cache_name(c->changed_to),
+		       cache_name(want), c->changed, c->changed == 1 ? "" : "s",
+		       cache_name(c->changed_to),
 		       (unsigned long long)c->first_changed, cache_name(c->changed_to));
 	}
 }

@@ -180,8 +180,8 @@ static void test_ioremap_downgrades_hole(void)
 	CHECK_EQ(mapped_type(w), PG_CACHE_WC);
 	CHECK_EQ(mapped_type(w + 0xffff), PG_CACHE_WC);
 	CHECK(log_captured("ioremap: [0xb8000-0xb8fa0) from "));
-	CHECK(log_captured(": write-back asked for 1 pages the direct map has uncached (not RAM, "
-			   "from 0xb8000), mapped uncached there; reported once\n"));
+	CHECK(log_captured(": write-back asked for 1 page the direct map has uncached (from "
+			   "0xb8000), mapped uncached there; reported once\n"));
 	CHECK_EQ(log_count("ioremap: "), 1);
 	iounmap(p);
 	iounmap(q);
