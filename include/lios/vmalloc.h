@@ -39,14 +39,47 @@ void *vmalloc_aligned(size_t size, size_t align);
  * a live vmalloc area is reported and ignored. */
 void vfree(void *p);
 
-/* Maps the MMIO range [phys, phys + size) writable and no-execute with cache type 'cache'
+/*
+ * Maps the MMIO range [phys, phys + size) writable and no-execute with cache type 'cache'
  * (PG_CACHE_WB/WC/UC/WT). phys need not be page aligned: the pointer keeps its offset.
- * NULL when size is 0, no space is left, or the range reaches beyond the CPU's physical
- * address width (memmap_phys_end(): reported, firmware tables can hold such addresses). */
+ * The pages below DIRECT_MAP_SIZE are also mapped by the direct map, and one frame never
+ * gets two memory types (ioremap_page_type): a cacheable type (WB, WT) asked for a page
+ * the direct map has uncached becomes uncached there (a KERN_WARN line, once a boot); an
+ * uncached or write-combining type asked for RAM (write-back in the direct map) refuses
+ * the whole call (a KERN_WARN line each time). NULL when size is 0, no space is left,
+ * such a type is refused, or the range reaches beyond the CPU's physical address width
+ * (memmap_phys_end(): reported, firmware tables can hold such addresses).
+ */
 void *ioremap(paddr_t phys, size_t size, unsigned cache);
 /* Unmaps an ioremap area (any pointer ioremap returned); misuse reported and ignored. */
 void iounmap(void *p);
 
 void vmalloc_get_stats(struct vmalloc_stats *st);
+
+/* ioremap's memory-type rule, pure (src/mm/vmalloc.c; exported for the host tests). */
+#define IOREMAP_NOT_DIRECT (-1) /* a page the direct map does not map (at or above 2 GiB) */
+
+/*
+ * The type ioremap gives a page asked 'want' (PG_CACHE_*) that the direct map maps as
+ * 'direct' (PG_CACHE_*, or IOREMAP_NOT_DIRECT): 'want' when the direct map does not map it,
+ * when both agree, or when both are uncacheable (UC, WC: neither fills a cache line); the
+ * direct map's type when 'want' is cacheable (WB, WT) and the direct map's is not, or
+ * differs; -EINVAL when 'want' is uncacheable and the direct map's is cacheable (RAM).
+ */
+int ioremap_page_type(unsigned want, int direct);
+
+/* What ioremap_check_types found in a range. */
+struct ioremap_check {
+	paddr_t refused;       /* first page refused (return -EINVAL), else 0 */
+	size_t changed;        /* pages that get the direct map's type instead of the one asked */
+	paddr_t first_changed; /* the first of them (when changed > 0) */
+	unsigned changed_to;   /* its type (PG_CACHE_*) */
+};
+
+/* Applies ioremap_page_type to the npages pages from base (page aligned): direct(pa) gives
+ * the direct map's type of each page below DIRECT_MAP_SIZE (pages above are not asked).
+ * Returns 0 or -EINVAL (a page refused); fills *out either way. Pure but for direct. */
+int ioremap_check_types(paddr_t base, size_t npages, unsigned want, int (*direct)(paddr_t pa),
+			struct ioremap_check *out);
 
 #endif

@@ -413,7 +413,8 @@ static const char *type_name(uint32_t type)
 }
 
 /* One line, only when the UEFI stub kept RAM out of the usable map for its attributes: how
- * much and why (lios/bootinfo.h's MEM_EFI_*), so lost memory is never a mystery. */
+ * much and why (lios/bootinfo.h's MEM_EFI_*), naming only the reasons that apply, so lost
+ * memory is never a mystery. */
 static void print_efi_left_out(const struct bootinfo *bi)
 {
 	uint64_t sp = 0, not_wb = 0;
@@ -425,10 +426,13 @@ static void print_efi_left_out(const struct bootinfo *bi)
 		else if (bi->regions[i].type == MEM_EFI_NOT_WB)
 			not_wb += bi->regions[i].length;
 	}
-	if (sp || not_wb)
-		printk("memmap: RAM left out: %s specific-purpose (EFI_MEMORY_SP), %s not "
-		       "write-back capable (no EFI_MEMORY_WB)\n",
-		       size_format(a, sp), size_format(b, not_wb));
+	if (!sp && !not_wb)
+		return;
+	/* only the kinds present: a "0 B" kind would read as a reason that applied */
+	printk("memmap: RAM left out: %s%s%s%s%s\n", sp ? size_format(a, sp) : "",
+	       sp ? " specific-purpose (EFI_MEMORY_SP)" : "", sp && not_wb ? ", " : "",
+	       not_wb ? size_format(b, not_wb) : "",
+	       not_wb ? " not write-back capable (no EFI_MEMORY_WB)" : "");
 }
 
 /* Firmware entries printed at boot (serial log); the shell's mmap prints them all. */

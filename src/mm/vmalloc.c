@@ -12,13 +12,30 @@
  * paging_translate. Nothing here calls vmalloc or the heap (the allocation order:
  * "DOC: The memory story" in mm_init.c).
  *
+ * Memory types: the direct map also maps the first 2 GiB of physical addresses, RAM
+ * write-back and the rest uncached (paging_init), and the Intel SDM (vol. 3A, 11.12.4)
+ * does not support one frame mapped with two memory types. So ioremap gives each page
+ * below DIRECT_MAP_SIZE a type that agrees with the direct map (ioremap_page_type), as a
+ * real kernel checks a request against the types already in use and either converts it or
+ * refuses it: a cacheable type asked for device memory becomes the direct map's uncached
+ * one (the caller reads what it asked for, without cache lines); an uncacheable type asked
+ * for RAM is refused, since converting it would give a driver cached access it did not
+ * want, and an uncached alias of write-back RAM is the aliasing the SDM rules out.
+ * Write-combining over a page the direct map has uncached is allowed: the hazard the SDM
+ * names is a WC page aliased to a cacheable one (WC writes do not snoop the caches), and
+ * neither UC nor WC ever allocates a cache line, so no stale line can arise; what remains
+ * is ordering between the two aliases, which only the driver's own accesses could mix (a
+ * framebuffer below 2 GiB is mapped WC and never touched through the direct map).
+ *
  * Invariants: a segment of kind VMEM_VMALLOC owns exactly 'mapped' frames, mapped at its
  * start; its last page (the guard) is never mapped. Misuse is reported on a "vmalloc: "
- * KERN_ERR line with the caller and changes nothing.
+ * KERN_ERR line with the caller and changes nothing. No page of an ioremap area has a
+ * type the direct map contradicts.
  * Context: any; every entry point masks interrupts around the arena and the page tables.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
+#include <lios/kmalloc.h>
 #include <lios/memmap.h>
 #include <lios/paging.h>
 #include <lios/pmm.h>
@@ -34,6 +51,7 @@ static struct vmem vm_arena;
 static bool vm_ready;
 static uint64_t vm_mapped_pages;
 static uint64_t vm_misuse;
+static bool vm_type_warned; /* a converted ioremap type was reported (once a boot) */
 
 /*
  * Sets up the vmalloc window [start, end). Returns 0, -EINVAL for a bad window, -ENOMEM.
@@ -47,6 +65,7 @@ int vmalloc_init(vaddr_t start, vaddr_t end)
 
 	vm_ready = err == 0;
 	vm_mapped_pages = 0;
+	vm_type_warned = false;
 	arch_irq_restore(irq);
 	if (err)
 		printk(KERN_ERR "vmalloc: init of window %p-%p failed (%d)\n", (void *)(uintptr_t)start,
@@ -184,18 +203,134 @@ void vfree(void *p)
 	arch_irq_restore(irq);
 }
 
+static bool cache_is_cacheable(unsigned cache)
+{
+	return cache == PG_CACHE_WB || cache == PG_CACHE_WT;
+}
+
+static const char *cache_name(unsigned cache)
+{
+	static const char *const names[] = { "write-back", "write-combining", "uncached",
+					     "write-through" };
+
+	return names[(cache & PG_CACHE_MASK) >> PG_CACHE_SHIFT];
+}
+
+/* See <lios/vmalloc.h>. Pure. */
+int ioremap_page_type(unsigned want, int direct)
+{
+	want &= PG_CACHE_MASK;
+	if (direct == IOREMAP_NOT_DIRECT || (unsigned)direct == want)
+		return (int)want;
+	if (cache_is_cacheable(want))
+		return direct; /* the caller reads what it asked for, in the frame's own type */
+	if (!cache_is_cacheable((unsigned)direct))
+		return (int)want; /* UC and WC: neither caches, no line to go stale */
+	return -EINVAL;       /* an uncacheable alias of RAM */
+}
+
+/* See <lios/vmalloc.h>. Pure but for direct(). */
+int ioremap_check_types(paddr_t base, size_t npages, unsigned want, int (*direct)(paddr_t pa),
+			struct ioremap_check *out)
+{
+	memset(out, 0, sizeof(*out));
+	want &= PG_CACHE_MASK;
+	for (size_t i = 0; i < npages; i++) {
+		paddr_t pa = base + (paddr_t)i * PAGE_SIZE;
+		int type;
+
+		if (pa >= DIRECT_MAP_SIZE || pa < base) /* the rest is beyond the direct map */
+			break;
+		type = ioremap_page_type(want, direct(pa));
+		if (type < 0) {
+			out->refused = pa;
+			return -EINVAL;
+		}
+		if ((unsigned)type != want && !out->changed++) {
+			out->first_changed = pa;
+			out->changed_to = (unsigned)type;
+		}
+	}
+	return 0;
+}
+
+/* The direct map's type of the page at pa, read from the page tables (on the host, from
+ * the stand-in's simulated direct map), or IOREMAP_NOT_DIRECT. */
+static int vmalloc_direct_type(paddr_t pa)
+{
+	unsigned flags;
+
+	if (pa >= DIRECT_MAP_SIZE ||
+	    !paging_translate((vaddr_t)(uintptr_t)phys_to_virt(pa), NULL, &flags))
+		return IOREMAP_NOT_DIRECT;
+	return (int)(flags & PG_CACHE_MASK);
+}
+
+/* Maps the npages pages from base at va, each run of pages with one type (the direct
+ * map's verdict, already checked) in one call. Returns 0 or paging_map's error; the
+ * caller unmaps the area on error. */
+static int ioremap_map_pages(vaddr_t va, paddr_t base, size_t npages, unsigned want)
+{
+	size_t i = 0;
+
+	while (i < npages) {
+		paddr_t pa = base + (paddr_t)i * PAGE_SIZE;
+		int type = ioremap_page_type(want, vmalloc_direct_type(pa));
+		size_t n = 1;
+		int err;
+
+		if (type < 0)
+			return -EINVAL;
+		if (pa >= DIRECT_MAP_SIZE) /* one run to the end: nothing to agree with */
+			n = npages - i;
+		while (i + n < npages && base + (i + n) * PAGE_SIZE < DIRECT_MAP_SIZE &&
+		       ioremap_page_type(want, vmalloc_direct_type(base + (i + n) * PAGE_SIZE)) ==
+			       type)
+			n++;
+		err = paging_map(va + i * PAGE_SIZE, pa, n, VMALLOC_FLAGS | (unsigned)type);
+		if (err)
+			return err;
+		i += n;
+	}
+	return 0;
+}
+
+/* Reports what ioremap_check_types found for [phys, phys + size): a refusal every time,
+ * a converted type once a boot (firmware-placed devices repeat, the log should not). */
+static void ioremap_report_types(paddr_t phys, size_t size, unsigned want, int err,
+				 const struct ioremap_check *c, uintptr_t caller)
+{
+	if (err) {
+		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: %s asked for RAM at %#llx "
+		       "(write-back in the direct map), refused\n", (unsigned long long)phys,
+		       (unsigned long long)(phys + size), (void *)caller, cache_name(want),
+		       (unsigned long long)c->refused);
+	} else if (c->changed && !vm_type_warned) {
+		vm_type_warned = true;
+		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: %s asked for %zu page%s the "
+		       "direct map has %s (from %#llx), mapped %s there; reported once\n",
+		       (unsigned long long)phys, (unsigned long long)(phys + size), (void *)caller,
+		       cache_name(want), c->changed, c->changed == 1 ? "" : "s",
+		       cache_name(c->changed_to),
+		       (unsigned long long)c->first_changed, cache_name(c->changed_to));
+	}
+}
+
 /*
- * Maps [phys, phys + size) with cache type 'cache' (PG_CACHE_*), writable and no-execute,
- * plus an unmapped guard page. Returns the address of phys, or NULL (a range beyond the
- * CPU's physical address width, memmap_phys_end(), is reported on a KERN_WARN line: such
- * addresses come from broken firmware tables). Context: any.
+ * Maps [phys, phys + size) with cache type 'cache' (PG_CACHE_*), or with the direct map's
+ * type where they must agree (ioremap_page_type), writable and no-execute, plus an
+ * unmapped guard page. Returns the address of phys, or NULL (a range beyond the CPU's
+ * physical address width, memmap_phys_end(), and an uncacheable type asked for RAM are
+ * reported on a KERN_WARN line naming the caller). Context: any.
  */
 void *ioremap(paddr_t phys, size_t size, unsigned cache)
 {
 	paddr_t base = phys & PAGE_MASK;
+	struct ioremap_check check;
 	size_t npages;
-	struct vmem_seg *s;
+	struct vmem_seg *s = NULL;
 	uint64_t irq;
+	int err;
 
 	if (!vm_ready || !size || phys + size < phys || size > (vm_arena.end - vm_arena.start) / 2)
 		return NULL;
@@ -205,10 +340,13 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 		       (unsigned long long)(phys + size), (void *)CALLER_ADDR, memmap_phys_bits);
 		return NULL;
 	}
+	cache &= PG_CACHE_MASK;
 	npages = (size_t)((ALIGN_UP(phys + size, PAGE_SIZE) - base) >> PAGE_SHIFT);
 	irq = arch_irq_save();
-	s = vmem_alloc(&vm_arena, (npages + 1) * PAGE_SIZE, PAGE_SIZE, VMEM_IOREMAP);
-	if (s && paging_map(s->start, base, npages, VMALLOC_FLAGS | (cache & PG_CACHE_MASK)) < 0) {
+	err = ioremap_check_types(base, npages, cache, vmalloc_direct_type, &check);
+	if (!err)
+		s = vmem_alloc(&vm_arena, (npages + 1) * PAGE_SIZE, PAGE_SIZE, VMEM_IOREMAP);
+	if (s && ioremap_map_pages(s->start, base, npages, cache) < 0) {
 		paging_unmap(s->start, npages);
 		vmem_free(&vm_arena, s);
 		s = NULL;
@@ -219,6 +357,8 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 		vm_mapped_pages += npages;
 	}
 	arch_irq_restore(irq);
+	if (err || s)
+		ioremap_report_types(phys, size, cache, err, &check, CALLER_ADDR);
 	return s ? (void *)(uintptr_t)(s->start + (phys - base)) : NULL;
 }
 

@@ -2,8 +2,9 @@
 /*
  * In-kernel self-tests of vmalloc / ioremap on the real page tables and frame allocator:
  * mapping flags, guard pages and freed areas fault (expected-fault tests), ioremap keeps
- * the offset and the cache type, misuse is refused, exhaustion gives NULL, and frames come
- * back exactly (the arena's own bookkeeping pages accounted for).
+ * the offset and agrees with the direct map's memory type, misuse is refused, exhaustion
+ * gives NULL, and frames come back exactly (the arena's own bookkeeping pages accounted
+ * for).
  */
 #include <lios/kmalloc.h>
 #include <lios/paging.h>
@@ -11,6 +12,8 @@
 #include <lios/selftest.h>
 #include <lios/string.h>
 #include <lios/vmalloc.h>
+
+#define VGA_WINDOW 0xb8000 /* the VGA text window: a hole of the memory map, never RAM */
 
 static uint64_t vm_frames_accounted(void)
 {
@@ -92,14 +95,67 @@ KTEST(vmalloc, ioremap_keeps_offset_and_cache_type)
 	io[1] = 0x43;
 	KEXPECT(direct[0x124] == 0x43);
 	KEXPECT(paging_translate((vaddr_t)(uintptr_t)io, &got, &flags) && got == pa + 0x123);
-	iounmap(io);
-	io = ioremap(pa, PAGE_SIZE, PG_CACHE_WC);
-	KASSERT(io != NULL);
-	KEXPECT(paging_translate((vaddr_t)(uintptr_t)io, NULL, &flags));
-	KEXPECT((flags & PG_CACHE_MASK) == (paging_has_pat() ? PG_CACHE_WC : PG_CACHE_UC));
+	KEXPECT((flags & PG_CACHE_MASK) == PG_CACHE_WB);
 	KEXPECT(flags & PG_WRITE);
 	iounmap(io);
 	pmm_free(pa, 1);
+}
+
+/* The direct map's cache type of the page at pa (below DIRECT_MAP_SIZE), or -1 unmapped. */
+static int direct_type(paddr_t pa)
+{
+	unsigned flags;
+
+	if (!paging_translate((vaddr_t)(uintptr_t)phys_to_virt(pa), NULL, &flags))
+		return -1;
+	return (int)(flags & PG_CACHE_MASK);
+}
+
+/* The cache type an ioremap area's first page got, or ~0u when it is not mapped. */
+static unsigned io_type(const void *io)
+{
+	unsigned flags;
+
+	if (!paging_translate((vaddr_t)(uintptr_t)io, NULL, &flags))
+		return ~0u;
+	return flags & PG_CACHE_MASK;
+}
+
+/* ioremap never gives a frame a second memory type: a RAM frame (write-back in the direct
+ * map) asked write-combining or uncached is refused and nothing is mapped; the VGA window
+ * (uncached in the direct map) asked write-back comes out uncached, and asked
+ * write-combining stays so (uncached without the PAT). */
+KTEST(vmalloc, ioremap_agrees_with_direct_map)
+{
+	paddr_t ram = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
+	struct vmalloc_stats before, after;
+	void *io;
+
+	KASSERT(ram != 0);
+	KASSERT(direct_type(ram) == (int)PG_CACHE_WB);
+	vmalloc_get_stats(&before);
+	io = ioremap(ram, PAGE_SIZE, PG_CACHE_WC);
+	KEXPECT(io == NULL);
+	if (io) /* the old behaviour: a write-combining alias of write-back RAM */
+		iounmap(io);
+	io = ioremap(ram + 0x10, 16, PG_CACHE_UC);
+	KEXPECT(io == NULL);
+	if (io)
+		iounmap(io);
+	vmalloc_get_stats(&after);
+	KEXPECT(after.areas == before.areas && after.mapped_pages == before.mapped_pages);
+	KEXPECT(pmm_free(ram, 1) == 0);
+
+	if (direct_type(VGA_WINDOW) != (int)PG_CACHE_UC)
+		ktest_skip("the direct map does not have the VGA window uncached");
+	io = ioremap(VGA_WINDOW, 4000, PG_CACHE_WB);
+	KASSERT(io != NULL);
+	KEXPECT(io_type(io) == PG_CACHE_UC);
+	iounmap(io);
+	io = ioremap(VGA_WINDOW, PAGE_SIZE, PG_CACHE_WC);
+	KASSERT(io != NULL);
+	KEXPECT(io_type(io) == (paging_has_pat() ? PG_CACHE_WC : PG_CACHE_UC));
+	iounmap(io);
 }
 
 KTEST(vmalloc, misuse_is_refused)

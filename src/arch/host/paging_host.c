@@ -10,10 +10,13 @@
  * host_paging_reset() gives host memory back (madvise MADV_DONTNEED).
  * Addresses outside the window and physical addresses at or above PAGING_PHYS_LIMIT are
  * refused with -EINVAL, as the real tables refuse them. No execute permission is ever
- * given. Single-threaded, like the tests that use it.
+ * given. The simulated direct map (phys_host.c) is reported with the cache types a test
+ * declared with host_paging_direct_map, else as unmapped. Single-threaded, like the tests
+ * that use it.
  */
 #include <lios/compiler.h>
 #include <lios/errno.h>
+#include <lios/kmalloc.h>
 #include <lios/paging.h>
 #include <sys/mman.h>
 #include <stdio.h>
@@ -30,6 +33,11 @@ static uint64_t *host_pte; /* HOST_NPAGES entries: pa | flags << 52 | present */
 static uint64_t host_mapped;
 static uint64_t host_map_calls; /* paging_map + paging_unmap calls */
 static uint64_t host_lo = UINT64_MAX, host_hi; /* page indexes ever mapped: [lo, hi) */
+static struct {
+	paddr_t start, end;
+	unsigned cache;
+} host_direct[HOST_DIRECT_RANGES]; /* the simulated direct map's declared types */
+static size_t host_ndirect;
 
 static void host_reserve(void)
 {
@@ -71,6 +79,38 @@ void host_paging_reset(void)
 	}
 	host_lo = UINT64_MAX;
 	host_hi = 0;
+	host_ndirect = 0;
+}
+
+/* See host_paging.h. Aborts when more than HOST_DIRECT_RANGES are declared (a test bug). */
+void host_paging_direct_map(paddr_t start, paddr_t end, unsigned cache)
+{
+	if (host_ndirect == HOST_DIRECT_RANGES || end > DIRECT_MAP_SIZE) {
+		fprintf(stderr, "paging_host: direct map range [%#llx-%#llx) not taken\n",
+			(unsigned long long)start, (unsigned long long)end);
+		abort();
+	}
+	host_direct[host_ndirect].start = start;
+	host_direct[host_ndirect].end = end;
+	host_direct[host_ndirect].cache = cache & PG_CACHE_MASK;
+	host_ndirect++;
+}
+
+/* The direct map's answer for va when a test declared types (see paging_translate). */
+static bool host_direct_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
+{
+	paddr_t p = virt_to_phys((const void *)(uintptr_t)va);
+
+	for (size_t k = host_ndirect; k-- > 0;) {
+		if (p < host_direct[k].start || p >= host_direct[k].end)
+			continue;
+		if (pa)
+			*pa = p;
+		if (flags)
+			*flags = PG_WRITE | PG_NX | PG_GLOBAL | host_direct[k].cache;
+		return true;
+	}
+	return false;
 }
 
 /* Index of va's page in the window, or -1 when [va, va + n pages) is not inside it. */
@@ -136,9 +176,12 @@ int paging_unmap(vaddr_t va, size_t npages)
 /* True when va is mapped; *pa gets its physical address (offset kept), *flags its PG_*. */
 bool paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags)
 {
-	int64_t i = host_index(va & PAGE_MASK, 1);
+	int64_t i;
 	uint64_t e;
 
+	if (host_ndirect && virt_is_direct((const void *)(uintptr_t)va))
+		return host_direct_translate(va, pa, flags);
+	i = host_index(va & PAGE_MASK, 1);
 	if (i < 0 || !((e = host_pte[i]) & HPTE_PRESENT))
 		return false;
 	if (pa)

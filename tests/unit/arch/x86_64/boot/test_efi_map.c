@@ -296,6 +296,38 @@ static void test_attribute_map(void)
 	free(info);
 }
 
+/* The left-out line names only the reasons present: a map whose only unfit RAM is
+ * specific-purpose says so alone, one whose only unfit RAM lacks write-back says that
+ * alone; neither prints a "0 B" for the absent kind. */
+static void test_attribute_map_one_kind(void)
+{
+	const uint64_t P = 4096, B = 0x100000;
+	uint8_t map[2 * 48];
+	struct mbi m;
+	struct bootinfo bi;
+	uint8_t *info;
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, B, 256);
+	put_desc_attr(map, 48, 1, EFI_CONVENTIONAL_MEMORY, B + 256 * P, 64,
+		      RAM_ATTR | EFI_MEMORY_SP);
+	grub_info(&m, false);
+	info = build_and_parse(&m, map, sizeof(map), 48, NULL, &bi);
+	CHECK_EQ(usable_after_sanitize(&bi), 256 * P);
+	CHECK(log_captured("memmap: RAM left out: 256 KiB specific-purpose (EFI_MEMORY_SP)\n"));
+	CHECK(!log_captured("write-back capable"));
+	CHECK(!log_captured(" 0 B"));
+	free(info);
+
+	put_desc_attr(map, 48, 1, EFI_CONVENTIONAL_MEMORY, B + 256 * P, 16, 0x1); /* UC only */
+	info = build_and_parse(&m, map, sizeof(map), 48, NULL, &bi);
+	CHECK_EQ(usable_after_sanitize(&bi), 256 * P);
+	CHECK(log_captured("memmap: RAM left out: 64 KiB not write-back capable (no "
+			   "EFI_MEMORY_WB)\n"));
+	CHECK(!log_captured("specific-purpose"));
+	CHECK(!log_captured(" 0 B"));
+	free(info);
+}
+
 /* A normal map, as OVMF gives it (RAM write-back capable; runtime code and data, and the
  * flash's MMIO, marked runtime): every region has the type its EFI type alone gives, as
  * before attributes were read, nothing is left out, and the log has no left-out line. */
@@ -769,6 +801,7 @@ int main(void)
 	RUN(test_types);
 	RUN(test_attribute_types);
 	RUN(test_attribute_map);
+	RUN(test_attribute_map_one_kind);
 	RUN(test_normal_map_unchanged);
 	RUN(test_fb_tag_size);
 	RUN(test_descriptor_sizes);
