@@ -49,13 +49,6 @@ bool paging_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
  * not mapped (earlier pages keep their new flags) or -ENOMEM (split failed). */
 int paging_protect(vaddr_t va, size_t npages, unsigned flags);
 
-/* The cache type (PG_CACHE_WB or PG_CACHE_UC) a second mapping of physical [pa, pa + len)
- * must use to agree with the direct map: PG_CACHE_UC when the direct map maps any page of
- * it uncached (not RAM), else PG_CACHE_WB (also for what lies beyond the direct map, and
- * before paging_init). For memory read in place that may be RAM or not (ACPI tables):
- * one frame never gets two memory types. Context: any. x86_64 only. */
-unsigned paging_direct_map_cache(paddr_t pa, size_t len);
-
 /* Number of 4 KiB pages that are both writable and executable in the kernel tables, or -1
  * when the CPU has no NX (then every page is executable). x86_64 only. */
 long paging_count_wx(void);

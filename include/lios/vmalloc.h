@@ -51,6 +51,11 @@ void vfree(void *p);
  * (memmap_phys_end(): reported, firmware tables can hold such addresses).
  */
 void *ioremap(paddr_t phys, size_t size, unsigned cache);
+/* Maps firmware data read in place that may lie in RAM or in reserved memory, or straddle
+ * both (ACPI tables: SeaBIOS keeps them in a reserved range), read-write and no-execute:
+ * each page with the direct map's type (RAM write-back, the rest uncached; write-back
+ * beyond 2 GiB), the conversion not reported. NULL as ioremap. */
+void *ioremap_firmware(paddr_t phys, size_t size);
 /* Unmaps an ioremap area (any pointer ioremap returned); misuse reported and ignored. */
 void iounmap(void *p);
 

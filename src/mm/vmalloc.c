@@ -323,7 +323,7 @@ static void ioremap_report_types(paddr_t phys, size_t size, unsigned want, int e
  * physical address width, memmap_phys_end(), and an uncacheable type asked for RAM are
  * reported on a KERN_WARN line naming the caller). Context: any.
  */
-void *ioremap(paddr_t phys, size_t size, unsigned cache)
+static void *ioremap_caller(paddr_t phys, size_t size, unsigned cache, bool quiet, uintptr_t caller)
 {
 	paddr_t base = phys & PAGE_MASK;
 	struct ioremap_check check;
@@ -337,7 +337,7 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 	if (phys + size > memmap_phys_end()) {
 		printk(KERN_WARN "ioremap: [%#llx-%#llx) from %pB: beyond the CPU's %u-bit physical "
 		       "addresses, refused\n", (unsigned long long)phys,
-		       (unsigned long long)(phys + size), (void *)CALLER_ADDR, memmap_phys_bits);
+		       (unsigned long long)(phys + size), (void *)caller, memmap_phys_bits);
 		return NULL;
 	}
 	cache &= PG_CACHE_MASK;
@@ -352,14 +352,28 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 		s = NULL;
 	}
 	if (s) {
-		s->caller = CALLER_ADDR;
+		s->caller = caller;
 		s->mapped = (uint32_t)npages;
 		vm_mapped_pages += npages;
 	}
 	arch_irq_restore(irq);
-	if (err || s)
-		ioremap_report_types(phys, size, cache, err, &check, CALLER_ADDR);
+	if (err || (s && !quiet))
+		ioremap_report_types(phys, size, cache, err, &check, caller);
 	return s ? (void *)(uintptr_t)(s->start + (phys - base)) : NULL;
+}
+
+/* See <lios/vmalloc.h>. Context: any. */
+void *ioremap(paddr_t phys, size_t size, unsigned cache)
+{
+	return ioremap_caller(phys, size, cache, false, CALLER_ADDR);
+}
+
+/* See <lios/vmalloc.h>: write-back asked, each page below 2 GiB then takes the direct map's
+ * type (RAM write-back, reserved memory uncached) without a word, as firmware data is
+ * expected to lie in either. Context: any. */
+void *ioremap_firmware(paddr_t phys, size_t size)
+{
+	return ioremap_caller(phys, size, PG_CACHE_WB, true, CALLER_ADDR);
 }
 
 /* Unmaps an area ioremap returned (p may carry the sub-page offset). Context: any. */

@@ -158,6 +158,29 @@ KTEST(vmalloc, ioremap_agrees_with_direct_map)
 	iounmap(io);
 }
 
+/* ioremap_firmware (ACPI's tables): a RAM frame with the direct map's write-back, and a
+ * range across the last RAM page below the VGA window and the window typed page by page. */
+KTEST(vmalloc, firmware_data_takes_the_direct_map_type)
+{
+	paddr_t ram = pmm_alloc(1, 0, PMM_LIMIT_DIRECT);
+	char *io;
+
+	KASSERT(ram != 0);
+	io = ioremap_firmware(ram + 8, 64);
+	KASSERT(io != NULL);
+	KEXPECT(io_type(io) == PG_CACHE_WB);
+	iounmap(io);
+	KEXPECT(pmm_free(ram, 1) == 0);
+	if (direct_type(VGA_WINDOW) != (int)PG_CACHE_UC ||
+	    direct_type(0xa0000 - PAGE_SIZE) != (int)PG_CACHE_WB)
+		ktest_skip("the direct map has not RAM below 0xa0000 and the VGA window uncached");
+	io = ioremap_firmware(0xa0000 - 16, 32);
+	KASSERT(io != NULL);
+	KEXPECT(io_type(io) == PG_CACHE_WB);
+	KEXPECT(io_type(io + 16) == PG_CACHE_UC);
+	iounmap(io);
+}
+
 KTEST(vmalloc, misuse_is_refused)
 {
 	struct vmalloc_stats st;

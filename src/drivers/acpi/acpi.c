@@ -23,11 +23,9 @@
 static struct acpi_info acpi;
 
 /* Tables are memory, but firmware may keep them in a reserved range the direct map maps
- * uncached (SeaBIOS does): map them with the direct map's type, never a second one. */
-static const void *kernel_map(paddr_t phys, size_t len)
-{
-	return ioremap(phys, len, paging_direct_map_cache(phys, len));
-}
+ * uncached (SeaBIOS does), or across RAM and such a range: each page with the direct
+ * map's type, never a second one. */
+static const void *kernel_map(paddr_t phys, size_t len) { return ioremap_firmware(phys, len); }
 static void kernel_unmap(const void *p, size_t len) { iounmap((void *)p); }
 
 static const struct acpi_os kernel_os = {kernel_map, kernel_unmap};

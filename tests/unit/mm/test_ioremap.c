@@ -246,6 +246,30 @@ static void test_ioremap_mixed_ranges(void)
 	CHECK(vm_stats().areas == 0 && vm_stats().mapped_pages == 0);
 }
 
+/* ioremap_firmware (ACPI tables) over RAM then hole (0x9f000-0xa1000), and over the VGA
+ * window alone, before and after a reported conversion. Expected: the RAM page write-back,
+ * the hole pages uncached, and not a word in the log (firmware data lies in either). */
+static void test_ioremap_firmware(void)
+{
+	char *p, *q;
+
+	setup_typed_machine();
+	printk_add_sink(log_capture_sink, false);
+	p = ioremap_firmware(0x9f800, PAGE_SIZE);
+	q = ioremap_firmware(0xb8000, 16);
+	printk_remove_sink(log_capture_sink);
+	CHECK(p && q);
+	if (!p || !q)
+		return;
+	CHECK_EQ(mapped_type(p - 0x800), PG_CACHE_WB);
+	CHECK_EQ(mapped_type(p + 0x800), PG_CACHE_UC);
+	CHECK_EQ(mapped_type(q), PG_CACHE_UC);
+	CHECK(!log_captured("ioremap"));
+	iounmap(p);
+	iounmap(q);
+	CHECK(vm_stats().areas == 0 && vm_stats().mapped_pages == 0);
+}
+
 int main(void)
 {
 	test_page_type();
@@ -253,5 +277,6 @@ int main(void)
 	test_ioremap_downgrades_hole();
 	test_ioremap_refuses_ram();
 	test_ioremap_mixed_ranges();
+	test_ioremap_firmware();
 	return unit_exit("test_ioremap");
 }

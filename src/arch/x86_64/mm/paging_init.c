@@ -222,25 +222,6 @@ int paging_init(const struct mem_region *regions, size_t nregions)
 	return 0;
 }
 
-/* The type another mapping of [pa, pa + len) must use (contract in paging.h). */
-unsigned paging_direct_map_cache(paddr_t pa, size_t len)
-{
-	paddr_t end = pa + MAX(len, (size_t)1);
-
-	if (!paging_pml4)
-		return PG_CACHE_WB;
-	if (end < pa)
-		end = DIRECT_MAP_SIZE;
-	for (paddr_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < end && p < DIRECT_MAP_SIZE; p += PAGE_SIZE) {
-		unsigned flags;
-
-		if (paging_translate(KERNEL_OFFSET + p, NULL, &flags) &&
-		    (flags & PG_CACHE_MASK) == PG_CACHE_UC)
-			return PG_CACHE_UC;
-	}
-	return PG_CACHE_WB;
-}
-
 /* Counts leaf pages (in 4 KiB units) under table 'table' at 'level' that end up writable
  * and executable given the W and NX bits collected on the way down. */
 static long count_wx(const uint64_t *table, int level, bool w, bool nx)

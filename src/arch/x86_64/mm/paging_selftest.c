@@ -308,26 +308,6 @@ KTEST(paging, direct_map_hole_is_uncached)
 		KEXPECT(direct_cache(top) == PG_CACHE_UC);
 }
 
-/* paging_direct_map_cache, the type ACPI maps its tables with: write-back for RAM and for
- * what lies beyond the direct map, uncached for a range with any uncached page (one
- * ending one byte into the lowest hole). */
-KTEST(paging, second_mapping_takes_the_direct_map_type)
-{
-	const struct bootinfo *bi = bootinfo_get();
-	paddr_t pa = pmm_alloc(2, 0, PMM_LIMIT_DIRECT), hole;
-
-	KASSERT(bi != NULL && pa != 0);
-	KEXPECT(paging_direct_map_cache(pa, 2 * PAGE_SIZE) == PG_CACHE_WB);
-	KEXPECT(paging_direct_map_cache(pa + 5, 0) == PG_CACHE_WB);
-	KEXPECT(paging_direct_map_cache(DIRECT_MAP_SIZE, GiB(4)) == PG_CACHE_WB);
-	KEXPECT(pmm_free(pa, 2) == 0);
-	if (!find_hole(bi, false, &hole))
-		ktest_skip("no hole in the firmware's map below 2 GiB");
-	KEXPECT(paging_direct_map_cache(hole, 1) == PG_CACHE_UC);
-	if (hole > 0)
-		KEXPECT(paging_direct_map_cache(hole - 1, 2) == PG_CACHE_UC);
-}
-
 /* Every 2 MiB block of the direct map against memtype_block: each page of the right type
  * (RAM write-back, the rest uncached; kernel image blocks are the W^X tests' business,
  * pages other tests unmapped are skipped), and at boot a page table only for a mixed or
