@@ -10,9 +10,9 @@
  * with acpi_button_take() and powers off from thread context.
  *
  * Invariants: only PWRBTN_EN is enabled in PM1 from acpi_button_init on; a storm of SCIs
- * (acpi_sci_storm_note) masks the line for good and says so once, so a stuck
- * level-triggered SCI costs the power button, never the machine. Memory-space blocks are
- * mapped once at boot and stay mapped. The handler runs with interrupts off; 'pressed' is
+ * (acpi_sci_storm_note) masks the line and drops the handler for good, saying so once,
+ * so a stuck level-triggered SCI costs the power button, never the machine. Memory-space
+ * blocks are mapped once at boot and stay mapped. The handler runs with interrupts off; 'pressed' is
  * set there and cleared with interrupts off in acpi_button_take (one CPU).
  */
 #include <lios/acpi.h>
@@ -126,7 +126,7 @@ static void sci_irq(unsigned int irq, void *ctx)
 	if (ev.unclaimed)
 		sci_unclaimed++;
 	if (acpi_sci_storm_note(&storm, timer_uptime_ms())) {
-		irq_mask(irq);
+		irq_unregister(irq); /* masked, and "unmasked only with a handler" holds */
 		printk(KERN_WARN
 		       "acpi: SCI storm: over %u interrupts within %u ms (%llu with nothing "
 		       "to service): IRQ %u masked, the power button is off\n",
