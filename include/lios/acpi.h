@@ -78,6 +78,9 @@ struct acpi_info {
 	uint64_t dsdt_address;    /* physical, X_DSDT preferred; 0 = none */
 	uint32_t smi_cmd;         /* I/O port that switches to ACPI mode; 0 = always in it */
 	uint8_t acpi_enable;      /* value for smi_cmd */
+	uint16_t sci_int;         /* SCI_INT: the SCI's ISA line (8259) or GSI (I/O APIC) */
+	bool pwr_button_cm;       /* flag PWR_BUTTON: the power button is a control-method
+				   * device (AML), not the fixed feature in PM1 */
 	struct acpi_gas pm1a_cnt, pm1b_cnt; /* PM1 control registers (SLP_TYP, SLP_EN, SCI_EN) */
 	/* PM1 event blocks (status in the first half, enable in the second: pm1_evt_len bytes)
 	 * and the general-purpose event blocks (status bytes, then as many enable bytes), as
@@ -164,7 +167,81 @@ struct acpi_sleep_plan {
 };
 void acpi_s5_plan(const struct acpi_info *info, struct acpi_sleep_plan *plan);
 
-/* Kernel: parse the boot loader's RSDP, print the "acpi: ..." line. Needs ioremap. */
+/*
+ * The fixed-feature power button through the SCI (ACPI 6.x 4.8.2.2.1): the pure half is
+ * acpi_sci.c (what to enable, decoding PM1 status, storm detection), the kernel half
+ * acpi_button.c. PM1 status and enable bits that can raise the SCI (tables 4.11, 4.12;
+ * status: write 1 to clear).
+ */
+#define ACPI_PM1_TMR (1u << 0)
+#define ACPI_PM1_GBL (1u << 5)
+#define ACPI_PM1_PWRBTN (1u << 8)
+#define ACPI_PM1_SLPBTN (1u << 9)
+#define ACPI_PM1_RTC (1u << 10)
+#define ACPI_PM1_SCI_EVENTS                                                                \
+	(ACPI_PM1_TMR | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | ACPI_PM1_SLPBTN | ACPI_PM1_RTC)
+#define ACPI_PM1_EN_PCIEXP_WAKE_DIS (1u << 14) /* an enable register bit that disables */
+#define ACPI_BUTTON_GPE_WRITES 4
+#define ACPI_SCI_STORM_LIMIT 100   /* SCIs within ACPI_SCI_STORM_WINDOW_MS that mask it */
+#define ACPI_SCI_STORM_WINDOW_MS 1000
+
+struct acpi_button_plan {
+	const char *why;          /* NULL: the button can be enabled; else why not (static) */
+	unsigned sci;             /* the ISA line the SCI arrives on (SCI_INT) */
+	uint16_t flags;           /* ACPI_MPS_* trigger and polarity, never "conforms" */
+	bool madt_override;       /* the flags come from the MADT's override for the line */
+	struct acpi_gas pm1[2];   /* PM1a and PM1b event blocks (address 0: none) */
+	uint8_t enable_offset;    /* bytes from an event block's start to its enable half */
+	/* every GPE enable byte 0, then every GPE status byte cleared: LiOS runs no AML, so
+	 * no GPE may hold a level-triggered SCI asserted (a block in another space, or of
+	 * odd length, is left alone) */
+	struct acpi_quiet_write gpe[ACPI_BUTTON_GPE_WRITES];
+	unsigned ngpe;
+};
+/* What enabling the fixed power button takes, from *info: why not (no FADT,
+ * hardware-reduced ACPI, a control-method button, an SCI that is not ISA line 1-15 other
+ * than 2, no usable PM1 event block), else the line, its trigger and polarity (the MADT
+ * override's, "conforms" read as level / active low as for the SCI; level / active low
+ * without one), the PM1 event blocks and the GPE writes. Pure. */
+void acpi_button_plan(const struct acpi_info *info, struct acpi_button_plan *plan);
+/* Make *model route the SCI as plan says: the override for plan->sci gets plan->flags, or
+ * one is added (GSI = the line) when the MADT has none. Returns 0; -ENODEV without a MADT
+ * (the 8259s: nothing to say), -ENOSPC when the override table is full. Before irq_init.
+ * Pure. */
+int acpi_sci_model(struct irq_model *model, const struct acpi_button_plan *plan);
+
+/* One SCI's PM1 work, from the status and enable registers of PM1a [0] and PM1b [1]. */
+struct acpi_sci_events {
+	uint16_t clear[2];        /* status bits to write back (1 clears): set and enabled */
+	bool button;              /* PWRBTN_STS was set and enabled */
+	bool unclaimed;           /* nothing set and enabled: nothing to service */
+};
+void acpi_sci_decode(const uint16_t sts[2], const uint16_t en[2], struct acpi_sci_events *ev);
+
+/* Storm detection: acpi_sci_storm_note() is called for every SCI, claimed or not (a stuck
+ * status bit is a storm too; the button's own SCIs come a few a second at most); it
+ * returns true once, on the first SCI past ACPI_SCI_STORM_LIMIT within one window of
+ * ACPI_SCI_STORM_WINDOW_MS (a window starts at the first SCI after the last one ended).
+ * Start zeroed. Pure. */
+struct acpi_sci_storm {
+	uint64_t window_start_ms;
+	unsigned count;           /* SCIs in the current window */
+	bool tripped;             /* reported: never again */
+};
+bool acpi_sci_storm_note(struct acpi_sci_storm *s, uint64_t now_ms);
+
+/* Kernel: switch to ACPI mode and enable the fixed power button as acpi_button_plan
+ * says, printing "acpi: power button: ..." with the line, or why not. Returns 0 or a
+ * negative error. Boot, once, after irq_init. */
+int acpi_button_init(void);
+/* Whether the power button was pressed since the last call (and forget it): the SCI
+ * handler only records the press. Any context. */
+bool acpi_button_take(void);
+/* Whether a press waits for acpi_button_take(). Any context, interrupts off too. */
+bool acpi_button_pending(void);
+
+/* Kernel: parse the boot loader's RSDP, print the "acpi: ..." line, and give the SCI's
+ * line its trigger and polarity in the MADT model. Needs ioremap; before irq_init. */
 int acpi_init(const struct bootinfo *bi);
 const struct acpi_info *acpi_get_info(void);
 /* Write the FADT reset value to the reset register. On success the machine resets and

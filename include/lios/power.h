@@ -18,5 +18,13 @@ __noreturn void machine_reboot(void);
  * caller decides whether to halt. USB is stopped before S5 is tried (usb_shutdown), so
  * after a failed write no USB keyboard is left. Thread context. */
 int machine_poweroff(void);
+/* Carry out what was asked for from interrupt context since the last call: a press of the
+ * ACPI power button powers the machine off ("acpi: power button pressed: powering off"),
+ * or says why it cannot and goes on. Returns only when nothing ended the machine. Thread
+ * context: the shell calls it whenever it waits for a key. */
+void machine_power_requests(void);
+/* Whether machine_power_requests() has something to do (an idle loop must not halt
+ * then). Any context, interrupts off too. */
+bool machine_power_request_pending(void);
 
 #endif

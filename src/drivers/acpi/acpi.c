@@ -14,6 +14,7 @@
 #include <lios/printk.h>
 #include <lios/time.h>
 #include <lios/vmalloc.h>
+#include "acpi_internal.h"
 
 #define PM1_CNT_SCI_EN (1u << 0)        /* ACPI mode: set by firmware after ACPI_ENABLE */
 #define ACPI_ENABLE_WAIT_MS 3000        /* ACPI 6.x 4.8.2.1.1: firmware may take a while */
@@ -71,8 +72,20 @@ static void print_s5(void)
 	       (unsigned long long)plan.a.reg.address);
 }
 
+/* The SCI is level / active low unless the MADT says otherwise, and irq_init routes ISA
+ * lines by the model's overrides: give the SCI's line its own before irq_init runs. */
+static void route_sci(void)
+{
+	struct acpi_button_plan plan;
+
+	acpi_button_plan(&acpi, &plan);
+	if (!plan.why && acpi_sci_model(&acpi.madt, &plan) == -ENOSPC)
+		printk(KERN_WARN "acpi: no room for the SCI's interrupt override: IRQ %u stays "
+		       "edge / active high\n", plan.sci);
+}
+
 /* Parses the ACPI tables and prints "acpi: ...". Returns 0, or -ENODEV without ACPI.
- * Context: boot, after mm_init. */
+ * Context: boot, after mm_init, before irq_init. */
 int acpi_init(const struct bootinfo *bi)
 {
 	if (!bi->rsdp_len) {
@@ -91,6 +104,7 @@ int acpi_init(const struct bootinfo *bi)
 	       acpi.reset_supported ? "yes" : "no");
 	print_clocks_and_pci();
 	print_s5();
+	route_sci();
 	return 0;
 }
 
@@ -152,18 +166,41 @@ static void sleep_write(const struct acpi_sleep_write *w, volatile void *mmio, u
 
 /* Legacy ACPI: switch the chipset to ACPI mode (SCI_EN) through SMI_CMD when the firmware
  * left it in legacy mode, as ACPI 6.x 4.8.2.1.1 describes; some chipsets ignore SLP_EN
- * otherwise. Waits at most ACPI_ENABLE_WAIT_MS. */
-static void enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *mmio)
+ * otherwise, and fixed events reach the SCI only then. Waits at most ACPI_ENABLE_WAIT_MS.
+ * Returns false when the firmware did not confirm the switch. */
+static bool enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *mmio)
 {
 	if (acpi.hw_reduced || !acpi.smi_cmd || !acpi.acpi_enable ||
 	    (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN))
-		return;
+		return true;
 	arch_pio_write8((uint16_t)acpi.smi_cmd, acpi.acpi_enable);
 	uint64_t deadline = deadline_us(ACPI_ENABLE_WAIT_MS * 1000ull);
 	while (!deadline_passed(deadline))
 		if (sleep_read(pm1a, mmio) & PM1_CNT_SCI_EN)
-			return;
-	printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
+			return true;
+	return false;
+}
+
+/* acpi_mode_enable - see acpi_internal.h. */
+int acpi_mode_enable(void)
+{
+	struct acpi_sleep_write pm1a = {.reg = acpi.pm1a_cnt, .width = 16};
+	volatile void *mmio = NULL;
+	bool ok;
+
+	if (!pm1a.reg.address)
+		return -ENODEV;
+	if (pm1a.reg.space == ACPI_SPACE_MEMORY) {
+		mmio = ioremap(pm1a.reg.address, 2, PG_CACHE_UC);
+		if (!mmio)
+			return -ENOMEM;
+	} else if (pm1a.reg.space != ACPI_SPACE_IO || !acpi_gas_fits(&pm1a.reg, 0, 2)) {
+		return -ENOTSUP;
+	}
+	ok = enter_acpi_mode(&pm1a, mmio);
+	if (mmio)
+		iounmap((void *)mmio);
+	return ok ? 0 : -ETIMEDOUT;
 }
 
 /* The bytes of quiet write q, mapped for its memory-space block, or NULL. */
@@ -253,8 +290,8 @@ int acpi_poweroff(void)
 	}
 	printk("poweroff: ACPI S5 (SLP_TYP %u/%u)\n", acpi.s5.slp_typ_a, acpi.s5.slp_typ_b);
 	uint64_t flags = arch_irq_save();
-	if (!plan.hw_reduced)
-		enter_acpi_mode(&plan.a, mmio[0]);
+	if (!plan.hw_reduced && !enter_acpi_mode(&plan.a, mmio[0]))
+		printk(KERN_WARN "poweroff: the firmware did not confirm ACPI mode; trying S5 anyway\n");
 	/* the OS owns the GPEs from ACPI mode on: quiet them now, then the fixed events */
 	quiet_wake_sources(&plan, qmap);
 	/* SLP_TYP into both halves first, then SLP_EN: PM1a's SLP_EN may end everything. */

@@ -10,7 +10,8 @@
  * Register choice follows the specification: a 64-bit X_ field (a Generic Address
  * Structure) wins when the FADT carries it with a non-zero address, else the ACPI 1.0
  * 32-bit I/O port block is presented as an I/O-space GAS of the block's stated length.
- * A hardware-reduced FADT has none of these blocks (nor SMI_CMD): they are left zero.
+ * A hardware-reduced FADT has none of these blocks (nor SMI_CMD, SCI_INT or the power
+ * button flag): they are left zero.
  */
 #include <lios/errno.h>
 #include <lios/printk.h>
@@ -19,6 +20,7 @@
 
 /* FADT byte offsets (ACPI 6.x table 5.9). */
 #define FADT_DSDT 40               /* 32-bit physical address */
+#define FADT_SCI_INT 46            /* 2 bytes: ISA line (8259) or GSI of the SCI */
 #define FADT_SMI_CMD 48            /* I/O port, 4 bytes */
 #define FADT_ACPI_ENABLE 52
 #define FADT_PM1A_EVT_BLK 56       /* I/O port, 4 bytes */
@@ -36,6 +38,7 @@
 #define FADT_IAPC_BOOT_ARCH 109
 #define IAPC_8042 (1u << 1)
 #define FADT_FLAGS 112
+#define FADT_FLAG_PWR_BUTTON (1u << 4) /* the power button is a control-method device */
 #define FADT_FLAG_TMR_VAL_EXT (1u << 8)
 #define FADT_FLAG_RESET_REG_SUP (1u << 10)
 #define FADT_FLAG_HW_REDUCED_ACPI (1u << 20)
@@ -174,6 +177,8 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		return 0;
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
+	memcpy(&info->sci_int, t + FADT_SCI_INT, 2);
+	info->pwr_button_cm = flags & FADT_FLAG_PWR_BUTTON;
 	if (info->smi_cmd >= IO_PORTS) { /* an I/O port: cut to 16 bits it is another one */
 		printk(KERN_WARN "acpi: FADT SMI command port %#x is not an I/O port, not used\n",
 		       info->smi_cmd);

@@ -40,4 +40,10 @@ int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
  * does not wrap. Other spaces: false. Pure. */
 bool acpi_gas_fits(const struct acpi_gas *g, uint64_t offset, uint64_t bytes);
 
+/* Kernel (acpi.c): switch a legacy-ACPI chipset to ACPI mode through SMI_CMD unless
+ * SCI_EN is set already (or there is no SMI_CMD). Returns 0; -ENODEV (no PM1a control
+ * block), -ENOTSUP (a space LiOS does not reach), -ENOMEM, or -ETIMEDOUT (the firmware did
+ * not confirm within 3 s). Thread context, after acpi_init. */
+int acpi_mode_enable(void);
+
 #endif

@@ -162,6 +162,8 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	timer_check_tick(); /* a tick that never interrupts is replaced, or waits spin */
 	/* END cpu-late */
 
+	acpi_button_init(); /* "acpi: power button: ..." line: ACPI mode, the SCI's handler */
+
 	/* BEGIN pci */
 	start_pci();         /* "pci: N functions on M buses (ECAM|ports)", singular for 1 */
 	/* END pci */

@@ -7,7 +7,8 @@
  * the bus are stopped (usb_shutdown): the 8042 and triple-fault resets restart the CPU
  * only, and a controller still writing its event ring would write into the memory the
  * firmware reuses; some chipsets also power back on from an S5 entered with the xHCI
- * running.
+ * running. A power-button press arrives in interrupt context (drivers/acpi/acpi_button.c
+ * only records it) and is carried out here, in thread context, when the shell next waits.
  */
 #include <lios/acpi.h>
 #include <lios/errno.h>
@@ -46,4 +47,23 @@ int machine_poweroff(void)
 	if (acpi_can_poweroff())
 		usb_shutdown("poweroff");
 	return acpi_poweroff();
+}
+
+/* machine_power_request_pending - see <lios/power.h>. */
+bool machine_power_request_pending(void) { return acpi_button_pending(); }
+
+/* machine_power_requests - see <lios/power.h>. Without S5 the press is reported and the
+ * machine goes on (halting would leave only the button's 4-second override). */
+void machine_power_requests(void)
+{
+	if (!acpi_button_take())
+		return;
+	if (!acpi_can_poweroff()) {
+		printk("acpi: power button pressed: this machine cannot power off (no ACPI S5); "
+		       "going on\n");
+		return;
+	}
+	printk("acpi: power button pressed: powering off\n");
+	machine_poweroff();
+	printk("acpi: power button: the machine is still on after S5; going on\n");
 }

@@ -15,7 +15,9 @@
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
- * interrupt here, is polled on every timer tick.
+ * interrupt here, is polled on every timer tick. A power-button press is carried out
+ * (machine_power_requests) whenever the shell waits for a key: at the prompt below the
+ * line, as held messages are.
  */
 #include <lios/arch.h>
 #include <lios/console.h>
@@ -24,6 +26,7 @@
 #include <lios/kbd.h>
 #include <lios/lineedit.h>
 #include <lios/panic.h>
+#include <lios/power.h>
 #include <lios/printk.h>
 #include <lios/serial.h>
 #include <lios/shell.h>
@@ -77,14 +80,18 @@ static bool next_event(struct kbd_event *ev)
 }
 
 /* Waits for the next key event; with log, returns false instead when messages are held
- * (printk_hold: the line editor must make room for them first). */
+ * (printk_hold: the line editor must make room for them first) or a power-button press
+ * waits (its messages need the same room); without, carries the press out itself. */
 static bool wait_event(struct kbd_event *ev, bool log)
 {
 	while (!next_event(ev)) {
+		if (!log)
+			machine_power_requests();
 		uint64_t flags = arch_irq_save();
-		bool held = log && printk_held(NULL);
+		bool power = machine_power_request_pending();
+		bool held = log && (printk_held(NULL) || power);
 
-		if (!held && !kbd_has_input())
+		if (!held && !power && !kbd_has_input())
 			arch_wait_for_interrupt();
 		arch_irq_restore(flags);
 		if (held)
@@ -274,6 +281,9 @@ static void complete(unsigned *tabs)
 	lineedit_bell(&editor); /* nothing to add (yet: a second Tab lists) */
 }
 
+/* A power-button press, carried out below the line (its messages, then S5). */
+static void power_requests(const void *ctx) { machine_power_requests(); }
+
 static void print_line_full(const void *ctx)
 {
 	printk("shell: a line holds at most %u characters; the rest is not taken\n", LINEEDIT_MAX);
@@ -294,7 +304,7 @@ static bool read_line(char *line, size_t size)
 		enum lineedit_result r;
 
 		if (!next_key(&ev, true)) {
-			print_below_line(NULL, NULL);
+			print_below_line(machine_power_request_pending() ? power_requests : NULL, NULL);
 			continue;
 		}
 		r = lineedit_key(&editor, &ev);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
 `mem`, `pci`, `reboot`, `poweroff` (with ACPI S5, and without it: a halt) and `panic`;
+the ACPI power button pressed through QMP (`system_powerdown`: an S5 power-off);
 an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic); and
 machine checks injected with QEMU's `mce` monitor command (a corrected error found by the
 shell's `mce`, an uncorrected one: a panic with the bank's report).
@@ -74,6 +75,24 @@ def scenario_poweroff(m, args):
     failures += checks.check_expected(m.serial(), [r"^acpi: S5 SLP_TYP \d/\d ",
                                                    r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
     return failures + checks.check_forbidden(m.serial(), [r"^reboot: "])
+
+
+@scenario("powerbutton")
+def scenario_powerbutton(m, args):
+    # QEMU's ACPI power button (QMP system_powerdown) pressed at the prompt: the kernel
+    # enabled the fixed-feature button at boot, its SCI handler records the press, the
+    # shell's idle loop powers off through ACPI S5, and QEMU exits with status 0 on its
+    # own. Before, LiOS never enabled PWRBTN_EN: nothing happened and QEMU kept running.
+    failures = checks.check_expected(m.serial(), [
+        r"^acpi: power button: fixed feature, SCI on IRQ \d+ \((level|edge), (high|low)\)$"])
+    start = len(m.serial())
+    m.qmp.command("system_powerdown")
+    status = m.wait_exit(30.0)
+    failures += checks.check_exit(status, 0)
+    out = m.serial()[start:]
+    failures += checks.check_expected(out, [r"^acpi: power button pressed: powering off$",
+                                            r"^poweroff: ACPI S5 \(SLP_TYP \d/\d\)$"])
+    return failures + checks.check_forbidden(out, [r"^reboot: ", r"^acpi: SCI storm"])
 
 
 @scenario("poweroff-halts")
