@@ -281,6 +281,23 @@ static void show_power(void)
 		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
 }
 
+/* The power button as acpi_button_init would set it up (acpi_button_plan, the same code). */
+static void show_button(void)
+{
+	struct acpi_button_plan plan;
+
+	acpi_button_plan(&info, &plan);
+	if (plan.why) {
+		printf("power button: LiOS would not enable it: %s\n", plan.why);
+		return;
+	}
+	printf("power button: fixed feature, SCI on IRQ %u (%s, %s%s): LiOS switches to ACPI mode at "
+	       "boot, turns every GPE off and powers off on a press\n",
+	       plan.sci, (plan.flags & ACPI_MPS_TRIGGER_MASK) == ACPI_MPS_TRIGGER_EDGE ? "edge" : "level",
+	       (plan.flags & ACPI_MPS_POLARITY_MASK) == ACPI_MPS_POLARITY_HIGH ? "high" : "low",
+	       plan.madt_override ? ", as the MADT's override says" : "");
+}
+
 /* One PCI function as Linux's sysfs shows it: IDs, class, and a copy of its configuration
  * space (64 bytes for non-root readers, 256 or 4096 for root). */
 struct sysfs_fn {
@@ -438,6 +455,7 @@ int main(int argc, char **argv)
 	show_pci();
 	show_ps2();
 	show_power();
+	show_button();
 	if (pci)
 		show_usb(pci);
 	return 0;

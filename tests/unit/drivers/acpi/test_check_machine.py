@@ -121,12 +121,14 @@ def main():
         r"^ps2: FADT revision 1 does not state",
         r"^poweroff: ACPI S5: \\_S5_ in DSDT = SLP_TYPa 0, SLP_TYPb 0$",
         r"PM1a_CNT: io 0x604, 16-bit", r"^reset: no ACPI reset register",
+        r"^power button: fixed feature, SCI on IRQ 9 \(level, high, as the MADT's override says\)",
         r"FACS .*not used by LiOS", r"WAET .*not used by LiOS"], forbid=[r"refused"])
     q35 = os.path.join(tables, "qemu-q35")
     out = run(prog, q35)
     expect("qemu-q35", out, [
         r"segment 0, buses 0-255 at 0xb0000000", r"^ps2: the FADT says an 8042 is present",
-        r"^poweroff: ACPI S5: \\_S5_ in DSDT", r"^reset: ACPI reset register io 0xcf9, value 0xf$"],
+        r"^poweroff: ACPI S5: \\_S5_ in DSDT", r"^reset: ACPI reset register io 0xcf9, value 0xf$",
+        r"^power button: fixed feature, SCI on IRQ 9 \(level, high"],
         forbid=[r"refused"])
 
     tmp = tempfile.mkdtemp()
