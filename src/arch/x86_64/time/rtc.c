@@ -50,7 +50,8 @@ static uint8_t cmos_read(uint8_t index)
 
 /* One snapshot of every register the decoder needs, taken right after UIP was seen clear.
  * Returns 0, or -ETIMEDOUT when UIP stayed set for RTC_UIP_WAIT_US. A status A of 0xff
- * (nothing at the ports) is read through, for rtc_decode to name. Thread context. */
+ * (nothing at the ports, UIP "set" for ever) is read through without waiting, for
+ * rtc_decode to name. Thread context. */
 static int snapshot(struct rtc_regs *r)
 {
 	uint64_t dl = deadline_us(RTC_UIP_WAIT_US);
@@ -59,7 +60,7 @@ static int snapshot(struct rtc_regs *r)
 		uint64_t flags = arch_irq_save();
 
 		r->status_a = cmos_read(RTC_REG_A);
-		if (!(r->status_a & RTC_A_UIP) || r->status_a == 0xff) {
+		if (!(r->status_a & RTC_A_UIP) || r->status_a == RTC_ABSENT) {
 			r->second = cmos_read(RTC_REG_SECONDS);
 			r->minute = cmos_read(RTC_REG_MINUTES);
 			r->hour = cmos_read(RTC_REG_HOURS);

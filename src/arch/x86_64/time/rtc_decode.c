@@ -15,7 +15,6 @@
 #include <lios/errno.h>
 #include "rtc_decode.h"
 
-#define RTC_ABSENT 0xff          /* what every register reads when nothing answers */
 #define RTC_CENTURY_MIN 19       /* 1900: no PC's clock was set earlier */
 #define RTC_YEAR_NO_CENTURY 2000 /* without a century register: 20xx */
 

@@ -27,6 +27,7 @@
 #define RTC_B_24H 0x02       /* hours count 0-23; clear: 1-12 with RTC_HOUR_PM */
 #define RTC_B_DM_BINARY 0x04 /* data mode: fields in binary; clear: in BCD */
 #define RTC_HOUR_PM 0x80     /* 12-hour mode: the hour is after noon */
+#define RTC_ABSENT 0xff      /* what every register reads when nothing answers */
 
 /* The registers as read, one snapshot. */
 struct rtc_regs {
