@@ -7,17 +7,19 @@
  *
  * A read is consistent only between updates: once a second the clock sets UIP in status
  * register A, 244 us before it starts changing the time registers, and clears it when
- * done (about 2 ms later at most). So each snapshot waits, bounded by time, until UIP
- * reads clear, and then reads every field with interrupts off (well within the 244 us);
- * and since an SMI or an emulator's pause may still stretch that, snapshots are taken
- * until two in a row agree.
+ * done (the update takes under 2 ms even on the data sheet's slowest time base). So each
+ * snapshot waits, bounded by time, until UIP reads clear, and then reads every field with
+ * interrupts off (well within the 244 us); and since an SMI or an emulator's pause may
+ * still stretch that, snapshots are taken until two in a row agree.
  *
  * Port 0x70's bit 7 is not part of the index: writing it set masks NMIs at the chipset
  * (the port is write-only on most chipsets, so its old value cannot be read back). LiOS
  * wants every NMI (nmi.c reports each and acknowledges its source in port 0x61) and
- * writes nothing else to port 0x70, so every index here is written with bit 7 clear: NMIs
- * stay unmasked, as Linux leaves them. Interrupts are off around each index/data pair
- * so that no handler can move the index between the two.
+ * writes nothing else to port 0x70, so every index here is written with bit 7 clear:
+ * NMIs stay unmasked, as Linux leaves them (a firmware that left them masked, which LiOS
+ * cannot see, finds them unmasked after the first read; never the other way round).
+ * Interrupts are off around each index/data pair so that no handler can move the index
+ * between the two.
  *
  * What the firmware says comes from kmain (rtc_init): the FADT's CENTURY register index
  * and its IAPC_BOOT_ARCH "CMOS RTC not present" flag (ACPI 5.0+), which also means
@@ -35,7 +37,7 @@
 #define RTC_PORT_INDEX 0x70
 #define RTC_PORT_DATA 0x71
 #define RTC_INDEX_NMI_MASK 0x80 /* port 0x70 bit 7: set masks NMIs; always written clear */
-#define RTC_UIP_WAIT_US 10000   /* an update lasts about 2 ms: 10 ms means a stuck clock */
+#define RTC_UIP_WAIT_US 10000   /* an update takes under 2 ms: 10 ms means a stuck clock */
 #define RTC_READS 5             /* snapshots taken at most to find two in a row that agree */
 
 static bool rtc_absent;       /* the FADT says there is no CMOS RTC */
