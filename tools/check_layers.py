@@ -53,6 +53,7 @@ HEADERS = {
     "heap_trace.h": "mm",
     "mm.h": "mm",
     "machine.h": "arch", "mce.h": "arch", "irq.h": "arch", "timer.h": "arch", "clock.h": "arch",
+    "rtc.h": "arch",
     "acpi.h": "drivers", "console.h": "drivers", "kbd.h": "drivers", "ps2.h": "drivers",
     "serial.h": "drivers", "pci.h": "drivers", "usb.h": "drivers", "aml.h": "drivers",
     "shell.h": "top", "power.h": "top", "lineedit.h": "top", "termkeys.h": "top",

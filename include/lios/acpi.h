@@ -63,6 +63,8 @@ struct acpi_info {
 	bool have_fadt;          /* have the MADT: madt.present */
 	bool i8042_flag_valid; /* the FADT is new enough to carry IAPC_BOOT_ARCH */
 	bool i8042_present;    /* IAPC_BOOT_ARCH bit 1 (only a hint: firmware gets it wrong) */
+	bool no_cmos_rtc;      /* IAPC_BOOT_ARCH bit 5, "CMOS RTC not present" (FADT 5+) */
+	uint8_t rtc_century;   /* FADT CENTURY: CMOS index of the RTC's century; 0 = none */
 	bool reset_supported;  /* FADT RESET_REG_SUP */
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fixed-layout tables: the FADT (8042 hint, reset register, PM timer, PM1 event and
- * control blocks, GPE blocks, hardware-reduced flag and sleep registers, the DSDT address), the HPET table and
+ * control blocks, GPE blocks, hardware-reduced flag and sleep registers, the DSDT address,
+ * the RTC's century register and "CMOS RTC not present"), the HPET table and
  * the MCFG (PCI Express ECAM windows). Pure: tables arrive checked (length, checksum) from
  * acpi_tables.c; every field is read only when the table's length covers it, so an old
  * or short FADT simply lacks the newer fields. A table too short to mean anything is
@@ -35,8 +36,10 @@
 #define FADT_PM_TMR_LEN 91
 #define FADT_GPE0_BLK_LEN 92
 #define FADT_GPE1_BLK_LEN 93
+#define FADT_CENTURY 108          /* CMOS index of the RTC's century register, 0 = none */
 #define FADT_IAPC_BOOT_ARCH 109
 #define IAPC_8042 (1u << 1)
+#define IAPC_CMOS_RTC_NOT_PRESENT (1u << 5) /* defined from ACPI 5.0 (FADT revision 5) */
 #define FADT_FLAGS 112
 #define FADT_FLAG_PWR_BUTTON (1u << 4) /* the power button is a control-method device */
 #define FADT_FLAG_TMR_VAL_EXT (1u << 8)
@@ -57,6 +60,7 @@
 #define FADT_V1_LEN 116            /* the ACPI 1.0 FADT ends before RESET_REG */
 #define FADT_MIN_LEN_RESET 129     /* ACPI 2.0 layout up to the reset value */
 #define FADT_MIN_REV_BOOT_ARCH 3   /* IAPC_BOOT_ARCH exists from FADT revision 3 */
+#define FADT_MIN_REV_NO_CMOS_RTC 5 /* its bit 5 was reserved before ACPI 5.0 */
 #define PM_TIMER_BITS 24
 #define PM_TIMER_BITS_EXT 32
 
@@ -146,6 +150,8 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		memcpy(&boot_arch, t + FADT_IAPC_BOOT_ARCH, 2);
 		info->i8042_flag_valid = true;
 		info->i8042_present = boot_arch & IAPC_8042;
+		info->no_cmos_rtc = h->revision >= FADT_MIN_REV_NO_CMOS_RTC &&
+				    (boot_arch & IAPC_CMOS_RTC_NOT_PRESENT);
 	}
 	if ((flags & FADT_FLAG_RESET_REG_SUP) && len >= FADT_MIN_LEN_RESET) {
 		memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
@@ -172,9 +178,10 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	}
 	/* ACPI 6.5 5.2.9: on hardware-reduced ACPI the OS ignores the fixed hardware fields
 	 * (offsets 46-108 and 148-232): whatever firmware left there is not a PM timer, PM1
-	 * or GPE block, nor an SMI command port. */
+	 * or GPE block, nor an SMI command port, nor the RTC's CENTURY index (at 108). */
 	if (info->hw_reduced)
 		return 0;
+	info->rtc_century = t[FADT_CENTURY];
 	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
 	info->acpi_enable = t[FADT_ACPI_ENABLE];
 	memcpy(&info->sci_int, t + FADT_SCI_INT, 2);

@@ -18,6 +18,7 @@
 #include <lios/shell.h>
 #include <lios/mm.h>
 #include <lios/pmm.h>
+#include <lios/rtc.h>
 #include <lios/timer.h>
 #include <lios/usb.h>
 #include <lios/panic.h>
@@ -160,6 +161,7 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
 	timer_check_tick(); /* a tick that never interrupts is replaced, or waits spin */
+	rtc_init(acpi_get_info()->rtc_century, acpi_get_info()->no_cmos_rtc); /* "rtc: ..." line */
 	/* END cpu-late */
 
 	acpi_button_init(); /* "acpi: power button: ..." line: ACPI mode, the SCI's handler */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shell's time commands: `uptime` (time since boot, from the TSC, whichever source
- * calibrated it) and `timer` (the clock sources timer_init() found, which one gave the TSC
- * rate, the cross-check, and the tick). Both only read <lios/timer.h>.
+ * calibrated it), `timer` (the clock sources timer_init() found, which one gave the TSC
+ * rate, the cross-check, and the tick), both reading <lios/timer.h>, and `date` (the
+ * real-time clock's date and time, through <lios/rtc.h>).
  */
 #include <lios/printk.h>
+#include <lios/rtc.h>
 #include <lios/shell.h>
 #include <lios/timer.h>
 
@@ -91,5 +93,24 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 	return 0;
 }
 
+/* The RTC read now. Its time zone is whatever the machine's other OS keeps it in (Windows
+ * local time, Linux usually UTC): nothing in the clock says which, so the note says so. */
+static int cmd_date(int argc, char **argv, const char *rest)
+{
+	struct rtc_time t;
+	const char *why;
+	int err = rtc_read(&t, &why);
+
+	if (err) {
+		printk("date: %s\n", why);
+		return err;
+	}
+	printk("%04u-%02u-%02u %02u:%02u:%02u\n", t.year, t.month, t.day, t.hour, t.minute,
+	       t.second);
+	printk("(the RTC's time: local time or UTC, as another OS on this machine keeps it)\n");
+	return 0;
+}
+
+SHELL_COMMAND(date, "", "the real-time clock's date and time", cmd_date);
 SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
 SHELL_COMMAND(timer, "", "clock sources, the TSC rate and where it came from, the tick", cmd_timer);

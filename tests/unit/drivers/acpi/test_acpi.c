@@ -179,6 +179,7 @@ static void test_qemu_q35_tables(void)
 	CHECK(info.mcfg[0].segment == 0 && info.mcfg[0].bus_start == 0 && info.mcfg[0].bus_end == 255);
 	CHECK(info.s5.found && info.s5.at_root && strcmp(info.s5.table, "DSDT") == 0);
 	CHECK(info.madt.present && info.cpu_count == 1 && info.bad_tables == 0);
+	CHECK(info.rtc_century == 0x32 && !info.no_cmos_rtc); /* QEMU's century: CMOS 0x32 */
 	acpi_s5_plan(&info, &plan);
 	CHECK(!plan.why && !plan.hw_reduced && plan.a.reg.address == 0x604 && plan.a.width == 16);
 	CHECK(plan.a.value == 0 && plan.a.enable == 1u << 13 && plan.a.keep_mask == 0xc3ff);
@@ -204,6 +205,42 @@ static void test_qemu_pc_fadt_v1(void)
 	CHECK(info.fadt_length == 116 && !info.i8042_flag_valid && !info.reset_supported);
 	CHECK(info.pm1a_cnt.address == 0x604 && info.pm1a_cnt.bit_width == 16);
 	CHECK(info.pm_timer.address == 0x608 && info.pm_timer_bits == 24);
+	CHECK(info.rtc_century == 0x32 && !info.no_cmos_rtc); /* CENTURY is in ACPI 1.0 too */
+}
+
+/* The RTC's two FADT fields: CENTURY (offset 108) names the CMOS century register, and
+ * IAPC_BOOT_ARCH bit 5 says "CMOS RTC not present" from ACPI 5.0 (FADT revision 5) on;
+ * in an older FADT the bit was reserved and is not believed. On hardware-reduced ACPI the
+ * OS ignores offsets 46-108 (ACPI 6.5 5.2.9): no century register. Before: neither field
+ * was read, so the RTC had no century and no way to hear that it is absent. */
+static void test_fadt_rtc_fields(void)
+{
+	uint8_t body[276 - 36] = {0};
+	uint16_t arch = 1u << 5; /* CMOS RTC not present */
+	uint32_t flags = 1u << 20; /* HW_REDUCED_ACPI */
+
+	body[108 - 36] = 0x48;
+	memcpy(body + 109 - 36, &arch, 2);
+	put_table(FADT_AT, "FACP", 5, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK_EQ(info.rtc_century, 0x48);
+	CHECK(info.no_cmos_rtc && !info.i8042_present);
+	put_table(FADT_AT, "FACP", 4, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(!info.no_cmos_rtc && info.rtc_century == 0x48);
+	arch = 1u << 1; /* an 8042, an RTC */
+	memcpy(body + 109 - 36, &arch, 2);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(!info.no_cmos_rtc && info.i8042_present && info.rtc_century == 0x48);
+	memcpy(body + 112 - 36, &flags, 4);
+	put_table(FADT_AT, "FACP", 6, body, sizeof(body));
+	acpi_info_init(&info);
+	CHECK_EQ(acpi_parse_table(phys_mem + FADT_AT, 276, &info), 0);
+	CHECK(info.hw_reduced && info.rtc_century == 0);
 }
 
 /* A 5.0 FADT: X_ blocks win over the 32-bit ones, TMR_VAL_EXT gives 32 bits, X_DSDT wins;
@@ -477,6 +514,7 @@ int main(void)
 	RUN(test_qemu_q35_tables);
 	RUN(test_qemu_pc_fadt_v1);
 	RUN(test_fadt_x_fields_and_hw_reduced);
+	RUN(test_fadt_rtc_fields);
 	RUN(test_quiet_wake_sources);
 	RUN(test_registers_outside_their_space);
 	RUN(test_hostile_fixed_tables);
