@@ -26,6 +26,7 @@
 #include <lios/pci.h>
 #include <lios/printk.h> /* errno values: <errno.h>, the same numbers as lios/errno.h */
 #include "../../src/drivers/usb/usb_internal.h"
+#include "rtc_decode.h"
 
 #define DEFAULT_DIR "/sys/firmware/acpi/tables"
 #define DEFAULT_PCI "/sys/bus/pci/devices"
@@ -281,6 +282,21 @@ static void show_power(void)
 		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
 }
 
+/* The real-time clock as rtc_init would read it: from the FADT's two fields. */
+static void show_rtc(void)
+{
+	if (info.no_cmos_rtc) {
+		printf("rtc: the FADT says there is no CMOS RTC: LiOS reads none, `date` says so\n");
+		return;
+	}
+	if (rtc_century_index_usable(info.rtc_century))
+		printf("rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register %#x\n",
+		       info.rtc_century);
+	else
+		printf("rtc: CMOS RTC at ports 0x70/0x71, %s: LiOS assumes 20xx\n",
+		       info.rtc_century ? "an unusable century register" : "no century register");
+}
+
 /* The power button as acpi_button_init would set it up (acpi_button_plan, the same code). */
 static void show_button(void)
 {
@@ -456,6 +472,7 @@ int main(int argc, char **argv)
 	show_ps2();
 	show_power();
 	show_button();
+	show_rtc();
 	if (pci)
 		show_usb(pci);
 	return 0;

@@ -122,6 +122,7 @@ def main():
         r"^poweroff: ACPI S5: \\_S5_ in DSDT = SLP_TYPa 0, SLP_TYPb 0$",
         r"PM1a_CNT: io 0x604, 16-bit", r"^reset: no ACPI reset register",
         r"^power button: fixed feature, SCI on IRQ 9 \(level, high, as the MADT's override says\)",
+        r"^rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register 0x32$",
         r"FACS .*not used by LiOS", r"WAET .*not used by LiOS"], forbid=[r"refused"])
     q35 = os.path.join(tables, "qemu-q35")
     out = run(prog, q35)
