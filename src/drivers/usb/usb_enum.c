@@ -137,6 +137,7 @@ void usb_dev_refuse(struct usb_dev *d, const char *why)
 		printk(KERN_WARN "usb: %s %04x:%04x: refused: %s\n", d->name, d->desc.vendor, d->desc.product, why);
 	else
 		printk(KERN_WARN "usb: %s: refused: %s\n", d->name, why);
+	usb_refused_note(d->hc, d->name, d->desc.vendor, d->desc.product, why);
 	d->failed = true;
 	detach_driver(d);
 	if (d->parent)
