@@ -112,6 +112,7 @@ struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t por
 	return d;
 nomem:
 	printk(KERN_WARN "usb: %s port %u: out of memory for a device\n", hc->name, port);
+	usb_refused_port(hc, parent, port, "out of memory for a device");
 	return NULL;
 }
 

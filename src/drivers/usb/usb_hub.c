@@ -14,9 +14,11 @@
  * again, then the hub's own status is no longer read (see hub_status_failed for why the hub
  * is kept).
  *
- * A request that fails (STALL, a transaction, split transaction or babble error: endpoint
- * 0 halted, reset by usb_enum.c before the state sees it) costs what it was about, as in
- * Linux's hub driver, which logs a failed port request and carries on (hub_ok decides):
+ * A request that fails (STALL, a transaction, split transaction or babble error: the
+ * controller halted endpoint 0, and usb_enum.c reset it with Reset Endpoint and Set TR
+ * Dequeue Pointer before the state sees the failure; the hub's own end needs nothing, a
+ * control endpoint's STALL clears with the next SETUP, USB 2.0 8.5.3.4) costs what it was
+ * about, as in Linux's hub driver, which logs a failed port request and carries on (hub_ok):
  *   GET_STATUS(port), CLEAR_FEATURE(C_PORT_*)  counted with the short replies: read again,
  *                                  the port given up after STATUS_TRIES in a row;
  *   SET_FEATURE(PORT_RESET)        a failed reset try: tried again, RESET_TRIES in all;

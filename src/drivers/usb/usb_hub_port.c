@@ -117,17 +117,17 @@ static void port_reset(struct usb_dev *d, unsigned int p)
 static void port_given_up(struct usb_dev *d, unsigned int p, const char *why, unsigned int tries,
 			  const char *then)
 {
-	char name[USB_DEV_NAME_SIZE], reason[USB_REFUSED_WHY_SIZE];
+	char reason[USB_REFUSED_WHY_SIZE];
 
-	ksnprintf(name, sizeof(name), "%s.%u", d->name, p);
 	ksnprintf(reason, sizeof(reason), "port given up: %s, %u times: %s", why, tries, then);
-	usb_refused_note(d->hc, name, 0, 0, reason);
+	usb_refused_port(d->hc, d, p, reason);
 }
 
 /*
- * usb_hub_port_reset_failed - the reset of port p of hub d failed (why): reset again, or, once RESET_TRIES resets have failed,
- * the port is disabled and given up until its device is unplugged (a port left enabled
- * with a device that never got an address would answer the next one's address 0 too).
+ * usb_hub_port_reset_failed - the reset of port p of hub d failed (why): reset again, or,
+ * once RESET_TRIES resets have failed, the port is disabled and given up until its device
+ * is unplugged (a port left enabled with a device that never got an address would answer
+ * the next one's address 0 too).
  * A USB 2 hub times the reset signal itself (USB 2.0 11.24.2.7.1.5), so a later try cannot
  * ask for a longer reset; each try keeps the whole 500 ms to finish.
  */
@@ -254,13 +254,13 @@ bool usb_hub_port_timed(const struct hub_port *hp)
 }
 
 /*
- * usb_hub_port_look_failed - a look at port p of hub d failed (what: its GET_STATUS answered short or failed, or a change bit
- * could not be cleared): that port's failure, not the hub's. Read again, STATUS_TRIES looks
- * in a row at most; then the port is given up: no longer read, its changes ignored until
- * the hub goes. A device already running there is kept (it needs nothing from the port to
- * work; its own transfers fail once it is pulled out); a port still on its way to a device
- * is disabled, so nothing half reset stays at address 0. True when p was given up (then a
- * request may be in flight).
+ * usb_hub_port_look_failed - a look at port p of hub d failed (what: its GET_STATUS answered
+ * short or failed, or a change bit could not be cleared): that port's failure, not the
+ * hub's. Read again, STATUS_TRIES looks in a row at most; then the port is given up: no
+ * longer read, its changes ignored until the hub goes. A device already running there is
+ * kept (it needs nothing from the port to work; its own transfers fail once it is pulled
+ * out); a port still on its way to a device is disabled, so nothing half reset stays at
+ * address 0. True when p was given up (then a request may be in flight). Tick context.
  */
 bool usb_hub_port_look_failed(struct usb_dev *d, unsigned int p, const char *what)
 {

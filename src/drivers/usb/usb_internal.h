@@ -329,6 +329,7 @@ const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p, const st
 
 /* usb_list.c */
 void usb_refused_note(struct xhci *hc, const char *name, uint16_t vendor, uint16_t product, const char *why);
+void usb_refused_port(struct xhci *hc, const struct usb_dev *hub, unsigned int port, const char *why);
 void usb_list_devices(const struct xhci *controllers);
 
 /* usb_kbd.c */

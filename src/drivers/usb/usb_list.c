@@ -47,6 +47,23 @@ void usb_refused_note(struct xhci *hc, const char *name, uint16_t vendor, uint16
 	log->e[log->n - 1] = keep;
 }
 
+/*
+ * usb_refused_port - a port given up, or one whose device could not even be set up: noted
+ * under the name a device there has (usb_dev_new), on port of hub (NULL: a root port of
+ * hc). Tick context.
+ */
+void usb_refused_port(struct xhci *hc, const struct usb_dev *hub, unsigned int port,
+		      const char *why)
+{
+	char name[USB_DEV_NAME_SIZE];
+
+	if (hub)
+		ksnprintf(name, sizeof(name), "%s.%u", hub->name, port);
+	else
+		ksnprintf(name, sizeof(name), "%d-%u", hc->index + 1, port);
+	usb_refused_note(hc, name, 0, 0, why);
+}
+
 /* One device's line, its name padded to name_width, and under a hub one line per port,
  * as the root ports are listed: "    port 2  device 1-5.2". */
 static void print_device(const struct usb_dev *d, int name_width)

@@ -11,7 +11,8 @@
  * - a hub whose own descriptor fails is still refused (Linux too refuses such a hub);
  * - the listing shows each hub's ports with their state, and the record of refused devices
  *   and given-up ports (name, vendor:product when known, reason), bounded to 8, the oldest
- *   dropped and counted, a name refused again moved to the end and counted.
+ *   dropped and counted, a name refused again moved to the end and counted; a device there
+ *   was no memory for is listed too.
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
@@ -242,6 +243,48 @@ static void listing_hub_ports_and_refused(void)
 	finish();
 }
 
+/* No memory for the keyboard plugged into port 2: the port waits for a disconnect, and the
+ * listing says why under the keyboard's name (the port only said "refused"). */
+static void no_memory_listed(void)
+{
+	int h, k, k2;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	k2 = add_node(N_KBD, USB_SPEED_HIGH, h, 2);
+	plug(k2, true);
+	heap_failures = 1;
+	hub_notify(h);
+	CHECK(stack_until(&hc, "port 2: out of memory for a device", 1000));
+	CHECK_EQ(heap_failures, 0u);
+	sim_log_clear();
+	usb_list_devices(&hc);
+	CHECK(sim_logged("\n    port 2  refused\n"));
+	CHECK(sim_logged("\nrefused (most recent last):\n  1-5.2: out of memory for a device\n"));
+	finish();
+}
+
+/* A root port whose resets never end is given up: listed with why under the name its
+ * device would have had. (Nothing said why the port showed "refused".) */
+static void root_port_given_up_listed(void)
+{
+	int k;
+
+	start();
+	k = add_node(N_KBD, USB_SPEED_HIGH, -1, ROOT_PORT);
+	sim.stuck_port_resets = UINT_MAX;
+	plug(k, true);
+	CHECK(stack_until(&hc, "(try 3 of 3): given up until unplugged", 20000));
+	sim_log_clear();
+	usb_list_devices(&hc);
+	CHECK(sim_logged(
+		"\n  1-5: port given up: port reset did not finish in 500 ms, 3 times: until "
+		"unplugged\n"));
+	sim.stuck_port_resets = 0;
+	finish();
+}
+
 /* The record keeps 8: ten names refused, the first two dropped and counted; a name refused
  * again moves to the end with its new reason and a count; a reason too long is cut and
  * terminated; a controller with nothing refused shows no "refused" section. */
@@ -292,6 +335,8 @@ int main(void)
 	RUN(failed_hub_status);
 	RUN(failed_hub_descriptor_refuses);
 	RUN(listing_hub_ports_and_refused);
+	RUN(no_memory_listed);
+	RUN(root_port_given_up_listed);
 	RUN(refused_record_bounded);
 	return unit_summary();
 }

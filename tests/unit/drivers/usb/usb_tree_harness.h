@@ -21,7 +21,15 @@ extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 extern uint64_t time_ns(void);
 
 /* ------------------------------------------------------------------ the rest of the kernel */
-void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+static unsigned int heap_failures; /* the next heap_calloc calls that return NULL */
+void *heap_calloc(size_t n, size_t size)
+{
+	if (heap_failures) {
+		heap_failures--;
+		return NULL;
+	}
+	return calloc(n, size);
+}
 void heap_free(void *p) { free(p); }
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
 static unsigned int presses; /* key presses (and repeats) the keyboards reported */
