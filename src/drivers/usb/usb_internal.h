@@ -7,13 +7,14 @@
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
  *   usb_enum.c   a device from Enable Slot to configured, and its removal
  *   usb_intr.c   interrupt IN endpoints that halt: reset and polled again
- *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows;
- *                host-tested with the rest of the stack in test_usb_hub2.c, test_usb_hub3.c),
- *   usb_hub_port.c  and one hub port's life (usb_hub.h: their private state)
+ *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows),
+ *                with usb_hub_port.c (one port's life) and usb_hub.h (their private state);
+ *                host-tested with the rest of the stack in test_usb_hub2.c, test_usb_hub3.c
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
  *   usb_list.c   the record of refused devices and the `usb` listing's devices (host-tested
  *                in test_usb_hub3.c)
- *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing
+ *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing's
+ *                controllers and root ports
  *
  * Concurrency: everything after usb_init runs from the timer tick or the controller's
  * MSI/MSI-X handler (both with interrupts off, so never at the same time), one step at a
