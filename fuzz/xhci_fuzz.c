@@ -18,7 +18,9 @@
  * After every step the driver's state must be sound: ring and event indices in range, no more
  * interrupt transfers queued than the driver keeps (XHCI_INTR_QUEUED), every slot table entry a
  * live device with that slot, every root port's device in the device list, at most a few
- * devices per port path, hubs no deeper than the route string allows. At the end every port
+ * devices per port path, hubs no deeper than the route string allows, every hub port's device
+ * in the device list, the record of refused devices bounded (and the `usb` listing, which reads
+ * all of them, run under ASan). At the end every port
  * disconnects and the stack must let go of everything: no device left after a bounded number of
  * ticks, and every heap object it took given back (those held since their Disable Slot failed
  * once the controller is halted). ASan and UBSan watch every access to the
@@ -239,6 +241,13 @@ static void check(void)
 			fail("a device deeper than the route string allows");
 		if (d->parent && !listed(d->parent))
 			fail("a device whose hub is gone");
+		for (unsigned int p = 1; p <= usb_hub_port_count(d); p++) {
+			const struct usb_dev *child;
+
+			usb_hub_port_state(d, p, &child);
+			if (child && !listed(child))
+				fail("a hub port's device is not in the device list");
+		}
 		ring_ok(&d->ep0, "endpoint 0 ring enqueue index");
 		ring_ok(&d->intr, "interrupt ring enqueue index");
 		if (d->intr.trb &&
@@ -253,6 +262,13 @@ static void check(void)
 	for (unsigned int p = 1; p <= hc.max_ports; p++)
 		if (hc.port[p].dev && !listed(hc.port[p].dev))
 			fail("a root port's device is not in the device list");
+	if (hc.refused.n > USB_REFUSED_MAX)
+		fail("more refused devices kept than the record holds");
+	for (unsigned int i = 0; i < hc.refused.n; i++)
+		if (!memchr(hc.refused.e[i].name, 0, sizeof(hc.refused.e[i].name)) ||
+		    !memchr(hc.refused.e[i].why, 0, sizeof(hc.refused.e[i].why)))
+			fail("a refused device's name or reason not terminated");
+	usb_list_devices(&hc); /* the `usb` listing reads every device, hub port and refusal */
 }
 
 /* A TRB address for a made-up event: one the driver waits for, any TRB of one of its rings

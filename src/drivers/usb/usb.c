@@ -303,21 +303,10 @@ int usb_init(void)
 	return controller_count;
 }
 
-/* One device's line of the listing, its name padded to name_width. */
-static void print_device(const struct usb_dev *d, int name_width)
-{
-	struct usb_dev_summary s = {d->name, d->slot, d->speed, &d->desc, &d->cfg, usb_dev_state_name(d)};
-	char line[128];
-
-	usb_format_dev_line(line, sizeof(line), name_width, &s);
-	printk("%s\n", line);
-}
-
 /* usb_print - the `usb` command's listing (see usb.h). Thread context. */
 void usb_print(void)
 {
 	uint64_t flags;
-	int width = 8;
 
 	if (!usb_controllers) {
 		printk("usb: no xHCI controller\n");
@@ -350,11 +339,7 @@ void usb_print(void)
 		}
 	}
 	/* every device the stack holds, with a driver or without one (left alone), or on its
-	 * way in or out; names padded to the longest, so the columns line up */
-	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		width = MAX(width, (int)strlen(d->name));
-	printk("devices:\n");
-	for (const struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		print_device(d, width);
+	 * way in or out, hub ports under their hub, then what was refused (usb_list.c) */
+	usb_list_devices(usb_controllers);
 	arch_irq_restore(flags);
 }

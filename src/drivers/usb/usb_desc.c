@@ -293,14 +293,35 @@ const char *usb_class_name(uint8_t cls)
 	}
 }
 
+/* A HID device's label from its first HID interface: the boot protocol it offers (HID 1.11
+ * 4.2: subclass 1 is the boot interface; 4.3: protocol 1 keyboard, 2 mouse, meaningful only
+ * with it), else plain "HID" (a tablet, a gamepad, a keyboard without boot protocol). */
+static const char *hid_label(const struct usb_config_info *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n_ifaces && i < USB_MAX_IFACES; i++) {
+		const struct usb_iface_info *f = &cfg->iface[i];
+
+		if (f->cls != USB_CLASS_HID)
+			continue;
+		if (f->subclass != USB_HID_SUBCLASS_BOOT)
+			return "HID";
+		return f->protocol == USB_HID_PROTOCOL_KEYBOARD ? "HID keyboard"
+		       : f->protocol == USB_HID_PROTOCOL_MOUSE  ? "HID mouse"
+								: "HID";
+	}
+	return "HID";
+}
+
 /* usb_dev_class_label - see usb_desc.h. Pure. */
 const char *usb_dev_class_label(const struct usb_device_desc *desc, const struct usb_config_info *cfg)
 {
+	uint8_t cls = desc->dev_class;
+
 	if (!desc->vendor && !desc->product)
 		return "-";
-	if (desc->dev_class != USB_CLASS_PER_INTERFACE || !cfg->n_ifaces)
-		return usb_class_name(desc->dev_class);
-	return usb_class_name(cfg->iface[0].cls);
+	if (cls == USB_CLASS_PER_INTERFACE && cfg->n_ifaces)
+		cls = cfg->iface[0].cls;
+	return cls == USB_CLASS_HID ? hid_label(cfg) : usb_class_name(cls);
 }
 
 /* usb_format_dev_line - see usb_desc.h. Pure. */

@@ -155,8 +155,9 @@ struct usb_dev_summary {
 	const char *what;          /* what LiOS does with it: "keyboard", "hub", "no driver" ... */
 };
 /* The class a device shows: its own, or its first interface's when it leaves the class to
- * its interfaces (class 0, as mass storage sticks and mice do); "-" before its device
- * descriptor was read. Pure. */
+ * its interfaces (class 0, as mass storage sticks and mice do); a HID device's with the boot
+ * protocol of its first HID interface: "HID keyboard", "HID mouse", or "HID" for any other
+ * (HID 1.11 4.2, 4.3); "-" before its device descriptor was read. Pure. */
 const char *usb_dev_class_label(const struct usb_device_desc *desc, const struct usb_config_info *cfg);
 /* One line of the `usb` listing, without newline, into buf (n bytes, always terminated):
  * "  <name, padded to name_width> slot <slot> <speed> <vvvv:pppp> <class> <what>". Returns

@@ -112,6 +112,7 @@ struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t por
 	return d;
 nomem:
 	printk(KERN_WARN "usb: %s port %u: out of memory for a device\n", hc->name, port);
+	usb_refused_port(hc, parent, port, "out of memory for a device");
 	return NULL;
 }
 
@@ -137,6 +138,7 @@ void usb_dev_refuse(struct usb_dev *d, const char *why)
 		printk(KERN_WARN "usb: %s %04x:%04x: refused: %s\n", d->name, d->desc.vendor, d->desc.product, why);
 	else
 		printk(KERN_WARN "usb: %s: refused: %s\n", d->name, why);
+	usb_refused_note(d->hc, d->name, d->desc.vendor, d->desc.product, why);
 	d->failed = true;
 	detach_driver(d);
 	if (d->parent)

@@ -7,10 +7,14 @@
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
  *   usb_enum.c   a device from Enable Slot to configured, and its removal
  *   usb_intr.c   interrupt IN endpoints that halt: reset and polled again
- *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows;
- *                host-tested with the rest of the stack in test_usb_hub2.c)
+ *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows),
+ *                with usb_hub_port.c (one port's life) and usb_hub.h (their private state);
+ *                host-tested with the rest of the stack in test_usb_hub2.c, test_usb_hub3.c
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard
- *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing
+ *   usb_list.c   the record of refused devices and the `usb` listing's devices (host-tested
+ *                in test_usb_hub3.c)
+ *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing's
+ *                controllers and root ports
  *
  * Concurrency: everything after usb_init runs from the timer tick or the controller's
  * MSI/MSI-X handler (both with interrupts off, so never at the same time), one step at a
@@ -101,6 +105,30 @@ struct xhci_route_regs {
 	uint32_t usb2_mask, usb2_before, usb2_after;
 };
 
+/* A device's name: controller number, root port, then the hub port of each hub on the way
+ * ("1-5", "1-5.2"). Room for the longest one possible: any controller number (an int),
+ * root port 255 (MaxPorts is 8 bits), five hubs deep (USB 2.0 4.1.1, usb_enum.c refuses a
+ * sixth) with hub ports up to 15 (usb_parse_hub_desc). */
+#define USB_DEV_NAME_SIZE 32
+static_assert(sizeof("2147483647-255.15.15.15.15.15") <= USB_DEV_NAME_SIZE, "USB name room");
+
+/* The devices a controller refused, and ports given up, most recent last (usb_list.c): at
+ * most USB_REFUSED_MAX, one per name (a device refused again on the same port replaces its
+ * entry), the oldest dropped and counted. */
+#define USB_REFUSED_MAX 8
+#define USB_REFUSED_WHY_SIZE 96
+struct usb_refused {
+	char name[USB_DEV_NAME_SIZE];  /* "1-5.2" */
+	uint16_t vendor, product;      /* both 0: not known */
+	unsigned int times;            /* refusals under this name */
+	char why[USB_REFUSED_WHY_SIZE];
+};
+struct usb_refused_log {
+	struct usb_refused e[USB_REFUSED_MAX]; /* [0] the oldest */
+	unsigned int n;
+	unsigned int dropped;          /* entries pushed out so far */
+};
+
 /* Recovery from a controller error (xhci_health.c). */
 enum xhci_recovery { XHCI_RECOVERY_NONE, XHCI_RECOVERY_DRAIN, XHCI_RECOVERY_RESET };
 #define XHCI_MAX_RECOVERIES 3
@@ -161,6 +189,7 @@ struct xhci {
 	struct pci_dev *pci;    /* NULL in host tests */
 	enum xhci_route routed; /* what xhci_intel_route did, and the registers it saw */
 	struct xhci_route_regs route;
+	struct usb_refused_log refused; /* what `usb` lists as refused (usb_list.c) */
 	int index;
 	struct xhci *next;
 };
@@ -173,13 +202,6 @@ enum usb_driver {
 
 struct usb_kbd;
 struct usb_hub;
-
-/* A device's name: controller number, root port, then the hub port of each hub on the way
- * ("1-5", "1-5.2"). Room for the longest one possible: any controller number (an int),
- * root port 255 (MaxPorts is 8 bits), five hubs deep (USB 2.0 4.1.1, usb_enum.c refuses a
- * sixth) with hub ports up to 15 (usb_parse_hub_desc). */
-#define USB_DEV_NAME_SIZE 32
-static_assert(sizeof("2147483647-255.15.15.15.15.15") <= USB_DEV_NAME_SIZE, "USB name room");
 
 struct usb_dev {
 	struct xhci *hc;
@@ -303,6 +325,13 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_hub_free(struct usb_dev *d);
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child);
 bool usb_hub_settled(const struct usb_dev *d);
+unsigned int usb_hub_port_count(const struct usb_dev *d);
+const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p, const struct usb_dev **child);
+
+/* usb_list.c */
+void usb_refused_note(struct xhci *hc, const char *name, uint16_t vendor, uint16_t product, const char *why);
+void usb_refused_port(struct xhci *hc, const struct usb_dev *hub, unsigned int port, const char *why);
+void usb_list_devices(const struct xhci *controllers);
 
 /* usb_kbd.c */
 void usb_kbd_attach(struct usb_dev *d);

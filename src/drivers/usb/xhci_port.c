@@ -51,6 +51,7 @@ static void portsc_write(struct xhci *hc, unsigned int p, uint32_t read, uint32_
 static void reset_failed(struct xhci *hc, unsigned int p, uint32_t v, const char *why)
 {
 	struct xhci_port *pt = &hc->port[p];
+	char reason[USB_REFUSED_WHY_SIZE];
 
 	if (pt->resets < USB2_RESET_TRIES) {
 		printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): resetting again\n", hc->name, p, why,
@@ -62,6 +63,9 @@ static void reset_failed(struct xhci *hc, unsigned int p, uint32_t v, const char
 	}
 	printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): given up until unplugged\n", hc->name, p, why,
 	       pt->resets, USB2_RESET_TRIES);
+	/* under the name its device would have had: `usb` lists why nothing is there */
+	ksnprintf(reason, sizeof(reason), "port given up: %s, %u times: until unplugged", why, pt->resets);
+	usb_refused_port(hc, NULL, p, reason);
 	pt->state = PORT_FAILED;
 }
 

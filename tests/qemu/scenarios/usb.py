@@ -21,6 +21,9 @@ from .shell import scenario_echo
 from . import scenario
 
 USB_KBD_LINE = r"^kbd: usb \S+ [0-9a-f]{4}:[0-9a-f]{4}, \w+ speed, LEDs "
+# The end of the `usb` listing: its devices (hub ports under their hub), then, when
+# anything was refused, the "refused (most recent last):" record; then the prompt.
+LISTING_END = r"^devices:(\r?\n  .*)*(\r?\nrefused \(most recent last\):(\r?\n  .*)+)?\r?\n" + PROMPT
 
 
 @scenario("capslock")
@@ -79,14 +82,15 @@ def scenario_replug(m, args):
 @scenario("usb")
 def scenario_usb(m, args):
     # The `usb` listing names the controller (running: neither RESETTING nor STOPPED), the
-    # port the keyboard is on, and under "devices:" the keyboard itself.
+    # port the keyboard is on, and under "devices:" the keyboard itself, its class column
+    # with the boot protocol ("HID keyboard").
     start = len(m.serial())
-    exchange(m, "usb\n", r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
+    exchange(m, "usb\n", LISTING_END)
     return checks.check_expected(m.serial()[start:], [
         r"^xhci [0-9a-f:.]+ [0-9a-f]{4}:[0-9a-f]{4}: \d+ ports, \d+ slots, \d+-byte contexts, "
         r"\d+ scratchpads$",
         r"^  port \d+ +USB [23]  device (\S+)$", r"^devices:$",
-        r"^  \S+ +slot \d+ +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID +keyboard$"])
+        r"^  \S+ +slot \d+ +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID keyboard +keyboard$"])
 
 
 # What the enumeration log line says a device is ("usb: 1-2: 46f4:0001 mass storage, super
@@ -101,20 +105,27 @@ def scenario_usb_devices(m, args):
     # Every device the log says was enumerated is in the `usb` listing, with its name,
     # vendor:product, speed, class and what LiOS does with it, those left without a driver
     # too. The cell plugs a mass storage stick and a mouse (behind a hub) beside the
-    # keyboard: the scenario first waits for their enumeration lines.
+    # keyboard: the scenario first waits for their enumeration lines. The log names the
+    # class ("HID"), the listing a HID device's boot protocol too: QEMU's usb-mouse has a
+    # boot interface, so its line says "HID mouse". Each hub's ports are listed under it,
+    # the one the mouse is on naming it.
     for what in (r"mass storage, \w+ speed, no driver", r"HID, \w+ speed, no driver",
                  r"hub, \w+ speed, hub"):
         m.wait_for_serial(r"^usb: \S+: [0-9a-f]{4}:[0-9a-f]{4} " + what, 15.0)
     m.wait_for_serial(r"^usb: \S+: hub with \d+ ports ready$", 15.0)
     found = USB_DEV_LOG.findall(m.serial())
     start = len(m.serial())
-    exchange(m, "usb\n", r"^devices:(\r?\n  .*)+\r?\n" + PROMPT)
+    exchange(m, "usb\n", LISTING_END)
     listing = m.serial()[start:]
     expected = [r"^devices:$"]
     for name, ids, cls, speed, doing in found:
+        label = r"HID( keyboard| mouse)?" if cls == "HID" else re.escape(cls)
         expected.append(r"^  %s +slot [1-9]\d* +%s +%s %s +%s$"
-                        % (re.escape(name), speed, ids, re.escape(cls),
+                        % (re.escape(name), speed, ids, label,
                            re.escape(USB_DEV_DOING.get(doing, doing))))
+        if cls == "hub":
+            expected.append(r"^    port \d+ +device %s\.\d+$" % re.escape(name))
+    expected.append(r"^  \S+ +slot [1-9]\d* +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID mouse +no driver$")
     failures = [] if len(found) >= 4 else ["only %d devices enumerated, 4 plugged" % len(found)]
     # order: "devices:" first, then each device in any order
     return failures + [f for pat in expected[1:]

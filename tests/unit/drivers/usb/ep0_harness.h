@@ -35,6 +35,13 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 }
 void usb_hub_free(struct usb_dev *d) { (void)d; }
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
+unsigned int usb_hub_port_count(const struct usb_dev *d) { return 0; }
+const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
+			       const struct usb_dev **child)
+{
+	*child = NULL;
+	return "?";
+}
 void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
 static void (*led_listener)(uint8_t leds); /* usb_kbd.c's, registered by the first keyboard */
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }

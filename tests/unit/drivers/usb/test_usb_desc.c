@@ -266,7 +266,7 @@ static void listing_lines(void)
 
 	usb_format_dev_line(line, sizeof(line), 8,
 			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
-	CHECK_STR_EQ(line, "  1-5      slot 2   high  0627:0001 HID           keyboard");
+	CHECK_STR_EQ(line, "  1-5      slot 2   high  0627:0001 HID keyboard  keyboard");
 	usb_format_dev_line(line, sizeof(line), 8,
 			    &(struct usb_dev_summary){ "1-1", 1, USB_SPEED_HIGH, &hub, &empty, "hub" });
 	CHECK_STR_EQ(line, "  1-1      slot 1   high  0409:55aa hub           hub");
@@ -289,13 +289,60 @@ static void listing_lines(void)
 						       &kbd_cfg, "keyboard" });
 	usb_format_dev_line(b, sizeof(b), 20,
 			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
-	CHECK_STR_EQ(a, "  255-5.15.15.15.15.15 slot 5   high  0627:0001 HID           keyboard");
+	CHECK_STR_EQ(a, "  255-5.15.15.15.15.15 slot 5   high  0627:0001 HID keyboard  keyboard");
 	CHECK(strstr(a, " slot ") - a == strstr(b, " slot ") - b);
 
 	CHECK(usb_format_dev_line(line, 12, 8,
 				  &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg,
 							     "keyboard" }) > 11);
 	CHECK_STR_EQ(line, "  1-5      ");
+}
+
+/* The class column of HID devices (HID 1.11 4.2, 4.3): a boot keyboard "HID keyboard", a
+ * boot mouse "HID mouse", a tablet (no boot subclass) and anything else "HID"; a protocol
+ * without the boot subclass means nothing ("HID"); the first HID interface decides (a
+ * receiver with a keyboard and a mouse interface shows its keyboard), also behind a
+ * vendor interface; a device class of HID with its interfaces' protocols; other classes by
+ * name. (Keyboards and mice alike showed "HID".) */
+static void class_labels(void)
+{
+	static const struct usb_device_desc per_iface = { .vendor = 0x0627, .product = 0x0001 };
+	static const struct usb_device_desc hid_dev = { .dev_class = USB_CLASS_HID, .vendor = 1 };
+	struct usb_config_info c;
+
+	memset(&c, 0, sizeof(c));
+	c.n_ifaces = 1;
+	c.iface[0] = (struct usb_iface_info){ .cls = USB_CLASS_HID, .subclass = 1, .protocol = 1 };
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID keyboard");
+	c.iface[0].protocol = 2;
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID mouse");
+	c.iface[0].protocol = 0; /* boot interface, no protocol */
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID");
+	c.iface[0].protocol = 7; /* reserved */
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID");
+	c.iface[0].subclass = 0; /* a tablet: no boot interface */
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID");
+	c.iface[0].protocol = 1; /* keyboard protocol without the boot subclass */
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID");
+
+	/* a receiver: keyboard then mouse interface; then the other way round */
+	c.n_ifaces = 2;
+	c.iface[0] = (struct usb_iface_info){ .cls = USB_CLASS_HID, .subclass = 1, .protocol = 1 };
+	c.iface[1] = (struct usb_iface_info){ .cls = USB_CLASS_HID, .subclass = 1, .protocol = 2 };
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID keyboard");
+	c.iface[0].protocol = 2;
+	c.iface[1].protocol = 1;
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "HID mouse");
+	/* the device says HID, its first interface is a vendor one, its second a boot mouse */
+	c.iface[0] = (struct usb_iface_info){ .cls = 0xff };
+	c.iface[1] = (struct usb_iface_info){ .cls = USB_CLASS_HID, .subclass = 1, .protocol = 2 };
+	CHECK_STR_EQ(usb_dev_class_label(&hid_dev, &c), "HID mouse");
+	/* a HID device whose configuration is not read yet */
+	c.n_ifaces = 0;
+	CHECK_STR_EQ(usb_dev_class_label(&hid_dev, &c), "HID");
+	/* a per-interface device whose first interface is vendor: not HID */
+	c.n_ifaces = 2;
+	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "vendor");
 }
 
 int main(void)
@@ -309,5 +356,6 @@ int main(void)
 	RUN(hub_descriptor);
 	RUN(intervals);
 	RUN(listing_lines);
+	RUN(class_labels);
 	return unit_summary();
 }

@@ -292,33 +292,6 @@ static void keyboard_replugged_on_hub_port(void)
 	finish();
 }
 
-/* Keyboard node k is there and types: 'a' pressed, then released. */
-static void types_a(int k)
-{
-	struct usb_dev *d = dev_of(k);
-
-	CHECK(d != NULL);
-	if (!d)
-		return;
-	key_report(d, press_a);
-	CHECK_EQ(held(), 1u);
-	key_report(d, (const uint8_t[8]){ 0 });
-	CHECK_EQ(held(), 0u);
-}
-
-/* A hub and keyboards of full speed on the given ports, plugged before it powers them; the
- * hub's faults are set by the caller before stack_until. */
-static int hub_with_keyboards(const unsigned int *ports, int n, int *kbd)
-{
-	int h = add_node(N_HUB, USB_SPEED_HIGH, -1, ROOT_PORT);
-
-	for (int i = 0; i < n; i++) {
-		kbd[i] = add_node(N_KBD, USB_SPEED_FULL, h, ports[i]);
-		node[kbd[i]].plugged = true;
-	}
-	return h;
-}
-
 /* Port 1's first reset never ends (PORT_RESET stays set), port 2's first one ends with the
  * port not enabled: each is reset a second time (port 1 once its 500 ms passed, port 2 as
  * soon as C_PORT_RESET shows) and its keyboard gets ready. (Each port was given up after

@@ -21,7 +21,15 @@ extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 extern uint64_t time_ns(void);
 
 /* ------------------------------------------------------------------ the rest of the kernel */
-void *heap_calloc(size_t n, size_t size) { return calloc(n, size); }
+static unsigned int heap_failures; /* the next heap_calloc calls that return NULL */
+void *heap_calloc(size_t n, size_t size)
+{
+	if (heap_failures) {
+		heap_failures--;
+		return NULL;
+	}
+	return calloc(n, size);
+}
 void heap_free(void *p) { free(p); }
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
 static unsigned int presses; /* key presses (and repeats) the keyboards reported */
@@ -82,6 +90,16 @@ struct node {
 	unsigned int unenabled_resets[16];  /* PORT_RESET that ends, the port not enabled */
 	unsigned int short_port_status[16]; /* GET_STATUS(port) answering 2 bytes of 4 */
 	unsigned int short_hub_status;      /* GET_STATUS(hub) answering 2 bytes of 4 */
+	/* requests that fail (as fail_as says: 0 or SIM_STALL a STALL, SIM_XACT_ERROR a
+	 * transaction error), counted as above */
+	unsigned int failed_port_status[16]; /* GET_STATUS(port) */
+	unsigned int failed_resets[16];      /* SET_FEATURE(PORT_RESET): no reset starts */
+	unsigned int failed_clears[16];      /* CLEAR_FEATURE(C_PORT_*): the change stays */
+	unsigned int failed_power[16];       /* SET_FEATURE(PORT_POWER): the port stays dark */
+	unsigned int failed_hub_status;      /* GET_STATUS(hub) */
+	unsigned int failed_hub_desc;        /* GET_DESCRIPTOR(hub) */
+	enum sim_answer fail_as;
+	bool bad_config; /* a keyboard whose configuration is malformed */
 	/* anyone's */
 	unsigned int clear_halts; /* CLEAR_FEATURE(ENDPOINT_HALT) on 0x81 */
 	bool stall_leds;          /* a keyboard that stalls SET_REPORT (HID 1.11 allows it) */
@@ -182,6 +200,12 @@ static inline bool take(unsigned int *n)
 	return true;
 }
 
+/* How hub h's failing requests fail. */
+static inline enum sim_answer fail(const struct node *h)
+{
+	return h->fail_as ? h->fail_as : SIM_STALL;
+}
+
 static inline enum sim_answer hub_request(struct node *h, const struct sim_setup *su, uint8_t *data,
 					  size_t *len)
 {
@@ -194,6 +218,11 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 			data[6] = 0; /* bDeviceProtocol: no TT */
 	} else if (su->type == 0x80 && su->req == 0x06 && (su->value >> 8) == USB_DT_CONFIG) {
 		memcpy(data, hub_config_desc, *len = sizeof(hub_config_desc));
+	} else if (su->type == 0xa0 && su->req == 0x06 && take(&h->failed_hub_desc)) {
+		return fail(h);
+	} else if (su->type == 0xa0 && su->req == 0x00 && take(&h->failed_hub_status)) {
+		h->hub_status_reads++;
+		return fail(h);
 	} else if (su->type == 0xa0 && su->req == 0x06) { /* hub descriptor */
 		uint8_t desc[9] = { 9,
 				    USB_DT_HUB,
@@ -221,6 +250,20 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 				       : SIM_ANSWER; /* standard device requests: fine */
 	} else if (p < 1 || p > h->nports) {
 		return SIM_STALL;
+	} else if (su->type == 0xa3 && su->req == 0x00 && take(&h->failed_port_status[p])) {
+		h->status_reads[p]++;
+		return fail(h);
+	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 4 &&
+		   take(&h->failed_resets[p])) {
+		h->reset_requests[p]++;
+		return fail(h);
+	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 8 &&
+		   take(&h->failed_power[p])) {
+		h->power_requests[p]++;
+		return fail(h);
+	} else if (su->type == 0x23 && su->req == 0x01 && su->value >= 16 && su->value <= 20 &&
+		   take(&h->failed_clears[p])) {
+		return fail(h);
 	} else if (su->type == 0xa3 && su->req == 0x00) { /* GET_STATUS(port) */
 		h->status_reads[p]++;
 		memcpy(data, &h->status[p], 2);
@@ -272,9 +315,11 @@ static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
 			memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
 			if (node[n].speed == USB_SPEED_LOW)
 				data[7] = 8; /* bMaxPacketSize0: 8 is all low speed has */
-		} else if ((su->value >> 8) == USB_DT_CONFIG)
+		} else if ((su->value >> 8) == USB_DT_CONFIG) {
 			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
-		else
+			if (node[n].bad_config)
+				data[9] = 1; /* the interface descriptor's bLength */
+		} else
 			return SIM_STALL;
 	} else if (su->type == 0x02 && su->req == 0x01 && su->value == 0 && su->index == 0x81) {
 		node[n].clear_halts++;
@@ -372,6 +417,33 @@ static inline int hub_and_keyboard(unsigned int speed, unsigned int p, int *kbd)
 	node[*kbd].plugged = true;
 	plug(h, true);
 	CHECK(stack_until(&hc, "hub with 4 ports ready", 5000));
+	return h;
+}
+
+/* Keyboard node k is there and types: 'a' pressed, then released. */
+static inline void types_a(int k)
+{
+	struct usb_dev *d = dev_of(k);
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	key_report(d, press_a);
+	CHECK_EQ(held(), 1u);
+	key_report(d, (const uint8_t[8]){ 0 });
+	CHECK_EQ(held(), 0u);
+}
+
+/* A hub and keyboards of full speed on the given ports, plugged before it powers them; the
+ * hub's faults are set by the caller before stack_until. */
+static inline int hub_with_keyboards(const unsigned int *ports, int n, int *kbd)
+{
+	int h = add_node(N_HUB, USB_SPEED_HIGH, -1, ROOT_PORT);
+
+	for (int i = 0; i < n; i++) {
+		kbd[i] = add_node(N_KBD, USB_SPEED_FULL, h, ports[i]);
+		node[kbd[i]].plugged = true;
+	}
 	return h;
 }
 

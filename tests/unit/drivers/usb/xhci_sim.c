@@ -489,9 +489,11 @@ static void ring_ep0(struct xhci_sim *s, unsigned int slot)
 			}
 			if (len > su.length)
 				len = su.length;
-		} else if (answer == SIM_STALL) {
+		} else if (answer == SIM_STALL || answer == SIM_XACT_ERROR) {
 			/* the data or status stage is where a device's STALL handshake shows */
-			sim_post_transfer(s, slot, XHCI_DCI_EP0, here, XHCI_CC_STALL, t->d[2] & 0x1ffff);
+			sim_post_transfer(s, slot, XHCI_DCI_EP0, here,
+					  answer == SIM_STALL ? XHCI_CC_STALL : XHCI_CC_USB_TRANSACTION,
+					  t->d[2] & 0x1ffff);
 			ep->halted = true;
 			return;
 		} else if (type == TRB_DATA) {

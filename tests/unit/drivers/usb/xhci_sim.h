@@ -26,8 +26,10 @@
 #define SIM_PORTS 8
 #define SIM_SLOTS 8
 
-/* What a device does with one control request. */
-enum sim_answer { SIM_ANSWER, SIM_STALL, SIM_SILENT };
+/* What a device does with one control request: answer, STALL, stay silent, or lose it on
+ * the wire (a USB Transaction Error after the controller's retries; it halts endpoint 0
+ * as a STALL does, xHCI 4.10.2). */
+enum sim_answer { SIM_ANSWER, SIM_STALL, SIM_SILENT, SIM_XACT_ERROR };
 
 struct sim_setup {
 	uint8_t type, req;

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One port of a USB 2 hub (USB 2.0 11.24.2.7), for usb_hub.c: what each look at its status
+ * means. Debounce 100 ms, SET_FEATURE(PORT_RESET), wait until enabled, 10 ms recovery, then
+ * the child enumerates like any device (usb_enum.c) with the route string and, behind a
+ * high-speed hub, the transaction translator this hub provides.
+ *
+ * Forgiveness, as Linux's hub driver on real hubs: a port reset that does not finish in
+ * 500 ms, ends with the port not enabled, or whose SET_FEATURE(PORT_RESET) fails, is tried
+ * again, RESET_TRIES times in all, and only then is the port given up (disabled, waiting
+ * for a disconnect). A look at a port that fails (GET_STATUS short or failed, a change bit
+ * not cleared) is made again, STATUS_TRIES times in a row, and then that port alone is
+ * given up: the other ports go on. A port given up is kept in the controller's record of
+ * refused devices under the name its device would have had (usb_list.c), so `usb` says why.
+ *
+ * A connection change seen again during the debounce, the reset or its recovery starts the
+ * debounce afresh (7.1.7.3: the interval restarts after a disconnect). A port the hub has
+ * disabled under its device (C_PORT_ENABLE after a port error, 11.24.2.7.2.2) while the
+ * device is still connected is enumerated again, MAX_DISABLES times at most.
+ *
+ * Over-current (11.24.2.7.1.4): the hub turns the port's power off and sets
+ * C_PORT_OVER_CURRENT; its device is gone. The port is looked at every 100 ms until
+ * PORT_OVER_CURRENT has cleared and stayed clear for 100 ms, then SET_FEATURE(PORT_POWER),
+ * the hub's power-on time, and a look for the device that is still plugged in. A port whose
+ * over-current keeps coming back is left unpowered with a line naming it (usb_oc_give_up).
+ * Tick context throughout; one request at a time, as the hub's state machine sends them.
+ */
+#include <lios/printk.h>
+#include <lios/string.h>
+#include <lios/time.h>
+#include "usb_hub.h"
+
+/* usb_hub_port_request - a class request to port p of hub d, remembered as kind (R_*)
+ * for hub_ok (usb_hub.c). Tick context, d not busy. */
+void usb_hub_port_request(struct usb_dev *d, uint8_t kind, uint8_t req, uint16_t feature,
+			  unsigned int p, const char *op)
+{
+	d->hub->req = kind;
+	d->hub->req_port = (uint8_t)p;
+	xhci_control(d, HUB_RT_PORT_OUT, req, feature, (uint16_t)p, 0, op);
+}
+
+/* Over-current on port p: its child is gone; wait for the condition to end, or give the
+ * port up when it keeps coming back. */
+static void over_current(struct usb_dev *d, unsigned int p)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	if (hp->child)
+		usb_dev_unplug(hp->child);
+	hp->child = NULL;
+	if (usb_oc_give_up(&hp->oc)) {
+		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n",
+		       d->name, p, hp->oc.n);
+		hp->state = HP_OFF;
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: over-current: powered off until it ends\n", d->name, p);
+	hp->state = HP_OVER_CURRENT;
+	hp->deadline = 0; /* not ended yet */
+	hp->next_look = deadline_us(OC_POLL_US);
+}
+
+/* The over-current states of port p; false when p is in none of them. */
+static bool over_current_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	switch (hp->state) {
+	case HP_OVER_CURRENT:
+		if (h->status & HUB_PS_OVER_CURRENT) {
+			hp->deadline = 0;
+		} else if (!hp->deadline) { /* seen ended: power in 100 ms if it stays so */
+			hp->deadline = hp->next_look = deadline_us(USB_OC_REPOWER_US);
+			return true;
+		} else if (deadline_passed(hp->deadline)) {
+			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n",
+			       d->name, p);
+			usb_hub_port_request(d, R_PORT_POWER, HUB_REQ_SET_FEATURE, HUB_PORT_POWER,
+					     p, "SET_FEATURE(PORT_POWER)");
+			hp->state = HP_POWER_ON;
+			hp->deadline = hp->next_look = deadline_us(
+				1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+			return true;
+		}
+		hp->next_look = deadline_us(OC_POLL_US);
+		return true;
+	case HP_POWER_ON:
+		if (!deadline_passed(hp->deadline))
+			return true;
+		hp->state = HP_EMPTY; /* and on: a device there is debounced */
+		return false;
+	case HP_OFF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* SET_FEATURE(PORT_RESET) on port p, counted in its tries; its end is looked for. */
+static void port_reset(struct usb_dev *d, unsigned int p)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	usb_hub_port_request(d, R_PORT_RESET, HUB_REQ_SET_FEATURE, HUB_PORT_RESET, p,
+			     "SET_FEATURE(PORT_RESET)");
+	hp->resets++;
+	hp->state = HP_RESET;
+	hp->deadline = deadline_us(RESET_TIMEOUT_US);
+	hp->next_look = deadline_us(RESET_POLL_US);
+}
+
+/* Port p given up (why, and what was done about it): kept in the controller's record of
+ * refused devices under the name a device there would have, so `usb` says why nothing
+ * works on that port. */
+static void port_given_up(struct usb_dev *d, unsigned int p, const char *why, unsigned int tries,
+			  const char *then)
+{
+	char reason[USB_REFUSED_WHY_SIZE];
+
+	ksnprintf(reason, sizeof(reason), "port given up: %s, %u times: %s", why, tries, then);
+	usb_refused_port(d->hc, d, p, reason);
+}
+
+/*
+ * usb_hub_port_reset_failed - the reset of port p of hub d failed (why): reset again, or,
+ * once RESET_TRIES resets have failed, the port is disabled and given up until its device
+ * is unplugged (a port left enabled with a device that never got an address would answer
+ * the next one's address 0 too).
+ * A USB 2 hub times the reset signal itself (USB 2.0 11.24.2.7.1.5), so a later try cannot
+ * ask for a longer reset; each try keeps the whole 500 ms to finish.
+ */
+void usb_hub_port_reset_failed(struct usb_dev *d, unsigned int p, const char *why)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	if (hp->resets < RESET_TRIES) {
+		printk(KERN_WARN "usb: %s port %u: %s (try %u of %u): resetting again\n", d->name,
+		       p, why, hp->resets, RESET_TRIES);
+		port_reset(d, p);
+		return;
+	}
+	printk(KERN_WARN
+	       "usb: %s port %u: %s (try %u of %u): port disabled, given up until unplugged\n",
+	       d->name, p, why, hp->resets, RESET_TRIES);
+	port_given_up(d, p, why, hp->resets, "disabled until unplugged");
+	usb_hub_port_request(d, R_PORT_DISABLE, HUB_REQ_CLEAR_FEATURE, HUB_PORT_ENABLE, p,
+			     "CLEAR_FEATURE(PORT_ENABLE)");
+	hp->state = HP_FAILED;
+}
+
+/* usb_hub_port_update - what the status just read (d->hub->status, ->change) means for port
+ * p, its changes acknowledged already; may send one request. Tick context. */
+void usb_hub_port_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+	bool connected = h->status & HUB_PS_CONNECTION;
+	bool reconnected = h->change & HUB_PS_CONNECTION;
+	enum usb_speed speed;
+
+	if ((h->change | h->status) & HUB_PS_OVER_CURRENT && hp->state != HP_OVER_CURRENT &&
+	    hp->state != HP_OFF) {
+		over_current(d, p);
+		return;
+	}
+	if (over_current_update(d, p))
+		return;
+	if ((hp->state == HP_DEVICE || hp->state == HP_FAILED) && (!connected || reconnected)) {
+		if (hp->child)
+			usb_dev_unplug(hp->child);
+		hp->child = NULL;
+		hp->state = HP_EMPTY;
+	}
+	/* the hub disabled the port under its device (a port error, 11.24.2.7.2.2: babble,
+	 * noise) and the device is still there: unreachable now, so it is enumerated again, as
+	 * if plugged in afresh; a port that keeps doing it is given up */
+	if (hp->state == HP_DEVICE && (h->change & HUB_PS_ENABLE) && !(h->status & HUB_PS_ENABLE)) {
+		if (hp->child)
+			usb_dev_unplug(hp->child);
+		hp->child = NULL;
+		if (++hp->disables > MAX_DISABLES) {
+			printk(KERN_WARN
+			       "usb: %s port %u: disabled by the hub %u times: given up until "
+			       "unplugged\n",
+			       d->name, p, hp->disables);
+			hp->state = HP_FAILED;
+			return;
+		}
+		printk(KERN_WARN "usb: %s port %u: disabled by the hub: enumerating again\n",
+		       d->name, p);
+		hp->state = HP_EMPTY;
+	}
+	if (!connected) {
+		hp->disables = 0;
+		if (hp->state != HP_EMPTY) {
+			hp->state = HP_EMPTY;
+			return;
+		}
+	}
+	/* gone and back since the last read, before the device was reached: the 100 ms of
+	 * stable connection start again (USB 2.0 7.1.7.3) */
+	if (reconnected &&
+	    (hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY))
+		hp->state = HP_EMPTY;
+	switch (hp->state) {
+	case HP_EMPTY:
+		if (connected) {
+			hp->state = HP_DEBOUNCE;
+			hp->resets = 0;
+			hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
+		}
+		break;
+	case HP_DEBOUNCE:
+		if (deadline_passed(hp->deadline))
+			port_reset(d, p);
+		else
+			hp->next_look = deadline_us(RESET_POLL_US);
+		break;
+	case HP_RESET:
+		if ((h->status & HUB_PS_ENABLE) && !(h->status & HUB_PS_RESET)) {
+			hp->state = HP_RECOVERY;
+			hp->deadline = hp->next_look = deadline_us(RECOVERY_US);
+		} else if (!(h->status & HUB_PS_RESET) && (h->change & HUB_PS_RESET)) {
+			usb_hub_port_reset_failed(
+				d, p, "port not enabled after reset"); /* C_PORT_RESET: it ended */
+		} else if (deadline_passed(hp->deadline)) {
+			usb_hub_port_reset_failed(d, p, "port reset did not finish in 500 ms");
+		} else {
+			hp->next_look = deadline_us(RESET_POLL_US);
+		}
+		break;
+	case HP_RECOVERY:
+		if (!deadline_passed(hp->deadline))
+			break;
+		speed = h->status & HUB_PS_LOW_SPEED    ? USB_SPEED_LOW
+			: h->status & HUB_PS_HIGH_SPEED ? USB_SPEED_HIGH
+							: USB_SPEED_FULL;
+		hp->child = usb_dev_new(d->hc, d, (uint8_t)p, speed);
+		hp->state = hp->child ? HP_DEVICE : HP_FAILED;
+		break;
+	default:
+		break;
+	}
+}
+
+/* usb_hub_port_timed - hp waits for time (debounce, reset, recovery, over-current, power-on):
+ * looked at again when its next_look is due. */
+bool usb_hub_port_timed(const struct hub_port *hp)
+{
+	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY ||
+	       hp->state == HP_OVER_CURRENT || hp->state == HP_POWER_ON;
+}
+
+/*
+ * usb_hub_port_look_failed - a look at port p of hub d failed (what: its GET_STATUS answered
+ * short or failed, or a change bit could not be cleared): that port's failure, not the
+ * hub's. Read again, STATUS_TRIES looks in a row at most; then the port is given up: no
+ * longer read, its changes ignored until the hub goes. A device already running there is
+ * kept (it needs nothing from the port to work; its own transfers fail once it is pulled
+ * out); a port still on its way to a device is disabled, so nothing half reset stays at
+ * address 0. True when p was given up (then a request may be in flight). Tick context.
+ */
+bool usb_hub_port_look_failed(struct usb_dev *d, unsigned int p, const char *what)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	if (++hp->fails < STATUS_TRIES) {
+		h->need |= (uint16_t)(1u << p);
+		return false;
+	}
+	printk(KERN_WARN
+	       "usb: %s port %u: %s %u times in a row: port given up, the other ports go on\n",
+	       d->name, p, what, hp->fails);
+	h->ignored |= (uint16_t)(1u << p);
+	h->need &= (uint16_t) ~(1u << p);
+	port_given_up(d, p, what, hp->fails,
+		      hp->state == HP_DEVICE ? "no longer read" : "disabled");
+	if (hp->state != HP_DEVICE)
+		usb_hub_port_request(d, R_PORT_DISABLE, HUB_REQ_CLEAR_FEATURE, HUB_PORT_ENABLE, p,
+				     "CLEAR_FEATURE(PORT_ENABLE)");
+	hp->state = HP_UNREADABLE;
+	return true;
+}
+
+/* usb_hub_port_count - ports of hub d (0 before its descriptor was read, or not a hub). */
+unsigned int usb_hub_port_count(const struct usb_dev *d)
+{
+	return d->hub ? d->hub->info.num_ports : 0;
+}
+
+/*
+ * usb_hub_port_state - for the `usb` listing: what port p of hub d is doing, and in *child
+ * the device on it (NULL when none). Tick context, or interrupts off.
+ */
+const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
+			       const struct usb_dev **child)
+{
+	static const char *const names[] = {
+		[HP_EMPTY] = "empty",
+		[HP_DEBOUNCE] = "debounce",
+		[HP_RESET] = "reset",
+		[HP_RECOVERY] = "recovery",
+		[HP_DEVICE] = "device",
+		[HP_FAILED] = "refused",
+		[HP_OVER_CURRENT] = "over-current",
+		[HP_POWER_ON] = "powering on",
+		[HP_OFF] = "off (over-current)",
+		[HP_UNREADABLE] = "given up (unreadable)",
+	};
+	const struct hub_port *hp;
+
+	*child = NULL;
+	if (!d->hub || p < 1 || p > d->hub->info.num_ports)
+		return "?";
+	hp = &d->hub->port[p];
+	*child = hp->child;
+	return (unsigned int)hp->state < ARRAY_SIZE(names) ? names[hp->state] : "?";
+}
