@@ -36,7 +36,8 @@ static const char *space_name(uint8_t space)
 	return space == ACPI_SPACE_IO ? "io" : space == ACPI_SPACE_MEMORY ? "mmio" : "space?";
 }
 
-/* "acpi: PM timer io 0x608 24-bit, HPET 0xfed00000 64-bit 3 timers, ECAM 0xb0000000 buses 0-255" */
+/* "acpi: PM timer io 0x608 24-bit, HPET 0xfed00000 64-bit 3 timers, ECAM 0xb0000000 buses 0-255",
+ * on serial and in dmesg only: the timer: and pci: lines say what came of them on screen. */
 static void print_clocks_and_pci(void)
 {
 	char pm[48] = "no PM timer", hpet[64] = "no HPET", ecam[64] = "no MCFG";
@@ -52,10 +53,11 @@ static void print_clocks_and_pci(void)
 		ksnprintf(ecam, sizeof(ecam), "ECAM %#llx buses %u-%u%s",
 			  (unsigned long long)acpi.mcfg[0].base, acpi.mcfg[0].bus_start,
 			  acpi.mcfg[0].bus_end, acpi.mcfg_count > 1 ? " (and more)" : "");
-	printk("acpi: %s, %s, %s\n", pm, hpet, ecam);
+	printk(KERN_DEBUG "acpi: %s, %s, %s\n", pm, hpet, ecam);
 }
 
-/* "acpi: S5 SLP_TYP 0/0 (\_S5_ in DSDT) via PM1a_CNT io 0x604" or why not. */
+/* "acpi: S5 SLP_TYP 0/0 (\_S5_ in DSDT) via PM1a_CNT io 0x604" on serial and in dmesg
+ * only (the registers), or why not on screen too (poweroff will not work). */
 static void print_s5(void)
 {
 	struct acpi_sleep_plan plan;
@@ -66,7 +68,7 @@ static void print_s5(void)
 		       acpi.s5.why ? acpi.s5.why : "", acpi.s5.why ? ")" : "");
 		return;
 	}
-	printk("acpi: S5 SLP_TYP %u/%u (%s in %s) via %s %s %#llx\n", acpi.s5.slp_typ_a,
+	printk(KERN_DEBUG "acpi: S5 SLP_TYP %u/%u (%s in %s) via %s %s %#llx\n", acpi.s5.slp_typ_a,
 	       acpi.s5.slp_typ_b, acpi.s5.path, acpi.s5.table,
 	       plan.hw_reduced ? "SLEEP_CONTROL" : "PM1a_CNT", space_name(plan.a.reg.space),
 	       (unsigned long long)plan.a.reg.address);

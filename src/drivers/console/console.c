@@ -351,7 +351,7 @@ static void console_announce(const struct bootinfo *bi)
 		else
 			printk(KERN_DEBUG "console: no framebuffer tag: BIOS text mode assumed at "
 					  "0x%lx\n", (unsigned long)VGA_TEXT_PHYS);
-		printk("console: scrollback %lu lines\n", console.sb.cap);
+		printk(KERN_DEBUG "console: scrollback %lu lines\n", console.sb.cap);
 		break;
 	case CONSOLE_FB:
 		printk("console: framebuffer %ux%u %ubpp pitch %u\n", fb->width, fb->height,
@@ -364,7 +364,7 @@ static void console_announce(const struct bootinfo *bi)
 		       console.fb.font->width, console.fb.font->height, console.fb.scale,
 		       console.fb.simd_bytes ? console.fb.simd_bytes : 8, console.fb.cols,
 		       console.fb.rows);
-		printk("console: scrollback %lu lines\n", console.sb.cap);
+		printk(KERN_DEBUG "console: scrollback %lu lines\n", console.sb.cap);
 		break;
 	default:
 		printk("console: serial (%s)\n", console.why);
