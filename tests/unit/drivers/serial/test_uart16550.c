@@ -9,7 +9,8 @@
  * printk's serial sink calling back into the driver for the "stopped" line does not
  * recurse, that a UART gone away after the probe gives no input, and that a UART in
  * memory with 32-bit registers is reached only by aligned 32-bit accesses, while one that
- * is not there is never used.
+ * is not there is never used, and that a UART found late gets the whole log replayed
+ * (printk_add_sink_caught_up), once and in order.
  */
 #include <string.h>
 #include <lios/errno.h>
@@ -36,9 +37,9 @@
 
 static struct {
 	uint8_t reg[8], rbr;
-	bool stuck;   /* the transmitter never empties */
-	bool gone;    /* the UART went away: the bus floats, every read is 0xff */
-	char tx[256]; /* bytes sent on the line (loopback excluded) */
+	bool stuck;    /* the transmitter never empties */
+	bool gone;     /* the UART went away: the bus floats, every read is 0xff */
+	char tx[8192]; /* bytes sent on the line (loopback excluded) */
 	size_t ntx;
 	unsigned thr_full; /* bytes written while the holding register was not empty */
 	uint64_t now_us;   /* the simulated clock: +1 per port access */
@@ -46,6 +47,7 @@ static struct {
 	bool in_mmio;      /* it is memory-mapped at MMIO_AT instead... */
 	unsigned stride;   /* ...with registers this many bytes apart and wide */
 	unsigned bad_mmio; /* memory accesses of the wrong width or alignment */
+	size_t print_at;   /* when the line has carried this many bytes: printk a message */
 	uint8_t dll, dlm;  /* the divisor latch */
 } uart = { .io_base = COM1 };
 
@@ -80,8 +82,10 @@ static void sim_write(unsigned r, uint8_t v)
 			uart.reg[REG_LSR] |= LSR_DR;
 		} else if (uart.stuck) {
 			uart.thr_full++;
-		} else if (uart.ntx < sizeof(uart.tx)) {
+		} else if (uart.ntx < sizeof(uart.tx) - 1) {
 			uart.tx[uart.ntx++] = (char)v;
+			if (uart.ntx == uart.print_at) /* as an interrupt handler would */
+				printk("printed during the replay\n");
 		}
 		return;
 	}
@@ -235,6 +239,39 @@ static void moved_uarts(void)
 	CHECK(memcmp(uart.tx, "2f8\r\n", 5) == 0);
 }
 
+/* A UART found late (kmain's serial_find_late) gets what the log holds, every level, once
+ * and in order; a message printed while that replay runs (here by the line's 40th byte, as
+ * an interrupt handler would between two messages) arrives once, after what was there
+ * before; what is printed later goes to it as to any sink. */
+static void late_replay(void)
+{
+	struct serial_port p = {
+		.space = SERIAL_SPACE_IO, .reg_bytes = 1, .base = 0x2f8, .baud = 115200
+	};
+	const char *info, *during, *after;
+
+	printk(KERN_DEBUG "early debug detail\n");
+	printk("early info\n");
+	sim_reset(0x2f8, 1);
+	CHECK_EQ(serial_init_port(&p), 0);
+	uart.print_at = 40;
+	CHECK_EQ(printk_add_sink_caught_up(serial_write, 7), 0);
+	uart.print_at = 0;
+	printk("after the replay\n");
+	printk_remove_sink(serial_write);
+
+	CHECK_EQ(count(uart.tx, "early debug detail\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "early info\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "printed during the replay\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "after the replay\r\n"), 1);
+	/* the older messages too: the first "stopped" line of this program, once */
+	CHECK_EQ(count(uart.tx, "serial: COM1 not ready to send for 2 ms"), 1);
+	info = strstr(uart.tx, "early info");
+	during = strstr(uart.tx, "printed during");
+	after = strstr(uart.tx, "after the replay");
+	CHECK(info && during && after && info < during && during < after);
+}
+
 int main(void)
 {
 	uint64_t t0;
@@ -309,5 +346,6 @@ int main(void)
 	CHECK(uart.now_us - t0 < 100);
 
 	moved_uarts();
+	late_replay();
 	return unit_exit("test_uart16550");
 }
