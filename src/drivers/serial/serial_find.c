@@ -131,6 +131,7 @@ void serial_find_late(const struct acpi_spcr *spcr)
 	while ((pd = pci_find_class(PCI_CLASS_COMM, PCI_SUBCLASS_SERIAL, PCI_PROG_IF_16550, pd)))
 		if (!pd->driver && try_pci(pd) == 0)
 			return;
-	printk("serial: none (no COM1, %s, no PCI 16550 that answers)\n",
+	/* debug: a screen without serial keeps its 25 rows for the boot as before (dmesg) */
+	printk(KERN_DEBUG "serial: none (no COM1, %s, no PCI 16550 that answers)\n",
 	       spcr && spcr->present ? "SPCR's UART not used" : "no SPCR table");
 }
