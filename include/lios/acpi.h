@@ -54,6 +54,30 @@ struct acpi_s5 {
 	uint32_t why_offset;   /* !found: byte offset in 'table' the reason is about, or 0 */
 };
 
+/*
+ * The SPCR (Microsoft's Serial Port Console Redirection table): the UART the firmware
+ * redirects its console to, often the only one on a machine without COM1. 'why' is NULL
+ * when LiOS can drive it (a 16550 at an I/O port, or in memory with 8- or 32-bit
+ * registers, at a non-zero address), else the reason it cannot (static text).
+ */
+#define ACPI_SPCR_16550 0x00      /* interface types (DBG2 serial port subtypes) */
+#define ACPI_SPCR_16450 0x01
+#define ACPI_SPCR_16550_GAS 0x12
+#define ACPI_SPCR_CLOCK_PC 1843200 /* the PC UART's input clock, Hz */
+struct acpi_spcr {
+	bool present;             /* an SPCR was read (sound length and checksum) */
+	uint8_t revision;
+	uint8_t interface_type;   /* ACPI_SPCR_* or another subtype */
+	struct acpi_gas base;     /* as the table gives it */
+	bool mmio;                /* base is memory (else an I/O port) */
+	uint8_t reg_bytes;        /* register stride and access width: 1 or 4 */
+	uint32_t baud;            /* the firmware's baud rate; 0: "as is" (keep the divisor) */
+	uint32_t clock_hz;        /* UART input clock (revision 3+), else ACPI_SPCR_CLOCK_PC */
+	uint16_t pci_vendor, pci_device; /* 0xffff: not a PCI device */
+	uint8_t pci_segment, pci_bus, pci_dev, pci_fn;
+	const char *why;          /* NULL: usable; else why not (static text) */
+};
+
 struct acpi_info {
 	bool present;          /* a valid RSDP and root table were found */
 	uint8_t revision;      /* RSDP revision: 0 = ACPI 1.0 (RSDT), 2+ = XSDT */
@@ -108,6 +132,8 @@ struct acpi_info {
 	bool have_dsdt;
 	unsigned ssdt_count;      /* SSDTs read (SSDT1, SSDT2, ... in their order) */
 	struct acpi_s5 s5;
+	/* SPCR: the firmware's console UART (acpi_spcr.c). */
+	struct acpi_spcr spcr;
 };
 
 /*
@@ -126,7 +152,7 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 		struct acpi_info *info);
 
 /* Parses one table given as bytes (len bytes readable at t) into *info, as acpi_parse does
- * for each table it maps: FACP, APIC, HPET, MCFG, DSDT and SSDT; others are ignored.
+ * for each table it maps: FACP, APIC, HPET, MCFG, SPCR, DSDT and SSDT; others are ignored.
  * Checks the header's length against len and the checksum first. Returns 0; -EINVAL for
  * a table refused (the message says why); -ENOENT for a signature not read. Start with a
  * zeroed *info (acpi_info_init). Pure: `./lios check-machine` feeds it files. */

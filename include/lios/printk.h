@@ -33,6 +33,11 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * (what was printed before the sink existed), filtered by the same level. */
 typedef void (*printk_sink_fn)(const char *s, size_t len);
 int printk_add_sink(printk_sink_fn fn, bool replay);
+/* A sink that starts late (a UART found after the boot began): it first receives every
+ * record the ring holds with level <= level, then is registered at that level, with no
+ * message lost or repeated in between. Interrupts are let in between messages: thread
+ * context, not while printk_hold is on. Returns 0, or -1 when all slots are taken. */
+int printk_add_sink_caught_up(printk_sink_fn fn, int level);
 void printk_remove_sink(printk_sink_fn fn);
 /* Sets one sink's level: 7 (KERN_DEBUG) shows everything. The serial log uses 7, the
  * screen 6, so detail (the firmware memory map) stays off a 25-line screen. */

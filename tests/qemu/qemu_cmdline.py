@@ -47,6 +47,13 @@ DISPLAYS = {
     "bochs-display": ["-vga", "none", "-device", "bochs-display"],
 }
 MEDIA = ("cdrom", "usb", "esp", "disk", "kernel")
+# UARTs that can carry the serial log instead of COM1 (the caller then passes -serial none):
+# a PCI 16550 function (what Intel AMT's Serial-over-LAN looks like), or a 16550 at COM2's
+# port, which only an SPCR table (spcr_table) tells the kernel about.
+SERIAL_DEVICES = {
+    "pci-serial": "pci-serial,chardev=%s",
+    "isa-serial-2f8": "isa-serial,iobase=0x2f8,irq=3,chardev=%s",
+}
 
 
 def media_args(media, path):
@@ -70,6 +77,40 @@ def media_args(media, path):
     if media == "kernel":
         return ["-kernel", path]
     raise ValueError("media must be one of %s, not %r" % (", ".join(MEDIA), media))
+
+
+def serial_device_args(device, path, chardev="lioslog"):
+    """The arguments that write the output of 'device' (a key of SERIAL_DEVICES) to the
+    file path: a file chardev and the device on it."""
+    if device not in SERIAL_DEVICES:
+        raise ValueError("serial device must be one of %s, not %r"
+                         % (", ".join(SERIAL_DEVICES), device))
+    return ["-chardev", "file,id=%s,path=%s" % (chardev, path),
+            "-device", SERIAL_DEVICES[device] % chardev]
+
+
+def spcr_table(address, space=1, interface_type=0, bit_width=8, access_size=1, baud_code=7,
+               revision=2):
+    """The bytes of an SPCR table (Microsoft's Serial Port Console Redirection table,
+    revision 2: 80 bytes) naming a UART at 'address' in GAS address space 'space' (1: I/O,
+    0: memory) with the register width given, at baud rate code 'baud_code' (7: 115200),
+    not a PCI device, checksum right: for QEMU's -acpitable file=."""
+    t = bytearray(80)
+    t[0:4] = b"SPCR"
+    t[4:8] = len(t).to_bytes(4, "little")
+    t[8] = revision
+    t[10:16] = b"LIOSTS"
+    t[16:24] = b"LIOSSPCR"
+    t[24:28] = (1).to_bytes(4, "little")
+    t[28:32] = b"LIOS"
+    t[36] = interface_type
+    t[40:44] = bytes([space, bit_width, 0, access_size])
+    t[44:52] = address.to_bytes(8, "little")
+    t[58] = baud_code
+    t[60] = 1                                  # one stop bit
+    t[64:68] = b"\xff\xff\xff\xff"             # PCI device and vendor ID: not PCI
+    t[9] = (-sum(t)) & 0xff
+    return bytes(t)
 
 
 def fresh_vars(path, firmware="uefi"):

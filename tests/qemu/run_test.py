@@ -8,7 +8,9 @@ caller); the keyboard scenarios of the shell tests are the package scenarios/, o
 per topic, registered by name (@scenario("NAME")), and --scenario takes its choices from
 that registry. A run:
   1. boots (lios_qemu.Machine) with the profile given by --firmware/--memory/--cpu/
-     --machine/--display/--smp/--qemu-arg and what GRUB passes (--cmdline, --gfxpayload);
+     --machine/--display/--smp/--qemu-arg and what GRUB passes (--cmdline, --gfxpayload),
+     the serial log on COM1 or on the UART --serial-device names (with an SPCR table from
+     --spcr-io);
   2. waits: with --ktap or --exit for QEMU to exit; with --loader-fails for the given
      time, the CPU never in long mode (GRUB failed before the kernel); otherwise for
      --ready (default: the shell prompt or "LiOS ready") on serial;
@@ -31,6 +33,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checks  # noqa: E402
 import lios_qemu  # noqa: E402
+import qemu_cmdline  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios.common import PROMPT, check_screen, read_screen  # noqa: E402
 
@@ -109,7 +112,17 @@ def parse_args(argv):
     ap.add_argument("--no-serial", action="store_true",
                     help="no serial port (-serial none): wait for --screen-expect on the "
                          "screen instead of serial; serial checks are skipped")
+    ap.add_argument("--serial-device", choices=sorted(qemu_cmdline.SERIAL_DEVICES),
+                    help="no COM1 (-serial none): the serial log is read from this UART "
+                         "instead (pci-serial; isa-serial-2f8, found only through --spcr-io)")
+    ap.add_argument("--spcr-io", type=lambda v: int(v, 0), metavar="PORT",
+                    help="give the machine an ACPI SPCR table naming a 16550 at I/O PORT "
+                         "(made at run time as LOGDIR/NAME.spcr, given with -acpitable)")
+    ap.add_argument("--spcr-type", type=lambda v: int(v, 0), default=0, metavar="N",
+                    help="the SPCR's interface type (default 0, a 16550)")
     args = ap.parse_args(argv)
+    if args.serial_device and args.no_serial:
+        ap.error("--serial-device and --no-serial contradict each other")
     if args.screen_expect and not (args.screen or args.no_serial):
         ap.error("--screen-expect needs --screen (or --no-serial): it would check nothing")
     return args
@@ -137,15 +150,40 @@ def check_loader_fails(m, args):
     return []
 
 
+def uart_args(args):
+    """The QEMU arguments of --serial-device and --spcr-io: the log's file chardev on the
+    UART asked for (the harness reads the log from the same file as from COM1), and the
+    SPCR table written to LOGDIR/NAME.spcr."""
+    extra = []
+    if args.serial_device:
+        log = os.path.join(args.logdir, args.name + ".log")
+        extra += qemu_cmdline.serial_device_args(args.serial_device, log)
+    if args.spcr_io is not None:
+        os.makedirs(args.logdir, exist_ok=True)
+        path = os.path.join(args.logdir, args.name + ".spcr")
+        with open(path, "wb") as f:
+            f.write(qemu_cmdline.spcr_table(args.spcr_io, interface_type=args.spcr_type))
+        extra += ["-acpitable", "file=" + path]
+    return extra
+
+
+def check_replayed_once(text):
+    """A UART found late gets the log so far replayed: the banner must be there once, not
+    lost and not sent twice."""
+    n = sum(1 for ln in checks.log_lines(text) if re.match(checks.CONTRACT[0], ln))
+    return [] if n == 1 else ["the banner appears %d times on the late UART, not once" % n]
+
+
 def run(args):
     profile = lios_qemu.Profile(firmware=args.firmware, memory=args.memory, cpu=args.cpu,
                                 machine=args.machine, display=args.display,
-                                extra=args.qemu_arg, cmdline=args.cmdline,
+                                extra=args.qemu_arg + uart_args(args), cmdline=args.cmdline,
                                 gfxpayload=args.gfxpayload, smp=args.smp,
                                 media=args.media, elf=args.elf,
                                 grub_entries=args.grub_entries,
                                 grub_default=args.grub_default,
-                                serial=not args.no_serial, grub_pre=args.grub_pre)
+                                serial=not (args.no_serial or args.serial_device),
+                                grub_pre=args.grub_pre)
     failures = []
     m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
     try:
@@ -184,6 +222,8 @@ def run(args):
     if not args.no_contract:
         failures += checks.check_expected(text, checks.CONTRACT)
         failures += checks.check_banner_first(text)
+    if args.serial_device:
+        failures += check_replayed_once(text)
     for pat in args.expect or []:
         failures += checks.check_expected(text, [pat])
     failures += checks.check_forbidden(text, args.forbid, args.panic)

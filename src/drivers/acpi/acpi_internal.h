@@ -32,6 +32,7 @@ static_assert(sizeof(struct acpi_gas) == 12, "ACPI generic address");
 int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
+int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_spcr.c */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
 
 /* Whether bytes bytes at offset from the register g lie inside its address space as the

@@ -302,6 +302,8 @@ int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
 		return acpi_parse_hpet(t, tlen, info);
 	if (memcmp(t, "MCFG", 4) == 0 && !info->have_mcfg)
 		return acpi_parse_mcfg(t, tlen, info);
+	if (memcmp(t, "SPCR", 4) == 0 && !info->spcr.present)
+		return acpi_parse_spcr(t, tlen, info);
 	if (memcmp(t, "DSDT", 4) == 0 && !info->have_dsdt)
 		return acpi_parse_aml(t, tlen, info);
 	if (memcmp(t, "SSDT", 4) == 0)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * 16550 UART driver for COM1, polled. The UART is probed before use (scratch register,
- * then the modem-control loopback test), so a machine without one never blocks on a
- * transmitter that does not exist; every wait on the line status is bounded in time
- * (<lios/time.h> deadlines). The UART starts before the TSC is calibrated: until then a
- * deadline assumes the fastest TSC, so a wait is at most a few times longer, never shorter.
+ * 16550 UART driver, polled: COM1 by default, or any 16550 the late discovery finds
+ * (serial_find.c), at an I/O port or memory-mapped with a register stride of 1 or 4 bytes
+ * (32-bit registers, of which the low byte counts), chosen at run time. The UART is probed
+ * before use (scratch register, then the modem-control loopback test), so a machine
+ * without one never blocks on a transmitter that does not exist; every wait on the line
+ * status is bounded in time (<lios/time.h> deadlines). The UART starts before the TSC is
+ * calibrated: until then a deadline assumes the fastest TSC, so a wait is at most a few
+ * times longer, never shorter.
  *
  * A UART that passed the probe but never empties its transmitter (broken, or a port whose
  * cable flow control the chip obeys) would cost every byte the full wait, with interrupts
@@ -43,16 +46,55 @@
 #define LSR_THR_EMPTY 0x20
 #define LSR_FLOATING 0xff /* no device decodes the port: every bit reads 1 */
 
-#define UART_CLOCK_DIV_115200 1
+#define UART_BAUD_DEFAULT 115200
 #define UART_TX_TIMEOUT_US 2000  /* a full 16-byte FIFO drains in 1.4 ms at 115200 baud */
 #define UART_LOOP_TIMEOUT_US 1000 /* one byte through the loopback: 87 us */
 
+static const struct serial_port com1 = {.space = SERIAL_SPACE_IO, .reg_bytes = 1,
+					.base = COM1_BASE, .baud = UART_BAUD_DEFAULT};
+static struct serial_port port = com1; /* the UART in use, or the last one probed */
+static char port_name[40];             /* "COM1", "UART at I/O 0x2f8", ... for messages */
+static uint32_t port_baud;
 static bool uart_ok;
 static bool uart_stuck;      /* the transmitter did not empty in time: drop, don't wait */
 static bool uart_stuck_said; /* the "serial output stopped" line was printed (once a boot) */
 
-static uint8_t uart_in(unsigned reg) { return arch_pio_read8(COM1_BASE + reg); }
-static void uart_out(unsigned reg, uint8_t v) { arch_pio_write8(COM1_BASE + reg, v); }
+#ifdef LIOS_HOST
+/* Host tests simulate a memory-mapped UART behind these (bytes: 1 or 4). */
+uint32_t uart_host_mmio_read(uintptr_t addr, unsigned bytes);
+void uart_host_mmio_write(uintptr_t addr, unsigned bytes, uint32_t v);
+#define mmio_read uart_host_mmio_read
+#define mmio_write uart_host_mmio_write
+#else
+static uint32_t mmio_read(uintptr_t addr, unsigned bytes)
+{
+	return bytes == 4 ? *(volatile uint32_t *)addr : *(volatile uint8_t *)addr;
+}
+static void mmio_write(uintptr_t addr, unsigned bytes, uint32_t v)
+{
+	if (bytes == 4)
+		*(volatile uint32_t *)addr = v;
+	else
+		*(volatile uint8_t *)addr = (uint8_t)v;
+}
+#endif
+
+/* Register reg of the UART in use: I/O ports are consecutive; in memory, registers are
+ * reg_bytes apart and accessed reg_bytes wide (only the low byte means anything). */
+static uint8_t uart_in(unsigned reg)
+{
+	if (port.space == SERIAL_SPACE_IO)
+		return arch_pio_read8((uint16_t)(port.base + reg));
+	return (uint8_t)mmio_read(port.virt + reg * port.reg_bytes, port.reg_bytes);
+}
+
+static void uart_out(unsigned reg, uint8_t v)
+{
+	if (port.space == SERIAL_SPACE_IO)
+		arch_pio_write8((uint16_t)(port.base + reg), v);
+	else
+		mmio_write(port.virt + reg * port.reg_bytes, port.reg_bytes, v);
+}
 
 /* Poll the line status until bit is set, at most timeout_us. Returns true when set. */
 static bool wait_lsr(uint8_t bit, uint64_t timeout_us)
@@ -70,18 +112,55 @@ static bool wait_lsr(uint8_t bit, uint64_t timeout_us)
 	return true;
 }
 
-int serial_init(void)
+/* The divisor for p's baud rate, 0 when it cannot be set; baud 0 keeps the divisor the
+ * UART holds (the firmware's: the SPCR's "as is"), or 115200 when it holds none. */
+static uint16_t uart_divisor(const struct serial_port *p)
 {
+	uint32_t clock = p->clock_hz ? p->clock_hz : SERIAL_CLOCK_PC;
+	uint32_t baud = p->baud, div;
+	uint8_t lcr;
+
+	if (!baud) {
+		lcr = uart_in(UART_LCR);
+		uart_out(UART_LCR, lcr | LCR_DLAB);
+		div = uart_in(UART_DLL) | (uint32_t)uart_in(UART_DLM) << 8;
+		uart_out(UART_LCR, lcr);
+		if (div)
+			return (uint16_t)div;
+		baud = UART_BAUD_DEFAULT;
+	}
+	div = (clock + 8 * baud) / (16 * baud);
+	return div && div <= 0xffff ? (uint16_t)div : 0;
+}
+
+/* serial_init_port - see <lios/serial.h>. */
+int serial_init_port(const struct serial_port *p)
+{
+	uint32_t clock = p->clock_hz ? p->clock_hz : SERIAL_CLOCK_PC;
+	uint16_t div;
+
 	uart_ok = false;
 	uart_stuck = false;
+	if (p->reg_bytes != 1 && !(p->reg_bytes == 4 && p->space == SERIAL_SPACE_MMIO))
+		return -EINVAL;
+	port = *p;
+	if (port.space == SERIAL_SPACE_IO && port.base == COM1_BASE)
+		ksnprintf(port_name, sizeof(port_name), "COM1");
+	else
+		ksnprintf(port_name, sizeof(port_name), "UART at %s %#llx",
+			  port.space == SERIAL_SPACE_IO ? "I/O" : "MMIO", (unsigned long long)port.base);
 	uart_out(UART_SCR, 0x5a);
 	if (uart_in(UART_SCR) != 0x5a)
 		return -ENODEV;
+	div = uart_divisor(p);
+	if (!div)
+		return -EINVAL;
+	port_baud = clock / (16u * div);
 
 	uart_out(UART_IER, 0);
 	uart_out(UART_LCR, LCR_DLAB);
-	uart_out(UART_DLL, UART_CLOCK_DIV_115200 & 0xff);
-	uart_out(UART_DLM, UART_CLOCK_DIV_115200 >> 8);
+	uart_out(UART_DLL, div & 0xff);
+	uart_out(UART_DLM, div >> 8);
 	uart_out(UART_LCR, LCR_8N1);
 	uart_out(UART_FCR, FCR_ENABLE_CLEAR);
 
@@ -96,6 +175,10 @@ int serial_init(void)
 	uart_ok = true;
 	return 0;
 }
+
+int serial_init(void) { return serial_init_port(&com1); }
+
+uint32_t serial_baud(void) { return uart_ok ? port_baud : 0; }
 
 bool serial_present(void) { return uart_ok; }
 
@@ -129,9 +212,9 @@ void serial_write(const char *s, size_t len)
 	}
 	if (uart_stuck && !uart_stuck_said) {
 		uart_stuck_said = true;
-		printk(KERN_WARN "serial: COM1 not ready to send for %u ms: serial output "
+		printk(KERN_WARN "serial: %s not ready to send for %u ms: serial output "
 				 "stopped until it is\n",
-		       UART_TX_TIMEOUT_US / 1000);
+		       port_name, UART_TX_TIMEOUT_US / 1000);
 	}
 }
 

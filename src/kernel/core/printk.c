@@ -436,6 +436,38 @@ int printk_add_sink(printk_sink_fn fn, bool replay)
 	return s ? 0 : -1;
 }
 
+/*
+ * printk_add_sink_caught_up - see <lios/printk.h>. The ring goes out a message at a time
+ * with interrupts let in between (a long log to a slow UART); the walk follows the head,
+ * and the sink is registered with interrupts off at the moment the walk reaches it, so a
+ * message printed meanwhile is sent exactly once and in order.
+ */
+int printk_add_sink_caught_up(printk_sink_fn fn, int level)
+{
+	uint64_t irq = arch_irq_save();
+	struct walk w = walk_from(ring_oldest());
+	struct sink *s;
+	const char *text;
+	int lvl;
+
+	w.synced = log_head <= LOG_RING_SIZE;
+	while (find_sink(NULL) && w.pos < log_head) {
+		size_t n = walk_next(&w, log_head, &text, &lvl);
+
+		if (n && lvl >= 0 && lvl <= level)
+			fn(text, n);
+		arch_irq_restore(irq);
+		irq = arch_irq_save();
+	}
+	s = find_sink(NULL);
+	if (s) {
+		s->fn = fn;
+		s->level = level;
+	}
+	arch_irq_restore(irq);
+	return s ? 0 : -1;
+}
+
 void printk_remove_sink(printk_sink_fn fn)
 {
 	struct sink *s = find_sink(fn);

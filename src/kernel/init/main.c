@@ -82,7 +82,8 @@ static const struct clock_hw *clock_hw_from_acpi(const struct acpi_info *a, stru
 	return hw;
 }
 
-/* The serial log first: every later line, and any fault, reaches COM1 when it exists. */
+/* The serial log first: every later line, and any fault, reaches COM1 when it exists
+ * (without it, serial_find_late looks for another UART once ACPI and PCI are up). */
 static void start_serial(void)
 {
 	if (serial_init() == 0) {
@@ -169,6 +170,9 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* BEGIN pci */
 	start_pci();         /* "pci: N functions on M buses (ECAM|ports)", singular for 1 */
 	/* END pci */
+
+	/* No COM1: the SPCR's UART or a PCI 16550, the log replayed to it ("serial: ...") */
+	serial_find_late(&acpi_get_info()->spcr);
 
 	/* BEGIN usb */
 	/* Before the 8042: taking the xHCI from the firmware ends its SMM emulation of a PS/2

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host test of the COM1 16550 driver (src/drivers/serial/uart16550.c), compiled into this
- * program against a simulated UART: the port I/O it calls lands in the registers here,
- * and the clock it waits on (<lios/time.h> deadlines) advances by one microsecond on every
- * port access, as an ISA access costs, so a wait's length is counted in accesses. Checks
- * what a transmitter that never empties costs, that printk's serial sink calling back
- * into the driver for the "stopped" line does not recurse, and that a UART gone away
- * after the probe gives no input.
+ * Host test of the 16550 driver (src/drivers/serial/uart16550.c), compiled into this
+ * program against a simulated UART: the port I/O it calls (at COM1, or another port) and
+ * the memory-mapped accesses it makes (uart_host_mmio_*, at a register stride of 1 or 4
+ * bytes) land in the registers here, and the clock it waits on (<lios/time.h> deadlines)
+ * advances by one microsecond on every access, as an ISA access costs, so a wait's length
+ * is counted in accesses. Checks what a transmitter that never empties costs, that
+ * printk's serial sink calling back into the driver for the "stopped" line does not
+ * recurse, that a UART gone away after the probe gives no input, and that a UART in
+ * memory with 32-bit registers is reached only by aligned 32-bit accesses, while one that
+ * is not there is never used, and that a UART found late gets the whole log replayed
+ * (printk_add_sink_caught_up), once and in order.
  */
 #include <string.h>
+#include <lios/errno.h>
 #include <lios/arch.h>
 #include <lios/printk.h>
 #include <lios/serial.h>
@@ -17,7 +22,10 @@
 #include "../../unit.h"
 
 #define COM1 0x3f8
+#define MMIO_AT 0x40000000u /* where the simulated memory-mapped UART "is" */
 #define REG_THR 0
+#define REG_DLL 0
+#define REG_DLM 1
 #define REG_LCR 3
 #define REG_MCR 4
 #define REG_LSR 5
@@ -29,21 +37,27 @@
 
 static struct {
 	uint8_t reg[8], rbr;
-	bool stuck;   /* the transmitter never empties */
-	bool gone;    /* the UART went away: the bus floats, every read is 0xff */
-	char tx[256]; /* bytes sent on the line (loopback excluded) */
+	bool stuck;    /* the transmitter never empties */
+	bool gone;     /* the UART went away: the bus floats, every read is 0xff */
+	char tx[8192]; /* bytes sent on the line (loopback excluded) */
 	size_t ntx;
 	unsigned thr_full; /* bytes written while the holding register was not empty */
 	uint64_t now_us;   /* the simulated clock: +1 per port access */
-} uart;
+	uint16_t io_base;  /* the UART's I/O port (COM1 unless a test moves it) */
+	bool in_mmio;      /* it is memory-mapped at MMIO_AT instead... */
+	unsigned stride;   /* ...with registers this many bytes apart and wide */
+	unsigned bad_mmio; /* memory accesses of the wrong width or alignment */
+	size_t print_at;   /* when the line has carried this many bytes: printk a message */
+	uint8_t dll, dlm;  /* the divisor latch */
+} uart = { .io_base = COM1 };
 
-uint8_t arch_pio_read8(uint16_t port)
+static uint8_t sim_read(unsigned r)
 {
-	unsigned r = port - COM1;
-
 	uart.now_us++;
 	if (r >= 8 || uart.gone)
 		return 0xff;
+	if (r <= REG_DLM && (uart.reg[REG_LCR] & LCR_DLAB))
+		return r == REG_DLL ? uart.dll : uart.dlm;
 	if (r == REG_LSR)
 		return (uint8_t)(uart.reg[REG_LSR] | (uart.stuck ? 0 : LSR_THRE));
 	if (r == REG_THR && !(uart.reg[REG_LCR] & LCR_DLAB)) {
@@ -53,25 +67,71 @@ uint8_t arch_pio_read8(uint16_t port)
 	return uart.reg[r];
 }
 
-void arch_pio_write8(uint16_t port, uint8_t v)
+static void sim_write(unsigned r, uint8_t v)
 {
-	unsigned r = port - COM1;
-
 	uart.now_us++;
 	if (r >= 8)
 		return;
+	if (r <= REG_DLM && (uart.reg[REG_LCR] & LCR_DLAB)) {
+		*(r == REG_DLL ? &uart.dll : &uart.dlm) = v;
+		return;
+	}
 	if (r == REG_THR && !(uart.reg[REG_LCR] & LCR_DLAB)) {
 		if (uart.reg[REG_MCR] & MCR_LOOP) { /* the probe's byte comes straight back */
 			uart.rbr = v;
 			uart.reg[REG_LSR] |= LSR_DR;
 		} else if (uart.stuck) {
 			uart.thr_full++;
-		} else if (uart.ntx < sizeof(uart.tx)) {
+		} else if (uart.ntx < sizeof(uart.tx) - 1) {
 			uart.tx[uart.ntx++] = (char)v;
+			if (uart.ntx == uart.print_at) /* as an interrupt handler would */
+				printk("printed during the replay\n");
 		}
 		return;
 	}
 	uart.reg[r] = v;
+}
+
+/* Port I/O reaches the UART only where it is: elsewhere nothing answers (all ones). */
+uint8_t arch_pio_read8(uint16_t port)
+{
+	if (uart.in_mmio || port < uart.io_base)
+		return 0xff;
+	return sim_read(port - uart.io_base);
+}
+
+void arch_pio_write8(uint16_t port, uint8_t v)
+{
+	if (!uart.in_mmio && port >= uart.io_base)
+		sim_write(port - uart.io_base, v);
+}
+
+/* A memory access: register (addr - MMIO_AT) / stride, counted as bad when its width is
+ * not the stride or its address not a register's start. */
+static int mmio_reg(uintptr_t addr, unsigned bytes)
+{
+	uintptr_t off = addr - MMIO_AT;
+
+	if (!uart.in_mmio || addr < MMIO_AT || bytes != uart.stride || off % uart.stride) {
+		uart.bad_mmio++;
+		return -1;
+	}
+	return (int)(off / uart.stride);
+}
+
+uint32_t uart_host_mmio_read(uintptr_t addr, unsigned bytes)
+{
+	int r = mmio_reg(addr, bytes);
+
+	return r < 0 ? 0xffffffffu : sim_read((unsigned)r);
+}
+
+void uart_host_mmio_write(uintptr_t addr, unsigned bytes, uint32_t v)
+{
+	int r = mmio_reg(addr, bytes);
+
+	if (r >= 0)
+		sim_write((unsigned)r, (uint8_t)v);
 }
 
 uint64_t deadline_us(uint64_t us) { return uart.now_us + us; }
@@ -87,6 +147,129 @@ static unsigned count(const char *hay, const char *needle)
 	for (const char *p = hay; (p = strstr(p, needle)); p++)
 		n++;
 	return n;
+}
+
+/* The simulated UART, fresh, at I/O port io (0: in memory at MMIO_AT, stride bytes). */
+static void sim_reset(uint16_t io, unsigned stride)
+{
+	memset(&uart, 0, sizeof(uart));
+	uart.io_base = io ? io : 0xffff;
+	uart.in_mmio = !io;
+	uart.stride = stride;
+}
+
+/* UARTs that are not COM1: memory-mapped with 32- and 8-bit registers, at another port,
+ * and absent. */
+static void moved_uarts(void)
+{
+	struct serial_port p = { .space = SERIAL_SPACE_MMIO,
+				 .reg_bytes = 4,
+				 .base = 0xfe030000,
+				 .virt = MMIO_AT,
+				 .baud = 115200 };
+
+	/* 32-bit registers 4 bytes apart: the probe passes and a line goes out, every access
+	 * 32 bits wide at a register's start; the divisor is 1 (115200 at 1.8432 MHz). */
+	sim_reset(0, 4);
+	CHECK_EQ(serial_init_port(&p), 0);
+	CHECK(serial_present());
+	CHECK_EQ(serial_baud(), 115200);
+	CHECK_EQ(uart.dll, 1);
+	CHECK_EQ(uart.dlm, 0);
+	serial_write("hi\n", 3);
+	CHECK_EQ(uart.ntx, 4);
+	CHECK(memcmp(uart.tx, "hi\r\n", 4) == 0);
+	CHECK_EQ(uart.bad_mmio, 0);
+	uart.rbr = 'y';
+	uart.reg[REG_LSR] |= LSR_DR;
+	CHECK_EQ(serial_read(), 'y');
+
+	/* The same UART seen by a driver that uses byte strides would miss: the simulated
+	 * device takes 8-bit accesses as bad, and nothing is used. */
+	sim_reset(0, 4);
+	p.reg_bytes = 1;
+	CHECK(serial_init_port(&p) != 0);
+	CHECK(!serial_present());
+	CHECK(uart.bad_mmio > 0);
+
+	/* 8-bit registers, baud "as is": the divisor the firmware left (12: 9600) is kept. */
+	sim_reset(0, 1);
+	uart.dll = 12;
+	p.baud = 0;
+	CHECK_EQ(serial_init_port(&p), 0);
+	CHECK_EQ(serial_baud(), 9600);
+	CHECK_EQ(uart.dll, 12);
+	CHECK_EQ(uart.bad_mmio, 0);
+
+	/* 57600 on a 14.7456 MHz clock: divisor 16. */
+	sim_reset(0, 1);
+	p.baud = 57600;
+	p.clock_hz = 14745600;
+	CHECK_EQ(serial_init_port(&p), 0);
+	CHECK_EQ(uart.dll, 16);
+	CHECK_EQ(serial_baud(), 57600);
+
+	/* Nothing in memory there (all ones): not used, writes go nowhere without waiting. */
+	sim_reset(0, 4);
+	uart.gone = true;
+	p = (struct serial_port){ .space = SERIAL_SPACE_MMIO, .reg_bytes = 4, .virt = MMIO_AT };
+	CHECK_EQ(serial_init_port(&p), -ENODEV);
+	CHECK(!serial_present());
+	CHECK_EQ(serial_baud(), 0);
+	uart.now_us = 0;
+	serial_write("lost\n", 5);
+	CHECK_EQ(uart.now_us, 0);
+	CHECK_EQ(serial_read(), -1);
+
+	/* A register width the driver cannot drive: refused before any access. */
+	p.reg_bytes = 2;
+	CHECK_EQ(serial_init_port(&p), -EINVAL);
+	p = (struct serial_port){ .space = SERIAL_SPACE_IO, .reg_bytes = 4, .base = 0x2f8 };
+	CHECK_EQ(serial_init_port(&p), -EINVAL);
+
+	/* A 16550 at I/O port 0x2f8 (COM2, as an SPCR names it): COM1 finds nothing there,
+	 * the port itself works. */
+	sim_reset(0x2f8, 1);
+	CHECK_EQ(serial_init(), -ENODEV);
+	p = (struct serial_port){
+		.space = SERIAL_SPACE_IO, .reg_bytes = 1, .base = 0x2f8, .baud = 115200
+	};
+	CHECK_EQ(serial_init_port(&p), 0);
+	serial_write("2f8\n", 4);
+	CHECK(memcmp(uart.tx, "2f8\r\n", 5) == 0);
+}
+
+/* A UART found late (kmain's serial_find_late) gets what the log holds, every level, once
+ * and in order; a message printed while that replay runs (here by the line's 40th byte, as
+ * an interrupt handler would between two messages) arrives once, after what was there
+ * before; what is printed later goes to it as to any sink. */
+static void late_replay(void)
+{
+	struct serial_port p = {
+		.space = SERIAL_SPACE_IO, .reg_bytes = 1, .base = 0x2f8, .baud = 115200
+	};
+	const char *info, *during, *after;
+
+	printk(KERN_DEBUG "early debug detail\n");
+	printk("early info\n");
+	sim_reset(0x2f8, 1);
+	CHECK_EQ(serial_init_port(&p), 0);
+	uart.print_at = 40;
+	CHECK_EQ(printk_add_sink_caught_up(serial_write, 7), 0);
+	uart.print_at = 0;
+	printk("after the replay\n");
+	printk_remove_sink(serial_write);
+
+	CHECK_EQ(count(uart.tx, "early debug detail\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "early info\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "printed during the replay\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "after the replay\r\n"), 1);
+	/* the older messages too: the first "stopped" line of this program, once */
+	CHECK_EQ(count(uart.tx, "serial: COM1 not ready to send for 2 ms"), 1);
+	info = strstr(uart.tx, "early info");
+	during = strstr(uart.tx, "printed during");
+	after = strstr(uart.tx, "after the replay");
+	CHECK(info && during && after && info < during && during < after);
 }
 
 int main(void)
@@ -161,5 +344,8 @@ int main(void)
 	t0 = uart.now_us;
 	serial_write("gone\n", 5);
 	CHECK(uart.now_us - t0 < 100);
+
+	moved_uarts();
+	late_replay();
 	return unit_exit("test_uart16550");
 }
