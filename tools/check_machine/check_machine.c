@@ -282,6 +282,27 @@ static void show_power(void)
 		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
 }
 
+/* The serial log's UART as serial_find_late would choose it (COM1 itself is not visible in
+ * the tables: it is probed at boot). */
+static void show_serial(void)
+{
+	const struct acpi_spcr *sp = &info.spcr;
+
+	if (!sp->present) {
+		printf("serial: no SPCR: LiOS uses COM1 (0x3f8) if it answers, else the first PCI "
+		       "16550\n");
+		return;
+	}
+	if (sp->why) {
+		printf("serial: the SPCR's UART would not be used: %s; LiOS uses COM1 if it answers, "
+		       "else the first PCI 16550\n", sp->why);
+		return;
+	}
+	printf("serial: COM1 (0x3f8) if it answers, else the SPCR's 16550 at %s %#llx%s, %u baud\n",
+	       sp->mmio ? "MMIO" : "I/O", (unsigned long long)sp->base.address,
+	       sp->reg_bytes == 4 ? " (32-bit registers)" : "", sp->baud ? sp->baud : 115200u);
+}
+
 /* The real-time clock as rtc_init would read it: from the FADT's two fields. */
 static void show_rtc(void)
 {
@@ -473,6 +494,7 @@ int main(int argc, char **argv)
 	show_power();
 	show_button();
 	show_rtc();
+	show_serial();
 	if (pci)
 		show_usb(pci);
 	return 0;

@@ -123,6 +123,7 @@ def main():
         r"PM1a_CNT: io 0x604, 16-bit", r"^reset: no ACPI reset register",
         r"^power button: fixed feature, SCI on IRQ 9 \(level, high, as the MADT's override says\)",
         r"^rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register 0x32$",
+        r"^serial: no SPCR: LiOS uses COM1 \(0x3f8\) if it answers, else the first PCI 16550$",
         r"FACS .*not used by LiOS", r"WAET .*not used by LiOS"], forbid=[r"refused"])
     q35 = os.path.join(tables, "qemu-q35")
     out = run(prog, q35)
@@ -143,6 +144,14 @@ def main():
                                         ("SSDT1", as_ssdt(read(os.path.join(aml, "s5_method.aml")))),
                                         ("SSDT2", read(os.path.join(aml, "ssdt_s5.aml")))])
         expect("ssdt", run(prog, d), [r"^poweroff: ACPI S5: \\_S5_ in SSDT2 = SLP_TYPa 3, SLP_TYPb 4$"])
+        # An SPCR naming COM2 (the generator the QEMU cells use for -acpitable).
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                        "..", "..", "..", "qemu"))
+        import qemu_cmdline
+        d = folder(tmp, "spcr", base + [("DSDT", read(os.path.join(aml, "no_s5.aml"))),
+                                        ("SPCR", qemu_cmdline.spcr_table(0x2f8))])
+        expect("spcr", run(prog, d), [r"^serial: COM1 \(0x3f8\) if it answers, else the SPCR's "
+                                      r"16550 at I/O 0x2f8, 115200 baud$"])
         dsdt = read(os.path.join(aml, "s5_root.aml"))
         d = folder(tmp, "hostile", base + [
             ("DSDT", dsdt[:len(dsdt) // 2]), ("SSDT1", b"\xff" * 100), ("SSDT2", b""),
