@@ -50,9 +50,10 @@
 #define UART_TX_TIMEOUT_US 2000  /* a full 16-byte FIFO drains in 1.4 ms at 115200 baud */
 #define UART_LOOP_TIMEOUT_US 1000 /* one byte through the loopback: 87 us */
 
-static const struct serial_port com1 = {.space = SERIAL_SPACE_IO, .reg_bytes = 1,
-					.base = COM1_BASE, .baud = UART_BAUD_DEFAULT};
-static struct serial_port port = com1; /* the UART in use, or the last one probed */
+#define COM1_PORT                                                                           \
+	{ .space = SERIAL_SPACE_IO, .reg_bytes = 1, .base = COM1_BASE, .baud = UART_BAUD_DEFAULT }
+static const struct serial_port com1 = COM1_PORT;
+static struct serial_port port = COM1_PORT; /* the UART in use, or the last one probed */
 static char port_name[40];             /* "COM1", "UART at I/O 0x2f8", ... for messages */
 static uint32_t port_baud;
 static bool uart_ok;
