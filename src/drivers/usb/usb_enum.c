@@ -228,6 +228,7 @@ static bool choose_driver(struct usb_dev *d)
 /* One step of enumeration (see the top comment). */
 static void enum_step(struct usb_dev *d)
 {
+	static char no_slot[48];
 	const char *why = NULL;
 	int n;
 
@@ -237,6 +238,12 @@ static void enum_step(struct usb_dev *d)
 			d->state = S_ADDRESS;
 		return;
 	case S_ADDRESS:
+		if (d->cc == XHCI_CC_NO_SLOTS) {
+			ksnprintf(no_slot, sizeof(no_slot), "no free device slot (the controller has %u)",
+				  d->hc->max_slots);
+			usb_dev_refuse(d, no_slot);
+			return;
+		}
 		if (!usb_dev_ok(d))
 			return;
 		if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
