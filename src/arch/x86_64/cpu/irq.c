@@ -172,16 +172,14 @@ static bool line_routable(unsigned int irq)
 static void pic_line_trigger(unsigned int irq)
 {
 	static uint16_t said; /* bit n: line n's trigger logged */
-	int r;
+	bool changed;
 
-	if (!pic_line_level(given_model, irq))
-		return;
-	r = pic_set_level(irq);
-	if (r < 0 || (said & (1u << irq)))
+	if (!pic_line_level(given_model, irq) || pic_set_level(irq, &changed) < 0 ||
+	    (said & (1u << irq)))
 		return;
 	said |= (uint16_t)(1u << irq);
 	printk("irq: IRQ %u level-triggered: ELCR bit %s\n", irq,
-	       r ? "set" : "already set by the firmware");
+	       changed ? "set" : "already set by the firmware");
 }
 
 static void set_line_masked(unsigned int irq, bool masked)

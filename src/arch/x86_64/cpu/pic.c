@@ -150,11 +150,11 @@ bool pic_line_level(const struct irq_model *model, unsigned int irq)
 
 /*
  * pic_set_level - set line irq's ELCR bit (level-triggered), keeping the others as the
- * firmware left them but those of the edge-only lines, which are cleared. Returns 1 when
- * the bit was set now, 0 when it already was, -EINVAL for an edge-only line or irq >= 16
- * (nothing written). Interrupts disabled.
+ * firmware left them but those of the edge-only lines, which are cleared. Returns 0 with
+ * *changed telling whether the bit was clear before, or -EINVAL for an edge-only line or
+ * irq >= 16 (nothing written). Interrupts disabled.
  */
-int pic_set_level(unsigned int irq)
+int pic_set_level(unsigned int irq, bool *changed)
 {
 	uint16_t port = irq < 8 ? PIC_ELCR1 : PIC_ELCR2;
 	uint8_t edge_only = (uint8_t)(irq < 8 ? PIC_EDGE_ONLY : PIC_EDGE_ONLY >> 8);
@@ -164,10 +164,10 @@ int pic_set_level(unsigned int irq)
 	if (irq >= 16 || (PIC_EDGE_ONLY & (1u << irq)))
 		return -EINVAL;
 	v = inb(port);
-	if ((v & bit) && !(v & edge_only))
-		return 0;
-	outb(port, (uint8_t)((v | bit) & ~edge_only));
-	return (v & bit) ? 0 : 1;
+	*changed = !(v & bit);
+	if (*changed || (v & edge_only))
+		outb(port, (uint8_t)((v | bit) & ~edge_only));
+	return 0;
 }
 
 /*

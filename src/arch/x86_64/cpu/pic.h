@@ -21,9 +21,9 @@ bool pic_is_spurious(unsigned int irq);
 uint16_t pic_get_isr(void);
 /* Whether the firmware's model (NULL: none) makes ISA line irq level-triggered. Pure. */
 bool pic_line_level(const struct irq_model *model, unsigned int irq);
-/* Set line irq's ELCR bit: 1 set now, 0 already set, -EINVAL for an edge-only line
+/* Set line irq's ELCR bit (*changed: it was clear): 0, or -EINVAL for an edge-only line
  * (0, 1, 2, 8, 13) or irq >= 16. Interrupts disabled. */
-int pic_set_level(unsigned int irq);
+int pic_set_level(unsigned int irq, bool *changed);
 /* Both ELCRs, bit n: line n level-triggered. */
 uint16_t pic_get_elcr(void);
 
