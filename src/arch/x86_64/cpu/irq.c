@@ -12,8 +12,9 @@
  * - 8259 PICs (pic.c) otherwise: lines on vectors 32-47, EOI to the PICs, spurious IRQ 7/15
  *   recognised by their in-service bit; the cascade line 2 stays unmasked so the slave's
  *   lines reach the CPU. A line the model's override says is level-triggered (the ACPI
- *   SCI) gets its ELCR bit when it is unmasked; the others stay as the firmware set them. The local APIC is enabled beside them in virtual wire mode for its
- *   timer (not with `nolapic_timer`).
+ *   SCI) gets its ELCR bit when it is unmasked; the others stay as the firmware set them.
+ *   The local APIC is enabled beside them in virtual wire mode for its timer (not with
+ *   `nolapic_timer`).
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,

@@ -13,7 +13,7 @@
  * the PICs take as level-triggered: a level line in edge mode, as the ACPI SCI or a PCI
  * INTx line, is seen once and then never again while the next request overlaps the first.
  * This file sets a line's bit when the firmware's interrupt model says it is level-triggered
- * (pic_set_trigger), and never for the lines that are edge on every PC: the timer (0), the
+ * (pic_line_level, pic_set_level), and never for the lines that are edge on every PC: the timer (0), the
  * keyboard (1), the cascade (2), the RTC (8) and the FPU error (13).
  */
 #include <arch/io.h>
