@@ -241,7 +241,7 @@ struct usb_dev {
 	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
 				  * device that halts it forever is refused) */
 	/* the interrupt IN endpoint halted (a STALL, babble, a transaction or split transaction
-	 * error) and being reset (usb_enum.c): the last operation's outcome is kept meanwhile,
+	 * error) and being reset (usb_intr.c): the last operation's outcome is kept meanwhile,
 	 * and given back to the state that waits for it once the endpoint runs again */
 	uint8_t intr_recover;    /* INTR_RECOVER_* */
 	unsigned int intr_errors; /* failed interrupt transfers since one last completed */
