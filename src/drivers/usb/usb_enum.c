@@ -18,7 +18,8 @@
  * is not success, or a descriptor the parsers refuse, refuses the device with a `usb:` line
  * naming it and the reason; nothing else is affected. A control transfer that halts
  * endpoint 0 (STALL, babble, transaction error) is first recovered (Reset Endpoint, Set TR
- * Dequeue Pointer) so the device stays usable when the state decides the request was
+ * Dequeue Pointer: usb_enum_cmd.c, which also sends this file's other commands and fills
+ * their contexts) so the device stays usable when the state decides the request was
  * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
  * An interrupt IN endpoint that halts is reset the same way (usb_intr.c).
  * A command past its deadline is aborted first (xhci_ring.c) and its device waits for the
@@ -32,9 +33,7 @@
 #include <lios/time.h>
 #include "usb_internal.h"
 
-#define PAGE 4096
 #define SET_ADDRESS_RECOVERY_US 2000  /* USB 2.0 9.2.6.3 */
-#define EP0_MAX_RECOVERIES 16         /* halts of endpoint 0 in a row a device is forgiven */
 
 /* Standard requests (USB 2.0 table 9-4). */
 #define USB_REQ_GET_DESCRIPTOR 0x06
@@ -94,9 +93,9 @@ struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t por
 		d->root_port = port;
 		ksnprintf(d->name, sizeof(d->name), "%d-%u", hc->index + 1, port);
 	}
-	d->in_ctx = kzalloc(PAGE);
-	d->out_ctx = kzalloc(PAGE);
-	d->buf = kzalloc(PAGE);
+	d->in_ctx = kzalloc(USB_DEV_PAGE);
+	d->out_ctx = kzalloc(USB_DEV_PAGE);
+	d->buf = kzalloc(USB_DEV_PAGE);
 	if (!d->in_ctx || !d->out_ctx || !d->buf || xhci_ring_init(&d->ep0)) {
 		free_mem(d);
 		heap_free(d);
@@ -178,101 +177,6 @@ bool usb_dev_ok(struct usb_dev *d)
 	return false;
 }
 
-/* Slot context of the input context, rewritten whole. A hub's: the Hub flag, its port
- * count and, for a high-speed hub, its TT think time (wHubCharacteristics bits 6:5, in
- * units of 8 full-speed bit times), which the controller schedules split transactions by.
- * Multi-TT stays off: hubs run in their default single-TT setting. */
-static void fill_slot(struct usb_dev *d, unsigned int entries, const struct usb_hub_info *hub)
-{
-	uint32_t *slot = xhci_ctx(d->hc, d->in_ctx, 1);
-
-	slot[0] = XHCI_SLOT_ROUTE(d->route) | XHCI_SLOT_SPEED(d->speed) | XHCI_SLOT_ENTRIES(entries) |
-		  (hub ? XHCI_SLOT_HUB : 0);
-	slot[1] = XHCI_SLOT_ROOT_PORT(d->root_port) | (hub ? XHCI_SLOT_NUM_PORTS(hub->num_ports) : 0);
-	slot[2] = XHCI_SLOT_TT_HUB(d->tt_slot) | XHCI_SLOT_TT_PORT(d->tt_port);
-	if (hub && d->speed == USB_SPEED_HIGH)
-		slot[2] |= XHCI_SLOT_TTT(USB_HUB_TT_THINK(hub->characteristics));
-}
-
-static void fill_ep0(struct usb_dev *d)
-{
-	uint32_t *ep = xhci_ctx(d->hc, d->in_ctx, 1 + XHCI_DCI_EP0);
-
-	ep[1] = XHCI_EP_CERR(3) | XHCI_EP_TYPE(XHCI_EP_TYPE_CONTROL) | XHCI_EP_MPS(d->mps0);
-	ep[2] = (uint32_t)d->ep0.phys | d->ep0.cycle;
-	ep[3] = (uint32_t)(d->ep0.phys >> 32);
-	ep[4] = XHCI_EP_AVG_TRB(8);
-}
-
-/* Address Device; false (nothing changed) while another command holds the ring. */
-static bool address_device(struct usb_dev *d)
-{
-	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
-
-	if (d->hc->cmd_busy)
-		return false;
-	d->hc->slot_dev[d->slot] = d;
-	memset(d->in_ctx, 0, PAGE);
-	d->mps0 = d->speed == USB_SPEED_SUPER ? 512 : d->speed == USB_SPEED_HIGH ? 64 : 8;
-	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << XHCI_DCI_EP0;
-	fill_slot(d, 1, NULL);
-	fill_ep0(d);
-	d->hc->dcbaa[d->slot] = d->out_ctx_phys;
-	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
-			    TRB_TYPE(TRB_ADDRESS_DEVICE) | TRB_SLOT(d->slot), "Address Device");
-}
-
-/* Evaluate Context with the max packet size the device descriptor gave; false (nothing
- * changed) while another command holds the ring. */
-static bool evaluate_mps0(struct usb_dev *d, uint16_t mps)
-{
-	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
-
-	if (d->hc->cmd_busy)
-		return false;
-	d->mps0 = mps;
-	memset(d->in_ctx, 0, PAGE);
-	icc[XHCI_ICC_ADD] = 1u << XHCI_DCI_EP0;
-	fill_ep0(d);
-	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
-			    TRB_TYPE(TRB_EVALUATE_CTX) | TRB_SLOT(d->slot), "Evaluate Context");
-}
-
-/*
- * usb_dev_configure_ep - Configure Endpoint for ep (an interrupt IN endpoint) with a fresh
- * ring, and the hub fields of the slot when hub is a hub's descriptor (NULL otherwise).
- * False when the command ring is busy or
- * memory ran out (the device is then refused); ask again on the next step.
- */
-bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub)
-{
-	uint8_t dci = (uint8_t)(2 * (ep->address & USB_EP_NUM_MASK) + 1);
-	uint32_t *icc = xhci_ctx(d->hc, d->in_ctx, 0);
-	uint32_t *epc = xhci_ctx(d->hc, d->in_ctx, 1 + dci);
-
-	if (d->hc->cmd_busy)
-		return false;
-	if (!d->intr.trb) {
-		d->intr_buf = kzalloc(XHCI_INTR_BUF_ALLOC);
-		if (!d->intr_buf || xhci_ring_init(&d->intr)) {
-			usb_dev_refuse(d, "out of memory for the interrupt ring");
-			return false;
-		}
-		d->intr_buf_phys = virt_to_phys(d->intr_buf);
-	}
-	d->intr_dci = dci;
-	memset(d->in_ctx, 0, PAGE);
-	icc[XHCI_ICC_ADD] = 1u << 0 | 1u << dci;
-	fill_slot(d, dci, hub);
-	epc[0] = XHCI_EP_INTERVAL(usb_xhci_interval(d->speed, ep->interval));
-	epc[1] = XHCI_EP_CERR(3) | XHCI_EP_TYPE(XHCI_EP_TYPE_INT_IN) | XHCI_EP_MPS(ep->max_packet);
-	epc[2] = (uint32_t)d->intr.phys | d->intr.cycle;
-	epc[3] = (uint32_t)(d->intr.phys >> 32);
-	epc[4] = XHCI_EP_AVG_TRB(MIN(ep->max_packet, (uint16_t)8)) | XHCI_EP_ESIT_LO(ep->max_packet);
-	return xhci_command(d->hc, d, (uint32_t)d->in_ctx_phys, (uint32_t)(d->in_ctx_phys >> 32), 0,
-			    TRB_TYPE(TRB_CONFIGURE_EP) | TRB_SLOT(d->slot), "Configure Endpoint");
-}
-
 static void get_descriptor(struct usb_dev *d, uint8_t type, uint16_t len, const char *op)
 {
 	xhci_control(d, USB_RT_DEV_IN, USB_REQ_GET_DESCRIPTOR, (uint16_t)(type << 8), 0, len, op);
@@ -324,6 +228,7 @@ static bool choose_driver(struct usb_dev *d)
 /* One step of enumeration (see the top comment). */
 static void enum_step(struct usb_dev *d)
 {
+	static char no_slot[48];
 	const char *why = NULL;
 	int n;
 
@@ -333,6 +238,12 @@ static void enum_step(struct usb_dev *d)
 			d->state = S_ADDRESS;
 		return;
 	case S_ADDRESS:
+		if (d->cc == XHCI_CC_NO_SLOTS) {
+			ksnprintf(no_slot, sizeof(no_slot), "no free device slot (the controller has %u)",
+				  d->hc->max_slots);
+			usb_dev_refuse(d, no_slot);
+			return;
+		}
 		if (!usb_dev_ok(d))
 			return;
 		if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
@@ -340,7 +251,7 @@ static void enum_step(struct usb_dev *d)
 			usb_dev_refuse(d, "controller gave a bad slot");
 			return;
 		}
-		if (!address_device(d))
+		if (!usb_dev_address(d))
 			return; /* the command ring is busy: again on the next step */
 		d->state = S_DESC8;
 		d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
@@ -359,7 +270,7 @@ static void enum_step(struct usb_dev *d)
 			usb_dev_refuse(d, why);
 			return;
 		}
-		if (n != d->mps0 && !evaluate_mps0(d, (uint16_t)n))
+		if (n != d->mps0 && !usb_dev_evaluate_mps0(d, (uint16_t)n))
 			return; /* the command ring is busy: the same 8 bytes again next step */
 		d->state = S_DESC18;
 		return;
@@ -508,64 +419,6 @@ static void teardown_step(struct usb_dev *d)
 	heap_free(d);
 }
 
-/* usb_ep_reset - queue Reset Endpoint for d's endpoint dci (xHCI 4.6.8). False when the
- * command ring is busy. Tick context. */
-bool usb_ep_reset(struct usb_dev *d, unsigned int dci)
-{
-	return xhci_command(d->hc, d, 0, 0, 0,
-			    TRB_TYPE(TRB_RESET_EP) | TRB_SLOT(d->slot) | TRB_EP(dci), "Reset Endpoint");
-}
-
-/* usb_ep_skip_to_enqueue - queue Set TR Dequeue Pointer (xHCI 4.6.10) of d's endpoint dci to
- * ring r's enqueue point and cycle state: the TRBs still queued on it are skipped. False when
- * the command ring is busy. Tick context. */
-bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsigned int dci)
-{
-	uint64_t deq = r->phys + r->enq * sizeof(struct xhci_trb);
-
-	return xhci_command(d->hc, d, (uint32_t)deq | r->cycle, (uint32_t)(deq >> 32), 0,
-			    TRB_TYPE(TRB_SET_TR_DEQUEUE) | TRB_SLOT(d->slot) | TRB_EP(dci),
-			    "Set TR Dequeue Pointer");
-}
-
-/*
- * Endpoint 0 halted (a STALL handshake, babble, a transaction or split transaction error:
- * xHCI 4.10.2): Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the
- * TRBs left of the failed transfer are skipped and the next request starts clean. Then the
- * state that issued the request sees its completion code and decides: most refuse the
- * device ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
- * Returns true when d may take its next step now.
- */
-static bool ep0_recover_step(struct usb_dev *d)
-{
-	switch (d->ep0_recover) {
-	case EP0_RECOVER_RESET:
-		if (++d->ep0_stalls > EP0_MAX_RECOVERIES) {
-			usb_dev_refuse(d, "endpoint 0 keeps halting");
-			return false;
-		}
-		if (usb_ep_reset(d, XHCI_DCI_EP0))
-			d->ep0_recover = EP0_RECOVER_DEQUEUE;
-		else
-			d->ep0_stalls--; /* the command ring is busy: again next tick */
-		return false;
-	case EP0_RECOVER_DEQUEUE:
-		if (!usb_dev_ok(d))
-			return false;
-		if (usb_ep_skip_to_enqueue(d, &d->ep0, XHCI_DCI_EP0))
-			d->ep0_recover = EP0_RECOVER_DONE;
-		return false;
-	default:
-		if (!usb_dev_ok(d))
-			return false;
-		d->ep0_recover = EP0_RECOVER_NONE;
-		d->cc = d->halted_cc;
-		d->op = d->halted_op;
-		printk(KERN_INFO "usb: %s: %s: endpoint 0 halted (code %u), reset\n", d->name, d->op, d->cc);
-		return true;
-	}
-}
-
 /*
  * usb_dev_step - advance d by at most one operation; may free d (after teardown). Tick
  * context.
@@ -594,7 +447,7 @@ void usb_dev_step(struct usb_dev *d)
 		teardown_step(d);
 		return;
 	}
-	if (d->ep0_recover && !ep0_recover_step(d))
+	if (d->ep0_recover && !usb_dev_ep0_recover_step(d))
 		return;
 	if (d->intr_recover && !usb_dev_intr_recover_step(d))
 		return;

@@ -15,7 +15,7 @@
  * is kept).
  *
  * A request that fails (STALL, a transaction, split transaction or babble error: the
- * controller halted endpoint 0, and usb_enum.c reset it with Reset Endpoint and Set TR
+ * controller halted endpoint 0, and usb_enum_cmd.c reset it with Reset Endpoint and Set TR
  * Dequeue Pointer before the state sees the failure; the hub's own end needs nothing, a
  * control endpoint's STALL clears with the next SETUP, USB 2.0 8.5.3.4) costs what it was
  * about, as in Linux's hub driver, which logs a failed port request and carries on (hub_ok):
@@ -28,7 +28,7 @@
  * Refused, the hub and everything behind it: its own descriptor or Configure Endpoint
  * failing (Linux too refuses a hub it cannot configure), any request not answered within
  * its deadline (the transfer may still sit on endpoint 0's ring: nothing after it can be
- * trusted), any other completion code, and endpoint 0 halting more than usb_enum.c's limit
+ * trusted), any other completion code, and endpoint 0 halting more than usb_enum_cmd.c's limit
  * in a row (a hub that fails every request is broken, not unlucky).
  *
  * Depth: five hubs in a chain (USB 2.0 4.1.1: hubs at depth 0-4 below the root port, their
@@ -120,7 +120,7 @@ static bool hub_status_failed(struct usb_dev *d, const char *what)
 }
 
 /* The completion codes of a request the device rejected or that the wire lost: endpoint 0
- * halted on them and was reset (usb_enum.c), the hub is still reachable. */
+ * halted on them and was reset (usb_enum_cmd.c), the hub is still reachable. */
 static bool request_failure(uint32_t cc)
 {
 	return cc == XHCI_CC_STALL || cc == XHCI_CC_USB_TRANSACTION || cc == XHCI_CC_BABBLE ||

@@ -5,7 +5,9 @@
  *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
- *   usb_enum.c   a device from Enable Slot to configured, and its removal
+ *   usb_enum.c   a device from Enable Slot to configured, and its removal, with
+ *                usb_enum_cmd.c (the commands it sends, their input contexts, and the
+ *                recovery of a halted endpoint 0)
  *   usb_intr.c   interrupt IN endpoints that halt: reset and polled again
  *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows),
  *                with usb_hub_port.c (one port's life) and usb_hub.h (their private state);
@@ -233,13 +235,13 @@ struct usb_dev {
 	uint32_t residual;       /* bytes not transferred in its data stage */
 	uint64_t data_trb_phys, status_trb_phys;
 	uint64_t wait_until;     /* a step that waits for time, not for an event */
-	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum.c) */
+	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum_cmd.c) */
 	uint32_t halted_cc;      /* the completion code that halted it and the request, given */
 	const char *halted_op;   /* back once it is reset */
 	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
 				  * device that halts it forever is refused) */
 	/* the interrupt IN endpoint halted (a STALL, babble, a transaction or split transaction
-	 * error) and being reset (usb_enum.c): the last operation's outcome is kept meanwhile,
+	 * error) and being reset (usb_intr.c): the last operation's outcome is kept meanwhile,
 	 * and given back to the state that waits for it once the endpoint runs again */
 	uint8_t intr_recover;    /* INTR_RECOVER_* */
 	unsigned int intr_errors; /* failed interrupt transfers since one last completed */
@@ -307,14 +309,20 @@ void usb_dev_unplug(struct usb_dev *d);
 void usb_dev_free_held(struct xhci *hc);
 void usb_dev_refuse(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
-bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 
-/* usb_intr.c */
-/* usb_enum.c: the two commands that restart a halted endpoint (ep0 and interrupt IN) */
+/* usb_enum_cmd.c; usb_ep_reset and usb_ep_skip_to_enqueue restart a halted endpoint (ep0
+ * and interrupt IN) */
+#define USB_DEV_PAGE 4096 /* bytes of each of a device's contexts and of its buffer */
+bool usb_dev_address(struct usb_dev *d);
+bool usb_dev_evaluate_mps0(struct usb_dev *d, uint16_t mps);
+bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);
 bool usb_ep_reset(struct usb_dev *d, unsigned int dci);
 bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsigned int dci);
+bool usb_dev_ep0_recover_step(struct usb_dev *d);
+
+/* usb_intr.c */
 void usb_dev_intr_error(struct usb_dev *d, uint32_t cc);
 bool usb_dev_intr_recover_step(struct usb_dev *d);
 

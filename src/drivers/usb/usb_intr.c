@@ -6,7 +6,7 @@
  * on the controller's side; it polls no more until software resets it. A single such error
  * (a noisy cable, a glitch behind a hub's transaction translator) used to refuse the device,
  * a keyboard dead until unplugged and a hub taking its devices with it; now the endpoint is
- * reset and polled again, like endpoint 0 (usb_enum.c), and only INTR_MAX_ERRORS failures
+ * reset and polled again, like endpoint 0 (usb_enum_cmd.c), and only INTR_MAX_ERRORS failures
  * in a row, no transfer completing in between, refuse it. The device's side is reset too,
  * with CLEAR_FEATURE(ENDPOINT_HALT): it clears a STALL and puts both ends back on DATA0, so
  * no report is dropped as a toggle repeat. A keyboard releases its keys when it halts: the

@@ -5,7 +5,7 @@
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
  * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
- * usb_enum.c has reset endpoint 0 by then); a request never answered refuses the keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
@@ -327,7 +327,7 @@ unsigned int usb_kbd_count(void)
 /*
  * usb_kbd_stall_probe - self-test of endpoint 0 stall recovery on a real keyboard: the
  * next ready keyboard's step sends a request no HID device knows (it stalls: endpoint 0
- * halts and is reset, usb_enum.c), then SET_IDLE(0) again, which must succeed. Returns
+ * halts and is reset, usb_enum_cmd.c), then SET_IDLE(0) again, which must succeed. Returns
  * false while a probe is pending. usb_kbd_probe_result gives the two completion codes
  * (-1 until each is known). Thread context.
  */

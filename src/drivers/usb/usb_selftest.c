@@ -139,7 +139,7 @@ KTEST(usb, interrupt_path_used)
 }
 
 /* Endpoint 0 stall recovery on a real keyboard: a request it stalls, Reset Endpoint and Set
- * TR Dequeue Pointer (usb_enum.c), then a request it answers. */
+ * TR Dequeue Pointer (usb_enum_cmd.c), then a request it answers. */
 KTEST(usb, ep0_stall_recovered)
 {
 	int stalled = -1, after = -1;

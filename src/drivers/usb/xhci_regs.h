@@ -141,6 +141,7 @@ enum xhci_trb_type {
 #define XHCI_CC_USB_TRANSACTION 4
 #define XHCI_CC_TRB_ERROR 5
 #define XHCI_CC_STALL 6
+#define XHCI_CC_NO_SLOTS 9 /* No Slots Available Error: Enable Slot, every slot taken */
 #define XHCI_CC_SLOT_NOT_ENABLED 11
 #define XHCI_CC_SHORT_PACKET 13
 #define XHCI_CC_SPLIT_TRANSACTION 18

@@ -132,6 +132,45 @@ def scenario_usb_devices(m, args):
                        for f in checks.check_expected(listing, [expected[0], pat])]
 
 
+@scenario("usb-refused")
+def scenario_usb_refused(m, args):
+    # A device LiOS refuses, made by QEMU: the cell fills every device slot of the xHCI
+    # (QEMU's have 64: the keyboard, hubs and mice behind them), then a tablet plugged in
+    # (QMP device_add on a free root port) gets "No Slots Available" for its Enable Slot.
+    # The log names it and why, `usb` lists it under "refused (most recent last):" with the
+    # same reason and its root port as refused, and the keyboard still types. (A chain of
+    # six hubs, which LiOS refuses too, cannot be built: QEMU 7.2 stops at five with "usb
+    # hub chain too deep"; and nec-usb-xhci's slots= property is read before it is set.)
+    plugged = sum(1 for a in args.qemu_arg if a.startswith("usb-"))
+    deadline = time.monotonic() + 30.0
+    while len(USB_DEV_LOG.findall(m.serial())) < plugged:
+        if time.monotonic() > deadline:
+            return ["only %d of the %d devices plugged were enumerated"
+                    % (len(USB_DEV_LOG.findall(m.serial())), plugged)]
+        time.sleep(0.2)
+    start = len(m.serial())
+    # the cell leaves USB 2 root port 9 (qemu-xhci,p2=9) free for it
+    m.qmp.command("device_add", driver="usb-tablet", id="tab0", bus="xhci.0", port="9")
+    refused = m.wait_for_serial(r"^usb: (\S+): refused: (no free device slot[^\r\n]*?)\r?$",
+                                15.0, start)
+    name, why = refused.group(1), refused.group(2)
+    start = len(m.serial())
+    exchange(m, "usb\n", LISTING_END)
+    listing = m.serial()[start:]
+    failures = checks.check_expected(listing, [
+        r"^devices:$",
+        r"^refused \(most recent last\):$", r"^  %s: %s$" % (re.escape(name), re.escape(why))])
+    failures += checks.check_expected(listing, [
+        r"^devices:$", r"^  \S+ +slot \d+ +\w+ +[0-9a-f]{4}:[0-9a-f]{4} HID keyboard +keyboard$"])
+    # its root port (the number after the controller's in its name) waits for a disconnect
+    failures += checks.check_expected(listing, [
+        r"^  port %s +USB 2  refused$" % re.escape(name.split("-", 1)[1])])
+    if re.search(r"^  %s " % re.escape(name), listing.split("refused (most")[0], re.M):
+        failures.append("the refused %s is still in the device list" % name)
+    exchange(m, "echo still typing\n", r"^still typing$")
+    return failures
+
+
 def type_bound(m, device, text):
     """Types 'text' with input-send-event aimed at the keyboard bound to display 'device'
     (usb-kbd,display=<id>); send-key, which has no device, reaches the unbound one (PS/2)."""

@@ -11,8 +11,10 @@
  *   included; line 2 does not exist on this backend and reads as masked.
  * - 8259 PICs (pic.c) otherwise: lines on vectors 32-47, EOI to the PICs, spurious IRQ 7/15
  *   recognised by their in-service bit; the cascade line 2 stays unmasked so the slave's
- *   lines reach the CPU. The local APIC is enabled beside them in virtual wire mode for its
- *   timer (not with `nolapic_timer`).
+ *   lines reach the CPU. A line the model's override says is level-triggered (the ACPI
+ *   SCI) gets its ELCR bit when it is unmasked; the others stay as the firmware set them.
+ *   The local APIC is enabled beside them in virtual wire mode for its timer (not with
+ *   `nolapic_timer`).
  *
  * trap_dispatch() calls irq_dispatch() for every vector >= 32 with interrupts disabled, so a
  * handler never nests with another. Vector 0xff is the local APIC spurious vector (counted,
@@ -164,10 +166,29 @@ static bool line_routable(unsigned int irq)
 	return backend != IRQ_BACKEND_IOAPIC || ioapic_line_routed(irq);
 }
 
+/* On the PICs, a line the firmware's model says is level-triggered (the ACPI SCI) gets
+ * its ELCR bit before it is unmasked: in edge mode it would be seen once, then never
+ * again while the request stays asserted. Said once per line ("irq: IRQ 9
+ * level-triggered: ELCR bit set"), whether the firmware had set it already or not. */
+static void pic_line_trigger(unsigned int irq)
+{
+	static uint16_t said; /* bit n: line n's trigger logged */
+	bool changed;
+
+	if (!pic_line_level(given_model, irq) || pic_set_level(irq, &changed) < 0 ||
+	    (said & (1u << irq)))
+		return;
+	said |= (uint16_t)(1u << irq);
+	printk("irq: IRQ %u level-triggered: ELCR bit %s\n", irq,
+	       changed ? "set" : "already set by the firmware");
+}
+
 static void set_line_masked(unsigned int irq, bool masked)
 {
 	uint64_t flags = irq_save();
 
+	if (!masked && backend == IRQ_BACKEND_PIC)
+		pic_line_trigger(irq);
 	if (masked)
 		mask |= (uint16_t)(1u << irq);
 	else

@@ -7,8 +7,17 @@
  *
  * Register names follow the Intel 8259A data sheet: ICW1-4 initialise, OCW1 is the mask,
  * OCW2 the EOI, OCW3 selects which register a read of the command port returns.
+ *
+ * Beside them, the chipset's edge/level control registers (ELCR, ports 0x4d0 and 0x4d1, as
+ * Intel's PIIX and ICH document them; ICW1's LTIM bit is ignored there) say which lines
+ * the PICs take as level-triggered: a level line in edge mode, as the ACPI SCI or a PCI
+ * INTx line, is seen once and then never again while the next request overlaps the first.
+ * This file sets a line's bit when the firmware's interrupt model says it is level-triggered
+ * (pic_line_level, pic_set_level), and never for the lines that are edge on every PC: the timer (0), the
+ * keyboard (1), the cascade (2), the RTC (8) and the FPU error (13).
  */
 #include <arch/io.h>
+#include <lios/errno.h>
 #include "pic.h"
 
 #define PIC1_CMD 0x20
@@ -24,6 +33,11 @@
 #define OCW2_EOI 0x20       /* non-specific end of interrupt */
 #define OCW3_READ_IRR 0x0a
 #define OCW3_READ_ISR 0x0b
+
+#define PIC_ELCR1 0x4d0 /* edge/level control of lines 0-7, bit n: line n level-triggered */
+#define PIC_ELCR2 0x4d1 /* lines 8-15 */
+/* lines whose ELCR bit must stay 0: timer, keyboard, cascade, RTC, FPU error */
+#define PIC_EDGE_ONLY ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 8) | (1u << 13))
 
 #define PIC_CASCADE_LINE 2
 #define PIC_SPURIOUS_LINE 7 /* the lowest-priority input of each chip */
@@ -113,4 +127,53 @@ bool pic_is_spurious(unsigned int irq)
 	if (irq >= 8)
 		outb(PIC1_CMD, OCW2_EOI);
 	return true;
+}
+
+/*
+ * pic_line_level - whether model (NULL or !present: none) says ISA line irq is
+ * level-triggered: its interrupt source override's trigger is level (the ACPI SCI's is,
+ * the driver adds it when the MADT has none). Without an override a line is ISA's: edge.
+ * Pure; any context.
+ */
+bool pic_line_level(const struct irq_model *model, unsigned int irq)
+{
+	if (!model || !model->present)
+		return false;
+	for (unsigned int i = 0; i < model->override_count && i < ACPI_MAX_OVERRIDES; i++) {
+		const struct acpi_irq_override *o = &model->overrides[i];
+
+		if (o->source == irq)
+			return (o->flags & ACPI_MPS_TRIGGER_MASK) == ACPI_MPS_TRIGGER_LEVEL;
+	}
+	return false;
+}
+
+/*
+ * pic_set_level - set line irq's ELCR bit (level-triggered), keeping the others as the
+ * firmware left them but those of the edge-only lines, which are cleared. Returns 0 with
+ * *changed telling whether the bit was clear before, or -EINVAL for an edge-only line or
+ * irq >= 16 (nothing written). Interrupts disabled.
+ */
+int pic_set_level(unsigned int irq, bool *changed)
+{
+	uint16_t port = irq < 8 ? PIC_ELCR1 : PIC_ELCR2;
+	uint8_t edge_only = (uint8_t)(irq < 8 ? PIC_EDGE_ONLY : PIC_EDGE_ONLY >> 8);
+	uint8_t bit = (uint8_t)(1u << (irq & 7));
+	uint8_t v;
+
+	if (irq >= 16 || (PIC_EDGE_ONLY & (1u << irq)))
+		return -EINVAL;
+	v = inb(port);
+	*changed = !(v & bit);
+	if (*changed || (v & edge_only))
+		outb(port, (uint8_t)((v | bit) & ~edge_only));
+	return 0;
+}
+
+/*
+ * pic_get_elcr - both edge/level control registers, bit n: line n level-triggered.
+ */
+uint16_t pic_get_elcr(void)
+{
+	return (uint16_t)(inb(PIC_ELCR1) | (inb(PIC_ELCR2) << 8));
 }

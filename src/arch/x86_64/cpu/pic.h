@@ -3,6 +3,7 @@
 #ifndef ARCH_PIC_H
 #define ARCH_PIC_H
 
+#include <lios/irq_model.h>
 #include <lios/types.h>
 
 /* Reinitialise both PICs: master at vector_base, slave at vector_base + 8, all lines
@@ -18,5 +19,12 @@ void pic_eoi(unsigned int irq);
 bool pic_is_spurious(unsigned int irq);
 /* In-service registers, bit n: line n (for self-tests). */
 uint16_t pic_get_isr(void);
+/* Whether the firmware's model (NULL: none) makes ISA line irq level-triggered. Pure. */
+bool pic_line_level(const struct irq_model *model, unsigned int irq);
+/* Set line irq's ELCR bit (*changed: it was clear): 0, or -EINVAL for an edge-only line
+ * (0, 1, 2, 8, 13) or irq >= 16. Interrupts disabled. */
+int pic_set_level(unsigned int irq, bool *changed);
+/* Both ELCRs, bit n: line n level-triggered. */
+uint16_t pic_get_elcr(void);
 
 #endif
