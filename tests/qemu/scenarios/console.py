@@ -128,7 +128,7 @@ def scenario_selftest_paged(m, args):
         prompt = re.compile(r"^" + PROMPT, re.MULTILINE).search(m.serial(), verdict.end())
         if prompt:
             break
-        m.send_keys(" ")
+        m.send_keys(" ", echo=False)  # the pager answers on the screen only
         time.sleep(0.3)
     run = m.serial()[start:verdict.end()]
     failures = ["selftest: %s" % ln for ln in re.findall(r"^not ok .*$", run, re.MULTILINE)]
