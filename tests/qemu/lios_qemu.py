@@ -6,8 +6,9 @@ CPU model, machine type, display device, extra arguments) and what GRUB passes t
 kernel (command line, gfxpayload); Machine starts QEMU on the test ISO with the command
 line of qemu_cmdline.py (shared with ./lios and the boot benchmark), the serial port written
 to build/test-logs/<test>.log, a fresh OVMF VARS copy per UEFI run, and QMP on a Unix socket,
-then offers the helpers the tests need: wait for a serial line, type keys, take a
-screendump, read VGA text memory, wait for the exit status.
+then offers the helpers the tests need: wait for a serial line, type keys (each once the
+guest echoed the one before: ECHO_WAIT), take a screendump, read VGA text memory, wait for
+the exit status.
 
 The test ISO's grub.cfg (iso/grub-test.cfg) looks for a file /lios-test.cfg on any disk and
 sources it; this harness writes that file (GRUB variables lios_cmdline, lios_gfxpayload)
@@ -186,6 +187,14 @@ _QCODE_SHIFT = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&":
                 ">": "dot", "?": "slash"}
 
 
+# Typing is paced by the guest: a key the guest echoes on serial lets the next one go once the
+# serial log has grown, after at most this many seconds (the echo lost: go on, the scenario's
+# check fails). QEMU holds few keys the guest has not read (usb-kbd: 16 input events, a key
+# with Shift is 4; PS/2: 16 bytes of scancodes) and drops the rest: typed at a fixed 30 ms
+# a key, a guest descheduled for a few hundred ms on a loaded host lost characters.
+ECHO_WAIT = 2.0
+
+
 def char_to_keys(ch):
     """The qcode combination typing 'ch' on a US keyboard, e.g. ["shift", "h"]."""
     if ch.isascii() and (ch.islower() or ch.isdigit()):
@@ -324,18 +333,48 @@ class Machine:
             return None
         return self.status
 
-    def send_key(self, keys, hold_ms=None):
-        """Presses the qcodes in 'keys' together, e.g. ["shift", "a"] or ["up"]."""
+    def serial_size(self):
+        """Bytes in the serial log so far (a stat, no read): grows with every echo."""
+        try:
+            return os.path.getsize(self.serial_log)
+        except OSError:
+            return 0
+
+    def wait_serial_growth(self, size, timeout):
+        """Waits until the serial log holds more than 'size' bytes, at most 'timeout' seconds
+        (less when the test's time is nearly up, none once QEMU exited). Returns whether it
+        grew; never raises: an answer that does not come is for the scenario to report."""
+        deadline = time.monotonic() + min(timeout, self.remaining())
+        while self.serial_size() <= size:
+            if self.poll() is not None or time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def send_key(self, keys, hold_ms=None, echo=False):
+        """Presses the qcodes in 'keys' together, e.g. ["shift", "a"] or ["up"]. echo=True:
+        the guest answers this key on serial (a character echoed, the line redrawn), and the
+        next key waits for that answer, at most ECHO_WAIT seconds, so typing goes at the
+        guest's pace (see ECHO_WAIT). Keys are at least 30 ms apart either way."""
+        size = self.serial_size() if echo else None
+        sent = time.monotonic()
         args = {"keys": [{"type": "qcode", "data": k} for k in keys]}
         if hold_ms:
             args["hold-time"] = hold_ms
         self.qmp.command("send-key", **args)
-        time.sleep(0.03)  # let the guest drain its 8042 buffer between presses
+        if echo and not self.wait_serial_growth(size, ECHO_WAIT) and self.poll() is None:
+            # said in the test's output: the first sign of a key the guest lost
+            print("%s: no echo of key %s after %.1f s; typing on"
+                  % (self.name, "+".join(keys), ECHO_WAIT), flush=True)
+        # let the guest drain its 8042 buffer between presses
+        time.sleep(max(0.0, 0.03 - (time.monotonic() - sent)))
 
-    def send_keys(self, text):
-        """Types 'text' (US layout); "\\n" is Enter."""
+    def send_keys(self, text, echo=True):
+        """Types 'text' (US layout); "\\n" is Enter. echo=True (typing at the shell's prompt,
+        which echoes every character): each key waits for its echo (send_key); echo=False
+        for keys the guest does not answer on serial (a pager's Space)."""
         for ch in text:
-            self.send_key(char_to_keys(ch))
+            self.send_key(char_to_keys(ch), echo=echo)
 
     def screendump(self, path_base):
         """Takes a screendump: writes path_base.ppm and path_base.png, returns the Image."""

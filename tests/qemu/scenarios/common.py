@@ -7,9 +7,9 @@ This file owns the helpers every scenario module (and run_test.py's --screen and
 come after the keys typed next, and exchange() types keys and waits for such a line;
 read_screen() decodes the screen (VGA text memory or a framebuffer screendump, chosen from
 the kernel's "console:" line in auto mode) and keeps NAME.png and NAME.screen.txt in the
-log directory; check_screen() retries it until the console, which may lag behind serial,
-shows every expected line; screen_cols() and last_row() read the console's width and its
-last line. Standard library only.
+log directory; read_screen_until() retries it until a condition holds, and check_screen()
+until the console, which may lag behind serial, shows every expected line; screen_cols()
+and last_row() read the console's width and its last line. Standard library only.
 """
 import os
 import re
@@ -54,6 +54,18 @@ def read_screen(m, mode, name):
         f.write("# %s, screendump %dx%d\n" % (mode, img.width, img.height))
         f.write("\n".join(lines) + "\n")
     return lines
+
+
+def read_screen_until(m, mode, name, ok, settle=8.0):
+    """Reads the screen (read_screen) until ok(lines) holds, at most 'settle' seconds: the
+    console may lag behind serial on a loaded host. Returns the last lines read; the caller
+    checks them as strictly as it would have."""
+    deadline = time.monotonic() + min(settle, m.remaining())
+    while True:
+        lines = read_screen(m, mode, name)
+        if ok(lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.5)
 
 
 def check_screen(m, mode, name, patterns, settle=8.0):

@@ -14,7 +14,7 @@ import time
 
 import checks
 
-from .common import PROMPT, check_screen, last_row, read_screen
+from .common import PROMPT, check_screen, last_row, read_screen, read_screen_until
 from . import scenario
 
 
@@ -27,7 +27,6 @@ def scenario_scroll(m, args):
     m.send_keys("help\n" * 4)
     for _ in range(4):  # the prompt after each command
         start = m.wait_for_serial(r"^" + PROMPT, 20.0, start).end()
-    time.sleep(0.5)  # let the console catch up with serial
     text = m.serial()
     cells = re.search(r"(\d+)x(\d+) cells$", text, re.MULTILINE)
     cols, rows = (int(cells.group(1)), int(cells.group(2))) if cells else (80, 25)
@@ -35,14 +34,20 @@ def scenario_scroll(m, args):
     output = len(checks.wrap_lines(checks.log_lines(text[begin:]), cols))
     if output <= rows:
         return ["scroll: %d lines of output do not fill a %d-row screen" % (output, rows)]
-    shown = read_screen(m, args.screen or "auto", args.name)
-    failures = []
-    if len(shown) != rows:
-        failures.append("scroll: %d screen rows decoded, the console has %d" % (len(shown), rows))
-    for i, (want, got) in enumerate(zip(sent[-rows:], shown)):
-        if want.rstrip(" ") != got:
-            failures.append("scroll: screen row %d is %r, serial has %r" % (i, got, want))
-    return failures[:10]
+
+    def differences(shown):
+        failures = []
+        if len(shown) != rows:
+            failures.append("scroll: %d screen rows decoded, the console has %d"
+                            % (len(shown), rows))
+        for i, (want, got) in enumerate(zip(sent[-rows:], shown)):
+            if want.rstrip(" ") != got:
+                failures.append("scroll: screen row %d is %r, serial has %r" % (i, got, want))
+        return failures
+    # the console may still be catching up with serial: the rows must match in the end
+    shown = read_screen_until(m, args.screen or "auto", args.name,
+                              lambda lines: not differences(lines))
+    return differences(shown)[:10]
 
 
 @scenario("scrollback")
@@ -57,11 +62,15 @@ def scenario_scrollback(m, args):
         start = len(m.serial())
         m.send_keys("help\n")
         m.wait_for_serial(r"^Keys:", 20.0, start)
-        time.sleep(1.0)
-        if not re.search(r"^" + PROMPT, m.serial()[start:], re.MULTILINE):
-            m.send_keys("q")  # the pager stopped it (a short screen)
+        # the prompt comes back, or (a short screen) the pager stops at "-- more --" and
+        # the prompt waits for q: told by the screen, not guessed from a pause
+        lines = read_screen_until(
+            m, mode, args.name,
+            lambda lines: last_row(lines) in (PROMPT.rstrip(), "-- more --"), 20.0)
+        if last_row(lines) == "-- more --":
+            m.send_keys("q")
         m.wait_for_serial(r"^" + PROMPT, 20.0, start)
-        time.sleep(0.5)
+        read_screen_until(m, mode, args.name, lambda lines: last_row(lines) == PROMPT.rstrip())
     else:
         return ["scrollback: the banner is still on the live screen"]
     for _ in range(40):  # far more pages than the boot log has: clamps at the oldest row
@@ -69,8 +78,8 @@ def scenario_scrollback(m, args):
     failures = check_screen(m, mode, args.name + ".back", [r"^LiOS [0-9]"])
     for _ in range(40):
         m.send_key(["shift", "pgdn"])
-    time.sleep(0.5)
-    lines = read_screen(m, mode, args.name)
+    lines = read_screen_until(m, mode, args.name, lambda lines: last_row(lines) == PROMPT.rstrip()
+                              and not any(banner.search(ln) for ln in lines))
     if any(banner.search(ln) for ln in lines):
         failures.append("scrollback: the banner is still shown after Shift+PgDn")
     if last_row(lines) != PROMPT.rstrip():
@@ -92,8 +101,8 @@ def scenario_pager(m, args):
         failures.append("pager: the prompt came back while -- more -- waited")
     m.send_keys("q")
     m.wait_for_serial(r"^" + PROMPT, 20.0, start)
-    time.sleep(0.5)
-    lines = read_screen(m, mode, args.name)
+    lines = read_screen_until(m, mode, args.name, lambda lines: last_row(lines) == PROMPT.rstrip()
+                              and "-- more --" not in lines)
     if any(ln == "-- more --" for ln in lines):
         failures.append("pager: -- more -- still shown after q")
     if last_row(lines) != PROMPT.rstrip():
@@ -128,7 +137,7 @@ def scenario_selftest_paged(m, args):
         prompt = re.compile(r"^" + PROMPT, re.MULTILINE).search(m.serial(), verdict.end())
         if prompt:
             break
-        m.send_keys(" ")
+        m.send_keys(" ", echo=False)  # the pager answers on the screen only
         time.sleep(0.3)
     run = m.serial()[start:verdict.end()]
     failures = ["selftest: %s" % ln for ln in re.findall(r"^not ok .*$", run, re.MULTILINE)]

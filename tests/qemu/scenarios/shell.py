@@ -28,12 +28,12 @@ def scenario_edit(m, args):
     # with ESC[nD / ESC[nC, which the console once ignored (the line then showed twice).
     wait = answer(m, r"^Hello World$")
     m.send_keys("cho Hellx")
-    m.send_key(["backspace"])
+    m.send_key(["backspace"], echo=True)
     m.send_keys("o Wrld")
     for _ in range(3):
-        m.send_key(["left"])
+        m.send_key(["left"], echo=True)
     m.send_keys("o")
-    m.send_key(["home"])
+    m.send_key(["home"], echo=True)
     m.send_keys("e\n")
     wait()
     return check_screen(m, args.screen or "auto", args.name,
@@ -45,8 +45,8 @@ def scenario_history(m, args):
     # "echo again" Enter, then Up Enter recalls and runs it a second time.
     exchange(m, "echo again\n", r"^again$")
     start = len(m.serial())
-    m.send_key(["up"])
-    m.send_key(["ret"])
+    m.send_key(["up"], echo=True)  # the line drawn again
+    m.send_key(["ret"], echo=True)
     m.wait_for_serial(r"^again$", 15.0, start)
     return []
 
@@ -75,9 +75,9 @@ def scenario_complete(m, args):
     # layouts.
     exchange(m, "sel\t", r"selftest $")
     failures = check_screen(m, args.screen or "auto", args.name, [r"^lios> selftest$"])
-    m.send_key(["ctrl", "c"])
+    m.send_key(["ctrl", "c"], echo=True)  # "^C", a new prompt
     exchange(m, "kbd \t\t", r"^us  .*\bde\b")
-    m.send_key(["ctrl", "c"])
+    m.send_key(["ctrl", "c"], echo=True)
     return failures
 
 
@@ -102,12 +102,16 @@ def scenario_deadkeys(m, args):
     # key twice (once), and Backspace taking back a dead key without erasing the ä.
     text = r"âéàÉ\^´x\^ä"
     wait = answer(m, r"echo %s\n%s$" % (text, text))
+    # A dead key alone echoes nothing (nor does Backspace taking one back): only the keys
+    # that complete a character (1 below) wait for its echo.
     m.send_keys("echo ")
-    for keys in (["grave_accent"], ["a"], ["equal"], ["e"], ["shift", "equal"], ["a"],
-                 ["equal"], ["shift", "e"], ["grave_accent"], ["spc"], ["equal"], ["x"],
-                 ["grave_accent"], ["grave_accent"], ["apostrophe"],
-                 ["grave_accent"], ["backspace"], ["ret"]):
-        m.send_key(keys)
+    for keys, echo in ((["grave_accent"], 0), (["a"], 1), (["equal"], 0), (["e"], 1),
+                       (["shift", "equal"], 0), (["a"], 1), (["equal"], 0),
+                       (["shift", "e"], 1), (["grave_accent"], 0), (["spc"], 1),
+                       (["equal"], 0), (["x"], 1), (["grave_accent"], 0),
+                       (["grave_accent"], 1), (["apostrophe"], 1),
+                       (["grave_accent"], 0), (["backspace"], 0), (["ret"], 1)):
+        m.send_key(keys, echo=bool(echo))
     wait()
     # CP437 has no ´ (U+00B4): the console draws its look-alike ' (term.c).
     shown = text.replace("´", "'")

@@ -177,9 +177,12 @@ def type_bound(m, device, text):
     for ch in text:
         keys = lios_qemu.char_to_keys(ch)
         for down in (True, False):
+            size = m.serial_size()
             events = [{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": k}}}
                       for k in (keys if down else reversed(keys))]
             m.qmp.command("input-send-event", device=device, events=events)
+            if down:  # each character echoes: type at the guest's pace (send_key's echo)
+                m.wait_serial_growth(size, lios_qemu.ECHO_WAIT)
             time.sleep(0.03)  # QEMU queues only 16 usb-kbd events
 
 
