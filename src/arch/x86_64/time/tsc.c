@@ -38,6 +38,8 @@
 				  * boot more, a tenth of kernel init) */
 #define LAPIC_WINDOW_US 5000     /* the local APIC timer against the TSC, when no window ran */
 #define FREEZE_US 2000           /* a counter must move within this (at the assumed rate) */
+#define FREEZE_KNOWN_US 500      /* the same once the TSC rate is known: every reference
+				  * counts at 1.19 MHz or more, hundreds of counts in 500 us */
 #define CAL_MAX_US 200000        /* a calibration gives up after this (at the assumed rate) */
 #define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
 #define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
@@ -170,10 +172,12 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			continue;
 		if (!need_primary && *check >= 0) {
 			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
-			/* the rate is known by now: a frozen counter (a gated PIT) costs FREEZE_US,
-			 * not FREEZE_US at the conservative assumed rate (5x longer here) */
+			/* the rate is known by now: a frozen counter (a gated PIT) costs
+			 * FREEZE_KNOWN_US, not FREEZE_US at the conservative assumed rate (5x longer
+			 * here; 2 ms of it were a twentieth of a boot without a PIT) */
 			if (primary >= 0 && rep.sources[primary].tsc_hz)
-				lim.freeze_cycles = clock_muldiv(rep.sources[primary].tsc_hz, FREEZE_US, 1000000);
+				lim.freeze_cycles = clock_muldiv(rep.sources[primary].tsc_hz,
+								 FREEZE_KNOWN_US, 1000000);
 			s->state = clock_counter_moves(&refs[i], tsc_read, lim.freeze_cycles) ?
 				   CLOCK_COUNTING : CLOCK_FROZEN;
 			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
