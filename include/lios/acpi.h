@@ -4,8 +4,8 @@
  * loader, the RSDT or XSDT, and from them the FADT (8042 hint, reset register, PM timer, PM1
  * control blocks, sleep registers, the DSDT), the MADT (CPUs, the local APIC address, I/O
  * APICs, ISA interrupt source overrides, local APIC NMI inputs, whether dual 8259s are
- * present), the HPET table, the MCFG (PCI Express ECAM windows) and \_S5 from the DSDT and
- * SSDTs (a small AML reader, aml.c). Every table's checksum is verified and every field
+ * present), the HPET table, the MCFG (PCI Express ECAM windows), and from the DSDT and
+ * SSDTs \_S5 and the PCI host bridges' root buses (a small AML reader, aml.c). Every table's checksum is verified and every field
  * read within the table's length; a table that fails is ignored with a message. Arrays
  * below are bounded: entries past their capacity are counted and reported, never written
  * out of bounds. The parsers are pure (host-built for tests and `./lios check-machine`).
@@ -31,6 +31,10 @@ struct acpi_gas {
 
 #define ACPI_MAX_MCFG 8       /* ECAM windows kept (one per segment and bus range) */
 #define ACPI_S5_PATH_MAX 48   /* "\\_SB_.PCI0._S5_" and the like, terminated */
+
+#define ACPI_PATH_MAX 48      /* a namespace path as text, terminated */
+#define ACPI_MAX_PCI_FACTS 32 /* host bridge facts kept from the AML (acpi_pci_roots.c) */
+#define ACPI_MAX_PCI_ROOTS 16
 
 /* One PCI Express ECAM window (MCFG allocation structure). */
 struct acpi_mcfg {
@@ -76,6 +80,50 @@ struct acpi_spcr {
 	uint16_t pci_vendor, pci_device; /* 0xffff: not a PCI device */
 	uint8_t pci_segment, pci_bus, pci_dev, pci_fn;
 	const char *why;          /* NULL: usable; else why not (static text) */
+};
+
+/*
+ * What the DSDT and SSDTs say of the PCI host bridges (devices whose _HID or _CID is
+ * PNP0A03 or PNP0A08), read from constant Name() objects as the tables declare them
+ * (acpi_pci_roots.c), kept per device path until every table is read (a Scope() in
+ * another table may add a bridge's _CRS). Read through acpi_pci_roots().
+ */
+enum acpi_pci_fact_kind {
+	ACPI_PCI_HOST,       /* dev is a host bridge */
+	ACPI_PCI_BBN,        /* _BBN = lo */
+	ACPI_PCI_SEG,        /* _SEG = lo */
+	ACPI_PCI_CRS_BUS,    /* _CRS's bus number range lo-hi */
+	ACPI_PCI_VARIABLE,   /* _BBN or _SEG that is a method or not a constant: unknown */
+};
+struct acpi_pci_fact {
+	char dev[ACPI_PATH_MAX];  /* the device's path, "\\_SB_.PCI0" */
+	uint8_t kind;             /* enum acpi_pci_fact_kind */
+	uint16_t lo, hi;
+};
+struct acpi_pci_facts {
+	unsigned count;
+	struct acpi_pci_fact fact[ACPI_MAX_PCI_FACTS];
+	/* Why the tables may describe a host bridge the facts miss (NULL: they cannot): a
+	 * table refused, PNP0A03/PNP0A08 met outside a Name(_HID) or Name(_CID) (in a method's
+	 * body, an If), more facts than fit. The first one, with where it was. */
+	const char *doubt;
+	char doubt_table[8];
+	uint32_t doubt_offset;
+};
+
+/* A PCI root bus as ACPI names it. */
+struct acpi_pci_root {
+	char dev[ACPI_PATH_MAX];  /* the host bridge's path */
+	uint16_t segment;         /* _SEG, 0 without one */
+	uint8_t bus;              /* the _CRS bus range's start, else _BBN, else 0 */
+	uint8_t bus_end;          /* the _CRS range's end; bus without a _CRS range */
+	bool from_crs, from_bbn;  /* where bus came from (neither: the only bridge, bus 0) */
+};
+struct acpi_pci_roots {
+	unsigned count;           /* roots listed (trusted only when why is NULL) */
+	struct acpi_pci_root root[ACPI_MAX_PCI_ROOTS];
+	const char *why;          /* NULL: every host bridge's root bus is known; else why not */
+	char why_where[ACPI_PATH_MAX]; /* the bridge or table the reason is about, or "" */
 };
 
 struct acpi_info {
@@ -132,6 +180,7 @@ struct acpi_info {
 	bool have_dsdt;
 	unsigned ssdt_count;      /* SSDTs read (SSDT1, SSDT2, ... in their order) */
 	struct acpi_s5 s5;
+	struct acpi_pci_facts pci;  /* host bridges (acpi_pci_roots.c) */
 	/* SPCR: the firmware's console UART (acpi_spcr.c). */
 	struct acpi_spcr spcr;
 };
@@ -158,6 +207,13 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
  * zeroed *info (acpi_info_init). Pure: `./lios check-machine` feeds it files. */
 void acpi_info_init(struct acpi_info *info);
 int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info);
+
+/* The PCI root buses the AML names, sorted by segment and bus, from info->pci: every host
+ * bridge's _CRS bus range start, else its constant _BBN (Linux's order), on its _SEG; a
+ * lone bridge with neither starts at bus 0. roots->why says when the list cannot be
+ * trusted (no host bridge found, a bridge whose bus or segment is only computed, doubt
+ * about the tables, more roots than fit): then the caller finds roots another way. Pure. */
+void acpi_pci_roots(const struct acpi_info *info, struct acpi_pci_roots *roots);
 
 /* How \_S5 would be entered: the registers and the values written, worked out from *info
  * (pure, so `check-machine` prints exactly what acpi_poweroff does). Legacy ACPI: SLP_TYPa

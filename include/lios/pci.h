@@ -121,12 +121,20 @@ struct pci_dev {
 	struct pci_dev *next;
 };
 
+/* A root bus firmware names (an ACPI host bridge's). */
+struct pci_root {
+	uint16_t segment;
+	uint8_t bus;
+};
+
 /* Enumerate (see the file's top comment in pci.c for the walk), print
  * "pci: N functions on M buses (ECAM|ports)" at KERN_INFO, before it one KERN_INFO line
  * "pci: peer root bus SSSS:BB (no bridge leads to it)" per peer root bus found and one
- * KERN_DEBUG line per function. regions: the MCFG allocations (NULL/0 without MCFG: ports only). Returns 0, or
- * -ENODEV when no host bridge answers. Boot, after mm, acpi and irq_init; once. */
-int pci_init(const struct pci_ecam *regions, size_t n);
+ * KERN_DEBUG line per function. regions: the MCFG allocations (NULL/0 without MCFG: ports
+ * only). roots: every root bus of the machine, as ACPI names them (nroots of them), or
+ * NULL when they are not known (then every bus number the walks do not reach is probed).
+ * Returns 0, or -ENODEV when no host bridge answers. Boot, after mm, acpi and irq_init; once. */
+int pci_init(const struct pci_ecam *regions, size_t n, const struct pci_root *roots, size_t nroots);
 /* True when some bus is reached through ECAM. */
 bool pci_using_ecam(void);
 
@@ -233,6 +241,12 @@ struct pci_scan_result {
 typedef void (*pci_bus_idle_fn)(void *ctx, uint16_t seg, uint8_t bus);
 unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
 			      uint8_t last, pci_found_fn found, void *arg, struct pci_scan_result *res);
+/* The same, with the segment's root buses known (firmware named them: ACPI host bridges):
+ * roots (a 256-bit map as res->peer) non-NULL limits probing to the buses it marks, so no
+ * other bus number is read; NULL probes every one, as pci_scan_segment. */
+unsigned int pci_scan_segment_roots(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg,
+				    uint8_t first, uint8_t last, const uint8_t *roots, pci_found_fn found, void *arg,
+				    struct pci_scan_result *res);
 static inline bool pci_scan_is_peer(const struct pci_scan_result *res, uint8_t bus)
 {
 	return res->peer[bus / 8] & (1u << (bus % 8));

@@ -200,17 +200,41 @@ static void show_clocks(void)
 	       info.have_hpet ? "the HPET" : info.pm_timer_bits ? "the PM timer" : "the PIT (channel 2)");
 }
 
+/* The root buses LiOS walks: the host bridges ACPI names, or why it probes instead. */
+static void show_pci_roots(void)
+{
+	struct acpi_pci_roots roots;
+
+	acpi_pci_roots(&info, &roots);
+	if (roots.why) {
+		printf("    root buses: LiOS probes every bus number the walk from bus 0 does not reach (%s%s%s)\n",
+		       roots.why, roots.why_where[0] ? ": " : "", roots.why_where);
+		return;
+	}
+	printf("    root buses from ACPI (LiOS walks these, no probing):\n");
+	for (unsigned i = 0; i < roots.count; i++) {
+		const struct acpi_pci_root *r = &roots.root[i];
+
+		printf("      %04x:%02x %s (%s", r->segment, r->bus, r->dev,
+		       r->from_crs ? "_CRS" : r->from_bbn ? "_BBN" : "the only host bridge: bus 0");
+		if (r->from_crs)
+			printf(", buses %02x-%02x", r->bus, r->bus_end);
+		printf(")\n");
+	}
+}
+
 static void show_pci(void)
 {
 	if (!info.mcfg_count) {
 		printf("pci: %s: configuration space through I/O ports 0xcf8/0xcfc (256 bytes per function)\n",
 		       info.have_mcfg ? "the MCFG lists no usable window" : "no MCFG");
-		return;
+	} else {
+		printf("pci: ECAM (memory-mapped configuration, 4 KiB per function):\n");
+		for (unsigned i = 0; i < info.mcfg_count; i++)
+			printf("    segment %u, buses %u-%u at %#llx\n", info.mcfg[i].segment,
+			       info.mcfg[i].bus_start, info.mcfg[i].bus_end, (unsigned long long)info.mcfg[i].base);
 	}
-	printf("pci: ECAM (memory-mapped configuration, 4 KiB per function):\n");
-	for (unsigned i = 0; i < info.mcfg_count; i++)
-		printf("    segment %u, buses %u-%u at %#llx\n", info.mcfg[i].segment, info.mcfg[i].bus_start,
-		       info.mcfg[i].bus_end, (unsigned long long)info.mcfg[i].base);
+	show_pci_roots();
 }
 
 static void show_ps2(void)

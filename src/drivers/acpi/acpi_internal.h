@@ -2,7 +2,8 @@
 /*
  * Private to src/drivers/acpi/: the SDT header and the per-table parsers that
  * acpi_tables.c (discovery, MADT) dispatches to: acpi_fadt.c (FADT, HPET, MCFG) and
- * acpi_sleep.c (DSDT/SSDT through the AML reader). Each parser gets a table whose length
+ * acpi_sleep.c (DSDT/SSDT through the AML reader, for \_S5 and, via acpi_pci_roots.c, the
+ * PCI host bridges). Each parser gets a table whose length
  * and checksum were already checked, and reads nothing past 'len'.
  */
 #ifndef LIOS_ACPI_INTERNAL_H
@@ -34,6 +35,9 @@ int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_spcr.c */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
+/* acpi_pci_roots.c: adds what the DSDT or SSDT t (named 'table', "DSDT", "SSDT2") says of
+ * PCI host bridges to info->pci, or the doubt it raises. Called by acpi_parse_aml. */
+void acpi_pci_read_aml(const uint8_t *t, uint32_t len, const char *table, struct acpi_info *info);
 
 /* Whether bytes bytes at offset from the register g lie inside its address space as the
  * kernel reaches it: I/O ports below 0x10000; PCI configuration space (ACPI 6.x 5.2.3.2)

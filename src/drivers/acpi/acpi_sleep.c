@@ -50,7 +50,8 @@ static void table_name(const uint8_t *t, const struct acpi_info *info, char *out
 /*
  * acpi_parse_aml - read one DSDT or SSDT (counted by acpi_parse_table) for \_S5 and keep the best candidate so far in
  * info->s5 (the DSDT wins a tie); without one, keep the most telling reason. A table the
- * reader refuses is counted in bad_tables.
+ * reader refuses is counted in bad_tables. The PCI host bridges are read from the same
+ * table (acpi_pci_read_aml).
  */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
@@ -62,6 +63,7 @@ int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	if (memcmp(t, "DSDT", 4) == 0)
 		info->have_dsdt = true;
 	table_name(t, info, name);
+	acpi_pci_read_aml(t, len, name, info);
 	st = aml_find_s5(t, len, &r);
 	if (st == AML_S5_MALFORMED) {
 		printk(KERN_WARN "acpi: %s refused: %s (at offset %#x)\n", name, r.why, r.offset);

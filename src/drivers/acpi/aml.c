@@ -69,16 +69,11 @@
 #define PROCESSOR_FIXED_LEN 6     /* ProcID, PblkAddr (DWord), PblkLen */
 #define POWER_RES_FIXED_LEN 3     /* SystemLevel, ResourceOrder (Word) */
 #define SLP_TYP_MAX 7             /* SLP_TYP is a 3-bit field */
-#define NAME_SEG_LEN 4
-#define PATH_SEGS 8               /* kept for the printed path; deeper paths end in "..." */
+#define NAME_SEG_LEN AML_NAME_SEG_LEN
+#define PATH_SEGS AML_PATH_SEGS   /* kept for the printed path; deeper paths end in "..." */
 
 /* Ranks of a candidate \_S5; higher wins. */
 enum { RANK_NONE, RANK_NESTED_SEARCHED, RANK_NESTED, RANK_ROOT_SEARCHED, RANK_ROOT };
-
-struct aml_path {
-	unsigned count;                      /* segments below the root */
-	char seg[PATH_SEGS][NAME_SEG_LEN];   /* the first PATH_SEGS of them */
-};
 
 struct reader {
 	const uint8_t *aml;      /* the whole table; nothing at or past len is read */
@@ -90,6 +85,7 @@ struct reader {
 	const char *note;        /* an \_S5 that was seen but not usable: why, and where */
 	uint32_t note_at;
 	bool method_s5;          /* \_S5 declared as a Method */
+	const struct aml_visit *visit; /* aml_walk's visitor, or NULL */
 };
 
 static bool fail(struct reader *rd, uint32_t at, const char *why)
@@ -101,7 +97,7 @@ static bool fail(struct reader *rd, uint32_t at, const char *why)
 
 /* Decodes the PkgLength at *pos, which must end (with the object it measures) by 'end'.
  * On success *pos moves past it and *pkg_end is the object's end. NULL or why not. */
-static const char *pkg_length(const uint8_t *a, uint32_t *pos, uint32_t end, uint32_t *pkg_end)
+const char *aml_pkg_length(const uint8_t *a, uint32_t *pos, uint32_t end, uint32_t *pkg_end)
 {
 	uint32_t start = *pos, n;
 	unsigned extra;
@@ -130,7 +126,7 @@ static const char *pkg_length(const uint8_t *a, uint32_t *pos, uint32_t end, uin
 static bool read_pkg(struct reader *rd, uint32_t *pos, uint32_t end, uint32_t *pkg_end)
 {
 	uint32_t at = *pos;
-	const char *why = pkg_length(rd->aml, pos, end, pkg_end);
+	const char *why = aml_pkg_length(rd->aml, pos, end, pkg_end);
 
 	return why ? fail(rd, at, why) : true;
 }
@@ -193,7 +189,7 @@ static bool is_s5(const struct aml_path *p)
 	return p->count && last < PATH_SEGS && memcmp(p->seg[last], "_S5_", NAME_SEG_LEN) == 0;
 }
 
-static void path_string(const struct aml_path *p, char *out, size_t size)
+void aml_path_string(const struct aml_path *p, char *out, size_t size)
 {
 	size_t n = 0;
 
@@ -212,7 +208,7 @@ static void path_string(const struct aml_path *p, char *out, size_t size)
 }
 
 /* An integer constant (ZeroOp, OneOp, OnesOp, Byte/Word/DWord/QWordPrefix) at *pos. */
-static bool read_integer(const uint8_t *a, uint32_t *pos, uint32_t end, uint64_t *v)
+bool aml_read_integer(const uint8_t *a, uint32_t *pos, uint32_t end, uint64_t *v)
 {
 	static const uint8_t size[] = {
 		[AML_BYTE_PREFIX] = 1, [AML_WORD_PREFIX] = 2, [AML_DWORD_PREFIX] = 4,
@@ -253,10 +249,10 @@ static const char *try_s5(struct reader *rd, uint32_t pos, uint32_t end, const s
 	if (pos >= end || (a[pos] != AML_PACKAGE_OP && a[pos] != AML_VAR_PACKAGE_OP))
 		return "\\_S5 is not a package";
 	var = a[pos++] == AML_VAR_PACKAGE_OP;
-	if (pkg_length(a, &pos, end, &pkg_end))
+	if (aml_pkg_length(a, &pos, end, &pkg_end))
 		return "\\_S5 package has a bad PkgLength";
 	if (var) {
-		if (!read_integer(a, &pos, pkg_end, &count))
+		if (!aml_read_integer(a, &pos, pkg_end, &count))
 			return "\\_S5 VarPackage size is not a constant";
 	} else {
 		if (pos >= pkg_end)
@@ -264,7 +260,7 @@ static const char *try_s5(struct reader *rd, uint32_t pos, uint32_t end, const s
 		count = a[pos++];
 	}
 	for (; n < 2 && n < count && pos < pkg_end; n++)
-		if (!read_integer(a, &pos, pkg_end, &v[n]))
+		if (!aml_read_integer(a, &pos, pkg_end, &v[n]))
 			return "\\_S5 package element is not an integer constant";
 	if (n == 0)
 		return "\\_S5 package is empty";
@@ -281,7 +277,7 @@ static const char *try_s5(struct reader *rd, uint32_t pos, uint32_t end, const s
 		rd->r->offset = name_at;
 		rd->r->at_root = rank == RANK_ROOT || rank == RANK_ROOT_SEARCHED;
 		rd->r->scanned = rank == RANK_ROOT_SEARCHED || rank == RANK_NESTED_SEARCHED;
-		path_string(p, rd->r->path, sizeof(rd->r->path));
+		aml_path_string(p, rd->r->path, sizeof(rd->r->path));
 	}
 	return NULL;
 }
@@ -341,7 +337,7 @@ static bool skip_data(struct reader *rd, uint32_t *pos, uint32_t end)
 		*pos = i + 2;
 		return true;
 	default:
-		if (read_integer(a, pos, end, &v) || (name_lead(a[i]) && read_name(a, pos, end, &p)))
+		if (aml_read_integer(a, pos, end, &v) || (name_lead(a[i]) && read_name(a, pos, end, &p)))
 			return true;
 		if (a[i] == AML_BYTE_PREFIX || a[i] == AML_WORD_PREFIX ||
 		    a[i] == AML_DWORD_PREFIX || a[i] == AML_QWORD_PREFIX)
@@ -441,6 +437,8 @@ static void walk(struct reader *rd, uint32_t pos, uint32_t end, const struct aml
 			if (is_s5(&p))
 				note(rd, op_at, try_s5(rd, pos, end, &p, op_at,
 						       p.count == 1 ? RANK_ROOT : RANK_NESTED));
+			if (rd->visit && rd->visit->name)
+				rd->visit->name(rd->visit->ctx, &p, rd->aml, op_at, pos, end);
 			if (!skip_data(rd, &pos, end)) {
 				if (!rd->fail_why)
 					search(rd, op_at, end, scope);
@@ -454,10 +452,16 @@ static void walk(struct reader *rd, uint32_t pos, uint32_t end, const struct aml
 		case AML_METHOD_OP:
 			if (!read_pkg(rd, &pos, end, &pkg_end))
 				return;
-			if (read_name(rd->aml, &pos, pkg_end, &p) && is_s5(&p) && !rd->method_s5) {
+			if (!read_name(rd->aml, &pos, pkg_end, &p)) {
+				pos = pkg_end;
+				break;
+			}
+			if (is_s5(&p) && !rd->method_s5) {
 				rd->method_s5 = true;
 				note(rd, op_at, "\\_S5 is a method (not evaluated)");
 			}
+			if (rd->visit && rd->visit->method)
+				rd->visit->method(rd->visit->ctx, &p, op_at);
 			pos = pkg_end;
 			break;
 		case AML_IF_OP:
@@ -504,6 +508,24 @@ static void walk(struct reader *rd, uint32_t pos, uint32_t end, const struct aml
  * explain anything but AML_S5_FOUND (the first problem for a refused table; for an absent
  * or unsupported \_S5, the \_S5 that was seen and why it could not be used).
  */
+/* The table header's checks: NULL with *tlen, or why the table is refused (*offset). */
+static const char *check_header(const uint8_t *t, size_t len, uint32_t *tlen, uint32_t *offset)
+{
+	*offset = 0;
+	if (len < SDT_HEADER_LEN)
+		return "shorter than an ACPI table header";
+	memcpy(tlen, t + 4, 4);
+	if (memcmp(t, "DSDT", 4) != 0 && memcmp(t, "SSDT", 4) != 0)
+		return "not a DSDT or SSDT";
+	if (*tlen < SDT_HEADER_LEN)
+		return "its length field is shorter than the header";
+	if (*tlen > len) {
+		*offset = (uint32_t)len;
+		return "truncated: its header claims more bytes than there are";
+	}
+	return NULL;
+}
+
 enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *r)
 {
 	struct reader rd = {.aml = t, .r = r};
@@ -512,19 +534,7 @@ enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *
 
 	memset(r, 0, sizeof(*r));
 	r->status = AML_S5_MALFORMED;
-	if (len < SDT_HEADER_LEN) {
-		r->why = "shorter than an ACPI table header";
-		return r->status;
-	}
-	memcpy(&tlen, t + 4, 4);
-	if (memcmp(t, "DSDT", 4) != 0 && memcmp(t, "SSDT", 4) != 0) {
-		r->why = "not a DSDT or SSDT";
-	} else if (tlen < SDT_HEADER_LEN) {
-		r->why = "its length field is shorter than the header";
-	} else if (tlen > len) {
-		r->why = "truncated: its header claims more bytes than there are";
-		r->offset = (uint32_t)len;
-	}
+	r->why = check_header(t, len, &tlen, &r->offset);
 	if (r->why)
 		return r->status;
 	rd.len = tlen;
@@ -542,4 +552,23 @@ enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *
 		r->why = "no \\_S5 in the table";
 	}
 	return r->status;
+}
+
+/* aml_walk - see aml.h: the same walk, its \_S5 findings thrown away. */
+const char *aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v, uint32_t *offset)
+{
+	struct aml_s5_result scratch;
+	struct reader rd = {.aml = t, .r = &scratch, .visit = v};
+	struct aml_path root = {0};
+	const char *why;
+	uint32_t tlen;
+
+	memset(&scratch, 0, sizeof(scratch));
+	why = check_header(t, len, &tlen, offset);
+	if (why)
+		return why;
+	rd.len = tlen;
+	walk(&rd, SDT_HEADER_LEN, tlen, &root, 0);
+	*offset = rd.fail_at;
+	return rd.fail_why;
 }

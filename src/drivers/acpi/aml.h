@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ACPI driver's private AML reader (aml.c): finds the \_S5 package in one DSDT or SSDT
- * without an interpreter. Pure C, built for the kernel and the host (tests, fuzzer,
- * check-machine); used by acpi_tables.c, never by other drivers (they read struct
- * acpi_info's s5).
+ * The ACPI driver's private AML reader (aml.c): walks one DSDT or SSDT the way its
+ * namespace is declared, without an interpreter. aml_find_s5 finds the \_S5 package;
+ * aml_walk hands each Name() and Method() to a visitor (acpi_pci_roots.c reads the PCI
+ * host bridges that way). Pure C, built for the kernel and the host (tests, fuzzer,
+ * check-machine); used inside src/drivers/acpi/ only (other drivers read struct acpi_info).
  */
 #ifndef LIOS_ACPI_AML_H
 #define LIOS_ACPI_AML_H
@@ -34,5 +35,42 @@ struct aml_s5_result {
 enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *r);
 
 #define AML_MAX_DEPTH 16
+
+/* A namespace path as the walk resolves it: the first AML_PATH_SEGS segments below the
+ * root (count may be larger: the rest are not kept). */
+#define AML_NAME_SEG_LEN 4
+#define AML_PATH_SEGS 8
+struct aml_path {
+	unsigned count;
+	char seg[AML_PATH_SEGS][AML_NAME_SEG_LEN];
+};
+
+/* What aml_walk reports. name: a Name() at name_at whose data object starts at data and
+ * must end by end (the visitor decodes it itself, reading nothing at or past end). method:
+ * a Method() declared at 'at'. Either may be NULL. */
+struct aml_visit {
+	void (*name)(void *ctx, const struct aml_path *p, const uint8_t *aml, uint32_t name_at, uint32_t data,
+		     uint32_t end);
+	void (*method)(void *ctx, const struct aml_path *p, uint32_t at);
+	void *ctx;
+};
+
+/* Walks the AML table t (len readable bytes) as aml_find_s5 does, calling v for every
+ * Name() and Method() the structured walk reaches; bytes it steps over or searches instead
+ * (bodies of methods, If/Else/While, unknown opcodes) are not visited. Returns NULL, or why
+ * the table is refused with *offset where (the visits made before that stand). Pure. */
+const char *aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v, uint32_t *offset);
+
+/* path as text, "\\_SB_.PCI0", into out (size bytes, terminated; a path deeper than
+ * AML_PATH_SEGS ends in "..."). */
+void aml_path_string(const struct aml_path *p, char *out, size_t size);
+
+/* An integer constant (Zero, One, Ones, Byte/Word/DWord/QWord prefix) at *pos, before end:
+ * true with *v and *pos moved past it. */
+bool aml_read_integer(const uint8_t *a, uint32_t *pos, uint32_t end, uint64_t *v);
+
+/* A PkgLength at *pos whose object must end by end: NULL with *pos past it and *pkg_end
+ * the object's end, or why not. */
+const char *aml_pkg_length(const uint8_t *a, uint32_t *pos, uint32_t end, uint32_t *pkg_end);
 
 #endif

@@ -14,9 +14,10 @@
  * Enumeration (pci_init): one pci_scan_segment (pci_config.c: the walk, and why probing
  * besides it) per segment: segment 0 from bus 0, every other MCFG segment from its first
  * bus, each up to the last bus its MCFG regions cover (segment 0 without MCFG: 255, the
- * ports reach every bus). The walk from bus 0 finds what hangs below the first host bridge;
- * probing the buses it did not reach finds the other host bridges' root buses (multi-socket
- * boards, QEMU's pxb), where an xHCI may sit. Probing through ECAM maps a bus's 1 MiB to
+ * ports reach every bus). The walk from bus 0 finds what hangs below the first host bridge.
+ * The other host bridges' root buses (multi-socket boards, QEMU's pxb), where an xHCI may
+ * sit, are the ones ACPI names when it names them all (pci_init's roots; only those are
+ * probed), else found by probing every bus the walk did not reach. Probing through ECAM maps a bus's 1 MiB to
  * read its 32 vendor IDs and unmaps it at once when no root is there (ecam_bus_idle), so at
  * most one empty bus is mapped at a time. Each function found becomes a heap-allocated
  * struct pci_dev, kept in one list sorted by address (an address already listed is not
@@ -304,15 +305,20 @@ static int next_segment(int after)
 }
 
 /* Scans one segment (see the top), says which peer root buses it found; adds to the
- * totals. */
-static void scan_segment(uint16_t seg, unsigned int *buses, unsigned int *bad, unsigned int *mirrors)
+ * totals. roots: the machine's root buses (NULL: unknown, probe). */
+static void scan_segment(uint16_t seg, const struct pci_root *roots, size_t nroots, unsigned int *buses,
+			 unsigned int *bad, unsigned int *mirrors)
 {
 	struct pci_scan_result res;
-	uint8_t first, last;
+	uint8_t first, last, map[256 / 8] = {0};
 
 	if (!segment_range(seg, &first, &last))
 		return;
-	*buses += pci_scan_segment(&kernel_ops, ecam_bus_idle, seg, first, last, found_fn, NULL, &res);
+	for (size_t i = 0; roots && i < nroots; i++)
+		if (roots[i].segment == seg)
+			map[roots[i].bus / 8] |= (uint8_t)(1u << (roots[i].bus % 8));
+	*buses += pci_scan_segment_roots(&kernel_ops, ecam_bus_idle, seg, first, last, roots ? map : NULL, found_fn,
+					 NULL, &res);
 	*bad += res.bad_bridges;
 	*mirrors += res.mirrors;
 	for (unsigned int b = 0; b < 256 && res.peer_roots; b++)
@@ -321,18 +327,20 @@ static void scan_segment(uint16_t seg, unsigned int *buses, unsigned int *bad, u
 }
 
 /* pci_init - see pci.h. */
-int pci_init(const struct pci_ecam *regions, size_t n)
+int pci_init(const struct pci_ecam *regions, size_t n, const struct pci_root *roots, size_t nroots)
 {
 	unsigned int buses = 0, bad = 0, mirrors = 0;
+	uint64_t start = time_ns();
 
 	for (size_t i = 0; i < n && ecam_count < PCI_MAX_ECAM_REGIONS; i++) {
 		if (!regions[i].base || regions[i].bus_end < regions[i].bus_start)
 			continue;
 		ecam[ecam_count++].r = regions[i];
 	}
-	scan_segment(0, &buses, &bad, &mirrors);
+	scan_segment(0, roots, nroots, &buses, &bad, &mirrors);
 	for (int seg = next_segment(0); seg > 0; seg = next_segment(seg))
-		scan_segment((uint16_t)seg, &buses, &bad, &mirrors);
+		scan_segment((uint16_t)seg, roots, nroots, &buses, &bad, &mirrors);
+	printk(KERN_DEBUG "pci: buses walked in %llu us\n", (unsigned long long)((time_ns() - start) / 1000));
 	for (const struct pci_dev *d = devices; d; d = d->next)
 		if (ecam_covers(d->addr))
 			ecam_used = true;

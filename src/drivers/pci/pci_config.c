@@ -13,10 +13,12 @@
  *
  * But a machine may have more than one root bus in a segment: each host bridge (a socket's
  * root complex, QEMU's pxb) starts its own bus range, and no bridge leads to it; ACPI names
- * them (_BBN of each PNP0A03/PNP0A08 device), which only an AML interpreter could tell us.
- * So pci_scan_segment walks the first root, then probes the bus numbers up to the segment's
- * last that the walk did not reach, in order, and walks each where a device answers as a
- * peer root. Skipped without a read: buses inside a bridge's secondary-subordinate range
+ * them (each PNP0A03/PNP0A08 device's _CRS bus range or _BBN). When ACPI's tables name
+ * every root bus in constant objects (acpi_pci_roots), pci_scan_segment_roots is given
+ * them and probes only those (a root ACPI names whose bus is empty is no root). Otherwise (no ACPI, or a bridge whose
+ * bus only AML code computes) pci_scan_segment walks the first root, then probes the bus
+ * numbers up to the segment's last that the walk did not reach, in order, and walks each
+ * where a device answers as a peer root (as Linux does without ACPI). Skipped without a read: buses inside a bridge's secondary-subordinate range
  * (firmware reserved them for that bridge, e.g. for hotplug). A bus whose devices all read
  * exactly as the same slots of the first root is not a root but a chipset that ignores the
  * bus number (old host bridges answer on every bus): counted and skipped, so nothing is
@@ -332,9 +334,10 @@ static enum probe_result probe_bus(const struct scan_state *s, uint8_t bus)
 	return copy ? PROBE_MIRROR : PROBE_PEER;
 }
 
-/* pci_scan_segment - see pci.h and the top of this file. */
-unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
-			      uint8_t last, pci_found_fn found, void *arg, struct pci_scan_result *res)
+/* pci_scan_segment_roots - see pci.h and the top of this file. */
+unsigned int pci_scan_segment_roots(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg,
+				    uint8_t first, uint8_t last, const uint8_t *roots, pci_found_fn found, void *arg,
+				    struct pci_scan_result *res)
 {
 	struct scan_state s;
 	bool more;
@@ -350,6 +353,8 @@ unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idl
 		enum probe_result p;
 
 		if (bit_test(s.seen, bus) || bit_test(s.claimed, bus))
+			continue;
+		if (roots && !bit_test(roots, bus))
 			continue;
 		p = probe_bus(&s, bus);
 		if (p == PROBE_PEER && queue_bus(&s, bus)) {
@@ -367,4 +372,11 @@ unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idl
 	if (res)
 		*res = s.res;
 	return s.head;
+}
+
+/* pci_scan_segment - see pci.h: the roots found by probing. */
+unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
+			      uint8_t last, pci_found_fn found, void *arg, struct pci_scan_result *res)
+{
+	return pci_scan_segment_roots(ops, idle, seg, first, last, NULL, found, arg, res);
 }

@@ -92,17 +92,33 @@ static void start_serial(void)
 	}
 }
 
-/* PCI through the MCFG's ECAM windows when ACPI has them, the legacy ports otherwise. */
+/* PCI through the MCFG's ECAM windows when ACPI has them, the legacy ports otherwise; the
+ * root buses ACPI's host bridges name when it names them all, else PCI probes for them
+ * (and always with pci.roots=probe: the way out of tables that leave a root out). */
 static void start_pci(void)
 {
 	const struct acpi_info *a = acpi_get_info();
 	struct pci_ecam ecam[ACPI_MAX_MCFG];
+	struct pci_root roots[ACPI_MAX_PCI_ROOTS];
+	struct acpi_pci_roots r;
 	size_t n = 0;
+	char v[8];
 
 	for (unsigned i = 0; i < a->mcfg_count && n < ARRAY_SIZE(ecam); i++, n++)
 		ecam[n] = (struct pci_ecam){a->mcfg[i].base, a->mcfg[i].segment, a->mcfg[i].bus_start,
 					    a->mcfg[i].bus_end};
-	pci_init(ecam, n);
+	acpi_pci_roots(a, &r);
+	if (cmdline_value("pci.roots", v, sizeof(v)) >= 0 && strcmp(v, "probe") == 0)
+		r.why = "pci.roots=probe", r.why_where[0] = '\0';
+	for (unsigned i = 0; !r.why && i < r.count; i++)
+		roots[i] = (struct pci_root){r.root[i].segment, r.root[i].bus};
+	if (r.why)
+		printk(KERN_DEBUG "pci: root buses not named by ACPI (%s%s%s): probing for them\n", r.why,
+		       r.why_where[0] ? ": " : "", r.why_where);
+	else
+		printk(KERN_DEBUG "pci: %u root bus%s named by ACPI: probing only %s\n", r.count,
+		       r.count == 1 ? "" : "es", r.count == 1 ? "it" : "those");
+	pci_init(ecam, n, r.why ? NULL : roots, r.why ? 0 : r.count);
 }
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys)

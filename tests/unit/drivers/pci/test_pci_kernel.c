@@ -99,7 +99,7 @@ int main(void)
 	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
 	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);
 
-	CHECK(pci_init(&region, 1) == 0);
+	CHECK(pci_init(&region, 1, NULL, 0) == 0);
 	CHECK_EQ(pci_count(), 3u);
 	CHECK(pci_find_device(0x8086, 0x29c0, NULL) != NULL);
 	CHECK(pci_find_device(0x1234, 0x1111, NULL) != NULL);
