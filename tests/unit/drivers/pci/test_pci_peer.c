@@ -5,7 +5,8 @@
  * leads to (QEMU's pxb, a second socket) is found by probing, once, and walked with its own
  * bridges, in bus order; the empty buses a bridge's subordinate range reserves are not
  * probed; a chipset whose devices answer on every bus number adds nothing; buses probed
- * empty are handed back to the backend (the idle hook), no other.
+ * empty are handed back to the backend (the idle hook), no other. With the root buses
+ * known (pci_scan_segment_roots: ACPI named them), no other bus number is read.
  */
 #include <string.h>
 #include "../../../../src/drivers/pci/pci_internal.h"
@@ -272,6 +273,75 @@ static void test_stop(void)
 	sim_free(&s);
 }
 
+/* Which buses a scan read at all: the simulation behind a recording read. */
+static struct sim touched_sim;
+static struct pci_cfg_ops touched_ops;
+static uint8_t touched[256 / 8];
+
+static uint32_t touched_read(void *ctx, uint32_t addr, uint16_t off, unsigned int width)
+{
+	touched[PCI_ADDR_BUS(addr) / 8] |= (uint8_t)(1u << (PCI_ADDR_BUS(addr) % 8));
+	return touched_ops.read(ctx, addr, off, width);
+}
+
+static unsigned int buses_touched(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int b = 0; b < 256; b++)
+		n += (touched[b / 8] >> (b % 8)) & 1;
+	return n;
+}
+
+static void mark(uint8_t *map, uint8_t bus) { map[bus / 8] |= (uint8_t)(1u << (bus % 8)); }
+
+/* The layout of test_peer_root_found_once, with the roots given: 0x10, 0x20 and 0x30 (a
+ * root ACPI names whose bus holds nothing: a bridge the firmware left off). Expected: the
+ * same functions found, 0x10 and 0x20 peer roots, 0x30 probed, empty and given back, and
+ * no bus read but 0, the three named roots and 0x21 behind 0x20's bridge. A map without
+ * 0x20 leaves it unread and its xHCI unfound: the list is trusted, as it must be to save
+ * the probing. */
+static void test_roots_known(void)
+{
+	static struct found_list l, l2;
+	uint8_t roots[256 / 8] = {0};
+	struct pci_scan_result res;
+	struct pci_cfg_ops ops;
+
+	sim_ops(&touched_sim, &touched_ops);
+	ops = touched_ops;
+	ops.read = touched_read;
+	host_bridge(&touched_sim, 0, 0);
+	sim_add(&touched_sim, 0, 4, 0, 0x1b36, 0x0009, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST, 0);
+	xhci(&touched_sim, 0x10, 0);
+	bridge(&touched_sim, 0x20, 0, 0x21, 0x21);
+	xhci(&touched_sim, 0x21, 0);
+	mark(roots, 0x10);
+	mark(roots, 0x20);
+	mark(roots, 0x30);
+
+	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l, &res), 4);
+	CHECK_EQ(res.peer_roots, 2);
+	CHECK(pci_scan_is_peer(&res, 0x10) && pci_scan_is_peer(&res, 0x20));
+	CHECK(!pci_scan_is_peer(&res, 0x30));
+	CHECK_EQ(l.n, 5);
+	CHECK(all_distinct(&l));
+	CHECK_EQ(times_listed(&l, PCI_ADDR(0, 0x21, 0, 0)), 1);
+	CHECK_EQ(buses_touched(), 5);
+	CHECK(touched[0x30 / 8] & (1u << (0x30 % 8)));
+	CHECK_EQ(touched_sim.idle_calls, 1);
+	CHECK(idled(&touched_sim, 0x30));
+
+	memset(touched, 0, sizeof(touched));
+	roots[0x20 / 8] = 0;
+	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l2, &res), 2);
+	CHECK_EQ(res.peer_roots, 1);
+	CHECK_EQ(l2.n, 3);
+	CHECK_EQ(times_listed(&l2, PCI_ADDR(0, 0x21, 0, 0)), 0);
+	CHECK_EQ(buses_touched(), 3); /* 0, 0x10, 0x30 */
+	sim_free(&touched_sim);
+}
+
 int main(void)
 {
 	RUN(test_peer_root_found_once);
@@ -280,5 +350,6 @@ int main(void)
 	RUN(test_every_bus_answers_the_same);
 	RUN(test_one_device_on_every_bus);
 	RUN(test_stop);
+	RUN(test_roots_known);
 	return unit_summary();
 }

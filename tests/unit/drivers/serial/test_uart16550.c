@@ -9,8 +9,10 @@
  * printk's serial sink calling back into the driver for the "stopped" line does not
  * recurse, that a UART gone away after the probe gives no input, and that a UART in
  * memory with 32-bit registers is reached only by aligned 32-bit accesses, while one that
- * is not there is never used, and that a UART found late gets the whole log replayed
- * (printk_add_sink_caught_up), once and in order.
+ * is not there is never used, that a UART found late gets the whole log replayed
+ * (printk_add_sink_caught_up), once and in order, and that a 16550A's transmit FIFO is
+ * filled 16 bytes per look at the line status, never past full, while a UART without
+ * working FIFOs gets one byte per look.
  */
 #include <string.h>
 #include <lios/errno.h>
@@ -26,6 +28,7 @@
 #define REG_THR 0
 #define REG_DLL 0
 #define REG_DLM 1
+#define REG_IIR 2
 #define REG_LCR 3
 #define REG_MCR 4
 #define REG_LSR 5
@@ -49,7 +52,22 @@ static struct {
 	unsigned bad_mmio; /* memory accesses of the wrong width or alignment */
 	size_t print_at;   /* when the line has carried this many bytes: printk a message */
 	uint8_t dll, dlm;  /* the divisor latch */
+	/* The transmit FIFO (fifo_depth 0: the holding register alone, always empty unless
+	 * stuck): it sends one byte every DRAIN_US of the simulated clock. */
+	uint8_t iir;       /* what the interrupt identification register reads */
+	unsigned fifo_depth, level, max_level, overflow, thre_seen;
+	uint64_t drained_to;
 } uart = { .io_base = COM1 };
+
+#define DRAIN_US 87 /* a byte at 115200 baud */
+
+static void drain(void)
+{
+	uint64_t sent = (uart.now_us - uart.drained_to) / DRAIN_US;
+
+	uart.level = sent >= uart.level ? 0 : uart.level - (unsigned)sent;
+	uart.drained_to += sent * DRAIN_US;
+}
 
 static uint8_t sim_read(unsigned r)
 {
@@ -58,6 +76,13 @@ static uint8_t sim_read(unsigned r)
 		return 0xff;
 	if (r <= REG_DLM && (uart.reg[REG_LCR] & LCR_DLAB))
 		return r == REG_DLL ? uart.dll : uart.dlm;
+	if (r == REG_IIR)
+		return uart.iir;
+	if (r == REG_LSR && uart.fifo_depth) {
+		drain();
+		uart.thre_seen += !uart.level;
+		return (uint8_t)(uart.reg[REG_LSR] | (uart.level ? 0 : LSR_THRE));
+	}
 	if (r == REG_LSR)
 		return (uint8_t)(uart.reg[REG_LSR] | (uart.stuck ? 0 : LSR_THRE));
 	if (r == REG_THR && !(uart.reg[REG_LCR] & LCR_DLAB)) {
@@ -82,8 +107,12 @@ static void sim_write(unsigned r, uint8_t v)
 			uart.reg[REG_LSR] |= LSR_DR;
 		} else if (uart.stuck) {
 			uart.thr_full++;
+		} else if (uart.fifo_depth && (drain(), uart.level == uart.fifo_depth)) {
+			uart.overflow++; /* a real FIFO loses the byte */
 		} else if (uart.ntx < sizeof(uart.tx) - 1) {
 			uart.tx[uart.ntx++] = (char)v;
+			if (uart.fifo_depth && ++uart.level > uart.max_level)
+				uart.max_level = uart.level;
 			if (uart.ntx == uart.print_at) /* as an interrupt handler would */
 				printk("printed during the replay\n");
 		}
@@ -272,6 +301,35 @@ static void late_replay(void)
 	CHECK(info && during && after && info < during && during < after);
 }
 
+/* 200 bytes through a 16550A (IIR bits 7-6 set: FIFOs working): the driver looks at the
+ * line status once per 16 bytes that find the FIFO empty (13 times), never writes into a
+ * full FIFO, and fills it to 16. A 16450 (IIR 0x01) and an early 16550 whose FIFOs do not
+ * work (0x81) have a one-byte holding register: a look per byte, nothing lost. */
+static void fifo_burst(void)
+{
+	static const uint8_t iirs[] = {0xc1, 0x01, 0x81};
+	char line[200];
+
+	memset(line, 'f', sizeof(line));
+	for (unsigned i = 0; i < sizeof(iirs); i++) {
+		bool fifo = iirs[i] == 0xc1;
+
+		sim_reset(COM1, 1);
+		uart.iir = iirs[i];
+		uart.fifo_depth = fifo ? 16 : 1;
+		CHECK_EQ(serial_init(), 0);
+		uart.thre_seen = 0;
+		serial_write(line, sizeof(line));
+		CHECK_EQ(uart.ntx, sizeof(line));
+		CHECK_EQ(uart.overflow, 0);
+		CHECK_EQ(uart.max_level, fifo ? 16 : 1);
+		if (fifo)
+			CHECK(uart.thre_seen <= sizeof(line) / 16 + 1);
+		else
+			CHECK(uart.thre_seen >= sizeof(line));
+	}
+}
+
 int main(void)
 {
 	uint64_t t0;
@@ -347,5 +405,6 @@ int main(void)
 
 	moved_uarts();
 	late_replay();
+	fifo_burst();
 	return unit_exit("test_uart16550");
 }
