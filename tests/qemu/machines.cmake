@@ -121,22 +121,31 @@ lios_qemu_test(matrix.bios.installed-grub.generated FIRMWARE bios LABELS matrix
 
 # A second root bus (multi-socket boards, workstation chipsets): QEMU's PCI expander bridge
 # starts bus 0x20, which no PCI-PCI bridge leads to, and the USB keyboard's xHCI sits behind
-# it. The walk from bus 0 never reaches it; pci_init probes the buses it did not reach and
-# walks 0x20 as a peer root, following the bridge QEMU puts there (pxb: a pci-bridge; pxb-pcie:
-# the root port). SeaBIOS and OVMF both number the pxb buses and assign their BARs.
-# unit.test_pci_peer checks the probing itself (bridge ranges, chipsets that mirror bus 0).
+# it. The walk from bus 0 never reaches it. ACPI names it (the pxb's Name(_CRS) bus range and
+# _BBN), so pci_init probes only bus 0x20 and walks it as a peer root, following the bridge
+# QEMU puts there (pxb: a pci-bridge; pxb-pcie: the root port); with pci.roots=probe (the
+# .probe cell) it finds 0x20 by probing every bus number the walk did not reach instead.
+# SeaBIOS and OVMF both number the pxb buses and assign their BARs. unit.test_pci_peer checks
+# the probing itself (bridge ranges, chipsets that mirror bus 0), unit.test_pci_roots what
+# ACPI's tables say.
 set(LIOS_USB_PXB_EXPECT --ready ${LIOS_USB_READY} --forbid "^usb: .*refused"
     --expect "^pci: peer root bus 0000:20 \\(no bridge leads to it\\)$"
     --expect "^usb: xhci 21:00\\.0 1b36:000d " --scenario echo)
+set(LIOS_PXB_ARGS --machine pc --qemu-arg=-device --qemu-arg=pxb,id=pxb1,bus_nr=32,bus=pci.0
+    --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=pxb1,addr=0x0
+    --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0)
 lios_qemu_test(keyboard.usb.bios.pc-pxb.echo FIRMWARE bios LABELS keyboard
-  ARGS --machine pc --qemu-arg=-device --qemu-arg=pxb,id=pxb1,bus_nr=32,bus=pci.0
-       --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=pxb1,addr=0x0
-       --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0 ${LIOS_USB_PXB_EXPECT})
+  ARGS ${LIOS_PXB_ARGS} ${LIOS_USB_PXB_EXPECT}
+       --expect "^pci: 2 root buses named by ACPI: probing only those$")
+lios_qemu_test(keyboard.usb.bios.pc-pxb.probe FIRMWARE bios LABELS keyboard matrix
+  ARGS ${LIOS_PXB_ARGS} ${LIOS_USB_PXB_EXPECT} --cmdline pci.roots=probe
+       --expect "^pci: root buses not named by ACPI \\(pci.roots=probe\\): probing for them$")
 lios_qemu_test(keyboard.usb.uefi.q35-no8042-pxb-pcie.echo FIRMWARE uefi LABELS keyboard matrix
   ARGS --machine q35,i8042=off --qemu-arg=-device --qemu-arg=pxb-pcie,id=pxb1,bus_nr=32,bus=pcie.0
        --qemu-arg=-device --qemu-arg=pcie-root-port,id=rp1,bus=pxb1,chassis=1
        --qemu-arg=-device --qemu-arg=qemu-xhci,id=xhci,bus=rp1
-       --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0 ${LIOS_USB_PXB_EXPECT})
+       --qemu-arg=-device --qemu-arg=usb-kbd,id=kbd0,bus=xhci.0 ${LIOS_USB_PXB_EXPECT}
+       --expect "^pci: 2 root buses named by ACPI: probing only those$")
 
 # A PC's USB: one xHCI with many devices at once (issue 13 round 3): two keyboards, a
 # tablet, a mouse, a USB 3 stick (a null drive) on root ports, a full-speed hub holding a
