@@ -30,7 +30,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* A sink receives the messages at or below its level (KERN_INFO by default: all but
  * debug). Up to 4 sinks. 'replay' first sends the new sink what the log ring still holds
- * (what was printed before the sink existed), filtered by the same level. */
+ * (what was printed before the sink existed), filtered by the same level: it is
+ * printk_add_sink_caught_up at KERN_INFO, with its rules. */
 typedef void (*printk_sink_fn)(const char *s, size_t len);
 int printk_add_sink(printk_sink_fn fn, bool replay);
 /* A sink that starts late (a UART found after the boot began): it first receives every

@@ -389,25 +389,6 @@ static size_t ring_oldest(void)
 	return log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
 }
 
-/* Sends the ring's records with level <= max_level to fn, in order, at once (interrupts
- * off: a sink being added). The oldest record may have been partly overwritten: text
- * before the first complete mark is skipped. */
-static void ring_replay(printk_sink_fn fn, int max_level)
-{
-	size_t to = log_head;
-	struct walk w = walk_from(ring_oldest());
-	const char *text;
-	int level;
-
-	w.synced = log_head <= LOG_RING_SIZE;
-	while (w.pos < to) {
-		size_t n = walk_next(&w, to, &text, &level);
-
-		if (n && level >= 0 && level <= max_level)
-			fn(text, n);
-	}
-}
-
 static struct sink *find_sink(printk_sink_fn fn)
 {
 	for (int i = 0; i < MAX_SINKS; i++)
@@ -418,17 +399,20 @@ static struct sink *find_sink(printk_sink_fn fn)
 
 /*
  * Registers a sink that receives all further output at its level (KERN_INFO to start
- * with); with replay, it first receives what the ring still holds. Returns 0 or -1 when all
- * slots are taken. Any context.
+ * with); with replay, it first receives what the ring still holds, through the one walk of
+ * printk_add_sink_caught_up. Returns 0 or -1 when all slots are taken. Any context
+ * without replay; with it, as printk_add_sink_caught_up.
  */
 int printk_add_sink(printk_sink_fn fn, bool replay)
 {
-	uint64_t irq = arch_irq_save();
-	struct sink *s = find_sink(NULL);
+	uint64_t irq;
+	struct sink *s;
 
+	if (replay)
+		return printk_add_sink_caught_up(fn, LEVEL_SINK_DEFAULT);
+	irq = arch_irq_save();
+	s = find_sink(NULL);
 	if (s) {
-		if (replay)
-			ring_replay(fn, LEVEL_SINK_DEFAULT);
 		s->fn = fn;
 		s->level = LEVEL_SINK_DEFAULT;
 	}

@@ -304,7 +304,7 @@ static void mark(uint8_t *map, uint8_t bus) { map[bus / 8] |= (uint8_t)(1u << (b
 static void test_roots_known(void)
 {
 	static struct found_list l, l2;
-	uint8_t roots[256 / 8] = {0};
+	uint8_t roots[256 / 8] = { 0 };
 	struct pci_scan_result res;
 	struct pci_cfg_ops ops;
 
@@ -312,7 +312,8 @@ static void test_roots_known(void)
 	ops = touched_ops;
 	ops.read = touched_read;
 	host_bridge(&touched_sim, 0, 0);
-	sim_add(&touched_sim, 0, 4, 0, 0x1b36, 0x0009, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST, 0);
+	sim_add(&touched_sim, 0, 4, 0, 0x1b36, 0x0009, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST,
+		0);
 	xhci(&touched_sim, 0x10, 0);
 	bridge(&touched_sim, 0x20, 0, 0x21, 0x21);
 	xhci(&touched_sim, 0x21, 0);
@@ -320,7 +321,8 @@ static void test_roots_known(void)
 	mark(roots, 0x20);
 	mark(roots, 0x30);
 
-	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l, &res), 4);
+	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l, &res),
+		 4);
 	CHECK_EQ(res.peer_roots, 2);
 	CHECK(pci_scan_is_peer(&res, 0x10) && pci_scan_is_peer(&res, 0x20));
 	CHECK(!pci_scan_is_peer(&res, 0x30));
@@ -334,7 +336,8 @@ static void test_roots_known(void)
 
 	memset(touched, 0, sizeof(touched));
 	roots[0x20 / 8] = 0;
-	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l2, &res), 2);
+	CHECK_EQ(pci_scan_segment_roots(&ops, sim_bus_idle, 0, 0, 0xff, roots, collect, &l2, &res),
+		 2);
 	CHECK_EQ(res.peer_roots, 1);
 	CHECK_EQ(l2.n, 3);
 	CHECK_EQ(times_listed(&l2, PCI_ADDR(0, 0x21, 0, 0)), 0);

@@ -54,7 +54,7 @@ static struct {
 	uint8_t dll, dlm;  /* the divisor latch */
 	/* The transmit FIFO (fifo_depth 0: the holding register alone, always empty unless
 	 * stuck): it sends one byte every DRAIN_US of the simulated clock. */
-	uint8_t iir;       /* what the interrupt identification register reads */
+	uint8_t iir; /* what the interrupt identification register reads */
 	unsigned fifo_depth, level, max_level, overflow, thre_seen;
 	uint64_t drained_to;
 } uart = { .io_base = COM1 };
@@ -307,7 +307,7 @@ static void late_replay(void)
  * work (0x81) have a one-byte holding register: a look per byte, nothing lost. */
 static void fifo_burst(void)
 {
-	static const uint8_t iirs[] = {0xc1, 0x01, 0x81};
+	static const uint8_t iirs[] = { 0xc1, 0x01, 0x81 };
 	char line[200];
 
 	memset(line, 'f', sizeof(line));
