@@ -289,9 +289,9 @@ struct acpi_button_plan {
  * without one), the PM1 event blocks and the GPE writes. Pure. */
 void acpi_button_plan(const struct acpi_info *info, struct acpi_button_plan *plan);
 /* Make *model route the SCI as plan says: the override for plan->sci gets plan->flags, or
- * one is added (GSI = the line) when the MADT has none. Returns 0; -ENODEV without a MADT
- * (the 8259s: nothing to say), -ENOSPC when the override table is full. Before irq_init.
- * Pure. */
+ * one is added (GSI = the line) when the MADT has none; without a MADT (the 8259s) the
+ * line is marked level in model->isa_level. Returns 0, or -ENOSPC when the override table
+ * is full. Before irq_init. Pure. */
 int acpi_sci_model(struct irq_model *model, const struct acpi_button_plan *plan);
 
 /* One SCI's PM1 work, from the status and enable registers of PM1a [0] and PM1b [1]. */

@@ -71,6 +71,10 @@ struct irq_model {
 	unsigned bad_entries;     /* malformed, out-of-range or excess entries ignored */
 	bool truncated;           /* an entry ran past the table or had a length < 2: the walk
 				   * stopped there, later entries are unknown */
+	/* Meaningful with or without a MADT: ISA lines ACPI knows to be level-triggered on
+	 * the 8259s (the SCI, which the specification makes level / active low), bit n line n.
+	 * Without a MADT there are no overrides to say so. */
+	uint16_t isa_level;
 };
 
 #endif

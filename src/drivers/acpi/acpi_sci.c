@@ -129,8 +129,11 @@ int acpi_sci_model(struct irq_model *model, const struct acpi_button_plan *plan)
 {
 	int i;
 
-	if (!model->present)
-		return -ENODEV;
+	if (!model->present) {
+		if (plan->sci < 16)
+			model->isa_level |= (uint16_t)(1u << plan->sci);
+		return 0;
+	}
 	i = find_override(model, plan->sci);
 	if (i < 0) {
 		if (model->override_count >= ACPI_MAX_OVERRIDES)

@@ -130,13 +130,16 @@ bool pic_is_spurious(unsigned int irq)
 }
 
 /*
- * pic_line_level - whether model (NULL or !present: none) says ISA line irq is
- * level-triggered: its interrupt source override's trigger is level (the ACPI SCI's is,
- * the driver adds it when the MADT has none). Without an override a line is ISA's: edge.
+ * pic_line_level - whether model (NULL: none) says ISA line irq is level-triggered: its
+ * interrupt source override's trigger is level (the ACPI SCI's is, the driver adds it when
+ * the MADT has none), or, with or without a MADT, ACPI marked it in isa_level (the SCI on
+ * a machine without one). Otherwise a line is ISA's: edge.
  * Pure; any context.
  */
 bool pic_line_level(const struct irq_model *model, unsigned int irq)
 {
+	if (model && irq < 16 && (model->isa_level & (1u << irq)))
+		return true;
 	if (!model || !model->present)
 		return false;
 	for (unsigned int i = 0; i < model->override_count && i < ACPI_MAX_OVERRIDES; i++) {

@@ -172,7 +172,8 @@ static void test_refusals(void)
 /* The SCI's override in the model: none in the MADT -> one added, GSI 9, level / active
  * low; one that "conforms" (flags 0, ISA's edge / high if taken literally) -> made level /
  * active low in place; an explicit edge / high one is kept as it is (the MADT says so); a
- * full override table -> -ENOSPC, nothing written; no MADT (8259s) -> -ENODEV. A GPE block
+ * full override table -> -ENOSPC, nothing written; no MADT (8259s) -> no override, the line
+ * marked level in isa_level (the ELCR bit comes from that). A GPE block
  * of odd length is left alone; one in PCI configuration space too. */
 static void test_sci_override(void)
 {
@@ -212,8 +213,9 @@ static void test_sci_override(void)
 	info.madt.present = false;
 	acpi_button_plan(&info, &plan);
 	CHECK(plan.why == NULL && plan.flags == LEVEL_LOW);
-	CHECK_EQ(acpi_sci_model(&info.madt, &plan), -ENODEV);
+	CHECK_EQ(acpi_sci_model(&info.madt, &plan), 0);
 	CHECK_EQ(info.madt.override_count, 0u);
+	CHECK_EQ(info.madt.isa_level, 1u << 9);
 
 	legacy_info();
 	info.gpe0_len = 7;

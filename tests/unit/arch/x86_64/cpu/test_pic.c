@@ -125,7 +125,8 @@ static void test_edge_only_lines_never(void)
 }
 
 /* What the model says: no model, no MADT, an edge or bus-conforming override, another
- * line's override: edge. Only a level override makes a line level. */
+ * line's override: edge. Only a level override makes a line level, or, without a MADT,
+ * the line's bit in isa_level (the SCI of a machine whose ACPI has no MADT). */
 static void test_line_level_from_model(void)
 {
 	struct irq_model m = one_override(9, ACPI_MPS_TRIGGER_LEVEL | ACPI_MPS_POLARITY_LOW);
@@ -135,6 +136,10 @@ static void test_line_level_from_model(void)
 	CHECK(!pic_line_level(&m, 10));
 	m.present = false;
 	CHECK(!pic_line_level(&m, 9));
+	memset(&m, 0, sizeof(m));
+	m.isa_level = 1u << 9;
+	CHECK(pic_line_level(&m, 9));
+	CHECK(!pic_line_level(&m, 10));
 	m = one_override(9, ACPI_MPS_TRIGGER_EDGE | ACPI_MPS_POLARITY_HIGH);
 	CHECK(!pic_line_level(&m, 9));
 	m = one_override(9, ACPI_MPS_TRIGGER_CONFORMS);
