@@ -132,7 +132,8 @@ struct pci_root {
  * "pci: peer root bus SSSS:BB (no bridge leads to it)" per peer root bus found and one
  * KERN_DEBUG line per function. regions: the MCFG allocations (NULL/0 without MCFG: ports
  * only). roots: every root bus of the machine, as ACPI names them (nroots of them), or
- * NULL when they are not known (then every bus number the walks do not reach is probed).
+ * NULL when they are not known (then every bus number the walks do not reach is probed;
+ * also when the named buses hold no function at all, with a warning).
  * Returns 0, or -ENODEV when no host bridge answers. Boot, after mm, acpi and irq_init; once. */
 int pci_init(const struct pci_ecam *regions, size_t n, const struct pci_root *roots, size_t nroots);
 /* True when some bus is reached through ECAM. */

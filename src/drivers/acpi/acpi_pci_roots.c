@@ -9,8 +9,10 @@
  * the bus number range in its _CRS (a Word, DWord, QWord or Extended address space
  * descriptor of resource type 2), else its _BBN, on the segment its _SEG names (0 without
  * one): the order Linux uses. Only constant Name() objects are read (no interpreter), so a
- * _CRS method (most real bridges) counts as no _CRS, and a _BBN or _SEG method leaves that
- * bridge unknown. QEMU declares its pxb bridges with Name(_BBN) and Name(_CRS), and adds
+ * _CRS method (most real bridges) counts as no _CRS, and a _BBN or _SEG method (Intel's
+ * reference code returns BN00() from one) leaves that bridge's root unknown. That matters
+ * only beside other bridges: the only host bridge of a machine has the root bus PCI walks
+ * first anyway (bus 0 of segment 0; pci_init probes after all if that finds nothing). QEMU declares its pxb bridges with Name(_BBN) and Name(_CRS), and adds
  * PCI0's _CRS through a Scope() after the device, so facts are kept by device path across
  * tables (struct acpi_pci_facts) and matched only when acpi_pci_roots() is asked.
  *
@@ -280,9 +282,11 @@ static const char *unknown_root(const struct acpi_pci_facts *f, const struct acp
 
 	if (n >= 3 && memcmp(h->dev + n - 3, "...", 3) == 0)
 		return "a host bridge's path is deeper than LiOS keeps";
+	if (hosts == 1) /* whatever its number, the only root: the walk's first bus */
+		return NULL;
 	if (find(f, h->dev, ACPI_PCI_VARIABLE))
 		return "a host bridge's _BBN, _SEG or _CRS bus range is computed or out of range";
-	if (hosts > 1 && !find(f, h->dev, ACPI_PCI_CRS_BUS) && !find(f, h->dev, ACPI_PCI_BBN))
+	if (!find(f, h->dev, ACPI_PCI_CRS_BUS) && !find(f, h->dev, ACPI_PCI_BBN))
 		return "a host bridge has no constant _CRS bus range or _BBN";
 	return NULL;
 }
@@ -327,6 +331,8 @@ void acpi_pci_roots(const struct acpi_info *info, struct acpi_pci_roots *r)
 		crs = find(f, h->dev, ACPI_PCI_CRS_BUS);
 		bbn = find(f, h->dev, ACPI_PCI_BBN);
 		seg = find(f, h->dev, ACPI_PCI_SEG);
+		if (find(f, h->dev, ACPI_PCI_VARIABLE)) /* the lone bridge: see unknown_root */
+			crs = bbn = seg = NULL;
 		root = &r->root[r->count++];
 		lios_strlcpy(root->dev, h->dev, sizeof(root->dev));
 		root->segment = seg ? seg->lo : 0;

@@ -326,6 +326,15 @@ static void scan_segment(uint16_t seg, const struct pci_root *roots, size_t nroo
 			printk(KERN_INFO "pci: peer root bus %04x:%02x (no bridge leads to it)\n", seg, b);
 }
 
+/* Every segment: 0, then the other MCFG segments in order. */
+static void scan_all(const struct pci_root *roots, size_t nroots, unsigned int *buses, unsigned int *bad,
+		     unsigned int *mirrors)
+{
+	scan_segment(0, roots, nroots, buses, bad, mirrors);
+	for (int seg = next_segment(0); seg > 0; seg = next_segment(seg))
+		scan_segment((uint16_t)seg, roots, nroots, buses, bad, mirrors);
+}
+
 /* pci_init - see pci.h. */
 int pci_init(const struct pci_ecam *regions, size_t n, const struct pci_root *roots, size_t nroots)
 {
@@ -337,9 +346,12 @@ int pci_init(const struct pci_ecam *regions, size_t n, const struct pci_root *ro
 			continue;
 		ecam[ecam_count++].r = regions[i];
 	}
-	scan_segment(0, roots, nroots, &buses, &bad, &mirrors);
-	for (int seg = next_segment(0); seg > 0; seg = next_segment(seg))
-		scan_segment((uint16_t)seg, roots, nroots, &buses, &bad, &mirrors);
+	scan_all(roots, nroots, &buses, &bad, &mirrors);
+	if (roots && !device_count) { /* ACPI named buses where nothing answers: look everywhere */
+		printk(KERN_WARN "pci: nothing on the root buses ACPI names: probing every bus number\n");
+		buses = bad = mirrors = 0;
+		scan_all(NULL, 0, &buses, &bad, &mirrors);
+	}
 	printk(KERN_DEBUG "pci: buses walked in %llu us\n", (unsigned long long)((time_ns() - start) / 1000));
 	for (const struct pci_dev *d = devices; d; d = d->next)
 		if (ecam_covers(d->addr))

@@ -9,6 +9,10 @@
  * addresses, which ioremap refuses) sends that bus to the ports, from its first access on:
  * that first access is the walk's read of device 0's vendor ID, which read all ones, so
  * device 0 of the bus (the host bridge on bus 0) was missing from the list.
+ *
+ * pci_init runs once per process, so the program takes the case as its argument (CTest
+ * runs each): none, the ECAM case below; "roots", the root buses ACPI names given;
+ * "roots-empty", named roots where nothing answers.
  */
 #include <lios/arch.h>
 #include <lios/heap.h>
@@ -23,6 +27,7 @@
 static struct sim sim;
 static struct pci_cfg_ops sim_cfg;
 static uint32_t cf8;
+static uint8_t read_buses[256 / 8]; /* which buses the ports were asked for (bit per bus) */
 
 /* The function and offset that a data port access at port reaches. */
 static uint32_t port_addr(uint16_t port, uint16_t *off)
@@ -41,6 +46,7 @@ static uint32_t data_read(uint16_t port, unsigned int width)
 	if (port < 0xcfc || port > 0xcff || !(cf8 & 1u << 31))
 		return 0xffffffffu >> (32 - 8 * width);
 	addr = port_addr(port, &off);
+	read_buses[PCI_ADDR_BUS(addr) / 8] |= (uint8_t)(1u << (PCI_ADDR_BUS(addr) % 8));
 	return sim_cfg.read(sim_cfg.ctx, addr, off, width);
 }
 
@@ -80,12 +86,57 @@ static void capture(const char *s, size_t n)
 	}
 }
 
+static unsigned int buses_read(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int b = 0; b < 256; b++)
+		n += (read_buses[b / 8] >> (b % 8)) & 1;
+	return n;
+}
+
+/* The machine of the ECAM case through the ports, with ACPI's roots, 0 and 0x10, given:
+ * the same three functions, and no bus read but those two. */
+static void roots_named(void)
+{
+	const struct pci_root roots[] = { { 0, 0 }, { 0, 0x10 } };
+
+	CHECK(pci_init(NULL, 0, roots, 2) == 0);
+	CHECK_EQ(pci_count(), 3u);
+	CHECK(pci_get(0, 0x10, 0, 0) != NULL);
+	CHECK_EQ(buses_read(), 2u);
+	CHECK(strstr(log_text, "pci: peer root bus 0000:10 (no bridge leads to it)\n") != NULL);
+	CHECK(strstr(log_text, "pci: 3 functions on 2 buses (ports)\n") != NULL);
+	CHECK(strstr(log_text, "probing every bus number") == NULL);
+}
+
+/* ACPI names bus 0 and 0x20, where nothing answers, while the devices sit on bus 0x10 and
+ * 0x11 (tables that lie): nothing found there, so pci_init says so and probes every bus
+ * number; bus 0x10 is then found as a root, and 0x11 as well (bus 0, walked first and
+ * empty, counts as the third bus scanned). */
+static void roots_empty(void)
+{
+	const struct pci_root roots[] = { { 0, 0 }, { 0, 0x20 } };
+
+	sim_free(&sim);
+	sim_ops(&sim, &sim_cfg);
+	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);
+	sim_add(&sim, 0x11, 3, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
+	CHECK(pci_init(NULL, 0, roots, 2) == 0);
+	CHECK_EQ(pci_count(), 2u);
+	CHECK(strstr(log_text,
+		     "pci: nothing on the root buses ACPI names: probing every bus number\n") !=
+	      NULL);
+	CHECK(strstr(log_text, "pci: 2 functions on 3 buses (ports)\n") != NULL);
+	CHECK_EQ(buses_read(), 256u);
+}
+
 /* Buses 0-0x1f in an MCFG region at 1 TiB on a CPU of 36 address bits: the mapping is
  * refused (said once for the region, though probing for peer root buses tries each bus),
  * and both functions of bus 0, the host bridge at device 0 included, are found through the
  * ports; ECAM is not reported as in use. An xHCI on bus 0x10, a root bus no bridge leads
  * to (QEMU's pxb), is found too, and said once: "pci: peer root bus 0000:10". */
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct pci_ecam region = { 1ull << 40, 0, 0, 0x1f };
 	const char *first, *peer;
@@ -98,6 +149,16 @@ int main(void)
 	sim_add(&sim, 0, 0, 0, 0x8086, 0x29c0, 0x06, 0x00, 0);
 	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
 	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);
+	if (argc > 1) {
+		if (strcmp(argv[1], "roots") == 0)
+			roots_named();
+		else if (strcmp(argv[1], "roots-empty") == 0)
+			roots_empty();
+		else
+			CHECK(!"unknown case");
+		sim_free(&sim);
+		return unit_exit("test_pci_kernel");
+	}
 
 	CHECK(pci_init(&region, 1, NULL, 0) == 0);
 	CHECK_EQ(pci_count(), 3u);
