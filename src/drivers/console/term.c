@@ -405,9 +405,14 @@ void term_redraw(struct term *t)
 {
 	t->view = 0;
 	t->batched = false; /* every cell is drawn from the grid */
-	for (unsigned r = 0; r < t->rows; r++)
+	for (unsigned r = 0; r < t->rows; r++) {
+		if (t->ops->draw_span) { /* a row at a time; what the screen shows is unknown */
+			t->ops->draw_span(t->ctx, 0, r, &t->cells[(size_t)r * t->cols], NULL, t->cols);
+			continue;
+		}
 		for (unsigned c = 0; c < t->cols; c++)
 			t->ops->draw(t->ctx, c, r, term_cell(t, c, r), false);
+	}
 	t->cursor_drawn = false;
 	term_cursor_show(t);
 }

@@ -43,7 +43,8 @@ struct con_cell {
 struct con_backend_ops {
 	void (*draw)(void *ctx, unsigned col, unsigned row, struct con_cell cell, bool cursor);
 	/* Optional: show n consecutive cells of one row (no cursor), faster than n draws;
-	 * old is what the screen shows there now (the backend may skip unchanged pixels). */
+	 * old is what the screen shows there now (the backend may skip unchanged pixels), or
+	 * NULL when that is not known (every pixel is drawn). */
 	void (*draw_span)(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
 			  const struct con_cell *old, unsigned n);
 	/* Hardware cursor (VGA text): when set, the terminal never asks draw() for a cursor. */

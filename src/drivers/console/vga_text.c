@@ -44,13 +44,43 @@ struct vga_cursor_shape vga_cursor_shape(uint8_t max_scan_line)
 	return (struct vga_cursor_shape){ .first = last ? last - 1 : 0, .last = last };
 }
 
+static inline uint16_t vga_word(struct con_cell cell)
+{
+	return (uint16_t)(cell.ch | (uint16_t)cell.attr << 8);
+}
+
 static void vga_text_draw(void *ctx, unsigned col, unsigned row, struct con_cell cell,
 			  bool cursor)
 {
 	struct vga_text *v = ctx;
 
 	(void)cursor; /* the hardware draws the cursor */
-	v->mem[row * v->cols + col] = (uint16_t)(cell.ch | (uint16_t)cell.attr << 8);
+	v->mem[row * v->cols + col] = vga_word(cell);
+}
+
+/*
+ * vga_text_draw_span - n cells of row from col. Four cells that start on an 8-byte boundary
+ * go as one 64-bit store: the text buffer is uncached device memory, where each store is a
+ * bus write of its own (and in an emulator an exit of its own), whatever its width. old is
+ * not needed: the terminal hands over runs of changed cells, or a whole row to redraw.
+ */
+static void vga_text_draw_span(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
+			       const struct con_cell *old, unsigned n)
+{
+	struct vga_text *v = ctx;
+	volatile uint16_t *p = v->mem + row * v->cols + col;
+	unsigned i = 0;
+
+	(void)old;
+	for (; i < n && ((uintptr_t)(p + i) & 7); i++)
+		p[i] = vga_word(cells[i]);
+	for (; i + 4 <= n; i += 4)
+		*(volatile uint64_t *)(p + i) = vga_word(cells[i]) |
+						(uint64_t)vga_word(cells[i + 1]) << 16 |
+						(uint64_t)vga_word(cells[i + 2]) << 32 |
+						(uint64_t)vga_word(cells[i + 3]) << 48;
+	for (; i < n; i++)
+		p[i] = vga_word(cells[i]);
 }
 
 static void vga_text_move_cursor(void *ctx, unsigned col, unsigned row)
@@ -80,5 +110,6 @@ void vga_text_setup(struct vga_text *v, void *mem, unsigned cols, unsigned rows)
 
 const struct con_backend_ops vga_text_ops = {
 	.draw = vga_text_draw,
+	.draw_span = vga_text_draw_span,
 	.move_cursor = vga_text_move_cursor,
 };

@@ -43,8 +43,8 @@ static void fake_draw(void *ctx, unsigned col, unsigned row, struct con_cell c, 
 static const struct con_backend_ops fake_ops = { .draw = fake_draw };
 
 /* The same screen with a draw_span(): records each span and checks that 'old' is what the
- * screen showed there. */
-static int spans, span_cells, span_bad_old;
+ * screen showed there (NULL, for a redraw, says nothing: counted apart). */
+static int spans, span_cells, span_bad_old, spans_unknown;
 
 static void fake_draw_span(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
 			   const struct con_cell *old, unsigned n)
@@ -53,10 +53,11 @@ static void fake_draw_span(void *ctx, unsigned col, unsigned row, const struct c
 
 	spans++;
 	span_cells += (int)n;
+	spans_unknown += !old;
 	for (unsigned i = 0; i < n; i++) {
 		struct con_cell was = s->shown[row][col + i];
 
-		if (was.ch != old[i].ch || was.attr != old[i].attr)
+		if (old && (was.ch != old[i].ch || was.attr != old[i].attr))
 			span_bad_old++;
 		s->shown[row][col + i] = cells[i];
 	}
@@ -504,6 +505,18 @@ int main(void)
 	CHECK_EQ(span_cells, 4);
 	CHECK_EQ(span_bad_old, 0);
 	CHECK(!strcmp(row_text(0), "abc"));
+	CHECK(screen_matches_grid());
+
+	/* A redraw (the screen lost its contents: it is wiped here) goes a row at a time
+	 * through draw_span, with old NULL (not known), and nothing cell by cell. */
+	memset(screen.shown, 0, sizeof(screen.shown));
+	spans = span_cells = spans_unknown = 0;
+	screen.draws = 0;
+	term_redraw(&t);
+	CHECK_EQ(spans, ROWS);
+	CHECK_EQ(spans_unknown, ROWS);
+	CHECK_EQ(span_cells, ROWS * COLS);
+	CHECK_EQ(screen.draws, 0);
 	CHECK(screen_matches_grid());
 
 	test_batched_writes(&fake_span_ops);
