@@ -299,6 +299,16 @@ static void test_capacity(void)
 	expect_why("17 bridges, _HID only", NO_BUS, "\\_SB_.H000");
 }
 
+/* _BBN named from a relative Scope, by a full path, by a parent prefix: keyed by the
+ * device's path all the same. */
+static void test_paths(void)
+{
+	parse_aml(TABLES("hb_paths.aml"));
+	EXPECT_ROOTS("paths", { "\\_SB_.PCI0", 0, 0x20, 0x20, false, true },
+		     { "\\_SB_.PCI1", 0, 0x40, 0x40, false, true },
+		     { "\\_SB_.PCI2", 0, 0x60, 0x60, false, true });
+}
+
 /* A bridge 7 segments deep is read (its _HID is the 8th, the last segment kept); one 8
  * deep has a _HID the walk cannot name, so its ID counts as unattributed: doubt. */
 static void test_deep(void)
@@ -359,6 +369,7 @@ int main(void)
 	RUN(test_no_bridge);
 	RUN(test_refused_table);
 	RUN(test_capacity);
+	RUN(test_paths);
 	RUN(test_deep);
 	RUN(test_qemu_tables);
 	return unit_summary();
