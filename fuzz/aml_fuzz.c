@@ -6,6 +6,9 @@
  * every input reaches the walk, and also hands the raw bytes to the reader as a whole
  * table (header checks). The input lives in an exact-size heap block; a FOUND result must
  * hold 3-bit values, an offset inside the table and a rooted path, anything else a reason.
+ * The PCI host bridges read from the same table (acpi_pci_roots), then with the table
+ * read again as an SSDT (facts combine across tables), must give a bounded, sorted list of
+ * rooted paths and sound bus ranges, trusted only with at least one root.
  * FUZZ_AML_LOG=1 prints the reader's messages.
  */
 #include <stdlib.h>
@@ -28,6 +31,33 @@ static void check(const struct aml_s5_result *r, size_t len)
 			abort();
 	} else if (!r->why) {
 		abort();
+	}
+}
+
+static bool terminated(const char *s, size_t size) { return memchr(s, '\0', size) != NULL; }
+
+/* The roots acpi_pci_roots makes of *info: at most ACPI_MAX_PCI_ROOTS, rooted terminated
+ * paths, bus_end >= bus (== without a _CRS range); trusted (why NULL) only with a DSDT, no
+ * doubt and at least one root, and then sorted by segment, then bus (a refused list stops
+ * where the reason was met, unsorted: nobody reads it). */
+static void check_roots(const struct acpi_info *info)
+{
+	struct acpi_pci_roots r;
+
+	acpi_pci_roots(info, &r);
+	if (r.count > ACPI_MAX_PCI_ROOTS || !terminated(r.why_where, sizeof(r.why_where)))
+		abort();
+	if (!r.why && (r.count < 1 || !info->have_dsdt || info->pci.doubt))
+		abort();
+	for (unsigned i = 0; i < r.count; i++) {
+		const struct acpi_pci_root *x = &r.root[i], *prev = i ? &r.root[i - 1] : NULL;
+
+		if (!terminated(x->dev, sizeof(x->dev)) || x->dev[0] != '\\' || x->bus_end < x->bus ||
+		    (x->from_crs && x->from_bbn) || (!x->from_crs && x->bus_end != x->bus))
+			abort();
+		if (!r.why && prev && (x->segment < prev->segment ||
+				       (x->segment == prev->segment && x->bus < prev->bus)))
+			abort();
 	}
 }
 
@@ -68,6 +98,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	acpi_s5_plan(&info, &plan);
 	if (!plan.why != info.s5.found)
 		abort();
+	check_roots(&info);
+	memcpy(t, "SSDT", 4); /* the same bytes again as an SSDT, its checksum made right */
+	t[CHECKSUM_AT] = (uint8_t)(t[CHECKSUM_AT] - ('S' - 'D'));
+	acpi_parse_table(t, len, &info);
+	check_roots(&info);
 	free(t);
 	return 0;
 }

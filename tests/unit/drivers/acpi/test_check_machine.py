@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Host test of `./lios check-machine` (tools/check_machine): the program run over folders
-of tables laid out as Linux's /sys/firmware/acpi/tables, checking what it says it would
-do. Folders: QEMU's own tables (pc, q35: dumped by tables/dump_qemu_tables.py), QEMU's
-q35 tables with an iasl-compiled DSDT in place of its own (no \\_S5; \\_S5 in an SSDT
-only), and hostile folders (a truncated DSDT, a garbage file, an empty file, an unknown
-table). The program must exit 0 on all of them and name every refused table. With
-`--pci`, folders laid out as Linux's /sys/bus/pci/devices: an Intel Lynx Point-LP with its
-EHCI (ports to move, the D3hot quirk; the files must be left as they were), the same seen
-without root (64 bytes of configuration space), QEMU's qemu-xhci, and no xHCI at all.
+"""Host test of `./lios check-machine` (tools/check_machine): the program run over folders of
+tables laid out as Linux's /sys/firmware/acpi/tables, checking what it says it would do.
+Folders: QEMU's own tables (pc, q35, and both with a PCI expander bridge: dumped by
+tables/dump_qemu_tables.py), QEMU's q35 tables with an iasl-compiled DSDT in place of its
+own (no \\_S5; \\_S5 in an SSDT only; host bridges PCI can trust or not), and hostile
+folders (a truncated DSDT, a garbage file, an empty file, an unknown table). The program
+must exit 0 on all of them and name every refused table. With `--pci`, folders laid out as
+Linux's /sys/bus/pci/devices: an Intel Lynx Point-LP with its EHCI (ports to move, the
+D3hot quirk; the files must be left as they were), the same seen without root (64 bytes of
+configuration space), QEMU's qemu-xhci, and no xHCI at all.
 
     test_check_machine.py CHECK_MACHINE TABLES_DIR AML_DIR
 """
@@ -124,14 +125,27 @@ def main():
         r"^power button: fixed feature, SCI on IRQ 9 \(level, high, as the MADT's override says\)",
         r"^rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register 0x32$",
         r"^serial: no SPCR: LiOS uses COM1 \(0x3f8\) if it answers, else the first PCI 16550$",
-        r"FACS .*not used by LiOS", r"WAET .*not used by LiOS"], forbid=[r"refused"])
+        r"FACS .*not used by LiOS", r"WAET .*not used by LiOS",
+        r"^    root buses from ACPI \(LiOS walks these, no probing\):$",
+        r"^      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-ff\)$"], forbid=[r"refused", r"probes every bus"])
+    # A pxb is a second host bridge: its root bus is walked, not found by probing.
+    expect("qemu-pc-pxb", run(prog, os.path.join(tables, "qemu-pc-pxb")), [
+        r"^    root buses from ACPI \(LiOS walks these, no probing\):\n"
+        r"      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-0f\)\n"
+        r"      0000:10 \\_SB_\.PC10 \(_CRS, buses 10-11\)$"], forbid=[r"refused", r"probes every bus"])
+    expect("qemu-q35-pxb-pcie", run(prog, os.path.join(tables, "qemu-q35-pxb-pcie")), [
+        r"segment 0, buses 0-255 at 0xb0000000",
+        r"^    root buses from ACPI \(LiOS walks these, no probing\):\n"
+        r"      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-7f\)\n"
+        r"      0000:80 \\_SB_\.PC80 \(_CRS, buses 80-81\)$"], forbid=[r"refused", r"probes every bus"])
     q35 = os.path.join(tables, "qemu-q35")
     out = run(prog, q35)
     expect("qemu-q35", out, [
         r"segment 0, buses 0-255 at 0xb0000000", r"^ps2: the FADT says an 8042 is present",
         r"^poweroff: ACPI S5: \\_S5_ in DSDT", r"^reset: ACPI reset register io 0xcf9, value 0xf$",
-        r"^power button: fixed feature, SCI on IRQ 9 \(level, high"],
-        forbid=[r"refused"])
+        r"^power button: fixed feature, SCI on IRQ 9 \(level, high",
+        r"^      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-ff\)$"],
+        forbid=[r"refused", r"probes every bus"])
 
     tmp = tempfile.mkdtemp()
     try:
@@ -144,6 +158,27 @@ def main():
                                         ("SSDT1", as_ssdt(read(os.path.join(aml, "s5_method.aml")))),
                                         ("SSDT2", read(os.path.join(aml, "ssdt_s5.aml")))])
         expect("ssdt", run(prog, d), [r"^poweroff: ACPI S5: \\_S5_ in SSDT2 = SLP_TYPa 3, SLP_TYPb 4$"])
+        # Host bridges PCI must not trust: said with why and where, and PCI probes.
+        d = folder(tmp, "hb-hidden", base + [("DSDT", read(os.path.join(aml, "hb_hid_method.aml")))])
+        expect("hb-hidden", run(prog, d), [
+            r"^    root buses: LiOS probes every bus number the walk from bus 0 does not reach "
+            r"\(PNP0A03/PNP0A08 outside a Name\(_HID\) or Name\(_CID\): DSDT\)$"],
+            forbid=[r"root buses from ACPI"])
+        d = folder(tmp, "hb-unknown", base + [("DSDT", read(os.path.join(aml, "hb_two_unknown.aml")))])
+        expect("hb-unknown", run(prog, d), [
+            r"^    root buses: LiOS probes every bus number .*\(a host bridge has no constant _CRS bus "
+            r"range or _BBN: \\_SB_\.PCI1\)$"], forbid=[r"root buses from ACPI"])
+        # PCI0's _CRS in an SSDT, _BBN and _SEG: the roots as the kernel would walk them.
+        d = folder(tmp, "hb-split", base + [("DSDT", read(os.path.join(aml, "hb_split_dsdt.aml"))),
+                                            ("SSDT1", read(os.path.join(aml, "hb_split_pci1.aml"))),
+                                            ("SSDT2", read(os.path.join(aml, "hb_split_crs.aml")))])
+        expect("hb-split", run(prog, d), [r"^      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-3f\)\n"
+                                          r"      0000:40 \\_SB_\.PCI1 \(_CRS, buses 40-4f\)$"])
+        d = folder(tmp, "hb-bbn", base + [("DSDT", read(os.path.join(aml, "hb_bbn_seg.aml")))])
+        expect("hb-bbn", run(prog, d), [r"^      0000:00 \\_SB_\.PCI0 \(_BBN\)\n"
+                                        r"      0001:80 \\_SB_\.PCI1 \(_BBN\)$"])
+        d = folder(tmp, "hb-lone", base + [("DSDT", read(os.path.join(aml, "hb_lone.aml")))])
+        expect("hb-lone", run(prog, d), [r"^      0000:00 \\_SB_\.PCI0 \(the only host bridge: bus 0\)$"])
         # An SPCR naming COM2 (the generator the QEMU cells use for -acpitable).
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                         "..", "..", "..", "qemu"))

@@ -7,7 +7,15 @@ SeaBIOS installs QEMU's tables in guest RAM and then finds nothing to boot: the 
 waits for that, saves guest RAM through QMP pmemsave, finds the RSDP in the BIOS area
 (0xE0000-0xFFFFF) and follows the RSDT, the FADT's DSDT and FACS. Standard library only.
 
-    dump_qemu_tables.py OUTDIR [QEMU machine options, e.g. q35 or pc,hpet=off]
+    dump_qemu_tables.py OUTDIR [MACHINE [QEMU ARGUMENTS...]]
+
+MACHINE is QEMU's -machine value (pc when left out; e.g. q35 or pc,hpet=off). Any further
+arguments go to QEMU as they are, after the script's own, e.g. the PCI expander bridges of
+qemu-pc-pxb and qemu-q35-pxb-pcie:
+
+    dump_qemu_tables.py qemu-pc-pxb pc -device pxb,id=pxb1,bus_nr=16,bus=pci.0
+    dump_qemu_tables.py qemu-q35-pxb-pcie q35 -device pxb-pcie,id=pxb1,bus_nr=128,bus=pcie.0 \
+        -device pcie-root-port,id=rp1,bus=pxb1,chassis=1
 """
 import json
 import os
@@ -51,12 +59,13 @@ def table_at(ram, addr):
 
 def main():
     out, machine = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "pc")
+    extra = sys.argv[3:]
     os.makedirs(out, exist_ok=True)
     tmp = tempfile.mkdtemp()
     sock, dump = os.path.join(tmp, "qmp"), os.path.join(tmp, "ram")
     qemu = subprocess.Popen(["qemu-system-x86_64", "-machine", machine, "-accel", "tcg",
                              "-m", "128M", "-display", "none", "-net", "none",
-                             "-qmp", "unix:%s,server=on,wait=off" % sock])
+                             "-qmp", "unix:%s,server=on,wait=off" % sock] + extra)
     try:
         cmd = qmp_session(sock)
         time.sleep(4)  # SeaBIOS: tables installed, boot attempts under way
