@@ -33,8 +33,8 @@ struct acpi_gas {
 #define ACPI_S5_PATH_MAX 48   /* "\\_SB_.PCI0._S5_" and the like, terminated */
 
 #define ACPI_PATH_MAX 48      /* a namespace path as text, terminated */
-#define ACPI_MAX_PCI_FACTS 32 /* host bridge facts kept from the AML (acpi_pci_roots.c) */
-#define ACPI_MAX_PCI_ROOTS 16
+#define ACPI_MAX_PCI_FACTS 96 /* host bridge facts kept from the AML (acpi_pci_roots.c) */
+#define ACPI_MAX_PCI_ROOTS 32 /* a 2-socket server has 8-16 host bridges */
 
 /* One PCI Express ECAM window (MCFG allocation structure). */
 struct acpi_mcfg {
@@ -104,8 +104,10 @@ struct acpi_pci_facts {
 	unsigned count;
 	struct acpi_pci_fact fact[ACPI_MAX_PCI_FACTS];
 	/* Why the tables may describe a host bridge the facts miss (NULL: they cannot): a
-	 * table refused, PNP0A03/PNP0A08 met outside a Name(_HID) or Name(_CID) (in a method's
-	 * body, an If), more facts than fit. The first one, with where it was. */
+	 * DSDT or SSDT refused (by the AML reader, or for its length or checksum), a table
+	 * that could not be read, PNP0A03/PNP0A08 met outside a Name(_HID) or Name(_CID) the
+	 * walk reads (in a method's body, an If, deeper than AML_PATH_SEGS), more facts than
+	 * fit. The first one, with where it was. */
 	const char *doubt;
 	char doubt_table[8];
 	uint32_t doubt_offset;

@@ -38,6 +38,9 @@ int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
 /* acpi_pci_roots.c: adds what the DSDT or SSDT t (named 'table', "DSDT", "SSDT2") says of
  * PCI host bridges to info->pci, or the doubt it raises. Called by acpi_parse_aml. */
 void acpi_pci_read_aml(const uint8_t *t, uint32_t len, const char *table, struct acpi_info *info);
+/* acpi_pci_roots.c: the host bridge facts may be incomplete (why, static text; table, the
+ * table's name or ""; at, an offset in it): the first reason is kept. */
+void acpi_pci_doubt(struct acpi_info *info, const char *table, uint32_t at, const char *why);
 
 /* Whether bytes bytes at offset from the register g lie inside its address space as the
  * kernel reaches it: I/O ports below 0x10000; PCI configuration space (ACPI 6.x 5.2.3.2)

@@ -53,7 +53,8 @@ static bool last_seg_is(const struct aml_path *p, const char *name)
 	       memcmp(p->seg[p->count - 1], name, AML_NAME_SEG_LEN) == 0;
 }
 
-static void doubt(struct acpi_info *info, const char *table, uint32_t at, const char *why)
+/* acpi_pci_doubt - see acpi_internal.h. */
+void acpi_pci_doubt(struct acpi_info *info, const char *table, uint32_t at, const char *why)
 {
 	struct acpi_pci_facts *f = &info->pci;
 
@@ -72,7 +73,7 @@ static void add_fact(struct reader *rd, const struct aml_path *name, uint32_t at
 	struct acpi_pci_fact *x;
 
 	if (f->count == ACPI_MAX_PCI_FACTS) {
-		doubt(rd->info, rd->table, at, "more host bridge facts than LiOS keeps");
+		acpi_pci_doubt(rd->info, rd->table, at, "more host bridge facts than LiOS keeps");
 		return;
 	}
 	dev.count--;
@@ -251,12 +252,13 @@ void acpi_pci_read_aml(const uint8_t *t, uint32_t len, const char *table, struct
 	unsigned ids;
 
 	if (why) {
-		doubt(info, table, at, "a DSDT or SSDT was refused");
+		acpi_pci_doubt(info, table, at, "a DSDT or SSDT was refused");
 		return;
 	}
 	ids = count_ids(t, len, &first);
 	if (ids > rd.ids_seen)
-		doubt(info, table, first, "PNP0A03/PNP0A08 outside a Name(_HID) or Name(_CID)");
+		acpi_pci_doubt(info, table, first,
+			       "PNP0A03/PNP0A08 outside a Name(_HID) or Name(_CID) LiOS reads");
 }
 
 static const struct acpi_pci_fact *find(const struct acpi_pci_facts *f, const char *dev,
@@ -274,14 +276,11 @@ static void refuse(struct acpi_pci_roots *r, const char *why, const char *where)
 	lios_strlcpy(r->why_where, where, sizeof(r->why_where));
 }
 
-/* Why the host bridge h's root cannot be known, or NULL. */
+/* Why the host bridge h's root cannot be known, or NULL. (Its path is whole: a _HID
+ * deeper than AML_PATH_SEGS is not read, and its ID raises the doubt instead.) */
 static const char *unknown_root(const struct acpi_pci_facts *f, const struct acpi_pci_fact *h,
 				unsigned hosts)
 {
-	size_t n = strlen(h->dev);
-
-	if (n >= 3 && memcmp(h->dev + n - 3, "...", 3) == 0)
-		return "a host bridge's path is deeper than LiOS keeps";
 	if (hosts == 1) /* whatever its number, the only root: the walk's first bus */
 		return NULL;
 	if (find(f, h->dev, ACPI_PCI_VARIABLE))
@@ -307,11 +306,12 @@ void acpi_pci_roots(const struct acpi_info *info, struct acpi_pci_roots *r)
 		if (f->fact[i].kind == ACPI_PCI_HOST &&
 		    find(f, f->fact[i].dev, ACPI_PCI_HOST) == &f->fact[i])
 			hosts++;
-	if (!info->have_dsdt || f->doubt || !hosts) {
-		refuse(r,
-		       !info->have_dsdt ? "no DSDT"
-		       : f->doubt       ? f->doubt
-					: "no PCI host bridge in the DSDT or SSDTs",
+	if (!info->have_dsdt) {
+		refuse(r, "no DSDT", "");
+		return;
+	}
+	if (f->doubt || !hosts) {
+		refuse(r, f->doubt ? f->doubt : "no PCI host bridge in the DSDT or SSDTs",
 		       f->doubt_table);
 		return;
 	}

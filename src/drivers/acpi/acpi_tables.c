@@ -81,6 +81,14 @@ static bool table_sound(const uint8_t *t, size_t avail, struct acpi_info *info)
 	return true;
 }
 
+/* A DSDT or SSDT (signature sig) that is not read: a host bridge it declares would be
+ * missed, so the PCI root buses ACPI names are not to be trusted (acpi_pci_roots). */
+static void aml_table_lost(const char *sig, struct acpi_info *info)
+{
+	if (memcmp(sig, "DSDT", 4) == 0 || memcmp(sig, "SSDT", 4) == 0)
+		acpi_pci_doubt(info, memcmp(sig, "DSDT", 4) == 0 ? "DSDT" : "SSDT", 0, "a DSDT or SSDT was refused");
+}
+
 /* Maps a whole table after checking its header. Returns the mapping (length in *len) or
  * NULL, with a message when the table is broken. */
 static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t *len,
@@ -89,21 +97,27 @@ static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t
 	const struct sdt_header *h = os->map(phys, SDT_HEADER_LEN);
 	struct sdt_header hdr;
 
-	if (!h)
+	if (!h) { /* what it was is not known: it may have been an SSDT */
+		acpi_pci_doubt(info, "", 0, "an ACPI table could not be mapped");
 		return NULL;
+	}
 	memcpy(&hdr, h, sizeof(hdr));
 	os->unmap(h, SDT_HEADER_LEN);
 	if (hdr.length < SDT_HEADER_LEN || hdr.length > ACPI_TABLE_MAX) {
 		printk(KERN_WARN "acpi: table at %#llx has a bad length %u, ignored\n",
 		       (unsigned long long)phys, hdr.length);
 		info->bad_tables++;
+		aml_table_lost(hdr.signature, info);
 		return NULL;
 	}
 	const uint8_t *t = os->map(phys, hdr.length);
-	if (!t)
+	if (!t) {
+		aml_table_lost(hdr.signature, info);
 		return NULL;
+	}
 	if (!table_sound(t, hdr.length, info)) {
 		os->unmap(t, hdr.length);
+		aml_table_lost(hdr.signature, info);
 		return NULL;
 	}
 	*len = hdr.length;
@@ -289,8 +303,11 @@ int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
 		return -ENOENT;
 	if (len >= 4 && memcmp(t, "SSDT", 4) == 0)
 		info->ssdt_count++; /* refused ones too: SSDTn names the n-th, as Linux does */
-	if (!table_sound(t, len, info))
+	if (!table_sound(t, len, info)) {
+		if (len >= 4)
+			aml_table_lost((const char *)t, info);
 		return -EINVAL;
+	}
 	memcpy(&tlen, t + 4, 4);
 	if (memcmp(t, "FACP", 4) == 0 && !info->have_fadt)
 		return acpi_parse_fadt(t, tlen, info);

@@ -162,7 +162,7 @@ def main():
         d = folder(tmp, "hb-hidden", base + [("DSDT", read(os.path.join(aml, "hb_hid_method.aml")))])
         expect("hb-hidden", run(prog, d), [
             r"^    root buses: LiOS probes every bus number the walk from bus 0 does not reach "
-            r"\(PNP0A03/PNP0A08 outside a Name\(_HID\) or Name\(_CID\): DSDT\)$"],
+            r"\(PNP0A03/PNP0A08 outside a Name\(_HID\) or Name\(_CID\) LiOS reads: DSDT\)$"],
             forbid=[r"root buses from ACPI"])
         d = folder(tmp, "hb-unknown", base + [("DSDT", read(os.path.join(aml, "hb_two_unknown.aml")))])
         expect("hb-unknown", run(prog, d), [

@@ -19,7 +19,7 @@
 #define NO_BRIDGE "no PCI host bridge in the DSDT or SSDTs"
 #define NO_BUS "a host bridge has no constant _CRS bus range or _BBN"
 #define COMPUTED "a host bridge's _BBN, _SEG or _CRS bus range is computed or out of range"
-#define HIDDEN "PNP0A03/PNP0A08 outside a Name(_HID) or Name(_CID)"
+#define HIDDEN "PNP0A03/PNP0A08 outside a Name(_HID) or Name(_CID) LiOS reads"
 #define REFUSED "a DSDT or SSDT was refused"
 #define TOO_MANY_FACTS "more host bridge facts than LiOS keeps"
 
@@ -231,7 +231,8 @@ static void test_no_bridge(void)
 }
 
 /* A DSDT whose outer Scope's PkgLength runs past the table, one whose length is cut to
- * its first 60 bytes, an SSDT broken the same way: each refused (-EINVAL), so is the list. */
+ * its first 60 bytes, an SSDT broken the same way, an SSDT with a bad checksum: each
+ * refused (-EINVAL), so is the list. */
 static void test_refused_table(void)
 {
 	size_t len;
@@ -267,34 +268,51 @@ static void test_refused_table(void)
 	feed(s, len, -EINVAL);
 	expect_why("broken ssdt", REFUSED, "SSDT1");
 	free(s);
+
+	/* An SSDT refused before the AML reader sees it (its checksum; the kernel's map_table
+	 * refuses it the same way): its bridge PCI1 would be missed, so the list is refused. */
+	parse_aml(TABLES("hb_split_dsdt.aml"));
+	s = load(aml_dir, "hb_split_pci1.aml", &len);
+	if (!s)
+		return;
+	s[9] ^= 0xff;
+	feed(s, len, -EINVAL);
+	expect_why("ssdt bad checksum", REFUSED, "SSDT");
+	free(s);
 }
 
-/* Sixteen bridges with _HID and _BBN fill the facts exactly: sixteen roots. Twenty
- * overflow them; so does one more fact from an SSDT after the sixteen. */
+/* Thirty-two bridges with _HID and _BBN: thirty-two roots, the most kept. Thirty-three
+ * are one root too many (66 facts fit). Forty-eight fill the facts exactly (96); forty-nine
+ * overflow them, and so does one more fact from an SSDT after the forty-eight. */
 static void test_capacity(void)
 {
 	struct acpi_pci_roots r;
 
-	parse_aml(TABLES("hb_many_16.aml"));
+	CHECK_EQ(ACPI_MAX_PCI_ROOTS, 32);
+	CHECK_EQ(ACPI_MAX_PCI_FACTS, 96);
+	parse_aml(TABLES("hb_many_32.aml"));
 	acpi_pci_roots(&info, &r);
 	CHECK(r.why == NULL);
-	CHECK_EQ(r.count, 16);
-	CHECK_EQ(ACPI_MAX_PCI_ROOTS, 16);
+	CHECK_EQ(r.count, 32);
 	for (unsigned i = 0; i < r.count; i++) {
 		char dev[16];
 
 		snprintf(dev, sizeof(dev), "\\_SB_.H%03X", i);
 		CHECK(strcmp(r.root[i].dev, dev) == 0);
-		CHECK_EQ(r.root[i].bus, i * 0x10);
+		CHECK_EQ(r.root[i].bus, i * 4);
 		CHECK(r.root[i].from_bbn && !r.root[i].from_crs);
 	}
-	parse_aml(TABLES("hb_many_20.aml"));
-	expect_why("20 bridges", TOO_MANY_FACTS, "DSDT");
-	parse_aml(TABLES("hb_many_16.aml", "hb_split_crs.aml"));
-	expect_why("16 bridges + an SSDT", TOO_MANY_FACTS, "SSDT1");
-	/* Seventeen bridges with a _HID alone: 17 facts fit, but 17 roots need a bus each
-	 * (2 facts per bridge past the first), so "more host bridges than LiOS keeps" cannot
-	 * be reached with 32 facts; the first bridge without a bus is named. */
+	parse_aml(TABLES("hb_many_33.aml"));
+	expect_why("33 bridges", "more host bridges than LiOS keeps", "\\_SB_.H020");
+	parse_aml(TABLES("hb_many_48.aml"));
+	acpi_pci_roots(&info, &r);
+	CHECK(r.why && strcmp(r.why, "more host bridges than LiOS keeps") == 0); /* facts fit */
+	parse_aml(TABLES("hb_many_49.aml"));
+	expect_why("49 bridges", TOO_MANY_FACTS, "DSDT");
+	parse_aml(TABLES("hb_many_48.aml", "hb_split_crs.aml"));
+	expect_why("48 bridges + an SSDT", TOO_MANY_FACTS, "SSDT1");
+	/* Seventeen bridges with a _HID alone: 17 facts fit, but beside each other every
+	 * bridge needs a bus; the first bridge without one is named. */
 	parse_aml(TABLES("hb_many_17_hid.aml"));
 	expect_why("17 bridges, _HID only", NO_BUS, "\\_SB_.H000");
 }
