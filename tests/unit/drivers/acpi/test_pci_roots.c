@@ -132,12 +132,15 @@ static void test_bbn_and_seg(void)
 		     { "\\_SB_.PCI1", 1, 0x80, 0x80, false, true });
 }
 
-/* A lone bridge with only Method(_CRS) (and _HID and _CID both host IDs): bus 0. Two
- * bridges, one without a constant bus: refused, naming it. */
+/* A lone bridge with only Method(_CRS) (and _HID and _CID both host IDs): bus 0; so with
+ * a Method(_BBN) as well (Intel's reference code). Two bridges, one without a constant
+ * bus: refused, naming it. */
 static void test_lone_and_unknown(void)
 {
 	parse_aml(TABLES("hb_lone.aml"));
 	EXPECT_ROOTS("lone", { "\\_SB_.PCI0", 0, 0, 0, false, false });
+	parse_aml(TABLES("hb_lone_bbn_method.aml"));
+	EXPECT_ROOTS("lone, _BBN method", { "\\_SB_.PCI0", 0, 0, 0, false, false });
 	parse_aml(TABLES("hb_two_unknown.aml"));
 	expect_why("two unknown", NO_BUS, "\\_SB_.PCI1");
 }
