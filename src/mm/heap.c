@@ -23,7 +23,7 @@
  * free record of the object it hands out.
  *
  * Magazines (heap_mag, classes up to 16 KiB): free puts a checked object into its class's
- * magazine, a LIFO of up to 62 objects and 16 KiB, and allocation takes the last one back:
+ * magazine, a LIFO of up to 61 objects and 16 KiB, and allocation takes the last one back:
  * the common alloc/free pair is a few loads and stores on hot lines, reuses objects while
  * they are cached, and leaves the spans alone. Only when a magazine is empty (allocation)
  * or full (free) does the span layer (heap_span.c) move objects, free lists and partial
@@ -82,6 +82,7 @@ struct heap_hent heap_hent[1u << HEAP_HASH_BITS];
 struct heap_span *heap_cur[HEAP_NCLASSES];
 struct heap_mag heap_mags[HEAP_NCLASSES];
 struct heap_span heap_no_span;
+const char heap_mag_bottom[16];
 struct heap_stats heap_st;
 static bool heap_ready;
 
@@ -156,11 +157,8 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	if (unlikely(size > HEAP_SMALL_MAX - HEAP_REDZONE))
 		return NULL;
 	m = heap_mag_of(size + HEAP_REDZONE);
-	e = m->top;
-	if (unlikely(e == m->ent))
-		return NULL;
-	e--;
-	p = e->obj;
+	e = m->top - 1;
+	p = e->obj;                 /* empty: heap_mag_bottom, which fails the record check */
 	if (unlikely(!heap_mag_record_ok(p)))
 		return NULL;
 	m->top = e;
@@ -241,7 +239,8 @@ static __attribute__((noinline)) void *heap_alloc_locked(size_t n)
 /* Class k's magazine when full (struct heap_mag's limit): its capacity's end. */
 static struct heap_mag_ent *heap_mag_capacity(unsigned k)
 {
-	return heap_mags[k].ent + MIN(HEAP_MAG_BYTES / heap_classes[k].size, (uint32_t)HEAP_MAG_MAX);
+	return heap_mags[k].ent + 1 +
+	       MIN(HEAP_MAG_BYTES / heap_classes[k].size, (uint32_t)HEAP_MAG_MAX);
 }
 
 /* Whether the magazines are on (heap_magazines_enable); heap_init keeps the setting. */
@@ -257,7 +256,7 @@ void heap_magazines_enable(bool on)
 		if (!on)
 			heap_mag_drain();
 		for (unsigned k = 0; k < HEAP_NCLASSES; k++)
-			heap_mags[k].limit = on ? heap_mag_capacity(k) : heap_mags[k].ent;
+			heap_mags[k].limit = on ? heap_mag_capacity(k) : heap_mags[k].ent + 1;
 	}
 	arch_irq_restore(irq);
 }
@@ -275,9 +274,10 @@ int heap_init(void)
 	heap_desc_reset();
 	heap_classes_init();
 	for (unsigned k = 0; k < HEAP_NCLASSES; k++) {
-		heap_mags[k].top = heap_mags[k].ent;
+		heap_mags[k].ent[0].obj = (char *)heap_mag_bottom; /* never written */
+		heap_mags[k].top = heap_mags[k].ent + 1;
 		heap_mags[k].maxn = heap_classes[k].size - HEAP_REDZONE;
-		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent;
+		heap_mags[k].limit = heap_mags_on ? heap_mag_capacity(k) : heap_mags[k].ent + 1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(heap_hash); i++)
 		heap_hash[i] = HEAP_NO_SPAN;

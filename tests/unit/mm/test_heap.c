@@ -364,7 +364,7 @@ static void test_write_after_free_zero(void)
 }
 
 /* A damaged free list of a span: N objects of 200 bytes are taken and freed; the first
- * ones fill the class's magazine (62 objects: 16384 / 224 is more), the rest go onto their
+ * ones fill the class's magazine (61 objects: 16384 / 224 is more), the rest go onto their
  * spans' free lists, whose last head (the last object freed) then gets its first word
  * zeroed and, in a second run, of a 6,000-byte class (a magazine of 2), its second word
  * (bytes 8-15) overwritten. Expected: taking N objects again reports the damaged list
