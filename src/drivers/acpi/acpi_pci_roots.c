@@ -12,9 +12,10 @@
  * _CRS method (most real bridges) counts as no _CRS, and a _BBN or _SEG method (Intel's
  * reference code returns BN00() from one) leaves that bridge's root unknown. That matters
  * only beside other bridges: the only host bridge of a machine has the root bus PCI walks
- * first anyway (bus 0 of segment 0; pci_init probes after all if that finds nothing). QEMU declares its pxb bridges with Name(_BBN) and Name(_CRS), and adds
- * PCI0's _CRS through a Scope() after the device, so facts are kept by device path across
- * tables (struct acpi_pci_facts) and matched only when acpi_pci_roots() is asked.
+ * first anyway (bus 0 of segment 0; pci_init probes after all if that finds nothing).
+ * QEMU declares its pxb bridges with Name(_BBN) and Name(_CRS), and adds PCI0's _CRS
+ * through a Scope() after the device, so facts are kept by device path across tables
+ * (struct acpi_pci_facts) and matched only when acpi_pci_roots() is asked.
  *
  * Trust: the list is used in place of probing, so it must not silently miss a bridge.
  * Whatever the walk does not visit (method bodies, If blocks, bytes after an opcode it

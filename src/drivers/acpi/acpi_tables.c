@@ -86,7 +86,8 @@ static bool table_sound(const uint8_t *t, size_t avail, struct acpi_info *info)
 static void aml_table_lost(const char *sig, struct acpi_info *info)
 {
 	if (memcmp(sig, "DSDT", 4) == 0 || memcmp(sig, "SSDT", 4) == 0)
-		acpi_pci_doubt(info, memcmp(sig, "DSDT", 4) == 0 ? "DSDT" : "SSDT", 0, "a DSDT or SSDT was refused");
+		acpi_pci_doubt(info, memcmp(sig, "DSDT", 4) == 0 ? "DSDT" : "SSDT", 0,
+			       "a DSDT or SSDT was refused");
 }
 
 /* Maps a whole table after checking its header. Returns the mapping (length in *len) or

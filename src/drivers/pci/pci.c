@@ -317,8 +317,8 @@ static void scan_segment(uint16_t seg, const struct pci_root *roots, size_t nroo
 	for (size_t i = 0; roots && i < nroots; i++)
 		if (roots[i].segment == seg)
 			map[roots[i].bus / 8] |= (uint8_t)(1u << (roots[i].bus % 8));
-	*buses += pci_scan_segment_roots(&kernel_ops, ecam_bus_idle, seg, first, last, roots ? map : NULL, found_fn,
-					 NULL, &res);
+	*buses += pci_scan_segment_roots(&kernel_ops, ecam_bus_idle, seg, first, last,
+					 roots ? map : NULL, found_fn, NULL, &res);
 	*bad += res.bad_bridges;
 	*mirrors += res.mirrors;
 	for (unsigned int b = 0; b < 256 && res.peer_roots; b++)

@@ -10,9 +10,12 @@
  *    a slow counter read (port I/O under emulation) cancels out;
  *  - a pause between two reads longer than gap_cycles might hide a whole wrap of a narrow
  *    counter (16-bit PIT: 55 ms), so the measurement starts over, a few times at most;
+ *  - other references (clock_ref.side) are read once at each end, outside the window's
+ *    brackets and each between TSC reads of its own, so a second opinion costs no window;
  *  - nothing loops without a TSC bound.
  */
 #include <lios/errno.h>
+#include <lios/string.h>
 #include "clocksource.h"
 
 /* clock_muldiv - a * b / c with a 128-bit product. The kernel has no libgcc (no 128-bit
@@ -201,6 +204,28 @@ static void window_end(const struct clock_ref *ref, uint64_t (*tsc)(void), uint6
 	*prev = best_value;
 }
 
+/* Reads every side reference of ref (at most CLOCK_SIDE_MAX), each between TSC reads of
+ * its own, the narrowest of CLOCK_BRACKET_TRIES such reads kept (as for the window's ends):
+ * values into v[], bracket midpoints into mid[] and widths into width[]. */
+static void read_sides(const struct clock_ref *ref, uint64_t (*tsc)(void), uint64_t *v, uint64_t *mid,
+		       uint64_t *width)
+{
+	for (unsigned i = 0; i < ref->nside && i < CLOCK_SIDE_MAX; i++) {
+		const struct clock_ref *s = ref->side[i];
+
+		width[i] = UINT64_MAX;
+		for (unsigned k = 0; k < CLOCK_BRACKET_TRIES; k++) {
+			uint64_t t0 = tsc(), x = s->read(s->ctx), t1 = tsc();
+
+			if (t1 - t0 < width[i]) {
+				v[i] = x;
+				mid[i] = t0 + (t1 - t0) / 2;
+				width[i] = t1 - t0;
+			}
+		}
+	}
+}
+
 /* One attempt: 0, -ETIMEDOUT (counter stopped or window not reached) or -EAGAIN (gap). */
 static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 			const struct clock_calib_limits *lim, uint64_t give_up,
@@ -208,9 +233,12 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 {
 	uint64_t want = clock_muldiv(ref->hz, lim->window_us, 1000000) ?: 1;
 	uint64_t ticks = 0, prev = ref->read(ref->ctx), last_tsc;
+	uint64_t sv0[CLOCK_SIDE_MAX], sm0[CLOCK_SIDE_MAX], sw0[CLOCK_SIDE_MAX];
+	uint64_t sv1[CLOCK_SIDE_MAX], sm1[CLOCK_SIDE_MAX], sw1[CLOCK_SIDE_MAX];
 	struct bracket b0, b1;
 
 	window_end(ref, tsc, &prev, &ticks, &b0);
+	read_sides(ref, tsc, sv0, sm0, sw0);
 	ticks = 0; /* the window opens at the chosen read */
 	/* from the chosen read on, not from after the last try: a pause in the tries that
 	 * follow it (up to three bracketed reads) may hide a wrap just as well */
@@ -231,6 +259,12 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 	/* the tries up to the chosen read counted their ticks: a pause before it counts too */
 	if (bracket_end(&b1) - last_tsc > lim->gap_cycles)
 		return -EAGAIN;
+	read_sides(ref, tsc, sv1, sm1, sw1);
+	for (unsigned i = 0; i < ref->nside && i < CLOCK_SIDE_MAX; i++) {
+		out->side[i].ticks = clock_counter_delta(sv0[i], sv1[i], ref->side[i]->bits);
+		out->side[i].tsc_cycles = sm1[i] - sm0[i];
+		out->side[i].uncertainty_cycles = sw0[i] + sw1[i];
+	}
 	if (!ticks) /* only a counter jumping by 2^64 in the window wraps the sum to 0 */
 		return -ETIMEDOUT;
 	out->ref_ticks = ticks;
@@ -250,6 +284,7 @@ int clock_calibrate(const struct clock_ref *ref, uint64_t (*tsc)(void),
 
 	out->tsc_hz = 0;
 	out->restarts = 0;
+	memset(out->side, 0, sizeof(out->side));
 	if (!ref->hz || !ref->bits || ref->bits > 64 || !lim->window_us)
 		return -EINVAL;
 	if (!clock_counter_moves(ref, tsc, lim->freeze_cycles))

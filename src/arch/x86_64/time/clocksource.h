@@ -47,6 +47,8 @@ uint64_t clock_muldiv(uint64_t a, uint64_t b, uint64_t c);
 uint32_t clock_disagreement_ppm(uint64_t a, uint64_t b);
 #define CLOCK_DISAGREE_PPM 10000 /* 1%: two sources further apart are reported */
 
+#define CLOCK_SIDE_MAX 2 /* other references read beside one calibration (clock_ref.side) */
+
 /* A counter to calibrate against: read() returns its value (the low 'bits' bits count up
  * at hz). The TSC is read through tsc(). */
 struct clock_ref {
@@ -59,6 +61,13 @@ struct clock_ref {
 	 * timer, calibrated in the same window); its ticks land in clock_calib.aux_ticks. */
 	uint64_t (*aux)(void *ctx);
 	unsigned aux_bits;
+	/* Optional: other references read once at each end of the window, after its
+	 * bracketed reads and each between TSC reads of its own, so the window's brackets stay
+	 * as narrow; their ticks and the TSC cycles between their two reads land in
+	 * clock_calib.side[]. A cross-check (or the look whether a counter counts at all)
+	 * then needs no window of its own. */
+	const struct clock_ref *side[CLOCK_SIDE_MAX];
+	unsigned nside;
 };
 
 /* Bounds of one calibration, in TSC cycles and reads: the caller derives them from the
@@ -81,6 +90,12 @@ struct clock_calib {
 	uint64_t uncertainty_cycles;  /* TSC cycles the two bracketing reads took together */
 	unsigned restarts;            /* starts over after a gap */
 	uint64_t aux_ticks;           /* ref->aux's ticks over the window (0 without aux) */
+	struct clock_side {
+		uint64_t ticks;       /* ref->side[i]'s ticks between its two reads (one wrap
+				       * allowed: 0 for a counter that never moved) */
+		uint64_t tsc_cycles;  /* TSC cycles between the midpoints of those reads */
+		uint64_t uncertainty_cycles; /* the two reads' TSC brackets together */
+	} side[CLOCK_SIDE_MAX];
 };
 
 /* True when ref's counter changes within freeze_cycles of TSC. Pure. */

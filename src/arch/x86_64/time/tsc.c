@@ -4,8 +4,11 @@
  *
  * The TSC frequency comes, in this order of preference, from CPUID leaf 0x15 (with leaf
  * 0x16 for a crystal it leaves out), else from a calibration against the first reference
- * that counts: the HPET, the ACPI PM timer, PIT channel 2. A second measurement (the next
- * reference that counts) cross-checks the first, and a disagreement above 1% is logged.
+ * that counts: the HPET, the ACPI PM timer, PIT channel 2. The other references are read
+ * beside that calibration's window (clock_ref.side): the next one that counts cross-checks
+ * the rate, and a disagreement above 1% is logged; one that does not move is found frozen
+ * there, at no cost of its own. (When CPUID gives the rate, the check is a window of its
+ * own, CHECK_WINDOW_US.)
  * Without any reference (no HPET, no PM timer, a gated or absent PIT) boot goes on with an
  * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", both the rate an
  * invariant TSC runs at) and says so. With neither, the rate is taken as the fastest TSC
@@ -33,9 +36,9 @@
 
 #define CAL_WINDOW_US 5000       /* the calibration the TSC rate comes from (was 10 ms: the
 				  * same rate within 0.001 %, and 5 ms less boot) */
-#define CHECK_WINDOW_US 2000     /* the cross-check: it looks for a 1 % disagreement, and
-				  * 2 ms resolve the PM timer's rate to 0.02 % (5 ms was 3 ms of
-				  * boot more, a tenth of kernel init) */
+#define CHECK_WINDOW_US 2000     /* the cross-check when CPUID gave the rate (otherwise it
+				  * is read beside the calibration's window): it looks for a 1 %
+				  * disagreement, and 2 ms resolve the PM timer's rate to 0.02 % */
 #define LAPIC_WINDOW_US 5000     /* the local APIC timer against the TSC, when no window ran */
 #define FREEZE_US 2000           /* a counter must move within this (at the assumed rate) */
 #define FREEZE_KNOWN_US 500      /* the same once the TSC rate is known: every reference
@@ -112,9 +115,11 @@ static void find_sources(const struct clock_hw *hw)
 	}
 }
 
-/* Calibrate against source i; on success its tsc_hz is set and, when aux sampled the
- * local APIC timer, *lapic_hz too. Returns 0 or the clock_calibrate error. */
-static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *lapic_hz)
+/* Calibrate against source i, reading the valid references after it beside the window
+ * when with_sides (their results in *cal_out); on success its tsc_hz is set and, when aux
+ * sampled the local APIC timer, *lapic_hz too. Returns 0 or the clock_calibrate error. */
+static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *lapic_hz,
+		   bool with_sides, struct clock_calib *cal_out)
 {
 	struct clock_calib_limits lim;
 	struct clock_calib cal;
@@ -123,6 +128,10 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 
 	refs[i].aux = sample_lapic ? lapic_timer_read : NULL;
 	refs[i].aux_bits = 32;
+	refs[i].nside = 0;
+	for (unsigned j = i + 1; with_sides && j < TIMER_MAX_SOURCES; j++)
+		if (ref_valid[j] && refs[i].nside < CLOCK_SIDE_MAX)
+			refs[i].side[refs[i].nside++] = &refs[j];
 	limits_for(&refs[i], window_us, &lim);
 	err = clock_calibrate(&refs[i], tsc_read, &lim, &cal);
 	if (err == -ENODEV) {
@@ -152,7 +161,48 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 	       s->name, (unsigned long long)refs[i].hz, (unsigned long long)cal.tsc_hz,
 	       (unsigned long long)window_us, (unsigned long long)cal.uncertainty_cycles,
 	       cal.restarts);
+	*cal_out = cal;
 	return 0;
+}
+
+/* The references read beside primary's window (refs[primary].side, results in cal): one
+ * that never moved is frozen; the first that counted and gives a believable rate over a
+ * span its counter cannot have wrapped twice in becomes the cross-check (*check); the
+ * others count. Each is marked settled, so it is not measured again. */
+static void settle_sides(unsigned primary, const struct clock_calib *cal, uint64_t window_us,
+			 int *check, bool *settled)
+{
+	const struct clock_ref *p = &refs[primary];
+
+	for (unsigned k = 0; k < p->nside; k++) {
+		unsigned j = (unsigned)(p->side[k] - refs);
+		const struct clock_side *sd = &cal->side[k];
+		struct timer_source *s = &rep.sources[j];
+		uint64_t hz = sd->ticks ? clock_muldiv(sd->tsc_cycles, refs[j].hz, sd->ticks) : 0;
+		uint64_t wrap_cycles = refs[j].bits >= 40 ? UINT64_MAX :
+				       clock_muldiv(1ull << refs[j].bits, cal->tsc_hz, refs[j].hz);
+
+		settled[j] = true;
+		s->state = sd->ticks ? CLOCK_COUNTING : CLOCK_FROZEN;
+		s->note = sd->ticks ? "" : FROZEN_NOTE;
+		if (!sd->ticks)
+			printk(KERN_DEBUG "timer: %s never moved beside the %s's window: frozen\n",
+			       s->name, p->name);
+		if (!sd->ticks || *check >= 0)
+			continue;
+		if (sd->tsc_cycles > wrap_cycles / 2 || hz > DELAY_ASSUMED_MAX_KHZ * 1000) {
+			s->note = "counts; read beside the calibration over too long a span";
+			continue;
+		}
+		s->state = CLOCK_CHECKED;
+		s->tsc_hz = hz;
+		*check = (int)j;
+		printk(KERN_DEBUG "timer: %s %llu Hz: TSC %llu Hz over %llu us (read beside the %s's "
+				  "window, brackets %llu cycles)\n",
+		       s->name, (unsigned long long)refs[j].hz, (unsigned long long)hz,
+		       (unsigned long long)window_us, p->name,
+		       (unsigned long long)sd->uncertainty_cycles);
+	}
 }
 
 /* Measure against references in order: the first that counts gives the rate (unless
@@ -160,6 +210,7 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
  * index of the rate's source (-1: none) and sets *check (-1: none). */
 static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int *check)
 {
+	bool settled[TIMER_MAX_SOURCES] = { false };
 	int primary = -1;
 
 	*check = -1;
@@ -167,8 +218,9 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 		struct timer_source *s = &rep.sources[i];
 		bool need_primary = !from_cpuid && primary < 0;
 		struct clock_calib_limits lim;
+		struct clock_calib cal;
 
-		if (!ref_valid[i])
+		if (!ref_valid[i] || settled[i])
 			continue;
 		if (!need_primary && *check >= 0) {
 			limits_for(&refs[i], CHECK_WINDOW_US, &lim);
@@ -183,12 +235,13 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
 			continue;
 		}
-		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US,
-			    lapic && !*lapic_hz, lapic_hz))
+		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US, lapic && !*lapic_hz,
+			    lapic_hz, need_primary, &cal))
 			continue;
 		if (need_primary) {
 			primary = (int)i;
 			s->state = CLOCK_USED;
+			settle_sides(i, &cal, CAL_WINDOW_US, check, settled);
 		} else {
 			*check = (int)i;
 			s->state = CLOCK_CHECKED;
@@ -432,9 +485,9 @@ static void print_timer_line(void)
 }
 
 /*
- * timer_init - see lios/timer.h and the top of this file. Takes about 15 ms with an HPET or
- * PM timer (5 ms calibration, 2 ms cross-check), a few more when a PIT is gated. Boot,
- * once, interrupts disabled, after irq_init() and the memory stack.
+ * timer_init - see lios/timer.h and the top of this file. Takes about 5 ms with an HPET or
+ * PM timer (the calibration's window; the cross-check and the look at the PIT are read
+ * beside it). Boot, once, interrupts disabled, after irq_init() and the memory stack.
  */
 void timer_init(const struct clock_hw *hw)
 {

@@ -242,6 +242,61 @@ static void test_calibrate_hpet(void)
 	CHECK_EQ(c.restarts, 0);
 }
 
+/* Other references read beside a calibration (clock_ref.side), each its own rate, width
+ * and start, costing 1 us a read like the reference. */
+struct side_sim {
+	uint64_t hz, offset;
+	unsigned bits;
+	bool frozen;
+	unsigned reads;
+};
+
+static uint64_t sim_side(void *ctx)
+{
+	struct side_sim *s = ctx;
+	uint64_t mask = s->bits >= 64 ? ~0ull : (1ull << s->bits) - 1;
+
+	s->reads++;
+	sim.now_ps += 1000000;
+	return s->frozen ? 0x77 : (ticks_at(sim.now_ps, s->hz) + s->offset) & mask;
+}
+
+/* An HPET window with a PM timer (24 bits, wrapping in the window) and a frozen PIT
+ * channel 2 read beside it: the PM timer's ticks over the TSC cycles give the TSC rate
+ * within 50 ppm (its reads are bracketed on their own, so the HPET's brackets stay
+ * narrow), the PIT's ticks are 0, and each side was read a few times at each end only. */
+static void test_calibrate_sides(void)
+{
+	struct side_sim pm = {.hz = 3579545, .bits = 24, .offset = (1u << 24) - 20000};
+	struct side_sim pit = {.hz = 1193182, .bits = 16, .frozen = true};
+	struct clock_ref r, side_pm, side_pit;
+	struct clock_calib_limits lim = limits(10000, ~0ull);
+	struct clock_calib c;
+
+	sim_reset(2096000000ull, 100000000, 32, 0);
+	r = sim_clock("HPET");
+	side_pm = (struct clock_ref){.name = "PM", .hz = pm.hz, .bits = 24, .read = sim_side, .ctx = &pm};
+	side_pit = (struct clock_ref){.name = "PIT", .hz = pit.hz, .bits = 16, .read = sim_side, .ctx = &pit};
+	r.side[0] = &side_pm;
+	r.side[1] = &side_pit;
+	r.nside = 2;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), 0);
+	CHECK(near(c.tsc_hz, 2096000000ull, 10));
+	CHECK(c.side[0].ticks > 35000 && c.side[0].ticks < 37000);
+	CHECK(near(clock_muldiv(c.side[0].tsc_cycles, pm.hz, c.side[0].ticks), 2096000000ull, 50));
+	CHECK(c.side[0].uncertainty_cycles < 2 * 2 * 2200); /* two reads of ~1 us at 2.1 GHz */
+	CHECK(c.uncertainty_cycles < 2 * 2 * 2200);
+	CHECK_EQ(c.side[1].ticks, 0);
+	CHECK(pm.reads <= 8 && pit.reads <= 8);
+
+	/* A failed calibration (the reference frozen) says nothing of its sides. */
+	sim_reset(2096000000ull, 100000000, 32, 0);
+	sim.frozen = true;
+	pm.reads = 0;
+	CHECK_EQ(clock_calibrate(&r, sim_tsc, &lim, &c), -ENODEV);
+	CHECK(c.side[0].ticks == 0 && c.side[0].tsc_cycles == 0);
+}
+
 /* A 24-bit PM timer that wraps in the middle of the window (it starts 1000 ticks before
  * the top): the wrap is counted, the rate is right. */
 static void test_calibrate_pm_timer_wrap(void)
@@ -446,6 +501,7 @@ int main(void)
 	RUN(test_muldiv);
 	RUN(test_disagreement);
 	RUN(test_calibrate_hpet);
+	RUN(test_calibrate_sides);
 	RUN(test_calibrate_pm_timer_wrap);
 	RUN(test_frozen_counter);
 	RUN(test_counter_stops);
