@@ -21,8 +21,9 @@
 void timer_init(const struct clock_hw *hw);
 /* Check that the tick's interrupts arrive (two within 1 s); when they do not, stop it and
  * start the other source, or run without a tick (timer_sleep_ms spins), and say so: a
- * silent tick would otherwise halt the first sleep for good. Boot, once, right after
- * interrupts are first enabled; does nothing with them disabled. */
+ * silent tick would otherwise halt the first sleep for good. Boot, once, with interrupts
+ * enabled (it does nothing with them disabled), before anything sleeps (timer_sleep_ms):
+ * the later, the less it waits, since it counts the ticks since the tick started. */
 void timer_check_tick(void);
 /* Tick interrupts handled since timer_init (they advance only while interrupts are
  * enabled; under a loaded emulator some may be lost: time comes from the TSC). */

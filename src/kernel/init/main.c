@@ -177,7 +177,6 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	irq_init(&acpi_get_info()->madt, cmdline_has("noapic"));
 	timer_init(clock_hw_from_acpi(acpi_get_info(), &clock_hw)); /* "timer: ..." line */
 	arch_irq_enable();
-	timer_check_tick(); /* a tick that never interrupts is replaced, or waits spin */
 	rtc_init(acpi_get_info()->rtc_century, acpi_get_info()->no_cmos_rtc); /* "rtc: ..." line */
 	/* END cpu-late */
 
@@ -189,6 +188,11 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 
 	/* No COM1: the SPCR's UART or a PCI 16550, the log replayed to it ("serial: ...") */
 	serial_find_late(&acpi_get_info()->spcr);
+
+	/* A tick that never interrupts is replaced, or waits spin: before the first sleep (USB
+	 * enumeration's), and late enough that its ticks have come by now (nothing above
+	 * sleeps: they spin on the TSC). */
+	timer_check_tick();
 
 	/* BEGIN usb */
 	/* Before the 8042: taking the xHCI from the firmware ends its SMM emulation of a PS/2

@@ -49,7 +49,8 @@
 				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
 #define ESTIMATE_ASSUMED_HZ (DELAY_ASSUMED_MAX_KHZ * 1000) /* no wait is ever short */
 #define TICK_CHECK_US 1000000     /* a started tick's interrupts must come within this */
-#define TICK_CHECK_TICKS 2
+#define TICK_CHECK_TICKS 3        /* since the tick started: two beyond one that may have been
+				   * pending from before */
 #define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
@@ -342,10 +343,11 @@ static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
 	return -ENODEV;
 }
 
-/* What start_tick chose and started, for timer_check_tick. */
+/* What start_tick chose and started, for timer_check_tick; tick_base is timer_ticks() when
+ * the running tick was started. */
 static struct tick_choice tick_c;
 static enum tick_kind tick_running;
-static uint64_t tick_lapic_hz, tick_tsc_hz;
+static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
 
 /* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
  * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
@@ -364,6 +366,7 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 		printk(KERN_WARN "timer: no tick (no usable local APIC, the PIT does not count)\n");
 		return;
 	}
+	tick_base = timer_ticks();
 	if (start_tick_from(c.first, lapic_hz, tsc_hz) == 0) {
 		tick_running = c.first;
 		rep.tick_hz = TIMER_HZ;
@@ -383,9 +386,11 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 static int check_start(enum tick_kind k, void *ctx)
 {
 	uint64_t flags = irq_save();
-	int err = start_tick_from(k, tick_lapic_hz, tick_tsc_hz);
+	int err;
 
 	(void)ctx;
+	tick_base = timer_ticks();
+	err = start_tick_from(k, tick_lapic_hz, tick_tsc_hz);
 	irq_restore(flags);
 	return err;
 }
@@ -406,14 +411,15 @@ static void check_stop(enum tick_kind k, void *ctx)
 	irq_restore(flags);
 }
 
-/* TICK_CHECK_TICKS ticks within TICK_CHECK_US of the TSC (the first may have been pending
- * from before): generous, since a loaded emulator delivers ticks late. */
+/* TICK_CHECK_TICKS ticks since the tick started, waiting at most TICK_CHECK_US of the TSC
+ * for them: generous, since a loaded emulator delivers ticks late. Checked a few
+ * milliseconds of boot after the start (kmain), they have mostly come already. */
 static bool check_arrives(void *ctx)
 {
-	uint64_t t0 = timer_ticks(), dl = deadline_us(TICK_CHECK_US);
+	uint64_t dl = deadline_us(TICK_CHECK_US);
 
 	(void)ctx;
-	while (timer_ticks() - t0 < TICK_CHECK_TICKS) {
+	while (timer_ticks() - tick_base < TICK_CHECK_TICKS) {
 		if (deadline_passed(dl))
 			return false;
 		cpu_pause();
