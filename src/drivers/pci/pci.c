@@ -17,9 +17,10 @@
  * ports reach every bus). The walk from bus 0 finds what hangs below the first host bridge.
  * The other host bridges' root buses (multi-socket boards, QEMU's pxb), where an xHCI may
  * sit, are the ones ACPI names when it names them all (pci_init's roots; only those are
- * probed), else found by probing every bus the walk did not reach. Probing through ECAM maps a bus's 1 MiB to
- * read its 32 vendor IDs and unmaps it at once when no root is there (ecam_bus_idle), so at
- * most one empty bus is mapped at a time. Each function found becomes a heap-allocated
+ * probed), else found by probing every bus the walk did not reach. Probing through ECAM
+ * maps a bus's 1 MiB to read its 32 vendor IDs and unmaps it at once when no root is there
+ * (ecam_bus_idle), so at most one empty bus is mapped at a time. The serial log says how
+ * long the walks took. Each function found becomes a heap-allocated
  * struct pci_dev, kept in one list sorted by address (an address already listed is not
  * added again); the list is built once at boot and never shrinks, so the pointers drivers
  * hold stay valid.
