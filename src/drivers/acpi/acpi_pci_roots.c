@@ -233,9 +233,12 @@ static unsigned count_ids(const uint8_t *t, uint32_t len, uint32_t *first)
 	unsigned n = 0;
 
 	for (uint32_t i = SDT_HEADER_LEN; i + 4 <= len; i++) {
-		bool hit = memcmp(t + i, eisa[0], 4) == 0 || memcmp(t + i, eisa[1], 4) == 0;
+		bool hit = false;
 
-		if (!hit && i + 7 <= len && t[i] == 'P')
+		/* compared only where the first byte matches: this runs over every byte at boot */
+		if (t[i] == eisa[0][0])
+			hit = memcmp(t + i, eisa[0], 4) == 0 || memcmp(t + i, eisa[1], 4) == 0;
+		else if (t[i] == 'P' && i + 7 <= len)
 			hit = memcmp(t + i, "PNP0A03", 7) == 0 || memcmp(t + i, "PNP0A08", 7) == 0;
 		if (hit && !n++)
 			*first = i;
