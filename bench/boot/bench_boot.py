@@ -39,7 +39,8 @@ def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None):
         extra += ["-icount", "shift=0,sleep=off"]
     cmd = qemu_cmdline.command_line(iso, memory=mem, machine=machine, cpu=cpu, extra=extra)
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            preexec_fn=qemu_cmdline.no_huge_pages)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     buf, t_entry, t_ready, cycles = b"", None, None, None
@@ -73,10 +74,13 @@ def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("iso")
-    # Seven boots a variant: about one boot in four under TCG here loses 4.6 ms (or 21 ms:
-    # whole host scheduler ticks) at the same point of init, whatever the kernel does there
-    # (measured with and without the ACPI-mode SMI, with and without the SCI handler); with
-    # three boots the median was a slow one in about one run of six.
+    # Seven boots a variant. Under TCG here nearly every boot used to lose about 4.6 ms (once
+    # 21 ms) once, at a different point of init each time (the memory map, the ACPI tables,
+    # the PCI walk), and the firmware part lost some too: QEMU's transparent huge page faults
+    # (about 12 a boot in /proc/vmstat's thp_fault_alloc, each a fresh 2 MiB page; no
+    # compaction). With THP off for QEMU (qemu_cmdline.no_huge_pages), 16 boots of each,
+    # alternated: init 26.9 -> 22.7 ms median, firmware 732 -> 699 ms, the steps gone. Seven
+    # boots keep a stray slow one out of the median.
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
 

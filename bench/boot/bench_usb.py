@@ -34,7 +34,7 @@ def usb_enum_ms(iso, timeout=180.0):
             extra=["-display", "none", "-monitor", "none", "-serial", "file:" + log,
                    "-device", "qemu-xhci", "-device", "usb-kbd"])
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, preexec_fn=qemu_cmdline.no_huge_pages)
         start = time.monotonic()
         try:
             while time.monotonic() - start < timeout:

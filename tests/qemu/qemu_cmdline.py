@@ -18,6 +18,7 @@ prints the command line, one argument per line (bash: mapfile -t QEMU < <(...));
 FILE receives a fresh copy of OVMF's variable store first.
 """
 import argparse
+import ctypes
 import os
 import shutil
 import sys
@@ -117,6 +118,18 @@ def fresh_vars(path, firmware="uefi"):
     """Copy the pristine variable store of 'firmware' (a key of UEFI_FIRMWARES) to path:
     one per UEFI run, the firmware writes it."""
     shutil.copyfile(UEFI_FIRMWARES[firmware][1], path)
+
+
+def no_huge_pages():
+    """preexec_fn for a timed QEMU: transparent huge pages off for it (prctl
+    PR_SET_THP_DISABLE, inherited across exec). QEMU asks for huge pages on its memory
+    (madvise), and with them nearly every boot here stalled about 4.6 ms once, at a
+    different point each time: the measurement is in bench/boot/bench_boot.py. Best effort:
+    a kernel without the prctl leaves THP as it is."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE
+    except (OSError, AttributeError):
+        pass
 
 
 def command_line(boot, memory="512M", firmware="bios", media="cdrom", machine="pc",
