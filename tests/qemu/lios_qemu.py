@@ -269,7 +269,8 @@ class Machine:
         self.qemu_out.flush()
         self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.qemu_out,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT,
+                                     preexec_fn=qemu_cmdline.no_huge_pages)
         try:
             self.qmp = Qmp(os.path.join(self.tmp, "qmp.sock"))
         except HarnessError:
