@@ -35,9 +35,22 @@ int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_spcr.c */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
-/* acpi_pci_roots.c: adds what the DSDT or SSDT t (named 'table', "DSDT", "SSDT2") says of
- * PCI host bridges to info->pci, or the doubt it raises. Called by acpi_parse_aml. */
-void acpi_pci_read_aml(const uint8_t *t, uint32_t len, const char *table, struct acpi_info *info);
+/* acpi_pci_roots.c: what a DSDT or SSDT (named 'table', "DSDT", "SSDT2") says of PCI host
+ * bridges goes to info->pci, read in the AML walk acpi_parse_aml makes for \_S5 anyway:
+ * acpi_pci_aml_begin readies the walk's visitor v (and rd, its state), acpi_pci_aml_end
+ * takes the walk's outcome r and the table t, raising the doubts (a refused table, host IDs
+ * the walk did not see). */
+struct aml_visit;
+struct aml_s5_result;
+struct acpi_pci_aml {
+	struct acpi_info *info;
+	const char *table; /* "DSDT", "SSDT2" */
+	unsigned ids_seen; /* PNP0A03/PNP0A08 encodings the visited names held */
+};
+void acpi_pci_aml_begin(struct acpi_pci_aml *rd, struct aml_visit *v, const char *table,
+			struct acpi_info *info);
+void acpi_pci_aml_end(struct acpi_pci_aml *rd, const uint8_t *t, uint32_t len,
+		      const struct aml_s5_result *r);
 /* acpi_pci_roots.c: the host bridge facts may be incomplete (why, static text; table, the
  * table's name or ""; at, an offset in it): the first reason is kept. */
 void acpi_pci_doubt(struct acpi_info *info, const char *table, uint32_t at, const char *why);

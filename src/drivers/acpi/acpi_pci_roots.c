@@ -42,12 +42,6 @@
 #define RES_TYPE_BUS 2 /* address space resource type: bus number range */
 #define PCI_BUS_MAX 0xff
 
-struct reader {
-	struct acpi_info *info;
-	const char *table; /* "DSDT", "SSDT2" */
-	unsigned ids_seen; /* PNP0A03/PNP0A08 encodings the visited names held */
-};
-
 static bool last_seg_is(const struct aml_path *p, const char *name)
 {
 	return p->count && p->count <= AML_PATH_SEGS &&
@@ -66,7 +60,7 @@ void acpi_pci_doubt(struct acpi_info *info, const char *table, uint32_t at, cons
 	lios_strlcpy(f->doubt_table, table, sizeof(f->doubt_table));
 }
 
-static void add_fact(struct reader *rd, const struct aml_path *name, uint32_t at,
+static void add_fact(struct acpi_pci_aml *rd, const struct aml_path *name, uint32_t at,
 		     enum acpi_pci_fact_kind kind, uint16_t lo, uint16_t hi)
 {
 	struct acpi_pci_facts *f = &rd->info->pci;
@@ -191,7 +185,7 @@ static bool crs_bus_range(const uint8_t *a, uint32_t pos, uint32_t end, uint64_t
 static void visit_name(void *ctx, const struct aml_path *p, const uint8_t *a, uint32_t at,
 		       uint32_t data, uint32_t end)
 {
-	struct reader *rd = ctx;
+	struct acpi_pci_aml *rd = ctx;
 	uint64_t v, hi;
 
 	if (last_seg_is(p, "_HID") || last_seg_is(p, "_CID")) {
@@ -246,22 +240,26 @@ static unsigned count_ids(const uint8_t *t, uint32_t len, uint32_t *first)
 	return n;
 }
 
-/* acpi_pci_read_aml - see acpi_internal.h. */
-void acpi_pci_read_aml(const uint8_t *t, uint32_t len, const char *table, struct acpi_info *info)
+/* acpi_pci_aml_begin - see acpi_internal.h. */
+void acpi_pci_aml_begin(struct acpi_pci_aml *rd, struct aml_visit *v, const char *table,
+			struct acpi_info *info)
 {
-	struct reader rd = { .info = info, .table = table };
-	struct aml_visit v = { .name = visit_name, .method = visit_method, .ctx = &rd };
-	uint32_t at = 0, first = 0;
-	const char *why = aml_walk(t, len, &v, &at);
-	unsigned ids;
+	*rd = (struct acpi_pci_aml){ .info = info, .table = table };
+	*v = (struct aml_visit){ .name = visit_name, .method = visit_method, .ctx = rd };
+}
 
-	if (why) {
-		acpi_pci_doubt(info, table, at, "a DSDT or SSDT was refused");
+/* acpi_pci_aml_end - see acpi_internal.h. */
+void acpi_pci_aml_end(struct acpi_pci_aml *rd, const uint8_t *t, uint32_t len,
+		      const struct aml_s5_result *r)
+{
+	uint32_t first = 0;
+
+	if (r->status == AML_S5_MALFORMED) {
+		acpi_pci_doubt(rd->info, rd->table, r->offset, "a DSDT or SSDT was refused");
 		return;
 	}
-	ids = count_ids(t, len, &first);
-	if (ids > rd.ids_seen)
-		acpi_pci_doubt(info, table, first,
+	if (count_ids(t, len, &first) > rd->ids_seen)
+		acpi_pci_doubt(rd->info, rd->table, first,
 			       "PNP0A03/PNP0A08 outside a Name(_HID) or Name(_CID) LiOS reads");
 }
 

@@ -50,21 +50,24 @@ static void table_name(const uint8_t *t, const struct acpi_info *info, char *out
 /*
  * acpi_parse_aml - read one DSDT or SSDT (counted by acpi_parse_table) for \_S5 and keep the best candidate so far in
  * info->s5 (the DSDT wins a tie); without one, keep the most telling reason. A table the
- * reader refuses is counted in bad_tables. The PCI host bridges are read from the same
- * table (acpi_pci_read_aml).
+ * reader refuses is counted in bad_tables. The PCI host bridges are read in the same walk
+ * (acpi_pci_aml_begin/_end).
  */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
 	struct acpi_s5 *s5 = &info->s5;
 	struct aml_s5_result r;
+	struct acpi_pci_aml pci;
+	struct aml_visit visit;
 	enum aml_status st;
 	char name[8];
 
 	if (memcmp(t, "DSDT", 4) == 0)
 		info->have_dsdt = true;
 	table_name(t, info, name);
-	acpi_pci_read_aml(t, len, name, info);
-	st = aml_find_s5(t, len, &r);
+	acpi_pci_aml_begin(&pci, &visit, name, info);
+	st = aml_walk(t, len, &visit, &r);
+	acpi_pci_aml_end(&pci, t, len, &r);
 	if (st == AML_S5_MALFORMED) {
 		printk(KERN_WARN "acpi: %s refused: %s (at offset %#x)\n", name, r.why, r.offset);
 		info->bad_tables++;

@@ -504,7 +504,7 @@ static void walk(struct reader *rd, uint32_t pos, uint32_t end, const struct aml
 }
 
 /*
- * aml_find_s5 - see aml.h. The result's status says what was found; why and offset
+ * aml_walk - see aml.h. The result's status says what was found; why and offset
  * explain anything but AML_S5_FOUND (the first problem for a refused table; for an absent
  * or unsupported \_S5, the \_S5 that was seen and why it could not be used).
  */
@@ -526,9 +526,10 @@ static const char *check_header(const uint8_t *t, size_t len, uint32_t *tlen, ui
 	return NULL;
 }
 
-enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *r)
+enum aml_status aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v,
+			 struct aml_s5_result *r)
 {
-	struct reader rd = {.aml = t, .r = r};
+	struct reader rd = {.aml = t, .r = r, .visit = v};
 	struct aml_path root = {0};
 	uint32_t tlen;
 
@@ -554,21 +555,8 @@ enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *
 	return r->status;
 }
 
-/* aml_walk - see aml.h: the same walk, its \_S5 findings thrown away. */
-const char *aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v, uint32_t *offset)
+/* aml_find_s5 - see aml.h: the walk without a visitor. */
+enum aml_status aml_find_s5(const uint8_t *t, size_t len, struct aml_s5_result *r)
 {
-	struct aml_s5_result scratch;
-	struct reader rd = {.aml = t, .r = &scratch, .visit = v};
-	struct aml_path root = {0};
-	const char *why;
-	uint32_t tlen;
-
-	memset(&scratch, 0, sizeof(scratch));
-	why = check_header(t, len, &tlen, offset);
-	if (why)
-		return why;
-	rd.len = tlen;
-	walk(&rd, SDT_HEADER_LEN, tlen, &root, 0);
-	*offset = rd.fail_at;
-	return rd.fail_why;
+	return aml_walk(t, len, NULL, r);
 }

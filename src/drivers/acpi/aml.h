@@ -2,8 +2,8 @@
 /*
  * The ACPI driver's private AML reader (aml.c): walks one DSDT or SSDT the way its
  * namespace is declared, without an interpreter. aml_find_s5 finds the \_S5 package;
- * aml_walk hands each Name() and Method() to a visitor (acpi_pci_roots.c reads the PCI
- * host bridges that way). Pure C, built for the kernel and the host (tests, fuzzer,
+ * aml_walk does too and hands each Name() and Method() to a visitor on the way
+ * (acpi_pci_roots.c reads the PCI host bridges that way, in the same walk). Pure C, built for the kernel and the host (tests, fuzzer,
  * check-machine); used inside src/drivers/acpi/ only (other drivers read struct acpi_info).
  */
 #ifndef LIOS_ACPI_AML_H
@@ -55,11 +55,12 @@ struct aml_visit {
 	void *ctx;
 };
 
-/* Walks the AML table t (len readable bytes) as aml_find_s5 does, calling v for every
- * Name() and Method() the structured walk reaches; bytes it steps over or searches instead
- * (bodies of methods, If/Else/While, unknown opcodes) are not visited. Returns NULL, or why
- * the table is refused with *offset where (the visits made before that stand). Pure. */
-const char *aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v, uint32_t *offset);
+/* aml_find_s5, calling v (when not NULL) for every Name() and Method() the structured walk
+ * reaches; bytes it steps over or searches instead (bodies of methods, If/Else/While,
+ * unknown opcodes) are not visited. For a refused table (AML_S5_MALFORMED: r->why,
+ * r->offset) the visits made before the problem stand. Pure. */
+enum aml_status aml_walk(const uint8_t *t, size_t len, const struct aml_visit *v,
+			 struct aml_s5_result *r);
 
 /* path as text, "\\_SB_.PCI0", into out (size bytes, terminated; a path deeper than
  * AML_PATH_SEGS ends in "..."). */
