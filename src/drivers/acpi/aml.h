@@ -3,8 +3,9 @@
  * The ACPI driver's private AML reader (aml.c): walks one DSDT or SSDT the way its
  * namespace is declared, without an interpreter. aml_find_s5 finds the \_S5 package;
  * aml_walk does too and hands each Name() and Method() to a visitor on the way
- * (acpi_pci_roots.c reads the PCI host bridges that way, in the same walk). Pure C, built for the kernel and the host (tests, fuzzer,
- * check-machine); used inside src/drivers/acpi/ only (other drivers read struct acpi_info).
+ * (acpi_pci_roots.c reads the PCI host bridges that way, in the same walk). Pure C, built
+ * for the kernel and the host (tests, fuzzer, check-machine); used inside
+ * src/drivers/acpi/ only (other drivers read struct acpi_info).
  */
 #ifndef LIOS_ACPI_AML_H
 #define LIOS_ACPI_AML_H
