@@ -9,7 +9,8 @@ checks the screen side (a text rendered with the Terminus PSF font decodes back 
 text at scale 1 and 2, cursors; VGA text memory decoding; the PNG encoder's output), the
 key mapping, the scenario registry (every --scenario name of the CTest cells registered,
 duplicates refused), the heap-call trace reader (heaptrace.py), the El Torito report parser,
-the installed-GRUB config and the BIOS disk's MBR and GRUB boot fields. Standard library unittest; exit status 0 = pass.
+the installed-GRUB config, the BIOS disk's MBR and GRUB boot fields, and that QEMU's huge-page
+opt-out (qemu_cmdline.no_huge_pages) reaches a child. Standard library unittest; exit status 0 = pass.
 """
 import os
 import re
@@ -590,6 +591,25 @@ class QemuCommandLine(unittest.TestCase):
             self.assertEqual(lines[-2:], ["-s", "-S"])
             self.assertTrue(os.path.getsize(vars_fd) > 0)
 
+
+    def test_no_huge_pages_reaches_the_child(self):
+        # Scenario: a child started the way the harness and the boot benchmarks start QEMU
+        # (preexec_fn=no_huge_pages), and one started without it.
+        # Expected: THP is off for the first (/proc/self/status "THP_enabled: 0", Linux 5.0
+        # and later, Debian 12's included) and the second has this process's setting.
+        import subprocess
+
+        def thp(preexec):
+            out = subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True,
+                                 check=True, preexec_fn=preexec).stdout
+            m = re.search(r"^THP_enabled:\s+(\d)", out, re.M)
+            self.assertIsNotNone(m, "no THP_enabled line in /proc/self/status")
+            return m.group(1)
+
+        with open("/proc/self/status") as f:
+            ours = re.search(r"^THP_enabled:\s+(\d)", f.read(), re.M).group(1)
+        self.assertEqual(thp(qemu_cmdline.no_huge_pages), "0")
+        self.assertEqual(thp(None), ours)
 
 class BiosDisk(unittest.TestCase):
     def test_partition_entry_bytes(self):
