@@ -125,8 +125,10 @@ static uint64_t le(const uint8_t *p, unsigned bytes)
 }
 
 /* The bus number range of a _CRS buffer's resource template, if it has one: its lowest
- * start and the end of that range. Returns false when there is none (or the template is
- * cut short: what was read before counts). */
+ * start and the end of that range, _MIN + _LEN - 1 as Linux reads a root bridge's range (a
+ * descriptor of length 0 is no range; _MAX, which firmware gets wrong more often, is not
+ * read). Returns false when there is none (or the template is cut short: what was read
+ * before counts). */
 static bool crs_bus_range(const uint8_t *a, uint32_t pos, uint32_t end, uint64_t *lo, uint64_t *hi)
 {
 	uint32_t pkg_end;
@@ -167,14 +169,17 @@ static bool crs_bus_range(const uint8_t *a, uint32_t pos, uint32_t end, uint64_t
 			w = 8, first = 8;
 			break;
 		}
-		/* resource type at data byte 0; min and max follow the granularity */
-		if (w && len >= first + 3 * w && a[pos + 3] == RES_TYPE_BUS) {
+		/* resource type at data byte 0; after the granularity: min, max, translation
+		 * offset and length, w bytes each */
+		if (w && len >= first + 5 * w - 3 && a[pos + 3] == RES_TYPE_BUS) {
 			uint64_t min = le(a + pos + first + w, w),
-				 max = le(a + pos + first + 2 * w, w);
+				 n = le(a + pos + first + 4 * w, w);
 
-			if (!found || min < *lo)
-				*lo = min, *hi = max;
-			found = true;
+			if (n && (!found || min < *lo)) {
+				*lo = min;
+				*hi = n - 1 > UINT64_MAX - min ? UINT64_MAX : min + n - 1;
+				found = true;
+			}
 		}
 		pos += 3 + len;
 	}
@@ -204,7 +209,7 @@ static void visit_name(void *ctx, const struct aml_path *p, const uint8_t *a, ui
 		else
 			add_fact(rd, p, at, ACPI_PCI_VARIABLE, 0, 0);
 	} else if (last_seg_is(p, "_CRS") && crs_bus_range(a, data, end, &v, &hi)) {
-		if (v > PCI_BUS_MAX || hi < v)
+		if (v > PCI_BUS_MAX)
 			add_fact(rd, p, at, ACPI_PCI_VARIABLE, 0, 0);
 		else
 			add_fact(rd, p, at, ACPI_PCI_CRS_BUS, (uint16_t)v,

@@ -146,12 +146,12 @@ static void test_lone_and_unknown(void)
 }
 
 /* Computed or impossible values on the second bridge: Method(_BBN), Method(_SEG), _BBN
- * 0x100, _SEG 0x10000, a _CRS bus range whose minimum is above its maximum. */
+ * 0x100, _SEG 0x10000, a _CRS bus range that starts past bus 255. */
 static void test_computed(void)
 {
 	static const char *const files[] = { "hb_bbn_method.aml", "hb_seg_method.aml",
 					     "hb_bbn_big.aml", "hb_seg_big.aml",
-					     "hb_crs_inverted.aml" };
+					     "hb_crs_past_255.aml" };
 
 	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		parse_aml(TABLES(files[i]));
@@ -211,6 +211,18 @@ static void test_descriptors(void)
 		     { "\\_SB_.PCI2", 0, 0x60, 0x7f, true, false },
 		     { "\\_SB_.PCI3", 0, 0x80, 0x9f, true, false },
 		     { "\\_SB_.PCI4", 0, 0xa0, 0xff, true, false });
+}
+
+/* A _CRS range is _MIN to _MIN + _LEN - 1: a _MAX above or below that is not read, and a
+ * descriptor of length 0 is no range (the _BBN beside it counts; a later one with a length
+ * does). */
+static void test_crs_length(void)
+{
+	parse_aml(TABLES("hb_crs_len.aml"));
+	EXPECT_ROOTS("crs length", { "\\_SB_.PCI0", 0, 0x00, 0x0f, true, false },
+		     { "\\_SB_.PCI1", 0, 0x20, 0x27, true, false },
+		     { "\\_SB_.PCI2", 0, 0x50, 0x50, false, true },
+		     { "\\_SB_.PCI3", 0, 0x70, 0x7f, true, false });
 }
 
 /* No DSDT (an SSDT's bridge alone, a DSDT with a bad checksum); a DSDT without a bridge. */
@@ -387,6 +399,7 @@ int main(void)
 	RUN(test_cid_package);
 	RUN(test_across_tables);
 	RUN(test_descriptors);
+	RUN(test_crs_length);
 	RUN(test_no_bridge);
 	RUN(test_refused_table);
 	RUN(test_capacity);
