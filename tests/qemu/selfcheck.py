@@ -591,7 +591,6 @@ class QemuCommandLine(unittest.TestCase):
             self.assertEqual(lines[-2:], ["-s", "-S"])
             self.assertTrue(os.path.getsize(vars_fd) > 0)
 
-
     def test_no_huge_pages_reaches_the_child(self):
         # Scenario: a child started the way the harness and the boot benchmarks start QEMU
         # (preexec_fn=no_huge_pages), and one started without it.
@@ -610,6 +609,7 @@ class QemuCommandLine(unittest.TestCase):
             ours = re.search(r"^THP_enabled:\s+(\d)", f.read(), re.M).group(1)
         self.assertEqual(thp(qemu_cmdline.no_huge_pages), "0")
         self.assertEqual(thp(None), ours)
+
 
 class BiosDisk(unittest.TestCase):
     def test_partition_entry_bytes(self):

@@ -126,9 +126,8 @@ static uint64_t le(const uint8_t *p, unsigned bytes)
 
 /* The bus number range of a _CRS buffer's resource template, if it has one: its lowest
  * start and the end of that range, _MIN + _LEN - 1 as Linux reads a root bridge's range (a
- * descriptor of length 0 is no range; _MAX, which firmware gets wrong more often, is not
- * read). Returns false when there is none (or the template is cut short: what was read
- * before counts). */
+ * descriptor of length 0 is no range; _MAX is not read). Returns false when there is none
+ * (or the template is cut short: what was read before counts). */
 static bool crs_bus_range(const uint8_t *a, uint32_t pos, uint32_t end, uint64_t *lo, uint64_t *hi)
 {
 	uint32_t pkg_end;
