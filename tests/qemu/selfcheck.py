@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -580,7 +581,6 @@ class QemuCommandLine(unittest.TestCase):
         self.assertEqual(a[a.index("-smp") + 1], "2")
 
     def test_cli_prints_one_argument_per_line(self):
-        import subprocess
         with tempfile.TemporaryDirectory() as d:
             vars_fd = os.path.join(d, "vars.fd")
             out = subprocess.run([sys.executable, qemu_cmdline.__file__, "--iso", "a b.iso",
@@ -596,19 +596,19 @@ class QemuCommandLine(unittest.TestCase):
         # (preexec_fn=no_huge_pages), and one started without it.
         # Expected: THP is off for the first (/proc/self/status "THP_enabled: 0", Linux 5.0
         # and later, Debian 12's included) and the second has this process's setting.
-        import subprocess
-
-        def thp(preexec):
-            out = subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True,
-                                 check=True, preexec_fn=preexec).stdout
-            m = re.search(r"^THP_enabled:\s+(\d)", out, re.M)
+        def thp(status):
+            m = re.search(r"^THP_enabled:\s+(\d)", status, re.M)
             self.assertIsNotNone(m, "no THP_enabled line in /proc/self/status")
             return m.group(1)
 
+        def child(preexec):
+            return thp(subprocess.run(["cat", "/proc/self/status"], capture_output=True,
+                                      text=True, check=True, preexec_fn=preexec).stdout)
+
         with open("/proc/self/status") as f:
-            ours = re.search(r"^THP_enabled:\s+(\d)", f.read(), re.M).group(1)
-        self.assertEqual(thp(qemu_cmdline.no_huge_pages), "0")
-        self.assertEqual(thp(None), ours)
+            ours = thp(f.read())
+        self.assertEqual(child(qemu_cmdline.no_huge_pages), "0")
+        self.assertEqual(child(None), ours)
 
 
 class BiosDisk(unittest.TestCase):
