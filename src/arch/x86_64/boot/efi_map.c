@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The pure half of the UEFI boot stubs: no firmware call, so it builds for the host too
- * (tests/unit/arch/x86_64/boot/test_efi_map.c) and the stubs keep only the calls. It reads
+ * (tests/unit/arch/x86_64/boot/test_efi_*.c) and the stubs keep only the calls. It reads
  * GRUB's information (efi_scan_info), sizes the one buffer that holds the EFI memory map and
  * the new information (efi_map_capacity, efi_info_room), turns the EFI map into a Multiboot2
  * map (efi_mb2_type, efi_write_mmap_tag), writes the new information over that buffer

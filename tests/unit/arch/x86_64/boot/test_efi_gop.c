@@ -3,7 +3,8 @@
  * Host tests of the UEFI stubs' choices that need no memory map (src/arch/x86_64/boot/
  * efi_map.c): the command line's words (efi.tiny_map, console.mode=WxH), which GOP modes are
  * usable and which one is chosen, and the Multiboot2 framebuffer tag made from a mode,
- * bounded by the firmware's FrameBufferSize. test_efi_map.c has the memory map's half.
+ * bounded by the firmware's FrameBufferSize. test_efi_map.c has the memory map's half,
+ * test_efi_info.c the boot information written around it.
  */
 #include <lios/bootinfo.h>
 #include <lios/string.h>
