@@ -88,7 +88,8 @@ class ScreenDecoding(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             screen.write_png(img, d + "/x.png")
             screen.write_ppm(img, d + "/x.ppm")
-            data = open(d + "/x.png", "rb").read()
+            with open(d + "/x.png", "rb") as f:
+                data = f.read()
             back = screen.read_ppm(d + "/x.ppm")
         self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
         w, h, depth, ctype = struct.unpack(">IIBB", data[16:26])

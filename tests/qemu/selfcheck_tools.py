@@ -65,7 +65,8 @@ class InstalledGrubConfig(unittest.TestCase):
         # Scenario: the entries script prints nothing. Expected: EspError, not an empty menu.
         with tempfile.TemporaryDirectory() as d:
             script = d + "/empty"
-            open(script, "w").write("true\n")
+            with open(script, "w") as f:
+                f.write("true\n")
             with self.assertRaises(esp.EspError):
                 esp.grub_cfg(script, "LiOS")
 
