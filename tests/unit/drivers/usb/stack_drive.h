@@ -2,7 +2,7 @@
 /*
  * Driving the whole USB stack (ports, enumeration, hubs, keyboards) over the simulated
  * controller of xhci_sim.c one tick at a time, as the kernel's timer does: what
- * test_usb_hub2.c and test_xhci_health.c share. Each helper takes the controller; the
+ * usb_tree_harness.h and xhci_health_harness.h share. Each helper takes the controller; the
  * clock moves by host_time_skip_ns (src/arch/host/time_host.c) a read, which the test sets.
  * Header-only (static inline), so a program includes it once.
  */
