@@ -7,7 +7,9 @@
  * on doorbell writes in the host's simulated physical memory (src/arch/host/phys_host.c),
  * with one scripted device per slot that answers, stalls or never answers a request, and
  * commands that hang until aborted (CRCR.CA: Command Aborted, then Command Ring Stopped),
- * complete late, or an abort that does not stop the ring.
+ * complete late, or an abort that does not stop the ring. A program links both halves:
+ * xhci_sim.c (the register file, DMA memory, the captured log) and xhci_sim_ring.c (the
+ * command ring, endpoint 0 and the event ring).
  * Register layout: capabilities at 0, operational at 0x20, runtime at 0x600, doorbells at
  * 0x800, USB Legacy Support at 0x1000 then two Supported Protocol capabilities (ports 1-4
  * USB 3, 5-8 USB 2, as QEMU).
