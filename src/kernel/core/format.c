@@ -117,124 +117,162 @@ static void out_symbol(struct outbuf *o, uintptr_t addr, bool ret)
 	out_hex(o, ret && addr ? off + 1 : off, "+0x");
 }
 
+/* A conversion's specification: the flags, the field width and precision (-1: none), the
+ * length modifier (-2 hh, -1 h, 0 none, 1 l, 2 ll or z) and the conversion character. */
+struct spec {
+	bool left, zero, alt, plus, space;
+	int width, prec, lng;
+	char conv;
+};
+
+/* Reads the specification that follows the '%' at p into *sp, taking '*' widths and
+ * precisions from ap; returns where the conversion character is (the string's end when it
+ * is missing). */
+static const char *parse_spec(const char *p, va_list *ap, struct spec *sp)
+{
+	*sp = (struct spec){ .prec = -1 };
+	for (;; p++) {
+		if (p[1] == '-')
+			sp->left = true;
+		else if (p[1] == '0')
+			sp->zero = true;
+		else if (p[1] == '#')
+			sp->alt = true;
+		else if (p[1] == '+')
+			sp->plus = true;
+		else if (p[1] == ' ')
+			sp->space = true;
+		else
+			break;
+	}
+	if (p[1] == '*') {
+		sp->width = va_arg(*ap, int);
+		p++;
+		if (sp->width < 0) { /* C: a negative width is '-' and its magnitude */
+			sp->left = true;
+			sp->width = sp->width == INT32_MIN ? INT32_MAX : -sp->width;
+		}
+	} else {
+		while (p[1] >= '0' && p[1] <= '9')
+			sp->width = sp->width * 10 + (*++p - '0');
+	}
+	if (p[1] == '.') {
+		p++;
+		sp->prec = 0;
+		if (p[1] == '*') {
+			sp->prec = va_arg(*ap, int); /* negative: as if none (prec < 0) */
+			p++;
+		} else {
+			while (p[1] >= '0' && p[1] <= '9')
+				sp->prec = sp->prec * 10 + (*++p - '0');
+		}
+	}
+	for (;; p++) {
+		if (p[1] == 'l')
+			sp->lng++;
+		else if (p[1] == 'z')
+			sp->lng = 2;
+		else if (p[1] == 'h') /* h: short, hh: char */
+			sp->lng = sp->lng < 0 ? -2 : sp->lng > 0 ? sp->lng : -1;
+		else
+			break;
+	}
+	sp->conv = *++p;
+	return p;
+}
+
+/* The integer conversions (d i u x X o) of *sp, their argument taken from ap. */
+static void out_integer(struct outbuf *o, const struct spec *sp, va_list *ap)
+{
+	struct numfmt f = {0, sp->width, sp->prec, sp->zero, sp->left, NULL};
+	char c = sp->conv;
+	uint64_t u;
+	int64_t s;
+
+	if (c == 'd' || c == 'i') {
+		s = sp->lng >= 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+		if (sp->lng == -1)
+			s = (short)s;
+		else if (sp->lng == -2)
+			s = (signed char)s;
+		f.sign = s < 0 ? '-' : sp->plus ? '+' : sp->space ? ' ' : 0;
+		out_num(o, s < 0 ? -(uint64_t)s : (uint64_t)s, 10, false, &f);
+		return;
+	}
+	u = sp->lng >= 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+	if (sp->lng == -1)
+		u = (unsigned short)u;
+	else if (sp->lng == -2)
+		u = (unsigned char)u;
+	/* '#': 0x before hexadecimal, also for 0 (as Linux does: log lines keep one shape), a
+	 * leading 0 for octal (none more for 0) */
+	if (sp->alt && c != 'u' && (c != 'o' || u))
+		f.prefix = c == 'o' ? "0" : c == 'X' ? "0X" : "0x";
+	out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
+}
+
+/* Writes the conversion *sp (its character at p), its argument taken from ap; returns the
+ * last character of the format it used (%pS and %pB take one more). */
+static const char *out_conversion(struct outbuf *o, const char *p, const struct spec *sp,
+				  va_list *ap)
+{
+	struct numfmt f = {0, sp->width, sp->prec, sp->zero, sp->left, "0x"};
+	uint64_t u;
+
+	switch (sp->conv) {
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		out_integer(o, sp, ap);
+		break;
+	case 'p':
+		u = (uintptr_t)va_arg(*ap, void *);
+		if (p[1] == 'S' || p[1] == 'B')
+			out_symbol(o, u, *++p == 'B');
+		else
+			out_num(o, u, 16, false, &f);
+		break;
+	case 'c':
+		out_pad(o, ' ', sp->left ? 0 : sp->width - 1);
+		out_char(o, (char)va_arg(*ap, int));
+		out_pad(o, ' ', sp->left ? sp->width - 1 : 0);
+		break;
+	case 's':
+		out_str(o, va_arg(*ap, const char *), sp->width, sp->prec, sp->left);
+		break;
+	case '%':
+		out_char(o, '%');
+		break;
+	case '\0': /* the format ends inside a specification */
+		p--;
+		break;
+	default: /* not a conversion printk knows: shown as written, nothing consumed */
+		out_char(o, '%');
+		out_char(o, sp->conv);
+		break;
+	}
+	return p;
+}
+
 /* Formats fmt into o (see kvsnprintf). */
 static void vformat(struct outbuf *o, const char *fmt, va_list ap)
 {
+	struct spec sp;
+	va_list args; /* a copy, so that its address can be passed (va_list may be an array) */
+
+	va_copy(args, ap);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			out_char(o, *p);
 			continue;
 		}
-		bool left = false, zero = false, alt = false, plus = false, space = false;
-		int width = 0, prec = -1, lng = 0;
-
-		for (;; p++) {
-			if (p[1] == '-')
-				left = true;
-			else if (p[1] == '0')
-				zero = true;
-			else if (p[1] == '#')
-				alt = true;
-			else if (p[1] == '+')
-				plus = true;
-			else if (p[1] == ' ')
-				space = true;
-			else
-				break;
-		}
-		if (p[1] == '*') {
-			width = va_arg(ap, int);
-			p++;
-			if (width < 0) { /* C: a negative width is '-' and its magnitude */
-				left = true;
-				width = width == INT32_MIN ? INT32_MAX : -width;
-			}
-		} else {
-			while (p[1] >= '0' && p[1] <= '9')
-				width = width * 10 + (*++p - '0');
-		}
-		if (p[1] == '.') {
-			p++;
-			prec = 0;
-			if (p[1] == '*') {
-				prec = va_arg(ap, int); /* negative: as if none (prec < 0) */
-				p++;
-			} else {
-				while (p[1] >= '0' && p[1] <= '9')
-					prec = prec * 10 + (*++p - '0');
-			}
-		}
-		for (;; p++) {
-			if (p[1] == 'l')
-				lng++;
-			else if (p[1] == 'z')
-				lng = 2;
-			else if (p[1] == 'h')
-				lng = lng < 0 ? -2 : lng > 0 ? lng : -1; /* h: short, hh: char */
-			else
-				break;
-		}
-		char c = *++p;
-		struct numfmt f = {0, width, prec, zero, left, NULL};
-		uint64_t u;
-		int64_t s;
-
-		switch (c) {
-		case 'd':
-		case 'i':
-			s = lng >= 1 ? va_arg(ap, long) : va_arg(ap, int);
-			if (lng == -1)
-				s = (short)s;
-			else if (lng == -2)
-				s = (signed char)s;
-			f.sign = s < 0 ? '-' : plus ? '+' : space ? ' ' : 0;
-			out_num(o, s < 0 ? -(uint64_t)s : (uint64_t)s, 10, false, &f);
-			break;
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			u = lng >= 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			if (lng == -1)
-				u = (unsigned short)u;
-			else if (lng == -2)
-				u = (unsigned char)u;
-			/* '#': 0x before hexadecimal, also for 0 (as Linux does: log lines keep
-			 * one shape), a leading 0 for octal (none more for 0) */
-			if (alt && c != 'u' && (c != 'o' || u))
-				f.prefix = c == 'o' ? "0" : c == 'X' ? "0X" : "0x";
-			out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
-			break;
-		case 'p':
-			u = (uintptr_t)va_arg(ap, void *);
-			if (p[1] == 'S' || p[1] == 'B') {
-				p++;
-				out_symbol(o, u, *p == 'B');
-			} else {
-				f.prefix = "0x";
-				out_num(o, u, 16, false, &f);
-			}
-			break;
-		case 'c':
-			out_pad(o, ' ', left ? 0 : width - 1);
-			out_char(o, (char)va_arg(ap, int));
-			out_pad(o, ' ', left ? width - 1 : 0);
-			break;
-		case 's':
-			out_str(o, va_arg(ap, const char *), width, prec, left);
-			break;
-		case '%':
-			out_char(o, '%');
-			break;
-		case '\0':
-			p--;
-			break;
-		default: /* not a conversion printk knows: shown as written, nothing consumed */
-			out_char(o, '%');
-			out_char(o, c);
-			break;
-		}
+		p = parse_spec(p, &args, &sp);
+		p = out_conversion(o, p, &sp, &args);
 	}
+	va_end(args);
 }
 
 /*
