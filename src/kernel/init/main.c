@@ -121,15 +121,13 @@ static void start_pci(void)
 	pci_init(ecam, n, r.why ? NULL : roots, r.why ? 0 : r.count);
 }
 
-void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
+/* Parses GRUB's Multiboot2 information into boot_info, publishes it and the command line,
+ * and logs the "boot: ..." line; panics on information the kernel cannot boot from.
+ * Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
+static void take_boot_info(uint32_t mb2_magic, paddr_t mbi_phys)
 {
 	char err[128];
 
-	start_serial();
-	printk("LiOS %s (x86_64)\n", LIOS_VERSION); /* the contract: the first line of the log */
-	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
-
-	/* Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
 	if (mbi_phys >= DIRECT_MAP_SIZE)
 		panic("boot info at %#llx, above the direct map, not moved below 2 GiB: %s",
 		      (unsigned long long)mbi_phys, boot_info_refusal());
@@ -149,6 +147,14 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 		printk("boot: image at %#llx, linked for %#llx: %u addresses moved\n",
 		       (unsigned long long)(uintptr_t)_kernel_phys_start,
 		       (unsigned long long)KERNEL_PHYS, __relocs_start[0] + __relocs_start[1]);
+}
+
+void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
+{
+	start_serial();
+	printk("LiOS %s (x86_64)\n", LIOS_VERSION); /* the contract: the first line of the log */
+	arch_early_init();   /* GDT/TSS, IDT, SIMD: faults are reported from here on */
+	take_boot_info(mb2_magic, mbi_phys); /* "boot: ..." line */
 
 	/* BEGIN mm */
 	{
