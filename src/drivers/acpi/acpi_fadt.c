@@ -127,6 +127,56 @@ static void fadt_register(const uint8_t *t, uint32_t len, uint32_t xoff, uint32_
 	out->address = port;
 }
 
+/* The reset register and value of a FADT long enough to hold them (its flags say it has
+ * one): kept unless its address is 0, or a truncated access would reach another port or
+ * device. */
+static void fadt_reset_register(const uint8_t *t, struct acpi_info *info)
+{
+	memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
+	info->reset_value = t[FADT_RESET_VALUE];
+	info->reset_supported = info->reset_reg.address != 0;
+	/* truncated, it would reach another port or device: not written at all (a space the
+	 * kernel does not write at all is acpi_reset's to refuse, saying so) */
+	if (info->reset_supported && info->reset_reg.space <= ACPI_SPACE_PCI_CONFIG &&
+	    !acpi_gas_fits(&info->reset_reg, 0, 1)) {
+		printk(KERN_WARN "acpi: FADT reset register (space %u, %#llx) lies outside "
+		       "its address space, not used\n", info->reset_reg.space,
+		       (unsigned long long)info->reset_reg.address);
+		info->reset_supported = false;
+	}
+}
+
+/* The fixed hardware fields of a FADT that is not hardware-reduced (t: len bytes, at least
+ * ACPI 1.0's; flags: its flags): the RTC's CENTURY index, the SMI command port and its
+ * ACPI_ENABLE value, the SCI, the power button's model, and the PM1, GPE and PM timer
+ * blocks (X_ blocks when present). */
+static void fadt_fixed_hardware(const uint8_t *t, uint32_t len, uint32_t flags,
+				struct acpi_info *info)
+{
+	info->rtc_century = t[FADT_CENTURY];
+	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
+	info->acpi_enable = t[FADT_ACPI_ENABLE];
+	memcpy(&info->sci_int, t + FADT_SCI_INT, 2);
+	info->pwr_button_cm = flags & FADT_FLAG_PWR_BUTTON;
+	if (info->smi_cmd >= IO_PORTS) { /* an I/O port: cut to 16 bits it is another one */
+		printk(KERN_WARN "acpi: FADT SMI command port %#x is not an I/O port, not used\n",
+		       info->smi_cmd);
+		info->smi_cmd = 0;
+	}
+	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
+	fadt_register(t, len, FADT_X_PM1B_EVT_BLK, FADT_PM1B_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1b_evt);
+	fadt_register(t, len, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN, &info->gpe0);
+	fadt_register(t, len, FADT_X_GPE1_BLK, FADT_GPE1_BLK, FADT_GPE1_BLK_LEN, &info->gpe1);
+	info->pm1_evt_len = t[FADT_PM1_EVT_LEN]; /* the lengths hold for the X_ blocks too */
+	info->gpe0_len = t[FADT_GPE0_BLK_LEN];
+	info->gpe1_len = t[FADT_GPE1_BLK_LEN];
+	fadt_register(t, len, FADT_X_PM1A_CNT_BLK, FADT_PM1A_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1a_cnt);
+	fadt_register(t, len, FADT_X_PM1B_CNT_BLK, FADT_PM1B_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1b_cnt);
+	fadt_register(t, len, FADT_X_PM_TMR_BLK, FADT_PM_TMR_BLK, FADT_PM_TMR_LEN, &info->pm_timer);
+	if (info->pm_timer.address)
+		info->pm_timer_bits = flags & FADT_FLAG_TMR_VAL_EXT ? PM_TIMER_BITS_EXT : PM_TIMER_BITS;
+}
+
 /* The FADT: see the top comment. Refused below the ACPI 1.0 length, where not even the
  * PM blocks are all there. */
 int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
@@ -153,20 +203,8 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		info->no_cmos_rtc = h->revision >= FADT_MIN_REV_NO_CMOS_RTC &&
 				    (boot_arch & IAPC_CMOS_RTC_NOT_PRESENT);
 	}
-	if ((flags & FADT_FLAG_RESET_REG_SUP) && len >= FADT_MIN_LEN_RESET) {
-		memcpy(&info->reset_reg, t + FADT_RESET_REG, sizeof(info->reset_reg));
-		info->reset_value = t[FADT_RESET_VALUE];
-		info->reset_supported = info->reset_reg.address != 0;
-		/* truncated, it would reach another port or device: not written at all (a space
-		 * the kernel does not write at all is acpi_reset's to refuse, saying so) */
-		if (info->reset_supported && info->reset_reg.space <= ACPI_SPACE_PCI_CONFIG &&
-		    !acpi_gas_fits(&info->reset_reg, 0, 1)) {
-			printk(KERN_WARN "acpi: FADT reset register (space %u, %#llx) lies outside "
-			       "its address space, not used\n", info->reset_reg.space,
-			       (unsigned long long)info->reset_reg.address);
-			info->reset_supported = false;
-		}
-	}
+	if ((flags & FADT_FLAG_RESET_REG_SUP) && len >= FADT_MIN_LEN_RESET)
+		fadt_reset_register(t, info);
 	memcpy(&dsdt32, t + FADT_DSDT, 4);
 	if (covers(len, FADT_X_DSDT, 8))
 		memcpy(&xdsdt, t + FADT_X_DSDT, 8);
@@ -179,30 +217,8 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	/* ACPI 6.5 5.2.9: on hardware-reduced ACPI the OS ignores the fixed hardware fields
 	 * (offsets 46-108 and 148-232): whatever firmware left there is not a PM timer, PM1
 	 * or GPE block, nor an SMI command port, nor the RTC's CENTURY index (at 108). */
-	if (info->hw_reduced)
-		return 0;
-	info->rtc_century = t[FADT_CENTURY];
-	memcpy(&info->smi_cmd, t + FADT_SMI_CMD, 4);
-	info->acpi_enable = t[FADT_ACPI_ENABLE];
-	memcpy(&info->sci_int, t + FADT_SCI_INT, 2);
-	info->pwr_button_cm = flags & FADT_FLAG_PWR_BUTTON;
-	if (info->smi_cmd >= IO_PORTS) { /* an I/O port: cut to 16 bits it is another one */
-		printk(KERN_WARN "acpi: FADT SMI command port %#x is not an I/O port, not used\n",
-		       info->smi_cmd);
-		info->smi_cmd = 0;
-	}
-	fadt_register(t, len, FADT_X_PM1A_EVT_BLK, FADT_PM1A_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1a_evt);
-	fadt_register(t, len, FADT_X_PM1B_EVT_BLK, FADT_PM1B_EVT_BLK, FADT_PM1_EVT_LEN, &info->pm1b_evt);
-	fadt_register(t, len, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN, &info->gpe0);
-	fadt_register(t, len, FADT_X_GPE1_BLK, FADT_GPE1_BLK, FADT_GPE1_BLK_LEN, &info->gpe1);
-	info->pm1_evt_len = t[FADT_PM1_EVT_LEN]; /* the lengths hold for the X_ blocks too */
-	info->gpe0_len = t[FADT_GPE0_BLK_LEN];
-	info->gpe1_len = t[FADT_GPE1_BLK_LEN];
-	fadt_register(t, len, FADT_X_PM1A_CNT_BLK, FADT_PM1A_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1a_cnt);
-	fadt_register(t, len, FADT_X_PM1B_CNT_BLK, FADT_PM1B_CNT_BLK, FADT_PM1_CNT_LEN, &info->pm1b_cnt);
-	fadt_register(t, len, FADT_X_PM_TMR_BLK, FADT_PM_TMR_BLK, FADT_PM_TMR_LEN, &info->pm_timer);
-	if (info->pm_timer.address)
-		info->pm_timer_bits = flags & FADT_FLAG_TMR_VAL_EXT ? PM_TIMER_BITS_EXT : PM_TIMER_BITS;
+	if (!info->hw_reduced)
+		fadt_fixed_hardware(t, len, flags, info);
 	return 0;
 }
 

@@ -165,6 +165,25 @@ static bool madt_local_apic(const uint8_t *e, struct acpi_info *info)
 	return true;
 }
 
+/* A Local x2APIC entry: an enabled or online-capable CPU is recorded (its x2APIC NMI
+ * entries name its UID) and counted when its ID needs x2APIC mode; returns whether it is a
+ * usable CPU with an ID below 255, which parse_madt counts only without Local APIC CPUs. */
+static bool madt_local_x2apic(const uint8_t *e, struct acpi_info *info)
+{
+	uint32_t x2id, flags, uid;
+
+	memcpy(&x2id, e + 4, 4);
+	memcpy(&flags, e + 8, 4);
+	memcpy(&uid, e + 12, 4);
+	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+		return false;
+	madt_record_cpu(info, uid, x2id);
+	if (x2id < MADT_X2APIC_ONLY_ID)
+		return true;
+	info->cpu_count++;
+	return false;
+}
+
 static void madt_io_apic(const uint8_t *e, uint32_t off, struct acpi_info *info)
 {
 	struct acpi_ioapic io = {.id = e[2]};
@@ -222,7 +241,7 @@ static void madt_lapic_nmi(const uint8_t *e, uint32_t off, struct acpi_info *inf
  * entries: beside them it repeats one (ACPI 6.5 5.2.12.12; Linux ignores it too). */
 static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 {
-	uint32_t lapic32 = 0, flags = 0, x2id, uid;
+	uint32_t lapic32 = 0, flags = 0;
 	unsigned lapic_cpus = 0, x2apic_low = 0;
 
 	info->madt.present = true;
@@ -270,16 +289,7 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 			memcpy(&info->madt.lapic_address, e + 4, 8);
 			break;
 		case MADT_LOCAL_X2APIC:
-			memcpy(&x2id, e + 4, 4);
-			memcpy(&flags, e + 8, 4);
-			memcpy(&uid, e + 12, 4);
-			if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
-				break;
-			madt_record_cpu(info, uid, x2id); /* its x2APIC NMI entries name uid */
-			if (x2id < MADT_X2APIC_ONLY_ID)
-				x2apic_low++;
-			else
-				info->cpu_count++;
+			x2apic_low += madt_local_x2apic(e, info);
 			break;
 		default:
 			break; /* other interrupt models: not used */
