@@ -212,12 +212,178 @@ static void hub_update(struct usb_dev *d)
 	h->state = H_REPOWER;
 }
 
+/* The hub descriptor just read: Configure Endpoint for its status change endpoint, the
+ * ports powered once that has completed. A descriptor that does not parse refuses d. */
+static void hub_configure(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+	const char *why = NULL;
+
+	if (usb_parse_hub_desc(d->buf, HUB_DESC_ASK - MIN(d->residual, HUB_DESC_ASK), false, &h->info, &why) < 0) {
+		usb_dev_refuse(d, why);
+		return;
+	}
+	if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, &h->info))
+		h->state = H_POWER;
+}
+
+/* SET_FEATURE(PORT_POWER) on the port after h->cur, which becomes cur: true. Every port
+ * done: false, d->wait_until set to the end of the hub's power-on time. */
+static bool power_next_port(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (h->cur++ < h->info.num_ports) {
+		usb_hub_port_request(d, R_PORT_POWER, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, h->cur,
+				     "SET_FEATURE(PORT_POWER)");
+		return true;
+	}
+	d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+	return false;
+}
+
+/* The ports are powered: interrupt transfers queued on the status change endpoint and
+ * every port marked to be looked at once; the hub runs. */
+static void hub_ready(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	for (int i = 0; i < XHCI_INTR_QUEUED; i++)
+		xhci_intr_queue(d);
+	xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
+	h->need = (uint16_t)(((1u << h->info.num_ports) - 1) << 1); /* look at every port once */
+	printk(KERN_INFO "usb: %s: hub with %u ports ready\n", d->name, h->info.num_ports);
+	h->state = H_RUN;
+}
+
+/* The running hub's next look: GET_STATUS of the hub itself when bit 0 is marked, else of
+ * the next port due (it becomes h->cur); nothing when none is. */
+static void look_next(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (h->need & 1u) {
+		h->need &= (uint16_t)~1u;
+		hub_request(d, R_HUB_STATUS, HUB_RT_CLASS_DEV_IN, HUB_REQ_GET_STATUS, 0, 0, 4, "GET_STATUS(hub)");
+		h->state = H_HUB_STATUS;
+		return;
+	}
+	h->cur = next_port(h);
+	if (!h->cur)
+		return;
+	hub_request(d, R_PORT_STATUS, HUB_RT_PORT_IN, HUB_REQ_GET_STATUS, 0, (uint16_t)h->cur, 4,
+		    "GET_STATUS(port)");
+	h->state = H_STATUS;
+}
+
+/* The 4 bytes a GET_STATUS (of whose: "hub" or "port") answered: true, taken as h->status
+ * and h->change (masked by mask), every change to be acknowledged. False when the answer
+ * was short: the hub back in H_RUN, what (of size) saying how short. */
+static bool status_take(struct usb_dev *d, const char *whose, uint16_t mask, char *what, size_t size)
+{
+	struct usb_hub *h = d->hub;
+
+	if (d->residual) {
+		ksnprintf(what, size, "%s status short (%u of 4 bytes)", whose, 4 - MIN(d->residual, 4u));
+		h->state = H_RUN;
+		return false;
+	}
+	h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
+	h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & mask;
+	h->to_clear = h->change;
+	return true;
+}
+
+/* The lowest change bit not yet acknowledged, taken out of h->to_clear (not empty). */
+static unsigned int change_take(struct usb_hub *h)
+{
+	unsigned int c = (unsigned int)__builtin_ctz(h->to_clear);
+
+	h->to_clear &= (uint16_t)~(1u << c);
+	return c;
+}
+
+/* GET_STATUS(port h->cur) answered: true, its changes to be acknowledged (H_CLEAR). False
+ * when it was short: a failed look at that port (usb_hub_port_look_failed). */
+static bool port_status_read(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+	char what[40];
+
+	if (!status_take(d, "port", HUB_CHANGE_MASK, what, sizeof(what))) {
+		usb_hub_port_look_failed(d, h->cur, what);
+		return false;
+	}
+	h->look_failed = false;
+	h->state = H_CLEAR;
+	return true;
+}
+
+/* CLEAR_FEATURE of port h->cur's next change; once all are acknowledged the look is over:
+ * the port's state machine sees the status (usb_hub_port_update) and the hub runs on. */
+static void port_clear_next(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (h->to_clear) {
+		usb_hub_port_request(d, R_PORT_CLEAR, HUB_REQ_CLEAR_FEATURE,
+				     (uint16_t)(HUB_C_PORT_CONNECTION + change_take(h)), h->cur,
+				     "CLEAR_FEATURE(port change)");
+		return;
+	}
+	if (!h->look_failed)
+		h->port[h->cur].fails = 0; /* a whole look: the failures in a row start again */
+	usb_hub_port_update(d, h->cur);
+	h->state = H_RUN;
+}
+
+/* GET_STATUS(hub) answered: true, its changes to be acknowledged (H_HUB_CLEAR). False when
+ * it was short: counted by hub_status_failed. */
+static bool hub_status_read(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+	char what[40];
+
+	if (!status_take(d, "hub", HUB_HUB_CHANGE_MASK, what, sizeof(what))) {
+		hub_status_failed(d, what);
+		return false;
+	}
+	h->port[0].fails = 0;
+	h->state = H_HUB_CLEAR;
+	return true;
+}
+
+/* CLEAR_FEATURE of the hub's next own change; once all are acknowledged the hub runs on,
+ * with what its status means done first (hub_update). */
+static void hub_clear_next(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	if (h->to_clear) {
+		hub_request(d, R_HUB_CLEAR, HUB_RT_HUB_OUT, HUB_REQ_CLEAR_FEATURE,
+			    (uint16_t)(HUB_C_HUB_LOCAL_POWER + change_take(h)), 0, 0, "CLEAR_FEATURE(hub change)");
+		return;
+	}
+	h->state = H_RUN;
+	hub_update(d);
+}
+
+/* A hub over-current has ended: the next port powered again (the ones left off for their
+ * own over-currents passed over), then the hub's power-on wait (H_REPOWER_WAIT). */
+static void repower_next(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+
+	while (h->cur < h->info.num_ports && h->port[h->cur + 1].state == HP_OFF)
+		h->cur++; /* left off for its own over-currents */
+	if (!power_next_port(d))
+		h->state = H_REPOWER_WAIT;
+}
+
 /* usb_hub_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_hub_step(struct usb_dev *d)
 {
 	struct usb_hub *h = d->hub;
-	const char *why = NULL;
-	unsigned int c;
 
 	switch (h->state) {
 	case H_DESC:
@@ -227,126 +393,40 @@ void usb_hub_step(struct usb_dev *d)
 		return;
 	case H_CONFIG_EP:
 		/* (again when the command ring was busy: the same bytes parse the same) */
-		if (!usb_dev_ok(d))
-			return;
-		if (usb_parse_hub_desc(d->buf, HUB_DESC_ASK - MIN(d->residual, HUB_DESC_ASK), false, &h->info, &why) < 0) {
-			usb_dev_refuse(d, why);
-			return;
-		}
-		if (usb_dev_configure_ep(d, &d->cfg.iface[d->iface].int_in, &h->info))
-			h->state = H_POWER;
+		if (usb_dev_ok(d))
+			hub_configure(d);
 		return;
 	case H_POWER:
-		if (!hub_ok(d))
-			return;
-		if (h->cur++ < h->info.num_ports) {
-			usb_hub_port_request(d, R_PORT_POWER, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, h->cur,
-				     "SET_FEATURE(PORT_POWER)");
-			return;
-		}
-		d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
-		h->state = H_POWER_WAIT;
+		if (hub_ok(d) && !power_next_port(d))
+			h->state = H_POWER_WAIT;
 		return;
 	case H_POWER_WAIT:
-		if (!deadline_passed(d->wait_until))
-			return;
-		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
-			xhci_intr_queue(d);
-		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
-		h->need = (uint16_t)(((1u << h->info.num_ports) - 1) << 1); /* look at every port once */
-		printk(KERN_INFO "usb: %s: hub with %u ports ready\n", d->name, h->info.num_ports);
-		h->state = H_RUN;
+		if (deadline_passed(d->wait_until))
+			hub_ready(d);
 		return;
 	case H_RUN:
-		if (!hub_ok(d))
-			return;
-		if (h->need & 1u) {
-			h->need &= (uint16_t)~1u;
-			hub_request(d, R_HUB_STATUS, HUB_RT_CLASS_DEV_IN, HUB_REQ_GET_STATUS, 0, 0, 4, "GET_STATUS(hub)");
-			h->state = H_HUB_STATUS;
-			return;
-		}
-		h->cur = next_port(h);
-		if (!h->cur)
-			return;
-		hub_request(d, R_PORT_STATUS, HUB_RT_PORT_IN, HUB_REQ_GET_STATUS, 0, (uint16_t)h->cur, 4,
-			    "GET_STATUS(port)");
-		h->state = H_STATUS;
+		if (hub_ok(d))
+			look_next(d);
 		return;
 	case H_STATUS:
-		if (!hub_ok(d))
+		if (!hub_ok(d) || !port_status_read(d))
 			return;
-		if (d->residual) {
-			char what[40];
-
-			ksnprintf(what, sizeof(what), "port status short (%u of 4 bytes)", 4 - MIN(d->residual, 4u));
-			h->state = H_RUN;
-			usb_hub_port_look_failed(d, h->cur, what);
-			return;
-		}
-		h->look_failed = false;
-		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
-		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_CHANGE_MASK;
-		h->to_clear = h->change;
-		h->state = H_CLEAR;
 		/* fall through */
 	case H_CLEAR:
-		if (!hub_ok(d))
-			return;
-		if (h->to_clear) {
-			c = (unsigned int)__builtin_ctz(h->to_clear);
-			h->to_clear &= (uint16_t)~(1u << c);
-			usb_hub_port_request(d, R_PORT_CLEAR, HUB_REQ_CLEAR_FEATURE, (uint16_t)(HUB_C_PORT_CONNECTION + c),
-				     h->cur, "CLEAR_FEATURE(port change)");
-			return;
-		}
-		if (!h->look_failed)
-			h->port[h->cur].fails = 0; /* a whole look: the failures in a row start again */
-		usb_hub_port_update(d, h->cur);
-		h->state = H_RUN;
+		if (hub_ok(d))
+			port_clear_next(d);
 		return;
 	case H_HUB_STATUS:
-		if (!hub_ok(d))
+		if (!hub_ok(d) || !hub_status_read(d))
 			return;
-		if (d->residual) {
-			char what[40];
-
-			ksnprintf(what, sizeof(what), "hub status short (%u of 4 bytes)", 4 - MIN(d->residual, 4u));
-			h->state = H_RUN;
-			hub_status_failed(d, what);
-			return;
-		}
-		h->port[0].fails = 0;
-		h->status = (uint16_t)(d->buf[0] | d->buf[1] << 8);
-		h->change = (uint16_t)(d->buf[2] | d->buf[3] << 8) & HUB_HUB_CHANGE_MASK;
-		h->to_clear = h->change;
-		h->state = H_HUB_CLEAR;
 		/* fall through */
 	case H_HUB_CLEAR:
-		if (!hub_ok(d))
-			return;
-		if (h->to_clear) {
-			c = (unsigned int)__builtin_ctz(h->to_clear);
-			h->to_clear &= (uint16_t)~(1u << c);
-			hub_request(d, R_HUB_CLEAR, HUB_RT_HUB_OUT, HUB_REQ_CLEAR_FEATURE,
-				    (uint16_t)(HUB_C_HUB_LOCAL_POWER + c), 0, 0, "CLEAR_FEATURE(hub change)");
-			return;
-		}
-		h->state = H_RUN;
-		hub_update(d);
+		if (hub_ok(d))
+			hub_clear_next(d);
 		return;
 	case H_REPOWER:
-		if (!hub_ok(d))
-			return;
-		while (h->cur < h->info.num_ports && h->port[h->cur + 1].state == HP_OFF)
-			h->cur++; /* left off for its own over-currents */
-		if (h->cur++ < h->info.num_ports) {
-			usb_hub_port_request(d, R_PORT_POWER, HUB_REQ_SET_FEATURE, HUB_PORT_POWER, h->cur,
-				     "SET_FEATURE(PORT_POWER)");
-			return;
-		}
-		d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
-		h->state = H_REPOWER_WAIT;
+		if (hub_ok(d))
+			repower_next(d);
 		return;
 	case H_REPOWER_WAIT:
 		if (!hub_ok(d) || !deadline_passed(d->wait_until))

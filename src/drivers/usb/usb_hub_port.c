@@ -40,15 +40,21 @@ void usb_hub_port_request(struct usb_dev *d, uint8_t kind, uint8_t req, uint16_t
 	xhci_control(d, HUB_RT_PORT_OUT, req, feature, (uint16_t)p, 0, op);
 }
 
+/* The device on hp (if any) is gone: unplugged, with everything behind it. */
+static void unplug_child(struct hub_port *hp)
+{
+	if (hp->child)
+		usb_dev_unplug(hp->child);
+	hp->child = NULL;
+}
+
 /* Over-current on port p: its child is gone; wait for the condition to end, or give the
  * port up when it keeps coming back. */
 static void over_current(struct usb_dev *d, unsigned int p)
 {
 	struct hub_port *hp = &d->hub->port[p];
 
-	if (hp->child)
-		usb_dev_unplug(hp->child);
-	hp->child = NULL;
+	unplug_child(hp);
 	if (usb_oc_give_up(&hp->oc)) {
 		printk(KERN_ERR "usb: %s port %u: over-current %u times in a row: left unpowered\n",
 		       d->name, p, hp->oc.n);
@@ -150,53 +156,52 @@ void usb_hub_port_reset_failed(struct usb_dev *d, unsigned int p, const char *wh
 	hp->state = HP_FAILED;
 }
 
-/* usb_hub_port_update - what the status just read (d->hub->status, ->change) means for port
- * p, its changes acknowledged already; may send one request. Tick context. */
-void usb_hub_port_update(struct usb_dev *d, unsigned int p)
+/*
+ * The hub disabled port p under its device (a port error, 11.24.2.7.2.2: babble, noise) and
+ * the device is still there: unreachable now, so it is enumerated again, as if plugged in
+ * afresh (HP_EMPTY). A port that keeps doing it is given up (HP_FAILED): false.
+ */
+static bool disabled_by_hub(struct usb_dev *d, unsigned int p)
+{
+	struct hub_port *hp = &d->hub->port[p];
+
+	unplug_child(hp);
+	if (++hp->disables > MAX_DISABLES) {
+		printk(KERN_WARN
+		       "usb: %s port %u: disabled by the hub %u times: given up until unplugged\n",
+		       d->name, p, hp->disables);
+		hp->state = HP_FAILED;
+		return false;
+	}
+	printk(KERN_WARN "usb: %s port %u: disabled by the hub: enumerating again\n", d->name, p);
+	hp->state = HP_EMPTY;
+	return true;
+}
+
+/*
+ * What the connection and enable bits just read mean for port p before its own state runs:
+ * a device unplugged or plugged in again is let go, one the hub disabled is enumerated
+ * again, a connection lost on the way to a device starts afresh. False: the look ends here.
+ */
+static bool connection_update(struct usb_dev *d, unsigned int p)
 {
 	struct usb_hub *h = d->hub;
 	struct hub_port *hp = &h->port[p];
 	bool connected = h->status & HUB_PS_CONNECTION;
 	bool reconnected = h->change & HUB_PS_CONNECTION;
-	enum usb_speed speed;
 
-	if ((h->change | h->status) & HUB_PS_OVER_CURRENT && hp->state != HP_OVER_CURRENT &&
-	    hp->state != HP_OFF) {
-		over_current(d, p);
-		return;
-	}
-	if (over_current_update(d, p))
-		return;
 	if ((hp->state == HP_DEVICE || hp->state == HP_FAILED) && (!connected || reconnected)) {
-		if (hp->child)
-			usb_dev_unplug(hp->child);
-		hp->child = NULL;
+		unplug_child(hp);
 		hp->state = HP_EMPTY;
 	}
-	/* the hub disabled the port under its device (a port error, 11.24.2.7.2.2: babble,
-	 * noise) and the device is still there: unreachable now, so it is enumerated again, as
-	 * if plugged in afresh; a port that keeps doing it is given up */
-	if (hp->state == HP_DEVICE && (h->change & HUB_PS_ENABLE) && !(h->status & HUB_PS_ENABLE)) {
-		if (hp->child)
-			usb_dev_unplug(hp->child);
-		hp->child = NULL;
-		if (++hp->disables > MAX_DISABLES) {
-			printk(KERN_WARN
-			       "usb: %s port %u: disabled by the hub %u times: given up until "
-			       "unplugged\n",
-			       d->name, p, hp->disables);
-			hp->state = HP_FAILED;
-			return;
-		}
-		printk(KERN_WARN "usb: %s port %u: disabled by the hub: enumerating again\n",
-		       d->name, p);
-		hp->state = HP_EMPTY;
-	}
+	if (hp->state == HP_DEVICE && (h->change & HUB_PS_ENABLE) && !(h->status & HUB_PS_ENABLE) &&
+	    !disabled_by_hub(d, p))
+		return false;
 	if (!connected) {
 		hp->disables = 0;
 		if (hp->state != HP_EMPTY) {
 			hp->state = HP_EMPTY;
-			return;
+			return false;
 		}
 	}
 	/* gone and back since the last read, before the device was reached: the 100 ms of
@@ -204,9 +209,61 @@ void usb_hub_port_update(struct usb_dev *d, unsigned int p)
 	if (reconnected &&
 	    (hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY))
 		hp->state = HP_EMPTY;
+	return true;
+}
+
+/* A look at port p while its reset runs: enabled and out of reset, the recovery wait; the
+ * reset ended without enabling or not in 500 ms, a failed try; else looked at again soon. */
+static void reset_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	if ((h->status & HUB_PS_ENABLE) && !(h->status & HUB_PS_RESET)) {
+		hp->state = HP_RECOVERY;
+		hp->deadline = hp->next_look = deadline_us(RECOVERY_US);
+	} else if (!(h->status & HUB_PS_RESET) && (h->change & HUB_PS_RESET)) {
+		usb_hub_port_reset_failed(
+			d, p, "port not enabled after reset"); /* C_PORT_RESET: it ended */
+	} else if (deadline_passed(hp->deadline)) {
+		usb_hub_port_reset_failed(d, p, "port reset did not finish in 500 ms");
+	} else {
+		hp->next_look = deadline_us(RESET_POLL_US);
+	}
+}
+
+/* Port p has recovered from its reset: its device enumerates at the speed the status
+ * names (HP_DEVICE), or, when it cannot be had, the port waits for a disconnect. */
+static void child_new(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+	enum usb_speed speed;
+
+	speed = h->status & HUB_PS_LOW_SPEED    ? USB_SPEED_LOW
+		: h->status & HUB_PS_HIGH_SPEED ? USB_SPEED_HIGH
+						: USB_SPEED_FULL;
+	hp->child = usb_dev_new(d->hc, d, (uint8_t)p, speed);
+	hp->state = hp->child ? HP_DEVICE : HP_FAILED;
+}
+
+/* usb_hub_port_update - what the status just read (d->hub->status, ->change) means for port
+ * p, its changes acknowledged already; may send one request. Tick context. */
+void usb_hub_port_update(struct usb_dev *d, unsigned int p)
+{
+	struct usb_hub *h = d->hub;
+	struct hub_port *hp = &h->port[p];
+
+	if ((h->change | h->status) & HUB_PS_OVER_CURRENT && hp->state != HP_OVER_CURRENT &&
+	    hp->state != HP_OFF) {
+		over_current(d, p);
+		return;
+	}
+	if (over_current_update(d, p) || !connection_update(d, p))
+		return;
 	switch (hp->state) {
 	case HP_EMPTY:
-		if (connected) {
+		if (h->status & HUB_PS_CONNECTION) {
 			hp->state = HP_DEBOUNCE;
 			hp->resets = 0;
 			hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
@@ -219,26 +276,11 @@ void usb_hub_port_update(struct usb_dev *d, unsigned int p)
 			hp->next_look = deadline_us(RESET_POLL_US);
 		break;
 	case HP_RESET:
-		if ((h->status & HUB_PS_ENABLE) && !(h->status & HUB_PS_RESET)) {
-			hp->state = HP_RECOVERY;
-			hp->deadline = hp->next_look = deadline_us(RECOVERY_US);
-		} else if (!(h->status & HUB_PS_RESET) && (h->change & HUB_PS_RESET)) {
-			usb_hub_port_reset_failed(
-				d, p, "port not enabled after reset"); /* C_PORT_RESET: it ended */
-		} else if (deadline_passed(hp->deadline)) {
-			usb_hub_port_reset_failed(d, p, "port reset did not finish in 500 ms");
-		} else {
-			hp->next_look = deadline_us(RESET_POLL_US);
-		}
+		reset_update(d, p);
 		break;
 	case HP_RECOVERY:
-		if (!deadline_passed(hp->deadline))
-			break;
-		speed = h->status & HUB_PS_LOW_SPEED    ? USB_SPEED_LOW
-			: h->status & HUB_PS_HIGH_SPEED ? USB_SPEED_HIGH
-							: USB_SPEED_FULL;
-		hp->child = usb_dev_new(d->hc, d, (uint8_t)p, speed);
-		hp->state = hp->child ? HP_DEVICE : HP_FAILED;
+		if (deadline_passed(hp->deadline))
+			child_new(d, p);
 		break;
 	default:
 		break;
