@@ -11,7 +11,7 @@
  *   nibbles of the route string, a sixth hub refused;
  * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3);
  * - a port the hub disabled (C_PORT_ENABLE) with its device still there is enumerated
- *   again;
+ *   again, MAX_DISABLES times in a row at most, then given up until the device is pulled;
  * - a hub's own status change (bit 0 of the bitmap) is read and acknowledged, and its ports
  *   are powered again after a hub over-current;
  * - a port reset that does not finish, or leaves the port disabled, is tried again, three
@@ -22,6 +22,7 @@
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
+#include "../../../../src/drivers/usb/usb_hub.h" /* MAX_DISABLES */
 
 /* ------------------------------------------------------------------ the cases */
 
@@ -144,6 +145,52 @@ static void port_disabled_by_hub_enumerates_again(void)
 	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	CHECK_EQ(node[h].reset_requests[1], 2u);
 	CHECK_EQ(node[h].change[1], 0);
+	finish();
+}
+
+/* The hub disables the keyboard's port 1 + MAX_DISABLES times in a row: enumerated again
+ * after each of the first MAX_DISABLES, then the port is given up with a warning and reset
+ * no more; pulled out and plugged in again, the keyboard is back, the count started again.
+ * (Nothing checked the bound: a port given up one disable early passed.) */
+static void port_disabled_too_often_given_up(void)
+{
+	int h, k;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	for (unsigned int i = 0; i <= MAX_DISABLES; i++) {
+		sim_log_clear();
+		node[h].status[1] &= (uint16_t)~PS_ENABLE;
+		node[h].change[1] |= PS_ENABLE; /* C_PORT_ENABLE */
+		hub_notify(h);
+		if (i == MAX_DISABLES)
+			break;
+		CHECK(stack_until(&hc, "usb: 1-5 port 1: disabled by the hub: enumerating again",
+				  200));
+		CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+		CHECK_EQ(node[h].reset_requests[1], 2u + i);
+	}
+	CHECK(stack_until(&hc,
+			  "usb: 1-5 port 1: disabled by the hub 4 times: given up until unplugged",
+			  200));
+	stack_ticks_ms(&hc, 1000);
+	CHECK(!sim_logged("ready"));
+	CHECK_EQ(node[h].reset_requests[1], 1u + MAX_DISABLES);
+	plug(k, false);
+	hub_notify(h);
+	stack_ticks_ms(&hc, 50);
+	sim_log_clear();
+	plug(k, true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	CHECK(!sim_logged("given up"));
+	sim_log_clear();
+	node[h].status[1] &= (uint16_t)~PS_ENABLE; /* once more: counted from 0 again */
+	node[h].change[1] |= PS_ENABLE;
+	hub_notify(h);
+	CHECK(stack_until(&hc, "usb: 1-5 port 1: disabled by the hub: enumerating again", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
 	finish();
 }
 
@@ -529,6 +576,7 @@ int main(void)
 	RUN(transaction_translator_fields);
 	RUN(debounce_restarts_on_bounce);
 	RUN(port_disabled_by_hub_enumerates_again);
+	RUN(port_disabled_too_often_given_up);
 	RUN(hub_status_change_acknowledged);
 	RUN(hub_unplugged_with_keyboard_holding_keys);
 	RUN(hub_unplugged_during_child_command);
