@@ -48,7 +48,6 @@ enum {
 	H_CONFIG_EP,
 	H_POWER,
 	H_POWER_WAIT,
-	H_START,
 	H_RUN,
 	H_STATUS,
 	H_CLEAR,
