@@ -110,6 +110,37 @@ static bool intel_ehci_present(void)
 	return false;
 }
 
+/* hc, its registers mapped: take it over from firmware, give it the ports an Intel EHCI
+ * may hold (xhci_intel.c), set it up and give it its slot table. 0, or an error with why. */
+static int bring_up(struct xhci *hc, struct pci_dev *pd, char *why, size_t why_size)
+{
+	int err = xhci_takeover(hc, why, why_size);
+
+	if (!err) {
+		hc->routed = xhci_intel_route(pd, intel_ehci_present(), hc->name, &hc->route);
+		err = xhci_setup(hc, why, why_size);
+	}
+	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
+		lios_strlcpy(why, "out of memory", why_size);
+		err = -ENOMEM;
+	}
+	return err;
+}
+
+/* hc did not come up (why): it is never linked into usb_controllers, so usb_shutdown will
+ * not stop it. It is stopped now, its bus mastering ended and its ports given back. */
+static void skip_controller(struct xhci *hc, struct pci_dev *pd, const char *why)
+{
+	printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
+	/* bus mastering ends whether it halted or not, or it may go on (as firmware left it,
+	 * or as we started it) into memory reused after a warm reboot */
+	if (xhci_abandon(hc))
+		printk(KERN_WARN "usb: %s: not halted; bus mastering off\n", hc->name);
+	pci_command(pd, 0, PCI_COMMAND_MASTER);
+	if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)
+		xhci_intel_unroute(pd, &hc->route); /* its USB 2/3 ports back to the EHCI */
+}
+
 static int probe(struct pci_dev *pd)
 {
 	struct xhci *hc = heap_calloc(1, sizeof(*hc));
@@ -146,25 +177,9 @@ static int probe(struct pci_dev *pd)
 	hc->mmio_size = bar->size;
 	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();
-	err = xhci_takeover(hc, why, sizeof(why));
-	if (!err) {
-		hc->routed = xhci_intel_route(pd, intel_ehci_present(), hc->name, &hc->route);
-		err = xhci_setup(hc, why, sizeof(why));
-	}
-	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
-		lios_strlcpy(why, "out of memory", sizeof(why));
-		err = -ENOMEM;
-	}
+	err = bring_up(hc, pd, why, sizeof(why));
 	if (err) {
-		printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
-		/* never linked into usb_controllers, so usb_shutdown will not stop it: stop it
-		 * now, and end its bus mastering whether it halted or not, or it may go on (as
-		 * firmware left it, or as we started it) into memory reused after a warm reboot */
-		if (xhci_abandon(hc))
-			printk(KERN_WARN "usb: %s: not halted; bus mastering off\n", hc->name);
-		pci_command(pd, 0, PCI_COMMAND_MASTER);
-		if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)
-			xhci_intel_unroute(pd, &hc->route); /* its USB 2/3 ports back to the EHCI */
+		skip_controller(hc, pd, why);
 		return err; /* hc leaks on purpose: the controller may still point into its memory */
 	}
 	xhci_ports_start(hc);

@@ -103,6 +103,86 @@ static void led_refused(struct usb_dev *d)
 	       d->cc);
 }
 
+/* True when the last request got an answer, whatever it was. One that never did (timed
+ * out) refuses d, as for any request ("no answer to <op>"): the caller sends nothing more. */
+static bool answered(struct usb_dev *d)
+{
+	if (d->cc)
+		return true;
+	usb_dev_ok(d);
+	return false;
+}
+
+/* The LED report got an answer (as answered()). A refusal is noted once (led_refused) and
+ * not held against the keyboard: LEDs are a nicety, typing works without them. */
+static bool leds_answered(struct usb_dev *d)
+{
+	if (!answered(d))
+		return false;
+	if (d->cc != XHCI_CC_SUCCESS)
+		led_refused(d);
+	return true;
+}
+
+/* K_LEDS: SET_IDLE(0) done, or stalled: HID 1.11 7.2.4 lets a keyboard not support it (it
+ * then repeats its report every few ms, which the differ ignores: no change, no key). Any
+ * other outcome refuses d. Then the LED state the lock keys already set goes out. */
+static void send_first_leds(struct usb_dev *d)
+{
+	if (d->cc == XHCI_CC_STALL)
+		printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
+	else if (!usb_dev_ok(d))
+		return;
+	send_leds(d);
+	d->kbd->state = K_START;
+}
+
+/* K_START, the first LED report answered: the interrupt transfers are queued and the
+ * keyboard is ready (the "ready in N ms" line). */
+static void start_reports(struct usb_dev *d)
+{
+	for (int i = 0; i < XHCI_INTR_QUEUED; i++)
+		xhci_intr_queue(d);
+	xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
+	d->kbd->state = K_RUN;
+	printk("kbd: usb %s %04x:%04x ready in %lu ms\n", d->name, d->desc.vendor, d->desc.product,
+	       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
+}
+
+/* K_PROBE_STALL: the stall probe's undefined request is over; its code is kept and
+ * SET_IDLE(0) goes out, which must work on the endpoint 0 reset after the stall. */
+static void probe_send_idle(struct usb_dev *d)
+{
+	probe_cc[0] = (int)d->cc;
+	/* never answered, as any request: refused, not another request queued on an
+	 * endpoint 0 still stuck on that one (Disable Slot then stops it) */
+	if (!answered(d))
+		return;
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+	d->kbd->state = K_PROBE_AFTER;
+}
+
+/* K_RUN, endpoint 0 free: a stall probe asked for goes out first, else the LED state after
+ * a lock key (dropped when the keyboard refused LEDs once: each try would halt endpoint 0). */
+static void run_requests(struct usb_dev *d)
+{
+	struct usb_kbd *k = d->kbd;
+
+	if (probe_wanted) {
+		probe_wanted = false;
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_UNDEFINED, 0, iface_number(d), 0,
+			     "undefined HID request (stall probe)");
+		k->state = K_PROBE_STALL;
+		return;
+	}
+	if (k->led_request && k->led_failed) {
+		k->led_request = false; /* it refused them once: each try would halt endpoint 0 */
+	} else if (k->led_request) {
+		send_leds(d);
+		k->state = K_LED_DONE;
+	}
+}
+
 /* usb_kbd_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_kbd_step(struct usb_dev *d)
 {
@@ -129,74 +209,31 @@ void usb_kbd_step(struct usb_dev *d)
 		k->state = K_LEDS;
 		return;
 	case K_LEDS:
-		/* HID 1.11 7.2.4: a keyboard may not support SET_IDLE; without it it repeats its
-		 * report every few ms, which the differ ignores (no change, no key) */
-		if (d->cc == XHCI_CC_STALL)
-			printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
-		else if (!usb_dev_ok(d))
-			return;
-		send_leds(d);
-		k->state = K_START;
+		send_first_leds(d);
 		return;
 	case K_START:
-		if (!d->cc) {
-			usb_dev_ok(d); /* no answer at all (timed out): refused, as for any request */
-			return;
-		}
-		if (d->cc != XHCI_CC_SUCCESS)
-			led_refused(d); /* LEDs are a nicety: typing works without them */
-		for (int i = 0; i < XHCI_INTR_QUEUED; i++)
-			xhci_intr_queue(d);
-		xhci_ring_doorbell(d->hc, d->slot, d->intr_dci);
-		k->state = K_RUN;
-		printk("kbd: usb %s %04x:%04x ready in %lu ms\n", d->name, d->desc.vendor, d->desc.product,
-		       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
+		if (leds_answered(d))
+			start_reports(d);
 		return;
 	case K_LED_DONE:
-		if (!d->cc) {
-			usb_dev_ok(d);
-			return;
-		}
-		if (d->cc != XHCI_CC_SUCCESS)
-			led_refused(d);
-		/* back to running, not on into the stall probe below: that SET_IDLE(0) is the
+		/* back to running, never on to the stall probe's SET_IDLE(0): that one is the
 		 * self-test's alone (a keyboard that stalls it would halt endpoint 0 on every
 		 * lock key) */
-		k->state = K_RUN;
+		if (leds_answered(d))
+			k->state = K_RUN;
 		return;
 	case K_PROBE_STALL:
-		probe_cc[0] = (int)d->cc;
-		/* never answered, as any request: refused, not another request queued on an
-		 * endpoint 0 still stuck on that one (Disable Slot then stops it) */
-		if (!d->cc) {
-			usb_dev_ok(d);
-			return;
-		}
-		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
-		k->state = K_PROBE_AFTER;
+		probe_send_idle(d);
 		return;
 	case K_PROBE_AFTER:
 		probe_cc[1] = (int)d->cc;
-		if (!d->cc) {
-			usb_dev_ok(d);
+		if (!answered(d))
 			return;
-		}
 		k->state = K_RUN;
-		/* fall through */
+		run_requests(d); /* straight on as K_RUN, in this same step */
+		return;
 	case K_RUN:
-		if (probe_wanted) {
-			probe_wanted = false;
-			xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_UNDEFINED, 0, iface_number(d), 0,
-				     "undefined HID request (stall probe)");
-			k->state = K_PROBE_STALL;
-			return;
-		}
-		if (k->led_request && k->led_failed) {
-			k->led_request = false; /* it refused them once: each try would halt endpoint 0 */
-		} else if (k->led_request) {
-			send_leds(d);
-			k->state = K_LED_DONE;
-		}
+		run_requests(d);
 		return;
 	}
 }

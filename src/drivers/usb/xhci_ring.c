@@ -264,73 +264,94 @@ static void command_timed_out(struct xhci *hc)
 	xhci_write64(hc, hc->op + XHCI_CRCR, next | hc->cmd.cycle | XHCI_CRCR_CA);
 }
 
+/* A transfer's completion code that means it worked: success, or a short packet. */
+static bool transfer_ok(uint32_t cc) { return cc == XHCI_CC_SUCCESS || cc == XHCI_CC_SHORT_PACKET; }
+
+/* An event on d's endpoint 0: the control transfer ends on its status stage, or on a data
+ * stage or other TRB that did not succeed; d->cc says how, and an endpoint 0 halted asks
+ * usb_dev_step to reset it. Ignored while d waits for no transfer. */
+static void control_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb *ev)
+{
+	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
+	uint32_t cc = TRB_GET_CC(ev->d[2]);
+	bool good = transfer_ok(cc);
+
+	/* not waiting for a transfer: nothing asked, or a command of d's is in flight (a
+	 * transfer given up on can complete late, or be stopped, during its Disable Slot) */
+	if (!d->busy || hc->cmd_owner == d)
+		return;
+	if (ptr == d->data_trb_phys) {
+		d->residual = TRB_GET_LEN(ev->d[2]);
+		if (good)
+			return; /* the status stage follows */
+	} else if (ptr != d->status_trb_phys) {
+		if (good)
+			return; /* the setup stage (no IOC) or a stale TRB */
+	}
+	d->cc = cc;
+	d->busy = false;
+	if (good)
+		d->ep0_stalls = 0; /* endpoint 0 works: the halt limit counts halts in a row */
+	/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
+	if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION ||
+	    cc == XHCI_CC_SPLIT_TRANSACTION) {
+		d->ep0_recover = EP0_RECOVER_RESET;
+		d->halted_cc = cc;
+		d->halted_op = d->op;
+	}
+}
+
+/* An event on d's interrupt IN endpoint: the next queued transfer is done. Its report goes
+ * to the class driver and a transfer is queued in its place; an error goes to
+ * usb_dev_intr_error. Any other completion is ignored. */
+static void intr_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb *ev)
+{
+	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
+	uint32_t cc = TRB_GET_CC(ev->d[2]);
+	unsigned int i = (unsigned int)((ptr - d->intr.phys) / sizeof(struct xhci_trb));
+	uint32_t len = intr_len(d);
+	uint32_t residual = TRB_GET_LEN(ev->d[2]);
+
+	/* only the next transfer queued: a repeat would queue one too many, and a
+	 * completion of a TRB never queued is made up; none while the endpoint is being
+	 * reset (its ring starts afresh) */
+	if (ptr < d->intr.phys || (ptr - d->intr.phys) % sizeof(struct xhci_trb) ||
+	    i >= XHCI_RING_TRBS - 1 || i != d->intr_deq || d->intr_deq == d->intr.enq ||
+	    d->intr_recover)
+		return;
+	d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
+	if (!transfer_ok(cc)) {
+		usb_dev_intr_error(d, cc); /* usb_enum.c: reset the endpoint, or refuse d */
+		return;
+	}
+	d->intr_errors = 0;
+	if (residual <= len) {
+		const uint8_t *data = d->intr_buf + i * XHCI_INTR_BUF_SIZE;
+
+		if (d->driver == USB_DRV_KBD)
+			usb_kbd_report(d, data, len - residual);
+		else if (d->driver == USB_DRV_HUB)
+			usb_hub_report(d, data, len - residual);
+	}
+	if (!d->gone && !d->failed) {
+		xhci_intr_queue(d); /* one back for each one done */
+		xhci_ring_doorbell(hc, d->slot, d->intr_dci);
+	}
+}
+
+/* A Transfer Event: to the endpoint 0 or interrupt IN handling of the device in its slot
+ * (none for a slot past the table, an empty one, or a device unplugged). */
 static void transfer_done(struct xhci *hc, const struct xhci_trb *ev)
 {
 	unsigned int slot = TRB_GET_SLOT(ev->d[3]), ep = TRB_GET_EP(ev->d[3]);
-	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
-	uint32_t cc = TRB_GET_CC(ev->d[2]);
 	struct usb_dev *d = slot <= hc->max_slots ? hc->slot_dev[slot] : NULL;
-	bool good = cc == XHCI_CC_SUCCESS || cc == XHCI_CC_SHORT_PACKET;
 
 	if (!d || d->gone)
 		return;
-	if (ep == XHCI_DCI_EP0) {
-		/* not waiting for a transfer: nothing asked, or a command of d's is in flight (a
-		 * transfer given up on can complete late, or be stopped, during its Disable Slot) */
-		if (!d->busy || hc->cmd_owner == d)
-			return;
-		if (ptr == d->data_trb_phys) {
-			d->residual = TRB_GET_LEN(ev->d[2]);
-			if (good)
-				return; /* the status stage follows */
-		} else if (ptr != d->status_trb_phys) {
-			if (good)
-				return; /* the setup stage (no IOC) or a stale TRB */
-		}
-		d->cc = cc;
-		d->busy = false;
-		if (good)
-			d->ep0_stalls = 0; /* endpoint 0 works: the halt limit counts halts in a row */
-		/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
-		if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION ||
-		    cc == XHCI_CC_SPLIT_TRANSACTION) {
-			d->ep0_recover = EP0_RECOVER_RESET;
-			d->halted_cc = cc;
-			d->halted_op = d->op;
-		}
-		return;
-	}
-	if (ep == d->intr_dci && d->intr.trb) {
-		unsigned int i = (unsigned int)((ptr - d->intr.phys) / sizeof(struct xhci_trb));
-		uint32_t len = intr_len(d);
-		uint32_t residual = TRB_GET_LEN(ev->d[2]);
-
-		/* only the next transfer queued: a repeat would queue one too many, and a
-		 * completion of a TRB never queued is made up; none while the endpoint is being
-		 * reset (its ring starts afresh) */
-		if (ptr < d->intr.phys || (ptr - d->intr.phys) % sizeof(struct xhci_trb) ||
-		    i >= XHCI_RING_TRBS - 1 || i != d->intr_deq || d->intr_deq == d->intr.enq ||
-		    d->intr_recover)
-			return;
-		d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
-		if (!good) {
-			usb_dev_intr_error(d, cc); /* usb_enum.c: reset the endpoint, or refuse d */
-			return;
-		}
-		d->intr_errors = 0;
-		if (residual <= len) {
-			const uint8_t *data = d->intr_buf + i * XHCI_INTR_BUF_SIZE;
-
-			if (d->driver == USB_DRV_KBD)
-				usb_kbd_report(d, data, len - residual);
-			else if (d->driver == USB_DRV_HUB)
-				usb_hub_report(d, data, len - residual);
-		}
-		if (!d->gone && !d->failed) {
-			xhci_intr_queue(d); /* one back for each one done */
-			xhci_ring_doorbell(hc, d->slot, d->intr_dci);
-		}
-	}
+	if (ep == XHCI_DCI_EP0)
+		control_done(hc, d, ev);
+	else if (ep == d->intr_dci && d->intr.trb)
+		intr_done(hc, d, ev);
 }
 
 /*
