@@ -225,36 +225,131 @@ static bool choose_driver(struct usb_dev *d)
 	return true;
 }
 
-/* One step of enumeration (see the top comment). */
-static void enum_step(struct usb_dev *d)
+/* S_ADDRESS: Enable Slot's answer; with a slot of d's own, Address Device (tried again on
+ * the next step while the command ring is busy), then SET_ADDRESS_RECOVERY_US of quiet. */
+static void address_device(struct usb_dev *d)
 {
 	static char no_slot[48];
+
+	if (d->cc == XHCI_CC_NO_SLOTS) {
+		ksnprintf(no_slot, sizeof(no_slot), "no free device slot (the controller has %u)",
+			  d->hc->max_slots);
+		usb_dev_refuse(d, no_slot);
+		return;
+	}
+	if (!usb_dev_ok(d))
+		return;
+	if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
+		d->slot = 0; /* not d's: its teardown must not disable another's slot */
+		usb_dev_refuse(d, "controller gave a bad slot");
+		return;
+	}
+	if (!usb_dev_address(d))
+		return; /* the command ring is busy: again on the next step */
+	d->state = S_DESC8;
+	d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
+}
+
+/* S_EVALUATE: endpoint 0's max packet size from the descriptor's first 8 bytes, put into
+ * the context by Evaluate Context when the speed suggested another. */
+static void set_max_packet0(struct usb_dev *d)
+{
 	const char *why = NULL;
 	int n;
 
+	if (!usb_dev_ok(d))
+		return;
+	n = usb_parse_max_packet0(d->buf, got(d, 8), d->speed, &why);
+	if (n < 0) {
+		usb_dev_refuse(d, why);
+		return;
+	}
+	if (n != d->mps0 && !usb_dev_evaluate_mps0(d, (uint16_t)n))
+		return; /* the command ring is busy: the same 8 bytes again next step */
+	d->state = S_DESC18;
+}
+
+/* S_CONFIG9: the whole device descriptor parsed into d->desc, then the configuration's
+ * 9-byte header asked for. */
+static void read_config_header(struct usb_dev *d)
+{
+	const char *why = NULL;
+
+	if (!usb_dev_ok(d))
+		return;
+	if (usb_parse_device_desc(d->buf, got(d, USB_DT_DEVICE_SIZE), &d->desc, &why) < 0) {
+		usb_dev_refuse(d, why);
+		return;
+	}
+	get_descriptor(d, USB_DT_CONFIG, USB_DT_CONFIG_SIZE, "GET_DESCRIPTOR(configuration, 9)");
+	d->state = S_CONFIG_ALL;
+}
+
+/* S_CONFIG_ALL: the header's wTotalLength kept in d->cfg, then that many bytes of the
+ * configuration asked for. */
+static void read_config_all(struct usb_dev *d)
+{
+	const char *why = NULL;
+	int n;
+
+	if (!usb_dev_ok(d))
+		return;
+	n = usb_config_total_length(d->buf, got(d, USB_DT_CONFIG_SIZE), &why);
+	if (n < 0) {
+		usb_dev_refuse(d, why);
+		return;
+	}
+	d->cfg.total_length = (uint16_t)n;
+	get_descriptor(d, USB_DT_CONFIG, (uint16_t)n, "GET_DESCRIPTOR(configuration)");
+	d->state = S_CHOOSE;
+}
+
+/* S_CHOOSE: the configuration parsed and a class driver chosen, then SET_CONFIGURATION; a
+ * device no driver wants is left addressed, in S_IDLE. */
+static void set_configuration(struct usb_dev *d)
+{
+	const char *why = NULL;
+
+	if (!usb_dev_ok(d))
+		return;
+	if (usb_parse_config(d->buf, got(d, d->cfg.total_length), &d->cfg, &why) < 0) {
+		usb_dev_refuse(d, why);
+		return;
+	}
+	if (!choose_driver(d)) {
+		if (!d->failed)
+			d->state = S_IDLE;
+		return;
+	}
+	xhci_control(d, USB_RT_DEV_OUT, USB_REQ_SET_CONFIGURATION, d->cfg.value, 0, 0, "SET_CONFIGURATION");
+	d->state = S_CLASS;
+}
+
+/* S_CLASS: the configuration is set; the chosen class driver attaches and, unless it
+ * refused d, takes the next steps (S_DRIVER). */
+static void attach_driver(struct usb_dev *d)
+{
+	if (!usb_dev_ok(d))
+		return;
+	if (d->driver == USB_DRV_KBD)
+		usb_kbd_attach(d);
+	else
+		usb_hub_attach(d);
+	if (!d->failed)
+		d->state = S_DRIVER;
+}
+
+/* One step of enumeration (see the top comment): how the state's operation ended, and the
+ * next one started; usb_dev_step keeps the idle and teardown states from it. */
+static void enum_step(struct usb_dev *d)
+{
 	switch (d->state) {
 	case S_ENABLE_SLOT:
 		if (xhci_command(d->hc, d, 0, 0, 0, TRB_TYPE(TRB_ENABLE_SLOT), "Enable Slot"))
 			d->state = S_ADDRESS;
 		return;
 	case S_ADDRESS:
-		if (d->cc == XHCI_CC_NO_SLOTS) {
-			ksnprintf(no_slot, sizeof(no_slot), "no free device slot (the controller has %u)",
-				  d->hc->max_slots);
-			usb_dev_refuse(d, no_slot);
-			return;
-		}
-		if (!usb_dev_ok(d))
-			return;
-		if (!d->slot || d->slot > d->hc->max_slots || d->hc->slot_dev[d->slot]) {
-			d->slot = 0; /* not d's: its teardown must not disable another's slot */
-			usb_dev_refuse(d, "controller gave a bad slot");
-			return;
-		}
-		if (!usb_dev_address(d))
-			return; /* the command ring is busy: again on the next step */
-		d->state = S_DESC8;
-		d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
+		address_device(d);
 		return;
 	case S_DESC8:
 		if (!usb_dev_ok(d) || !deadline_passed(d->wait_until))
@@ -263,16 +358,7 @@ static void enum_step(struct usb_dev *d)
 		d->state = S_EVALUATE;
 		return;
 	case S_EVALUATE:
-		if (!usb_dev_ok(d))
-			return;
-		n = usb_parse_max_packet0(d->buf, got(d, 8), d->speed, &why);
-		if (n < 0) {
-			usb_dev_refuse(d, why);
-			return;
-		}
-		if (n != d->mps0 && !usb_dev_evaluate_mps0(d, (uint16_t)n))
-			return; /* the command ring is busy: the same 8 bytes again next step */
-		d->state = S_DESC18;
+		set_max_packet0(d);
 		return;
 	case S_DESC18:
 		if (!usb_dev_ok(d))
@@ -281,52 +367,16 @@ static void enum_step(struct usb_dev *d)
 		d->state = S_CONFIG9;
 		return;
 	case S_CONFIG9:
-		if (!usb_dev_ok(d))
-			return;
-		if (usb_parse_device_desc(d->buf, got(d, USB_DT_DEVICE_SIZE), &d->desc, &why) < 0) {
-			usb_dev_refuse(d, why);
-			return;
-		}
-		get_descriptor(d, USB_DT_CONFIG, USB_DT_CONFIG_SIZE, "GET_DESCRIPTOR(configuration, 9)");
-		d->state = S_CONFIG_ALL;
+		read_config_header(d);
 		return;
 	case S_CONFIG_ALL:
-		if (!usb_dev_ok(d))
-			return;
-		n = usb_config_total_length(d->buf, got(d, USB_DT_CONFIG_SIZE), &why);
-		if (n < 0) {
-			usb_dev_refuse(d, why);
-			return;
-		}
-		d->cfg.total_length = (uint16_t)n;
-		get_descriptor(d, USB_DT_CONFIG, (uint16_t)n, "GET_DESCRIPTOR(configuration)");
-		d->state = S_CHOOSE;
+		read_config_all(d);
 		return;
 	case S_CHOOSE:
-		if (!usb_dev_ok(d))
-			return;
-		n = d->cfg.total_length;
-		if (usb_parse_config(d->buf, got(d, (size_t)n), &d->cfg, &why) < 0) {
-			usb_dev_refuse(d, why);
-			return;
-		}
-		if (!choose_driver(d)) {
-			if (!d->failed)
-				d->state = S_IDLE;
-			return;
-		}
-		xhci_control(d, USB_RT_DEV_OUT, USB_REQ_SET_CONFIGURATION, d->cfg.value, 0, 0, "SET_CONFIGURATION");
-		d->state = S_CLASS;
+		set_configuration(d);
 		return;
 	case S_CLASS:
-		if (!usb_dev_ok(d))
-			return;
-		if (d->driver == USB_DRV_KBD)
-			usb_kbd_attach(d);
-		else
-			usb_hub_attach(d);
-		if (!d->failed)
-			d->state = S_DRIVER;
+		attach_driver(d);
 		return;
 	case S_DRIVER:
 		if (d->driver == USB_DRV_KBD)

@@ -161,116 +161,180 @@ static void over_current(struct xhci *hc, unsigned int p, uint32_t v)
 	pt->deadline = 0; /* not ended yet */
 }
 
+/* Acknowledge the changes PORTSC v shows on port p, if it shows any. */
+static void ack_changes(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	if (v & XHCI_PORTSC_CHANGES)
+		portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+}
+
+/* Over-current, or a USB 3 link stuck until a warm reset, on port p (PORTSC v): handled
+ * ahead of the port's state; false when neither is new (or the warm resets are used up). */
+static bool fault_handled(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	if ((v & (XHCI_PORTSC_OCC | XHCI_PORTSC_OCA)) && pt->state != PORT_OVERCURRENT &&
+	    pt->state != PORT_OFF) {
+		over_current(hc, p, v);
+		return true;
+	}
+	if (is_usb3(hc, p) && link_stuck(v) && pt->state != PORT_WARM_RESET && pt->state != PORT_OVERCURRENT &&
+	    pt->state != PORT_OFF && pt->warm_resets <= WARM_RESET_TRIES) {
+		warm_reset(hc, p, v);
+		return true;
+	}
+	return false;
+}
+
+/* Port p (PORTSC v) connected for DEBOUNCE_US: a USB 2 port is reset (try 1 of
+ * USB2_RESET_TRIES), a USB 3 link trains by itself; either has its deadline. */
+static void start_reset(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	pt->state = PORT_RESETTING;
+	if (is_usb3(hc, p)) {
+		pt->deadline = deadline_us(USB3_TRAIN_TIMEOUT_US);
+	} else {
+		pt->deadline = deadline_us(USB2_RESET_TIMEOUT_US);
+		pt->resets = 1;
+		portsc_write(hc, p, v, XHCI_PORTSC_PR);
+	}
+}
+
+/* PORT_RESETTING, still connected (PORTSC v): an enabled port goes to reset recovery; a USB 2
+ * reset that ended with the port disabled, or timed out, is retried (reset_failed); a USB 3
+ * link not trained in time leaves the port failed until a disconnect. */
+static void check_reset(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	if ((v & XHCI_PORTSC_PED) && !(v & XHCI_PORTSC_PR)) {
+		portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		pt->state = PORT_RECOVERY;
+		pt->deadline = deadline_us(RECOVERY_US);
+	} else if (!is_usb3(hc, p) && (v & XHCI_PORTSC_PRC) && !(v & XHCI_PORTSC_PR)) {
+		reset_failed(hc, p, v, "port not enabled after reset");
+	} else if (deadline_passed(pt->deadline) && !is_usb3(hc, p)) {
+		reset_failed(hc, p, v, "port reset did not finish in 500 ms");
+	} else if (deadline_passed(pt->deadline)) {
+		printk(KERN_WARN "usb: %s port %u: USB 3 link did not train in 1 s\n", hc->name, p);
+		pt->state = PORT_FAILED;
+	}
+}
+
+/* Reset recovery over on port p (PORTSC v): its device, at the speed PORTSC names, starts
+ * enumerating; the port is refused when there is no memory for it. */
+static void enumerate_device(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	pt->dev = usb_dev_new(hc, NULL, (uint8_t)p, (enum usb_speed)XHCI_PORTSC_SPEED(v));
+	pt->state = pt->dev ? PORT_DEVICE : PORT_FAILED;
+	if (pt->dev)
+		pt->warm_resets = 0;
+}
+
+/* A disconnect or a new connection on port p (PORTSC v) with a device or a refused one:
+ * changes acknowledged, a running device torn down, the port empty. */
+static void port_disconnected(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+	if (pt->state == PORT_DEVICE) {
+		if (pt->dev)
+			usb_dev_unplug(pt->dev);
+		pt->dev = NULL;
+	}
+	pt->state = PORT_EMPTY;
+}
+
+/* PORT_OVERCURRENT (PORTSC v): once Over-current Active has stayed clear for
+ * USB_OC_REPOWER_US the port is powered again and empty, its device to connect anew. */
+static void check_over_current_end(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+
+	ack_changes(hc, p, v);
+	if (v & XHCI_PORTSC_OCA) {
+		pt->deadline = 0;
+	} else if (!pt->deadline) { /* seen ended: power in 100 ms if it stays so */
+		pt->deadline = deadline_us(USB_OC_REPOWER_US);
+	} else if (deadline_passed(pt->deadline)) {
+		printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", hc->name, p);
+		if (!(v & XHCI_PORTSC_PP))
+			portsc_write(hc, p, v, XHCI_PORTSC_PP);
+		pt->state = PORT_EMPTY;
+	}
+}
+
+/* PORT_WARM_RESET (PORTSC v): when the reset is done an enabled device goes on as after a
+ * port reset, else the port is empty; so too, with a line, after WARM_RESET_TIMEOUT_US. */
+static void check_warm_reset_end(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+	bool connected = v & XHCI_PORTSC_CCS;
+
+	if ((v & (XHCI_PORTSC_WRC | XHCI_PORTSC_PRC)) && !(v & XHCI_PORTSC_PR)) {
+		portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		/* a device there now is enabled: on as after a reset; else wait for one */
+		pt->state = connected && (v & XHCI_PORTSC_PED) ? PORT_RECOVERY : PORT_EMPTY;
+		pt->deadline = deadline_us(RECOVERY_US);
+	} else if (deadline_passed(pt->deadline)) {
+		printk(KERN_WARN "usb: %s port %u: warm reset did not finish in 500 ms\n", hc->name, p);
+		pt->state = PORT_EMPTY;
+	}
+}
+
+/* One look at root port p: its faults first, then what its state makes of PORTSC. */
 static void port_step(struct xhci *hc, unsigned int p)
 {
 	struct xhci_port *pt = &hc->port[p];
 	uint32_t v = portsc(hc, p);
 	bool connected = v & XHCI_PORTSC_CCS;
 
-	if (v == 0xffffffffu)
+	if (v == 0xffffffffu || fault_handled(hc, p, v))
 		return;
-	if ((v & (XHCI_PORTSC_OCC | XHCI_PORTSC_OCA)) && pt->state != PORT_OVERCURRENT &&
-	    pt->state != PORT_OFF) {
-		over_current(hc, p, v);
-		return;
-	}
-	if (is_usb3(hc, p) && link_stuck(v) && pt->state != PORT_WARM_RESET && pt->state != PORT_OVERCURRENT &&
-	    pt->state != PORT_OFF && pt->warm_resets <= WARM_RESET_TRIES) {
-		warm_reset(hc, p, v);
+	/* gone before its device was reached: the port waits for the next one */
+	if (!connected &&
+	    (pt->state == PORT_DEBOUNCE || pt->state == PORT_RESETTING || pt->state == PORT_RECOVERY)) {
+		pt->state = PORT_EMPTY;
 		return;
 	}
 	switch (pt->state) {
 	case PORT_EMPTY:
-		if (v & XHCI_PORTSC_CHANGES)
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		ack_changes(hc, p, v);
 		if (connected) {
 			pt->state = PORT_DEBOUNCE;
 			pt->deadline = deadline_us(DEBOUNCE_US);
 		}
 		break;
 	case PORT_DEBOUNCE:
-		if (!connected) {
-			pt->state = PORT_EMPTY;
-		} else if (deadline_passed(pt->deadline)) {
-			pt->state = PORT_RESETTING;
-			if (is_usb3(hc, p)) {
-				pt->deadline = deadline_us(USB3_TRAIN_TIMEOUT_US);
-			} else {
-				pt->deadline = deadline_us(USB2_RESET_TIMEOUT_US);
-				pt->resets = 1;
-				portsc_write(hc, p, v, XHCI_PORTSC_PR);
-			}
-		}
+		if (deadline_passed(pt->deadline))
+			start_reset(hc, p, v);
 		break;
 	case PORT_RESETTING:
-		if (!connected) {
-			pt->state = PORT_EMPTY;
-		} else if ((v & XHCI_PORTSC_PED) && !(v & XHCI_PORTSC_PR)) {
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
-			pt->state = PORT_RECOVERY;
-			pt->deadline = deadline_us(RECOVERY_US);
-		} else if (!is_usb3(hc, p) && (v & XHCI_PORTSC_PRC) && !(v & XHCI_PORTSC_PR)) {
-			reset_failed(hc, p, v, "port not enabled after reset");
-		} else if (deadline_passed(pt->deadline) && !is_usb3(hc, p)) {
-			reset_failed(hc, p, v, "port reset did not finish in 500 ms");
-		} else if (deadline_passed(pt->deadline)) {
-			printk(KERN_WARN "usb: %s port %u: USB 3 link did not train in 1 s\n", hc->name, p);
-			pt->state = PORT_FAILED;
-		}
+		check_reset(hc, p, v);
 		break;
 	case PORT_RECOVERY:
-		if (!connected) {
-			pt->state = PORT_EMPTY;
-		} else if (deadline_passed(pt->deadline)) {
-			pt->dev = usb_dev_new(hc, NULL, (uint8_t)p, (enum usb_speed)XHCI_PORTSC_SPEED(v));
-			pt->state = pt->dev ? PORT_DEVICE : PORT_FAILED;
-			if (pt->dev)
-				pt->warm_resets = 0;
-		}
+		if (deadline_passed(pt->deadline))
+			enumerate_device(hc, p, v);
 		break;
 	case PORT_DEVICE:
-		if (!connected || (v & XHCI_PORTSC_CSC)) {
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
-			if (pt->dev)
-				usb_dev_unplug(pt->dev);
-			pt->dev = NULL;
-			pt->state = PORT_EMPTY;
-		}
-		break;
 	case PORT_FAILED:
-		if (!connected || (v & XHCI_PORTSC_CSC)) {
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
-			pt->state = PORT_EMPTY;
-		}
+		if (!connected || (v & XHCI_PORTSC_CSC))
+			port_disconnected(hc, p, v);
 		break;
 	case PORT_OVERCURRENT:
-		if (v & XHCI_PORTSC_CHANGES)
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
-		if (v & XHCI_PORTSC_OCA) {
-			pt->deadline = 0;
-		} else if (!pt->deadline) { /* seen ended: power in 100 ms if it stays so */
-			pt->deadline = deadline_us(USB_OC_REPOWER_US);
-		} else if (deadline_passed(pt->deadline)) {
-			printk(KERN_INFO "usb: %s port %u: over-current ended: powered again\n", hc->name, p);
-			if (!(v & XHCI_PORTSC_PP))
-				portsc_write(hc, p, v, XHCI_PORTSC_PP);
-			pt->state = PORT_EMPTY;
-		}
+		check_over_current_end(hc, p, v);
 		break;
 	case PORT_OFF:
-		if (v & XHCI_PORTSC_CHANGES)
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+		ack_changes(hc, p, v);
 		break;
 	case PORT_WARM_RESET:
-		if ((v & (XHCI_PORTSC_WRC | XHCI_PORTSC_PRC)) && !(v & XHCI_PORTSC_PR)) {
-			portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
-			/* a device there now is enabled: on as after a reset; else wait for one */
-			pt->state = connected && (v & XHCI_PORTSC_PED) ? PORT_RECOVERY : PORT_EMPTY;
-			pt->deadline = deadline_us(RECOVERY_US);
-		} else if (deadline_passed(pt->deadline)) {
-			printk(KERN_WARN "usb: %s port %u: warm reset did not finish in 500 ms\n", hc->name, p);
-			pt->state = PORT_EMPTY;
-		}
+		check_warm_reset_end(hc, p, v);
 		break;
 	}
 }
