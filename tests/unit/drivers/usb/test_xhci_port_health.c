@@ -2,7 +2,8 @@
 /*
  * A port's health, on a root port (src/drivers/usb/xhci_port.c) or a hub's (usb_hub_port.c),
  * with the whole stack on the simulated controller of xhci_sim.c (xhci_health_harness.h):
- * over-current on a root port or a hub's port (the harness's small USB 2 hub): the port is
+ * a device pulled from a root port before it is reached (during the debounce, the reset or
+ * the recovery) leaves the port empty and makes no device; over-current on a root port or a hub's port (the harness's small USB 2 hub): the port is
  * powered again 100 ms after it ends, its keyboard comes back, and a port whose over-current
  * keeps coming back is left off. A USB 3 link stuck in Compliance Mode or SS.Inactive gets a
  * warm reset, a bounded number of them. A hub does not count as settled before the keyboards
@@ -19,6 +20,44 @@ static void hub_over_current(unsigned int p, bool active)
 	else
 		hub.status[p] &= (uint16_t)~HUB_OVER_CURRENT;
 	hub.change[p] |= HUB_OVER_CURRENT | (active ? HUB_CONNECTION : 0);
+}
+
+/* A device plugged into root port 6 is pulled out while the port waits out its debounce,
+ * while its reset runs (one that never ends: PR stays set) and during the reset recovery:
+ * each time the port is empty again, no device is made and no more resets are sent; plugged
+ * in again, the keyboard gets ready. (Nothing checked it: the port's state machine handled
+ * the three cases apart, and dropping any of them passed.) */
+static void root_port_pulled_before_its_device(void)
+{
+	static const unsigned int when[] = { PORT_DEBOUNCE, PORT_RESETTING, PORT_RECOVERY };
+
+	start();
+	for (unsigned int i = 0; i < ARRAY_SIZE(when); i++) {
+		unsigned int resets;
+		bool made;
+
+		sim.stuck_port_resets = when[i] == PORT_RESETTING;
+		sim_connect(&sim, 6, USB_SPEED_HIGH);
+		for (int t = 0; t < 5000 && hc.port[6].state != when[i]; t++)
+			stack_tick(&hc);
+		CHECK_EQ(hc.port[6].state, when[i]);
+		resets = sim.port_resets[6];
+		made = false;
+		sim_disconnect(&sim, 6);
+		for (int t = 0; t < 5 * 700;
+		     t++) { /* 700 ms: past the reset's 500, the recovery's 10 */
+			stack_tick(&hc);
+			made |= usb_dev_list() &&
+				usb_dev_list()->next; /* beside port 5's keyboard */
+		}
+		CHECK_EQ(hc.port[6].state, PORT_EMPTY);
+		CHECK_EQ(sim.port_resets[6], resets);
+		CHECK(!made);
+	}
+	sim.stuck_port_resets = 0;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	CHECK(stack_until(&hc, "kbd: usb 1-6 0627:0001 ready", 5000));
+	finish();
 }
 
 /* Over-current on the keyboard's root port, which stays on for 300 ms: the keyboard goes,
@@ -223,6 +262,7 @@ static void stuck_usb3_link_given_up(void)
 int main(void)
 {
 	sim_log_start();
+	RUN(root_port_pulled_before_its_device);
 	RUN(root_port_powered_again_after_over_current);
 	RUN(root_port_left_off_after_repeated_over_current);
 	RUN(hub_port_powered_again_after_over_current);

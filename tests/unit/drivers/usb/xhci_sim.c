@@ -191,6 +191,12 @@ void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed)
 					 XHCI_PORTSC_CSC;
 }
 
+void sim_disconnect(struct xhci_sim *s, unsigned int port)
+{
+	s->plugged[port] = 0;
+	R(SIM_OP + XHCI_PORTSC(port)) = XHCI_PORTSC_PP | XHCI_PORTSC_CSC;
+}
+
 void sim_link_fails(struct xhci_sim *s, unsigned int port, unsigned int pls, bool ccs, unsigned int speed)
 {
 	s->plugged[port] = (uint8_t)speed;

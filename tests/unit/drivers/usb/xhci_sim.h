@@ -131,6 +131,9 @@ void sim_attach(struct xhci_sim *s, struct xhci *hc);
 int sim_start(struct xhci_sim *s, struct xhci *hc, char *why, size_t n);
 /* Connect a device on port (PORTSC: CCS, PED, speed). */
 void sim_connect(struct xhci_sim *s, unsigned int port, unsigned int speed);
+/* The device on port is pulled out (PORTSC: CCS, PED and a reset in progress cleared, CSC
+ * set). */
+void sim_disconnect(struct xhci_sim *s, unsigned int port);
 
 /* Over-current on port begins (active: Port Power, connection and enable clear, OCA set)
  * or ends (OCA clear); OCC set either way, as a controller with port power control does
