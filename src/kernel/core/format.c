@@ -211,10 +211,11 @@ static void out_integer(struct outbuf *o, const struct spec *sp, va_list *ap)
 	out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
 }
 
-/* Writes the conversion *sp (its character at p), its argument taken from ap; returns the
- * last character of the format it used (%pS and %pB take one more). */
-static const char *out_conversion(struct outbuf *o, const char *p, const struct spec *sp,
-				  va_list *ap)
+/* Writes the conversion *sp (written from start, the '%', to p, its character), its
+ * argument taken from ap; returns the last character of the format it used (%pS and %pB
+ * take one more). */
+static const char *out_conversion(struct outbuf *o, const char *start, const char *p,
+				  const struct spec *sp, va_list *ap)
 {
 	struct numfmt f = {0, sp->width, sp->prec, sp->zero, sp->left, "0x"};
 	uint64_t u;
@@ -249,9 +250,10 @@ static const char *out_conversion(struct outbuf *o, const char *p, const struct 
 	case '\0': /* the format ends inside a specification */
 		p--;
 		break;
-	default: /* not a conversion printk knows: shown as written, nothing consumed */
-		out_char(o, '%');
-		out_char(o, sp->conv);
+	default: /* not a conversion printk knows: shown as written, flags and width too (a '*'
+		  * in it has taken its argument) */
+		while (start <= p)
+			out_char(o, *start++);
 		break;
 	}
 	return p;
@@ -269,8 +271,10 @@ static void vformat(struct outbuf *o, const char *fmt, va_list ap)
 			out_char(o, *p);
 			continue;
 		}
+		const char *start = p;
+
 		p = parse_spec(p, &args, &sp);
-		p = out_conversion(o, p, &sp, &args);
+		p = out_conversion(o, start, p, &sp, &args);
 	}
 	va_end(args);
 }

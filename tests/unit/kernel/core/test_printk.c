@@ -60,7 +60,8 @@ static void test_strings(void)
 }
 
 /* NULL strings print "(null)", pointers as 0x..., %pS and %pB without a symbol table as the
- * address itself (%pB looks up address - 1 but never prints it). */
+ * address itself (%pB looks up address - 1 but never prints it); an unknown conversion as
+ * written. */
 static void test_special(void)
 {
 	ksnprintf(buf, sizeof(buf), "%s", (char *)NULL);
@@ -71,6 +72,9 @@ static void test_special(void)
 	CHECK(strcmp(buf, "0x1234") == 0);
 	ksnprintf(buf, sizeof(buf), "%pB|%pB", (void *)0x1234, (void *)0);
 	CHECK(strcmp(buf, "0x1234|0x0") == 0);
+	/* a conversion printk does not know shows as written, and takes no argument */
+	ksnprintf(buf, sizeof(buf), "%-5q|%#08.3lk|%d", 7);
+	CHECK(strcmp(buf, "%-5q|%#08.3lk|7") == 0);
 }
 
 /* Truncation: the output is cut and terminated, the return value is the full length. */
