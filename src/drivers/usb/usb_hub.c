@@ -238,7 +238,7 @@ static bool power_next_port(struct usb_dev *d)
 				     "SET_FEATURE(PORT_POWER)");
 		return true;
 	}
-	d->wait_until = deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+	d->wait_until = usb_hub_power_on_deadline(h);
 	return false;
 }
 

@@ -8,6 +8,7 @@
 #ifndef LIOS_USB_HUB_H
 #define LIOS_USB_HUB_H
 
+#include <lios/time.h>
 #include "usb_internal.h"
 
 #define HUB_REQ_GET_STATUS 0x00
@@ -104,6 +105,13 @@ struct usb_hub {
 	bool look_failed;         /* a change bit of the look at cur could not be cleared */
 	struct hub_port port[16]; /* [1..num_ports]; [0] counts the hub's own status fails */
 };
+
+/* The deadline of hub h's power-on wait after a port is powered: its bPwrOn2PwrGood time,
+ * at least HUB_MIN_POWER_MS (both usb_hub.c and usb_hub_port.c power ports). */
+static inline uint64_t usb_hub_power_on_deadline(const struct usb_hub *h)
+{
+	return deadline_us(1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+}
 
 /* usb_hub_port.c */
 void usb_hub_port_request(struct usb_dev *d, uint8_t kind, uint8_t req, uint16_t feature,

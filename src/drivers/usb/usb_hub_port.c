@@ -86,8 +86,7 @@ static bool over_current_update(struct usb_dev *d, unsigned int p)
 			usb_hub_port_request(d, R_PORT_POWER, HUB_REQ_SET_FEATURE, HUB_PORT_POWER,
 					     p, "SET_FEATURE(PORT_POWER)");
 			hp->state = HP_POWER_ON;
-			hp->deadline = hp->next_look = deadline_us(
-				1000ull * MAX(h->info.power_on_ms, (uint16_t)HUB_MIN_POWER_MS));
+			hp->deadline = hp->next_look = usb_hub_power_on_deadline(h);
 			return true;
 		}
 		hp->next_look = deadline_us(OC_POLL_US);

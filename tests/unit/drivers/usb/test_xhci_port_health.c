@@ -3,7 +3,8 @@
  * A port's health, on a root port (src/drivers/usb/xhci_port.c) or a hub's (usb_hub_port.c),
  * with the whole stack on the simulated controller of xhci_sim.c (xhci_health_harness.h):
  * a device pulled from a root port before it is reached (during the debounce, the reset or
- * the recovery) leaves the port empty and makes no device; over-current on a root port or a hub's port (the harness's small USB 2 hub): the port is
+ * the recovery) leaves the port empty and makes no device; a hub waits its power-on time
+ * after powering its ports; over-current on a root port or a hub's port (the harness's small USB 2 hub): the port is
  * powered again 100 ms after it ends, its keyboard comes back, and a port whose over-current
  * keeps coming back is left off. A USB 3 link stuck in Compliance Mode or SS.Inactive gets a
  * warm reset, a bounded number of them. A hub does not count as settled before the keyboards
@@ -57,6 +58,26 @@ static void root_port_pulled_before_its_device(void)
 	sim.stuck_port_resets = 0;
 	sim_connect(&sim, 6, USB_SPEED_HIGH);
 	CHECK(stack_until(&hc, "kbd: usb 1-6 0627:0001 ready", 5000));
+	finish();
+}
+
+/* A hub's ports are powered, then the hub waits its power-on time, at least 100 ms (its
+ * bPwrOn2PwrGood is shorter) before it looks at any port. (Nothing checked the wait: a
+ * hub that looked at once passed.) */
+static void hub_waits_power_on_time(void)
+{
+	uint64_t powered = 0;
+
+	start(); /* a keyboard on root port 5, slot 1: the hub takes slot 2 */
+	hub.slot = 2;
+	sim_connect(&sim, 6, USB_SPEED_HIGH);
+	for (int i = 0; i < 10000 && !sim_logged("usb: 1-6: hub with"); i++) {
+		if (!powered && hub.power_requests[1])
+			powered = time_ns();
+		stack_tick(&hc);
+	}
+	CHECK(sim_logged("usb: 1-6: hub with"));
+	CHECK(powered && time_ns() - powered >= 100000000u);
 	finish();
 }
 
@@ -263,6 +284,7 @@ int main(void)
 {
 	sim_log_start();
 	RUN(root_port_pulled_before_its_device);
+	RUN(hub_waits_power_on_time);
 	RUN(root_port_powered_again_after_over_current);
 	RUN(root_port_left_off_after_repeated_over_current);
 	RUN(hub_port_powered_again_after_over_current);
