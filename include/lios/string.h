@@ -26,5 +26,10 @@ char *strchr(const char *s, int c);
 size_t lios_strlcpy(char *dst, const char *src, size_t size);
 /* Fill n bytes with the 64-bit pattern (n multiple of 8): fast framebuffer/console fills. */
 void memset64(uint64_t *dst, uint64_t v, size_t count);
+/* The i-th distinct string, in strcmp order, of the n that name(ctx, j) gives for j < n
+ * (each string once however often it occurs); NULL past the last. O(n * (i + 1)) with no
+ * storage: for the short lists a shell lists or completes (commands, test suites). */
+const char *lios_nth_str(const char *(*name)(const void *ctx, size_t j), const void *ctx, size_t n,
+			 size_t i);
 
 #endif

@@ -97,3 +97,24 @@ void memset64(uint64_t *dst, uint64_t v, size_t count)
 	for (size_t i = 0; i < count; i++)
 		dst[i] = v;
 }
+
+const char *lios_nth_str(const char *(*name)(const void *ctx, size_t j), const void *ctx, size_t n,
+			 size_t i)
+{
+	const char *last = NULL;
+
+	for (size_t k = 0; k <= i; k++) {
+		const char *next = NULL;
+
+		for (size_t j = 0; j < n; j++) {
+			const char *s = name(ctx, j);
+
+			if ((!last || strcmp(s, last) > 0) && (!next || strcmp(s, next) < 0))
+				next = s;
+		}
+		if (!next)
+			return NULL;
+		last = next;
+	}
+	return last;
+}

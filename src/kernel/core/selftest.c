@@ -91,26 +91,18 @@ static size_t collect(const struct ktest **list, const char *suite)
 	return n;
 }
 
+static const char *suite_of(const void *tests, size_t j)
+{
+	return ((const struct ktest *)tests)[j].suite;
+}
+
 /*
  * selftest_suite - the i-th suite name in name order (each once), NULL past the last: the
  * shell's completion of `selftest SUITE`. Any context.
  */
 const char *selftest_suite(size_t i)
 {
-	const char *last = NULL;
-
-	for (size_t k = 0; k <= i; k++) {
-		const char *next = NULL;
-
-		for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
-			if ((!last || strcmp(t->suite, last) > 0) &&
-			    (!next || strcmp(t->suite, next) < 0))
-				next = t->suite;
-		if (!next)
-			return NULL;
-		last = next;
-	}
-	return last;
+	return lios_nth_str(suite_of, __ktests_start, (size_t)(__ktests_end - __ktests_start), i);
 }
 
 /* Runs the tests (all, or one suite) and prints KTAP. Returns the number of failures.

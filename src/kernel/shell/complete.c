@@ -15,26 +15,17 @@ struct cmd_table {
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+static const char *cmd_name(const void *cmds, size_t j)
+{
+	return ((const struct shell_cmd *)cmds)[j].name;
+}
+
 /* The i-th command name in strcmp order (a handful of commands: selection is fine). */
 static const char *cmd_choice(const void *ctx, size_t i)
 {
 	const struct cmd_table *t = ctx;
-	const char *last = NULL;
 
-	for (size_t k = 0; k <= i; k++) {
-		const char *next = NULL;
-
-		for (size_t j = 0; j < t->n; j++) {
-			const char *name = t->cmds[j].name;
-
-			if ((!last || strcmp(name, last) > 0) && (!next || strcmp(name, next) < 0))
-				next = name;
-		}
-		if (!next)
-			return NULL;
-		last = next;
-	}
-	return last;
+	return lios_nth_str(cmd_name, t->cmds, t->n, i);
 }
 
 static const char *arg_choice(const void *ctx, size_t i)
