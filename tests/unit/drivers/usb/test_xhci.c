@@ -6,8 +6,10 @@
  * controller whose CNR never clears or that never halts (bounded, reported), a controller
  * left running by firmware, scratchpad buffers (the count split over HCSPARAMS2 bits 25:21
  * and 31:27, DCBAA[0] pointing at the array), 64-byte contexts and page sizes, the stop
- * before a reboot or power-off, registers or capabilities placed past the mapped BAR, and
- * the stop of a controller whose takeover failed.
+ * before a reboot or power-off, registers or capabilities placed past the mapped BAR, the
+ * stop of a controller whose takeover failed, and every other refusal: a reset or a start
+ * that never ends, a BAR too small, registers that read all ones, capability registers that
+ * describe no controller, too many scratchpads, and kmalloc failing at each allocation.
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -37,6 +39,7 @@ static void fresh(const struct xhci_sim *knobs)
 	sim_log_clear();
 	why[0] = 0;
 	host_time_skip_ns = 0;
+	sim_dma_fail(0);
 }
 
 #define LEGSUP sim.reg[SIM_XCAP / 4]
@@ -201,6 +204,129 @@ static void page_size(void)
 	CHECK(strstr(why, "PAGESIZE") != NULL);
 }
 
+/* A reset that never ends (HCRST stays set): bounded at 1 s, reported, -EIO. */
+static void reset_never_finishes(void)
+{
+	fresh(&(struct xhci_sim){.reset_stuck = true});
+	host_time_skip_ns = 50000000; /* 50 ms a clock read: the 1 s wait ends at once */
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(!strcmp(why, "controller reset did not finish in 1 s"));
+	CHECK_EQ(sim.reset_count, 1);
+}
+
+/* A BAR smaller than the capability registers: refused before the first read. */
+static void bar_too_small(void)
+{
+	fresh(&(struct xhci_sim){.window = 0x10});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "a 0x10-byte BAR cannot hold the registers"));
+	CHECK_EQ(sim.outside, 0);
+	CHECK_EQ(hc.op, 0);               /* xhci_abandon touches nothing */
+	CHECK_EQ(xhci_abandon(&hc), -EIO);
+	CHECK_EQ(sim.outside, 0);
+}
+
+/* A controller that reads all ones (gone from the bus, or a BAR that decodes nothing):
+ * refused as such, nothing written, and xhci_abandon then writes nothing either. */
+static void registers_all_ones(void)
+{
+	fresh(&(struct xhci_sim){0});
+	memset(sim.reg, 0xff, sizeof(sim.reg));
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "registers read all ones"));
+	CHECK_EQ(hc.op, 0);
+	CHECK_EQ(xhci_abandon(&hc), -EIO);
+	CHECK_EQ(OPREG(XHCI_USBCMD), 0xffffffffu); /* untouched */
+	CHECK_EQ(sim.reset_count, 0);
+}
+
+/* Capability registers that cannot describe a controller: operational registers inside the
+ * capabilities, no slot, no port, runtime or doorbell registers at offset 0. Each is
+ * refused, with nothing written (no halt, no reset) and xhci_abandon touching nothing. */
+static void capabilities_nonsense(void)
+{
+	static const struct {
+		uint32_t off, value;
+	} bad[] = {
+		{XHCI_CAPLENGTH, 0x01000010u},          /* CAPLENGTH 0x10: below the 0x20 of capabilities */
+		{XHCI_HCSPARAMS1, SIM_PORTS << 24 | 1u << 8}, /* no device slot */
+		{XHCI_HCSPARAMS1, 1u << 8 | SIM_SLOTS}, /* no root port */
+		{XHCI_RTSOFF, 0},
+		{XHCI_DBOFF, 0},
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fresh(&(struct xhci_sim){.running = true});
+		sim.reg[bad[i].off / 4] = bad[i].value;
+		CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+		CHECK(!strcmp(why, "capability registers make no sense"));
+		CHECK_EQ(hc.op, 0);
+		CHECK_EQ(xhci_abandon(&hc), -EIO);
+		CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN); /* nothing written */
+		CHECK_EQ(sim.reset_count, 0);
+	}
+}
+
+/* More scratchpad buffers than one array page lists (1023: Hi 31, Lo 31): refused before
+ * anything is allocated or started. */
+static void too_many_scratchpads(void)
+{
+	long live;
+
+	fresh(&(struct xhci_sim){.scratch_hi = 31, .scratch_lo = 31});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	live = sim_dma_live();
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), -ENOTSUP);
+	CHECK(!strcmp(why, "more scratchpads than one array page holds"));
+	CHECK_EQ(hc.scratchpads, 1023);
+	CHECK_EQ(sim_dma_live(), live);
+	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN));
+}
+
+/* Run/Stop set but HCHalted stays set: bounded at 32 ms, reported, -EIO. */
+static void never_starts(void)
+{
+	fresh(&(struct xhci_sim){.never_runs = true});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), 0);
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), -EIO);
+	host_time_skip_ns = 0;
+	CHECK(!strcmp(why, "controller did not start in 32 ms"));
+}
+
+/* kmalloc failing at each of setup's allocations in turn (DCBAA, scratchpad array, list and
+ * pages, command ring, event ring and its segment table): each is -ENOMEM with its reason,
+ * and the controller is never started on half of its memory; once every allocation
+ * succeeds, setup does. The count comes from a setup where none fails. */
+static void setup_out_of_memory(void)
+{
+	const struct xhci_sim knobs = {.scratch_lo = 2};
+	long allocs, k;
+
+	fresh(&knobs);
+	xhci_takeover(&hc, why, sizeof(why));
+	allocs = sim_dma_live();
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+	allocs = sim_dma_live() - allocs;
+	CHECK(allocs >= 7); /* DCBAA, array, list, 2 pages, command ring, event ring, ERST */
+	for (k = 1; k <= allocs; k++) {
+		fresh(&knobs);
+		xhci_takeover(&hc, why, sizeof(why));
+		sim_dma_fail((unsigned int)k);
+		UNIT_CHECKED();
+		if (xhci_setup(&hc, why, sizeof(why)) != -ENOMEM || strcmp(why, "out of kmalloc memory")) {
+			fprintf(stderr, "  allocation %ld of %ld failing: \"%s\"\n", k, allocs, why);
+			UNIT_FAIL();
+		}
+		CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN));
+	}
+	fresh(&knobs);
+	xhci_takeover(&hc, why, sizeof(why));
+	sim_dma_fail((unsigned int)k);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+}
+
 #define IMAN0 sim.reg[(SIM_RT + XHCI_IR(0) + XHCI_IMAN) / 4]
 
 /* xhci_stop before a reboot or power-off: a running controller with interrupts on ends
@@ -329,5 +455,12 @@ int main(void)
 	RUN(xcaps_outside_bar);
 	RUN(register_offsets_outside_bar);
 	RUN(abandon_failed_controller);
+	RUN(reset_never_finishes);
+	RUN(bar_too_small);
+	RUN(registers_all_ones);
+	RUN(capabilities_nonsense);
+	RUN(too_many_scratchpads);
+	RUN(never_starts);
+	RUN(setup_out_of_memory);
 	return unit_summary();
 }

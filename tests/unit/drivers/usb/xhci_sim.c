@@ -41,12 +41,17 @@
 
 static uint64_t dma_next = DMA_BASE;
 static long dma_live; /* allocations not freed */
+static unsigned int dma_fail_in; /* sim_dma_fail: allocations until one fails, 0: none */
+
+void sim_dma_fail(unsigned int nth) { dma_fail_in = nth; }
 
 void *kmalloc(size_t size)
 {
 	uint64_t hdr = (dma_next + 4095) & ~4095ull, p = hdr + GUARD;
 	size_t len = (size + 4095) & ~(size_t)4095;
 
+	if (dma_fail_in && !--dma_fail_in)
+		return NULL;
 	dma_next = p + len + GUARD;
 	dma_live++;
 	ASAN_UNPOISON_MEMORY_REGION(phys_to_virt(p), len);
@@ -62,7 +67,8 @@ void *kzalloc(size_t size)
 {
 	void *p = kmalloc(size);
 
-	memset(p, 0, size);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -92,6 +98,7 @@ void sim_dma_reset(void)
 	memset(phys_to_virt(DMA_BASE), 0, dma_next - DMA_BASE);
 	dma_next = DMA_BASE;
 	dma_live = 0;
+	dma_fail_in = 0;
 }
 
 /* ------------------------------------------------------------------ a keyboard's descriptors */
@@ -300,7 +307,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 				R(SIM_OP + XHCI_PORTSC(p)) = 0;
 			}
 		} else if (v & XHCI_CMD_RUN) {
-			R(USBSTS) &= ~XHCI_STS_HCH;
+			if (!s->never_runs)
+				R(USBSTS) &= ~XHCI_STS_HCH;
 		} else if (!s->never_halts) {
 			R(USBSTS) |= XHCI_STS_HCH;
 		}

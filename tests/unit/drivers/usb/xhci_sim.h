@@ -59,6 +59,8 @@ struct xhci_sim {
 	bool bios_lets_go;      /* BIOS Owned clears after OS Owned is set */
 	bool cnr_stuck;         /* Controller Not Ready never clears */
 	bool never_halts;       /* HCHalted never set */
+	bool never_runs;        /* Run/Stop set, HCHalted stays set (a controller that does
+				 * not start) */
 	bool reset_stuck;       /* HCRST never clears */
 	bool running;           /* firmware left it running (SeaBIOS) */
 	bool csz;               /* 64-byte contexts */
@@ -171,6 +173,9 @@ void sim_log_start(void);
 uint64_t sim_dma_used(void);
 /* kmalloc allocations not yet freed (since the last sim_dma_reset). */
 long sim_dma_live(void);
+/* The nth kmalloc/kzalloc from now (1: the next) returns NULL, as a kernel out of
+ * contiguous frames would; 0: none fails. */
+void sim_dma_fail(unsigned int nth);
 /* Forget (and zero) every DMA allocation: a fuzzer's next input starts from nothing. */
 void sim_dma_reset(void);
 
