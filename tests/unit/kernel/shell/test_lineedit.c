@@ -5,7 +5,8 @@
  * the carriage, writing the last column leaves a pending wrap, ESC[nA/B/C/D move, BS moves
  * left without erasing), so each case checks the edited text and what each terminal shows:
  * the prompt and the line over as many rows as it needs, no stale characters, and the
- * cursor on the right row and column, also when editing across a wrapped row.
+ * cursor on the right row and column, also when editing across a wrapped row, and with
+ * characters of two to four UTF-8 bytes (one cell each).
  */
 #include <lios/lineedit.h>
 #include <stdlib.h>
@@ -269,6 +270,98 @@ static void test_suspend_one_view(void)
 	EXPECT_IN_STEP("a long line that wraps on view X0");
 }
 
+/* lineedit_utf8 at each encoding's edges: 1 to 4 bytes, and a code point past U+10FFFF
+ * written as U+FFFD. */
+static void test_utf8_encode(void)
+{
+	static const struct {
+		uint32_t c;
+		const char *want;
+	} cases[] = {
+		{0x7f, "\x7f"},
+		{0x80, "\xc2\x80"},
+		{0xfc, "\xc3\xbc"},             /* u umlaut: a German layout's key */
+		{0x7ff, "\xdf\xbf"},
+		{0x800, "\xe0\xa0\x80"},
+		{0x20ac, "\xe2\x82\xac"},       /* the euro sign */
+		{0xffff, "\xef\xbf\xbf"},
+		{0x10000, "\xf0\x90\x80\x80"},
+		{0x1f600, "\xf0\x9f\x98\x80"},
+		{0x10ffff, "\xf4\x8f\xbf\xbf"},
+		{0x110000, "\xef\xbf\xbd"},     /* beyond Unicode: U+FFFD */
+	};
+	char out[4];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = lineedit_utf8(cases[i].c, out);
+
+		UNIT_CHECKED();
+		if (n != strlen(cases[i].want) || memcmp(out, cases[i].want, n) != 0) {
+			fprintf(stderr, "  U+%04X: %zu bytes, expected %zu\n", (unsigned)cases[i].c, n,
+				strlen(cases[i].want));
+			UNIT_FAIL();
+		}
+	}
+}
+
+/* Characters of 2, 3 and 4 bytes are one character each to the editor: typed, moved over,
+ * deleted and inserted between as a whole, shown in one cell each on both terminals (also
+ * across the narrow one's wrapped rows), and the text comes back as their UTF-8. */
+static void test_non_ascii_editing(void)
+{
+	char want[64];
+
+	fresh();
+	key(KEY_NONE, 0xfc);      /* u umlaut */
+	type("ber ");
+	key(KEY_NONE, 0x20ac);    /* euro */
+	key(KEY_NONE, 0x1f600);
+	EXPECT_IN_STEP("\xc3\xbc" "ber \xe2\x82\xac\xf0\x9f\x98\x80");
+	CHECK_EQ(le.line.len, 7);
+	key(KEY_LEFT, 0);
+	key(KEY_BACKSPACE, '\b'); /* the euro, whole */
+	EXPECT_IN_STEP("\xc3\xbc" "ber \xf0\x9f\x98\x80");
+	key(KEY_HOME, 0);
+	key(KEY_DELETE, 0);       /* the u umlaut, whole */
+	EXPECT_IN_STEP("ber \xf0\x9f\x98\x80");
+	key(KEY_END, 0);
+	for (int i = 0; i < 20; i++)
+		key(KEY_NONE, 0xe9); /* e acute: 25 characters wrap the 20-column view */
+	key(KEY_LEFT, 0);
+	key(KEY_NONE, 'x');
+	CHECK_EQ(le.line.len, 26);
+	CHECK_EQ(le.cursor, 25);
+	strcpy(want, "ber \xf0\x9f\x98\x80");
+	for (int i = 0; i < 20; i++)
+		strcat(want, i == 19 ? "x\xc3\xa9" : "\xc3\xa9");
+	EXPECT_IN_STEP(want);
+}
+
+/* Text inserted as UTF-8 (completion) and lines recalled from the history (stored as
+ * UTF-8) decode to the same characters; a broken sequence (a lone continuation byte, a
+ * lead byte cut short) becomes U+FFFD and the rest of the text is kept. */
+static void test_utf8_insert_and_history(void)
+{
+	fresh();
+	CHECK_EQ(lineedit_insert(&le, "kbd.layout=fr \xc3\xa7\xe2\x82\xac"), 0);
+	EXPECT_IN_STEP("kbd.layout=fr \xc3\xa7\xe2\x82\xac");
+	CHECK_EQ(le.line.len, 16);
+	key(KEY_ENTER, '\n');
+	prompt();
+	key(KEY_UP, 0);
+	EXPECT_IN_STEP("kbd.layout=fr \xc3\xa7\xe2\x82\xac");
+	CHECK_EQ(le.line.c[15], 0x20ac);
+	key(KEY_ENTER, '\n');
+	prompt();
+	CHECK_EQ(lineedit_insert(&le, "a\x80" "b\xe2\x82" "c"), 0);
+	CHECK_EQ(le.line.len, 5);
+	CHECK_EQ(le.line.c[0], 'a');
+	CHECK_EQ(le.line.c[1], 0xfffd);
+	CHECK_EQ(le.line.c[2], 'b');
+	CHECK_EQ(le.line.c[3], 0xfffd);
+	CHECK_EQ(le.line.c[4], 'c');
+}
+
 int main(void)
 {
 	RUN(test_type_and_enter);
@@ -279,6 +372,9 @@ int main(void)
 	RUN(test_limit);
 	RUN(test_history);
 	RUN(test_ctrl_suspend_insert);
+	RUN(test_utf8_encode);
+	RUN(test_non_ascii_editing);
+	RUN(test_utf8_insert_and_history);
 	lineedit_free_history(&le);
 	return unit_summary();
 }
