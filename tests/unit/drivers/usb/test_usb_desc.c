@@ -5,7 +5,8 @@
  * oversized lengths, a configuration whose total length lies, an interface without
  * endpoints, an endpoint of the wrong type, an endpoint before any interface) are refused
  * with a reason and never read out of bounds (ASan watches: buffers are exact-size copies).
- * And the `usb` listing's line for a device, with or without a driver.
+ * Every refusal is reached and named by its reason. And the `usb` listing's line for a
+ * device, with or without a driver, and its speed and class names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,113 @@ static void class_labels(void)
 	CHECK_STR_EQ(usb_dev_class_label(&per_iface, &c), "vendor");
 }
 
+/* A refusal: the parser's result is -EINVAL and its reason is exactly want. */
+static void expect_refused(int got, const char *why, const char *want, int line)
+{
+	UNIT_CHECKED();
+	if (got != -EINVAL || !why || strcmp(why, want) != 0) {
+		fprintf(stderr, "  line %d: %d \"%s\", expected -EINVAL \"%s\"\n", line, got,
+			why ? why : "(none)", want);
+		UNIT_FAIL();
+	}
+}
+#define EXPECT_REFUSED(call, want)                        \
+	do {                                             \
+		int got_ = (call); /* before why is read */ \
+		expect_refused(got_, why, want, __LINE__);  \
+	} while (0)
+
+/* The refusals the cases above reach without naming, each by its reason: endpoint 0's
+ * packet size against every speed and a speed the stack does not know, a device or
+ * configuration header of another type, a configuration that ends one byte into a
+ * header, a short HID descriptor, no interface at all, a hub interface without its status
+ * endpoint, a hub descriptor of the wrong type (USB 2 for USB 3 and back). */
+static void every_refusal_named(void)
+{
+	uint8_t b[sizeof(kbd_config)];
+	struct usb_config_info c;
+	struct usb_hub_info h;
+	const char *why = NULL;
+
+	memcpy(b, kbd_device, 8);
+	b[1] = USB_DT_CONFIG;
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why), "not a device descriptor");
+	b[1] = USB_DT_DEVICE;
+	b[7] = 8;
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why),
+		       "high-speed max packet size is not 64");
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_SUPER, &why),
+		       "super-speed max packet exponent is not 9");
+	CHECK_EQ(usb_parse_max_packet0(b, 8, USB_SPEED_LOW, &why), 8);
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, (enum usb_speed)0, &why), "unknown speed");
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, (enum usb_speed)9, &why), "unknown speed");
+
+	memcpy(b, kbd_config, sizeof(b));
+	b[1] = USB_DT_DEVICE;
+	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "not a configuration descriptor");
+	memcpy(b, kbd_config, sizeof(b));
+	b[2] = 10; /* the interface's first byte, then the end */
+	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "configuration ends inside a descriptor header");
+	memcpy(b, kbd_config, sizeof(b));
+	b[18] = 5; /* HID descriptor of 5 bytes; 4 stray bytes follow it */
+	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "HID descriptor shorter than 6 bytes");
+	{
+		/* a configuration of nothing but a HID descriptor, then one whose only interface
+		 * is an alternate setting (alt 1): neither gives an interface to use */
+		static const uint8_t lone_hid[] = {9, 2, 18, 0, 1, 1, 0, 0xa0, 50,
+						   9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0};
+		static const uint8_t alt_only[] = {9, 2, 18, 0, 1, 1, 0, 0xa0, 50,
+						   9, 4, 0, 1, 0, 3, 1, 1, 0};
+
+		EXPECT_REFUSED(parse(lone_hid, sizeof(lone_hid), &c, &why),
+			       "configuration without interfaces");
+		EXPECT_REFUSED(parse(alt_only, sizeof(alt_only), &c, &why),
+			       "configuration without interfaces");
+	}
+	{
+		/* a hub whose interface has a bulk endpoint only */
+		static const uint8_t hub_cfg[] = {9, 2, 25, 0, 1, 1, 0, 0xe0, 0,
+						  9, 4, 0, 0, 1, 9, 0, 0, 0, 7, 5, 0x81, 2, 64, 0, 0};
+		static const uint8_t hub2[] = {9, 0x29, 4, 0, 0, 50, 0, 0, 0xff};
+		static const uint8_t hub3[] = {12, 0x2a, 4, 0, 0, 50, 0, 0, 0, 0, 0, 0};
+
+		CHECK_EQ(parse(hub_cfg, sizeof(hub_cfg), &c, &why), 0);
+		EXPECT_REFUSED(usb_find_hub_iface(&c, &why),
+			       "hub interface without an interrupt IN endpoint");
+		memcpy(b, hub3, sizeof(hub3));
+		b[1] = 0x29;
+		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub3), true, &h, &why), "not a hub descriptor");
+		memcpy(b, hub2, sizeof(hub2));
+		b[1] = 0x2a;
+		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub2), false, &h, &why), "not a hub descriptor");
+		CHECK_EQ(usb_parse_hub_desc(hub3, sizeof(hub3), true, &h, &why), 0);
+		CHECK_EQ(h.num_ports, 4);
+		CHECK(h.super_speed);
+	}
+}
+
+/* The speed and class names the `usb` listing shows, including the fallbacks. */
+static void speed_and_class_names(void)
+{
+	static const struct {
+		uint8_t cls;
+		const char *name;
+	} classes[] = {
+		{0x00, "per-interface"}, {0x01, "audio"}, {0x02, "comm"},     {0x03, "HID"},
+		{0x07, "printer"},       {0x08, "mass storage"}, {0x09, "hub"}, {0x0a, "CDC data"},
+		{0x0e, "video"},         {0xe0, "wireless"}, {0xef, "misc"}, {0xff, "vendor"},
+		{0x05, "other"},         {0xdc, "other"},
+	};
+
+	CHECK_STR_EQ(usb_speed_name(USB_SPEED_LOW), "low");
+	CHECK_STR_EQ(usb_speed_name(USB_SPEED_FULL), "full");
+	CHECK_STR_EQ(usb_speed_name(USB_SPEED_HIGH), "high");
+	CHECK_STR_EQ(usb_speed_name(USB_SPEED_SUPER), "super");
+	CHECK_STR_EQ(usb_speed_name((enum usb_speed)0), "?");
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		CHECK_STR_EQ(usb_class_name(classes[i].cls), classes[i].name);
+}
+
 int main(void)
 {
 	RUN(keyboard_config);
@@ -357,5 +465,7 @@ int main(void)
 	RUN(intervals);
 	RUN(listing_lines);
 	RUN(class_labels);
+	RUN(every_refusal_named);
+	RUN(speed_and_class_names);
 	return unit_summary();
 }
