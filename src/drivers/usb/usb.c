@@ -42,10 +42,6 @@ unsigned int usb_boot_devices;
 /* usb_now_us - the stack's clock (microseconds, monotonic). Any context. */
 uint64_t usb_now_us(void) { return timer_uptime_us(); }
 
-static uint32_t mmio_read32(void *ctx, uint32_t off) { return *(volatile uint32_t *)((uint8_t *)ctx + off); }
-static void mmio_write32(void *ctx, uint32_t off, uint32_t v) { *(volatile uint32_t *)((uint8_t *)ctx + off) = v; }
-static void mmio_write8(void *ctx, uint32_t off, uint8_t v) { *(volatile uint8_t *)((uint8_t *)ctx + off) = v; }
-
 /* The tick: every controller (health, recovery, events, ports: xhci_tick), one step of
  * every device, typematic repeat. IRQ 0 context. */
 static void usb_tick(void)
@@ -93,12 +89,6 @@ static void enable_irq(struct xhci *hc, struct pci_dev *pd)
 	}
 	hc->irq_vector = v;
 	xhci_irq_on(hc);
-}
-
-static const struct xhci_mmio *kernel_mmio(struct xhci *hc, void *base)
-{
-	hc->mmio_store = (struct xhci_mmio){mmio_read32, mmio_write32, mmio_write8, base};
-	return &hc->mmio_store;
 }
 
 /* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_intel.c). */
@@ -173,7 +163,7 @@ static int probe(struct pci_dev *pd)
 	}
 	/* firmware (OVMF) may have left decoding and bus mastering off; no INTx: polled */
 	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
-	hc->mmio = kernel_mmio(hc, base);
+	hc->mmio = xhci_mmio_bar(hc, base);
 	hc->mmio_size = bar->size;
 	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();

@@ -5,6 +5,7 @@
  *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
+ *   xhci_mmio.c  the register accessors over the mapped BAR (kernel only)
  *   usb_enum.c   a device from Enable Slot to configured, and its removal, with
  *                usb_enum_cmd.c (the commands it sends, their input contexts, and the
  *                recovery of a halted endpoint 0)
@@ -16,7 +17,8 @@
  *   usb_list.c   the record of refused devices and the `usb` listing's devices (host-tested
  *                in test_usb_hub3.c)
  *   usb.c        PCI probe, MSI-X/MSI, the tick that drives everything, the `usb` listing's
- *                controllers and root ports
+ *                controllers and root ports (host-tested in test_usb_probe.c: the probe and
+ *                its refusals, on xhci_sim.c and pci_sim.c)
  *
  * Concurrency: everything after usb_init runs from the timer tick or the controller's
  * MSI/MSI-X handler (both with interrupts off, so never at the same time), one step at a
@@ -267,6 +269,8 @@ int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);
 int xhci_abandon(struct xhci *hc);
 void xhci_free_memory(struct xhci *hc);
 void xhci_irq_on(struct xhci *hc);
+/* xhci_mmio.c (kernel only: a host test gives its simulator's accessors instead) */
+const struct xhci_mmio *xhci_mmio_bar(struct xhci *hc, void *base);
 /* xhci_health.c */
 unsigned int xhci_tick(struct xhci *hc);
 uint32_t xhci_read(struct xhci *hc, uint32_t off);
