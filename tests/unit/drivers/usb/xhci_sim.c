@@ -380,11 +380,16 @@ static void sim_write8(void *ctx, uint32_t off, uint8_t v)
 	R(word) = (R(word) & ~(0xffu << shift)) | (uint32_t)v << shift;
 }
 
+const struct xhci_mmio *sim_mmio(struct xhci_sim *s)
+{
+	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
+	return &s->mmio;
+}
+
 void sim_attach(struct xhci_sim *s, struct xhci *hc)
 {
 	memset(hc, 0, sizeof(*hc));
-	s->mmio = (struct xhci_mmio){sim_read32, sim_write32, sim_write8, s};
-	hc->mmio = &s->mmio;
+	hc->mmio = sim_mmio(s);
 	hc->mmio_size = s->window ? s->window : SIM_SIZE;
 	strcpy(hc->name, "xhci sim");
 }

@@ -127,6 +127,9 @@ extern const uint8_t sim_kbd_config_desc[34];
 void sim_init(struct xhci_sim *s);
 /* A struct xhci ready for xhci_takeover on s. */
 void sim_attach(struct xhci_sim *s, struct xhci *hc);
+/* The register accessors a driver reaches s through (the ones sim_attach gives hc), for a
+ * test where the driver sets its controller up itself (usb.c's probe: xhci_mmio_bar). */
+const struct xhci_mmio *sim_mmio(struct xhci_sim *s);
 /* sim_init and sim_attach with the knobs already in *s, then the driver's takeover and
  * setup, and a slot table (calloc) in hc->slot_dev: the running controller a test or the
  * fuzzer starts from. Returns the first error (why filled). */

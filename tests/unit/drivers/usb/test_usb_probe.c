@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: MIT
+/*
+ * usb.c's probe, reached through usb_init as the kernel does, for the controllers it does
+ * not bring up. The program is built from the real usb.c with the whole stack, the Intel
+ * port routing (xhci_intel.c) and the kernel side of PCI (pci.c, pci_irq.c), on a
+ * simulated machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c), each
+ * xHCI's BAR 0 mapped by ioremap to its own simulated register file (xhci_sim.c: this
+ * program's xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can
+ * refuse the slot table. A controller whose takeover or setup fails is reported at KERN_ERR
+ * ("usb: <name>: <why>: skipped"), stopped when it can be (a warning when it cannot), its
+ * bus mastering ended, its Intel shared ports given back, and it is never linked into
+ * usb_controllers: the tick, `usb` and usb_shutdown do not see it, and the healthy
+ * controller of the same scan comes up and numbers its devices as the first. A BAR 0 that
+ * is not an assigned memory BAR, or cannot be mapped, is refused before anything else.
+ *
+ * pci_init runs once per process, so the program takes its case as its argument (CTest
+ * runs each): none, a failed takeover beside a healthy controller; "intel" and
+ * "intel-stuck", setup failing after the ports moved; "bars"; "heap".
+ */
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <lios/pci.h>
+#include <lios/printk.h>
+#include <lios/timer.h>
+#include <lios/usb.h>
+#include <lios/vmalloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../unit.h"
+#include "../pci/pci_sim.h"
+#include "log_capture.h"
+#include "xhci_sim.h"
+
+extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
+extern uint64_t time_ns(void);
+
+#define CFG_ADDRESS 0xcf8 /* configuration mechanism #1 (PCI 3.0, 3.2.2.3.2) */
+#define CFG_DATA 0xcfc
+#define CFG_ENABLE (1u << 31)
+#define BAR_BASE 0xfe000000u /* BAR 0 of the xHCI at 00:dev.0: BAR_BASE + dev * BAR_STEP */
+#define BAR_STEP 0x10000u
+#define PHYS_LIMIT (1ull << 36) /* the CPU's physical address width: ioremap refuses beyond */
+#define BAR_MEM64 0x4u          /* a BAR's type bits: 64-bit memory */
+#define BAR_IO 0x1u             /* ... I/O space */
+#define MAX_CTL 4
+#define GET_DESCRIPTOR 0x06 /* USB 2.0, table 9-4 */
+
+/* ------------------------------------------------------------------ the machine */
+struct ctl {
+	struct sim_fn *fn;                       /* its configuration space */
+	struct xhci_sim xs;                      /* its registers */
+	uint64_t bar;                            /* where BAR 0 is: what ioremap maps to xs */
+	unsigned int maps;                       /* ioremap calls for it */
+	uint8_t cfg_before[PCI_CFG_LEGACY_SIZE]; /* configuration space before usb_init */
+};
+
+static struct {
+	struct sim pci;
+	struct pci_cfg_ops cfg;
+	uint32_t cf8;
+	struct ctl ctl[MAX_CTL];
+	unsigned int nctl;
+	unsigned int ioremaps;    /* every ioremap call */
+	unsigned int heap_before; /* blocks live when usb_init began */
+	void (*tick)(void);       /* usb_init's tick hook */
+} m;
+
+/* The function and offset a data port reaches (false: none, the address not enabled). */
+static bool cfg_target(uint16_t port, uint32_t *addr, uint16_t *off)
+{
+	if (port < CFG_DATA || port > CFG_DATA + 3 || !(m.cf8 & CFG_ENABLE))
+		return false;
+	*addr = PCI_ADDR(0, m.cf8 >> 16 & 0xff, m.cf8 >> 11 & 0x1f, m.cf8 >> 8 & 7);
+	*off = (uint16_t)((m.cf8 & 0xfc) + (port - CFG_DATA));
+	return true;
+}
+
+static uint32_t data_read(uint16_t port, unsigned int width)
+{
+	uint32_t addr;
+	uint16_t off;
+
+	if (!cfg_target(port, &addr, &off))
+		return 0xffffffffu >> (32 - 8 * width);
+	return m.cfg.read(m.cfg.ctx, addr, off, width);
+}
+
+static void data_write(uint16_t port, unsigned int width, uint32_t v)
+{
+	uint32_t addr;
+	uint16_t off;
+
+	if (cfg_target(port, &addr, &off))
+		m.cfg.write(m.cfg.ctx, addr, off, width, v);
+}
+
+uint8_t arch_pio_read8(uint16_t port) { return (uint8_t)data_read(port, 1); }
+uint16_t arch_pio_read16(uint16_t port) { return (uint16_t)data_read(port, 2); }
+uint32_t arch_pio_read32(uint16_t port) { return data_read(port, 4); }
+void arch_pio_write8(uint16_t port, uint8_t v) { data_write(port, 1, v); }
+void arch_pio_write16(uint16_t port, uint16_t v) { data_write(port, 2, v); }
+void arch_pio_write32(uint16_t port, uint32_t v)
+{
+	if (port == CFG_ADDRESS)
+		m.cf8 = v;
+	else
+		data_write(port, 4, v);
+}
+
+/* A controller's BAR 0 maps to its register file; any other address (one beyond the CPU's
+ * reach above all) is refused, as the kernel's ioremap refuses it. */
+void *ioremap(paddr_t phys, size_t size, unsigned cache)
+{
+	(void)cache;
+	m.ioremaps++;
+	for (unsigned int i = 0; i < m.nctl && phys < PHYS_LIMIT; i++)
+		if (m.ctl[i].bar == phys && size <= sizeof(m.ctl[i].xs.reg)) {
+			m.ctl[i].maps++;
+			return m.ctl[i].xs.reg;
+		}
+	return NULL;
+}
+void iounmap(void *p) { (void)p; }
+
+/* The kernel's loads and stores into the mapped BAR (xhci_mmio.c), here the simulator's. */
+const struct xhci_mmio *xhci_mmio_bar(struct xhci *hc, void *base)
+{
+	(void)hc;
+	for (unsigned int i = 0; i < m.nctl; i++)
+		if (base == m.ctl[i].xs.reg)
+			return sim_mmio(&m.ctl[i].xs);
+	fprintf(stderr, "xhci_mmio_bar: %p is no controller's BAR\n", base);
+	abort();
+}
+
+/* ------------------------------------------------------------------ the rest of the kernel */
+#define HEAP_MAX 64
+static void *heap_blocks[HEAP_MAX]; /* live blocks, reachable: LeakSanitizer does not report
+				     * the controllers usb.c keeps on purpose */
+static unsigned int heap_live;
+static unsigned int refuse_slot_tables; /* the next heap_calloc of a slot table that fail */
+
+void *heap_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (refuse_slot_tables && n == SIM_SLOTS + 1u) {
+		refuse_slot_tables--;
+		return NULL;
+	}
+	if (heap_live == HEAP_MAX || !(p = calloc(n, size)))
+		abort();
+	heap_blocks[heap_live++] = p;
+	return p;
+}
+void *heap_alloc(size_t size) { return heap_calloc(1, size); }
+void heap_free(void *p)
+{
+	for (unsigned int i = 0; p && i < heap_live; i++)
+		if (heap_blocks[i] == p) {
+			heap_blocks[i] = heap_blocks[--heap_live];
+			free(p);
+			return;
+		}
+	CHECK(p == NULL); /* a block the heap never gave */
+}
+
+uint64_t timer_uptime_us(void) { return time_ns() / 1000; }
+void timer_sleep_ms(uint64_t ms) { (void)ms; }
+int timer_add_tick_hook(void (*fn)(void))
+{
+	m.tick = fn;
+	return 0;
+}
+/* the 8259 backend: no message-signalled interrupts (none of these controllers has any) */
+int irq_alloc_vector(irq_handler_fn fn, void *ctx) { return (void)fn, (void)ctx, -ENODEV; }
+void irq_free_vector(int vector) { (void)vector; }
+int arch_msi_message(int vector, uint64_t *addr, uint32_t *data)
+{
+	return (void)vector, (void)addr, (void)data, -ENODEV;
+}
+void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
+uint8_t kbd_leds(void) { return 0; }
+
+/* A boot keyboard on every slot: its descriptors, and every other request answered. */
+static enum sim_answer keyboard(struct xhci_sim *s, unsigned int slot, const struct sim_setup *su,
+				uint8_t *data, size_t *len)
+{
+	(void)s, (void)slot;
+	if (su->type != 0x80 || su->req != GET_DESCRIPTOR)
+		return SIM_ANSWER;
+	if ((su->value >> 8) == USB_DT_DEVICE)
+		memcpy(data, sim_kbd_device_desc, *len = sizeof(sim_kbd_device_desc));
+	else if ((su->value >> 8) == USB_DT_CONFIG)
+		memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+	else
+		return SIM_STALL;
+	return SIM_ANSWER;
+}
+
+/* ------------------------------------------------------------------ set-up and looks */
+/* What printk sent at KERN_WARN or KERN_ERR (log_capture_buf gets KERN_ERR alone). */
+static char warn_buf[4096];
+static size_t warn_len;
+static void warn_sink(const char *s, size_t len)
+{
+	if (warn_len + len < sizeof(warn_buf)) {
+		memcpy(warn_buf + warn_len, s, len);
+		warn_len += len;
+	}
+}
+static bool warned(const char *needle) { return strstr(warn_buf, needle) != NULL; }
+
+static void logs_start(void)
+{
+	sim_log_start();
+	printk_add_sink(log_capture_sink, false);
+	printk_set_sink_level(log_capture_sink, 3); /* KERN_ERR */
+	printk_add_sink(warn_sink, false);
+	printk_set_sink_level(warn_sink, 4); /* KERN_WARN */
+}
+
+/* A function at 00:dev.0 that says it is an xHCI (vendor:device), no BAR yet. */
+static struct ctl *add_fn(uint8_t dev, uint16_t vendor, uint16_t device)
+{
+	struct ctl *c;
+
+	if (m.nctl == MAX_CTL)
+		abort();
+	c = &m.ctl[m.nctl++];
+	c->fn = sim_add(&m.pci, 0, dev, 0, vendor, device, PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB,
+			0);
+	sim_w8(c->fn, PCI_PROG_IF, PCI_PROG_IF_XHCI);
+	return c;
+}
+
+/* An xHCI at 00:dev.0 (vendor:device), with its 64-bit BAR 0 of SIM_SIZE bytes assigned,
+ * decoding and bus mastering off, its registers as the knobs in *knobs say. */
+static struct ctl *add_xhci(uint8_t dev, uint16_t vendor, uint16_t device,
+			    const struct xhci_sim *knobs)
+{
+	struct ctl *c = add_fn(dev, vendor, device);
+
+	c->bar = BAR_BASE + (uint64_t)dev * BAR_STEP;
+	sim_bar64(c->fn, 0, c->bar | BAR_MEM64, SIM_SIZE);
+	c->xs = *knobs;
+	c->xs.window = SIM_SIZE;
+	c->xs.device = keyboard;
+	sim_init(&c->xs);
+	return c;
+}
+
+/* Enumerate the machine (bus 0 only), keep each xHCI's configuration space as it is, then
+ * usb_init with 1 ms per clock read (a 5 s timeout passes in 5000 reads). Its result. */
+static int scan(void)
+{
+	const struct pci_root root = { 0, 0 };
+	int started;
+
+	sim_add(&m.pci, 0, 0, 0, 0x8086, 0x29c0, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST, 0);
+	sim_ops(&m.pci, &m.cfg);
+	CHECK_EQ(pci_init(NULL, 0, &root, 1), 0);
+	for (unsigned int i = 0; i < m.nctl; i++)
+		memcpy(m.ctl[i].cfg_before, m.ctl[i].fn->cfg, PCI_CFG_LEGACY_SIZE);
+	sim_log_clear();
+	host_time_skip_ns = 1000000;
+	m.heap_before = heap_live;
+	started = usb_init();
+	host_time_skip_ns = 0;
+	return started;
+}
+
+static uint16_t command(const struct ctl *c) { return (uint16_t)sim_r32(c->fn, PCI_COMMAND); }
+static uint32_t reg(const struct ctl *c, uint32_t off) { return c->xs.reg[off / 4]; }
+static bool halted(const struct ctl *c)
+{
+	return !(reg(c, SIM_OP + XHCI_USBCMD) & XHCI_CMD_RUN) &&
+	       (reg(c, SIM_OP + XHCI_USBSTS) & XHCI_STS_HCH);
+}
+
+/* c is in usb_controllers (the driver reaches it through the accessors xhci_mmio_bar gave). */
+static bool listed(const struct ctl *c)
+{
+	for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
+		if (hc->mmio->ctx == &c->xs)
+			return true;
+	return false;
+}
+
+/* What a skipped controller must show: its line at KERN_ERR, bus mastering off, its BAR
+ * mapped once and no access past it, and no place in usb_controllers. */
+static void check_skipped(const struct ctl *c, const char *line)
+{
+	CHECK(log_captured(line)); /* at KERN_ERR */
+	CHECK(!(command(c) & PCI_COMMAND_MASTER));
+	CHECK_EQ(c->xs.outside, 0u);
+	CHECK_EQ(c->maps, 1u);
+	CHECK(!listed(c));
+}
+
+/* ------------------------------------------------------------------ the cases */
+/* The healthy controller (the only one listed) takes a keyboard on root port 5 from the
+ * tick usb_init hooked, named as the first controller's ("1-5"): the skipped ones took no
+ * number. The tick never touches the skipped ones' registers. */
+static void healthy_runs(struct ctl *good, const struct ctl *skipped[2])
+{
+	static uint32_t before[2][SIM_SIZE / 4];
+
+	CHECK(m.tick != NULL);
+	if (!m.tick)
+		return;
+	for (unsigned int i = 0; i < 2; i++)
+		memcpy(before[i], skipped[i]->xs.reg, sizeof(before[i]));
+	sim_connect(&good->xs, 5, USB_SPEED_HIGH);
+	host_time_skip_ns = 200000; /* 0.2 ms a clock read: debounce and reset pass in ticks */
+	for (int i = 0; i < 5000 && !sim_logged("kbd: usb 1-5 0627:0001 ready"); i++)
+		m.tick();
+	host_time_skip_ns = 0;
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready"));
+	for (unsigned int i = 0; i < 2; i++)
+		CHECK(!memcmp(before[i], skipped[i]->xs.reg, sizeof(before[i])));
+}
+
+/* `usb` lists the healthy controller alone, and usb_shutdown stops it alone. */
+static void listing_and_shutdown(const struct ctl *good)
+{
+	sim_log_clear();
+	usb_print();
+	CHECK(sim_logged("xhci 00:02.0 1b36:000d: 8 ports, 8 slots"));
+	CHECK(!sim_logged("00:01.0"));
+	CHECK(!sim_logged("00:03.0"));
+	sim_log_clear();
+	usb_shutdown("the test's end");
+	CHECK(sim_logged("usb: xhci 00:02.0: halted for the test's end\n"));
+	CHECK(!sim_logged("00:01.0"));
+	CHECK(!sim_logged("00:03.0"));
+	CHECK(halted(good));
+	CHECK(!(command(good) & PCI_COMMAND_MASTER));
+}
+
+/* Three QEMU xHCIs in one scan. 00:01.0, left running by firmware, never halts: the
+ * takeover gives up, so does the stop (a warning), its bus mastering (firmware's) ends.
+ * 00:03.0, also left running, stays Not Ready: the takeover gives up after 5 s, and the
+ * stop halts it (no warning; not reset). 00:02.0 between them comes up, the one listed. */
+static void takeover_fails(void)
+{
+	struct ctl *stuck = add_xhci(1, 0x1b36, 0x000d,
+				     &(struct xhci_sim){ .running = true, .never_halts = true });
+	struct ctl *good = add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	struct ctl *busy = add_xhci(3, 0x1b36, 0x000d,
+				    &(struct xhci_sim){ .running = true, .cnr_stuck = true });
+	const struct ctl *skipped[2] = { stuck, busy };
+
+	sim_w16(stuck->fn, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	sim_w16(busy->fn, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	CHECK_EQ(scan(), 1);
+	check_skipped(stuck, "usb: xhci 00:01.0: controller did not halt in 32 ms: skipped\n");
+	CHECK(warned("usb: xhci 00:01.0: not halted; bus mastering off\n"));
+	CHECK(!log_captured("not halted")); /* a warning, not an error */
+	CHECK(!halted(stuck));
+	check_skipped(busy, "usb: xhci 00:03.0: controller not ready after 5 s: skipped\n");
+	CHECK(!warned("usb: xhci 00:03.0: not halted"));
+	CHECK(halted(busy));
+	CHECK_EQ(busy->xs.reset_count, 0u);
+	CHECK(listed(good));
+	CHECK(usb_controllers && !usb_controllers->next);
+	CHECK(sim_logged("usb: xhci 00:02.0 1b36:000d xHCI 1.00, 8 ports, 8 slots"));
+	CHECK(command(good) & PCI_COMMAND_MASTER);
+	CHECK(!log_captured("00:02.0"));
+	healthy_runs(good, skipped);
+	listing_and_shutdown(good);
+}
+
+/* The xHCI of an 8 series PCH (Lynx Point) at 00:14.0 shares its ports with the EHCI at
+ * 00:1d.0; firmware left them on EHCI but USB 2 port 0. They move to the xHCI (with
+ * XUSB2PR locked by firmware, only the SuperSpeed ones: the routing "did not take"), then
+ * its setup fails (scratchpads with 8 KiB pages are refused). Skipped, it gives every port
+ * back as firmware left it; it was never started, so it is halted, without a warning. */
+static void intel_setup_fails(bool locked)
+{
+	struct ctl *c = add_xhci(0x14, 0x8086, 0x8c31,
+				 &(struct xhci_sim){ .pagesize = 0x2, .scratch_lo = 2 });
+	struct sim_fn *ehci = sim_add(&m.pci, 0, 0x1d, 0, 0x8086, 0x8c26, PCI_CLASS_SERIAL_BUS,
+				      PCI_SUBCLASS_USB, 0);
+
+	sim_w8(ehci, PCI_PROG_IF, PCI_PROG_IF_EHCI);
+	sim_w32(c->fn, XHCI_INTEL_USB3PRM, 0x3f);
+	sim_w32(c->fn, XHCI_INTEL_XUSB2PRM, 0x3fff);
+	sim_w32(c->fn, XHCI_INTEL_XUSB2PR, 0x0001);
+	if (locked) {
+		c->fn->ro_lo = XHCI_INTEL_XUSB2PR;
+		c->fn->ro_hi = XHCI_INTEL_XUSB2PR + 4;
+	}
+	CHECK_EQ(scan(), 0);
+	if (locked)
+		CHECK(sim_logged(
+			"usb: xhci 00:14.0: Intel shared ports: routing did not take: USB 3 0x3f"));
+	else
+		CHECK(sim_logged(
+			"usb: xhci 00:14.0: Intel shared ports to xHCI: USB 3 0x0 -> 0x3f, USB 2 0x1 -> 0x3fff"));
+	check_skipped(
+		c, "usb: xhci 00:14.0: scratchpads with a page size other than 4 KiB: skipped\n");
+	CHECK_EQ(sim_r32(c->fn, XHCI_INTEL_USB3_PSSEN), 0u);
+	CHECK_EQ(sim_r32(c->fn, XHCI_INTEL_XUSB2PR), 0x0001u);
+	CHECK_EQ(sim_r32(c->fn, XHCI_INTEL_USB3PRM), 0x3fu); /* firmware's masks: never written */
+	CHECK_EQ(sim_r32(c->fn, XHCI_INTEL_XUSB2PRM), 0x3fffu);
+	CHECK(halted(c));
+	CHECK(!warned("not halted"));
+	CHECK(usb_controllers == NULL);
+	CHECK(sim_logged("usb: none (no xHCI controller)\n"));
+}
+static void intel_setup_fails_switched(void) { intel_setup_fails(false); }
+static void intel_setup_fails_stuck(void) { intel_setup_fails(true); }
+
+/* An xHCI at 00:dev.0 whose BAR 0 is value (a 64-bit memory BAR if mem64) of size bytes
+ * (0: not implemented). */
+static struct ctl *add_bar(uint8_t dev, uint64_t value, bool mem64, uint32_t size)
+{
+	struct ctl *c = add_fn(dev, 0x1b36, 0x000d);
+
+	c->bar = value & ~0xfull;
+	if (mem64)
+		sim_bar64(c->fn, 0, value, size);
+	else if (size)
+		sim_bar(c->fn, 0, (uint32_t)value, size);
+	return c;
+}
+
+/* BAR 0 an I/O BAR (00:01.0), a memory BAR firmware left unassigned (00:02.0), none at all
+ * (00:04.0): each skipped with its warning, its configuration space not written (no D0,
+ * no decoding or bus mastering), nothing mapped. A BAR at 1 TiB, beyond a 36-bit CPU
+ * (00:03.0): ioremap refuses it, skipped with its warning, nothing written either. No
+ * controller costs memory; there is none: no tick hook, "usb: none". */
+static void bars_refused(void)
+{
+	struct ctl *c[4] = {
+		add_bar(1, 0xe000 | BAR_IO, false, 0x20),
+		add_bar(2, BAR_MEM64, true, SIM_SIZE),
+		add_bar(3, 1ull << 40 | BAR_MEM64, true, SIM_SIZE),
+		add_bar(4, 0, false, 0),
+	};
+	static const char *const lines[4] = {
+		"usb: xhci 00:01.0: BAR 0 is not an assigned memory BAR: skipped\n",
+		"usb: xhci 00:02.0: BAR 0 is not an assigned memory BAR: skipped\n",
+		"usb: xhci 00:03.0: BAR 0 could not be mapped: skipped\n",
+		"usb: xhci 00:04.0: BAR 0 is not an assigned memory BAR: skipped\n",
+	};
+
+	CHECK_EQ(scan(), 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		CHECK(warned(lines[i]));
+		CHECK(!memcmp(c[i]->fn->cfg, c[i]->cfg_before, PCI_CFG_LEGACY_SIZE));
+		CHECK_EQ(c[i]->maps, 0u);
+	}
+	CHECK(!log_captured("usb:")); /* warnings, not errors */
+	CHECK_EQ(m.ioremaps, 1u);     /* 00:03.0's, refused */
+	CHECK_EQ(heap_live, m.heap_before);
+	CHECK(usb_controllers == NULL);
+	CHECK(m.tick == NULL);
+	CHECK(sim_logged("usb: none (no xHCI controller)\n"));
+}
+
+/* The slot table, probe's last allocation, refused: the controller, running by then, is
+ * skipped ("out of memory"), halted but not reset, its rings left where it may still
+ * point (not freed), and its bus mastering ended. */
+static void slot_table_refused(void)
+{
+	struct ctl *c = add_xhci(1, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	long dma_before;
+
+	refuse_slot_tables = 1;
+	dma_before = sim_dma_live();
+	CHECK_EQ(scan(), 0);
+	CHECK_EQ(refuse_slot_tables, 0u);
+	check_skipped(c, "usb: xhci 00:01.0: out of memory: skipped\n");
+	CHECK(halted(c));
+	CHECK(!warned("not halted"));
+	CHECK_EQ(c->xs.reset_count, 1u); /* the takeover's only */
+	CHECK(sim_dma_live() > dma_before);
+	CHECK(c->xs.ev_base != 0); /* the event ring it was given */
+	CHECK(usb_controllers == NULL);
+}
+
+int main(int argc, char **argv)
+{
+	logs_start();
+	if (argc < 2)
+		RUN(takeover_fails);
+	else if (!strcmp(argv[1], "intel"))
+		RUN(intel_setup_fails_switched);
+	else if (!strcmp(argv[1], "intel-stuck"))
+		RUN(intel_setup_fails_stuck);
+	else if (!strcmp(argv[1], "bars"))
+		RUN(bars_refused);
+	else if (!strcmp(argv[1], "heap"))
+		RUN(slot_table_refused);
+	else
+		fprintf(stderr, "test_usb_probe: no case %s\n", argv[1]);
+	sim_free(&m.pci);
+	return unit_summary();
+}
