@@ -139,8 +139,11 @@ static int probe(struct pci_dev *pd)
 	void *base;
 	int err;
 
-	if (!hc)
+	if (!hc) {
+		printk(KERN_ERR "usb: xhci %02x:%02x.%u: out of memory: skipped\n", PCI_ADDR_BUS(pd->addr),
+		       PCI_ADDR_DEV(pd->addr), PCI_ADDR_FN(pd->addr));
 		return -ENOMEM;
+	}
 	ksnprintf(hc->name, sizeof(hc->name), "xhci %02x:%02x.%u", PCI_ADDR_BUS(pd->addr), PCI_ADDR_DEV(pd->addr),
 		  PCI_ADDR_FN(pd->addr));
 	hc->vendor = pd->vendor;

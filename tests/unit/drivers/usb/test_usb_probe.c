@@ -6,8 +6,8 @@
  * simulated machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c), each
  * xHCI's BAR 0 mapped by ioremap to its own simulated register file (xhci_sim.c: this
  * program's xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can
- * refuse the slot table. A controller whose takeover or setup fails is reported at KERN_ERR
- * ("usb: <name>: <why>: skipped"), stopped when it can be (a warning when it cannot), its
+ * refuse a controller's structure or its slot table. A controller whose takeover or setup
+ * fails is reported at KERN_ERR ("usb: <name>: <why>: skipped"), stopped when it can be (a warning when it cannot), its
  * bus mastering ended, its Intel shared ports given back, and it is never linked into
  * usb_controllers: the tick, `usb` and usb_shutdown do not see it, and the healthy
  * controller of the same scan comes up and numbers its devices as the first. A BAR 0 that
@@ -139,6 +139,7 @@ static void *heap_blocks[HEAP_MAX]; /* live blocks, reachable: LeakSanitizer doe
 				     * the controllers usb.c keeps on purpose */
 static unsigned int heap_live;
 static unsigned int refuse_slot_tables; /* the next heap_calloc of a slot table that fail */
+static unsigned int refuse_controllers; /* the next heap_calloc of a struct xhci that fail */
 
 void *heap_calloc(size_t n, size_t size)
 {
@@ -146,6 +147,10 @@ void *heap_calloc(size_t n, size_t size)
 
 	if (refuse_slot_tables && n == SIM_SLOTS + 1u) {
 		refuse_slot_tables--;
+		return NULL;
+	}
+	if (refuse_controllers && n == 1 && size == sizeof(struct xhci)) {
+		refuse_controllers--;
 		return NULL;
 	}
 	if (heap_live == HEAP_MAX || !(p = calloc(n, size)))
@@ -461,19 +466,30 @@ static void bars_refused(void)
 	CHECK(sim_logged("usb: none (no xHCI controller)\n"));
 }
 
-/* The slot table, probe's last allocation, refused: the controller, running by then, is
- * skipped ("out of memory"), halted but not reset, its rings left where it may still
- * point (not freed), and its bus mastering ended. */
-static void slot_table_refused(void)
+/* The heap refusing probe's first allocation (its struct xhci) for 00:01.0: skipped with
+ * a KERN_ERR line, its configuration space untouched (no D0, no decode or master change)
+ * and its BAR never mapped. Then the slot table, probe's last allocation, refused for
+ * 00:02.0: the controller, running by then, is skipped ("out of memory"), halted but not
+ * reset, its rings left where it may still point (not freed), and its bus mastering
+ * ended. */
+static void heap_refused(void)
 {
-	struct ctl *c = add_xhci(1, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	struct ctl *first = add_xhci(1, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	struct ctl *c = add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
 	long dma_before;
 
+	refuse_controllers = 1;
 	refuse_slot_tables = 1;
 	dma_before = sim_dma_live();
 	CHECK_EQ(scan(), 0);
+	CHECK_EQ(refuse_controllers, 0u);
+	CHECK(log_captured("usb: xhci 00:01.0: out of memory: skipped\n"));
+	CHECK(!memcmp(first->fn->cfg, first->cfg_before, PCI_CFG_LEGACY_SIZE));
+	CHECK_EQ(first->maps, 0u);
+	CHECK(!listed(first));
+
 	CHECK_EQ(refuse_slot_tables, 0u);
-	check_skipped(c, "usb: xhci 00:01.0: out of memory: skipped\n");
+	check_skipped(c, "usb: xhci 00:02.0: out of memory: skipped\n");
 	CHECK(halted(c));
 	CHECK(!warned("not halted"));
 	CHECK_EQ(c->xs.reset_count, 1u); /* the takeover's only */
@@ -494,7 +510,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "bars"))
 		RUN(bars_refused);
 	else if (!strcmp(argv[1], "heap"))
-		RUN(slot_table_refused);
+		RUN(heap_refused);
 	else
 		fprintf(stderr, "test_usb_probe: no case %s\n", argv[1]);
 	sim_free(&m.pci);
