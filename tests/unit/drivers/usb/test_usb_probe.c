@@ -2,16 +2,17 @@
 /*
  * usb.c's probe, reached through usb_init as the kernel does, for the controllers it does
  * not bring up. The program is built from the real usb.c with the whole stack, the Intel
- * port routing (xhci_intel.c) and the kernel side of PCI (pci.c, pci_irq.c), on a
- * simulated machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c), each
- * xHCI's BAR 0 mapped by ioremap to its own simulated register file (xhci_sim.c: this
- * program's xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can
- * refuse a controller's structure or its slot table. A controller whose takeover or setup
- * fails is reported at KERN_ERR ("usb: <name>: <why>: skipped"), stopped when it can be (a warning when it cannot), its
- * bus mastering ended, its Intel shared ports given back, and it is never linked into
- * usb_controllers: the tick, `usb` and usb_shutdown do not see it, and the healthy
- * controller of the same scan comes up and numbers its devices as the first. A BAR 0 that
- * is not an assigned memory BAR, or cannot be mapped, is refused before anything else.
+ * port routing (xhci_intel.c) and the kernel side of PCI (pci.c, pci_irq.c), on a simulated
+ * machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c), each xHCI's BAR 0
+ * mapped by ioremap to its own simulated register file (xhci_sim.c: this program's
+ * xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can refuse a
+ * controller's structure or its slot table. A controller whose takeover or setup fails is
+ * reported at KERN_ERR ("usb: <name>: <why>: skipped"), stopped when it can be (a warning
+ * when it cannot), its bus mastering ended, its Intel shared ports given back, and it is
+ * never linked into usb_controllers: the tick, `usb` and usb_shutdown do not see it, and
+ * the healthy controller of the same scan comes up and numbers its devices as the first. A
+ * BAR 0 that is not an assigned memory BAR, or cannot be mapped, is refused before anything
+ * else.
  *
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, a failed takeover beside a healthy controller; "intel" and
