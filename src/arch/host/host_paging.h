@@ -21,6 +21,10 @@ void host_paging_reset(void);
 uint64_t host_paging_mapped_pages(void);
 /* paging_map and paging_unmap calls so far (each is one mprotect). */
 uint64_t host_paging_calls(void);
+/* The nth paging_map call from now (1: the next) fails with -ENOMEM and changes nothing,
+ * as the kernel's does when no frame is left for a page table; 0: none fails.
+ * host_paging_reset clears it. */
+void host_paging_fail_map(unsigned nth);
 /* Declares the simulated direct map's cache type (PG_CACHE_*) for physical [start, end)
  * (below DIRECT_MAP_SIZE): paging_translate of phys_to_virt(pa) then reports the page as
  * the kernel's direct map would, PG_WRITE | PG_NX | PG_GLOBAL | cache. Up to

@@ -32,6 +32,7 @@ static char *host_window;
 static uint64_t *host_pte; /* HOST_NPAGES entries: pa | flags << 52 | present */
 static uint64_t host_mapped;
 static uint64_t host_map_calls; /* paging_map + paging_unmap calls */
+static unsigned host_fail_in;   /* host_paging_fail_map: paging_map calls until one fails */
 static uint64_t host_lo = UINT64_MAX, host_hi; /* page indexes ever mapped: [lo, hi) */
 static struct {
 	paddr_t start, end;
@@ -67,6 +68,7 @@ void host_paging_window(vaddr_t *start, vaddr_t *end)
 
 uint64_t host_paging_mapped_pages(void) { return host_mapped; }
 uint64_t host_paging_calls(void) { return host_map_calls; }
+void host_paging_fail_map(unsigned nth) { host_fail_in = nth; }
 
 /* See host_paging.h. */
 void host_paging_reset(void)
@@ -80,6 +82,7 @@ void host_paging_reset(void)
 	host_lo = UINT64_MAX;
 	host_hi = 0;
 	host_ndirect = 0;
+	host_fail_in = 0;
 }
 
 /* See host_paging.h. Aborts when more than HOST_DIRECT_RANGES are declared (a test bug). */
@@ -135,6 +138,8 @@ int paging_map(vaddr_t va, paddr_t pa, size_t npages, unsigned flags)
 	int64_t i = host_index(va, npages);
 
 	host_map_calls++;
+	if (host_fail_in && !--host_fail_in)
+		return -ENOMEM;
 	if (i < 0 || pa & (PAGE_SIZE - 1))
 		return -EINVAL;
 	/* As the real tables: an address wider than an entry holds is refused (here it would

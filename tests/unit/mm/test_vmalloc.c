@@ -3,7 +3,8 @@
  * Host tests of vmalloc / vfree, ioremap / iounmap (src/mm/vmalloc.c) and the address-space
  * arena (src/mm/vmem.c), in the spirit of Linux's lib/test_vmalloc.c: fixed size, random
  * size, alignment, long busy list, full fit; plus guard pages (a forked child must fault),
- * misuse reports, out of memory, and exact frame accounting after every case.
+ * misuse reports, out of memory, a page-table allocation failing mid-map, and exact frame
+ * accounting after every case.
  */
 #include <lios/printk.h>
 #include "log_capture.h"
@@ -387,6 +388,46 @@ static void test_oom(void)
 	CHECK(frames_accounted() == before);
 }
 
+/* A page table that cannot be allocated while an area is mapped (the kernel's paging_map
+ * failing): a 64-page vmalloc (four runs of 16 frames) with its first, second, third or
+ * fourth mapping call refused returns NULL, and the runs already mapped are unmapped and
+ * their frames given back: frames, mapped pages and areas are exactly where they were.
+ * The same for an ioremap. Then, nothing refused, both succeed at the same sizes. */
+static void test_map_failure(void)
+{
+	uint64_t before, mapped;
+	char *p;
+
+	mm_host_setup(HIGH_FRAMES);
+	before = frames_accounted();
+	mapped = host_paging_mapped_pages();
+	for (unsigned k = 1; k <= 4; k++) {
+		host_paging_fail_map(k);
+		CHECK(vmalloc(64 * PAGE_SIZE) == NULL);
+		CHECK_EQ(frames_accounted(), before);
+		CHECK_EQ(host_paging_mapped_pages(), mapped);
+		CHECK_EQ(vm_stats().areas, 0);
+		CHECK_EQ(vm_stats().mapped_pages, 0);
+	}
+	host_paging_fail_map(1);
+	CHECK(ioremap(0xfd000000, 0x3000, PG_CACHE_UC) == NULL);
+	CHECK_EQ(host_paging_mapped_pages(), mapped);
+	CHECK_EQ(vm_stats().areas, 0);
+	host_paging_fail_map(0);
+	p = vmalloc(64 * PAGE_SIZE);
+	CHECK(p != NULL);
+	if (p) {
+		memset(p, 0x5a, 64 * PAGE_SIZE);
+		vfree(p);
+	}
+	p = ioremap(0xfd000000, 0x3000, PG_CACHE_UC);
+	CHECK(p != NULL);
+	if (p)
+		iounmap(p);
+	CHECK_EQ(frames_accounted(), before);
+	CHECK_EQ(vm_stats().areas, 0);
+}
+
 int main(void)
 {
 	test_fixed_size();
@@ -400,5 +441,6 @@ int main(void)
 	test_ioremap_phys_width();
 	test_misuse();
 	test_oom();
+	test_map_failure();
 	return unit_exit("test_vmalloc");
 }
