@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * A port's health, on a root port (src/drivers/usb/xhci_port.c) or a hub's (usb_hub_port.c),
- * with the whole stack on the simulated controller of xhci_sim.c (xhci_health_harness.h):
- * a device pulled from a root port before it is reached (during the debounce, the reset or
- * the recovery) leaves the port empty and makes no device; a hub waits its power-on time
- * after powering its ports; over-current on a root port or a hub's port (the harness's small USB 2 hub): the port is
- * powered again 100 ms after it ends, its keyboard comes back, and a port whose over-current
- * keeps coming back is left off. A USB 3 link stuck in Compliance Mode or SS.Inactive gets a
- * warm reset, a bounded number of them. A hub does not count as settled before the keyboards
- * behind its ports are ready (usb_hub_settled, usb_kbd_ready). The controller's own failures
- * and its recovery: test_xhci_health.c.
+ * A port's health, on a root port (src/drivers/usb/xhci_port.c) or a hub's
+ * (usb_hub_port.c), with the whole stack on the simulated controller of xhci_sim.c
+ * (xhci_health_harness.h): a device pulled from a root port before it is reached (during
+ * the debounce, the reset or the recovery) leaves the port empty and makes no device; a hub
+ * waits its power-on time after powering its ports; over-current on a root port or a hub's
+ * port (the harness's small USB 2 hub): the port is powered again 100 ms after it ends, its
+ * keyboard comes back, and a port whose over-current keeps coming back is left off. A USB 3
+ * link stuck in Compliance Mode or SS.Inactive gets a warm reset, a bounded number of them,
+ * each bounded in time (a warm reset that never completes is given up after 500 ms); a USB
+ * 3 link that never trains leaves its port failed until it is unplugged. A hub does not
+ * count as settled before the keyboards behind its ports are ready (usb_hub_settled,
+ * usb_kbd_ready). The controller's own failures and its recovery: test_xhci_health.c.
  */
 #include "xhci_health_harness.h"
 
@@ -280,6 +282,50 @@ static void stuck_usb3_link_given_up(void)
 	finish();
 }
 
+/* A USB 3 device that connects but whose link never trains (Polling, never enabled): after
+ * 1 s the port is failed with a line, and nothing more is done to it (no reset, no
+ * device) until it is unplugged; plugged in again and training, its keyboard comes up. */
+static void usb3_link_never_trains(void)
+{
+	uint32_t writes;
+
+	start();
+	sim_link_fails(&sim, 1, XHCI_PLS_POLLING, true, USB_SPEED_SUPER);
+	CHECK(stack_until(&hc, "usb: xhci sim port 1: USB 3 link did not train in 1 s", 2000));
+	CHECK_EQ(hc.port[1].state, PORT_FAILED);
+	writes = sim.port_resets[1] + sim.warm_resets;
+	stack_ticks_ms(&hc, 3000);
+	CHECK_EQ(sim.port_resets[1] + sim.warm_resets, writes);
+	CHECK_EQ(hc.port[1].state, PORT_FAILED);
+	CHECK(hc.port[1].dev == NULL);
+	sim_disconnect(&sim, 1);
+	stack_ticks_ms(&hc, 100);
+	CHECK_EQ(hc.port[1].state, PORT_EMPTY);
+	sim_connect(&sim, 1, USB_SPEED_HIGH);
+	CHECK(stack_until(&hc, "kbd: usb 1-1 0627:0001 ready", 5000));
+	finish();
+}
+
+/* A warm reset that never completes (PR stays set, no Warm Port Reset Change): after 500 ms
+ * the port is given up for that try with a line; the link, still in Compliance Mode, gets
+ * the next of its three warm resets, each bounded the same way, and then the port is left
+ * alone: no fourth reset, however long it stays so. */
+static void warm_reset_never_finishes(void)
+{
+	start();
+	sim.warm_reset_hangs = true;
+	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, USB_SPEED_HIGH);
+	CHECK(stack_until(&hc, "usb: xhci sim port 2: warm reset did not finish in 500 ms", 10000));
+	CHECK(stack_until(
+		&hc,
+		"usb: xhci sim port 2: link still in Compliance Mode after 3 warm resets: left alone",
+		5000));
+	stack_ticks_ms(&hc, 3000);
+	CHECK_EQ(sim.warm_resets, 3u);
+	CHECK(hc.port[2].state != PORT_WARM_RESET);
+	finish();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -291,5 +337,7 @@ int main(void)
 	RUN(hub_settles_after_the_devices_behind_it);
 	RUN(stuck_usb3_link_warm_reset);
 	RUN(stuck_usb3_link_given_up);
+	RUN(usb3_link_never_trains);
+	RUN(warm_reset_never_finishes);
 	return unit_summary();
 }

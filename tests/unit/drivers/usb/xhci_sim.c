@@ -217,6 +217,8 @@ static uint32_t warm_reset(struct xhci_sim *s, unsigned int p, uint32_t now)
 	uint32_t done = XHCI_PORTSC_WRC | XHCI_PORTSC_PRC;
 
 	s->warm_resets++;
+	if (s->warm_reset_hangs)
+		return (now & ~done) | XHCI_PORTSC_PR;
 	if (s->warm_reset_fails)
 		return now | done;
 	if (!s->plugged[p])

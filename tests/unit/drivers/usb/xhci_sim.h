@@ -68,6 +68,7 @@ struct xhci_sim {
 	uint32_t pagesize;      /* PAGESIZE register (bit n: 2^(n+12) bytes) */
 	bool hold_commands;     /* doorbell 0 runs nothing until sim_run_commands */
 	bool warm_reset_fails;  /* a warm reset completes but the link stays where it was */
+	bool warm_reset_hangs;  /* a warm reset never completes: PR stays set, no WRC or PRC */
 	unsigned int stuck_port_resets; /* the next port resets (PR) never end: PR stays set, the
 				 * port disabled (UINT_MAX: every one) */
 	unsigned int unenabled_port_resets; /* the next port resets end (PRC) with the port
