@@ -140,6 +140,39 @@ void heap_cache_reset(void)
 	heap_cache_cap = MAX(ps.total_frames * PAGE_SIZE / 8, (uint64_t)HEAP_CACHE_MIN);
 }
 
+/* Stores/compares the canary over [p, p + len), HEAP_REDZONE <= len <= HEAP_CANARY_CHECK
+ * (heap_large_zone), with two to four possibly overlapping unaligned 8-byte accesses
+ * instead of a byte loop. */
+static_assert(HEAP_REDZONE >= 8 && HEAP_CANARY_CHECK <= 32,
+	      "four 8-byte accesses cover any red zone a large block has");
+
+static void heap_canary_put(char *p, size_t len)
+{
+	uint64_t c = HEAP_CANARY64;
+
+	__builtin_memcpy(p, &c, 8);
+	__builtin_memcpy(p + len - 8, &c, 8);
+	if (len > 16) {
+		__builtin_memcpy(p + 8, &c, 8);
+		__builtin_memcpy(p + len - 16, &c, 8);
+	}
+}
+
+static bool heap_canary_ok(const char *p, size_t len)
+{
+	uint64_t a, b, bad;
+
+	__builtin_memcpy(&a, p, 8);
+	__builtin_memcpy(&b, p + len - 8, 8);
+	bad = (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
+	if (len > 16) {
+		__builtin_memcpy(&a, p + 8, 8);
+		__builtin_memcpy(&b, p + len - 16, 8);
+		bad |= (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
+	}
+	return bad == 0;
+}
+
 /* The red zone's length of large block s: the bytes after its data up to the block's end,
  * at most HEAP_CANARY_CHECK (at least HEAP_REDZONE). */
 static size_t heap_large_zone(const struct heap_span *s)

@@ -18,7 +18,7 @@
 #define HEAP_CHUNK ((size_t)1 << HEAP_CHUNK_SHIFT)
 #define HEAP_NCLASSES 53
 #define HEAP_SMALL_MAX 18432u         /* largest class, bytes: 16 KiB requests are small */
-#define HEAP_REDZONE 8u               /* at least 4 canary bytes + the 4-byte size tag */
+#define HEAP_REDZONE 8u               /* canary bytes right past the requested size */
 #define HEAP_CANARY 0xcb
 #define HEAP_CANARY_CHECK 32u         /* large blocks: canary bytes written and checked */
 #define HEAP_HASH_BITS 12
@@ -300,46 +300,6 @@ static inline struct heap_span *heap_lookup(const void *p)
 
 #define HEAP_CANARY64 (0x0101010101010101ull * HEAP_CANARY)
 
-/* Stores/compares the canary over [p, p + len), 4 <= len <= HEAP_CANARY_CHECK, with a few
- * possibly overlapping unaligned word accesses instead of a byte loop. */
-static inline void heap_canary_put(char *p, size_t len)
-{
-	uint64_t c = HEAP_CANARY64;
-	uint32_t c4 = (uint32_t)c;
-
-	if (len < 8) {
-		__builtin_memcpy(p, &c4, 4);
-		__builtin_memcpy(p + len - 4, &c4, 4);
-		return;
-	}
-	__builtin_memcpy(p, &c, 8);
-	__builtin_memcpy(p + len - 8, &c, 8);
-	if (len > 16) {
-		__builtin_memcpy(p + 8, &c, 8);
-		__builtin_memcpy(p + len - 16, &c, 8);
-	}
-}
-
-static inline bool heap_canary_ok(const char *p, size_t len)
-{
-	uint64_t a, b, bad;
-	uint32_t x, y;
-
-	if (len < 8) {
-		__builtin_memcpy(&x, p, 4);
-		__builtin_memcpy(&y, p + len - 4, 4);
-		return (x & y) == (uint32_t)HEAP_CANARY64 && (x | y) == (uint32_t)HEAP_CANARY64;
-	}
-	__builtin_memcpy(&a, p, 8);
-	__builtin_memcpy(&b, p + len - 8, 8);
-	bad = (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
-	if (len > 16) {
-		__builtin_memcpy(&a, p + 8, 8);
-		__builtin_memcpy(&b, p + len - 16, 8);
-		bad |= (a ^ HEAP_CANARY64) | (b ^ HEAP_CANARY64);
-	}
-	return bad == 0;
-}
 /*
  * Per-object state of a small span: the side array, one uint16_t per object right after
  * the span's descriptor in the pool (heap_side), dense and away from the spans' cache
