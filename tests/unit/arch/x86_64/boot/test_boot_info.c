@@ -119,6 +119,34 @@ static void test_low_stays(void)
 	CHECK_EQ(strlen(boot_info_refusal()), 0);
 }
 
+/* An address no Multiboot2 loader gives (0, not 8-byte aligned, at or past the 4 GiB the
+ * entry code identity-maps): left as it is, said so, and never read (the info pointer is
+ * NULL: a read would fault). */
+static void test_bad_address(void)
+{
+	static const struct {
+		paddr_t mbi;
+		const char *why;
+	} bad[] = {
+		{ 0, "at address 0 or not 8-byte aligned" },
+		{ HIGH + 4, "at address 0 or not 8-byte aligned" },
+		{ MiB(1) + 1, "at address 0 or not 8-byte aligned" },
+		{ GiB(4), "beyond the 4 GiB the entry code maps" },
+		{ GiB(64), "beyond the 4 GiB the entry code maps" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(boot_info_place(MAGIC, NULL, bad[i].mbi, KERNEL_START, KERNEL_END),
+			 bad[i].mbi);
+		UNIT_CHECKED();
+		if (!refused_with(bad[i].why)) {
+			fprintf(stderr, "  %#llx: \"%s\"\n", (unsigned long long)bad[i].mbi,
+				boot_info_refusal());
+			UNIT_FAIL();
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_moved);
@@ -127,5 +155,6 @@ int main(void)
 	RUN(test_bad_magic);
 	RUN(test_no_room);
 	RUN(test_low_stays);
+	RUN(test_bad_address);
 	return unit_summary();
 }
