@@ -123,6 +123,35 @@ static void test_not_usable(void)
 	spcr_body(b, ACPI_SPCR_16550, ACPI_SPACE_PCI_CONFIG, 8, 1, 0x10); /* config space */
 	CHECK_EQ(parse_spcr(2, b, sizeof(b)), 0);
 	CHECK(info.spcr.why && strstr(info.spcr.why, "neither"));
+
+	/* memory registers whose eight 32-bit strides run past 2^64 */
+	spcr_body(b, ACPI_SPCR_16550_GAS, ACPI_SPACE_MEMORY, 32, 3, UINT64_MAX - 16);
+	CHECK_EQ(parse_spcr(2, b, sizeof(b)), 0);
+	CHECK(info.spcr.why &&
+	      !strcmp(info.spcr.why, "its registers wrap around the address space"));
+	spcr_body(b, ACPI_SPCR_16550_GAS, ACPI_SPACE_MEMORY, 32, 3,
+		  UINT64_MAX - 32); /* ends at the top: fits */
+	CHECK_EQ(parse_spcr(2, b, sizeof(b)), 0);
+	CHECK(info.spcr.why == NULL);
+}
+
+/* Every baud rate code of the table (3, 4, 6, 7), and the codes it leaves undefined (5,
+ * 8, 255) read as 0: "as is", the firmware's setting kept. */
+static void test_baud_codes(void)
+{
+	static const struct {
+		uint8_t code;
+		uint32_t baud;
+	} codes[] = { { 3, 9600 }, { 4, 19200 }, { 6, 57600 }, { 7, 115200 },
+		      { 0, 0 },    { 5, 0 },     { 8, 0 },     { 255, 0 } };
+	uint8_t b[SPCR_BODY];
+
+	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
+		spcr_body(b, ACPI_SPCR_16550, ACPI_SPACE_IO, 8, 1, 0x3f8);
+		b[58 - 36] = codes[i].code;
+		CHECK_EQ(parse_spcr(2, b, sizeof(b)), 0);
+		CHECK_EQ(info.spcr.baud, codes[i].baud);
+	}
 }
 
 /* Tables refused: too short for the fields (checksum right), or a bad checksum. Nothing
@@ -171,6 +200,7 @@ int main(void)
 	RUN(test_mmio_32bit);
 	RUN(test_not_usable);
 	RUN(test_refused);
+	RUN(test_baud_codes);
 	RUN(test_through_xsdt);
 	return unit_summary();
 }
