@@ -33,7 +33,7 @@ void sim_reset(void)
 			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
 			   .key_after_self_test = -1,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
-			   .kbd_pending = -1};
+			   .kbd_pending = -1, .kbd_refuse = -1, .kbd_ignore = -1};
 }
 
 /* See ps2_sim.h. */
@@ -62,10 +62,10 @@ static void kbd_receive(uint8_t v)
 {
 	if (sim.kbd_nrx < sizeof(sim.kbd_rx))
 		sim.kbd_rx[sim.kbd_nrx++] = v;
-	if (!sim.kbd_present)
+	if (!sim.kbd_present || v == sim.kbd_ignore)
 		return;
-	if (sim.kbd_resends) {
-		if (sim.kbd_resends != UINT_MAX)
+	if (sim.kbd_resends || v == sim.kbd_refuse) {
+		if (sim.kbd_resends && sim.kbd_resends != UINT_MAX)
 			sim.kbd_resends--;
 		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);
 		return;
@@ -114,28 +114,35 @@ static void kbd_receive(uint8_t v)
 	}
 }
 
+/* The controller answers the command it took last (NO_REPLY: it does not), unless it has
+ * gone mute. */
+static void ctrl_reply(int b)
+{
+	if (b == NO_REPLY || (sim.mute_after && sim.cmds_taken > sim.mute_after))
+		return;
+	sim_push((uint8_t)b, false, CTRL_REPLY_US);
+}
+
 static void ctrl_command(uint8_t c)
 {
 	if (sim.ncmds < sizeof(sim.cmds))
 		sim.cmds[sim.ncmds++] = c;
+	if (++sim.cmds_taken == sim.input_stuck_after)
+		sim.input_stuck = true; /* this command still acts, the next is not taken */
 	sim.expect_config = false;
 	switch (c) {
-	case PS2_CMD_READ_CONFIG: sim_push(sim.config, false, CTRL_REPLY_US); break;
+	case PS2_CMD_READ_CONFIG: ctrl_reply(sim.config); break;
 	case PS2_CMD_WRITE_CONFIG: sim.expect_config = true; break;
 	case PS2_CMD_DISABLE_PORT2: sim.config |= PS2_CONFIG_PORT2_CLOCK_OFF; break;
 	case PS2_CMD_DISABLE_PORT1: sim.config |= PS2_CONFIG_PORT1_CLOCK_OFF; break;
 	case PS2_CMD_ENABLE_PORT1: sim.config &= ~PS2_CONFIG_PORT1_CLOCK_OFF; break;
 	case PS2_CMD_SELF_TEST:
 		sim.config = CONFIG_AFTER_SELF_TEST;
-		if (sim.self_test_reply != NO_REPLY)
-			sim_push((uint8_t)sim.self_test_reply, false, CTRL_REPLY_US);
+		ctrl_reply(sim.self_test_reply);
 		if (sim.key_after_self_test >= 0) /* the reset configuration clocks port 1 */
 			sim_push((uint8_t)sim.key_after_self_test, false, CTRL_REPLY_US);
 		break;
-	case PS2_CMD_TEST_PORT1:
-		if (sim.port_test_reply != NO_REPLY)
-			sim_push((uint8_t)sim.port_test_reply, false, CTRL_REPLY_US);
-		break;
+	case PS2_CMD_TEST_PORT1: ctrl_reply(sim.port_test_reply); break;
 	case PS2_CMD_PULSE_RESET: sim.pulses++; break;
 	default: sim_violation("unknown controller command", c);
 	}

@@ -4,7 +4,7 @@
  * on its first port, simulated as the port I/O (arch_pio_read8/arch_pio_write8) and the
  * clock (<lios/time.h>'s deadline_us, deadline_passed, udelay, mdelay), which advances by
  * one microsecond on every port access. Each case sets the fields of 'sim' it needs after
- * sim_reset() and reads them afterwards.
+ * sim_reset() and reads them afterwards. test_ps2_faults.c and test_kbd.c run on it too.
  */
 #ifndef LIOS_TEST_PS2_SIM_H
 #define LIOS_TEST_PS2_SIM_H
@@ -71,6 +71,11 @@ struct sim {
 	bool input_stuck;   /* input-full never clears, writes are lost */
 	bool translate_off; /* the translation bit does not stick: set 2 goes through as is */
 	int key_after_self_test; /* a key byte right behind the self-test's answer, or -1 */
+	/* A controller that goes away in the middle of the bring-up (0: never): it takes this
+	 * many commands, the last one still acted on, and then its input buffer stays full... */
+	unsigned input_stuck_after;
+	/* ... or it takes every command but answers none after this many. */
+	unsigned mute_after;
 	uint64_t input_busy_until;
 	uint8_t config;
 	bool expect_config; /* the next data byte is the configuration */
@@ -80,9 +85,12 @@ struct sim {
 	uint8_t last_out; /* what the data port reads when empty */
 	uint8_t cmds[64];
 	unsigned ncmds, pulses;
+	unsigned cmds_taken; /* every command, also those past cmds[] */
 	/* keyboard on the first port */
 	bool kbd_present;
 	unsigned kbd_resends; /* answer this many bytes with RESEND first; UINT_MAX: always */
+	int kbd_refuse;       /* a byte (command or argument) always answered RESEND, or -1 */
+	int kbd_ignore;       /* a byte the keyboard never answers, or -1 */
 	int kbd_bat;          /* NO_REPLY: the self-test never ends */
 	uint64_t kbd_bat_us;  /* how long the self-test takes (KBD_BAT_US unless set) */
 	bool kbd_bat_first;   /* the verdict comes before the reset's ack */
