@@ -83,6 +83,21 @@ static void test_rooted_inside_device(void)
 	expect_found("s5_scope_rooted.aml", 0, 1, "\\_S5_", false);
 }
 
+/* \_S5 after a PowerResource, a ThermalZone, an Event, an External and an Alias (a
+ * laptop's DSDT has them all before it): each stepped over, \_S5 found by the walk. */
+static void test_after_objects(void)
+{
+	expect_found("s5_after_objects.aml", 5, 0, "\\_S5_", false);
+}
+
+/* The only _S5 inside a PowerResource's or a Processor's body: found by the walk, which
+ * enters the body past the object's fixed fields (3 and 6 bytes) exactly. */
+static void test_in_power_res_and_processor(void)
+{
+	expect_found("s5_in_power_res.aml", 6, 6, "\\_SB_.PUBS._S5_", false);
+	expect_found("s5_in_processor.aml", 3, 4, "\\_PR_.CPU0._S5_", false);
+}
+
 /* The ACPI 1.0 packed form, one WordPrefix integer 0x0705: SLP_TYPa 5, SLP_TYPb 7. */
 static void test_word_packed(void)
 {
@@ -377,6 +392,8 @@ int main(void)
 	RUN(test_nested_in_sb);
 	RUN(test_rooted_inside_device);
 	RUN(test_word_packed);
+	RUN(test_after_objects);
+	RUN(test_in_power_res_and_processor);
 	RUN(test_in_if);
 	RUN(test_ssdt);
 	RUN(test_big_dsdt);
