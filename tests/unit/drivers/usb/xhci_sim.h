@@ -28,10 +28,11 @@
 #define SIM_PORTS 8
 #define SIM_SLOTS 8
 
-/* What a device does with one control request: answer, STALL, stay silent, or lose it on
- * the wire (a USB Transaction Error after the controller's retries; it halts endpoint 0
- * as a STALL does, xHCI 4.10.2). */
-enum sim_answer { SIM_ANSWER, SIM_STALL, SIM_SILENT, SIM_XACT_ERROR };
+/* What a device does with one control request: answer, STALL, stay silent, lose it on
+ * the wire (a USB Transaction Error after the controller's retries), or babble (send past
+ * its packet: Babble Detected); the last two halt endpoint 0 as a STALL does (xHCI
+ * 4.10.2). */
+enum sim_answer { SIM_ANSWER, SIM_STALL, SIM_SILENT, SIM_XACT_ERROR, SIM_BABBLE };
 
 struct sim_setup {
 	uint8_t type, req;
@@ -76,6 +77,8 @@ struct xhci_sim {
 	uint32_t window;        /* the BAR size sim_attach tells the driver (0: SIM_SIZE); the
 				 * accesses at or past it are counted in outside */
 	uint8_t enable_slot_id; /* Enable Slot answers this slot id (0: the next unused one) */
+	bool no_slots;          /* Enable Slot answers No Slots Available, as a controller whose
+				 * every slot is taken */
 	uint8_t hang_cmd;       /* the next command of this TRB type hangs (the ring stays on it,
 				 * CRCR.CRR set) until aborted or sim_complete_hung; 0: none */
 	bool abort_waits;       /* CA does not stop the ring at once: it stops once the hung

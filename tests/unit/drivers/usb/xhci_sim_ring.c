@@ -60,12 +60,14 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 	if (type < 64)
 		s->commands[type]++;
 	if (type == TRB_ENABLE_SLOT) {
+		if (s->no_slots)
+			return XHCI_CC_NO_SLOTS;
 		if (s->enable_slot_id) { /* a broken controller: a slot it has not, or one in use */
 			*slot = s->enable_slot_id;
 			return XHCI_CC_SUCCESS;
 		}
 		if (s->next_slot > SIM_SLOTS)
-			return 9; /* No Slots Available */
+			return XHCI_CC_NO_SLOTS;
 		*slot = s->next_slot++;
 		s->slot_on[*slot] = true;
 		return XHCI_CC_SUCCESS;
@@ -228,6 +230,18 @@ void sim_intr_halt(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint
 	sim_post_transfer(s, slot, dci, trb, cc, 0);
 }
 
+/* The completion code that ends a transfer the device answered so, halting endpoint 0; 0
+ * for an answer that works. */
+static uint32_t halting_cc(enum sim_answer answer)
+{
+	switch (answer) {
+	case SIM_STALL: return XHCI_CC_STALL;
+	case SIM_XACT_ERROR: return XHCI_CC_USB_TRANSACTION;
+	case SIM_BABBLE: return XHCI_CC_BABBLE;
+	default: return 0;
+	}
+}
+
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,
  * or the device stays silent. */
 void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
@@ -256,10 +270,9 @@ void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
 			}
 			if (len > su.length)
 				len = su.length;
-		} else if (answer == SIM_STALL || answer == SIM_XACT_ERROR) {
+		} else if (halting_cc(answer)) {
 			/* the data or status stage is where a device's STALL handshake shows */
-			sim_post_transfer(s, slot, XHCI_DCI_EP0, here,
-					  answer == SIM_STALL ? XHCI_CC_STALL : XHCI_CC_USB_TRANSACTION,
+			sim_post_transfer(s, slot, XHCI_DCI_EP0, here, halting_cc(answer),
 					  t->d[2] & 0x1ffff);
 			ep->halted = true;
 			return;
