@@ -110,7 +110,9 @@ struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t por
 	printk(KERN_DEBUG "usb: %s: %s-speed device connected\n", d->name, usb_speed_name(speed));
 	return d;
 nomem:
-	printk(KERN_WARN "usb: %s port %u: out of memory for a device\n", hc->name, port);
+	/* named as its port's other lines are: a hub's port, or the controller's root port */
+	printk(KERN_WARN "usb: %s port %u: out of memory for a device\n",
+	       parent ? parent->name : hc->name, port);
 	usb_refused_port(hc, parent, port, "out of memory for a device");
 	return NULL;
 }

@@ -243,8 +243,9 @@ static void listing_hub_ports_and_refused(void)
 	finish();
 }
 
-/* No memory for the keyboard plugged into port 2: the port waits for a disconnect, and the
- * listing says why under the keyboard's name (the port only said "refused"). */
+/* No memory for the keyboard plugged into port 2: a line names the hub's port (it named
+ * the controller's root port 2), the port waits for a disconnect, and the listing says why
+ * under the keyboard's name (the port only said "refused"). */
 static void no_memory_listed(void)
 {
 	int h, k, k2;
@@ -256,7 +257,7 @@ static void no_memory_listed(void)
 	plug(k2, true);
 	heap_failures = 1;
 	hub_notify(h);
-	CHECK(stack_until(&hc, "port 2: out of memory for a device", 1000));
+	CHECK(stack_until(&hc, "usb: 1-5 port 2: out of memory for a device\n", 1000));
 	CHECK_EQ(heap_failures, 0u);
 	sim_log_clear();
 	usb_list_devices(&hc);
