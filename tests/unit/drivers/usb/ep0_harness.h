@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What test_usb_ep0.c and test_xhci_cmd.c share: devices driven on endpoint 0 (usb_enum.c,
- * usb_kbd.c) over xhci.c and xhci_ring.c on the simulated controller of xhci_sim.c. It holds
- * stand-ins for the rest of the kernel (heap, clock, ports, hubs, the key path), one
- * scripted keyboard per slot (dev[]: which request it stalls or never answers), the
- * simulator and controller (sim, hc), and start/ticks/cleanup/ready_keyboard. The stand-ins
- * are definitions: include this header from one file per test program.
+ * What test_usb_ep0.c, test_xhci_cmd.c and test_usb_kbd.c share: devices driven on endpoint 0
+ * (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the simulated controller of xhci_sim.c.
+ * It holds stand-ins for the rest of the kernel (heap, clock, ports, hubs, the key path), one
+ * scripted keyboard per slot (dev[]: which request it stalls or never answers), the simulator
+ * and controller (sim, hc), and start/ticks/cleanup/ready_keyboard. The stand-ins are
+ * definitions: include this header from one file per test program.
  */
 #ifndef LIOS_TEST_EP0_HARNESS_H
 #define LIOS_TEST_EP0_HARNESS_H

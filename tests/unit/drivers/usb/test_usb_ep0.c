@@ -17,8 +17,10 @@
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
  * a keyboard that never answers the self-test's stall probe is refused, not sent more
- * requests. Commands that hang until aborted or complete late: test_xhci_cmd.c, on the same
- * harness (ep0_harness.h: the simulated devices, start, ticks, cleanup, ready_keyboard).
+ * requests. Commands that hang until aborted or complete late: test_xhci_cmd.c; the keyboard's
+ * class steps tick by tick (LED reports behind the stall probe, keyboards that stop answering):
+ * test_usb_kbd.c; both on the same harness (ep0_harness.h: the simulated devices, start,
+ * ticks, cleanup, ready_keyboard).
  */
 #include "ep0_harness.h"
 

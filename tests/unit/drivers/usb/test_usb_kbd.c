@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the HID boot keyboard's class steps (src/drivers/usb/usb_kbd.c) as a tick
+ * sees them, on the simulated controller and devices of ep0_harness.h (test_usb_ep0.c's):
+ * the LED report waiting for the stall probe goes out in the very step that ends it; a lock
+ * key pressed while the first LED report of setup, or a later one, is in flight is sent once
+ * that one is answered; a keyboard that stops answering (its LED report while running, the
+ * stall probe's SET_IDLE(0), SET_IDLE at setup) is refused with nothing queued behind the
+ * request it never answered; a keyboard that stalls SET_PROTOCOL(boot) is refused and sent
+ * nothing more; a ready keyboard stays counted and listed while a request of its own is in
+ * flight. Setup, stalls tolerated by HID 1.11 and the stall probe's halts: test_usb_ep0.c.
+ */
+#include "ep0_harness.h"
+
+#define SET_REPORT 0x09
+#define SET_IDLE 0x0a
+#define SET_PROTOCOL 0x0b
+#define PROBE_OP "undefined HID request (stall probe)"
+#define LEDS_OP "SET_REPORT(LEDs)"
+
+/* start(), with every lock key off: the LED state is usb_kbd.c's own (set by the listener
+ * the first keyboard registered), so it would carry over from the test before. */
+static void start_leds_off(void)
+{
+	start(false);
+	if (led_listener)
+		led_listener(0);
+}
+
+/* Ticks one at a time until d's request op is the one in flight; false if it never is. */
+static bool tick_until_op(struct usb_dev *d, const char *op)
+{
+	for (int i = 0; i < 500; i++) {
+		ticks(1);
+		if (d->busy && d->op && !strcmp(d->op, op))
+			return true;
+	}
+	return false;
+}
+
+/* Ticks with 1 ms per clock read, past a request's 2 s timeout, until d is gone or puts
+ * anything more on its endpoint 0 ring (enq: where it stood). */
+static void ticks_until_gone_or_queued(struct usb_dev *d, unsigned int enq)
+{
+	host_time_skip_ns = 1000000;
+	for (int i = 0; i < 3000 && usb_dev_list() == d && d->ep0.enq == enq; i++)
+		ticks(1);
+	host_time_skip_ns = 50000;
+}
+
+/* Caps Lock pressed while the stall probe's undefined request is in flight: no LED report
+ * between the probe's two requests, and the report goes out in the tick whose step ends
+ * the probe (its SET_IDLE(0) answered: K_PROBE_AFTER goes straight on as K_RUN), not one
+ * tick later. */
+static void probe_end_sends_pending_leds(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start_leds_off();
+	dev[1].stall_undefined = true;
+	d = ready_keyboard();
+	CHECK(usb_kbd_stall_probe());
+	CHECK(tick_until_op(d, PROBE_OP));
+	led_listener(KBD_LED_CAPSLOCK);
+	for (int i = 0; i < 100 && after == -1; i++) {
+		CHECK_EQ(dev[1].class_req[SET_REPORT], 1); /* setup's only, while the probe runs */
+		ticks(1);
+		usb_kbd_probe_result(&stalled, &after);
+	}
+	CHECK_EQ(stalled, XHCI_CC_STALL);
+	CHECK_EQ(after, XHCI_CC_SUCCESS);
+	/* the same tick: the LED report is sent and in flight */
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2);
+	CHECK(d->busy && d->op && !strcmp(d->op, LEDS_OP));
+	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
+	ticks(20);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2); /* one report for one lock key */
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 2);   /* setup's and the probe's */
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
+/* Caps Lock pressed while a new keyboard's first LED report (all off, the state at setup)
+ * is in flight: once ready, the keyboard is sent Caps Lock on, and the `kbd` listing shows
+ * it (the press was lost: the light stayed dark until the next lock key). */
+static void lock_key_during_setup_sent(void)
+{
+	struct usb_dev *d;
+
+	start_leds_off();
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK_EQ(d->buf[0], 0);
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks(50);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2);
+	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
+	sim_log_clear();
+	CHECK_EQ(usb_kbd_print(), 1);
+	CHECK(sim_logged("LEDs 0x2,"));
+	cleanup();
+}
+
+/* Caps Lock, then Num Lock while Caps Lock's report is in flight: a second report with both
+ * follows once the first is answered (it was dropped: the lights showed Caps Lock alone). */
+static void lock_key_during_led_report_sent(void)
+{
+	struct usb_dev *d;
+
+	start_leds_off();
+	d = ready_keyboard();
+	led_listener(KBD_LED_CAPSLOCK);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
+	led_listener(KBD_LED_CAPSLOCK | KBD_LED_NUMLOCK);
+	ticks(50);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 3);
+	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK | HID_LED_NUMLOCK);
+	CHECK(!d->busy);
+	cleanup();
+}
+
+/* A ready keyboard that stops answering: the LED report after Caps Lock is never answered.
+ * It is refused after the 2 s timeout, as at setup, and the Num Lock pressed meanwhile
+ * queues nothing behind the stuck request (the keyboard was kept as if the report had been
+ * refused, and each lock key queued another on a ring that no longer moves). */
+static void led_report_unanswered_when_running_refused(void)
+{
+	struct usb_dev *d;
+
+	start_leds_off();
+	d = ready_keyboard();
+	dev[1].silent_class_req = SET_REPORT;
+	led_listener(KBD_LED_CAPSLOCK);
+	CHECK(tick_until_op(d, LEDS_OP));
+	led_listener(KBD_LED_CAPSLOCK | KBD_LED_NUMLOCK);
+	ticks_until_gone_or_queued(d, d->ep0.enq);
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_REPORT(LEDs)"));
+	CHECK(!sim_logged("LED report not accepted"));
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2); /* setup's, and the one never answered */
+	ticks(20);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
+/* The stall probe on a keyboard that stalls its undefined request, then never answers the
+ * SET_IDLE(0) after it: refused after the timeout, the probe's second code 0 (no answer),
+ * and the Caps Lock pressed meanwhile queues nothing behind it (the keyboard went on as
+ * K_RUN and sent its LED report to that stuck endpoint 0). */
+static void probe_set_idle_unanswered_refused(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start_leds_off();
+	dev[1].stall_undefined = true;
+	d = ready_keyboard();
+	dev[1].silent_class_req = SET_IDLE;
+	CHECK(usb_kbd_stall_probe());
+	CHECK(tick_until_op(d, "SET_IDLE(0)"));
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks_until_gone_or_queued(d, d->ep0.enq);
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_IDLE(0)"));
+	usb_kbd_probe_result(&stalled, &after);
+	CHECK_EQ(stalled, XHCI_CC_STALL);
+	CHECK_EQ(after, 0);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 1); /* setup's only */
+	ticks(20);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
+/* A keyboard that never answers SET_IDLE(0) at setup: refused ("no answer to SET_IDLE(0)"),
+ * not taken for one that stalls it (HID 1.11 allows that, not silence): no LED report is
+ * queued behind it and the keyboard is never ready. */
+static void set_idle_unanswered_refused(void)
+{
+	start_leds_off();
+	dev[1].silent_class_req = SET_IDLE;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	host_time_skip_ns = 1000000;
+	ticks(3000);
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_IDLE(0)"));
+	CHECK(!sim_logged("SET_IDLE not supported"));
+	CHECK(!sim_logged("ready in"));
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 1);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 0);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
+/* A keyboard that stalls SET_PROTOCOL(boot), which a boot keyboard must take (HID 1.11
+ * 7.2.6; its reports in report protocol could be misread as boot ones): refused, and sent
+ * no other class request after it. */
+static void set_protocol_stall_refused(void)
+{
+	start_leds_off();
+	dev[1].stall_req = SET_PROTOCOL;
+	dev[1].stall_type = 0x21;
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks(200);
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: SET_PROTOCOL(boot) stalled"));
+	CHECK(!sim_logged("ready in"));
+	CHECK_EQ(dev[1].class_req[SET_PROTOCOL], 1);
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 0);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 0);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
+/* usb_kbd_count (the self-test's and `devices`' count, usb_wait_settled's "ready") and the
+ * `kbd` listing: no keyboard while setup's LED report is in flight; one while a ready
+ * keyboard's LED report, then each of the stall probe's requests, is (a keyboard counted
+ * only while idle vanished from both at every lock key); none once it is unplugged. */
+static void ready_while_its_requests_in_flight(void)
+{
+	struct usb_dev *d;
+
+	start_leds_off();
+	dev[1].stall_undefined = true;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK_EQ(usb_kbd_count(), 0);
+	CHECK_EQ(usb_kbd_print(), 0);
+	ticks(50);
+	CHECK_EQ(usb_kbd_count(), 1);
+	led_listener(KBD_LED_CAPSLOCK);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK_EQ(usb_kbd_count(), 1);
+	CHECK_EQ(usb_kbd_print(), 1);
+	CHECK(usb_kbd_stall_probe());
+	CHECK(tick_until_op(d, PROBE_OP));
+	CHECK_EQ(usb_kbd_count(), 1);
+	CHECK(tick_until_op(d, "SET_IDLE(0)"));
+	CHECK_EQ(usb_kbd_count(), 1);
+	CHECK_EQ(usb_kbd_print(), 1);
+	usb_dev_unplug(d);
+	CHECK_EQ(usb_kbd_count(), 0);
+	cleanup();
+}
+
+int main(void)
+{
+	sim_log_start();
+	RUN(probe_end_sends_pending_leds);
+	RUN(lock_key_during_setup_sent);
+	RUN(lock_key_during_led_report_sent);
+	RUN(led_report_unanswered_when_running_refused);
+	RUN(probe_set_idle_unanswered_refused);
+	RUN(set_idle_unanswered_refused);
+	RUN(set_protocol_stall_refused);
+	RUN(ready_while_its_requests_in_flight);
+	return unit_summary();
+}
