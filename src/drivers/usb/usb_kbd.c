@@ -5,11 +5,13 @@
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
  * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
- * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the
+ * keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
- * flag the keyboard's next step turns into SET_REPORT.
+ * flag that the keyboard's next step with endpoint 0 free turns into SET_REPORT: the step
+ * that takes the answer to the request before it, when one was in flight.
  *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
  * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
@@ -212,15 +214,19 @@ void usb_kbd_step(struct usb_dev *d)
 		send_first_leds(d);
 		return;
 	case K_START:
-		if (leds_answered(d))
-			start_reports(d);
+		if (!leds_answered(d))
+			return;
+		start_reports(d);
+		run_requests(d); /* a lock key pressed meanwhile: sent in this same step */
 		return;
 	case K_LED_DONE:
 		/* back to running, never on to the stall probe's SET_IDLE(0): that one is the
 		 * self-test's alone (a keyboard that stalls it would halt endpoint 0 on every
 		 * lock key) */
-		if (leds_answered(d))
-			k->state = K_RUN;
+		if (!leds_answered(d))
+			return;
+		k->state = K_RUN;
+		run_requests(d); /* as K_RUN, in this same step */
 		return;
 	case K_PROBE_STALL:
 		probe_send_idle(d);
@@ -361,16 +367,31 @@ unsigned int usb_kbd_count(void)
 	return n;
 }
 
+/* Whether a keyboard still in the list runs the stall probe (one unplugged or refused
+ * mid-probe leaves it, so its probe ends with it). Thread context. */
+static bool probe_in_flight(void)
+{
+	uint64_t flags = arch_irq_save();
+	bool busy = false;
+
+	for (struct usb_dev *d = usb_dev_list(); d && !busy; d = d->next)
+		busy = d->kbd && !d->failed && !d->gone &&
+		       (d->kbd->state == K_PROBE_STALL || d->kbd->state == K_PROBE_AFTER);
+	arch_irq_restore(flags);
+	return busy;
+}
+
 /*
  * usb_kbd_stall_probe - self-test of endpoint 0 stall recovery on a real keyboard: the
  * next ready keyboard's step sends a request no HID device knows (it stalls: endpoint 0
  * halts and is reset, usb_enum_cmd.c), then SET_IDLE(0) again, which must succeed. Returns
- * false while a probe is pending. usb_kbd_probe_result gives the two completion codes
+ * false while a probe is pending or running (a second one would reset the codes the first
+ * is about to fill). usb_kbd_probe_result gives the two completion codes
  * (-1 until each is known). Thread context.
  */
 bool usb_kbd_stall_probe(void)
 {
-	if (probe_wanted)
+	if (probe_wanted || probe_in_flight())
 		return false;
 	probe_cc[0] = probe_cc[1] = -1;
 	probe_wanted = true;

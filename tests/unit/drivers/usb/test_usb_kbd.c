@@ -2,13 +2,14 @@
 /*
  * Host tests of the HID boot keyboard's class steps (src/drivers/usb/usb_kbd.c) as a tick
  * sees them, on the simulated controller and devices of ep0_harness.h (test_usb_ep0.c's):
- * the LED report waiting for the stall probe goes out in the very step that ends it; a lock
- * key pressed while the first LED report of setup, or a later one, is in flight is sent once
- * that one is answered; a keyboard that stops answering (its LED report while running, the
- * stall probe's SET_IDLE(0), SET_IDLE at setup) is refused with nothing queued behind the
- * request it never answered; a keyboard that stalls SET_PROTOCOL(boot) is refused and sent
- * nothing more; a ready keyboard stays counted and listed while a request of its own is in
- * flight. Setup, stalls tolerated by HID 1.11 and the stall probe's halts: test_usb_ep0.c.
+ * the LED report waiting for the stall probe goes out in the very step that ends it, and
+ * one waiting for the first LED report of setup, or a later one, in the step that takes
+ * that one's answer; a second stall probe is refused while one runs; a keyboard that stops
+ * answering (its LED report while running, the stall probe's SET_IDLE(0), SET_IDLE at
+ * setup) is refused with nothing queued behind the request it never answered; a keyboard
+ * that stalls SET_PROTOCOL(boot) is refused and sent nothing more; a ready keyboard stays
+ * counted and listed while a request of its own is in flight. Setup, stalls tolerated by
+ * HID 1.11 and the stall probe's halts: test_usb_ep0.c.
  */
 #include "ep0_harness.h"
 
@@ -36,6 +37,24 @@ static bool tick_until_op(struct usb_dev *d, const char *op)
 			return true;
 	}
 	return false;
+}
+
+/* Ticks one at a time until the keyboard has been sent n LED reports, checking after each
+ * tick that d's endpoint 0 was never left idle in between: the report a lock key asked for
+ * goes out in the step that takes the answer to the one before it. */
+static void ticks_until_reports_back_to_back(struct usb_dev *d, unsigned int n)
+{
+	for (int i = 0; i < 200 && dev[1].class_req[SET_REPORT] < n; i++) {
+		ticks(1);
+		UNIT_CHECKED();
+		if (dev[1].class_req[SET_REPORT] < n && !d->busy) {
+			fprintf(stderr, "  tick %d: endpoint 0 idle with LED report %u to send\n",
+				i, dev[1].class_req[SET_REPORT] + 1);
+			UNIT_FAIL();
+			return;
+		}
+	}
+	CHECK_EQ(dev[1].class_req[SET_REPORT], n);
 }
 
 /* Ticks with 1 ms per clock read, past a request's 2 s timeout, until d is gone or puts
@@ -82,7 +101,7 @@ static void probe_end_sends_pending_leds(void)
 }
 
 /* Caps Lock pressed while a new keyboard's first LED report (all off, the state at setup)
- * is in flight: once ready, the keyboard is sent Caps Lock on, and the `kbd` listing shows
+ * is in flight: in the step that makes it ready, the keyboard is sent Caps Lock on, and the `kbd` listing shows
  * it (the press was lost: the light stayed dark until the next lock key). */
 static void lock_key_during_setup_sent(void)
 {
@@ -93,8 +112,9 @@ static void lock_key_during_setup_sent(void)
 	CHECK(tick_until_op(d, LEDS_OP));
 	CHECK_EQ(d->buf[0], 0);
 	led_listener(KBD_LED_CAPSLOCK);
-	ticks(50);
+	ticks_until_reports_back_to_back(d, 2);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	ticks(50);
 	CHECK_EQ(dev[1].class_req[SET_REPORT], 2);
 	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
 	sim_log_clear();
@@ -104,7 +124,7 @@ static void lock_key_during_setup_sent(void)
 }
 
 /* Caps Lock, then Num Lock while Caps Lock's report is in flight: a second report with both
- * follows once the first is answered (it was dropped: the lights showed Caps Lock alone). */
+ * follows in the step that takes the first one's answer (it was dropped: the lights showed Caps Lock alone). */
 static void lock_key_during_led_report_sent(void)
 {
 	struct usb_dev *d;
@@ -115,6 +135,7 @@ static void lock_key_during_led_report_sent(void)
 	CHECK(tick_until_op(d, LEDS_OP));
 	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK);
 	led_listener(KBD_LED_CAPSLOCK | KBD_LED_NUMLOCK);
+	ticks_until_reports_back_to_back(d, 3);
 	ticks(50);
 	CHECK_EQ(dev[1].class_req[SET_REPORT], 3);
 	CHECK_EQ(d->buf[0], HID_LED_CAPSLOCK | HID_LED_NUMLOCK);
@@ -242,6 +263,39 @@ static void ready_while_its_requests_in_flight(void)
 	cleanup();
 }
 
+/* usb_kbd_stall_probe refuses a second probe while one is asked for or running (it reset
+ * the codes the running one was about to fill, and its late answers landed in the new
+ * probe's), takes one again once it is over, and once a keyboard unplugged mid-probe is
+ * gone. */
+static void probe_refused_while_running(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+
+	start_leds_off();
+	dev[1].stall_undefined = true;
+	d = ready_keyboard();
+	CHECK(usb_kbd_stall_probe());
+	CHECK(!usb_kbd_stall_probe()); /* asked for */
+	CHECK(tick_until_op(d, PROBE_OP));
+	CHECK(!usb_kbd_stall_probe()); /* its undefined request in flight */
+	CHECK(tick_until_op(d, "SET_IDLE(0)"));
+	CHECK(!usb_kbd_stall_probe()); /* its SET_IDLE(0) in flight */
+	for (int i = 0; i < 100 && after == -1; i++) {
+		ticks(1);
+		usb_kbd_probe_result(&stalled, &after);
+	}
+	CHECK_EQ(stalled, XHCI_CC_STALL);
+	CHECK_EQ(after, XHCI_CC_SUCCESS);
+	CHECK(usb_kbd_stall_probe()); /* over: a new one runs */
+	CHECK(tick_until_op(d, PROBE_OP));
+	usb_dev_unplug(d);
+	ticks(50);
+	CHECK(usb_dev_list() == NULL);
+	CHECK(usb_kbd_stall_probe()); /* its keyboard gone: the probe ended with it */
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -253,5 +307,6 @@ int main(void)
 	RUN(set_idle_unanswered_refused);
 	RUN(set_protocol_stall_refused);
 	RUN(ready_while_its_requests_in_flight);
+	RUN(probe_refused_while_running);
 	return unit_summary();
 }
