@@ -47,6 +47,13 @@ void sim_bus_idle(void *ctx, uint16_t seg, uint8_t bus);
 struct sim_fn *sim_add(struct sim *s, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t vendor, uint16_t device,
 		       uint8_t class_code, uint8_t subclass, uint8_t header);
 void sim_free(struct sim *s);
+
+/* pci_sim_ports.c, for a program that links it: the port I/O functions (arch_pio_*) run
+ * configuration mechanism #1 (0xcf8 address, 0xcfc-0xcff data) over cfg from now on, the
+ * record of buses read cleared; sim_ports_bus_read says whether the data ports reached
+ * bus since then. */
+void sim_ports_attach(const struct pci_cfg_ops *cfg);
+bool sim_ports_bus_read(unsigned int bus);
 /* Little-endian helpers on a function's array. */
 void sim_w8(struct sim_fn *f, uint16_t off, uint8_t v);
 void sim_w16(struct sim_fn *f, uint16_t off, uint16_t v);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host test of the kernel side of PCI (src/drivers/pci/pci.c, compiled into this program):
- * the choice between ECAM and configuration mechanism #1. The ports are simulated here
- * (0xcf8 address, 0xcfc-0xcff data) over pci_sim's configuration space, the heap and
- * ioremap run on tests/support/sim_mm.h's machine.
+ * the choice between ECAM and configuration mechanism #1. The ports are simulated (0xcf8
+ * address, 0xcfc-0xcff data: pci_sim_ports.c) over pci_sim's configuration space, the heap
+ * and ioremap run on tests/support/sim_mm.h's machine.
  *
  * An MCFG region whose bus cannot be mapped (here: beyond a 36-bit CPU's physical
  * addresses, which ioremap refuses) sends that bus to the ports, from its first access on:
@@ -26,54 +26,6 @@
 
 static struct sim sim;
 static struct pci_cfg_ops sim_cfg;
-static uint32_t cf8;
-static uint8_t read_buses[256 / 8]; /* which buses the ports were asked for (bit per bus) */
-
-/* The function and offset that a data port access at port reaches. */
-static uint32_t port_addr(uint16_t port, uint16_t *off)
-{
-	uint32_t a = cf8 >> 8 & 0xffff;
-
-	*off = (uint16_t)((cf8 & 0xfc) + (port - 0xcfc));
-	return PCI_ADDR(0, a >> 8, a >> 3 & 31, a & 7);
-}
-
-static uint32_t data_read(uint16_t port, unsigned int width)
-{
-	uint16_t off;
-	uint32_t addr;
-
-	if (port < 0xcfc || port > 0xcff || !(cf8 & 1u << 31))
-		return 0xffffffffu >> (32 - 8 * width);
-	addr = port_addr(port, &off);
-	read_buses[PCI_ADDR_BUS(addr) / 8] |= (uint8_t)(1u << (PCI_ADDR_BUS(addr) % 8));
-	return sim_cfg.read(sim_cfg.ctx, addr, off, width);
-}
-
-static void data_write(uint16_t port, unsigned int width, uint32_t v)
-{
-	uint16_t off;
-	uint32_t addr;
-
-	if (port < 0xcfc || port > 0xcff || !(cf8 & 1u << 31))
-		return;
-	addr = port_addr(port, &off);
-	sim_cfg.write(sim_cfg.ctx, addr, off, width, v);
-}
-
-uint8_t arch_pio_read8(uint16_t port) { return (uint8_t)data_read(port, 1); }
-uint16_t arch_pio_read16(uint16_t port) { return (uint16_t)data_read(port, 2); }
-uint32_t arch_pio_read32(uint16_t port) { return data_read(port, 4); }
-void arch_pio_write8(uint16_t port, uint8_t v) { data_write(port, 1, v); }
-void arch_pio_write16(uint16_t port, uint16_t v) { data_write(port, 2, v); }
-void arch_pio_write32(uint16_t port, uint32_t v)
-{
-	if (port == 0xcf8)
-		cf8 = v;
-	else
-		data_write(port, 4, v);
-}
-
 static char log_text[4096];
 static size_t log_len;
 
@@ -91,7 +43,7 @@ static unsigned int buses_read(void)
 	unsigned int n = 0;
 
 	for (unsigned int b = 0; b < 256; b++)
-		n += (read_buses[b / 8] >> (b % 8)) & 1;
+		n += sim_ports_bus_read(b);
 	return n;
 }
 
@@ -120,6 +72,7 @@ static void roots_empty(void)
 
 	sim_free(&sim);
 	sim_ops(&sim, &sim_cfg);
+	sim_ports_attach(&sim_cfg);
 	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);
 	sim_add(&sim, 0x11, 3, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
 	CHECK(pci_init(NULL, 0, roots, 2) == 0);
@@ -146,6 +99,7 @@ int main(int argc, char **argv)
 	CHECK(printk_add_sink(capture, false) == 0);
 	memmap_phys_bits = 36;
 	sim_ops(&sim, &sim_cfg);
+	sim_ports_attach(&sim_cfg);
 	sim_add(&sim, 0, 0, 0, 0x8086, 0x29c0, 0x06, 0x00, 0);
 	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
 	sim_add(&sim, 0x10, 0, 0, 0x1b36, 0x000d, 0x0c, 0x03, 0);

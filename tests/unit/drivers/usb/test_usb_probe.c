@@ -3,16 +3,16 @@
  * usb.c's probe, reached through usb_init as the kernel does, for the controllers it does
  * not bring up. The program is built from the real usb.c with the whole stack, the Intel
  * port routing (xhci_intel.c) and the kernel side of PCI (pci.c, pci_irq.c), on a simulated
- * machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c), each xHCI's BAR 0
- * mapped by ioremap to its own simulated register file (xhci_sim.c: this program's
- * xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can refuse a
- * controller's structure or its slot table. A controller whose takeover or setup fails is
- * reported at KERN_ERR ("usb: <name>: <why>: skipped"), stopped when it can be (a warning
- * when it cannot), its bus mastering ended, its Intel shared ports given back, and it is
- * never linked into usb_controllers: the tick, `usb` and usb_shutdown do not see it, and
- * the healthy controller of the same scan comes up and numbers its devices as the first. A
- * BAR 0 that is not an assigned memory BAR, or cannot be mapped, is refused before anything
- * else.
+ * machine: configuration space through the 0xcf8/0xcfc ports (pci_sim.c, pci_sim_ports.c),
+ * each xHCI's BAR 0 mapped by ioremap to its own simulated register file (xhci_sim.c: this
+ * program's xhci_mmio_bar stands in for the kernel's loads and stores), and a heap that can
+ * refuse a controller's structure or its slot table. A controller whose takeover or setup
+ * fails is reported at KERN_ERR ("usb: <name>: <why>: skipped"), stopped when it can be (a
+ * warning when it cannot), its bus mastering ended, its Intel shared ports given back, and
+ * it is never linked into usb_controllers: the tick, `usb` and usb_shutdown do not see it,
+ * and the healthy controller of the same scan comes up and numbers its devices as the
+ * first. A BAR 0 that is not an assigned memory BAR, or cannot be mapped, is refused before
+ * anything else.
  *
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, a failed takeover beside a healthy controller; "intel" and
@@ -35,9 +35,6 @@
 extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 extern uint64_t time_ns(void);
 
-#define CFG_ADDRESS 0xcf8 /* configuration mechanism #1 (PCI 3.0, 3.2.2.3.2) */
-#define CFG_DATA 0xcfc
-#define CFG_ENABLE (1u << 31)
 #define BAR_BASE 0xfe000000u /* BAR 0 of the xHCI at 00:dev.0: BAR_BASE + dev * BAR_STEP */
 #define BAR_STEP 0x10000u
 #define PHYS_LIMIT (1ull << 36) /* the CPU's physical address width: ioremap refuses beyond */
@@ -58,55 +55,12 @@ struct ctl {
 static struct {
 	struct sim pci;
 	struct pci_cfg_ops cfg;
-	uint32_t cf8;
 	struct ctl ctl[MAX_CTL];
 	unsigned int nctl;
 	unsigned int ioremaps;    /* every ioremap call */
 	unsigned int heap_before; /* blocks live when usb_init began */
 	void (*tick)(void);       /* usb_init's tick hook */
 } m;
-
-/* The function and offset a data port reaches (false: none, the address not enabled). */
-static bool cfg_target(uint16_t port, uint32_t *addr, uint16_t *off)
-{
-	if (port < CFG_DATA || port > CFG_DATA + 3 || !(m.cf8 & CFG_ENABLE))
-		return false;
-	*addr = PCI_ADDR(0, m.cf8 >> 16 & 0xff, m.cf8 >> 11 & 0x1f, m.cf8 >> 8 & 7);
-	*off = (uint16_t)((m.cf8 & 0xfc) + (port - CFG_DATA));
-	return true;
-}
-
-static uint32_t data_read(uint16_t port, unsigned int width)
-{
-	uint32_t addr;
-	uint16_t off;
-
-	if (!cfg_target(port, &addr, &off))
-		return 0xffffffffu >> (32 - 8 * width);
-	return m.cfg.read(m.cfg.ctx, addr, off, width);
-}
-
-static void data_write(uint16_t port, unsigned int width, uint32_t v)
-{
-	uint32_t addr;
-	uint16_t off;
-
-	if (cfg_target(port, &addr, &off))
-		m.cfg.write(m.cfg.ctx, addr, off, width, v);
-}
-
-uint8_t arch_pio_read8(uint16_t port) { return (uint8_t)data_read(port, 1); }
-uint16_t arch_pio_read16(uint16_t port) { return (uint16_t)data_read(port, 2); }
-uint32_t arch_pio_read32(uint16_t port) { return data_read(port, 4); }
-void arch_pio_write8(uint16_t port, uint8_t v) { data_write(port, 1, v); }
-void arch_pio_write16(uint16_t port, uint16_t v) { data_write(port, 2, v); }
-void arch_pio_write32(uint16_t port, uint32_t v)
-{
-	if (port == CFG_ADDRESS)
-		m.cf8 = v;
-	else
-		data_write(port, 4, v);
-}
 
 /* A controller's BAR 0 maps to its register file; any other address (one beyond the CPU's
  * reach above all) is refused, as the kernel's ioremap refuses it. */
@@ -266,6 +220,7 @@ static int scan(void)
 
 	sim_add(&m.pci, 0, 0, 0, 0x8086, 0x29c0, PCI_CLASS_BRIDGE, PCI_SUBCLASS_BRIDGE_HOST, 0);
 	sim_ops(&m.pci, &m.cfg);
+	sim_ports_attach(&m.cfg);
 	CHECK_EQ(pci_init(NULL, 0, &root, 1), 0);
 	for (unsigned int i = 0; i < m.nctl; i++)
 		memcpy(m.ctl[i].cfg_before, m.ctl[i].fn->cfg, PCI_CFG_LEGACY_SIZE);
