@@ -144,6 +144,18 @@ static long padding_touched(const struct screen *s)
 	return bad;
 }
 
+/* An 8x14 font made of the shipped 8x16 font's rows 1-14: a font height no renderer fast
+ * path is written for. */
+static const struct console_font *font_8x14(void)
+{
+	static uint8_t glyphs[256 * 14];
+	static struct console_font f = {8, 14, 1, glyphs};
+
+	for (unsigned ch = 0; ch < 256; ch++)
+		memcpy(glyphs + ch * 14, console_font_8x16.glyphs + ch * 16 + 1, 14);
+	return &f;
+}
+
 /* One scenario: text with colours, wrap and scrolling on the given format. */
 static void scenario(const char *name, struct fb_info info, const struct console_font *font,
 		     unsigned scale)
@@ -456,6 +468,9 @@ int main(int argc, char **argv)
 	scenario("700x400x16 scale 3", rgb_info(700, 400, 1400, 16, false), &console_font_8x16, 3);
 	/* The native 16x32 font at 32 bpp (fast path with 16-pixel rows) and at 24 bpp. */
 	scenario("1000x700x32 font 16x32", rgb_info(1000, 700, 4000, 32, false), &console_font_16x32, 1);
+	/* An 8-pixel font of another height (the shipped 8x16 without its top and bottom
+	 * rows): fb_glyph8.c's cell-by-cell path for such fonts, also scrolled. */
+	scenario("640x480x32 font 8x14", rgb_info(640, 480, 2560, 32, false), font_8x14(), 1);
 	scenario("1000x700x24 font 16x32", rgb_info(1000, 700, 3000, 24, true), &console_font_16x32, 1);
 
 	/* 24 bpp at 1366 wide: pitch 4098 = 1366 * 3, no multiple of 4 (every line starts
