@@ -75,6 +75,11 @@ static void test_special(void)
 	/* a conversion printk does not know shows as written, and takes no argument */
 	ksnprintf(buf, sizeof(buf), "%-5q|%#08.3lk|%d", 7);
 	CHECK(strcmp(buf, "%-5q|%#08.3lk|7") == 0);
+	/* a format that ends inside a specification: the text before it, nothing read after */
+	CHECK_EQ(ksnprintf(buf, sizeof(buf), "abc%-5"), 3);
+	CHECK(strcmp(buf, "abc") == 0);
+	CHECK_EQ(ksnprintf(buf, sizeof(buf), "x%"), 1);
+	CHECK(strcmp(buf, "x") == 0);
 }
 
 /* Truncation: the output is cut and terminated, the return value is the full length. */
@@ -376,6 +381,47 @@ static void test_nested_in_append(void)
 	printk_remove_sink(capture_debug);
 }
 
+/* A message printed inside an append and longer than the slot that keeps it (160 bytes):
+ * kept cut to the slot, at a character boundary (a 3-byte character straddles the cut:
+ * its first two bytes would fit),
+ * and still a line of its own in the log and on the sink. */
+static void nmi_long_printk(void)
+{
+	char msg[220];
+	size_t n = 0;
+
+	printk_host_mid_append = NULL; /* once */
+	while (n < 151)
+		msg[n++] = 'n';
+	while (n < 200) { /* U+20AC from byte 151 on: the one at 157-159 straddles the cut */
+		memcpy(msg + n, "\xe2\x82\xac", 3);
+		n += 3;
+	}
+	msg[n] = '\0';
+	printk(KERN_ERR "%s\n", msg);
+}
+
+static void test_nested_long_cut(void)
+{
+	const char *line;
+	size_t len;
+
+	hold_sinks_start();
+	reentered = true;
+	printk_host_mid_append = nmi_long_printk;
+	printk("outer long\n");
+	captured[captured_len] = '\0';
+	CHECK(strncmp(captured, "outer long\nnnn", 14) == 0);
+	line = strchr(captured, '\n') + 1;
+	len = strlen(line);
+	CHECK(len > 0 && len <= 160 && line[len - 1] == '\n');
+	CHECK_EQ(len, 151 + 2 * 3 + 1); /* 151 n, two whole euros (6 bytes), the newline */
+	CHECK(strchr(line, 'n') == line && line[151] == '\xe2' && line[len - 2] == '\xac');
+	printk_host_mid_append = NULL;
+	printk_remove_sink(capture_and_print);
+	printk_remove_sink(capture_debug);
+}
+
 /* Command line: bare flags, key=value, prefixes that must not match, empty values. */
 static void test_cmdline(void)
 {
@@ -410,6 +456,7 @@ int main(void)
 	RUN(test_hold);
 	RUN(test_held_by_sink);
 	RUN(test_hold_overflow);
+	RUN(test_nested_long_cut);
 	RUN(test_nested_in_append);
 	RUN(test_cmdline);
 	return unit_summary();
