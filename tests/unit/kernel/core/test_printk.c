@@ -382,9 +382,8 @@ static void test_nested_in_append(void)
 }
 
 /* A message printed inside an append and longer than the slot that keeps it (160 bytes):
- * kept cut to the slot, at a character boundary (a 3-byte character straddles the cut:
- * its first two bytes would fit),
- * and still a line of its own in the log and on the sink. */
+ * kept cut to the slot, at a character boundary (a 3-byte character straddles the cut: its
+ * first two bytes would fit), and still a line of its own in the log and on the sink. */
 static void nmi_long_printk(void)
 {
 	char msg[220];
