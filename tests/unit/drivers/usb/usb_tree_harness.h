@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The harness of test_usb_hub2 and test_usb_intr: the whole USB stack (usb_hub.c, usb_enum.c,
- * usb_intr.c, usb_kbd.c over xhci_ring.c and xhci_port.c) on the simulated controller of
- * xhci_sim.c, with a tree of simulated USB 2 hubs and boot keyboards built here (USB 2.0
- * 11.24.2.6-7: port status and change bits, hub status), the kernel stand-ins they need, and
- * the helpers that plug, report and drive it. Header-only, included once by each test
- * program after unit.h (its checks count per file).
+ * The harness of test_usb_hub2-4, test_usb_intr and test_xhci_events: the whole USB stack
+ * (usb_hub.c, usb_enum.c, usb_intr.c, usb_kbd.c over xhci_ring.c and xhci_port.c) on the
+ * simulated controller of xhci_sim.c, with a tree of simulated USB 2 hubs and boot keyboards
+ * built here (USB 2.0 11.24.2.6-7: port status and change bits, hub status), the kernel
+ * stand-ins they need, and the helpers that plug, report and drive it. Header-only,
+ * included once by each test program after unit.h (its checks count per file).
  */
 #ifndef USB_TREE_HARNESS_H
 #define USB_TREE_HARNESS_H
@@ -58,6 +58,7 @@ uint8_t kbd_leds(void) { return 0; }
 /* ------------------------------------------------------------------ the simulated tree */
 #define C_CONNECTION (1u << 0) /* wPortStatus / wPortChange bits */
 #define PS_ENABLE (1u << 1)
+#define PS_OVER_CURRENT (1u << 3) /* and C_PORT_OVER_CURRENT */
 #define PS_RESET (1u << 4)
 #define PS_POWER (1u << 8)
 #define PS_LOW_SPEED (1u << 9)
@@ -83,6 +84,7 @@ struct node {
 	unsigned int power_requests[16], reset_requests[16];
 	uint64_t reset_ns[16]; /* when the last PORT_RESET came */
 	unsigned int hub_status_reads;
+	unsigned int hub_clears;        /* CLEAR_FEATURE(C_HUB_*) */
 	unsigned int status_reads[16];  /* GET_STATUS(port) */
 	unsigned int port_disables[16]; /* CLEAR_FEATURE(PORT_ENABLE) */
 	/* a hub's faults: how many of the next requests go wrong (UINT_MAX: all of them) */
@@ -96,7 +98,9 @@ struct node {
 	unsigned int failed_resets[16];      /* SET_FEATURE(PORT_RESET): no reset starts */
 	unsigned int failed_clears[16];      /* CLEAR_FEATURE(C_PORT_*): the change stays */
 	unsigned int failed_power[16];       /* SET_FEATURE(PORT_POWER): the port stays dark */
+	unsigned int failed_disables[16];    /* CLEAR_FEATURE(PORT_ENABLE) */
 	unsigned int failed_hub_status;      /* GET_STATUS(hub) */
+	unsigned int failed_hub_clears;      /* CLEAR_FEATURE(C_HUB_*): the change stays */
 	unsigned int failed_hub_desc;        /* GET_DESCRIPTOR(hub) */
 	enum sim_answer fail_as;
 	bool bad_config; /* a keyboard whose configuration is malformed */
@@ -240,7 +244,12 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 		memcpy(data, &h->hub_status, 2);
 		memcpy(data + 2, &h->hub_change, 2);
 		*len = take(&h->short_hub_status) ? 2 : 4;
+	} else if (su->type == 0x20 && su->req == 0x01 && su->value <= 1 &&
+		   take(&h->failed_hub_clears)) {
+		h->hub_clears++;
+		return fail(h);
 	} else if (su->type == 0x20 && su->req == 0x01 && su->value <= 1) {
+		h->hub_clears++;
 		h->hub_change &=
 			(uint16_t) ~(1u << su->value); /* C_HUB_LOCAL_POWER, _OVER_CURRENT */
 	} else if (su->type == 0x02 && su->req == 0x01 && su->value == 0 && su->index == 0x81) {
@@ -263,6 +272,10 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 		return fail(h);
 	} else if (su->type == 0x23 && su->req == 0x01 && su->value >= 16 && su->value <= 20 &&
 		   take(&h->failed_clears[p])) {
+		return fail(h);
+	} else if (su->type == 0x23 && su->req == 0x01 && su->value == 1 &&
+		   take(&h->failed_disables[p])) {
+		h->port_disables[p]++;
 		return fail(h);
 	} else if (su->type == 0xa3 && su->req == 0x00) { /* GET_STATUS(port) */
 		h->status_reads[p]++;
@@ -432,6 +445,18 @@ static inline void types_a(int k)
 	CHECK_EQ(held(), 1u);
 	key_report(d, (const uint8_t[8]){ 0 });
 	CHECK_EQ(held(), 0u);
+}
+
+/* The `usb` listing shows port p of a hub (the only one listed) in state, e.g.
+ * "    port 2  refused"; the log cleared first. */
+static inline bool hub_port_listed(unsigned int p, const char *state)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "\n    port %-2u %s\n", p, state);
+	sim_log_clear();
+	usb_list_devices(&hc);
+	return sim_logged(line);
 }
 
 /* A hub and keyboards of full speed on the given ports, plugged before it powers them; the

@@ -88,6 +88,8 @@ struct xhci_sim {
 	bool abort_no_event;    /* ... and posts no event at all: only CRCR.CRR says it stopped */
 	uint8_t disable_slot_cc; /* Disable Slot fails with this code, the slot left enabled (0:
 				  * it works) */
+	bool setup_events;      /* a SETUP stage the device took posts a Transfer Event of its
+				 * own, success, though its TRB asked for none (no IOC) */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
@@ -165,6 +167,10 @@ void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3);
  * transfer completes (or a late, stopped or repeated one: the tests' hostile events). */
 void sim_post_transfer(struct xhci_sim *s, unsigned int slot, unsigned int dci, uint64_t trb,
 		       uint32_t cc, uint32_t residual);
+
+/* Post a Port Status Change Event naming port (xHCI 6.4.2.3), as a controller does when a
+ * change bit of the port's PORTSC is set; any port number, for the tests' hostile events. */
+void sim_port_event(struct xhci_sim *s, unsigned int port);
 
 /* The transfer of TRB trb on non-control endpoint dci of slot ends with a code that halts
  * the endpoint (STALL, babble, transaction error): its Transfer Event posted, the endpoint

@@ -10,7 +10,8 @@
  * it (CRCR.CRR set) until CRCR.CA aborts it (Command Aborted for it, then Command Ring
  * Stopped naming the next TRB; while the ring runs the CRCR pointer is not taken) or it
  * completes late (sim_complete_hung). Non-control endpoints only halt (sim_intr_halt) and
- * take the commands that recover them; their transfers are the tests' own events.
+ * take the commands that recover them; their transfers are the tests' own events, as are
+ * Port Status Change Events (sim_port_event).
  */
 #include <string.h>
 #include "xhci_sim_internal.h"
@@ -28,6 +29,11 @@ void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
 		s->ev_enq = 0;
 		s->pcs ^= 1;
 	}
+}
+
+void sim_port_event(struct xhci_sim *s, unsigned int port)
+{
+	sim_post_event(s, (uint64_t)(port & 0xff) << 24, XHCI_CC_SUCCESS << 24, TRB_TYPE(TRB_EV_PORT_STATUS));
 }
 
 /* The next TRB owned by the controller on a ring at *deq with cycle *cs, following Link
@@ -270,6 +276,8 @@ void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
 			}
 			if (len > su.length)
 				len = su.length;
+			if (s->setup_events)
+				sim_post_transfer(s, slot, XHCI_DCI_EP0, here, XHCI_CC_SUCCESS, 0);
 		} else if (halting_cc(answer)) {
 			/* the data or status stage is where a device's STALL handshake shows */
 			sim_post_transfer(s, slot, XHCI_DCI_EP0, here, halting_cc(answer),
