@@ -173,6 +173,7 @@ static bool hub_ok(struct usb_dev *d)
 		hub_status_failed(d, what);
 		return false;
 	default: /* R_HUB_CLEAR: the change comes back on the next read */
+		h->look_failed = true;
 		if (!hub_status_failed(d, what))
 			return true;
 		h->state = H_RUN;
@@ -348,7 +349,7 @@ static bool hub_status_read(struct usb_dev *d)
 		hub_status_failed(d, what);
 		return false;
 	}
-	h->port[0].fails = 0;
+	h->look_failed = false;
 	h->state = H_HUB_CLEAR;
 	return true;
 }
@@ -364,6 +365,10 @@ static void hub_clear_next(struct usb_dev *d)
 			    (uint16_t)(HUB_C_HUB_LOCAL_POWER + change_take(h)), 0, 0, "CLEAR_FEATURE(hub change)");
 		return;
 	}
+	/* a whole look (read and every change cleared): the failures in a row start again;
+	 * not at the read, or a clear that always fails would be read again for ever */
+	if (!h->look_failed)
+		h->port[0].fails = 0;
 	h->state = H_RUN;
 	hub_update(d);
 }

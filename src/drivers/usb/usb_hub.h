@@ -102,7 +102,8 @@ struct usb_hub {
 	uint16_t to_clear;        /* change bits of the status just read not yet acknowledged */
 	uint16_t ignored;         /* bit p: port p given up unreadable; bit 0: the hub's own */
 	uint8_t req, req_port;    /* R_*: the request in flight, and its port (hub_ok) */
-	bool look_failed;         /* a change bit of the look at cur could not be cleared */
+	bool look_failed;         /* a change bit of this look (port cur's, or the hub's own)
+				   * could not be cleared */
 	struct hub_port port[16]; /* [1..num_ports]; [0] counts the hub's own status fails */
 };
 

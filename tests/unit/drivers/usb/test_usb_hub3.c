@@ -8,6 +8,9 @@
  *   given up; CLEAR_FEATURE of a change bit that fails is read again, then the port given
  *   up; SET_FEATURE(PORT_POWER) that fails leaves that port dark; GET_STATUS(hub) that
  *   fails stops the hub's own status being read: in each case the other ports go on;
+ * - CLEAR_FEATURE of a hub change that fails is read again and acknowledged then; after
+ *   three looks in a row that fail, the hub's own status is no longer read and its ports
+ *   go on (it was read again for ever, the ports never looked at);
  * - a hub whose own descriptor fails is still refused (Linux too refuses such a hub);
  * - the listing shows each hub's ports with their state, and the record of refused devices
  *   and given-up ports (name, vendor:product when known, reason), bounded to 8, the oldest
@@ -181,6 +184,73 @@ static void failed_hub_status(void)
 	finish();
 }
 
+/* CLEAR_FEATURE(C_HUB_LOCAL_POWER) stalls once: nothing said, the change comes back on the
+ * next GET_STATUS(hub) and is acknowledged then. Later it stalls twice: read again each
+ * time, acknowledged on the third try, the hub's status still read (failures in a row are
+ * counted from the last whole look). The keyboard types throughout. */
+static void failed_hub_clear_read_again(void)
+{
+	int h, k;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	node[h].failed_hub_clears = 1;
+	node[h].hub_change = HUB_LOCAL_POWER;
+	hub_notify(h);
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(node[h].hub_status_reads, 2u);
+	CHECK_EQ(node[h].hub_clears, 2u);
+	CHECK_EQ(node[h].hub_change, 0);
+
+	node[h].failed_hub_clears = 2;
+	node[h].hub_change = HUB_LOCAL_POWER;
+	hub_notify(h);
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(node[h].hub_status_reads, 5u);
+	CHECK_EQ(node[h].hub_clears, 5u);
+	CHECK_EQ(node[h].hub_change, 0);
+	CHECK(!sim_logged("no longer read"));
+	node[h].hub_change = HUB_LOCAL_POWER;
+	hub_notify(h);
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(node[h].hub_status_reads, 6u);
+	CHECK_EQ(node[h].hub_change, 0);
+	types_a(k);
+	CHECK(!sim_logged("refused"));
+	finish();
+}
+
+/* CLEAR_FEATURE(C_HUB_LOCAL_POWER) always stalls: after three looks in a row the hub's own
+ * status is no longer read, with a line, and its ports go on: a keyboard plugged into port
+ * 3 gets ready, the one on port 1 types. (The hub read its status and failed the clear for
+ * ever, its ports never looked at again.) */
+static void failed_hub_clear_no_longer_read(void)
+{
+	int h, k, k2;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	node[h].failed_hub_clears = UINT_MAX;
+	node[h].hub_change = HUB_LOCAL_POWER;
+	hub_notify(h);
+	CHECK(stack_until(&hc,
+			  "usb: 1-5: CLEAR_FEATURE(hub change) stalled 3 times in a row: no longer "
+			  "read, its ports go on\n",
+			  200));
+	k2 = add_node(N_KBD, USB_SPEED_HIGH, h, 3);
+	plug(k2, true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3 0627:0001 ready", 5000));
+	CHECK_EQ(node[h].hub_status_reads, 3u);
+	CHECK_EQ(node[h].hub_clears, 3u);
+	types_a(k);
+	types_a(k2);
+	CHECK(!sim_logged("refused"));
+	finish();
+}
+
 /* The hub's own descriptor stalls: the hub is refused, as before (it cannot be driven
  * without its port count), and listed as refused. */
 static void failed_hub_descriptor_refuses(void)
@@ -334,6 +404,8 @@ int main(void)
 	RUN(failed_change_clear);
 	RUN(failed_port_power);
 	RUN(failed_hub_status);
+	RUN(failed_hub_clear_read_again);
+	RUN(failed_hub_clear_no_longer_read);
 	RUN(failed_hub_descriptor_refuses);
 	RUN(listing_hub_ports_and_refused);
 	RUN(no_memory_listed);
