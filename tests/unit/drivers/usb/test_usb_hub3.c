@@ -8,6 +8,8 @@
  *   given up; CLEAR_FEATURE of a change bit that fails is read again, then the port given
  *   up; SET_FEATURE(PORT_POWER) that fails leaves that port dark; GET_STATUS(hub) that
  *   fails stops the hub's own status being read: in each case the other ports go on;
+ * - CLEAR_FEATURE(PORT_ENABLE) that fails, giving up a port after failed resets or failed
+ *   looks, is logged and the port stays given up;
  * - CLEAR_FEATURE of a hub change that fails is read again and acknowledged then; after
  *   three looks in a row that fail, the hub's own status is no longer read and its ports
  *   go on (it was read again for ever, the ports never looked at);
@@ -181,6 +183,89 @@ static void failed_hub_status(void)
 	CHECK(stack_until(&hc, "kbd: usb 1-5.3 0627:0001 ready", 5000));
 	types_a(k);
 	CHECK(!sim_logged("refused"));
+	finish();
+}
+
+/* Port 2's resets always stall, and the CLEAR_FEATURE(PORT_ENABLE) that gives it up stalls
+ * too: logged, not sent again, the port still given up until unplugged ("refused", no
+ * fourth reset), its keyboard on port 1 typing; unplugged and plugged back with resets that
+ * work, its keyboard gets ready. */
+static void failed_disable_after_resets(void)
+{
+	static const unsigned int ports[] = { 1, 2 };
+	int h, k[2];
+
+	start();
+	h = hub_with_keyboards(ports, 2, k);
+	node[h].failed_resets[2] = UINT_MAX;
+	node[h].failed_disables[2] = 1;
+	plug(h, true);
+	CHECK(stack_until(&hc,
+			  "usb: 1-5 port 2: SET_FEATURE(PORT_RESET) stalled (try 3 of 3): port "
+			  "disabled, given up until unplugged",
+			  5000));
+	CHECK(stack_until(
+		&hc,
+		"usb: 1-5 port 2: CLEAR_FEATURE(PORT_ENABLE) stalled: the port may stay enabled\n",
+		100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	stack_ticks_ms(&hc, 600);
+	CHECK_EQ(node[h].port_disables[2], 1u);
+	CHECK_EQ(node[h].reset_requests[2], 3u);
+	CHECK(!sim_logged(": refused: "));
+	CHECK(hub_port_listed(2, "refused"));
+	CHECK(sim_logged("\n  1-5.2: port given up: SET_FEATURE(PORT_RESET) stalled, 3 times: "
+			 "disabled until unplugged\n"));
+	types_a(k[0]);
+
+	node[h].failed_resets[2] = 0;
+	plug(k[1], false);
+	hub_notify(h);
+	stack_ticks_ms(&hc, 20);
+	plug(k[1], true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
+	types_a(k[1]);
+	finish();
+}
+
+/* GET_STATUS(port 3) always ends in a transaction error, and so does the
+ * CLEAR_FEATURE(PORT_ENABLE) that gives the port up: logged once, the port still given up
+ * ("given up (unreadable)", its changes never read again); the keyboard on port 1 types and
+ * one plugged into port 2 gets ready. */
+static void failed_disable_of_unreadable_port(void)
+{
+	static const unsigned int ports[] = { 1, 3 };
+	int h, k[2], k2;
+
+	start();
+	h = hub_with_keyboards(ports, 2, k);
+	node[h].fail_as = SIM_XACT_ERROR;
+	node[h].failed_port_status[3] = UINT_MAX;
+	node[h].failed_disables[3] = UINT_MAX;
+	plug(h, true);
+	CHECK(stack_until(&hc,
+			  "usb: 1-5 port 3: GET_STATUS(port) failed (completion code 4) 3 times in "
+			  "a row: port given up, the other ports go on",
+			  5000));
+	CHECK(stack_until(&hc,
+			  "usb: 1-5 port 3: CLEAR_FEATURE(PORT_ENABLE) failed (completion code 4): "
+			  "the port may stay enabled\n",
+			  100));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	node[h].change[3] |= C_CONNECTION; /* a change there: no longer read */
+	k2 = add_node(N_KBD, USB_SPEED_HIGH, h, 2);
+	plug(k2, true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK_EQ(node[h].status_reads[3], 3u);
+	CHECK_EQ(node[h].port_disables[3], 1u);
+	CHECK(!sim_logged(": refused: "));
+	CHECK(hub_port_listed(3, "given up (unreadable)"));
+	CHECK(sim_logged("\n  1-5.3: port given up: GET_STATUS(port) failed (completion code 4), 3 "
+			 "times: disabled\n"));
+	types_a(k[0]);
+	types_a(k2);
 	finish();
 }
 
@@ -404,6 +489,8 @@ int main(void)
 	RUN(failed_change_clear);
 	RUN(failed_port_power);
 	RUN(failed_hub_status);
+	RUN(failed_disable_after_resets);
+	RUN(failed_disable_of_unreadable_port);
 	RUN(failed_hub_clear_read_again);
 	RUN(failed_hub_clear_no_longer_read);
 	RUN(failed_hub_descriptor_refuses);
