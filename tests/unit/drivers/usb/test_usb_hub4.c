@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A hub refused while it is set up, and a hub over-current that ends around a port left
+ * off (src/drivers/usb/usb_hub.c), on the simulated tree of usb_tree_harness.h. Checked:
+ * - a hub behind a hub with no memory for its state, or whose hub descriptor does not
+ *   parse, is refused with a line naming why: its port on the first hub shows "refused",
+ *   the record says why, nothing behind it is enumerated, and the keyboard on another port
+ *   of the first hub types on;
+ * - when a hub over-current ends every port is powered again but one left off for its own
+ *   over-currents, which stays off.
+ */
+#include "../../unit.h"
+#include "usb_tree_harness.h"
+
+/* A hub and a keyboard on its port 1, both ready, and a second hub (with a keyboard on its
+ * own port 1) plugged into port 3 of the first and announced: returns the second hub; its
+ * faults are the caller's to set before it is stepped. */
+static int hub_behind_hub(int *h, int *k)
+{
+	int h2;
+
+	*h = hub_and_keyboard(USB_SPEED_HIGH, 1, k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	h2 = add_node(N_HUB, USB_SPEED_HIGH, *h, 3);
+	node[add_node(N_KBD, USB_SPEED_HIGH, h2, 1)].plugged = true;
+	plug(h2, true);
+	sim_log_clear();
+	return h2;
+}
+
+/* Devices the stack holds, refused ones not yet torn down included. */
+static unsigned int devices(void)
+{
+	unsigned int n = 0;
+
+	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
+		n++;
+	return n;
+}
+
+/* The second hub is refused (refusal: its line) and gone: port 3 of the first is listed as
+ * refused, the record has why, nothing behind the second hub was enumerated, and the
+ * keyboard on port 1 types. */
+static void second_hub_refused(int k, const char *refusal, const char *record)
+{
+	CHECK(stack_until(&hc, refusal, 5000));
+	stack_ticks_ms(&hc, 20); /* torn down: Disable Slot */
+	CHECK(!sim_logged("hub with 4 ports ready"));
+	CHECK(!sim_logged("1-5.3.1"));
+	CHECK_EQ(devices(), 2u); /* the first hub and its keyboard */
+	CHECK(hub_port_listed(3, "refused"));
+	CHECK(sim_logged(record));
+	types_a(k);
+}
+
+/* No memory for the second hub's state when it attaches: refused "out of memory". (Had it
+ * gone on, its first step would have read a hub state that is not there.) */
+static void hub_state_out_of_memory(void)
+{
+	int h, k, h2;
+
+	start();
+	h2 = hub_behind_hub(&h, &k);
+	hub_notify(h);
+	for (int i = 0; i < 2000 && !dev_of(h2); i++)
+		stack_tick(&hc);
+	CHECK(dev_of(h2) != NULL); /* its device allocated: the next allocation is the hub's */
+	heap_failures = 1;
+	second_hub_refused(k, "usb: 1-5.3 0409:0001: refused: out of memory\n",
+			   "\n  1-5.3 0409:0001: out of memory\n");
+	CHECK_EQ(heap_failures, 0u);
+	finish();
+}
+
+/* The second hub's descriptor claims no ports (bNbrPorts 0): refused with the parser's
+ * reason, before its endpoint is configured. */
+static void hub_descriptor_refused(void)
+{
+	int h, k, h2;
+	unsigned int configured;
+
+	start();
+	h2 = hub_behind_hub(&h, &k);
+	node[h2].nports = 0;
+	configured = sim.commands[TRB_CONFIGURE_EP];
+	hub_notify(h);
+	second_hub_refused(k, "usb: 1-5.3 0409:0001: refused: hub port count not 1-15\n",
+			   "\n  1-5.3 0409:0001: hub port count not 1-15\n");
+	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], configured);
+	finish();
+}
+
+/* Over-current on port p of hub node h begins (the hub switches the port off: power,
+ * connection, enable clear) or ends; C_PORT_OVER_CURRENT set either way. */
+static void port_over_current(int h, unsigned int p, bool active)
+{
+	if (active) {
+		node[h].status[p] = PS_OVER_CURRENT;
+		node[h].change[p] |= C_CONNECTION;
+	} else {
+		node[h].status[p] &= (uint16_t)~PS_OVER_CURRENT;
+	}
+	node[h].change[p] |= PS_OVER_CURRENT;
+}
+
+/* Port 2's over-current comes back four times: left unpowered. A whole-hub over-current
+ * then begins and ends: ports 1, 3 and 4 are powered again, port 2 is not and stays "off
+ * (over-current)"; the keyboards on ports 1 and 3 type. */
+static void hub_over_current_passes_port_left_off(void)
+{
+	static const unsigned int ports[] = { 1, 2, 3 };
+	unsigned int powered[5];
+	int h, k[3];
+
+	start();
+	h = hub_with_keyboards(ports, 3, k);
+	plug(h, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.3 0627:0001 ready", 5000));
+	for (int i = 0; i < 4; i++) {
+		sim_log_clear();
+		port_over_current(h, 2, true);
+		hub_notify(h);
+		port_over_current(h, 2, false);
+		if (i < 3)
+			CHECK(stack_until(&hc, "usb: 1-5 port 2: over-current ended: powered again",
+					  5000));
+	}
+	CHECK(stack_until(&hc, "usb: 1-5 port 2: over-current 4 times in a row: left unpowered\n",
+			  1000));
+	stack_ticks_ms(&hc, 300);
+	memcpy(powered, node[h].power_requests, sizeof(powered));
+
+	node[h].hub_status = HUB_OVER_CURRENT;
+	node[h].hub_change = HUB_OVER_CURRENT;
+	hub_notify(h);
+	CHECK(stack_until(&hc, "usb: 1-5: hub over-current: its ports are off until it ends\n",
+			  100));
+	node[h].hub_status = 0;
+	node[h].hub_change = HUB_OVER_CURRENT;
+	hub_notify(h);
+	CHECK(stack_until(&hc, "usb: 1-5: hub over-current ended: its ports powered again\n", 100));
+	stack_ticks_ms(&hc, 300); /* past the hub's power-on time */
+	for (unsigned int p = 1; p <= 4; p++)
+		CHECK_EQ(node[h].power_requests[p], powered[p] + (p != 2));
+	CHECK(!(node[h].status[2] & PS_POWER));
+	CHECK(hub_port_listed(2, "off (over-current)"));
+	types_a(k[0]);
+	types_a(k[2]);
+	finish();
+}
+
+int main(void)
+{
+	sim_log_start();
+	RUN(hub_state_out_of_memory);
+	RUN(hub_descriptor_refused);
+	RUN(hub_over_current_passes_port_left_off);
+	return unit_summary();
+}
