@@ -12,8 +12,8 @@
  * no report is dropped as a toggle repeat. A keyboard releases its keys when it halts: the
  * report that let one go may be the one lost.
  *
- * Host-tested in test_usb_hub2 (a keyboard behind a hub, a hub's own endpoint; a halt while
- * a request is in flight) on the simulated controller.
+ * Host-tested in test_usb_intr (a keyboard behind a hub, a hub's own endpoint; a halt while
+ * a request is in flight; a code no halt explains) on the simulated controller.
  */
 #include <lios/printk.h>
 #include <lios/string.h>

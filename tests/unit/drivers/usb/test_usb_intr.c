@@ -4,7 +4,8 @@
  * simulated tree of usb_tree_harness.h: an endpoint that halts (transaction error, babble,
  * STALL, split transaction error) is reset and polled again, keys released, the interrupted
  * request's outcome kept; a Missed Service Error only costs that transfer; endless errors
- * refuse the device.
+ * refuse the device, and so does a transfer ending with a code no halt explains, costing
+ * that device's hub port only; an error after the refusal is not acted on.
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
@@ -178,6 +179,96 @@ static void endless_errors_refuse(void)
 	finish();
 }
 
+/* Keyboards on ports 1 and 2 of a hub, both ready; the one on port 1 holds 'a'. */
+static void two_keyboards_one_holding(int *h, int k[2])
+{
+	static const unsigned int ports[] = { 1, 2 };
+
+	start();
+	*h = hub_with_keyboards(ports, 2, k);
+	plug(*h, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	key_report(dev_of(k[0]), press_a);
+	CHECK_EQ(held(), 1u);
+}
+
+/* The keyboard on port 1 is refused and torn down (its slot disabled): its hub port is
+ * listed as refused with why, its key released; the keyboard on port 2 types; pulled out
+ * and plugged back, the refused one is enumerated afresh and types. */
+static void refused_costs_its_port_only(int h, int k[2], unsigned int slot, const char *why)
+{
+	char line[96];
+
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(held(), 0u);
+	CHECK(dev_of(k[0]) == NULL && !sim.slot_on[slot]);
+	CHECK(hub_port_listed(1, "refused"));
+	snprintf(line, sizeof(line), "\n  1-5.1 0627:0001: %s\n", why);
+	CHECK(sim_logged(line));
+	types_a(k[1]);
+	plug(k[0], false);
+	hub_notify(h);
+	stack_ticks_ms(&hc, 20);
+	plug(k[0], true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	types_a(k[0]);
+}
+
+/* An interrupt transfer that ends with a code no endpoint halt explains (TRB Error: the
+ * transfer itself was malformed) refuses the keyboard with a line naming the code; nothing
+ * is reset. It costs that keyboard's port only. */
+static void unexpected_code_refuses(void)
+{
+	int h, k[2];
+	struct usb_dev *d;
+	unsigned int slot;
+
+	two_keyboards_one_holding(&h, k);
+	d = dev_of(k[0]);
+	slot = d->slot;
+	sim_log_clear();
+	sim_post_transfer(&sim, slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
+			  XHCI_CC_TRB_ERROR, 0);
+	stack_tick(&hc);
+	CHECK(sim_logged(
+		"usb: 1-5.1 0627:0001: refused: interrupt transfer failed (completion code 5)\n"));
+	CHECK(!sim_logged("interrupt endpoint halted"));
+	CHECK_EQ(sim.intr_resets[slot], 0u);
+	refused_costs_its_port_only(h, k, slot, "interrupt transfer failed (completion code 5)");
+	finish();
+}
+
+/* The keyboard is refused by one failed transfer and, in the same pass over the event
+ * ring, the next transfer ends in a transaction error: not acted on (a device refused is
+ * torn down, not recovered): no endpoint reset started, no second refusal. */
+static void error_after_refusal_ignored(void)
+{
+	int h, k[2];
+	struct usb_dev *d;
+	unsigned int slot;
+	uint64_t next;
+
+	two_keyboards_one_holding(&h, k);
+	d = dev_of(k[0]);
+	slot = d->slot;
+	next = d->intr.phys + (d->intr_deq + 1) * 16;
+	sim_log_clear();
+	sim_post_transfer(&sim, slot, d->intr_dci, d->intr.phys + d->intr_deq * 16,
+			  XHCI_CC_TRB_ERROR, 0);
+	sim_intr_halt(&sim, slot, d->intr_dci, next, XHCI_CC_USB_TRANSACTION);
+	stack_tick(&hc);
+	CHECK(sim_logged("refused: interrupt transfer failed (completion code 5)\n"));
+	CHECK(!sim_logged("interrupt endpoint halted"));
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(sim.intr_resets[slot], 0u);
+	CHECK_EQ(hc.refused.n, 1u);
+	CHECK_EQ(hc.refused.e[0].times, 1u);
+	refused_costs_its_port_only(h, k, slot, "interrupt transfer failed (completion code 5)");
+	finish();
+}
+
 /* The hub pulled out while the keyboard behind it holds Shift and 'a': both released, both
  * slots disabled, every allocation given back (under ASan: nothing touched after). Then
  * the same tree plugged in again comes back. */
@@ -192,5 +283,7 @@ int main(void)
 	RUN(outcome_kept_across_endpoint_reset);
 	RUN(missed_service);
 	RUN(endless_errors_refuse);
+	RUN(unexpected_code_refuses);
+	RUN(error_after_refusal_ignored);
 	return unit_summary();
 }
