@@ -10,6 +10,10 @@
 #include "../../unit.h"
 #include "usb_tree_harness.h"
 
+/* A keyboard holding 'a' whose interrupt endpoint halts with code cc: 'a' is released, the
+ * endpoint reset (Reset Endpoint, Set TR Dequeue Pointer to the ring's enqueue point,
+ * CLEAR_FEATURE(ENDPOINT_HALT) to the device), transfers queued afresh, and the next
+ * report types (the keyboard was refused: dead until unplugged). */
 static void keyboard_endpoint_halt(uint32_t cc)
 {
 	int h, k;
@@ -269,9 +273,6 @@ static void error_after_refusal_ignored(void)
 	finish();
 }
 
-/* The hub pulled out while the keyboard behind it holds Shift and 'a': both released, both
- * slots disabled, every allocation given back (under ASan: nothing touched after). Then
- * the same tree plugged in again comes back. */
 int main(void)
 {
 	sim_log_start();
