@@ -7,10 +7,14 @@
  *   the record says why, nothing behind it is enumerated, and the keyboard on another port
  *   of the first hub types on;
  * - when a hub over-current ends every port is powered again but one left off for its own
- *   over-currents, which stays off.
+ *   over-currents, which stays off;
+ * - a device pulled from a hub's port before it is reached (during the debounce, the
+ *   reset or the recovery) leaves the port empty, sends no more resets and makes no
+ *   device; plugged in again, it comes up.
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
+#include "../../../../src/drivers/usb/usb_hub.h" /* HP_*: a hub port's states */
 
 /* A hub and a keyboard on its port 1, both ready, and a second hub (with a keyboard on its
  * own port 1) plugged into port 3 of the first and announced: returns the second hub; its
@@ -149,11 +153,73 @@ static void hub_over_current_passes_port_left_off(void)
 	finish();
 }
 
+/* Hub h's port p state, or -1 when the hub is not there. */
+static int hub_port_state(int h, unsigned int p)
+{
+	struct usb_dev *d = dev_of(h);
+
+	return d && d->hub ? d->hub->port[p].state : -1;
+}
+
+/* A keyboard plugged into port 2 of a hub is pulled out while the port waits out its
+ * debounce, while its reset runs (one that never ends: PORT_RESET stays set) and during the
+ * reset recovery, each time once with the connection change the hub reports and once
+ * without it (a hub that loses the change bit: the port's own timed looks find it gone):
+ * the port is empty again, no more resets are sent and no device is made; the keyboard on
+ * port 1 types on. Plugged in again, the keyboard gets ready. (The root ports' twin is
+ * test_xhci_port_health's root_port_pulled_before_its_device.) */
+static void hub_port_pulled_before_its_device(void)
+{
+	static const int when[] = { HP_DEBOUNCE, HP_RESET, HP_RECOVERY };
+	int k1, k2, h;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_FULL, 1, &k1);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	k2 = add_node(N_KBD, USB_SPEED_FULL, h, 2);
+	for (unsigned int i = 0; i < 2 * ARRAY_SIZE(when); i++) {
+		int state = when[i % ARRAY_SIZE(when)];
+		bool change_lost = i >= ARRAY_SIZE(when);
+		unsigned int resets;
+
+		node[h].stuck_resets[2] = state == HP_RESET ? UINT_MAX : 0;
+		plug(k2, true);
+		hub_notify(h);
+		for (int t = 0; t < 5000 && hub_port_state(h, 2) != state; t++)
+			stack_tick(&hc);
+		CHECK_EQ(hub_port_state(h, 2), state);
+		resets = node[h].reset_requests[2];
+		plug(k2, false);
+		if (change_lost)
+			node[h].change[2] &= (uint16_t)~C_CONNECTION;
+		else
+			hub_notify(h);
+		stack_ticks_ms(&hc, 700); /* past the reset's 500 ms, the recovery's 10 */
+		UNIT_CHECKED();
+		if (hub_port_state(h, 2) != HP_EMPTY || node[h].reset_requests[2] != resets) {
+			fprintf(stderr, "  state %d%s: ends in %d after %u more resets\n", state,
+				change_lost ? ", change lost" : "", hub_port_state(h, 2),
+				node[h].reset_requests[2] - resets);
+			UNIT_FAIL();
+		}
+		CHECK(dev_of(k2) == NULL);
+		CHECK_EQ(devices(), 2u); /* the hub and the keyboard on port 1 */
+	}
+	node[h].stuck_resets[2] = 0;
+	plug(k2, true);
+	hub_notify(h);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.2 0627:0001 ready", 5000));
+	types_a(k1);
+	types_a(k2);
+	finish();
+}
+
 int main(void)
 {
 	sim_log_start();
 	RUN(hub_state_out_of_memory);
 	RUN(hub_descriptor_refused);
 	RUN(hub_over_current_passes_port_left_off);
+	RUN(hub_port_pulled_before_its_device);
 	return unit_summary();
 }
