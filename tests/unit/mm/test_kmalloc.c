@@ -218,6 +218,38 @@ static void test_oom(void)
 	kfree(p[0]);
 }
 
+/* Empty class pages are given back when memory runs out, without anyone calling
+ * kmalloc_shrink: on a 3 MiB machine filled with 64-byte objects, all freed again, 1 KiB
+ * objects (another class: alloc_small) are had up to the whole machine; freed again, a
+ * 1 MiB run (alloc_large) is had; afterwards every frame is back. */
+static void test_shrink_on_demand(void)
+{
+	static void *p[200000];
+	size_t n = 0;
+	uint64_t before;
+	void *big;
+
+	setup(MiB(1), MiB(4));
+	before = free_frames();
+	while (n < 200000 && (p[n] = kmalloc(64)) != NULL)
+		n++;
+	CHECK(n > 0 && n < 200000 && free_frames() == 0);
+	while (n > 0)
+		kfree(p[--n]);
+	CHECK_EQ(free_frames(), 0); /* the empty pages stay with their class */
+	while (n < 200000 && (p[n] = kmalloc(1024)) != NULL)
+		n++;
+	CHECK(n >= (before - 8) * 4); /* four to a page: nearly every frame */
+	while (n > 0)
+		kfree(p[--n]);
+	CHECK_EQ(free_frames(), 0);
+	big = kmalloc(MiB(1));
+	CHECK(big != NULL);
+	kfree(big);
+	kmalloc_shrink();
+	CHECK_EQ(free_frames(), before);
+}
+
 static jmp_buf panic_jmp;
 static char panic_msg[512];
 
@@ -253,6 +285,7 @@ int main(void)
 	test_write_after_free();
 	test_chaos();
 	test_oom();
+	test_shrink_on_demand();
 	test_translate_refuses();
 	return unit_exit("test_kmalloc");
 }
