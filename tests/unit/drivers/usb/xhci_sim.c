@@ -3,7 +3,8 @@
  * The simulated xHCI of xhci_sim.h: its register file, and the host world the driver runs
  * in. Registers are an array; writes with side effects (USBCMD, the legacy semaphore,
  * LEGCTLSTS, CRCR, ERSTBA, PORTSC, doorbells) are modelled, reads count down the few things
- * that take time (a BIOS letting go, a reset finishing). A doorbell or CRCR.CA hands over to
+ * that take time (a BIOS letting go, a reset finishing); IMAN.IP and the USBSTS change bits
+ * clear where 1 is written. A doorbell or CRCR.CA hands over to
  * the rings (xhci_sim_ring.c: the command ring, endpoint 0, the event ring); a reset (HCRST)
  * stops them and forgets every slot. kmalloc/kzalloc are a bump allocator in the host's
  * simulated physical memory, so the driver's virt_to_phys and the simulator's phys_to_virt
@@ -140,6 +141,7 @@ bool sim_logged(const char *needle) { return strstr(log_buf, needle) != NULL; }
 #define USBSTS (SIM_OP + XHCI_USBSTS)
 #define LEGSUP SIM_XCAP
 #define LEGCTL (SIM_XCAP + XHCI_LEGCTLSTS)
+#define IMAN0 (SIM_RT + XHCI_IR(0) + XHCI_IMAN)
 
 static int bios_release_reads; /* reads of LEGSUP before BIOS Owned clears (-1: never) */
 static int reset_reads;        /* reads of USBCMD before HCRST clears */
@@ -316,6 +318,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		}
 	} else if (off == USBSTS) {
 		R(USBSTS) &= ~(v & (XHCI_STS_HSE | XHCI_STS_EINT | XHCI_STS_PCD));
+	} else if (off == IMAN0) { /* IP is RW1C, IE read-write (5.5.2.1) */
+		R(IMAN0) = (R(IMAN0) & ~v & XHCI_IMAN_IP) | (v & XHCI_IMAN_IE);
 	} else if (s->legacy && off == LEGCTL) {
 		R(LEGCTL) = (v & 0x0000ffffu) | (R(LEGCTL) & ~v & 0xe0000000u);
 	} else if (off == SIM_OP + XHCI_CRCR + 4) {

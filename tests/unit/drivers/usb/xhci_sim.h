@@ -161,7 +161,8 @@ void sim_run_commands(struct xhci_sim *s);
 /* The hung command completes now, as it would have without hanging (a late completion);
  * then the ring stops if an abort waits for it, or runs on. */
 void sim_complete_hung(struct xhci_sim *s);
-/* Post an event (its cycle bit added) on the event ring, as the controller does. */
+/* Post an event (its cycle bit added) on the event ring, as the controller does; with
+ * interrupter 0 enabled (IMAN.IE) its interrupt pends: IMAN.IP and USBSTS.EINT set. */
 void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3);
 /* Post a Transfer Event for endpoint dci of slot naming TRB trb, as a controller does when a
  * transfer completes (or a late, stopped or repeated one: the tests' hostile events). */

@@ -2,7 +2,8 @@
 /*
  * The rings of the simulated xHCI of xhci_sim.h, run in the host's simulated physical memory
  * when its register file (xhci_sim.c) sees a doorbell or CRCR.CA, and the event ring that
- * ERSTBA names, where completions are posted with the producer's cycle bit. Doorbell 0 runs
+ * ERSTBA names, where completions are posted with the producer's cycle bit (and, with
+ * interrupter 0 enabled, its interrupt left pending). Doorbell 0 runs
  * the command ring; a device doorbell for endpoint 0 runs its control TRBs against the test's
  * device function and posts Transfer Events as a controller does: a stall halts the endpoint
  * on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue Pointer before
@@ -17,6 +18,8 @@
 #include "xhci_sim_internal.h"
 
 /* ------------------------------------------------------------------ event ring */
+#define IMAN0 (SIM_RT + XHCI_IR(0) + XHCI_IMAN)
+
 void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
 {
 	struct xhci_trb *t = (struct xhci_trb *)mem(s->ev_base) + s->ev_enq;
@@ -28,6 +31,12 @@ void sim_post_event(struct xhci_sim *s, uint64_t ptr, uint32_t d2, uint32_t d3)
 	if (++s->ev_enq == s->ev_size) {
 		s->ev_enq = 0;
 		s->pcs ^= 1;
+	}
+	/* an enabled interrupter's interrupt pends until acknowledged: IMAN.IP, and USBSTS.EINT
+	 * with it (xHCI 4.17.2, 5.4.2); whether it is signalled is the test's business */
+	if (s->reg[IMAN0 / 4] & XHCI_IMAN_IE) {
+		s->reg[IMAN0 / 4] |= XHCI_IMAN_IP;
+		s->reg[(SIM_OP + XHCI_USBSTS) / 4] |= XHCI_STS_EINT;
 	}
 }
 
