@@ -127,6 +127,14 @@ struct sim_fn *sim_add(struct sim *s, uint8_t bus, uint8_t dev, uint8_t fn, uint
 	return f;
 }
 
+void sim_cap(struct sim_fn *f, uint8_t at, uint8_t id)
+{
+	f->cfg[at] = id;
+	f->cfg[at + 1] = f->cfg[PCI_CAP_PTR]; /* the next pointer: the old head */
+	f->cfg[PCI_CAP_PTR] = at;
+	sim_w16(f, PCI_STATUS, (uint16_t)(f->cfg[PCI_STATUS] | PCI_STATUS_CAP_LIST));
+}
+
 void sim_bar(struct sim_fn *f, unsigned int i, uint32_t value, uint32_t size)
 {
 	uint32_t low = value & 1 ? 0x3 : 0xf;

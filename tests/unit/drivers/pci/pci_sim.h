@@ -59,6 +59,9 @@ void sim_w8(struct sim_fn *f, uint16_t off, uint8_t v);
 void sim_w16(struct sim_fn *f, uint16_t off, uint16_t v);
 void sim_w32(struct sim_fn *f, uint16_t off, uint32_t v);
 uint32_t sim_r32(const struct sim_fn *f, uint16_t off);
+/* A capability 'id' at offset 'at', linked at the head of f's list (the list's status bit
+ * set): its body, after the ID and next bytes, is the caller's. */
+void sim_cap(struct sim_fn *f, uint8_t at, uint8_t id);
 /* A memory or I/O BAR: value (address | type bits) and size (power of two). */
 void sim_bar(struct sim_fn *f, unsigned int i, uint32_t value, uint32_t size);
 void sim_bar64(struct sim_fn *f, unsigned int i, uint64_t value, uint64_t size);

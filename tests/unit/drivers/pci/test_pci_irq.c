@@ -203,15 +203,6 @@ static void snapshot(struct fn *f)
 	f->allocs_before = irq.allocs;
 }
 
-/* Capability 'id' at 'at', put at the head of f's list. */
-static void add_cap(struct fn *f, uint8_t at, uint8_t id)
-{
-	sim_w8(f->sim, at, id);
-	sim_w8(f->sim, at + PCI_CAP_NEXT, f->sim->cfg[PCI_CAP_PTR]);
-	sim_w8(f->sim, PCI_CAP_PTR, at);
-	sim_w16(f->sim, PCI_STATUS, PCI_STATUS_CAP_LIST);
-}
-
 /* The MSI-X table moved to 'table' (offset | BIR). */
 static void msix_table(struct fn *f, uint32_t table)
 {
@@ -221,7 +212,7 @@ static void msix_table(struct fn *f, uint32_t table)
 /* An MSI-X capability: 'entries' entries at 'table'. */
 static void add_msix(struct fn *f, unsigned int entries, uint32_t table)
 {
-	add_cap(f, MSIX_CAP, PCI_CAP_ID_MSIX);
+	sim_cap(f->sim, MSIX_CAP, PCI_CAP_ID_MSIX);
 	sim_w16(f->sim, MSIX_CAP + PCI_MSIX_FLAGS, (uint16_t)(entries - 1));
 	msix_table(f, table);
 }
@@ -229,7 +220,7 @@ static void add_msix(struct fn *f, unsigned int entries, uint32_t table)
 /* An MSI capability with 64-bit addresses and per-vector masking, every vector masked. */
 static void add_msi(struct fn *f)
 {
-	add_cap(f, MSI_CAP, PCI_CAP_ID_MSI);
+	sim_cap(f->sim, MSI_CAP, PCI_CAP_ID_MSI);
 	sim_w16(f->sim, MSI_CAP + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT);
 	sim_w32(f->sim, MSI_CAP + PCI_MSI_MASK_64, 1);
 }
