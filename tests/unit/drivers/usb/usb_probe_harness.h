@@ -55,6 +55,7 @@ static struct {
 	unsigned int ioremaps;    /* every ioremap call */
 	unsigned int heap_before; /* blocks live when usb_init began */
 	void (*tick)(void);       /* usb_init's tick hook */
+	uint64_t slept_ms;        /* timer_sleep_ms so far: the simulated time it let pass */
 } m;
 
 /* A controller's BAR 0 maps to its register file; any other address (one beyond the CPU's
@@ -121,7 +122,23 @@ void heap_free(void *p)
 }
 
 uint64_t timer_uptime_us(void) { return time_ns() / 1000; }
-void timer_sleep_ms(uint64_t ms) { (void)ms; }
+/* The sleeper's milliseconds pass on the simulated clock, each with its tick (the hook
+ * usb_init added), as the 1 kHz timer would run them: devices go on while usb_wait_settled
+ * waits. Within a tick a clock read costs 1 us, so its own deadlines stay in step. */
+void timer_sleep_ms(uint64_t ms)
+{
+	uint64_t skip = host_time_skip_ns;
+
+	for (uint64_t i = 0; i < ms; i++) {
+		host_time_skip_ns = 1000000;
+		(void)time_ns(); /* the millisecond */
+		host_time_skip_ns = 1000;
+		if (m.tick)
+			m.tick();
+	}
+	host_time_skip_ns = skip;
+	m.slept_ms += ms;
+}
 int timer_add_tick_hook(void (*fn)(void))
 {
 	m.tick = fn;
