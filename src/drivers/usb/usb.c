@@ -33,6 +33,7 @@
 #include "usb_internal.h"
 
 #define SETTLE_FOR_SELFTEST_MS 3000
+#define SETTLE_POLL_MS 10 /* usb_wait_settled looks again this often */
 
 struct xhci *usb_controllers;
 static int controller_count;
@@ -260,12 +261,13 @@ static bool dev_settling(const struct usb_dev *d)
 
 /*
  * usb_wait_settled - wait (at most ms) until no root port is debouncing or resetting and
- * no device is still enumerating or setting up, behind hubs too. True when settled. Thread
- * context, interrupts enabled.
+ * no device is still enumerating or setting up, behind hubs too. True when settled; false,
+ * after a last look at ms, when not (0: one look, no sleep). Thread context, interrupts
+ * enabled.
  */
 bool usb_wait_settled(uint64_t ms)
 {
-	for (uint64_t waited = 0; waited <= ms; waited += 10) {
+	for (uint64_t waited = 0;; waited += SETTLE_POLL_MS) {
 		uint64_t flags = arch_irq_save();
 		bool busy = false;
 
@@ -276,9 +278,10 @@ bool usb_wait_settled(uint64_t ms)
 		arch_irq_restore(flags);
 		if (!busy)
 			return true;
-		timer_sleep_ms(10);
+		if (waited >= ms)
+			return false;
+		timer_sleep_ms(ms - waited < SETTLE_POLL_MS ? ms - waited : SETTLE_POLL_MS);
 	}
-	return false;
 }
 
 /*

@@ -126,11 +126,12 @@ static void boot_waits_for_keyboard(void)
 }
 
 /* A keyboard plugged in after boot, followed through its port's states. Before any tick
- * the port scan has not seen it (the port "empty", CCS set): busy. In its 100 ms debounce:
- * a 50 ms wait gives up. Its first port reset never ends (PR stays set for 500 ms, then the
- * port is reset again): a 300 ms wait in it gives up. From there every wait of one check
- * says settled exactly when the keyboard is ready, as usb_kbd_count and usb_live_devices
- * see it at that moment, and busy while it is not. */
+ * the port scan has not seen it (the port "empty", CCS set): busy; a 0 ms wait only looks.
+ * In its 100 ms debounce: a 45 ms wait gives up after 45 ms, not more. Its first port reset
+ * never ends (PR stays set for 500 ms, then the port is reset again): a 300 ms wait in it
+ * gives up. From there, looked at every millisecond, the wait says settled exactly when the
+ * keyboard is ready, as usb_kbd_count and usb_live_devices see it at that moment, and busy
+ * while it is not. */
 static void keyboard_steps(void)
 {
 	struct ctl *c;
@@ -146,9 +147,12 @@ static void keyboard_steps(void)
 	sim_connect(&c->xs, ROOT_PORT, USB_SPEED_HIGH);
 	CHECK_EQ(port_state(hc, ROOT_PORT), PORT_EMPTY); /* not scanned yet */
 	CHECK(!usb_wait_settled(0));
+	CHECK_EQ(m.slept_ms, 0u);
 
+	timer_sleep_ms(1);
 	CHECK_EQ(port_state(hc, ROOT_PORT), PORT_DEBOUNCE);
-	CHECK(!usb_wait_settled(50));
+	CHECK(!usb_wait_settled(45)); /* not a multiple of its 10 ms looks */
+	CHECK_EQ(m.slept_ms, 46u);
 	CHECK_EQ(port_state(hc, ROOT_PORT), PORT_DEBOUNCE);
 
 	CHECK(tick_until(hc, resetting, 100));
@@ -156,11 +160,13 @@ static void keyboard_steps(void)
 	CHECK_EQ(port_state(hc, ROOT_PORT), PORT_RESETTING);
 	CHECK_EQ(c->xs.port_resets[ROOT_PORT], 1u);
 
-	for (int i = 0; i < 300 && !settled; i++) {
+	for (int i = 0; i < 3000 && !settled; i++) {
 		unsigned int kbds = usb_kbd_count(), live = usb_live_devices();
 
 		settled = usb_wait_settled(0);
 		CHECK_EQ(settled, kbds == 1 && live == 1);
+		if (!settled)
+			timer_sleep_ms(1);
 	}
 	CHECK(settled);
 	CHECK_EQ(c->xs.port_resets[ROOT_PORT], 2u);
@@ -189,7 +195,7 @@ static void refused_not_waited(void)
 }
 
 /* A device that never answers its first GET_DESCRIPTOR enumerates until the request times
- * out: a 1 s wait gives up with the device still listed, live and enumerating; the next
+ * out: a 1 s wait gives up after 1 s with the device still listed, live and enumerating; the next
  * wait ends once it is refused (2 s after it started), not after its own 3 s. */
 static void silent_enumeration(void)
 {
@@ -200,6 +206,7 @@ static void silent_enumeration(void)
 		return;
 	sim_connect(&c->xs, ROOT_PORT, USB_SPEED_HIGH);
 	CHECK(!usb_wait_settled(1000));
+	CHECK_EQ(m.slept_ms, 1000u);
 	CHECK(usb_dev_list() && !strcmp(usb_dev_state_name(usb_dev_list()), "enumerating"));
 	CHECK_EQ(usb_live_devices(), 1u);
 	CHECK(usb_wait_settled(3000));
