@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated machine of test_usb_probe and test_usb_irq, which run usb.c's probe through
- * usb_init as the kernel does: configuration space through the 0xcf8/0xcfc ports (pci_sim.c,
- * pci_sim_ports.c), each xHCI's BAR 0 mapped by ioremap to its own simulated register file
- * (xhci_sim.c: xhci_mmio_bar here stands in for the kernel's loads and stores), a heap that
- * can refuse a controller's structure or its slot table, an interrupt layer that hands out
- * vectors or refuses them, and the helpers that add controllers and scan. Header-only,
- * included once by each program (its fakes define the kernel's symbols). pci_init runs
+ * The simulated machine of test_usb_probe, test_usb_irq, test_usb_settle and
+ * test_usb_shutdown, which run usb.c's probe through usb_init as the kernel does:
+ * configuration space through the 0xcf8/0xcfc ports (pci_sim.c, pci_sim_ports.c), each
+ * xHCI's BAR 0 mapped by ioremap to its own simulated register file (xhci_sim.c:
+ * xhci_mmio_bar here stands in for the kernel's loads and stores, and counts them), a
+ * heap that can refuse a controller's structure or its slot table, an interrupt layer that
+ * hands out vectors or refuses them, and the helpers that add controllers and scan.
+ * Header-only, included once by each program (its fakes define the kernel's symbols). pci_init runs
  * once per process, so these programs take one case per run.
  */
 #ifndef USB_PROBE_HARNESS_H
@@ -45,6 +46,8 @@ struct ctl {
 	uint64_t bar;                            /* where BAR 0 is: what ioremap maps to xs */
 	unsigned int maps;                       /* ioremap calls for it */
 	uint8_t cfg_before[PCI_CFG_LEGACY_SIZE]; /* configuration space before usb_init */
+	struct xhci_mmio mmio;                   /* the driver's accessors: xs's, counted */
+	unsigned int accesses;                   /* register reads and writes through them */
 };
 
 static struct {
@@ -73,13 +76,44 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 }
 void iounmap(void *p) { (void)p; }
 
-/* The kernel's loads and stores into the mapped BAR (xhci_mmio.c), here the simulator's. */
+/* Every access the driver makes to a controller's registers goes through these, counted
+ * (a stopped controller must see none), on to the simulator's. */
+static uint32_t counted_read32(void *ctx, uint32_t off)
+{
+	struct ctl *c = ctx;
+
+	c->accesses++;
+	return c->xs.mmio.read32(c->xs.mmio.ctx, off);
+}
+static void counted_write32(void *ctx, uint32_t off, uint32_t v)
+{
+	struct ctl *c = ctx;
+
+	c->accesses++;
+	c->xs.mmio.write32(c->xs.mmio.ctx, off, v);
+}
+static void counted_write8(void *ctx, uint32_t off, uint8_t v)
+{
+	struct ctl *c = ctx;
+
+	c->accesses++;
+	c->xs.mmio.write8(c->xs.mmio.ctx, off, v);
+}
+
+/* The kernel's loads and stores into the mapped BAR (xhci_mmio.c), here the simulator's,
+ * counted in the controller's accesses. */
 const struct xhci_mmio *xhci_mmio_bar(struct xhci *hc, void *base)
 {
 	(void)hc;
 	for (unsigned int i = 0; i < m.nctl; i++)
-		if (base == m.ctl[i].xs.reg)
-			return sim_mmio(&m.ctl[i].xs);
+		if (base == m.ctl[i].xs.reg) {
+			struct ctl *c = &m.ctl[i];
+
+			sim_mmio(&c->xs);
+			c->mmio = (struct xhci_mmio){ counted_read32, counted_write32,
+						      counted_write8, c };
+			return &c->mmio;
+		}
 	fprintf(stderr, "xhci_mmio_bar: %p is no controller's BAR\n", base);
 	abort();
 }
@@ -296,7 +330,7 @@ static inline bool halted(const struct ctl *c)
 static inline bool listed(const struct ctl *c)
 {
 	for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
-		if (hc->mmio->ctx == &c->xs)
+		if (hc->mmio == &c->mmio)
 			return true;
 	return false;
 }
