@@ -164,12 +164,15 @@ static void probe_send_idle(struct usb_dev *d)
 	d->kbd->state = K_PROBE_AFTER;
 }
 
-/* K_RUN, endpoint 0 free: a stall probe asked for goes out first, else the LED state after
- * a lock key (dropped when the keyboard refused LEDs once: each try would halt endpoint 0). */
+/* Endpoint 0 free: the keyboard is (back) in K_RUN, and a stall probe asked for goes out
+ * first, else the LED state after a lock key (dropped when the keyboard refused LEDs once:
+ * each try would halt endpoint 0). Every step that frees endpoint 0 of a ready keyboard
+ * ends here, so what waited goes out in that same step. */
 static void run_requests(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
 
+	k->state = K_RUN;
 	if (probe_wanted) {
 		probe_wanted = false;
 		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_UNDEFINED, 0, iface_number(d), 0,
@@ -217,26 +220,22 @@ void usb_kbd_step(struct usb_dev *d)
 		if (!leds_answered(d))
 			return;
 		start_reports(d);
-		run_requests(d); /* a lock key pressed meanwhile: sent in this same step */
+		run_requests(d); /* a lock key pressed meanwhile */
 		return;
 	case K_LED_DONE:
 		/* back to running, never on to the stall probe's SET_IDLE(0): that one is the
 		 * self-test's alone (a keyboard that stalls it would halt endpoint 0 on every
 		 * lock key) */
-		if (!leds_answered(d))
-			return;
-		k->state = K_RUN;
-		run_requests(d); /* as K_RUN, in this same step */
+		if (leds_answered(d))
+			run_requests(d);
 		return;
 	case K_PROBE_STALL:
 		probe_send_idle(d);
 		return;
 	case K_PROBE_AFTER:
 		probe_cc[1] = (int)d->cc;
-		if (!answered(d))
-			return;
-		k->state = K_RUN;
-		run_requests(d); /* straight on as K_RUN, in this same step */
+		if (answered(d))
+			run_requests(d);
 		return;
 	case K_RUN:
 		run_requests(d);
