@@ -22,7 +22,6 @@
 #include <lios/compiler.h>
 #include "hid_kbd.h"
 
-#define HID_DT_REPORT 0x22       /* report descriptor type (HID 1.11 7.1) */
 #define HID_REPORT_DESC_MAX 4096 /* longest report descriptor read */
 #define HID_INPUT_REPORT_MAX 64  /* longest input report driven, its ID byte included */
 #define HID_KBD_MAX_RUNS 16      /* runs of 1-bit key fields in one layout */

@@ -284,6 +284,21 @@ bool usb_wait_settled(uint64_t ms)
 	}
 }
 
+/* usb.kbd=report: every USB keyboard read in report protocol (usb_kbd.c); usb.kbd=boot, or
+ * none, the boot protocol first. Anything else is said and ignored. */
+static void kbd_protocol_from_cmdline(void)
+{
+	char val[8];
+	int len = cmdline_value("usb.kbd", val, sizeof(val));
+
+	usb_kbd_use_report_protocol(len >= 0 && !strcmp(val, "report"));
+	if (len == -ENOENT)
+		return;
+	if (len < 0 || (strcmp(val, "report") && strcmp(val, "boot")))
+		printk(KERN_WARN "usb: usb.kbd=%s not understood (boot or report): boot protocol first\n",
+		       len < 0 ? "(too long)" : val);
+}
+
 /*
  * usb_init - take over and start every xHCI controller, then let the tick drive them.
  * Returns the number started. Boot, after pci_init and timer_init.
@@ -293,6 +308,7 @@ int usb_init(void)
 	struct pci_dev *pd = NULL;
 	int err;
 
+	kbd_protocol_from_cmdline();
 	while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
 		probe(pd);
 	if (!controller_count) {

@@ -125,6 +125,17 @@ static int add_endpoint(struct usb_iface_info *it, const uint8_t *p, const char 
 	return 0;
 }
 
+/* The report descriptor's length a HID descriptor (p[0] >= 6 bytes) names: the first of its
+ * bNumDescriptors (type, length) pairs of type report that lies inside it (HID 1.11
+ * 6.2.1); 0 when there is none. */
+static uint16_t hid_report_desc_len(const uint8_t *p)
+{
+	for (size_t i = 0; i < p[5] && 6 + 3 * i + 3 <= p[0]; i++)
+		if (p[6 + 3 * i] == USB_DT_HID_REPORT)
+			return (uint16_t)(p[7 + 3 * i] | p[8 + 3 * i] << 8);
+	return 0;
+}
+
 /*
  * usb_parse_config - walk a configuration's descriptors (see usb_desc.h for what is
  * refused). *c is filled with what was kept. Pure.
@@ -181,8 +192,10 @@ int usb_parse_config(const uint8_t *buf, size_t len, struct usb_config_info *c, 
 		case USB_DT_HID:
 			if (p[0] < USB_DT_HID_MIN_SIZE)
 				return refuse(why, "HID descriptor shorter than 6 bytes");
-			if (cur)
+			if (cur) {
 				cur->has_hid = true;
+				cur->report_desc_len = hid_report_desc_len(p);
+			}
 			break;
 		default:
 			break; /* class-specific or unknown: skipped */

@@ -20,6 +20,7 @@
 #define USB_DT_INTERFACE 0x04
 #define USB_DT_ENDPOINT 0x05
 #define USB_DT_HID 0x21
+#define USB_DT_HID_REPORT 0x22
 #define USB_DT_HUB 0x29
 #define USB_DT_SS_HUB 0x2a
 #define USB_DT_SS_EP_COMP 0x30
@@ -83,6 +84,7 @@ struct usb_iface_info {
 	uint8_t num_endpoints;     /* endpoint descriptors found (not bNumEndpoints) */
 	bool has_int_in;
 	bool has_hid;              /* a HID class descriptor came with it */
+	uint16_t report_desc_len;  /* its report descriptor's wDescriptorLength; 0: none named */
 	bool ep_bad_type;          /* some endpoint was not interrupt IN */
 	struct usb_endpoint_info int_in;
 };
@@ -119,7 +121,7 @@ int usb_config_total_length(const uint8_t *buf, size_t len, const char **why);
 /*
  * Walk a whole configuration (len bytes read for it) into *c: its interfaces at alternate
  * setting 0 with their first interrupt IN endpoint and whether a HID descriptor came with
- * them. Refused: total length above len or below 9, a descriptor of length 0 or 1, one
+ * them (and the length of the report descriptor it names). Refused: total length above len or below 9, a descriptor of length 0 or 1, one
  * that runs past the end, an interface or endpoint descriptor shorter than its type, an
  * endpoint before any interface, an endpoint with max packet 0 or address 0. Unknown
  * descriptors are skipped. Pure.

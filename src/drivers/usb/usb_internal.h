@@ -50,7 +50,7 @@ struct xhci_ring {
 	uint32_t cycle;         /* producer cycle state */
 };
 #define XHCI_RING_TRBS 256      /* one 4 KiB page */
-#define XHCI_INTR_BUF_SIZE 32   /* bytes per interrupt transfer */
+#define XHCI_INTR_BUF_SIZE 64   /* bytes per interrupt transfer (HID_INPUT_REPORT_MAX) */
 #define XHCI_INTR_BUF_ALLOC (XHCI_RING_TRBS * XHCI_INTR_BUF_SIZE)
 #define XHCI_INTR_QUEUED 8      /* interrupt transfers kept queued */
 #define XHCI_EVENT_TRBS 256     /* event ring segment: QEMU takes 16-4096 */
@@ -226,6 +226,8 @@ struct usb_dev {
 	uint8_t *intr_buf;       /* XHCI_INTR_BUF_SIZE bytes per interrupt ring TRB */
 	uint64_t intr_buf_phys;
 	uint8_t intr_dci;
+	uint16_t intr_len;       /* bytes per interrupt transfer; 0: its max packet (up to
+				  * XHCI_INTR_BUF_SIZE) */
 	unsigned int intr_deq;   /* the interrupt TRB whose completion comes next (a ring
 				  * completes in order: any other event is stale or repeated) */
 	/* the operation in flight */
@@ -346,6 +348,7 @@ void usb_refused_port(struct xhci *hc, const struct usb_dev *hub, unsigned int p
 void usb_list_devices(const struct xhci *controllers);
 
 /* usb_kbd.c */
+void usb_kbd_use_report_protocol(bool on);
 void usb_kbd_attach(struct usb_dev *d);
 void usb_kbd_step(struct usb_dev *d);
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len);

@@ -6,7 +6,14 @@
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
  * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
  * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the
- * keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * keyboard.
+ *
+ * A keyboard that stalls SET_PROTOCOL(boot) stays in report protocol, as every keyboard is
+ * when it starts and as Linux drives them: it is then read through its report descriptor
+ * (GET_DESCRIPTOR(report), hid_desc.c), whose input report is turned into a boot report
+ * and its LED report built from the layout it declares. `usb.kbd=report` on the command
+ * line takes that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot
+ * protocol is broken in a way no request shows, and to test the path on QEMU's). Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
@@ -21,6 +28,7 @@
 #include <lios/printk.h>
 #include <lios/timer.h>
 #include <lios/usb.h>
+#include "hid_desc.h"
 #include "usb_internal.h"
 
 /* HID class requests (HID 1.11 7.2). */
@@ -30,10 +38,25 @@
 #define HID_RT_CLASS_IFACE_OUT 0x21
 #define HID_PROTOCOL_BOOT 0
 #define HID_REPORT_OUTPUT 0x02        /* wValue high byte of SET_REPORT */
+#define USB_RT_IFACE_IN 0x81          /* standard request to an interface, device to host */
+#define USB_REQ_GET_DESCRIPTOR 0x06
 
 #define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
 
-enum { K_CONFIG_EP, K_PROTOCOL, K_IDLE, K_LEDS, K_START, K_RUN, K_LED_DONE, K_PROBE_STALL, K_PROBE_AFTER };
+enum {
+	K_CONFIG_EP,
+	K_PROTOCOL,
+	K_IDLE,
+	K_REPORT_DESC,
+	K_LEDS,
+	K_START,
+	K_RUN,
+	K_LED_DONE,
+	K_PROBE_STALL,
+	K_PROBE_AFTER,
+};
+
+static bool report_protocol_always; /* usb.kbd=report */
 
 /* The stall probe (usb_kbd_stall_probe): its two completion codes, -1 while pending. */
 static volatile bool probe_wanted;
@@ -47,6 +70,8 @@ struct usb_kbd {
 	uint8_t leds_sent;         /* HID_LED_* last sent */
 	bool led_failed;
 	bool frozen;               /* its controller stopped without halting: no more requests */
+	bool report_protocol;      /* read through layout, not as boot reports */
+	struct hid_kbd_layout layout;
 	uint64_t reports;
 };
 
@@ -63,6 +88,11 @@ static void leds_changed(uint8_t leds)
 			d->kbd->led_request = true;
 	arch_irq_restore(flags);
 }
+
+/* usb_kbd_use_report_protocol - every keyboard attached from now on is read in report
+ * protocol through its report descriptor (usb.kbd=report), or, off, only one that refuses
+ * the boot protocol. Boot, before usb_init's probe; host tests. */
+void usb_kbd_use_report_protocol(bool on) { report_protocol_always = on; }
 
 /* usb_kbd_attach - d's boot keyboard interface is chosen and configured: start the class
  * steps. Tick context. */
@@ -85,13 +115,27 @@ void usb_kbd_attach(struct usb_dev *d)
 
 static uint16_t iface_number(const struct usb_dev *d) { return d->cfg.iface[d->iface].number; }
 
-static void send_leds(struct usb_dev *d)
+/* SET_REPORT with the LED state: the boot report's one byte, or in report protocol the
+ * output report the layout declares (its ID byte first, and in wValue). False, nothing
+ * sent, when the keyboard declares no lock LED. */
+static bool send_leds(struct usb_dev *d)
 {
-	d->kbd->led_request = false;
-	d->kbd->leds_sent = hid_leds_from_kbd(wanted_leds);
-	d->buf[0] = d->kbd->leds_sent;
-	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, HID_REPORT_OUTPUT << 8, iface_number(d), 1,
+	struct usb_kbd *k = d->kbd;
+	uint16_t value = HID_REPORT_OUTPUT << 8;
+	size_t len = 1;
+
+	k->led_request = false;
+	k->leds_sent = hid_leds_from_kbd(wanted_leds);
+	d->buf[0] = k->leds_sent;
+	if (k->report_protocol) {
+		len = hid_kbd_led_report(&k->layout, k->leds_sent, d->buf, USB_DEV_PAGE);
+		if (!len)
+			return false;
+		value |= k->layout.led_report_id;
+	}
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, value, iface_number(d), (uint16_t)len,
 		     "SET_REPORT(LEDs)");
+	return true;
 }
 
 /* The keyboard did not take its LED report (a stall: HID 1.11 allows it): it is not sent
@@ -126,6 +170,55 @@ static bool leds_answered(struct usb_dev *d)
 	return true;
 }
 
+static void start_reports(struct usb_dev *d);
+static void run_requests(struct usb_dev *d);
+
+static void send_idle(struct usb_dev *d)
+{
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+	d->kbd->state = K_LEDS;
+}
+
+/* Report protocol: GET_DESCRIPTOR(report) for the length the HID descriptor gave. A
+ * keyboard that gave none, or one longer than LiOS reads, is refused. */
+static void get_report_desc(struct usb_dev *d)
+{
+	uint16_t len = d->cfg.iface[d->iface].report_desc_len;
+
+	if (!len || len > HID_REPORT_DESC_MAX) {
+		usb_dev_refuse(d, len ? "report descriptor longer than 4096 bytes"
+				      : "no report descriptor named by its HID descriptor");
+		return;
+	}
+	xhci_control(d, USB_RT_IFACE_IN, USB_REQ_GET_DESCRIPTOR, USB_DT_HID_REPORT << 8, iface_number(d), len,
+		     "GET_DESCRIPTOR(report)");
+	d->kbd->state = K_REPORT_DESC;
+}
+
+/* K_REPORT_DESC answered: the layout from the bytes that came, or d refused with the
+ * reason; the interrupt transfers are made as long as its longest input report. */
+static bool take_layout(struct usb_dev *d)
+{
+	static char msg[96];
+	struct usb_kbd *k = d->kbd;
+	uint16_t asked = d->cfg.iface[d->iface].report_desc_len;
+	size_t got = d->residual <= asked ? asked - d->residual : 0;
+	const char *why = NULL;
+	char what[96];
+
+	if (hid_parse_kbd_desc(d->buf, got, &k->layout, &why)) {
+		ksnprintf(msg, sizeof(msg), "report descriptor not understood: %s", why);
+		usb_dev_refuse(d, msg);
+		return false;
+	}
+	k->report_protocol = true;
+	d->intr_len = MAX(k->layout.in_max_bytes, MIN(d->cfg.iface[d->iface].int_in.max_packet,
+						     (uint16_t)XHCI_INTR_BUF_SIZE));
+	hid_kbd_layout_describe(&k->layout, what, sizeof(what));
+	printk(KERN_INFO "usb: %s: report protocol: %s\n", d->name, what);
+	return true;
+}
+
 /* K_LEDS: SET_IDLE(0) done, or stalled: HID 1.11 7.2.4 lets a keyboard not support it (it
  * then repeats its report every few ms, which the differ ignores: no change, no key). Any
  * other outcome refuses d. Then the LED state the lock keys already set goes out. */
@@ -135,8 +228,12 @@ static void send_first_leds(struct usb_dev *d)
 		printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
 	else if (!usb_dev_ok(d))
 		return;
-	send_leds(d);
-	d->kbd->state = K_START;
+	if (send_leds(d)) {
+		d->kbd->state = K_START;
+		return;
+	}
+	start_reports(d); /* no LED to set */
+	run_requests(d);
 }
 
 /* K_START, the first LED report answered: the interrupt transfers are queued and the
@@ -182,8 +279,7 @@ static void run_requests(struct usb_dev *d)
 	}
 	if (k->led_request && k->led_failed) {
 		k->led_request = false; /* it refused them once: each try would halt endpoint 0 */
-	} else if (k->led_request) {
-		send_leds(d);
+	} else if (k->led_request && send_leds(d)) {
 		k->state = K_LED_DONE;
 	}
 }
@@ -203,15 +299,28 @@ void usb_kbd_step(struct usb_dev *d)
 	case K_PROTOCOL:
 		if (!usb_dev_ok(d))
 			return;
+		if (report_protocol_always) {
+			get_report_desc(d);
+			return;
+		}
 		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_PROTOCOL, HID_PROTOCOL_BOOT, iface_number(d), 0,
 			     "SET_PROTOCOL(boot)");
 		k->state = K_IDLE;
 		return;
 	case K_IDLE:
-		if (!usb_dev_ok(d))
+		if (d->cc == XHCI_CC_STALL) {
+			printk(KERN_WARN "usb: %s: SET_PROTOCOL(boot) not supported (stalled): "
+					 "reading its report descriptor\n",
+			       d->name);
+			get_report_desc(d);
 			return;
-		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
-		k->state = K_LEDS;
+		}
+		if (usb_dev_ok(d))
+			send_idle(d);
+		return;
+	case K_REPORT_DESC:
+		if (usb_dev_ok(d) && take_layout(d))
+			send_idle(d);
 		return;
 	case K_LEDS:
 		send_first_leds(d);
@@ -251,8 +360,15 @@ void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
 	uint64_t now = usb_now_us();
 	size_t n;
 
+	uint8_t boot[HID_KBD_REPORT_SIZE];
+
 	if (!k)
 		return;
+	if (k->report_protocol) {
+		if (!hid_kbd_to_boot(&k->layout, data, len, boot))
+			return; /* another report of the device (consumer keys ...): not a key */
+		data = boot, len = sizeof(boot);
+	}
 	k->reports++;
 	n = hid_kbd_diff(&k->report, data, len, ev);
 	for (size_t i = 0; i < n; i++) {
@@ -283,11 +399,10 @@ void usb_kbd_release_all(struct usb_dev *d)
 void usb_kbd_free(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
-	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
 
 	if (!k)
 		return;
-	usb_kbd_report(d, nothing, sizeof(nothing)); /* a held Shift must not stay held */
+	usb_kbd_release_all(d); /* a held Shift must not stay held */
 	if (k->state >= K_RUN)
 		printk("kbd: usb %s removed\n", d->name);
 	d->kbd = NULL;
@@ -302,12 +417,10 @@ void usb_kbd_free(struct usb_dev *d)
  */
 void usb_kbd_controller_stopped(struct xhci *hc)
 {
-	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
-
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
 		if (d->hc != hc || !d->kbd || d->kbd->frozen)
 			continue;
-		usb_kbd_report(d, nothing, sizeof(nothing));
+		usb_kbd_release_all(d);
 		d->kbd->frozen = true;
 		if (d->kbd->state >= K_RUN)
 			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n", d->name);

@@ -154,6 +154,8 @@ void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t val
 /* Bytes asked for per interrupt transfer: a boot keyboard sends 8, a hub 1-2. */
 static uint16_t intr_len(const struct usb_dev *d)
 {
+	if (d->intr_len)
+		return d->intr_len;
 	return MIN(d->cfg.iface[d->iface].int_in.max_packet, (uint16_t)XHCI_INTR_BUF_SIZE);
 }
 

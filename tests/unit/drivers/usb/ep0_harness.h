@@ -59,6 +59,11 @@ static struct {
 	unsigned int requests, after_stall;
 	unsigned int class_req[256]; /* HID class requests (bmRequestType 0x21) seen, by bRequest */
 	bool stalled;
+	unsigned int report_desc_asked; /* GET_DESCRIPTOR(report) requests seen */
+	const uint8_t *report_desc;     /* its report descriptor (NULL: the boot keyboard's) */
+	size_t report_desc_len;
+	const uint8_t *config; /* its configuration (NULL: the sim's keyboard's) */
+	size_t config_len;
 } dev[SIM_SLOTS + 1];
 
 /* The simulator's sim_device_fn: a keyboard that answers, stalls or ignores a request as
@@ -87,10 +92,21 @@ static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
 		} else if ((su->value >> 8) == USB_DT_CONFIG) {
 			if (dev[slot].silent_on_config)
 				return SIM_SILENT;
-			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+			if (dev[slot].config)
+				memcpy(data, dev[slot].config, *len = dev[slot].config_len);
+			else
+				memcpy(data, sim_kbd_config_desc,
+				       *len = sizeof(sim_kbd_config_desc));
 		} else {
 			return SIM_STALL;
 		}
+	}
+	if (su->type == 0x81 && su->req == 0x06 && (su->value >> 8) == USB_DT_HID_REPORT) {
+		dev[slot].report_desc_asked++;
+		if (dev[slot].report_desc)
+			memcpy(data, dev[slot].report_desc, *len = dev[slot].report_desc_len);
+		else
+			memcpy(data, sim_kbd_report_desc, *len = sizeof(sim_kbd_report_desc));
 	}
 	return SIM_ANSWER;
 }

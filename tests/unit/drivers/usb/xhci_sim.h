@@ -128,6 +128,7 @@ struct xhci_sim {
  * interface, an 8-byte interrupt IN endpoint 0x81): what the tests' devices answer. */
 extern const uint8_t sim_kbd_device_desc[18];
 extern const uint8_t sim_kbd_config_desc[34];
+extern const uint8_t sim_kbd_report_desc[63]; /* HID 1.11 appendix B's boot keyboard layout */
 
 /* Set the knobs first, then sim_init: registers as firmware left them. */
 void sim_init(struct xhci_sim *s);
