@@ -441,7 +441,8 @@ void usb_kbd_tick(void)
 
 /*
  * usb_kbd_print - one "kbd: usb <name> vvvv:pppp, <speed> speed, LEDs xx, N reports" line
- * per ready USB keyboard; returns how many. Thread context.
+ * per ready USB keyboard (" in report protocol" after the count when it is read so);
+ * returns how many. Thread context.
  */
 unsigned int usb_kbd_print(void)
 {
@@ -453,9 +454,10 @@ unsigned int usb_kbd_print(void)
 
 		if (!k || k->state < K_RUN)
 			continue;
-		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s\n", d->name, d->desc.vendor,
+		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s%s\n", d->name, d->desc.vendor,
 		       d->desc.product, usb_speed_name(d->speed), k->leds_sent, k->led_failed ? " (refused)" : "",
-		       (unsigned long)k->reports, k->frozen ? ", controller stopped" : "");
+		       (unsigned long)k->reports, k->report_protocol ? " in report protocol" : "",
+		       k->frozen ? ", controller stopped" : "");
 		n++;
 	}
 	arch_irq_restore(flags);
