@@ -9,7 +9,8 @@
  * beyond the transfer, port changes of ports that do not exist), root ports connect, disconnect
  * and show any PORTSC value, devices behind them act as a keyboard, a hub (any port count, any
  * port status) or answer every request with whatever bytes the input holds, stall or never
- * answer (everything, or a keyboard's SET_IDLE and LED report), interrupt transfers complete
+ * answer (everything, or a keyboard's SET_IDLE and LED report), refuse the boot protocol and
+ * send a report descriptor of the input's bytes (report protocol), interrupt transfers complete
  * with any data, the kernel's LEDs change, the self-test's stall probe runs, the controller
  * reports a fatal error (and is reset and set up again by xhci_health.c, its devices
  * enumerating anew, or stopped after three), and time jumps (every bounded wait times out). Each input starts a fresh controller (takeover and setup: the
@@ -84,6 +85,7 @@ enum persona {
 	P_SILENT,
 	P_KBD_NO_CLASS,
 	P_KBD_MUTE_CLASS,
+	P_KBD_REPORT,
 	P_COUNT
 };
 
@@ -161,6 +163,17 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 	case P_KBD_MUTE_CLASS: /* ... or never answers SET_REPORT */
 		if (su->type == 0x21 && su->req == 0x09)
 			return SIM_SILENT;
+		break;
+	case P_KBD_REPORT: /* a keyboard that stalls SET_PROTOCOL(boot): read through its report
+			    * descriptor, the input's bytes (none: the boot layout's) */
+		if (su->type == 0x21 && su->req == 0x0b)
+			return SIM_STALL;
+		if (su->type == 0x81 && su->req == 0x06 && v->nbytes)
+			memcpy(data, v->bytes, *len = v->nbytes);
+		else if (su->type == 0x81 && su->req == 0x06)
+			memcpy(data, sim_kbd_report_desc, *len = sizeof(sim_kbd_report_desc));
+		if (su->type == 0x81)
+			return SIM_ANSWER;
 		break;
 	default:
 		break;
