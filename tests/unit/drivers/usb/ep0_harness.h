@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What test_usb_ep0.c, test_xhci_cmd.c and test_usb_kbd.c share: devices driven on endpoint 0
- * (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the simulated controller of xhci_sim.c.
- * It holds stand-ins for the rest of the kernel (heap, clock, ports, hubs, the key path), one
- * scripted keyboard per slot (dev[]: which request it stalls or never answers), the simulator
- * and controller (sim, hc), and start/ticks/cleanup/ready_keyboard. The stand-ins are
- * definitions: include this header from one file per test program.
+ * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c and test_usb_kbd_report.c share:
+ * devices driven on endpoint 0 (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the
+ * simulated controller of xhci_sim.c. It holds stand-ins for the rest of the kernel (heap,
+ * clock, ports, hubs, the key path, which records the key events in key_event[]), one
+ * scripted keyboard per slot (dev[]: which request it stalls or never answers, its
+ * configuration and report descriptor), the simulator and controller (sim, hc), and
+ * start/ticks/cleanup/ready_keyboard. The stand-ins are definitions: include this header
+ * from one file per test program.
  */
 #ifndef LIOS_TEST_EP0_HARNESS_H
 #define LIOS_TEST_EP0_HARNESS_H
@@ -42,7 +44,21 @@ const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
 	*child = NULL;
 	return "?";
 }
-void kbd_report_key(uint16_t key, bool pressed) { (void)key, (void)pressed; }
+/* The key events kbd_report_key got since start(), in order: the first 64 kept, all
+ * counted. */
+static struct {
+	uint16_t key; /* enum kbd_keycode */
+	bool pressed;
+} key_event[64];
+static unsigned int key_events;
+void kbd_report_key(uint16_t key, bool pressed)
+{
+	if (key_events < ARRAY_SIZE(key_event)) {
+		key_event[key_events].key = key;
+		key_event[key_events].pressed = pressed;
+	}
+	key_events++;
+}
 static void (*led_listener)(uint8_t leds); /* usb_kbd.c's, registered by the first keyboard */
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
 uint8_t kbd_leds(void) { return 0; }
@@ -60,6 +76,7 @@ static struct {
 	unsigned int class_req[256]; /* HID class requests (bmRequestType 0x21) seen, by bRequest */
 	bool stalled;
 	unsigned int report_desc_asked; /* GET_DESCRIPTOR(report) requests seen */
+	bool stall_report_desc;         /* stalls them (with stall_req: two stalls in a row) */
 	const uint8_t *report_desc;     /* its report descriptor (NULL: the boot keyboard's) */
 	size_t report_desc_len;
 	const uint8_t *config; /* its configuration (NULL: the sim's keyboard's) */
@@ -103,6 +120,8 @@ static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
 	}
 	if (su->type == 0x81 && su->req == 0x06 && (su->value >> 8) == USB_DT_HID_REPORT) {
 		dev[slot].report_desc_asked++;
+		if (dev[slot].stall_report_desc)
+			return SIM_STALL;
 		if (dev[slot].report_desc)
 			memcpy(data, dev[slot].report_desc, *len = dev[slot].report_desc_len);
 		else
@@ -115,12 +134,13 @@ static struct xhci_sim sim;
 static struct xhci hc;
 
 /* A running simulated controller (64-byte contexts when csz), every device knob cleared,
- * the log empty, 50 us per clock read. */
+ * no key event recorded, the log empty, 50 us per clock read. */
 static inline void start(bool csz)
 {
 	char why[80];
 
 	memset(dev, 0, sizeof(dev));
+	key_events = 0;
 	memset(&sim, 0, sizeof(sim));
 	sim.csz = csz;
 	sim.device = device;

@@ -121,6 +121,12 @@ struct xhci_sim {
 					    * (sim_intr_halt) and not yet reset */
 	unsigned int intr_resets[SIM_SLOTS + 1]; /* Reset Endpoint of a halted non-control one */
 	uint64_t intr_set_deq[SIM_SLOTS + 1];   /* last Set TR Dequeue Pointer of one, 0 none */
+	/* the last endpoint 0 OUT data stage a device took (a SET_REPORT's LED report): its
+	 * request, and the bytes the driver sent (the first sizeof(out_data) kept) */
+	struct sim_setup out_setup;
+	uint8_t out_data[64];
+	size_t out_len;             /* bytes of the data stage, as its TRB asked */
+	unsigned int out_stages;    /* OUT data stages taken so far */
 	struct xhci_mmio mmio;
 };
 

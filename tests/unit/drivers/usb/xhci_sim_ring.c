@@ -5,7 +5,8 @@
  * ERSTBA names, where completions are posted with the producer's cycle bit (and, with
  * interrupter 0 enabled, its interrupt left pending). Doorbell 0 runs
  * the command ring; a device doorbell for endpoint 0 runs its control TRBs against the test's
- * device function and posts Transfer Events as a controller does: a stall halts the endpoint
+ * device function (the bytes of an OUT data stage kept in out_data, for the LED reports the
+ * tests check) and posts Transfer Events as a controller does: a stall halts the endpoint
  * on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue Pointer before
  * the endpoint runs again), silence leaves it stuck. A command that hangs keeps the ring on
  * it (CRCR.CRR set) until CRCR.CA aborts it (Command Aborted for it, then Command Ring
@@ -257,6 +258,17 @@ static uint32_t halting_cc(enum sim_answer answer)
 	}
 }
 
+/* An OUT data stage the device took: kept for the test (out_setup, out_data, out_len). */
+static void take_out_stage(struct xhci_sim *s, const struct sim_setup *su, const uint8_t *bytes,
+			   size_t len)
+{
+	s->out_setup = *su;
+	s->out_len = len;
+	memset(s->out_data, 0, sizeof(s->out_data));
+	memcpy(s->out_data, bytes, len < sizeof(s->out_data) ? len : sizeof(s->out_data));
+	s->out_stages++;
+}
+
 /* Run control transfers on slot's endpoint 0 until the ring is empty, the endpoint halts,
  * or the device stays silent. */
 void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
@@ -266,6 +278,7 @@ void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
 	uint8_t data[4096];
 	size_t len = 0;
 	enum sim_answer answer = SIM_ANSWER;
+	struct sim_setup su = {0};
 
 	if (slot < 1 || slot > SIM_SLOTS || ep->halted || ep->silent || (ep->deq >> 63) || !ep->deq)
 		return; /* a halted, stopped or never addressed endpoint ignores its doorbell */
@@ -274,9 +287,8 @@ void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
 		uint64_t here = ep->deq;
 
 		if (type == TRB_SETUP) {
-			struct sim_setup su = {(uint8_t)t->d[0], (uint8_t)(t->d[0] >> 8), (uint16_t)(t->d[0] >> 16),
-					       (uint16_t)t->d[1], (uint16_t)(t->d[1] >> 16)};
-
+			su = (struct sim_setup){(uint8_t)t->d[0], (uint8_t)(t->d[0] >> 8), (uint16_t)(t->d[0] >> 16),
+						(uint16_t)t->d[1], (uint16_t)(t->d[1] >> 16)};
 			len = 0;
 			answer = s->device ? s->device(s, slot, &su, data, &len) : SIM_SILENT;
 			if (answer == SIM_SILENT) {
@@ -299,6 +311,8 @@ void sim_ring_ep0(struct xhci_sim *s, unsigned int slot)
 
 			if (t->d[3] & TRB_DIR_IN)
 				memcpy(mem(t->d[0] | (uint64_t)t->d[1] << 32), data, n);
+			else
+				take_out_stage(s, &su, mem(t->d[0] | (uint64_t)t->d[1] << 32), want);
 			if (t->d[3] & TRB_IOC)
 				sim_post_transfer(s, slot, XHCI_DCI_EP0, here,
 						  n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS,
