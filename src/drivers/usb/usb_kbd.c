@@ -121,18 +121,19 @@ static uint16_t iface_number(const struct usb_dev *d) { return d->cfg.iface[d->i
 static bool send_leds(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
+	uint8_t leds = hid_leds_from_kbd(wanted_leds);
 	uint16_t value = HID_REPORT_OUTPUT << 8;
 	size_t len = 1;
 
 	k->led_request = false;
-	k->leds_sent = hid_leds_from_kbd(wanted_leds);
-	d->buf[0] = k->leds_sent;
+	d->buf[0] = leds;
 	if (k->report_protocol) {
-		len = hid_kbd_led_report(&k->layout, k->leds_sent, d->buf, USB_DEV_PAGE);
+		len = hid_kbd_led_report(&k->layout, leds, d->buf, USB_DEV_PAGE);
 		if (!len)
-			return false;
+			return false; /* leds_sent stays as it was: nothing was sent */
 		value |= k->layout.led_report_id;
 	}
+	k->leds_sent = leds;
 	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, value, iface_number(d), (uint16_t)len,
 		     "SET_REPORT(LEDs)");
 	return true;

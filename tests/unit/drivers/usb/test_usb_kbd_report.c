@@ -337,7 +337,9 @@ static void nkro_bitmap_longer_than_max_packet(void)
 }
 
 /* A layout that declares no output report: ready after SET_IDLE with no SET_REPORT, types,
- * and Caps Lock later sends none either (nothing on endpoint 0). */
+ * and Caps Lock later sends none either (nothing on endpoint 0); the listing shows no LED
+ * state sent (it said "LEDs 0x2": the state was noted as sent before the layout turned out
+ * to have no LED report). */
 static void no_leds_no_led_report(void)
 {
 	static const uint8_t a[8] = { 0, 0, 0x04 };
@@ -359,6 +361,8 @@ static void no_leds_no_led_report(void)
 	CHECK_EQ(dev[1].class_req[SET_REPORT], 0);
 	CHECK_EQ(sim.out_stages, 0);
 	CHECK(!d->busy);
+	CHECK(listed(
+		"kbd: usb 1-5 0627:0001, high speed, LEDs 0x0, 1 reports in report protocol\n"));
 	cleanup();
 }
 
