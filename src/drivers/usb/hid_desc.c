@@ -65,6 +65,7 @@
 #define HID_MAX_IDS 32
 #define HID_MAX_USAGES 32 /* local usage entries (a range is one) of one main item */
 #define HID_REPORT_MAX_BITS (HID_REPORT_DESC_MAX * 8)
+#define HID_LED_REPORT_MAX_BITS (255 * 8) /* what led_bytes counts */
 
 struct hid_globals {
 	uint32_t usage_page;
@@ -480,9 +481,16 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
 		return -EINVAL;
 	}
 	k->in_max_bytes = (uint16_t)longest;
+	/* an LED report longer than led_bytes can count is left alone: cut to 255 bytes it
+	 * would be the wrong report, and LED bits past its end would be written past it */
 	for (unsigned int r = 0; r < p.nlen && p.have_leds; r++)
-		if (p.len[r].id == k->led_report_id)
-			k->led_bytes = (uint8_t)MIN((p.len[r].out_bits + 7u) / 8, 255u);
+		if (p.len[r].id == k->led_report_id && p.len[r].out_bits <= HID_LED_REPORT_MAX_BITS)
+			k->led_bytes = (uint8_t)((p.len[r].out_bits + 7u) / 8);
+	if (!k->led_bytes) {
+		k->led_report_id = 0;
+		for (int l = 0; l < 3; l++)
+			k->led_bit[l] = -1;
+	}
 	return 0;
 }
 

@@ -51,7 +51,8 @@ struct hid_kbd_layout {
 	uint8_t nruns, narrays;
 	struct hid_key_run run[HID_KBD_MAX_RUNS];
 	struct hid_key_array array[HID_KBD_MAX_ARRAYS];
-	/* the LED output report: led_bytes 0 when the keyboard declares no lock LED */
+	/* the LED output report: led_bytes 0 (and no ID, no LED bit) when the keyboard
+	 * declares no lock LED, or only in an output report longer than 255 bytes */
 	uint8_t led_report_id; /* 0: no ID byte */
 	uint8_t led_bytes;     /* data bytes of the output report, ID byte excluded */
 	int16_t led_bit[3]; /* offsets of Num, Caps and Scroll Lock (HID_LED_* order); -1 absent */

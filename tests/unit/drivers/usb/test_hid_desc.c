@@ -9,8 +9,9 @@
  * item forms keyboards use (modifiers as eight Usages, 4-byte usages carrying page 7, a
  * Usage Page between the usages and their main item, nested Push/Pop, a long item,
  * Delimiter sets, a one-byte Logical Maximum 0xff, modifiers inside a key array); a short
- * report ignored with the output untouched; and the log line's words for a layout. The
- * refusals are test_hid_desc_refusals.c's.
+ * report ignored with the output untouched; an LED report longer than led_bytes can count
+ * (no LEDs); and the log line's words for a layout. The refusals are
+ * test_hid_desc_refusals.c's.
  */
 #include "hid_desc_items.h"
 
@@ -468,6 +469,42 @@ static void short_report(void)
 	CHECK(untouched(boot));
 }
 
+/* Caps Lock at bit 2400 of a 301-byte output report, longer than led_bytes (one byte) can
+ * count: the report is left alone and the keyboard driven without LEDs. Were led_bytes cut
+ * to 255, the LED report would be 255 bytes and Caps Lock written to byte 300 of it. Caps
+ * Lock in the last byte of a 255-byte report is driven. */
+static void leds_in_long_output_report(void)
+{
+#define CAPS_AFTER(pad_bytes)                                                           \
+	KBD_OPEN, KBD_MODIFIERS, KBD_KEYS, REPORT_SIZE(8), REPORT_COUNT(pad_bytes / 2), \
+		OUTPUT(CONSTANT), OUTPUT(CONSTANT), USAGE_PAGE(PAGE_LEDS), USAGE(0x02), \
+		REPORT_SIZE(1), REPORT_COUNT(1), OUTPUT(DATA_VAR), END_COLLECTION
+	static const uint8_t d[] = { CAPS_AFTER(300) };
+	static const uint8_t d255[] = { CAPS_AFTER(254) };
+#undef CAPS_AFTER
+	uint8_t out[512];
+	char line[96];
+
+	CHECK_EQ(PARSE(d255), 0);
+	CHECK_EQ(k.led_bytes, 255);
+	CHECK_EQ(k.led_bit[1], 254 * 8);
+	CHECK_EQ(hid_kbd_led_report(&k, HID_LED_CAPSLOCK, out, sizeof(out)), 255);
+	CHECK_EQ(out[254], 0x01);
+	CHECK_EQ(out[253], 0);
+	hid_kbd_layout_describe(&k, line, sizeof(line)); /* Caps Lock alone is LEDs */
+	CHECK_STR_EQ(line, "report ID 0, 8 modifiers, 6-key array, 0-key bitmap, LEDs");
+
+	CHECK_EQ(PARSE(d), 0);
+	CHECK_EQ(k.led_bytes, 0);
+	CHECK_EQ(k.led_report_id, 0);
+	CHECK_EQ(k.led_bit[1], -1);
+	memset(out, 0xaa, sizeof(out));
+	CHECK_EQ(hid_kbd_led_report(&k, HID_LED_CAPSLOCK, out, sizeof(out)), 0);
+	CHECK_EQ(out[300], 0xaa);
+	hid_kbd_layout_describe(&k, line, sizeof(line));
+	CHECK_STR_EQ(line, "report ID 0, 8 modifiers, 6-key array, 0-key bitmap, no LEDs");
+}
+
 /* The log line's words: the boot keyboard, the NKRO bitmap (the 104 bitmap bits besides
  * the 8 modifiers), the keyboard under ID 1; a short buffer cut and terminated, the
  * length returned the whole line's. */
@@ -510,6 +547,7 @@ int main(void)
 	RUN(logical_max_ff);
 	RUN(modifiers_in_array);
 	RUN(short_report);
+	RUN(leds_in_long_output_report);
 	RUN(describe_layouts);
 	return unit_summary();
 }
