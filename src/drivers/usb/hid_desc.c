@@ -238,13 +238,14 @@ static int input_item(struct hid_parser *p, uint32_t flags, uint32_t bit)
 		return 0;
 	if (p->usage_lost)
 		return refuse(p, "more usages than LiOS reads");
+	if ((flags & HID_FIELD_VARIABLE) && p->g.report_size != 1)
+		return 0; /* a key as a number: no keyboard sends that; skipped, its report not
+			   * taken for the keyboard's */
 	if (!p->have_kbd) {
 		p->have_kbd = true;
 		k->report_id = p->g.report_id;
 	}
 	if (flags & HID_FIELD_VARIABLE) {
-		if (p->g.report_size != 1)
-			return 0; /* a key as a number: no keyboard sends that; skipped */
 		err = add_key_bits(p, bit);
 	} else {
 		err = add_key_array(p, bit);

@@ -505,6 +505,29 @@ static void leds_in_long_output_report(void)
 	CHECK_STR_EQ(line, "report ID 0, 8 modifiers, 6-key array, 0-key bitmap, no LEDs");
 }
 
+/* A report (ID 3) whose page-7 field is a 4-bit variable, a key as a number that LiOS does
+ * not read, declared before the real keyboard (ID 1): it is skipped and does not take the
+ * keyboard's report ID, so the keyboard under ID 1 is found and its reports typed. */
+static void wide_key_variable_skipped(void)
+{
+	static const uint8_t d[] = { USAGE_PAGE(PAGE_KEYS), COLLECTION(0x01), REPORT_ID(3),
+				     USAGE(0x04),           LOGICAL_MIN(0),   LOGICAL_MAX(15),
+				     REPORT_SIZE(4),        REPORT_COUNT(2),  INPUT(DATA_VAR),
+				     END_COLLECTION,        KBD_ID1 };
+	static const uint8_t rep[] = { 1, 0x02, 0, 0x05 };
+	uint8_t boot[HID_KBD_REPORT_SIZE];
+
+	CHECK_EQ(PARSE(d), 0);
+	CHECK_EQ(k.report_id, 1);
+	CHECK(to_boot(rep, sizeof(rep), boot) == false); /* shorter than the six key slots */
+	{
+		static const uint8_t full[] = { 1, 0x02, 0, 0x05, 0, 0, 0, 0, 0 };
+
+		CHECK(to_boot(full, sizeof(full), boot));
+		CHECK_BOOT(boot, 0x02, 0x05, 0, 0, 0, 0, 0);
+	}
+}
+
 /* The log line's words: the boot keyboard, the NKRO bitmap (the 104 bitmap bits besides
  * the 8 modifiers), the keyboard under ID 1; a short buffer cut and terminated, the
  * length returned the whole line's. */
@@ -548,6 +571,7 @@ int main(void)
 	RUN(modifiers_in_array);
 	RUN(short_report);
 	RUN(leds_in_long_output_report);
+	RUN(wide_key_variable_skipped);
 	RUN(describe_layouts);
 	return unit_summary();
 }
