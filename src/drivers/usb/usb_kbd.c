@@ -6,19 +6,19 @@
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
  * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
  * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the
- * keyboard.
- *
- * A keyboard that stalls SET_PROTOCOL(boot) stays in report protocol, as every keyboard is
- * when it starts and as Linux drives them: it is then read through its report descriptor
- * (GET_DESCRIPTOR(report), hid_desc.c), whose input report is turned into a boot report
- * and its LED report built from the layout it declares. `usb.kbd=report` on the command
- * line takes that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot
- * protocol is broken in a way no request shows, and to test the path on QEMU's). Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
+ * keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
  * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
  * flag that the keyboard's next step with endpoint 0 free turns into SET_REPORT: the step
  * that takes the answer to the request before it, when one was in flight.
+ *
+ * A keyboard that stalls SET_PROTOCOL(boot) stays in report protocol, as every keyboard is
+ * when it starts and as Linux drives them: it is then read through its report descriptor
+ * (GET_DESCRIPTOR(report), hid_desc.c), whose input report is turned into a boot report,
+ * and sent the LED report the layout declares. `usb.kbd=report` on the command line takes
+ * that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot protocol is
+ * broken in a way no request shows, and to test the path on QEMU's).
  *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
  * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
@@ -359,9 +359,8 @@ void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
 	struct hid_key_event ev[HID_KBD_MAX_EVENTS];
 	struct usb_kbd *k = d->kbd;
 	uint64_t now = usb_now_us();
-	size_t n;
-
 	uint8_t boot[HID_KBD_REPORT_SIZE];
+	size_t n;
 
 	if (!k)
 		return;
