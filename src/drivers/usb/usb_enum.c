@@ -150,6 +150,19 @@ void usb_dev_refuse(struct usb_dev *d, const char *why)
 	d->state = S_DISABLE;
 }
 
+/*
+ * usb_dev_leave_alone - log "usb: <name>: left alone: <why>": the driver chosen for d found
+ * it is not its device after all (a HID interface whose report descriptor declares no
+ * keys). Its driver lets go; d stays addressed and configured, listed with no driver, as a
+ * device no driver wanted from the start. Tick context, from the driver's step.
+ */
+void usb_dev_leave_alone(struct usb_dev *d, const char *why)
+{
+	printk(KERN_INFO "usb: %s: left alone: %s\n", d->name, why);
+	detach_driver(d);
+	d->state = S_IDLE;
+}
+
 /* usb_dev_unplug - the device is gone from its port: tear it down. Tick context. */
 void usb_dev_unplug(struct usb_dev *d)
 {
@@ -196,6 +209,7 @@ static bool choose_driver(struct usb_dev *d)
 	const char *why = NULL;
 	int kbd = usb_find_boot_keyboard(&d->cfg, &why);
 	int hub = kbd == -ENOENT ? usb_find_hub_iface(&d->cfg, &why) : -ENOENT;
+	int hid = kbd == -ENOENT && hub == -ENOENT ? usb_find_hid_iface(&d->cfg) : -ENOENT;
 	uint8_t cls = d->desc.dev_class ? d->desc.dev_class : d->cfg.iface[0].cls;
 
 	if ((kbd < 0 && kbd != -ENOENT) || (hub < 0 && hub != -ENOENT)) {
@@ -214,13 +228,20 @@ static bool choose_driver(struct usb_dev *d)
 	}
 	printk(KERN_INFO "usb: %s: %04x:%04x %s, %s speed, %s\n", d->name, d->desc.vendor, d->desc.product,
 	       usb_class_name(cls), usb_speed_name(d->speed),
-	       kbd >= 0 ? "boot keyboard" : hub >= 0 ? "hub" : "no driver, left alone");
+	       kbd >= 0   ? "boot keyboard"
+	       : hub >= 0 ? "hub"
+	       : hid >= 0 ? "HID without boot protocol: reading its report descriptor"
+			  : "no driver, left alone");
 	if (kbd >= 0) {
 		d->iface = kbd;
 		d->driver = USB_DRV_KBD;
 	} else if (hub >= 0) {
 		d->iface = hub;
 		d->driver = USB_DRV_HUB;
+	} else if (hid >= 0) {
+		d->iface = hid;
+		d->driver = USB_DRV_KBD; /* usb_kbd.c reads its report descriptor first */
+		d->hid_probe = true;
 	} else {
 		return false;
 	}

@@ -257,6 +257,8 @@ struct usb_dev {
 	struct usb_config_info cfg;
 	int iface;               /* index in cfg.iface of the driven interface */
 	enum usb_driver driver;
+	bool hid_probe;          /* USB_DRV_KBD on a HID interface without boot protocol: a
+				  * keyboard only if its report descriptor declares keys */
 	struct usb_kbd *kbd;
 	struct usb_hub *hub;
 	bool gone;               /* unplugged: being torn down */
@@ -314,6 +316,7 @@ void usb_dev_step(struct usb_dev *d);
 void usb_dev_unplug(struct usb_dev *d);
 void usb_dev_free_held(struct xhci *hc);
 void usb_dev_refuse(struct usb_dev *d, const char *why);
+void usb_dev_leave_alone(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);

@@ -18,7 +18,10 @@
  * (GET_DESCRIPTOR(report), hid_desc.c), whose input report is turned into a boot report,
  * and sent the LED report the layout declares. `usb.kbd=report` on the command line takes
  * that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot protocol is
- * broken in a way no request shows, and to test the path on QEMU's).
+ * broken in a way no request shows, and to test the path on QEMU's). A HID interface without
+ * the boot protocol (subclass 0), on a device with no boot keyboard or hub, is read the
+ * same way: a keyboard when its report descriptor declares keys, else (a tablet, a
+ * gamepad) left alone (usb_dev_leave_alone).
  *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
  * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
@@ -45,6 +48,7 @@
 
 enum {
 	K_CONFIG_EP,
+	K_READ_DESC, /* d->hid_probe: the report descriptor first, the endpoint once it has keys */
 	K_PROTOCOL,
 	K_IDLE,
 	K_REPORT_DESC,
@@ -94,8 +98,8 @@ static void leds_changed(uint8_t leds)
  * the boot protocol. Boot, before usb_init's probe; host tests. */
 void usb_kbd_use_report_protocol(bool on) { report_protocol_always = on; }
 
-/* usb_kbd_attach - d's boot keyboard interface is chosen and configured: start the class
- * steps. Tick context. */
+/* usb_kbd_attach - d's boot keyboard interface, or a HID interface that may be a keyboard
+ * (d->hid_probe), is chosen and configured: start the class steps. Tick context. */
 void usb_kbd_attach(struct usb_dev *d)
 {
 	static bool listening;
@@ -111,6 +115,8 @@ void usb_kbd_attach(struct usb_dev *d)
 		listening = true;
 	}
 	hid_repeat_init(&d->kbd->repeat, HID_REPEAT_DELAY_MS, HID_REPEAT_RATE_HZ);
+	if (d->hid_probe)
+		d->kbd->state = K_READ_DESC; /* nothing configured for a device left alone */
 }
 
 static uint16_t iface_number(const struct usb_dev *d) { return d->cfg.iface[d->iface].number; }
@@ -180,6 +186,16 @@ static void send_idle(struct usb_dev *d)
 	d->kbd->state = K_LEDS;
 }
 
+/* d is refused for why, or, when it is a HID interface without boot protocol that may not
+ * be a keyboard at all (d->hid_probe), left alone. */
+static void not_a_keyboard(struct usb_dev *d, const char *why)
+{
+	if (d->hid_probe)
+		usb_dev_leave_alone(d, why);
+	else
+		usb_dev_refuse(d, why);
+}
+
 /* Report protocol: GET_DESCRIPTOR(report) for the length the HID descriptor gave. A
  * keyboard that gave none, or one longer than LiOS reads, is refused. */
 static void get_report_desc(struct usb_dev *d)
@@ -187,7 +203,7 @@ static void get_report_desc(struct usb_dev *d)
 	uint16_t len = d->cfg.iface[d->iface].report_desc_len;
 
 	if (!len || len > HID_REPORT_DESC_MAX) {
-		usb_dev_refuse(d, len ? "report descriptor longer than 4096 bytes"
+		not_a_keyboard(d, len ? "report descriptor longer than 4096 bytes"
 				      : "no report descriptor named by its HID descriptor");
 		return;
 	}
@@ -196,8 +212,9 @@ static void get_report_desc(struct usb_dev *d)
 	d->kbd->state = K_REPORT_DESC;
 }
 
-/* K_REPORT_DESC answered: the layout from the bytes that came, or d refused with the
- * reason; the interrupt transfers are made as long as its longest input report. */
+/* K_REPORT_DESC answered: the layout from the bytes that came, or d refused (or left
+ * alone: not_a_keyboard) with the reason; the interrupt transfers are made as long as its
+ * longest input report. */
 static bool take_layout(struct usb_dev *d)
 {
 	static char msg[96];
@@ -208,8 +225,9 @@ static bool take_layout(struct usb_dev *d)
 	char what[96];
 
 	if (hid_parse_kbd_desc(d->buf, got, &k->layout, &why)) {
-		ksnprintf(msg, sizeof(msg), "report descriptor not understood: %s", why);
-		usb_dev_refuse(d, msg);
+		ksnprintf(msg, sizeof(msg), d->hid_probe ? "not a keyboard (%s)" : "report descriptor not understood: %s",
+			  why);
+		not_a_keyboard(d, msg);
 		return false;
 	}
 	k->report_protocol = true;
@@ -300,6 +318,10 @@ void usb_kbd_step(struct usb_dev *d)
 	case K_PROTOCOL:
 		if (!usb_dev_ok(d))
 			return;
+		if (k->report_protocol) {
+			send_idle(d); /* d->hid_probe: its layout read before its endpoint */
+			return;
+		}
 		if (report_protocol_always) {
 			get_report_desc(d);
 			return;
@@ -319,8 +341,19 @@ void usb_kbd_step(struct usb_dev *d)
 		if (usb_dev_ok(d))
 			send_idle(d);
 		return;
+	case K_READ_DESC:
+		get_report_desc(d);
+		return;
 	case K_REPORT_DESC:
-		if (usb_dev_ok(d) && take_layout(d))
+		if (d->hid_probe && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
+			usb_dev_leave_alone(d, "its report descriptor could not be read");
+			return;
+		}
+		if (!usb_dev_ok(d) || !take_layout(d))
+			return; /* refused or left alone: k is gone */
+		if (d->hid_probe)
+			k->state = K_CONFIG_EP; /* a keyboard: its endpoint now, then SET_IDLE */
+		else
 			send_idle(d);
 		return;
 	case K_LEDS:

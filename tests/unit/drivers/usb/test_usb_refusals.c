@@ -450,10 +450,11 @@ static void stick(unsigned int port)
 	endpoint(g, 2, USB_EP_XFER_BULK, 512);
 }
 
-/* Device d is left alone: addressed (its slot enabled and its own), never configured, its
- * port holding it, listed "no driver" as the class it showed; g is what it was made
- * from. */
-static void left_alone(const struct usb_dev *d, const struct gadget *g, const char *label)
+/* Device d is left alone: addressed (its slot enabled and its own), configured configs
+ * times (0, or 1 for a HID interface read for keys first), its port holding it, listed
+ * "no driver" as the class it showed; g is what it was made from. */
+static void left_alone(const struct usb_dev *d, const struct gadget *g, const char *label,
+		       unsigned int configs)
 {
 	char line[128];
 
@@ -463,7 +464,7 @@ static void left_alone(const struct usb_dev *d, const struct gadget *g, const ch
 	CHECK(!strcmp(usb_dev_state_name(d), "no driver"));
 	CHECK(d->slot == g->slot && sim.slot_on[d->slot] && hc.slot_dev[d->slot] == d);
 	CHECK(hc.port[d->root_port].state == PORT_DEVICE && hc.port[d->root_port].dev == d);
-	CHECK_EQ(g->set_configs, 0u);
+	CHECK_EQ(g->set_configs, configs);
 	snprintf(line, sizeof(line), "\n  %-8s slot %-3u %-5s 1209:%04x %-13s no driver\n", d->name,
 		 d->slot, usb_speed_name(d->speed), g->device[10] | g->device[11] << 8, label);
 	CHECK(sim_logged(line));
@@ -472,14 +473,18 @@ static void left_alone(const struct usb_dev *d, const struct gadget *g, const ch
 /* A full-speed boot mouse on port 6, a high-speed tablet (HID without a boot interface) on
  * port 7 and a mass-storage stick on port 8: no class driver takes them, so each is left
  * addressed and alone with a line saying so, and asked nothing more however long it stays
- * (it was neither refused nor configured); the `usb` listing shows each, nothing refused;
+ * (it was neither refused nor configured, but for the tablet, configured and asked for its
+ * report descriptor, which names no keys: it answers none); the `usb` listing shows each,
+ * nothing refused;
  * the keyboard on port 5 types and one plugged into port 2 gets ready. Unplugged, each is
  * torn down and its slot disabled. */
 static void no_driver_left_alone(void)
 {
 	static const char *const lines[] = {
 		"usb: 1-6: 1209:0011 HID, full speed, no driver, left alone\n",
-		"usb: 1-7: 1209:0012 HID, high speed, no driver, left alone\n",
+		"usb: 1-7: 1209:0012 HID, high speed, HID without boot protocol: reading its report "
+		"descriptor\n",
+		"usb: 1-7: left alone: not a keyboard (no key field in any input report)\n",
 		"usb: 1-8: 1209:0013 mass storage, high speed, no driver, left alone\n",
 	};
 	unsigned int asked[3];
@@ -491,7 +496,7 @@ static void no_driver_left_alone(void)
 	sim_connect(&sim, 6, USB_SPEED_FULL);
 	sim_connect(&sim, 7, USB_SPEED_HIGH);
 	sim_connect(&sim, 8, USB_SPEED_HIGH);
-	for (int i = 0; i < 3; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
 		CHECK(stack_until(&hc, lines[i], 5000));
 	for (int i = 0; i < 3; i++)
 		asked[i] = gadget[6 + i].requests;
@@ -501,9 +506,9 @@ static void no_driver_left_alone(void)
 	CHECK(!sim_logged("refused"));
 	sim_log_clear();
 	usb_list_devices(&hc);
-	left_alone(dev_named("1-6"), &gadget[6], "HID mouse");
-	left_alone(dev_named("1-7"), &gadget[7], "HID");
-	left_alone(dev_named("1-8"), &gadget[8], "mass storage");
+	left_alone(dev_named("1-6"), &gadget[6], "HID mouse", 0);
+	left_alone(dev_named("1-7"), &gadget[7], "HID", 1);
+	left_alone(dev_named("1-8"), &gadget[8], "mass storage", 0);
 	CHECK(!sim_logged("refused"));
 	types("1-5");
 	sim_connect(&sim, 2, USB_SPEED_HIGH);
