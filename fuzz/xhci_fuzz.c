@@ -10,7 +10,8 @@
  * and show any PORTSC value, devices behind them act as a keyboard, a hub (any port count, any
  * port status) or answer every request with whatever bytes the input holds, stall or never
  * answer (everything, or a keyboard's SET_IDLE and LED report), refuse the boot protocol and
- * send a report descriptor of the input's bytes (report protocol), interrupt transfers complete
+ * send a report descriptor of the input's bytes (report protocol), or be a HID interface
+ * without boot protocol that is a keyboard only if those bytes say so, interrupt transfers complete
  * with any data, the kernel's LEDs change, the self-test's stall probe runs, the controller
  * reports a fatal error (and is reset and set up again by xhci_health.c, its devices
  * enumerating anew, or stopped after three), and time jumps (every bounded wait times out). Each input starts a fresh controller (takeover and setup: the
@@ -86,6 +87,7 @@ enum persona {
 	P_KBD_NO_CLASS,
 	P_KBD_MUTE_CLASS,
 	P_KBD_REPORT,
+	P_HID_OTHER,
 	P_COUNT
 };
 
@@ -166,8 +168,16 @@ static enum sim_answer device(struct xhci_sim *s, unsigned int slot, const struc
 		break;
 	case P_KBD_REPORT: /* a keyboard that stalls SET_PROTOCOL(boot): read through its report
 			    * descriptor, the input's bytes (none: the boot layout's) */
+	case P_HID_OTHER:  /* ... or a HID interface without boot protocol, read for keys */
 		if (su->type == 0x21 && su->req == 0x0b)
 			return SIM_STALL;
+		if (su->type == 0x80 && su->req == 0x06 && (su->value >> 8) == USB_DT_CONFIG &&
+		    v->persona == P_HID_OTHER) {
+			memcpy(data, sim_kbd_config_desc, *len = sizeof(sim_kbd_config_desc));
+			data[USB_DT_CONFIG_SIZE + 6] = data[USB_DT_CONFIG_SIZE + 7] =
+				0; /* subclass, protocol */
+			return SIM_ANSWER;
+		}
 		if (su->type == 0x81 && su->req == 0x06 && v->nbytes)
 			memcpy(data, v->bytes, *len = v->nbytes);
 		else if (su->type == 0x81 && su->req == 0x06)
