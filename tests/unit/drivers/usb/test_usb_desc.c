@@ -5,8 +5,11 @@
  * oversized lengths, a configuration whose total length lies, an interface without
  * endpoints, an endpoint of the wrong type, an endpoint before any interface) are refused
  * with a reason and never read out of bounds (ASan watches: buffers are exact-size copies).
- * Every refusal is reached and named by its reason. And the `usb` listing's line for a
- * device, with or without a driver, and its speed and class names.
+ * Every refusal is reached and named by its reason. The HID interface without the boot
+ * protocol that may be a keyboard (usb_find_hid_iface: the first eligible one, each
+ * condition it skips on), and the report descriptor length a HID descriptor names (the
+ * first report entry among bNumDescriptors, none past bLength). And the `usb` listing's
+ * line for a device, with or without a driver, and its speed and class names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +196,200 @@ static void alternate_settings_and_tablet(void)
 	CHECK_EQ(c.iface[0].protocol, 2);
 	CHECK_EQ(c.iface[0].int_in.address, 0x81);
 	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -ENOENT);
+}
+
+/* A configuration written descriptor by descriptor: cfg_begin, then interfaces with their
+ * HID and endpoint descriptors (or any raw descriptor), then cfg_end sets wTotalLength and
+ * bNumInterfaces. */
+static struct {
+	uint8_t b[256];
+	size_t len;
+	uint8_t ifaces;
+} written;
+
+static void cfg_add(const uint8_t *d, size_t n)
+{
+	CHECK(written.len + n <= sizeof(written.b));
+	if (written.len + n > sizeof(written.b))
+		return;
+	memcpy(written.b + written.len, d, n);
+	written.len += n;
+}
+
+static void cfg_begin(void)
+{
+	static const uint8_t header[] = {9, USB_DT_CONFIG, 0, 0, 0, 1, 0, 0xa0, 50};
+
+	written.len = 0;
+	written.ifaces = 0;
+	cfg_add(header, sizeof(header));
+}
+
+/* Interface number (alternate setting 0) of class cls, subclass sub, protocol proto. */
+static void cfg_iface(uint8_t number, uint8_t cls, uint8_t sub, uint8_t proto)
+{
+	const uint8_t d[] = {9, USB_DT_INTERFACE, number, 0, 1, cls, sub, proto, 0};
+
+	cfg_add(d, sizeof(d));
+	written.ifaces++;
+}
+
+/* A HID descriptor naming one class descriptor: of type type, len bytes. */
+static void cfg_hid(uint8_t type, uint16_t len)
+{
+	const uint8_t d[] = {9, USB_DT_HID, 0x11, 1, 0, 1, type, (uint8_t)len, (uint8_t)(len >> 8)};
+
+	cfg_add(d, sizeof(d));
+}
+
+/* Endpoint addr (0x80: IN) of transfer type xfer, 8 bytes, interval 7. */
+static void cfg_ep(uint8_t addr, uint8_t xfer)
+{
+	const uint8_t d[] = {7, USB_DT_ENDPOINT, addr, xfer, 8, 0, 7};
+
+	cfg_add(d, sizeof(d));
+}
+
+/* The configuration written, parsed into *c (an exact-size copy, as parse()). */
+static int cfg_end(struct usb_config_info *c, const char **why)
+{
+	written.b[2] = (uint8_t)written.len;
+	written.b[3] = (uint8_t)(written.len >> 8);
+	written.b[4] = written.ifaces;
+	return parse(written.b, written.len, c, why);
+}
+
+/* usb_find_hid_iface takes the first HID interface without the boot subclass that has an
+ * interrupt IN endpoint and a report descriptor length. Interfaces 0-3 each miss one of
+ * these (a boot mouse, subclass 0 with a bulk IN endpoint only, subclass 0 whose HID
+ * descriptor names only a physical descriptor, a vendor interface with a HID descriptor
+ * and an interrupt IN endpoint), 4 and 5 have all: 4 (interface number 4), not 0 or 5. */
+static void hid_iface_first_eligible(void)
+{
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	cfg_begin();
+	cfg_iface(0, USB_CLASS_HID, USB_HID_SUBCLASS_BOOT, USB_HID_PROTOCOL_MOUSE);
+	cfg_hid(USB_DT_HID_REPORT, 50);
+	cfg_ep(0x81, USB_EP_XFER_INT);
+	cfg_iface(1, USB_CLASS_HID, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 60);
+	cfg_ep(0x82, USB_EP_XFER_BULK);
+	cfg_iface(2, USB_CLASS_HID, 0, 0);
+	cfg_hid(0x23, 40); /* a physical descriptor (HID 1.11 7.1), no report descriptor */
+	cfg_ep(0x83, USB_EP_XFER_INT);
+	cfg_iface(3, 0xff, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 70);
+	cfg_ep(0x84, USB_EP_XFER_INT);
+	cfg_iface(4, USB_CLASS_HID, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 52);
+	cfg_ep(0x85, USB_EP_XFER_INT);
+	cfg_iface(5, USB_CLASS_HID, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 80);
+	cfg_ep(0x86, USB_EP_XFER_INT);
+	CHECK_EQ(cfg_end(&c, &why), 0);
+	CHECK_EQ(c.n_ifaces, 6);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c), 4);
+	CHECK_EQ(c.iface[4].number, 4);
+	CHECK_EQ(c.iface[4].report_desc_len, 52);
+	CHECK_EQ(c.iface[4].int_in.address, 0x85);
+	CHECK_EQ(c.iface[2].report_desc_len, 0);
+	CHECK(c.iface[2].has_hid && c.iface[2].has_int_in);
+	CHECK(!c.iface[1].has_int_in);
+}
+
+/* One eligible interface (HID subclass 0, protocol 0, interrupt IN, a 63-byte report
+ * descriptor) is found at index 0, also with the keyboard or mouse protocol (meaningless
+ * without the boot subclass); changed in one field at a time (boot subclass, no interrupt
+ * IN endpoint, no report descriptor named, not HID) it is not: -ENOENT. A mass storage
+ * interface alone: -ENOENT. A later one behind an ineligible first: its index (1). */
+static void hid_iface_each_condition(void)
+{
+	struct usb_config_info c, one;
+	const char *why = NULL;
+
+	cfg_begin();
+	cfg_iface(0, USB_CLASS_HID, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 63);
+	cfg_ep(0x81, USB_EP_XFER_INT);
+	CHECK_EQ(cfg_end(&one, &why), 0);
+	CHECK_EQ(usb_find_hid_iface(&one), 0);
+	c = one;
+	c.iface[0].protocol = USB_HID_PROTOCOL_KEYBOARD;
+	CHECK_EQ(usb_find_hid_iface(&c), 0);
+	c.iface[0].protocol = USB_HID_PROTOCOL_MOUSE;
+	CHECK_EQ(usb_find_hid_iface(&c), 0);
+	c = one;
+	c.iface[0].subclass = USB_HID_SUBCLASS_BOOT;
+	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	c = one;
+	c.iface[0].has_int_in = false;
+	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	c = one;
+	c.iface[0].report_desc_len = 0;
+	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	c = one;
+	c.iface[0].cls = 0xff;
+	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+
+	cfg_begin();
+	cfg_iface(0, 0x08, 6, 0x50); /* mass storage, SCSI, bulk-only */
+	cfg_ep(0x81, USB_EP_XFER_BULK);
+	cfg_ep(0x02, USB_EP_XFER_BULK);
+	CHECK_EQ(cfg_end(&c, &why), 0);
+	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+
+	cfg_begin();
+	cfg_iface(0, USB_CLASS_HID, 0, 0); /* no report descriptor named */
+	cfg_hid(0x23, 40);
+	cfg_ep(0x81, USB_EP_XFER_INT);
+	cfg_iface(1, USB_CLASS_HID, 0, 0);
+	cfg_hid(USB_DT_HID_REPORT, 90);
+	cfg_ep(0x82, USB_EP_XFER_INT);
+	CHECK_EQ(cfg_end(&c, &why), 0);
+	CHECK_EQ(usb_find_hid_iface(&c), 1);
+}
+
+/* The report descriptor length usb_parse_config keeps from a HID descriptor (one HID
+ * interface, its HID descriptor given whole as hid[]): the first (type, length) pair of
+ * type report among bNumDescriptors, read only inside bLength. */
+static uint16_t report_len_of(const uint8_t *hid, size_t n)
+{
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	cfg_begin();
+	cfg_iface(0, USB_CLASS_HID, 0, 0);
+	cfg_add(hid, n);
+	cfg_ep(0x81, USB_EP_XFER_INT);
+	CHECK_EQ(cfg_end(&c, &why), 0);
+	CHECK(c.iface[0].has_hid);
+	return c.iface[0].report_desc_len;
+}
+
+/* A physical descriptor then a report descriptor: the report's 77 (the second pair read);
+ * two report descriptors: the first's 50; a 16-bit length (4097) whole; bNumDescriptors 0
+ * with a report pair in bLength: none (0); bNumDescriptors 2 in a 9-byte descriptor whose
+ * one pair is physical: none; bNumDescriptors 2 in a 10-byte descriptor whose tenth byte
+ * is 0x22, the length bytes after it the endpoint's (7, 5): none, nothing read past
+ * bLength (it would be 0x0507). */
+static void report_desc_len_parsed(void)
+{
+	static const uint8_t phys_then_report[] = {12, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0, 0x22, 77, 0};
+	static const uint8_t two_reports[] = {12, 0x21, 0x11, 1, 0, 2, 0x22, 50, 0, 0x22, 90, 0};
+	static const uint8_t long_report[] = {9, 0x21, 0x11, 1, 0, 1, 0x22, 0x01, 0x10};
+	static const uint8_t none_counted[] = {9, 0x21, 0x11, 1, 0, 0, 0x22, 63, 0};
+	static const uint8_t second_missing[] = {9, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0};
+	static const uint8_t second_cut[] = {10, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0, 0x22};
+
+	CHECK_EQ(report_len_of(phys_then_report, sizeof(phys_then_report)), 77);
+	CHECK_EQ(report_len_of(two_reports, sizeof(two_reports)), 50);
+	CHECK_EQ(report_len_of(long_report, sizeof(long_report)), 4097);
+	CHECK_EQ(report_len_of(none_counted, sizeof(none_counted)), 0);
+	CHECK_EQ(report_len_of(second_missing, sizeof(second_missing)), 0);
+	CHECK_EQ(report_len_of(second_cut, sizeof(second_cut)), 0);
 }
 
 static void hub_descriptor(void)
@@ -461,6 +658,9 @@ int main(void)
 	RUN(bad_lengths);
 	RUN(wrong_endpoints);
 	RUN(alternate_settings_and_tablet);
+	RUN(hid_iface_first_eligible);
+	RUN(hid_iface_each_condition);
+	RUN(report_desc_len_parsed);
 	RUN(hub_descriptor);
 	RUN(intervals);
 	RUN(listing_lines);
