@@ -345,7 +345,9 @@ void usb_kbd_step(struct usb_dev *d)
 		get_report_desc(d);
 		return;
 	case K_REPORT_DESC:
-		if (d->hid_probe && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
+		/* rejected or failed: left alone; never answered (cc 0): refused by
+		 * usb_dev_ok, as for any request, its endpoint 0 still stuck on it */
+		if (d->hid_probe && d->cc && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
 			usb_dev_leave_alone(d, "its report descriptor could not be read");
 			return;
 		}

@@ -8,11 +8,11 @@
  * configured, never sent SET_PROTOCOL, and types and lights its LEDs; so under
  * `usb.kbd=report`, its descriptor read once. A tablet, a report descriptor that stalls or
  * fails, or one longer than 4096 bytes: left alone, not refused, listed "no driver", its
- * interrupt endpoint never configured, asked nothing more, torn down when unplugged. A boot
- * keyboard interface beside a subclass-0 one is driven and the other never asked; a boot
- * mouse alone is left alone at once, its report descriptor never read. Keyboards read in
- * report protocol after a stalled SET_PROTOCOL: test_usb_kbd_report.c; the parser side:
- * test_usb_desc.c.
+ * interrupt endpoint never configured, asked nothing more, torn down when unplugged; one
+ * that never answers is refused as for any request. A boot keyboard interface beside a
+ * subclass-0 one is driven and the other never asked; a boot mouse alone is left alone at
+ * once, its report descriptor never read. Keyboards read in report protocol after a stalled
+ * SET_PROTOCOL: test_usb_kbd_report.c; the parser side: test_usb_desc.c.
  */
 #include "ep0_harness.h"
 
@@ -97,7 +97,7 @@ static struct {
 } asked[64];
 static unsigned int n_asked;
 /* What slot 1 does with GET_DESCRIPTOR(report) besides ep0_harness.h's knobs: SIM_ANSWER
- * (as they say) or SIM_XACT_ERROR (lost on the wire). */
+ * (as they say), SIM_XACT_ERROR (lost on the wire) or SIM_SILENT (never answered). */
 static enum sim_answer report_desc_answer;
 
 /* The simulator's sim_device_fn: ep0_harness.h's device(), each request of slot 1
@@ -450,6 +450,26 @@ static void report_desc_unreadable_left_alone(void)
 	check_unreadable(false, SIM_XACT_ERROR, XHCI_CC_USB_TRANSACTION);
 }
 
+/* GET_DESCRIPTOR(report) never answered: refused with "no answer to
+ * GET_DESCRIPTOR(report)" as for any request, its slot disabled (which ends the request
+ * still in flight), not left alone and listed as if nothing were wrong. */
+static void report_desc_silent_refused(void)
+{
+	start_probe();
+	use_hid_config(0, 0, sizeof(sim_kbd_report_desc));
+	report_desc_answer = SIM_SILENT;
+	host_time_skip_ns = 1000000; /* 1 ms per clock read: the 2 s deadline passes */
+	plug_until("usb: 1-5 0627:0001: refused: no answer to GET_DESCRIPTOR(report)\n");
+	host_time_skip_ns = 50000;
+	ticks(50);
+	CHECK(!sim_logged("left alone"));
+	CHECK(usb_dev_list() == NULL);
+	CHECK(!sim.slot_on[1]);
+	CHECK_EQ(dev[1].report_desc_asked, 1);
+	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], 0);
+	cleanup();
+}
+
 /* A HID descriptor naming a 4097-byte report descriptor: "left alone: report descriptor
  * longer than 4096 bytes", never asked for it, not refused. One naming 4096 bytes is asked
  * for them (wLength 4096) and, answered with the boot layout, is a keyboard. */
@@ -540,6 +560,7 @@ int main(void)
 	RUN(subclass0_report_protocol_always);
 	RUN(tablet_left_alone);
 	RUN(report_desc_unreadable_left_alone);
+	RUN(report_desc_silent_refused);
 	RUN(report_desc_too_long_left_alone);
 	RUN(boot_keyboard_chosen_over_subclass0);
 	RUN(boot_mouse_left_alone_at_once);
