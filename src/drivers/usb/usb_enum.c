@@ -538,7 +538,9 @@ const char *usb_dev_state_name(const struct usb_dev *d)
 		return "removing";
 	if (d->state == S_IDLE)
 		return "no driver";
+	if (d->state == S_DRIVER && d->driver == USB_DRV_KBD)
+		return d->hid_probe && !usb_kbd_ready(d) ? "enumerating" : "keyboard"; /* not known yet */
 	if (d->state == S_DRIVER)
-		return d->driver == USB_DRV_KBD ? "keyboard" : "hub";
+		return "hub";
 	return "enumerating";
 }
