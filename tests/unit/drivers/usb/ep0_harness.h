@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c and test_usb_kbd_report.c share:
+ * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c, test_usb_kbd_report.c and
+ * test_usb_hid_probe.c share:
  * devices driven on endpoint 0 (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the
  * simulated controller of xhci_sim.c. It holds stand-ins for the rest of the kernel (heap,
  * clock, ports, hubs, the key path, which records the key events in key_event[]), one
  * scripted keyboard per slot (dev[]: which request it stalls or never answers, its
  * configuration and report descriptor), the simulator and controller (sim, hc), and
- * start/ticks/cleanup/ready_keyboard. The stand-ins are definitions: include this header
+ * start/ticks/cleanup/ready_keyboard, with send_report (an interrupt transfer completed
+ * with a report) and key_was for the keys it types. The stand-ins are definitions: include this header
  * from one file per test program.
  */
 #ifndef LIOS_TEST_EP0_HARNESS_H
@@ -183,6 +185,36 @@ static inline struct usb_dev *ready_keyboard(void)
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	CHECK(led_listener != NULL);
 	return d;
+}
+
+/* Bytes the interrupt transfer of TRB i asks for. */
+static inline uint32_t trb_len(const struct usb_dev *d, unsigned int i)
+{
+	return d->intr.trb[i].d[2] & 0x1ffff;
+}
+
+/* d's next queued interrupt transfer completes with report r (n bytes, a short packet when
+ * its TRB asked for more), then a tick takes it. */
+static inline void send_report(struct usb_dev *d, const uint8_t *r, size_t n)
+{
+	unsigned int i = d->intr_deq;
+	uint32_t want = trb_len(d, i);
+
+	CHECK(i != d->intr.enq); /* a transfer is queued */
+	CHECK(n <= want);
+	if (i == d->intr.enq || n > want)
+		return;
+	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, n);
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * sizeof(struct xhci_trb),
+			  n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS, (uint32_t)(want - n));
+	ticks(1);
+}
+
+/* Key event i (from 0, since start()) was key, pressed or released. */
+static inline bool key_was(unsigned int i, uint16_t key, bool pressed)
+{
+	return i < key_events && i < ARRAY_SIZE(key_event) && key_event[i].key == key &&
+	       key_event[i].pressed == pressed;
 }
 
 #endif

@@ -188,36 +188,6 @@ static bool still_listed(const struct usb_dev *d)
 	return listed;
 }
 
-/* Bytes the interrupt transfer of TRB i asks for. */
-static uint32_t trb_len(const struct usb_dev *d, unsigned int i)
-{
-	return d->intr.trb[i].d[2] & 0x1ffff;
-}
-
-/* d's next queued interrupt transfer completes with report r (n bytes, a short packet when
- * its TRB asked for more), then a tick takes it. */
-static void send_report(struct usb_dev *d, const uint8_t *r, size_t n)
-{
-	unsigned int i = d->intr_deq;
-	uint32_t want = trb_len(d, i);
-
-	CHECK(i != d->intr.enq); /* a transfer is queued */
-	CHECK(n <= want);
-	if (i == d->intr.enq || n > want)
-		return;
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, n);
-	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * sizeof(struct xhci_trb),
-			  n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS, (uint32_t)(want - n));
-	ticks(1);
-}
-
-/* Key event i (from 0, since start()) was key, pressed or released. */
-static bool key_was(unsigned int i, uint16_t key, bool pressed)
-{
-	return i < key_events && i < ARRAY_SIZE(key_event) && key_event[i].key == key &&
-	       key_event[i].pressed == pressed;
-}
-
 /* The last LED report (SET_REPORT's data stage) was wValue value to interface iface with
  * data[0..n-1]. */
 static void check_led_report(uint16_t value, uint16_t iface, const uint8_t *data, size_t n)

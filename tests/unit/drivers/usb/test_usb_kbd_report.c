@@ -141,37 +141,6 @@ static struct usb_dev *ready_keyboard_or_end(void)
 	return NULL;
 }
 
-/* Bytes the interrupt transfer of TRB i asks for. */
-static uint32_t trb_len(const struct usb_dev *d, unsigned int i)
-{
-	return d->intr.trb[i].d[2] & 0x1ffff;
-}
-
-/* d's next queued interrupt transfer completes with report r (n bytes, a short packet when
- * its TRB asked for more), then a tick takes it. */
-static void send_report(struct usb_dev *d, const uint8_t *r, size_t n)
-{
-	unsigned int i = d->intr_deq;
-	uint32_t asked = trb_len(d, i);
-
-	CHECK(i != d->intr.enq); /* a transfer is queued */
-	CHECK(n <= asked);       /* more would be babble */
-	if (n > asked)
-		n = asked;
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, n);
-	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * sizeof(struct xhci_trb),
-			  n < asked ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS,
-			  (uint32_t)(asked - n));
-	ticks(1);
-}
-
-/* Key event i (from 0, since start()) was key, pressed or released. */
-static bool key_was(unsigned int i, uint16_t key, bool pressed)
-{
-	return i < key_events && i < ARRAY_SIZE(key_event) && key_event[i].key == key &&
-	       key_event[i].pressed == pressed;
-}
-
 /* The `kbd` listing holds text (the log cleared first). */
 static bool listed(const char *text)
 {
