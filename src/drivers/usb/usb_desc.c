@@ -229,9 +229,9 @@ int usb_find_boot_keyboard(const struct usb_config_info *c, const char **why)
 }
 
 /* usb_find_hid_iface - a HID interface of c without the boot protocol. Pure. */
-int usb_find_hid_iface(const struct usb_config_info *c)
+int usb_find_hid_iface(const struct usb_config_info *c, int from)
 {
-	for (int i = 0; i < c->n_ifaces; i++) {
+	for (int i = MAX(from, 0); i < c->n_ifaces; i++) {
 		const struct usb_iface_info *it = &c->iface[i];
 
 		if (it->cls == USB_CLASS_HID && it->subclass != USB_HID_SUBCLASS_BOOT && it->has_int_in &&

@@ -131,11 +131,11 @@ int usb_parse_config(const uint8_t *buf, size_t len, struct usb_config_info *c, 
  * -EINVAL with *why when there is one but it cannot be driven (no interrupt IN endpoint,
  * max packet below 8). Pure. */
 int usb_find_boot_keyboard(const struct usb_config_info *c, const char **why);
-/* Index of the first HID interface without the boot protocol (subclass 0) that has an
- * interrupt IN endpoint and names a report descriptor: a keyboard if that descriptor
- * declares keys (a keyboard without a boot interface), else a tablet, a gamepad ...;
- * -ENOENT when there is none. Pure. */
-int usb_find_hid_iface(const struct usb_config_info *c);
+/* Index of the first HID interface without the boot protocol (subclass 0), at index from
+ * or later, that has an interrupt IN endpoint and names a report descriptor: a keyboard if
+ * that descriptor declares keys (a keyboard without a boot interface), else a tablet, a
+ * gamepad ...; -ENOENT when there is none. Pure. */
+int usb_find_hid_iface(const struct usb_config_info *c, int from);
 /* Index of the hub interface (class 9, with an interrupt IN endpoint), -ENOENT, -EINVAL. */
 int usb_find_hub_iface(const struct usb_config_info *c, const char **why);
 /* A hub descriptor (type 0x29, or 0x2a when super_speed) into *h. Refused: shorter than

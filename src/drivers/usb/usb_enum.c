@@ -209,7 +209,7 @@ static bool choose_driver(struct usb_dev *d)
 	const char *why = NULL;
 	int kbd = usb_find_boot_keyboard(&d->cfg, &why);
 	int hub = kbd == -ENOENT ? usb_find_hub_iface(&d->cfg, &why) : -ENOENT;
-	int hid = kbd == -ENOENT && hub == -ENOENT ? usb_find_hid_iface(&d->cfg) : -ENOENT;
+	int hid = kbd == -ENOENT && hub == -ENOENT ? usb_find_hid_iface(&d->cfg, 0) : -ENOENT;
 	uint8_t cls = d->desc.dev_class ? d->desc.dev_class : d->cfg.iface[0].cls;
 
 	if ((kbd < 0 && kbd != -ENOENT) || (hub < 0 && hub != -ENOENT)) {

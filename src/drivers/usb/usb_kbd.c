@@ -186,14 +186,27 @@ static void send_idle(struct usb_dev *d)
 	d->kbd->state = K_LEDS;
 }
 
-/* d is refused for why, or, when it is a HID interface without boot protocol that may not
- * be a keyboard at all (d->hid_probe), left alone. */
+/* d is refused for why; or, when it is a HID interface without boot protocol that may not
+ * be a keyboard at all (d->hid_probe), the device's next such interface is read for keys
+ * (a composite device's keyboard need not be its first HID interface), and with none left
+ * d is left alone. */
 static void not_a_keyboard(struct usb_dev *d, const char *why)
 {
-	if (d->hid_probe)
-		usb_dev_leave_alone(d, why);
-	else
+	int next;
+
+	if (!d->hid_probe) {
 		usb_dev_refuse(d, why);
+		return;
+	}
+	next = usb_find_hid_iface(&d->cfg, d->iface + 1);
+	if (next < 0) {
+		usb_dev_leave_alone(d, why);
+		return;
+	}
+	printk(KERN_INFO "usb: %s: interface %u: %s: reading interface %u\n", d->name, iface_number(d), why,
+	       d->cfg.iface[next].number);
+	d->iface = next;
+	d->kbd->state = K_READ_DESC;
 }
 
 /* Report protocol: GET_DESCRIPTOR(report) for the length the HID descriptor gave. A
@@ -348,7 +361,7 @@ void usb_kbd_step(struct usb_dev *d)
 		/* rejected or failed: left alone; never answered (cc 0): refused by
 		 * usb_dev_ok, as for any request, its endpoint 0 still stuck on it */
 		if (d->hid_probe && d->cc && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
-			usb_dev_leave_alone(d, "its report descriptor could not be read");
+			not_a_keyboard(d, "its report descriptor could not be read");
 			return;
 		}
 		if (!usb_dev_ok(d) || !take_layout(d))

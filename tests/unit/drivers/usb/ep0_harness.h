@@ -198,7 +198,12 @@ static inline uint32_t trb_len(const struct usb_dev *d, unsigned int i)
 static inline void send_report(struct usb_dev *d, const uint8_t *r, size_t n)
 {
 	unsigned int i = d->intr_deq;
-	uint32_t want = trb_len(d, i);
+	uint32_t want;
+
+	CHECK(d->intr.trb != NULL); /* its interrupt endpoint is set up */
+	if (!d->intr.trb)
+		return;
+	want = trb_len(d, i);
 
 	CHECK(i != d->intr.enq); /* a transfer is queued */
 	CHECK(n <= want);

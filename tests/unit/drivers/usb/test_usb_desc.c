@@ -291,7 +291,7 @@ static void hid_iface_first_eligible(void)
 	CHECK_EQ(cfg_end(&c, &why), 0);
 	CHECK_EQ(c.n_ifaces, 6);
 	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -ENOENT);
-	CHECK_EQ(usb_find_hid_iface(&c), 4);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 4);
 	CHECK_EQ(c.iface[4].number, 4);
 	CHECK_EQ(c.iface[4].report_desc_len, 52);
 	CHECK_EQ(c.iface[4].int_in.address, 0x85);
@@ -315,31 +315,31 @@ static void hid_iface_each_condition(void)
 	cfg_hid(USB_DT_HID_REPORT, 63);
 	cfg_ep(0x81, USB_EP_XFER_INT);
 	CHECK_EQ(cfg_end(&one, &why), 0);
-	CHECK_EQ(usb_find_hid_iface(&one), 0);
+	CHECK_EQ(usb_find_hid_iface(&one, 0), 0);
 	c = one;
 	c.iface[0].protocol = USB_HID_PROTOCOL_KEYBOARD;
-	CHECK_EQ(usb_find_hid_iface(&c), 0);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 0);
 	c.iface[0].protocol = USB_HID_PROTOCOL_MOUSE;
-	CHECK_EQ(usb_find_hid_iface(&c), 0);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 0);
 	c = one;
 	c.iface[0].subclass = USB_HID_SUBCLASS_BOOT;
-	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 	c = one;
 	c.iface[0].has_int_in = false;
-	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 	c = one;
 	c.iface[0].report_desc_len = 0;
-	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 	c = one;
 	c.iface[0].cls = 0xff;
-	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 
 	cfg_begin();
 	cfg_iface(0, 0x08, 6, 0x50); /* mass storage, SCSI, bulk-only */
 	cfg_ep(0x81, USB_EP_XFER_BULK);
 	cfg_ep(0x02, USB_EP_XFER_BULK);
 	CHECK_EQ(cfg_end(&c, &why), 0);
-	CHECK_EQ(usb_find_hid_iface(&c), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 
 	cfg_begin();
 	cfg_iface(0, USB_CLASS_HID, 0, 0); /* no report descriptor named */
@@ -349,7 +349,7 @@ static void hid_iface_each_condition(void)
 	cfg_hid(USB_DT_HID_REPORT, 90);
 	cfg_ep(0x82, USB_EP_XFER_INT);
 	CHECK_EQ(cfg_end(&c, &why), 0);
-	CHECK_EQ(usb_find_hid_iface(&c), 1);
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 1);
 }
 
 /* The report descriptor length usb_parse_config keeps from a HID descriptor (one HID

@@ -9,7 +9,9 @@
  * `usb.kbd=report`, its descriptor read once. A tablet, a report descriptor that stalls or
  * fails, or one longer than 4096 bytes: left alone, not refused, listed "no driver", its
  * interrupt endpoint never configured, asked nothing more, torn down when unplugged; one
- * that never answers is refused as for any request. A boot keyboard interface beside a
+ * that never answers is refused as for any request. A tablet's interface before a
+ * keyboard's: both read in turn, the keyboard driven; two without keys: both read, then
+ * left alone. A boot keyboard interface beside a
  * subclass-0 one is driven and the other never asked; a boot mouse alone is left alone at
  * once, its report descriptor never read. Keyboards read in report protocol after a stalled
  * SET_PROTOCOL: test_usb_kbd_report.c; the parser side: test_usb_desc.c.
@@ -88,6 +90,21 @@ static const uint8_t hid_then_boot_kbd_config[] = {
 };
 static_assert(sizeof(hid_then_boot_kbd_config) == 59, "its wTotalLength");
 
+/* A tablet's HID interface (0, endpoint 0x81, its HID descriptor naming tablet_desc) before
+ * a keyboard's HID interface without the boot subclass (1, endpoint 0x82, the boot layout's
+ * 63 bytes): each answers GET_DESCRIPTOR(report) with its own (per_iface_desc). */
+static const uint8_t tablet_then_kbd_config[] = {
+	9, 2,    59,   0, 2, 1, 0,    0xa0, 50, /* configuration: 59 bytes, 2 interfaces */
+	9, 4,    0,    0, 1, 3, 0,    0,    0,  /* interface 0: HID, subclass 0, protocol 0 */
+	9, 0x21, 0x11, 1, 0, 1, 0x22, 51,   0,  /* HID: a report descriptor of 51 bytes */
+	7, 5,    0x81, 3, 8, 0, 7,              /* endpoint 0x81: interrupt, 8 bytes */
+	9, 4,    1,    0, 1, 3, 0,    1,    0,  /* interface 1: HID, subclass 0, protocol 1 */
+	9, 0x21, 0x11, 1, 0, 1, 0x22, 63,   0,  /* HID: a report descriptor of 63 bytes */
+	7, 5,    0x82, 3, 8, 0, 7,              /* endpoint 0x82: interrupt, 8 bytes */
+};
+static_assert(sizeof(tablet_then_kbd_config) == 59, "its wTotalLength");
+static_assert(sizeof(tablet_desc) == 51, "tablet_then_kbd_config names 51 bytes");
+
 /* ------------------------------------------------------------------ the recording device */
 /* Each request slot 1 got, in order (the first 64 kept, all counted), with how many
  * Configure Endpoint commands the controller had run when it came. */
@@ -99,6 +116,9 @@ static unsigned int n_asked;
 /* What slot 1 does with GET_DESCRIPTOR(report) besides ep0_harness.h's knobs: SIM_ANSWER
  * (as they say), SIM_XACT_ERROR (lost on the wire) or SIM_SILENT (never answered). */
 static enum sim_answer report_desc_answer;
+/* When set, slot 1's report descriptor for interface i (wIndex) is per_iface_desc[i]. */
+static const uint8_t *per_iface_desc[2];
+static size_t per_iface_len[2];
 
 /* The simulator's sim_device_fn: ep0_harness.h's device(), each request of slot 1
  * recorded first. */
@@ -116,6 +136,12 @@ static enum sim_answer recording_device(struct xhci_sim *s, unsigned int slot,
 	    report_desc_answer != SIM_ANSWER) {
 		dev[slot].report_desc_asked++;
 		return report_desc_answer;
+	}
+	if (slot == 1 && su->type == IFACE_IN && su->req == GET_DESCRIPTOR && su->index < 2 &&
+	    per_iface_desc[su->index]) {
+		dev[slot].report_desc_asked++;
+		memcpy(data, per_iface_desc[su->index], *len = per_iface_len[su->index]);
+		return SIM_ANSWER;
 	}
 	return device(s, slot, su, data, len);
 }
@@ -142,6 +168,7 @@ static void start_probe(void)
 	sim.device = recording_device;
 	n_asked = 0;
 	report_desc_answer = SIM_ANSWER;
+	memset(per_iface_desc, 0, sizeof(per_iface_desc));
 }
 
 /* Slot 1's configuration: the sim's keyboard's, its one interface of HID subclass subclass
@@ -500,6 +527,74 @@ static void boot_keyboard_chosen_over_subclass0(void)
 	cleanup();
 }
 
+/* A tablet's HID interface (0) before a keyboard's without the boot subclass (1): the
+ * tablet's descriptor read first, "interface 0: not a keyboard (...): reading interface 1",
+ * then the keyboard's; one Configure Endpoint (the keyboard's), SET_IDLE to interface 1,
+ * ready, a key typed. */
+static void tablet_then_keyboard_interface(void)
+{
+	static const uint8_t a[8] = { 0, 0, 0x04 };
+	struct usb_dev *d;
+	int first, second, idle;
+
+	start_probe();
+	dev[1].config = tablet_then_kbd_config;
+	dev[1].config_len = sizeof(tablet_then_kbd_config);
+	per_iface_desc[0] = tablet_desc, per_iface_len[0] = sizeof(tablet_desc);
+	per_iface_desc[1] = sim_kbd_report_desc, per_iface_len[1] = sizeof(sim_kbd_report_desc);
+	d = plug_until("kbd: usb 1-5 0627:0001 ready in");
+	if (!still_listed(d))
+		return;
+	CHECK(sim_logged(
+		"usb: 1-5: interface 0: not a keyboard (no key field in any input report): "
+		"reading interface 1\n"));
+	CHECK(!sim_logged("left alone"));
+	first = asked_index(IFACE_IN, GET_DESCRIPTOR);
+	CHECK(first >= 0);
+	if (first < 0) {
+		cleanup();
+		return;
+	}
+	CHECK_EQ(asked[first].setup.index, 0);
+	CHECK_EQ(asked[first].setup.length, sizeof(tablet_desc));
+	second = first + 1;
+	CHECK_EQ(asked[second].setup.type, IFACE_IN);
+	CHECK_EQ(asked[second].setup.index, 1);
+	CHECK_EQ(asked[second].setup.length, sizeof(sim_kbd_report_desc));
+	CHECK_EQ(asked[second].configure_eps, 0);
+	CHECK_EQ(dev[1].report_desc_asked, 2);
+	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], 1);
+	idle = asked_index(CLASS_IFACE_OUT, SET_IDLE);
+	CHECK(idle > second);
+	if (idle > second)
+		CHECK_EQ(asked[idle].setup.index, 1);
+	send_report(d, a, sizeof(a));
+	CHECK(key_was(0, KEY_A, true));
+	cleanup();
+}
+
+/* Two HID interfaces without the boot subclass, neither with keys: both read, in order,
+ * then the device left alone with the second one's reason; nothing configured. */
+static void two_non_keyboards_left_alone(void)
+{
+	struct usb_dev *d;
+
+	start_probe();
+	dev[1].config = tablet_then_kbd_config;
+	dev[1].config_len = sizeof(tablet_then_kbd_config);
+	per_iface_desc[0] = tablet_desc, per_iface_len[0] = sizeof(tablet_desc);
+	per_iface_desc[1] = tablet_desc, per_iface_len[1] = sizeof(tablet_desc);
+	d = plug_until("usb: 1-5: left alone: not a keyboard (no key field in any input report)\n");
+	if (!still_listed(d))
+		return;
+	CHECK(sim_logged(
+		"usb: 1-5: interface 0: not a keyboard (no key field in any input report): "
+		"reading interface 1\n"));
+	CHECK_EQ(dev[1].report_desc_asked, 2);
+	check_left_alone(d, "HID");
+	cleanup();
+}
+
 /* A boot mouse alone (subclass 1, protocol 2, a report descriptor named): "no driver,
  * left alone" at once, no probe line; never configured (no SET_CONFIGURATION), its report
  * descriptor never asked for; listed "no driver" as a "HID mouse". */
@@ -533,6 +628,8 @@ int main(void)
 	RUN(report_desc_silent_refused);
 	RUN(report_desc_too_long_left_alone);
 	RUN(boot_keyboard_chosen_over_subclass0);
+	RUN(tablet_then_keyboard_interface);
+	RUN(two_non_keyboards_left_alone);
 	RUN(boot_mouse_left_alone_at_once);
 	return unit_summary();
 }
