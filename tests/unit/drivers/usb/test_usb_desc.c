@@ -19,13 +19,11 @@
 
 /* QEMU's usb-kbd at high speed: configuration, interface, HID, endpoint 0x81. */
 static const uint8_t kbd_config[] = {
-	9, 2, 34, 0, 1, 1, 0, 0xa0, 50,
-	9, 4, 0, 0, 1, 3, 1, 1, 0,
-	9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0,
-	7, 5, 0x81, 3, 8, 0, 7,
+	9, 2, 34,   0,    1, 1, 0, 0xa0, 50, 9, 4, 0, 0,    1, 3, 1, 1,
+	0, 9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0, 7, 5, 0x81, 3, 8, 0, 7,
 };
 
-static const uint8_t kbd_device[] = {18, 1, 0, 2, 0, 0, 0, 64, 0x27, 6, 1, 0, 0, 0, 1, 4, 11, 1};
+static const uint8_t kbd_device[] = { 18, 1, 0, 2, 0, 0, 0, 64, 0x27, 6, 1, 0, 0, 0, 1, 4, 11, 1 };
 
 /* Parse an exact-size heap copy so ASan sees any read past the end. */
 static int parse(const uint8_t *bytes, size_t len, struct usb_config_info *c, const char **why)
@@ -138,7 +136,8 @@ static void bad_lengths(void)
 	/* a 2-byte endpoint descriptor as the very last bytes (found by fuzz_usb_desc: the
 	 * fields were read before the length was checked) */
 	{
-		static const uint8_t tail[] = {9, 2, 20, 0, 1, 1, 0, 0xa0, 50, 9, 4, 0, 0, 1, 3, 1, 1, 0, 2, 5};
+		static const uint8_t tail[] = { 9, 2, 20, 0, 1, 1, 0, 0xa0, 50, 9,
+						4, 0, 0,  1, 3, 1, 1, 0,    2,  5 };
 
 		CHECK_EQ(parse(tail, sizeof(tail), &c, &why), -EINVAL);
 	}
@@ -174,8 +173,8 @@ static void wrong_endpoints(void)
 	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -EINVAL);
 	/* an endpoint before any interface */
 	{
-		static const uint8_t early[] = {9, 2, 25, 0, 1, 1, 0, 0xa0, 50, 7, 5, 0x81, 3, 8, 0, 7,
-						9, 4, 0, 0, 1, 3, 1, 1, 0};
+		static const uint8_t early[] = { 9, 2, 25, 0, 1, 1, 0, 0xa0, 50, 7, 5, 0x81, 3,
+						 8, 0, 7,  9, 4, 0, 0, 1,    3,  1, 1, 0 };
 
 		CHECK_EQ(parse(early, sizeof(early), &c, &why), -EINVAL);
 		CHECK(why && strstr(why, "before any interface"));
@@ -185,9 +184,9 @@ static void wrong_endpoints(void)
 static void alternate_settings_and_tablet(void)
 {
 	/* interface 0 alt 0 is a tablet (protocol 2), alt 1 claims to be a keyboard: ignored */
-	static const uint8_t cfg[] = {9, 2, 41, 0, 1, 1, 0, 0xa0, 50,
-				      9, 4, 0, 0, 1, 3, 1, 2, 0, 7, 5, 0x81, 3, 8, 0, 7,
-				      9, 4, 0, 1, 1, 3, 1, 1, 0, 7, 5, 0x82, 3, 8, 0, 7};
+	static const uint8_t cfg[] = { 9, 2, 41, 0, 1, 1, 0,    0xa0, 50,   9, 4, 0, 0, 1,
+				       3, 1, 2,  0, 7, 5, 0x81, 3,    8,    0, 7, 9, 4, 0,
+				       1, 1, 3,  1, 1, 0, 7,    5,    0x82, 3, 8, 0, 7 };
 	struct usb_config_info c;
 	const char *why = NULL;
 
@@ -218,7 +217,7 @@ static void cfg_add(const uint8_t *d, size_t n)
 
 static void cfg_begin(void)
 {
-	static const uint8_t header[] = {9, USB_DT_CONFIG, 0, 0, 0, 1, 0, 0xa0, 50};
+	static const uint8_t header[] = { 9, USB_DT_CONFIG, 0, 0, 0, 1, 0, 0xa0, 50 };
 
 	written.len = 0;
 	written.ifaces = 0;
@@ -228,7 +227,7 @@ static void cfg_begin(void)
 /* Interface number (alternate setting 0) of class cls, subclass sub, protocol proto. */
 static void cfg_iface(uint8_t number, uint8_t cls, uint8_t sub, uint8_t proto)
 {
-	const uint8_t d[] = {9, USB_DT_INTERFACE, number, 0, 1, cls, sub, proto, 0};
+	const uint8_t d[] = { 9, USB_DT_INTERFACE, number, 0, 1, cls, sub, proto, 0 };
 
 	cfg_add(d, sizeof(d));
 	written.ifaces++;
@@ -237,7 +236,9 @@ static void cfg_iface(uint8_t number, uint8_t cls, uint8_t sub, uint8_t proto)
 /* A HID descriptor naming one class descriptor: of type type, len bytes. */
 static void cfg_hid(uint8_t type, uint16_t len)
 {
-	const uint8_t d[] = {9, USB_DT_HID, 0x11, 1, 0, 1, type, (uint8_t)len, (uint8_t)(len >> 8)};
+	const uint8_t d[] = {
+		9, USB_DT_HID, 0x11, 1, 0, 1, type, (uint8_t)len, (uint8_t)(len >> 8)
+	};
 
 	cfg_add(d, sizeof(d));
 }
@@ -245,7 +246,7 @@ static void cfg_hid(uint8_t type, uint16_t len)
 /* Endpoint addr (0x80: IN) of transfer type xfer, 8 bytes, interval 7. */
 static void cfg_ep(uint8_t addr, uint8_t xfer)
 {
-	const uint8_t d[] = {7, USB_DT_ENDPOINT, addr, xfer, 8, 0, 7};
+	const uint8_t d[] = { 7, USB_DT_ENDPOINT, addr, xfer, 8, 0, 7 };
 
 	cfg_add(d, sizeof(d));
 }
@@ -263,7 +264,8 @@ static int cfg_end(struct usb_config_info *c, const char **why)
  * interrupt IN endpoint and a report descriptor length. Interfaces 0-3 each miss one of
  * these (a boot mouse, subclass 0 with a bulk IN endpoint only, subclass 0 whose HID
  * descriptor names only a physical descriptor, a vendor interface with a HID descriptor
- * and an interrupt IN endpoint), 4 and 5 have all: 4 (interface number 4), not 0 or 5. */
+ * and an interrupt IN endpoint), 4 and 5 have all: 4 (interface number 4), not 0 or 5;
+ * from 5 on, 5; from 6 on, none. */
 static void hid_iface_first_eligible(void)
 {
 	struct usb_config_info c;
@@ -292,6 +294,11 @@ static void hid_iface_first_eligible(void)
 	CHECK_EQ(c.n_ifaces, 6);
 	CHECK_EQ(usb_find_boot_keyboard(&c, &why), -ENOENT);
 	CHECK_EQ(usb_find_hid_iface(&c, 0), 4);
+	CHECK_EQ(usb_find_hid_iface(&c, -1), 4); /* from before the first: from the first */
+	CHECK_EQ(usb_find_hid_iface(&c, 4), 4);  /* from an eligible one: that one */
+	CHECK_EQ(usb_find_hid_iface(&c, 5), 5);  /* the next after 4, as the probe asks */
+	CHECK_EQ(usb_find_hid_iface(&c, 6), -ENOENT);
+	CHECK_EQ(usb_find_hid_iface(&c, 100), -ENOENT);
 	CHECK_EQ(c.iface[4].number, 4);
 	CHECK_EQ(c.iface[4].report_desc_len, 52);
 	CHECK_EQ(c.iface[4].int_in.address, 0x85);
@@ -377,12 +384,13 @@ static uint16_t report_len_of(const uint8_t *hid, size_t n)
  * bLength (it would be 0x0507). */
 static void report_desc_len_parsed(void)
 {
-	static const uint8_t phys_then_report[] = {12, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0, 0x22, 77, 0};
-	static const uint8_t two_reports[] = {12, 0x21, 0x11, 1, 0, 2, 0x22, 50, 0, 0x22, 90, 0};
-	static const uint8_t long_report[] = {9, 0x21, 0x11, 1, 0, 1, 0x22, 0x01, 0x10};
-	static const uint8_t none_counted[] = {9, 0x21, 0x11, 1, 0, 0, 0x22, 63, 0};
-	static const uint8_t second_missing[] = {9, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0};
-	static const uint8_t second_cut[] = {10, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0, 0x22};
+	static const uint8_t phys_then_report[] = { 12,   0x21, 0x11, 1,    0,  2,
+						    0x23, 10,   0,    0x22, 77, 0 };
+	static const uint8_t two_reports[] = { 12, 0x21, 0x11, 1, 0, 2, 0x22, 50, 0, 0x22, 90, 0 };
+	static const uint8_t long_report[] = { 9, 0x21, 0x11, 1, 0, 1, 0x22, 0x01, 0x10 };
+	static const uint8_t none_counted[] = { 9, 0x21, 0x11, 1, 0, 0, 0x22, 63, 0 };
+	static const uint8_t second_missing[] = { 9, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0 };
+	static const uint8_t second_cut[] = { 10, 0x21, 0x11, 1, 0, 2, 0x23, 10, 0, 0x22 };
 
 	CHECK_EQ(report_len_of(phys_then_report, sizeof(phys_then_report)), 77);
 	CHECK_EQ(report_len_of(two_reports, sizeof(two_reports)), 50);
@@ -394,9 +402,9 @@ static void report_desc_len_parsed(void)
 
 static void hub_descriptor(void)
 {
-	static const uint8_t hub_cfg[] = {9, 2, 25, 0, 1, 1, 0, 0xe0, 0,
-					  9, 4, 0, 0, 1, 9, 0, 0, 0, 7, 5, 0x81, 3, 2, 0, 0xff};
-	static const uint8_t hub[] = {9, 0x29, 8, 0, 0, 50, 0, 0, 0xff};
+	static const uint8_t hub_cfg[] = { 9, 2, 25, 0, 1, 1, 0, 0xe0, 0, 9, 4, 0,   0,
+					   1, 9, 0,  0, 0, 7, 5, 0x81, 3, 2, 0, 0xff };
+	static const uint8_t hub[] = { 9, 0x29, 8, 0, 0, 50, 0, 0, 0xff };
 	struct usb_config_info c;
 	struct usb_hub_info h;
 	const char *why = NULL;
@@ -421,7 +429,7 @@ static void hub_descriptor(void)
 
 static void intervals(void)
 {
-	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 7), 6);   /* 2^6 x 125 us = 8 ms */
+	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 7), 6); /* 2^6 x 125 us = 8 ms */
 	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 0), 0);
 	CHECK_EQ(usb_xhci_interval(USB_SPEED_HIGH, 200), 15);
 	CHECK_EQ(usb_xhci_interval(USB_SPEED_FULL, 10), 6);  /* 8 ms: the power of two below 10 */
@@ -431,10 +439,10 @@ static void intervals(void)
 }
 
 /* got is the string want; when not, what it is goes to stderr too. */
-#define CHECK_STR_EQ(got, want)                                  \
-	do {                                                     \
-		CHECK(!strcmp(got, want));                       \
-		if (strcmp(got, want))                           \
+#define CHECK_STR_EQ(got, want)                                   \
+	do {                                                      \
+		CHECK(!strcmp(got, want));                        \
+		if (strcmp(got, want))                            \
 			fprintf(stderr, "    got \"%s\"\n", got); \
 	} while (0)
 
@@ -444,7 +452,8 @@ static void intervals(void)
  * longer than the column pads the others to it; a short buffer is cut, terminated. */
 static void listing_lines(void)
 {
-	static const struct usb_device_desc hub = { .dev_class = USB_CLASS_HUB, .vendor = 0x0409,
+	static const struct usb_device_desc hub = { .dev_class = USB_CLASS_HUB,
+						    .vendor = 0x0409,
 						    .product = 0x55aa };
 	static const struct usb_device_desc stick = { .vendor = 0x46f4, .product = 0x0001 };
 	static const struct usb_device_desc none;
@@ -462,19 +471,21 @@ static void listing_lines(void)
 	mouse_cfg.iface[0].cls = USB_CLASS_HID;
 	memset(&empty, 0, sizeof(empty));
 
-	usb_format_dev_line(line, sizeof(line), 8,
-			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
+	usb_format_dev_line(
+		line, sizeof(line), 8,
+		&(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
 	CHECK_STR_EQ(line, "  1-5      slot 2   high  0627:0001 HID keyboard  keyboard");
-	usb_format_dev_line(line, sizeof(line), 8,
-			    &(struct usb_dev_summary){ "1-1", 1, USB_SPEED_HIGH, &hub, &empty, "hub" });
+	usb_format_dev_line(
+		line, sizeof(line), 8,
+		&(struct usb_dev_summary){ "1-1", 1, USB_SPEED_HIGH, &hub, &empty, "hub" });
 	CHECK_STR_EQ(line, "  1-1      slot 1   high  0409:55aa hub           hub");
 	usb_format_dev_line(line, sizeof(line), 8,
-			    &(struct usb_dev_summary){ "1-2", 3, USB_SPEED_SUPER, &stick, &stick_cfg,
-						       "no driver" });
+			    &(struct usb_dev_summary){ "1-2", 3, USB_SPEED_SUPER, &stick,
+						       &stick_cfg, "no driver" });
 	CHECK_STR_EQ(line, "  1-2      slot 3   super 46f4:0001 mass storage  no driver");
 	usb_format_dev_line(line, sizeof(line), 8,
-			    &(struct usb_dev_summary){ "1-1.4", 4, USB_SPEED_LOW, &stick, &mouse_cfg,
-						       "no driver" });
+			    &(struct usb_dev_summary){ "1-1.4", 4, USB_SPEED_LOW, &stick,
+						       &mouse_cfg, "no driver" });
 	CHECK_STR_EQ(line, "  1-1.4    slot 4   low   46f4:0001 HID           no driver");
 	usb_format_dev_line(line, sizeof(line), 8,
 			    &(struct usb_dev_summary){ "1-7", 0, USB_SPEED_FULL, &none, &empty,
@@ -483,16 +494,17 @@ static void listing_lines(void)
 
 	/* the longest name (usb_internal.h) sets the column: both lines' "slot" line up */
 	usb_format_dev_line(a, sizeof(a), 20,
-			    &(struct usb_dev_summary){ "255-5.15.15.15.15.15", 5, USB_SPEED_HIGH, &kbd,
-						       &kbd_cfg, "keyboard" });
-	usb_format_dev_line(b, sizeof(b), 20,
-			    &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
+			    &(struct usb_dev_summary){ "255-5.15.15.15.15.15", 5, USB_SPEED_HIGH,
+						       &kbd, &kbd_cfg, "keyboard" });
+	usb_format_dev_line(
+		b, sizeof(b), 20,
+		&(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg, "keyboard" });
 	CHECK_STR_EQ(a, "  255-5.15.15.15.15.15 slot 5   high  0627:0001 HID keyboard  keyboard");
 	CHECK(strstr(a, " slot ") - a == strstr(b, " slot ") - b);
 
 	CHECK(usb_format_dev_line(line, 12, 8,
-				  &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd, &kbd_cfg,
-							     "keyboard" }) > 11);
+				  &(struct usb_dev_summary){ "1-5", 2, USB_SPEED_HIGH, &kbd,
+							     &kbd_cfg, "keyboard" }) > 11);
 	CHECK_STR_EQ(line, "  1-5      ");
 }
 
@@ -553,8 +565,8 @@ static void expect_refused(int got, const char *why, const char *want, int line)
 		UNIT_FAIL();
 	}
 }
-#define EXPECT_REFUSED(call, want)                        \
-	do {                                             \
+#define EXPECT_REFUSED(call, want)                          \
+	do {                                                \
 		int got_ = (call); /* before why is read */ \
 		expect_refused(got_, why, want, __LINE__);  \
 	} while (0)
@@ -573,7 +585,8 @@ static void every_refusal_named(void)
 
 	memcpy(b, kbd_device, 8);
 	b[1] = USB_DT_CONFIG;
-	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why), "not a device descriptor");
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why),
+		       "not a device descriptor");
 	b[1] = USB_DT_DEVICE;
 	b[7] = 8;
 	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why),
@@ -589,17 +602,18 @@ static void every_refusal_named(void)
 	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "not a configuration descriptor");
 	memcpy(b, kbd_config, sizeof(b));
 	b[2] = 10; /* the interface's first byte, then the end */
-	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "configuration ends inside a descriptor header");
+	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why),
+		       "configuration ends inside a descriptor header");
 	memcpy(b, kbd_config, sizeof(b));
 	b[18] = 5; /* HID descriptor of 5 bytes; 4 stray bytes follow it */
 	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "HID descriptor shorter than 6 bytes");
 	{
 		/* a configuration of nothing but a HID descriptor, then one whose only interface
 		 * is an alternate setting (alt 1): neither gives an interface to use */
-		static const uint8_t lone_hid[] = {9, 2, 18, 0, 1, 1, 0, 0xa0, 50,
-						   9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0};
-		static const uint8_t alt_only[] = {9, 2, 18, 0, 1, 1, 0, 0xa0, 50,
-						   9, 4, 0, 1, 0, 3, 1, 1, 0};
+		static const uint8_t lone_hid[] = { 9, 2,    18,   0, 1, 1, 0,    0xa0, 50,
+						    9, 0x21, 0x11, 1, 0, 1, 0x22, 63,   0 };
+		static const uint8_t alt_only[] = { 9, 2, 18, 0, 1, 1, 0, 0xa0, 50,
+						    9, 4, 0,  1, 0, 3, 1, 1,    0 };
 
 		EXPECT_REFUSED(parse(lone_hid, sizeof(lone_hid), &c, &why),
 			       "configuration without interfaces");
@@ -608,20 +622,22 @@ static void every_refusal_named(void)
 	}
 	{
 		/* a hub whose interface has a bulk endpoint only */
-		static const uint8_t hub_cfg[] = {9, 2, 25, 0, 1, 1, 0, 0xe0, 0,
-						  9, 4, 0, 0, 1, 9, 0, 0, 0, 7, 5, 0x81, 2, 64, 0, 0};
-		static const uint8_t hub2[] = {9, 0x29, 4, 0, 0, 50, 0, 0, 0xff};
-		static const uint8_t hub3[] = {12, 0x2a, 4, 0, 0, 50, 0, 0, 0, 0, 0, 0};
+		static const uint8_t hub_cfg[] = { 9, 2, 25, 0, 1, 1, 0, 0xe0, 0, 9,  4, 0, 0,
+						   1, 9, 0,  0, 0, 7, 5, 0x81, 2, 64, 0, 0 };
+		static const uint8_t hub2[] = { 9, 0x29, 4, 0, 0, 50, 0, 0, 0xff };
+		static const uint8_t hub3[] = { 12, 0x2a, 4, 0, 0, 50, 0, 0, 0, 0, 0, 0 };
 
 		CHECK_EQ(parse(hub_cfg, sizeof(hub_cfg), &c, &why), 0);
 		EXPECT_REFUSED(usb_find_hub_iface(&c, &why),
 			       "hub interface without an interrupt IN endpoint");
 		memcpy(b, hub3, sizeof(hub3));
 		b[1] = 0x29;
-		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub3), true, &h, &why), "not a hub descriptor");
+		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub3), true, &h, &why),
+			       "not a hub descriptor");
 		memcpy(b, hub2, sizeof(hub2));
 		b[1] = 0x2a;
-		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub2), false, &h, &why), "not a hub descriptor");
+		EXPECT_REFUSED(usb_parse_hub_desc(b, sizeof(hub2), false, &h, &why),
+			       "not a hub descriptor");
 		CHECK_EQ(usb_parse_hub_desc(hub3, sizeof(hub3), true, &h, &why), 0);
 		CHECK_EQ(h.num_ports, 4);
 		CHECK(h.super_speed);
@@ -635,10 +651,11 @@ static void speed_and_class_names(void)
 		uint8_t cls;
 		const char *name;
 	} classes[] = {
-		{0x00, "per-interface"}, {0x01, "audio"}, {0x02, "comm"},     {0x03, "HID"},
-		{0x07, "printer"},       {0x08, "mass storage"}, {0x09, "hub"}, {0x0a, "CDC data"},
-		{0x0e, "video"},         {0xe0, "wireless"}, {0xef, "misc"}, {0xff, "vendor"},
-		{0x05, "other"},         {0xdc, "other"},
+		{ 0x00, "per-interface" }, { 0x01, "audio" },    { 0x02, "comm" },
+		{ 0x03, "HID" },           { 0x07, "printer" },  { 0x08, "mass storage" },
+		{ 0x09, "hub" },           { 0x0a, "CDC data" }, { 0x0e, "video" },
+		{ 0xe0, "wireless" },      { 0xef, "misc" },     { 0xff, "vendor" },
+		{ 0x05, "other" },         { 0xdc, "other" },
 	};
 
 	CHECK_STR_EQ(usb_speed_name(USB_SPEED_LOW), "low");
