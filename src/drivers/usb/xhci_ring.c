@@ -151,7 +151,8 @@ void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t val
 	xhci_ring_doorbell(d->hc, d->slot, XHCI_DCI_EP0);
 }
 
-/* Bytes asked for per interrupt transfer: a boot keyboard sends 8, a hub 1-2. */
+/* Bytes asked for per interrupt transfer: a boot keyboard sends 8, a hub 1-2; a keyboard in
+ * report protocol asks for d->intr_len, its longest input report or this if that is less. */
 static uint16_t intr_len(const struct usb_dev *d)
 {
 	if (d->intr_len)
