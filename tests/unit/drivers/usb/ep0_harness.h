@@ -8,7 +8,8 @@
  * scripted keyboard per slot (dev[]: which request it stalls or never answers, its
  * configuration and report descriptor), the simulator and controller (sim, hc), and
  * start/ticks/cleanup/ready_keyboard, with send_report (an interrupt transfer completed
- * with a report) and key_was for the keys it types. The stand-ins are definitions: include this header
+ * with a report) and key_was for the keys it types, and the names of the requests and
+ * configuration fields the cases check. The stand-ins are definitions: include this header
  * from one file per test program.
  */
 #ifndef LIOS_TEST_EP0_HARNESS_H
@@ -21,6 +22,26 @@
 #include <string.h>
 #include "../../unit.h"
 #include "xhci_sim.h"
+
+/* The requests the cases name (USB 2.0 9.4, HID 1.11 7.2) and their bmRequestTypes. */
+#define GET_DESCRIPTOR 0x06
+#define SET_CONFIGURATION 0x09
+#define SET_REPORT 0x09
+#define SET_IDLE 0x0a
+#define SET_PROTOCOL 0x0b
+#define DEV_OUT 0x00         /* standard, to the device */
+#define IFACE_IN 0x81        /* standard, from an interface: GET_DESCRIPTOR(report) */
+#define CLASS_IFACE_OUT 0x21 /* the HID class requests */
+#define OUTPUT_REPORT 0x0200 /* SET_REPORT's wValue: report type Output, report ID 0 */
+
+/* Where sim_kbd_config_desc (configuration, interface, HID, endpoint descriptors) keeps the
+ * fields a case changes: the interface's subclass and protocol, the HID descriptor's first
+ * (type, length) pair, the interrupt IN endpoint's wMaxPacketSize. */
+#define CFG_SUBCLASS 15
+#define CFG_PROTOCOL 16
+#define CFG_REPORT_TYPE 24
+#define CFG_REPORT_LEN 25
+#define CFG_MAX_PACKET 31
 
 extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 extern uint64_t time_ns(void);

@@ -252,9 +252,6 @@ static void led_report_silent_refused(void)
 	free(hc.slot_dev);
 }
 
-#define SET_IDLE 0x0a
-#define SET_REPORT 0x09
-
 /* A lock key pressed n times (Caps Lock on, off, ...), each followed by 50 ticks. */
 static void lock_keys(int n)
 {

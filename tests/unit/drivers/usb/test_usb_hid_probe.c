@@ -18,23 +18,6 @@
  */
 #include "ep0_harness.h"
 
-#define GET_DESCRIPTOR 0x06
-#define SET_CONFIGURATION 0x09
-#define SET_REPORT 0x09
-#define SET_IDLE 0x0a
-#define SET_PROTOCOL 0x0b
-#define DEV_OUT 0x00         /* bmRequestType: standard, to the device */
-#define IFACE_IN 0x81        /* ... standard, from an interface: GET_DESCRIPTOR(report) */
-#define CLASS_IFACE_OUT 0x21 /* ... the HID class requests */
-#define OUTPUT_REPORT 0x0200 /* SET_REPORT's wValue: report type Output, report ID 0 */
-
-/* Where sim_kbd_config_desc (configuration, interface, HID, endpoint descriptors) keeps the
- * fields a test changes: the interface's subclass and protocol, the length of the report
- * descriptor its HID descriptor names. */
-#define CFG_SUBCLASS 15
-#define CFG_PROTOCOL 16
-#define CFG_REPORT_LEN 25
-
 /* An NKRO keyboard: modifiers, one bit for each usage 0-0x67 (104 bits), then Num, Caps and
  * Scroll Lock out with five bits of padding: a 14-byte input report, a 1-byte LED report. */
 static const uint8_t nkro_desc[] = {

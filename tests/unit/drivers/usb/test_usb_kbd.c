@@ -13,9 +13,6 @@
  */
 #include "ep0_harness.h"
 
-#define SET_REPORT 0x09
-#define SET_IDLE 0x0a
-#define SET_PROTOCOL 0x0b
 #define PROBE_OP "undefined HID request (stall probe)"
 #define LEDS_OP "SET_REPORT(LEDs)"
 

@@ -14,19 +14,7 @@
  */
 #include "ep0_harness.h"
 
-#define SET_REPORT 0x09
-#define SET_IDLE 0x0a
-#define SET_PROTOCOL 0x0b
-#define CLASS_IFACE_OUT 0x21 /* bmRequestType of the HID class requests */
-#define PHYSICAL_DESC 0x23   /* HID 1.11 7.1: a descriptor type that is not a report's */
-#define OUTPUT_REPORT 0x0200 /* SET_REPORT's wValue: report type Output, report ID 0 */
-
-/* Where sim_kbd_config_desc (configuration, interface, HID, endpoint descriptors) keeps the
- * fields a test changes: the HID descriptor's first (type, length) pair, and the interrupt
- * IN endpoint's wMaxPacketSize. */
-#define CFG_REPORT_TYPE 24
-#define CFG_REPORT_LEN 25
-#define CFG_MAX_PACKET 31
+#define PHYSICAL_DESC 0x23 /* HID 1.11 7.1: a descriptor type that is not a report's */
 
 /* A keyboard under report ID 1 (the boot layout: modifiers, a constant byte, five LED bits
  * and padding out, six key slots) and a consumer-control report ID 2 (an array of four
