@@ -297,7 +297,9 @@ static int order_of(uint64_t n)
 
 /* Picks the free block for an order-o request ending at or below limit_pfn: the highest
  * block of the smallest order that has one; with prefer_high, the smallest order that has a
- * block above 2 GiB comes first (its highest block is then above 2 GiB). */
+ * block above 2 GiB comes first (its highest block is then above 2 GiB). Failing those, a
+ * larger block the limit cuts through with an order-o block's room below the limit (the
+ * caller splits it toward the limit). */
 static bool find_block(int o, pfn_t limit_pfn, bool prefer_high, int *order, uint64_t *idx)
 {
 	if (prefer_high && (pmm.high_mask >> o)) {
@@ -313,6 +315,16 @@ static bool find_block(int o, pfn_t limit_pfn, bool prefer_high, int *order, uin
 		if (i >= 0) {
 			*order = k;
 			*idx = (uint64_t)i;
+			return true;
+		}
+	}
+	for (int k = o + 1; limit_pfn && k <= PMM_MAX_ORDER; k++) {
+		uint64_t i = (limit_pfn - 1) >> k; /* the block holding the last frame below it */
+
+		if (i < pmm.free[k].nbits && hbm_test(&pmm.free[k], i) &&
+		    (i << k) + (1ull << o) <= limit_pfn) {
+			*order = k;
+			*idx = i;
 			return true;
 		}
 	}
@@ -364,7 +376,14 @@ paddr_t pmm_alloc(size_t count, size_t align, paddr_t limit)
 	pfn = idx << k;
 	while (k > o) {
 		k--;
-		free_insert(k, (pfn >> k) | 1);
+		/* a block the limit cuts (find_block): keep the upper half while an order-o block
+		 * still fits in it below the limit, so the run ends under it */
+		if (pfn + (2ull << k) > limit_pfn && pfn + (1ull << k) + (1ull << o) <= limit_pfn) {
+			free_insert(k, pfn >> k);
+			pfn += 1ull << k;
+		} else {
+			free_insert(k, (pfn >> k) | 1);
+		}
 	}
 take:
 	/* The block's used bits are clear: mark the run, give the tail back. */

@@ -135,6 +135,43 @@ static void test_limits(void)
 	CONSISTENT();
 }
 
+/* A limit that falls inside a free buddy block: RAM at [1 MiB, 2 MiB) (the bookkeeping) and
+ * [32 MiB, 64 MiB), one free order-13 block; the low frames are taken first. Expected: a
+ * single frame and a 64 KiB-aligned run of 5 under a limit of 48 MiB (and of 40 MiB + 12
+ * KiB, not even aligned to 64 KiB) come from the free frames just under the limit, not 0;
+ * a limit below the block's first frame still gets 0; everything comes back. */
+static void test_limit_inside_block(void)
+{
+	static const paddr_t r[][2] = { { MiB(1), MiB(2) }, { MiB(32), MiB(64) } };
+	static paddr_t low[256];
+	struct pmm_stats st;
+	paddr_t a, b, c;
+	size_t nlow = 0;
+
+	set_map(2, r);
+	CHECK(pmm_init(&map) == 0);
+	st = stats();
+	while (nlow < ARRAY_SIZE(low) && (low[nlow] = pmm_alloc(1, 0, MiB(2))) != 0)
+		nlow++;
+	CHECK(nlow > 0 && nlow < ARRAY_SIZE(low));
+	CHECK(stats().free_frames == MiB(32) / PAGE_SIZE);
+	a = pmm_alloc(1, 0, MiB(48));
+	CHECK(a >= MiB(32) && a + PAGE_SIZE <= MiB(48));
+	b = pmm_alloc(5, KiB(64), MiB(48));
+	CHECK(b >= MiB(32) && b % KiB(64) == 0 && b + 5 * PAGE_SIZE <= MiB(48));
+	c = pmm_alloc(3, 0, MiB(40) + KiB(12));
+	CHECK(c >= MiB(32) && c + 3 * PAGE_SIZE <= MiB(40) + KiB(12));
+	CHECK(pmm_alloc(1, 0, MiB(32)) == 0);
+	CONSISTENT();
+	CHECK(a && pmm_free(a, 1) == 0);
+	CHECK(b && pmm_free(b, 5) == 0);
+	CHECK(c && pmm_free(c, 3) == 0);
+	while (nlow)
+		CHECK(pmm_free(low[--nlow], 1) == 0);
+	CHECK(stats().free_frames == st.free_frames);
+	CONSISTENT();
+}
+
 /* Exhaustion: single frames until 0 comes back (no panic), exactly free_frames of them, all
  * distinct; after freeing them all the counters and the largest block are as before. */
 static void test_exhaust(void)
@@ -506,6 +543,7 @@ int main(void)
 	test_basic();
 	test_misuse();
 	test_limits();
+	test_limit_inside_block();
 	test_exhaust();
 	test_block_cache();
 	test_random();
