@@ -213,7 +213,8 @@ static void report(const char *what, const void *p, void *caller)
 }
 
 /* Frees what kmalloc returned (NULL ignored); a foreign pointer or a double free is
- * reported with the caller and ignored. Any context. */
+ * reported with the caller and ignored (a pointer into a frame kmalloc holds nothing in,
+ * as after a large block's free, is reported as a possible double free). Any context. */
 void kfree(void *p)
 {
 	void *caller = __builtin_return_address(0);
@@ -253,7 +254,12 @@ void kfree(void *p)
 		km_tags[pfn]--;
 	} else {
 		arch_irq_restore(irq);
-		report("pointer kmalloc did not return", p, caller);
+		/* a frame kmalloc holds nothing in now: its block (or its page) went back to
+		 * pmm, which a second kfree of the block is the common way to meet */
+		report((tag & KM_KIND_MASK) == KM_KIND_NONE
+			       ? "not a live kmalloc block (double free?)"
+			       : "pointer kmalloc did not return",
+		       p, caller);
 		return;
 	}
 	arch_irq_restore(irq);

@@ -7,12 +7,14 @@
  */
 #include <lios/kmalloc.h>
 #include <lios/pmm.h>
+#include <lios/printk.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "prng.h"
 #include "../unit.h"
 
@@ -110,6 +112,37 @@ static void test_misuse(void)
 	kfree(large);
 	CHECK(kmalloc_misuse_count == before + 6);
 	free(libc);
+}
+
+/* The words of a report: a second kfree of a large block (whose frames went back to pmm)
+ * and of a small object whose empty page kmalloc_shrink gave back. Expected: each is
+ * reported once as a possible double free, never as a pointer kmalloc did not return
+ * (it did); an interior pointer of a live large block is still one kmalloc did not
+ * return. */
+static void test_misuse_words(void)
+{
+	unsigned long before;
+	char *large, *small;
+
+	setup(MiB(1), MiB(8));
+	large = kmalloc(3 * PAGE_SIZE);
+	small = kmalloc(2048);
+	before = kmalloc_misuse_count;
+	log_capture_clear();
+	printk_add_sink(log_capture_sink, false);
+	kfree(large + PAGE_SIZE);
+	CHECK(log_captured("pointer kmalloc did not return"));
+	kfree(large);
+	log_capture_clear();
+	kfree(large);
+	CHECK(log_captured("double free?") && !log_captured("did not return"));
+	kfree(small);
+	kmalloc_shrink();
+	log_capture_clear();
+	kfree(small);
+	CHECK(log_captured("double free?") && !log_captured("did not return"));
+	printk_remove_sink(log_capture_sink);
+	CHECK(kmalloc_misuse_count == before + 3);
 }
 
 /* Write after free into a class's free list: a freed 64-byte object's first word (the
@@ -282,6 +315,7 @@ int main(void)
 	test_sizes();
 	test_kzalloc();
 	test_misuse();
+	test_misuse_words();
 	test_write_after_free();
 	test_chaos();
 	test_oom();
