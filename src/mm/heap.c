@@ -177,7 +177,14 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 	size_t i;
 	bool large;
 
-	if (!s || ((large = s->magic == HEAP_LARGE_MAGIC) && (const char *)p != s->data) ||
+	if (!s) {
+		/* no block here: never the heap's, or one freed and given back to vmalloc (a
+		 * large block beyond the cache), whose descriptor went with it */
+		heap_report(op, p, "foreign pointer, or a block already freed and given back", 0,
+			    caller);
+		return NULL;
+	}
+	if (((large = s->magic == HEAP_LARGE_MAGIC) && (const char *)p != s->data) ||
 	    (s->cached && !large &&
 	     (size_t)((const char *)p - s->data) >= (size_t)s->nobj * s->size)) {
 		heap_report(op, p, "foreign pointer", 0, caller);

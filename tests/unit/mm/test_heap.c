@@ -264,6 +264,28 @@ static void test_misuse(void)
 	end_misuse_case();
 }
 
+/* A double free of a large block the heap gave back at once (1 MiB: beyond the block
+ * cache's largest bin, so its pages went back to vmalloc and no descriptor is left to say
+ * "already freed"), and a stack pointer. Expected: both refused and counted; the double
+ * free's report says the block may have been freed already, not only "foreign pointer". */
+static void test_large_double_free_words(void)
+{
+	uint64_t m;
+	int local;
+	char *big;
+
+	m = start_misuse_case();
+	big = heap_alloc(MiB(1));
+	CHECK(big != NULL);
+	heap_free(big);
+	CHECK(hstats().misuse == m);
+	heap_free(big);
+	expect_report(&m, "already freed");
+	heap_free(&local);
+	expect_report(&m, "foreign pointer");
+	end_misuse_case();
+}
+
 /* Red zone coverage: for every requested size 0..300 (small classes of several spacings,
  * so the gap between the size and the object's end varies), each of the 8 bytes right past
  * the requested size is changed in turn. Expected: every change makes heap_free report
@@ -489,6 +511,7 @@ int main(void)
 	test_chaos();
 	test_realloc();
 	test_misuse();
+	test_large_double_free_words();
 	test_redzone_bytes();
 	test_write_after_free();
 	test_write_after_free_zero();
