@@ -326,14 +326,20 @@ void *heap_alloc(size_t size)
 	return p;
 }
 
-/* n * size zeroed bytes; NULL on overflow or exhaustion. Context: any. */
+/* n * size zeroed bytes; NULL on overflow or exhaustion (both counted in failed).
+ * Context: any. */
 void *heap_calloc(size_t n, size_t size)
 {
 	if (unlikely(heap_tracing)) return heap_trace_calloc(n, size); /* heap.trace */
 	void *p;
 
-	if (size && n > SIZE_MAX / size)
+	if (unlikely(size && n > SIZE_MAX / size)) {
+		uint64_t irq = arch_irq_save();
+
+		heap_st.failed++;
+		arch_irq_restore(irq);
 		return NULL;
+	}
 	p = heap_alloc(n * size);
 	if (p)
 		memset(p, 0, n * size);

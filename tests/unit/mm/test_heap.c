@@ -200,6 +200,22 @@ static void test_realloc(void)
 	CHECK(heap_calloc(SIZE_MAX / 2, 4) == NULL);
 }
 
+/* heap_calloc whose n * size does not fit in size_t, and heap_alloc of more than the
+ * window holds. Expected: both return NULL and each counts once in heap_stats' failed
+ * ("allocations that returned NULL"), as every other failed allocation does. */
+static void test_failed_counts(void)
+{
+	setup(65536);
+	CHECK(hstats().failed == 0);
+	CHECK(heap_calloc(SIZE_MAX / 2, 4) == NULL);
+	CHECK_EQ(hstats().failed, 1);
+	CHECK(heap_calloc(3, SIZE_MAX / 2) == NULL);
+	CHECK_EQ(hstats().failed, 2);
+	CHECK(heap_alloc(SIZE_MAX / 4) == NULL);
+	CHECK_EQ(hstats().failed, 3);
+	CHECK(hstats().live_allocs == 0 && hstats().misuse == 0);
+}
+
 /* The start of a misuse case: a heap on 65,536 frames whose "heap: " reports land in
  * heap_report_last. Returns the misuse count so far. */
 static uint64_t start_misuse_case(void)
@@ -510,6 +526,7 @@ int main(void)
 	test_sizes();
 	test_chaos();
 	test_realloc();
+	test_failed_counts();
 	test_misuse();
 	test_large_double_free_words();
 	test_redzone_bytes();
