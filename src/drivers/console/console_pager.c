@@ -163,7 +163,10 @@ void console_pager_end(void)
 	if (pg->active) {
 		pg->ended = true;
 		if (!pg->prompt_shown) {
-			if (pg->held_len) /* only the line end the page stopped at */
+			/* only the line end the page stopped at is held; or, without a hold
+			 * buffer, the page is full and the rest was dropped: the count that
+			 * says so goes on a row of its own */
+			if (pg->held_len || pg->p.full)
 				term_write(&console.term, "\n", 1);
 			console_pager_finish();
 		}

@@ -86,13 +86,16 @@ static void pager_stop(struct pager *p, bool at_lf)
 
 /*
  * pager_take - the number of bytes of s[0..n) that fit on the page. Stops before a '\n' or
- * before a character that would wrap when the cursor is on the page's last row. Paging
- * off (fewer than 3 rows) takes everything. Pure.
+ * before a character that would wrap when the cursor is on the page's last row; a full
+ * page takes nothing until pager_key() starts the next. Paging off (fewer than 3 rows)
+ * takes everything. Pure.
  */
 size_t pager_take(struct pager *p, const char *s, size_t n)
 {
+	if (p->full)
+		return 0;
 	if (p->rows_left == 0)
-		return p->full ? 0 : n;
+		return n;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = (uint8_t)s[i];
 		bool cont, glyph;

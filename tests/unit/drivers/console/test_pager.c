@@ -73,6 +73,30 @@ static void test_wrap_and_escapes(void)
 	CHECK(p.full && !p.swallow_lf);
 }
 
+/* A full page takes nothing more until a key: console_pager_show hands a full pager the
+ * next output when it holds nothing back (the console got no hold buffer from the heap),
+ * and what the pager took then landed after the page's last row ("4more") instead of
+ * being dropped. Here: the page stops before "4"'s line end; "more\n" and "x" written
+ * after it take 0 bytes, also with the line end held; Space then takes them again. */
+static void test_full_takes_nothing(void)
+{
+	struct pager p;
+
+	pager_start(&p, 20, 6);
+	CHECK_EQ(pager_take(&p, "1\n2\n3\n4\n5\n", 10), 7);
+	CHECK(p.full && p.swallow_lf);
+	CHECK_EQ(pager_take(&p, "more\n", 5), 0);
+	CHECK_EQ(pager_take(&p, "x", 1), 0);
+	CHECK(p.full);
+	/* a page that stopped at a wrap (no line end) takes nothing either */
+	pager_start(&p, 20, 3);
+	CHECK_EQ(pager_take(&p, "01234567890123456789X", 21), 20);
+	CHECK(p.full && !p.swallow_lf);
+	CHECK_EQ(pager_take(&p, "Y", 1), 0);
+	CHECK_EQ(pager_key(&p, ' '), PAGER_PAGE);
+	CHECK_EQ(pager_take(&p, "XY", 2), 2);
+}
+
 /* Output shorter than the page never stops; a screen of 2 rows never pages. */
 static void test_short(void)
 {
@@ -195,6 +219,7 @@ int main(void)
 	RUN(test_pages);
 	RUN(test_wrap_and_escapes);
 	RUN(test_short);
+	RUN(test_full_takes_nothing);
 	RUN(test_agrees_with_term);
 	RUN(test_agrees_random);
 	return unit_summary();
