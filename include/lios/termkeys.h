@@ -17,6 +17,7 @@ struct termkeys {
 	bool in_mod;       /* digits now go to mod */
 	uint32_t utf8;     /* code point being assembled */
 	uint8_t utf8_left; /* continuation bytes still expected */
+	uint32_t utf8_min; /* least code point of this length; UINT32_MAX: lead past F4 */
 	bool last_cr;      /* a CR was the last byte: its LF is not a second Enter */
 };
 

@@ -3,7 +3,9 @@
  * Terminal bytes to key events, for the shell's serial input: a small state machine over
  * plain bytes, UTF-8 sequences and the escape sequences terminals send for cursor and
  * editing keys (ESC [ A-D/H/F, ESC O A-D/H/F, ESC [ n ~, with xterm's modifier parameter
- * as in ESC [ 5 ; 2 ~ for Shift+PgUp). Pure: no hardware, no globals;
+ * as in ESC [ 5 ; 2 ~ for Shift+PgUp). A complete UTF-8 sequence that is no character
+ * (an overlong form, a surrogate, past U+10FFFF) is the key U+FFFD, never the control
+ * byte an overlong form spells. Pure: no hardware, no globals;
  * compiled for the host (lios_host_shell) and tested there.
  */
 #include <lios/termkeys.h>
@@ -12,7 +14,15 @@
 #define ASCII_ESC 0x1b
 #define ASCII_DEL 0x7f
 #define UTF8_LEAD_MIN 0xc0
+#define UTF8_LEAD_MAX 0xf4 /* the last lead byte of a character (U+10FFFF is F4 8F BF BF) */
 #define UTF8_REPLACEMENT 0xfffd
+#define UTF16_SURROGATE_MIN 0xd800
+#define UTF16_SURROGATE_MAX 0xdfff
+#define UNICODE_MAX 0x10ffff
+
+/* The smallest code point of a sequence with 1, 2 or 3 continuation bytes (RFC 3629):
+ * anything below it is an overlong form. */
+static const uint32_t utf8_min[3] = { 0x80, 0x800, 0x10000 };
 
 enum { TERMKEYS_PLAIN, TERMKEYS_ESC, TERMKEYS_SEQ };
 
@@ -27,6 +37,7 @@ void termkeys_init(struct termkeys *t)
 	t->in_mod = false;
 	t->utf8 = 0;
 	t->utf8_left = 0;
+	t->utf8_min = 0;
 	t->last_cr = false;
 }
 
@@ -119,6 +130,17 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	return true;
 }
 
+/* Whether the sequence just completed is a character: not an overlong form (C0 8D spells
+ * CR, which would then act as Enter), no UTF-16 surrogate, nothing past U+10FFFF, no lead
+ * byte past F4. */
+static bool utf8_valid(const struct termkeys *t)
+{
+	uint32_t c = t->utf8;
+
+	return c >= t->utf8_min && (c < UTF16_SURROGATE_MIN || c > UTF16_SURROGATE_MAX) &&
+	       c <= UNICODE_MAX;
+}
+
 static bool utf8_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 {
 	if ((b & 0xc0) != 0x80) {
@@ -129,7 +151,7 @@ static bool utf8_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	t->utf8 = t->utf8 << 6 | (b & 0x3f);
 	if (--t->utf8_left)
 		return false;
-	return key(ev, KEY_NONE, t->utf8 > 0x10ffff ? UTF8_REPLACEMENT : t->utf8);
+	return key(ev, KEY_NONE, utf8_valid(t) ? t->utf8 : UTF8_REPLACEMENT);
 }
 
 /*
@@ -147,6 +169,8 @@ bool termkeys_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	if (b >= UTF8_LEAD_MIN) {
 		t->utf8_left = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
 		t->utf8 = b & (0x3f >> t->utf8_left);
+		/* past F4 no lead byte of a character: F8 90 80 80 must not be U+10000 */
+		t->utf8_min = b > UTF8_LEAD_MAX ? UINT32_MAX : utf8_min[t->utf8_left - 1];
 		return false;
 	}
 	switch (b) {

@@ -125,6 +125,37 @@ static void test_utf8(void)
 	CHECK_EQ(events[0].ch, 0xe4);
 }
 
+/* UTF-8 that is not a character becomes U+FFFD, never the character its bits spell: an
+ * overlong form of a control byte (C0 8D is CR's bits, C0 83 Ctrl-C's, E0 80 8C Ctrl-L's,
+ * F0 80 80 89 Tab's) would otherwise end, drop or clear the line from bytes no terminal
+ * sends for those keys, and a surrogate (ED A0 80) would go into the line and out again
+ * as bytes that are not UTF-8; past U+10FFFF, and lead bytes past F4 (F8 90 80 80 spelt
+ * U+10000), neither. The shortest forms at each length's bounds still decode. */
+static void test_utf8_invalid(void)
+{
+	static const char *bad[] = { "\xc0\x8d", "\xc0\x83", "\xc1\xbf", "\xe0\x80\x8c",
+				     "\xe0\x9f\xbf", "\xf0\x80\x80\x89", "\xf0\x8f\xbf\xbf",
+				     "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+				     "\xf5\x80\x80\x80", "\xf8\x90\x80\x80", "\xfc\x80\x80\x80" };
+	static const struct {
+		const char *s;
+		uint32_t ch;
+	} good[] = { { "\xc2\x80", 0x80 },	      { "\xdf\xbf", 0x7ff },
+		     { "\xe0\xa0\x80", 0x800 },	      { "\xed\x9f\xbf", 0xd7ff },
+		     { "\xee\x80\x80", 0xe000 },	      { "\xf0\x90\x80\x80", 0x10000 },
+		     { "\xf4\x8f\xbf\xbf", 0x10ffff } };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(feed(bad[i], strlen(bad[i])), 1);
+		CHECK_EQ(events[0].key, KEY_NONE);
+		CHECK_EQ(events[0].ch, 0xfffd);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CHECK_EQ(feed(good[i].s, strlen(good[i].s)), 1);
+		CHECK_EQ(events[0].ch, good[i].ch);
+	}
+}
+
 int main(void)
 {
 	test_plain();
@@ -132,5 +163,6 @@ int main(void)
 	test_sequences();
 	test_unknown_sequences();
 	test_utf8();
+	test_utf8_invalid();
 	return unit_exit("test_termkeys");
 }
