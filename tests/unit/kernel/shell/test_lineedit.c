@@ -183,6 +183,37 @@ static void test_limit(void)
 	CHECK_EQ(text()[LINEEDIT_MAX - 1], 'z');
 }
 
+/* A full line of 4-byte characters (LINEEDIT_MAX emoji, 4096 bytes of UTF-8) is the
+ * longest text a line can be: the shell's buffer of LINEEDIT_UTF8_MAX bytes holds all of
+ * it, the history stores it whole and Up brings back every character. A buffer one byte
+ * shorter loses the last character whole, never a part of it. */
+static void test_limit_utf8(void)
+{
+	static char buf[LINEEDIT_UTF8_MAX];
+	bool same = true;
+
+	fresh();
+	for (int i = 0; i < LINEEDIT_MAX; i++)
+		key(KEY_NONE, 0x1f600);
+	CHECK_EQ(key(KEY_NONE, 0x1f600), LINEEDIT_FULL);
+	CHECK_EQ(lineedit_text(&le, buf, sizeof(buf)), 4 * LINEEDIT_MAX);
+	CHECK_EQ(strlen(buf), 4 * LINEEDIT_MAX);
+	CHECK(!memcmp(buf + 4 * LINEEDIT_MAX - 4, "\xf0\x9f\x98\x80", 4));
+	CHECK_EQ(lineedit_text(&le, buf, sizeof(buf) - 1), 4 * (LINEEDIT_MAX - 1));
+	CHECK_EQ(strlen(buf), 4 * (LINEEDIT_MAX - 1));
+	CHECK(!memcmp(buf + 4 * LINEEDIT_MAX - 8, "\xf0\x9f\x98\x80", 4));
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	CHECK_EQ(le.hist_count, 1);
+	CHECK_EQ(strlen(le.hist[0]), 4 * LINEEDIT_MAX);
+	prompt();
+	key(KEY_UP, 0);
+	CHECK_EQ(le.line.len, LINEEDIT_MAX);
+	for (size_t i = 0; i < le.line.len; i++)
+		same &= le.line.c[i] == 0x1f600;
+	CHECK(same);
+	CHECK_EQ(le.cursor, LINEEDIT_MAX);
+}
+
 /* History from the allocator: Up/Down recall and restore the draft, a long recalled line
  * over several rows replaced by a short one leaves no stale text; the ring keeps the newest
  * LINEEDIT_HISTORY lines and frees the ones it drops (ASan checks the frees). */
@@ -370,6 +401,7 @@ int main(void)
 	RUN(test_wrapped_rows);
 	RUN(test_exact_row);
 	RUN(test_limit);
+	RUN(test_limit_utf8);
 	RUN(test_history);
 	RUN(test_ctrl_suspend_insert);
 	RUN(test_utf8_encode);
