@@ -197,8 +197,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vt_model_reset(&term[0], w0);
 	vt_model_reset(&term[1], w1);
 	lineedit_init(&le, malloc, free);
-	lineedit_add_view(&le, vt_model_write, &term[0], w0);
-	lineedit_add_view(&le, vt_model_write, &term[1], w1);
+	lineedit_add_view(&le, vt_model_write, &term[0], w0, 0);
+	lineedit_add_view(&le, vt_model_write, &term[1], w1, 0);
 	new_prompt();
 	check();
 	while (in.n) {

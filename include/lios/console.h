@@ -45,6 +45,8 @@ void console_panic_mode(void);
 
 /* Columns of the screen; 0 when there is none (serial only). Any context. */
 unsigned console_cols(void);
+/* Rows of the screen; 0 when there is none (serial only). Any context. */
+unsigned console_rows(void);
 
 /* The console's printk sink (what the screen shows of the log): the shell asks printk
  * whether held messages will reach it. */

@@ -7,7 +7,9 @@
  *
  * Views: the line is drawn on up to LINEEDIT_VIEWS terminals at once (the screen console
  * and a serial terminal), each through its own write callback and with its own width, so a
- * line longer than a row wraps correctly on both. Drawing uses plain characters, CR, LF,
+ * line longer than a row wraps correctly on both. A view may also give its height: a line
+ * then holds no more characters than fit on that screen below the prompt, since the
+ * relative cursor moves cannot reach a row scrolled off its top. Drawing uses plain characters, CR, LF,
  * BS and the VT100 cursor moves ESC[nA/B/C/D, which both the console and any serial
  * terminal understand. A row boundary is always crossed with an explicit CR LF, never left
  * to the terminal's own wrap, so a terminal wider than its view's width still shows the
@@ -39,9 +41,9 @@ enum lineedit_result {
 	LINEEDIT_CLEAR,        /* Ctrl-L: the caller clears the screen and calls
 				* lineedit_resume() */
 	LINEEDIT_TAB,          /* Tab: the caller may complete (lineedit_insert) */
-	LINEEDIT_FULL,         /* a character was refused: the line holds LINEEDIT_MAX; a
-				* bell was written; returned once per line, later refusals
-				* only ring the bell */
+	LINEEDIT_FULL,         /* a character was refused: the line holds
+				* lineedit_capacity() characters; a bell was written;
+				* returned once per line, later refusals only ring the bell */
 };
 
 struct lineedit_line {
@@ -53,6 +55,7 @@ struct lineedit_view {
 	lineedit_write_fn write;
 	void *ctx;
 	unsigned cols; /* terminal width in columns */
+	unsigned rows; /* terminal height in rows; 0: unbounded (a scrolling serial terminal) */
 };
 
 struct lineedit {
@@ -76,8 +79,13 @@ struct lineedit {
  * no history). Pure. */
 void lineedit_init(struct lineedit *le, lineedit_alloc_fn alloc, lineedit_free_fn free);
 /* Draw on one more terminal, cols wide (0 or a width not wider than the prompt: treated
- * as very wide, no wrapping). Returns 0, or -1 when LINEEDIT_VIEWS are in use. */
-int lineedit_add_view(struct lineedit *le, lineedit_write_fn write, void *ctx, unsigned cols);
+ * as very wide, no wrapping) and rows high (0: unbounded). Returns 0, or -1 when
+ * LINEEDIT_VIEWS are in use. */
+int lineedit_add_view(struct lineedit *le, lineedit_write_fn write, void *ctx, unsigned cols,
+		      unsigned rows);
+/* The most characters the current line may hold: LINEEDIT_MAX, or fewer when a view's
+ * screen has fewer cells after the prompt (the cursor past the last one must fit too). */
+size_t lineedit_capacity(const struct lineedit *le);
 /* Forget the history, giving its lines back. */
 void lineedit_free_history(struct lineedit *le);
 

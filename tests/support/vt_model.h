@@ -5,7 +5,8 @@
  * last column leaves a pending wrap, ESC[nA/B/C/D move (clamped to the screen), BS moves left
  * without erasing, BEL is counted, UTF-8 decoded into one cell per code point. The screen
  * scrolls up when LF leaves the last row, taking 'origin' (the caller's prompt row) along
- * (mod 2^32, so row arithmetic from it stays right after it scrolls off).
+ * (mod 2^32, so row arithmetic from it stays right after it scrolls off). 'rows' may be set
+ * below VT_ROWS after vt_model_reset for a smaller screen.
  */
 #ifndef LIOS_TEST_VT_MODEL_H
 #define LIOS_TEST_VT_MODEL_H
@@ -19,6 +20,7 @@
 
 struct vt_model {
 	unsigned cols;
+	unsigned rows;       /* VT_ROWS, or fewer */
 	uint32_t cell[VT_ROWS][VT_MAXCOLS];
 	unsigned cx, cy;     /* cx == cols: pending wrap */
 	unsigned origin;     /* row of the prompt (the caller sets it) */
@@ -33,6 +35,7 @@ static inline void vt_model_reset(struct vt_model *m, unsigned cols)
 {
 	memset(m, 0, sizeof(*m));
 	m->cols = cols;
+	m->rows = VT_ROWS;
 	for (unsigned r = 0; r < VT_ROWS; r++)
 		for (unsigned c = 0; c < VT_MAXCOLS; c++)
 			m->cell[r][c] = ' ';
@@ -40,13 +43,13 @@ static inline void vt_model_reset(struct vt_model *m, unsigned cols)
 
 static inline void vt_model_lf(struct vt_model *m)
 {
-	if (m->cy + 1 < VT_ROWS) {
+	if (m->cy + 1 < m->rows) {
 		m->cy++;
 		return;
 	}
-	memmove(m->cell[0], m->cell[1], sizeof(m->cell[0]) * (VT_ROWS - 1));
+	memmove(m->cell[0], m->cell[1], sizeof(m->cell[0]) * (m->rows - 1));
 	for (unsigned c = 0; c < VT_MAXCOLS; c++)
-		m->cell[VT_ROWS - 1][c] = ' ';
+		m->cell[m->rows - 1][c] = ' ';
 	m->origin--;
 }
 
@@ -70,7 +73,7 @@ static inline void vt_model_put(struct vt_model *m, uint32_t ch)
 		if (ch == 'A')
 			m->cy = m->cy >= n ? m->cy - n : 0;
 		else if (ch == 'B')
-			m->cy = m->cy + n < VT_ROWS ? m->cy + n : VT_ROWS - 1;
+			m->cy = m->cy + n < m->rows ? m->cy + n : m->rows - 1;
 		else if (ch == 'C')
 			m->cx = m->cx + n < m->cols ? m->cx + n : m->cols - 1;
 		else if (ch == 'D')
@@ -133,7 +136,7 @@ static inline bool vt_model_shows(const struct vt_model *m, const char *prompt, 
 		unsigned r = m->origin + (unsigned)(p / m->cols), c = (unsigned)(p % m->cols);
 		uint32_t exp = p < plen ? (uint8_t)prompt[p] : p < total ? line[p - plen] : ' ';
 
-		if (r < VT_ROWS && m->cell[r][c] != exp) {
+		if (r < m->rows && m->cell[r][c] != exp) {
 			snprintf(why, n, "cell %zu is U+%04X, expected U+%04X", p, m->cell[r][c], exp);
 			return false;
 		}

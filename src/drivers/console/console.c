@@ -525,6 +525,14 @@ unsigned console_cols(void)
 }
 
 /*
+ * console_rows - rows of the screen, 0 without one. Any context.
+ */
+unsigned console_rows(void)
+{
+	return console.backend == CONSOLE_SERIAL ? 0 : console.term.rows;
+}
+
+/*
  * console_screen_write - show s on the screen only: not on serial, not in the log (the
  * line editor draws each terminal separately). Any context; no allocation.
  */

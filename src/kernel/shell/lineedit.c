@@ -9,7 +9,11 @@
  * Invariant after every call, on every view: the terminal shows the prompt followed by
  * line.c[0..len), and its cursor sits at position prompt_cols + cursor, never in a
  * terminal's "pending wrap" state: writing the last column of a row is always followed by
- * CR LF, so the cursor moves to the next row's column 0 explicitly.
+ * CR LF, so the cursor moves to the next row's column 0 explicitly. On a view of R rows the
+ * line stops at R * W - prompt_cols - 1 characters (lineedit_capacity): the prompt's row and
+ * the cursor after the line stay on the screen, however far writing it scrolled, so the
+ * up-moves never run into the top row (a longer line left its start off the screen and
+ * every redraw one or more rows too low).
  */
 #include <lios/lineedit.h>
 #include <lios/string.h>
@@ -194,17 +198,40 @@ void lineedit_init(struct lineedit *le, lineedit_alloc_fn alloc, lineedit_free_f
 }
 
 /*
- * lineedit_add_view - draw on one more terminal of cols columns. Returns 0 or -1 (full).
+ * lineedit_add_view - draw on one more terminal of cols columns and rows rows (0:
+ * unbounded). Returns 0 or -1 (full).
  */
-int lineedit_add_view(struct lineedit *le, lineedit_write_fn write, void *ctx, unsigned cols)
+int lineedit_add_view(struct lineedit *le, lineedit_write_fn write, void *ctx, unsigned cols,
+		      unsigned rows)
 {
 	if (le->nviews == LINEEDIT_VIEWS)
 		return -1;
 	le->views[le->nviews].write = write;
 	le->views[le->nviews].ctx = ctx;
 	le->views[le->nviews].cols = cols ? cols : VIEW_COLS_UNBOUNDED;
+	le->views[le->nviews].rows = rows;
 	le->nviews++;
 	return 0;
+}
+
+/*
+ * lineedit_capacity - the most characters the line may hold: LINEEDIT_MAX, or what fits on
+ * the smallest view's screen after the prompt with the cursor past the end. A view of
+ * unbounded width or height, or one without room for a single character, does not limit
+ * it (as a view not wider than the prompt does not wrap). Pure.
+ */
+size_t lineedit_capacity(const struct lineedit *le)
+{
+	size_t cap = LINEEDIT_MAX;
+
+	for (unsigned i = 0; i < le->nviews; i++) {
+		const struct lineedit_view *v = &le->views[i];
+		size_t cells = (size_t)v->rows * v->cols;
+
+		if (v->rows && v->cols != VIEW_COLS_UNBOUNDED && cells > le->prompt_cols + 1)
+			cap = MIN(cap, cells - le->prompt_cols - 1);
+	}
+	return cap;
 }
 
 /*
@@ -306,12 +333,13 @@ static const char *history_entry(const struct lineedit *le, size_t k)
 	return le->hist[(le->hist_next + LINEEDIT_HISTORY - k) % LINEEDIT_HISTORY];
 }
 
-static void line_from_utf8(struct lineedit_line *l, const char *s)
+/* The line s (UTF-8), cut after cap characters. */
+static void line_from_utf8(struct lineedit_line *l, const char *s, size_t cap)
 {
 	uint32_t c;
 
 	l->len = 0;
-	while (l->len < LINEEDIT_MAX && (c = utf8_next(&s)) != 0)
+	while (l->len < cap && (c = utf8_next(&s)) != 0)
 		l->c[l->len++] = c;
 }
 
@@ -343,7 +371,7 @@ static void history_move(struct lineedit *le, bool older)
 		replace_line(le, &le->draft);
 		return;
 	}
-	line_from_utf8(&recalled, history_entry(le, le->browse));
+	line_from_utf8(&recalled, history_entry(le, le->browse), lineedit_capacity(le));
 	replace_line(le, &recalled);
 }
 
@@ -405,10 +433,11 @@ int lineedit_insert(struct lineedit *le, const char *utf8)
 	struct lineedit_line *l = &le->line;
 	size_t at = le->cursor, n = 0;
 	uint32_t c;
+	size_t cap = lineedit_capacity(le);
 	int ret = 0;
 
 	while ((c = utf8_next(&utf8)) != 0) {
-		if (l->len >= LINEEDIT_MAX) {
+		if (l->len >= cap) {
 			ret = -1;
 			break;
 		}
@@ -428,7 +457,7 @@ static enum lineedit_result insert_char(struct lineedit *le, uint32_t c)
 	struct lineedit_line *l = &le->line;
 	size_t at = le->cursor;
 
-	if (l->len >= LINEEDIT_MAX)
+	if (l->len >= lineedit_capacity(le))
 		return refuse(le);
 	memmove(&l->c[at + 1], &l->c[at], (l->len - at) * sizeof(l->c[0]));
 	l->c[at] = c;
@@ -500,7 +529,7 @@ static enum lineedit_result char_key(struct lineedit *le, uint32_t c)
  * Backspace, Delete, Left, Right, Home, End edit and move (across wrapped rows); Up/Down
  * walk the history; Enter ends the line (LINEEDIT_DONE), Ctrl-C drops it
  * (LINEEDIT_CANCEL), Ctrl-L asks for a clear screen (LINEEDIT_CLEAR), Tab for a completion
- * (LINEEDIT_TAB); a character beyond LINEEDIT_MAX rings the bell (LINEEDIT_FULL the first
+ * (LINEEDIT_TAB); a character beyond lineedit_capacity() rings the bell (LINEEDIT_FULL the first
  * time). Releases and other keys change nothing. Pure.
  */
 enum lineedit_result lineedit_key(struct lineedit *le, const struct kbd_event *ev)

@@ -286,7 +286,9 @@ static void power_requests(const void *ctx) { machine_power_requests(); }
 
 static void print_line_full(const void *ctx)
 {
-	printk("shell: a line holds at most %u characters; the rest is not taken\n", LINEEDIT_MAX);
+	printk("shell: a line holds at most %zu characters%s; the rest is not taken\n",
+	       lineedit_capacity(&editor),
+	       lineedit_capacity(&editor) < LINEEDIT_MAX ? " on this screen" : "");
 }
 
 /* Edit one line; returns true when it is complete (Enter) in line. Messages printed
@@ -366,10 +368,10 @@ void shell_run(const struct bootinfo *bi)
 	boot_info = bi;
 	lineedit_init(&editor, heap_alloc, heap_free);
 	if (console_cols()) {
-		lineedit_add_view(&editor, screen_view_write, NULL, console_cols());
+		lineedit_add_view(&editor, screen_view_write, NULL, console_cols(), console_rows());
 		view_sinks[nview_sinks++] = console_sink;
 	}
-	lineedit_add_view(&editor, serial_view_write, NULL, SHELL_SERIAL_COLS);
+	lineedit_add_view(&editor, serial_view_write, NULL, SHELL_SERIAL_COLS, 0);
 	view_sinks[nview_sinks++] = serial_write;
 	termkeys_init(&serial_keys);
 	printk("Type 'help' for the list of commands.\n");

@@ -165,7 +165,7 @@ static void test_lineedit_on_term(void)
 {
 	setup();
 	lineedit_init(&le, malloc, free);
-	lineedit_add_view(&le, le_write, NULL, COLS);
+	lineedit_add_view(&le, le_write, NULL, COLS, 0);
 	lineedit_start(&le, "> ");
 	le_type("abc");
 	le_key(KEY_LEFT, 0);

@@ -74,8 +74,23 @@ static void fresh(void)
 	vt_model_reset(&term[0], 20);
 	vt_model_reset(&term[1], 33);
 	lineedit_init(&le, malloc, free);
-	lineedit_add_view(&le, vt_model_write, &term[0], 20);
-	lineedit_add_view(&le, vt_model_write, &term[1], 33);
+	lineedit_add_view(&le, vt_model_write, &term[0], 20, 0);
+	lineedit_add_view(&le, vt_model_write, &term[1], 33, 0);
+	prompt();
+}
+
+/* Like fresh(), but view 0 is a screen of 20x4 and its prompt sits on its last row, so
+ * the line scrolls that screen as it grows (view 1 stays 33 wide and unbounded). */
+static void fresh_short_screen(void)
+{
+	lineedit_free_history(&le);
+	vt_model_reset(&term[0], 20);
+	term[0].rows = 4;
+	vt_model_write(&term[0], "\n\n\n", 3);
+	vt_model_reset(&term[1], 33);
+	lineedit_init(&le, malloc, free);
+	lineedit_add_view(&le, vt_model_write, &term[0], 20, 4);
+	lineedit_add_view(&le, vt_model_write, &term[1], 33, 0);
 	prompt();
 }
 
@@ -181,6 +196,64 @@ static void test_limit(void)
 	key(KEY_BACKSPACE, '\b');
 	CHECK_EQ(key(KEY_NONE, 'z'), LINEEDIT_CONTINUE);
 	CHECK_EQ(text()[LINEEDIT_MAX - 1], 'z');
+}
+
+/* On a screen of 20x4 the line holds 4 * 20 - 2 - 1 = 77 characters: the prompt's row and
+ * the cursor after the line stay on the screen, however far typing scrolled it, so editing
+ * at the line's start redraws every row in place on both views. With the 1024 of a large
+ * screen, the start scrolled off and Home, Delete and an insert drew the line a row low. */
+static void test_limit_screen_rows(void)
+{
+	char want[80];
+
+	fresh_short_screen();
+	CHECK_EQ(lineedit_capacity(&le), 77);
+	for (int i = 0; i < 100; i++)
+		key(KEY_NONE, 'a' + i % 26);
+	CHECK_EQ(le.line.len, 77);
+	CHECK_EQ(term[0].bells, 23);
+	for (int i = 0; i < 77; i++)
+		want[i] = (char)('a' + i % 26);
+	want[77] = 0;
+	EXPECT_IN_STEP(want);
+	key(KEY_HOME, 0);
+	EXPECT_IN_STEP(want);
+	key(KEY_DELETE, 0);
+	CHECK_EQ(key(KEY_NONE, 'X'), LINEEDIT_CONTINUE);
+	want[0] = 'X';
+	EXPECT_IN_STEP(want);
+	CHECK_EQ(key(KEY_NONE, 'Y'), LINEEDIT_FULL);
+	EXPECT_IN_STEP(want);
+	/* completion and history recall keep to it too */
+	key(KEY_END, 0);
+	key(KEY_BACKSPACE, '\b');
+	CHECK_EQ(lineedit_insert(&le, "123"), -1);
+	want[76] = '1';
+	EXPECT_IN_STEP(want);
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	prompt();
+	key(KEY_UP, 0);
+	EXPECT_IN_STEP(want);
+}
+
+/* The capacity: LINEEDIT_MAX with no view of bounded height, or a screen too small for a
+ * single character after the prompt (never 0: such a view does not limit the line); the
+ * smallest bounded screen otherwise. */
+static void test_capacity(void)
+{
+	fresh();
+	CHECK_EQ(lineedit_capacity(&le), LINEEDIT_MAX);
+	lineedit_init(&le, malloc, free);
+	lineedit_add_view(&le, vt_model_write, &term[0], 3, 1);
+	lineedit_add_view(&le, vt_model_write, &term[1], 100, 25);
+	prompt();
+	CHECK_EQ(lineedit_capacity(&le), LINEEDIT_MAX);
+	lineedit_init(&le, malloc, free);
+	lineedit_add_view(&le, vt_model_write, &term[0], 40, 10);
+	lineedit_add_view(&le, vt_model_write, &term[1], 30, 12);
+	prompt();
+	CHECK_EQ(lineedit_capacity(&le), 357);
+	lineedit_free_history(&le);
 }
 
 /* A full line of 4-byte characters (LINEEDIT_MAX emoji, 4096 bytes of UTF-8) is the
@@ -402,6 +475,8 @@ int main(void)
 	RUN(test_exact_row);
 	RUN(test_limit);
 	RUN(test_limit_utf8);
+	RUN(test_limit_screen_rows);
+	RUN(test_capacity);
 	RUN(test_history);
 	RUN(test_ctrl_suspend_insert);
 	RUN(test_utf8_encode);
