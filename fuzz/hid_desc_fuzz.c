@@ -227,8 +227,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = hid_parse_kbd_desc(desc, dlen, &k, &why);
 	free(desc);
 	if (err) {
-		if (err != -EINVAL || !why || !*why)
+		if ((err != -EINVAL && err != -ENOENT) || !why || !*why)
 			fail("refusal without a reason");
+		if ((err == -ENOENT) != !strcmp(why, "no key field in any input report"))
+			fail("not a keyboard said for another reason, or with the wrong code");
 		return 0;
 	}
 	check_layout(&k);

@@ -472,8 +472,10 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
 	for (unsigned int r = 0; r < p.nlen && p.ids_used; r++)
 		if (!p.len[r].id)
 			refuse(&p, "a report without an ID beside reports with IDs");
-	if (!p.why && !k->nruns && !k->narrays)
-		refuse(&p, "no key field in any input report");
+	if (!p.why && !k->nruns && !k->narrays) {
+		*why = "no key field in any input report"; /* read through: not a keyboard */
+		return -ENOENT;
+	}
 	longest = longest_input(&p);
 	if (!p.why && longest > HID_INPUT_REPORT_MAX)
 		refuse(&p, "an input report longer than 64 bytes");

@@ -59,12 +59,14 @@ struct hid_kbd_layout {
 };
 
 /*
- * Read the report descriptor desc (len bytes) into *k. Returns 0, or -EINVAL with *why set:
- * an item cut off by the end, a report ID of 0, Push past 8 levels or Pop with nothing
- * pushed, more than 32 report IDs, a report longer than HID_REPORT_DESC_MAX * 8 bits, no key
- * field of page 0x07 in any input report, more key fields than the layout holds, a key
- * array whose fields are wider than 16 bits or whose usages are not one range, an input
- * report longer than HID_INPUT_REPORT_MAX. Pure.
+ * Read the report descriptor desc (len bytes) into *k. Returns 0; -ENOENT with *why set
+ * when the whole descriptor was read and no input report has a key field of page 0x07
+ * (not a keyboard); or -EINVAL with *why set for a descriptor LiOS cannot read, keyboard
+ * or not: an item cut off by the end, a report ID of 0, Push past 8 levels or Pop with
+ * nothing pushed, more than 32 report IDs, a report longer than HID_REPORT_DESC_MAX * 8
+ * bits, more key fields than the layout holds, a key array whose fields are wider than 16
+ * bits or whose usages are not one range, an input report longer than
+ * HID_INPUT_REPORT_MAX. Pure.
  */
 int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k, const char **why);
 

@@ -27,6 +27,7 @@
  * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
  */
 #include <lios/arch.h>
+#include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/printk.h>
 #include <lios/timer.h>
@@ -236,9 +237,13 @@ static bool take_layout(struct usb_dev *d)
 	size_t got = d->residual <= asked ? asked - d->residual : 0;
 	const char *why = NULL;
 	char what[96];
+	int err = hid_parse_kbd_desc(d->buf, got, &k->layout, &why);
 
-	if (hid_parse_kbd_desc(d->buf, got, &k->layout, &why)) {
-		ksnprintf(msg, sizeof(msg), d->hid_probe ? "not a keyboard (%s)" : "report descriptor not understood: %s",
+	/* "not a keyboard" only when the descriptor says so: one LiOS cannot read may well
+	 * be a keyboard's (an input report longer than 64 bytes, too many key fields) */
+	if (err) {
+		ksnprintf(msg, sizeof(msg),
+			  d->hid_probe && err == -ENOENT ? "not a keyboard (%s)" : "report descriptor not understood: %s",
 			  why);
 		not_a_keyboard(d, msg);
 		return false;

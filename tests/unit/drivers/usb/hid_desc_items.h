@@ -135,20 +135,24 @@ static inline bool untouched(const uint8_t boot[HID_KBD_REPORT_SIZE])
 	return true;
 }
 
-/* d (n bytes) refused with -EINVAL for reason want, word for word. */
-static inline void check_refused(const uint8_t *d, size_t n, const char *want, const char *file,
-				 int line)
+/* d (n bytes) refused with error want_err for reason want, word for word. */
+static inline void check_refused(const uint8_t *d, size_t n, int want_err, const char *want,
+				 const char *file, int line)
 {
 	int err = parse(d, n);
 
 	UNIT_CHECKED();
-	if (err != -EINVAL || !why || strcmp(why, want)) {
-		fprintf(stderr, "  %s:%d: returned %d, why \"%s\"; expected \"%s\"\n", file, line,
-			err, why ? why : "(null)", want);
+	if (err != want_err || !why || strcmp(why, want)) {
+		fprintf(stderr, "  %s:%d: returned %d, why \"%s\"; expected %d, \"%s\"\n", file,
+			line, err, why ? why : "(null)", want_err, want);
 		UNIT_FAIL();
 	}
 }
-#define CHECK_REFUSED(d, n, want) check_refused(d, n, want, __FILE__, __LINE__)
+/* not understood (-EINVAL) */
+#define CHECK_REFUSED(d, n, want) check_refused(d, n, -EINVAL, want, __FILE__, __LINE__)
+/* read through, no key field: not a keyboard (-ENOENT) */
+#define CHECK_NO_KEYS(d, n) \
+	check_refused(d, n, -ENOENT, "no key field in any input report", __FILE__, __LINE__)
 
 /* got is the string want; when not, what it is goes to stderr too. */
 #define CHECK_STR_EQ(got, want)                                   \

@@ -7,7 +7,8 @@
  * vendor interface), is read for its report descriptor before its interrupt endpoint is
  * configured, never sent SET_PROTOCOL, and types and lights its LEDs; so under
  * `usb.kbd=report`, its descriptor read once. A tablet, a report descriptor that stalls or
- * fails, or one longer than 4096 bytes: left alone, not refused, listed "no driver", its
+ * fails, or one longer than 4096 bytes, or a keyboard's LiOS cannot read (not called "not a
+ * keyboard"): left alone, not refused, listed "no driver", its
  * interrupt endpoint never configured, asked nothing more, torn down when unplugged; one
  * that never answers is refused as for any request. A tablet's interface before a
  * keyboard's: both read in turn, the keyboard driven; two without keys: both read, then
@@ -44,6 +45,23 @@ static const uint8_t tablet_desc[] = {
 	0x15, 0x00, 0x26, 0xff, 0x7f, 0x75, 0x10,       /* 0..32767, 16 bits */
 	0x95, 0x02, 0x81, 0x02,                         /* 2 of them, Input (Data, Absolute) */
 	0xc0, 0xc0,                                     /* End Collection x 2 */
+};
+
+/* A keyboard under report ID 1 (the boot layout's input report) beside a vendor report ID
+ * 2 of 64 data bytes, 65 with its ID byte: longer than the 64 bytes LiOS reads. */
+static const uint8_t kbd_long_vendor_desc[] = {
+	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
+	0x85, 0x01,                                     /* Report ID 1 */
+	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
+	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
+	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
+	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
+	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
+	0xc0,                                           /* End Collection */
+	0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01,       /* vendor page 0xff00, Application */
+	0x85, 0x02, 0x15, 0x00, 0x26, 0xff, 0x00,       /* Report ID 2, 0..255 */
+	0x75, 0x08, 0x95, 0x40, 0x09, 0x01, 0x81, 0x02, /* 64 x 8 bits, Input (Data, Variable) */
+	0xc0,                                           /* End Collection */
 };
 
 /* A vendor interface (0, a bulk IN endpoint) before a keyboard's HID interface without the
@@ -450,6 +468,26 @@ static void report_desc_silent_refused(void)
 	cleanup();
 }
 
+/* A keyboard (subclass 0) whose descriptor declares keys but an input report LiOS does not
+ * read (65 bytes): left alone with the reader's reason as a descriptor not understood, not
+ * called "not a keyboard", which it is; listed "no driver", nothing configured. */
+static void unreadable_keyboard_not_called_not_a_keyboard(void)
+{
+	struct usb_dev *d;
+
+	start_probe();
+	use_hid_config(0, 1, sizeof(kbd_long_vendor_desc));
+	use_report_desc(kbd_long_vendor_desc, sizeof(kbd_long_vendor_desc));
+	d = plug_until("usb: 1-5: left alone: report descriptor not understood: an input "
+		       "report longer than 64 bytes\n");
+	if (!still_listed(d))
+		return;
+	CHECK(!sim_logged("not a keyboard"));
+	CHECK_EQ(dev[1].report_desc_asked, 1);
+	check_left_alone(d, "HID");
+	cleanup();
+}
+
 /* A HID descriptor naming a 4097-byte report descriptor: "left alone: report descriptor
  * longer than 4096 bytes", never asked for it, not refused. One naming 4096 bytes is asked
  * for them (wLength 4096) and, answered with the boot layout, is a keyboard. */
@@ -610,6 +648,7 @@ int main(void)
 	RUN(report_desc_unreadable_left_alone);
 	RUN(report_desc_silent_refused);
 	RUN(report_desc_too_long_left_alone);
+	RUN(unreadable_keyboard_not_called_not_a_keyboard);
 	RUN(boot_keyboard_chosen_over_subclass0);
 	RUN(tablet_then_keyboard_interface);
 	RUN(two_non_keyboards_left_alone);
