@@ -8,7 +8,8 @@
  * bitmap, seven keys or an error usage giving ErrorRollOver with the modifiers kept); the
  * item forms keyboards use (modifiers as eight Usages, 4-byte usages carrying page 7, a
  * Usage Page between the usages and their main item, nested Push/Pop, a long item,
- * Delimiter sets, a one-byte Logical Maximum 0xff, modifiers inside a key array); a short
+ * Delimiter sets, a one-byte Logical Maximum 0xff, modifiers inside a key array, a key
+ * array whose values count from logical 1 over usages from 4); a short
  * report ignored with the output untouched; an LED report longer than led_bytes can count
  * (no LEDs); and the log line's words for a layout. The refusals are
  * test_hid_desc_refusals.c's.
@@ -456,6 +457,32 @@ static void modifiers_in_array(void)
 	CHECK_STR_EQ(line, "report ID 0, 0 modifiers, 8-key array, 0-key bitmap, no LEDs");
 }
 
+/* A key array whose values are not usage IDs: logical 1-0x70 over usages 4-0x65, so value
+ * v names usage v + 3 (HID 1.11 6.2.2.8: the index into the usage range, counted from the
+ * logical minimum). 1 is 'a' (not ErrorRollOver), 0x62 is 0x65; 0 (below the logical
+ * minimum) and 0x63 (inside the logical range, past the usages) name nothing. */
+static void array_offset_usages(void)
+{
+	/* clang-format off */
+	static const uint8_t d[] = {
+		KBD_OPEN, KBD_MODIFIERS,
+		REPORT_COUNT(6), REPORT_SIZE(8), LOGICAL_MIN(1), LOGICAL_MAX(0x70),
+		USAGE_PAGE(PAGE_KEYS), USAGE_MIN(0x04), USAGE_MAX(0x65), INPUT(DATA_ARRAY),
+		END_COLLECTION,
+	};
+	/* clang-format on */
+	uint8_t boot[HID_KBD_REPORT_SIZE];
+
+	CHECK_EQ(PARSE(d), 0);
+	CHECK_EQ(k.narrays, 1);
+	CHECK_EQ(k.array[0].logical_min, 1);
+	CHECK_EQ(k.array[0].logical_max, 0x70);
+	CHECK_EQ(k.array[0].usage_min, 0x04);
+	CHECK_EQ(k.array[0].usage_max, 0x65);
+	CHECK(to_boot((const uint8_t[]){ 0x02, 0, 0x01, 0x62, 0x19, 0, 0x63, 0x70 }, 8, boot));
+	CHECK_BOOT(boot, 0x02, 0x04, 0x65, 0x1c, 0, 0, 0);
+}
+
 /* A report shorter than need_bits is not the keyboard's: false, the output untouched
  * (7 bytes of the boot keyboard's 8, none at all). */
 static void short_report(void)
@@ -569,6 +596,7 @@ int main(void)
 	RUN(delimiter_sets);
 	RUN(logical_max_ff);
 	RUN(modifiers_in_array);
+	RUN(array_offset_usages);
 	RUN(short_report);
 	RUN(leds_in_long_output_report);
 	RUN(wide_key_variable_skipped);
