@@ -42,8 +42,8 @@
 #define USB_RT_DEV_OUT 0x00
 
 enum {
-	S_ENABLE_SLOT, S_ADDRESS, S_DESC8, S_EVALUATE, S_DESC18, S_CONFIG9, S_CONFIG_ALL,
-	S_CHOOSE, S_CLASS, S_DRIVER, S_IDLE, S_DISABLE, S_DISABLING, S_FREE,
+	S_ENABLE_SLOT, S_ADDRESS, S_ADDRESSED, S_DESC8, S_EVALUATE, S_DESC18, S_CONFIG9,
+	S_CONFIG_ALL, S_CHOOSE, S_CLASS, S_DRIVER, S_IDLE, S_DISABLE, S_DISABLING, S_FREE,
 };
 
 static struct usb_dev *devices;
@@ -249,7 +249,7 @@ static bool choose_driver(struct usb_dev *d)
 }
 
 /* S_ADDRESS: Enable Slot's answer; with a slot of d's own, Address Device (tried again on
- * the next step while the command ring is busy), then SET_ADDRESS_RECOVERY_US of quiet. */
+ * the next step while the command ring is busy); S_ADDRESSED then starts the quiet. */
 static void address_device(struct usb_dev *d)
 {
 	static char no_slot[48];
@@ -269,8 +269,7 @@ static void address_device(struct usb_dev *d)
 	}
 	if (!usb_dev_address(d))
 		return; /* the command ring is busy: again on the next step */
-	d->state = S_DESC8;
-	d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
+	d->state = S_ADDRESSED;
 }
 
 /* S_EVALUATE: endpoint 0's max packet size from the descriptor's first 8 bytes, put into
@@ -374,8 +373,18 @@ static void enum_step(struct usb_dev *d)
 	case S_ADDRESS:
 		address_device(d);
 		return;
+	case S_ADDRESSED:
+		/* USB 2.0 9.2.6.3: SET_ADDRESS_RECOVERY_US of quiet after the SET_ADDRESS status
+		 * stage, which ends as Address Device completes: counted from here, not from
+		 * when the command was queued (a SET_ADDRESS through a hub's TT or a busy
+		 * schedule can take that long by itself) */
+		if (!usb_dev_ok(d))
+			return;
+		d->wait_until = deadline_us(SET_ADDRESS_RECOVERY_US);
+		d->state = S_DESC8;
+		return;
 	case S_DESC8:
-		if (!usb_dev_ok(d) || !deadline_passed(d->wait_until))
+		if (!deadline_passed(d->wait_until))
 			return;
 		get_descriptor(d, USB_DT_DEVICE, 8, "GET_DESCRIPTOR(device, 8)");
 		d->state = S_EVALUATE;

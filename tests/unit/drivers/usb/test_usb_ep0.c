@@ -17,7 +17,8 @@
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
  * a keyboard that never answers the self-test's stall probe is refused, not sent more
- * requests. Commands that hang until aborted or complete late: test_xhci_cmd.c; the keyboard's
+ * requests; the first request after Address Device waits the 2 ms SetAddress recovery from
+ * the command's completion, not from its queueing. Commands that hang until aborted or complete late: test_xhci_cmd.c; the keyboard's
  * class steps tick by tick (LED reports behind the stall probe, keyboards that stop answering):
  * test_usb_kbd.c; both on the same harness (ep0_harness.h: the simulated devices, start,
  * ticks, cleanup, ready_keyboard).
@@ -502,6 +503,50 @@ static void stall_probe_unanswered_refused(void)
 	free(hc.slot_dev);
 }
 
+/* When the simulated device first saw a GET_DESCRIPTOR (clock ns, 0: not yet), for
+ * address_recovery_after_completion; the harness's keyboard answers it. */
+static uint64_t first_get_descriptor_ns;
+
+static enum sim_answer timed_device(struct xhci_sim *s, unsigned int slot,
+				    const struct sim_setup *su, uint8_t *data, size_t *len)
+{
+	if (su->req == GET_DESCRIPTOR && !first_get_descriptor_ns)
+		first_get_descriptor_ns = time_ns();
+	return device(s, slot, su, data, len);
+}
+
+/* A full-speed device whose Address Device takes 3 ms to complete (a SET_ADDRESS through a
+ * busy schedule or a hub's TT): its first request comes no sooner than 2 ms after the
+ * command completed (USB 2.0 9.2.6.3: the SetAddress recovery interval follows the status
+ * stage). The 2 ms were counted from when Address Device was queued, so the first
+ * GET_DESCRIPTOR went out at once, while the device may still be taking its address. */
+static void address_recovery_after_completion(void)
+{
+	struct usb_dev *d;
+	uint64_t addressed;
+
+	start(false);
+	first_get_descriptor_ns = 0;
+	sim.device = timed_device;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_FULL);
+	step_until_done(d, "Enable Slot");
+	sim.hold_commands = true;
+	usb_dev_step(d);
+	CHECK(d->busy && d->op && !strcmp(d->op, "Address Device"));
+	CHECK_EQ(sim.commands[TRB_ADDRESS_DEVICE], 0);
+	host_time_skip_ns = 3000000; /* one clock read: the command held for 3 ms */
+	(void)time_ns();
+	host_time_skip_ns = 50000;
+	addressed = time_ns();
+	sim_run_commands(&sim); /* Address Device (its SET_ADDRESS) done now */
+	CHECK_EQ(sim.commands[TRB_ADDRESS_DEVICE], 1);
+	ticks(200);
+	CHECK(first_get_descriptor_ns != 0);
+	CHECK(first_get_descriptor_ns >= addressed + 2000000);
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -525,5 +570,6 @@ int main(void)
 	RUN(evaluate_context_waits_for_command_ring);
 	RUN(split_transaction_error_recovered);
 	RUN(stall_probe_unanswered_refused);
+	RUN(address_recovery_after_completion);
 	return unit_summary();
 }
