@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Root hub ports (xHCI 1.2 section 4.19, USB 2.0 section 7.1.7.3 for the timings). Each
- * port runs a small state machine from the tick: a connection is debounced for 100 ms, then
- * a USB 2 port is reset (PR) while a USB 3 port trains its link by itself; once the port is
- * enabled and 10 ms of reset recovery have passed, the speed in PORTSC names the device's
- * speed and enumeration starts (usb_enum.c). A USB 2 reset that does not finish in 500 ms,
+ * port runs a small state machine from the tick: a connection is debounced for 100 ms,
+ * started again when a connect status change (a bounce) comes meanwhile; then a USB 2 port
+ * is reset (PR) while a USB 3 port trains its link by itself; once the port is enabled
+ * and 10 ms of reset recovery have passed, the speed in PORTSC names the device's speed
+ * and enumeration starts (usb_enum.c). A USB 2 reset that does not finish in 500 ms,
  * or ends with the port not enabled, is tried again, USB2_RESET_TRIES in all (as Linux does
  * on real ports), then the port waits for a disconnect. A disconnect (CCS clear, or a new
  * connect change) tears the device down. Ports are scanned every PORT_SCAN_MS and at once
@@ -312,8 +313,14 @@ static void port_step(struct xhci *hc, unsigned int p)
 		}
 		break;
 	case PORT_DEBOUNCE:
-		if (deadline_passed(pt->deadline))
+		if (v & XHCI_PORTSC_CSC) {
+			/* gone and back since the connect was seen (CSC was acknowledged then):
+			 * the 100 ms of stable connection start again (USB 2.0 7.1.7.3) */
+			portsc_write(hc, p, v, XHCI_PORTSC_CSC);
+			pt->deadline = deadline_us(DEBOUNCE_US);
+		} else if (deadline_passed(pt->deadline)) {
 			start_reset(hc, p, v);
+		}
 		break;
 	case PORT_RESETTING:
 		check_reset(hc, p, v);

@@ -9,7 +9,8 @@
  *   allocation given back, no key held;
  * - five hubs in a chain (USB 2.0 4.1.1), a keyboard behind the fifth using all five
  *   nibbles of the route string, a sixth hub refused;
- * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3);
+ * - a connection that bounces during the 100 ms debounce restarts it (USB 2.0 7.1.7.3), on
+ *   a hub's port and on the root port;
  * - a port the hub disabled (C_PORT_ENABLE) with its device still there is enumerated
  *   again, MAX_DISABLES times in a row at most, then given up until the device is pulled;
  * - a hub's own status change (bit 0 of the bitmap) is read and acknowledged, and its ports
@@ -428,6 +429,38 @@ static void root_port_reset_tried_again(void)
 	finish();
 }
 
+/* A keyboard on the root port whose connection bounces 50 ms into the debounce (gone and
+ * back between two scans: CSC set again, CCS still set): the port is reset only once the
+ * connection has been stable 100 ms since, as a hub's port is (USB 2.0 7.1.7.3). (The root
+ * port went on with the debounce it had started: reset 50 ms after the bounce.) */
+static void root_port_debounce_restarts_on_bounce(void)
+{
+	uint32_t *portsc = &sim.reg[(SIM_OP + XHCI_PORTSC(ROOT_PORT)) / 4];
+	uint64_t bounced, reset = 0;
+	int k;
+
+	start();
+	k = add_node(N_KBD, USB_SPEED_HIGH, -1, ROOT_PORT);
+	plug(k, true);
+	for (int i = 0; i < 100 && hc.port[ROOT_PORT].state != PORT_DEBOUNCE; i++)
+		stack_tick(&hc);
+	CHECK_EQ(hc.port[ROOT_PORT].state, PORT_DEBOUNCE);
+	for (uint64_t t = time_ns(); time_ns() - t < 50000000u;)
+		stack_tick(&hc);
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 0u);
+	*portsc |= XHCI_PORTSC_CSC; /* gone and back between two scans */
+	bounced = time_ns();
+	for (int i = 0; i < 5000 && !sim.port_resets[ROOT_PORT]; i++) {
+		stack_tick(&hc);
+		reset = time_ns(); /* the reset, if any, came in the tick just run */
+	}
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 1u);
+	CHECK(reset - bounced >= 100000000u);
+	CHECK(!(*portsc & XHCI_PORTSC_CSC)); /* the bounce acknowledged */
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	finish();
+}
+
 /* A root port whose resets never end is given up after three, with a warning; plugged in
  * again where resets work, the keyboard gets ready. */
 static void root_port_reset_given_up(void)
@@ -584,6 +617,7 @@ int main(void)
 	RUN(port_reset_given_up);
 	RUN(root_port_reset_tried_again);
 	RUN(root_port_reset_given_up);
+	RUN(root_port_debounce_restarts_on_bounce);
 	RUN(short_port_status_read_again);
 	RUN(short_port_status_port_given_up);
 	RUN(short_hub_status);
