@@ -50,14 +50,19 @@ void usb_hub_attach(struct usb_dev *d)
 		usb_dev_refuse(d, "out of memory");
 }
 
-/* usb_hub_report - a status change bitmap: bit p means port p changed, bit 0 the hub. */
+/* usb_hub_report - a status change bitmap: bit p means port p changed, bit 0 the hub. Bits
+ * past the hub's last port are reserved (USB 2.0 11.12.4) and dropped: no port would ever
+ * take them, and the hub would never count as settled. */
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 {
-	if (!d->hub)
+	struct usb_hub *h = d->hub;
+
+	if (!h)
 		return;
 	for (size_t i = 0; i < len && i < 2; i++)
-		d->hub->need |= (uint16_t)(data[i] << (8 * i));
-	d->hub->need &= (uint16_t)~d->hub->ignored;
+		h->need |= (uint16_t)(data[i] << (8 * i));
+	/* bits 0..num_ports, less the ones given up */
+	h->need &= (uint16_t)((2u << h->info.num_ports) - 1) & (uint16_t)~h->ignored;
 }
 
 /* usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect. */

@@ -10,7 +10,8 @@
  *   over-currents, which stays off;
  * - a device pulled from a hub's port before it is reached (during the debounce, the
  *   reset or the recovery) leaves the port empty, sends no more resets and makes no
- *   device; plugged in again, it comes up.
+ *   device; plugged in again, it comes up;
+ * - status change bits for ports past the hub's last are ignored: the hub still settles.
  */
 #include "../../unit.h"
 #include "usb_tree_harness.h"
@@ -214,6 +215,35 @@ static void hub_port_pulled_before_its_device(void)
 	finish();
 }
 
+/* A 4-port hub whose status change bitmap also marks ports 5-7, which it does not have
+ * (reserved bits, USB 2.0 11.12.4): they are not looked at, and the hub counts as settled
+ * once its real ports are (the marks stayed pending for ever, so a self-test boot waited
+ * out its whole settle timeout and said devices were still enumerating). */
+static void bitmap_past_last_port_ignored(void)
+{
+	struct usb_dev *d;
+	unsigned int i, reads;
+	int h, k;
+
+	start();
+	h = hub_and_keyboard(USB_SPEED_HIGH, 1, &k);
+	CHECK(stack_until(&hc, "kbd: usb 1-5.1 0627:0001 ready", 5000));
+	d = dev_of(h);
+	CHECK(d != NULL && usb_hub_settled(d));
+	if (!d)
+		return;
+	reads = node[h].status_reads[1];
+	i = d->intr_deq;
+	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = 0xe0 | 1u << 1; /* ports 5-7, and port 1 */
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
+	stack_ticks_ms(&hc, 20);
+	CHECK_EQ(node[h].status_reads[1], reads + 1); /* port 1 looked at */
+	CHECK(usb_hub_settled(d));
+	CHECK(!sim_logged("refused"));
+	types_a(k);
+	finish();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -221,5 +251,6 @@ int main(void)
 	RUN(hub_descriptor_refused);
 	RUN(hub_over_current_passes_port_left_off);
 	RUN(hub_port_pulled_before_its_device);
+	RUN(bitmap_past_last_port_ignored);
 	return unit_summary();
 }
