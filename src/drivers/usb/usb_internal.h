@@ -91,6 +91,7 @@ struct xhci_port {
 	struct usb_oc_count oc;
 	unsigned int warm_resets; /* since a device was last found on the port */
 	unsigned int resets;    /* USB 2 port resets (PR) for the connection being debounced */
+	unsigned int disables;  /* port errors under this connection's device (PEC) */
 };
 
 #define XHCI_MAX_PORTS 255 /* HCSPARAMS1 MaxPorts is 8 bits: every port a controller can have */

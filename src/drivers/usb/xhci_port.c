@@ -12,6 +12,12 @@
  * on a Port Status Change event; QEMU only posts those while running, so the scan also finds
  * devices that were there before the controller started.
  *
+ * A USB 2 port the controller disabled under its device because of a port error (PED
+ * cleared with PEC set, xHCI 1.2 section 5.4.8; USB 2.0 11.8.1: babble or a bus stuck at
+ * the end of a frame, as interference causes) while the device stays connected is
+ * enumerated again, as a hub's port is (usb_hub_port.c), USB_PORT_MAX_DISABLES times at most;
+ * then the port is given up with a line until the device is unplugged.
+ *
  * A USB 3 link that ends in SS.Inactive or Compliance Mode (a failed training, a marginal
  * cable) stays there until a warm reset (xHCI 1.2 section 4.19.1.2: WPR, then WRC and PRC
  * set when it is done): the port gets one, and a device found after it is enumerated. At
@@ -39,6 +45,7 @@
 #define WARM_RESET_TIMEOUT_US 500000
 #define WARM_RESET_TRIES 3
 #define USB2_RESET_TRIES 3
+#define USB_PORT_MAX_DISABLES 3 /* port errors under one device before it is given up */
 
 static uint32_t portsc(struct xhci *hc, unsigned int p) { return xhci_read(hc, hc->op + XHCI_PORTSC(p)); }
 
@@ -252,6 +259,34 @@ static void port_disconnected(struct xhci *hc, unsigned int p, uint32_t v)
 	pt->state = PORT_EMPTY;
 }
 
+/* PORT_DEVICE (PORTSC v), still connected: the controller disabled the port under its
+ * device (a port error, PEC). The device is let go and, unless that happened too often
+ * under this connection, the port starts again from its debounce; else it is given up. */
+static void port_error_disabled(struct xhci *hc, unsigned int p, uint32_t v)
+{
+	struct xhci_port *pt = &hc->port[p];
+	char reason[80];
+
+	portsc_write(hc, p, v, v & XHCI_PORTSC_CHANGES);
+	if (pt->dev)
+		usb_dev_unplug(pt->dev);
+	pt->dev = NULL;
+	if (++pt->disables > USB_PORT_MAX_DISABLES) {
+		printk(KERN_WARN "usb: %s port %u: disabled by a port error %u times: given up "
+				 "until unplugged\n",
+		       hc->name, p, pt->disables);
+		ksnprintf(reason, sizeof(reason),
+			  "port given up: disabled by a port error %u times: until unplugged",
+			  pt->disables);
+		usb_refused_port(hc, NULL, p, reason);
+		pt->state = PORT_FAILED;
+		return;
+	}
+	printk(KERN_WARN "usb: %s port %u: disabled by a port error: enumerating again\n", hc->name,
+	       p);
+	pt->state = PORT_EMPTY;
+}
+
 /* PORT_OVERCURRENT (PORTSC v): once Over-current Active has stayed clear for
  * USB_OC_REPOWER_US the port is powered again and empty, its device to connect anew. */
 static void check_over_current_end(struct xhci *hc, unsigned int p, uint32_t v)
@@ -298,6 +333,8 @@ static void port_step(struct xhci *hc, unsigned int p)
 
 	if (v == 0xffffffffu || fault_handled(hc, p, v))
 		return;
+	if (!connected)
+		pt->disables = 0; /* counted per connection */
 	/* gone before its device was reached: the port waits for the next one */
 	if (!connected &&
 	    (pt->state == PORT_DEBOUNCE || pt->state == PORT_RESETTING || pt->state == PORT_RECOVERY)) {
@@ -333,6 +370,9 @@ static void port_step(struct xhci *hc, unsigned int p)
 	case PORT_FAILED:
 		if (!connected || (v & XHCI_PORTSC_CSC))
 			port_disconnected(hc, p, v);
+		else if (pt->state == PORT_DEVICE && (v & XHCI_PORTSC_PEC) &&
+			 !(v & XHCI_PORTSC_PED))
+			port_error_disabled(hc, p, v);
 		break;
 	case PORT_OVERCURRENT:
 		check_over_current_end(hc, p, v);

@@ -461,6 +461,48 @@ static void root_port_debounce_restarts_on_bounce(void)
 	finish();
 }
 
+/* The controller disables the keyboard's root port for a port error (PED cleared, PEC set)
+ * while it stays plugged in, 1 + 3 times in a row: enumerated again after each of the first
+ * three (a reset each), then the port is given up with a warning, listed, and reset no
+ * more; pulled out and plugged in again, the keyboard is back and the count starts again.
+ * (The port stayed in PORT_DEVICE with its device gone deaf until unplugged.) */
+static void root_port_error_enumerated_again(void)
+{
+	uint32_t *portsc = &sim.reg[(SIM_OP + XHCI_PORTSC(ROOT_PORT)) / 4];
+	int k;
+
+	start();
+	k = add_node(N_KBD, USB_SPEED_HIGH, -1, ROOT_PORT);
+	plug(k, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	for (unsigned int i = 0; i <= 3; i++) {
+		sim_log_clear();
+		*portsc = (*portsc & ~XHCI_PORTSC_PED) | XHCI_PORTSC_PEC;
+		if (i == 3)
+			break;
+		CHECK(stack_until(&hc, "port 5: disabled by a port error: enumerating again", 200));
+		CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+		CHECK_EQ(sim.port_resets[ROOT_PORT], 2u + i);
+		CHECK(!(*portsc & XHCI_PORTSC_PEC)); /* acknowledged */
+	}
+	CHECK(stack_until(&hc, "port 5: disabled by a port error 4 times: given up until unplugged",
+			  200));
+	stack_ticks_ms(&hc, 1000);
+	CHECK(!sim_logged("ready"));
+	CHECK_EQ(sim.port_resets[ROOT_PORT], 4u);
+	CHECK(usb_dev_list() == NULL);
+	plug(k, false);
+	stack_ticks_ms(&hc, 50);
+	sim_log_clear();
+	plug(k, true);
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	sim_log_clear();
+	*portsc = (*portsc & ~XHCI_PORTSC_PED) | XHCI_PORTSC_PEC; /* counted from 0 again */
+	CHECK(stack_until(&hc, "port 5: disabled by a port error: enumerating again", 200));
+	CHECK(stack_until(&hc, "kbd: usb 1-5 0627:0001 ready", 5000));
+	finish();
+}
+
 /* A root port whose resets never end is given up after three, with a warning; plugged in
  * again where resets work, the keyboard gets ready. */
 static void root_port_reset_given_up(void)
@@ -618,6 +660,7 @@ int main(void)
 	RUN(root_port_reset_tried_again);
 	RUN(root_port_reset_given_up);
 	RUN(root_port_debounce_restarts_on_bounce);
+	RUN(root_port_error_enumerated_again);
 	RUN(short_port_status_read_again);
 	RUN(short_port_status_port_given_up);
 	RUN(short_hub_status);
