@@ -59,7 +59,8 @@ enum usb_speed {
 	USB_SPEED_SUPER = 4,
 };
 
-/* Limits of what the stack keeps from one configuration: more is not refused, ignored. */
+/* Limits of one configuration: a longer one (wTotalLength) is refused; interfaces past
+ * USB_MAX_IFACES are not refused but ignored. */
 #define USB_CONFIG_MAX_LEN 1024 /* bytes of a configuration we read */
 #define USB_MAX_IFACES 8
 
