@@ -75,7 +75,8 @@ struct acpi_spcr {
 	struct acpi_gas base;     /* as the table gives it */
 	bool mmio;                /* base is memory (else an I/O port) */
 	uint8_t reg_bytes;        /* register stride and access width: 1 or 4 */
-	uint32_t baud;            /* the firmware's baud rate; 0: "as is" (keep the divisor) */
+	uint32_t baud;            /* the firmware's baud rate (revision 4+: the precise rate over the
+				   * code); 0: "as is" (keep the divisor the firmware set) */
 	uint32_t clock_hz;        /* UART input clock (revision 3+), else ACPI_SPCR_CLOCK_PC */
 	uint16_t pci_vendor, pci_device; /* 0xffff: not a PCI device */
 	uint8_t pci_segment, pci_bus, pci_dev, pci_fn;

@@ -11,7 +11,8 @@
  * Layout (offsets from the table's start, after the 36-byte header): interface type 36,
  * base address GAS 40, interrupt type 52, IRQ 53, GSI 54, baud rate code 58, parity 59,
  * stop bits 60, flow control 61, terminal type 62, PCI device ID 64, vendor ID 66, bus 68,
- * device 69, function 70, PCI flags 71, segment 75, UART clock (revision 3+) 76.
+ * device 69, function 70, PCI flags 71, segment 75, UART clock (revision 3+) 76, precise
+ * baud rate (revision 4+, SPCR 1.09) 80: when not 0 it overrides the baud rate code.
  */
 #include <lios/acpi.h>
 #include <lios/errno.h>
@@ -31,7 +32,10 @@
 #define SPCR_MIN_LEN 76    /* through the PCI segment: every revision has it */
 #define SPCR_UART_CLOCK 76 /* revision 3+: Hz, 0 = not given */
 #define SPCR_CLOCK_LEN 80
-#define GAS_ACCESS_BYTE 1 /* GAS access size codes (ACPI 6.x 5.2.3.2) */
+#define SPCR_PRECISE_BAUD 80 /* revision 4+: baud, 0 = use the code at 58 */
+#define SPCR_PRECISE_LEN 84
+#define UART_CLOCKS_PER_BIT 16 /* a 16550 divides its clock by 16 x the divisor */
+#define GAS_ACCESS_BYTE 1      /* GAS access size codes (ACPI 6.x 5.2.3.2) */
 #define GAS_ACCESS_DWORD 3
 
 /* The baud rate codes of the table; 0 is "as is": the OS keeps what the firmware set. */
@@ -87,6 +91,22 @@ static const char *spcr_usable(struct acpi_spcr *s)
 	return NULL;
 }
 
+/* The baud rate of a table of len bytes whose code gives 'coded' (0: as is): revision 4's
+ * precise rate when the table has one (not 0); when no divisor of the UART's clock_hz
+ * reaches it, 0, so the serial code keeps the divisor the firmware set for it. */
+static uint32_t precise_baud(const uint8_t *t, uint32_t len, uint8_t revision, uint32_t clock_hz,
+			     uint32_t coded)
+{
+	uint32_t baud;
+
+	if (revision < 4 || len < SPCR_PRECISE_LEN)
+		return coded;
+	memcpy(&baud, t + SPCR_PRECISE_BAUD, 4);
+	if (!baud)
+		return coded;
+	return baud <= clock_hz / UART_CLOCKS_PER_BIT ? baud : 0;
+}
+
 /*
  * acpi_parse_spcr - see acpi_internal.h. A table too short for its fields is refused
  * (-EINVAL, counted); a sound table whose UART LiOS cannot drive is recorded with 'why'.
@@ -116,6 +136,7 @@ int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		if (hz)
 			s->clock_hz = hz;
 	}
+	s->baud = precise_baud(t, len, s->revision, s->clock_hz, s->baud);
 	memcpy(&s->pci_device, t + SPCR_PCI_DEVICE_ID, 2);
 	memcpy(&s->pci_vendor, t + SPCR_PCI_VENDOR_ID, 2);
 	s->pci_bus = t[SPCR_PCI_BUS];

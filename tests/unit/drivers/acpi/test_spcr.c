@@ -13,7 +13,8 @@
 #include "acpi_fixture.h"
 
 #define SPCR_AT 0x8000
-#define SPCR_BODY 44 /* revision 2: 80 bytes in all */
+#define SPCR_BODY 44    /* revision 2: 80 bytes in all */
+#define SPCR_BODY_V4 52 /* revision 4 without a namespace string: 88 bytes */
 
 /* An SPCR body (the bytes after the header, offsets minus 36): interface type, the base
  * address GAS, baud code 7 (115200), not a PCI device. */
@@ -154,6 +155,48 @@ static void test_baud_codes(void)
 	}
 }
 
+/* Revision 4 (SPCR 1.09) adds the Precise Baud Rate at offset 80: when it is not 0 it
+ * overrides the baud rate code. A server's UART on a 14.7456 MHz clock at 921600 baud,
+ * code 7 (115200) beside it for older readers: 921600 must win, or LiOS reprograms the
+ * UART to 115200 under a console running at 921600. Before revision 4 the bytes at 80 are
+ * not a field and are not read; a precise rate no divisor of the UART's clock reaches
+ * (the PC clock's 1.8432 MHz / 16 = 115200 at most) keeps the firmware's divisor ("as is",
+ * baud 0); a precise rate of 0 leaves the code's rate. */
+static void test_precise_baud(void)
+{
+	uint8_t b[SPCR_BODY_V4];
+	uint32_t clock = 14745600, precise = 921600;
+
+	spcr_body(b, ACPI_SPCR_16550_GAS, ACPI_SPACE_IO, 8, 1, 0x3f8);
+	memset(b + SPCR_BODY, 0, sizeof(b) - SPCR_BODY);
+	memcpy(b + 76 - 36, &clock, 4);
+	memcpy(b + 80 - 36, &precise, 4);
+	CHECK_EQ(parse_spcr(4, b, sizeof(b)), 0);
+	CHECK(info.spcr.why == NULL);
+	CHECK_EQ(info.spcr.clock_hz, 14745600);
+	CHECK_EQ(info.spcr.baud, 921600);
+
+	/* the same bytes in a revision 3 table: not a field, the code's 115200 */
+	CHECK_EQ(parse_spcr(3, b, sizeof(b)), 0);
+	CHECK_EQ(info.spcr.baud, 115200);
+
+	/* a precise rate of 0: the code's rate */
+	memset(b + 80 - 36, 0, 4);
+	CHECK_EQ(parse_spcr(4, b, sizeof(b)), 0);
+	CHECK_EQ(info.spcr.baud, 115200);
+
+	/* 921600 on the PC's clock (no clock given): no divisor makes it, the firmware's kept */
+	memcpy(b + 80 - 36, &precise, 4);
+	memset(b + 76 - 36, 0, 4);
+	CHECK_EQ(parse_spcr(4, b, sizeof(b)), 0);
+	CHECK_EQ(info.spcr.clock_hz, ACPI_SPCR_CLOCK_PC);
+	CHECK_EQ(info.spcr.baud, 0);
+
+	/* a revision 4 table cut before the field (80 bytes): the code's rate */
+	CHECK_EQ(parse_spcr(4, b, SPCR_BODY), 0);
+	CHECK_EQ(info.spcr.baud, 115200);
+}
+
 /* Tables refused: too short for the fields (checksum right), or a bad checksum. Nothing
  * is recorded, the refusal is counted. */
 static void test_refused(void)
@@ -201,6 +244,7 @@ int main(void)
 	RUN(test_not_usable);
 	RUN(test_refused);
 	RUN(test_baud_codes);
+	RUN(test_precise_baud);
 	RUN(test_through_xsdt);
 	return unit_summary();
 }
