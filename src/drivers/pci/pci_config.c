@@ -40,7 +40,10 @@
  * it back on. Sizing them rather than skipping them keeps their BARs in the `pci` listing;
  * the moment a host bridge BAR holds all ones is as short as any other device's. The size
  * is the lowest set bit of the mask: a power of two even when a device reads back garbage
- * in the upper bits.
+ * in the upper bits. A BAR that reads all ones, or reads back all ones when sized, sets
+ * bits a BAR keeps 0 (a function that stopped answering, a register that keeps anything
+ * written): it is left unimplemented, as Linux does, rather than listed as an I/O BAR at
+ * 0xfffffffc.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -51,6 +54,7 @@
 #define PCI_DEVICES 32
 #define PCI_FUNCTIONS 8
 #define PCI_VENDOR_NONE 0xffff
+#define PCI_BAR_BROKEN 0xffffffffu /* a BAR or its sizing read-back: reserved bits set */
 
 static uint32_t cfg_read(const struct pci_cfg_ops *ops, uint32_t addr, uint16_t off, unsigned int width)
 {
@@ -110,7 +114,9 @@ uint64_t pci_bar_size(uint32_t lo_mask, uint32_t hi_mask, bool io, bool mem64)
 }
 
 /* Sizes BAR i (and its upper half when 64-bit); returns how many BAR slots it used. The
- * caller has turned decoding off (except on a host bridge). */
+ * caller has turned decoding off (except on a host bridge). A BAR whose value or whose
+ * sizing read-back is all ones is left unimplemented: no working BAR reads so (an I/O
+ * BAR's bit 1, a memory BAR's bit 0 are reserved 0), a function that stopped answering does. */
 static unsigned int probe_bar(struct pci_dev *dev, unsigned int i, unsigned int nbars)
 {
 	uint16_t off = (uint16_t)(PCI_BAR0 + 4 * i);
@@ -119,18 +125,21 @@ static unsigned int probe_bar(struct pci_dev *dev, unsigned int i, unsigned int 
 	bool io = lo & PCI_BAR_SPACE_IO;
 	bool mem64 = !io && (lo & PCI_BAR_MEM_TYPE_MASK) == PCI_BAR_MEM_TYPE_64;
 
+	if (lo == PCI_BAR_BROKEN)
+		return 1; /* not a register that holds an address: not written either */
 	if (mem64 && i + 1 >= nbars)
 		return 1; /* a 64-bit BAR in the last slot: malformed, left unimplemented */
 	pci_write32(dev, off, 0xffffffffu);
 	lo_mask = pci_read32(dev, off);
 	pci_write32(dev, off, lo);
-	if (mem64) {
+	if (mem64 && lo_mask != PCI_BAR_BROKEN) {
 		hi = pci_read32(dev, (uint16_t)(off + 4));
 		pci_write32(dev, (uint16_t)(off + 4), 0xffffffffu);
 		hi_mask = pci_read32(dev, (uint16_t)(off + 4));
 		pci_write32(dev, (uint16_t)(off + 4), hi);
 	}
-	b->size = pci_bar_size(lo_mask, hi_mask, io, mem64);
+	/* a read-back that keeps the reserved bits too tells no size */
+	b->size = lo_mask == PCI_BAR_BROKEN ? 0 : pci_bar_size(lo_mask, hi_mask, io, mem64);
 	if (io) {
 		b->flags = PCI_BAR_IO;
 		b->addr = lo & PCI_BAR_IO_MASK;

@@ -195,6 +195,53 @@ static void test_bars(void)
 	sim_free(&s);
 }
 
+/* A BAR that reads all ones, and one whose sizing reads back all ones, are no BARs: no
+ * working register reads so (an I/O BAR's bit 1 and a memory BAR's bit 0 are reserved 0,
+ * PCI 3.0 6.2.5.1), a function that stopped answering or a register that keeps whatever
+ * is written does. Both are left unimplemented (size 0, no flags), not an I/O BAR of 4
+ * bytes at 0xfffffffc or a 16-byte memory BAR, which a driver would go on to use (the
+ * PCI UART finder takes the first I/O BAR it sees). A sound I/O BAR beside them is still
+ * sized, and every BAR and the command register end as they were. */
+static void test_bars_reading_all_ones(void)
+{
+	static struct sim s;
+	struct pci_cfg_ops ops;
+	struct pci_dev d;
+	struct sim_fn *f;
+
+	sim_ops(&s, &ops);
+	f = sim_add(&s, 0, 5, 0, 0x1b36, 0x0002, 0x07, 0x00, 0); /* a serial controller */
+	sim_w16(f, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	sim_w32(f, PCI_BAR0, 0xffffffffu); /* read-only: reads all ones, keeps nothing */
+	sim_w32(f, PCI_BAR0 + 4, 0xfebf0000u);
+	f->bar_mask[1] = 0xffffffffu; /* keeps every bit written: sizing reads all ones */
+	sim_bar(f, 2, 0xc001, 0x20);
+	/* a 64-bit BAR whose low dword keeps every bit: no size, whatever its upper half says */
+	sim_bar64(f, 3, 0x800000000ull | 0xc, 0x10000000000ull);
+	f->bar_mask[3] = 0xffffffffu;
+
+	pci_dev_probe(&d, &ops, PCI_ADDR(0, 0, 5, 0));
+	CHECK_EQ(d.bar[0].size, 0);
+	CHECK_EQ(d.bar[0].flags, 0);
+	CHECK_EQ(d.bar[0].addr, 0);
+	CHECK_EQ(d.bar[1].size, 0);
+	CHECK_EQ(d.bar[1].flags, 0);
+	CHECK_EQ(d.bar[1].addr, 0);
+	CHECK_EQ(d.bar[2].addr, 0xc000);
+	CHECK_EQ(d.bar[2].size, 0x20);
+	CHECK_EQ(d.bar[2].flags, PCI_BAR_IO);
+	CHECK_EQ(d.bar[3].size, 0);
+	CHECK_EQ(d.bar[3].flags, 0);
+	CHECK_EQ(d.bar[4].flags, PCI_BAR_UPPER);
+	CHECK_EQ(sim_r32(f, PCI_BAR0), 0xffffffffu);
+	CHECK_EQ(sim_r32(f, PCI_BAR0 + 4), 0xfebf0000u);
+	CHECK_EQ(sim_r32(f, PCI_BAR0 + 8), 0xc001);
+	CHECK_EQ(sim_r32(f, PCI_BAR0 + 12), 0xc);
+	CHECK_EQ(sim_r32(f, PCI_BAR0 + 16), 0x8);
+	CHECK_EQ(pci_read16(&d, PCI_COMMAND), PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	sim_free(&s);
+}
+
 /* BAR sizing on a host bridge (class 06/00) with a memory BAR and decoding on: the BAR is
  * sized and left as it was, and memory and I/O decoding are never turned off (on some
  * chipsets that cuts the CPU off from memory). A USB controller beside it still has its
@@ -421,6 +468,7 @@ int main(void)
 	RUN(test_every_bus_once);
 	RUN(test_bar_size);
 	RUN(test_bars);
+	RUN(test_bars_reading_all_ones);
 	RUN(test_host_bridge_decoding_kept);
 	RUN(test_caps);
 	RUN(test_power_states);
