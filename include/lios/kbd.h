@@ -102,6 +102,8 @@ struct kbd_layout {
 	const char *name;        /* "us", "de", "uk" */
 	const char *description;
 	bool right_alt_is_altgr;
+	uint32_t keypad_decimal; /* what the keypad's decimal key types with Num Lock: the
+				  * separator printed on it ('.', or ',' on German keyboards) */
 	uint32_t map[KBD_LAYOUT_KEYS][4]; /* [key][0 plain, 1 shift, 2 altgr, 3 shift+altgr] */
 };
 

@@ -20,6 +20,7 @@ static const struct kbd_layout layout_us = {
 	.name = "us",
 	.description = "English (US)",
 	.right_alt_is_altgr = false,
+	.keypad_decimal = '.',
 	.map = {
 		COMMON_KEYS,
 		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '@'}, [KEY_3] = {'3', '#'},
@@ -50,6 +51,7 @@ static const struct kbd_layout layout_de = {
 	.name = "de",
 	.description = "German (QWERTZ)",
 	.right_alt_is_altgr = true,
+	.keypad_decimal = ',', /* the key is labelled , (X11's de, Windows' German) */
 	.map = {
 		COMMON_KEYS,
 		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '"', 0xb2}, [KEY_3] = {'3', 0xa7, 0xb3},
@@ -80,6 +82,7 @@ static const struct kbd_layout layout_uk = {
 	.name = "uk",
 	.description = "English (UK)",
 	.right_alt_is_altgr = true,
+	.keypad_decimal = '.',
 	.map = {
 		COMMON_KEYS,
 		[KEY_1] = {'1', '!'}, [KEY_2] = {'2', '"'}, [KEY_3] = {'3', 0xa3},
@@ -164,8 +167,9 @@ static bool is_lower_letter(uint32_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7);
 }
 
-/* Keys typing the same character on every layout and at every level. */
-static uint32_t fixed_char(uint16_t key, uint16_t mods)
+/* Keys typing the same character at every level: the same on every layout but for the
+ * keypad's decimal key, which types the separator the layout prints on it. */
+static uint32_t fixed_char(const struct kbd_layout *l, uint16_t key, uint16_t mods)
 {
 	bool num = mods & KBD_MOD_NUMLOCK;
 
@@ -189,7 +193,7 @@ static uint32_t fixed_char(uint16_t key, uint16_t mods)
 	case KEY_KP2: return num ? '2' : 0;
 	case KEY_KP3: return num ? '3' : 0;
 	case KEY_KP0: return num ? '0' : 0;
-	case KEY_KPDOT: return num ? '.' : 0;
+	case KEY_KPDOT: return num ? l->keypad_decimal : 0;
 	default: return 0;
 	}
 }
@@ -216,7 +220,7 @@ static uint32_t apply_ctrl(uint32_t c)
  */
 uint32_t kbd_layout_char(const struct kbd_layout *l, uint16_t key, uint16_t mods)
 {
-	uint32_t c = fixed_char(key, mods);
+	uint32_t c = fixed_char(l, key, mods);
 
 	if (!c && key < KBD_LAYOUT_KEYS) {
 		bool shift = mods & KBD_MOD_SHIFT;

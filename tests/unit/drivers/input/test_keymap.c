@@ -179,6 +179,35 @@ static void test_fixed_keys(void)
 	}
 }
 
+/* The keypad's decimal key with Num Lock types the decimal separator its layout prints on
+ * it: ',' on German keyboards (X11's de and Windows' German layout), '.' on US and UK ones.
+ * German numbers typed on the keypad came out as 3.5 instead of 3,5. Without Num Lock it is
+ * Delete on every layout. */
+static void test_keypad_decimal(void)
+{
+	static const struct {
+		const char *layout;
+		uint32_t ch;
+	} want[] = {{"us", '.'}, {"uk", '.'}, {"de", ','}};
+	struct kbd_event ev = {0};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct kbd_layout *l = kbd_layout_find(want[i].layout);
+
+		kbd_decoder_init(&dec, l);
+		hold(0x45); /* Num Lock on */
+		hold(0xc5);
+		CHECK_EQ(type(0x53), want[i].ch);
+		CHECK_EQ(kbd_layout_char(l, KEY_KPDOT, KBD_MOD_NUMLOCK), want[i].ch);
+		hold(0x45); /* Num Lock off: the key is Delete, typing nothing */
+		hold(0xc5);
+		CHECK(kbd_decode(&dec, 0x53, &ev));
+		CHECK_EQ(ev.key, KEY_DELETE);
+		CHECK_EQ(ev.ch, 0);
+		hold(0xd3);
+	}
+}
+
 int main(void)
 {
 	test_lookup();
@@ -187,5 +216,6 @@ int main(void)
 	test_ctrl_follows_layout();
 	test_layout_switch_altgr();
 	test_fixed_keys();
+	test_keypad_decimal();
 	return unit_exit("test_keymap");
 }
