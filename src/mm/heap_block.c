@@ -4,7 +4,8 @@
  * free blocks kept for reuse instead of going back to vmalloc, and the large blocks.
  *
  * A small span that empties (beyond the one its class keeps) and a freed large block are
- * not given back to vmalloc at once but kept in bins by page count (1-64 pages), and
+ * not given back to vmalloc at once but kept in bins by page count (1-256 pages: the
+ * kernel's own large buffers, such as the pager's 256 KiB, come and go per command), and
  * heap_block_get() hands them out again, as a span of any class or a large block, when
  * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block; exactly for
  * a span, whose extra pages would stay unused). Without it a workload whose

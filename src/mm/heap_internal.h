@@ -26,7 +26,7 @@
 #define HEAP_SPAN_MIN_PAGES 4
 #define HEAP_SPAN_MAX_PAGES 48
 #define HEAP_SPAN_MIN_OBJS 4         /* a class's span holds at least this many objects */
-#define HEAP_CACHE_BINS 65           /* free blocks cached by page count 1..64 */
+#define HEAP_CACHE_BINS 257          /* free blocks cached by page count 1..256 (1 MiB) */
 #define HEAP_CACHE_SLACK 6           /* a cached block may be this many pages too big for a
 				      * large block (heap_block.c); a span takes exact fits */
 #define HEAP_CACHE_MIN MiB(1)        /* free blocks always allowed, bytes (heap_block.c) */

@@ -42,6 +42,43 @@ static void test_cache(void)
 	CHECK(frames_accounted() == before);
 }
 
+/* Large blocks of up to 256 pages (1 MiB) are kept too: the console pager's 256 KiB
+ * buffer (65 pages with its red zone), taken when a command's output pages and given back
+ * at its end, is allocated and freed ten times after the first with no vmalloc call (at 65
+ * pages it was past the cache's 64, so every paged command mapped and unmapped it:
+ * page-table writes and a TLB flush, an mprotect pair on the host). A 2 MiB block is past
+ * the cache and goes back to vmalloc at once; heap_trim gives back every cached byte. */
+static void test_cache_large_blocks(void)
+{
+	uint64_t base_bytes, calls;
+	void *p;
+
+	setup(65536);
+	base_bytes = hstats().vmalloc_bytes;
+	p = heap_alloc(KiB(256));
+	CHECK(p != NULL);
+	heap_free(p);
+	calls = hstats().vmalloc_calls;
+	for (int i = 0; i < 10; i++) {
+		p = heap_alloc(KiB(256));
+		CHECK(p != NULL);
+		memset(p, 0xab, KiB(256));
+		heap_free(p);
+	}
+	CHECK_EQ(hstats().vmalloc_calls, calls);
+	p = heap_alloc(MiB(2));
+	CHECK(p != NULL);
+	heap_free(p);
+	calls = hstats().vmalloc_calls;
+	p = heap_alloc(MiB(2));
+	CHECK(p != NULL);
+	heap_free(p);
+	CHECK_EQ(hstats().vmalloc_calls, calls + 1);
+	CHECK(hstats().misuse == 0 && hstats().live_allocs == 0);
+	heap_trim();
+	CHECK(hstats().vmalloc_bytes == base_bytes);
+}
+
 /* Two blocks in one chain of the chunk table (chunks 1 GiB apart): a span A of 64-byte
  * objects, then large blocks until one, B, falls in A's chain and heads it. Expected: an
  * object just bumped out of A is freed by the fast path (into the magazine); while
@@ -147,6 +184,7 @@ static void test_span_exact_fit(void)
 int main(void)
 {
 	test_cache();
+	test_cache_large_blocks();
 	test_hash_chain();
 	test_magazines();
 	test_span_exact_fit();
