@@ -6,9 +6,11 @@
  * releases the held bytes page by page as the shell passes keys. console.c routes the
  * printk sink here while a command's output is paged (console.pg.active).
  *
- * The buffer is taken from the heap by console_pager_begin, in the shell's thread before
- * the command runs, and given back when the paging ends (the command returned and its
- * output is shown, or dropped by q): the printk sink never allocates nor frees. It grew
+ * The buffer is taken from the heap by the first console_pager_begin that gets one, in the
+ * shell's thread before the command runs, and kept for every later command: the printk
+ * sink never allocates nor frees, and a command line costs the heap nothing (taken and
+ * given back per command, it was the kernel's most frequent heap call of 256 KiB, which
+ * the heap mapped and unmapped each time: bench/heap/README.md, round 15). It grew
  * inside printk before, so a command's output reached the heap in the middle of what the
  * command did: the `selftest` command's heap tests counted the pager's buffer as theirs
  * (heap.misuse_is_refused failed on a 37-row screen), and a heap misuse report, printed
@@ -74,36 +76,36 @@ void console_pager_show(const char *s, size_t len)
 	}
 }
 
-/* Drop what the pager holds, give its buffer back and stop paging. Thread context (from
+/* Drop what the pager holds (its buffer is kept) and stop paging. Thread context (from
  * console_pager_begin, _end and _key: never from the printk sink). */
 static void console_pager_stop(void)
 {
 	console.pg.active = false;
 	console.pg.held_len = 0;
 	console.pg.prompt_shown = false;
-	heap_free(console.pg.held);
-	console.pg.held = NULL;
-	console.pg.held_cap = 0;
 }
 
 /*
  * console_pager_begin - page the screen output from now on (a shell command starts, the
  * cursor at the start of a row). No-op without a screen or with console.pager=off. Takes
- * the hold buffer (see the top); without one only a page is shown, the rest dropped.
- * Thread context.
+ * the hold buffer the first time it can (see the top); without one only a page is shown,
+ * the rest dropped. Thread context.
  */
 void console_pager_begin(void)
 {
 	uint64_t irq;
-	char *buf;
+	char *buf = NULL;
 
 	if (console.backend == CONSOLE_SERIAL || console.pager_off)
 		return;
-	buf = heap_alloc(CONSOLE_HOLD_BYTES); /* with interrupts on: here, not in printk */
+	if (!console.pg.held) /* only this thread sets it */
+		buf = heap_alloc(CONSOLE_HOLD_BYTES); /* with interrupts on: here, not in printk */
 	irq = arch_irq_save();
 	console_pager_stop(); /* the last command's paging, if a key never ended it */
-	console.pg.held = buf;
-	console.pg.held_cap = buf ? CONSOLE_HOLD_BYTES : 0;
+	if (buf) {
+		console.pg.held = buf;
+		console.pg.held_cap = CONSOLE_HOLD_BYTES;
+	}
 	pager_start(&console.pg.p, console.term.cols, console.term.rows);
 	console.pg.active = true;
 	console.pg.ended = false;
