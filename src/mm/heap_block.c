@@ -4,8 +4,9 @@
  * free blocks kept for reuse instead of going back to vmalloc, and the large blocks.
  *
  * A small span that empties (beyond the one its class keeps) and a freed large block are
- * not given back to vmalloc at once but kept in bins by page count (1-256 pages: the
- * kernel's own large buffers, such as the pager's 256 KiB, come and go per command), and
+ * not given back to vmalloc at once but kept in bins by page count (1-256 pages: a buffer
+ * of a few hundred KiB taken and given back over and over, as the pager's 256 KiB was per
+ * command, must not map and unmap its pages each time), and
  * heap_block_get() hands them out again, as a span of any class or a large block, when
  * the page count fits (up to HEAP_CACHE_SLACK pages too big for a large block; exactly for
  * a span, whose extra pages would stay unused). Without it a workload whose

@@ -24,8 +24,9 @@ MEM_HEAP = re.compile(r"^heap: .* in (\d+) live allocations, .*, (\d+) allocs, (
 @scenario("heaptrace")
 def scenario_heaptrace(m, args):
     # Issue 15 (boot with heap.trace): `heaptrace` after boot, `help` twice and `dmesg`
-    # through the pager (the pager's 256 KiB buffer is allocated when paging begins and freed
-    # at its end), `mem`, `heaptrace`. The dumps must parse and hold together (every
+    # through the pager (whose 256 KiB buffer is allocated by the first paging and kept),
+    # 64 more distinct lines (the shell's history keeps 64: the oldest are freed, the
+    # frees this trace must hold), `mem`, `heaptrace`. The dumps must parse and hold together (every
     # free names a live allocation, nothing lost, the end lines' heap counters equal what
     # the events add up to), hold allocations and frees, and `mem`'s allocs, frees and live
     # count must be the trace's after some event.
@@ -43,6 +44,9 @@ def scenario_heaptrace(m, args):
     time.sleep(0.5)
     m.send_keys("q")
     m.wait_for_serial(r"^" + PROMPT, 20.0, start)
+    for i in range(64):  # a, b, ..., z, aa, ab, ...: unknown commands, each a history line
+        line = chr(ord("a") + i % 26) * (1 + i // 26)
+        exchange(m, line + "\n", r"^" + PROMPT, 10.0)
     start = len(m.serial())
     m.send_keys("mem\n")
     mem = MEM_HEAP.search(m.wait_for_serial(r"^heap: .* misuse \d+$", 15.0, start).string,
