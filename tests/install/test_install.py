@@ -265,6 +265,29 @@ class InstallUninstall(unittest.TestCase):
         # A second uninstall has nothing to do and still succeeds.
         self.assertIn("not installed", self.lios("uninstall", "--root", self.root))
 
+    def test_names_this_systems_grub_command(self):
+        # Scenario: install and uninstall into a Fedora-like root (GRUB's programs are
+        # grub2-*, the menu is /boot/grub2/grub.cfg, there is no update-grub), into a
+        # Debian-like one (update-grub) and an Arch-like one (grub-mkconfig in /usr/bin).
+        # Expected: the command the user is told to run next is the one that exists there,
+        # with the grub.cfg that system boots from; a Fedora user is not sent to a
+        # grub-mkconfig that is not there, or to write a /boot/grub/grub.cfg GRUB never reads.
+        for prog, cmd in (("usr/sbin/grub2-mkconfig", "grub2-mkconfig -o /boot/grub2/grub.cfg"),
+                          ("usr/sbin/update-grub", "update-grub"),
+                          ("usr/bin/grub-mkconfig", "grub-mkconfig -o /boot/grub/grub.cfg")):
+            root = os.path.join(self.tmp, "root of " + prog.replace("/", "_"))
+            write(os.path.join(root, prog), "#!/bin/sh\nexit 1\n", 0o755)
+            for args in (["install", "--dry-run"], ["install"], ["uninstall", "--dry-run"],
+                         ["uninstall"]):
+                elf = ["--elf", self.elf] if args[0] == "install" else []
+                out = self.lios(*args, "--root", root, *elf)
+                self.assertIn(cmd, out, (prog, args))
+                if cmd != "update-grub":
+                    self.assertNotIn("update-grub", out, (prog, args))
+                if prog.startswith("usr/sbin/grub2"):
+                    self.assertNotIn("/boot/grub/grub.cfg", out, args)
+                    self.assertNotIn("grub-mkconfig", out, args)
+
     def test_dry_run_changes_nothing(self):
         # Scenario: --dry-run of install, and of uninstall after a real install.
         # Expected: the commands are shown with the paths quoted, no file changes.
