@@ -225,6 +225,7 @@ class InstallUninstall(unittest.TestCase):
         # Files of the system that are not LiOS's: they must survive uninstall.
         write(os.path.join(self.root, "boot", "vmlinuz"), "linux")
         write(os.path.join(self.root, "etc", "grub.d", "40_custom"), "custom")
+        write(os.path.join(self.root, "boot", "grub", "grub.cfg"), "menu of the system")
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -287,6 +288,26 @@ class InstallUninstall(unittest.TestCase):
                 if prog.startswith("usr/sbin/grub2"):
                     self.assertNotIn("/boot/grub/grub.cfg", out, args)
                     self.assertNotIn("grub-mkconfig", out, args)
+
+    def test_warns_where_grub_does_not_boot(self):
+        # Scenario: install into a root with /etc/grub.d but no grub.cfg anywhere GRUB keeps
+        # it (/boot/grub, /boot/grub2, an EFI partition): grub-common alone gives a machine
+        # /etc/grub.d, and ./lios itself installs grub-common for grub-mkrescue, so on a
+        # machine that boots with systemd-boot, or a container, /etc/grub.d says nothing.
+        # Expected: install (dry run or not) says that GRUB does not seem to boot this
+        # system, before telling the user to run grub-mkconfig, which would only write a
+        # grub.cfg that nothing reads. Not said where a grub.cfg exists (/boot/grub2 on
+        # Fedora, the EFI partition of older Fedora).
+        bare = os.path.join(self.tmp, "no grub root")
+        write(os.path.join(bare, "etc", "grub.d", "40_custom"), "custom")
+        for args in (["--dry-run"], []):
+            out = self.lios("install", *args, "--root", bare, "--elf", self.elf)
+            self.assertIn("does not seem to boot with GRUB", out, args)
+        for cfg in ("boot/grub/grub.cfg", "boot/grub2/grub.cfg", "boot/efi/EFI/fedora/grub.cfg"):
+            root = os.path.join(self.tmp, "root with " + cfg.replace("/", "_"))
+            write(os.path.join(root, cfg), "menu")
+            out = self.lios("install", "--root", root, "--elf", self.elf)
+            self.assertNotIn("does not seem to boot with GRUB", out, cfg)
 
     def test_dry_run_changes_nothing(self):
         # Scenario: --dry-run of install, and of uninstall after a real install.
