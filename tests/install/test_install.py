@@ -12,6 +12,7 @@ entries; these tests check the generator's choice and what it prints.
 Run: python3 tests/install/test_install.py [-v]
 """
 import os
+import pwd
 import shutil
 import stat
 import subprocess
@@ -230,8 +231,10 @@ class InstallUninstall(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def lios(self, *args, path=None, ok=True):
+    def lios(self, *args, path=None, ok=True, sudo_user=None):
         env = {k: v for k, v in os.environ.items() if k != "SUDO_USER"}
+        if sudo_user:
+            env["SUDO_USER"] = sudo_user
         if path:
             env["PATH"] = path + os.pathsep + env["PATH"]
         r = subprocess.run([os.path.join(self.checkout, "lios")] + list(args), env=env,
@@ -339,6 +342,53 @@ class InstallUninstall(unittest.TestCase):
             self.skipTest("./lios would install packages first: " + out.splitlines()[0])
         self.assertIn("--target kernel", read(os.path.join(self.tmp, "cmake.log")))
         self.assertEqual(self.tree()["boot/lios.elf"][0], "fresh ELF\n", out)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to give the checkout other owners")
+    def test_sudo_install_builds_as_the_checkouts_owner(self):
+        # Scenario: `sudo ./lios install` (root, SUDO_USER=alice) in a checkout that root
+        # owns (`sudo git clone` into /opt), in one owned by another user (nobody's uid
+        # here), with and without a build/ of its own, and in one whose owner has no account
+        # on this system (uid 4242: a checkout mounted into a container). `id` says root;
+        # `sudo` is a stub that runs the command with RAN_AS set to the user it was asked
+        # for; cmake records RAN_AS. Expected: the kernel is built as whoever owns build/
+        # (the checkout, before the first build): as root in root's checkout, where alice
+        # could not create build/ and the install stopped with CMake's permission errors;
+        # as the other user in theirs, so no root-owned file lands in it; as root when the
+        # owner cannot be switched to. The ELF is installed every time.
+        stubs = os.path.join(self.tmp, "stub bin")
+        log = os.path.join(self.tmp, "cmake.log")
+        write(os.path.join(stubs, "id"),
+              '#!/bin/sh\n[ "$1" = -u ] && { echo 0; exit 0; }\nexit 1\n', 0o755)
+        write(os.path.join(stubs, "sudo"),
+              '#!/bin/sh\n[ "$1" = -u ] || exit 1\nRAN_AS=$2; export RAN_AS\n'
+              'shift 2\n[ "$1" = -- ] && shift\nexec "$@"\n', 0o755)
+        write(os.path.join(stubs, "cmake"),
+              '#!/bin/sh\necho "${RAN_AS:-root} cmake $*" >> "%s"\n'
+              'case "$*" in *"--target kernel"*) mkdir -p build; echo "fresh ELF" > build/lios.elf ;; esac\n'
+              % log, 0o755)
+        write(os.path.join(stubs, "apt-get"), "#!/bin/sh\nexit 1\n", 0o755)
+        build = os.path.join(self.checkout, "build")
+        other = pwd.getpwnam("nobody").pw_uid
+        for owner, has_build, expected in ((0, False, "root"), (0, True, "root"),
+                                           (other, False, "#%d" % other),
+                                           (other, True, "#%d" % other), (4242, True, "root")):
+            shutil.rmtree(build, ignore_errors=True)
+            if has_build:
+                os.makedirs(build)
+            for d, dirs, files in os.walk(self.checkout):
+                for name in [d] + [os.path.join(d, f) for f in dirs + files]:
+                    os.chown(name, owner, owner)
+            if os.path.exists(log):
+                os.remove(log)
+            out = self.lios("install", "--root", self.root, path=stubs, ok=False,
+                            sudo_user="alice")
+            if "installing missing packages" in out:
+                self.skipTest("./lios would install packages first: " + out.splitlines()[0])
+            ran = read(log).splitlines()
+            self.assertEqual(len(ran), 2, out)
+            for line in ran:
+                self.assertTrue(line.startswith(expected + " cmake "), (owner, has_build, ran))
+            self.assertEqual(self.tree()["boot/lios.elf"][0], "fresh ELF\n", out)
 
     def test_unknown_option(self):
         # Scenario: a mistyped option, or --elf given to uninstall. Expected: refused.

@@ -11,6 +11,7 @@ that build are skipped rather than install anything.
 Run: python3 tests/lios/test_lios.py [-v]
 """
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -145,11 +146,12 @@ class LiosCommandLine(unittest.TestCase):
     def test_check_machine_under_sudo_builds_as_the_user(self):
         # Scenario: `sudo ./lios check-machine`, as README says to run it (the ACPI tables and
         # the USB controllers' configuration space are readable by root only): root, with
-        # SUDO_USER naming the user whose checkout it is. `id` and `sudo` are stubs: id says
-        # root, sudo runs its command with RAN_AS set to the user it was asked for. Expected:
-        # cmake (configure and build, which write build/) runs as that user, so no root-owned
-        # file is left in the checkout for the user's next ./lios run to trip over; the
-        # program itself runs as root, which reading the tables needs.
+        # SUDO_USER naming the user whose checkout it is (nobody's uid when the test runs as
+        # root, else the test's own uid). `id` and `sudo` are stubs: id says root, sudo runs
+        # its command with RAN_AS set to the user it was asked for. Expected: cmake
+        # (configure and build, which write build/) runs as that user, so no root-owned file
+        # is left in the checkout for the user's next ./lios run to trip over; the program
+        # itself runs as root, which reading the tables needs.
         log = os.path.join(self.tmp, "as")
         write(os.path.join(self.stubs, "id"),
               '#!/bin/sh\n[ "$1" = -u ] && { echo 0; exit 0; }\nexit 1\n', 0o755)
@@ -160,6 +162,10 @@ class LiosCommandLine(unittest.TestCase):
               '#!/bin/sh\necho "${RAN_AS:-root} cmake $*" >> "%s"\n' % log, 0o755)
         write(os.path.join(self.checkout, "build", "tools", "check_machine", "check_machine"),
               '#!/bin/sh\necho "${RAN_AS:-root} check_machine" >> "%s"\n' % log, 0o755)
+        uid = os.geteuid() or pwd.getpwnam("nobody").pw_uid
+        for d, dirs, files in os.walk(self.checkout):
+            for name in [d] + [os.path.join(d, f) for f in dirs + files]:
+                os.chown(name, uid, -1)
         env = dict(os.environ, SUDO_USER="alice")
         env["PATH"] = self.stubs + os.pathsep + env["PATH"]
         r = subprocess.run([os.path.join(self.checkout, "lios"), "check-machine"], env=env,
@@ -171,7 +177,7 @@ class LiosCommandLine(unittest.TestCase):
         ran = read(log).splitlines()
         self.assertEqual([line.split()[1] for line in ran], ["cmake", "cmake", "check_machine"])
         for line in ran[:2]:
-            self.assertTrue(line.startswith("alice cmake "), ran)
+            self.assertTrue(line.startswith("#%d cmake " % uid), ran)
         self.assertEqual(ran[2], "root check_machine", ran)
 
     def test_stray_arguments_refused(self):
