@@ -231,10 +231,13 @@ class InstallUninstall(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def lios(self, *args, path=None, ok=True, sudo_user=None):
-        env = {k: v for k, v in os.environ.items() if k != "SUDO_USER"}
+    def lios(self, *args, path=None, ok=True, sudo_user=None, efivars=None):
+        env = {k: v for k, v in os.environ.items() if k not in ("SUDO_USER", "LIOS_EFIVARS")}
         if sudo_user:
             env["SUDO_USER"] = sudo_user
+        # Where ./lios reads the firmware's Secure Boot state: a made-up efivars folder,
+        # empty (a BIOS machine) unless a test says otherwise, never this machine's.
+        env["LIOS_EFIVARS"] = efivars or os.path.join(self.tmp, "no efivars")
         if path:
             env["PATH"] = path + os.pathsep + env["PATH"]
         r = subprocess.run([os.path.join(self.checkout, "lios")] + list(args), env=env,
@@ -311,6 +314,26 @@ class InstallUninstall(unittest.TestCase):
             write(os.path.join(root, cfg), "menu")
             out = self.lios("install", "--root", root, "--elf", self.elf)
             self.assertNotIn("does not seem to boot with GRUB", out, cfg)
+
+    def test_warns_when_secure_boot_is_on(self):
+        # Scenario: install on a UEFI machine whose firmware has Secure Boot on (efivars'
+        # SecureBoot variable: 4 bytes of attributes, then 1), then off (0). Its GRUB is the
+        # distribution's, signed and started by shim, whose verifier checks every multiboot2
+        # kernel: the unsigned lios.elf is refused ("bad shim signature") when chosen.
+        # Expected: install (dry run or not) says so and names the way out (turn Secure
+        # Boot off); nothing said with Secure Boot off.
+        efivars = os.path.join(self.tmp, "efivars")
+        var = os.path.join(efivars, "SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c")
+        os.makedirs(efivars)
+        for value, warned in ((1, True), (0, False)):
+            with open(var, "wb") as f:
+                f.write(bytes([6, 0, 0, 0, value]))
+            for args in (["--dry-run"], []):
+                out = self.lios("install", *args, "--root", self.root, "--elf", self.elf,
+                                efivars=efivars)
+                self.assertEqual("Secure Boot is on" in out, warned, (value, args, out))
+                if warned:
+                    self.assertIn("turn Secure Boot off", out)
 
     def test_dry_run_changes_nothing(self):
         # Scenario: --dry-run of install, and of uninstall after a real install.
