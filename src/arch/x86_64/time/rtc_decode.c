@@ -5,7 +5,9 @@
  * DM bit says, and the hour either 0-23 or 1-12 with bit 7 meaning PM (12 AM is midnight,
  * 12 PM is noon) as its 24/12 bit says. The year register holds only 0-99; the century is
  * in a CMOS byte the FADT names (CENTURY), kept in the same mode as the clock, or nowhere:
- * then the clock is taken to be in 2000-2099, as every PC's firmware has set it since.
+ * then the clock is taken to be in 2000-2099, as every PC's firmware has set it since. A
+ * century byte of 0 counts as nowhere too: firmware that names the byte but never writes
+ * it (Linux reads 0 so as well); any other value outside 19-99 is refused.
  *
  * Nothing read is trusted: a BCD digit above 9, a month 13, the 31st of April, 29
  * February in a common year, an hour 24 or a 12-hour hour 0 are each refused with the
@@ -96,7 +98,7 @@ static int decode_year(const struct rtc_regs *r, bool binary, unsigned *year, co
 		*why = "year out of range (0-99)";
 		return -EINVAL;
 	}
-	if (!r->has_century) {
+	if (!r->has_century || r->century == 0) { /* 0: named by the FADT, never written */
 		*year = RTC_YEAR_NO_CENTURY + yy;
 		return 0;
 	}

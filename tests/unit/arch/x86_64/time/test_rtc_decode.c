@@ -158,8 +158,10 @@ static void test_hour_out_of_range(void)
 	check_refused(&r, "hour");
 }
 
-/* The century register: 19 gives 1999, 20 gives 2000; without one (FADT CENTURY 0) the
- * year is 20xx; a century below 19, or not BCD, is refused rather than shown. */
+/* The century register: 19 gives 1999, 20 gives 2000; without one (FADT CENTURY 0), or
+ * with one that reads 0 (named but never written by the firmware: the whole date was
+ * refused), the year is 20xx; another century below 19, or not BCD, is refused rather
+ * than shown. */
 static void test_century(void)
 {
 	struct rtc_regs r = bcd();
@@ -180,7 +182,10 @@ static void test_century(void)
 	CHECK_EQ(rtc_decode(&r, &t, &why), 0);
 	CHECK_EQ(t.year, 2031);
 	r.has_century = true;
-	r.century = 0x00;
+	r.century = 0x00, r.year = 0x26;
+	CHECK_EQ(rtc_decode(&r, &t, &why), 0);
+	CHECK_EQ(t.year, 2026);
+	r.century = 0x01;
 	check_refused(&r, "century");
 	r.century = 0x2a;
 	check_refused(&r, "century");
