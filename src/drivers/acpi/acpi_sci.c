@@ -48,12 +48,16 @@ static uint16_t sci_flags(uint16_t flags)
 	return trigger | polarity;
 }
 
-/* Adds count byte writes of value at gpe + offset when the block is usable. */
+/* Adds count byte writes of value at gpe + offset when the block is usable: the whole
+ * block, both halves of count bytes. The SCI handler reads and writes both halves of any
+ * block the plan names, so a block whose enable half runs past its address space (a
+ * GPE0_BLK of 0xfff0 with 32 bytes: ports 0x10000 and up, which wrap to the DMA
+ * controller's) is left out entirely, not planned by its status half alone. */
 static void gpe_write(struct acpi_button_plan *plan, const struct acpi_gas *gpe, unsigned offset,
 		      unsigned count, uint8_t value)
 {
 	if (!gpe->address || !count || !space_usable(gpe) || plan->ngpe == ACPI_BUTTON_GPE_WRITES ||
-	    !acpi_gas_fits(gpe, offset, count))
+	    !acpi_gas_fits(gpe, 0, 2 * count))
 		return;
 	plan->gpe[plan->ngpe++] = (struct acpi_quiet_write){
 		.reg = *gpe,

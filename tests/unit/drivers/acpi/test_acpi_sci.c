@@ -223,6 +223,20 @@ static void test_sci_override(void)
 	info.gpe1_len = 4;
 	acpi_button_plan(&info, &plan);
 	CHECK(plan.why == NULL && plan.ngpe == 0);
+
+	/* a GPE block whose enable half runs past the I/O space (0xfff0 + 16 + 16 bytes): left
+	 * out whole, its status half too (the handler would read and write the enable half at
+	 * ports that wrap to 0x0000-0x000f, the DMA controller); GPE1 beside it is kept */
+	legacy_info();
+	info.gpe0 = (struct acpi_gas){ ACPI_SPACE_IO, 8, 0, 0, 0xfff0 };
+	info.gpe0_len = 32;
+	info.gpe1 = (struct acpi_gas){ ACPI_SPACE_IO, 8, 0, 0, 0x640 };
+	info.gpe1_len = 4;
+	acpi_button_plan(&info, &plan);
+	CHECK(plan.why == NULL);
+	CHECK_EQ(plan.ngpe, 2u);
+	for (unsigned i = 0; i < plan.ngpe; i++)
+		CHECK(plan.gpe[i].reg.address == 0x640);
 }
 
 /* One SCI's PM1 status: PWRBTN set and enabled -> cleared, a press; set but not enabled
