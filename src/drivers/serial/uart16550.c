@@ -124,6 +124,7 @@ static uint16_t uart_divisor(const struct serial_port *p)
 {
 	uint32_t clock = p->clock_hz ? p->clock_hz : SERIAL_CLOCK_PC;
 	uint32_t baud = p->baud, div;
+	uint64_t div64;
 	uint8_t lcr;
 
 	if (!baud) {
@@ -135,8 +136,10 @@ static uint16_t uart_divisor(const struct serial_port *p)
 			return (uint16_t)div;
 		baud = UART_BAUD_DEFAULT;
 	}
-	div = (clock + 8 * baud) / (16 * baud);
-	return div && div <= 0xffff ? (uint16_t)div : 0;
+	/* in 64 bits: an SPCR may give any 32-bit clock and rate (clock + 8 * baud wrapped
+	 * for a clock past 4,294,045,696 Hz at 115200, and the UART was refused) */
+	div64 = ((uint64_t)clock + 8ull * baud) / (16ull * baud);
+	return div64 && div64 <= 0xffff ? (uint16_t)div64 : 0;
 }
 
 /* serial_init_port - see <lios/serial.h>. */
