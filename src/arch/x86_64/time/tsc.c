@@ -45,8 +45,10 @@
 				  * counts at 1.19 MHz or more, hundreds of counts in 500 us */
 #define CAL_MAX_US 200000        /* a calibration gives up after this (at the assumed rate) */
 #define CAL_ATTEMPTS 8           /* starts over after a pause that could hide a wrap */
-#define MIN_TSC_KHZ 1000000ull   /* slowest TSC assumed when bounding such a pause: no
-				  * x86_64 CPU with an invariant TSC runs it below 1 GHz */
+#define MIN_TSC_KHZ 1000000ull   /* TSC rate for bounding such a pause at half a wrap:
+				  * a TSC down to half of it (500 MHz) still sees any
+				  * whole wrap; the slowest invariant TSCs run at 800 MHz
+				  * and more (Core M-5Y10) */
 #define ESTIMATE_ASSUMED_HZ (DELAY_ASSUMED_MAX_KHZ * 1000) /* no wait is ever short */
 #define TICK_CHECK_US 1000000     /* a started tick's interrupts must come within this */
 #define TICK_CHECK_TICKS 3        /* since the tick started: two beyond one that may have been
