@@ -168,7 +168,8 @@ static void probe_bars(struct pci_dev *dev)
 	switch (dev->header_type) {
 	case PCI_HEADER_NORMAL: nbars = 6; break;
 	case PCI_HEADER_BRIDGE: nbars = 2; break;
-	default: nbars = 1; break; /* CardBus: the socket registers */
+	case PCI_HEADER_CARDBUS: nbars = 1; break; /* the socket registers */
+	default: return; /* a layout PCI does not define: no dword of it is known to be a BAR */
 	}
 	flags = arch_irq_save();
 	cmd = pci_read16(dev, PCI_COMMAND);

@@ -242,6 +242,31 @@ static void test_bars_reading_all_ones(void)
 	sim_free(&s);
 }
 
+/* A function with a header type PCI does not define (5): listed with its IDs, but nothing
+ * of its header is taken for a BAR: no size, not a single write (it was sized as a
+ * CardBus bridge's BAR0, all ones written over whatever register sits there). */
+static void test_unknown_header_type_not_sized(void)
+{
+	static struct sim s;
+	struct pci_cfg_ops ops;
+	struct pci_dev d;
+	struct sim_fn *f;
+	unsigned int writes;
+
+	sim_ops(&s, &ops);
+	f = sim_add(&s, 0, 6, 0, 0x1b36, 0x00ff, 0xff, 0x00, 0x05);
+	sim_bar(f, 0, 0xfebf0000u, 0x1000);
+	writes = s.writes;
+	pci_dev_probe(&d, &ops, PCI_ADDR(0, 0, 6, 0));
+	CHECK_EQ(d.vendor, 0x1b36);
+	CHECK_EQ(d.header_type, 5);
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ(d.bar[i].size, 0);
+	CHECK_EQ(s.writes, writes);
+	CHECK_EQ(sim_r32(f, PCI_BAR0), 0xfebf0000u);
+	sim_free(&s);
+}
+
 /* BAR sizing on a host bridge (class 06/00) with a memory BAR and decoding on: the BAR is
  * sized and left as it was, and memory and I/O decoding are never turned off (on some
  * chipsets that cuts the CPU off from memory). A USB controller beside it still has its
@@ -469,6 +494,7 @@ int main(void)
 	RUN(test_bar_size);
 	RUN(test_bars);
 	RUN(test_bars_reading_all_ones);
+	RUN(test_unknown_header_type_not_sized);
 	RUN(test_host_bridge_decoding_kept);
 	RUN(test_caps);
 	RUN(test_power_states);
