@@ -20,6 +20,16 @@ static uint64_t live_allocs(void)
 	return st.live_allocs;
 }
 
+/* Ends the test as skipped where it cannot page: no screen, paging off, or a command's
+ * output being paged already (the `selftest` command's own). */
+static void skip_unless_pageable(void)
+{
+	if (console.backend == CONSOLE_SERIAL || console.pager_off)
+		ktest_skip("no screen to page on");
+	if (console.pg.active)
+		ktest_skip("a command's output is being paged (the selftest command)");
+}
+
 /* More lines than the screen has, paged: the rest is held and "-- more --" waits, and the
  * heap's live allocations are the same before the first line as after the last; q then
  * ends the paging. */
@@ -27,10 +37,7 @@ KTEST(console, pager_holds_without_allocating)
 {
 	uint64_t live;
 
-	if (console.backend == CONSOLE_SERIAL || console.pager_off)
-		ktest_skip("no screen to page on");
-	if (console.pg.active)
-		ktest_skip("a command's output is being paged (the selftest command)");
+	skip_unless_pageable();
 	console_pager_begin();
 	live = live_allocs();
 	for (unsigned int i = 0; i < console.term.rows + 8; i++)
@@ -50,10 +57,7 @@ KTEST(console, pager_buffer_kept)
 	const char *first;
 	uint64_t live;
 
-	if (console.backend == CONSOLE_SERIAL || console.pager_off)
-		ktest_skip("no screen to page on");
-	if (console.pg.active)
-		ktest_skip("a command's output is being paged (the selftest command)");
+	skip_unless_pageable();
 	console_pager_begin();
 	console_pager_end();
 	first = console.pg.held;
