@@ -8,7 +8,7 @@
  * (efi_build_info), and chooses and describes a GOP mode (efi_choose_mode, efi_fb_tag). In
  * the kernel it runs before the kernel's paging, linked low with efi_stub.c (linker.ld), on
  * the firmware's or the 32-bit entry's identity map: it calls nothing outside this file,
- * not even memcpy. The buffer's layout, which efi32_exit.S computes too:
+ * not even memcpy. The buffer's layout, which efi_entry.S computes too:
  *
  *   0 .. ALIGN8(total)           the new information's copy of GRUB's tags
  *   .. + EFI_MAP_GAP             the framebuffer tag and the EFI map tag's header

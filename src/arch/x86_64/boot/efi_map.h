@@ -5,7 +5,7 @@
  * turned into Multiboot2 tags, GRUB's information rewritten around them, and the GOP mode
  * choice. No firmware call is made here, so it also builds on the host (tests/unit/arch/
  * x86_64/boot/test_efi_*.c). The constants above the C part are shared with the 32-bit
- * entry (efi32_exit.S), which sizes the same buffer in assembly.
+ * entry (efi_entry.S), which sizes the same buffer in assembly.
  */
 #ifndef ARCH_BOOT_EFI_MAP_H
 #define ARCH_BOOT_EFI_MAP_H

@@ -11,7 +11,7 @@
  * 32-bit entry, the parser and kmain run as on any other boot. Every failure is said on the
  * firmware console before the stub halts. It runs on the firmware's identity-mapped page
  * tables and stack, linked at its physical address inside .boot (linker.ld), so it calls
- * nothing outside this file and efi_map.c. The firmware calls live here; efi32_exit.S makes
+ * nothing outside this file and efi_map.c. The firmware calls live here; efi_entry.S makes
  * the same ones for GRUB i386-efi, and efi32_finish below completes that path.
  */
 #include <arch/memlayout.h>
@@ -234,7 +234,7 @@ uint64_t efi_stub_main(uint32_t magic, uint64_t mbi)
 	return (uint64_t)(uintptr_t)m.buf;
 }
 
-/* Left by efi32_exit_boot_services (efi32_exit.S) when it ended boot services for GRUB
+/* Left by efi32_exit_boot_services (efi_entry.S) when it ended boot services for GRUB
  * i386-efi: the buffer it allocated (below 1 GiB) and the EFI map it read into it. */
 extern uint32_t efi32_done, efi32_buf, efi32_map_size, efi32_desc_size, efi32_desc_version;
 
