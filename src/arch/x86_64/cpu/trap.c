@@ -2,8 +2,8 @@
 /*
  * trap_dispatch: every interrupt and exception arrives here from isr_common. Vectors 32 and
  * up go to the interrupt layer (irq.c). An exception is fatal: it prints
- * "PANIC: <name> (vector N)", the error code, RIP, CR2 for page faults, all general
- * registers and a symbolized backtrace of the interrupted code, then halts. An NMI is
+ * "PANIC: <name> (vector N)", the error code, for page faults CR2 and the decoded cause, all
+ * general registers and a symbolized backtrace of the interrupted code, then halts. An NMI is
  * reported and the machine goes on (nmi.c), unless `nmi=panic` asks for the panic. The other
  * exception is the self-test hook: while a fault is expected, the handler records it and
  * resumes the test (arch_fault_recovery_arm).
@@ -52,6 +52,16 @@ void trap_print_frame(const struct trap_frame *tf)
 	printk("CR0 %016lx CR3 %016lx CR4 %016lx\n", read_cr0(), read_cr3(), read_cr4());
 }
 
+/* The page fault's cause after the access kind: a reserved bit (RSVD, with P also set)
+ * means a malformed paging entry (a corrupted table, an address above MAXPHYADDR), not a
+ * permission the access lacked. */
+static const char *page_fault_cause(uint64_t error_code)
+{
+	if (error_code & PF_RSVD)
+		return ", reserved bit set in a paging entry";
+	return error_code & PF_PRESENT ? " protection violation" : " page not present";
+}
+
 static __noreturn void exception_panic(struct trap_frame *tf)
 {
 	panic_begin();
@@ -59,11 +69,10 @@ static __noreturn void exception_panic(struct trap_frame *tf)
 	       exception_names[tf->vector], tf->vector);
 	printk("error code %#lx", tf->error_code);
 	if (tf->vector == VEC_PF) {
-		printk(", CR2 %016lx (%s %s, %s)", read_cr2(),
+		printk(", CR2 %016lx (%s%s, %s)", read_cr2(),
 		       tf->error_code & PF_INSTR ? "instruction fetch" :
 		       tf->error_code & PF_WRITE ? "write" : "read",
-		       tf->error_code & PF_PRESENT ? "protection violation" : "page not present",
-		       tf->error_code & PF_USER ? "user" : "kernel");
+		       page_fault_cause(tf->error_code), tf->error_code & PF_USER ? "user" : "kernel");
 	}
 	printk("\n");
 	if (tf->vector == VEC_MC)

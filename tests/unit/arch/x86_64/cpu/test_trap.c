@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The real exception dispatch and report (src/arch/x86_64/cpu/trap.c) on the host, with a
+ * trap frame built by hand: the panic's first lines (name, vector, error code, the page
+ * fault's decoded cause), and which events the self-test hook may take as the fault a
+ * test expects. panic_end and the hook's arch_longjmp come back into the test through C
+ * longjmp; CR2, the NMI handler and the machine-check report are simulated.
+ */
+#include <arch/trap.h>
+#include <lios/arch.h>
+#include <lios/panic.h>
+#include <lios/printk.h>
+#include <lios/selftest.h>
+#include <setjmp.h>
+#include <string.h>
+#include "../../../unit.h"
+#include "../../../../support/log_capture.h"
+#include "mce_internal.h"
+#include "nmi.h"
+
+#define FAULT_ADDR 0xffffc90000123000ull
+
+static jmp_buf panicked;  /* panic_end comes back here */
+static jmp_buf recovered; /* the self-test hook's arch_longjmp comes back here */
+static uint64_t cr2;
+static bool nmi_goes_on; /* what nmi_handle answers: false under nmi=panic */
+static unsigned panics, mce_reports, irqs;
+
+uint64_t read_cr0(void) { return 0x80050033; }
+uint64_t read_cr2(void) { return cr2; }
+uint64_t read_cr3(void) { return 0x1000; }
+uint64_t read_cr4(void) { return 0x6a0; }
+void irq_dispatch(struct trap_frame *tf) { irqs++; }
+bool nmi_handle(uint64_t rip) { return nmi_goes_on; }
+
+void mce_print_banks(void)
+{
+	mce_reports++;
+	printk("mce: bank 4: uncorrected error\n");
+}
+
+void panic_begin(void) { panics++; }
+void panic_end(void) { longjmp(panicked, 1); }
+void arch_longjmp(struct arch_jmpbuf *jb, int v) { longjmp(recovered, v); }
+
+enum outcome { RETURNED, PANICKED, RECOVERED };
+
+/* Hands tf to trap_dispatch and says how it ended. */
+static enum outcome deliver(struct trap_frame *tf)
+{
+	if (setjmp(panicked))
+		return PANICKED;
+	if (setjmp(recovered))
+		return RECOVERED;
+	trap_dispatch(tf);
+	return RETURNED;
+}
+
+static struct trap_frame frame(uint64_t vector, uint64_t error_code)
+{
+	struct trap_frame tf;
+
+	memset(&tf, 0, sizeof(tf));
+	tf.vector = vector;
+	tf.error_code = error_code;
+	tf.rip = 0xffffffff80101234ull;
+	tf.cs = 0x08;
+	return tf;
+}
+
+static void reset(void)
+{
+	arch_fault_recovery_disarm();
+	cr2 = FAULT_ADDR;
+	nmi_goes_on = true;
+	panics = mce_reports = irqs = 0;
+	log_capture_clear();
+}
+
+/* The page fault's cause as the error code gives it: not present, a write to a read-only
+ * page, an instruction fetch from an NX page; each names CR2. */
+static void test_page_fault_causes(void)
+{
+	struct trap_frame tf;
+
+	reset();
+	tf = frame(VEC_PF, 0);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("PANIC: Page fault (vector 14)"));
+	CHECK(log_captured("CR2 ffffc90000123000 (read page not present, kernel)"));
+	reset();
+	tf = frame(VEC_PF, PF_PRESENT | PF_WRITE);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("(write protection violation, kernel)"));
+	reset();
+	tf = frame(VEC_PF, PF_PRESENT | PF_INSTR);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("(instruction fetch protection violation, kernel)"));
+}
+
+/* A reserved bit set in a paging entry (a corrupted page table, a physical address above
+ * MAXPHYADDR, NX without EFER.NXE): the CPU sets P and RSVD. The report says the entry is
+ * malformed, not that a protection check refused the access, which would send the reader
+ * looking at page permissions instead of at a corrupted table. */
+static void test_page_fault_reserved_bit(void)
+{
+	struct trap_frame tf;
+
+	reset();
+	tf = frame(VEC_PF, PF_PRESENT | PF_RSVD);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("CR2 ffffc90000123000"));
+	CHECK(log_captured("reserved bit set in a paging entry"));
+	CHECK(!log_captured("protection violation"));
+	reset();
+	tf = frame(VEC_PF, PF_PRESENT | PF_RSVD | PF_WRITE);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("(write, reserved bit set in a paging entry, kernel)"));
+}
+
+int main(void)
+{
+	printk_add_sink(log_capture_sink, false);
+	RUN(test_page_fault_causes);
+	RUN(test_page_fault_reserved_bit);
+	return unit_summary();
+}
