@@ -62,7 +62,8 @@ int arch_setjmp(struct arch_jmpbuf *jb) __attribute__((returns_twice));
 __noreturn void arch_longjmp(struct arch_jmpbuf *jb, int v);
 
 /* Expected-fault hook: while armed, the exception handler stores what it saw into *info and
- * longjmps to *jb instead of panicking (once; it disarms itself). */
+ * longjmps to *jb instead of panicking (once; it disarms itself). An NMI or a machine check
+ * is never taken for the expected fault. */
 struct fault_info;
 void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info);
 void arch_fault_recovery_disarm(void);

@@ -6,7 +6,8 @@
  * general registers and a symbolized backtrace of the interrupted code, then halts. An NMI is
  * reported and the machine goes on (nmi.c), unless `nmi=panic` asks for the panic. The other
  * exception is the self-test hook: while a fault is expected, the handler records it and
- * resumes the test (arch_fault_recovery_arm).
+ * resumes the test (arch_fault_recovery_arm); an NMI or a machine check is the machine's
+ * event, not the test's fault, and is never taken for one.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -93,7 +94,9 @@ void trap_dispatch(struct trap_frame *tf)
 	 * expecting a fault does not take it for one */
 	if (tf->vector == VEC_NMI && nmi_handle(tf->rip))
 		return;
-	if (recovery_jb) {
+	/* neither is a machine check, nor an NMI that nmi=panic makes fatal: they panic with
+	 * their report even while a test expects a fault */
+	if (recovery_jb && tf->vector != VEC_NMI && tf->vector != VEC_MC) {
 		struct arch_jmpbuf *jb = recovery_jb;
 
 		recovery_jb = NULL;
