@@ -65,7 +65,8 @@ int irq_alloc_vector(irq_handler_fn fn, void *ctx)
 	return -ENOSPC;
 }
 
-/* irq_free_vector - drop the handler; ignored for a vector that is not allocated. */
+/* irq_free_vector - drop the handler and the count (a free vector counts 0); ignored for a
+ * vector that is not allocated. */
 void irq_free_vector(int vector)
 {
 	uint64_t flags;
@@ -75,6 +76,7 @@ void irq_free_vector(int vector)
 	flags = irq_save();
 	vectors[vector - IRQ_VECTOR_DYN_FIRST].fn = NULL;
 	vectors[vector - IRQ_VECTOR_DYN_FIRST].ctx = NULL;
+	vectors[vector - IRQ_VECTOR_DYN_FIRST].count = 0;
 	irq_restore(flags);
 }
 
@@ -88,7 +90,8 @@ int arch_msi_message(int vector, uint64_t *addr, uint32_t *data)
 	return 0;
 }
 
-/* irq_vector_count - interrupts on an allocated vector since irq_alloc_vector. */
+/* irq_vector_count - interrupts on an allocated vector since irq_alloc_vector; 0 when free
+ * (a message on a free vector runs no handler and is not counted). */
 uint64_t irq_vector_count(int vector)
 {
 	return valid(vector) ? vectors[vector - IRQ_VECTOR_DYN_FIRST].count : 0;
