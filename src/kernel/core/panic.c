@@ -26,7 +26,9 @@ void panic_begin(void)
 		arch_halt();
 	if (panic_depth == 1 && screen_hook)
 		screen_hook(); /* interrupts off: the console switches to its panic colours */
-	printk_hold(false); /* the shell may hold messages while it edits: show them, then ours */
+	/* held messages (the shell's line editor) first, then ours; an append the panic
+	 * interrupted is given up */
+	printk_panic();
 }
 
 __noreturn void panic_end(void)

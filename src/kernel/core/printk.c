@@ -16,7 +16,9 @@
  * nested message that finds the slot full is dropped and counted; the count is logged
  * ("printk: messages printed inside a printk lost: N") by the same flush. A printk nested
  * anywhere else (an NMI during the sinks, a fault in a sink) finds the ring consistent and
- * prints as usual. Single CPU: only an NMI, an exception or a sink can nest.
+ * prints as usual. A panic that lands inside an append (a machine check, an NMI with
+ * nmi=panic) never returns to it: printk_panic gives that append up, so the panic's report
+ * is printed, not kept aside. Single CPU: only an NMI, an exception or a sink can nest.
  * Pure apart from arch_irq_save: compiled for the host too (unit tests).
  */
 #include <lios/arch.h>
@@ -278,6 +280,18 @@ void printk_hold(bool on)
 	} else if (holding) { /* only thread context turns holding on or off */
 		send_from(held_from, true, NULL, SEND_TO_HEAD);
 	}
+}
+
+/* See <lios/printk.h>. Interrupts off (a panic). Nothing the panic interrupted resumes:
+ * an append stays cut where it stopped (the next record starts at a mark of its own), and
+ * a flush of the slot gives the slot up, so the next printk sends its message again (that
+ * record may be the one cut: better twice than never). */
+void printk_panic(void)
+{
+	ring_busy = false;
+	slot_flushing = false;
+	nmi_barrier();
+	printk_hold(false);
 }
 
 /* See <lios/printk.h>. Interrupts off, so that the answer still holds at printk_held_send. */

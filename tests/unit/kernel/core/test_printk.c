@@ -7,6 +7,7 @@
 #include <lios/cmdline.h>
 #include <lios/printk.h>
 #include <lios/string.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include "../../unit.h"
 
@@ -421,6 +422,66 @@ static void test_nested_long_cut(void)
 	printk_remove_sink(capture_debug);
 }
 
+/* A panic that lands in the middle of a printk's append: a machine check, or an NMI with
+ * nmi=panic. panic_begin calls printk_panic, prints its report and halts: it never returns
+ * to the append, which a longjmp stands for here. */
+static jmp_buf panic_halt;
+static int appends_until_panic; /* the append (counting from 1) the panic interrupts */
+static bool nmi_first;          /* before that, an NMI prints inside the first append */
+
+static void panic_mid_append(void)
+{
+	if (nmi_first) {
+		nmi_first = false;
+		printk(KERN_ERR "nmi: before the panic\n"); /* kept aside in the slot */
+	}
+	if (--appends_until_panic > 0)
+		return;
+	printk_host_mid_append = NULL;
+	printk_panic();
+	printk(KERN_ERR "PANIC: Machine check (vector 18)\n");
+	printk("System halted.\n");
+	longjmp(panic_halt, 1);
+}
+
+/* 1. The panic interrupts a message's append: its report reaches the sinks and the log.
+ * Before: the append it interrupted never finished, so printk took every message of the
+ * panic for one printed inside an append: the first was kept aside for a flush that never
+ * came, the others dropped; the machine halted with nothing said.
+ * 2. The panic interrupts the append of a message that an NMI had kept aside (the flush
+ * after the outer message): that message is shown too, after the report's first line,
+ * instead of being left to a flush that can no longer run. */
+static void test_panic_in_append(void)
+{
+	hold_sinks_start();
+	reentered = true;
+	appends_until_panic = 1;
+	printk_host_mid_append = panic_mid_append;
+	if (!setjmp(panic_halt))
+		printk("mce: bank 4 status\n");
+	printk_host_mid_append = NULL;
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "PANIC: Machine check (vector 18)\nSystem halted.\n") == 0);
+	runs_len = 0;
+	printk_dump_log(capture_runs);
+	CHECK(strstr(runs, "|PANIC: Machine check (vector 18)\n|System halted.\n|") != NULL);
+	printk("after\n"); /* the ring is not left busy (on the host the run goes on) */
+	CHECK(strstr(captured, "System halted.\nafter\n") != NULL);
+
+	captured_len = 0;
+	nmi_first = true;
+	appends_until_panic = 2; /* the outer record's append, then the slot's */
+	printk_host_mid_append = panic_mid_append;
+	if (!setjmp(panic_halt))
+		printk("outer\n");
+	printk_host_mid_append = NULL;
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "outer\nPANIC: Machine check (vector 18)\nnmi: before the panic\n"
+			       "System halted.\n") == 0);
+	printk_remove_sink(capture_and_print);
+	printk_remove_sink(capture_debug);
+}
+
 /* Command line: bare flags, key=value, prefixes that must not match, empty values. */
 static void test_cmdline(void)
 {
@@ -457,6 +518,7 @@ int main(void)
 	RUN(test_hold_overflow);
 	RUN(test_nested_long_cut);
 	RUN(test_nested_in_append);
+	RUN(test_panic_in_append);
 	RUN(test_cmdline);
 	return unit_summary();
 }
