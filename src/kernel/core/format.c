@@ -204,10 +204,20 @@ static void out_integer(struct outbuf *o, const struct spec *sp, va_list *ap)
 		u = (unsigned short)u;
 	else if (sp->lng == -2)
 		u = (unsigned char)u;
-	/* '#': 0x before hexadecimal, also for 0 (as Linux does: log lines keep one shape), a
-	 * leading 0 for octal (none more for 0) */
-	if (sp->alt && c != 'u' && (c != 'o' || u))
+	/* '#': 0x before hexadecimal, also for 0 (as Linux does: log lines keep one shape); for
+	 * octal the first digit is a 0: with a precision, C raises it just enough for that
+	 * (the zeros it asks for may already start the number), else a leading 0 (none more
+	 * for 0) */
+	if (sp->alt && c == 'o' && sp->prec >= 0) {
+		int digits = 0;
+
+		for (uint64_t t = u; t; t >>= 3)
+			digits++;
+		if (f.prec <= digits)
+			f.prec = digits + 1;
+	} else if (sp->alt && c != 'u' && (c != 'o' || u)) {
 		f.prefix = c == 'o' ? "0" : c == 'X' ? "0X" : "0x";
+	}
 	out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
 }
 

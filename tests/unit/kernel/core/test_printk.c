@@ -47,6 +47,11 @@ static void test_flags_and_precision(void)
 	SAME_AS_LIBC("%#o %#o %#X %#x", 8, 0, 255, 255);
 	SAME_AS_LIBC("[%*d] [%-*d]", -5, 1, 3, 2);
 	SAME_AS_LIBC("%+d after %s", 1, "ok");
+	/* '#' with a precision on octal: C raises the precision just enough for the first
+	 * digit to be 0 ("%#.3o" of 8 is 010; "%#.0o" of 0 is 0). Before: a 0 was put in
+	 * front of the zeros the precision asked for (0010), or none at all for 0 (""). */
+	SAME_AS_LIBC("[%#.3o] [%#.2o] [%#.0o] [%#.1o] [%#5.4o] [%#-6.1o] [%#08o] [%#.0o]", 8, 8, 0,
+		     0, 8, 8, 8, 8);
 	/* printk's own rule, unlike libc: %#x of 0 is 0x0, so log lines keep one shape */
 	ksnprintf(buf, sizeof(buf), "%#x", 0);
 	CHECK(strcmp(buf, "0x0") == 0);
