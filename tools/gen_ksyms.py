@@ -28,21 +28,25 @@ def text_symbols(lines):
     return sorted(syms.items())
 
 
-def text_base(lines):
-    """Address of __text_start: the table's addresses are written relative to it, so the
-    relocation table (gen_relocs.py) moves them with the image."""
+def linker_symbol(lines, name):
+    """Address of a linker-script symbol (__text_start, __text_end) in `nm -n` output."""
     for line in lines:
         parts = line.split()
-        if len(parts) == 3 and parts[2] == "__text_start":
+        if len(parts) == 3 and parts[2] == name:
             return int(parts[0], 16)
-    sys.exit("gen_ksyms: no __text_start in the first link")
+    sys.exit("gen_ksyms: no %s in the first link" % name)
 
 
-def write_table(syms, out, base):
+def write_table(syms, out, base, end):
+    """base, __text_start: the table's addresses are written relative to it, so the
+    relocation table (gen_relocs.py) moves them with the image. end, __text_end: the last
+    function ends there at the latest; with no size it would be named for every address
+    above it (rodata, data, a wild RIP)."""
     names = bytearray()
     rows = []
+    syms = [(addr, name) for addr, name in syms if addr < end]
     for i, (addr, name) in enumerate(syms):
-        nxt = syms[i + 1][0] if i + 1 < len(syms) else addr
+        nxt = syms[i + 1][0] if i + 1 < len(syms) else end
         rows.append((addr, len(names), nxt - addr))
         names += name.encode() + b"\0"
     with open(out, "w") as f:
@@ -73,7 +77,8 @@ def main(argv):
         sys.exit(__doc__)
     with open(argv[1]) as f:
         lines = f.readlines()
-    write_table(text_symbols(lines), argv[2], text_base(lines))
+    write_table(text_symbols(lines), argv[2], linker_symbol(lines, "__text_start"),
+                linker_symbol(lines, "__text_end"))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #include <lios/cmdline.h>
 #include <lios/ksyms.h>
 #include <lios/printk.h>
+#include <lios/sections.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
 
@@ -27,6 +28,21 @@ KTEST(kernel, ksyms_rejects_data)
 	uintptr_t off;
 
 	KEXPECT(ksyms_lookup(0x1000, &off) == NULL);
+}
+
+/* No function holds an address past the code: the first byte after .text and a string in
+ * .rodata are no symbol (a backtrace or a RIP there is printed as the address). Before: the
+ * last function in the table had no size, so it was named for every address above it,
+ * with an offset of hundreds of KiB. */
+KTEST(kernel, ksyms_rejects_past_text)
+{
+	static const char rodata_string[] = "not code";
+	uintptr_t off;
+
+	KEXPECT(ksyms_lookup((uintptr_t)__text_end, &off) == NULL);
+	KEXPECT(ksyms_lookup((uintptr_t)rodata_string, &off) == NULL);
+	KEXPECT(ksyms_lookup((uintptr_t)__text_end - 1, &off) != NULL); /* the last function's
+									 * padding */
 }
 
 KTEST(kernel, printk_formats)

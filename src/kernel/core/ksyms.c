@@ -9,7 +9,8 @@
 struct ksym {
 	uint64_t addr;     /* start of the function */
 	uint32_t name_off; /* offset of its name in ksyms_names */
-	uint32_t size;     /* bytes; 0 when unknown */
+	uint32_t size;     /* bytes: up to the next function, the last one up to __text_end;
+			    * 0 when unknown (then it reaches the next one's start) */
 };
 
 extern const struct ksym ksyms_table[];
