@@ -38,9 +38,11 @@ void machine_reboot(void)
 
 /*
  * machine_poweroff - ACPI S5 (acpi_poweroff prints what it does or why it cannot).
- * Returns a negative error when the machine is still running: -ENODEV without ACPI S5,
- * -EIO when the write did not turn it off. USB is stopped only when S5 is tried (after
- * -EIO only a halt is left to the caller). Thread context.
+ * Returns a negative error when the machine is still running: -ENODEV without ACPI S5
+ * (nothing stopped), -EIO when the write did not turn it off, another error when S5 could
+ * not be entered after all (a sleep register that could not be mapped). USB is stopped
+ * whenever the tables describe S5, so after any error but -ENODEV it is gone. Thread
+ * context.
  */
 int machine_poweroff(void)
 {
@@ -53,9 +55,13 @@ int machine_poweroff(void)
 bool machine_power_request_pending(void) { return acpi_button_pending(); }
 
 /* machine_power_requests - see <lios/power.h>. Without S5 the press is reported and the
- * machine goes on (halting would leave only the button's 4-second override). */
+ * machine goes on (halting would leave only the button's 4-second override); so it does
+ * when S5 fails, but without USB, which was stopped for it: the log says so, as it says
+ * whether S5 was entered at all. */
 void machine_power_requests(void)
 {
+	int err;
+
 	if (!acpi_button_take())
 		return;
 	if (!acpi_can_poweroff()) {
@@ -64,6 +70,7 @@ void machine_power_requests(void)
 		return;
 	}
 	printk("acpi: power button pressed: powering off\n");
-	machine_poweroff();
-	printk("acpi: power button: the machine is still on after S5; going on\n");
+	err = machine_poweroff();
+	printk("acpi: power button: %s; going on without USB (stopped for S5)\n",
+	       err == -EIO ? "the machine is still on after S5" : "S5 could not be entered");
 }

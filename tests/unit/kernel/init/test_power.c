@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the machine's reboot and power-off policy (src/kernel/init/power.c), with
+ * the drivers it calls (ACPI, USB, the 8042, the triple fault) replaced by stand-ins that
+ * record the order of the calls, and printk captured: what is tried in which order, and
+ * what the log says when the machine is still on.
+ */
+#include <lios/acpi.h>
+#include <lios/errno.h>
+#include <lios/machine.h>
+#include <lios/power.h>
+#include <lios/printk.h>
+#include <lios/ps2.h>
+#include <lios/usb.h>
+#include <setjmp.h>
+#include <string.h>
+#include "../../unit.h"
+
+static char log_text[4096]; /* the printk output of one scenario */
+static size_t log_len;
+static char calls[256]; /* the driver calls of one scenario, "usb acpi_reset ..." */
+
+static void capture(const char *s, size_t n)
+{
+	if (log_len + n < sizeof(log_text)) {
+		memcpy(log_text + log_len, s, n);
+		log_len += n;
+		log_text[log_len] = '\0';
+	}
+}
+
+static void called(const char *what)
+{
+	strncat(calls, what, sizeof(calls) - strlen(calls) - 2);
+	strcat(calls, " ");
+}
+
+/* ------------------------------------------------------------------ driver stand-ins */
+
+static bool s5_described = true; /* acpi_can_poweroff's answer */
+static int poweroff_err = -EIO;  /* what acpi_poweroff returns */
+static bool button_pressed;      /* acpi_button_take's next answer */
+static jmp_buf machine_gone;     /* the triple fault: the CPU resets */
+
+bool acpi_can_poweroff(void) { return s5_described; }
+
+int acpi_poweroff(void)
+{
+	called("acpi_poweroff");
+	if (poweroff_err == -ENOMEM)
+		printk("poweroff: cannot map the sleep register at 0xfed80000\n");
+	else if (poweroff_err == -EIO)
+		printk("poweroff: the machine is still running after S5\n");
+	return poweroff_err;
+}
+
+bool acpi_button_take(void)
+{
+	bool was = button_pressed;
+
+	button_pressed = false;
+	return was;
+}
+
+bool acpi_button_pending(void) { return button_pressed; }
+
+void usb_shutdown(const char *why)
+{
+	called("usb");
+	called(why);
+}
+
+int acpi_reset(void)
+{
+	called("acpi_reset");
+	return -ENODEV;
+}
+
+const char *acpi_reset_why(int err) { return err == -ENODEV ? "no ACPI reset register" : "?"; }
+
+int ps2_reset_system(void)
+{
+	called("8042");
+	return -EIO;
+}
+
+void arch_reset_triple_fault(void)
+{
+	called("triple");
+	longjmp(machine_gone, 1);
+}
+
+static void scenario_start(void)
+{
+	log_len = 0;
+	log_text[0] = '\0';
+	calls[0] = '\0';
+}
+
+/* ------------------------------------------------------------------ cases */
+
+/* reboot: USB halted first, then the ACPI reset register, the 8042, the triple fault, each
+ * step's failure said before the next. */
+static void test_reboot_order(void)
+{
+	scenario_start();
+	if (!setjmp(machine_gone))
+		machine_reboot();
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 triple ") == 0);
+	CHECK(strstr(log_text, "reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
+	CHECK(strstr(log_text, "reboot: 8042 reset did not happen; triple fault\n"));
+}
+
+/* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */
+static void test_poweroff_usb_only_with_s5(void)
+{
+	scenario_start();
+	s5_described = false;
+	poweroff_err = -ENODEV;
+	CHECK_EQ(machine_poweroff(), -ENODEV);
+	CHECK(strcmp(calls, "acpi_poweroff ") == 0);
+
+	scenario_start();
+	s5_described = true;
+	poweroff_err = -EIO;
+	CHECK_EQ(machine_poweroff(), -EIO);
+	CHECK(strcmp(calls, "usb poweroff acpi_poweroff ") == 0);
+}
+
+/* The power button, S5 written but the machine still on: the shell goes on, and the log
+ * says that it goes on without USB (stopped for S5: a USB keyboard is dead from here on).
+ * Before: "the machine is still on after S5; going on", as if nothing had changed. */
+static void test_button_s5_failed(void)
+{
+	scenario_start();
+	s5_described = true;
+	poweroff_err = -EIO;
+	button_pressed = true;
+	CHECK(machine_power_request_pending());
+	machine_power_requests();
+	CHECK(!machine_power_request_pending());
+	CHECK(strcmp(calls, "usb poweroff acpi_poweroff ") == 0);
+	CHECK(strstr(log_text, "acpi: power button pressed: powering off\n"));
+	CHECK(strstr(log_text, "acpi: power button: the machine is still on after S5; going on "
+			       "without USB (stopped for S5)\n"));
+}
+
+/* The power button, S5 not even written (a sleep register that could not be mapped): the
+ * log must not claim S5 was tried. Before: "the machine is still on after S5". */
+static void test_button_s5_not_tried(void)
+{
+	scenario_start();
+	poweroff_err = -ENOMEM;
+	button_pressed = true;
+	machine_power_requests();
+	CHECK(strstr(log_text, "poweroff: cannot map the sleep register") != NULL);
+	CHECK(strstr(log_text, "after S5") == NULL);
+	CHECK(strstr(log_text, "acpi: power button: S5 could not be entered; going on without "
+			       "USB (stopped for S5)\n"));
+}
+
+/* The power button without S5: said, nothing stopped, the machine goes on. A call with no
+ * press does nothing. */
+static void test_button_without_s5(void)
+{
+	scenario_start();
+	s5_described = false;
+	button_pressed = true;
+	machine_power_requests();
+	CHECK(calls[0] == '\0');
+	CHECK(strstr(log_text, "this machine cannot power off (no ACPI S5); going on\n"));
+
+	scenario_start();
+	machine_power_requests();
+	CHECK(calls[0] == '\0' && log_len == 0);
+}
+
+int main(void)
+{
+	if (printk_add_sink(capture, false)) {
+		fprintf(stderr, "no printk sink\n");
+		return 1;
+	}
+	RUN(test_reboot_order);
+	RUN(test_poweroff_usb_only_with_s5);
+	RUN(test_button_s5_failed);
+	RUN(test_button_s5_not_tried);
+	RUN(test_button_without_s5);
+	return unit_summary();
+}
