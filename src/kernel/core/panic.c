@@ -4,7 +4,9 @@
  * "PANIC: <reason>" on every printk sink (serial and, once it exists, the screen, switched
  * to its highlighted panic colours), followed by the caller's backtrace with symbol names
  * and whatever the info hook adds (firmware, console mode, memory). Then the CPU halts; it
- * never reboots. A panic during a panic only halts.
+ * never reboots. A panic during a panic (in a hook, or a fault while the report is
+ * printed) prints a report of its own without calling the hooks again (one of them may be
+ * what failed); a panic during that one only halts.
  */
 #include <lios/arch.h>
 #include <lios/panic.h>
@@ -19,6 +21,9 @@ static volatile int panic_depth;
 void panic_set_info_hook(panic_info_fn fn) { info_hook = fn; }
 void panic_set_screen_hook(panic_info_fn fn) { screen_hook = fn; }
 
+/* panic_begin - the start of every panic report (panic(), the exception handlers):
+ * interrupts off, the nesting counted (the third level halts here), the screen switched
+ * on the first, held messages out. Any context. */
 void panic_begin(void)
 {
 	arch_irq_save();
@@ -31,6 +36,7 @@ void panic_begin(void)
 	printk_panic();
 }
 
+/* panic_end - the info hook's lines (first level only), the last line, the halt. */
 __noreturn void panic_end(void)
 {
 	if (panic_depth == 1 && info_hook)
@@ -39,6 +45,8 @@ __noreturn void panic_end(void)
 	arch_halt();
 }
 
+/* panic - see <lios/panic.h>: "PANIC: <reason>" (cut to 255 bytes), the registers and
+ * the caller's backtrace, then halt. Any context. */
 void panic(const char *fmt, ...)
 {
 	va_list ap;
