@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel command line: space-separated words, "key" or "key=value".
+ * The kernel command line: space-separated words, "key" or "key=value"; a key given more
+ * than once is the last word's (a word appended in GRUB's editor overrides the entry's).
  * cmdline_value("console", buf, size) copies the value of console=..., cmdline_has("selftest")
  * tests a bare flag. Pure; compiled for the host too.
  */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The kernel command line, kept in a kernel-owned copy. Words are separated by spaces;
- * a word is "key" or "key=value". Pure: compiled for the host too.
+ * a word is "key" or "key=value". A key given more than once counts as the last word that
+ * gives it, as Linux reads its options: a word added at the end of a GRUB entry's line
+ * (`e` at the menu) overrides what the entry itself says. Pure: compiled for the host too.
  */
 #include <lios/cmdline.h>
 #include <lios/errno.h>
@@ -30,12 +32,12 @@ void cmdline_set(const char *s)
 
 const char *cmdline_raw(void) { return cmdline; }
 
-/* Finds the word whose key is 'key'; returns a pointer to the word or NULL, and the length
- * of the whole word ("key" or "key=value") in *wordlen. */
+/* Finds the last word whose key is 'key'; returns a pointer to the word or NULL, and the
+ * length of the whole word ("key" or "key=value") in *wordlen. */
 static const char *find_word(const char *key, size_t *wordlen)
 {
 	size_t klen = strlen(key);
-	const char *p = cmdline;
+	const char *p = cmdline, *found = NULL;
 
 	while (*p) {
 		while (*p == ' ')
@@ -46,10 +48,10 @@ static const char *find_word(const char *key, size_t *wordlen)
 		size_t len = p - w;
 		if (len >= klen && strncmp(w, key, klen) == 0 && (len == klen || w[klen] == '=')) {
 			*wordlen = len;
-			return w;
+			found = w;
 		}
 	}
-	return NULL;
+	return found;
 }
 
 /* True when "key" or "key=..." is on the command line. */

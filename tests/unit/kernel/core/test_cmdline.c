@@ -35,6 +35,17 @@ int main(void)
 	/* "key=" is the empty value too. */
 	CHECK_EQ(cmdline_value("e", buf, sizeof(buf)), 0);
 
+	/* A key given twice is the last word's, as in Linux: a word appended in GRUB's editor
+	 * overrides the entry's own (the first one counted before). A bare repeat of a key
+	 * given a value counts as the bare key. */
+	cmdline_set("console.scale=1 usb.kbd=boot selftest console.scale=3 usb.kbd");
+	CHECK_EQ(cmdline_value("console.scale", buf, sizeof(buf)), 1);
+	CHECK(strcmp(buf, "3") == 0);
+	CHECK_EQ(cmdline_value("usb.kbd", buf, sizeof(buf)), 0);
+	CHECK(cmdline_has("selftest"));
+	cmdline_set("selftest console=serial console.scale=2 heap.trace=0000000000000012 "
+		    "kbd.layout=de-nodeadkeys-x e= fits=123456789012345");
+
 	/* A value of exactly size-1 bytes fits: 15 digits in 16 bytes. */
 	CHECK_EQ(cmdline_value("fits", buf, sizeof(buf)), 15);
 	CHECK(strcmp(buf, "123456789012345") == 0);
