@@ -28,7 +28,10 @@ bool ps2_kbd_byte_ready(void);
 /* Read the data port (no wait). */
 uint8_t ps2_read_data(void);
 /* Pulse the CPU reset line through the controller. Returns -EIO if the machine is still
- * running afterwards (or -ENODEV without a controller). */
+ * running afterwards (or -ENODEV without a controller, -EPERM after ps2_leave_alone). */
 int ps2_reset_system(void);
+/* Touch ports 0x60/0x64 no more (kbd.ps2=off: a chipset that misbehaves when they are):
+ * ps2_reset_system then returns -EPERM without an access; ps2_init takes them back. */
+void ps2_leave_alone(void);
 
 #endif

@@ -288,6 +288,7 @@ int kbd_init(void)
 	present = false;
 	irq_mask(IRQ_KEYBOARD);
 	if (ps2_turned_off()) {
+		ps2_leave_alone(); /* the reboot path's reset pulse too */
 		printk("kbd: none (kbd.ps2=off)\n");
 		return -ENODEV;
 	}

@@ -67,6 +67,7 @@
 #define PS2_SELF_TEST_RETRY_MS 50   /* ... after a pause */
 
 static uint8_t ps2_config; /* the configuration byte ps2_init wrote last */
+static bool left_alone;    /* ps2_leave_alone: no port access at all (kbd.ps2=off) */
 
 static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
 
@@ -269,9 +270,11 @@ static int run_test(uint8_t cmd, uint8_t ok, const char *name, char *why, size_t
  */
 int ps2_init(char *why, size_t n)
 {
-	uint8_t status = ps2_status();
+	uint8_t status;
 	int config, readback;
 
+	left_alone = false; /* a bring-up asked for takes the ports back */
+	status = ps2_status();
 	if (status == PS2_STATUS_ABSENT) {
 		ksnprintf(why, n, "no controller, status 0x%02x", status);
 		return -ENODEV;
@@ -347,12 +350,18 @@ bool ps2_kbd_byte_ready(void)
 /* ps2_read_data - the data port as it is, no wait (after ps2_kbd_byte_ready). IRQ context. */
 uint8_t ps2_read_data(void) { return arch_pio_read8(PS2_DATA); }
 
+/* ps2_leave_alone - see <lios/ps2.h>. Boot. */
+void ps2_leave_alone(void) { left_alone = true; }
+
 /*
  * ps2_reset_system - pulse the CPU reset line. Returns only if that did not reset the
- * machine: -ENODEV without a controller, -EIO otherwise. Any context.
+ * machine: -EPERM when the ports are left alone (no access), -ENODEV without a controller,
+ * -EIO otherwise. Any context.
  */
 int ps2_reset_system(void)
 {
+	if (left_alone)
+		return -EPERM;
 	if (ps2_status() == PS2_STATUS_ABSENT)
 		return -ENODEV;
 	if (write_command(PS2_CMD_PULSE_RESET))

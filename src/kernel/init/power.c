@@ -19,8 +19,9 @@
 #include <lios/usb.h>
 
 /*
- * machine_reboot - ACPI reset register, then the 8042 reset line, then a triple fault:
- * each is tried only when the one before is absent or did not reset the machine.
+ * machine_reboot - ACPI reset register, then the 8042 reset line (not with kbd.ps2=off,
+ * which leaves ports 0x60/0x64 alone), then a triple fault: each is tried only when the
+ * one before is absent or did not reset the machine.
  * Thread context; never returns.
  */
 void machine_reboot(void)
@@ -32,7 +33,9 @@ void machine_reboot(void)
 	err = acpi_reset();
 	printk("reboot: %s; pulsing the 8042 reset line\n", acpi_reset_why(err));
 	err = ps2_reset_system();
-	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no 8042" : "8042 reset did not happen");
+	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no 8042"
+					       : err == -EPERM ? "8042 left alone (kbd.ps2=off)"
+							       : "8042 reset did not happen");
 	arch_reset_triple_fault();
 }
 

@@ -295,6 +295,19 @@ static void test_reset_system(void)
 	sim.input_stuck = true;
 	CHECK_EQ(ps2_reset_system(), -EIO);
 	CHECK_EQ(sim.pulses, 0);
+
+	/* kbd.ps2=off (ps2_leave_alone): -EPERM and not one access to ports 0x60/0x64, where
+	 * the pulse was sent anyway; ps2_init takes the ports back */
+	sim_reset();
+	ps2_leave_alone();
+	CHECK_EQ(ps2_reset_system(), -EPERM);
+	CHECK_EQ(sim.reads, 0);
+	CHECK_EQ(sim.writes, 0);
+	CHECK_EQ(sim.pulses, 0);
+	sim_reset();
+	CHECK_EQ(ps2_init(why, sizeof(why)), 0);
+	CHECK_EQ(ps2_reset_system(), -EIO);
+	CHECK_EQ(sim.pulses, 1);
 }
 
 /* 12. A key arrives after init, before ps2_enable_irq (a key held during boot): the

@@ -78,10 +78,12 @@ int acpi_reset(void)
 
 const char *acpi_reset_why(int err) { return err == -ENODEV ? "no ACPI reset register" : "?"; }
 
+static int ps2_err = -EIO; /* what ps2_reset_system returns */
+
 int ps2_reset_system(void)
 {
 	called("8042");
-	return -EIO;
+	return ps2_err;
 }
 
 void arch_reset_triple_fault(void)
@@ -109,6 +111,14 @@ static void test_reboot_order(void)
 	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 triple ") == 0);
 	CHECK(strstr(log_text, "reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
 	CHECK(strstr(log_text, "reboot: 8042 reset did not happen; triple fault\n"));
+
+	/* kbd.ps2=off: the 8042 driver touches nothing and says so (-EPERM) */
+	scenario_start();
+	ps2_err = -EPERM;
+	if (!setjmp(machine_gone))
+		machine_reboot();
+	ps2_err = -EIO;
+	CHECK(strstr(log_text, "reboot: 8042 left alone (kbd.ps2=off); triple fault\n"));
 }
 
 /* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */
