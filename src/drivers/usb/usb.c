@@ -201,6 +201,8 @@ void usb_shutdown(const char *why)
 
 		hc->dead = true; /* the tick and the interrupt handler leave it alone from now on */
 		hc->recovery = XHCI_RECOVERY_NONE;
+		/* no report comes again: a key held now would stay down and repeat for ever */
+		usb_kbd_controller_shut_down(hc);
 		if (xhci_stop(hc, quirk, err, sizeof(err)))
 			printk(KERN_WARN "usb: %s: %s before %s; bus mastering off\n", hc->name, err, why);
 		else

@@ -361,6 +361,7 @@ void usb_kbd_release_all(struct usb_dev *d);
 bool usb_kbd_ready(const struct usb_dev *d);
 void usb_kbd_tick(void);
 void usb_kbd_controller_stopped(struct xhci *hc);
+void usb_kbd_controller_shut_down(struct xhci *hc);
 bool usb_kbd_stall_probe(void);
 void usb_kbd_probe_result(int *stalled, int *after);
 

@@ -462,23 +462,34 @@ void usb_kbd_free(struct usb_dev *d)
 	heap_free(k);
 }
 
-/*
- * usb_kbd_controller_stopped - hc stopped on an error without halting, so its devices and
- * their memory are kept (it may still write there) but no report will come again: every
- * keyboard on it lets go of its keys, as an empty report would (a key held now would
- * otherwise repeat forever), and sends nothing more. Nothing is freed. Tick context.
- */
-void usb_kbd_controller_stopped(struct xhci *hc)
+/* Every keyboard on hc lets go of its keys, as an empty report would, and sends nothing
+ * more; said, when warn, for each one that was ready. */
+static void freeze_keyboards(struct xhci *hc, bool warn)
 {
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next) {
 		if (d->hc != hc || !d->kbd || d->kbd->frozen)
 			continue;
 		usb_kbd_release_all(d);
 		d->kbd->frozen = true;
-		if (d->kbd->state >= K_RUN)
+		if (warn && d->kbd->state >= K_RUN)
 			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n", d->name);
 	}
 }
+
+/*
+ * usb_kbd_controller_stopped - hc stopped on an error without halting, so its devices and
+ * their memory are kept (it may still write there) but no report will come again: every
+ * keyboard on it lets go of its keys, as an empty report would (a key held now would
+ * otherwise repeat forever), and sends nothing more. Nothing is freed. Tick context.
+ */
+void usb_kbd_controller_stopped(struct xhci *hc) { freeze_keyboards(hc, true); }
+
+/*
+ * usb_kbd_controller_shut_down - usb_shutdown stopped hc (its own line says so): as
+ * usb_kbd_controller_stopped, without a line per keyboard. The machine may go on after
+ * all (S5 that failed), and a key held now must not stay down or repeat. Interrupts off.
+ */
+void usb_kbd_controller_shut_down(struct xhci *hc) { freeze_keyboards(hc, false); }
 
 /* usb_kbd_tick - typematic repeats that are due. Tick context. */
 void usb_kbd_tick(void)

@@ -14,7 +14,8 @@
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, two healthy controllers; "stuck", one that never halts; "intel" and
  * "intel-d3", a Lynx Point-LP xHCI with its ports switched, entering D3hot or not;
- * "recovering", a controller in the middle of a reset after an error.
+ * "recovering", a controller in the middle of a reset after an error; "held-key", a
+ * keyboard holding a key when its controller stops.
  */
 #include "../../../../src/drivers/pci/pci_internal.h"
 #include "usb_probe_harness.h"
@@ -284,6 +285,52 @@ static void recovery_cancelled(void)
 	CHECK(!warned("reset after the error"));
 }
 
+/* A keyboard on ROOT_PORT of 00:01.0 is ready and holds 'a' when usb_shutdown("power-off")
+ * runs (S5 then fails and the machine goes on without USB, as after a power-button press):
+ * no report can come any more, so 'a' is released at once and never repeats in the second
+ * that follows, and the keyboard's line says its controller stopped. */
+static void held_key_released(void)
+{
+	static const uint8_t press_a[8] = { 0, 0, 0x04 };
+	struct ctl *c = add_xhci(1, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	struct usb_dev *d;
+	unsigned int i;
+
+	CHECK_EQ(scan(), 1);
+	if (!m.tick)
+		return;
+	sim_connect(&c->xs, ROOT_PORT, USB_SPEED_HIGH);
+	host_time_skip_ns = 200000;
+	for (i = 0; i < 5000 && !sim_logged("kbd: usb 1-5 0627:0001 ready"); i++)
+		m.tick();
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready"));
+	d = usb_dev_list();
+	if (!d)
+		return;
+	i = d->intr_deq;
+	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, press_a, sizeof(press_a));
+	sim_post_transfer(&c->xs, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
+	m.tick();
+	host_time_skip_ns = 0;
+	CHECK_EQ(key_presses, 1u);
+	CHECK_EQ(key_releases, 0u);
+	shut_down("power-off");
+	check_stopped(c);
+	CHECK_EQ(key_releases, 1u);
+	/* a second of ticks, 1 ms each: past the 500 ms repeat delay */
+	for (i = 0; i < 1000; i++) {
+		host_time_skip_ns = 1000000;
+		(void)time_ns();
+		host_time_skip_ns = 1000;
+		m.tick();
+	}
+	host_time_skip_ns = 0;
+	CHECK_EQ(key_presses, 1u);
+	sim_log_clear();
+	CHECK_EQ(usb_kbd_print(), 1u);
+	CHECK(sim_logged(", controller stopped\n"));
+}
+
 int main(int argc, char **argv)
 {
 	logs_start();
@@ -299,6 +346,8 @@ int main(int argc, char **argv)
 		RUN(intel_d3hot_refused);
 	else if (!strcmp(argv[1], "recovering"))
 		RUN(recovery_cancelled);
+	else if (!strcmp(argv[1], "held-key"))
+		RUN(held_key_released);
 	else
 		fprintf(stderr, "test_usb_shutdown: no case %s\n", argv[1]);
 	sim_free(&m.pci);

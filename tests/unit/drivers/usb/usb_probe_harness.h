@@ -217,11 +217,13 @@ int arch_msi_message(int vector, uint64_t *addr, uint32_t *data)
 	*data = (uint32_t)vector;
 	return 0;
 }
-static unsigned int key_presses; /* keys the keyboards reported pressed */
+static unsigned int key_presses;  /* keys the keyboards reported pressed */
+static unsigned int key_releases; /* ... and released */
 void kbd_report_key(uint16_t key, bool pressed)
 {
 	(void)key;
 	key_presses += pressed;
+	key_releases += !pressed;
 }
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { (void)fn; }
 uint8_t kbd_leds(void) { return 0; }
