@@ -111,7 +111,8 @@ static int add_endpoint(struct usb_iface_info *it, const uint8_t *p, const char 
 	};
 	if ((ep.address & USB_EP_NUM_MASK) == 0)
 		return refuse(why, "endpoint descriptor for endpoint 0");
-	if (ep.max_packet == 0)
+	/* an isochronous endpoint of a default setting carries nothing (USB 2.0 5.6.3): legal */
+	if (ep.max_packet == 0 && (ep.attributes & USB_EP_XFER_MASK) != USB_EP_XFER_ISOC)
 		return refuse(why, "endpoint max packet size 0");
 	it->num_endpoints++;
 	if ((ep.attributes & USB_EP_XFER_MASK) == USB_EP_XFER_INT && (ep.address & USB_EP_DIR_IN)) {

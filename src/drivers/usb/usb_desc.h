@@ -124,7 +124,8 @@ int usb_config_total_length(const uint8_t *buf, size_t len, const char **why);
  * setting 0 with their first interrupt IN endpoint and whether a HID descriptor came with
  * them (and the length of the report descriptor it names). Refused: total length above len or below 9, a descriptor of length 0 or 1, one
  * that runs past the end, an interface or endpoint descriptor shorter than its type, an
- * endpoint before any interface, an endpoint with max packet 0 or address 0. Unknown
+ * endpoint before any interface, an endpoint with address 0 or with max packet 0 (but an
+ * isochronous one, which a default setting must have so: USB 2.0 5.6.3). Unknown
  * descriptors are skipped. Pure.
  */
 int usb_parse_config(const uint8_t *buf, size_t len, struct usb_config_info *c, const char **why);

@@ -5,7 +5,9 @@
  * oversized lengths, a configuration whose total length lies, an interface without
  * endpoints, an endpoint of the wrong type, an endpoint before any interface) are refused
  * with a reason and never read out of bounds (ASan watches: buffers are exact-size copies).
- * Every refusal is reached and named by its reason. The HID interface without the boot
+ * Every refusal is reached and named by its reason; a keyboard beside an audio function
+ * whose default setting has a zero-sized isochronous endpoint (legal) is not refused. The
+ * HID interface without the boot
  * protocol that may be a keyboard (usb_find_hid_iface: the first eligible one, each
  * condition it skips on), and the report descriptor length a HID descriptor names (the
  * first report entry among bNumDescriptors, none past bLength). And the `usb` listing's
@@ -258,6 +260,32 @@ static int cfg_end(struct usb_config_info *c, const char **why)
 	written.b[3] = (uint8_t)(written.len >> 8);
 	written.b[4] = written.ifaces;
 	return parse(written.b, written.len, c, why);
+}
+
+/* A keyboard with a headset function (USB 2.0 5.6.3): interface 0 the boot keyboard,
+ * interface 1 audio streaming whose default setting (alt 0) holds its isochronous IN
+ * endpoint with no payload (max packet 0, as the specification asks of a default setting),
+ * alt 1 the same endpoint with 192 bytes. Parsed (the zero-sized isochronous endpoint is
+ * legal, not a broken descriptor), and the keyboard is interface 0. */
+static void keyboard_with_idle_isochronous_endpoint(void)
+{
+	static const uint8_t iso_idle[] = { 7, USB_DT_ENDPOINT, 0x83, USB_EP_XFER_ISOC, 0, 0, 1 };
+	static const uint8_t iso_alt1[] = { 7, USB_DT_ENDPOINT, 0x83, USB_EP_XFER_ISOC, 192, 0, 1 };
+	static const uint8_t alt1[] = { 9, USB_DT_INTERFACE, 1, 1, 1, 1, 2, 0, 0 };
+	struct usb_config_info c;
+	const char *why = NULL;
+
+	cfg_begin();
+	cfg_iface(0, 3, 1, 1);
+	cfg_hid(USB_DT_HID_REPORT, 63);
+	cfg_ep(0x81, USB_EP_XFER_INT);
+	cfg_iface(1, 1, 2, 0);
+	cfg_add(iso_idle, sizeof(iso_idle));
+	cfg_add(alt1, sizeof(alt1));
+	cfg_add(iso_alt1, sizeof(iso_alt1));
+	CHECK_EQ(cfg_end(&c, &why), 0);
+	CHECK_EQ(c.n_ifaces, 2);
+	CHECK_EQ(usb_find_boot_keyboard(&c, &why), 0);
 }
 
 /* usb_find_hid_iface takes the first HID interface without the boot subclass that has an
@@ -675,6 +703,7 @@ int main(void)
 	RUN(bad_lengths);
 	RUN(wrong_endpoints);
 	RUN(alternate_settings_and_tablet);
+	RUN(keyboard_with_idle_isochronous_endpoint);
 	RUN(hid_iface_first_eligible);
 	RUN(hid_iface_each_condition);
 	RUN(report_desc_len_parsed);
