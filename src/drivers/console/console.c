@@ -266,9 +266,7 @@ static int console_start_fb(const struct bootinfo *bi)
 	}
 	err = fb_console_setup(&console.fb, NULL, fb, font, scale);
 	if (err) {
-		console.why = err == -EINVAL		? "framebuffer too small for the font"
-			      : fb->kind == FB_INDEXED ? fb_indexed_check(fb)
-						       : "framebuffer format not supported";
+		console.why = fb_console_refusal(fb, font, scale);
 		return err;
 	}
 	mem = ioremap(fb->addr, (size_t)fb->pitch * fb->height, PG_CACHE_WC);

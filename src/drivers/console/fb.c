@@ -46,44 +46,87 @@ static bool fb_channel_ok(uint8_t pos, uint8_t size, uint8_t bpp)
 }
 
 /*
- * fb_console_setup - check fb's format and prepare fc to draw on it at base with font
- * magnified scale times. Returns 0, -ENOTSUP (not direct colour, bpp not 15/16/24/32, bad
- * channels) or -EINVAL (bad scale, pitch too small, or no whole cell fits). Draws nothing.
+ * The verdict on drawing fb with font magnified scale times: 0, -ENOTSUP (not direct
+ * colour, bpp not 15/16/24/32, bad channels; indexed: fb_indexed_check) or -EINVAL (bad
+ * scale, pitch too small, or no whole cell fits), with *why the reason in words (NULL: 0).
  */
-int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
-		     const struct console_font *font, unsigned scale)
+static int fb_console_verdict(const struct fb_info *fb, const struct console_font *font,
+			      unsigned scale, const char **why)
 {
+	uint64_t cell_w = (uint64_t)font->width * scale, cell_h = (uint64_t)font->height * scale;
+
+	*why = NULL;
 	if (fb->kind == FB_INDEXED) {
-		if (fb_indexed_check(fb))
+		*why = fb_indexed_check(fb);
+		if (*why)
 			return -ENOTSUP;
 	} else if (fb->kind != FB_RGB) {
+		*why = "framebuffer format not supported";
 		return -ENOTSUP;
 	} else if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) {
+		*why = "framebuffer format not supported";
 		return -ENOTSUP;
 	} else if (!fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
 		   !fb_channel_ok(fb->green_pos, fb->green_size, fb->bpp) ||
 		   !fb_channel_ok(fb->blue_pos, fb->blue_size, fb->bpp)) {
+		*why = "framebuffer format not supported";
 		return -ENOTSUP;
 	}
-	if (scale < 1 || scale > FB_MAX_SCALE)
+	if (scale < 1 || scale > FB_MAX_SCALE) {
+		*why = "console scale out of range";
 		return -EINVAL;
+	}
+	/* a 15 bpp pixel takes 2 bytes: the tag's pitch can pass the parser's bit count */
+	if ((uint64_t)fb->width * ((fb->bpp + 7) / 8) > fb->pitch) {
+		*why = "framebuffer pitch shorter than a line of pixels";
+		return -EINVAL;
+	}
+	if (fb->width < cell_w || fb->height < cell_h) {
+		*why = "framebuffer too small for the font";
+		return -EINVAL;
+	}
+	return 0;
+}
 
+/*
+ * fb_console_refusal - why fb_console_setup() refuses fb with font at scale, a sentence
+ * for the console's "serial (...)" line, or NULL when it accepts them. Pure; any context.
+ */
+const char *fb_console_refusal(const struct fb_info *fb, const struct console_font *font,
+			       unsigned scale)
+{
+	const char *why;
+
+	fb_console_verdict(fb, font, scale, &why);
+	return why;
+}
+
+/*
+ * fb_console_setup - check fb's format and prepare fc to draw on it at base with font
+ * magnified scale times. Returns 0, -ENOTSUP (not direct colour, bpp not 15/16/24/32, bad
+ * channels) or -EINVAL (bad scale, pitch too small, or no whole cell fits); the reason in
+ * words is fb_console_refusal()'s. Draws nothing.
+ */
+int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
+		     const struct console_font *font, unsigned scale)
+{
+	const char *why;
+	int err = fb_console_verdict(fb, font, scale, &why);
+
+	if (err)
+		return err;
 	fc->base = (uintptr_t)base;
 	fc->width = fb->width;
 	fc->height = fb->height;
 	fc->pitch = fb->pitch;
 	fc->bpp = fb->bpp;
 	fc->bytes_pp = (uint8_t)((fb->bpp + 7) / 8);
-	if ((uint64_t)fc->width * fc->bytes_pp > fc->pitch)
-		return -EINVAL;
 	fc->font = font;
 	fc->scale = scale;
 	fc->cell_w = font->width * scale;
 	fc->cell_h = font->height * scale;
 	fc->cols = fc->width / fc->cell_w;
 	fc->rows = fc->height / fc->cell_h;
-	if (fc->cols == 0 || fc->rows == 0)
-		return -EINVAL;
 
 	fc->red_pos = fb->red_pos;
 	fc->red_size = fb->red_size;

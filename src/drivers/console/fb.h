@@ -69,10 +69,16 @@ struct fb_console {
 /*
  * Prepare fc to draw into the framebuffer fb mapped at base, with font scaled by scale.
  * Returns 0, or -ENOTSUP for an unsupported format (RGB: bpp, channel sizes; indexed: see
- * fb_indexed_check), or -EINVAL when not even one cell fits. Draws nothing.
+ * fb_indexed_check), or -EINVAL for a bad scale, a pitch shorter than a line of pixels or
+ * a screen where not even one cell fits (fb_console_refusal says which). Draws nothing.
  */
 int fb_console_setup(struct fb_console *fc, void *base, const struct fb_info *fb,
 		     const struct console_font *font, unsigned scale);
+
+/* Why fb_console_setup() refuses fb with font at scale (a sentence), or NULL when it does
+ * not. */
+const char *fb_console_refusal(const struct fb_info *fb, const struct console_font *font,
+			       unsigned scale);
 
 /* Pixel value of an 8-bit-per-channel colour in fc's format. */
 uint32_t fb_pixel(const struct fb_console *fc, uint8_t r, uint8_t g, uint8_t b);

@@ -570,6 +570,60 @@ int main(int argc, char **argv)
 		CHECK_EQ(fb_console_setup(&fc, dummy, &i, &console_font_8x16, 1), -EINVAL);
 	}
 
+	/* The reason the console prints for each refusal (fb_console_refusal), always in step
+	 * with fb_console_setup. A 15 bpp screen whose pitch holds its pixels' 15 bits but not
+	 * the 2 bytes each is stored in (640 * 15 / 8 = 1200 < 1280 bytes: the Multiboot2
+	 * parser counts bits and lets it through) is refused for its pitch, not as "too small
+	 * for the font"; a screen smaller than one cell is; a format is "not supported"; an
+	 * indexed one gets fb_indexed_check's words; an accepted one has no reason. */
+	{
+		static const struct {
+			struct fb_info info;
+			unsigned scale;
+			int err;
+			const char *why; /* a word the reason must contain; NULL: accepted */
+		} cases[] = {
+			{ { .kind = FB_RGB, .width = 640, .height = 480, .pitch = 1200, .bpp = 15,
+			    .red_pos = 10, .red_size = 5, .green_pos = 5, .green_size = 5,
+			    .blue_size = 5 }, 1, -EINVAL, "pitch" },
+			{ { .kind = FB_RGB, .width = 640, .height = 480, .pitch = 2000, .bpp = 32,
+			    .red_pos = 16, .red_size = 8, .green_pos = 8, .green_size = 8,
+			    .blue_size = 8 }, 1, -EINVAL, "pitch" },
+			{ { .kind = FB_RGB, .width = 7, .height = 15, .pitch = 28, .bpp = 32,
+			    .red_pos = 16, .red_size = 8, .green_pos = 8, .green_size = 8,
+			    .blue_size = 8 }, 1, -EINVAL, "too small for the font" },
+			{ { .kind = FB_RGB, .width = 60, .height = 480, .pitch = 240, .bpp = 32,
+			    .red_pos = 16, .red_size = 8, .green_pos = 8, .green_size = 8,
+			    .blue_size = 8 }, 8, -EINVAL, "too small for the font" },
+			{ { .kind = FB_RGB, .width = 640, .height = 480, .pitch = 640, .bpp = 8,
+			    .red_pos = 5, .red_size = 3, .green_pos = 2, .green_size = 3,
+			    .blue_size = 2 }, 1, -ENOTSUP, "not supported" },
+			{ { .kind = FB_INDEXED, .width = 640, .height = 480, .pitch = 640, .bpp = 8,
+			    .palette_colors = 0 }, 1, -ENOTSUP, "palette" },
+			{ { .kind = FB_RGB, .width = 640, .height = 480, .pitch = 1280, .bpp = 15,
+			    .red_pos = 10, .red_size = 5, .green_pos = 5, .green_size = 5,
+			    .blue_size = 5 }, 1, 0, NULL },
+		};
+		struct fb_console fc;
+		uint8_t dummy[4];
+
+		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+			const char *why = fb_console_refusal(&cases[k].info, &console_font_8x16,
+							     cases[k].scale);
+
+			CHECK_EQ(fb_console_setup(&fc, dummy, &cases[k].info, &console_font_8x16,
+						  cases[k].scale), cases[k].err);
+			if (!cases[k].why) {
+				CHECK(why == NULL);
+				continue;
+			}
+			CHECK(why && strstr(why, cases[k].why));
+			if (why && !strstr(why, cases[k].why))
+				fprintf(stderr, "case %zu: \"%s\" does not say \"%s\"\n", k, why,
+					cases[k].why);
+		}
+	}
+
 	/* The ASCII glyphs are the font's: 'A' has pixels, ' ' has none, and the generated
 	 * table maps every printable ASCII byte to a distinct glyph. */
 	for (int a = 0x21; a < 0x7f; a++)
