@@ -52,6 +52,8 @@ def parse_psf1(data):
     """Returns (width, height, glyph bytes list, {codepoint: glyph index})."""
     mode, charsize = data[2], data[3]
     count = 512 if mode & PSF1_MODE512 else 256
+    if 4 + count * charsize > len(data):
+        raise FontError("truncated glyph data")
     glyphs = [data[4 + i * charsize: 4 + (i + 1) * charsize] for i in range(count)]
     umap = {}
     if mode & PSF1_MODEHASTAB:
@@ -84,6 +86,11 @@ def parse_psf2(data):
      width) = struct.unpack_from("<4sIIIIIII", data, 0)
     if version != 0:
         raise FontError("unknown PSF2 version %d" % version)
+    # each glyph record holds its rows, padded to whole bytes: a shorter charsize would
+    # shift every glyph of the table against the character it is drawn for
+    if charsize < (width + 7) // 8 * height:
+        raise FontError("glyph size (charsize) of %d bytes, %dx%d glyphs need %d" %
+                        (charsize, width, height, (width + 7) // 8 * height))
     end = headersize + length * charsize
     if end > len(data):
         raise FontError("truncated glyph data")
