@@ -363,12 +363,14 @@ FB_INLINE void fb_span8x16_halves(const struct fb_console *fc, uintptr_t dst,
 
 	for (unsigned k0 = 0; k0 < n; k0 += FB_PASS_CELLS, dst += 32 * FB_PASS_CELLS) {
 		unsigned m = n - k0 < FB_PASS_CELLS ? n - k0 : FB_PASS_CELLS;
-		const struct con_cell *c = cells + k0, *o = old + k0;
+		const struct con_cell *c = cells + k0;
 
 		if (!old) { /* unknown old content: every edge group */
 			for (unsigned k = 0; k < m; k++)
 				e[k] = FB_EDGES_ALL;
-		} else {
+		} else { /* old + k0 only here: an offset to a null pointer is undefined */
+			const struct con_cell *o = old + k0;
+
 			for (unsigned k = 0; k < m; k++)
 				e[k] = fc->glyph_edges[c[k].ch] | fc->glyph_edges[o[k].ch];
 		}
