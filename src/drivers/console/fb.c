@@ -60,13 +60,9 @@ static int fb_console_verdict(const struct fb_info *fb, const struct console_fon
 		*why = fb_indexed_check(fb);
 		if (*why)
 			return -ENOTSUP;
-	} else if (fb->kind != FB_RGB) {
-		*why = "framebuffer format not supported";
-		return -ENOTSUP;
-	} else if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) {
-		*why = "framebuffer format not supported";
-		return -ENOTSUP;
-	} else if (!fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
+	} else if (fb->kind != FB_RGB ||
+		   (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) ||
+		   !fb_channel_ok(fb->red_pos, fb->red_size, fb->bpp) ||
 		   !fb_channel_ok(fb->green_pos, fb->green_size, fb->bpp) ||
 		   !fb_channel_ok(fb->blue_pos, fb->blue_size, fb->bpp)) {
 		*why = "framebuffer format not supported";
