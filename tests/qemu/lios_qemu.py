@@ -123,17 +123,29 @@ class Qmp:
                 self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 self.sock.connect(path)
                 break
-            except OSError:
+            except OSError as e:
                 self.sock.close()
                 if time.monotonic() > deadline:
-                    raise HarnessError("cannot connect to QMP socket %s" % path)
+                    raise HarnessError("cannot connect to QMP socket %s (%s)" % (path, e))
                 time.sleep(0.05)
         self.sock.settimeout(timeout)
         self.buf, self.events, self.next_id = b"", [], 1
-        greeting = self._read()
-        if "QMP" not in greeting:
-            raise HarnessError("unexpected QMP greeting %r" % greeting)
-        self.command("qmp_capabilities")
+        try:
+            greeting = self._read()
+        except (OSError, ValueError) as e:
+            self.close()
+            raise HarnessError("no QMP greeting (%s)" % e)
+        except HarnessError as e:
+            self.close()
+            raise HarnessError("no QMP greeting: %s" % e)
+        if not isinstance(greeting, dict) or "QMP" not in greeting:
+            self.close()
+            raise HarnessError("unexpected QMP greeting %r" % (greeting,))
+        try:
+            self.command("qmp_capabilities")
+        except HarnessError:
+            self.close()
+            raise
 
     def _read(self):
         while b"\n" not in self.buf:
@@ -173,6 +185,19 @@ class Qmp:
             self.sock.close()
         except OSError:
             pass
+
+
+def connect_qmp(path, alive, attempts=2, timeout=10.0):
+    """Qmp(path), tried again while alive() says QEMU still runs: a handshake that fails
+    once with QEMU running (seen once in CI: a QEMU that went on to boot fully) costs a
+    second connection, not the test. The last attempt's error names the step that failed."""
+    for attempt in range(attempts):
+        try:
+            return Qmp(path, timeout)
+        except HarnessError:
+            if attempt + 1 == attempts or not alive():
+                raise
+            time.sleep(0.2)
 
 
 # Characters to QMP qcodes (US layout): unshifted, then shifted.
@@ -272,14 +297,15 @@ class Machine:
                                      stderr=subprocess.STDOUT,
                                      preexec_fn=qemu_cmdline.no_huge_pages)
         try:
-            self.qmp = Qmp(os.path.join(self.tmp, "qmp.sock"))
-        except HarnessError:
+            self.qmp = connect_qmp(os.path.join(self.tmp, "qmp.sock"),
+                                   lambda: self.proc.poll() is None)
+        except HarnessError as e:
             try:
                 self.status = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 pass
-            raise HarnessError("QEMU did not start (status %s); see %s"
-                               % (self.status, self.qemu_log))
+            raise HarnessError("QEMU did not start (status %s: %s); see %s"
+                               % (self.status, e, self.qemu_log))
         return self
 
     def __enter__(self):

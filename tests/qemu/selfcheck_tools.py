@@ -5,7 +5,8 @@
 The El Torito report parser (check_iso.py), the installed-GRUB config (esp.py), the one QEMU
 command line of ./lios, the harness and the boot bench (qemu_cmdline.py, and that its
 huge-page opt-out no_huge_pages reaches a child), the BIOS disk's MBR and GRUB boot fields
-(biosdisk.py, on GRUB-shaped images and on the installed grub-pc-bin ones). The log checks
+(biosdisk.py, on GRUB-shaped images and on the installed grub-pc-bin ones), the QMP
+handshake against a stand-in QMP server (lios_qemu.Qmp, connect_qmp). The log checks
 are in selfcheck.py, the screen's in selfcheck_screen.py.
 Standard library unittest; exit status 0 = pass.
 """
@@ -13,9 +14,11 @@ import os
 import re
 import shutil
 import struct
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -251,6 +254,88 @@ class BiosDisk(unittest.TestCase):
         self.assertEqual(struct.unpack_from("<Q", boot, kernel_sector), (1,))
         self.assertEqual(struct.unpack_from("<QHH", disk, 500), (2, 0, 0x820))
         self.assertEqual(disk[488:500], bytes(12))
+
+
+class FakeQmpServer:
+    """A Unix-socket stand-in for QEMU's QMP monitor. sessions is a list, one entry per
+    connection accepted in turn: "close" (hang up at once), "garbage" (a line that is no
+    greeting) or "good" (greeting, then answer every command with an empty return)."""
+
+    GREETING = b'{"QMP": {"version": {}, "capabilities": []}}\n'
+
+    def __init__(self, path, sessions):
+        self.sessions, self.accepted = list(sessions), 0
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        for kind in self.sessions:
+            conn, _ = self.sock.accept()
+            self.accepted += 1
+            if kind == "garbage":
+                conn.sendall(b'{"hello": 1}\n')
+            elif kind == "good":
+                conn.sendall(self.GREETING)
+                reader = conn.makefile("rb")
+                for line in reader:
+                    msg = lios_qemu.json.loads(line)
+                    conn.sendall(b'{"return": {}, "id": %d}\n' % msg["id"])
+            conn.close()
+
+    def stop(self):
+        self.sock.close()
+
+
+class QmpHandshake(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lios-qmp-")
+        self.path = os.path.join(self.tmp, "qmp.sock")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def serve(self, sessions):
+        server = FakeQmpServer(self.path, sessions)
+        self.addCleanup(server.stop)
+        return server
+
+    def test_good_handshake(self):
+        # Scenario: a monitor that greets and answers. Expected: connected on the first try.
+        server = self.serve(["good"])
+        qmp = lios_qemu.connect_qmp(self.path, lambda: True)
+        self.assertEqual(qmp.command("query-status"), {})
+        qmp.close()
+        self.assertEqual(server.accepted, 1)
+
+    def test_hang_up_retried_while_qemu_runs(self):
+        # Scenario: the first connection is closed before the greeting, QEMU still runs.
+        # Expected: a second connection, which succeeds.
+        server = self.serve(["close", "good"])
+        qmp = lios_qemu.connect_qmp(self.path, lambda: True)
+        qmp.close()
+        self.assertEqual(server.accepted, 2)
+
+    def test_hang_up_not_retried_once_qemu_exited(self):
+        # Scenario: the same hang-up, but QEMU has exited. Expected: the error, naming the
+        # step (no greeting), and no second connection.
+        server = self.serve(["close", "good"])
+        with self.assertRaisesRegex(lios_qemu.HarnessError, "no QMP greeting"):
+            lios_qemu.connect_qmp(self.path, lambda: False)
+        self.assertEqual(server.accepted, 1)
+
+    def test_bad_greeting_reported_after_retries(self):
+        # Scenario: every connection greets with something that is not QMP. Expected: the
+        # error quotes it, after the second attempt.
+        server = self.serve(["garbage", "garbage"])
+        with self.assertRaisesRegex(lios_qemu.HarnessError, "unexpected QMP greeting.*hello"):
+            lios_qemu.connect_qmp(self.path, lambda: True)
+        self.assertEqual(server.accepted, 2)
+
+    def test_no_socket(self):
+        # Scenario: nothing listens. Expected: "cannot connect", with the OS's reason.
+        with self.assertRaisesRegex(lios_qemu.HarnessError, "cannot connect.*No such file"):
+            lios_qemu.Qmp(self.path, timeout=0.2)
 
 
 if __name__ == "__main__":
