@@ -202,6 +202,22 @@ class LiosCommandLine(unittest.TestCase):
         for c in commands:
             self.assertRegex(r.stdout, r"(?m)^  \./lios %s\b" % re.escape(c), c)
 
+    def test_help_from_another_directory(self):
+        # Scenario: ./lios typed by a relative path from outside the checkout
+        # (checkout/lios --help from its parent; a mistyped command the same way). ./lios
+        # cd's into the checkout first, where that path no longer names it. Expected: the
+        # same usage as from inside, status 0 (2 after the mistake), no error of its own (the
+        # old script printed "usage:" alone, then "sed: can't read checkout/lios", status 2).
+        env = dict(os.environ)
+        env["PATH"] = self.stubs + os.pathsep + env["PATH"]
+        for args, status, out in ((["--help"], 0, "stdout"), (["tset"], 2, "stderr")):
+            r = subprocess.run([os.path.join("checkout", "lios")] + args, env=env,
+                               cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, status, (args, r.stderr))
+            self.assertRegex(getattr(r, out), r"(?m)^  \./lios run ", args)
+            self.assertNotIn("can't read", r.stderr, args)
+
     def test_unknown_command(self):
         # Scenario: a mistyped command. Expected: the error and the usage on stderr, nothing on
         # stdout (a script reading stdout gets no usage text), status 2.
