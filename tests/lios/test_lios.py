@@ -5,11 +5,13 @@ arguments, without building or booting anything.
 Each test copies ./lios into a scratch checkout and puts stub programs first on PATH: cmake
 (the build: does nothing), ctest (writes its arguments to a file) and, in build/fuzz/, a stub
 fuzzer that writes its arguments too. So the tests see exactly what ./lios would hand to
-CTest and libFuzzer. ./lios install/uninstall have their own tests (tests/install/).
+CTest and libFuzzer. ./lios bench runs stub bench programs and boot benchmarks, with the
+real report tool. ./lios install/uninstall have their own tests (tests/install/).
 When ./lios would first install missing packages (apt-get is stubbed to fail), the tests
 that build are skipped rather than install anything.
 Run: python3 tests/lios/test_lios.py [-v]
 """
+import json
 import os
 import pwd
 import re
@@ -179,6 +181,54 @@ class LiosCommandLine(unittest.TestCase):
         for line in ran[:2]:
             self.assertTrue(line.startswith("#%d cmake " % uid), ran)
         self.assertEqual(ran[2], "root check_machine", ran)
+
+    def bench_checkout(self, pmm_status, boot_status):
+        """A checkout for ./lios bench: two stub bench programs in build/bench/ (bench_pmm
+        exits with pmm_status after its BENCH line, or with no line at all when it fails, as
+        a crash does), stub boot benchmarks (bench_boot.py exits with boot_status, as when
+        the kernel never reaches 'LiOS ready'), the real tools/bench_report.py."""
+        bench = os.path.join(self.checkout, "build", "bench")
+        write(os.path.join(bench, "heap", "bench_heap"),
+              "#!/bin/sh\necho 'BENCH heap.ok 0.9 <= 1 0.8 1.0 11'\n"
+              "echo 'BENCH heap.missed 1.3 <= 1 1.2 1.4 11'\n", 0o755)
+        write(os.path.join(bench, "pmm", "bench_pmm"),
+              "#!/bin/sh\n[ %d = 0 ] || { echo 'bench_pmm: out of memory' >&2; exit %d; }\n"
+              "echo 'BENCH pmm.ok 0.5 <= 1 0.4 0.6 11'\n" % (pmm_status, pmm_status), 0o755)
+        boot = os.path.join(self.checkout, "bench", "boot")
+        write(os.path.join(boot, "bench_boot.py"),
+              "import sys\nprint('BENCH boot.ms 700 report')\nsys.exit(%d)\n" % boot_status)
+        for name in ("bench_time.py", "bench_usb.py"):
+            write(os.path.join(boot, name), "print('BENCH %s 1 report')\n" % name[6:-3])
+        write(os.path.join(self.checkout, "tools", "bench_report.py"),
+              read(os.path.join(ROOT, "tools", "bench_report.py")))
+        return os.path.join(bench, "results.json")
+
+    def test_bench_reports_a_failed_benchmark(self):
+        # Scenario: ./lios bench where one bench program fails (exit 1, no BENCH line, as a
+        # crash or a heap_init failure ends it) and the boot benchmark fails (the kernel never
+        # got ready). Expected: the other benchmarks still run and are written to
+        # results.json, then ./lios names both failures on stderr and exits non-zero (the old
+        # script ended with status 0 and a table that was only missing their rows).
+        results = self.bench_checkout(pmm_status=1, boot_status=1)
+        r = self.lios("bench")
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"(?m)^lios: bench: .*bench_pmm.*bench_boot\.py")
+        got = json.loads(read(results))
+        self.assertIn("heap.ok", got)
+        self.assertIn("time", got)
+        self.assertNotIn("pmm.ok", got)
+
+    def test_bench_missed_goal_is_no_failure(self):
+        # Scenario: ./lios bench where every benchmark runs to its end, one of them missing
+        # its goal (heap.missed: NO). Expected: status 0 (README: a missed goal never fails
+        # the run), every figure in results.json.
+        results = self.bench_checkout(pmm_status=0, boot_status=0)
+        r = self.lios("bench")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = json.loads(read(results))
+        self.assertEqual(got["heap.missed"]["verdict"], "NO")
+        self.assertEqual(sorted(got), ["boot.ms", "heap.missed", "heap.ok", "pmm.ok", "time",
+                                       "usb"])
 
     def test_stray_arguments_refused(self):
         # Scenario: an option debug does not have, arguments to commands that take none.
