@@ -230,6 +230,30 @@ class LiosCommandLine(unittest.TestCase):
         self.assertEqual(sorted(got), ["boot.ms", "heap.missed", "heap.ok", "pmm.ok", "time",
                                        "usb"])
 
+    def test_debug_window_needs_the_gui_as_run_does(self):
+        # Scenario: a display (DISPLAY set), a machine where QEMU's GTK front end
+        # (qemu-system-gui, which qemu-system-x86 only recommends) is not installed. ./lios
+        # run and ./lios debug both open a QEMU window there. Expected: debug asks for
+        # qemu-system-gui as run does (apt-get and sudo are stubs that fail, so nothing is
+        # installed). The old script left it out for debug: QEMU said "module ui-ui-gtk not
+        # found" and started a VNC server instead of the window.
+        if os.path.exists("/usr/lib/x86_64-linux-gnu/qemu/ui-gtk.so"):
+            self.skipTest("qemu-system-gui is installed: nothing to ask for")
+        write(os.path.join(self.stubs, "sudo"), "#!/bin/sh\nexit 1\n", 0o755)
+        write(os.path.join(self.checkout, "tests", "qemu", "qemu_cmdline.py"),
+              read(os.path.join(ROOT, "tests", "qemu", "qemu_cmdline.py")))
+        env = dict(os.environ, DISPLAY=":0")
+        env.pop("WAYLAND_DISPLAY", None)
+        env["PATH"] = self.stubs + os.pathsep + env["PATH"]
+        for cmd in ("run", "debug"):
+            r = subprocess.run([os.path.join(self.checkout, "lios"), cmd], env=env,
+                               cwd=self.checkout, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                               timeout=60)
+            self.assertRegex(r.stdout, r"(?m)^lios: installing missing packages:.* "
+                             r"qemu-system-gui\b", cmd)
+            self.assertNotEqual(r.returncode, 0, cmd)
+
     def test_stray_arguments_refused(self):
         # Scenario: an option debug does not have, arguments to commands that take none.
         # Expected: refused with the command named, before anything is built or started
