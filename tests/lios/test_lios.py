@@ -254,6 +254,29 @@ class LiosCommandLine(unittest.TestCase):
                              r"qemu-system-gui\b", cmd)
             self.assertNotEqual(r.returncode, 0, cmd)
 
+    def test_deps_installs_what_every_command_needs(self):
+        # Scenario: ./lios deps with a display (DISPLAY set), apt-get and sudo stubs that
+        # fail, so each command only says which packages it would install. Expected: deps
+        # asks for every package that ./lios run (QEMU's window) and ./lios bench (the
+        # allocators it compares the heap with) would ask for: README and --help say deps
+        # installs the packages the other commands need. The old deps left both out, so a
+        # machine prepared with it still lacked them.
+        write(os.path.join(self.stubs, "sudo"), "#!/bin/sh\nexit 1\n", 0o755)
+        env = dict(os.environ, DISPLAY=":0")
+        env.pop("WAYLAND_DISPLAY", None)
+        env["PATH"] = self.stubs + os.pathsep + env["PATH"]
+        asked = {}
+        for cmd in ("run", "bench", "deps"):
+            r = subprocess.run([os.path.join(self.checkout, "lios"), cmd], env=env,
+                               cwd=self.checkout, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                               timeout=60)
+            m = re.search(r"(?m)^lios: installing missing packages: (.*)$", r.stdout)
+            asked[cmd] = set(m.group(1).split()) if m else set()
+        if not asked["run"] | asked["bench"]:
+            self.skipTest("nothing for run or bench to install here")
+        self.assertLessEqual(asked["run"] | asked["bench"], asked["deps"], asked)
+
     def test_stray_arguments_refused(self):
         # Scenario: an option debug does not have, arguments to commands that take none.
         # Expected: refused with the command named, before anything is built or started
