@@ -315,6 +315,32 @@ class LiosCommandLine(unittest.TestCase):
             self.assertRegex(getattr(r, out), r"(?m)^  \./lios run ", args)
             self.assertNotIn("can't read", r.stderr, args)
 
+    def test_from_another_directory_with_cdpath(self):
+        # Scenario: a user whose shell exports CDPATH (".:~/src" is a common one) types
+        # checkout/lios from the checkout's parent: ./lios finds its checkout with cd, and a
+        # cd that goes through CDPATH prints the directory it went to. Expected: the same
+        # as without CDPATH: --help shows the usage (status 0), check-machine gets folders
+        # relative to where it was typed. The old script took both printed lines for the
+        # checkout's path ("cd: $'/.../checkout\n/.../checkout': No such file") and stopped.
+        write(os.path.join(self.checkout, "build", "tools", "check_machine", "check_machine"),
+              '#!/bin/sh\nfor a in "$@"; do echo "$a"; done > "%s/cm.args"\n' % self.tmp,
+              0o755)
+        env = dict(os.environ, CDPATH=".:" + self.tmp)
+        env["PATH"] = self.stubs + os.pathsep + env["PATH"]
+        lios = os.path.join("checkout", "lios")
+        r = subprocess.run([lios, "--help"], env=env, cwd=self.tmp, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^  \./lios run ")
+        r = subprocess.run([lios, "check-machine", "tables"], env=env, cwd=self.tmp,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=60)
+        if "installing missing packages" in r.stdout:
+            self.skipTest("./lios would install packages first: " + r.stdout.splitlines()[0])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(read(os.path.join(self.tmp, "cm.args")).splitlines(),
+                         [os.path.join(self.tmp, "tables")])
+
     def test_unknown_command(self):
         # Scenario: a mistyped command. Expected: the error and the usage on stderr, nothing on
         # stdout (a script reading stdout gets no usage text), status 2.
