@@ -7,6 +7,10 @@
  * never has to copy or read video memory. A write (or group of writes) that scrolls a
  * full screen of text many times is drawn once at its end instead (term_diff.c).
  *
+ * Pending wrap: after the last column is written the cursor waits there (cx == cols) and
+ * the next character starts the next row. ESC[nA/B/C/D, ESC[K and ESC[2J end that wait
+ * first, as a VT100 does: the cursor is then on the last column, which ESC[K erases.
+ *
  * Cursor: ESC[nA/B/C/D move it within the screen (the line editor's moves). A backend with
  * a hardware cursor gets move_cursor() once per term_write(); for the others the cursor
  * cell is drawn with the cursor mark at the end of each write and redrawn plain before the
@@ -293,11 +297,23 @@ void term_cursor_show(struct term *t)
 	t->cursor_drawn = true;
 }
 
+/* End a pending wrap (cx == cols): the cursor is on the last column, where a VT100 or
+ * xterm has it, and the next character overwrites that column instead of wrapping. Cursor
+ * moves and erases do this, as there. */
+static void term_cancel_wrap(struct term *t)
+{
+	if (t->cx >= t->cols)
+		t->cx = t->cols - 1;
+}
+
 /* ESC[nA/B/C/D: move the cursor n cells, stopping at the screen's edge, never scrolling.
- * A pending wrap (cx == cols) ends: the cursor is on the last column, as on a VT100. */
+ * A pending wrap ends first (term_cancel_wrap). */
 static void term_cursor_move(struct term *t, enum ansi_action action, unsigned n)
 {
-	unsigned cx = t->cx < t->cols ? t->cx : t->cols - 1;
+	unsigned cx;
+
+	term_cancel_wrap(t);
+	cx = t->cx;
 
 	switch (action) {
 	case ANSI_CURSOR_UP:
@@ -336,6 +352,7 @@ static void term_byte(struct term *t, uint8_t ch)
 			term_put(t, ch);
 		break;
 	case ANSI_CLEAR:
+		term_cancel_wrap(t);
 		for (unsigned r = 0; r < t->rows; r++) {
 			term_erase(t, r, 0);
 			term_set_cont(t, r, false);
@@ -345,9 +362,9 @@ static void term_byte(struct term *t, uint8_t ch)
 		t->cx = 0;
 		t->cy = 0;
 		break;
-	case ANSI_ERASE_EOL:
-		if (t->cx < t->cols)
-			term_erase(t, t->cy, t->cx);
+	case ANSI_ERASE_EOL: /* at a pending wrap: the last column's character goes */
+		term_cancel_wrap(t);
+		term_erase(t, t->cy, t->cx);
 		break;
 	case ANSI_CURSOR_UP:
 	case ANSI_CURSOR_DOWN:
