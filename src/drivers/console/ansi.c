@@ -26,6 +26,11 @@ enum { ST_GROUND, ST_ESC, ST_CSI };
 #define CSI_PARAM_MAX 9999
 #define CSI_FINAL_MIN 0x40
 #define CSI_FINAL_MAX 0x7e
+#define CSI_INTERMEDIATE_MIN 0x20 /* ECMA-48 5.4: intermediate bytes 0x20-0x2f */
+#define CSI_INTERMEDIATE_MAX 0x2f
+#define CSI_PRIVATE_MIN 0x3c /* parameter bytes '<' '=' '>' '?': private use */
+#define CSI_PRIVATE_MAX 0x3f
+#define DEC_PRIVATE_MARKER '?'
 
 /* ANSI colour numbers (black red green yellow blue magenta cyan white) in VGA order. */
 static const uint8_t ansi_to_vga[8] = { 0, 4, 2, 6, 1, 5, 3, 7 };
@@ -261,11 +266,24 @@ static void ansi_sgr(struct ansi_parser *p, unsigned n)
 	}
 }
 
+/* Whether a CSI ending in final means the function of the plain one: not with an
+ * intermediate byte (ECMA-48: CSI 2 SP A is SR, not CUU) nor a private marker (xterm's
+ * CSI > 4;1 m is no SGR), but for DEC's selective erases CSI ? J and CSI ? K, which erase
+ * what ED and EL do when no character is protected (none is, here). */
+static bool ansi_plain(const struct ansi_parser *p, uint8_t final)
+{
+	if (p->intermediate)
+		return false;
+	return !p->marker || (p->marker == DEC_PRIVATE_MARKER && (final == 'J' || final == 'K'));
+}
+
 static enum ansi_action ansi_final(struct ansi_parser *p, uint8_t final)
 {
 	unsigned n = p->nparams;
 	unsigned first = p->params[0]; /* 0 when absent */
 
+	if (!ansi_plain(p, final))
+		return ANSI_NONE;
 	switch (final) {
 	case 'm':
 		if (n == 0)
@@ -315,6 +333,8 @@ enum ansi_action ansi_feed(struct ansi_parser *p, uint8_t c)
 			p->nparams = 0;
 			p->params[0] = 0;
 			p->sub = 0;
+			p->marker = 0;
+			p->intermediate = false;
 			return ANSI_NONE;
 		}
 		p->state = ST_GROUND;
@@ -356,6 +376,10 @@ enum ansi_action ansi_feed(struct ansi_parser *p, uint8_t c)
 			p->state = c == ASCII_ESC ? ST_ESC : ST_GROUND;
 			return c == ASCII_ESC ? ANSI_NONE : ANSI_BYTE;
 		}
-		return ANSI_NONE; /* intermediate or private bytes ('?', ' ') */
+		if (c >= CSI_PRIVATE_MIN && c <= CSI_PRIVATE_MAX && !p->marker)
+			p->marker = c;
+		else if (c >= CSI_INTERMEDIATE_MIN && c <= CSI_INTERMEDIATE_MAX)
+			p->intermediate = true;
+		return ANSI_NONE; /* and any other byte (DEL, 0x80-0xff) is ignored */
 	}
 }

@@ -8,7 +8,9 @@
  * (underline colour) is read and ignored; ESC[2J (clear screen), ESC[H (cursor home),
  * ESC[K (erase to end of line), ESC[nA/B/C/D (cursor up, down, forward, back n cells: the
  * shell's line editor moves with them). Any other complete sequence is swallowed, so
- * unknown escapes never show up as garbage.
+ * unknown escapes never show up as garbage; so is one of these with a private marker or
+ * an intermediate byte (ESC[>4;1m, ESC[2 A: other functions), but for ESC[?nJ and
+ * ESC[?K (DECSED, DECSEL), the erases themselves when no character is protected.
  *
  * Colours are kept as console attributes in VGA order (bits 0-3 foreground, 4-6
  * background), the format of struct con_cell.
@@ -54,6 +56,8 @@ struct ansi_parser {
 	uint8_t nparams;                  /* parameters seen in the current CSI */
 	uint16_t params[ANSI_MAX_PARAMS]; /* values, saturated at 9999 */
 	uint16_t sub;                     /* bit i: params[i] came after ':' (a sub-parameter) */
+	uint8_t marker;                   /* private marker of the CSI ('<' '=' '>' '?'), or 0 */
+	bool intermediate;                /* the CSI has an intermediate byte (0x20-0x2f) */
 	uint8_t fg, bg;                   /* current colours, VGA numbering (fg 0-7) */
 	bool bold;                        /* bright foreground */
 	uint8_t default_attr;             /* what SGR 0 / 39 / 49 return to */

@@ -187,6 +187,27 @@ int main(void)
 	feed(&p, "\x1b[?25lA\x1b[3;4rB", &n);
 	CHECK_EQ(n, 2);
 
+	/* A CSI with a private marker ('<' '=' '>' '?') or an intermediate byte (0x20-0x2f) is
+	 * another function than the plain one with the same final byte, so it is swallowed,
+	 * not acted on as that one: xterm's ESC[>4;1m (modifyOtherKeys) is no SGR 1 (bold);
+	 * ECMA-48's ESC[2 A (SR, scroll right) and ESC[1 D (FNT, font) are no cursor moves;
+	 * ESC[?4m is no SGR. DECSED ESC[?2J and DECSEL ESC[?K (erase all but protected
+	 * characters; the console protects none) are the plain erases. */
+	feed(&p, "\x1b[0m", &n);
+	CHECK_EQ(feed(&p, "\x1b[>4;1m", &n), ANSI_NONE);
+	CHECK_EQ(ansi_attr(&p), 0x07);
+	CHECK_EQ(feed(&p, "\x1b[?4m", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[2 A", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[1 D", &n), ANSI_NONE);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(feed(&p, "\x1b[?2J", &n), ANSI_CLEAR);
+	CHECK_EQ(feed(&p, "\x1b[?K", &n), ANSI_ERASE_EOL);
+	/* the marker is the sequence's only: the next plain CSI acts again */
+	CHECK_EQ(feed(&p, "\x1b[1m", &n), ANSI_ATTR);
+	CHECK_EQ(ansi_attr(&p), CON_ATTR(15, 0));
+	CHECK_EQ(feed(&p, "\x1b[2A", &n), ANSI_CURSOR_UP);
+	feed(&p, "\x1b[0m", &n);
+
 	/* ESC followed by something other than '[' drops both bytes; ESC ESC [ 31m works. */
 	feed(&p, "\x1b" "cX", &n);
 	CHECK_EQ(n, 1);
