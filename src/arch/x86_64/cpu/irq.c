@@ -47,7 +47,9 @@ struct irq_line {
 static struct irq_line lines[IRQ_LINES];
 static uint16_t mask = 0xffff;   /* bit n: line n masked */
 static uint64_t spurious;
-static bool unexpected_reported;
+/* Each kind of stray interrupt is reported once, apart: one must not hide the other. */
+static bool unhandled_line_reported;   /* an ISA line raised without a handler */
+static bool unexpected_vector_reported; /* a vector with no source at all */
 static enum irq_backend backend = IRQ_BACKEND_NONE;
 static const struct irq_model *given_model; /* what kmain handed to irq_init() */
 
@@ -293,9 +295,9 @@ static void legacy_irq(unsigned int irq)
 	if (l->fn) {
 		l->count++;
 		l->fn(irq, l->ctx);
-	} else if (!unexpected_reported) {
+	} else if (!unhandled_line_reported) {
 		/* masked lines can still arrive when the mask changed in flight */
-		unexpected_reported = true;
+		unhandled_line_reported = true;
 		printk(KERN_WARN "irq: line %u raised without a handler\n", irq);
 	}
 	if (apic)
@@ -331,8 +333,8 @@ void irq_dispatch(struct trap_frame *tf)
 	 * firmware left programmed), it stays in service and blocks its priority class and
 	 * every lower one, the tick's included, until an EOI. */
 	eoi = lapic_eoi_if_in_service((unsigned int)vec);
-	if (!unexpected_reported) {
-		unexpected_reported = true;
+	if (!unexpected_vector_reported) {
+		unexpected_vector_reported = true;
 		printk(KERN_WARN "irq: unexpected vector %lu (no source%s; reported once)\n", vec,
 		       eoi ? ", ended at the local APIC" : "");
 	}
