@@ -41,7 +41,8 @@ uint32_t lapic_lvt(unsigned int reg);
 paddr_t lapic_phys(void);
 bool lapic_x2apic_mode(void);
 
-/* Maps every MADT I/O APIC, masks all of their inputs, and routes ISA lines 0-15 (except
+/* Maps every MADT I/O APIC, masks all of their inputs, ends any level interrupt the
+ * firmware left awaiting its EOI (Remote IRR), and routes ISA lines 0-15 (except
  * the cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed
  * delivery to local APIC dest_id, each entry masked. Returns 0, or a negative error with
  * *why (then the redirection entries it wrote are masked). Boot, interrupts off. */
@@ -66,8 +67,10 @@ bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *i
 #define IOAPIC_RTE_VECTOR_MASK 0xffull
 #define IOAPIC_RTE_DELMOD_MASK (7ull << 8)
 #define IOAPIC_RTE_DELMOD_FIXED (0ull << 8)
+#define IOAPIC_RTE_DELMOD_SMI (2ull << 8)
 #define IOAPIC_RTE_DESTMOD_LOGICAL (1ull << 11)
 #define IOAPIC_RTE_INTPOL_LOW (1ull << 13)
+#define IOAPIC_RTE_REMOTE_IRR (1ull << 14) /* read-only: a level interrupt awaits its EOI */
 #define IOAPIC_RTE_TRIGGER_LEVEL (1ull << 15)
 #define IOAPIC_RTE_MASKED (1ull << 16)
 #define IOAPIC_RTE_DEST_SHIFT 56          /* physical destination: APIC ID, bits 63-56 */

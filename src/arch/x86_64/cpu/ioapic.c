@@ -6,19 +6,31 @@
  * where each line goes and how its redirection entry is written. Register names follow
  * the 82093AA data sheet: IOREGSEL selects a register, IOWIN reads or writes it; IOAPICVER
  * holds the version and the highest redirection entry; IOREDTBLn is entry n, two dwords.
+ * I/O APICs of version 0x20 and later (the ICH's and their successors) add an EOI
+ * register at 0x40.
  *
  * Routing: ISA line n arrives on GSI n unless an interrupt source override says otherwise
  * (QEMU: IRQ 0 -> GSI 2), with the override's polarity and trigger, else ISA's (edge,
  * active high). The GSI belongs to the I/O APIC whose [gsi_base, gsi_base + inputs) holds
  * it. Line n gets vector 32 + n, fixed delivery, physical destination the boot CPU.
  *
+ * Firmware that used an I/O APIC may hand over a level-triggered entry with Remote IRR set:
+ * an interrupt the CPU accepted and never ended. Remote IRR is read-only and survives any
+ * rewrite of the entry, and while it is set the input sends nothing, so that line (the
+ * ACPI SCI, a PCI INTx) would stay silent for the whole run. ioapic_init() ends each such
+ * interrupt with the entry masked, as Linux does at boot: through the EOI register with
+ * the entry's vector where there is one, else by writing the entry edge-triggered (which
+ * clears Remote IRR) and then back.
+ *
  * Invariants: every input of every I/O APIC is masked from ioapic_init() on, except the
- * entries of lines irq.c unmasked; a line without a route (no I/O APIC input, or its GSI
- * taken by another line's override) is reported masked and cannot be unmasked. IOREGSEL
- * and IOWIN are used as a pair with interrupts disabled, so nothing changes the selection
- * in between (one CPU).
+ * entries of lines irq.c unmasked; no input still holds the firmware's Remote IRR after
+ * ioapic_init() (one that will not let go is reported); a line without a route (no I/O
+ * APIC input, or its GSI taken by another line's override) is reported masked and cannot
+ * be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts disabled, so nothing
+ * changes the selection in between (one CPU).
  */
 #include <arch/cpu.h>
+#include <arch/mmio.h>
 #include <arch/trap.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
@@ -29,16 +41,20 @@
 
 #define IOREGSEL 0x00         /* byte offset of the register select */
 #define IOWIN 0x10            /* byte offset of the data window */
-#define IOAPIC_MMIO_SIZE 0x20
+#define IOAPIC_EOI 0x40       /* byte offset of the EOI register (version 0x20 and later) */
+#define IOAPIC_MMIO_SIZE 0x44
 #define IOAPICID 0x00
 #define IOAPICVER 0x01
+#define IOAPICVER_VERSION_MASK 0xffu /* bits 7-0: the implementation's version */
 #define IOAPICVER_MRE_SHIFT 16 /* bits 23-16: maximum redirection entry (inputs - 1) */
+#define IOAPIC_VERSION_EOI 0x20 /* the first version with the EOI register */
 #define IOREDTBL(n) (0x10 + 2 * (n))
 
 struct ioapic {
 	volatile uint32_t *regs;  /* the mapped IOREGSEL/IOWIN window */
 	paddr_t phys;
 	uint8_t id;               /* MADT's I/O APIC ID */
+	uint8_t version;          /* IOAPICVER bits 7-0 */
 	uint32_t gsi_base;        /* GSI of input 0 */
 	unsigned int inputs;      /* redirection entries */
 };
@@ -60,8 +76,8 @@ static uint32_t ioapic_read(const struct ioapic *io, uint8_t reg)
 	uint64_t flags = irq_save();
 	uint32_t v;
 
-	io->regs[IOREGSEL / 4] = reg;
-	v = io->regs[IOWIN / 4];
+	mmio_write32(&io->regs[IOREGSEL / 4], reg);
+	v = mmio_read32(&io->regs[IOWIN / 4]);
 	irq_restore(flags);
 	return v;
 }
@@ -70,8 +86,8 @@ static void ioapic_write(const struct ioapic *io, uint8_t reg, uint32_t v)
 {
 	uint64_t flags = irq_save();
 
-	io->regs[IOREGSEL / 4] = reg;
-	io->regs[IOWIN / 4] = v;
+	mmio_write32(&io->regs[IOREGSEL / 4], reg);
+	mmio_write32(&io->regs[IOWIN / 4], v);
 	irq_restore(flags);
 }
 
@@ -99,6 +115,35 @@ static void mask_all_inputs(void)
 		}
 }
 
+/* Ends the interrupt that input pin holds in Remote IRR (see the top of the file); the
+ * entry is masked already, and is left as it was but for Remote IRR. An SMI entry is the
+ * firmware's own and left alone, as Linux does. */
+static void end_remote_irr(const struct ioapic *io, unsigned int pin)
+{
+	uint8_t reg = (uint8_t)IOREDTBL(pin);
+	uint32_t lo = ioapic_read(io, reg);
+
+	if (!(lo & IOAPIC_RTE_REMOTE_IRR) ||
+	    (lo & IOAPIC_RTE_DELMOD_MASK) == IOAPIC_RTE_DELMOD_SMI)
+		return;
+	if (io->version >= IOAPIC_VERSION_EOI) {
+		/* the EOI register ends level-triggered entries only */
+		ioapic_write(io, reg, lo | (uint32_t)IOAPIC_RTE_TRIGGER_LEVEL);
+		mmio_write32(&io->regs[IOAPIC_EOI / 4], lo & (uint32_t)IOAPIC_RTE_VECTOR_MASK);
+	} else {
+		ioapic_write(io, reg, lo & ~(uint32_t)IOAPIC_RTE_TRIGGER_LEVEL);
+	}
+	ioapic_write(io, reg, lo);
+	if (ioapic_read(io, reg) & IOAPIC_RTE_REMOTE_IRR)
+		printk(KERN_WARN "irq: I/O APIC %u input %u: Remote IRR left set by the firmware "
+				 "stays set: that input cannot interrupt\n",
+		       io->id, pin);
+	else
+		printk(KERN_DEBUG "irq: I/O APIC %u input %u: Remote IRR left set by the firmware "
+				  "(vector %u), ended\n",
+		       io->id, pin, lo & (unsigned int)IOAPIC_RTE_VECTOR_MASK);
+}
+
 /* Maps and sizes one I/O APIC. Returns 0 or a negative error with *why. */
 static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **why)
 {
@@ -117,6 +162,7 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 	}
 	io->phys = a->address;
 	io->id = a->id;
+	io->version = (uint8_t)(ver & IOAPICVER_VERSION_MASK);
 	io->gsi_base = a->gsi_base;
 	io->inputs = ((ver >> IOAPICVER_MRE_SHIFT) & 0xff) + 1;
 	return 0;
@@ -169,9 +215,10 @@ static uint64_t route_entry(const struct isa_route *r, unsigned int irq, uint8_t
 }
 
 /*
- * ioapic_init - map the MADT's I/O APICs, mask every input, route the ISA lines (see the
- * top of the file), all masked. Returns 0; -ENODEV (no I/O APIC, one does not answer, the
- * timer line has no input) or -ENOMEM with *why. Boot, interrupts off, after mm.
+ * ioapic_init - map the MADT's I/O APICs, mask every input, end the interrupts the
+ * firmware left awaiting an EOI, route the ISA lines (see the top of the file), all
+ * masked. Returns 0; -ENODEV (no I/O APIC, one does not answer, the timer line has no
+ * input) or -ENOMEM with *why. Boot, interrupts off, after mm.
  */
 int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why)
 {
@@ -188,6 +235,9 @@ int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why
 		ioapic_count++;
 	}
 	mask_all_inputs();
+	for (unsigned int i = 0; i < ioapic_count; i++)
+		for (unsigned int pin = 0; pin < ioapics[i].inputs; pin++)
+			end_remote_irr(&ioapics[i], pin);
 	for (unsigned int irq = 0; irq < IRQ_LINES; irq++) {
 		if (irq == IRQ_CASCADE)
 			continue;
