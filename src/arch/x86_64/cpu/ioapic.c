@@ -23,8 +23,9 @@
  * clears Remote IRR) and then back.
  *
  * Invariants: every input of every I/O APIC is masked from ioapic_init() on, except the
- * entries of lines irq.c unmasked; no input still holds the firmware's Remote IRR after
- * ioapic_init() (one that will not let go is reported); a line without a route (no I/O
+ * entries of lines irq.c unmasked and the firmware's SMI entries (left as found, as Linux
+ * does); no input still holds the firmware's Remote IRR after ioapic_init() (one that will
+ * not let go is reported); a line without a route (no I/O
  * APIC input, or its GSI taken by another line's override) is reported masked and cannot
  * be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts disabled, so nothing
  * changes the selection in between (one CPU).
@@ -105,12 +106,16 @@ static void rte_write(const struct ioapic *io, unsigned int pin, uint64_t v)
 	ioapic_write(io, (uint8_t)IOREDTBL(pin), (uint32_t)v);
 }
 
+/* Masks every input but those with SMI delivery: the firmware's own, which Linux leaves as
+ * it finds them too (masking one could stop a firmware function that relies on it). */
 static void mask_all_inputs(void)
 {
 	for (unsigned int i = 0; i < ioapic_count; i++)
 		for (unsigned int pin = 0; pin < ioapics[i].inputs; pin++) {
 			uint32_t lo = ioapic_read(&ioapics[i], (uint8_t)IOREDTBL(pin));
 
+			if ((lo & IOAPIC_RTE_DELMOD_MASK) == IOAPIC_RTE_DELMOD_SMI)
+				continue;
 			ioapic_write(&ioapics[i], (uint8_t)IOREDTBL(pin), lo | (uint32_t)IOAPIC_RTE_MASKED);
 		}
 }
