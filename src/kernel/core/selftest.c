@@ -16,7 +16,6 @@
 #include <lios/selftest.h>
 #include <lios/string.h>
 
-#define MAX_TESTS 512
 #define QEMU_EXIT_PASS 0x10
 #define QEMU_EXIT_FAIL 0x11
 
@@ -61,34 +60,37 @@ bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out)
 	return out->vector >= 0;
 }
 
-static bool ktest_after(const struct ktest *a, const struct ktest *b)
+/* The order tests run and are numbered in: by suite; within a suite, the order they are
+ * written in (file, then line: the compiler emits a file's section entries in no particular
+ * order); two on one line by address. A strict total order: each test has one place. */
+static bool ktest_before(const struct ktest *a, const struct ktest *b)
 {
 	int c = strcmp(a->suite, b->suite);
 
 	if (c == 0)
 		c = strcmp(a->file, b->file);
-	return c > 0 || (c == 0 && a->line > b->line);
+	if (c == 0)
+		c = a->line < b->line ? -1 : a->line > b->line;
+	return c < 0 || (c == 0 && a < b);
 }
 
-static size_t collect(const struct ktest **list, const char *suite)
+static bool in_suite(const struct ktest *t, const char *suite)
 {
-	size_t n = 0;
+	return !suite || strcmp(t->suite, suite) == 0;
+}
 
-	for (const struct ktest *t = __ktests_start; t < __ktests_end && n < MAX_TESTS; t++)
-		if (!suite || strcmp(t->suite, suite) == 0)
-			list[n++] = t;
-	/* Group by suite; within a suite, the order the tests are written in (the compiler
-	 * emits a file's section entries in no particular order). */
-	for (size_t i = 1; i < n; i++) {
-		const struct ktest *t = list[i];
-		size_t j = i;
-		while (j > 0 && ktest_after(list[j - 1], t)) {
-			list[j] = list[j - 1];
-			j--;
-		}
-		list[j] = t;
-	}
-	return n;
+/* The test of suite (NULL: any) that comes next after prev (NULL: the first) in
+ * ktest_before's order; NULL after the last. The section is walked for each test (n^2
+ * comparisons, about 10,000 for 100 tests), so there is no list to size and no limit. */
+static const struct ktest *next_test(const struct ktest *prev, const char *suite)
+{
+	const struct ktest *next = NULL;
+
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+		if (in_suite(t, suite) && (!prev || ktest_before(prev, t)) &&
+		    (!next || ktest_before(t, next)))
+			next = t;
+	return next;
 }
 
 static const char *suite_of(const void *tests, size_t j)
@@ -105,37 +107,44 @@ const char *selftest_suite(size_t i)
 	return lios_nth_str(suite_of, __ktests_start, (size_t)(__ktests_end - __ktests_start), i);
 }
 
+/* Runs one test: its result, however it ended (returned, KASSERT, ktest_skip). */
+static enum test_result run_one(const struct ktest *t)
+{
+	current = TEST_PASS;
+	skip_reason = NULL;
+	if (arch_setjmp(&test_exit) == 0)
+		t->fn();
+	return current;
+}
+
 /* Runs the tests (all, or one suite) and prints KTAP. Returns the number of failures.
  * Context: after boot, interrupts in any state. */
 int selftest_run(const char *suite)
 {
-	static const struct ktest *list[MAX_TESTS];
-	size_t n = collect(list, suite);
 	unsigned passed = 0, failed = 0, skipped = 0;
 	const char *last_suite = "";
+	const struct ktest *t;
+	size_t n = 0, i = 0;
 
+	for (t = __ktests_start; t < __ktests_end; t++)
+		n += in_suite(t, suite);
 	printk("KTAP version 1\n1..%zu\n", n);
-	for (size_t i = 0; i < n; i++) {
-		const struct ktest *t = list[i];
-
+	for (t = next_test(NULL, suite); t; t = next_test(t, suite)) {
+		i++;
 		if (strcmp(t->suite, last_suite) != 0)
 			printk("# suite: %s\n", last_suite = t->suite);
-		current = TEST_PASS;
-		skip_reason = NULL;
-		if (arch_setjmp(&test_exit) == 0)
-			t->fn();
-		switch (current) {
+		switch (run_one(t)) {
 		case TEST_PASS:
 			passed++;
-			printk("ok %zu %s.%s\n", i + 1, t->suite, t->name);
+			printk("ok %zu %s.%s\n", i, t->suite, t->name);
 			break;
 		case TEST_SKIP:
 			skipped++;
-			printk("ok %zu %s.%s # SKIP %s\n", i + 1, t->suite, t->name, skip_reason);
+			printk("ok %zu %s.%s # SKIP %s\n", i, t->suite, t->name, skip_reason);
 			break;
 		case TEST_FAIL:
 			failed++;
-			printk("not ok %zu %s.%s\n", i + 1, t->suite, t->name);
+			printk("not ok %zu %s.%s\n", i, t->suite, t->name);
 			break;
 		}
 	}
