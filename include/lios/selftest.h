@@ -56,7 +56,8 @@ struct fault_info {
 
 /* Run fn(arg); if it raises a CPU exception, the handler records it into *out and control
  * returns here instead of panicking. Returns true when a fault happened. Interrupt state is
- * restored. Only one expected fault at a time; callable from tests only. */
+ * restored. Only one expected fault at a time; callable from tests only. fn may end the
+ * test (KASSERT, ktest_skip): the runner then disarms the hook and restores interrupts. */
 bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out);
 
 /* Run all registered tests (or those whose suite equals 'suite' when non-NULL). Returns

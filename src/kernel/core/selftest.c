@@ -41,6 +41,13 @@ void ktest_skip(const char *reason)
 	arch_longjmp(&test_exit, 1);
 }
 
+/* The expected-fault window a test is in (ktest_expect_fault, from arming the hook to the
+ * fault or fn's return) and the interrupt state it restores. A test may end inside it (a
+ * failed KASSERT or a ktest_skip in fn jumps straight back to the runner): the runner then
+ * closes it, so the hook never stays armed with a jump buffer whose frame is gone. */
+static bool window_open;
+static uint64_t window_irq;
+
 /*
  * Runs fn(arg) with the expected-fault hook armed. Returns true and fills *out when fn
  * raised an exception (the handler resumed here); false when it returned normally.
@@ -52,12 +59,25 @@ bool ktest_expect_fault(void (*fn)(void *), void *arg, struct fault_info *out)
 
 	out->vector = -1;
 	if (arch_setjmp(&jb) == 0) {
+		window_irq = irq;
+		window_open = true;
 		arch_fault_recovery_arm(&jb, out);
 		fn(arg);
 		arch_fault_recovery_disarm();
 	}
+	window_open = false;
 	arch_irq_restore(irq);
 	return out->vector >= 0;
+}
+
+/* After a test: a window it ended inside is closed as ktest_expect_fault would have. */
+static void close_fault_window(void)
+{
+	if (!window_open)
+		return;
+	arch_fault_recovery_disarm();
+	window_open = false;
+	arch_irq_restore(window_irq);
 }
 
 /* The order tests run and are numbered in: by suite; within a suite, the order they are
@@ -114,6 +134,7 @@ static enum test_result run_one(const struct ktest *t)
 	skip_reason = NULL;
 	if (arch_setjmp(&test_exit) == 0)
 		t->fn();
+	close_fault_window();
 	return current;
 }
 

@@ -17,8 +17,10 @@
 #include <string.h>
 #include "../../unit.h"
 
-#define HOST_TESTS 700 /* more than the runner's old limit of 512 */
-#define KTEST_SIZE 40  /* sizeof(struct ktest), for the asm below */
+#define MANY 700 /* more than the runner's old limit of 512 */
+#define WINDOW 3 /* the suite "window" */
+#define HOST_TESTS (MANY + WINDOW)
+#define KTEST_SIZE 40 /* sizeof(struct ktest), for the asm below */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -28,7 +30,7 @@ struct ktest host_ktests[HOST_TESTS];
 __asm__(".globl __ktests_start\n"
 	".set __ktests_start, host_ktests\n"
 	".globl __ktests_end\n"
-	".set __ktests_end, host_ktests + " STR(HOST_TESTS) " * " STR(KTEST_SIZE) "\n");
+	".set __ktests_end, host_ktests + (" STR(HOST_TESTS) ") * " STR(KTEST_SIZE) "\n");
 
 static char out[65536]; /* everything printed since the case began */
 static size_t out_len;
@@ -52,6 +54,7 @@ static void clear(void)
 
 static struct arch_jmpbuf *recovery_jb;
 static struct fault_info *recovery_info;
+static int panics; /* faults that no armed hook took */
 
 void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info)
 {
@@ -61,13 +64,63 @@ void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info)
 
 void arch_fault_recovery_disarm(void) { recovery_jb = NULL; }
 
+/* A CPU exception here (a page fault): resumed in the test that expects it, once, as
+ * trap_dispatch does; with the hook disarmed, counted as the panic it would be. */
+static void fault(void)
+{
+	struct arch_jmpbuf *jb = recovery_jb;
+
+	if (!jb) {
+		panics++;
+		return;
+	}
+	recovery_jb = NULL;
+	recovery_info->vector = 14;
+	arch_longjmp(jb, 1);
+}
+
 /* ------------------------------------------------------------------ the tests' bodies */
 
 static void test_passes(void) { KEXPECT(1 + 1 == 2); }
 
+static void assert_fails(void *arg) { KASSERT(arg == NULL); }
+static void skips(void *arg) { ktest_skip("no such device"); }
+static void faults(void *arg) { fault(); }
+
+static void test_aborts_in_window(void)
+{
+	struct fault_info fi;
+	int x;
+
+	ktest_expect_fault(assert_fails, &x, &fi);
+	KEXPECT(false); /* not reached: the KASSERT ended the test */
+}
+
+static void test_skips_in_window(void)
+{
+	struct fault_info fi;
+
+	ktest_expect_fault(skips, NULL, &fi);
+}
+
+static bool hook_left_armed; /* seen when the next test began */
+static uint64_t irq_left;    /* host_irq_state then */
+
+static void test_later_fault(void)
+{
+	struct fault_info fi;
+
+	hook_left_armed = recovery_jb != NULL;
+	irq_left = host_irq_state;
+	if (hook_left_armed)
+		return; /* a fault now would resume in a stack frame that is gone */
+	KEXPECT(ktest_expect_fault(faults, NULL, &fi) && fi.vector == 14);
+	fault(); /* no fault is expected here: a panic */
+}
+
 /* ----------------------------------------------------------------------------- cases */
 
-static char many_names[HOST_TESTS][8];
+static char many_names[MANY][8];
 
 /* 700 tests in one suite, written in an order the section does not keep (each entry's
  * line is a permutation of its index): every one runs, once, numbered in line order, and
@@ -80,17 +133,10 @@ static void test_more_than_512_tests(void)
 	const char *p = out;
 	bool in_order = true;
 
-	for (int i = 0; i < HOST_TESTS; i++) {
-		int line = (i * 307) % HOST_TESTS; /* 307 is prime to 700: a permutation */
-
-		snprintf(many_names[i], sizeof(many_names[i]), "t%03d", line);
-		host_ktests[i] =
-			(struct ktest){ "many", many_names[i], test_passes, "many.c", line };
-	}
 	clear();
 	CHECK_EQ(selftest_run("many"), 0);
 	CHECK(strstr(out, "KTAP version 1\n1..700\n") != NULL);
-	for (int k = 1; k <= HOST_TESTS && in_order; k++) {
+	for (int k = 1; k <= MANY && in_order; k++) {
 		snprintf(want, sizeof(want), "\nok %d many.t%03d\n", k, k - 1);
 		p = strstr(p, want);
 		in_order = p != NULL;
@@ -99,10 +145,48 @@ static void test_more_than_512_tests(void)
 	CHECK(strstr(out, "selftest: 700 passed, 0 failed\n") != NULL);
 }
 
+/* A test that ends (a failed KASSERT, a ktest_skip) inside ktest_expect_fault's window,
+ * between the hook's arming and the fault or the function's return: the runner closes the
+ * window, so the next test starts with the hook disarmed and interrupts as they were. The
+ * next test's expected fault is still recovered, and a fault it does not expect is the
+ * panic it must be. Before: the hook stayed armed with the jump buffer of a
+ * ktest_expect_fault that had returned long ago (the next unexpected exception, in a test
+ * or at the shell, would have jumped into that dead stack frame instead of panicking), and
+ * interrupts stayed off for the rest of the run. */
+static void test_end_inside_fault_window(void)
+{
+	host_irq_state = 1;
+	clear();
+	CHECK_EQ(selftest_run("window"), 1);
+	CHECK(strstr(out, "1..3\n") != NULL);
+	CHECK(strstr(out, "\nnot ok 1 window.aborts_in_window\n") != NULL);
+	CHECK(strstr(out, "\nok 2 window.skips_in_window # SKIP no such device\n") != NULL);
+	CHECK(strstr(out, "\nok 3 window.later_fault\n") != NULL);
+	CHECK(!hook_left_armed);
+	CHECK_EQ(irq_left, 1);
+	CHECK_EQ(panics, 1);
+	CHECK(recovery_jb == NULL);
+	CHECK_EQ(host_irq_state, 1);
+}
+
 int main(void)
 {
+	for (int i = 0; i < MANY; i++) {
+		int line = (i * 307) % MANY; /* 307 is prime to 700: a permutation */
+
+		snprintf(many_names[i], sizeof(many_names[i]), "t%03d", line);
+		host_ktests[i] =
+			(struct ktest){ "many", many_names[i], test_passes, "many.c", line };
+	}
+	/* written in this order, placed in the section in another */
+	host_ktests[MANY] = (struct ktest){ "window", "later_fault", test_later_fault, "w.c", 3 };
+	host_ktests[MANY + 1] =
+		(struct ktest){ "window", "aborts_in_window", test_aborts_in_window, "w.c", 1 };
+	host_ktests[MANY + 2] =
+		(struct ktest){ "window", "skips_in_window", test_skips_in_window, "w.c", 2 };
 	if (printk_add_sink(capture, false))
 		return 1;
 	RUN(test_more_than_512_tests);
+	RUN(test_end_inside_fault_window);
 	return unit_summary();
 }
