@@ -7,8 +7,9 @@
  * length past its end, as vsnprintf does, so a caller learns how much was cut; nothing is
  * ever written past size - 1. A conversion the formatter does not know is printed as
  * written and consumes no argument, so a wrong format string shows in the log instead of
- * reading a stray argument. No allocation, no locks, no static state: any context (an NMI,
- * an exception handler, a printk sink) may format.
+ * reading a stray argument; so is one whose width or precision is above INT32_MAX. No
+ * allocation, no locks, no static state: any context (an NMI, an exception handler, a
+ * printk sink) may format.
  * Pure: compiled for the host too (unit tests, fuzzers, benchmarks).
  */
 #include <lios/ksyms.h>
@@ -118,12 +119,29 @@ static void out_symbol(struct outbuf *o, uintptr_t addr, bool ret)
 }
 
 /* A conversion's specification: the flags, the field width and precision (-1: none), the
- * length modifier (-2 hh, -1 h, 0 none, 1 l, 2 ll or z) and the conversion character. */
+ * length modifier (-2 hh, -1 h, 0 none, 1 l, 2 ll or z) and the conversion character.
+ * too_big: a width or precision written with more than an int holds (above INT32_MAX):
+ * the conversion is malformed, shown as written like one printk does not know. */
 struct spec {
-	bool left, zero, alt, plus, space;
+	bool left, zero, alt, plus, space, too_big;
 	int width, prec, lng;
 	char conv;
 };
+
+/* Reads the decimal digits that follow p into *v (which starts at 0); returns where the
+ * last one is. A number above INT32_MAX sets *too_big instead of overflowing *v. */
+static const char *parse_digits(const char *p, int *v, bool *too_big)
+{
+	while (p[1] >= '0' && p[1] <= '9') {
+		int d = *++p - '0';
+
+		if (*v > (INT32_MAX - d) / 10)
+			*too_big = true;
+		else
+			*v = *v * 10 + d;
+	}
+	return p;
+}
 
 /* Reads the specification that follows the '%' at p into *sp, taking '*' widths and
  * precisions from ap; returns where the conversion character is (the string's end when it
@@ -153,8 +171,7 @@ static const char *parse_spec(const char *p, va_list *ap, struct spec *sp)
 			sp->width = sp->width == INT32_MIN ? INT32_MAX : -sp->width;
 		}
 	} else {
-		while (p[1] >= '0' && p[1] <= '9')
-			sp->width = sp->width * 10 + (*++p - '0');
+		p = parse_digits(p, &sp->width, &sp->too_big);
 	}
 	if (p[1] == '.') {
 		p++;
@@ -163,8 +180,7 @@ static const char *parse_spec(const char *p, va_list *ap, struct spec *sp)
 			sp->prec = va_arg(*ap, int); /* negative: as if none (prec < 0) */
 			p++;
 		} else {
-			while (p[1] >= '0' && p[1] <= '9')
-				sp->prec = sp->prec * 10 + (*++p - '0');
+			p = parse_digits(p, &sp->prec, &sp->too_big);
 		}
 	}
 	for (;; p++) {
@@ -221,6 +237,13 @@ static void out_integer(struct outbuf *o, const struct spec *sp, va_list *ap)
 	out_num(o, u, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &f);
 }
 
+/* A malformed conversion, from its '%' at start to its character at p, as written. */
+static void out_written(struct outbuf *o, const char *start, const char *p)
+{
+	while (start <= p)
+		out_char(o, *start++);
+}
+
 /* Writes the conversion *sp (written from start, the '%', to p, its character), its
  * argument taken from ap; returns the last character of the format it used (%pS and %pB
  * take one more). */
@@ -230,6 +253,10 @@ static const char *out_conversion(struct outbuf *o, const char *start, const cha
 	struct numfmt f = {0, sp->width, sp->prec, sp->zero, sp->left, "0x"};
 	uint64_t u;
 
+	if (sp->too_big && sp->conv != '\0') {
+		out_written(o, start, p);
+		return p;
+	}
 	switch (sp->conv) {
 	case 'd':
 	case 'i':
@@ -262,8 +289,7 @@ static const char *out_conversion(struct outbuf *o, const char *start, const cha
 		break;
 	default: /* not a conversion printk knows: shown as written, flags and width too (a '*'
 		  * in it has taken its argument) */
-		while (start <= p)
-			out_char(o, *start++);
+		out_written(o, start, p);
 		break;
 	}
 	return p;

@@ -88,6 +88,29 @@ static void test_special(void)
 	CHECK(strcmp(buf, "x") == 0);
 }
 
+/* A width or precision written with more digits than an int holds (above 2147483647) is
+ * a malformed conversion, like one printk does not know: shown as written, no argument
+ * taken, the conversions after it unaffected. INT_MAX itself is a precision like any
+ * other. Before: the digits were summed into an int past INT_MAX, undefined behaviour
+ * (UBSan stops the test there); in the kernel build the width wrapped to a negative or
+ * an arbitrary number. */
+static void test_width_above_int_max(void)
+{
+	ksnprintf(buf, sizeof(buf), "%2147483648d|%d", 5);
+	CHECK(strcmp(buf, "%2147483648d|5") == 0);
+	ksnprintf(buf, sizeof(buf), "[%-99999999999999999999s]%s", "x");
+	CHECK(strcmp(buf, "[%-99999999999999999999s]x") == 0);
+	ksnprintf(buf, sizeof(buf), "%.2147483648s|%s", "ab");
+	CHECK(strcmp(buf, "%.2147483648s|ab") == 0);
+	ksnprintf(buf, sizeof(buf), "%5.4294967296lx|%lx", 0xabcul);
+	CHECK(strcmp(buf, "%5.4294967296lx|abc") == 0);
+	ksnprintf(buf, sizeof(buf), "%.2147483647s|%.0002147483647s", "ab", "cd");
+	CHECK(strcmp(buf, "ab|cd") == 0);
+	/* cut inside such a specification: as any format that ends there */
+	CHECK_EQ(ksnprintf(buf, sizeof(buf), "abc%99999999999"), 3);
+	CHECK(strcmp(buf, "abc") == 0);
+}
+
 /* Truncation: the output is cut and terminated, the return value is the full length. */
 static void test_truncation(void)
 {
@@ -513,6 +536,7 @@ int main(void)
 	RUN(test_flags_and_precision);
 	RUN(test_strings);
 	RUN(test_special);
+	RUN(test_width_above_int_max);
 	RUN(test_truncation);
 	RUN(test_sink_replay_and_levels);
 	RUN(test_sink_levels_and_dump);
