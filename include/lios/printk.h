@@ -69,8 +69,8 @@ void printk_held_send(size_t mark);
 /* A panic begins (panic_begin, interrupts off; a panic never returns to what it
  * interrupted): holding ends as with printk_hold(false), and a message whose append the
  * panic interrupted (a machine check, or an NMI with nmi=panic, in the middle of a printk)
- * is given up where it stopped, so that the panic's own messages reach the ring and every
- * sink instead of waiting for that append to finish. */
+ * is finished and sent to the sinks, before the panic's own messages, which then reach
+ * the ring and every sink instead of waiting for that append to finish. */
 void printk_panic(void);
 
 #endif

@@ -17,8 +17,9 @@
  * ("printk: messages printed inside a printk lost: N") by the same flush. A printk nested
  * anywhere else (an NMI during the sinks, a fault in a sink) finds the ring consistent and
  * prints as usual. A panic that lands inside an append (a machine check, an NMI with
- * nmi=panic) never returns to it: printk_panic gives that append up, so the panic's report
- * is printed, not kept aside. Single CPU: only an NMI, an exception or a sink can nest.
+ * nmi=panic) never returns to it: printk_panic finishes that record and sends it, then
+ * the panic's report follows (printed, not kept aside). Single CPU: only an NMI, an
+ * exception or a sink can nest.
  * Pure apart from arch_irq_save: compiled for the host too (unit tests).
  */
 #include <lios/arch.h>
@@ -64,6 +65,12 @@ static volatile size_t slot_len;
 static volatile bool slot_flushing;
 static uint64_t slot_lost;
 
+/* The record being appended while ring_busy (its text, length, level and its start in the
+ * ring): what printk_panic finishes when a panic lands in the append. */
+static const char *append_text;
+static size_t append_len, append_start;
+static int append_level;
+
 /* The compiler must not move ring stores across the flags an NMI reads (one CPU: no
  * fence instruction is needed against an interrupt on the same CPU). */
 #define nmi_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
@@ -77,16 +84,27 @@ void (*printk_host_mid_append)(void);
 
 static void ring_put(char c) { log_ring[log_head++ % LOG_RING_SIZE] = c; }
 
+/* Byte i of the record of text s at level: LOG_MARK, the level digit, the text (a
+ * LOG_MARK in it as '?'). */
+static char record_byte(int level, const char *s, size_t i)
+{
+	if (i == 0)
+		return LOG_MARK;
+	if (i == 1)
+		return (char)('0' + level);
+	return s[i - 2] == LOG_MARK ? '?' : s[i - 2];
+}
+
 static void ring_append(int level, const char *s, size_t len)
 {
-	ring_put(LOG_MARK);
-	ring_put((char)('0' + level));
+	ring_put(record_byte(level, s, 0));
+	ring_put(record_byte(level, s, 1));
 #ifdef LIOS_HOST
 	if (printk_host_mid_append)
 		printk_host_mid_append();
 #endif
 	for (size_t i = 0; i < len; i++)
-		ring_put(s[i] == LOG_MARK ? '?' : s[i]);
+		ring_put(record_byte(level, s, i + 2));
 }
 
 /* A walk over the ring, by absolute position (log_head counts every byte ever written). */
@@ -282,15 +300,30 @@ void printk_hold(bool on)
 	}
 }
 
-/* See <lios/printk.h>. Interrupts off (a panic). Nothing the panic interrupted resumes:
- * an append stays cut where it stopped (the next record starts at a mark of its own), and
- * a flush of the slot gives the slot up, so the next printk sends its message again (that
- * record may be the one cut: better twice than never). */
+/* See <lios/printk.h>. Interrupts off (a panic). Nothing the panic interrupted resumes.
+ * An append it cut is finished here (its text is still in the interrupted printk's frame:
+ * a panic never returns there) and the record goes to the sinks, which had not had it
+ * yet; first, as it was printed first (held messages before it, when holding). A flush of
+ * the slot gives the slot up, so the next printk sends its message again, unless that
+ * message was the append finished here. */
 void printk_panic(void)
 {
+	bool cut = ring_busy;
+
 	ring_busy = false;
 	slot_flushing = false;
 	nmi_barrier();
+	if (cut && append_text) {
+		const char *text = append_text;
+
+		append_text = NULL; /* a fault while finishing: a nested panic does not retry */
+		for (size_t i = log_head - append_start; i < append_len + 2; i++)
+			ring_put(record_byte(append_level, text, i));
+		if (text == slot_text)
+			slot_len = 0;
+		if (!holding)
+			send_from(append_start, true, NULL, log_head);
+	}
 	printk_hold(false);
 }
 
@@ -358,6 +391,11 @@ static void emit(int level, const char *line, size_t n)
 {
 	bool any = false;
 
+	append_text = line;
+	append_len = n;
+	append_level = level;
+	append_start = log_head;
+	nmi_barrier();
 	ring_busy = true;
 	nmi_barrier();
 	ring_append(level, line, n);

@@ -472,13 +472,18 @@ static void panic_mid_append(void)
 	longjmp(panic_halt, 1);
 }
 
-/* 1. The panic interrupts a message's append: its report reaches the sinks and the log.
- * Before: the append it interrupted never finished, so printk took every message of the
- * panic for one printed inside an append: the first was kept aside for a flush that never
- * came, the others dropped; the machine halted with nothing said.
+/* 1. The panic interrupts a message's append: that message, whole, then the report reach
+ * the sinks and the log. Before: the append it interrupted never finished, so printk took
+ * every message of the panic for one printed inside an append: the first was kept aside
+ * for a flush that never came, the others dropped; the machine halted with nothing said.
+ * Then the interrupted message itself was given up: the last line before the panic (here
+ * the machine-check bank being reported when the next machine check came) never reached
+ * the screen or serial, and after a panic there is no dmesg to find it in the ring.
  * 2. The panic interrupts the append of a message that an NMI had kept aside (the flush
- * after the outer message): that message is shown too, after the report's first line,
- * instead of being left to a flush that can no longer run. */
+ * after the outer message): that message is shown once, before the report, instead of
+ * being left to a flush that can no longer run.
+ * 3. While holding (the shell waiting for a key): the held messages, then the interrupted
+ * one, then the report, each once and whole. */
 static void test_panic_in_append(void)
 {
 	hold_sinks_start();
@@ -489,10 +494,12 @@ static void test_panic_in_append(void)
 		printk("mce: bank 4 status\n");
 	printk_host_mid_append = NULL;
 	captured[captured_len] = '\0';
-	CHECK(strcmp(captured, "PANIC: Machine check (vector 18)\nSystem halted.\n") == 0);
+	CHECK(strcmp(captured, "mce: bank 4 status\nPANIC: Machine check (vector 18)\n"
+			       "System halted.\n") == 0);
 	runs_len = 0;
 	printk_dump_log(capture_runs);
-	CHECK(strstr(runs, "|PANIC: Machine check (vector 18)\n|System halted.\n|") != NULL);
+	CHECK(strstr(runs, "|mce: bank 4 status\n|PANIC: Machine check (vector 18)\n|"
+			   "System halted.\n|") != NULL);
 	printk("after\n"); /* the ring is not left busy (on the host the run goes on) */
 	CHECK(strstr(captured, "System halted.\nafter\n") != NULL);
 
@@ -503,9 +510,23 @@ static void test_panic_in_append(void)
 	if (!setjmp(panic_halt))
 		printk("outer\n");
 	printk_host_mid_append = NULL;
+	printk("after\n"); /* no second copy of the slot's message */
 	captured[captured_len] = '\0';
-	CHECK(strcmp(captured, "outer\nPANIC: Machine check (vector 18)\nnmi: before the panic\n"
+	CHECK(strcmp(captured, "outer\nnmi: before the panic\nPANIC: Machine check (vector 18)\n"
+			       "System halted.\nafter\n") == 0);
+
+	captured_len = 0;
+	printk_hold(true);
+	printk("held\n");
+	appends_until_panic = 1;
+	printk_host_mid_append = panic_mid_append;
+	if (!setjmp(panic_halt))
+		printk("usb: port 3 reset\n");
+	printk_host_mid_append = NULL;
+	captured[captured_len] = '\0';
+	CHECK(strcmp(captured, "held\nusb: port 3 reset\nPANIC: Machine check (vector 18)\n"
 			       "System halted.\n") == 0);
+	CHECK(!printk_held(NULL));
 	printk_remove_sink(capture_and_print);
 	printk_remove_sink(capture_debug);
 }
