@@ -32,8 +32,14 @@ static int cmd_pci(int argc, char **argv, const char *rest)
 {
 	bool verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
 
-	if (argc > 2 || (argc > 1 && !verbose)) {
-		printk("pci: unknown option '%s' (usage: pci [-v])\n", argv[argc - 1]);
+	/* two words are refused as such: naming the last one as "unknown" blamed the valid
+	 * '-v' of `pci -x -v` */
+	if (argc > 2) {
+		printk("pci: one option at most (usage: pci [-v])\n");
+		return -EINVAL;
+	}
+	if (argc > 1 && !verbose) {
+		printk("pci: unknown option '%s' (usage: pci [-v])\n", argv[1]);
 		return -EINVAL;
 	}
 

@@ -63,8 +63,13 @@ def scenario_unknown(m, args):
     # Arguments to a command that takes none, and an unknown option, are said, not ignored.
     exchange(m, "mem now\n", r"^mem: takes no arguments$")
     exchange(m, "pci -x\n", r"^pci: unknown option '-x' \(usage: pci \[-v\]\)$")
+    # Two words after `pci`: refused as such. The message once named the last word as the
+    # unknown option, so `pci -x -v` blamed the valid '-v'.
+    got = exchange(m, "pci -x -v\n", r"^(pci: .*)\n").group(1)
+    failures = [] if got == "pci: one option at most (usage: pci [-v])" else [
+        "`pci -x -v` answered %r" % got]
     exchange(m, "kbd us de\n", r"^kbd: one layout at most")
-    return check_screen(m, args.screen or "auto", args.name,
+    return failures + check_screen(m, args.screen or "auto", args.name,
                         [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
                          r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
 
