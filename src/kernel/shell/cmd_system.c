@@ -113,8 +113,11 @@ static int cmd_cpu(int argc, char **argv, const char *rest)
 	print_feature("AVX", f->avx, on.avx_enabled, true);
 	print_feature("AVX2", f->avx2, false, false);
 	print_feature("MCA", f->mca, mce_state()->enabled, true);
-	printk("\ncpu: interrupts via %s, tick from the %s\n", irq_backend_name(),
-	       timer_tick_source_name());
+	if (timer_report()->tick_hz)
+		printk("\ncpu: interrupts via %s, tick from the %s\n", irq_backend_name(),
+		       timer_tick_source_name());
+	else /* not "tick from the none" */
+		printk("\ncpu: interrupts via %s, no tick\n", irq_backend_name());
 	return 0;
 }
 

@@ -34,9 +34,12 @@ static int cmd_uptime(int argc, char **argv, const char *rest)
 	uint64_t ms = timer_uptime_ms();
 	const struct timer_report *r = timer_report();
 
-	printk("up %llu.%03llu s (%llu ticks at %u Hz from the %s), TSC ", (unsigned long long)(ms / 1000),
-	       (unsigned long long)(ms % 1000), (unsigned long long)timer_ticks(), r->tick_hz,
-	       timer_tick_source_name());
+	printk("up %llu.%03llu s ", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+	if (r->tick_hz) /* none (no PIT, nolapic_timer) read "0 ticks at 0 Hz from the none" */
+		printk("(%llu ticks at %u Hz from the %s), TSC ", (unsigned long long)timer_ticks(),
+		       r->tick_hz, timer_tick_source_name());
+	else
+		printk("(no tick), TSC ");
 	print_mhz(r->tsc_hz);
 	printk(" from %s\n", r->estimate_basis ? "an estimate" : r->tsc_origin);
 	return 0;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
-`mem`, `pci`, `date` (against the time QEMU's -rtc base= set), `reboot`, `poweroff` (with
+`mem`, `pci`, `date` (against the time QEMU's -rtc base= set), `uptime` and `cpu` on a
+machine without a tick, `reboot`, `poweroff` (with
 ACPI S5, and without it: a halt) and `panic`; the ACPI power button pressed through QMP
 (`system_powerdown`: an S5 power-off);
 an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic); and
@@ -53,6 +54,20 @@ def scenario_pci(m, args):
     exchange(m, "pci\n", r"^pci: \d+ functions, configuration space through (ECAM|ports)$")
     failures = checks.check_expected(m.serial(), [bridge])
     return failures + check_screen(m, args.screen or "auto", args.name, [bridge])
+
+
+@scenario("no-tick")
+def scenario_no_tick(m, args):
+    # A machine with no tick at all (no PIT, nolapic_timer): `uptime` and `cpu` say there
+    # is none. They printed "(0 ticks at 0 Hz from the none)" and "tick from the none".
+    start = len(m.serial())
+    exchange(m, "uptime\n", r"^up \d+\.\d{3} s .*\n")
+    exchange(m, "cpu\n", r"^cpu: interrupts via .*\n")
+    out = m.serial()[start:]
+    return checks.check_expected(out, [
+        r"^up \d+\.\d{3} s \(no tick\), TSC \d+\.\d{3} MHz from \w",
+        r"^cpu: interrupts via [^,]+, no tick$"]) + checks.check_forbidden(
+            out, [r"from the none", r"at 0 Hz"])
 
 
 _RTC_BASE = re.compile(r"(?:^|,)base=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:,|$)")
