@@ -40,9 +40,11 @@ static int cmd_help(int argc, char **argv, const char *rest)
 		printk("  %-18s %s\n", left, next->help);
 		last = next->name;
 	}
+	/* what the editor holds: fewer than LINEEDIT_MAX on a screen of few cells */
 	printk("Keys:\n"
-	       "  Left/Right Home/End     move in the line (up to 1024 characters, wrapped)\n"
-	       "  Backspace/Delete        erase before/at the cursor\n"
+	       "  Left/Right Home/End     move in the line (up to %zu characters, wrapped)\n",
+	       shell_line_capacity());
+	printk("  Backspace/Delete        erase before/at the cursor\n"
 	       "  Up/Down                 walk the history\n"
 	       "  Tab                     complete a command or argument; twice: list them\n"
 	       "  Shift+PgUp/Shift+PgDn   scroll the screen back/forward (any key returns)\n"

@@ -157,6 +157,10 @@ int shell_execute(const char *line)
 	return -ENOENT;
 }
 
+/* shell_line_capacity - what `help` tells: LINEEDIT_MAX, or fewer when the screen's cells
+ * cannot show a longer line with the prompt (lineedit_capacity). Thread context. */
+size_t shell_line_capacity(void) { return lineedit_capacity(&editor); }
+
 /* Ctrl-L and `clear`: the screen and a serial terminal both start over. */
 void shell_clear_screen(void)
 {

@@ -11,6 +11,8 @@
 const struct shell_cmd *shell_commands(size_t *count);
 /* The boot information shell_run() was given (for `mmap`). */
 const struct bootinfo *shell_bootinfo(void);
+/* The most characters a line may hold (lineedit_capacity of the shell's editor). */
+size_t shell_line_capacity(void);
 /* Clear the screen and a serial terminal (Ctrl-L and `clear`). */
 void shell_clear_screen(void);
 

@@ -10,7 +10,7 @@ scenarios.scenario; the helpers are scenarios/common.py's.
 """
 import re
 
-from .common import answer, check_screen, exchange, screen_cols
+from .common import PROMPT, answer, check_screen, exchange, screen_cols
 from . import scenario
 
 
@@ -72,6 +72,24 @@ def scenario_unknown(m, args):
     return failures + check_screen(m, args.screen or "auto", args.name,
                         [r"unknown command: frobnicate", r"^selftest: no suite 'frobnicate'",
                          r"^mem: takes no arguments$", r"^pci: unknown option '-x'"])
+
+
+@scenario("help-line")
+def scenario_help_line(m, args):
+    # `help` says how many characters a line holds: 1024, or what the screen holds with
+    # the prompt when that is fewer (the line editor stops there: 42x16 cells at
+    # console.scale=3 on 1024x768 hold 42 * 16 - 6 - 1 = 665). It said 1024 everywhere.
+    cells = re.search(r"(\d+)x(\d+) cells$", m.serial(), re.MULTILINE)
+    if not cells:
+        return ["no 'WxH cells' console line: this scenario needs a framebuffer"]
+    want = min(1024, int(cells.group(1)) * int(cells.group(2)) - len(PROMPT) - 1)
+    got = exchange(m, "help\n", r"^  Left/Right Home/End +move in the line \(up to (\d+) "
+                                r"characters, wrapped\)\n")
+    m.send_key(["q"])  # the rest of the page, if the pager holds one
+    if int(got.group(1)) != want:
+        return ["help: a line of up to %s characters; on %sx%s cells it holds %d"
+                % (got.group(1), cells.group(1), cells.group(2), want)]
+    return []
 
 
 @scenario("complete")
