@@ -93,10 +93,13 @@ static void print_feature(const char *name, bool present, bool enabled, bool has
 static int cmd_cpu(int argc, char **argv, const char *rest)
 {
 	const struct cpu_features *f = cpu_features();
+	const char *brand = f->brand;
 	struct arch_cpu_info on;
 
+	while (*brand == ' ') /* Pentium 4 and D right-justify it in its 48 bytes */
+		brand++;
 	arch_cpu_info(&on);
-	printk("cpu: %s, %s\n", f->vendor, f->brand[0] ? f->brand : "(no brand string)");
+	printk("cpu: %s, %s\n", f->vendor, brand[0] ? brand : "(no brand string)");
 	printk("cpu: family %u, model %u, stepping %u%s\n", f->family, f->model, f->stepping,
 	       f->hypervisor ? ", under a hypervisor" : "");
 	if (f->phys_addr_bits)

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
 `mem`, `pci`, `date` (against the time QEMU's -rtc base= set), `uptime` and `cpu` on a
-machine without a tick, `reboot`, `poweroff` (with
-ACPI S5, and without it: a halt) and `panic`; the ACPI power button pressed through QMP
+machine without a tick, `cpu` with a brand string padded with blanks, `reboot`, `poweroff`
+(with ACPI S5, and without it: a halt) and `panic`; the ACPI power button pressed through QMP
 (`system_powerdown`: an S5 power-off);
 an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic); and
 machine checks injected with QEMU's `mce` monitor command (a corrected error found by the
@@ -68,6 +68,17 @@ def scenario_no_tick(m, args):
         r"^up \d+\.\d{3} s \(no tick\), TSC \d+\.\d{3} MHz from \w",
         r"^cpu: interrupts via [^,]+, no tick$"]) + checks.check_forbidden(
             out, [r"from the none", r"at 0 Hz"])
+
+
+@scenario("cpu-brand")
+def scenario_cpu_brand(m, args):
+    # `cpu` names the processor by its brand string without the blanks some CPUs put
+    # before it (Pentium 4 and Pentium D right-justify it in its 48 bytes; QEMU's
+    # model-id= makes one): "cpu: GenuineIntel, Intel(R) ...", not a row half blank.
+    got = exchange(m, "cpu\n", r"^(cpu: .*)\n").group(1)
+    if not re.match(r"^cpu: \S+, \S", got):
+        return ["`cpu` answered %r: blanks before the brand string" % got]
+    return []
 
 
 _RTC_BASE = re.compile(r"(?:^|,)base=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:,|$)")
