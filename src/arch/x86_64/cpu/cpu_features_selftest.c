@@ -11,8 +11,9 @@
 #include <lios/selftest.h>
 #include <lios/string.h>
 
-/* Leaf 0 and 1 as read now match the record: vendor, highest leaf, the feature bits the
- * kernel uses. */
+/* Leaves 0, 1, 6, 7 and 0x80000001 as read now match the record: vendor, highest leaf,
+ * every feature bit the kernel uses (NX among them: paging's NX tests skip on the record's
+ * word, so a record that loses a bit must fail here). */
 KTEST(cpu, features_match_cpuid)
 {
 	const struct cpu_features *f = cpu_features();
@@ -33,7 +34,30 @@ KTEST(cpu, features_match_cpuid)
 	KEXPECT(!!(d & CPUID_1_EDX_SSE2) == f->sse2);
 	KEXPECT(!!(c & CPUID_1_ECX_TSC_DEADLINE) == f->tsc_deadline);
 	KEXPECT(!!(c & CPUID_1_ECX_AVX) == f->avx);
+	KEXPECT(!!(d & CPUID_1_EDX_PAT) == f->pat);
+	KEXPECT(!!(d & CPUID_1_EDX_MCE) == f->mce);
+	KEXPECT(!!(d & CPUID_1_EDX_MCA) == f->mca);
+	KEXPECT(!!(d & CPUID_1_EDX_FXSR) == f->fxsr);
+	KEXPECT(!!(d & CPUID_1_EDX_SSE) == f->sse);
+	KEXPECT(!!(c & CPUID_1_ECX_X2APIC) == f->x2apic);
+	KEXPECT(!!(c & CPUID_1_ECX_XSAVE) == f->xsave);
+	KEXPECT(!!(c & CPUID_1_ECX_HYPERVISOR) == f->hypervisor);
 	KEXPECT((a & 0xf) == f->stepping);
+	if (f->max_leaf >= CPUID_LEAF_POWER) {
+		cpuid(CPUID_LEAF_POWER, 0, &a, &b, &c, &d);
+		KEXPECT(!!(a & CPUID_6_EAX_ARAT) == f->arat);
+	}
+	if (f->max_leaf >= CPUID_LEAF_EXT_FEATURES) {
+		cpuid(CPUID_LEAF_EXT_FEATURES, 0, &a, &b, &c, &d);
+		KEXPECT(!!(b & CPUID_7_EBX_AVX2) == f->avx2);
+	}
+	cpuid(CPUID_EXT_MAX, 0, &a, &b, &c, &d);
+	KEXPECT(a == f->max_ext_leaf);
+	KASSERT(f->max_ext_leaf >= CPUID_EXT_FEATURES); /* every x86_64 CPU: long mode's leaf */
+	cpuid(CPUID_EXT_FEATURES, 0, &a, &b, &c, &d);
+	KEXPECT(!!(d & CPUID_EXT_EDX_NX) == f->nx);
+	KEXPECT(!!(d & CPUID_EXT_EDX_PDPE1GB) == f->gib_pages);
+	KEXPECT(!!(d & CPUID_EXT_EDX_LM) == f->long_mode);
 }
 
 /* The frequency leaves: 0x15's three values are kept exactly, and nothing is invented
