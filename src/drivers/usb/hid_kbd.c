@@ -5,7 +5,9 @@
  * the events are the difference between two snapshots: a usage in the old report and not in
  * the new one is a release, the reverse a press. Releases come first so a fast "a then b"
  * roll-over reads as typed. A report carrying an error usage (the keyboard's "too many
- * keys") is a phantom state and leaves the previous snapshot in force.
+ * keys") is a phantom state: its key slots say nothing, so the previous keys stay held, but
+ * its modifier byte is still true (HID 1.11 appendix C) and is taken, so a Shift pressed
+ * or let go while too many keys are down counts.
  *
  * Usages map to LiOS key codes (set-1 positions, <lios/kbd.h>), so the layouts, dead keys
  * and the line editor see a USB key exactly as the same key on PS/2.
@@ -93,8 +95,10 @@ size_t hid_kbd_diff(struct hid_kbd_state *s, const uint8_t *report, size_t len, 
 	uint8_t mods, changed;
 	size_t n = 0;
 
-	if (len < 3 || !take_keys(report, len, keys))
+	if (len < 3)
 		return 0;
+	if (!take_keys(report, len, keys))
+		memcpy(keys, s->keys, HID_KBD_KEYS); /* phantom: the keys stand, the modifiers count */
 	mods = report[0];
 	changed = mods ^ s->mods;
 	/* releases: modifiers let go, then keys no longer held */

@@ -13,7 +13,7 @@
 
 #define HID_KBD_REPORT_SIZE 8      /* modifiers, reserved, six usage IDs */
 #define HID_KBD_KEYS 6
-#define HID_USAGE_ERR_ROLLOVER 0x01 /* too many keys: the report says nothing */
+#define HID_USAGE_ERR_ROLLOVER 0x01 /* too many keys: the slots say nothing, modifiers do */
 #define HID_USAGE_POST_FAIL 0x02
 #define HID_USAGE_ERR_UNDEFINED 0x03
 /* One report changes at most 8 modifiers and 6 + 6 keys. */
@@ -40,7 +40,8 @@ uint16_t hid_usage_to_key(uint8_t u);
 /* Compare report (len bytes: 3-8 are used, a shorter one is ignored) with the previous one
  * in *s, write the releases then the presses to ev (room for HID_KBD_MAX_EVENTS), make it
  * the previous report and return how many events there are. A report with an error usage
- * (ErrorRollOver, POSTFail, ErrorUndefined) in any slot changes nothing and returns 0.
+ * (ErrorRollOver, POSTFail, ErrorUndefined) in any slot is a phantom state: the keys held
+ * before stay held, only its modifier byte is taken.
  * Usage IDs may come in any order and repeated; unknown ones give no event. Pure. */
 size_t hid_kbd_diff(struct hid_kbd_state *s, const uint8_t *report, size_t len, struct hid_key_event *ev);
 /* KBD_LED_* (PS/2 order) to HID_LED_* (report order). Pure. */

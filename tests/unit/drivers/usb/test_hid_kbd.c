@@ -2,7 +2,8 @@
 /*
  * Host tests of the HID boot keyboard differ and typematic repeat
  * (src/drivers/usb/hid_kbd.c): presses and releases from report pairs with usage IDs in any
- * order and repeated, ErrorRollOver ignored, several keys held, modifiers (Shift before the
+ * order and repeated, ErrorRollOver keeping the keys held but not the modifiers, several keys
+ * held, modifiers (Shift before the
  * letter it shifts), the usage table against the set-1 key codes, and the repeat state
  * machine with time passed in (500 ms delay, 30 Hz, no burst after a stall).
  */
@@ -61,6 +62,36 @@ static void any_order_and_rollover(void)
 	CHECK_EQ(feed(&s, 0, 0xa5, 0, 0, 0, 0, 0), 6);
 	/* a short report is ignored */
 	CHECK_EQ(hid_kbd_diff(&s, (const uint8_t[]){0, 0}, 2, ev), 0);
+}
+
+/* A rollover report keeps the key set but its modifier byte counts (HID 1.11 appendix C: a
+ * boot keyboard still reports its modifiers in the phantom state). 'a' and 'b' held, then
+ * rollover with left Shift: only the Shift press; rollover again with Shift let go and
+ * right Ctrl down: the Shift release, then the Ctrl press; 'a' and 'b' still held (the
+ * next report holding them alone gives nothing but Ctrl's release). The same with
+ * POSTFail and ErrorUndefined in a slot. Before: every such report was dropped whole, so a
+ * Shift pressed or let go while more than six keys were held never counted. */
+static void rollover_takes_modifiers(void)
+{
+	struct hid_kbd_state s = {0};
+
+	CHECK_EQ(feed(&s, 0, 0x04, 0x05, 0, 0, 0, 0), 2); /* a b */
+	CHECK_EQ(feed(&s, 0x02, 1, 1, 1, 1, 1, 1), 1);
+	CHECK_EV(0, KEY_LEFTSHIFT, true);
+	CHECK_EQ(feed(&s, 0x10, 1, 1, 1, 1, 1, 1), 2);
+	CHECK_EV(0, KEY_LEFTSHIFT, false);
+	CHECK_EV(1, KEY_RIGHTCTRL, true);
+	CHECK_EQ(feed(&s, 0, 0x04, 0x05, 0, 0, 0, 0), 1);
+	CHECK_EV(0, KEY_RIGHTCTRL, false);
+	for (uint8_t e = HID_USAGE_POST_FAIL; e <= HID_USAGE_ERR_UNDEFINED; e++) {
+		CHECK_EQ(feed(&s, 0x01, 0x04, e, 0, 0, 0, 0), 1);
+		CHECK_EV(0, KEY_LEFTCTRL, true);
+		CHECK_EQ(feed(&s, 0, e, e, e, e, e, e), 1);
+		CHECK_EV(0, KEY_LEFTCTRL, false);
+	}
+	CHECK_EQ(feed(&s, 0, 0, 0, 0, 0, 0, 0), 2); /* a b let go at last */
+	CHECK_EV(0, KEY_A, false);
+	CHECK_EV(1, KEY_B, false);
 }
 
 static void modifiers(void)
@@ -143,6 +174,7 @@ int main(void)
 {
 	RUN(press_release);
 	RUN(any_order_and_rollover);
+	RUN(rollover_takes_modifiers);
 	RUN(modifiers);
 	RUN(usage_table);
 	RUN(typematic);
