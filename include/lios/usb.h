@@ -27,7 +27,8 @@ void usb_shutdown(const char *why);
 void usb_print(void);
 /* One "kbd: usb ..." line per ready USB keyboard; returns how many. Thread context. */
 unsigned int usb_kbd_print(void);
-/* Ready USB keyboards. Any context. */
+/* USB keyboards that can type: ready, and their controller neither stopped on an error
+ * nor by usb_shutdown. Any context. */
 unsigned int usb_kbd_count(void);
 
 #endif

@@ -532,14 +532,16 @@ unsigned int usb_kbd_print(void)
  * usb_kbd_count counts). Tick context, or interrupts off. */
 bool usb_kbd_ready(const struct usb_dev *d) { return d->kbd && d->kbd->state >= K_RUN; }
 
-/* usb_kbd_count - ready USB keyboards. Any context. */
+/* usb_kbd_count - USB keyboards that can type: ready, their controller not stopped (a
+ * frozen keyboard stays listed by usb_kbd_print, but no report comes from it). Any
+ * context. */
 unsigned int usb_kbd_count(void)
 {
 	unsigned int n = 0;
 	uint64_t flags = arch_irq_save();
 
 	for (struct usb_dev *d = usb_dev_list(); d; d = d->next)
-		if (usb_kbd_ready(d))
+		if (usb_kbd_ready(d) && !d->kbd->frozen)
 			n++;
 	arch_irq_restore(flags);
 	return n;

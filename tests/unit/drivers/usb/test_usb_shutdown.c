@@ -288,7 +288,9 @@ static void recovery_cancelled(void)
 /* A keyboard on ROOT_PORT of 00:01.0 is ready and holds 'a' when usb_shutdown("power-off")
  * runs (S5 then fails and the machine goes on without USB, as after a power-button press):
  * no report can come any more, so 'a' is released at once and never repeats in the second
- * that follows, and the keyboard's line says its controller stopped. */
+ * that follows, and the keyboard's line says its controller stopped. usb_kbd_count, the
+ * ready keyboards `kbd` names on its first line ("kbd: usb, layout ..." or "kbd: none"),
+ * counts it no more: nothing can type on it (it still did, so `kbd` said "usb"). */
 static void held_key_released(void)
 {
 	static const uint8_t press_a[8] = { 0, 0, 0x04 };
@@ -314,9 +316,11 @@ static void held_key_released(void)
 	host_time_skip_ns = 0;
 	CHECK_EQ(key_presses, 1u);
 	CHECK_EQ(key_releases, 0u);
+	CHECK_EQ(usb_kbd_count(), 1u);
 	shut_down("power-off");
 	check_stopped(c);
 	CHECK_EQ(key_releases, 1u);
+	CHECK_EQ(usb_kbd_count(), 0u);
 	/* a second of ticks, 1 ms each: past the 500 ms repeat delay */
 	for (i = 0; i < 1000; i++) {
 		host_time_skip_ns = 1000000;

@@ -14,6 +14,7 @@
  * Slot is not answered keeps its memory (the slot may still be enabled) until the reset.
  * A port's own faults (over-current, a stuck USB 3 link): test_xhci_port_health.c.
  */
+#include <lios/usb.h>
 #include "xhci_health_harness.h"
 
 /* An error while the keyboard is in use: halted, reset, the keyboard back by itself. */
@@ -163,7 +164,8 @@ static struct usb_dev *start_with_silent_device(struct usb_dev **kbd)
 /* 'a' held down, a second device waiting for an answer that never comes, and the controller
  * fails and does not halt: both devices are kept (it may still write their memory), the
  * keyboard lets go of 'a' at once and never repeats it (it repeated forever), and the
- * waiting device is not timed out and freed (it was, after 2 s). */
+ * waiting device is not timed out and freed (it was, after 2 s). The keyboard is no longer
+ * counted ready (usb_kbd_count, which `kbd` names): it cannot type any more. */
 static void kept_devices_quiet(void)
 {
 	static const uint8_t press_a[8] = { 0, 0, 0x04 };
@@ -178,6 +180,7 @@ static void kept_devices_quiet(void)
 	CHECK(stack_until(&hc, "did not halt in 32 ms: stopped", 200));
 	CHECK(stack_until(&hc, "kbd: usb 1-5: its controller stopped: keys released", 1));
 	CHECK_EQ(releases, 1u);
+	CHECK_EQ(usb_kbd_count(), 0u);
 	host_time_skip_ns = 1000000; /* 1 ms per clock read: 5 s at least */
 	for (int i = 0; i < 5000; i++)
 		stack_tick(&hc);
