@@ -89,7 +89,7 @@ struct xhci_port {
 	uint64_t deadline;
 	struct usb_dev *dev;
 	struct usb_oc_count oc;
-	unsigned int warm_resets; /* since a device was last found on the port */
+	unsigned int warm_resets; /* since a device was found there, or unplugged once given up */
 	unsigned int resets;    /* USB 2 port resets (PR) for the connection being debounced */
 	unsigned int disables;  /* port errors under this connection's device (PEC) */
 };

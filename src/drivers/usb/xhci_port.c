@@ -22,7 +22,8 @@
  * cable) stays there until a warm reset (xHCI 1.2 section 4.19.1.2: WPR, then WRC and PRC
  * set when it is done): the port gets one, and a device found after it is enumerated. At
  * most WARM_RESET_TRIES before a device is found again; then the port is left alone, with a
- * line naming it, until the device is plugged in anew.
+ * line naming it, until the device is unplugged (the link out of its stuck state, nothing
+ * connected): a device plugged in then gets WARM_RESET_TRIES of its own.
  *
  * Over-current (xHCI 1.2 section 4.19.4): the controller turns the port's power off (PP
  * clear, with port power control) and sets OCC; the device is gone. Once Over-current
@@ -335,6 +336,12 @@ static void port_step(struct xhci *hc, unsigned int p)
 		return;
 	if (!connected)
 		pt->disables = 0; /* counted per connection */
+	/* given up on warm resets, the port is no longer touched: a link that left its stuck
+	 * state for no connection lost its device, and the next one gets warm resets anew
+	 * (not so while they run: a link passing through RxDetect between two of them would
+	 * have them go on for ever) */
+	if (!connected && !link_stuck(v) && pt->warm_resets > WARM_RESET_TRIES)
+		pt->warm_resets = 0;
 	/* gone before its device was reached: the port waits for the next one */
 	if (!connected &&
 	    (pt->state == PORT_DEBOUNCE || pt->state == PORT_RESETTING || pt->state == PORT_RECOVERY)) {

@@ -7,8 +7,10 @@
  * waits its power-on time after powering its ports; over-current on a root port or a hub's
  * port (the harness's small USB 2 hub): the port is powered again 100 ms after it ends, its
  * keyboard comes back, and a port whose over-current keeps coming back is left off. A USB 3
- * link stuck in Compliance Mode or SS.Inactive gets a warm reset, a bounded number of them,
- * each bounded in time (a warm reset that never completes is given up after 500 ms); a USB
+ * link stuck in Compliance Mode or SS.Inactive gets a warm reset, a bounded number of them
+ * (not made endless by a link passing through RxDetect between them, counted anew for a
+ * device plugged in after the port was left alone), each bounded in time (a warm reset
+ * that never completes is given up after 500 ms); a USB
  * 3 link that never trains leaves its port failed until it is unplugged. A hub does not
  * count as settled before the keyboards behind its ports are ready (usb_hub_settled,
  * usb_kbd_ready). The controller's own failures and its recovery: test_xhci_health.c.
@@ -282,6 +284,58 @@ static void stuck_usb3_link_given_up(void)
 	finish();
 }
 
+/* A link given up after its three warm resets (SS.Inactive, a connection showing), then
+ * its device unplugged (the link leaves SS.Inactive for RxDetect, no connection) and
+ * plugged in again, its link failing once more: the new connection gets warm resets of its
+ * own, the first of which brings the keyboard up (it got none: the count was only started
+ * again by a device found on the port). While given up and still stuck, nothing more is
+ * sent to the port. */
+static void warm_resets_counted_again_after_unplug(void)
+{
+	start();
+	sim.warm_reset_fails = true;
+	sim_link_fails(&sim, 3, XHCI_PLS_INACTIVE, true, USB_SPEED_HIGH);
+	CHECK(stack_until(
+		&hc,
+		"usb: xhci sim port 3: link still in SS.Inactive after 3 warm resets: left alone",
+		5000));
+	stack_ticks_ms(&hc, 2000);
+	CHECK_EQ(sim.warm_resets, 3u);
+	sim.warm_reset_fails = false;
+	sim_disconnect(&sim, 3);
+	PORTSC(3) |= XHCI_PLS_RXDETECT << 5;
+	stack_ticks_ms(&hc, 200);
+	CHECK_EQ(sim.warm_resets, 3u);
+	sim_log_clear();
+	sim_link_fails(&sim, 3, XHCI_PLS_INACTIVE, true, USB_SPEED_HIGH);
+	CHECK(stack_until(&hc, "usb: xhci sim port 3: link in SS.Inactive: warm reset", 100));
+	CHECK(stack_until(&hc, "kbd: usb 1-3 0627:0001 ready", 5000));
+	CHECK_EQ(sim.warm_resets, 4u);
+	finish();
+}
+
+/* A link that each warm reset sends to RxDetect with no connection showing, where it stays
+ * 30 ms (past a port scan) before it falls into Compliance Mode again, as a marginal link
+ * may: passing through RxDetect while its warm resets run is no unplug, so there are three
+ * of them and the port is left alone, not warm-reset for ever. */
+static void warm_resets_bounded_through_rxdetect(void)
+{
+	start();
+	sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, 0);
+	for (int ms = 0, in_rxdetect = 0; ms < 3000; ms++) {
+		stack_ticks_ms(&hc, 1);
+		in_rxdetect = XHCI_PORTSC_PLS(PORTSC(2)) == XHCI_PLS_RXDETECT ? in_rxdetect + 1 : 0;
+		if (in_rxdetect == 30) {
+			sim_link_fails(&sim, 2, XHCI_PLS_COMPLIANCE, false, 0);
+			in_rxdetect = 0;
+		}
+	}
+	CHECK(sim_logged(
+		"usb: xhci sim port 2: link still in Compliance Mode after 3 warm resets: left alone"));
+	CHECK_EQ(sim.warm_resets, 3u);
+	finish();
+}
+
 /* A USB 3 device that connects but whose link never trains (Polling, never enabled): after
  * 1 s the port is failed with a line, and nothing more is done to it (no reset, no
  * device) until it is unplugged; plugged in again and training, its keyboard comes up. */
@@ -337,6 +391,8 @@ int main(void)
 	RUN(hub_settles_after_the_devices_behind_it);
 	RUN(stuck_usb3_link_warm_reset);
 	RUN(stuck_usb3_link_given_up);
+	RUN(warm_resets_counted_again_after_unplug);
+	RUN(warm_resets_bounded_through_rxdetect);
 	RUN(usb3_link_never_trains);
 	RUN(warm_reset_never_finishes);
 	return unit_summary();
