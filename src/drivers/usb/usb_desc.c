@@ -229,14 +229,21 @@ int usb_find_boot_keyboard(const struct usb_config_info *c, const char **why)
 	return -ENOENT;
 }
 
-/* usb_find_hid_iface - a HID interface of c without the boot protocol. Pure. */
+/* A boot interface whose protocol names a device (HID 1.11 4.3: 1 keyboard, 2 mouse); with
+ * 0 (none) or a reserved value only its report descriptor says what it is. */
+static bool boot_device(const struct usb_iface_info *it)
+{
+	return it->subclass == USB_HID_SUBCLASS_BOOT &&
+	       (it->protocol == USB_HID_PROTOCOL_KEYBOARD || it->protocol == USB_HID_PROTOCOL_MOUSE);
+}
+
+/* usb_find_hid_iface - a HID interface of c without a boot keyboard or mouse protocol. Pure. */
 int usb_find_hid_iface(const struct usb_config_info *c, int from)
 {
 	for (int i = MAX(from, 0); i < c->n_ifaces; i++) {
 		const struct usb_iface_info *it = &c->iface[i];
 
-		if (it->cls == USB_CLASS_HID && it->subclass != USB_HID_SUBCLASS_BOOT && it->has_int_in &&
-		    it->report_desc_len)
+		if (it->cls == USB_CLASS_HID && !boot_device(it) && it->has_int_in && it->report_desc_len)
 			return i;
 	}
 	return -ENOENT;

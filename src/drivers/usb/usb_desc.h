@@ -133,8 +133,9 @@ int usb_parse_config(const uint8_t *buf, size_t len, struct usb_config_info *c, 
  * -EINVAL with *why when there is one but it cannot be driven (no interrupt IN endpoint,
  * max packet below 8). Pure. */
 int usb_find_boot_keyboard(const struct usb_config_info *c, const char **why);
-/* Index of the first HID interface without the boot protocol (subclass 0), at index from
- * or later, that has an interrupt IN endpoint and names a report descriptor: a keyboard if
+/* Index of the first HID interface without the boot keyboard or mouse protocol (subclass
+ * 0, or the boot subclass with protocol 0, none, or a reserved one), at index from or
+ * later, that has an interrupt IN endpoint and names a report descriptor: a keyboard if
  * that descriptor declares keys (a keyboard without a boot interface), else a tablet, a
  * gamepad ...; -ENOENT when there is none. Pure. */
 int usb_find_hid_iface(const struct usb_config_info *c, int from);

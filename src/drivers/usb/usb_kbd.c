@@ -19,8 +19,8 @@
  * and sent the LED report the layout declares. `usb.kbd=report` on the command line takes
  * that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot protocol is
  * broken in a way no request shows, and to test the path on QEMU's). A HID interface without
- * the boot protocol (subclass 0), on a device with no boot keyboard or hub, is read the
- * same way: a keyboard when its report descriptor declares keys, else (a tablet, a
+ * the boot protocol (subclass 0, or the boot subclass naming no keyboard or mouse), on a
+ * device with no boot keyboard or hub, is read the same way: a keyboard when its report descriptor declares keys, else (a tablet, a
  * gamepad) left alone (usb_dev_leave_alone).
  *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued

@@ -337,9 +337,12 @@ static void hid_iface_first_eligible(void)
 
 /* One eligible interface (HID subclass 0, protocol 0, interrupt IN, a 63-byte report
  * descriptor) is found at index 0, also with the keyboard or mouse protocol (meaningless
- * without the boot subclass); changed in one field at a time (boot subclass, no interrupt
- * IN endpoint, no report descriptor named, not HID) it is not: -ENOENT. A mass storage
- * interface alone: -ENOENT. A later one behind an ineligible first: its index (1). */
+ * without the boot subclass), and with the boot subclass when its protocol names no boot
+ * device (0, none; 3, reserved): nothing says what it is but its report descriptor (it
+ * was passed over, so such a keyboard never typed). Changed in one field at a time (the
+ * boot subclass with the keyboard or the mouse protocol, no interrupt IN endpoint, no
+ * report descriptor named, not HID) it is not: -ENOENT. A mass storage interface alone:
+ * -ENOENT. A later one behind an ineligible first: its index (1). */
 static void hid_iface_each_condition(void)
 {
 	struct usb_config_info c, one;
@@ -358,6 +361,12 @@ static void hid_iface_each_condition(void)
 	CHECK_EQ(usb_find_hid_iface(&c, 0), 0);
 	c = one;
 	c.iface[0].subclass = USB_HID_SUBCLASS_BOOT;
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 0);
+	c.iface[0].protocol = 3;
+	CHECK_EQ(usb_find_hid_iface(&c, 0), 0);
+	c.iface[0].protocol = USB_HID_PROTOCOL_KEYBOARD;
+	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
+	c.iface[0].protocol = USB_HID_PROTOCOL_MOUSE;
 	CHECK_EQ(usb_find_hid_iface(&c, 0), -ENOENT);
 	c = one;
 	c.iface[0].has_int_in = false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests of a HID interface without the boot protocol (HID subclass 0) probed for keys
+ * Host tests of a HID interface without the boot protocol (HID subclass 0, or the boot
+ * subclass with protocol 0) probed for keys
  * (usb_find_hid_iface in usb_desc.c, choose_driver and usb_dev_leave_alone in usb_enum.c,
  * K_READ_DESC in usb_kbd.c) on the simulated controller and devices of ep0_harness.h. A
  * keyboard without a boot interface, with the boot layout or an NKRO bitmap (behind a
@@ -328,6 +329,30 @@ static void subclass0_boot_layout_types(void)
 	cleanup();
 }
 
+/* A keyboard whose one HID interface has the boot subclass but protocol 0 (none: HID 1.11
+ * 4.3 allows it; nothing says what device it is): read as a subclass-0 one, its boot
+ * layout found in its report descriptor, never sent SET_PROTOCOL, 'a' typed. Before, it
+ * was neither a boot keyboard nor read: left alone, "no driver". */
+static void boot_subclass_protocol0_read(void)
+{
+	static const uint8_t a[8] = { 0, 0, 0x04 };
+	struct usb_dev *d;
+
+	start_probe();
+	use_hid_config(USB_HID_SUBCLASS_BOOT, 0, sizeof(sim_kbd_report_desc));
+	d = plug_until("kbd: usb 1-5 0627:0001 ready in");
+	if (!still_listed(d))
+		return;
+	CHECK(sim_logged("usb: 1-5: 0627:0001 HID, high speed, HID without boot protocol: "
+			 "reading its report descriptor\n"));
+	check_probe_order(0, sizeof(sim_kbd_report_desc));
+	CHECK(!strcmp(usb_dev_state_name(d), "keyboard"));
+	send_report(d, a, sizeof(a));
+	CHECK_EQ(key_events, 1);
+	CHECK(key_was(0, KEY_A, true));
+	cleanup();
+}
+
 /* An NKRO keyboard (a 104-key bitmap, subclass 0 with the keyboard protocol) whose HID
  * interface is the second, behind a vendor interface: the line names the device's first
  * class ("vendor"); read the same way on interface 1 (every class request's wIndex 1), its
@@ -642,6 +667,7 @@ int main(void)
 {
 	sim_log_start();
 	RUN(subclass0_boot_layout_types);
+	RUN(boot_subclass_protocol0_read);
 	RUN(subclass0_nkro_behind_vendor);
 	RUN(subclass0_report_protocol_always);
 	RUN(tablet_left_alone);
