@@ -74,8 +74,9 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
  * Turn input report rep (len bytes as received) into the boot report boot[0..7]
  * (modifiers, reserved, six usage IDs). More than six keys held, or an error usage in any
  * field, gives the boot report's "too many keys" (every slot ErrorRollOver) with the
- * modifiers held, whose key slots hid_kbd_diff ignores. Returns false, boot untouched, for a report that is not the
- * keyboard's (another report ID, or shorter than its key fields). Pure.
+ * modifiers held, whose key slots hid_kbd_diff ignores. Returns false, boot untouched, for
+ * a report that is not the keyboard's (another report ID, or shorter than its key
+ * fields). Pure.
  */
 bool hid_kbd_to_boot(const struct hid_kbd_layout *k, const uint8_t *rep, size_t len,
 		     uint8_t boot[HID_KBD_REPORT_SIZE]);

@@ -20,8 +20,8 @@
  * that path for every keyboard, without SET_PROTOCOL (for keyboards whose boot protocol is
  * broken in a way no request shows, and to test the path on QEMU's). A HID interface without
  * the boot protocol (subclass 0, or the boot subclass naming no keyboard or mouse), on a
- * device with no boot keyboard or hub, is read the same way: a keyboard when its report descriptor declares keys, else (a tablet, a
- * gamepad) left alone (usb_dev_leave_alone).
+ * device with no boot keyboard or hub, is read the same way: a keyboard when its report
+ * descriptor declares keys, else (a tablet, a gamepad) left alone (usb_dev_leave_alone).
  *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
  * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
@@ -528,8 +528,9 @@ unsigned int usb_kbd_print(void)
 	return n;
 }
 
-/* usb_kbd_ready - d is a keyboard whose setup is done: its reports are taken (what
- * usb_kbd_count counts). Tick context, or interrupts off. */
+/* usb_kbd_ready - d is a keyboard whose setup is done: its reports are taken while its
+ * controller runs (usb_kbd_count counts those whose controller was not stopped). Tick
+ * context, or interrupts off. */
 bool usb_kbd_ready(const struct usb_dev *d) { return d->kbd && d->kbd->state >= K_RUN; }
 
 /* usb_kbd_count - USB keyboards that can type: ready, their controller not stopped (a
