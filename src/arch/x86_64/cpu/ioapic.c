@@ -50,6 +50,11 @@
 #define IOAPICVER_MRE_SHIFT 16 /* bits 23-16: maximum redirection entry (inputs - 1) */
 #define IOAPIC_VERSION_EOI 0x20 /* the first version with the EOI register */
 #define IOREDTBL(n) (0x10 + 2 * (n))
+/* IOREGSEL selects 8 bits of register number: IOREDTBL0-119 fill 0x10-0xff, so no I/O APIC
+ * has more inputs; a larger maximum redirection entry is a misread register, and taken as
+ * said its entries' numbers, cut to 8 bits, would land on IOAPICID, IOAPICARB and the
+ * first entries again. */
+#define IOAPIC_MAX_INPUTS 120
 
 struct ioapic {
 	volatile uint32_t *regs;  /* the mapped IOREGSEL/IOWIN window */
@@ -170,6 +175,12 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 	io->version = (uint8_t)(ver & IOAPICVER_VERSION_MASK);
 	io->gsi_base = a->gsi_base;
 	io->inputs = ((ver >> IOAPICVER_MRE_SHIFT) & 0xff) + 1;
+	if (io->inputs > IOAPIC_MAX_INPUTS) {
+		printk(KERN_WARN "irq: I/O APIC %u at %#llx: IOAPICVER claims %u inputs, more than "
+		       "its registers reach: %u used\n", io->id, (unsigned long long)io->phys,
+		       io->inputs, IOAPIC_MAX_INPUTS);
+		io->inputs = IOAPIC_MAX_INPUTS;
+	}
 	return 0;
 }
 
