@@ -29,6 +29,8 @@
 #define HPET_TN_INT_ENB_CNF (1ull << 2)
 #define HPET_MAIN_COUNTER 0x0f0
 #define HPET_MMIO_SIZE 0x400
+/* Comparators whose registers lie inside the 1 KiB block: 0-23. NUM_TIM_CAP can say 32. */
+#define HPET_TN_IN_BLOCK ((HPET_MMIO_SIZE - HPET_TN_CONF(0)) / (HPET_TN_CONF(1) - HPET_TN_CONF(0)))
 #define HPET_MAX_PERIOD_FS 100000000ull /* the specification's limit: 100 ns (10 MHz) */
 #define FS_PER_S 1000000000000000ull
 
@@ -38,12 +40,19 @@ static uint64_t hpet_reg(unsigned int off) { return hpet[off / 8]; }
 static void hpet_reg_write(unsigned int off, uint64_t v) { hpet[off / 8] = v; }
 
 /* Legacy replacement route off, every comparator's interrupt disabled: the HPET raises
- * none, IRQ 0 and 8 belong to the PIT and RTC again. Says what it had to undo. */
+ * none, IRQ 0 and 8 belong to the PIT and RTC again. Says what it had to undo. Only the
+ * comparators inside the mapped block are touched, whatever NUM_TIM_CAP claims. */
 static void hpet_quiet(uint64_t cap)
 {
 	unsigned last = (unsigned)(cap >> HPET_GCAP_NUM_TIM_SHIFT) & HPET_GCAP_NUM_TIM_MASK;
 	uint64_t conf = hpet_reg(HPET_GEN_CONF);
 	unsigned armed = 0;
+
+	if (last >= HPET_TN_IN_BLOCK) {
+		printk(KERN_WARN "timer: HPET claims %u comparators, its 1 KiB register block holds "
+		       "%u: the others left alone\n", last + 1, HPET_TN_IN_BLOCK);
+		last = HPET_TN_IN_BLOCK - 1;
+	}
 
 	if (conf & HPET_CONF_LEG_RT_CNF) {
 		hpet_reg_write(HPET_GEN_CONF, conf & ~HPET_CONF_LEG_RT_CNF);
