@@ -3,8 +3,8 @@
  * Host tests of a device's life on endpoint 0 (src/drivers/usb/usb_enum.c and usb_kbd.c,
  * over xhci.c and xhci_ring.c) on the simulated controller of xhci_sim.c, which runs the
  * command ring and the control TRBs as a controller does: a keyboard enumerates and gets
- * ready, with 32- and 64-byte contexts (the input context layout checked where the
- * controller reads it); a keyboard that stalls SET_IDLE (allowed by HID 1.11) is recovered
+ * ready, with 32- and 64-byte contexts (the input contexts of Address Device, Configure
+ * Endpoint and Evaluate Context checked where the controller reads them); a keyboard that stalls SET_IDLE (allowed by HID 1.11) is recovered
  * with Reset Endpoint and Set TR Dequeue Pointer and still gets ready; a device that stalls
  * a descriptor request is refused with a `usb:` line after the same recovery, one that
  * stalls the LED report keeps typing; a device that never answers (a descriptor request,
@@ -39,6 +39,17 @@ static void enumerates(bool csz)
 	CHECK_EQ(sim.addr_slot_dw0 >> 27, 1);
 	CHECK_EQ(sim.addr_ep0_deq, d->ep0.phys | 1);        /* endpoint 0 context at 2 x size */
 	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], 1);
+	/* Configure Endpoint adds the slot and endpoint 1 IN (DCI 3), whose context sits at
+	 * 4 x size: Interrupt IN, 8-byte packets, 3 retries, bInterval 7 of a high-speed
+	 * device as 2^6 x 125 us, the driver's interrupt ring with its cycle bit */
+	CHECK_EQ(sim.cfg_icc_add, 1u | 1u << 3);
+	CHECK_EQ(sim.cfg_slot[0] >> 27, 3);                 /* context entries up to DCI 3 */
+	CHECK_EQ(sim.cfg_ep[0] >> 16 & 0xff, 6);
+	CHECK_EQ(sim.cfg_ep[1] >> 3 & 7, XHCI_EP_TYPE_INT_IN);
+	CHECK_EQ(sim.cfg_ep[1] >> 1 & 3, 3);
+	CHECK_EQ(sim.cfg_ep[1] >> 16, 8);
+	CHECK_EQ(sim.cfg_ep[2] | (uint64_t)sim.cfg_ep[3] << 32, d->intr.phys | 1);
+	CHECK_EQ(sim.cfg_ep[4] >> 16, 8);                   /* Max ESIT Payload */
 	cleanup();
 }
 
@@ -442,6 +453,9 @@ static void evaluate_context_waits_for_command_ring(void)
 	ticks(200);
 	CHECK_EQ(sim.commands[TRB_EVALUATE_CTX], 1);
 	CHECK_EQ(d->mps0, 64);
+	CHECK_EQ(sim.eval_icc_add, 1u << XHCI_DCI_EP0);    /* the controller is told 64 too */
+	CHECK_EQ(sim.eval_ep0[1] >> 16, 64);
+	CHECK_EQ(sim.eval_ep0[1] >> 3 & 7, XHCI_EP_TYPE_CONTROL);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	cleanup();
 }

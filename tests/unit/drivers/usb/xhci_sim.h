@@ -114,6 +114,11 @@ struct xhci_sim {
 	uint32_t addr_icc_add;      /* Address Device: input control context Add flags */
 	uint32_t addr_slot_dw0;     /* ... slot context dword 0 (at 1 x ctx size) */
 	uint32_t cfg_slot[3];       /* Configure Endpoint: slot context dwords 0-2 */
+	uint32_t cfg_icc_add;       /* ... input control context Add flags */
+	uint32_t cfg_ep[5];         /* ... dwords 0-4 of the endpoint context it adds (the
+				     * highest Add flag, at (1 + DCI) x ctx size), 0 when none */
+	uint32_t eval_icc_add;      /* Evaluate Context: input control context Add flags */
+	uint32_t eval_ep0[5];       /* ... endpoint 0 context dwords 0-4 (at 2 x ctx size) */
 	uint64_t addr_ep0_deq;      /* ... endpoint 0 context TR Dequeue (at 2 x ctx size) */
 	uint32_t addr_slot[3];      /* ... slot context dwords 0-2 (route, speed; root port;
 				     * TT hub slot, TT port), of the last Address Device */

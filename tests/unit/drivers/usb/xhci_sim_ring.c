@@ -118,9 +118,25 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		ep->halted = false;
 		return XHCI_CC_SUCCESS;
 	}
-	case TRB_CONFIGURE_EP:
-		memcpy(s->cfg_slot, mem(ptr) + csz, sizeof(s->cfg_slot));
+	case TRB_CONFIGURE_EP: {
+		const uint8_t *in = mem(ptr);
+		uint32_t add = ((const uint32_t *)in)[XHCI_ICC_ADD];
+		unsigned int dci = add >> 1 ? 31 - (unsigned int)__builtin_clz(add) : 0;
+
+		memcpy(s->cfg_slot, in + csz, sizeof(s->cfg_slot));
+		s->cfg_icc_add = add;
+		memset(s->cfg_ep, 0, sizeof(s->cfg_ep));
+		if (dci)
+			memcpy(s->cfg_ep, in + (1 + dci) * csz, sizeof(s->cfg_ep));
 		return XHCI_CC_SUCCESS;
+	}
+	case TRB_EVALUATE_CTX: {
+		const uint8_t *in = mem(ptr);
+
+		s->eval_icc_add = ((const uint32_t *)in)[XHCI_ICC_ADD];
+		memcpy(s->eval_ep0, in + 2 * csz, sizeof(s->eval_ep0));
+		return XHCI_CC_SUCCESS;
+	}
 	case TRB_RESET_EP:
 		if (TRB_GET_EP(t->d[3]) != XHCI_DCI_EP0 || !ep->halted)
 			return 19; /* Context State Error */
@@ -142,7 +158,7 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		s->slot_on[*slot] = false;
 		return XHCI_CC_SUCCESS;
 	default:
-		return XHCI_CC_SUCCESS; /* Evaluate Context */
+		return XHCI_CC_SUCCESS;
 	}
 }
 
