@@ -127,6 +127,36 @@ static void test_editing(void)
 	CHECK_EQ(le.cursor, 0);
 }
 
+/* Keys with nothing to act on: Backspace, Delete, Left and Right on an empty line, Right
+ * and Delete at the end of "ab", Left and Backspace at its start. Expected: the text and
+ * the cursor stay as they were, both views still show them, and the next character goes
+ * in where the cursor is. */
+static void test_keys_at_the_ends(void)
+{
+	fresh();
+	key(KEY_BACKSPACE, '\b');
+	key(KEY_DELETE, 0);
+	key(KEY_LEFT, 0);
+	key(KEY_RIGHT, 0);
+	EXPECT_IN_STEP("");
+	CHECK_EQ(le.cursor, 0);
+	type("ab");
+	key(KEY_RIGHT, 0);
+	key(KEY_DELETE, 0);
+	EXPECT_IN_STEP("ab");
+	CHECK_EQ(le.cursor, 2);
+	type("c");
+	EXPECT_IN_STEP("abc");
+	key(KEY_HOME, 0);
+	key(KEY_LEFT, 0);
+	key(KEY_BACKSPACE, '\b');
+	EXPECT_IN_STEP("abc");
+	CHECK_EQ(le.cursor, 0);
+	type("x");
+	EXPECT_IN_STEP("xabc");
+	CHECK_EQ(le.cursor, 1);
+}
+
 /* A line of 100 characters wraps over 6 rows of the narrow terminal and 4 of the wide one;
  * Home, End, Left across a row boundary, Backspace and Delete at a boundary, an insert
  * that pushes text over the boundaries: every step in step on both. */
@@ -471,6 +501,7 @@ int main(void)
 	RUN(test_type_and_enter);
 	RUN(test_suspend_one_view);
 	RUN(test_editing);
+	RUN(test_keys_at_the_ends);
 	RUN(test_wrapped_rows);
 	RUN(test_exact_row);
 	RUN(test_limit);
