@@ -37,7 +37,8 @@ bool serial_present(void);
 uint32_t serial_baud(void);
 /* Writes bytes, turning "\n" into "\r\n". Polled, bounded wait per byte; a transmitter
  * that stays full past one wait is marked stuck and bytes are dropped without waiting
- * until it empties again (said once with printk). Any context. */
+ * until it empties again (said once with printk). Any context; interrupts are off while it
+ * writes, so an interrupt handler's message never lands inside the bytes. */
 void serial_write(const char *s, size_t len);
 /* Returns a received byte, or -1 when none is waiting (also when the UART has gone away:
  * a floating bus reads 0xff, which is never taken for a byte). */

@@ -16,6 +16,16 @@
  * line status each, no waiting, and output resumes by itself at the first byte that finds
  * the transmitter empty. That first timeout is said once per boot through printk, for the
  * screen and dmesg (the serial copy of that line is dropped like the rest).
+ *
+ * Context: serial_write runs in thread context with interrupts on (the shell's own writes)
+ * as well as inside printk from any handler, and both share the transmit FIFO and tx_room,
+ * the count of bytes it still takes. A write runs with interrupts off, as printk's do, so
+ * a handler's message never lands inside it: neither between a look at tx_room and the
+ * byte it allows (the handler would fill that room, and the byte, sent on the count taken
+ * before, would overflow the FIFO and count tx_room down past 0, to 4 billion bytes sent
+ * without another look), nor inside an escape sequence. An NMI still can, and printk
+ * sends its message at once: each byte is counted off tx_room before it is written, so the
+ * count never wraps and such a nested write costs at most a few bytes of a FIFO.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -199,32 +209,39 @@ bool serial_present(void) { return uart_ok; }
  * of one per byte (each is an I/O cycle of about a microsecond on real hardware). */
 static void serial_putc(char c)
 {
-	if (tx_room) {
+	unsigned room = tx_room;
+
+	if (room) {
 		/* room left from the last THRE */
 	} else if (uart_stuck) {
 		if (!(uart_in(UART_LSR) & LSR_THR_EMPTY))
 			return;
 		uart_stuck = false; /* it drained after all: back to normal waits */
-		tx_room = fifo_bytes;
+		room = fifo_bytes;
 	} else if (!wait_lsr(LSR_THR_EMPTY, UART_TX_TIMEOUT_US)) {
 		uart_stuck = true;
 		return;
 	} else {
-		tx_room = fifo_bytes;
+		room = fifo_bytes;
 	}
+	tx_room = room - 1; /* counted off before the write: an NMI's write finds it taken */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* not moved after a memory-mapped write */
 	uart_out(UART_THR, (uint8_t)c);
-	tx_room--;
 }
 
 /*
- * serial_write - see <lios/serial.h>. The first time the transmitter is found stuck this
- * prints one line; printk calls back here for it (the serial sink), where the port is
- * already marked stuck and the line said, so that inner call only drops bytes.
+ * serial_write - see <lios/serial.h>. Interrupts are off while it writes (see the top).
+ * The first time the transmitter is found stuck this prints one line; printk calls back
+ * here for it (the serial sink), where the port is already marked stuck and the line said,
+ * so that inner call only drops bytes.
  */
 void serial_write(const char *s, size_t len)
 {
+	uint64_t irq;
+
 	if (!uart_ok)
 		return;
+	irq = arch_irq_save();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
@@ -236,6 +253,7 @@ void serial_write(const char *s, size_t len)
 				 "stopped until it is\n",
 		       port_name, UART_TX_TIMEOUT_US / 1000);
 	}
+	arch_irq_restore(irq);
 }
 
 /*

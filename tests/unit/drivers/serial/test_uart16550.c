@@ -12,7 +12,8 @@
  * is not there is never used, that a UART found late gets the whole log replayed
  * (printk_add_sink_caught_up), once and in order, and that a 16550A's transmit FIFO is
  * filled 16 bytes per look at the line status, never past full, while a UART without
- * working FIFOs gets one byte per look.
+ * working FIFOs gets one byte per look, also when an interrupt or NMI handler prints in the
+ * middle of a write.
  */
 #include <string.h>
 #include <lios/errno.h>
@@ -57,7 +58,15 @@ static struct {
 	uint8_t iir; /* what the interrupt identification register reads */
 	unsigned fifo_depth, level, max_level, overflow, thre_seen;
 	uint64_t drained_to;
+	/* An interrupt handler that prints runs when the line has carried irq_at bytes: at
+	 * once when interrupts are on, else when the test turns them on again (irq_pending);
+	 * an NMI handler that prints runs at nmi_at bytes whatever the interrupt flag says. */
+	size_t irq_at, nmi_at;
+	bool irq_pending;
 } uart = { .io_base = COM1 };
+
+static void interrupt_arrives(void);
+static void nmi_arrives(void);
 
 #define DRAIN_US 87 /* a byte at 115200 baud */
 
@@ -115,6 +124,10 @@ static void sim_write(unsigned r, uint8_t v)
 				uart.max_level = uart.level;
 			if (uart.ntx == uart.print_at) /* as an interrupt handler would */
 				printk("printed during the replay\n");
+			if (uart.irq_at && uart.ntx == uart.irq_at)
+				interrupt_arrives();
+			if (uart.nmi_at && uart.ntx == uart.nmi_at)
+				nmi_arrives();
 		}
 		return;
 	}
@@ -310,6 +323,92 @@ static void late_replay(void)
 	CHECK(info && during && after && info < during && during < after);
 }
 
+/* 30 characters and the line end: 32 bytes on the line ("\r\n"), two whole FIFOs, so a
+ * write that takes it in the middle of another finds the room counter at 0. */
+#define IRQ_MSG "usb: 1-2: keyboard plugged in."
+#define NMI_MSG "nmi: NMI of no chipset source."
+
+/* The handlers: each prints a line, as a USB keyboard becoming ready or an NMI does. */
+static void interrupt_arrives(void)
+{
+	uart.irq_at = 0;
+	if (!arch_irqs_enabled()) {
+		uart.irq_pending = true; /* the CPU takes it when interrupts are on again */
+		return;
+	}
+	printk(IRQ_MSG "\n");
+}
+
+static void nmi_arrives(void)
+{
+	uart.nmi_at = 0;
+	printk(NMI_MSG "\n");
+}
+
+/* After the thread's write, interrupts on: a handler held back by them runs now. */
+static void interrupts_on_again(void)
+{
+	if (uart.irq_pending) {
+		uart.irq_pending = false;
+		printk(IRQ_MSG "\n");
+	}
+}
+
+/* A handler's message lands while a write is under way, right after one of its bytes went
+ * into the 16550A's FIFO: an interrupt while thread context writes with interrupts on (the
+ * shell's `clear`), an NMI inside printk's own serial write. The FIFO never overflows: the
+ * thread's bytes and the handler's line all arrive, the thread's escape sequence whole,
+ * and the next 200 bytes after them too. Before, the handler's write took the room the
+ * thread had counted on, then the thread counted its byte off the handler's count: at 0 it
+ * wrapped to 4 billion, and every later byte went into a full FIFO without a look at the
+ * line status (the serial log lost for the rest of the boot). */
+static void handler_inside_a_write(void)
+{
+	static const char clear[] = "\033[2J\033[H";
+	char line[200];
+
+	memset(line, 'w', sizeof(line));
+	sim_reset(COM1, 1);
+	uart.iir = 0xc1;
+	uart.fifo_depth = 16;
+	CHECK_EQ(serial_init(), 0);
+	printk_add_sink(serial_sink, false);
+
+	/* an interrupt at the thread's first byte (interrupts on: thread context) */
+	CHECK_EQ(host_irq_state, 1);
+	uart.irq_at = 1;
+	serial_write(clear, sizeof(clear) - 1);
+	CHECK_EQ(host_irq_state, 1);
+	interrupts_on_again();
+	CHECK_EQ(uart.overflow, 0);
+	CHECK(memcmp(uart.tx, clear, sizeof(clear) - 1) == 0);
+	CHECK_EQ(count(uart.tx, IRQ_MSG "\r\n"), 1);
+	CHECK_EQ(uart.ntx, sizeof(clear) - 1 + sizeof(IRQ_MSG) + 1);
+	uart.ntx = 0;
+	memset(uart.tx, 0, sizeof(uart.tx));
+	serial_write(line, sizeof(line));
+	CHECK_EQ(uart.ntx, sizeof(line));
+	CHECK_EQ(uart.overflow, 0);
+
+	/* an NMI at the first byte of a printk's line (interrupts off in printk), on a UART
+	 * started afresh */
+	sim_reset(COM1, 1);
+	uart.iir = 0xc1;
+	uart.fifo_depth = 16;
+	CHECK_EQ(serial_init(), 0);
+	uart.nmi_at = 1;
+	printk("a line printk sends\n");
+	CHECK_EQ(uart.overflow, 0);
+	CHECK_EQ(count(uart.tx, NMI_MSG "\r\n"), 1);
+	CHECK_EQ(count(uart.tx, "line printk sends\r\n"), 1);
+	uart.ntx = 0;
+	memset(uart.tx, 0, sizeof(uart.tx));
+	serial_write(line, sizeof(line));
+	CHECK_EQ(uart.ntx, sizeof(line));
+	CHECK_EQ(uart.overflow, 0);
+	printk_remove_sink(serial_sink);
+}
+
 /* 200 bytes through a 16550A (IIR bits 7-6 set: FIFOs working): the driver looks at the
  * line status once per 16 bytes that find the FIFO empty (13 times), never writes into a
  * full FIFO, and fills it to 16. A 16450 (IIR 0x01) and an early 16550 whose FIFOs do not
@@ -415,5 +514,6 @@ int main(void)
 	moved_uarts();
 	late_replay();
 	fifo_burst();
+	handler_inside_a_write();
 	return unit_exit("test_uart16550");
 }
