@@ -127,14 +127,22 @@ const char *selftest_suite(size_t i)
 	return lios_nth_str(suite_of, __ktests_start, (size_t)(__ktests_end - __ktests_start), i);
 }
 
-/* Runs one test: its result, however it ended (returned, KASSERT, ktest_skip). */
+/* Runs one test: its result, however it ended (returned, KASSERT, ktest_skip). A test that
+ * ended inside a section of its own with interrupts off (between arch_irq_save and the
+ * restore a KASSERT or ktest_skip jumped over) gets them back on when the runner had them
+ * on: every later test would otherwise run without the tick (its sleeps spinning, the
+ * tick and USB tests failing in its wake). */
 static enum test_result run_one(const struct ktest *t)
 {
+	bool irqs_on = arch_irqs_enabled(); /* not changed after the setjmp: kept by it */
+
 	current = TEST_PASS;
 	skip_reason = NULL;
 	if (arch_setjmp(&test_exit) == 0)
 		t->fn();
 	close_fault_window();
+	if (irqs_on && !arch_irqs_enabled())
+		arch_irq_enable();
 	return current;
 }
 

@@ -19,7 +19,8 @@
 
 #define MANY 700 /* more than the runner's old limit of 512 */
 #define WINDOW 3 /* the suite "window" */
-#define HOST_TESTS (MANY + WINDOW)
+#define IRQOFF 3 /* the suite "irqoff" */
+#define HOST_TESTS (MANY + WINDOW + IRQOFF)
 #define KTEST_SIZE 40 /* sizeof(struct ktest), for the asm below */
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -118,6 +119,33 @@ static void test_later_fault(void)
 	fault(); /* no fault is expected here: a panic */
 }
 
+/* Tests that end inside a section of their own with interrupts off (arch_irq_save), by a
+ * failed KASSERT or a ktest_skip: the restore after it never runs. */
+static void test_aborts_irqs_off(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	KASSERT(irq == 0); /* fails: interrupts were on */
+	arch_irq_restore(irq);
+}
+
+static void test_skips_irqs_off(void)
+{
+	uint64_t irq = arch_irq_save();
+
+	ktest_skip("no vector registers");
+	arch_irq_restore(irq);
+}
+
+static uint64_t irq_after_abort; /* host_irq_state when the test after the KASSERT began */
+static int after_runs;
+
+static void test_after_irqs_off(void)
+{
+	irq_after_abort = host_irq_state;
+	after_runs++;
+}
+
 /* ----------------------------------------------------------------------------- cases */
 
 static char many_names[MANY][8];
@@ -169,6 +197,24 @@ static void test_end_inside_fault_window(void)
 	CHECK_EQ(host_irq_state, 1);
 }
 
+/* A test that ends (a failed KASSERT, a ktest_skip) between its own arch_irq_save and the
+ * restore after it: the next test starts with interrupts on, as the runner found them, and
+ * so does whatever runs after selftest_run. Before: interrupts stayed off for every later
+ * test (the tick tests then failed waiting for ticks, the USB tests for enumeration: one
+ * failure turned into a dozen), and the tests ran on with them off. */
+static void test_end_with_irqs_off(void)
+{
+	host_irq_state = 1;
+	clear();
+	CHECK_EQ(selftest_run("irqoff"), 1);
+	CHECK(strstr(out, "\nnot ok 1 irqoff.aborts_irqs_off\n") != NULL);
+	CHECK(strstr(out, "\nok 3 irqoff.skips_irqs_off # SKIP no vector registers\n") != NULL);
+	CHECK(strstr(out, "\nok 2 irqoff.after_irqs_off\n") != NULL);
+	CHECK_EQ(after_runs, 1);
+	CHECK_EQ(irq_after_abort, 1);
+	CHECK_EQ(host_irq_state, 1); /* after the skip, the last test */
+}
+
 int main(void)
 {
 	for (int i = 0; i < MANY; i++) {
@@ -184,9 +230,16 @@ int main(void)
 		(struct ktest){ "window", "aborts_in_window", test_aborts_in_window, "w.c", 1 };
 	host_ktests[MANY + 2] =
 		(struct ktest){ "window", "skips_in_window", test_skips_in_window, "w.c", 2 };
+	host_ktests[MANY + 3] =
+		(struct ktest){ "irqoff", "aborts_irqs_off", test_aborts_irqs_off, "i.c", 1 };
+	host_ktests[MANY + 4] =
+		(struct ktest){ "irqoff", "after_irqs_off", test_after_irqs_off, "i.c", 2 };
+	host_ktests[MANY + 5] =
+		(struct ktest){ "irqoff", "skips_irqs_off", test_skips_irqs_off, "i.c", 3 };
 	if (printk_add_sink(capture, false))
 		return 1;
 	RUN(test_more_than_512_tests);
 	RUN(test_end_inside_fault_window);
+	RUN(test_end_with_irqs_off);
 	return unit_summary();
 }
