@@ -3,8 +3,13 @@
  * The ANSI escape-sequence parser (see ansi.h for the accepted subset). A small state
  * machine: ground -> ESC -> '[' -> parameters (digits, ';' and ':') -> final byte
  * 0x40-0x7e. A CSI with more than ANSI_MAX_PARAMS parameters keeps the first ones; an ESC
- * not followed by '[' is dropped together with that byte. Control bytes inside a sequence
- * abort it and are handed to the terminal, like a real VT does with \n inside a CSI.
+ * not followed by '[' is dropped together with that byte. A control byte inside a sequence
+ * ends it unfinished and is then the terminal's (an ESC starts a new sequence). A VT100
+ * acts on such a byte and goes on with the sequence (only CAN, SUB and ESC cancel it);
+ * LiOS does not, on purpose: a message cut in the middle of a sequence would otherwise
+ * take the start of the next line as the rest of it (a letter eaten as the final byte, a
+ * colour or a cursor move applied), while here that line shows whole. pager.c models the
+ * same rule.
  *
  * SGR parameters come in groups: a value and the sub-parameters ':' attaches to it (ITU-T
  * T.416, as xterm reads them). A sub-parameter is never applied as an SGR code of its own.
