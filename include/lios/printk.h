@@ -24,7 +24,8 @@ int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 
 /* snprintf-style formatting into a buffer; always terminated when size > 0. Returns the
- * length the full output would have. Safe in any context. */
+ * length the full output would have, or -1 when that is above INT_MAX (as POSIX's
+ * vsnprintf; the buffer then holds the output's start). Safe in any context. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 

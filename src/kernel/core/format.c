@@ -5,11 +5,12 @@
  *
  * Output goes through one bounded buffer (struct outbuf) that counts the whole output's
  * length past its end, as vsnprintf does, so a caller learns how much was cut; nothing is
- * ever written past size - 1. A conversion the formatter does not know is printed as
- * written and consumes no argument, so a wrong format string shows in the log instead of
- * reading a stray argument; so is one whose width or precision is above INT32_MAX. No
- * allocation, no locks, no static state: any context (an NMI, an exception handler, a
- * printk sink) may format.
+ * ever written past size - 1, and padding past it is counted, not looped over, so a width
+ * or precision of INT_MAX costs what the buffer holds. A conversion the formatter does not
+ * know is printed as written and consumes no argument, so a wrong format string shows in
+ * the log instead of reading a stray argument; so is one whose width or precision is
+ * above INT32_MAX. No allocation, no locks, no static state: any context (an NMI, an
+ * exception handler, a printk sink) may format.
  * Pure: compiled for the host too (unit tests, fuzzers, benchmarks).
  */
 #include <lios/ksyms.h>
@@ -20,7 +21,8 @@
 struct outbuf {
 	char *buf;
 	size_t size;
-	size_t len; /* length of the full output, may exceed size */
+	size_t len; /* length of the full output, may exceed size and INT_MAX (64 bits: each
+		     * conversion adds at most about 2^32, no format reaches 2^64) */
 	char last;  /* the full output's last character, kept beyond size (format.h) */
 };
 
@@ -32,10 +34,15 @@ static void out_char(struct outbuf *o, char c)
 	o->last = c;
 }
 
+/* n copies of c (none when n <= 0): those that fit are written, the rest only counted. */
 static void out_pad(struct outbuf *o, char c, int n)
 {
-	while (n-- > 0)
-		out_char(o, c);
+	if (n <= 0)
+		return;
+	for (; n > 0 && o->len + 1 < o->size; n--)
+		o->buf[o->len++] = c;
+	o->len += (size_t)n;
+	o->last = c;
 }
 
 static void out_str(struct outbuf *o, const char *s, int width, int prec, bool left)
@@ -76,21 +83,23 @@ static void out_num(struct outbuf *o, uint64_t v, unsigned base, bool upper, con
 			v /= base;
 		} while (v);
 	int zeros = f->prec > n ? f->prec - n : 0;
-	int total = n + zeros + (f->sign ? 1 : 0) + plen;
+	/* up to INT_MAX digits and a sign and prefix: more than an int holds */
+	int64_t total = (int64_t)n + zeros + (f->sign ? 1 : 0) + plen;
+	int pad = f->width > total ? (int)(f->width - total) : 0;
 
 	if (!f->left && !zero)
-		out_pad(o, ' ', f->width - total);
+		out_pad(o, ' ', pad);
 	if (f->sign)
 		out_char(o, f->sign);
 	for (int i = 0; i < plen; i++)
 		out_char(o, f->prefix[i]);
 	if (!f->left && zero)
-		out_pad(o, '0', f->width - total);
+		out_pad(o, '0', pad);
 	out_pad(o, '0', zeros);
 	while (n)
 		out_char(o, tmp[--n]);
 	if (f->left)
-		out_pad(o, ' ', f->width - total);
+		out_pad(o, ' ', pad);
 }
 
 /* A plain hexadecimal number with prefix (addresses, symbol offsets). */
@@ -317,7 +326,9 @@ static void vformat(struct outbuf *o, const char *fmt, va_list ap)
 
 /*
  * Formats like vsnprintf into buf (always terminated when size > 0). Returns the length
- * the whole output would have. Supports the formats listed in printk.h. Any context.
+ * the whole output would have, or -1 when that is above INT_MAX (an int cannot say it;
+ * POSIX's vsnprintf fails there too, EOVERFLOW): buf then holds the output's start.
+ * Supports the formats listed in printk.h. Any context.
  */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
@@ -335,7 +346,7 @@ int kvsnprintf_last(char *buf, size_t size, const char *fmt, va_list ap, char *l
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	*last = o.last;
-	return (int)o.len;
+	return o.len > INT32_MAX ? -1 : (int)o.len;
 }
 
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)

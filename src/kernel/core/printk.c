@@ -476,7 +476,7 @@ int vprintk(const char *fmt, va_list ap)
 		level = fmt[1] - '0';
 		fmt += 2;
 	}
-	n = (size_t)kvsnprintf_last(line, sizeof(line), fmt, ap, &last);
+	n = (size_t)kvsnprintf_last(line, sizeof(line), fmt, ap, &last); /* -1: SIZE_MAX */
 	if (n >= sizeof(line)) {
 		/* Cut whole characters, and keep the line end: the next output (the shell's
 		 * prompt) must start on a row of its own. */

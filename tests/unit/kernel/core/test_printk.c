@@ -111,6 +111,61 @@ static void test_width_above_int_max(void)
 	CHECK(strcmp(buf, "abc") == 0);
 }
 
+/* A width or precision of exactly INT_MAX is legal. Once the buffer is full the padding
+ * is counted, not written, so each such conversion costs what the buffer holds. A full
+ * length that fits an int is returned; one above INT_MAX is -1, as POSIX's vsnprintf
+ * (EOVERFLOW), and the buffer holds the output's start, terminated. Before: the sign or
+ * prefix added to INT_MAX digits overflowed an int (UBSan stops the test), every pad
+ * character went through the loop one by one (2^31 steps per conversion: the last case
+ * outlives the test's timeout), and a length past INT_MAX was cast to int (2^32 + 1
+ * came back as 1). */
+static void test_length_at_int_max(void)
+{
+	char small[8];
+
+	/* INT_MAX zeros, the digit and a sign or prefix: 2^31 characters, not an int */
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%+.2147483647d", 7), -1);
+	CHECK(strcmp(small, "+000000") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%+.*d", 2147483647, -7), -1);
+	CHECK(strcmp(small, "-000000") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%#.*x", 2147483647, 0xa), -1);
+	CHECK(strcmp(small, "0x00000") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%.*p", 2147483647, (void *)1), -1);
+	CHECK(strcmp(small, "0x00000") == 0);
+	/* exactly INT_MAX characters: an int, returned as it is */
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%.2147483647d", 7), 2147483647);
+	CHECK(strcmp(small, "0000000") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%2147483647d", 7), 2147483647);
+	CHECK(strcmp(small, "       ") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%-2147483647d", 7), 2147483647);
+	CHECK(strcmp(small, "7      ") == 0);
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%0*x", 2147483647, 0xab), 2147483647);
+	CHECK(strcmp(small, "0000000") == 0);
+	/* two characters before an INT_MAX field: past an int again */
+	CHECK_EQ(ksnprintf(small, sizeof(small), "ab%-*c", 2147483647, 'c'), -1);
+	CHECK(strcmp(small, "abc    ") == 0);
+	/* a width under the buffer's end still writes: the padding is not just counted */
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%4d%*s", 1, 3, "z"), 7);
+	CHECK(strcmp(small, "   1  z") == 0);
+	/* two INT_MAX fields and "xyz": 2^32 + 1 characters */
+	CHECK_EQ(ksnprintf(small, sizeof(small), "%2147483647d%2147483647sxyz", 1, "a"), -1);
+	CHECK(strcmp(small, "       ") == 0);
+	/* the buffer full from the start: nothing written, all counted */
+	CHECK_EQ(ksnprintf(NULL, 0, "%2147483647d", 1), 2147483647);
+	/* 64 fields of INT_MAX spaces: 2^37 steps one by one, minutes even unsanitized */
+	CHECK_EQ(ksnprintf(small, sizeof(small),
+			   "%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c"
+			   "%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c"
+			   "%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c"
+			   "%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c%*c",
+#define W8 2147483647, 'w', 2147483647, 'w', 2147483647, 'w', 2147483647, 'w', \
+	   2147483647, 'w', 2147483647, 'w', 2147483647, 'w', 2147483647, 'w'
+			   W8, W8, W8, W8, W8, W8, W8, W8),
+		 -1);
+#undef W8
+	CHECK(strcmp(small, "       ") == 0);
+}
+
 /* Truncation: the output is cut and terminated, the return value is the full length. */
 static void test_truncation(void)
 {
@@ -235,6 +290,18 @@ static void test_long_message(void)
 	captured_len = 0;
 	printk("%s", big); /* no line end to keep: none added */
 	CHECK(captured_len <= 1023 && captured[captured_len - 1] != '\n');
+	printk_remove_sink(capture);
+}
+
+/* printk of a message longer than an int: cut to its line, line end kept, at once. */
+static void test_printk_length_at_int_max(void)
+{
+	captured_len = 0;
+	CHECK(printk_add_sink(capture, false) == 0);
+	printk("%+.2147483647d\n", 1);
+	CHECK(captured_len > 1000 && captured_len <= 1023);
+	CHECK(captured[0] == '+' && captured[1] == '0');
+	CHECK(captured[captured_len - 1] == '\n');
 	printk_remove_sink(capture);
 }
 
@@ -558,11 +625,13 @@ int main(void)
 	RUN(test_strings);
 	RUN(test_special);
 	RUN(test_width_above_int_max);
+	RUN(test_length_at_int_max);
 	RUN(test_truncation);
 	RUN(test_sink_replay_and_levels);
 	RUN(test_sink_levels_and_dump);
 	RUN(test_ring_wraps);
 	RUN(test_long_message);
+	RUN(test_printk_length_at_int_max);
 	RUN(test_hold);
 	RUN(test_held_by_sink);
 	RUN(test_hold_overflow);
