@@ -7,8 +7,9 @@
  * ansi.c's (a control byte inside an escape sequence ends it and acts, ESC ESC is one
  * ESC) so it agrees with the screen, also on truncated or hostile output: a line end the
  * pager missed would scroll the command line away before the prompt. UTF-8 as term.c
- * decodes it: a lead byte takes the character's column, its continuation bytes none; a
- * continuation byte no lead expects is a glyph of its own.
+ * decodes it: a lead byte (any byte from 0xc0) takes the character's column, its
+ * continuation bytes none, also when the sequence turns out to be no character (term.c
+ * shows one U+FFFD for it); a continuation byte no lead expects is a glyph of its own.
  */
 #include "pager.h"
 
@@ -24,10 +25,9 @@
 #define CSI_FINAL_MAX 0x7e
 #define UTF8_CONT_MIN 0x80
 #define UTF8_CONT_MAX 0xbf
-#define UTF8_LEAD_MIN 0xc2 /* term.c's lead bytes: 2, 3 (from 0xe0), 4 (from 0xf0) bytes */
+#define UTF8_LEAD_MIN 0xc0 /* term.c's lead bytes: 2, 3 (from 0xe0), 4 (from 0xf0) bytes */
 #define UTF8_LEAD3_MIN 0xe0
 #define UTF8_LEAD4_MIN 0xf0
-#define UTF8_LEAD_MAX 0xf4
 
 /*
  * pager_start - model a cols x rows screen with the cursor at column 0 of the first row
@@ -69,7 +69,7 @@ static bool pager_escape(struct pager *p, uint8_t b)
 /* Continuation bytes UTF-8 lead byte b announces, 0 when b is no lead (term.c's rule). */
 static uint8_t pager_utf8_len(uint8_t b)
 {
-	if (b < UTF8_LEAD_MIN || b > UTF8_LEAD_MAX)
+	if (b < UTF8_LEAD_MIN)
 		return 0;
 	return b >= UTF8_LEAD4_MIN ? 3 : b >= UTF8_LEAD3_MIN ? 2 : 1;
 }

@@ -215,33 +215,57 @@ uint8_t term_cp437_from_unicode(uint32_t cp)
 	return '?';
 }
 
-/* UTF-8 lead bytes: 0xc2-0xdf start 2-byte, 0xe0-0xef 3-byte, 0xf0-0xf4 4-byte sequences. */
-#define UTF8_LEAD_MIN 0xc2
+/* UTF-8 lead bytes, as the shell's input decoder (termkeys.c) reads them: 0xc0-0xdf start
+ * 2-byte, 0xe0-0xef 3-byte, 0xf0-0xff 4-byte sequences; from 0xf5 none is a character. */
+#define UTF8_LEAD_MIN 0xc0
 #define UTF8_LEAD3_MIN 0xe0
 #define UTF8_LEAD4_MIN 0xf0
-#define UTF8_LEAD_MAX 0xf4
+#define UTF8_LEAD_MAX 0xf4 /* U+10FFFF is F4 8F BF BF */
 #define UTF8_CONT_MASK 0xc0
 #define UTF8_CONT 0x80
+#define UNICODE_MAX 0x10ffff
+#define UTF16_SURROGATE_MIN 0xd800
+#define UTF16_SURROGATE_MAX 0xdfff
+#define TERM_REPLACEMENT '?' /* U+FFFD, which CP437 lacks */
 
-/* A byte >= 0x80 of UTF-8 text. */
+/* The least code point a sequence with 1, 2 or 3 continuation bytes may spell: anything
+ * below it is an overlong form. */
+static const uint32_t utf8_min[3] = { 0x80, 0x800, 0x10000 };
+
+/* The sequence just completed is a character: not an overlong form (E0 80 A9 spells ')'),
+ * no UTF-16 surrogate, nothing past U+10FFFF, no lead byte past F4. */
+static bool term_utf8_valid(const struct term *t)
+{
+	uint32_t c = t->utf8_cp;
+
+	return c >= t->utf8_min && (c < UTF16_SURROGATE_MIN || c > UTF16_SURROGATE_MAX) &&
+	       c <= UNICODE_MAX;
+}
+
+/* A byte >= 0x80 of UTF-8 text. Whatever is no character shows as one U+FFFD: a complete
+ * sequence that is none, a sequence cut short (by this byte), a continuation byte that no
+ * lead byte announced. */
 static void term_utf8(struct term *t, uint8_t ch)
 {
 	if (t->utf8_left) {
 		if ((ch & UTF8_CONT_MASK) == UTF8_CONT) {
 			t->utf8_cp = t->utf8_cp << 6 | (ch & 0x3f);
 			if (--t->utf8_left == 0)
-				term_put(t, term_cp437_from_unicode(t->utf8_cp));
+				term_put(t, term_utf8_valid(t) ? term_cp437_from_unicode(t->utf8_cp)
+							       : TERM_REPLACEMENT);
 			return;
 		}
 		t->utf8_left = 0;
-		term_put(t, '?'); /* truncated sequence */
+		term_put(t, TERM_REPLACEMENT); /* truncated sequence */
 	}
-	if (ch >= UTF8_LEAD_MIN && ch <= UTF8_LEAD_MAX) {
+	if (ch >= UTF8_LEAD_MIN) {
 		t->utf8_left = ch >= UTF8_LEAD4_MIN ? 3 : ch >= UTF8_LEAD3_MIN ? 2 : 1;
 		t->utf8_cp = ch & (0x3fu >> t->utf8_left);
+		/* F8 90 80 80 would spell U+10000: a lead past F4 never makes a character */
+		t->utf8_min = ch > UTF8_LEAD_MAX ? UINT32_MAX : utf8_min[t->utf8_left - 1];
 		return;
 	}
-	term_put(t, ch); /* not UTF-8: the byte's own CP437 glyph */
+	term_put(t, TERM_REPLACEMENT); /* a continuation byte without a lead */
 }
 
 static void term_control(struct term *t, uint8_t ch)
@@ -344,7 +368,7 @@ static void term_byte(struct term *t, uint8_t ch)
 		}
 		if (t->utf8_left) { /* an ASCII byte cuts a UTF-8 sequence short */
 			t->utf8_left = 0;
-			term_put(t, '?');
+			term_put(t, TERM_REPLACEMENT);
 		}
 		if (ch < ASCII_SPACE || ch == ASCII_DEL)
 			term_control(t, ch);

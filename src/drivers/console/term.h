@@ -5,8 +5,11 @@
  * knows how to draw cells. Pure C, compiled for the host too.
  *
  * Text is UTF-8; each character is shown with its CP437 glyph (the character set of VGA
- * text mode and of the generated fonts), '?' when CP437 has none. A byte that is not valid
- * UTF-8 is shown as the CP437 character of that byte.
+ * text mode and of the generated fonts), '?' when CP437 has none. What is no character
+ * shows as one U+FFFD, also '?': a complete sequence that spells none (an overlong form,
+ * a surrogate, a value past U+10FFFF, any lead byte past F4), a sequence cut short by
+ * another byte, a continuation byte without its lead. Lead bytes and lengths are those
+ * of the shell's input decoder (termkeys.c), so both sides split bytes alike.
  *
  * Invariant: between writes, while the view is at the bottom (view == 0), cells[] equals
  * what the backend shows. Every change to the screen goes through term_set(), which draws
@@ -59,6 +62,7 @@ struct term {
 	bool cursor_enabled;
 	struct ansi_parser ansi;
 	uint32_t utf8_cp;        /* UTF-8 character being decoded */
+	uint32_t utf8_min;       /* the least code point its length may spell (not overlong) */
 	uint8_t utf8_left;       /* continuation bytes still expected */
 	const struct con_backend_ops *ops;
 	void *ctx;

@@ -167,8 +167,9 @@ static void check_agrees(const char *what, const char *s, size_t n)
 
 /* Hostile and truncated input, as term.c and ansi.c read it: a control byte inside an
  * escape sequence ends it and acts (\n after ESC or ESC[ is a line end); ESC ESC [ is one
- * sequence; a UTF-8 continuation byte without its lead shows as a glyph of its own; DEL
- * takes no room, also at a row's end. */
+ * sequence; a UTF-8 continuation byte without its lead shows as a glyph of its own (U+FFFD),
+ * a sequence that is no character as one, whatever its lead byte; DEL takes no room, also at
+ * a row's end. */
 static void test_agrees_with_term(void)
 {
 	/* ESC[ cut by line ends: "b" is text on its own row, not the CSI's final byte */
@@ -182,8 +183,13 @@ static void test_agrees_with_term(void)
 	       "\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\n2\n3\n4\n");
 	/* 19 letters, then é and a stray continuation byte: 21 columns, wrapping */
 	AGREES("0123456789012345678\xc3\xa9\xa9\n2\n3\n4\n");
-	/* overlong C0 80: two glyphs */
+	/* overlong C0 80: one U+FFFD, one glyph (before: the pager counted two, as the
+	 * terminal showed) */
 	AGREES("012345678901234567\xc0\x80x\n2\n3\n4\n");
+	AGREES("0123456789012345678\xc0\x80x\n2\n3\n4\n");
+	/* leads past F4 take their continuation bytes: one glyph each */
+	AGREES("0123456789012345678\xf8\x88\x80\x80\xff\xbf\xbf\xbfx\n2\n3\n4\n");
+	AGREES("01234567890123456\xf5\x80\x80\x80\xc1\xbf\xe0\x80\xa9x\n2\n3\n4\n");
 	/* a full row, then DEL: no wrap for it */
 	AGREES("01234567890123456789\x7f\n2\n3\n4\n");
 	/* a lead byte cut short by a line end: the 21 continuation bytes after it are glyphs */

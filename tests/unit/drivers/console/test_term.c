@@ -368,6 +368,55 @@ static void test_erase_at_pending_wrap(void)
 	CHECK(screen_matches_grid());
 }
 
+/* UTF-8 that is no character shows as U+FFFD ('?': CP437 has none), one cell for each
+ * sequence termkeys.c reads as one U+FFFD: an overlong form (E0 80 A9 spells ')', C0 80
+ * NUL, F0 80 81 81 'A'), a surrogate, a value past U+10FFFF, a lead past F4 with its
+ * continuation bytes; also one for a continuation byte without a lead and one for a
+ * sequence cut short by another lead byte or by ASCII. The bounds of each length still
+ * decode. Before: overlong forms showed the character they spell, C0, C1 and F5-FF
+ * and each byte after them showed as CP437 glyphs of their own, as did a lone
+ * continuation byte (0xb0 as a shade block). */
+static void test_utf8_invalid(void)
+{
+	static const struct {
+		const char *bytes;
+		const char *shown;
+	} cases[] = {
+		{ "\xe0\x80\xa9.", "?." },             /* ')' in three bytes */
+		{ "\xc0\x80.", "?." },                 /* NUL in two */
+		{ "\xc1\xbf.", "?." },                 /* DEL in two */
+		{ "\xe0\x81\x81.", "?." },             /* 'A' in three */
+		{ "\xf0\x80\x81\x81.", "?." },         /* 'A' in four */
+		{ "\xf0\x82\x96\x91.", "?." },         /* U+2591 in four */
+		{ "\xed\xa0\x80\xed\xbf\xbf.", "??." }, /* surrogates U+D800, U+DFFF */
+		{ "\xf4\x90\x80\x80.", "?." },         /* U+110000 */
+		{ "\xf8\x88\x80\x80.", "?." },         /* a lead past F4: none of its bytes */
+		{ "\xff\xbf\xbf\xbf.", "?." },
+		{ "\xb0\x80.", "??." },                /* continuation bytes without a lead */
+		{ "\xc3\xa9\xa9.", "\x82?." },         /* one too many after U+00E9 */
+		{ "\xe2\x96\xe2\x96\x91.", "?\xb0." }, /* cut by a lead byte, then U+2591 */
+		{ "\xf0\x9f\x98.", "?." },             /* cut by ASCII */
+		{ "\xc2\x80\xc2\xa3\xdf\xbf.", "?\x9c?." }, /* U+0080, U+00A3 (0x9c), U+07FF */
+		{ "\xe0\xa0\x80\xe2\x96\x91\xed\x9f\xbf\xee\x80\x80.", "?\xb0??." },
+		{ "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf.", "??." }, /* U+10000, U+10FFFF */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		setup();
+		put(cases[i].bytes);
+		CHECK(!strcmp(row_text(0), cases[i].shown));
+		if (strcmp(row_text(0), cases[i].shown))
+			fprintf(stderr, "    case %zu: shown '%s'\n", i, row_text(0));
+		CHECK(screen_matches_grid());
+	}
+	/* split across writes, also in the middle of an overlong form */
+	setup();
+	put("\xe0\x80");
+	put("\xa9\xc3");
+	put("\xa9");
+	CHECK(!strcmp(row_text(0), "?\x82"));
+}
+
 int main(void)
 {
 	/* Init draws every cell blank, light grey on black, cursor at (0,0) drawn as cursor. */
@@ -506,11 +555,11 @@ int main(void)
 	CHECK_EQ(term_cell(&t, 0, 0).attr, CON_ATTR(15, 4));
 	CHECK_EQ(term_cell(&t, 1, 0).attr, CON_ATTR(15, 4));
 
-	/* A byte that is not UTF-8 (a lone 0xb0) shows its own CP437 glyph; DEL and other
-	 * controls are not shown. */
+	/* A byte that is not UTF-8 (a lone 0xb0) shows as U+FFFD, '?' (test_utf8_invalid);
+	 * DEL and other controls are not shown. */
 	setup();
 	put("\xb0\x7f\x01z");
-	CHECK_EQ(term_cell(&t, 0, 0).ch, 0xb0);
+	CHECK_EQ(term_cell(&t, 0, 0).ch, '?');
 	CHECK_EQ(term_cell(&t, 1, 0).ch, 'z');
 
 	/* UTF-8 is shown with CP437 glyphs: "é" (C3 A9) -> 0x82, "░" (E2 96 91) -> 0xb0,
@@ -578,5 +627,6 @@ int main(void)
 	test_grouped_writes(&fake_ops);
 	test_lineedit_on_term();
 	test_erase_at_pending_wrap();
+	test_utf8_invalid();
 	return unit_exit("test_term");
 }
