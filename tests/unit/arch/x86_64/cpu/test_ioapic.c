@@ -38,6 +38,8 @@
 #define LOW IOAPIC_RTE_INTPOL_LOW
 #define MASKED IOAPIC_RTE_MASKED
 #define IRR IOAPIC_RTE_REMOTE_IRR
+#define BOOT_CPU 3 /* the boot CPU's APIC ID: not 0, so an entry that drops it shows */
+#define DEST ((uint64_t)BOOT_CPU << IOAPIC_RTE_DEST_SHIFT)
 
 struct sim_ioapic {
 	uint32_t window[WINDOW_SIZE / 4]; /* the address ioremap hands out; contents unused */
@@ -191,6 +193,11 @@ static struct irq_model machine(void)
  * 82093AA's offset 0x40 never touched, the ICH's EOI register given 0x71, 0x72 and 0x73
  * (an SMI entry gets none); the SCI's entry rewritten to vector 41, level, masked, ready to
  * be unmasked; the other entries keep the firmware's vector, trigger and polarity.
+ * The ISA lines are routed as QEMU's overrides say, each to the boot CPU (APIC ID 3, passed
+ * to ioapic_init), masked, vector 32 + line: IRQ 0 on the 82093AA's input 2 (its override),
+ * IRQ 9 there on input 9 level, active high (its override's flags), the rest (but 2, the
+ * cascade) on the input of their own number, edge, active high; input 0 carries no line
+ * and stays as at reset; the ICH has no ISA line.
  */
 static void remote_irr_ended(void)
 {
@@ -208,7 +215,7 @@ static void remote_irr_ended(void)
 	log_capture_clear();
 	printk_add_sink(log_capture_sink, false);
 	printk_set_sink_level(log_capture_sink, 7);
-	CHECK_EQ(ioapic_init(&m, 0, &why), 0);
+	CHECK_EQ(ioapic_init(&m, BOOT_CPU, &why), 0);
 	printk_remove_sink(log_capture_sink);
 
 	for (unsigned int i = 0; i < 2; i++) {
@@ -229,12 +236,30 @@ static void remote_irr_ended(void)
 	CHECK_EQ(sims[1].eois[1], 0x72);
 	CHECK_EQ(sims[1].eois[2], 0x73);
 
-	CHECK_EQ(sims[0].rte[9], (uint64_t)(VEC_IRQ_BASE + 9) | LEVEL | MASKED);
-	CHECK_EQ(ioapic_line_entry(9), (uint64_t)(VEC_IRQ_BASE + 9) | LEVEL | MASKED);
+	CHECK_EQ(sims[0].rte[9], (uint64_t)(VEC_IRQ_BASE + 9) | LEVEL | MASKED | DEST);
+	CHECK_EQ(ioapic_line_entry(9), (uint64_t)(VEC_IRQ_BASE + 9) | LEVEL | MASKED | DEST);
 	CHECK_EQ(sims[0].rte[19], 0x61 | LEVEL | LOW | MASKED);
 	CHECK_EQ(sims[1].rte[3], 0x71 | LEVEL | LOW | MASKED);
 	CHECK_EQ(sims[1].rte[4], 0x72 | MASKED);
 	CHECK_EQ(sims[1].rte[7], IOAPIC_RTE_DELMOD_SMI | IRR);
+
+	/* the ISA lines: IRQ 0 on input 2, the rest on their own number; none on the ICH */
+	for (unsigned int irq = 0; irq < 16; irq++) {
+		unsigned int gsi = irq == 0 ? 2 : irq;
+
+		if (irq == 2) { /* the cascade: no line */
+			CHECK(!ioapic_line_routed(2));
+			continue;
+		}
+		CHECK(ioapic_line_routed(irq));
+		CHECK_EQ(ioapic_line_gsi(irq), gsi);
+		CHECK_EQ(sims[0].rte[gsi],
+			 (uint64_t)(VEC_IRQ_BASE + irq) | (irq == 9 ? LEVEL : 0) | MASKED | DEST);
+	}
+	CHECK_EQ(sims[0].rte[0], MASKED);
+	for (unsigned int pin = 0; pin < INPUTS; pin++)
+		if (pin < 3 || pin > 7)
+			CHECK_EQ(sims[1].rte[pin], MASKED);
 
 	CHECK(log_captured("irq: I/O APIC 0 input 9: Remote IRR left set by the firmware "
 			   "(vector 57), ended"));
