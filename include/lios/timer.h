@@ -37,6 +37,11 @@ void timer_delay_us(uint64_t us);
 /* Wait at least ms milliseconds, halting between ticks when interrupts are enabled.
  * Thread context. */
 void timer_sleep_ms(uint64_t ms);
+/* Whether a halt until the next interrupt is sure to end within a tick: a tick runs. A
+ * waiter that polls something raising no interrupt (serial input, a deadline) halts only
+ * then and spins otherwise, or it would sleep for good on a machine without a tick. Any
+ * context. */
+bool timer_halt_ends(void);
 /* Run fn on every tick, inside the tick's interrupt handler (interrupts off: short, never
  * waits). Returns 0 or -ENOSPC (4 hooks at most). Any context. */
 int timer_add_tick_hook(void (*fn)(void));

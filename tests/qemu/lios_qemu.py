@@ -7,8 +7,9 @@ kernel (command line, gfxpayload); Machine starts QEMU on the test ISO with the 
 line of qemu_cmdline.py (shared with ./lios and the boot benchmark), the serial port written
 to build/test-logs/<test>.log, a fresh OVMF VARS copy per UEFI run, and QMP on a Unix socket,
 then offers the helpers the tests need: wait for a serial line, type keys (each once the
-guest echoed the one before: ECHO_WAIT), take a screendump, read VGA text memory, wait for
-the exit status.
+guest echoed the one before: ECHO_WAIT), type on the serial line (a Profile with
+serial_input: COM1 is then a pipe chardev whose output still lands in the log), take a
+screendump, read VGA text memory, wait for the exit status.
 
 The test ISO's grub.cfg (iso/grub-test.cfg) looks for a file /lios-test.cfg on any disk and
 sources it; this harness writes that file (GRUB variables lios_cmdline, lios_gfxpayload)
@@ -18,10 +19,12 @@ boot device (bootindex 0). Standard library only.
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import biosdisk
@@ -51,12 +54,13 @@ class Profile:
     "bios-disk": the same with GRUB installed in a hard disk's MBR (biosdisk.py, BIOS only);
     "kernel": no loader at all, QEMU's -kernel booting 'elf' by its PVH note (BIOS only);
     grub_pre: GRUB commands run before the test ISO's menu (from /lios-test.cfg), to leave
-    the machine as a firmware might (e.g. write_dword of module memrw into a device)."""
+    the machine as a firmware might (e.g. write_dword of module memrw into a device);
+    serial_input: the test can also type on COM1 (Machine.send_serial), as a terminal does."""
 
     def __init__(self, firmware="bios", memory="512M", cpu=None, machine=None,
                  display="std", extra=(), cmdline="", gfxpayload=None, smp=None,
                  media="cdrom", elf=None, grub_entries=None, grub_default=None, serial=True,
-                 grub_pre=()):
+                 grub_pre=(), serial_input=False):
         if media not in ("cdrom", "usb", "esp", "bios-disk", "kernel"):
             raise HarnessError("media must be cdrom, usb, esp, bios-disk or kernel, not %r"
                                % media)
@@ -89,6 +93,9 @@ class Profile:
         self.display, self.extra, self.cmdline = display, list(extra), cmdline
         self.gfxpayload, self.smp = gfxpayload, smp
         self.serial = serial  # False: no COM1 at all (-serial none); only the screen tells
+        if serial_input and not serial:
+            raise HarnessError("serial_input needs COM1")
+        self.serial_input = serial_input
 
 
 def _grub_quote(s):
@@ -246,6 +253,7 @@ class Machine:
         self.proc, self.qmp, self.status = None, None, None
         self.tmp = tempfile.mkdtemp(prefix="lios-qemu-")
         self.started = None
+        self.serial_in, self.serial_drain = None, None
 
     def command_line(self):
         p = self.profile
@@ -254,8 +262,15 @@ class Machine:
                 "kernel": p.elf}.get(p.media, self.iso)
         media = {"bios-disk": "disk"}.get(p.media, p.media)
         # the test's own: serial to the log, QMP, and the disk holding /lios-test.cfg
-        own = ["-display", "none",
-               "-serial", "file:" + self.serial_log if p.serial else "none",
+        if p.serial_input:
+            # COM1 on the FIFOs com1.in / com1.out (start() makes them), its output copied
+            # to the log as with -serial file:
+            serial = ["-chardev", "pipe,id=com1,path=%s,logfile=%s"
+                      % (os.path.join(self.tmp, "com1"), self.serial_log),
+                      "-serial", "chardev:com1"]
+        else:
+            serial = ["-serial", "file:" + self.serial_log if p.serial else "none"]
+        own = ["-display", "none"] + serial + [
                "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.tmp, "qmp.sock"),
                "-drive", "file=%s,format=raw,if=none,id=cfg" % os.path.join(self.tmp, "cfg.img"),
                "-device", "ide-hd,drive=cfg,bus=ide.1,bootindex=1"]
@@ -288,6 +303,8 @@ class Machine:
         if self.profile.firmware in UEFI_FIRMWARES:
             qemu_cmdline.fresh_vars(os.path.join(self.tmp, "vars.fd"), self.profile.firmware)
         open(self.serial_log, "w").close()
+        if self.profile.serial_input:
+            self.open_serial_pipes()
         args = self.command_line()
         self.qemu_out = open(self.qemu_log, "w")
         self.qemu_out.write("$ " + " ".join(args) + "\n")
@@ -307,6 +324,34 @@ class Machine:
             raise HarnessError("QEMU did not start (status %s: %s); see %s"
                                % (self.status, e, self.qemu_log))
         return self
+
+    def open_serial_pipes(self):
+        """The FIFOs of COM1 (serial_input): com1.in, which send_serial writes, and
+        com1.out, drained by a thread (the log gets QEMU's copy), so that the guest's output
+        never waits on a full pipe. Both are opened read-write: neither open waits for
+        QEMU, which opens them the same way."""
+        base = os.path.join(self.tmp, "com1")
+        os.mkfifo(base + ".in")
+        os.mkfifo(base + ".out")
+        self.serial_in = os.open(base + ".in", os.O_RDWR)
+        self.serial_out = os.open(base + ".out", os.O_RDWR)
+        self.serial_stop = threading.Event()
+
+        def drain():
+            while not self.serial_stop.is_set():
+                if select.select([self.serial_out], [], [], 0.2)[0]:
+                    os.read(self.serial_out, 4096)
+        self.serial_drain = threading.Thread(target=drain, daemon=True)
+        self.serial_drain.start()
+
+    def send_serial(self, text):
+        """Types 'text' on COM1 as a terminal sends it (a profile with serial_input), one
+        character at a time, 30 ms apart: the 16550 holds 16 bytes the guest has not read."""
+        if self.serial_in is None:
+            raise HarnessError("send_serial needs a profile with serial_input")
+        for b in text.encode():
+            os.write(self.serial_in, bytes([b]))
+            time.sleep(0.03)
 
     def __enter__(self):
         return self.start()
@@ -439,4 +484,10 @@ class Machine:
             self.qmp.close()
         if self.proc is not None:
             self.qemu_out.close()
+        if self.serial_drain is not None:
+            self.serial_stop.set()
+            self.serial_drain.join()
+            os.close(self.serial_in)
+            os.close(self.serial_out)
+            self.serial_in, self.serial_drain = None, None
         shutil.rmtree(self.tmp, ignore_errors=True)

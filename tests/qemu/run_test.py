@@ -115,6 +115,8 @@ def parse_args(argv):
     ap.add_argument("--serial-device", choices=sorted(qemu_cmdline.SERIAL_DEVICES),
                     help="no COM1 (-serial none): the serial log is read from this UART "
                          "instead (pci-serial; isa-serial-2f8, found only through --spcr-io)")
+    ap.add_argument("--serial-input", action="store_true",
+                    help="COM1 takes input too: scenarios may type on it (Machine.send_serial)")
     ap.add_argument("--spcr-io", type=lambda v: int(v, 0), metavar="PORT",
                     help="give the machine an ACPI SPCR table naming a 16550 at I/O PORT "
                          "(made at run time as LOGDIR/NAME.spcr, given with -acpitable)")
@@ -123,6 +125,8 @@ def parse_args(argv):
     args = ap.parse_args(argv)
     if args.serial_device and args.no_serial:
         ap.error("--serial-device and --no-serial contradict each other")
+    if args.serial_input and (args.serial_device or args.no_serial):
+        ap.error("--serial-input types on COM1: not with --serial-device or --no-serial")
     if args.screen_expect and not (args.screen or args.no_serial):
         ap.error("--screen-expect needs --screen (or --no-serial): it would check nothing")
     return args
@@ -183,7 +187,7 @@ def run(args):
                                 grub_entries=args.grub_entries,
                                 grub_default=args.grub_default,
                                 serial=not (args.no_serial or args.serial_device),
-                                grub_pre=args.grub_pre)
+                                grub_pre=args.grub_pre, serial_input=args.serial_input)
     failures = []
     m = lios_qemu.Machine(args.name, profile, args.iso, args.logdir, args.timeout)
     try:

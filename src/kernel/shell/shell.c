@@ -15,7 +15,8 @@
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
- * interrupt here, is polled on every timer tick. A power-button press is carried out
+ * interrupt here, is polled on every timer tick. Without a tick (timer_halt_ends) nothing
+ * would end that halt but a key on the keyboard: the loop polls instead of halting. A power-button press is carried out
  * (machine_power_requests) whenever the shell waits for a key: at the prompt below the
  * line, as held messages are.
  */
@@ -32,6 +33,7 @@
 #include <lios/shell.h>
 #include <lios/string.h>
 #include <lios/termkeys.h>
+#include <lios/timer.h>
 #include "complete.h"
 #include "shell_internal.h"
 
@@ -91,8 +93,12 @@ static bool wait_event(struct kbd_event *ev, bool log)
 		bool power = machine_power_request_pending();
 		bool held = log && (printk_held(NULL) || power);
 
-		if (!held && !power && !kbd_has_input())
-			arch_wait_for_interrupt();
+		if (!held && !power && !kbd_has_input()) {
+			if (timer_halt_ends())
+				arch_wait_for_interrupt();
+			else
+				arch_cpu_relax();
+		}
 		arch_irq_restore(flags);
 		if (held)
 			return false;

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of typing at the shell's prompt: a line typed and echoed, the line
 editor (Backspace, cursor keys, history, Tab completion, a line longer than the screen),
-an unknown command, and the dead keys of the German layout.
+an unknown command, the dead keys of the German layout, and a line typed on the serial
+line instead of the keyboard (`serial-echo`).
 
-Each scenario types through QMP send-key (US key positions, lios_qemu.char_to_keys) and
-checks the answer on serial first, then on the screen (--screen, default auto), so a
+Each scenario types through QMP send-key (US key positions, lios_qemu.char_to_keys), or on
+COM1 as a terminal (`serial-echo`, with --serial-input), and checks the answer on serial first, then on the screen (--screen, default auto), so a
 line that reached the shell but not the console fails too. Registered with
 scenarios.scenario; the helpers are scenarios/common.py's.
 """
@@ -19,6 +20,17 @@ def scenario_echo(m, args):
     exchange(m, "echo Hello, World!\n", r"^Hello, World!$")
     return check_screen(m, args.screen or "auto", args.name, [r"echo Hello, World!$",
                                                              r"^Hello, World!$"])
+
+
+@scenario("serial-echo")
+def scenario_serial_echo(m, args):
+    # A line typed on the serial line alone (a terminal, no key pressed on the keyboard)
+    # is answered. Serial input raises no interrupt: the shell reads it on every tick. On a
+    # machine with no tick at all it halted for good waiting for one, and only a key on
+    # the keyboard woke it: a serial console (a server's, ./lios run --headless) was dead.
+    exchange(m, "echo over serial\r", r"^over serial$", send=m.send_serial)
+    exchange(m, "echo again\r", r"^again$", send=m.send_serial)
+    return []
 
 
 @scenario("edit")

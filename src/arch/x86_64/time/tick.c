@@ -106,6 +106,9 @@ uint64_t timer_uptime_ms(void) { return timer_uptime_us() / 1000; }
 /* timer_delay_us - spin at least us microseconds (udelay). Any context. */
 void timer_delay_us(uint64_t us) { udelay(us); }
 
+/* timer_halt_ends - see lios/timer.h: a tick runs. Any context. */
+bool timer_halt_ends(void) { return tick_source != NULL; }
+
 /*
  * timer_sleep_ms - wait at least ms milliseconds; halts until each interrupt when interrupts
  * are enabled and a tick runs, spins otherwise. Thread context.
@@ -114,7 +117,7 @@ void timer_sleep_ms(uint64_t ms)
 {
 	uint64_t dl = deadline_us(ms * 1000);
 
-	if (!(read_rflags() & RFLAGS_IF) || !tick_source) {
+	if (!(read_rflags() & RFLAGS_IF) || !timer_halt_ends()) {
 		udelay(ms * 1000);
 		return;
 	}
