@@ -42,8 +42,14 @@ void timer_sleep_ms(uint64_t ms);
  * then and spins otherwise, or it would sleep for good on a machine without a tick. Any
  * context. */
 bool timer_halt_ends(void);
+/* Without a tick: run the tick hooks (timer_add_tick_hook) when a tick period of TSC time
+ * has passed since they last ran, so that what the tick drives (the USB stack) goes on
+ * while a thread waits by polling (the shell's idle, timer_sleep_ms). Does nothing while
+ * a tick runs. Interrupts disabled, where a tick's interrupt could have come. */
+void timer_poll(void);
 /* Run fn on every tick, inside the tick's interrupt handler (interrupts off: short, never
- * waits). Returns 0 or -ENOSPC (4 hooks at most). Any context. */
+ * waits), or from timer_poll without a tick. Returns 0 or -ENOSPC (4 hooks at most). Any
+ * context. */
 int timer_add_tick_hook(void (*fn)(void));
 /* The TSC rate in kHz (0 before timer_init; an estimate when no reference existed). */
 uint64_t timer_cycles_khz(void);

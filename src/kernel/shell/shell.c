@@ -16,9 +16,10 @@
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
  * interrupt here, is polled on every timer tick. Without a tick (timer_halt_ends) nothing
- * would end that halt but a key on the keyboard: the loop polls instead of halting. A power-button press is carried out
- * (machine_power_requests) whenever the shell waits for a key: at the prompt below the
- * line, as held messages are.
+ * would end that halt but a key on the keyboard: the loop polls instead of halting, and
+ * runs the tick's work itself (timer_poll: the USB stack). A power-button press is
+ * carried out (machine_power_requests) whenever the shell waits for a key: at the prompt
+ * below the line, as held messages are.
  */
 #include <lios/arch.h>
 #include <lios/console.h>
@@ -94,10 +95,12 @@ static bool wait_event(struct kbd_event *ev, bool log)
 		bool held = log && (printk_held(NULL) || power);
 
 		if (!held && !power && !kbd_has_input()) {
-			if (timer_halt_ends())
+			if (timer_halt_ends()) {
 				arch_wait_for_interrupt();
-			else
+			} else {
+				timer_poll(); /* the tick's work: USB keyboards */
 				arch_cpu_relax();
+			}
 		}
 		arch_irq_restore(flags);
 		if (held)

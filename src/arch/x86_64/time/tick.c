@@ -3,7 +3,8 @@
  * The tick count and the time since boot. Whatever drives the tick (the local APIC timer or
  * PIT channel 0) calls tick_account() from its interrupt; time itself comes from the TSC
  * through the rate timer_init() settled, so uptime stays true even when a loaded emulator
- * delivers ticks late or coalesces them, and it runs with interrupts disabled.
+ * delivers ticks late or coalesces them, and it runs with interrupts disabled. Without a
+ * tick, the hooks run from timer_poll, which threads that wait by polling call.
  *
  * Invariant: ticks (and periods) only grow, and only in the tick's interrupt handler; readers on this
  * single CPU read it with one 64-bit load. tsc_khz and tsc_start are written once, at boot,
@@ -29,6 +30,14 @@ static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
  * counts, while interrupts at the wrong rate do not add up to the right count. */
 static volatile uint64_t periods;
 static uint64_t last_tick_tsc, period_cycles;
+static uint64_t last_poll_tsc;      /* timer_poll ran the hooks then; 0: never */
+
+static void run_hooks(void)
+{
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (tick_hooks[i])
+			tick_hooks[i]();
+}
 
 /* tick_account - one tick: count it, run the hooks. The tick's interrupt handler only
  * (interrupts off). */
@@ -42,15 +51,28 @@ void tick_account(void)
 	else
 		periods++;
 	last_tick_tsc = now;
-	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
-		if (tick_hooks[i])
-			tick_hooks[i]();
+	run_hooks();
+}
+
+/* timer_poll - see lios/timer.h: the hooks at most once a tick period of the TSC, only
+ * without a tick. Interrupts off. */
+void timer_poll(void)
+{
+	uint64_t now;
+
+	if (tick_source || !period_cycles)
+		return;
+	now = rdtsc();
+	if (last_poll_tsc && now - last_poll_tsc < period_cycles)
+		return;
+	last_poll_tsc = now;
+	run_hooks();
 }
 
 /*
  * timer_add_tick_hook - run fn on every tick, in the tick's interrupt handler (interrupts
- * off: it must be short and never wait), whichever source drives the tick. For drivers
- * that poll their device (the USB stack). Returns 0, or -ENOSPC when TIMER_TICK_HOOKS are
+ * off: it must be short and never wait), whichever source drives the tick; without a
+ * tick, from timer_poll. For drivers that poll their device (the USB stack). Returns 0, or -ENOSPC when TIMER_TICK_HOOKS are
  * taken. Any context.
  */
 int timer_add_tick_hook(void (*fn)(void))
@@ -111,14 +133,26 @@ bool timer_halt_ends(void) { return tick_source != NULL; }
 
 /*
  * timer_sleep_ms - wait at least ms milliseconds; halts until each interrupt when interrupts
- * are enabled and a tick runs, spins otherwise. Thread context.
+ * are enabled and a tick runs, spins otherwise (running the tick hooks through timer_poll
+ * when interrupts are enabled but no tick runs). Thread context.
  */
 void timer_sleep_ms(uint64_t ms)
 {
 	uint64_t dl = deadline_us(ms * 1000);
 
-	if (!(read_rflags() & RFLAGS_IF) || !timer_halt_ends()) {
+	if (!(read_rflags() & RFLAGS_IF)) {
 		udelay(ms * 1000);
+		return;
+	}
+	if (!timer_halt_ends()) {
+		/* no tick: spin, running its hooks as it would have (timer_poll) */
+		while (!deadline_passed(dl)) {
+			uint64_t flags = arch_irq_save();
+
+			timer_poll();
+			arch_irq_restore(flags);
+			cpu_pause();
+		}
 		return;
 	}
 	while (!deadline_passed(dl))
