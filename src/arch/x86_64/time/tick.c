@@ -72,8 +72,8 @@ void timer_poll(void)
 /*
  * timer_add_tick_hook - run fn on every tick, in the tick's interrupt handler (interrupts
  * off: it must be short and never wait), whichever source drives the tick; without a
- * tick, from timer_poll. For drivers that poll their device (the USB stack). Returns 0, or -ENOSPC when TIMER_TICK_HOOKS are
- * taken. Any context.
+ * tick, from timer_poll. For drivers that poll their device (the USB stack). Returns 0, or
+ * -ENOSPC when TIMER_TICK_HOOKS are taken. Any context.
  */
 int timer_add_tick_hook(void (*fn)(void))
 {
