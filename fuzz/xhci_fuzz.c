@@ -27,7 +27,10 @@
  * ticks, and every heap object it took given back (those held since their Disable Slot failed
  * once the controller is halted). ASan and UBSan watch every access to the
  * heap objects (the DMA pages are the simulator's, in the host's simulated physical memory,
- * between poisoned pages, and poisoned once freed). FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
+ * between poisoned pages, and poisoned once freed). Every key event names a key, no modifier
+ * is released more often than pressed, and once every keyboard is gone no key or modifier
+ * stays held (kbd.c counts modifier presses: a lost release leaves Shift stuck).
+ * FUZZ_XHCI_LOG=1 prints the driver's log and the root ports'
  * states (run one input: fuzz_xhci FILE).
  */
 #include <lios/heap.h>
@@ -71,8 +74,28 @@ static void quiet(const char *s, size_t len) { (void)s, (void)len; }
 
 struct xhci *usb_controllers;
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
-static unsigned long keys; /* key events the keyboards reported (FUZZ_XHCI_LOG) */
-void kbd_report_key(uint16_t key, bool pressed) { keys += key || pressed; }
+static unsigned long keys;       /* key events the keyboards reported (FUZZ_XHCI_LOG) */
+static bool key_down[KEY_MAX];   /* the key's last event was a press */
+static int mod_presses[KEY_MAX]; /* a modifier's presses less its releases */
+
+static bool is_modifier(uint16_t key)
+{
+	return key == KEY_LEFTCTRL || key == KEY_LEFTSHIFT || key == KEY_LEFTALT ||
+	       key == KEY_LEFTMETA || key == KEY_RIGHTCTRL || key == KEY_RIGHTSHIFT ||
+	       key == KEY_RIGHTALT || key == KEY_RIGHTMETA;
+}
+
+/* kbd.c's contract: a real key; a modifier's presses counted, each followed by its
+ * release and never repeated (several keyboards may each hold one). */
+void kbd_report_key(uint16_t key, bool pressed)
+{
+	keys++;
+	if (key == KEY_NONE || key >= KEY_MAX)
+		fail("a key event for no key");
+	key_down[key] = pressed;
+	if (is_modifier(key) && (mod_presses[key] += pressed ? 1 : -1) < 0)
+		fail("a modifier released more often than pressed");
+}
 static void (*led_listener)(uint8_t leds); /* usb_kbd.c's: the LEDs the kernel wants */
 void kbd_set_led_listener(void (*fn)(uint8_t leds)) { led_listener = fn; }
 uint8_t kbd_leds(void) { return 0; }
@@ -443,6 +466,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sim.scratch_lo = knobs >> 5;
 	sim.device = device;
 	heap_live = 0;
+	memset(key_down, 0, sizeof(key_down));
+	memset(mod_presses, 0, sizeof(mod_presses));
 	host_time_skip_ns = 200000000; /* a firmware that never lets go costs no real time */
 	if (sim_start(&sim, &hc, why, sizeof(why)))
 		fail(why); /* the simulator's knobs are all ones a driver must cope with */
@@ -478,6 +503,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (heap_live)
 		fail("heap objects left after every device went");
+	/* every keyboard gone: nothing may stay held in kbd.c */
+	for (unsigned int k = 0; k < KEY_MAX; k++)
+		if (key_down[k] || mod_presses[k])
+			fail("a key stays held after every keyboard went");
 	free(hc.slot_dev);
 	return 0;
 }
