@@ -15,6 +15,10 @@
  * address, every override for an ISA IRQ 0-15, every NMI entry on LINT0 or LINT1, ECAM
  * windows with a base and an ordered bus range, the HPET in memory space with 1-32
  * comparators, no more tables than the root can list, and a found \_S5 with 3-bit values.
+ * The HPET and the ECAM windows must also be what the tables say: the harness notes every
+ * whole, checksummed table the walk maps, in order, and decodes the first usable HPET
+ * (56 bytes or more, an address in memory space) and the first MCFG (its whole 16-byte
+ * entries, those with a base and an ordered bus range, at most ACPI_MAX_MCFG) itself.
  * FUZZ_ACPI_LOG=1 prints the parser's messages and what was found (run one input:
  * fuzz_acpi FILE).
  */
@@ -35,9 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define KEEP_RSDP 1   /* first byte: leave the RSDP's checksums as they are */
 #define KEEP_TABLES 2 /* ... and the tables' */
 
+#define SEEN_MAX 1024 /* a root lists at most 256 tables, each mapped twice */
+
 static uint8_t *mem;
 static size_t mem_len;
-static long mapped; /* mappings not yet unmapped */
+static long mapped;            /* mappings not yet unmapped */
+static paddr_t seen[SEEN_MAX]; /* whole, checksummed tables mapped, in order */
+static unsigned nseen;
 
 static void fail(const char *what)
 {
@@ -53,6 +61,16 @@ static const void *map(paddr_t phys, size_t len)
 		return NULL;
 	memcpy(copy, mem + phys, len);
 	mapped++;
+	if (len >= HEADER_LEN && nseen < SEEN_MAX) {
+		uint32_t tlen;
+		uint8_t sum = 0;
+
+		memcpy(&tlen, copy + 4, 4);
+		for (size_t i = 0; i < len; i++)
+			sum += copy[i];
+		if (tlen == len && !sum)
+			seen[nseen++] = phys;
+	}
 	return copy;
 }
 
@@ -141,6 +159,82 @@ static void fix_checksums(bool rsdp_too)
 	}
 }
 
+/* The first whole table with signature sig the walk mapped that ok() accepts, -1 when
+ * none; -2 when it cannot be told: it lies where the RSDP puts a root table (then it may
+ * have been mapped as the root and refused for its signature), or too many were mapped. */
+static long first_seen(const char *sig, bool (*ok)(uint64_t at))
+{
+	if (nseen >= SEEN_MAX)
+		return -2;
+	for (unsigned i = 0; i < nseen; i++) {
+		if (memcmp(mem + seen[i], sig, 4) != 0 || (ok && !ok(seen[i])))
+			continue;
+		if (seen[i] == get32(16) || seen[i] == get64(24))
+			return -2;
+		return (long)seen[i];
+	}
+	return -1;
+}
+
+/* IA-PC HPET 1.0a 3.2.4: event timer block ID at 36, base address GAS at 40 (space,
+ * widths, then the address at 44), number at 52, minimum tick at 53. */
+static bool hpet_usable(uint64_t at)
+{
+	return get32(at + 4) >= 56 && mem[at + 40] == ACPI_SPACE_MEMORY && get64(at + 44);
+}
+
+static void check_hpet(const struct acpi_info *info)
+{
+	long at = first_seen("HPET", hpet_usable);
+	uint32_t id;
+
+	if (at == -2)
+		return;
+	if (at < 0) {
+		if (info->have_hpet)
+			fail("an HPET found where no usable HPET table was read");
+		return;
+	}
+	id = get32((size_t)at + 36);
+	if (!info->have_hpet || info->hpet_address != get64((size_t)at + 44) ||
+	    info->hpet_number != mem[at + 52] || info->hpet_64bit != !!(id & (1u << 13)) ||
+	    info->hpet_comparators != ((id >> 8) & 0x1f) + 1 ||
+	    info->hpet_min_tick != (mem[at + 53] | mem[at + 54] << 8))
+		fail("the HPET is not what its table says");
+}
+
+/* PCI Firmware 3.2 4.1.2: entries of 16 bytes from 44: base (8), segment (2), buses. */
+static bool mcfg_usable(uint64_t at) { return get32(at + 4) >= 44; }
+
+static void check_mcfg(const struct acpi_info *info)
+{
+	long at = first_seen("MCFG", mcfg_usable);
+	unsigned n = 0;
+
+	if (at == -2)
+		return;
+	if (at < 0) {
+		if (info->have_mcfg || info->mcfg_count)
+			fail("ECAM windows where no MCFG was read");
+		return;
+	}
+	for (uint32_t e = 44; e + 16 <= get32((size_t)at + 4); e += 16) {
+		uint64_t base = get64((size_t)at + e);
+		uint16_t seg = (uint16_t)(mem[at + e + 8] | mem[at + e + 9] << 8);
+		uint8_t start = mem[at + e + 10], end = mem[at + e + 11];
+
+		if (!base || end < start || n >= ACPI_MAX_MCFG)
+			continue;
+		if (n >= info->mcfg_count || info->mcfg[n].base != base ||
+		    info->mcfg[n].segment != seg || info->mcfg[n].bus_start != start ||
+		    info->mcfg[n].bus_end != end)
+			fail("an ECAM window is not what the MCFG says");
+		n++;
+	}
+	if (!info->have_mcfg || info->mcfg_count != n)
+		fail("not as many ECAM windows as the MCFG has valid entries");
+}
+
 static void check(const struct acpi_info *info)
 {
 	const struct irq_model *m = &info->madt;
@@ -175,6 +269,8 @@ static void check(const struct acpi_info *info)
 		fail("a PM timer neither 24 nor 32 bits wide");
 	if (!info->present && (info->tables || info->have_fadt || m->present))
 		fail("tables read without a valid root");
+	check_hpet(info);
+	check_mcfg(info);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -195,6 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(flags & KEEP_TABLES))
 		fix_checksums(!(flags & KEEP_RSDP));
 	mapped = 0;
+	nseen = 0;
 	acpi_parse(mem, mem_len < RSDP_V2_LEN ? mem_len : RSDP_V2_LEN, &os, &info);
 	if (mapped)
 		fail("a mapping left mapped");
