@@ -16,7 +16,8 @@
  *   reset   HCRST, then wait (tick by tick, 1 s at most, never touched within 1 ms) for
  *           HCRST and Controller Not Ready to clear
  *   run     give the old memory back, set the controller up afresh, power the ports and
- *           turn interrupts back on: the ports find their devices again and enumerate
+ *           turn interrupts back on: the ports find their devices again and enumerate (a
+ *           setup short of memory gives back what it got, never run on, and stops it)
  *
  * At most XHCI_MAX_RECOVERIES per controller and boot: a controller that keeps failing is
  * stopped ("STOPPED" in `usb`), as one that does not reset in time; their devices are gone
@@ -27,6 +28,7 @@
  * busy-wait, in the tick. Host-tested with the simulated controller (test_xhci_health,
  * fuzz_xhci), which is why the per-controller tick (xhci_tick) lives here and not in usb.c.
  */
+#include <lios/errno.h>
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
 #include <lios/string.h>
@@ -111,6 +113,7 @@ static void recovery_step(struct xhci *hc)
 {
 	char why[80];
 	uint32_t cmd, sts;
+	int err;
 
 	switch (hc->recovery) {
 	case XHCI_RECOVERY_NONE:
@@ -138,7 +141,12 @@ static void recovery_step(struct xhci *hc)
 		}
 		xhci_free_memory(hc);
 		memset(hc->slot_dev, 0, (hc->max_slots + 1u) * sizeof(*hc->slot_dev));
-		if (xhci_setup(hc, why, sizeof(why))) {
+		err = xhci_setup(hc, why, sizeof(why));
+		if (err) {
+			/* out of memory, the controller never ran on what setup got (Run/Stop is
+			 * set last, after a reset): it all goes back, as the old memory did */
+			if (err == -ENOMEM)
+				xhci_free_memory(hc);
 			give_up(hc, why);
 			return;
 		}

@@ -9,7 +9,9 @@
  * that keeps failing is stopped after XHCI_MAX_RECOVERIES resets and one whose reset never
  * finishes after 1 s, their devices gone; one that does not halt keeps its devices (it may
  * still write their memory), frozen, its keyboards' keys released; a controller whose
- * registers read all ones is gone for good, and its devices with it. A command whose abort
+ * registers read all ones is gone for good, and its devices with it; one whose setup after
+ * the reset runs out of kmalloc memory is stopped with all of it given back, the memory
+ * setup got before the failure too. A command whose abort
  * never stops the command ring resets the controller like an error; a device whose Disable
  * Slot is not answered keeps its memory (the slot may still be enabled) until the reset.
  * A port's own faults (over-current, a stuck USB 3 link): test_xhci_port_health.c.
@@ -284,6 +286,38 @@ static void disable_slot_unanswered_keeps_memory(void)
 	finish();
 }
 
+/* kmalloc failing at each of the recovery's setup allocations in turn (DCBAA, scratchpad
+ * array, list and pages, command ring, event ring and its segment table; two scratchpads
+ * named by HCSPARAMS2): stopped with the reason on one line, never started (Run/Stop
+ * clear), and everything it holds given back: the old memory, the new memory allocated
+ * before the failure (the controller was reset and never ran on it) and the keyboard's. */
+static void recovery_out_of_memory_gives_back(void)
+{
+	const unsigned int allocs = 8; /* DCBAA, array, list, 2 pages, command, event, ERST */
+
+	for (unsigned int k = 1; k <= allocs; k++) {
+		start();
+		sim.reg[XHCI_HCSPARAMS2 / 4] = 2u << 27; /* Max Scratchpad Bufs Lo */
+		USBSTS |= XHCI_STS_HCE;
+		CHECK(stack_until(&hc, "resetting it (1 of 3)", 200));
+		CHECK(stack_until(&hc, "kbd: usb 1-5 removed", 50));
+		sim_dma_fail(k);
+		CHECK(stack_until(&hc, "usb: xhci sim: out of kmalloc memory: stopped\n", 5000));
+		sim_dma_fail(0);
+		CHECK(hc.dead);
+		CHECK_EQ(hc.recovery, XHCI_RECOVERY_NONE);
+		CHECK(!(sim.reg[(SIM_OP + XHCI_USBCMD) / 4] & XHCI_CMD_RUN));
+		CHECK(usb_dev_list() == NULL);
+		UNIT_CHECKED();
+		if (sim_dma_live() != 0) {
+			fprintf(stderr, "  allocation %u failing: %ld allocations kept\n", k,
+				sim_dma_live());
+			UNIT_FAIL();
+		}
+		finish();
+	}
+}
+
 /* Registers reading all ones: the controller is gone, never reset. */
 static void gone(void)
 {
@@ -312,6 +346,7 @@ int main(void)
 	RUN(refused_device_kept_when_not_halted);
 	RUN(abort_never_stops_ring);
 	RUN(disable_slot_unanswered_keeps_memory);
+	RUN(recovery_out_of_memory_gives_back);
 	RUN(gone);
 	return unit_summary();
 }
