@@ -9,8 +9,10 @@
  * not fit on the screen.
  *
  * Concurrency: printk calls sinks with interrupts off, and there is one CPU, so writes
- * never interleave; the busy flag only catches reentry (a fault while drawing), whose
- * output is dropped so the console does not recurse. console_panic_mode() clears it.
+ * never interleave; the busy flag catches reentry (an NMI's printk, a fault while
+ * drawing), whose output is dropped from the screen so that nothing draws into a half-done
+ * draw. Every entry point that draws holds it (tests/unit/drivers/console/test_console.c
+ * plays an NMI inside each). console_panic_mode() clears it.
  */
 #include <lios/cmdline.h>
 #include <lios/console.h>
@@ -490,8 +492,14 @@ void console_batch_begin(void)
 {
 	uint64_t irq = arch_irq_save();
 
-	if (console.backend != CONSOLE_SERIAL && console.batch_depth++ == 0)
+	/* term_group_begin draws what a write cut short left undrawn: under busy, so that
+	 * an NMI's message does not draw into it. Busy (a fault in a write) skips the group:
+	 * the writes then draw as they go. */
+	if (console.backend != CONSOLE_SERIAL && console.batch_depth++ == 0 && !console.busy) {
+		console.busy = true;
 		term_group_begin(&console.term);
+		console.busy = false;
+	}
 	arch_irq_restore(irq);
 }
 

@@ -164,13 +164,18 @@ void console_pager_end(void)
 	}
 	if (pg->active) {
 		pg->ended = true;
-		if (!pg->prompt_shown) {
+		if (!pg->prompt_shown && console.busy) {
+			console_pager_stop(); /* inside a draw (a fault in a write): nothing drawn */
+		} else if (!pg->prompt_shown) {
 			/* only the line end the page stopped at is held; or, without a hold
 			 * buffer, the page is full and the rest was dropped: the count that
-			 * says so goes on a row of its own */
+			 * says so goes on a row of its own. Drawn under busy, as every draw:
+			 * an NMI's message must not draw into it. */
+			console.busy = true;
 			if (pg->held_len || pg->p.full)
 				term_write(&console.term, "\n", 1);
 			console_pager_finish();
+			console.busy = false;
 		}
 	}
 	arch_irq_restore(irq);
