@@ -14,6 +14,12 @@
  * active high). The GSI belongs to the I/O APIC whose [gsi_base, gsi_base + inputs) holds
  * it. Line n gets vector 32 + n, fixed delivery, physical destination the boot CPU.
  *
+ * ACPI associates each GSI with one I/O APIC input. An I/O APIC whose range overlaps that
+ * of one listed before it in the MADT is refused, as Linux's mp_register_ioapic refuses
+ * it: the table is wrong about one of the two and nothing says which, so the first keeps
+ * its range, and the later one's inputs, the ones outside the overlap too (its GSI base is
+ * suspect), are masked like every other and never routed. A warning names both ranges.
+ *
  * Firmware that used an I/O APIC may hand over a level-triggered entry with Remote IRR set:
  * an interrupt the CPU accepted and never ended. Remote IRR is read-only and survives any
  * rewrite of the entry, and while it is set the input sends nothing, so that line (the
@@ -22,13 +28,13 @@
  * the entry's vector where there is one, else by writing the entry edge-triggered (which
  * clears Remote IRR) and then back.
  *
- * Invariants: every input of every I/O APIC is masked from ioapic_init() on, except the
- * entries of lines irq.c unmasked and the firmware's SMI entries (left as found, as Linux
- * does); no input still holds the firmware's Remote IRR after ioapic_init() (one that will
- * not let go is reported); a line without a route (no I/O
- * APIC input, or its GSI taken by another line's override) is reported masked and cannot
- * be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts disabled, so nothing
- * changes the selection in between (one CPU).
+ * Invariants: every input of every I/O APIC (a refused one's too) is masked from
+ * ioapic_init() on, except the entries of lines irq.c unmasked and the firmware's SMI
+ * entries (left as found, as Linux does); no input still holds the firmware's Remote IRR
+ * after ioapic_init() (one that will not let go is reported); a line without a route (no
+ * input of an I/O APIC in use, or its GSI taken by another line's override) is reported
+ * masked and cannot be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts
+ * disabled, so nothing changes the selection in between (one CPU).
  */
 #include <arch/cpu.h>
 #include <arch/mmio.h>
@@ -63,6 +69,7 @@ struct ioapic {
 	uint8_t version;          /* IOAPICVER bits 7-0 */
 	uint32_t gsi_base;        /* GSI of input 0 */
 	unsigned int inputs;      /* redirection entries */
+	bool refused;             /* GSIs overlap an earlier I/O APIC's: masked, never routed */
 };
 
 struct isa_route {
@@ -184,8 +191,32 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 	return 0;
 }
 
+/* Refuses ioapics[n] when its GSI range overlaps that of an earlier I/O APIC still in use
+ * (see the top of the file) and says so. The ranges are compared in 64 bits: a GSI base
+ * near 2^32 plus its inputs does not wrap. */
+static void refuse_overlap(unsigned int n)
+{
+	struct ioapic *io = &ioapics[n];
+	uint64_t start = io->gsi_base, end = start + io->inputs;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ioapic *o = &ioapics[i];
+		uint64_t o_start = o->gsi_base, o_end = o_start + o->inputs;
+
+		if (o->refused || start >= o_end || o_start >= end)
+			continue;
+		io->refused = true;
+		printk(KERN_WARN "irq: I/O APIC %u at %#llx: GSIs %llu-%llu overlap I/O APIC %u's "
+				 "%llu-%llu: the MADT is wrong, its inputs stay masked and unused\n",
+		       io->id, (unsigned long long)io->phys, (unsigned long long)start,
+		       (unsigned long long)end - 1, o->id, (unsigned long long)o_start,
+		       (unsigned long long)o_end - 1);
+		return;
+	}
+}
+
 /* Where ISA line irq arrives: its override's GSI and flags, else GSI irq; unrouted when
- * another line's override took that GSI or no I/O APIC has the input. */
+ * another line's override took that GSI or no I/O APIC in use has the input. */
 static struct isa_route route_line(const struct irq_model *model, unsigned int irq)
 {
 	struct isa_route r = {.gsi = irq};
@@ -208,7 +239,7 @@ static struct isa_route route_line(const struct irq_model *model, unsigned int i
 	for (unsigned int i = 0; i < ioapic_count; i++) {
 		const struct ioapic *io = &ioapics[i];
 
-		if (r.gsi >= io->gsi_base && r.gsi - io->gsi_base < io->inputs) {
+		if (!io->refused && r.gsi >= io->gsi_base && r.gsi - io->gsi_base < io->inputs) {
 			r.routed = true;
 			r.ioapic = (uint8_t)i;
 			r.pin = (uint8_t)(r.gsi - io->gsi_base);
@@ -248,7 +279,8 @@ int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why
 		err = map_one(&model->ioapics[i], &ioapics[ioapic_count], why);
 		if (err)
 			goto out_fail;
-		ioapic_count++;
+		ioapics[ioapic_count].refused = false;
+		refuse_overlap(ioapic_count++);
 	}
 	mask_all_inputs();
 	for (unsigned int i = 0; i < ioapic_count; i++)
