@@ -112,13 +112,17 @@ bool efi_cmdline_word(const char *s, size_t len, const char *word)
 	return false;
 }
 
-/* console.mode=WxH on the command line s (len bytes): true with *w, *h set, both nonzero. */
+/* console.mode=WxH on the command line s (len bytes): true with *w, *h set, both nonzero.
+ * Given twice, the last word counts, as the kernel reads every option (cmdline.c). */
 bool efi_cmdline_mode(const char *s, size_t len, uint32_t *w, uint32_t *h)
 {
-	size_t k;
+	size_t k, j;
 
 	len = text_len(s, len);
-	size_t j = find_word(s, len, 0, "console.mode=", &k);
+	j = len;
+	for (size_t i = find_word(s, len, 0, "console.mode=", &k); i < len;
+	     i = find_word(s, len, i + 1, "console.mode=", &k))
+		j = i;
 	if (j >= len)
 		return false;
 	uint32_t v[2] = { 0, 0 };

@@ -12,7 +12,8 @@
 #include "../../../unit.h"
 
 /* The command line: the test knob is a whole word anywhere; console.mode=WxH is read where
- * it stands, and refused when either number is missing or zero; it beats GRUB's mode. */
+ * its last word stands, and refused when either number is missing or zero; it beats GRUB's
+ * mode. */
 static void test_cmdline(void)
 {
 	const char *w = EFI_TINY_MAP_WORD;
@@ -35,6 +36,16 @@ static void test_cmdline(void)
 	CHECK(!efi_cmdline_mode("console.mode=1024x", 18, &x, &y));
 	/* cut by len after "1024x7": nothing past len is read */
 	CHECK(efi_cmdline_mode("console.mode=1024x768", 19, &x, &y) && x == 1024 && y == 7);
+	/* given twice, the last word counts, as for every option (src/kernel/core/cmdline.c):
+	 * a word added at the end of an entry's line in GRUB's editor overrides the entry's;
+	 * a malformed last word is no mode, never the earlier one */
+	CHECK(efi_cmdline_mode("console.mode=800x600 console.mode=1024x768", 42, &x, &y) &&
+	      x == 1024 && y == 768);
+	CHECK(efi_cmdline_mode("console.mode=800x600 a console.mode=640x480 b", 45, &x, &y) &&
+	      x == 640 && y == 480);
+	CHECK(!efi_cmdline_mode("console.mode=800x600 console.mode=0x768", 39, &x, &y));
+	CHECK(efi_cmdline_mode("console.mode=800x600 xconsole.mode=640x480", 42, &x, &y) &&
+	      x == 800 && y == 600);
 
 	/* The size wanted of the GOP: console.mode=WxH beats the mode GRUB set for gfxpayload,
 	 * a malformed one does not; nothing is wanted when neither names a mode. */
