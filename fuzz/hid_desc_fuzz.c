@@ -39,7 +39,7 @@ static uint8_t *copy_of(const uint8_t *p, size_t n)
 
 static void check_layout(const struct hid_kbd_layout *k)
 {
-	unsigned int id_byte = k->report_id ? 1 : 0;
+	unsigned int id_byte = k->report_id ? 1 : 0, longest = 0, kbd = 0;
 
 	if (!k->nruns && !k->narrays)
 		fail("accepted without a key field");
@@ -72,6 +72,48 @@ static void check_layout(const struct hid_kbd_layout *k)
 	for (int l = 0; l < 3; l++)
 		if (k->led_bit[l] < -1 || k->led_bit[l] >= k->led_bytes * 8)
 			fail("LED bit outside the LED report");
+	/* every input report with a bit in it; the keyboard's among them when its key fields
+	 * have one (fields of no bits make a report of none) */
+	if (k->nin > HID_KBD_MAX_IDS || (!k->report_id && k->nin > 1))
+		fail("input report table of an impossible size");
+	for (unsigned int r = 0; r < k->nin; r++) {
+		if (!k->in[r].id != !k->report_id || k->in[r].bytes <= id_byte ||
+		    k->in[r].bytes > k->in_max_bytes)
+			fail("input report of an impossible ID or length");
+		longest = k->in[r].bytes > longest ? k->in[r].bytes : longest;
+		kbd += k->in[r].id == k->report_id;
+	}
+	if ((k->need_bits && kbd != 1) || kbd > 1)
+		fail("input report table without the keyboard's report, or with two");
+	if (longest != k->in_max_bytes && (k->nin || k->in_max_bytes > id_byte))
+		fail("input report table without the longest report");
+}
+
+/* The verdict on rep after prev, transfers of asked bytes: a report judged the keyboard's
+ * (whole, or prev and rep joined) is one hid_kbd_to_boot reads. */
+static void check_verdict(const struct hid_kbd_layout *k, const uint8_t *rep, size_t len,
+			  const uint8_t *prev, size_t prev_len, size_t asked)
+{
+	uint8_t whole[2 * HID_INPUT_REPORT_MAX], boot[HID_KBD_REPORT_SIZE];
+	bool joined = true;
+	enum hid_boot_verdict v = hid_kbd_boot_verdict(k, rep, len, prev, prev_len, asked, &joined);
+
+	if (v != HID_VERDICT_BOOT && v != HID_VERDICT_KEYS && v != HID_VERDICT_OTHER)
+		fail("verdict out of range");
+	if ((v == HID_VERDICT_BOOT && joined) ||
+	    (len == HID_KBD_REPORT_SIZE && v != HID_VERDICT_BOOT))
+		fail("an 8-byte report, or a boot one, judged otherwise");
+	if (v != HID_VERDICT_KEYS)
+		return;
+	if (joined && (prev_len != asked || len >= asked || prev_len + len > sizeof(whole)))
+		fail("joined pieces that are not a full transfer and a short one");
+	if (joined) {
+		memcpy(whole, prev, prev_len);
+		memcpy(whole + prev_len, rep, len);
+		rep = whole, len += prev_len;
+	}
+	if (!hid_kbd_to_boot(k, rep, len, boot))
+		fail("the keyboard's report by the verdict refused by hid_kbd_to_boot");
 }
 
 /* Every LED combination, into a buffer of exactly the length the report should have, and
@@ -214,7 +256,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hid_kbd_layout k;
 	const char *why = NULL;
-	size_t dlen, off;
+	size_t dlen, off, prev_len;
+	const uint8_t *prev;
 	uint8_t *desc;
 	int err;
 
@@ -236,12 +279,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_layout(&k);
 	check_leds(&k);
 	check_describe(&k);
-	for (off = 2 + dlen; off < size;) {
+	for (off = 2 + dlen, prev = NULL, prev_len = 0; off < size;) {
 		size_t len = data[off++] & 0x7f;
 
 		if (len > size - off)
 			len = size - off;
 		check_report(&k, data + off, len);
+		if (prev && len <= HID_INPUT_REPORT_MAX && prev_len <= HID_INPUT_REPORT_MAX) {
+			check_verdict(&k, data + off, len, prev, prev_len, prev_len);
+			check_verdict(&k, data + off, len, prev, prev_len, HID_KBD_REPORT_SIZE);
+		}
+		prev = data + off, prev_len = len;
 		off += len;
 	}
 	return 0;

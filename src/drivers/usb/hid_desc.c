@@ -62,7 +62,7 @@
 #define HID_USAGE_RIGHT_GUI 0xe7
 
 #define HID_PUSH_DEPTH 8
-#define HID_MAX_IDS 32
+#define HID_MAX_IDS HID_KBD_MAX_IDS
 #define HID_MAX_USAGES 32 /* local usage entries (a range is one) of one main item */
 #define HID_REPORT_MAX_BITS (HID_REPORT_DESC_MAX * 8)
 #define HID_LED_REPORT_MAX_BITS (255 * 8) /* what led_bytes counts */
@@ -484,6 +484,12 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
 		return -EINVAL;
 	}
 	k->in_max_bytes = (uint16_t)longest;
+	for (unsigned int r = 0; r < p.nlen; r++)
+		if (p.len[r].in_bits)
+			k->in[k->nin++] = (struct hid_in_report){
+				p.len[r].id,
+				(uint8_t)((p.len[r].in_bits + 7u) / 8 + (p.ids_used ? 1u : 0u))
+			};
 	/* an LED report longer than led_bytes can count is left alone: cut to 255 bytes it
 	 * would be the wrong report, and LED bits past its end would be written past it */
 	for (unsigned int r = 0; r < p.nlen && p.have_leds; r++)
@@ -561,6 +567,35 @@ bool hid_kbd_to_boot(const struct hid_kbd_layout *k, const uint8_t *rep, size_t 
 	else
 		memcpy(boot + 2, a.keys, a.nkeys);
 	return true;
+}
+
+/* The input report of k that starts with first (0: none), as declared. */
+static const struct hid_in_report *in_report(const struct hid_kbd_layout *k, uint8_t first)
+{
+	for (unsigned int r = 0; r < k->nin; r++)
+		if (!k->in[r].id || k->in[r].id == first)
+			return &k->in[r];
+	return NULL;
+}
+
+/* hid_kbd_boot_verdict - what a report sent after SET_PROTOCOL(boot) is (see hid_desc.h). */
+enum hid_boot_verdict hid_kbd_boot_verdict(const struct hid_kbd_layout *k, const uint8_t *rep,
+					   size_t len, const uint8_t *prev, size_t prev_len,
+					   size_t asked, bool *joined)
+{
+	const struct hid_in_report *r = NULL;
+
+	*joined = false;
+	if (!len || len == HID_KBD_REPORT_SIZE)
+		return HID_VERDICT_BOOT;
+	r = in_report(k, rep[0]);
+	if (!r || r->bytes != len) {
+		r = prev_len && prev_len == asked && len < asked ? in_report(k, prev[0]) : NULL;
+		if (!r || r->bytes != prev_len + len)
+			return HID_VERDICT_BOOT;
+		*joined = true;
+	}
+	return r->id == k->report_id ? HID_VERDICT_KEYS : HID_VERDICT_OTHER;
 }
 
 /* hid_kbd_led_report - the LED output report (see hid_desc.h). Pure. */

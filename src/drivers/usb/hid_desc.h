@@ -26,6 +26,13 @@
 #define HID_INPUT_REPORT_MAX 64  /* longest input report driven, its ID byte included */
 #define HID_KBD_MAX_RUNS 16      /* runs of 1-bit key fields in one layout */
 #define HID_KBD_MAX_ARRAYS 4     /* key array fields in one layout */
+#define HID_KBD_MAX_IDS 32       /* report IDs one descriptor may use */
+
+/* one input report the descriptor declares */
+struct hid_in_report {
+	uint8_t id;    /* 0: the descriptor uses no report IDs */
+	uint8_t bytes; /* its length, ID byte included (at most HID_INPUT_REPORT_MAX) */
+};
 
 /* count 1-bit fields, at bit, bit + 1, ... for usages first, first + 1, ... of page 0x07 */
 struct hid_key_run {
@@ -56,6 +63,15 @@ struct hid_kbd_layout {
 	uint8_t led_report_id; /* 0: no ID byte */
 	uint8_t led_bytes;     /* data bytes of the output report, ID byte excluded */
 	int16_t led_bit[3]; /* offsets of Num, Caps and Scroll Lock (HID_LED_* order); -1 absent */
+	uint8_t nin;        /* every input report of any ID, the keyboard's among them */
+	struct hid_in_report in[HID_KBD_MAX_IDS];
+};
+
+/* What a report from a keyboard asked for the boot protocol is (hid_kbd_boot_verdict). */
+enum hid_boot_verdict {
+	HID_VERDICT_BOOT,  /* a boot report, as far as anything tells */
+	HID_VERDICT_KEYS,  /* the keyboard's input report as its descriptor declares it */
+	HID_VERDICT_OTHER, /* another input report the descriptor declares (media keys ...) */
 };
 
 /*
@@ -80,6 +96,20 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
  */
 bool hid_kbd_to_boot(const struct hid_kbd_layout *k, const uint8_t *rep, size_t len,
 		     uint8_t boot[HID_KBD_REPORT_SIZE]);
+
+/*
+ * What rep (len bytes), which ended an interrupt transfer of asked bytes from a keyboard
+ * that took SET_PROTOCOL(boot), is by layout k, its report descriptor's; prev (prev_len
+ * bytes) ended the transfer before. A boot report is 8 bytes (HID 1.11 B.1), so a report
+ * of another length is one of k's input reports when that is the length k declares for a
+ * report starting with its first byte (its report ID, when k uses IDs). So are prev and
+ * rep together, *joined set, when prev filled its whole transfer and rep is shorter than
+ * its own: one report longer than the transfer, cut in two. An 8-byte report is a boot
+ * report (its length tells nothing), as is any report k does not explain. Pure.
+ */
+enum hid_boot_verdict hid_kbd_boot_verdict(const struct hid_kbd_layout *k, const uint8_t *rep,
+					   size_t len, const uint8_t *prev, size_t prev_len,
+					   size_t asked, bool *joined);
 
 /* The LED output report for leds (HID_LED_* bits) into out (n bytes): its ID byte when it
  * has one, then led_bytes bytes. Returns its length, 0 when the keyboard has no LEDs or n

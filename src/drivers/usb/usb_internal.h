@@ -297,6 +297,7 @@ bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t 
 		  uint32_t d3, const char *op);
 void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t value, uint16_t index,
 		  uint16_t length, const char *op);
+uint16_t xhci_intr_len(const struct usb_dev *d);
 void xhci_intr_queue(struct usb_dev *d);
 unsigned int xhci_process_events(struct xhci *hc);
 void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target);

@@ -125,6 +125,7 @@ struct xhci_trb {
 #define TRB_TRT_IN (3u << 16)
 #define TRB_GET_CC(d2) ((d2) >> 24)
 #define TRB_GET_LEN(d2) ((d2) & 0xffffff)
+#define TRB_GET_XFER_LEN(d2) ((d2) & 0x1ffff) /* a transfer TRB's TRB Transfer Length */
 
 enum xhci_trb_type {
 	TRB_NORMAL = 1, TRB_SETUP = 2, TRB_DATA = 3, TRB_STATUS = 4, TRB_LINK = 6,

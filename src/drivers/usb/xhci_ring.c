@@ -151,9 +151,10 @@ void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t val
 	xhci_ring_doorbell(d->hc, d->slot, XHCI_DCI_EP0);
 }
 
-/* Bytes asked for per interrupt transfer: a boot keyboard sends 8, a hub 1-2; a keyboard in
- * report protocol asks for d->intr_len, its longest input report or this if that is less. */
-static uint16_t intr_len(const struct usb_dev *d)
+/* xhci_intr_len - bytes asked for per interrupt transfer queued from now on: a boot
+ * keyboard sends 8, a hub 1-2; a keyboard in report protocol asks for d->intr_len, its
+ * longest input report or this if that is less. */
+uint16_t xhci_intr_len(const struct usb_dev *d)
 {
 	if (d->intr_len)
 		return d->intr_len;
@@ -165,7 +166,7 @@ static uint16_t intr_len(const struct usb_dev *d)
 void xhci_intr_queue(struct usb_dev *d)
 {
 	uint64_t buf = d->intr_buf_phys + d->intr.enq * XHCI_INTR_BUF_SIZE;
-	uint16_t len = intr_len(d);
+	uint16_t len = xhci_intr_len(d);
 
 	xhci_ring_push(&d->intr, (uint32_t)buf, (uint32_t)(buf >> 32), len,
 		       TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
@@ -306,14 +307,15 @@ static void control_done(struct xhci *hc, struct usb_dev *d, const struct xhci_t
 
 /* An event on d's interrupt IN endpoint: the next queued transfer is done. Its report goes
  * to the class driver and a transfer is queued in its place; an error goes to
- * usb_dev_intr_error. Any other completion is ignored. */
+ * usb_dev_intr_error. Any other completion is ignored. The report's length is what its own
+ * TRB asked for less the residual: a keyboard switched to report protocol asks for more
+ * from then on, while the transfers queued before still complete. */
 static void intr_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb *ev)
 {
 	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
 	uint32_t cc = TRB_GET_CC(ev->d[2]);
 	unsigned int i = (unsigned int)((ptr - d->intr.phys) / sizeof(struct xhci_trb));
-	uint32_t len = intr_len(d);
-	uint32_t residual = TRB_GET_LEN(ev->d[2]);
+	uint32_t len, residual = TRB_GET_LEN(ev->d[2]);
 
 	/* only the next transfer queued: a repeat would queue one too many, and a
 	 * completion of a TRB never queued is made up; none while the endpoint is being
@@ -323,6 +325,7 @@ static void intr_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb 
 	    d->intr_recover)
 		return;
 	d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
+	len = TRB_GET_XFER_LEN(d->intr.trb[i].d[2]);
 	if (!transfer_ok(cc)) {
 		usb_dev_intr_error(d, cc); /* usb_enum.c: reset the endpoint, or refuse d */
 		return;
