@@ -23,19 +23,10 @@
  * device with no boot keyboard or hub, is read the same way: a keyboard when its report
  * descriptor declares keys, else (a tablet, a gamepad) left alone (usb_dev_leave_alone).
  *
- * Some keyboards take SET_PROTOCOL(boot) and go on sending their report-protocol reports
- * (a report ID first, an N-key bitmap), which read as boot reports type wrong keys or
- * none. A boot report is 8 bytes: the first report of another length makes the keyboard's
- * next step read its report descriptor (K_CHECK_DESC; the report, and any other of odd
- * length meanwhile, held until then), and a report that is the keyboard's input report as
- * declared there, whole or cut in two by the transfer length, switches it to the
- * report-protocol path above for good, with one line; one of its other input reports
- * (media keys) types nothing. A descriptor that explains no such report, or cannot be
- * read, leaves the keyboard on boot reports (said once): 8-byte reports, whatever their
- * reserved byte, never cost a request.
- *
  * "kbd: usb <name> <vvvv:pppp> ready in N ms" is logged when the first transfers are queued
- * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it).
+ * (N counted from the controller's takeover: the usb.enum_ms benchmark reads it). The
+ * reports themselves, and a boot keyboard found sending report-protocol reports, are read
+ * in usb_kbd_report.c.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -46,6 +37,7 @@
 #include <lios/usb.h>
 #include "hid_desc.h"
 #include "usb_internal.h"
+#include "usb_kbd_internal.h"
 
 /* HID class requests (HID 1.11 7.2). */
 #define HID_REQ_SET_REPORT 0x09
@@ -59,55 +51,11 @@
 
 #define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
 
-enum {
-	K_CONFIG_EP,
-	K_READ_DESC, /* d->hid_probe: the report descriptor first, the endpoint once it has keys */
-	K_PROTOCOL,
-	K_IDLE,
-	K_REPORT_DESC,
-	K_LEDS,
-	K_START,
-	K_RUN,
-	K_LED_DONE,
-	K_PROBE_STALL,
-	K_PROBE_AFTER,
-	K_CHECK_DESC, /* GET_DESCRIPTOR(report) after a report no boot report is */
-};
-
-/* The shape check of a boot keyboard's reports (see the top comment). */
-enum {
-	CHECK_NONE,    /* every report 8 bytes so far */
-	CHECK_WANTED,  /* one was not: its report descriptor to be read */
-	CHECK_READING, /* ... and being read */
-	CHECK_KNOWN,   /* read: reports of odd length judged by it */
-	CHECK_OFF,     /* unreadable: boot reports whatever their length */
-};
-
 static bool report_protocol_always; /* usb.kbd=report */
 
 /* The stall probe (usb_kbd_stall_probe): its two completion codes, -1 while pending. */
 static volatile bool probe_wanted;
 static volatile int probe_cc[2] = {-1, -1};
-
-struct usb_kbd {
-	int state;
-	struct hid_kbd_state report;
-	struct hid_repeat repeat;
-	bool led_request;          /* set from thread context, taken by the step */
-	uint8_t leds_sent;         /* HID_LED_* last sent */
-	bool led_failed;
-	bool frozen;               /* its controller stopped without halting: no more requests */
-	bool report_protocol;      /* read through layout, not as boot reports */
-	bool switched;             /* ... since its reports showed it ignored SET_PROTOCOL */
-	uint8_t check;             /* CHECK_* */
-	struct hid_kbd_layout layout;
-	uint64_t reports;
-	uint16_t boot_asked;       /* bytes per interrupt transfer in boot protocol */
-	uint8_t prev_len, held_len, held_prev_len; /* bytes */
-	uint8_t prev[XHCI_INTR_BUF_SIZE];      /* the last report */
-	uint8_t held[XHCI_INTR_BUF_SIZE];      /* the last one of odd length, while CHECK_WANTED */
-	uint8_t held_prev[XHCI_INTR_BUF_SIZE]; /* ... or CHECK_READING, and the one before it */
-};
 
 static volatile uint8_t wanted_leds; /* KBD_LED_*, from kbd.c */
 
@@ -241,7 +189,7 @@ static void not_a_keyboard(struct usb_dev *d, const char *why)
 
 /* GET_DESCRIPTOR(report) for the length the HID descriptor gave; false, nothing sent, with
  * *why set when it gave none or one longer than LiOS reads. */
-static bool ask_report_desc(struct usb_dev *d, const char **why)
+bool usb_kbd_ask_report_desc(struct usb_dev *d, const char **why)
 {
 	uint16_t len = d->cfg.iface[d->iface].report_desc_len;
 
@@ -261,7 +209,7 @@ static void get_report_desc(struct usb_dev *d)
 {
 	const char *why;
 
-	if (!ask_report_desc(d, &why)) {
+	if (!usb_kbd_ask_report_desc(d, &why)) {
 		not_a_keyboard(d, why);
 		return;
 	}
@@ -269,7 +217,7 @@ static void get_report_desc(struct usb_dev *d)
 }
 
 /* The report descriptor's bytes that came (d->residual of what was asked missing). */
-static size_t report_desc_got(const struct usb_dev *d)
+size_t usb_kbd_report_desc_got(const struct usb_dev *d)
 {
 	uint16_t asked = d->cfg.iface[d->iface].report_desc_len;
 
@@ -278,7 +226,7 @@ static size_t report_desc_got(const struct usb_dev *d)
 
 /* k->layout is read: d is read through it from now on, its interrupt transfers as long as
  * its longest input report (or its max packet, if longer). Its description into what. */
-static void use_layout(struct usb_dev *d, char *what, size_t n)
+void usb_kbd_use_layout(struct usb_dev *d, char *what, size_t n)
 {
 	struct usb_kbd *k = d->kbd;
 
@@ -297,7 +245,7 @@ static bool take_layout(struct usb_dev *d)
 	struct usb_kbd *k = d->kbd;
 	const char *why = NULL;
 	char what[96];
-	int err = hid_parse_kbd_desc(d->buf, report_desc_got(d), &k->layout, &why);
+	int err = hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why);
 
 	/* "not a keyboard" only when the descriptor says so: one LiOS cannot read may well
 	 * be a keyboard's (an input report longer than 64 bytes, too many key fields) */
@@ -308,168 +256,9 @@ static bool take_layout(struct usb_dev *d)
 		not_a_keyboard(d, msg);
 		return false;
 	}
-	use_layout(d, what, sizeof(what));
+	usb_kbd_use_layout(d, what, sizeof(what));
 	printk(KERN_INFO "usb: %s: report protocol: %s\n", d->name, what);
 	return true;
-}
-
-/* A boot report (len bytes) of d: its key events, and the repeat. */
-static void take_boot_report(struct usb_dev *d, const uint8_t *boot, size_t len)
-{
-	struct hid_key_event ev[HID_KBD_MAX_EVENTS];
-	struct usb_kbd *k = d->kbd;
-	uint64_t now = usb_now_us();
-	size_t n;
-
-	k->reports++;
-	n = hid_kbd_diff(&k->report, boot, len, ev);
-	for (size_t i = 0; i < n; i++) {
-		kbd_report_key(ev[i].key, ev[i].pressed);
-		hid_repeat_event(&k->repeat, &ev[i], now);
-	}
-}
-
-/* A report of d in report protocol, by its layout: rep, or prev and rep as one report when
- * joined. Another report of the device (consumer keys ...) is not a key: nothing. */
-static void take_layout_report(struct usb_dev *d, const uint8_t *rep, size_t len,
-			       const uint8_t *prev, size_t prev_len, bool joined)
-{
-	struct usb_kbd *k = d->kbd;
-	uint8_t whole[2 * XHCI_INTR_BUF_SIZE];
-	uint8_t boot[HID_KBD_REPORT_SIZE];
-
-	if (joined) {
-		memcpy(whole, prev, prev_len);
-		memcpy(whole + prev_len, rep, len);
-		rep = whole, len += prev_len;
-	}
-	if (hid_kbd_to_boot(&k->layout, rep, len, boot))
-		take_boot_report(d, boot, sizeof(boot));
-}
-
-/* An interrupt report of d in report protocol. A keyboard switched to it at run time may
- * still complete transfers of its boot-protocol length: a report cut in two by one is
- * read whole from its two pieces. */
-static void layout_report(struct usb_dev *d, const uint8_t *rep, size_t len)
-{
-	struct usb_kbd *k = d->kbd;
-	bool joined = false;
-
-	if (k->switched &&
-	    hid_kbd_boot_verdict(&k->layout, rep, len, k->prev, k->prev_len, k->boot_asked, &joined) ==
-		    HID_VERDICT_KEYS &&
-	    joined) {
-		take_layout_report(d, rep, len, k->prev, k->prev_len, true);
-		return;
-	}
-	take_layout_report(d, rep, len, NULL, 0, false);
-}
-
-/* rep (len bytes; prev, prev_len: the report before) is the keyboard's own input report
- * as its descriptor declares it, not a boot report: it is read by that layout from now
- * on (and its LEDs set in that report's form), as said in one line. */
-static void switch_to_layout(struct usb_dev *d, const uint8_t *rep, size_t len, const uint8_t *prev,
-			     size_t prev_len, bool joined)
-{
-	struct usb_kbd *k = d->kbd;
-	char what[96];
-
-	use_layout(d, what, sizeof(what));
-	k->switched = true;
-	k->led_failed = false; /* the boot form it refused is not the one it gets now */
-	k->led_request = true;
-	printk(KERN_WARN "usb: %s: a %u-byte report after SET_PROTOCOL(boot), not a boot report: "
-			 "report protocol: %s\n",
-	       d->name, (unsigned int)(joined ? prev_len + len : len), what);
-	take_layout_report(d, rep, len, prev, prev_len, joined);
-}
-
-/* A report of odd length from a keyboard in boot protocol, its report descriptor read:
- * switched to it, ignored, or read as a boot report, as the descriptor explains it. */
-static void judge_report(struct usb_dev *d, const uint8_t *rep, size_t len, const uint8_t *prev,
-			 size_t prev_len)
-{
-	struct usb_kbd *k = d->kbd;
-	bool joined;
-
-	switch (hid_kbd_boot_verdict(&k->layout, rep, len, prev, prev_len, k->boot_asked, &joined)) {
-	case HID_VERDICT_KEYS:
-		switch_to_layout(d, rep, len, prev, prev_len, joined);
-		return;
-	case HID_VERDICT_OTHER:
-		return; /* media keys, a vendor report ...: no key */
-	case HID_VERDICT_BOOT:
-		take_boot_report(d, rep, len);
-		return;
-	}
-}
-
-/* An interrupt report of d in boot protocol: an 8-byte one is a boot report; one of
- * another length is held until the report descriptor is read, then judged by it. */
-static void boot_protocol_report(struct usb_dev *d, const uint8_t *rep, size_t len)
-{
-	struct usb_kbd *k = d->kbd;
-
-	if (len == HID_KBD_REPORT_SIZE || k->check == CHECK_OFF) {
-		take_boot_report(d, rep, len);
-		return;
-	}
-	if (k->check == CHECK_KNOWN) {
-		judge_report(d, rep, len, k->prev, k->prev_len);
-		return;
-	}
-	if (k->check == CHECK_NONE)
-		k->check = CHECK_WANTED;
-	memcpy(k->held, rep, len); /* the latest: a report is the keys held, not a change */
-	k->held_len = (uint8_t)len;
-	memcpy(k->held_prev, k->prev, k->prev_len);
-	k->held_prev_len = k->prev_len;
-}
-
-/* Endpoint 0 free, a report of odd length seen: its report descriptor asked for
- * (K_CHECK_DESC), or, when its HID descriptor names none LiOS reads, boot reports from now
- * on. */
-static void check_desc_ask(struct usb_dev *d)
-{
-	struct usb_kbd *k = d->kbd;
-	const char *why;
-
-	if (ask_report_desc(d, &why)) {
-		k->check = CHECK_READING;
-		k->state = K_CHECK_DESC;
-		return;
-	}
-	k->check = CHECK_OFF;
-	printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but %s: "
-			 "read as boot reports\n",
-	       d->name, k->held_len, why);
-	take_boot_report(d, k->held, k->held_len);
-}
-
-/* K_CHECK_DESC answered: the held report judged by the layout read, or, when it cannot be
- * read (stalled, failed, not understood), taken as a boot report, as all from now on. */
-static void check_desc_read(struct usb_dev *d)
-{
-	struct usb_kbd *k = d->kbd;
-	const char *why = NULL;
-	bool ok = d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET;
-	bool joined;
-
-	if (!ok || hid_parse_kbd_desc(d->buf, report_desc_got(d), &k->layout, &why)) {
-		k->check = CHECK_OFF;
-		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report descriptor "
-				 "could not be read: read as boot reports\n",
-		       d->name, k->held_len);
-		take_boot_report(d, k->held, k->held_len);
-		return;
-	}
-	k->check = CHECK_KNOWN;
-	if (hid_kbd_boot_verdict(&k->layout, k->held, k->held_len, k->held_prev, k->held_prev_len,
-				 k->boot_asked, &joined) == HID_VERDICT_BOOT)
-		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but none its report "
-				 "descriptor declares: read as boot reports\n",
-		       d->name, k->held_len);
-	judge_report(d, k->held, k->held_len, k->held_prev, k->held_prev_len);
 }
 
 /* K_LEDS: SET_IDLE(0) done, or stalled: HID 1.11 7.2.4 lets a keyboard not support it (it
@@ -532,7 +321,7 @@ static void run_requests(struct usb_dev *d)
 		return;
 	}
 	if (k->check == CHECK_WANTED) {
-		check_desc_ask(d);
+		usb_kbd_check_desc_ask(d);
 		if (k->state != K_RUN)
 			return;
 	}
@@ -625,49 +414,13 @@ void usb_kbd_step(struct usb_dev *d)
 	case K_CHECK_DESC:
 		/* never answered: refused, as for any request */
 		if (answered(d)) {
-			check_desc_read(d);
+			usb_kbd_check_desc_read(d);
 			run_requests(d);
 		}
 		return;
 	case K_RUN:
 		run_requests(d);
 		return;
-	}
-}
-
-/* usb_kbd_report - one interrupt IN report of len bytes (at most XHCI_INTR_BUF_SIZE).
- * Tick context, or the controller's interrupt. */
-void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
-{
-	struct usb_kbd *k = d->kbd;
-
-	if (!k)
-		return;
-	len = MIN(len, sizeof(k->prev));
-	if (k->report_protocol)
-		layout_report(d, data, len);
-	else
-		boot_protocol_report(d, data, len);
-	memcpy(k->prev, data, len);
-	k->prev_len = (uint8_t)len;
-}
-
-/* usb_kbd_release_all - every key d holds is released, as an empty report would (no
- * report counted): its interrupt endpoint failed and the report that released one may be
- * lost. Tick context. */
-void usb_kbd_release_all(struct usb_dev *d)
-{
-	static const uint8_t nothing[HID_KBD_REPORT_SIZE];
-	struct hid_key_event ev[HID_KBD_MAX_EVENTS];
-	size_t n;
-
-	if (!d->kbd)
-		return;
-	d->kbd->prev_len = 0; /* the report before the next one is lost too */
-	n = hid_kbd_diff(&d->kbd->report, nothing, sizeof(nothing), ev);
-	for (size_t i = 0; i < n; i++) {
-		kbd_report_key(ev[i].key, false);
-		hid_repeat_event(&d->kbd->repeat, &ev[i], usb_now_us());
 	}
 }
 

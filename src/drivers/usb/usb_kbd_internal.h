@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the HID keyboard driver's two files share (usb_kbd.c: setup, requests, LEDs;
+ * usb_kbd_report.c: the interrupt reports): the keyboard's state and the steps one file
+ * asks of the other. Tick context, or the controller's interrupt, unless said otherwise.
+ */
+#ifndef LIOS_USB_KBD_INTERNAL_H
+#define LIOS_USB_KBD_INTERNAL_H
+
+#include <lios/types.h>
+#include "hid_desc.h"
+#include "usb_internal.h"
+
+enum {
+	K_CONFIG_EP,
+	K_READ_DESC, /* d->hid_probe: the report descriptor first, the endpoint once it has keys */
+	K_PROTOCOL,
+	K_IDLE,
+	K_REPORT_DESC,
+	K_LEDS,
+	K_START,
+	K_RUN,
+	K_LED_DONE,
+	K_PROBE_STALL,
+	K_PROBE_AFTER,
+	K_CHECK_DESC, /* GET_DESCRIPTOR(report) after a report no boot report is */
+};
+
+/* The shape check of a boot keyboard's reports (see the top comment). */
+enum {
+	CHECK_NONE,    /* every report 8 bytes so far */
+	CHECK_WANTED,  /* one was not: its report descriptor to be read */
+	CHECK_READING, /* ... and being read */
+	CHECK_KNOWN,   /* read: reports of odd length judged by it */
+	CHECK_OFF,     /* unreadable: boot reports whatever their length */
+};
+
+struct usb_kbd {
+	int state;
+	struct hid_kbd_state report;
+	struct hid_repeat repeat;
+	bool led_request;          /* set from thread context, taken by the step */
+	uint8_t leds_sent;         /* HID_LED_* last sent */
+	bool led_failed;
+	bool frozen;               /* its controller stopped without halting: no more requests */
+	bool report_protocol;      /* read through layout, not as boot reports */
+	bool switched;             /* ... since its reports showed it ignored SET_PROTOCOL */
+	uint8_t check;             /* CHECK_* */
+	struct hid_kbd_layout layout;
+	uint64_t reports;
+	uint16_t boot_asked;       /* bytes per interrupt transfer in boot protocol */
+	uint8_t prev_len, held_len, held_prev_len; /* bytes */
+	uint8_t prev[XHCI_INTR_BUF_SIZE];      /* the last report */
+	uint8_t held[XHCI_INTR_BUF_SIZE];      /* the last one of odd length, while CHECK_WANTED */
+	uint8_t held_prev[XHCI_INTR_BUF_SIZE]; /* ... or CHECK_READING, and the one before it */
+};
+
+/* GET_DESCRIPTOR(report) for the length the HID descriptor gave; false, nothing sent, with
+ * *why set when it gave none or one longer than LiOS reads (usb_kbd.c). */
+bool usb_kbd_ask_report_desc(struct usb_dev *d, const char **why);
+/* The report descriptor's bytes that came (usb_kbd.c). */
+size_t usb_kbd_report_desc_got(const struct usb_dev *d);
+/* d->kbd->layout is read: d is read through it from now on; its description into what
+ * (usb_kbd.c). */
+void usb_kbd_use_layout(struct usb_dev *d, char *what, size_t n);
+/* Endpoint 0 free, a report of odd length seen: the report descriptor asked for, or boot
+ * reports from now on (usb_kbd_report.c). */
+void usb_kbd_check_desc_ask(struct usb_dev *d);
+/* K_CHECK_DESC answered: the held report judged (usb_kbd_report.c). */
+void usb_kbd_check_desc_read(struct usb_dev *d);
+
+#endif
