@@ -134,7 +134,7 @@ struct acpi_info {
 	uint8_t revision;      /* RSDP revision: 0 = ACPI 1.0 (RSDT), 2+ = XSDT */
 	char oem_id[7];
 	unsigned tables;       /* tables listed by the root table */
-	unsigned bad_tables;   /* of those, refused for a bad checksum or size */
+	unsigned bad_tables;   /* refused: a bad checksum or size, or not mappable */
 	bool have_fadt;          /* have the MADT: madt.present */
 	bool i8042_flag_valid; /* the FADT is new enough to carry IAPC_BOOT_ARCH */
 	bool i8042_present;    /* IAPC_BOOT_ARCH bit 1 (only a hint: firmware gets it wrong) */

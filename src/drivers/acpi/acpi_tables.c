@@ -91,7 +91,9 @@ static void aml_table_lost(const char *sig, struct acpi_info *info)
 }
 
 /* Maps a whole table after checking its header. Returns the mapping (length in *len) or
- * NULL, with a message when the table is broken. */
+ * NULL, with a message, and counted in bad_tables, when the table is broken or cannot be
+ * mapped (no address space for it, or an address the kernel cannot reach): either way it
+ * is lost to the kernel, and the boot line's refused count must say so. */
 static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t *len,
 				struct acpi_info *info)
 {
@@ -99,6 +101,9 @@ static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t
 	struct sdt_header hdr;
 
 	if (!h) { /* what it was is not known: it may have been an SSDT */
+		printk(KERN_WARN "acpi: table at %#llx could not be mapped, ignored\n",
+		       (unsigned long long)phys);
+		info->bad_tables++;
 		acpi_pci_doubt(info, "", 0, "an ACPI table could not be mapped");
 		return NULL;
 	}
@@ -113,6 +118,9 @@ static const uint8_t *map_table(const struct acpi_os *os, paddr_t phys, uint32_t
 	}
 	const uint8_t *t = os->map(phys, hdr.length);
 	if (!t) {
+		printk(KERN_WARN "acpi: %.4s at %#llx (%u bytes) could not be mapped, ignored\n",
+		       hdr.signature, (unsigned long long)phys, hdr.length);
+		info->bad_tables++;
 		aml_table_lost(hdr.signature, info);
 		return NULL;
 	}

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <lios/acpi.h>
 #include <lios/errno.h>
+#include <lios/printk.h>
 #include <lios/string.h>
 #include "../../unit.h"
 #include "acpi_fixture.h"
+#include "log_capture.h"
 #include "read_file.h"
 
 /* ACPI 2.0 machine: XSDT, modern FADT with reset register and 8042, MADT with 3 usable CPUs. */
@@ -129,6 +131,38 @@ static void test_wrong_root_signature(void)
 	fix_checksum(phys_mem + RSDT_AT, 36 + 8, 9);
 	acpi_parse(rsdp, 36, &os, &info);
 	CHECK(!info.present);
+}
+
+/* Two root-table entries the firmware's memory cannot give: one whose header cannot be
+ * mapped at all (past the arena), one whose header maps but whose whole length does not
+ * (it claims 8 KiB and runs off the arena's end). Each is refused with an acpi: line
+ * saying so and counted in bad_tables, as a bad checksum is: the boot line's
+ * "(N refused)" must say 2, not 0. The FADT and MADT beside them are still read. */
+static void test_unmappable_tables(void)
+{
+	uint8_t rsdp[36];
+	const paddr_t past_end = sizeof(phys_mem), cut_at = sizeof(phys_mem) - 0x1000;
+	uint64_t x[4] = {FADT_AT, past_end, cut_at, MADT_AT};
+	uint32_t cut_len = 0x2000;
+	uint8_t aml[4] = {0};
+
+	memset(phys_mem, 0, sizeof(phys_mem));
+	put_fadt(5, true, true);
+	put_madt(false);
+	put_table(cut_at, "SSDT", 1, aml, sizeof(aml));
+	memcpy(phys_mem + cut_at + 4, &cut_len, 4);
+	put_table(XSDT_AT, "XSDT", 1, (uint8_t *)x, sizeof(x));
+	make_rsdp(rsdp, 2);
+	log_capture_clear();
+	acpi_parse(rsdp, 36, &os, &info);
+	CHECK(info.present && info.tables == 4);
+	CHECK_EQ(info.bad_tables, 2u);
+	CHECK(info.have_fadt && info.madt.present && info.cpu_count == 3);
+	CHECK(log_captured("acpi: table at 0x10000 could not be mapped, ignored"));
+	CHECK(log_captured("acpi: SSDT at 0xf000 (8192 bytes) could not be mapped, ignored"));
+	CHECK(info.pci.doubt != NULL); /* a lost SSDT may have declared a host bridge */
+	if (!log_captured("could not be mapped"))
+		fprintf(stderr, "  log: %s\n", log_capture_buf);
 }
 
 /* Reads tables/<dir>/<name> into an exact-size heap block (NULL and a failure if absent). */
@@ -504,6 +538,7 @@ static void test_reset_why(void)
 
 int main(void)
 {
+	printk_add_sink(log_capture_sink, false);
 	RUN(test_acpi2_full);
 	RUN(test_acpi1_rsdt);
 	RUN(test_bad_rsdp_checksum);
@@ -511,6 +546,7 @@ int main(void)
 	RUN(test_bad_xsdt_pointer_falls_back);
 	RUN(test_hostile_lengths);
 	RUN(test_wrong_root_signature);
+	RUN(test_unmappable_tables);
 	RUN(test_qemu_q35_tables);
 	RUN(test_qemu_pc_fadt_v1);
 	RUN(test_fadt_x_fields_and_hw_reduced);
