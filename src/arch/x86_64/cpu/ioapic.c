@@ -19,6 +19,10 @@
  * it: the table is wrong about one of the two and nothing says which, so the first keeps
  * its range, and the later one's inputs, the ones outside the overlap too (its GSI base is
  * suspect), are masked like every other and never routed. A warning names both ranges.
+ * An entry at the physical address of one listed before it is refused the same way, as
+ * Linux refuses it (-EEXIST): one register window is one chip, and its inputs cannot
+ * carry two GSI ranges, so a line routed through the second entry would rewrite the entry
+ * of a line routed through the first. The first keeps the chip; its inputs are used.
  *
  * Firmware that used an I/O APIC may hand over a level-triggered entry with Remote IRR set:
  * an interrupt the CPU accepted and never ended. Remote IRR is read-only and survives any
@@ -69,7 +73,8 @@ struct ioapic {
 	uint8_t version;          /* IOAPICVER bits 7-0 */
 	uint32_t gsi_base;        /* GSI of input 0 */
 	unsigned int inputs;      /* redirection entries */
-	bool refused;             /* GSIs overlap an earlier I/O APIC's: masked, never routed */
+	bool refused;             /* an earlier I/O APIC's address or overlapping GSIs: never
+				   * routed through this entry */
 };
 
 struct isa_route {
@@ -191,6 +196,26 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 	return 0;
 }
 
+/* Refuses ioapics[n] when an earlier I/O APIC still in use has its address (see the top
+ * of the file) and says so. Returns whether it was refused. */
+static bool refuse_duplicate(unsigned int n)
+{
+	struct ioapic *io = &ioapics[n];
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ioapic *o = &ioapics[i];
+
+		if (o->refused || o->phys != io->phys)
+			continue;
+		io->refused = true;
+		printk(KERN_WARN "irq: I/O APIC %u at %#llx: I/O APIC %u is at that address already: "
+				 "the MADT lists one chip twice, this entry (GSI base %u) is not used\n",
+		       io->id, (unsigned long long)io->phys, o->id, io->gsi_base);
+		return true;
+	}
+	return false;
+}
+
 /* Refuses ioapics[n] when its GSI range overlaps that of an earlier I/O APIC still in use
  * (see the top of the file) and says so. The ranges are compared in 64 bits: a GSI base
  * near 2^32 plus its inputs does not wrap. */
@@ -280,7 +305,9 @@ int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why
 		if (err)
 			goto out_fail;
 		ioapics[ioapic_count].refused = false;
-		refuse_overlap(ioapic_count++);
+		if (!refuse_duplicate(ioapic_count))
+			refuse_overlap(ioapic_count);
+		ioapic_count++;
 	}
 	mask_all_inputs();
 	for (unsigned int i = 0; i < ioapic_count; i++)
