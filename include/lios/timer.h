@@ -37,10 +37,10 @@ void timer_delay_us(uint64_t us);
 /* Wait at least ms milliseconds, halting between ticks when interrupts are enabled.
  * Thread context. */
 void timer_sleep_ms(uint64_t ms);
-/* Whether a halt until the next interrupt is sure to end within a tick: a tick runs. A
- * waiter that polls something raising no interrupt (serial input, a deadline) halts only
- * then and spins otherwise, or it would sleep for good on a machine without a tick. Any
- * context. */
+/* Whether a halt until the next interrupt is sure to end within a tick: a tick runs, and
+ * HLT cannot stop it (a local APIC timer that may stop in C1E can). A waiter that polls
+ * something raising no interrupt (serial input, a deadline) halts only then and spins
+ * otherwise, or it would sleep for good on a machine without such a tick. Any context. */
 bool timer_halt_ends(void);
 /* Without a tick: run the tick hooks (timer_add_tick_hook) when a tick period of TSC time
  * has passed since they last ran, so that what the tick drives (the USB stack) goes on
@@ -86,7 +86,7 @@ struct timer_report {
 	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
 	bool tick_verified;            /* timer_check_tick saw its interrupts arrive */
 	const char *tick_note;         /* why the tick is not the usual local APIC timer's, or
-					* why that one may pause (C1E); NULL: nothing to say */
+					* why that one may stop in C1E; NULL: nothing to say */
 	uint64_t lapic_timer_hz;       /* local APIC timer input after its divider, Hz; 0 unused */
 	unsigned nsources;
 	struct timer_source sources[TIMER_MAX_SOURCES];

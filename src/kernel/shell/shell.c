@@ -15,9 +15,10 @@
  *
  * Idle rule: the loop checks for input with interrupts disabled and halts with "sti; hlt",
  * so a key arriving between the check and the halt wakes it at once; serial, which has no
- * interrupt here, is polled on every timer tick. Without a tick (timer_halt_ends) nothing
- * would end that halt but a key on the keyboard: the loop polls instead of halting, and
- * runs the tick's work itself (timer_poll: the USB stack). A power-button press is
+ * interrupt here, is polled on every timer tick. Without a tick, or with one that HLT may
+ * stop (timer_halt_ends), nothing would end that halt but a key on the keyboard: the loop
+ * polls instead of halting, and without a tick runs the tick's work itself (timer_poll:
+ * the USB stack). A power-button press is
  * carried out (machine_power_requests) whenever the shell waits for a key: at the prompt
  * below the line, as held messages are.
  */

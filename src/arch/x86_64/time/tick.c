@@ -21,6 +21,7 @@ static volatile uint64_t ticks;
 static uint64_t tsc_start;          /* TSC at timer_init */
 static uint64_t tsc_khz;            /* 0 before timer_init */
 static const char *tick_source;     /* NULL: no tick */
+static bool halt_ends;              /* HLT cannot stop the tick (tick_halt_ends) */
 
 #define TIMER_TICK_HOOKS 4
 static void (*tick_hooks[TIMER_TICK_HOOKS])(void);
@@ -101,8 +102,14 @@ void tick_set_clock(uint64_t tsc_hz, uint64_t start)
 /* tick_periods - tick periods the interrupts so far account for (see above). Any context. */
 uint64_t tick_periods(void) { return periods; }
 
-/* tick_set_source - name the tick's source (static text; NULL: no tick). Boot. */
-void tick_set_source(const char *name) { tick_source = name; }
+/* tick_set_source - name the tick's source (static text; NULL: no tick) and say whether a
+ * halt is sure to end within one of its periods (tick_halt_ends: false for a local APIC
+ * timer that HLT may stop). Boot. */
+void tick_set_source(const char *name, bool halt_ends_within_tick)
+{
+	tick_source = name;
+	halt_ends = name && halt_ends_within_tick;
+}
 
 /* timer_tick_source_name - see lios/timer.h. Any context. */
 const char *timer_tick_source_name(void) { return tick_source ? tick_source : "none"; }
@@ -128,13 +135,14 @@ uint64_t timer_uptime_ms(void) { return timer_uptime_us() / 1000; }
 /* timer_delay_us - spin at least us microseconds (udelay). Any context. */
 void timer_delay_us(uint64_t us) { udelay(us); }
 
-/* timer_halt_ends - see lios/timer.h: a tick runs. Any context. */
-bool timer_halt_ends(void) { return tick_source != NULL; }
+/* timer_halt_ends - see lios/timer.h: a tick runs, and HLT does not stop it. Any context. */
+bool timer_halt_ends(void) { return halt_ends; }
 
 /*
  * timer_sleep_ms - wait at least ms milliseconds; halts until each interrupt when interrupts
- * are enabled and a tick runs, spins otherwise (running the tick hooks through timer_poll
- * when interrupts are enabled but no tick runs). Thread context.
+ * are enabled and a halt ends within a tick (timer_halt_ends), spins otherwise (running
+ * the tick hooks through timer_poll when interrupts are enabled but no tick runs). Thread
+ * context.
  */
 void timer_sleep_ms(uint64_t ms)
 {
@@ -145,7 +153,7 @@ void timer_sleep_ms(uint64_t ms)
 		return;
 	}
 	if (!timer_halt_ends()) {
-		/* no tick: spin, running its hooks as it would have (timer_poll) */
+		/* no tick, or one HLT may stop: spin; without a tick timer_poll runs its hooks */
 		while (!deadline_passed(dl)) {
 			uint64_t flags = arch_irq_save();
 

@@ -8,7 +8,10 @@
  * families 0x10 and 0x11) the chipset may turn HLT into C1E and the timer stops, so the
  * tick dies whenever the shell waits for a key, with every timer_sleep_ms and every
  * polled USB controller behind it. PIT channel 0 keeps counting in any C-state, so it
- * ticks instead there; without it the local APIC timer is still better than no tick.
+ * ticks instead there; without it the local APIC timer is still better than no tick, and
+ * it runs as long as the CPU does not halt: tick_halt_ends then says that a halt may not
+ * end, so the waits that would halt (the shell's idle, timer_sleep_ms) spin instead, as
+ * they do without a tick.
  * (The HPET's comparators would be another such source; LiOS does not drive them.)
  * AMD reports no ARAT in CPUID on most of its processors, yet from family 0x12 on the
  * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
@@ -31,7 +34,7 @@
 	"local APIC timer may stop in C1E on this CPU (no ARAT): tick from PIT channel 0"
 #define WHY_HALT_KEPT                                                           \
 	"local APIC timer may stop in C1E on this CPU (no ARAT), but no other " \
-	"source can tick: tick from it anyway, it may pause while the CPU idles"
+	"source can tick: tick from it anyway, and waits spin instead of halting"
 
 /* The first AMD family whose local APIC timer runs in every C-state, ARAT reported or not. */
 #define AMD_FAMILY_TIMER_RUNS 0x12
@@ -47,6 +50,14 @@ bool tick_lapic_stops_in_halt(const struct cpu_features *f)
 	if (f->arat || f->hypervisor || f->family >= AMD_FAMILY_TIMER_RUNS)
 		return false;
 	return vendor_is(f, "AuthenticAMD") || vendor_is(f, "HygonGenuine");
+}
+
+/* tick_halt_ends - see tick_choice.h. Pure. */
+bool tick_halt_ends(const struct cpu_features *f, enum tick_kind ticking)
+{
+	if (ticking == TICK_LAPIC)
+		return !tick_lapic_stops_in_halt(f);
+	return ticking != TICK_NONE;
 }
 
 /* tick_choose - see tick_choice.h. Pure. */

@@ -28,6 +28,12 @@ struct tick_choice {
  * 0x12 without ARAT, whose C1E state, entered from HLT, stops the APIC timer. Pure. */
 bool tick_lapic_stops_in_halt(const struct cpu_features *f);
 
+/* Whether a halt until the next interrupt is sure to end within a tick while `ticking`
+ * drives the tick (what timer_halt_ends reports): never without a tick, nor with a local
+ * APIC timer that HLT may stop (tick_lapic_stops_in_halt: waits spin instead, and the
+ * timer runs while they do). Pure. */
+bool tick_halt_ends(const struct cpu_features *f, enum tick_kind ticking);
+
 /* The tick source: the local APIC timer when lapic_usable (the local APIC is in use and not
  * refused by `nolapic_timer`), unless HLT may stop it and the PIT counts; else PIT channel
  * 0 when pit_counts (channel 2 was seen counting: a gated PIT never ticks). Pure. */

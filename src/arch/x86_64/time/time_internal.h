@@ -40,7 +40,7 @@ void lapic_timer_stop(void); /* masked and stopped: no more ticks */
  * TSC at timer_init. */
 void tick_account(void);
 void tick_set_clock(uint64_t tsc_hz, uint64_t tsc_start);
-void tick_set_source(const char *name);
+void tick_set_source(const char *name, bool halt_ends_within_tick);
 /* Tick periods the tick interrupts account for: each adds its distance from the previous
  * one in whole periods of the TSC, so ticks an emulator merged still count (self-tests). */
 uint64_t tick_periods(void);

@@ -18,7 +18,8 @@
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
  * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
- * may stop when it halts (AMD without ARAT, see tick_choice.c).
+ * may stop when it halts (AMD without ARAT, see tick_choice.c; when it ticks there anyway,
+ * waits spin instead of halting: timer_halt_ends).
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
  * so a counter that never moves costs milliseconds, never a hang; a measured rate above
@@ -319,7 +320,7 @@ static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 		return err;
 	}
 	tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
-			"local APIC timer (periodic)");
+			"local APIC timer (periodic)", tick_halt_ends(f, TICK_LAPIC));
 	return 0;
 }
 
@@ -332,7 +333,7 @@ static int start_pit_tick(void)
 		printk(KERN_ERR "timer: IRQ 0 not available (%d) for the PIT tick\n", err);
 		return err;
 	}
-	tick_set_source("PIT channel 0");
+	tick_set_source("PIT channel 0", tick_halt_ends(cpu_features(), TICK_PIT));
 	return 0;
 }
 
@@ -409,7 +410,7 @@ static void check_stop(enum tick_kind k, void *ctx)
 		lapic_timer_stop();
 	else
 		pit_tick_stop();
-	tick_set_source(NULL);
+	tick_set_source(NULL, false);
 	irq_restore(flags);
 }
 
@@ -448,6 +449,8 @@ void timer_check_tick(void)
 			printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");
 		} else {
 			printk(KERN_WARN "timer: tick from %s instead\n", timer_tick_source_name());
+			if (tick_running == tick_c.fallback && tick_c.why_fallback)
+				printk(KERN_WARN "timer: %s\n", tick_c.why_fallback);
 		}
 	}
 	rep.tick_source = timer_tick_source_name();

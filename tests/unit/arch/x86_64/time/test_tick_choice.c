@@ -49,7 +49,7 @@ static void test_lapic_keeps_running(void)
 
 /* An AMD family 0x10 (a Phenom II: C1E, no ARAT) with a counting PIT: PIT channel 0 ticks,
  * the local APIC timer only if IRQ 0 cannot be had, and the log says why, naming C1E, ARAT
- * and the PIT; the fallback's own note says the tick may pause. The same for a Hygon CPU
+ * and the PIT; the fallback's own note says waits then spin. The same for a Hygon CPU
  * reporting no ARAT. */
 static void test_amd_without_arat_uses_pit(void)
 {
@@ -66,7 +66,7 @@ static void test_amd_without_arat_uses_pit(void)
 		CHECK_EQ(c.fallback, TICK_LAPIC);
 		CHECK(c.why && strstr(c.why, "C1E") && strstr(c.why, "no ARAT") &&
 		      strstr(c.why, "PIT channel 0"));
-		CHECK(c.why_fallback && strstr(c.why_fallback, "may pause"));
+		CHECK(c.why_fallback && strstr(c.why_fallback, "waits spin instead of halting"));
 	}
 }
 
@@ -100,8 +100,8 @@ static void test_amd_late_families_keep_lapic(void)
 }
 
 /* The same AMD CPU on a chipset that clock-gates the PIT: no other source can tick, so the
- * local APIC timer still does (better a tick that pauses than none), and the log says it
- * may pause. */
+ * local APIC timer still does (better than none: it runs while the CPU does not halt), and
+ * the log says that waits spin instead of halting. */
 static void test_amd_without_arat_no_pit(void)
 {
 	struct cpu_features f = cpu("AuthenticAMD", false);
@@ -109,7 +109,7 @@ static void test_amd_without_arat_no_pit(void)
 
 	CHECK_EQ(c.first, TICK_LAPIC);
 	CHECK_EQ(c.fallback, TICK_NONE);
-	CHECK(c.why && strstr(c.why, "no ARAT") && strstr(c.why, "may pause"));
+	CHECK(c.why && strstr(c.why, "no ARAT") && strstr(c.why, "waits spin instead of halting"));
 }
 
 /* QEMU's default CPU model: AMD family 0x0f without ARAT, but a guest (the hypervisor bit):
@@ -160,6 +160,37 @@ static void test_vendor_exact(void)
 	CHECK(!tick_lapic_stops_in_halt(&f));
 	f = cpu("", false);
 	CHECK(!tick_lapic_stops_in_halt(&f));
+}
+
+/* Whether a wait may halt (timer_halt_ends) for each tick that runs. A halt must end
+ * within a tick: the shell's idle and timer_sleep_ms halt until the next interrupt and
+ * then look again. On an AMD family 0x0f-0x11 CPU without ARAT (bare metal) whose local
+ * APIC timer ticks because nothing else can, HLT may enter C1E and stop that timer, so a
+ * halt could last until an unrelated interrupt, or for good (serial input and USB
+ * keyboards are polled on the tick). Expected: halts are allowed there only with the PIT
+ * ticking; with the local APIC timer the waits spin (it runs while the CPU does). Before:
+ * any running tick allowed halts. On every other CPU any tick allows them; no tick never. */
+static void test_halt_ends(void)
+{
+	struct cpu_features amd = cpu("AuthenticAMD", false), hygon = cpu("HygonGenuine", false);
+	struct cpu_features intel = cpu("GenuineIntel", false), zen = cpu("AuthenticAMD", true);
+	struct cpu_features late = cpu("AuthenticAMD", false), guest = cpu("AuthenticAMD", false);
+	const struct cpu_features *const running[] = { &intel, &zen, &late, &guest };
+
+	amd.family = 0x10;
+	hygon.family = 0x0f;
+	late.family = 0x15;
+	guest.family = 0x0f;
+	guest.hypervisor = true;
+	CHECK(!tick_halt_ends(&amd, TICK_LAPIC));
+	CHECK(!tick_halt_ends(&hygon, TICK_LAPIC));
+	CHECK(tick_halt_ends(&amd, TICK_PIT));
+	CHECK(!tick_halt_ends(&amd, TICK_NONE));
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+		CHECK(tick_halt_ends(running[i], TICK_LAPIC));
+		CHECK(tick_halt_ends(running[i], TICK_PIT));
+		CHECK(!tick_halt_ends(running[i], TICK_NONE));
+	}
 }
 
 /* A machine for tick_verify: which kinds deliver their interrupts, which refuse to start,
@@ -289,6 +320,7 @@ int main(void)
 	RUN(test_guest_keeps_lapic);
 	RUN(test_without_lapic);
 	RUN(test_vendor_exact);
+	RUN(test_halt_ends);
 	RUN(test_verify_keeps_arriving_tick);
 	RUN(test_verify_moves_to_fallback);
 	RUN(test_verify_ends_without_tick);
