@@ -8,8 +8,10 @@
  * scripted keyboard per slot (dev[]: which request it stalls or never answers, its
  * configuration and report descriptor), the simulator and controller (sim, hc), and
  * start/ticks/cleanup/ready_keyboard, with send_report (an interrupt transfer completed
- * with a report) and key_was for the keys it types, and the names of the requests and
- * configuration fields the cases check. The stand-ins are definitions: include this header
+ * with a report) and key_was for the keys it types, the names of the requests and
+ * configuration fields the cases check, and the keyboard cases' own: report descriptors
+ * written from the sim's keyboard's parts, a configuration of the sim's keyboard with
+ * another report descriptor length or max packet (use_kbd_config), the `kbd` listing. The stand-ins are definitions: include this header
  * from one file per test program.
  */
 #ifndef LIOS_TEST_EP0_HARNESS_H
@@ -42,6 +44,36 @@
 #define CFG_REPORT_TYPE 24
 #define CFG_REPORT_LEN 25
 #define CFG_MAX_PACKET 31
+
+/* Report descriptors the keyboard cases write from sim_kbd_report_desc's parts (xhci_sim.h):
+ * a keyboard under report ID 1 (the boot layout behind its ID byte: 9-byte input reports,
+ * 2-byte LED reports); three LED bits out (usages 1-3) and five of padding, where the report
+ * size is 1 already; a consumer-control report under report ID id, count 16-bit fields of
+ * usages 0-0x3ff, in an application collection of its own; a three-button mouse's
+ * collections, buttons and padding (HID 1.11 appendix B.2), before its X and Y. */
+/* clang-format off */
+#define KBD_ID1_DESC                                                                             \
+	SIM_KBD_DESC_OPEN, 0x85, 0x01, /* Report ID 1 */                                         \
+	SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED, SIM_KBD_DESC_LEDS, SIM_KBD_DESC_KEYS,     \
+	SIM_KBD_DESC_END
+#define KBD_DESC_LEDS3                                                                           \
+	0x05, 0x08, 0x19, 0x01, 0x29, 0x03, 0x95, 0x03,    /* 3 x 1 bit of LEDs 1-3 */           \
+	0x91, 0x02,                                        /* Output (Data, Variable) */         \
+	0x95, 0x05, 0x91, 0x01                             /* 5 x 1 bit, Output (Constant) */
+#define CONSUMER_DESC(id, count)                                                                 \
+	0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01,          /* Consumer, Consumer Control, App. */   \
+	0x85, (id),                                  /* Report ID id */                          \
+	0x15, 0x00, 0x26, 0xff, 0x03, 0x19, 0x00,    /* 0..0x3ff, usages 0- */                   \
+	0x2a, 0xff, 0x03, 0x75, 0x10, 0x95, (count), /* -0x3ff, count x 16 bits */               \
+	0x81, 0x00,                                  /* Input (Data, Array) */                   \
+	0xc0                                         /* End Collection */
+#define MOUSE_DESC_BUTTONS                                                                       \
+	0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,             /* Generic Desktop, Mouse, App. */       \
+	0x09, 0x01, 0xa1, 0x00,                         /* Pointer, Physical */                  \
+	0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, /* buttons 1-3, 0..1 */                  \
+	0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02, /* 3 x 1 bit, Input (Data, Variable) */  \
+	0x95, 0x01, 0x75, 0x05, 0x81, 0x01              /* 1 x 5 bits, Input (Constant) */
+/* clang-format on */
 
 extern uint64_t host_time_skip_ns; /* src/arch/host/time_host.c */
 extern uint64_t time_ns(void);
@@ -206,6 +238,53 @@ static inline struct usb_dev *ready_keyboard(void)
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	CHECK(led_listener != NULL);
 	return d;
+}
+
+/* start(), with every lock key off: the LED state is usb_kbd.c's own (set by the listener
+ * the first keyboard registered), so it would carry over from the case before. */
+static inline void start_leds_off(void)
+{
+	start(false);
+	if (led_listener)
+		led_listener(0);
+}
+
+/* ready_keyboard(), or NULL once its failure is counted and the device is cleaned up: a
+ * keyboard refused on the way is freed, and the case must end without touching it. */
+static inline struct usb_dev *ready_keyboard_or_end(void)
+{
+	struct usb_dev *d = ready_keyboard();
+	bool ready = usb_dev_list() == d && usb_kbd_ready(d);
+
+	CHECK(ready);
+	if (ready)
+		return d;
+	cleanup();
+	return NULL;
+}
+
+/* Slot 1's configuration: the sim's keyboard's, its HID descriptor naming a report
+ * descriptor of report_len bytes, its interrupt IN endpoint max_packet bytes. Returns it,
+ * for a case to change more of it (CFG_*). */
+static uint8_t kbd_config[sizeof(sim_kbd_config_desc)];
+static inline uint8_t *use_kbd_config(uint16_t report_len, uint16_t max_packet)
+{
+	memcpy(kbd_config, sim_kbd_config_desc, sizeof(kbd_config));
+	kbd_config[CFG_REPORT_LEN] = (uint8_t)report_len;
+	kbd_config[CFG_REPORT_LEN + 1] = (uint8_t)(report_len >> 8);
+	kbd_config[CFG_MAX_PACKET] = (uint8_t)max_packet;
+	kbd_config[CFG_MAX_PACKET + 1] = (uint8_t)(max_packet >> 8);
+	dev[1].config = kbd_config;
+	dev[1].config_len = sizeof(kbd_config);
+	return kbd_config;
+}
+
+/* The `kbd` listing holds text (the log cleared first). */
+static inline bool listed(const char *text)
+{
+	sim_log_clear();
+	usb_kbd_print();
+	return sim_logged(text);
 }
 
 /* Bytes the interrupt transfer of TRB i asks for. */

@@ -22,48 +22,39 @@
 
 /* An NKRO keyboard: modifiers, one bit for each usage 0-0x67 (104 bits), then Num, Caps and
  * Scroll Lock out with five bits of padding: a 14-byte input report, a 1-byte LED report. */
+/* clang-format off */
 static const uint8_t nkro_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
+	SIM_KBD_DESC_OPEN, SIM_KBD_DESC_MODIFIERS,
 	0x19, 0x00, 0x29, 0x67, 0x95, 0x68, 0x81, 0x02, /* keys 0-0x67, 104 x 1 bit, the same */
-	0x05, 0x08, 0x19, 0x01, 0x29, 0x03, 0x95, 0x03, /* 3 x 1 bit of LEDs 1-3 */
-	0x91, 0x02,                                     /* Output (Data, Variable) */
-	0x95, 0x05, 0x91, 0x01,                         /* 5 x 1 bit, Output (Constant) */
-	0xc0,                                           /* End Collection */
+	KBD_DESC_LEDS3, SIM_KBD_DESC_END,
 };
+/* clang-format on */
 static_assert(sizeof(nkro_desc) == 45, "vendor_then_nkro_config names 45 bytes");
 
 /* A tablet (an absolute pointer, as QEMU's usb-tablet): three buttons, X and Y of 16 bits
  * each from 0 to 32767, no key. */
+/* clang-format off */
 static const uint8_t tablet_desc[] = {
-	0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,             /* Generic Desktop, Mouse, Application */
-	0x09, 0x01, 0xa1, 0x00,                         /* Pointer, Physical */
-	0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, /* buttons 1-3, 0..1 */
-	0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02, /* 3 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x05, 0x81, 0x01,             /* 1 x 5 bits, Input (Constant) */
+	MOUSE_DESC_BUTTONS,
 	0x05, 0x01, 0x09, 0x30, 0x09, 0x31,             /* X, Y */
 	0x15, 0x00, 0x26, 0xff, 0x7f, 0x75, 0x10,       /* 0..32767, 16 bits */
 	0x95, 0x02, 0x81, 0x02,                         /* 2 of them, Input (Data, Absolute) */
 	0xc0, 0xc0,                                     /* End Collection x 2 */
 };
+/* clang-format on */
 
 /* A keyboard under report ID 1 (the boot layout's input report) beside a vendor report ID
  * 2 of 64 data bytes, 65 with its ID byte: longer than the 64 bytes LiOS reads. */
+/* clang-format off */
 static const uint8_t kbd_long_vendor_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x85, 0x01,                                     /* Report ID 1 */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_OPEN, 0x85, 0x01,                  /* Report ID 1 */
+	SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED, SIM_KBD_DESC_KEYS, SIM_KBD_DESC_END,
 	0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01,       /* vendor page 0xff00, Application */
 	0x85, 0x02, 0x15, 0x00, 0x26, 0xff, 0x00,       /* Report ID 2, 0..255 */
 	0x75, 0x08, 0x95, 0x40, 0x09, 0x01, 0x81, 0x02, /* 64 x 8 bits, Input (Data, Variable) */
 	0xc0,                                           /* End Collection */
 };
+/* clang-format on */
 
 /* A vendor interface (0, a bulk IN endpoint) before a keyboard's HID interface without the
  * boot subclass (1: subclass 0, the keyboard protocol, its HID descriptor naming nkro_desc,
@@ -159,14 +150,10 @@ static int asked_index(uint8_t type, uint8_t req)
 }
 
 /* ------------------------------------------------------------------ helpers */
-static uint8_t config[sizeof(sim_kbd_config_desc)];
-
 /* start(), every lock key off (usb_kbd.c's LED state outlives a case), requests recorded. */
 static void start_probe(void)
 {
-	start(false);
-	if (led_listener)
-		led_listener(0);
+	start_leds_off();
 	sim.device = recording_device;
 	n_asked = 0;
 	report_desc_answer = SIM_ANSWER;
@@ -175,16 +162,13 @@ static void start_probe(void)
 
 /* Slot 1's configuration: the sim's keyboard's, its one interface of HID subclass subclass
  * and protocol protocol, its HID descriptor naming a report descriptor of report_len
- * bytes. */
+ * bytes, its interrupt IN endpoint the sim's 8 bytes. */
 static void use_hid_config(uint8_t subclass, uint8_t protocol, uint16_t report_len)
 {
-	memcpy(config, sim_kbd_config_desc, sizeof(config));
+	uint8_t *config = use_kbd_config(report_len, 8);
+
 	config[CFG_SUBCLASS] = subclass;
 	config[CFG_PROTOCOL] = protocol;
-	config[CFG_REPORT_LEN] = (uint8_t)report_len;
-	config[CFG_REPORT_LEN + 1] = (uint8_t)(report_len >> 8);
-	dev[1].config = config;
-	dev[1].config_len = sizeof(config);
 }
 
 /* Slot 1 answers GET_DESCRIPTOR(report) with desc (len bytes). */

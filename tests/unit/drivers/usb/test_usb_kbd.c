@@ -16,15 +16,6 @@
 #define PROBE_OP "undefined HID request (stall probe)"
 #define LEDS_OP "SET_REPORT(LEDs)"
 
-/* start(), with every lock key off: the LED state is usb_kbd.c's own (set by the listener
- * the first keyboard registered), so it would carry over from the test before. */
-static void start_leds_off(void)
-{
-	start(false);
-	if (led_listener)
-		led_listener(0);
-}
-
 /* Ticks one at a time until d's request op is the one in flight; false if it never is. */
 static bool tick_until_op(struct usb_dev *d, const char *op)
 {

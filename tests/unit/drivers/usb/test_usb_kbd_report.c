@@ -21,78 +21,41 @@
  * 16-bit fields of usages 0-0x3ff of page 0x0C) in a second application collection. Both
  * input reports are 9 bytes with their ID byte, so only the ID tells them apart; the LED
  * report is 1 + 1 bytes. */
-static const uint8_t id1_consumer_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x85, 0x01,                                     /* Report ID 1 */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
-	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, /* 5 x 1 bit of LEDs 1-5 */
-	0x29, 0x05, 0x91, 0x02,                         /* Output (Data, Variable) */
-	0x95, 0x01, 0x75, 0x03, 0x91, 0x01,             /* 1 x 3 bits, Output (Constant) */
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
-	0xc0,                                           /* End Collection */
-	0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01,       /* Consumer, Consumer Control, Application */
-	0x85, 0x02,                               /* Report ID 2 */
-	0x15, 0x00, 0x26, 0xff, 0x03, 0x19, 0x00, /* 0..0x3ff, usages 0- */
-	0x2a, 0xff, 0x03, 0x75, 0x10, 0x95, 0x04, /* -0x3ff, 4 x 16 bits */
-	0x81, 0x00,                               /* Input (Data, Array) */
-	0xc0,                                     /* End Collection */
-};
+static const uint8_t id1_consumer_desc[] = { KBD_ID1_DESC, CONSUMER_DESC(2, 4) };
 
 /* An NKRO keyboard: modifiers, three LED bits and five of padding out, then one bit for
  * each usage 0-0x77 (120 bits): a 16-byte input report. */
+/* clang-format off */
 static const uint8_t nkro_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x05, 0x08, 0x19, 0x01, 0x29, 0x03, 0x95, 0x03, /* 3 x 1 bit of LEDs 1-3 */
-	0x91, 0x02,                                     /* Output (Data, Variable) */
-	0x95, 0x05, 0x91, 0x01,                         /* 5 x 1 bit, Output (Constant) */
+	SIM_KBD_DESC_OPEN, SIM_KBD_DESC_MODIFIERS, KBD_DESC_LEDS3,
 	0x05, 0x07, 0x19, 0x00, 0x29, 0x77, 0x95, 0x78, /* keys 0-0x77, 120 x 1 bit */
 	0x81, 0x02,                                     /* Input (Data, Variable) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_END,
 };
+/* clang-format on */
 
 /* The boot layout's input report with no output item: a keyboard without lock LEDs. */
 static const uint8_t no_leds_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_OPEN, SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED,
+	SIM_KBD_DESC_KEYS, SIM_KBD_DESC_END,
 };
 
 /* A three-button mouse (HID 1.11 appendix B.2): buttons, X and Y, no key. */
+/* clang-format off */
 static const uint8_t mouse_desc[] = {
-	0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,             /* Generic Desktop, Mouse, Application */
-	0x09, 0x01, 0xa1, 0x00,                         /* Pointer, Physical */
-	0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, /* buttons 1-3, 0..1 */
-	0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02, /* 3 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x05, 0x81, 0x01,             /* 1 x 5 bits, Input (Constant) */
+	MOUSE_DESC_BUTTONS,
 	0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x81, /* X, Y, -127.. */
 	0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06, /* ..127, 2 x 8 bits, Input (Relative) */
 	0xc0, 0xc0,                                     /* End Collection x 2 */
 };
+/* clang-format on */
 
 /* ------------------------------------------------------------------ helpers */
-static uint8_t config[sizeof(sim_kbd_config_desc)];
-
 /* Slot 1's configuration: the sim's keyboard's, its HID descriptor naming a descriptor of
  * type type and len bytes, its interrupt IN endpoint max_packet bytes. */
 static void use_config(uint8_t type, uint16_t len, uint16_t max_packet)
 {
-	memcpy(config, sim_kbd_config_desc, sizeof(config));
-	config[CFG_REPORT_TYPE] = type;
-	config[CFG_REPORT_LEN] = (uint8_t)len;
-	config[CFG_REPORT_LEN + 1] = (uint8_t)(len >> 8);
-	config[CFG_MAX_PACKET] = (uint8_t)max_packet;
-	config[CFG_MAX_PACKET + 1] = (uint8_t)(max_packet >> 8);
-	dev[1].config = config;
-	dev[1].config_len = sizeof(config);
+	use_kbd_config(len, max_packet)[CFG_REPORT_TYPE] = type;
 }
 
 /* Slot 1 answers GET_DESCRIPTOR(report) with desc (len bytes), which its HID descriptor
@@ -108,33 +71,9 @@ static void use_report_desc(const uint8_t *desc, size_t len, uint16_t max_packet
  * SET_PROTOCOL(boot): the keyboard is read in report protocol. */
 static void start_report_protocol(void)
 {
-	start(false);
-	if (led_listener)
-		led_listener(0);
+	start_leds_off();
 	dev[1].stall_req = SET_PROTOCOL;
 	dev[1].stall_type = CLASS_IFACE_OUT;
-}
-
-/* ready_keyboard(), or NULL once its failure is counted and the device is cleaned up: a
- * keyboard refused on the way is freed, and the case must end without touching it. */
-static struct usb_dev *ready_keyboard_or_end(void)
-{
-	struct usb_dev *d = ready_keyboard();
-	bool ready = usb_dev_list() == d && usb_kbd_ready(d);
-
-	CHECK(ready);
-	if (ready)
-		return d;
-	cleanup();
-	return NULL;
-}
-
-/* The `kbd` listing holds text (the log cleared first). */
-static bool listed(const char *text)
-{
-	sim_log_clear();
-	usb_kbd_print();
-	return sim_logged(text);
 }
 
 /* The last LED report (SET_REPORT's data stage) was wValue value with data[0..n-1]. */
@@ -233,9 +172,7 @@ static void report_protocol_always(void)
 	static const uint8_t b[8] = { 0, 0, 0x05 };
 	struct usb_dev *d;
 
-	start(false);
-	if (led_listener)
-		led_listener(0);
+	start_leds_off();
 	usb_kbd_use_report_protocol(true);
 	d = ready_keyboard_or_end();
 	usb_kbd_use_report_protocol(false); /* taken at setup: off for the cases after */
@@ -439,9 +376,7 @@ static void boot_protocol_no_report_desc(void)
 	static const uint8_t a[8] = { 0, 0, 0x04 };
 	struct usb_dev *d;
 
-	start(false);
-	if (led_listener)
-		led_listener(0);
+	start_leds_off();
 	d = ready_keyboard_or_end();
 	if (!d)
 		return;

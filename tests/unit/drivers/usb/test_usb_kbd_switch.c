@@ -20,89 +20,55 @@
  * and padding out, six key slots: 9 bytes with the ID) and a consumer-control report ID 3
  * (one 16-bit array field of usages 0-0x3ff: 3 bytes with the ID), as CircuitPython's HID
  * device sent them in boot protocol before its fix. */
-static const uint8_t id1_consumer3_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x85, 0x01,                                     /* Report ID 1 */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
-	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, /* 5 x 1 bit of LEDs 1-5 */
-	0x29, 0x05, 0x91, 0x02,                         /* Output (Data, Variable) */
-	0x95, 0x01, 0x75, 0x03, 0x91, 0x01,             /* 1 x 3 bits, Output (Constant) */
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
-	0xc0,                                           /* End Collection */
-	0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01,       /* Consumer, Consumer Control, Application */
-	0x85, 0x03,                               /* Report ID 3 */
-	0x15, 0x00, 0x26, 0xff, 0x03, 0x19, 0x00, /* 0..0x3ff, usages 0- */
-	0x2a, 0xff, 0x03, 0x75, 0x10, 0x95, 0x01, /* -0x3ff, 1 x 16 bits */
-	0x81, 0x00,                               /* Input (Data, Array) */
-	0xc0,                                     /* End Collection */
-};
+static const uint8_t id1_consumer3_desc[] = { KBD_ID1_DESC, CONSUMER_DESC(3, 1) };
 
 /* A bitmap keyboard without report IDs: modifiers, a constant byte, three LED bits and
  * five of padding out, then one bit for each usage 0-0x67 (104 bits): a 15-byte report. */
+/* clang-format off */
 static const uint8_t bitmap15_desc[] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
+	SIM_KBD_DESC_OPEN, SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED,
 	0x05, 0x08, 0x19, 0x01, 0x29, 0x03, 0x95, 0x03, /* 3 x 1 bit of LEDs 1-3 */
 	0x75, 0x01, 0x91, 0x02,                         /* Output (Data, Variable) */
 	0x95, 0x05, 0x91, 0x01,                         /* 5 x 1 bit, Output (Constant) */
 	0x05, 0x07, 0x19, 0x00, 0x29, 0x67, 0x95, 0x68, /* keys 0-0x67, 104 x 1 bit */
 	0x81, 0x02,                                     /* Input (Data, Variable) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_END,
 };
+/* clang-format on */
 
 /* ------------------------------------------------------------------ helpers */
-static uint8_t config[sizeof(sim_kbd_config_desc)];
-
-/* start(), every lock key off (usb_kbd.c's LED state outlives a case); slot 1 is the sim's
- * boot keyboard, which takes SET_PROTOCOL(boot), answering GET_DESCRIPTOR(report) with desc
- * (len bytes; NULL: the sim's boot layout), its interrupt IN endpoint max_packet bytes. */
-static void start_keyboard(const uint8_t *desc, size_t len, uint16_t max_packet)
+/* start(), every lock key off; slot 1 is the sim's boot keyboard, which takes
+ * SET_PROTOCOL(boot), answering GET_DESCRIPTOR(report) with desc (len bytes; NULL: the
+ * sim's boot layout), its interrupt IN endpoint max_packet bytes. Returns it ready in boot
+ * protocol (SET_PROTOCOL(boot) taken, no report descriptor read yet), or NULL once the
+ * failure is counted and the device cleaned up. */
+static struct usb_dev *boot_keyboard_or_end(const uint8_t *desc, size_t len, uint16_t max_packet)
 {
-	start(false);
-	if (led_listener)
-		led_listener(0);
+	struct usb_dev *d;
+
+	start_leds_off();
 	if (!desc) {
 		desc = sim_kbd_report_desc;
 		len = sizeof(sim_kbd_report_desc);
 	}
-	memcpy(config, sim_kbd_config_desc, sizeof(config));
-	config[CFG_REPORT_LEN] = (uint8_t)len;
-	config[CFG_REPORT_LEN + 1] = (uint8_t)(len >> 8);
-	config[CFG_MAX_PACKET] = (uint8_t)max_packet;
-	config[CFG_MAX_PACKET + 1] = (uint8_t)(max_packet >> 8);
-	dev[1].config = config;
-	dev[1].config_len = sizeof(config);
+	use_kbd_config((uint16_t)len, max_packet);
 	dev[1].report_desc = desc;
 	dev[1].report_desc_len = len;
-}
-
-/* ready_keyboard() set up in boot protocol (SET_PROTOCOL(boot) taken, no report descriptor
- * read), or NULL once the failure is counted and the device cleaned up. */
-static struct usb_dev *boot_keyboard_or_end(void)
-{
-	struct usb_dev *d = ready_keyboard();
-	bool ready = usb_dev_list() == d && usb_kbd_ready(d);
-
-	CHECK(ready);
+	d = ready_keyboard_or_end();
 	CHECK_EQ(dev[1].class_req[SET_PROTOCOL], 1);
 	CHECK_EQ(dev[1].report_desc_asked, 0);
-	if (ready)
-		return d;
-	cleanup();
-	return NULL;
+	return d;
 }
 
-/* The `kbd` listing holds text (the log cleared first). */
-static bool listed(const char *text)
+/* d sends report r (n bytes), its first one that is not a boot report's length, and the
+ * ticks after let LiOS read the report descriptor: asked for once, and the log holds
+ * line. */
+static void first_odd_report(struct usb_dev *d, const uint8_t *r, size_t n, const char *line)
 {
-	sim_log_clear();
-	usb_kbd_print();
-	return sim_logged(text);
+	send_report(d, r, n);
+	ticks(20);
+	CHECK_EQ(dev[1].report_desc_asked, 1);
+	CHECK(sim_logged(line));
 }
 
 /* ------------------------------------------------------------------ the cases */
@@ -118,17 +84,14 @@ static void report_id_after_boot_taken(void)
 	static const uint8_t vol_up[3] = { 3, 0xe9, 0x00 }, vol_none[3] = { 3 };
 	struct usb_dev *d;
 
-	start_keyboard(id1_consumer3_desc, sizeof(id1_consumer3_desc), 64);
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(id1_consumer3_desc, sizeof(id1_consumer3_desc), 64);
 	if (!d)
 		return;
 	sim_log_clear();
-	send_report(d, id1_a, sizeof(id1_a));
-	ticks(20);
-	CHECK_EQ(dev[1].report_desc_asked, 1);
-	CHECK(sim_logged(
+	first_odd_report(
+		d, id1_a, sizeof(id1_a),
 		"usb: 1-5: a 9-byte report after SET_PROTOCOL(boot), not a boot report: "
-		"report protocol: report ID 1, 8 modifiers, 6-key array, 0-key bitmap, LEDs\n"));
+		"report protocol: report ID 1, 8 modifiers, 6-key array, 0-key bitmap, LEDs\n");
 	CHECK_EQ(key_events, 1);
 	CHECK(key_was(0, KEY_A, true));
 	send_report(d, vol_up, sizeof(vol_up));
@@ -156,8 +119,7 @@ static void other_report_first_types_nothing(void)
 	static const uint8_t vol_up[3] = { 3, 0xe9, 0x00 }, id1_b[9] = { 1, 0x02, 0, 0x05 };
 	struct usb_dev *d;
 
-	start_keyboard(id1_consumer3_desc, sizeof(id1_consumer3_desc), 64);
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(id1_consumer3_desc, sizeof(id1_consumer3_desc), 64);
 	if (!d)
 		return;
 	send_report(d, vol_up, sizeof(vol_up));
@@ -190,18 +152,15 @@ static void report_id_in_two_pieces(void)
 	struct usb_dev *d;
 	unsigned int old = 0;
 
-	start_keyboard(id1_consumer3_desc, sizeof(id1_consumer3_desc), 8);
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(id1_consumer3_desc, sizeof(id1_consumer3_desc), 8);
 	if (!d)
 		return;
 	CHECK_EQ(trb_len(d, d->intr_deq), 8);
 	send_report(d, a_head, sizeof(a_head));
 	CHECK_EQ(key_events, 2); /* Left Ctrl and A: nothing could tell yet */
-	send_report(d, tail, sizeof(tail));
-	ticks(20);
-	CHECK_EQ(dev[1].report_desc_asked, 1);
-	CHECK(sim_logged("usb: 1-5: a 9-byte report after SET_PROTOCOL(boot), not a boot report: "
-			 "report protocol: report ID 1"));
+	first_odd_report(d, tail, sizeof(tail),
+			 "usb: 1-5: a 9-byte report after SET_PROTOCOL(boot), not a boot report: "
+			 "report protocol: report ID 1");
 	CHECK_EQ(key_events, 3);
 	CHECK(key_was(2, KEY_LEFTCTRL, false));
 	send_report(d, none_head, sizeof(none_head));
@@ -246,17 +205,15 @@ static void bitmap_after_boot_taken(void)
 	uint8_t r[15] = { 0 };
 	struct usb_dev *d;
 
-	start_keyboard(bitmap15_desc, sizeof(bitmap15_desc), 64);
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(bitmap15_desc, sizeof(bitmap15_desc), 64);
 	if (!d)
 		return;
 	r[2 + 0x04 / 8] |= 1u << (0x04 % 8);
 	r[2 + 0x4f / 8] |= 1u << (0x4f % 8);
-	send_report(d, r, sizeof(r));
-	ticks(20);
-	CHECK(sim_logged(
+	first_odd_report(
+		d, r, sizeof(r),
 		"usb: 1-5: a 15-byte report after SET_PROTOCOL(boot), not a boot report: "
-		"report protocol: report ID 0, 8 modifiers, 0-key array, 104-key bitmap, LEDs\n"));
+		"report protocol: report ID 0, 8 modifiers, 0-key array, 104-key bitmap, LEDs\n");
 	CHECK_EQ(key_events, 2);
 	CHECK(key_was(0, KEY_A, true));
 	CHECK(key_was(1, KEY_RIGHT, true));
@@ -278,8 +235,7 @@ static void reserved_byte_stays_boot(void)
 	for (uint16_t mp = 8; mp <= 64; mp += 56) {
 		struct usb_dev *d;
 
-		start_keyboard(NULL, 0, mp);
-		d = boot_keyboard_or_end();
+		d = boot_keyboard_or_end(NULL, 0, mp);
 		if (!d)
 			return;
 		send_report(d, a, sizeof(a));
@@ -304,15 +260,12 @@ static void short_reports_stay_boot(void)
 	static const uint8_t a[4] = { 0, 0, 0x04 }, none[4] = { 0 };
 	struct usb_dev *d;
 
-	start_keyboard(NULL, 0, 64);
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(NULL, 0, 64);
 	if (!d)
 		return;
-	send_report(d, a, sizeof(a));
-	ticks(20);
-	CHECK_EQ(dev[1].report_desc_asked, 1);
-	CHECK(sim_logged("usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but none its "
-			 "report descriptor declares: read as boot reports\n"));
+	first_odd_report(d, a, sizeof(a),
+			 "usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but none its "
+			 "report descriptor declares: read as boot reports\n");
 	CHECK_EQ(key_events, 1);
 	CHECK(key_was(0, KEY_A, true));
 	send_report(d, none, sizeof(none));
@@ -335,16 +288,13 @@ static void short_reports_descriptor_stalled(void)
 	static const uint8_t a[4] = { 0, 0, 0x04 }, none[4] = { 0 };
 	struct usb_dev *d;
 
-	start_keyboard(NULL, 0, 64);
-	dev[1].stall_report_desc = true;
-	d = boot_keyboard_or_end();
+	d = boot_keyboard_or_end(NULL, 0, 64);
 	if (!d)
 		return;
-	send_report(d, a, sizeof(a));
-	ticks(20);
-	CHECK_EQ(dev[1].report_desc_asked, 1);
-	CHECK(sim_logged("usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but its report "
-			 "descriptor could not be read: read as boot reports\n"));
+	dev[1].stall_report_desc = true; /* asked for only after the first short report */
+	first_odd_report(d, a, sizeof(a),
+			 "usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but its report "
+			 "descriptor could not be read: read as boot reports\n");
 	CHECK(usb_dev_list() == d && !d->failed);
 	CHECK_EQ(key_events, 1);
 	CHECK(key_was(0, KEY_A, true));

@@ -112,18 +112,11 @@ const uint8_t sim_kbd_config_desc[34] = {
 	7, USB_DT_ENDPOINT, 0x81, USB_EP_XFER_INT, 8, 0, 7,
 };
 /* Modifiers (8 bits of usages E0-E7), a constant byte, five LED bits and three of padding
- * out, six 8-bit key slots of usages 0-101: the report a boot keyboard sends. */
+ * out, six 8-bit key slots of usages 0-101: the report a boot keyboard sends (its parts in
+ * xhci_sim.h). */
 const uint8_t sim_kbd_report_desc[63] = {
-	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,             /* Generic Desktop, Keyboard, Application */
-	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* keys: modifiers E0-E7, 0..1 */
-	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, /* 8 x 1 bit, Input (Data, Variable) */
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* 1 x 8 bits, Input (Constant) */
-	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, /* 5 x 1 bit of LEDs 1-5 */
-	0x29, 0x05, 0x91, 0x02,                         /* Output (Data, Variable) */
-	0x95, 0x01, 0x75, 0x03, 0x91, 0x01,             /* 1 x 3 bits, Output (Constant) */
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, /* keys 0-101, Input (Data, Array) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_OPEN, SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED, SIM_KBD_DESC_LEDS,
+	SIM_KBD_DESC_KEYS, SIM_KBD_DESC_END,
 };
 
 /* ------------------------------------------------------------------ captured printk */

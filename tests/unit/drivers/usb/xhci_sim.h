@@ -141,6 +141,24 @@ extern const uint8_t sim_kbd_device_desc[18];
 extern const uint8_t sim_kbd_config_desc[34];
 extern const uint8_t sim_kbd_report_desc[63]; /* HID 1.11 appendix B's boot keyboard layout */
 
+/* sim_kbd_report_desc in its parts, for the tests that write other keyboards' report
+ * descriptors from them: the application collection; the modifier byte (8 bits of usages
+ * E0-E7); the reserved byte; five LED bits out (usages 1-5) and three of padding; six 8-bit
+ * key slots of usages 0-101; the end of the collection. */
+#define SIM_KBD_DESC_OPEN 0x05, 0x01, 0x09, 0x06, 0xa1, 0x01 /* Desktop, Keyboard, Application */
+#define SIM_KBD_DESC_MODIFIERS \
+	0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, /* modifiers E0-E7, 0..1 */            \
+	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02  /* 8 x 1 bit, Input (Data, Variable) */
+#define SIM_KBD_DESC_RESERVED 0x95, 0x01, 0x75, 0x08, 0x81, 0x01 /* 1 x 8 bits, Input (Constant) */
+#define SIM_KBD_DESC_LEDS \
+	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, /* 5 x 1 bit of LEDs 1-5 */            \
+	0x29, 0x05, 0x91, 0x02,                         /* Output (Data, Variable) */          \
+	0x95, 0x01, 0x75, 0x03, 0x91, 0x01              /* 1 x 3 bits, Output (Constant) */
+#define SIM_KBD_DESC_KEYS \
+	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, /* 6 x 8 bits, 0..101 */              \
+	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00  /* keys 0-101, Input (Data, Array) */
+#define SIM_KBD_DESC_END 0xc0 /* End Collection */
+
 /* Set the knobs first, then sim_init: registers as firmware left them. */
 void sim_init(struct xhci_sim *s);
 /* A struct xhci ready for xhci_takeover on s. */
