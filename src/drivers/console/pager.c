@@ -10,6 +10,10 @@
  * decodes it: a lead byte (any byte from 0xc0) takes the character's column, its
  * continuation bytes none, also when the sequence turns out to be no character (term.c
  * shows one U+FFFD for it); a continuation byte no lead expects is a glyph of its own.
+ * A pending wrap (a character in the last column) ends at the erases term.c carries out,
+ * ESC[K and ESC[2J (also DEC's ESC[?K and ESC[?2J; not one ansi.c swallows, such as
+ * ESC[1K or ESC[>K): the next character then lands in the last column, not on a new row.
+ * The cursor moves ESC[nA/B/C/D and ESC[H are not followed (a page may end early there).
  */
 #include "pager.h"
 
@@ -23,6 +27,13 @@
 #define PAGER_TAB_WIDTH 8
 #define CSI_FINAL_MIN 0x40 /* ECMA-48: a CSI ends with a byte in 0x40-0x7e */
 #define CSI_FINAL_MAX 0x7e
+#define CSI_INTERMEDIATE_MIN 0x20 /* ECMA-48 5.4: intermediate bytes 0x20-0x2f */
+#define CSI_INTERMEDIATE_MAX 0x2f
+#define CSI_PRIVATE_MIN 0x3c /* parameter bytes '<' '=' '>' '?': private use */
+#define CSI_PRIVATE_MAX 0x3f
+#define CSI_PARAM_MAX 9999 /* ansi.c saturates parameters there */
+#define DEC_PRIVATE_MARKER '?'
+#define ED_ALL 2 /* ESC[2J: the whole screen (ansi.c's ANSI_CLEAR) */
 #define UTF8_CONT_MIN 0x80
 #define UTF8_CONT_MAX 0xbf
 #define UTF8_LEAD_MIN 0xc0 /* term.c's lead bytes: 2, 3 (from 0xe0), 4 (from 0xf0) bytes */
@@ -45,6 +56,37 @@ void pager_start(struct pager *p, unsigned cols, unsigned rows)
 	p->swallow_lf = false;
 }
 
+/* A parameter, marker or intermediate byte of a CSI, as ansi.c reads it (only the first
+ * parameter matters here). */
+static void pager_csi_byte(struct pager *p, uint8_t b)
+{
+	if (b >= '0' && b <= '9') {
+		if (!p->csi_next) {
+			unsigned v = p->csi_first * 10u + (unsigned)(b - '0');
+
+			p->csi_first = (uint16_t)(v > CSI_PARAM_MAX ? CSI_PARAM_MAX : v);
+		}
+	} else if (b == ';' || b == ':') {
+		p->csi_next = true;
+	} else if (b >= CSI_PRIVATE_MIN && b <= CSI_PRIVATE_MAX && !p->csi_marker) {
+		p->csi_marker = b;
+	} else if (b >= CSI_INTERMEDIATE_MIN && b <= CSI_INTERMEDIATE_MAX) {
+		p->csi_intermediate = true;
+	}
+}
+
+/* The CSI ends with final: the erases term.c carries out (ansi.c's ANSI_ERASE_EOL and
+ * ANSI_CLEAR) end a pending wrap, the cursor then on the last column. */
+static void pager_csi_final(struct pager *p, uint8_t final)
+{
+	bool erase = (final == 'K' && p->csi_first == 0) || (final == 'J' && p->csi_first == ED_ALL);
+	bool plain = !p->csi_intermediate &&
+		     (!p->csi_marker || p->csi_marker == DEC_PRIVATE_MARKER); /* J, K only */
+
+	if (erase && plain && p->col >= p->cols)
+		p->col = p->cols - 1;
+}
+
 /* An escape-sequence byte as ansi.c reads it; true when the byte belongs to a sequence
  * (takes no room). A control byte ends a sequence and is then the terminal's (false). */
 static bool pager_escape(struct pager *p, uint8_t b)
@@ -59,10 +101,18 @@ static bool pager_escape(struct pager *p, uint8_t b)
 		p->esc = 0;
 		return false;
 	}
-	if (p->esc == 1)
+	if (p->esc == 1) {
 		p->esc = b == '[' ? 2 : 0;
-	else if (b >= CSI_FINAL_MIN && b <= CSI_FINAL_MAX)
+		p->csi_first = 0;
+		p->csi_next = false;
+		p->csi_marker = 0;
+		p->csi_intermediate = false;
+	} else if (b >= CSI_FINAL_MIN && b <= CSI_FINAL_MAX) {
 		p->esc = 0;
+		pager_csi_final(p, b);
+	} else {
+		pager_csi_byte(p, b);
+	}
 	return true;
 }
 

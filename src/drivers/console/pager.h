@@ -3,8 +3,9 @@
  * The console's pager: decides how much of a command's output fits on the screen before
  * the user must press a key ("-- more --"). Pure C, compiled for the host too: it models
  * the terminal's cursor column (line wrap, \n \r \t \b, escape sequences and UTF-8
- * continuation bytes take no room, as term.c and ansi.c read them, hostile bytes included)
- * and counts rows; console.c holds back what does not fit and draws the prompt.
+ * continuation bytes take no room, as term.c and ansi.c read them, hostile bytes included;
+ * the erases ESC[K and ESC[2J end a pending wrap) and counts rows; console.c holds back
+ * what does not fit and draws the prompt.
  *
  * Rows: a page is rows - 1 rows of text and the prompt row; the first page is one row
  * shorter so the command line stays in sight. Keys at the prompt: Space shows the next
@@ -30,6 +31,10 @@ struct pager {
 	unsigned col;       /* cursor column of the model; cols means "wrap before the next" */
 	unsigned rows_left; /* rows that may still receive text, the cursor's row included */
 	uint8_t esc;        /* 0, or inside an escape sequence: 1 after ESC, 2 in CSI */
+	uint16_t csi_first; /* in CSI: its first parameter so far (0 absent, saturated) */
+	bool csi_next;      /* in CSI: a ';' or ':' ended the first parameter */
+	uint8_t csi_marker; /* in CSI: its private marker ('<' '=' '>' '?'), or 0 */
+	bool csi_intermediate; /* in CSI: it has an intermediate byte (0x20-0x2f) */
 	uint8_t utf8_left;  /* UTF-8 continuation bytes the last lead byte still expects */
 	bool full;          /* the page is full: the rest waits for a key */
 	bool swallow_lf;    /* full at a '\n': the prompt's own newline stands for it */
