@@ -31,8 +31,8 @@ void panic_begin(void)
 		arch_halt();
 	if (panic_depth == 1 && screen_hook)
 		screen_hook(); /* interrupts off: the console switches to its panic colours */
-	/* held messages (the shell's line editor) first, then ours; an append the panic
-	 * interrupted is given up */
+	/* held messages (the shell's line editor) first, and a message whose append the panic
+	 * interrupted finished and shown, then ours */
 	printk_panic();
 }
 

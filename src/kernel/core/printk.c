@@ -391,14 +391,19 @@ static void emit(int level, const char *line, size_t n)
 {
 	bool any = false;
 
-	append_text = line;
+	/* The record's fields are set once ring_busy keeps a nested printk (an NMI) out of
+	 * emit, and cleared before it lets one in again: a panic in between either finds them
+	 * NULL (nothing to finish) or naming this record, never a nested one's. */
+	ring_busy = true;
+	nmi_barrier();
 	append_len = n;
 	append_level = level;
 	append_start = log_head;
 	nmi_barrier();
-	ring_busy = true;
+	append_text = line;
 	nmi_barrier();
 	ring_append(level, line, n);
+	append_text = NULL;
 	nmi_barrier();
 	ring_busy = false;
 	for (int i = 0; i < MAX_SINKS; i++) {
