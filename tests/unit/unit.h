@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The checks every host unit test uses. CHECK(cond) records a failure with its place and
- * goes on; CHECK_EQ(got, want) also prints both values. Tests organised in cases wrap each
- * in RUN(fn) and end with unit_summary() ("N passed, N failed"); flat tests end with
+ * goes on; CHECK_EQ(got, want) also prints both values, CHECK_STR_EQ(got, want) both
+ * strings. Tests organised in cases wrap each in RUN(fn) and end with unit_summary() ("N
+ * passed, N failed"); flat tests end with
  * unit_exit(name). Both return the process exit status. A case that evaluated no check
  * fails, and so does a program that evaluated none: a loop of checks that ran zero times,
  * or a case that returned before its first check, passes nothing. A helper that checks
@@ -13,6 +14,7 @@
 #define LIOS_UNIT_H
 
 #include <stdio.h>
+#include <string.h>
 
 static int unit_failures;         /* failed checks in the whole program */
 static int unit_failures_in_case; /* failed checks in the current RUN() case */
@@ -37,6 +39,18 @@ static unsigned long unit_checks_in_case; /* checks evaluated in the current RUN
 		UNIT_CHECKED();                                                                  \
 		if (!(cond)) {                                                                   \
 			fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
+			UNIT_FAIL();                                                                 \
+		}                                                                                \
+	} while (0)
+
+/* CHECK that string got is want; when not, both go to stderr. */
+#define CHECK_STR_EQ(got, want)                                                          \
+	do {                                                                                 \
+		const char *got_s_ = (got), *want_s_ = (want);                                   \
+		UNIT_CHECKED();                                                                  \
+		if (strcmp(got_s_, want_s_) != 0) {                                              \
+			fprintf(stderr, "  %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,     \
+				__LINE__, #got, got_s_, want_s_);                                        \
 			UNIT_FAIL();                                                                 \
 		}                                                                                \
 	} while (0)

@@ -154,14 +154,6 @@ static inline void check_refused(const uint8_t *d, size_t n, int want_err, const
 #define CHECK_NO_KEYS(d, n) \
 	check_refused(d, n, -ENOENT, "no key field in any input report", __FILE__, __LINE__)
 
-/* got is the string want; when not, what it is goes to stderr too. */
-#define CHECK_STR_EQ(got, want)                                   \
-	do {                                                      \
-		CHECK(!strcmp(got, want));                        \
-		if (strcmp(got, want))                            \
-			fprintf(stderr, "    got \"%s\"\n", got); \
-	} while (0)
-
 /* A descriptor built in pieces, for the ones too repetitive to write out. */
 struct desc {
 	uint8_t b[1024];
