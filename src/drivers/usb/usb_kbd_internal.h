@@ -52,6 +52,7 @@ struct usb_kbd {
 	uint8_t prev_len, held_len, held_prev_len; /* bytes */
 	uint8_t prev[XHCI_INTR_BUF_SIZE];      /* the last report */
 	uint8_t held[XHCI_INTR_BUF_SIZE];      /* the last one of odd length, while CHECK_WANTED */
+	bool held_stale;                       /* a boot report came after it: not typed */
 	uint8_t held_prev[XHCI_INTR_BUF_SIZE]; /* ... or CHECK_READING, and the one before it */
 };
 

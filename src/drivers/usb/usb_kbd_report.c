@@ -9,7 +9,8 @@
  * (a report ID first, an N-key bitmap), which read as boot reports type wrong keys or
  * none. A boot report is 8 bytes: the first report of another length makes the keyboard's
  * next step read its report descriptor (K_CHECK_DESC; the report, and any other of odd
- * length meanwhile, held until then), and a report that is the keyboard's input report as
+ * length meanwhile, held until then: an 8-byte one that comes meanwhile stands over it, if
+ * it proves a boot report), and a report that is the keyboard's input report as
  * declared there, whole or cut in two by the transfer length, switches it to the
  * report-protocol path for good, with one line; one of its other input reports
  * (media keys) types nothing. A descriptor that explains no such report, or cannot be
@@ -119,6 +120,9 @@ static void boot_protocol_report(struct usb_dev *d, const uint8_t *rep, size_t l
 	struct usb_kbd *k = d->kbd;
 
 	if (len == HID_KBD_REPORT_SIZE || k->check == CHECK_OFF) {
+		/* a report is the keys held: a later one stands, and one held for the descriptor
+		 * is not typed after it if it turns out a boot report */
+		k->held_stale = k->check == CHECK_WANTED || k->check == CHECK_READING;
 		take_boot_report(d, rep, len);
 		return;
 	}
@@ -130,8 +134,18 @@ static void boot_protocol_report(struct usb_dev *d, const uint8_t *rep, size_t l
 		k->check = CHECK_WANTED;
 	memcpy(k->held, rep, len); /* the latest: a report is the keys held, not a change */
 	k->held_len = (uint8_t)len;
+	k->held_stale = false;
 	memcpy(k->held_prev, k->prev, k->prev_len);
 	k->held_prev_len = k->prev_len;
+}
+
+/* The held report, judged a boot report: typed unless a boot report came after it. */
+static void take_held_boot_report(struct usb_dev *d)
+{
+	struct usb_kbd *k = d->kbd;
+
+	if (!k->held_stale)
+		take_boot_report(d, k->held, k->held_len);
 }
 
 /* Endpoint 0 free, a report of odd length seen: its report descriptor asked for
@@ -151,7 +165,7 @@ void usb_kbd_check_desc_ask(struct usb_dev *d)
 	printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but %s: "
 			 "read as boot reports\n",
 	       d->name, k->held_len, why);
-	take_boot_report(d, k->held, k->held_len);
+	take_held_boot_report(d);
 }
 
 /* K_CHECK_DESC answered: the held report judged by the layout read, or, when it cannot be
@@ -168,16 +182,19 @@ void usb_kbd_check_desc_read(struct usb_dev *d)
 		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report descriptor "
 				 "could not be read: read as boot reports\n",
 		       d->name, k->held_len);
-		take_boot_report(d, k->held, k->held_len);
+		take_held_boot_report(d);
 		return;
 	}
 	k->check = CHECK_KNOWN;
 	if (hid_kbd_boot_verdict(&k->layout, k->held, k->held_len, k->held_prev, k->held_prev_len,
-				 k->boot_asked, &joined) == HID_VERDICT_BOOT)
-		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but none its report "
-				 "descriptor declares: read as boot reports\n",
-		       d->name, k->held_len);
-	judge_report(d, k->held, k->held_len, k->held_prev, k->held_prev_len);
+				 k->boot_asked, &joined) != HID_VERDICT_BOOT) {
+		judge_report(d, k->held, k->held_len, k->held_prev, k->held_prev_len);
+		return;
+	}
+	printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but none its report "
+			 "descriptor declares: read as boot reports\n",
+	       d->name, k->held_len);
+	take_held_boot_report(d);
 }
 
 /* usb_kbd_report - one interrupt IN report of len bytes (at most XHCI_INTR_BUF_SIZE).

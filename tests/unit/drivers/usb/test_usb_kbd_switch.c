@@ -280,6 +280,29 @@ static void short_reports_stay_boot(void)
 	cleanup();
 }
 
+/* The same keyboard sends a short report (A pressed) and, before its report descriptor has
+ * been read, an 8-byte one (nothing held). A report is the keys held, so the later one
+ * stands: the short one, judged a boot report once the descriptor is read, is not typed
+ * after it (A was pressed then and stayed held). */
+static void held_report_superseded(void)
+{
+	static const uint8_t a[4] = { 0, 0, 0x04 }, none[HID_KBD_REPORT_SIZE] = { 0 };
+	struct usb_dev *d;
+
+	d = boot_keyboard_or_end(NULL, 0, 64);
+	if (!d)
+		return;
+	send_report(d, a, sizeof(a));
+	send_report(d, none, sizeof(none));
+	ticks(20);
+	CHECK_EQ(dev[1].report_desc_asked, 1);
+	CHECK(sim_logged("usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but none its "
+			 "report descriptor declares: read as boot reports\n"));
+	CHECK_EQ(key_events, 0);
+	CHECK(usb_dev_list() == d && !d->failed);
+	cleanup();
+}
+
 /* The same keyboard whose GET_DESCRIPTOR(report) stalls: it is not refused for it (the
  * request was LiOS's own idea), says so once, types its short reports as boot reports, and
  * is not asked again. */
@@ -315,5 +338,6 @@ int main(void)
 	RUN(reserved_byte_stays_boot);
 	RUN(short_reports_stay_boot);
 	RUN(short_reports_descriptor_stalled);
+	RUN(held_report_superseded);
 	return unit_summary();
 }
