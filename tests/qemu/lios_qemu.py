@@ -23,6 +23,7 @@ import select
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -201,9 +202,11 @@ def connect_qmp(path, alive, attempts=2, timeout=10.0):
     for attempt in range(attempts):
         try:
             return Qmp(path, timeout)
-        except HarnessError:
+        except HarnessError as e:
             if attempt + 1 == attempts or not alive():
                 raise
+            # said in the test's output, so that a flake the retry hid is still seen
+            sys.stderr.write("harness: QMP handshake failed (%s); QEMU runs: trying again\n" % e)
             time.sleep(0.2)
 
 
