@@ -539,6 +539,16 @@ static void panic_mid_append(void)
 	longjmp(panic_halt, 1);
 }
 
+/* printk(msg) with the panic landing in its appends-th append (1: its own record's). */
+static void printk_cut_by_panic(int appends, const char *msg)
+{
+	appends_until_panic = appends;
+	printk_host_mid_append = panic_mid_append;
+	if (!setjmp(panic_halt))
+		printk("%s", msg);
+	printk_host_mid_append = NULL;
+}
+
 /* 1. The panic interrupts a message's append: that message, whole, then the report reach
  * the sinks and the log. Before: the append it interrupted never finished, so printk took
  * every message of the panic for one printed inside an append: the first was kept aside
@@ -555,11 +565,7 @@ static void test_panic_in_append(void)
 {
 	hold_sinks_start();
 	reentered = true;
-	appends_until_panic = 1;
-	printk_host_mid_append = panic_mid_append;
-	if (!setjmp(panic_halt))
-		printk("mce: bank 4 status\n");
-	printk_host_mid_append = NULL;
+	printk_cut_by_panic(1, "mce: bank 4 status\n");
 	captured[captured_len] = '\0';
 	CHECK(strcmp(captured, "mce: bank 4 status\nPANIC: Machine check (vector 18)\n"
 			       "System halted.\n") == 0);
@@ -572,11 +578,7 @@ static void test_panic_in_append(void)
 
 	captured_len = 0;
 	nmi_first = true;
-	appends_until_panic = 2; /* the outer record's append, then the slot's */
-	printk_host_mid_append = panic_mid_append;
-	if (!setjmp(panic_halt))
-		printk("outer\n");
-	printk_host_mid_append = NULL;
+	printk_cut_by_panic(2, "outer\n"); /* the outer record's append, then the slot's */
 	printk("after\n"); /* no second copy of the slot's message */
 	captured[captured_len] = '\0';
 	CHECK(strcmp(captured, "outer\nnmi: before the panic\nPANIC: Machine check (vector 18)\n"
@@ -585,11 +587,7 @@ static void test_panic_in_append(void)
 	captured_len = 0;
 	printk_hold(true);
 	printk("held\n");
-	appends_until_panic = 1;
-	printk_host_mid_append = panic_mid_append;
-	if (!setjmp(panic_halt))
-		printk("usb: port 3 reset\n");
-	printk_host_mid_append = NULL;
+	printk_cut_by_panic(1, "usb: port 3 reset\n");
 	captured[captured_len] = '\0';
 	CHECK(strcmp(captured, "held\nusb: port 3 reset\nPANIC: Machine check (vector 18)\n"
 			       "System halted.\n") == 0);
