@@ -194,5 +194,8 @@ uint8_t kbd_leds(void);
 /* Entries lost because the ring buffer was full (an 8042 byte or a USB key each); the
  * first event read after a loss logs "kbd: input overflowed ..." and releases modifiers. */
 uint64_t kbd_dropped(void);
+/* LED updates the PS/2 keyboard did not acknowledge; the first one logs "kbd: LED update
+ * failed ...", the others are only counted. */
+uint64_t kbd_led_failures(void);
 
 #endif

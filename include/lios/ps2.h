@@ -21,7 +21,10 @@ int ps2_init(char *why, size_t n);
 int ps2_enable_irq(void);
 /* Send a command byte (and an argument byte when arg >= 0) to the keyboard, waiting for
  * its acknowledge; resend requests are retried. Returns 0, -EIO or -ETIMEDOUT. Bytes that
- * are not replies are handed to stray(b) (keys typed meanwhile). IRQ 1 must be masked. */
+ * are not replies are handed to stray(b) (keys typed meanwhile). An argument refused or
+ * unanswered after the command was acked leaves the keyboard waiting for none: the wait
+ * is ended with Enable Scanning (Disable before ps2_init enabled it), so the next command
+ * is taken as a command. IRQ 1 must be masked. */
 int ps2_kbd_command(uint8_t cmd, int arg, void (*stray)(uint8_t b));
 /* IRQ side: true when the controller holds a byte from the keyboard port. */
 bool ps2_kbd_byte_ready(void);

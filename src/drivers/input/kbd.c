@@ -40,6 +40,7 @@ static uint16_t ring[KBD_RING_SIZE]; /* an 8042 byte, or ENTRY_* */
 static volatile uint32_t ring_head; /* next slot to fill (IRQ side) */
 static volatile uint32_t ring_tail; /* next slot to read (thread side) */
 static uint64_t dropped;
+static uint64_t led_failures;       /* LED updates the PS/2 keyboard did not ack */
 static bool gap;                    /* entries dropped since the last one queued */
 static struct kbd_decoder decoder;
 static bool present;
@@ -172,6 +173,7 @@ static bool decode_entry(uint16_t e, struct kbd_event *ev)
 static void update_leds(void)
 {
 	uint8_t leds;
+	int err;
 
 	if (!kbd_decoder_take_leds(&decoder, &leds))
 		return;
@@ -182,8 +184,11 @@ static void update_leds(void)
 	irq_mask(IRQ_KEYBOARD);
 	/* a key byte arriving during the command is queued with interrupts off (a USB
 	 * keyboard's report may be queued from an interrupt at the same moment) */
-	if (ps2_kbd_command(KBD_CMD_SET_LEDS, leds, kbd_inject_byte))
-		printk(KERN_WARN "kbd: LED update not acknowledged\n");
+	err = ps2_kbd_command(KBD_CMD_SET_LEDS, leds, kbd_inject_byte);
+	/* said once: a keyboard that fails every update would print a line per lock key */
+	if (err && !led_failures++)
+		printk(KERN_WARN "kbd: LED update failed (%s); later failures are only counted (shell: kbd)\n",
+		       err == -ETIMEDOUT ? "no answer" : "refused");
 	irq_unmask(IRQ_KEYBOARD);
 	take_waiting_byte(); /* a key that came between the last reply and the unmask */
 }
@@ -219,6 +224,9 @@ bool kbd_present(void) { return present; }
 
 /* kbd_dropped - entries (8042 bytes, USB keys) lost to a full ring since boot. Any context. */
 uint64_t kbd_dropped(void) { return dropped; }
+
+/* kbd_led_failures - LED updates the PS/2 keyboard did not acknowledge. Any context. */
+uint64_t kbd_led_failures(void) { return led_failures; }
 
 /* kbd_get_layout - the layout in use (never NULL after kbd_init). Thread context. */
 const struct kbd_layout *kbd_get_layout(void) { return decoder.layout; }
@@ -286,6 +294,7 @@ int kbd_init(void)
 	kbd_decoder_init(&decoder, layout);
 
 	present = false;
+	led_failures = 0;
 	irq_mask(IRQ_KEYBOARD);
 	if (ps2_turned_off()) {
 		ps2_leave_alone(); /* the reboot path's reset pulse too */

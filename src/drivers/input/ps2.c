@@ -7,6 +7,9 @@
  * hardware strays from the book and still works (a controller failing its self-test, a
  * keyboard whose self-test verdict comes late, before the ack or never), it is used and
  * the deviation is logged with a "ps2: " line: see controller_self_test and reset_keyboard.
+ * A keyboard command whose argument fails after the command was acked is ended on the
+ * keyboard's side too (end_pending_command): the keyboard never takes the next command for
+ * the argument it waits for.
  *
  * Every wait is bounded in time by a <lios/time.h> deadline (on the TSC; before the clock
  * is calibrated a deadline assumes the fastest TSC, so it is never shorter than asked). A machine without a controller
@@ -47,6 +50,7 @@
 
 #define KBD_CMD_RESET 0xff
 #define KBD_CMD_ENABLE_SCANNING 0xf4
+#define KBD_CMD_DISABLE_SCANNING 0xf5 /* also restores the default typematic settings */
 #define KBD_CMD_SCANCODE_SET 0xf0   /* argument: 1, 2 or 3 (0 asks) */
 #define KBD_SCANCODE_SET1 1
 #define KBD_REPLY_ACK 0xfa
@@ -68,6 +72,7 @@
 
 static uint8_t ps2_config; /* the configuration byte ps2_init wrote last */
 static bool left_alone;    /* ps2_leave_alone: no port access at all (kbd.ps2=off) */
+static bool scanning_on;   /* the keyboard acked Enable Scanning since its reset */
 
 static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
 
@@ -137,43 +142,72 @@ static void flush_output(void)
 }
 
 /*
- * ps2_kbd_command - send cmd (and arg when >= 0) to the keyboard and wait for each ACK.
- * A resend request repeats the byte (KBD_TRIES times); other bytes arriving meanwhile go to
- * stray (may be NULL). Each byte's answer is awaited KBD_REPLY_TIMEOUT_US from its sending
- * in all, however many other bytes come meanwhile (a stream of them is no answer).
+ * Send b to the keyboard and wait for its ACK, sending it again on a resend request
+ * (KBD_TRIES times in all); other bytes arriving meanwhile go to stray (may be NULL). The
+ * answer is awaited KBD_REPLY_TIMEOUT_US from each sending, however many other bytes come
+ * meanwhile (a stream of them is no answer). Returns 0, -EIO (kept refusing) or -ETIMEDOUT.
+ */
+static int send_to_keyboard(uint8_t b, void (*stray)(uint8_t b))
+{
+	int tries = 0, reply;
+	uint64_t deadline;
+
+	if (write_data(b))
+		return -ETIMEDOUT;
+	deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
+	for (;;) {
+		reply = read_data_until(deadline);
+		if (reply < 0)
+			return reply;
+		if (reply == KBD_REPLY_ACK)
+			return 0;
+		if (reply == KBD_REPLY_RESEND) {
+			if (++tries >= KBD_TRIES)
+				return -EIO;
+			if (write_data(b))
+				return -ETIMEDOUT;
+			deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
+			continue;
+		}
+		if (stray)
+			stray((uint8_t)reply);
+	}
+}
+
+/*
+ * The keyboard acked a command, then its argument was refused or not answered: it may
+ * still wait for the argument. What it does with the next byte differs: IBM's keyboards
+ * end the wait on a byte with the top bit set and run it as a command; others (QEMU's)
+ * take any byte for the argument, so the next LED update's 0xed would set the LEDs and its
+ * LED bits would arrive as a command. End the wait with a byte that is harmless both ways:
+ * Enable (0xf4) once scanning is on, Disable (0xf5) before ps2_init enabled it. Taken as a
+ * command it keeps the state the driver means; as an LED argument it lights LEDs the next
+ * update puts right; as a scan code set it is none, so the keyboard answers RESEND and
+ * stops waiting, and the byte sent again runs as the command. An ACK leaves the keyboard
+ * waiting for nothing. Returns send_to_keyboard's result.
+ */
+static int end_pending_command(void (*stray)(uint8_t b))
+{
+	return send_to_keyboard(scanning_on ? KBD_CMD_ENABLE_SCANNING : KBD_CMD_DISABLE_SCANNING, stray);
+}
+
+/*
+ * ps2_kbd_command - send cmd (and arg when >= 0) to the keyboard and wait for each ACK
+ * (send_to_keyboard: resend requests repeated, other bytes to stray, may be NULL). When the
+ * keyboard acked cmd and then failed arg, the command it may still be waiting on is ended
+ * (end_pending_command) before the error is returned, so the next command is taken as one.
  * Returns 0, -EIO (keyboard kept refusing) or -ETIMEDOUT. Thread context, IRQ 1 masked.
  */
 int ps2_kbd_command(uint8_t cmd, int arg, void (*stray)(uint8_t b))
 {
-	uint8_t bytes[2] = {cmd, (uint8_t)arg};
-	int nbytes = arg >= 0 ? 2 : 1;
+	int err = send_to_keyboard(cmd, stray);
 
-	for (int i = 0; i < nbytes; i++) {
-		int tries = 0, reply;
-		uint64_t deadline;
-
-		if (write_data(bytes[i]))
-			return -ETIMEDOUT;
-		deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
-		for (;;) {
-			reply = read_data_until(deadline);
-			if (reply < 0)
-				return reply;
-			if (reply == KBD_REPLY_ACK)
-				break;
-			if (reply == KBD_REPLY_RESEND) {
-				if (++tries >= KBD_TRIES)
-					return -EIO;
-				if (write_data(bytes[i]))
-					return -ETIMEDOUT;
-				deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
-				continue;
-			}
-			if (stray)
-				stray((uint8_t)reply);
-		}
-	}
-	return 0;
+	if (err || arg < 0)
+		return err;
+	err = send_to_keyboard((uint8_t)arg, stray);
+	if (err)
+		end_pending_command(stray);
+	return err;
 }
 
 static int early_bat = -1; /* a self-test verdict that came before the reset's ack */
@@ -215,6 +249,7 @@ static int reset_keyboard(bool translated, char *why, size_t n)
 		ksnprintf(why, n, bat < 0 ? "keyboard self-test timeout" : "keyboard does not enable scanning");
 		return -ENODEV;
 	}
+	scanning_on = true;
 	if (bat < 0)
 		printk(KERN_WARN "ps2: the keyboard sent no self-test result within %u ms; it acks, so it is used\n",
 		       KBD_BAT_TIMEOUT_US / 1000);
@@ -274,6 +309,7 @@ int ps2_init(char *why, size_t n)
 	int config, readback;
 
 	left_alone = false; /* a bring-up asked for takes the ports back */
+	scanning_on = false;
 	status = ps2_status();
 	if (status == PS2_STATUS_ABSENT) {
 		ksnprintf(why, n, "no controller, status 0x%02x", status);

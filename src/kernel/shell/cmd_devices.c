@@ -45,6 +45,8 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 	       l->description);
 	if (kbd_dropped())
 		printk(", %lu keyboard inputs dropped", kbd_dropped());
+	if (kbd_led_failures())
+		printk(", %lu LED updates failed", kbd_led_failures());
 	printk("\n");
 	usb_kbd_print(); /* one "kbd: usb ..." line per USB keyboard */
 	if (argc == 1)

@@ -33,7 +33,8 @@ void sim_reset(void)
 			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
 			   .key_after_self_test = -1,
 			   .kbd_key_before_ack = -1, .kbd_key_after_arg = -1,
-			   .kbd_pending = -1, .kbd_refuse = -1, .kbd_ignore = -1};
+			   .kbd_pending = -1, .kbd_refuse = -1, .kbd_ignore = -1,
+			   .kbd_lost_ack = -1};
 }
 
 /* See ps2_sim.h. */
@@ -57,6 +58,35 @@ static bool sim_output_full(void)
 
 void kbd_send(uint8_t b, uint64_t delay_us) { sim_push(b, false, delay_us); }
 
+/* The keyboard acks the byte it is acting on, unless that ack is to be lost on the wire. */
+static void kbd_ack(uint8_t v)
+{
+	if (v != sim.kbd_lost_ack)
+		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+}
+
+/* The keyboard takes v as the argument of the command waiting for one: LED bits, or a scan
+ * code set (1-3; anything else is refused with RESEND, and the wait ends as QEMU's does). */
+static void kbd_argument(uint8_t v)
+{
+	int cmd = sim.kbd_pending;
+
+	sim.kbd_pending = -1;
+	if (cmd == KBD_CMD_SCANCODE_SET && v > 3) {
+		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);
+		return;
+	}
+	if (cmd == KBD_CMD_SET_LEDS)
+		sim.kbd_leds = v;
+	if (cmd == KBD_CMD_SCANCODE_SET && v)
+		sim.kbd_set = v;
+	kbd_ack(v);
+	if (sim.kbd_key_after_arg >= 0) { /* visible as soon as the ack is read */
+		kbd_send((uint8_t)sim.kbd_key_after_arg, 0);
+		sim.kbd_key_after_arg = -1;
+	}
+}
+
 /* The keyboard receives one byte from the host. */
 static void kbd_receive(uint8_t v)
 {
@@ -74,19 +104,11 @@ static void kbd_receive(uint8_t v)
 		kbd_send((uint8_t)sim.kbd_key_before_ack, KBD_REPLY_US);
 		sim.kbd_key_before_ack = -1;
 	}
-	if (sim.kbd_pending >= 0) { /* the argument of the previous command */
-		if (sim.kbd_pending == KBD_CMD_SET_LEDS)
-			sim.kbd_leds = v;
-		if (sim.kbd_pending == KBD_CMD_SCANCODE_SET && v)
-			sim.kbd_set = v;
-		sim.kbd_pending = -1;
-		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
-		if (sim.kbd_key_after_arg >= 0) { /* visible as soon as the ack is read */
-			kbd_send((uint8_t)sim.kbd_key_after_arg, 0);
-			sim.kbd_key_after_arg = -1;
-		}
+	if (sim.kbd_pending >= 0 && !(sim.kbd_cmd_ends_wait && (v & 0x80))) {
+		kbd_argument(v);
 		return;
 	}
+	sim.kbd_pending = -1;
 	switch (v) {
 	case KBD_CMD_RESET:
 		sim.kbd_scanning = false;
@@ -94,20 +116,21 @@ static void kbd_receive(uint8_t v)
 		sim.kbd_set = 2;
 		if (sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
 			kbd_send((uint8_t)sim.kbd_bat, KBD_REPLY_US);
-		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		kbd_ack(v);
 		if (!sim.kbd_bat_first && sim.kbd_bat != NO_REPLY)
 			kbd_send((uint8_t)sim.kbd_bat, sim.kbd_bat_us);
 		if (sim.kbd_bat != NO_REPLY)
 			sim.kbd_scanning = sim.kbd_bat == KBD_REPLY_BAT_OK;
 		return;
 	case KBD_CMD_ENABLE_SCANNING:
-		sim.kbd_scanning = true;
-		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+	case KBD_CMD_DISABLE_SCANNING:
+		sim.kbd_scanning = v == KBD_CMD_ENABLE_SCANNING;
+		kbd_ack(v);
 		return;
 	case KBD_CMD_SET_LEDS:
 	case KBD_CMD_SCANCODE_SET:
 		sim.kbd_pending = v;
-		kbd_send(KBD_REPLY_ACK, KBD_REPLY_US);
+		kbd_ack(v);
 		return;
 	default: /* a command ps2.c never sends: a keyboard asks for it again */
 		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);

@@ -36,6 +36,7 @@
 #define KBD_CMD_SET_LEDS 0xed
 #define KBD_CMD_SCANCODE_SET 0xf0
 #define KBD_CMD_ENABLE_SCANNING 0xf4
+#define KBD_CMD_DISABLE_SCANNING 0xf5
 #define KBD_CMD_RESET 0xff
 #define KBD_REPLY_ACK 0xfa
 #define KBD_REPLY_RESEND 0xfe
@@ -98,7 +99,12 @@ struct sim {
 	uint64_t kbd_repeat_us, kbd_repeat_next;
 	int kbd_key_before_ack; /* a key byte the keyboard sends ahead of its next ack */
 	int kbd_key_after_arg;  /* a key byte it sends right behind a command argument's ack */
-	int kbd_pending;      /* command waiting for its argument, or -1 */
+	int kbd_lost_ack;     /* a byte the keyboard acts on but whose ack is lost, or -1 */
+	/* command waiting for its argument, or -1. The next byte is its argument, whatever it
+	 * is (QEMU's keyboard); with kbd_cmd_ends_wait a byte with the top bit set ends the
+	 * wait and runs as a command instead (IBM's Technical Reference). */
+	int kbd_pending;
+	bool kbd_cmd_ends_wait;
 	bool kbd_scanning;
 	uint8_t kbd_leds;
 	uint8_t kbd_set;      /* scan code set the keyboard sends (2 after reset) */

@@ -354,6 +354,111 @@ static void test_fadt_8042_flag(void)
 	printk_remove_sink(log_capture_sink);
 }
 
+/* How many times needle was logged since log_capture_clear(). */
+static unsigned log_count(const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = log_capture_buf; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* A keyboard that fails the LED bits of one update, and how. */
+struct led_fault {
+	const char *what;
+	int ignore, refuse, lost_ack; /* the sim fields, the LED bits or -1 */
+	bool ibm;                     /* sim.kbd_cmd_ends_wait */
+};
+
+/* 7. Caps Lock is pressed and the keyboard acks Set LEDs (0xed) but then fails its LED
+ * bits: the byte lost on the wire (never answered) or refused with RESEND three times,
+ * the keyboard still waiting for its argument in both; a keyboard that takes any byte for
+ * that argument (QEMU's) and one that runs a command byte as a command (IBM's). Expected:
+ * the failure is counted and said once ("kbd: LED update failed (no answer)" or
+ * "(refused)"), and the keyboard is left waiting for no argument and scanning (its wait
+ * ended with Enable). Then Caps Lock is released and pressed again: that LED update
+ * reaches the keyboard whole (0xed 0x00: the LEDs off, not taken as 0xed's argument with
+ * 0x00 refused as a command), no second failure; an 'a' typed afterwards arrives, lower
+ * case. Last, a keyboard that took the bits but whose ack was lost: the Enable that ends a
+ * wait it is not in is harmless, the same holds. */
+static void test_led_argument_fails(void)
+{
+	static const struct led_fault faults[] = {
+		{ "lost, QEMU", KBD_LED_CAPSLOCK, -1, -1, false },
+		{ "refused, QEMU", -1, KBD_LED_CAPSLOCK, -1, false },
+		{ "lost, IBM", KBD_LED_CAPSLOCK, -1, -1, true },
+		{ "refused, IBM", -1, KBD_LED_CAPSLOCK, -1, true },
+		{ "ack lost", -1, -1, KBD_LED_CAPSLOCK, false },
+	};
+	struct kbd_event ev;
+
+	printk_add_sink(log_capture_sink, false);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		const struct led_fault *f = &faults[i];
+		int before = unit_failures_in_case;
+
+		boot();
+		log_capture_clear();
+		sim.kbd_ignore = f->ignore;
+		sim.kbd_refuse = f->refuse;
+		sim.kbd_lost_ack = f->lost_ack;
+		sim.kbd_cmd_ends_wait = f->ibm;
+		irq_byte(KEY_CAPSLOCK);
+		CHECK(kbd_poll_event(&ev) && ev.key == KEY_CAPSLOCK && ev.pressed);
+		CHECK_EQ(kbd_led_failures(), 1);
+		CHECK_EQ(log_count("kbd: LED update failed"), 1);
+		CHECK(log_captured(f->refuse >= 0 ? "failed (refused)" : "failed (no answer)"));
+		CHECK_EQ(sim.kbd_pending, -1);
+		CHECK(sim.kbd_scanning);
+		CHECK(!irq1_masked);
+
+		sim.kbd_nrx = 0;
+		irq_byte(KEY_CAPSLOCK | 0x80);
+		irq_byte(KEY_CAPSLOCK);
+		CHECK(kbd_poll_event(&ev) && ev.key == KEY_CAPSLOCK && !ev.pressed);
+		CHECK(kbd_poll_event(&ev) && ev.key == KEY_CAPSLOCK && ev.pressed);
+		CHECK_EQ(sim.kbd_nrx, 2);
+		CHECK(sim.kbd_rx[0] == KBD_CMD_SET_LEDS && sim.kbd_rx[1] == 0);
+		CHECK_EQ(sim.kbd_leds, 0);
+		CHECK_EQ(sim.kbd_pending, -1);
+		CHECK_EQ(kbd_led_failures(), 1);
+
+		irq_byte(KEY_A);
+		CHECK(kbd_poll_event(&ev) && ev.key == KEY_A && ev.pressed && ev.ch == 'a');
+		CHECK(!kbd_poll_event(&ev));
+		CHECK_EQ(sim.violations, 0);
+		if (unit_failures_in_case != before)
+			fprintf(stderr, "    ... with the LED bits %s\n", f->what);
+	}
+	printk_remove_sink(log_capture_sink);
+}
+
+/* 8. A keyboard that never answers the Caps Lock LED bits, pressed three times: the first
+ * and third updates fail, the second (LEDs off) gets through. Both failures are counted,
+ * the warning is printed for the first only (a line per lock key would flood the log). */
+static void test_led_failure_said_once(void)
+{
+	struct kbd_event ev;
+
+	printk_add_sink(log_capture_sink, false);
+	boot();
+	log_capture_clear();
+	sim.kbd_ignore = KBD_LED_CAPSLOCK;
+	for (int i = 0; i < 3; i++) {
+		irq_byte(KEY_CAPSLOCK);
+		irq_byte(KEY_CAPSLOCK | 0x80);
+	}
+	while (kbd_poll_event(&ev))
+		;
+	CHECK_EQ(kbd_led_failures(), 2);
+	CHECK_EQ(log_count("kbd: LED update failed"), 1);
+	CHECK_EQ(kbd_leds(), KBD_LED_CAPSLOCK);
+	CHECK_EQ(sim.kbd_pending, -1);
+	CHECK_EQ(sim.violations, 0);
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
@@ -362,5 +467,7 @@ int main(void)
 	RUN(test_overflow_releases_modifiers);
 	RUN(test_modifier_held_on_two_keyboards);
 	RUN(test_fadt_8042_flag);
+	RUN(test_led_argument_fails);
+	RUN(test_led_failure_said_once);
 	return unit_summary();
 }

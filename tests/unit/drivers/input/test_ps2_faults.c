@@ -189,7 +189,7 @@ static void test_port_does_not_enable(void)
 /* A keyboard that refuses (RESEND, every time) or ignores one byte, and what it then got. */
 struct kbd_fault {
 	int refuse, ignore;
-	uint8_t rx[6]; /* the bytes the keyboard received, in order */
+	uint8_t rx[7]; /* the bytes the keyboard received, in order */
 	unsigned nrx;
 };
 
@@ -216,7 +216,11 @@ static void check_kbd_gave_up(const struct kbd_fault *f)
  * command (F0) or its argument (01) answered RESEND three times, or never answered.
  * -ENODEV "controller does not translate, keyboard refuses scan code set 1", within the
  * keyboard's self-test and one reply timeout. The keyboard is never told to scan (set 2
- * would reach the set-1 decoder: every release a press) and stays in set 2. */
+ * would reach the set-1 decoder: every release a press) and stays in set 2. When it had
+ * acked F0, it is left waiting for no argument: its wait is ended with Disable (F5),
+ * which as a scan code set it refuses (RESEND, the wait over) and then takes as the
+ * command, so it stops scanning too. (Before that, the next byte a later bring-up sent
+ * would have been taken for the scan code set.) */
 static void test_set1_refused(void)
 {
 	static const struct kbd_fault faults[] = {
@@ -224,9 +228,15 @@ static void test_set1_refused(void)
 		 {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, KBD_CMD_SCANCODE_SET,
 		  KBD_CMD_SCANCODE_SET},
 		 4},
-		{1, -1, {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, 1, 1, 1}, 5},
+		{1, -1,
+		 {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, 1, 1, 1, KBD_CMD_DISABLE_SCANNING,
+		  KBD_CMD_DISABLE_SCANNING},
+		 7},
 		{-1, KBD_CMD_SCANCODE_SET, {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET}, 2},
-		{-1, 1, {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, 1}, 3},
+		{-1, 1,
+		 {KBD_CMD_RESET, KBD_CMD_SCANCODE_SET, 1, KBD_CMD_DISABLE_SCANNING,
+		  KBD_CMD_DISABLE_SCANNING},
+		 5},
 	};
 
 	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
@@ -238,6 +248,9 @@ static void test_set1_refused(void)
 		check_why_is("controller does not translate, keyboard refuses scan code set 1");
 		check_kbd_gave_up(&faults[i]);
 		CHECK_EQ(sim.kbd_set, 2);
+		CHECK_EQ(sim.kbd_pending, -1);
+		if (faults[i].refuse == 1 || faults[i].ignore == 1) /* F0 acked, 01 failed */
+			CHECK(!sim.kbd_scanning);
 		CHECK(elapsed_us() < KBD_BAT_US + KBD_TIMEOUT_US + SLACK_US);
 		say_scenario(before, "keyboard fault", i);
 	}
