@@ -41,10 +41,11 @@ uint32_t lapic_lvt(unsigned int reg);
 paddr_t lapic_phys(void);
 bool lapic_x2apic_mode(void);
 
-/* Maps every MADT I/O APIC, masks all of their inputs, ends any level interrupt the
- * firmware left awaiting its EOI (Remote IRR), and routes ISA lines 0-15 (except
- * the cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed
- * delivery to local APIC dest_id, each entry masked. Returns 0, or a negative error with
+/* Maps the MADT's I/O APICs (an entry refused for its address or GSI range stays
+ * unmapped), masks all of their inputs, ends any level interrupt the firmware left
+ * awaiting its EOI (Remote IRR) on those in use, and routes ISA lines 0-15 (except the
+ * cascade) to vectors 32-47 with the override's GSI, polarity and trigger, fixed delivery
+ * to local APIC dest_id, each entry masked. Returns 0, or a negative error with
  * *why (then the redirection entries it wrote are masked). Boot, interrupts off. */
 int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why);
 /* Mask or unmask ISA line irq's redirection entry. Returns -ENODEV when the line has no
@@ -59,9 +60,12 @@ uint32_t ioapic_line_gsi(unsigned int irq);
 uint64_t ioapic_line_entry(unsigned int irq);
 /* Bit n set: line n masked in its redirection entry or without route. */
 uint16_t ioapic_mask_state(void);
-/* For the log line: I/O APIC i's ID, physical address, number of inputs; false past the
- * last. */
+/* I/O APIC i's ID, physical address, number of inputs, counting the I/O APICs in use only
+ * (a refused MADT entry is none); false past the last. */
 bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *inputs);
+/* For the boot line: "I/O APIC <id> at <address>, <inputs> lines" of the first in use, and
+ * " (and N more I/O APIC[s])" when more are in use; "" before ioapic_init succeeded. */
+void ioapic_summary(char *buf, size_t n);
 
 /* Redirection entry bits (82093AA data sheet, 3.2.4), low dword unless stated. */
 #define IOAPIC_RTE_VECTOR_MASK 0xffull

@@ -15,14 +15,17 @@
  * it. Line n gets vector 32 + n, fixed delivery, physical destination the boot CPU.
  *
  * ACPI associates each GSI with one I/O APIC input. An I/O APIC whose range overlaps that
- * of one listed before it in the MADT is refused, as Linux's mp_register_ioapic refuses
- * it: the table is wrong about one of the two and nothing says which, so the first keeps
- * its range, and the later one's inputs, the ones outside the overlap too (its GSI base is
- * suspect), are masked like every other and never routed. A warning names both ranges.
- * An entry at the physical address of one listed before it is refused the same way, as
- * Linux refuses it (-EEXIST): one register window is one chip, and its inputs cannot
- * carry two GSI ranges, so a line routed through the second entry would rewrite the entry
- * of a line routed through the first. The first keeps the chip; its inputs are used.
+ * of one in use listed before it in the MADT is refused, as Linux's mp_register_ioapic
+ * refuses it: the table is wrong about one of the two and nothing says which, so the first
+ * keeps its range, and the later one's inputs, the ones outside the overlap too (its GSI
+ * base is suspect), are masked and never routed; then its window is unmapped. A warning
+ * names both ranges. An entry at the physical address of an I/O APIC in use is refused the
+ * same way, as Linux refuses it (-EEXIST): one register window is one chip, and its inputs
+ * cannot carry two GSI ranges, so a line routed through the second entry would rewrite the
+ * entry of a line routed through the first. The first keeps the chip; its inputs are used,
+ * and the refused entry is never mapped (nothing to undo, and no chance of unmapping the
+ * window the first entry uses). ioapics[] holds the I/O APICs in use only: a refused entry
+ * is not counted, described or routed to.
  *
  * Firmware that used an I/O APIC may hand over a level-triggered entry with Remote IRR set:
  * an interrupt the CPU accepted and never ended. Remote IRR is read-only and survives any
@@ -34,10 +37,10 @@
  *
  * Invariants: every input of every I/O APIC (a refused one's too) is masked from
  * ioapic_init() on, except the entries of lines irq.c unmasked and the firmware's SMI
- * entries (left as found, as Linux does); no input still holds the firmware's Remote IRR
- * after ioapic_init() (one that will not let go is reported); a line without a route (no
- * input of an I/O APIC in use, or its GSI taken by another line's override) is reported
- * masked and cannot be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts
+ * entries (left as found, as Linux does); only the I/O APICs in use stay mapped; no input
+ * of one in use still holds the firmware's Remote IRR after ioapic_init() (one that will
+ * not let go is reported); a line without a route (no input of an I/O APIC in use, or its
+ * GSI taken by another line's override) is reported masked and cannot be unmasked. IOREGSEL and IOWIN are used as a pair with interrupts
  * disabled, so nothing changes the selection in between (one CPU).
  */
 #include <arch/cpu.h>
@@ -73,8 +76,6 @@ struct ioapic {
 	uint8_t version;          /* IOAPICVER bits 7-0 */
 	uint32_t gsi_base;        /* GSI of input 0 */
 	unsigned int inputs;      /* redirection entries */
-	bool refused;             /* an earlier I/O APIC's address or overlapping GSIs: never
-				   * routed through this entry */
 };
 
 struct isa_route {
@@ -85,7 +86,7 @@ struct isa_route {
 	uint16_t flags;           /* ACPI_MPS_* of the override, 0 without one */
 };
 
-static struct ioapic ioapics[ACPI_MAX_IOAPICS];
+static struct ioapic ioapics[ACPI_MAX_IOAPICS]; /* in use, in MADT order */
 static unsigned int ioapic_count;
 static struct isa_route routes[IRQ_LINES];
 
@@ -123,18 +124,25 @@ static void rte_write(const struct ioapic *io, unsigned int pin, uint64_t v)
 	ioapic_write(io, (uint8_t)IOREDTBL(pin), (uint32_t)v);
 }
 
-/* Masks every input but those with SMI delivery: the firmware's own, which Linux leaves as
- * it finds them too (masking one could stop a firmware function that relies on it). */
+/* Masks every input of io but those with SMI delivery: the firmware's own, which Linux
+ * leaves as it finds them too (masking one could stop a firmware function that relies on
+ * it). */
+static void mask_inputs(const struct ioapic *io)
+{
+	for (unsigned int pin = 0; pin < io->inputs; pin++) {
+		uint32_t lo = ioapic_read(io, (uint8_t)IOREDTBL(pin));
+
+		if ((lo & IOAPIC_RTE_DELMOD_MASK) == IOAPIC_RTE_DELMOD_SMI)
+			continue;
+		ioapic_write(io, (uint8_t)IOREDTBL(pin), lo | (uint32_t)IOAPIC_RTE_MASKED);
+	}
+}
+
+/* The same on every I/O APIC in use. */
 static void mask_all_inputs(void)
 {
 	for (unsigned int i = 0; i < ioapic_count; i++)
-		for (unsigned int pin = 0; pin < ioapics[i].inputs; pin++) {
-			uint32_t lo = ioapic_read(&ioapics[i], (uint8_t)IOREDTBL(pin));
-
-			if ((lo & IOAPIC_RTE_DELMOD_MASK) == IOAPIC_RTE_DELMOD_SMI)
-				continue;
-			ioapic_write(&ioapics[i], (uint8_t)IOREDTBL(pin), lo | (uint32_t)IOAPIC_RTE_MASKED);
-		}
+		mask_inputs(&ioapics[i]);
 }
 
 /* Ends the interrupt that input pin holds in Remote IRR (see the top of the file); the
@@ -196,48 +204,44 @@ static int map_one(const struct acpi_ioapic *a, struct ioapic *io, const char **
 	return 0;
 }
 
-/* Refuses ioapics[n] when an earlier I/O APIC still in use has its address (see the top
- * of the file) and says so. Returns whether it was refused. */
-static bool refuse_duplicate(unsigned int n)
+/* True, said, when MADT entry a is at the address of an I/O APIC in use (see the top of
+ * the file). Asked before a is mapped: a refused entry never is. */
+static bool refuse_duplicate(const struct acpi_ioapic *a)
 {
-	struct ioapic *io = &ioapics[n];
-
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < ioapic_count; i++) {
 		const struct ioapic *o = &ioapics[i];
 
-		if (o->refused || o->phys != io->phys)
+		if (o->phys != a->address)
 			continue;
-		io->refused = true;
 		printk(KERN_WARN "irq: I/O APIC %u at %#llx: I/O APIC %u is at that address already: "
 				 "the MADT lists one chip twice, this entry (GSI base %u) is not used\n",
-		       io->id, (unsigned long long)io->phys, o->id, io->gsi_base);
+		       a->id, (unsigned long long)a->address, o->id, a->gsi_base);
 		return true;
 	}
 	return false;
 }
 
-/* Refuses ioapics[n] when its GSI range overlaps that of an earlier I/O APIC still in use
- * (see the top of the file) and says so. The ranges are compared in 64 bits: a GSI base
+/* True, said, when the GSI range of io (mapped, not yet in use) overlaps that of an I/O
+ * APIC in use (see the top of the file). The ranges are compared in 64 bits: a GSI base
  * near 2^32 plus its inputs does not wrap. */
-static void refuse_overlap(unsigned int n)
+static bool refuse_overlap(const struct ioapic *io)
 {
-	struct ioapic *io = &ioapics[n];
 	uint64_t start = io->gsi_base, end = start + io->inputs;
 
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < ioapic_count; i++) {
 		const struct ioapic *o = &ioapics[i];
 		uint64_t o_start = o->gsi_base, o_end = o_start + o->inputs;
 
-		if (o->refused || start >= o_end || o_start >= end)
+		if (start >= o_end || o_start >= end)
 			continue;
-		io->refused = true;
 		printk(KERN_WARN "irq: I/O APIC %u at %#llx: GSIs %llu-%llu overlap I/O APIC %u's "
 				 "%llu-%llu: the MADT is wrong, its inputs stay masked and unused\n",
 		       io->id, (unsigned long long)io->phys, (unsigned long long)start,
 		       (unsigned long long)end - 1, o->id, (unsigned long long)o_start,
 		       (unsigned long long)o_end - 1);
-		return;
+		return true;
 	}
+	return false;
 }
 
 /* Where ISA line irq arrives: its override's GSI and flags, else GSI irq; unrouted when
@@ -264,7 +268,7 @@ static struct isa_route route_line(const struct irq_model *model, unsigned int i
 	for (unsigned int i = 0; i < ioapic_count; i++) {
 		const struct ioapic *io = &ioapics[i];
 
-		if (!io->refused && r.gsi >= io->gsi_base && r.gsi - io->gsi_base < io->inputs) {
+		if (r.gsi >= io->gsi_base && r.gsi - io->gsi_base < io->inputs) {
 			r.routed = true;
 			r.ioapic = (uint8_t)i;
 			r.pin = (uint8_t)(r.gsi - io->gsi_base);
@@ -301,12 +305,18 @@ int ioapic_init(const struct irq_model *model, uint8_t dest_id, const char **why
 		return -ENODEV;
 	}
 	for (unsigned int i = 0; i < model->ioapic_count; i++) {
-		err = map_one(&model->ioapics[i], &ioapics[ioapic_count], why);
+		struct ioapic *io = &ioapics[ioapic_count];
+
+		if (refuse_duplicate(&model->ioapics[i]))
+			continue; /* its chip is in use, masked with the others */
+		err = map_one(&model->ioapics[i], io, why);
 		if (err)
 			goto out_fail;
-		ioapics[ioapic_count].refused = false;
-		if (!refuse_duplicate(ioapic_count))
-			refuse_overlap(ioapic_count);
+		if (refuse_overlap(io)) {
+			mask_inputs(io); /* another chip: masked, then let go of */
+			iounmap((void *)io->regs);
+			continue;
+		}
 		ioapic_count++;
 	}
 	mask_all_inputs();
@@ -389,7 +399,8 @@ uint16_t ioapic_mask_state(void)
 	return mask;
 }
 
-/* ioapic_describe - I/O APIC i's ID, address and inputs; false past the last one. */
+/* ioapic_describe - the ID, address and inputs of the i-th I/O APIC in use (refused MADT
+ * entries are not counted); false past the last one. Any context. */
 bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *inputs)
 {
 	if (i >= ioapic_count)
@@ -398,4 +409,26 @@ bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *i
 	*phys = ioapics[i].phys;
 	*inputs = ioapics[i].inputs;
 	return true;
+}
+
+/*
+ * ioapic_summary - the I/O APICs in use, for the boot line, into buf (n bytes): "I/O APIC
+ * <id> at <address>, <inputs> lines" for the first, and " (and N more I/O APIC[s])" when
+ * there are others; refused MADT entries are not counted (their warnings name them).
+ * Empty before ioapic_init succeeded. Any context.
+ */
+void ioapic_summary(char *buf, size_t n)
+{
+	unsigned int more = ioapic_count ? ioapic_count - 1 : 0;
+	char others[40] = "";
+
+	if (!ioapic_count) {
+		if (n)
+			buf[0] = '\0';
+		return;
+	}
+	if (more)
+		ksnprintf(others, sizeof(others), " (and %u more I/O APIC%s)", more, more > 1 ? "s" : "");
+	ksnprintf(buf, n, "I/O APIC %u at %#llx, %u lines%s", ioapics[0].id,
+		  (unsigned long long)ioapics[0].phys, ioapics[0].inputs, others);
 }

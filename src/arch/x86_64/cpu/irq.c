@@ -89,19 +89,16 @@ static int apic_backend_init(const struct irq_model *model, bool noapic, const c
 	return 0;
 }
 
+/* The boot line of the I/O APIC backend: the I/O APICs in use (refused MADT entries are
+ * not counted: their warnings came before), the local APIC, the timer's GSI. */
 static void print_apic_line(void)
 {
-	uint8_t id;
-	paddr_t phys;
-	unsigned int inputs, n = 0;
+	char ioapics[96];
 
-	while (ioapic_describe(n, &id, &phys, &inputs))
-		n++;
-	ioapic_describe(0, &id, &phys, &inputs);
-	printk("irq: I/O APIC %u at %#llx, %u lines%s, local APIC %u %s%#llx, IRQ 0 -> GSI %u\n",
-	       id, (unsigned long long)phys, inputs, n > 1 ? " (and more I/O APICs)" : "",
-	       lapic_id(), lapic_x2apic_mode() ? "in x2APIC mode, base " : "at ",
-	       (unsigned long long)lapic_phys(), ioapic_line_gsi(IRQ_TIMER));
+	ioapic_summary(ioapics, sizeof(ioapics));
+	printk("irq: %s, local APIC %u %s%#llx, IRQ 0 -> GSI %u\n", ioapics, lapic_id(),
+	       lapic_x2apic_mode() ? "in x2APIC mode, base " : "at ", (unsigned long long)lapic_phys(),
+	       ioapic_line_gsi(IRQ_TIMER));
 }
 
 /* On the 8259 backend the local APIC still serves as the tick (its timer is a local

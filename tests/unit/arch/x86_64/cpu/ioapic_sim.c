@@ -43,7 +43,22 @@ void *ioremap(paddr_t phys, size_t size, unsigned cache)
 	return NULL;
 }
 
-void iounmap(void *p) { (void)p; }
+void iounmap(void *p)
+{
+	for (unsigned int i = 0; i < IOAPIC_SIM_CHIPS; i++)
+		if (ioapic_sims[i].phys && p == ioapic_sims[i].window) {
+			if (!ioapic_sim_mapped(i))
+				break;
+			ioapic_sims[i].unmaps++;
+			return;
+		}
+	misuse("iounmap of no mapped I/O APIC window");
+}
+
+unsigned int ioapic_sim_mapped(unsigned int i)
+{
+	return ioapic_sims[i].maps - ioapic_sims[i].unmaps;
+}
 
 uint64_t irq_save(void) { return 0; }
 void irq_restore(uint64_t flags) { (void)flags; }
@@ -54,12 +69,13 @@ static struct ioapic_sim *decode(const volatile uint32_t *reg, unsigned int *off
 	for (unsigned int i = 0; i < IOAPIC_SIM_CHIPS; i++) {
 		struct ioapic_sim *s = &ioapic_sims[i];
 
-		if (s->phys && reg >= s->window && reg < s->window + IOAPIC_SIM_WINDOW / 4) {
+		if (s->phys && s->maps > s->unmaps && reg >= s->window &&
+		    reg < s->window + IOAPIC_SIM_WINDOW / 4) {
 			*offset = (unsigned int)(reg - s->window) * 4;
 			return s;
 		}
 	}
-	misuse("MMIO access outside every I/O APIC window");
+	misuse("MMIO access outside every mapped I/O APIC window");
 	return NULL;
 }
 

@@ -23,9 +23,13 @@
  *
  * An input marked stuck never lets go of Remote IRR. Remote IRR cleared while its entry is
  * unmasked is counted, and so is every access at an offset the chip does not decode (a
- * read answers all ones). Misuse (an ioremap that is not of a chip's window, uncached, or
- * an access outside every window) is printed and counted in ioapic_sim_misuses, which each
- * test checks is 0: the simulator cannot use the test's CHECK.
+ * read answers all ones). Every ioremap and iounmap of a chip's window is counted: two
+ * entries of one address share the one window (a kernel whose second mapping was the
+ * first's pointer), so a chip is mapped while it has more ioremaps than iounmaps, and an
+ * access through its window when it has none left is a misuse. Misuse (an ioremap that is
+ * not of a chip's window, uncached, an iounmap of no mapped window, or an access outside
+ * every mapped window) is printed and counted in ioapic_sim_misuses, which each test
+ * checks is 0: the simulator cannot use the test's CHECK.
  */
 #ifndef LIOS_IOAPIC_SIM_H
 #define LIOS_IOAPIC_SIM_H
@@ -59,6 +63,7 @@ struct ioapic_sim {
 	unsigned int faults;                    /* accesses the chip does not decode */
 	unsigned int cleared_unmasked;          /* Remote IRR cleared, entry unmasked */
 	unsigned int maps;                      /* ioremaps of this chip's window */
+	unsigned int unmaps;                    /* iounmaps of it */
 };
 
 extern struct ioapic_sim ioapic_sims[IOAPIC_SIM_CHIPS];
@@ -76,6 +81,9 @@ struct ioapic_sim *ioapic_sim_chip(unsigned int i, paddr_t phys, uint8_t version
 /* Appends an I/O APIC entry, or an interrupt source override, to m's MADT. */
 void ioapic_sim_madt_ioapic(struct irq_model *m, uint8_t id, uint32_t address, uint32_t gsi_base);
 void ioapic_sim_madt_override(struct irq_model *m, uint8_t source, uint32_t gsi, uint16_t flags);
+
+/* Mappings of chip i's window still in place: ioremaps less iounmaps. */
+unsigned int ioapic_sim_mapped(unsigned int i);
 
 /* Redirection entry pin of chip i, both dwords; set sets it as the firmware left it (the
  * read-only bits too). */

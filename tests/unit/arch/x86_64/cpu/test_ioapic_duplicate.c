@@ -32,11 +32,18 @@
  * address; IRQ 1 (the keyboard, GSI 1) keeps input 1 of the one chip with its own vector,
  * where IRQ 11 through the duplicate's GSI base (25 - 24 = 1) would have rewritten it;
  * IRQ 11 has no input and cannot be unmasked; the chip at 0xfec01000, which the MADT does
- * not name, is never touched.
+ * not name, is never touched. The refused entry is never mapped: the chip has one mapping,
+ * the first entry's, still in place (IRQ 1 is unmasked through it), one I/O APIC is in use
+ * and the boot line names it alone. Before this, the second entry mapped the chip again,
+ * kept the mapping, and the line said "(and more I/O APICs)".
  */
 static void second_entry_at_same_address_refused(void)
 {
 	struct irq_model m = ioapic_sim_machine();
+	char line[96];
+	uint8_t id = 0xff;
+	paddr_t phys;
+	unsigned int inputs;
 
 	ioapic_sim_madt_ioapic(&m, 0, 0xfec00000, 0);
 	ioapic_sim_madt_ioapic(&m, 1, 0xfec00000, 24);
@@ -66,6 +73,14 @@ static void second_entry_at_same_address_refused(void)
 	CHECK_EQ(ioapic_sims[1].maps, 0u);
 	for (unsigned int pin = 0; pin < INPUTS; pin++)
 		CHECK_EQ(ioapic_sim_rte(1, pin), 0x50u);
+
+	CHECK_EQ(ioapic_sims[0].maps, 1u);
+	CHECK_EQ(ioapic_sim_mapped(0), 1u);
+	CHECK(ioapic_describe(0, &id, &phys, &inputs));
+	CHECK_EQ(id, 0u);
+	CHECK(!ioapic_describe(1, &id, &phys, &inputs));
+	ioapic_summary(line, sizeof(line));
+	CHECK_STR_EQ(line, "I/O APIC 0 at 0xfec00000, 24 lines");
 	CHECK_EQ(ioapic_sim_misuses, 0u);
 }
 

@@ -21,6 +21,22 @@
 #define CHIPS 4
 #define MASKED IOAPIC_RTE_MASKED
 
+/* The i-th I/O APIC in use (what the boot line counts) is MADT ID id, at phys, with inputs;
+ * id < 0: there is no i-th. */
+static void check_in_use(unsigned int i, int id, paddr_t phys, unsigned int inputs)
+{
+	uint8_t got_id = 0xff;
+	paddr_t got_phys = 0;
+	unsigned int got_inputs = 0;
+
+	CHECK_EQ(ioapic_describe(i, &got_id, &got_phys, &got_inputs), id >= 0);
+	if (id < 0)
+		return;
+	CHECK_EQ(got_id, id);
+	CHECK_EQ(got_phys, phys);
+	CHECK_EQ(got_inputs, inputs);
+}
+
 /*
  * Four I/O APICs in MADT order:
  *   0: ID 0 at 0xfec00000, GSI base 2, 8 inputs: GSIs 2-9;
@@ -35,11 +51,16 @@
  * inputs are all masked (every input of every I/O APIC is) and none gets a LiOS entry;
  * IRQ 0 goes to I/O APIC 0 input 0, IRQ 9 to its input 7, IRQ 11 to I/O APIC 2 input 4
  * (not to I/O APIC 1's input 20); IRQ 1 (GSI 1), IRQ 12 (GSI 12) and IRQ 13 (GSI 40),
- * which only refused I/O APICs claimed, have no input and cannot be unmasked.
+ * which only refused I/O APICs claimed, have no input and cannot be unmasked. The
+ * refused chips were mapped to be sized and masked, and are unmapped again; only I/O APICs
+ * 0 and 2 are in use: described as the first and second, and the boot line names I/O APIC
+ * 0 "(and 1 more I/O APIC)". IRQ 11 is unmasked on I/O APIC 2 through its mapping. Before
+ * the fix a refused chip stayed mapped and counted ("(and more I/O APICs)" from all four).
  */
 static void later_overlapping_ioapic_refused(void)
 {
 	struct irq_model m = ioapic_sim_machine();
+	char line[96];
 
 	ioapic_sim_madt_ioapic(&m, 0, 0xfec00000, 2);
 	ioapic_sim_madt_ioapic(&m, 1, 0xfec01000, 0);
@@ -88,6 +109,20 @@ static void later_overlapping_ioapic_refused(void)
 		CHECK(ioapic_sim_rte(1, pin) & MASKED);
 	for (unsigned int pin = 0; pin < ioapic_sims[3].inputs; pin++)
 		CHECK(ioapic_sim_rte(3, pin) & MASKED);
+
+	CHECK_EQ(ioapic_sim_mapped(0), 1u);
+	CHECK_EQ(ioapic_sim_mapped(1), 0u);
+	CHECK_EQ(ioapic_sims[1].maps, 1u);
+	CHECK_EQ(ioapic_sim_mapped(2), 1u);
+	CHECK_EQ(ioapic_sim_mapped(3), 0u);
+	CHECK_EQ(ioapic_sims[3].maps, 1u);
+	check_in_use(0, 0, 0xfec00000, 8);
+	check_in_use(1, 2, 0xfec02000, 24);
+	check_in_use(2, -1, 0, 0);
+	ioapic_summary(line, sizeof(line));
+	CHECK_STR_EQ(line, "I/O APIC 0 at 0xfec00000, 8 lines (and 1 more I/O APIC)");
+	CHECK_EQ(ioapic_set_masked(11, false), 0);
+	CHECK(!(ioapic_sim_rte(2, 4) & MASKED));
 	CHECK_EQ(ioapic_sim_misuses, 0u);
 }
 

@@ -69,6 +69,7 @@ bool ioapic_describe(unsigned int i, uint8_t *id, paddr_t *phys, unsigned int *i
 {
 	return (void)i, (void)id, (void)phys, (void)inputs, false;
 }
+void ioapic_summary(char *buf, size_t n) { (void)n, buf[0] = '\0'; }
 
 /* No dynamic vector is allocated: none of them is irq_vector.c's. */
 bool irq_vector_dispatch(unsigned int vector) { return (void)vector, false; }
