@@ -128,6 +128,26 @@ def scenario_longline(m, args):
     return check_screen(m, mode, args.name, ["^%s$" % re.escape(r) for r in rows])
 
 
+@scenario("ps2-capslock")
+def scenario_ps2_capslock(m, args):
+    # Caps Lock on the PS/2 keyboard (the USB one has its own `capslock`): the lock inverts
+    # the letters' case, and each press's Set LEDs command (0xed and the LED bits) goes to
+    # QEMU's keyboard and is acked with typing going on. "ECHO abc" types "echo ABC"; Caps
+    # Lock off again, "echo abc" types abc; two more presses, then `kbd` says ps2 with no
+    # LED update failed and no input dropped (its line ends with the layout's description).
+    # QEMU's keyboard acks every byte, so the recovery from an unanswered LED argument is
+    # tested on the simulated keyboard only (test_kbd).
+    m.send_key(["caps_lock"])
+    exchange(m, "ECHO abc\n", r"^ABC$")
+    m.send_key(["caps_lock"])
+    exchange(m, "echo abc\n", r"^abc$")
+    m.send_key(["caps_lock"])
+    m.send_key(["caps_lock"])
+    exchange(m, "kbd\n", r"^kbd: ps2, layout us \([^,]*\)$")
+    return check_screen(m, args.screen or "auto", args.name, [r"echo ABC$", r"^ABC$",
+                                                             r"^abc$"])
+
+
 @scenario("deadkeys")
 def scenario_deadkeys(m, args):
     # Dead keys of the German layout (boot with --cmdline kbd.layout=de). QEMU names keys by
