@@ -77,3 +77,19 @@ lios_qemu_test(matrix.bios.scroll.fb16 FIRMWARE bios LABELS matrix
 lios_qemu_test(matrix.uefi.fb.virtio-gpu-at-0 FIRMWARE uefi LABELS matrix
   ARGS --display none --qemu-arg=-device --qemu-arg=virtio-gpu-pci
        --expect "^console: serial \\(framebuffer [0-9]+x[0-9]+ pitch [0-9]+ at 0x0 refused: it overlaps usable RAM in the firmware's memory map\\)$")
+
+# A display without VGA text mode on BIOS: QEMU's bochs-display (no VGA registers, no
+# legacy memory decoded: QEMU leaves RAM showing through the window). SeaBIOS's VGA BIOS
+# for it emulates text mode by drawing in graphics, GRUB shows its menu and hands over the
+# EGA text tag of mode 3 (80x25 at 0xb8000) as on a VGA; the console used to take it,
+# "console: vga-text 80x25", and draw into RAM nobody shows: a screen stuck on GRUB's
+# last picture, the log on serial only. It now finds no VGA text screen and says what to
+# do (vga_text_probe). The default run has this cell; matrix.bios.display.bochs-display
+# checks the same in self-test mode. The framebuffer entry's mode (gfxpayload=1024x768x32)
+# works there: the framebuffer console, checked on the decoded screen.
+lios_qemu_test(boot.bios.bochs-display.no-vga-text FIRMWARE bios LABELS boot
+  ARGS --display bochs-display ${LIOS_DISPLAY_NO_VGA_TEXT})
+lios_qemu_test(matrix.bios.bochs-display.fb FIRMWARE bios LABELS matrix
+  ARGS --display bochs-display --gfxpayload 1024x768x32 --forbid "^console: serial"
+       --expect "^console: framebuffer 1024x768 32bpp pitch [0-9]+$" --screen fb
+       ${LIOS_SCREEN_EXPECT})

@@ -45,9 +45,13 @@ static struct con_cell vga_cells[VGA_TEXT_MAX_CELLS];
 static bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
 /* "framebuffer tag refused: <the parser's reason>", "framebuffer WxH pitch P at A
- * refused: <console_fb_range_check's reason>" or "EGA text WxH at A refused: <
- * vga_text_window_check's reason>", the serial console's reason then. */
-static char console_refused[160];
+ * refused: <console_fb_range_check's reason>", "EGA text WxH at A refused: <
+ * vga_text_window_check's reason>" or CONSOLE_NO_TEXT_SCREEN, the serial console's reason
+ * then. */
+static char console_refused[192];
+/* A display without VGA text mode (vga_text_probe's reason): ask GRUB for a framebuffer. */
+#define CONSOLE_NO_TEXT_SCREEN "no VGA text screen at %#llx: %s; boot the GRUB entry " \
+	"\"LiOS (framebuffer 1024x768)\" or set gfxpayload=1024x768x32"
 
 /*
  * console_choose - the backend for bi and the command line. EGA text -> VGA text, RGB or
@@ -186,8 +190,9 @@ const char *console_vga_geometry(const struct fb_info *fb, unsigned *cols, unsig
 }
 
 /* Starts the VGA text backend on the grid console_vga_geometry gives, if it lies in the
- * legacy text window (vga_text_window_check: a tag's address is not trusted). Returns 0, or
- * an error with console.why saying why not. Boot, after mm_init. */
+ * legacy text window (vga_text_window_check: a tag's address is not trusted) and a VGA
+ * shows text from there (vga_text_probe). Returns 0, or an error with console.why
+ * saying why not. Boot, after mm_init. */
 static int console_start_vga(const struct bootinfo *bi)
 {
 	unsigned cols, rows;
@@ -213,6 +218,13 @@ static int console_start_vga(const struct bootinfo *bi)
 	if (!mem) {
 		console.why = "cannot map VGA text memory";
 		return -ENOMEM;
+	}
+	why = vga_text_probe(mem, phys); /* a display without text mode: stores reach nothing */
+	if (why) {
+		ksnprintf(console_refused, sizeof(console_refused), CONSOLE_NO_TEXT_SCREEN,
+			  (unsigned long long)phys, why);
+		console.why = console_refused;
+		return -ENODEV;
 	}
 	cells = heap_calloc((size_t)cols * rows, sizeof(*cells));
 	vga_text_setup(&console.vga, mem, cols, rows);
@@ -522,17 +534,13 @@ void console_batch_end(void)
 	arch_irq_restore(irq);
 }
 
-/*
- * console_cols - columns of the screen, 0 without one. Any context.
- */
+/* console_cols - columns of the screen, 0 without one. Any context. */
 unsigned console_cols(void)
 {
 	return console.backend == CONSOLE_SERIAL ? 0 : console.term.cols;
 }
 
-/*
- * console_rows - rows of the screen, 0 without one. Any context.
- */
+/* console_rows - rows of the screen, 0 without one. Any context. */
 unsigned console_rows(void)
 {
 	return console.backend == CONSOLE_SERIAL ? 0 : console.term.rows;

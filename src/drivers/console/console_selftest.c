@@ -3,9 +3,10 @@
  * In-kernel self-tests of the console (suite "console"): the backend matches the boot info
  * and command line, a refused or indexed framebuffer tag is chosen as it should be, an
  * EGA-text tag's grid is checked, text written to the screen lands in the cell grid with
- * its colours, VGA text memory holds exactly the grid, and a scroll inside someone else's
- * vector-register section falls back to general registers. (That the framebuffer is
- * never read is checked on the host: test_fb --never-reads.)
+ * its colours, VGA text memory holds exactly the grid (also after the probe of the VGA
+ * text screen ran again on it), and a scroll inside someone else's vector-register
+ * section falls back to general registers. (That the framebuffer is never read is checked
+ * on the host: test_fb --never-reads.)
  */
 #include <lios/arch.h>
 #include <lios/cmdline.h>
@@ -160,17 +161,13 @@ KTEST(console, text_lands_in_grid)
 	}
 }
 
-/* Compared with interrupts off, so that no line printed meanwhile changes one side only;
- * the mismatches are counted first and reported after. */
-KTEST(console, vga_memory_equals_grid)
+/* The cells of VGA text memory that differ from the grid. Interrupts off, so that no line
+ * printed meanwhile changes one side only. */
+static unsigned vga_cells_differing(void)
 {
 	struct term *t = &console.term;
 	unsigned bad = 0;
-	uint64_t irq;
 
-	if (console.backend != CONSOLE_VGA_TEXT)
-		ktest_skip("not VGA text");
-	irq = arch_irq_save();
 	for (unsigned r = 0; r < t->rows; r++)
 		for (unsigned c = 0; c < t->cols; c++) {
 			struct con_cell cell = term_cell(t, c, r);
@@ -178,7 +175,41 @@ KTEST(console, vga_memory_equals_grid)
 
 			bad += console.vga.mem[r * t->cols + c] != want;
 		}
+	return bad;
+}
+
+/* The mismatches are counted first and reported after. */
+KTEST(console, vga_memory_equals_grid)
+{
+	unsigned bad;
+	uint64_t irq;
+
+	if (console.backend != CONSOLE_VGA_TEXT)
+		ktest_skip("not VGA text");
+	irq = arch_irq_save();
+	bad = vga_cells_differing();
 	arch_irq_restore(irq);
+	KEXPECT(bad == 0);
+}
+
+/* The probe that let the VGA text backend start (vga_text_probe), run again on the live
+ * screen: a VGA shows the buffer, and the screen is left as it was (the probe stores into
+ * the first cell and puts it back), still equal to the grid. */
+KTEST(console, vga_probe_leaves_the_screen)
+{
+	unsigned cols, rows, bad;
+	paddr_t phys;
+	const char *why;
+	uint64_t irq;
+
+	if (console.backend != CONSOLE_VGA_TEXT)
+		ktest_skip("not VGA text");
+	console_vga_geometry(&bootinfo_get()->fb, &cols, &rows, &phys);
+	irq = arch_irq_save();
+	why = vga_text_probe(console.vga.mem, phys);
+	bad = vga_cells_differing();
+	arch_irq_restore(irq);
+	KEXPECT(why == NULL);
 	KEXPECT(bad == 0);
 }
 

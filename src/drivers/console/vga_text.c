@@ -6,9 +6,21 @@
  * 0x0A/0x0B its first and last scan line: an underline on the cell's last two lines, the
  * cell height read from the Maximum Scan Line register (16 lines in 80x25, 8 in 80x50, so
  * a fixed 14-15 would be below an 8-line cell: no cursor at all).
+ *
+ * Before any of that, vga_text_probe() asks whether a VGA shows text from the buffer at
+ * all: a display without VGA text mode (QEMU's bochs-display, where SeaBIOS's VGA BIOS
+ * emulates text mode for BIOS callers by drawing in graphics, and GRUB still hands over
+ * the EGA text tag of mode 3) has no VGA registers, and stores into the window reach
+ * nothing on the screen. The window itself does not tell: QEMU leaves RAM showing through
+ * it, which holds what is stored like text memory would. The graphics controller does: its
+ * registers answer only on a VGA, and its Miscellaneous register says whether the VGA is
+ * in text mode and where it maps its memory. A real machine whose window nothing decodes
+ * (reads float to all ones) is caught by the store and read-back of one cell after that
+ * (vga_text_mem_answers).
  */
 #include <lios/arch.h>
 #include "vga_text.h"
+#include "vga_window.h"
 
 /* CRT controller of a colour adapter (IBM VGA manual: CRTC index/data at 3D4h/3D5h). */
 #define VGA_CRTC_INDEX 0x3D4
@@ -19,6 +31,17 @@
 #define VGA_CRTC_CURSOR_LOC_HIGH 0x0E
 #define VGA_CRTC_CURSOR_LOC_LOW 0x0F
 #define VGA_SCAN_LINE_MASK 0x1f       /* the scan-line field of 0x09, 0x0A and 0x0B */
+
+/* Graphics controller (IBM VGA manual: address at 3CEh, data at 3CFh). */
+#define VGA_GC_INDEX 0x3CE
+#define VGA_GC_DATA 0x3CF
+#define VGA_GC_INDEX_MASK 0x0f        /* the address field; bits 4-7 are reserved */
+#define VGA_GC_MISC 0x06              /* Miscellaneous Graphics register */
+#define VGA_GC_MISC_GRAPHICS 0x01     /* bit 0: graphics mode (set) or alphanumeric mode */
+#define VGA_GC_MISC_MAP_SHIFT 2       /* bits 2-3: memory map select */
+#define VGA_GC_MISC_MAP_MASK 0x3
+#define VGA_MAP_B0000 2               /* B0000h-B7FFFh: the monochrome text buffer */
+#define VGA_MAP_B8000 3               /* B8000h-BFFFFh: the colour text buffer */
 
 static void vga_crtc_write(uint8_t index, uint8_t value)
 {
@@ -106,6 +129,36 @@ void vga_text_setup(struct vga_text *v, void *mem, unsigned cols, unsigned rows)
 	v->rows = rows;
 	vga_crtc_write(VGA_CRTC_CURSOR_START, c.first); /* bit 5 clear: cursor on */
 	vga_crtc_write(VGA_CRTC_CURSOR_END, c.last);
+}
+
+/*
+ * vga_text_probe - whether a VGA shows text from the buffer at phys (0xB8000 or 0xB0000),
+ * mapped uncached at mem: NULL when it does, else why not. Reads the graphics controller's
+ * Miscellaneous register (its address register is put back as it was), then stores into
+ * and reads back the buffer's first cell (put back too), so a text screen is left as it
+ * was. Context: boot, before vga_text_setup.
+ */
+const char *vga_text_probe(volatile uint16_t *mem, paddr_t phys)
+{
+	uint8_t index = arch_pio_read8(VGA_GC_INDEX), misc;
+	unsigned map, want = phys == VGA_TEXT_MONO_PHYS ? VGA_MAP_B0000 : VGA_MAP_B8000;
+	bool answers;
+
+	arch_pio_write8(VGA_GC_INDEX, VGA_GC_MISC);
+	/* no VGA: the ports float high, and 0x0f is not the index written */
+	answers = (arch_pio_read8(VGA_GC_INDEX) & VGA_GC_INDEX_MASK) == VGA_GC_MISC;
+	misc = arch_pio_read8(VGA_GC_DATA);
+	arch_pio_write8(VGA_GC_INDEX, index);
+	if (!answers)
+		return "no VGA registers answer at ports 0x3ce-0x3cf";
+	if (misc & VGA_GC_MISC_GRAPHICS)
+		return "the VGA is in a graphics mode";
+	map = misc >> VGA_GC_MISC_MAP_SHIFT & VGA_GC_MISC_MAP_MASK;
+	if (map != want)
+		return "the VGA maps its memory elsewhere";
+	if (!vga_text_mem_answers(mem))
+		return "no memory answers there";
+	return NULL;
 }
 
 const struct con_backend_ops vga_text_ops = {

@@ -2,8 +2,9 @@
 /*
  * The VGA text-mode backend: 80x25 (or what the EGA-text tag says) character cells of
  * 16-bit (character | attribute << 8) at physical 0xB8000, the hardware cursor moved
- * through the CRT controller. Kernel only; its host test (test_vga_text) compiles it against
- * a simulated CRT controller.
+ * through the CRT controller, once vga_text_probe() found a VGA showing that buffer.
+ * Kernel only; its host test (test_vga_text) compiles it against a simulated CRT and
+ * graphics controller.
  */
 #ifndef CONSOLE_VGA_TEXT_H
 #define CONSOLE_VGA_TEXT_H
@@ -16,6 +17,11 @@ struct vga_text {
 	volatile uint16_t *mem; /* cell (0,0); virtual */
 	unsigned cols, rows;    /* characters */
 };
+
+/* NULL when a VGA shows text from the buffer at phys (VGA_TEXT_PHYS or 0xB0000), mapped
+ * uncached at mem; else why not (no VGA registers, a graphics mode, memory mapped
+ * elsewhere, no memory answering there). Leaves registers and screen as they were. */
+const char *vga_text_probe(volatile uint16_t *mem, paddr_t phys);
 
 /* Use the text buffer mapped at mem (cols x rows) and enable an underline hardware cursor
  * on the last two scan lines of the cell (its height read from the CRTC). */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where an EGA text tag may put the VGA text screen (vga_window.c): only in the PC's legacy
- * text window, so a loader's or a corrupt boot information's address never makes the
- * console store characters into RAM the kernel uses.
+ * The VGA text window (vga_window.c): where an EGA text tag may put the text screen (only
+ * in the PC's legacy text window, so a loader's or a corrupt boot information's address
+ * never makes the console store characters into RAM the kernel uses), and whether text
+ * memory answers there at all (nothing does where no display decodes the window).
  */
 #ifndef CONSOLE_VGA_WINDOW_H
 #define CONSOLE_VGA_WINDOW_H
@@ -19,5 +20,26 @@
  * cols), at physical addr lies in the legacy window at a text buffer's start, else why
  * not. Pure, no overflow for any input. */
 const char *vga_text_window_check(paddr_t addr, unsigned cols, unsigned rows, uint32_t pitch);
+
+/* What the probe stores into the cell it tries, then its complement: each bit is seen
+ * holding a 0 and a 1. Neither is a blank cell nor all zeros or ones. */
+#define VGA_PROBE_PATTERN 0xa55a
+
+/* How the probe reaches one text cell: the kernel's are volatile 16-bit loads and stores
+ * (vga_text_mem_answers); a host test passes a simulated cell. */
+struct vga_cell_io {
+	uint16_t (*read)(void *ctx);
+	void (*write)(void *ctx, uint16_t v);
+	void *ctx;
+};
+
+/* Whether the cell behind io holds what is stored into it: VGA_PROBE_PATTERN and its
+ * complement each read back whole. The cell's content is stored back at the end, whatever
+ * the answer. False where nothing decodes the window (reads float to all ones), for a cell
+ * stuck at any value, or one with a bit that does not hold. Any context. */
+bool vga_text_cell_answers(const struct vga_cell_io *io);
+
+/* vga_text_cell_answers for the text cell mapped (uncached) at cell. */
+bool vga_text_mem_answers(volatile uint16_t *cell);
 
 #endif

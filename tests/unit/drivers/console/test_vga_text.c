@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host test of the VGA text backend (src/drivers/console/vga_text.c), compiled into this
- * program against a simulated CRT controller: the port I/O it calls (arch_pio_read8 and
- * arch_pio_write8 on the colour CRTC's index and data ports) lands in a register file
- * here. Checks where the hardware cursor is put for each character cell height, and that a
- * span of cells lands where draw() would put each, in 64-bit stores where four cells share
- * an 8-byte word, never reading the buffer (drawn on fb_trap's area, which counts both).
+ * program against a simulated CRT and graphics controller: the port I/O it calls
+ * (arch_pio_read8 and arch_pio_write8 on the colour CRTC's and the graphics controller's
+ * index and data ports) lands in register files here. Checks where the hardware cursor is
+ * put for each character cell height, and that a span of cells lands where draw() would
+ * put each, in 64-bit stores where four cells share an 8-byte word, never reading the
+ * buffer (drawn on fb_trap's area, which counts both). And the probe that comes first
+ * (vga_text_probe): a VGA in text mode showing the buffer is taken; no VGA (ports floating
+ * high), a graphics mode, memory mapped elsewhere and memory that does not answer (this
+ * program's vga_text_mem_answers stands in for vga_window.c's, tested in test_vga_window)
+ * are refused with their reason; the graphics controller's index is put back.
  */
 #include <string.h>
 #include <lios/arch.h>
@@ -15,15 +20,31 @@
 
 #define CRTC_INDEX 0x3d4
 #define CRTC_DATA 0x3d5
+#define GC_INDEX 0x3ce
+#define GC_DATA 0x3cf
+#define GC_MISC 0x06
 
 static uint8_t crtc[256]; /* the simulated CRTC registers */
 static uint8_t crtc_index;
 static unsigned stray; /* accesses to any other port */
 
+/* The simulated graphics controller: 16 registers behind a 4-bit index (bits 4-7 read as
+ * 0, as QEMU's VGA has them); absent, both ports float high and ignore stores. */
+static struct {
+	bool present;
+	uint8_t index;
+	uint8_t reg[16];
+} gc;
+
 uint8_t arch_pio_read8(uint16_t port)
 {
 	if (port == CRTC_DATA)
 		return crtc[crtc_index];
+	if (port == GC_INDEX || port == GC_DATA) {
+		if (!gc.present)
+			return 0xff;
+		return port == GC_INDEX ? gc.index : gc.reg[gc.index];
+	}
 	stray++;
 	return 0xff;
 }
@@ -34,8 +55,25 @@ void arch_pio_write8(uint16_t port, uint8_t v)
 		crtc_index = v;
 	else if (port == CRTC_DATA)
 		crtc[crtc_index] = v;
-	else
+	else if (port == GC_INDEX && gc.present)
+		gc.index = v & 0x0f;
+	else if (port == GC_DATA && gc.present)
+		gc.reg[gc.index] = v;
+	else if (port != GC_INDEX && port != GC_DATA)
 		stray++;
+}
+
+/* vga_window.c's memory probe, played here: whether the buffer's memory answers (set by
+ * the test), and where the probe looked. */
+static bool mem_answers;
+static unsigned mem_probes;
+static volatile uint16_t *mem_probed;
+
+bool vga_text_mem_answers(volatile uint16_t *cell)
+{
+	mem_probes++;
+	mem_probed = cell;
+	return mem_answers;
 }
 
 /* Set up on a CRTC whose Maximum Scan Line register is msl; the cursor registers start
@@ -96,6 +134,65 @@ static void spans(void)
 	fb_trap_unmap();
 }
 
+/* Probe the buffer at phys on a graphics controller whose Miscellaneous register is
+ * misc (present or not), its index left at 5 by whoever used it last, and memory that
+ * answers or not. Returns the probe's reason (NULL: taken); the index must be 5 again. */
+static const char *probe_with(bool present, uint8_t misc, paddr_t phys, bool answers)
+{
+	static uint16_t buf[80 * 25];
+	const char *why;
+
+	memset(&gc, 0, sizeof(gc));
+	gc.present = present;
+	gc.reg[GC_MISC] = misc;
+	gc.index = 5;
+	mem_answers = answers;
+	mem_probes = 0;
+	mem_probed = NULL;
+	why = vga_text_probe(buf, phys);
+	CHECK(!present || gc.index == 5);
+	CHECK(!present || gc.reg[GC_MISC] == misc); /* read, never written */
+	CHECK(mem_probes == 0 || mem_probed == buf);
+	return why;
+}
+
+/* vga_text_probe: the VGA BIOS's mode 3 (0x0e: alphanumeric, odd/even, memory at B8000)
+ * with memory that answers is taken, its memory probed once; mode 7's map (B0000) at
+ * 0xB0000 too. Refused, each with its reason: no VGA at all (bochs-display: the ports read
+ * 0xff; the memory is not even tried), a graphics mode (0x05: 128 KiB at A0000, mode 13h's
+ * look; 0x0f: text's map but the graphics bit), the other text buffer's map or the 64 and
+ * 128 KiB maps, and a VGA that shows B8000 but whose memory does not answer there. */
+static void probes(void)
+{
+	const char *why;
+
+	CHECK(probe_with(true, 0x0e, 0xb8000, true) == NULL);
+	CHECK_EQ(mem_probes, 1);
+	CHECK(probe_with(true, 0x0a, 0xb0000, true) == NULL);
+
+	why = probe_with(false, 0x0e, 0xb8000, true);
+	CHECK(why && strstr(why, "no VGA registers answer at ports 0x3ce-0x3cf"));
+	CHECK_EQ(mem_probes, 0);
+
+	why = probe_with(true, 0x05, 0xb8000, true);
+	CHECK(why && strstr(why, "graphics mode"));
+	why = probe_with(true, 0x0f, 0xb8000, true);
+	CHECK(why && strstr(why, "graphics mode"));
+
+	static const uint8_t other_maps[] = { 0x02, 0x06, 0x0a }; /* A0000 128K, A0000 64K, B0000 */
+	for (unsigned i = 0; i < sizeof(other_maps); i++) {
+		why = probe_with(true, other_maps[i], 0xb8000, true);
+		CHECK(why && strstr(why, "maps its memory elsewhere"));
+	}
+	why = probe_with(true, 0x0e, 0xb0000, true);
+	CHECK(why && strstr(why, "maps its memory elsewhere"));
+
+	why = probe_with(true, 0x0e, 0xb8000, false);
+	CHECK(why && strstr(why, "no memory answers there"));
+	CHECK_EQ(mem_probes, 1);
+	CHECK_EQ(stray, 0);
+}
+
 int main(void)
 {
 	/* 80x25, 16-line cells (register 0x09 = 15): the cursor on lines 14-15, switched on
@@ -130,6 +227,7 @@ int main(void)
 	CHECK_EQ(stray, 0);
 
 	spans();
+	probes();
 
 	return unit_exit("test_vga_text");
 }
