@@ -9,103 +9,7 @@
 #include <lios/lineedit.h>
 #include <stdlib.h>
 #include <string.h>
-#include "term.h"
-#include "../../unit.h"
-
-#define COLS 20
-#define ROWS 5
-
-struct fake_screen {
-	struct con_cell shown[ROWS][COLS];
-	int draws;                 /* draw() calls without the cursor flag */
-	int cursor_col, cursor_row; /* last cell drawn with the cursor flag, -1 if none */
-};
-
-static void fake_draw(void *ctx, unsigned col, unsigned row, struct con_cell c, bool cursor)
-{
-	struct fake_screen *s = ctx;
-
-	if (col >= COLS || row >= ROWS) {
-		fprintf(stderr, "draw outside the screen: %u,%u\n", col, row);
-		abort();
-	}
-	s->shown[row][col] = c;
-	if (cursor) {
-		s->cursor_col = (int)col;
-		s->cursor_row = (int)row;
-	} else {
-		s->draws++;
-		if (s->cursor_col == (int)col && s->cursor_row == (int)row)
-			s->cursor_col = s->cursor_row = -1;
-	}
-}
-
-static const struct con_backend_ops fake_ops = { .draw = fake_draw };
-
-/* The same screen with a draw_span(): records each span and checks that 'old' is what the
- * screen showed there (NULL, for a redraw, says nothing: counted apart). */
-static int spans, span_cells, span_bad_old, spans_unknown;
-
-static void fake_draw_span(void *ctx, unsigned col, unsigned row, const struct con_cell *cells,
-			   const struct con_cell *old, unsigned n)
-{
-	struct fake_screen *s = ctx;
-
-	spans++;
-	span_cells += (int)n;
-	spans_unknown += !old;
-	for (unsigned i = 0; i < n; i++) {
-		struct con_cell was = s->shown[row][col + i];
-
-		if (old && (was.ch != old[i].ch || was.attr != old[i].attr))
-			span_bad_old++;
-		s->shown[row][col + i] = cells[i];
-	}
-}
-
-static const struct con_backend_ops fake_span_ops = { .draw = fake_draw,
-						      .draw_span = fake_draw_span };
-
-static struct con_cell cells[ROWS * COLS];
-static struct fake_screen screen;
-static struct term t;
-
-static void setup(void)
-{
-	memset(&screen, 0, sizeof(screen));
-	screen.cursor_col = screen.cursor_row = -1;
-	term_init(&t, cells, COLS, ROWS, &fake_ops, &screen);
-}
-
-static void put(const char *s) { term_write(&t, s, strlen(s)); }
-
-/* The characters of one row, trailing blanks removed. */
-static const char *row_text(unsigned row)
-{
-	static char buf[COLS + 1];
-	int end = 0;
-
-	for (unsigned c = 0; c < COLS; c++) {
-		buf[c] = (char)term_cell(&t, c, row).ch;
-		if (buf[c] != ' ')
-			end = (int)c + 1;
-	}
-	buf[end] = 0;
-	return buf;
-}
-
-/* The fake screen shows exactly the grid (the invariant of term.c). */
-static bool screen_matches_grid(void)
-{
-	for (unsigned r = 0; r < ROWS; r++)
-		for (unsigned c = 0; c < COLS; c++) {
-			struct con_cell a = term_cell(&t, c, r), b = screen.shown[r][c];
-
-			if (a.ch != b.ch || a.attr != b.attr)
-				return false;
-		}
-	return true;
-}
+#include "term_screen.h"
 
 /* The shell's line editor drawing on this terminal, as shell.c's screen view does. */
 static struct lineedit le;
@@ -313,59 +217,6 @@ static void test_grouped_writes(const struct con_backend_ops *ops)
 		CHECK(span_cells + screen.draws >= 2 * ROWS * (COLS - 1)); /* a screen a line */
 		CHECK_EQ(span_bad_old, 0);
 	}
-}
-
-/* Write a row of COLS characters "0123456789ABCDEFGHIJ" on row 'row' (the cursor there at
- * column 0): the cursor is then in the pending-wrap state, logically on the last column. */
-static void fill_row_to_pending_wrap(unsigned row)
-{
-	CHECK_EQ(t.cy, row);
-	put("0123456789ABCDEFGHIJ");
-	CHECK(t.cx == COLS && t.cy == row);
-}
-
-/* Erasing while a wrap is pending (the last column just written): as on a VT100 or xterm,
- * the cursor is on the last column, so ESC[K erases that column's character (with the
- * current background) and the wrap is cancelled: the next character overwrites the last
- * column of the same row instead of starting the next row. ESC[2J also cancels it. Neither
- * ever scrolls, also on the last row. Screen and grid stay equal, and the software cursor
- * shows on the last column. */
-static void test_erase_at_pending_wrap(void)
-{
-	setup();
-	fill_row_to_pending_wrap(0);
-	put("\x1b[44m\x1b[K");
-	CHECK(!strcmp(row_text(0), "0123456789ABCDEFGHI"));
-	CHECK_EQ(term_cell(&t, COLS - 1, 0).attr, CON_ATTR(7, 1));
-	CHECK(t.cx == COLS - 1 && t.cy == 0);
-	CHECK(screen.cursor_col == COLS - 1 && screen.cursor_row == 0);
-	put("\x1b[0mZ");
-	CHECK(!strcmp(row_text(0), "0123456789ABCDEFGHIZ"));
-	CHECK(!strcmp(row_text(1), ""));
-	CHECK(screen_matches_grid());
-
-	/* On the last row: the character erased, no scroll (row above unchanged). */
-	setup();
-	put("top\n\n\n\n");
-	fill_row_to_pending_wrap(ROWS - 1);
-	put("\x1b[K");
-	CHECK(!strcmp(row_text(0), "top"));
-	CHECK(!strcmp(row_text(ROWS - 1), "0123456789ABCDEFGHI"));
-	put("!");
-	CHECK(!strcmp(row_text(0), "top"));
-	CHECK(!strcmp(row_text(ROWS - 1), "0123456789ABCDEFGHI!"));
-	CHECK(screen_matches_grid());
-
-	/* ESC[2J at a pending wrap: the screen is blank and the next character lands on the
-	 * last column of the cursor's row, not at the start of the row below. */
-	setup();
-	put("\n");
-	fill_row_to_pending_wrap(1);
-	put("\x1b[2JQ");
-	CHECK(!strcmp(row_text(1), "                   Q"));
-	CHECK(!strcmp(row_text(2), ""));
-	CHECK(t.cy == 1);
-	CHECK(screen_matches_grid());
 }
 
 /* UTF-8 that is no character shows as U+FFFD ('?': CP437 has none), one cell for each
@@ -626,7 +477,6 @@ int main(void)
 	test_grouped_writes(&fake_span_ops);
 	test_grouped_writes(&fake_ops);
 	test_lineedit_on_term();
-	test_erase_at_pending_wrap();
 	test_utf8_invalid();
 	return unit_exit("test_term");
 }
