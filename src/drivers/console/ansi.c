@@ -282,6 +282,12 @@ static bool ansi_plain(const struct ansi_parser *p, uint8_t final)
 	return !p->marker || (p->marker == DEC_PRIVATE_MARKER && (final == 'J' || final == 'K'));
 }
 
+/* ED's and EL's parameter (ECMA-48 8.3.39, 8.3.41; 3 is xterm's erase of the saved lines):
+ * what the terminal erases. Another value is no erase. */
+static const enum ansi_action ansi_ed[] = { ANSI_ERASE_BELOW, ANSI_ERASE_ABOVE, ANSI_CLEAR,
+					    ANSI_ERASE_SAVED };
+static const enum ansi_action ansi_el[] = { ANSI_ERASE_EOL, ANSI_ERASE_BOL, ANSI_ERASE_LINE };
+
 static enum ansi_action ansi_final(struct ansi_parser *p, uint8_t final)
 {
 	unsigned n = p->nparams;
@@ -296,7 +302,7 @@ static enum ansi_action ansi_final(struct ansi_parser *p, uint8_t final)
 		ansi_sgr(p, n);
 		return ANSI_ATTR;
 	case 'J':
-		return first == 2 ? ANSI_CLEAR : ANSI_NONE;
+		return first < ARRAY_SIZE(ansi_ed) ? ansi_ed[first] : ANSI_NONE;
 	case 'H':
 	case 'f':
 		/* only the home position is supported: ESC[H, ESC[;H, ESC[1;1H */
@@ -304,7 +310,7 @@ static enum ansi_action ansi_final(struct ansi_parser *p, uint8_t final)
 			return ANSI_HOME;
 		return ANSI_NONE;
 	case 'K':
-		return first == 0 ? ANSI_ERASE_EOL : ANSI_NONE;
+		return first < ARRAY_SIZE(ansi_el) ? ansi_el[first] : ANSI_NONE;
 	case 'A':
 		return ANSI_CURSOR_UP;
 	case 'B':

@@ -5,12 +5,15 @@
  * SGR (ESC[...m) colours 30-37, 90-97, 40-47, 39, 49, bold 1, normal 22, reset 0, and the
  * extended colours 38/48 (5;N from the 256-colour table, 2;R;G;B truecolour, also in the
  * colon form 38:5:N, 38:2:R:G:B, 38:2:CS:R:G:B) shown as the nearest console colour; 58
- * (underline colour) is read and ignored; ESC[2J (clear screen), ESC[H (cursor home),
- * ESC[K (erase to end of line), ESC[nA/B/C/D (cursor up, down, forward, back n cells: the
+ * (underline colour) is read and ignored; the erases EL (ESC[K or ESC[0K to the end of the
+ * line, ESC[1K from its start, ESC[2K all of it) and ED (ESC[J or ESC[0J to the end of the
+ * screen, ESC[1J from its start, ESC[2J all of it, ESC[3J the scrollback: xterm's "saved
+ * lines"), ESC[H (cursor home), ESC[nA/B/C/D (cursor up, down, forward, back n cells: the
  * shell's line editor moves with them). Any other complete sequence is swallowed, so
- * unknown escapes never show up as garbage; so is one of these with a private marker or
- * an intermediate byte (ESC[>4;1m, ESC[2 A: other functions), but for ESC[?nJ and
- * ESC[?K (DECSED, DECSEL), the erases themselves when no character is protected.
+ * unknown escapes never show up as garbage (an erase with another parameter, ESC[3K, too,
+ * as xterm ignores it); so is one of these with a private marker or an intermediate byte
+ * (ESC[>4;1m, ESC[2 A: other functions), but for ESC[?nJ and ESC[?nK (DECSED, DECSEL),
+ * the erases themselves when no character is protected.
  *
  * Colours are kept as console attributes in VGA order (bits 0-3 foreground, 4-6
  * background), the format of struct con_cell.
@@ -43,8 +46,13 @@ enum ansi_action {
 	ANSI_BYTE,        /* not part of a sequence: the terminal handles it (text, \n ...) */
 	ANSI_ATTR,        /* the attribute changed: read ansi_attr() */
 	ANSI_CLEAR,       /* ESC[2J: clear the whole screen */
+	ANSI_ERASE_BELOW, /* ESC[J, ESC[0J: from the cursor to the end of the screen */
+	ANSI_ERASE_ABOVE, /* ESC[1J: from the start of the screen to the cursor */
+	ANSI_ERASE_SAVED, /* ESC[3J: the scrollback (the rows scrolled off the top) */
 	ANSI_HOME,        /* ESC[H: cursor to row 0, column 0 */
-	ANSI_ERASE_EOL,   /* ESC[K: clear from the cursor to the end of the line */
+	ANSI_ERASE_EOL,   /* ESC[K, ESC[0K: from the cursor to the end of the line */
+	ANSI_ERASE_BOL,   /* ESC[1K: from the start of the line to the cursor */
+	ANSI_ERASE_LINE,  /* ESC[2K: the whole line */
 	ANSI_CURSOR_UP,   /* ESC[nA: cursor ansi_count() rows up, */
 	ANSI_CURSOR_DOWN, /* ESC[nB: down, */
 	ANSI_CURSOR_FORWARD, /* ESC[nC: columns right, */

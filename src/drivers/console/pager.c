@@ -11,9 +11,11 @@
  * continuation bytes none, also when the sequence turns out to be no character (term.c
  * shows one U+FFFD for it); a continuation byte no lead expects is a glyph of its own.
  * A pending wrap (a character in the last column) ends at the erases term.c carries out,
- * ESC[K and ESC[2J (also DEC's ESC[?K and ESC[?2J; not one ansi.c swallows, such as
- * ESC[1K or ESC[>K): the next character then lands in the last column, not on a new row.
- * The cursor moves ESC[nA/B/C/D and ESC[H are not followed (a page may end early there).
+ * ESC[nK and ESC[nJ for n of 0 (or absent), 1 and 2 (also DEC's ESC[?nK and ESC[?nJ; not
+ * ESC[3J, which erases the scrollback only, nor one ansi.c swallows, such as ESC[3K or
+ * ESC[>K): the next character then lands in the last column, not on a new row. Erases
+ * move no cursor, so they change no row count. The cursor moves ESC[nA/B/C/D and ESC[H
+ * are not followed (a page may end early there).
  */
 #include "pager.h"
 
@@ -33,7 +35,7 @@
 #define CSI_PRIVATE_MAX 0x3f
 #define CSI_PARAM_MAX 9999 /* ansi.c saturates parameters there */
 #define DEC_PRIVATE_MARKER '?'
-#define ED_ALL 2 /* ESC[2J: the whole screen (ansi.c's ANSI_CLEAR) */
+#define ERASE_ALL 2 /* ESC[2J, ESC[2K: the largest of ED's and EL's erases of cells (ansi.c) */
 #define UTF8_CONT_MIN 0x80
 #define UTF8_CONT_MAX 0xbf
 #define UTF8_LEAD_MIN 0xc0 /* term.c's lead bytes: 2, 3 (from 0xe0), 4 (from 0xf0) bytes */
@@ -75,11 +77,12 @@ static void pager_csi_byte(struct pager *p, uint8_t b)
 	}
 }
 
-/* The CSI ends with final: the erases term.c carries out (ansi.c's ANSI_ERASE_EOL and
- * ANSI_CLEAR) end a pending wrap, the cursor then on the last column. */
+/* The CSI ends with final: the erases of cells term.c carries out (ansi.c's
+ * ANSI_ERASE_EOL, _BOL, _LINE, _BELOW, _ABOVE and ANSI_CLEAR) end a pending wrap, the
+ * cursor then on the last column. */
 static void pager_csi_final(struct pager *p, uint8_t final)
 {
-	bool erase = (final == 'K' && p->csi_first == 0) || (final == 'J' && p->csi_first == ED_ALL);
+	bool erase = (final == 'K' || final == 'J') && p->csi_first <= ERASE_ALL;
 	bool plain = !p->csi_intermediate &&
 		     (!p->csi_marker || p->csi_marker == DEC_PRIVATE_MARKER); /* J, K only */
 

@@ -4,8 +4,8 @@
  * the user must press a key ("-- more --"). Pure C, compiled for the host too: it models
  * the terminal's cursor column (line wrap, \n \r \t \b, escape sequences and UTF-8
  * continuation bytes take no room, as term.c and ansi.c read them, hostile bytes included;
- * the erases ESC[K and ESC[2J end a pending wrap) and counts rows; console.c holds back
- * what does not fit and draws the prompt.
+ * the erases of cells, ESC[nK and ESC[nJ but ESC[3J, end a pending wrap) and counts rows;
+ * console.c holds back what does not fit and draws the prompt.
  *
  * Rows: a page is rows - 1 rows of text and the prompt row; the first page is one row
  * shorter so the command line stays in sight. Keys at the prompt: Space shows the next

@@ -30,6 +30,16 @@ void scrollback_init(struct scrollback *sb, void *storage, unsigned cols, size_t
 	sb->count = 0;
 }
 
+/*
+ * scrollback_clear - forget every row held (ESC[3J); the ring stays ready for more. Pure;
+ * any context.
+ */
+void scrollback_clear(struct scrollback *sb)
+{
+	sb->head = 0;
+	sb->count = 0;
+}
+
 static size_t slot_of(const struct scrollback *sb, size_t i)
 {
 	return (sb->head + i) % sb->cap;

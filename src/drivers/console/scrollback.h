@@ -32,6 +32,9 @@ size_t scrollback_bytes(unsigned cols, size_t cap);
 /* Use storage (scrollback_bytes(cols, cap) bytes) for an empty ring. Pure. */
 void scrollback_init(struct scrollback *sb, void *storage, unsigned cols, size_t cap);
 
+/* Forget every row held: the ring is empty again, its storage kept. Pure. */
+void scrollback_clear(struct scrollback *sb);
+
 /* Append a copy of row (cols cells); cont: the text goes on in the next row. */
 void scrollback_push(struct scrollback *sb, const struct con_cell *row, bool cont);
 

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The terminal behind every console backend (see term.h): text-cell grid, cursor, line
- * wrap, scrolling, \n \r \t \b and the ANSI subset. The grid mirrors the screen; scrolling
- * moves cells in the grid and asks the backend to draw only the cells whose content
- * changed, so a screen of mostly blank lines scrolls at almost no cost and the backend
- * never has to copy or read video memory. A write (or group of writes) that scrolls a
- * full screen of text many times is drawn once at its end instead (term_diff.c).
+ * wrap, scrolling, \n \r \t \b and the ANSI subset (colours, erases, cursor moves). The
+ * grid mirrors the screen; scrolling moves cells in the grid and asks the backend to draw
+ * only the cells whose content changed, so a screen of mostly blank lines scrolls at
+ * almost no cost and the backend never has to copy or read video memory. A write (or
+ * group of writes) that scrolls a full screen of text many times is drawn once at its end
+ * instead (term_diff.c).
  *
  * Pending wrap: after the last column is written the cursor waits there (cx == cols) and
- * the next character starts the next row. ESC[nA/B/C/D, ESC[K and ESC[2J end that wait
- * first, as a VT100 does: the cursor is then on the last column, which ESC[K erases.
+ * the next character starts the next row. ESC[nA/B/C/D and the erases (ESC[nK, ESC[nJ but
+ * ESC[3J) end that wait first, as a VT100 does: the cursor is then on the last column, the
+ * cursor's cell each erase includes.
  *
  * Cursor: ESC[nA/B/C/D move it within the screen (the line editor's moves). A backend with
  * a hardware cursor gets move_cursor() once per term_write(); for the others the cursor
@@ -75,20 +77,20 @@ static inline bool cells4_all_differ(uint64_t x)
 }
 
 /*
- * Make cells [from, cols) of row equal src[from..cols) (or blank when src is NULL). Each
+ * Make cells [from, to) of row equal src[from..to) (or blank when src is NULL). Each
  * run of consecutive changed cells is drawn with one draw_span() when the backend has it,
  * telling it the old content so it can skip pixels that stay the same. Cells are compared
  * and copied four at a time where they can: a scroll changes nearly every cell of a full
  * screen, and this loop runs for every one of them.
  */
-static void term_set_row(struct term *t, unsigned row, unsigned from,
+static void term_set_row(struct term *t, unsigned row, unsigned from, unsigned to,
 			 const struct con_cell *src, struct con_cell blank)
 {
 	struct con_cell *dst = &t->cells[(size_t)row * t->cols];
 	struct con_cell old[TERM_SPAN_MAX];
 	struct con_cell blanks[4] = { blank, blank, blank, blank };
 	uint64_t blank4 = cells4_load(blanks);
-	unsigned c = from, cols = t->cols;
+	unsigned c = from, cols = to;
 
 #define NEW1(i) (src ? src[i] : blank)
 #define NEW4(i) (src ? cells4_load(src + (i)) : blank4)
@@ -150,10 +152,11 @@ static void term_scroll(struct term *t)
 	if (t->sb)
 		scrollback_push(t->sb, t->cells, term_cont(t, 0));
 	for (unsigned r = 0; r + 1 < t->rows; r++) {
-		term_set_row(t, r, 0, &t->cells[(size_t)(r + 1) * t->cols], term_blank(t));
+		term_set_row(t, r, 0, t->cols, &t->cells[(size_t)(r + 1) * t->cols],
+			     term_blank(t));
 		term_set_cont(t, r, term_cont(t, r + 1));
 	}
-	term_set_row(t, t->rows - 1, 0, NULL, term_blank(t));
+	term_set_row(t, t->rows - 1, 0, t->cols, NULL, term_blank(t));
 	term_set_cont(t, t->rows - 1, false);
 }
 
@@ -173,9 +176,19 @@ static void term_newline(struct term *t)
 	term_newline_cont(t, false);
 }
 
-static void term_erase(struct term *t, unsigned row, unsigned from_col)
+/* Blank cells [from, to) of row with the current background. */
+static void term_erase(struct term *t, unsigned row, unsigned from, unsigned to)
 {
-	term_set_row(t, row, from_col, NULL, term_blank(t));
+	term_set_row(t, row, from, to, NULL, term_blank(t));
+}
+
+/* Blank rows [from, to) whole: their text no longer goes on into the next row. */
+static void term_erase_rows(struct term *t, unsigned from, unsigned to)
+{
+	for (unsigned r = from; r < to; r++) {
+		term_erase(t, r, 0, t->cols);
+		term_set_cont(t, r, false);
+	}
 }
 
 static void term_put(struct term *t, uint8_t ch)
@@ -356,6 +369,52 @@ static void term_cursor_move(struct term *t, enum ansi_action action, unsigned n
 	t->cx = cx;
 }
 
+/*
+ * The erases EL and ED (ansi.h): the cells ECMA-48 names, the cursor's cell included, take
+ * the current background and the cursor stays where it is. A pending wrap ends first (as
+ * in xterm, where every erase but ESC[3J resets the wrap flag): the cursor's cell is then
+ * the last column. A row whose end is erased no longer continues on the next one (xterm
+ * drops its wrap mark too), so the scrollback keeps the two apart. ESC[3J empties the
+ * scrollback, as xterm erases its saved lines, and leaves the screen and a pending wrap as
+ * they are.
+ */
+static void term_erase_action(struct term *t, enum ansi_action action)
+{
+	unsigned cx, cy = t->cy;
+
+	if (action == ANSI_ERASE_SAVED) {
+		if (t->sb)
+			scrollback_clear(t->sb);
+		return;
+	}
+	term_cancel_wrap(t);
+	cx = t->cx;
+	switch (action) {
+	case ANSI_ERASE_BELOW: /* the rows below, then the cursor's row from the cursor on */
+		term_erase_rows(t, cy + 1, t->rows);
+		term_erase(t, cy, cx, t->cols);
+		term_set_cont(t, cy, false);
+		break;
+	case ANSI_ERASE_EOL:
+		term_erase(t, cy, cx, t->cols);
+		term_set_cont(t, cy, false);
+		break;
+	case ANSI_ERASE_ABOVE: /* the rows above, then the cursor's row up to the cursor */
+		term_erase_rows(t, 0, cy);
+		term_erase(t, cy, 0, cx + 1);
+		break;
+	case ANSI_ERASE_BOL:
+		term_erase(t, cy, 0, cx + 1);
+		break;
+	case ANSI_ERASE_LINE:
+		term_erase_rows(t, cy, cy + 1);
+		break;
+	default: /* ANSI_CLEAR */
+		term_erase_rows(t, 0, t->rows);
+		break;
+	}
+}
+
 static void term_byte(struct term *t, uint8_t ch)
 {
 	enum ansi_action action = ansi_feed(&t->ansi, ch);
@@ -376,19 +435,17 @@ static void term_byte(struct term *t, uint8_t ch)
 			term_put(t, ch);
 		break;
 	case ANSI_CLEAR:
-		term_cancel_wrap(t);
-		for (unsigned r = 0; r < t->rows; r++) {
-			term_erase(t, r, 0);
-			term_set_cont(t, r, false);
-		}
+	case ANSI_ERASE_BELOW:
+	case ANSI_ERASE_ABOVE:
+	case ANSI_ERASE_SAVED:
+	case ANSI_ERASE_EOL:
+	case ANSI_ERASE_BOL:
+	case ANSI_ERASE_LINE:
+		term_erase_action(t, action);
 		break;
 	case ANSI_HOME:
 		t->cx = 0;
 		t->cy = 0;
-		break;
-	case ANSI_ERASE_EOL: /* at a pending wrap: the last column's character goes */
-		term_cancel_wrap(t);
-		term_erase(t, t->cy, t->cx);
 		break;
 	case ANSI_CURSOR_UP:
 	case ANSI_CURSOR_DOWN:
@@ -430,10 +487,7 @@ void term_clear(struct term *t)
 	term_batch_end(t);
 	term_view_reset(t);
 	term_cursor_hide(t);
-	for (unsigned r = 0; r < t->rows; r++) {
-		term_erase(t, r, 0);
-		term_set_cont(t, r, false);
-	}
+	term_erase_rows(t, 0, t->rows);
 	t->cx = 0;
 	t->cy = 0;
 	term_cursor_show(t);

@@ -155,9 +155,17 @@ int main(void)
 		feed(&p, "\x1b[0m", &n);
 	}
 
-	/* ESC[2J clears, ESC[J (erase below) is not supported and does nothing. */
+	/* ED by its parameter (ECMA-48 8.3.39, xterm's 3): absent or 0 erases below, 1 above,
+	 * 2 all, 3 the scrollback; any other value (4, a saturated 9999) is no erase. A second
+	 * parameter changes nothing. */
+	CHECK_EQ(feed(&p, "\x1b[J", &n), ANSI_ERASE_BELOW);
+	CHECK_EQ(feed(&p, "\x1b[0J", &n), ANSI_ERASE_BELOW);
+	CHECK_EQ(feed(&p, "\x1b[1J", &n), ANSI_ERASE_ABOVE);
 	CHECK_EQ(feed(&p, "\x1b[2J", &n), ANSI_CLEAR);
-	CHECK_EQ(feed(&p, "\x1b[J", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[3J", &n), ANSI_ERASE_SAVED);
+	CHECK_EQ(feed(&p, "\x1b[4J", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[65536J", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[1;2J", &n), ANSI_ERASE_ABOVE);
 
 	/* ESC[H, ESC[;H and ESC[1;1H go home; ESC[5;3H (elsewhere) is ignored. */
 	CHECK_EQ(feed(&p, "\x1b[H", &n), ANSI_HOME);
@@ -165,10 +173,14 @@ int main(void)
 	CHECK_EQ(feed(&p, "\x1b[1;1H", &n), ANSI_HOME);
 	CHECK_EQ(feed(&p, "\x1b[5;3H", &n), ANSI_NONE);
 
-	/* ESC[K and ESC[0K erase to end of line; ESC[2K is not supported. */
+	/* EL by its parameter (ECMA-48 8.3.41): absent or 0 erases to the end of the line, 1
+	 * from its start, 2 all of it; 3 (no EL) is none. */
 	CHECK_EQ(feed(&p, "\x1b[K", &n), ANSI_ERASE_EOL);
 	CHECK_EQ(feed(&p, "\x1b[0K", &n), ANSI_ERASE_EOL);
-	CHECK_EQ(feed(&p, "\x1b[2K", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[1K", &n), ANSI_ERASE_BOL);
+	CHECK_EQ(feed(&p, "\x1b[2K", &n), ANSI_ERASE_LINE);
+	CHECK_EQ(feed(&p, "\x1b[3K", &n), ANSI_NONE);
+	CHECK_EQ(n, 0);
 
 	/* ESC[nA/B/C/D move the cursor: up, down, forward, back, by n (absent or 0: 1; a
 	 * huge n saturates at 9999, the terminal clamps it to the screen). */
@@ -202,6 +214,16 @@ int main(void)
 	CHECK_EQ(n, 0);
 	CHECK_EQ(feed(&p, "\x1b[?2J", &n), ANSI_CLEAR);
 	CHECK_EQ(feed(&p, "\x1b[?K", &n), ANSI_ERASE_EOL);
+	CHECK_EQ(feed(&p, "\x1b[?1K", &n), ANSI_ERASE_BOL);
+	CHECK_EQ(feed(&p, "\x1b[?2K", &n), ANSI_ERASE_LINE);
+	CHECK_EQ(feed(&p, "\x1b[?J", &n), ANSI_ERASE_BELOW);
+	CHECK_EQ(feed(&p, "\x1b[?1J", &n), ANSI_ERASE_ABOVE);
+	CHECK_EQ(feed(&p, "\x1b[?3J", &n), ANSI_ERASE_SAVED);
+	/* other markers and intermediate bytes are other functions, also for J and K */
+	CHECK_EQ(feed(&p, "\x1b[>1K", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[1 K", &n), ANSI_NONE);
+	CHECK_EQ(feed(&p, "\x1b[=2J", &n), ANSI_NONE);
+	CHECK_EQ(n, 0);
 	/* the marker is the sequence's only: the next plain CSI acts again */
 	CHECK_EQ(feed(&p, "\x1b[1m", &n), ANSI_ATTR);
 	CHECK_EQ(ansi_attr(&p), CON_ATTR(15, 0));

@@ -197,32 +197,41 @@ static void test_agrees_with_term(void)
 	       "\x80\x80\x80\x80\x80\n3\n4\n5\n");
 	/* valid UTF-8 wrapping at the row's end: é and € take one column each */
 	AGREES("0123456789012345678\xc3\xa9\xe2\x82\xacz\n3\n4\n5\n");
-	/* a full row, then an erase that ends the pending wrap (ESC[K, ESC[0K, DECSEL
-	 * ESC[?K, ESC[2J): the next character overwrites the last column, on the same row
-	 * (before: the pager took it to wrap, and the page ended a row early) */
+	/* a full row, then an erase that ends the pending wrap (EL: ESC[K, ESC[0K, ESC[1K,
+	 * ESC[2K, DECSEL ESC[?K and ESC[?1K; ED: ESC[J, ESC[0J, ESC[1J, ESC[2J, DECSED
+	 * ESC[?2;1J and ESC[?J): the next character overwrites the last column, on the same
+	 * row (before: the pager took it to wrap, and the page ended a row early) */
 	AGREES("01234567890123456789\033[Ka\n2\n3\n4\n5\n");
 	AGREES("01234567890123456789\033[0Kab\n3\n4\n5\n");
-	AGREES("01234567890123456789\033[?Ka\n2\n3\n4\n5\n");
-	AGREES("01234567890123456789\033[2Ja\n2\n3\n4\n5\n");
-	AGREES("01234567890123456789\033[?2;1Ja\n2\n3\n4\n5\n");
-	/* sequences term.c swallows leave the wrap pending: ESC[1K, ESC[>K, ESC[ K (an
-	 * intermediate byte), ESC[?1K, ESC[J; the next character starts a row */
 	AGREES("01234567890123456789\033[1Ka\n2\n3\n4\n5\n");
-	AGREES("01234567890123456789\033[>Ka\n2\n3\n4\n5\n");
-	AGREES("01234567890123456789\033[ Ka\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[2Kab\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[?Ka\n2\n3\n4\n5\n");
 	AGREES("01234567890123456789\033[?1Ka\n2\n3\n4\n5\n");
 	AGREES("01234567890123456789\033[Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[0Jab\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[1Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[2Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[?2;1Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[?Ja\n2\n3\n4\n5\n");
+	/* sequences that erase no cell leave the wrap pending, the next character starting a
+	 * row: ESC[3J (the scrollback only, as in xterm), and those term.c swallows: ESC[3K,
+	 * ESC[4J, ESC[>K, ESC[ K (an intermediate byte) */
+	AGREES("01234567890123456789\033[3Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[3Ka\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[4Ja\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[>Ka\n2\n3\n4\n5\n");
+	AGREES("01234567890123456789\033[ Ka\n2\n3\n4\n5\n");
 }
 
-/* Random output over the bytes that matter (escapes with markers and the erases ESC[K
- * and ESC[2J, controls, UTF-8 leads and continuations, DEL, text; not the cursor moves
+/* Random output over the bytes that matter (escapes with markers and the erases ESC[nK
+ * and ESC[nJ, controls, UTF-8 leads and continuations, DEL, text; not the cursor moves
  * ESC[H and ESC[nA/B/C/D the pager does not model): the pager agrees with the terminal on
  * every one. Fixed seed. */
 static void test_agrees_random(void)
 {
 	static const uint8_t alphabet[] = { 0x1b, '[', ';', '1', 'm', 'K', '\n', '\r', '\t', '\b',
 					    0x7f, 0x80, 0xa9, 0xc3, 0xe2, 0xf0, 0xc0, 0xff, 'a', ' ',
-					    'J', '?', '2', '>' };
+					    'J', '?', '2', '>', '0', '3' };
 	unsigned seed = 12345;
 	char s[160];
 
