@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arch_setjmp / arch_longjmp (struct arch_jmpbuf in lios/arch.h: rbx, rbp, r12-r15, rsp,
- * rip at offsets 0..56). Used by the self-test runner to end a test early and by the
- * expected-fault hook to resume after an exception, possibly from another stack (IST).
+ * Going on after a fault. arch_setjmp / arch_longjmp (struct arch_jmpbuf in lios/arch.h:
+ * rbx, rbp, r12-r15, rsp, rip at offsets 0..56) are used by the self-test runner to end a
+ * test early and by the expected-fault hook to resume after an exception, possibly from
+ * another stack (IST). rdmsr_safe is an MSR read whose #GP trap_dispatch resumes at
+ * rdmsr_safe_fixup: no jump buffer, so it works inside a test's expected-fault window too.
  */
+#include <lios/errno.h>
+
 	.section .text
 	.code64
-	.globl arch_setjmp, arch_longjmp
+	.globl arch_setjmp, arch_longjmp, rdmsr_safe, rdmsr_safe_insn, rdmsr_safe_fixup
 
 /* int arch_setjmp(struct arch_jmpbuf *jb [rdi]): returns 0 now, v later. */
 arch_setjmp:
@@ -37,3 +41,19 @@ arch_longjmp:
 	movq 40(%rdi), %r15
 	movq 48(%rdi), %rsp
 	jmpq *56(%rdi)
+
+/* int rdmsr_safe(uint32_t msr [edi], uint64_t *val [rsi]): 0 with *val set, or -EIO when
+ * the RDMSR raised #GP (trap_dispatch moves RIP from rdmsr_safe_insn to rdmsr_safe_fixup;
+ * RDMSR writes no register before it faults, *val is left alone). */
+rdmsr_safe:
+	movl %edi, %ecx
+rdmsr_safe_insn:
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax          /* RDMSR cleared bits 63-32 of RAX */
+	movq %rax, (%rsi)
+	xorl %eax, %eax
+	ret
+rdmsr_safe_fixup:
+	movl $-EIO, %eax
+	ret

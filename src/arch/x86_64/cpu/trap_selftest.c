@@ -4,6 +4,7 @@
  * ktest_expect_fault and checks that the handler saw the right vector, error code and (for
  * page faults) CR2, and that the boot goes on afterwards.
  */
+#include <arch/msr.h>
 #include <arch/trap.h>
 #include <lios/paging.h>
 #include <lios/selftest.h>
@@ -85,6 +86,18 @@ KTEST(exceptions, no_fault_is_reported_as_none)
 
 	KEXPECT(!ktest_expect_fault(do_nothing, NULL, &fi));
 	KEXPECT(fi.vector == -1);
+}
+
+/* rdmsr_safe of an MSR every x86_64 CPU has (EFER, LME set by now) reads what RDMSR
+ * reads and returns 0. Its #GP path is test_trap's: QEMU 7.2's TCG raises none for any
+ * MSR (it reads 0 for those it lacks, 0xffffffff included). */
+KTEST(exceptions, rdmsr_safe_reads_msr)
+{
+	uint64_t v = 0;
+
+	KEXPECT(rdmsr_safe(MSR_EFER, &v) == 0);
+	KEXPECT(v == rdmsr(MSR_EFER));
+	KEXPECT(v & EFER_LME);
 }
 
 KTEST(exceptions, stub_stride)

@@ -23,4 +23,9 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+/* RDMSR of an MSR the CPU may not have (a model-specific one asked for by family): 0 and
+ * *val, or -EIO when the CPU refused it with #GP, which trap_dispatch resumes at the
+ * read's fixup (fault_recovery.S) instead of panicking. Any context. */
+int rdmsr_safe(uint32_t msr, uint64_t *val);
+
 #endif

@@ -3,8 +3,9 @@
  * The real exception dispatch and report (src/arch/x86_64/cpu/trap.c) on the host, with a
  * trap frame built by hand: the panic's first lines (name, vector, error code, the page
  * fault's decoded cause), and which events the self-test hook may take as the fault a
- * test expects. panic_end and the hook's arch_longjmp come back into the test through C
- * longjmp; CR2, the NMI handler and the machine-check report are simulated.
+ * test expects, and rdmsr_safe's #GP resumed at its fixup. panic_end and the hook's
+ * arch_longjmp come back into the test through C longjmp; CR2, the NMI handler, the
+ * machine-check report and rdmsr_safe's two addresses (fault_recovery.S) are simulated.
  */
 #include <arch/trap.h>
 #include <lios/arch.h>
@@ -19,6 +20,9 @@
 #include "nmi.h"
 
 #define FAULT_ADDR 0xffffc90000123000ull
+
+/* stand-ins for fault_recovery.S's labels: only their addresses matter */
+const char rdmsr_safe_insn[1], rdmsr_safe_fixup[1];
 
 static jmp_buf panicked;  /* panic_end comes back here */
 static jmp_buf recovered; /* the self-test hook's arch_longjmp comes back here */
@@ -193,6 +197,50 @@ static void test_nmi_panic_not_taken_for_expected_fault(void)
 	CHECK_EQ(fi.vector, -1);
 }
 
+/* An MSR the CPU does not have (C001_0055 asked of an AMD family that has it, on a CPU or
+ * hypervisor that does not): its RDMSR in rdmsr_safe raises #GP. Expected: the handler
+ * returns with RIP at rdmsr_safe's fixup (which makes it return -EIO), nothing else in the
+ * frame changed, no panic, and a test's armed hook is neither taken nor disarmed (the
+ * read happens in code a test calls). A #GP anywhere else, and any other exception at
+ * that RDMSR, still panic. Before: every #GP panicked, so a probe of such an MSR ended
+ * the boot. */
+static void test_rdmsr_safe_gp_resumes_at_fixup(void)
+{
+	static struct arch_jmpbuf jb;
+	struct fault_info fi = { .vector = -1 };
+	struct trap_frame tf, was;
+
+	reset();
+	arch_fault_recovery_arm(&jb, &fi);
+	tf = frame(VEC_GP, 0);
+	tf.rip = (uintptr_t)rdmsr_safe_insn;
+	tf.rcx = 0xc0010055;
+	was = tf;
+	CHECK_EQ(deliver(&tf), RETURNED);
+	CHECK_EQ(tf.rip, (uintptr_t)rdmsr_safe_fixup);
+	was.rip = tf.rip;
+	CHECK(memcmp(&tf, &was, sizeof(tf)) == 0);
+	CHECK_EQ(panics, 0u);
+	CHECK_EQ(fi.vector, -1);
+	/* still armed: the test's own fault is recovered */
+	tf = frame(VEC_GP, 0);
+	CHECK_EQ(deliver(&tf), RECOVERED);
+	CHECK_EQ(fi.vector, VEC_GP);
+
+	reset();
+	tf = frame(VEC_GP, 0);
+	CHECK_EQ(deliver(&tf), PANICKED);
+	CHECK(log_captured("PANIC: General protection fault (vector 13)"));
+	reset();
+	tf = frame(VEC_PF, 0);
+	tf.rip = (uintptr_t)rdmsr_safe_insn;
+	CHECK_EQ(deliver(&tf), PANICKED);
+	reset();
+	tf = frame(VEC_GP, 0);
+	tf.rip = (uintptr_t)rdmsr_safe_fixup;
+	CHECK_EQ(deliver(&tf), PANICKED);
+}
+
 int main(void)
 {
 	printk_add_sink(log_capture_sink, false);
@@ -201,5 +249,6 @@ int main(void)
 	RUN(test_expected_fault_recovered);
 	RUN(test_machine_check_not_taken_for_expected_fault);
 	RUN(test_nmi_panic_not_taken_for_expected_fault);
+	RUN(test_rdmsr_safe_gp_resumes_at_fixup);
 	return unit_summary();
 }
