@@ -36,6 +36,10 @@
 	"local APIC timer may stop in C1E on this CPU (no ARAT), but no other " \
 	"source can tick: tick from it anyway, and waits spin instead of halting"
 
+/* The families with C1E: 0x0f from revision F (NPT: models 0x40 on, the display model with
+ * the extended model folded in; the earlier K8 revisions have no C1E), 0x10 and 0x11. */
+#define AMD_FAMILY_K8 0x0f
+#define AMD_K8_REV_F_MODEL 0x40
 /* The first AMD family whose local APIC timer runs in every C-state, ARAT reported or not. */
 #define AMD_FAMILY_TIMER_RUNS 0x12
 
@@ -47,7 +51,9 @@ static bool vendor_is(const struct cpu_features *f, const char *v)
 /* tick_lapic_stops_in_halt - see tick_choice.h. Pure. */
 bool tick_lapic_stops_in_halt(const struct cpu_features *f)
 {
-	if (f->arat || f->hypervisor || f->family >= AMD_FAMILY_TIMER_RUNS)
+	if (f->arat || f->hypervisor || f->family >= AMD_FAMILY_TIMER_RUNS ||
+	    f->family < AMD_FAMILY_K8 ||
+	    (f->family == AMD_FAMILY_K8 && f->model < AMD_K8_REV_F_MODEL))
 		return false;
 	return vendor_is(f, "AuthenticAMD") || vendor_is(f, "HygonGenuine");
 }

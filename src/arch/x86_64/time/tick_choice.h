@@ -24,8 +24,9 @@ struct tick_choice {
 	const char *why_fallback; /* the same when the fallback ticks; NULL: nothing to add */
 };
 
-/* True when HLT may stop this CPU's local APIC timer: an AMD processor of a family before
- * 0x12 without ARAT, whose C1E state, entered from HLT, stops the APIC timer. Pure. */
+/* True when HLT may stop this CPU's local APIC timer: an AMD processor of a family with
+ * C1E (0x0f from revision F, 0x10, 0x11) without ARAT, whose C1E state, entered from HLT,
+ * stops the APIC timer. Pure. */
 bool tick_lapic_stops_in_halt(const struct cpu_features *f);
 
 /* Whether a halt until the next interrupt is sure to end within a tick while `ticking`

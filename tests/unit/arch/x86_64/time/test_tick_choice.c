@@ -105,8 +105,10 @@ static void test_amd_late_families_keep_lapic(void)
 static void test_amd_without_arat_no_pit(void)
 {
 	struct cpu_features f = cpu("AuthenticAMD", false);
-	struct tick_choice c = tick_choose(&f, true, false);
+	struct tick_choice c;
 
+	f.family = 0x10;
+	c = tick_choose(&f, true, false);
 	CHECK_EQ(c.first, TICK_LAPIC);
 	CHECK_EQ(c.fallback, TICK_NONE);
 	CHECK(c.why && strstr(c.why, "no ARAT") && strstr(c.why, "waits spin instead of halting"));
@@ -121,6 +123,7 @@ static void test_guest_keeps_lapic(void)
 	struct tick_choice c;
 
 	f.family = 0x0f;
+	f.model = 0x6b;
 	f.hypervisor = true;
 	c = tick_choose(&f, true, true);
 	CHECK(!tick_lapic_stops_in_halt(&f));
@@ -157,9 +160,43 @@ static void test_vendor_exact(void)
 {
 	struct cpu_features f = cpu("AuthenticAM", false);
 
+	f.family = 0x10;
 	CHECK(!tick_lapic_stops_in_halt(&f));
 	f = cpu("", false);
+	f.family = 0x10;
 	CHECK(!tick_lapic_stops_in_halt(&f));
+}
+
+/* AMD family 0x0f before revision F (display models below 0x40: the K8s of revisions C to
+ * E, Athlon 64 X2 model 0x2b among them) has no C1E, so HLT is plain C1 and the local APIC
+ * timer keeps counting: it ticks, nothing is logged, waits halt. From revision F (model
+ * 0x41, an Opteron 22xx) and G (0x6b, QEMU's qemu64) on, C1E may stop it. Before: every
+ * family 0x0f counted as stopping, so those older K8s ticked from the PIT for nothing. */
+static void test_k8_before_rev_f(void)
+{
+	static const uint32_t models[] = { 0x05, 0x2b, 0x3f };
+	static const uint32_t rev_f_on[] = { 0x40, 0x41, 0x6b };
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+		struct cpu_features f = cpu("AuthenticAMD", false);
+		struct tick_choice c;
+
+		f.family = 0x0f;
+		f.model = models[i];
+		c = tick_choose(&f, true, true);
+		CHECK(!tick_lapic_stops_in_halt(&f));
+		CHECK_EQ(c.first, TICK_LAPIC);
+		CHECK(c.why == NULL);
+		CHECK(tick_halt_ends(&f, TICK_LAPIC));
+	}
+	for (size_t i = 0; i < sizeof(rev_f_on) / sizeof(rev_f_on[0]); i++) {
+		struct cpu_features f = cpu("AuthenticAMD", false);
+
+		f.family = 0x0f;
+		f.model = rev_f_on[i];
+		CHECK(tick_lapic_stops_in_halt(&f));
+		CHECK_EQ(tick_choose(&f, true, true).first, TICK_PIT);
+	}
 }
 
 /* Whether a wait may halt (timer_halt_ends) for each tick that runs. A halt must end
@@ -179,8 +216,10 @@ static void test_halt_ends(void)
 
 	amd.family = 0x10;
 	hygon.family = 0x0f;
+	hygon.model = 0x6b;
 	late.family = 0x15;
 	guest.family = 0x0f;
+	guest.model = 0x6b;
 	guest.hypervisor = true;
 	CHECK(!tick_halt_ends(&amd, TICK_LAPIC));
 	CHECK(!tick_halt_ends(&hygon, TICK_LAPIC));
@@ -320,6 +359,7 @@ int main(void)
 	RUN(test_guest_keeps_lapic);
 	RUN(test_without_lapic);
 	RUN(test_vendor_exact);
+	RUN(test_k8_before_rev_f);
 	RUN(test_halt_ends);
 	RUN(test_verify_keeps_arriving_tick);
 	RUN(test_verify_moves_to_fallback);
