@@ -5,13 +5,17 @@
  * weakness is idle: without ARAT ("APIC timer always running", CPUID 6 EAX bit 2) the
  * timer may stop in a deep C-state. LiOS idles only with HLT (C1), which keeps the timer
  * running on Intel processors; on AMD processors with C1E (family 0x0f from revision F,
- * families 0x10 and 0x11) the chipset may turn HLT into C1E and the timer stops, so the
+ * families 0x10 and 0x11) the firmware may turn HLT into C1E and the timer stops, so the
  * tick dies whenever the shell waits for a key, with every timer_sleep_ms and every
- * polled USB controller behind it. PIT channel 0 keeps counting in any C-state, so it
- * ticks instead there; without it the local APIC timer is still better than no tick, and
- * it runs as long as the CPU does not halt: tick_halt_ends then says that a halt may not
+ * polled USB controller behind it. Whether it did is the processor's word, not the
+ * family's: MSR C001_0055's C1eOnCmpHalt and SmiOnCmpHalt bits (tick_c1e_probe; Linux
+ * asks the same two). Clear, HLT is plain C1 and the local APIC timer ticks as anywhere
+ * else. Set, or the read refused (#GP: a part or hypervisor without the register), the
+ * family's answer stands: PIT channel 0 keeps counting in any C-state, so it ticks
+ * instead there; without it the local APIC timer is still better than no tick, and it
+ * runs as long as the CPU does not halt: tick_halt_ends then says that a halt may not
  * end, so the waits that would halt (the shell's idle, timer_sleep_ms) spin instead, as
- * they do without a tick.
+ * they do without a tick. `timer.c1e=on|off` answers instead of the register.
  * (The HPET's comparators would be another such source; LiOS does not drive them.)
  * AMD reports no ARAT in CPUID on most of its processors, yet from family 0x12 on the
  * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
@@ -30,11 +34,17 @@
 #include <lios/string.h>
 #include "tick_choice.h"
 
-#define WHY_HALT_PIT \
-	"local APIC timer may stop in C1E on this CPU (no ARAT): tick from PIT channel 0"
-#define WHY_HALT_KEPT                                                           \
-	"local APIC timer may stop in C1E on this CPU (no ARAT), but no other " \
-	"source can tick: tick from it anyway, and waits spin instead of halting"
+/* The warnings, one pair per way C1E was found on: the PIT ticks, or the local APIC timer
+ * ticks anyway and waits spin. They say which way it was decided. */
+#define WHY_C1E(basis) "local APIC timer may stop in C1E on this CPU (no ARAT; " basis ")"
+#define WHY_PIT(basis) WHY_C1E(basis) ": tick from PIT channel 0"
+#define WHY_KEPT(basis)                                                   \
+	WHY_C1E(basis)                                                    \
+	", but no other source can tick: tick from it anyway, and waits " \
+	"spin instead of halting"
+#define BASIS_MSR "C1E on halt enabled in MSR C001_0055"
+#define BASIS_UNREADABLE "MSR C001_0055 unreadable, so C1E taken as on"
+#define BASIS_FORCED "timer.c1e=on"
 
 /* The families with C1E: 0x0f from revision F (NPT: models 0x40 on, the display model with
  * the extended model folded in; the earlier K8 revisions have no C1E), 0x10 and 0x11. */
@@ -48,8 +58,9 @@ static bool vendor_is(const struct cpu_features *f, const char *v)
 	return strncmp(f->vendor, v, sizeof(f->vendor)) == 0;
 }
 
-/* tick_lapic_stops_in_halt - see tick_choice.h. Pure. */
-bool tick_lapic_stops_in_halt(const struct cpu_features *f)
+/* A CPU whose HLT the firmware may turn into C1E, stopping the local APIC timer: the only
+ * ones that have MSR C001_0055's C1E bits. */
+static bool c1e_family(const struct cpu_features *f)
 {
 	if (f->arat || f->hypervisor || f->family >= AMD_FAMILY_TIMER_RUNS ||
 	    f->family < AMD_FAMILY_K8 ||
@@ -58,38 +69,96 @@ bool tick_lapic_stops_in_halt(const struct cpu_features *f)
 	return vendor_is(f, "AuthenticAMD") || vendor_is(f, "HygonGenuine");
 }
 
+/* tick_c1e_probe - see tick_choice.h. Pure but for read_msr. */
+struct tick_c1e tick_c1e_probe(const struct cpu_features *f, int force,
+			       int (*read_msr)(uint32_t msr, uint64_t *val))
+{
+	struct tick_c1e c = { TICK_C1E_NONE, 0 };
+	uint64_t v = 0;
+
+	if (!c1e_family(f))
+		return c;
+	if (force >= 0) {
+		c.basis = force ? TICK_C1E_FORCED_ON : TICK_C1E_FORCED_OFF;
+		return c;
+	}
+	if (read_msr(MSR_INT_PENDING_MSG, &v)) {
+		c.basis = TICK_C1E_UNREADABLE;
+		return c;
+	}
+	c.msr = v;
+	c.basis = v & (INT_PENDING_C1E_ON_CMP_HALT | INT_PENDING_SMI_ON_CMP_HALT)
+			  ? TICK_C1E_MSR_ON
+			  : TICK_C1E_MSR_OFF;
+	return c;
+}
+
+/* tick_lapic_stops_in_halt - see tick_choice.h. Pure. */
+bool tick_lapic_stops_in_halt(const struct tick_c1e *c1e)
+{
+	return c1e->basis == TICK_C1E_MSR_ON || c1e->basis == TICK_C1E_UNREADABLE ||
+	       c1e->basis == TICK_C1E_FORCED_ON;
+}
+
+/* tick_c1e_summary - see tick_choice.h. Pure. */
+const char *tick_c1e_summary(const struct tick_c1e *c1e)
+{
+	switch (c1e->basis) {
+	case TICK_C1E_MSR_OFF:
+		return "C1E off (MSR C001_0055)";
+	case TICK_C1E_MSR_ON:
+		return "C1E on (MSR C001_0055)";
+	case TICK_C1E_UNREADABLE:
+		return "C1E taken as on (MSR C001_0055 unreadable)";
+	case TICK_C1E_FORCED_ON:
+		return "C1E taken as on (timer.c1e=on)";
+	case TICK_C1E_FORCED_OFF:
+		return "C1E taken as off (timer.c1e=off)";
+	default:
+		return NULL;
+	}
+}
+
 /* tick_halt_ends - see tick_choice.h. Pure. */
-bool tick_halt_ends(const struct cpu_features *f, enum tick_kind ticking)
+bool tick_halt_ends(const struct tick_c1e *c1e, enum tick_kind ticking)
 {
 	if (ticking == TICK_LAPIC)
-		return !tick_lapic_stops_in_halt(f);
+		return !tick_lapic_stops_in_halt(c1e);
 	return ticking != TICK_NONE;
 }
 
 /* tick_choose - see tick_choice.h. Pure. */
-struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, bool pit_counts)
+struct tick_choice tick_choose(const struct tick_c1e *c1e, bool lapic_usable, bool pit_counts)
 {
 	struct tick_choice c = { TICK_NONE, TICK_NONE, NULL, NULL };
 	enum tick_kind pit = pit_counts ? TICK_PIT : TICK_NONE;
+	const char *why_pit = WHY_PIT(BASIS_MSR), *why_kept = WHY_KEPT(BASIS_MSR);
 
 	if (!lapic_usable) {
 		c.first = pit;
 		return c;
 	}
-	if (!tick_lapic_stops_in_halt(f)) {
+	if (!tick_lapic_stops_in_halt(c1e)) {
 		c.first = TICK_LAPIC;
 		c.fallback = pit;
 		return c;
+	}
+	if (c1e->basis == TICK_C1E_UNREADABLE) {
+		why_pit = WHY_PIT(BASIS_UNREADABLE);
+		why_kept = WHY_KEPT(BASIS_UNREADABLE);
+	} else if (c1e->basis == TICK_C1E_FORCED_ON) {
+		why_pit = WHY_PIT(BASIS_FORCED);
+		why_kept = WHY_KEPT(BASIS_FORCED);
 	}
 	if (pit_counts) {
 		c.first = TICK_PIT;
 		/* IRQ 0 may have no route: a tick that may pause beats none */
 		c.fallback = TICK_LAPIC;
-		c.why = WHY_HALT_PIT;
-		c.why_fallback = WHY_HALT_KEPT;
+		c.why = why_pit;
+		c.why_fallback = why_kept;
 	} else {
 		c.first = TICK_LAPIC;
-		c.why = WHY_HALT_KEPT;
+		c.why = why_kept;
 	}
 	return c;
 }

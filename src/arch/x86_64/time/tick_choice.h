@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Which counter drives the tick, decided in pure C (tick_choice.c; also built for the host:
- * tests/unit/arch/x86_64/time/test_tick_choice.c) from what the CPU reports and what
- * timer_init found; tsc.c's start_tick carries the choice out.
+ * tests/unit/arch/x86_64/time/test_tick_choice.c) from what the CPU reports, what its
+ * C1E register says (read through a function tsc.c passes) and what timer_init found;
+ * tsc.c's start_tick carries the choice out.
  */
 #ifndef TIME_TICK_CHOICE_H
 #define TIME_TICK_CHOICE_H
@@ -24,21 +25,56 @@ struct tick_choice {
 	const char *why_fallback; /* the same when the fallback ticks; NULL: nothing to add */
 };
 
-/* True when HLT may stop this CPU's local APIC timer: an AMD processor of a family with
- * C1E (0x0f from revision F, 0x10, 0x11) without ARAT, whose C1E state, entered from HLT,
- * stops the APIC timer. Pure. */
-bool tick_lapic_stops_in_halt(const struct cpu_features *f);
+/* AMD's Interrupt Pending Message register (BKDG for family 0Fh revision F on, 10h and 11h:
+ * MSRC001_0055). When every core has halted, C1eOnCmpHalt makes the processor enter C1E,
+ * SmiOnCmpHalt raises an SMI whose handler does: either way HLT may stop the local APIC
+ * timer. Both clear: HLT is plain C1. The firmware sets them (Linux reads the same bits). */
+#define MSR_INT_PENDING_MSG 0xc0010055u
+#define INT_PENDING_SMI_ON_CMP_HALT (1ull << 27)
+#define INT_PENDING_C1E_ON_CMP_HALT (1ull << 28)
+
+/* How tick_c1e_probe decided whether HLT may enter C1E and stop the local APIC timer. */
+enum tick_c1e_basis {
+	TICK_C1E_NONE,       /* no such C1E: another vendor or family, ARAT, a hypervisor */
+	TICK_C1E_MSR_OFF,    /* MSR C001_0055 read, both bits clear: the timer keeps counting */
+	TICK_C1E_MSR_ON,     /* MSR C001_0055 read, a bit set: HLT may stop the timer */
+	TICK_C1E_UNREADABLE, /* the read raised #GP: the family's answer (may stop) stands */
+	TICK_C1E_FORCED_ON,  /* `timer.c1e=on`: taken as on, the MSR not read */
+	TICK_C1E_FORCED_OFF, /* `timer.c1e=off`: taken as off, the MSR not read */
+};
+
+struct tick_c1e {
+	enum tick_c1e_basis basis;
+	uint64_t msr; /* MSR C001_0055 as read (TICK_C1E_MSR_*), else 0 */
+};
+
+/* Whether HLT may put this CPU in C1E, which stops its local APIC timer. Only an AMD (or
+ * Hygon) CPU of a family with C1E (0x0f from revision F, 0x10, 0x11) without ARAT, on bare
+ * metal, is asked: force 1 or 0 (`timer.c1e=on|off`) answers for it; otherwise
+ * read_msr(MSR_INT_PENDING_MSG, &v) (0, or an error when the CPU refused the read) does.
+ * No other CPU reads the MSR. Pure but for read_msr. */
+struct tick_c1e tick_c1e_probe(const struct cpu_features *f, int force,
+			       int (*read_msr)(uint32_t msr, uint64_t *val));
+
+/* True when HLT may stop the local APIC timer: C1E found on, forced on, or unreadable on
+ * a family that has it. Pure. */
+bool tick_lapic_stops_in_halt(const struct tick_c1e *c1e);
+
+/* The decision in a few words for the `timer:` line ("C1E off (MSR C001_0055)"); NULL for
+ * a CPU without such C1E. Pure. */
+const char *tick_c1e_summary(const struct tick_c1e *c1e);
 
 /* Whether a halt until the next interrupt is sure to end within a tick while `ticking`
  * drives the tick (what timer_halt_ends reports): never without a tick, nor with a local
  * APIC timer that HLT may stop (tick_lapic_stops_in_halt: waits spin instead, and the
  * timer runs while they do). Pure. */
-bool tick_halt_ends(const struct cpu_features *f, enum tick_kind ticking);
+bool tick_halt_ends(const struct tick_c1e *c1e, enum tick_kind ticking);
 
 /* The tick source: the local APIC timer when lapic_usable (the local APIC is in use and not
  * refused by `nolapic_timer`), unless HLT may stop it and the PIT counts; else PIT channel
- * 0 when pit_counts (channel 2 was seen counting: a gated PIT never ticks). Pure. */
-struct tick_choice tick_choose(const struct cpu_features *f, bool lapic_usable, bool pit_counts);
+ * 0 when pit_counts (channel 2 was seen counting: a gated PIT never ticks). The reasons
+ * name how C1E was decided. Pure. */
+struct tick_choice tick_choose(const struct tick_c1e *c1e, bool lapic_usable, bool pit_counts);
 
 /* What tick_verify needs of the machine: start a kind of tick (0 or a negative errno), stop
  * one whose interrupts never came, and whether the running tick's interrupts arrive (a

@@ -188,7 +188,7 @@ KTEST(timer, tick_from_local_apic)
 		KEXPECT(timer_tick_source_name()[0] != 'l');
 		ktest_skip("local APIC timer not in use");
 	}
-	if (tick_lapic_stops_in_halt(cpu_features())) {
+	if (tick_lapic_stops_in_halt(timer_c1e())) {
 		KEXPECT(timer_report()->tick_note != NULL);
 		if (timer_tick_source_name()[0] == 'P')
 			ktest_skip("the local APIC timer may stop in C1E: PIT channel 0 ticks");
@@ -224,7 +224,8 @@ KTEST(timer, delay_without_interrupts)
 
 /* Waits halt only where the tick is sure to end the halt: with a tick running, except the
  * local APIC timer of a CPU whose HLT may enter C1E and stop it (AMD families 0x0f-0x11
- * without ARAT, on bare metal; QEMU's qemu64 with -hypervisor plays one). There the shell's
+ * without ARAT, on bare metal, C1E enabled in MSR C001_0055; QEMU's qemu64 with
+ * -hypervisor and `timer.c1e=on` plays one). There the shell's
  * idle and timer_sleep_ms spin, or they could halt with nothing left to wake them. */
 KTEST(timer, halt_only_when_the_tick_ends_it)
 {
@@ -234,7 +235,7 @@ KTEST(timer, halt_only_when_the_tick_ends_it)
 		KEXPECT(!timer_halt_ends()); /* no tick: nothing is sure to end a halt */
 		return;
 	}
-	if (lapic_tick && tick_lapic_stops_in_halt(cpu_features()))
+	if (lapic_tick && tick_lapic_stops_in_halt(timer_c1e()))
 		KEXPECT(!timer_halt_ends());
 	else
 		KEXPECT(timer_halt_ends());

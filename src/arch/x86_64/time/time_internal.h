@@ -47,5 +47,9 @@ uint64_t tick_periods(void);
 
 /* tsc.c: the report timer_init fills. */
 struct timer_report *timer_report_mut(void);
+/* tsc.c: whether HLT may stop the local APIC timer, as timer_init decided (tick_choice.h).
+ * Any context after timer_init. */
+struct tick_c1e;
+const struct tick_c1e *timer_c1e(void);
 
 #endif

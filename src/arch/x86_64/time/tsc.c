@@ -18,18 +18,22 @@
  * is measured against the same reference; the tick then comes from it (cpu/irq.c enables
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
  * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
- * may stop when it halts (AMD without ARAT, see tick_choice.c; when it ticks there anyway,
- * waits spin instead of halting: timer_halt_ends).
+ * may stop when it halts (AMD of the C1E families without ARAT whose MSR C001_0055 enables
+ * C1E on halt, see tick_choice.c; when it ticks there anyway, waits spin instead of
+ * halting: timer_halt_ends). That register is read with rdmsr_safe: a CPU that refuses it
+ * keeps its family's answer, and the log says so.
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
  * so a counter that never moves costs milliseconds, never a hang; a measured rate above
  * that is no TSC's, and the reference is treated as failed (the next one is measured).
  */
 #include <arch/cpu.h>
+#include <arch/msr.h>
 #include <lios/cmdline.h>
 #include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/printk.h>
+#include <lios/string.h>
 #include <lios/time.h>
 #include <lios/timer.h>
 #include "tick_choice.h"
@@ -59,6 +63,7 @@
 enum { SRC_HPET, SRC_PM, SRC_PIT };
 
 static struct timer_report rep;
+static struct tick_c1e c1e; /* whether HLT may stop the local APIC timer, and why */
 static struct clock_ref refs[TIMER_MAX_SOURCES];
 static bool ref_valid[TIMER_MAX_SOURCES];
 
@@ -66,6 +71,9 @@ static uint64_t tsc_read(void) { return rdtsc(); }
 
 /* timer_report - see lios/timer.h. Any context. */
 const struct timer_report *timer_report(void) { return &rep; }
+
+/* timer_c1e - see time_internal.h. Any context. */
+const struct tick_c1e *timer_c1e(void) { return &c1e; }
 
 /* Limits for one calibration against r: the pause allowed between two reads is half the
  * counter's wrap period at the slowest TSC assumed. */
@@ -320,7 +328,7 @@ static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 		return err;
 	}
 	tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
-			"local APIC timer (periodic)", tick_halt_ends(f, TICK_LAPIC));
+			"local APIC timer (periodic)", tick_halt_ends(&c1e, TICK_LAPIC));
 	return 0;
 }
 
@@ -333,7 +341,7 @@ static int start_pit_tick(void)
 		printk(KERN_ERR "timer: IRQ 0 not available (%d) for the PIT tick\n", err);
 		return err;
 	}
-	tick_set_source("PIT channel 0", tick_halt_ends(cpu_features(), TICK_PIT));
+	tick_set_source("PIT channel 0", tick_halt_ends(&c1e, TICK_PIT));
 	return 0;
 }
 
@@ -357,7 +365,7 @@ static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
  * counting: a gated PIT would never tick); the other one when the first does not start. */
 static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_counts)
 {
-	struct tick_choice c = tick_choose(cpu_features(), lapic, pit_counts);
+	struct tick_choice c = tick_choose(&c1e, lapic, pit_counts);
 
 	tick_c = c;
 	tick_lapic_hz = lapic_hz;
@@ -470,12 +478,56 @@ static const char *origin_name(enum tsc_origin o, int primary)
 	}
 }
 
+/* `timer.c1e=on|off`: 1 or 0; -1 when absent, or neither (said). */
+static int c1e_force(void)
+{
+	char v[8];
+
+	if (cmdline_value("timer.c1e", v, sizeof(v)) == -ENOENT)
+		return -1;
+	if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0)
+		return v[1] == 'n';
+	printk(KERN_WARN "timer: timer.c1e=%s is neither on nor off: ignored\n", v);
+	return -1;
+}
+
+/* Whether HLT may stop the local APIC timer, asked of MSR C001_0055 on the CPUs that have
+ * it (tick_c1e_probe), and the answer said with its basis. */
+static void decide_c1e(const struct cpu_features *f)
+{
+	int force = c1e_force();
+
+	c1e = tick_c1e_probe(f, force, rdmsr_safe);
+	switch (c1e.basis) {
+	case TICK_C1E_NONE:
+		if (force >= 0)
+			printk(KERN_INFO "timer: timer.c1e ignored: no C1E stops this CPU's local APIC timer\n");
+		break;
+	case TICK_C1E_MSR_OFF:
+	case TICK_C1E_MSR_ON:
+		printk(KERN_INFO "timer: AMD family %#x model %#x: MSR C001_0055 %#llx: %s\n",
+		       f->family, f->model, (unsigned long long)c1e.msr,
+		       c1e.basis == TICK_C1E_MSR_ON ?
+		       "C1E on halt enabled (C1eOnCmpHalt or SmiOnCmpHalt set)" :
+		       "C1E off (C1eOnCmpHalt and SmiOnCmpHalt clear): HLT leaves the local APIC timer counting");
+		break;
+	case TICK_C1E_UNREADABLE:
+		printk(KERN_WARN "timer: AMD family %#x model %#x: MSR C001_0055 cannot be read (#GP): "
+				 "C1E taken as on, as this family may enable it\n", f->family, f->model);
+		break;
+	default:
+		printk(KERN_INFO "timer: %s: MSR C001_0055 not read\n", tick_c1e_summary(&c1e));
+	}
+}
+
 /* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline]
- * [, checked against <source>: <x>% apart]"; an estimate is a warning and says its basis. */
+ * [, checked against <source>: <x>% apart][, C1E <how decided>]"; an estimate is a warning
+ * and says its basis. */
 static void print_timer_line(void)
 {
 	uint64_t khz = rep.tsc_hz / 1000;
-	char origin[80], check[96] = "", line[256];
+	const char *c1e_said = tick_c1e_summary(&c1e);
+	char origin[80], check[96] = "", line[320];
 
 	if (rep.estimate_basis)
 		ksnprintf(origin, sizeof(origin), "estimated (%s): no reference counts",
@@ -485,10 +537,11 @@ static void print_timer_line(void)
 	if (rep.cross_checked)
 		ksnprintf(check, sizeof(check), ", checked against %s: %u.%03u%% apart",
 			  rep.check_b, rep.check_ppm / 10000, rep.check_ppm % 10000 / 10);
-	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s",
+	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s%s%s",
 		  timer_tick_source_name(), rep.tick_hz, (unsigned long long)(khz / 1000),
 		  (unsigned long long)(khz % 1000), origin, rep.invariant_tsc ? ", invariant" : "",
-		  rep.tsc_deadline ? ", TSC-deadline" : "", check);
+		  rep.tsc_deadline ? ", TSC-deadline" : "", check, c1e_said ? ", " : "",
+		  c1e_said ? c1e_said : "");
 	if (rep.estimate_basis)
 		printk(KERN_WARN "%s\n", line);
 	else
@@ -536,6 +589,7 @@ void timer_init(const struct clock_hw *hw)
 	}
 	rep.tsc_origin = origin_name(origin, primary);
 	tick_set_clock(rep.tsc_hz, rdtsc());
+	decide_c1e(f);
 	start_tick(lapic, lapic_hz, rep.tsc_hz, rep.sources[SRC_PIT].state != CLOCK_FROZEN);
 	rep.tick_source = timer_tick_source_name();
 	print_timer_line();
