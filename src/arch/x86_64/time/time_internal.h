@@ -45,10 +45,19 @@ void tick_set_source(const char *name, bool halt_ends_within_tick);
  * one in whole periods of the TSC, so ticks an emulator merged still count (self-tests). */
 uint64_t tick_periods(void);
 
-/* tsc.c: the report timer_init fills. */
+/* tsc.c: the report timer_init fills (tick_start.c fills its tick fields). Boot. */
 struct timer_report *timer_report_mut(void);
-/* tsc.c: whether HLT may stop the local APIC timer, as timer_init decided (tick_choice.h).
- * Any context after timer_init. */
+
+/* tick_start.c: whether HLT may stop the local APIC timer (MSR C001_0055 asked, or
+ * timer.c1e=), then the tick tick_choose picks for it started, or its fallback: the
+ * local APIC timer when lapic (in use, not refused by nolapic_timer; lapic_hz its rate
+ * when a calibration sampled it, else 0: measured against the TSC now), PIT channel 0
+ * when pit_counts. Said on the log; the report's tick fields filled. Boot, once, after
+ * the TSC rate is known, interrupts off. */
+struct cpu_features;
+void tick_start(const struct cpu_features *f, bool lapic, uint64_t lapic_hz, uint64_t tsc_hz,
+		bool pit_counts);
+/* tick_start.c: the C1E decision tick_start took (tick_choice.h). Any context after it. */
 struct tick_c1e;
 const struct tick_c1e *timer_c1e(void);
 

@@ -19,21 +19,18 @@
  * the local APIC on both interrupt backends), else from PIT channel 0: without a usable
  * local APIC, with `nolapic_timer` on the command line, or on a CPU whose local APIC timer
  * may stop when it halts (AMD of the C1E families without ARAT whose MSR C001_0055 enables
- * C1E on halt, see tick_choice.c; when it ticks there anyway, waits spin instead of
- * halting: timer_halt_ends). That register is read with rdmsr_safe: a CPU that refuses it
- * keeps its family's answer, and the log says so.
+ * C1E on halt; when it ticks there anyway, waits spin instead of halting:
+ * timer_halt_ends). tick_start.c decides and starts it, tick_choice.c holds the rules.
  *
  * Every calibration is bounded in TSC cycles at DELAY_ASSUMED_MAX_KHZ (see <lios/time.h>),
  * so a counter that never moves costs milliseconds, never a hang; a measured rate above
  * that is no TSC's, and the reference is treated as failed (the next one is measured).
  */
 #include <arch/cpu.h>
-#include <arch/msr.h>
 #include <lios/cmdline.h>
 #include <lios/cpu_features.h>
 #include <lios/errno.h>
 #include <lios/printk.h>
-#include <lios/string.h>
 #include <lios/time.h>
 #include <lios/timer.h>
 #include "tick_choice.h"
@@ -44,7 +41,6 @@
 #define CHECK_WINDOW_US 2000     /* the cross-check when CPUID gave the rate (otherwise it
 				  * is read beside the calibration's window): it looks for a 1 %
 				  * disagreement, and 2 ms resolve the PM timer's rate to 0.02 % */
-#define LAPIC_WINDOW_US 5000     /* the local APIC timer against the TSC, when no window ran */
 #define FREEZE_US 2000           /* a counter must move within this (at the assumed rate) */
 #define FREEZE_KNOWN_US 500      /* the same once the TSC rate is known: every reference
 				  * counts at 1.19 MHz or more, hundreds of counts in 500 us */
@@ -55,15 +51,11 @@
 				  * whole wrap; the slowest invariant TSCs run at 800 MHz
 				  * and more (Core M-5Y10) */
 #define ESTIMATE_ASSUMED_HZ (DELAY_ASSUMED_MAX_KHZ * 1000) /* no wait is ever short */
-#define TICK_CHECK_US 1000000     /* a started tick's interrupts must come within this */
-#define TICK_CHECK_TICKS 3        /* since the tick started: two beyond one that may have been
-				   * pending from before */
 #define FROZEN_NOTE "the counter never moves (clock-gated or absent)"
 
 enum { SRC_HPET, SRC_PM, SRC_PIT };
 
 static struct timer_report rep;
-static struct tick_c1e c1e; /* whether HLT may stop the local APIC timer, and why */
 static struct clock_ref refs[TIMER_MAX_SOURCES];
 static bool ref_valid[TIMER_MAX_SOURCES];
 
@@ -72,8 +64,8 @@ static uint64_t tsc_read(void) { return rdtsc(); }
 /* timer_report - see lios/timer.h. Any context. */
 const struct timer_report *timer_report(void) { return &rep; }
 
-/* timer_c1e - see time_internal.h. Any context. */
-const struct tick_c1e *timer_c1e(void) { return &c1e; }
+/* timer_report_mut - see time_internal.h. Boot. */
+struct timer_report *timer_report_mut(void) { return &rep; }
 
 /* Limits for one calibration against r: the pause allowed between two reads is half the
  * counter's wrap period at the slowest TSC assumed. */
@@ -263,19 +255,6 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 	return primary;
 }
 
-/* The local APIC timer against the TSC, when no reference window sampled it. */
-static uint64_t lapic_against_tsc(uint64_t tsc_hz)
-{
-	uint64_t t0 = rdtsc(), c0 = lapic_timer_read(NULL), t1, c1;
-	uint64_t span = clock_muldiv(tsc_hz, LAPIC_WINDOW_US, 1000000);
-
-	do
-		t1 = rdtsc();
-	while (t1 - t0 < span);
-	c1 = lapic_timer_read(NULL);
-	return clock_muldiv(c1 - c0, tsc_hz, t1 - t0);
-}
-
 /* No reference: leaf 0x16's base frequency, the brand string, or the fastest TSC there is,
  * so that no wait is shorter than asked (see the top of this file). */
 static uint64_t estimate(const struct cpu_features *f)
@@ -308,163 +287,6 @@ static void cross_check(const char *a, uint64_t a_hz, const char *b, uint64_t b_
 		       (unsigned long long)a_hz, (unsigned long long)b_hz);
 }
 
-/* The local APIC timer as the tick; its rate is measured against the TSC now when no
- * calibration window sampled it. Returns 0 or the lapic_timer_start error (said). */
-static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
-{
-	const struct cpu_features *f = cpu_features();
-	int err;
-
-	if (!lapic_hz && !f->tsc_deadline)
-		lapic_hz = lapic_against_tsc(tsc_hz);
-	rep.lapic_timer_hz = lapic_hz;
-	printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
-	       (unsigned long long)lapic_hz);
-	err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
-	if (err) {
-		printk(KERN_WARN "timer: local APIC timer at %llu Hz cannot tick at %u Hz\n",
-		       (unsigned long long)lapic_hz, TIMER_HZ);
-		rep.lapic_timer_hz = 0;
-		return err;
-	}
-	tick_set_source(lapic_timer_deadline_mode() ? "local APIC timer (TSC-deadline)" :
-			"local APIC timer (periodic)", tick_halt_ends(&c1e, TICK_LAPIC));
-	return 0;
-}
-
-/* PIT channel 0 as the tick. Returns 0 or the irq_register error (said). */
-static int start_pit_tick(void)
-{
-	int err = pit_tick_start();
-
-	if (err) {
-		printk(KERN_ERR "timer: IRQ 0 not available (%d) for the PIT tick\n", err);
-		return err;
-	}
-	tick_set_source("PIT channel 0", tick_halt_ends(&c1e, TICK_PIT));
-	return 0;
-}
-
-static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
-{
-	if (k == TICK_LAPIC)
-		return start_lapic_tick(lapic_hz, tsc_hz);
-	if (k == TICK_PIT)
-		return start_pit_tick();
-	return -ENODEV;
-}
-
-/* What start_tick chose and started, for timer_check_tick; tick_base is timer_ticks() when
- * the running tick was started. */
-static struct tick_choice tick_c;
-static enum tick_kind tick_running;
-static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
-
-/* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
- * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
- * counting: a gated PIT would never tick); the other one when the first does not start. */
-static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_counts)
-{
-	struct tick_choice c = tick_choose(&c1e, lapic, pit_counts);
-
-	tick_c = c;
-	tick_lapic_hz = lapic_hz;
-	tick_tsc_hz = tsc_hz;
-	rep.tick_note = c.why;
-	if (c.why)
-		printk(KERN_WARN "timer: %s\n", c.why);
-	if (c.first == TICK_NONE) {
-		printk(KERN_WARN "timer: no tick (no usable local APIC, the PIT does not count)\n");
-		return;
-	}
-	tick_base = timer_ticks();
-	if (start_tick_from(c.first, lapic_hz, tsc_hz) == 0) {
-		tick_running = c.first;
-		rep.tick_hz = TIMER_HZ;
-		return;
-	}
-	if (c.fallback != TICK_NONE && start_tick_from(c.fallback, lapic_hz, tsc_hz) == 0) {
-		tick_running = c.fallback;
-		rep.tick_hz = TIMER_HZ;
-		rep.tick_note = c.why_fallback;
-		if (c.why_fallback)
-			printk(KERN_WARN "timer: %s\n", c.why_fallback);
-		return;
-	}
-	printk(KERN_ERR "timer: no tick\n");
-}
-
-static int check_start(enum tick_kind k, void *ctx)
-{
-	uint64_t flags = irq_save();
-	int err;
-
-	(void)ctx;
-	tick_base = timer_ticks();
-	err = start_tick_from(k, tick_lapic_hz, tick_tsc_hz);
-	irq_restore(flags);
-	return err;
-}
-
-/* A tick whose interrupts never came: stopped, and said. */
-static void check_stop(enum tick_kind k, void *ctx)
-{
-	uint64_t flags = irq_save();
-
-	(void)ctx;
-	printk(KERN_ERR "timer: no interrupt from the %s tick in %u ms: stopped\n",
-	       timer_tick_source_name(), TICK_CHECK_US / 1000);
-	if (k == TICK_LAPIC)
-		lapic_timer_stop();
-	else
-		pit_tick_stop();
-	tick_set_source(NULL, false);
-	irq_restore(flags);
-}
-
-/* TICK_CHECK_TICKS ticks since the tick started, waiting at most TICK_CHECK_US of the TSC
- * for them: generous, since a loaded emulator delivers ticks late. Checked a few
- * milliseconds of boot after the start (kmain), they have mostly come already. */
-static bool check_arrives(void *ctx)
-{
-	uint64_t dl = deadline_us(TICK_CHECK_US);
-
-	(void)ctx;
-	while (timer_ticks() - tick_base < TICK_CHECK_TICKS) {
-		if (deadline_passed(dl))
-			return false;
-		cpu_pause();
-	}
-	return true;
-}
-
-/* timer_check_tick - see lios/timer.h. */
-void timer_check_tick(void)
-{
-	static const struct tick_ops ops = { check_start, check_stop, check_arrives, NULL };
-	enum tick_kind was = tick_running;
-	uint64_t flags;
-
-	if (was == TICK_NONE || !(read_rflags() & RFLAGS_IF))
-		return;
-	tick_running = tick_verify(&tick_c, was, &ops);
-	flags = irq_save();
-	rep.tick_verified = tick_running != TICK_NONE;
-	if (tick_running != was) {
-		rep.tick_note = "the first tick's interrupts never arrived";
-		if (tick_running == TICK_NONE) {
-			rep.tick_hz = 0;
-			printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");
-		} else {
-			printk(KERN_WARN "timer: tick from %s instead\n", timer_tick_source_name());
-			if (tick_running == tick_c.fallback && tick_c.why_fallback)
-				printk(KERN_WARN "timer: %s\n", tick_c.why_fallback);
-		}
-	}
-	rep.tick_source = timer_tick_source_name();
-	irq_restore(flags);
-}
-
 static const char *origin_name(enum tsc_origin o, int primary)
 {
 	switch (o) {
@@ -478,55 +300,13 @@ static const char *origin_name(enum tsc_origin o, int primary)
 	}
 }
 
-/* `timer.c1e=on|off`: 1 or 0; -1 when absent, or neither (said). */
-static int c1e_force(void)
-{
-	char v[8];
-
-	if (cmdline_value("timer.c1e", v, sizeof(v)) == -ENOENT)
-		return -1;
-	if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0)
-		return v[1] == 'n';
-	printk(KERN_WARN "timer: timer.c1e=%s is neither on nor off: ignored\n", v);
-	return -1;
-}
-
-/* Whether HLT may stop the local APIC timer, asked of MSR C001_0055 on the CPUs that have
- * it (tick_c1e_probe), and the answer said with its basis. */
-static void decide_c1e(const struct cpu_features *f)
-{
-	int force = c1e_force();
-
-	c1e = tick_c1e_probe(f, force, rdmsr_safe);
-	switch (c1e.basis) {
-	case TICK_C1E_NONE:
-		if (force >= 0)
-			printk(KERN_INFO "timer: timer.c1e ignored: no C1E stops this CPU's local APIC timer\n");
-		break;
-	case TICK_C1E_MSR_OFF:
-	case TICK_C1E_MSR_ON:
-		printk(KERN_INFO "timer: AMD family %#x model %#x: MSR C001_0055 %#llx: %s\n",
-		       f->family, f->model, (unsigned long long)c1e.msr,
-		       c1e.basis == TICK_C1E_MSR_ON ?
-		       "C1E on halt enabled (C1eOnCmpHalt or SmiOnCmpHalt set)" :
-		       "C1E off (C1eOnCmpHalt and SmiOnCmpHalt clear): HLT leaves the local APIC timer counting");
-		break;
-	case TICK_C1E_UNREADABLE:
-		printk(KERN_WARN "timer: AMD family %#x model %#x: MSR C001_0055 cannot be read (#GP): "
-				 "C1E taken as on, as this family may enable it\n", f->family, f->model);
-		break;
-	default:
-		printk(KERN_INFO "timer: %s: MSR C001_0055 not read\n", tick_c1e_summary(&c1e));
-	}
-}
-
 /* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline]
  * [, checked against <source>: <x>% apart][, C1E <how decided>]"; an estimate is a warning
  * and says its basis. */
 static void print_timer_line(void)
 {
 	uint64_t khz = rep.tsc_hz / 1000;
-	const char *c1e_said = tick_c1e_summary(&c1e);
+	const char *c1e_said = tick_c1e_summary(timer_c1e());
 	char origin[80], check[96] = "", line[320];
 
 	if (rep.estimate_basis)
@@ -589,8 +369,6 @@ void timer_init(const struct clock_hw *hw)
 	}
 	rep.tsc_origin = origin_name(origin, primary);
 	tick_set_clock(rep.tsc_hz, rdtsc());
-	decide_c1e(f);
-	start_tick(lapic, lapic_hz, rep.tsc_hz, rep.sources[SRC_PIT].state != CLOCK_FROZEN);
-	rep.tick_source = timer_tick_source_name();
+	tick_start(f, lapic, lapic_hz, rep.tsc_hz, rep.sources[SRC_PIT].state != CLOCK_FROZEN);
 	print_timer_line();
 }
