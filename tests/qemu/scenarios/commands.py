@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Keyboard scenarios of the shell commands that report on the machine or end its run:
 `mem`, `pci`, `date` (against the time QEMU's -rtc base= set), `uptime` and `cpu` on a
-machine without a tick, `cpu` with a brand string padded with blanks, `reboot`, `poweroff`
+machine without a tick, `timer` (its tick note: the cell's --expect), `cpu` with a brand string padded with blanks, `reboot`, `poweroff`
 (with ACPI S5, and without it: a halt) and `panic`; the ACPI power button pressed through QMP
 (`system_powerdown`: an S5 power-off);
 an NMI injected through QMP (reported, the shell goes on; with nmi=panic, a panic); and
@@ -19,7 +19,7 @@ import re
 
 import checks
 
-from .common import answer, check_screen, exchange
+from .common import PROMPT, answer, check_screen, exchange
 from .shell import scenario_echo
 from . import scenario
 
@@ -68,6 +68,17 @@ def scenario_no_tick(m, args):
         r"^up \d+\.\d{3} s \(no tick\), TSC \d+\.\d{3} MHz from \w",
         r"^cpu: interrupts via [^,]+, no tick$"]) + checks.check_forbidden(
             out, [r"from the none", r"at 0 Hz"])
+
+
+@scenario("timer")
+def scenario_timer(m, args):
+    # `timer` shows the TSC, every clock source and the tick as the boot left them, then a
+    # "tick note:" where the tick is not the usual one; the cell's --expect lines say which
+    # note. Waits for the prompt after the tick's line, so the note is in by then.
+    start = len(m.serial())
+    tick = exchange(m, "timer\n", r"^tick: .*, \d+ ticks so far\r?\n")
+    m.wait_for_serial(r"^" + PROMPT, 15.0, tick.end())
+    return checks.check_expected(m.serial()[start:], [r"^TSC: [0-9.]+ MHz, "])
 
 
 @scenario("cpu-brand")

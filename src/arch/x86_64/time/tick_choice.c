@@ -165,21 +165,85 @@ struct tick_choice tick_choose(const struct tick_c1e *c1e, bool lapic_usable, bo
 
 /* tick_verify - see tick_choice.h. */
 enum tick_kind tick_verify(const struct tick_choice *c, enum tick_kind running,
-			   const struct tick_ops *ops)
+			   const struct tick_ops *ops, struct tick_verdict *v)
 {
 	enum tick_kind other;
 
-	if (running == TICK_NONE)
-		return TICK_NONE;
-	if (ops->arrives(ops->ctx))
+	v->ticking = running;
+	v->silent[0] = v->silent[1] = v->refused = TICK_NONE;
+	if (running == TICK_NONE || ops->arrives(ops->ctx))
 		return running;
 	ops->stop(running, ops->ctx);
+	v->ticking = TICK_NONE;
+	v->silent[0] = running;
 	/* the fallback runs only when the first did not start: then nothing is left to try */
-	other = running == c->first ? c->fallback : TICK_NONE;
-	if (other == TICK_NONE || other == running || ops->start(other, ops->ctx))
+	if (running != c->first) {
+		v->refused = c->first;
 		return TICK_NONE;
-	if (ops->arrives(ops->ctx))
+	}
+	other = c->fallback;
+	if (other == TICK_NONE || other == running)
+		return TICK_NONE;
+	if (ops->start(other, ops->ctx)) {
+		v->refused = other;
+		return TICK_NONE;
+	}
+	if (ops->arrives(ops->ctx)) {
+		v->ticking = other;
 		return other;
+	}
 	ops->stop(other, ops->ctx);
+	v->silent[1] = other;
 	return TICK_NONE;
+}
+
+static const char *kind_name(enum tick_kind k)
+{
+	return k == TICK_LAPIC ? "the local APIC timer" : "PIT channel 0";
+}
+
+/* s appended to buf (size bytes), cut to fit, always terminated. */
+static void append(char *buf, size_t size, const char *s)
+{
+	size_t n = strlen(buf);
+
+	while (*s && n + 1 < size)
+		buf[n++] = *s++;
+	buf[n] = '\0';
+}
+
+/* tick_verify_note - see tick_choice.h. Pure. */
+void tick_verify_note(const struct tick_choice *c, const struct tick_verdict *v, char *buf,
+		      size_t size)
+{
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (v->silent[0] == TICK_NONE)
+		return;
+	if (v->silent[1] != TICK_NONE) {
+		append(buf, size, "neither ");
+		append(buf, size, kind_name(v->silent[0]));
+		append(buf, size, "'s interrupts nor ");
+		append(buf, size, kind_name(v->silent[1]));
+		append(buf, size, "'s arrived");
+	} else {
+		append(buf, size, kind_name(v->silent[0]));
+		append(buf, size, "'s interrupts never arrived");
+		if (v->refused != TICK_NONE) {
+			append(buf, size, " and ");
+			append(buf, size, kind_name(v->refused));
+			append(buf, size, " did not start");
+		}
+	}
+	if (v->ticking == TICK_NONE) {
+		append(buf, size, ": no tick, waits spin instead of halting");
+	} else if (v->ticking == c->fallback && c->why_fallback) {
+		/* the local APIC timer C1E may stop: its own warning, waits spin */
+		append(buf, size, "; ");
+		append(buf, size, c->why_fallback);
+	} else {
+		append(buf, size, ": tick from ");
+		append(buf, size, kind_name(v->ticking));
+	}
 }

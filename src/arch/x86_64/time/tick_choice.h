@@ -86,12 +86,28 @@ struct tick_ops {
 	void *ctx;
 };
 
+/* What tick_verify did, for the note the `timer` command shows. */
+struct tick_verdict {
+	enum tick_kind ticking;   /* the kind that ticks now; TICK_NONE: none */
+	enum tick_kind silent[2]; /* kinds whose interrupts never came (stopped), in the order
+				   * tried; TICK_NONE after the last */
+	enum tick_kind refused;   /* the other kind, which did not start (now, or at boot when
+				   * the fallback ran); TICK_NONE: none refused */
+};
+
 /* The tick that really ticks: `running` (what c's first choice, or its fallback when the
  * first did not start, left running; TICK_NONE for none) is kept when its interrupts
  * arrive; otherwise it is stopped and c's other kind, if any and not yet tried, is started
  * and checked the same way. Returns the kind that ticks, TICK_NONE when none does (every
- * silent one stopped). Pure but for ops. */
+ * silent one stopped), and says what happened in *v. Pure but for ops. */
 enum tick_kind tick_verify(const struct tick_choice *c, enum tick_kind running,
-			   const struct tick_ops *ops);
+			   const struct tick_ops *ops, struct tick_verdict *v);
+
+/* Into buf (size bytes, always terminated), what tick_verify found when it moved the tick,
+ * for the `timer` command's note: which tick was silent, what else was tried, what ticks
+ * now and, when that is the local APIC timer C1E may stop, c's own words for it (waits
+ * spin); "" when the running tick's interrupts arrived. Pure. */
+void tick_verify_note(const struct tick_choice *c, const struct tick_verdict *v, char *buf,
+		      size_t size);
 
 #endif

@@ -222,17 +222,20 @@ static bool check_arrives(void *ctx)
 void timer_check_tick(void)
 {
 	static const struct tick_ops ops = { check_start, check_stop, check_arrives, NULL };
+	static char note[320]; /* the report's tick_note from here on */
 	struct timer_report *rep = timer_report_mut();
+	struct tick_verdict verdict;
 	enum tick_kind was = tick_running;
 	uint64_t flags;
 
 	if (was == TICK_NONE || !(read_rflags() & RFLAGS_IF))
 		return;
-	tick_running = tick_verify(&tick_c, was, &ops);
+	tick_running = tick_verify(&tick_c, was, &ops, &verdict);
 	flags = irq_save();
 	rep->tick_verified = tick_running != TICK_NONE;
 	if (tick_running != was) {
-		rep->tick_note = "the first tick's interrupts never arrived";
+		tick_verify_note(&tick_c, &verdict, note, sizeof(note));
+		rep->tick_note = note;
 		if (tick_running == TICK_NONE) {
 			rep->tick_hz = 0;
 			printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");

@@ -5,8 +5,8 @@
  * ARAT, under a hypervisor, with a local APIC or not, with a PIT that counts or is gated,
  * with C1E enabled or not in a made-up MSR C001_0055 (or its read refused, or
  * `timer.c1e=` answering for it); which CPUs read that MSR at all; what is tried when the
- * first choice does not start, and what the log is told. Then tick_verify on a made-up
- * machine whose ticks arrive or never do.
+ * first choice does not start, and what the log is told. tick_verify, the boot's check
+ * that the tick's interrupts come, is test_tick_verify.c's.
  */
 #include <string.h>
 #include "../../../unit.h"
@@ -454,124 +454,6 @@ static void test_halt_ends(void)
 	}
 }
 
-/* A machine for tick_verify: which kinds deliver their interrupts, which refuse to start,
- * and a log of what was done ("S<k>" start, "X<k>" stop, "A<k>" asked whether the running
- * one arrives). */
-struct fake_machine {
-	bool delivers[3];
-	bool refuses[3];
-	enum tick_kind running;
-	char log[64];
-};
-
-static void fake_log(struct fake_machine *m, char what, enum tick_kind k)
-{
-	size_t n = strlen(m->log);
-
-	m->log[n] = what;
-	m->log[n + 1] = (char)('0' + k);
-	m->log[n + 2] = '\0';
-}
-
-static int fake_start(enum tick_kind k, void *ctx)
-{
-	struct fake_machine *m = ctx;
-
-	fake_log(m, 'S', k);
-	if (m->refuses[k])
-		return -5;
-	m->running = k;
-	return 0;
-}
-
-static void fake_stop(enum tick_kind k, void *ctx)
-{
-	struct fake_machine *m = ctx;
-
-	fake_log(m, 'X', k);
-	if (m->running == k)
-		m->running = TICK_NONE;
-}
-
-static bool fake_arrives(void *ctx)
-{
-	struct fake_machine *m = ctx;
-
-	fake_log(m, 'A', m->running);
-	return m->running != TICK_NONE && m->delivers[m->running];
-}
-
-static enum tick_kind verify(struct fake_machine *m, enum tick_kind first, enum tick_kind fallback,
-			     enum tick_kind running)
-{
-	struct tick_choice c = { first, fallback, NULL, NULL };
-	struct tick_ops ops = { fake_start, fake_stop, fake_arrives, m };
-
-	m->running = running;
-	m->log[0] = '\0';
-	return tick_verify(&c, running, &ops);
-}
-
-/* A tick whose interrupts arrive is kept, and nothing is started or stopped. */
-static void test_verify_keeps_arriving_tick(void)
-{
-	struct fake_machine m = { .delivers = { false, true, true } };
-
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_LAPIC), TICK_LAPIC);
-	CHECK(strcmp(m.log, "A1") == 0);
-	CHECK_EQ(verify(&m, TICK_PIT, TICK_LAPIC, TICK_PIT), TICK_PIT);
-	CHECK(strcmp(m.log, "A2") == 0);
-}
-
-/* IRQ 0 never arrives (a wrong route): the PIT is stopped, the local APIC timer started
- * and kept; the other way round for a silent local APIC timer. */
-static void test_verify_moves_to_fallback(void)
-{
-	struct fake_machine m = { .delivers = { false, true, false } };
-
-	CHECK_EQ(verify(&m, TICK_PIT, TICK_LAPIC, TICK_PIT), TICK_LAPIC);
-	CHECK(strcmp(m.log, "A2X2S1A1") == 0);
-	CHECK_EQ(m.running, TICK_LAPIC);
-
-	m.delivers[TICK_LAPIC] = false;
-	m.delivers[TICK_PIT] = true;
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_LAPIC), TICK_PIT);
-	CHECK(strcmp(m.log, "A1X1S2A2") == 0);
-}
-
-/* Both silent: both stopped, no tick (waits spin rather than halt for good). The fallback
- * refusing to start: no tick either, the first stopped. No fallback: no tick. */
-static void test_verify_ends_without_tick(void)
-{
-	struct fake_machine m = { .delivers = { false, false, false } };
-
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_LAPIC), TICK_NONE);
-	CHECK(strcmp(m.log, "A1X1S2A2X2") == 0);
-	CHECK_EQ(m.running, TICK_NONE);
-
-	m.refuses[TICK_PIT] = true;
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_LAPIC), TICK_NONE);
-	CHECK(strcmp(m.log, "A1X1S2") == 0);
-	CHECK_EQ(m.running, TICK_NONE);
-
-	m.refuses[TICK_PIT] = false;
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_NONE, TICK_LAPIC), TICK_NONE);
-	CHECK(strcmp(m.log, "A1X1") == 0);
-}
-
-/* The fallback already runs (the first did not start): when it is silent there is nothing
- * left to try, and the first, which refused to start, is not started again. No tick at
- * all: nothing is asked. */
-static void test_verify_fallback_running(void)
-{
-	struct fake_machine m = { .delivers = { false, true, false } };
-
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_PIT), TICK_NONE);
-	CHECK(strcmp(m.log, "A2X2") == 0);
-	CHECK_EQ(verify(&m, TICK_LAPIC, TICK_PIT, TICK_NONE), TICK_NONE);
-	CHECK(strcmp(m.log, "") == 0);
-}
-
 int main(void)
 {
 	RUN(test_lapic_keeps_running);
@@ -587,9 +469,5 @@ int main(void)
 	RUN(test_vendor_exact);
 	RUN(test_k8_before_rev_f);
 	RUN(test_halt_ends);
-	RUN(test_verify_keeps_arriving_tick);
-	RUN(test_verify_moves_to_fallback);
-	RUN(test_verify_ends_without_tick);
-	RUN(test_verify_fallback_running);
 	return unit_summary();
 }
