@@ -23,7 +23,10 @@ void timer_init(const struct clock_hw *hw);
  * start the other source, or run without a tick (timer_sleep_ms spins), and say so: a
  * silent tick would otherwise halt the first sleep for good. Boot, once, with interrupts
  * enabled (it does nothing with them disabled), before anything sleeps (timer_sleep_ms):
- * the later, the less it waits, since it counts the ticks since the tick started. */
+ * the later, the less it waits, since it counts the ticks since the tick started. First,
+ * on an AMD CPU whose C1E register read off at timer_init, it reads it again: firmware
+ * may turn C1E on when the chipset enters ACPI mode, so call it after that (kmain: after
+ * acpi_button_init); found on, the tick moves as timer_init would have chosen it. */
 void timer_check_tick(void);
 /* Tick interrupts handled since timer_init (they advance only while interrupts are
  * enabled; under a loaded emulator some may be lost: time comes from the TSC). */

@@ -163,6 +163,22 @@ struct tick_choice tick_choose(const struct tick_c1e *c1e, bool lapic_usable, bo
 	return c;
 }
 
+/* tick_c1e_recheck - see tick_choice.h. Pure but for ops. */
+enum tick_kind tick_c1e_recheck(const struct tick_c1e *was, const struct tick_c1e *now,
+				bool lapic_usable, bool pit_counts, struct tick_choice *c,
+				enum tick_kind running, const struct tick_ops *ops)
+{
+	if (was->basis != TICK_C1E_MSR_OFF || now->basis != TICK_C1E_MSR_ON)
+		return running;
+	*c = tick_choose(now, lapic_usable, pit_counts);
+	if (running == TICK_NONE || running == c->first || c->first == TICK_NONE)
+		return running;
+	ops->stop(running, ops->ctx);
+	if (ops->start(c->first, ops->ctx) == 0)
+		return c->first;
+	return ops->start(running, ops->ctx) == 0 ? running : TICK_NONE;
+}
+
 /* tick_verify - see tick_choice.h. */
 enum tick_kind tick_verify(const struct tick_choice *c, enum tick_kind running,
 			   const struct tick_ops *ops, struct tick_verdict *v)

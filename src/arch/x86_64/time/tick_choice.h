@@ -86,6 +86,18 @@ struct tick_ops {
 	void *ctx;
 };
 
+/* C1E found on at the boot's tick check although tick_start saw it off: `was` read
+ * TICK_C1E_MSR_OFF, `now` (MSR C001_0055 read again) TICK_C1E_MSR_ON. Firmware may set
+ * the C1E bits when the chipset enters ACPI mode, which comes after timer_init (Linux
+ * reads the register only once ACPI is on, for that reason). Then *c is chosen anew for
+ * `now` (lapic_usable, pit_counts as tick_choose takes them), and a running tick that is
+ * not c's first kind is stopped for it, started again when the first refuses to start.
+ * Returns the kind now running; any other was/now leaves *c and the tick alone. Pure but
+ * for ops (start and stop only). */
+enum tick_kind tick_c1e_recheck(const struct tick_c1e *was, const struct tick_c1e *now,
+				bool lapic_usable, bool pit_counts, struct tick_choice *c,
+				enum tick_kind running, const struct tick_ops *ops);
+
 /* What tick_verify did, for the note the `timer` command shows. */
 struct tick_verdict {
 	enum tick_kind ticking;   /* the kind that ticks now; TICK_NONE: none */

@@ -2,9 +2,11 @@
 /*
  * The tick at boot: whether HLT may stop the local APIC timer (C1E, asked of MSR C001_0055
  * where the CPU has it: tick_c1e_probe), the source tick_choose picks for that, its start
- * (or its fallback's), and the boot's later check that its interrupts arrive
- * (timer_check_tick through tick_verify). tsc.c calls tick_start once the TSC rate is
- * known; what happened goes into the timer report and the log.
+ * (or its fallback's), and the boot's later check (timer_check_tick): the register asked
+ * again, since firmware may enable C1E only when the chipset enters ACPI mode, after
+ * timer_init (tick_c1e_recheck), then that the tick's interrupts arrive (tick_verify).
+ * tsc.c calls tick_start once the TSC rate is known; what happened goes into the timer
+ * report and the log.
  *
  * Invariant: the tick's state here (tick_c, tick_running, tick_base) changes only at boot,
  * with interrupts off around each start and stop.
@@ -138,6 +140,7 @@ static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
 static struct tick_choice tick_c;
 static enum tick_kind tick_running;
 static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
+static bool tick_lapic_usable, tick_pit_counts; /* what tick_choose was given */
 
 /* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
  * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
@@ -148,6 +151,8 @@ static void start_tick(bool lapic, uint64_t lapic_hz, uint64_t tsc_hz, bool pit_
 	struct tick_choice c = tick_choose(&c1e, lapic, pit_counts);
 
 	tick_c = c;
+	tick_lapic_usable = lapic;
+	tick_pit_counts = pit_counts;
 	tick_lapic_hz = lapic_hz;
 	tick_tsc_hz = tsc_hz;
 	rep->tick_note = c.why;
@@ -186,20 +191,26 @@ static int check_start(enum tick_kind k, void *ctx)
 	return err;
 }
 
-/* A tick whose interrupts never came: stopped, and said. */
-static void check_stop(enum tick_kind k, void *ctx)
+/* A running tick stopped: no tick until another starts. */
+static void move_stop(enum tick_kind k, void *ctx)
 {
 	uint64_t flags = irq_save();
 
 	(void)ctx;
-	printk(KERN_ERR "timer: no interrupt from the %s tick in %u ms: stopped\n",
-	       timer_tick_source_name(), TICK_CHECK_US / 1000);
 	if (k == TICK_LAPIC)
 		lapic_timer_stop();
 	else
 		pit_tick_stop();
 	tick_set_source(NULL, false);
 	irq_restore(flags);
+}
+
+/* A tick whose interrupts never came: stopped, and said. */
+static void check_stop(enum tick_kind k, void *ctx)
+{
+	printk(KERN_ERR "timer: no interrupt from the %s tick in %u ms: stopped\n",
+	       timer_tick_source_name(), TICK_CHECK_US / 1000);
+	move_stop(k, ctx);
 }
 
 /* TICK_CHECK_TICKS ticks since the tick started, waiting at most TICK_CHECK_US of the TSC
@@ -218,6 +229,43 @@ static bool check_arrives(void *ctx)
 	return true;
 }
 
+/* MSR C001_0055 read again where tick_start read C1E off in it: firmware may enable C1E
+ * when the chipset enters ACPI mode (acpi_button_init, after timer_init). Found on, the
+ * tick is chosen anew and moved (tick_c1e_recheck), or, with nothing else to tick, the
+ * local APIC timer stays and waits spin from now on; the log says so. Interrupts on. */
+static void recheck_c1e(void)
+{
+	static const struct tick_ops ops = { check_start, move_stop, NULL, NULL };
+	struct timer_report *rep = timer_report_mut();
+	struct tick_c1e was = c1e;
+
+	if (c1e.basis != TICK_C1E_MSR_OFF)
+		return;
+	c1e = tick_c1e_probe(cpu_features(), -1, rdmsr_safe);
+	if (c1e.basis != TICK_C1E_MSR_ON) {
+		c1e = was; /* still off, or now unreadable: the first read stands */
+		return;
+	}
+	printk(KERN_WARN "timer: MSR C001_0055 now %#llx: C1E on halt enabled since the tick was "
+			 "chosen (firmware entering ACPI mode may do that)\n",
+	       (unsigned long long)c1e.msr);
+	tick_running = tick_c1e_recheck(&was, &c1e, tick_lapic_usable, tick_pit_counts, &tick_c,
+					tick_running, &ops);
+	rep->tick_note = tick_running == tick_c.first ? tick_c.why : tick_c.why_fallback;
+	if (rep->tick_note)
+		printk(KERN_WARN "timer: %s\n", rep->tick_note);
+	if (tick_running == TICK_NONE) {
+		rep->tick_hz = 0;
+		rep->tick_note = "C1E turned on and neither tick restarted: no tick, waits spin "
+				 "instead of halting";
+		printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");
+	} else if (tick_running == TICK_LAPIC) {
+		/* kept or started again: HLT may stop it now, so waits spin */
+		tick_set_source(timer_tick_source_name(), tick_halt_ends(&c1e, TICK_LAPIC));
+	}
+	rep->tick_source = timer_tick_source_name();
+}
+
 /* timer_check_tick - see lios/timer.h. */
 void timer_check_tick(void)
 {
@@ -230,6 +278,8 @@ void timer_check_tick(void)
 
 	if (was == TICK_NONE || !(read_rflags() & RFLAGS_IF))
 		return;
+	recheck_c1e();
+	was = tick_running;
 	tick_running = tick_verify(&tick_c, was, &ops, &verdict);
 	flags = irq_save();
 	rep->tick_verified = tick_running != TICK_NONE;

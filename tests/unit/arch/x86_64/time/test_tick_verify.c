@@ -3,7 +3,8 @@
  * Host tests of the boot's check that the tick's interrupts come (tick_verify in
  * src/arch/x86_64/time/tick_choice.c, compiled into this program) on a made-up machine
  * whose ticks arrive or never do, and of the note it leaves for the `timer` command
- * (tick_verify_note): which tick was silent, what else was tried, what ticks now.
+ * (tick_verify_note): which tick was silent, what else was tried, what ticks now. Before
+ * it, C1E asked again (tick_c1e_recheck): on since the boot read it off, the tick moves.
  */
 #include <string.h>
 #include "../../../unit.h"
@@ -230,6 +231,97 @@ static void test_note_nothing_and_cut(void)
 	CHECK_STR_EQ(small, "the local A");
 }
 
+/* tick_c1e_recheck on m: C1E read as was at boot and as now at the check, the choice c
+ * (tick_choose's for was) with `running` started; the log of what was done in m->log. */
+static enum tick_kind recheck(struct fake_machine *m, const struct tick_c1e *was,
+			      const struct tick_c1e *now, bool pit_counts, struct tick_choice *c,
+			      enum tick_kind running)
+{
+	struct tick_ops ops = { fake_start, fake_stop, NULL, m };
+
+	*c = tick_choose(was, true, pit_counts);
+	m->running = running;
+	m->log[0] = '\0';
+	return tick_c1e_recheck(was, now, true, pit_counts, c, running, &ops);
+}
+
+/* A firmware that sets C1eOnCmpHalt only when the chipset enters ACPI mode, after
+ * timer_init read MSR C001_0055 as 0: the local APIC timer was chosen and ticks; at the
+ * boot's check the register says C1E on. Expected: the choice made anew (PIT channel 0
+ * first, its warning naming the register), the local APIC timer stopped and the PIT
+ * started. Before: the first read stood, and every halt could stop the tick for good. */
+static void test_c1e_on_since_boot_moves_to_pit(void)
+{
+	struct fake_machine m = { .delivers = { false, true, true } };
+	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0 };
+	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_C1E_ON_CMP_HALT };
+	struct tick_choice c;
+
+	CHECK_EQ(recheck(&m, &was, &now, true, &c, TICK_LAPIC), TICK_PIT);
+	CHECK_STR_EQ(m.log, "X1S2");
+	CHECK_EQ(m.running, TICK_PIT);
+	CHECK_EQ(c.first, TICK_PIT);
+	CHECK_EQ(c.fallback, TICK_LAPIC);
+	CHECK(c.why && strstr(c.why, "MSR C001_0055") && strstr(c.why, "tick from PIT channel 0"));
+}
+
+/* The same without a PIT: the local APIC timer stays (nothing stopped or started), the
+ * new choice's warning says waits spin, and halts no longer end with it. The PIT refusing
+ * to start: the local APIC timer is started again; both refusing: no tick. */
+static void test_c1e_on_since_boot_without_pit(void)
+{
+	struct fake_machine m = { .delivers = { false, true, true } };
+	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0 };
+	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_SMI_ON_CMP_HALT };
+	struct tick_choice c;
+
+	CHECK_EQ(recheck(&m, &was, &now, false, &c, TICK_LAPIC), TICK_LAPIC);
+	CHECK_STR_EQ(m.log, "");
+	CHECK_EQ(c.first, TICK_LAPIC);
+	CHECK(c.why && strstr(c.why, "waits spin instead of halting"));
+	CHECK(!tick_halt_ends(&now, TICK_LAPIC));
+	m.refuses[TICK_PIT] = true;
+	CHECK_EQ(recheck(&m, &was, &now, true, &c, TICK_LAPIC), TICK_LAPIC);
+	CHECK_STR_EQ(m.log, "X1S2S1");
+	CHECK_EQ(m.running, TICK_LAPIC);
+	m.refuses[TICK_LAPIC] = true;
+	CHECK_EQ(recheck(&m, &was, &now, true, &c, TICK_LAPIC), TICK_NONE);
+	CHECK_STR_EQ(m.log, "X1S2S1");
+}
+
+/* Nothing changes (no start, no stop, the choice as it was) when the register still says
+ * off, when the boot's answer did not come from reading it off (C1E on already, the read
+ * refused, timer.c1e=, a CPU without such C1E), or when the PIT already ticks. */
+static void test_c1e_recheck_leaves_alone(void)
+{
+	static const enum tick_c1e_basis bases[] = { TICK_C1E_NONE, TICK_C1E_MSR_ON,
+						     TICK_C1E_UNREADABLE, TICK_C1E_FORCED_ON,
+						     TICK_C1E_FORCED_OFF };
+	struct fake_machine m = { .delivers = { false, true, true } };
+	struct tick_c1e off = { TICK_C1E_MSR_OFF, 0 }, on = { TICK_C1E_MSR_ON, 1ull << 28 };
+	struct tick_choice c, before;
+
+	CHECK_EQ(recheck(&m, &off, &off, true, &c, TICK_LAPIC), TICK_LAPIC);
+	CHECK_STR_EQ(m.log, "");
+	CHECK_EQ(c.first, TICK_LAPIC);
+	CHECK(c.why == NULL);
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		struct tick_c1e was = { bases[i], 0 };
+		enum tick_kind running;
+
+		before = tick_choose(&was, true, true);
+		running = before.first;
+		CHECK_EQ(recheck(&m, &was, &on, true, &c, running), running);
+		CHECK_STR_EQ(m.log, "");
+		CHECK_EQ(c.first, before.first);
+		CHECK(c.why == before.why);
+	}
+	/* the local APIC timer did not start at boot, the PIT ticks: it stays */
+	CHECK_EQ(recheck(&m, &off, &on, true, &c, TICK_PIT), TICK_PIT);
+	CHECK_STR_EQ(m.log, "");
+	CHECK_EQ(c.first, TICK_PIT);
+}
+
 int main(void)
 {
 	RUN(test_verify_keeps_arriving_tick);
@@ -241,5 +333,8 @@ int main(void)
 	RUN(test_note_no_tick);
 	RUN(test_note_fallback_silent);
 	RUN(test_note_nothing_and_cut);
+	RUN(test_c1e_on_since_boot_moves_to_pit);
+	RUN(test_c1e_on_since_boot_without_pit);
+	RUN(test_c1e_recheck_leaves_alone);
 	return unit_summary();
 }
