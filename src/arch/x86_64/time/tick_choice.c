@@ -16,6 +16,10 @@
  * runs as long as the CPU does not halt: tick_halt_ends then says that a halt may not
  * end, so the waits that would halt (the shell's idle, timer_sleep_ms) spin instead, as
  * they do without a tick. `timer.c1e=on|off` answers instead of the register.
+ * C1E stops more than the timer on the K8 (family 0x0f), whose TSC is not invariant: the
+ * TSC halts there too (Linux marks such a TSC unstable in C1E). LiOS's clock and every
+ * deadline are the TSC, so a halted wait would stand still in time: there, waits spin
+ * with any tick (tick_halt_ends).
  * (The HPET's comparators would be another such source; LiOS does not drive them.)
  * AMD reports no ARAT in CPUID on most of its processors, yet from family 0x12 on the
  * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
@@ -73,11 +77,12 @@ static bool c1e_family(const struct cpu_features *f)
 struct tick_c1e tick_c1e_probe(const struct cpu_features *f, int force,
 			       int (*read_msr)(uint32_t msr, uint64_t *val))
 {
-	struct tick_c1e c = { TICK_C1E_NONE, 0 };
+	struct tick_c1e c = { TICK_C1E_NONE, 0, false };
 	uint64_t v = 0;
 
 	if (!c1e_family(f))
 		return c;
+	c.tsc_stops = !f->invariant_tsc;
 	if (force >= 0) {
 		c.basis = force ? TICK_C1E_FORCED_ON : TICK_C1E_FORCED_OFF;
 		return c;
@@ -119,12 +124,23 @@ const char *tick_c1e_summary(const struct tick_c1e *c1e)
 	}
 }
 
+/* tick_c1e_tsc_warning - see tick_choice.h. Pure. */
+const char *tick_c1e_tsc_warning(const struct tick_c1e *c1e)
+{
+	if (!tick_lapic_stops_in_halt(c1e) || !c1e->tsc_stops)
+		return NULL;
+	return "the TSC is not invariant, so C1E may stop it too: waits spin instead of halting, "
+	       "whatever ticks, to keep the clock counting";
+}
+
 /* tick_halt_ends - see tick_choice.h. Pure. */
 bool tick_halt_ends(const struct tick_c1e *c1e, enum tick_kind ticking)
 {
+	if (ticking == TICK_NONE || tick_c1e_tsc_warning(c1e))
+		return false;
 	if (ticking == TICK_LAPIC)
 		return !tick_lapic_stops_in_halt(c1e);
-	return ticking != TICK_NONE;
+	return true;
 }
 
 /* tick_choose - see tick_choice.h. Pure. */

@@ -45,7 +45,8 @@ enum tick_c1e_basis {
 
 struct tick_c1e {
 	enum tick_c1e_basis basis;
-	uint64_t msr; /* MSR C001_0055 as read (TICK_C1E_MSR_*), else 0 */
+	uint64_t msr;   /* MSR C001_0055 as read (TICK_C1E_MSR_*), else 0 */
+	bool tsc_stops; /* a C1E family whose TSC is not invariant (K8): C1E stops it too */
 };
 
 /* Whether HLT may put this CPU in C1E, which stops its local APIC timer. Only an AMD (or
@@ -60,14 +61,20 @@ struct tick_c1e tick_c1e_probe(const struct cpu_features *f, int force,
  * a family that has it. Pure. */
 bool tick_lapic_stops_in_halt(const struct tick_c1e *c1e);
 
+/* The warning for a CPU where C1E may be on and stop the TSC too (tsc_stops): waits spin
+ * whatever ticks. NULL when that is not so. Pure. */
+const char *tick_c1e_tsc_warning(const struct tick_c1e *c1e);
+
 /* The decision in a few words for the `timer:` line ("C1E off (MSR C001_0055)"); NULL for
  * a CPU without such C1E. Pure. */
 const char *tick_c1e_summary(const struct tick_c1e *c1e);
 
 /* Whether a halt until the next interrupt is sure to end within a tick while `ticking`
- * drives the tick (what timer_halt_ends reports): never without a tick, nor with a local
- * APIC timer that HLT may stop (tick_lapic_stops_in_halt: waits spin instead, and the
- * timer runs while they do). Pure. */
+ * drives the tick, with the clock still true after it (what timer_halt_ends reports):
+ * never without a tick, nor with a local APIC timer that HLT may stop
+ * (tick_lapic_stops_in_halt: waits spin instead, and the timer runs while they do), nor
+ * with any tick where C1E may also stop the TSC (tsc_stops: the clock and every TSC
+ * deadline would stand still while halted). Pure. */
 bool tick_halt_ends(const struct tick_c1e *c1e, enum tick_kind ticking);
 
 /* The tick source: the local APIC timer when lapic_usable (the local APIC is in use and not

@@ -73,6 +73,8 @@ static void decide_c1e(const struct cpu_features *f)
 	default:
 		printk(KERN_INFO "timer: %s: MSR C001_0055 not read\n", tick_c1e_summary(&c1e));
 	}
+	if (tick_c1e_tsc_warning(&c1e))
+		printk(KERN_WARN "timer: %s\n", tick_c1e_tsc_warning(&c1e));
 }
 
 /* The local APIC timer against the TSC, when no reference window sampled it. */
@@ -254,14 +256,17 @@ static void recheck_c1e(void)
 	rep->tick_note = tick_running == tick_c.first ? tick_c.why : tick_c.why_fallback;
 	if (rep->tick_note)
 		printk(KERN_WARN "timer: %s\n", rep->tick_note);
+	if (tick_c1e_tsc_warning(&c1e))
+		printk(KERN_WARN "timer: %s\n", tick_c1e_tsc_warning(&c1e));
 	if (tick_running == TICK_NONE) {
 		rep->tick_hz = 0;
 		rep->tick_note = "C1E turned on and neither tick restarted: no tick, waits spin "
 				 "instead of halting";
 		printk(KERN_ERR "timer: no tick: waits spin instead of halting\n");
-	} else if (tick_running == TICK_LAPIC) {
-		/* kept or started again: HLT may stop it now, so waits spin */
-		tick_set_source(timer_tick_source_name(), tick_halt_ends(&c1e, TICK_LAPIC));
+	} else {
+		/* kept, or moved: a halt may not end now (a local APIC timer C1E may stop, a
+		 * TSC it stops), so waits spin where tick_halt_ends says */
+		tick_set_source(timer_tick_source_name(), tick_halt_ends(&c1e, tick_running));
 	}
 	rep->tick_source = timer_tick_source_name();
 }

@@ -25,13 +25,15 @@ static struct cpu_features cpu(const char *vendor, bool arat)
 	return f;
 }
 
-/* An AMD CPU of a C1E family without ARAT, on bare metal: a Phenom II (family 0x10). */
+/* An AMD CPU of a C1E family without ARAT, on bare metal: a Phenom II (family 0x10), whose
+ * TSC is invariant (CPUID 0x80000007 EDX bit 8), as on every family 0x10. */
 static struct cpu_features phenom(void)
 {
 	struct cpu_features f = cpu("AuthenticAMD", false);
 
 	f.family = 0x10;
 	f.model = 0x04;
+	f.invariant_tsc = true;
 	return f;
 }
 
@@ -414,6 +416,44 @@ static void test_k8_before_rev_f(void)
 	}
 }
 
+/* An Athlon 64 X2 of revision G (family 0x0f, model 0x6b), whose TSC is not invariant:
+ * C1E stops that TSC as well as the local APIC timer (Linux marks such a TSC unstable in
+ * C1E), and LiOS's clock and every wait's deadline are the TSC. With C1E on (read, taken
+ * as on after a refused read, or forced), PIT channel 0 ticks but waits still spin: a
+ * halted wait would stand still in time (sleep 1 s: as long as the TSC took to count one
+ * second between C1E stays). A warning says so. With C1E off, or on a family 0x10 (its
+ * TSC invariant), halts with the PIT are fine and nothing more is said. Before: halts
+ * with the PIT tick were allowed everywhere. */
+static void test_c1e_stops_k8_tsc(void)
+{
+	struct cpu_features k8 = cpu("AuthenticAMD", false), fam10 = phenom();
+	struct tick_c1e e;
+
+	k8.family = 0x0f;
+	k8.model = 0x6b;
+	e = probe(&k8, -1, INT_PENDING_C1E_ON_CMP_HALT, false);
+	CHECK(e.tsc_stops);
+	CHECK_EQ(tick_choose(&e, true, true).first, TICK_PIT);
+	CHECK(!tick_halt_ends(&e, TICK_PIT));
+	CHECK(!tick_halt_ends(&e, TICK_LAPIC));
+	CHECK(tick_c1e_tsc_warning(&e) &&
+	      strstr(tick_c1e_tsc_warning(&e), "TSC is not invariant") &&
+	      strstr(tick_c1e_tsc_warning(&e), "waits spin instead of halting"));
+	e = probe(&k8, -1, 0, true);
+	CHECK(!tick_halt_ends(&e, TICK_PIT));
+	e = probe(&k8, 1, 0, false);
+	CHECK(!tick_halt_ends(&e, TICK_PIT));
+	CHECK(tick_c1e_tsc_warning(&e) != NULL);
+	e = probe(&k8, -1, 0, false); /* C1E off: the TSC keeps counting in HLT */
+	CHECK(tick_halt_ends(&e, TICK_PIT));
+	CHECK(tick_halt_ends(&e, TICK_LAPIC));
+	CHECK(tick_c1e_tsc_warning(&e) == NULL);
+	e = probe(&fam10, -1, C1E_BITS, false);
+	CHECK(!e.tsc_stops);
+	CHECK(tick_halt_ends(&e, TICK_PIT));
+	CHECK(tick_c1e_tsc_warning(&e) == NULL);
+}
+
 /* Whether a wait may halt (timer_halt_ends) for each tick that runs. A halt must end
  * within a tick: the shell's idle and timer_sleep_ms halt until the next interrupt and
  * then look again. On an AMD family 0x0f-0x11 CPU without ARAT (bare metal) with C1E on
@@ -468,6 +508,7 @@ int main(void)
 	RUN(test_without_lapic);
 	RUN(test_vendor_exact);
 	RUN(test_k8_before_rev_f);
+	RUN(test_c1e_stops_k8_tsc);
 	RUN(test_halt_ends);
 	return unit_summary();
 }

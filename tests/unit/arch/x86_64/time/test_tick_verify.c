@@ -157,7 +157,7 @@ static void test_verify_fallback_running(void)
 static void test_note_pit_silent_lapic_may_stop(void)
 {
 	struct fake_machine m = { .delivers = { false, true, false } };
-	struct tick_c1e e = { TICK_C1E_FORCED_ON, 0 };
+	struct tick_c1e e = { TICK_C1E_FORCED_ON, 0, false };
 	struct tick_choice c;
 
 	c = tick_choose(&e, true, true);
@@ -253,8 +253,8 @@ static enum tick_kind recheck(struct fake_machine *m, const struct tick_c1e *was
 static void test_c1e_on_since_boot_moves_to_pit(void)
 {
 	struct fake_machine m = { .delivers = { false, true, true } };
-	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0 };
-	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_C1E_ON_CMP_HALT };
+	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0, false };
+	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_C1E_ON_CMP_HALT, false };
 	struct tick_choice c;
 
 	CHECK_EQ(recheck(&m, &was, &now, true, &c, TICK_LAPIC), TICK_PIT);
@@ -271,8 +271,8 @@ static void test_c1e_on_since_boot_moves_to_pit(void)
 static void test_c1e_on_since_boot_without_pit(void)
 {
 	struct fake_machine m = { .delivers = { false, true, true } };
-	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0 };
-	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_SMI_ON_CMP_HALT };
+	struct tick_c1e was = { TICK_C1E_MSR_OFF, 0, false };
+	struct tick_c1e now = { TICK_C1E_MSR_ON, INT_PENDING_SMI_ON_CMP_HALT, false };
 	struct tick_choice c;
 
 	CHECK_EQ(recheck(&m, &was, &now, false, &c, TICK_LAPIC), TICK_LAPIC);
@@ -298,7 +298,8 @@ static void test_c1e_recheck_leaves_alone(void)
 						     TICK_C1E_UNREADABLE, TICK_C1E_FORCED_ON,
 						     TICK_C1E_FORCED_OFF };
 	struct fake_machine m = { .delivers = { false, true, true } };
-	struct tick_c1e off = { TICK_C1E_MSR_OFF, 0 }, on = { TICK_C1E_MSR_ON, 1ull << 28 };
+	struct tick_c1e off = { TICK_C1E_MSR_OFF, 0, false },
+			on = { TICK_C1E_MSR_ON, 1ull << 28, false };
 	struct tick_choice c, before;
 
 	CHECK_EQ(recheck(&m, &off, &off, true, &c, TICK_LAPIC), TICK_LAPIC);
@@ -306,7 +307,7 @@ static void test_c1e_recheck_leaves_alone(void)
 	CHECK_EQ(c.first, TICK_LAPIC);
 	CHECK(c.why == NULL);
 	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		struct tick_c1e was = { bases[i], 0 };
+		struct tick_c1e was = { bases[i], 0, false };
 		enum tick_kind running;
 
 		before = tick_choose(&was, true, true);
