@@ -41,7 +41,8 @@ void timer_delay_us(uint64_t us);
  * Thread context. */
 void timer_sleep_ms(uint64_t ms);
 /* Whether a halt until the next interrupt is sure to end within a tick: a tick runs, and
- * HLT cannot stop it (a local APIC timer that may stop in C1E can). A waiter that polls
+ * HLT cannot stop it (a local APIC timer that may stop in C1E can), nor the TSC the clock
+ * counts on (C1E stops a K8's, which is not invariant). A waiter that polls
  * something raising no interrupt (serial input, a deadline) halts only then and spins
  * otherwise, or it would sleep for good on a machine without such a tick. Any context. */
 bool timer_halt_ends(void);

@@ -104,7 +104,7 @@ uint64_t tick_periods(void) { return periods; }
 
 /* tick_set_source - name the tick's source (static text; NULL: no tick) and say whether a
  * halt is sure to end within one of its periods (tick_halt_ends: false for a local APIC
- * timer that HLT may stop). Boot. */
+ * timer that HLT may stop, and for any tick where C1E may stop the TSC). Boot. */
 void tick_set_source(const char *name, bool halt_ends_within_tick)
 {
 	tick_source = name;

@@ -16,10 +16,11 @@
  * runs as long as the CPU does not halt: tick_halt_ends then says that a halt may not
  * end, so the waits that would halt (the shell's idle, timer_sleep_ms) spin instead, as
  * they do without a tick. `timer.c1e=on|off` answers instead of the register.
- * C1E stops more than the timer on the K8 (family 0x0f), whose TSC is not invariant: the
- * TSC halts there too (Linux marks such a TSC unstable in C1E). LiOS's clock and every
- * deadline are the TSC, so a halted wait would stand still in time: there, waits spin
- * with any tick (tick_halt_ends).
+ * C1E stops more than the timer where the TSC is not invariant (CPUID 0x80000007 EDX
+ * bit 8 clear: the K8s; families 0x10 and 0x11 have it): the TSC halts there too (Linux
+ * marks such a TSC unstable in C1E). LiOS's clock and every deadline are the TSC, so a
+ * halted wait would stand still in time: there, waits spin with any tick
+ * (tick_halt_ends).
  * (The HPET's comparators would be another such source; LiOS does not drive them.)
  * AMD reports no ARAT in CPUID on most of its processors, yet from family 0x12 on the
  * timer runs in every C-state (Linux's init_amd sets the flag for family > 0x11 for that
