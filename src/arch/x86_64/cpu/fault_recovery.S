@@ -3,14 +3,16 @@
  * Going on after a fault. arch_setjmp / arch_longjmp (struct arch_jmpbuf in lios/arch.h:
  * rbx, rbp, r12-r15, rsp, rip at offsets 0..56) are used by the self-test runner to end a
  * test early and by the expected-fault hook to resume after an exception, possibly from
- * another stack (IST). rdmsr_safe is an MSR read whose #GP trap_dispatch resumes at
- * rdmsr_safe_fixup: no jump buffer, so it works inside a test's expected-fault window too.
+ * another stack (IST). rdmsr_safe and wrmsr_safe are an MSR read and write whose #GP
+ * trap_dispatch resumes at their fixup: no jump buffer, so they work inside a test's
+ * expected-fault window too.
  */
 #include <lios/errno.h>
 
 	.section .text
 	.code64
 	.globl arch_setjmp, arch_longjmp, rdmsr_safe, rdmsr_safe_insn, rdmsr_safe_fixup
+	.globl wrmsr_safe, wrmsr_safe_insn, wrmsr_safe_fixup
 
 /* int arch_setjmp(struct arch_jmpbuf *jb [rdi]): returns 0 now, v later. */
 arch_setjmp:
@@ -55,5 +57,21 @@ rdmsr_safe_insn:
 	xorl %eax, %eax
 	ret
 rdmsr_safe_fixup:
+	movl $-EIO, %eax
+	ret
+
+/* int wrmsr_safe(uint32_t msr [edi], uint64_t val [rsi]): 0 once written, or -EIO when the
+ * WRMSR raised #GP (trap_dispatch moves RIP from wrmsr_safe_insn to wrmsr_safe_fixup; a
+ * faulting WRMSR changes nothing). */
+wrmsr_safe:
+	movl %edi, %ecx
+	movl %esi, %eax
+	movq %rsi, %rdx
+	shrq $32, %rdx
+wrmsr_safe_insn:
+	wrmsr
+	xorl %eax, %eax
+	ret
+wrmsr_safe_fixup:
 	movl $-EIO, %eax
 	ret

@@ -8,8 +8,8 @@
  * exception is the self-test hook: while a fault is expected, the handler records it and
  * resumes the test (arch_fault_recovery_arm); an NMI or a machine check is the machine's
  * event, not the test's fault, and is never taken for one. One fault is expected anywhere:
- * a #GP of rdmsr_safe's RDMSR (an MSR the CPU lacks) resumes at its fixup, which returns
- * -EIO to the caller.
+ * a #GP of rdmsr_safe's RDMSR or wrmsr_safe's WRMSR (an MSR the CPU lacks, or a value it
+ * refuses) resumes at that function's fixup, which returns -EIO to the caller.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -32,8 +32,10 @@ static const char *const exception_names[32] = {
 	"Reserved (31)",
 };
 
-/* fault_recovery.S: rdmsr_safe's RDMSR, and where it goes on when that raised #GP */
+/* fault_recovery.S: rdmsr_safe's RDMSR and wrmsr_safe's WRMSR, and where each goes on
+ * when it raised #GP */
 extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
+extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
 
 static struct arch_jmpbuf *recovery_jb;
 static struct fault_info *recovery_info;
@@ -99,9 +101,13 @@ void trap_dispatch(struct trap_frame *tf)
 	 * expecting a fault does not take it for one */
 	if (tf->vector == VEC_NMI && nmi_handle(tf->rip))
 		return;
-	/* an MSR read that may fault: before the hook, so a test's window does not take it */
+	/* an MSR access that may fault: before the hook, so a test's window does not take it */
 	if (tf->vector == VEC_GP && tf->rip == (uintptr_t)rdmsr_safe_insn) {
 		tf->rip = (uintptr_t)rdmsr_safe_fixup;
+		return;
+	}
+	if (tf->vector == VEC_GP && tf->rip == (uintptr_t)wrmsr_safe_insn) {
+		tf->rip = (uintptr_t)wrmsr_safe_fixup;
 		return;
 	}
 	/* neither is a machine check, nor an NMI that nmi=panic makes fatal: they panic with

@@ -100,6 +100,19 @@ KTEST(exceptions, rdmsr_safe_reads_msr)
 	KEXPECT(v & EFER_LME);
 }
 
+/* wrmsr_safe writes all 64 bits, low half in EAX, high half in EDX: FS base (unused by the
+ * kernel) takes a canonical value with both halves non-zero, reads it back, and gets its
+ * old value again. Its #GP path is test_trap's. */
+KTEST(exceptions, wrmsr_safe_writes_msr)
+{
+	uint64_t was = rdmsr(MSR_FS_BASE);
+
+	KEXPECT(wrmsr_safe(MSR_FS_BASE, 0x00007f0012345678ull) == 0);
+	KEXPECT(rdmsr(MSR_FS_BASE) == 0x00007f0012345678ull);
+	KEXPECT(wrmsr_safe(MSR_FS_BASE, was) == 0);
+	KEXPECT(rdmsr(MSR_FS_BASE) == was);
+}
+
 KTEST(exceptions, stub_stride)
 {
 	size_t idt_stub_area_size(void);

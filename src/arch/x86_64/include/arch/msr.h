@@ -27,5 +27,9 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
  * *val, or -EIO when the CPU refused it with #GP, which trap_dispatch resumes at the
  * read's fixup (fault_recovery.S) instead of panicking. Any context. */
 int rdmsr_safe(uint32_t msr, uint64_t *val);
+/* WRMSR that the CPU may refuse (an MSR it may lack, such as IA32_BIOS_SIGN_ID under a
+ * hypervisor that hides itself): 0 once written, or -EIO when it raised #GP, resumed at
+ * the write's fixup as rdmsr_safe's read is. Any context. */
+int wrmsr_safe(uint32_t msr, uint64_t val);
 
 #endif

@@ -3,9 +3,10 @@
  * The real exception dispatch and report (src/arch/x86_64/cpu/trap.c) on the host, with a
  * trap frame built by hand: the panic's first lines (name, vector, error code, the page
  * fault's decoded cause), and which events the self-test hook may take as the fault a
- * test expects, and rdmsr_safe's #GP resumed at its fixup. panic_end and the hook's
- * arch_longjmp come back into the test through C longjmp; CR2, the NMI handler, the
- * machine-check report and rdmsr_safe's two addresses (fault_recovery.S) are simulated.
+ * test expects, and the #GP of rdmsr_safe and wrmsr_safe resumed at their fixups.
+ * panic_end and the hook's arch_longjmp come back into the test through C longjmp; CR2,
+ * the NMI handler, the machine-check report and the safe accesses' addresses
+ * (fault_recovery.S) are simulated.
  */
 #include <arch/trap.h>
 #include <lios/arch.h>
@@ -23,6 +24,7 @@
 
 /* stand-ins for fault_recovery.S's labels: only their addresses matter */
 const char rdmsr_safe_insn[1], rdmsr_safe_fixup[1];
+const char wrmsr_safe_insn[1], wrmsr_safe_fixup[1];
 
 static jmp_buf panicked;  /* panic_end comes back here */
 static jmp_buf recovered; /* the self-test hook's arch_longjmp comes back here */
@@ -241,6 +243,43 @@ static void test_rdmsr_safe_gp_resumes_at_fixup(void)
 	CHECK_EQ(deliver(&tf), PANICKED);
 }
 
+/* The write before the microcode revision is read (0 into IA32_BIOS_SIGN_ID, MSR 0x8b),
+ * on a CPU or hypervisor that refuses it: its WRMSR in wrmsr_safe raises #GP. Expected:
+ * RIP moved to wrmsr_safe's fixup (which returns -EIO), nothing else in the frame changed,
+ * no panic, a test's armed hook neither taken nor disarmed; a #PF at that WRMSR and a #GP
+ * at the fixup itself still panic. Before: such a #GP panicked the boot. */
+static void test_wrmsr_safe_gp_resumes_at_fixup(void)
+{
+	static struct arch_jmpbuf jb;
+	struct fault_info fi = { .vector = -1 };
+	struct trap_frame tf, was;
+
+	reset();
+	arch_fault_recovery_arm(&jb, &fi);
+	tf = frame(VEC_GP, 0);
+	tf.rip = (uintptr_t)wrmsr_safe_insn;
+	tf.rcx = 0x8b;
+	was = tf;
+	CHECK_EQ(deliver(&tf), RETURNED);
+	CHECK_EQ(tf.rip, (uintptr_t)wrmsr_safe_fixup);
+	was.rip = tf.rip;
+	CHECK(memcmp(&tf, &was, sizeof(tf)) == 0);
+	CHECK_EQ(panics, 0u);
+	CHECK_EQ(fi.vector, -1);
+	tf = frame(VEC_GP, 0);
+	CHECK_EQ(deliver(&tf), RECOVERED); /* still armed */
+	CHECK_EQ(fi.vector, VEC_GP);
+
+	reset();
+	tf = frame(VEC_PF, 0);
+	tf.rip = (uintptr_t)wrmsr_safe_insn;
+	CHECK_EQ(deliver(&tf), PANICKED);
+	reset();
+	tf = frame(VEC_GP, 0);
+	tf.rip = (uintptr_t)wrmsr_safe_fixup;
+	CHECK_EQ(deliver(&tf), PANICKED);
+}
+
 int main(void)
 {
 	printk_add_sink(log_capture_sink, false);
@@ -250,5 +289,6 @@ int main(void)
 	RUN(test_machine_check_not_taken_for_expected_fault);
 	RUN(test_nmi_panic_not_taken_for_expected_fault);
 	RUN(test_rdmsr_safe_gp_resumes_at_fixup);
+	RUN(test_wrmsr_safe_gp_resumes_at_fixup);
 	return unit_summary();
 }
