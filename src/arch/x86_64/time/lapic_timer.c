@@ -59,8 +59,12 @@ int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline)
 		deadline_mode = true;
 		deadline_period = tsc_hz / TIMER_HZ;
 		lapic_reg_write(LAPIC_LVT_TIMER, LAPIC_LVT_TIMER_TSC_DEADLINE | VEC_LAPIC_TIMER);
-		/* the SDM asks for a serialising step between the LVT write and the MSR write */
-		__asm__ volatile("mfence" ::: "memory");
+		/* In xAPIC mode the LVT write is an uncached store and WRMSR does not wait for
+		 * it: a deadline written before the APIC is in TSC-deadline mode is dropped (the
+		 * MSR ignores writes in the other modes) and the tick never comes. The SDM
+		 * (vol. 3A, 11.5.4.1) orders them with MFENCE. In x2APIC mode the LVT write is a
+		 * WRMSR itself, which the CPU keeps in order: the fence costs nothing there. */
+		mfence();
 		next_deadline = rdtsc() + deadline_period;
 		wrmsr(MSR_TSC_DEADLINE, next_deadline);
 		return 0;

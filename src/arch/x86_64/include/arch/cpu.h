@@ -105,6 +105,10 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_pause(void) { __asm__ volatile("pause"); }
+/* Orders every earlier load and store, uncached MMIO writes included, before any later
+ * instruction's: what the SDM asks between the xAPIC LVT write that selects TSC-deadline
+ * mode and the first WRMSR to IA32_TSC_DEADLINE (time/lapic_timer.c). */
+static inline void mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
 
 static inline uint64_t read_rflags(void)
 {

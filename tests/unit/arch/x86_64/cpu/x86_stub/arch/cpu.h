@@ -2,7 +2,9 @@
 /* Host stand-in for <arch/cpu.h>: apic.c needs none of its instructions; mce.c reads and
  * writes CR4, which the test that runs it defines (test_mce); irq_vector.c saves and
  * restores the interrupt flag, which test_irq_vector defines; trap.c reads CR0, CR2, CR3
- * and CR4 for its reports, which test_trap defines. Test-only. */
+ * and CR4 for its reports, which test_trap defines; time/lapic_timer.c reads the TSC and
+ * fences, which test_lapic_timer defines (its fence drains the simulated APIC's posted
+ * writes). Test-only. */
 #ifndef TEST_ARCH_CPU_H
 #define TEST_ARCH_CPU_H
 
@@ -15,5 +17,7 @@ uint64_t read_cr4(void);
 void write_cr4(uint64_t v);
 uint64_t irq_save(void);
 void irq_restore(uint64_t flags);
+uint64_t rdtsc(void);
+void mfence(void);
 
 #endif
