@@ -86,6 +86,10 @@ struct timer_report {
 	const char *estimate_basis;    /* origin "estimate": "CPUID 0x16 base", "brand string", "assumed" */
 	bool invariant_tsc;
 	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
+	bool tsc_deadline_allowed;     /* offered, and not refused for the CPU's errata (a
+					* listed Intel part with older microcode) */
+	const char *tsc_deadline_note; /* that decision in words ("not offered ...",
+					* "allowed: ...", "refused: <part>, microcode ...") */
 	const char *tick_source;       /* see timer_tick_source_name() */
 	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
 	bool tick_verified;            /* timer_check_tick saw its interrupts arrive */

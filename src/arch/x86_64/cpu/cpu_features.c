@@ -5,9 +5,14 @@
  * Paging (NX, global pages, PAT, 1 GiB pages), the memory map and ioremap (the physical
  * address width), the SIMD set-up, the local APIC, the clock sources (TSC, TSC-deadline,
  * invariant TSC, leaves 0x15/0x16) and the `cpu` command read the record; none of them issues CPUID. Leaf and bit names are in <arch/cpu.h>.
+ * The microcode revision, which takes a CPUID too, is read here on demand
+ * (cpu_microcode_revision): only the TSC-deadline errata check asks, on the Intel parts it
+ * lists, once the IDT can catch a refused MSR access.
  */
 #include <arch/cpu.h>
+#include <arch/msr.h>
 #include <lios/cpu_features.h>
+#include <lios/errno.h>
 #include <lios/string.h>
 
 static struct cpu_features feat;
@@ -128,6 +133,22 @@ void cpu_features_probe(void)
 	probe_leaf1(&feat);
 	probe_basic(&feat);
 	probe_extended(&feat);
+}
+
+/* cpu_microcode_revision - see <arch/msr.h>. The CPUID in between is what loads the
+ * signature into the MSR; its results are not needed. */
+int cpu_microcode_revision(uint32_t *rev)
+{
+	uint32_t a, b, c, d;
+	uint64_t v;
+
+	if (wrmsr_safe(MSR_IA32_BIOS_SIGN_ID, 0))
+		return -EIO;
+	cpuid(CPUID_LEAF_FEATURES, 0, &a, &b, &c, &d);
+	if (rdmsr_safe(MSR_IA32_BIOS_SIGN_ID, &v))
+		return -EIO;
+	*rev = (uint32_t)(v >> 32);
+	return 0;
 }
 
 /* cpu_features - the record cpu_features_probe() filled. Any context. */

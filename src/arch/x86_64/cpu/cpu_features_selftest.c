@@ -5,6 +5,7 @@
  * independent oracle), and the facts the rest of the kernel derived from it hold.
  */
 #include <arch/cpu.h>
+#include <arch/msr.h>
 #include <lios/cpu_features.h>
 #include <lios/memmap.h>
 #include <lios/mm.h>
@@ -99,4 +100,19 @@ KTEST(cpu, phys_addr_bits)
 	cpuid(CPUID_EXT_ADDR_SIZES, 0, &a, &b, &c, &d);
 	KEXPECT((a & CPUID_EXT8_EAX_PHYS_BITS) == f->phys_addr_bits);
 	KEXPECT(m->n > 0 && m->r[m->n - 1].end <= memmap_phys_end());
+}
+
+/* The microcode revision reads on an Intel CPU (cpu_microcode_revision: 0 written to
+ * IA32_BIOS_SIGN_ID, CPUID 1, the MSR read; neither access refused), twice the same: the
+ * TSC-deadline errata check refuses the mode on a listed part whose read fails. QEMU's
+ * Intel models read 1, or their ucode-rev= property. */
+KTEST(cpu, microcode_revision_reads)
+{
+	uint32_t first = 0xffffffffu, again = 0;
+
+	if (strcmp(cpu_features()->vendor, "GenuineIntel") != 0)
+		ktest_skip("not an Intel CPU: IA32_BIOS_SIGN_ID is Intel's");
+	KEXPECT(cpu_microcode_revision(&first) == 0);
+	KEXPECT(cpu_microcode_revision(&again) == 0);
+	KEXPECT(first == again);
 }

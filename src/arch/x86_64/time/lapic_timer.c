@@ -2,9 +2,10 @@
 /*
  * The local APIC timer as the tick (Intel SDM vol. 3A, 11.5.4): whenever the local APIC is
  * in use, on the I/O APIC backend or beside the 8259s. TSC-deadline mode when CPUID offers
- * it (each tick arms the next deadline, TSC-exact), else periodic mode with the initial
- * count worked out from the timer's rate, measured against the same reference as the TSC
- * (it runs free and masked during that calibration, see lapic_timer_free_run). The tick
+ * it and the errata check allows it (tick_start.c; each tick arms the next deadline,
+ * TSC-exact), else periodic mode with the initial count worked out from the timer's rate,
+ * measured against the same reference as the TSC (it runs free and masked during that
+ * calibration, see lapic_timer_free_run). The tick
  * arrives on the local vector VEC_LAPIC_TIMER, which irq.c hands to
  * timer_local_interrupt() and acknowledges at the local APIC.
  */

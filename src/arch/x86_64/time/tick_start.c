@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The tick at boot: whether HLT may stop the local APIC timer (C1E, asked of MSR C001_0055
- * where the CPU has it: tick_c1e_probe), the source tick_choose picks for that, its start
+ * where the CPU has it: tick_c1e_probe), whether the local APIC timer may use TSC-deadline
+ * mode (the microcode asked on the Intel parts with errata: tsc_deadline_check), the
+ * source tick_choose picks, its start
  * (or its fallback's), and the boot's later check (timer_check_tick): the register asked
  * again, since firmware may enable C1E only when the chipset enters ACPI mode, after
  * timer_init (tick_c1e_recheck), then that the tick's interrupts arrive (tick_verify).
@@ -20,6 +22,7 @@
 #include <lios/string.h>
 #include <lios/time.h>
 #include <lios/timer.h>
+#include "deadline_errata.h"
 #include "tick_choice.h"
 #include "time_internal.h"
 
@@ -29,6 +32,7 @@
 				   * pending from before */
 
 static struct tick_c1e c1e; /* whether HLT may stop the local APIC timer, and why */
+static struct deadline_check deadline; /* whether its TSC-deadline mode may tick, and why */
 
 /* timer_c1e - see time_internal.h. Any context. */
 const struct tick_c1e *timer_c1e(void) { return &c1e; }
@@ -77,6 +81,26 @@ static void decide_c1e(const struct cpu_features *f)
 		printk(KERN_WARN "timer: %s\n", tick_c1e_tsc_warning(&c1e));
 }
 
+/* Whether the local APIC timer may use TSC-deadline mode (tsc_deadline_check: CPUID, and
+ * the microcode revision on the Intel parts with errata), into the report; a refusal is a
+ * warning, a listed part's microcode found new enough is said too. */
+static void decide_deadline(const struct cpu_features *f)
+{
+	static char words[320];
+	struct timer_report *rep = timer_report_mut();
+
+	deadline = tsc_deadline_check(f, cpu_microcode_revision);
+	tsc_deadline_describe(f, &deadline, words, sizeof(words));
+	rep->tsc_deadline_allowed = tsc_deadline_allowed(&deadline);
+	rep->tsc_deadline_note = words;
+	if (deadline.basis == DEADLINE_MICROCODE_OLD || deadline.basis == DEADLINE_UNREADABLE)
+		printk(KERN_WARN "timer: TSC-deadline %s\n", words);
+	else if (deadline.basis == DEADLINE_MICROCODE_OK)
+		printk(KERN_INFO "timer: TSC-deadline %s\n", words);
+	else
+		printk(KERN_DEBUG "timer: TSC-deadline %s\n", words);
+}
+
 /* The local APIC timer against the TSC, when no reference window sampled it. */
 static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 {
@@ -95,15 +119,15 @@ static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 {
 	struct timer_report *rep = timer_report_mut();
-	const struct cpu_features *f = cpu_features();
+	bool use_deadline = tsc_deadline_allowed(&deadline);
 	int err;
 
-	if (!lapic_hz && !f->tsc_deadline)
+	if (!lapic_hz && !use_deadline)
 		lapic_hz = lapic_against_tsc(tsc_hz);
 	rep->lapic_timer_hz = lapic_hz;
 	printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
 	       (unsigned long long)lapic_hz);
-	err = lapic_timer_start(lapic_hz, tsc_hz, f->tsc_deadline);
+	err = lapic_timer_start(lapic_hz, tsc_hz, use_deadline);
 	if (err) {
 		printk(KERN_WARN "timer: local APIC timer at %llu Hz cannot tick at %u Hz\n",
 		       (unsigned long long)lapic_hz, TIMER_HZ);
@@ -309,6 +333,7 @@ void tick_start(const struct cpu_features *f, bool lapic, uint64_t lapic_hz, uin
 		bool pit_counts)
 {
 	decide_c1e(f);
+	decide_deadline(f);
 	start_tick(lapic, lapic_hz, tsc_hz, pit_counts);
 	timer_report_mut()->tick_source = timer_tick_source_name();
 }

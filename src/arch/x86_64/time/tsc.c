@@ -300,9 +300,9 @@ static const char *origin_name(enum tsc_origin o, int primary)
 	}
 }
 
-/* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline]
- * [, checked against <source>: <x>% apart][, C1E <how decided>]"; an estimate is a warning
- * and says its basis. */
+/* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline[ refused
+ * (errata)]][, checked against <source>: <x>% apart][, C1E <how decided>]"; an estimate is
+ * a warning and says its basis. */
 static void print_timer_line(void)
 {
 	uint64_t khz = rep.tsc_hz / 1000;
@@ -320,7 +320,9 @@ static void print_timer_line(void)
 	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s%s%s",
 		  timer_tick_source_name(), rep.tick_hz, (unsigned long long)(khz / 1000),
 		  (unsigned long long)(khz % 1000), origin, rep.invariant_tsc ? ", invariant" : "",
-		  rep.tsc_deadline ? ", TSC-deadline" : "", check, c1e_said ? ", " : "",
+		  !rep.tsc_deadline ? "" :
+		  rep.tsc_deadline_allowed ? ", TSC-deadline" : ", TSC-deadline refused (errata)",
+		  check, c1e_said ? ", " : "",
 		  c1e_said ? c1e_said : "");
 	if (rep.estimate_basis)
 		printk(KERN_WARN "%s\n", line);

@@ -11,6 +11,7 @@
 #define MSR_APIC_BASE 0x1bu
 #define MSR_FS_BASE 0xc0000100u
 #define MSR_GS_BASE 0xc0000101u
+#define MSR_IA32_BIOS_SIGN_ID 0x8bu /* microcode update signature: revision in bits 63-32 */
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -31,5 +32,12 @@ int rdmsr_safe(uint32_t msr, uint64_t *val);
  * hypervisor that hides itself): 0 once written, or -EIO when it raised #GP, resumed at
  * the write's fixup as rdmsr_safe's read is. Any context. */
 int wrmsr_safe(uint32_t msr, uint64_t val);
+
+/* The microcode revision an Intel CPU runs (cpu/cpu_features.c, the one CPUID user): 0
+ * written to IA32_BIOS_SIGN_ID, CPUID leaf 1 executed, the MSR's upper half read (Intel
+ * SDM vol. 3A, "Determining the Signature"); 0 when no update is loaded. Returns 0 and
+ * *rev, or -EIO when the CPU refused the write or the read. Needs the IDT (a refusal is a
+ * #GP); any context after that. */
+int cpu_microcode_revision(uint32_t *rev);
 
 #endif
