@@ -95,6 +95,9 @@ struct timer_report {
 	bool tick_verified;            /* timer_check_tick saw its interrupts arrive */
 	const char *tick_note;         /* why the tick is not the usual local APIC timer's, or
 					* why that one may stop in C1E; NULL: nothing to say */
+	const char *c1e_note;          /* whether C1E may stop the local APIC timer, and how
+					* that was decided ("none that stops ... (<why>)",
+					* "off: AMD family ..., MSR C001_0055 0x0 ...") */
 	uint64_t lapic_timer_hz;       /* local APIC timer input after its divider, Hz; 0 unused */
 	unsigned nsources;
 	struct timer_source sources[TIMER_MAX_SOURCES];

@@ -2,8 +2,9 @@
 /*
  * The shell's time commands: `uptime` (time since boot, from the TSC, whichever source
  * calibrated it), `timer` (the clock sources timer_init() found, which one gave the TSC
- * rate, the cross-check, and the tick), both reading <lios/timer.h>, and `date` (the
- * real-time clock's date and time, through <lios/rtc.h>).
+ * rate, the cross-check, the tick, and the boot's two decisions about the local APIC
+ * timer: whether C1E may stop it, whether its TSC-deadline mode may tick), both reading
+ * <lios/timer.h>, and `date` (the real-time clock's date and time, through <lios/rtc.h>).
  */
 #include <lios/printk.h>
 #include <lios/rtc.h>
@@ -55,8 +56,7 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 		printk(", estimated (%s): no reference counts", r->estimate_basis);
 	else
 		printk(", from %s", r->tsc_origin);
-	printk("; %sinvariant, TSC-deadline %s\n", r->invariant_tsc ? "" : "not ",
-	       r->tsc_deadline ? "offered" : "not offered");
+	printk("; %sinvariant\n", r->invariant_tsc ? "" : "not ");
 	for (unsigned i = 0; i < r->nsources; i++) {
 		const struct timer_source *s = &r->sources[i];
 
@@ -91,6 +91,10 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 		printk(" after its divider");
 	}
 	printk(", %llu ticks so far\n", (unsigned long long)timer_ticks());
+	if (r->c1e_note)
+		printk("C1E: %s\n", r->c1e_note);
+	if (r->tsc_deadline_note)
+		printk("TSC-deadline: %s\n", r->tsc_deadline_note);
 	if (r->tick_note)
 		printk("tick note: %s\n", r->tick_note);
 	return 0;

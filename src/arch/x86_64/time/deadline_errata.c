@@ -124,16 +124,15 @@ void tsc_deadline_describe(const struct cpu_features *f, const struct deadline_c
 		break;
 	case DEADLINE_GUEST:
 		ksnprintf(buf, size,
-			  "allowed: under a hypervisor (the microcode's errata are bare "
-			  "metal's)");
+			  "allowed: under a hypervisor (the microcode's errata are bare metal's)");
 		break;
 	case DEADLINE_UNLISTED:
 		ksnprintf(buf, size, "allowed: no TSC-deadline errata listed for this CPU");
 		break;
 	case DEADLINE_MICROCODE_OK:
 		ksnprintf(buf, size,
-			  "allowed: %s, microcode %#x, at least %#x, which fixes its "
-			  "TSC-deadline errata",
+			  "allowed: %s, microcode %#x, at least %#x, which fixes its TSC-deadline "
+			  "errata",
 			  cpu, c->revision, c->needed);
 		break;
 	case DEADLINE_MICROCODE_OLD:

@@ -36,6 +36,7 @@
  * whatever the guest's HLT does, and its CPUID often leaves ARAT out (QEMU's default CPU
  * model is an AMD family 0x0f without it), so a guest keeps the local APIC timer.
  */
+#include <lios/printk.h>
 #include <lios/string.h>
 #include "tick_choice.h"
 
@@ -123,6 +124,72 @@ const char *tick_c1e_summary(const struct tick_c1e *c1e)
 	default:
 		return NULL;
 	}
+}
+
+/* Why no C1E stops f's local APIC timer: the first of c1e_family's reasons that holds. */
+static void describe_none(const struct cpu_features *f, char *buf, size_t size)
+{
+	const char *none = "none that stops the local APIC timer";
+
+	if (!vendor_is(f, "AuthenticAMD") && !vendor_is(f, "HygonGenuine"))
+		ksnprintf(buf, size, "%s (not an AMD CPU of families 0xf-0x11)", none);
+	else if (f->hypervisor)
+		ksnprintf(buf, size,
+			  "%s (under a hypervisor, whose timer HLT does not stop: MSR C001_0055 "
+			  "not read)",
+			  none);
+	else if (f->arat)
+		ksnprintf(buf, size, "%s (ARAT: it runs in every C-state)", none);
+	else if (f->family >= AMD_FAMILY_TIMER_RUNS)
+		ksnprintf(buf, size, "%s (AMD family %#x: it runs in every C-state)", none,
+			  f->family);
+	else
+		ksnprintf(buf, size,
+			  "%s (AMD family %#x model %#x: no C1E before family 0xf revision F)",
+			  none, f->family, f->model);
+}
+
+/* tick_c1e_describe - see tick_choice.h. Pure. */
+void tick_c1e_describe(const struct cpu_features *f, const struct tick_c1e *c1e, char *buf,
+		       size_t size)
+{
+	const char *stops = "HLT may stop the local APIC timer";
+	char cpu[48];
+	int n = 0;
+
+	if (!size)
+		return;
+	ksnprintf(cpu, sizeof(cpu), "AMD family %#x model %#x", f->family, f->model);
+	switch (c1e->basis) {
+	case TICK_C1E_NONE:
+		describe_none(f, buf, size);
+		return;
+	case TICK_C1E_MSR_OFF:
+		n = ksnprintf(buf, size,
+			      "off: %s, MSR C001_0055 %#llx (C1eOnCmpHalt and SmiOnCmpHalt "
+			      "clear): HLT leaves the local APIC timer counting",
+			      cpu, (unsigned long long)c1e->msr);
+		break;
+	case TICK_C1E_MSR_ON:
+		n = ksnprintf(buf, size, "on: %s, MSR C001_0055 %#llx (C1E on halt enabled): %s",
+			      cpu, (unsigned long long)c1e->msr, stops);
+		break;
+	case TICK_C1E_UNREADABLE:
+		n = ksnprintf(buf, size, "taken as on: %s, MSR C001_0055 cannot be read (#GP): %s",
+			      cpu, stops);
+		break;
+	case TICK_C1E_FORCED_ON:
+		n = ksnprintf(buf, size,
+			      "taken as on: %s, timer.c1e=on (MSR C001_0055 not read): %s", cpu,
+			      stops);
+		break;
+	default:
+		n = ksnprintf(buf, size, "taken as off: %s, timer.c1e=off (MSR C001_0055 not read)",
+			      cpu);
+	}
+	if (tick_c1e_tsc_warning(c1e) && n >= 0 && (size_t)n < size)
+		ksnprintf(buf + n, size - (size_t)n,
+			  "; the TSC is not invariant, so C1E may stop it too");
 }
 
 /* tick_c1e_tsc_warning - see tick_choice.h. Pure. */

@@ -69,6 +69,14 @@ const char *tick_c1e_tsc_warning(const struct tick_c1e *c1e);
  * a CPU without such C1E. Pure. */
 const char *tick_c1e_summary(const struct tick_c1e *c1e);
 
+/* The decision for f in a sentence, into buf (size bytes, always terminated), for the
+ * `timer` command: why no C1E stops this CPU's local APIC timer (not an AMD CPU of those
+ * families, a hypervisor, ARAT, a family whose timer runs in every C-state, a K8 before
+ * revision F), or what MSR C001_0055 read (its value) or `timer.c1e=` said, and what that
+ * means for the timer (and for the TSC, where C1E may stop it too). Pure. */
+void tick_c1e_describe(const struct cpu_features *f, const struct tick_c1e *c1e, char *buf,
+		       size_t size);
+
 /* Whether a halt until the next interrupt is sure to end within a tick while `ticking`
  * drives the tick, with the clock still true after it (what timer_halt_ends reports):
  * never without a tick, nor with a local APIC timer that HLT may stop

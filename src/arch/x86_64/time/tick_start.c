@@ -50,6 +50,16 @@ static int c1e_force(void)
 	return -1;
 }
 
+/* The C1E decision in words for the `timer` command (the report's c1e_note), made again
+ * whenever the decision changes. */
+static void note_c1e(void)
+{
+	static char words[240];
+
+	tick_c1e_describe(cpu_features(), &c1e, words, sizeof(words));
+	timer_report_mut()->c1e_note = words;
+}
+
 /* Whether HLT may stop the local APIC timer, asked of MSR C001_0055 on the CPUs that have
  * it (tick_c1e_probe), and the answer said with its basis. */
 static void decide_c1e(const struct cpu_features *f)
@@ -57,6 +67,7 @@ static void decide_c1e(const struct cpu_features *f)
 	int force = c1e_force();
 
 	c1e = tick_c1e_probe(f, force, rdmsr_safe);
+	note_c1e();
 	switch (c1e.basis) {
 	case TICK_C1E_NONE:
 		if (force >= 0)
@@ -275,6 +286,7 @@ static void recheck_c1e(void)
 	printk(KERN_WARN "timer: MSR C001_0055 now %#llx: C1E on halt enabled since the tick was "
 			 "chosen (firmware entering ACPI mode may do that)\n",
 	       (unsigned long long)c1e.msr);
+	note_c1e();
 	tick_running = tick_c1e_recheck(&was, &c1e, tick_lapic_usable, tick_pit_counts, &tick_c,
 					tick_running, &ops);
 	rep->tick_note = tick_running == tick_c.first ? tick_c.why : tick_c.why_fallback;
