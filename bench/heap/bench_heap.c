@@ -30,10 +30,14 @@
  * (the 64-byte pair 0.87-1.02 of tcmalloc over eight processes in a row), so one process per
  * allocator made whole runs of ./lios bench disagree, and five still left the quartiles of
  * the pair and the kernel trace, which sit next to their goal, to how many of the five
- * landed in a slow state: those two cost well under a second a process and get 15.
+ * landed in a slow state: those two cost well under a second a process and get 15. The
+ * processes also spread over 16 copies of the timed loop at different code addresses (see
+ * LOOP_COPIES), because where the loop lies moved the kernel trace's and the pair's ratios
+ * by more than their margins.
  * Args: a workload name (trace, pair64, kernel_trace) runs that one only; BENCH_PEERS=
  * "glibc mimalloc" limits the allocators; BENCH_ROUNDS sets the rounds (bench.h),
- * BENCH_HEAP_PROCS the processes (for every workload).
+ * BENCH_HEAP_PROCS the processes (for every workload); --check-loops checks the loops'
+ * copies (CTest bench_heap.loops).
  */
 #include <lios/heap.h>
 #include <string.h>
@@ -112,6 +116,68 @@ struct side {
 	void (*release)(void *);
 };
 
+/*
+ * The timed loops, each in LOOP_COPIES copies at different code addresses: 256-byte
+ * aligned, copy k entered 16 * k bytes in (patchable_function_entry pads before the entry).
+ * Where the loop lies moves both sides' times, through the core's instruction fetch and
+ * prediction, by more than the comparisons look for: with one loop, the same heap took
+ * 0.93-1.06 of mimalloc's time on the kernel trace depending only on where the link put
+ * the loop, one placement made mimalloc's side 70 % slower, and a test build that did less
+ * work per call measured 8 % slower at its placement and 9 % faster averaged over these
+ * (bench/heap/README.md, round 16): every edit anywhere in the program redrew the verdicts
+ * near 1.0. So each process runs one copy, both sides alike, from its warm-up on (one copy
+ * a round instead, the loop changing between rounds, made tcmalloc's pair 20 % faster than
+ * any steady placement does): process k of the driver takes copy loop_for_proc(k), so the
+ * pooled rounds span the placements; a lone process (bench_ab.py) takes one by its pid.
+ */
+#define LOOP_COPIES 16
+#define LOOP_ATTR(K)                                                                           \
+	__attribute__((noinline, aligned(256), patchable_function_entry(16 * (K), 16 * (K))))
+#define REPLAY_LOOP(K)                                                                         \
+	LOOP_ATTR(K) static void replay_loop_##K(const struct side *sd)                        \
+	{                                                                                      \
+		for (size_t e = 0; e < sd->n; e++) {                                           \
+			const struct trace_event *ev = &sd->ev[e];                             \
+                                                                                               \
+			if (ev->size) {                                                        \
+				char *p = sd->alloc(ev->size);                                 \
+                                                                                               \
+				p[0] = 1;                                                      \
+				p[ev->size - 1] = 2;                                           \
+				slots[ev->slot] = p;                                           \
+			} else {                                                               \
+				sd->release(slots[ev->slot]);                                  \
+			}                                                                      \
+		}                                                                              \
+	}
+#define PAIR_LOOP(K)                                                                           \
+	LOOP_ATTR(K) static void pair_loop_##K(const struct side *sd)                          \
+	{                                                                                      \
+		for (int i = 0; i < PAIR_ROUNDS; i++) {                                        \
+			sink = sd->alloc(64);                                                  \
+			sd->release(sink);                                                     \
+		}                                                                              \
+	}
+#define LOOPS(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
+#define LOOP_FNS(name)                                                                         \
+	name##0, name##1, name##2, name##3, name##4, name##5, name##6, name##7, name##8, name##9, \
+		name##10, name##11, name##12, name##13, name##14, name##15
+
+typedef void (*loop_fn)(const struct side *sd);
+static void *volatile sink;
+LOOPS(REPLAY_LOOP)
+LOOPS(PAIR_LOOP)
+static const loop_fn replay_loops[LOOP_COPIES] = { LOOP_FNS(replay_loop_) };
+static const loop_fn pair_loops[LOOP_COPIES] = { LOOP_FNS(pair_loop_) };
+static unsigned loop_copy; /* this process's copy */
+
+/* The copy of the driver's process k: steps of 5, so that 15 processes take 15 copies and
+ * the mixed trace's 5 take all four offsets in a 64-byte line. */
+static unsigned loop_for_proc(unsigned k)
+{
+	return k * 5 % LOOP_COPIES;
+}
+
 /* Replays the trace (timed), then frees what it left live (not timed). */
 static uint64_t side_replay(void *ctx)
 {
@@ -119,19 +185,7 @@ static uint64_t side_replay(void *ctx)
 	const struct side *sd = ctx;
 	uint64_t t0 = bench_ns(), t;
 
-	for (size_t e = 0; e < sd->n; e++) {
-		const struct trace_event *ev = &sd->ev[e];
-
-		if (ev->size) {
-			char *p = sd->alloc(ev->size);
-
-			p[0] = 1;
-			p[ev->size - 1] = 2;
-			slots[ev->slot] = p;
-		} else {
-			sd->release(slots[ev->slot]);
-		}
-	}
+	replay_loops[loop_copy](sd);
 	t = bench_ns() - t0;
 	memset(live_at_end, 0, sizeof(live_at_end));
 	for (size_t e = 0; e < sd->n; e++)
@@ -144,17 +198,11 @@ static uint64_t side_replay(void *ctx)
 	return t;
 }
 
-static void *volatile sink;
-
 static uint64_t side_pair64(void *ctx)
 {
-	const struct side *sd = ctx;
 	uint64_t t0 = bench_ns();
 
-	for (int i = 0; i < PAIR_ROUNDS; i++) {
-		sink = sd->alloc(64);
-		sd->release(sink);
-	}
+	pair_loops[loop_copy](ctx);
 	return bench_ns() - t0;
 }
 
@@ -189,6 +237,8 @@ static void child_run(const char *peer, const char *what, int rounds)
 		fn = side_pair64;
 	}
 	heap_fresh();
+	loop_copy = getenv("BENCH_HEAP_PROC") ? loop_for_proc((unsigned)atoi(getenv("BENCH_HEAP_PROC")))
+					      : (unsigned)getpid() % LOOP_COPIES;
 	/* One untimed run of each side first: round 0 was every workload's outlier (the heap's
 	 * first trace replay maps its working set, ~6,000 mprotects; trace 2.0-2.1 against
 	 * glibc where the other rounds give 0.5-0.7; pair64 1.41 against 1.05-1.09). */
@@ -227,14 +277,14 @@ static const struct peer peers[] = {
 	{ "tcmalloc", LIBDIR "libtcmalloc_minimal.so.4" },
 };
 
-/* Runs this program again as the child for (peer, workload); reads at most cap of its
- * ratios into r. Returns the number of rounds read (0: the child failed). Forwards other
- * lines. */
-static int run_child(const char *self, const struct peer *p, const char *what, double *r,
-		     int cap, double *footprint)
+/* Runs this program again as the child for (peer, workload), the proc'th of its processes;
+ * reads at most cap of its ratios into r. Returns the number of rounds read (0: the child
+ * failed). Forwards other lines. */
+static int run_child(const char *self, const struct peer *p, const char *what, int proc,
+		     double *r, int cap, double *footprint)
 {
 	int fd[2], n = 0, status;
-	char line[8192];
+	char line[8192], index[16];
 	pid_t pid;
 	FILE *f;
 
@@ -247,6 +297,8 @@ static int run_child(const char *self, const struct peer *p, const char *what, d
 		close(fd[0]);
 		close(fd[1]);
 		setenv("BENCH_HEAP_CHILD", p->name, 1);
+		snprintf(index, sizeof(index), "%d", proc);
+		setenv("BENCH_HEAP_PROC", index, 1);
 		if (p->lib)
 			setenv("LD_PRELOAD", p->lib, 1);
 		execl(self, self, what, (char *)NULL);
@@ -315,7 +367,7 @@ static void driver(const char *self, const char *only)
 
 				if (!use[i] || n[i] == BENCH_MAX_ROUNDS)
 					continue;
-				got = run_child(self, &peers[i], what[w], r[i] + n[i],
+				got = run_child(self, &peers[i], what[w], k, r[i] + n[i],
 						BENCH_MAX_ROUNDS - n[i], &footprint);
 				if (!got) {
 					fprintf(stderr, "# %s: the run with %s failed\n", what[w],
@@ -351,11 +403,77 @@ static void driver(const char *self, const char *only)
 		bench_print_value("heap.footprint_vs_live", footprint, "<=", 1.25);
 }
 
+/* The recording allocator of check_loops: each call folded into check_sum, blocks from a
+ * static buffer (the loop writes their first and last byte). */
+static uint64_t check_sum;
+static char check_buf[64 * 64];
+static unsigned check_next;
+
+static void *check_alloc(size_t n)
+{
+	check_sum = check_sum * 31 + n;
+	return check_buf + (check_next++ % 64) * 64;
+}
+
+static void check_free(void *p)
+{
+	check_sum = check_sum * 31 + (uint64_t)((char *)p - check_buf) + 1;
+}
+
+/* bench_heap --check-loops (CTest bench_heap.loops, no timing): the copies of each timed
+ * loop lie at pairwise different offsets of a 256-byte block (the placements the processes
+ * spread over), every copy makes the same calls in the same order, and the driver's 15
+ * processes take 15 different copies, its first 5 all four offsets of a 64-byte line.
+ * Returns the exit status. */
+static int check_loops(void)
+{
+	static struct trace_event ev[256];
+	struct side sd = { ev, ARRAY_SIZE(ev), check_alloc, check_free };
+	uint64_t sum0 = 0;
+	unsigned seen = 0, lines = 0;
+	int bad = 0;
+
+	for (uint32_t i = 0; i < ARRAY_SIZE(ev); i++) /* alloc slot i % 8, then free it */
+		ev[i] = (i / 8) % 2 ? (struct trace_event){ i % 8, 0 } : (struct trace_event){ i % 8, 1 + i % 60 };
+	for (unsigned a = 0; a < LOOP_COPIES; a++) {
+		for (unsigned b = 0; b < a; b++) {
+			if ((uintptr_t)replay_loops[a] % 256 == (uintptr_t)replay_loops[b] % 256 ||
+			    (uintptr_t)pair_loops[a] % 256 == (uintptr_t)pair_loops[b] % 256) {
+				printf("loops %u and %u at the same offset of a 256-byte block\n", a, b);
+				bad = 1;
+			}
+		}
+		check_sum = 0;
+		check_next = 0;
+		replay_loops[a](&sd);
+		if (a == 0)
+			sum0 = check_sum;
+		if (check_sum != sum0 || !check_sum) {
+			printf("replay loop %u made other calls than loop 0\n", a);
+			bad = 1;
+		}
+	}
+	for (unsigned k = 0; k < 15; k++) {
+		seen |= 1u << loop_for_proc(k);
+		if (k < 5)
+			lines |= 1u << (uintptr_t)replay_loops[loop_for_proc(k)] % 64 / 16;
+	}
+	if (__builtin_popcount(seen) != 15 || lines != 15) {
+		printf("the driver's processes take %d copies, offsets %#x\n", __builtin_popcount(seen),
+		       lines);
+		bad = 1;
+	}
+	printf("bench_heap loops: %s\n", bad ? "FAILED" : "passed");
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	const char *child = getenv("BENCH_HEAP_CHILD");
 	const char *only = argc > 1 ? argv[1] : NULL;
 
+	if (only && !strcmp(only, "--check-loops"))
+		return check_loops();
 	if (child) {
 		child_run(child, only ? only : "trace", bench_rounds(ROUNDS));
 		return 0;
