@@ -112,6 +112,14 @@ static void decide_deadline(const struct cpu_features *f)
 		printk(KERN_DEBUG "timer: TSC-deadline %s\n", words);
 }
 
+/* What start_tick chose and started, for timer_check_tick; tick_base is timer_ticks() when
+ * the running tick was started. tick_lapic_hz is the local APIC timer's rate, 0 until a
+ * calibration window or start_lapic_tick measured it. */
+static struct tick_choice tick_c;
+static enum tick_kind tick_running;
+static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
+static bool tick_lapic_usable, tick_pit_counts; /* what tick_choose was given */
+
 /* The local APIC timer against the TSC, when no reference window sampled it. */
 static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 {
@@ -126,15 +134,20 @@ static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 }
 
 /* The local APIC timer as the tick; its rate is measured against the TSC now when no
- * calibration window sampled it. Returns 0 or the lapic_timer_start error (said). */
+ * calibration window sampled it, and kept (tick_lapic_hz): only the free run timer_init
+ * left can be measured, so a later start (the boot's check moving the tick back to this
+ * timer, or falling back to it) must not measure the timer it stopped. Returns 0 or the
+ * lapic_timer_start error (said). */
 static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 {
 	struct timer_report *rep = timer_report_mut();
 	bool use_deadline = tsc_deadline_allowed(&deadline);
 	int err;
 
-	if (!lapic_hz && !use_deadline)
+	if (!lapic_hz && !use_deadline) {
 		lapic_hz = lapic_against_tsc(tsc_hz);
+		tick_lapic_hz = lapic_hz;
+	}
 	rep->lapic_timer_hz = lapic_hz;
 	printk(KERN_DEBUG "timer: local APIC timer %llu Hz after its divider\n",
 	       (unsigned long long)lapic_hz);
@@ -171,13 +184,6 @@ static int start_tick_from(enum tick_kind k, uint64_t lapic_hz, uint64_t tsc_hz)
 		return start_pit_tick();
 	return -ENODEV;
 }
-
-/* What start_tick chose and started, for timer_check_tick; tick_base is timer_ticks() when
- * the running tick was started. */
-static struct tick_choice tick_c;
-static enum tick_kind tick_running;
-static uint64_t tick_lapic_hz, tick_tsc_hz, tick_base;
-static bool tick_lapic_usable, tick_pit_counts; /* what tick_choose was given */
 
 /* The tick as tick_choose() says: the local APIC timer whenever the local APIC is in use
  * and keeps counting while the CPU halts, else PIT channel 0 (only if channel 2 was seen
