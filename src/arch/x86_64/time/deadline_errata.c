@@ -27,8 +27,13 @@
  * The parts and the first microcode revision whose TSC-deadline timer is right, in LiOS's
  * own form. Facts from Intel's specification updates as gathered by Linux
  * (arch/x86/kernel/apic/apic.c: deadline_match[], apic_validate_deadline_timer()) and Xen
- * (xen/arch/x86/apic.c: check_deadline_errata()), which agree on every row. A server model's other steppings are not listed by either (pre-production parts,
- * and Cascade Lake and later on model 0x55, which have the fix): they are not asked.
+ * (xen/arch/x86/apic.c: check_deadline_errata()), which agree on every row listed here.
+ * They part on the server models' steppings no row names: Xen refuses TSC-deadline mode on
+ * Haswell-EP/EX (0x3f) other than steppings 2 and 4, Broadwell-DE (0x56) other than 2-5,
+ * and Skylake-SP (0x55) steppings 0-2, whatever the microcode (Linux did too until its
+ * table moved to per-stepping rows in 2020); current Linux allows them without asking, and
+ * so does LiOS. Both allow model 0x55 from stepping 5 (Cascade Lake and later, which have
+ * the fix); the other unnamed steppings are early, pre-production ones.
  */
 static const struct deadline_erratum {
 	uint8_t model;    /* display model, extended bits folded in */
