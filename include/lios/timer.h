@@ -87,9 +87,12 @@ struct timer_report {
 	bool invariant_tsc;
 	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
 	bool tsc_deadline_allowed;     /* offered, and not refused for the CPU's errata (a
-					* listed Intel part with older microcode) */
+					* listed Intel part with older microcode); false
+					* while the local APIC timer has not ticked: the
+					* errata are asked only when it is about to */
 	const char *tsc_deadline_note; /* that decision in words ("not offered ...",
-					* "allowed: ...", "refused: <part>, microcode ...") */
+					* "allowed: ...", "refused: <part>, microcode ...",
+					* "not asked: ...") */
 	const char *tick_source;       /* see timer_tick_source_name() */
 	uint32_t tick_hz;              /* TIMER_HZ, or 0 without a tick */
 	bool tick_verified;            /* timer_check_tick saw its interrupts arrive */

@@ -106,11 +106,31 @@ struct deadline_check tsc_deadline_check(const struct cpu_features *f,
 	return c;
 }
 
+/* tsc_deadline_unasked - see deadline_errata.h. Pure. */
+struct deadline_check tsc_deadline_unasked(const struct cpu_features *f)
+{
+	struct deadline_check c = { DEADLINE_NOT_OFFERED, 0, 0, NULL };
+
+	if (f->tsc_deadline)
+		c.basis = DEADLINE_UNASKED;
+	return c;
+}
+
 /* tsc_deadline_allowed - see deadline_errata.h. Pure. */
 bool tsc_deadline_allowed(const struct deadline_check *c)
 {
 	return c->basis == DEADLINE_GUEST || c->basis == DEADLINE_UNLISTED ||
 	       c->basis == DEADLINE_MICROCODE_OK;
+}
+
+/* tsc_deadline_summary - see deadline_errata.h. Pure. */
+const char *tsc_deadline_summary(const struct deadline_check *c)
+{
+	if (c->basis == DEADLINE_NOT_OFFERED)
+		return NULL;
+	if (c->basis == DEADLINE_MICROCODE_OLD || c->basis == DEADLINE_UNREADABLE)
+		return "TSC-deadline refused (errata)";
+	return "TSC-deadline";
 }
 
 /* tsc_deadline_describe - see deadline_errata.h. Pure. */
@@ -133,6 +153,11 @@ void tsc_deadline_describe(const struct cpu_features *f, const struct deadline_c
 		break;
 	case DEADLINE_UNLISTED:
 		ksnprintf(buf, size, "allowed: no TSC-deadline errata listed for this CPU");
+		break;
+	case DEADLINE_UNASKED:
+		ksnprintf(buf, size,
+			  "not asked: offered, but the local APIC timer does not tick (its "
+			  "errata, and the microcode, matter only where it does)");
 		break;
 	case DEADLINE_MICROCODE_OK:
 		ksnprintf(buf, size,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The tick at boot: whether HLT may stop the local APIC timer (C1E, asked of MSR C001_0055
- * where the CPU has it: tick_c1e_probe), whether the local APIC timer may use TSC-deadline
- * mode (the microcode asked on the Intel parts with errata: tsc_deadline_check), the
- * source tick_choose picks, its start
- * (or its fallback's), and the boot's later check (timer_check_tick): the register asked
+ * where the CPU has it: tick_c1e_probe), the source tick_choose picks, its start (or its
+ * fallback's), whether the local APIC timer may use TSC-deadline mode (the microcode asked
+ * on the Intel parts with errata: tsc_deadline_check; only when that timer is about to
+ * tick, so `nolapic_timer`, a machine without a usable local APIC or a PIT tick reads and
+ * warns nothing), and the boot's later check (timer_check_tick): the register asked
  * again, since firmware may enable C1E only when the chipset enters ACPI mode, after
  * timer_init (tick_c1e_recheck), then that the tick's interrupts arrive (tick_verify).
  * tsc.c calls tick_start once the TSC rate is known; what happened goes into the timer
@@ -33,9 +34,13 @@
 
 static struct tick_c1e c1e; /* whether HLT may stop the local APIC timer, and why */
 static struct deadline_check deadline; /* whether its TSC-deadline mode may tick, and why */
+static bool deadline_asked;            /* tsc_deadline_check ran: the timer was to tick */
 
 /* timer_c1e - see time_internal.h. Any context. */
 const struct tick_c1e *timer_c1e(void) { return &c1e; }
+
+/* timer_deadline - see time_internal.h. Any context. */
+const struct deadline_check *timer_deadline(void) { return &deadline; }
 
 /* `timer.c1e=on|off`: 1 or 0; -1 when absent, or neither (said). */
 static int c1e_force(void)
@@ -92,18 +97,33 @@ static void decide_c1e(const struct cpu_features *f)
 		printk(KERN_WARN "timer: %s\n", tick_c1e_tsc_warning(&c1e));
 }
 
-/* Whether the local APIC timer may use TSC-deadline mode (tsc_deadline_check: CPUID, and
- * the microcode revision on the Intel parts with errata), into the report; a refusal is a
- * warning, a listed part's microcode found new enough is said too. */
-static void decide_deadline(const struct cpu_features *f)
+/* The TSC-deadline decision into the report (tsc_deadline_allowed, and in words
+ * tsc_deadline_note for the `timer` command, also returned), made again whenever the
+ * decision changes. */
+static const char *note_deadline(void)
 {
 	static char words[320];
 	struct timer_report *rep = timer_report_mut();
 
-	deadline = tsc_deadline_check(f, cpu_microcode_revision);
-	tsc_deadline_describe(f, &deadline, words, sizeof(words));
+	tsc_deadline_describe(cpu_features(), &deadline, words, sizeof(words));
 	rep->tsc_deadline_allowed = tsc_deadline_allowed(&deadline);
 	rep->tsc_deadline_note = words;
+	return words;
+}
+
+/* Whether the local APIC timer, about to tick, may use TSC-deadline mode
+ * (tsc_deadline_check: CPUID, and the microcode revision on the Intel parts with errata),
+ * into the report; a refusal is a warning, a listed part's microcode found new enough is
+ * said too. Once: the first start of that timer asks, a restart keeps the answer. */
+static void decide_deadline(void)
+{
+	const char *words;
+
+	if (deadline_asked)
+		return;
+	deadline_asked = true;
+	deadline = tsc_deadline_check(cpu_features(), cpu_microcode_revision);
+	words = note_deadline();
 	if (deadline.basis == DEADLINE_MICROCODE_OLD || deadline.basis == DEADLINE_UNREADABLE)
 		printk(KERN_WARN "timer: TSC-deadline %s\n", words);
 	else if (deadline.basis == DEADLINE_MICROCODE_OK)
@@ -141,9 +161,11 @@ static uint64_t lapic_against_tsc(uint64_t tsc_hz)
 static int start_lapic_tick(uint64_t lapic_hz, uint64_t tsc_hz)
 {
 	struct timer_report *rep = timer_report_mut();
-	bool use_deadline = tsc_deadline_allowed(&deadline);
+	bool use_deadline;
 	int err;
 
+	decide_deadline();
+	use_deadline = tsc_deadline_allowed(&deadline);
 	if (!lapic_hz && !use_deadline) {
 		lapic_hz = lapic_against_tsc(tsc_hz);
 		tick_lapic_hz = lapic_hz;
@@ -351,7 +373,9 @@ void tick_start(const struct cpu_features *f, bool lapic, uint64_t lapic_hz, uin
 		bool pit_counts)
 {
 	decide_c1e(f);
-	decide_deadline(f);
+	deadline = tsc_deadline_unasked(f); /* until the local APIC timer is about to tick */
+	deadline_asked = false;
+	note_deadline();
 	start_tick(lapic, lapic_hz, tsc_hz, pit_counts);
 	timer_report_mut()->tick_source = timer_tick_source_name();
 }

@@ -60,5 +60,10 @@ void tick_start(const struct cpu_features *f, bool lapic, uint64_t lapic_hz, uin
 /* tick_start.c: the C1E decision tick_start took (tick_choice.h). Any context after it. */
 struct tick_c1e;
 const struct tick_c1e *timer_c1e(void);
+/* tick_start.c: the TSC-deadline decision (deadline_errata.h): tsc_deadline_unasked's
+ * until the local APIC timer first starts, then tsc_deadline_check's. Any context after
+ * tick_start. */
+struct deadline_check;
+const struct deadline_check *timer_deadline(void);
 
 #endif

@@ -33,6 +33,7 @@
 #include <lios/printk.h>
 #include <lios/time.h>
 #include <lios/timer.h>
+#include "deadline_errata.h"
 #include "tick_choice.h"
 #include "time_internal.h"
 
@@ -307,6 +308,7 @@ static void print_timer_line(void)
 {
 	uint64_t khz = rep.tsc_hz / 1000;
 	const char *c1e_said = tick_c1e_summary(timer_c1e());
+	const char *deadline_said = tsc_deadline_summary(timer_deadline());
 	char origin[80], check[96] = "", line[320];
 
 	if (rep.estimate_basis)
@@ -317,12 +319,11 @@ static void print_timer_line(void)
 	if (rep.cross_checked)
 		ksnprintf(check, sizeof(check), ", checked against %s: %u.%03u%% apart",
 			  rep.check_b, rep.check_ppm / 10000, rep.check_ppm % 10000 / 10);
-	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s%s%s",
+	ksnprintf(line, sizeof(line), "timer: %s %u Hz, TSC %llu.%03llu MHz %s%s%s%s%s%s%s",
 		  timer_tick_source_name(), rep.tick_hz, (unsigned long long)(khz / 1000),
 		  (unsigned long long)(khz % 1000), origin, rep.invariant_tsc ? ", invariant" : "",
-		  !rep.tsc_deadline ? "" :
-		  rep.tsc_deadline_allowed ? ", TSC-deadline" : ", TSC-deadline refused (errata)",
-		  check, c1e_said ? ", " : "",
+		  deadline_said ? ", " : "", deadline_said ? deadline_said : "", check,
+		  c1e_said ? ", " : "",
 		  c1e_said ? c1e_said : "");
 	if (rep.estimate_basis)
 		printk(KERN_WARN "%s\n", line);

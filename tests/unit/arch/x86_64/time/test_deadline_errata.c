@@ -4,8 +4,9 @@
  * compiled into this program) with made-up CPUs: every listed Intel part with microcode
  * just below, at and above its fix; the server parts whose fix depends on the stepping; an
  * unlisted model and stepping, AMD, a guest, a CPU without the mode; a revision that
- * cannot be read and one that reads 0; which of them read the revision at all; and the
- * words the `timer:` line and the `timer` command show.
+ * cannot be read and one that reads 0; which of them read the revision at all; the
+ * decision where the local APIC timer does not tick (nothing asked); and the words the
+ * `timer:` line and the `timer` command show.
  */
 #include <string.h>
 #include "../../../unit.h"
@@ -238,6 +239,57 @@ static void test_describe(void)
 	CHECK_STR_EQ(small, "allowed: un");
 }
 
+/* Where the local APIC timer does not tick (nolapic_timer, no usable local APIC, the PIT
+ * ticking instead): a listed Haswell offering the mode, and one without CPUID's bit.
+ * Expected: UNASKED and NOT_OFFERED, neither allowed, no part or fix named (nothing was
+ * looked up), and words that say the timer does not tick, without "refused". */
+static void test_unasked(void)
+{
+	struct cpu_features f = intel(0x3c, 3);
+	struct deadline_check c = tsc_deadline_unasked(&f);
+	char buf[320];
+
+	CHECK_EQ(c.basis, DEADLINE_UNASKED);
+	CHECK(!tsc_deadline_allowed(&c));
+	CHECK(c.part == NULL);
+	CHECK_EQ(c.needed, 0u);
+	tsc_deadline_describe(&f, &c, buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "not asked: offered, but the local APIC timer does not tick (its "
+			  "errata, and the microcode, matter only where it does)");
+	f.tsc_deadline = false;
+	c = tsc_deadline_unasked(&f);
+	CHECK_EQ(c.basis, DEADLINE_NOT_OFFERED);
+	CHECK(!tsc_deadline_allowed(&c));
+}
+
+/* The `timer:` boot line's part for each decision. Expected: nothing where the mode is not
+ * offered, "TSC-deadline refused (errata)" only where the check refused it (old or
+ * unreadable microcode), plain "TSC-deadline" where it is allowed and where it was never
+ * asked (offered, the local APIC timer not ticking: not a refusal). */
+static void test_summary(void)
+{
+	struct cpu_features f = intel(0x5e, 3), amd = intel(0x31, 0);
+	struct deadline_check c;
+
+	c = check(&f, 0xc2, false);
+	CHECK_STR_EQ(tsc_deadline_summary(&c), "TSC-deadline");
+	c = check(&f, 0x01, false);
+	CHECK_STR_EQ(tsc_deadline_summary(&c), "TSC-deadline refused (errata)");
+	c = check(&f, 0, true);
+	CHECK_STR_EQ(tsc_deadline_summary(&c), "TSC-deadline refused (errata)");
+	c = tsc_deadline_unasked(&f);
+	CHECK_STR_EQ(tsc_deadline_summary(&c), "TSC-deadline");
+	strcpy(amd.vendor, "AuthenticAMD");
+	amd.family = 0x17;
+	c = check(&amd, 0, false);
+	CHECK_STR_EQ(tsc_deadline_summary(&c), "TSC-deadline");
+	f.tsc_deadline = false;
+	c = check(&f, 0xc2, false);
+	CHECK(tsc_deadline_summary(&c) == NULL);
+	c = tsc_deadline_unasked(&f);
+	CHECK(tsc_deadline_summary(&c) == NULL);
+}
+
 int main(void)
 {
 	RUN(test_each_listed_part_below_at_above);
@@ -247,5 +299,7 @@ int main(void)
 	RUN(test_not_offered);
 	RUN(test_unreadable_and_no_update_refused);
 	RUN(test_describe);
+	RUN(test_unasked);
+	RUN(test_summary);
 	return unit_summary();
 }

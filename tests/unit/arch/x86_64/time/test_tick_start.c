@@ -20,6 +20,7 @@
 #include <string.h>
 #include "../../../unit.h"
 #include "../../../../support/log_capture.h"
+#include "deadline_errata.h"
 #include "tick_choice.h"
 #include "time_internal.h"
 
@@ -40,7 +41,10 @@ static struct {
 	uint64_t lapic_base_tsc;   /* TSC when the free run started counting down */
 	uint32_t lapic_stopped_at; /* the count it holds once stopped */
 	uint64_t lapic_started_hz; /* the rate the last lapic_timer_start was given */
+	bool lapic_deadline;       /* ... and it runs in TSC-deadline mode */
 	unsigned lapic_starts, lapic_refusals;
+	uint32_t microcode; /* IA32_BIOS_SIGN_ID's revision */
+	unsigned microcode_reads;
 	bool pit_refuses, pit_silent, pit_running;
 	uint64_t ticks;
 	const char *source;
@@ -76,7 +80,12 @@ int rdmsr_safe(uint32_t msr, uint64_t *val)
 	return 0;
 }
 
-int cpu_microcode_revision(uint32_t *rev) { return (void)rev, -EIO; } /* AMD: never asked */
+int cpu_microcode_revision(uint32_t *rev)
+{
+	sim.microcode_reads++;
+	*rev = sim.microcode;
+	return 0;
+}
 
 const struct cpu_features *cpu_features(void) { return &sim.f; }
 
@@ -94,17 +103,21 @@ uint64_t lapic_timer_read(void *ctx)
 	return LAPIC_COUNT_MAX - lapic_count();
 }
 
-/* As lapic_timer.c: periodic at lapic_hz / TIMER_HZ, refused when that count is no timer. */
+/* As lapic_timer.c: TSC-deadline mode when asked (any rate), else periodic at
+ * lapic_hz / TIMER_HZ, refused when that count is no timer. */
 int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline)
 {
 	uint64_t count = (lapic_hz + TIMER_HZ / 2) / TIMER_HZ;
 
-	(void)tsc_hz;
-	(void)tsc_deadline;
 	sim.lapic_starts++;
 	sim.lapic_started_hz = lapic_hz;
 	sim.lapic_stopped_at = 0; /* the free run ends: initial count 0 */
 	sim.lapic = LAPIC_STOPPED;
+	sim.lapic_deadline = tsc_deadline && tsc_hz;
+	if (sim.lapic_deadline) {
+		sim.lapic = LAPIC_TICKING;
+		return 0;
+	}
 	if (count < 16 || count > LAPIC_COUNT_MAX) {
 		sim.lapic_refusals++;
 		return -EINVAL;
@@ -113,12 +126,13 @@ int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline)
 	return 0;
 }
 
-bool lapic_timer_deadline_mode(void) { return false; }
+bool lapic_timer_deadline_mode(void) { return sim.lapic == LAPIC_TICKING && sim.lapic_deadline; }
 
 void lapic_timer_stop(void)
 {
 	sim.lapic = LAPIC_STOPPED;
 	sim.lapic_stopped_at = 0;
+	sim.lapic_deadline = false;
 }
 
 int pit_tick_start(void)
@@ -142,6 +156,16 @@ uint64_t timer_ticks(void) { return sim.ticks; }
 struct timer_report *timer_report_mut(void) { return &sim.rep; }
 
 /* ---- the scenarios ---- */
+
+/* How many times needle was printed since the last log_capture_clear. */
+static unsigned log_count(const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = log_capture_buf; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
 
 /* A Phenom II (AMD family 0x10, no ARAT, invariant TSC) on bare metal whose MSR C001_0055
  * reads at_start at timer_init and at_check at the boot's check; its local APIC timer runs
@@ -238,11 +262,116 @@ static void test_c1e_late_moves_to_pit(void)
 	CHECK(sim.rep.tick_note && strstr(sim.rep.tick_note, "MSR C001_0055"));
 }
 
+/* A Haswell desktop (Intel family 6 model 0x3c stepping 3: ARAT, invariant TSC, the
+ * TSC-deadline timer offered) on bare metal whose microcode revision reads rev: a part
+ * whose TSC-deadline timer has errata until revision 0x22. */
+static void boot_haswell(uint32_t rev)
+{
+	boot(0, 0);
+	strcpy(sim.f.vendor, "GenuineIntel");
+	sim.f.family = 6;
+	sim.f.model = 0x3c;
+	sim.f.stepping = 3;
+	sim.f.arat = true;
+	sim.f.tsc_deadline = true;
+	sim.microcode = rev;
+}
+
+/* That Haswell with microcode 0x19 (older than the fix), booted with `nolapic_timer` (or
+ * without a usable local APIC: tick_start is told the local APIC timer is not to be used),
+ * the PIT ticking. Expected: the microcode is never read, not at the start and not at the
+ * boot's check; no TSC-deadline warning, nothing saying "the local APIC timer runs
+ * periodic instead"; the report says the mode was not asked about, the `timer:` line's
+ * part is plain "TSC-deadline" (offered, not refused). Before: the check ran at every
+ * boot and warned about a timer that never ticks. */
+static void test_nolapic_timer_asks_no_microcode(void)
+{
+	boot_haswell(0x19);
+	tick_start(&sim.f, false, 0, TSC_HZ, true);
+	CHECK(sim.pit_running);
+	CHECK_STR_EQ(timer_tick_source_name(), "PIT channel 0");
+	CHECK_EQ(sim.lapic_starts, 0u);
+	CHECK_EQ(sim.microcode_reads, 0u);
+	CHECK(!log_captured("TSC-deadline refused"));
+	CHECK(!log_captured("runs periodic instead"));
+	CHECK(!sim.rep.tsc_deadline_allowed);
+	CHECK(sim.rep.tsc_deadline_note &&
+	      strncmp(sim.rep.tsc_deadline_note, "not asked: ", 11) == 0);
+	CHECK_STR_EQ(tsc_deadline_summary(timer_deadline()), "TSC-deadline");
+
+	timer_check_tick();
+	CHECK(sim.rep.tick_verified);
+	CHECK_EQ(sim.microcode_reads, 0u);
+	CHECK(!log_captured("runs periodic instead"));
+}
+
+/* The same Haswell whose local APIC timer ticks (its rate sampled by the calibration),
+ * with microcode 0x19, then with 0x22. Expected: the revision read once as the timer
+ * starts; 0x19 refused with the warning, the timer periodic, the `timer:` line's part
+ * "TSC-deadline refused (errata)"; 0x22 allowed, the timer in TSC-deadline mode. The
+ * boot's check reads nothing more. */
+static void test_lapic_tick_asks_microcode_once(void)
+{
+	boot_haswell(0x19);
+	tick_start(&sim.f, true, LAPIC_HZ, TSC_HZ, true);
+	CHECK_EQ(sim.microcode_reads, 1u);
+	CHECK_EQ(log_count("timer: TSC-deadline refused: "), 1);
+	CHECK(log_captured("runs periodic instead"));
+	CHECK_EQ(sim.lapic, LAPIC_TICKING);
+	CHECK(!sim.lapic_deadline);
+	CHECK_STR_EQ(timer_tick_source_name(), "local APIC timer (periodic)");
+	CHECK(!sim.rep.tsc_deadline_allowed);
+	CHECK_STR_EQ(tsc_deadline_summary(timer_deadline()), "TSC-deadline refused (errata)");
+	timer_check_tick();
+	CHECK_EQ(sim.microcode_reads, 1u);
+	CHECK_EQ(log_count("timer: TSC-deadline refused: "), 1);
+
+	boot_haswell(0x22);
+	tick_start(&sim.f, true, LAPIC_HZ, TSC_HZ, true);
+	CHECK_EQ(sim.microcode_reads, 1u);
+	CHECK(sim.lapic_deadline);
+	CHECK_STR_EQ(timer_tick_source_name(), "local APIC timer (TSC-deadline)");
+	CHECK(sim.rep.tsc_deadline_allowed);
+	CHECK(sim.rep.tsc_deadline_note &&
+	      strncmp(sim.rep.tsc_deadline_note, "allowed: Intel", 14) == 0);
+	CHECK(!log_captured("refused"));
+}
+
+/* An AMD family 0x10 made up to offer the TSC-deadline timer, C1E on in MSR C001_0055
+ * from the start, so the PIT ticks and the local APIC timer is only its fallback; the
+ * PIT's interrupts never come. Expected: until then the mode is "not asked"; the boot's
+ * check falls back to the local APIC timer and asks then (no erratum listed for AMD:
+ * allowed, nothing read), and the timer ticks in TSC-deadline mode with the report
+ * saying so. */
+static void test_lapic_fallback_asks_when_it_starts(void)
+{
+	boot(C1E_ON, C1E_ON);
+	sim.f.tsc_deadline = true;
+	tick_start(&sim.f, true, 0, TSC_HZ, true);
+	CHECK(sim.pit_running);
+	CHECK(sim.rep.tsc_deadline_note &&
+	      strncmp(sim.rep.tsc_deadline_note, "not asked: ", 11) == 0);
+	CHECK(!sim.rep.tsc_deadline_allowed);
+
+	sim.pit_silent = true;
+	timer_check_tick();
+	CHECK_EQ(sim.lapic, LAPIC_TICKING);
+	CHECK(sim.lapic_deadline);
+	CHECK_STR_EQ(timer_tick_source_name(), "local APIC timer (TSC-deadline)");
+	CHECK_EQ(sim.microcode_reads, 0u);
+	CHECK(sim.rep.tsc_deadline_allowed);
+	CHECK_STR_EQ(sim.rep.tsc_deadline_note,
+		     "allowed: no TSC-deadline errata listed for this CPU");
+}
+
 int main(void)
 {
 	printk_add_sink(log_capture_sink, false);
 	RUN(test_c1e_late_pit_refuses_lapic_restarts);
 	RUN(test_c1e_late_pit_silent_lapic_fallback);
 	RUN(test_c1e_late_moves_to_pit);
+	RUN(test_nolapic_timer_asks_no_microcode);
+	RUN(test_lapic_tick_asks_microcode_once);
+	RUN(test_lapic_fallback_asks_when_it_starts);
 	return unit_summary();
 }
