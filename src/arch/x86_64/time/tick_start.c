@@ -256,16 +256,20 @@ static int check_start(enum tick_kind k, void *ctx)
 	return err;
 }
 
-/* A running tick stopped: no tick until another starts. */
+/* A running tick stopped: no tick until another starts. A stopped local APIC timer's
+ * rate leaves the report, so `timer` shows it only while that timer ticks (a restart
+ * puts it back). */
 static void move_stop(enum tick_kind k, void *ctx)
 {
 	uint64_t flags = irq_save();
 
 	(void)ctx;
-	if (k == TICK_LAPIC)
+	if (k == TICK_LAPIC) {
 		lapic_timer_stop();
-	else
+		timer_report_mut()->lapic_timer_hz = 0;
+	} else {
 		pit_tick_stop();
+	}
 	tick_set_source(NULL, false);
 	irq_restore(flags);
 }

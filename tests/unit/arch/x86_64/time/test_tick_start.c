@@ -45,6 +45,7 @@ static struct {
 	unsigned lapic_starts, lapic_refusals;
 	uint32_t microcode; /* IA32_BIOS_SIGN_ID's revision */
 	unsigned microcode_reads;
+	bool lapic_silent; /* its interrupts never come */
 	bool pit_refuses, pit_silent, pit_running;
 	uint64_t ticks;
 	const char *source;
@@ -63,7 +64,8 @@ void mfence(void) {}
 /* A pause while the code waits for ticks: the running tick's interrupt comes, if it does. */
 void cpu_pause(void)
 {
-	if ((sim.lapic == LAPIC_TICKING) || (sim.pit_running && !sim.pit_silent))
+	if ((sim.lapic == LAPIC_TICKING && !sim.lapic_silent) ||
+	    (sim.pit_running && !sim.pit_silent))
 		sim.ticks++;
 }
 
@@ -214,6 +216,9 @@ static void test_c1e_late_pit_refuses_lapic_restarts(void)
 	CHECK(!sim.halt_ends); /* C1E on: waits spin */
 	CHECK_EQ(sim.rep.tick_hz, TIMER_HZ);
 	CHECK(sim.rep.tick_verified);
+	/* what `timer` shows: the restarted timer, its rate */
+	CHECK_STR_EQ(sim.rep.tick_source, "local APIC timer (periodic)");
+	CHECK_EQ(sim.rep.lapic_timer_hz, sim.lapic_started_hz);
 	CHECK(!log_captured("cannot tick"));
 	CHECK(!log_captured("no tick"));
 }
@@ -241,12 +246,18 @@ static void test_c1e_late_pit_silent_lapic_fallback(void)
 	CHECK(sim.rep.tick_note &&
 	      strstr(sim.rep.tick_note, "PIT channel 0's interrupts never arrived"));
 	CHECK(!log_captured("cannot tick"));
+	/* what `timer` shows: the local APIC timer that took over, its rate */
+	CHECK_STR_EQ(sim.rep.tick_source, "local APIC timer (periodic)");
+	CHECK_EQ(sim.rep.tick_hz, TIMER_HZ);
+	CHECK_EQ(sim.rep.lapic_timer_hz, sim.lapic_started_hz);
 }
 
 /* The move itself, where everything works: C1E off at timer_init, on at the boot's check,
  * the PIT counts and interrupts. Expected: the local APIC timer stopped, the PIT ticks,
  * waits halt (the PIT runs in C1E; this TSC is invariant), the report's C1E words and tick
- * note name the register, MSR C001_0055 read twice. */
+ * note name the register, MSR C001_0055 read twice; what `timer` shows is the PIT at
+ * TIMER_HZ, no local APIC timer rate beside it. Before: the `tick:` line kept "local
+ * APIC timer 62.500 MHz after its divider" after the move. */
 static void test_c1e_late_moves_to_pit(void)
 {
 	boot(0, C1E_ON);
@@ -260,6 +271,31 @@ static void test_c1e_late_moves_to_pit(void)
 	CHECK(sim.rep.tick_verified);
 	CHECK(sim.rep.c1e_note && strncmp(sim.rep.c1e_note, "on: ", 4) == 0);
 	CHECK(sim.rep.tick_note && strstr(sim.rep.tick_note, "MSR C001_0055"));
+	CHECK_STR_EQ(sim.rep.tick_source, "PIT channel 0");
+	CHECK_EQ(sim.rep.tick_hz, TIMER_HZ);
+	CHECK_EQ(sim.rep.lapic_timer_hz, 0u);
+}
+
+/* C1E off both times (the local APIC timer stays the tick's choice), but its interrupts
+ * never come: the boot's check stops it and starts the PIT. Expected: the PIT ticks and
+ * `timer`'s report shows the PIT, no local APIC timer rate, the note naming the silent
+ * timer. Before: the stopped timer's rate stayed in the report. */
+static void test_silent_lapic_moves_to_pit(void)
+{
+	boot(0, 0);
+	tick_start(&sim.f, true, LAPIC_HZ, TSC_HZ, true);
+	CHECK_EQ(sim.rep.lapic_timer_hz, LAPIC_HZ);
+
+	sim.lapic_silent = true;
+	timer_check_tick();
+	CHECK_EQ(sim.lapic, LAPIC_STOPPED);
+	CHECK(sim.pit_running);
+	CHECK(sim.rep.tick_verified);
+	CHECK_STR_EQ(sim.rep.tick_source, "PIT channel 0");
+	CHECK_EQ(sim.rep.tick_hz, TIMER_HZ);
+	CHECK_EQ(sim.rep.lapic_timer_hz, 0u);
+	CHECK(sim.rep.tick_note &&
+	      strstr(sim.rep.tick_note, "the local APIC timer's interrupts never arrived"));
 }
 
 /* A Haswell desktop (Intel family 6 model 0x3c stepping 3: ARAT, invariant TSC, the
@@ -370,6 +406,7 @@ int main(void)
 	RUN(test_c1e_late_pit_refuses_lapic_restarts);
 	RUN(test_c1e_late_pit_silent_lapic_fallback);
 	RUN(test_c1e_late_moves_to_pit);
+	RUN(test_silent_lapic_moves_to_pit);
 	RUN(test_nolapic_timer_asks_no_microcode);
 	RUN(test_lapic_tick_asks_microcode_once);
 	RUN(test_lapic_fallback_asks_when_it_starts);
