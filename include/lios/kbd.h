@@ -197,5 +197,8 @@ uint64_t kbd_dropped(void);
 /* LED updates the PS/2 keyboard did not acknowledge; the first one logs "kbd: LED update
  * failed ...", the others are only counted. */
 uint64_t kbd_led_failures(void);
+/* Both counts in words for the shell ("1 keyboard input dropped, 2 LED updates failed",
+ * either alone, "" when both are 0), into buf (size bytes, always terminated). */
+void kbd_describe_losses(char *buf, size_t size);
 
 #endif

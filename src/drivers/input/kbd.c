@@ -154,8 +154,8 @@ static bool ring_pop(uint16_t *e)
 static void input_lost(void)
 {
 	kbd_decoder_lost(&decoder);
-	printk(KERN_WARN "kbd: input overflowed, %lu key bytes lost since boot; modifiers released\n",
-	       (unsigned long)dropped);
+	printk(KERN_WARN "kbd: input overflowed, %lu key byte%s lost since boot; modifiers released\n",
+	       (unsigned long)dropped, dropped == 1 ? "" : "s");
 }
 
 /* One entry to the decoder; true when it completed an event. Thread context. */
@@ -227,6 +227,26 @@ uint64_t kbd_dropped(void) { return dropped; }
 
 /* kbd_led_failures - LED updates the PS/2 keyboard did not acknowledge. Any context. */
 uint64_t kbd_led_failures(void) { return led_failures; }
+
+/*
+ * kbd_describe_losses - what the keyboard lost, for the shell's `kbd` line, into buf
+ * (size bytes, always terminated when size > 0): "3 keyboard inputs dropped, 1 LED update
+ * failed", either part alone, or "" when nothing was lost. Any context.
+ */
+void kbd_describe_losses(char *buf, size_t size)
+{
+	int n = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (dropped)
+		n = ksnprintf(buf, size, "%lu keyboard input%s dropped", (unsigned long)dropped,
+			      dropped == 1 ? "" : "s");
+	if (led_failures && n >= 0 && (size_t)n < size)
+		ksnprintf(buf + n, size - (size_t)n, "%s%lu LED update%s failed", n ? ", " : "",
+			  (unsigned long)led_failures, led_failures == 1 ? "" : "s");
+}
 
 /* kbd_get_layout - the layout in use (never NULL after kbd_init). Thread context. */
 const struct kbd_layout *kbd_get_layout(void) { return decoder.layout; }

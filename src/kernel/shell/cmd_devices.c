@@ -30,6 +30,7 @@ static void print_layouts(void)
 static int cmd_kbd(int argc, char **argv, const char *rest)
 {
 	const struct kbd_layout *l;
+	char lost[96];
 
 	if (argc > 2) {
 		printk("kbd: one layout at most (usage: kbd [LAYOUT])\n");
@@ -43,11 +44,8 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 	l = kbd_get_layout();
 	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : usb_kbd_count() ? "usb" : "none", l->name,
 	       l->description);
-	if (kbd_dropped())
-		printk(", %lu keyboard inputs dropped", kbd_dropped());
-	if (kbd_led_failures())
-		printk(", %lu LED updates failed", kbd_led_failures());
-	printk("\n");
+	kbd_describe_losses(lost, sizeof(lost));
+	printk("%s%s\n", lost[0] ? ", " : "", lost);
 	usb_kbd_print(); /* one "kbd: usb ..." line per USB keyboard */
 	if (argc == 1)
 		print_layouts();

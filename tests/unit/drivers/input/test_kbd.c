@@ -459,11 +459,76 @@ static void test_led_failure_said_once(void)
 	printk_remove_sink(log_capture_sink);
 }
 
+/* 9. The counts the shell's `kbd` line shows, in words (kbd_describe_losses), and the
+ * overflow's log line: nothing lost, then exactly one key byte dropped (257 queued into a
+ * ring of 256, none read), then a keyboard that never answers the Caps Lock LED bits
+ * failing once, then twice, then a second byte dropped. Expected: "", "1 keyboard input
+ * dropped" with the log saying "1 key byte lost", "..., 1 LED update failed", "..., 2 LED
+ * updates failed", "2 keyboard inputs dropped, ..." with "2 key bytes lost"; a short
+ * buffer cut and terminated. Before: "1 keyboard inputs dropped", "1 LED updates failed",
+ * "1 key bytes lost". The drop count is since boot, never reset: this case runs before
+ * any other that overflows the ring, and checks that it starts from 0. */
+static void test_losses_in_words(void)
+{
+	struct kbd_event ev;
+	char buf[96], small[8];
+
+	printk_add_sink(log_capture_sink, false);
+	boot();
+	log_capture_clear();
+	CHECK_EQ(kbd_dropped(), 0);
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "");
+
+	for (int i = 0; i < 257; i++)
+		kbd_inject_byte(KEY_X);
+	CHECK_EQ(kbd_dropped(), 1);
+	while (kbd_poll_event(&ev))
+		;
+	CHECK(log_captured("kbd: input overflowed, 1 key byte lost since boot"));
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "1 keyboard input dropped");
+
+	sim.kbd_ignore = KBD_LED_CAPSLOCK;
+	irq_byte(KEY_CAPSLOCK);
+	irq_byte(KEY_CAPSLOCK | 0x80);
+	while (kbd_poll_event(&ev))
+		;
+	CHECK_EQ(kbd_led_failures(), 1);
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "1 keyboard input dropped, 1 LED update failed");
+
+	/* off (answered: the sim ignores only the Caps Lock bit), then on again (failed) */
+	for (int i = 0; i < 2; i++) {
+		irq_byte(KEY_CAPSLOCK);
+		irq_byte(KEY_CAPSLOCK | 0x80);
+	}
+	while (kbd_poll_event(&ev))
+		;
+	CHECK_EQ(kbd_led_failures(), 2);
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "1 keyboard input dropped, 2 LED updates failed");
+
+	log_capture_clear();
+	for (int i = 0; i < 257; i++)
+		kbd_inject_byte(KEY_X);
+	while (kbd_poll_event(&ev))
+		;
+	CHECK(log_captured("kbd: input overflowed, 2 key bytes lost since boot"));
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK_STR_EQ(buf, "2 keyboard inputs dropped, 2 LED updates failed");
+	kbd_describe_losses(small, sizeof(small));
+	CHECK_STR_EQ(small, "2 keybo");
+	CHECK_EQ(sim.violations, 0);
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
 	RUN(test_usb_key_between_ps2_bytes);
 	RUN(test_usb_keys_decode);
+	RUN(test_losses_in_words); /* before any overflow: see its comment */
 	RUN(test_overflow_releases_modifiers);
 	RUN(test_modifier_held_on_two_keyboards);
 	RUN(test_fadt_8042_flag);
