@@ -199,14 +199,15 @@ static void test_nmi_panic_not_taken_for_expected_fault(void)
 	CHECK_EQ(fi.vector, -1);
 }
 
-/* An MSR the CPU does not have (C001_0055 asked of an AMD family that has it, on a CPU or
- * hypervisor that does not): its RDMSR in rdmsr_safe raises #GP. Expected: the handler
- * returns with RIP at rdmsr_safe's fixup (which makes it return -EIO), nothing else in the
- * frame changed, no panic, and a test's armed hook is neither taken nor disarmed (the
- * read happens in code a test calls). A #GP anywhere else, and any other exception at
- * that RDMSR, still panic. Before: every #GP panicked, so a probe of such an MSR ended
- * the boot. */
-static void test_rdmsr_safe_gp_resumes_at_fixup(void)
+/*
+ * A #GP at a guarded MSR access (insn, with ECX = msr) goes on at fixup. Expected: the
+ * handler returns with RIP at the fixup (which makes the stub return -EIO), nothing else in
+ * the frame changed, no panic, and a test's armed hook is neither taken nor disarmed (the
+ * access happens in code a test calls). A #GP anywhere else, a #PF at that instruction and
+ * a #GP at the fixup itself still panic. Before: every #GP panicked, so a probe of an MSR
+ * the CPU lacks ended the boot.
+ */
+static void check_msr_fixup(const char *insn, const char *fixup, uint32_t msr)
 {
 	static struct arch_jmpbuf jb;
 	struct fault_info fi = { .vector = -1 };
@@ -215,11 +216,11 @@ static void test_rdmsr_safe_gp_resumes_at_fixup(void)
 	reset();
 	arch_fault_recovery_arm(&jb, &fi);
 	tf = frame(VEC_GP, 0);
-	tf.rip = (uintptr_t)rdmsr_safe_insn;
-	tf.rcx = 0xc0010055;
+	tf.rip = (uintptr_t)insn;
+	tf.rcx = msr;
 	was = tf;
 	CHECK_EQ(deliver(&tf), RETURNED);
-	CHECK_EQ(tf.rip, (uintptr_t)rdmsr_safe_fixup);
+	CHECK_EQ(tf.rip, (uintptr_t)fixup);
 	was.rip = tf.rip;
 	CHECK(memcmp(&tf, &was, sizeof(tf)) == 0);
 	CHECK_EQ(panics, 0u);
@@ -235,49 +236,26 @@ static void test_rdmsr_safe_gp_resumes_at_fixup(void)
 	CHECK(log_captured("PANIC: General protection fault (vector 13)"));
 	reset();
 	tf = frame(VEC_PF, 0);
-	tf.rip = (uintptr_t)rdmsr_safe_insn;
+	tf.rip = (uintptr_t)insn;
 	CHECK_EQ(deliver(&tf), PANICKED);
 	reset();
 	tf = frame(VEC_GP, 0);
-	tf.rip = (uintptr_t)rdmsr_safe_fixup;
+	tf.rip = (uintptr_t)fixup;
 	CHECK_EQ(deliver(&tf), PANICKED);
 }
 
-/* The write before the microcode revision is read (0 into IA32_BIOS_SIGN_ID, MSR 0x8b),
- * on a CPU or hypervisor that refuses it: its WRMSR in wrmsr_safe raises #GP. Expected:
- * RIP moved to wrmsr_safe's fixup (which returns -EIO), nothing else in the frame changed,
- * no panic, a test's armed hook neither taken nor disarmed; a #PF at that WRMSR and a #GP
- * at the fixup itself still panic. Before: such a #GP panicked the boot. */
+/* An MSR the CPU does not have (C001_0055 asked of an AMD family that has it, on a CPU or
+ * hypervisor that does not): its RDMSR in rdmsr_safe raises #GP. */
+static void test_rdmsr_safe_gp_resumes_at_fixup(void)
+{
+	check_msr_fixup(rdmsr_safe_insn, rdmsr_safe_fixup, 0xc0010055);
+}
+
+/* The write before the microcode revision is read (0 into IA32_BIOS_SIGN_ID, MSR 0x8b), on
+ * a CPU or hypervisor that refuses it: its WRMSR in wrmsr_safe raises #GP. */
 static void test_wrmsr_safe_gp_resumes_at_fixup(void)
 {
-	static struct arch_jmpbuf jb;
-	struct fault_info fi = { .vector = -1 };
-	struct trap_frame tf, was;
-
-	reset();
-	arch_fault_recovery_arm(&jb, &fi);
-	tf = frame(VEC_GP, 0);
-	tf.rip = (uintptr_t)wrmsr_safe_insn;
-	tf.rcx = 0x8b;
-	was = tf;
-	CHECK_EQ(deliver(&tf), RETURNED);
-	CHECK_EQ(tf.rip, (uintptr_t)wrmsr_safe_fixup);
-	was.rip = tf.rip;
-	CHECK(memcmp(&tf, &was, sizeof(tf)) == 0);
-	CHECK_EQ(panics, 0u);
-	CHECK_EQ(fi.vector, -1);
-	tf = frame(VEC_GP, 0);
-	CHECK_EQ(deliver(&tf), RECOVERED); /* still armed */
-	CHECK_EQ(fi.vector, VEC_GP);
-
-	reset();
-	tf = frame(VEC_PF, 0);
-	tf.rip = (uintptr_t)wrmsr_safe_insn;
-	CHECK_EQ(deliver(&tf), PANICKED);
-	reset();
-	tf = frame(VEC_GP, 0);
-	tf.rip = (uintptr_t)wrmsr_safe_fixup;
-	CHECK_EQ(deliver(&tf), PANICKED);
+	check_msr_fixup(wrmsr_safe_insn, wrmsr_safe_fixup, 0x8b);
 }
 
 int main(void)
