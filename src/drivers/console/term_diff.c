@@ -163,15 +163,16 @@ static void term_view_draw(struct term *t, size_t from, size_t to)
 
 /*
  * term_view_scroll - move the view delta rows back in time (negative: forward), clamped to
- * [0, rows held]. The cursor is hidden while the view is not at the bottom. Returns the
- * new offset. Any context; no allocation.
+ * [0, rows held]. What a group kept back is drawn first, with the cursor (term_flush), even
+ * when the view does not move. The cursor is hidden while the view is not at the bottom.
+ * Returns the new offset. Any context; no allocation.
  */
 size_t term_view_scroll(struct term *t, long delta)
 {
 	size_t held = t->sb ? t->sb->count : 0;
 	size_t to;
 
-	term_batch_end(t);
+	term_flush(t); /* what a group kept back, and the cursor, also when the view stays */
 	if (delta < 0)
 		to = (size_t)-delta >= t->view ? 0 : t->view - (size_t)-delta;
 	else

@@ -219,6 +219,33 @@ static void test_grouped_writes(const struct con_backend_ops *ops)
 	}
 }
 
+/* A view scroll that moves nothing (Shift+PgDn at the bottom, Shift+PgUp with no ring)
+ * while a group has writes kept back: the screen shows the grid and the cursor mark is on
+ * the cursor's cell. Before: the kept-back writes were drawn without the cursor, which
+ * stayed away until an ungrouped write (found by fuzz_console on a 2x1 screen). */
+static void test_view_scroll_in_group(void)
+{
+	static struct con_cell shown[ROWS * COLS];
+
+	for (long delta = -1; delta <= 1; delta += 2) {
+		memset(&screen, 0, sizeof(screen));
+		screen.cursor_col = screen.cursor_row = -1;
+		term_init(&t, cells, COLS, ROWS, &fake_ops, &screen);
+		term_attach_batch(&t, shown);
+		term_group_begin(&t);
+		for (int i = 0; i < ROWS + 2; i++)
+			put_numbered_line(i); /* scrolls: kept back */
+		CHECK(t.batched);
+		CHECK_EQ(term_view_scroll(&t, delta), 0); /* no ring: nothing to scroll to */
+		CHECK(screen_matches_grid());
+		CHECK_EQ(screen.cursor_col, COLS - 1);
+		CHECK_EQ(screen.cursor_row, ROWS - 1);
+		term_group_end(&t);
+		CHECK(screen_matches_grid());
+		CHECK_EQ(screen.cursor_col, COLS - 1);
+	}
+}
+
 /* UTF-8 that is no character shows as U+FFFD ('?': CP437 has none), one cell for each
  * sequence termkeys.c reads as one U+FFFD: an overlong form (E0 80 A9 spells ')', C0 80
  * NUL, F0 80 81 81 'A'), a surrogate, a value past U+10FFFF, a lead past F4 with its
@@ -476,6 +503,7 @@ int main(void)
 	test_batched_writes(&fake_ops);
 	test_grouped_writes(&fake_span_ops);
 	test_grouped_writes(&fake_ops);
+	test_view_scroll_in_group();
 	test_lineedit_on_term();
 	test_utf8_invalid();
 	return unit_exit("test_term");
