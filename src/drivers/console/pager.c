@@ -9,7 +9,8 @@
  * pager missed would scroll the command line away before the prompt. UTF-8 as term.c
  * decodes it: a lead byte (any byte from 0xc0) takes the character's column, its
  * continuation bytes none, also when the sequence turns out to be no character (term.c
- * shows one U+FFFD for it); a continuation byte no lead expects is a glyph of its own.
+ * shows one U+FFFD for it); a continuation byte no lead expects is a glyph of its own, also
+ * one after an ESC, which cuts a character short (term.c reads UTF-8 before escapes).
  * A pending wrap (a character in the last column) ends at the erases term.c carries out,
  * ESC[nK and ESC[nJ for n of 0 (or absent), 1 and 2 (also DEC's ESC[?nK and ESC[?nJ; not
  * ESC[3J, which erases the scrollback only, nor one ansi.c swallows, such as ESC[3K or
@@ -96,6 +97,7 @@ static bool pager_escape(struct pager *p, uint8_t b)
 {
 	if (b == ASCII_ESC) { /* starts a sequence, also inside one */
 		p->esc = 1;
+		p->utf8_left = 0; /* and cuts a character short: its U+FFFD is counted */
 		return true;
 	}
 	if (!p->esc)

@@ -415,19 +415,26 @@ static void term_erase_action(struct term *t, enum ansi_action action)
 	}
 }
 
+/*
+ * One byte of output. UTF-8 is read before the escape sequences, as terminals decode it:
+ * an ASCII byte, an ESC too, cuts a character short (its U+FFFD then lands where the
+ * character would have, before the sequence moves or erases anything), so no UTF-8
+ * character is in progress inside a sequence, whose bytes from 0x80 ansi.c swallows.
+ */
 static void term_byte(struct term *t, uint8_t ch)
 {
-	enum ansi_action action = ansi_feed(&t->ansi, ch);
+	enum ansi_action action;
 
+	if (ch < 0x80 && t->utf8_left) {
+		t->utf8_left = 0;
+		term_put(t, TERM_REPLACEMENT);
+	}
+	action = ansi_feed(&t->ansi, ch);
 	switch (action) {
 	case ANSI_BYTE:
 		if (ch >= 0x80) {
 			term_utf8(t, ch);
 			break;
-		}
-		if (t->utf8_left) { /* an ASCII byte cuts a UTF-8 sequence short */
-			t->utf8_left = 0;
-			term_put(t, TERM_REPLACEMENT);
 		}
 		if (ch < ASCII_SPACE || ch == ASCII_DEL)
 			term_control(t, ch);

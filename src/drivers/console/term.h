@@ -8,8 +8,9 @@
  * text mode and of the generated fonts), '?' when CP437 has none. What is no character
  * shows as one U+FFFD, also '?': a complete sequence that spells none (an overlong form,
  * a surrogate, a value past U+10FFFF, any lead byte past F4), a sequence cut short by
- * another byte, a continuation byte without its lead. Lead bytes and lengths are those
- * of the shell's input decoder (termkeys.c), so both sides split bytes alike.
+ * another byte (an ESC too: UTF-8 is read before the escape sequences), a continuation
+ * byte without its lead. Lead bytes and lengths are those of the shell's input decoder
+ * (termkeys.c), so both sides split bytes alike.
  *
  * Invariant: between writes, while the view is at the bottom (view == 0), cells[] equals
  * what the backend shows. Every change to the screen goes through term_set(), which draws

@@ -197,6 +197,16 @@ static void test_agrees_with_term(void)
 	       "\x80\x80\x80\x80\x80\n3\n4\n5\n");
 	/* valid UTF-8 wrapping at the row's end: é and € take one column each */
 	AGREES("0123456789012345678\xc3\xa9\xe2\x82\xacz\n3\n4\n5\n");
+	/* a character cut short by an escape sequence: its U+FFFD takes the column its lead
+	 * byte took, the ESC ends it (term.c reads UTF-8 before escapes). Before: the terminal went on with the character after
+	 * the sequence, ESC[J moved the pager's column back, and 'Z' wrapped on the terminal
+	 * only: "4" on a 5th row (found by fuzz_console) */
+	AGREES("0123456789012345678\xff\033[JZ\n2\n3\n4\n");
+	AGREES("01234567890123456789\xc3\033[K\xa9x\n3\n4\n5\n");
+	AGREES("0123456789012345678\xe2\x82\033[31m\xacx\n3\n4\n5\n");
+	/* the continuation byte after the sequence is a glyph of its own: 18 digits, two
+	 * U+FFFD, and 'x' on the next row (before the pager took it for the character's) */
+	AGREES("012345678901234567\xc3\033[m\xa9x\n3\n4\n5\n");
 	/* a full row, then an erase that ends the pending wrap (EL: ESC[K, ESC[0K, ESC[1K,
 	 * ESC[2K, DECSEL ESC[?K and ESC[?1K; ED: ESC[J, ESC[0J, ESC[1J, ESC[2J, DECSED
 	 * ESC[?2;1J and ESC[?J): the next character overwrites the last column, on the same
