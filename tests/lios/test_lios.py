@@ -88,6 +88,15 @@ class LiosCommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("-max_total_time=7", self.fuzz_args())
 
+    def test_fuzz_shares_ctest_corpus(self):
+        # Scenario: ./lios fuzz 7. Expected: the fuzzer's corpus is build/fuzz/corpus/stub,
+        # the folder CTest's fuzz.stub reads (fuzz/CMakeLists.txt); before, ./lios kept its
+        # own (build/fuzz/corpus-fuzz_stub) and what one run found the other never read.
+        r = self.lios("fuzz", "7")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(os.path.join(self.checkout, "build", "fuzz", "corpus", "stub"),
+                      self.fuzz_args())
+
     def test_fuzz_default_seconds(self):
         # Scenario: ./lios fuzz with no argument. Expected: 300 s each, as --help says.
         r = self.lios("fuzz")
