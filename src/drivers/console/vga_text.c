@@ -5,7 +5,10 @@
  * cursor is the hardware one: CRT controller registers 0x0E/0x0F hold its cell index,
  * 0x0A/0x0B its first and last scan line: an underline on the cell's last two lines, the
  * cell height read from the Maximum Scan Line register (16 lines in 80x25, 8 in 80x50, so
- * a fixed 14-15 would be below an 8-line cell: no cursor at all).
+ * a fixed 14-15 would be below an 8-line cell: no cursor at all). The CRTC answers at
+ * 3B4h/3B5h or 3D4h/3D5h, as bit 0 of the Miscellaneous Output register selects (a VGA
+ * showing the monochrome map at B0000h is usually set to the former): vga_text_setup reads
+ * that bit once and every CRTC access after it goes to the pair it names.
  *
  * Before any of that, vga_text_probe() asks whether a VGA shows text from the buffer at
  * all: a display without VGA text mode (QEMU's bochs-display, where SeaBIOS's VGA BIOS
@@ -22,15 +25,21 @@
 #include "vga_text.h"
 #include "vga_window.h"
 
-/* CRT controller of a colour adapter (IBM VGA manual: CRTC index/data at 3D4h/3D5h). */
-#define VGA_CRTC_INDEX 0x3D4
-#define VGA_CRTC_DATA 0x3D5
+/* CRT controller: index at 3x4h, data at 3x5h, x = B or D by the Miscellaneous Output
+ * register's I/O Address Select bit (IBM VGA manual). */
+#define VGA_CRTC_INDEX_MONO 0x3B4
+#define VGA_CRTC_INDEX_COLOUR 0x3D4
+#define VGA_CRTC_DATA_OFFSET 1       /* the data port is the index port + 1 */
 #define VGA_CRTC_MAX_SCAN_LINE 0x09   /* bits 0-4: character cell height - 1 */
 #define VGA_CRTC_CURSOR_START 0x0A    /* bits 0-4: first scan line; bit 5: cursor off */
 #define VGA_CRTC_CURSOR_END 0x0B      /* bits 0-4: last scan line */
 #define VGA_CRTC_CURSOR_LOC_HIGH 0x0E
 #define VGA_CRTC_CURSOR_LOC_LOW 0x0F
 #define VGA_SCAN_LINE_MASK 0x1f       /* the scan-line field of 0x09, 0x0A and 0x0B */
+
+/* Miscellaneous Output register: read at 3CCh (written at 3C2h, which LiOS never does). */
+#define VGA_MISC_OUTPUT_READ 0x3CC
+#define VGA_MISC_OUTPUT_IOAS 0x01     /* bit 0: CRTC at 3Dxh (set) or 3Bxh (clear) */
 
 /* Graphics controller (IBM VGA manual: address at 3CEh, data at 3CFh). */
 #define VGA_GC_INDEX 0x3CE
@@ -43,16 +52,16 @@
 #define VGA_MAP_B0000 2               /* B0000h-B7FFFh: the monochrome text buffer */
 #define VGA_MAP_B8000 3               /* B8000h-BFFFFh: the colour text buffer */
 
-static void vga_crtc_write(uint8_t index, uint8_t value)
+static void vga_crtc_write(const struct vga_text *v, uint8_t index, uint8_t value)
 {
-	arch_pio_write8(VGA_CRTC_INDEX, index);
-	arch_pio_write8(VGA_CRTC_DATA, value);
+	arch_pio_write8(v->crtc_port, index);
+	arch_pio_write8(v->crtc_port + VGA_CRTC_DATA_OFFSET, value);
 }
 
-static uint8_t vga_crtc_read(uint8_t index)
+static uint8_t vga_crtc_read(const struct vga_text *v, uint8_t index)
 {
-	arch_pio_write8(VGA_CRTC_INDEX, index);
-	return arch_pio_read8(VGA_CRTC_DATA);
+	arch_pio_write8(v->crtc_port, index);
+	return arch_pio_read8(v->crtc_port + VGA_CRTC_DATA_OFFSET);
 }
 
 /*
@@ -111,24 +120,29 @@ static void vga_text_move_cursor(void *ctx, unsigned col, unsigned row)
 	struct vga_text *v = ctx;
 	uint16_t pos = (uint16_t)(row * v->cols + col);
 
-	vga_crtc_write(VGA_CRTC_CURSOR_LOC_LOW, (uint8_t)pos);
-	vga_crtc_write(VGA_CRTC_CURSOR_LOC_HIGH, (uint8_t)(pos >> 8));
+	vga_crtc_write(v, VGA_CRTC_CURSOR_LOC_LOW, (uint8_t)pos);
+	vga_crtc_write(v, VGA_CRTC_CURSOR_LOC_HIGH, (uint8_t)(pos >> 8));
 }
 
 /*
- * vga_text_setup - use the text buffer at mem (already mapped) of cols x rows cells and
- * turn the hardware cursor on as an underline on the last two scan lines of the cell
- * height the CRTC is programmed with. Context: boot.
+ * vga_text_setup - use the text buffer at mem (already mapped) of cols x rows cells, find
+ * the CRTC's ports from the Miscellaneous Output register (kept for every later cursor
+ * move), and turn the hardware cursor on as an underline on the last two scan lines of the
+ * cell height the CRTC is programmed with. Context: boot, after vga_text_probe.
  */
 void vga_text_setup(struct vga_text *v, void *mem, unsigned cols, unsigned rows)
 {
-	struct vga_cursor_shape c = vga_cursor_shape(vga_crtc_read(VGA_CRTC_MAX_SCAN_LINE));
+	struct vga_cursor_shape c;
 
 	v->mem = mem;
 	v->cols = cols;
 	v->rows = rows;
-	vga_crtc_write(VGA_CRTC_CURSOR_START, c.first); /* bit 5 clear: cursor on */
-	vga_crtc_write(VGA_CRTC_CURSOR_END, c.last);
+	v->crtc_port = arch_pio_read8(VGA_MISC_OUTPUT_READ) & VGA_MISC_OUTPUT_IOAS ?
+			       VGA_CRTC_INDEX_COLOUR :
+			       VGA_CRTC_INDEX_MONO;
+	c = vga_cursor_shape(vga_crtc_read(v, VGA_CRTC_MAX_SCAN_LINE));
+	vga_crtc_write(v, VGA_CRTC_CURSOR_START, c.first); /* bit 5 clear: cursor on */
+	vga_crtc_write(v, VGA_CRTC_CURSOR_END, c.last);
 }
 
 /*

@@ -2,9 +2,11 @@
 /*
  * Host test of the VGA text backend (src/drivers/console/vga_text.c), compiled into this
  * program against a simulated CRT and graphics controller: the port I/O it calls
- * (arch_pio_read8 and arch_pio_write8 on the colour CRTC's and the graphics controller's
- * index and data ports) lands in register files here. Checks where the hardware cursor is
- * put for each character cell height, and that a span of cells lands where draw() would
+ * (arch_pio_read8 and arch_pio_write8 on the CRTC's, the graphics controller's and the
+ * Miscellaneous Output register's ports) lands in register files here. The CRTC answers
+ * only at the port pair the Miscellaneous Output register's bit 0 selects (3B4h/3B5h or
+ * 3D4h/3D5h), as on a VGA. Checks that the backend finds it there, where the hardware
+ * cursor is put for each character cell height, and that a span of cells lands where draw() would
  * put each, in 64-bit stores where four cells share an 8-byte word, never reading the
  * buffer (drawn on fb_trap's area, which counts both). And the probe that comes first
  * (vga_text_probe): a VGA in text mode showing the buffer is taken; no VGA (ports floating
@@ -18,8 +20,11 @@
 #include "vga_text.h"
 #include "../../unit.h"
 
-#define CRTC_INDEX 0x3d4
-#define CRTC_DATA 0x3d5
+#define CRTC_INDEX_MONO 0x3b4
+#define CRTC_DATA_MONO 0x3b5
+#define CRTC_INDEX_COLOUR 0x3d4
+#define CRTC_DATA_COLOUR 0x3d5
+#define MISC_OUTPUT_READ 0x3cc
 #define GC_INDEX 0x3ce
 #define GC_DATA 0x3cf
 #define GC_MISC 0x06
@@ -27,6 +32,36 @@
 static uint8_t crtc[256]; /* the simulated CRTC registers */
 static uint8_t crtc_index;
 static unsigned stray; /* accesses to any other port */
+
+/* The Miscellaneous Output register (read at 3CCh): bit 0 set puts the CRTC at 3D4h/3D5h,
+ * clear at 3B4h/3B5h; the other pair decodes nothing (reads float high). 0x67 is what the
+ * VGA BIOS's mode 3 sets, colour. Accesses to each pair are counted, decoded or not. */
+static uint8_t misc_output = 0x67;
+static unsigned mono_accesses, colour_accesses;
+
+/* Which CRTC register port a port in 3B4h-3B5h or 3D4h-3D5h is: INDEX or DATA when the
+ * pair is the one selected, NONE otherwise (not decoded, or no CRTC port at all). Counts
+ * the access. */
+enum crtc_decode { CRTC_NONE, CRTC_INDEX, CRTC_DATA };
+
+static enum crtc_decode crtc_decode(uint16_t port)
+{
+	uint16_t index = misc_output & 0x01 ? CRTC_INDEX_COLOUR : CRTC_INDEX_MONO;
+
+	if (port == CRTC_INDEX_MONO || port == CRTC_DATA_MONO)
+		mono_accesses++;
+	if (port == CRTC_INDEX_COLOUR || port == CRTC_DATA_COLOUR)
+		colour_accesses++;
+	if (port == index)
+		return CRTC_INDEX;
+	return port == index + 1 ? CRTC_DATA : CRTC_NONE;
+}
+
+static bool crtc_pair(uint16_t port)
+{
+	return port == CRTC_INDEX_MONO || port == CRTC_DATA_MONO || port == CRTC_INDEX_COLOUR ||
+	       port == CRTC_DATA_COLOUR;
+}
 
 /* The simulated graphics controller: 16 registers behind a 4-bit index (bits 4-7 read as
  * 0, as QEMU's VGA has them); absent, both ports float high and ignore stores. */
@@ -38,8 +73,10 @@ static struct {
 
 uint8_t arch_pio_read8(uint16_t port)
 {
-	if (port == CRTC_DATA)
-		return crtc[crtc_index];
+	if (port == MISC_OUTPUT_READ)
+		return misc_output;
+	if (crtc_pair(port))
+		return crtc_decode(port) == CRTC_DATA ? crtc[crtc_index] : 0xff;
 	if (port == GC_INDEX || port == GC_DATA) {
 		if (!gc.present)
 			return 0xff;
@@ -51,11 +88,14 @@ uint8_t arch_pio_read8(uint16_t port)
 
 void arch_pio_write8(uint16_t port, uint8_t v)
 {
-	if (port == CRTC_INDEX)
-		crtc_index = v;
-	else if (port == CRTC_DATA)
-		crtc[crtc_index] = v;
-	else if (port == GC_INDEX && gc.present)
+	if (crtc_pair(port)) {
+		enum crtc_decode d = crtc_decode(port);
+
+		if (d == CRTC_INDEX)
+			crtc_index = v;
+		else if (d == CRTC_DATA)
+			crtc[crtc_index] = v;
+	} else if (port == GC_INDEX && gc.present)
 		gc.index = v & 0x0f;
 	else if (port == GC_DATA && gc.present)
 		gc.reg[gc.index] = v;
@@ -132,6 +172,47 @@ static void spans(void)
 			CHECK_EQ(r, 0);
 		}
 	fb_trap_unmap();
+}
+
+/* Set up 80x25 with the Miscellaneous Output register at misc (16-line cells in the CRTC
+ * it selects) and move the cursor to column 7 of row 12 (cell 967 = 0x3c7). Returns the
+ * cursor's cell as the CRTC's location registers 0x0E/0x0F hold it. */
+static unsigned cursor_with(uint8_t misc)
+{
+	static uint16_t mem[80 * 25];
+	struct vga_text v;
+	unsigned where;
+
+	misc_output = misc;
+	memset(crtc, 0, sizeof(crtc));
+	crtc[0x09] = 0x0f;
+	mono_accesses = colour_accesses = 0;
+	vga_text_setup(&v, mem, 80, 25);
+	vga_text_ops.move_cursor(&v, 7, 12);
+	where = (unsigned)crtc[0x0e] << 8 | crtc[0x0f];
+	misc_output = 0x67;
+	return where;
+}
+
+/* The CRTC's ports follow the I/O Address Select bit (bit 0 of the Miscellaneous Output
+ * register). Clear (0x66, a monochrome setup, as with the B0000h map): the cursor's shape
+ * and place land in the CRTC at 3B4h/3B5h, and nothing goes to 3D4h/3D5h, which decode
+ * nothing then (fixed colour ports would leave the cursor where it was). Set (0x67, mode 3):
+ * all at 3D4h/3D5h, none at 3B4h/3B5h. */
+static void crtc_ports(void)
+{
+	CHECK_EQ(cursor_with(0x66), 967);
+	CHECK_EQ(crtc[0x0a], 14);
+	CHECK_EQ(crtc[0x0b], 15);
+	CHECK(mono_accesses > 0);
+	CHECK_EQ(colour_accesses, 0);
+
+	CHECK_EQ(cursor_with(0x67), 967);
+	CHECK_EQ(crtc[0x0a], 14);
+	CHECK_EQ(crtc[0x0b], 15);
+	CHECK(colour_accesses > 0);
+	CHECK_EQ(mono_accesses, 0);
+	CHECK_EQ(stray, 0);
 }
 
 /* Probe the buffer at phys on a graphics controller whose Miscellaneous register is
@@ -228,6 +309,7 @@ int main(void)
 
 	spans();
 	probes();
+	crtc_ports();
 
 	return unit_exit("test_vga_text");
 }
