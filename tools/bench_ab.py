@@ -7,7 +7,7 @@ Prints both sides' runs and the ratio B / A of their geometric means with a 95 %
 and says whether the interval resolves a difference.
 
     bench_ab.py [--runs N] [--rounds R] [--cpu C] [--peers "tcmalloc"] [--env-a K=V]...
-                [--env-b K=V]... WORKLOAD BIN_A [BIN_B]
+                [--env-b K=V]... [--stat geomean|median] WORKLOAD BIN_A [BIN_B]
     bench_ab.py --self-test
 
 Single runs of this VM drift by up to 1.5x over tens of minutes and two processes of the same
@@ -17,6 +17,13 @@ processes put both builds on the same moments and give the interval its width
 (bench/heap/README.md). BIN_B defaults to BIN_A (then --env-a / --env-b tell the sides
 apart). Exit status 1 when a run gives no result. --self-test checks the interval on made-up
 runs (CTest unit.bench_ab.selftest).
+
+--stat median prints B / A of the two sides' medians instead, with a percentile-bootstrap 95 %
+interval (each side's runs resampled with replacement, 2000 times, fixed seed: the same runs
+give the same output), same verdicts. On a loaded machine (another build on the other vCPU)
+single runs come out at 0.4 or 2.3 of the others; a few such runs throw the geometric mean
+and widen its interval until nothing is resolved, the median does not move. The geometric
+mean stays the default so earlier rounds' figures stay comparable.
 """
 import argparse
 import math
@@ -47,15 +54,39 @@ def compare(a, b):
     d = statistics.mean(lb) - statistics.mean(la)
     se = math.sqrt(statistics.variance(la) / len(la) + statistics.variance(lb) / len(lb))
     lo, hi = math.exp(d - 1.96 * se), math.exp(d + 1.96 * se)
-    verdict = "B faster" if hi < 1 else "B slower" if lo > 1 else "no difference resolved"
-    return math.exp(d), lo, hi, verdict
+    return math.exp(d), lo, hi, verdict_of(lo, hi)
+
+
+def verdict_of(lo, hi):
+    return "B faster" if hi < 1 else "B slower" if lo > 1 else "no difference resolved"
+
+
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 16
+
+
+def compare_median(a, b, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
+    """(B / A of the medians, low, high of its 95 % interval, verdict) for two lists of
+    per-run ratios. The interval is the percentile bootstrap: each side's runs resampled with
+    replacement (independently: the runs are independent processes), the 2.5th and 97.5th
+    percentiles of the resampled ratios; a fixed seed makes it reproducible."""
+    rng = random.Random(seed)
+    ratios = sorted(statistics.median(rng.choices(b, k=len(b))) /
+                    statistics.median(rng.choices(a, k=len(a))) for _ in range(resamples))
+    lo = ratios[int(0.025 * (resamples - 1))]
+    hi = ratios[int(math.ceil(0.975 * (resamples - 1)))]
+    return statistics.median(b) / statistics.median(a), lo, hi, verdict_of(lo, hi)
+
+
+STATS = {"geomean": compare, "median": compare_median}
 
 
 def self_test():
     """Made-up runs: one spread of 30 process ratios, as this VM gives (+-15 %), against the
     same spread (no difference), the same 7 % lower (B faster) and 7 % higher (B slower),
     and 1.5 % lower or 2 % higher (inside the interval's half-width: not resolved, which an
-    interval too narrow on either side would call). Exits non-zero on any wrong verdict or
+    interval too narrow on either side would call); then --stat median against runs with wild
+outliers (below). Exits non-zero on any wrong verdict or
     an interval that misses the planted ratio."""
     rng = random.Random(7)
     a = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
@@ -70,6 +101,30 @@ def self_test():
         bad += not ok
         print("%-6s B/A %.3f [%.3f..%.3f] %-22s %s" % (name, r, lo, hi, verdict,
                                                           "ok" if ok else "WRONG"))
+    # A loaded machine: B 10 % slower than A, but 3 of B's 30 runs landed next to another
+    # build and came out at 0.4 of the others (as round 16's did). The median resolves the
+    # planted 10 %, the geometric mean must not (else these runs test nothing); and two
+    # sides drawn from one distribution, outliers included, leave the median's interval
+    # holding 1.0.
+    rng = random.Random(16)
+    base = [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]
+    wild = [x * 1.10 for x in [1.3 * math.exp(rng.gauss(0, 0.08)) for _ in range(30)]]
+    wild[4] *= 0.4
+    wild[13] *= 0.4
+    wild[22] *= 0.4
+    twin_a = [1.3 * math.exp(rng.gauss(0, 0.08)) * (0.4 if i % 10 == 3 else 1.0)
+              for i in range(30)]
+    twin_b = [1.3 * math.exp(rng.gauss(0, 0.08)) * (0.4 if i % 10 == 7 else 1.0)
+              for i in range(30)]
+    for name, stat, xa, xb, scale, want in (
+            ("wild", "geomean", base, wild, None, "no difference resolved"),
+            ("wild", "median", base, wild, 1.10, "B slower"),
+            ("twins", "median", twin_a, twin_b, 1.0, "no difference resolved")):
+        r, lo, hi, verdict = STATS[stat](xa, xb)
+        ok = verdict == want and (scale is None or lo <= scale <= hi)
+        bad += not ok
+        print("%-6s %-7s B/A %.3f [%.3f..%.3f] %-22s %s" % (
+            name, stat, r, lo, hi, verdict, "ok" if ok else "WRONG"))
     print("bench_ab self-test: %s" % ("FAILED" if bad else "passed"))
     return 1 if bad else 0
 
@@ -94,6 +149,8 @@ def main():
     ap.add_argument("--peers", default="tcmalloc")
     ap.add_argument("--env-a", action="append", default=[])
     ap.add_argument("--env-b", action="append", default=[])
+    ap.add_argument("--stat", choices=sorted(STATS), default="geomean",
+                    help="geomean (default) or median with a bootstrap interval")
     ap.add_argument("workload", choices=["trace", "pair64", "kernel_trace"])
     ap.add_argument("bin_a")
     ap.add_argument("bin_b", nargs="?")
@@ -116,8 +173,9 @@ def main():
         print("B / A of the medians: %.3f (two runs or more give an interval)"
               % (statistics.median(got["B"]) / statistics.median(got["A"])))
         return 0
-    r, lo, hi, verdict = compare(got["A"], got["B"])
-    print("B / A: %.3f, 95 %% interval %.3f..%.3f: %s" % (r, lo, hi, verdict))
+    r, lo, hi, verdict = STATS[args.stat](got["A"], got["B"])
+    print("B / A%s: %.3f, 95 %% interval %.3f..%.3f: %s" % (
+        " of the medians (bootstrap)" if args.stat == "median" else "", r, lo, hi, verdict))
     return 0
 
 
