@@ -21,6 +21,14 @@ void arch_mm_ready(void);
 /* arch_irq_save() (disable interrupts, return the previous state), arch_irq_restore(),
  * arch_irq_enable(), arch_irqs_enabled(): static inline, per architecture. */
 #include <arch/irqflags.h>
+/* arch_in_interrupt(): true while an interrupt or exception handler runs on this CPU (code
+ * that serves process context only, such as the heap, refuses calls from there); static
+ * inline, per architecture. */
+
+/* Runs fn(ctx) the way an interrupt handler runs (x86_64: through a software interrupt on
+ * VEC_CALL and trap_dispatch, interrupts off, arch_in_interrupt() true), and returns after
+ * it. For self-tests of what code does when reached from a handler. Process context. */
+void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx);
 
 /*
  * Vector registers in the kernel. All kernel code is built without them

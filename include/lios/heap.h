@@ -31,7 +31,10 @@ struct heap_stats {
 int heap_init(void);
 
 /* 'size' bytes (0 gives a unique minimal block), 16-byte aligned, contents undefined; NULL
- * when memory runs out. Context: any (interrupts are masked inside). */
+ * when memory runs out. Context: any but NMI, as for every entry point here. Process
+ * context's fast paths run with interrupts as they are; an interrupt handler's calls are
+ * served apart (its blocks from kmalloc; its frees of other blocks queued, and counted as
+ * freed at once), so either may use any block of the other (src/mm/heap_irq.c). */
 void *heap_alloc(size_t size);
 /* n * size bytes zeroed; NULL on overflow or exhaustion. */
 void *heap_calloc(size_t n, size_t size);

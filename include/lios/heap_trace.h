@@ -71,7 +71,7 @@ bool heap_trace_get_summary(struct heap_trace_summary *sum);
 
 /*
  * The hooks: heap_calloc and heap_realloc start with, and heap_alloc's and heap_free's slow
- * paths begin with, e.g.
+ * paths begin with (a handler's calls never reach them: heap_irq.c notes those), e.g.
  *     if (unlikely(heap_tracing)) return heap_trace_alloc(size);
  * The hook runs the entry point again with heap_tracing cleared and interrupts off, then
  * records what it did. The free and realloc hooks get the entry point's caller, so that a
@@ -82,5 +82,11 @@ void *heap_trace_alloc(size_t size);
 void *heap_trace_calloc(size_t n, size_t size);
 void *heap_trace_realloc(void *p, size_t size, uintptr_t caller);
 void heap_trace_free(void *p, uintptr_t caller);
+
+/* Records an allocation or a free the heap made outside the hooks: an interrupt handler's
+ * call (src/mm/heap_irq.c) and a process block freed by a handler, when it is queued. For
+ * the heap only, while heap_tracing; interrupts off. */
+void heap_trace_note_alloc(const void *p, size_t size);
+void heap_trace_note_free(const void *p);
 
 #endif

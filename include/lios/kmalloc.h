@@ -33,6 +33,12 @@ void *kzalloc(size_t size);
  * with the caller and ignored. */
 void kfree(void *p);
 
+/* True when p is a block kmalloc returned and that is not freed (a live object of a class
+ * page, or the first byte of a large run); false for anything else, reading only kmalloc's
+ * own frames. For callers that must tell their kmalloc blocks from other pointers before
+ * reading a header (the heap's interrupt-context blocks). Any context. */
+bool kmalloc_owns(const void *p);
+
 /* Gives completely free size-class pages back to the frame allocator. Returns the number of
  * frames returned. kmalloc calls it by itself before failing. */
 size_t kmalloc_shrink(void);

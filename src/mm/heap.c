@@ -67,7 +67,11 @@
  * allocations and bytes by walking the descriptors' side entries, and allocations are
  * frees + live (counting them, and the live bytes both ways, was 4 of the pair's ~80
  * instructions and 5-8 % of its time).
- * Context: any; entry points mask interrupts around the heap state.
+ * Context: any but NMI. Process context (interrupts on or off) owns the magazines, spans
+ * and blocks: the fast paths run without masking interrupts (no pushf/cli/popf per call),
+ * the slow paths mask them. A call from an interrupt or exception handler (arch_in_interrupt:
+ * one load on the fast paths) never touches that state: heap_irq.c serves it from kmalloc
+ * and queues its frees of process context's blocks for the next slow path.
  */
 #include <lios/arch.h>
 #include <lios/heap.h>
@@ -167,11 +171,8 @@ static inline __attribute__((always_inline)) void *heap_alloc_fast(size_t size)
 	return p;
 }
 
-/*
- * Checks that p is a live allocation: returns its span and its requested size in *n, or
- * NULL after reporting the misuse ('op' names the operation). Interrupts off.
- */
-static struct heap_span *heap_check(const void *p, size_t *n, const char *op, uintptr_t caller)
+/* See heap_internal.h. Interrupts off, or a handler's call. */
+struct heap_span *heap_check(const void *p, size_t *n, const char *op, uintptr_t caller)
 {
 	struct heap_span *s = heap_lookup(p);
 	size_t i;
@@ -190,7 +191,7 @@ static struct heap_span *heap_check(const void *p, size_t *n, const char *op, ui
 		heap_report(op, p, "foreign pointer", 0, caller);
 		return NULL;
 	}
-	if (s->cached) {
+	if (s->cached || s->pending) {
 		heap_report(op, p, "already freed", large ? s->req : s->size - HEAP_REDZONE, caller);
 		return NULL;
 	}
@@ -276,6 +277,8 @@ int heap_init(void)
 {
 	heap_ready = false;
 	memset(&heap_st, 0, sizeof(heap_st));
+	memset(&heap_irq_st, 0, sizeof(heap_irq_st));
+	heap_deferred = NULL;
 	heap_used_bytes = 0;
 	heap_cache_reset();
 	heap_desc_reset();
@@ -294,16 +297,18 @@ int heap_init(void)
 }
 
 /* heap_alloc's slow path: an object popped from the class's current span (its free list,
- * else its never used objects), else the slow way. Restores irq (a tail call: the fast
- * path saves no register). */
-static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
+ * else its never used objects), else the slow way. Masks interrupts (a tail call: the
+ * fast path saves no register). */
+static __attribute__((noinline)) void *heap_alloc_slow(size_t n)
 {
+	uint64_t irq;
 	void *p = NULL;
 
-	if (unlikely(heap_tracing)) { /* heap.trace: the magazines are off, all calls come here */
-		arch_irq_restore(irq);
+	if (unlikely(heap_tracing)) /* heap.trace: the magazines are off, all calls come here */
 		return heap_trace_alloc(n);
-	}
+	irq = arch_irq_save();
+	if (unlikely(heap_deferred))
+		heap_irq_drain();
 	if (n <= HEAP_SMALL_MAX - HEAP_REDZONE && heap_mag_empty(&heap_mags[heap_class_of(n + HEAP_REDZONE)]))
 		p = heap_span_alloc(heap_class_of(n + HEAP_REDZONE), n);
 	if (unlikely(!p))
@@ -316,13 +321,14 @@ static __attribute__((noinline)) void *heap_alloc_slow(size_t n, uint64_t irq)
 /* See <lios/heap.h>. NULL when memory runs out (or before heap_init). Context: any. */
 void *heap_alloc(size_t size)
 {
-	uint64_t irq = arch_irq_save();
-	/* Fast path (no class has a partial span before heap_init). */
-	void *p = heap_alloc_fast(size);
+	void *p;
 
+	if (unlikely(arch_in_interrupt()))
+		return heap_irq_alloc(size);
+	/* Fast path (no class has a partial span before heap_init). */
+	p = heap_alloc_fast(size);
 	if (unlikely(!p))
-		return heap_alloc_slow(size, irq);
-	arch_irq_restore(irq);
+		return heap_alloc_slow(size);
 	return p;
 }
 
@@ -330,16 +336,20 @@ void *heap_alloc(size_t size)
  * Context: any. */
 void *heap_calloc(size_t n, size_t size)
 {
-	if (unlikely(heap_tracing)) return heap_trace_calloc(n, size); /* heap.trace */
 	void *p;
 
 	if (unlikely(size && n > SIZE_MAX / size)) {
 		uint64_t irq = arch_irq_save();
 
-		heap_st.failed++;
+		if (arch_in_interrupt())
+			heap_irq_st.failed++;
+		else
+			heap_st.failed++;
 		arch_irq_restore(irq);
 		return NULL;
 	}
+	if (unlikely(heap_tracing && !arch_in_interrupt()))
+		return heap_trace_calloc(n, size); /* heap.trace */
 	p = heap_alloc(n * size);
 	if (p)
 		memset(p, 0, n * size);
@@ -383,21 +393,26 @@ static inline __attribute__((always_inline)) bool heap_free_check(void *p,
  * (s: its span, side: its side entry, n: its requested size) goes on its span's free list,
  * with list moves when due; anything else (s NULL) the whole way (lookup through the hash,
  * misuse); every call while heap.trace records (the magazines are off then) to its hook.
- * Then restores the interrupt state irq. Interrupts off. 'caller' is heap_free's caller,
- * the one a report names (passed, not taken from this function's return address: a
- * sanitizer build calls this instead of jumping to it). */
+ * Masks interrupts; first frees what handlers queued. 'caller' is heap_free's caller, the
+ * one a report names (passed, not taken from this function's return address: a sanitizer
+ * build calls this instead of jumping to it). */
 static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *s,
-						     uint16_t *side, size_t n, uint64_t irq,
-						     uintptr_t caller)
+						     uint16_t *side, size_t n, uintptr_t caller)
 {
+	uint64_t irq;
+
 	if (unlikely(heap_tracing)) {
-		arch_irq_restore(irq);
 		heap_trace_free(p, caller);
 		return;
 	}
+	irq = arch_irq_save();
+	if (unlikely(heap_deferred))
+		heap_irq_drain();
 	if (s) {
 		heap_st.frees++;
 		heap_span_free(s, side, p);
+	} else if (heap_irq_block(p)) {
+		heap_irq_block_free(p, caller);
 	} else if (p && heap_ready) {
 		s = heap_check(p, &n, "free", caller);
 		if (s)
@@ -407,28 +422,31 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 }
 
 /* Frees p; NULL is ignored, misuse reported and refused. Context: any. The fast path puts
- * p into its class's magazine; the slow paths are tail calls that restore the interrupt
- * state themselves and get heap_free's caller for reports. Without a frame pointer
+ * p into its class's magazine; the slow paths are tail calls that mask interrupts
+ * themselves and get heap_free's caller for reports. Without a frame pointer
  * (__no_frame; the kernel builds with them): the fast path needs no frame, and the caller
  * is read from the stack only on the slow branches (with a frame, every call paid
  * push/mov/pop for it; a clang build still does). */
 __no_frame void heap_free(void *p)
 {
-	uint64_t irq = arch_irq_save();
 	const struct heap_hent *h;
 	struct heap_mag_ent *e;
 	struct heap_mag *m;
 	uint16_t *side;
 	size_t n;
 
+	if (unlikely(arch_in_interrupt())) {
+		heap_irq_free(p, CALLER_ADDR);
+		return;
+	}
 	if (unlikely(!heap_free_check(p, &h, &side, &n))) {
-		heap_free_slow(p, NULL, NULL, 0, irq, CALLER_ADDR);
+		heap_free_slow(p, NULL, NULL, 0, CALLER_ADDR);
 		return;
 	}
 	m = h->mag;
 	e = m->top;
 	if (unlikely(e == m->limit)) { /* the span: its side array follows its descriptor */
-		heap_free_slow(p, (struct heap_span *)h->side - 1, side, n, irq, CALLER_ADDR);
+		heap_free_slow(p, (struct heap_span *)h->side - 1, side, n, CALLER_ADDR);
 		return;
 	}
 	heap_st.frees++;
@@ -437,13 +455,14 @@ __no_frame void heap_free(void *p)
 	e->side = side;
 	*side = 0;
 	heap_mag_record_put(p);
-	arch_irq_restore(irq);
 }
 
 /* Resizes in place when the new size keeps the same class (or page count for large
  * blocks), else moves. NULL, p untouched, on exhaustion or misuse. Context: any. */
 void *heap_realloc(void *p, size_t size)
 {
+	if (unlikely(arch_in_interrupt()))
+		return heap_irq_realloc(p, size, CALLER_ADDR);
 	if (unlikely(heap_tracing)) /* heap.trace */
 		return heap_trace_realloc(p, size, CALLER_ADDR);
 	struct heap_span *s;
@@ -457,9 +476,19 @@ void *heap_realloc(void *p, size_t size)
 		heap_free(p);
 		return NULL;
 	}
-	if (!heap_ready)
-		return NULL;
 	irq = arch_irq_save();
+	if (unlikely(heap_deferred))
+		heap_irq_drain();
+	if (heap_irq_block(p)) { /* a handler's block: moves into the heap */
+		n = heap_irq_size(p, CALLER_ADDR);
+		if (n && (q = heap_alloc_locked(size))) {
+			memcpy(q, p, MIN(n, size));
+			heap_irq_block_free(p, CALLER_ADDR);
+		}
+		goto out;
+	}
+	if (!heap_ready)
+		goto out;
 	s = heap_check(p, &n, "realloc", CALLER_ADDR);
 	if (!s)
 		goto out;
@@ -489,7 +518,11 @@ size_t heap_size(const void *p)
 	uint64_t irq;
 	size_t n = 0;
 
-	if (!p || !heap_ready)
+	if (!p)
+		return 0;
+	if (arch_in_interrupt() || heap_irq_block(p))
+		return heap_irq_size(p, CALLER_ADDR);
+	if (!heap_ready)
 		return 0;
 	irq = arch_irq_save();
 	if (!heap_check(p, &n, "size", CALLER_ADDR))
@@ -504,9 +537,11 @@ size_t heap_trim(void)
 	uint64_t irq;
 	size_t n;
 
-	if (!heap_ready)
+	if (!heap_ready || arch_in_interrupt()) /* a handler leaves process context's state */
 		return 0;
 	irq = arch_irq_save();
+	if (heap_deferred)
+		heap_irq_drain();
 	n = heap_trim_locked();
 	arch_irq_restore(irq);
 	return n;
@@ -519,8 +554,14 @@ void heap_get_stats(struct heap_stats *st)
 {
 	uint64_t irq = arch_irq_save();
 
+	if (heap_deferred && !arch_in_interrupt())
+		heap_irq_drain();
 	*st = heap_st;
 	heap_count_live(&st->live_allocs, &st->live_bytes);
+	st->live_allocs += heap_irq_st.live_allocs;
+	st->live_bytes += heap_irq_st.live_bytes;
+	st->frees += heap_irq_st.frees + heap_irq_st.pending;
+	st->failed += heap_irq_st.failed;
 	st->allocs = st->frees + st->live_allocs;
 	arch_irq_restore(irq);
 }

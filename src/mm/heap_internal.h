@@ -67,7 +67,7 @@ struct heap_span {
 				      * list (which may stay empty), nobj - 2 otherwise */
 	uint16_t cls;                /* size class (small spans) */
 	uint8_t cached;              /* free block in the cache (not live) */
-	uint8_t pad0;
+	uint8_t pending;             /* large: freed by a handler, queued (heap_irq.c) */
 	uint16_t units;              /* pool record size, HEAP_DESC_UNITs (pool descriptors) */
 	uint16_t pad1;
 	struct heap_span *hnext;     /* chunk hash chain */
@@ -179,6 +179,30 @@ void heap_account(int64_t bytes);
  * heap_report_caller is set (by a heap_trace hook around its call), it names that caller. */
 extern uintptr_t heap_report_caller;
 void heap_report(const char *op, const void *p, const char *why, size_t size, uintptr_t caller);
+/* heap.c: p's block when p is a live allocation of the spans or large blocks, its requested
+ * size in *n; else NULL after reporting the misuse ('op' names the operation). Reads only:
+ * handlers call it too. */
+struct heap_span *heap_check(const void *p, size_t *n, const char *op, uintptr_t caller);
+
+/* heap_irq.c: the calls of interrupt handlers (arch_in_interrupt), which never touch what
+ * the fast paths use. heap_irq_alloc/free/realloc/size: heap_alloc, heap_free,
+ * heap_realloc and heap_size for a handler; 'caller' is the entry point's caller. */
+void *heap_irq_alloc(size_t n);
+void heap_irq_free(void *p, uintptr_t caller);
+void *heap_irq_realloc(void *p, size_t size, uintptr_t caller);
+size_t heap_irq_size(const void *p, uintptr_t caller);
+/* Whether p is a live interrupt block (a handler's allocation, from kmalloc). Any context. */
+bool heap_irq_block(const void *p);
+/* Frees interrupt block p (heap_irq_block(p)) after checking its red zone. Interrupts off. */
+void heap_irq_block_free(void *p, uintptr_t caller);
+/* Frees the blocks handlers queued (heap_deferred). Process context, interrupts off. */
+void heap_irq_drain(void);
+/* Interrupt blocks live, their frees and failed allocations, and queued frees. */
+struct heap_irq_stats {
+	uint64_t live_allocs, live_bytes, frees, failed, pending;
+};
+extern struct heap_irq_stats heap_irq_st;
+extern char *heap_deferred;  /* queued frees, linked through their first word */
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);
 /* Takes span s off class c's partial list. */

@@ -3,10 +3,12 @@
  * In-kernel self-tests of the heap on vmalloc and the real frame allocator: alignment and
  * contents across size classes and large blocks, a seeded chaos run, every misuse refused
  * (double free, foreign and interior pointers, red zone overflow, write after free into a
- * magazine and into a span's free list), exhaustion gives NULL, and after freeing and
- * trimming the frames are back exactly.
+ * magazine and into a span's free list), exhaustion gives NULL, after freeing and trimming
+ * the frames are back exactly, and an interrupt handler's calls work (heap_irq.c).
  */
+#include <lios/arch.h>
 #include <lios/heap.h>
+#include <lios/kmalloc.h>
 #include <lios/pmm.h>
 #include <lios/selftest.h>
 #include <lios/string.h>
@@ -116,6 +118,51 @@ KTEST(heap, misuse_is_refused)
 	heap_free(l);
 	KEXPECT(hst().misuse == m + 5);
 	KEXPECT(hst().live_allocs == live0);
+}
+
+/* What a handler did with the heap (arch_call_in_interrupt). */
+struct irq_calls {
+	char *p, *a, *r;
+	bool in_irq;
+	size_t p_size;
+};
+
+static void irq_heap_calls(void *ctx)
+{
+	struct irq_calls *k = ctx;
+
+	k->in_irq = arch_in_interrupt();
+	k->a = heap_alloc(32);
+	if (k->a)
+		memset(k->a, 0x5c, 32);
+	k->r = heap_realloc(k->a, 3000);
+	heap_free(k->p);
+	k->p_size = heap_size(k->p);
+}
+
+/* Through the CPU's own interrupt path: a handler's allocation and realloc come from
+ * kmalloc and keep their contents; its free of a process block counts at once (heap_size
+ * there reports "already freed") and is done by process context later; process context
+ * frees the handler's block; the counts balance. */
+KTEST(heap, calls_from_interrupt_handler)
+{
+	struct irq_calls k = {0};
+	struct heap_stats st;
+	uint64_t m = hst().misuse, live0 = hst().live_allocs;
+
+	k.p = heap_alloc(40);
+	KASSERT(k.p != NULL);
+	arch_call_in_interrupt(irq_heap_calls, &k);
+	KEXPECT(k.in_irq && !arch_in_interrupt());
+	KASSERT(k.a && k.r);
+	KEXPECT(kmalloc_owns(k.r - 16) && heap_size(k.r) == 3000);
+	KEXPECT(k.r[0] == 0x5c && k.r[31] == 0x5c);
+	KEXPECT(k.p_size == 0 && hst().misuse == m + 1);
+	KEXPECT(hst().live_allocs == live0 + 1);
+	heap_free(k.r);
+	st = hst();
+	KEXPECT(st.live_allocs == live0 && st.allocs == st.frees + st.live_allocs);
+	KEXPECT(hst().misuse == m + 1);
 }
 
 /* Write after free: a freed 48-byte object (in its class's magazine) and the head of a

@@ -288,7 +288,7 @@ void heap_count_live(uint64_t *allocs, uint64_t *bytes)
 		for (struct heap_span *s = heap_hash[h]; s != HEAP_NO_SPAN; s = s->hnext) {
 			const uint16_t *side = heap_side(s);
 
-			if (s->cached)
+			if (s->cached || s->pending) /* free, or queued by a handler */
 				continue;
 			if (s->magic == HEAP_LARGE_MAGIC) {
 				a++;

@@ -84,6 +84,11 @@ static struct heap_stats ht_stats(void)
 	return st;
 }
 
+/* See <lios/heap_trace.h>: a handler's calls (heap_irq.c), recorded as they happen.
+ * Interrupts off (a handler's, or a process slow path's). */
+void heap_trace_note_alloc(const void *p, size_t size) { ht_put(HT_ALLOC, p, NULL, size); }
+void heap_trace_note_free(const void *p) { ht_put(HT_FREE, p, NULL, 0); }
+
 /* Hook of heap_alloc (see <lios/heap_trace.h>). Context: any. */
 void *heap_trace_alloc(size_t size)
 {

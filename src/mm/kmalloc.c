@@ -265,6 +265,30 @@ void kfree(void *p)
 	arch_irq_restore(irq);
 }
 
+/* See <lios/kmalloc.h>: the tag of p's frame says whether p is an object boundary of a
+ * live class page or the first byte of a large run; a class object's free record says
+ * whether it is free. Reads nothing outside kmalloc's frames. Any context. */
+bool kmalloc_owns(const void *p)
+{
+	bool live = false;
+	uint64_t irq;
+	uint16_t tag;
+	pfn_t pfn;
+
+	if (!p || !virt_is_direct(p) || (pfn = virt_to_phys(p) >> PAGE_SHIFT) >= km_ntags)
+		return false;
+	irq = arch_irq_save();
+	tag = km_tags[pfn];
+	if ((tag & KM_KIND_MASK) == KM_KIND_LARGE)
+		live = ((uintptr_t)p & (PAGE_SIZE - 1)) == 0;
+	else if ((tag & KM_KIND_MASK) == KM_KIND_SLAB && !(tag & KM_SLAB_DYING) &&
+		 (tag & KM_COUNT_MASK) &&
+		 ((uintptr_t)p & ((1u << (KM_MIN_SHIFT + ((tag >> KM_CLASS_SHIFT) & 15))) - 1)) == 0)
+		live = ((const struct km_free_obj *)p)->magic != KM_FREE_MAGIC;
+	arch_irq_restore(irq);
+	return live;
+}
+
 /* Returns size-class pages with no object in use to pmm; returns how many. Any context. */
 size_t kmalloc_shrink(void)
 {

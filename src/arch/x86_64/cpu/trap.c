@@ -9,7 +9,9 @@
  * resumes the test (arch_fault_recovery_arm); an NMI or a machine check is the machine's
  * event, not the test's fault, and is never taken for one. One fault is expected anywhere:
  * a #GP of rdmsr_safe's RDMSR or wrmsr_safe's WRMSR (an MSR the CPU lacks, or a value it
- * refuses) resumes at that function's fixup, which returns -EIO to the caller.
+ * refuses) resumes at that function's fixup, which returns -EIO to the caller. Vector
+ * VEC_CALL runs arch_call_in_interrupt's function. trap_depth counts the handlers running
+ * (arch_in_interrupt), the recovery's jump back to the test included.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -91,8 +93,28 @@ static __noreturn void exception_panic(struct trap_frame *tf)
 	panic_end();
 }
 
-void trap_dispatch(struct trap_frame *tf)
+uint32_t trap_depth;
+
+/* arch_call_in_interrupt's function while its software interrupt is raised, else NULL. */
+static void (*call_fn)(void *ctx);
+static void *call_ctx;
+
+/* See <lios/arch.h>: `int VEC_CALL` enters through the IDT's interrupt gate (interrupts
+ * off) and trap_dispatch, like any device's interrupt, without an EOI to send. */
+void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx)
 {
+	call_ctx = ctx;
+	call_fn = fn;
+	__asm__ volatile("int %0" : : "i"(VEC_CALL) : "memory");
+	call_fn = NULL;
+}
+
+static void trap_handle(struct trap_frame *tf)
+{
+	if (tf->vector == VEC_CALL && call_fn) {
+		call_fn(call_ctx);
+		return;
+	}
 	if (tf->vector >= VEC_IRQ_BASE) {
 		irq_dispatch(tf);
 		return;
@@ -120,7 +142,17 @@ void trap_dispatch(struct trap_frame *tf)
 		recovery_info->error_code = tf->error_code;
 		recovery_info->rip = tf->rip;
 		recovery_info->cr2 = tf->vector == VEC_PF ? read_cr2() : 0;
+		trap_depth--; /* the test resumes in its own context */
 		arch_longjmp(jb, 1);
 	}
 	exception_panic(tf);
+}
+
+/* Every vector's way in from isr_common. trap_depth counts the handlers running (a panic
+ * never returns: what runs after it is in a handler's context). */
+void trap_dispatch(struct trap_frame *tf)
+{
+	trap_depth++;
+	trap_handle(tf);
+	trap_depth--;
 }

@@ -2,10 +2,12 @@
 /*
  * Self-tests of the exception path: each provokes one CPU exception under
  * ktest_expect_fault and checks that the handler saw the right vector, error code and (for
- * page faults) CR2, and that the boot goes on afterwards.
+ * page faults) CR2, and that the boot goes on afterwards; and the way in for code that must
+ * run as a handler (arch_call_in_interrupt).
  */
 #include <arch/msr.h>
 #include <arch/trap.h>
+#include <lios/arch.h>
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <lios/selftest.h>
@@ -38,6 +40,31 @@ KTEST(exceptions, divide_error)
 	KASSERT(ktest_expect_fault(do_divide_error, NULL, &fi));
 	KEXPECT(fi.vector == VEC_DE);
 	KEXPECT(fi.error_code == 0);
+}
+
+static void note_context(void *ctx)
+{
+	bool *seen = ctx;
+
+	seen[0] = arch_in_interrupt();
+	seen[1] = !arch_irqs_enabled();
+}
+
+/* arch_call_in_interrupt runs its function through the trap path (inside a handler,
+ * interrupts off) and comes back to process context with the interrupt flag as it was; a
+ * fault the test expected and recovered from (its jump back out of the handler) leaves no
+ * handler counted. */
+KTEST(exceptions, call_in_interrupt)
+{
+	bool seen[2] = {false, false}, on = arch_irqs_enabled();
+	struct fault_info fi;
+
+	KEXPECT(!arch_in_interrupt());
+	arch_call_in_interrupt(note_context, seen);
+	KEXPECT(seen[0] && seen[1]);
+	KEXPECT(!arch_in_interrupt() && arch_irqs_enabled() == on);
+	KASSERT(ktest_expect_fault(do_divide_error, NULL, &fi));
+	KEXPECT(!arch_in_interrupt());
 }
 
 KTEST(exceptions, invalid_opcode)

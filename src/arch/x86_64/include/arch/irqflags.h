@@ -16,4 +16,10 @@ static inline void arch_irq_enable(void) { sti(); }
 /* True while interrupts are enabled (for assert()ing a context contract). Any context. */
 static inline bool arch_irqs_enabled(void) { return read_rflags() & RFLAGS_IF; }
 
+/* How many interrupt and exception handlers run on this CPU now (trap.c). */
+extern uint32_t trap_depth;
+/* True inside an interrupt or exception handler (NMI and machine check included), false in
+ * process context, interrupts on or off. One load: the heap's fast paths test it. */
+static inline bool arch_in_interrupt(void) { return *(volatile uint32_t *)&trap_depth != 0; }
+
 #endif

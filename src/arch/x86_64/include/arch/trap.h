@@ -26,6 +26,7 @@ static_assert(sizeof(struct trap_frame) == 22 * 8, "isr.S pushes 22 quadwords");
 #define VEC_PF 14
 #define VEC_MC 18
 #define VEC_IRQ_BASE 32   /* legacy IRQ 0-15 are remapped to 32-47 */
+#define VEC_CALL 0xe0 /* arch_call_in_interrupt's software interrupt (no device sends it) */
 #define VEC_LAPIC_TIMER 0xf0 /* the local APIC timer tick (a local vector, no ISA line) */
 #define VEC_SPURIOUS 0xff
 
