@@ -30,7 +30,9 @@
  *   5. vmalloc  virtually contiguous areas of the vmalloc window, any frames from pmm (high
  *      ioremap memory first), mapped through paging, each followed by a guard page. Its own
  *               bookkeeping lives in pages it maps itself (pmm + paging).
- *   6. heap     any size; grows and shrinks through vmalloc only.
+ *   6. heap     any size; grows and shrinks through vmalloc. An interrupt handler's
+ *               blocks come from kmalloc instead (heap_irq.c): the heap's fast paths run
+ *               without masking interrupts, so handlers keep off what they use.
  *
  * Why nothing recurses: each step calls only the steps above it in this list, with one
  * sanctioned cycle: paging (src/arch/x86_64/mm/, the mm layer's arch half) takes its table
