@@ -27,8 +27,12 @@ void arch_mm_ready(void);
 
 /* Runs fn(ctx) the way an interrupt handler runs (x86_64: through a software interrupt on
  * VEC_CALL and trap_dispatch, interrupts off, arch_in_interrupt() true), and returns after
- * it. For self-tests of what code does when reached from a handler. Process context. */
+ * it. For self-tests of what code does when reached from a handler; fn must return (a
+ * KASSERT inside it jumps out of the handler: the runner then calls
+ * arch_interrupt_context_reset and fails the test). Process context. */
 void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx);
+/* Counts no handler running again, after a jump out of one. The self-test runner only. */
+void arch_interrupt_context_reset(void);
 
 /*
  * Vector registers in the kernel. All kernel code is built without them

@@ -88,7 +88,7 @@ struct heap_mag heap_mags[HEAP_NCLASSES];
 struct heap_span heap_no_span;
 const char heap_mag_bottom[16];
 struct heap_stats heap_st;
-static bool heap_ready;
+bool heap_ready;
 
 void heap_hash_add(struct heap_span *s)
 {
@@ -338,6 +338,8 @@ void *heap_calloc(size_t n, size_t size)
 {
 	void *p;
 
+	if (unlikely(heap_tracing && !arch_in_interrupt()))
+		return heap_trace_calloc(n, size); /* heap.trace */
 	if (unlikely(size && n > SIZE_MAX / size)) {
 		uint64_t irq = arch_irq_save();
 
@@ -348,8 +350,6 @@ void *heap_calloc(size_t n, size_t size)
 		arch_irq_restore(irq);
 		return NULL;
 	}
-	if (unlikely(heap_tracing && !arch_in_interrupt()))
-		return heap_trace_calloc(n, size); /* heap.trace */
 	p = heap_alloc(n * size);
 	if (p)
 		memset(p, 0, n * size);
@@ -406,8 +406,13 @@ static __attribute__((noinline)) void heap_free_slow(void *p, struct heap_span *
 		return;
 	}
 	irq = arch_irq_save();
-	if (unlikely(heap_deferred))
+	if (unlikely(heap_deferred)) {
 		heap_irq_drain();
+		/* a handler may have freed p too, between the fast path's checks and the mask:
+		 * then the drain freed it, and this free is a double free, the slow way */
+		if (s && *side != (uint16_t)(HEAP_SIDE_LIVE | n))
+			s = NULL;
+	}
 	if (s) {
 		heap_st.frees++;
 		heap_span_free(s, side, p);
@@ -480,8 +485,8 @@ void *heap_realloc(void *p, size_t size)
 	if (unlikely(heap_deferred))
 		heap_irq_drain();
 	if (heap_irq_block(p)) { /* a handler's block: moves into the heap */
-		n = heap_irq_size(p, CALLER_ADDR);
-		if (n && (q = heap_alloc_locked(size))) {
+		if (heap_irq_block_ok(p, &n, "realloc", CALLER_ADDR) &&
+		    (q = heap_alloc_locked(size))) {
 			memcpy(q, p, MIN(n, size));
 			heap_irq_block_free(p, CALLER_ADDR);
 		}
@@ -518,14 +523,14 @@ size_t heap_size(const void *p)
 	uint64_t irq;
 	size_t n = 0;
 
+	if (arch_in_interrupt())
+		return heap_irq_size(p, CALLER_ADDR);
 	if (!p)
 		return 0;
-	if (arch_in_interrupt() || heap_irq_block(p))
-		return heap_irq_size(p, CALLER_ADDR);
-	if (!heap_ready)
-		return 0;
 	irq = arch_irq_save();
-	if (!heap_check(p, &n, "size", CALLER_ADDR))
+	if (heap_irq_block(p))
+		n = heap_irq_size(p, CALLER_ADDR);
+	else if (!heap_ready || !heap_check(p, &n, "size", CALLER_ADDR))
 		n = 0;
 	arch_irq_restore(irq);
 	return n;
@@ -549,7 +554,8 @@ size_t heap_trim(void)
 
 /* Copies the counters; the live allocations and bytes are counted now (heap_count_live:
  * time proportional to the objects the spans hold), so this is for statistics, not for a
- * hot path. Context: any. */
+ * hot path. Context: any; from a handler the counts may be off by the one call it
+ * interrupted (a fast path's side entry and frees counter change without the mask). */
 void heap_get_stats(struct heap_stats *st)
 {
 	uint64_t irq = arch_irq_save();

@@ -193,6 +193,9 @@ void *heap_irq_realloc(void *p, size_t size, uintptr_t caller);
 size_t heap_irq_size(const void *p, uintptr_t caller);
 /* Whether p is a live interrupt block (a handler's allocation, from kmalloc). Any context. */
 bool heap_irq_block(const void *p);
+/* Interrupt block p's requested size in *n; true when its red zone is intact, false after
+ * reporting the overflow ('op' names the operation). */
+bool heap_irq_block_ok(const void *p, size_t *n, const char *op, uintptr_t caller);
 /* Frees interrupt block p (heap_irq_block(p)) after checking its red zone. Interrupts off. */
 void heap_irq_block_free(void *p, uintptr_t caller);
 /* Frees the blocks handlers queued (heap_deferred). Process context, interrupts off. */
@@ -203,6 +206,7 @@ struct heap_irq_stats {
 };
 extern struct heap_irq_stats heap_irq_st;
 extern char *heap_deferred;  /* queued frees, linked through their first word */
+extern bool heap_ready;      /* heap.c: heap_init has run */
 /* Takes a span or large block out of the hash and gives it back to vmalloc. */
 void heap_span_release(struct heap_span *s);
 /* Takes span s off class c's partial list. */

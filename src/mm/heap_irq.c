@@ -19,8 +19,9 @@
  *    block is marked not live at once (a span object's side entry 0, a large block's
  *    'pending': a second free, heap_size or realloc then says "already freed", and
  *    heap_get_stats no longer counts it live), and it is linked into heap_deferred through
- *    its first 16 bytes (link, requested size). The next process-context slow path,
- *    heap_trim or heap_get_stats frees the queue with interrupts masked (heap_irq_drain);
+ *    its first 16 bytes (link, and a mark of its address). The next process-context slow
+ *    path, heap_trim or heap_get_stats frees the queue with interrupts masked
+ *    (heap_irq_drain), checking each block's mark and place first;
  *  - reallocs by taking a new interrupt block and freeing the old block either way.
  * Process context frees an interrupt block on its slow path (heap_irq_block tells one from a
  * foreign pointer) and moves one into the heap when it reallocs it.
@@ -33,15 +34,20 @@
  */
 #include <lios/heap_trace.h>
 #include <lios/kmalloc.h>
+#include <lios/printk.h>
 #include <lios/string.h>
 #include "heap_internal.h"
 
 #define HEAP_IRQ_TAG 0x71726970616568ecull /* arbitrary; xor the block's address */
 
 struct heap_irq_hdr {
-	uint64_t tag; /* HEAP_IRQ_TAG ^ the block's address while live, 0 once freed */
+	uint64_t tag; /* HEAP_IRQ_TAG ^ the block's address ^ n while live, 0 once freed */
 	uint64_t n;   /* requested size */
 };
+
+/* A queued free's second word: HEAP_IRQ_QUEUED ^ the block's address (heap_irq_drain
+ * checks it before it trusts the link in the first). */
+#define HEAP_IRQ_QUEUED 0x64657565757121c3ull
 static_assert(sizeof(struct heap_irq_hdr) % HEAP_ALIGN == 0, "blocks stay aligned");
 
 struct heap_irq_stats heap_irq_st;
@@ -55,14 +61,17 @@ static struct heap_irq_hdr *irq_hdr(const void *p)
 /* See heap_internal.h. */
 bool heap_irq_block(const void *p)
 {
-	if (!p || ((uintptr_t)p & (HEAP_ALIGN - 1)) || !kmalloc_owns(irq_hdr(p)))
+	const struct heap_irq_hdr *h = irq_hdr(p);
+
+	if (!p || ((uintptr_t)p & (HEAP_ALIGN - 1)) || !kmalloc_owns(h))
 		return false;
-	return irq_hdr(p)->tag == (HEAP_IRQ_TAG ^ (uintptr_t)p);
+	/* n is in the tag: a header damaged by an underflow is no block, never a wild n */
+	return h->tag == (HEAP_IRQ_TAG ^ (uintptr_t)p ^ h->n) &&
+	       h->n <= KMALLOC_MAX_SIZE - sizeof(*h) - HEAP_REDZONE;
 }
 
-/* Interrupt block p's requested size in *n, true when its red zone is intact; false after
- * reporting the overflow ('op' names the operation). */
-static bool irq_block_ok(const void *p, size_t *n, const char *op, uintptr_t caller)
+/* See heap_internal.h. */
+bool heap_irq_block_ok(const void *p, size_t *n, const char *op, uintptr_t caller)
 {
 	uint64_t w;
 
@@ -88,7 +97,7 @@ void *heap_irq_alloc(size_t n)
 		return NULL;
 	}
 	p = (char *)(h + 1);
-	h->tag = HEAP_IRQ_TAG ^ (uintptr_t)p;
+	h->tag = HEAP_IRQ_TAG ^ (uintptr_t)p ^ n;
 	h->n = n;
 	memcpy(p + n, &c, 8);
 	heap_irq_st.live_allocs++;
@@ -103,7 +112,7 @@ void heap_irq_block_free(void *p, uintptr_t caller)
 {
 	size_t n;
 
-	if (!irq_block_ok(p, &n, "free", caller))
+	if (!heap_irq_block_ok(p, &n, "free", caller))
 		return;
 	irq_hdr(p)->tag = 0;
 	kfree(irq_hdr(p));
@@ -114,9 +123,9 @@ void heap_irq_block_free(void *p, uintptr_t caller)
 		heap_trace_note_free(p);
 }
 
-/* Queues checked live block p of process context's (s its block, n its size) for
- * heap_irq_drain, marked not live now. */
-static void irq_defer(struct heap_span *s, void *p, size_t n)
+/* Queues checked live block p of process context's (s its block) for heap_irq_drain,
+ * marked not live now. */
+static void irq_defer(struct heap_span *s, void *p)
 {
 	uint64_t *w = p;
 	size_t i;
@@ -128,7 +137,7 @@ static void irq_defer(struct heap_span *s, void *p, size_t n)
 		heap_side(s)[i] = 0;
 	}
 	w[0] = (uintptr_t)heap_deferred;
-	w[1] = n;
+	w[1] = HEAP_IRQ_QUEUED ^ (uintptr_t)p;
 	heap_deferred = p;
 	heap_irq_st.pending++;
 	if (unlikely(heap_tracing))
@@ -147,9 +156,11 @@ void heap_irq_free(void *p, uintptr_t caller)
 		heap_irq_block_free(p, caller);
 		return;
 	}
+	if (!heap_ready)
+		return;
 	s = heap_check(p, &n, "free", caller);
 	if (s)
-		irq_defer(s, p, n);
+		irq_defer(s, p);
 }
 
 /* See heap_internal.h. */
@@ -164,8 +175,8 @@ void *heap_irq_realloc(void *p, size_t size, uintptr_t caller)
 		heap_irq_free(p, caller);
 		return NULL;
 	}
-	if (heap_irq_block(p) ? !irq_block_ok(p, &n, "realloc", caller)
-			      : !heap_check(p, &n, "realloc", caller))
+	if (heap_irq_block(p) ? !heap_irq_block_ok(p, &n, "realloc", caller)
+			      : !heap_ready || !heap_check(p, &n, "realloc", caller))
 		return NULL;
 	q = heap_irq_alloc(size);
 	if (q) {
@@ -183,24 +194,51 @@ size_t heap_irq_size(const void *p, uintptr_t caller)
 	if (!p)
 		return 0;
 	if (heap_irq_block(p))
-		return irq_block_ok(p, &n, "size", caller) ? n : 0;
-	return heap_check(p, &n, "size", caller) ? n : 0;
+		return heap_irq_block_ok(p, &n, "size", caller) ? n : 0;
+	return heap_ready && heap_check(p, &n, "size", caller) ? n : 0;
 }
 
-/* See heap_internal.h. */
+/* Whether queued block p still looks as irq_defer left it: its mark, a block of the heap's
+ * with p where it was (a span's handed-out object with side entry 0, or a pending large
+ * block's start). Its block in *sp. */
+static bool irq_queued_ok(char *p, struct heap_span **sp)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	struct heap_span *s;
+	size_t i;
+
+	if (w[1] != (HEAP_IRQ_QUEUED ^ (uintptr_t)p) || !(s = heap_lookup(p)))
+		return false;
+	*sp = s;
+	if (s->magic == HEAP_LARGE_MAGIC)
+		return s->pending && p == s->data;
+	return s->magic != HEAP_LARGE_MAGIC && !s->cached &&
+	       heap_obj_index(s, p, (size_t)s->bump * s->size, &i) && heap_side(s)[i] == 0;
+}
+
+/* See heap_internal.h. A queued block written since it was queued (its mark or place gone:
+ * a write after free, or a racing second free) is reported, and the queue from it on is
+ * dropped (those blocks stay allocated): its links can no longer be trusted. */
 void heap_irq_drain(void)
 {
 	char *p = heap_deferred;
+	struct heap_span *s;
 
 	heap_deferred = NULL;
 	heap_irq_st.pending = 0;
 	while (p) {
-		uint64_t *w = (uint64_t *)p;
-		char *next = (char *)(uintptr_t)w[0];
-		struct heap_span *s = heap_lookup(p);
+		char *next;
 
+		if (!irq_queued_ok(p, &s)) {
+			heap_st.misuse++;
+			printk(KERN_ERR "heap: block %p freed by an interrupt handler was written "
+			       "while queued (written after free?); it and the frees queued before "
+			       "it are dropped\n", (void *)p);
+			return;
+		}
+		next = (char *)(uintptr_t)((uint64_t *)p)[0]; /* before the free record */
 		s->pending = 0;
-		heap_release(s, p, w[1]);
+		heap_release(s, p, 0);
 		p = next;
 	}
 }

@@ -123,18 +123,28 @@ void *heap_trace_calloc(size_t n, size_t size)
 	return p;
 }
 
+/* The heap's own frees counters (of its blocks and of handlers' blocks), after freeing
+ * what handlers queued (their frees were recorded when queued, so the call's own outcome is
+ * what the counters then change by). Interrupts off. */
+static uint64_t ht_frees(void)
+{
+	if (heap_deferred)
+		heap_irq_drain();
+	return heap_st.frees + heap_irq_st.frees;
+}
+
 /* Hook of heap_free: an event only when the heap counted a free. Context: any. */
 void heap_trace_free(void *p, uintptr_t caller)
 {
 	uint64_t irq = arch_irq_save();
-	uint64_t frees = heap_st.frees; /* the counter itself: heap_get_stats walks the heap */
+	uint64_t frees = ht_frees(); /* the counters themselves: heap_get_stats walks the heap */
 
 	heap_tracing = false;
 	heap_report_caller = caller;
 	heap_free(p);
 	heap_report_caller = 0;
 	heap_tracing = true;
-	if (heap_st.frees != frees)
+	if (heap_st.frees + heap_irq_st.frees != frees)
 		ht_put(HT_FREE, p, NULL, 0);
 	else if (p)
 		ht.refused++;
@@ -146,7 +156,7 @@ void heap_trace_free(void *p, uintptr_t caller)
 void *heap_trace_realloc(void *p, size_t size, uintptr_t caller)
 {
 	uint64_t irq = arch_irq_save();
-	struct heap_stats before = heap_st, after; /* frees and misuse: the counters themselves */
+	uint64_t frees = ht_frees(), misuse = heap_st.misuse; /* the counters themselves */
 	void *q;
 
 	heap_tracing = false;
@@ -154,14 +164,13 @@ void *heap_trace_realloc(void *p, size_t size, uintptr_t caller)
 	q = heap_realloc(p, size);
 	heap_report_caller = 0;
 	heap_tracing = true;
-	after = heap_st;
 	if (!p && q)
 		ht_put(HT_ALLOC, q, NULL, size);
-	else if (p && !size && after.frees != before.frees)
+	else if (p && !size && heap_st.frees + heap_irq_st.frees != frees)
 		ht_put(HT_FREE, p, NULL, 0);
 	else if (p && q)
 		ht_put(HT_REALLOC, q, p, size);
-	else if (after.misuse != before.misuse)
+	else if (heap_st.misuse != misuse)
 		ht.refused++;
 	else if (size)
 		ht.failed++;

@@ -13,8 +13,8 @@
 uint64_t host_irq_state = 1;
 uint32_t host_trap_depth;
 
-/* As an interrupt handler runs it: interrupts off, inside a handler; then back. Weak: the
- * host test of the kernel's trap.c (test_trap) links that one. */
+/* As an interrupt handler runs it: interrupts off, inside a handler; then back. Weak, as
+ * the reset below: the host test of the kernel's trap.c (test_trap) links those. */
 __weak void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx)
 {
 	uint64_t irq = arch_irq_save();
@@ -24,6 +24,8 @@ __weak void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx)
 	host_trap_depth--;
 	arch_irq_restore(irq);
 }
+
+__weak void arch_interrupt_context_reset(void) { host_trap_depth = 0; }
 
 void arch_wait_for_interrupt(void) {}
 void arch_cpu_relax(void) {}

@@ -141,6 +141,12 @@ static enum test_result run_one(const struct ktest *t)
 	if (arch_setjmp(&test_exit) == 0)
 		t->fn();
 	close_fault_window();
+	if (arch_in_interrupt()) { /* a KASSERT inside arch_call_in_interrupt's function */
+		arch_interrupt_context_reset();
+		printk(KERN_ERR "selftest: %s.%s ended inside an interrupt handler's context\n",
+		       t->suite, t->name);
+		current = TEST_FAIL;
+	}
 	if (irqs_on && !arch_irqs_enabled())
 		arch_irq_enable();
 	return current;

@@ -197,24 +197,76 @@ static void test_handler_misuse(void)
 
 static void handler_traced(void *ctx)
 {
+	struct calls *k = ctx;
+
 	heap_free(heap_alloc(24));
-	heap_free(ctx);
+	heap_free(k->p);       /* queued */
+	k->a = heap_alloc(40); /* freed later by process context */
 }
 
-/* heap.trace records a handler's calls too: an allocation and a free of its own block and
- * the queued free of a process block: three events. */
+/* heap.trace records a handler's calls (its own block's allocation and free, the queued
+ * free of a process block) and process context's free of a handler's block; a drain of the
+ * queue inside a later call is no event of that call's (heap_free(NULL) records nothing). */
 static void test_traced(void)
 {
 	struct heap_trace_summary sum;
-	void *p;
+	struct calls k = {0};
 
 	irq_setup();
-	p = heap_alloc(32);
+	k.p = heap_alloc(32);
 	CHECK(heap_trace_start(64) == 0);
-	arch_call_in_interrupt(handler_traced, p);
-	CHECK(heap_trace_get_summary(&sum) && sum.recorded == 3 && sum.frees == 2 &&
-	      sum.allocs == 1 && sum.live == 0);
+	arch_call_in_interrupt(handler_traced, &k);
+	heap_free(NULL);
+	CHECK(heap_trace_get_summary(&sum) && sum.recorded == 4);
+	heap_free(k.a);
+	CHECK(heap_trace_get_summary(&sum) && sum.recorded == 5 && sum.allocs == 2 &&
+	      sum.frees == 3 && sum.live == 0 && sum.refused == 0);
 	heap_trace_stop();
+	printk_remove_sink(heap_report_sink);
+}
+
+static void handler_free_two(void *ctx)
+{
+	struct calls *k = ctx;
+
+	heap_free(k->p); /* queued first */
+	heap_free(k->c); /* queued last: the head of the queue */
+	k->a = heap_alloc(0);
+}
+
+/* A queued block written while it waits (its second word: the queue's mark) is reported
+ * when process context drains the queue, and it and the frees queued before it stay out
+ * of use instead of being followed; the heap goes on working. And a handler's 0-byte block
+ * moves into the heap by realloc; a damaged header (its size) makes a pointer no block, never
+ * a red-zone read at a wild size. */
+static void test_queue_and_header_damage(void)
+{
+	struct calls k = {0};
+	uint64_t m = irq_setup();
+	uint64_t *w;
+	char *r;
+
+	k.p = heap_alloc(48);
+	k.c = heap_alloc(48);
+	arch_call_in_interrupt(handler_free_two, &k);
+	w = (uint64_t *)k.c;
+	w[1] ^= 1; /* a write after free into the newest queued block */
+	CHECK(hstats().misuse == m + 1 && strstr(heap_report_last, "written while queued"));
+	m = hstats().misuse;
+	r = heap_alloc(48);
+	CHECK(r && r != k.p && r != k.c);
+	heap_free(r);
+	CHECK(k.a && heap_size(k.a) == 0);
+	r = heap_realloc(k.a, 10);
+	CHECK(r && !virt_is_direct(r));
+	heap_free(r);
+	arch_call_in_interrupt(handler_alloc, &k); /* k.a: a handler's 100-byte block */
+	((uint64_t *)k.a)[-1] = 1u << 20;         /* its header's size */
+	heap_free(k.a);
+	expect_report(&m, HEAP_NO_BLOCK);
+	((uint64_t *)k.a)[-1] = 100;
+	heap_free(k.a);
+	CHECK(hstats().misuse == m);
 	printk_remove_sink(heap_report_sink);
 }
 
@@ -375,6 +427,7 @@ int main(void)
 	test_realloc_across();
 	test_handler_misuse();
 	test_traced();
+	test_queue_and_header_damage();
 	test_storm();
 	return unit_exit("test_heap_irq");
 }

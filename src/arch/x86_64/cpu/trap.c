@@ -39,12 +39,15 @@ static const char *const exception_names[32] = {
 extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
 extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
 
+uint32_t trap_depth; /* handlers running (arch/irqflags.h) */
 static struct arch_jmpbuf *recovery_jb;
 static struct fault_info *recovery_info;
+static uint32_t recovery_depth; /* trap_depth where the test armed: restored by the jump */
 
 void arch_fault_recovery_arm(struct arch_jmpbuf *jb, struct fault_info *info)
 {
 	recovery_info = info;
+	recovery_depth = trap_depth;
 	recovery_jb = jb;
 }
 
@@ -93,21 +96,27 @@ static __noreturn void exception_panic(struct trap_frame *tf)
 	panic_end();
 }
 
-uint32_t trap_depth;
-
 /* arch_call_in_interrupt's function while its software interrupt is raised, else NULL. */
 static void (*call_fn)(void *ctx);
 static void *call_ctx;
 
 /* See <lios/arch.h>: `int VEC_CALL` enters through the IDT's interrupt gate (interrupts
- * off) and trap_dispatch, like any device's interrupt, without an EOI to send. */
+ * off) and trap_dispatch, like any device's interrupt, without an EOI to send. Interrupts
+ * stay masked around it (INT is not masked by IF), so no device's vector 0xe0 (an LVT the
+ * firmware left programmed) can find call_fn set. */
 void arch_call_in_interrupt(void (*fn)(void *ctx), void *ctx)
 {
+	uint64_t irq = arch_irq_save();
+
 	call_ctx = ctx;
 	call_fn = fn;
 	__asm__ volatile("int %0" : : "i"(VEC_CALL) : "memory");
 	call_fn = NULL;
+	arch_irq_restore(irq);
 }
+
+/* See <lios/arch.h>. */
+void arch_interrupt_context_reset(void) { trap_depth = 0; }
 
 static void trap_handle(struct trap_frame *tf)
 {
@@ -142,7 +151,7 @@ static void trap_handle(struct trap_frame *tf)
 		recovery_info->error_code = tf->error_code;
 		recovery_info->rip = tf->rip;
 		recovery_info->cr2 = tf->vector == VEC_PF ? read_cr2() : 0;
-		trap_depth--; /* the test resumes in its own context */
+		trap_depth = recovery_depth; /* the test resumes in its own context */
 		arch_longjmp(jb, 1);
 	}
 	exception_panic(tf);

@@ -23,7 +23,11 @@ static inline void arch_irq_restore(uint64_t state)
 	__asm__ volatile("" ::: "memory");
 	host_irq_state = state;
 }
-static inline void arch_irq_enable(void) { host_irq_state = 1; }
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("" ::: "memory");
+	host_irq_state = 1;
+}
 static inline bool arch_irqs_enabled(void) { return host_irq_state != 0; }
 
 /* "Handlers running": arch_call_in_interrupt raises it around its call; tests may set it. */
