@@ -45,8 +45,8 @@ struct heap_irq_hdr {
 	uint64_t n;   /* requested size */
 };
 
-/* A queued free's second word: HEAP_IRQ_QUEUED ^ the block's address (heap_irq_drain
- * checks it before it trusts the link in the first). */
+/* A queued free's second word: HEAP_IRQ_QUEUED ^ the block's address ^ the link in its
+ * first word, so that heap_irq_drain never follows a link a write after free changed. */
 #define HEAP_IRQ_QUEUED 0x64657565757121c3ull
 static_assert(sizeof(struct heap_irq_hdr) % HEAP_ALIGN == 0, "blocks stay aligned");
 
@@ -137,7 +137,7 @@ static void irq_defer(struct heap_span *s, void *p)
 		heap_side(s)[i] = 0;
 	}
 	w[0] = (uintptr_t)heap_deferred;
-	w[1] = HEAP_IRQ_QUEUED ^ (uintptr_t)p;
+	w[1] = HEAP_IRQ_QUEUED ^ (uintptr_t)p ^ w[0];
 	heap_deferred = p;
 	heap_irq_st.pending++;
 	if (unlikely(heap_tracing))
@@ -198,22 +198,24 @@ size_t heap_irq_size(const void *p, uintptr_t caller)
 	return heap_ready && heap_check(p, &n, "size", caller) ? n : 0;
 }
 
-/* Whether queued block p still looks as irq_defer left it: its mark, a block of the heap's
- * with p where it was (a span's handed-out object with side entry 0, or a pending large
- * block's start). Its block in *sp. */
+/* Whether queued block p (the queue's head, or a link already checked) still looks as
+ * irq_defer left it: first where it lies, from the descriptors alone (a span's handed-out
+ * object with side entry 0, or a pending large block's start), so that p is read only when
+ * it is a block of the heap's; then its mark, which covers its link. Its block in *sp. */
 static bool irq_queued_ok(char *p, struct heap_span **sp)
 {
 	const uint64_t *w = (const uint64_t *)p;
-	struct heap_span *s;
+	struct heap_span *s = heap_lookup(p);
 	size_t i;
 
-	if (w[1] != (HEAP_IRQ_QUEUED ^ (uintptr_t)p) || !(s = heap_lookup(p)))
+	if (!s || s->cached)
+		return false;
+	if (s->magic == HEAP_LARGE_MAGIC ? !s->pending || p != s->data
+					 : !heap_obj_index(s, p, (size_t)s->bump * s->size, &i) ||
+						   heap_side(s)[i] != 0)
 		return false;
 	*sp = s;
-	if (s->magic == HEAP_LARGE_MAGIC)
-		return s->pending && p == s->data;
-	return s->magic != HEAP_LARGE_MAGIC && !s->cached &&
-	       heap_obj_index(s, p, (size_t)s->bump * s->size, &i) && heap_side(s)[i] == 0;
+	return w[1] == (HEAP_IRQ_QUEUED ^ (uintptr_t)p ^ w[0]);
 }
 
 /* See heap_internal.h. A queued block written since it was queued (its mark or place gone:
