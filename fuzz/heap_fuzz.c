@@ -1,66 +1,84 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for the heap (src/mm/heap*.c, on the real pmm and vmalloc over the host
- * paging window): the input is a program of 4-byte operations (op, slot, 16-bit argument)
- * run against a fresh heap and a shadow of what every slot of 256 holds. The operations:
- * alloc, calloc (also with a product that overflows), free, realloc (to 0, from NULL),
- * heap_size, trim, magazines off and on, heap.trace recording on and off (its dumps'
- * counters checked), bursts of 16 allocations or frees of one size
- * (to fill and empty magazines and spans), and misuse: a free or realloc after an overflow
- * of 1-8 bytes, of an interior pointer, of a pointer freed before (a double free), and a
- * write into a freed object's free record.
+ * libFuzzer target for the heap (src/mm/heap*.c, on the real pmm, vmalloc and kmalloc over
+ * the host paging window): the input is a program of 4-byte operations (op, slot, 16-bit
+ * argument) run against a fresh heap and a shadow of what every slot of 256 holds. The
+ * operations (the op byte's low 4 bits): alloc, calloc (also with a product that
+ * overflows), free, realloc (to 0, from NULL), heap_size, trim, magazines off and on,
+ * heap.trace recording on and off (its dumps' counters checked), bursts of 16 allocations
+ * or frees of one size (to fill and empty magazines and spans), and misuse
+ * (heap_fuzz_misuse.c): a free or realloc after an overflow of 1-8 bytes, of an interior
+ * pointer, of a pointer freed before (a double free), and a write into a freed object's
+ * free record (also of a block a handler's free left queued: its link and mark in the
+ * queue, which the drain must check before it follows the link).
+ *
+ * Bit 4 of the op byte runs the operation inside an interrupt handler
+ * (arch_call_in_interrupt), where the heap serves it apart (heap_irq.c): allocations are
+ * interrupt blocks from kmalloc, in the direct map; a free of process context's block is
+ * queued (freed at once for every check, really freed by process context's next slow path,
+ * heap_trim or heap_get_stats); realloc always moves to a new interrupt block; trim does
+ * nothing and returns 0. Magazines on/off and recording stay process context's: those two
+ * ignore the bit. So blocks cross the contexts both ways: a handler frees, reallocs or
+ * misuses process context's blocks, and process context its interrupt blocks.
  *
  * Invariants, any violation aborts (a crash for libFuzzer):
  *  - every live object keeps its contents (each filled with its own byte) and its
- *    requested size (heap_size), and no two overlap;
- *  - calloc memory is zero, realloc keeps the common prefix;
+ *    requested size (heap_size, in either context), is 16-byte aligned, and no two overlap;
+ *    a handler's lie in the direct map and are interrupt blocks, process context's not;
+ *  - calloc memory is zero, realloc keeps the common prefix, and a handler's realloc moves;
  *  - each misuse is reported once, gives its own reason where the report prints it ("red
  *    zone overwritten", "foreign pointer", "already freed", or the heap's sentence for a
  *    pointer in no block of its own) and is refused: the object stays live and intact;
  *  - no other report, except where a freed object was written (then its reuse may report);
- *  - the live count and bytes of heap_get_stats match the shadow;
- *  - after freeing everything and heap_trim, the heap holds nothing from vmalloc and every
- *    frame is back (unless a freed object was written: a damaged span is kept out of use).
- * Seeds (fuzz/seeds/heap): large blocks freed and taken again at a few page counts, bursts
- * that fill and empty magazines and spans, every misuse on a small and a large object,
- * reallocs across classes. Each input runs on a fresh machine (sim_mm.h) and heap.
+ *    kmalloc never reports one (the heap hands it only its own blocks);
+ *  - an allocation fails only when memory is short: process context's not while at most
+ *    32 objects and 8 MiB are live, a handler's not while kmalloc's frames are free;
+ *  - the live count and bytes of heap_get_stats match the shadow, in either context;
+ *  - after freeing everything, heap_trim and kmalloc_shrink, the heap holds nothing from
+ *    vmalloc and every frame is back (unless a freed object was written: a damaged span is
+ *    kept out of use).
+ * Seeds (fuzz/seeds/heap, written by heap_seed.py): large blocks freed and taken again at a
+ * few page counts, bursts that fill and empty magazines and spans, every misuse on a small
+ * and a large object, reallocs across classes, recording, and blocks handed across the
+ * contexts with the misuse of each in the other. Each input runs on a fresh machine
+ * (sim_mm.h), kmalloc and heap.
  */
+#include <lios/arch.h>
 #include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/heap_trace.h>
+#include <lios/kmalloc.h>
 #include <lios/paging.h>
-#include <lios/printk.h>
+#include <lios/pmm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "heap_fuzz.h"
 #include "heap_internal.h"
-#include "heap_report.h"
+#include "internal.h"
 #include "sim_mm.h"
 
-#define SLOTS 256
-#define STALE 32
 #define STATS_EVERY 16
+#define OP_IN_HANDLER 0x10 /* the op byte's bit: run the operation in a handler */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct slot {
-	unsigned char *p; /* NULL: empty */
-	size_t n;
-	unsigned char fill;
-} slots[SLOTS];
-static uintptr_t stale[STALE]; /* pointers freed earlier (maybe handed out again since) */
-static unsigned nstale;
-static uint64_t live_allocs, live_bytes, misuse;
-static bool written_after_free;
-static bool tracing;                       /* heap.trace recording (heap_trace.c) */
-static uint64_t refused, refused_at_start; /* frees and reallocs refused as misuse */
+struct slot slots[SLOTS];
+uintptr_t stale[STALE];
+unsigned nstale;
+uint64_t live_allocs, live_bytes, misuse, refused;
+bool written_after_free;
+static bool tracing;              /* heap.trace recording (heap_trace.c) */
+static uint64_t refused_at_start; /* refused when recording started */
 
-static void fail(const char *what, unsigned step)
+void fail(const char *what, unsigned step)
 {
-	fprintf(stderr, "heap broken at operation %u: %s (last report: %s)\n", step, what,
-		heap_report_last);
+	fprintf(stderr, "heap broken at operation %u%s: %s (last report: %s)\n", step,
+		arch_in_interrupt() ? " (in a handler)" : "", what, report_last());
 	abort();
 }
+
+uint64_t misuse_count(void) { return heap_st.misuse; }
 
 static struct heap_stats stats(void)
 {
@@ -88,18 +106,14 @@ static size_t decode_size(uint16_t v)
 	}
 }
 
-/* The byte compares of these loops would swamp libFuzzer's comparison tracing: left out. */
-#define NO_COVERAGE __attribute__((no_sanitize("coverage")))
-
-NO_COVERAGE static void check_contents(const struct slot *s, unsigned step)
+NO_COVERAGE void check_contents(const struct slot *s, unsigned step)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->p[i] != s->fill)
 			fail("a live object's contents changed", step);
 }
 
-/* The slot whose object starts at p, or NULL. */
-NO_COVERAGE static struct slot *slot_at(uintptr_t p)
+NO_COVERAGE struct slot *slot_at(uintptr_t p)
 {
 	for (unsigned i = 0; i < SLOTS; i++)
 		if (slots[i].p && (uintptr_t)slots[i].p == p)
@@ -108,28 +122,40 @@ NO_COVERAGE static struct slot *slot_at(uintptr_t p)
 }
 
 /* Whether [a, a + len) touches a live object, or with 'zones' also its red zone (8 bytes
- * past a small object, up to HEAP_CANARY_CHECK past a large one). */
-NO_COVERAGE static bool touches_live(uintptr_t a, size_t len, bool zones)
+ * past a small object or an interrupt block, up to HEAP_CANARY_CHECK past a large one). */
+NO_COVERAGE bool touches_live(uintptr_t a, size_t len, bool zones)
 {
 	for (unsigned i = 0; i < SLOTS; i++) {
 		uintptr_t q = (uintptr_t)slots[i].p;
-		size_t n = slots[i].n,
-		       zone = n > HEAP_SMALL_MAX - HEAP_REDZONE ? HEAP_CANARY_CHECK : HEAP_REDZONE;
+		size_t n = slots[i].n, zone = HEAP_REDZONE;
 
+		if (n > HEAP_SMALL_MAX - HEAP_REDZONE && !slots[i].irq)
+			zone = HEAP_CANARY_CHECK;
 		if (q && a < q + (n ? n : 1) + (zones ? zone : 0) && q < a + len)
 			return true;
 	}
 	return false;
 }
 
-/* A new object in slot s: no overlap with any other, filled with its own byte. */
+/* A new object in slot s: aligned, where its context takes memory from (a handler: an
+ * interrupt block in the direct map; process context: the heap's blocks), no overlap with
+ * any other, filled with its own byte. */
 static void took(struct slot *s, unsigned char *p, size_t n, unsigned char fill, unsigned step)
 {
+	bool irq = arch_in_interrupt();
+
+	if ((uintptr_t)p % HEAP_ALIGN)
+		fail("a new object is not 16-byte aligned", step);
+	if (virt_is_direct(p) != irq || heap_irq_block(p) != irq)
+		fail(irq ? "a handler's object is no interrupt block in the direct map"
+			 : "process context's object is an interrupt block",
+		     step);
 	if (touches_live((uintptr_t)p, n ? n : 1, false))
 		fail("a new object overlaps a live one", step);
 	s->p = p;
 	s->n = n;
 	s->fill = fill;
+	s->irq = irq;
 	memset(p, fill, n);
 	live_allocs++;
 	live_bytes += n;
@@ -150,40 +176,27 @@ static void release(struct slot *s, unsigned step)
 	gone(s);
 }
 
-/* What the heap says where it finds no block at all: a pointer it never handed out, or a
- * large block (or a span) already given back, whose descriptor went with it. */
-#define HEAP_NO_BLOCK "foreign pointer, or a block already freed and given back"
-
-/* Whether the last report gives exactly why as its reason, where heap_report prints it
- * (": <why> (size "): "foreign pointer" is not found inside HEAP_NO_BLOCK, nor "already
- * freed". */
-static bool report_says(const char *why)
+/* An allocation of n bytes returned NULL. Process context: the simulated memory (48 MiB)
+ * may run out, but not while at most 32 objects (each pinning at most one span of 48
+ * pages) and 8 MiB are live (the heap trims before it fails). A handler's (kmalloc of a
+ * 16-byte header, n bytes and the red zone, which gives back its empty pages before it
+ * fails): only when pmm has no run of the frames it needs below the direct map's end. */
+static void alloc_failed(size_t n, unsigned step)
 {
-	char want[128];
+	size_t km = 16 + n + HEAP_REDZONE,
+	       frames = km <= 2048 ? 1 : (km + PAGE_SIZE - 1) / PAGE_SIZE;
+	paddr_t pa;
 
-	snprintf(want, sizeof(want), ": %s (size ", why);
-	return strstr(heap_report_last, want) != NULL;
-}
-
-/* The misuse just done was reported once, giving why (or, when not NULL, or_why or
- * or_else) as its reason; the report is then forgotten, so that the next expectation
- * cannot pass on this one. */
-static void expect_report_of(const char *why, const char *or_why, const char *or_else,
-			     uint64_t before, unsigned step)
-{
-	if (stats().misuse != before + 1)
-		fail("a misuse was not reported exactly once", step);
-	if (!report_says(why) && !(or_why && report_says(or_why)) &&
-	    !(or_else && report_says(or_else)))
-		fail("a misuse report does not give its reason", step);
-	heap_report_last[0] = 0;
-	misuse++;
-	refused++;
-}
-
-static void expect_report(const char *why, uint64_t before, unsigned step)
-{
-	expect_report_of(why, NULL, NULL, before, step);
+	if (!arch_in_interrupt()) {
+		if (live_allocs <= 32 && live_bytes + n <= MiB(8))
+			fail("an allocation failed with the memory mostly free", step);
+		return;
+	}
+	pa = pmm_alloc(frames, 0, PMM_LIMIT_DIRECT);
+	if (pa) {
+		pmm_free(pa, frames);
+		fail("a handler's allocation failed with kmalloc's frames free", step);
+	}
 }
 
 static void alloc_into(struct slot *s, size_t n, bool zeroed, unsigned char fill, unsigned step)
@@ -194,10 +207,7 @@ static void alloc_into(struct slot *s, size_t n, bool zeroed, unsigned char fill
 		release(s, step);
 	p = zeroed ? heap_calloc(1, n) : heap_alloc(n);
 	if (!p) {
-		/* the simulated memory (48 MiB) may run out, but not while at most 32 objects
-		 * (each pinning at most one span of 48 pages) and 8 MiB are live */
-		if (live_allocs <= 32 && live_bytes + n <= MiB(8))
-			fail("an allocation failed with the memory mostly free", step);
+		alloc_failed(n, step);
 		return;
 	}
 	if (zeroed)
@@ -207,31 +217,9 @@ static void alloc_into(struct slot *s, size_t n, bool zeroed, unsigned char fill
 	took(s, p, n, fill, step);
 }
 
-/* Overflows s's object by 1-8 bytes; its free or realloc must be refused; the bytes are
- * put back. */
-static void overflow(struct slot *s, uint16_t arg, unsigned step)
-{
-	unsigned char saved[8];
-	size_t k = 1 + arg % 8;
-	uint64_t before = stats().misuse;
-
-	memcpy(saved, s->p + s->n, k);
-	for (size_t i = 0; i < k; i++)
-		s->p[s->n + i] = (unsigned char)(HEAP_CANARY ^ (1 + (arg >> 3) % 255));
-	if (arg & 0x8000) {
-		if (heap_realloc(s->p, s->n + 1 + (arg & 0xff)) != NULL)
-			fail("realloc of an overflowed object succeeded", step);
-	} else {
-		heap_free(s->p);
-	}
-	expect_report("red zone overwritten", before, step);
-	memcpy(s->p + s->n, saved, k);
-	check_contents(s, step);
-	if (heap_size(s->p) != s->n)
-		fail("an overflowed object did not stay live", step);
-}
-
-/* realloc of slot s: from NULL, to 0 (a free), or to a new size (arg) */
+/* realloc of slot s: from NULL, to 0 (a free), or to a new size (arg). In a handler it
+ * always moves (to a new interrupt block); process context moves an interrupt block into
+ * the heap (took checks where the new object lies). */
 static void op_realloc(struct slot *s, uint16_t arg, unsigned char fill, unsigned step)
 {
 	size_t m = arg & 1 ? 0 : decode_size(arg);
@@ -249,11 +237,15 @@ static void op_realloc(struct slot *s, uint16_t arg, unsigned char fill, unsigne
 	if (!q) {
 		if (s->p)
 			check_contents(s, step); /* out of memory: the old object stays */
+		if (!s->p || arch_in_interrupt())
+			alloc_failed(m, step);
 		return;
 	}
 	for (size_t i = 0; s->p && i < MIN(s->n, m); i++)
 		if (q[i] != s->fill)
 			fail("realloc lost the contents", step);
+	if (s->p && q == s->p && (arch_in_interrupt() || s->irq))
+		fail("realloc of a block of the other context's did not move", step);
 	if (s->p && q != s->p) {
 		gone(s); /* moved: the old object was freed */
 	} else if (s->p) {
@@ -277,65 +269,15 @@ static void op_burst(unsigned first, uint16_t arg, unsigned char fill, unsigned 
 	}
 }
 
-/* A free of an interior pointer of s's object (at most 64 KiB in: inside the first
- * chunk of its block, where the heap finds it): refused as exactly "foreign pointer" (no
- * object starts there; not the sentence for no block at all), the object stays. */
-static void op_interior(struct slot *s, uint16_t arg, unsigned step)
+/* heap_trim: in a handler it leaves process context's state alone and returns 0. */
+static void op_trim(unsigned step)
 {
-	uint64_t before = stats().misuse;
+	uint64_t held = heap_st.vmalloc_bytes;
 
-	heap_free(s->p + 1 + arg % (s->n ? s->n : 1));
-	expect_report("foreign pointer", before, step);
-	check_contents(s, step);
-}
-
-/* The live object that [a, a + 1) lies in, or NULL. */
-NO_COVERAGE static struct slot *slot_holding(uintptr_t a)
-{
-	for (unsigned i = 0; i < SLOTS; i++) {
-		uintptr_t q = (uintptr_t)slots[i].p;
-
-		if (q && a >= q && a < q + (slots[i].n ? slots[i].n : 1))
-			return &slots[i];
-	}
-	return NULL;
-}
-
-/*
- * A free of a pointer freed before that no live object starts at: refused. Where it now
- * lies inside a live small object (its memory handed out again), the heap finds that
- * object's span and no object starting there: "foreign pointer", as for any interior
- * pointer. Otherwise the model does not know what the heap kept of the old block: the
- * object freed in its span ("already freed"), another class's span over it ("foreign
- * pointer"), or nothing (HEAP_NO_BLOCK), and any of the three, in place, will do.
- */
-static void op_double_free(uint16_t arg, unsigned step)
-{
-	uintptr_t p = stale[arg % STALE];
-	uint64_t before = stats().misuse;
-	struct slot *in;
-
-	if (!p || slot_at(p))
-		return;
-	in = slot_holding(p);
-	heap_free((void *)p);
-	if (in && in->n <= HEAP_SMALL_MAX - HEAP_REDZONE)
-		expect_report("foreign pointer", before, step);
-	else
-		expect_report_of("already freed", "foreign pointer", HEAP_NO_BLOCK, before, step);
-}
-
-/* A write into a freed object (within its free record) that still lies in a heap block,
- * away from live objects and their red zones. */
-static void op_write_after_free(uint16_t arg)
-{
-	uintptr_t p = stale[arg % STALE] + (arg >> 8) % 16;
-	struct heap_span *b = stale[arg % STALE] ? heap_lookup((void *)p) : NULL;
-
-	if (b && p >= b->base && p < b->base + b->map_bytes && !touches_live(p, 1, true)) {
-		*(volatile unsigned char *)p ^= 0x5a;
-		written_after_free = true;
-	}
+	if (heap_trim() && arch_in_interrupt())
+		fail("heap_trim in a handler released memory", step);
+	if (arch_in_interrupt() && heap_st.vmalloc_bytes != held)
+		fail("heap_trim in a handler changed what the heap holds", step);
 }
 
 static void trace_out(const char *s, size_t len)
@@ -346,7 +288,7 @@ static void trace_out(const char *s, size_t len)
 
 /* heap.trace: recording starts (a ring of 1-256 events, so that it also overflows), or a
  * dump's counters must match the shadow (live objects, refused calls) and, arg odd, it
- * stops. The heap's own checks run the same while it records. */
+ * stops. The heap's own checks run the same while it records. Process context only. */
 static void op_trace(uint16_t arg, unsigned step)
 {
 	struct heap_trace_summary sum;
@@ -403,7 +345,7 @@ static void op_run(unsigned op, unsigned slot, uint16_t arg, unsigned step)
 			fail("heap_size is not the requested size", step);
 		break;
 	case 8:
-		heap_trim();
+		op_trim(step);
 		break;
 	case 9: /* recording keeps them off: it sees only calls that reach the slow paths */
 		if (!tracing)
@@ -414,7 +356,7 @@ static void op_run(unsigned op, unsigned slot, uint16_t arg, unsigned step)
 		break;
 	case 11:
 		if (s->p)
-			overflow(s, arg, step);
+			op_overflow(s, arg, step);
 		break;
 	case 12:
 		if (s->p)
@@ -432,40 +374,56 @@ static void op_run(unsigned op, unsigned slot, uint16_t arg, unsigned step)
 	}
 }
 
+/* One step of the program, as arch_call_in_interrupt hands it to a handler. */
+struct step {
+	unsigned op, slot, step;
+	uint16_t arg;
+};
+
+/* Runs a step in the context it was called in; every STATS_EVERY steps, the live
+ * statistics there (in a handler they count the queued frees as done without doing them;
+ * in process context heap_get_stats does them first). */
+static void step_run(void *ctx)
+{
+	const struct step *t = ctx;
+
+	op_run(t->op, t->slot, t->arg, t->step);
+	if (t->step % STATS_EVERY == 0) {
+		struct heap_stats st = stats();
+
+		if (st.live_allocs != live_allocs || st.live_bytes != live_bytes)
+			fail("the live statistics do not match", t->step);
+	}
+}
+
 static void run(const uint8_t *data, size_t size)
 {
 	for (size_t off = 0; off + 4 <= size; off += 4) {
-		unsigned step = (unsigned)(off / 4);
+		struct step t = { data[off] % 16u, data[off + 1], (unsigned)(off / 4),
+				  (uint16_t)(data[off + 2] | data[off + 3] << 8) };
 
-		op_run(data[off] % 16u, data[off + 1],
-		       (uint16_t)(data[off + 2] | data[off + 3] << 8), step);
+		if ((data[off] & OP_IN_HANDLER) && t.op != 9 && t.op != 15)
+			arch_call_in_interrupt(step_run, &t);
+		else
+			step_run(&t);
 		/* a report only where the operation was a misuse, or a reuse after a write */
-		if (stats().misuse != misuse && !written_after_free)
-			fail("an unexpected misuse report", step);
-		misuse = stats().misuse;
-		if (step % STATS_EVERY == 0) {
-			struct heap_stats st = stats();
-
-			if (st.live_allocs != live_allocs || st.live_bytes != live_bytes)
-				fail("the live statistics do not match", step);
-		}
+		if (misuse_count() != misuse && !written_after_free)
+			fail("an unexpected misuse report", t.step);
+		misuse = misuse_count();
+		if (kmalloc_misuse_count)
+			fail("kmalloc reported a misuse", t.step);
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool sink_added;
 	uint64_t frames;
 	struct heap_stats st;
 
-	if (!sink_added) {
-		printk_add_sink(heap_report_sink, false);
-		sink_added = true;
-	}
 	sim_mm_setup(MiB(32), MiB(48));
-	frames = frames_accounted();
-	if (heap_init())
+	if (kmalloc_init() || heap_init())
 		abort();
+	frames = frames_accounted(); /* kmalloc's tags stay taken */
 	heap_magazines_enable(true);
 	memset(slots, 0, sizeof(slots));
 	memset(stale, 0, sizeof(stale));
@@ -474,7 +432,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	written_after_free = false;
 	tracing = false;
 	refused = refused_at_start = 0;
-	heap_report_last[0] = 0;
+	kmalloc_misuse_count = 0;
+	reports_start();
 
 	run(data, size);
 
@@ -489,7 +448,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!written_after_free && st.misuse != misuse)
 		fail("an unexpected misuse report", UINT32_MAX);
 	heap_trim();
+	kmalloc_shrink();
 	if (!written_after_free && (stats().vmalloc_bytes || frames_accounted() != frames))
 		fail("memory not back after everything was freed and trimmed", UINT32_MAX);
+	if (heap_deferred || kmalloc_misuse_count)
+		fail("a queued free left, or kmalloc reported a misuse", UINT32_MAX);
 	return 0;
 }
