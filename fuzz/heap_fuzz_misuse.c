@@ -62,7 +62,9 @@ static bool report_says(const char *why)
 static void expect_report_of(const char *why, const char *or_why, const char *or_else,
 			     uint64_t before, unsigned step)
 {
-	if (misuse_count() != before + 1)
+	/* after a write into a freed block, the same call may report that first (the queue
+	 * drained on its slow path, a magazine object reused); the last report is its own */
+	if (misuse_count() < before + 1 || (!written_after_free && misuse_count() != before + 1))
 		fail("a misuse was not reported exactly once", step);
 	if (!report_says(why) && !(or_why && report_says(or_why)) &&
 	    !(or_else && report_says(or_else)))
