@@ -17,7 +17,7 @@
  *   console.page_over_memcpy_2160p_16x32
  *                                     a page of the pager (66 full lines) written at once
  *                                     on that 4K screen / one memcpy of its framebuffer
- *                                     (<= 2.0: two redraws, not one per line; drawn line by
+ *                                     (<= 2.0: one redraw, not one per line; drawn line by
  *                                     line it was 42)
  *   console.dmesg_over_memcpy_2160p_16x32
  *                                     200 log lines of 40-99 characters, one write each

@@ -285,6 +285,8 @@ static void term_control(struct term *t, uint8_t ch)
 {
 	switch (ch) {
 	case ASCII_LF:
+		if (t->write_lfs)
+			t->write_lfs--; /* this one's: term_batch_begin asks for those after it */
 		term_newline(t);
 		break;
 	case ASCII_CR:
@@ -478,8 +480,12 @@ void term_write(struct term *t, const char *s, size_t len)
 	}
 	term_view_reset(t);
 	term_cursor_hide(t);
+	if (t->shown && !t->grouped) /* term_batch_begin: will this write scroll again? */
+		for (size_t i = 0; i < len; i++)
+			t->write_lfs += s[i] == ASCII_LF;
 	for (size_t i = 0; i < len; i++)
 		term_byte(t, (uint8_t)s[i]);
+	t->write_lfs = 0;
 	if (!t->grouped)
 		term_batch_end(t);
 	if (!t->batched) /* batched: the cursor shows up with the drawing (term_flush) */

@@ -70,11 +70,13 @@ struct term {
 	struct scrollback *sb;   /* rows scrolled off the top, NULL when none */
 	/* Batching (term_attach_batch): cols * rows cells, or NULL. While 'batched', the
 	 * screen shows shown[] and not cells[]: a write that scrolls stops drawing at its
-	 * second scroll and draws the difference once, at its end. */
+	 * second scroll (at its first when more line feeds follow) and draws the difference
+	 * once, at its end. */
 	struct con_cell *shown;
 	bool batched;
 	bool grouped;            /* term_group_begin: the writes batch as one */
 	unsigned write_scrolls;  /* scrolls in the current write (or group) */
+	size_t write_lfs;        /* line feeds still to come in the current write */
 	size_t view;             /* rows the view is scrolled back, 0: the live screen */
 	bool row_cont[TERM_CONT_ROWS]; /* grid row r's text continues on row r + 1 */
 };
