@@ -55,6 +55,9 @@ void timer_poll(void);
  * waits), or from timer_poll without a tick. Returns 0 or -ENOSPC (4 hooks at most). Any
  * context. */
 int timer_add_tick_hook(void (*fn)(void));
+/* Stop running fn (added by timer_add_tick_hook); when this returns, fn is not running
+ * and will not run again. Nothing when fn is no hook. Process context. */
+void timer_remove_tick_hook(void (*fn)(void));
 /* The TSC rate in kHz (0 before timer_init; an estimate when no reference existed). */
 uint64_t timer_cycles_khz(void);
 /* "local APIC timer (periodic)", "local APIC timer (TSC-deadline)", "PIT channel 0" or

@@ -91,6 +91,19 @@ int timer_add_tick_hook(void (*fn)(void))
 	return err;
 }
 
+/* timer_remove_tick_hook - see lios/timer.h: the hooks run with interrupts off (the tick's
+ * handler, or timer_poll's caller), so once the slot is cleared with interrupts off no run
+ * of fn is under way on this one CPU. */
+void timer_remove_tick_hook(void (*fn)(void))
+{
+	uint64_t flags = arch_irq_save();
+
+	for (int i = 0; i < TIMER_TICK_HOOKS; i++)
+		if (tick_hooks[i] == fn)
+			tick_hooks[i] = NULL;
+	arch_irq_restore(flags);
+}
+
 /* tick_set_clock - the TSC rate from now on and the TSC value uptime counts from. Boot. */
 void tick_set_clock(uint64_t tsc_hz, uint64_t start)
 {

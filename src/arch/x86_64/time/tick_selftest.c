@@ -5,6 +5,10 @@
  * use (unless `nolapic_timer`, or the timer may stop while an AMD CPU without ARAT halts), waits halt only when the tick
  * is sure to end the halt, the TSC clock runs with interrupts disabled, and what timer_init reported holds
  * together (a reference was used unless the rate is an estimate, two measurements agree).
+ * And a tick hook doing real work while process context does the same: the heap's handler
+ * side (src/mm/heap_irq.c) under real interrupts landing anywhere in its unmasked fast
+ * paths (suite heap: it tests the heap; it lives here, where both the tick and the heap
+ * may be reached).
  *
  * On a loaded host an emulator delivers ticks late, and a tick raised while the previous
  * one is still pending merges with it (measured here: 45-95% of the ticks arrive with the
@@ -18,8 +22,10 @@
 #include <lios/arch.h>
 #include <lios/cmdline.h>
 #include <lios/cpu_features.h>
+#include <lios/heap.h>
 #include <lios/printk.h>
 #include <lios/selftest.h>
+#include <lios/string.h>
 #include <lios/time.h>
 #include <lios/timer.h>
 #include "tick_choice.h"
@@ -283,4 +289,135 @@ KTEST(timer, report_consistent)
 		KEXPECT(used || r->tsc_origin[0] == 'C'); /* a source, or "CPUID ..." */
 	if (r->cross_checked)
 		KEXPECT(r->check_ppm <= 10000);
+}
+
+static struct heap_stats heap_st_now(void)
+{
+	struct heap_stats st;
+
+	heap_get_stats(&st);
+	return st;
+}
+
+/* The storm: process context churns blocks (fast paths mostly) while the tick's handler
+ * allocates and frees blocks of its own and frees the ones process context hands it. */
+#define STORM_SLOTS 64
+#define STORM_HANDOFF 16
+#define STORM_OWN 8
+static struct {
+	char *p[STORM_SLOTS];
+	size_t n[STORM_SLOTS];
+	char *handoff[STORM_HANDOFF];
+	size_t handoff_n[STORM_HANDOFF];
+	volatile unsigned head, tail; /* process context writes head, the handler tail */
+	char *own[STORM_OWN];
+	size_t own_n[STORM_OWN];
+	unsigned next, ran, bad, outside;
+} hs;
+
+static void storm_fill(char *p, size_t n)
+{
+	memset(p, (int)(((uintptr_t)p >> 4) + n) & 0xff, n);
+}
+
+static bool storm_ok(const char *p, size_t n)
+{
+	char want = (char)(((uintptr_t)p >> 4) + n);
+
+	return p[0] == want && p[n / 2] == want && p[n - 1] == want;
+}
+
+/* The sizes both sides use: three classes, so that a tick finds process context inside a
+ * call on the very magazine it uses itself. */
+static const size_t storm_sizes[] = { 40, 64, 200 };
+
+static void storm_tick(void)
+{
+	hs.outside += !arch_in_interrupt(); /* the tick's handler; not timer_poll */
+	while (hs.tail != hs.head) {
+		unsigned t = hs.tail % STORM_HANDOFF;
+
+		hs.bad += !storm_ok(hs.handoff[t], hs.handoff_n[t]);
+		heap_free(hs.handoff[t]);
+		hs.tail++;
+	}
+	for (unsigned j = 0; j < STORM_OWN; j++) { /* every block of its own, each tick */
+		unsigned k = hs.next++ % STORM_OWN;
+		size_t n = storm_sizes[(hs.next / STORM_OWN + k) % ARRAY_SIZE(storm_sizes)];
+
+		if (hs.own[k]) {
+			hs.bad += !storm_ok(hs.own[k], hs.own_n[k]);
+			heap_free(hs.own[k]);
+		}
+		hs.own[k] = heap_alloc(n);
+		hs.own_n[k] = n;
+		if (hs.own[k])
+			storm_fill(hs.own[k], n);
+		else
+			hs.bad++;
+	}
+	hs.ran++;
+}
+
+/* Real interrupts through the unmasked fast paths: for 300 ms of ticks process context
+ * allocates, checks and frees blocks of 40, 64 or 200 bytes (now and then 20-60 KiB) and
+ * hands every 16th to the tick's handler, which frees it (queued) and turns its own 8 blocks
+ * of the same sizes over every tick. Every block keeps its contents, the counts balance, nothing is reported,
+ * and the live count is back where it was. */
+KTEST(heap, storm_with_tick_handler)
+{
+	uint64_t m = heap_st_now().misuse, live0 = heap_st_now().live_allocs, end, seed = 1;
+	struct heap_stats st;
+	unsigned ops = 0;
+
+	if (!strcmp(timer_tick_source_name(), "none"))
+		ktest_skip("no tick: no interrupt to run the handler's side from");
+	memset(&hs, 0, sizeof(hs));
+	KASSERT(timer_add_tick_hook(storm_tick) == 0);
+	end = timer_uptime_us() + 300000;
+	while (timer_uptime_us() < end || hs.ran < 50) {
+		unsigned i;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		i = (unsigned)(seed >> 33) % STORM_SLOTS;
+		if (hs.p[i]) {
+			hs.bad += !storm_ok(hs.p[i], hs.n[i]);
+			if ((seed >> 20) % 16 == 0 && hs.head - hs.tail < STORM_HANDOFF) {
+				hs.handoff[hs.head % STORM_HANDOFF] = hs.p[i];
+				hs.handoff_n[hs.head % STORM_HANDOFF] = hs.n[i];
+				__asm__ volatile("" ::: "memory");
+				hs.head++;
+			} else {
+				heap_free(hs.p[i]);
+			}
+			hs.p[i] = NULL;
+		} else {
+			hs.n[i] = (seed >> 24) % 64 ? storm_sizes[(seed >> 40) % 3]
+						    : 20000 + (seed >> 40) % 40000;
+			hs.p[i] = heap_alloc(hs.n[i]);
+			if (hs.p[i])
+				storm_fill(hs.p[i], hs.n[i]);
+			else
+				hs.bad++;
+		}
+		ops++;
+	}
+	timer_remove_tick_hook(storm_tick);
+	printk("# heap storm: %u calls, %u ticks ran the handler's side\n", ops, hs.ran);
+	while (hs.tail != hs.head)
+		heap_free(hs.handoff[hs.tail++ % STORM_HANDOFF]);
+	for (unsigned k = 0; k < STORM_OWN; k++)
+		if (hs.own[k]) {
+			hs.bad += !storm_ok(hs.own[k], hs.own_n[k]);
+			heap_free(hs.own[k]);
+		}
+	for (unsigned i = 0; i < STORM_SLOTS; i++)
+		if (hs.p[i]) {
+			hs.bad += !storm_ok(hs.p[i], hs.n[i]);
+			heap_free(hs.p[i]);
+		}
+	st = heap_st_now();
+	KEXPECT(hs.bad == 0 && hs.outside == 0 && hs.ran >= 50);
+	KEXPECT(st.misuse == m && st.live_allocs == live0);
+	KEXPECT(st.allocs == st.frees + st.live_allocs);
 }
