@@ -206,6 +206,20 @@ void *kzalloc(size_t size)
 	return p;
 }
 
+/* p's frame number in *pfn when p lies in a frame kmalloc keeps a tag for. */
+static bool km_frame(const void *p, pfn_t *pfn)
+{
+	return virt_is_direct(p) && (*pfn = virt_to_phys(p) >> PAGE_SHIFT) < km_ntags;
+}
+
+/* Whether tag is a class page in service (not being shrunk) and p one of its object
+ * boundaries. */
+static bool km_slab_object(uint16_t tag, const void *p)
+{
+	return (tag & KM_KIND_MASK) == KM_KIND_SLAB && !(tag & KM_SLAB_DYING) &&
+	       ((uintptr_t)p & ((1u << (KM_MIN_SHIFT + ((tag >> KM_CLASS_SHIFT) & 15))) - 1)) == 0;
+}
+
 static void report(const char *what, const void *p, void *caller)
 {
 	count_misuse();
@@ -224,7 +238,7 @@ void kfree(void *p)
 
 	if (!p)
 		return;
-	if (!virt_is_direct(p) || (pfn = virt_to_phys(p) >> PAGE_SHIFT) >= km_ntags) {
+	if (!km_frame(p, &pfn)) {
 		report("pointer outside kmalloc memory", p, caller);
 		return;
 	}
@@ -236,8 +250,7 @@ void kfree(void *p)
 		for (size_t i = 0; i < frames; i++)
 			km_tags[pfn + i] = 0;
 		pmm_free(pfn << PAGE_SHIFT, frames);
-	} else if ((tag & KM_KIND_MASK) == KM_KIND_SLAB && !(tag & KM_SLAB_DYING) &&
-		   ((uintptr_t)p & ((1u << (KM_MIN_SHIFT + ((tag >> KM_CLASS_SHIFT) & 15))) - 1)) == 0) {
+	} else if (km_slab_object(tag, p)) {
 		int c = (tag >> KM_CLASS_SHIFT) & 15;
 		struct km_free_obj *o = p;
 		size_t size = 1u << (KM_MIN_SHIFT + c);
@@ -275,15 +288,13 @@ bool kmalloc_owns(const void *p)
 	uint16_t tag;
 	pfn_t pfn;
 
-	if (!p || !virt_is_direct(p) || (pfn = virt_to_phys(p) >> PAGE_SHIFT) >= km_ntags)
+	if (!p || !km_frame(p, &pfn))
 		return false;
 	irq = arch_irq_save();
 	tag = km_tags[pfn];
 	if ((tag & KM_KIND_MASK) == KM_KIND_LARGE)
 		live = ((uintptr_t)p & (PAGE_SIZE - 1)) == 0;
-	else if ((tag & KM_KIND_MASK) == KM_KIND_SLAB && !(tag & KM_SLAB_DYING) &&
-		 (tag & KM_COUNT_MASK) &&
-		 ((uintptr_t)p & ((1u << (KM_MIN_SHIFT + ((tag >> KM_CLASS_SHIFT) & 15))) - 1)) == 0)
+	else if (km_slab_object(tag, p) && (tag & KM_COUNT_MASK))
 		live = ((const struct km_free_obj *)p)->magic != KM_FREE_MAGIC;
 	arch_irq_restore(irq);
 	return live;
