@@ -175,8 +175,8 @@ size_t term_view_scroll(struct term *t, long delta)
 	size_t to;
 
 	term_flush(t); /* what a group kept back, and the cursor, also when the view stays */
-	if (delta < 0)
-		to = (size_t)-delta >= t->view ? 0 : t->view - (size_t)-delta;
+	if (delta < 0) /* negated as unsigned: -LONG_MIN does not fit in a long */
+		to = 0 - (size_t)delta >= t->view ? 0 : t->view - (0 - (size_t)delta);
 	else
 		to = held - t->view < (size_t)delta ? held : t->view + (size_t)delta;
 	if (to == t->view)

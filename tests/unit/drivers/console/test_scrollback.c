@@ -6,6 +6,7 @@
  * terminal scrolled back shows the old rows, redraws only what differs, and any write
  * returns to the live screen.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "scrollback.h"
@@ -127,6 +128,11 @@ static void test_view(void)
 	draws = 0;
 	CHECK_EQ(term_view_scroll(&t, 1), 3);
 	CHECK_EQ(draws, 0);
+	/* the extremes of delta clamp too (LONG_MIN has no positive counterpart in a long) */
+	CHECK_EQ(term_view_scroll(&t, LONG_MIN), 0);
+	CHECK(strcmp(screen_row(0), "r3") == 0);
+	CHECK_EQ(term_view_scroll(&t, LONG_MAX), 3);
+	CHECK(strcmp(screen_row(0), "r0") == 0);
 	term_write(&t, "!", 1);
 	CHECK_EQ(t.view, 0);
 	CHECK(strcmp(screen_row(0), "r3") == 0);
