@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define COUNT_RING 4 /* rows a single byte may scroll, at most 2, with room */
 #define RING_BYTES(cap) ((cap) * (MAX_COLS * sizeof(struct con_cell) + 1))
 /* console_pager.c's prompt and its erase */
-#define PROMPT_SHOW "\n\033[30;47m" PAGER_PROMPT "\033[0m"
+#define PROMPT_ON "\n\033[30;47m"
+#define PROMPT_OFF "\033[0m"
 #define PROMPT_ERASE "\r\033[K"
 
 /* header flags */
@@ -523,8 +524,10 @@ static void run_pager(const char *s, size_t n)
 			fail("the pager swallows a line end that is none");
 		if (n - pos <= pg.swallow_lf)
 			return; /* only the line end is held: console_pager_end writes it */
-		count_write(&P, &p_sb, &p_scrolls, PROMPT_SHOW, sizeof(PROMPT_SHOW) - 1);
-		if (first && cols >= sizeof(PAGER_PROMPT) - 1 && p_row() != P.cy)
+		count_write(&P, &p_sb, &p_scrolls, PROMPT_ON, sizeof(PROMPT_ON) - 1);
+		count_write(&P, &p_sb, &p_scrolls, PAGER_PROMPT, pager_prompt_len(cols));
+		count_write(&P, &p_sb, &p_scrolls, PROMPT_OFF, sizeof(PROMPT_OFF) - 1);
+		if (first && p_row() != P.cy)
 			fail("the first page scrolled the command line off the screen");
 		first = false;
 		do

@@ -29,7 +29,8 @@
 /* Most output the pager holds back; more is dropped from the screen (serial has it). Four
  * times the log ring: `dmesg` whole, and the longest listings. */
 #define CONSOLE_HOLD_BYTES (256u << 10)
-#define PAGER_PROMPT_SHOW "\033[30;47m" PAGER_PROMPT "\033[0m"
+#define PAGER_PROMPT_ON "\n\033[30;47m" /* a new row, black on grey */
+#define PAGER_PROMPT_OFF "\033[0m"
 #define PAGER_PROMPT_ERASE "\r\033[K"
 
 /* Keep len bytes for the pager's next page; what does not fit in the buffer (none when
@@ -54,7 +55,9 @@ static void console_pager_prompt(void)
 
 	if (pg->prompt_shown || pg->held_len <= (size_t)pg->p.swallow_lf)
 		return;
-	term_write(&console.term, "\n" PAGER_PROMPT_SHOW, sizeof("\n" PAGER_PROMPT_SHOW) - 1);
+	term_write(&console.term, PAGER_PROMPT_ON, sizeof(PAGER_PROMPT_ON) - 1);
+	term_write(&console.term, PAGER_PROMPT, pager_prompt_len(console.term.cols));
+	term_write(&console.term, PAGER_PROMPT_OFF, sizeof(PAGER_PROMPT_OFF) - 1);
 	term_flush(&console.term); /* a batch's page is drawn before it waits for a key */
 	pg->prompt_shown = true;
 }

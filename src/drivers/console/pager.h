@@ -18,6 +18,14 @@
 
 #define PAGER_PROMPT "-- more --"
 
+/* How much of PAGER_PROMPT a screen of cols columns shows: all of it, or as much as fits
+ * one row (a prompt that wrapped would scroll a row of the page off before it is read, and
+ * its erase, which clears one row, would leave the rest). */
+static inline size_t pager_prompt_len(unsigned cols)
+{
+	return cols < sizeof(PAGER_PROMPT) - 1 ? cols : sizeof(PAGER_PROMPT) - 1;
+}
+
 enum pager_key_action {
 	PAGER_IGNORE, /* not a pager key: keep waiting */
 	PAGER_PAGE,   /* Space: a full page more */

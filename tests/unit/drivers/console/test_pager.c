@@ -109,6 +109,15 @@ static void test_short(void)
 	CHECK_EQ(pager_take(&p, numbered(), strlen(numbered())), strlen(numbered()));
 }
 
+/* The prompt fits one row on any screen: whole from 10 columns, cut to the width below. */
+static void test_prompt_fits(void)
+{
+	CHECK_EQ(pager_prompt_len(80), strlen(PAGER_PROMPT));
+	CHECK_EQ(pager_prompt_len(10), strlen(PAGER_PROMPT));
+	CHECK_EQ(pager_prompt_len(9), 9);
+	CHECK_EQ(pager_prompt_len(1), 1);
+}
+
 /* The real terminal, tall enough never to scroll, to check the pager's row count on. */
 #define MODEL_COLS 20
 #define MODEL_ROWS 40
@@ -261,6 +270,7 @@ int main(void)
 	RUN(test_pages);
 	RUN(test_wrap_and_escapes);
 	RUN(test_short);
+	RUN(test_prompt_fits);
 	RUN(test_full_takes_nothing);
 	RUN(test_agrees_with_term);
 	RUN(test_agrees_random);
