@@ -41,8 +41,9 @@ static int cmd_mem(int argc, char **argv, const char *rest)
 	print_frames(", free", p.free_frames);
 	print_frames(", in use", p.total_frames - p.free_frames - p.reserved_frames);
 	printk(", reserved %lu, metadata %s\n", p.reserved_frames, size_format(a, p.metadata_bytes));
-	printk("vmalloc: %lu areas, %lu pages mapped, largest free range %s of %s, "
-	       "bookkeeping %lu pages, misuse %lu\n", v.areas, v.mapped_pages,
+	printk("vmalloc: %lu area%s, %lu page%s mapped, largest free range %s of %s, "
+	       "bookkeeping %lu pages, misuse %lu\n", v.areas, v.areas == 1 ? "" : "s",
+	       v.mapped_pages, v.mapped_pages == 1 ? "" : "s",
 	       size_format(a, v.largest_free_bytes), size_format(b, v.window_bytes), v.meta_pages,
 	       v.misuse);
 	printk("heap: %s in %lu live allocations, %s from vmalloc (peak %s), "

@@ -51,8 +51,8 @@ static int cmd_pci(int argc, char **argv, const char *rest)
 		if (verbose)
 			print_bars(d);
 	}
-	printk("pci: %u functions, configuration space through %s\n", pci_count(),
-	       pci_using_ecam() ? "ECAM" : "ports");
+	printk("pci: %u function%s, configuration space through %s\n", pci_count(),
+	       pci_count() == 1 ? "" : "s", pci_using_ecam() ? "ECAM" : "ports");
 	return 0;
 }
 
