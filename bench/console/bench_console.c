@@ -346,7 +346,13 @@ static void bench_scroll(uint32_t w, uint32_t h, const struct console_font *font
 
 /* Draw every cell of a 1080p screen once (ours) vs. the same 128 stores per cell, plain.
  * A round takes each side's fastest of REPS runs, as the scrolls do: with one run a side,
- * a single disturbed round (2.05, its median 1.27) decided a quiet run's verdict. */
+ * a single disturbed round (2.05, its median 1.27) decided a quiet run's verdict.
+ * The ratio has two modes, about 0.90 and 1.28, and it is the baseline that has them:
+ * run by run in one process the renderer stays at about 500 us a screen on this VM while
+ * the plain stores take either about 500 or about 390 us, switching at a random run and
+ * staying there (also with the framebuffer in 2 MiB pages; of 6 processes of 120 runs, 5
+ * switched within their first 100 runs, 1 never did). So neither mode is the renderer's;
+ * both are far under the goal. */
 static uint64_t side_glyphs(void *ctx)
 {
 	struct screen *s = ctx;
