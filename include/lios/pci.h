@@ -146,6 +146,12 @@ struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, const 
 struct pci_dev *pci_find_device(int vendor, int device, const struct pci_dev *from);
 struct pci_dev *pci_get(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 unsigned int pci_count(void);
+/* Resets the machine through the chipset's Reset Control Register (I/O port 0xcf9: a full
+ * reset, the power cycled, as Linux's reboot=pci does), when 0000:00:00.0 is a host bridge
+ * of a chipset known to have it (Intel, AMD, Hygon). Returns only if that did not reset
+ * the machine: -ENODEV when the register is not known to be there (nothing written), -EIO
+ * otherwise. Any context, after pci_init. */
+int pci_reset_system(void);
 
 /* Configuration space of dev (aligned offsets; see the top). */
 uint8_t pci_read8(const struct pci_dev *dev, uint16_t off);

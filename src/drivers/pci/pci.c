@@ -402,6 +402,45 @@ struct pci_dev *pci_get(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 	return NULL;
 }
 
+/*
+ * The Reset Control Register of PC chipsets: I/O port 0xcf9, a byte inside the
+ * configuration-address dword (a byte access reaches it, a dword access the address
+ * register). Intel's since the PIIX (ICH and PCH datasheets, "Reset Control Register"),
+ * AMD's and Hygon's FCH, and QEMU's PIIX3 and ICH9 have it: SYS_RST picks a hard reset,
+ * FULL_RST a full one (the power cycled), and RST_CPU going from 0 to 1 starts it.
+ */
+#define PCI_RESET_CONTROL 0xcf9
+#define RCR_SYS_RST 0x02
+#define RCR_RST_CPU 0x04
+#define RCR_FULL_RST 0x08
+#define RCR_RESET_WAIT_MS 100 /* the reset takes effect within microseconds; QEMU's at its
+			       * next exit to the main loop */
+
+/* Host bridge vendors whose chipsets have the register (0000:00:00.0's vendor ID). */
+static bool rcr_chipset(const struct pci_dev *host)
+{
+	return host && host->class_code == 0x06 && host->subclass == 0x00 &&
+	       (host->vendor == 0x8086 || host->vendor == 0x1022 || host->vendor == 0x1d94);
+}
+
+/* pci_reset_system - see pci.h. */
+int pci_reset_system(void)
+{
+	uint64_t irq;
+	uint8_t keep;
+
+	if (!rcr_chipset(pci_get(0, 0, 0, 0)))
+		return -ENODEV;
+	irq = arch_irq_save();
+	keep = arch_pio_read8(PCI_RESET_CONTROL) & (uint8_t)~(RCR_SYS_RST | RCR_RST_CPU | RCR_FULL_RST);
+	arch_pio_write8(PCI_RESET_CONTROL, keep | RCR_SYS_RST); /* RST_CPU 0 first: a 0 -> 1 edge */
+	udelay(50);
+	arch_pio_write8(PCI_RESET_CONTROL, keep | RCR_SYS_RST | RCR_FULL_RST | RCR_RST_CPU);
+	mdelay(RCR_RESET_WAIT_MS);
+	arch_irq_restore(irq);
+	return -EIO;
+}
+
 /* pci_bind - see pci.h. */
 int pci_bind(struct pci_dev *dev, const char *driver)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The machine's reset and power-off policy. Drivers offer mechanisms (the ACPI reset
- * register and S5 in drivers/acpi, the 8042 reset line in drivers/input/ps2.c, the triple
- * fault in arch); this file alone decides their order, so the shell, a future panic option
+ * register and S5 in drivers/acpi, the 8042 reset line in drivers/input/ps2.c, the
+ * chipset's reset control register in drivers/pci, the triple fault in arch); this file
+ * alone decides their order, so the shell, a future panic option
  * or a watchdog all end the machine the same way. Before either, the devices that master
  * the bus are stopped (usb_shutdown): the 8042 and triple-fault resets restart the CPU
  * only, and a controller still writing its event ring would write into the memory the
@@ -13,6 +14,7 @@
 #include <lios/acpi.h>
 #include <lios/errno.h>
 #include <lios/machine.h>
+#include <lios/pci.h>
 #include <lios/power.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
@@ -20,8 +22,10 @@
 
 /*
  * machine_reboot - ACPI reset register, then the 8042 reset line (not with kbd.ps2=off,
- * which leaves ports 0x60/0x64 alone), then a triple fault: each is tried only when the
- * one before is absent or did not reset the machine.
+ * which leaves ports 0x60/0x64 alone), then the chipset's reset control register (port
+ * 0xcf9: what a machine without an ACPI reset register or an 8042 has, as Linux ends its
+ * list with it), then a triple fault: each is tried only when the one before is absent or
+ * did not reset the machine. The triple fault comes last because it resets the CPU alone.
  * Thread context; never returns.
  */
 void machine_reboot(void)
@@ -33,9 +37,13 @@ void machine_reboot(void)
 	err = acpi_reset();
 	printk("reboot: %s; pulsing the 8042 reset line\n", acpi_reset_why(err));
 	err = ps2_reset_system();
-	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no 8042"
-					       : err == -EPERM ? "8042 left alone (kbd.ps2=off)"
-							       : "8042 reset did not happen");
+	printk("reboot: %s; chipset reset control (port 0xcf9)\n",
+	       err == -ENODEV ? "no 8042"
+	       : err == -EPERM ? "8042 left alone (kbd.ps2=off)"
+			       : "8042 reset did not happen");
+	err = pci_reset_system();
+	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no chipset reset control known"
+								: "chipset reset did not happen");
 	arch_reset_triple_fault();
 }
 

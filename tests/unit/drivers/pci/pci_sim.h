@@ -54,6 +54,11 @@ void sim_free(struct sim *s);
  * bus since then. */
 void sim_ports_attach(const struct pci_cfg_ops *cfg);
 bool sim_ports_bus_read(unsigned int bus);
+/* The chipset's reset control register (port 0xcf9): sim_ports_rcr sets what it reads and
+ * clears the record of writes; sim_ports_rcr_log points *log at the values written since,
+ * in order (the first 8), and returns how many writes there were. */
+void sim_ports_rcr(uint8_t v);
+unsigned int sim_ports_rcr_log(const uint8_t **log);
 /* Little-endian helpers on a function's array. */
 void sim_w8(struct sim_fn *f, uint16_t off, uint8_t v);
 void sim_w16(struct sim_fn *f, uint16_t off, uint16_t v);

@@ -6,7 +6,8 @@
  * function, register), 0xcfc-0xcff reach the dword it names, any byte of it. A data port
  * read with the enable bit clear, or any other port, reads all ones and a write there is
  * dropped, as on a chipset. The buses the data ports reached are recorded, so a test can
- * tell which ones the kernel's walk read. See pci_sim.h.
+ * tell which ones the kernel's walk read; so are the byte writes to the chipset's reset
+ * control register, 0xcf9. See pci_sim.h.
  */
 #include <lios/arch.h>
 #include <string.h>
@@ -60,10 +61,42 @@ static void data_write(uint16_t port, unsigned int width, uint32_t v)
 		ports_cfg->write(ports_cfg->ctx, addr, off, width, v);
 }
 
-uint8_t arch_pio_read8(uint16_t port) { return (uint8_t)data_read(port, 1); }
+/* The chipset's Reset Control Register at 0xcf9 (a byte access; pci.c's pci_reset_system):
+ * reads give rcr, writes are recorded in order (nothing resets). */
+#define RESET_CONTROL 0xcf9
+static uint8_t rcr;
+static uint8_t rcr_log[8];
+static unsigned int rcr_writes;
+
+void sim_ports_rcr(uint8_t v)
+{
+	rcr = v;
+	rcr_writes = 0;
+}
+
+unsigned int sim_ports_rcr_log(const uint8_t **log)
+{
+	*log = rcr_log;
+	return rcr_writes;
+}
+
+uint8_t arch_pio_read8(uint16_t port)
+{
+	return port == RESET_CONTROL ? rcr : (uint8_t)data_read(port, 1);
+}
 uint16_t arch_pio_read16(uint16_t port) { return (uint16_t)data_read(port, 2); }
 uint32_t arch_pio_read32(uint16_t port) { return data_read(port, 4); }
-void arch_pio_write8(uint16_t port, uint8_t v) { data_write(port, 1, v); }
+void arch_pio_write8(uint16_t port, uint8_t v)
+{
+	if (port != RESET_CONTROL) {
+		data_write(port, 1, v);
+		return;
+	}
+	if (rcr_writes < sizeof(rcr_log))
+		rcr_log[rcr_writes] = v;
+	rcr_writes++;
+	rcr = v;
+}
 void arch_pio_write16(uint16_t port, uint16_t v) { data_write(port, 2, v); }
 void arch_pio_write32(uint16_t port, uint32_t v)
 {

@@ -12,9 +12,11 @@
  *
  * pci_init runs once per process, so the program takes the case as its argument (CTest
  * runs each): none, the ECAM case below; "roots", the root buses ACPI names given;
- * "roots-empty", named roots where nothing answers.
+ * "roots-empty", named roots where nothing answers; "reset" and "reset-unknown", the
+ * chipset's reset control register (pci_reset_system).
  */
 #include <lios/arch.h>
+#include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/memmap.h>
 #include <lios/pci.h>
@@ -84,6 +86,42 @@ static void roots_empty(void)
 	CHECK_EQ(buses_read(), 256u);
 }
 
+/* The chipset's reset control register (0xcf9), read first so that its other bits are
+ * kept: SYS_RST alone, then SYS_RST, FULL_RST and RST_CPU (the 0 -> 1 edge of RST_CPU
+ * starts a full reset); the machine did not reset, so -EIO. Before pci_init, nothing is
+ * known of the chipset: nothing written. */
+static void reset_control(void)
+{
+	const uint8_t *log;
+
+	sim_ports_rcr(0x41); /* a bit of its own, and RST_CPU's bit clear */
+	CHECK_EQ(pci_reset_system(), -ENODEV);
+	CHECK_EQ(sim_ports_rcr_log(&log), 0u);
+	CHECK(pci_init(NULL, 0, NULL, 0) == 0);
+	sim_ports_rcr(0x45); /* RST_CPU's bit left set by someone: cleared first */
+	CHECK_EQ(pci_reset_system(), -EIO);
+	CHECK_EQ(sim_ports_rcr_log(&log), 2u);
+	CHECK_EQ(log[0], 0x43);
+	CHECK_EQ(log[1], 0x4f);
+}
+
+/* A host bridge of another vendor at 0000:00:00.0 (not a chipset known to have the
+ * register), or no host bridge there: nothing written. */
+static void reset_control_unknown(void)
+{
+	const uint8_t *log;
+
+	sim_free(&sim);
+	sim_ops(&sim, &sim_cfg);
+	sim_ports_attach(&sim_cfg);
+	sim_add(&sim, 0, 0, 0, 0x1106, 0x0305, 0x06, 0x00, 0); /* a VIA host bridge */
+	sim_add(&sim, 0, 2, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
+	sim_ports_rcr(0);
+	CHECK(pci_init(NULL, 0, NULL, 0) == 0);
+	CHECK_EQ(pci_reset_system(), -ENODEV);
+	CHECK_EQ(sim_ports_rcr_log(&log), 0u);
+}
+
 /* Buses 0-0x1f in an MCFG region at 1 TiB on a CPU of 36 address bits: the mapping is
  * refused (said once for the region, though probing for peer root buses tries each bus),
  * and both functions of bus 0, the host bridge at device 0 included, are found through the
@@ -108,6 +146,10 @@ int main(int argc, char **argv)
 			roots_named();
 		else if (strcmp(argv[1], "roots-empty") == 0)
 			roots_empty();
+		else if (strcmp(argv[1], "reset") == 0)
+			reset_control();
+		else if (strcmp(argv[1], "reset-unknown") == 0)
+			reset_control_unknown();
 		else
 			CHECK(!"unknown case");
 		sim_free(&sim);

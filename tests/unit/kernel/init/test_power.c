@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests of the machine's reboot and power-off policy (src/kernel/init/power.c), with
- * the drivers it calls (ACPI, USB, the 8042, the triple fault) replaced by stand-ins that
+ * the drivers it calls (ACPI, USB, the 8042, the chipset's 0xcf9, the triple fault) replaced by stand-ins that
  * record the order of the calls, and printk captured: what is tried in which order, and
  * what the log says when the machine is still on.
  */
 #include <lios/acpi.h>
 #include <lios/errno.h>
 #include <lios/machine.h>
+#include <lios/pci.h>
 #include <lios/power.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
@@ -86,6 +87,14 @@ int ps2_reset_system(void)
 	return ps2_err;
 }
 
+static int pci_err = -ENODEV; /* what pci_reset_system returns */
+
+int pci_reset_system(void)
+{
+	called("cf9");
+	return pci_err;
+}
+
 void arch_reset_triple_fault(void)
 {
 	called("triple");
@@ -101,24 +110,32 @@ static void scenario_start(void)
 
 /* ------------------------------------------------------------------ cases */
 
-/* reboot: USB halted first, then the ACPI reset register, the 8042, the triple fault, each
- * step's failure said before the next. */
+/* reboot: USB halted first, then the ACPI reset register, the 8042, the chipset's reset
+ * control (0xcf9), the triple fault, each step's failure said before the next. */
 static void test_reboot_order(void)
 {
 	scenario_start();
 	if (!setjmp(machine_gone))
 		machine_reboot();
-	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 triple ") == 0);
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
 	CHECK(strstr(log_text, "reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
-	CHECK(strstr(log_text, "reboot: 8042 reset did not happen; triple fault\n"));
+	CHECK(strstr(log_text,
+		     "reboot: 8042 reset did not happen; chipset reset control (port 0xcf9)\n"));
+	CHECK(strstr(log_text, "reboot: no chipset reset control known; triple fault\n"));
 
-	/* kbd.ps2=off: the 8042 driver touches nothing and says so (-EPERM) */
+	/* kbd.ps2=off: the 8042 driver touches nothing and says so (-EPERM); a chipset with
+	 * the register that did not reset (-EIO) */
 	scenario_start();
 	ps2_err = -EPERM;
+	pci_err = -EIO;
 	if (!setjmp(machine_gone))
 		machine_reboot();
 	ps2_err = -EIO;
-	CHECK(strstr(log_text, "reboot: 8042 left alone (kbd.ps2=off); triple fault\n"));
+	pci_err = -ENODEV;
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
+	CHECK(strstr(log_text,
+		     "reboot: 8042 left alone (kbd.ps2=off); chipset reset control (port 0xcf9)\n"));
+	CHECK(strstr(log_text, "reboot: chipset reset did not happen; triple fault\n"));
 }
 
 /* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */
