@@ -303,7 +303,9 @@ static void show_power(void)
 		printf("reset: ACPI reset register %s %#llx, value %#x\n", space(info.reset_reg.space),
 		       (unsigned long long)info.reset_reg.address, info.reset_value);
 	else
-		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else triple-faults\n");
+		printf("reset: no ACPI reset register: LiOS pulses the 8042 reset line, else writes the "
+		       "chipset's reset control (port 0xcf9; Intel, AMD and Hygon chipsets), else "
+		       "triple-faults\n");
 }
 
 /* The serial log's UART as serial_find_late would choose it (COM1 itself is not visible in
