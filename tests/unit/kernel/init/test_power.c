@@ -133,8 +133,9 @@ static void test_reboot_order(void)
 	ps2_err = -EIO;
 	pci_err = -ENODEV;
 	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
-	CHECK(strstr(log_text,
-		     "reboot: 8042 left alone (kbd.ps2=off); chipset reset control (port 0xcf9)\n"));
+	CHECK(strstr(
+		log_text,
+		"reboot: 8042 left alone (kbd.ps2=off); chipset reset control (port 0xcf9)\n"));
 	CHECK(strstr(log_text, "reboot: chipset reset did not happen; triple fault\n"));
 }
 
