@@ -76,6 +76,11 @@
 #define PCI_SUBCLASS_USB 0x03
 #define PCI_PROG_IF_EHCI 0x20
 #define PCI_PROG_IF_XHCI 0x30
+/* Vendor IDs the kernel tells chipsets apart by (PCI-SIG's list). */
+#define PCI_VENDOR_INTEL 0x8086
+#define PCI_VENDOR_AMD 0x1022
+#define PCI_VENDOR_HYGON 0x1d94
+
 #define PCI_ANY (-1)             /* wildcard for pci_find_class / pci_find_device */
 
 /* How configuration space is reached; ctx is the backend's own. width is 1, 2 or 4. */

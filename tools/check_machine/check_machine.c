@@ -452,7 +452,7 @@ static void show_usb(const char *dir)
 	closedir(d);
 	qsort(fns, n, sizeof(fns[0]), by_name);
 	for (unsigned i = 0; i < n; i++)
-		if (fns[i].class_code == USB_CLASS(PCI_PROG_IF_EHCI) && fns[i].vendor == 0x8086)
+		if (fns[i].class_code == USB_CLASS(PCI_PROG_IF_EHCI) && fns[i].vendor == PCI_VENDOR_INTEL)
 			intel_ehci = true;
 	for (unsigned i = 0; i < n; i++) {
 		struct sysfs_fn *f = &fns[i];
@@ -470,7 +470,7 @@ static void show_usb(const char *dir)
 		       f->device);
 		struct pci_cfg_ops ops = { copy_read, copy_write, f };
 		struct pci_dev pd = { .vendor = f->vendor, .device = f->device, .cfg = &ops };
-		bool shared = f->vendor == 0x8086 && intel_ehci;
+		bool shared = f->vendor == PCI_VENDOR_INTEL && intel_ehci;
 		if (shared && f->cfg_len <= XHCI_INTEL_USB3PRM) {
 			printf("    ports shared with EHCI: reading the routing registers needs root (sudo ./lios "
 			       "check-machine)\n");

@@ -420,7 +420,8 @@ struct pci_dev *pci_get(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 static bool rcr_chipset(const struct pci_dev *host)
 {
 	return host && host->class_code == 0x06 && host->subclass == 0x00 &&
-	       (host->vendor == 0x8086 || host->vendor == 0x1022 || host->vendor == 0x1d94);
+	       (host->vendor == PCI_VENDOR_INTEL || host->vendor == PCI_VENDOR_AMD ||
+		host->vendor == PCI_VENDOR_HYGON);
 }
 
 /* pci_reset_system - see pci.h. */

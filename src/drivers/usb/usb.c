@@ -96,7 +96,7 @@ static void enable_irq(struct xhci *hc, struct pci_dev *pd)
 static bool intel_ehci_present(void)
 {
 	for (struct pci_dev *e = NULL; (e = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_EHCI, e));)
-		if (e->vendor == 0x8086)
+		if (e->vendor == PCI_VENDOR_INTEL)
 			return true;
 	return false;
 }

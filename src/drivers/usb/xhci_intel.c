@@ -42,7 +42,6 @@
 #include <lios/printk.h>
 #include "usb_internal.h"
 
-#define INTEL_VENDOR 0x8086
 #define PCI_SUBSYSTEM_VENDOR 0x2c
 #define PCI_SUBSYSTEM_ID 0x2e
 #define SONY_VENDOR 0x104d
@@ -62,7 +61,7 @@ enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, cons
 {
 	struct xhci_route_regs v = { 0 };
 
-	if (pd->vendor != INTEL_VENDOR || !intel_ehci)
+	if (pd->vendor != PCI_VENDOR_INTEL || !intel_ehci)
 		return XHCI_ROUTE_NOT_SHARED;
 	v.usb3_mask = pci_read32(pd, XHCI_INTEL_USB3PRM);
 	v.usb2_mask = pci_read32(pd, XHCI_INTEL_XUSB2PRM);
@@ -119,5 +118,5 @@ void xhci_intel_unroute(const struct pci_dev *pd, const struct xhci_route_regs *
  * D3hot before S5, or the machine wakes again. Pure. */
 bool xhci_intel_wakes_from_s5(const struct pci_dev *pd)
 {
-	return pd->vendor == INTEL_VENDOR && (pd->device == 0x9c31 || pd->device == 0x9cb1);
+	return pd->vendor == PCI_VENDOR_INTEL && (pd->device == 0x9c31 || pd->device == 0x9cb1);
 }
