@@ -52,10 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HEADER 8     /* cols, rows, flags, ring rows, seed (4) */
 #define COUNT_RING 4 /* rows a single byte may scroll, at most 2, with room */
 #define RING_BYTES(cap) ((cap) * (MAX_COLS * sizeof(struct con_cell) + 1))
-/* console_pager.c's prompt and its erase */
-#define PROMPT_ON "\n\033[30;47m"
-#define PROMPT_OFF "\033[0m"
-#define PROMPT_ERASE "\r\033[K"
 
 /* header flags */
 #define F_SPANS 0x01 /* the backend takes spans (draw_span) */
@@ -524,9 +520,9 @@ static void run_pager(const char *s, size_t n)
 			fail("the pager swallows a line end that is none");
 		if (n - pos <= pg.swallow_lf)
 			return; /* only the line end is held: console_pager_end writes it */
-		count_write(&P, &p_sb, &p_scrolls, PROMPT_ON, sizeof(PROMPT_ON) - 1);
+		count_write(&P, &p_sb, &p_scrolls, PAGER_PROMPT_ON, sizeof(PAGER_PROMPT_ON) - 1);
 		count_write(&P, &p_sb, &p_scrolls, PAGER_PROMPT, pager_prompt_len(cols));
-		count_write(&P, &p_sb, &p_scrolls, PROMPT_OFF, sizeof(PROMPT_OFF) - 1);
+		count_write(&P, &p_sb, &p_scrolls, PAGER_PROMPT_OFF, sizeof(PAGER_PROMPT_OFF) - 1);
 		if (first && p_row() != P.cy)
 			fail("the first page scrolled the command line off the screen");
 		first = false;
@@ -538,7 +534,8 @@ static void run_pager(const char *s, size_t n)
 		if (act == PAGER_QUIT)
 			return;
 		say(act == PAGER_PAGE ? "P: Space" : "P: Enter", NULL, 0);
-		count_write(&P, &p_sb, &p_scrolls, PROMPT_ERASE, sizeof(PROMPT_ERASE) - 1);
+		count_write(&P, &p_sb, &p_scrolls, PAGER_PROMPT_ERASE,
+			    sizeof(PAGER_PROMPT_ERASE) - 1);
 		pos += pg.swallow_lf;
 		pg.swallow_lf = false;
 		top = p_row();

@@ -29,9 +29,6 @@
 /* Most output the pager holds back; more is dropped from the screen (serial has it). Four
  * times the log ring: `dmesg` whole, and the longest listings. */
 #define CONSOLE_HOLD_BYTES (256u << 10)
-#define PAGER_PROMPT_ON "\n\033[30;47m" /* a new row, black on grey */
-#define PAGER_PROMPT_OFF "\033[0m"
-#define PAGER_PROMPT_ERASE "\r\033[K"
 
 /* Keep len bytes for the pager's next page; what does not fit in the buffer (none when
  * console_pager_begin could not have one) is counted and dropped (the serial log and dmesg

@@ -17,6 +17,11 @@
 #include <lios/types.h>
 
 #define PAGER_PROMPT "-- more --"
+/* What the console writes around it (console_pager.c; console_fuzz plays the same bytes):
+ * a new row in black on grey, the colours back after it, and its erase. */
+#define PAGER_PROMPT_ON "\n\033[30;47m"
+#define PAGER_PROMPT_OFF "\033[0m"
+#define PAGER_PROMPT_ERASE "\r\033[K"
 
 /* How much of PAGER_PROMPT a screen of cols columns shows: all of it, or as much as fits
  * one row (a prompt that wrapped would scroll a row of the page off before it is read, and
