@@ -95,7 +95,9 @@ void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, u
 /* Prints the current stack and control registers (panic screens outside an exception). */
 void arch_print_registers(void);
 
-/* Start of the symbolized backtrace: walk frame pointers from the caller's frame. */
+/* The symbolized backtrace: walks the frame pointers from rbp, one line a frame; a frame that
+ * cannot be read (a corrupt chain into unmapped memory) ends it with a line saying so, never
+ * with a fault. */
 void arch_backtrace(uintptr_t rbp, int max_frames);
 
 #endif

@@ -47,24 +47,47 @@ void arch_halt(void)
 
 void arch_qemu_exit(uint8_t code) { outb(QEMU_DEBUG_EXIT_PORT, code); }
 
+/* See cpu_internal.h. A frame is two words: the caller's saved rbp, then the return
+ * address. Each frame must lie above the last (stacks grow down), so a loop in the chain
+ * ends the walk; the reads cannot fault, so a chain through a guard page or a hole (a
+ * corrupt rbp: a stack overrun, code that used rbp for data) ends it too, where a plain load
+ * would fault inside the panic report that asked for it and cut the report short. */
+int backtrace_walk(uintptr_t rbp, uintptr_t *ret, int max, uintptr_t *unreadable)
+{
+	uint64_t next, ra;
+	int n = 0;
+
+	*unreadable = 0;
+	while (n < max && rbp >= KERNEL_OFFSET && !(rbp & 7)) {
+		if (read64_safe((const void *)rbp, &next) ||
+		    read64_safe((const void *)(rbp + 8), &ra)) {
+			*unreadable = rbp;
+			break;
+		}
+		if (ra < KERNEL_OFFSET)
+			break;
+		ret[n++] = ra;
+		if (next <= rbp)
+			break;
+		rbp = next;
+	}
+	return n;
+}
+
 /*
- * Walks saved frame pointers from rbp and prints one symbolized return address per line.
- * Stops at a NULL or non-kernel frame, or after max_frames. Any context.
+ * Prints one symbolized return address per line for the frame chain from rbp (at most
+ * max_frames, up to 32), and a line naming the frame that could not be read when the chain
+ * runs into unmapped memory. Any context.
  */
 void arch_backtrace(uintptr_t rbp, int max_frames)
 {
-	for (int i = 0; i < max_frames; i++) {
-		if (rbp < KERNEL_OFFSET || rbp & 7)
-			break;
-		const uintptr_t *frame = (const uintptr_t *)rbp;
-		uintptr_t ret = frame[1];
-		if (ret < KERNEL_OFFSET)
-			break;
-		printk("  %pB\n", (void *)ret);
-		if (frame[0] <= rbp)
-			break;
-		rbp = frame[0];
-	}
+	uintptr_t ret[32], bad;
+	int n = backtrace_walk(rbp, ret, MIN(max_frames, 32), &bad);
+
+	for (int i = 0; i < n; i++)
+		printk("  %pB\n", (void *)ret[i]);
+	if (bad)
+		printk("  (frame at %016lx unreadable: the chain ends here)\n", bad);
 }
 
 void arch_pci_config_write8(uint8_t device, uint8_t function, uint16_t offset, uint8_t v)

@@ -20,6 +20,16 @@ int gdt_guard_stacks(void);
 bool gdt_is_guard_page(uintptr_t addr);
 uintptr_t gdt_ist_guard(int i); /* guard page below IST stack i (0-based) */
 void idt_init(void);
+
+/* fault_recovery.S: the 8 bytes at p into *val and 0, or -EFAULT (no fault taken) when p is
+ * not mapped or not canonical. Any context, a panic report's included. */
+int read64_safe(const void *p, uint64_t *val);
+/* cpu.c: the return addresses of the frame-pointer chain from rbp, at most max of them, into
+ * ret[]; the count. *unreadable is the frame whose words could not be read (a guard page, a
+ * hole: the chain was corrupt), else 0: the walk ended at a frame outside the kernel half,
+ * misaligned or not further up the stack, at a return address outside the kernel, or at max.
+ * Reads through read64_safe only. Any context. */
+int backtrace_walk(uintptr_t rbp, uintptr_t *ret, int max, uintptr_t *unreadable);
 void simd_init(void);
 
 /* lgdt, reload CS (far return) and the data segments, ltr. */

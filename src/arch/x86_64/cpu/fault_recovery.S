@@ -4,8 +4,9 @@
  * rbx, rbp, r12-r15, rsp, rip at offsets 0..56) are used by the self-test runner to end a
  * test early and by the expected-fault hook to resume after an exception, possibly from
  * another stack (IST). rdmsr_safe and wrmsr_safe are an MSR read and write whose #GP
- * trap_dispatch resumes at their fixup: no jump buffer, so they work inside a test's
- * expected-fault window too.
+ * trap_dispatch resumes at their fixup, and read64_safe a memory read whose #PF or #GP
+ * (an unmapped page, a non-canonical address) it resumes at its own: no jump buffer, so
+ * they work inside a test's expected-fault window and inside a panic report too.
  */
 #include <lios/errno.h>
 
@@ -13,6 +14,7 @@
 	.code64
 	.globl arch_setjmp, arch_longjmp, rdmsr_safe, rdmsr_safe_insn, rdmsr_safe_fixup
 	.globl wrmsr_safe, wrmsr_safe_insn, wrmsr_safe_fixup
+	.globl read64_safe, read64_safe_insn, read64_safe_fixup
 
 /* int arch_setjmp(struct arch_jmpbuf *jb [rdi]): returns 0 now, v later. */
 arch_setjmp:
@@ -74,4 +76,19 @@ wrmsr_safe_insn:
 	ret
 wrmsr_safe_fixup:
 	movl $-EIO, %eax
+	ret
+
+/* int read64_safe(const void *p [rdi], uint64_t *val [rsi]): 0 with *val set to the 8 bytes
+ * at p, or -EFAULT when the load raised #PF (nothing mapped there: a guard page, a hole) or
+ * #GP (p not canonical); trap_dispatch moves RIP from read64_safe_insn to
+ * read64_safe_fixup, and *val is left alone. The backtrace's way to follow frame pointers
+ * it cannot trust (arch_backtrace). */
+read64_safe:
+read64_safe_insn:
+	movq (%rdi), %rax
+	movq %rax, (%rsi)
+	xorl %eax, %eax
+	ret
+read64_safe_fixup:
+	movl $-EFAULT, %eax
 	ret

@@ -9,7 +9,8 @@
  * resumes the test (arch_fault_recovery_arm); an NMI or a machine check is the machine's
  * event, not the test's fault, and is never taken for one. One fault is expected anywhere:
  * a #GP of rdmsr_safe's RDMSR or wrmsr_safe's WRMSR (an MSR the CPU lacks, or a value it
- * refuses) resumes at that function's fixup, which returns -EIO to the caller. Vector
+ * refuses) resumes at that function's fixup, which returns -EIO to the caller, and so does a
+ * #PF or #GP of read64_safe's load (-EFAULT: the backtrace's reads of frames). Vector
  * VEC_CALL runs arch_call_in_interrupt's function. trap_depth counts the handlers running
  * (arch_in_interrupt), the recovery's jump back to the test included.
  */
@@ -38,6 +39,8 @@ static const char *const exception_names[32] = {
  * when it raised #GP */
 extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
 extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
+/* fault_recovery.S: read64_safe's load, and where it goes on when it raised #PF or #GP */
+extern const char read64_safe_insn[], read64_safe_fixup[];
 
 uint32_t trap_depth; /* handlers running (arch/irqflags.h) */
 static struct arch_jmpbuf *recovery_jb;
@@ -139,6 +142,12 @@ static void trap_handle(struct trap_frame *tf)
 	}
 	if (tf->vector == VEC_GP && tf->rip == (uintptr_t)wrmsr_safe_insn) {
 		tf->rip = (uintptr_t)wrmsr_safe_fixup;
+		return;
+	}
+	/* a backtrace's read of a frame pointer it cannot trust: a panic report's too */
+	if ((tf->vector == VEC_PF || tf->vector == VEC_GP) &&
+	    tf->rip == (uintptr_t)read64_safe_insn) {
+		tf->rip = (uintptr_t)read64_safe_fixup;
 		return;
 	}
 	/* neither is a machine check, nor an NMI that nmi=panic makes fatal: they panic with

@@ -3,7 +3,8 @@
  * Self-tests of the exception path: each provokes one CPU exception under
  * ktest_expect_fault and checks that the handler saw the right vector, error code and (for
  * page faults) CR2, and that the boot goes on afterwards; and the way in for code that must
- * run as a handler (arch_call_in_interrupt).
+ * run as a handler (arch_call_in_interrupt); the accesses whose faults are expected
+ * (rdmsr_safe, wrmsr_safe, read64_safe) and the backtrace's walk built on read64_safe.
  */
 #include <arch/msr.h>
 #include <arch/trap.h>
@@ -11,6 +12,7 @@
 #include <lios/errno.h>
 #include <lios/paging.h>
 #include <lios/selftest.h>
+#include <lios/string.h>
 #include "cpu_internal.h"
 
 #define NONCANONICAL_ADDR 0x8000000000000000ull
@@ -210,4 +212,68 @@ KTEST(exceptions, stack_overflow_is_a_double_fault)
 	KASSERT(ktest_expect_fault(do_stack_overflow, NULL, &fi));
 	KEXPECT(fi.vector == VEC_DF);
 	KEXPECT(fi.error_code == 0);
+}
+
+static void do_read64_safe_unmapped(void *ret)
+{
+	uint64_t v;
+
+	*(int *)ret = read64_safe((const void *)UNMAPPED_KERNEL_ADDR, &v);
+}
+
+/* read64_safe reads what a plain load reads; for an address with nothing mapped (#PF) or a
+ * non-canonical one (#GP) the real IDT stub and trap_dispatch resume it at its fixup: it
+ * returns -EFAULT with *val untouched, and inside a test's expected-fault window the hook
+ * neither takes the fault nor is disarmed by it. */
+KTEST(exceptions, read64_safe)
+{
+	uint64_t word = 0x0123456789abcdefull, v = 0;
+	struct fault_info fi;
+	int ret = 0;
+
+	KEXPECT(read64_safe(&word, &v) == 0);
+	KEXPECT(v == word);
+	v = 7;
+	KEXPECT(read64_safe((const void *)UNMAPPED_KERNEL_ADDR, &v) == -EFAULT);
+	KEXPECT(read64_safe((const void *)NONCANONICAL_ADDR, &v) == -EFAULT);
+	KEXPECT(v == 7);
+	KEXPECT(!ktest_expect_fault(do_read64_safe_unmapped, &ret, &fi));
+	KEXPECT(ret == -EFAULT);
+	KEXPECT(fi.vector == -1);
+}
+
+/*
+ * A frame chain that runs into unmapped memory (a corrupt rbp, a stack overrun) ends the
+ * walk at the frame it cannot read, with the frames before it, where a plain load faulted
+ * inside the panic report that asked for the backtrace. Two made-up frames at the top of IST
+ * stack 0 (the double-fault stack, idle while a test runs), the second's link the guard page
+ * just above (IST stack 1's). Then the chain's other ends: a link that does not go up the
+ * stack, a misaligned frame, the walk from this function's own frame.
+ */
+KTEST(exceptions, backtrace_stops_at_unreadable_frame)
+{
+	uintptr_t guard = gdt_ist_guard(1), ret[4], bad = 1;
+	uint64_t *f = (uint64_t *)(guard - 32);
+	paddr_t pa;
+
+	KASSERT(guard > gdt_ist_guard(0));
+	KASSERT(paging_translate((vaddr_t)f, &pa, NULL));
+	KASSERT(!paging_translate(guard, &pa, NULL));
+	f[0] = (uintptr_t)&f[2];
+	f[1] = (uintptr_t)do_nothing;
+	f[2] = guard;
+	f[3] = (uintptr_t)do_read;
+	KEXPECT(backtrace_walk((uintptr_t)f, ret, 4, &bad) == 2);
+	KEXPECT(ret[0] == (uintptr_t)do_nothing && ret[1] == (uintptr_t)do_read);
+	KEXPECT(bad == guard);
+
+	f[2] = (uintptr_t)f; /* a loop */
+	KEXPECT(backtrace_walk((uintptr_t)f, ret, 4, &bad) == 2);
+	KEXPECT(bad == 0);
+	KEXPECT(backtrace_walk((uintptr_t)f + 4, ret, 4, &bad) == 0);
+	KEXPECT(bad == 0);
+	memset(f, 0, 32);
+
+	KEXPECT(backtrace_walk((uintptr_t)__builtin_frame_address(0), ret, 4, &bad) >= 1);
+	KEXPECT(bad == 0);
 }

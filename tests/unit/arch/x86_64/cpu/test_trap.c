@@ -3,7 +3,8 @@
  * The real exception dispatch and report (src/arch/x86_64/cpu/trap.c) on the host, with a
  * trap frame built by hand: the panic's first lines (name, vector, error code, the page
  * fault's decoded cause), and which events the self-test hook may take as the fault a
- * test expects, and the #GP of rdmsr_safe and wrmsr_safe resumed at their fixups.
+ * test expects, the #GP of rdmsr_safe and wrmsr_safe and the #PF or #GP of read64_safe
+ * resumed at their fixups.
  * panic_end and the hook's arch_longjmp come back into the test through C longjmp; CR2,
  * the NMI handler, the machine-check report and the safe accesses' addresses
  * (fault_recovery.S) are simulated.
@@ -25,6 +26,7 @@
 /* stand-ins for fault_recovery.S's labels: only their addresses matter */
 const char rdmsr_safe_insn[1], rdmsr_safe_fixup[1];
 const char wrmsr_safe_insn[1], wrmsr_safe_fixup[1];
+const char read64_safe_insn[1], read64_safe_fixup[1];
 
 static jmp_buf panicked;  /* panic_end comes back here */
 static jmp_buf recovered; /* the self-test hook's arch_longjmp comes back here */
@@ -200,14 +202,17 @@ static void test_nmi_panic_not_taken_for_expected_fault(void)
 }
 
 /*
- * A #GP at a guarded MSR access (insn, with ECX = msr) goes on at fixup. Expected: the
- * handler returns with RIP at the fixup (which makes the stub return -EIO), nothing else in
- * the frame changed, no panic, and a test's armed hook is neither taken nor disarmed (the
- * access happens in code a test calls). A #GP anywhere else, a #PF at that instruction and
- * a #GP at the fixup itself still panic. Before: every #GP panicked, so a probe of an MSR
- * the CPU lacks ended the boot.
+ * A fault of the given vector at a guarded access (insn: an MSR access with ECX = msr, or
+ * read64_safe's load) goes on at fixup. Expected: the handler returns with RIP at the fixup
+ * (which makes the stub return its error), nothing else in the frame changed, no panic, and
+ * a test's armed hook is neither taken nor disarmed (the access happens in code a test
+ * calls). The same vector anywhere else, a vector the access is not guarded for
+ * (other_vector) at that instruction, and the vector at the fixup itself still panic.
+ * Before: every such fault panicked, so a probe of an MSR the CPU lacks ended the boot, and
+ * a backtrace through a corrupt frame pointer cut its panic report short.
  */
-static void check_msr_fixup(const char *insn, const char *fixup, uint32_t msr)
+static void check_fixup(const char *insn, const char *fixup, uint64_t vector, uint32_t msr,
+			uint64_t other_vector)
 {
 	static struct arch_jmpbuf jb;
 	struct fault_info fi = { .vector = -1 };
@@ -215,7 +220,7 @@ static void check_msr_fixup(const char *insn, const char *fixup, uint32_t msr)
 
 	reset();
 	arch_fault_recovery_arm(&jb, &fi);
-	tf = frame(VEC_GP, 0);
+	tf = frame(vector, 0);
 	tf.rip = (uintptr_t)insn;
 	tf.rcx = msr;
 	was = tf;
@@ -226,20 +231,21 @@ static void check_msr_fixup(const char *insn, const char *fixup, uint32_t msr)
 	CHECK_EQ(panics, 0u);
 	CHECK_EQ(fi.vector, -1);
 	/* still armed: the test's own fault is recovered */
-	tf = frame(VEC_GP, 0);
+	tf = frame(vector, 0);
 	CHECK_EQ(deliver(&tf), RECOVERED);
-	CHECK_EQ(fi.vector, VEC_GP);
+	CHECK_EQ(fi.vector, (int)vector);
 
 	reset();
-	tf = frame(VEC_GP, 0);
+	tf = frame(vector, 0);
 	CHECK_EQ(deliver(&tf), PANICKED);
-	CHECK(log_captured("PANIC: General protection fault (vector 13)"));
+	CHECK(log_captured(vector == VEC_GP ? "PANIC: General protection fault (vector 13)"
+					    : "PANIC: Page fault (vector 14)"));
 	reset();
-	tf = frame(VEC_PF, 0);
+	tf = frame(other_vector, 0);
 	tf.rip = (uintptr_t)insn;
 	CHECK_EQ(deliver(&tf), PANICKED);
 	reset();
-	tf = frame(VEC_GP, 0);
+	tf = frame(vector, 0);
 	tf.rip = (uintptr_t)fixup;
 	CHECK_EQ(deliver(&tf), PANICKED);
 }
@@ -248,14 +254,23 @@ static void check_msr_fixup(const char *insn, const char *fixup, uint32_t msr)
  * hypervisor that does not): its RDMSR in rdmsr_safe raises #GP. */
 static void test_rdmsr_safe_gp_resumes_at_fixup(void)
 {
-	check_msr_fixup(rdmsr_safe_insn, rdmsr_safe_fixup, 0xc0010055);
+	check_fixup(rdmsr_safe_insn, rdmsr_safe_fixup, VEC_GP, 0xc0010055, VEC_PF);
 }
 
 /* The write before the microcode revision is read (0 into IA32_BIOS_SIGN_ID, MSR 0x8b), on
  * a CPU or hypervisor that refuses it: its WRMSR in wrmsr_safe raises #GP. */
 static void test_wrmsr_safe_gp_resumes_at_fixup(void)
 {
-	check_msr_fixup(wrmsr_safe_insn, wrmsr_safe_fixup, 0x8b);
+	check_fixup(wrmsr_safe_insn, wrmsr_safe_fixup, VEC_GP, 0x8b, VEC_PF);
+}
+
+/* A backtrace following a corrupt frame pointer: read64_safe's load raises #PF (a guard
+ * page, a hole in the direct map) or #GP (a non-canonical address); an invalid opcode
+ * there is still a panic. */
+static void test_read64_safe_faults_resume_at_fixup(void)
+{
+	check_fixup(read64_safe_insn, read64_safe_fixup, VEC_PF, 0, VEC_UD);
+	check_fixup(read64_safe_insn, read64_safe_fixup, VEC_GP, 0, VEC_UD);
 }
 
 int main(void)
@@ -268,5 +283,6 @@ int main(void)
 	RUN(test_nmi_panic_not_taken_for_expected_fault);
 	RUN(test_rdmsr_safe_gp_resumes_at_fixup);
 	RUN(test_wrmsr_safe_gp_resumes_at_fixup);
+	RUN(test_read64_safe_faults_resume_at_fixup);
 	return unit_summary();
 }
