@@ -80,6 +80,7 @@
 #define PCI_VENDOR_INTEL 0x8086
 #define PCI_VENDOR_AMD 0x1022
 #define PCI_VENDOR_HYGON 0x1d94
+#define PCI_VENDOR_RENESAS 0x1912
 
 #define PCI_ANY (-1)             /* wildcard for pci_find_class / pci_find_device */
 

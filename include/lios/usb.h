@@ -18,7 +18,7 @@
 int usb_init(void);
 /* Before a reboot or power-off: every controller stops (no more DMA or interrupts: a
  * warm reset does not stop a bus master) and the chipset is left as firmware wants it for
- * S5 (xhci_intel.c). One "usb: <controller>: halted for <why>" line each, or why not.
+ * S5 (xhci_quirks.c). One "usb: <controller>: halted for <why>" line each, or why not.
  * USB is dead afterwards; what its keyboards held is released. Thread context; busy-waits
  * up to ~50 ms per controller. */
 void usb_shutdown(const char *why);

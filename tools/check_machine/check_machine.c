@@ -11,11 +11,11 @@
  *
  * USB: with the default folder (this machine), or `--pci PCIDIR` (a folder laid out as
  * Linux's /sys/bus/pci/devices: one folder per function with its class, vendor, device and
- * config files), the xHCI functions are listed with what the driver's Intel code
- * (src/drivers/usb/xhci_intel.c) would do there: move ports shared with EHCI (run on a
+ * config files), the xHCI functions are listed with what the driver's vendor quirks
+ * (src/drivers/usb/xhci_quirks.c) would do there: move ports shared with EHCI (run on a
  * copy of the configuration space: nothing is written to the machine) and the shutdown
- * quirk. Linux shows non-root users 64 bytes of configuration space: the routing
- * registers then need root.
+ * quirk, or that a Renesas card without firmware is skipped. Linux shows non-root users 64
+ * bytes of configuration space: the routing and firmware registers then need root.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +33,7 @@
 #define MAX_FUNCTIONS 512
 /* sysfs' class file: class, subclass and programming interface in one number */
 #define USB_CLASS(prog_if) ((uint32_t)PCI_CLASS_SERIAL_BUS << 16 | PCI_SUBCLASS_USB << 8 | (prog_if))
+#define RENESAS_STATUS_END 0xf8 /* its FW and ROM status words end here (xhci_quirks.c) */
 #define MAX_FILES 256
 #define FILE_MAX (8u << 20) /* larger than any table the parsers accept */
 
@@ -466,10 +467,20 @@ static void show_usb(const char *dir)
 			continue;
 		}
 		xhcis++;
-		printf("usb: %s %04x:%04x xHCI: LiOS takes it over and drives its keyboards\n", f->name, f->vendor,
-		       f->device);
 		struct pci_cfg_ops ops = { copy_read, copy_write, f };
 		struct pci_dev pd = { .vendor = f->vendor, .device = f->device, .cfg = &ops };
+		bool renesas = f->vendor == PCI_VENDOR_RENESAS && (f->device == 0x0014 || f->device == 0x0015);
+		if (renesas && f->cfg_len >= RENESAS_STATUS_END && xhci_renesas_needs_firmware(&pd)) {
+			printf("usb: %s %04x:%04x xHCI: Renesas uPD72020x without firmware (no ROM, none loaded): "
+			       "LiOS skips it (it carries no firmware); its ports stay deaf\n",
+			       f->name, f->vendor, f->device);
+			continue;
+		}
+		printf("usb: %s %04x:%04x xHCI: LiOS takes it over and drives its keyboards\n", f->name, f->vendor,
+		       f->device);
+		if (renesas && f->cfg_len < RENESAS_STATUS_END)
+			printf("    Renesas uPD72020x: reading whether it has firmware (LiOS cannot use it without) "
+			       "needs root (sudo ./lios check-machine)\n");
 		bool shared = f->vendor == PCI_VENDOR_INTEL && intel_ehci;
 		if (shared && f->cfg_len <= XHCI_INTEL_USB3PRM) {
 			printf("    ports shared with EHCI: reading the routing registers needs root (sudo ./lios "

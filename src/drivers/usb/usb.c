@@ -92,7 +92,7 @@ static void enable_irq(struct xhci *hc, struct pci_dev *pd)
 	xhci_irq_on(hc);
 }
 
-/* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_intel.c). */
+/* An Intel EHCI anywhere: then an Intel xHCI may share its ports with it (xhci_quirks.c). */
 static bool intel_ehci_present(void)
 {
 	for (struct pci_dev *e = NULL; (e = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_EHCI, e));)
@@ -102,7 +102,7 @@ static bool intel_ehci_present(void)
 }
 
 /* hc, its registers mapped: take it over from firmware, give it the ports an Intel EHCI
- * may hold (xhci_intel.c), set it up and give it its slot table. 0, or an error with why. */
+ * may hold (xhci_quirks.c), set it up and give it its slot table. 0, or an error with why. */
 static int bring_up(struct xhci *hc, struct pci_dev *pd, char *why, size_t why_size)
 {
 	int err = xhci_takeover(hc, why, why_size);
@@ -150,9 +150,12 @@ static int probe(struct pci_dev *pd)
 	hc->vendor = pd->vendor;
 	hc->device = pd->device;
 	hc->pci = pd;
-	if (pd->vendor == 0x1912 && (pd->device == 0x0014 || pd->device == 0x0015))
-		printk(KERN_WARN "usb: %s: Renesas uPD72020x: needs firmware when it has no ROM; trying anyway\n",
-		       hc->name);
+	if (xhci_renesas_needs_firmware(pd)) { /* nothing touched yet: nothing to undo */
+		printk(KERN_ERR "usb: %s: Renesas uPD72020x without firmware (no ROM, none loaded; "
+		       "LiOS carries none): skipped\n", hc->name);
+		heap_free(hc);
+		return -ENODEV;
+	}
 	if (!bar || !bar->size || (bar->flags & PCI_BAR_IO) || !bar->addr) {
 		printk(KERN_WARN "usb: %s: BAR 0 is not an assigned memory BAR: skipped\n", hc->name);
 		heap_free(hc);

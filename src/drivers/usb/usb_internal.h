@@ -96,7 +96,8 @@ struct xhci_port {
 
 #define XHCI_MAX_PORTS 255 /* HCSPARAMS1 MaxPorts is 8 bits: every port a controller can have */
 
-/* xhci_intel.c: Intel's shared USB 2/3 ports and shutdown quirks (7-9 series, Bay Trail) */
+/* xhci_quirks.c: Intel's shared USB 2/3 ports and shutdown quirks (7-9 series, Bay Trail),
+ * Renesas's firmware */
 #define XHCI_INTEL_XUSB2PR 0xd0     /* PCI configuration offsets of the xHCI function */
 #define XHCI_INTEL_XUSB2PRM 0xd4
 #define XHCI_INTEL_USB3_PSSEN 0xd8
@@ -283,11 +284,14 @@ void xhci_write(struct xhci *hc, uint32_t off, uint32_t v);
 void xhci_write64(struct xhci *hc, uint32_t off, uint64_t v);
 void *xhci_ctx(struct xhci *hc, void *ctx, unsigned int index);
 
-/* xhci_intel.c */
+/* xhci_quirks.c */
 enum xhci_route xhci_intel_route(const struct pci_dev *pd, bool intel_ehci, const char *name,
 				 struct xhci_route_regs *r);
 void xhci_intel_unroute(const struct pci_dev *pd, const struct xhci_route_regs *r);
 bool xhci_intel_wakes_from_s5(const struct pci_dev *pd);
+/* A Renesas uPD720201/202 with no ROM and no firmware loaded (it never comes out of reset;
+ * LiOS has no firmware to give it); false for any other part. */
+bool xhci_renesas_needs_firmware(const struct pci_dev *pd);
 
 /* xhci_ring.c */
 int xhci_ring_init(struct xhci_ring *r);

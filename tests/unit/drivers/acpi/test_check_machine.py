@@ -107,6 +107,19 @@ def check_usb(prog, tables, tmp):
     expect("pci qemu", run(prog, tables, "--pci", pci_folder(tmp, "pci-qemu", qemu)),
            [r"^usb: 0000:00:04\.0 1b36:000d xHCI", r"no ports shared with EHCI"],
            forbid=[r"D3hot", r"Intel shared"])
+    # Renesas uPD72020x cards: no ROM and no firmware loaded (skipped), a ROM (taken), and
+    # one whose firmware status needs root to read
+    renesas = [("0000:03:00.0", 0x1912, 0x0015, 0x0c0330, {0xf4: 0x0000}),
+               ("0000:04:00.0", 0x1912, 0x0014, 0x0c0330, {0xf4: 0x80000000})]
+    expect("pci renesas", run(prog, tables, "--pci", pci_folder(tmp, "pci-renesas", renesas)),
+           [r"^usb: 0000:03:00\.0 1912:0015 xHCI: Renesas uPD72020x without firmware .*LiOS skips it",
+            r"^usb: 0000:04:00\.0 1912:0014 xHCI: LiOS takes it over"],
+           forbid=[r"03:00\.0 1912:0015 xHCI: LiOS takes it over", r"needs root"])
+    expect("pci renesas without root",
+           run(prog, tables, "--pci", pci_folder(tmp, "pci-renesas-user", renesas, 64)),
+           [r"^usb: 0000:03:00\.0 1912:0015 xHCI: LiOS takes it over",
+            r"Renesas uPD72020x: reading whether it has firmware .*needs root"],
+           forbid=[r"LiOS skips it"])
     expect("pci none", run(prog, tables, "--pci", pci_folder(tmp, "pci-none", [])),
            [r"^usb: no xHCI: LiOS hears a keyboard here only on PS/2"])
 

@@ -2,7 +2,7 @@
 /*
  * usb.c's probe, reached through usb_init as the kernel does, for the controllers it does
  * not bring up. The program is built from the real usb.c with the whole stack, the Intel
- * port routing (xhci_intel.c) and the kernel side of PCI (pci.c, pci_irq.c), on the
+ * port routing (xhci_quirks.c) and the kernel side of PCI (pci.c, pci_irq.c), on the
  * simulated machine of usb_probe_harness.h: configuration space through the 0xcf8/0xcfc
  * ports, each xHCI's BAR 0 its own simulated register file, and a heap that can refuse a
  * controller's structure or its slot table. A controller whose takeover or setup
@@ -15,7 +15,8 @@
  *
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, a failed takeover beside a healthy controller; "intel" and
- * "intel-stuck", setup failing after the ports moved; "bars"; "heap".
+ * "intel-stuck", setup failing after the ports moved; "bars"; "heap"; "renesas", cards
+ * without firmware.
  */
 #include "usb_probe_harness.h"
 
@@ -224,6 +225,35 @@ static void heap_refused(void)
 	CHECK(usb_controllers == NULL);
 }
 
+/* Renesas uPD72020x cards: 00:01.0 has no ROM and no firmware loaded (it would stay Not
+ * Ready): skipped at once, before its BAR is mapped or a register read, so the 5 s wait for
+ * Controller Not Ready never happens and its configuration space is as found. 00:03.0 has a
+ * ROM, 00:04.0 no ROM but firmware loaded (download result "success"): both taken over as
+ * any controller, beside the QEMU xHCI at 00:02.0. Before: every one was "tried anyway". */
+static void renesas_without_firmware(void)
+{
+	struct ctl *bare =
+		add_xhci(1, PCI_VENDOR_RENESAS, 0x0015, &(struct xhci_sim){ .cnr_stuck = true });
+	struct ctl *good = add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+	struct ctl *rom = add_xhci(3, PCI_VENDOR_RENESAS, 0x0014, &(struct xhci_sim){ 0 });
+	struct ctl *loaded = add_xhci(4, PCI_VENDOR_RENESAS, 0x0015, &(struct xhci_sim){ 0 });
+
+	sim_w16(bare->fn, 0xf4, 0x0020); /* a download that failed */
+	sim_w16(rom->fn, 0xf6, 0x8000);  /* ROM present */
+	sim_w16(loaded->fn, 0xf4, 0x0010);
+	CHECK_EQ(scan(), 3);
+	CHECK(log_captured("usb: xhci 00:01.0: Renesas uPD72020x without firmware (no ROM, none "
+			   "loaded; LiOS carries none): skipped\n"));
+	CHECK_EQ(bare->maps, 0u);
+	CHECK_EQ(bare->accesses, 0u);
+	CHECK(!memcmp(bare->fn->cfg, bare->cfg_before, PCI_CFG_LEGACY_SIZE));
+	CHECK(!listed(bare));
+	CHECK(!log_captured("not ready"));
+	CHECK(listed(good) && listed(rom) && listed(loaded));
+	CHECK(sim_logged("usb: xhci 00:03.0 1912:0014 xHCI 1.00"));
+	CHECK(sim_logged("usb: xhci 00:04.0 1912:0015 xHCI 1.00"));
+}
+
 int main(int argc, char **argv)
 {
 	logs_start();
@@ -237,6 +267,8 @@ int main(int argc, char **argv)
 		RUN(bars_refused);
 	else if (!strcmp(argv[1], "heap"))
 		RUN(heap_refused);
+	else if (!strcmp(argv[1], "renesas"))
+		RUN(renesas_without_firmware);
 	else
 		fprintf(stderr, "test_usb_probe: no case %s\n", argv[1]);
 	sim_free(&m.pci);

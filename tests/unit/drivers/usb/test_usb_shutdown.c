@@ -25,7 +25,7 @@
 #define IMAN0 (SIM_RT + XHCI_IR(0) + XHCI_IMAN)
 #define ROOT_PORT 5 /* a USB 2 port of the simulator */
 #define CMD_STOPPED (PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE) /* probe's, less master */
-#define LPT_LP_XHCI 0x9c31 /* Lynx Point-LP (xhci_intel.c's quirk list) */
+#define LPT_LP_XHCI 0x9c31 /* Lynx Point-LP (xhci_quirks.c's quirk list) */
 #define LPT_LP_EHCI 0x9c26
 #define USB3_MASK 0x0fu /* firmware's masks: what may move to the xHCI */
 #define USB2_MASK 0x3fffu

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Intel's shared USB ports (src/drivers/usb/xhci_intel.c) on a simulated chipset
+ * Intel's shared USB ports (src/drivers/usb/xhci_quirks.c) on a simulated chipset
  * (tests/unit/drivers/pci/pci_sim.c): the xHCI of an 8 series PCH with firmware's masks in
  * its configuration space, ports left on EHCI. Every port the masks allow moves to the
  * xHCI; nothing is written where there is no sharing (another vendor, no Intel EHCI), where

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
+ * What some xHCI parts need of a driver beyond the specification, read and written through
+ * their PCI configuration space: Intel's shared ports and S5 wakes, Renesas's firmware.
+ *
  * What Intel's 7, 8 and 9 series chipsets (Panther Point, Lynx Point, Wildcat Point) and
  * Bay Trail need of an xHCI driver beyond the specification: their USB ports are shared
  * with EHCI, and some of them do not stay off after a power-off the xHCI was running in.
@@ -33,7 +36,20 @@
  * before a reboot or power-off (usb_shutdown) the routing goes back to what firmware left,
  * and those two parts are reset and put in D3hot after the halt.
  *
- * Called by usb.c: routing after the firmware handoff of the xHCI and before its setup, so
+ * Firmware. Renesas's uPD720201 and uPD720202 (1912:0014, 1912:0015: many add-in USB 3
+ * cards) run firmware that they load at power-on from an external ROM, or that the OS
+ * downloads through two configuration registers (Renesas's hardware manual R19UH0078,
+ * "FW Download Interface"; Linux's loader reads them the same way):
+ *
+ *   0xf4 FW status   bit 1 locked, bits 6:4 the last download's result (1: success)
+ *   0xf6 ROM status  bit 15 an external ROM is present
+ *
+ * A card without a ROM whose firmware nothing loaded (no ROM and neither the machine's
+ * firmware nor an OS before a warm reboot did it) never finishes its reset: LiOS, which
+ * carries no firmware, skips it at once with that reason instead of after the takeover's
+ * 5 s wait for Controller Not Ready (and before any other controller's turn).
+ *
+ * Called by usb.c: the firmware check before anything else, routing after the firmware handoff of the xHCI and before its setup, so
  * the moved ports connect on a controller that is ours; the rest from usb_shutdown. Pure
  * over the pci_dev's configuration access: tests/unit/drivers/usb/test_xhci_intel.c runs
  * it on a simulated chipset.
@@ -46,6 +62,12 @@
 #define PCI_SUBSYSTEM_ID 0x2e
 #define SONY_VENDOR 0x104d
 #define SONY_VAIO_T 0x90a8
+#define RENESAS_FW_STATUS 0xf4  /* 16 bits */
+#define RENESAS_ROM_STATUS 0xf6 /* 16 bits */
+#define RENESAS_FW_LOCKED (1u << 1)
+#define RENESAS_FW_RESULT(v) (((v) >> 4) & 7u)
+#define RENESAS_FW_SUCCESS 1u
+#define RENESAS_ROM_PRESENT (1u << 15)
 
 /*
  * xhci_intel_route - on an Intel xHCI that shares its ports with an Intel EHCI
@@ -119,4 +141,17 @@ void xhci_intel_unroute(const struct pci_dev *pd, const struct xhci_route_regs *
 bool xhci_intel_wakes_from_s5(const struct pci_dev *pd)
 {
 	return pd->vendor == PCI_VENDOR_INTEL && (pd->device == 0x9c31 || pd->device == 0x9cb1);
+}
+
+/* xhci_renesas_needs_firmware - see usb_internal.h. Reads two configuration words. */
+bool xhci_renesas_needs_firmware(const struct pci_dev *pd)
+{
+	uint16_t fw, rom;
+
+	if (pd->vendor != PCI_VENDOR_RENESAS || (pd->device != 0x0014 && pd->device != 0x0015))
+		return false;
+	fw = pci_read16(pd, RENESAS_FW_STATUS);
+	rom = pci_read16(pd, RENESAS_ROM_STATUS);
+	return !(fw & RENESAS_FW_LOCKED) && RENESAS_FW_RESULT(fw) != RENESAS_FW_SUCCESS &&
+	       !(rom & RENESAS_ROM_PRESENT);
 }
