@@ -7,7 +7,9 @@
  * on doorbell writes in the host's simulated physical memory (src/arch/host/phys_host.c),
  * with one scripted device per slot that answers, stalls or never answers a request, and
  * commands that hang until aborted (CRCR.CA: Command Aborted, then Command Ring Stopped),
- * complete late, or an abort that does not stop the ring. A program links both halves:
+ * complete late, or an abort that does not stop the ring. Stop Endpoint leaves a request
+ * the device never answered with a Stopped Transfer Event before (or after) its completion,
+ * or finds the endpoint halted or stopped already (Context State Error). A program links both halves:
  * xhci_sim.c (the register file, DMA memory, the captured log) and xhci_sim_ring.c (the
  * command ring, endpoint 0 and the event ring).
  * Register layout: capabilities at 0, operational at 0x20, runtime at 0x600, doorbells at
@@ -90,6 +92,16 @@ struct xhci_sim {
 				  * it works) */
 	bool setup_events;      /* a SETUP stage the device took posts a Transfer Event of its
 				 * own, success, though its TRB asked for none (no IOC) */
+	/* Stop Endpoint of an endpoint 0 stuck on a request the device never answered: a
+	 * Transfer Event of code stop_cc (0: Stopped) names the request's TRB, posted before
+	 * the command's completion, or after it when stop_event_late; the endpoint is Stopped
+	 * until a Set TR Dequeue Pointer (its doorbell ignored meanwhile) */
+	bool stop_event_late;
+	uint32_t stop_cc;
+	bool stop_finds_halted; /* ... the request halts just then (USB Transaction Error, its
+				 * event posted): the command ends in Context State Error */
+	bool stop_finds_stopped; /* ... the endpoint was Stopped already: Context State Error,
+				 * no event */
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
@@ -111,6 +123,10 @@ struct xhci_sim {
 	uint8_t plugged[SIM_PORTS + 1]; /* speed of the device plugged into each port, 0 none */
 	unsigned int commands[64];  /* how many of each command TRB type were executed */
 	uint64_t last_set_deq;      /* the pointer of the last Set TR Dequeue Pointer */
+	uint32_t last_stop_d3;      /* the control dword of the last Stop Endpoint */
+	uint64_t stopped_late;      /* stop_event_late: the TRB its event names, posted after the
+				     * completion (0: none) */
+	unsigned int stopped_late_slot;
 	uint32_t addr_icc_add;      /* Address Device: input control context Add flags */
 	uint32_t addr_slot_dw0;     /* ... slot context dword 0 (at 1 x ctx size) */
 	uint32_t cfg_slot[3];       /* Configure Endpoint: slot context dwords 0-2 */

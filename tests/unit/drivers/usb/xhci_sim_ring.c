@@ -8,7 +8,8 @@
  * device function (the bytes of an OUT data stage kept in out_data, for the LED reports the
  * tests check) and posts Transfer Events as a controller does: a stall halts the endpoint
  * on the TRB that stalled (the driver must Reset Endpoint and Set TR Dequeue Pointer before
- * the endpoint runs again), silence leaves it stuck. A command that hangs keeps the ring on
+ * the endpoint runs again), silence leaves it stuck until Stop Endpoint (its Stopped event,
+ * then Set TR Dequeue Pointer takes it). A command that hangs keeps the ring on
  * it (CRCR.CRR set) until CRCR.CA aborts it (Command Aborted for it, then Command Ring
  * Stopped naming the next TRB; while the ring runs the CRCR pointer is not taken) or it
  * completes late (sim_complete_hung). Non-control endpoints only halt (sim_intr_halt) and
@@ -65,6 +66,36 @@ static struct xhci_trb *next_trb(uint64_t *deq, uint32_t *cs)
 }
 
 /* ------------------------------------------------------------------ commands */
+/* Stop Endpoint of slot's endpoint 0 (xHCI 4.6.9): see the stop_* knobs. */
+static uint32_t stop_ep0(struct xhci_sim *s, unsigned int slot)
+{
+	struct sim_ep0 *ep = &s->ep0[slot];
+	uint32_t cc = s->stop_cc ? s->stop_cc : XHCI_CC_STOPPED;
+
+	if (s->stop_finds_halted && ep->silent) {
+		ep->silent = false;
+		ep->halted = true;
+		sim_post_transfer(s, slot, XHCI_DCI_EP0, ep->deq, XHCI_CC_USB_TRANSACTION, 0);
+		return XHCI_CC_CONTEXT_STATE;
+	}
+	if (ep->halted || (ep->deq >> 63))
+		return XHCI_CC_CONTEXT_STATE; /* not running: halted, or stopped already */
+	if (s->stop_finds_stopped) {
+		ep->silent = false;
+		ep->deq |= 1ull << 63;
+		return XHCI_CC_CONTEXT_STATE;
+	}
+	if (ep->silent && s->stop_event_late) {
+		s->stopped_late = ep->deq;
+		s->stopped_late_slot = slot;
+	} else if (ep->silent) {
+		sim_post_transfer(s, slot, XHCI_DCI_EP0, ep->deq, cc, 0);
+	}
+	ep->silent = false;
+	ep->deq |= 1ull << 63; /* stopped: only a Set TR Dequeue Pointer makes it usable here */
+	return XHCI_CC_SUCCESS;
+}
+
 static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsigned int *slot)
 {
 	unsigned int type = TRB_GET_TYPE(t->d[3]);
@@ -143,6 +174,9 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		ep->halted = false;
 		ep->deq |= 1ull << 63; /* stopped: only a Set TR Dequeue Pointer makes it usable */
 		return XHCI_CC_SUCCESS;
+	case TRB_STOP_EP:
+		s->last_stop_d3 = t->d[3];
+		return TRB_GET_EP(t->d[3]) == XHCI_DCI_EP0 ? stop_ep0(s, *slot) : XHCI_CC_SUCCESS;
 	case TRB_SET_TR_DEQUEUE:
 		if (ep->halted)
 			return 19;
@@ -170,6 +204,11 @@ static void complete_command(struct xhci_sim *s, const struct xhci_trb *t)
 
 	sim_post_event(s, s->cmd_deq, cc << 24, TRB_TYPE(TRB_EV_CMD_COMPLETION) | TRB_SLOT(slot));
 	s->cmd_deq += sizeof(struct xhci_trb);
+	if (s->stopped_late) { /* stop_event_late: the Stopped event after the completion */
+		sim_post_transfer(s, s->stopped_late_slot, XHCI_DCI_EP0, s->stopped_late,
+				  s->stop_cc ? s->stop_cc : XHCI_CC_STOPPED, 0);
+		s->stopped_late = 0;
+	}
 }
 
 /* Doorbell 0: run the commands handed over, each completion posted, until the ring is empty
