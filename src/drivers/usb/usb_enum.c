@@ -21,6 +21,10 @@
  * Dequeue Pointer: usb_enum_cmd.c, which also sends this file's other commands and fills
  * their contexts) so the device stays usable when the state decides the request was
  * optional (SET_IDLE, the LED report); host-tested in test_usb_ep0 on a simulated xHCI.
+ * A control transfer that is never answered (a device that NAKs it forever) is stopped at
+ * its deadline (Stop Endpoint, then Set TR Dequeue Pointer past it: usb_enum_cmd.c) and
+ * ends "timed out" (USB_CC_TIMED_OUT): the enumeration states refuse the device for it
+ * ("no answer to <op>"), a class driver may go on (test_usb_kbd).
  * An interrupt IN endpoint that halts is reset the same way (usb_intr.c).
  * A command past its deadline is aborted first (xhci_ring.c) and its device waits for the
  * abort: what the controller then reports, a late completion included, is the outcome.
@@ -175,7 +179,9 @@ void usb_dev_unplug(struct usb_dev *d)
 	d->state = S_DISABLE;
 }
 
-/* usb_dev_ok - the last operation succeeded (success or short packet); refuses d if not. */
+/* usb_dev_ok - the last operation succeeded (success or short packet); refuses d if not.
+ * A request never answered (timed out) or a command never answered says "no answer to
+ * <op>". */
 bool usb_dev_ok(struct usb_dev *d)
 {
 	static char msg[80]; /* fits the longest op (the stall probe's) with its failure */
@@ -184,13 +190,18 @@ bool usb_dev_ok(struct usb_dev *d)
 		return true;
 	if (d->cc == XHCI_CC_STALL)
 		ksnprintf(msg, sizeof(msg), "%s stalled", d->op);
-	else if (d->cc == 0)
+	else if (d->cc == 0 || d->cc == USB_CC_TIMED_OUT)
 		ksnprintf(msg, sizeof(msg), "no answer to %s", d->op);
 	else
 		ksnprintf(msg, sizeof(msg), "%s failed (completion code %u)", d->op, d->cc);
 	usb_dev_refuse(d, msg);
 	return false;
 }
+
+/* usb_dev_timed_out - d's last control transfer got no answer before its deadline (not a
+ * STALL, not a transfer error): endpoint 0 was stopped and is usable again. A state for
+ * which the request is optional goes on; the others refuse d through usb_dev_ok. */
+bool usb_dev_timed_out(const struct usb_dev *d) { return d->cc == USB_CC_TIMED_OUT; }
 
 static void get_descriptor(struct usb_dev *d, uint8_t type, uint16_t len, const char *op)
 {
@@ -521,8 +532,13 @@ void usb_dev_step(struct usb_dev *d)
 		} else if (!deadline_passed(d->deadline)) {
 			return;
 		} else {
+			/* a control transfer never answered: endpoint 0 is stopped and the ring
+			 * moved past it (usb_dev_ep0_recover_step) before its state decides */
 			d->busy = false;
-			d->cc = 0; /* usb_dev_ok says "no answer to <op>" */
+			d->cc = USB_CC_TIMED_OUT;
+			d->halted_cc = USB_CC_TIMED_OUT;
+			d->halted_op = d->op;
+			d->ep0_recover = EP0_RECOVER_STOP;
 		}
 	}
 	if (d->state >= S_DISABLE) {

@@ -4,7 +4,9 @@
  * sections 4.6.5-4.6.10), each with the input context it carries: Address Device (slot and
  * endpoint 0 contexts), Evaluate Context (endpoint 0's max packet size), Configure Endpoint
  * (an interrupt IN endpoint, and a hub's slot fields), Reset Endpoint and Set TR Dequeue
- * Pointer, and the recovery of a halted endpoint 0 built from the last two. usb_enum.c's
+ * Pointer, Stop Endpoint, and the recovery of endpoint 0 built from them: halted (Reset
+ * Endpoint, Set TR Dequeue Pointer) or stuck on a request never answered (Stop Endpoint, Set
+ * TR Dequeue Pointer). usb_enum.c's
  * state machine decides when; this file only fills contexts and queues commands. Each
  * command returns false, nothing changed, while another holds the command ring: the caller
  * asks again on its next step. Tick context throughout.
@@ -137,18 +139,96 @@ bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsign
 			    "Set TR Dequeue Pointer");
 }
 
+/* usb_ep_stop - queue Stop Endpoint (xHCI 4.6.9) for d's endpoint dci, Suspend clear: the
+ * controller leaves the transfer it is on (a Transfer Event, Stopped or Stopped - Length
+ * Invalid, may come before or after the command's completion) and the endpoint stays
+ * Stopped until a doorbell. False when the command ring is busy. Tick context. */
+bool usb_ep_stop(struct usb_dev *d, unsigned int dci)
+{
+	return xhci_command(d->hc, d, 0, 0, 0,
+			    TRB_TYPE(TRB_STOP_EP) | TRB_SLOT(d->slot) | TRB_EP(dci),
+			    "Stop Endpoint");
+}
+
+/* Endpoint 0 stopped, its request never answered, has been moved past it: the state that
+ * sent it sees USB_CC_TIMED_OUT and decides. */
+static bool ep0_stop_done(struct usb_dev *d)
+{
+	d->ep0_recover = EP0_RECOVER_NONE;
+	d->cc = d->halted_cc;
+	d->op = d->halted_op;
+	printk(KERN_DEBUG "usb: %s: %s: no answer, endpoint 0 stopped and moved past it\n", d->name,
+	       d->op);
+	return true;
+}
+
+/* Stop Endpoint did not do its part: d is refused for the request and why the endpoint
+ * could not be freed of it. */
+static void ep0_stop_failed(struct usb_dev *d)
+{
+	static char msg[USB_REFUSED_WHY_SIZE];
+
+	if (d->cc)
+		ksnprintf(msg, sizeof(msg), "no answer to %s (Stop Endpoint failed, code %u)",
+			  d->halted_op, d->cc);
+	else
+		ksnprintf(msg, sizeof(msg), "no answer to %s (Stop Endpoint not answered)",
+			  d->halted_op);
+	usb_dev_refuse(d, msg);
+}
+
+/*
+ * A control transfer never answered (usb_dev_step, at its deadline): Stop Endpoint, then
+ * Set TR Dequeue Pointer to our enqueue point, past the request (the Stopped Transfer Event
+ * for it is ignored, whichever side of the command's completion it comes: xhci_ring.c).
+ * Stop Endpoint ends in Context State Error when the endpoint was not running (already
+ * stopped, or halted on the request just before the stop): Set TR Dequeue Pointer is tried
+ * anyway, and when that finds the endpoint halted (Context State Error too) the halt
+ * recovery below takes over. A Stop Endpoint never answered (aborted) or failed refuses d.
+ * One step of it; true when d may take its next step now.
+ */
+static bool ep0_stop_step(struct usb_dev *d)
+{
+	switch (d->ep0_recover) {
+	case EP0_RECOVER_STOP:
+		if (usb_ep_stop(d, XHCI_DCI_EP0))
+			d->ep0_recover = EP0_RECOVER_STOPPING;
+		return false; /* the command ring is busy: again next tick */
+	case EP0_RECOVER_STOPPING:
+		if (d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_CONTEXT_STATE) {
+			ep0_stop_failed(d);
+			return false;
+		}
+		if (usb_ep_skip_to_enqueue(d, &d->ep0, XHCI_DCI_EP0))
+			d->ep0_recover = EP0_RECOVER_SKIPPING;
+		return false;
+	default: /* EP0_RECOVER_SKIPPING */
+		if (d->cc == XHCI_CC_CONTEXT_STATE) {
+			d->ep0_recover = EP0_RECOVER_RESET; /* halted after all: reset it */
+			return false;
+		}
+		if (!usb_dev_ok(d))
+			return false;
+		return ep0_stop_done(d);
+	}
+}
+
 /*
  * Endpoint 0 halted (a STALL handshake, babble, a transaction or split transaction error:
  * xHCI 4.10.2): Reset Endpoint, then Set TR Dequeue Pointer to our enqueue point, so the
  * TRBs left of the failed transfer are skipped and the next request starts clean. Then the
  * state that issued the request sees its completion code and decides: most refuse the
  * device ("... stalled"), a request a device may reject (SET_IDLE, the LED report) goes on.
- * usb_dev_ep0_recover_step - one step of that; true when d may take its next step now.
- * Tick context.
+ * usb_dev_ep0_recover_step - one step of that, or of stopping endpoint 0 stuck on a request
+ * never answered (ep0_stop_step); true when d may take its next step now. Tick context.
  */
 bool usb_dev_ep0_recover_step(struct usb_dev *d)
 {
 	switch (d->ep0_recover) {
+	case EP0_RECOVER_STOP:
+	case EP0_RECOVER_STOPPING:
+	case EP0_RECOVER_SKIPPING:
+		return ep0_stop_step(d);
 	case EP0_RECOVER_RESET:
 		if (++d->ep0_stalls > EP0_MAX_RECOVERIES) {
 			usb_dev_refuse(d, "endpoint 0 keeps halting");
@@ -168,6 +248,8 @@ bool usb_dev_ep0_recover_step(struct usb_dev *d)
 	default:
 		if (!usb_dev_ok(d))
 			return false;
+		if (d->halted_cc == USB_CC_TIMED_OUT)
+			return ep0_stop_done(d); /* stopped, found halted, reset */
 		d->ep0_recover = EP0_RECOVER_NONE;
 		d->cc = d->halted_cc;
 		d->op = d->halted_op;

@@ -237,12 +237,15 @@ struct usb_dev {
 	bool busy;
 	const char *op;          /* for the timeout message */
 	uint64_t deadline;
-	uint32_t cc;             /* completion code of the last operation */
+	uint32_t cc;             /* completion code of the last operation, or
+				  * USB_CC_TIMED_OUT */
 	uint32_t residual;       /* bytes not transferred in its data stage */
 	uint64_t data_trb_phys, status_trb_phys;
 	uint64_t wait_until;     /* a step that waits for time, not for an event */
-	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset (usb_enum_cmd.c) */
-	uint32_t halted_cc;      /* the completion code that halted it and the request, given */
+	uint8_t ep0_recover;     /* EP0_RECOVER_*: endpoint 0 halted, being reset, or stuck on
+				  * a request never answered, being stopped (usb_enum_cmd.c) */
+	uint32_t halted_cc;      /* the completion code that halted it (USB_CC_TIMED_OUT: none
+				  * came) and the request, given */
 	const char *halted_op;   /* back once it is reset */
 	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
 				  * device that halts it forever is refused) */
@@ -314,7 +317,13 @@ void xhci_port_device_failed(struct xhci *hc, unsigned int port);
 const char *xhci_port_state_name(enum xhci_port_state s);
 
 /* usb_enum.c */
-enum { EP0_RECOVER_NONE, EP0_RECOVER_RESET, EP0_RECOVER_DEQUEUE, EP0_RECOVER_DONE };
+/* d->cc of a control transfer that got no answer before its deadline, not a controller's
+ * code (those are 8 bits): endpoint 0 has been stopped and its ring's dequeue moved past
+ * the request (usb_enum_cmd.c), so the device can take the next one; the state that asked
+ * decides (usb_dev_timed_out). A command that got no answer (aborted) leaves cc 0. */
+#define USB_CC_TIMED_OUT 0x100u
+enum { EP0_RECOVER_NONE, EP0_RECOVER_RESET, EP0_RECOVER_DEQUEUE, EP0_RECOVER_DONE,
+       EP0_RECOVER_STOP, EP0_RECOVER_STOPPING, EP0_RECOVER_SKIPPING };
 enum { INTR_RECOVER_NONE, INTR_RECOVER_RESET, INTR_RECOVER_DEQUEUE, INTR_RECOVER_CLEAR,
        INTR_RECOVER_DONE };
 struct usb_dev *usb_dev_new(struct xhci *hc, struct usb_dev *parent, uint8_t port, enum usb_speed speed);
@@ -324,17 +333,20 @@ void usb_dev_free_held(struct xhci *hc);
 void usb_dev_refuse(struct usb_dev *d, const char *why);
 void usb_dev_leave_alone(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
+bool usb_dev_timed_out(const struct usb_dev *d);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 
 /* usb_enum_cmd.c; usb_ep_reset and usb_ep_skip_to_enqueue restart a halted endpoint (ep0
- * and interrupt IN) */
+ * and interrupt IN), usb_ep_stop and usb_ep_skip_to_enqueue one stuck on a request never
+ * answered (ep0) */
 #define USB_DEV_PAGE 4096 /* bytes of each of a device's contexts and of its buffer */
 bool usb_dev_address(struct usb_dev *d);
 bool usb_dev_evaluate_mps0(struct usb_dev *d, uint16_t mps);
 bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep, const struct usb_hub_info *hub);
 bool usb_ep_reset(struct usb_dev *d, unsigned int dci);
 bool usb_ep_skip_to_enqueue(struct usb_dev *d, const struct xhci_ring *r, unsigned int dci);
+bool usb_ep_stop(struct usb_dev *d, unsigned int dci);
 bool usb_dev_ep0_recover_step(struct usb_dev *d);
 
 /* usb_intr.c */

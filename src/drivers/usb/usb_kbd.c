@@ -5,7 +5,11 @@
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
  * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
- * usb_enum_cmd.c has reset endpoint 0 by then); a request never answered refuses the
+ * usb_enum_cmd.c has reset endpoint 0 by then), and so is one never answered (KVM switches
+ * and cheap receivers NAK SET_IDLE forever, some keyboards their LED report): usb_enum.c
+ * has stopped endpoint 0 and moved it past the request by then, and the keyboard goes on
+ * (one that leaves LED_TIMEOUTS_MAX LED reports in a row unanswered is sent no more); its
+ * interrupt endpoint types all the while. Any other request never answered refuses the
  * keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
  * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
  * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
@@ -13,7 +17,7 @@
  * flag that the keyboard's next step with endpoint 0 free turns into SET_REPORT: the step
  * that takes the answer to the request before it, when one was in flight.
  *
- * A keyboard that stalls SET_PROTOCOL(boot) stays in report protocol, as every keyboard is
+ * A keyboard that stalls SET_PROTOCOL(boot), or never answers it, stays in report protocol, as every keyboard is
  * when it starts and as Linux drives them: it is then read through its report descriptor
  * (GET_DESCRIPTOR(report), hid_desc.c), whose input report is turned into a boot report,
  * and sent the LED report the layout declares. `usb.kbd=report` on the command line takes
@@ -50,6 +54,8 @@
 #define USB_REQ_GET_DESCRIPTOR 0x06
 
 #define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
+
+#define LED_TIMEOUTS_MAX 3 /* LED reports in a row never answered before none is sent more */
 
 static bool report_protocol_always; /* usb.kbd=report */
 
@@ -138,18 +144,42 @@ static void led_refused(struct usb_dev *d)
  * out) refuses d, as for any request ("no answer to <op>"): the caller sends nothing more. */
 static bool answered(struct usb_dev *d)
 {
-	if (d->cc)
+	if (d->cc && !usb_dev_timed_out(d))
 		return true;
 	usb_dev_ok(d);
 	return false;
 }
 
-/* The LED report got an answer (as answered()). A refusal is noted once (led_refused) and
- * not held against the keyboard: LEDs are a nicety, typing works without them. */
+/* The LED report was never answered (endpoint 0 has been stopped past it): the keyboard
+ * goes on, said once; after LED_TIMEOUTS_MAX in a row it is sent no more (each one holds
+ * endpoint 0 for the whole timeout), said once too. */
+static void led_timed_out(struct usb_dev *d)
+{
+	struct usb_kbd *k = d->kbd;
+
+	if (!k->led_timeouts_said) {
+		k->led_timeouts_said = true;
+		printk(KERN_WARN "usb: %s: no answer to SET_REPORT(LEDs): going on\n", d->name);
+	}
+	if (++k->led_timeouts < LED_TIMEOUTS_MAX || k->led_failed)
+		return;
+	k->led_failed = true;
+	printk(KERN_WARN "usb: %s: LED report not answered %u times in a row: its LEDs are left "
+	       "alone\n", d->name, k->led_timeouts);
+}
+
+/* The LED report is over: true, unless it was neither answered nor timed out (refused by
+ * answered()). A refusal is noted once (led_refused) and not held against the keyboard, nor
+ * is silence (led_timed_out): LEDs are a nicety, typing works without them. */
 static bool leds_answered(struct usb_dev *d)
 {
+	if (usb_dev_timed_out(d)) {
+		led_timed_out(d);
+		return true;
+	}
 	if (!answered(d))
 		return false;
+	d->kbd->led_timeouts = 0;
 	if (d->cc != XHCI_CC_SUCCESS)
 		led_refused(d);
 	return true;
@@ -262,12 +292,15 @@ static bool take_layout(struct usb_dev *d)
 }
 
 /* K_LEDS: SET_IDLE(0) done, or stalled: HID 1.11 7.2.4 lets a keyboard not support it (it
- * then repeats its report every few ms, which the differ ignores: no change, no key). Any
- * other outcome refuses d. Then the LED state the lock keys already set goes out. */
+ * then repeats its report every few ms, which the differ ignores: no change, no key), or
+ * never answered, which ends the same way (endpoint 0 stopped past it). Any other outcome
+ * refuses d. Then the LED state the lock keys already set goes out. */
 static void send_first_leds(struct usb_dev *d)
 {
 	if (d->cc == XHCI_CC_STALL)
 		printk(KERN_INFO "usb: %s: SET_IDLE not supported (stalled): going on\n", d->name);
+	else if (usb_dev_timed_out(d))
+		printk(KERN_WARN "usb: %s: no answer to SET_IDLE(0): going on\n", d->name);
 	else if (!usb_dev_ok(d))
 		return;
 	if (send_leds(d)) {
@@ -295,7 +328,7 @@ static void start_reports(struct usb_dev *d)
  * SET_IDLE(0) goes out, which must work on the endpoint 0 reset after the stall. */
 static void probe_send_idle(struct usb_dev *d)
 {
-	probe_cc[0] = (int)d->cc;
+	probe_cc[0] = usb_dev_timed_out(d) ? 0 : (int)d->cc; /* 0: no answer */
 	/* never answered, as any request: refused, not another request queued on an
 	 * endpoint 0 still stuck on that one (Disable Slot then stops it) */
 	if (!answered(d))
@@ -367,6 +400,13 @@ void usb_kbd_step(struct usb_dev *d)
 			get_report_desc(d);
 			return;
 		}
+		if (usb_dev_timed_out(d)) { /* still in report protocol, as after a stall */
+			printk(KERN_WARN "usb: %s: no answer to SET_PROTOCOL(boot): reading its "
+					 "report descriptor\n",
+			       d->name);
+			get_report_desc(d);
+			return;
+		}
 		if (usb_dev_ok(d))
 			send_idle(d);
 		return;
@@ -376,7 +416,8 @@ void usb_kbd_step(struct usb_dev *d)
 	case K_REPORT_DESC:
 		/* rejected or failed: left alone; never answered (cc 0): refused by
 		 * usb_dev_ok, as for any request, its endpoint 0 still stuck on it */
-		if (d->hid_probe && d->cc && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
+		if (d->hid_probe && d->cc && !usb_dev_timed_out(d) && d->cc != XHCI_CC_SUCCESS &&
+		    d->cc != XHCI_CC_SHORT_PACKET) {
 			not_a_keyboard(d, "its report descriptor could not be read");
 			return;
 		}
@@ -407,7 +448,7 @@ void usb_kbd_step(struct usb_dev *d)
 		probe_send_idle(d);
 		return;
 	case K_PROBE_AFTER:
-		probe_cc[1] = (int)d->cc;
+		probe_cc[1] = usb_dev_timed_out(d) ? 0 : (int)d->cc; /* 0: no answer */
 		if (answered(d))
 			run_requests(d);
 		return;

@@ -41,7 +41,10 @@ struct usb_kbd {
 	struct hid_repeat repeat;
 	bool led_request;          /* set from thread context, taken by the step */
 	uint8_t leds_sent;         /* HID_LED_* last sent */
-	bool led_failed;
+	bool led_failed;           /* refused an LED report, or left LED_TIMEOUTS_MAX in a row
+				    * unanswered: sent no more */
+	unsigned int led_timeouts; /* LED reports in a row never answered */
+	bool led_timeouts_said;    /* ... the first one logged */
 	bool frozen;               /* its controller stopped without halting: no more requests */
 	bool report_protocol;      /* read through layout, not as boot reports */
 	bool switched;             /* ... since its reports showed it ignored SET_PROTOCOL */

@@ -130,7 +130,7 @@ struct xhci_trb {
 enum xhci_trb_type {
 	TRB_NORMAL = 1, TRB_SETUP = 2, TRB_DATA = 3, TRB_STATUS = 4, TRB_LINK = 6,
 	TRB_ENABLE_SLOT = 9, TRB_DISABLE_SLOT = 10, TRB_ADDRESS_DEVICE = 11,
-	TRB_CONFIGURE_EP = 12, TRB_EVALUATE_CTX = 13, TRB_RESET_EP = 14,
+	TRB_CONFIGURE_EP = 12, TRB_EVALUATE_CTX = 13, TRB_RESET_EP = 14, TRB_STOP_EP = 15,
 	TRB_SET_TR_DEQUEUE = 16, TRB_NOOP_CMD = 23,
 	TRB_EV_TRANSFER = 32, TRB_EV_CMD_COMPLETION = 33, TRB_EV_PORT_STATUS = 34,
 	TRB_EV_HOST_CONTROLLER = 37,
@@ -146,9 +146,15 @@ enum xhci_trb_type {
 #define XHCI_CC_SLOT_NOT_ENABLED 11
 #define XHCI_CC_SHORT_PACKET 13
 #define XHCI_CC_SPLIT_TRANSACTION 18
+#define XHCI_CC_CONTEXT_STATE 19 /* the endpoint's state forbids the command (halted, stopped) */
 #define XHCI_CC_MISSED_SERVICE 23
 #define XHCI_CC_CMD_RING_STOPPED 24
 #define XHCI_CC_CMD_ABORTED 25
+/* the transfer a Stop Endpoint command caught (4.6.9): its residual valid, not valid, or
+ * its data stage ended short */
+#define XHCI_CC_STOPPED 26
+#define XHCI_CC_STOPPED_LENGTH_INVALID 27
+#define XHCI_CC_STOPPED_SHORT_PACKET 28
 
 /* Contexts (6.2): 32 or 64 bytes each (CSZ); the input context has the input control
  * context first, so its slot context is entry 1 and endpoint DCI n is entry n + 1. */

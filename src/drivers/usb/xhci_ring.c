@@ -13,6 +13,10 @@
  * (commands, control stages) or slot and endpoint (interrupt transfers). A control transfer
  * sets IOC on its data stage (for the residual length) and on its status stage (the end).
  *
+ * A control transfer not done in 2 s is given up on by usb_enum.c, which stops endpoint 0
+ * (Stop Endpoint) and moves its dequeue past it; the Stopped event that names it is
+ * ignored here, whenever it comes.
+ *
  * A command not done in 2 s is aborted (4.6.1.2: CRCR.CA), never just forgotten: the ring
  * would stay stuck behind it, and a completion that came later (an Enable Slot's slot)
  * would be lost. Its owner keeps waiting until the controller says what became of it: the
@@ -283,6 +287,11 @@ static void control_done(struct xhci *hc, struct usb_dev *d, const struct xhci_t
 	/* not waiting for a transfer: nothing asked, or a command of d's is in flight (a
 	 * transfer given up on can complete late, or be stopped, during its Disable Slot) */
 	if (!d->busy || hc->cmd_owner == d)
+		return;
+	/* a transfer our Stop Endpoint caught: one given up on at its deadline, whose event
+	 * may come after the command's completion, even once the next request is queued */
+	if (cc == XHCI_CC_STOPPED || cc == XHCI_CC_STOPPED_LENGTH_INVALID ||
+	    cc == XHCI_CC_STOPPED_SHORT_PACKET)
 		return;
 	if (ptr == d->data_trb_phys) {
 		d->residual = TRB_GET_LEN(ev->d[2]);
