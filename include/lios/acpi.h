@@ -4,7 +4,8 @@
  * loader, the RSDT or XSDT, and from them the FADT (8042 hint, reset register, PM timer, PM1
  * control blocks, sleep registers, the DSDT), the MADT (CPUs, the local APIC address, I/O
  * APICs, ISA interrupt source overrides, local APIC NMI inputs, whether dual 8259s are
- * present), the HPET table, the MCFG (PCI Express ECAM windows), and from the DSDT and
+ * present), the HPET table, the MCFG (PCI Express ECAM windows), the SPCR, the DMAR (VT-d
+ * remapping units), and from the DSDT and
  * SSDTs \_S5 and the PCI host bridges' root buses (a small AML reader, aml.c). Every table's checksum is verified and every field
  * read within the table's length; a table that fails is ignored with a message. Arrays
  * below are bounded: entries past their capacity are counted and reported, never written
@@ -129,6 +130,36 @@ struct acpi_pci_roots {
 	char why_where[ACPI_PATH_MAX]; /* the bridge or table the reason is about, or "" */
 };
 
+/*
+ * The DMAR table (Intel VT-d 8.1): the DMA remapping hardware units (DRHD structures) and
+ * where their registers are. Firmware with "pre-boot DMA protection" may leave a unit
+ * translating or with protected memory regions on (src/drivers/iommu/ turns them off). Only
+ * the units are kept; reserved memory regions, ATSR and the rest are not read. A unit the
+ * table describes badly (a register base of 0 or not 4 KiB aligned, a structure cut short)
+ * is left out with a message; units past ACPI_MAX_DMAR_UNITS are counted in 'dropped'.
+ */
+#define ACPI_MAX_DMAR_UNITS 32    /* a 4-socket server has about 24 */
+#define ACPI_DMAR_INTR_REMAP 0x01 /* table flag: the platform supports interrupt remapping */
+#define ACPI_DMAR_X2APIC_OPT_OUT 0x02
+#define ACPI_DMAR_DMA_CTRL_OPT_IN 0x04 /* firmware protected DMA before the OS (Windows' Kernel DMA
+					* Protection) and asks the OS to keep it */
+#define ACPI_DRHD_INCLUDE_PCI_ALL 0x01 /* unit flag: every device of its segment not claimed by
+					* another unit */
+struct acpi_dmar_unit {
+	uint64_t base;            /* physical address of its 4 KiB register page */
+	uint16_t segment;         /* PCI segment group */
+	uint8_t flags;            /* ACPI_DRHD_* */
+};
+struct acpi_dmar {
+	bool present;             /* a DMAR was read (sound length and checksum) */
+	uint8_t host_addr_width;  /* the table's field plus 1: DMA address bits */
+	uint8_t flags;            /* ACPI_DMAR_* */
+	unsigned unit_count;
+	struct acpi_dmar_unit unit[ACPI_MAX_DMAR_UNITS];
+	unsigned bad_units;       /* DRHD structures refused (each said why) */
+	unsigned dropped;         /* sound DRHDs past the array */
+};
+
 struct acpi_info {
 	bool present;          /* a valid RSDP and root table were found */
 	uint8_t revision;      /* RSDP revision: 0 = ACPI 1.0 (RSDT), 2+ = XSDT */
@@ -186,6 +217,8 @@ struct acpi_info {
 	struct acpi_pci_facts pci;  /* host bridges (acpi_pci_roots.c) */
 	/* SPCR: the firmware's console UART (acpi_spcr.c). */
 	struct acpi_spcr spcr;
+	/* DMAR: the VT-d remapping units (acpi_dmar.c). */
+	struct acpi_dmar dmar;
 };
 
 /*
@@ -204,7 +237,7 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 		struct acpi_info *info);
 
 /* Parses one table given as bytes (len bytes readable at t) into *info, as acpi_parse does
- * for each table it maps: FACP, APIC, HPET, MCFG, SPCR, DSDT and SSDT; others are ignored.
+ * for each table it maps: FACP, APIC, HPET, MCFG, SPCR, DMAR, DSDT and SSDT; others are ignored.
  * Checks the header's length against len and the checksum first. Returns 0; -EINVAL for
  * a table refused (the message says why); -ENOENT for a signature not read. Start with a
  * zeroed *info (acpi_info_init). Pure: `./lios check-machine` feeds it files. */

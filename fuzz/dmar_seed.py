@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Writes the seeds of the DMAR fuzzer (fuzz/dmar_fuzz.c) into the folder given (default
+# fuzz/seeds/dmar): DMAR bodies (the bytes after the 36-byte SDT header, which the harness
+# writes) as QEMU's intel-iommu and laptops' firmware lay them out.
+import os
+import struct
+import sys
+
+
+def header(haw_minus_1, flags):
+    return struct.pack("<BB10x", haw_minus_1, flags)
+
+
+def drhd(flags, segment, base, scopes=b""):
+    return struct.pack("<HHBBHQ", 0, 16 + len(scopes), flags, 0, segment, base) + scopes
+
+
+def endpoint(bus, dev, fn):
+    return struct.pack("<BBHBBBB", 1, 8, 0, 0, bus, dev, fn)
+
+
+def rmrr(lo, hi, scopes=b""):
+    return struct.pack("<HHHHQQ", 1, 24 + len(scopes), 0, 0, lo, hi) + scopes
+
+
+SEEDS = {
+    # QEMU 7.2's intel-iommu: one unit for every device, interrupt remapping flagged
+    "qemu-q35": header(38, 1) + drhd(1, 0, 0xfed90000),
+    # a laptop: the GPU's unit, a reserved region for it, the unit for the rest, and the
+    # DMA control opt-in of pre-boot DMA protection
+    "laptop": header(38, 5) + drhd(0, 0, 0xfed90000, endpoint(0, 2, 0))
+    + rmrr(0x3c000000, 0x3fffffff, endpoint(0, 2, 0)) + drhd(1, 0, 0xfed91000),
+    # a server's second segment above 4 GiB
+    "segment1": header(45, 1) + drhd(1, 0, 0xfbffc000) + drhd(1, 1, 0x3fffff000000),
+    # a structure of length 0 after a unit
+    "length0": header(38, 0) + drhd(1, 0, 0xfed90000) + struct.pack("<HH12x", 0, 0),
+}
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "seeds", "dmar")
+    os.makedirs(out, exist_ok=True)
+    for name, body in SEEDS.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(body)
+
+
+if __name__ == "__main__":
+    main()
