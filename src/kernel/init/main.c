@@ -11,6 +11,7 @@
 #include <lios/bootinfo.h>
 #include <lios/cmdline.h>
 #include <lios/console.h>
+#include <lios/dmar.h>
 #include <lios/irq.h>
 #include <lios/kbd.h>
 #include <lios/kmalloc.h> /* phys_to_virt */
@@ -177,6 +178,14 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* END console */
 
 	acpi_init(&boot_info);  /* tables may lie above the direct map: needs ioremap */
+
+	/* BEGIN iommu */
+	/* VT-d units the firmware left translating, with protected memory regions or with
+	 * interrupt remapping on ("dmar: unit ..." per unit) are turned off: before the
+	 * interrupts are routed (remapping would block the I/O APIC's and MSI's) and before
+	 * any driver starts DMA (the xHCI's rings would be blocked). */
+	dmar_init(&acpi_get_info()->dmar);
+	/* END iommu */
 
 	/* BEGIN cpu-late */
 	/* I/O APIC (the MADT's model) or 8259s: lines on 32-47, every one masked */
