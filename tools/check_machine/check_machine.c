@@ -330,6 +330,29 @@ static void show_serial(void)
 	       sp->reg_bytes == 4 ? " (32-bit registers)" : "", sp->baud ? sp->baud : 115200u);
 }
 
+/* The VT-d units dmar_init would turn off: their state is in their registers, which
+ * check-machine does not read, so it names them and what the boot does with each. */
+static void show_dmar(void)
+{
+	const struct acpi_dmar *d = &info.dmar;
+
+	if (!d->present) {
+		printf("dmar: no DMAR table: no VT-d units for LiOS to turn off\n");
+		return;
+	}
+	printf("dmar: %u VT-d remapping unit%s: at boot LiOS turns off the translation, protected "
+	       "memory and interrupt remapping the firmware left on in each%s\n",
+	       d->unit_count, d->unit_count == 1 ? "" : "s",
+	       d->flags & ACPI_DMAR_DMA_CTRL_OPT_IN
+		       ? " (the firmware asks, by the DMAR's opt-in flag, to keep DMA protection: "
+			 "LiOS does not)"
+		       : "");
+	for (unsigned i = 0; i < d->unit_count; i++)
+		printf("    unit %u at %#llx, segment %u%s\n", i, (unsigned long long)d->unit[i].base,
+		       d->unit[i].segment,
+		       d->unit[i].flags & ACPI_DRHD_INCLUDE_PCI_ALL ? ", every other device" : "");
+}
+
 /* The real-time clock as rtc_init would read it: from the FADT's two fields. */
 static void show_rtc(void)
 {
@@ -532,6 +555,7 @@ int main(int argc, char **argv)
 	show_button();
 	show_rtc();
 	show_serial();
+	show_dmar();
 	if (pci)
 		show_usb(pci);
 	return 0;

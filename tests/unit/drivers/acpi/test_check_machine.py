@@ -138,9 +138,16 @@ def main():
         r"^power button: fixed feature, SCI on IRQ 9 \(level, high, as the MADT's override says\)",
         r"^rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register 0x32$",
         r"^serial: no SPCR: LiOS uses COM1 \(0x3f8\) if it answers, else the first PCI 16550$",
+        r"^dmar: no DMAR table: no VT-d units for LiOS to turn off$",
         r"FACS .*not used by LiOS", r"WAET .*not used by LiOS",
         r"^    root buses from ACPI \(LiOS walks these, no probing\):$",
         r"^      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-ff\)$"], forbid=[r"refused", r"probes every bus"])
+    # QEMU's intel-iommu: its DMAR read, the unit named.
+    expect("qemu-q35-iommu", run(prog, os.path.join(tables, "qemu-q35-iommu")), [
+        r"DMAR +DMAR, 112 bytes: read",
+        r"^dmar: 1 VT-d remapping unit: at boot LiOS turns off the translation, protected "
+        r"memory and interrupt remapping the firmware left on in each$",
+        r"^    unit 0 at 0xfed90000, segment 0$"], forbid=[r"refused"])
     # A pxb is a second host bridge: its root bus is walked, not found by probing.
     expect("qemu-pc-pxb", run(prog, os.path.join(tables, "qemu-pc-pxb")), [
         r"^    root buses from ACPI \(LiOS walks these, no probing\):\n"
