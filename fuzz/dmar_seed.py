@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Writes the seeds of the DMAR fuzzer (fuzz/dmar_fuzz.c) into the folder given (default
 # fuzz/seeds/dmar): DMAR bodies (the bytes after the 36-byte SDT header, which the harness
-# writes) as QEMU's intel-iommu and laptops' firmware lay them out.
+# writes) as QEMU's intel-iommu builds it (tests/unit/drivers/acpi/tables/qemu-q35-iommu)
+# and as laptops' and servers' firmware lays them out.
 import os
 import struct
 import sys
@@ -24,9 +25,17 @@ def rmrr(lo, hi, scopes=b""):
     return struct.pack("<HHHHQQ", 1, 24 + len(scopes), 0, 0, lo, hi) + scopes
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+QEMU_DMAR = os.path.join(HERE, "..", "tests", "unit", "drivers", "acpi", "tables",
+                         "qemu-q35-iommu", "DMAR")
+with open(QEMU_DMAR, "rb") as f:
+    QEMU_BODY = f.read()[36:]
+
 SEEDS = {
-    # QEMU 7.2's intel-iommu: one unit for every device, interrupt remapping flagged
-    "qemu-q35": header(38, 1) + drhd(1, 0, 0xfed90000),
+    # QEMU 7.2's intel-iommu: one unit whose scopes name the I/O APIC and each function
+    "qemu-q35": QEMU_BODY,
+    # the same unit for every device (INCLUDE_PCI_ALL), interrupt remapping flagged
+    "include-all": header(38, 1) + drhd(1, 0, 0xfed90000),
     # a laptop: the GPU's unit, a reserved region for it, the unit for the rest, and the
     # DMA control opt-in of pre-boot DMA protection
     "laptop": header(38, 5) + drhd(0, 0, 0xfed90000, endpoint(0, 2, 0))
@@ -39,8 +48,7 @@ SEEDS = {
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "seeds", "dmar")
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "seeds", "dmar")
     os.makedirs(out, exist_ok=True)
     for name, body in SEEDS.items():
         with open(os.path.join(out, name), "wb") as f:
