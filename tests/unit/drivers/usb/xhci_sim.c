@@ -3,7 +3,9 @@
  * The simulated xHCI of xhci_sim.h: its register file, and the host world the driver runs
  * in. Registers are an array; writes with side effects (USBCMD, the legacy semaphore,
  * LEGCTLSTS, CRCR, ERSTBA, PORTSC, doorbells) are modelled, reads count down the few things
- * that take time (a BIOS letting go, a reset finishing); IMAN.IP and the USBSTS change bits
+ * that take time (a BIOS letting go, a reset finishing), or look at the host clock for the
+ * knobs that take it in microseconds (CNR clearing, a BIOS letting go, a reset finishing:
+ * each controller its own); IMAN.IP and the USBSTS change bits
  * clear where 1 is written. A doorbell or CRCR.CA hands over to
  * the rings (xhci_sim_ring.c: the command ring, endpoint 0, the event ring); a reset (HCRST)
  * stops them and forgets every slot. kmalloc/kzalloc are a bump allocator in the host's
@@ -13,6 +15,7 @@
  */
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
+#include <lios/time.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,8 +153,13 @@ bool sim_logged(const char *needle) { return strstr(log_buf, needle) != NULL; }
 #define LEGCTL (SIM_XCAP + XHCI_LEGCTLSTS)
 #define IMAN0 (SIM_RT + XHCI_IR(0) + XHCI_IMAN)
 
-static int bios_release_reads; /* reads of LEGSUP before BIOS Owned clears (-1: never) */
-static int reset_reads;        /* reads of USBCMD before HCRST clears */
+/* Controller Not Ready as the knobs have it now: cnr_stuck, or within cnr_for_us. */
+static uint32_t cnr_now(struct xhci_sim *s)
+{
+	if (s->cnr_stuck || (s->cnr_for_us && !deadline_passed(s->cnr_until)))
+		return XHCI_STS_CNR;
+	return 0;
+}
 
 void sim_init(struct xhci_sim *s)
 {
@@ -166,7 +174,10 @@ void sim_init(struct xhci_sim *s)
 	R(XHCI_RTSOFF) = SIM_RT;
 	R(SIM_OP + XHCI_PAGESIZE) = s->pagesize ? s->pagesize : 1;
 	R(USBCMD) = s->running ? XHCI_CMD_RUN : 0;
-	R(USBSTS) = (s->running ? 0 : XHCI_STS_HCH) | (s->cnr_stuck ? XHCI_STS_CNR : 0);
+	s->cnr_until = s->cnr_for_us ? deadline_us(s->cnr_for_us) : 0;
+	s->bios_until = 0;
+	s->reset_until = 0;
+	R(USBSTS) = (s->running ? 0 : XHCI_STS_HCH) | cnr_now(s);
 	/* extended capabilities: legacy support (optional), then USB 3 ports 1-4, USB 2 5-8 */
 	if (s->legacy) {
 		R(LEGSUP) = XHCI_XCAP_LEGACY | 4u << 8 | (s->bios_owned ? XHCI_LEGSUP_BIOS_OWNED : 0);
@@ -180,8 +191,8 @@ void sim_init(struct xhci_sim *s)
 	R(proto + 24) = 5 | 4u << 8;
 	for (unsigned int p = 1; p <= SIM_PORTS; p++)
 		R(SIM_OP + XHCI_PORTSC(p)) = XHCI_PORTSC_PP;
-	bios_release_reads = s->bios_lets_go ? 3 : -1;
-	reset_reads = 0;
+	s->bios_release_reads = s->bios_lets_go ? 3 : -1;
+	s->reset_reads = 0;
 	s->next_slot = 1;
 	s->byte_writes = 0;
 	s->reset_count = 0;
@@ -259,13 +270,18 @@ static uint32_t sim_read32(void *ctx, uint32_t off)
 		return s->crr ? XHCI_CRCR_CRR : 0;
 	if (off == SIM_OP + XHCI_CRCR + 4)
 		return 0;
-	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && bios_release_reads > 0 &&
-	    !--bios_release_reads)
+	if (off == LEGSUP && s->legacy && (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED) && s->bios_release_reads > 0 &&
+	    !--s->bios_release_reads)
 		R(LEGSUP) &= ~XHCI_LEGSUP_BIOS_OWNED;
-	if (off == USBCMD && reset_reads > 0 && !s->reset_stuck && !--reset_reads) {
+	if (off == LEGSUP && s->legacy && s->bios_until && deadline_passed(s->bios_until))
+		R(LEGSUP) &= ~XHCI_LEGSUP_BIOS_OWNED;
+	if (off == USBCMD && s->reset_reads > 0 && !s->reset_stuck &&
+	    (!s->reset_until || deadline_passed(s->reset_until)) && !--s->reset_reads) {
 		R(USBCMD) = 0;
-		R(USBSTS) = XHCI_STS_HCH | (s->cnr_stuck ? XHCI_STS_CNR : 0);
+		R(USBSTS) = XHCI_STS_HCH | cnr_now(s);
 	}
+	if (off == USBSTS && s->cnr_for_us && !cnr_now(s))
+		R(USBSTS) &= ~XHCI_STS_CNR;
 	return R(off);
 }
 
@@ -301,7 +317,8 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 		R(USBCMD) = v;
 		if (v & XHCI_CMD_HCRST) {
 			s->reset_count++;
-			reset_reads = 2;
+			s->reset_reads = 2;
+			s->reset_until = s->reset_for_us ? deadline_us(s->reset_for_us) : 0;
 			s->pcs = 1;
 			s->next_slot = 1; /* every slot is disabled by the reset */
 			memset(s->ep0, 0, sizeof(s->ep0));
@@ -391,6 +408,9 @@ static void sim_write8(void *ctx, uint32_t off, uint8_t v)
 	if (word >= SIM_SIZE)
 		return;
 	R(word) = (R(word) & ~(0xffu << shift)) | (uint32_t)v << shift;
+	if (word == LEGSUP && s->legacy && s->bios_lets_go_us && !s->bios_until &&
+	    (R(LEGSUP) & XHCI_LEGSUP_OS_OWNED))
+		s->bios_until = deadline_us(s->bios_lets_go_us);
 }
 
 const struct xhci_mmio *sim_mmio(struct xhci_sim *s)

@@ -61,10 +61,18 @@ struct xhci_sim {
 	bool bios_owned;        /* BIOS Owned set at start */
 	bool bios_lets_go;      /* BIOS Owned clears after OS Owned is set */
 	bool cnr_stuck;         /* Controller Not Ready never clears */
+	uint64_t cnr_for_us;    /* Controller Not Ready set at sim_init, clears once this many
+				 * microseconds of the host clock (<lios/time.h>) passed (0: as
+				 * cnr_stuck says); a reset within them leaves it set */
+	uint64_t bios_lets_go_us; /* with bios_owned: BIOS Owned clears this many microseconds
+				 * of the host clock after OS Owned is set (0: as bios_lets_go
+				 * says) */
 	bool never_halts;       /* HCHalted never set */
 	bool never_runs;        /* Run/Stop set, HCHalted stays set (a controller that does
 				 * not start) */
 	bool reset_stuck;       /* HCRST never clears */
+	uint64_t reset_for_us;  /* HCRST clears no sooner than this many microseconds of the host
+				 * clock after it is written (0: at once, on the second read) */
 	bool running;           /* firmware left it running (SeaBIOS) */
 	bool csz;               /* 64-byte contexts */
 	uint32_t scratch_hi, scratch_lo; /* HCSPARAMS2 Max Scratchpad Bufs Hi/Lo */
@@ -105,6 +113,12 @@ struct xhci_sim {
 	sim_device_fn device;
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
+	int bios_release_reads; /* reads of LEGSUP before BIOS Owned clears (-1: never) */
+	int reset_reads;        /* reads of USBCMD before HCRST clears */
+	uint64_t cnr_until;     /* cnr_for_us: the deadline (deadline_us) CNR clears at */
+	uint64_t reset_until;   /* reset_for_us: the deadline HCRST may clear at (0: none) */
+	uint64_t bios_until;    /* bios_lets_go_us: the deadline BIOS Owned clears at (0: OS
+				 * Owned not set yet) */
 	unsigned int warm_resets;   /* PORTSC writes with WPR */
 	unsigned int port_resets[SIM_PORTS + 1]; /* PORTSC writes with PR, per port */
 	unsigned int outside;       /* accesses past the window: past the mapping, a fault */
