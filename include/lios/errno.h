@@ -18,6 +18,7 @@
 #define ENOSYS 38
 #define ENOTSUP 95
 #define ETIMEDOUT 110
+#define EINPROGRESS 115
 #define EAGAIN 11
 
 #endif

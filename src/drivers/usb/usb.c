@@ -3,6 +3,17 @@
  * The USB stack's kernel side: find the xHCI functions in the PCI list, take each over
  * (xhci.c), and drive everything from the timer tick; plus the `usb` listing.
  *
+ * Takeover: usb_init checks each controller's registers at once (one that makes no sense
+ * is skipped there), asks its BIOS for it and polls its takeover for TAKEOVER_AT_ONCE_US,
+ * which is all a healthy controller needs; one that still waits (Controller Not Ready for
+ * up to 5 s, a BIOS that keeps it up to 1 s, a slow halt or reset) goes on the pending
+ * list, and the tick steps its takeover (xhci_takeover_step) until it comes up, exactly as
+ * one taken at once, or is skipped. So no controller holds the boot or another's keyboard.
+ * A pending controller is nobody else's business: it has no number, no devices, no health
+ * check; `usb` shows what it waits for, usb_wait_settled counts it busy, usb_shutdown
+ * finishes a halt or reset under way and leaves one that is not ready, or still the
+ * BIOS's, untouched.
+ *
  * Interrupts: MSI-X, else MSI, on interrupter 0, with the tick's poll kept as fallback and
  * watchdog. Why this order: a message-signalled interrupt needs no routing knowledge (no
  * ACPI _PRT, no shared level-triggered line that a confused controller could hold
@@ -28,14 +39,26 @@
 #include <lios/pci.h>
 #include <lios/printk.h>
 #include <lios/string.h>
+#include <lios/time.h>
 #include <lios/timer.h>
 #include <lios/usb.h>
 #include "usb_internal.h"
 
 #define SETTLE_FOR_SELFTEST_MS 3000
 #define SETTLE_POLL_MS 10 /* usb_wait_settled looks again this often */
+/* A self-test boot waits this long at most for the takeovers that went on from the tick
+ * (their own deadlines end each sooner: 5 s, 1 s, 32 ms, 1 s) before its settle wait. */
+#define TAKEOVER_FOR_SELFTEST_MS 8000
+/* usb_init polls a takeover this long before it leaves the rest to the tick: a healthy
+ * controller's halt and reset (its 1 ms settle) fit, a slow or broken one costs no more. */
+#define TAKEOVER_AT_ONCE_US 2000
 
 struct xhci *usb_controllers;
+/* Controllers whose takeover waits (Controller Not Ready, the BIOS, a halt or a reset),
+ * in probe order: stepped by the tick, then moved to usb_controllers or skipped. Not
+ * numbered yet, and none of the stack's business: neither xhci_tick nor any device sees
+ * them. */
+static struct xhci *usb_pending;
 static int controller_count;
 bool usb_boot_waited;
 unsigned int usb_boot_devices;
@@ -43,12 +66,16 @@ unsigned int usb_boot_devices;
 /* usb_now_us - the stack's clock (microseconds, monotonic). Any context. */
 uint64_t usb_now_us(void) { return timer_uptime_us(); }
 
-/* The tick: every controller (health, recovery, events, ports: xhci_tick), one step of
- * every device, typematic repeat. IRQ 0 context. */
+static void takeovers_tick(void);
+
+/* The tick: the takeovers still waiting (takeovers_tick), every controller (health,
+ * recovery, events, ports: xhci_tick), one step of every device, typematic repeat. IRQ 0
+ * context. */
 static void usb_tick(void)
 {
 	struct usb_dev *d, *next;
 
+	takeovers_tick();
 	for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
 		hc->tick_events += xhci_tick(hc);
 	for (d = usb_dev_list(); d; d = next) {
@@ -101,16 +128,14 @@ static bool intel_ehci_present(void)
 	return false;
 }
 
-/* hc, its registers mapped: take it over from firmware, give it the ports an Intel EHCI
- * may hold (xhci_quirks.c), set it up and give it its slot table. 0, or an error with why. */
-static int bring_up(struct xhci *hc, struct pci_dev *pd, char *why, size_t why_size)
+/* hc, taken over from firmware: give it the ports an Intel EHCI may hold (xhci_quirks.c),
+ * set it up and give it its slot table. 0, or an error with why. */
+static int bring_up(struct xhci *hc, char *why, size_t why_size)
 {
-	int err = xhci_takeover(hc, why, why_size);
+	int err;
 
-	if (!err) {
-		hc->routed = xhci_intel_route(pd, intel_ehci_present(), hc->name, &hc->route);
-		err = xhci_setup(hc, why, why_size);
-	}
+	hc->routed = xhci_intel_route(hc->pci, intel_ehci_present(), hc->name, &hc->route);
+	err = xhci_setup(hc, why, why_size);
 	if (!err && !(hc->slot_dev = heap_calloc(hc->max_slots + 1u, sizeof(*hc->slot_dev)))) {
 		lios_strlcpy(why, "out of memory", why_size);
 		err = -ENOMEM;
@@ -132,10 +157,88 @@ static void skip_controller(struct xhci *hc, struct pci_dev *pd, const char *why
 		xhci_intel_unroute(pd, &hc->route); /* its USB 2/3 ports back to the EHCI */
 }
 
+/* hc's takeover ended (err, why): set it up and start it, its ports, its interrupts, its
+ * line, and link it into usb_controllers under the next number; or skip it. Boot, or the
+ * tick for a takeover that had to wait. */
+static int taken_over(struct xhci *hc, int err, char *why, size_t why_size)
+{
+	struct pci_dev *pd = hc->pci;
+
+	if (!err)
+		err = bring_up(hc, why, why_size);
+	if (err) {
+		skip_controller(hc, pd, why);
+		return err; /* hc leaks on purpose: the controller may still point into its memory */
+	}
+	hc->index = controller_count;
+	xhci_ports_start(hc);
+	pci_bind(pd, "xhci");
+	if (!cmdline_has("usb.poll"))
+		enable_irq(hc, pd);
+	printk("usb: %s %04x:%04x xHCI %x.%02x, %u ports, %u slots, %u-byte contexts, %u scratchpads, %s%s\n",
+	       hc->name, hc->vendor, hc->device, hc->hci_version >> 8, hc->hci_version & 0xff, hc->max_ports,
+	       hc->max_slots, hc->ctx_size, hc->scratchpads, hc->irq_kind ? hc->irq_kind : "polled",
+	       hc->irq_kind ? " and polled" : "");
+	controller_count++;
+	hc->next = usb_controllers;
+	usb_controllers = hc;
+	return 0;
+}
+
+/* usb_init's own look at a takeover: its steps polled for TAKEOVER_AT_ONCE_US at most, long
+ * enough for a healthy controller's halt and its reset's 1 ms settle, so that such a
+ * controller comes up within usb_init as before. What still waits then goes on from the
+ * tick. The step's answer. Boot. */
+static int takeover_at_once(struct xhci *hc, char *why, size_t why_size)
+{
+	uint64_t dl = deadline_us(TAKEOVER_AT_ONCE_US);
+	int err;
+
+	while ((err = xhci_takeover_step(hc, why, why_size)) == -EINPROGRESS && !deadline_passed(dl))
+		udelay(50);
+	return err;
+}
+
+/* The takeovers that had to wait, one step each, from the tick (before the controllers,
+ * so one that comes up runs in the same tick). A takeover that ends comes up or is skipped
+ * (taken_over); the last controller gone, with none up, the boot's "usb: none" line comes
+ * now. IRQ 0 context (or boot, without a tick: takeovers_finish). */
+static void takeovers_tick(void)
+{
+	struct xhci **pp = &usb_pending;
+	char why[80];
+
+	while (*pp) {
+		struct xhci *hc = *pp;
+		int err = xhci_takeover_step(hc, why, sizeof(why));
+
+		if (err == -EINPROGRESS) {
+			pp = &hc->next;
+			continue;
+		}
+		*pp = hc->next;
+		hc->next = NULL;
+		taken_over(hc, err, why, sizeof(why));
+		if (!usb_controllers && !usb_pending)
+			printk("usb: none (no xHCI controller)\n");
+	}
+}
+
+/* Without a tick, usb_init ends every pending takeover itself, waiting, as it once did for
+ * all of them. Boot. */
+static void takeovers_finish(void)
+{
+	while (usb_pending) {
+		takeovers_tick();
+		udelay(50);
+	}
+}
+
 static int probe(struct pci_dev *pd)
 {
 	struct xhci *hc = heap_calloc(1, sizeof(*hc));
 	const struct pci_bar *bar = pci_bar(pd, 0);
+	struct xhci **pp;
 	char why[80];
 	void *base;
 	int err;
@@ -150,6 +253,7 @@ static int probe(struct pci_dev *pd)
 	hc->vendor = pd->vendor;
 	hc->device = pd->device;
 	hc->pci = pd;
+	hc->index = -1; /* numbered when it comes up */
 	if (xhci_renesas_needs_firmware(pd)) { /* nothing touched yet: nothing to undo */
 		printk(KERN_ERR "usb: %s: Renesas uPD72020x without firmware (no ROM, none loaded; "
 		       "LiOS carries none): skipped\n", hc->name);
@@ -172,25 +276,43 @@ static int probe(struct pci_dev *pd)
 	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
 	hc->mmio = xhci_mmio_bar(hc, base);
 	hc->mmio_size = bar->size;
-	hc->index = controller_count;
 	hc->takeover_us = usb_now_us();
-	err = bring_up(hc, pd, why, sizeof(why));
-	if (err) {
-		skip_controller(hc, pd, why);
-		return err; /* hc leaks on purpose: the controller may still point into its memory */
+	err = xhci_takeover_begin(hc, why, sizeof(why));
+	if (!err)
+		err = takeover_at_once(hc, why, sizeof(why));
+	if (err == -EINPROGRESS) {
+		printk(KERN_INFO "usb: %s: %s: taking it over from the tick\n", hc->name,
+		       xhci_takeover_waiting(hc));
+		pp = &usb_pending; /* last: the tick keeps the probe's order */
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = hc;
+		return 0;
 	}
-	xhci_ports_start(hc);
-	pci_bind(pd, "xhci");
-	if (!cmdline_has("usb.poll"))
-		enable_irq(hc, pd);
-	printk("usb: %s %04x:%04x xHCI %x.%02x, %u ports, %u slots, %u-byte contexts, %u scratchpads, %s%s\n",
-	       hc->name, hc->vendor, hc->device, hc->hci_version >> 8, hc->hci_version & 0xff, hc->max_ports,
-	       hc->max_slots, hc->ctx_size, hc->scratchpads, hc->irq_kind ? hc->irq_kind : "polled",
-	       hc->irq_kind ? " and polled" : "");
-	controller_count++;
-	hc->next = usb_controllers;
-	usb_controllers = hc;
-	return 0;
+	return taken_over(hc, err, why, sizeof(why));
+}
+
+/* A controller whose takeover had not ended, before a reboot or power-off. A halt or a
+ * reset under way is finished (within its own deadline: never left mid-reset) and the
+ * controller stopped as a running one is, with the same line; one still waiting for
+ * Controller Not Ready or for its BIOS is not touched (no register, the BIOS's handoff not
+ * forced), and said so. Its bus mastering ends either way (its DMA, or firmware's, must not
+ * go on into memory reused after a warm reboot); no port was routed yet. */
+static void shutdown_pending(struct xhci *hc, const char *why)
+{
+	bool quirk = xhci_intel_wakes_from_s5(hc->pci);
+	char err[48];
+	int r = xhci_takeover_cancel(hc, err, sizeof(err));
+
+	if (r == -EBUSY)
+		printk(KERN_WARN "usb: %s: %s before %s: left alone; bus mastering off\n", hc->name, err, why);
+	else if (r || xhci_stop(hc, quirk, err, sizeof(err)))
+		printk(KERN_WARN "usb: %s: %s before %s; bus mastering off\n", hc->name, err, why);
+	else
+		printk("usb: %s: halted for %s\n", hc->name, why);
+	pci_command(hc->pci, 0, PCI_COMMAND_MASTER);
+	if (!r && quirk && pci_set_d3hot(hc->pci))
+		printk(KERN_WARN "usb: %s: did not enter D3hot\n", hc->name);
 }
 
 /* usb_shutdown - see <lios/usb.h>. */
@@ -198,6 +320,13 @@ void usb_shutdown(const char *why)
 {
 	uint64_t flags = arch_irq_save();
 	char err[48];
+
+	/* forgotten first: the tick steps them no more */
+	for (struct xhci *hc = usb_pending, *next; hc; hc = next) {
+		next = hc->next;
+		shutdown_pending(hc, why);
+	}
+	usb_pending = NULL;
 
 	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
 		bool quirk = xhci_intel_wakes_from_s5(hc->pci);
@@ -265,8 +394,9 @@ static bool dev_settling(const struct usb_dev *d)
 }
 
 /*
- * usb_wait_settled - wait (at most ms) until no root port is debouncing or resetting and
- * no device is still enumerating or setting up, behind hubs too. True when settled; false,
+ * usb_wait_settled - wait (at most ms) until no controller is still being taken over, no
+ * root port is debouncing or resetting and no device is still enumerating or setting up,
+ * behind hubs too. True when settled; false,
  * after a last look at ms, when not (0: one look, no sleep). Thread context, interrupts
  * enabled.
  */
@@ -274,7 +404,7 @@ bool usb_wait_settled(uint64_t ms)
 {
 	for (uint64_t waited = 0;; waited += SETTLE_POLL_MS) {
 		uint64_t flags = arch_irq_save();
-		bool busy = false;
+		bool busy = usb_pending != NULL; /* a controller on its way up */
 
 		for (struct xhci *hc = usb_controllers; hc; hc = hc->next)
 			busy |= hc->recovery != XHCI_RECOVERY_NONE || (!hc->dead && busy_port(hc));
@@ -304,9 +434,22 @@ static void kbd_protocol_from_cmdline(void)
 		       len < 0 ? "(too long)" : val);
 }
 
+/* Whether a takeover still waits (usb_pending). Thread context. */
+static bool takeovers_pending(void)
+{
+	uint64_t flags = arch_irq_save();
+	bool pending = usb_pending != NULL;
+
+	arch_irq_restore(flags);
+	return pending;
+}
+
 /*
- * usb_init - take over and start every xHCI controller, then let the tick drive them.
- * Returns the number started. Boot, after pci_init and timer_init.
+ * usb_init - take over and start every xHCI controller, then let the tick drive them. A
+ * controller that is not ready at once (Controller Not Ready, its BIOS slow to hand it
+ * over, a slow halt or reset) is taken over from the tick instead, and comes up (or is
+ * skipped) there: nothing here waits for it. Returns the number started by then. Boot,
+ * after pci_init and timer_init.
  */
 int usb_init(void)
 {
@@ -316,17 +459,22 @@ int usb_init(void)
 	kbd_protocol_from_cmdline();
 	while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
 		probe(pd);
-	if (!controller_count) {
+	if (!controller_count && !usb_pending) {
 		printk("usb: none (no xHCI controller)\n");
 		return 0;
 	}
 	err = timer_add_tick_hook(usb_tick);
-	if (err)
+	if (err) {
 		printk(KERN_ERR "usb: no tick hook (%d): USB devices will not be seen\n", err);
+		takeovers_finish();
+	}
 	/* Self-tests count heap allocations and must not race enumeration: only then does
-	 * boot wait for the devices present now (bounded), and count them for the self-test
-	 * that checks none came later. A normal boot never waits. */
+	 * boot wait for the controllers still being taken over and the devices present now
+	 * (bounded), and count them for the self-test that checks none came later. A normal
+	 * boot never waits. */
 	if (!err && cmdline_has("selftest")) {
+		for (unsigned int ms = 0; takeovers_pending() && ms < TAKEOVER_FOR_SELFTEST_MS; ms += SETTLE_POLL_MS)
+			timer_sleep_ms(SETTLE_POLL_MS);
 		if (!usb_wait_settled(SETTLE_FOR_SELFTEST_MS))
 			printk(KERN_WARN "usb: devices still enumerating after %u ms\n", SETTLE_FOR_SELFTEST_MS);
 		usb_boot_devices = usb_live_devices();
@@ -340,11 +488,15 @@ void usb_print(void)
 {
 	uint64_t flags;
 
-	if (!usb_controllers) {
+	flags = arch_irq_save(); /* the tick changes what is listed */
+	if (!usb_controllers && !usb_pending) {
+		arch_irq_restore(flags);
 		printk("usb: no xHCI controller\n");
 		return;
 	}
-	flags = arch_irq_save(); /* the tick changes what is listed */
+	for (struct xhci *hc = usb_pending; hc; hc = hc->next)
+		printk("%s %04x:%04x: taking it over for %lu ms: %s\n", hc->name, hc->vendor, hc->device,
+		       (unsigned long)((usb_now_us() - hc->takeover_us) / 1000), xhci_takeover_waiting(hc));
 	for (struct xhci *hc = usb_controllers; hc; hc = hc->next) {
 		printk("%s %04x:%04x: %u ports, %u slots, %u-byte contexts, %u scratchpads%s\n", hc->name,
 		       hc->vendor, hc->device, hc->max_ports, hc->max_slots, hc->ctx_size, hc->scratchpads,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The USB stack's private structures, shared by the files of src/drivers/usb/:
- *   xhci.c       controller takeover, reset and setup (host-tested: test_xhci.c, and with
+ *   xhci.c       controller takeover (a step at a time: usb.c runs a slow one from the
+ *                tick), reset and setup (host-tested: test_xhci.c, and with
  *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
@@ -135,6 +136,15 @@ struct usb_refused_log {
 	unsigned int dropped;          /* entries pushed out so far */
 };
 
+/* The takeover from firmware (xhci.c): what it waits for now. */
+enum xhci_takeover {
+	XHCI_TAKEOVER_NONE,   /* none under way: taken, failed, cancelled or never begun */
+	XHCI_TAKEOVER_CNR,    /* Controller Not Ready to clear: 5 s from the begin */
+	XHCI_TAKEOVER_BIOS,   /* OS Owned set, BIOS Owned to clear: 1 s, then overruled */
+	XHCI_TAKEOVER_HALT,   /* Run/Stop cleared, HCHalted to be set: 32 ms */
+	XHCI_TAKEOVER_RESET,  /* HCRST written: untouched 1 ms, then HCRST and CNR to clear: 1 s */
+};
+
 /* Recovery from a controller error (xhci_health.c). */
 enum xhci_recovery { XHCI_RECOVERY_NONE, XHCI_RECOVERY_DRAIN, XHCI_RECOVERY_RESET };
 #define XHCI_MAX_RECOVERIES 3
@@ -176,6 +186,10 @@ struct xhci {
 	struct xhci_port port[XHCI_MAX_PORTS + 1]; /* [1..max_ports] */
 	struct usb_dev **slot_dev;   /* heap, max_slots + 1 */
 	uint64_t takeover_us;   /* timer_uptime_us() when usb_init took it */
+	enum xhci_takeover takeover;
+	uint64_t takeover_deadline; /* the takeover's wait ends (deadline_us) */
+	uint64_t takeover_settle;   /* XHCI_TAKEOVER_RESET: not touched before (deadline_us) */
+	uint32_t legsup;        /* the USB Legacy Support capability's offset, 0: none */
 	uint64_t ticks;
 	/* interrupts (usb.c): "MSI-X", "MSI" or NULL (polled only) */
 	const char *irq_kind;
@@ -272,6 +286,10 @@ struct usb_dev {
 };
 
 /* xhci.c */
+int xhci_takeover_begin(struct xhci *hc, char *why, size_t n);
+int xhci_takeover_step(struct xhci *hc, char *why, size_t n);
+int xhci_takeover_cancel(struct xhci *hc, char *why, size_t n);
+const char *xhci_takeover_waiting(const struct xhci *hc);
 int xhci_takeover(struct xhci *hc, char *why, size_t n);
 int xhci_setup(struct xhci *hc, char *why, size_t n);
 int xhci_stop(struct xhci *hc, bool reset, char *why, size_t n);

@@ -10,8 +10,10 @@
  * warning when it cannot), its bus mastering ended, its Intel shared ports given back, and
  * it is never linked into usb_controllers: the tick, `usb` and usb_shutdown do not see it,
  * and the healthy controller of the same scan comes up and numbers its devices as the
- * first. A BAR 0 that is not an assigned memory BAR, or cannot be mapped, is refused before
- * anything else.
+ * first. A takeover that has to wait (a controller that does not halt at once, or stays
+ * Not Ready) goes on from the tick and fails there the same way, without holding usb_init
+ * or the healthy controller (test_usb_takeover has the ones that come up). A BAR 0 that is
+ * not an assigned memory BAR, or cannot be mapped, is refused before anything else.
  *
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, a failed takeover beside a healthy controller; "intel" and
@@ -45,10 +47,8 @@ static void healthy_runs(struct ctl *good, const struct ctl *skipped[2])
 	for (unsigned int i = 0; i < 2; i++)
 		memcpy(before[i], skipped[i]->xs.reg, sizeof(before[i]));
 	sim_connect(&good->xs, 5, USB_SPEED_HIGH);
-	host_time_skip_ns = 200000; /* 0.2 ms a clock read: debounce and reset pass in ticks */
-	for (int i = 0; i < 5000 && !sim_logged("kbd: usb 1-5 0627:0001 ready"); i++)
-		m.tick();
-	host_time_skip_ns = 0;
+	for (int i = 0; i < 2000 && !sim_logged("kbd: usb 1-5 0627:0001 ready"); i++)
+		timer_sleep_ms(1);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready"));
 	for (unsigned int i = 0; i < 2; i++)
 		CHECK(!memcmp(before[i], skipped[i]->xs.reg, sizeof(before[i])));
@@ -71,10 +71,16 @@ static void listing_and_shutdown(const struct ctl *good)
 	CHECK(!(command(good) & PCI_COMMAND_MASTER));
 }
 
-/* Three QEMU xHCIs in one scan. 00:01.0, left running by firmware, never halts: the
- * takeover gives up, so does the stop (a warning), its bus mastering (firmware's) ends.
- * 00:03.0, also left running, stays Not Ready: the takeover gives up after 5 s, and the
- * stop halts it (no warning; not reset). 00:02.0 between them comes up, the one listed. */
+/* Three QEMU xHCIs in one scan. 00:01.0, left running by firmware, never halts; 00:03.0,
+ * also left running, stays Not Ready. Neither holds usb_init (a few milliseconds, not the
+ * 5 s 00:03.0 once cost it): 00:02.0 between them comes up at once, the only one started,
+ * and the two others' takeovers go on from the tick, each said once. 32 ms later the halt
+ * of 00:01.0 gives up: skipped with its line at KERN_ERR, its stop gives up too (a
+ * warning), its bus mastering (firmware's) ends. Meanwhile `usb` lists 00:03.0 with what it
+ * waits for; 5 s after its takeover began it is skipped as well ("not ready after 5 s"),
+ * and the stop halts it (no warning; not reset). 00:02.0 stays the one listed, its keyboard
+ * typing long before: neither skipped controller holds it up. (Before: usb_init took 5 s
+ * and skipped both itself.) */
 static void takeover_fails(void)
 {
 	struct ctl *stuck = add_xhci(1, 0x1b36, 0x000d,
@@ -87,18 +93,37 @@ static void takeover_fails(void)
 	sim_w16(stuck->fn, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	sim_w16(busy->fn, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	CHECK_EQ(scan(), 1);
+	CHECK(scan_us < 50000);
+	CHECK(sim_logged(
+		"usb: xhci 00:01.0: waiting for it to halt: taking it over from the tick\n"));
+	CHECK(sim_logged("usb: xhci 00:03.0: waiting for Controller Not Ready to clear: taking it "
+			 "over from the tick\n"));
+	CHECK(!log_captured("skipped"));
+	CHECK(listed(good));
+	CHECK(!listed(stuck) && !listed(busy));
+	CHECK(sim_logged("usb: xhci 00:02.0 1b36:000d xHCI 1.00, 8 ports, 8 slots"));
+	CHECK(command(good) & PCI_COMMAND_MASTER);
+	if (!m.tick)
+		return;
+	timer_sleep_ms(40);
 	check_skipped(stuck, "usb: xhci 00:01.0: controller did not halt in 32 ms: skipped\n");
 	CHECK(warned("usb: xhci 00:01.0: not halted; bus mastering off\n"));
 	CHECK(!log_captured("not halted")); /* a warning, not an error */
 	CHECK(!halted(stuck));
+	CHECK(!log_captured("00:03.0"));
+	sim_log_clear();
+	usb_print();
+	CHECK(sim_logged("xhci 00:03.0 1b36:000d: taking it over for "));
+	CHECK(sim_logged(" ms: waiting for Controller Not Ready to clear\n"));
+	CHECK(!sim_logged("00:01.0"));
+	timer_sleep_ms(5000);
 	check_skipped(busy, "usb: xhci 00:03.0: controller not ready after 5 s: skipped\n");
 	CHECK(!warned("usb: xhci 00:03.0: not halted"));
 	CHECK(halted(busy));
 	CHECK_EQ(busy->xs.reset_count, 0u);
+	CHECK(!sim_logged("usb: none"));
 	CHECK(listed(good));
 	CHECK(usb_controllers && !usb_controllers->next);
-	CHECK(sim_logged("usb: xhci 00:02.0 1b36:000d xHCI 1.00, 8 ports, 8 slots"));
-	CHECK(command(good) & PCI_COMMAND_MASTER);
 	CHECK(!log_captured("00:02.0"));
 	healthy_runs(good, skipped);
 	listing_and_shutdown(good);
