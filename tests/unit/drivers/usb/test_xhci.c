@@ -9,7 +9,8 @@
  * before a reboot or power-off, registers or capabilities placed past the mapped BAR, the
  * stop of a controller whose takeover failed, and every other refusal: a reset or a start
  * that never ends, a BAR too small, registers that read all ones, capability registers that
- * describe no controller, too many scratchpads, and kmalloc failing at each allocation.
+ * describe no controller, too many scratchpads, and kmalloc failing at each allocation;
+ * and the takeover a step at a time, as usb.c runs a slow one from the tick.
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
@@ -437,6 +438,63 @@ static void abandon_failed_controller(void)
 	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN); /* untouched */
 }
 
+/* The takeover a step at a time, as usb.c runs it from the tick. Not Ready for 100 ms: each
+ * step looks (-EINPROGRESS) and writes nothing, not even OS Owned; once CNR clears, one
+ * step claims, halts and resets it, and the next, after the reset's 1 ms, ends it (0). A
+ * BIOS that keeps it: steps wait with OS Owned set; cancelled (a shutdown), -EBUSY says
+ * the BIOS still owns it and nothing more is written. A reset of 200 ms under way:
+ * cancelled, its end is awaited (0, HCRST clear), not cut short. */
+static void takeover_steps(void)
+{
+	unsigned int writes;
+	int err;
+
+	fresh(&(struct xhci_sim){.cnr_for_us = 100000});
+	host_time_skip_ns = 1000000; /* 1 ms a clock read */
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_CNR);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), -EINPROGRESS);
+	CHECK_EQ(sim.byte_writes, 0);
+	CHECK_EQ(OPREG(XHCI_USBCMD), 0u);
+	CHECK(!strcmp(xhci_takeover_waiting(&hc), "waiting for Controller Not Ready to clear"));
+	while (hc.takeover == XHCI_TAKEOVER_CNR && xhci_takeover_step(&hc, why, sizeof(why)) == -EINPROGRESS)
+		;
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_RESET); /* claimed, halted, reset: its end awaited */
+	CHECK_EQ(sim.reset_count, 1);
+	err = -EINPROGRESS;
+	for (int i = 0; i < 10 && err == -EINPROGRESS; i++)
+		err = xhci_takeover_step(&hc, why, sizeof(why));
+	CHECK_EQ(err, 0);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_NONE);
+	CHECK_EQ(xhci_setup(&hc, why, sizeof(why)), 0);
+
+	fresh(&(struct xhci_sim){.legacy = true, .bios_owned = true});
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), -EINPROGRESS);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_BIOS);
+	CHECK(LEGSUP & XHCI_LEGSUP_OS_OWNED);
+	writes = sim.byte_writes;
+	CHECK_EQ(xhci_takeover_cancel(&hc, why, sizeof(why)), -EBUSY);
+	CHECK(!strcmp(why, "the BIOS still owns it"));
+	CHECK(LEGSUP & XHCI_LEGSUP_BIOS_OWNED);
+	CHECK_EQ(sim.byte_writes, writes);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_NONE);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), 0); /* nothing left to step */
+	CHECK(LEGSUP & XHCI_LEGSUP_BIOS_OWNED);
+
+	fresh(&(struct xhci_sim){.reset_for_us = 200000});
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), -EINPROGRESS);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_RESET);
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_HCRST);
+	CHECK_EQ(xhci_takeover_cancel(&hc, why, sizeof(why)), 0);
+	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_HCRST));
+	CHECK(OPREG(XHCI_USBSTS) & XHCI_STS_HCH);
+	host_time_skip_ns = 0;
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -462,5 +520,6 @@ int main(void)
 	RUN(too_many_scratchpads);
 	RUN(never_starts);
 	RUN(setup_out_of_memory);
+	RUN(takeover_steps);
 	return unit_summary();
 }
