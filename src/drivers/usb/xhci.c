@@ -440,9 +440,10 @@ const char *xhci_takeover_waiting(const struct xhci *hc)
  * xhci_abandon - hc's takeover or setup failed: stop it all the same, so that a controller
  * firmware left running, or one we started, does not go on into memory that firmware
  * reuses after a warm reboot. Interrupter 0 off, Run/Stop cleared, HCHalted awaited (32
- * ms), when xhci_takeover found the registers sane; else nothing is touched. Returns 0 when
- * halted, -EIO otherwise (the caller's clearing of bus mastering is then all that stops
- * it). Its memory is left as it is: it may still point there. Boot; busy-waits.
+ * ms), when xhci_takeover_begin found the registers sane; else nothing is touched.
+ * Returns 0 when halted, -EIO otherwise (the caller's clearing of bus mastering is then all
+ * that stops it). Its memory is left as it is: it may still point there. Boot or tick (a
+ * takeover that failed there); busy-waits.
  */
 int xhci_abandon(struct xhci *hc)
 {
@@ -504,9 +505,10 @@ static int setup_scratchpads(struct xhci *hc)
 }
 
 /*
- * xhci_setup - after xhci_takeover: context size, page size, DCBAA, scratchpads, command
- * ring, event ring on interrupter 0, then Run. Returns 0 or -ENOMEM / -EIO / -ENOTSUP with
- * why filled. Memory is not given back on failure (the controller may still hold it).
+ * xhci_setup - after the takeover (its steps ended in 0): context size, page size, DCBAA,
+ * scratchpads, command ring, event ring on interrupter 0, then Run. Returns 0 or -ENOMEM /
+ * -EIO / -ENOTSUP with why filled. Memory is not given back on failure (the controller may
+ * still hold it).
  */
 int xhci_setup(struct xhci *hc, char *why, size_t n)
 {
