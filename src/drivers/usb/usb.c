@@ -6,9 +6,12 @@
  * Takeover: usb_init checks each controller's registers at once (one that makes no sense
  * is skipped there), asks its BIOS for it and polls its takeover for TAKEOVER_AT_ONCE_US,
  * which is all a healthy controller needs; one that still waits (Controller Not Ready for
- * up to 5 s, a BIOS that keeps it up to 1 s, a slow halt or reset) goes on the pending
- * list, and the tick steps its takeover (xhci_takeover_step) until it comes up, exactly as
- * one taken at once, or is skipped. So no controller holds the boot or another's keyboard.
+ * up to 5 s, a slow halt or reset) goes on the pending list, and the tick steps its
+ * takeover (xhci_takeover_step) until it comes up, exactly as one taken at once, or is
+ * skipped. So no such controller holds the boot or another's keyboard. The BIOS handoffs
+ * alone are still waited for in usb_init (up to 1 s, all controllers at once:
+ * bios_handoffs_wait), because the 8042 is probed next and a BIOS's PS/2 emulation must
+ * have ended by then.
  * A pending controller is nobody else's business: it has no number, no devices, no health
  * check; `usb` shows what it waits for, usb_wait_settled counts it busy, usb_shutdown
  * finishes a halt or reset under way and leaves one that is not ready, or still the
@@ -52,6 +55,9 @@
 /* usb_init polls a takeover this long before it leaves the rest to the tick: a healthy
  * controller's halt and reset (its 1 ms settle) fit, a slow or broken one costs no more. */
 #define TAKEOVER_AT_ONCE_US 2000
+/* usb_init waits this long at most for the BIOS handoffs (bios_handoffs_wait): each ends
+ * within its 1 s, overruled then (xhci.c) */
+#define BIOS_HANDOFF_BOUND_US 1100000
 
 struct xhci *usb_controllers;
 /* Controllers whose takeover waits (Controller Not Ready, the BIOS, a halt or a reset),
@@ -67,6 +73,17 @@ unsigned int usb_boot_devices;
 uint64_t usb_now_us(void) { return timer_uptime_us(); }
 
 static void takeovers_tick(void);
+
+/* The boot's "usb: none" line, once: usb_init says it, or the tick when the last pending
+ * controller is skipped with none up. */
+static void say_none(void)
+{
+	static bool said;
+
+	if (!said)
+		printk("usb: none (no xHCI controller)\n");
+	said = true;
+}
 
 /* The tick: the takeovers still waiting (takeovers_tick), every controller (health,
  * recovery, events, ports: xhci_tick), one step of every device, typematic repeat. IRQ 0
@@ -220,7 +237,7 @@ static void takeovers_tick(void)
 		hc->next = NULL;
 		taken_over(hc, err, why, sizeof(why));
 		if (!usb_controllers && !usb_pending)
-			printk("usb: none (no xHCI controller)\n");
+			say_none();
 	}
 }
 
@@ -434,6 +451,34 @@ static void kbd_protocol_from_cmdline(void)
 		       len < 0 ? "(too long)" : val);
 }
 
+/* Whether a pending takeover waits for its BIOS to hand the controller over. Boot. */
+static bool bios_handoff_pending(void)
+{
+	for (const struct xhci *hc = usb_pending; hc; hc = hc->next)
+		if (hc->takeover == XHCI_TAKEOVER_BIOS)
+			return true;
+	return false;
+}
+
+/*
+ * main.c probes the 8042 right after usb_init: a BIOS still emulating a PS/2 keyboard
+ * through one of its controllers (SMM "legacy USB support") would answer that probe, take
+ * the configuration meant for a real 8042 behind it, then vanish at its handoff. So the
+ * BIOS handoffs, unlike Controller Not Ready and slow resets, are waited for here, all at
+ * once, each within its own 1 s (then overruled, as always), stepping the pending
+ * takeovers as the tick will. (A controller still Not Ready is no BIOS's to emulate with:
+ * it is left to the tick.) Boot, before the tick hook.
+ */
+static void bios_handoffs_wait(void)
+{
+	uint64_t dl = deadline_us(BIOS_HANDOFF_BOUND_US);
+
+	while (bios_handoff_pending() && !deadline_passed(dl)) {
+		udelay(50);
+		takeovers_tick();
+	}
+}
+
 /* Whether a takeover still waits (usb_pending). Thread context. */
 static bool takeovers_pending(void)
 {
@@ -459,8 +504,9 @@ int usb_init(void)
 	kbd_protocol_from_cmdline();
 	while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
 		probe(pd);
+	bios_handoffs_wait();
 	if (!controller_count && !usb_pending) {
-		printk("usb: none (no xHCI controller)\n");
+		say_none();
 		return 0;
 	}
 	err = timer_add_tick_hook(usb_tick);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The USB stack's private structures, shared by the files of src/drivers/usb/:
- *   xhci.c       controller takeover (a step at a time: usb.c runs a slow one from the
- *                tick), reset and setup (host-tested: test_xhci.c, and with
+ *   xhci_takeover.c  controller takeover from firmware (a step at a time: usb.c runs a
+ *                slow one from the tick)
+ *   xhci.c       setup, stop, the register primitives (host-tested with xhci_takeover.c:
+ *                test_xhci.c, and with
  *                xhci_ring.c, usb_enum.c, usb_kbd.c in test_usb_ep0.c, on xhci_sim.c)
  *   xhci_ring.c  TRB rings, contexts, commands, control and interrupt transfers, events
  *   xhci_port.c  root ports: power, reset / link training, connect and disconnect
@@ -286,6 +288,19 @@ struct usb_dev {
 };
 
 /* xhci.c */
+#define XHCI_HALT_TIMEOUT_US 32000  /* 16 ms in the spec; Linux waits 32 */
+#define XHCI_RESET_TIMEOUT_US 1000000
+#define XHCI_RESET_SETTLE_US 1000   /* some Intel parts hang when touched within 1 ms of HCRST */
+/* Polls register off until (value & mask) == want: false at deadline dl (deadline_us), or
+ * at once when it reads all ones (the device is gone from the bus). xhci_wait_reg: us
+ * microseconds from now. Busy-waits. */
+bool xhci_wait_until(struct xhci *hc, uint32_t off, uint32_t mask, uint32_t want, uint64_t dl);
+bool xhci_wait_reg(struct xhci *hc, uint32_t off, uint32_t mask, uint32_t want, uint64_t us);
+/* Stop (Run/Stop and interrupts off, HCHalted awaited), then reset when asked. 0, or -EIO
+ * with why filled. Busy-waits (32 ms, then 1 s). */
+int xhci_halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n);
+
+/* xhci_takeover.c */
 int xhci_takeover_begin(struct xhci *hc, char *why, size_t n);
 int xhci_takeover_step(struct xhci *hc, char *why, size_t n);
 int xhci_takeover_cancel(struct xhci *hc, char *why, size_t n);

@@ -212,9 +212,9 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* BEGIN usb */
 	/* Before the 8042: taking the xHCI from the firmware ends its SMM emulation of a PS/2
 	 * keyboard on ports 0x60/0x64, which would otherwise answer the probe (and take the
-	 * configuration writes meant for a real 8042 behind it), then vanish. (A BIOS slow to
-	 * hand its controller over is finished from the tick, possibly after the probe: usb_init
-	 * waits for no controller.) */
+	 * configuration writes meant for a real 8042 behind it), then vanish. usb_init waits
+	 * for the BIOS handoffs (1 s at most, all at once); a controller slow to become ready
+	 * or to reset is finished from the tick. */
 	usb_init();          /* "usb: xhci ..." per controller; devices enumerate from the tick */
 	/* END usb */
 
