@@ -7,8 +7,8 @@
 # The inputs of the bugs the fuzzer found are kept beside these, not written here:
 # view-in-group (a view scroll in a group left the cursor undrawn) and utf8-cut-by-escape
 # (a UTF-8 character went on across an escape sequence, past the pager's count).
-import os
-import sys
+
+import seed_dir
 
 SPANS, HW, BATCH, NOCURSOR, RING, BYTES, OPS = 1, 2, 4, 8, 16, 32, 64
 
@@ -44,12 +44,7 @@ SEEDS = {
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__),
-                                                             "seeds", "console")
-    os.makedirs(out, exist_ok=True)
-    for name, data in SEEDS.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(data)
+    seed_dir.write("console", SEEDS)
 
 
 if __name__ == "__main__":

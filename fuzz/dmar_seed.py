@@ -6,7 +6,8 @@
 # and as laptops' and servers' firmware lays them out.
 import os
 import struct
-import sys
+
+import seed_dir
 
 
 def header(haw_minus_1, flags):
@@ -48,11 +49,7 @@ SEEDS = {
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "seeds", "dmar")
-    os.makedirs(out, exist_ok=True)
-    for name, body in SEEDS.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(body)
+    seed_dir.write("dmar", SEEDS)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@
 # the contexts both ways (irq-cross) with every misuse of each in the other (irq-misuse).
 # Step encoding: 4 bytes, the op byte (bits 0-3 the operation, bit 4 in a handler), the
 # slot, and the 16-bit argument, little-endian (its top bits pick the size range).
-import os
 import struct
-import sys
+
+import seed_dir
 
 (ALLOC, CALLOC, FREE, REALLOC, SIZE, TRIM, MAGAZINES, BURST, OVERFLOW, INTERIOR, DOUBLE_FREE,
  WRITE_AFTER_FREE, TRACE) = 0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
@@ -118,12 +118,7 @@ SEEDS = {"bursts": bursts, "large-cycle": large_cycle, "misuse": misuse, "reallo
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__),
-                                                             "seeds", "heap")
-    os.makedirs(out, exist_ok=True)
-    for name, make in SEEDS.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(make())
+    seed_dir.write("heap", SEEDS)
 
 
 if __name__ == "__main__":

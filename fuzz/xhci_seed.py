@@ -7,9 +7,9 @@
 # with devices in use (the recovery of xhci_health.c).
 # Step encoding: op byte, root port byte (port = 1 + byte % 8, read by every step), then
 # the op's own bytes; the first byte of a program sets the controller's knobs.
-import os
 import struct
-import sys
+
+import seed_dir
 
 TRANSFER, CMD_DONE = 0, 1  # event type bytes (< 0xc0: transfer, command, port status)
 
@@ -104,8 +104,4 @@ seeds = {
                      + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 0) + tick(32)),
 }
 
-out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "seeds", "xhci")
-os.makedirs(out, exist_ok=True)
-for name, program in seeds.items():
-    with open(os.path.join(out, name), "wb") as f:
-        f.write(program)
+seed_dir.write("xhci", seeds)
