@@ -85,16 +85,23 @@ int xhci_halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
  * xhci_abandon - hc's takeover or setup failed: stop it all the same, so that a controller
  * firmware left running, or one we started, does not go on into memory that firmware
  * reuses after a warm reboot. Interrupter 0 off, Run/Stop cleared, HCHalted awaited (32
- * ms), when xhci_takeover_begin found the registers sane; else nothing is touched.
- * Returns 0 when halted, -EIO otherwise (the caller's clearing of bus mastering is then all
- * that stops it). Its memory is left as it is: it may still point there. Boot or tick (a
- * takeover that failed there); busy-waits.
+ * ms), when xhci_takeover_begin found the registers sane and Controller Not Ready is
+ * clear; else nothing is touched (xHCI 4.2: no operational register but USBSTS may be
+ * written while CNR is set, and a controller that never became ready, "not ready after 5
+ * s", may be one whose firmware is still loading or that is wedged). Returns 0 when
+ * halted, -EIO otherwise (the caller's clearing of bus mastering is then all that stops
+ * it). Its memory is left as it is: it may still point there. Boot or tick (a takeover
+ * that failed there); busy-waits.
  */
 int xhci_abandon(struct xhci *hc)
 {
 	char why[48];
+	uint32_t sts;
 
 	if (!hc->op)
+		return -EIO;
+	sts = xhci_read(hc, hc->op + XHCI_USBSTS);
+	if (sts != 0xffffffffu && (sts & XHCI_STS_CNR))
 		return -EIO;
 	return xhci_stop(hc, false, why, sizeof(why));
 }

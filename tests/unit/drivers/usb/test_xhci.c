@@ -414,16 +414,26 @@ static void register_offsets_outside_bar(void)
 }
 
 /* What usb.c's probe does with a controller it failed to take over or set up (xhci_abandon,
- * then bus mastering off). Firmware (SeaBIOS) left it running and its CNR never clears: the
- * takeover gives up before halting it, and abandoning it halts it (it ran on: the probe
- * only returned). Registers placed outside the BAR: nothing is touched, not even to halt,
- * and -EIO says that only bus mastering can stop it. */
+ * then bus mastering off). Its CNR never clears: the takeover gives up, and abandoning it
+ * writes nothing either (xHCI 4.2: no operational register while CNR is set), -EIO saying
+ * that only bus mastering stops it. Firmware left it running and the setup failed after
+ * the takeover: abandoning it halts it (it ran on: the probe only returned). Registers
+ * placed outside the BAR: nothing is touched, not even to halt, and -EIO. */
 static void abandon_failed_controller(void)
 {
+	static uint32_t before[SIM_SIZE / 4];
+
 	fresh(&(struct xhci_sim){.running = true, .cnr_stuck = true});
 	host_time_skip_ns = 50000000;
 	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -EIO);
 	host_time_skip_ns = 0;
+	memcpy(before, sim.reg, sizeof(before));
+	CHECK_EQ(xhci_abandon(&hc), -EIO);
+	CHECK(!memcmp(before, sim.reg, sizeof(before))); /* no register written */
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN);
+
+	fresh(&(struct xhci_sim){.running = true});
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0); /* registers found sane */
 	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN);
 	CHECK_EQ(xhci_abandon(&hc), 0);
 	CHECK(!(OPREG(XHCI_USBCMD) & XHCI_CMD_RUN));
