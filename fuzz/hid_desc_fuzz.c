@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for the HID report descriptor reader (src/drivers/usb/hid_desc.c): the
- * input is a report descriptor (its length in the first two bytes, little-endian, cut to
- * what follows) and then the reports the keyboard sends (each a length byte 0-127 and that
- * many bytes). Descriptor, reports and every output buffer are exact-size heap copies, so
+ * libFuzzer target for the HID report descriptor reader (src/drivers/usb/hid_desc.c, with
+ * hid_layout.c, which reads reports through the layout it builds): the input is a report
+ * descriptor (its length in the first two bytes, little-endian, cut to what follows) and
+ * then the reports the keyboard sends (each a length byte 0-127 and that many bytes).
+ * Descriptor, reports and every output buffer are exact-size heap copies, so
  * ASan sees any access past their ends. A refusal must say why. An accepted layout must be
  * one the driver can trust: every key run and array inside need_bits, need_bits inside the
  * longest report less its ID byte, that report at most 64 bytes, the LED bits inside

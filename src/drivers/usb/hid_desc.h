@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * HID report descriptors (HID 1.11 sections 5 and 6.2.2, HID Usage Tables 1.12 chapters 10
- * and 11), pure part (hid_desc.c): the reader that finds a keyboard's input report and its
- * LED output report in the descriptor a device sends, and the conversion of that input
- * report to the 8-byte boot report hid_kbd_diff takes. It is how a keyboard is driven in
- * report protocol: one that stalls SET_PROTOCOL(boot), or any with `usb.kbd=report`.
+ * and 11), pure part: the reader that finds a keyboard's input report and its LED output
+ * report in the descriptor a device sends (hid_desc.c), and what that layout is used for
+ * (hid_layout.c): the conversion of that input report to the 8-byte boot report
+ * hid_kbd_diff takes, the verdict on an odd report, the LED report. It is how a keyboard
+ * is driven in report protocol: one that stalls SET_PROTOCOL(boot), or any with
+ * `usb.kbd=report`.
  * Private to src/drivers/usb/, compiled for the host too
  * (tests/unit/drivers/usb/test_hid_desc.c, fuzz/hid_desc_fuzz.c).
  *

@@ -3,8 +3,8 @@
  * What test_hid_desc.c and test_hid_desc_refusals.c share: HID report descriptors written
  * item by item (the short item encoding of HID 1.11 6.2.2.2 as macros named after the
  * items), the boot keyboard of appendix B.1 and a consumer control report in parts, and
- * the calls of hid_desc.c on exact-size heap copies (so ASan sees any read past the end)
- * with the checks the cases make of their results.
+ * the calls of hid_desc.c and hid_layout.c on exact-size heap copies (so ASan sees any read
+ * past the end) with the checks the cases make of their results.
  */
 #ifndef LIOS_TEST_HID_DESC_ITEMS_H
 #define LIOS_TEST_HID_DESC_ITEMS_H

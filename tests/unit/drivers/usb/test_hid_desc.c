@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests of the HID report descriptor reader (src/drivers/usb/hid_desc.c) on keyboards
- * that parse, their descriptors written item by item (hid_desc_items.h): the boot keyboard
- * of HID 1.11 appendix B.1 (its layout, reports turned into boot reports, the LED report
+ * Host tests of the HID report descriptor reader (src/drivers/usb/hid_desc.c, and
+ * hid_layout.c, which reads reports by the layouts it builds) on keyboards that parse,
+ * their descriptors written item by item (hid_desc_items.h): the boot keyboard of HID 1.11
+ * appendix B.1 (its layout, reports turned into boot reports, the LED report
  * for every lock combination); the same keyboard under Report ID 1 with a consumer control
  * report (ID 2) declared before and after it; an NKRO bitmap keyboard (keys from the
  * bitmap, seven keys or an error usage giving ErrorRollOver with the modifiers kept); the
