@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * What the HID keyboard driver's two files share (usb_kbd.c: setup, requests, LEDs;
+ * What the HID keyboard driver's files share (usb_kbd.c: setup, requests, LEDs;
+ * usb_kbd_desc.c: the report descriptor read, and the layout taken from it;
  * usb_kbd_report.c: the interrupt reports): the keyboard's state and the steps one file
- * asks of the other. Tick context, or the controller's interrupt, unless said otherwise.
+ * asks of another. Tick context, or the controller's interrupt, unless said otherwise.
  */
 #ifndef LIOS_USB_KBD_INTERNAL_H
 #define LIOS_USB_KBD_INTERNAL_H
@@ -59,18 +60,31 @@ struct usb_kbd {
 	uint8_t held_prev[XHCI_INTR_BUF_SIZE]; /* ... or CHECK_READING, and the one before it */
 };
 
+static inline uint16_t iface_number(const struct usb_dev *d)
+{
+	return d->cfg.iface[d->iface].number;
+}
+
+/* usb_kbd_desc.c */
 /* GET_DESCRIPTOR(report) for the length the HID descriptor gave; false, nothing sent, with
- * *why set when it gave none or one longer than LiOS reads (usb_kbd.c). */
+ * *why set when it gave none or one longer than LiOS reads. */
 bool usb_kbd_ask_report_desc(struct usb_dev *d, const char **why);
-/* The report descriptor's bytes that came (usb_kbd.c). */
+/* The report descriptor's bytes that came. */
 size_t usb_kbd_report_desc_got(const struct usb_dev *d);
-/* d->kbd->layout is read: d is read through it from now on; its description into what
- * (usb_kbd.c). */
+/* d->kbd->layout is read: d is read through it from now on; its description into what. */
 void usb_kbd_use_layout(struct usb_dev *d, char *what, size_t n);
+/* Report protocol: the report descriptor asked for (K_REPORT_DESC), or d refused (or left
+ * alone) when its HID descriptor names none LiOS reads. */
+void usb_kbd_get_report_desc(struct usb_dev *d);
+/* K_REPORT_DESC answered: true with d's layout taken; false with d refused or left alone
+ * (its keyboard state freed), or, a HID interface probed, its next one to be read. */
+bool usb_kbd_take_layout(struct usb_dev *d);
+
+/* usb_kbd_report.c */
 /* Endpoint 0 free, a report of odd length seen: the report descriptor asked for, or boot
- * reports from now on (usb_kbd_report.c). */
+ * reports from now on. */
 void usb_kbd_check_desc_ask(struct usb_dev *d);
-/* K_CHECK_DESC answered: the held report judged (usb_kbd_report.c). */
+/* K_CHECK_DESC answered: the held report judged. */
 void usb_kbd_check_desc_read(struct usb_dev *d);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests of a USB keyboard read in report protocol (src/drivers/usb/usb_kbd.c with
- * hid_desc.c) on the simulated controller and devices of ep0_harness.h, from its report
+ * usb_kbd_desc.c and hid_desc.c) on the simulated controller and devices of ep0_harness.h, from its report
  * descriptor to the keys it types and the LED reports it is sent: the boot layout behind a
  * stalled SET_PROTOCOL(boot); a keyboard under report ID 1 beside a consumer-control report
  * ID 2, whose reports type nothing and count for nothing; `usb.kbd=report`, which sends no
