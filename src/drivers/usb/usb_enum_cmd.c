@@ -9,14 +9,18 @@
  * TR Dequeue Pointer). usb_enum.c's
  * state machine decides when; this file only fills contexts and queues commands. Each
  * command returns false, nothing changed, while another holds the command ring: the caller
- * asks again on its next step. Tick context throughout.
+ * asks again on its next step. Recoveries of endpoint 0 in a row, halts and requests never
+ * answered alike, are counted (d->ep0_stalls, back to 0 whenever a request completes:
+ * xhci_ring.c): past EP0_MAX_RECOVERIES the device is refused, so one that halts or ignores
+ * every request is given up even where each request alone is optional and the class driver
+ * goes on without its answer (SET_IDLE, the LED report). Tick context throughout.
  */
 #include <lios/kmalloc.h>
 #include <lios/printk.h>
 #include <lios/string.h>
 #include "usb_internal.h"
 
-#define EP0_MAX_RECOVERIES 16 /* halts of endpoint 0 in a row a device is forgiven */
+#define EP0_MAX_RECOVERIES 16 /* halts or requests never answered in a row a device is forgiven */
 
 /* Slot context of the input context, rewritten whole. A hub's: the Hub flag, its port
  * count and, for a high-speed hub, its TT think time (wHubCharacteristics bits 6:5, in
@@ -150,6 +154,23 @@ bool usb_ep_stop(struct usb_dev *d, unsigned int dci)
 			    "Stop Endpoint");
 }
 
+/* One more recovery of endpoint 0 in a row, for d->halted_op: true while d is forgiven it;
+ * past EP0_MAX_RECOVERIES, d is refused, saying so with the last request (false). A
+ * request found halted while it was being stopped counts once, as the timeout it was. */
+static bool recovery_forgiven(struct usb_dev *d)
+{
+	static char msg[128]; /* the longest op (the stall probe's) and the rest; the refused
+			       * record keeps USB_REFUSED_WHY_SIZE of it */
+
+	if (++d->ep0_stalls <= EP0_MAX_RECOVERIES)
+		return true;
+	ksnprintf(msg, sizeof(msg),
+		  "endpoint 0 keeps halting or not answering: %u times in a row, the last on %s",
+		  d->ep0_stalls, d->halted_op);
+	usb_dev_refuse(d, msg);
+	return false;
+}
+
 /* Endpoint 0 stopped, its request never answered, has been moved past it: the state that
  * sent it sees USB_CC_TIMED_OUT and decides. */
 static bool ep0_stop_done(struct usb_dev *d)
@@ -191,9 +212,13 @@ static bool ep0_stop_step(struct usb_dev *d)
 {
 	switch (d->ep0_recover) {
 	case EP0_RECOVER_STOP:
+		if (!recovery_forgiven(d))
+			return false; /* refused: Disable Slot ends the request */
 		if (usb_ep_stop(d, XHCI_DCI_EP0))
 			d->ep0_recover = EP0_RECOVER_STOPPING;
-		return false; /* the command ring is busy: again next tick */
+		else
+			d->ep0_stalls--; /* the command ring is busy: again next tick */
+		return false;
 	case EP0_RECOVER_STOPPING:
 		if (d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_CONTEXT_STATE) {
 			ep0_stop_failed(d);
@@ -229,16 +254,18 @@ bool usb_dev_ep0_recover_step(struct usb_dev *d)
 	case EP0_RECOVER_STOPPING:
 	case EP0_RECOVER_SKIPPING:
 		return ep0_stop_step(d);
-	case EP0_RECOVER_RESET:
-		if (++d->ep0_stalls > EP0_MAX_RECOVERIES) {
-			usb_dev_refuse(d, "endpoint 0 keeps halting");
+	case EP0_RECOVER_RESET: {
+		/* a request stopped and found halted was counted as it was stopped */
+		bool counted = d->halted_cc != USB_CC_TIMED_OUT;
+
+		if (counted && !recovery_forgiven(d))
 			return false;
-		}
 		if (usb_ep_reset(d, XHCI_DCI_EP0))
 			d->ep0_recover = EP0_RECOVER_DEQUEUE;
-		else
+		else if (counted)
 			d->ep0_stalls--; /* the command ring is busy: again next tick */
 		return false;
+	}
 	case EP0_RECOVER_DEQUEUE:
 		if (!usb_dev_ok(d))
 			return false;

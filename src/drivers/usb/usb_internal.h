@@ -265,8 +265,9 @@ struct usb_dev {
 	uint32_t halted_cc;      /* the completion code that halted it (USB_CC_TIMED_OUT: none
 				  * came) and the request, given */
 	const char *halted_op;   /* back once it is reset */
-	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request (a
-				  * device that halts it forever is refused) */
+	unsigned int ep0_stalls; /* recoveries since endpoint 0 last completed a request,
+				  * halts and requests never answered (a device that halts or
+				  * ignores every request is refused: usb_enum_cmd.c) */
 	/* the interrupt IN endpoint halted (a STALL, babble, a transaction or split transaction
 	 * error) and being reset (usb_intr.c): the last operation's outcome is kept meanwhile,
 	 * and given back to the state that waits for it once the endpoint runs again */

@@ -304,7 +304,7 @@ static void control_done(struct xhci *hc, struct usb_dev *d, const struct xhci_t
 	d->cc = cc;
 	d->busy = false;
 	if (good)
-		d->ep0_stalls = 0; /* endpoint 0 works: the halt limit counts halts in a row */
+		d->ep0_stalls = 0; /* endpoint 0 works: the limit counts recoveries in a row */
 	/* these halt the endpoint (4.10.2): usb_dev_step resets it before going on */
 	if (cc == XHCI_CC_STALL || cc == XHCI_CC_BABBLE || cc == XHCI_CC_USB_TRANSACTION ||
 	    cc == XHCI_CC_SPLIT_TRANSACTION) {

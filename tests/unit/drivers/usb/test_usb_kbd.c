@@ -11,7 +11,8 @@
  * or that never answers the stall probe's SET_IDLE(0), is refused with nothing queued
  * behind the request it never answered; a keyboard that stalls or never answers
  * SET_PROTOCOL(boot) is read in report protocol; a ready keyboard stays
- * counted and listed while a request of its own is in flight. Setup, stalls tolerated by
+ * counted and listed while a request of its own is in flight; halts of endpoint 0 and
+ * requests never answered count together toward the limit of recoveries in a row. Setup, stalls tolerated by
  * HID 1.11 and the stall probe's halts: test_usb_ep0.c.
  */
 #include "ep0_harness.h"
@@ -412,6 +413,61 @@ static void set_protocol_stall_report_protocol(void)
 	cleanup();
 }
 
+/* The stall probe run to its end (its second code known), or the keyboard refused
+ * meanwhile. */
+static void probe_until_done_or_refused(void)
+{
+	int stalled = -1, after = -1;
+
+	CHECK(usb_kbd_stall_probe());
+	for (int i = 0; i < 100 && after == -1 && !sim_logged("refused"); i++) {
+		ticks(1);
+		usb_kbd_probe_result(&stalled, &after);
+	}
+}
+
+/* A keyboard that stalls SET_IDLE and the stall probe's requests and never answers its LED
+ * reports, so that no request of its own ever works after SET_PROTOCOL: setup's SET_IDLE
+ * halts endpoint 0, setup's LED report and two after lock keys are lost (then no more is
+ * sent), and each stall probe halts it twice. Halts and requests never answered count
+ * together: 4 recoveries, then 12 in six probes, and the seventh probe's undefined request,
+ * the 17th in a row, refuses it, saying so. (Only halts counted: it was refused in the
+ * eighth probe, and a device that ignored every request was never given up.) */
+static void halts_and_timeouts_in_a_row_refused(void)
+{
+	struct usb_dev *d;
+	unsigned int probes = 0;
+
+	start_leds_off();
+	dev[1].stall_undefined = true;
+	dev[1].stall_req = SET_IDLE;
+	dev[1].stall_type = CLASS_IFACE_OUT;
+	dev[1].silent_class_req = SET_REPORT;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	ticks_until_skipped(2); /* SET_IDLE's halt, the LED report's timeout */
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks_until_skipped(3);
+	led_listener(0);
+	ticks_until_skipped(4);
+	CHECK(sim_logged(
+		"usb: 1-5: LED report not answered 3 times in a row: its LEDs are left alone"));
+	if (!kept(d))
+		return;
+	while (probes < 10 && !sim_logged("refused")) {
+		probe_until_done_or_refused();
+		probes++;
+	}
+	CHECK_EQ(probes, 7u);
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: endpoint 0 keeps halting or not answering: "
+			 "17 times in a row, the last on undefined HID request (stall probe)"));
+	CHECK_EQ(sim.commands[TRB_STOP_EP], 3);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 1 + 12);
+	ticks(20);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
 /* usb_kbd_count (the self-test's and `devices`' count, usb_wait_settled's "ready") and the
  * `kbd` listing: no keyboard while setup's LED report is in flight; one while a ready
  * keyboard's LED report, then each of the stall probe's requests, is (a keyboard counted
@@ -493,6 +549,7 @@ int main(void)
 	RUN(set_protocol_unanswered_report_protocol);
 	RUN(set_protocol_stall_report_protocol);
 	RUN(ready_while_its_requests_in_flight);
-	RUN(probe_refused_while_running);
+	RUN(halts_and_timeouts_in_a_row_refused);
+	RUN(probe_refused_while_running); /* last: it leaves a probe asked for */
 	return unit_summary();
 }
