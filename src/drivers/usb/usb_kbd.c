@@ -3,9 +3,9 @@
  * The HID boot keyboard class driver (HID 1.11 section 7.2 and appendix B). After
  * SET_CONFIGURATION: Configure Endpoint for the interrupt IN endpoint, SET_PROTOCOL(boot)
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
- * SET_REPORT with the LED state the lock keys already set, then 8 interrupt transfers kept
- * queued. A stalled SET_IDLE or LED report is fine (HID 1.11 lets a keyboard reject both;
- * usb_enum_cmd.c has reset endpoint 0 by then), and so is one never answered (KVM switches
+ * then 8 interrupt transfers kept queued (the keyboard is ready), and SET_REPORT with the
+ * LED state the lock keys already set. A stalled SET_IDLE or LED report is fine (HID 1.11
+ * lets a keyboard reject both; usb_enum_cmd.c has reset endpoint 0 by then), and so is one never answered (KVM switches
  * and cheap receivers NAK SET_IDLE forever, some keyboards their LED report): usb_enum.c
  * has stopped endpoint 0 and moved it past the request by then, and the keyboard goes on
  * (one that leaves LED_TIMEOUTS_MAX LED reports in a row unanswered is sent no more); its
@@ -186,7 +186,9 @@ static void send_idle(struct usb_dev *d)
 /* K_LEDS: SET_IDLE(0) done, or stalled: HID 1.11 7.2.4 lets a keyboard not support it (it
  * then repeats its report every few ms, which the differ ignores: no change, no key), or
  * never answered, which ends the same way (endpoint 0 stopped past it). Any other outcome
- * refuses d. Then the LED state the lock keys already set goes out. */
+ * refuses d. Then d is ready, and the LED state the lock keys already set goes out as a
+ * lock key's would: a keyboard that never answers that report types meanwhile, not only
+ * once it has waited its 2 s out. */
 static void send_first_leds(struct usb_dev *d)
 {
 	if (d->cc == XHCI_CC_STALL)
@@ -195,16 +197,13 @@ static void send_first_leds(struct usb_dev *d)
 		printk(KERN_WARN "usb: %s: no answer to SET_IDLE(0): going on\n", d->name);
 	else if (!usb_dev_ok(d))
 		return;
-	if (send_leds(d)) {
-		d->kbd->state = K_START;
-		return;
-	}
-	start_reports(d); /* no LED to set */
+	start_reports(d);
+	d->kbd->led_request = true;
 	run_requests(d);
 }
 
-/* K_START, the first LED report answered: the interrupt transfers are queued and the
- * keyboard is ready (the "ready in N ms" line). */
+/* Setup done but for the LEDs: the interrupt transfers are queued and the keyboard is ready
+ * (the "ready in N ms" line). */
 static void start_reports(struct usb_dev *d)
 {
 	d->kbd->boot_asked = xhci_intr_len(d);
@@ -315,12 +314,6 @@ void usb_kbd_step(struct usb_dev *d)
 		return;
 	case K_LEDS:
 		send_first_leds(d);
-		return;
-	case K_START:
-		if (!leds_answered(d))
-			return;
-		start_reports(d);
-		run_requests(d); /* a lock key pressed meanwhile */
 		return;
 	case K_LED_DONE:
 		/* back to running, never on to the stall probe's SET_IDLE(0): that one is the

@@ -19,8 +19,7 @@ enum {
 	K_IDLE,
 	K_REPORT_DESC,
 	K_LEDS,
-	K_START,
-	K_RUN,
+	K_RUN, /* ready: this state and all below */
 	K_LED_DONE,
 	K_PROBE_STALL,
 	K_PROBE_AFTER,

@@ -86,8 +86,8 @@ static bool acknowledged(const struct ctl *c)
 	return !(reg(c, IMAN0) & XHCI_IMAN_IP) && !(reg(c, SIM_OP + XHCI_USBSTS) & XHCI_STS_EINT);
 }
 
-/* A keyboard on ROOT_PORT, brought up by the tick usb_init hooked. The device, NULL when it
- * did not come up. */
+/* A keyboard on ROOT_PORT, brought up by the tick usb_init hooked, its first LED report
+ * (sent once it is ready) answered too. The device, NULL when it did not come up. */
 static struct usb_dev *keyboard_ready(struct ctl *c)
 {
 	CHECK(m.tick != NULL);
@@ -95,7 +95,9 @@ static struct usb_dev *keyboard_ready(struct ctl *c)
 		return NULL;
 	sim_connect(&c->xs, ROOT_PORT, USB_SPEED_HIGH);
 	host_time_skip_ns = 200000; /* 0.2 ms a clock read: debounce and reset pass in ticks */
-	for (int i = 0; i < 5000 && !sim_logged("kbd: usb 1-5 0627:0001 ready"); i++)
+	for (int i = 0; i < 5000 && (!sim_logged("kbd: usb 1-5 0627:0001 ready") ||
+				     (usb_dev_list() && usb_dev_list()->busy));
+	     i++)
 		m.tick();
 	host_time_skip_ns = 0;
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready"));

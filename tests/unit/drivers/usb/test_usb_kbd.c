@@ -6,7 +6,7 @@
  * one waiting for the first LED report of setup, or a later one, in the step that takes
  * that one's answer; a second stall probe is refused while one runs; a keyboard that never
  * answers an optional request (its LED report, SET_IDLE at setup) is kept once endpoint 0
- * is stopped past it (Stop Endpoint in the orders and outcomes a controller gives), and
+ * is stopped past it, and one that never answers setup's LED report types meanwhile (Stop Endpoint in the orders and outcomes a controller gives), and
  * sent no LED report after three lost in a row; one whose Stop Endpoint never completes,
  * or that never answers the stall probe's SET_IDLE(0), is refused with nothing queued
  * behind the request it never answered; a keyboard that stalls or never answers
@@ -93,8 +93,9 @@ static void probe_end_sends_pending_leds(void)
 }
 
 /* Caps Lock pressed while a new keyboard's first LED report (all off, the state at setup)
- * is in flight: in the step that makes it ready, the keyboard is sent Caps Lock on, and the `kbd` listing shows
- * it (the press was lost: the light stayed dark until the next lock key). */
+ * is in flight: in the step that takes that report's answer, the keyboard is sent Caps Lock
+ * on, and the `kbd` listing shows it (the press was lost: the light stayed dark until the
+ * next lock key). */
 static void lock_key_during_setup_sent(void)
 {
 	struct usb_dev *d;
@@ -292,6 +293,37 @@ static void probe_set_idle_unanswered_refused(void)
 	cleanup();
 }
 
+/* A keyboard that never answers its first LED report (setup's, all off): it is ready and
+ * types from the moment that report goes out, while the report waits out its 2 s; then
+ * endpoint 0 is stopped past it, the keyboard goes on, said once, and types on. (Its
+ * interrupt transfers were queued only once that report was over: ready, and typing, 2 s
+ * late.) */
+static void first_led_report_unanswered_types_meanwhile(void)
+{
+	struct usb_dev *d;
+
+	start_leds_off();
+	dev[1].silent_class_req = SET_REPORT;
+	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
+	CHECK(usb_kbd_ready(d));
+	CHECK_EQ(usb_kbd_count(), 1);
+	type_a(d);
+	CHECK(key_was(0, KEY_A, true) && key_was(1, KEY_A, false));
+	CHECK(d->busy && d->op && !strcmp(d->op, LEDS_OP)); /* the report still hangs */
+	ticks_until_skipped(1);
+	if (!kept(d))
+		return;
+	CHECK(sim_logged("usb: 1-5: no answer to SET_REPORT(LEDs): going on"));
+	CHECK_EQ(sim.commands[TRB_STOP_EP], 1);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 1);
+	type_a(d);
+	CHECK(key_was(2, KEY_A, true) && key_was(3, KEY_A, false));
+	CHECK(listed("LEDs 0x0, "));
+	cleanup();
+}
+
 /* A keyboard that never answers SET_IDLE(0) at setup (KVM switches and cheap receivers
  * NAK it forever): after the 2 s timeout endpoint 0 is stopped past it and setup goes on,
  * said once, as for one that stalls it (HID 1.11 7.2.4): its LED report, ready, typing. (It
@@ -469,9 +501,10 @@ static void halts_and_timeouts_in_a_row_refused(void)
 }
 
 /* usb_kbd_count (the self-test's and `devices`' count, usb_wait_settled's "ready") and the
- * `kbd` listing: no keyboard while setup's LED report is in flight; one while a ready
- * keyboard's LED report, then each of the stall probe's requests, is (a keyboard counted
- * only while idle vanished from both at every lock key); none once it is unplugged. */
+ * `kbd` listing: one keyboard from the moment setup's LED report goes out (it is ready
+ * before that report), while a lock key's LED report, then each of the stall probe's
+ * requests, is in flight (a keyboard counted only while idle vanished from both at every
+ * lock key); none once it is unplugged. */
 static void ready_while_its_requests_in_flight(void)
 {
 	struct usb_dev *d;
@@ -479,9 +512,10 @@ static void ready_while_its_requests_in_flight(void)
 	start_leds_off();
 	dev[1].stall_undefined = true;
 	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
-	CHECK(tick_until_op(d, LEDS_OP));
 	CHECK_EQ(usb_kbd_count(), 0);
-	CHECK_EQ(usb_kbd_print(), 0);
+	CHECK(tick_until_op(d, LEDS_OP));
+	CHECK_EQ(usb_kbd_count(), 1);
+	CHECK_EQ(usb_kbd_print(), 1);
 	ticks(50);
 	CHECK_EQ(usb_kbd_count(), 1);
 	led_listener(KBD_LED_CAPSLOCK);
@@ -542,6 +576,7 @@ int main(void)
 	RUN(led_report_unanswered_kept_event_late);
 	RUN(led_reports_unanswered_given_up);
 	RUN(probe_set_idle_unanswered_refused);
+	RUN(first_led_report_unanswered_types_meanwhile);
 	RUN(set_idle_unanswered_kept);
 	RUN(stop_finds_halted);
 	RUN(stop_finds_stopped);
