@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c, test_usb_kbd_report.c,
- * test_usb_kbd_switch.c and test_usb_hid_probe.c share:
+ * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c, test_usb_kbd_silent.c,
+ * test_usb_kbd_report.c, test_usb_kbd_switch.c and test_usb_hid_probe.c share:
  * devices driven on endpoint 0 (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the
  * simulated controller of xhci_sim.c. It holds stand-ins for the rest of the kernel (heap,
  * clock, ports, hubs, the key path, which records the key events in key_event[]), one
  * scripted keyboard per slot (dev[]: which request it stalls or never answers, its
  * configuration and report descriptor), the simulator and controller (sim, hc), and
- * start/ticks/cleanup/ready_keyboard, with send_report (an interrupt transfer completed
+ * start/ticks/cleanup/ready_keyboard and tick_until_op, with send_report (an interrupt transfer completed
  * with a report) and key_was for the keys it types, the names of the requests and
  * configuration fields the cases check, and the keyboard cases' own: report descriptors
  * written from the sim's keyboard's parts, a configuration of the sim's keyboard with
@@ -261,6 +261,21 @@ static inline struct usb_dev *ready_keyboard_or_end(void)
 		return d;
 	cleanup();
 	return NULL;
+}
+
+/* The ops of the stall probe's undefined request and of the LED report, as d->op names them. */
+#define PROBE_OP "undefined HID request (stall probe)"
+#define LEDS_OP "SET_REPORT(LEDs)"
+
+/* Ticks one at a time until d's request op is the one in flight; false if it never is. */
+static inline bool tick_until_op(struct usb_dev *d, const char *op)
+{
+	for (int i = 0; i < 500; i++) {
+		ticks(1);
+		if (d->busy && d->op && !strcmp(d->op, op))
+			return true;
+	}
+	return false;
 }
 
 /* Slot 1's configuration: the sim's keyboard's, its HID descriptor naming a report

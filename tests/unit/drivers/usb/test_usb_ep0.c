@@ -18,10 +18,11 @@
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
  * a keyboard that never answers the self-test's stall probe is refused, not sent more
  * requests; the first request after Address Device waits the 2 ms SetAddress recovery from
- * the command's completion, not from its queueing. Commands that hang until aborted or complete late: test_xhci_cmd.c; the keyboard's
- * class steps tick by tick (LED reports behind the stall probe, keyboards that stop answering):
- * test_usb_kbd.c; both on the same harness (ep0_harness.h: the simulated devices, start,
- * ticks, cleanup, ready_keyboard).
+ * the command's completion, not from its queueing. Commands that hang until aborted or
+ * complete late: test_xhci_cmd.c; the keyboard's class steps tick by tick (LED reports
+ * behind the stall probe): test_usb_kbd.c, and keyboards that stop answering:
+ * test_usb_kbd_silent.c; all on the same harness (ep0_harness.h: the simulated devices,
+ * start, ticks, cleanup, ready_keyboard).
  */
 #include "ep0_harness.h"
 
