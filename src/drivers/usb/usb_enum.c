@@ -24,8 +24,9 @@
  * A control transfer that is never answered (a device that NAKs it forever) is stopped at
  * its deadline (Stop Endpoint, then Set TR Dequeue Pointer past it: usb_enum_cmd.c) and
  * ends "timed out" (USB_CC_TIMED_OUT): the enumeration states refuse the device for it
- * ("no answer to <op>"), a class driver may go on (test_usb_kbd). Halts and requests never
- * answered in a row past a limit refuse the device either way (usb_enum_cmd.c).
+ * ("no answer to <op>"), a class driver may go on (test_usb_kbd_silent). Halts and
+ * requests never answered in a row past a limit refuse the device either way
+ * (usb_enum_cmd.c).
  * An interrupt IN endpoint that halts is reset the same way (usb_intr.c).
  * A command past its deadline is aborted first (xhci_ring.c) and its device waits for the
  * abort: what the controller then reports, a late completion included, is the outcome.

@@ -5,17 +5,22 @@
  * (devices start in report protocol), SET_IDLE(0) (report only on change: repeat is ours),
  * then 8 interrupt transfers kept queued (the keyboard is ready), and SET_REPORT with the
  * LED state the lock keys already set. A stalled SET_IDLE or LED report is fine (HID 1.11
- * lets a keyboard reject both; usb_enum_cmd.c has reset endpoint 0 by then), and so is one never answered (KVM switches
- * and cheap receivers NAK SET_IDLE forever, some keyboards their LED report): usb_enum.c
- * has stopped endpoint 0 and moved it past the request by then, and the keyboard goes on
- * (one that leaves LED_TIMEOUTS_MAX LED reports in a row unanswered is sent no more); its
- * interrupt endpoint types all the while. Any other request never answered refuses the
- * keyboard. Each report goes through hid_kbd_diff into kbd_report_key(), the same byte ring
- * the 8042 fills, so layouts, dead keys and the line editor treat both alike, and PS/2 and
- * USB keyboards can type at the same time. Typematic repeat (hid_repeat, 500 ms then 30 Hz)
- * runs from the tick. LED changes come from kbd.c's listener (thread context) as a request
- * flag that the keyboard's next step with endpoint 0 free turns into SET_REPORT: the step
- * that takes the answer to the request before it, when one was in flight.
+ * lets a keyboard reject both; usb_enum_cmd.c has reset endpoint 0 by then), and so is one
+ * never answered (KVM switches and cheap receivers NAK SET_IDLE forever, some keyboards
+ * their LED report): usb_enum.c has stopped endpoint 0 and moved it past the request by
+ * then, and the keyboard goes on (one that leaves LED_TIMEOUTS_MAX LED reports in a row
+ * unanswered is sent no more); its interrupt endpoint types all the while. So does a ready
+ * keyboard that never answers the self-test's stall probe or the report descriptor read for
+ * its reports' shape (probe_request_over, usb_kbd_check_desc_read say why that is safe);
+ * only the report descriptor a keyboard in report protocol must be read through refuses it
+ * when it never comes, and endpoint 0's limit of recoveries in a row refuses one that
+ * answers nothing (usb_enum_cmd.c). Each report goes through hid_kbd_diff into
+ * kbd_report_key(), the same byte ring the 8042 fills, so layouts, dead keys and the line
+ * editor treat both alike, and PS/2 and USB keyboards can type at the same time. Typematic
+ * repeat (hid_repeat, 500 ms then 30 Hz) runs from the tick. LED changes come from kbd.c's
+ * listener (thread context) as a request flag that the keyboard's next step with endpoint 0
+ * free turns into SET_REPORT: the step that takes the answer to the request before it, when
+ * one was in flight.
  *
  * A keyboard that stalls SET_PROTOCOL(boot), or never answers it, stays in report protocol
  * and is read through its report descriptor, as is every keyboard with `usb.kbd=report` and
@@ -129,11 +134,13 @@ static void led_refused(struct usb_dev *d)
 	       d->cc);
 }
 
-/* True when the last request got an answer, whatever it was. One that never did (timed
- * out) refuses d, as for any request ("no answer to <op>"): the caller sends nothing more. */
-static bool answered(struct usb_dev *d)
+/* True when the last request is over: answered, whatever the answer, or never answered
+ * and endpoint 0 stopped past it (timed out: usb_enum_cmd.c, which refuses a device whose
+ * requests keep going unanswered). Any other end (no completion code at all) refuses d
+ * through usb_dev_ok: the caller sends nothing more. */
+static bool request_over(struct usb_dev *d)
 {
-	if (d->cc && !usb_dev_timed_out(d))
+	if (d->cc || usb_dev_timed_out(d))
 		return true;
 	usb_dev_ok(d);
 	return false;
@@ -157,8 +164,8 @@ static void led_timed_out(struct usb_dev *d)
 	       "alone\n", d->name, k->led_timeouts);
 }
 
-/* The LED report is over: true, unless it was neither answered nor timed out (refused by
- * answered()). A refusal is noted once (led_refused) and not held against the keyboard, nor
+/* The LED report is over: true, unless it ended otherwise (refused by request_over). A
+ * refusal is noted once (led_refused) and not held against the keyboard, nor
  * is silence (led_timed_out): LEDs are a nicety, typing works without them. */
 static bool leds_answered(struct usb_dev *d)
 {
@@ -166,7 +173,7 @@ static bool leds_answered(struct usb_dev *d)
 		led_timed_out(d);
 		return true;
 	}
-	if (!answered(d))
+	if (!request_over(d))
 		return false;
 	d->kbd->led_timeouts = 0;
 	if (d->cc != XHCI_CC_SUCCESS)
@@ -215,14 +222,31 @@ static void start_reports(struct usb_dev *d)
 	       (unsigned long)((usb_now_us() - d->hc->takeover_us) / 1000));
 }
 
+/*
+ * One of the stall probe's requests is over: its completion code into *cc (0: no answer),
+ * and true when the keyboard goes on. One never answered does not refuse the keyboard, as
+ * SET_IDLE's does not at setup: neither request changes what the keyboard is (the
+ * undefined request means nothing to it, SET_IDLE(0) is setup's again), so a keyboard that
+ * ignores them (behind a KVM that NAKs what it does not know) is driven on as before, in
+ * the protocol it took at setup, with endpoint 0 stopped past the request (usb_enum_cmd.c);
+ * the self-test sees the 0 and fails, which is what it is for. A keyboard that answers
+ * nothing at all is refused by endpoint 0's limit of recoveries in a row.
+ */
+static bool probe_request_over(struct usb_dev *d, volatile int *cc)
+{
+	*cc = usb_dev_timed_out(d) ? 0 : (int)d->cc;
+	if (!request_over(d))
+		return false;
+	if (usb_dev_timed_out(d))
+		printk(KERN_WARN "usb: %s: no answer to %s: going on\n", d->name, d->op);
+	return true;
+}
+
 /* K_PROBE_STALL: the stall probe's undefined request is over; its code is kept and
  * SET_IDLE(0) goes out, which must work on the endpoint 0 reset after the stall. */
 static void probe_send_idle(struct usb_dev *d)
 {
-	probe_cc[0] = usb_dev_timed_out(d) ? 0 : (int)d->cc; /* 0: no answer */
-	/* never answered, as any request: refused, not another request queued on an
-	 * endpoint 0 still stuck on that one (Disable Slot then stops it) */
-	if (!answered(d))
+	if (!probe_request_over(d, &probe_cc[0]))
 		return;
 	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
 	d->kbd->state = K_PROBE_AFTER;
@@ -326,13 +350,12 @@ void usb_kbd_step(struct usb_dev *d)
 		probe_send_idle(d);
 		return;
 	case K_PROBE_AFTER:
-		probe_cc[1] = usb_dev_timed_out(d) ? 0 : (int)d->cc; /* 0: no answer */
-		if (answered(d))
+		if (probe_request_over(d, &probe_cc[1]))
 			run_requests(d);
 		return;
 	case K_CHECK_DESC:
-		/* never answered: refused, as for any request */
-		if (answered(d)) {
+		/* never answered: judged by usb_kbd_check_desc_read, the keyboard kept */
+		if (request_over(d)) {
 			usb_kbd_check_desc_read(d);
 			run_requests(d);
 		}

@@ -83,7 +83,7 @@ bool usb_kbd_take_layout(struct usb_dev *d);
 /* Endpoint 0 free, a report of odd length seen: the report descriptor asked for, or boot
  * reports from now on. */
 void usb_kbd_check_desc_ask(struct usb_dev *d);
-/* K_CHECK_DESC answered: the held report judged. */
+/* K_CHECK_DESC over (answered, or timed out): the held report judged. */
 void usb_kbd_check_desc_read(struct usb_dev *d);
 
 #endif

@@ -13,9 +13,9 @@
  * it proves a boot report), and a report that is the keyboard's input report as
  * declared there, whole or cut in two by the transfer length, switches it to the
  * report-protocol path for good, with one line; one of its other input reports
- * (media keys) types nothing. A descriptor that explains no such report, or cannot be
- * read, leaves the keyboard on boot reports (said once): 8-byte reports, whatever their
- * reserved byte, never cost a request.
+ * (media keys) types nothing. A descriptor that explains no such report, cannot be read
+ * or never comes, leaves the keyboard on boot reports (said once): 8-byte reports,
+ * whatever their reserved byte, never cost a request.
  */
 #include <lios/kbd.h>
 #include <lios/printk.h>
@@ -168,8 +168,16 @@ void usb_kbd_check_desc_ask(struct usb_dev *d)
 	take_held_boot_report(d);
 }
 
-/* K_CHECK_DESC answered: the held report judged by the layout read, or, when it cannot be
- * read (stalled, failed, not understood), taken as a boot report, as all from now on. */
+/*
+ * K_CHECK_DESC over: the held report judged by the layout read, or, when it cannot be read
+ * (stalled, failed, not understood, or never answered), taken as a boot report, as all from
+ * now on. A keyboard whose request timed out is kept and read so, as one that stalled it:
+ * it took SET_PROTOCOL(boot), whose reports HID 1.11 B.1 defines, and has been typing
+ * through them; silence tells no more about its odd report than a stall does (some boot
+ * keyboards send short boot reports), and refusing it would take away a keyboard that
+ * types, over a request of LiOS's own. The request is not
+ * sent again, so it costs endpoint 0 its 2 s once.
+ */
 void usb_kbd_check_desc_read(struct usb_dev *d)
 {
 	struct usb_kbd *k = d->kbd;
@@ -177,6 +185,14 @@ void usb_kbd_check_desc_read(struct usb_dev *d)
 	bool ok = d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET;
 	bool joined;
 
+	if (usb_dev_timed_out(d)) {
+		k->check = CHECK_OFF;
+		printk(KERN_WARN "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but no answer "
+				 "to GET_DESCRIPTOR(report): read as boot reports\n",
+		       d->name, k->held_len);
+		take_held_boot_report(d);
+		return;
+	}
 	if (!ok || hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why)) {
 		k->check = CHECK_OFF;
 		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report descriptor "

@@ -125,6 +125,7 @@ static struct {
 	uint8_t stall_type;       /* ... of this bmRequestType */
 	bool silent_on_config;    /* never answers GET_DESCRIPTOR(configuration) */
 	uint8_t silent_class_req; /* never answers this HID class request (0: none) */
+	bool silent_class;        /* never answers any HID class request */
 	bool stall_undefined;     /* stalls the undefined HID request of the stall probe (0x3f),
 				   * as real keyboards do (answered by default) */
 	unsigned int requests, after_stall;
@@ -132,6 +133,7 @@ static struct {
 	bool stalled;
 	unsigned int report_desc_asked; /* GET_DESCRIPTOR(report) requests seen */
 	bool stall_report_desc;         /* stalls them (with stall_req: two stalls in a row) */
+	bool silent_report_desc;        /* never answers them */
 	const uint8_t *report_desc;     /* its report descriptor (NULL: the boot keyboard's) */
 	size_t report_desc_len;
 	const uint8_t *config; /* its configuration (NULL: the sim's keyboard's) */
@@ -156,7 +158,8 @@ static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
 		dev[slot].stalled = true;
 		return SIM_STALL;
 	}
-	if (su->type == 0x21 && dev[slot].silent_class_req && su->req == dev[slot].silent_class_req)
+	if (su->type == 0x21 && (dev[slot].silent_class || (dev[slot].silent_class_req &&
+							    su->req == dev[slot].silent_class_req)))
 		return SIM_SILENT;
 	if (su->type == 0x80 && su->req == 0x06) { /* GET_DESCRIPTOR */
 		if ((su->value >> 8) == USB_DT_DEVICE) {
@@ -177,6 +180,8 @@ static inline enum sim_answer device(struct xhci_sim *s, unsigned int slot,
 		dev[slot].report_desc_asked++;
 		if (dev[slot].stall_report_desc)
 			return SIM_STALL;
+		if (dev[slot].silent_report_desc)
+			return SIM_SILENT;
 		if (dev[slot].report_desc)
 			memcpy(data, dev[slot].report_desc, *len = dev[slot].report_desc_len);
 		else

@@ -6,11 +6,11 @@
  * optional request (its LED report, SET_IDLE at setup) is kept once endpoint 0 is stopped
  * past it (Stop Endpoint in the orders and outcomes a controller gives), and sent no LED
  * report after three lost in a row; one that never answers setup's LED report types
- * meanwhile; one whose Stop Endpoint never completes, or that never answers the stall
- * probe's SET_IDLE(0), is refused with nothing queued behind the request it never
- * answered; one that never answers SET_PROTOCOL(boot) is read in report protocol; halts
- * of endpoint 0 and requests never answered count together toward the limit of recoveries
- * in a row. The keyboard's other class steps: test_usb_kbd.c.
+ * meanwhile; one that never answers the stall probe's SET_IDLE(0) goes on once endpoint 0
+ * is stopped past it, with nothing queued behind it meanwhile; one whose Stop Endpoint
+ * never completes is refused; one that never answers SET_PROTOCOL(boot) is read in report
+ * protocol; halts of endpoint 0 and requests never answered count together toward the
+ * limit of recoveries in a row, which refuses a keyboard that answers nothing. The keyboard's other class steps: test_usb_kbd.c.
  */
 #include "ep0_harness.h"
 
@@ -155,13 +155,16 @@ static void led_reports_unanswered_given_up(void)
 }
 
 /* The stall probe on a keyboard that stalls its undefined request, then never answers the
- * SET_IDLE(0) after it: refused after the timeout, the probe's second code 0 (no answer),
- * and the Caps Lock pressed meanwhile queues nothing behind it (the keyboard went on as
- * K_RUN and sent its LED report to that stuck endpoint 0). */
-static void probe_set_idle_unanswered_refused(void)
+ * SET_IDLE(0) after it: the probe's second code is 0 (no answer), and once endpoint 0 is
+ * stopped past that request the keyboard goes on, said once, as after setup's SET_IDLE:
+ * nothing was queued behind the request while it hung, the Caps Lock pressed meanwhile
+ * goes out next and is answered, and a key types. (It was refused: "no answer to
+ * SET_IDLE(0)".) */
+static void probe_set_idle_unanswered_kept(void)
 {
 	struct usb_dev *d;
 	int stalled = -1, after = -1;
+	unsigned int enq;
 
 	start_leds_off();
 	dev[1].stall_undefined = true;
@@ -169,15 +172,22 @@ static void probe_set_idle_unanswered_refused(void)
 	dev[1].silent_class_req = SET_IDLE;
 	CHECK(usb_kbd_stall_probe());
 	CHECK(tick_until_op(d, "SET_IDLE(0)"));
+	enq = d->ep0.enq;
 	led_listener(KBD_LED_CAPSLOCK);
-	ticks_until_gone_or_queued(d, d->ep0.enq);
-	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to SET_IDLE(0)"));
+	ticks_until_gone_or_queued(d, enq);
+	if (!kept(d))
+		return;
+	CHECK_EQ(sim.commands[TRB_STOP_EP], 1); /* the request stopped before the next one */
+	CHECK(sim_logged("usb: 1-5: no answer to SET_IDLE(0): going on"));
 	usb_kbd_probe_result(&stalled, &after);
 	CHECK_EQ(stalled, XHCI_CC_STALL);
 	CHECK_EQ(after, 0);
-	CHECK_EQ(dev[1].class_req[SET_REPORT], 1); /* setup's only */
 	ticks(20);
-	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2); /* setup's and Caps Lock's */
+	CHECK_EQ(sim.out_data[0], HID_LED_CAPSLOCK);
+	type_a(d);
+	CHECK(key_was(0, KEY_A, true) && key_was(1, KEY_A, false));
+	CHECK(!sim_logged("refused"));
 	cleanup();
 }
 
@@ -318,10 +328,12 @@ static void probe_until_done_or_refused(void)
 	int stalled = -1, after = -1;
 
 	CHECK(usb_kbd_stall_probe());
-	for (int i = 0; i < 100 && after == -1 && !sim_logged("refused"); i++) {
+	host_time_skip_ns = 1000000; /* 1 ms per clock read: a request's 2 s pass in ticks */
+	for (int i = 0; i < 6000 && after == -1 && !sim_logged("refused"); i++) {
 		ticks(1);
 		usb_kbd_probe_result(&stalled, &after);
 	}
+	host_time_skip_ns = 50000;
 }
 
 /* A keyboard that stalls SET_IDLE and the stall probe's requests and never answers its LED
@@ -366,13 +378,52 @@ static void halts_and_timeouts_in_a_row_refused(void)
 	cleanup();
 }
 
+/* A ready keyboard that stops answering any HID class request (what is left of a KVM's
+ * keyboard once its host has switched away, say): three LED reports lost after lock keys,
+ * then no more is sent; then stall probes, each request of which times out and is gone
+ * past, the keyboard going on (said), until the 17th request in a row never answered, the
+ * seventh probe's SET_IDLE(0), refuses it, saying so, before endpoint 0 is stopped a 17th
+ * time. (A probe never answered refused it at once; a keyboard whose lost requests were all
+ * optional was never given up.) */
+static void nothing_answered_refused(void)
+{
+	static const uint8_t locks[] = { KBD_LED_CAPSLOCK, KBD_LED_NUMLOCK, 0 };
+	struct usb_dev *d;
+	unsigned int probes = 0;
+
+	start_leds_off();
+	d = ready_keyboard();
+	dev[1].silent_class = true;
+	for (unsigned int i = 0; i < 3; i++) {
+		led_listener(locks[i]);
+		ticks_until_skipped(i + 1);
+	}
+	CHECK(sim_logged(
+		"usb: 1-5: LED report not answered 3 times in a row: its LEDs are left alone"));
+	if (!kept(d))
+		return;
+	while (probes < 10 && !sim_logged("refused")) {
+		probe_until_done_or_refused();
+		probes++;
+	}
+	CHECK_EQ(probes, 7u);
+	CHECK(sim_logged("usb: 1-5: no answer to undefined HID request (stall probe): going on"));
+	CHECK(sim_logged("usb: 1-5 0627:0001: refused: endpoint 0 keeps halting or not answering: "
+			 "17 times in a row, the last on SET_IDLE(0)"));
+	CHECK_EQ(sim.commands[TRB_STOP_EP], 16);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], 0);
+	ticks(20);
+	CHECK(usb_dev_list() == NULL); /* refused and gone */
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
 	RUN(led_report_unanswered_kept_event_first);
 	RUN(led_report_unanswered_kept_event_late);
 	RUN(led_reports_unanswered_given_up);
-	RUN(probe_set_idle_unanswered_refused);
+	RUN(probe_set_idle_unanswered_kept);
 	RUN(first_led_report_unanswered_types_meanwhile);
 	RUN(set_idle_unanswered_kept);
 	RUN(stop_finds_halted);
@@ -380,5 +431,6 @@ int main(void)
 	RUN(stop_unanswered_refused);
 	RUN(set_protocol_unanswered_report_protocol);
 	RUN(halts_and_timeouts_in_a_row_refused);
+	RUN(nothing_answered_refused);
 	return unit_summary();
 }

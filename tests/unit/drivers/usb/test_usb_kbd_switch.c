@@ -12,7 +12,7 @@
  * 9-byte report arrives in two transfers); a 15-byte bitmap. And the boot keyboards that
  * must stay boot keyboards: a non-zero reserved byte (no descriptor read at all), short
  * reports whose descriptor declares the boot layout (read once, kept in boot protocol), and
- * short reports whose descriptor stalls.
+ * short reports whose descriptor stalls or is never answered.
  */
 #include "ep0_harness.h"
 
@@ -328,6 +328,46 @@ static void short_reports_descriptor_stalled(void)
 	cleanup();
 }
 
+/* The same keyboard whose GET_DESCRIPTOR(report) is never answered (a KVM that NAKs what
+ * it does not emulate): after the 2 s timeout endpoint 0 is stopped past it and the
+ * keyboard is kept, as for a stall, saying so once: it types its short reports as boot
+ * reports, is not asked again, and its LED report still goes out. (It was refused: "no
+ * answer to GET_DESCRIPTOR(report)", a keyboard that types lost over LiOS's own request.) */
+static void short_reports_descriptor_unanswered(void)
+{
+	static const uint8_t a[4] = { 0, 0, 0x04 }, none[4] = { 0 };
+	struct usb_dev *d;
+
+	d = boot_keyboard_or_end(NULL, 0, 64);
+	if (!d)
+		return;
+	dev[1].silent_report_desc = true;
+	send_report(d, a, sizeof(a));
+	host_time_skip_ns = 1000000; /* 1 ms per clock read: its 2 s pass in ticks */
+	for (int i = 0; i < 3000 && !sim.commands[TRB_SET_TR_DEQUEUE]; i++)
+		ticks(1);
+	host_time_skip_ns = 50000;
+	ticks(5);
+	CHECK(sim_logged("usb: 1-5: a 4-byte report after SET_PROTOCOL(boot), but no answer to "
+			 "GET_DESCRIPTOR(report): read as boot reports\n"));
+	CHECK(usb_dev_list() == d && !d->failed);
+	if (usb_dev_list() != d || d->failed) {
+		cleanup();
+		return;
+	}
+	CHECK_EQ(sim.commands[TRB_STOP_EP], 1);
+	CHECK_EQ(key_events, 1);
+	CHECK(key_was(0, KEY_A, true));
+	send_report(d, none, sizeof(none));
+	CHECK_EQ(key_events, 2);
+	CHECK(key_was(1, KEY_A, false));
+	led_listener(KBD_LED_CAPSLOCK);
+	ticks(20);
+	CHECK_EQ(dev[1].class_req[SET_REPORT], 2); /* setup's and Caps Lock's */
+	CHECK_EQ(dev[1].report_desc_asked, 1);
+	cleanup();
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -338,6 +378,7 @@ int main(void)
 	RUN(reserved_byte_stays_boot);
 	RUN(short_reports_stay_boot);
 	RUN(short_reports_descriptor_stalled);
+	RUN(short_reports_descriptor_unanswered);
 	RUN(held_report_superseded);
 	return unit_summary();
 }
