@@ -16,8 +16,7 @@
  * report and nothing else, a keyboard that refused its LED report gets none again, and only
  * endpoint 0 halts in a row (no request working in between) refuse a device; Address Device
  * and Evaluate Context wait for a command ring another device holds instead of being skipped;
- * a keyboard that never answers the self-test's stall probe is kept, sent nothing more
- * until endpoint 0 is stopped past it; the first request after Address Device waits the 2 ms SetAddress recovery from
+ * the first request after Address Device waits the 2 ms SetAddress recovery from
  * the command's completion, not from its queueing. Commands that hang until aborted or
  * complete late: test_xhci_cmd.c; the keyboard's class steps tick by tick (LED reports
  * behind the stall probe): test_usb_kbd.c, and keyboards that stop answering:
@@ -499,42 +498,6 @@ static void split_transaction_error_recovered(void)
 }
 
 
-/* The self-test's stall probe on a keyboard that never answers it: after the 2 s timeout
- * endpoint 0 is stopped past the request, and only then is the probe's SET_IDLE(0) queued
- * (once SET_IDLE(0) was queued behind the stuck request, and LED reports after it); the
- * first code is 0 (no answer), the keyboard goes on, said once, and stays ready. (It was
- * refused: "no answer to undefined HID request (stall probe)".) */
-static void stall_probe_unanswered_kept(void)
-{
-	struct usb_dev *d;
-	int stalled = -1, after = -1;
-	uint64_t enq;
-
-	start(false);
-	d = ready_keyboard();
-	dev[1].silent_class_req = 0x3f; /* the probe's undefined request */
-	CHECK(usb_kbd_stall_probe());
-	ticks(2);
-	CHECK(d->busy && d->op && strstr(d->op, "stall probe"));
-	enq = d->ep0.enq;
-	host_time_skip_ns = 1000000;
-	for (int i = 0; i < 3000 && usb_dev_list() == d && d->ep0.enq == enq; i++)
-		ticks(1);
-	CHECK_EQ(sim.commands[TRB_SET_TR_DEQUEUE], 1); /* stopped past it before SET_IDLE(0) */
-	for (int i = 0; i < 50 && usb_dev_list() == d && after == -1; i++) {
-		ticks(1);
-		usb_kbd_probe_result(&stalled, &after);
-	}
-	host_time_skip_ns = 50000;
-	CHECK(sim_logged("usb: 1-5: no answer to undefined HID request (stall probe): going on"));
-	CHECK(!sim_logged("refused"));
-	CHECK_EQ(stalled, 0);
-	CHECK_EQ(after, XHCI_CC_SUCCESS);
-	CHECK_EQ(dev[1].class_req[SET_IDLE], 2); /* setup's and the probe's */
-	CHECK(usb_dev_list() == d && !d->failed && usb_kbd_ready(d));
-	cleanup();
-}
-
 /* When the simulated device first saw a GET_DESCRIPTOR (clock ns, 0: not yet), for
  * address_recovery_after_completion; the harness's keyboard answers it. */
 static uint64_t first_get_descriptor_ns;
@@ -601,7 +564,6 @@ int main(void)
 	RUN(address_device_waits_for_command_ring);
 	RUN(evaluate_context_waits_for_command_ring);
 	RUN(split_transaction_error_recovered);
-	RUN(stall_probe_unanswered_kept);
 	RUN(address_recovery_after_completion);
 	return unit_summary();
 }

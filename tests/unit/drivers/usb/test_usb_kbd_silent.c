@@ -6,11 +6,13 @@
  * optional request (its LED report, SET_IDLE at setup) is kept once endpoint 0 is stopped
  * past it (Stop Endpoint in the orders and outcomes a controller gives), and sent no LED
  * report after three lost in a row; one that never answers setup's LED report types
- * meanwhile; one that never answers the stall probe's SET_IDLE(0) goes on once endpoint 0
- * is stopped past it, with nothing queued behind it meanwhile; one whose Stop Endpoint
- * never completes is refused; one that never answers SET_PROTOCOL(boot) is read in report
- * protocol; halts of endpoint 0 and requests never answered count together toward the
- * limit of recoveries in a row, which refuses a keyboard that answers nothing. The keyboard's other class steps: test_usb_kbd.c.
+ * meanwhile; one that never answers the self-test's stall probe (its undefined request,
+ * or the SET_IDLE(0) after it) goes on once endpoint 0 is stopped past it, with nothing
+ * queued behind it meanwhile; one whose Stop Endpoint never completes is refused; one that
+ * never answers SET_PROTOCOL(boot) is read in report protocol; halts of endpoint 0 and
+ * requests never answered count together toward the limit of recoveries in a row, which
+ * refuses a keyboard that answers nothing. The keyboard's other class steps:
+ * test_usb_kbd.c.
  */
 #include "ep0_harness.h"
 
@@ -188,6 +190,42 @@ static void probe_set_idle_unanswered_kept(void)
 	type_a(d);
 	CHECK(key_was(0, KEY_A, true) && key_was(1, KEY_A, false));
 	CHECK(!sim_logged("refused"));
+	cleanup();
+}
+
+/* The self-test's stall probe on a keyboard that never answers it: after the 2 s timeout
+ * endpoint 0 is stopped past the request, and only then is the probe's SET_IDLE(0) queued
+ * (once SET_IDLE(0) was queued behind the stuck request, and LED reports after it); the
+ * first code is 0 (no answer), the keyboard goes on, said once, and stays ready. (It was
+ * refused: "no answer to undefined HID request (stall probe)".) */
+static void stall_probe_unanswered_kept(void)
+{
+	struct usb_dev *d;
+	int stalled = -1, after = -1;
+	uint64_t enq;
+
+	start_leds_off();
+	d = ready_keyboard();
+	dev[1].silent_class_req = 0x3f; /* the probe's undefined request */
+	CHECK(usb_kbd_stall_probe());
+	ticks(2);
+	CHECK(d->busy && d->op && strstr(d->op, "stall probe"));
+	enq = d->ep0.enq;
+	host_time_skip_ns = 1000000;
+	for (int i = 0; i < 3000 && usb_dev_list() == d && d->ep0.enq == enq; i++)
+		ticks(1);
+	CHECK_EQ(sim.commands[TRB_SET_TR_DEQUEUE], 1); /* stopped past it before SET_IDLE(0) */
+	for (int i = 0; i < 50 && usb_dev_list() == d && after == -1; i++) {
+		ticks(1);
+		usb_kbd_probe_result(&stalled, &after);
+	}
+	host_time_skip_ns = 50000;
+	CHECK(sim_logged("usb: 1-5: no answer to undefined HID request (stall probe): going on"));
+	CHECK(!sim_logged("refused"));
+	CHECK_EQ(stalled, 0);
+	CHECK_EQ(after, XHCI_CC_SUCCESS);
+	CHECK_EQ(dev[1].class_req[SET_IDLE], 2); /* setup's and the probe's */
+	CHECK(usb_dev_list() == d && !d->failed && usb_kbd_ready(d));
 	cleanup();
 }
 
@@ -423,6 +461,7 @@ int main(void)
 	RUN(led_report_unanswered_kept_event_first);
 	RUN(led_report_unanswered_kept_event_late);
 	RUN(led_reports_unanswered_given_up);
+	RUN(stall_probe_unanswered_kept);
 	RUN(probe_set_idle_unanswered_kept);
 	RUN(first_led_report_unanswered_types_meanwhile);
 	RUN(set_idle_unanswered_kept);
