@@ -164,10 +164,16 @@ static int bring_up(struct xhci *hc, char *why, size_t why_size)
  * not stop it. It is stopped now, its bus mastering ended and its ports given back. */
 static void skip_controller(struct xhci *hc, struct pci_dev *pd, const char *why)
 {
+	int err;
+
 	printk(KERN_ERR "usb: %s: %s: skipped\n", hc->name, why);
 	/* bus mastering ends whether it halted or not, or it may go on (as firmware left it,
-	 * or as we started it) into memory reused after a warm reboot */
-	if (xhci_abandon(hc))
+	 * or as we started it) into memory reused after a warm reboot; one still Not Ready
+	 * (-EBUSY) is not written to at all (xHCI 4.2) */
+	err = xhci_abandon(hc);
+	if (err == -EBUSY)
+		printk(KERN_WARN "usb: %s: not ready: left alone; bus mastering off\n", hc->name);
+	else if (err)
 		printk(KERN_WARN "usb: %s: not halted; bus mastering off\n", hc->name);
 	pci_command(pd, 0, PCI_COMMAND_MASTER);
 	if (hc->routed == XHCI_ROUTE_SWITCHED || hc->routed == XHCI_ROUTE_STUCK)

@@ -89,8 +89,8 @@ int xhci_halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
  * clear; else nothing is touched (xHCI 4.2: no operational register but USBSTS may be
  * written while CNR is set, and a controller that never became ready, "not ready after 5
  * s", may be one whose firmware is still loading or that is wedged). Returns 0 when
- * halted, -EIO otherwise (the caller's clearing of bus mastering is then all that stops
- * it). Its memory is left as it is: it may still point there. Boot or tick (a takeover
+ * halted, -EBUSY when CNR kept it from being touched, -EIO otherwise (for either, the
+ * caller's clearing of bus mastering is all that stops it). Its memory is left as it is: it may still point there. Boot or tick (a takeover
  * that failed there); busy-waits.
  */
 int xhci_abandon(struct xhci *hc)
@@ -102,7 +102,7 @@ int xhci_abandon(struct xhci *hc)
 		return -EIO;
 	sts = xhci_read(hc, hc->op + XHCI_USBSTS);
 	if (sts != 0xffffffffu && (sts & XHCI_STS_CNR))
-		return -EIO;
+		return -EBUSY;
 	return xhci_stop(hc, false, why, sizeof(why));
 }
 
