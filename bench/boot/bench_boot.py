@@ -12,6 +12,13 @@ boot.init_4g_over_128m   kernel init cost at -m 4G / at -m 128M, in instructions
                          -icount shift=0,sleep=off the TSC counts retired instructions, and
                          the kernel prints them ("init: ... (N TSC cycles)").
 
+A boot whose kernel init the hypervisor interrupted is measured again: this VM's vCPUs lose
+time to the host now and then (the steal column of /proc/stat), in slices of 10-40 ms that
+dwarf an init of about 25 ms (20 boots on a busy machine: the three slowest inits, 2.0-2.9
+times the median, were the three that saw 40-120 ms of steal). Steal counted between the
+kernel's first line and "LiOS ready" marks the boot as disturbed; each variant redoes up
+to as many boots as it keeps, and a comment line says how many were redone.
+
     bench_boot.py ISO [--runs N]
 """
 import argparse
@@ -27,13 +34,28 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import qemu_cmdline  # noqa: E402  (the one QEMU command line, tests/qemu/qemu_cmdline.py)
 
 
+STEAL_HZ = os.sysconf("SC_CLK_TCK")  # /proc/stat's unit
+
 # Tick-source variants of boot.init_over_firmware: key suffix -> (machine, cpu).
 TICK_SOURCES = {"": ("pc", None), ".pit_off": ("pc,pit=off", None),
                 ".pit_tick": ("pc", "qemu64,-apic")}
 
 
-def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None):
-    """Boots ISO under SeaBIOS; returns (t_entry, t_ready, init_cycles) relative to start."""
+def steal_ticks():
+    """Time the hypervisor took from this VM's CPUs so far, in USER_HZ ticks (/proc/stat's
+    eighth field of the "cpu" line), or 0 where there is no such field."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) if len(fields) > 8 and fields[0] == "cpu" else 0
+    except OSError:
+        return 0
+
+
+def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None, steal=None):
+    """Boots ISO under SeaBIOS; returns (t_entry, t_ready, init_cycles) relative to start.
+    steal, a list, gets the steal ticks counted between the kernel's first line and "LiOS
+    ready" appended."""
     extra = ["-display", "none", "-serial", "stdio", "-monitor", "none"]
     if icount:
         extra += ["-icount", "shift=0,sleep=off"]
@@ -58,11 +80,14 @@ def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None):
                 text = line.decode("latin-1").strip()
                 if t_entry is None and text.startswith("LiOS "):
                     t_entry = now
+                    steal_at_entry = steal_ticks()
                 m = re.search(r"init: .*\((\d+) TSC cycles\)", text)
                 if m:
                     cycles = int(m.group(1))
                 if text == "LiOS ready":
                     t_ready = now
+                    if steal is not None and t_entry is not None:
+                        steal.append(steal_ticks() - steal_at_entry)
     finally:
         proc.kill()
         proc.wait()
@@ -85,10 +110,20 @@ def main():
     args = ap.parse_args()
 
     for suffix, (machine, cpu) in TICK_SOURCES.items():
-        ratios = []
-        for _ in range(args.runs):
-            t_entry, t_ready, _ = boot(args.iso, "512M", machine=machine, cpu=cpu)
-            ratios.append((t_ready - t_entry) / t_entry)
+        ratios, redone, disturbed = [], 0, []
+        while len(ratios) < args.runs:
+            steal = []
+            t_entry, t_ready, _ = boot(args.iso, "512M", machine=machine, cpu=cpu, steal=steal)
+            ratio = (t_ready - t_entry) / t_entry
+            if steal[0] > 0 and redone < args.runs:
+                redone += 1
+                disturbed.append("%.4f (%d ms stolen)" % (ratio, steal[0] * 1000 // STEAL_HZ))
+                continue
+            ratios.append(ratio)
+        if redone:
+            print("# boot.init_over_firmware%s: %d boot%s redone, the hypervisor took the CPU "
+                  "during init: %s" % (suffix, redone, "s" if redone > 1 else "", ", ".join(disturbed)),
+                  file=sys.stderr)
         print("BENCH boot.init_over_firmware%s %.4f <= 0.05 %.4f %.4f %d"
               % (suffix, statistics.median(ratios), min(ratios), max(ratios), len(ratios)))
 
