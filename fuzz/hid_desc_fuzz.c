@@ -3,15 +3,17 @@
  * libFuzzer target for the HID report descriptor reader (src/drivers/usb/hid_desc.c, with
  * hid_layout.c, which reads reports through the layout it builds): the input is a report
  * descriptor (its length in the first two bytes, little-endian, cut to what follows) and
- * then the reports the keyboard sends (each a length byte 0-127 and that many bytes).
+ * then the reports the keyboard sends (each a length byte and that many bytes: 0-127, or
+ * 16 times the low seven bits when bit 7 is set, for reports up to 2032 bytes).
  * Descriptor, reports and every output buffer are exact-size heap copies, so
  * ASan sees any access past their ends. A refusal must say why. An accepted layout must be
  * one the driver can trust: every key run and array inside need_bits, need_bits inside the
- * longest report less its ID byte, that report at most 64 bytes, the LED bits inside
- * led_bytes; each LED report exactly its ID byte and led_bytes with only the LEDs asked
- * for set; each report the keyboard's exactly when its ID matches and it covers need_bits,
- * and then the boot report the layout's fields say (modifiers, keys in field order, or
- * ErrorRollOver in all six slots), and any other report leaving the output untouched.
+ * keyboard's report less its ID byte, that report at most 64 bytes and every other at most
+ * 1024, the LED bits inside led_bytes; each LED report exactly its ID byte and led_bytes
+ * with only the LEDs asked for set; each report the keyboard's exactly when its ID matches
+ * and it covers need_bits, and then the boot report the layout's fields say (modifiers,
+ * keys in field order, or ErrorRollOver in all six slots), and any other report leaving
+ * the output untouched.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,7 @@ static uint8_t *copy_of(const uint8_t *p, size_t n)
 
 static void check_layout(const struct hid_kbd_layout *k)
 {
-	unsigned int id_byte = k->report_id ? 1 : 0, longest = 0, kbd = 0;
+	unsigned int id_byte = k->report_id ? 1 : 0, longest = 0, kbd = 0, kbd_bytes = 0;
 
 	if (!k->nruns && !k->narrays)
 		fail("accepted without a key field");
@@ -83,9 +85,14 @@ static void check_layout(const struct hid_kbd_layout *k)
 			fail("input report of an impossible ID or length");
 		longest = k->in[r].bytes > longest ? k->in[r].bytes : longest;
 		kbd += k->in[r].id == k->report_id;
+		if (k->in[r].id == k->report_id)
+			kbd_bytes = k->in[r].bytes;
 	}
 	if ((k->need_bits && kbd != 1) || kbd > 1)
 		fail("input report table without the keyboard's report, or with two");
+	if (kbd_bytes > HID_KEY_REPORT_MAX ||
+	    (k->need_bits && k->need_bits > (kbd_bytes - id_byte) * 8u))
+		fail("the keyboard's report longer than a key report, or its key fields past it");
 	if (longest != k->in_max_bytes && (k->nin || k->in_max_bytes > id_byte))
 		fail("input report table without the longest report");
 }
@@ -95,7 +102,7 @@ static void check_layout(const struct hid_kbd_layout *k)
 static void check_verdict(const struct hid_kbd_layout *k, const uint8_t *rep, size_t len,
 			  const uint8_t *prev, size_t prev_len, size_t asked)
 {
-	uint8_t whole[2 * HID_INPUT_REPORT_MAX], boot[HID_KBD_REPORT_SIZE];
+	uint8_t whole[2 * HID_KEY_REPORT_MAX], boot[HID_KBD_REPORT_SIZE];
 	bool joined = true;
 	enum hid_boot_verdict v = hid_kbd_boot_verdict(k, rep, len, prev, prev_len, asked, &joined);
 
@@ -106,8 +113,8 @@ static void check_verdict(const struct hid_kbd_layout *k, const uint8_t *rep, si
 		fail("an 8-byte report, or a boot one, judged otherwise");
 	if (v != HID_VERDICT_KEYS)
 		return;
-	if (joined && (prev_len != asked || len >= asked || prev_len + len > sizeof(whole)))
-		fail("joined pieces that are not a full transfer and a short one");
+	if (joined && (prev_len != asked || len >= asked || prev_len + len > HID_KEY_REPORT_MAX))
+		fail("joined pieces that are not a full transfer and a short one of a key report");
 	if (joined) {
 		memcpy(whole, prev, prev_len);
 		memcpy(whole + prev_len, rep, len);
@@ -281,12 +288,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_leds(&k);
 	check_describe(&k);
 	for (off = 2 + dlen, prev = NULL, prev_len = 0; off < size;) {
-		size_t len = data[off++] & 0x7f;
+		size_t len = data[off] & 0x80 ? (data[off] & 0x7fu) * 16u : data[off];
 
+		off++;
 		if (len > size - off)
 			len = size - off;
 		check_report(&k, data + off, len);
-		if (prev && len <= HID_INPUT_REPORT_MAX && prev_len <= HID_INPUT_REPORT_MAX) {
+		/* the driver judges the reports it keeps (usb_kbd_report.c), no longer one */
+		if (prev && len <= HID_KEY_REPORT_MAX && prev_len <= HID_KEY_REPORT_MAX) {
 			check_verdict(&k, data + off, len, prev, prev_len, prev_len);
 			check_verdict(&k, data + off, len, prev, prev_len, HID_KBD_REPORT_SIZE);
 		}

@@ -4,8 +4,9 @@
 # folder given: keyboards as HID 1.11's short items lay them out (the appendix B.1 boot
 # keyboard; it under Report ID 1 beside a consumer report; an NKRO bitmap; extended usages,
 # Push/Pop, a long item and a Delimiter set; modifiers inside an array; Caps Lock 300 bytes
-# into its output report), each followed by a few of its reports: keys held, too many keys,
-# another report ID, a short report.
+# into its output report; the keyboard under Report ID 1 beside vendor reports of 65 and 200
+# bytes, and an NKRO bitmap of all 256 usages beside one of 1024), each followed by a few of
+# its reports: keys held, too many keys, another report ID, a short report, a long one.
 import os
 import struct
 import sys
@@ -79,6 +80,20 @@ LONG_LEDS = (OPEN + MODIFIERS + SLOTS + report_size(8) + report_count(150) + out
              report_count(1) + output(DATA_VAR) + end_collection())
 
 
+def vendor(id_, count):
+    """A vendor-defined input report of count bytes under report ID id_."""
+    count_item = report_count(count) if count < 0x100 else item(0x9, GLOBAL, count, 2)
+    return (item(0x0, GLOBAL, 0xFF00, 2) + usage(0x01) + collection(0x01) + report_id(id_) +
+            logical_min(0) + logical_max(0xFF, 2) + report_size(8) + count_item +
+            usage(0x01) + input_(DATA_VAR) + end_collection())
+
+
+NKRO_ALL = (OPEN + report_id(1) + usage_page(KEYS) + usage_min(0xE0) + usage_max(0xE7) +
+            logical_min(0) + logical_max(1) + report_size(1) + report_count(8) +
+            input_(DATA_VAR) + usage_min(0) + usage_max(0xFF) + item(0x9, GLOBAL, 0x100, 2) +
+            input_(DATA_VAR) + end_collection())
+
+
 def nkro_report(mods, *keys):
     rep = bytearray(16)
     rep[0] = mods
@@ -90,7 +105,8 @@ def nkro_report(mods, *keys):
 def seed(desc, *reports):
     out = struct.pack("<H", len(desc)) + desc
     for r in reports:
-        out += bytes([len(r)]) + r
+        assert len(r) < 0x80 or (len(r) % 16 == 0 and len(r) < 0x800)
+        out += bytes([len(r) if len(r) < 0x80 else 0x80 | len(r) // 16]) + r
     return out
 
 
@@ -105,6 +121,12 @@ SEEDS = {
     "item_forms": seed(FORMS, bytes([0xFF, 0x08, 0x80, 0xE2, 0, 0, 0, 0])),
     "array_modifiers": seed(ARRAY_MODS, bytes([0xE0, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0xE7])),
     "leds_past_255_bytes": seed(LONG_LEDS, bytes([0, 0, 0x39, 0, 0, 0, 0, 0])),
+    "long_vendor_reports": seed(KBD_ID1 + vendor(3, 64) + vendor(4, 199),
+                                bytes([1, 0x02, 0, 0x04, 0, 0, 0, 0, 0]),
+                                bytes([3, 1, 0, 0x05]) + bytes(61),
+                                bytes([4, 1, 0, 0x06]) + bytes(204), bytes([1] + [0] * 8)),
+    "nkro_all_beside_1024": seed(NKRO_ALL + vendor(2, 1023), bytes([1, 0x01, 0x10]) + bytes(31),
+                                 bytes([2, 1, 0xFF]) + bytes(1021)),
 }
 
 if __name__ == "__main__":

@@ -269,6 +269,20 @@ static void ring_ok(const struct xhci_ring *r, const char *what)
 		fail(what);
 }
 
+/* d's interrupt buffer: slots of a power of two from XHCI_INTR_LEN_DEFAULT to
+ * XHCI_INTR_LEN_MAX bytes, and every queued transfer asks for no more than one holds. */
+static void intr_ok(const struct usb_dev *d)
+{
+	if (!d->intr.trb || d->intr_deq >= XHCI_RING_TRBS - 1)
+		return;
+	if (!d->intr_buf || d->intr_slot < XHCI_INTR_LEN_DEFAULT ||
+	    d->intr_slot > XHCI_INTR_LEN_MAX || (d->intr_slot & (d->intr_slot - 1)))
+		fail("interrupt buffer slots of an impossible size");
+	for (unsigned int i = d->intr_deq; i != d->intr.enq; i = (i + 1) % (XHCI_RING_TRBS - 1))
+		if (TRB_GET_XFER_LEN(d->intr.trb[i].d[2]) > d->intr_slot)
+			fail("an interrupt transfer longer than its buffer slot");
+}
+
 static void check(void)
 {
 	unsigned int n = 0;
@@ -301,6 +315,7 @@ static void check(void)
 		     (d->intr.enq + XHCI_RING_TRBS - 1 - d->intr_deq) % (XHCI_RING_TRBS - 1) >
 			     XHCI_INTR_QUEUED))
 			fail("more interrupt transfers queued than the driver keeps");
+		intr_ok(d);
 	}
 	for (unsigned int s = 1; s <= hc.max_slots; s++)
 		if (hc.slot_dev[s] && (!listed(hc.slot_dev[s]) || hc.slot_dev[s]->slot != s))
@@ -348,23 +363,34 @@ static uint64_t pick_ptr(struct input *in, struct usb_dev *d)
 static const uint32_t event_types[] = { TRB_EV_TRANSFER, TRB_EV_CMD_COMPLETION,
 					TRB_EV_PORT_STATUS };
 
-/* One of the interrupt transfers d has queued completes: its data (a keyboard or hub report)
- * in its buffer slot, a residual length (beyond the transfer too) and mostly success. */
+#define REPORT_BYTES 32 /* a made-up report's bytes in the input, repeated to its length */
+
+/* One of the interrupt transfers d has queued completes: its data (a keyboard or hub report:
+ * REPORT_BYTES of the input, repeated over all its TRB asked for, which may be a long
+ * report's 1024 bytes) in its buffer slot, a residual length (the residual byte's low six
+ * bits, or with bit 6 set the transfer's length less them: a short report of a long transfer,
+ * or beyond the transfer too) and mostly success. */
 static void intr_done(struct input *in, struct usb_dev *d)
 {
-	uint8_t back = byte(in), residual = byte(in), cc = byte(in);
+	uint8_t back = byte(in), residual = byte(in), cc = byte(in), rep[REPORT_BYTES];
+	uint32_t len, left;
 	unsigned int i;
 
+	for (unsigned int k = 0; k < REPORT_BYTES; k++)
+		rep[k] = byte(in);
 	if (!d || !d->intr.trb)
 		return;
 	i = back % XHCI_INTR_QUEUED ? /* mostly the next in ring order, else another queued one */
 		    (d->intr.enq + XHCI_RING_TRBS - 1 - back % XHCI_INTR_QUEUED) %
 			    (XHCI_RING_TRBS - 1)
 				    : d->intr_deq;
-	for (unsigned int k = 0; k < XHCI_INTR_BUF_SIZE; k++)
-		d->intr_buf[i * XHCI_INTR_BUF_SIZE + k] = byte(in);
+	/* what the driver asked for: ASan sees a write past the buffer if it was more */
+	len = TRB_GET_XFER_LEN(d->intr.trb[i].d[2]);
+	for (uint32_t k = 0; k < len; k++)
+		xhci_intr_data(d, i)[k] = rep[k % REPORT_BYTES];
+	left = residual & 0x40 ? (len - (residual & 0x3f)) & 0xffffff : residual & 0x3f;
 	sim_post_event(&sim, d->intr.phys + i * 16,
-		       (cc & 0x80 ? cc & 0x3f : XHCI_CC_SUCCESS) << 24 | (residual & 0x3f),
+		       (cc & 0x80 ? cc & 0x3f : XHCI_CC_SUCCESS) << 24 | left,
 		       TRB_TYPE(TRB_EV_TRANSFER) | TRB_SLOT(d->slot) | TRB_EP(d->intr_dci));
 }
 

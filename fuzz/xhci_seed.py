@@ -31,7 +31,8 @@ def portsc(port, value):
 
 
 # kind: 0 kbd, 1 hub, 2 bytes, 3 stall, 4 silent, 5 kbd stalling SET_IDLE and SET_REPORT,
-# 6 kbd never answering SET_REPORT
+# 6 kbd never answering SET_REPORT, 7 kbd stalling SET_PROTOCOL(boot), read through the
+# report descriptor data, 8 the same as a HID interface without the boot protocol
 def persona(slot, kind, ports=0, data=b""):
     return bytes([5, 0, slot - 1, kind, ports, len(data)]) + data
 
@@ -47,8 +48,10 @@ def event(kind, ids, d2, dev, how, index=0, ptr=0):
     return raw
 
 
-def report(dev, data, back=0, cc=0):  # an interrupt transfer of all it asked for
-    return bytes([8, 0, dev, back, 0, cc]) + data.ljust(32, b"\0")
+def report(dev, data, back=0, cc=0, length=None):
+    """An interrupt transfer of all it asked for (data repeated), or of length bytes (< 64)."""
+    residual = 0 if length is None else 0x40 | length
+    return bytes([8, 0, dev, back, residual, cc]) + data.ljust(32, b"\0")
 
 
 def burst(n):
@@ -69,6 +72,18 @@ def controller_error(hce=True):  # Host Controller Error, else Host System Error
 
 AIMED_EP0, AIMED_INTR = 0x80000001, 0x80000000  # ids aimed at a device's endpoint
 SUCCESS = 1 << 24
+
+# A keyboard under report ID 1 (modifiers, six key slots: 8 bytes with the ID) beside a
+# vendor report ID 2 of 200 bytes (201 with the ID): its transfers ask for 201 bytes.
+LONG_VENDOR_DESC = bytes([
+    0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x85, 0x01,  # Desktop, Keyboard, App., ID 1
+    0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01,  # modifiers E0-E7, 0..1
+    0x75, 0x01, 0x95, 0x08, 0x81, 0x02,  # 8 x 1 bit, Input (Data, Variable)
+    0x95, 0x06, 0x75, 0x08, 0x25, 0x65, 0x19, 0x00, 0x29, 0x65,  # 6 x 8 bits, keys 0-0x65
+    0x81, 0x00, 0xC0,  # Input (Data, Array), End Collection
+    0x06, 0x00, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x85, 0x02,  # vendor page, App., ID 2
+    0x75, 0x08, 0x96, 0xC8, 0x00, 0x81, 0x02, 0xC0,  # 200 x 8 bits, Input, End Collection
+])
 
 keyboard = (bytes([0]) + connect(5, 3) + tick(32) * 12 + report(0, bytes([0, 0, 4]))
             + tick(4) + report(0, bytes([2, 0, 4, 5])) + tick(4) + report(0, bytes(8)))
@@ -95,6 +110,14 @@ seeds = {
     "controller-error": (keyboard + controller_error() + tick(32) * 16
                          + persona(1, 1, 4) + hub_port(1, 2, 0x0101, 0x0001) + connect(6, 3)
                          + tick(32) * 4 + controller_error(False) + tick(32) * 16),
+    # a full-speed keyboard in report protocol whose vendor report (201 bytes) is longer
+    # than its key report and its 8-byte max packet: 'a' pressed in an 8-byte report, a
+    # vendor report whose bytes read as keys past its ID, 'a' let go in a key report padded
+    # to the whole transfer; Caps Lock
+    "long-reports": (bytes([0]) + persona(1, 7, 0, LONG_VENDOR_DESC) + connect(5, 1)
+                     + tick(32) * 12 + report(0, bytes([1, 0, 4]), length=8) + tick(4)
+                     + report(0, bytes([2, 1, 0, 4, 5])) + tick(4) + report(0, bytes([1]))
+                     + tick(4) + leds(2) + tick(32) * 2),
     # transfer events for the keyboard's interrupt endpoint naming TRBs past its ring's end
     # and inside it, and late completions on endpoint 0 and the command ring
     "stale-events": (keyboard + event(TRANSFER, AIMED_INTR, SUCCESS, 0, 3 | 8, 0)

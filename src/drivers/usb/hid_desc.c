@@ -10,7 +10,10 @@
  * offset is its report's length before it; the first input report with a key field of page
  * 0x07 is the keyboard's, and the first output report with a lock LED the LEDs'. Fields of
  * other reports, and fields of the keyboard's report that name no key, are counted and
- * otherwise left alone.
+ * otherwise left alone. Lengths are checked once the whole descriptor is read: the
+ * keyboard's input report at most HID_KEY_REPORT_MAX bytes, any other at most
+ * HID_INPUT_REPORT_MAX (a vendor report may well be longer than the keys'; hid_desc.h says
+ * why those bounds).
  *
  * Usages are kept as page << 16 | ID. A usage item of 1 or 2 bytes takes the usage page in
  * force at its main item (a Usage Page between the usages and the main item still applies,
@@ -423,14 +426,33 @@ static void local_item(struct hid_parser *p, unsigned int tag, uint32_t v, unsig
 		add_usage(p, p->range_min, p->range_max, p->min_explicit || p->max_explicit);
 }
 
+/* The length of an input report of in_bits data bits, ID byte included. */
+static uint32_t input_bytes(const struct hid_parser *p, uint32_t in_bits)
+{
+	return (in_bits + 7u) / 8 + (p->ids_used ? 1u : 0u);
+}
+
 /* The longest input report of any ID, ID byte included. */
 static uint32_t longest_input(const struct hid_parser *p)
 {
 	uint32_t most = 0;
 
 	for (unsigned int i = 0; i < p->nlen; i++)
-		most = MAX(most, (p->len[i].in_bits + 7u) / 8 + (p->ids_used ? 1u : 0u));
+		most = MAX(most, input_bytes(p, p->len[i].in_bits));
 	return most;
+}
+
+/* The keyboard's input report is at most HID_KEY_REPORT_MAX bytes (what the driver keeps of
+ * a report), every other one at most HID_INPUT_REPORT_MAX (what a transfer takes): else
+ * refused, the keyboard's first. */
+static void check_input_lengths(struct hid_parser *p)
+{
+	for (unsigned int i = 0; i < p->nlen; i++)
+		if (p->len[i].id == p->k->report_id &&
+		    input_bytes(p, p->len[i].in_bits) > HID_KEY_REPORT_MAX)
+			refuse(p, "a key report longer than 64 bytes");
+	if (longest_input(p) > HID_INPUT_REPORT_MAX)
+		refuse(p, "an input report longer than 1024 bytes");
 }
 
 /* hid_parse_kbd_desc - the keyboard layout of a report descriptor (see hid_desc.h). Pure. */
@@ -438,7 +460,6 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
 {
 	struct hid_parser p = { .k = k };
 	size_t i = 0;
-	uint32_t longest;
 
 	memset(k, 0, sizeof(*k));
 	for (int l = 0; l < 3; l++)
@@ -476,19 +497,16 @@ int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k
 		*why = "no key field in any input report"; /* read through: not a keyboard */
 		return -ENOENT;
 	}
-	longest = longest_input(&p);
-	if (!p.why && longest > HID_INPUT_REPORT_MAX)
-		refuse(&p, "an input report longer than 64 bytes");
+	check_input_lengths(&p);
 	if (p.why) {
 		*why = p.why;
 		return -EINVAL;
 	}
-	k->in_max_bytes = (uint16_t)longest;
+	k->in_max_bytes = (uint16_t)longest_input(&p);
 	for (unsigned int r = 0; r < p.nlen; r++)
 		if (p.len[r].in_bits)
 			k->in[k->nin++] = (struct hid_in_report){
-				p.len[r].id,
-				(uint8_t)((p.len[r].in_bits + 7u) / 8 + (p.ids_used ? 1u : 0u))
+				p.len[r].id, (uint16_t)input_bytes(&p, p.len[r].in_bits)
 			};
 	/* an LED report longer than led_bytes can count is left alone: cut to 255 bytes it
 	 * would be the wrong report, and LED bits past its end would be written past it */

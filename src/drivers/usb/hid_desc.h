@@ -25,15 +25,26 @@
 #include "hid_kbd.h"
 
 #define HID_REPORT_DESC_MAX 4096 /* longest report descriptor read */
-#define HID_INPUT_REPORT_MAX 64  /* longest input report driven, its ID byte included */
-#define HID_KBD_MAX_RUNS 16      /* runs of 1-bit key fields in one layout */
-#define HID_KBD_MAX_ARRAYS 4     /* key array fields in one layout */
-#define HID_KBD_MAX_IDS 32       /* report IDs one descriptor may use */
+/* Longest input reports, their ID byte included: the keyboard's own (its key fields: what
+ * usb_kbd_report.c keeps of a report, and joins when a transfer cuts one in two), and any
+ * other (vendor, consumer, system control reports beside it: recognised by their ID and
+ * ignored where they lie, never copied). The interrupt transfers are made as long as the
+ * longest input report: a transfer ends at the report's short packet (USB 2.0 5.7.3), and
+ * a report longer than the transfer is babble, which halts the endpoint. 1024 bytes is the
+ * most one high-speed interrupt packet carries (wMaxPacketSize bits 10:0, USB 2.0 5.7.3
+ * and 9.6.6), more than keyboards' vendor reports (a report ID and 64 bytes) and N-key
+ * bitmaps (32 bytes for all 256 usages) need, and keeps a device's interrupt buffer within
+ * 16 KiB (XHCI_INTR_SLOTS transfers of 1024 bytes). */
+#define HID_KEY_REPORT_MAX 64
+#define HID_INPUT_REPORT_MAX 1024
+#define HID_KBD_MAX_RUNS 16  /* runs of 1-bit key fields in one layout */
+#define HID_KBD_MAX_ARRAYS 4 /* key array fields in one layout */
+#define HID_KBD_MAX_IDS 32   /* report IDs one descriptor may use */
 
 /* one input report the descriptor declares */
 struct hid_in_report {
-	uint8_t id;    /* 0: the descriptor uses no report IDs */
-	uint8_t bytes; /* its length, ID byte included (at most HID_INPUT_REPORT_MAX) */
+	uint8_t id;     /* 0: the descriptor uses no report IDs */
+	uint16_t bytes; /* its length, ID byte included (at most HID_INPUT_REPORT_MAX) */
 };
 
 /* count 1-bit fields, at bit, bit + 1, ... for usages first, first + 1, ... of page 0x07 */
@@ -83,8 +94,8 @@ enum hid_boot_verdict {
  * or not: an item cut off by the end, a report ID of 0, Push past 8 levels or Pop with
  * nothing pushed, more than 32 report IDs, a report longer than HID_REPORT_DESC_MAX * 8
  * bits, more key fields than the layout holds, a key array whose fields are wider than 16
- * bits or whose usages are not one range, an input report longer than
- * HID_INPUT_REPORT_MAX. Pure.
+ * bits or whose usages are not one range, the keyboard's input report longer than
+ * HID_KEY_REPORT_MAX, another input report longer than HID_INPUT_REPORT_MAX. Pure.
  */
 int hid_parse_kbd_desc(const uint8_t *desc, size_t len, struct hid_kbd_layout *k, const char **why);
 

@@ -87,7 +87,9 @@ bool usb_dev_evaluate_mps0(struct usb_dev *d, uint16_t mps)
 
 /*
  * usb_dev_configure_ep - Configure Endpoint for ep (an interrupt IN endpoint) with a fresh
- * ring, and the hub fields of the slot when hub is a hub's descriptor (NULL otherwise).
+ * ring and a buffer for the longest transfer d may ask for (xhci_intr_len, or more when its
+ * class driver said so in d->intr_len_max), and the hub fields of the slot when hub is a
+ * hub's descriptor (NULL otherwise).
  * False when the command ring is busy or
  * memory ran out (the device is then refused); ask again on the next step.
  */
@@ -101,12 +103,11 @@ bool usb_dev_configure_ep(struct usb_dev *d, const struct usb_endpoint_info *ep,
 	if (d->hc->cmd_busy)
 		return false;
 	if (!d->intr.trb) {
-		d->intr_buf = kzalloc(XHCI_INTR_BUF_ALLOC);
-		if (!d->intr_buf || xhci_ring_init(&d->intr)) {
+		if (xhci_intr_buf_alloc(d, MAX(xhci_intr_len(d), d->intr_len_max)) ||
+		    xhci_ring_init(&d->intr)) {
 			usb_dev_refuse(d, "out of memory for the interrupt ring");
 			return false;
 		}
-		d->intr_buf_phys = virt_to_phys(d->intr_buf);
 	}
 	d->intr_dci = dci;
 	memset(d->in_ctx, 0, USB_DEV_PAGE);

@@ -55,9 +55,27 @@ struct xhci_ring {
 	uint32_t cycle;         /* producer cycle state */
 };
 #define XHCI_RING_TRBS 256      /* one 4 KiB page */
-#define XHCI_INTR_BUF_SIZE 64   /* bytes per interrupt transfer (HID_INPUT_REPORT_MAX) */
-#define XHCI_INTR_BUF_ALLOC (XHCI_RING_TRBS * XHCI_INTR_BUF_SIZE)
-#define XHCI_INTR_QUEUED 8      /* interrupt transfers kept queued */
+/*
+ * Interrupt IN transfers: XHCI_INTR_QUEUED kept queued, on consecutive TRBs of the ring. Each
+ * reads into a slot of its device's buffer (intr_buf): TRB i's is slot i % XHCI_INTR_SLOTS
+ * (xhci_intr_data). The ring's usable TRBs (all but the Link) are a multiple of the slots,
+ * so consecutive TRBs take consecutive slots across the ring's wrap too, and with more slots
+ * than transfers queued no two queued transfers share one; a slot is read in the completion
+ * before the transfer put back in its place is queued. A slot is a power of two from
+ * XHCI_INTR_LEN_DEFAULT to XHCI_INTR_LEN_MAX bytes, the longest transfer the device asks
+ * for, in a page-aligned buffer (xhci_intr_buf_alloc): no slot crosses a page, nor the
+ * 64 KiB boundary a TRB's data buffer may not cross.
+ */
+#define XHCI_INTR_QUEUED 8
+#define XHCI_INTR_SLOTS 15
+#define XHCI_INTR_LEN_DEFAULT 64 /* a transfer's length when no report length is known: its
+				  * max packet up to this (a boot keyboard sends 8, a hub 1-2) */
+#define XHCI_INTR_LEN_MAX 1024   /* the longest transfer asked for (HID_INPUT_REPORT_MAX) */
+static_assert((XHCI_RING_TRBS - 1) % XHCI_INTR_SLOTS == 0 && XHCI_INTR_SLOTS > XHCI_INTR_QUEUED,
+	      "queued interrupt transfers never share a buffer slot");
+static_assert(!(XHCI_INTR_LEN_DEFAULT & (XHCI_INTR_LEN_DEFAULT - 1)) &&
+		      !(XHCI_INTR_LEN_MAX & (XHCI_INTR_LEN_MAX - 1)) && XHCI_INTR_LEN_MAX <= 4096,
+	      "interrupt buffer slots are powers of two within a page");
 #define XHCI_EVENT_TRBS 256     /* event ring segment: QEMU takes 16-4096 */
 
 enum xhci_port_state {
@@ -243,11 +261,14 @@ struct usb_dev {
 	uint64_t in_ctx_phys, out_ctx_phys, buf_phys;
 	struct xhci_ring ep0;
 	struct xhci_ring intr;
-	uint8_t *intr_buf;       /* XHCI_INTR_BUF_SIZE bytes per interrupt ring TRB */
+	uint8_t *intr_buf;       /* XHCI_INTR_SLOTS slots of intr_slot bytes (see above) */
 	uint64_t intr_buf_phys;
+	uint16_t intr_slot;      /* bytes per slot of intr_buf */
 	uint8_t intr_dci;
 	uint16_t intr_len;       /* bytes per interrupt transfer; 0: its max packet (up to
-				  * XHCI_INTR_BUF_SIZE) */
+				  * XHCI_INTR_LEN_DEFAULT) */
+	uint16_t intr_len_max;   /* the longest its class driver may ask for later, when that
+				  * is more than intr_len: what intr_buf is made for (0: none) */
 	unsigned int intr_deq;   /* the interrupt TRB whose completion comes next (a ring
 				  * completes in order: any other event is stale or repeated) */
 	/* the operation in flight */
@@ -340,8 +361,14 @@ bool xhci_command(struct xhci *hc, struct usb_dev *owner, uint32_t d0, uint32_t 
 		  uint32_t d3, const char *op);
 void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t value, uint16_t index,
 		  uint16_t length, const char *op);
+int xhci_intr_buf_alloc(struct usb_dev *d, uint16_t max_len);
 uint16_t xhci_intr_len(const struct usb_dev *d);
 void xhci_intr_queue(struct usb_dev *d);
+/* Where the interrupt transfer of TRB i of d's ring reads its data (intr_slot bytes). */
+static inline uint8_t *xhci_intr_data(const struct usb_dev *d, unsigned int i)
+{
+	return d->intr_buf + (size_t)(i % XHCI_INTR_SLOTS) * d->intr_slot;
+}
 unsigned int xhci_process_events(struct xhci *hc);
 void xhci_ring_doorbell(struct xhci *hc, unsigned int slot, unsigned int target);
 

@@ -95,6 +95,9 @@ void usb_kbd_attach(struct usb_dev *d)
 		listening = true;
 	}
 	hid_repeat_init(&d->kbd->repeat, HID_REPEAT_DELAY_MS, HID_REPEAT_RATE_HZ);
+	/* a layout read once the endpoint is set up (usb_kbd_use_layout), or that a boot
+	 * keyboard's reports switch it to, may ask for transfers of any input report's length */
+	d->intr_len_max = XHCI_INTR_LEN_MAX;
 	if (d->hid_probe)
 		d->kbd->state = K_READ_DESC; /* nothing configured for a device left alone */
 }

@@ -84,15 +84,26 @@ size_t usb_kbd_report_desc_got(const struct usb_dev *d)
 	return d->residual <= asked ? asked - d->residual : 0;
 }
 
-/* k->layout is read: d is read through it from now on, its interrupt transfers as long as
- * its longest input report (or its max packet, if longer). Its description into what. */
+static_assert(HID_INPUT_REPORT_MAX <= XHCI_INTR_LEN_MAX, "a transfer holds any input report");
+
+/*
+ * k->layout is read: d is read through it from now on, its interrupt transfers as long as
+ * its longest input report (or its max packet up to XHCI_INTR_LEN_DEFAULT, if longer), so
+ * that every report it sends ends a transfer of its own. Its interrupt buffer, made for the
+ * longest any layout may need when the endpoint was set up before the layout was known, is
+ * made for this one while no transfer is queued yet (a failure keeps the larger one); a
+ * keyboard switched while running keeps it, and it holds any. Its description into what.
+ */
 void usb_kbd_use_layout(struct usb_dev *d, char *what, size_t n)
 {
 	struct usb_kbd *k = d->kbd;
 
 	k->report_protocol = true;
 	d->intr_len = MAX(k->layout.in_max_bytes, MIN(d->cfg.iface[d->iface].int_in.max_packet,
-						      (uint16_t)XHCI_INTR_BUF_SIZE));
+						      (uint16_t)XHCI_INTR_LEN_DEFAULT));
+	d->intr_len_max = d->intr_len;
+	if (d->intr_buf && k->state < K_RUN)
+		xhci_intr_buf_alloc(d, d->intr_len);
 	hid_kbd_layout_describe(&k->layout, what, n);
 }
 
@@ -118,7 +129,7 @@ bool usb_kbd_take_layout(struct usb_dev *d)
 		return false;
 	err = hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why);
 	/* "not a keyboard" only when the descriptor says so: one LiOS cannot read may well
-	 * be a keyboard's (an input report longer than 64 bytes, too many key fields) */
+	 * be a keyboard's (a key report longer than 64 bytes, too many key fields) */
 	if (err) {
 		ksnprintf(msg, sizeof(msg),
 			  d->hid_probe && err == -ENOENT ? "not a keyboard (%s)"

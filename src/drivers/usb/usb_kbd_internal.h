@@ -52,11 +52,13 @@ struct usb_kbd {
 	struct hid_kbd_layout layout;
 	uint64_t reports;
 	uint16_t boot_asked;       /* bytes per interrupt transfer in boot protocol */
+	/* reports kept, each at most HID_KEY_REPORT_MAX bytes (a longer one is no key report
+	 * and is not kept: usb_kbd_report.c) */
 	uint8_t prev_len, held_len, held_prev_len; /* bytes */
-	uint8_t prev[XHCI_INTR_BUF_SIZE];      /* the last report */
-	uint8_t held[XHCI_INTR_BUF_SIZE];      /* the last one of odd length, while CHECK_WANTED */
+	uint8_t prev[HID_KEY_REPORT_MAX];      /* the last report (prev_len 0: none kept) */
+	uint8_t held[HID_KEY_REPORT_MAX];      /* the last one of odd length, while CHECK_WANTED */
 	bool held_stale;                       /* a boot report came after it: not typed */
-	uint8_t held_prev[XHCI_INTR_BUF_SIZE]; /* ... or CHECK_READING, and the one before it */
+	uint8_t held_prev[HID_KEY_REPORT_MAX]; /* ... or CHECK_READING, and the one before it */
 };
 
 static inline uint16_t iface_number(const struct usb_dev *d)

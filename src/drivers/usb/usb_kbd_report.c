@@ -4,6 +4,9 @@
  * through hid_kbd_diff into kbd_report_key(), with the repeat; in report protocol the
  * keyboard's input report is first turned into a boot report by the layout its report
  * descriptor declares (hid_desc.c), and its other reports (consumer keys ...) type nothing.
+ * Those may be longer than the keyboard's own (a vendor report of 64 bytes and its ID, up
+ * to HID_INPUT_REPORT_MAX): a report longer than any key report is read where it lies, by
+ * its report ID, and never copied into the reports kept here (HID_KEY_REPORT_MAX bytes).
  *
  * Some keyboards take SET_PROTOCOL(boot) and go on sending their report-protocol reports
  * (a report ID first, an N-key bitmap), which read as boot reports type wrong keys or
@@ -44,7 +47,7 @@ static void take_layout_report(struct usb_dev *d, const uint8_t *rep, size_t len
 			       const uint8_t *prev, size_t prev_len, bool joined)
 {
 	struct usb_kbd *k = d->kbd;
-	uint8_t whole[2 * XHCI_INTR_BUF_SIZE];
+	uint8_t whole[2 * HID_KEY_REPORT_MAX];
 	uint8_t boot[HID_KBD_REPORT_SIZE];
 
 	if (joined) {
@@ -213,7 +216,24 @@ void usb_kbd_check_desc_read(struct usb_dev *d)
 	take_held_boot_report(d);
 }
 
-/* usb_kbd_report - one interrupt IN report of len bytes (at most XHCI_INTR_BUF_SIZE).
+/*
+ * A report longer than any key report (HID_KEY_REPORT_MAX: the reader refuses a keyboard
+ * whose own is longer), which only a keyboard in report protocol asks transfers that long
+ * for: one of its other input reports (vendor, consumer, system control), recognised by its
+ * report ID and ignored where it lies, or its own padded by the device, read from its
+ * first bytes; in boot protocol, nothing. Neither is copied nor kept: no piece of a report
+ * joins it.
+ */
+static void long_report(struct usb_dev *d, const uint8_t *rep, size_t len)
+{
+	struct usb_kbd *k = d->kbd;
+
+	k->prev_len = 0;
+	if (k->report_protocol)
+		take_layout_report(d, rep, len, NULL, 0, false);
+}
+
+/* usb_kbd_report - one interrupt IN report of len bytes (at most its transfer's length).
  * Tick context, or the controller's interrupt. */
 void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
 {
@@ -221,7 +241,10 @@ void usb_kbd_report(struct usb_dev *d, const uint8_t *data, size_t len)
 
 	if (!k)
 		return;
-	len = MIN(len, sizeof(k->prev));
+	if (len > sizeof(k->prev)) {
+		long_report(d, data, len);
+		return;
+	}
 	if (k->report_protocol)
 		layout_report(d, data, len);
 	else

@@ -155,21 +155,51 @@ void xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t val
 	xhci_ring_doorbell(d->hc, d->slot, XHCI_DCI_EP0);
 }
 
+/*
+ * xhci_intr_buf_alloc - d's interrupt buffer (usb_internal.h) made for transfers of up to
+ * max_len bytes (XHCI_INTR_LEN_MAX at most): XHCI_INTR_SLOTS slots of the power of two from
+ * XHCI_INTR_LEN_DEFAULT up that holds them, in a page at least, which kmalloc page-aligns:
+ * no slot crosses a page. It replaces the buffer d has, which no queued transfer may use
+ * any more. 0, or -ENOMEM with d's buffer as it was. Tick context.
+ */
+int xhci_intr_buf_alloc(struct usb_dev *d, uint16_t max_len)
+{
+	uint16_t slot = XHCI_INTR_LEN_DEFAULT;
+	uint8_t *buf;
+
+	while (slot < max_len && slot < XHCI_INTR_LEN_MAX)
+		slot *= 2;
+	if (d->intr_buf && d->intr_slot == slot)
+		return 0;
+	buf = kzalloc(MAX((size_t)XHCI_INTR_SLOTS * slot, (size_t)PAGE));
+	if (!buf)
+		return -ENOMEM;
+	kfree(d->intr_buf);
+	d->intr_buf = buf;
+	d->intr_buf_phys = virt_to_phys(buf);
+	d->intr_slot = slot;
+	return 0;
+}
+
 /* xhci_intr_len - bytes asked for per interrupt transfer queued from now on: a boot
- * keyboard sends 8, a hub 1-2; a keyboard in report protocol asks for d->intr_len, its
- * longest input report or this if that is less. */
+ * keyboard sends 8, a hub 1-2, so its max packet up to XHCI_INTR_LEN_DEFAULT; a keyboard in
+ * report protocol asks for d->intr_len, its longest input report or that if it is less.
+ * Never more than a slot of d's buffer holds. */
 uint16_t xhci_intr_len(const struct usb_dev *d)
 {
-	if (d->intr_len)
-		return d->intr_len;
-	return MIN(d->cfg.iface[d->iface].int_in.max_packet, (uint16_t)XHCI_INTR_BUF_SIZE);
+	uint16_t len = d->intr_len ? d->intr_len
+				   : MIN(d->cfg.iface[d->iface].int_in.max_packet,
+					 (uint16_t)XHCI_INTR_LEN_DEFAULT);
+
+	return d->intr_buf ? MIN(len, d->intr_slot) : len;
 }
 
 /* xhci_intr_queue - queue one interrupt IN transfer on d's interrupt ring, into the buffer
  * slot of its TRB's index; the caller rings the doorbell. */
 void xhci_intr_queue(struct usb_dev *d)
 {
-	uint64_t buf = d->intr_buf_phys + d->intr.enq * XHCI_INTR_BUF_SIZE;
+	/* the slot its completion is read from (xhci_intr_data), at its physical address */
+	uint64_t buf = d->intr_buf_phys + (uint64_t)(xhci_intr_data(d, d->intr.enq) - d->intr_buf);
 	uint16_t len = xhci_intr_len(d);
 
 	xhci_ring_push(&d->intr, (uint32_t)buf, (uint32_t)(buf >> 32), len,
@@ -317,8 +347,9 @@ static void control_done(struct xhci *hc, struct usb_dev *d, const struct xhci_t
 /* An event on d's interrupt IN endpoint: the next queued transfer is done. Its report goes
  * to the class driver and a transfer is queued in its place; an error goes to
  * usb_dev_intr_error. Any other completion is ignored. The report's length is what its own
- * TRB asked for less the residual: a keyboard switched to report protocol asks for more
- * from then on, while the transfers queued before still complete. */
+ * TRB asked for (never more than its buffer slot) less the residual: a keyboard switched to
+ * report protocol asks for more from then on, while the transfers queued before still
+ * complete. */
 static void intr_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb *ev)
 {
 	uint64_t ptr = ev->d[0] | (uint64_t)ev->d[1] << 32;
@@ -334,14 +365,14 @@ static void intr_done(struct xhci *hc, struct usb_dev *d, const struct xhci_trb 
 	    d->intr_recover)
 		return;
 	d->intr_deq = (i + 1) % (XHCI_RING_TRBS - 1);
-	len = TRB_GET_XFER_LEN(d->intr.trb[i].d[2]);
+	len = MIN(TRB_GET_XFER_LEN(d->intr.trb[i].d[2]), (uint32_t)d->intr_slot);
 	if (!transfer_ok(cc)) {
 		usb_dev_intr_error(d, cc); /* usb_enum.c: reset the endpoint, or refuse d */
 		return;
 	}
 	d->intr_errors = 0;
 	if (residual <= len) {
-		const uint8_t *data = d->intr_buf + i * XHCI_INTR_BUF_SIZE;
+		const uint8_t *data = xhci_intr_data(d, i);
 
 		if (d->driver == USB_DRV_KBD)
 			usb_kbd_report(d, data, len - residual);

@@ -329,7 +329,7 @@ static inline void send_report(struct usb_dev *d, const uint8_t *r, size_t n)
 	CHECK(n <= want);
 	if (i == d->intr.enq || n > want)
 		return;
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, n);
+	memcpy(xhci_intr_data(d, i), r, n);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * sizeof(struct xhci_trb),
 			  n < want ? XHCI_CC_SHORT_PACKET : XHCI_CC_SUCCESS, (uint32_t)(want - n));
 	ticks(1);

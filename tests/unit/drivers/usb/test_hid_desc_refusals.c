@@ -8,8 +8,9 @@
  * counts, no key field (-ENOENT, not a keyboard, where the others are -EINVAL: a mouse,
  * keys only in other main items, nothing at all), more key runs or arrays than the layout
  * holds, key arrays too wide, of several usages or across pages, with a negative or empty
- * logical range, input reports over 64 bytes with and without an ID byte, a report without an ID beside reports with IDs, and more usages on a
- * key field than LiOS reads. Descriptors written item by item (hid_desc_items.h).
+ * logical range, the keyboard's input report over 64 bytes with and without an ID byte and
+ * another input report over 1024, a report without an ID beside reports with IDs, and more
+ * usages on a key field than LiOS reads. Descriptors written item by item (hid_desc_items.h).
  */
 #include "hid_desc_items.h"
 
@@ -213,9 +214,10 @@ static void refused_key_arrays(void)
 	CHECK_REFUSED(empty, sizeof(empty), "key array with a negative or empty logical range");
 }
 
-/* Input reports over 64 bytes refused, counting the ID byte: the boot keyboard padded to
- * 65 bytes (64 accepted); the keyboard under ID 1 padded to 64 data bytes, 65 with its ID
- * (63 accepted); a 65-byte vendor report beside the keyboard. */
+/* Input reports too long refused, counting the ID byte: the keyboard's own over 64 bytes
+ * (the boot keyboard padded to 65, 64 accepted; the keyboard under ID 1 padded to 64 data
+ * bytes, 65 with its ID, 63 accepted), any other over 1024 (a vendor report beside the
+ * keyboard, 1025 bytes with its ID; 1024 accepted); with both, the keyboard's reason. */
 static void refused_long_input(void)
 {
 	static const uint8_t pad57[] = { BOOT_KBD, REPORT_SIZE(8), REPORT_COUNT(57),
@@ -226,16 +228,24 @@ static void refused_long_input(void)
 					    INPUT(CONSTANT) };
 	static const uint8_t id_pad55[] = { KBD_ID1, REPORT_SIZE(8), REPORT_COUNT(55),
 					    INPUT(CONSTANT) };
-	static const uint8_t vendor[] = { KBD_ID1, REPORT_ID(3), REPORT_SIZE(8), REPORT_COUNT(64),
-					  INPUT(CONSTANT) };
+	static const uint8_t vendor1025[] = { KBD_ID1, REPORT_ID(3), REPORT_SIZE(8),
+					      REPORT_COUNT16(1024), INPUT(CONSTANT) };
+	static const uint8_t vendor1024[] = { KBD_ID1, REPORT_ID(3), REPORT_SIZE(8),
+					      REPORT_COUNT16(1023), INPUT(CONSTANT) };
+	static const uint8_t both[] = { KBD_ID1,         REPORT_SIZE(8), REPORT_COUNT(56),
+					INPUT(CONSTANT), REPORT_ID(3),   REPORT_COUNT16(1024),
+					INPUT(CONSTANT) };
 
-	CHECK_REFUSED(pad57, sizeof(pad57), "an input report longer than 64 bytes");
+	CHECK_REFUSED(pad57, sizeof(pad57), "a key report longer than 64 bytes");
 	CHECK_EQ(PARSE(pad56), 0);
 	CHECK_EQ(k.in_max_bytes, 64);
-	CHECK_REFUSED(id_pad56, sizeof(id_pad56), "an input report longer than 64 bytes");
+	CHECK_REFUSED(id_pad56, sizeof(id_pad56), "a key report longer than 64 bytes");
 	CHECK_EQ(PARSE(id_pad55), 0);
 	CHECK_EQ(k.in_max_bytes, 64);
-	CHECK_REFUSED(vendor, sizeof(vendor), "an input report longer than 64 bytes");
+	CHECK_REFUSED(vendor1025, sizeof(vendor1025), "an input report longer than 1024 bytes");
+	CHECK_EQ(PARSE(vendor1024), 0);
+	CHECK_EQ(k.in_max_bytes, 1024);
+	CHECK_REFUSED(both, sizeof(both), "a key report longer than 64 bytes");
 }
 
 /* A report without an ID beside reports with IDs: a consumer report declared before any

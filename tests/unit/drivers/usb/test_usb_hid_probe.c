@@ -43,16 +43,15 @@ static const uint8_t tablet_desc[] = {
 };
 /* clang-format on */
 
-/* A keyboard under report ID 1 (the boot layout's input report) beside a vendor report ID
- * 2 of 64 data bytes, 65 with its ID byte: longer than the 64 bytes LiOS reads. */
+/* A keyboard under report ID 1 whose input report is the boot layout's and 56 constant
+ * bytes after it: 65 bytes with its ID byte, longer than the 64 of a key report LiOS
+ * reads. */
 /* clang-format off */
-static const uint8_t kbd_long_vendor_desc[] = {
+static const uint8_t kbd_long_keys_desc[] = {
 	SIM_KBD_DESC_OPEN, 0x85, 0x01,                  /* Report ID 1 */
-	SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED, SIM_KBD_DESC_KEYS, SIM_KBD_DESC_END,
-	0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01,       /* vendor page 0xff00, Application */
-	0x85, 0x02, 0x15, 0x00, 0x26, 0xff, 0x00,       /* Report ID 2, 0..255 */
-	0x75, 0x08, 0x95, 0x40, 0x09, 0x01, 0x81, 0x02, /* 64 x 8 bits, Input (Data, Variable) */
-	0xc0,                                           /* End Collection */
+	SIM_KBD_DESC_MODIFIERS, SIM_KBD_DESC_RESERVED, SIM_KBD_DESC_KEYS,
+	0x75, 0x08, 0x95, 0x38, 0x81, 0x01,             /* 56 x 8 bits, Input (Constant) */
+	SIM_KBD_DESC_END,
 };
 /* clang-format on */
 
@@ -477,7 +476,7 @@ static void report_desc_silent_refused(void)
 	cleanup();
 }
 
-/* A keyboard (subclass 0) whose descriptor declares keys but an input report LiOS does not
+/* A keyboard (subclass 0) whose descriptor declares keys but in a report LiOS does not
  * read (65 bytes): left alone with the reader's reason as a descriptor not understood, not
  * called "not a keyboard", which it is; listed "no driver", nothing configured. */
 static void unreadable_keyboard_not_called_not_a_keyboard(void)
@@ -485,10 +484,10 @@ static void unreadable_keyboard_not_called_not_a_keyboard(void)
 	struct usb_dev *d;
 
 	start_probe();
-	use_hid_config(0, 1, sizeof(kbd_long_vendor_desc));
-	use_report_desc(kbd_long_vendor_desc, sizeof(kbd_long_vendor_desc));
-	d = plug_until("usb: 1-5: left alone: report descriptor not understood: an input "
-		       "report longer than 64 bytes\n");
+	use_hid_config(0, 1, sizeof(kbd_long_keys_desc));
+	use_report_desc(kbd_long_keys_desc, sizeof(kbd_long_keys_desc));
+	d = plug_until("usb: 1-5: left alone: report descriptor not understood: a key report "
+		       "longer than 64 bytes\n");
 	if (!still_listed(d))
 		return;
 	CHECK(!sim_logged("not a keyboard"));

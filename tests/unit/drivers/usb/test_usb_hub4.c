@@ -234,7 +234,7 @@ static void bitmap_past_last_port_ignored(void)
 		return;
 	reads = node[h].status_reads[1];
 	i = d->intr_deq;
-	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = 0xe0 | 1u << 1; /* ports 5-7, and port 1 */
+	xhci_intr_data(d, i)[0] = 0xe0 | 1u << 1; /* ports 5-7, and port 1 */
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 	stack_ticks_ms(&hc, 20);
 	CHECK_EQ(node[h].status_reads[1], reads + 1); /* port 1 looked at */

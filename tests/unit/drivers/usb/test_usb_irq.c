@@ -110,7 +110,7 @@ static void key_report(struct ctl *c, struct usb_dev *d, const uint8_t r[8])
 {
 	unsigned int i = d->intr_deq;
 
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
+	memcpy(xhci_intr_data(d, i), r, 8);
 	sim_post_transfer(&c->xs, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 }
 

@@ -310,7 +310,7 @@ static void held_key_released(void)
 	if (!d)
 		return;
 	i = d->intr_deq;
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, press_a, sizeof(press_a));
+	memcpy(xhci_intr_data(d, i), press_a, sizeof(press_a));
 	sim_post_transfer(&c->xs, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 	m.tick();
 	host_time_skip_ns = 0;

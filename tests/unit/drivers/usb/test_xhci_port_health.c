@@ -142,8 +142,8 @@ static void hub_report(struct usb_dev *d, uint8_t bitmap)
 {
 	unsigned int i = d->intr_deq;
 
-	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = bitmap;
-	d->intr_buf[i * XHCI_INTR_BUF_SIZE + 1] = 0;
+	xhci_intr_data(d, i)[0] = bitmap;
+	xhci_intr_data(d, i)[1] = 0;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 	stack_tick(&hc);
 }

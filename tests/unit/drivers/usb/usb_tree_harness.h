@@ -403,7 +403,7 @@ static inline void hub_notify(int n)
 		if (node[n].change[p])
 			map |= (uint8_t)(1u << p);
 	i = d->intr_deq;
-	d->intr_buf[i * XHCI_INTR_BUF_SIZE] = map;
+	xhci_intr_data(d, i)[0] = map;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 	stack_tick(&hc);
 }
@@ -413,7 +413,7 @@ static inline void key_report(struct usb_dev *d, const uint8_t r[8])
 {
 	unsigned int i = d->intr_deq;
 
-	memcpy(d->intr_buf + i * XHCI_INTR_BUF_SIZE, r, 8);
+	memcpy(xhci_intr_data(d, i), r, 8);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + i * 16, XHCI_CC_SUCCESS, 0);
 	stack_tick(&hc);
 }
