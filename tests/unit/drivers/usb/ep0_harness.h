@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What test_usb_ep0.c, test_xhci_cmd.c, test_usb_kbd.c, test_usb_kbd_silent.c,
- * test_usb_kbd_report.c, test_usb_kbd_switch.c and test_usb_hid_probe.c share:
+ * test_usb_kbd_report.c, test_usb_kbd_switch.c, test_usb_kbd_long.c and test_usb_hid_probe.c
+ * with test_usb_hid_probe_alone.c (through hid_probe_harness.h) share:
  * devices driven on endpoint 0 (usb_enum.c, usb_kbd.c) over xhci.c and xhci_ring.c on the
  * simulated controller of xhci_sim.c. It holds stand-ins for the rest of the kernel (heap,
  * clock, ports, hubs, the key path, which records the key events in key_event[]), one
