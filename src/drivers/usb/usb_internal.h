@@ -15,7 +15,8 @@
  *   usb_intr.c   interrupt IN endpoints that halt: reset and polled again
  *   usb_hub.c    the hub class driver (USB 2 hubs, any depth the route string allows),
  *                with usb_hub_port.c (one port's life) and usb_hub.h (their private state);
- *                host-tested with the rest of the stack in test_usb_hub2.c, test_usb_hub3.c
+ *                host-tested with the rest of the stack in test_usb_hub2.c, test_usb_hub3.c,
+ *                test_usb_hub_retry.c
  *   usb_kbd.c    the HID boot keyboard into the kernel keyboard: its setup and requests,
  *                with usb_kbd_desc.c (a keyboard read through its report descriptor),
  *                usb_kbd_report.c (its interrupt reports) and usb_kbd_internal.h

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The harness of test_usb_hub2-4, test_usb_intr and test_xhci_events: the whole USB stack
- * (usb_hub.c, usb_enum.c, usb_intr.c, usb_kbd.c over xhci_ring.c and xhci_port.c) on the
+ * The harness of test_usb_hub2-4, test_usb_hub_retry, test_usb_intr and test_xhci_events:
+ * the whole USB stack (usb_hub.c, usb_enum.c, usb_intr.c, usb_kbd.c over xhci_ring.c and
+ * xhci_port.c) on the
  * simulated controller of xhci_sim.c, with a tree of simulated USB 2 hubs and boot keyboards
  * built here (USB 2.0 11.24.2.6-7: port status and change bits, hub status), the kernel
  * stand-ins they need, and the helpers that plug, report and drive it. Header-only,
