@@ -51,10 +51,7 @@ static long long fake_steal(void)
 	return n >= stolen_from ? (n < stolen_to ? n : stolen_to) : 0;
 }
 
-static uint64_t fake_side(void *ctx)
-{
-	return ctx && stolen_now ? 1000 : 100;
-}
+static uint64_t fake_side(void *ctx) { return ctx && stolen_now ? 1000 : 100; }
 
 /* A round whose steal reads differ is run again; true when every kept ratio is 1.0. */
 static bool check_redo(int from, int to)

@@ -186,21 +186,19 @@ void usb_kbd_check_desc_read(struct usb_dev *d)
 	struct usb_kbd *k = d->kbd;
 	const char *why = NULL;
 	bool ok = d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET;
+	bool silent = usb_dev_timed_out(d);
 	bool joined;
 
-	if (usb_dev_timed_out(d)) {
+	if (silent || !ok || hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why)) {
 		k->check = CHECK_OFF;
-		printk(KERN_WARN "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but no answer "
-				 "to GET_DESCRIPTOR(report): read as boot reports\n",
-		       d->name, k->held_len);
-		take_held_boot_report(d);
-		return;
-	}
-	if (!ok || hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why)) {
-		k->check = CHECK_OFF;
-		printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report descriptor "
-				 "could not be read: read as boot reports\n",
-		       d->name, k->held_len);
+		if (silent)
+			printk(KERN_WARN "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but no answer "
+					 "to GET_DESCRIPTOR(report): read as boot reports\n",
+			       d->name, k->held_len);
+		else
+			printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report "
+					 "descriptor could not be read: read as boot reports\n",
+			       d->name, k->held_len);
 		take_held_boot_report(d);
 		return;
 	}
