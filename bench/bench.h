@@ -154,36 +154,6 @@ static inline void bench_print_value(const char *key, double v, const char *op, 
 	bench_print(key, s, op, goal, -1);
 }
 
-/* Time the hypervisor has taken from the CPU this process runs on (the steal field of its
- * "cpuN" line in /proc/stat), in USER_HZ ticks; -1 where it cannot be read. A VM's vCPU is
- * now and then descheduled by the host for 10-40 ms (bench/boot/bench_boot.py measured it),
- * which a side's time then includes. */
-static inline long long bench_steal_ticks(void)
-{
-	char want[16], line[256];
-	long long v[8];
-	int cpu = sched_getcpu();
-	FILE *f;
-
-	if (cpu < 0 || !(f = fopen("/proc/stat", "r")))
-		return -1;
-	snprintf(want, sizeof(want), "cpu%d ", cpu);
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, want, strlen(want)))
-			continue;
-		fclose(f);
-		if (sscanf(line + strlen(want), "%lld %lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1],
-			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-			return -1;
-		return v[7];
-	}
-	fclose(f);
-	return -1;
-}
-
-/* Where bench_compare reads the steal time (a test puts a made-up source here). */
-static long long (*bench_steal)(void) = bench_steal_ticks;
-
 /* One side of a comparison: runs the workload once and returns its time in ns (it may do
  * untimed preparation around the timed part). */
 typedef uint64_t (*bench_side_fn)(void *ctx);
@@ -191,22 +161,17 @@ typedef uint64_t (*bench_side_fn)(void *ctx);
 /*
  * Runs ours and base interleaved for 'rounds' rounds (order alternating, see the top),
  * stores the rounds' ratios ours/base in ratios[0..rounds) when ratios is not NULL and
- * returns their summary. A round during which the hypervisor took the CPU (steal time,
- * bench_steal_ticks) is run again, up to 'rounds' times in all, and a comment line on
- * stderr says how many were: one side of a round of tens of milliseconds losing 10-40 ms
- * is a disturbance from outside the comparison, not a result. rounds <= BENCH_MAX_ROUNDS.
+ * returns their summary. rounds <= BENCH_MAX_ROUNDS.
  */
 static inline struct bench_summary bench_compare(bench_side_fn ours, void *ours_ctx,
 						 bench_side_fn base, void *base_ctx, int rounds,
 						 double *ratios)
 {
 	double r[BENCH_MAX_ROUNDS];
-	int redone = 0;
 
 	if (rounds > BENCH_MAX_ROUNDS)
 		rounds = BENCH_MAX_ROUNDS;
 	for (int k = 0; k < rounds; k++) {
-		long long steal = bench_steal();
 		uint64_t a, b;
 
 		if (k & 1) {
@@ -216,18 +181,10 @@ static inline struct bench_summary bench_compare(bench_side_fn ours, void *ours_
 			a = ours(ours_ctx);
 			b = base(base_ctx);
 		}
-		if (steal >= 0 && bench_steal() != steal && redone < rounds) {
-			redone++;
-			k--;
-			continue;
-		}
 		r[k] = (double)a / (double)(b ? b : 1);
 		if (getenv("BENCH_TIMES"))
 			fprintf(stderr, "# round %d: ours %.3f ms, base %.3f ms\n", k, a / 1e6, b / 1e6);
 	}
-	if (redone)
-		fprintf(stderr, "# bench: %d of %d rounds run again (the hypervisor took the CPU)\n",
-			redone, rounds);
 	if (ratios)
 		memcpy(ratios, r, sizeof(*r) * (size_t)rounds);
 	return bench_summarise(r, rounds);
