@@ -90,8 +90,8 @@ int xhci_halt_and_reset(struct xhci *hc, bool reset, char *why, size_t n)
  * written while CNR is set, and a controller that never became ready, "not ready after 5
  * s", may be one whose firmware is still loading or that is wedged). Returns 0 when
  * halted, -EBUSY when CNR kept it from being touched, -EIO otherwise (for either, the
- * caller's clearing of bus mastering is all that stops it). Its memory is left as it is: it may still point there. Boot or tick (a takeover
- * that failed there); busy-waits.
+ * caller's clearing of bus mastering is all that stops it). Its memory is left as it is:
+ * it may still point there. Boot or tick (a takeover that failed there); busy-waits.
  */
 int xhci_abandon(struct xhci *hc)
 {
