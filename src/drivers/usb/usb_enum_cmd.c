@@ -160,8 +160,7 @@ bool usb_ep_stop(struct usb_dev *d, unsigned int dci)
  * request found halted while it was being stopped counts once, as the timeout it was. */
 static bool recovery_forgiven(struct usb_dev *d)
 {
-	static char msg[128]; /* the longest op (the stall probe's) and the rest; the refused
-			       * record keeps USB_REFUSED_WHY_SIZE of it */
+	static char msg[USB_REFUSED_WHY_SIZE]; /* the longest op (the stall probe's) fits */
 
 	if (++d->ep0_stalls <= EP0_MAX_RECOVERIES)
 		return true;

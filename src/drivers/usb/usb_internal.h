@@ -146,7 +146,7 @@ static_assert(sizeof("2147483647-255.15.15.15.15.15") <= USB_DEV_NAME_SIZE, "USB
  * most USB_REFUSED_MAX, one per name (a device refused again on the same port replaces its
  * entry), the oldest dropped and counted. */
 #define USB_REFUSED_MAX 8
-#define USB_REFUSED_WHY_SIZE 96
+#define USB_REFUSED_WHY_SIZE 128 /* the longest reason whole: test_usb_ep0.c */
 struct usb_refused {
 	char name[USB_DEV_NAME_SIZE];  /* "1-5.2" */
 	uint16_t vendor, product;      /* both 0: not known */

@@ -402,6 +402,11 @@ static void halts_in_a_row_refused(void)
 	CHECK(sim_logged("usb: 1-5 0627:0001: refused: endpoint 0 keeps halting"));
 	/* setup's (the LED report worked after it), then 16 in a row */
 	CHECK_EQ(sim.commands[TRB_RESET_EP], 1 + 16);
+	/* the 17th on the ninth probe itself: the longest reason, kept whole by `usb`'s
+	 * refused record (it was cut at 96 characters) */
+	CHECK_EQ(hc.refused.n, 1u);
+	CHECK_STR_EQ(hc.refused.e[0].why, "endpoint 0 keeps halting or not answering: 17 times in "
+					  "a row, the last on undefined HID request (stall probe)");
 	CHECK(usb_dev_list() == NULL);
 	free(hc.slot_dev);
 }
