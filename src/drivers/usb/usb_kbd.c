@@ -47,9 +47,9 @@
 #define HID_REQ_SET_PROTOCOL 0x0b
 #define HID_RT_CLASS_IFACE_OUT 0x21
 #define HID_PROTOCOL_BOOT 0
-#define HID_REPORT_OUTPUT 0x02        /* wValue high byte of SET_REPORT */
+#define HID_REPORT_OUTPUT 0x02 /* wValue high byte of SET_REPORT */
 
-#define HID_REQ_UNDEFINED 0x3f         /* no HID request: a device stalls it (self-test) */
+#define HID_REQ_UNDEFINED 0x3f /* no HID request: a device stalls it (self-test) */
 
 #define LED_TIMEOUTS_MAX 3 /* LED reports in a row never answered before none is sent more */
 
@@ -57,7 +57,7 @@ static bool report_protocol_always; /* usb.kbd=report */
 
 /* The stall probe (usb_kbd_stall_probe): its two completion codes, -1 while pending. */
 static volatile bool probe_wanted;
-static volatile int probe_cc[2] = {-1, -1};
+static volatile int probe_cc[2] = { -1, -1 };
 
 static volatile uint8_t wanted_leds; /* KBD_LED_*, from kbd.c */
 
@@ -121,8 +121,8 @@ static bool send_leds(struct usb_dev *d)
 		value |= k->layout.led_report_id;
 	}
 	k->leds_sent = leds;
-	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, value, iface_number(d), (uint16_t)len,
-		     "SET_REPORT(LEDs)");
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, value, iface_number(d),
+		     (uint16_t)len, "SET_REPORT(LEDs)");
 	return true;
 }
 
@@ -133,8 +133,8 @@ static void led_refused(struct usb_dev *d)
 	if (d->kbd->led_failed)
 		return;
 	d->kbd->led_failed = true;
-	printk(KERN_WARN "usb: %s: LED report not accepted (code %u): its LEDs are left alone\n", d->name,
-	       d->cc);
+	printk(KERN_WARN "usb: %s: LED report not accepted (code %u): its LEDs are left alone\n",
+	       d->name, d->cc);
 }
 
 /* True when the last request is over: answered, whatever the answer, or never answered
@@ -163,8 +163,9 @@ static void led_timed_out(struct usb_dev *d)
 	if (++k->led_timeouts < LED_TIMEOUTS_MAX || k->led_failed)
 		return;
 	k->led_failed = true;
-	printk(KERN_WARN "usb: %s: LED report not answered %u times in a row: its LEDs are left "
-	       "alone\n", d->name, k->led_timeouts);
+	printk(KERN_WARN "usb: %s: LED report not answered %u times in a row: "
+			 "its LEDs are left alone\n",
+	       d->name, k->led_timeouts);
 }
 
 /* The LED report is over: true, unless it ended otherwise (refused by request_over). A
@@ -189,7 +190,8 @@ static void run_requests(struct usb_dev *d);
 
 static void send_idle(struct usb_dev *d)
 {
-	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0,
+		     "SET_IDLE(0)");
 	d->kbd->state = K_LEDS;
 }
 
@@ -251,7 +253,8 @@ static void probe_send_idle(struct usb_dev *d)
 {
 	if (!probe_request_over(d, &probe_cc[0]))
 		return;
-	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0, "SET_IDLE(0)");
+	xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_IDLE, 0, iface_number(d), 0,
+		     "SET_IDLE(0)");
 	d->kbd->state = K_PROBE_AFTER;
 }
 
@@ -306,8 +309,8 @@ void usb_kbd_step(struct usb_dev *d)
 			usb_kbd_get_report_desc(d);
 			return;
 		}
-		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_PROTOCOL, HID_PROTOCOL_BOOT, iface_number(d), 0,
-			     "SET_PROTOCOL(boot)");
+		xhci_control(d, HID_RT_CLASS_IFACE_OUT, HID_REQ_SET_PROTOCOL, HID_PROTOCOL_BOOT,
+			     iface_number(d), 0, "SET_PROTOCOL(boot)");
 		k->state = K_IDLE;
 		return;
 	case K_IDLE:
@@ -393,7 +396,8 @@ static void freeze_keyboards(struct xhci *hc, bool warn)
 		usb_kbd_release_all(d);
 		d->kbd->frozen = true;
 		if (warn && d->kbd->state >= K_RUN)
-			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n", d->name);
+			printk(KERN_WARN "kbd: usb %s: its controller stopped: keys released\n",
+			       d->name);
 	}
 }
 
@@ -439,9 +443,10 @@ unsigned int usb_kbd_print(void)
 
 		if (!k || k->state < K_RUN)
 			continue;
-		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s%s\n", d->name, d->desc.vendor,
-		       d->desc.product, usb_speed_name(d->speed), k->leds_sent, k->led_failed ? " (refused)" : "",
-		       (unsigned long)k->reports, k->report_protocol ? " in report protocol" : "",
+		printk("kbd: usb %s %04x:%04x, %s speed, LEDs %#x%s, %lu reports%s%s\n", d->name,
+		       d->desc.vendor, d->desc.product, usb_speed_name(d->speed), k->leds_sent,
+		       k->led_failed ? " (refused)" : "", (unsigned long)k->reports,
+		       k->report_protocol ? " in report protocol" : "",
 		       k->frozen ? ", controller stopped" : "");
 		n++;
 	}

@@ -68,8 +68,8 @@ static void layout_report(struct usb_dev *d, const uint8_t *rep, size_t len)
 	bool joined = false;
 
 	if (k->switched &&
-	    hid_kbd_boot_verdict(&k->layout, rep, len, k->prev, k->prev_len, k->boot_asked, &joined) ==
-		    HID_VERDICT_KEYS &&
+	    hid_kbd_boot_verdict(&k->layout, rep, len, k->prev, k->prev_len, k->boot_asked,
+				 &joined) == HID_VERDICT_KEYS &&
 	    joined) {
 		take_layout_report(d, rep, len, k->prev, k->prev_len, true);
 		return;
@@ -104,7 +104,8 @@ static void judge_report(struct usb_dev *d, const uint8_t *rep, size_t len, cons
 	struct usb_kbd *k = d->kbd;
 	bool joined;
 
-	switch (hid_kbd_boot_verdict(&k->layout, rep, len, prev, prev_len, k->boot_asked, &joined)) {
+	switch (hid_kbd_boot_verdict(&k->layout, rep, len, prev, prev_len, k->boot_asked,
+				     &joined)) {
 	case HID_VERDICT_KEYS:
 		switch_to_layout(d, rep, len, prev, prev_len, joined);
 		return;
@@ -189,15 +190,18 @@ void usb_kbd_check_desc_read(struct usb_dev *d)
 	bool silent = usb_dev_timed_out(d);
 	bool joined;
 
-	if (silent || !ok || hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why)) {
+	if (silent || !ok ||
+	    hid_parse_kbd_desc(d->buf, usb_kbd_report_desc_got(d), &k->layout, &why)) {
 		k->check = CHECK_OFF;
 		if (silent)
-			printk(KERN_WARN "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but no answer "
-					 "to GET_DESCRIPTOR(report): read as boot reports\n",
+			printk(KERN_WARN
+			       "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but no answer "
+			       "to GET_DESCRIPTOR(report): read as boot reports\n",
 			       d->name, k->held_len);
 		else
-			printk(KERN_INFO "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report "
-					 "descriptor could not be read: read as boot reports\n",
+			printk(KERN_INFO
+			       "usb: %s: a %u-byte report after SET_PROTOCOL(boot), but its report "
+			       "descriptor could not be read: read as boot reports\n",
 			       d->name, k->held_len);
 		take_held_boot_report(d);
 		return;
@@ -269,4 +273,3 @@ void usb_kbd_release_all(struct usb_dev *d)
 		hid_repeat_event(&d->kbd->repeat, &ev[i], usb_now_us());
 	}
 }
-

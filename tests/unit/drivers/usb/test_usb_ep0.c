@@ -34,22 +34,22 @@ static void enumerates(bool csz)
 	ticks(200);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	CHECK_EQ(sim.commands[TRB_RESET_EP], 0);
-	CHECK_EQ(sim.addr_icc_add, 3);                      /* slot and endpoint 0 added */
+	CHECK_EQ(sim.addr_icc_add, 3);                           /* slot and endpoint 0 added */
 	CHECK_EQ(sim.addr_slot_dw0 >> 20 & 0xf, USB_SPEED_HIGH); /* slot context at 1 x size */
 	CHECK_EQ(sim.addr_slot_dw0 >> 27, 1);
-	CHECK_EQ(sim.addr_ep0_deq, d->ep0.phys | 1);        /* endpoint 0 context at 2 x size */
+	CHECK_EQ(sim.addr_ep0_deq, d->ep0.phys | 1); /* endpoint 0 context at 2 x size */
 	CHECK_EQ(sim.commands[TRB_CONFIGURE_EP], 1);
 	/* Configure Endpoint adds the slot and endpoint 1 IN (DCI 3), whose context sits at
 	 * 4 x size: Interrupt IN, 8-byte packets, 3 retries, bInterval 7 of a high-speed
 	 * device as 2^6 x 125 us, the driver's interrupt ring with its cycle bit */
 	CHECK_EQ(sim.cfg_icc_add, 1u | 1u << 3);
-	CHECK_EQ(sim.cfg_slot[0] >> 27, 3);                 /* context entries up to DCI 3 */
+	CHECK_EQ(sim.cfg_slot[0] >> 27, 3); /* context entries up to DCI 3 */
 	CHECK_EQ(sim.cfg_ep[0] >> 16 & 0xff, 6);
 	CHECK_EQ(sim.cfg_ep[1] >> 3 & 7, XHCI_EP_TYPE_INT_IN);
 	CHECK_EQ(sim.cfg_ep[1] >> 1 & 3, 3);
 	CHECK_EQ(sim.cfg_ep[1] >> 16, 8);
 	CHECK_EQ(sim.cfg_ep[2] | (uint64_t)sim.cfg_ep[3] << 32, d->intr.phys | 1);
-	CHECK_EQ(sim.cfg_ep[4] >> 16, 8);                   /* Max ESIT Payload */
+	CHECK_EQ(sim.cfg_ep[4] >> 16, 8); /* Max ESIT Payload */
 	cleanup();
 }
 
@@ -100,7 +100,7 @@ static void set_idle_stall_recovered(void)
 	CHECK(sim_logged("SET_IDLE not supported"));
 	CHECK(!sim_logged("refused"));
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
-	CHECK(dev[1].after_stall >= 1);       /* SET_REPORT(LEDs) answered after the reset */
+	CHECK(dev[1].after_stall >= 1); /* SET_REPORT(LEDs) answered after the reset */
 	CHECK(!d->failed);
 	CHECK_EQ(d->ep0_recover, EP0_RECOVER_NONE);
 	/* the endpoint runs again from where the driver enqueues next */
@@ -127,13 +127,14 @@ static void silent_device_refused_other_works(void)
 {
 	start(false);
 	dev[1].silent_on_config = true;
-	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);  /* slot 1: never answers */
+	usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH); /* slot 1: never answers */
 	ticks(20);
-	usb_dev_new(&hc, NULL, 6, USB_SPEED_FULL);  /* slot 2: a keyboard */
-	host_time_skip_ns = 1000000;                 /* 1 ms per clock read */
+	usb_dev_new(&hc, NULL, 6, USB_SPEED_FULL); /* slot 2: a keyboard */
+	host_time_skip_ns = 1000000;               /* 1 ms per clock read */
 	ticks(3000);
 	host_time_skip_ns = 50000;
-	CHECK(sim_logged("usb: 1-5 0627:0001: refused: no answer to GET_DESCRIPTOR(configuration, 9)"));
+	CHECK(sim_logged(
+		"usb: 1-5 0627:0001: refused: no answer to GET_DESCRIPTOR(configuration, 9)"));
 	CHECK(sim_logged("kbd: usb 1-6 0627:0001 ready in"));
 	CHECK_EQ(sim.commands[TRB_STOP_EP], 1); /* a standard request: refused all the same */
 	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], 1);
@@ -154,9 +155,9 @@ static void late_transfer_during_disable_slot(void)
 	d = usb_dev_new(&hc, NULL, 5, USB_SPEED_HIGH);
 	for (int i = 0; i < 500 && !(d->busy && d->op && strstr(d->op, "configuration")); i++)
 		ticks(1);
-	status = d->status_trb_phys;         /* the request the device never answers */
+	status = d->status_trb_phys; /* the request the device never answers */
 	CHECK(d->busy && d->op && strstr(d->op, "configuration") && status != 0);
-	sim.hold_commands = true;            /* Disable Slot waits in the command ring (and Stop
+	sim.hold_commands = true; /* Disable Slot waits in the command ring (and Stop
 					      * Endpoint before it, until aborted) */
 	host_time_skip_ns = 1000000;
 	for (int i = 0; i < 6000 && !sim_logged("refused:"); i++)
@@ -192,22 +193,22 @@ static void interrupt_events_in_ring_order(void)
 	CHECK(d->intr.trb != NULL && d->intr.enq == 0); /* the ring is there, nothing queued */
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);
 	ticks(1);
-	CHECK_EQ(d->intr_deq, 0);               /* a completion of nothing: made up, ignored */
+	CHECK_EQ(d->intr_deq, 0); /* a completion of nothing: made up, ignored */
 	ticks(200);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
 	CHECK_EQ(d->intr.enq, XHCI_INTR_QUEUED);
 	CHECK_EQ(d->intr_deq, 0);
 	enq = d->intr.enq;
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);
-	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0);  /* again */
+	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys, XHCI_CC_SUCCESS, 0); /* again */
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 5 * 16, XHCI_CC_SUCCESS, 0);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 16 + 4, XHCI_CC_SUCCESS, 0);
 	ticks(1);
-	CHECK_EQ(d->intr.enq, enq + 1);         /* one given back, for the first event only */
+	CHECK_EQ(d->intr.enq, enq + 1); /* one given back, for the first event only */
 	CHECK_EQ(d->intr_deq, 1);
 	sim_post_transfer(&sim, d->slot, d->intr_dci, d->intr.phys + 16, XHCI_CC_SHORT_PACKET, 8);
 	ticks(1);
-	CHECK_EQ(d->intr.enq, enq + 2);         /* the next one in order: accepted */
+	CHECK_EQ(d->intr.enq, enq + 2); /* the next one in order: accepted */
 	CHECK_EQ(d->intr_deq, 2);
 	CHECK(!d->failed);
 	cleanup();
@@ -467,7 +468,7 @@ static void evaluate_context_waits_for_command_ring(void)
 	ticks(200);
 	CHECK_EQ(sim.commands[TRB_EVALUATE_CTX], 1);
 	CHECK_EQ(d->mps0, 64);
-	CHECK_EQ(sim.eval_icc_add, 1u << XHCI_DCI_EP0);    /* the controller is told 64 too */
+	CHECK_EQ(sim.eval_icc_add, 1u << XHCI_DCI_EP0); /* the controller is told 64 too */
 	CHECK_EQ(sim.eval_ep0[1] >> 16, 64);
 	CHECK_EQ(sim.eval_ep0[1] >> 3 & 7, XHCI_EP_TYPE_CONTROL);
 	CHECK(sim_logged("kbd: usb 1-5 0627:0001 ready in"));
@@ -501,7 +502,6 @@ static void split_transaction_error_recovered(void)
 	CHECK(usb_dev_list() == d && !d->failed);
 	cleanup();
 }
-
 
 /* When the simulated device first saw a GET_DESCRIPTOR (clock ns, 0: not yet), for
  * address_recovery_after_completion; the harness's keyboard answers it. */
