@@ -9,7 +9,7 @@
  * format). The pmm is one global instance, so each machine lives in a child process of its
  * own, built once, and the parent has the machines time one short repetition each in turn
  * (the order reversed every other turn, each machine's fastest of REPS counting in a
- * round): on this VM the pair's time moves between about 14 and 25 ns in spells of tens of
+ * round, a round's repetitions spread over the whole run): on this VM the pair's time moves between about 14 and 25 ns in spells of tens of
  * milliseconds, alike on every machine, and a whole machine build (the old way: each
  * round built every machine twice) spans such spells, so its rounds read 0.60-1.63 where
  * the machines' code paths are the same. The harness (bench.h) reports the median and
@@ -221,6 +221,7 @@ static struct visitor start(int m)
 int main(void)
 {
 	double r4[BENCH_MAX_ROUNDS], r64[BENCH_MAX_ROUNDS], r9[BENCH_MAX_ROUNDS], bits = 0;
+	static double t[BENCH_MAX_ROUNDS][NMACHINES]; /* each round's fastest, per machine */
 	int rounds = bench_rounds(ROUNDS);
 	struct visitor *v = visitors;
 
@@ -232,16 +233,21 @@ int main(void)
 		if (m == M_64G)
 			bits = b;
 	}
-	/* Each round: REPS visits of every machine, the order of a visit reversed every other
-	 * time, each machine's fastest repetition counting. The machines take turns at about a
-	 * millisecond, so a slow spell of the VM (its pair time moves between about 14 and 25
-	 * ns for tens of milliseconds at a time, on every machine alike) lands on all of them. */
-	for (int k = 0; k < rounds; k++) {
-		double t[NMACHINES];
-
+	/* Each round: REPS visits of every machine, each machine's fastest repetition
+	 * counting; a visit runs the machines in turn, the order reversed every other time.
+	 * The machines take turns at about a millisecond, so a slow spell of the VM (its pair
+	 * time moves between about 14 and 25 ns for tens of milliseconds at a time, on every
+	 * machine alike) lands on all of them. And the rounds take their visits in turn (the
+	 * first visit of every round, then the second, ...), so each round's REPS visits are
+	 * spread over the whole run: a spell in which one machine's process alone runs slow
+	 * (single rounds of 0.6 or 1.5 where the rest read 0.99, most often right after
+	 * bench_heap, when each round's visits followed each other) costs every round a few
+	 * visits instead of costing one round all of them. */
+	for (int k = 0; k < rounds; k++)
 		for (int m = 0; m < NMACHINES; m++)
-			t[m] = 1e9;
-		for (int rep = 0; rep < REPS; rep++) {
+			t[k][m] = 1e9;
+	for (int rep = 0; rep < REPS; rep++) {
+		for (int k = 0; k < rounds; k++) {
 			for (int i = 0; i < NMACHINES; i++) {
 				int m = (k + rep) & 1 ? NMACHINES - 1 - i : i;
 				char c = 'p';
@@ -252,16 +258,17 @@ int main(void)
 					exit(1);
 				}
 				x = get(v[m].res); /* not inside MIN(), which reads its arguments twice */
-				t[m] = MIN(t[m], x);
+				t[k][m] = MIN(t[k][m], x);
 			}
 		}
-		if (k == 0)
-			for (int m = 0; m < NMACHINES; m++)
-				fprintf(stderr, "# %s: %.1f ns per %s pair\n", machine_name[m],
-					t[m] * 1e9, m == M_4G_RUNS ? "2 MiB run" : "single-frame");
-		r4[k] = t[M_4G] / t[M_64M];
-		r64[k] = t[M_64G] / t[M_64M];
-		r9[k] = t[M_4G_RUNS] / t[M_4G];
+	}
+	for (int m = 0; m < NMACHINES; m++)
+		fprintf(stderr, "# %s: %.1f ns per %s pair\n", machine_name[m], t[0][m] * 1e9,
+			m == M_4G_RUNS ? "2 MiB run" : "single-frame");
+	for (int k = 0; k < rounds; k++) {
+		r4[k] = t[k][M_4G] / t[k][M_64M];
+		r64[k] = t[k][M_64G] / t[k][M_64M];
+		r9[k] = t[k][M_4G_RUNS] / t[k][M_4G];
 	}
 	for (int m = 0; m < NMACHINES; m++) {
 		int status;
