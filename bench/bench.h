@@ -16,7 +16,9 @@
  * A key judged by its median alone (bench_print_median: the heap's _vs_best keys, as their
  * issue states them) ends with "iqr <q1> <q3>" instead: its spread is the interquartile
  * range, and it is too wide to judge when that range straddles the goal.
- * BENCH_ROUNDS in the environment overrides every program's round count (quick runs).
+ * BENCH_ROUNDS in the environment overrides every program's round count (quick runs);
+ * BENCH_TIMES prints every round's (bench_compare) or run's (bench_compare_paired) times
+ * on stderr, in the sides' own units.
  */
 #ifndef LIOS_BENCH_H
 #define LIOS_BENCH_H
@@ -221,6 +223,9 @@ static inline struct bench_summary bench_compare_paired(bench_side_fn ours, void
 			}
 			a = x < a ? x : a;
 			b = y < b ? y : b;
+			if (getenv("BENCH_TIMES"))
+				fprintf(stderr, "# round %d run %d: ours %llu, base %llu\n", k, i,
+					(unsigned long long)x, (unsigned long long)y);
 		}
 		r[k] = (double)a / (double)(b ? b : 1);
 	}
