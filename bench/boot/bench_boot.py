@@ -23,6 +23,7 @@ all fell in the same spell), for up to REDO_SECONDS a variant; past that the dis
 boots are kept. A comment line says how many were redone and whether any were kept.
 
     bench_boot.py ISO [--runs N]
+    bench_boot.py --self-test    (the redo logic on made-up boots: CTest unit.bench_boot.selftest)
 """
 import argparse
 import os
@@ -101,7 +102,67 @@ def boot(iso, mem, icount=False, timeout=60.0, machine="pc", cpu=None, steal=Non
     return t_entry, t_ready, cycles
 
 
+def undisturbed(one, runs, redo_seconds=REDO_SECONDS, pause=REDO_PAUSE, clock=time.monotonic,
+                sleep=time.sleep):
+    """runs ratios from one() -> (ratio, steal ticks during init), a disturbed one (steal
+    above 0) redone after pause seconds while redo_seconds from the start have not passed,
+    kept after that. Returns (ratios, boots redone, the disturbed ones as text, how many
+    disturbed ones were kept)."""
+    ratios, redone, disturbed, kept = [], 0, [], 0
+    deadline = clock() + redo_seconds
+    while len(ratios) < runs:
+        ratio, stolen = one()
+        if stolen > 0:
+            disturbed.append("%.4f (%d ms stolen)" % (ratio, stolen * 1000 // STEAL_HZ))
+            if clock() < deadline:
+                redone += 1
+                sleep(pause)
+                continue
+            kept += 1
+        ratios.append(ratio)
+    return ratios, redone, disturbed, kept
+
+
+def self_test():
+    """The redo logic on made-up boots and a made-up clock (CTest unit.bench_boot.selftest)."""
+    now = [0.0]
+
+    def run(steals, redo_seconds):
+        """Three ratios from boots that see steals[i] ticks stolen, a boot taking 1 s."""
+        boots = iter(steals)
+        now[0] = 0.0
+
+        def one():
+            stolen = next(boots)
+            now[0] += 1.0
+            return 0.03 + stolen / 100, stolen
+
+        def sleep(s):
+            now[0] += s
+        return undisturbed(one, 3, redo_seconds, 1.0, clock=lambda: now[0], sleep=sleep)
+
+    # quiet: nothing redone
+    r = run([0, 0, 0], 60)
+    assert r[0] == [0.03, 0.03, 0.03] and r[1:] == (0, [], 0), r
+    # two disturbed boots redone, the kept ratios all undisturbed
+    r = run([0, 2, 1, 0, 0], 60)
+    assert r[0] == [0.03, 0.03, 0.03] and r[1] == 2 and r[3] == 0, r
+    assert r[2] == ["0.0500 (%d ms stolen)" % (2000 // STEAL_HZ),
+                    "0.0400 (%d ms stolen)" % (1000 // STEAL_HZ)], r
+    # a spell longer than the time to redo: redone while time is left (boots ending at 1
+    # and 3 s, each followed by a 1 s pause), then kept (the boot ending at 5 s and on)
+    r = run([3] * 10, 5)
+    assert r[1] == 2 and r[3] == 3 and r[0] == [0.06, 0.06, 0.06] and len(r[2]) == 5, r
+    # no time at all: every disturbed boot kept, none redone
+    r = run([1, 0, 1], 0)
+    assert r[1] == 0 and r[3] == 2 and len(r[0]) == 3, r
+    print("bench_boot: self-test passed")
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        self_test()
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("iso")
     # Seven boots a variant. Under TCG here nearly every boot used to lose about 4.6 ms (once
@@ -115,20 +176,12 @@ def main():
     args = ap.parse_args()
 
     for suffix, (machine, cpu) in TICK_SOURCES.items():
-        ratios, redone, disturbed, kept = [], 0, [], 0
-        deadline = time.monotonic() + REDO_SECONDS
-        while len(ratios) < args.runs:
+        def one():
             steal = []
             t_entry, t_ready, _ = boot(args.iso, "512M", machine=machine, cpu=cpu, steal=steal)
-            ratio = (t_ready - t_entry) / t_entry
-            if steal[0] > 0:
-                disturbed.append("%.4f (%d ms stolen)" % (ratio, steal[0] * 1000 // STEAL_HZ))
-                if time.monotonic() < deadline:
-                    redone += 1
-                    time.sleep(REDO_PAUSE)
-                    continue
-                kept += 1
-            ratios.append(ratio)
+            return (t_ready - t_entry) / t_entry, steal[0]
+
+        ratios, redone, disturbed, kept = undisturbed(one, args.runs)
         if disturbed:
             print("# boot.init_over_firmware%s: %d boot%s redone%s, the hypervisor took the CPU "
                   "during init: %s" % (suffix, redone, "" if redone == 1 else "s",
