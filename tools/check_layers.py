@@ -5,7 +5,7 @@
 LiOS is built in layers (src/README.md draws them). A file belongs to the layer of its
 folder; a public header in include/lios/ belongs to the layer named for it in HEADERS below.
 A file may include headers of its own layer and of lower layers only. Besides the ranks:
-  - <arch/...> headers (the only inline assembly) are private to src/arch/;
+  - <arch/...> headers (inline assembly helpers) are private to src/arch/;
   - a quoted include ("x.h") is private to its folder: no "../", no path into another one;
   - inline assembly appears only under src/arch/.
 Any edge the picture forbids is printed as FILE:LINE with the reason, and the exit status
