@@ -104,8 +104,12 @@ static void show_rsdp(const uint8_t *p, size_t len)
 		printf("  RSDP   is not a valid RSDP, ignored\n");
 		return;
 	}
-	printf("  RSDP   revision %u (%s), OEM %.6s\n", p[15], p[15] >= 2 ? "ACPI 2.0+, XSDT" : "ACPI 1.0, RSDT",
-	       (const char *)p + 9);
+	int oem = 6;
+
+	while (oem > 0 && (p[9 + oem - 1] == ' ' || p[9 + oem - 1] == 0))
+		oem--; /* the OEM ID is padded: shown as the kernel's acpi: line shows it */
+	printf("  RSDP   revision %u (%s), OEM %.*s\n", p[15], p[15] >= 2 ? "ACPI 2.0+, XSDT" : "ACPI 1.0, RSDT",
+	       oem, (const char *)p + 9);
 }
 
 static int read_tables(const char *dir)
