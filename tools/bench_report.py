@@ -4,6 +4,7 @@
 table of medians, spreads and verdicts. Benchmarks never fail a run.
 
     bench_report.py RESULTS.txt RESULTS.json
+    bench_report.py --agree RUN1.json RUN2.json [...]
     bench_report.py --self-test
 
 Line formats (bench/bench.h):
@@ -21,7 +22,11 @@ op is <=, >= or ~= (the goal must lie within [min, max]). Verdicts:
            the interquartile range straddles the goal. The spread is too wide to judge (run
            again on a quieter machine)
     report a figure the issue asks to report, with no goal
---self-test checks these verdicts on made-up lines (CTest unit.bench_report.selftest).
+--agree reads the results.json of several runs (./lios bench keeps the last ones in
+build/bench/history/) and says, key by key, whether their verdicts agree: issue 15 asks
+that three runs on a quiet machine agree on every verdict. A key missing from a run counts
+as a disagreement. --self-test checks these verdicts and the agreement on made-up lines
+(CTest unit.bench_report.selftest).
 """
 import json
 import operator
@@ -98,6 +103,35 @@ def main(src, dst):
           % (n["yes"], goals, n["NO"], n["wide"], dst))
 
 
+def agreement(runs):
+    """(keys whose verdicts agree in every run, [(key, [verdict or "-" per run])] of those
+    that do not) for a list of results dicts (results.json's form); "report" keys left out."""
+    keys = sorted({k for r in runs for k, v in r.items() if v.get("verdict") != "report"})
+    agree, differ = [], []
+    for k in keys:
+        vs = [r[k]["verdict"] if k in r else "-" for r in runs]
+        if len(set(vs)) == 1 and vs[0] != "-":
+            agree.append(k)
+        else:
+            differ.append((k, vs))
+    return agree, differ
+
+
+def agree_main(paths):
+    runs = []
+    for p in paths:
+        with open(p) as f:
+            runs.append(json.load(f))
+    agree, differ = agreement(runs)
+    met = sum(1 for k in agree if runs[0][k]["verdict"] == "yes")
+    print("%d runs: %d of %d goals agree in every run (%d met in all), %d do not%s"
+          % (len(runs), len(agree), len(agree) + len(differ), met, len(differ),
+             ":" if differ else ""))
+    for k, vs in differ:
+        print("  %s: %s" % (k, " / ".join(vs)))
+    return 0
+
+
 def self_test():
     """Each made-up line against the verdict it must get; exits non-zero on any mismatch."""
     cases = [
@@ -126,13 +160,24 @@ def self_test():
             parse("not a bench line") is not None:
         print("bench_report self-test: parse")
         bad += 1
-    print("bench_report self-test: %d cases, %d failed" % (len(cases) + 1, bad))
+    runs = [{"a": {"verdict": "yes"}, "b": {"verdict": "NO"}, "c": {"verdict": "yes"},
+             "r": {"verdict": "report"}},
+            {"a": {"verdict": "yes"}, "b": {"verdict": "NO"}, "c": {"verdict": "wide"},
+             "r": {"verdict": "report"}},
+            {"a": {"verdict": "yes"}, "c": {"verdict": "yes"}, "r": {"verdict": "report"}}]
+    if agreement(runs) != (["a"], [("b", ["NO", "NO", "-"]), ("c", ["yes", "wide", "yes"])]) or \
+            agreement(runs[:1]) != (["a", "b", "c"], []):
+        print("bench_report self-test: agreement %r" % (agreement(runs),))
+        bad += 1
+    print("bench_report self-test: %d cases, %d failed" % (len(cases) + 2, bad))
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--self-test"]:
         sys.exit(self_test())
+    if len(sys.argv) >= 3 and sys.argv[1] == "--agree":
+        sys.exit(agree_main(sys.argv[2:]))
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     main(sys.argv[1], sys.argv[2])
