@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests of the shell's commands as typed: shell_execute (src/kernel/shell/shell.c) over
+ * every command the cmd_*.c files register, gathered from the .shell_cmds section between
+ * __shell_cmds_start and __shell_cmds_end as in the kernel (shell_cmds.ld places them). The
+ * subsystems the commands read are stood in for below; each one writes its name into
+ * calls, so a line that is refused is seen to ask nothing of any of them (nothing run,
+ * nothing changed), and printk is captured. The bad input: an unknown command, arguments
+ * to a command that takes none, an unknown or an extra argument, more words than argv
+ * holds, and lines as long as the line editor gives (1024 characters, of up to 4 bytes).
+ */
+#include <lios/console.h>
+#include <lios/cpu_features.h>
+#include <lios/errno.h>
+#include <lios/heap.h>
+#include <lios/heap_trace.h>
+#include <lios/irq.h>
+#include <lios/kbd.h>
+#include <lios/lineedit.h>
+#include <lios/machine.h>
+#include <lios/mce.h>
+#include <lios/memmap.h>
+#include <lios/mm.h>
+#include <lios/panic.h>
+#include <lios/pci.h>
+#include <lios/pmm.h>
+#include <lios/power.h>
+#include <lios/printk.h>
+#include <lios/rtc.h>
+#include <lios/selftest.h>
+#include <lios/serial.h>
+#include <lios/shell.h>
+#include <lios/timer.h>
+#include <lios/usb.h>
+#include <lios/vmalloc.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "../../unit.h"
+
+#define MAX_ARGS 16 /* shell_internal.h's SHELL_MAX_ARGS: argv's room */
+
+extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+static char out[3 * LINEEDIT_UTF8_MAX]; /* what the command printed */
+static size_t out_len;
+static char calls[512]; /* what it asked of the subsystems: "kbd_set_layout(de) ..." */
+static jmp_buf gone;    /* a reboot, a power-off or a panic: the machine is gone */
+
+static void capture(const char *s, size_t n)
+{
+	if (out_len + n < sizeof(out)) {
+		memcpy(out + out_len, s, n);
+		out_len += n;
+		out[out_len] = '\0';
+	}
+}
+
+static void called(const char *what)
+{
+	strncat(calls, what, sizeof(calls) - strlen(calls) - 2);
+	strcat(calls, " ");
+}
+
+/* Runs line as typed at the prompt: returns what shell_execute returned; out and calls
+ * hold what it printed and asked for. A command that ends the machine returns 1. */
+static int run(const char *line)
+{
+	out_len = 0;
+	out[0] = '\0';
+	calls[0] = '\0';
+	if (setjmp(gone))
+		return 1;
+	return shell_execute(line);
+}
+
+/* ------------------------------------------------------------------ stand-ins */
+
+/* The layouts are keymap.c's own (lios_host_input); the current one as kbd.c keeps it. */
+static const struct kbd_layout *layout;
+
+int kbd_set_layout(const char *name)
+{
+	const struct kbd_layout *l = kbd_layout_find(name);
+
+	called("kbd_set_layout");
+	if (!l)
+		return -ENOENT;
+	layout = l;
+	return 0;
+}
+
+const struct kbd_layout *kbd_get_layout(void) { return layout ? layout : kbd_layout_at(0); }
+bool kbd_present(void) { return false; }
+void kbd_describe_losses(char *buf, size_t size) { buf[0] = '\0'; }
+bool kbd_poll_event(struct kbd_event *ev) { return false; }
+bool kbd_has_input(void) { return false; }
+unsigned int usb_kbd_count(void) { return 0; }
+unsigned int usb_kbd_print(void) { return 0; }
+void usb_print(void) { called("usb_print"); }
+
+/* Two suites; selftest_run records the one it was asked for. */
+const char *selftest_suite(size_t i)
+{
+	static const char *const suites[] = { "kernel", "pmm" };
+
+	return i < 2 ? suites[i] : NULL;
+}
+
+int selftest_run(const char *suite)
+{
+	called("selftest_run");
+	called(suite ? suite : "(all)");
+	return 0;
+}
+
+struct pci_dev *pci_next(const struct pci_dev *prev)
+{
+	called("pci_next");
+	return NULL;
+}
+
+const struct pci_bar *pci_bar(const struct pci_dev *dev, unsigned int i) { return NULL; }
+const char *pci_class_name(uint8_t c, uint8_t s, uint8_t p) { return "?"; }
+unsigned int pci_count(void) { return 0; }
+bool pci_using_ecam(void) { return false; }
+
+__noreturn void machine_reboot(void)
+{
+	called("machine_reboot");
+	longjmp(gone, 1);
+}
+
+int machine_poweroff(void)
+{
+	called("machine_poweroff");
+	longjmp(gone, 1);
+}
+
+void machine_power_requests(void) {}
+bool machine_power_request_pending(void) { return false; }
+
+static void panicked(const char *msg)
+{
+	called("panic");
+	longjmp(gone, 1);
+}
+
+void console_write(const char *s, size_t len) {}
+void console_clear(void) { called("console_clear"); }
+void console_describe(char *buf, size_t n) { snprintf(buf, n, "serial"); }
+unsigned console_cols(void) { return 0; }
+unsigned console_rows(void) { return 0; }
+void console_sink(const char *s, size_t len) {}
+void console_screen_write(const char *s, size_t len) {}
+size_t console_scrollback(int pages) { return 0; }
+void console_scroll_bottom(void) {}
+void console_batch_begin(void) { called("dmesg"); }
+void console_batch_end(void) {}
+void console_pager_begin(void) {}
+void console_pager_end(void) {}
+bool console_pager_waiting(void) { return false; }
+void console_pager_key(uint32_t ch) {}
+void serial_write(const char *s, size_t len) {}
+int serial_read(void) { return -1; }
+bool serial_present(void) { return false; }
+
+void *heap_alloc(size_t size) { return malloc(size); }
+void heap_free(void *p) { free(p); }
+
+void heap_get_stats(struct heap_stats *st)
+{
+	called("heap_get_stats");
+	memset(st, 0, sizeof(*st));
+}
+
+void pmm_get_stats(struct pmm_stats *st)
+{
+	called("pmm_get_stats");
+	memset(st, 0, sizeof(*st));
+}
+
+void vmalloc_get_stats(struct vmalloc_stats *st)
+{
+	called("vmalloc_get_stats");
+	memset(st, 0, sizeof(*st));
+}
+
+void memmap_print(const struct bootinfo *bi, const struct memmap *m, bool debug)
+{
+	called("memmap_print");
+}
+
+const struct memmap *mm_usable(void) { return NULL; }
+
+bool heap_trace_get_summary(struct heap_trace_summary *sum)
+{
+	called("heap_trace_get_summary");
+	return false;
+}
+
+int heap_trace_dump(heap_trace_out_fn fn, struct heap_trace_summary *sum) { return 0; }
+
+const struct cpu_features *cpu_features(void)
+{
+	static struct cpu_features f = { .vendor = "HostIntel" };
+
+	called("cpu_features");
+	return &f;
+}
+
+void arch_cpu_info(struct arch_cpu_info *info) { memset(info, 0, sizeof(*info)); }
+
+const struct mce_state *mce_state(void)
+{
+	static struct mce_state m;
+
+	called("mce_state");
+	return &m;
+}
+
+unsigned mce_poll(void) { return 0; }
+const char *irq_backend_name(void) { return "8259 PICs"; }
+
+uint16_t irq_mask_state(void)
+{
+	called("irq_mask_state");
+	return 0;
+}
+
+uint64_t irq_count(unsigned int irq) { return 0; }
+uint64_t irq_spurious_count(void) { return 0; }
+uint64_t irq_nmi_count(void) { return 0; }
+
+const struct timer_report *timer_report(void)
+{
+	static struct timer_report r = { .tsc_origin = "the PIT" };
+
+	called("timer_report");
+	return &r;
+}
+
+uint64_t timer_ticks(void) { return 0; }
+
+uint64_t timer_uptime_ms(void)
+{
+	called("timer_uptime_ms");
+	return 0;
+}
+
+const char *timer_tick_source_name(void) { return "none"; }
+bool timer_halt_ends(void) { return true; }
+void timer_poll(void) {}
+
+int rtc_read(struct rtc_time *t, const char **why)
+{
+	called("rtc_read");
+	*why = "no RTC";
+	return -ENODEV;
+}
+
+/* ------------------------------------------------------------------ cases */
+
+/* Empty lines and blanks alone: nothing runs, nothing is printed, 0. Blanks and Tabs
+ * around and between the words are separators only. */
+static void test_empty_and_blanks(void)
+{
+	CHECK_EQ(run(""), 0);
+	CHECK_STR_EQ(out, "");
+	CHECK_EQ(run("   \t  "), 0);
+	CHECK_STR_EQ(out, "");
+	CHECK_STR_EQ(calls, "");
+	CHECK_EQ(run(" \tkbd\t uk \t"), 0);
+	CHECK_STR_EQ(kbd_get_layout()->name, "uk");
+	kbd_set_layout("us");
+}
+
+/* A name no command has (a typo, another case, a prefix): "unknown command: NAME (try
+ * 'help')", -ENOENT, nothing run. */
+static void test_unknown_command(void)
+{
+	CHECK_EQ(run("frobnicate now"), -ENOENT);
+	CHECK_STR_EQ(out, "unknown command: frobnicate (try 'help')\n");
+	CHECK_EQ(run("HELP"), -ENOENT);
+	CHECK_STR_EQ(out, "unknown command: HELP (try 'help')\n");
+	CHECK_EQ(run("reb"), -ENOENT);
+	CHECK_STR_EQ(out, "unknown command: reb (try 'help')\n");
+	CHECK_STR_EQ(calls, "");
+}
+
+/* Every command whose usage is "" refuses an argument with "NAME: takes no arguments" and
+ * -EINVAL before it runs: `reboot now` reboots nothing, `panic please` does not panic,
+ * `clear x` clears nothing, `mem -v` reads no statistics; with many words as with one.
+ * The registered table holds the commands README lists, each of which answers `help`. */
+static void test_no_arguments(void)
+{
+	char line[96], want[96];
+	unsigned none = 0, n = 0;
+
+	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++, n++) {
+		if (c->usage[0])
+			continue;
+		none++;
+		snprintf(line, sizeof(line), "%s now", c->name);
+		snprintf(want, sizeof(want), "%s: takes no arguments\n", c->name);
+		CHECK_EQ(run(line), -EINVAL);
+		CHECK_STR_EQ(out, want);
+		CHECK_STR_EQ(calls, "");
+		snprintf(line, sizeof(line), "%s a b c d e f g h i j k l m n o p q r s t", c->name);
+		CHECK_EQ(run(line), -EINVAL);
+		CHECK_STR_EQ(out, want);
+		CHECK_STR_EQ(calls, "");
+	}
+	CHECK_EQ(n, 21);
+	CHECK_EQ(none, 17);
+	run("help");
+	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+		snprintf(want, sizeof(want), "\n  %s ", c->name);
+		CHECK(strstr(out, want) != NULL);
+	}
+}
+
+/* `kbd LAYOUT`: a layout that is not built in is refused with the list of layouts and
+ * -ENOENT; two or more words (also past the 16 argv holds) with "one layout at most" and
+ * -EINVAL, none of them tried. Either way the layout in use stays (de here). */
+static void test_kbd(void)
+{
+	char line[128];
+
+	CHECK_EQ(run("kbd de"), 0);
+	CHECK_STR_EQ(kbd_get_layout()->name, "de");
+	CHECK_EQ(run("kbd fr"), -ENOENT);
+	CHECK_STR_EQ(out, "kbd: unknown layout 'fr'\nkbd: layouts us de uk\n");
+	CHECK_STR_EQ(kbd_get_layout()->name, "de");
+	CHECK_EQ(run("kbd DE"), -ENOENT);
+	CHECK_EQ(run("kbd d"), -ENOENT);
+	CHECK_STR_EQ(kbd_get_layout()->name, "de");
+	CHECK_EQ(run("kbd us de"), -EINVAL);
+	CHECK_STR_EQ(out, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
+	CHECK_STR_EQ(calls, "");
+	strcpy(line, "kbd");
+	for (int i = 0; i < 20; i++)
+		strcat(line, " us");
+	CHECK_EQ(run(line), -EINVAL);
+	CHECK_STR_EQ(out, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
+	CHECK_STR_EQ(kbd_get_layout()->name, "de");
+	kbd_set_layout("us");
+}
+
+/* `pci [-v]`: another option is named and refused; two words are refused as two (naming
+ * the last one blamed the valid -v of `pci -x -v`); nothing is listed either way. */
+static void test_pci(void)
+{
+	CHECK_EQ(run("pci -x"), -EINVAL);
+	CHECK_STR_EQ(out, "pci: unknown option '-x' (usage: pci [-v])\n");
+	CHECK_EQ(run("pci -V"), -EINVAL);
+	CHECK_STR_EQ(out, "pci: unknown option '-V' (usage: pci [-v])\n");
+	CHECK_EQ(run("pci -x -v"), -EINVAL);
+	CHECK_STR_EQ(out, "pci: one option at most (usage: pci [-v])\n");
+	CHECK_EQ(run("pci -v -v"), -EINVAL);
+	CHECK_STR_EQ(calls, "");
+	CHECK_EQ(run("pci -v"), 0);
+	CHECK_STR_EQ(calls, "pci_next ");
+}
+
+/* `selftest [SUITE]`: a name that is no suite (nor a prefix of one) is refused with the
+ * suites, never run as an empty plan whose "0 passed, 0 failed" reads like success; two
+ * suites are refused; a real suite runs alone. */
+static void test_selftest(void)
+{
+	CHECK_EQ(run("selftest nosuch"), -ENOENT);
+	CHECK_STR_EQ(out, "selftest: no suite 'nosuch'; the suites: kernel pmm\n");
+	CHECK_STR_EQ(calls, "");
+	CHECK_EQ(run("selftest kern"), -ENOENT);
+	CHECK_STR_EQ(calls, "");
+	CHECK_EQ(run("selftest kernel pmm"), -EINVAL);
+	CHECK_STR_EQ(out, "selftest: one suite at most (usage: selftest [SUITE])\n");
+	CHECK_STR_EQ(calls, "");
+	CHECK_EQ(run("selftest pmm"), 0);
+	CHECK_STR_EQ(calls, "selftest_run pmm ");
+}
+
+/* `echo TEXT` prints TEXT as typed after the blanks that follow the name (inner blanks
+ * kept), any number of words (more than argv's 16), and nothing but a line end alone. */
+static void test_echo(void)
+{
+	char line[128] = "echo", want[128] = "";
+
+	CHECK_EQ(run("echo"), 0);
+	CHECK_STR_EQ(out, "\n");
+	CHECK_EQ(run("echo   a  b"), 0);
+	CHECK_STR_EQ(out, "a  b\n");
+	for (int i = 0; i < 2 * MAX_ARGS; i++) {
+		strcat(line, i % 2 ? " y" : " x");
+		strcat(want, i ? (i % 2 ? " y" : " x") : "x");
+	}
+	strcat(want, "\n");
+	CHECK_EQ(run(line), 0);
+	CHECK_STR_EQ(out, want);
+}
+
+/* The longest lines the editor gives (LINEEDIT_MAX characters): `echo` prints all of its
+ * text back; an unknown command or layout that long is refused as a short one is (the
+ * message cut by printk, but ending its line), the layout in use kept. */
+static void test_longest_lines(void)
+{
+	static char line[LINEEDIT_UTF8_MAX], want[LINEEDIT_UTF8_MAX + 1];
+	size_t n;
+
+	strcpy(line, "echo ");
+	for (n = 5; n < LINEEDIT_MAX; n++)
+		line[n] = (char)('a' + n % 26);
+	line[n] = '\0';
+	snprintf(want, sizeof(want), "%s\n", line + 5);
+	CHECK_EQ(run(line), 0);
+	CHECK_STR_EQ(out, want);
+
+	memset(line, 'z', LINEEDIT_MAX);
+	line[LINEEDIT_MAX] = '\0';
+	CHECK_EQ(run(line), -ENOENT);
+	CHECK(strncmp(out, "unknown command: zzz", 20) == 0);
+	CHECK_EQ(out[out_len - 1], '\n');
+	CHECK_STR_EQ(calls, "");
+
+	strcpy(line, "kbd ");
+	memset(line + 4, 'q', LINEEDIT_MAX - 4);
+	line[LINEEDIT_MAX] = '\0';
+	CHECK_EQ(run(line), -ENOENT);
+	CHECK(strncmp(out, "kbd: unknown layout 'qqq", 24) == 0);
+	CHECK(strstr(out, "\nkbd: layouts us de uk\n") != NULL);
+	CHECK_STR_EQ(kbd_get_layout()->name, "us");
+}
+
+int main(void)
+{
+	host_panic_hook = panicked;
+	printk_add_sink(capture, false);
+	RUN(test_empty_and_blanks);
+	RUN(test_unknown_command);
+	RUN(test_no_arguments);
+	RUN(test_kbd);
+	RUN(test_pci);
+	RUN(test_selftest);
+	RUN(test_echo);
+	RUN(test_longest_lines);
+	return unit_summary();
+}
