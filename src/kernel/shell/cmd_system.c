@@ -54,8 +54,23 @@ static int cmd_help(int argc, char **argv, const char *rest)
 	return 0;
 }
 
+/* `echo TEXT`: TEXT may be longer than one printk message holds (1023 bytes: a line of
+ * 1024 characters of up to 4 bytes is 4 KiB), and printk would cut it; so it goes out in
+ * pieces that each end on a whole UTF-8 character. */
+#define ECHO_PIECE 512 /* bytes */
+
 static int cmd_echo(int argc, char **argv, const char *rest)
 {
+	size_t len = strlen(rest);
+
+	while (len > ECHO_PIECE) {
+		size_t n = ECHO_PIECE;
+
+		while (n > 1 && ((uint8_t)rest[n] & 0xc0) == 0x80)
+			n--; /* rest[n] continues a character: end before that character */
+		printk("%.*s", (int)n, rest);
+		rest += n, len -= n;
+	}
 	printk("%s\n", rest);
 	return 0;
 }

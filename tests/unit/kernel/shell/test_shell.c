@@ -45,11 +45,14 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
 static char out[3 * LINEEDIT_UTF8_MAX]; /* what the command printed */
 static size_t out_len;
-static char calls[512]; /* what it asked of the subsystems: "kbd_set_layout(de) ..." */
-static jmp_buf gone;    /* a reboot, a power-off or a panic: the machine is gone */
+static unsigned split_writes; /* printk messages that began inside a UTF-8 character */
+static char calls[512];       /* what it asked of the subsystems: "selftest_run pmm " */
+static jmp_buf gone;          /* a reboot, a power-off or a panic: the machine is gone */
 
 static void capture(const char *s, size_t n)
 {
+	if (n && ((uint8_t)s[0] & 0xc0) == 0x80)
+		split_writes++;
 	if (out_len + n < sizeof(out)) {
 		memcpy(out + out_len, s, n);
 		out_len += n;
@@ -432,6 +435,26 @@ static void test_longest_lines(void)
 	CHECK_STR_EQ(kbd_get_layout()->name, "us");
 }
 
+/* `echo` of a line of LINEEDIT_MAX characters of 2 to 4 bytes of UTF-8 (3057 bytes of text,
+ * far more than one printk message holds: 1023 bytes). All of it is printed, then the line
+ * end, in messages that each start on a character; it was cut after 1020 bytes, silently. */
+static void test_echo_longest_utf8(void)
+{
+	static char line[LINEEDIT_UTF8_MAX], want[LINEEDIT_UTF8_MAX + 1];
+
+	strcpy(line, "echo ");
+	for (size_t n = 5; n < LINEEDIT_MAX - 1; n++)
+		strcat(line, n % 2 ? "\xf0\x9f\x98\x80" : "\xc3\xa9");
+	strcat(line, "\xe2\x82\xac");
+	CHECK_EQ(strlen(line), 5 + 3057);
+	snprintf(want, sizeof(want), "%s\n", line + 5);
+	split_writes = 0;
+	CHECK_EQ(run(line), 0);
+	CHECK_EQ(out_len, strlen(want));
+	CHECK(strcmp(out, want) == 0);
+	CHECK_EQ(split_writes, 0);
+}
+
 int main(void)
 {
 	host_panic_hook = panicked;
@@ -444,5 +467,6 @@ int main(void)
 	RUN(test_selftest);
 	RUN(test_echo);
 	RUN(test_longest_lines);
+	RUN(test_echo_longest_utf8);
 	return unit_summary();
 }
