@@ -157,6 +157,39 @@ static void test_keys_at_the_ends(void)
 	CHECK_EQ(le.cursor, 1);
 }
 
+/* Keys that are no text never enter the line: the control characters the editor does not
+ * act on (NUL, Ctrl-A, Ctrl-D, VT, SO, Esc, US; Enter, Backspace, Tab, Ctrl-C and Ctrl-L
+ * act), the 8-bit C1 controls (U+0080-U+009F: a terminal reads U+009B as CSI), a key with
+ * Alt held, a key release, and keys without a character (F1, Insert, PgUp). Expected: the
+ * text stays "ab" with the cursor after it, both terminals show exactly that (a control
+ * written to them would move or erase something), no bell rings (nothing was refused),
+ * and the next character goes in after "ab". */
+static void test_controls_ignored(void)
+{
+	static const uint32_t controls[] = {0x00, 0x01, 0x04, 0x0b, 0x0e, 0x1b,
+					    0x1f, 0x80, 0x85, 0x9b, 0x9f};
+	struct kbd_event ev = {.key = KEY_NONE, .pressed = true, .mods = KBD_MOD_LALT, .ch = 'x'};
+
+	fresh();
+	type("ab");
+	for (size_t i = 0; i < sizeof(controls) / sizeof(controls[0]); i++)
+		CHECK_EQ(key(KEY_NONE, controls[i]), LINEEDIT_CONTINUE);
+	CHECK_EQ(key(KEY_ESC, 0x1b), LINEEDIT_CONTINUE);
+	CHECK_EQ(lineedit_key(&le, &ev), LINEEDIT_CONTINUE); /* Alt+x */
+	ev.mods = 0;
+	ev.pressed = false;
+	CHECK_EQ(lineedit_key(&le, &ev), LINEEDIT_CONTINUE); /* x released */
+	CHECK_EQ(key(KEY_F1, 0), LINEEDIT_CONTINUE);
+	CHECK_EQ(key(KEY_INSERT, 0), LINEEDIT_CONTINUE);
+	CHECK_EQ(key(KEY_PAGEUP, 0), LINEEDIT_CONTINUE);
+	EXPECT_IN_STEP("ab");
+	CHECK_EQ(le.line.len, 2);
+	CHECK_EQ(le.cursor, 2);
+	CHECK_EQ(term[0].bells + term[1].bells, 0);
+	type("c");
+	EXPECT_IN_STEP("abc");
+}
+
 /* A line of 100 characters wraps over 6 rows of the narrow terminal and 4 of the wide one;
  * Home, End, Left across a row boundary, Backspace and Delete at a boundary, an insert
  * that pushes text over the boundaries: every step in step on both. */
@@ -356,6 +389,49 @@ static void test_history(void)
 	key(KEY_ENTER, '\n');
 }
 
+static void *no_memory(size_t size) { return NULL; }
+
+/* The history's edges: Up and Down with nothing to recall change nothing (no history yet,
+ * Down while editing a new line); an empty line and a repeat of the newest entry are not
+ * stored; when the allocator has no memory for an entry, the line is still complete and
+ * whole (only the history does not grow) and Up then recalls nothing. */
+static void test_history_edges(void)
+{
+	fresh();
+	type("x");
+	key(KEY_UP, 0);
+	key(KEY_DOWN, 0);
+	EXPECT_IN_STEP("x");
+	CHECK_EQ(le.cursor, 1);
+	key(KEY_BACKSPACE, '\b');
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	CHECK_EQ(le.hist_count, 0);
+	for (int i = 0; i < 2; i++) {
+		prompt();
+		type("again");
+		CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	}
+	CHECK_EQ(le.hist_count, 1);
+	prompt();
+	key(KEY_UP, 0);
+	key(KEY_UP, 0);
+	EXPECT_IN_STEP("again");
+
+	lineedit_free_history(&le);
+	lineedit_init(&le, no_memory, free);
+	lineedit_add_view(&le, vt_model_write, &term[0], 20, 0);
+	lineedit_add_view(&le, vt_model_write, &term[1], 33, 0);
+	prompt();
+	type("echo kept");
+	CHECK_EQ(key(KEY_ENTER, '\n'), LINEEDIT_DONE);
+	CHECK_STR_EQ(text(), "echo kept");
+	CHECK_EQ(le.hist_count, 0);
+	prompt();
+	key(KEY_UP, 0);
+	EXPECT_IN_STEP("");
+	lineedit_init(&le, malloc, free);
+}
+
 /* Ctrl-C drops the line; Ctrl-L, Tab return their results; suspend/resume (a completion
  * list, a message) draws prompt and line again with the cursor where it was; insert puts
  * text at the cursor. */
@@ -502,6 +578,7 @@ int main(void)
 	RUN(test_suspend_one_view);
 	RUN(test_editing);
 	RUN(test_keys_at_the_ends);
+	RUN(test_controls_ignored);
 	RUN(test_wrapped_rows);
 	RUN(test_exact_row);
 	RUN(test_limit);
@@ -509,6 +586,7 @@ int main(void)
 	RUN(test_limit_screen_rows);
 	RUN(test_capacity);
 	RUN(test_history);
+	RUN(test_history_edges);
 	RUN(test_ctrl_suspend_insert);
 	RUN(test_utf8_encode);
 	RUN(test_non_ascii_editing);
