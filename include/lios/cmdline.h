@@ -20,4 +20,23 @@ bool cmdline_get(const char *key, char *buf, size_t size);
 bool cmdline_has(const char *key);
 const char *cmdline_raw(void);
 
+/* An option LiOS reads, for cmdline_check: its key and how it is given. */
+enum cmdline_form {
+	CMDLINE_FLAG,   /* "key"; its reader tests presence (cmdline_has), so "key=..." sets it */
+	CMDLINE_WORD,   /* "key" alone counts (the UEFI entry's words); "key=..." is not read */
+	CMDLINE_VALUE,  /* "key=value" (or "key"); its reader checks the value and says why not */
+	CMDLINE_CHOICE, /* "key=value", value one of choices; another one, or none, is not read */
+};
+
+struct cmdline_option {
+	const char *key;
+	enum cmdline_form form;
+	const char *choices; /* CMDLINE_CHOICE: the values taken, '|' between them: "vga|fb" */
+};
+
+/* Warns about each word of the line that no option of opts[0..n) reads as given: an
+ * unknown key, a value after a flag, a value that is none of an option's choices.
+ * Returns how many words it warned about. */
+unsigned cmdline_check(const struct cmdline_option *opts, size_t n);
+
 #endif

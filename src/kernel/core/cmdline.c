@@ -3,10 +3,13 @@
  * The kernel command line, kept in a kernel-owned copy. Words are separated by spaces;
  * a word is "key" or "key=value". A key given more than once counts as the last word that
  * gives it, as Linux reads its options: a word added at the end of a GRUB entry's line
- * (`e` at the menu) overrides what the entry itself says. Pure: compiled for the host too.
+ * (`e` at the menu) overrides what the entry itself says. Each subsystem reads its own
+ * options; cmdline_check, given the list of them all, says which words none reads as given
+ * (a typo must not pass for an option taken). Pure: compiled for the host too.
  */
 #include <lios/cmdline.h>
 #include <lios/errno.h>
+#include <lios/printk.h>
 #include <lios/string.h>
 
 #define CMDLINE_MAX 512
@@ -92,4 +95,89 @@ int cmdline_value(const char *key, char *buf, size_t size)
 bool cmdline_get(const char *key, char *buf, size_t size)
 {
 	return cmdline_value(key, buf, size) != -ENOENT;
+}
+
+/* The option of opts[0..n) whose key is the klen bytes at key, or NULL. */
+static const struct cmdline_option *option_of(const struct cmdline_option *opts, size_t n,
+					      const char *key, size_t klen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(opts[i].key) == klen && strncmp(opts[i].key, key, klen) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+/* Whether the vlen bytes at v are one of choices ("a|b|c"). */
+static bool is_choice(const char *choices, const char *v, size_t vlen)
+{
+	for (const char *c = choices;;) {
+		const char *bar = strchr(c, '|');
+		size_t clen = bar ? (size_t)(bar - c) : strlen(c);
+
+		if (clen == vlen && strncmp(c, v, vlen) == 0)
+			return true;
+		if (!bar)
+			return false;
+		c = bar + 1;
+	}
+}
+
+/* Warns about the word w (len bytes) when opts does not read it as given; true if it did. */
+static bool check_word(const struct cmdline_option *opts, size_t n, const char *w, size_t len)
+{
+	size_t klen = 0, wlen;
+
+	while (klen < len && w[klen] != '=')
+		klen++;
+	const char *eq = klen < len ? w + klen : NULL;
+	const struct cmdline_option *o = option_of(opts, n, w, klen);
+
+	if (!o) {
+		printk(KERN_WARN "cmdline: unknown option \"%.*s\", ignored\n", (int)len, w);
+		return true;
+	}
+	if (eq && o->form == CMDLINE_FLAG) {
+		printk(KERN_WARN "cmdline: \"%.*s\": %s takes no value, read as %s\n", (int)len, w,
+		       o->key, o->key);
+		return true;
+	}
+	if (eq && o->form == CMDLINE_WORD) {
+		printk(KERN_WARN "cmdline: \"%.*s\": %s takes no value, ignored\n", (int)len, w,
+		       o->key);
+		return true;
+	}
+	/* a choice: only the word that counts (the last of its key) is read */
+	if (o->form == CMDLINE_CHOICE && find_word(o->key, &wlen) == w &&
+	    (!eq || !is_choice(o->choices, eq + 1, len - klen - 1))) {
+		printk(KERN_WARN "cmdline: \"%.*s\": not %s=%s, ignored\n", (int)len, w, o->key,
+		       o->choices);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * cmdline_check - warn (KERN_WARN, "cmdline: ...", naming the word) about each word of the
+ * command line that no option of opts[0..n) reads as given: a key no option has ("noapci",
+ * "Console=vga"), a value after a flag ("usb.poll=0", which still sets usb.poll, or
+ * "selftest=no", which still runs the tests), and for an option of fixed choices a value
+ * that is none of them, or no value, in the word that counts. Nothing is changed: each
+ * reader still reads the line as before. Returns the number of words warned about. Boot,
+ * after cmdline_set.
+ */
+unsigned cmdline_check(const struct cmdline_option *opts, size_t n)
+{
+	const char *p = cmdline;
+	unsigned warned = 0;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		if (p > w && check_word(opts, n, w, (size_t)(p - w)))
+			warned++;
+	}
+	return warned;
 }

@@ -2,16 +2,101 @@
 /*
  * Unit tests of the kernel command line (src/kernel/core/cmdline.c): which word a key
  * finds, and above all that a value too long for the caller's buffer is reported, never
- * handed over cut (a cut number is another, valid-looking number).
+ * handed over cut (a cut number is another, valid-looking number); and cmdline_check, which
+ * names every word no option reads as given, against a made-up set of options.
  */
 #include <string.h>
 #include <lios/cmdline.h>
 #include <lios/errno.h>
+#include <lios/printk.h>
 #include "../../unit.h"
+
+static char logged[2048]; /* what cmdline_check printed */
+static size_t logged_len;
+
+static void capture(const char *s, size_t n)
+{
+	if (logged_len + n < sizeof(logged)) {
+		memcpy(logged + logged_len, s, n);
+		logged_len += n;
+		logged[logged_len] = '\0';
+	}
+}
+
+/* A made-up set of options, one of each form. */
+static const struct cmdline_option opts[] = {
+	{ "selftest", CMDLINE_FLAG, NULL },
+	{ "efi.tiny_map", CMDLINE_WORD, NULL },
+	{ "console.scale", CMDLINE_VALUE, NULL },
+	{ "console", CMDLINE_CHOICE, "vga|fb|serial" },
+};
+
+/* cmdline_check on line: the number of words warned about; logged holds the warnings. */
+static unsigned check(const char *line)
+{
+	logged_len = 0;
+	logged[0] = '\0';
+	cmdline_set(line);
+	return cmdline_check(opts, sizeof(opts) / sizeof(opts[0]));
+}
+
+/* Words the options read as given are not warned about: flags, a word option alone, any
+ * value of an option whose reader checks its values (theirs to refuse: "abc", none, ""),
+ * each of a choice's values, a wrong choice overridden by a later word of its key, and
+ * odd spacing; an empty line neither. */
+static void test_check_quiet(void)
+{
+	CHECK_EQ(check(""), 0);
+	CHECK_EQ(check("   "), 0);
+	CHECK_EQ(check("  selftest   efi.tiny_map console.scale=abc console.scale "), 0);
+	CHECK_EQ(check("console.scale= console=vga"), 0);
+	CHECK_EQ(check("console=fb"), 0);
+	CHECK_EQ(check("console=oops console=serial"), 0);
+	CHECK_STR_EQ(logged, "");
+}
+
+/* Each word no option reads as given is said as a warning naming it, and only it: an
+ * unknown key (a typo, another case, a key cut short, an empty key), a value given to a
+ * flag (still read as the flag: `selftest=no` runs the tests) or to a word option (not
+ * read), and a choice's word that counts with another value, no value, an empty one, a
+ * prefix of a value, the list itself, or a value too long for any reader's buffer. The
+ * line is only read: the other words still give what they gave. */
+static void test_check_warns(void)
+{
+	char buf[16];
+
+	CHECK_EQ(check("noapci Console=vga console.scal=2 =1 selftest"), 4);
+	CHECK_STR_EQ(logged, "cmdline: unknown option \"noapci\", ignored\n"
+			     "cmdline: unknown option \"Console=vga\", ignored\n"
+			     "cmdline: unknown option \"console.scal=2\", ignored\n"
+			     "cmdline: unknown option \"=1\", ignored\n");
+	CHECK_EQ(check("selftest=no efi.tiny_map=1 selftest="), 3);
+	CHECK_STR_EQ(logged, "cmdline: \"selftest=no\": selftest takes no value, read as selftest\n"
+			     "cmdline: \"efi.tiny_map=1\": efi.tiny_map takes no value, ignored\n"
+			     "cmdline: \"selftest=\": selftest takes no value, read as selftest\n");
+	CHECK(cmdline_has("selftest"));
+	CHECK_EQ(check("console=serial console=Serial"), 1);
+	CHECK_STR_EQ(logged, "cmdline: \"console=Serial\": not console=vga|fb|serial, ignored\n");
+	CHECK_EQ(check("console"), 1);
+	CHECK_STR_EQ(logged, "cmdline: \"console\": not console=vga|fb|serial, ignored\n");
+	CHECK_EQ(check("console="), 1);
+	CHECK_EQ(check("console=se"), 1);
+	CHECK_EQ(check("console=vga|fb"), 1);
+	CHECK_EQ(check("console=serialserialserialserial"), 1);
+	CHECK_EQ(check("console.scale=2 nosuch console=fb"), 1);
+	CHECK_EQ(cmdline_value("console.scale", buf, sizeof(buf)), 1);
+	CHECK_STR_EQ(buf, "2");
+	CHECK_EQ(cmdline_value("console", buf, sizeof(buf)), 2);
+	CHECK_STR_EQ(buf, "fb");
+}
 
 int main(void)
 {
 	char buf[16];
+
+	printk_add_sink(capture, false);
+	test_check_quiet();
+	test_check_warns();
 
 	cmdline_set("selftest console=serial console.scale=2 heap.trace=0000000000000012 "
 		    "kbd.layout=de-nodeadkeys-x e= fits=123456789012345");
