@@ -30,6 +30,7 @@
 #include <lios/serial.h>
 #include <lios/string.h>
 #include <lios/arch.h>
+#include "cmdline_options.h"
 
 void kmain(uint32_t mb2_magic, paddr_t mbi_phys);
 
@@ -123,7 +124,8 @@ static void start_pci(void)
 }
 
 /* Parses GRUB's Multiboot2 information into boot_info, publishes it and the command line,
- * and logs the "boot: ..." line; panics on information the kernel cannot boot from.
+ * and logs the "boot: ..." line and a "cmdline: ..." warning per word no option reads as
+ * given; panics on information the kernel cannot boot from.
  * Parsed in place: kentry64 moved it below 2 GiB when it lay above (boot_info.c). */
 static void take_boot_info(uint32_t mb2_magic, paddr_t mbi_phys)
 {
@@ -143,6 +145,12 @@ static void take_boot_info(uint32_t mb2_magic, paddr_t mbi_phys)
 		printk(KERN_WARN "boot: the command line has %zu bytes, LiOS keeps %zu: the words "
 		       "past byte %zu are ignored\n", boot_info.cmdline_len,
 		       sizeof(boot_info.cmdline) - 1, strlen(boot_info.cmdline));
+	{
+		size_t n;
+		const struct cmdline_option *opts = kernel_cmdline_options(&n);
+
+		cmdline_check(opts, n); /* "cmdline: ..." per word no option reads as given */
+	}
 
 	if ((uintptr_t)_kernel_phys_start != KERNEL_PHYS)
 		printk("boot: image at %#llx, linked for %#llx: %u addresses moved\n",
