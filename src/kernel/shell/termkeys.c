@@ -3,14 +3,16 @@
  * Terminal bytes to key events, for the shell's serial input: a small state machine over
  * plain bytes, UTF-8 sequences and the escape sequences terminals send for cursor and
  * editing keys (ESC [ A-D/H/F, ESC O A-D/H/F, ESC [ n ~, with xterm's modifier parameter
- * as in ESC [ 5 ; 2 ~ for Shift+PgUp). A complete UTF-8 sequence that is no character
- * (an overlong form, a surrogate, past U+10FFFF) is the key U+FFFD, never the control
- * byte an overlong form spells. Pure: no hardware, no globals;
- * compiled for the host (lios_host_shell) and tested there.
+ * as in ESC [ 5 ; 2 ~ for Shift+PgUp); any other sequence, the Linux console's ESC [ [ A
+ * for F1 among them, vanishes whole, up to its final byte. A complete UTF-8 sequence that
+ * is no character (an overlong form, a surrogate, past U+10FFFF) is the key U+FFFD, never
+ * the control byte an overlong form spells. Pure: no hardware, no globals; compiled for
+ * the host (lios_host_shell) and tested there.
  */
 #include <lios/termkeys.h>
 
 #define ASCII_BS 0x08
+#define ECMA48_FINAL_MIN 0x40 /* a control sequence's final byte is 0x40-0x7e (ECMA-48 5.4) */
 #define ASCII_ESC 0x1b
 #define ASCII_DEL 0x7f
 #define UTF8_LEAD_MIN 0xc0
@@ -24,7 +26,9 @@
  * anything below it is an overlong form. */
 static const uint32_t utf8_min[3] = { 0x80, 0x800, 0x10000 };
 
-enum { TERMKEYS_PLAIN, TERMKEYS_ESC, TERMKEYS_SEQ };
+/* TERMKEYS_SKIP: inside a sequence that names no key here (see escape_byte): its bytes
+ * vanish up to its final one. */
+enum { TERMKEYS_PLAIN, TERMKEYS_ESC, TERMKEYS_SEQ, TERMKEYS_SKIP };
 
 /*
  * termkeys_init - plain state, nothing pending. Pure.
@@ -110,6 +114,11 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 		t->in_mod = false;
 		return false;
 	}
+	if (t->state == TERMKEYS_SKIP) {
+		if (b >= ECMA48_FINAL_MIN)
+			t->state = TERMKEYS_PLAIN; /* its final byte: the sequence is over */
+		return false;
+	}
 	if (b >= '0' && b <= '9') {
 		uint8_t *p = t->in_mod ? &t->mod : &t->param;
 		unsigned v = *p * 10u + (unsigned)(b - '0');
@@ -119,6 +128,14 @@ static bool escape_byte(struct termkeys *t, uint8_t b, struct kbd_event *ev)
 	}
 	if (b == ';') { /* the modifier parameter follows */
 		t->in_mod = true;
+		return false;
+	}
+	/* Another parameter byte (':', '<', '=', '>', '?': sub-parameters, private modes,
+	 * mouse reports), an intermediate byte (0x20-0x2f), or the Linux console's second
+	 * '[' (ESC [ [ A is its F1): a sequence no key here uses. Ending it at this byte
+	 * would type the rest of it ("25h" of ESC [ ? 2 5 h), so it is skipped whole. */
+	if (b < ECMA48_FINAL_MIN || b == '[') {
+		t->state = TERMKEYS_SKIP;
 		return false;
 	}
 	t->state = TERMKEYS_PLAIN;

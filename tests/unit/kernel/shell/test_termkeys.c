@@ -5,6 +5,7 @@
  * editing keys become the key events the line editor expects.
  */
 #include <lios/termkeys.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../unit.h"
 
@@ -110,6 +111,31 @@ static void test_unknown_sequences(void)
 	CHECK_EQ(events[0].key, KEY_UP);
 }
 
+/* Sequences with the parameter and intermediate bytes ECMA-48 allows beside digits and ';'
+ * (0x20-0x2f, ':', '<', '=', '>', '?'), and the Linux console's function keys (ESC [ [ A
+ * for F1 to ESC [ [ E for F5), name no key here: each vanishes whole, up to its final
+ * byte, and typing resumes after it. Before, such a byte ended the sequence and the rest
+ * was typed: F1 on a Linux console typed "A", a private-mode sequence "25h". */
+static void test_sequences_with_other_bytes(void)
+{
+	static const char *const seqs[] = { "\x1b[[A", "\x1b[[E", "\x1b[?25h", "\x1b[?1;2c",
+					    "\x1b[<0;10;5M", "\x1b[>0;95;0c", "\x1b[=5u",
+					    "\x1b[1:2A", "\x1b[2 q", "\x1b[5$~" };
+	char in[32];
+
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		snprintf(in, sizeof(in), "%sx", seqs[i]);
+		CHECK_EQ(feed(in, strlen(in)), 1);
+		CHECK_EQ(events[0].ch, 'x');
+	}
+	/* a control byte still ends such a sequence and acts */
+	CHECK_EQ(FEED("\x1b[?2\r"), 1);
+	CHECK_EQ(events[0].key, KEY_ENTER);
+	/* and the known ones still decode after one */
+	CHECK_EQ(FEED("\x1b[[A\x1b[A"), 1);
+	CHECK_EQ(events[0].key, KEY_UP);
+}
+
 /* UTF-8: two-, three- and four-byte characters give their code points; a stray
  * continuation byte is dropped; a character cut short by a new lead byte is dropped and
  * the new one decodes. */
@@ -162,6 +188,7 @@ int main(void)
 	test_control();
 	test_sequences();
 	test_unknown_sequences();
+	test_sequences_with_other_bytes();
 	test_utf8();
 	test_utf8_invalid();
 	return unit_exit("test_termkeys");
