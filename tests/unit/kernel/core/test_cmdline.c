@@ -90,6 +90,23 @@ static void test_check_warns(void)
 	CHECK_STR_EQ(buf, "fb");
 }
 
+/* Input a loader might pass that the line does not understand: no line at all (NULL: an
+ * empty one), a Tab between words (words are split at spaces only, as GRUB joins them;
+ * "selftest<Tab>noapic" is one unknown word, said, and neither option is set), and quotes
+ * (kept in the value: console="serial" is no value console takes, said). */
+static void test_odd_input(void)
+{
+	cmdline_set(NULL);
+	CHECK_STR_EQ(cmdline_raw(), "");
+	CHECK(!cmdline_has("selftest"));
+	CHECK_EQ(check("selftest\tnoapic"), 1);
+	CHECK_STR_EQ(logged, "cmdline: unknown option \"selftest\tnoapic\", ignored\n");
+	CHECK(!cmdline_has("selftest"));
+	CHECK_EQ(check("console=\"serial\""), 1);
+	CHECK_STR_EQ(logged,
+		     "cmdline: \"console=\"serial\"\": not console=vga|fb|serial, ignored\n");
+}
+
 int main(void)
 {
 	char buf[16];
@@ -97,6 +114,7 @@ int main(void)
 	printk_add_sink(capture, false);
 	test_check_quiet();
 	test_check_warns();
+	test_odd_input();
 
 	cmdline_set("selftest console=serial console.scale=2 heap.trace=0000000000000012 "
 		    "kbd.layout=de-nodeadkeys-x e= fits=123456789012345");
