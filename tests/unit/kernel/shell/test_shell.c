@@ -7,7 +7,9 @@
  * calls, so a line that is refused is seen to ask nothing of any of them (nothing run,
  * nothing changed), and printk is captured. The bad input: an unknown command, arguments
  * to a command that takes none, an unknown or an extra argument, more words than argv
- * holds, and lines as long as the line editor gives (1024 characters, of up to 4 bytes).
+ * holds, and lines as long as the line editor gives (1024 characters, of up to 4 bytes);
+ * and, typed at the prompt through shell_run, Tab where nothing completes or many choices
+ * do, and a line typed past its end.
  */
 #include <lios/console.h>
 #include <lios/cpu_features.h>
@@ -97,7 +99,21 @@ int kbd_set_layout(const char *name)
 const struct kbd_layout *kbd_get_layout(void) { return layout ? layout : kbd_layout_at(0); }
 bool kbd_present(void) { return false; }
 void kbd_describe_losses(char *buf, size_t size) { buf[0] = '\0'; }
-bool kbd_poll_event(struct kbd_event *ev) { return false; }
+/* Keys typed at the prompt (test_typed_session): each byte one key with that character;
+ * when they run out, the session ends (shell_run never returns). */
+static const char *typed;
+static jmp_buf typed_all;
+
+bool kbd_poll_event(struct kbd_event *ev)
+{
+	if (!typed)
+		return false;
+	if (!*typed)
+		longjmp(typed_all, 1);
+	*ev = (struct kbd_event){ .key = KEY_NONE, .pressed = true, .ch = (uint8_t)*typed++ };
+	return true;
+}
+
 bool kbd_has_input(void) { return false; }
 unsigned int usb_kbd_count(void) { return 0; }
 unsigned int usb_kbd_print(void) { return 0; }
@@ -165,7 +181,21 @@ void console_pager_begin(void) {}
 void console_pager_end(void) {}
 bool console_pager_waiting(void) { return false; }
 void console_pager_key(uint32_t ch) {}
-void serial_write(const char *s, size_t len) {}
+/* What the line editor drew on its one view (serial: no screen here), and its bells. */
+static char drawn[8192];
+static size_t drawn_len;
+static unsigned bells;
+
+void serial_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		bells += s[i] == '\a';
+		if (drawn_len + 1 < sizeof(drawn))
+			drawn[drawn_len++] = s[i];
+	}
+	drawn[drawn_len] = '\0';
+}
+
 int serial_read(void) { return -1; }
 bool serial_present(void) { return false; }
 
@@ -455,6 +485,45 @@ static void test_echo_longest_utf8(void)
 	CHECK_EQ(split_writes, 0);
 }
 
+/* A session typed at the prompt (shell_run, the loop with the line editor, Tab completion
+ * and the line-full notice; the session ends when the keys run out). Tab on a word nothing
+ * completes rings the bell and adds nothing, a second Tab lists nothing either; "m" (mce,
+ * mem, mmap: nothing they share to add) rings, and a second Tab lists them; "kbd " lists the
+ * layouts the same way. Then a line typed past LINEEDIT_MAX characters: the characters past
+ * it are refused with a bell each, the notice is printed once, on a row of its own, and
+ * Enter runs the 1024 characters that were taken (`echo` and 1019 a). */
+static void test_typed_session(void)
+{
+	static char keys[LINEEDIT_MAX + 64];
+	static struct bootinfo bi;
+	const char *full = "shell: a line holds at most 1024 characters; the rest is not taken\n";
+	char *p;
+
+	strcpy(keys, "zz\t\t\x03"
+		     "m\t\t\x03"
+		     "kbd \t\t\x03"
+		     "echo "); /* \x03: Ctrl-C */
+	p = keys + strlen(keys);
+	memset(p, 'a', LINEEDIT_MAX + 1); /* 6 past the 1024 characters with "echo " */
+	strcpy(p + LINEEDIT_MAX + 1, "\r");
+	typed = keys;
+	out_len = 0;
+	out[0] = '\0';
+	if (!setjmp(typed_all))
+		shell_run(&bi);
+	typed = NULL;
+	printk_hold(false);
+	CHECK(strstr(drawn, "lios> zz\a\a^C\r\n") != NULL); /* nothing added to "zz" */
+	CHECK(strstr(out, "mce  mem  mmap  \n") != NULL);
+	CHECK(strstr(out, "us  de  uk  \n") != NULL);
+	p = strstr(out, full);
+	CHECK(p != NULL);
+	CHECK(p && !strstr(p + 1, full));                              /* once */
+	CHECK(p && strspn(p + strlen(full), "a") == LINEEDIT_MAX - 5); /* echo's text */
+	/* zz: two, m: one, kbd: one, and the six characters past the end */
+	CHECK_EQ(bells, 2 + 1 + 1 + 6);
+}
+
 int main(void)
 {
 	host_panic_hook = panicked;
@@ -468,5 +537,6 @@ int main(void)
 	RUN(test_echo);
 	RUN(test_longest_lines);
 	RUN(test_echo_longest_utf8);
+	RUN(test_typed_session); /* last: shell_run keeps its editor */
 	return unit_summary();
 }
