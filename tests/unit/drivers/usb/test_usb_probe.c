@@ -103,6 +103,7 @@ static void takeover_fails(void)
 	CHECK(!listed(stuck) && !listed(busy));
 	CHECK(sim_logged("usb: xhci 00:02.0 1b36:000d xHCI 1.00, 8 ports, 8 slots"));
 	CHECK(command(good) & PCI_COMMAND_MASTER);
+	CHECK(m.tick != NULL);
 	if (!m.tick)
 		return;
 	timer_sleep_ms(40);

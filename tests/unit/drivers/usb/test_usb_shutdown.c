@@ -299,6 +299,7 @@ static void held_key_released(void)
 	unsigned int i;
 
 	CHECK_EQ(scan(), 1);
+	CHECK(m.tick != NULL);
 	if (!m.tick)
 		return;
 	sim_connect(&c->xs, ROOT_PORT, USB_SPEED_HIGH);

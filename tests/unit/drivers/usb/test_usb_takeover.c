@@ -122,6 +122,7 @@ static void bios_handoffs(void)
 		CHECK_EQ(LEGCTL_REG(c) & XHCI_LEGCTLSTS_SMI_ENABLES, 0u);
 	}
 	CHECK(usb_controllers && usb_controllers->index == 0);
+	CHECK(m.tick != NULL);
 	if (!m.tick)
 		return;
 	up = tick_until_listed(keeps, 2000);
@@ -160,6 +161,7 @@ static void shutdown_pending(void)
 	uint64_t t;
 
 	CHECK_EQ(scan(), 0);
+	CHECK(m.tick != NULL);
 	if (!m.tick)
 		return;
 	timer_sleep_ms(50);
