@@ -141,6 +141,7 @@ class ScenarioRegistry(unittest.TestCase):
         for name in ("echo", "", "two words"):
             with self.assertRaises(ValueError):
                 scenarios.scenario(name)(lambda m, args: [])
+        self.assertEqual(scenarios.SCENARIOS, before)
 
 
 if __name__ == "__main__":
