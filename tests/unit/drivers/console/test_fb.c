@@ -626,6 +626,12 @@ int main(int argc, char **argv)
 
 	/* The ASCII glyphs are the font's: 'A' has pixels, ' ' has none, and the generated
 	 * table maps every printable ASCII byte to a distinct glyph. */
+	{
+		static const uint8_t blank[16];
+
+		CHECK(memcmp(console_font_8x16.glyphs + ' ' * 16, blank, 16) == 0);
+		CHECK(memcmp(console_font_8x16.glyphs + 'A' * 16, blank, 16) != 0);
+	}
 	for (int a = 0x21; a < 0x7f; a++)
 		for (int b = a + 1; b < 0x7f; b++)
 			CHECK(memcmp(console_font_8x16.glyphs + a * 16, console_font_8x16.glyphs + b * 16, 16));
