@@ -35,6 +35,22 @@ void cmdline_set(const char *s)
 
 const char *cmdline_raw(void) { return cmdline; }
 
+/* The word at or after *pp (blanks skipped), its length in *len (0: the line's end);
+ * *pp moves past it. */
+static const char *next_word(const char **pp, size_t *len)
+{
+	const char *p = *pp, *w;
+
+	while (*p == ' ')
+		p++;
+	w = p;
+	while (*p && *p != ' ')
+		p++;
+	*pp = p;
+	*len = (size_t)(p - w);
+	return w;
+}
+
 /* Finds the last word whose key is 'key'; returns a pointer to the word or NULL, and the
  * length of the whole word ("key" or "key=value") in *wordlen. */
 static const char *find_word(const char *key, size_t *wordlen)
@@ -43,12 +59,9 @@ static const char *find_word(const char *key, size_t *wordlen)
 	const char *p = cmdline, *found = NULL;
 
 	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t len = p - w;
+		size_t len;
+		const char *w = next_word(&p, &len);
+
 		if (len >= klen && strncmp(w, key, klen) == 0 && (len == klen || w[klen] == '=')) {
 			*wordlen = len;
 			found = w;
@@ -171,12 +184,10 @@ unsigned cmdline_check(const struct cmdline_option *opts, size_t n)
 	unsigned warned = 0;
 
 	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (p > w && check_word(opts, n, w, (size_t)(p - w)))
+		size_t len;
+		const char *w = next_word(&p, &len);
+
+		if (len && check_word(opts, n, w, len))
 			warned++;
 	}
 	return warned;
