@@ -26,6 +26,7 @@ enum cmdline_form {
 	CMDLINE_WORD,   /* "key" alone counts (the UEFI entry's words); "key=..." is not read */
 	CMDLINE_VALUE,  /* "key=value" (or "key"); its reader checks the value and says why not */
 	CMDLINE_CHOICE, /* "key=value", value one of choices; another one, or none, is not read */
+	CMDLINE_SIZE,   /* "key=WxH", two numbers of 1-6 digits, neither 0; else not read */
 };
 
 struct cmdline_option {
@@ -35,7 +36,8 @@ struct cmdline_option {
 };
 
 /* Warns about each word of the line that no option of opts[0..n) reads as given: an
- * unknown key, a value after a flag, a value that is none of an option's choices.
+ * unknown key, a value after a flag, a value that is none of an option's choices or not a
+ * size.
  * Returns how many words it warned about. */
 unsigned cmdline_check(const struct cmdline_option *opts, size_t n);
 

@@ -135,6 +135,26 @@ static bool is_choice(const char *choices, const char *v, size_t vlen)
 	}
 }
 
+/* Whether the n bytes at v are a size: "WxH", each 1-6 digits and not 0 (what
+ * console.mode's reader, the UEFI entry, takes). */
+static bool is_size(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 2; part++) {
+		size_t start = i;
+		unsigned long x = 0;
+
+		while (i < n && v[i] >= '0' && v[i] <= '9' && i - start < 6)
+			x = x * 10 + (unsigned long)(v[i++] - '0');
+		if (!x)
+			return false;
+		if (part == 0 && (i >= n || v[i++] != 'x'))
+			return false;
+	}
+	return i == n;
+}
+
 /* Warns about the word w (len bytes) when opts does not read it as given; true if it did. */
 static bool check_word(const struct cmdline_option *opts, size_t n, const char *w, size_t len)
 {
@@ -166,6 +186,11 @@ static bool check_word(const struct cmdline_option *opts, size_t n, const char *
 		       o->choices);
 		return true;
 	}
+	if (o->form == CMDLINE_SIZE && find_word(o->key, &wlen) == w &&
+	    (!eq || !is_size(eq + 1, len - klen - 1))) {
+		printk(KERN_WARN "cmdline: \"%.*s\": not %s=WxH, ignored\n", (int)len, w, o->key);
+		return true;
+	}
 	return false;
 }
 
@@ -174,9 +199,9 @@ static bool check_word(const struct cmdline_option *opts, size_t n, const char *
  * command line that no option of opts[0..n) reads as given: a key no option has ("noapci",
  * "Console=vga"), a value after a flag ("usb.poll=0", which still sets usb.poll, or
  * "selftest=no", which still runs the tests), and for an option of fixed choices a value
- * that is none of them, or no value, in the word that counts. Nothing is changed: each
- * reader still reads the line as before. Returns the number of words warned about. Boot,
- * after cmdline_set.
+ * that is none of them, or no value, in the word that counts; the same for a size that is
+ * no WxH. Nothing is changed: each reader still reads the line as before. Returns the
+ * number of words warned about. Boot, after cmdline_set.
  */
 unsigned cmdline_check(const struct cmdline_option *opts, size_t n)
 {

@@ -16,7 +16,7 @@
 static const struct cmdline_option options[] = {
 	{ "selftest", CMDLINE_FLAG, NULL },             /* main.c */
 	{ "console", CMDLINE_CHOICE, "vga|fb|serial" }, /* drivers/console/console.c */
-	{ "console.mode", CMDLINE_VALUE, NULL },        /* the UEFI entry (arch/x86_64/boot/) */
+	{ "console.mode", CMDLINE_SIZE, NULL },         /* the UEFI entry (arch/x86_64/boot/) */
 	{ "console.scale", CMDLINE_VALUE, NULL },       /* console.c */
 	{ "console.simd", CMDLINE_VALUE, NULL },        /* console.c */
 	{ "console.pager", CMDLINE_CHOICE, "on|off" },  /* console.c */

@@ -112,7 +112,8 @@ bool efi_cmdline_word(const char *s, size_t len, const char *word)
 	return false;
 }
 
-/* console.mode=WxH on the command line s (len bytes): true with *w, *h set, both nonzero.
+/* console.mode=WxH on the command line s (len bytes): true with *w, *h set, both nonzero
+ * and the word nothing more (cmdline_check names a malformed one in the kernel's log).
  * Given twice, the last word counts, as the kernel reads every option (cmdline.c). */
 bool efi_cmdline_mode(const char *s, size_t len, uint32_t *w, uint32_t *h)
 {
@@ -133,6 +134,8 @@ bool efi_cmdline_mode(const char *s, size_t len, uint32_t *w, uint32_t *h)
 		if (part == 0 && (j >= len || s[j++] != 'x'))
 			return false;
 	}
+	if (j < len && s[j] != ' ')
+		return false; /* "1024x768junk", or more digits than a size has: not a mode */
 	*w = v[0], *h = v[1];
 	return v[0] && v[1];
 }

@@ -25,10 +25,9 @@ static void capture(const char *s, size_t n)
 
 /* A made-up set of options, one of each form. */
 static const struct cmdline_option opts[] = {
-	{ "selftest", CMDLINE_FLAG, NULL },
-	{ "efi.tiny_map", CMDLINE_WORD, NULL },
-	{ "console.scale", CMDLINE_VALUE, NULL },
-	{ "console", CMDLINE_CHOICE, "vga|fb|serial" },
+	{ "selftest", CMDLINE_FLAG, NULL },       { "efi.tiny_map", CMDLINE_WORD, NULL },
+	{ "console.scale", CMDLINE_VALUE, NULL }, { "console", CMDLINE_CHOICE, "vga|fb|serial" },
+	{ "console.mode", CMDLINE_SIZE, NULL },
 };
 
 /* cmdline_check on line: the number of words warned about; logged holds the warnings. */
@@ -52,6 +51,8 @@ static void test_check_quiet(void)
 	CHECK_EQ(check("console.scale= console=vga"), 0);
 	CHECK_EQ(check("console=fb"), 0);
 	CHECK_EQ(check("console=oops console=serial"), 0);
+	CHECK_EQ(check("console.mode=1024x768 console.mode=1x1 console.mode=999999x999999"), 0);
+	CHECK_EQ(check("console.mode=big console.mode=640x480"), 0);
 	CHECK_STR_EQ(logged, "");
 }
 
@@ -83,6 +84,18 @@ static void test_check_warns(void)
 	CHECK_EQ(check("console=se"), 1);
 	CHECK_EQ(check("console=vga|fb"), 1);
 	CHECK_EQ(check("console=serialserialserialserial"), 1);
+	CHECK_EQ(check("console.mode=1024x768junk"), 1);
+	CHECK_STR_EQ(logged, "cmdline: \"console.mode=1024x768junk\": not console.mode=WxH, "
+			     "ignored\n");
+	CHECK_EQ(check("console.mode"), 1);
+	CHECK_EQ(check("console.mode="), 1);
+	CHECK_EQ(check("console.mode=1024"), 1);
+	CHECK_EQ(check("console.mode=1024x"), 1);
+	CHECK_EQ(check("console.mode=x768"), 1);
+	CHECK_EQ(check("console.mode=0x768"), 1);
+	CHECK_EQ(check("console.mode=1024x0"), 1);
+	CHECK_EQ(check("console.mode=1000000x768"), 1); /* seven digits: the UEFI entry reads six */
+	CHECK_EQ(check("console.mode=1024X768"), 1);
 	CHECK_EQ(check("console.scale=2 nosuch console=fb"), 1);
 	CHECK_EQ(cmdline_value("console.scale", buf, sizeof(buf)), 1);
 	CHECK_STR_EQ(buf, "2");

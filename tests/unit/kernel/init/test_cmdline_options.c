@@ -114,6 +114,10 @@ static void test_bad_words_named(void)
 		{ "nmi=", "cmdline: \"nmi=\": not nmi=panic, ignored\n" },
 		{ "pci.roots=yes", "cmdline: \"pci.roots=yes\": not pci.roots=probe, ignored\n" },
 		{ "pci.roots", "cmdline: \"pci.roots\": not pci.roots=probe, ignored\n" },
+		{ "console.mode=1024x768junk",
+		  "cmdline: \"console.mode=1024x768junk\": not console.mode=WxH, ignored\n" },
+		{ "console.mode=big",
+		  "cmdline: \"console.mode=big\": not console.mode=WxH, ignored\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -34,6 +34,9 @@ static void test_cmdline(void)
 	CHECK(!efi_cmdline_mode("console.mode=1024", 17, &x, &y));
 	CHECK(!efi_cmdline_mode("console.mode=0x768", 18, &x, &y));
 	CHECK(!efi_cmdline_mode("console.mode=1024x", 18, &x, &y));
+	CHECK(!efi_cmdline_mode("console.mode=1024x768junk", 25, &x, &y));
+	CHECK(!efi_cmdline_mode("console.mode=1024x7680000000 b", 30, &x, &y));
+	CHECK(efi_cmdline_mode("console.mode=1024x768 junk", 26, &x, &y) && x == 1024 && y == 768);
 	/* cut by len after "1024x7": nothing past len is read */
 	CHECK(efi_cmdline_mode("console.mode=1024x768", 19, &x, &y) && x == 1024 && y == 7);
 	/* given twice, the last word counts, as for every option (src/kernel/core/cmdline.c):
