@@ -37,7 +37,10 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 		return -EINVAL;
 	}
 	if (argc > 1 && kbd_set_layout(argv[1]) < 0) {
-		printk("kbd: unknown layout '%s'\n", argv[1]);
+		bool cut;
+		int n = shell_quote_len(argv[1], &cut);
+
+		printk("kbd: unknown layout '%.*s%s'\n", n, argv[1], cut ? "..." : "");
 		print_layouts();
 		return -ENOENT;
 	}

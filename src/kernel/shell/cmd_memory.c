@@ -7,6 +7,7 @@
  * bench/heap/record_kernel_trace.py reads it).
  */
 #include <lios/arch.h>
+#include <lios/errno.h>
 #include <lios/heap.h>
 #include <lios/heap_trace.h>
 #include <lios/memmap.h>
@@ -76,11 +77,11 @@ static int cmd_heaptrace(int argc, char **argv, const char *rest)
 
 	if (!heap_trace_get_summary(&s)) {
 		printk("heaptrace: not recording (boot with heap.trace on the command line)\n");
-		return 1;
+		return -ENOENT;
 	}
 	if (!serial_present()) {
 		printk("heaptrace: no serial port to write the events to\n");
-		return 1;
+		return -ENODEV;
 	}
 	heap_trace_dump(heaptrace_out, &s);
 	printk("heaptrace: %llu events on serial, %llu lost, ring of %zu%s\n",

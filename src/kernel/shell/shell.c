@@ -139,7 +139,8 @@ int shell_execute(const char *line)
 	const struct shell_cmd *cmds;
 	const char *rest;
 	size_t ncmds;
-	int argc;
+	int argc, n;
+	bool cut;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
@@ -163,8 +164,23 @@ int shell_execute(const char *line)
 		}
 		return cmds[i].run(argc, argv, rest);
 	}
-	printk("unknown command: %s (try 'help')\n", argv[0]);
+	n = shell_quote_len(argv[0], &cut);
+	printk("unknown command: %.*s%s (try 'help')\n", n, argv[0], cut ? "..." : "");
 	return -ENOENT;
+}
+
+/* See shell_internal.h. Pure. */
+int shell_quote_len(const char *s, bool *cut)
+{
+	size_t n = strlen(s);
+
+	*cut = n > SHELL_QUOTE_MAX;
+	if (!*cut)
+		return (int)n;
+	n = SHELL_QUOTE_MAX;
+	while (n > 0 && ((uint8_t)s[n] & 0xc0) == 0x80)
+		n--; /* s[n] continues a character: end before that character */
+	return (int)n;
 }
 
 /* shell_line_capacity - what `help` tells: LINEEDIT_MAX, or fewer when the screen's cells

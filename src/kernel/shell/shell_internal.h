@@ -15,5 +15,11 @@ const struct bootinfo *shell_bootinfo(void);
 size_t shell_line_capacity(void);
 /* Clear the screen and a serial terminal (Ctrl-L and `clear`). */
 void shell_clear_screen(void);
+/* How many bytes of the word s a message quotes: all of it up to SHELL_QUOTE_MAX bytes,
+ * else the most that end on a whole UTF-8 character; *cut says whether it was cut (the
+ * message then adds "..."), so a line of garbage cannot push the rest of the message out
+ * of printk's 1023 bytes. */
+#define SHELL_QUOTE_MAX 64
+int shell_quote_len(const char *s, bool *cut);
 
 #endif

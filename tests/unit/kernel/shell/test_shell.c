@@ -434,8 +434,9 @@ static void test_echo(void)
 }
 
 /* The longest lines the editor gives (LINEEDIT_MAX characters): `echo` prints all of its
- * text back; an unknown command or layout that long is refused as a short one is (the
- * message cut by printk, but ending its line), the layout in use kept. */
+ * text back; an unknown command or layout that long is refused as a short one is, quoted
+ * to its first 64 bytes and "..." so that the rest of the message stays (it was cut by
+ * printk, losing "(try 'help')"), the layout in use kept. */
 static void test_longest_lines(void)
 {
 	static char line[LINEEDIT_UTF8_MAX], want[LINEEDIT_UTF8_MAX + 1];
@@ -452,16 +453,28 @@ static void test_longest_lines(void)
 	memset(line, 'z', LINEEDIT_MAX);
 	line[LINEEDIT_MAX] = '\0';
 	CHECK_EQ(run(line), -ENOENT);
-	CHECK(strncmp(out, "unknown command: zzz", 20) == 0);
-	CHECK_EQ(out[out_len - 1], '\n');
+	snprintf(want, sizeof(want), "unknown command: %.64s... (try 'help')\n", line);
+	CHECK_STR_EQ(out, want);
 	CHECK_STR_EQ(calls, "");
+	/* cut on a whole character: 21 three-byte ones fit in 64 bytes, not the 22nd */
+	line[0] = '\0';
+	for (int i = 0; i < 40; i++)
+		strcat(line, "\xe2\x82\xac"); /* U+20AC */
+	CHECK_EQ(run(line), -ENOENT);
+	snprintf(want, sizeof(want), "unknown command: %.63s... (try 'help')\n", line);
+	CHECK_STR_EQ(out, want);
+	line[63] = '\0'; /* 21 characters, 63 bytes: quoted whole */
+	CHECK_EQ(run(line), -ENOENT);
+	snprintf(want, sizeof(want), "unknown command: %.63s (try 'help')\n", line);
+	CHECK_STR_EQ(out, want);
 
 	strcpy(line, "kbd ");
 	memset(line + 4, 'q', LINEEDIT_MAX - 4);
 	line[LINEEDIT_MAX] = '\0';
 	CHECK_EQ(run(line), -ENOENT);
-	CHECK(strncmp(out, "kbd: unknown layout 'qqq", 24) == 0);
-	CHECK(strstr(out, "\nkbd: layouts us de uk\n") != NULL);
+	snprintf(want, sizeof(want), "kbd: unknown layout '%.64s...'\nkbd: layouts us de uk\n",
+		 line + 4);
+	CHECK_STR_EQ(out, want);
 	CHECK_STR_EQ(kbd_get_layout()->name, "us");
 }
 
@@ -524,6 +537,15 @@ static void test_typed_session(void)
 	CHECK_EQ(bells, 2 + 1 + 1 + 6);
 }
 
+/* `heaptrace` on a kernel that does not record: said, and a negative status as every
+ * command's refusal (it returned 1). */
+static void test_heaptrace_not_recording(void)
+{
+	CHECK_EQ(run("heaptrace"), -ENOENT);
+	CHECK_STR_EQ(out, "heaptrace: not recording (boot with heap.trace on the command line)\n");
+	CHECK_STR_EQ(calls, "heap_trace_get_summary ");
+}
+
 int main(void)
 {
 	host_panic_hook = panicked;
@@ -536,6 +558,7 @@ int main(void)
 	RUN(test_selftest);
 	RUN(test_echo);
 	RUN(test_longest_lines);
+	RUN(test_heaptrace_not_recording);
 	RUN(test_echo_longest_utf8);
 	RUN(test_typed_session); /* last: shell_run keeps its editor */
 	return unit_summary();
