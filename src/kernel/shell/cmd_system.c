@@ -64,10 +64,8 @@ static int cmd_echo(int argc, char **argv, const char *rest)
 	size_t len = strlen(rest);
 
 	while (len > ECHO_PIECE) {
-		size_t n = ECHO_PIECE;
+		size_t n = shell_char_cut(rest, ECHO_PIECE);
 
-		while (n > 1 && ((uint8_t)rest[n] & 0xc0) == 0x80)
-			n--; /* rest[n] continues a character: end before that character */
 		printk("%.*s", (int)n, rest);
 		rest += n, len -= n;
 	}

@@ -177,10 +177,15 @@ int shell_quote_len(const char *s, bool *cut)
 	*cut = n > SHELL_QUOTE_MAX;
 	if (!*cut)
 		return (int)n;
-	n = SHELL_QUOTE_MAX;
-	while (n > 0 && ((uint8_t)s[n] & 0xc0) == 0x80)
+	return (int)shell_char_cut(s, SHELL_QUOTE_MAX);
+}
+
+/* See shell_internal.h. Pure. */
+size_t shell_char_cut(const char *s, size_t n)
+{
+	while (n > 1 && ((uint8_t)s[n] & 0xc0) == 0x80)
 		n--; /* s[n] continues a character: end before that character */
-	return (int)n;
+	return n;
 }
 
 /* shell_line_capacity - what `help` tells: LINEEDIT_MAX, or fewer when the screen's cells

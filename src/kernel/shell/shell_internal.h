@@ -15,6 +15,9 @@ const struct bootinfo *shell_bootinfo(void);
 size_t shell_line_capacity(void);
 /* Clear the screen and a serial terminal (Ctrl-L and `clear`). */
 void shell_clear_screen(void);
+/* The most bytes of s, at most n (s holds more than n) and at least 1, that end on a whole
+ * UTF-8 character: for messages that print a piece of a longer text. */
+size_t shell_char_cut(const char *s, size_t n);
 /* How many bytes of the word s a message quotes: all of it up to SHELL_QUOTE_MAX bytes,
  * else the most that end on a whole UTF-8 character; *cut says whether it was cut (the
  * message then adds "..."), so a line of garbage cannot push the rest of the message out
