@@ -10,18 +10,7 @@
 #include <lios/errno.h>
 #include <lios/printk.h>
 #include "../../unit.h"
-
-static char logged[2048]; /* what cmdline_check printed */
-static size_t logged_len;
-
-static void capture(const char *s, size_t n)
-{
-	if (logged_len + n < sizeof(logged)) {
-		memcpy(logged + logged_len, s, n);
-		logged_len += n;
-		logged[logged_len] = '\0';
-	}
-}
+#include "log_capture.h"
 
 /* A made-up set of options, one of each form. */
 static const struct cmdline_option opts[] = {
@@ -30,11 +19,11 @@ static const struct cmdline_option opts[] = {
 	{ "console.mode", CMDLINE_SIZE, NULL },
 };
 
-/* cmdline_check on line: the number of words warned about; logged holds the warnings. */
+/* cmdline_check on line: the number of words warned about; log_capture_buf holds the
+ * warnings. */
 static unsigned check(const char *line)
 {
-	logged_len = 0;
-	logged[0] = '\0';
+	log_capture_clear();
 	cmdline_set(line);
 	return cmdline_check(opts, sizeof(opts) / sizeof(opts[0]));
 }
@@ -53,7 +42,7 @@ static void test_check_quiet(void)
 	CHECK_EQ(check("console=oops console=serial"), 0);
 	CHECK_EQ(check("console.mode=1024x768 console.mode=1x1 console.mode=999999x999999"), 0);
 	CHECK_EQ(check("console.mode=big console.mode=640x480"), 0);
-	CHECK_STR_EQ(logged, "");
+	CHECK_STR_EQ(log_capture_buf, "");
 }
 
 /* Each word no option reads as given is said as a warning naming it, and only it: an
@@ -67,26 +56,29 @@ static void test_check_warns(void)
 	char buf[16];
 
 	CHECK_EQ(check("noapci Console=vga console.scal=2 =1 selftest"), 4);
-	CHECK_STR_EQ(logged, "cmdline: unknown option \"noapci\", ignored\n"
-			     "cmdline: unknown option \"Console=vga\", ignored\n"
-			     "cmdline: unknown option \"console.scal=2\", ignored\n"
-			     "cmdline: unknown option \"=1\", ignored\n");
+	CHECK_STR_EQ(log_capture_buf, "cmdline: unknown option \"noapci\", ignored\n"
+				      "cmdline: unknown option \"Console=vga\", ignored\n"
+				      "cmdline: unknown option \"console.scal=2\", ignored\n"
+				      "cmdline: unknown option \"=1\", ignored\n");
 	CHECK_EQ(check("selftest=no efi.tiny_map=1 selftest="), 3);
-	CHECK_STR_EQ(logged, "cmdline: \"selftest=no\": selftest takes no value, read as selftest\n"
-			     "cmdline: \"efi.tiny_map=1\": efi.tiny_map takes no value, ignored\n"
-			     "cmdline: \"selftest=\": selftest takes no value, read as selftest\n");
+	CHECK_STR_EQ(log_capture_buf,
+		     "cmdline: \"selftest=no\": selftest takes no value, read as selftest\n"
+		     "cmdline: \"efi.tiny_map=1\": efi.tiny_map takes no value, ignored\n"
+		     "cmdline: \"selftest=\": selftest takes no value, read as selftest\n");
 	CHECK(cmdline_has("selftest"));
 	CHECK_EQ(check("console=serial console=Serial"), 1);
-	CHECK_STR_EQ(logged, "cmdline: \"console=Serial\": not console=vga|fb|serial, ignored\n");
+	CHECK_STR_EQ(log_capture_buf,
+		     "cmdline: \"console=Serial\": not console=vga|fb|serial, ignored\n");
 	CHECK_EQ(check("console"), 1);
-	CHECK_STR_EQ(logged, "cmdline: \"console\": not console=vga|fb|serial, ignored\n");
+	CHECK_STR_EQ(log_capture_buf, "cmdline: \"console\": not console=vga|fb|serial, ignored\n");
 	CHECK_EQ(check("console="), 1);
 	CHECK_EQ(check("console=se"), 1);
 	CHECK_EQ(check("console=vga|fb"), 1);
 	CHECK_EQ(check("console=serialserialserialserial"), 1);
 	CHECK_EQ(check("console.mode=1024x768junk"), 1);
-	CHECK_STR_EQ(logged, "cmdline: \"console.mode=1024x768junk\": not console.mode=WxH, "
-			     "ignored\n");
+	CHECK_STR_EQ(log_capture_buf,
+		     "cmdline: \"console.mode=1024x768junk\": not console.mode=WxH, "
+		     "ignored\n");
 	CHECK_EQ(check("console.mode"), 1);
 	CHECK_EQ(check("console.mode="), 1);
 	CHECK_EQ(check("console.mode=1024"), 1);
@@ -113,10 +105,10 @@ static void test_odd_input(void)
 	CHECK_STR_EQ(cmdline_raw(), "");
 	CHECK(!cmdline_has("selftest"));
 	CHECK_EQ(check("selftest\tnoapic"), 1);
-	CHECK_STR_EQ(logged, "cmdline: unknown option \"selftest\tnoapic\", ignored\n");
+	CHECK_STR_EQ(log_capture_buf, "cmdline: unknown option \"selftest\tnoapic\", ignored\n");
 	CHECK(!cmdline_has("selftest"));
 	CHECK_EQ(check("console=\"serial\""), 1);
-	CHECK_STR_EQ(logged,
+	CHECK_STR_EQ(log_capture_buf,
 		     "cmdline: \"console=\"serial\"\": not console=vga|fb|serial, ignored\n");
 }
 
@@ -124,7 +116,7 @@ int main(void)
 {
 	char buf[16];
 
-	printk_add_sink(capture, false);
+	printk_add_sink(log_capture_sink, false);
 	test_check_quiet();
 	test_check_warns();
 	test_odd_input();

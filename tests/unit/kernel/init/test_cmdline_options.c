@@ -16,18 +16,7 @@
 #include <lios/printk.h>
 #include "cmdline_options.h"
 #include "../../unit.h"
-
-static char logged[4096]; /* what cmdline_check printed */
-static size_t logged_len;
-
-static void capture(const char *s, size_t n)
-{
-	if (logged_len + n < sizeof(logged)) {
-		memcpy(logged + logged_len, s, n);
-		logged_len += n;
-		logged[logged_len] = '\0';
-	}
-}
+#include "log_capture.h"
 
 /* cmdline_check with the kernel's options on line: the number of words warned about. */
 static unsigned check(const char *line)
@@ -35,8 +24,7 @@ static unsigned check(const char *line)
 	size_t n;
 	const struct cmdline_option *opts = kernel_cmdline_options(&n);
 
-	logged_len = 0;
-	logged[0] = '\0';
+	log_capture_clear();
 	cmdline_set(line);
 	return cmdline_check(opts, n);
 }
@@ -78,7 +66,7 @@ static void test_documented_forms_pass(void)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		UNIT_CHECKED();
 		if (check(lines[i]) != 0) {
-			fprintf(stderr, "  \"%s\": %s", lines[i], logged);
+			fprintf(stderr, "  \"%s\": %s", lines[i], log_capture_buf);
 			UNIT_FAIL();
 		}
 	}
@@ -122,7 +110,7 @@ static void test_bad_words_named(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_EQ(check(cases[i].line), 1);
-		CHECK_STR_EQ(logged, cases[i].warning);
+		CHECK_STR_EQ(log_capture_buf, cases[i].warning);
 	}
 }
 
@@ -241,7 +229,7 @@ static void test_list_complete(void)
 
 int main(void)
 {
-	printk_add_sink(capture, false);
+	printk_add_sink(log_capture_sink, false);
 	RUN(test_documented_forms_pass);
 	RUN(test_bad_words_named);
 	RUN(test_list_well_formed);
