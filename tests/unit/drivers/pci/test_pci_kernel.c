@@ -23,22 +23,12 @@
 #include <lios/printk.h>
 #include <string.h>
 #include "../../unit.h"
+#include "log_capture.h"
 #include "pci_sim.h"
 #include "sim_mm.h"
 
 static struct sim sim;
 static struct pci_cfg_ops sim_cfg;
-static char log_text[4096];
-static size_t log_len;
-
-static void capture(const char *s, size_t n)
-{
-	if (log_len + n < sizeof(log_text)) {
-		memcpy(log_text + log_len, s, n);
-		log_len += n;
-		log_text[log_len] = '\0';
-	}
-}
 
 static unsigned int buses_read(void)
 {
@@ -59,9 +49,9 @@ static void roots_named(void)
 	CHECK_EQ(pci_count(), 3u);
 	CHECK(pci_get(0, 0x10, 0, 0) != NULL);
 	CHECK_EQ(buses_read(), 2u);
-	CHECK(strstr(log_text, "pci: peer root bus 0000:10 (no bridge leads to it)\n") != NULL);
-	CHECK(strstr(log_text, "pci: 3 functions on 2 buses (ports)\n") != NULL);
-	CHECK(strstr(log_text, "probing every bus number") == NULL);
+	CHECK(log_captured("pci: peer root bus 0000:10 (no bridge leads to it)\n"));
+	CHECK(log_captured("pci: 3 functions on 2 buses (ports)\n"));
+	CHECK(!log_captured("probing every bus number"));
 }
 
 /* ACPI names bus 0 and 0x20, where nothing answers, while the devices sit on bus 0x10 and
@@ -79,10 +69,9 @@ static void roots_empty(void)
 	sim_add(&sim, 0x11, 3, 0, 0x1234, 0x1111, 0x03, 0x00, 0);
 	CHECK(pci_init(NULL, 0, roots, 2) == 0);
 	CHECK_EQ(pci_count(), 2u);
-	CHECK(strstr(log_text,
-		     "pci: nothing on the root buses ACPI names: probing every bus number\n") !=
-	      NULL);
-	CHECK(strstr(log_text, "pci: 2 functions on 3 buses (ports)\n") != NULL);
+	CHECK(log_captured(
+		"pci: nothing on the root buses ACPI names: probing every bus number\n"));
+	CHECK(log_captured("pci: 2 functions on 3 buses (ports)\n"));
 	CHECK_EQ(buses_read(), 256u);
 }
 
@@ -134,7 +123,7 @@ int main(int argc, char **argv)
 
 	sim_mm_setup(MiB(32), MiB(64));
 	CHECK(heap_init() == 0);
-	CHECK(printk_add_sink(capture, false) == 0);
+	CHECK(printk_add_sink(log_capture_sink, false) == 0);
 	memmap_phys_bits = 36;
 	sim_ops(&sim, &sim_cfg);
 	sim_ports_attach(&sim_cfg);
@@ -162,12 +151,12 @@ int main(int argc, char **argv)
 	CHECK(pci_find_device(0x1234, 0x1111, NULL) != NULL);
 	CHECK(pci_get(0, 0x10, 0, 0) != NULL && pci_get(0, 0x10, 0, 0)->vendor == 0x1b36);
 	CHECK(!pci_using_ecam());
-	first = strstr(log_text, "pci: cannot map ECAM of bus 0 at 0x10000000000");
+	first = strstr(log_capture_buf, "pci: cannot map ECAM of bus 0 at 0x10000000000");
 	CHECK(first != NULL && strstr(first + 10, "cannot map ECAM") == NULL);
-	peer = strstr(log_text, "pci: peer root bus 0000:10 (no bridge leads to it)\n");
+	peer = strstr(log_capture_buf, "pci: peer root bus 0000:10 (no bridge leads to it)\n");
 	CHECK(peer != NULL && strstr(peer + 10, "peer root") == NULL);
-	CHECK(strstr(log_text, "pci: 3 functions on 2 buses (ports)\n") != NULL);
-	printk_remove_sink(capture);
+	CHECK(log_captured("pci: 3 functions on 2 buses (ports)\n"));
+	printk_remove_sink(log_capture_sink);
 	sim_free(&sim);
 	return unit_exit("test_pci_kernel");
 }

@@ -13,20 +13,10 @@
 #include <setjmp.h>
 #include <string.h>
 #include "../../unit.h"
+#include "log_capture.h" /* log_capture_buf: everything printed since the case began */
 
-static char out[4096]; /* everything printed since the case began */
-static size_t out_len;
 static jmp_buf halted;
 static int info_calls, screen_calls;
-
-static void capture(const char *s, size_t n)
-{
-	if (out_len + n < sizeof(out)) {
-		memcpy(out + out_len, s, n);
-		out_len += n;
-		out[out_len] = '\0';
-	}
-}
 
 uint64_t host_irq_state = 1; /* the interrupt flag of <arch/irqflags.h>, host build */
 void arch_halt(void) { longjmp(halted, 1); }
@@ -44,12 +34,12 @@ static void info_hook(void)
 	panic("in the info hook");
 }
 
-/* How many times needle occurs in out. */
+/* How many times needle occurs in log_capture_buf. */
 static int count(const char *needle)
 {
 	int n = 0;
 
-	for (const char *p = out; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+	for (const char *p = log_capture_buf; (p = strstr(p, needle)) != NULL; p += strlen(needle))
 		n++;
 	return n;
 }
@@ -60,12 +50,13 @@ static int count(const char *needle)
  * what failed), then halts. */
 static void test_panic_in_panic(void)
 {
-	out_len = 0;
+	log_capture_clear();
 	if (!setjmp(halted))
 		panic("first %d", 1);
-	CHECK(strstr(out, "PANIC: first 1") != NULL);
-	CHECK(strstr(out, "PANIC: in the info hook") != NULL);
-	CHECK(strstr(out, "PANIC: first 1") < strstr(out, "PANIC: in the info hook"));
+	CHECK(log_captured("PANIC: first 1"));
+	CHECK(log_captured("PANIC: in the info hook"));
+	CHECK(strstr(log_capture_buf, "PANIC: first 1") <
+	      strstr(log_capture_buf, "PANIC: in the info hook"));
 	CHECK_EQ(count("Backtrace:\n"), 2);
 	CHECK_EQ(count("System halted."), 1); /* the second's: the first never gets there */
 	CHECK_EQ(info_calls, 1);
@@ -76,18 +67,17 @@ static void test_panic_in_panic(void)
  * report that matters is on the screen already, and more nesting could loop. */
 static void test_third_panic_halts(void)
 {
-	out_len = 0;
-	out[0] = '\0';
+	log_capture_clear();
 	if (!setjmp(halted))
 		panic("third");
-	CHECK_EQ(out_len, 0);
+	CHECK_EQ(log_capture_len, 0);
 	CHECK_EQ(info_calls, 1);
 	CHECK_EQ(screen_calls, 1);
 }
 
 int main(void)
 {
-	if (printk_add_sink(capture, false))
+	if (printk_add_sink(log_capture_sink, false))
 		return 1;
 	panic_set_info_hook(info_hook);
 	panic_set_screen_hook(screen_hook);

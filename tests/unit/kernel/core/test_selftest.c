@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "../../unit.h"
+#define LOG_CAPTURE_SIZE 65536 /* the 700 tests of "many" print about 12 KiB of KTAP */
+#include "log_capture.h"       /* log_capture_buf: everything printed since the case began */
 
 #define MANY 700 /* more than the runner's old limit of 512 */
 #define WINDOW 3 /* the suite "window" */
@@ -32,24 +34,6 @@ __asm__(".globl __ktests_start\n"
 	".set __ktests_start, host_ktests\n"
 	".globl __ktests_end\n"
 	".set __ktests_end, host_ktests + (" STR(HOST_TESTS) ") * " STR(KTEST_SIZE) "\n");
-
-static char out[65536]; /* everything printed since the case began */
-static size_t out_len;
-
-static void capture(const char *s, size_t n)
-{
-	if (out_len + n < sizeof(out)) {
-		memcpy(out + out_len, s, n);
-		out_len += n;
-		out[out_len] = '\0';
-	}
-}
-
-static void clear(void)
-{
-	out_len = 0;
-	out[0] = '\0';
-}
 
 /* ------------------------------------------------ the exception handler's hook, stood in */
 
@@ -158,19 +142,19 @@ static char many_names[MANY][8];
 static void test_more_than_512_tests(void)
 {
 	char want[64];
-	const char *p = out;
+	const char *p = log_capture_buf;
 	bool in_order = true;
 
-	clear();
+	log_capture_clear();
 	CHECK_EQ(selftest_run("many"), 0);
-	CHECK(strstr(out, "KTAP version 1\n1..700\n") != NULL);
+	CHECK(log_captured("KTAP version 1\n1..700\n"));
 	for (int k = 1; k <= MANY && in_order; k++) {
 		snprintf(want, sizeof(want), "\nok %d many.t%03d\n", k, k - 1);
 		p = strstr(p, want);
 		in_order = p != NULL;
 	}
 	CHECK(in_order);
-	CHECK(strstr(out, "selftest: 700 passed, 0 failed\n") != NULL);
+	CHECK(log_captured("selftest: 700 passed, 0 failed\n"));
 }
 
 /* A test that ends (a failed KASSERT, a ktest_skip) inside ktest_expect_fault's window,
@@ -184,12 +168,12 @@ static void test_more_than_512_tests(void)
 static void test_end_inside_fault_window(void)
 {
 	host_irq_state = 1;
-	clear();
+	log_capture_clear();
 	CHECK_EQ(selftest_run("window"), 1);
-	CHECK(strstr(out, "1..3\n") != NULL);
-	CHECK(strstr(out, "\nnot ok 1 window.aborts_in_window\n") != NULL);
-	CHECK(strstr(out, "\nok 2 window.skips_in_window # SKIP no such device\n") != NULL);
-	CHECK(strstr(out, "\nok 3 window.later_fault\n") != NULL);
+	CHECK(log_captured("1..3\n"));
+	CHECK(log_captured("\nnot ok 1 window.aborts_in_window\n"));
+	CHECK(log_captured("\nok 2 window.skips_in_window # SKIP no such device\n"));
+	CHECK(log_captured("\nok 3 window.later_fault\n"));
 	CHECK(!hook_left_armed);
 	CHECK_EQ(irq_left, 1);
 	CHECK_EQ(panics, 1);
@@ -205,11 +189,11 @@ static void test_end_inside_fault_window(void)
 static void test_end_with_irqs_off(void)
 {
 	host_irq_state = 1;
-	clear();
+	log_capture_clear();
 	CHECK_EQ(selftest_run("irqoff"), 1);
-	CHECK(strstr(out, "\nnot ok 1 irqoff.aborts_irqs_off\n") != NULL);
-	CHECK(strstr(out, "\nok 3 irqoff.skips_irqs_off # SKIP no vector registers\n") != NULL);
-	CHECK(strstr(out, "\nok 2 irqoff.after_irqs_off\n") != NULL);
+	CHECK(log_captured("\nnot ok 1 irqoff.aborts_irqs_off\n"));
+	CHECK(log_captured("\nok 3 irqoff.skips_irqs_off # SKIP no vector registers\n"));
+	CHECK(log_captured("\nok 2 irqoff.after_irqs_off\n"));
 	CHECK_EQ(after_runs, 1);
 	CHECK_EQ(irq_after_abort, 1);
 	CHECK_EQ(host_irq_state, 1); /* after the skip, the last test */
@@ -236,7 +220,7 @@ int main(void)
 		(struct ktest){ "irqoff", "after_irqs_off", test_after_irqs_off, "i.c", 2 };
 	host_ktests[MANY + 5] =
 		(struct ktest){ "irqoff", "skips_irqs_off", test_skips_irqs_off, "i.c", 3 };
-	if (printk_add_sink(capture, false))
+	if (printk_add_sink(log_capture_sink, false))
 		return 1;
 	RUN(test_more_than_512_tests);
 	RUN(test_end_inside_fault_window);

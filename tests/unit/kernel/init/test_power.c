@@ -16,19 +16,9 @@
 #include <setjmp.h>
 #include <string.h>
 #include "../../unit.h"
+#include "log_capture.h" /* log_capture_buf: the printk output of one scenario */
 
-static char log_text[4096]; /* the printk output of one scenario */
-static size_t log_len;
 static char calls[256]; /* the driver calls of one scenario, "usb acpi_reset ..." */
-
-static void capture(const char *s, size_t n)
-{
-	if (log_len + n < sizeof(log_text)) {
-		memcpy(log_text + log_len, s, n);
-		log_len += n;
-		log_text[log_len] = '\0';
-	}
-}
 
 static void called(const char *what)
 {
@@ -103,8 +93,7 @@ void arch_reset_triple_fault(void)
 
 static void scenario_start(void)
 {
-	log_len = 0;
-	log_text[0] = '\0';
+	log_capture_clear();
 	calls[0] = '\0';
 }
 
@@ -118,10 +107,10 @@ static void test_reboot_order(void)
 	if (!setjmp(machine_gone))
 		machine_reboot();
 	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
-	CHECK(strstr(log_text, "reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
-	CHECK(strstr(log_text,
-		     "reboot: 8042 reset did not happen; chipset reset control (port 0xcf9)\n"));
-	CHECK(strstr(log_text, "reboot: no chipset reset control known; triple fault\n"));
+	CHECK(log_captured("reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
+	CHECK(log_captured(
+		"reboot: 8042 reset did not happen; chipset reset control (port 0xcf9)\n"));
+	CHECK(log_captured("reboot: no chipset reset control known; triple fault\n"));
 
 	/* kbd.ps2=off: the 8042 driver touches nothing and says so (-EPERM); a chipset with
 	 * the register that did not reset (-EIO) */
@@ -133,10 +122,9 @@ static void test_reboot_order(void)
 	ps2_err = -EIO;
 	pci_err = -ENODEV;
 	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
-	CHECK(strstr(
-		log_text,
+	CHECK(log_captured(
 		"reboot: 8042 left alone (kbd.ps2=off); chipset reset control (port 0xcf9)\n"));
-	CHECK(strstr(log_text, "reboot: chipset reset did not happen; triple fault\n"));
+	CHECK(log_captured("reboot: chipset reset did not happen; triple fault\n"));
 }
 
 /* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */
@@ -168,9 +156,9 @@ static void test_button_s5_failed(void)
 	machine_power_requests();
 	CHECK(!machine_power_request_pending());
 	CHECK(strcmp(calls, "usb poweroff acpi_poweroff ") == 0);
-	CHECK(strstr(log_text, "acpi: power button pressed: powering off\n"));
-	CHECK(strstr(log_text, "acpi: power button: the machine is still on after S5; going on "
-			       "without USB (stopped for S5)\n"));
+	CHECK(log_captured("acpi: power button pressed: powering off\n"));
+	CHECK(log_captured("acpi: power button: the machine is still on after S5; going on "
+			   "without USB (stopped for S5)\n"));
 }
 
 /* The power button, S5 not even written (a sleep register that could not be mapped): the
@@ -181,10 +169,10 @@ static void test_button_s5_not_tried(void)
 	poweroff_err = -ENOMEM;
 	button_pressed = true;
 	machine_power_requests();
-	CHECK(strstr(log_text, "poweroff: cannot map the sleep register") != NULL);
-	CHECK(strstr(log_text, "after S5") == NULL);
-	CHECK(strstr(log_text, "acpi: power button: S5 could not be entered; going on without "
-			       "USB (stopped for S5)\n"));
+	CHECK(log_captured("poweroff: cannot map the sleep register"));
+	CHECK(!log_captured("after S5"));
+	CHECK(log_captured("acpi: power button: S5 could not be entered; going on without "
+			   "USB (stopped for S5)\n"));
 }
 
 /* The power button without S5: said, nothing stopped, the machine goes on. A call with no
@@ -196,16 +184,16 @@ static void test_button_without_s5(void)
 	button_pressed = true;
 	machine_power_requests();
 	CHECK(calls[0] == '\0');
-	CHECK(strstr(log_text, "this machine cannot power off (no ACPI S5); going on\n"));
+	CHECK(log_captured("this machine cannot power off (no ACPI S5); going on\n"));
 
 	scenario_start();
 	machine_power_requests();
-	CHECK(calls[0] == '\0' && log_len == 0);
+	CHECK(calls[0] == '\0' && log_capture_len == 0);
 }
 
 int main(void)
 {
-	if (printk_add_sink(capture, false)) {
+	if (printk_add_sink(log_capture_sink, false)) {
 		fprintf(stderr, "no printk sink\n");
 		return 1;
 	}

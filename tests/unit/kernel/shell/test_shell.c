@@ -40,26 +40,25 @@
 #include <string.h>
 #include "host.h"
 #include "../../unit.h"
+/* The longest line echo prints back (LINEEDIT_UTF8_MAX bytes) fits with room to spare. */
+#define LOG_CAPTURE_SIZE (3 * LINEEDIT_UTF8_MAX)
+#include "log_capture.h" /* log_capture_buf: what the command printed */
 
 #define MAX_ARGS 16 /* shell_internal.h's SHELL_MAX_ARGS: argv's room */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
-static char out[3 * LINEEDIT_UTF8_MAX]; /* what the command printed */
-static size_t out_len;
 static unsigned split_writes; /* printk messages that began inside a UTF-8 character */
 static char calls[512];       /* what it asked of the subsystems: "selftest_run pmm " */
 static jmp_buf gone;          /* a reboot, a power-off or a panic: the machine is gone */
 
+/* log_capture_sink, after counting a message that begins inside a UTF-8 character: the
+ * captured text reads whole even when printk cut a character between two messages. */
 static void capture(const char *s, size_t n)
 {
 	if (n && ((uint8_t)s[0] & 0xc0) == 0x80)
 		split_writes++;
-	if (out_len + n < sizeof(out)) {
-		memcpy(out + out_len, s, n);
-		out_len += n;
-		out[out_len] = '\0';
-	}
+	log_capture_sink(s, n);
 }
 
 static void called(const char *what)
@@ -68,12 +67,11 @@ static void called(const char *what)
 	strcat(calls, " ");
 }
 
-/* Runs line as typed at the prompt: returns what shell_execute returned; out and calls
- * hold what it printed and asked for. A command that ends the machine returns 1. */
+/* Runs line as typed at the prompt: returns what shell_execute returned; log_capture_buf
+ * and calls hold what it printed and asked for. A command that ends the machine returns 1. */
 static int run(const char *line)
 {
-	out_len = 0;
-	out[0] = '\0';
+	log_capture_clear();
 	calls[0] = '\0';
 	if (setjmp(gone))
 		return 1;
@@ -300,9 +298,9 @@ int rtc_read(struct rtc_time *t, const char **why)
 static void test_empty_and_blanks(void)
 {
 	CHECK_EQ(run(""), 0);
-	CHECK_STR_EQ(out, "");
+	CHECK_STR_EQ(log_capture_buf, "");
 	CHECK_EQ(run("   \t  "), 0);
-	CHECK_STR_EQ(out, "");
+	CHECK_STR_EQ(log_capture_buf, "");
 	CHECK_STR_EQ(calls, "");
 	CHECK_EQ(run(" \tkbd\t uk \t"), 0);
 	CHECK_STR_EQ(kbd_get_layout()->name, "uk");
@@ -314,11 +312,11 @@ static void test_empty_and_blanks(void)
 static void test_unknown_command(void)
 {
 	CHECK_EQ(run("frobnicate now"), -ENOENT);
-	CHECK_STR_EQ(out, "unknown command: frobnicate (try 'help')\n");
+	CHECK_STR_EQ(log_capture_buf, "unknown command: frobnicate (try 'help')\n");
 	CHECK_EQ(run("HELP"), -ENOENT);
-	CHECK_STR_EQ(out, "unknown command: HELP (try 'help')\n");
+	CHECK_STR_EQ(log_capture_buf, "unknown command: HELP (try 'help')\n");
 	CHECK_EQ(run("reb"), -ENOENT);
-	CHECK_STR_EQ(out, "unknown command: reb (try 'help')\n");
+	CHECK_STR_EQ(log_capture_buf, "unknown command: reb (try 'help')\n");
 	CHECK_STR_EQ(calls, "");
 }
 
@@ -338,11 +336,11 @@ static void test_no_arguments(void)
 		snprintf(line, sizeof(line), "%s now", c->name);
 		snprintf(want, sizeof(want), "%s: takes no arguments\n", c->name);
 		CHECK_EQ(run(line), -EINVAL);
-		CHECK_STR_EQ(out, want);
+		CHECK_STR_EQ(log_capture_buf, want);
 		CHECK_STR_EQ(calls, "");
 		snprintf(line, sizeof(line), "%s a b c d e f g h i j k l m n o p q r s t", c->name);
 		CHECK_EQ(run(line), -EINVAL);
-		CHECK_STR_EQ(out, want);
+		CHECK_STR_EQ(log_capture_buf, want);
 		CHECK_STR_EQ(calls, "");
 	}
 	CHECK_EQ(n, 21);
@@ -350,7 +348,7 @@ static void test_no_arguments(void)
 	run("help");
 	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
 		snprintf(want, sizeof(want), "\n  %s ", c->name);
-		CHECK(strstr(out, want) != NULL);
+		CHECK(log_captured(want));
 	}
 }
 
@@ -364,19 +362,19 @@ static void test_kbd(void)
 	CHECK_EQ(run("kbd de"), 0);
 	CHECK_STR_EQ(kbd_get_layout()->name, "de");
 	CHECK_EQ(run("kbd fr"), -ENOENT);
-	CHECK_STR_EQ(out, "kbd: unknown layout 'fr'\nkbd: layouts us de uk\n");
+	CHECK_STR_EQ(log_capture_buf, "kbd: unknown layout 'fr'\nkbd: layouts us de uk\n");
 	CHECK_STR_EQ(kbd_get_layout()->name, "de");
 	CHECK_EQ(run("kbd DE"), -ENOENT);
 	CHECK_EQ(run("kbd d"), -ENOENT);
 	CHECK_STR_EQ(kbd_get_layout()->name, "de");
 	CHECK_EQ(run("kbd us de"), -EINVAL);
-	CHECK_STR_EQ(out, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
+	CHECK_STR_EQ(log_capture_buf, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
 	CHECK_STR_EQ(calls, "");
 	strcpy(line, "kbd");
 	for (int i = 0; i < 20; i++)
 		strcat(line, " us");
 	CHECK_EQ(run(line), -EINVAL);
-	CHECK_STR_EQ(out, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
+	CHECK_STR_EQ(log_capture_buf, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
 	CHECK_STR_EQ(kbd_get_layout()->name, "de");
 	kbd_set_layout("us");
 }
@@ -386,11 +384,11 @@ static void test_kbd(void)
 static void test_pci(void)
 {
 	CHECK_EQ(run("pci -x"), -EINVAL);
-	CHECK_STR_EQ(out, "pci: unknown option '-x' (usage: pci [-v])\n");
+	CHECK_STR_EQ(log_capture_buf, "pci: unknown option '-x' (usage: pci [-v])\n");
 	CHECK_EQ(run("pci -V"), -EINVAL);
-	CHECK_STR_EQ(out, "pci: unknown option '-V' (usage: pci [-v])\n");
+	CHECK_STR_EQ(log_capture_buf, "pci: unknown option '-V' (usage: pci [-v])\n");
 	CHECK_EQ(run("pci -x -v"), -EINVAL);
-	CHECK_STR_EQ(out, "pci: one option at most (usage: pci [-v])\n");
+	CHECK_STR_EQ(log_capture_buf, "pci: one option at most (usage: pci [-v])\n");
 	CHECK_EQ(run("pci -v -v"), -EINVAL);
 	CHECK_STR_EQ(calls, "");
 	CHECK_EQ(run("pci -v"), 0);
@@ -403,12 +401,12 @@ static void test_pci(void)
 static void test_selftest(void)
 {
 	CHECK_EQ(run("selftest nosuch"), -ENOENT);
-	CHECK_STR_EQ(out, "selftest: no suite 'nosuch'; the suites: kernel pmm\n");
+	CHECK_STR_EQ(log_capture_buf, "selftest: no suite 'nosuch'; the suites: kernel pmm\n");
 	CHECK_STR_EQ(calls, "");
 	CHECK_EQ(run("selftest kern"), -ENOENT);
 	CHECK_STR_EQ(calls, "");
 	CHECK_EQ(run("selftest kernel pmm"), -EINVAL);
-	CHECK_STR_EQ(out, "selftest: one suite at most (usage: selftest [SUITE])\n");
+	CHECK_STR_EQ(log_capture_buf, "selftest: one suite at most (usage: selftest [SUITE])\n");
 	CHECK_STR_EQ(calls, "");
 	CHECK_EQ(run("selftest pmm"), 0);
 	CHECK_STR_EQ(calls, "selftest_run pmm ");
@@ -421,16 +419,16 @@ static void test_echo(void)
 	char line[128] = "echo", want[128] = "";
 
 	CHECK_EQ(run("echo"), 0);
-	CHECK_STR_EQ(out, "\n");
+	CHECK_STR_EQ(log_capture_buf, "\n");
 	CHECK_EQ(run("echo   a  b"), 0);
-	CHECK_STR_EQ(out, "a  b\n");
+	CHECK_STR_EQ(log_capture_buf, "a  b\n");
 	for (int i = 0; i < 2 * MAX_ARGS; i++) {
 		strcat(line, i % 2 ? " y" : " x");
 		strcat(want, i ? (i % 2 ? " y" : " x") : "x");
 	}
 	strcat(want, "\n");
 	CHECK_EQ(run(line), 0);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 }
 
 /* The longest lines the editor gives (LINEEDIT_MAX characters): `echo` prints all of its
@@ -448,13 +446,13 @@ static void test_longest_lines(void)
 	line[n] = '\0';
 	snprintf(want, sizeof(want), "%s\n", line + 5);
 	CHECK_EQ(run(line), 0);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 
 	memset(line, 'z', LINEEDIT_MAX);
 	line[LINEEDIT_MAX] = '\0';
 	CHECK_EQ(run(line), -ENOENT);
 	snprintf(want, sizeof(want), "unknown command: %.64s... (try 'help')\n", line);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 	CHECK_STR_EQ(calls, "");
 	/* cut on a whole character: 21 three-byte ones fit in 64 bytes, not the 22nd */
 	line[0] = '\0';
@@ -462,11 +460,11 @@ static void test_longest_lines(void)
 		strcat(line, "\xe2\x82\xac"); /* U+20AC */
 	CHECK_EQ(run(line), -ENOENT);
 	snprintf(want, sizeof(want), "unknown command: %.63s... (try 'help')\n", line);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 	line[63] = '\0'; /* 21 characters, 63 bytes: quoted whole */
 	CHECK_EQ(run(line), -ENOENT);
 	snprintf(want, sizeof(want), "unknown command: %.63s (try 'help')\n", line);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 
 	strcpy(line, "kbd ");
 	memset(line + 4, 'q', LINEEDIT_MAX - 4);
@@ -474,7 +472,7 @@ static void test_longest_lines(void)
 	CHECK_EQ(run(line), -ENOENT);
 	snprintf(want, sizeof(want), "kbd: unknown layout '%.64s...'\nkbd: layouts us de uk\n",
 		 line + 4);
-	CHECK_STR_EQ(out, want);
+	CHECK_STR_EQ(log_capture_buf, want);
 	CHECK_STR_EQ(kbd_get_layout()->name, "us");
 }
 
@@ -493,8 +491,8 @@ static void test_echo_longest_utf8(void)
 	snprintf(want, sizeof(want), "%s\n", line + 5);
 	split_writes = 0;
 	CHECK_EQ(run(line), 0);
-	CHECK_EQ(out_len, strlen(want));
-	CHECK(strcmp(out, want) == 0);
+	CHECK_EQ(log_capture_len, strlen(want));
+	CHECK(strcmp(log_capture_buf, want) == 0);
 	CHECK_EQ(split_writes, 0);
 }
 
@@ -520,16 +518,15 @@ static void test_typed_session(void)
 	memset(p, 'a', LINEEDIT_MAX + 1); /* 6 past the 1024 characters with "echo " */
 	strcpy(p + LINEEDIT_MAX + 1, "\r");
 	typed = keys;
-	out_len = 0;
-	out[0] = '\0';
+	log_capture_clear();
 	if (!setjmp(typed_all))
 		shell_run(&bi);
 	typed = NULL;
 	printk_hold(false);
 	CHECK(strstr(drawn, "lios> zz\a\a^C\r\n") != NULL); /* nothing added to "zz" */
-	CHECK(strstr(out, "mce  mem  mmap  \n") != NULL);
-	CHECK(strstr(out, "us  de  uk  \n") != NULL);
-	p = strstr(out, full);
+	CHECK(log_captured("mce  mem  mmap  \n"));
+	CHECK(log_captured("us  de  uk  \n"));
+	p = strstr(log_capture_buf, full);
 	CHECK(p != NULL);
 	CHECK(p && !strstr(p + 1, full));                              /* once */
 	CHECK(p && strspn(p + strlen(full), "a") == LINEEDIT_MAX - 5); /* echo's text */
@@ -542,7 +539,8 @@ static void test_typed_session(void)
 static void test_heaptrace_not_recording(void)
 {
 	CHECK_EQ(run("heaptrace"), -ENOENT);
-	CHECK_STR_EQ(out, "heaptrace: not recording (boot with heap.trace on the command line)\n");
+	CHECK_STR_EQ(log_capture_buf,
+		     "heaptrace: not recording (boot with heap.trace on the command line)\n");
 	CHECK_STR_EQ(calls, "heap_trace_get_summary ");
 }
 
