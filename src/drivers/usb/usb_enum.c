@@ -134,24 +134,37 @@ static void detach_driver(struct usb_dev *d)
 }
 
 /*
- * usb_dev_refuse - log "usb: <name> [vvvv:pppp]: refused: <why>" and tear the device down;
- * its port waits for a disconnect. Tick context.
+ * usb_dev_refuse - tear the device down for why. Refused for a request that failed before
+ * its class driver (d->retry, usb_dev_ok) while its port has tries left (USB_ENUM_TRIES),
+ * it is enumerated again after a new port reset: "usb: <name> [vvvv:pppp]: <why>:
+ * enumerating again (try N of M)". Else "usb: <name> [vvvv:pppp]: refused: <why>", kept in
+ * the controller's record, and its port waits for a disconnect. Tick context.
  */
 void usb_dev_refuse(struct usb_dev *d, const char *why)
 {
+	unsigned int again;
+	char id[12] = "";
+
 	if (d->failed || d->gone)
 		return;
-	if (d->desc.vendor || d->desc.product)
-		printk(KERN_WARN "usb: %s %04x:%04x: refused: %s\n", d->name, d->desc.vendor, d->desc.product, why);
-	else
-		printk(KERN_WARN "usb: %s: refused: %s\n", d->name, why);
-	usb_refused_note(d->hc, d->name, d->desc.vendor, d->desc.product, why);
 	d->failed = true;
 	detach_driver(d);
-	if (d->parent)
-		usb_hub_child_gone(d->parent, d);
-	else
-		xhci_port_device_failed(d->hc, d->root_port);
+	if (d->desc.vendor || d->desc.product)
+		ksnprintf(id, sizeof(id), " %04x:%04x", d->desc.vendor, d->desc.product);
+	again = !d->retry ? 0
+		: d->parent ? usb_hub_child_retry(d->parent, d)
+			    : xhci_port_device_retry(d->hc, d->root_port);
+	if (again) {
+		printk(KERN_WARN "usb: %s%s: %s: enumerating again (try %u of %u)\n", d->name, id,
+		       why, again, USB_ENUM_TRIES);
+	} else {
+		printk(KERN_WARN "usb: %s%s: refused: %s\n", d->name, id, why);
+		usb_refused_note(d->hc, d->name, d->desc.vendor, d->desc.product, why);
+		if (d->parent)
+			usb_hub_child_gone(d->parent, d);
+		else
+			xhci_port_device_failed(d->hc, d->root_port);
+	}
 	d->parent = NULL;
 	d->state = S_DISABLE;
 }
@@ -190,6 +203,9 @@ bool usb_dev_ok(struct usb_dev *d)
 
 	if (d->cc == XHCI_CC_SUCCESS || d->cc == XHCI_CC_SHORT_PACKET)
 		return true;
+	/* up to the configuration's last bytes: what the port's new reset may mend (a
+	 * transaction error, a device not yet ready); a class driver's request is its own */
+	d->retry = d->state <= S_CHOOSE;
 	if (d->cc == XHCI_CC_STALL)
 		ksnprintf(msg, sizeof(msg), "%s stalled", d->op);
 	else if (d->cc == 0 || d->cc == USB_CC_TIMED_OUT)
@@ -199,6 +215,11 @@ bool usb_dev_ok(struct usb_dev *d)
 	usb_dev_refuse(d, msg);
 	return false;
 }
+
+/* usb_dev_addressed - whether Address Device has completed for d: from then on it answers
+ * its own address, no longer the default address 0 that one device at a time may hold
+ * behind a hub (usb_address0_busy). Tick context, or interrupts off. */
+bool usb_dev_addressed(const struct usb_dev *d) { return d->state > S_ADDRESSED; }
 
 /* usb_dev_timed_out - d's last control transfer got no answer before its deadline (not a
  * STALL, not a transfer error): endpoint 0 was stopped and is usable again. A state for

@@ -65,16 +65,62 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 	h->need &= (uint16_t)((2u << h->info.num_ports) - 1) & (uint16_t)~h->ignored;
 }
 
-/* usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect. */
+/* The port of hub d that child is on, or 0. */
+static unsigned int port_of(const struct usb_dev *d, const struct usb_dev *child)
+{
+	for (unsigned int p = 1; d->hub && p <= d->hub->info.num_ports; p++)
+		if (d->hub->port[p].child == child)
+			return p;
+	return 0;
+}
+
+/*
+ * usb_hub_child_gone - child (refused) is no longer on its port: wait for a disconnect.
+ * One refused before it had its address still answers the default address 0 on an
+ * enabled port, where the next device reset behind this root port would answer it too:
+ * its port is disabled first (HP_DISABLE, on the next look).
+ */
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child)
 {
-	if (!hub->hub)
+	unsigned int p = port_of(hub, child);
+	struct hub_port *hp;
+
+	if (!p)
 		return;
-	for (unsigned int p = 1; p <= hub->hub->info.num_ports; p++)
-		if (hub->hub->port[p].child == child) {
-			hub->hub->port[p].child = NULL;
-			hub->hub->port[p].state = HP_FAILED;
-		}
+	hp = &hub->hub->port[p];
+	hp->child = NULL;
+	hp->state = usb_dev_addressed(child) ? HP_FAILED : HP_DISABLE;
+	hp->again = false;
+	hp->next_look = deadline_us(0);
+}
+
+/*
+ * usb_hub_child_retry - child was refused for a request that failed before its class
+ * driver: while its port has tries left, the port is reset again (after disabling it, when
+ * child had no address yet, and a debounce's wait) and its device enumerated anew. Returns
+ * the number of the try to come, or 0 when the tries are used up (usb_hub_child_gone then
+ * follows). Tick context.
+ */
+unsigned int usb_hub_child_retry(struct usb_dev *hub, struct usb_dev *child)
+{
+	unsigned int p = port_of(hub, child);
+	struct hub_port *hp;
+
+	if (!p)
+		return 0;
+	hp = &hub->hub->port[p];
+	if (++hp->enum_fails >= USB_ENUM_TRIES)
+		return 0;
+	hp->child = NULL;
+	if (usb_dev_addressed(child)) {
+		hp->state = HP_DEBOUNCE;
+		hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
+	} else {
+		hp->state = HP_DISABLE;
+		hp->again = true;
+		hp->next_look = deadline_us(0);
+	}
+	return hp->enum_fails + 1;
 }
 
 /* usb_hub_free - the hub is going: every device behind it goes too. */

@@ -68,6 +68,8 @@ enum {
 	HP_POWER_ON,     /* powered again: waiting the hub's power-on time */
 	HP_OFF,          /* over-current came back too often: left unpowered */
 	HP_UNREADABLE,   /* its status kept coming back short or failing: no longer read */
+	HP_DISABLE,      /* its device was refused before it had an address: the port is to
+			  * be disabled (then HP_FAILED, or HP_DEBOUNCE for another try) */
 };
 /* The request in flight, so a failure is charged to what it was about (hub_ok). */
 enum {
@@ -87,9 +89,11 @@ struct hub_port {
 	uint64_t next_look; /* while timed: when to read the status again */
 	struct usb_dev *child;
 	struct usb_oc_count oc;
-	unsigned int disables; /* times the hub disabled it under its device since connected */
-	unsigned int resets;   /* PORT_RESETs sent since the connection was debounced */
-	unsigned int fails;    /* looks at it in a row that failed: GET_STATUS short or failed,
+	unsigned int disables;   /* times the hub disabled it under its device since connected */
+	unsigned int resets;     /* PORT_RESETs sent since the connection was debounced */
+	unsigned int enum_fails; /* enumerations of this connection's device that failed */
+	bool again;              /* HP_DISABLE: enumerate again once disabled (else give up) */
+	unsigned int fails;      /* looks at it in a row that failed: GET_STATUS short or failed,
 				* or a change not cleared ([0]: the hub's own status) */
 };
 

@@ -205,8 +205,8 @@ static bool connection_update(struct usb_dev *d, unsigned int p)
 	}
 	/* gone and back since the last read, before the device was reached: the 100 ms of
 	 * stable connection start again (USB 2.0 7.1.7.3) */
-	if (reconnected &&
-	    (hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY))
+	if (reconnected && (hp->state == HP_DEBOUNCE || hp->state == HP_RESET ||
+			    hp->state == HP_RECOVERY || hp->state == HP_DISABLE))
 		hp->state = HP_EMPTY;
 	return true;
 }
@@ -265,14 +265,19 @@ void usb_hub_port_update(struct usb_dev *d, unsigned int p)
 		if (h->status & HUB_PS_CONNECTION) {
 			hp->state = HP_DEBOUNCE;
 			hp->resets = 0;
+			hp->enum_fails = 0;
 			hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
 		}
 		break;
 	case HP_DEBOUNCE:
-		if (deadline_passed(hp->deadline))
+		/* the reset puts the device at address 0: not while another device behind this
+		 * root port is there */
+		if (deadline_passed(hp->deadline) && !usb_address0_busy(d, p)) {
+			hp->resets = 0;
 			port_reset(d, p);
-		else
+		} else {
 			hp->next_look = deadline_us(RESET_POLL_US);
+		}
 		break;
 	case HP_RESET:
 		reset_update(d, p);
@@ -280,6 +285,12 @@ void usb_hub_port_update(struct usb_dev *d, unsigned int p)
 	case HP_RECOVERY:
 		if (deadline_passed(hp->deadline))
 			child_new(d, p);
+		break;
+	case HP_DISABLE:
+		usb_hub_port_request(d, R_PORT_DISABLE, HUB_REQ_CLEAR_FEATURE, HUB_PORT_ENABLE, p,
+				     "CLEAR_FEATURE(PORT_ENABLE)");
+		hp->state = hp->again ? HP_DEBOUNCE : HP_FAILED;
+		hp->deadline = hp->next_look = deadline_us(DEBOUNCE_US);
 		break;
 	default:
 		break;
@@ -291,7 +302,36 @@ void usb_hub_port_update(struct usb_dev *d, unsigned int p)
 bool usb_hub_port_timed(const struct hub_port *hp)
 {
 	return hp->state == HP_DEBOUNCE || hp->state == HP_RESET || hp->state == HP_RECOVERY ||
-	       hp->state == HP_OVER_CURRENT || hp->state == HP_POWER_ON;
+	       hp->state == HP_OVER_CURRENT || hp->state == HP_POWER_ON || hp->state == HP_DISABLE;
+}
+
+/*
+ * usb_address0_busy - whether a device behind the root port of hub d, other than one on
+ * d's port p, may now answer the default address 0: a hub port being reset or in its reset
+ * recovery, one to be disabled under a device refused without an address, or a device
+ * behind a hub whose Address Device has not completed. A USB 2 hub repeats what the host
+ * sends to every enabled port below it (USB 2.0 11.1.2.1), so two devices at address 0
+ * behind one root port would both take the SET_ADDRESS the controller sends for one of
+ * them (Linux holds its address0_mutex from a port's reset to the device's address for
+ * this). Devices on root ports never count: each root port is a bus of its own, and the
+ * controller addresses a device through its root port (xHCI 1.2 4.3.4). Tick context.
+ */
+bool usb_address0_busy(const struct usb_dev *d, unsigned int p)
+{
+	for (const struct usb_dev *e = usb_dev_list(); e; e = e->next) {
+		if (e->hc != d->hc || e->root_port != d->root_port)
+			continue;
+		if (e->parent && !e->failed && !e->gone && !usb_dev_addressed(e))
+			return true;
+		for (unsigned int q = 1; q <= usb_hub_port_count(e); q++) {
+			int st = e->hub->port[q].state;
+
+			if ((e != d || q != p) &&
+			    (st == HP_RESET || st == HP_RECOVERY || st == HP_DISABLE))
+				return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -350,6 +390,7 @@ const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
 		[HP_POWER_ON] = "powering on",
 		[HP_OFF] = "off (over-current)",
 		[HP_UNREADABLE] = "given up (unreadable)",
+		[HP_DISABLE] = "disabling",
 	};
 	const struct hub_port *hp;
 

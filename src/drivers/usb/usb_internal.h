@@ -116,7 +116,15 @@ struct xhci_port {
 	unsigned int warm_resets; /* since a device was found there, or unplugged once given up */
 	unsigned int resets;    /* USB 2 port resets (PR) for the connection being debounced */
 	unsigned int disables;  /* port errors under this connection's device (PEC) */
+	unsigned int enum_fails; /* enumerations of this connection's device that failed */
 };
+
+/* Enumerations of one connection's device, root or hub port alike: a device refused for a
+ * request that failed before its class driver (usb_dev_ok) is enumerated again, after a
+ * new port reset, until this many have failed (Linux's hub driver makes 4 tries: a
+ * transaction error or a device slow to answer right after the reset is common on real
+ * hubs and keyboards, and without a try more the device stays dead until replugged). */
+#define USB_ENUM_TRIES 3
 
 #define XHCI_MAX_PORTS 255 /* HCSPARAMS1 MaxPorts is 8 bits: every port a controller can have */
 
@@ -165,7 +173,7 @@ enum xhci_takeover {
 	XHCI_TAKEOVER_CNR,    /* Controller Not Ready to clear: 5 s from the begin */
 	XHCI_TAKEOVER_BIOS,   /* OS Owned set, BIOS Owned to clear: 1 s, then overruled */
 	XHCI_TAKEOVER_HALT,   /* Run/Stop cleared, HCHalted to be set: 32 ms */
-	XHCI_TAKEOVER_RESET,  /* HCRST written: untouched 1 ms, then HCRST and CNR to clear: 1 s */
+	XHCI_TAKEOVER_RESET,  /* HCRST written: untouched 1 ms, then HCRST and CNR to clear: 10 s */
 };
 
 /* Recovery from a controller error (xhci_health.c). */
@@ -309,12 +317,19 @@ struct usb_dev {
 	struct usb_hub *hub;
 	bool gone;               /* unplugged: being torn down */
 	bool failed;
+	bool retry;              /* refused for a request that failed before its class driver
+				  * (usb_dev_ok): its port may enumerate it again */
 	struct usb_dev *next;    /* all devices, newest first */
 };
 
 /* xhci.c */
 #define XHCI_HALT_TIMEOUT_US 32000  /* 16 ms in the spec; Linux waits 32 */
 #define XHCI_RESET_TIMEOUT_US 1000000
+/* The takeover's reset (xhci_takeover.c), waited for from the tick: as long as Linux gives
+ * it at probe (XHCI_RESET_LONG_USEC, raised from 250 ms for a Renesas uPD720201 that took
+ * longer), since waiting costs the boot nothing there. The resets that busy-wait (a
+ * controller stopped, recovered after an error) keep XHCI_RESET_TIMEOUT_US. */
+#define XHCI_TAKEOVER_RESET_TIMEOUT_US 10000000
 #define XHCI_RESET_SETTLE_US 1000   /* some Intel parts hang when touched within 1 ms of HCRST */
 /* Polls register off until (value & mask) == want: false at deadline dl (deadline_us), or
  * at once when it reads all ones (the device is gone from the bus). xhci_wait_reg: us
@@ -378,6 +393,7 @@ void xhci_ports_start(struct xhci *hc);
 void xhci_ports_poll(struct xhci *hc);
 void xhci_port_changed(struct xhci *hc, unsigned int port);
 void xhci_port_device_failed(struct xhci *hc, unsigned int port);
+unsigned int xhci_port_device_retry(struct xhci *hc, unsigned int port);
 const char *xhci_port_state_name(enum xhci_port_state s);
 
 /* usb_enum.c */
@@ -398,6 +414,7 @@ void usb_dev_refuse(struct usb_dev *d, const char *why);
 void usb_dev_leave_alone(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
 bool usb_dev_timed_out(const struct usb_dev *d);
+bool usb_dev_addressed(const struct usb_dev *d);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 
@@ -423,6 +440,8 @@ void usb_hub_step(struct usb_dev *d);
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_hub_free(struct usb_dev *d);
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child);
+unsigned int usb_hub_child_retry(struct usb_dev *hub, struct usb_dev *child);
+bool usb_address0_busy(const struct usb_dev *hub, unsigned int port);
 bool usb_hub_settled(const struct usb_dev *d);
 unsigned int usb_hub_port_count(const struct usb_dev *d);
 const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p, const struct usb_dev **child);

@@ -108,6 +108,28 @@ void xhci_port_device_failed(struct xhci *hc, unsigned int port)
 
 static bool is_usb3(const struct xhci *hc, unsigned int p) { return hc->port[p].major == 3; }
 
+/*
+ * xhci_port_device_retry - the device on USB 2 root port port was refused for a request
+ * that failed before its class driver: while the port has tries left (USB_ENUM_TRIES) it
+ * is debounced and reset again and the device enumerated anew. Returns the number of the
+ * try to come, or 0 when there is none (a USB 3 port, whose link trains by itself, or the
+ * tries used up: xhci_port_device_failed then follows). Tick context.
+ */
+unsigned int xhci_port_device_retry(struct xhci *hc, unsigned int port)
+{
+	struct xhci_port *pt;
+
+	if (port < 1 || port > hc->max_ports || is_usb3(hc, port))
+		return 0;
+	pt = &hc->port[port];
+	if (++pt->enum_fails >= USB_ENUM_TRIES)
+		return 0;
+	pt->dev = NULL;
+	pt->state = PORT_DEBOUNCE;
+	pt->deadline = deadline_us(DEBOUNCE_US);
+	return pt->enum_fails + 1;
+}
+
 static bool link_stuck(uint32_t v)
 {
 	return XHCI_PORTSC_PLS(v) == XHCI_PLS_INACTIVE || XHCI_PORTSC_PLS(v) == XHCI_PLS_COMPLIANCE;
@@ -352,6 +374,7 @@ static void port_step(struct xhci *hc, unsigned int p)
 	case PORT_EMPTY:
 		ack_changes(hc, p, v);
 		if (connected) {
+			pt->enum_fails = 0;
 			pt->state = PORT_DEBOUNCE;
 			pt->deadline = deadline_us(DEBOUNCE_US);
 		}

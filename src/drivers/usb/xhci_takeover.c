@@ -174,7 +174,7 @@ static void reset_begin(struct xhci *hc)
 {
 	xhci_write(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST);
 	hc->takeover_settle = deadline_us(XHCI_RESET_SETTLE_US);
-	hc->takeover_deadline = deadline_us(XHCI_RESET_TIMEOUT_US);
+	hc->takeover_deadline = deadline_us(XHCI_TAKEOVER_RESET_TIMEOUT_US);
 	hc->takeover = XHCI_TAKEOVER_RESET;
 }
 
@@ -239,7 +239,7 @@ static int takeover_failed(struct xhci *hc, char *why, size_t n, const char *wha
  * begin), the controller claimed from SMM firmware (a BIOS that keeps it 1 s is overruled),
  * its SMIs disabled, the controller halted (SeaBIOS leaves it running with its own
  * transfers queued: 32 ms) and reset (OVMF leaves pointers into freed memory: untouched for
- * 1 ms, then HCRST and CNR awaited, 1 s). Each call looks at the register awaited once.
+ * 1 ms, then HCRST and CNR awaited, 10 s). Each call looks at the register awaited once.
  * Returns 0 when taken (halted and reset: xhci_setup next), -EINPROGRESS while a wait goes
  * on (call again later; nothing spins here), or -EIO with why filled ("controller not ready
  * after 5 s", ...), hc->takeover then XHCI_TAKEOVER_NONE. A register reading all ones ends
@@ -288,7 +288,7 @@ int xhci_takeover_step(struct xhci *hc, char *why, size_t n)
 				return 0;
 			}
 			if (v == 0xffffffffu || sts == 0xffffffffu || deadline_passed(hc->takeover_deadline))
-				return takeover_failed(hc, why, n, "controller reset did not finish in 1 s");
+				return takeover_failed(hc, why, n, "controller reset did not finish in 10 s");
 			return -EINPROGRESS;
 		}
 	}
@@ -315,9 +315,9 @@ int xhci_takeover(struct xhci *hc, char *why, size_t n)
  * xhci_takeover_cancel - a takeover that has not ended, before a reboot or power-off: it
  * never goes on. Waiting for Controller Not Ready or for the BIOS: nothing is touched (the
  * controller is not ready for a write, or still the BIOS's): -EBUSY, why saying which. A
- * halt or a reset under way is awaited to its own deadline (never left mid-reset): 0 once
- * halted (a reset, when one ran, finished), else -EIO with why. 0 without a takeover.
- * Interrupts off; busy-waits (1 s at most).
+ * halt or a reset under way is awaited to its own deadline, a reset for 1 s more at most
+ * (a reset is never left before that): 0 once halted (a reset, when one ran, finished),
+ * else -EIO with why. 0 without a takeover. Interrupts off; busy-waits (1 s at most).
  */
 int xhci_takeover_cancel(struct xhci *hc, char *why, size_t n)
 {
@@ -337,13 +337,18 @@ int xhci_takeover_cancel(struct xhci *hc, char *why, size_t n)
 		if (!xhci_wait_until(hc, hc->op + XHCI_USBSTS, XHCI_STS_HCH, XHCI_STS_HCH, hc->takeover_deadline))
 			return takeover_failed(hc, why, n, "controller did not halt in 32 ms");
 		return 0;
-	case XHCI_TAKEOVER_RESET:
+	case XHCI_TAKEOVER_RESET: {
+		/* the reset's own 10 s deadline, but no more than 1 s from here: a reboot does
+		 * not wait 10 s for a controller that may never finish */
+		uint64_t dl = MIN(hc->takeover_deadline, deadline_us(XHCI_RESET_TIMEOUT_US));
+
 		while (!deadline_passed(hc->takeover_settle))
 			udelay(50);
-		if (!xhci_wait_until(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST, 0, hc->takeover_deadline) ||
-		    !xhci_wait_until(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, hc->takeover_deadline))
-			return takeover_failed(hc, why, n, "controller reset did not finish in 1 s");
+		if (!xhci_wait_until(hc, hc->op + XHCI_USBCMD, XHCI_CMD_HCRST, 0, dl) ||
+		    !xhci_wait_until(hc, hc->op + XHCI_USBSTS, XHCI_STS_CNR, 0, dl))
+			return takeover_failed(hc, why, n, "controller reset still running");
 		return 0;
+	}
 	}
 	return 0;
 }

@@ -85,6 +85,8 @@ void heap_free(void *p) { free(p); }
 uint64_t usb_now_us(void) { return time_ns() / 1000; }
 void xhci_port_changed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
 void xhci_port_device_failed(struct xhci *hc, unsigned int port) { (void)hc, (void)port; }
+/* no port state here to reset the device again: every refusal is final */
+unsigned int xhci_port_device_retry(struct xhci *hc, unsigned int port) { return 0; }
 void usb_hub_attach(struct usb_dev *d) { (void)d; }
 void usb_hub_step(struct usb_dev *d) { (void)d; }
 void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
@@ -93,6 +95,7 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 }
 void usb_hub_free(struct usb_dev *d) { (void)d; }
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
+unsigned int usb_hub_child_retry(struct usb_dev *hub, struct usb_dev *child) { return 0; }
 unsigned int usb_hub_port_count(const struct usb_dev *d) { return 0; }
 const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
 			       const struct usb_dev **child)

@@ -206,19 +206,26 @@ static void start_gadgets(void)
 }
 
 /*
- * The device on root port p was refused with "usb: <who>: refused: <why>": listed as
- * refused, then torn down with its slot (if it had one) disabled and forgotten, without
- * SET_CONFIGURATION or Evaluate Context (each refused device here asks for none), after
- * config_reads reads of its configuration and one recovery of endpoint 0 if that read
- * halted it; its port waits, "refused", and the listing says why. The keyboard on port 5
- * types on, one plugged into port 7 gets ready; p unplugged is empty again. Ends the case.
+ * The device on root port p was refused with "usb: <who>: refused: <why>" after 'tries'
+ * enumerations (more than one for a request that failed: each try after the first said
+ * "enumerating again (try k of USB_ENUM_TRIES)"): listed as refused, then torn down with
+ * its slot (if it had one) disabled and forgotten, once a try, without SET_CONFIGURATION or
+ * Evaluate Context (each refused device here asks for none), after config_reads reads of
+ * its configuration in all and one recovery of endpoint 0 a try if that read halted it;
+ * its port waits, "refused", and the listing says why. The keyboard on port 5 types on,
+ * one plugged into port 7 gets ready; p unplugged is empty again. Ends the case.
  */
 static void refused_alone(unsigned int p, const char *who, const char *why,
-			  unsigned int config_reads)
+			  unsigned int config_reads, unsigned int tries)
 {
 	const struct gadget *g = &gadget[p];
 	char line[160], name[8];
 
+	for (unsigned int k = 2; k <= tries; k++) {
+		snprintf(line, sizeof(line), "usb: %s: %s: enumerating again (try %u of %u)\n", who,
+			 why, k, USB_ENUM_TRIES);
+		CHECK(stack_until(&hc, line, 5000));
+	}
 	snprintf(line, sizeof(line), "usb: %s: refused: %s\n", who, why);
 	snprintf(name, sizeof(name), "1-%u", p);
 	CHECK(stack_until(&hc, line, 5000));
@@ -226,12 +233,12 @@ static void refused_alone(unsigned int p, const char *who, const char *why,
 	stack_ticks_ms(&hc, 20); /* its Disable Slot done, the device freed */
 	CHECK_EQ(count_named(name), 0u);
 	CHECK(!strcmp(xhci_port_state_name(hc.port[p].state), "refused"));
-	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], g->slot ? 1u : 0u);
+	CHECK_EQ(sim.commands[TRB_DISABLE_SLOT], g->slot ? tries : 0u);
 	CHECK(!g->slot || (!sim.slot_on[g->slot] && !hc.slot_dev[g->slot] && !hc.dcbaa[g->slot]));
 	CHECK_EQ(g->config_reads, config_reads);
 	CHECK_EQ(g->set_configs, 0u);
 	CHECK_EQ(sim.commands[TRB_EVALUATE_CTX], 0u);
-	CHECK_EQ(sim.commands[TRB_RESET_EP], g->config_ends != SIM_ANSWER ? 1u : 0u);
+	CHECK_EQ(sim.commands[TRB_RESET_EP], g->config_ends != SIM_ANSWER ? tries : 0u);
 	sim_log_clear();
 	usb_list_devices(&hc);
 	snprintf(line, sizeof(line), "\nrefused (most recent last):\n  %s: %s\n", who, why);
@@ -251,7 +258,8 @@ struct refusal {
 	unsigned int port, speed;
 	void (*build)(unsigned int port);
 	const char *who, *why;
-	unsigned int config_reads;
+	unsigned int config_reads; /* in all tries */
+	unsigned int tries;        /* enumerations: 1 unless a request failed */
 };
 
 static void run_refusals(const struct refusal *r, size_t n)
@@ -261,7 +269,7 @@ static void run_refusals(const struct refusal *r, size_t n)
 		start_gadgets();
 		r[i].build(r[i].port);
 		sim_connect(&sim, r[i].port, r[i].speed);
-		refused_alone(r[i].port, r[i].who, r[i].why, r[i].config_reads);
+		refused_alone(r[i].port, r[i].who, r[i].why, r[i].config_reads, r[i].tries);
 	}
 }
 
@@ -297,13 +305,13 @@ static void descriptors_refused(void)
 {
 	static const struct refusal r[] = {
 		{ "max packet 12", 6, USB_SPEED_FULL, mps0_12, "1-6",
-		  "full-speed max packet size not 8/16/32/64", 0 },
+		  "full-speed max packet size not 8/16/32/64", 0, 1 },
 		{ "no configuration", 6, USB_SPEED_HIGH, no_config, "1-6 1209:0002",
-		  "device has no configuration", 0 },
+		  "device has no configuration", 0, 1 },
 		{ "1025 bytes", 6, USB_SPEED_HIGH, config_too_long, "1-6 1209:0003",
-		  "configuration total length above 1024", 1 },
+		  "configuration total length above 1024", 1, 1 },
 		{ "broken", 6, USB_SPEED_HIGH, config_broken, "1-6 1209:0004",
-		  "descriptor runs past the configuration's end", 2 },
+		  "descriptor runs past the configuration's end", 2, 1 },
 	};
 
 	run_refusals(r, ARRAY_SIZE(r));
@@ -337,11 +345,11 @@ static void drivers_refuse(void)
 {
 	static const struct refusal r[] = {
 		{ "bulk keyboard", 6, USB_SPEED_HIGH, bulk_keyboard, "1-6 1209:0005",
-		  "keyboard endpoint is not interrupt IN", 2 },
+		  "keyboard endpoint is not interrupt IN", 2, 1 },
 		{ "bulk hub", 6, USB_SPEED_HIGH, bulk_hub, "1-6 1209:0006",
-		  "hub interface without an interrupt IN endpoint", 2 },
+		  "hub interface without an interrupt IN endpoint", 2, 1 },
 		{ "USB 3 hub", 1, USB_SPEED_SUPER, usb3_hub, "1-1 1209:0007",
-		  "USB 3 hubs are not supported", 2 },
+		  "USB 3 hubs are not supported", 2, 1 },
 	};
 
 	run_refusals(r, ARRAY_SIZE(r));
@@ -358,15 +366,18 @@ static void loses(unsigned int port)
 }
 
 /* The configuration's header read ends in Babble Detected, then (another device) in a USB
- * Transaction Error: endpoint 0 is reset first (each halts it), then the device refused
- * with the code, not taken for a STALL or for silence. */
+ * Transaction Error: endpoint 0 is reset first (each halts it), then the device enumerated
+ * again after a new port reset, and refused with the code once every try failed so, not
+ * taken for a STALL or for silence. */
 static void failed_transfer_refused(void)
 {
 	static const struct refusal r[] = {
 		{ "babble", 6, USB_SPEED_HIGH, babbles, "1-6 1209:0008",
-		  "GET_DESCRIPTOR(configuration, 9) failed (completion code 3)", 1 },
+		  "GET_DESCRIPTOR(configuration, 9) failed (completion code 3)", USB_ENUM_TRIES,
+		  USB_ENUM_TRIES },
 		{ "transaction error", 6, USB_SPEED_HIGH, loses, "1-6 1209:0009",
-		  "GET_DESCRIPTOR(configuration, 9) failed (completion code 4)", 1 },
+		  "GET_DESCRIPTOR(configuration, 9) failed (completion code 4)", USB_ENUM_TRIES,
+		  USB_ENUM_TRIES },
 	};
 
 	run_refusals(r, ARRAY_SIZE(r));
@@ -386,7 +397,7 @@ static void no_free_slot_refused(void)
 	CHECK(stack_until(&hc, line, 5000));
 	sim.no_slots = false;
 	CHECK_EQ(gadget[6].requests, 0u);
-	refused_alone(6, "1-6", "no free device slot (the controller has 8)", 0);
+	refused_alone(6, "1-6", "no free device slot (the controller has 8)", 0, 1);
 }
 
 /* No memory for the nth of a new device's allocations (its input and output contexts, its

@@ -109,9 +109,15 @@ struct node {
 	unsigned int clear_halts; /* CLEAR_FEATURE(ENDPOINT_HALT) on 0x81 */
 	bool stall_leds;          /* a keyboard that stalls SET_REPORT (HID 1.11 allows it) */
 	unsigned int led_reports;
+	bool addressed;                /* Address Device done since its port's last reset */
+	unsigned int failed_addresses; /* Address Devices that end in a transaction error */
 };
 static struct node node[MAX_NODES];
 static int nodes;
+/* Address Devices that found another device at the default address 0 behind the root port
+ * (plugged, its hub port enabled, not addressed since its reset): on a real USB 2 hub, which
+ * repeats the SET_ADDRESS to every enabled port, both would have taken the address. */
+static unsigned int addr0_collisions;
 
 /* clang-format off */
 static const uint8_t hub_device_desc[18] = {18, USB_DT_DEVICE, 0x00, 0x02, USB_CLASS_HUB, 0, 1, 64,
@@ -180,6 +186,7 @@ static inline void plug(int n, bool in)
 	unsigned int p = node[n].port;
 
 	node[n].plugged = in;
+	node[n].addressed = false;
 	if (!h) {
 		if (in)
 			sim_connect(&sim, ROOT_PORT, node[n].speed);
@@ -203,6 +210,37 @@ static inline bool take(unsigned int *n)
 	if (*n != UINT_MAX)
 		(*n)--;
 	return true;
+}
+
+/* Whether node n answers the default address 0: behind a hub, on an enabled port, not
+ * addressed since the port's last reset. */
+static inline bool at_address0(int n)
+{
+	const struct node *d = &node[n];
+
+	return d->plugged && d->parent >= 0 && !d->addressed &&
+	       (node[d->parent].status[d->port] & PS_ENABLE);
+}
+
+/* The simulator's sim_address_fn: the node the slot context's route names is addressed,
+ * unless a failure of its is due; any other node then still at address 0 is a collision. */
+static inline uint32_t tree_address(struct xhci_sim *s, unsigned int slot, const uint32_t ctx[3])
+{
+	uint32_t route = ctx[0] & 0xfffff;
+	int n = (ctx[1] >> 16 & 0xff) == ROOT_PORT ? child_of(-1, ROOT_PORT) : -1;
+
+	(void)s, (void)slot;
+	for (unsigned int k = 0; n >= 0 && k < 5 && (route >> (4 * k)) & 0xf; k++)
+		n = child_of(n, (route >> (4 * k)) & 0xf);
+	if (n < 0)
+		return XHCI_CC_USB_TRANSACTION; /* nobody there to answer */
+	if (take(&node[n].failed_addresses))
+		return XHCI_CC_USB_TRANSACTION;
+	for (int m = 0; m < nodes; m++)
+		if (m != n && at_address0(m))
+			addr0_collisions++;
+	node[n].addressed = true;
+	return XHCI_CC_SUCCESS;
 }
 
 /* How hub h's failing requests fail. */
@@ -294,6 +332,9 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 	} else if (su->type == 0x23 && su->req == 0x03 && su->value == 4) { /* PORT_RESET */
 		h->reset_requests[p]++;
 		h->reset_ns[p] = time_ns();
+		c = child_of((int)(h - node), p);
+		if (c >= 0)
+			node[c].addressed = false; /* back at the default address */
 		if (!(h->status[p] & C_CONNECTION))
 			return SIM_ANSWER; /* nothing there to reset */
 		if (take(&h->stuck_resets[p])) {
@@ -360,6 +401,8 @@ static inline void start(void)
 	memset(down, 0, sizeof(down));
 	sim_dma_reset();
 	sim.device = device;
+	sim.address = tree_address;
+	addr0_collisions = 0;
 	CHECK_EQ(sim_start(&sim, &hc, why, sizeof(why)), 0);
 	xhci_ports_start(&hc);
 	dma_before = sim_dma_live();

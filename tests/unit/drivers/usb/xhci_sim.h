@@ -46,6 +46,9 @@ struct xhci_sim;
  * stay silent. */
 typedef enum sim_answer (*sim_device_fn)(struct xhci_sim *s, unsigned int slot, const struct sim_setup *setup,
 					 uint8_t *data, size_t *len);
+/* What Address Device of slot does, given its input slot context (dwords 0-2: route and
+ * speed, root port, TT): the completion code (XHCI_CC_SUCCESS: addressed). */
+typedef uint32_t (*sim_address_fn)(struct xhci_sim *s, unsigned int slot, const uint32_t ctx[3]);
 
 struct sim_ep0 {
 	uint64_t deq;           /* physical address of the next TRB */
@@ -111,6 +114,7 @@ struct xhci_sim {
 	bool stop_finds_stopped; /* ... the endpoint was Stopped already: Context State Error,
 				 * no event */
 	sim_device_fn device;
+	sim_address_fn address; /* NULL: every Address Device succeeds */
 	/* what the driver did */
 	unsigned int byte_writes, reset_count;
 	int bios_release_reads; /* reads of LEGSUP before BIOS Owned clears (-1: never) */

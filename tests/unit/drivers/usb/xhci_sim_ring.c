@@ -144,6 +144,12 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 		s->addr_slot_dw0 = *(const uint32_t *)(in + csz);
 		memcpy(s->addr_slot, in + csz, sizeof(s->addr_slot));
 		s->addr_ep0_deq = ep0c[2] | (uint64_t)ep0c[3] << 32;
+		if (s->address) {
+			uint32_t cc = s->address(s, *slot, s->addr_slot);
+
+			if (cc != XHCI_CC_SUCCESS)
+				return cc;
+		}
 		ep->deq = s->addr_ep0_deq & ~0xfull;
 		ep->dcs = ep0c[2] & 1;
 		ep->halted = false;
