@@ -285,6 +285,21 @@ static void check_root_found(const struct probe_state *p)
 	}
 }
 
+/* Each bus's upstream bridge (what pci_init makes parents of) is a function this walk
+ * found, on a lower bus, whose secondary bus it is: a chain of parents ends. */
+static void check_upstream(const struct probe_state *p, const struct pci_scan_result *res)
+{
+	for (unsigned int b = 0; b < SIM_BUSES; b++) {
+		unsigned int up = res->upstream[b];
+
+		if (up == PCI_SCAN_NO_BRIDGE)
+			continue;
+		check((up >> 8) < b);
+		check(p->found[up / 8] & (1u << (up % 8)));
+		check(fn_at(PCI_ADDR(0, up >> 8, up >> 3, up & 7))->cfg[PCI_SECONDARY_BUS] == b);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct probe_state p;
@@ -306,6 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buses = pci_scan_segment(&ops, sim_bus_idle, 0, 0, 0xff, probe, &p, &res);
 	check(buses >= 1 && buses <= 256 && res.buses == buses && res.peer_roots < buses);
 	check_root_found(&p);
+	check_upstream(&p, &res);
 	sim_free(&s);
 	return 0;
 }

@@ -2,10 +2,11 @@
 /*
  * PCI (src/drivers/pci/). Layer: drivers. pci_init() enumerates every function reachable
  * from bus 0 and from the peer root buses found by probing (through the legacy
- * configuration ports 0xcf8/0xcfc, or ECAM for the buses an ACPI MCFG region covers) into a list of heap-allocated struct pci_dev; drivers find their
- * functions in that list, read and write configuration space, size and map BARs, enable
- * decoding and bus mastering, bring a function to D0, walk its capabilities and route its
- * interrupt through MSI-X, MSI or the INTx line.
+ * configuration ports 0xcf8/0xcfc, or ECAM for the buses an ACPI MCFG region covers) into a
+ * list of heap-allocated struct pci_dev, each knowing the bridge above it; drivers find
+ * their functions in that list, read and write configuration space, size and map BARs,
+ * enable decoding and bus mastering (on the bridges above a function too), bring a function
+ * to D0, walk its capabilities and route its interrupt through MSI-X, MSI or the INTx line.
  *
  * Config-space access goes through struct pci_cfg_ops, so the walker and every decoder here
  * run unchanged on the host against a simulated configuration space (tests/unit/drivers/pci).
@@ -120,6 +121,8 @@ struct pci_dev {
 	uint8_t irq_line;    /* INTERRUPT_LINE as firmware left it (0xff: none) */
 	uint8_t irq_pin;     /* 0 none, 1-4 INTA#-INTD# */
 	uint8_t secondary_bus; /* bridges: the bus behind it */
+	struct pci_dev *parent; /* the PCI-PCI bridge the walk reached this function's bus
+				 * through; NULL on a root bus (and outside pci_init's list) */
 	struct pci_bar bar[PCI_BARS];
 	const char *driver; /* pci_bind()'s name, NULL when unbound */
 	int msi_vector;     /* vector from pci_msi_enable/pci_msix_enable, -1 none */
@@ -169,9 +172,21 @@ void pci_write32(const struct pci_dev *dev, uint16_t off, uint32_t v);
 
 /* Set and clear bits of the command register (PCI_COMMAND_*), set first. Returns the new
  * value. pci_enable(dev, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER) for a DMA-capable MMIO
- * device. */
+ * device, after pci_enable_upstream with the same bits. */
 uint16_t pci_command(struct pci_dev *dev, uint16_t set, uint16_t clear);
 static inline uint16_t pci_enable(struct pci_dev *dev, uint16_t bits) { return pci_command(dev, bits, 0); }
+/* Turn on, in every PCI-PCI bridge between dev and its root bus (dev->parent, its parent,
+ * ...), the command bits of 'bits' that a bridge forwards for the function below:
+ * PCI_COMMAND_IO and PCI_COMMAND_MEMORY (the bridge's windows decode, so dev's BARs answer)
+ * and PCI_COMMAND_MASTER (dev's DMA and MSIs pass upstream); other bits are ignored. Firmware
+ * may have left them off (EDK2's PcdDisableBMEonEBS clears Bus Master Enable at
+ * ExitBootServices, bridges included). Bits already set are kept and nothing is cleared; a
+ * bridge that has them all is not written. Each bridge changed says so at KERN_INFO,
+ * "pci: 00:01.3: bridge had bus mastering off: turned on (for 03:00.0)"; one that reads
+ * back without them, KERN_WARN "... would not turn on ...". Call it before enabling the
+ * same bits on dev. Returns 0 (also on a root bus: nothing to do), or -EIO when some bridge
+ * kept a bit off. Boot/thread, after pci_init. */
+int pci_enable_upstream(struct pci_dev *dev, uint16_t bits);
 
 /* BAR i as decoded and sized at enumeration (size 0: not implemented; for the upper half
  * of a 64-bit BAR, flags PCI_BAR_UPPER). NULL for i out of range. */
@@ -242,14 +257,19 @@ unsigned int pci_scan(const struct pci_cfg_ops *ops, uint16_t seg, uint8_t root,
  * idle (may be NULL) is called with ops->ctx for each bus probed and given up (empty or a
  * copy): the walk reads it no more, so a backend that mapped it may unmap it (an access
  * after that must still work). Returns the number of buses scanned; *res (may be NULL)
- * gets the counts below.
+ * gets the counts below, and which bridge leads to each bus (pci_init sets parent from it).
  */
+#define PCI_SCAN_NO_BRIDGE 0xffff  /* upstream[]: a root bus, or one not reached (no bridge
+				     * sits at ff:1f.7 with a bus behind it) */
 struct pci_scan_result {
 	unsigned int buses;        /* buses scanned */
 	unsigned int bad_bridges;  /* bridges refused, as pci_scan counts them */
 	unsigned int peer_roots;   /* buses found by probing and walked as roots */
 	unsigned int mirrors;      /* buses skipped as copies of bus 'first' */
 	uint8_t peer[256 / 8];     /* bit (b % 8) of byte b / 8: bus b is a peer root */
+	uint16_t upstream[256];    /* [b]: the bridge the walk reached bus b through (bus << 8 |
+				    * dev << 3 | fn, this segment; its bus is below b), or
+				    * PCI_SCAN_NO_BRIDGE */
 };
 typedef void (*pci_bus_idle_fn)(void *ctx, uint16_t seg, uint8_t bus);
 unsigned int pci_scan_segment(const struct pci_cfg_ops *ops, pci_bus_idle_fn idle, uint16_t seg, uint8_t first,
@@ -266,7 +286,7 @@ static inline bool pci_scan_is_peer(const struct pci_scan_result *res, uint8_t b
 }
 /* Fill *dev from configuration space at addr: IDs, class, header, INTx, and the BARs,
  * sized by writing all ones with decoding off (restored after). Leaves driver NULL,
- * msi_vector -1, next NULL. */
+ * msi_vector -1, parent and next NULL. */
 void pci_dev_probe(struct pci_dev *dev, const struct pci_cfg_ops *ops, uint32_t addr);
 /* The size of a BAR from the value read back after writing all ones (low dword, and for
  * a 64-bit BAR the upper dword), 0 when unimplemented. Pure. */

@@ -23,7 +23,16 @@
  * long the walks took. Each function found becomes a heap-allocated
  * struct pci_dev, kept in one list sorted by address (an address already listed is not
  * added again); the list is built once at boot and never shrinks, so the pointers drivers
- * hold stay valid.
+ * hold stay valid. After each segment's walk every function of it gets its parent: the
+ * bridge the walk reached its bus through (the walk's upstream map), NULL on a root bus.
+ *
+ * Enabling a function for DMA (pci_enable_upstream) also turns on decoding and bus
+ * mastering in each bridge above it: a bridge with Bus Master Enable off drops the
+ * function's memory requests upstream (an xHCI then stops with Host System Error), one
+ * with Memory Space off leaves the function's BARs unreachable (all ones). Firmware leaves
+ * them so: EDK2 built with PcdDisableBMEonEBS clears Bus Master Enable everywhere at
+ * ExitBootServices, and a bridge above a device firmware never used may never have been
+ * enabled. Linux does the same in pci_enable_device and pci_set_master.
  */
 #include <lios/arch.h>
 #include <lios/errno.h>
@@ -305,8 +314,26 @@ static int next_segment(int after)
 	return next;
 }
 
-/* Scans one segment (see the top), says which peer root buses it found; adds to the
- * totals. roots: the machine's root buses (NULL: unknown, probe). */
+/* Each listed function of segment seg gets the bridge the walk reached its bus through
+ * (res->upstream), or NULL on a root bus. That bridge was listed before the walk went
+ * through it, so pci_get finds it; its bus is lower, so the parents never loop. */
+static void link_parents(uint16_t seg, const struct pci_scan_result *res)
+{
+	for (struct pci_dev *d = devices; d; d = d->next) {
+		uint16_t up = res->upstream[PCI_ADDR_BUS(d->addr)];
+
+		if (PCI_ADDR_SEG(d->addr) != seg)
+			continue;
+		d->parent = NULL;
+		if (up != PCI_SCAN_NO_BRIDGE)
+			d->parent = pci_get(seg, (uint8_t)(up >> 8), (uint8_t)(up >> 3 & 0x1f),
+					    (uint8_t)(up & 7));
+	}
+}
+
+/* Scans one segment (see the top), links each function to its parent, says which peer
+ * root buses it found; adds to the totals. roots: the machine's root buses (NULL: unknown,
+ * probe). */
 static void scan_segment(uint16_t seg, const struct pci_root *roots, size_t nroots, unsigned int *buses,
 			 unsigned int *bad, unsigned int *mirrors)
 {
@@ -320,6 +347,7 @@ static void scan_segment(uint16_t seg, const struct pci_root *roots, size_t nroo
 			map[roots[i].bus / 8] |= (uint8_t)(1u << (roots[i].bus % 8));
 	*buses += pci_scan_segment_roots(&kernel_ops, ecam_bus_idle, seg, first, last,
 					 roots ? map : NULL, found_fn, NULL, &res);
+	link_parents(seg, &res);
 	*bad += res.bad_bridges;
 	*mirrors += res.mirrors;
 	for (unsigned int b = 0; b < 256 && res.peer_roots; b++)
@@ -400,6 +428,77 @@ struct pci_dev *pci_get(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 		if (d->addr == addr)
 			return d;
 	return NULL;
+}
+
+/* The command bits a bridge forwards for the functions below it, as the log names them. */
+static const struct {
+	uint16_t bit;
+	const char *name;
+} bridge_bits[] = {
+	{ PCI_COMMAND_IO, "I/O decode" },
+	{ PCI_COMMAND_MEMORY, "memory decode" },
+	{ PCI_COMMAND_MASTER, "bus mastering" },
+};
+
+/* "bus mastering", "memory decode and bus mastering", "I/O decode, memory decode and bus
+ * mastering": the bridge_bits of 'bits', into buf. */
+static void name_bridge_bits(char *buf, size_t size, uint16_t bits)
+{
+	unsigned int total = 0, n = 0;
+	size_t len = 0;
+	int w;
+
+	for (size_t i = 0; i < sizeof(bridge_bits) / sizeof(bridge_bits[0]); i++)
+		total += (bits & bridge_bits[i].bit) != 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(bridge_bits) / sizeof(bridge_bits[0]) && len < size; i++) {
+		if (!(bits & bridge_bits[i].bit))
+			continue;
+		n++;
+		w = ksnprintf(buf + len, size - len, "%s%s",
+			      n == 1 ? "" : n == total ? " and " : ", ", bridge_bits[i].name);
+		len += w > 0 ? (size_t)w : 0;
+	}
+}
+
+/* bus:dev.fn, with the segment in front when it is not 0. */
+static void name_function(char *buf, size_t size, uint32_t addr)
+{
+	if (PCI_ADDR_SEG(addr))
+		ksnprintf(buf, size, "%04x:%02x:%02x.%u", PCI_ADDR_SEG(addr), PCI_ADDR_BUS(addr),
+			  PCI_ADDR_DEV(addr), PCI_ADDR_FN(addr));
+	else
+		ksnprintf(buf, size, "%02x:%02x.%u", PCI_ADDR_BUS(addr), PCI_ADDR_DEV(addr),
+			  PCI_ADDR_FN(addr));
+}
+
+/* pci_enable_upstream - see pci.h. The chain ends: each parent sits on a lower bus. */
+int pci_enable_upstream(struct pci_dev *dev, uint16_t bits)
+{
+	uint16_t want = bits & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	char who[16], bridge[16], had[48], kept[48];
+	int err = 0;
+
+	name_function(who, sizeof(who), dev->addr);
+	for (struct pci_dev *b = dev->parent; b; b = b->parent) {
+		uint16_t missing = want & (uint16_t)~pci_read16(b, PCI_COMMAND), left;
+
+		if (!missing)
+			continue; /* already forwarding all of it: not written */
+		left = missing & (uint16_t)~pci_command(b, missing, 0);
+		name_function(bridge, sizeof(bridge), b->addr);
+		name_bridge_bits(had, sizeof(had), missing);
+		if (!left) {
+			printk(KERN_INFO "pci: %s: bridge had %s off: turned on (for %s)\n", bridge,
+			       had, who);
+			continue;
+		}
+		name_bridge_bits(kept, sizeof(kept), left);
+		printk(KERN_WARN "pci: %s: bridge had %s off: %s would not turn on (for %s)\n",
+		       bridge, had, kept, who);
+		err = -EIO;
+	}
+	return err;
 }
 
 /*

@@ -6,10 +6,13 @@
  * The walk (pci_scan) starts at a root bus and scans each bus's 32 devices: function 0
  * first, functions 1-7 only when function 0's header says multi-function (a single-function
  * device may answer on every function number with the same registers). Every PCI-PCI
- * bridge found queues its secondary bus. A walk touches only buses that exist (32 reads
- * each), works identically through the ports and ECAM, and follows what firmware
- * programmed. A multi-function host bridge at 00:00 is the old convention for several root
- * buses: its function n's bus n is queued as well.
+ * bridge found queues its secondary bus, and is that bus's upstream bridge (the result's
+ * upstream[], from which pci_init links each function to its parent); a bridge refused
+ * below leads nowhere, so each bus has at most one, on a lower bus. A walk touches only
+ * buses that exist (32 reads each), works identically through the ports and ECAM, and
+ * follows what firmware programmed. A multi-function host bridge at 00:00 is the old
+ * convention for several root buses: its function n's bus n is queued as well (a root:
+ * no upstream bridge).
  *
  * But a machine may have more than one root bus in a segment: each host bridge (a socket's
  * root complex, QEMU's pxb) starts its own bus range, and no bridge leads to it; ACPI names
@@ -249,6 +252,8 @@ static void check_bridge(struct scan_state *s, uint32_t addr, uint8_t header)
 			claim_range(s, addr, secondary);
 		if (secondary <= bus || !queue_bus(s, secondary))
 			s->res.bad_bridges++;
+		else
+			s->res.upstream[secondary] = (uint16_t)(addr & 0xffff); /* bus:dev.fn */
 		return;
 	}
 	/* 00:00.n host bridges of a multi-function host bridge: root bus n */
@@ -296,15 +301,23 @@ static bool walk(struct scan_state *s, pci_found_fn found, void *arg)
 	return true;
 }
 
+/* A walk of segment seg that has seen nothing yet: no bus has an upstream bridge (bytes of
+ * 0xff: PCI_SCAN_NO_BRIDGE). */
+static void scan_start(struct scan_state *s, const struct pci_cfg_ops *ops, uint16_t seg)
+{
+	memset(s, 0, sizeof(*s));
+	memset(s->res.upstream, 0xff, sizeof(s->res.upstream));
+	s->ops = ops;
+	s->seg = seg;
+}
+
 /* pci_scan - the bounded walk described at the top; returns buses scanned. */
 unsigned int pci_scan(const struct pci_cfg_ops *ops, uint16_t seg, uint8_t root, pci_found_fn found,
 		      void *arg, unsigned int *bad_bridges)
 {
 	struct scan_state s;
 
-	memset(&s, 0, sizeof(s));
-	s.ops = ops;
-	s.seg = seg;
+	scan_start(&s, ops, seg);
 	queue_bus(&s, root);
 	walk(&s, found, arg);
 	if (bad_bridges)
@@ -352,9 +365,7 @@ unsigned int pci_scan_segment_roots(const struct pci_cfg_ops *ops, pci_bus_idle_
 	struct scan_state s;
 	bool more;
 
-	memset(&s, 0, sizeof(s));
-	s.ops = ops;
-	s.seg = seg;
+	scan_start(&s, ops, seg);
 	s.first = first;
 	queue_bus(&s, first);
 	more = walk(&s, found, arg);

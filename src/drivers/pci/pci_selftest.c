@@ -2,13 +2,16 @@
 /*
  * In-kernel self-tests of PCI on the machine it runs on (QEMU pc or q35 in CI): the host
  * bridge is where QEMU puts it, the two configuration mechanisms agree where both reach,
- * every sized BAR is a power of two, capability walks end inside the capability area, and
- * message vectors are handed out on the I/O APIC backend only.
+ * every sized BAR is a power of two, capability walks end inside the capability area, each
+ * function's parent is the bridge above it (and an xHCI that came up has decoding and bus
+ * mastering on in every one), and message vectors are handed out on the I/O APIC backend
+ * only.
  */
 #include <lios/acpi.h>
 #include <lios/errno.h>
 #include <lios/irq.h>
 #include <lios/selftest.h>
+#include <lios/string.h>
 #include "pci_internal.h"
 
 #define QEMU_VENDOR_INTEL 0x8086
@@ -102,6 +105,31 @@ KTEST(pci, cap_walk_terminates)
 			}
 			KEXPECT(n <= PCI_CAP_MAX);
 		}
+}
+
+/* Each parent is a listed PCI-PCI bridge of the function's segment, on a lower bus, whose
+ * secondary bus is the function's (QEMU: q35's pcie-root-port, pc's pci-bridge, pxb); an
+ * xHCI the USB driver brought up has memory decode and bus mastering on in each bridge up
+ * to its root bus (pci_enable_upstream), or it could not reach memory. */
+KTEST(pci, parents_are_bridges_above)
+{
+	const uint16_t dma = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+
+	for (const struct pci_dev *d = pci_next(NULL); d; d = pci_next(d)) {
+		const struct pci_dev *p = d->parent;
+		bool xhci = d->driver && strcmp(d->driver, "xhci") == 0;
+
+		if (p) {
+			KEXPECT(p->header_type == PCI_HEADER_BRIDGE);
+			KEXPECT(PCI_ADDR_SEG(p->addr) == PCI_ADDR_SEG(d->addr));
+			KEXPECT(PCI_ADDR_BUS(p->addr) < PCI_ADDR_BUS(d->addr));
+			KEXPECT(p->secondary_bus == PCI_ADDR_BUS(d->addr));
+			KEXPECT(pci_get(PCI_ADDR_SEG(p->addr), PCI_ADDR_BUS(p->addr),
+					PCI_ADDR_DEV(p->addr), PCI_ADDR_FN(p->addr)) == p);
+		}
+		for (; xhci && p; p = p->parent)
+			KEXPECT((pci_read16(p, PCI_COMMAND) & dma) == dma);
+	}
 }
 
 static void no_handler(unsigned int vector, void *ctx) { (void)vector, (void)ctx; }

@@ -88,6 +88,7 @@ static int try_pci(struct pci_dev *pd)
 		p.base = pci_bar(pd, (unsigned)io)->addr;
 		if (p.base > 0xffff - UART_REGS)
 			return -1;
+		pci_enable_upstream(pd, PCI_COMMAND_IO); /* a bridge not decoding: all ones */
 		pci_enable(pd, PCI_COMMAND_IO);
 		ksnprintf(where, sizeof(where), "I/O %#llx", (unsigned long long)p.base);
 	} else if (mem >= 0) {
@@ -96,6 +97,7 @@ static int try_pci(struct pci_dev *pd)
 		p.virt = (uintptr_t)pci_bar_map(pd, (unsigned)mem);
 		if (!p.virt)
 			return -1;
+		pci_enable_upstream(pd, PCI_COMMAND_MEMORY);
 		pci_enable(pd, PCI_COMMAND_MEMORY);
 		ksnprintf(where, sizeof(where), "MMIO %#llx", (unsigned long long)p.base);
 	} else {

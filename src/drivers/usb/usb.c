@@ -295,7 +295,9 @@ static int probe(struct pci_dev *pd)
 		heap_free(hc);
 		return -ENOMEM;
 	}
-	/* firmware (OVMF) may have left decoding and bus mastering off; no INTx: polled */
+	/* firmware (OVMF) may have left decoding and bus mastering off, in the bridges above it
+	 * too (PcdDisableBMEonEBS: its DMA would stop there); no INTx: polled */
+	pci_enable_upstream(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	pci_command(pd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE, 0);
 	hc->mmio = xhci_mmio_bar(hc, base);
 	hc->mmio_size = bar->size;
