@@ -448,10 +448,10 @@ static void name_bridge_bits(char *buf, size_t size, uint16_t bits)
 	size_t len = 0;
 	int w;
 
-	for (size_t i = 0; i < sizeof(bridge_bits) / sizeof(bridge_bits[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bridge_bits); i++)
 		total += (bits & bridge_bits[i].bit) != 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(bridge_bits) / sizeof(bridge_bits[0]) && len < size; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bridge_bits) && len < size; i++) {
 		if (!(bits & bridge_bits[i].bit))
 			continue;
 		n++;
