@@ -66,6 +66,7 @@ struct xhci *usb_controllers;
  * them. */
 static struct xhci *usb_pending;
 static int controller_count;
+static int controllers_left = -1; /* usb=off: the xHCI controllers left alone; -1: on */
 bool usb_boot_waited;
 unsigned int usb_boot_devices;
 
@@ -459,6 +460,23 @@ static void kbd_protocol_from_cmdline(void)
 		       len < 0 ? "(too long)" : val);
 }
 
+/* usb=off: the USB stack stays out of the way, every controller left as firmware left it
+ * (no handoff, no reset, no bus mastering): for a board that hangs at the handoff (some
+ * AMD boards with CSM froze at the OS Owned write, USB-FACTS), whose firmware then goes on
+ * emulating a PS/2 keyboard through its SMM handler. Anything else is said and ignored. */
+static bool usb_turned_off(void)
+{
+	char v[8];
+	int len = cmdline_value("usb", v, sizeof(v));
+
+	if (len == -ENOENT)
+		return false;
+	if (len >= 0 && !strcmp(v, "off"))
+		return true;
+	printk(KERN_WARN "usb: usb=%s not understood (off): USB on\n", len < 0 ? "(too long)" : v);
+	return false;
+}
+
 /* Whether a pending takeover waits for its BIOS to hand the controller over. Boot. */
 static bool bios_handoff_pending(void)
 {
@@ -510,6 +528,15 @@ int usb_init(void)
 	int err;
 
 	kbd_protocol_from_cmdline();
+	if (usb_turned_off()) {
+		controllers_left = 0;
+		while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
+			controllers_left++;
+		printk("usb: off (usb=off): %d xHCI controller%s left as firmware left %s\n",
+		       controllers_left, controllers_left == 1 ? "" : "s",
+		       controllers_left == 1 ? "it" : "them");
+		return 0;
+	}
 	while ((pd = pci_find_class(PCI_CLASS_SERIAL_BUS, PCI_SUBCLASS_USB, PCI_PROG_IF_XHCI, pd)))
 		probe(pd);
 	bios_handoffs_wait();
@@ -545,7 +572,11 @@ void usb_print(void)
 	flags = arch_irq_save(); /* the tick changes what is listed */
 	if (!usb_controllers && !usb_pending) {
 		arch_irq_restore(flags);
-		printk("usb: no xHCI controller\n");
+		if (controllers_left >= 0)
+			printk("usb: off (usb=off): %d xHCI controller%s left to the firmware\n",
+			       controllers_left, controllers_left == 1 ? "" : "s");
+		else
+			printk("usb: no xHCI controller\n");
 		return;
 	}
 	for (struct xhci *hc = usb_pending; hc; hc = hc->next)

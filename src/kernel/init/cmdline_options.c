@@ -23,7 +23,8 @@ static const struct cmdline_option options[] = {
 	{ "noapic", CMDLINE_FLAG, NULL },               /* main.c, arch/x86_64/cpu/ */
 	{ "nolapic_timer", CMDLINE_FLAG, NULL },        /* arch/x86_64/cpu/irq.c, time/ */
 	{ "timer.c1e", CMDLINE_VALUE, NULL },           /* arch/x86_64/time/tick_start.c */
-	{ "usb.poll", CMDLINE_FLAG, NULL },             /* drivers/usb/usb.c */
+	{ "usb", CMDLINE_VALUE, NULL },                 /* drivers/usb/usb.c */
+	{ "usb.poll", CMDLINE_FLAG, NULL },             /* usb.c */
 	{ "usb.kbd", CMDLINE_VALUE, NULL },             /* usb.c */
 	{ "nmi", CMDLINE_CHOICE, "panic" },             /* arch/x86_64/cpu/nmi.c */
 	{ "dmar.test_left_on", CMDLINE_FLAG, NULL },    /* drivers/iommu/dmar.c */

@@ -17,7 +17,8 @@
  * runs each): none, Controller Not Ready for 3 s beside a healthy controller; "bios", a BIOS
  * that never lets go and one that does after 300 ms, waited for in usb_init at once (the
  * one wait usb_init keeps: the 8042 is probed next); "shutdown"; "alone", the only
- * controller never ready; "selftest".
+ * controller never ready; "selftest"; "off", usb=off leaving every controller untouched;
+ * "off-typo", a value usb= does not take, said and ignored.
  */
 #include <lios/cmdline.h>
 #include "usb_probe_harness.h"
@@ -264,6 +265,48 @@ static void selftest_waits(void)
 	CHECK(m.slept_ms >= 3500 && m.slept_ms < 4500);
 }
 
+/* usb=off: two controllers, one still owned by its BIOS with a keyboard behind the other,
+ * are counted and left exactly as firmware left them: no register read or written, the
+ * configuration space unchanged (no bus mastering, no decoding turned on), no handoff
+ * (BIOS Owned stays), no tick hook; boot says so in one line, and so does `usb`. */
+static void turned_off(void)
+{
+	struct ctl *bios = add_xhci(
+		1, 0x1022, 0x149c,
+		&(struct xhci_sim){ .legacy = true, .bios_owned = true, .bios_lets_go = true });
+	struct ctl *good = add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+
+	sim_connect(&good->xs, ROOT_PORT, USB_SPEED_HIGH);
+	cmdline_set("quiet usb=off");
+	CHECK_EQ(scan(), 0);
+	CHECK(sim_logged("usb: off (usb=off): 2 xHCI controllers left as firmware left them\n"));
+	for (unsigned int i = 0; i < m.nctl; i++) {
+		CHECK_EQ(m.ctl[i].accesses, 0u);
+		CHECK_EQ(m.ctl[i].maps, 0u);
+		CHECK(!memcmp(m.ctl[i].fn->cfg, m.ctl[i].cfg_before, PCI_CFG_LEGACY_SIZE));
+	}
+	CHECK(LEGSUP_REG(bios) & XHCI_LEGSUP_BIOS_OWNED);
+	CHECK(!(LEGSUP_REG(bios) & XHCI_LEGSUP_OS_OWNED));
+	CHECK(!listed(bios) && !listed(good));
+	timer_sleep_ms(100);
+	CHECK_EQ(usb_kbd_count(), 0u);
+	CHECK_EQ(good->accesses, 0u);
+	sim_log_clear();
+	usb_print();
+	CHECK(sim_logged("usb: off (usb=off): 2 xHCI controllers left to the firmware\n"));
+}
+
+/* usb=no (a value usb= does not take): said, and USB comes up as without it. */
+static void off_typo(void)
+{
+	struct ctl *good = add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ 0 });
+
+	cmdline_set("usb=no");
+	CHECK_EQ(scan(), 1);
+	CHECK(warned("usb: usb=no not understood (off): USB on\n"));
+	CHECK(listed(good));
+}
+
 int main(int argc, char **argv)
 {
 	logs_start();
@@ -277,6 +320,10 @@ int main(int argc, char **argv)
 		RUN(alone_never_ready);
 	else if (!strcmp(argv[1], "selftest"))
 		RUN(selftest_waits);
+	else if (!strcmp(argv[1], "off"))
+		RUN(turned_off);
+	else if (!strcmp(argv[1], "off-typo"))
+		RUN(off_typo);
 	else
 		fprintf(stderr, "test_usb_takeover: no case %s\n", argv[1]);
 	sim_free(&m.pci);
