@@ -221,6 +221,17 @@ bool usb_dev_ok(struct usb_dev *d)
  * behind a hub (usb_address0_busy). Tick context, or interrupts off. */
 bool usb_dev_addressed(const struct usb_dev *d) { return d->state > S_ADDRESSED; }
 
+/* usb_dev_address_of - the USB address the controller gave d (its output slot context,
+ * xHCI 1.2 6.2.2: USB Device Address, dword 3 bits 0-7); 0 before Address Device. Tick
+ * context. */
+uint8_t usb_dev_address_of(const struct usb_dev *d)
+{
+	uint32_t dw3;
+
+	memcpy(&dw3, d->out_ctx + 12, sizeof(dw3));
+	return (uint8_t)dw3;
+}
+
 /* usb_dev_timed_out - d's last control transfer got no answer before its deadline (not a
  * STALL, not a transfer error): endpoint 0 was stopped and is usable again. A state for
  * which the request is optional goes on; the others refuse d through usb_dev_ok. */

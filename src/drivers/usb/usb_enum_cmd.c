@@ -155,6 +155,19 @@ bool usb_ep_stop(struct usb_dev *d, unsigned int dci)
 			    "Stop Endpoint");
 }
 
+/* Endpoint 0 of d halted or is being stopped on a request: behind a high-speed hub's
+ * transaction translator (a low- or full-speed device), that hub is asked to clear the
+ * translator's buffer the split transaction may hold (usb_hub_clear_tt), while the
+ * endpoint is reset or moved past the request. */
+static void tt_clear(struct usb_dev *d)
+{
+	struct usb_dev *tt =
+		d->tt_slot && d->tt_slot <= d->hc->max_slots ? d->hc->slot_dev[d->tt_slot] : NULL;
+
+	if (tt && tt->driver == USB_DRV_HUB)
+		usb_hub_clear_tt(tt, d);
+}
+
 /* One more recovery of endpoint 0 in a row, for d->halted_op: true while d is forgiven it;
  * past EP0_MAX_RECOVERIES, d is refused, saying so with the last request (false). A
  * request found halted while it was being stopped counts once, as the timeout it was. */
@@ -214,10 +227,12 @@ static bool ep0_stop_step(struct usb_dev *d)
 	case EP0_RECOVER_STOP:
 		if (!recovery_forgiven(d))
 			return false; /* refused: Disable Slot ends the request */
-		if (usb_ep_stop(d, XHCI_DCI_EP0))
+		if (usb_ep_stop(d, XHCI_DCI_EP0)) {
 			d->ep0_recover = EP0_RECOVER_STOPPING;
-		else
+			tt_clear(d);
+		} else {
 			d->ep0_stalls--; /* the command ring is busy: again next tick */
+		}
 		return false;
 	case EP0_RECOVER_STOPPING:
 		if (d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_CONTEXT_STATE) {
@@ -260,10 +275,13 @@ bool usb_dev_ep0_recover_step(struct usb_dev *d)
 
 		if (counted && !recovery_forgiven(d))
 			return false;
-		if (usb_ep_reset(d, XHCI_DCI_EP0))
+		if (usb_ep_reset(d, XHCI_DCI_EP0)) {
 			d->ep0_recover = EP0_RECOVER_DEQUEUE;
-		else if (counted)
+			if (counted) /* a stopped request's translator is cleared already */
+				tt_clear(d);
+		} else if (counted) {
 			d->ep0_stalls--; /* the command ring is busy: again next tick */
+		}
 		return false;
 	}
 	case EP0_RECOVER_DEQUEUE:

@@ -190,6 +190,18 @@ static bool hub_ok(struct usb_dev *d)
 	unsigned int p = h->req_port, kind = h->req;
 	char what[64];
 
+	if (kind == R_TT_CLEAR && d->cc != XHCI_CC_SUCCESS && d->cc != XHCI_CC_SHORT_PACKET) {
+		/* what it costs is the device behind: its next request may time out */
+		if (usb_dev_timed_out(d))
+			printk(KERN_WARN "usb: %s: no answer to %s\n", d->name, d->op);
+		else
+			printk(KERN_WARN "usb: %s: %s failed (completion code %u)\n", d->name,
+			       d->op, d->cc);
+		h->req = R_OTHER;
+		d->cc = XHCI_CC_SUCCESS;
+		d->residual = 0;
+		return true;
+	}
 	if (kind == R_OTHER || !request_failure(d->cc))
 		return usb_dev_ok(d);
 	if (d->cc == XHCI_CC_STALL)
@@ -436,6 +448,49 @@ static void repower_next(struct usb_dev *d)
 		h->state = H_REPOWER_WAIT;
 }
 
+/*
+ * usb_hub_clear_tt - endpoint 0 of dev, a low- or full-speed device behind the transaction
+ * translator of high-speed hub d, halted or was stopped on a request: the split transaction
+ * it was may still hold a buffer of the translator, which then refuses or delays the next
+ * non-periodic transaction of the devices behind it (USB 2.0 11.17.5). CLEAR_TT_BUFFER
+ * (11.24.2.3) for endpoint 0 of dev's address, both directions (a control endpoint's
+ * split transactions go both ways, as Linux clears them), queued for the hub's next turn
+ * between two looks at its ports. The translator is the hub's single one (port 1): LiOS
+ * leaves a multiple-TT hub in its default single-TT setting. Tick context.
+ */
+void usb_hub_clear_tt(struct usb_dev *d, const struct usb_dev *dev)
+{
+	struct usb_hub *h = d->hub;
+	uint16_t info = (uint16_t)(usb_dev_address_of(dev) << 4); /* endpoint 0, control */
+
+	if (!h || d->gone || d->failed)
+		return;
+	for (unsigned int dir = 0; dir < 2; dir++) {
+		uint16_t v = (uint16_t)(info | (dir ? 0x8000u : 0));
+		bool queued = false;
+
+		for (unsigned int i = 0; i < h->tt_clears; i++)
+			queued |= h->tt_clear[i] == v;
+		if (!queued && h->tt_clears < ARRAY_SIZE(h->tt_clear))
+			h->tt_clear[h->tt_clears++] = v;
+	}
+}
+
+/* A queued CLEAR_TT_BUFFER sent: true; none queued: false (the hub looks at its ports). */
+static bool clear_tt_next(struct usb_dev *d)
+{
+	struct usb_hub *h = d->hub;
+	uint16_t v;
+
+	if (!h->tt_clears)
+		return false;
+	v = h->tt_clear[0];
+	memmove(h->tt_clear, h->tt_clear + 1, --h->tt_clears * sizeof(h->tt_clear[0]));
+	hub_request(d, R_TT_CLEAR, HUB_RT_PORT_OUT, HUB_REQ_CLEAR_TT_BUFFER, v, 1, 0,
+		    "CLEAR_TT_BUFFER");
+	return true;
+}
+
 /* usb_hub_step - one class step (see the top comment). Tick context, d not busy. */
 void usb_hub_step(struct usb_dev *d)
 {
@@ -461,7 +516,7 @@ void usb_hub_step(struct usb_dev *d)
 			hub_ready(d);
 		return;
 	case H_RUN:
-		if (hub_ok(d))
+		if (hub_ok(d) && !clear_tt_next(d))
 			look_next(d);
 		return;
 	case H_STATUS:

@@ -15,6 +15,7 @@
 #define HUB_REQ_CLEAR_FEATURE 0x01
 #define HUB_REQ_SET_FEATURE 0x03
 #define HUB_REQ_GET_DESCRIPTOR 0x06
+#define HUB_REQ_CLEAR_TT_BUFFER 0x08
 #define HUB_RT_CLASS_DEV_IN 0xa0
 #define HUB_RT_PORT_IN 0xa3
 #define HUB_RT_PORT_OUT 0x23
@@ -81,6 +82,7 @@ enum {
 	R_PORT_STATUS,
 	R_HUB_STATUS,
 	R_HUB_CLEAR,
+	R_TT_CLEAR, /* CLEAR_TT_BUFFER: a failure is said, nothing more */
 };
 
 struct hub_port {
@@ -108,6 +110,8 @@ struct usb_hub {
 	uint8_t req, req_port;    /* R_*: the request in flight, and its port (hub_ok) */
 	bool look_failed;         /* a change bit of this look (port cur's, or the hub's own)
 				   * could not be cleared */
+	uint16_t tt_clear[4];     /* CLEAR_TT_BUFFER wValues to send, before the next look */
+	uint8_t tt_clears;        /* how many */
 	struct hub_port port[16]; /* [1..num_ports]; [0] counts the hub's own status fails */
 };
 

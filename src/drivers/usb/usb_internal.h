@@ -415,6 +415,7 @@ void usb_dev_leave_alone(struct usb_dev *d, const char *why);
 bool usb_dev_ok(struct usb_dev *d);
 bool usb_dev_timed_out(const struct usb_dev *d);
 bool usb_dev_addressed(const struct usb_dev *d);
+uint8_t usb_dev_address_of(const struct usb_dev *d);
 const char *usb_dev_state_name(const struct usb_dev *d);
 struct usb_dev *usb_dev_list(void);
 
@@ -441,6 +442,7 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len);
 void usb_hub_free(struct usb_dev *d);
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child);
 unsigned int usb_hub_child_retry(struct usb_dev *hub, struct usb_dev *child);
+void usb_hub_clear_tt(struct usb_dev *d, const struct usb_dev *dev);
 bool usb_address0_busy(const struct usb_dev *hub, unsigned int port);
 bool usb_hub_settled(const struct usb_dev *d);
 unsigned int usb_hub_port_count(const struct usb_dev *d);

@@ -96,6 +96,7 @@ void usb_hub_report(struct usb_dev *d, const uint8_t *data, size_t len)
 void usb_hub_free(struct usb_dev *d) { (void)d; }
 void usb_hub_child_gone(struct usb_dev *hub, struct usb_dev *child) { (void)hub, (void)child; }
 unsigned int usb_hub_child_retry(struct usb_dev *hub, struct usb_dev *child) { return 0; }
+void usb_hub_clear_tt(struct usb_dev *d, const struct usb_dev *dev) { (void)d, (void)dev; }
 unsigned int usb_hub_port_count(const struct usb_dev *d) { return 0; }
 const char *usb_hub_port_state(const struct usb_dev *d, unsigned int p,
 			       const struct usb_dev **child)

@@ -103,6 +103,7 @@ struct node {
 	unsigned int failed_hub_status;      /* GET_STATUS(hub) */
 	unsigned int failed_hub_clears;      /* CLEAR_FEATURE(C_HUB_*): the change stays */
 	unsigned int failed_hub_desc;        /* GET_DESCRIPTOR(hub) */
+	unsigned int failed_tt_clears;       /* CLEAR_TT_BUFFER */
 	enum sim_answer fail_as;
 	bool bad_config; /* a keyboard whose configuration is malformed */
 	/* anyone's */
@@ -111,6 +112,8 @@ struct node {
 	unsigned int led_reports;
 	bool addressed;                /* Address Device done since its port's last reset */
 	unsigned int failed_addresses; /* Address Devices that end in a transaction error */
+	unsigned int tt_clears;        /* a hub's CLEAR_TT_BUFFER requests, failed ones too */
+	uint16_t tt_clear[4];          /* ... the first four's wValue */
 };
 static struct node node[MAX_NODES];
 static int nodes;
@@ -293,6 +296,12 @@ static inline enum sim_answer hub_request(struct node *h, const struct sim_setup
 			(uint16_t) ~(1u << su->value); /* C_HUB_LOCAL_POWER, _OVER_CURRENT */
 	} else if (su->type == 0x02 && su->req == 0x01 && su->value == 0 && su->index == 0x81) {
 		h->clear_halts++;
+	} else if (su->type == 0x23 && su->req == 0x08) { /* CLEAR_TT_BUFFER */
+		if (h->tt_clears < 4)
+			h->tt_clear[h->tt_clears] = su->value;
+		h->tt_clears++;
+		if (su->index != 1 || take(&h->failed_tt_clears))
+			return fail(h); /* a single TT: TT_port 1 */
 	} else if ((su->type & 0x1f) != 3) {
 		return su->type & 0x60 ? SIM_STALL
 				       : SIM_ANSWER; /* standard device requests: fine */

@@ -96,6 +96,18 @@ static uint32_t stop_ep0(struct xhci_sim *s, unsigned int slot)
 	return XHCI_CC_SUCCESS;
 }
 
+/* Address Device done: the output slot context (the DCBAA's entry for slot) says Addressed
+ * with a USB address of the slot's number, as controllers commonly choose (xHCI 6.2.2). */
+static void set_address(struct xhci_sim *s, unsigned int slot)
+{
+	uint64_t dcbaa = s->reg[(SIM_OP + XHCI_DCBAAP) / 4] |
+			 (uint64_t)s->reg[(SIM_OP + XHCI_DCBAAP + 4) / 4] << 32;
+	uint64_t out = dcbaa ? ((const uint64_t *)mem(dcbaa))[slot] : 0;
+
+	if (out)
+		((uint32_t *)mem(out))[3] = 2u << 27 | (slot & 0xff);
+}
+
 static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsigned int *slot)
 {
 	unsigned int type = TRB_GET_TYPE(t->d[3]);
@@ -150,6 +162,7 @@ static uint32_t run_command(struct xhci_sim *s, const struct xhci_trb *t, unsign
 			if (cc != XHCI_CC_SUCCESS)
 				return cc;
 		}
+		set_address(s, *slot);
 		ep->deq = s->addr_ep0_deq & ~0xfull;
 		ep->dcs = ep0c[2] & 1;
 		ep->halted = false;
