@@ -148,9 +148,9 @@ void usb_dev_refuse(struct usb_dev *d, const char *why)
 	if (d->failed || d->gone)
 		return;
 	d->failed = true;
-	detach_driver(d);
 	if (d->desc.vendor || d->desc.product)
 		ksnprintf(id, sizeof(id), " %04x:%04x", d->desc.vendor, d->desc.product);
+	/* the port's decision first (a try left takes the port back: its state, not d's) */
 	again = !d->retry ? 0
 		: d->parent ? usb_hub_child_retry(d->parent, d)
 			    : xhci_port_device_retry(d->hc, d->root_port);
@@ -160,11 +160,12 @@ void usb_dev_refuse(struct usb_dev *d, const char *why)
 	} else {
 		printk(KERN_WARN "usb: %s%s: refused: %s\n", d->name, id, why);
 		usb_refused_note(d->hc, d->name, d->desc.vendor, d->desc.product, why);
-		if (d->parent)
-			usb_hub_child_gone(d->parent, d);
-		else
-			xhci_port_device_failed(d->hc, d->root_port);
 	}
+	detach_driver(d);
+	if (!again && d->parent)
+		usb_hub_child_gone(d->parent, d);
+	else if (!again)
+		xhci_port_device_failed(d->hc, d->root_port);
 	d->parent = NULL;
 	d->state = S_DISABLE;
 }
