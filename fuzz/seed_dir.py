@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""The seed scripts' common end (console_seed.py, dmar_seed.py, heap_seed.py, xhci_seed.py):
-their seeds, a dict of file name to bytes (or to a function making them), written into the
-folder named on the command line, else into fuzz/seeds/<corpus> beside this file."""
+"""The seed scripts' common end (console_seed.py, dmar_seed.py, heap_seed.py, ivrs_seed.py,
+xhci_seed.py): their seeds, a dict of file name to bytes (or to a function making them),
+written into the folder named on the command line, else into fuzz/seeds/<corpus> beside
+this file."""
 import os
 import sys
 

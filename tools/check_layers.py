@@ -56,7 +56,7 @@ HEADERS = {
     "rtc.h": "arch",
     "acpi.h": "drivers", "console.h": "drivers", "kbd.h": "drivers", "ps2.h": "drivers",
     "serial.h": "drivers", "pci.h": "drivers", "usb.h": "drivers", "aml.h": "drivers",
-    "dmar.h": "drivers",
+    "dmar.h": "drivers", "amdvi.h": "drivers",
     "shell.h": "top", "power.h": "top", "lineedit.h": "top", "termkeys.h": "top",
 }
 

@@ -5,7 +5,7 @@
  * control blocks, sleep registers, the DSDT), the MADT (CPUs, the local APIC address, I/O
  * APICs, ISA interrupt source overrides, local APIC NMI inputs, whether dual 8259s are
  * present), the HPET table, the MCFG (PCI Express ECAM windows), the SPCR, the DMAR (VT-d
- * remapping units), and from the DSDT and
+ * remapping units), the IVRS (AMD IOMMUs), and from the DSDT and
  * SSDTs \_S5 and the PCI host bridges' root buses (a small AML reader, aml.c). Every table's checksum is verified and every field
  * read within the table's length; a table that fails is ignored with a message. Arrays
  * below are bounded: entries past their capacity are counted and reported, never written
@@ -160,6 +160,39 @@ struct acpi_dmar {
 	unsigned dropped;         /* sound DRHDs past the array */
 };
 
+/*
+ * The IVRS table (AMD I/O Virtualization Technology (IOMMU) Specification, 48882, chapter
+ * 5): the AMD IOMMUs (IVHD blocks of types 0x10, 0x11 and 0x40) and where their registers
+ * are. Firmware with pre-boot DMA protection may leave one translating
+ * (src/drivers/iommu/ turns it off). Firmware describes each IOMMU once per IVHD type it
+ * writes for older and newer systems; those blocks (the same registers, segment and
+ * device) make one unit. Memory definitions (IVMD) and device entries are not read. A block
+ * the table describes badly (too short, a register base of 0 or not 16 KiB aligned, a
+ * base already listed for another device) is left out with a message; the blocks of
+ * IOMMUs past ACPI_MAX_IVRS_UNITS are counted in 'dropped'.
+ */
+#define ACPI_MAX_IVRS_UNITS 32      /* Linux's limit; a 2-socket server has 8 to 16 */
+#define ACPI_IVINFO_EFR_SUP 0x01    /* IVinfo: the IVHDs of type 0x11/0x40 carry the EFR */
+#define ACPI_IVINFO_DMA_REMAP 0x02  /* IVinfo: firmware used the IOMMUs for pre-boot DMA
+				     * protection */
+#define ACPI_IVHD_TYPE_10 0x01      /* acpi_ivrs_unit.types: listed by an IVHD of type 0x10 */
+#define ACPI_IVHD_TYPE_11 0x02      /* ... of type 0x11 */
+#define ACPI_IVHD_TYPE_40 0x04      /* ... of type 0x40 */
+struct acpi_ivrs_unit {
+	uint64_t base;            /* physical address of its registers (16 KiB and more) */
+	uint16_t segment;         /* PCI segment group */
+	uint16_t devid;           /* the IOMMU's own PCI function: bus << 8 | dev << 3 | fn */
+	uint8_t types;            /* ACPI_IVHD_TYPE_*: the blocks that describe it */
+};
+struct acpi_ivrs {
+	bool present;             /* an IVRS was read (sound length and checksum) */
+	uint32_t ivinfo;          /* IVinfo as given: ACPI_IVINFO_*, address sizes */
+	unsigned unit_count;
+	struct acpi_ivrs_unit unit[ACPI_MAX_IVRS_UNITS];
+	unsigned bad_units;       /* IVHD blocks refused (each said why) */
+	unsigned dropped;         /* sound IVHD blocks of IOMMUs past the array */
+};
+
 struct acpi_info {
 	bool present;          /* a valid RSDP and root table were found */
 	uint8_t revision;      /* RSDP revision: 0 = ACPI 1.0 (RSDT), 2+ = XSDT */
@@ -219,6 +252,8 @@ struct acpi_info {
 	struct acpi_spcr spcr;
 	/* DMAR: the VT-d remapping units (acpi_dmar.c). */
 	struct acpi_dmar dmar;
+	/* IVRS: the AMD IOMMUs (acpi_ivrs.c). */
+	struct acpi_ivrs ivrs;
 };
 
 /*
@@ -237,7 +272,8 @@ void acpi_parse(const uint8_t *rsdp, size_t rsdp_len, const struct acpi_os *os,
 		struct acpi_info *info);
 
 /* Parses one table given as bytes (len bytes readable at t) into *info, as acpi_parse does
- * for each table it maps: FACP, APIC, HPET, MCFG, SPCR, DMAR, DSDT and SSDT; others are ignored.
+ * for each table it maps: FACP, APIC, HPET, MCFG, SPCR, DMAR, IVRS, DSDT and SSDT; others are
+ * ignored.
  * Checks the header's length against len and the checksum first. Returns 0; -EINVAL for
  * a table refused (the message says why); -ENOENT for a signature not read. Start with a
  * zeroed *info (acpi_info_init). Pure: `./lios check-machine` feeds it files. */

@@ -357,6 +357,31 @@ static void show_dmar(void)
 		       d->unit[i].flags & ACPI_DRHD_INCLUDE_PCI_ALL ? ", every other device" : "");
 }
 
+/* The AMD IOMMUs amdvi_init would turn off: as for the VT-d units, their state is in their
+ * registers, so check-machine names them and what the boot does with each. */
+static void show_ivrs(void)
+{
+	const struct acpi_ivrs *v = &info.ivrs;
+
+	if (!v->present) {
+		printf("amdvi: no IVRS table: no AMD IOMMUs for LiOS to turn off\n");
+		return;
+	}
+	printf("amdvi: %u AMD IOMMU%s: at boot LiOS turns off the translation, command buffer and "
+	       "logs the firmware left on in each%s\n",
+	       v->unit_count, v->unit_count == 1 ? "" : "s",
+	       v->ivinfo & ACPI_IVINFO_DMA_REMAP
+		       ? " (the IVRS says the firmware used them for pre-boot DMA protection)"
+		       : "");
+	for (unsigned i = 0; i < v->unit_count; i++)
+		printf("    unit %u at %#llx, the IOMMU at %04x:%02x:%02x.%u, IVHD types%s%s%s\n", i,
+		       (unsigned long long)v->unit[i].base, v->unit[i].segment,
+		       v->unit[i].devid >> 8, (v->unit[i].devid >> 3) & 0x1f, v->unit[i].devid & 7,
+		       v->unit[i].types & ACPI_IVHD_TYPE_10 ? " 0x10" : "",
+		       v->unit[i].types & ACPI_IVHD_TYPE_11 ? " 0x11" : "",
+		       v->unit[i].types & ACPI_IVHD_TYPE_40 ? " 0x40" : "");
+}
+
 /* The real-time clock as rtc_init would read it: from the FADT's two fields. */
 static void show_rtc(void)
 {
@@ -560,6 +585,7 @@ int main(int argc, char **argv)
 	show_rtc();
 	show_serial();
 	show_dmar();
+	show_ivrs();
 	if (pci)
 		show_usb(pci);
 	return 0;

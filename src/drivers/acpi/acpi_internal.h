@@ -35,6 +35,7 @@ int acpi_parse_hpet(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_mcfg(const uint8_t *t, uint32_t len, struct acpi_info *info);
 int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_spcr.c */
 int acpi_parse_dmar(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_dmar.c */
+int acpi_parse_ivrs(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_ivrs.c */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
 /* acpi_pci_roots.c: what a DSDT or SSDT (named 'table', "DSDT", "SSDT2") says of PCI host
  * bridges goes to info->pci, read in the AML walk acpi_parse_aml makes for \_S5 anyway:

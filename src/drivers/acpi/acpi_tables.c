@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI table discovery: RSDP -> RSDT/XSDT -> each table, then the DSDT the FADT names;
- * the MADT is parsed here, the FADT, HPET and MCFG in acpi_fadt.c, the SPCR and DMAR in
- * acpi_spcr.c and acpi_dmar.c, the AML tables by aml.c. Pure C with all physical memory access behind struct acpi_os, so the same code
+ * the MADT is parsed here, the FADT, HPET and MCFG in acpi_fadt.c, the SPCR, DMAR and IVRS
+ * in acpi_spcr.c, acpi_dmar.c and acpi_ivrs.c, the AML tables by aml.c. Pure C with all physical memory access behind struct acpi_os, so the same code
  * runs in the kernel, in host tests and in `./lios check-machine` (which feeds tables one
  * by one to acpi_parse_table). Nothing is trusted: signatures, lengths and checksums are
  * checked before a table is used, lengths are bounded, and a bad table is skipped with a
@@ -342,6 +342,8 @@ int acpi_parse_table(const uint8_t *t, size_t len, struct acpi_info *info)
 		return acpi_parse_spcr(t, tlen, info);
 	if (memcmp(t, "DMAR", 4) == 0 && !info->dmar.present)
 		return acpi_parse_dmar(t, tlen, info);
+	if (memcmp(t, "IVRS", 4) == 0 && !info->ivrs.present)
+		return acpi_parse_ivrs(t, tlen, info);
 	if (memcmp(t, "DSDT", 4) == 0 && !info->have_dsdt)
 		return acpi_parse_aml(t, tlen, info);
 	if (memcmp(t, "SSDT", 4) == 0)

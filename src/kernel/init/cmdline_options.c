@@ -28,6 +28,7 @@ static const struct cmdline_option options[] = {
 	{ "usb.kbd", CMDLINE_VALUE, NULL },             /* usb.c */
 	{ "nmi", CMDLINE_CHOICE, "panic" },             /* arch/x86_64/cpu/nmi.c */
 	{ "dmar.test_left_on", CMDLINE_FLAG, NULL },    /* drivers/iommu/dmar.c */
+	{ "amdvi.test_left_on", CMDLINE_FLAG, NULL },   /* drivers/iommu/amdvi.c */
 	{ "efi.tiny_map", CMDLINE_WORD, NULL },         /* the UEFI entry (arch/x86_64/boot/) */
 	{ "heap.trace", CMDLINE_VALUE, NULL },          /* mm/heap_trace.c */
 	{ "kbd.layout", CMDLINE_VALUE, NULL },          /* drivers/input/kbd.c */

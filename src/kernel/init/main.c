@@ -8,6 +8,7 @@
  * Subsystem owners add their init call inside their own BEGIN/END block.
  */
 #include <lios/acpi.h>
+#include <lios/amdvi.h>
 #include <lios/bootinfo.h>
 #include <lios/cmdline.h>
 #include <lios/console.h>
@@ -191,8 +192,10 @@ void kmain(uint32_t mb2_magic, paddr_t mbi_phys)
 	/* VT-d units the firmware left translating, with protected memory regions or with
 	 * interrupt remapping on ("dmar: unit ..." per unit) are turned off: before the
 	 * interrupts are routed (remapping would block the I/O APIC's and MSI's) and before
-	 * any driver starts DMA (the xHCI's rings would be blocked). */
+	 * any driver starts DMA (the xHCI's rings would be blocked). AMD IOMMUs left on
+	 * ("amdvi: unit ..." per IOMMU) likewise. */
 	dmar_init(&acpi_get_info()->dmar);
+	amdvi_init(&acpi_get_info()->ivrs);
 	/* END iommu */
 
 	/* BEGIN cpu-late */

@@ -139,6 +139,7 @@ def main():
         r"^rtc: CMOS RTC at ports 0x70/0x71, the century in CMOS register 0x32$",
         r"^serial: no SPCR: LiOS uses COM1 \(0x3f8\) if it answers, else the first PCI 16550$",
         r"^dmar: no DMAR table: no VT-d units for LiOS to turn off$",
+        r"^amdvi: no IVRS table: no AMD IOMMUs for LiOS to turn off$",
         r"FACS .*not used by LiOS", r"WAET .*not used by LiOS",
         r"^    root buses from ACPI \(LiOS walks these, no probing\):$",
         r"^      0000:00 \\_SB_\.PCI0 \(_CRS, buses 00-ff\)$"], forbid=[r"refused", r"probes every bus"])
@@ -148,6 +149,13 @@ def main():
         r"^dmar: 1 VT-d remapping unit: at boot LiOS turns off the translation, protected "
         r"memory and interrupt remapping the firmware left on in each$",
         r"^    unit 0 at 0xfed90000, segment 0$"], forbid=[r"refused"])
+    # QEMU's amd-iommu: its IVRS read, the IOMMU named.
+    expect("qemu-q35-amd-iommu", run(prog, os.path.join(tables, "qemu-q35-amd-iommu")), [
+        r"IVRS +IVRS, 104 bytes: read",
+        r"^amdvi: 1 AMD IOMMU: at boot LiOS turns off the translation, command buffer and "
+        r"logs the firmware left on in each$",
+        r"^    unit 0 at 0xfed80000, the IOMMU at 0000:00:02\.0, IVHD types 0x10$"],
+        forbid=[r"refused"])
     # A pxb is a second host bridge: its root bus is walked, not found by probing.
     expect("qemu-pc-pxb", run(prog, os.path.join(tables, "qemu-pc-pxb")), [
         r"^    root buses from ACPI \(LiOS walks these, no probing\):\n"

@@ -52,6 +52,7 @@ static void test_documented_forms_pass(void)
 		"usb.kbd=boot",
 		"nmi=panic",
 		"dmar.test_left_on",
+		"amdvi.test_left_on",
 		"efi.tiny_map",
 		"heap.trace",
 		"heap.trace=65536",

@@ -17,9 +17,11 @@ qemu-pc-pxb and qemu-q35-pxb-pcie:
     dump_qemu_tables.py qemu-q35-pxb-pcie q35 -device pxb-pcie,id=pxb1,bus_nr=128,bus=pcie.0 \
         -device pcie-root-port,id=rp1,bus=pxb1,chassis=1
 
-and QEMU's VT-d unit (its DMAR) of qemu-q35-iommu:
+and QEMU's VT-d unit (its DMAR) of qemu-q35-iommu, and its AMD IOMMU (the IVRS) of
+qemu-q35-amd-iommu:
 
     dump_qemu_tables.py qemu-q35-iommu q35 -device intel-iommu
+    dump_qemu_tables.py qemu-q35-amd-iommu q35 -device amd-iommu
 """
 import json
 import os
