@@ -17,12 +17,11 @@
 #include <string.h>
 #include <lios/acpi.h>
 #include <lios/printk.h>
+#include "acpi_table_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEADER_LEN 36
 #define STRUCTURES 48
-#define TABLE_MAX 65536
 
 static void fail(const char *what)
 {
@@ -88,23 +87,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct acpi_info info;
 	static bool sink;
 	uint32_t len;
-	uint8_t *t, sum = 0;
+	uint8_t *t;
 
 	if (!sink && !getenv("FUZZ_DMAR_LOG"))
 		printk_add_sink(quiet, false);
 	sink = true;
-	if (size > TABLE_MAX - HEADER_LEN)
+	t = fuzz_acpi_table("DMAR", 1, data, size, &len);
+	if (!t)
 		return 0;
-	len = (uint32_t)(HEADER_LEN + size);
-	t = malloc(len);
-	memset(t, 0, HEADER_LEN);
-	memcpy(t, "DMAR", 4);
-	memcpy(t + 4, &len, 4);
-	t[8] = 1;
-	memcpy(t + HEADER_LEN, data, size);
-	for (uint32_t i = 0; i < len; i++)
-		sum += t[i];
-	t[9] = (uint8_t)-sum;
 	acpi_info_init(&info);
 	acpi_parse_table(t, len, &info);
 	check(t, len, &info.dmar);
