@@ -26,8 +26,7 @@
 
 #define DMAR_HOST_ADDR_WIDTH 36
 #define DMAR_FLAGS 37
-#define DMAR_STRUCTURES 48   /* the first remapping structure */
-#define DMAR_STRUCT_HEADER 4 /* type and length */
+#define DMAR_STRUCTURES 48 /* the first remapping structure */
 #define DMAR_TYPE_DRHD 0
 #define DRHD_FLAGS 4
 #define DRHD_SEGMENT 6
@@ -108,28 +107,11 @@ int acpi_parse_dmar(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	d->present = true;
 	d->host_addr_width = (uint8_t)(t[DMAR_HOST_ADDR_WIDTH] + 1);
 	d->flags = t[DMAR_FLAGS];
-	while (at < len) {
-		uint16_t type, slen;
-
-		if (len - at < DMAR_STRUCT_HEADER) {
-			printk(KERN_WARN "acpi: DMAR: %u bytes left at offset %u, too few for a "
-					 "structure header: ignored\n",
-			       len - at, at);
+	for (uint16_t type, slen; at < len; at += slen) {
+		if (!acpi_struct_at(t, len, at, 2, "DMAR", "structure", &type, &slen))
 			break;
-		}
-		memcpy(&type, t + at, 2);
-		memcpy(&slen, t + at + 2, 2);
-		if (slen < DMAR_STRUCT_HEADER || slen > len - at) {
-			printk(KERN_WARN "acpi: DMAR: structure at offset %u (type %u) has length "
-					 "%u, %s: the rest of the table is not read\n",
-			       at, type, slen,
-			       slen < DMAR_STRUCT_HEADER ? "shorter than its own header"
-							 : "past the table's end");
-			break;
-		}
 		if (type == DMAR_TYPE_DRHD)
 			dmar_drhd(t, at, slen, d);
-		at += slen;
 	}
 	if (d->dropped)
 		printk(KERN_WARN "acpi: DMAR lists %u more units than LiOS keeps (%u): those stay "

@@ -37,6 +37,18 @@ int acpi_parse_spcr(const uint8_t *t, uint32_t len, struct acpi_info *info); /* 
 int acpi_parse_dmar(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_dmar.c */
 int acpi_parse_ivrs(const uint8_t *t, uint32_t len, struct acpi_info *info); /* acpi_ivrs.c */
 int acpi_parse_aml(const uint8_t *t, uint32_t len, struct acpi_info *info);
+/*
+ * acpi_struct_at (acpi_tables.c) - one step of the walk of a table whose body is a list of
+ * structures that each open with a type (type_bytes: 1 or 2, at offset 0) and a 2-byte
+ * length at offset 2 that counts the structure's own 4-byte header (DMAR, IVRS). For the
+ * structure at offset 'at' of table t (len bytes), stores its type and length and returns
+ * true; returns false, saying why ("acpi: DMAR: structure at offset 64 (type 0x0) has
+ * length 0, shorter than its own header: the rest of the table is not read"), when it
+ * cannot be stepped over: fewer than 4 bytes left, a length below 4 or past the end.
+ * 'table' names the table ("DMAR"), 'noun' its structures ("structure", "block"). Pure.
+ */
+bool acpi_struct_at(const uint8_t *t, uint32_t len, uint32_t at, unsigned type_bytes,
+		    const char *table, const char *noun, uint16_t *type, uint16_t *slen);
 /* acpi_pci_roots.c: what a DSDT or SSDT (named 'table', "DSDT", "SSDT2") says of PCI host
  * bridges goes to info->pci, read in the AML walk acpi_parse_aml makes for \_S5 anyway:
  * acpi_pci_aml_begin readies the walk's visitor v (and rd, its state), acpi_pci_aml_end

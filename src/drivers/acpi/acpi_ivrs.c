@@ -28,8 +28,7 @@
 #include "acpi_internal.h"
 
 #define IVRS_IVINFO 36
-#define IVRS_BLOCKS 48      /* the first definition block */
-#define IVRS_BLOCK_HEADER 4 /* type, flags and length */
+#define IVRS_BLOCKS 48 /* the first definition block */
 #define IVRS_TYPE_IVHD_10 0x10
 #define IVRS_TYPE_IVHD_11 0x11
 #define IVRS_TYPE_IVHD_40 0x40
@@ -138,29 +137,11 @@ int acpi_parse_ivrs(const uint8_t *t, uint32_t len, struct acpi_info *info)
 	memset(v, 0, sizeof(*v));
 	v->present = true;
 	memcpy(&v->ivinfo, t + IVRS_IVINFO, 4);
-	while (at < len) {
-		uint8_t type;
-		uint16_t blen;
-
-		if (len - at < IVRS_BLOCK_HEADER) {
-			printk(KERN_WARN "acpi: IVRS: %u bytes left at offset %u, too few for a "
-					 "block header: ignored\n",
-			       len - at, at);
+	for (uint16_t type, blen; at < len; at += blen) {
+		if (!acpi_struct_at(t, len, at, 1, "IVRS", "block", &type, &blen))
 			break;
-		}
-		type = t[at];
-		memcpy(&blen, t + at + 2, 2);
-		if (blen < IVRS_BLOCK_HEADER || blen > len - at) {
-			printk(KERN_WARN "acpi: IVRS: block at offset %u (type %#x) has length %u, "
-					 "%s: the rest of the table is not read\n",
-			       at, type, blen,
-			       blen < IVRS_BLOCK_HEADER ? "shorter than its own header"
-							: "past the table's end");
-			break;
-		}
-		if (ivhd_type_bit(type))
-			ivrs_ivhd(t, at, type, blen, v);
-		at += blen;
+		if (ivhd_type_bit((uint8_t)type))
+			ivrs_ivhd(t, at, (uint8_t)type, blen, v);
 	}
 	if (v->dropped)
 		printk(KERN_WARN "acpi: IVRS: %u IOMMU blocks past the %u IOMMUs LiOS keeps: "

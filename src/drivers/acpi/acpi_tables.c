@@ -307,6 +307,30 @@ static void parse_madt(const uint8_t *t, uint32_t len, struct acpi_info *info)
 		info->cpu_count += x2apic_low;
 }
 
+/* acpi_struct_at - see acpi_internal.h. */
+bool acpi_struct_at(const uint8_t *t, uint32_t len, uint32_t at, unsigned type_bytes,
+		    const char *table, const char *noun, uint16_t *type, uint16_t *slen)
+{
+	enum { HEADER = 4 }; /* type (1 or 2 bytes), then the length at offset 2 */
+
+	if (at >= len || len - at < HEADER) {
+		printk(KERN_WARN "acpi: %s: %u bytes left at offset %u, too few for a %s header: "
+				 "ignored\n",
+		       table, at < len ? len - at : 0, at, noun);
+		return false;
+	}
+	*type = type_bytes == 2 ? (uint16_t)(t[at] | t[at + 1] << 8) : t[at];
+	*slen = (uint16_t)(t[at + 2] | t[at + 3] << 8);
+	if (*slen < HEADER || *slen > len - at) {
+		printk(KERN_WARN "acpi: %s: %s at offset %u (type %#x) has length %u, %s: the rest "
+				 "of the table is not read\n",
+		       table, noun, at, *type, *slen,
+		       *slen < HEADER ? "shorter than its own header" : "past the table's end");
+		return false;
+	}
+	return true;
+}
+
 void acpi_info_init(struct acpi_info *info) { memset(info, 0, sizeof(*info)); }
 
 /*

@@ -143,7 +143,7 @@ static void test_length_zero(void)
 	CHECK_EQ(parse_dmar(), 0);
 	CHECK_EQ(info.dmar.unit_count, 1);
 	CHECK_EQ(info.dmar.unit[0].base, 0xfed90000);
-	CHECK(log_captured("acpi: DMAR: structure at offset 64 (type 0) has length 0, shorter "
+	CHECK(log_captured("acpi: DMAR: structure at offset 64 (type 0x0) has length 0, shorter "
 			   "than its own header: the rest of the table is not read"));
 }
 
