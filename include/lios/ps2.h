@@ -10,12 +10,16 @@
 
 #include <lios/compiler.h>
 
-/* Probe and initialise the controller and reset the keyboard, leaving it scanning in set 1
- * (the controller's translation of set 2, or, where translation does not stick, the
- * keyboard's own set 1) and the port's interrupt still off. Returns 0, or -ENODEV with a
- * short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
+/* ps2_init's flags: also run the controller's self-test (kbd.ps2=selftest), which Linux
+ * skips on x86 too: on some laptops it leaves the keyboard dead. */
+#define PS2_INIT_SELF_TEST 0x1u
+/* Probe and initialise the controller and reset the keyboard (or, when it does not take a
+ * reset, find it by Identify or Set LEDs), leaving it scanning in set 1 (the controller's
+ * translation of set 2, or, where translation does not stick, the keyboard's own set 1),
+ * the second port off and the first port's interrupt still off. Returns 0, or -ENODEV with
+ * a short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
  * Every wait is a <lios/time.h> deadline (works before timer_init); IRQ 1 must be masked. */
-int ps2_init(char *why, size_t n);
+int ps2_init(unsigned int flags, char *why, size_t n);
 /* Let the controller raise IRQ 1 for keyboard bytes (after ps2_init returned 0; writes the
  * configuration byte ps2_init chose, never reads it back). Returns 0 or -ETIMEDOUT. */
 int ps2_enable_irq(void);
@@ -28,6 +32,10 @@ int ps2_enable_irq(void);
 int ps2_kbd_command(uint8_t cmd, int arg, void (*stray)(uint8_t b));
 /* IRQ side: true when the controller holds a byte from the keyboard port. */
 bool ps2_kbd_byte_ready(void);
+/* A byte from the second port waits: it is read and dropped, true. The port is off, but a
+ * controller that ignores Disable (or an active multiplexer) can still fill the output
+ * buffer with one, and while it waits no key gets through. Interrupts off. */
+bool ps2_drop_aux_byte(void);
 /* Read the data port (no wait). */
 uint8_t ps2_read_data(void);
 /* Pulse the CPU reset line through the controller. Returns -EIO if the machine is still

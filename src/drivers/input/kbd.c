@@ -41,6 +41,9 @@ static volatile uint32_t ring_head; /* next slot to fill (IRQ side) */
 static volatile uint32_t ring_tail; /* next slot to read (thread side) */
 static uint64_t dropped;
 static uint64_t led_failures;       /* LED updates the PS/2 keyboard did not ack */
+static uint64_t aux_dropped;        /* bytes of the 8042's second port thrown away */
+static bool aux_said;               /* the first of them was logged */
+static uint64_t next_watch_us;      /* when kbd_poll_event next looks at the 8042 itself */
 static bool gap;                    /* entries dropped since the last one queued */
 static struct kbd_decoder decoder;
 static bool present;
@@ -68,11 +71,22 @@ static void ring_push(uint16_t e)
 	ring_head++;
 }
 
-static void kbd_irq(unsigned int irq, void *ctx)
+/* Takes the byte the 8042 holds: a key byte is queued, one of the second port dropped.
+ * False when none waited. Interrupts off. */
+static bool take_8042_byte(void)
 {
-	if (ps2_kbd_byte_ready())
+	if (ps2_kbd_byte_ready()) {
 		ring_push(ps2_read_data());
+		return true;
+	}
+	if (ps2_drop_aux_byte()) {
+		aux_dropped++;
+		return true;
+	}
+	return false;
 }
+
+static void kbd_irq(unsigned int irq, void *ctx) { take_8042_byte(); }
 
 /*
  * A byte that reached the 8042 while IRQ 1 was masked raised its edge then: an
@@ -194,6 +208,34 @@ static void update_leds(void)
 }
 
 /*
+ * Every KBD_WATCH_US the thread looks at the 8042 itself, as the IRQ would, taking what
+ * waits until the output buffer is empty (PS2_FLUSH_MAX bytes at most): a byte of the
+ * second port is dropped (kbd_irq never runs for one, and while it waits no key gets
+ * through: a controller that ignores Disable, a mouse the firmware left streaming), and a
+ * key byte whose IRQ edge was lost is queued. The first dropped byte is said. Thread
+ * context.
+ */
+#define KBD_WATCH_US 100000
+#define KBD_WATCH_MAX 16
+static void watch_8042(void)
+{
+	uint64_t now = timer_uptime_us(), flags;
+
+	if (!present || now < next_watch_us)
+		return;
+	next_watch_us = now + KBD_WATCH_US;
+	flags = arch_irq_save();
+	for (int i = 0; i < KBD_WATCH_MAX && take_8042_byte(); i++)
+		;
+	arch_irq_restore(flags);
+	if (aux_dropped && !aux_said) {
+		aux_said = true;
+		printk(KERN_WARN "kbd: a byte from the 8042's second port came in although the port "
+				 "is off: dropped (later ones only counted, shell: kbd)\n");
+	}
+}
+
+/*
  * kbd_poll_event - decode queued bytes until one completes a key event (first the event a
  * dead key's accent held back, if any). Returns true with *ev filled, false when the queue
  * ran dry. Thread context.
@@ -202,6 +244,7 @@ bool kbd_poll_event(struct kbd_event *ev)
 {
 	uint16_t e;
 
+	watch_8042();
 	if (kbd_decoder_next(&decoder, ev))
 		return true;
 	while (ring_pop(&e)) {
@@ -244,8 +287,11 @@ void kbd_describe_losses(char *buf, size_t size)
 		n = ksnprintf(buf, size, "%lu keyboard input%s dropped", (unsigned long)dropped,
 			      dropped == 1 ? "" : "s");
 	if (led_failures && n >= 0 && (size_t)n < size)
-		ksnprintf(buf + n, size - (size_t)n, "%s%lu LED update%s failed", n ? ", " : "",
-			  (unsigned long)led_failures, led_failures == 1 ? "" : "s");
+		n += ksnprintf(buf + n, size - (size_t)n, "%s%lu LED update%s failed", n ? ", " : "",
+			       (unsigned long)led_failures, led_failures == 1 ? "" : "s");
+	if (aux_dropped && n >= 0 && (size_t)n < size)
+		ksnprintf(buf + n, size - (size_t)n, "%s%lu mouse-port byte%s dropped", n ? ", " : "",
+			  (unsigned long)aux_dropped, aux_dropped == 1 ? "" : "s");
 }
 
 /* kbd_get_layout - the layout in use (never NULL after kbd_init). Thread context. */
@@ -275,19 +321,22 @@ static bool acpi_denies_8042(void)
 	return a && a->present && a->have_fadt && a->i8042_flag_valid && !a->i8042_present;
 }
 
-/* kbd.ps2=off on the command line: leave ports 0x60/0x64 alone (a machine whose chipset
- * misbehaves when they are probed). Another value is said and ignored. */
-static bool ps2_turned_off(void)
+/* kbd.ps2= on the command line: "off" leaves ports 0x60/0x64 alone (a machine whose
+ * chipset misbehaves when they are probed): -1; "selftest" runs the controller's self-test
+ * too: PS2_INIT_SELF_TEST. Otherwise ps2_init's default flags, 0; another value is said. */
+static int ps2_mode(void)
 {
-	char v[8];
+	char v[12];
 	int err = cmdline_value("kbd.ps2", v, sizeof(v));
 
 	if (err == -ENOENT)
-		return false;
+		return 0;
 	if (err >= 0 && strcmp(v, "off") == 0)
-		return true;
-	printk(KERN_WARN "kbd: kbd.ps2: only \"off\" is known, probing the 8042\n");
-	return false;
+		return -1;
+	if (err >= 0 && strcmp(v, "selftest") == 0)
+		return PS2_INIT_SELF_TEST;
+	printk(KERN_WARN "kbd: kbd.ps2: only \"off\" and \"selftest\" are known, probing the 8042\n");
+	return 0;
 }
 
 /*
@@ -297,10 +346,10 @@ static bool ps2_turned_off(void)
  */
 int kbd_init(void)
 {
-	char why[80], name[KBD_LAYOUT_ARG_MAX];
+	char why[96], name[KBD_LAYOUT_ARG_MAX];
 	const struct kbd_layout *layout = NULL;
 	uint64_t t0 = timer_uptime_us();
-	int err;
+	int err, mode;
 
 	err = cmdline_value("kbd.layout", name, sizeof(name));
 	if (err == -E2BIG) {
@@ -315,13 +364,17 @@ int kbd_init(void)
 
 	present = false;
 	led_failures = 0;
+	aux_dropped = 0;
+	aux_said = false;
+	next_watch_us = 0;
 	irq_mask(IRQ_KEYBOARD);
-	if (ps2_turned_off()) {
+	mode = ps2_mode();
+	if (mode < 0) {
 		ps2_leave_alone(); /* the reboot path's reset pulse too */
 		printk("kbd: none (kbd.ps2=off)\n");
 		return -ENODEV;
 	}
-	if (ps2_init(why, sizeof(why)) < 0) {
+	if (ps2_init((unsigned int)mode, why, sizeof(why)) < 0) {
 		printk("kbd: none (%s%s)\n", why, acpi_denies_8042() ? ", as ACPI says" : "");
 		return -ENODEV;
 	}

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
  * The 8042 PS/2 controller: its status, command and configuration bytes, the bring-up
- * sequence its specification asks for (disable both ports, flush, configuration byte,
- * self-test, port test, enable, reset the keyboard), byte exchange with the keyboard, and
- * the CPU reset line. Only controller bytes live here; decoding is scancode.c's. Where real
- * hardware strays from the book and still works (a controller failing its self-test, a
- * keyboard whose self-test verdict comes late, before the ack or never), it is used and
- * the deviation is logged with a "ps2: " line: see controller_self_test and reset_keyboard.
+ * (disable both ports, flush, configuration byte, enable, reset the keyboard), byte
+ * exchange with the keyboard, and the CPU reset line. Only controller bytes live here;
+ * decoding is scancode.c's.
+ *
+ * Most 8042s today are firmware: a laptop's embedded controller, or the SMM emulation of a
+ * USB keyboard. They answer more slowly and less completely than the chip the book
+ * describes, so the bring-up asks only what a keyboard needs, as Linux does on x86: the
+ * controller self-test (which on some laptops leaves the keyboard dead) runs only when
+ * asked (PS2_INIT_SELF_TEST, kbd.ps2=selftest); the keyboard port test runs only to explain
+ * a keyboard that did not answer; a keyboard that ignores or refuses Reset is asked
+ * Identify, then Set LEDs, and used when it acks either; and every wait is as long as
+ * Linux's (a controller's answer 500 ms, a keyboard's ack 200 ms, the reset's 1 s), which
+ * a working controller never comes near. Where real hardware strays from the book and still
+ * works (a controller failing its self-test, a keyboard whose self-test verdict comes late,
+ * before the ack or never, one that skips the reset), it is used and the deviation is
+ * logged with a "ps2: " line: see controller_self_test and reset_keyboard.
  * A keyboard command whose argument fails after the command was acked is ended on the
  * keyboard's side too (end_pending_command): the keyboard never takes the next command for
  * the argument it waits for.
@@ -20,6 +30,7 @@
 #include <lios/errno.h>
 #include <lios/printk.h>
 #include <lios/ps2.h>
+#include <lios/string.h>
 #include <lios/time.h>
 
 #define PS2_DATA 0x60
@@ -43,6 +54,7 @@
 #define PS2_CONFIG_PORT1_IRQ 0x01
 #define PS2_CONFIG_PORT2_IRQ 0x02
 #define PS2_CONFIG_PORT1_CLOCK_OFF 0x10
+#define PS2_CONFIG_PORT2_CLOCK_OFF 0x20
 #define PS2_CONFIG_TRANSLATE 0x40   /* translate the keyboard's set 2 into set 1 */
 
 #define PS2_SELF_TEST_OK 0x55
@@ -52,6 +64,8 @@
 #define KBD_CMD_ENABLE_SCANNING 0xf4
 #define KBD_CMD_DISABLE_SCANNING 0xf5 /* also restores the default typematic settings */
 #define KBD_CMD_SCANCODE_SET 0xf0   /* argument: 1, 2 or 3 (0 asks) */
+#define KBD_CMD_IDENTIFY 0xf2       /* ack, then the ID: 0xab 0x83 (0xab 0x41 translated) */
+#define KBD_CMD_SET_LEDS 0xed       /* argument: the LED bits */
 #define KBD_SCANCODE_SET1 1
 #define KBD_REPLY_ACK 0xfa
 #define KBD_REPLY_RESEND 0xfe
@@ -59,8 +73,15 @@
 #define KBD_REPLY_BAT_FAIL1 0xfc
 #define KBD_REPLY_BAT_FAIL2 0xfd
 
-#define PS2_TIMEOUT_US 20000        /* controller commands answer within microseconds */
-#define KBD_REPLY_TIMEOUT_US 50000
+/* Upper bounds, as Linux's i8042 and libps2 wait: a chip answers in microseconds, an
+ * embedded controller's firmware in milliseconds, a keyboard's ack crosses the PS/2 wire
+ * in about one; some keyboards (Synaptics' among them) finish their reset before acking
+ * it. */
+#define PS2_TIMEOUT_US 500000       /* the controller takes a byte, or answers a command */
+#define KBD_REPLY_TIMEOUT_US 200000 /* the keyboard acks a byte */
+#define KBD_RESET_ACK_TIMEOUT_US 1000000
+#define KBD_ID_TIMEOUT_US 200000    /* each ID byte after Identify's ack */
+#define PS2_FLUSH_PAUSE_US 50       /* between flushed bytes: the next may be on its way */
 /* The keyboard's basic assurance test after reset: 500-750 ms by the book, but some
  * keyboards (and KVM switches) answer only after a full second. */
 #define KBD_BAT_TIMEOUT_US 1500000
@@ -137,24 +158,26 @@ static int write_config(uint8_t config)
 
 static void flush_output(void)
 {
-	for (int i = 0; i < PS2_FLUSH_MAX && (ps2_status() & PS2_STATUS_OUTPUT_FULL); i++)
+	for (int i = 0; i < PS2_FLUSH_MAX && (ps2_status() & PS2_STATUS_OUTPUT_FULL); i++) {
 		arch_pio_read8(PS2_DATA);
+		udelay(PS2_FLUSH_PAUSE_US);
+	}
 }
 
 /*
  * Send b to the keyboard and wait for its ACK, sending it again on a resend request
  * (KBD_TRIES times in all); other bytes arriving meanwhile go to stray (may be NULL). The
- * answer is awaited KBD_REPLY_TIMEOUT_US from each sending, however many other bytes come
- * meanwhile (a stream of them is no answer). Returns 0, -EIO (kept refusing) or -ETIMEDOUT.
+ * answer is awaited timeout_us from each sending, however many other bytes come meanwhile
+ * (a stream of them is no answer). Returns 0, -EIO (kept refusing) or -ETIMEDOUT.
  */
-static int send_to_keyboard(uint8_t b, void (*stray)(uint8_t b))
+static int send_waiting(uint8_t b, void (*stray)(uint8_t b), uint64_t timeout_us)
 {
 	int tries = 0, reply;
 	uint64_t deadline;
 
 	if (write_data(b))
 		return -ETIMEDOUT;
-	deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
+	deadline = deadline_us(timeout_us);
 	for (;;) {
 		reply = read_data_until(deadline);
 		if (reply < 0)
@@ -166,12 +189,18 @@ static int send_to_keyboard(uint8_t b, void (*stray)(uint8_t b))
 				return -EIO;
 			if (write_data(b))
 				return -ETIMEDOUT;
-			deadline = deadline_us(KBD_REPLY_TIMEOUT_US);
+			deadline = deadline_us(timeout_us);
 			continue;
 		}
 		if (stray)
 			stray((uint8_t)reply);
 	}
+}
+
+/* send_waiting with the ack awaited KBD_REPLY_TIMEOUT_US, as every command but Reset. */
+static int send_to_keyboard(uint8_t b, void (*stray)(uint8_t b))
+{
+	return send_waiting(b, stray, KBD_REPLY_TIMEOUT_US);
 }
 
 /*
@@ -220,37 +249,76 @@ static void note_early_bat(uint8_t b)
 }
 
 /*
+ * A keyboard that did not take the reset (no ack, or RESEND every time) may still be
+ * there: some embedded controllers and KVM switches ignore Reset, and Linux never resets
+ * an x86 keyboard at all. Asked as Linux's atkbd asks: Identify (ack, then up to two ID
+ * bytes, read here so that none is left for the IRQ), else Set LEDs (all off). True when
+ * either was acked, with what answered in 'how' ("Identify (0xab 0x83)", "Set LEDs").
+ */
+static bool identify_keyboard(char *how, size_t n)
+{
+	uint8_t id[2];
+	unsigned nid = 0;
+	int b;
+
+	if (ps2_kbd_command(KBD_CMD_IDENTIFY, -1, NULL)) {
+		ksnprintf(how, n, "Set LEDs");
+		return !ps2_kbd_command(KBD_CMD_SET_LEDS, 0, NULL);
+	}
+	while (nid < 2 && (b = read_data(KBD_ID_TIMEOUT_US)) >= 0)
+		id[nid++] = (uint8_t)b;
+	if (nid == 2)
+		ksnprintf(how, n, "Identify (0x%02x 0x%02x)", id[0], id[1]);
+	else if (nid)
+		ksnprintf(how, n, "Identify (0x%02x)", id[0]);
+	else
+		ksnprintf(how, n, "Identify (no ID)");
+	return true;
+}
+
+/*
  * Reset the keyboard and wait for its self-test verdict (0xaa, sent after the ack or, by
  * some keyboards, before it). A keyboard that acked the reset but never gives a verdict
- * (KVM switches, some laptop controllers) is enabled anyway and kept if it acks that; the
- * missing verdict is said. When the controller does not translate (translated false), the
- * keyboard is asked for set 1 itself, which scancode.c decodes. 0, or -ENODEV with a reason.
+ * (KVM switches, some laptop controllers) is enabled anyway and kept if it acks that; one
+ * that did not take the reset but answers Identify or Set LEDs (identify_keyboard) is used
+ * without one; each deviation is said. When the controller does not translate (translated
+ * false), the keyboard is asked for set 1 itself, which scancode.c decodes. 0; -ENXIO
+ * ("no keyboard, reset timeout") when nothing on the port answered; -ENODEV with a reason
+ * for a keyboard that answered wrongly.
  */
 static int reset_keyboard(bool translated, char *why, size_t n)
 {
-	int err, bat;
+	int err, bat = -1;
+	char how[32];
 
 	early_bat = -1;
-	err = ps2_kbd_command(KBD_CMD_RESET, -1, note_early_bat);
-	if (err) {
+	err = send_waiting(KBD_CMD_RESET, note_early_bat, KBD_RESET_ACK_TIMEOUT_US);
+	if (err && !identify_keyboard(how, sizeof(how))) {
 		ksnprintf(why, n, "no keyboard, reset %s", err == -ETIMEDOUT ? "timeout" : "refused");
-		return -ENODEV;
+		return -ENXIO;
 	}
-	bat = early_bat >= 0 ? early_bat : read_data(KBD_BAT_TIMEOUT_US);
-	if (bat >= 0 && bat != KBD_REPLY_BAT_OK) {
-		ksnprintf(why, n, "keyboard self-test failed, 0x%02x", bat);
-		return -ENODEV;
+	if (!err) {
+		bat = early_bat >= 0 ? early_bat : read_data(KBD_BAT_TIMEOUT_US);
+		if (bat >= 0 && bat != KBD_REPLY_BAT_OK) {
+			ksnprintf(why, n, "keyboard self-test failed, 0x%02x", bat);
+			return -ENODEV;
+		}
 	}
 	if (!translated && ps2_kbd_command(KBD_CMD_SCANCODE_SET, KBD_SCANCODE_SET1, NULL)) {
 		ksnprintf(why, n, "controller does not translate, keyboard refuses scan code set 1");
 		return -ENODEV;
 	}
 	if (ps2_kbd_command(KBD_CMD_ENABLE_SCANNING, -1, NULL)) {
-		ksnprintf(why, n, bat < 0 ? "keyboard self-test timeout" : "keyboard does not enable scanning");
+		ksnprintf(why, n, !err && bat < 0 ? "keyboard self-test timeout"
+						  : "keyboard does not enable scanning");
 		return -ENODEV;
 	}
 	scanning_on = true;
-	if (bat < 0)
+	if (err)
+		printk(KERN_WARN "ps2: the keyboard %s the reset; it answers %s, so it is used "
+				 "without one\n",
+		       err == -ETIMEDOUT ? "did not answer" : "refused", how);
+	else if (bat < 0)
 		printk(KERN_WARN "ps2: the keyboard sent no self-test result within %u ms; it acks, so it is used\n",
 		       KBD_BAT_TIMEOUT_US / 1000);
 	if (!translated)
@@ -261,7 +329,7 @@ static int reset_keyboard(bool translated, char *why, size_t n)
 /*
  * The controller self-test, asked up to PS2_SELF_TEST_TRIES times. A controller that
  * keeps failing it but answers is used anyway (netbooks' embedded controllers do that and
- * their keyboard works; the port test and the keyboard reset still decide), and that is
+ * their keyboard works; the keyboard reset still decides), and that is
  * said. No answer at all: -ENODEV "controller self-test timeout".
  */
 static int controller_self_test(char *why, size_t n)
@@ -284,29 +352,35 @@ static int controller_self_test(char *why, size_t n)
 	return 0;
 }
 
-/* Runs controller test cmd; 0 when it answers ok, else -ENODEV with "<name> timeout" or
- * "<name> failed, 0x.." in why (a timeout is no test result, never printed as a code). */
-static int run_test(uint8_t cmd, uint8_t ok, const char *name, char *why, size_t n)
+/*
+ * No keyboard answered on a working controller: the keyboard port test (which Linux never
+ * runs, and which some embedded controllers do not know) is asked now, with the port off
+ * again, only to say more: its verdict is added to why ("; keyboard port test failed,
+ * 0x01": the clock line stuck low, or "; keyboard port test: no answer"). A pass adds
+ * nothing: the port is fine, nothing is plugged in.
+ */
+static void explain_no_keyboard(char *why, size_t n)
 {
-	int reply = command_reply(cmd);
+	size_t len = strlen(why);
+	int reply;
 
-	if (reply == ok)
-		return 0;
+	if (write_command(PS2_CMD_DISABLE_PORT1))
+		return;
+	reply = command_reply(PS2_CMD_TEST_PORT1);
 	if (reply < 0)
-		ksnprintf(why, n, "%s timeout", name);
-	else
-		ksnprintf(why, n, "%s failed, 0x%02x", name, reply);
-	return -ENODEV;
+		ksnprintf(why + len, n - len, "; keyboard port test: no answer");
+	else if (reply != PS2_PORT_TEST_OK)
+		ksnprintf(why + len, n - len, "; keyboard port test failed, 0x%02x", reply);
 }
 
 /*
  * ps2_init - bring the controller up and reset the keyboard; see lios/ps2.h.
  * Returns 0 or -ENODEV with the reason in why. Boot, IRQ 1 masked (before timer_init too).
  */
-int ps2_init(char *why, size_t n)
+int ps2_init(unsigned int flags, char *why, size_t n)
 {
 	uint8_t status;
-	int config, readback;
+	int config, readback, err;
 
 	left_alone = false; /* a bring-up asked for takes the ports back */
 	scanning_on = false;
@@ -326,38 +400,45 @@ int ps2_init(char *why, size_t n)
 		ksnprintf(why, n, "no controller, configuration byte timeout");
 		return -ENODEV;
 	}
+	/* the second port stays off whatever the byte read said: with its clock on, a mouse
+	 * the firmware left streaming would fill the output buffer that keys need */
 	config &= ~(PS2_CONFIG_PORT1_IRQ | PS2_CONFIG_PORT2_IRQ);
-	config |= PS2_CONFIG_TRANSLATE;
+	config |= PS2_CONFIG_TRANSLATE | PS2_CONFIG_PORT2_CLOCK_OFF;
 	if (write_config((uint8_t)config)) {
 		ksnprintf(why, n, "no controller, configuration write timeout");
 		return -ENODEV;
 	}
 
-	if (controller_self_test(why, n))
-		return -ENODEV;
-	/* the self-test may reset the controller: write the configuration again, and read it
-	 * back: a controller that keeps translation off would pass set 2 to the set-1 decoder,
-	 * every release a press. Both ports are off again, so a byte found waiting came while
-	 * the self-test had them on: flushed, not taken for the configuration. */
-	if (write_config((uint8_t)config)) {
-		ksnprintf(why, n, "controller lost after self-test");
-		return -ENODEV;
+	if (flags & PS2_INIT_SELF_TEST) {
+		if (controller_self_test(why, n))
+			return -ENODEV;
+		/* the self-test may reset the controller: write the configuration again */
+		if (write_config((uint8_t)config)) {
+			ksnprintf(why, n, "controller lost after self-test");
+			return -ENODEV;
+		}
 	}
+	/* Read it back: a controller that keeps translation off would pass set 2 to the set-1
+	 * decoder, every release a press. Both ports are off, so a byte found waiting came
+	 * before (or, with the self-test, while it had them on): flushed, not taken for the
+	 * configuration. */
 	flush_output();
 	readback = command_reply(PS2_CMD_READ_CONFIG);
 	if (readback < 0) {
-		ksnprintf(why, n, "controller lost after self-test");
+		ksnprintf(why, n, flags & PS2_INIT_SELF_TEST ? "controller lost after self-test"
+							      : "controller lost after configuration");
 		return -ENODEV;
 	}
 
-	if (run_test(PS2_CMD_TEST_PORT1, PS2_PORT_TEST_OK, "keyboard port test", why, n))
-		return -ENODEV;
 	ps2_config = (uint8_t)(config & ~PS2_CONFIG_PORT1_CLOCK_OFF);
 	if (write_command(PS2_CMD_ENABLE_PORT1) || write_config(ps2_config)) {
 		ksnprintf(why, n, "keyboard port does not enable");
 		return -ENODEV;
 	}
-	return reset_keyboard(readback & PS2_CONFIG_TRANSLATE, why, n);
+	err = reset_keyboard(readback & PS2_CONFIG_TRANSLATE, why, n);
+	if (err == -ENXIO)
+		explain_no_keyboard(why, n);
+	return err ? -ENODEV : 0;
 }
 
 /*
@@ -381,6 +462,21 @@ bool ps2_kbd_byte_ready(void)
 	uint8_t st = ps2_status();
 
 	return (st & PS2_STATUS_OUTPUT_FULL) && !(st & PS2_STATUS_AUX_DATA);
+}
+
+/* ps2_drop_aux_byte - see <lios/ps2.h>. Never touches the ports after ps2_leave_alone. */
+bool ps2_drop_aux_byte(void)
+{
+	const uint8_t aux = PS2_STATUS_OUTPUT_FULL | PS2_STATUS_AUX_DATA;
+	uint8_t st;
+
+	if (left_alone)
+		return false;
+	st = ps2_status();
+	if (st == PS2_STATUS_ABSENT || (st & aux) != aux)
+		return false;
+	arch_pio_read8(PS2_DATA);
+	return true;
 }
 
 /* ps2_read_data - the data port as it is, no wait (after ps2_kbd_byte_ready). IRQ context. */

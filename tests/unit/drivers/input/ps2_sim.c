@@ -29,6 +29,7 @@ void sim_reset(void)
 {
 	sim = (struct sim){.now_us = BOOT_US, .config = CONFIG_FIRMWARE,
 			   .self_test_reply = 0x55, .port_test_reply = 0x00,
+			   .ctrl_reply_us = CTRL_REPLY_US,
 			   .kbd_present = true, .kbd_bat = KBD_REPLY_BAT_OK, .kbd_bat_us = KBD_BAT_US,
 			   .kbd_scanning = true, .kbd_repeat_key = -1, .kbd_set = 2,
 			   .key_after_self_test = -1,
@@ -132,6 +133,11 @@ static void kbd_receive(uint8_t v)
 		sim.kbd_pending = v;
 		kbd_ack(v);
 		return;
+	case KBD_CMD_IDENTIFY:
+		kbd_ack(v);
+		kbd_send(0xab, KBD_REPLY_US);
+		kbd_send(0x83, KBD_REPLY_US);
+		return;
 	default: /* a command ps2.c never sends: a keyboard asks for it again */
 		kbd_send(KBD_REPLY_RESEND, KBD_REPLY_US);
 	}
@@ -143,7 +149,7 @@ static void ctrl_reply(int b)
 {
 	if (b == NO_REPLY || (sim.mute_after && sim.cmds_taken > sim.mute_after))
 		return;
-	sim_push((uint8_t)b, false, CTRL_REPLY_US);
+	sim_push((uint8_t)b, false, sim.ctrl_reply_us);
 }
 
 static void ctrl_command(uint8_t c)
@@ -156,7 +162,10 @@ static void ctrl_command(uint8_t c)
 	switch (c) {
 	case PS2_CMD_READ_CONFIG: ctrl_reply(sim.config); break;
 	case PS2_CMD_WRITE_CONFIG: sim.expect_config = true; break;
-	case PS2_CMD_DISABLE_PORT2: sim.config |= PS2_CONFIG_PORT2_CLOCK_OFF; break;
+	case PS2_CMD_DISABLE_PORT2:
+		if (!sim.ignores_port2_disable)
+			sim.config |= PS2_CONFIG_PORT2_CLOCK_OFF;
+		break;
 	case PS2_CMD_DISABLE_PORT1: sim.config |= PS2_CONFIG_PORT1_CLOCK_OFF; break;
 	case PS2_CMD_ENABLE_PORT1: sim.config &= ~PS2_CONFIG_PORT1_CLOCK_OFF; break;
 	case PS2_CMD_SELF_TEST:
@@ -179,6 +188,8 @@ static void ctrl_data(uint8_t v)
 	} else if (sim.config & PS2_CONFIG_PORT1_CLOCK_OFF) {
 		sim_violation("byte to the disabled keyboard port", v);
 	} else {
+		if (!sim.kbd_present && sim.no_kbd_resend)
+			sim_push(KBD_REPLY_RESEND, false, 15000);
 		kbd_receive(v);
 	}
 }

@@ -35,6 +35,7 @@
 /* Keyboard commands and replies. */
 #define KBD_CMD_SET_LEDS 0xed
 #define KBD_CMD_SCANCODE_SET 0xf0
+#define KBD_CMD_IDENTIFY 0xf2 /* ack, then the ID 0xab 0x83 */
 #define KBD_CMD_ENABLE_SCANNING 0xf4
 #define KBD_CMD_DISABLE_SCANNING 0xf5
 #define KBD_CMD_RESET 0xff
@@ -81,6 +82,11 @@ struct sim {
 	uint8_t config;
 	bool expect_config; /* the next data byte is the configuration */
 	int self_test_reply, port_test_reply; /* NO_REPLY: never answers */
+	uint64_t ctrl_reply_us; /* how long it takes to answer a command (CTRL_REPLY_US) */
+	/* with no keyboard, a byte for the keyboard port is answered 0xfe after the
+	 * controller's own 15 ms timeout, as an AT-compatible 8042 does; else nothing */
+	bool no_kbd_resend;
+	bool ignores_port2_disable; /* command 0xa7 does nothing (Linux: "Is this a SiS?") */
 	struct sim_byte out[SIM_QUEUE]; /* the output buffer and the bytes queued behind it */
 	unsigned out_head, out_len;
 	uint8_t last_out; /* what the data port reads when empty */

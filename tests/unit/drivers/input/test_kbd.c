@@ -348,8 +348,24 @@ static void test_fadt_8042_flag(void)
 	sim_reset();
 	log_capture_clear();
 	CHECK_EQ(kbd_init(), 0);
-	CHECK(log_captured("kbd: kbd.ps2: only \"off\" is known"));
+	CHECK(log_captured("kbd: kbd.ps2: only \"off\" and \"selftest\" are known"));
 	CHECK(log_captured("kbd: ps2\n"));
+
+	/* the controller's self-test only when asked: kbd.ps2=selftest */
+	bool asked = false;
+	for (unsigned i = 0; i < sim.ncmds; i++)
+		asked |= sim.cmds[i] == PS2_CMD_SELF_TEST;
+	CHECK(!asked);
+	cmdline_set("kbd.ps2=selftest");
+	sim_reset();
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), 0);
+	CHECK(!log_captured("kbd.ps2:"));
+	CHECK(log_captured("kbd: ps2\n"));
+	asked = false;
+	for (unsigned i = 0; i < sim.ncmds; i++)
+		asked |= sim.cmds[i] == PS2_CMD_SELF_TEST;
+	CHECK(asked);
 	cmdline_set("");
 	printk_remove_sink(log_capture_sink);
 }
@@ -523,6 +539,44 @@ static void test_losses_in_words(void)
 	printk_remove_sink(log_capture_sink);
 }
 
+/* 10. A byte from the 8042's second port (a controller that ignores Disable, a mouse the
+ * firmware left streaming) waits in the output buffer, a key byte behind it: no IRQ 1 comes
+ * for either (the mouse port's interrupt is off, and the key cannot reach the full buffer).
+ * Expected: within 100 ms the thread's look at the 8042 drops the mouse byte and takes the
+ * key ('a' typed), the first drop is logged once, the `kbd` line counts it. An IRQ 1 that
+ * finds a mouse byte drops it too. Before: the keyboard stayed dead. */
+static void test_mouse_byte_dropped(void)
+{
+	struct kbd_event ev;
+	char buf[96];
+
+	printk_add_sink(log_capture_sink, false);
+	boot();
+	log_capture_clear();
+	sim_push(0x08, true, 0);
+	kbd_send(KEY_A, 0);
+	CHECK(!kbd_poll_event(&ev) || ev.key != KEY_A); /* no look yet, or nothing typed */
+	sim.now_us += 100000;
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK(ev.pressed);
+	CHECK_EQ(sim.out_len, 0);
+	CHECK_EQ(log_count("kbd: a byte from the 8042's second port came in"), 1);
+	kbd_describe_losses(buf, sizeof(buf)); /* after the key drops of earlier cases */
+	CHECK(strstr(buf, ", 1 mouse-port byte dropped") && !strstr(buf, "LED"));
+
+	sim_push(0x09, true, 0);
+	irq1_handler(IRQ_KEYBOARD, NULL);
+	CHECK_EQ(sim.out_len, 0);
+	sim.now_us += 100000;
+	CHECK(!kbd_poll_event(&ev));
+	CHECK_EQ(log_count("kbd: a byte from the 8042's second port came in"), 1);
+	kbd_describe_losses(buf, sizeof(buf));
+	CHECK(strstr(buf, ", 2 mouse-port bytes dropped"));
+	CHECK_EQ(sim.violations, 0);
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
@@ -534,5 +588,6 @@ int main(void)
 	RUN(test_fadt_8042_flag);
 	RUN(test_led_argument_fails);
 	RUN(test_led_failure_said_once);
+	RUN(test_mouse_byte_dropped);
 	return unit_summary();
 }

@@ -4,7 +4,9 @@
  * middle of the bring-up reaches, on the simulated 8042 and keyboard of ps2_sim.c: a
  * controller that stops taking bytes, or stops answering, after its Nth command; a keyboard
  * that answers one byte with RESEND every time, or never answers it. test_ps2.c holds the
- * faults present from the start (no controller, no keyboard, failed self-tests). Each case
+ * faults present from the start (no controller, no keyboard, failed self-tests). The
+ * bring-up here runs the controller's self-test too (PS2_INIT_SELF_TEST, kbd.ps2=selftest),
+ * the longest sequence, so that a fault can strike at every step. Each case
  * checks -ENODEV, the reason word for word (it is what "kbd: none (...)" prints), that the
  * driver gave up after the one wait that failed rather than stacking further timeouts, and
  * what it left behind: the commands and bytes sent up to the fault and none after it, the
@@ -19,16 +21,16 @@
 #include "ps2_sim.h"
 
 /* ps2.c's waits, so the bounds below say which wait ran out: */
-#define CTRL_TIMEOUT_US 20000    /* PS2_TIMEOUT_US: the controller takes a byte, or answers */
-#define KBD_TIMEOUT_US 50000     /* KBD_REPLY_TIMEOUT_US: the keyboard acks a byte */
+#define CTRL_TIMEOUT_US 500000   /* PS2_TIMEOUT_US: the controller takes a byte, or answers */
+#define KBD_TIMEOUT_US 200000    /* KBD_REPLY_TIMEOUT_US: the keyboard acks a byte */
 #define BAT_TIMEOUT_US 1500000   /* KBD_BAT_TIMEOUT_US: the keyboard's self-test verdict */
 #define SLACK_US 5000            /* the port accesses of the steps that did work */
 
-/* ps2_init's controller commands on a healthy machine, in order (test_ps2.c, case 1). */
+/* ps2_init's controller commands on a healthy machine with the self-test, in order. */
 static const uint8_t bringup[] = {
-	PS2_CMD_DISABLE_PORT1, PS2_CMD_DISABLE_PORT2, PS2_CMD_READ_CONFIG, PS2_CMD_WRITE_CONFIG,
-	PS2_CMD_SELF_TEST,     PS2_CMD_WRITE_CONFIG,  PS2_CMD_READ_CONFIG, PS2_CMD_TEST_PORT1,
-	PS2_CMD_ENABLE_PORT1,  PS2_CMD_WRITE_CONFIG,
+	PS2_CMD_DISABLE_PORT1, PS2_CMD_DISABLE_PORT2, PS2_CMD_READ_CONFIG,  PS2_CMD_WRITE_CONFIG,
+	PS2_CMD_SELF_TEST,     PS2_CMD_WRITE_CONFIG,  PS2_CMD_READ_CONFIG,  PS2_CMD_ENABLE_PORT1,
+	PS2_CMD_WRITE_CONFIG,
 };
 
 static char why[80];
@@ -40,7 +42,7 @@ static int init_once(void)
 {
 	log_capture_clear();
 	strcpy(why, "(untouched)");
-	return ps2_init(why, sizeof(why));
+	return ps2_init(PS2_INIT_SELF_TEST, why, sizeof(why));
 }
 
 /* why is want, word for word: a reason that lost a word or grew a suffix is another one. */
@@ -140,7 +142,7 @@ static void test_lost_after_self_test_write(void)
 
 /* 3. The controller takes the configuration again after its self-test but answers nothing
  * from then on (mute after 6 commands): the read-back gets no byte. -ENODEV "controller
- * lost after self-test" after one timeout, no port test; the configuration is the
+ * lost after self-test" after one timeout, the port never enabled; the configuration is the
  * driver's: translation on, both interrupt bits off, both ports disabled. */
 static void test_lost_after_self_test_read(void)
 {
@@ -159,16 +161,16 @@ static void test_lost_after_self_test_read(void)
 	CHECK(elapsed_us() < CTRL_TIMEOUT_US + SLACK_US);
 }
 
-/* 4. The port test passes, then the controller takes no more input: before ENABLE_PORT1
- * (8 commands), before the WRITE_CONFIG behind it (9), before that one's byte (10).
- * -ENODEV "keyboard port does not enable" after that one timeout; the keyboard is never
- * reset, both interrupt bits stay off. (At 9 and 10 the controller did enable the port;
- * with its interrupt off and IRQ 1 masked, nothing comes of it.) At 8, a driver that went
- * on past the refused ENABLE_PORT1 would fail the configuration write in the same words:
- * again only the time tells. */
+/* 4. The configuration reads back, then the controller takes no more input: before
+ * ENABLE_PORT1 (7 commands), before the WRITE_CONFIG behind it (8), before that one's byte
+ * (9). -ENODEV "keyboard port does not enable" after that one timeout; the keyboard is
+ * never reset, both interrupt bits stay off. (At 8 and 9 the controller did enable the
+ * port; with its interrupt off and IRQ 1 masked, nothing comes of it.) At 7, a driver that
+ * went on past the refused ENABLE_PORT1 would fail the configuration write in the same
+ * words: again only the time tells. */
 static void test_port_does_not_enable(void)
 {
-	static const unsigned stuck[] = {8, 9, 10};
+	static const unsigned stuck[] = {7, 8, 9};
 
 	for (unsigned i = 0; i < sizeof(stuck) / sizeof(stuck[0]); i++) {
 		int before = unit_failures_in_case;
