@@ -20,6 +20,11 @@
  * a short reason in why ("no controller, status 0xff", "no keyboard, reset timeout", ...).
  * Every wait is a <lios/time.h> deadline (works before timer_init); IRQ 1 must be masked. */
 int ps2_init(unsigned int flags, char *why, size_t n);
+/* After a ps2_init that found a working, translating controller but no keyboard: enable
+ * the keyboard port with its interrupt, for a keyboard plugged in later (a KVM switch set
+ * to another computer at boot). Returns 0, -ENODEV (the last ps2_init left nothing to
+ * watch) or -ETIMEDOUT. IRQ 1's handler must be registered; boot. */
+int ps2_watch_port(void);
 /* Let the controller raise IRQ 1 for keyboard bytes (after ps2_init returned 0; writes the
  * configuration byte ps2_init chose, never reads it back). Returns 0 or -ETIMEDOUT. */
 int ps2_enable_irq(void);

@@ -34,6 +34,7 @@
 #define ENTRY_GAP 0x2000      /* entries were dropped here */
 #define ENTRY_KEY_MASK 0x03ff
 #define KBD_CMD_SET_LEDS 0xed
+#define KBD_REPLY_BAT_OK 0xaa /* a keyboard's self-test passed: what a plugged-in one sends */
 #define KBD_LAYOUT_ARG_MAX 16
 
 static uint16_t ring[KBD_RING_SIZE]; /* an 8042 byte, or ENTRY_* */
@@ -47,6 +48,7 @@ static uint64_t next_watch_us;      /* when kbd_poll_event next looks at the 804
 static bool gap;                    /* entries dropped since the last one queued */
 static struct kbd_decoder decoder;
 static bool present;
+static bool watching; /* no keyboard at boot: its 8042 port is watched for one (ps2_watch_port) */
 static void (*led_listener)(uint8_t leds);
 
 static_assert((KBD_RING_SIZE & (KBD_RING_SIZE - 1)) == 0, "ring index wraps by masking");
@@ -221,7 +223,7 @@ static void watch_8042(void)
 {
 	uint64_t now = timer_uptime_us(), flags;
 
-	if (!present || now < next_watch_us)
+	if ((!present && !watching) || now < next_watch_us)
 		return;
 	next_watch_us = now + KBD_WATCH_US;
 	flags = arch_irq_save();
@@ -233,6 +235,24 @@ static void watch_8042(void)
 		printk(KERN_WARN "kbd: a byte from the 8042's second port came in although the port "
 				 "is off: dropped (later ones only counted, shell: kbd)\n");
 	}
+}
+
+/*
+ * The first byte from the watched 8042 port: a keyboard was plugged in (or a KVM switch
+ * turned back). It is the keyboard from now on (LED updates go to it, the lock keys' state
+ * first); its self-test verdict (0xaa, which the decoder would take for a Shift release)
+ * is swallowed: true. Thread context.
+ */
+static bool keyboard_arrived(uint16_t e)
+{
+	watching = false;
+	present = true;
+	printk("kbd: ps2 (a keyboard came on the watched port)\n");
+	if (kbd_leds()) { /* its LEDs start off */
+		decoder.leds_changed = true;
+		update_leds();
+	}
+	return e == KBD_REPLY_BAT_OK;
 }
 
 /*
@@ -248,6 +268,8 @@ bool kbd_poll_event(struct kbd_event *ev)
 	if (kbd_decoder_next(&decoder, ev))
 		return true;
 	while (ring_pop(&e)) {
+		if (watching && !(e & (ENTRY_KEY | ENTRY_GAP)) && keyboard_arrived(e))
+			continue;
 		if (decode_entry(e, ev)) {
 			update_leds();
 			return true;
@@ -339,6 +361,21 @@ static int ps2_mode(void)
 	return 0;
 }
 
+/* No keyboard answered on a working controller: its port is watched for one plugged in
+ * later (ps2_watch_port), with IRQ 1 hooked, and the log says so. Boot. */
+static void watch_port(void)
+{
+	if (irq_register(IRQ_KEYBOARD, kbd_irq, NULL))
+		return;
+	if (ps2_watch_port()) {
+		irq_unregister(IRQ_KEYBOARD);
+		return;
+	}
+	watching = true;
+	printk("kbd: watching the 8042's keyboard port for a keyboard plugged in later\n");
+	take_waiting_byte();
+}
+
 /*
  * kbd_init - choose the layout, bring up the 8042 and the keyboard, hook IRQ 1.
  * Logs "kbd: ps2" or "kbd: none (<reason>)". Returns 0 or -ENODEV; boot goes on either
@@ -363,6 +400,7 @@ int kbd_init(void)
 	kbd_decoder_init(&decoder, layout);
 
 	present = false;
+	watching = false;
 	led_failures = 0;
 	aux_dropped = 0;
 	aux_said = false;
@@ -376,6 +414,7 @@ int kbd_init(void)
 	}
 	if (ps2_init((unsigned int)mode, why, sizeof(why)) < 0) {
 		printk("kbd: none (%s%s)\n", why, acpi_denies_8042() ? ", as ACPI says" : "");
+		watch_port();
 		return -ENODEV;
 	}
 	err = irq_register(IRQ_KEYBOARD, kbd_irq, NULL);

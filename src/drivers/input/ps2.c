@@ -94,6 +94,7 @@
 static uint8_t ps2_config; /* the configuration byte ps2_init wrote last */
 static bool left_alone;    /* ps2_leave_alone: no port access at all (kbd.ps2=off) */
 static bool scanning_on;   /* the keyboard acked Enable Scanning since its reset */
+static bool watchable;     /* ps2_init found a translating controller and no keyboard */
 
 static uint8_t ps2_status(void) { return arch_pio_read8(PS2_STATUS); }
 
@@ -384,6 +385,7 @@ int ps2_init(unsigned int flags, char *why, size_t n)
 
 	left_alone = false; /* a bring-up asked for takes the ports back */
 	scanning_on = false;
+	watchable = false;
 	status = ps2_status();
 	if (status == PS2_STATUS_ABSENT) {
 		ksnprintf(why, n, "no controller, status 0x%02x", status);
@@ -436,9 +438,27 @@ int ps2_init(unsigned int flags, char *why, size_t n)
 		return -ENODEV;
 	}
 	err = reset_keyboard(readback & PS2_CONFIG_TRANSLATE, why, n);
-	if (err == -ENXIO)
+	if (err == -ENXIO) {
 		explain_no_keyboard(why, n);
+		watchable = readback & PS2_CONFIG_TRANSLATE;
+	}
 	return err ? -ENODEV : 0;
+}
+
+/*
+ * ps2_watch_port - see <lios/ps2.h>. A keyboard plugged in (or a KVM switch turned back)
+ * sends its self-test verdict and scans with its power-on defaults, set 2, which the
+ * controller translates: nothing needs to be sent to it. -ENODEV when the last ps2_init
+ * did not leave the port watchable, -ETIMEDOUT when the controller takes no command.
+ */
+int ps2_watch_port(void)
+{
+	if (!watchable)
+		return -ENODEV;
+	ps2_config = (uint8_t)((ps2_config & ~PS2_CONFIG_PORT1_CLOCK_OFF) | PS2_CONFIG_PORT1_IRQ);
+	if (write_command(PS2_CMD_ENABLE_PORT1) || write_config(ps2_config))
+		return -ETIMEDOUT;
+	return 0;
 }
 
 /*

@@ -577,6 +577,70 @@ static void test_mouse_byte_dropped(void)
 	printk_remove_sink(log_capture_sink);
 }
 
+/* 11. No keyboard at boot on a working controller (a KVM switch set to another computer):
+ * "kbd: none (no keyboard, reset timeout)", then the port is watched: IRQ 1 hooked, the
+ * port enabled with its interrupt. The keyboard comes (plugged in, the switch turned back):
+ * its self-test verdict 0xaa, then 'a' pressed. Expected: "kbd: ps2 (a keyboard came on
+ * the watched port)", the keyboard present, the first event 'a' pressed (the 0xaa is not
+ * taken for a Shift release). Caps Lock on it then gets its LED command. A controller that
+ * does not translate is not watched (a keyboard plugged in would send set 2), nor one with
+ * no controller. Before: the keyboard stayed dead until a reboot. */
+static void test_keyboard_plugged_later(void)
+{
+	struct kbd_event ev;
+
+	printk_add_sink(log_capture_sink, false);
+	sim_reset();
+	sim.kbd_present = false;
+	host_irq_state = 1;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(log_captured("kbd: none (no keyboard, reset timeout)\n"));
+	CHECK(log_captured(
+		"kbd: watching the 8042's keyboard port for a keyboard plugged in later"));
+	CHECK(!kbd_present());
+	CHECK(irq1_handler != NULL);
+	CHECK(sim.config & PS2_CONFIG_PORT1_IRQ);
+	CHECK(!(sim.config & PS2_CONFIG_PORT1_CLOCK_OFF));
+	CHECK(!kbd_poll_event(&ev));
+
+	sim.kbd_present = true;
+	irq_byte(0xaa);
+	irq_byte(KEY_A);
+	CHECK(kbd_poll_event(&ev));
+	CHECK_EQ(ev.key, KEY_A);
+	CHECK(ev.pressed);
+	CHECK(kbd_present());
+	CHECK(log_captured("kbd: ps2 (a keyboard came on the watched port)"));
+	irq_byte(KEY_A | 0x80);
+	CHECK(kbd_poll_event(&ev) && ev.key == KEY_A && !ev.pressed);
+
+	sim.kbd_nrx = 0;
+	irq_byte(KEY_CAPSLOCK);
+	irq_byte(KEY_CAPSLOCK | 0x80);
+	while (kbd_poll_event(&ev))
+		;
+	CHECK_EQ(sim.kbd_leds, KBD_LED_CAPSLOCK);
+	CHECK_EQ(sim.violations, 0);
+
+	sim_reset();
+	sim.kbd_present = false;
+	sim.translate_off = true;
+	irq1_handler = NULL;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(!log_captured("kbd: watching"));
+	CHECK(irq1_handler == NULL);
+
+	sim_reset();
+	sim.absent = true;
+	log_capture_clear();
+	CHECK_EQ(kbd_init(), -ENODEV);
+	CHECK(!log_captured("kbd: watching"));
+	CHECK(irq1_handler == NULL);
+	printk_remove_sink(log_capture_sink);
+}
+
 int main(void)
 {
 	RUN(test_key_during_led_update);
@@ -589,5 +653,6 @@ int main(void)
 	RUN(test_led_argument_fails);
 	RUN(test_led_failure_said_once);
 	RUN(test_mouse_byte_dropped);
+	RUN(test_keyboard_plugged_later);
 	return unit_summary();
 }
