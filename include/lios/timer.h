@@ -82,11 +82,34 @@ struct timer_source {
 	const char *note;      /* why absent or frozen, "" otherwise */
 };
 
+/* The measured TSC rate refined over about a second against its reference (as Linux's
+ * tsc_refine_calibration_work). */
+enum timer_refine {
+	TIMER_REFINE_NONE,    /* nothing to refine, or nothing to refine it against: refine_note */
+	TIMER_REFINE_PENDING, /* the span has not passed yet */
+	TIMER_REFINE_ADOPTED, /* tsc_hz is the refined rate */
+	TIMER_REFINE_KEPT,    /* the refinement failed or came out more than 1% off: the boot's
+			       * rate kept (refine_note) */
+};
+
 #define TIMER_MAX_SOURCES 3
 struct timer_report {
 	uint64_t tsc_hz;               /* the TSC rate in use, Hz */
+	uint64_t boot_tsc_hz;          /* the rate timer_init settled on (tsc_hz until refined) */
 	const char *tsc_origin;        /* "CPUID 0x15", "CPUID 0x15+0x16", "HPET", ..., "estimate" */
 	const char *estimate_basis;    /* origin "estimate": "CPUID 0x16 base", "brand string", "assumed" */
+	bool tsc_nominal;              /* origin "CPUID 0x15+0x16" with no reference to measure
+					* it against: leaf 0x16's nominal base frequency */
+	const char *cpuid_said;        /* beside a measured rate, the CPUID estimate it replaced
+					* ("CPUID 0x15+0x16"); NULL: none */
+	uint64_t cpuid_said_hz;        /* that estimate, Hz */
+	uint32_t cpuid_said_ppm;       /* its distance from the boot's measurement, ppm */
+	enum timer_refine refine;
+	const char *refine_ref;        /* the reference refined against (PENDING on) */
+	const char *refine_note;       /* NONE: why not; KEPT: why */
+	uint64_t refine_hz;            /* the rate over the span (ADOPTED; KEPT when measured) */
+	uint64_t refine_us;            /* the span in the reference's time, us */
+	uint32_t refine_ppm;           /* refine_hz's distance from boot_tsc_hz, ppm */
 	bool invariant_tsc;
 	bool tsc_deadline;             /* CPUID offers the TSC-deadline timer */
 	bool tsc_deadline_allowed;     /* offered, and not refused for the CPU's errata (a

@@ -2,7 +2,7 @@
 /*
  * The shell's time commands: `uptime` (time since boot, from the TSC, whichever source
  * calibrated it), `timer` (the clock sources timer_init() found, which one gave the TSC
- * rate, the cross-check, the tick, and the boot's two decisions about the local APIC
+ * rate, the cross-check, its refinement over a second, the tick, and the boot's two decisions about the local APIC
  * timer: whether C1E may stop it, whether its TSC-deadline mode may tick), both reading
  * <lios/timer.h>, and `date` (the real-time clock's date and time, through <lios/rtc.h>).
  */
@@ -46,16 +46,80 @@ static int cmd_uptime(int argc, char **argv, const char *rest)
 	return 0;
 }
 
+/* Seconds with three decimals from microseconds. */
+static void print_s(uint64_t us)
+{
+	uint64_t ms = us / 1000;
+
+	printk("%llu.%03llu s", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+}
+
+/* Where the TSC rate came from: "estimated (...)", or "from <origin>" with what CPUID said
+ * beside a measurement, and whether it was refined since. */
+static void print_tsc_origin(const struct timer_report *r)
+{
+	if (r->estimate_basis) {
+		printk(", estimated (%s): no reference counts", r->estimate_basis);
+		return;
+	}
+	printk(", from %s", r->tsc_origin);
+	if (r->cpuid_said) {
+		printk(" (%s said ", r->cpuid_said);
+		print_mhz(r->cpuid_said_hz);
+		printk(": %u.%03u%% apart)", r->cpuid_said_ppm / 10000, r->cpuid_said_ppm % 10000 / 10);
+	} else if (r->tsc_nominal) {
+		printk(" (nominal: no reference counts to measure it)");
+	}
+	if (r->refine == TIMER_REFINE_ADOPTED) {
+		printk(", refined over ");
+		print_s(r->refine_us);
+	}
+}
+
+/* The refinement of a measured rate over about a second: done, waiting, refused, or why
+ * there is none. */
+static void print_refine(const struct timer_report *r)
+{
+	switch (r->refine) {
+	case TIMER_REFINE_ADOPTED:
+		printk("refined: over ");
+		print_s(r->refine_us);
+		printk(" against %s: ", r->refine_ref);
+		print_mhz(r->boot_tsc_hz);
+		printk(" at boot -> ");
+		print_mhz(r->refine_hz);
+		printk(" (%u.%04u%% apart)\n", r->refine_ppm / 10000, r->refine_ppm % 10000);
+		break;
+	case TIMER_REFINE_PENDING:
+		printk("refined: not yet (about a second after the calibration, against %s)\n",
+		       r->refine_ref);
+		break;
+	case TIMER_REFINE_KEPT:
+		printk("refined: no, the boot's ");
+		print_mhz(r->boot_tsc_hz);
+		printk(" kept: ");
+		if (r->refine_hz) {
+			printk("over ");
+			print_s(r->refine_us);
+			printk(" against %s it gave ", r->refine_ref);
+			print_mhz(r->refine_hz);
+			printk(", %u.%04u%% apart\n", r->refine_ppm / 10000, r->refine_ppm % 10000);
+		} else {
+			printk("%s\n", r->refine_note);
+		}
+		break;
+	default:
+		printk("refined: no: %s\n", r->refine_note ? r->refine_note : "nothing to refine");
+	}
+}
+
 static int cmd_timer(int argc, char **argv, const char *rest)
 {
 	const struct timer_report *r = timer_report();
 
 	printk("TSC: ");
 	print_mhz(r->tsc_hz);
-	if (r->estimate_basis)
-		printk(", estimated (%s): no reference counts", r->estimate_basis);
-	else
-		printk(", from %s", r->tsc_origin);
+	print_tsc_origin(r);
 	printk("; %sinvariant\n", r->invariant_tsc ? "" : "not ");
 	for (unsigned i = 0; i < r->nsources; i++) {
 		const struct timer_source *s = &r->sources[i];
@@ -82,6 +146,7 @@ static int cmd_timer(int argc, char **argv, const char *rest)
 	} else {
 		printk("cross-check: none (fewer than two measurements)\n");
 	}
+	print_refine(r);
 	printk("tick: %s", timer_tick_source_name());
 	if (r->tick_hz)
 		printk(", %u Hz", r->tick_hz);

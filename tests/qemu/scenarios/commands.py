@@ -72,16 +72,18 @@ def scenario_no_tick(m, args):
 
 @scenario("timer")
 def scenario_timer(m, args):
-    # `timer` shows the TSC, every clock source and the tick as the boot left them, the
-    # boot's two decisions about the local APIC timer ("C1E: ..." and "TSC-deadline: ...",
-    # which until then only the boot log told), then a "tick note:" where the tick is not
+    # `timer` shows the TSC, every clock source, the rate's refinement ("refined: ...") and
+    # the tick as the boot left them, the boot's two decisions about the local APIC timer
+    # ("C1E: ..." and "TSC-deadline: ...", which until then only the boot log told), then a
+    # "tick note:" where the tick is not
     # the usual one; the cell's --expect lines say which words. Waits for the prompt after
     # the tick's line, so the lines after it are in by then.
     start = len(m.serial())
     tick = exchange(m, "timer\n", r"^tick: .*, \d+ ticks so far\r?\n")
     m.wait_for_serial(r"^" + PROMPT, 15.0, tick.end())
     return checks.check_expected(m.serial()[start:], [
-        r"^TSC: [0-9.]+ MHz, ", r"^C1E: (none that stops |off: |on: |taken as )",
+        r"^TSC: [0-9.]+ MHz, ", r"^refined: (over |not yet |no)",
+        r"^C1E: (none that stops |off: |on: |taken as )",
         r"^TSC-deadline: (not offered|allowed|refused)"])
 
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Pure calibration arithmetic (see clocksource.h): the TSC frequency from CPUID leaves
- * 0x15/0x16 or a brand string, counter deltas across a wrap, the disagreement of two
- * sources, and the calibration loop itself, which reads a reference counter and the TSC
- * through callbacks. The loop's rules:
+ * 0x15/0x16 or a brand string, which of those and the measurements is used
+ * (clock_tsc_rate_choose), counter deltas across a wrap, the disagreement of two sources,
+ * the calibration loop itself, which reads a reference counter and the TSC through
+ * callbacks, the rate refined over a longer span (clock_refine), and the TSC-to-time
+ * conversion that a new rate rebases without a jump (clock_conv). The loop's rules:
  *  - a counter must move within freeze_cycles of TSC before it is trusted (a clock-gated
  *    PIT answers its ports but never counts; an absent device reads a constant);
  *  - each end of the window is bracketed by two TSC reads, and the midpoints are used, so
@@ -59,6 +61,25 @@ uint64_t clock_tsc_hz_from_cpuid(const struct cpuid_freq *l, enum tsc_origin *or
 		return (uint64_t)l->base_mhz * 1000000;
 	}
 	return 0;
+}
+
+/* clock_tsc_rate_choose - see clocksource.h. Pure. */
+void clock_tsc_rate_choose(const struct cpuid_freq *l, const uint64_t *measured, unsigned n,
+			   uint64_t max_hz, struct tsc_rate *out)
+{
+	enum tsc_origin o;
+	uint64_t cpuid_hz = clock_tsc_hz_from_cpuid(l, &o);
+
+	*out = (struct tsc_rate){.hz = cpuid_hz, .origin = o, .ref = -1};
+	if (o == TSC_ORIGIN_CPUID_15)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (!measured[i] || (max_hz && measured[i] > max_hz))
+			continue; /* not measured, or refused: the next reference's */
+		*out = (struct tsc_rate){.hz = measured[i], .origin = TSC_ORIGIN_MEASURED,
+					 .ref = (int)i, .cpuid_hz = cpuid_hz};
+		return;
+	}
 }
 
 /* Parses "<digits>[.<digits>]" at s into a value scaled by 10^frac_max; *end after it. */
@@ -154,6 +175,20 @@ static uint64_t bracketed_read(const struct clock_ref *ref, uint64_t (*tsc)(void
 	return v;
 }
 
+/* clock_sample_ref - see clocksource.h. Pure. */
+void clock_sample_ref(const struct clock_ref *ref, uint64_t (*tsc)(void),
+		      struct clock_sample *out)
+{
+	out->width = UINT64_MAX;
+	for (unsigned k = 0; k < CLOCK_BRACKET_TRIES; k++) {
+		uint64_t t0 = tsc(), x = ref->read(ref->ctx), t1 = tsc();
+
+		if (t1 - t0 < out->width)
+			*out = (struct clock_sample){.tsc = t0 + (t1 - t0) / 2, .width = t1 - t0,
+						     .ref = x};
+	}
+}
+
 /* clock_counter_moves - see clocksource.h. Pure. */
 bool clock_counter_moves(const struct clock_ref *ref, uint64_t (*tsc)(void),
 			 uint64_t freeze_cycles)
@@ -205,25 +240,11 @@ static void window_end(const struct clock_ref *ref, uint64_t (*tsc)(void), uint6
 }
 
 /* Reads every side reference of ref (at most CLOCK_SIDE_MAX), each between TSC reads of
- * its own, the narrowest of CLOCK_BRACKET_TRIES such reads kept (as for the window's ends):
- * values into v[], bracket midpoints into mid[] and widths into width[]. */
-static void read_sides(const struct clock_ref *ref, uint64_t (*tsc)(void), uint64_t *v, uint64_t *mid,
-		       uint64_t *width)
+ * its own (clock_sample_ref, as for the window's ends) into s[]. */
+static void read_sides(const struct clock_ref *ref, uint64_t (*tsc)(void), struct clock_sample *s)
 {
-	for (unsigned i = 0; i < ref->nside && i < CLOCK_SIDE_MAX; i++) {
-		const struct clock_ref *s = ref->side[i];
-
-		width[i] = UINT64_MAX;
-		for (unsigned k = 0; k < CLOCK_BRACKET_TRIES; k++) {
-			uint64_t t0 = tsc(), x = s->read(s->ctx), t1 = tsc();
-
-			if (t1 - t0 < width[i]) {
-				v[i] = x;
-				mid[i] = t0 + (t1 - t0) / 2;
-				width[i] = t1 - t0;
-			}
-		}
-	}
+	for (unsigned i = 0; i < ref->nside && i < CLOCK_SIDE_MAX; i++)
+		clock_sample_ref(ref->side[i], tsc, &s[i]);
 }
 
 /* One attempt: 0, -ETIMEDOUT (counter stopped or window not reached) or -EAGAIN (gap). */
@@ -233,12 +254,11 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 {
 	uint64_t want = clock_muldiv(ref->hz, lim->window_us, 1000000) ?: 1;
 	uint64_t ticks = 0, prev = ref->read(ref->ctx), last_tsc;
-	uint64_t sv0[CLOCK_SIDE_MAX], sm0[CLOCK_SIDE_MAX], sw0[CLOCK_SIDE_MAX];
-	uint64_t sv1[CLOCK_SIDE_MAX], sm1[CLOCK_SIDE_MAX], sw1[CLOCK_SIDE_MAX];
+	struct clock_sample s0[CLOCK_SIDE_MAX], s1[CLOCK_SIDE_MAX];
 	struct bracket b0, b1;
 
 	window_end(ref, tsc, &prev, &ticks, &b0);
-	read_sides(ref, tsc, sv0, sm0, sw0);
+	read_sides(ref, tsc, s0);
 	ticks = 0; /* the window opens at the chosen read */
 	/* from the chosen read on, not from after the last try: a pause in the tries that
 	 * follow it (up to three bracketed reads) may hide a wrap just as well */
@@ -259,11 +279,11 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 	/* the tries up to the chosen read counted their ticks: a pause before it counts too */
 	if (bracket_end(&b1) - last_tsc > lim->gap_cycles)
 		return -EAGAIN;
-	read_sides(ref, tsc, sv1, sm1, sw1);
+	read_sides(ref, tsc, s1);
 	for (unsigned i = 0; i < ref->nside && i < CLOCK_SIDE_MAX; i++) {
-		out->side[i].ticks = clock_counter_delta(sv0[i], sv1[i], ref->side[i]->bits);
-		out->side[i].tsc_cycles = sm1[i] - sm0[i];
-		out->side[i].uncertainty_cycles = sw0[i] + sw1[i];
+		out->side[i].ticks = clock_counter_delta(s0[i].ref, s1[i].ref, ref->side[i]->bits);
+		out->side[i].tsc_cycles = s1[i].tsc - s0[i].tsc;
+		out->side[i].uncertainty_cycles = s0[i].width + s1[i].width;
 	}
 	if (!ticks) /* only a counter jumping by 2^64 in the window wraps the sum to 0 */
 		return -ETIMEDOUT;
@@ -272,6 +292,7 @@ static int measure_once(const struct clock_ref *ref, uint64_t (*tsc)(void),
 	out->uncertainty_cycles = b0.width + b1.width;
 	out->tsc_hz = clock_muldiv(out->tsc_cycles, ref->hz, ticks);
 	out->aux_ticks = ref->aux ? clock_counter_delta(b0.aux, b1.aux, ref->aux_bits) : 0;
+	out->end = (struct clock_sample){.tsc = b1.mid, .width = b1.width, .ref = prev};
 	return 0;
 }
 
@@ -303,4 +324,49 @@ int clock_calibrate(const struct clock_ref *ref, uint64_t (*tsc)(void),
 	if (err)
 		out->tsc_hz = 0;
 	return err;
+}
+
+/* clock_refine - see clocksource.h. The span's two ends are read as the calibration's
+ * window's are (clock_sample_ref), so over a second their brackets weigh 200 times less
+ * than over the boot's 5 ms. Pure. */
+int clock_refine(const struct clock_ref *ref, uint64_t boot_hz, const struct clock_sample *a,
+		 const struct clock_sample *b, struct clock_refine *out)
+{
+	uint64_t wrap_cycles;
+
+	memset(out, 0, sizeof(*out));
+	if (!ref->hz || !ref->bits || ref->bits > 64 || !boot_hz || (int64_t)(b->tsc - a->tsc) <= 0)
+		return -EINVAL;
+	out->tsc_cycles = b->tsc - a->tsc;
+	/* at boot_hz, within 1% of the truth: a span under half a wrap holds at most one */
+	wrap_cycles = ref->bits >= 40 ? UINT64_MAX :
+		      clock_muldiv(1ull << ref->bits, boot_hz, ref->hz);
+	if (out->tsc_cycles > wrap_cycles / 2)
+		return -EAGAIN;
+	out->ref_ticks = clock_counter_delta(a->ref, b->ref, ref->bits);
+	if (!out->ref_ticks)
+		return -ENODEV;
+	out->span_us = clock_muldiv(out->ref_ticks, 1000000, ref->hz);
+	out->tsc_hz = clock_muldiv(out->tsc_cycles, ref->hz, out->ref_ticks);
+	out->ppm = clock_disagreement_ppm(out->tsc_hz, boot_hz);
+	return out->ppm > CLOCK_DISAGREE_PPM ? -ERANGE : 0;
+}
+
+/* clock_conv_ns - see clocksource.h. Whole seconds, then the rest: no 128-bit product
+ * for any TSC rate up to 18 GHz. Pure. */
+uint64_t clock_conv_ns(const struct clock_conv *c, uint64_t tsc)
+{
+	uint64_t d = tsc - c->base_tsc;
+
+	if (!c->hz || (int64_t)d < 0)
+		return c->base_ns;
+	return c->base_ns + d / c->hz * 1000000000ull + clock_muldiv(d % c->hz, 1000000000ull, c->hz);
+}
+
+/* clock_conv_rebase - see clocksource.h. Pure. */
+void clock_conv_rebase(struct clock_conv *c, uint64_t hz, uint64_t at)
+{
+	c->base_ns = clock_conv_ns(c, at);
+	c->base_tsc = at;
+	c->hz = hz;
 }

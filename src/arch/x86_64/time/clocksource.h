@@ -33,6 +33,24 @@ struct cpuid_freq {
  * base). *origin: TSC_ORIGIN_CPUID_15 or _16. */
 uint64_t clock_tsc_hz_from_cpuid(const struct cpuid_freq *l, enum tsc_origin *origin);
 
+/* The TSC rate timer_init settles on (clock_tsc_rate_choose). */
+struct tsc_rate {
+	uint64_t hz;             /* 0: none (the caller estimates) */
+	enum tsc_origin origin;  /* CPUID_15, CPUID_16 or MEASURED; NONE with hz 0 */
+	int ref;                 /* MEASURED: the index in measured[] it came from; else -1 */
+	uint64_t cpuid_hz;       /* MEASURED where leaves 0x15+0x16 gave an estimate: that
+				  * estimate, reported beside the measurement; else 0 */
+};
+
+/* The TSC rate from CPUID's leaves and the references' measurements (measured[i]: the TSC
+ * Hz measured against reference i, in the order they are preferred; 0: none). Leaf 0x15
+ * with its crystal is exact and wins. Otherwise the first measurement at most max_hz (0: no
+ * bound) does: leaf 0x16's base frequency is a nominal whole-MHz value, up to 1% off and
+ * blind to a raised base clock, so 0x15+0x16 stands only when nothing was measured (Linux
+ * likewise trusts only a crystal from leaf 0x15). Pure. */
+void clock_tsc_rate_choose(const struct cpuid_freq *l, const uint64_t *measured, unsigned n,
+			   uint64_t max_hz, struct tsc_rate *out);
+
 /* The nominal frequency in a brand string ("... CPU @ 3.40GHz", "... @ 800MHz"), Hz; 0 when
  * there is none. Reads at most 48 bytes, stops at NUL. */
 uint64_t clock_hz_from_brand(const char *brand);
@@ -83,6 +101,14 @@ struct clock_calib_limits {
 				       * that fast (0: no bound) */
 };
 
+/* One reference read between two TSC reads: a window's end, where a
+ * refinement starts and ends. */
+struct clock_sample {
+	uint64_t tsc;                 /* TSC midpoint of the two bracketing reads */
+	uint64_t width;               /* TSC cycles between them */
+	uint64_t ref;                 /* the reference's value */
+};
+
 struct clock_calib {
 	uint64_t tsc_hz;              /* the result (0 on failure) */
 	uint64_t ref_ticks;           /* reference ticks over the window */
@@ -96,7 +122,13 @@ struct clock_calib {
 		uint64_t tsc_cycles;  /* TSC cycles between the midpoints of those reads */
 		uint64_t uncertainty_cycles; /* the two reads' TSC brackets together */
 	} side[CLOCK_SIDE_MAX];
+	struct clock_sample end;      /* the window's closing read: a refinement starts here */
 };
+
+/* ref read between two TSC reads, the narrowest of a few such reads kept (an SMI or a
+ * descheduled emulator widens one; the next is narrow), into *out. Pure. */
+void clock_sample_ref(const struct clock_ref *ref, uint64_t (*tsc)(void),
+		      struct clock_sample *out);
 
 /* True when ref's counter changes within freeze_cycles of TSC. Pure. */
 bool clock_counter_moves(const struct clock_ref *ref, uint64_t (*tsc)(void),
@@ -111,5 +143,37 @@ bool clock_counter_moves(const struct clock_ref *ref, uint64_t (*tsc)(void),
  * window). tsc_hz is 0 after any failure. Pure: any clock, any context. */
 int clock_calibrate(const struct clock_ref *ref, uint64_t (*tsc)(void),
 		    const struct clock_calib_limits *lim, struct clock_calib *out);
+
+/* The TSC rate over a long span, refining a rate measured over a short window. */
+struct clock_refine {
+	uint64_t tsc_hz;              /* the rate over the span (0: none worked out) */
+	uint64_t tsc_cycles;          /* TSC cycles between the two samples' midpoints */
+	uint64_t ref_ticks;           /* the reference's ticks between them */
+	uint64_t span_us;             /* the span in the reference's time, us */
+	uint32_t ppm;                 /* tsc_hz's distance from the rate refined */
+};
+
+/* The TSC rate between two samples a and b (b later) of ref, refining boot_hz (the rate
+ * measured at boot). Returns 0 when it lies within CLOCK_DISAGREE_PPM of boot_hz (adopt
+ * it), -ERANGE when further apart (out filled: keep boot_hz, say so), -EAGAIN when the span
+ * is over half ref's wrap at boot_hz, so whole wraps may hide in it (sample again),
+ * -ENODEV when ref did not move, -EINVAL without a span, a rate or a width. Pure. */
+int clock_refine(const struct clock_ref *ref, uint64_t boot_hz, const struct clock_sample *a,
+		 const struct clock_sample *b, struct clock_refine *out);
+
+/* TSC to time: ns = base_ns + (tsc - base_tsc) at hz (a TSC before base_tsc reads as
+ * base_ns). */
+struct clock_conv {
+	uint64_t hz;                  /* TSC Hz */
+	uint64_t base_tsc;            /* TSC value at base_ns */
+	uint64_t base_ns;
+};
+
+uint64_t clock_conv_ns(const struct clock_conv *c, uint64_t tsc);
+
+/* c switched to hz from the TSC value 'at' on, keeping the time it reads there: the clock
+ * stays continuous and monotonic across the change, and only runs at the new rate after
+ * it. Pure. */
+void clock_conv_rebase(struct clock_conv *c, uint64_t hz, uint64_t at);
 
 #endif

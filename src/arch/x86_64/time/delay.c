@@ -2,11 +2,13 @@
 /*
  * udelay/mdelay and deadlines (<lios/time.h>) on the TSC. The rate comes from the clock
  * calibration (timer_cycles_khz()); until it exists, DELAY_ASSUMED_MAX_KHZ is assumed, so
- * every wait is at least as long as asked. A deadline is an absolute TSC value.
+ * every wait is at least as long as asked. A deadline is an absolute TSC value, so one
+ * taken before the rate is refined expires within the refinement's change (under 1%).
  */
 #include <arch/cpu.h>
 #include <lios/time.h>
 #include <lios/timer.h>
+#include "time_internal.h"
 
 static uint64_t delay_khz(void)
 {
@@ -42,11 +44,15 @@ void mdelay(uint64_t ms)
 	udelay(ms * 1000);
 }
 
-/* time_ns - nanoseconds of TSC through the calibrated (or assumed) rate. Any context. */
+/* time_ns - nanoseconds of TSC through the calibrated (or assumed) rate; once calibrated,
+ * the clock uptime reads too, continuous when the rate is refined. Any context. */
 uint64_t time_ns(void)
 {
-	uint64_t khz = delay_khz(), t = rdtsc();
+	uint64_t khz = DELAY_ASSUMED_MAX_KHZ, t;
 
+	if (timer_cycles_khz())
+		return tick_clock_ns();
+	t = rdtsc();
 	/* split to avoid overflow: whole milliseconds, then the rest */
 	return t / khz * 1000000 + t % khz * 1000000 / khz;
 }

@@ -90,6 +90,15 @@ void lapic_timer_stop(void)
 	deadline_mode = false;
 }
 
+/* lapic_timer_set_tsc_hz - in TSC-deadline mode, the deadlines from the next one on
+ * tsc_hz / TIMER_HZ cycles apart (the TSC rate refined); nothing in periodic mode.
+ * Interrupts off. */
+void lapic_timer_set_tsc_hz(uint64_t tsc_hz)
+{
+	if (deadline_mode && tsc_hz)
+		deadline_period = tsc_hz / TIMER_HZ;
+}
+
 /* lapic_timer_deadline_mode - the tick runs in TSC-deadline mode. Any context. */
 bool lapic_timer_deadline_mode(void) { return deadline_mode; }
 

@@ -7,8 +7,11 @@
  * tick, the hooks run from timer_poll, which threads that wait by polling call.
  *
  * Invariant: ticks (and periods) only grow, and only in the tick's interrupt handler; readers on this
- * single CPU read it with one 64-bit load. tsc_khz and tsc_start are written once, at boot,
- * before interrupts are enabled.
+ * single CPU read it with one 64-bit load. The TSC-to-time conversion (clk) is set at boot,
+ * before interrupts are enabled, and rebased at most once more, when the rate is refined
+ * (tsc_refine.c, from the tick, interrupts off); readers copy it and read the TSC with
+ * interrupts off, so each sees the old conversion with a TSC from before the rebase or the
+ * new one with a TSC from after: time stays continuous and monotonic across it.
  */
 #include <arch/cpu.h>
 #include <lios/arch.h>
@@ -18,8 +21,8 @@
 #include "time_internal.h"
 
 static volatile uint64_t ticks;
-static uint64_t tsc_start;          /* TSC at timer_init */
-static uint64_t tsc_khz;            /* 0 before timer_init */
+static struct clock_conv clk;       /* hz 0 before timer_init */
+static uint64_t start_ns;           /* clk's time at timer_init: uptime counts from it */
 static const char *tick_source;     /* NULL: no tick */
 static bool halt_ends;              /* HLT cannot stop the tick (tick_halt_ends) */
 
@@ -104,12 +107,31 @@ void timer_remove_tick_hook(void (*fn)(void))
 	arch_irq_restore(flags);
 }
 
-/* tick_set_clock - the TSC rate from now on and the TSC value uptime counts from. Boot. */
+/* tick_set_clock - the TSC rate from now on and the TSC value uptime counts from; time_ns
+ * counts the TSC from its reset at that rate. Boot, interrupts off. */
 void tick_set_clock(uint64_t tsc_hz, uint64_t start)
 {
-	tsc_khz = tsc_hz / 1000;
-	tsc_start = start;
+	clk = (struct clock_conv){.hz = tsc_hz};
+	start_ns = clock_conv_ns(&clk, start);
 	period_cycles = tsc_hz / TIMER_HZ;
+}
+
+/* tick_rebase_clock - see time_internal.h. Interrupts off. */
+void tick_rebase_clock(uint64_t tsc_hz, uint64_t at)
+{
+	clock_conv_rebase(&clk, tsc_hz, at);
+	period_cycles = tsc_hz / TIMER_HZ;
+}
+
+/* tick_clock_ns - see time_internal.h. Any context. */
+uint64_t tick_clock_ns(void)
+{
+	uint64_t flags = arch_irq_save();
+	struct clock_conv c = clk;
+	uint64_t t = rdtsc();
+
+	arch_irq_restore(flags);
+	return clock_conv_ns(&c, t);
 }
 
 /* tick_periods - tick periods the interrupts so far account for (see above). Any context. */
@@ -132,14 +154,16 @@ uint64_t timer_ticks(void) { return ticks; }
 
 /* timer_cycles_khz - the TSC rate in use (calibrated, from CPUID, or the estimate). Any
  * context; 0 before timer_init. */
-uint64_t timer_cycles_khz(void) { return tsc_khz; }
+uint64_t timer_cycles_khz(void) { return clk.hz / 1000; }
 
 /* timer_uptime_us - microseconds since timer_init from the TSC; 0 before. Any context. */
 uint64_t timer_uptime_us(void)
 {
-	if (!tsc_khz)
+	if (!clk.hz)
 		return 0;
-	return clock_muldiv(rdtsc() - tsc_start, 1000, tsc_khz);
+	uint64_t ns = tick_clock_ns();
+
+	return ns > start_ns ? (ns - start_ns) / 1000 : 0;
 }
 
 /* timer_uptime_ms - milliseconds since timer_init. Any context. */

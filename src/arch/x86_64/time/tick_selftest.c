@@ -4,7 +4,8 @@
  * the TSC and its interrupts arrive at that rate, the tick comes from the local APIC timer whenever the local APIC is in
  * use (unless `nolapic_timer`, or the timer may stop while an AMD CPU without ARAT halts), waits halt only when the tick
  * is sure to end the halt, the TSC clock runs with interrupts disabled, and what timer_init reported holds
- * together (a reference was used unless the rate is an estimate, two measurements agree).
+ * together (a reference was used unless the rate is an estimate, two measurements agree),
+ * and the measured rate is refined over a second without a jump in time.
  * And a tick hook doing real work while process context does the same: the heap's handler
  * side (src/mm/heap_irq.c) under real interrupts landing anywhere in its unmasked fast
  * paths (suite heap: it tests the heap; it lives here, where both the tick and the heap
@@ -264,6 +265,75 @@ KTEST(timer, tick_verified_at_boot)
 	require_tick();
 	KEXPECT(r->tick_verified);
 	KEXPECT(r->tick_source == timer_tick_source_name());
+}
+
+#define REFINE_WAIT_US 2500000 /* the refinement comes about 1 s after the calibration */
+
+/* Uptime between two TSC reads, and the refinement's state, interrupts off (the
+ * refinement switches the clock in the tick's handler: never inside one such read): *tsc
+ * their midpoint, *width_us their distance (an emulator descheduled between them widens
+ * it; the TSC runs on meanwhile). */
+static void uptime_read(uint64_t *us, uint64_t *tsc, uint64_t *width_us, enum timer_refine *st)
+{
+	uint64_t flags = arch_irq_save(), t0 = rdtsc(), t1;
+
+	*us = timer_uptime_us();
+	*st = timer_report()->refine;
+	t1 = rdtsc();
+	arch_irq_restore(flags);
+	*tsc = t0 + (t1 - t0) / 2;
+	*width_us = (t1 - t0) * 1000 / timer_cycles_khz() + 1;
+}
+
+/* A measured rate is refined about a second after the calibration (tsc_refine.c): waited
+ * for here (the tick's handler, or timer_poll without a tick, switches the clock), with
+ * uptime read all along: it never runs back, and across the switch it advances as the TSC
+ * did, within 2 us, the reads' own widths and the two rates' difference (a rebase that
+ * lost the time at the switch jumps there). Then the rate adopted is within 1% of the
+ * boot's, over about a second, and in use: the clock's, the report's and the
+ * refinement's agree. */
+KTEST(timer, tsc_refined_without_a_jump)
+{
+	const struct timer_report *r = timer_report();
+	uint64_t dl = deadline_us(REFINE_WAIT_US), us0, t0, w0;
+	enum timer_refine st0;
+	unsigned back = 0;
+
+	if (!(read_rflags() & RFLAGS_IF))
+		ktest_skip("interrupts disabled");
+	if (r->refine == TIMER_REFINE_NONE)
+		ktest_skip(r->refine_note);
+	uptime_read(&us0, &t0, &w0, &st0);
+	while (st0 == TIMER_REFINE_PENDING && !deadline_passed(dl)) {
+		uint64_t flags = arch_irq_save(), us, t, w, want, got;
+		enum timer_refine st;
+
+		timer_poll(); /* without a tick, the hook runs from here */
+		arch_irq_restore(flags);
+		uptime_read(&us, &t, &w, &st);
+		if (us < us0)
+			back++;
+		if (st != TIMER_REFINE_PENDING) { /* this step spans the switch */
+			want = (t - t0) * 1000 / timer_cycles_khz();
+			got = us - us0;
+			KEXPECT((got > want ? got - want : want - got) <=
+				2 + w0 + w + want * (r->refine_ppm + 1) / 1000000);
+		}
+		us0 = us;
+		t0 = t;
+		w0 = w;
+		st0 = st;
+	}
+	KEXPECT(back == 0);
+	KEXPECT(r->refine == TIMER_REFINE_ADOPTED);
+	if (r->refine != TIMER_REFINE_ADOPTED)
+		return;
+	KEXPECT(r->refine_ppm <= 10000);
+	KEXPECT(r->refine_us >= 990000 && r->refine_us < REFINE_WAIT_US);
+	KEXPECT(r->tsc_hz == r->refine_hz && r->boot_tsc_hz != 0);
+	KEXPECT(timer_cycles_khz() == r->tsc_hz / 1000);
+	printk("# timer: refined over %llu us: %llu -> %llu Hz\n", (unsigned long long)r->refine_us,
+	       (unsigned long long)r->boot_tsc_hz, (unsigned long long)r->tsc_hz);
 }
 
 /* The report holds together: the rate is an estimate exactly when no source was used

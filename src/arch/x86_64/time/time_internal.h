@@ -34,16 +34,30 @@ uint64_t lapic_timer_read(void *ctx);
  * Returns 0, -EINVAL for a rate too slow or too fast for TIMER_HZ. */
 int lapic_timer_start(uint64_t lapic_hz, uint64_t tsc_hz, bool tsc_deadline);
 bool lapic_timer_deadline_mode(void);
+void lapic_timer_set_tsc_hz(uint64_t tsc_hz); /* TSC-deadline period at a refined rate */
 void lapic_timer_stop(void); /* masked and stopped: no more ticks */
 
 /* tick.c: the tick count (called from the tick's interrupt), the TSC rate in use and the
  * TSC at timer_init. */
 void tick_account(void);
 void tick_set_clock(uint64_t tsc_hz, uint64_t tsc_start);
+/* The clock switched to a refined TSC rate from the TSC value 'at' on (clock_conv_rebase:
+ * no jump), and the tick's period with it. Interrupts off. */
+void tick_rebase_clock(uint64_t tsc_hz, uint64_t at);
+/* Nanoseconds of the TSC through the rate in use (time_ns once the rate is known),
+ * continuous across a rebase. Any context; after timer_init. */
+uint64_t tick_clock_ns(void);
 void tick_set_source(const char *name, bool halt_ends_within_tick);
 /* Tick periods the tick interrupts account for: each adds its distance from the previous
  * one in whole periods of the TSC, so ticks an emulator merged still count (self-tests). */
 uint64_t tick_periods(void);
+
+/* tsc_refine.c: the TSC rate measured against 'against' (boot_hz) refined over about a
+ * second from 'from', the sample that closed its calibration, by a tick hook (the report's
+ * refine fields follow it); or why it is not refined. Boot, in timer_init, interrupts off. */
+void tsc_refine_start(const struct clock_ref *against, const struct clock_sample *from,
+		      uint64_t boot_hz);
+void tsc_refine_none(const char *why);
 
 /* tsc.c: the report timer_init fills (tick_start.c fills its tick fields). Boot. */
 struct timer_report *timer_report_mut(void);

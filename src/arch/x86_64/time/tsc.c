@@ -2,13 +2,17 @@
 /*
  * timer_init: which clock sources the machine has, the TSC's frequency, and the tick.
  *
- * The TSC frequency comes, in this order of preference, from CPUID leaf 0x15 (with leaf
- * 0x16 for a crystal it leaves out), else from a calibration against the first reference
- * that counts: the HPET, the ACPI PM timer, PIT channel 2. The other references are read
- * beside that calibration's window (clock_ref.side): the next one that counts cross-checks
- * the rate, and a disagreement above 1% is logged; one that does not move is found frozen
- * there, at no cost of its own. (When CPUID gives the rate, the check is a window of its
- * own, CHECK_WINDOW_US.)
+ * The TSC frequency comes from CPUID leaf 0x15 when it names its crystal (exact), else from
+ * a calibration against the first reference that counts: the HPET, the ACPI PM timer, PIT
+ * channel 2 (clock_tsc_rate_choose decides). Leaf 0x16's base frequency, which stands in
+ * for a crystal leaf 0x15 leaves out (Skylake to Comet Lake clients), is a nominal
+ * whole-MHz value, up to 1% off and blind to a raised base clock: it is only reported
+ * beside the measurement, and used only where nothing counts. The other references are
+ * read beside that calibration's window (clock_ref.side): the next one that counts
+ * cross-checks the rate, and a disagreement above 1% is logged; one that does not move is
+ * found frozen there, at no cost of its own. (When CPUID gives the rate, the check is a
+ * window of its own, CHECK_WINDOW_US.) A measured rate is refined over about a second
+ * against its reference afterwards (tsc_refine.c).
  * Without any reference (no HPET, no PM timer, a gated or absent PIT) boot goes on with an
  * estimate (leaf 0x16's base frequency, the brand string's "@ x.xxGHz", both the rate an
  * invariant TSC runs at) and says so. With neither, the rate is taken as the fastest TSC
@@ -122,7 +126,8 @@ static void find_sources(const struct clock_hw *hw)
 
 /* Calibrate against source i, reading the valid references after it beside the window
  * when with_sides (their results in *cal_out); on success its tsc_hz is set and, when aux
- * sampled the local APIC timer, *lapic_hz too. Returns 0 or the clock_calibrate error. */
+ * sampled the local APIC timer, *lapic_hz too. Returns 0 or the clock_calibrate error
+ * (-ERANGE: *cal_out's tsc_hz is the rate refused). */
 static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *lapic_hz,
 		   bool with_sides, struct clock_calib *cal_out)
 {
@@ -148,9 +153,10 @@ static int measure(unsigned i, uint64_t window_us, bool sample_lapic, uint64_t *
 		/* counted, but to a rate above any TSC's: the next reference is measured instead */
 		s->state = CLOCK_COUNTING;
 		s->note = "measured a TSC rate above any real one";
+		cal.tsc_hz = clock_muldiv(cal.tsc_cycles, refs[i].hz, cal.ref_ticks);
 		printk(KERN_WARN "timer: %s gave a TSC rate of %llu Hz, above the %llu Hz no TSC exceeds: not used\n",
-		       s->name, (unsigned long long)clock_muldiv(cal.tsc_cycles, refs[i].hz, cal.ref_ticks),
-		       (unsigned long long)lim.max_tsc_hz);
+		       s->name, (unsigned long long)cal.tsc_hz, (unsigned long long)lim.max_tsc_hz);
+		*cal_out = cal;
 		return err;
 	}
 	if (err) {
@@ -211,9 +217,12 @@ static void settle_sides(unsigned primary, const struct clock_calib *cal, uint64
 }
 
 /* Measure against references in order: the first that counts gives the rate (unless
- * CPUID did), the next cross-checks it; the rest are only checked to count. Returns the
- * index of the rate's source (-1: none) and sets *check (-1: none). */
-static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int *check)
+ * CPUID did exactly), the next cross-checks it; the rest are only checked to count.
+ * measured[i]: the TSC rate reference i gave as the rate's source (a refused one's too;
+ * 0: none), for clock_tsc_rate_choose; *primary_cal: the calibration of the one not
+ * refused. Sets *check (-1: none). */
+static void measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int *check,
+			   uint64_t *measured, struct clock_calib *primary_cal)
 {
 	bool settled[TIMER_MAX_SOURCES] = { false };
 	int primary = -1;
@@ -224,6 +233,7 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 		bool need_primary = !from_cpuid && primary < 0;
 		struct clock_calib_limits lim;
 		struct clock_calib cal;
+		int err;
 
 		if (!ref_valid[i] || settled[i])
 			continue;
@@ -240,11 +250,16 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 			s->note = s->state == CLOCK_FROZEN ? FROZEN_NOTE : "";
 			continue;
 		}
-		if (measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US, lapic && !*lapic_hz,
-			    lapic_hz, need_primary, &cal))
+		cal.tsc_hz = 0;
+		err = measure(i, need_primary ? CAL_WINDOW_US : CHECK_WINDOW_US, lapic && !*lapic_hz,
+			      lapic_hz, need_primary, &cal);
+		if (need_primary && (err == 0 || err == -ERANGE))
+			measured[i] = cal.tsc_hz;
+		if (err)
 			continue;
 		if (need_primary) {
 			primary = (int)i;
+			*primary_cal = cal;
 			s->state = CLOCK_USED;
 			settle_sides(i, &cal, CAL_WINDOW_US, check, settled);
 		} else {
@@ -253,7 +268,6 @@ static int measure_sources(bool from_cpuid, bool lapic, uint64_t *lapic_hz, int 
 		}
 	}
 	pit_ch2_release();
-	return primary;
 }
 
 /* No reference: leaf 0x16's base frequency, the brand string, or the fastest TSC there is,
@@ -301,19 +315,59 @@ static const char *origin_name(enum tsc_origin o, int primary)
 	}
 }
 
-/* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[, invariant][, TSC-deadline[ refused
- * (errata)]][, checked against <source>: <x>% apart][, C1E <how decided>]"; an estimate is
- * a warning and says its basis. */
+/* The CPUID estimate (leaves 0x15+0x16) a measurement replaced, into the report; a
+ * disagreement above 1% is a warning (a raised base clock moves the TSC, not leaf 0x16). */
+static void cpuid_beside(const char *origin, uint64_t cpuid_hz)
+{
+	uint64_t a = cpuid_hz / 1000, b = rep.tsc_hz / 1000;
+
+	rep.cpuid_said = origin;
+	rep.cpuid_said_hz = cpuid_hz;
+	rep.cpuid_said_ppm = clock_disagreement_ppm(cpuid_hz, rep.tsc_hz);
+	if (rep.cpuid_said_ppm > CLOCK_DISAGREE_PPM)
+		printk(KERN_WARN "timer: %s said %llu.%03llu MHz, the %s measured %llu.%03llu MHz: "
+				 "%u.%02u%% apart: the measurement is used\n", origin,
+		       (unsigned long long)(a / 1000), (unsigned long long)(a % 1000), rep.tsc_origin,
+		       (unsigned long long)(b / 1000), (unsigned long long)(b % 1000),
+		       rep.cpuid_said_ppm / 10000, rep.cpuid_said_ppm % 10000 / 100);
+}
+
+/* The refinement over a second (tsc_refine.c) of a rate measured against refs[primary]
+ * from the end of its calibration, where that reference can count so long; or why not. */
+static void refine_or_say(enum tsc_origin origin, int primary, const struct clock_calib *cal)
+{
+	if (origin == TSC_ORIGIN_CPUID_15)
+		tsc_refine_none("CPUID 0x15 gives the rate exactly");
+	else if (origin != TSC_ORIGIN_MEASURED)
+		tsc_refine_none("no reference counts");
+	else if (primary == SRC_PIT)
+		tsc_refine_none("PIT channel 2 cannot count over a second (16 bits, a wrap every "
+				"55 ms; released after boot)");
+	else
+		tsc_refine_start(&refs[primary], &cal->end, rep.tsc_hz);
+}
+
+/* "timer: <tick> <Hz> Hz, TSC <MHz> MHz from <origin>[ (<CPUID estimate> said <MHz> MHz:
+ * <x>% apart)][, invariant][, TSC-deadline[ refused (errata)]][, checked against <source>:
+ * <x>% apart][, C1E <how decided>]"; an estimate is a warning and says its basis. */
 static void print_timer_line(void)
 {
-	uint64_t khz = rep.tsc_hz / 1000;
+	uint64_t khz = rep.tsc_hz / 1000, said_khz = rep.cpuid_said_hz / 1000;
 	const char *c1e_said = tick_c1e_summary(timer_c1e());
 	const char *deadline_said = tsc_deadline_summary(timer_deadline());
-	char origin[80], check[96] = "", line[320];
+	char origin[128], check[96] = "", line[384];
 
 	if (rep.estimate_basis)
 		ksnprintf(origin, sizeof(origin), "estimated (%s): no reference counts",
 			  rep.estimate_basis);
+	else if (rep.cpuid_said)
+		ksnprintf(origin, sizeof(origin), "from %s (%s said %llu.%03llu MHz: %u.%03u%% apart)",
+			  rep.tsc_origin, rep.cpuid_said, (unsigned long long)(said_khz / 1000),
+			  (unsigned long long)(said_khz % 1000), rep.cpuid_said_ppm / 10000,
+			  rep.cpuid_said_ppm % 10000 / 10);
+	else if (rep.tsc_nominal)
+		ksnprintf(origin, sizeof(origin), "from %s (nominal: no reference counts to measure it)",
+			  rep.tsc_origin);
 	else
 		ksnprintf(origin, sizeof(origin), "from %s", rep.tsc_origin);
 	if (rep.cross_checked)
@@ -341,11 +395,14 @@ void timer_init(const struct clock_hw *hw)
 	const struct cpu_features *f = cpu_features();
 	struct cpuid_freq leaves = {f->max_leaf, f->tsc_ratio_den, f->tsc_ratio_num,
 				    f->crystal_hz, f->base_mhz};
-	enum tsc_origin origin;
-	uint64_t cpuid_hz = clock_tsc_hz_from_cpuid(&leaves, &origin);
+	enum tsc_origin cpuid_origin;
+	bool exact = clock_tsc_hz_from_cpuid(&leaves, &cpuid_origin) &&
+		     cpuid_origin == TSC_ORIGIN_CPUID_15; /* else a reference is measured */
 	bool lapic = lapic_timer_usable() && !cmdline_has("nolapic_timer");
-	uint64_t lapic_hz = 0;
-	int primary, check;
+	uint64_t lapic_hz = 0, measured[TIMER_MAX_SOURCES] = { 0 };
+	struct clock_calib primary_cal = { 0 };
+	struct tsc_rate rate;
+	int check;
 
 	printk(KERN_DEBUG "timer: CPUID max leaf %#x, 0x15 %u/%u crystal %u Hz, 0x16 base %u MHz\n",
 	       f->max_leaf, f->tsc_ratio_num, f->tsc_ratio_den, f->crystal_hz, f->base_mhz);
@@ -354,23 +411,33 @@ void timer_init(const struct clock_hw *hw)
 	find_sources(hw);
 	if (lapic)
 		lapic_timer_free_run();
-	primary = measure_sources(cpuid_hz != 0, lapic, &lapic_hz, &check);
-	if (cpuid_hz) {
-		rep.tsc_hz = cpuid_hz;
+	measure_sources(exact, lapic, &lapic_hz, &check, measured, &primary_cal);
+	clock_tsc_rate_choose(&leaves, measured, TIMER_MAX_SOURCES, DELAY_ASSUMED_MAX_KHZ * 1000,
+			      &rate);
+	rep.tsc_hz = rate.hz;
+	switch (rate.origin) {
+	case TSC_ORIGIN_CPUID_15:
 		if (check >= 0)
-			cross_check(origin_name(origin, -1), cpuid_hz, rep.sources[check].name,
+			cross_check(origin_name(rate.origin, -1), rate.hz, rep.sources[check].name,
 				    rep.sources[check].tsc_hz);
-	} else if (primary >= 0) {
-		origin = TSC_ORIGIN_MEASURED;
-		rep.tsc_hz = rep.sources[primary].tsc_hz;
+		break;
+	case TSC_ORIGIN_MEASURED:
 		if (check >= 0)
-			cross_check(rep.sources[primary].name, rep.tsc_hz, rep.sources[check].name,
+			cross_check(rep.sources[rate.ref].name, rate.hz, rep.sources[check].name,
 				    rep.sources[check].tsc_hz);
-	} else {
-		origin = TSC_ORIGIN_ESTIMATE;
+		break;
+	case TSC_ORIGIN_CPUID_16:
+		rep.tsc_nominal = true; /* nothing counts to measure it against */
+		break;
+	default:
+		rate.origin = TSC_ORIGIN_ESTIMATE;
 		rep.tsc_hz = estimate(f);
 	}
-	rep.tsc_origin = origin_name(origin, primary);
+	rep.tsc_origin = origin_name(rate.origin, rate.ref);
+	rep.boot_tsc_hz = rep.tsc_hz;
+	if (rate.origin == TSC_ORIGIN_MEASURED && rate.cpuid_hz)
+		cpuid_beside(origin_name(cpuid_origin, -1), rate.cpuid_hz);
+	refine_or_say(rate.origin, rate.ref, &primary_cal);
 	tick_set_clock(rep.tsc_hz, rdtsc());
 	tick_start(f, lapic, lapic_hz, rep.tsc_hz, rep.sources[SRC_PIT].state != CLOCK_FROZEN);
 	print_timer_line();

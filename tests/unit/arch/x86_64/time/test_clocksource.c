@@ -2,9 +2,11 @@
 /*
  * Host tests of the calibration arithmetic (src/arch/x86_64/time/clocksource.c, compiled
  * into this program): TSC frequencies from CPUID leaves 0x15/0x16 and from brand strings,
- * counter deltas across a wrap, the disagreement of two sources, 64x64/64 arithmetic, and
- * the calibration loop against simulated counters (pauses that hide a wrap, a result no
- * TSC could have). The simulation keeps one true time in
+ * which of them and the measurements is used, counter deltas across a wrap, the
+ * disagreement of two sources, 64x64/64 arithmetic, the calibration loop against simulated
+ * counters (pauses that hide a wrap, a result no TSC could have), the rate refined over a
+ * second (across a wrap, the 1% rule), and the TSC-to-time conversion rebased without a
+ * jump. The simulation keeps one true time in
  * picoseconds; every TSC read costs 20 ns and every counter read 1 us (port I/O under
  * emulation), so the loop meets the costs it meets on a machine.
  */
@@ -148,6 +150,64 @@ static void test_cpuid_absent(void)
 	l.ratio_num = 0;
 	CHECK_EQ(clock_tsc_hz_from_cpuid(&l, &o), 0);
 	CHECK_EQ(o, TSC_ORIGIN_NONE);
+}
+
+/* Which rate timer_init uses (clock_tsc_rate_choose), references measured in order
+ * (HPET, ACPI PM timer, PIT channel 2; 0: not measured), 10 GHz the bound. */
+static void test_rate_choose(void)
+{
+	/* a Comet Lake client: ratio 284/2, no crystal, leaf 0x16 base 3400 MHz (3.4 GHz
+	 * nominal, on a board whose raised base clock makes the TSC run at 3.408 GHz) */
+	struct cpuid_freq no_crystal = {.max_leaf = 0x16, .ratio_den = 2, .ratio_num = 284,
+					.crystal_hz = 0, .base_mhz = 3400};
+	struct cpuid_freq crystal = {.max_leaf = 0x16, .ratio_den = 2, .ratio_num = 176,
+				     .crystal_hz = 24000000, .base_mhz = 2100};
+	struct cpuid_freq none = {.max_leaf = 0xd};
+	const uint64_t max = 10000000000ull;
+	uint64_t hpet[3] = {3408123456ull, 3408200000ull, 0};
+	uint64_t pm_only[3] = {0, 3408200000ull, 0};
+	uint64_t nothing[3] = {0, 0, 0};
+	uint64_t refused_then_pm[3] = {24000000000ull, 3408200000ull, 0};
+	uint64_t refused_only[3] = {24000000000ull, 0, 0};
+	struct tsc_rate r;
+
+	/* leaf 0x15 names its crystal: exact, whatever was measured (2112 MHz) */
+	clock_tsc_rate_choose(&crystal, hpet, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_CPUID_15);
+	CHECK_EQ(r.hz, 2112000000ull);
+	CHECK_EQ(r.ref, -1);
+	CHECK_EQ(r.cpuid_hz, 0);
+	/* no crystal, the HPET measured: the measurement, 0x15+0x16's 3.4 GHz beside it */
+	clock_tsc_rate_choose(&no_crystal, hpet, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_MEASURED);
+	CHECK_EQ(r.hz, 3408123456ull);
+	CHECK_EQ(r.ref, 0);
+	CHECK_EQ(r.cpuid_hz, 3400000000ull);
+	/* no HPET: the PM timer's measurement */
+	clock_tsc_rate_choose(&no_crystal, pm_only, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_MEASURED);
+	CHECK_EQ(r.ref, 1);
+	CHECK_EQ(r.hz, 3408200000ull);
+	/* no crystal, nothing counts: leaf 0x16's base frequency stays the rate */
+	clock_tsc_rate_choose(&no_crystal, nothing, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_CPUID_16);
+	CHECK_EQ(r.hz, 3400000000ull);
+	CHECK_EQ(r.ref, -1);
+	/* the HPET's rate refused (above 10 GHz): the PM timer's; with nothing after it, 0x16 */
+	clock_tsc_rate_choose(&no_crystal, refused_then_pm, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_MEASURED);
+	CHECK_EQ(r.ref, 1);
+	clock_tsc_rate_choose(&no_crystal, refused_only, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_CPUID_16);
+	CHECK_EQ(r.hz, 3400000000ull);
+	/* no leaf 0x15 (QEMU's TCG): the measurement, nothing beside it; else nothing at all
+	 * (the caller estimates) */
+	clock_tsc_rate_choose(&none, hpet, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_MEASURED);
+	CHECK_EQ(r.cpuid_hz, 0);
+	clock_tsc_rate_choose(&none, refused_only, 3, max, &r);
+	CHECK_EQ(r.origin, TSC_ORIGIN_NONE);
+	CHECK_EQ(r.hz, 0);
 }
 
 /* Brand strings: Intel's "@ x.xxGHz" and an "@ NNNMHz" give the nominal rate; QEMU's and
@@ -475,6 +535,157 @@ static void test_two_sources_cross_check(void)
 	CHECK(clock_disagreement_ppm(b.tsc_hz, a.tsc_hz) > CLOCK_DISAGREE_PPM);
 }
 
+/* ------------------------------------------------------------------ refinement */
+
+/* A sample taken by hand: the TSC and the reference's value at the same instant. */
+static struct clock_sample sample(uint64_t tsc, uint64_t ref)
+{
+	return (struct clock_sample){.tsc = tsc, .width = 100, .ref = ref};
+}
+
+/* A 14.31818 MHz HPET one second apart, the TSC truly at 2096.004 MHz, measured at boot as
+ * 2095.998 MHz: the second's rate, 2.9 ppm apart (2 in whole ppm), adopted; the span one
+ * second. */
+static void test_refine_hpet(void)
+{
+	struct clock_ref hpet = {.name = "HPET", .hz = 14318180, .bits = 32};
+	struct clock_sample a = sample(5000000000ull, 0x12345678);
+	struct clock_sample b = sample(5000000000ull + 2096004000ull, 0x12345678 + 14318180);
+	struct clock_refine r;
+
+	CHECK_EQ(clock_refine(&hpet, 2095998000ull, &a, &b, &r), 0);
+	CHECK_EQ(r.tsc_hz, 2096004000ull);
+	CHECK_EQ(r.ref_ticks, 14318180);
+	CHECK_EQ(r.tsc_cycles, 2096004000ull);
+	CHECK_EQ(r.span_us, 1000000);
+	CHECK_EQ(r.ppm, 2);
+}
+
+/* The 24-bit PM timer wraps between the two samples (from 0xffff00, 3579545 ticks on): the
+ * wrap is counted, the rate right. */
+static void test_refine_pm_timer_wrap(void)
+{
+	struct clock_ref pm = {.name = "ACPI PM timer", .hz = 3579545, .bits = 24};
+	struct clock_sample a = sample(1000, 0xffff00);
+	struct clock_sample b = sample(1000 + 3000000000ull, (0xffff00 + 3579545) & 0xffffff);
+	struct clock_refine r;
+
+	CHECK_EQ(clock_refine(&pm, 3000000000ull, &a, &b, &r), 0);
+	CHECK_EQ(r.ref_ticks, 3579545);
+	CHECK_EQ(r.tsc_hz, 3000000000ull);
+	CHECK_EQ(r.ppm, 0);
+}
+
+/* The 1% rule: a second's rate 0.9% from the boot's is adopted; 1.5% from it is refused
+ * (-ERANGE) with the rate and distance filled for the warning; a counter that stopped
+ * (same value) is -ENODEV; no span is -EINVAL. */
+static void test_refine_one_percent(void)
+{
+	struct clock_ref hpet = {.name = "HPET", .hz = 100000000, .bits = 32};
+	struct clock_sample a = sample(0, 0), b;
+	struct clock_refine r;
+
+	b = sample(2018000000ull, 100000000); /* 2.018 GHz against 2 GHz at boot: 0.9% */
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &a, &b, &r), 0);
+	CHECK_EQ(r.ppm, 9000);
+	b = sample(2030000000ull, 100000000); /* 1.5% */
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &a, &b, &r), -ERANGE);
+	CHECK_EQ(r.tsc_hz, 2030000000ull);
+	CHECK_EQ(r.ppm, 15000);
+	b = sample(1970000000ull, 100000000); /* 1.5% slow */
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &a, &b, &r), -ERANGE);
+	b = sample(2000000000ull, 0);
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &a, &b, &r), -ENODEV);
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &a, &a, &r), -EINVAL);
+	CHECK_EQ(clock_refine(&hpet, 2000000000ull, &b, &a, &r), -EINVAL);
+	CHECK_EQ(clock_refine(&hpet, 0, &a, &b, &r), -EINVAL);
+}
+
+/* A span over half the PM timer's 4.69 s wrap (the tick held off): whole wraps may hide in
+ * it, so -EAGAIN. At 5.5 s one whole wrap is in it: counting one wrap at most would read
+ * 0.8 s of ticks and a rate 6.8 times too high. 2 s is fine. */
+static void test_refine_span_too_long(void)
+{
+	struct clock_ref pm = {.name = "ACPI PM timer", .hz = 3579545, .bits = 24};
+	struct clock_sample a = sample(0, 100);
+	struct clock_sample b = sample(5500000000ull, (100 + 3579545ull * 55 / 10) & 0xffffff);
+	struct clock_refine r;
+
+	CHECK_EQ(clock_refine(&pm, 1000000000ull, &a, &b, &r), -EAGAIN);
+	b = sample(2500000000ull, (100 + 3579545ull * 25 / 10) & 0xffffff);
+	CHECK_EQ(clock_refine(&pm, 1000000000ull, &a, &b, &r), -EAGAIN);
+	b = sample(2000000000ull, (100 + 3579545ull * 2) & 0xffffff);
+	CHECK_EQ(clock_refine(&pm, 1000000000ull, &a, &b, &r), 0);
+	CHECK_EQ(r.tsc_hz, 1000000000ull);
+}
+
+/* The whole path on the simulated machine: a 5 ms calibration against a 24-bit PM timer
+ * (1 us a read, about to wrap), whose closing read starts the refinement; a second later
+ * clock_sample_ref reads it again and the rate over the span is within 1 ppm of the TSC's
+ * true 2.7 GHz, where the 5 ms window alone is only within 10. */
+static void test_refine_after_calibration(void)
+{
+	struct clock_ref pm;
+	struct clock_calib_limits lim = limits(5000, ~0ull);
+	struct clock_calib c;
+	struct clock_sample end;
+	struct clock_refine r;
+	uint64_t start;
+
+	sim_reset(2700000000ull, 3579545, 24, 0);
+	start = ticks_at(sim.now_ps, sim.ref_hz);
+	sim.ref_offset = (0x1000000 - 3000000 - start) & 0xffffff; /* wraps within the second */
+	pm = sim_clock("ACPI PM timer");
+	CHECK_EQ(clock_calibrate(&pm, sim_tsc, &lim, &c), 0);
+	CHECK(near(c.tsc_hz, 2700000000ull, 10));
+	sim.now_ps += PS_PER_S;
+	clock_sample_ref(&pm, sim_tsc, &end);
+	CHECK(end.width < 2 * 2800); /* one 1 us read between two TSC reads */
+	CHECK_EQ(clock_refine(&pm, c.tsc_hz, &c.end, &end, &r), 0);
+	CHECK(near(r.tsc_hz, 2700000000ull, 1));
+	CHECK(r.span_us >= 1000000 && r.span_us < 1000100);
+}
+
+/* ------------------------------------------------------------------ TSC to time */
+
+/* The conversion is exact to the nanosecond (against 128-bit arithmetic), and a TSC before
+ * its base reads as the base. */
+static void test_conv_exact(void)
+{
+	struct clock_conv c = {.hz = 2095998123ull, .base_tsc = 1000, .base_ns = 7};
+	static const uint64_t d[] = {0, 1, 2095998122ull, 2095998123ull, 123456789012345ull,
+				     (1ull << 62) + 12345};
+
+	for (unsigned i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		unsigned __int128 want = (unsigned __int128)d[i] * 1000000000ull / c.hz + 7;
+
+		CHECK_EQ(clock_conv_ns(&c, 1000 + d[i]), (uint64_t)want);
+	}
+	CHECK_EQ(clock_conv_ns(&c, 999), 7);
+}
+
+/* A rebase at 10 s of a 2 GHz TSC to 2.0002 GHz (100 ppm faster: each cycle is shorter):
+ * the time there is kept, so time is continuous and never runs back across it (at 10 s of
+ * TSC, changing the rate alone would step it back by 1 ms), and from there it runs at the
+ * new rate: 2.0002e9 cycles later is one second later. */
+static void test_conv_rebase_continuous(void)
+{
+	struct clock_conv c = {.hz = 2000000000ull};
+	uint64_t at = 20000000000ull, before = clock_conv_ns(&c, at - 1), there;
+
+	CHECK_EQ(clock_conv_ns(&c, at), 10000000000ull);
+	clock_conv_rebase(&c, 2000200000ull, at);
+	there = clock_conv_ns(&c, at);
+	CHECK_EQ(there, 10000000000ull);
+	CHECK(there >= before);
+	CHECK(clock_conv_ns(&c, at + 1) >= there);
+	CHECK_EQ(clock_conv_ns(&c, at + 2000200000ull), 11000000000ull);
+	/* to a slower rate (each cycle longer): still no jump forward */
+	clock_conv_rebase(&c, 1999800000ull, at + 2000200000ull);
+	CHECK_EQ(clock_conv_ns(&c, at + 2000200000ull), 11000000000ull);
+	CHECK_EQ(clock_conv_ns(&c, at + 2000200000ull + 1999800000ull), 12000000000ull);
+}
+
 /* Nonsense descriptions are refused before any read. */
 static void test_bad_ref(void)
 {
@@ -496,6 +707,7 @@ int main(void)
 	RUN(test_cpuid_15);
 	RUN(test_cpuid_16_fills_crystal);
 	RUN(test_cpuid_absent);
+	RUN(test_rate_choose);
 	RUN(test_brand_string);
 	RUN(test_counter_wrap);
 	RUN(test_muldiv);
@@ -510,6 +722,13 @@ int main(void)
 	RUN(test_pause_after_any_read);
 	RUN(test_rate_above_any_tsc);
 	RUN(test_two_sources_cross_check);
+	RUN(test_refine_hpet);
+	RUN(test_refine_pm_timer_wrap);
+	RUN(test_refine_one_percent);
+	RUN(test_refine_span_too_long);
+	RUN(test_refine_after_calibration);
+	RUN(test_conv_exact);
+	RUN(test_conv_rebase_continuous);
 	RUN(test_bad_ref);
 	return unit_summary();
 }
