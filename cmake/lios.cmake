@@ -5,8 +5,21 @@
 # build in both worlds (mm, pure decoders) to the kernel and to a host static library.
 option(LIOS_KERNEL "configure the kernel world (set by the superbuild)" OFF)
 option(LIOS_FUZZ "configure the fuzz world (set by the superbuild, with clang)" OFF)
+# The coverage report's build (./lios coverage): the host world's programs with gcov's
+# --coverage. UBSan is left out there: every check it adds is a branch gcov counts, never
+# taken, which would bury the branches the tests leave out. ASan adds none and stays.
+# Warnings are the normal build's verdict: without UBSan gcc's flow analysis sees other
+# code and may warn where the normal build does not (-Wmaybe-uninitialized), so here they
+# are not errors. The kernel and fuzz worlds never see this option.
+option(LIOS_COVERAGE "host world built for gcov (./lios coverage), ASan without UBSan" OFF)
 
-set(LIOS_HOST_SANITIZE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+if(LIOS_COVERAGE)
+  set(LIOS_HOST_SANITIZE -fsanitize=address -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  set(LIOS_HOST_COVERAGE --coverage -Wno-error)
+else()
+  set(LIOS_HOST_SANITIZE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  set(LIOS_HOST_COVERAGE)
+endif()
 set(LIOS_HOST_WARN -Wall -Wextra -Werror -Wno-unused-parameter)
 
 function(lios_sources)
@@ -31,8 +44,8 @@ endfunction()
 function(lios_host_target tgt)
   target_include_directories(${tgt} PUBLIC ${LIOS_ROOT}/include ${LIOS_ROOT}/src/arch/host/include)
   target_compile_definitions(${tgt} PUBLIC LIOS_HOST=1)
-  target_compile_options(${tgt} PUBLIC ${LIOS_HOST_SANITIZE} ${LIOS_HOST_WARN} -g -O1)
-  target_link_options(${tgt} PUBLIC ${LIOS_HOST_SANITIZE})
+  target_compile_options(${tgt} PUBLIC ${LIOS_HOST_SANITIZE} ${LIOS_HOST_WARN} ${LIOS_HOST_COVERAGE} -g -O1)
+  target_link_options(${tgt} PUBLIC ${LIOS_HOST_SANITIZE} ${LIOS_HOST_COVERAGE})
 endfunction()
 
 # lios_unit_test(<name> <sources...> LIBS <libs...>): a host unit test under ASan/UBSan,

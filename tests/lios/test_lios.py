@@ -286,6 +286,70 @@ class LiosCommandLine(unittest.TestCase):
             self.skipTest("nothing for run or bench to install here")
         self.assertLessEqual(asked["run"] | asked["bench"], asked["deps"], asked)
 
+    def coverage_checkout(self, ctest_status):
+        """Stubs for ./lios coverage: cmake and gcovr record their arguments (gcovr writes
+        the files it is asked for and prints a summary as gcovr 5 does), ctest records its
+        own and exits with ctest_status; a count file of an earlier run in build/coverage.
+        Returns that file's path."""
+        write(os.path.join(self.stubs, "cmake"),
+              '#!/bin/sh\necho "$*" >> "%s/cmake.args"\n' % self.tmp, 0o755)
+        write(os.path.join(self.stubs, "ctest"),
+              '#!/bin/sh\necho "$*" >> "%s/ctest.args"\nexit %d\n' % (self.tmp, ctest_status),
+              0o755)
+        write(os.path.join(self.stubs, "gcovr"), """#!/bin/sh
+echo "$*" >> "%s/gcovr.args"
+while [ $# -gt 0 ]; do
+  case $1 in
+  --json|--html-details) echo '{}' > "$2"; shift ;;
+  --txt) echo "TOTAL 8 1 12%%" ;;
+  --print-summary) printf 'lines: 12.5%%%% (1 out of 8)\nfunctions: 50.0%%%% (1 out of 2)\nbranches: 25.0%%%% (1 out of 4)\n' ;;
+  esac
+  shift
+done
+""" % self.tmp, 0o755)
+        stale = os.path.join(self.checkout, "build", "coverage", "src", "old.gcda")
+        write(stale, "counts of an earlier run")
+        return stale
+
+    def test_coverage(self):
+        # Scenario: ./lios coverage with stub cmake, ctest and gcovr, a count file of an
+        # earlier run in build/coverage. Expected: the host world configured in
+        # build/coverage with LIOS_COVERAGE=ON (never the default build/), the old counts
+        # deleted, the unit tests run there (ctest -L unit), gcovr's report limited to src/
+        # and written to build/coverage/report/ (summary.txt, index.html), the total line
+        # and branch percentages printed; status 0. A stray argument is refused first.
+        stale = self.coverage_checkout(0)
+        build = os.path.join(self.checkout, "build", "coverage")
+        r = self.lios("coverage")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("-S %s -B %s " % (self.checkout, build), read(os.path.join(self.tmp, "cmake.args")))
+        self.assertIn("-DLIOS_COVERAGE=ON", read(os.path.join(self.tmp, "cmake.args")))
+        self.assertFalse(os.path.exists(stale))
+        self.assertRegex(read(os.path.join(self.tmp, "ctest.args")),
+                         r"--test-dir %s -L unit\b" % re.escape(build))
+        for line in read(os.path.join(self.tmp, "gcovr.args")).splitlines():
+            self.assertIn("--filter %s/src/" % self.checkout, line)
+        report = os.path.join(build, "report")
+        self.assertIn("TOTAL 8 1 12%", read(os.path.join(report, "summary.txt")))
+        self.assertTrue(os.path.exists(os.path.join(report, "index.html")))
+        self.assertRegex(r.stdout, r"(?m)^lines: 12\.5% \(1 out of 8\)$")
+        self.assertRegex(r.stdout, r"(?m)^branches: 25\.0% \(1 out of 4\)$")
+        r = self.lios("coverage", "src/mm")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("coverage takes no arguments", r.stderr)
+
+    def test_coverage_failed_tests(self):
+        # Scenario: ./lios coverage where a unit test fails (ctest exits 8). Expected: the
+        # report is still written and its totals printed, then status 1 saying the tests
+        # failed: a report of a failing run is not passed off as a good one.
+        self.coverage_checkout(8)
+        r = self.lios("coverage")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("unit tests failed", r.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.checkout, "build", "coverage", "report",
+                                                    "summary.txt")))
+        self.assertRegex(r.stdout, r"(?m)^lines: 12\.5%")
+
     def test_stray_arguments_refused(self):
         # Scenario: an option debug does not have, arguments to commands that take none.
         # Expected: refused with the command named, before anything is built or started
