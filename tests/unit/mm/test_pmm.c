@@ -538,6 +538,43 @@ static void test_no_low_memory(void)
 	CHECK(pmm_alloc(1, 0, PMM_LIMIT_NONE) == 0);
 }
 
+/* Maps pmm_init must not take (it is given the sanitiser's output, which is never so; a
+ * caller that skipped the sanitiser gives these): no range at all (a firmware map without
+ * usable RAM), an empty range, a range not page-aligned, ranges out of order, overlapping
+ * ones, one past MEMMAP_PHYS_LIMIT. Expected: each -EINVAL before any frame is touched,
+ * after a sound map was in use: nothing managed then (no end, no frames, no allocation),
+ * never a half-built allocator; the sound map taken again afterwards. */
+static void test_refused_maps(void)
+{
+	static const paddr_t good[][2] = { { MiB(1), MiB(8) }, { MiB(16), MiB(24) } };
+	static const paddr_t empty[][2] = { { MiB(1), MiB(1) } };
+	static const paddr_t unaligned[][2] = { { MiB(1) + 0x800, MiB(8) } };
+	static const paddr_t unsorted[][2] = { { MiB(16), MiB(24) }, { MiB(1), MiB(8) } };
+	static const paddr_t overlap[][2] = { { MiB(1), MiB(8) }, { MiB(4), MiB(12) } };
+	static const paddr_t beyond[][2] = { { MiB(1), MiB(8) },
+					     { GiB(4), MEMMAP_PHYS_LIMIT + PAGE_SIZE } };
+	static const struct {
+		size_t n;
+		const paddr_t (*r)[2];
+	} bad[] = { { 0, good }, { 1, empty }, { 1, unaligned }, { 2, unsorted }, { 2, overlap },
+		    { 2, beyond } };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		set_map(2, good);
+		CHECK(pmm_init(&map) == 0 && pmm_end_pfn() == MiB(24) / PAGE_SIZE);
+		set_map(bad[i].n, bad[i].r);
+		int rc = pmm_init(&map);
+		CHECK_EQ(rc, -EINVAL);
+		if (rc != -EINVAL)
+			fprintf(stderr, "  bad map %zu: %d\n", i, rc);
+		CHECK(pmm_end_pfn() == 0 && stats().total_frames == 0 && stats().free_frames == 0);
+		CHECK(pmm_alloc(1, 0, PMM_LIMIT_NONE) == 0);
+	}
+	set_map(2, good);
+	CHECK(pmm_init(&map) == 0 && stats().free_frames > 0);
+	CONSISTENT();
+}
+
 int main(void)
 {
 	test_basic();
@@ -551,5 +588,6 @@ int main(void)
 	test_stray_high_entry();
 	test_cut_inside_range();
 	test_no_low_memory();
+	test_refused_maps();
 	return unit_exit("test_pmm");
 }

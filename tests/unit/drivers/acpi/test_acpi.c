@@ -61,6 +61,36 @@ static void test_bad_rsdp_checksum(void)
 	CHECK(!info.present);
 }
 
+/* An RSDP that is no RSDP: its checksums right but the signature "RSD PTX", and a sound
+ * ACPI 1.0 RSDP handed over with 19 of its 20 bytes (a loader's short ACPI tag). Expected:
+ * each refused with "acpi: no valid RSDP", before its checksum is judged or a table is
+ * mapped: no ACPI, nothing counted (the tables it points to are sound, and would be read). */
+static void test_rsdp_not_one(void)
+{
+	uint8_t rsdp[36];
+
+	memset(phys_mem, 0, sizeof(phys_mem));
+	put_fadt(5, true, true);
+	put_madt(false);
+	put_roots();
+	make_rsdp(rsdp, 2);
+	rsdp[6] = 'X';
+	fix_checksum(rsdp, 20, 8);
+	fix_checksum(rsdp, 36, 32);
+	log_capture_clear();
+	acpi_parse(rsdp, 36, &os, &info);
+	CHECK(!info.present && info.tables == 0 && info.bad_tables == 0 && !info.have_fadt);
+	CHECK_STR_EQ(log_capture_buf, "acpi: no valid RSDP\n");
+
+	make_rsdp(rsdp, 0);
+	log_capture_clear();
+	acpi_parse(rsdp, 19, &os, &info);
+	CHECK(!info.present && info.tables == 0 && !info.madt.present);
+	CHECK_STR_EQ(log_capture_buf, "acpi: no valid RSDP\n");
+	acpi_parse(rsdp, 20, &os, &info); /* the same 20 bytes whole: read */
+	CHECK(info.present && info.have_fadt && info.cpu_count == 3);
+}
+
 /* A FADT with a bad checksum is ignored and counted; the MADT is still used. */
 static void test_bad_fadt_checksum(void)
 {
@@ -493,6 +523,41 @@ static void test_hostile_fixed_tables(void)
 	CHECK_EQ(acpi_parse_table(phys_mem + MCFG_AT, 40, &info), -EINVAL); /* shorter than claimed */
 }
 
+/* An MCFG of 40 bytes, its checksum right: shorter than its header and reserved bytes (44),
+ * with no room for one window. Then a sound MCFG whose first window is at address 0 (buses
+ * 0-255) beside a good one at 0xe0000000. Expected: the short table refused with -EINVAL,
+ * its length named on an acpi: line, counted in bad_tables, no ECAM taken from it (it is
+ * never read past its 40 bytes: the mapping is an exact copy); the window at 0 refused on
+ * its own line and counted in mcfg_bad_entries, the good one kept as the only window. */
+static void test_mcfg_short_or_window_at_zero(void)
+{
+	uint8_t body[8 + 16 * 2] = {0};
+	uint64_t base = 0xe0000000;
+	uint8_t *copy;
+
+	acpi_info_init(&info);
+	put_table(MCFG_AT, "MCFG", 1, body, 4);
+	copy = malloc(40);
+	memcpy(copy, phys_mem + MCFG_AT, 40);
+	log_capture_clear();
+	CHECK_EQ(acpi_parse_table(copy, 40, &info), -EINVAL);
+	free(copy);
+	CHECK_STR_EQ(log_capture_buf, "acpi: MCFG is 40 bytes, shorter than its header, ignored\n");
+	CHECK(!info.have_mcfg && info.mcfg_count == 0 && info.bad_tables == 1);
+
+	body[8 + 11] = 255; /* window 0: base 0, buses 0-255 */
+	memcpy(body + 8 + 16, &base, 8);
+	body[8 + 16 + 11] = 63; /* window 1: 0xe0000000, buses 0-63 */
+	put_table(MCFG_AT, "MCFG", 1, body, sizeof(body));
+	acpi_info_init(&info);
+	log_capture_clear();
+	CHECK_EQ(acpi_parse_table(phys_mem + MCFG_AT, 36 + sizeof(body), &info), 0);
+	CHECK_STR_EQ(log_capture_buf, "acpi: MCFG entry 0 (base 0x0, buses 0-255) is invalid, ignored\n");
+	CHECK(info.have_mcfg && info.mcfg_count == 1 && info.mcfg_bad_entries == 1);
+	CHECK(info.mcfg[0].base == base && info.mcfg[0].bus_start == 0 && info.mcfg[0].bus_end == 63);
+	CHECK(info.bad_tables == 0);
+}
+
 /* The whole path through the RSDP: XSDT -> FADT -> DSDT (no \_S5) and an SSDT with it. */
 static void test_dsdt_and_ssdt_through_rsdp(void)
 {
@@ -542,6 +607,7 @@ int main(void)
 	RUN(test_acpi2_full);
 	RUN(test_acpi1_rsdt);
 	RUN(test_bad_rsdp_checksum);
+	RUN(test_rsdp_not_one);
 	RUN(test_bad_fadt_checksum);
 	RUN(test_bad_xsdt_pointer_falls_back);
 	RUN(test_hostile_lengths);
@@ -554,6 +620,7 @@ int main(void)
 	RUN(test_quiet_wake_sources);
 	RUN(test_registers_outside_their_space);
 	RUN(test_hostile_fixed_tables);
+	RUN(test_mcfg_short_or_window_at_zero);
 	RUN(test_dsdt_and_ssdt_through_rsdp);
 	RUN(test_reset_why);
 	return unit_summary();

@@ -319,6 +319,34 @@ static void test_encodings(void)
 	}
 }
 
+/* External () outside If (Zero), as firmware built by compilers other than iasl declares
+ * it (iasl wraps it in If (Zero): test_after_objects reaches only the If): a four-segment
+ * path of a Device, then a one-segment name of a Method with 2 arguments, then \_S5.
+ * Expected: each External stepped over by its name and its ObjectType and ArgumentCount
+ * bytes, \_S5 found by the walk at the root (not by the byte search that takes over where
+ * the walk loses its way), at its own offset. The last External cut after its ObjectType:
+ * refused, "External() cut off by the end of its scope", at the External's offset. */
+static void test_bare_external(void)
+{
+	static const uint8_t body[] = {
+		0x15, 0x5c, 0x2f, 0x04, '_', 'S', 'B', '_', 'P', 'C', 'I', '0', 'L', 'P', 'C', 'B',
+		'E',  'C',  '0',  '_',  0x06, 0x00, 0x15, 'E', 'C', '1', '_', 0x08, 0x02, S5_NAME,
+		0x12, 0x07, 0x04, 0x0a, 0x05, 0x00, 0x00, 0x00,
+	};
+	uint8_t t[128];
+	struct aml_s5_result r;
+	size_t len = make_dsdt(t, body, sizeof(body));
+
+	CHECK_EQ(find(t, len, &r), AML_S5_FOUND);
+	CHECK(r.slp_typ_a == 5 && r.slp_typ_b == 0 && r.at_root && !r.scanned);
+	CHECK_STR_EQ(r.path, "\\_S5_");
+	CHECK_EQ(r.offset, 36 + 29);
+	len = make_dsdt(t, body, 28); /* ends after the second External's ObjectType */
+	CHECK_EQ(find(t, len, &r), AML_S5_MALFORMED);
+	CHECK(r.why && strcmp(r.why, "External() cut off by the end of its scope") == 0);
+	CHECK_EQ(r.offset, 36 + 22);
+}
+
 /* The same Scope (\) { Name (_S5, ...) } (\ and NullName) with its PkgLength encoded on 1, 2, 3 and 4
  * bytes (longer encodings than needed are legal): found each time. */
 static void test_pkglength_sizes(void)
@@ -405,6 +433,7 @@ int main(void)
 	RUN(test_qemu_dsdts);
 	RUN(test_byte_flips);
 	RUN(test_encodings);
+	RUN(test_bare_external);
 	RUN(test_pkglength_sizes);
 	RUN(test_deep_nesting);
 	RUN(test_not_aml);

@@ -495,7 +495,10 @@ static void expect_refused(int got, const char *why, const char *want, int line)
  * packet size against every speed and a speed the stack does not know, a device or
  * configuration header of another type, a configuration that ends one byte into a
  * header, a short HID descriptor, no interface at all, a hub interface without its status
- * endpoint, a hub descriptor of the wrong type (USB 2 for USB 3 and back). */
+ * endpoint, a hub descriptor of the wrong type (USB 2 for USB 3 and back). A device or
+ * configuration header whose bLength is shorter than the field read next, though the bytes
+ * arrived (a device descriptor of "7 bytes" whose byte 7 is then no max packet size; a
+ * configuration header of "8 bytes", after which the walk would start inside it). */
 static void every_refusal_named(void)
 {
 	uint8_t b[sizeof(kbd_config)];
@@ -516,6 +519,16 @@ static void every_refusal_named(void)
 	CHECK_EQ(usb_parse_max_packet0(b, 8, USB_SPEED_LOW, &why), 8);
 	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, (enum usb_speed)0, &why), "unknown speed");
 	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, (enum usb_speed)9, &why), "unknown speed");
+	memcpy(b, kbd_device, 8);
+	b[0] = 7;
+	EXPECT_REFUSED(usb_parse_max_packet0(b, 8, USB_SPEED_HIGH, &why),
+		       "device descriptor shorter than 8 bytes");
+
+	memcpy(b, kbd_config, sizeof(b));
+	b[0] = 8;
+	EXPECT_REFUSED(usb_config_total_length(b, sizeof(b), &why),
+		       "configuration descriptor shorter than 9 bytes");
+	EXPECT_REFUSED(parse(b, sizeof(b), &c, &why), "configuration descriptor shorter than 9 bytes");
 
 	memcpy(b, kbd_config, sizeof(b));
 	b[1] = USB_DT_DEVICE;

@@ -496,6 +496,88 @@ static void test_module_inverted(void)
 	CHECK(parse(&m) < 0);
 }
 
+/* No boot information at all (a NULL pointer, or fewer bytes than its 8-byte header), and
+ * one that does not start on an 8-byte boundary as the specification requires. Expected:
+ * each refused before a byte of it is read as a header, with its own reason and the
+ * figure that broke the rule; the bootinfo left empty, not holding an earlier boot's. */
+static void test_block_missing_or_misaligned(void)
+{
+	static struct mbi m;
+
+	mbi_begin(&m);
+	add_string(&m, 1, "selftest");
+	mbi_end(&m);
+	CHECK(parse(&m) == 0 && strcmp(bi.cmdline, "selftest") == 0);
+	CHECK(mb2_parse(MAGIC, NULL, 0, 0, &bi, err, sizeof(err)) == -EINVAL);
+	CHECK_STR_EQ(err, "boot information missing (0 bytes)");
+	CHECK(bi.cmdline[0] == '\0' && bi.mbi_end == 0);
+	CHECK(mb2_parse(MAGIC, m.buf, 7, 0x10000, &bi, err, sizeof(err)) == -EINVAL);
+	CHECK_STR_EQ(err, "boot information missing (7 bytes)");
+	/* the same block moved 4 bytes on: whole and sound, only misaligned */
+	memmove(m.buf + 4, m.buf, m.len);
+	CHECK(mb2_parse(MAGIC, m.buf + 4, m.len, 0x10004, &bi, err, sizeof(err)) == -EINVAL);
+	CHECK_STR_EQ(err, "boot information not 8-byte aligned (0x10004)");
+	CHECK(bi.cmdline[0] == '\0' && bi.nregions == 0 && bi.mbi_end == 0);
+}
+
+/* A module tag's payload: start, end, then its string (NUL-terminated). */
+static void add_module(struct mbi *m, uint32_t start, uint32_t end, const char *s)
+{
+	uint8_t *p = mbi_tag(m, 3, 8 + 8 + strlen(s) + 1);
+
+	memcpy(p, &start, 4);
+	memcpy(p + 4, &end, 4);
+	memcpy(p + 8, s, strlen(s) + 1);
+}
+
+/* Nine modules, more than bootinfo keeps (8), the first with a string of 80 bytes (63 kept);
+ * then a module tag too short for its start and end, and a basic meminfo tag too short
+ * for its two fields. Expected: the first eight modules in order with their ranges, the
+ * first string cut to 63 bytes and terminated, the ninth ignored (the boot goes on); each
+ * short tag refused as "malformed tag of type T (N bytes)", never read past its payload. */
+static void test_modules_and_short_tags(void)
+{
+	static struct mbi m;
+	char longname[81], name[16];
+	uint32_t four = 4;
+
+	memset(longname, 'm', 80);
+	longname[80] = '\0';
+	mbi_begin(&m);
+	for (uint32_t i = 0; i < 9; i++) {
+		snprintf(name, sizeof(name), "mod%u", i);
+		add_module(&m, 0x400000 + i * 0x10000, 0x400000 + i * 0x10000 + 0x1000,
+			   i ? name : longname);
+	}
+	memcpy(mbi_tag(&m, 4, 8 + 8), (const uint32_t[2]){639, 523264}, 8);
+	mbi_end(&m);
+	CHECK(parse(&m) == 0);
+	CHECK_EQ(bi.nmodules, BOOTINFO_MAX_MODULES);
+	CHECK_EQ(strlen(bi.modules[0].cmdline), 63);
+	CHECK(strspn(bi.modules[0].cmdline, "m") == 63);
+	for (uint32_t i = 0; i < BOOTINFO_MAX_MODULES; i++) {
+		snprintf(name, sizeof(name), "mod%u", i);
+		CHECK_EQ(bi.modules[i].start, 0x400000 + i * 0x10000);
+		CHECK_EQ(bi.modules[i].end, 0x400000 + i * 0x10000 + 0x1000);
+		if (i)
+			CHECK_STR_EQ(bi.modules[i].cmdline, name);
+	}
+	CHECK(bi.mem_lower_kib == 639 && bi.mem_upper_kib == 523264);
+	CHECK(bi.mbi_start == 0x10000 && bi.mbi_end == 0x10000 + m.len); /* after the modules */
+
+	/* start 0 only: read on, the padding after it would be an end of 0, a module */
+	mbi_begin(&m);
+	memset(mbi_tag(&m, 3, 8 + 4), 0, 4);
+	mbi_end(&m);
+	CHECK(parse(&m) == -EINVAL);
+	CHECK_STR_EQ(err, "malformed tag of type 3 (12 bytes)");
+	mbi_begin(&m);
+	memcpy(mbi_tag(&m, 4, 8 + 4), &four, 4);
+	mbi_end(&m);
+	CHECK(parse(&m) == -EINVAL);
+	CHECK_STR_EQ(err, "malformed tag of type 4 (12 bytes)");
+}
+
 /* Random corruption of a valid block never crashes (ASan) and never reads out of bounds;
  * each refusal says why (err is cleared before every parse, so an earlier refusal's reason
  * cannot stand in for it). The corruptions reach both outcomes: some blocks still parse,
@@ -557,6 +639,8 @@ int main(void)
 	RUN(test_fb_indexed);
 	RUN(test_fb_indexed_malformed);
 	RUN(test_module_inverted);
+	RUN(test_block_missing_or_misaligned);
+	RUN(test_modules_and_short_tags);
 	RUN(test_random_corruption);
 	return unit_summary();
 }

@@ -291,6 +291,36 @@ static void test_adjacent(void)
 	}
 }
 
+/* Descriptors whose pages run past the top of the 64-bit address space (a firmware's
+ * garbage, or a map read with the wrong descriptor size): 512 pages from 1 MiB below the
+ * top, one page at the very top (its end would be 0), UINT64_MAX pages at 0; between them
+ * free RAM at 1 MiB and 2 MiB, and 256 pages that end 1 MiB below the top. Expected: the
+ * three that wrap left out, whole (no entry of a wrapped length, nothing merged across
+ * them); the others kept as they are, the last one too (it ends without wrapping). */
+static void test_wrapping_descriptors(void)
+{
+	uint8_t map[6 * 48], out[16 + 6 * 24] __attribute__((aligned(8)));
+	static const uint64_t want[][3] = { { 0x100000, 16 * 4096, 1 },
+					    { 0x200000, 16 * 4096, 1 },
+					    { 0xffffffffffe00000, 256 * 4096, 1 } };
+
+	put_desc(map, 48, 0, EFI_CONVENTIONAL_MEMORY, 0x100000, 16);
+	put_desc(map, 48, 1, EFI_CONVENTIONAL_MEMORY, 0xfffffffffff00000, 512);
+	put_desc(map, 48, 2, EFI_CONVENTIONAL_MEMORY, 0xfffffffffffff000, 1);
+	put_desc(map, 48, 3, EFI_CONVENTIONAL_MEMORY, 0, UINT64_MAX);
+	put_desc(map, 48, 4, EFI_CONVENTIONAL_MEMORY, 0x200000, 16);
+	put_desc(map, 48, 5, EFI_CONVENTIONAL_MEMORY, 0xffffffffffe00000, 256);
+	uint32_t size = efi_write_mmap_tag(out, map, sizeof(map), 48);
+	CHECK_EQ(size, 16 + ARRAY_SIZE(want) * 24);
+	for (size_t i = 0; i < ARRAY_SIZE(want) && 16 + i * 24 < size; i++) {
+		struct mb2_mmap_entry e;
+		memcpy(&e, out + 16 + i * 24, sizeof(e));
+		CHECK_EQ(e.base, want[i][0]);
+		CHECK_EQ(e.length, want[i][1]);
+		CHECK_EQ(e.type, want[i][2]);
+	}
+}
+
 /* A server's map: 10,000 descriptors of random types and sizes, many adjacent. Every usable
  * frame of the EFI map is a usable frame of the parsed map, none more; the other types'
  * bytes are kept too. Odd descriptor size 56 + 1 for good measure. */
@@ -343,6 +373,7 @@ int main(void)
 	RUN(test_normal_map_unchanged);
 	RUN(test_descriptor_sizes);
 	RUN(test_adjacent);
+	RUN(test_wrapping_descriptors);
 	RUN(test_big_map);
 	return unit_summary();
 }
