@@ -86,6 +86,8 @@
  * keyboards (and KVM switches) answer only after a full second. */
 #define KBD_BAT_TIMEOUT_US 1500000
 #define PS2_RESET_WAIT_MS 50        /* the reset pulse takes effect within microseconds */
+#define PS2_RESET_PULSES 10         /* reset pulses asked for, as Linux's reboot sends */
+#define PS2_RESET_PULSE_GAP_US 50
 #define PS2_FLUSH_MAX 32
 #define KBD_TRIES 3
 #define PS2_SELF_TEST_TRIES 3       /* a failed controller self-test is asked again ... */
@@ -506,9 +508,11 @@ uint8_t ps2_read_data(void) { return arch_pio_read8(PS2_DATA); }
 void ps2_leave_alone(void) { left_alone = true; }
 
 /*
- * ps2_reset_system - pulse the CPU reset line. Returns only if that did not reset the
- * machine: -EPERM when the ports are left alone (no access), -ENODEV without a controller,
- * -EIO otherwise. Any context.
+ * ps2_reset_system - pulse the CPU reset line, PS2_RESET_PULSES times, each once the
+ * controller has taken the one before (as Linux does: a controller busy with a keyboard
+ * byte may drop a command). Returns only if that did not reset the machine: -EPERM when the
+ * ports are left alone (no access), -ENODEV without a controller, -EIO otherwise. Any
+ * context.
  */
 int ps2_reset_system(void)
 {
@@ -516,8 +520,11 @@ int ps2_reset_system(void)
 		return -EPERM;
 	if (ps2_status() == PS2_STATUS_ABSENT)
 		return -ENODEV;
-	if (write_command(PS2_CMD_PULSE_RESET))
-		return -EIO;
+	for (int i = 0; i < PS2_RESET_PULSES; i++) {
+		if (write_command(PS2_CMD_PULSE_RESET))
+			break;
+		udelay(PS2_RESET_PULSE_GAP_US);
+	}
 	mdelay(PS2_RESET_WAIT_MS);
 	return -EIO;
 }

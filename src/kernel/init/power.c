@@ -22,28 +22,36 @@
 
 /*
  * machine_reboot - ACPI reset register, then the 8042 reset line (not with kbd.ps2=off,
- * which leaves ports 0x60/0x64 alone), then the chipset's reset control register (port
- * 0xcf9: what a machine without an ACPI reset register or an 8042 has, as Linux ends its
- * list with it), then a triple fault: each is tried only when the one before is absent or
- * did not reset the machine. The triple fault comes last because it resets the CPU alone.
- * Thread context; never returns.
+ * which leaves ports 0x60/0x64 alone), and, when one of the two is there and neither
+ * reset the machine, both once more: the order Windows uses, which firmware is tested
+ * against and Linux copies (some boards reset only on the second ACPI write, after the
+ * 8042's). Then the chipset's reset control register (port 0xcf9: what a machine without
+ * an ACPI reset register or an 8042 has, as Linux ends its list with it), then a triple
+ * fault: each is tried only when the one before is absent or did not reset the machine.
+ * The triple fault comes last because it resets the CPU alone. Thread context; never
+ * returns.
  */
 void machine_reboot(void)
 {
-	int err;
+	int err, ps2 = 0;
 
 	usb_shutdown("reboot");
-	printk("reboot: ACPI reset register\n");
-	err = acpi_reset();
-	printk("reboot: %s; pulsing the 8042 reset line\n", acpi_reset_why(err));
-	err = ps2_reset_system();
+	for (int round = 0; round < 2; round++) {
+		printk("reboot: ACPI reset register%s\n", round ? ", again" : "");
+		err = acpi_reset();
+		printk("reboot: %s; pulsing the 8042 reset line%s\n", acpi_reset_why(err),
+		       round ? ", again" : "");
+		ps2 = ps2_reset_system();
+		if (err == -ENODEV && ps2 != -EIO)
+			break; /* neither is there: nothing to try twice */
+	}
 	printk("reboot: %s; chipset reset control (port 0xcf9)\n",
-	       err == -ENODEV ? "no 8042"
-	       : err == -EPERM ? "8042 left alone (kbd.ps2=off)"
+	       ps2 == -ENODEV ? "no 8042"
+	       : ps2 == -EPERM ? "8042 left alone (kbd.ps2=off)"
 			       : "8042 reset did not happen");
 	err = pci_reset_system();
 	printk("reboot: %s; triple fault\n", err == -ENODEV ? "no chipset reset control known"
-								: "chipset reset did not happen");
+							   : "chipset reset did not happen");
 	arch_reset_triple_fault();
 }
 

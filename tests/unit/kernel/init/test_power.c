@@ -61,13 +61,18 @@ void usb_shutdown(const char *why)
 	called(why);
 }
 
+static int acpi_reset_err = -ENODEV; /* what acpi_reset returns */
+
 int acpi_reset(void)
 {
 	called("acpi_reset");
-	return -ENODEV;
+	return acpi_reset_err;
 }
 
-const char *acpi_reset_why(int err) { return err == -ENODEV ? "no ACPI reset register" : "?"; }
+const char *acpi_reset_why(int err)
+{
+	return err == -ENODEV ? "no ACPI reset register" : "ACPI reset did not happen";
+}
 
 static int ps2_err = -EIO; /* what ps2_reset_system returns */
 
@@ -99,15 +104,19 @@ static void scenario_start(void)
 
 /* ------------------------------------------------------------------ cases */
 
-/* reboot: USB halted first, then the ACPI reset register, the 8042, the chipset's reset
- * control (0xcf9), the triple fault, each step's failure said before the next. */
+/* reboot: USB halted first, then the ACPI reset register and the 8042, both again when
+ * one of them is there and neither reset the machine (Windows' order, which Linux
+ * copies), then the chipset's reset control (0xcf9), the triple fault, each step's failure
+ * said before the next. */
 static void test_reboot_order(void)
 {
 	scenario_start();
 	if (!setjmp(machine_gone))
 		machine_reboot();
-	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 acpi_reset 8042 cf9 triple ") == 0);
 	CHECK(log_captured("reboot: no ACPI reset register; pulsing the 8042 reset line\n"));
+	CHECK(log_captured("reboot: ACPI reset register, again\n"));
+	CHECK(log_captured("reboot: no ACPI reset register; pulsing the 8042 reset line, again\n"));
 	CHECK(log_captured(
 		"reboot: 8042 reset did not happen; chipset reset control (port 0xcf9)\n"));
 	CHECK(log_captured("reboot: no chipset reset control known; triple fault\n"));
@@ -125,6 +134,25 @@ static void test_reboot_order(void)
 	CHECK(log_captured(
 		"reboot: 8042 left alone (kbd.ps2=off); chipset reset control (port 0xcf9)\n"));
 	CHECK(log_captured("reboot: chipset reset did not happen; triple fault\n"));
+	CHECK(!log_captured(", again"));
+
+	/* neither an ACPI reset register nor an 8042: once each, nothing to repeat */
+	scenario_start();
+	ps2_err = -ENODEV;
+	if (!setjmp(machine_gone))
+		machine_reboot();
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 cf9 triple ") == 0);
+	CHECK(log_captured("reboot: no 8042; chipset reset control (port 0xcf9)\n"));
+
+	/* an ACPI reset register that did not reset, no 8042: the register written twice */
+	scenario_start();
+	acpi_reset_err = -EIO;
+	if (!setjmp(machine_gone))
+		machine_reboot();
+	acpi_reset_err = -ENODEV;
+	ps2_err = -EIO;
+	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 acpi_reset 8042 cf9 triple ") == 0);
+	CHECK(log_captured("reboot: ACPI reset did not happen; pulsing the 8042 reset line, again\n"));
 }
 
 /* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */
