@@ -174,6 +174,9 @@ const char *kbd_key_name(uint16_t key);
 int kbd_init(void);
 /* True when a keyboard was found. */
 bool kbd_present(void);
+/* No PS/2 keyboard answered at boot, and the 8042's keyboard port is watched for one plugged
+ * in later (kbd_present turns true when it comes). Any context. */
+bool kbd_watching(void);
 /* Take the next key event; false when none is queued. Thread context. */
 bool kbd_poll_event(struct kbd_event *ev);
 /* Bytes are waiting to be decoded (check with interrupts disabled before halting). */

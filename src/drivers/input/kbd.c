@@ -287,6 +287,9 @@ bool kbd_has_input(void) { return ring_tail != ring_head || gap; }
 /* kbd_present - kbd_init found a keyboard. Any context. */
 bool kbd_present(void) { return present; }
 
+/* kbd_watching - see <lios/kbd.h>. Any context. */
+bool kbd_watching(void) { return watching; }
+
 /* kbd_dropped - entries (8042 bytes, USB keys) lost to a full ring since boot. Any context. */
 uint64_t kbd_dropped(void) { return dropped; }
 

@@ -45,7 +45,8 @@ static int cmd_kbd(int argc, char **argv, const char *rest)
 		return -ENOENT;
 	}
 	l = kbd_get_layout();
-	printk("kbd: %s, layout %s (%s)", kbd_present() ? "ps2" : usb_kbd_count() ? "usb" : "none", l->name,
+	printk("kbd: %s%s, layout %s (%s)", kbd_present() ? "ps2" : usb_kbd_count() ? "usb" : "none",
+	       kbd_watching() ? " (the 8042's keyboard port watched for one plugged in)" : "", l->name,
 	       l->description);
 	kbd_describe_losses(lost, sizeof(lost));
 	printk("%s%s\n", lost[0] ? ", " : "", lost);

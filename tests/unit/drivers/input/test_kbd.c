@@ -599,6 +599,7 @@ static void test_keyboard_plugged_later(void)
 	CHECK(log_captured(
 		"kbd: watching the 8042's keyboard port for a keyboard plugged in later"));
 	CHECK(!kbd_present());
+	CHECK(kbd_watching());
 	CHECK(irq1_handler != NULL);
 	CHECK(sim.config & PS2_CONFIG_PORT1_IRQ);
 	CHECK(!(sim.config & PS2_CONFIG_PORT1_CLOCK_OFF));
@@ -611,6 +612,7 @@ static void test_keyboard_plugged_later(void)
 	CHECK_EQ(ev.key, KEY_A);
 	CHECK(ev.pressed);
 	CHECK(kbd_present());
+	CHECK(!kbd_watching());
 	CHECK(log_captured("kbd: ps2 (a keyboard came on the watched port)"));
 	irq_byte(KEY_A | 0x80);
 	CHECK(kbd_poll_event(&ev) && ev.key == KEY_A && !ev.pressed);

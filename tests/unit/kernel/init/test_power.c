@@ -152,7 +152,8 @@ static void test_reboot_order(void)
 	acpi_reset_err = -ENODEV;
 	ps2_err = -EIO;
 	CHECK(strcmp(calls, "usb reboot acpi_reset 8042 acpi_reset 8042 cf9 triple ") == 0);
-	CHECK(log_captured("reboot: ACPI reset did not happen; pulsing the 8042 reset line, again\n"));
+	CHECK(log_captured(
+		"reboot: ACPI reset did not happen; pulsing the 8042 reset line, again\n"));
 }
 
 /* poweroff: USB is stopped only when S5 is tried; without S5 nothing is touched. */

@@ -96,6 +96,8 @@ int kbd_set_layout(const char *name)
 
 const struct kbd_layout *kbd_get_layout(void) { return layout ? layout : kbd_layout_at(0); }
 bool kbd_present(void) { return false; }
+static bool watching; /* kbd_watching's answer */
+bool kbd_watching(void) { return watching; }
 void kbd_describe_losses(char *buf, size_t size) { buf[0] = '\0'; }
 /* Keys typed at the prompt (test_typed_session): each byte one key with that character;
  * when they run out, the session ends (shell_run never returns). */
@@ -354,7 +356,8 @@ static void test_no_arguments(void)
 
 /* `kbd LAYOUT`: a layout that is not built in is refused with the list of layouts and
  * -ENOENT; two or more words (also past the 16 argv holds) with "one layout at most" and
- * -EINVAL, none of them tried. Either way the layout in use stays (de here). */
+ * -EINVAL, none of them tried. Either way the layout in use stays (de here). With no
+ * keyboard and the 8042's port watched for one, the first line says so. */
 static void test_kbd(void)
 {
 	char line[128];
@@ -376,6 +379,16 @@ static void test_kbd(void)
 	CHECK_EQ(run(line), -EINVAL);
 	CHECK_STR_EQ(log_capture_buf, "kbd: one layout at most (usage: kbd [LAYOUT])\n");
 	CHECK_STR_EQ(kbd_get_layout()->name, "de");
+
+	/* no keyboard at boot, the 8042's port watched for one: `kbd` says so */
+	CHECK_EQ(run("kbd de"), 0);
+	CHECK(strncmp(log_capture_buf, "kbd: none, layout de", 20) == 0);
+	watching = true;
+	CHECK_EQ(run("kbd de"), 0);
+	CHECK(strncmp(log_capture_buf,
+		      "kbd: none (the 8042's keyboard port watched for one plugged in), layout de",
+		      74) == 0);
+	watching = false;
 	kbd_set_layout("us");
 }
 
