@@ -11,6 +11,7 @@
 #include <lios/arch.h>
 #include <lios/errno.h>
 #include <lios/paging.h>
+#include <lios/panic.h>
 #include <lios/printk.h>
 #include <lios/time.h>
 #include <lios/vmalloc.h>
@@ -142,13 +143,35 @@ int acpi_reset(void)
 	return -EIO;
 }
 
-/* A sleep register access of w->width bits; memory-space registers are mapped by the
- * caller (*mmio). */
+/* Makes sleep register w reachable by sleep_read and sleep_write: a memory-space register
+ * is mapped into *mmio (the caller iounmaps it), an I/O one needs no mapping (*mmio NULL).
+ * Returns 0; -ENOTSUP for a register in any other address space, or one past the end of
+ * its space (acpi_s5_plan refuses both first: this is the access path's own check), or
+ * -ENOMEM when the mapping fails. */
+static int sleep_map(const struct acpi_sleep_write *w, volatile void **mmio)
+{
+	*mmio = NULL;
+	if (!acpi_gas_fits(&w->reg, 0, w->width / 8))
+		return -ENOTSUP;
+	switch (w->reg.space) {
+	case ACPI_SPACE_IO:
+		return 0;
+	case ACPI_SPACE_MEMORY:
+		*mmio = ioremap(w->reg.address, w->width / 8, PG_CACHE_UC);
+		return *mmio ? 0 : -ENOMEM;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/* A sleep register access of w->width bits, once sleep_map said yes: to its I/O port, or
+ * through mmio, its mapping. */
 static uint16_t sleep_read(const struct acpi_sleep_write *w, volatile void *mmio)
 {
 	if (w->reg.space == ACPI_SPACE_IO)
 		return w->width == 8 ? arch_pio_read8((uint16_t)w->reg.address)
 				     : arch_pio_read16((uint16_t)w->reg.address);
+	assert(mmio);
 	return w->width == 8 ? *(volatile uint8_t *)mmio : *(volatile uint16_t *)mmio;
 }
 
@@ -159,11 +182,13 @@ static void sleep_write(const struct acpi_sleep_write *w, volatile void *mmio, u
 			arch_pio_write8((uint16_t)w->reg.address, (uint8_t)v);
 		else
 			arch_pio_write16((uint16_t)w->reg.address, v);
-	} else if (w->width == 8) {
-		*(volatile uint8_t *)mmio = (uint8_t)v;
-	} else {
-		*(volatile uint16_t *)mmio = v;
+		return;
 	}
+	assert(mmio);
+	if (w->width == 8)
+		*(volatile uint8_t *)mmio = (uint8_t)v;
+	else
+		*(volatile uint16_t *)mmio = v;
 }
 
 /* Legacy ACPI: switch the chipset to ACPI mode (SCI_EN) through SMI_CMD when the firmware
@@ -187,18 +212,15 @@ static bool enter_acpi_mode(const struct acpi_sleep_write *pm1a, volatile void *
 int acpi_mode_enable(void)
 {
 	struct acpi_sleep_write pm1a = {.reg = acpi.pm1a_cnt, .width = 16};
-	volatile void *mmio = NULL;
+	volatile void *mmio;
 	bool ok;
+	int err;
 
 	if (!pm1a.reg.address)
 		return -ENODEV;
-	if (pm1a.reg.space == ACPI_SPACE_MEMORY) {
-		mmio = ioremap(pm1a.reg.address, 2, PG_CACHE_UC);
-		if (!mmio)
-			return -ENOMEM;
-	} else if (pm1a.reg.space != ACPI_SPACE_IO || !acpi_gas_fits(&pm1a.reg, 0, 2)) {
-		return -ENOTSUP;
-	}
+	err = sleep_map(&pm1a, &mmio);
+	if (err)
+		return err;
 	ok = enter_acpi_mode(&pm1a, mmio);
 	if (mmio)
 		iounmap((void *)mmio);
@@ -263,7 +285,7 @@ int acpi_poweroff(void)
 	volatile void *mmio[2] = {NULL, NULL};
 	volatile uint8_t *qmap[ACPI_QUIET_WRITES] = {NULL};
 	uint16_t v[2] = {0, 0};
-	int err = -EIO;
+	int err;
 
 	s5_plan(&plan);
 	if (plan.why) {
@@ -272,16 +294,19 @@ int acpi_poweroff(void)
 	}
 	w[0] = &plan.a, w[1] = &plan.b;
 	for (int i = 0; i < 2; i++) {
-		if (!w[i]->reg.address || w[i]->reg.space != ACPI_SPACE_MEMORY)
+		if (!w[i]->reg.address)
 			continue;
-		mmio[i] = ioremap(w[i]->reg.address, w[i]->width / 8, PG_CACHE_UC);
-		if (!mmio[i]) {
+		err = sleep_map(w[i], &mmio[i]);
+		if (err == -ENOMEM)
 			printk("poweroff: cannot map the sleep register at %#llx\n",
 			       (unsigned long long)w[i]->reg.address);
-			err = -ENOMEM;
+		else if (err)
+			printk("poweroff: the sleep register at %#llx is in an address space LiOS "
+			       "does not reach\n", (unsigned long long)w[i]->reg.address);
+		if (err)
 			goto out_unmap;
-		}
 	}
+	err = -EIO;
 	for (unsigned i = 0; i < plan.nquiet; i++) {
 		if (plan.quiet[i].reg.space != ACPI_SPACE_MEMORY)
 			continue;
