@@ -306,6 +306,63 @@ static void test_large_double_free_words(void)
 	end_misuse_case();
 }
 
+/* A pointer into the tail of a cached span: 2,000 objects of 3,000 bytes fill many spans,
+ * all are freed, and the spans that empty (all but the class's head) go to the block cache,
+ * keeping their layout. The first byte past a cached span's last object (the tail its
+ * objects leave unused, inside the span's first chunk) is freed, realloced and sized.
+ * Expected: each is reported as "foreign pointer" (not "already freed": no object was ever
+ * there) and refused; the span stays in the cache with its layout, nothing is live, and
+ * the next 2,000 allocations take the cached spans with no vmalloc call, and after a trim
+ * every frame is back. */
+static void test_cached_span_tail(void)
+{
+	static void *p[2000];
+	struct heap_span *s = NULL;
+	uint64_t m, calls, before;
+	char *tail = NULL;
+	size_t nobj = 0;
+
+	m = start_misuse_case();
+	before = frames_accounted();
+	for (int i = 0; i < 2000; i++)
+		p[i] = heap_alloc(3000);
+	for (int i = 0; i < 2000; i++)
+		heap_free(p[i]);
+	CHECK(hstats().misuse == m && hstats().live_allocs == 0);
+	for (int i = 0; i < 2000 && !tail; i++) {
+		s = heap_lookup(p[i]);
+		if (s && s->cached && s->magic != HEAP_LARGE_MAGIC &&
+		    s->data + (size_t)s->nobj * s->size < (char *)s->base + s->map_bytes)
+			tail = s->data + (size_t)s->nobj * s->size;
+	}
+	CHECK(tail != NULL);
+	if (!tail)
+		return;
+	nobj = s->nobj;
+	calls = hstats().vmalloc_calls;
+	heap_free(tail);
+	expect_report(&m, "foreign pointer");
+	CHECK(heap_realloc(tail, 10) == NULL);
+	expect_report(&m, "foreign pointer");
+	CHECK(heap_size(tail) == 0);
+	expect_report(&m, "foreign pointer");
+	heap_free(s->data); /* its first object, freed before the span was cached */
+	expect_report(&m, "already freed");
+	CHECK(s->cached && s->nobj == nobj && heap_lookup(tail) == s);
+	CHECK(hstats().live_allocs == 0);
+	for (int i = 0; i < 2000; i++) {
+		p[i] = heap_alloc(3000);
+		CHECK(p[i] != NULL);
+	}
+	CHECK_EQ(hstats().vmalloc_calls, calls);
+	for (int i = 0; i < 2000; i++)
+		heap_free(p[i]);
+	CHECK(hstats().misuse == m);
+	heap_trim();
+	CHECK(frames_accounted() == before);
+	end_misuse_case();
+}
+
 /* Red zone coverage: for every requested size 0..300 (small classes of several spacings,
  * so the gap between the size and the object's end varies), each of the 8 bytes right past
  * the requested size is changed in turn. Expected: every change makes heap_free report
@@ -533,6 +590,7 @@ int main(void)
 	test_failed_counts();
 	test_misuse();
 	test_large_double_free_words();
+	test_cached_span_tail();
 	test_redzone_bytes();
 	test_write_after_free();
 	test_write_after_free_zero();

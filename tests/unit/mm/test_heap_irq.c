@@ -195,6 +195,35 @@ static void test_handler_misuse(void)
 	irq_done(&m);
 }
 
+static void handler_calloc_overflow(void *ctx)
+{
+	struct calls *k = ctx;
+
+	k->c = heap_calloc(SIZE_MAX / 2, 4); /* n * size does not fit in size_t */
+	k->q = heap_calloc(3, SIZE_MAX / 2);
+}
+
+/* A calloc whose n * size overflows, twice inside a handler. Expected: both return NULL
+ * and each counts once in the failures, on the handlers' own counter (heap_irq_st, which
+ * process context changes only with interrupts masked), not on process context's, which
+ * the handler may have interrupted in the middle of a change; nothing is allocated,
+ * nothing reported, and kmalloc holds nothing. */
+static void test_handler_calloc_overflow(void)
+{
+	struct calls k = {0};
+	uint64_t m = irq_setup(), failed = hstats().failed, own = heap_st.failed;
+
+	k.c = k.q = (char *)1;
+	arch_call_in_interrupt(handler_calloc_overflow, &k);
+	CHECK(k.c == NULL && k.q == NULL);
+	CHECK_EQ(hstats().failed, failed + 2);
+	CHECK_EQ(heap_irq_st.failed, 2);
+	CHECK_EQ(heap_st.failed, own);
+	CHECK(hstats().live_allocs == 0 && hstats().live_bytes == 0 && stats_consistent());
+	CHECK(heap_report_last[0] == 0);
+	irq_done(&m);
+}
+
 static void handler_traced(void *ctx)
 {
 	struct calls *k = ctx;
@@ -426,6 +455,7 @@ int main(void)
 	test_queued_frees();
 	test_realloc_across();
 	test_handler_misuse();
+	test_handler_calloc_overflow();
 	test_traced();
 	test_queue_and_header_damage();
 	test_storm();
