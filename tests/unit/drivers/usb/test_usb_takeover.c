@@ -16,9 +16,10 @@
  * pci_init runs once per process, so the program takes its case as its argument (CTest
  * runs each): none, Controller Not Ready for 3 s beside a healthy controller; "bios", a BIOS
  * that never lets go and one that does after 300 ms, waited for in usb_init at once (the
- * one wait usb_init keeps: the 8042 is probed next); "shutdown"; "alone", the only
- * controller never ready; "selftest"; "off", usb=off leaving every controller untouched;
- * "off-typo", a value usb= does not take, said and ignored.
+ * one wait usb_init keeps: the 8042 is probed next); "shutdown"; "shutdown-stuck", a halt
+ * and a reset that never end, met by usb_shutdown; "alone", the only controller never
+ * ready; "selftest"; "off", usb=off leaving every controller untouched; "off-typo", a value
+ * usb= does not take, said and ignored.
  */
 #include <lios/cmdline.h>
 #include "usb_probe_harness.h"
@@ -214,6 +215,60 @@ static void shutdown_pending(void)
 	CHECK(sim_logged("usb: no xHCI controller\n"));
 }
 
+/* usb_shutdown("reboot") while two takeovers are stuck mid-way: 00:01.0, left running by
+ * firmware, never halts (its halt under way when usb_init returned), and 00:02.0's reset
+ * never ends (HCRST stays set). Neither wait is left unbounded nor cut short: 00:01.0's halt
+ * is awaited to its 32 ms and 00:02.0's reset for 1 s (never the reset's own 10 s: a reboot
+ * does not wait that long), then each is refused at KERN_WARN with its reason, "controller
+ * did not halt in 32 ms" and "controller reset still running", and no "halted for reboot"
+ * line. Nothing more is done to either (no register written after the wait: the stop of
+ * a running controller is not tried again): 00:01.0 is never reset (not halted: a reset
+ * now could corrupt its DMA), 00:02.0 is reset no second time; bus mastering ends on both,
+ * neither is listed, and the tick steps them no more. */
+static void shutdown_stuck(void)
+{
+	struct ctl *no_halt = add_xhci(1, 0x1b36, 0x000d,
+				       &(struct xhci_sim){ .running = true, .never_halts = true });
+	struct ctl *no_reset =
+		add_xhci(2, 0x1b36, 0x000d, &(struct xhci_sim){ .reset_stuck = true });
+	uint64_t t;
+
+	CHECK_EQ(scan(), 0);
+	sim_log_clear();
+	usb_print();
+	CHECK(sim_logged(" ms: waiting for it to halt\n"));
+	CHECK(sim_logged(" ms: waiting for its reset to finish\n"));
+	CHECK_EQ(no_reset->xs.reset_count, 1u);
+	sim_log_clear();
+	warn_len = 0;
+	no_halt->writes = no_reset->writes = 0;
+	host_time_skip_ns = 1000000; /* 1 ms a clock read */
+	t = time_ns();
+	usb_shutdown("reboot");
+	t = (time_ns() - t) / 1000000;
+	host_time_skip_ns = 0;
+	CHECK(t >= 1000 && t < 1200);
+	CHECK_EQ(no_halt->writes, 0u); /* not stopped again: the wait was the stop */
+	CHECK_EQ(no_reset->writes, 0u);
+	CHECK(warned("usb: xhci 00:01.0: controller did not halt in 32 ms before reboot; bus "
+		     "mastering off\n"));
+	CHECK(warned("usb: xhci 00:02.0: controller reset still running before reboot; bus "
+		     "mastering off\n"));
+	CHECK(!sim_logged("halted for reboot"));
+	CHECK(!halted(no_halt));
+	CHECK_EQ(no_halt->xs.reset_count, 0u);
+	CHECK(reg(no_reset, SIM_OP + XHCI_USBCMD) & XHCI_CMD_HCRST);
+	CHECK_EQ(no_reset->xs.reset_count, 1u);
+	for (unsigned int i = 0; i < m.nctl; i++) {
+		CHECK(!(command(&m.ctl[i]) & PCI_COMMAND_MASTER));
+		CHECK(!listed(&m.ctl[i]));
+		m.ctl[i].accesses = 0;
+	}
+	timer_sleep_ms(100);
+	for (unsigned int i = 0; i < m.nctl; i++)
+		CHECK_EQ(m.ctl[i].accesses, 0u);
+}
+
 /* The only xHCI (00:01.0) never becomes ready. usb_init starts none, but hooks the tick and
  * says nothing more yet: "usb: none" would be premature. `usb` lists it meanwhile. 5 s after
  * its takeover began it is skipped with today's line, and then, no controller left, the
@@ -316,6 +371,8 @@ int main(int argc, char **argv)
 		RUN(bios_handoffs);
 	else if (!strcmp(argv[1], "shutdown"))
 		RUN(shutdown_pending);
+	else if (!strcmp(argv[1], "shutdown-stuck"))
+		RUN(shutdown_stuck);
 	else if (!strcmp(argv[1], "alone"))
 		RUN(alone_never_ready);
 	else if (!strcmp(argv[1], "selftest"))

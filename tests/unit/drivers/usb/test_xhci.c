@@ -14,6 +14,7 @@
  */
 #include <lios/errno.h>
 #include <lios/kmalloc.h>
+#include <lios/time.h>
 #include <string.h>
 #include "../../unit.h"
 #include "xhci_sim.h"
@@ -368,7 +369,8 @@ static void stop_never_halts(void)
 }
 
 /* The extended capability list against the mapped BAR: a BAR that ends before the list
- * starts, then a list whose last next pointer (corrupt) leads past the BAR's end. Each
+ * starts, a list whose last next pointer (corrupt) leads past the BAR's end, and BARs that
+ * end inside a Supported Protocol or a USB Legacy Support capability. Each
  * controller is refused with a message naming the capability, and no register outside the
  * BAR is touched (the walk went on up to 64 KiB: past the mapping, a page fault). */
 static void xcaps_outside_bar(void)
@@ -384,6 +386,21 @@ static void xcaps_outside_bar(void)
 	CHECK(!strcmp(why, "extended capability at 0x141c lies outside the 0x1100-byte BAR"));
 	CHECK_EQ(sim.outside, 0);
 	CHECK_EQ(sim.reset_count, 0); /* refused before anything was written */
+
+	/* a capability whose header is inside but whose fields the driver reads are not:
+	 * the last Supported Protocol's 12 bytes, and the USB Legacy Support's 8 */
+	fresh(&(struct xhci_sim){.window = 0x1028});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "extended capability at 0x1020 lies outside the 0x1028-byte BAR"));
+	CHECK_EQ(hc.op, 0);
+	CHECK_EQ(sim.outside, 0);
+	CHECK_EQ(sim.reset_count, 0);
+	fresh(&(struct xhci_sim){.window = 0x1004, .legacy = true, .bios_owned = true});
+	CHECK_EQ(xhci_takeover(&hc, why, sizeof(why)), -ENODEV);
+	CHECK(!strcmp(why, "extended capability at 0x1000 lies outside the 0x1004-byte BAR"));
+	CHECK_EQ(sim.outside, 0);
+	CHECK_EQ(sim.byte_writes, 0); /* OS Owned never asked for */
+	CHECK(LEGSUP & XHCI_LEGSUP_BIOS_OWNED);
 }
 
 /* Runtime, doorbell and operational registers (with the port registers) that the capability
@@ -505,6 +522,46 @@ static void takeover_steps(void)
 	host_time_skip_ns = 0;
 }
 
+/* A reboot cancelling a takeover stuck mid-way (xhci_takeover_cancel). A controller left
+ * running that never halts, its halt under way: awaited to the halt's 32 ms, then -EIO,
+ * "controller did not halt in 32 ms", never reset. A reset that never ends (HCRST stays
+ * set): awaited 1 s (not the takeover's 10 s), then -EIO, "controller reset still running",
+ * never reset a second time. Either way the takeover is over (XHCI_TAKEOVER_NONE): no
+ * step goes on with it. */
+static void cancel_stuck(void)
+{
+	uint64_t t;
+
+	fresh(&(struct xhci_sim){.running = true, .never_halts = true});
+	host_time_skip_ns = 1000000; /* 1 ms a clock read */
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), -EINPROGRESS);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_HALT);
+	t = time_ns();
+	CHECK_EQ(xhci_takeover_cancel(&hc, why, sizeof(why)), -EIO);
+	t = (time_ns() - t) / 1000000;
+	CHECK(t >= 28 && t <= 40);
+	CHECK(!strcmp(why, "controller did not halt in 32 ms"));
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_NONE);
+	CHECK_EQ(sim.reset_count, 0);
+	CHECK(!(OPREG(XHCI_USBSTS) & XHCI_STS_HCH));
+
+	fresh(&(struct xhci_sim){.reset_stuck = true});
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(xhci_takeover_begin(&hc, why, sizeof(why)), 0);
+	CHECK_EQ(xhci_takeover_step(&hc, why, sizeof(why)), -EINPROGRESS);
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_RESET);
+	t = time_ns();
+	CHECK_EQ(xhci_takeover_cancel(&hc, why, sizeof(why)), -EIO);
+	t = (time_ns() - t) / 1000000;
+	CHECK(t >= 990 && t <= 1100);
+	CHECK(!strcmp(why, "controller reset still running"));
+	CHECK_EQ(hc.takeover, XHCI_TAKEOVER_NONE);
+	CHECK_EQ(sim.reset_count, 1);
+	CHECK(OPREG(XHCI_USBCMD) & XHCI_CMD_HCRST);
+	host_time_skip_ns = 0;
+}
+
 int main(void)
 {
 	sim_log_start();
@@ -531,5 +588,6 @@ int main(void)
 	RUN(never_starts);
 	RUN(setup_out_of_memory);
 	RUN(takeover_steps);
+	RUN(cancel_stuck);
 	return unit_summary();
 }

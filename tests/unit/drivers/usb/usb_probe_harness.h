@@ -48,6 +48,7 @@ struct ctl {
 	uint8_t cfg_before[PCI_CFG_LEGACY_SIZE]; /* configuration space before usb_init */
 	struct xhci_mmio mmio;                   /* the driver's accessors: xs's, counted */
 	unsigned int accesses;                   /* register reads and writes through them */
+	unsigned int writes;                     /* the writes among them */
 };
 
 static struct {
@@ -90,6 +91,7 @@ static void counted_write32(void *ctx, uint32_t off, uint32_t v)
 	struct ctl *c = ctx;
 
 	c->accesses++;
+	c->writes++;
 	c->xs.mmio.write32(c->xs.mmio.ctx, off, v);
 }
 static void counted_write8(void *ctx, uint32_t off, uint8_t v)
@@ -97,6 +99,7 @@ static void counted_write8(void *ctx, uint32_t off, uint8_t v)
 	struct ctl *c = ctx;
 
 	c->accesses++;
+	c->writes++;
 	c->xs.mmio.write8(c->xs.mmio.ctx, off, v);
 }
 
