@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests of turning a VT-d unit off (src/drivers/iommu/dmar_unit.c) against a
- * simulated register file: CAP, a write-only GCMD whose persistent command bits GSTS
- * follows after a few reads (or never, for a unit that does not let go), and PMEN. The
- * simulator checks every GCMD write as the specification asks it to be made: no one-shot
- * command bit (SRTP, SFL, WBF, SIRTP) set, exactly one command bit different from the
- * status the write was built from. Each case says what firmware left on and what must be
- * on afterwards, and the log text it gets.
+ * simulated register file: CAP, ECAP, a write-only GCMD whose command bits GSTS follows
+ * after a few reads (or never, for a unit that does not let go or does not come on), PMEN,
+ * and the two table pointers. The simulator checks every GCMD write as the specification
+ * asks it to be made: exactly one command bit different from the status the write was
+ * built from, or one one-shot command (SRTP, SFL, WBF, SIRTP) with nothing else changed.
+ * Each case says what firmware left on and what must be on afterwards, and the log text
+ * it gets; the last ones turn a unit on as dmar.test_left_on does (dmar_unit_leave_on),
+ * the register writes in order.
  */
 #include <lios/errno.h>
 #include <lios/string.h>
@@ -20,15 +22,19 @@ extern uint64_t host_time_skip_ns;
 
 /* One simulated unit. */
 static struct sim {
-	uint64_t cap;
+	uint64_t cap, ecap;
 	uint32_t gsts;      /* what GSTS reads now */
 	uint32_t next_gsts; /* what it will read after 'lag' more reads */
 	unsigned lag;
 	uint32_t stuck_on; /* status bits that never clear */
 	uint32_t pmen;
 	unsigned pmen_lag;
-	bool pmen_stuck; /* PRS never clears */
-	bool all_ones;   /* nothing decodes the page */
+	bool pmen_stuck;    /* PRS never clears */
+	uint32_t never_set; /* status bits that never come on */
+	uint64_t rtaddr, irta;
+	char log[16];  /* the writes in order: R RTADDR, I IRTA, then GCMD's command: S
+			     * SRTP, Q SIRTP, T/t TE on/off, E/e IRE on/off, ? anything else */
+	bool all_ones; /* nothing decodes the page */
 	unsigned gcmd_writes, pmen_writes;
 	unsigned bad_writes;   /* GCMD writes with a one-shot bit or not one bit changed */
 	unsigned other_writes; /* writes to registers that are not GCMD or PMEN */
@@ -57,7 +63,31 @@ static uint64_t sim_read64(void *ctx, uint32_t off)
 	(void)ctx;
 	if (sim.all_ones)
 		return ~0ull;
-	return off == DMAR_CAP_REG ? sim.cap : 0;
+	return off == DMAR_CAP_REG ? sim.cap : off == DMAR_ECAP_REG ? sim.ecap : 0;
+}
+
+static void sim_note(char c)
+{
+	size_t n = strlen(sim.log);
+
+	if (n + 1 < sizeof(sim.log))
+		sim.log[n] = c;
+}
+
+/* The letter of a GCMD write v (see sim.log). */
+static char gcmd_letter(uint32_t v)
+{
+	uint32_t changed = (v ^ sim.gsts) & DMAR_GSTS_PERSISTENT;
+
+	if (v & DMAR_GCMD_SRTP)
+		return 'S';
+	if (v & DMAR_GCMD_SIRTP)
+		return 'Q';
+	if (changed == DMAR_GCMD_TE)
+		return v & DMAR_GCMD_TE ? 'T' : 't';
+	if (changed == DMAR_GCMD_IRE)
+		return v & DMAR_GCMD_IRE ? 'E' : 'e';
+	return '?';
 }
 
 static int popcount32(uint32_t v) { return __builtin_popcount(v); }
@@ -66,10 +96,15 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 {
 	(void)ctx;
 	if (off == DMAR_GCMD_REG) {
+		int changed = popcount32((v ^ sim.gsts) & DMAR_GSTS_PERSISTENT);
+
 		sim.gcmd_writes++;
-		if ((v & ONE_SHOT) || popcount32((v ^ sim.gsts) & DMAR_GSTS_PERSISTENT) != 1)
+		sim_note(gcmd_letter(v));
+		if (v & ONE_SHOT ? popcount32(v & ONE_SHOT) != 1 || changed : changed != 1)
 			sim.bad_writes++;
-		sim.next_gsts = (v & DMAR_GSTS_PERSISTENT) | sim.stuck_on;
+		/* a one-shot's status comes on as it is done; any other write clears them */
+		sim.next_gsts = ((v & DMAR_GSTS_PERSISTENT) | (v & ONE_SHOT) | sim.stuck_on) &
+				~sim.never_set;
 		sim.lag = LAG_READS;
 	} else if (off == DMAR_PMEN_REG) {
 		sim.pmen_writes++;
@@ -82,7 +117,22 @@ static void sim_write32(void *ctx, uint32_t off, uint32_t v)
 	}
 }
 
+static void sim_write64(void *ctx, uint32_t off, uint64_t v)
+{
+	(void)ctx;
+	if (off == DMAR_RTADDR_REG) {
+		sim.rtaddr = v;
+		sim_note('R');
+	} else if (off == DMAR_IRTA_REG) {
+		sim.irta = v;
+		sim_note('I');
+	} else {
+		sim.other_writes++;
+	}
+}
+
 static const struct dmar_regs regs = { sim_read32, sim_read64, sim_write32, NULL, NULL };
+static const struct dmar_regs regs_rw = { sim_read32, sim_read64, sim_write32, sim_write64, NULL };
 static struct dmar_unit_state st;
 static char line[256];
 
@@ -232,6 +282,67 @@ static void test_describe_small(void)
 	CHECK_STR_EQ(small, "translation");
 }
 
+#define TABLE 0x7f000ull /* the zeroed page dmar.test_left_on hands over */
+
+/* dmar.test_left_on on a unit found off that offers interrupt remapping: the root table
+ * pointer written, then latched (SRTP) and awaited, then translation on; the same for the
+ * interrupt remapping table (IRTA, SIRTP, IRE). Each GCMD write one command, waited for:
+ * both reported on. Then the boot's own quiesce finds both on and turns them off. */
+static void test_leave_on(void)
+{
+	sim_reset(0, 0, 0);
+	sim.ecap = DMAR_ECAP_IR;
+	CHECK_EQ(dmar_unit_leave_on(&regs_rw, TABLE), DMAR_TRANSLATION | DMAR_INTR_REMAP);
+	CHECK_STR_EQ(sim.log, "RSTIQE");
+	CHECK_EQ(sim.rtaddr, TABLE);
+	CHECK_EQ(sim.irta, TABLE);
+	CHECK_EQ(sim.gsts, DMAR_GSTS_TES | DMAR_GSTS_IRES);
+	CHECK_EQ(sim.bad_writes, 0);
+	CHECK_EQ(sim.other_writes + sim.pmen_writes, 0);
+	CHECK_EQ(quiesce(), 0);
+	CHECK_EQ(st.found, DMAR_TRANSLATION | DMAR_INTR_REMAP);
+	CHECK_EQ(sim.gsts, 0);
+	CHECK_STR_EQ(line, "translation on -> off, interrupt remapping on -> off");
+}
+
+/* A unit without interrupt remapping (ECAP.IR clear): translation alone, IRTA never
+ * written. */
+static void test_leave_on_no_ir(void)
+{
+	sim_reset(0, 0, 0);
+	CHECK_EQ(dmar_unit_leave_on(&regs_rw, TABLE), DMAR_TRANSLATION);
+	CHECK_STR_EQ(sim.log, "RST");
+	CHECK_EQ(sim.irta, 0);
+	CHECK_EQ(sim.gsts, DMAR_GSTS_TES);
+	CHECK_EQ(sim.bad_writes, 0);
+}
+
+/* Commands whose status never comes on (time jumps 1 ms per read: the 100 ms pass at
+ * once). The root table pointer never latched: translation not turned on at all (TE
+ * never written), interrupt remapping still is; TES never set: translation left out of
+ * what is reported on. */
+static void test_leave_on_refused(void)
+{
+	sim_reset(0, 0, 0);
+	sim.ecap = DMAR_ECAP_IR;
+	sim.never_set = DMAR_GSTS_RTPS;
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(dmar_unit_leave_on(&regs_rw, TABLE), DMAR_INTR_REMAP);
+	host_time_skip_ns = 0;
+	CHECK_STR_EQ(sim.log, "RSIQE");
+	CHECK_EQ(sim.gsts & DMAR_GSTS_TES, 0);
+	CHECK_EQ(sim.bad_writes, 0);
+
+	sim_reset(0, 0, 0);
+	sim.ecap = DMAR_ECAP_IR;
+	sim.never_set = DMAR_GSTS_TES;
+	host_time_skip_ns = 1000000;
+	CHECK_EQ(dmar_unit_leave_on(&regs_rw, TABLE), DMAR_INTR_REMAP);
+	host_time_skip_ns = 0;
+	CHECK_STR_EQ(sim.log, "RSTIQE");
+	CHECK_EQ(sim.bad_writes, 0);
+}
+
 int main(void)
 {
 	RUN(test_all_off);
@@ -244,5 +355,8 @@ int main(void)
 	RUN(test_pmr_stuck);
 	RUN(test_all_ones);
 	RUN(test_describe_small);
+	RUN(test_leave_on);
+	RUN(test_leave_on_no_ir);
+	RUN(test_leave_on_refused);
 	return unit_summary();
 }
