@@ -193,10 +193,26 @@ static struct vmem_seg *vmem_carve(struct vmem *a, struct vmem_seg *s, vaddr_t v
 	return s;
 }
 
+/* A failed vmem_init: the bookkeeping pages it mapped unmapped and their frames given back,
+ * so that nothing is lost and the window can be set up again. */
+static void vmem_meta_release(struct vmem *a)
+{
+	for (vaddr_t va = a->start; va < a->meta_next; va += PAGE_SIZE) {
+		paddr_t pa;
+
+		if (paging_translate(va, &pa, NULL))
+			pmm_free(pa & PAGE_MASK, 1);
+	}
+	if (a->meta_next > a->start)
+		paging_unmap(a->start, (a->meta_next - a->start) >> PAGE_SHIFT);
+	a->meta_next = a->start;
+	a->meta_pages = 0;
+}
+
 /*
  * Sets up arena a over [start, end). Returns 0, -EINVAL for a window that is unaligned or
- * too small for its bookkeeping, -ENOMEM when no frame could be had (pages already mapped
- * are then kept). Context: boot, or a test/benchmark owning the window.
+ * too small for its bookkeeping, -ENOMEM when no frame could be had (the pages mapped so
+ * far are then given back). Context: boot, or a test/benchmark owning the window.
  */
 int vmem_init(struct vmem *a, vaddr_t start, vaddr_t end)
 {
@@ -213,16 +229,19 @@ int vmem_init(struct vmem *a, vaddr_t start, vaddr_t end)
 	a->meta_end = start + meta;
 	for (size_t i = 0; i < hash_pages; i++)
 		if (!vmem_meta_page(a))
-			return -ENOMEM;
+			goto out_nomem;
 	a->hash = (struct vmem_seg **)(uintptr_t)start;
 	memset(a->hash, 0, VMEM_HASH_SIZE * sizeof(*a->hash));
 	if (!vmem_reserve_nodes(a, 3))
-		return -ENOMEM;
+		goto out_nomem;
 	all = vmem_node_get(a);
 	all->start = start;
 	all->size = end - start;
 	vmem_carve(a, all, start, meta, VMEM_META);
 	return 0;
+out_nomem:
+	vmem_meta_release(a);
+	return -ENOMEM;
 }
 
 static bool vmem_fits(const struct vmem_seg *s, uint64_t size, uint64_t align)

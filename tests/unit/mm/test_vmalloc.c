@@ -6,6 +6,7 @@
  * misuse reports, out of memory, a page-table allocation failing mid-map, and exact frame
  * accounting after every case.
  */
+#include <lios/errno.h>
 #include <lios/printk.h>
 #include "log_capture.h"
 #include "mm_host.h"
@@ -428,6 +429,50 @@ static void test_map_failure(void)
 	CHECK_EQ(vm_stats().areas, 0);
 }
 
+/* vmalloc_init with too few free frames for the arena's bookkeeping (its hash table's 16
+ * pages and a page of segment descriptors: 17): none free, 5 (the hash table cut short),
+ * 16 (the descriptors' page missing). Expected: -ENOMEM each time with its line ("vmalloc:
+ * init of window ... failed (-12)"), every frame taken meanwhile given back and unmapped
+ * (they were kept, mapped: the frames lost and the window never to be set up again), and
+ * vmalloc refusing (NULL) until an init succeeds, as it then does with the frames back. */
+static void test_init_out_of_memory(void)
+{
+	static paddr_t taken[HIGH_FRAMES + 8192];
+	static const unsigned left[] = { 0, 5, 16 };
+	vaddr_t start, end;
+	char want[96];
+	size_t n = 0;
+	paddr_t pa;
+
+	mm_host_setup(HIGH_FRAMES);
+	host_paging_reset(); /* the window empty again: the arena's pages stay taken */
+	host_paging_window(&start, &end);
+	while (n < sizeof(taken) / sizeof(taken[0]) && (pa = pmm_alloc(1, 0, PMM_LIMIT_NONE)))
+		taken[n++] = pa;
+	CHECK_EQ(free_frames(), 0);
+	snprintf(want, sizeof(want), "vmalloc: init of window %p-%p failed (-12)\n",
+		 (void *)(uintptr_t)start, (void *)(uintptr_t)end);
+	printk_add_sink(log_capture_sink, false);
+	for (unsigned i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		uint64_t mapped;
+
+		while (free_frames() < left[i])
+			pmm_free(taken[--n], 1);
+		mapped = host_paging_mapped_pages();
+		log_capture_clear();
+		CHECK_EQ(vmalloc_init(start, end), -ENOMEM);
+		CHECK_STR_EQ(log_capture_buf, want);
+		CHECK_EQ(free_frames(), left[i]);
+		CHECK_EQ(host_paging_mapped_pages(), mapped);
+		CHECK(vmalloc(PAGE_SIZE) == NULL);
+	}
+	printk_remove_sink(log_capture_sink);
+	while (n)
+		pmm_free(taken[--n], 1);
+	CHECK_EQ(vmalloc_init(start, end), 0);
+	CHECK(vmalloc(PAGE_SIZE) != NULL);
+}
+
 int main(void)
 {
 	test_fixed_size();
@@ -442,5 +487,6 @@ int main(void)
 	test_misuse();
 	test_oom();
 	test_map_failure();
+	test_init_out_of_memory();
 	return unit_exit("test_vmalloc");
 }
