@@ -588,6 +588,160 @@ static void test_dsdt_and_ssdt_through_rsdp(void)
 		fprintf(stderr, "  plan: %s; pm1a %#llx\n", plan.why, (unsigned long long)info.pm1a_cnt.address);
 }
 
+static uint64_t fact_pm1a_cnt(const struct acpi_info *in) { return in->pm1a_cnt.address; }
+static uint64_t fact_lapic(const struct acpi_info *in) { return in->madt.lapic_address; }
+static uint64_t fact_hpet(const struct acpi_info *in) { return in->hpet_address; }
+static uint64_t fact_mcfg(const struct acpi_info *in)
+{
+	return in->mcfg_count ? in->mcfg[in->mcfg_count - 1].base : 0; /* the last window's */
+}
+static uint64_t fact_dmar(const struct acpi_info *in) { return in->dmar.host_addr_width; }
+static uint64_t fact_ivrs(const struct acpi_info *in) { return in->ivrs.ivinfo; }
+static uint64_t fact_s5(const struct acpi_info *in) { return in->s5.slp_typ_a << 8 | in->s5.slp_typ_b; }
+
+/* Each table kind LiOS reads once, twice over with different contents: where each copy
+ * lies, its body, and the fact that tells the first from the second (want: the first's). */
+static const struct {
+	const char *sig;
+	paddr_t at[2];
+	uint32_t blen[2];
+	uint8_t body[2][240];
+	uint64_t (*fact)(const struct acpi_info *);
+	uint64_t want;
+} twice[] = {
+	/* PM1a_CNT_BLK (offset 64) 0x604 / 0x1604, PM1_CNT_LEN 2, X_DSDT (140) the DSDT's */
+	{"FACP", {FADT_AT, 0x8000}, {240, 240},
+	 {{[64 - 36] = 0x04, 0x06, [89 - 36] = 2, [140 - 36] = 0x00, 0x60},
+	  {[64 - 36] = 0x04, 0x16, [89 - 36] = 2, [140 - 36] = 0x00, 0xa0}},
+	 fact_pm1a_cnt, 0x604},
+	/* local APIC at 0xfee00000 / 0xfec00000, one enabled CPU (APIC ID 0 / 1) */
+	{"APIC", {MADT_AT, 0x8400}, {16, 16},
+	 {{0, 0, 0xe0, 0xfe, 1, 0, 0, 0, 0, 8, 0, 0, 1, 0, 0, 0},
+	  {0, 0, 0xc0, 0xfe, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 0, 0}},
+	 fact_lapic, 0xfee00000},
+	/* base address (system memory) 0xfed00000 / 0xfed01000; at SSDT_AT: no SSDT here */
+	{"HPET", {SSDT_AT, 0x8800}, {20, 20}, {{[10] = 0xd0, 0xfe}, {[9] = 0x10, 0xd0, 0xfe}}, fact_hpet,
+	 0xfed00000},
+	/* one ECAM window, buses 0-255: 0xb0000000 / 0xe0000000 */
+	{"MCFG", {MCFG_AT, 0x8c00}, {24, 24}, {{[11] = 0xb0, [19] = 255}, {[11] = 0xe0, [19] = 255}},
+	 fact_mcfg, 0xb0000000},
+	/* host address width 39 / 48 bits, no remapping unit */
+	{"DMAR", {0x9000, 0x9400}, {12, 12}, {{38}, {47}}, fact_dmar, 39},
+	/* IVinfo 0x00203040 / 0x00203041, no IOMMU block */
+	{"IVRS", {0x9800, 0x9c00}, {12, 12}, {{0x40, 0x30, 0x20}, {0x41, 0x30, 0x20}}, fact_ivrs, 0x203040},
+	/* Name (\_S5, Package () {5, 6}) / {7, 7} and a host bridge, Device (PCI0) with
+	 * Name (_HID, EisaId ("PNP0A03")): read, it would leave a PCI fact */
+	{"DSDT", {DSDT_AT, 0xa000}, {12, 29},
+	 {{0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 5, 0x0a, 6},
+	  {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 7, 0x0a, 7, 0x5b, 0x82, 0x0f, 'P', 'C',
+	   'I', '0', 0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03}},
+	 fact_s5, 0x506},
+};
+
+static void put_twice(unsigned k, unsigned copy)
+{
+	put_table(twice[k].at[copy], twice[k].sig, 2, twice[k].body[copy], twice[k].blen[copy]);
+}
+
+/* A second FADT, MADT, HPET, MCFG, DMAR, IVRS or DSDT, each sound and different from the
+ * first, fed to acpi_parse_table after it (check-machine's order). Expected, per
+ * acpi_parse_table's contract ("a second one is a firmware bug and is ignored"): the first
+ * read (0), the second not read (-ENOENT, as an unknown signature: check-machine says "not
+ * used by LiOS"), without a line and not counted as refused; every byte of acpi_info as
+ * the first left it, so the first's facts stand and nothing is lost or half-merged. */
+static void test_second_table_ignored(void)
+{
+	static struct acpi_info first;
+
+	for (unsigned k = 0; k < ARRAY_SIZE(twice); k++) {
+		memset(phys_mem, 0, sizeof(phys_mem));
+		put_twice(k, 0);
+		put_twice(k, 1);
+		acpi_info_init(&info);
+		CHECK_EQ(acpi_parse_table(phys_mem + twice[k].at[0], 36 + twice[k].blen[0], &info), 0);
+		CHECK_EQ(twice[k].fact(&info), twice[k].want);
+		memcpy(&first, &info, sizeof(info));
+		log_capture_clear();
+		CHECK_EQ(acpi_parse_table(phys_mem + twice[k].at[1], 36 + twice[k].blen[1], &info),
+			 -ENOENT);
+		CHECK_STR_EQ(log_capture_buf, "");
+		CHECK_EQ(twice[k].fact(&info), twice[k].want);
+		CHECK(memcmp(&first, &info, sizeof(info)) == 0);
+		if (memcmp(&first, &info, sizeof(info)) != 0)
+			fprintf(stderr, "  second %s changed acpi_info\n", twice[k].sig);
+	}
+}
+
+/* The same through the root table walk, XSDT and RSDT: every kind listed twice (first
+ * copy, then second), the DSDT also named by the FADT (read once, as firmware that lists
+ * it in the XSDT too has it). Expected: all 14 entries counted in tables, none refused,
+ * no acpi: line, and acpi_info byte for byte what a root table listing only the first
+ * copies gives (tables aside); each first's fact stands. */
+static void test_second_table_in_root(void)
+{
+	enum { N = ARRAY_SIZE(twice) };
+	static struct acpi_info once;
+	uint64_t x1[N], x2[2 * N];
+	uint32_t r1[N], r2[2 * N];
+	uint8_t rsdp[36];
+
+	memset(phys_mem, 0, sizeof(phys_mem));
+	for (unsigned k = 0; k < N; k++) {
+		put_twice(k, 0);
+		put_twice(k, 1);
+		x1[k] = r1[k] = (uint32_t)twice[k].at[0];
+		for (unsigned c = 0; c < 2; c++)
+			x2[2 * k + c] = r2[2 * k + c] = (uint32_t)twice[k].at[c];
+	}
+	for (unsigned rev = 0; rev <= 2; rev += 2) {
+		put_table(XSDT_AT, "XSDT", 1, (uint8_t *)x1, sizeof(x1));
+		put_table(RSDT_AT, "RSDT", 1, (uint8_t *)r1, sizeof(r1));
+		make_rsdp(rsdp, (uint8_t)rev);
+		acpi_parse(rsdp, 36, &os, &once);
+		CHECK(once.present && once.tables == N && once.bad_tables == 0);
+
+		put_table(XSDT_AT, "XSDT", 1, (uint8_t *)x2, sizeof(x2));
+		put_table(RSDT_AT, "RSDT", 1, (uint8_t *)r2, sizeof(r2));
+		log_capture_clear();
+		acpi_parse(rsdp, 36, &os, &info);
+		CHECK_STR_EQ(log_capture_buf, "");
+		CHECK(info.present && info.revision == rev);
+		CHECK_EQ(info.tables, 2u * N);
+		CHECK_EQ(info.bad_tables, 0u);
+		for (unsigned k = 0; k < N; k++)
+			CHECK_EQ(twice[k].fact(&info), twice[k].want);
+		CHECK(info.have_fadt && info.madt.present && info.cpu_count == 1);
+		CHECK(info.have_hpet && info.have_mcfg && info.mcfg_count == 1);
+		CHECK(info.dmar.present && info.ivrs.present && info.have_dsdt && info.s5.found);
+		CHECK_STR_EQ(info.s5.table, "DSDT");
+		CHECK(info.pci.count == 0 && !info.pci.doubt); /* the second DSDT's bridge unread */
+		info.tables = once.tables;
+		CHECK(memcmp(&once, &info, sizeof(info)) == 0);
+	}
+}
+
+/* A DSDT whose Processor object ends before its 6 fixed bytes do (PkgLength 10: the name
+ * and 5 bytes), after a sound \_S5. Expected: refused with "acpi: DSDT refused: object
+ * shorter than its fixed fields (at offset 0x32)" (the Processor's PkgLength), counted in
+ * bad_tables, -EINVAL; no \_S5 kept from it (the reader drops the whole table), and the
+ * reason is what the S5 plan will say. */
+static void test_dsdt_object_shorter_than_fixed_fields(void)
+{
+	static const uint8_t aml[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 5, 0x0a, 6,
+				      0x5b, 0x83, 0x0a, 'C', 'P', 'U', '0', 1, 0x10, 0, 0, 0};
+
+	memset(phys_mem, 0, sizeof(phys_mem));
+	put_table(DSDT_AT, "DSDT", 2, aml, sizeof(aml));
+	acpi_info_init(&info);
+	log_capture_clear();
+	CHECK_EQ(acpi_parse_table(phys_mem + DSDT_AT, 36 + sizeof(aml), &info), -EINVAL);
+	CHECK_STR_EQ(log_capture_buf,
+		     "acpi: DSDT refused: object shorter than its fixed fields (at offset 0x32)\n");
+	CHECK(info.have_dsdt && info.bad_tables == 1 && !info.s5.found);
+	CHECK(info.s5.why && strcmp(info.s5.why, "object shorter than its fixed fields") == 0);
+	CHECK_EQ(info.s5.why_offset, 0x32u);
+}
+
 /* The reboot log's reason after acpi_reset() returned: only -EIO (the register was
  * written and the machine still runs) may say the reset "did not happen"; a register in an
  * unsupported address space (-ENOTSUP) or one that could not be mapped (-ENOMEM) was never
@@ -622,6 +776,9 @@ int main(void)
 	RUN(test_hostile_fixed_tables);
 	RUN(test_mcfg_short_or_window_at_zero);
 	RUN(test_dsdt_and_ssdt_through_rsdp);
+	RUN(test_second_table_ignored);
+	RUN(test_second_table_in_root);
+	RUN(test_dsdt_object_shorter_than_fixed_fields);
 	RUN(test_reset_why);
 	return unit_summary();
 }

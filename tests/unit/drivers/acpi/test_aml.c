@@ -347,6 +347,49 @@ static void test_bare_external(void)
 	CHECK_EQ(r.offset, 36 + 22);
 }
 
+/* A Processor (6 fixed bytes after its name: ProcID, PblkAddr, PblkLen) and a
+ * PowerResource (3: SystemLevel, ResourceOrder) whose PkgLength ends one byte before their
+ * fixed fields do, after a sound \_S5 at the root. Expected: the table refused,
+ * AML_S5_MALFORMED, "object shorter than its fixed fields" at the object's PkgLength
+ * (offset 36 + 14, after \_S5's 12 bytes and the 2-byte opcode), and the \_S5 seen before
+ * it dropped with the table (no SLP_TYP, no path: aml.c's top comment, a table whose
+ * structure is wrong is not trusted for \_S5 either). The same objects with their fixed
+ * fields complete (and an empty body): \_S5 found, so the refusal is about the length. */
+static void test_object_shorter_than_fixed_fields(void)
+{
+#define S5_5_6 S5_NAME, 0x12, 0x06, 0x02, 0x0a, 5, 0x0a, 6
+	static const struct {
+		const char *what;
+		uint8_t body[32];
+		size_t len;
+		enum aml_status want;
+	} cases[] = {
+		{"Processor 5 of 6", {S5_5_6, 0x5b, 0x83, 0x0a, 'C', 'P', 'U', '0', 1, 0x10, 0, 0, 0}, 24, AML_S5_MALFORMED},
+		{"PowerResource 2 of 3", {S5_5_6, 0x5b, 0x84, 0x07, 'P', 'W', 'R', '0', 0, 0}, 21, AML_S5_MALFORMED},
+		{"Processor 6 of 6", {S5_5_6, 0x5b, 0x83, 0x0b, 'C', 'P', 'U', '0', 1, 0x10, 0, 0, 0, 6}, 25, AML_S5_FOUND},
+		{"PowerResource 3 of 3", {S5_5_6, 0x5b, 0x84, 0x08, 'P', 'W', 'R', '0', 0, 0, 0}, 22, AML_S5_FOUND},
+	};
+#undef S5_5_6
+	uint8_t t[128];
+	struct aml_s5_result r;
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = make_dsdt(t, cases[i].body, cases[i].len);
+		enum aml_status st = find(t, len, &r);
+
+		if (st != cases[i].want)
+			fprintf(stderr, "  case %s: status %d (%s)\n", cases[i].what, st, r.why ? r.why : "");
+		CHECK_EQ(st, cases[i].want);
+		if (cases[i].want == AML_S5_FOUND) {
+			CHECK(r.slp_typ_a == 5 && r.slp_typ_b == 6 && r.at_root && !r.scanned);
+			continue;
+		}
+		CHECK_STR_EQ(r.why ? r.why : "(no reason)", "object shorter than its fixed fields");
+		CHECK_EQ(r.offset, 36 + 14);
+		CHECK(r.slp_typ_a == 0 && r.slp_typ_b == 0 && r.path[0] == '\0');
+	}
+}
+
 /* The same Scope (\) { Name (_S5, ...) } (\ and NullName) with its PkgLength encoded on 1, 2, 3 and 4
  * bytes (longer encodings than needed are legal): found each time. */
 static void test_pkglength_sizes(void)
@@ -434,6 +477,7 @@ int main(void)
 	RUN(test_byte_flips);
 	RUN(test_encodings);
 	RUN(test_bare_external);
+	RUN(test_object_shorter_than_fixed_fields);
 	RUN(test_pkglength_sizes);
 	RUN(test_deep_nesting);
 	RUN(test_not_aml);
