@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The 8042 PS/2 controller (src/drivers/input/ps2.c): bring-up following the controller's
- * specification with a timeout on every wait, byte exchange with the keyboard on the first
- * port, and the CPU reset line. Only the first port (keyboard) is used; the second (mouse)
+ * The 8042 PS/2 controller (src/drivers/input/ps2.c): bring-up asking only what a keyboard
+ * needs, as Linux does on x86 (no self-test unless asked, Linux's timeouts on every wait),
+ * byte exchange with the keyboard on the first port, and the CPU reset line. Only the first port (keyboard) is used; the second (mouse)
  * stays disabled. The keyboard driver (kbd.c) sits on top.
  */
 #ifndef LIOS_PS2_H

@@ -211,7 +211,7 @@ static void update_leds(void)
 
 /*
  * Every KBD_WATCH_US the thread looks at the 8042 itself, as the IRQ would, taking what
- * waits until the output buffer is empty (PS2_FLUSH_MAX bytes at most): a byte of the
+ * waits until the output buffer is empty (KBD_WATCH_MAX bytes at most): a byte of the
  * second port is dropped (kbd_irq never runs for one, and while it waits no key gets
  * through: a controller that ignores Disable, a mouse the firmware left streaming), and a
  * key byte whose IRQ edge was lost is queued. The first dropped byte is said. Thread
@@ -381,8 +381,9 @@ static void watch_port(void)
 
 /*
  * kbd_init - choose the layout, bring up the 8042 and the keyboard, hook IRQ 1.
- * Logs "kbd: ps2" or "kbd: none (<reason>)". Returns 0 or -ENODEV; boot goes on either
- * way. Boot, after irq_init() and timer_init().
+ * Logs "kbd: ps2" or "kbd: none (<reason>)" (then, with a working controller and no
+ * keyboard, that its port is watched: watch_port). Returns 0 or -ENODEV; boot goes on
+ * either way. Boot, after irq_init() and timer_init().
  */
 int kbd_init(void)
 {
