@@ -52,7 +52,11 @@ static void keep(const char *why)
 	rep->refine = TIMER_REFINE_KEPT;
 }
 
-/* The span's end: the rate over it adopted, or the boot's kept; said either way. */
+/* The span's end: the rate over it adopted, in silence (the report has it: the shell's
+ * `timer`), or the boot's kept, with a warning. A line printed here would land about a
+ * second after timer_init, in the middle of whatever the shell or a self-test is printing
+ * then (a command's output before its prompt): only a refusal, a sign of a broken
+ * reference, is worth that. */
 static void finish(int err, const struct clock_refine *r)
 {
 	struct timer_report *rep = timer_report_mut();
@@ -69,9 +73,6 @@ static void finish(int err, const struct clock_refine *r)
 		lapic_timer_set_tsc_hz(r->tsc_hz);
 		rep->tsc_hz = r->tsc_hz;
 		rep->refine = TIMER_REFINE_ADOPTED;
-		printk("timer: TSC refined over %u.%03u s against %s: %s -> %s MHz (%u.%04u%% apart)\n",
-		       ms / 1000, ms % 1000, ref->name, mhz(a, sizeof(a), boot_hz),
-		       mhz(b, sizeof(b), r->tsc_hz), r->ppm / 10000, r->ppm % 10000);
 		return;
 	}
 	if (err == -ERANGE) {
